@@ -1,0 +1,110 @@
+// Which files make up the lab, where each goes, which task uses it, and what each says once
+// the student's choices are filled in. Template texts are handed in; this module reads nothing.
+import { appMetrics, versions } from '../facts';
+import type { LabParams } from './params';
+import { renderTemplate } from './render';
+
+export type TaskId = 'prerequisites' | 'task1' | 'task2' | 'task3' | 'task4' | 'task5' | 'cleanup';
+
+export interface LabFileSpec {
+  /** Path under the extension's templates/ folder. */
+  template: string;
+  /** Path under the lab folder the student picked. */
+  path: string;
+  tasks: TaskId[];
+  purpose: string;
+}
+
+export interface LabFile {
+  path: string;
+  content: string;
+  tasks: TaskId[];
+  purpose: string;
+}
+
+/** Written last, so a lab folder with it is complete; later commands find the lab by it. */
+export const labManifestName = 'obslab-lab.json';
+
+export const labFileSpecs: LabFileSpec[] = [
+  { template: 'lab/COMMANDS.md', path: 'COMMANDS.md', tasks: ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'], purpose: 'every command of the lab, corrected, with your cluster, region and names' },
+  { template: 'lab/iam/prometheus-iam-policy.json', path: 'iam/prometheus-iam-policy.json', tasks: ['task1', 'task4'], purpose: 'IAM policy for Amazon Managed Prometheus and CloudWatch' },
+  { template: 'lab/helm/kube-prometheus-stack-values.yaml', path: 'helm/kube-prometheus-stack-values.yaml', tasks: ['task2'], purpose: 'kube-prometheus-stack values that run Prometheus as prometheus-sa' },
+  { template: 'lab/k8s/namespaces.yaml', path: 'k8s/namespaces.yaml', tasks: ['task3'], purpose: 'the app and monitoring namespaces' },
+  { template: 'lab/k8s/app.yaml', path: 'k8s/app.yaml', tasks: ['task3'], purpose: 'the Flask app Deployment and Service' },
+  { template: 'lab/k8s/otel-collector-config.yaml', path: 'k8s/otel-collector-config.yaml', tasks: ['task3'], purpose: 'collector ConfigMap (telemetry in the readers/pull form)' },
+  { template: 'lab/k8s/otel-collector-deploy-svc.yaml', path: 'k8s/otel-collector-deploy-svc.yaml', tasks: ['task3'], purpose: 'collector Deployment and Service' },
+  { template: 'lab/k8s/otel-servicemonitors.yaml', path: 'k8s/otel-servicemonitors.yaml', tasks: ['task3'], purpose: 'ServiceMonitors for the collector\'s :8888 and :8889' },
+  { template: 'app/app.py', path: 'app/app.py', tasks: ['task3'], purpose: 'the Flask app with the /hash endpoint' },
+  { template: 'app/requirements.txt', path: 'app/requirements.txt', tasks: ['task3'], purpose: 'the app\'s pinned Python packages' },
+  { template: 'app/Dockerfile', path: 'app/Dockerfile', tasks: ['task3'], purpose: 'the app\'s container image, run under opentelemetry-instrument' },
+  { template: 'jmeter/hash-load.jmx', path: 'jmeter/hash-load.jmx', tasks: ['task5'], purpose: 'JMeter 5.6 plan for POST /hash' },
+  { template: 'lab/queries/lab-queries.promql', path: 'queries/lab-queries.promql', tasks: ['task3', 'task5'], purpose: 'the lab\'s PromQL with the app\'s real metric names' },
+];
+
+/** Names that are fixed by the lab rather than chosen. */
+export const labNames = {
+  prometheusServiceAccount: 'prometheus-sa',
+  policyName: 'ds252-prometheus-otel-policy',
+  roleName: 'ds252-prometheus-sa-role',
+} as const;
+
+export function templateVars(params: LabParams): Record<string, string> {
+  return {
+    ...params,
+    ...labNames,
+    collectorImage: versions.collectorImage,
+    chartVersion: versions.kubePrometheusStack,
+    durationBase: appMetrics.durationBase,
+    activeRequests: appMetrics.activeRequests,
+  };
+}
+
+export interface LabManifest {
+  kind: 'observability-lab';
+  version: 1;
+  params: LabParams;
+  files: string[];
+}
+
+export function planLabFiles(params: LabParams, readTemplate: (template: string) => string): LabFile[] {
+  const vars = templateVars(params);
+  const files: LabFile[] = labFileSpecs.map((spec) => ({
+    path: spec.path,
+    content: renderTemplate(readTemplate(spec.template), vars, spec.template),
+    tasks: spec.tasks,
+    purpose: spec.purpose,
+  }));
+  const manifest: LabManifest = { kind: 'observability-lab', version: 1, params, files: files.map((f) => f.path) };
+  files.push({ path: labManifestName, content: `${JSON.stringify(manifest, null, 2)}\n`, tasks: [], purpose: 'your choices, so later commands know this lab' });
+  return files;
+}
+
+export function filesForTask(task: TaskId): string[] {
+  return labFileSpecs.filter((s) => s.tasks.includes(task) && s.path !== 'COMMANDS.md').map((s) => s.path);
+}
+
+export function parseLabManifest(text: string): LabManifest | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'observability-lab') return value as LabManifest;
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
+export type FileStatus = 'new' | 'same' | 'changed';
+
+export interface PlannedFile extends LabFile {
+  status: FileStatus;
+  existing?: string;
+}
+
+/** Compares the plan with what is on disk, so nothing is overwritten without being shown. */
+export function compareWithExisting(files: LabFile[], readExisting: (path: string) => string | undefined): PlannedFile[] {
+  return files.map((f) => {
+    const existing = readExisting(f.path);
+    if (existing === undefined) return { ...f, status: 'new' };
+    return { ...f, status: existing === f.content ? 'same' : 'changed', existing };
+  });
+}

@@ -1,0 +1,23 @@
+// Asks installed programs for their versions, with argument arrays and a timeout.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { ProbeResult, ToolSpec } from '../core/prerequisites';
+
+export function probeTool(spec: ToolSpec, timeoutMs = 10_000): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    execFile(spec.name, spec.args, { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) return resolve({ found: true, output: `${stdout}${stderr}` });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolve({ found: false, reason: 'missing', detail: 'not on PATH' });
+      const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
+      resolve({ found: false, reason: 'failed', detail });
+    });
+  });
+}
+
+/** The kubeconfig kubectl would read first: $KUBECONFIG's first entry, else ~/.kube/config. */
+export function readKubeconfig(env: NodeJS.ProcessEnv = process.env): { path: string; text: string | undefined } {
+  const path = env['KUBECONFIG']?.split(delimiter).find((p) => p.length > 0) ?? join(homedir(), '.kube', 'config');
+  return { path, text: existsSync(path) ? readFileSync(path, 'utf8') : undefined };
+}

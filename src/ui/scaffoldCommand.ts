@@ -1,0 +1,140 @@
+// Observability Lab: Create Lab Files. Asks where and with which names, shows a diff before
+// replacing anything the student has, and writes through one WorkspaceEdit so it can be undone.
+import * as vscode from 'vscode';
+import { compareWithExisting, labManifestName, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
+import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
+import { checkTarget, existingReader, templateReader } from '../node/labFiles';
+import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
+import { rememberLabFolder } from './labFolder';
+
+const previewScheme = 'obslab-lab-preview';
+
+function paramsFromSettings(): LabParams {
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const pick = (key: string, fallback: string): string => {
+    const v = cfg.get<string>(key);
+    return v && v.trim() ? v.trim() : fallback;
+  };
+  return {
+    appNamespace: pick('appNamespace', defaultParams.appNamespace),
+    monitoringNamespace: pick('monitoringNamespace', defaultParams.monitoringNamespace),
+    helmRelease: pick('helmRelease', defaultParams.helmRelease),
+    appImage: pick('appImage', defaultParams.appImage),
+    clusterName: pick('clusterName', defaultParams.clusterName),
+    awsRegion: pick('awsRegion', defaultParams.awsRegion),
+  };
+}
+
+async function chooseFolder(): Promise<vscode.Uri | undefined> {
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [];
+  if (ws) items.push({ label: `$(folder) ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(ws.uri, 'lab'), true)}`, description: 'a lab folder in this workspace', uri: vscode.Uri.joinPath(ws.uri, 'lab') });
+  items.push({ label: '$(folder-opened) Choose a folder…' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Create Lab Files: where?', placeHolder: 'The lab files go into this folder' });
+  if (!pick) return undefined;
+  if (pick.uri) return pick.uri;
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create Lab Files Here', ...(ws ? { defaultUri: ws.uri } : {}) });
+  return chosen?.[0];
+}
+
+async function chooseParams(): Promise<LabParams | undefined> {
+  const params = paramsFromSettings();
+  const summary = `namespaces ${params.appNamespace} and ${params.monitoringNamespace}, release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
+  const how = await vscode.window.showQuickPick(
+    [
+      { label: 'Use these names', detail: summary, custom: false },
+      { label: 'Change names…', detail: 'Namespaces, Helm release, image, cluster and region, one at a time', custom: true },
+    ],
+    { title: 'Create Lab Files: names' },
+  );
+  if (!how) return undefined;
+  if (how.custom) {
+    for (const [i, spec] of paramSpecs.entries()) {
+      const value = await vscode.window.showInputBox({
+        title: `Create Lab Files (${i + 1}/${paramSpecs.length})`,
+        prompt: spec.prompt,
+        value: params[spec.key],
+        ignoreFocusOut: true,
+        validateInput: (v) => spec.validate(v.trim()),
+      });
+      if (value === undefined) return undefined;
+      params[spec.key] = value.trim();
+    }
+  }
+  const problems = validateParams(params);
+  if (problems.length) {
+    // Settings can hold values the input boxes would have refused.
+    void vscode.window.showErrorMessage(`Observability Lab: ${problems.map((p) => p.message).join('; ')}. Fix the obslab.* settings or choose "Change names…".`);
+    return undefined;
+  }
+  return params;
+}
+
+/** Shows each replaced file beside the lab's version, and asks before replacing. */
+async function confirmOverwrites(ctx: Ctx, folder: vscode.Uri, changed: PlannedFile[]): Promise<'overwrite' | 'keep' | undefined> {
+  const previews = new Map(changed.map((f) => [f.path, f.content]));
+  const provider = vscode.workspace.registerTextDocumentContentProvider(previewScheme, { provideTextDocumentContent: (uri) => previews.get(uri.path.replace(/^\//, '')) ?? '' });
+  try {
+    for (;;) {
+      const list = changed.map((f) => f.path).join(', ');
+      const pick = await vscode.window.showWarningMessage(
+        `${changed.length} file(s) in ${vscode.workspace.asRelativePath(folder, true)} differ from the lab's: ${list}. Replace them?`,
+        { modal: true, detail: 'Other lab files are written either way. Replacing can be undone with Undo in the Explorer.' },
+        'Show Differences',
+        'Replace',
+        'Keep Mine',
+      );
+      if (pick === 'Replace') return 'overwrite';
+      if (pick === 'Keep Mine') return 'keep';
+      if (pick !== 'Show Differences') return undefined;
+      for (const f of changed.slice(0, 8)) {
+        await vscode.commands.executeCommand('vscode.diff', vscode.Uri.joinPath(folder, f.path), vscode.Uri.from({ scheme: previewScheme, path: `/${f.path}` }), `${f.path}: yours ↔ lab`, { preview: false });
+      }
+      ctx.output.appendLine(`Showed differences for ${changed.length} file(s) in ${folder.fsPath}`);
+    }
+  } finally {
+    provider.dispose();
+  }
+}
+
+export const scaffoldCommand: CommandFactory = (ctx) => async () => {
+  const folder = await chooseFolder();
+  if (!folder) return;
+  const params = await chooseParams();
+  if (!params) return;
+
+  // The lab files are plain local files; refuse early with a reason rather than half-write.
+  checkTarget(folder.fsPath);
+  const planned = compareWithExisting(planLabFiles(params, templateReader()), existingReader(folder.fsPath));
+  const changed = planned.filter((f) => f.status === 'changed');
+  let keep = new Set<string>();
+  if (changed.length) {
+    const decision = await confirmOverwrites(ctx, folder, changed);
+    if (!decision) return;
+    if (decision === 'keep') keep = new Set(changed.map((f) => f.path));
+  }
+  const toWrite = planned.filter((f) => f.status !== 'same' && !keep.has(f.path));
+
+  const edit = new vscode.WorkspaceEdit();
+  const encoder = new TextEncoder();
+  for (const f of toWrite) {
+    edit.createFile(vscode.Uri.joinPath(folder, f.path), { overwrite: true, contents: encoder.encode(f.content) }, { label: 'Create Lab Files', needsConfirmation: false });
+  }
+  if (toWrite.length && !(await vscode.workspace.applyEdit(edit))) {
+    throw new Error(`could not write the lab files into ${folder.fsPath}; nothing was changed. Check that the folder is writable, or pick another one`);
+  }
+
+  await rememberLabFolder(ctx, folder);
+  await ctx.setContext(contextKeys.labFilesCreated, true);
+  ctx.output.appendLine(`Create Lab Files in ${folder.fsPath}:`);
+  for (const f of planned) ctx.output.appendLine(`  ${keep.has(f.path) ? 'kept' : f.status === 'same' ? 'same' : f.status === 'new' ? 'new ' : 'replaced'}  ${f.path}  ${f.purpose}`);
+
+  const kept = keep.size ? ` Kept your ${keep.size} changed file(s).` : '';
+  const message = `Observability Lab: wrote ${toWrite.length} lab file(s) to ${vscode.workspace.asRelativePath(folder, true)}${planned.length - toWrite.length - keep.size ? `; ${planned.length - toWrite.length - keep.size} already up to date` : ''}.${kept}`;
+  void vscode.window.showInformationMessage(message, 'Open Commands', 'Open Walkthrough', 'Show List').then(async (pick) => {
+    if (pick === 'Open Commands') await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
+    if (pick === 'Open Walkthrough') await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
+    if (pick === 'Show List') ctx.output.show(true);
+  });
+  return { folder: folder.fsPath, written: toWrite.map((f) => f.path), manifest: labManifestName };
+};

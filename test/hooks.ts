@@ -1,0 +1,9 @@
+// Mocha root hooks: whatever a test started through the harness is stopped, even when it failed.
+import { stopAllStarted } from './harness/lib';
+
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    await stopAllStarted();
+  },
+};

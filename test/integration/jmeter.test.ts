@@ -1,0 +1,263 @@
+// Real JMeter 5.6.3 (assembled from Maven Central by the harness) against a tiny local server:
+// the scaffolded plan must really load the server with resolved variables and keep-alive, and
+// what the lab's original plan does in 5.6.3 is pinned here, defect by defect.
+import { strict as assert } from 'node:assert';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JMETER_VERSION, jmeterPart, runJmeter } from '../harness/jmeter';
+import { repoRoot, run, tail } from '../harness/lib';
+
+/** The default CSV .jtl header of JMeter 5.x (FACTS.md, "JMeter"). */
+const JTL_HEADER = 'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
+
+const SCAFFOLDED_PLAN = join(repoRoot, 'templates', 'jmeter', 'hash-load.jmx');
+const LAB_PLAN = join(repoRoot, 'test', 'fixtures', 'lab', 'hash-load.lab.jmx');
+
+const THREADS = 2;
+
+interface Received {
+  method: string;
+  url: string;
+  body: string;
+  remotePort: number;
+  connection: string | undefined;
+}
+
+/** Answers POST /hash like the lab's app (200, JSON) and records every request and connection. */
+class RecordingServer {
+  requests: Received[] = [];
+  connections = 0;
+  private server: Server | undefined;
+
+  async start(): Promise<number> {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        this.requests.push({ method: req.method ?? '', url: req.url ?? '', body, remotePort: req.socket.remotePort ?? -1, connection: req.headers.connection });
+        if (req.method === 'POST' && req.url === '/hash') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"sha256":"0000000000000000000000000000000000000000000000000000000000000000","length":10}');
+        } else {
+          res.writeHead(404).end();
+        }
+      });
+    });
+    server.on('connection', () => (this.connections += 1));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  reset(): void {
+    this.requests = [];
+    this.connections = 0;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+type Row = Record<string, string>;
+
+/** Splits one CSV line as JMeter writes it (fields with a comma or quote are quoted, quotes doubled). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function readJtl(file: string): { header: string; rows: Row[] } {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const header = lines[0] ?? '';
+  const names = header.split(',');
+  const rows = lines.slice(1).map((l) => {
+    const fields = csvFields(l);
+    return Object.fromEntries(names.map((n, i) => [n, fields[i] ?? '']));
+  });
+  return { header, rows };
+}
+
+function countOf(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+describe('JMeter 5.6.3 from Maven Central', function () {
+  // A cold install downloads about 100 MB into ~/.m2.
+  this.timeout(10 * 60_000);
+
+  const server = new RecordingServer();
+  let port = 0;
+  let work = '';
+
+  before(async function () {
+    work = mkdtempSync(join(tmpdir(), 'obslab-jmeter-'));
+    await jmeterPart.install();
+    port = await server.start();
+  });
+
+  beforeEach(() => server.reset());
+
+  after(async () => {
+    await server.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Runs a plan like the lab's command line, bounded: 2 threads, 127.0.0.1 only, a few seconds. */
+  async function runPlan(plan: string, name: string, duration = 3): Promise<{ out: string; log: string; header: string; rows: Row[] }> {
+    const jtl = join(work, `${name}.jtl`);
+    const logFile = join(work, `${name}.log`);
+    // runJmeter resolves only when JMeter exits with code 0 (a CommandError carries the output otherwise).
+    const out = await runJmeter(plan, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '1', DURATION: String(duration) }, jtl, { log: logFile, cwd: work, timeoutMs: 3 * 60_000 });
+    const log = readFileSync(logFile, 'utf8');
+    return { out, log, ...readJtl(jtl) };
+  }
+
+  it('installs as a tool part whose launcher reports version 5.6.3', async () => {
+    const status = await jmeterPart.up();
+    assert.equal(status.state, 'installed');
+    assert.ok(status.detail, 'up() names the launcher');
+    accessSync(status.detail, constants.X_OK);
+    assert.deepEqual(await jmeterPart.status(), status);
+    const out = await run(status.detail, ['-j', join(work, 'version.log'), '--version'], { cwd: work, timeoutMs: 120_000 });
+    assert.match(out, new RegExp(`\\b${JMETER_VERSION.replaceAll('.', '\\.')}\\b`), out);
+    assert.match(readFileSync(join(work, 'version.log'), 'utf8'), /INFO o\.a\.j\.JMeter: Version 5\.6\.3\b/);
+    await jmeterPart.down(); // a tool: nothing to stop, and it stays installed
+    assert.equal((await jmeterPart.status()).state, 'installed');
+  });
+
+  it('runs the scaffolded plan against a local server with keep-alive', async () => {
+    const { out, log, header, rows } = await runPlan(SCAFFOLDED_PLAN, 'scaffolded');
+    const why = `${out}\n--- jmeter.log ---\n${tail(join(work, 'scaffolded.log'), 40)}`;
+    assert.match(log, /INFO o\.a\.j\.JMeter: Version 5\.6\.3\b/, why);
+    assert.match(out, /Created the tree successfully/, why);
+    assert.equal(header, JTL_HEADER);
+
+    assert.ok(rows.length > 0, `no samples\n${why}`);
+    for (const r of rows) {
+      assert.equal(r['label'], 'POST /hash');
+      assert.equal(r['success'], 'true', `failed sample: ${JSON.stringify(r)}`);
+      assert.equal(r['responseCode'], '200');
+      assert.equal(r['URL'], `http://127.0.0.1:${port}/hash`);
+    }
+    // THREADS and DURATION are honoured: two users, looping until the scheduler ends the run.
+    assert.deepEqual(new Set(rows.map((r) => r['threadName'])), new Set(['Users 1-1', 'Users 1-2']));
+    const start = Math.min(...rows.map((r) => Number(r['timeStamp'])));
+    const end = Math.max(...rows.map((r) => Number(r['timeStamp']) + Number(r['elapsed'])));
+    assert.ok(end - start >= 2000 && end - start <= 4500, `samples span ${end - start} ms for DURATION=3`);
+
+    // Every sample is one request that reached the server, with the variables and function resolved.
+    assert.equal(server.requests.length, rows.length);
+    for (const r of server.requests) {
+      assert.equal(r.method, 'POST');
+      assert.equal(r.url, '/hash');
+      assert.match(r.body, /^data=[a-z]{10}$/);
+      assert.equal(r.connection?.toLowerCase(), 'keep-alive');
+    }
+    assert.ok(new Set(server.requests.map((r) => r.body)).size > 1, '__RandomString gives each request its own value');
+
+    // Keep-alive: the requests share a few connections instead of one each.
+    const ports = new Set(server.requests.map((r) => r.remotePort));
+    assert.ok(ports.size < server.requests.length, `${ports.size} client ports for ${server.requests.length} requests`);
+    assert.ok(server.connections <= 2 * THREADS, `${server.connections} connections for ${THREADS} threads`);
+  });
+
+  describe("the lab's original plan", () => {
+    const lab = (): string => readFileSync(LAB_PLAN, 'utf8');
+
+    it('loads and exits 0 but sends no request, because its Thread Group has no main controller', async () => {
+      // Observed with 5.6.3: "Created the tree successfully", "Starting 2 threads for group Users", then
+      // in each thread "ERROR o.a.j.t.JMeterThread: Test failed! java.util.NoSuchElementException:
+      // Property ThreadGroup.main_controller is unset for element org.apache.jmeter.threads.ThreadGroup@…",
+      // "summary =      0 in 00:00:00", a .jtl with only its header, and exit code 0: the run looks
+      // successful to a script or CI job, and ends at once instead of after DURATION.
+      const { out, log, header, rows } = await runPlan(LAB_PLAN, 'lab');
+      assert.match(out, /Created the tree successfully/);
+      assert.match(log, /Starting 2 threads for group Users/);
+      assert.equal(countOf(log, 'java.util.NoSuchElementException: Property ThreadGroup.main_controller is unset'), THREADS, log);
+      assert.match(out, /summary =\s+0 in/);
+      assert.equal(header, JTL_HEADER);
+      assert.equal(rows.length, 0);
+      assert.equal(server.requests.length, 0);
+    });
+
+    it('with only a Loop Controller added, fails every sample on the literal ${PROTOCOL}, since its variables have no Argument.name', async () => {
+      const plan = lab().replace(
+        '</ThreadGroup>',
+        '<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller"><intProp name="LoopController.loops">-1</intProp><boolProp name="LoopController.continue_forever">false</boolProp></elementProp></ThreadGroup>',
+      );
+      assert.notEqual(plan, lab());
+      const file = join(work, 'lab-with-loop.jmx');
+      writeFileSync(file, plan);
+      // One second is enough: the failing samples take no time, so this loop writes ~100k rows a second.
+      const { rows } = await runPlan(file, 'lab-with-loop', 1);
+      // Observed with 5.6.3: every sample fails before any connection, e.g.
+      // ",Non HTTP response code: java.net.MalformedURLException,Non HTTP response message: unknown protocol: ${protocol},Users 1-1,text,false,"
+      // (SERVER, PORT and PROTOCOL are never defined, so the URL starts with the literal "${PROTOCOL}",
+      // lower-cased in java.net.URL's message), with an empty label, because the sampler fails before
+      // it names its result; the run still exits 0 and the server sees nothing.
+      assert.ok(rows.length > 0);
+      for (const r of rows) {
+        assert.equal(r['success'], 'false');
+        assert.equal(r['responseCode'], 'Non HTTP response code: java.net.MalformedURLException');
+        assert.equal(r['responseMessage'], 'Non HTTP response message: unknown protocol: ${protocol}');
+        assert.equal(r['label'], '');
+      }
+      assert.equal(server.requests.length, 0);
+    });
+
+    it('with the Loop Controller and the variable names fixed, opens a new connection per request, since its sampler has no use_keepalive', async () => {
+      let plan = lab().replace(
+        '</ThreadGroup>',
+        '<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller"><intProp name="LoopController.loops">-1</intProp><boolProp name="LoopController.continue_forever">false</boolProp></elementProp></ThreadGroup>',
+      );
+      for (const v of ['SERVER', 'PORT', 'PROTOCOL']) {
+        const open = `<elementProp name="${v}" elementType="Argument">`;
+        assert.ok(plan.includes(open));
+        plan = plan.replace(open, `${open}<stringProp name="Argument.name">${v}</stringProp>`);
+      }
+      const file = join(work, 'lab-with-loop-and-names.jmx');
+      writeFileSync(file, plan);
+      const { rows } = await runPlan(file, 'lab-with-loop-and-names', 2);
+      // Observed with 5.6.3: all samples pass and the bodies are right, but every request carries
+      // "Connection: close" and comes on its own TCP connection (about 2.5k requests/s here against
+      // about 8k/s for the scaffolded plan with keep-alive).
+      assert.ok(rows.length > 0);
+      assert.ok(rows.every((r) => r['success'] === 'true' && r['label'] === 'POST /hash'));
+      assert.equal(server.requests.length, rows.length);
+      for (const r of server.requests) {
+        assert.match(r.body, /^data=[a-z]{10}$/);
+        assert.equal(r.connection?.toLowerCase(), 'close');
+      }
+      assert.equal(server.connections, server.requests.length);
+    });
+  });
+});
