@@ -1,0 +1,25 @@
+// Loads an extension bundle with the vscode API stubbed (for this bench only) and times
+// require + activate in a fresh process; prints the milliseconds.
+'use strict';
+const Module = require('node:module');
+const { performance } = require('node:perf_hooks');
+
+const disposable = { dispose() {} };
+const vscodeStub = {
+  commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
+  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }) },
+  workspace: { getConfiguration: () => ({ get: (_k, d) => d }) },
+  Disposable: class { dispose() {} },
+};
+const realLoad = Module._load;
+Module._load = function (request, ...rest) {
+  return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
+};
+
+const bundle = process.argv[2];
+const context = { subscriptions: [], globalState: { get: () => true, update: async () => undefined }, workspaceState: { get: () => undefined, update: async () => undefined } };
+const t0 = performance.now();
+const ext = require(bundle);
+ext.activate(context);
+const ms = performance.now() - t0;
+process.stdout.write(`${ms}\n`);
