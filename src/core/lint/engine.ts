@@ -1,0 +1,47 @@
+// The rule engine: files in, Findings out. Cross-resource rules see every file at once.
+// It never throws: a rule that fails reports that it failed, and the other rules still run.
+import type { Finding } from '../finding';
+import { buildWorkspace, type LintInput } from './model';
+import { defaultLintOptions, makeContext, type LintOptions, type Rule } from './rule';
+import { collectorRules } from './rules/collector';
+import { helmRules } from './rules/helm';
+import { iamRules } from './rules/iam';
+import { jmxRules } from './rules/jmx';
+import { k8sRules, serviceMonitorRules } from './rules/k8s';
+
+export const rules: Record<string, Rule> = {
+  collector: collectorRules,
+  k8s: k8sRules,
+  servicemonitor: serviceMonitorRules,
+  helm: helmRules,
+  jmx: jmxRules,
+  iam: iamRules,
+};
+
+export function lint(inputs: LintInput[], options: Partial<LintOptions> = {}): Finding[] {
+  const opts = { ...defaultLintOptions, ...options };
+  let ws;
+  try {
+    ws = buildWorkspace(inputs);
+  } catch (e) {
+    return inputs.map((i) => internalError(i.file, 'reading', e));
+  }
+  const findings: Finding[] = [...ws.findings];
+  const ctx = makeContext(ws, opts, findings);
+  for (const [name, rule] of Object.entries(rules)) {
+    try {
+      rule(ctx);
+    } catch (e) {
+      findings.push(internalError(inputs[0]?.file, `the ${name} rules`, e));
+    }
+  }
+  return sortFindings(findings);
+}
+
+function internalError(file: string | undefined, where: string, e: unknown): Finding {
+  return { code: 'lint/internal-error', severity: 'info', message: `Observability Lab could not finish ${where}: ${e instanceof Error ? e.message : String(e)}. Please report this.`, ...(file ? { file } : {}) };
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0) || (a.range?.start.character ?? 0) - (b.range?.start.character ?? 0) || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,176 @@
+// Turns the files of a folder into what the rules reason about: Kubernetes objects, collector
+// configs (standalone or inside a ConfigMap), Helm values files, JMeter plans and IAM policies.
+import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
+import type { Finding } from '../finding';
+import { blockIndent, blockScalarMap, LineIndex, mapRange } from './text';
+import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
+
+export interface LintInput {
+  file: string;
+  text: string;
+}
+
+export interface K8sObject {
+  view: YamlView;
+  doc: Document.Parsed;
+  root: YAMLMap<unknown, unknown>;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** undefined when the document names none (applied with -n, or the default namespace). */
+  namespace: string | undefined;
+}
+
+export interface CollectorConfig {
+  view: YamlView;
+  doc: Document.Parsed;
+  root: YAMLMap<unknown, unknown> | undefined;
+  /** The ConfigMap that carries it, when it runs in a pod. */
+  configMap?: { object: K8sObject; key: string };
+}
+
+export interface YamlDocument {
+  view: YamlView;
+  doc: Document.Parsed;
+  root: YAMLMap<unknown, unknown>;
+}
+
+export interface TextFile {
+  file: string;
+  text: string;
+}
+
+export interface Workspace {
+  objects: K8sObject[];
+  collectors: CollectorConfig[];
+  /** YAML documents that are neither Kubernetes objects nor collector configs (Helm values files). */
+  plainYaml: YamlDocument[];
+  /** JSON documents (IAM policies and others), parsed with the same YAML parser. */
+  json: YamlDocument[];
+  jmx: TextFile[];
+  /** Problems found while reading: syntax errors, files skipped. */
+  findings: Finding[];
+}
+
+/** Larger files are skipped with a note, so a stray dump never freezes the editor. */
+export const maxLintBytes = 2_000_000;
+
+const collectorKeys = ['receivers', 'exporters', 'service', 'processors', 'connectors'];
+
+export function looksLikeCollectorConfig(root: YAMLMap<unknown, unknown> | undefined): boolean {
+  const keys = entries(root).map((e) => e.key);
+  return keys.includes('service') ? keys.some((k) => collectorKeys.includes(k) && k !== 'service') || keys.length === 1 : keys.includes('receivers') && keys.includes('exporters');
+}
+
+function fileKind(file: string): 'yaml' | 'json' | 'jmx' | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.jmx')) return 'jmx';
+  return undefined;
+}
+
+function syntaxFindings(view: YamlView, doc: Document.Parsed, code: string): Finding[] {
+  return doc.errors.map((e) => ({
+    code,
+    severity: 'error' as const,
+    message: `${e.message.split('\n')[0] ?? e.message}`,
+    file: view.file,
+    range: mapRange(view.index, view.map, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
+  }));
+}
+
+function binaryOrBroken(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'it looks binary (it contains NUL bytes)';
+  if (text.includes('\uFFFD')) return 'it is not valid UTF-8';
+  return undefined;
+}
+
+export function buildWorkspace(inputs: LintInput[]): Workspace {
+  const ws: Workspace = { objects: [], collectors: [], plainYaml: [], json: [], jmx: [], findings: [] };
+  for (const input of inputs) {
+    const kind = fileKind(input.file);
+    if (!kind) continue;
+    const skip = input.text.length > maxLintBytes ? `it is ${(input.text.length / 1e6).toFixed(1)} MB, over the ${maxLintBytes / 1e6} MB the linter reads` : binaryOrBroken(input.text);
+    if (skip) {
+      ws.findings.push({ code: 'lint/file-skipped', severity: 'info', message: `Not checked: ${skip}.`, file: input.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      continue;
+    }
+    if (kind === 'jmx') {
+      ws.jmx.push({ file: input.file, text: input.text });
+      continue;
+    }
+    readYamlFile(ws, input, kind);
+  }
+  return ws;
+}
+
+function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): void {
+  const view = parseYamlView(input.file, input.text);
+  for (const doc of view.docs) {
+    const root = asMap(doc.contents);
+    if (doc.errors.length) {
+      const code = kind === 'json' ? (/"Statement"/.test(input.text) ? 'iam/policy-syntax' : 'json/syntax') : looksLikeCollectorConfig(root) || /^\s*(receivers|exporters|processors):/m.test(input.text) ? 'collector/yaml-syntax' : 'yaml/syntax';
+      ws.findings.push(...syntaxFindings(view, doc, code));
+      continue;
+    }
+    if (!root) continue;
+    if (kind === 'json') {
+      ws.json.push({ view, doc, root });
+      continue;
+    }
+    const apiVersion = textAt(root, ['apiVersion']);
+    const k = textAt(root, ['kind']);
+    if (apiVersion && k) {
+      const object: K8sObject = { view, doc, root, apiVersion, kind: k, name: textAt(root, ['metadata', 'name']) ?? '', namespace: textAt(root, ['metadata', 'namespace']) };
+      ws.objects.push(object);
+      if (k === 'ConfigMap') readEmbeddedConfigs(ws, object);
+    } else if (looksLikeCollectorConfig(root)) {
+      ws.collectors.push({ view, doc, root });
+    } else {
+      ws.plainYaml.push({ view, doc, root });
+    }
+  }
+}
+
+/** Collector configs inside a ConfigMap's data, with ranges that point into the ConfigMap. */
+function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
+  const data = asMap(entries(object.root).find((e) => e.key === 'data')?.value);
+  for (const e of entries(data)) {
+    if (!/\.(ya?ml)$/i.test(e.key) && !/collector|otel/i.test(e.key)) continue;
+    const value = e.value;
+    const text = scalarText(value);
+    if (text === undefined || !isScalar(value)) continue;
+    const scalar = value as Scalar;
+    const range = scalar.range;
+    if (!range) continue;
+    const fileText = object.view.text;
+    let view: YamlView;
+    if (scalar.type === 'BLOCK_LITERAL') {
+      const headerEnd = fileText.indexOf('\n', range[0]);
+      const contentStart = headerEnd < 0 ? range[1] : headerEnd + 1;
+      const header = object.view.index.position(range[0]);
+      const headerFileLine = object.view.map(header).line;
+      view = parseYamlView(object.view.file, text, blockScalarMap(headerFileLine, blockIndent(fileText, contentStart, range[1])));
+    } else {
+      // Quoted or folded text has no line-for-line mapping; findings point at the whole value.
+      const whole = nodeRange(object.view, scalar);
+      view = parseYamlView(object.view.file, text, () => whole.start);
+    }
+    view.embeddedIn = { kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}), key: e.key };
+    const doc = view.docs[0];
+    if (!doc) continue;
+    const root = asMap(doc.contents);
+    if (doc.errors.length) {
+      if (/\.(ya?ml)$/i.test(e.key)) {
+        ws.findings.push(...syntaxFindings(view, doc, 'collector/yaml-syntax').map((f) => ({ ...f, message: `${f.message} (in ConfigMap ${object.name}, key ${e.key})` })));
+      }
+      continue;
+    }
+    if (looksLikeCollectorConfig(root)) ws.collectors.push({ view, doc, root, configMap: { object, key: e.key } });
+  }
+}
+
+export function lineIndexOf(text: string): LineIndex {
+  return new LineIndex(text);
+}

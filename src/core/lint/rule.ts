@@ -1,0 +1,63 @@
+// What a rule gets: the workspace model, the options, and a way to report a Finding.
+import type { Finding, Severity } from '../finding';
+import type { Workspace } from './model';
+import { podTemplates, services, type PodTemplate, type Service } from './workloads';
+import { nodeRange, type YamlView } from './yamlView';
+
+export interface LintOptions {
+  /** kube-prometheus-stack release name; ServiceMonitors need `release: <this>`. */
+  helmRelease: string;
+  /** Collector version for configs whose image is unknown; the newest known by default. */
+  collectorVersion?: string;
+  /** namespace/name of the ServiceAccount the IRSA role must trust, when the files define none. */
+  prometheusServiceAccount?: string;
+}
+
+export const defaultLintOptions: LintOptions = { helmRelease: 'prometheus' };
+
+export interface RuleContext {
+  ws: Workspace;
+  options: LintOptions;
+  pods: PodTemplate[];
+  services: Service[];
+  report(finding: Finding): void;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+export function makeContext(ws: Workspace, options: LintOptions, sink: Finding[]): RuleContext {
+  return { ws, options, pods: podTemplates(ws), services: services(ws), report: (f) => sink.push(f) };
+}
+
+/** Builds a Finding located at a YAML node of a view. */
+export function at(view: YamlView, node: unknown, code: string, severity: Severity, message: string, extra: Partial<Finding> = {}): Finding {
+  return { code, severity, message, file: view.file, range: nodeRange(view, node as Parameters<typeof nodeRange>[1]), ...extra };
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] ?? 0;
+      prev[j] = Math.min((prev[j] ?? 0) + 1, (prev[j - 1] ?? 0) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] ?? 0;
+}
+
+export function closest(name: string, candidates: string[], maxDistance = 3): string | undefined {
+  let best: string | undefined;
+  let bestD = maxDistance + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,336 @@
+// collector/*: the OpenTelemetry Collector's configuration, as the collector itself would
+// judge it at the version the manifests run, plus what breaks once it runs in a pod.
+import { isScalar, type Node, type Pair } from 'yaml';
+import type { Finding, Fix } from '../../finding';
+import { atLeast, collectorVersionFromImage, formatVersion, isCollectorImage, parseVersion, removedComponents, telemetryAddressState, type ImageVersion } from '../../collector/versions';
+import type { CollectorConfig } from '../model';
+import { at as report, closest, type Rule, type RuleContext } from '../rule';
+import { parseServiceUrl, podsOf, sameNamespace, type PodTemplate } from '../workloads';
+import { asMap, at, entries, entry, nodeRange, offsetsRange, scalarText, seqItems, type Entry, type YamlView } from '../yamlView';
+
+type Kind = 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions';
+const componentKinds: Kind[] = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'];
+const signals = ['traces', 'metrics', 'logs'] as const;
+
+/** The collector version a config runs: from the image of the pod that mounts its ConfigMap. */
+export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): ImageVersion {
+  if (cfg.configMap) {
+    const cm = cfg.configMap.object;
+    for (const pod of ctx.pods) {
+      if (!sameNamespace(pod.namespace, cm.namespace)) continue;
+      const volumes = pod.volumes.filter((v) => v.configMap?.name === cm.name).map((v) => v.name);
+      if (!volumes.length) continue;
+      const container = pod.containers.find((c) => c.volumeMounts.some((m) => volumes.includes(m.name)) && c.image && isCollectorImage(c.image)) ?? pod.containers.find((c) => c.image && isCollectorImage(c.image));
+      if (container?.image) return collectorVersionFromImage(container.image);
+    }
+  }
+  const pinned = ctx.options.collectorVersion ? parseVersion(ctx.options.collectorVersion) : undefined;
+  return pinned ? { version: pinned, source: 'tag' } : collectorVersionFromImage(undefined);
+}
+
+function describeVersion(v: ImageVersion): string {
+  if (v.source === 'tag') return `collector ${formatVersion(v.version)}${v.image ? ` (${v.image})` : ''}`;
+  if (v.source === 'latest') return `${v.image ?? 'the image'} (:latest means the newest release, ${formatVersion(v.version)})`;
+  return `the newest collector, ${formatVersion(v.version)} (the version is not known from the files)`;
+}
+
+function typeOf(id: string): string {
+  return id.split('/')[0] ?? id;
+}
+
+/** Text to replace a node with, indented for where the node starts in the file. */
+function indentedBlock(view: YamlView, startOffset: number, lines: string[]): string {
+  const col = view.map(view.index.position(startOffset)).character;
+  return lines.map((l, i) => (i === 0 ? l : `${' '.repeat(col)}${l}`)).join('\n');
+}
+
+function replaceFix(view: YamlView, title: string, node: Node | Pair, newText: string): Fix {
+  return { title, edits: [{ file: view.file, range: nodeRange(view, node), newText }] };
+}
+
+function pairStart(pair: Pair<unknown, unknown>): number {
+  return (pair.key as Node | null)?.range?.[0] ?? 0;
+}
+
+function pairEnd(pair: Pair<unknown, unknown>): number {
+  return (pair.value as Node | null)?.range?.[1] ?? (pair.key as Node | null)?.range?.[1] ?? 0;
+}
+
+interface Ref {
+  name: string;
+  node: unknown;
+  pipeline: string;
+  role: 'receivers' | 'processors' | 'exporters';
+}
+
+function pipelineRefs(cfg: CollectorConfig): { pipelines: Entry[]; refs: Ref[] } {
+  const pipelines = entries(asMap(at(cfg.root, ['service', 'pipelines'])));
+  const refs: Ref[] = [];
+  for (const p of pipelines) {
+    for (const role of ['receivers', 'processors', 'exporters'] as const) {
+      for (const item of seqItems(at(p.value, [role]))) {
+        const name = scalarText(item);
+        if (name !== undefined) refs.push({ name, node: item, pipeline: p.key, role });
+      }
+    }
+  }
+  return { pipelines, refs };
+}
+
+function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
+  const view = cfg.view;
+  const defined = new Map<Kind, Entry[]>(componentKinds.map((k) => [k, entries(asMap(at(cfg.root, [k])))]));
+  const names = (kinds: Kind[]): string[] => kinds.flatMap((k) => (defined.get(k) ?? []).map((e) => e.key));
+  const serviceEntry = entry(cfg.root, 'service');
+  const { pipelines, refs } = pipelineRefs(cfg);
+
+  if (!serviceEntry) {
+    ctx.report(report(view, cfg.root, 'collector/pipeline-incomplete', 'error', 'The config has no `service` section, so no pipeline runs: add service.pipelines with at least one receiver and one exporter.'));
+  } else if (pipelines.length === 0) {
+    ctx.report(report(view, serviceEntry.keyNode, 'collector/pipeline-incomplete', 'error', 'No pipelines under service.pipelines: the collector refuses to start without one.'));
+  }
+  for (const p of pipelines) {
+    const signal = typeOf(p.key);
+    if (!['traces', 'metrics', 'logs', 'profiles'].includes(signal)) {
+      ctx.report(report(view, p.keyNode, 'collector/pipeline-incomplete', 'error', `'${p.key}' is not a pipeline type: use traces, metrics or logs (optionally with /name).`));
+    }
+    for (const role of ['receivers', 'exporters'] as const) {
+      if (seqItems(at(p.value, [role])).length === 0) {
+        ctx.report(report(view, p.keyNode, 'collector/pipeline-incomplete', 'error', `Pipeline ${p.key} has no ${role}: every pipeline needs at least one receiver and one exporter.`));
+      }
+    }
+  }
+
+  const allowed: Record<Ref['role'], Kind[]> = { receivers: ['receivers', 'connectors'], processors: ['processors'], exporters: ['exporters', 'connectors'] };
+  for (const ref of refs) {
+    const candidates = names(allowed[ref.role]);
+    if (candidates.includes(ref.name)) continue;
+    const suggestion = closest(ref.name, candidates);
+    const fixes: Fix[] = suggestion ? [replaceFix(view, `Use '${suggestion}'`, ref.node as Node, suggestion)] : [];
+    ctx.report(report(view, ref.node, 'collector/unknown-component', 'error', `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', which is not defined under ${allowed[ref.role].join(' or ')}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`, { fixes }));
+  }
+
+  const used = new Set(refs.map((r) => r.name));
+  for (const kind of ['receivers', 'processors', 'exporters', 'connectors'] as const) {
+    for (const e of defined.get(kind) ?? []) {
+      if (!used.has(e.key)) ctx.report(report(view, e.keyNode, 'collector/unused-component', 'warning', `${kind.slice(0, -1)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`));
+    }
+  }
+  const listedExtensions = seqItems(at(cfg.root, ['service', 'extensions']));
+  const listedNames = listedExtensions.map(scalarText);
+  for (const e of defined.get('extensions') ?? []) {
+    if (!listedNames.includes(e.key)) ctx.report(report(view, e.keyNode, 'collector/unused-component', 'warning', `extension '${e.key}' is defined but not listed in service.extensions, so it does not run.`));
+  }
+  for (const item of listedExtensions) {
+    const name = scalarText(item);
+    if (name !== undefined && !names(['extensions']).includes(name)) ctx.report(report(view, item, 'collector/unknown-component', 'error', `service.extensions names '${name}', which is not defined under extensions.`));
+  }
+}
+
+function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
+  const { refs } = pipelineRefs(cfg);
+  for (const removed of removedComponents) {
+    for (const e of entries(asMap(at(cfg.root, [removed.kind])))) {
+      if (typeOf(e.key) !== removed.type) continue;
+      const gone = atLeast(version.version, removed.removedIn);
+      if (!gone && !atLeast(version.version, removed.deprecatedIn)) continue;
+      const fixes: Fix[] = [];
+      if (removed.type === 'logging') {
+        // The debug exporter takes none of logging's options but verbosity; only rename a bare one.
+        const options = entries(asMap(e.value)).map((o) => o.key);
+        if (options.every((o) => o === 'verbosity')) {
+          const renamed = e.key.replace(/^logging/, 'debug');
+          const edits = [e.keyNode, ...refs.filter((r) => r.name === e.key).map((r) => r.node)].map((n) => ({ file: cfg.view.file, range: nodeRange(cfg.view, n as Node), newText: renamed }));
+          fixes.push({ title: `Replace the logging exporter with '${renamed}'`, edits });
+        }
+      }
+      ctx.report(
+        report(cfg.view, e.keyNode, 'collector/removed-component', gone ? 'error' : 'warning', `The ${removed.type} ${removed.kind.slice(0, -1)} was ${gone ? `removed in v${removed.removedIn}` : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`}; ${describeVersion(version)} ${gone ? 'refuses to start with it' : 'still accepts it'}. Use ${removed.replacement}.`, { fixes }),
+      );
+    }
+  }
+}
+
+function splitHostPort(value: string): { host: string; port: string } | undefined {
+  const m = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(value.trim());
+  return m ? { host: m[1] ?? '', port: m[2] ?? '' } : undefined;
+}
+
+function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
+  const metrics = asMap(at(cfg.root, ['service', 'telemetry', 'metrics']));
+  const address = entry(metrics, 'address');
+  if (!metrics || !address) return;
+  const state = telemetryAddressState(version.version);
+  const value = scalarText(address.value) ?? '';
+  const hp = splitHostPort(value);
+  const messages = {
+    honoured: `service.telemetry.metrics.address works in ${describeVersion(version)}, but it is deprecated from v0.111.0 and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
+    deprecated: `service.telemetry.metrics.address is deprecated since v0.111.0; ${describeVersion(version)} still serves its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
+    ignored: `service.telemetry.metrics.address is ignored from v0.123.0: ${describeVersion(version)} starts but does not serve its own metrics on ${value || 'that address'}, so Prometheus finds nothing there. Use readers with a pull/prometheus exporter.`,
+    rejected: `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ('' has invalid keys: address). Use readers with a pull/prometheus exporter.`,
+  } as const;
+  const fixes: Fix[] = [];
+  if (state !== 'honoured') {
+    const readers = entry(metrics, 'readers');
+    const start = pairStart(address.pair);
+    const end = pairEnd(address.pair);
+    if (readers) {
+      // Readers are set already: remove the address line whole, from its start to the next line.
+      const lineStart = cfg.view.text.lastIndexOf('\n', start - 1) + 1;
+      const nextLine = cfg.view.text.indexOf('\n', end);
+      fixes.push({ title: 'Remove the address key (readers are already set)', edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, lineStart, nextLine < 0 ? end : nextLine + 1), newText: '' }] });
+    } else if (hp && /^\d+$/.test(hp.port)) {
+      const host = hp.host === '' ? '0.0.0.0' : hp.host.replace(/^\[|\]$/g, '');
+      const block = indentedBlock(cfg.view, start, ['readers:', '  - pull:', '      exporter:', '        prometheus:', `          host: ${/^[\w.-]+$/.test(host) ? host : JSON.stringify(host)}`, `          port: ${hp.port}`]);
+      fixes.push({ title: `Rewrite as readers: pull/prometheus on ${host}:${hp.port}`, edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, end), newText: block }] });
+    }
+  }
+  const severity = state === 'rejected' ? 'error' : state === 'honoured' ? 'info' : 'warning';
+  ctx.report(report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state], { fixes }));
+}
+
+function checkEndpoint(ctx: RuleContext, view: YamlView, node: unknown, where: string): { host: string; port: number } | undefined {
+  const value = scalarText(node);
+  if (value === undefined || value.includes('${')) return undefined;
+  const hp = splitHostPort(value);
+  if (!hp || hp.port === '') {
+    ctx.report(report(view, node, 'collector/invalid-endpoint', 'error', `${where} '${value}' is not host:port (for example 0.0.0.0:4317).`));
+    return undefined;
+  }
+  const port = Number(hp.port);
+  if (!/^\d+$/.test(hp.port) || port > 65535) {
+    ctx.report(report(view, node, 'collector/invalid-endpoint', 'error', `${where} '${value}' has port '${hp.port}', outside 0 to 65535.`));
+    return undefined;
+  }
+  return { host: hp.host.replace(/^\[|\]$/g, ''), port };
+}
+
+const loopback = new Set(['localhost', '127.0.0.1', '::1']);
+
+function hostFix(view: YamlView, node: unknown, hostPort: { host: string; port: number }): Fix[] {
+  return [replaceFix(view, `Listen on 0.0.0.0:${hostPort.port}`, node as Node, `0.0.0.0:${hostPort.port}`)];
+}
+
+function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
+  const view = cfg.view;
+  const inPod = cfg.configMap !== undefined;
+  const podNote = 'it runs in a pod, where localhost is unreachable from other pods and from Prometheus';
+  for (const r of entries(asMap(at(cfg.root, ['receivers'])))) {
+    const direct = at(r.value, ['endpoint']);
+    if (direct !== undefined) {
+      const hp = checkEndpoint(ctx, view, direct, `Receiver ${r.key} endpoint`);
+      if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, direct, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, direct, hp) }));
+    }
+    for (const proto of entries(asMap(at(r.value, ['protocols'])))) {
+      const endpointEntry = entry(asMap(proto.value), 'endpoint');
+      const defaultPort = proto.key === 'grpc' ? 4317 : 4318;
+      if (endpointEntry) {
+        const hp = checkEndpoint(ctx, view, endpointEntry.value, `Receiver ${r.key} ${proto.key} endpoint`);
+        if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, endpointEntry.value, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} (${proto.key}) listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, endpointEntry.value, hp) }));
+      } else if (inPod && typeOf(r.key) === 'otlp' && atLeast(version.version, '0.104.0')) {
+        const empty = proto.value === null || (isScalar(proto.value) && proto.value.value === null) || (asMap(proto.value)?.items.length ?? 1) === 0;
+        const start = pairStart(proto.pair);
+        const fixes: Fix[] = empty
+          ? [{ title: `Listen on 0.0.0.0:${defaultPort}`, edits: [{ file: view.file, range: offsetsRange(view, start, pairEnd(proto.pair)), newText: indentedBlock(view, start, [`${proto.key}:`, `  endpoint: 0.0.0.0:${defaultPort}`]) }] }]
+          : [];
+        ctx.report(report(view, proto.keyNode, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} (the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`, { fixes }));
+      }
+    }
+  }
+  for (const e of entries(asMap(at(cfg.root, ['exporters'])))) {
+    if (typeOf(e.key) !== 'prometheus') continue;
+    const endpoint = at(e.value, ['endpoint']);
+    if (endpoint === undefined) {
+      ctx.report(report(view, e.keyNode, 'collector/invalid-endpoint', 'error', `Exporter ${e.key} has no endpoint; the prometheus exporter has no default. Set endpoint: 0.0.0.0:8889.`));
+      continue;
+    }
+    const hp = checkEndpoint(ctx, view, endpoint, `Exporter ${e.key} endpoint`);
+    if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, endpoint, 'collector/endpoint-localhost-in-pod', 'warning', `Exporter ${e.key} serves metrics on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, endpoint, hp) }));
+  }
+  // The collector's own telemetry readers.
+  const metrics = at(cfg.root, ['service', 'telemetry', 'metrics']);
+  const readers = seqItems(at(metrics, ['readers']));
+  for (const reader of readers) {
+    const prom = at(reader, ['pull', 'exporter', 'prometheus']);
+    if (!prom) continue;
+    const portNode = at(prom, ['port']);
+    const port = scalarText(portNode);
+    if (port !== undefined && !port.includes('${') && (!/^\d+$/.test(port) || Number(port) > 65535)) {
+      ctx.report(report(view, portNode, 'collector/invalid-endpoint', 'error', `Telemetry reader port '${port}' is outside 0 to 65535.`));
+    }
+    const hostNode = at(prom, ['host']);
+    const host = scalarText(hostNode);
+    if (inPod && (host === undefined || loopback.has(host))) {
+      const fixes: Fix[] = host !== undefined ? [replaceFix(view, 'Serve on 0.0.0.0', hostNode as Node, '0.0.0.0')] : [];
+      ctx.report(report(view, hostNode ?? prom, 'collector/endpoint-localhost-in-pod', 'warning', `The collector serves its own metrics on ${host ?? 'localhost (no host given)'}, but ${podNote}. Set host: 0.0.0.0.`, { fixes }));
+    }
+  }
+  const level = scalarText(at(metrics, ['level']));
+  if (inPod && readers.length === 0 && at(metrics, ['address']) === undefined && level !== 'none' && atLeast(version.version, '0.111.0')) {
+    const telemetry = entry(asMap(at(cfg.root, ['service'])), 'telemetry');
+    ctx.report(report(view, telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode, 'collector/endpoint-localhost-in-pod', 'info', `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus exporter on 0.0.0.0:8888.`));
+  }
+}
+
+/** Apps in the same files that send a signal over OTLP to this collector's Service. */
+function appsSendingTo(ctx: RuleContext, cfg: CollectorConfig): { pod: PodTemplate; signal: (typeof signals)[number]; variable: string }[] {
+  const cm = cfg.configMap?.object;
+  if (!cm) return [];
+  const collectorPods = ctx.pods.filter((p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name));
+  if (!collectorPods.length) return [];
+  const out: { pod: PodTemplate; signal: (typeof signals)[number]; variable: string }[] = [];
+  for (const pod of ctx.pods) {
+    if (collectorPods.includes(pod)) continue;
+    for (const c of pod.containers) {
+      const env = new Map(c.env.map((e) => [e.name, e.value]));
+      for (const signal of signals) {
+        const upper = signal.toUpperCase();
+        const exporter = env.get(`OTEL_${upper}_EXPORTER`);
+        if (!exporter?.split(',').map((s) => s.trim()).includes('otlp')) continue;
+        const url = env.get(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`) ?? env.get('OTEL_EXPORTER_OTLP_ENDPOINT');
+        const target = url ? parseServiceUrl(url) : undefined;
+        if (!target) continue;
+        const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
+        if (svc && podsOf(svc, collectorPods).length) out.push({ pod, signal, variable: `OTEL_${upper}_EXPORTER=${exporter}` });
+      }
+    }
+  }
+  return out;
+}
+
+function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
+  const { pipelines } = pipelineRefs(cfg);
+  const have = new Set(pipelines.map((p) => typeOf(p.key)));
+  const reported = new Set<string>();
+  const pipelinesEntry = entry(asMap(at(cfg.root, ['service'])), 'pipelines');
+  for (const { pod, signal, variable } of appsSendingTo(ctx, cfg)) {
+    if (have.has(signal) || reported.has(signal)) continue;
+    reported.add(signal);
+    const fixes: Fix[] = [];
+    const receivers = entries(asMap(at(cfg.root, ['receivers']))).filter((r) => typeOf(r.key) === 'otlp').map((r) => r.key);
+    const debug = entries(asMap(at(cfg.root, ['exporters']))).find((e) => typeOf(e.key) === 'debug')?.key;
+    const last = pipelines.at(-1);
+    if (last && receivers.length && debug) {
+      const start = pairStart(last.pair);
+      const end = pairEnd(last.pair);
+      const processors = entries(asMap(at(cfg.root, ['processors']))).map((p) => p.key).filter((p) => typeOf(p) === 'batch' || typeOf(p) === 'memory_limiter');
+      const lines = [`${signal}:`, `  receivers: [${receivers.join(', ')}]`, ...(processors.length ? [`  processors: [${processors.join(', ')}]`] : []), `  exporters: [${debug}]`];
+      const original = cfg.view.text.slice(start, end).replace(/\s+$/, '');
+      fixes.push({ title: `Add a ${signal} pipeline to the ${debug} exporter`, edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, start + original.length), newText: `${original}\n${indentedBlock(cfg.view, start, ['', ...lines]).slice(1)}` }] });
+    }
+    const finding: Finding = report(cfg.view, pipelinesEntry?.keyNode ?? cfg.root, 'collector/missing-signal-pipeline', 'warning', `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${debug ? '' : ' (for example to a debug exporter)'}.`, { fixes });
+    ctx.report(finding);
+  }
+}
+
+export const collectorRules: Rule = (ctx) => {
+  for (const cfg of ctx.ws.collectors) {
+    if (!cfg.root) continue;
+    const version = collectorVersionOf(ctx, cfg);
+    checkPipelines(ctx, cfg);
+    checkRemoved(ctx, cfg, version);
+    checkTelemetryAddress(ctx, cfg, version);
+    checkEndpoints(ctx, cfg, version);
+    checkSignalPipelines(ctx, cfg);
+  }
+};

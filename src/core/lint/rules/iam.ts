@@ -1,0 +1,116 @@
+// iam/*: the policy the lab creates and the IRSA trust policy of the role Prometheus assumes.
+// Rules follow the IAM JSON policy grammar and the EKS IRSA trust shape (EKS user guide).
+import type { YamlDocument } from '../model';
+import { at as report, type Rule, type RuleContext } from '../rule';
+import { asMap, asSeq, at, entries, entry, nodeRange, scalarText, seqItems } from '../yamlView';
+
+const actionPattern = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
+
+function isPolicy(doc: YamlDocument): boolean {
+  return entry(doc.root, 'Statement') !== undefined;
+}
+
+function statements(doc: YamlDocument): unknown[] {
+  const s = at(doc.root, ['Statement']);
+  return asSeq(s) ? seqItems(s) : asMap(s) ? [s] : [];
+}
+
+function stringsOf(node: unknown): { value: string; node: unknown }[] {
+  const single = scalarText(node);
+  if (single !== undefined) return [{ value: single, node }];
+  return seqItems(node).map((n) => ({ value: scalarText(n) ?? '', node: n }));
+}
+
+function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
+  const v = doc.view;
+  const version = entry(doc.root, 'Version');
+  const versionText = scalarText(version?.value);
+  if (!version) ctx.report(report(v, doc.root, 'iam/policy-syntax', 'warning', 'No "Version": IAM then uses 2008-10-17, where policy variables such as ${aws:username} do not work. Add "Version": "2012-10-17".'));
+  else if (versionText !== '2012-10-17' && versionText !== '2008-10-17') ctx.report(report(v, version.value, 'iam/policy-syntax', 'error', `"Version" is '${versionText ?? ''}'; IAM accepts only "2012-10-17" (or the old "2008-10-17").`));
+  const statementEntry = entry(doc.root, 'Statement');
+  if (!asSeq(statementEntry?.value) && !asMap(statementEntry?.value)) {
+    ctx.report(report(v, statementEntry?.value ?? doc.root, 'iam/policy-syntax', 'error', '"Statement" must be an object or an array of objects.'));
+    return;
+  }
+  for (const st of statements(doc)) {
+    const stMap = asMap(st);
+    if (!stMap) {
+      ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'Each statement must be an object with Effect, Action and Resource.'));
+      continue;
+    }
+    const effect = entry(stMap, 'Effect');
+    const effectText = scalarText(effect?.value);
+    if (effectText !== 'Allow' && effectText !== 'Deny') ctx.report(report(v, effect?.value ?? st, 'iam/policy-syntax', 'error', `"Effect" must be "Allow" or "Deny"${effectText ? `, not '${effectText}'` : ''}.`));
+    const action = entry(stMap, 'Action') ?? entry(stMap, 'NotAction');
+    if (!action) ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A statement needs "Action" (or "NotAction").'));
+    for (const a of stringsOf(action?.value)) {
+      if (!actionPattern.test(a.value)) ctx.report(report(v, a.node, 'iam/policy-syntax', 'error', `'${a.value}' is not an action of the form service:Action (for example aps:RemoteWrite).`));
+    }
+    const isTrust = entry(stMap, 'Principal') !== undefined || entry(stMap, 'NotPrincipal') !== undefined;
+    const resource = entry(stMap, 'Resource') ?? entry(stMap, 'NotResource');
+    if (!isTrust && !resource) ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A permissions statement needs "Resource" (or "NotResource").'));
+    if (!isTrust) {
+      for (const r of stringsOf(resource?.value)) {
+        if (r.value === '*') ctx.report(report(v, r.node, 'iam/wildcard-resource', 'info', `"Resource": "*" allows ${stringsOf(action?.value).map((a) => a.value).join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the workspace or log group ARNs.`));
+      }
+    }
+  }
+}
+
+interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+function expectedServiceAccounts(ctx: RuleContext): ServiceAccountRef[] {
+  const fromFiles = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => ({ namespace: o.namespace ?? 'default', name: o.name }));
+  if (fromFiles.length) return fromFiles;
+  const [namespace, name] = (ctx.options.prometheusServiceAccount ?? 'monitoring/prometheus-sa').split('/');
+  return [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }];
+}
+
+function checkTrust(ctx: RuleContext, doc: YamlDocument): void {
+  const v = doc.view;
+  for (const st of statements(doc)) {
+    const actions = stringsOf(at(st, ['Action'])).map((a) => a.value);
+    if (!actions.includes('sts:AssumeRoleWithWebIdentity')) continue;
+    const conditions = asMap(at(st, ['Condition']));
+    const keys: { op: string; key: string; values: { value: string; node: unknown }[]; node: unknown }[] = [];
+    for (const op of entries(conditions)) {
+      for (const k of entries(asMap(op.value))) keys.push({ op: op.key, key: k.key, values: stringsOf(k.value), node: k.keyNode });
+    }
+    const sub = keys.filter((k) => k.key.endsWith(':sub'));
+    const aud = keys.filter((k) => k.key.endsWith(':aud'));
+    const expected = expectedServiceAccounts(ctx);
+    const expectedText = expected.map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
+    if (!sub.length) {
+      ctx.report(report(v, conditions ? entry(asMap(st), 'Condition')?.keyNode : st, 'iam/trust-subject-mismatch', 'error', `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0]}"}.`));
+    }
+    for (const s of sub) {
+      for (const val of s.values) {
+        if (/[*?]/.test(val.value)) {
+          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'warning', `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role, not only ${expectedText.join(' or ')}.`));
+        } else if (!expectedText.includes(val.value)) {
+          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'error', `The trust policy allows '${val.value}', but Prometheus runs as ${expectedText.join(' or ')}; STS refuses its token (AccessDenied on AssumeRoleWithWebIdentity) and remote write fails.`, { fixes: expectedText.length === 1 ? [{ title: `Trust ${expectedText[0]}`, edits: [{ file: v.file, range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]), newText: JSON.stringify(expectedText[0]) }] }] : [] }));
+        }
+      }
+    }
+    if (!aud.length) {
+      ctx.report(report(v, sub[0]?.node ?? st, 'iam/trust-audience-missing', 'warning', 'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).'));
+    }
+    for (const a of aud) {
+      for (const val of a.values) {
+        if (val.value !== 'sts.amazonaws.com') ctx.report(report(v, val.node, 'iam/trust-audience-missing', 'error', `The audience is '${val.value}', but the EKS pod identity webhook requests tokens for sts.amazonaws.com; AssumeRoleWithWebIdentity fails.`));
+      }
+    }
+  }
+}
+
+export const iamRules: Rule = (ctx) => {
+  for (const doc of ctx.ws.json) {
+    if (!isPolicy(doc)) continue;
+    checkSyntax(ctx, doc);
+    checkTrust(ctx, doc);
+  }
+};
+

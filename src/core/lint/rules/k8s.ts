@@ -1,0 +1,209 @@
+// k8s/*: references between the lab's Kubernetes objects that the API server accepts but
+// that break the pipeline once it runs: selectors, ports, ConfigMap keys, mount paths, images.
+import type { Fix } from '../../finding';
+import { at as report, type Rule, type RuleContext } from '../rule';
+import { parseServiceUrl, podsOf, sameNamespace, selects, type Container } from '../workloads';
+import { asMap, at, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
+
+function configMapKeys(ctx: RuleContext, name: string, namespace: string | undefined): string[] | undefined {
+  const cm = ctx.ws.objects.find((o) => o.kind === 'ConfigMap' && o.name === name && sameNamespace(o.namespace, namespace));
+  if (!cm) return undefined;
+  return [...mapKeyNames(at(cm.root, ['data'])), ...mapKeyNames(at(cm.root, ['binaryData']))];
+}
+
+function selectorRules(ctx: RuleContext): void {
+  for (const pod of ctx.pods) {
+    if (pod.object.kind === 'Pod') continue;
+    const selectorNode = at(pod.object.root, ['spec', 'selector', 'matchLabels']);
+    const selector = stringMap(selectorNode);
+    const mismatched = Object.entries(selector).filter(([k, v]) => pod.labels[k] !== v);
+    if (mismatched.length) {
+      ctx.report(report(pod.object.view, selectorNode, 'k8s/deployment-selector-mismatch', 'error', `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')} ${mismatched.length > 1 ? 'do' : 'does'} not match the pod template's labels (${Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}); the API server rejects it.`));
+    }
+  }
+  for (const svc of ctx.services) {
+    if (!Object.keys(svc.selector).length) continue;
+    const candidates = ctx.pods.filter((p) => sameNamespace(p.namespace, svc.namespace));
+    if (!candidates.length) continue;
+    const selected = podsOf(svc, candidates);
+    if (!selected.length) {
+      ctx.report(report(svc.object.view, svc.selectorNode, 'k8s/service-selector-mismatch', 'warning', `Service ${svc.object.name} selects ${Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(', ')}, but no pod template in its namespace has those labels (${candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ')}); it will have no endpoints.`));
+      continue;
+    }
+    for (const port of svc.ports) {
+      const target = port.targetPort ?? port.port;
+      if (target === undefined) continue;
+      const declared = selected.flatMap((p) => p.containers.flatMap((c) => c.ports));
+      const found = typeof target === 'string' ? declared.some((d) => d.name === target) : declared.some((d) => d.containerPort === target);
+      if (found) continue;
+      const node = port.targetPortNode ?? port.node;
+      const who = selected.map((p) => `${p.object.kind} ${p.object.name}`).join(', ');
+      if (typeof target === 'string') {
+        ctx.report(report(svc.object.view, node, 'k8s/target-port-not-exposed', 'error', `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', which no container of ${who} declares; the Service gets no endpoints for it. Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`));
+      } else {
+        ctx.report(report(svc.object.view, node, 'k8s/target-port-not-exposed', 'warning', `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check that the app listens there.`));
+      }
+    }
+  }
+}
+
+function configMapRules(ctx: RuleContext): void {
+  for (const pod of ctx.pods) {
+    for (const vol of pod.volumes) {
+      if (!vol.configMap) continue;
+      const keys = configMapKeys(ctx, vol.configMap.name, pod.namespace);
+      if (!keys) continue;
+      for (const item of vol.configMap.items) {
+        if (!keys.includes(item.key)) ctx.report(report(pod.object.view, item.node, 'k8s/configmap-key-missing', 'error', `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the pod cannot start (the volume fails to mount).`));
+      }
+    }
+    for (const c of pod.containers) {
+      for (const e of c.env) {
+        const ref = e.configMapKeyRef;
+        if (!ref) continue;
+        const keys = configMapKeys(ctx, ref.name, pod.namespace);
+        if (keys && !keys.includes(ref.key)) ctx.report(report(pod.object.view, ref.node, 'k8s/configmap-key-missing', 'error', `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the container fails to start.`));
+      }
+    }
+  }
+}
+
+/** The value of --config (or --config=) in a container's args or command. */
+function configArg(c: Container): { path: string; node: unknown } | undefined {
+  const all = [...c.command, ...c.args];
+  const nodes = [...c.command.map(() => undefined), ...c.argNodes];
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i] ?? '';
+    const m = /^--config=(.*)$/.exec(a);
+    const value = m ? m[1] : a === '--config' ? all[i + 1] : undefined;
+    if (value === undefined) continue;
+    const path = value.replace(/^file:/, '');
+    // env:, yaml:, http: and other providers are not paths.
+    if (/^[a-z]+:/.test(path)) return undefined;
+    return { path, node: nodes[m ? i : i + 1] ?? c.node };
+  }
+  return undefined;
+}
+
+function configPathRule(ctx: RuleContext): void {
+  for (const pod of ctx.pods) {
+    for (const c of pod.containers) {
+      const arg = configArg(c);
+      if (!arg || !arg.path.startsWith('/')) continue;
+      const mount = c.volumeMounts
+        .filter((m) => m.mountPath && (arg.path === m.mountPath || arg.path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      const mounts = c.volumeMounts.map((m) => m.mountPath).join(', ') || 'nothing';
+      if (!mount) {
+        ctx.report(report(pod.object.view, arg.node, 'k8s/config-path-not-mounted', 'error', `${c.name} reads its config from ${arg.path}, but nothing is mounted there (mounted: ${mounts}); the collector exits with "no such file".`));
+        continue;
+      }
+      const vol = pod.volumes.find((v) => v.name === mount.name);
+      if (!vol?.configMap || mount.subPath) continue;
+      const rel = arg.path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+      const files = vol.configMap.items.length ? vol.configMap.items.map((i) => i.path) : configMapKeys(ctx, vol.configMap.name, pod.namespace);
+      if (files && !files.includes(rel)) {
+        ctx.report(report(pod.object.view, arg.node, 'k8s/config-path-not-mounted', 'error', `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`));
+      }
+    }
+  }
+}
+
+function otlpEndpointRule(ctx: RuleContext): void {
+  for (const pod of ctx.pods) {
+    for (const c of pod.containers) {
+      for (const e of c.env) {
+        if (!/^OTEL_EXPORTER_OTLP_(TRACES_|METRICS_|LOGS_)?ENDPOINT$/.test(e.name) || !e.value) continue;
+        const target = parseServiceUrl(e.value);
+        if (!target) continue;
+        const ns = target.namespace ?? pod.namespace;
+        const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
+        if (!svc) {
+          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'warning', `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.`));
+          continue;
+        }
+        const port = target.port ?? (/^https:/.test(e.value) ? 443 : 80);
+        if (!svc.ports.some((p) => p.port === port)) {
+          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'error', `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}; exports will time out.`));
+        }
+      }
+    }
+  }
+}
+
+function imageRule(ctx: RuleContext): void {
+  for (const pod of ctx.pods) {
+    for (const c of pod.containers) {
+      if (!c.image || c.image.includes('@')) continue;
+      const name = c.image.slice(c.image.lastIndexOf('/') + 1);
+      const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
+      if (tag !== undefined && tag !== 'latest') continue;
+      const fixes: Fix[] = [];
+      ctx.report(report(pod.object.view, c.imageNode, 'k8s/image-latest', 'warning', `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different build, and for the collector the config format depends on the version. Pin a version tag.`, { fixes }));
+    }
+  }
+}
+
+export const k8sRules: Rule = (ctx) => {
+  selectorRules(ctx);
+  configMapRules(ctx);
+  configPathRule(ctx);
+  otlpEndpointRule(ctx);
+  imageRule(ctx);
+};
+
+export const serviceMonitorRules: Rule = (ctx) => {
+  const release = ctx.options.helmRelease;
+  for (const sm of ctx.ws.objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    const view = sm.view;
+    const metadata = asMap(at(sm.root, ['metadata']));
+    const labelsEntry = entry(metadata, 'labels');
+    const labels = stringMap(labelsEntry?.value);
+    if (labels['release'] !== release) {
+      const releaseEntry = entry(asMap(labelsEntry?.value), 'release');
+      const fixes: Fix[] = [];
+      if (releaseEntry) {
+        fixes.push({ title: `Set release: ${release}`, edits: [{ file: view.file, range: nodeRange(view, releaseEntry.value as Parameters<typeof nodeRange>[1]), newText: release }] });
+      } else {
+        const firstLabel = asMap(labelsEntry?.value)?.items[0];
+        const anchor = firstLabel ? (firstLabel.key as Parameters<typeof nodeRange>[1]) : undefined;
+        if (anchor && !asMap(labelsEntry?.value)?.flow) {
+          const r = nodeRange(view, anchor);
+          fixes.push({ title: `Add the label release: ${release}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `release: ${release}\n${' '.repeat(r.start.character)}` }] });
+        } else if (!labelsEntry && metadata && !metadata.flow) {
+          const first = metadata.items[0]?.key as Parameters<typeof nodeRange>[1];
+          if (first) {
+            const r = nodeRange(view, first);
+            fixes.push({ title: `Add the label release: ${release}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `labels:\n${' '.repeat(r.start.character + 2)}release: ${release}\n${' '.repeat(r.start.character)}` }] });
+          }
+        }
+      }
+      const why = labels['release'] ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release: ${release} label`;
+      ctx.report(report(view, releaseEntry?.value ?? labelsEntry?.keyNode ?? at(sm.root, ['metadata', 'name']), 'servicemonitor/release-label-missing', 'error', `ServiceMonitor ${sm.name} ${why}. kube-prometheus-stack (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: ${release}, so Prometheus ignores this one. (The release name is the setting obslab.helmRelease.)`, { fixes }));
+    }
+
+    const selectorNode = at(sm.root, ['spec', 'selector', 'matchLabels']);
+    const selector = stringMap(selectorNode);
+    const nsSel = at(sm.root, ['spec', 'namespaceSelector']);
+    const any = textAt(nsSel, ['any']) === 'true';
+    const matchNames = seqItems(at(nsSel, ['matchNames'])).map(scalarText).filter((n): n is string => n !== undefined);
+    const inScope = ctx.services.filter((s) => any || (matchNames.length ? s.namespace === undefined || matchNames.includes(s.namespace) : sameNamespace(s.namespace, sm.namespace)));
+    const selected = inScope.filter((s) => selects(selector, s.labels));
+    if (!selected.length) {
+      if (Object.keys(selector).length && ctx.services.length) {
+        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/selector-no-service', 'warning', `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services.map((s) => `${s.object.name} {${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}`).join('; ')}); Prometheus gets no target from it.`));
+      }
+      continue;
+    }
+    for (const ep of seqItems(at(sm.root, ['spec', 'endpoints']))) {
+      const portNode = at(ep, ['port']);
+      const port = scalarText(portNode);
+      if (port === undefined) continue;
+      const missing = selected.filter((s) => !s.ports.some((p) => p.name === port));
+      if (missing.length) {
+        const names = missing.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => !!n));
+        ctx.report(report(view, portNode, 'servicemonitor/port-not-found', 'error', `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} (named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's port is the Service port's name, not a number.`));
+      }
+    }
+  }
+};
