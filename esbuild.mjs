@@ -1,7 +1,7 @@
 // Three bundles, built apart so each carries only what it runs:
 // the extension host (vscode is external), the CLI (plain Node) and the webview scripts (browser).
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
@@ -17,3 +17,5 @@ await Promise.all([
     ? [build({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'chrome120' })]
     : []),
 ]);
+// `npx obslab` runs dist/cli.js directly.
+chmodSync('dist/cli.js', 0o755);

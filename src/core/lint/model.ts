@@ -2,7 +2,7 @@
 // configs (standalone or inside a ConfigMap), Helm values files, JMeter plans and IAM policies.
 import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
-import { blockIndent, blockScalarMap, LineIndex, mapRange } from './text';
+import { blockIndent, blockScalarMap, mapRange } from './text';
 import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
 
 export interface LintInput {
@@ -116,6 +116,13 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
     }
     if (!root) continue;
     if (kind === 'json') {
+      // YAML accepts what JSON does not (trailing commas, comments): ask JSON itself too.
+      const problem = strictJsonProblem(input.text);
+      if (problem) {
+        const code = /"Statement"/.test(input.text) ? 'iam/policy-syntax' : 'json/syntax';
+        ws.findings.push({ code, severity: 'error', message: `Not valid JSON: ${problem.message}.`, file: input.file, range: mapRange(view.index, view.map, problem.offset, problem.offset + 1) });
+        continue;
+      }
       ws.json.push({ view, doc, root });
       continue;
     }
@@ -171,6 +178,16 @@ function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
   }
 }
 
-export function lineIndexOf(text: string): LineIndex {
-  return new LineIndex(text);
+function strictJsonProblem(text: string): { message: string; offset: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    // V8 names no position; the usual culprits are a trailing comma or a comment.
+    const trailing = /,\s*[\]}]/.exec(text);
+    if (trailing) return { message: 'a comma before a closing bracket', offset: trailing.index };
+    const comment = /^\s*(\/\/|#)/m.exec(text);
+    if (comment) return { message: 'JSON has no comments', offset: comment.index + (comment[0].length - (comment[1]?.length ?? 0)) };
+    return { message: e instanceof Error ? e.message.split('\n')[0] ?? 'unreadable' : 'unreadable', offset: 0 };
+  }
 }

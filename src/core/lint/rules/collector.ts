@@ -308,15 +308,29 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     reported.add(signal);
     const fixes: Fix[] = [];
     const receivers = entries(asMap(at(cfg.root, ['receivers']))).filter((r) => typeOf(r.key) === 'otlp').map((r) => r.key);
-    const debug = entries(asMap(at(cfg.root, ['exporters']))).find((e) => typeOf(e.key) === 'debug')?.key;
+    const exporters = entries(asMap(at(cfg.root, ['exporters'])));
+    const existingDebug = exporters.find((e) => typeOf(e.key) === 'debug')?.key;
+    const debug = existingDebug ?? 'debug';
     const last = pipelines.at(-1);
-    if (last && receivers.length && debug) {
+    const firstExporter = exporters[0];
+    if (last && receivers.length && (existingDebug || firstExporter)) {
+      if (!existingDebug && firstExporter) {
+        // Define a debug exporter beside the first one, at the same indentation.
+        const at0 = (firstExporter.keyNode?.range?.[0]) ?? 0;
+        fixes.push({ title: '', edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, at0, at0), newText: `debug:\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character + 2)}verbosity: basic\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character)}` }] });
+      }
       const start = pairStart(last.pair);
       const end = pairEnd(last.pair);
       const processors = entries(asMap(at(cfg.root, ['processors']))).map((p) => p.key).filter((p) => typeOf(p) === 'batch' || typeOf(p) === 'memory_limiter');
       const lines = [`${signal}:`, `  receivers: [${receivers.join(', ')}]`, ...(processors.length ? [`  processors: [${processors.join(', ')}]`] : []), `  exporters: [${debug}]`];
       const original = cfg.view.text.slice(start, end).replace(/\s+$/, '');
-      fixes.push({ title: `Add a ${signal} pipeline to the ${debug} exporter`, edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, start + original.length), newText: `${original}\n${indentedBlock(cfg.view, start, ['', ...lines]).slice(1)}` }] });
+      // Inserted after the last pipeline, at its indentation in the file (which includes a ConfigMap's).
+      const col = cfg.view.map(cfg.view.index.position(start)).character;
+      const endOfLast = start + original.length;
+      const pipelineEdit = { file: cfg.view.file, range: offsetsRange(cfg.view, endOfLast, endOfLast), newText: lines.map((l) => `\n${' '.repeat(col)}${l}`).join('') };
+      const title = `Add a ${signal} pipeline to the ${debug} exporter${existingDebug ? '' : ' (and define it)'}`;
+      const defineDebug = fixes.pop();
+      fixes.push({ title, edits: [...(defineDebug?.edits ?? []), pipelineEdit] });
     }
     const finding: Finding = report(cfg.view, pipelinesEntry?.keyNode ?? cfg.root, 'collector/missing-signal-pipeline', 'warning', `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${debug ? '' : ' (for example to a debug exporter)'}.`, { fixes });
     ctx.report(finding);
