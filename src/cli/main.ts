@@ -1,9 +1,11 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { processIo, UsageError, type Io } from './io';
+import { lintUsage, runLint } from './lint';
 import { scaffold, scaffoldUsage } from './scaffold';
 
 const commands: Record<string, { run: (argv: string[], io: Io) => number; usage: string }> = {
   scaffold: { run: scaffold, usage: scaffoldUsage },
+  lint: { run: runLint, usage: lintUsage },
 };
 
 export function main(argv: string[], io: Io = processIo): number {

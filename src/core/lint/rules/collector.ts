@@ -332,7 +332,7 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
       const defineDebug = fixes.pop();
       fixes.push({ title, edits: [...(defineDebug?.edits ?? []), pipelineEdit] });
     }
-    const finding: Finding = report(cfg.view, pipelinesEntry?.keyNode ?? cfg.root, 'collector/missing-signal-pipeline', 'warning', `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${debug ? '' : ' (for example to a debug exporter)'}.`, { fixes });
+    const finding: Finding = report(cfg.view, pipelinesEntry?.keyNode ?? cfg.root, 'collector/missing-signal-pipeline', 'warning', `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`, { fixes });
     ctx.report(finding);
   }
 }
