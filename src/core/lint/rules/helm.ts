@@ -3,7 +3,7 @@
 import { versions } from '../../facts';
 import type { YamlDocument } from '../model';
 import { at as report, closest, type Rule } from '../rule';
-import { entries, type Entry } from '../yamlView';
+import { asMap, entries, type Entry } from '../yamlView';
 
 /**
  * The chart's own keys at kube-prometheus-stack 88.5.3, read from its values.yaml. Subchart
@@ -45,13 +45,13 @@ export const helmRules: Rule = (ctx) => {
         continue;
       }
       if (top.key !== 'prometheus') continue;
-      for (const second of entries(top.value as Parameters<typeof entries>[0])) {
+      for (const second of entries(asMap(top.value))) {
         if (!kubePrometheusStackKeys.prometheus.includes(second.key)) {
           unknown(ctx, doc, second, 'prometheus.', kubePrometheusStackKeys.prometheus);
           continue;
         }
         if (second.key !== 'serviceAccount') continue;
-        for (const third of entries(second.value as Parameters<typeof entries>[0])) {
+        for (const third of entries(asMap(second.value))) {
           if (!kubePrometheusStackKeys.prometheusServiceAccount.includes(third.key)) unknown(ctx, doc, third, 'prometheus.serviceAccount.', kubePrometheusStackKeys.prometheusServiceAccount);
         }
       }
