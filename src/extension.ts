@@ -2,6 +2,7 @@
 // no programs run and no servers contacted until the student asks for something.
 import type * as vscode from 'vscode';
 import { Ctx, registerCommand } from './ui/context';
+import { LintDiagnostics } from './ui/lintDiagnostics';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
@@ -16,6 +17,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.openTaskFiles', taskFilesCommand),
     { dispose: () => ctx.dispose() },
   );
+  const diagnostics = new LintDiagnostics(ctx);
+  context.subscriptions.push(...diagnostics.register());
+  diagnostics.lintOpenDocuments();
   showWalkthroughOnFirstRun(ctx);
 }
 
