@@ -8,6 +8,7 @@ import type { Finding, Range as CoreRange } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import type { LintInput } from '../core/lint/model';
 import { labManifestName } from '../core/scaffold/plan';
+import { loadKindSchemas } from '../node/schemas';
 import type { Ctx } from './context';
 
 const lintable = /\.(ya?ml|json|jmx)$/i;
@@ -133,7 +134,9 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       scopeKey = doc.uri.toString();
     }
     const helmRelease = vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus';
-    const findings = lint(inputs, { helmRelease });
+    // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
+    const schemas = this.schemaValidationElsewhere() ? [] : loadKindSchemas();
+    const findings = lint(inputs, { helmRelease, schemas });
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
       const file = f.file ?? inputs[0]?.file ?? '';
@@ -155,6 +158,10 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     this.reported.set(scopeKey, new Set(inputs.map((i) => i.file)));
     const ms = Date.now() - started;
     if (ms > 500) this.ctx.output.appendLine(`Linting ${inputs.length} file(s) around ${doc.uri.fsPath} took ${ms} ms`);
+  }
+
+  private schemaValidationElsewhere(): boolean {
+    return vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined && vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true);
   }
 
   private toDiagnostic(f: Finding): vscode.Diagnostic {

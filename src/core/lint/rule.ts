@@ -1,6 +1,7 @@
 // What a rule gets: the workspace model, the options, and a way to report a Finding.
 import type { Finding, Severity } from '../finding';
 import type { Workspace } from './model';
+import type { JsonSchema } from './schema';
 import { podTemplates, services, type PodTemplate, type Service } from './workloads';
 import { nodeRange, type YamlView } from './yamlView';
 
@@ -11,6 +12,14 @@ export interface LintOptions {
   collectorVersion?: string;
   /** namespace/name of the ServiceAccount the IRSA role must trust, when the files define none. */
   prometheusServiceAccount?: string;
+  /** Bundled schemas by kind; without them the k8s/schema rule does not run. */
+  schemas?: KindSchema[];
+}
+
+export interface KindSchema {
+  apiVersion: string;
+  kind: string;
+  schema: JsonSchema;
 }
 
 export const defaultLintOptions: LintOptions = { helmRelease: 'prometheus' };

@@ -1,0 +1,176 @@
+// Validates a YAML node against a JSON Schema (the draft-07 subset our generated schemas use),
+// walking the YAML AST so every problem points at its own node.
+import { isMap, isScalar, isSeq } from 'yaml';
+import { closest } from './rule';
+import { entries } from './yamlView';
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  allOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  not?: JsonSchema;
+  $ref?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  minItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  propertyNames?: JsonSchema;
+  definitions?: Record<string, JsonSchema>;
+  deprecationMessage?: string;
+  title?: string;
+  description?: string;
+}
+
+export interface SchemaProblem {
+  node: unknown;
+  /** Points at the key of a map entry rather than its value (unknown fields). */
+  atKey?: boolean;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+type Value = { kind: 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array' | 'alias'; value?: unknown };
+
+function kindOf(node: unknown): Value {
+  if (node === null || node === undefined) return { kind: 'null' };
+  if (isMap(node)) return { kind: 'object' };
+  if (isSeq(node)) return { kind: 'array' };
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return { kind: 'null' };
+    if (typeof v === 'boolean') return { kind: 'boolean', value: v };
+    if (typeof v === 'number') return { kind: Number.isInteger(v) ? 'integer' : 'number', value: v };
+    if (typeof v === 'bigint') return { kind: 'integer', value: v };
+    return { kind: 'string', value: String(v) };
+  }
+  return { kind: 'alias' };
+}
+
+function typeMatches(actual: Value['kind'], expected: string): boolean {
+  return actual === expected || (expected === 'number' && actual === 'integer');
+}
+
+const describe = (v: Value): string => (v.kind === 'string' ? `the string '${String(v.value).slice(0, 40)}'` : v.value !== undefined ? `${v.kind} ${String(v.value)}` : v.kind === 'object' ? 'a map' : v.kind === 'array' ? 'a list' : v.kind);
+
+export class SchemaValidator {
+  private readonly regexCache = new Map<string, RegExp | null>();
+
+  constructor(private readonly root: JsonSchema) {}
+
+  private resolve(schema: JsonSchema): JsonSchema {
+    let s = schema;
+    for (let i = 0; i < 20 && s.$ref; i++) {
+      const name = s.$ref.replace(/^#\/definitions\//, '');
+      const target = this.root.definitions?.[name];
+      if (!target) return {};
+      s = { ...target, ...Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$ref')) };
+    }
+    return s;
+  }
+
+  private regex(pattern: string): RegExp | null {
+    if (!this.regexCache.has(pattern)) {
+      try {
+        this.regexCache.set(pattern, new RegExp(pattern, 'u'));
+      } catch {
+        this.regexCache.set(pattern, null);
+      }
+    }
+    return this.regexCache.get(pattern) ?? null;
+  }
+
+  validate(node: unknown, schema: JsonSchema = this.root, depth = 0): SchemaProblem[] {
+    if (depth > 60) return [];
+    const s = this.resolve(schema);
+    const v = kindOf(node);
+    if (v.kind === 'alias') return [];
+    const problems: SchemaProblem[] = [];
+    if (s.deprecationMessage) problems.push({ node, message: s.deprecationMessage, severity: 'warning' });
+    for (const sub of s.allOf ?? []) problems.push(...this.validate(node, sub, depth + 1));
+    const alternatives = s.anyOf ?? s.oneOf;
+    if (alternatives) {
+      const results = alternatives.map((a) => this.validate(node, a, depth + 1).filter((p) => p.severity === 'error'));
+      if (!results.some((r) => r.length === 0)) {
+        // Report the alternative that got furthest (fewest problems), else a summary.
+        const best = [...results].sort((a, b) => a.length - b.length)[0] ?? [];
+        const types = alternatives.map((a) => this.resolve(a).type).filter(Boolean).flat();
+        problems.push(...(best.length && best.every((p) => p.node !== node) ? best : [{ node, message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`, severity: 'error' as const }]));
+      }
+    }
+    if (s.not && this.validate(node, s.not, depth + 1).every((p) => p.severity !== 'error')) problems.push({ node, message: 'This value is not allowed here.', severity: 'error' });
+    if (s.type) {
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (!types.some((t) => typeMatches(v.kind, t))) {
+        // YAML reads `8080` as a number; where a string is wanted, say how to quote it.
+        const hint = types.includes('string') && (v.kind === 'integer' || v.kind === 'number' || v.kind === 'boolean') ? ` Quote it: "${String(v.value)}".` : '';
+        problems.push({ node, message: `Expected ${types.join(' or ')}, got ${describe(v)}.${hint}`, severity: 'error' });
+        return problems;
+      }
+    }
+    if (s.const !== undefined && v.value !== s.const) problems.push({ node, message: `Must be ${JSON.stringify(s.const)}, not ${describe(v)}.`, severity: 'error' });
+    if (s.enum && !s.enum.some((e) => e === v.value || (e === null && v.kind === 'null'))) {
+      problems.push({ node, message: `Must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${describe(v)}.`, severity: 'error' });
+    }
+    if (v.kind === 'string') {
+      const text = String(v.value);
+      if (s.pattern) {
+        const re = this.regex(s.pattern);
+        if (re && !re.test(text)) problems.push({ node, message: `'${text.slice(0, 60)}' does not have the expected form (${s.pattern}).`, severity: 'error' });
+      }
+      if (s.minLength !== undefined && text.length < s.minLength) problems.push({ node, message: `Must not be empty.`, severity: 'error' });
+    }
+    if ((v.kind === 'integer' || v.kind === 'number') && typeof v.value === 'number') {
+      if (s.minimum !== undefined && v.value < s.minimum) problems.push({ node, message: `Must be at least ${s.minimum}.`, severity: 'error' });
+      if (s.maximum !== undefined && v.value > s.maximum) problems.push({ node, message: `Must be at most ${s.maximum}.`, severity: 'error' });
+    }
+    if (v.kind === 'array' && isSeq(node)) {
+      if (s.minItems !== undefined && node.items.length < s.minItems) problems.push({ node, message: `Needs at least ${s.minItems} item(s).`, severity: 'error' });
+      if (s.items) for (const item of node.items) problems.push(...this.validate(item, s.items, depth + 1));
+    }
+    if (v.kind === 'object' && isMap(node)) problems.push(...this.validateMap(node, s, depth));
+    return problems;
+  }
+
+  private validateMap(node: Parameters<typeof entries>[0], s: JsonSchema, depth: number): SchemaProblem[] {
+    const problems: SchemaProblem[] = [];
+    const list = entries(node);
+    const present = new Set(list.map((e) => e.key));
+    for (const r of s.required ?? []) if (!present.has(r)) problems.push({ node, message: `Missing required field '${r}'.`, severity: 'error' });
+    if (s.minProperties !== undefined && list.length < s.minProperties) problems.push({ node, message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`, severity: 'error' });
+    const known = Object.keys(s.properties ?? {});
+    for (const e of list) {
+      const prop = s.properties?.[e.key];
+      if (prop) {
+        problems.push(...this.validate(e.value, prop, depth + 1));
+        continue;
+      }
+      const pattern = Object.entries(s.patternProperties ?? {}).find(([p]) => this.regex(p)?.test(e.key));
+      if (pattern) {
+        problems.push(...this.validate(e.value, pattern[1], depth + 1));
+        continue;
+      }
+      if (s.propertyNames?.pattern && !this.regex(s.propertyNames.pattern)?.test(e.key)) {
+        problems.push({ node: e.keyNode, atKey: true, message: `'${e.key}' is not a valid key here.`, severity: 'error' });
+        continue;
+      }
+      if (s.additionalProperties === false) {
+        const guess = closest(e.key, known);
+        problems.push({ node: e.keyNode, atKey: true, message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : ''} The API server rejects it (or, applied without strict validation, drops it silently).`, severity: 'error' });
+      } else if (typeof s.additionalProperties === 'object') {
+        problems.push(...this.validate(e.value, s.additionalProperties, depth + 1));
+      }
+    }
+    return problems;
+  }
+}

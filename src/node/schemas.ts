@@ -1,0 +1,26 @@
+// Loads the bundled JSON schemas shipped in schemas/ beside dist/ (nothing is fetched).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KindSchema } from '../core/lint/rule';
+import type { JsonSchema } from '../core/lint/schema';
+
+interface SchemaIndex {
+  kinds: { apiVersion: string; kind: string; file: string }[];
+  configs?: { name: string; file: string }[];
+}
+
+export function schemasDir(): string | undefined {
+  return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', 'schemas')].find((d) => existsSync(join(d, 'index.json')));
+}
+
+let cached: KindSchema[] | undefined;
+
+/** The Kubernetes kinds' schemas, read once; an empty list when the folder is missing. */
+export function loadKindSchemas(dir = schemasDir()): KindSchema[] {
+  if (cached && dir === schemasDir()) return cached;
+  if (!dir) return [];
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SchemaIndex;
+  const loaded = index.kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, schema: JSON.parse(readFileSync(join(dir, k.file), 'utf8')) as JsonSchema }));
+  cached = loaded;
+  return loaded;
+}
