@@ -1,7 +1,7 @@
 // Three bundles, built apart so each carries only what it runs:
 // the extension host (vscode is external), the CLI (plain Node) and the webview scripts (browser).
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
@@ -12,6 +12,17 @@ const webviewEntries = existsSync('src/webview')
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
+  build({
+    ...common,
+    entryPoints: ['src/yamlServer/main.ts'],
+    outfile: 'dist/yamlServer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    alias: Object.fromEntries(['prettier/standalone', 'prettier/plugins/yaml', 'prettier/plugins/estree'].map((m) => [m, './src/yamlServer/noPrettier.ts'])),
+  }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
   ...(webviewEntries.length
     ? [build({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'chrome120' })]
@@ -19,3 +30,6 @@ await Promise.all([
 ]);
 // `npx obslab` runs dist/cli.js directly.
 chmodSync('dist/cli.js', 0o755);
+// yaml-language-server reads its (English) messages from a folder it is told at initialize.
+mkdirSync('dist/l10n', { recursive: true });
+copyFileSync('node_modules/yaml-language-server/l10n/bundle.l10n.json', 'dist/l10n/bundle.l10n.json');

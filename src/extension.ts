@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import { Ctx, registerCommand } from './ui/context';
 import { LintDiagnostics } from './ui/lintDiagnostics';
+import { YamlSchemas } from './ui/yamlSchemas';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new LintDiagnostics(ctx);
   context.subscriptions.push(...diagnostics.register());
   diagnostics.lintOpenDocuments();
+  context.subscriptions.push(...new YamlSchemas(ctx).register());
   showWalkthroughOnFirstRun(ctx);
 }
 

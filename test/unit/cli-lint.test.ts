@@ -17,7 +17,7 @@ describe('obslab lint', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'obslab-lint-'));
     mkdirSync(join(dir, 'k8s'));
-    writeFileSync(join(dir, 'k8s', 'sm.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: sm\n  labels:\n    release: kps\nspec:\n  endpoints:\n    - port: metrics\n');
+    writeFileSync(join(dir, 'k8s', 'sm.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: sm\n  labels:\n    release: kps\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n');
     writeFileSync(join(dir, 'notes.txt'), 'not linted');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
