@@ -43,7 +43,7 @@ export function runLint(argv: string[], io: Io): number {
     if (e instanceof UnreadableInput) throw new UsageError(e.message);
     throw e;
   }
-  const findings = lint(inputs, { schemas: loadKindSchemas(), ...(values.release ? { helmRelease: values.release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
+  const findings = lint(inputs, { schemas: () => loadKindSchemas(), ...(values.release ? { helmRelease: values.release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
   if (format === 'json') {
     io.out(JSON.stringify(findings.map(toJson), null, 2));
   } else {

@@ -135,7 +135,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     }
     const helmRelease = vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus';
     // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
-    const schemas = this.schemaValidationElsewhere() ? [] : loadKindSchemas();
+    const schemas = this.schemaValidationElsewhere() ? [] : () => loadKindSchemas();
     const findings = lint(inputs, { helmRelease, schemas });
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {

@@ -12,8 +12,8 @@ export interface LintOptions {
   collectorVersion?: string;
   /** namespace/name of the ServiceAccount the IRSA role must trust, when the files define none. */
   prometheusServiceAccount?: string;
-  /** Bundled schemas by kind; without them the k8s/schema rule does not run. */
-  schemas?: KindSchema[];
+  /** Bundled schemas by kind (or how to load them, only when a Kubernetes document needs them); without them the k8s/schema rule does not run. */
+  schemas?: KindSchema[] | (() => KindSchema[]);
 }
 
 export interface KindSchema {

@@ -8,8 +8,9 @@ import { SchemaValidator } from '../schema';
 const maxPerDocument = 25;
 
 export const schemaRules: Rule = (ctx) => {
-  const schemas = ctx.options.schemas;
-  if (!schemas?.length) return;
+  if (!ctx.ws.objects.length || !ctx.options.schemas) return;
+  const schemas = typeof ctx.options.schemas === 'function' ? ctx.options.schemas() : ctx.options.schemas;
+  if (!schemas.length) return;
   const validators = new Map<string, SchemaValidator>();
   for (const object of ctx.ws.objects) {
     const entry = schemas.find((s) => s.apiVersion === object.apiVersion && s.kind === object.kind);
