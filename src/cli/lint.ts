@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Finding } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import { collectLintInputs, UnreadableInput } from '../node/lintFiles';
-import { loadKindSchemas } from '../node/schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
 import { UsageError, type Io } from './io';
 
 export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION]';
@@ -43,7 +43,7 @@ export function runLint(argv: string[], io: Io): number {
     if (e instanceof UnreadableInput) throw new UsageError(e.message);
     throw e;
   }
-  const findings = lint(inputs, { schemas: () => loadKindSchemas(), ...(values.release ? { helmRelease: values.release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
+  const findings = lint(inputs, { schemas: () => loadKindSchemas(), collectorSchema: () => loadCollectorSchema(), ...(values.release ? { helmRelease: values.release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
   if (format === 'json') {
     io.out(JSON.stringify(findings.map(toJson), null, 2));
   } else {

@@ -14,6 +14,18 @@ export function schemasDir(): string | undefined {
 }
 
 let cached: KindSchema[] | undefined;
+let cachedCollector: JsonSchema | undefined;
+
+/** The collector config's schema, read once; undefined when the folder is missing. */
+export function loadCollectorSchema(dir = schemasDir()): JsonSchema | undefined {
+  if (cachedCollector && dir === schemasDir()) return cachedCollector;
+  if (!dir) return undefined;
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SchemaIndex;
+  const entry = index.configs?.find((c) => c.name === 'otelcol');
+  if (!entry) return undefined;
+  cachedCollector = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as JsonSchema;
+  return cachedCollector;
+}
 
 /** The Kubernetes kinds' schemas, read once; an empty list when the folder is missing. */
 export function loadKindSchemas(dir = schemasDir()): KindSchema[] {

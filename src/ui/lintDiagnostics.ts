@@ -8,7 +8,7 @@ import type { Finding, Range as CoreRange } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import type { LintInput } from '../core/lint/model';
 import { labManifestName } from '../core/scaffold/plan';
-import { loadKindSchemas } from '../node/schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
 import type { Ctx } from './context';
 
 const lintable = /\.(ya?ml|json|jmx)$/i;
@@ -136,7 +136,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     const helmRelease = vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus';
     // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
     const schemas = this.schemaValidationElsewhere() ? [] : () => loadKindSchemas();
-    const findings = lint(inputs, { helmRelease, schemas });
+    const findings = lint(inputs, { helmRelease, schemas, collectorSchema: () => loadCollectorSchema() });
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
       const file = f.file ?? inputs[0]?.file ?? '';

@@ -6,7 +6,7 @@ import { applyEdits } from '../../src/core/lint/applyEdits';
 import { findingCodes } from '../../src/core/lint/codes';
 import { lint as lintWith } from '../../src/core/lint/engine';
 import type { LintOptions } from '../../src/core/lint/rule';
-import { loadKindSchemas } from '../../src/node/schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../../src/node/schemas';
 import type { LintInput } from '../../src/core/lint/model';
 import { examples } from '../fixtures/findingExamples';
 import { renderLab } from '../support/lab';
@@ -14,7 +14,8 @@ import { withTable } from '../../scripts/findingsTable';
 
 // Every test lints with the bundled schemas, as the CLI and the editor do.
 const schemas = loadKindSchemas(join(__dirname, '..', '..', 'schemas'));
-const lint = (files: LintInput[], options: Partial<LintOptions> = {}) => lintWith(files, { schemas, ...options });
+const collectorSchema = loadCollectorSchema(join(__dirname, '..', '..', 'schemas'));
+const lint = (files: LintInput[], options: Partial<LintOptions> = {}) => lintWith(files, { schemas, collectorSchema, ...options });
 const inputs = (files: Record<string, string>): LintInput[] => Object.entries(files).map(([file, text]) => ({ file, text }));
 const codes = (findings: Finding[]): string[] => findings.map((f) => f.code);
 const root = join(__dirname, '..', '..');

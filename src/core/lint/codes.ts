@@ -14,6 +14,8 @@ export interface CodeInfo {
 
 export const findingCodes: CodeInfo[] = [
   { code: 'collector/yaml-syntax', severity: 'error', summary: 'A collector config (standalone or in a ConfigMap) is not valid YAML.', bad: 'endpoint: [0.0.0.0:4317', good: 'endpoint: 0.0.0.0:4317' },
+  { code: 'collector/schema', severity: 'error', summary: 'A component the lab uses (otlp, batch, memory_limiter, prometheus, debug) has an unknown or mistyped setting, checked against the collector\'s config structs at v0.155.0.', bad: 'memory_limiter: {check_interval: 1s}', good: 'memory_limiter: {check_interval: 1s, limit_mib: 400}' },
+  { code: 'collector/telemetry-invalid', severity: 'error', summary: 'Telemetry settings the collector version refuses: an unknown level, an empty readers list (v0.123.0 on), views without level: detailed, or views before v0.124.0.', bad: 'metrics: {level: normal, readers: []}', good: 'metrics: {level: normal, readers: [{pull: ...}]}' },
   { code: 'collector/unknown-component', severity: 'error', summary: 'A pipeline or service.extensions names a component that is not defined.', bad: 'processors: [bacth]', good: 'processors: [batch]' },
   { code: 'collector/unused-component', severity: 'warning', summary: 'A component is defined but no pipeline (or service.extensions) uses it.', bad: 'memory_limiter defined, in no pipeline', good: 'processors: [memory_limiter, batch]' },
   { code: 'collector/pipeline-incomplete', severity: 'error', summary: 'No pipelines, or a pipeline without receivers or exporters, or an unknown pipeline type.', bad: 'metrics: {receivers: [otlp]}', good: 'metrics: {receivers: [otlp], exporters: [prometheus]}' },

@@ -8,10 +8,11 @@ import { helmRules } from './rules/helm';
 import { iamRules } from './rules/iam';
 import { jmxRules } from './rules/jmx';
 import { k8sRules, serviceMonitorRules } from './rules/k8s';
-import { schemaRules } from './rules/schema';
+import { collectorSchemaRules, schemaRules } from './rules/schema';
 
 export const rules: Record<string, Rule> = {
   collector: collectorRules,
+  collectorSchema: collectorSchemaRules,
   schema: schemaRules,
   k8s: k8sRules,
   servicemonitor: serviceMonitorRules,

@@ -14,6 +14,13 @@ export interface LintOptions {
   prometheusServiceAccount?: string;
   /** Bundled schemas by kind (or how to load them, only when a Kubernetes document needs them); without them the k8s/schema rule does not run. */
   schemas?: KindSchema[] | (() => KindSchema[]);
+  /** The collector config's schema (components the lab uses); without it collector/schema does not run. */
+  collectorSchema?: JsonSchema | (() => JsonSchema | undefined);
+  /**
+   * The component types the collector build has, by kind. Known for a build we made (the truth
+   * harness); unknown for an image such as contrib, where any type may exist.
+   */
+  collectorComponents?: Partial<Record<'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions', string[]>>;
 }
 
 export interface KindSchema {

@@ -66,7 +66,11 @@ const describe = (v: Value): string => (v.kind === 'string' ? `the string '${Str
 export class SchemaValidator {
   private readonly regexCache = new Map<string, RegExp | null>();
 
-  constructor(private readonly root: JsonSchema) {}
+  /** `unknownField` says what happens to an unknown field, for the message. */
+  constructor(
+    private readonly root: JsonSchema,
+    private readonly unknownField = 'The API server rejects it (or, applied without strict validation, drops it silently).',
+  ) {}
 
   private resolve(schema: JsonSchema): JsonSchema {
     let s = schema;
@@ -166,7 +170,7 @@ export class SchemaValidator {
       }
       if (s.additionalProperties === false) {
         const guess = closest(e.key, known);
-        problems.push({ node: e.keyNode, atKey: true, message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : ''} The API server rejects it (or, applied without strict validation, drops it silently).`, severity: 'error' });
+        problems.push({ node: e.keyNode, atKey: true, message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : '.'} ${this.unknownField}`, severity: 'error' });
       } else if (typeof s.additionalProperties === 'object') {
         problems.push(...this.validate(e.value, s.additionalProperties, depth + 1));
       }

@@ -110,6 +110,17 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     ctx.report(report(view, ref.node, 'collector/unknown-component', 'error', `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', which is not defined under ${allowed[ref.role].join(' or ')}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`, { fixes }));
   }
 
+  const available = ctx.options.collectorComponents;
+  if (available) {
+    for (const kind of componentKinds) {
+      const types = available[kind];
+      if (!types) continue;
+      for (const e of defined.get(kind) ?? []) {
+        if (!types.includes(typeOf(e.key))) ctx.report(report(view, e.keyNode, 'collector/unknown-component', 'error', `This collector build has no ${typeOf(e.key)} ${kind.slice(0, -1)} (it has ${types.join(', ') || 'none'}).`));
+      }
+    }
+  }
+
   const used = new Set(refs.map((r) => r.name));
   for (const kind of ['receivers', 'processors', 'exporters', 'connectors'] as const) {
     for (const e of defined.get(kind) ?? []) {
@@ -151,6 +162,32 @@ function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVers
   }
 }
 
+const levels = ['none', 'basic', 'normal', 'detailed'];
+
+/** Telemetry settings the collector refuses, by version (service/telemetry Config.Validate). */
+function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
+  const metrics = asMap(at(cfg.root, ['service', 'telemetry', 'metrics']));
+  if (!metrics) return;
+  const levelEntry = entry(metrics, 'level');
+  const level = (scalarText(levelEntry?.value) ?? 'normal').toLowerCase();
+  if (levelEntry && !levels.includes(level)) {
+    ctx.report(report(cfg.view, levelEntry.value, 'collector/telemetry-invalid', 'error', `service.telemetry.metrics.level is '${scalarText(levelEntry.value) ?? ''}'; the collector takes none, basic, normal or detailed.`));
+  }
+  const readers = entry(metrics, 'readers');
+  // Before v0.123.0 the default address still supplied a reader; from then an empty list is refused.
+  if (readers && seqItems(readers.value).length === 0 && level !== 'none' && atLeast(version.version, '0.123.0') && !entry(metrics, 'address')) {
+    ctx.report(report(cfg.view, readers.pair, 'collector/telemetry-invalid', 'error', `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, or set level: none.`));
+  }
+  const views = entry(metrics, 'views');
+  if (views) {
+    if (!atLeast(version.version, '0.124.0')) {
+      ctx.report(report(cfg.view, views.keyNode, 'collector/telemetry-invalid', 'error', `${describeVersion(version)} has no service.telemetry.metrics.views (it came in v0.124.0) and refuses the key.`));
+    } else if (level !== 'detailed') {
+      ctx.report(report(cfg.view, views.keyNode, 'collector/telemetry-invalid', 'error', `views can only be set when level is detailed (it is ${level}); the collector refuses to start.`));
+    }
+  }
+}
+
 function splitHostPort(value: string): { host: string; port: string } | undefined {
   const m = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(value.trim());
   return m ? { host: m[1] ?? '', port: m[2] ?? '' } : undefined;
@@ -167,7 +204,7 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
     honoured: `service.telemetry.metrics.address works in ${describeVersion(version)}, but it is deprecated from v0.111.0 and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
     deprecated: `service.telemetry.metrics.address is deprecated since v0.111.0; ${describeVersion(version)} still serves its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
     ignored: `service.telemetry.metrics.address is ignored from v0.123.0: ${describeVersion(version)} starts but does not serve its own metrics on ${value || 'that address'}, so Prometheus finds nothing there. Use readers with a pull/prometheus exporter.`,
-    rejected: `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ('' has invalid keys: address). Use readers with a pull/prometheus exporter.`,
+    rejected: `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ("has invalid keys: address"). Use readers with a pull/prometheus exporter.`,
   } as const;
   const fixes: Fix[] = [];
   if (state !== 'honoured') {
@@ -344,6 +381,7 @@ export const collectorRules: Rule = (ctx) => {
     checkPipelines(ctx, cfg);
     checkRemoved(ctx, cfg, version);
     checkTelemetryAddress(ctx, cfg, version);
+    checkTelemetry(ctx, cfg, version);
     checkEndpoints(ctx, cfg, version);
     checkSignalPipelines(ctx, cfg);
   }
