@@ -5,10 +5,16 @@ const Module = require('node:module');
 const { performance } = require('node:perf_hooks');
 
 const disposable = { dispose() {} };
+const event = () => disposable;
 const vscodeStub = {
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
   window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }) },
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d }) },
+  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event },
+  languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
+  extensions: { getExtension: () => undefined },
+  Uri: { file: (p) => ({ fsPath: p, toString: () => `file://${p}` }) },
+  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  CodeActionKind: { QuickFix: { value: 'quickfix' } },
   Disposable: class { dispose() {} },
 };
 const realLoad = Module._load;

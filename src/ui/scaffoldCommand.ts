@@ -1,7 +1,7 @@
 // Observability Lab: Create Lab Files. Asks where and with which names, shows a diff before
 // replacing anything the student has, and writes through one WorkspaceEdit so it can be undone.
 import * as vscode from 'vscode';
-import { compareWithExisting, labManifestName, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
+import { compareWithExisting, labManifestName, parseLabManifest, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { checkTarget, existingReader, templateReader } from '../node/labFiles';
 import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
@@ -30,22 +30,38 @@ async function chooseFolder(): Promise<vscode.Uri | undefined> {
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [];
   if (ws) items.push({ label: `$(folder) ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(ws.uri, 'lab'), true)}`, description: 'a lab folder in this workspace', uri: vscode.Uri.joinPath(ws.uri, 'lab') });
   items.push({ label: '$(folder-opened) Choose a folder…' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Create Lab Files: where?', placeHolder: 'The lab files go into this folder' });
+  // ignoreFocusOut: run from the palette while the walkthrough has focus, the walkthrough takes the
+  // focus back (its step button gets the Enter key-up) and a plain quick pick would close unseen.
+  const pick = await vscode.window.showQuickPick(items, { title: 'Create Lab Files: where?', placeHolder: 'The lab files go into this folder', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create Lab Files Here', ...(ws ? { defaultUri: ws.uri } : {}) });
   return chosen?.[0];
 }
 
-async function chooseParams(): Promise<LabParams | undefined> {
-  const params = paramsFromSettings();
-  const summary = `namespaces ${params.appNamespace} and ${params.monitoringNamespace}, release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
+/** The names a lab folder was made with (its manifest), so running again does not switch them back to the settings. */
+function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
+  try {
+    const text = existingReader(folder.fsPath)(labManifestName);
+    const saved = text === undefined ? undefined : parseLabManifest(text)?.params;
+    if (!saved) return undefined;
+    const params: LabParams = { ...paramsFromSettings(), ...saved };
+    return validateParams(params).length ? undefined : params;
+  } catch {
+    return undefined;
+  }
+}
+
+async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> {
+  const fromLab = paramsFromLab(folder);
+  const params = fromLab ?? paramsFromSettings();
+  const summary = `${fromLab ? `as in ${labManifestName}: ` : ''}namespaces ${params.appNamespace} and ${params.monitoringNamespace}, release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Use these names', detail: summary, custom: false },
       { label: 'Change names…', detail: 'Namespaces, Helm release, image, cluster and region, one at a time', custom: true },
     ],
-    { title: 'Create Lab Files: names' },
+    { title: 'Create Lab Files: names', ignoreFocusOut: true },
   );
   if (!how) return undefined;
   if (how.custom) {
@@ -100,7 +116,7 @@ async function confirmOverwrites(ctx: Ctx, folder: vscode.Uri, changed: PlannedF
 export const scaffoldCommand: CommandFactory = (ctx) => async () => {
   const folder = await chooseFolder();
   if (!folder) return;
-  const params = await chooseParams();
+  const params = await chooseParams(folder);
   if (!params) return;
 
   // The lab files are plain local files; refuse early with a reason rather than half-write.

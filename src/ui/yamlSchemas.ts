@@ -4,8 +4,6 @@
 // off because k8s/schema already reports schema problems with our wording.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient as Client } from 'vscode-languageclient/node';
-import { yamlServerSettings } from '../core/yamlServerSettings';
 import { schemasDir } from '../node/schemas';
 import type { Ctx } from './context';
 
@@ -18,7 +16,7 @@ interface RedHatYamlApi {
 }
 
 export class YamlSchemas {
-  private client: Client | undefined;
+  private client: { stop(): Promise<void> } | undefined;
   private starting: Promise<void> | undefined;
 
   constructor(private readonly ctx: Ctx) {}
@@ -54,29 +52,13 @@ export class YamlSchemas {
   }
 
   private async start(schemaUri: string): Promise<void> {
-    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
-    const serverModule = this.ctx.extension.asAbsolutePath(join('dist', 'yamlServer.js'));
-    const settings = yamlServerSettings(schemaUri);
-    const client = new LanguageClient(
-      'obslab-yaml',
-      'Observability Lab YAML',
-      { run: { module: serverModule, transport: TransportKind.ipc }, debug: { module: serverModule, transport: TransportKind.ipc } },
-      {
-        documentSelector: [{ language: 'yaml' }],
-        initializationOptions: { l10nPath: this.ctx.extension.asAbsolutePath(join('dist', 'l10n')) },
-        middleware: {
-          workspace: {
-            // The server asks for its settings; we answer for it, so the user's yaml.* settings
-            // (which belong to Red Hat's extension) cannot switch the schema store back on.
-            configuration: (params) => params.items.map((item) => (item.section === 'yaml' ? settings : item.section === 'http' ? { proxy: '', proxyStrictSSL: true } : null)),
-          },
-        },
-      },
-    );
-    this.client = client;
+    // The language client is a bundle of its own (dist/yamlClient.js), loaded only now, so that
+    // activation does not pay for parsing it.
+    const module = this.ctx.extension.asAbsolutePath(join('dist', 'yamlClient.js'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startYamlClient } = require(module) as typeof import('./yamlClient');
     try {
-      await client.start();
-      await client.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: settings } });
+      this.client = await startYamlClient(this.ctx.extension, schemaUri);
     } catch (e) {
       this.ctx.output.appendLine(`The YAML language server did not start: ${e instanceof Error ? e.message : String(e)}. Diagnostics still work; completion from schemas is off.`);
     }

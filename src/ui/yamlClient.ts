@@ -1,0 +1,30 @@
+// The YAML language client, bundled apart (dist/yamlClient.js) and loaded on the first YAML
+// file: it starts dist/yamlServer.js with our offline settings.
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { yamlServerSettings } from '../core/yamlServerSettings';
+
+export async function startYamlClient(extension: vscode.ExtensionContext, schemaUri: string): Promise<LanguageClient> {
+  const serverModule = extension.asAbsolutePath(join('dist', 'yamlServer.js'));
+  const settings = yamlServerSettings(schemaUri);
+  const client = new LanguageClient(
+    'obslab-yaml',
+    'Observability Lab YAML',
+    { run: { module: serverModule, transport: TransportKind.ipc }, debug: { module: serverModule, transport: TransportKind.ipc } },
+    {
+      documentSelector: [{ language: 'yaml' }],
+      initializationOptions: { l10nPath: extension.asAbsolutePath(join('dist', 'l10n')) },
+      middleware: {
+        workspace: {
+          // The server asks for its settings; we answer for it, so the user's yaml.* settings
+          // (which belong to Red Hat's extension) cannot switch the schema store back on.
+          configuration: (params) => params.items.map((item) => (item.section === 'yaml' ? settings : item.section === 'http' ? { proxy: '', proxyStrictSSL: true } : null)),
+        },
+      },
+    },
+  );
+  await client.start();
+  await client.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: settings } });
+  return client;
+}
