@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { sh, step } from './lib.mjs';
 
-// chromium drives the workbench; libkrb5-dev and pkg-config build code-server's native modules.
-const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config'];
+// chromium drives the workbench; libkrb5-dev and pkg-config build code-server's native modules;
+// prometheus is the sandbox's and the query tests' real Prometheus.
+const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config', 'prometheus'];
 
 function npmPackages() {
   const marker = 'node_modules/.package-lock.json';

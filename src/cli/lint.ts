@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import type { Finding } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import { collectLintInputs, UnreadableInput } from '../node/lintFiles';
+import { findLabManifest } from '../node/labManifest';
 import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
 import { UsageError, type Io } from './io';
 
-export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION]';
+export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION]  (--release defaults to the lab\'s obslab-lab.json, else prometheus)';
 
 export interface JsonFinding {
   file: string;
@@ -43,7 +44,9 @@ export function runLint(argv: string[], io: Io): number {
     if (e instanceof UnreadableInput) throw new UsageError(e.message);
     throw e;
   }
-  const findings = lint(inputs, { schemas: () => loadKindSchemas(), collectorSchema: () => loadCollectorSchema(), ...(values.release ? { helmRelease: values.release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
+  // Without --release, a lab folder's own obslab-lab.json says which release it was made for.
+  const release = values.release ?? positionals.map((p) => findLabManifest(p)?.params.helmRelease).find((r) => r !== undefined);
+  const findings = lint(inputs, { schemas: () => loadKindSchemas(), collectorSchema: () => loadCollectorSchema(), ...(release ? { helmRelease: release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
   if (format === 'json') {
     io.out(JSON.stringify(findings.map(toJson), null, 2));
   } else {

@@ -1,14 +1,19 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { processIo, UsageError, type Io } from './io';
 import { lintUsage, runLint } from './lint';
+import { queryUsage, runQuery } from './query';
+import { runSandbox, sandboxUsage } from './sandbox';
 import { scaffold, scaffoldUsage } from './scaffold';
 
-const commands: Record<string, { run: (argv: string[], io: Io) => number; usage: string }> = {
+// Commands that talk to servers or processes are async; the others stay synchronous, so their callers get a plain number.
+const commands: Record<string, { run: (argv: string[], io: Io) => number | Promise<number>; usage: string }> = {
   scaffold: { run: scaffold, usage: scaffoldUsage },
   lint: { run: runLint, usage: lintUsage },
+  sandbox: { run: runSandbox, usage: sandboxUsage },
+  query: { run: runQuery, usage: queryUsage },
 };
 
-export function main(argv: string[], io: Io = processIo): number {
+export function main(argv: string[], io: Io = processIo): number | Promise<number> {
   const [name, ...rest] = argv;
   const usage = `usage: obslab <command> [options]\n\ncommands:\n${Object.values(commands).map((c) => `  ${c.usage.replace(/^usage: obslab /, '')}`).join('\n')}`;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -20,9 +25,7 @@ export function main(argv: string[], io: Io = processIo): number {
     io.err(`obslab: unknown command '${name}'\n${usage}`);
     return 2;
   }
-  try {
-    return command.run(rest, io);
-  } catch (e) {
+  const failed = (e: unknown): number => {
     if (e instanceof UsageError) {
       io.err(`obslab ${name}: ${e.message}`);
       return 2;
@@ -30,7 +33,17 @@ export function main(argv: string[], io: Io = processIo): number {
     // Anything else is our bug; say so plainly rather than print a stack trace.
     io.err(`obslab ${name}: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
+  };
+  try {
+    const code = command.run(rest, io);
+    return typeof code === 'number' ? code : code.catch(failed);
+  } catch (e) {
+    return failed(e);
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -8,6 +8,7 @@ import type { Finding, Range as CoreRange } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import type { LintInput } from '../core/lint/model';
 import { labManifestName } from '../core/scaffold/plan';
+import { findLabManifest } from '../node/labManifest';
 import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
 import type { Ctx } from './context';
 
@@ -133,7 +134,9 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       inputs = [{ file: doc.uri.toString(), text: doc.getText() }];
       scopeKey = doc.uri.toString();
     }
-    const helmRelease = vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus';
+    // The lab's own obslab-lab.json knows the release it was made for; the setting is the fallback.
+    const fromLab = doc.uri.scheme === 'file' ? findLabManifest(scopeKey)?.params.helmRelease : undefined;
+    const helmRelease = fromLab ?? (vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus');
     // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
     const schemas = this.schemaValidationElsewhere() ? [] : () => loadKindSchemas();
     const findings = lint(inputs, { helmRelease, schemas, collectorSchema: () => loadCollectorSchema() });

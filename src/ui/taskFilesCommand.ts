@@ -37,7 +37,8 @@ export const taskFilesCommand: CommandFactory = (ctx) => async (arg?: unknown) =
   for (const path of filesForTask(task)) {
     await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, path), { preview: false, preserveFocus: true });
   }
-  // The commands for the step, with the student's names, beside the files.
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
+  // The commands for the step, with the student's names, beside the files (showPreview would
+  // open it in the same group, in front of the files just opened).
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
   await ctx.setContext(contextKeys.taskOpened(task), true);
 };

@@ -1,27 +1,15 @@
 // The lab's Flask app, from its scaffold source, under OpenTelemetry auto-instrumentation,
 // in a private virtual environment built from the pinned requirements.txt.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, daemonStatus, freePort, httpOk, installed, markInstalled, repoRoot, run, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
+import { appCommand, appVenvInstalled, installAppVenv as installVenv } from '../../src/node/appVenv';
+import { daemonStatus, freePort, httpOk, repoRoot, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
 
 const templateApp = join(repoRoot, 'templates', 'app');
 
-function venvDir(requirements: string): string {
-  const key = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
-  return cacheDir(`app-venv-${key}`);
-}
-
-/** Creates (once per requirements.txt content) a venv with the app's packages from PyPI. */
-export async function installAppVenv(appDir = templateApp): Promise<string> {
-  const requirements = join(appDir, 'requirements.txt');
-  const dir = venvDir(requirements);
-  if (installed(dir)) return dir;
-  const python = process.env['OBSLAB_PYTHON'] ?? 'python3';
-  await run(python, ['-m', 'venv', '--clear', dir]);
-  await run(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { timeoutMs: 10 * 60_000 });
-  markInstalled(dir);
-  return dir;
+/** Creates (once per requirements.txt content) a venv with the app's packages from PyPI; the sandbox shares it. */
+export function installAppVenv(appDir = templateApp): Promise<string> {
+  return installVenv(appDir);
 }
 
 export interface AppOptions {
@@ -62,7 +50,8 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const name = opts.name ?? 'app';
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, ...consoleTelemetryEnv, ...opts.env, HOST: '127.0.0.1', PORT: String(port), PYTHONUNBUFFERED: '1' };
-  const daemon = startDaemon(name, join(venv, 'bin', 'opentelemetry-instrument'), [join(venv, 'bin', 'python'), join(appDir, 'app.py')], { cwd: appDir, env, url });
+  const { cmd, args } = appCommand(venv, appDir);
+  const daemon = startDaemon(name, cmd, args, { cwd: appDir, env, url });
   try {
     await waitFor(`the app on ${url}`, () => httpOk(`${url}/healthz`), 60_000, daemon.alive);
   } catch (e) {
@@ -83,5 +72,5 @@ export const appPart: Part = {
     return { name: 'app', state: 'running', url: app.url, pid: app.pid, detail: `log: ${app.log}; try: curl -X POST -d data=hello ${app.url}/hash` };
   },
   down: () => stopDaemon('app'),
-  status: async () => daemonStatus('app', installed(venvDir(join(templateApp, 'requirements.txt')))),
+  status: async () => daemonStatus('app', appVenvInstalled(join(templateApp, 'requirements.txt'))),
 };

@@ -1,10 +1,14 @@
 // What every harness part shares: where the cache lives, how to run a program with an
 // argument array, how to start a daemon on 127.0.0.1 and stop exactly what we started.
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheDir, runDir } from '../../src/node/cache';
+import { freePort, httpAnswers, isAlive, sleep, stopGroup, tail, waitFor } from '../../src/node/processes';
+
+// The extension's own process helpers (src/node) serve the harness too.
+export { cacheDir, freePort, isAlive, runDir, sleep, tail, waitFor };
+export const httpOk = httpAnswers;
 
 export interface PartStatus {
   name: string;
@@ -24,19 +28,6 @@ export interface Part {
   up(): Promise<PartStatus>;
   down(): Promise<void>;
   status(): Promise<PartStatus>;
-}
-
-/** Built parts are cached outside the repository, keyed by version, so warm runs skip the build. */
-export function cacheDir(...sub: string[]): string {
-  const root = process.env['OBSLAB_CACHE'] ?? join(homedir(), '.cache', 'obslab');
-  const dir = join(root, ...sub);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** Where daemons record their pid and address, so `down` in another process finds them. */
-export function runDir(): string {
-  return cacheDir('run');
 }
 
 export const repoRoot = join(__dirname, '..', '..');
@@ -85,44 +76,6 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   });
 }
 
-/** Asks the kernel for a free port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls until `probe` resolves true, or throws with `what` after `timeoutMs`. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, isAlive?: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (isAlive && !isAlive()) throw new Error(`${what}: the process exited before it was ready`);
-    try {
-      if (await probe()) return;
-    } catch {
-      // not yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-}
-
-export async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await res.arrayBuffer();
-  return res.status < 500;
-}
-
 interface DaemonRecord {
   name: string;
   pid: number;
@@ -145,15 +98,6 @@ export function readRecord(name: string): DaemonRecord | undefined {
     return JSON.parse(readFileSync(p, 'utf8')) as DaemonRecord;
   } catch {
     return undefined;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -195,23 +139,7 @@ export function startDaemon(name: string, cmd: string, args: readonly string[], 
 export async function stopDaemon(name: string): Promise<void> {
   const rec = readRecord(name);
   const pid = rec?.pid ?? started.get(name);
-  if (pid !== undefined) {
-    const kill = (sig: NodeJS.Signals): void => {
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        try {
-          process.kill(pid, sig);
-        } catch {
-          // already gone
-        }
-      }
-    };
-    kill('SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (isAlive(pid)) kill('SIGKILL');
-  }
+  if (pid !== undefined) await stopGroup(pid);
   started.delete(name);
   rmSync(recordPath(name), { force: true });
 }
@@ -225,14 +153,6 @@ export function daemonStatus(name: string, installed: boolean): PartStatus {
   const rec = readRecord(name);
   if (rec && isAlive(rec.pid)) return { name, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `log: ${rec.log}` };
   return { name, state: installed ? 'installed' : 'missing' };
-}
-
-export function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 /** A marker file written after a successful install, so an interrupted install is redone. */

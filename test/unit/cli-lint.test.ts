@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { JsonFinding } from '../../src/cli/lint';
 
-function run(args: string[]): { code: number; out: string; err: string } {
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -22,8 +22,8 @@ describe('obslab lint', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints findings as JSON with 1-based positions and exits 1 on an error', () => {
-    const r = run(['lint', dir, '--format', 'json']);
+  it('prints findings as JSON with 1-based positions and exits 1 on an error', async () => {
+    const r = await run(['lint', dir, '--format', 'json']);
     assert.equal(r.code, 1);
     const findings = JSON.parse(r.out) as JsonFinding[];
     const f = findings.find((x) => x.code === 'servicemonitor/release-label-missing');
@@ -34,17 +34,17 @@ describe('obslab lint', () => {
     assert.match(f.file, /k8s\/sm\.yaml$/);
   });
 
-  it('takes the Helm release name from --release, and exits 0 without errors', () => {
-    const r = run(['lint', join(dir, 'k8s', 'sm.yaml'), '--release', 'kps']);
+  it('takes the Helm release name from --release, and exits 0 without errors', async () => {
+    const r = await run(['lint', join(dir, 'k8s', 'sm.yaml'), '--release', 'kps']);
     assert.equal(r.code, 0);
     assert.match(r.out, /1 file\(s\) checked: 0 error\(s\)/);
   });
 
-  it('exits 2 with a one-line reason for a path that does not exist, or bad usage', () => {
-    const missing = run(['lint', join(dir, 'nope.yaml')]);
+  it('exits 2 with a one-line reason for a path that does not exist, or bad usage', async () => {
+    const missing = await run(['lint', join(dir, 'nope.yaml')]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /nope\.yaml: no such file or folder/);
-    assert.equal(run(['lint']).code, 2);
-    assert.equal(run(['lint', dir, '--format', 'xml']).code, 2);
+    assert.equal((await run(['lint'])).code, 2);
+    assert.equal((await run(['lint', dir, '--format', 'xml'])).code, 2);
   });
 });

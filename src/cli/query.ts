@@ -1,0 +1,111 @@
+// obslab query 'PROMQL' [--prometheus URL] [--range 5m [--step 15s]] [--time T] [--timeout 30s] [--format json|text]
+// JSON output is Prometheus' own `data` object. An empty answer is followed (on stderr) by the
+// closest real metric names for any name Prometheus does not have.
+// Exit 0: Prometheus answered (even with no data); 1: it could not (unreachable, query error); 2: bad usage.
+import { parseArgs } from 'node:util';
+import { pointAtPosition, PrometheusClient, PrometheusError } from '../core/prometheus/client';
+import { parseDuration } from '../core/prometheus/duration';
+import type { Labels, QueryData, SamplePair } from '../core/prometheus/types';
+import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
+import { sandboxPrometheusUrl } from '../node/sandbox';
+import { UsageError, type Io } from './io';
+
+export const queryUsage = "usage: obslab query 'PROMQL' [--prometheus URL] [--range DURATION [--step DURATION]] [--time TIME] [--timeout DURATION] [--format json|text]";
+
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const s = parseDuration(value);
+  if (s === undefined || s <= 0) throw new UsageError(`${flag} takes a Prometheus duration such as 30s, 5m or 1h30m, not '${value}'`);
+  return s;
+}
+
+function formatLabels(labels: Labels): string {
+  const { __name__: name, ...rest } = labels;
+  const pairs = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `${name ?? ''}${pairs.length || !name ? `{${pairs.join(', ')}}` : ''}`;
+}
+
+function formatPair([t, v]: SamplePair): string {
+  return `${v} @ ${new Date(t * 1000).toISOString()}`;
+}
+
+/** Lines for a person, in the spirit of Prometheus' own console view. */
+function textLines(data: QueryData): string[] {
+  switch (data.resultType) {
+    case 'vector':
+      return data.result.map((s) => `${formatLabels(s.metric)} => ${formatPair(s.value)}`);
+    case 'matrix':
+      return data.result.flatMap((s) => [formatLabels(s.metric), ...s.values.map((p) => `  ${formatPair(p)}`)]);
+    case 'scalar':
+    case 'string':
+      return [`${data.resultType} ${formatPair(data.result)}`];
+  }
+}
+
+function isEmpty(data: QueryData): boolean {
+  return (data.resultType === 'vector' || data.resultType === 'matrix') && data.result.length === 0;
+}
+
+export async function runQuery(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { prometheus: { type: 'string' }, range: { type: 'string' }, step: { type: 'string' }, time: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${queryUsage}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
+  const expr = positionals[0];
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  const range = seconds('--range', values.range);
+  const explicitStep = seconds('--step', values.step);
+  if (explicitStep !== undefined && range === undefined) throw new UsageError('--step needs --range (a range query); without --range the query is evaluated at one instant');
+  if (range !== undefined && values.time !== undefined) throw new UsageError('--time is for instant queries; a range query ends now');
+  const timeout = seconds('--timeout', values.timeout);
+
+  const baseUrl = values.prometheus ?? sandboxPrometheusUrl();
+  if (!baseUrl) {
+    io.err('obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), or start the local one with `obslab sandbox up`');
+    return 1;
+  }
+  const client = new PrometheusClient({
+    baseUrl,
+    fetch: (url, init) => fetch(url, init),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    unreachableHint: values.prometheus ? 'check the URL, and that the port-forward or Prometheus is running' : 'the sandbox\'s Prometheus is not answering; `obslab sandbox status` says why',
+  });
+
+  try {
+    let result;
+    if (range !== undefined) {
+      // About 250 points per series unless told otherwise: enough for a sparkline, far below Prometheus' 11,000 limit.
+      const step = explicitStep ?? Math.max(1, Math.ceil(range / 250));
+      const end = Date.now() / 1000;
+      result = await client.queryRange(expr, { start: end - range, end, step });
+    } else {
+      result = await client.query(expr, values.time !== undefined ? { time: values.time } : {});
+    }
+    for (const w of result.warnings) io.err(`obslab query: Prometheus warns: ${w}`);
+    if (format === 'json') io.out(JSON.stringify(result.data, null, 2));
+    else if (!isEmpty(result.data)) for (const line of textLines(result.data)) io.out(line);
+    if (isEmpty(result.data)) {
+      if (format === 'text') io.out('(no data)');
+      // Only now ask for every metric name: a query with data needs no advice.
+      const suggestions = suggestForQuery(expr, await client.metricNames().catch(() => []));
+      for (const s of suggestions) io.err(`obslab query: ${describeSuggestion(s)}`);
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof PrometheusError)) throw e;
+    const position = e.details.position;
+    io.err(`obslab query: ${e.message}`);
+    if (position && e.details.prometheusError) io.err(pointAtPosition(expr, position, e.details.prometheusError.replace(/^.*?\d+:\d+: /, '')));
+    return 1;
+  }
+}

@@ -1,0 +1,122 @@
+// obslab sandbox up|down|status: the lab's data path (app → collector → Prometheus) on this machine.
+// Exit codes: up/down 0 done, 1 failed; status 0 when every part is up, 1 otherwise; 2 bad usage.
+import { parseArgs } from 'node:util';
+import { sandboxDown, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
+import { appMetrics } from '../core/facts';
+import { UsageError, type Io } from './io';
+
+export const sandboxUsage = 'usage: obslab sandbox up|down|status [--lab DIR] [--collector PATH] [--prometheus-bin PATH] [--app-port N] [--prometheus-port N] [--format json|text]';
+
+function port(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${flag} is a port number from 1 to 65535, not '${value}'`);
+  return n;
+}
+
+function table(parts: SandboxPartStatus[]): string[] {
+  const width = Math.max(...parts.map((p) => p.name.length));
+  return parts.map((p) => `${p.name.padEnd(width)}  ${p.state.padEnd(7)}  ${p.url ?? '-'}${p.detail ? `  (${p.detail})` : ''}`);
+}
+
+function targetsSummary(parts: SandboxPartStatus[]): string {
+  const endpoints = parts.filter((p) => p.name.startsWith('collector-'));
+  const up = endpoints.filter((p) => p.state === 'up').length;
+  return up === endpoints.length ? 'Prometheus reports both collector targets up.' : `Prometheus reports ${up} of ${endpoints.length} collector targets up.`;
+}
+
+function printUp(result: SandboxUpResult, io: Io): void {
+  const app = result.parts.find((p) => p.name === 'app')?.url;
+  for (const line of table(result.parts)) io.out(line);
+  io.out(targetsSummary(result.parts));
+  io.out(`Logs: ${result.state.dir}`);
+  if (app) io.out(`Try: curl -X POST -d data=hello ${app}/hash   then   npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`);
+}
+
+export async function runSandbox(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        lab: { type: 'string' },
+        collector: { type: 'string' },
+        'prometheus-bin': { type: 'string' },
+        'app-port': { type: 'string' },
+        'prometheus-port': { type: 'string' },
+        format: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${sandboxUsage}`);
+  }
+  const { values, positionals } = parsed;
+  const [action, ...extra] = positionals;
+  if (!action || extra.length) throw new UsageError(`say up, down or status\n${sandboxUsage}`);
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  const json = format === 'json';
+
+  switch (action) {
+    case 'up': {
+      const appPort = port('--app-port', values['app-port']);
+      const prometheusPort = port('--prometheus-port', values['prometheus-port']);
+      // Ctrl-C while starting: the programs run in their own process groups and would outlive us.
+      const interrupted = (): void => {
+        io.err('obslab sandbox up: interrupted; stopping what was started');
+        void sandboxDown().finally(() => process.exit(130));
+      };
+      process.once('SIGINT', interrupted);
+      try {
+        const result = await sandboxUp(
+          {
+            ...(values.lab ? { labDir: values.lab } : {}),
+            ...(values.collector ? { collectorBinary: values.collector } : {}),
+            ...(values['prometheus-bin'] ? { prometheusBinary: values['prometheus-bin'] } : {}),
+            ...(appPort !== undefined ? { appPort } : {}),
+            ...(prometheusPort !== undefined ? { prometheusPort } : {}),
+          },
+          (m) => io.err(m),
+        );
+        if (result.alreadyRunning) {
+          const notUp = result.parts.filter((p) => p.state !== 'up');
+          const health = notUp.length ? `; not up: ${notUp.map((p) => `${p.name} ${p.state}`).join(', ')}, so \`obslab sandbox down\` then \`obslab sandbox up\` restarts it` : ' (`obslab sandbox down` stops it)';
+          io.err(`obslab sandbox: already running since ${result.state.startedAt}; nothing started${health}`);
+        }
+        if (json) io.out(JSON.stringify({ alreadyRunning: result.alreadyRunning, parts: result.parts, ...(result.timings ? { timings: result.timings } : {}) }, null, 2));
+        else printUp(result, io);
+        return 0;
+      } catch (e) {
+        if (e instanceof SandboxError) {
+          io.err(`obslab sandbox up: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      } finally {
+        process.removeListener('SIGINT', interrupted);
+      }
+    }
+    case 'down': {
+      const { stopped } = await sandboxDown();
+      if (json) io.out(JSON.stringify({ stopped }, null, 2));
+      else io.out(stopped.length ? `Stopped ${stopped.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}.` : 'The sandbox is not running; nothing to stop.');
+      return 0;
+    }
+    case 'status': {
+      const parts = await sandboxStatus();
+      if (json) {
+        io.out(JSON.stringify(parts, null, 2));
+      } else if (parts.every((p) => p.state === 'stopped')) {
+        io.out('The sandbox is not running (`obslab sandbox up` starts it).');
+      } else {
+        for (const line of table(parts)) io.out(line);
+        io.out(targetsSummary(parts));
+      }
+      return parts.every((p) => p.state === 'up') ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`unknown action '${action}': say up, down or status\n${sandboxUsage}`);
+  }
+}

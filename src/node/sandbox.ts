@@ -1,0 +1,504 @@
+// The local sandbox: the lab's data path on one machine. The Flask app (OpenTelemetry, OTLP gRPC)
+// → a real OpenTelemetry Collector (prometheus exporter, own telemetry through a pull reader) →
+// a real Prometheus scraping the collector's two endpoints as the lab's ServiceMonitors make the
+// operator do. Every program listens on 127.0.0.1 at a free port, runs in its own process group
+// with its log in a file, and is recorded in run/sandbox.json so `down` from any process ends
+// exactly those programs.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { versions } from '../core/facts';
+import { PrometheusClient, PrometheusError } from '../core/prometheus/client';
+import type { ActiveTarget } from '../core/prometheus/types';
+import { lastLogLine, portInUse } from '../core/sandbox/logs';
+import { collectorConfigText, collectorScrape, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError, type CollectorEndpoint } from '../core/sandbox/config';
+import { defaultParams } from '../core/scaffold/params';
+import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
+import { renderTemplate } from '../core/scaffold/render';
+import { appCommand, installAppVenv } from './appVenv';
+import { cacheDir, runDir } from './cache';
+import { templatesDir } from './labFiles';
+import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, sleep, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
+
+/** The collector the harness builds with ocb (test/harness/otelcol.ts), the version the scaffold pins. */
+export const sandboxCollectorVersion = versions.collector;
+
+export type SandboxPartName = 'app' | 'collector-telemetry' | 'collector-metrics' | 'prometheus';
+export const sandboxPartNames: readonly SandboxPartName[] = ['app', 'collector-telemetry', 'collector-metrics', 'prometheus'];
+
+/**
+ * up: answering (for a collector endpoint: Prometheus' last scrape of it succeeded); down: the
+ * process runs but does not answer (or the scrape failed); unknown: not scraped yet, or
+ * Prometheus cannot say; stopped: no process.
+ */
+export type SandboxPartState = 'up' | 'down' | 'unknown' | 'stopped';
+
+export interface SandboxPartStatus {
+  name: SandboxPartName;
+  url: string | null;
+  state: SandboxPartState;
+  pid?: number;
+  log?: string;
+  detail?: string;
+}
+
+interface ProcessRecord {
+  pid: number;
+  /** A path in the process' command line, so a reused pid is never mistaken for ours. */
+  marker: string;
+  log: string;
+}
+
+export interface SandboxState {
+  version: 1;
+  startedAt: string;
+  /** While `up` runs: its pid, so a second `up` does not start a second sandbox. */
+  startingPid?: number;
+  dir: string;
+  lab?: string;
+  namespace: string;
+  app?: ProcessRecord & { url: string; appDir: string };
+  collector?: ProcessRecord & { binary: string; otlpGrpc: string; telemetryUrl: string; metricsUrl: string; config: string; configSource: string };
+  prometheus?: ProcessRecord & { binary: string; url: string; config: string; tsdb: string; version?: string };
+}
+
+export interface SandboxOptions {
+  /** A scaffolded lab folder: its app/, k8s/otel-collector-config.yaml and k8s/app.yaml are used. The templates otherwise. */
+  labDir?: string;
+  /** The collector binary; $OBSLAB_COLLECTOR, else the harness build in the cache. */
+  collectorBinary?: string;
+  /** The prometheus binary; $OBSLAB_PROMETHEUS, else `prometheus` on PATH or /usr/bin/prometheus. */
+  prometheusBinary?: string;
+  /** Fixed ports, for a stable address; free ports otherwise. */
+  appPort?: number;
+  prometheusPort?: number;
+  /** How long to wait for Prometheus to report both collector targets up. Default 60 s. */
+  targetsTimeoutMs?: number;
+}
+
+export interface SandboxTimings {
+  /** Creating the app's venv (0 when it was cached). */
+  venvMs: number;
+  /** From spawning the three programs until all answer. */
+  startMs: number;
+  /** From all answering until Prometheus reports both collector targets up. */
+  targetsMs: number;
+  totalMs: number;
+}
+
+export interface SandboxUpResult {
+  alreadyRunning: boolean;
+  parts: SandboxPartStatus[];
+  state: SandboxState;
+  timings?: SandboxTimings;
+}
+
+export type Progress = (message: string) => void;
+
+/** What went wrong, in the part it went wrong in, and what to do. */
+export class SandboxError extends Error {
+  constructor(
+    readonly part: SandboxPartName | 'collector' | 'lab' | 'sandbox',
+    readonly reason: string,
+    readonly fix: string,
+    readonly log?: string,
+  ) {
+    super(`${part}: ${reason}; ${fix}${log ? `\n--- last lines of ${log} ---\n${tail(log, 15)}` : ''}`);
+    this.name = 'SandboxError';
+  }
+}
+
+const job = collectorScrape.service;
+
+function statePath(): string {
+  return join(runDir(), 'sandbox.json');
+}
+
+export function readSandboxState(): SandboxState | undefined {
+  const p = statePath();
+  if (!existsSync(p)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(p, 'utf8')) as SandboxState;
+    return value.version === 1 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeState(state: SandboxState): void {
+  writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+function records(state: SandboxState): [string, ProcessRecord][] {
+  const out: [string, ProcessRecord][] = [];
+  if (state.app) out.push(['app', state.app]);
+  if (state.prometheus) out.push(['prometheus', state.prometheus]);
+  if (state.collector) out.push(['collector', state.collector]);
+  return out;
+}
+
+function anyRunning(state: SandboxState): boolean {
+  return records(state).some(([, r]) => isOurProcess(r.pid, r.marker)) || (state.startingPid !== undefined && state.startingPid !== process.pid && isAlive(state.startingPid));
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Where the harness builds the collector: <cache>/otelcol-<version>/dist/otelcol-obslab. */
+export function harnessCollectorPath(version = sandboxCollectorVersion): string {
+  return join(cacheDir(), `otelcol-${version}`, 'dist', 'otelcol-obslab');
+}
+
+function resolveCollector(opts: SandboxOptions): string {
+  const given = opts.collectorBinary ?? process.env['OBSLAB_COLLECTOR'];
+  const path = given ? resolve(given) : harnessCollectorPath();
+  if (executable(path)) return path;
+  const why = given ? `no executable collector at ${path} (from ${opts.collectorBinary ? '--collector' : '$OBSLAB_COLLECTOR'})` : `the collector ${sandboxCollectorVersion} is not built (looked for ${path})`;
+  throw new SandboxError('collector', why, 'build it with `npm run harness -- otelcol install`, or pass --collector PATH to an otelcol with the otlp receiver and the prometheus exporter');
+}
+
+function resolvePrometheus(opts: SandboxOptions): string {
+  const given = opts.prometheusBinary ?? process.env['OBSLAB_PROMETHEUS'];
+  const path = given ? resolve(given) : (onPath('prometheus') ?? '/usr/bin/prometheus');
+  if (executable(path)) return path;
+  throw new SandboxError('prometheus', `no executable prometheus at ${path}`, given ? 'check the path given with --prometheus-bin or $OBSLAB_PROMETHEUS' : 'install it with `sudo apt-get install prometheus` (Debian/Ubuntu), or pass --prometheus-bin PATH');
+}
+
+interface LabSources {
+  appDir: string;
+  collectorManifest: string;
+  collectorSource: string;
+  appManifest?: string;
+  namespace: string;
+  lab?: string;
+}
+
+/** The app and manifests to run: from a scaffolded lab folder, or the templates with the default choices. */
+function labSources(labDir: string | undefined): LabSources {
+  if (!labDir) {
+    const templates = templatesDir();
+    const vars = templateVars(defaultParams);
+    const render = (t: string): string => renderTemplate(readFileSync(join(templates, t), 'utf8'), vars, t);
+    return {
+      appDir: join(templates, 'app'),
+      collectorManifest: render('lab/k8s/otel-collector-config.yaml'),
+      collectorSource: join(templates, 'lab/k8s/otel-collector-config.yaml'),
+      appManifest: render('lab/k8s/app.yaml'),
+      namespace: defaultParams.monitoringNamespace,
+    };
+  }
+  const lab = resolve(labDir);
+  const need = (rel: string): string => {
+    const p = join(lab, rel);
+    if (!existsSync(p)) throw new SandboxError('lab', `${lab} has no ${rel}`, 'pass a folder made by `obslab scaffold` (or the editor\'s Create Lab Files), or leave --lab out to use the templates');
+    return p;
+  };
+  const appDir = join(lab, 'app');
+  need('app/app.py');
+  need('app/requirements.txt');
+  const collectorSource = need('k8s/otel-collector-config.yaml');
+  const appYaml = join(lab, 'k8s', 'app.yaml');
+  const manifestFile = join(lab, labManifestName);
+  const manifest = existsSync(manifestFile) ? parseLabManifest(readFileSync(manifestFile, 'utf8')) : undefined;
+  return {
+    appDir,
+    collectorManifest: readFileSync(collectorSource, 'utf8'),
+    collectorSource,
+    ...(existsSync(appYaml) ? { appManifest: readFileSync(appYaml, 'utf8') } : {}),
+    namespace: manifest?.params.monitoringNamespace ?? defaultParams.monitoringNamespace,
+    lab,
+  };
+}
+
+async function choosePort(part: SandboxPartName, fixed: number | undefined, flag: string): Promise<number> {
+  if (fixed === undefined) return freePort();
+  if (!(await portIsFree(fixed))) throw new SandboxError(part, `port 127.0.0.1:${fixed} is already in use by another program`, `stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`);
+  return fixed;
+}
+
+/** Why a program stopped or never answered, read from its log; `ports` are the ones we gave it, for programs that do not name the port. */
+function diagnose(part: SandboxPartName | 'collector', log: string, exited: boolean, waitedFor: string, fix: string, ports: number[] = []): SandboxError {
+  const text = tail(log, 200);
+  const inUse = portInUse(text);
+  if (inUse) {
+    const port = inUse.port ?? (ports.length === 1 ? ports[0] : undefined);
+    return new SandboxError(part, `${port !== undefined ? `port 127.0.0.1:${port}` : 'a port it needs'} is already in use by another program`, 'run `obslab sandbox up` again (it picks new free ports), or stop the program holding the port (`ss -ltnp` shows it)', log);
+  }
+  const reason = exited ? `exited during start (last log line: ${lastLogLine(text) ?? 'no output'})` : `did not answer at ${waitedFor} in time`;
+  return new SandboxError(part, reason, fix, log);
+}
+
+async function startAndWait(part: 'app' | 'collector' | 'prometheus', proc: Detached, log: string, probeUrls: string[], timeoutMs: number, fix: string): Promise<void> {
+  try {
+    for (const url of probeUrls) await waitFor(`${part} at ${url}`, () => httpAnswers(url), timeoutMs, proc.alive);
+  } catch (e) {
+    // Give a dying program a moment to write its last words.
+    await sleep(300);
+    throw diagnose(part, log, e instanceof ExitedEarly || !proc.alive(), probeUrls.join(' and '), fix, probeUrls.map((u) => Number(new URL(u).port)));
+  }
+}
+
+function prometheusClient(url: string): PrometheusClient {
+  return new PrometheusClient({ baseUrl: url, fetch: (u, init) => fetch(u, init), timeoutMs: 5000, unreachableHint: 'is the sandbox running? (`obslab sandbox status`)' });
+}
+
+function endpointOf(t: ActiveTarget): CollectorEndpoint | undefined {
+  const e = t.labels['endpoint'];
+  return e === 'telemetry' || e === 'metrics' ? e : undefined;
+}
+
+/** Prometheus' view of the two collector targets, by endpoint. */
+async function collectorTargets(prometheusUrl: string): Promise<Partial<Record<CollectorEndpoint, ActiveTarget>>> {
+  const targets = await prometheusClient(prometheusUrl).activeTargets({ job });
+  const out: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
+  for (const t of targets) {
+    const e = endpointOf(t);
+    if (e) out[e] = t;
+  }
+  return out;
+}
+
+async function waitForTargets(prometheusUrl: string, timeoutMs: number, collector: Detached, collectorLog: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
+  while (Date.now() < deadline) {
+    if (!collector.alive()) throw diagnose('collector', collectorLog, true, '', 'check its config and log');
+    try {
+      last = await collectorTargets(prometheusUrl);
+      if (last.telemetry?.health === 'up' && last.metrics?.health === 'up') return;
+    } catch {
+      // Prometheus is still loading its config
+    }
+    await sleep(250);
+  }
+  for (const e of ['telemetry', 'metrics'] as const) {
+    const t = last[e];
+    if (t?.health !== 'up') {
+      throw new SandboxError(
+        `collector-${e}`,
+        t ? `Prometheus reports ${t.scrapeUrl} ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'} after ${Math.round(timeoutMs / 1000)} s` : 'Prometheus has no such target',
+        `check ${e === 'telemetry' ? 'service.telemetry.metrics.readers' : 'the prometheus exporter'} in the collector config`,
+        collectorLog,
+      );
+    }
+  }
+}
+
+/** Stops the recorded programs, each with its process group. */
+async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: number }[]> {
+  // While this process is still starting them, they are ours for certain, even in the instant
+  // between fork and exec when their command line is still node's and the marker check would fail.
+  const spawnedHere = state.startingPid === process.pid;
+  const stopped: { name: string; pid: number }[] = [];
+  // The app first, so it does not log export errors at a collector that is already gone.
+  for (const [name, rec] of records(state)) {
+    if (spawnedHere ? !isAlive(rec.pid) : !isOurProcess(rec.pid, rec.marker)) continue;
+    await stopGroup(rec.pid);
+    if (isAlive(rec.pid)) throw new SandboxError('sandbox', `${name} (pid ${rec.pid}) did not stop after SIGKILL`, `end it by hand: kill -9 -${rec.pid}`);
+    stopped.push({ name, pid: rec.pid });
+  }
+  if (state.prometheus?.tsdb) rmSync(state.prometheus.tsdb, { recursive: true, force: true });
+  return stopped;
+}
+
+/**
+ * Starts the sandbox, or says it is already running. Resolves once Prometheus reports both
+ * collector targets up. On any failure everything started so far is stopped and a
+ * SandboxError names the part, the cause and the fix.
+ */
+export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress = () => undefined): Promise<SandboxUpResult> {
+  const t0 = Date.now();
+  const existing = readSandboxState();
+  if (existing && anyRunning(existing)) {
+    return { alreadyRunning: true, parts: await sandboxStatus(), state: existing };
+  }
+  if (existing) {
+    // A sandbox whose programs are all gone (a reboot, a kill): forget it and start afresh.
+    await stopRecorded(existing);
+    rmSync(statePath(), { force: true });
+  }
+
+  const sources = labSources(opts.labDir);
+  const collectorBinary = resolveCollector(opts);
+  const prometheusBinary = resolvePrometheus(opts);
+  const dir = cacheDir('run', 'sandbox');
+  const state: SandboxState = { version: 1, startedAt: new Date().toISOString(), startingPid: process.pid, dir, namespace: sources.namespace, ...(sources.lab ? { lab: sources.lab } : {}) };
+  writeState(state);
+
+  const tVenv = Date.now();
+  let venv: string;
+  try {
+    venv = await installAppVenv(sources.appDir, (m) => onProgress(`app: ${m}`));
+  } catch (e) {
+    rmSync(statePath(), { force: true });
+    const detail = e instanceof ProgramFailed ? `${e.command} ${e.reason}; ${e.output.trim().split('\n').slice(-1)[0] ?? ''}` : e instanceof Error ? e.message : String(e);
+    throw new SandboxError('app', `could not install its Python packages (${detail})`, 'install python3 with venv support (`sudo apt-get install python3-venv`) or set $OBSLAB_PYTHON, and make sure PyPI is reachable');
+  }
+  const venvMs = Date.now() - tVenv;
+
+  let tsdb: string | undefined;
+  try {
+    const appPort = await choosePort('app', opts.appPort, '--app-port');
+    const prometheusPort = await choosePort('prometheus', opts.prometheusPort, '--prometheus-port');
+    const ports = { otlpGrpc: await freePort(), metrics: await freePort(), telemetry: await freePort() };
+
+    let collectorYaml: string;
+    try {
+      collectorYaml = sandboxCollectorConfig(collectorConfigText(sources.collectorManifest), ports);
+    } catch (e) {
+      if (e instanceof SandboxConfigError) throw new SandboxError('collector', `${sources.collectorSource}: ${e.message}`, 'fix the collector config, then run `obslab sandbox up` again');
+      throw e;
+    }
+    const collectorConfig = join(dir, 'collector.yaml');
+    writeFileSync(collectorConfig, collectorYaml);
+    const telemetryUrl = `http://127.0.0.1:${ports.telemetry}/metrics`;
+    const metricsUrl = `http://127.0.0.1:${ports.metrics}/metrics`;
+    const prometheusConfig = join(dir, 'prometheus.yml');
+    writeFileSync(prometheusConfig, sandboxPrometheusConfig({ targets: { telemetry: `127.0.0.1:${ports.telemetry}`, metrics: `127.0.0.1:${ports.metrics}` }, namespace: sources.namespace }));
+    tsdb = mkdtempSync(join(tmpdir(), 'obslab-sandbox-tsdb-'));
+    const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+    const appUrl = `http://127.0.0.1:${appPort}`;
+
+    const tStart = Date.now();
+    onProgress(`collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`);
+    const collectorLog = join(dir, 'collector.log');
+    const collector = startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog });
+    state.collector = { pid: collector.pid, marker: collectorConfig, log: collectorLog, binary: collectorBinary, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, telemetryUrl, metricsUrl, config: collectorConfig, configSource: sources.collectorSource };
+    writeState(state);
+
+    onProgress(`prometheus: starting ${prometheusBinary} at ${prometheusUrl}`);
+    const prometheusLog = join(dir, 'prometheus.log');
+    const prometheus = startDetached(
+      prometheusBinary,
+      [`--config.file=${prometheusConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${prometheusPort}`, '--storage.tsdb.retention.time=1d'],
+      { log: prometheusLog },
+    );
+    state.prometheus = { pid: prometheus.pid, marker: prometheusConfig, log: prometheusLog, binary: prometheusBinary, url: prometheusUrl, config: prometheusConfig, tsdb };
+    writeState(state);
+
+    onProgress(`app: starting ${sources.appDir}/app.py at ${appUrl}`);
+    const appLog = join(dir, 'app.log');
+    const { cmd, args } = appCommand(venv, sources.appDir);
+    const appEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      // What the lab's Deployment sets (OTEL_SERVICE_NAME, OTEL_SEMCONV_STABILITY_OPT_IN, exporters) ...
+      OTEL_SERVICE_NAME: 'ds252-hash',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_LOGS_EXPORTER: 'none',
+      ...(sources.appManifest ? deploymentEnv(sources.appManifest) : {}),
+      // ... but sent to our collector, every 5 s instead of the SDK's 60 s so data shows up quickly.
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpGrpc}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      HOST: '127.0.0.1',
+      PORT: String(appPort),
+      PYTHONUNBUFFERED: '1',
+    };
+    const app = startDetached(cmd, args, { cwd: sources.appDir, env: appEnv, log: appLog });
+    state.app = { pid: app.pid, marker: join(sources.appDir, 'app.py'), log: appLog, url: appUrl, appDir: sources.appDir };
+    writeState(state);
+
+    // All three start at once; each is waited for on its own, so the first failure is reported.
+    await Promise.all([
+      startAndWait('collector', collector, collectorLog, [telemetryUrl, metricsUrl], 30_000, `check its config (${sources.collectorSource}; \`obslab lint\` explains most problems); generated config: ${collectorConfig}`),
+      startAndWait('prometheus', prometheus, prometheusLog, [`${prometheusUrl}/-/ready`], 30_000, `check the generated config ${prometheusConfig}`),
+      startAndWait('app', app, appLog, [`${appUrl}/healthz`], 60_000, `check ${sources.appDir}/app.py and its requirements`),
+    ]);
+    const startMs = Date.now() - tStart;
+
+    onProgress('waiting for Prometheus to scrape both collector endpoints');
+    const tTargets = Date.now();
+    await waitForTargets(prometheusUrl, opts.targetsTimeoutMs ?? 60_000, collector, collectorLog);
+    const targetsMs = Date.now() - tTargets;
+
+    try {
+      state.prometheus.version = (await prometheusClient(prometheusUrl).buildInfo()).version;
+    } catch {
+      // Older Prometheus without buildinfo: the version is only a nicety.
+    }
+    delete state.startingPid;
+    writeState(state);
+    const timings = { venvMs, startMs, targetsMs, totalMs: Date.now() - t0 };
+    onProgress(`sandbox up in ${(timings.totalMs / 1000).toFixed(1)} s`);
+    return { alreadyRunning: false, parts: await sandboxStatus(), state, timings };
+  } catch (e) {
+    await stopRecorded(state);
+    if (tsdb) rmSync(tsdb, { recursive: true, force: true });
+    rmSync(statePath(), { force: true });
+    throw e;
+  }
+}
+
+/** Each part, where it listens, and its state; the collector's endpoints as Prometheus sees them. */
+export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
+  const state = readSandboxState();
+  if (!state) return sandboxPartNames.map((name) => ({ name, url: null, state: 'stopped' }));
+
+  const processState = async (rec: ProcessRecord | undefined, probeUrl: string | undefined): Promise<SandboxPartState> => {
+    if (!rec || !isOurProcess(rec.pid, rec.marker)) return 'stopped';
+    if (!probeUrl) return 'unknown';
+    return (await httpAnswers(probeUrl).catch(() => false)) ? 'up' : 'down';
+  };
+  const app = state.app;
+  const prom = state.prometheus;
+  const col = state.collector;
+  const [appState, promState] = await Promise.all([processState(app, app ? `${app.url}/healthz` : undefined), processState(prom, prom ? `${prom.url}/-/ready` : undefined)]);
+  const collectorAlive = col !== undefined && isOurProcess(col.pid, col.marker);
+
+  let targets: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
+  let targetsProblem: string | undefined;
+  if (prom && promState === 'up') {
+    try {
+      targets = await collectorTargets(prom.url);
+    } catch (e) {
+      targetsProblem = e instanceof PrometheusError ? e.message : String(e);
+    }
+  } else {
+    targetsProblem = 'Prometheus is not running, so nobody scrapes this endpoint';
+  }
+  const endpoint = (e: CollectorEndpoint): SandboxPartStatus => {
+    const url = col ? (e === 'telemetry' ? col.telemetryUrl : col.metricsUrl) : null;
+    const base = { name: `collector-${e}` as const, url, ...(col ? { pid: col.pid, log: col.log } : {}) };
+    if (!collectorAlive) return { ...base, state: 'stopped' };
+    const t = targets[e];
+    if (!t) return { ...base, state: 'unknown', detail: targetsProblem ?? 'Prometheus has no target for this endpoint yet' };
+    return { ...base, state: t.health, ...(t.lastError ? { detail: t.lastError } : { detail: `scraped by Prometheus as job="${t.labels['job'] ?? ''}", instance="${t.labels['instance'] ?? ''}"` }) };
+  };
+  return [
+    { name: 'app', url: app?.url ?? null, state: appState, ...(app ? { pid: app.pid, log: app.log } : {}) },
+    endpoint('telemetry'),
+    endpoint('metrics'),
+    { name: 'prometheus', url: prom?.url ?? null, state: promState, ...(prom ? { pid: prom.pid, log: prom.log, ...(prom.version ? { detail: `Prometheus ${prom.version}` } : {}) } : {}) },
+  ];
+}
+
+/** The running sandbox's Prometheus URL, for `obslab query` without --prometheus. */
+export function sandboxPrometheusUrl(): string | undefined {
+  const state = readSandboxState();
+  return state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker) ? state.prometheus.url : undefined;
+}
+
+/** Stops exactly the recorded programs (and their process groups), removes Prometheus' data, forgets the sandbox. Logs stay. */
+export async function sandboxDown(): Promise<{ stopped: { name: string; pid: number }[] }> {
+  const state = readSandboxState();
+  if (!state) return { stopped: [] };
+  const stopped = await stopRecorded(state);
+  for (const f of [state.collector?.config, state.prometheus?.config]) if (f) rmSync(f, { force: true });
+  rmSync(statePath(), { force: true });
+  return { stopped };
+}

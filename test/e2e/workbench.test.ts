@@ -1,0 +1,298 @@
+// The packaged extension in a real VS Code workbench: code-server on 127.0.0.1 with the .vsix
+// installed, driven through headless Chromium the way a student drives it (command palette,
+// quick picks, input boxes, modal dialogs, notifications, walkthrough buttons). Each checked
+// screen is saved as test-results/<name>.png.
+import { strict as assert } from 'node:assert';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../harness/chromium';
+import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
+import { repoRoot, waitFor } from '../harness/lib';
+
+const resultsDir = join(repoRoot, 'test-results');
+
+interface Manifest {
+  contributes: { walkthroughs: { steps: { id: string; title: string }[] }[] };
+}
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const stepTitles = manifest.contributes.walkthroughs[0]?.steps.map((s) => s.title) ?? [];
+
+// ---- driving the workbench ----------------------------------------------------------------
+
+const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+const quickInputBox = (page: Page): Locator => page.locator('.quick-input-widget input');
+const quickRows = (page: Page): Locator => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+const toasts = (page: Page): Locator => page.locator('.notifications-toasts .notification-toast');
+/** A toast that has finished fading in, so a screenshot shows it whole. */
+const toast = (page: Page, text: RegExp): Locator => page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
+const dialog = (page: Page): Locator => page.locator('.monaco-dialog-box');
+/** The walkthrough step's markdown media, which VS Code renders in a webview. */
+const stepMedia = (page: Page): Locator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  // The pointer rests on the empty middle of the status bar, where it raises no hover.
+  await page.mouse.move(700, 893);
+  await page.screenshot({ path: join(resultsDir, `${name}.png`) });
+}
+
+/** Closes whatever quick input is open, so the next F1 starts from a clean palette. */
+async function closeQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden' });
+  }
+}
+
+/** Dismisses the toasts on screen, so a later assertion sees only what the next action shows. */
+async function clearToasts(page: Page): Promise<void> {
+  for (const shown of await toasts(page).all()) {
+    await shown.hover().catch(() => undefined);
+    await shown.locator('.codicon-notifications-clear').click({ timeout: 2_000 }).catch(() => undefined);
+  }
+  await toasts(page).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
+/**
+ * F1, the command's full title, Enter: as a student runs a command. Enter runs the first row, so
+ * it waits until the palette has filtered down to that command. A walkthrough that is still
+ * settling can take the focus and so close the palette: then it opens it again, as a student would.
+ */
+async function runCommand(page: Page, title: string): Promise<void> {
+  const first = quickRows(page).first();
+  await until(
+    `find "${title}" in the command palette`,
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press('F1');
+      await quickInputBox(page).waitFor({ state: 'visible' });
+      await page.keyboard.type(title);
+    },
+    async () => (await quickInput(page).isVisible()) && ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(title),
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick pick whose title contains `title`, then clicks the row with `row` in it. */
+async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
+  await quickRows(page).filter({ hasText: row }).first().click();
+}
+
+/**
+ * Waits for the input box titled `title` (e.g. "(3/6)") and answers it: a value, or Enter for its
+ * default. It clicks into the box first, as a student does when the cursor is not there: with the
+ * walkthrough open, VS Code returns the focus to it when one box closes, its step button takes the
+ * Enter key-up and keeps the focus, and the next box opens without it.
+ */
+async function answerInput(page: Page, title: string, value?: string): Promise<void> {
+  const titled = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
+  await titled.waitFor();
+  const box = quickInputBox(page);
+  await until(
+    `answer the input box ${title}`,
+    async () => {
+      await box.click();
+      if (value !== undefined) await box.fill(value);
+      await page.keyboard.press('Enter');
+    },
+    async () => !(await titled.isVisible()),
+  );
+}
+
+/** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
+async function until(what: string, attempt: () => Promise<void>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let n = 1; ; n++) {
+    await attempt();
+    for (const end = Date.now() + 2_000; Date.now() < end; ) {
+      if (await done()) {
+        // Visible in the test output, so a flaky workbench shows up before it fails a run.
+        if (n > 1) process.stderr.write(`      (${what}: took ${n} attempts)\n`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs} ms`);
+  }
+}
+
+/** Waits until some webview (walkthrough media, markdown preview) shows `text`, on screen. */
+async function webviewShows(page: Page, text: string): Promise<void> {
+  const onScreen = async (frame: Frame): Promise<boolean> => {
+    // The webview's outer iframe in the workbench page: VS Code hides and moves it as tabs change.
+    let outer = frame;
+    while (outer.parentFrame() && outer.parentFrame() !== page.mainFrame()) outer = outer.parentFrame() as Frame;
+    const box = await (await outer.frameElement()).boundingBox();
+    return box !== null && box.width > 0 && box.height > 0;
+  };
+  await waitFor(
+    `a webview showing "${text}"`,
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame()) continue;
+        const body = frame.locator('body').filter({ hasText: text });
+        if ((await body.count().catch(() => 0)) > 0 && (await body.isVisible()) && (await onScreen(frame))) return true;
+      }
+      return false;
+    },
+    30_000,
+  );
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p) : [p];
+  });
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+
+describe('the extension in a real VS Code workbench (code-server + Chromium)', function () {
+  this.timeout(5 * 60_000);
+  this.slow(30_000);
+
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let workspace: string;
+  let lab: string;
+
+  before(async function () {
+    this.timeout(20 * 60_000); // a cold cache builds Node 24 and code-server first
+    mkdirSync(resultsDir, { recursive: true });
+    const vsix = await packageExtension();
+    workspace = mkdtempSync(join(tmpdir(), 'obslab-e2e-workspace-'));
+    lab = join(workspace, 'lab');
+    server = await startCodeServer({
+      name: 'codeserver-e2e',
+      workspace,
+      vsix,
+      // Room for the walkthrough: no chat view beside the editor.
+      settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    // A fresh profile: the extension opens its walkthrough once it has started. Wait for it, or it
+    // would open in the middle of a later test and take the focus from the command palette.
+    await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible', timeout: 90_000 });
+    // It focuses its first step a moment after showing it, and renders the step's markdown.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('getting-started-step') === true);
+    await stepMedia(page).locator('h1').first().waitFor({ state: 'visible' });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = (this.currentTest.title.replace(/[^\w]+/g, '-').slice(0, 60) || 'failure').toLowerCase();
+      await page.screenshot({ path: join(resultsDir, `failed-${name}.png`) }).catch(() => undefined);
+    }
+  });
+
+  it('opens the walkthrough on the first start and from the command palette, with every step', async () => {
+    const steps = page.locator('.getting-started-step .step-title');
+    await steps.filter({ hasText: 'Prerequisites and lab files' }).waitFor({ state: 'visible' });
+    await runCommand(page, 'View: Close All Editors');
+    await steps.first().waitFor({ state: 'hidden' });
+
+    await runCommand(page, 'Observability Lab: Open Walkthrough');
+    assert.ok(stepTitles.length >= 7, 'package.json has the walkthrough steps');
+    assert.equal(stepTitles[0], 'Prerequisites and lab files');
+    assert.equal(stepTitles[1], 'Task 1: IAM policy and IRSA role');
+    assert.equal(stepTitles.at(-1), 'Clean up');
+    for (const title of stepTitles) await steps.filter({ hasText: title }).first().waitFor({ state: 'visible' });
+    await stepMedia(page).locator('h1').filter({ hasText: 'Prerequisites and lab files' }).waitFor({ state: 'visible' });
+    await screenshot(page, 'walkthrough');
+  });
+
+  it('creates the lab files from the command palette with a custom Helm release', async () => {
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Create Lab Files');
+    await pick(page, 'where?', 'a lab folder in this workspace');
+    await pick(page, 'names', 'Change names…');
+    await answerInput(page, '(1/6)'); // app namespace
+    await answerInput(page, '(2/6)'); // monitoring namespace
+    await answerInput(page, '(3/6)', 'kps'); // Helm release
+    await answerInput(page, '(4/6)');
+    await answerInput(page, '(5/6)');
+    await answerInput(page, '(6/6)');
+    await toast(page, /wrote 14 lab file/).waitFor({ state: 'visible' });
+    await page.locator('.explorer-folders-view .monaco-list-row .label-name').filter({ hasText: /^lab$/ }).waitFor({ state: 'visible' });
+
+    const files = listFiles(lab).map((f) => relative(lab, f)).sort();
+    assert.equal(files.length, 14, `14 files in lab/: ${files.join(', ')}`);
+    assert.ok(files.includes('obslab-lab.json'));
+    assert.match(readFileSync(join(lab, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps\b/);
+    const saved = JSON.parse(readFileSync(join(lab, 'obslab-lab.json'), 'utf8')) as { params: { helmRelease: string } };
+    assert.equal(saved.params.helmRelease, 'kps');
+    await screenshot(page, 'create-lab-files');
+  });
+
+  it('asks before replacing a file the student changed, and keeps it on "Keep Mine"', async () => {
+    const appYaml = join(lab, 'k8s', 'app.yaml');
+    assert.ok(existsSync(appYaml), 'the previous test created the lab');
+    appendFileSync(appYaml, '# my own change: 3 replicas for the load test\n');
+    const mine = readFileSync(appYaml, 'utf8');
+
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Create Lab Files');
+    await pick(page, 'where?', 'a lab folder in this workspace');
+    // The names the lab was made with (release kps), so only the student's own edit differs.
+    await pick(page, 'names', 'Use these names');
+    await dialog(page).waitFor({ state: 'visible' });
+    const text = await dialog(page).innerText();
+    assert.match(text, /k8s\/app\.yaml/);
+    assert.match(text, /Replace them\?/);
+    assert.match(text, /\b1 file\(s\)/, `only the edited file differs:\n${text}`);
+    await quickInput(page).waitFor({ state: 'hidden' });
+    await screenshot(page, 'replace-modal');
+
+    await dialog(page).locator('.monaco-button').filter({ hasText: 'Keep Mine' }).click();
+    await dialog(page).waitFor({ state: 'hidden' });
+    await toast(page, /Kept your 1 changed file/).waitFor({ state: 'visible' });
+    assert.equal(readFileSync(appYaml, 'utf8'), mine, 'app.yaml still holds the student\'s text');
+    assert.match(readFileSync(join(lab, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps\b/);
+  });
+
+  it('checks the prerequisites and reports them in a notification', async () => {
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Check Prerequisites');
+    // Not the progress toast ("checking prerequisites: kubectl"): the summary that follows it.
+    const report = toast(page, /Observability Lab prerequisites:/);
+    await report.waitFor({ state: 'visible', timeout: 90_000 });
+    assert.match(await report.innerText(), /\d+ of \d+ ready|all \d+ ready/);
+    await toasts(page).filter({ hasText: /checking prerequisites/ }).waitFor({ state: 'hidden' });
+    await screenshot(page, 'check-prerequisites');
+  });
+
+  it('opens the Task 2 files from the walkthrough step\'s button', async () => {
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Open Walkthrough');
+    // Opening it selects the first step not done yet, which may land just after our click.
+    const task2 = page.locator('.getting-started-step').filter({ hasText: 'Task 2: kube-prometheus-stack' }).first();
+    await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible' });
+    await until('expand the Task 2 step', () => task2.click(), async () => (await task2.getAttribute('class'))?.includes('expanded') === true);
+    // VS Code 1.139 renders a step's command link as an a.monaco-button without an href.
+    const button = page.locator('.getting-started-step.expanded .button-container a.monaco-button').filter({ hasText: 'Open Task 2 Files' });
+    await button.waitFor({ state: 'visible' });
+    await button.click();
+    // The values file in front in its group, and beside it the step's commands with the student's names.
+    const tab = page.locator('.tabs-container .tab.active').filter({ hasText: 'kube-prometheus-stack-values.yaml' });
+    await tab.waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'serviceMonitorSelectorNilUsesHelmValues' }).first().waitFor({ state: 'visible' });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'Preview COMMANDS.md' }).waitFor({ state: 'visible' });
+    await webviewShows(page, 'helm upgrade --install kps prometheus-community/kube-prometheus-stack');
+    await screenshot(page, 'task2-files');
+  });
+});
