@@ -3,7 +3,7 @@
 // quick picks, input boxes, modal dialogs, notifications, walkthrough buttons). Each checked
 // screen is saved as test-results/<name>.png.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
@@ -294,5 +294,68 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'Preview COMMANDS.md' }).waitFor({ state: 'visible' });
     await webviewShows(page, 'helm upgrade --install kps prometheus-community/kube-prometheus-stack');
     await screenshot(page, 'task2-files');
+  });
+
+  /** Opens a workspace file through Go to File, as a student does. */
+  async function openFile(relativePath: string): Promise<void> {
+    await runCommand(page, 'Go to File...');
+    await quickInputBox(page).fill(relativePath);
+    await quickRows(page).filter({ hasText: relativePath.split('/').pop() ?? relativePath }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active').filter({ hasText: relativePath.split('/').pop() ?? relativePath }).waitFor({ state: 'visible' });
+  }
+
+  it('underlines the removed telemetry address in the collector ConfigMap and fixes it with its quick fix', async () => {
+    const file = join(lab, 'k8s', 'otel-collector-config.yaml');
+    // The form older guides use; the scaffold pins collector 0.155.0, which refuses it.
+    const original = readFileSync(file, 'utf8');
+    const broken = original.replace(/readers:\n(?: {12}.*\n)+?( {6}pipelines:)/, 'address: 0.0.0.0:8888 # scraped by Prometheus\n$1');
+    assert.notEqual(broken, original, 'the test put the address form into the ConfigMap');
+    writeFileSync(file, broken);
+    const line = broken.split('\n').findIndex((l) => /^\s*address: 0\.0\.0\.0:8888 #/.test(l)) + 1;
+
+    await clearToasts(page);
+    await openFile('lab/k8s/otel-collector-config.yaml');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(page, 'Problems: Focus on Problems View');
+    const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'collector/telemetry-address-deprecated' });
+    await problem.first().waitFor({ state: 'visible' });
+    assert.match(await problem.first().innerText(), /refuses to start/);
+    await screenshot(page, 'lint-diagnostic');
+
+    // Back in the editor, on the address line (Go to Line takes ":<line>").
+    await runCommand(page, 'Go to Line/Column...');
+    await quickInputBox(page).fill(`:${line}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar').filter({ hasText: `Ln ${line},` }).waitFor({ state: 'visible' });
+    await runCommand(page, 'Quick Fix...');
+    const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Rewrite as readers' });
+    await fix.first().waitFor({ state: 'visible' });
+    await screenshot(page, 'lint-quick-fix');
+    await fix.first().click();
+    await page.keyboard.press('Control+S');
+    await waitFor('the fixed file on disk', async () => /readers:\n {12}- pull:[\s\S]*port: 8888 # scraped by Prometheus/.test(readFileSync(file, 'utf8')), 30_000);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /^\s*address:/m);
+    await problem.first().waitFor({ state: 'hidden' });
+  });
+
+  it('completes Kubernetes fields from the bundled schemas, offline', async () => {
+    const file = join(lab, 'k8s', 'scratch-deployment.yaml');
+    writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scratch\nspec:\n  re');
+    await openFile('lab/k8s/scratch-deployment.yaml');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'replicas' });
+    // The YAML server starts with the first YAML file; ask again until it answers.
+    await until(
+      'schema completion under spec',
+      async () => {
+        await page.keyboard.press('Control+End');
+        await page.keyboard.press('Control+Space');
+      },
+      async () => (await suggestion.count()) > 0,
+      60_000,
+    );
+    await screenshot(page, 'yaml-completion');
+    await page.keyboard.press('Escape');
+    rmSync(file, { force: true });
   });
 });

@@ -72,6 +72,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       if (code === 0) resolve(out);
       else reject(new CommandError(`${cmd} ${args.join(' ')}`, code, out));
     });
+    // A child that exits before reading its input must not crash the test run (EPIPE).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -3,6 +3,7 @@ import { appPart } from './app';
 import { chromiumPart } from './chromium';
 import { codeServerPart } from './codeserver';
 import { jmeterPart } from './jmeter';
+import { kubePart } from './kube';
 import type { Part } from './lib';
 import { otelcolPart } from './otelcol';
 import { prometheusPart } from './prometheus';
@@ -16,4 +17,5 @@ export const parts: Record<string, Part> = {
   otelcol: otelcolPart,
   prometheus: prometheusPart,
   sandbox: sandboxPart,
+  kube: kubePart,
 };
