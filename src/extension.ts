@@ -5,17 +5,24 @@ import { Ctx, registerCommand } from './ui/context';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
+import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
 import { openWalkthroughCommand, showWalkthroughOnFirstRun } from './ui/walkthrough';
 
+let current: Ctx | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
+  current = ctx;
   context.subscriptions.push(
     registerCommand(ctx, 'obslab.scaffold', scaffoldCommand),
     registerCommand(ctx, 'obslab.openWalkthrough', openWalkthroughCommand),
     registerCommand(ctx, 'obslab.checkPrerequisites', prerequisitesCommand),
     registerCommand(ctx, 'obslab.openTaskFiles', taskFilesCommand),
+    registerCommand(ctx, 'obslab.startSandbox', startSandboxCommand),
+    registerCommand(ctx, 'obslab.stopSandbox', stopSandboxCommand),
+    registerCommand(ctx, 'obslab.sandboxStatus', sandboxStatusCommand),
     { dispose: () => ctx.dispose() },
   );
   const diagnostics = new LintDiagnostics(ctx);
@@ -25,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   showWalkthroughOnFirstRun(ctx);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Disposables go through context.subscriptions; processes we started must be ended here.
+  if (current) await stopSandboxStartedHere(current);
 }

@@ -358,4 +358,17 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await page.keyboard.press('Escape');
     rmSync(file, { force: true });
   });
+
+  it('starts the sandbox from the command palette and stops it again', async function () {
+    this.timeout(5 * 60_000);
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Start Sandbox');
+    const up = toast(page, /the sandbox (is up|was already running)/);
+    await up.waitFor({ state: 'visible', timeout: 180_000 });
+    assert.match(await up.innerText(), /Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    await screenshot(page, 'sandbox-started');
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Stop Sandbox');
+    await toast(page, /sandbox: stopped app, collector, prometheus|sandbox: stopped/).waitFor({ state: 'visible' });
+  });
 });

@@ -1,0 +1,81 @@
+// Observability Lab: Start Sandbox / Stop Sandbox / Sandbox Status. The lab's data path on this
+// machine (app → collector → Prometheus), with progress while parts install and start, and
+// stopped again when the editor closes if this window started it.
+import * as vscode from 'vscode';
+import { sandboxDown, SandboxError, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../node/sandbox';
+import type { CommandFactory, Ctx } from './context';
+import { findLabFolder } from './labFolder';
+
+const runningKey = 'obslab.sandboxRunning';
+
+/** Whether this window started the sandbox, so deactivation stops only what it started. */
+let startedHere = false;
+
+function describe(parts: SandboxPartStatus[]): string[] {
+  return parts.map((p) => `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}${p.log ? `\n           log: ${p.log}` : ''}`);
+}
+
+export const startSandboxCommand: CommandFactory = (ctx) => async () => {
+  const lab = await findLabFolder(ctx);
+  const output = ctx.output;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
+      (progress) =>
+        sandboxUp(lab ? { labDir: lab.fsPath } : {}, (message) => {
+          progress.report({ message });
+          output.appendLine(`[sandbox] ${message}`);
+        }),
+    );
+    if (!result.alreadyRunning) startedHere = true;
+    await ctx.setContext(runningKey, true);
+    output.appendLine(`Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`);
+    for (const line of describe(result.parts)) output.appendLine(line);
+    const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
+    const pick = await vscode.window.showInformationMessage(
+      `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus at ${prometheus ?? '(unknown)'} scrapes the collector's telemetry and metrics.`,
+      'Show Status',
+      'Stop Sandbox',
+    );
+    if (pick === 'Show Status') output.show(true);
+    if (pick === 'Stop Sandbox') await vscode.commands.executeCommand('obslab.stopSandbox');
+    return result.parts;
+  } catch (e) {
+    if (!(e instanceof SandboxError)) throw e;
+    output.appendLine(`[sandbox] ${e.message}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix}`, 'Show Log');
+    if (pick) output.show(true);
+    return undefined;
+  }
+};
+
+export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
+  const { stopped } = await sandboxDown();
+  startedHere = false;
+  await ctx.setContext(runningKey, false);
+  const message = stopped.length ? `stopped ${stopped.map((s) => s.name).join(', ')}` : 'nothing was running';
+  ctx.output.appendLine(`[sandbox] ${message}`);
+  void vscode.window.showInformationMessage(`Observability Lab sandbox: ${message}.`);
+  return stopped;
+};
+
+export const sandboxStatusCommand: CommandFactory = (ctx) => async () => {
+  const parts = await sandboxStatus();
+  const up = parts.filter((p) => p.state === 'up').length;
+  await ctx.setContext(runningKey, parts.some((p) => p.state !== 'stopped'));
+  ctx.output.appendLine(`Sandbox status: ${up} of ${parts.length} up`);
+  for (const line of describe(parts)) ctx.output.appendLine(line);
+  ctx.output.show(true);
+  return parts;
+};
+
+/** On deactivation: stop the sandbox if this window started it (nothing is left running). */
+export async function stopSandboxStartedHere(ctx: Ctx): Promise<void> {
+  if (!startedHere) return;
+  startedHere = false;
+  try {
+    await sandboxDown();
+  } catch (e) {
+    ctx.output.appendLine(`[sandbox] could not stop: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
