@@ -1,6 +1,8 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { processIo, UsageError, type Io } from './io';
+import { jtlUsage, runJtl } from './jtl';
 import { lintUsage, runLint } from './lint';
+import { loadtestUsage, runLoadtestCommand } from './loadtest';
 import { queryUsage, runQuery } from './query';
 import { runSandbox, sandboxUsage } from './sandbox';
 import { scaffold, scaffoldUsage } from './scaffold';
@@ -11,6 +13,8 @@ const commands: Record<string, { run: (argv: string[], io: Io) => number | Promi
   lint: { run: runLint, usage: lintUsage },
   sandbox: { run: runSandbox, usage: sandboxUsage },
   query: { run: runQuery, usage: queryUsage },
+  loadtest: { run: runLoadtestCommand, usage: loadtestUsage },
+  jtl: { run: runJtl, usage: jtlUsage },
 };
 
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {

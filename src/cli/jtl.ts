@@ -1,0 +1,56 @@
+// obslab jtl FILE [--format json|text]
+// Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
+// Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatSummary, summarizeJtl, type Summary } from '../core/loadtest/summary';
+import { UsageError, type Io } from './io';
+
+export const jtlUsage = 'usage: obslab jtl FILE [--format json|text]';
+
+export function readFormat(value: string | undefined): 'json' | 'text' {
+  const format = value ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  return format;
+}
+
+/** Reads and summarizes a .jtl file; a missing file or a non-CSV file is a usage error. */
+export function summarizeJtlFile(file: string): Summary {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = e && typeof e === 'object' && 'code' in e ? String(e.code) : '';
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read it (${e instanceof Error ? e.message : String(e)})`);
+  }
+  try {
+    return summarizeJtl(text);
+  } catch (e) {
+    throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function printSummary(summary: Summary, format: 'json' | 'text', io: Io): void {
+  if (format === 'json') io.out(JSON.stringify(summary, null, 2));
+  else for (const line of formatSummary(summary)) io.out(line);
+}
+
+export function runJtl(argv: string[], io: Io): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${jtlUsage}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`name one .jtl file\n${jtlUsage}`);
+  const format = readFormat(values.format);
+  const file = positionals[0] ?? '';
+  const summary = summarizeJtlFile(file);
+  printSummary(summary, format, io);
+  if (!summary.samples) {
+    io.err(`${file}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')`);
+    return 1;
+  }
+  return summary.errors === summary.samples ? 1 : 0;
+}

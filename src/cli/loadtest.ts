@@ -1,0 +1,145 @@
+// obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter] [--jtl FILE] [--format json|text]
+// Runs a JMeter plan with the built-in engine (default) or real JMeter, then prints the summary of
+// the .jtl it wrote (JSON: the summary object). Before it starts it says what it will load, on stderr.
+// Exit 0: the run finished and some samples passed; 1: the run failed, was stopped, or every
+// sample failed; 2: bad usage, or a plan the engine will not run (the findings say why).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
+import type { Progress } from '../core/loadtest/stats';
+import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
+import { runBuiltin } from '../node/loadgen';
+import { UsageError, type Io } from './io';
+import { printSummary, readFormat, summarizeJtlFile } from './jtl';
+import { toJson } from './lint';
+
+export const loadtestUsage = 'usage: obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter] [--jtl FILE] [--format json|text]';
+
+export interface LoadtestDeps {
+  /** Stops the run (the CLI binds it to Ctrl-C); tests hand their own. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+function seconds(n: number | undefined): string {
+  return n === undefined ? '' : `${n} s`;
+}
+
+/** What the run will do, said before it starts. */
+export function describePlan(plan: LoadPlan): { lines: string[]; remote: string[] } {
+  const lines: string[] = [`Plan '${plan.name}' (${plan.file})`];
+  for (const g of plan.threadGroups) {
+    const until =
+      g.loops === undefined ? 'no main controller: sends nothing'
+      : g.durationSec !== undefined ? `duration ${seconds(g.durationSec)}${g.loops === -1 ? '' : ` or ${g.loops} loop(s), whichever ends first`}`
+      : g.loops === -1 ? 'no duration: runs until stopped'
+      : `${g.loops} loop(s)`;
+    lines.push(`Thread Group '${g.name}': ${g.threads} thread(s), ramp-up ${seconds(g.rampUpSec)}, ${until}${g.delaySec ? `, start delay ${seconds(g.delaySec)}` : ''}`);
+  }
+  const remote: string[] = [];
+  for (const t of targets(plan)) {
+    lines.push(`  target: ${t.method} ${t.url} ('${t.label}')`);
+    if (!t.local && !remote.includes(t.host)) remote.push(t.host);
+  }
+  return { lines, remote };
+}
+
+function formatProgress(p: Progress): string {
+  return `[${p.elapsedSec.toFixed(0)} s] ${p.activeThreads} thread(s), ${p.rps} req/s, errors ${(p.errorRate * 100).toFixed(1)}%, last ${p.window.seconds} s p50/p95/p99 ${p.window.p50}/${p.window.p95}/${p.window.p99} ms; total ${p.overall.samples} samples, ${p.overall.errors} errors, p50/p95/p99 ${p.overall.p50}/${p.overall.p95}/${p.overall.p99} ms`;
+}
+
+export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { prop: { type: 'string', short: 'J', multiple: true }, engine: { type: 'string' }, jtl: { type: 'string' }, format: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${loadtestUsage}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`name one .jmx plan\n${loadtestUsage}`);
+  const format = readFormat(values.format);
+  const engine = values.engine ?? 'builtin';
+  if (engine !== 'builtin' && engine !== 'jmeter') throw new UsageError(`--engine is builtin or jmeter, not '${engine}'`);
+  const props: Record<string, string> = {};
+  for (const p of values.prop ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-J takes NAME=VALUE, not '${p}'`);
+    props[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const planFile = positionals[0] ?? '';
+  let text: string;
+  try {
+    text = readFileSync(planFile, 'utf8');
+  } catch {
+    throw new UsageError(`${planFile}: no such file, or not readable`);
+  }
+
+  const plan = loadPlan(text, { file: planFile, props });
+  for (const f of plan.findings.map(toJson)) io.err(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+  const reasons = refusals(plan, engine);
+  if (reasons.length) {
+    io.err(`obslab loadtest: the ${engine === 'builtin' ? 'built-in engine' : 'JMeter engine'} will not run ${planFile}:`);
+    for (const r of reasons) io.err(`  - ${r}`);
+    if (engine === 'builtin' && plan.findings.some((f) => f.severity === 'error' && f.code === 'loadtest/unsupported') && !plan.findings.some((f) => f.severity === 'error' && f.code.startsWith('jmx/'))) io.err('Run it with --engine jmeter, which supports every JMeter element.');
+    return 2;
+  }
+  const { lines, remote } = describePlan(plan);
+  for (const l of lines) io.err(l);
+  for (const host of remote) io.err(`warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`);
+
+  const ownDir = values.jtl ? undefined : mkdtempSync(join(tmpdir(), 'obslab-loadtest-'));
+  const jtl = resolve(values.jtl ?? join(ownDir ?? '.', 'results.jtl'));
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    io.err('stopping: keeping the results so far (Ctrl-C again to quit at once)');
+    abort.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  const signal = deps.signal ? AbortSignal.any([deps.signal, abort.signal]) : abort.signal;
+  if (!deps.signal) process.on('SIGINT', onSigint);
+  try {
+    let failed: string | undefined;
+    if (engine === 'builtin') {
+      io.err(`engine: built-in; results: ${jtl}`);
+      const result = await runBuiltin(plan, { jtl, signal, onProgress: (p) => io.err(formatProgress(p)) });
+      if (result.stoppedBy === 'cancelled') failed = 'the run was stopped before it finished';
+      if (result.leftOpen) io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
+      if (result.samples && result.errors === result.samples) failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
+    } else {
+      const launcher = findJmeter(deps.env ?? process.env);
+      if (!launcher) throw new UsageError('JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)');
+      const log = jtl.replace(/\.jtl$/, '') + '.log';
+      const args = jmeterArgs(resolve(planFile), jtl, log, props);
+      io.err(`engine: JMeter (${launcher} ${args.join(' ')})`);
+      const run = await runJmeter(launcher, args, { jtl, onLine: (l) => io.err(`jmeter: ${l}`), signal });
+      if (run.code !== 0) failed = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
+    }
+    let summary;
+    try {
+      summary = summarizeJtlFile(jtl);
+    } catch (e) {
+      io.err(`obslab loadtest: no results to summarize: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    printSummary(summary, format, io);
+    if (!summary.samples) failed ??= 'no samples: nothing was sent';
+    else if (summary.errors === summary.samples) failed ??= 'every sample failed';
+    if (failed) {
+      io.err(`obslab loadtest: ${failed}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  }
+}
+
+export const runLoadtestCommand = (argv: string[], io: Io): Promise<number> => runLoadtest(argv, io);

@@ -1,0 +1,334 @@
+// The built-in engine's semantics, free of sockets and timers: Thread Groups with JMeter's
+// linear ramp-up (thread i starts at i * ramp / threads), a duration or a loop count, the
+// samplers in order with their timers and assertions, on_sample_error, and cancellation that
+// keeps every finished sample. Sockets (Transport) and time (Clock) are handed in.
+import { compileSampler, dataType, isRequestError, type CompiledSampler, type ParsedResponse, type PreparedRequest, type RequestError } from './http';
+import type { JtlSample } from './jtl';
+import { resolveVariables, type LoadPlan, type ResponseAssertion, type ThreadGroupPlan } from './plan';
+import { LiveStats, type Progress } from './stats';
+import { evaluate, type EvalContext } from './template';
+
+export interface Exchange {
+  response?: ParsedResponse;
+  /** A failure below HTTP: refused, reset, timed out, or an answer that is not HTTP. */
+  error?: { code: string; message: string };
+  /** The run was stopped while this request was in flight: it is not a sample. */
+  interrupted?: boolean;
+  startEpochMs: number;
+  /** Milliseconds from the start of the exchange: connection set up (0 on a reused one), first response byte, last byte. */
+  connectMs: number;
+  latencyMs: number;
+  elapsedMs: number;
+  sentBytes: number;
+}
+
+/** One JMeter thread's connection: requests go one after another, reusing it while keep-alive allows. */
+export interface Channel {
+  exchange(request: PreparedRequest, keepBody: boolean, signal: AbortSignal): Promise<Exchange>;
+  close(): void;
+}
+
+export interface Transport {
+  channel(): Channel;
+}
+
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  epochMs(): number;
+  random(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Lets timers and I/O run (a thread whose samples fail without I/O must not starve the rest). */
+  yield(): Promise<void>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onSample?: (s: JtlSample) => void;
+  onProgress?: (p: Progress) => void;
+  progressIntervalMs?: number;
+  /** How long requests still in flight when a duration ends may take to finish. */
+  graceMs?: number;
+  windowSec?: number;
+}
+
+export type StopReason = 'completed' | 'cancelled' | 'stoptest';
+
+export interface RunResult {
+  samples: number;
+  errors: number;
+  /** Requests cut off by a cancellation or the end of the grace period (not samples). */
+  interrupted: number;
+  stoppedBy: StopReason;
+  durationMs: number;
+  latencyMs: { min: number; mean: number; p50: number; p95: number; p99: number; max: number };
+  /** The response code and message of the first failed sample, to explain a failed run. */
+  firstError: string | undefined;
+  progress: Progress;
+}
+
+function failure(a: ResponseAssertion, response: ParsedResponse, ctx: EvalContext): string | undefined {
+  const subject =
+    a.field === 'code' ? String(response.status)
+    : a.field === 'message' ? response.reason
+    : a.field === 'headers' ? response.headers.map(([k, v]) => `${k}: ${v}`).join('\n')
+    : new TextDecoder().decode(response.body ?? new Uint8Array());
+  const not = (a.type & 4) !== 0;
+  const or = (a.type & 32) !== 0;
+  const kind = a.type & 27;
+  const verb = kind & 8 ? 'equal' : kind & 16 ? 'contain' : kind & 1 ? 'match' : 'contain /regex/';
+  const results = a.patterns.map((p) => {
+    const pattern = evaluate(p, ctx);
+    let pass: boolean;
+    try {
+      pass = kind & 8 ? subject === pattern : kind & 16 ? subject.includes(pattern) : kind & 1 ? new RegExp(`^(?:${pattern})$`, 's').test(subject) : new RegExp(pattern, 's').test(subject);
+    } catch {
+      pass = false;
+    }
+    return { pattern, pass: not ? !pass : pass };
+  });
+  const ok = results.length === 0 || (or ? results.some((r) => r.pass) : results.every((r) => r.pass));
+  if (ok) return undefined;
+  if (a.customMessage) return a.customMessage;
+  const bad = results.find((r) => !r.pass);
+  return `Test failed: ${a.field} expected ${not ? 'not ' : ''}to ${verb} /${bad?.pattern ?? ''}/, received ${subject.length > 100 ? `${subject.slice(0, 100)}…` : subject}`;
+}
+
+interface Counters {
+  all: number;
+  group: Map<number, number>;
+}
+
+export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock, opts: RunOptions = {}): Promise<RunResult> {
+  const startMs = clock.now();
+  const stats = new LiveStats(startMs, opts.windowSec ?? 5);
+  // Each thread has its own pair of signals, aborted from here: one shared signal with a listener
+  // per thread would trip Node's listener-leak warning with more than ten threads.
+  interface ThreadSignals {
+    group: number;
+    /** No new samples. */
+    stop: AbortController;
+    /** The request in flight is cut. */
+    cut: AbortController;
+  }
+  const threadSignals = new Set<ThreadSignals>();
+  const soft = new AbortController(); // the test stops: no thread starts another sample
+  const hard = new AbortController(); // and requests in flight are cut
+  const stopThreads = (group: number | undefined, cutToo: boolean): void => {
+    for (const t of threadSignals) {
+      if (group !== undefined && t.group !== group) continue;
+      t.stop.abort();
+      if (cutToo) t.cut.abort();
+    }
+  };
+  const stopTest = (cutToo: boolean): void => {
+    soft.abort();
+    if (cutToo) hard.abort();
+    stopThreads(undefined, cutToo);
+  };
+  let stoppedBy: StopReason = 'completed';
+  const cancel = (): void => {
+    if (stoppedBy === 'completed') stoppedBy = 'cancelled';
+    stopTest(true);
+  };
+  if (opts.signal?.aborted) cancel();
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  const graceMs = opts.graceMs ?? 2000;
+  const active: Counters = { all: 0, group: new Map() };
+  const baseVars = resolveVariables(plan, clock);
+  const sharedCounters = new Map<number, number>();
+  let interrupted = 0;
+  let firstError: string | undefined;
+
+  const record = (s: JtlSample, latencyUs: number): void => {
+    stats.record(clock.now(), latencyUs, s.success);
+    if (!s.success && firstError === undefined) firstError = `${s.responseCode}: ${s.responseMessage}${s.failureMessage ? ` (${s.failureMessage})` : ''}`;
+    opts.onSample?.(s);
+  };
+
+  const runThread = async (group: ThreadGroupPlan, groupNo: number, i: number, startAt: number, signals: ThreadSignals): Promise<void> => {
+    const stop = signals.stop.signal;
+    const cut = signals.cut.signal;
+    await clock.sleep(startAt - clock.now(), stop);
+    if (stop.aborted) return;
+    const threadName = `${group.name} ${groupNo}-${i + 1}`;
+    const ctx: EvalContext = { props: plan.props, vars: new Map(baseVars), threadNum: i + 1, random: () => clock.random(), epochMs: () => clock.epochMs(), sharedCounters, threadCounters: new Map() };
+    let channel = transport.channel();
+    const samplers = group.samplers.map((s) => compileSampler(s, ctx, plan.dynamicVariables));
+    active.all++;
+    active.group.set(groupNo, (active.group.get(groupNo) ?? 0) + 1);
+    const loops = group.loops ?? 0;
+    try {
+      let iteration = 0;
+      outer: while (!stop.aborted && (loops === -1 || iteration < loops)) {
+        if (iteration > 0 && !group.sameUserOnNextIteration) {
+          channel.close();
+          channel = transport.channel();
+        }
+        iteration++;
+        let ioThisIteration = false;
+        for (const s of samplers) {
+          if (stop.aborted) break outer;
+          const delay = timerDelay(s, ctx);
+          if (delay > 0) {
+            await clock.sleep(delay, stop);
+            ioThisIteration = true;
+            if (stop.aborted) break outer;
+          }
+          const req = s.build(ctx);
+          let sample: JtlSample;
+          let latencyUs = 0;
+          if (isRequestError(req)) sample = errorSample(req, threadName, groupNo);
+          else {
+            const ex = await channel.exchange(req, s.keepBody, cut);
+            if (ex.interrupted) {
+              interrupted++;
+              break outer;
+            }
+            ioThisIteration = true;
+            latencyUs = ex.elapsedMs * 1000;
+            sample = toSample(ex, req, s, ctx, threadName, groupNo);
+          }
+          record(sample, latencyUs);
+          if (!sample.success) {
+            if (group.onSampleError === 'startnextloop') continue outer;
+            if (group.onSampleError === 'stopthread') break outer;
+            if (group.onSampleError === 'stoptest' || group.onSampleError === 'stoptestnow') {
+              if (stoppedBy === 'completed') stoppedBy = 'stoptest';
+              stopTest(group.onSampleError === 'stoptestnow');
+              break outer;
+            }
+          }
+        }
+        if (!ioThisIteration) await clock.yield();
+      }
+    } finally {
+      channel.close();
+      active.all--;
+      active.group.set(groupNo, (active.group.get(groupNo) ?? 1) - 1);
+    }
+  };
+
+  const errorSample = (req: RequestError, threadName: string, groupNo: number): JtlSample => ({
+    timeStamp: Math.round(clock.epochMs()), elapsed: 0, label: req.label, responseCode: req.responseCode, responseMessage: req.responseMessage, threadName, dataType: 'text', success: false, failureMessage: '',
+    bytes: 0, sentBytes: 0, grpThreads: active.group.get(groupNo) ?? 0, allThreads: active.all, URL: req.url, Latency: 0, IdleTime: 0, Connect: 0,
+  });
+
+  const toSample = (ex: Exchange, req: PreparedRequest, s: CompiledSampler, ctx: EvalContext, threadName: string, groupNo: number): JtlSample => {
+    const r = ex.response;
+    let responseCode: string;
+    let responseMessage: string;
+    let success = false;
+    let failureMessage = '';
+    if (!r) {
+      const e = ex.error ?? { code: 'Error', message: 'no response' };
+      responseCode = `Non HTTP response code: ${e.code}`;
+      responseMessage = `Non HTTP response message: ${e.message}`;
+    } else {
+      responseCode = String(r.status);
+      responseMessage = r.reason;
+      success = s.assumeSuccess || (r.status >= 200 && r.status <= 399);
+      for (const a of s.sampler.assertions) {
+        const why = failure(a, r, ctx);
+        if (why) {
+          success = false;
+          failureMessage ||= why;
+        }
+      }
+    }
+    return {
+      timeStamp: Math.round(ex.startEpochMs), elapsed: Math.round(ex.elapsedMs), label: req.label, responseCode, responseMessage, threadName, dataType: r ? dataType(r.headers) : 'text', success, failureMessage,
+      bytes: r ? r.bytes : 0, sentBytes: ex.sentBytes, grpThreads: active.group.get(groupNo) ?? 0, allThreads: active.all, URL: req.url, Latency: Math.round(ex.latencyMs), IdleTime: 0, Connect: Math.round(ex.connectMs),
+    };
+  };
+
+  const timerDelay = (s: CompiledSampler, ctx: EvalContext): number => {
+    let delay = 0;
+    for (const t of s.sampler.timers) {
+      const d = Number(evaluate(t.delay, ctx));
+      delay += (Number.isFinite(d) ? d : 0) + (t.range > 0 ? clock.random() * t.range : 0);
+    }
+    return delay;
+  };
+
+  const runGroup = async (group: ThreadGroupPlan, groupNo: number): Promise<void> => {
+    if (group.loops === undefined || group.loops === 0 || group.threads <= 0 || !group.samplers.length) return;
+    const done = new AbortController();
+    const groupStart = clock.now() + group.delaySec * 1000;
+    const perThreadMs = group.threads ? (group.rampUpSec * 1000) / group.threads : 0;
+    if (group.durationSec !== undefined) {
+      const endAt = groupStart + group.durationSec * 1000;
+      const until = AbortSignal.any([done.signal, hard.signal]);
+      void (async () => {
+        await clock.sleep(endAt - clock.now(), until);
+        if (until.aborted) return;
+        stopThreads(groupNo, false);
+        await clock.sleep(graceMs, until);
+        if (!until.aborted) stopThreads(groupNo, true);
+      })();
+    }
+    const threads: Promise<void>[] = [];
+    const mine: ThreadSignals[] = [];
+    for (let i = 0; i < group.threads; i++) {
+      const signals: ThreadSignals = { group: groupNo, stop: new AbortController(), cut: new AbortController() };
+      if (soft.signal.aborted) signals.stop.abort();
+      if (hard.signal.aborted) signals.cut.abort();
+      threadSignals.add(signals);
+      mine.push(signals);
+      threads.push(runThread(group, groupNo, i, groupStart + Math.round(i * perThreadMs), signals));
+    }
+    await Promise.all(threads);
+    for (const t of mine) threadSignals.delete(t);
+    done.abort();
+  };
+
+  const finished = new AbortController();
+  const interval = opts.progressIntervalMs ?? 1000;
+  const ticker = (async () => {
+    if (!opts.onProgress) return;
+    let next = startMs + interval;
+    for (;;) {
+      await clock.sleep(next - clock.now(), finished.signal);
+      if (finished.signal.aborted) return;
+      // Timers may fire a little early; report as of the tick, so each report closes a whole second.
+      const at = Math.max(clock.now(), next);
+      next += interval;
+      opts.onProgress(stats.progress(at, active.all));
+    }
+  })();
+
+  try {
+    const phases: ThreadGroupPlan['kind'][] = ['setup', 'main', 'teardown'];
+    for (const phase of phases) {
+      const groups = plan.threadGroups.map((g, i) => ({ g, no: i + 1 })).filter(({ g }) => g.kind === phase);
+      if (plan.serializeThreadGroups) {
+        for (const { g, no } of groups) {
+          if (soft.signal.aborted) break;
+          await runGroup(g, no);
+        }
+      } else {
+        await Promise.all(groups.map(({ g, no }) => runGroup(g, no)));
+      }
+      // A cancelled or stopped test starts no further phase.
+      if (soft.signal.aborted) break;
+    }
+  } finally {
+    finished.abort();
+    await ticker;
+    opts.signal?.removeEventListener('abort', cancel);
+  }
+  const progress = stats.progress(clock.now(), 0);
+  const h = stats.overall;
+  const ms = (us: number): number => Math.round(us / 10) / 100;
+  return {
+    samples: stats.samples,
+    errors: stats.errors,
+    interrupted,
+    stoppedBy,
+    durationMs: clock.now() - startMs,
+    latencyMs: { min: h.count ? ms(h.min) : 0, mean: ms(h.mean), p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), p99: ms(h.percentile(99)), max: h.count ? ms(h.max) : 0 },
+    firstError,
+    progress,
+  };
+}

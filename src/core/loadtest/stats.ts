@@ -1,0 +1,90 @@
+// Live statistics of a run: an HDR-style histogram of latencies (microseconds) overall and per
+// second, so progress can report p50/p95/p99 over the last few seconds without keeping samples.
+import { Histogram } from './histogram';
+
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface Progress {
+  /** Seconds since the run started. */
+  elapsedSec: number;
+  activeThreads: number;
+  /** Over the last whole second. */
+  rps: number;
+  errorRate: number;
+  /** Milliseconds, over the last `windowSec` seconds. */
+  window: LatencyPercentiles & { seconds: number; samples: number };
+  overall: LatencyPercentiles & { samples: number; errors: number; rps: number };
+}
+
+const toMs = (us: number): number => Math.round(us / 10) / 100;
+
+function percentiles(h: Histogram): LatencyPercentiles {
+  return { p50: toMs(h.percentile(50)), p95: toMs(h.percentile(95)), p99: toMs(h.percentile(99)) };
+}
+
+interface Second {
+  index: number;
+  histogram: Histogram;
+  samples: number;
+  errors: number;
+}
+
+export class LiveStats {
+  readonly overall = new Histogram();
+  samples = 0;
+  errors = 0;
+  private seconds: Second[] = [];
+
+  constructor(
+    private readonly startMs: number,
+    readonly windowSec = 5,
+  ) {}
+
+  private second(nowMs: number): Second {
+    const index = Math.floor((nowMs - this.startMs) / 1000);
+    let s = this.seconds.at(-1);
+    if (!s || s.index !== index) {
+      s = { index, histogram: new Histogram(), samples: 0, errors: 0 };
+      this.seconds.push(s);
+      // Keep the window and the second before it: enough for "last whole second".
+      while (this.seconds.length > this.windowSec + 2) this.seconds.shift();
+    }
+    return s;
+  }
+
+  record(endMs: number, latencyUs: number, ok: boolean): void {
+    this.overall.record(latencyUs);
+    this.samples++;
+    if (!ok) this.errors++;
+    const s = this.second(endMs);
+    s.histogram.record(latencyUs);
+    s.samples++;
+    if (!ok) s.errors++;
+  }
+
+  progress(nowMs: number, activeThreads: number): Progress {
+    const current = Math.floor((nowMs - this.startMs) / 1000);
+    const last = this.seconds.find((s) => s.index === current - 1);
+    const window = new Histogram();
+    let windowSamples = 0;
+    for (const s of this.seconds) {
+      if (s.index >= current - this.windowSec && s.index < current) {
+        window.add(s.histogram);
+        windowSamples += s.samples;
+      }
+    }
+    const elapsedSec = Math.max(0, (nowMs - this.startMs) / 1000);
+    return {
+      elapsedSec: Math.round(elapsedSec * 10) / 10,
+      activeThreads,
+      rps: last?.samples ?? 0,
+      errorRate: last?.samples ? last.errors / last.samples : 0,
+      window: { seconds: this.windowSec, samples: windowSamples, ...percentiles(window) },
+      overall: { samples: this.samples, errors: this.errors, rps: elapsedSec > 0 ? Math.round((this.samples / elapsedSec) * 10) / 10 : 0, ...percentiles(this.overall) },
+    };
+  }
+}

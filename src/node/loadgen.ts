@@ -1,0 +1,278 @@
+// The built-in engine's sockets: each JMeter thread is one raw TCP (or TLS) connection carrying
+// one request at a time, reused while keep-alive allows, with TCP_NODELAY and each request
+// written in one piece. Raw sockets rather than http.Agent: no per-request objects or header
+// parsing beyond what a sample needs, which keeps the generator close to autocannon's rate.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect } from 'node:tls';
+import { ResponseParser, type PreparedRequest } from '../core/loadtest/http';
+import { formatJtlRow, jtlHeader, type JtlSample } from '../core/loadtest/jtl';
+import type { LoadPlan } from '../core/loadtest/plan';
+import { runPlan, type Channel, type Clock, type Exchange, type RunOptions, type RunResult, type Transport } from '../core/loadtest/runner';
+
+interface Pending {
+  request: PreparedRequest;
+  keepBody: boolean;
+  signal: AbortSignal;
+  parser: ResponseParser;
+  t0: number;
+  startEpochMs: number;
+  connectMs: number;
+  latencyMs: number;
+  received: boolean;
+  reused: boolean;
+  timer: NodeJS.Timeout | undefined;
+  resolve: (e: Exchange) => void;
+}
+
+const errorCode = (e: unknown): string => (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : 'Error');
+const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+class SocketChannel implements Channel {
+  private socket: Socket | undefined;
+  private target: { protocol: string; host: string; port: number } = { protocol: '', host: '', port: 0 };
+  private reusable = false;
+  private pending: Pending | undefined;
+  /** One listener per channel and signal, not one per request. */
+  private signal: AbortSignal | undefined;
+  private readonly onAbort = (): void => {
+    this.drop();
+    this.finish({ interrupted: true });
+  };
+
+  constructor(private readonly open: Set<Socket>) {}
+
+  exchange(request: PreparedRequest, keepBody: boolean, signal: AbortSignal): Promise<Exchange> {
+    return new Promise((resolve) => this.start(request, keepBody, signal, resolve, false));
+  }
+
+  close(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
+    this.drop();
+  }
+
+  private drop(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    this.reusable = false;
+    if (s) {
+      s.destroy();
+      this.open.delete(s);
+    }
+  }
+
+  private connect(request: PreparedRequest): Socket {
+    this.drop();
+    const s: Socket =
+      request.protocol === 'https'
+        ? // JMeter trusts any server certificate by default; a load generator must reach test servers with self-signed ones.
+          tlsConnect({ host: request.host, port: request.port, servername: /^[\d.:]+$/.test(request.host) ? undefined : request.host, rejectUnauthorized: false })
+        : netConnect({ host: request.host, port: request.port });
+    s.setNoDelay(true);
+    this.open.add(s);
+    this.socket = s;
+    this.target = { protocol: request.protocol, host: request.host, port: request.port };
+    s.on(request.protocol === 'https' ? 'secureConnect' : 'connect', () => {
+      const p = this.pending;
+      if (p && this.socket === s) p.connectMs = performance.now() - p.t0;
+    });
+    s.on('data', (d: Buffer) => this.socket === s && this.onData(d));
+    s.on('error', (e) => this.socket === s && this.fail(e));
+    s.on('close', () => {
+      this.open.delete(s);
+      if (this.socket === s) this.onClose();
+    });
+    return s;
+  }
+
+  private start(request: PreparedRequest, keepBody: boolean, signal: AbortSignal, resolve: (e: Exchange) => void, forceNew: boolean): void {
+    const t0 = performance.now();
+    const startEpochMs = Date.now();
+    if (signal.aborted) {
+      resolve({ interrupted: true, startEpochMs, connectMs: 0, latencyMs: 0, elapsedMs: 0, sentBytes: 0 });
+      return;
+    }
+    const same = this.target.protocol === request.protocol && this.target.host === request.host && this.target.port === request.port;
+    const reused = !forceNew && this.reusable && same && !!this.socket && !this.socket.destroyed;
+    if (this.signal !== signal) {
+      this.signal?.removeEventListener('abort', this.onAbort);
+      this.signal = signal;
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    this.pending = { request, keepBody, signal, parser: new ResponseParser(request.expectBody, keepBody), t0, startEpochMs, connectMs: 0, latencyMs: 0, received: false, reused, timer: undefined, resolve };
+    const socket = reused && this.socket ? this.socket : this.connect(request);
+    this.reusable = false;
+    const timeout = request.connectTimeoutMs !== undefined && !reused ? request.connectTimeoutMs + (request.responseTimeoutMs ?? 0) : request.responseTimeoutMs;
+    if (timeout !== undefined) {
+      this.pending.timer = setTimeout(() => {
+        this.drop();
+        this.finish({ error: { code: 'ETIMEDOUT', message: `no complete response within ${timeout} ms` } });
+      }, timeout);
+    }
+    socket.write(request.bytes);
+  }
+
+  private onData(d: Buffer): void {
+    const p = this.pending;
+    if (!p) return; // nothing asked for: a server talking out of turn
+    if (!p.received) {
+      p.received = true;
+      p.latencyMs = performance.now() - p.t0;
+    }
+    let done: boolean;
+    try {
+      done = p.parser.push(d);
+    } catch (e) {
+      this.drop();
+      this.finish({ error: { code: 'ProtocolError', message: errorMessage(e) } });
+      return;
+    }
+    if (done) {
+      const response = p.parser.response;
+      const keep = !!response && !response.close && p.request.keepAlive;
+      if (!keep) this.drop();
+      else this.reusable = true;
+      this.finish({ response });
+    }
+  }
+
+  private fail(e: unknown): void {
+    const p = this.pending;
+    this.drop();
+    if (!p) return;
+    if (p.reused && !p.received && ['ECONNRESET', 'EPIPE'].includes(errorCode(e))) this.finish('stale');
+    else this.finish({ error: { code: errorCode(e), message: errorMessage(e) } });
+  }
+
+  private onClose(): void {
+    const p = this.pending;
+    this.socket = undefined;
+    this.reusable = false;
+    if (!p) return;
+    if (p.parser.end()) this.finish({ response: p.parser.response });
+    else if (p.reused && !p.received) this.finish('stale');
+    else this.finish({ error: { code: 'ECONNRESET', message: p.received ? 'the connection closed in the middle of the response' : 'the target server closed the connection without responding' } });
+  }
+
+  private finish(result: Partial<Exchange> | 'stale'): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    if (p.timer) clearTimeout(p.timer);
+    if (result === 'stale') {
+      // The server closed an idle keep-alive connection as we reused it: send again on a new one.
+      this.start(p.request, p.keepBody, p.signal, p.resolve, true);
+      return;
+    }
+    const elapsedMs = performance.now() - p.t0;
+    p.resolve({
+      startEpochMs: p.startEpochMs,
+      connectMs: p.reused ? 0 : p.connectMs,
+      latencyMs: p.received ? p.latencyMs : 0,
+      elapsedMs,
+      sentBytes: p.request.bytes.length,
+      ...result,
+    });
+  }
+}
+
+/** Raw-socket transport; `open` holds every socket not yet closed, so a run can prove it left none. */
+export class SocketTransport implements Transport {
+  readonly open = new Set<Socket>();
+  channel(): Channel {
+    return new SocketChannel(this.open);
+  }
+  /** Destroys whatever is still open (after a run nothing should be). */
+  closeAll(): void {
+    for (const s of this.open) s.destroy();
+    this.open.clear();
+  }
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  epochMs: () => Date.now(),
+  random: Math.random,
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal.addEventListener('abort', done, { once: true });
+    }),
+  yield: () => new Promise<void>((resolve) => setImmediate(resolve)),
+};
+
+/** Writes JMeter-format CSV rows, batching them so a fast run is not one write per sample. */
+class JtlWriter {
+  private buffer: string[] = [];
+  private size = 0;
+  private readonly stream: WriteStream;
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { flags: 'w' });
+    this.stream.write(`${jtlHeader}\n`);
+  }
+  add(s: JtlSample): void {
+    const line = formatJtlRow(s);
+    this.buffer.push(line);
+    this.size += line.length;
+    if (this.size > 64 * 1024) this.flush();
+  }
+  flush(): void {
+    if (!this.buffer.length) return;
+    this.stream.write(`${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+    this.size = 0;
+  }
+  async close(): Promise<void> {
+    this.flush();
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once('error', reject);
+      this.stream.end(() => resolve());
+    });
+  }
+}
+
+export interface BuiltinRunOptions extends RunOptions {
+  /** Where to write the CSV .jtl (JMeter's default columns and header); none when undefined. */
+  jtl?: string;
+  transport?: SocketTransport;
+  clock?: Clock;
+}
+
+export interface BuiltinRunResult extends RunResult {
+  /** Sockets still open after the run (always 0 unless something is wrong). */
+  leftOpen: number;
+}
+
+/** Runs a plan with the built-in engine, writing the .jtl as it goes; partial results survive a cancellation. */
+export async function runBuiltin(plan: LoadPlan, opts: BuiltinRunOptions = {}): Promise<BuiltinRunResult> {
+  const transport = opts.transport ?? new SocketTransport();
+  const writer = opts.jtl ? new JtlWriter(opts.jtl) : undefined;
+  const onSample = opts.onSample;
+  let result: RunResult;
+  try {
+    result = await runPlan(plan, transport, opts.clock ?? systemClock, {
+      ...opts,
+      onSample: (s) => {
+        writer?.add(s);
+        onSample?.(s);
+      },
+      onProgress: (p) => {
+        writer?.flush();
+        opts.onProgress?.(p);
+      },
+    });
+  } finally {
+    await writer?.close();
+  }
+  const leftOpen = transport.open.size;
+  transport.closeAll();
+  return { ...result, leftOpen };
+}
