@@ -1,4 +1,5 @@
 // The CLI writes through this, so tests run commands in-process and read what they printed.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface Io {
   out(line: string): void;
   err(line: string): void;
@@ -11,3 +12,12 @@ export const processIo: Io = {
 
 /** Bad usage: exit code 2 with a one-line reason (and the usage text). */
 export class UsageError extends Error {}
+
+/** Parses a command's flags; an unknown or malformed flag is bad usage, with the usage text. */
+export function parseCli<const T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${usage}`);
+  }
+}

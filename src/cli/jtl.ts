@@ -2,9 +2,8 @@
 // Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
 // Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatSummary, summarizeJtl, type Summary } from '../core/loadtest/summary';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 
 export const jtlUsage = 'usage: obslab jtl FILE [--format json|text]';
 
@@ -36,12 +35,7 @@ export function printSummary(summary: Summary, format: 'json' | 'text', io: Io):
 }
 
 export function runJtl(argv: string[], io: Io): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${jtlUsage}`);
-  }
+  const parsed = parseCli(argv, { format: { type: 'string' } }, jtlUsage);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`name one .jtl file\n${jtlUsage}`);
   const format = readFormat(values.format);

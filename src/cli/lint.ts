@@ -1,12 +1,11 @@
 // obslab lint PATH... [--format json|text] [--release NAME] [--collector-version V]
 // Exit 0: no error-severity finding; 1: at least one; 2: bad usage or unreadable input.
-import { parseArgs } from 'node:util';
 import type { Finding } from '../core/finding';
 import { lint } from '../core/lint/engine';
 import { collectLintInputs, UnreadableInput } from '../node/lintFiles';
 import { findLabManifest } from '../node/labManifest';
 import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 
 export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION]  (--release defaults to the lab\'s obslab-lab.json, else prometheus)';
 
@@ -27,12 +26,7 @@ export function toJson(f: Finding): JsonFinding {
 }
 
 export function runLint(argv: string[], io: Io): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string' }, release: { type: 'string' }, 'collector-version': { type: 'string' } } });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${lintUsage}`);
-  }
+  const parsed = parseCli(argv, { format: { type: 'string' }, release: { type: 'string' }, 'collector-version': { type: 'string' } }, lintUsage);
   const { values, positionals } = parsed;
   if (!positionals.length) throw new UsageError(`name at least one file or folder\n${lintUsage}`);
   const format = values.format ?? 'text';

@@ -6,12 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
 import type { Progress } from '../core/loadtest/stats';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { runBuiltin } from '../node/loadgen';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
 import { toJson } from './lint';
 
@@ -51,17 +50,7 @@ function formatProgress(p: Progress): string {
 }
 
 export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { prop: { type: 'string', short: 'J', multiple: true }, engine: { type: 'string' }, jtl: { type: 'string' }, format: { type: 'string' } },
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${loadtestUsage}`);
-  }
+  const parsed = parseCli(argv, { prop: { type: 'string', short: 'J', multiple: true }, engine: { type: 'string' }, jtl: { type: 'string' }, format: { type: 'string' } }, loadtestUsage);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`name one .jmx plan\n${loadtestUsage}`);
   const format = readFormat(values.format);

@@ -2,13 +2,12 @@
 // JSON output is Prometheus' own `data` object. An empty answer is followed (on stderr) by the
 // closest real metric names for any name Prometheus does not have.
 // Exit 0: Prometheus answered (even with no data); 1: it could not (unreachable, query error); 2: bad usage.
-import { parseArgs } from 'node:util';
 import { pointAtPosition, PrometheusClient, PrometheusError } from '../core/prometheus/client';
 import { parseDuration } from '../core/prometheus/duration';
 import type { Labels, QueryData, SamplePair } from '../core/prometheus/types';
 import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
 import { sandboxPrometheusUrl } from '../node/sandbox';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 
 export const queryUsage = "usage: obslab query 'PROMQL' [--prometheus URL] [--range DURATION [--step DURATION]] [--time TIME] [--timeout DURATION] [--format json|text]";
 
@@ -47,17 +46,7 @@ function isEmpty(data: QueryData): boolean {
 }
 
 export async function runQuery(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { prometheus: { type: 'string' }, range: { type: 'string' }, step: { type: 'string' }, time: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } },
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${queryUsage}`);
-  }
+  const parsed = parseCli(argv, { prometheus: { type: 'string' }, range: { type: 'string' }, step: { type: 'string' }, time: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } }, queryUsage);
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
   const expr = positionals[0];

@@ -1,9 +1,8 @@
 // obslab sandbox up|down|status: the lab's data path (app → collector → Prometheus) on this machine.
 // Exit codes: up/down 0 done, 1 failed; status 0 when every part is up, 1 otherwise; 2 bad usage.
-import { parseArgs } from 'node:util';
 import { sandboxDown, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
 import { appMetrics } from '../core/facts';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 
 export const sandboxUsage = 'usage: obslab sandbox up|down|status [--lab DIR] [--collector PATH] [--prometheus-bin PATH] [--app-port N] [--prometheus-port N] [--format json|text]';
 
@@ -34,24 +33,13 @@ function printUp(result: SandboxUpResult, io: Io): void {
 }
 
 export async function runSandbox(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCli(argv, {
         lab: { type: 'string' },
         collector: { type: 'string' },
         'prometheus-bin': { type: 'string' },
         'app-port': { type: 'string' },
         'prometheus-port': { type: 'string' },
-        format: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${sandboxUsage}`);
-  }
+        format: { type: 'string' } }, sandboxUsage);
   const { values, positionals } = parsed;
   const [action, ...extra] = positionals;
   if (!action || extra.length) throw new UsageError(`say up, down or status\n${sandboxUsage}`);

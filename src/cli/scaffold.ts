@@ -1,22 +1,16 @@
 // obslab scaffold DIR [--release NAME] [--app-namespace NS] ... [--overwrite] [--format json|text]
-import { parseArgs } from 'node:util';
 import { compareWithExisting, planLabFiles } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { unifiedDiff } from '../core/text/diff';
 import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/labFiles';
-import { UsageError, type Io } from './io';
+import { UsageError, type Io, parseCli } from './io';
 
 export const scaffoldUsage = `usage: obslab scaffold DIR [${paramSpecs.map((s) => `${s.flag} VALUE`).join('] [')}] [--overwrite] [--format json|text]`;
 
 export function scaffold(argv: string[], io: Io): number {
   const options: Record<string, { type: 'string' | 'boolean' }> = { overwrite: { type: 'boolean' }, format: { type: 'string' } };
   for (const spec of paramSpecs) options[spec.flag.slice(2)] = { type: 'string' };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${scaffoldUsage}`);
-  }
+  const parsed = parseCli(argv, options, scaffoldUsage);
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`scaffold takes one folder\n${scaffoldUsage}`);
   const dir = positionals[0];
