@@ -5,6 +5,7 @@ import { Ctx, registerCommand } from './ui/context';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
+import { queryPrometheusCommand } from './ui/queryPanel';
 import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.startSandbox', startSandboxCommand),
     registerCommand(ctx, 'obslab.stopSandbox', stopSandboxCommand),
     registerCommand(ctx, 'obslab.sandboxStatus', sandboxStatusCommand),
+    registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
     { dispose: () => ctx.dispose() },
   );
   const diagnostics = new LintDiagnostics(ctx);

@@ -10,6 +10,7 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { repoRoot, waitFor } from '../harness/lib';
+import { sandboxDown, sandboxStatus } from '../../src/node/sandbox';
 
 const resultsDir = join(repoRoot, 'test-results');
 
@@ -370,5 +371,106 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Stop Sandbox');
     await toast(page, /sandbox: stopped app, collector, prometheus|sandbox: stopped/).waitFor({ state: 'visible' });
+  });
+
+  it('queries Prometheus in the query panel: a lab query as a table, a range chart, targets, and "Did you mean" for a wrong name', async function () {
+    this.timeout(8 * 60_000);
+    let traffic: ReturnType<typeof setInterval> | undefined;
+    try {
+      await clearToasts(page);
+      await runCommand(page, 'Observability Lab: Start Sandbox');
+      await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
+      await clearToasts(page);
+      const parts = await sandboxStatus();
+      const appUrl = parts.find((p) => p.name === 'app')?.url;
+      const promUrl = parts.find((p) => p.name === 'prometheus')?.url;
+      assert.ok(appUrl && promUrl, `the sandbox reports the app and Prometheus: ${JSON.stringify(parts)}`);
+
+      // Real POST /hash traffic, kept up while the panel queries, so rate() has samples to work on.
+      const post = async (n: number): Promise<void> => {
+        const res = await fetch(`${appUrl}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `data=e2e-${n}` });
+        await res.text();
+        assert.equal(res.status, 200, `POST /hash answered ${res.status}`);
+      };
+      for (let i = 0; i < 20; i++) await post(i);
+      let sent = 20;
+      traffic = setInterval(() => void post(sent++).catch(() => undefined), 250);
+      // Until Prometheus has scraped the app's request counter at least twice (rate needs two samples).
+      await waitFor(
+        'the app\'s request rate in Prometheus',
+        async () => {
+          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('sum(rate(http_server_request_duration_seconds_count{http_route="/hash"}[30s])) > 0')}`).catch(() => undefined);
+          const body = res ? ((await res.json()) as { data?: { result?: unknown[] } }) : undefined;
+          return (body?.data?.result?.length ?? 0) > 0;
+        },
+        120_000,
+      );
+
+      // Only our webview on screen, so the frame locator finds one.
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'Observability Lab: Query Prometheus');
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await view.locator('.prom-url').filter({ hasText: promUrl }).waitFor({ state: 'visible', timeout: 60_000 });
+
+      // A lab query from the side panel, instant: a table with a row.
+      const labQuery = view.locator('#lab-queries li').filter({ hasText: 'request rate during the load test' });
+      await labQuery.waitFor({ state: 'visible' });
+      await labQuery.locator('button.run-lab-query').click();
+      const rows = view.locator('#result table tbody tr');
+      await rows.first().waitFor({ state: 'visible' });
+      assert.ok((await rows.count()) > 0, 'the result table has rows');
+      assert.match(await view.locator('.cm-content').innerText(), /http_server_request_duration_seconds_count\{http_route="\/hash"\}/);
+      // PromQL is coloured: CodeMirror's run-time styles pass the strict CSP through its nonce.
+      const colours = await view.locator('.cm-line').first().evaluate((line) => Array.from(line.querySelectorAll('span')).map((s) => getComputedStyle(s).color).concat(getComputedStyle(line).color));
+      assert.ok(new Set(colours).size > 1, `the query is highlighted (colours: ${colours.join(', ')})`);
+      await screenshot(page, 'query-table');
+
+      // The same as a range query over the last 5 minutes: a uPlot chart on a canvas, with points.
+      await view.locator('#mode').selectOption('range');
+      await view.locator('#range').selectOption('5m');
+      await view.locator('#run').click();
+      await view.locator('#chart canvas').waitFor({ state: 'visible' });
+      await view.locator('#status').filter({ hasText: /last 5m, step \d+s/ }).waitFor({ state: 'visible' });
+      const points = Number(await view.locator('#chart').getAttribute('data-points'));
+      assert.ok(points > 1, `the chart has points (${points})`);
+      assert.ok((await view.locator('#chart .u-legend .u-series').count()) >= 2, 'the chart has a series beside the time axis');
+      await screenshot(page, 'query-chart');
+
+      // The lab's old name: Prometheus has no such metric, so the panel suggests the real one.
+      await view.locator('#mode').selectOption('instant');
+      await view.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      // One input event, as a paste: typed key by key, the completion list would take some keys.
+      await page.keyboard.insertText('sum(rate(flask_http_request_total[1m]))');
+      await page.keyboard.press('Escape'); // the completion list, if it opened
+      await view.locator('#run').click();
+      const suggestion = view.locator('#suggestions').filter({ hasText: 'Did you mean http_server_request_duration_seconds_count' });
+      await suggestion.waitFor({ state: 'visible' });
+      await screenshot(page, 'query-suggestion');
+      await suggestion.locator('button.use-suggestion').first().click();
+      await view.locator('.cm-content').filter({ hasText: 'sum(rate(http_server_request_duration_seconds_count[1m]))' }).waitFor({ state: 'visible' });
+      await rows.first().waitFor({ state: 'visible' });
+      await view.locator('#suggestions').waitFor({ state: 'hidden' });
+
+      // A parse error shows Prometheus' own text and where it is.
+      await view.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText('sum(rate(up[1m])');
+      await page.keyboard.press('Escape');
+      await view.locator('#run').click();
+      await view.locator('#query-error').filter({ hasText: /Prometheus: .*parse error/ }).waitFor({ state: 'visible' });
+      assert.match(await view.locator('#query-error .caret').innerText(), /\^ line 1, column \d+/);
+
+      // The scrape targets: the collector's two endpoints, up.
+      await view.locator('#tab-targets').click();
+      const targetRows = view.locator('#targets table tbody tr');
+      await targetRows.first().waitFor({ state: 'visible' });
+      assert.ok((await targetRows.count()) >= 2, 'both collector endpoints are targets');
+      await view.locator('#targets .health-up').first().waitFor({ state: 'visible' });
+      await screenshot(page, 'query-targets');
+    } finally {
+      if (traffic) clearInterval(traffic);
+      await sandboxDown().catch(() => undefined);
+    }
   });
 });

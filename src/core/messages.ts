@@ -1,0 +1,203 @@
+// The typed messages between the query webview (page) and the extension host. The host trusts
+// nothing the page sends: every page message passes a guard here before it is acted on.
+import type { QueryData } from './prometheus/types';
+
+export type QueryMode = 'instant' | 'range';
+export type RangeChoice = '5m' | '15m' | '1h';
+export const rangeChoices: readonly RangeChoice[] = ['5m', '15m', '1h'];
+
+/** Longest PromQL the page may send; far beyond any real query, short of abuse. */
+export const maxExprLength = 10_000;
+
+// ---- page → host ----------------------------------------------------------------------------
+
+export interface ReadyMessage {
+  type: 'ready';
+}
+export interface RunQueryMessage {
+  type: 'runQuery';
+  /** Chosen by the page, echoed in the answer so a late answer to an old query is recognised. */
+  id: number;
+  expr: string;
+  mode: QueryMode;
+  /** For range queries: how far back from now. */
+  range: RangeChoice;
+}
+export interface LoadTargetsMessage {
+  type: 'loadTargets';
+}
+export interface LabelValuesRequest {
+  type: 'labelValues';
+  id: number;
+  label: string;
+}
+export interface StartSandboxMessage {
+  type: 'startSandbox';
+}
+
+export type PageMessage = ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasOnly(v: Record<string, unknown>, keys: readonly string[]): boolean {
+  return Object.keys(v).every((k) => keys.includes(k));
+}
+
+function isId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+export function isReadyMessage(v: unknown): v is ReadyMessage {
+  return isRecord(v) && v['type'] === 'ready' && hasOnly(v, ['type']);
+}
+
+export function isRunQueryMessage(v: unknown): v is RunQueryMessage {
+  if (!isRecord(v) || v['type'] !== 'runQuery' || !hasOnly(v, ['type', 'id', 'expr', 'mode', 'range'])) return false;
+  const { id, expr, mode, range } = v;
+  return (
+    isId(id) &&
+    typeof expr === 'string' &&
+    expr.trim().length > 0 &&
+    expr.length <= maxExprLength &&
+    (mode === 'instant' || mode === 'range') &&
+    typeof range === 'string' &&
+    (rangeChoices as readonly string[]).includes(range)
+  );
+}
+
+export function isLoadTargetsMessage(v: unknown): v is LoadTargetsMessage {
+  return isRecord(v) && v['type'] === 'loadTargets' && hasOnly(v, ['type']);
+}
+
+/** A Prometheus label name (the API would refuse anything else anyway). */
+const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function isLabelValuesRequest(v: unknown): v is LabelValuesRequest {
+  return isRecord(v) && v['type'] === 'labelValues' && hasOnly(v, ['type', 'id', 'label']) && isId(v['id']) && typeof v['label'] === 'string' && labelName.test(v['label']);
+}
+
+export function isStartSandboxMessage(v: unknown): v is StartSandboxMessage {
+  return isRecord(v) && v['type'] === 'startSandbox' && hasOnly(v, ['type']);
+}
+
+/** The page message `v` is, or undefined when it is unknown or malformed. */
+export function parsePageMessage(v: unknown): PageMessage | undefined {
+  if (isReadyMessage(v) || isRunQueryMessage(v) || isLoadTargetsMessage(v) || isLabelValuesRequest(v) || isStartSandboxMessage(v)) return v;
+  return undefined;
+}
+
+// ---- host → page ----------------------------------------------------------------------------
+
+export interface LabQuery {
+  /** The comment line above the query in lab-queries.promql. */
+  title: string;
+  expr: string;
+}
+
+export interface InitMessage {
+  type: 'init';
+  prometheusUrl: string;
+  /** Where the lab queries' names come from: "default names" or the lab folder. */
+  queriesSource: string;
+  queries: LabQuery[];
+}
+
+export interface NamesMessage {
+  type: 'names';
+  metrics: string[];
+  labels: string[];
+  /** Set when Prometheus could not be asked; completion then offers nothing from it. */
+  error?: string;
+}
+
+export interface Suggestion {
+  /** The name the query uses, which Prometheus has no series for. */
+  name: string;
+  /** Offsets of that name in the query, for the rewrite. */
+  start: number;
+  end: number;
+  /** Real names, best first. */
+  suggestions: string[];
+  note?: string;
+}
+
+export interface QueryResultMessage {
+  type: 'queryResult';
+  id: number;
+  expr: string;
+  mode: QueryMode;
+  data: QueryData;
+  warnings: string[];
+  /** Evaluation time (instant) or range, unix seconds. */
+  start: number;
+  end: number;
+  step: number;
+  suggestions: Suggestion[];
+}
+
+export interface QueryErrorMessage {
+  type: 'queryError';
+  id: number;
+  expr: string;
+  /** Our message: what failed and what to do. */
+  message: string;
+  /** Prometheus' own error text, unchanged, when it answered with one. */
+  prometheusError?: string;
+  /** 1-based line and column of a parse error. */
+  position?: { line: number; column: number };
+  suggestions: Suggestion[];
+}
+
+export interface TargetRow {
+  job: string;
+  instance: string;
+  scrapeUrl: string;
+  /** Every label but job and instance, as name="value" pairs. */
+  labels: Record<string, string>;
+  health: string;
+  lastScrape: string;
+  lastScrapeDuration: number;
+  lastError: string;
+}
+
+export interface TargetsMessage {
+  type: 'targets';
+  targets: TargetRow[];
+  error?: string;
+}
+
+export interface LabelValuesMessage {
+  type: 'labelValues';
+  id: number;
+  label: string;
+  values: string[];
+}
+
+export type HostMessage = InitMessage | NamesMessage | QueryResultMessage | QueryErrorMessage | TargetsMessage | LabelValuesMessage;
+
+const hostTypes: readonly HostMessage['type'][] = ['init', 'names', 'queryResult', 'queryError', 'targets', 'labelValues'];
+
+/** A coarse check for the page: the host is trusted, but a stray message from elsewhere is not. */
+export function isHostMessage(v: unknown): v is HostMessage {
+  return isRecord(v) && typeof v['type'] === 'string' && (hostTypes as readonly string[]).includes(v['type']);
+}
+
+/** The state the page keeps with setState, so a hidden and shown panel looks the same. */
+export interface PageState {
+  expr: string;
+  mode: QueryMode;
+  range: RangeChoice;
+  autoRefresh: boolean;
+  tab: 'query' | 'targets';
+}
+
+/** Seconds between points of a range query: about 240 points, at least 1 s. */
+export function autoStep(rangeSeconds: number): number {
+  return Math.max(1, Math.ceil(rangeSeconds / 240));
+}
+
+export function rangeSeconds(range: RangeChoice): number {
+  return range === '5m' ? 300 : range === '15m' ? 900 : 3600;
+}

@@ -1,0 +1,260 @@
+// Observability Lab: Query Prometheus. A webview panel with a PromQL editor, results as a table
+// and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
+// (through our one client) and hands the page only data; the page can only ask by typed messages.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { autoStep, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
+import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
+import { suggestForQuery } from '../core/promql/suggest';
+import { defaultParams, type LabParams } from '../core/scaffold/params';
+import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
+import { renderTemplate } from '../core/scaffold/render';
+import { sandboxPrometheusUrl } from '../node/sandbox';
+import type { CommandFactory, Ctx } from './context';
+import { findLabFolder } from './labFolder';
+
+const viewType = 'obslab.query';
+const defaultUrl = 'http://127.0.0.1:9090';
+
+/** Node's fetch, narrowed to what our client reads; nothing but method, headers, body and signal is passed. */
+const nodeFetch: FetchLike = (url, init) => fetch(url, init);
+
+/** The comment line right above each expression in lab-queries.promql names it. */
+export function parseLabQueries(text: string): LabQuery[] {
+  const queries: LabQuery[] = [];
+  let title = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.startsWith('#')) {
+      title = line.replace(/^#+\s*/, '');
+      continue;
+    }
+    queries.push({ title: title || line, expr: line });
+    title = '';
+  }
+  return queries;
+}
+
+export function validatePrometheusUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return `'${value}' is not a URL; write it like ${defaultUrl}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} is not supported; use http:// or https://`;
+  if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
+  if (/\/(graph|api\/v1)\/?$/.test(url.pathname)) return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
+  return undefined;
+}
+
+class QueryPanel {
+  static current: QueryPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private metricNames: string[] = [];
+  private namesLoaded: Promise<void> | undefined;
+
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly panel: vscode.WebviewPanel,
+    private client: PrometheusClient,
+  ) {
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m), null, this.disposables);
+    // retainContextWhenHidden is off: the page reloads when shown again and restores its state itself.
+    this.render();
+  }
+
+  static show(ctx: Ctx, prometheusUrl: string): void {
+    const client = newClient(prometheusUrl);
+    if (QueryPanel.current) {
+      QueryPanel.current.client = client;
+      QueryPanel.current.metricNames = [];
+      QueryPanel.current.namesLoaded = undefined;
+      QueryPanel.current.panel.reveal();
+      QueryPanel.current.render();
+      return;
+    }
+    const root = ctx.extension.extensionUri;
+    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+    });
+    QueryPanel.current = new QueryPanel(ctx, panel, client);
+  }
+
+  private render(): void {
+    const webview = this.panel.webview;
+    const root = this.ctx.extension.extensionUri;
+    const nonce = randomBytes(18).toString('base64');
+    const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      // CodeMirror writes its theme into <style> elements at run time; they carry this nonce.
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    webview.html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'query.css')}">
+<link rel="stylesheet" href="${asset('media', 'query.css')}">
+<title>Query Prometheus</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'query.js')}"></script>
+</body>
+</html>`;
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parsePageMessage(raw);
+    if (!message) {
+      this.ctx.output.appendLine(`[query] ignored a malformed message from the query page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'init', prometheusUrl: this.client.baseUrl, ...(await labQueries(this.ctx)) });
+        await this.loadNames();
+        return;
+      case 'runQuery':
+        return this.runQuery(message);
+      case 'loadTargets':
+        return this.loadTargets();
+      case 'labelValues': {
+        const values = await this.client.labelValues(message.label).catch(() => []);
+        this.post({ type: 'labelValues', id: message.id, label: message.label, values });
+        return;
+      }
+      case 'startSandbox':
+        await vscode.commands.executeCommand('obslab.startSandbox');
+        return;
+    }
+  }
+
+  private loadNames(): Promise<void> {
+    this.namesLoaded ??= (async () => {
+      try {
+        const [metrics, labels] = await Promise.all([this.client.metricNames(), this.client.labels()]);
+        this.metricNames = metrics;
+        this.post({ type: 'names', metrics, labels });
+      } catch (e) {
+        this.namesLoaded = undefined; // ask again next time
+        this.post({ type: 'names', metrics: [], labels: [], error: e instanceof Error ? e.message : String(e) });
+      }
+    })();
+    return this.namesLoaded;
+  }
+
+  private suggestions(expr: string): Suggestion[] {
+    if (!this.metricNames.length) return [];
+    return suggestForQuery(expr, this.metricNames).map((s) => ({ name: s.name, start: s.start, end: s.end, suggestions: s.suggestions, ...(s.note ? { note: s.note } : {}) }));
+  }
+
+  private async runQuery(m: RunQueryMessage): Promise<void> {
+    // New metrics appear as the app gets traffic: refresh the names when a query asks for one we lack.
+    await this.loadNames();
+    if (this.suggestions(m.expr).length) {
+      this.namesLoaded = undefined;
+      await this.loadNames();
+    }
+    const end = Date.now() / 1000;
+    const span = rangeSeconds(m.range);
+    const step = autoStep(span);
+    try {
+      const result = m.mode === 'instant' ? await this.client.query(m.expr, { time: end }) : await this.client.queryRange(m.expr, { start: end - span, end, step });
+      this.post({ type: 'queryResult', id: m.id, expr: m.expr, mode: m.mode, data: result.data, warnings: result.warnings, start: m.mode === 'instant' ? end : end - span, end, step, suggestions: this.suggestions(m.expr) });
+    } catch (e) {
+      const details = e instanceof PrometheusError ? e.details : undefined;
+      this.post({
+        type: 'queryError',
+        id: m.id,
+        expr: m.expr,
+        message: e instanceof Error ? e.message : String(e),
+        ...(details?.prometheusError ? { prometheusError: details.prometheusError } : {}),
+        ...(details?.position ? { position: details.position } : {}),
+        suggestions: this.suggestions(m.expr),
+      });
+    }
+  }
+
+  private async loadTargets(): Promise<void> {
+    try {
+      const { activeTargets } = await this.client.targets({ state: 'active' });
+      const targets: TargetRow[] = activeTargets.map((t) => {
+        const { job = '', instance = '', ...labels } = t.labels;
+        return { job, instance, scrapeUrl: t.scrapeUrl, labels, health: t.health, lastScrape: t.lastScrape, lastScrapeDuration: t.lastScrapeDuration, lastError: t.lastError };
+      });
+      this.post({ type: 'targets', targets });
+    } catch (e) {
+      this.post({ type: 'targets', targets: [], error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private dispose(): void {
+    QueryPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function newClient(baseUrl: string): PrometheusClient {
+  return new PrometheusClient({ baseUrl, fetch: nodeFetch, unreachableHint: 'start the sandbox (Observability Lab: Start Sandbox) or check the address' });
+}
+
+/** The lab's queries, filled with the workspace lab's names when there is one, else the defaults. */
+async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSource: string }> {
+  const template = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ctx.extension.extensionUri, 'templates', 'lab', 'queries', 'lab-queries.promql')));
+  let params: LabParams = defaultParams;
+  let queriesSource = 'default lab names';
+  const lab = await findLabFolder(ctx).catch(() => undefined);
+  if (lab) {
+    try {
+      const manifest = parseLabManifest(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lab, labManifestName))));
+      if (manifest) {
+        params = { ...defaultParams, ...manifest.params };
+        queriesSource = `names from ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(lab, labManifestName))}`;
+      }
+    } catch (e) {
+      ctx.output.appendLine(`[query] could not read ${labManifestName} in ${lab.fsPath}: ${e instanceof Error ? e.message : String(e)}; using the default names`);
+    }
+  }
+  return { queries: parseLabQueries(renderTemplate(template, templateVars(params), 'lab-queries.promql')), queriesSource };
+}
+
+export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
+  let url = sandboxPrometheusUrl();
+  if (!url) {
+    url = await vscode.window.showInputBox({
+      title: 'Prometheus URL',
+      prompt: 'No sandbox is running. Which Prometheus should the query panel ask? (e.g. a port-forward to the cluster\'s Prometheus)',
+      value: defaultUrl,
+      validateInput: validatePrometheusUrl,
+      ignoreFocusOut: true,
+    });
+    if (!url) {
+      const pick = await vscode.window.showInformationMessage(
+        'Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster\'s Prometheus on http://127.0.0.1:9090).',
+        'Start Sandbox',
+      );
+      if (pick === 'Start Sandbox') await vscode.commands.executeCommand('obslab.startSandbox');
+      return undefined;
+    }
+    url = url.trim();
+  }
+  QueryPanel.show(ctx, url);
+  return url;
+};

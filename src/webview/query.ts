@@ -1,0 +1,421 @@
+// The query page: a PromQL editor (CodeMirror 6 + codemirror-promql), results as a table and a
+// uPlot chart, the lab's queries, and the scrape targets. It knows Prometheus only through the
+// host's messages (src/core/messages.ts); it never talks to the network itself.
+import 'uplot/dist/uPlot.min.css';
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap, placeholder } from '@codemirror/view';
+import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
+import uPlot from 'uplot';
+import {
+  isHostMessage,
+  rangeChoices,
+  type HostMessage,
+  type LabQuery,
+  type PageMessage,
+  type PageState,
+  type QueryErrorMessage,
+  type QueryMode,
+  type QueryResultMessage,
+  type RangeChoice,
+  type Suggestion,
+  type TargetsMessage,
+} from '../core/messages';
+import type { Labels } from '../core/prometheus/types';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+function restoredState(): PageState {
+  const s = vscode.getState() as Partial<PageState> | undefined;
+  return {
+    expr: typeof s?.expr === 'string' ? s.expr : '',
+    mode: s?.mode === 'range' ? 'range' : 'instant',
+    range: s?.range && rangeChoices.includes(s.range) ? s.range : '15m',
+    autoRefresh: s?.autoRefresh === true,
+    tab: s?.tab === 'targets' ? 'targets' : 'query',
+  };
+}
+
+const state = restoredState();
+const saveState = (): void => vscode.setState({ ...state, expr: editor.state.doc.toString() });
+
+/** Elements and text nodes only: data from Prometheus never becomes HTML. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+const text = (s: string): Text => document.createTextNode(s);
+
+// ---- names for completion, from the host --------------------------------------------------
+
+let metricNames: string[] = [];
+let labelNames: string[] = [];
+let nextId = 1;
+const pendingLabelValues = new Map<number, (values: string[]) => void>();
+
+/** codemirror-promql's completion asks this; the answers come from the host's Prometheus client. */
+const hostClient: PrometheusClient = {
+  labelNames: () => Promise.resolve(labelNames),
+  labelValues: (label) =>
+    new Promise<string[]>((resolve) => {
+      const id = nextId++;
+      pendingLabelValues.set(id, resolve);
+      vscode.postMessage({ type: 'labelValues', id, label });
+      setTimeout(() => {
+        if (pendingLabelValues.delete(id)) resolve([]);
+      }, 5_000);
+    }),
+  metricMetadata: () => Promise.resolve({}),
+  series: () => Promise.resolve([]),
+  metricNames: () => Promise.resolve(metricNames),
+  flags: () => Promise.resolve({}),
+};
+
+// ---- the page's parts ---------------------------------------------------------------------
+
+const app = document.getElementById('app') ?? document.body;
+
+const urlLabel = el('span', { class: 'prom-url' }, 'connecting…');
+const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, 'Query');
+const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, 'Targets');
+const header = el('header', {}, el('div', { class: 'tabs' }, tabQuery, tabTargets), urlLabel);
+
+const editorHost = el('div', { class: 'editor', id: 'editor' });
+const modeSelect = el('select', { id: 'mode', title: 'Instant: one value per series now. Range: values over time, with a chart.' }, el('option', { value: 'instant' }, 'Instant'), el('option', { value: 'range' }, 'Range'));
+const rangeSelect = el('select', { id: 'range', title: 'How far back a range query goes; the step is chosen for about 240 points' }, ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)));
+const runButton = el('button', { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)' }, 'Run');
+const autoRefresh = el('input', { id: 'auto-refresh', type: 'checkbox' });
+const controls = el('div', { class: 'controls' }, modeSelect, rangeSelect, runButton, el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'));
+const status = el('div', { class: 'status', id: 'status' });
+const errorBox = el('div', { class: 'error', id: 'query-error', hidden: '' });
+const suggestionBox = el('div', { class: 'suggestions', id: 'suggestions', hidden: '' });
+const chartBox = el('div', { class: 'chart', id: 'chart' });
+const tableBox = el('div', { class: 'table-wrap', id: 'result' });
+const labList = el('ol', { class: 'lab-queries', id: 'lab-queries' });
+const labSource = el('p', { class: 'hint' });
+const querySection = el(
+  'section',
+  { id: 'query-view', class: 'view' },
+  el('div', { class: 'main' }, editorHost, controls, status, errorBox, suggestionBox, chartBox, tableBox),
+  el('aside', {}, el('h2', {}, 'Lab queries'), labSource, labList),
+);
+
+const targetsRefresh = el('button', { id: 'targets-refresh', type: 'button' }, 'Refresh');
+const targetsStatus = el('div', { class: 'status' });
+const targetsTable = el('div', { class: 'table-wrap', id: 'targets' });
+const targetsSection = el('section', { id: 'targets-view', class: 'view' }, el('div', { class: 'controls' }, el('h2', {}, 'Scrape targets'), targetsRefresh), targetsStatus, targetsTable);
+
+app.append(header, querySection, targetsSection);
+
+// ---- the editor ---------------------------------------------------------------------------
+
+const promql = new PromQLExtension().setComplete({ remote: hostClient });
+// The nonce our script was loaded with lets CodeMirror's own <style> elements past the CSP.
+const styleNonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+const editor = new EditorView({
+  parent: editorHost,
+  state: EditorState.create({
+    doc: state.expr,
+    extensions: [
+      EditorView.cspNonce.of(styleNonce),
+      history(),
+      autocompletion(),
+      keymap.of([{ key: 'Mod-Enter', run: () => (runQuery(), true) }, { key: 'Shift-Enter', run: () => (runQuery(), true) }, ...completionKeymap, ...defaultKeymap, ...historyKeymap]),
+      syntaxHighlighting(defaultHighlightStyle),
+      placeholder('PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs'),
+      promql.asExtension(),
+      EditorView.lineWrapping,
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) saveState();
+      }),
+    ],
+  }),
+});
+
+function setExpr(expr: string): void {
+  editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: expr } });
+}
+
+// ---- running queries ----------------------------------------------------------------------
+
+let inFlight: number | undefined;
+
+function runQuery(): void {
+  const expr = editor.state.doc.toString().trim();
+  if (!expr) {
+    status.textContent = 'Type a PromQL query first.';
+    return;
+  }
+  const id = nextId++;
+  inFlight = id;
+  status.textContent = `Running ${state.mode} query…`;
+  saveState();
+  vscode.postMessage({ type: 'runQuery', id, expr, mode: state.mode, range: state.range });
+}
+
+function showSuggestions(expr: string, suggestions: Suggestion[]): void {
+  suggestionBox.replaceChildren();
+  const useful = suggestions.filter((s) => s.suggestions.length);
+  suggestionBox.hidden = suggestions.length === 0;
+  for (const s of suggestions) {
+    const line = el('div', { class: 'suggestion' });
+    if (!s.suggestions.length) {
+      line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has, and no similar name was found.'));
+    } else {
+      line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has. Did you mean '));
+      s.suggestions.forEach((name, i) => {
+        if (i > 0) line.append(text(i === s.suggestions.length - 1 ? ' or ' : ', '));
+        line.append(el('code', {}, name));
+      });
+      line.append(text('?'));
+      for (const name of s.suggestions) {
+        const use = el('button', { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${name}` }, `Use ${name}`);
+        use.addEventListener('click', () => {
+          setExpr(expr.slice(0, s.start) + name + expr.slice(s.end));
+          runQuery();
+        });
+        line.append(use);
+      }
+    }
+    if (s.note) line.append(el('div', { class: 'hint' }, s.note));
+    suggestionBox.append(line);
+  }
+  if (!useful.length && !suggestions.length) suggestionBox.hidden = true;
+}
+
+function seriesName(metric: Labels): string {
+  const { __name__: name = '', ...rest } = metric;
+  const labels = Object.entries(rest).map(([k, v]) => `${k}="${v}"`).join(', ');
+  return labels ? `${name}{${labels}}` : name || '{}';
+}
+
+function formatValue(v: string): string {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return v;
+  return Math.abs(n) >= 1e6 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(4) : String(Math.round(n * 1e6) / 1e6);
+}
+
+function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
+  return el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
+  );
+}
+
+let plot: uPlot | undefined;
+const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+function drawChart(result: QueryResultMessage): void {
+  plot?.destroy();
+  plot = undefined;
+  chartBox.replaceChildren();
+  if (result.data.resultType !== 'matrix') {
+    chartBox.append(el('p', { class: 'hint' }, 'Choose Range and run again for a chart over time.'));
+    return;
+  }
+  const series = result.data.result.slice(0, 20);
+  if (!series.length) return;
+  const times = [...new Set(series.flatMap((s) => s.values.map(([t]) => t)))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns = series.map((s) => {
+    const col: (number | null)[] = new Array<number | null>(times.length).fill(null);
+    for (const [t, v] of s.values) {
+      const n = Number(v);
+      const i = index.get(t);
+      if (i !== undefined && Number.isFinite(n)) col[i] = n;
+    }
+    return col;
+  });
+  const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#ccc';
+  const grid = 'rgba(128,128,128,0.25)';
+  const axis = { stroke: foreground, grid: { stroke: grid }, ticks: { stroke: grid } };
+  const opts: uPlot.Options = {
+    width: Math.max(300, chartBox.clientWidth || 600),
+    height: 260,
+    series: [{}, ...series.map((s, i) => ({ label: seriesName(s.metric), stroke: palette[i % palette.length] ?? '#888', width: 1.5, spanGaps: false }))],
+    axes: [axis, { ...axis, size: 70 }],
+    legend: { show: true },
+    cursor: { drag: { x: true, y: false } },
+  };
+  plot = new uPlot(opts, [times, ...columns] as uPlot.AlignedData, chartBox);
+  chartBox.dataset['points'] = String(columns.reduce((n, c) => n + c.filter((v) => v !== null).length, 0));
+}
+
+window.addEventListener('resize', () => {
+  if (plot) plot.setSize({ width: Math.max(300, chartBox.clientWidth), height: 260 });
+});
+
+function showResult(m: QueryResultMessage): void {
+  if (m.id !== inFlight) return;
+  inFlight = undefined;
+  errorBox.hidden = true;
+  showSuggestions(m.expr, m.suggestions);
+  const data = m.data;
+  let rows: (string | Node)[][] = [];
+  let head: string[] = [];
+  if (data.resultType === 'vector') {
+    head = ['series', 'value'];
+    rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), formatValue(s.value[1])]);
+  } else if (data.resultType === 'matrix') {
+    head = ['series', 'points', 'last value'];
+    rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), String(s.values.length), formatValue(s.values.at(-1)?.[1] ?? '')]);
+  } else {
+    head = [data.resultType, 'value'];
+    rows = [[data.resultType, formatValue(data.result[1])]];
+  }
+  tableBox.replaceChildren(rows.length ? table(head, rows) : el('p', { class: 'empty' }, 'No series matched: the query is valid, but Prometheus has no data for it in this time.'));
+  drawChart(m);
+  const when = new Date(m.end * 1000).toLocaleTimeString();
+  status.textContent = `${rows.length} series, ${m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant'}, at ${when}${m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : ''}`;
+}
+
+function showError(m: QueryErrorMessage): void {
+  if (m.id !== inFlight) return;
+  inFlight = undefined;
+  status.textContent = 'The query failed.';
+  // No stale result next to the error.
+  plot?.destroy();
+  plot = undefined;
+  chartBox.replaceChildren();
+  tableBox.replaceChildren();
+  errorBox.replaceChildren();
+  errorBox.hidden = false;
+  if (m.prometheusError) {
+    errorBox.append(el('div', { class: 'prom-error' }, el('strong', {}, 'Prometheus: '), m.prometheusError));
+    if (m.position) {
+      const lines = m.expr.split('\n');
+      const line = lines[m.position.line - 1] ?? '';
+      errorBox.append(el('pre', { class: 'caret' }, `${line}\n${' '.repeat(Math.max(0, m.position.column - 1))}^ line ${m.position.line}, column ${m.position.column}`));
+      // Put the cursor where Prometheus points.
+      const docLine = editor.state.doc.line(Math.min(m.position.line, editor.state.doc.lines));
+      editor.dispatch({ selection: { anchor: Math.min(docLine.from + m.position.column - 1, docLine.to) } });
+    }
+  } else {
+    errorBox.append(el('div', {}, m.message));
+  }
+  showSuggestions(m.expr, m.suggestions);
+}
+
+function showLabQueries(queries: LabQuery[], source: string): void {
+  labSource.textContent = `From the lab's lab-queries.promql, ${source}.`;
+  labList.replaceChildren(
+    ...queries.map((q) => {
+      const run = el('button', { type: 'button', class: 'run-lab-query', title: 'Put this query in the editor and run it' }, 'Run');
+      run.addEventListener('click', () => {
+        setExpr(q.expr);
+        runQuery();
+      });
+      return el('li', {}, el('div', { class: 'lab-title' }, q.title), el('code', {}, q.expr), run);
+    }),
+  );
+}
+
+function showTargets(m: TargetsMessage): void {
+  targetsStatus.textContent = m.error ?? `${m.targets.length} active target(s), at ${new Date().toLocaleTimeString()}`;
+  const rows = m.targets.map((t) => [
+    t.job,
+    el('div', {}, el('code', {}, t.scrapeUrl), el('div', { class: 'hint' }, `instance="${t.instance}"`, ...Object.entries(t.labels).map(([k, v]) => ` ${k}="${v}"`))),
+    el('span', { class: `health health-${t.health}` }, t.health),
+    t.lastScrape && !t.lastScrape.startsWith('0001') ? `${new Date(t.lastScrape).toLocaleTimeString()} (${Math.round(t.lastScrapeDuration * 1000)} ms)` : 'never',
+    t.lastError || '—',
+  ]);
+  targetsTable.replaceChildren(table(['job', 'endpoint and labels', 'health', 'last scrape', 'last error'], rows));
+}
+
+// ---- wiring -------------------------------------------------------------------------------
+
+function showTab(tab: PageState['tab']): void {
+  state.tab = tab;
+  querySection.hidden = tab !== 'query';
+  targetsSection.hidden = tab !== 'targets';
+  tabQuery.classList.toggle('active', tab === 'query');
+  tabTargets.classList.toggle('active', tab === 'targets');
+  if (tab === 'targets') vscode.postMessage({ type: 'loadTargets' });
+  saveState();
+}
+
+tabQuery.addEventListener('click', () => showTab('query'));
+tabTargets.addEventListener('click', () => showTab('targets'));
+targetsRefresh.addEventListener('click', () => vscode.postMessage({ type: 'loadTargets' }));
+runButton.addEventListener('click', runQuery);
+modeSelect.value = state.mode;
+rangeSelect.value = state.range;
+rangeSelect.disabled = state.mode !== 'range';
+modeSelect.addEventListener('change', () => {
+  state.mode = modeSelect.value === 'range' ? 'range' : 'instant';
+  rangeSelect.disabled = state.mode !== 'range';
+  saveState();
+});
+rangeSelect.addEventListener('change', () => {
+  state.range = (rangeChoices as readonly string[]).includes(rangeSelect.value) ? (rangeSelect.value as RangeChoice) : '15m';
+  saveState();
+});
+
+let timer: ReturnType<typeof setInterval> | undefined;
+function setAutoRefresh(on: boolean): void {
+  state.autoRefresh = on;
+  autoRefresh.checked = on;
+  if (timer) clearInterval(timer);
+  timer = on
+    ? setInterval(() => {
+        if (inFlight === undefined && editor.state.doc.length) runQuery();
+      }, 5_000)
+    : undefined;
+  saveState();
+}
+autoRefresh.addEventListener('change', () => setAutoRefresh(autoRefresh.checked));
+
+let initialised = false;
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m: unknown = event.data;
+  if (!isHostMessage(m)) return;
+  handle(m);
+});
+
+function handle(m: HostMessage): void {
+  switch (m.type) {
+    case 'init':
+      urlLabel.textContent = `Prometheus: ${m.prometheusUrl}`;
+      showLabQueries(m.queries, m.queriesSource);
+      if (!initialised && state.expr.trim()) runQuery();
+      initialised = true;
+      return;
+    case 'names':
+      metricNames = m.metrics;
+      labelNames = m.labels;
+      if (m.error) status.textContent = `Completion has no names: ${m.error}`;
+      return;
+    case 'queryResult':
+      return showResult(m);
+    case 'queryError':
+      return showError(m);
+    case 'targets':
+      return showTargets(m);
+    case 'labelValues': {
+      const resolve = pendingLabelValues.get(m.id);
+      pendingLabelValues.delete(m.id);
+      resolve?.(m.values);
+      return;
+    }
+  }
+}
+
+const modeOf = (v: string): QueryMode => (v === 'range' ? 'range' : 'instant');
+state.mode = modeOf(modeSelect.value);
+showTab(state.tab);
+setAutoRefresh(state.autoRefresh);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import {
+  autoStep,
+  isHostMessage,
+  isLabelValuesRequest,
+  isLoadTargetsMessage,
+  isReadyMessage,
+  isRunQueryMessage,
+  isStartSandboxMessage,
+  maxExprLength,
+  parsePageMessage,
+} from '../../src/core/messages';
+
+describe('query webview messages', () => {
+  const run = { type: 'runQuery', id: 3, expr: 'sum(rate(http_server_request_duration_seconds_count[1m]))', mode: 'range', range: '15m' };
+
+  it('accepts each well-formed page message', () => {
+    assert.ok(isReadyMessage({ type: 'ready' }));
+    assert.ok(isRunQueryMessage(run));
+    assert.ok(isRunQueryMessage({ ...run, mode: 'instant', range: '5m', id: 0 }));
+    assert.ok(isLoadTargetsMessage({ type: 'loadTargets' }));
+    assert.ok(isLabelValuesRequest({ type: 'labelValues', id: 1, label: 'http_route' }));
+    assert.ok(isStartSandboxMessage({ type: 'startSandbox' }));
+    assert.deepEqual(parsePageMessage(run), run);
+  });
+
+  it('rejects a query message with a wrong or missing field', () => {
+    for (const bad of [
+      { ...run, id: -1 },
+      { ...run, id: 1.5 },
+      { ...run, id: '3' },
+      { ...run, expr: '' },
+      { ...run, expr: '   ' },
+      { ...run, expr: 42 },
+      { ...run, expr: 'x'.repeat(maxExprLength + 1) },
+      { ...run, mode: 'both' },
+      { ...run, range: '2d' },
+      { type: 'runQuery', id: 1, expr: 'up', mode: 'instant' },
+      { ...run, headers: { authorization: 'Bearer x' } },
+    ]) {
+      assert.equal(isRunQueryMessage(bad), false, JSON.stringify(bad).slice(0, 120));
+      assert.equal(parsePageMessage(bad), undefined);
+    }
+  });
+
+  it('rejects unknown kinds, non-objects and extra fields', () => {
+    for (const bad of [null, undefined, 'ready', 7, [], [{ type: 'ready' }], {}, { type: 'exec', command: 'rm -rf /' }, { type: 'ready', extra: 1 }, { type: 'loadTargets', url: 'http://evil' }]) {
+      assert.equal(parsePageMessage(bad), undefined, JSON.stringify(bad) ?? String(bad));
+    }
+  });
+
+  it('accepts only real label names in a label values request', () => {
+    assert.equal(isLabelValuesRequest({ type: 'labelValues', id: 1, label: '../../admin' }), false);
+    assert.equal(isLabelValuesRequest({ type: 'labelValues', id: 1, label: '' }), false);
+    assert.equal(isLabelValuesRequest({ type: 'labelValues', id: 1, label: '__name__' }), true);
+  });
+
+  it('tells host messages from stray ones on the page', () => {
+    assert.ok(isHostMessage({ type: 'names', metrics: [], labels: [] }));
+    assert.equal(isHostMessage({ type: 'runQuery' }), false);
+    assert.equal(isHostMessage('init'), false);
+  });
+
+  it('picks a range step of about 240 points, at least a second', () => {
+    assert.equal(autoStep(300), 2);
+    assert.equal(autoStep(3600), 15);
+    assert.equal(autoStep(10), 1);
+  });
+});
