@@ -1,6 +1,7 @@
 // The extension's own costs, each printed next to a peer measured in the same run.
 // Goals (issue 3): .vsix under 3 MB, extension bundle under 1 MB, activation under 20 ms.
 import { execFileSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ function peerBundle(): string {
   const src = join(dir, 'peer.ts');
   writeFileSync(src, "import * as vscode from 'vscode';\nexport function activate(c: { subscriptions: unknown[] }) { c.subscriptions.push(vscode.commands.registerCommand('peer.hello', () => undefined)); }\n");
   const out = join(dir, 'peer.js');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'esbuild', 'bin', 'esbuild'), src, '--bundle', '--platform=node', '--format=cjs', '--external:vscode', `--outfile=${out}`, '--minify']);
+  buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: out, minify: true, logLevel: 'silent' });
   return out;
 }
 

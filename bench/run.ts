@@ -2,8 +2,21 @@
 // same run or against its goal. No timed assertions live in tests.
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
+import { benchLoadtest } from './loadtest';
+import { benchSandbox } from './sandbox';
 
-console.log('== extension');
-benchExtension();
-console.log('\n== lint');
-benchLint();
+async function main(): Promise<void> {
+  console.log('== extension');
+  benchExtension();
+  console.log('\n== lint');
+  benchLint();
+  console.log('\n== load test (127.0.0.1 only, each run bounded in time)');
+  await benchLoadtest();
+  console.log('\n== sandbox and queries');
+  await benchSandbox();
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
