@@ -3,6 +3,7 @@
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchLoadtest } from './loadtest';
+import { benchRender } from './render';
 import { benchSandbox } from './sandbox';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   await benchLoadtest();
   console.log('\n== sandbox and queries');
   await benchSandbox();
+  await benchRender();
 }
 
 main().catch((e: unknown) => {

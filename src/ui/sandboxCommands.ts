@@ -2,6 +2,7 @@
 // machine (app → collector → Prometheus), with progress while parts install and start, and
 // stopped again when the editor closes if this window started it.
 import * as vscode from 'vscode';
+import { followLogs, type LogFollower } from '../node/logFollower';
 import { sandboxDown, SandboxError, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../node/sandbox';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
@@ -10,6 +11,25 @@ const runningKey = 'obslab.sandboxRunning';
 
 /** Whether this window started the sandbox, so deactivation stops only what it started. */
 let startedHere = false;
+
+/** The parts' logs, streamed into their own output channel while the sandbox runs. */
+let logChannel: vscode.OutputChannel | undefined;
+let follower: LogFollower | undefined;
+
+function followSandboxLogs(parts: SandboxPartStatus[]): void {
+  follower?.stop();
+  logChannel ??= vscode.window.createOutputChannel('Observability Lab: Sandbox');
+  const channel = logChannel;
+  // The collector's two endpoints share one process and one log.
+  const logs = [...new Map(parts.filter((p) => p.log).map((p) => [p.log as string, { name: p.name.replace(/-(telemetry|metrics)$/, ''), path: p.log as string }])).values()];
+  channel.appendLine(`Following ${logs.map((l) => `${l.name} (${l.path})`).join(', ')}`);
+  follower = followLogs(logs, (name, line) => channel.appendLine(`[${name}] ${line}`));
+}
+
+function stopFollowing(): void {
+  follower?.stop();
+  follower = undefined;
+}
 
 function describe(parts: SandboxPartStatus[]): string[] {
   return parts.map((p) => `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}${p.log ? `\n           log: ${p.log}` : ''}`);
@@ -29,15 +49,18 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     );
     if (!result.alreadyRunning) startedHere = true;
     await ctx.setContext(runningKey, true);
+    followSandboxLogs(result.parts);
     output.appendLine(`Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`);
     for (const line of describe(result.parts)) output.appendLine(line);
     const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
     const pick = await vscode.window.showInformationMessage(
       `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus at ${prometheus ?? '(unknown)'} scrapes the collector's telemetry and metrics.`,
       'Show Status',
+      'Show Logs',
       'Stop Sandbox',
     );
     if (pick === 'Show Status') output.show(true);
+    if (pick === 'Show Logs') logChannel?.show(true);
     if (pick === 'Stop Sandbox') await vscode.commands.executeCommand('obslab.stopSandbox');
     return result.parts;
   } catch (e) {
@@ -51,6 +74,7 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
 
 export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
   const { stopped } = await sandboxDown();
+  stopFollowing();
   startedHere = false;
   await ctx.setContext(runningKey, false);
   const message = stopped.length ? `stopped ${stopped.map((s) => s.name).join(', ')}` : 'nothing was running';
@@ -71,6 +95,8 @@ export const sandboxStatusCommand: CommandFactory = (ctx) => async () => {
 
 /** On deactivation: stop the sandbox if this window started it (nothing is left running). */
 export async function stopSandboxStartedHere(ctx: Ctx): Promise<void> {
+  stopFollowing();
+  logChannel?.dispose();
   if (!startedHere) return;
   startedHere = false;
   try {
