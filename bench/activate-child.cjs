@@ -8,7 +8,7 @@ const disposable = { dispose() {} };
 const event = () => disposable;
 const vscodeStub = {
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
-  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }) },
+  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }), registerWebviewPanelSerializer: () => disposable },
   workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event },
   languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
   extensions: { getExtension: () => undefined },

@@ -5,7 +5,7 @@ import { Ctx, registerCommand } from './ui/context';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
-import { queryPrometheusCommand } from './ui/queryPanel';
+import { queryPrometheusCommand, registerQueryPanelSerializer } from './ui/queryPanel';
 import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new LintDiagnostics(ctx);
   context.subscriptions.push(...diagnostics.register());
   diagnostics.lintOpenDocuments();
-  context.subscriptions.push(...new YamlSchemas(ctx).register());
+  context.subscriptions.push(...new YamlSchemas(ctx).register(), registerQueryPanelSerializer(ctx));
   showWalkthroughOnFirstRun(ctx);
 }
 

@@ -49,6 +49,11 @@ export function validatePrometheusUrl(value: string): string | undefined {
   return undefined;
 }
 
+function panelOptions(ctx: Ctx): vscode.WebviewOptions {
+  const root = ctx.extension.extensionUri;
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')] };
+}
+
 class QueryPanel {
   static current: QueryPanel | undefined;
 
@@ -77,13 +82,15 @@ class QueryPanel {
       QueryPanel.current.render();
       return;
     }
-    const root = ctx.extension.extensionUri;
-    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, { ...panelOptions(ctx), retainContextWhenHidden: false });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
+  }
+
+  /** A panel VS Code kept across a reload: the page restores its own state; we reconnect it. */
+  static restore(ctx: Ctx, panel: vscode.WebviewPanel): void {
+    QueryPanel.current?.panel.dispose();
+    panel.webview.options = panelOptions(ctx);
+    QueryPanel.current = new QueryPanel(ctx, panel, newClient(sandboxPrometheusUrl() ?? defaultUrl));
   }
 
   private render(): void {
@@ -258,3 +265,10 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
   QueryPanel.show(ctx, url);
   return url;
 };
+
+/** Brings the query panel back after a window reload (the sandbox's Prometheus, else the default URL). */
+export function registerQueryPanelSerializer(ctx: Ctx): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(viewType, {
+    deserializeWebviewPanel: async (panel) => QueryPanel.restore(ctx, panel),
+  });
+}

@@ -41,7 +41,7 @@ describe('walkthrough', () => {
     });
   }
 
-  it('activates only after start-up, doing no work before a command runs', () => {
-    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+  it('activates only after start-up (or to restore its query panel), doing no work before a command runs', () => {
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:obslab.query']);
   });
 });
