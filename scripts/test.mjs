@@ -31,5 +31,5 @@ for (const tier of ['unit', 'integration', 'e2e']) {
 }
 rmSync(statsDir, { recursive: true, force: true });
 if (failed && totals.failures === 0) totals.failures = 1;
-process.stdout.write(`\nall tiers: ${totals.passes} passed, ${totals.failures} failed, ${totals.pending} skipped\n`);
+process.stdout.write(`\ntotal: ${totals.passes} passed, ${totals.failures} failed, ${totals.pending} skipped\n`);
 process.exit(failed ? 1 : 0);
