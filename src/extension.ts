@@ -2,6 +2,7 @@
 // no programs run and no servers contacted until the student asks for something.
 import type * as vscode from 'vscode';
 import { Ctx, registerCommand } from './ui/context';
+import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.stopSandbox', stopSandboxCommand),
     registerCommand(ctx, 'obslab.sandboxStatus', sandboxStatusCommand),
     registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
+    registerCommand(ctx, 'obslab.runLoadTest', runLoadTestCommand),
+    registerCommand(ctx, 'obslab.summarizeResults', summarizeResultsCommand),
     { dispose: () => ctx.dispose() },
   );
   const diagnostics = new LintDiagnostics(ctx);
@@ -36,5 +39,6 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export async function deactivate(): Promise<void> {
   // Disposables go through context.subscriptions; processes we started must be ended here.
+  stopRunningLoadTest();
   if (current) await stopSandboxStartedHere(current);
 }

@@ -201,3 +201,90 @@ export function autoStep(rangeSeconds: number): number {
 export function rangeSeconds(range: RangeChoice): number {
   return range === '5m' ? 300 : range === '15m' ? 900 : 3600;
 }
+
+// ---- the load-test view ---------------------------------------------------------------------
+// Page → host: only "ready" and "stop"; host → page: the run's settings, live progress, the summary.
+
+export interface LoadtestStopMessage {
+  type: 'stop';
+}
+
+export type LoadtestPageMessage = ReadyMessage | LoadtestStopMessage;
+
+export function isLoadtestStopMessage(v: unknown): v is LoadtestStopMessage {
+  return isRecord(v) && v['type'] === 'stop' && hasOnly(v, ['type']);
+}
+
+/** The load-test page message `v` is, or undefined when it is unknown or malformed. */
+export function parseLoadtestPageMessage(v: unknown): LoadtestPageMessage | undefined {
+  if (isReadyMessage(v) || isLoadtestStopMessage(v)) return v;
+  return undefined;
+}
+
+export interface LoadtestRunInfo {
+  plan: string;
+  jtl: string;
+  engine: string;
+  /** The URLs the plan's samplers hit. */
+  targets: string[];
+  threads: number;
+  rampUpSec: number;
+  /** Absent when the plan's loops end the run. */
+  durationSec?: number;
+}
+
+export interface LoadtestStartMessage {
+  type: 'start';
+  run: LoadtestRunInfo;
+}
+
+/** One second of a run (the fields of the engine's Progress the page shows). */
+export interface LoadtestProgressMessage {
+  type: 'progress';
+  elapsedSec: number;
+  activeThreads: number;
+  rps: number;
+  errorRate: number;
+  window: { seconds: number; samples: number; p50: number; p95: number; p99: number };
+  overall: { samples: number; errors: number; rps: number; p50: number; p95: number; p99: number };
+}
+
+export interface LoadtestLatency {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface LoadtestSummaryMessage {
+  type: 'summary';
+  /** The .jtl summarized. */
+  jtl: string;
+  /** How the run ended ("completed", "stopped", …), or undefined for a .jtl summarized on its own. */
+  outcome?: string;
+  samples: number;
+  errors: number;
+  errorRate: number;
+  throughputPerSec: number;
+  durationSec: number;
+  latencyMs: LoadtestLatency;
+  byLabel: { label: string; samples: number; errors: number; throughputPerSec: number; latencyMs: LoadtestLatency }[];
+  byResponseCode: { code: string; count: number }[];
+  notes: string[];
+}
+
+export interface LoadtestErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
+
+const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'summary', 'error'];
+
+export function isLoadtestHostMessage(v: unknown): v is LoadtestHostMessage {
+  return isRecord(v) && typeof v['type'] === 'string' && (loadtestHostTypes as readonly string[]).includes(v['type']);
+}

@@ -473,4 +473,108 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       await sandboxDown().catch(() => undefined);
     }
   });
+
+  it('runs a load test on the scaffolded plan against the sandbox app, live and with a summary (2 threads, 3 s, 127.0.0.1)', async function () {
+    this.timeout(8 * 60_000);
+    try {
+      await clearToasts(page);
+      if (!existsSync(join(lab, 'jmeter', 'hash-load.jmx'))) {
+        // Run on its own (--grep), the workspace has no lab yet: create it with the default names.
+        await runCommand(page, 'Observability Lab: Create Lab Files');
+        await pick(page, 'where?', 'a lab folder in this workspace');
+        await pick(page, 'names', 'Use these names');
+        await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
+        await clearToasts(page);
+      }
+      await runCommand(page, 'Observability Lab: Start Sandbox');
+      await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
+      await clearToasts(page);
+      const appUrl = (await sandboxStatus()).find((p) => p.name === 'app')?.url;
+      assert.ok(appUrl, 'the sandbox reports the app');
+      const app = new URL(appUrl);
+      assert.equal(app.hostname, '127.0.0.1');
+      const before = new Set(readdirSync(join(lab, 'jmeter')));
+
+      // Only our webview on screen, so the frame locator finds one; no .jmx editor, so the lab's plan is used.
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'Observability Lab: Run Load Test');
+      // The target defaults to the running sandbox app.
+      await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'target (1/2)' }).waitFor();
+      assert.equal(await quickInputBox(page).inputValue(), `127.0.0.1:${app.port}`);
+      await answerInput(page, 'target (1/2)');
+      await pick(page, 'threads, ramp-up, duration', 'Change…');
+      await answerInput(page, 'threads (1/3)', '2');
+      await answerInput(page, 'ramp-up seconds (2/3)', '1');
+      await answerInput(page, 'duration seconds (3/3)', '3');
+      // An engine pick only when JMeter is installed: the built-in engine, then.
+      const enginePick = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'engine' });
+      await Promise.race([dialog(page).waitFor({ state: 'visible' }), enginePick.waitFor({ state: 'visible' })]);
+      if (await enginePick.isVisible()) await pick(page, 'engine', 'Built-in engine');
+
+      // The confirmation shows what will run, and no warning for this machine.
+      await dialog(page).waitFor({ state: 'visible' });
+      const confirm = await dialog(page).innerText();
+      for (const shown of [`127.0.0.1:${app.port}`, 'Threads: 2', 'Ramp-up: 1 s', 'Duration: 3 s', 'Engine: built-in', 'jmeter/hash-load.jmx']) assert.ok(confirm.includes(shown), `the confirmation shows "${shown}":\n${confirm}`);
+      assert.ok(!confirm.includes('WARNING'), `no warning for 127.0.0.1:\n${confirm}`);
+      await dialog(page).locator('.monaco-button').filter({ hasText: 'Run Load Test' }).click();
+      await dialog(page).waitFor({ state: 'hidden' });
+
+      // While it runs: live numbers and a chart in the view, req/s in the status bar.
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await view.locator('#live #rps').waitFor({ state: 'visible', timeout: 30_000 });
+      await view.locator('#stop').waitFor({ state: 'visible' });
+      await page.locator('.statusbar-item').filter({ hasText: /req\/s · p95 .* ms · .*% err/ }).first().waitFor({ state: 'visible' });
+      await view.locator('#chart canvas').waitFor({ state: 'visible' });
+      await screenshot(page, 'loadtest-progress');
+
+      // The end: the notification, the summary in the view, the .jtl next to the plan.
+      const done = toast(page, /Load test finished: \d+ samples, [\d.]+ req\/s, p95 [\d.]+ ms/);
+      await done.waitFor({ state: 'visible', timeout: 60_000 });
+      const summaryLine = view.locator('#summary .summary-line');
+      await summaryLine.waitFor({ state: 'visible' });
+      assert.match(await summaryLine.innerText(), /^[1-9]\d* samples, 0 errors/);
+      assert.ok((await view.locator('#summary table').count()) >= 3, 'latency, by label and by response code tables');
+      assert.match(await view.locator('#summary').innerText(), /\b200\b/);
+      await page.locator('.statusbar-item').filter({ hasText: /req\/s · p95/ }).first().waitFor({ state: 'hidden' });
+      await screenshot(page, 'loadtest-summary');
+
+      const jtls = readdirSync(join(lab, 'jmeter')).filter((f) => !before.has(f) && /^results-\d{8}-\d{6}\.jtl$/.test(f));
+      assert.equal(jtls.length, 1, `one new results-<timestamp>.jtl next to the plan: ${jtls.join(', ')}`);
+      const rows = readFileSync(join(lab, 'jmeter', jtls[0] ?? ''), 'utf8').trim().split('\n').slice(1);
+      assert.ok(rows.length > 0, 'the .jtl has sample rows');
+      assert.ok(rows.length < 10_000, `a bounded run (${rows.length} samples)`);
+
+      // Stop in the view ends a run early and cleanly: the results so far are kept and summarized.
+      await clearToasts(page);
+      await runCommand(page, 'Observability Lab: Run Load Test');
+      await answerInput(page, 'target (1/2)');
+      await pick(page, 'threads, ramp-up, duration', 'Change…');
+      await answerInput(page, 'threads (1/3)', '1');
+      await answerInput(page, 'ramp-up seconds (2/3)', '0');
+      await answerInput(page, 'duration seconds (3/3)', '5');
+      await Promise.race([dialog(page).waitFor({ state: 'visible' }), enginePick.waitFor({ state: 'visible' })]);
+      if (await enginePick.isVisible()) await pick(page, 'engine', 'Built-in engine');
+      await dialog(page).locator('.monaco-button').filter({ hasText: 'Run Load Test' }).click();
+      await dialog(page).waitFor({ state: 'hidden' });
+      await view.locator('#state').filter({ hasText: /running · [1-9]/ }).waitFor({ state: 'visible', timeout: 30_000 });
+      const started = Date.now();
+      await view.locator('#stop').click();
+      const stopped = toast(page, /Load test stopped: [1-9]\d* samples/);
+      await stopped.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.ok(Date.now() - started < 4_000, `stopped well before the 5 s end (${Date.now() - started} ms)`);
+      await view.locator('#state').filter({ hasText: 'finished (stopped)' }).waitFor({ state: 'visible' });
+      await view.locator('#summary .summary-line').filter({ hasText: /^[1-9]\d* samples/ }).waitFor({ state: 'visible' });
+
+      // "Open .jtl" opens the stopped run's results; Summarize Results on that editor shows their summary.
+      const stoppedSamples = Number(/stopped: (\d+) samples/.exec(await stopped.innerText())?.[1]);
+      await stopped.locator('.monaco-button').filter({ hasText: 'Open .jtl' }).click();
+      await page.locator('.tab.active').filter({ hasText: /^results-\d{8}-\d{6}\.jtl/ }).waitFor({ state: 'visible' });
+      await runCommand(page, 'Observability Lab: Summarize Results');
+      await page.locator('.tab.active').filter({ hasText: /Results: results-/ }).waitFor({ state: 'visible' });
+      await view.locator('#summary .summary-line').filter({ hasText: `${stoppedSamples} samples` }).waitFor({ state: 'visible' });
+      await view.locator('#state').filter({ hasText: 'summary' }).waitFor({ state: 'visible' });
+    } finally {
+      await sandboxDown().catch(() => undefined);
+    }
+  });
 });

@@ -2,12 +2,15 @@ import { strict as assert } from 'node:assert';
 import {
   autoStep,
   isHostMessage,
+  isLoadtestHostMessage,
+  isLoadtestStopMessage,
   isLabelValuesRequest,
   isLoadTargetsMessage,
   isReadyMessage,
   isRunQueryMessage,
   isStartSandboxMessage,
   maxExprLength,
+  parseLoadtestPageMessage,
   parsePageMessage,
 } from '../../src/core/messages';
 
@@ -65,5 +68,28 @@ describe('query webview messages', () => {
     assert.equal(autoStep(300), 2);
     assert.equal(autoStep(3600), 15);
     assert.equal(autoStep(10), 1);
+  });
+});
+
+describe('load-test webview messages', () => {
+  it('accepts only "ready" and "stop" from the page', () => {
+    assert.ok(isLoadtestStopMessage({ type: 'stop' }));
+    assert.deepEqual(parseLoadtestPageMessage({ type: 'stop' }), { type: 'stop' });
+    assert.deepEqual(parseLoadtestPageMessage({ type: 'ready' }), { type: 'ready' });
+  });
+
+  it('rejects other kinds, extra fields and non-objects', () => {
+    assert.equal(isLoadtestStopMessage({ type: 'stop', now: true }), false);
+    assert.equal(parseLoadtestPageMessage({ type: 'runQuery', id: 1, expr: 'up', mode: 'instant', range: '5m' }), undefined);
+    assert.equal(parseLoadtestPageMessage({ type: 'start' }), undefined);
+    assert.equal(parseLoadtestPageMessage('stop'), undefined);
+    assert.equal(parseLoadtestPageMessage(null), undefined);
+    assert.equal(parseLoadtestPageMessage([{ type: 'stop' }]), undefined);
+  });
+
+  it('tells host messages from stray ones on the page', () => {
+    for (const type of ['start', 'progress', 'summary', 'error']) assert.ok(isLoadtestHostMessage({ type }));
+    assert.equal(isLoadtestHostMessage({ type: 'queryResult' }), false);
+    assert.equal(isLoadtestHostMessage('progress'), false);
   });
 });

@@ -1,0 +1,423 @@
+// Observability Lab: Run Load Test / Summarize Results. Runs a JMeter plan with the built-in engine
+// (or JMeter when it is installed) against a target the student confirms, with live numbers in a
+// progress notification, the status bar and a webview, and the .jtl's summary at the end.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { isLocalHost, loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
+import type { Progress } from '../core/loadtest/stats';
+import { formatSummary, type Summary } from '../core/loadtest/summary';
+import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/messages';
+import { summarizeJtlFile } from '../cli/jtl';
+import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
+import { runBuiltin } from '../node/loadgen';
+import { sandboxStatus } from '../node/sandbox';
+import type { CommandFactory, Ctx } from './context';
+import { findLabFolder } from './labFolder';
+
+const viewType = 'obslab.loadtest';
+const defaultTarget = 'localhost:8080';
+
+// ---- the view -------------------------------------------------------------------------------
+
+class LoadtestPanel {
+  static current: LoadtestPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** Closed by the student: a run goes on (the notification and status bar still show it). */
+  private disposed = false;
+  private queue: LoadtestHostMessage[] = [];
+  /** What Stop does while a run is going. */
+  onStop: (() => void) | undefined;
+
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly panel: vscode.WebviewPanel,
+  ) {
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), null, this.disposables);
+    this.render();
+  }
+
+  static show(ctx: Ctx, title: string): LoadtestPanel {
+    const existing = LoadtestPanel.current;
+    if (existing) {
+      existing.panel.title = title;
+      existing.panel.reveal(undefined, true);
+      existing.ready = false;
+      existing.queue = [];
+      existing.render();
+      return existing;
+    }
+    const root = ctx.extension.extensionUri;
+    const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
+      enableScripts: true,
+      // The page's own history is in the host's messages; keep it while hidden.
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+    });
+    LoadtestPanel.current = new LoadtestPanel(ctx, panel);
+    return LoadtestPanel.current;
+  }
+
+  post(message: LoadtestHostMessage): void {
+    if (this.disposed) return;
+    if (!this.ready) {
+      // Progress is only worth its latest value; the rest is kept in order.
+      if (message.type === 'progress') this.queue = this.queue.filter((m) => m.type !== 'progress');
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseLoadtestPageMessage(raw);
+    if (!message) {
+      this.ctx.output.appendLine(`[loadtest] ignored a malformed message from the load-test page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`);
+      return;
+    }
+    if (message.type === 'ready') {
+      this.ready = true;
+      for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
+      return;
+    }
+    this.onStop?.();
+  }
+
+  private render(): void {
+    const webview = this.panel.webview;
+    const root = this.ctx.extension.extensionUri;
+    const nonce = randomBytes(18).toString('base64');
+    const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
+    const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
+    webview.html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'loadtest.css')}">
+<link rel="stylesheet" href="${asset('media', 'loadtest.css')}">
+<title>Load Test</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'loadtest.js')}"></script>
+</body>
+</html>`;
+  }
+
+  private dispose(): void {
+    this.disposed = true;
+    if (LoadtestPanel.current === this) LoadtestPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+export function summaryMessage(summary: Summary, jtl: string, outcome?: string): LoadtestSummaryMessage {
+  const notes: string[] = [];
+  if (!summary.header) notes.push('The file has no header line; read with JMeter\'s default column order.');
+  if (summary.broken) notes.push(`${summary.broken} unreadable record(s) skipped (first at line ${summary.brokenLines.join(', ')}).`);
+  return {
+    type: 'summary',
+    jtl,
+    ...(outcome ? { outcome } : {}),
+    samples: summary.samples,
+    errors: summary.errors,
+    errorRate: summary.errorRate,
+    throughputPerSec: summary.throughputPerSec,
+    durationSec: summary.durationSec,
+    latencyMs: summary.latencyMs,
+    byLabel: Object.entries(summary.byLabel).map(([label, l]) => ({ label, samples: l.samples, errors: l.errors, throughputPerSec: l.throughputPerSec, latencyMs: l.latencyMs })),
+    byResponseCode: Object.entries(summary.byResponseCode)
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, count]) => ({ code, count })),
+    notes,
+  };
+}
+
+/** "host:port" → its parts, or a message saying what is wrong. */
+export function parseTarget(value: string): { host: string; port: string } | string {
+  const m = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(value);
+  if (!m?.[1] || !m[2]) return 'write it as host:port, e.g. 127.0.0.1:8080';
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return `${m[2]} is not a port (1–65535)`;
+  return { host: m[1], port: m[2] };
+}
+
+function positiveInt(min: number, max: number) {
+  return (v: string): string | undefined => (/^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? undefined : `a whole number from ${min} to ${max}`);
+}
+
+function timestamp(d = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+export function statusText(p: Progress): string {
+  return `$(pulse) ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err`;
+}
+
+async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && active.scheme === 'file' && active.fsPath.endsWith('.jmx')) return active;
+  const lab = await findLabFolder(ctx).catch(() => undefined);
+  if (lab) {
+    const plan = vscode.Uri.joinPath(lab, 'jmeter', 'hash-load.jmx');
+    if (existsSync(plan.fsPath)) return plan;
+  }
+  const picked = await vscode.window.showOpenDialog({ title: 'Run Load Test: which JMeter plan?', canSelectMany: false, filters: { 'JMeter plan': ['jmx'] }, openLabel: 'Run this plan' });
+  return picked?.[0];
+}
+
+async function defaultTargetAddress(): Promise<string> {
+  const app = (await sandboxStatus().catch(() => [])).find((p) => p.name === 'app' && p.state === 'up');
+  if (app?.url) {
+    try {
+      const url = new URL(app.url);
+      return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    } catch {
+      // fall through to the port-forward
+    }
+  }
+  return defaultTarget;
+}
+
+function jmeterLauncher(): string | undefined {
+  const configured = vscode.workspace.getConfiguration('obslab').get<string>('jmeterPath')?.trim();
+  if (configured) return existsSync(configured) ? configured : undefined;
+  return findJmeter({ PATH: process.env['PATH'] ?? '' });
+}
+
+function mainGroups(plan: LoadPlan): LoadPlan['threadGroups'] {
+  return plan.threadGroups.filter((g) => g.kind === 'main');
+}
+
+// ---- Run Load Test ----------------------------------------------------------------------------
+
+/** A run going now: a second one waits until it ends. */
+let running: AbortController | undefined;
+
+/** On deactivation: a run still going ends with the window, its partial .jtl kept. */
+export function stopRunningLoadTest(): void {
+  running?.abort();
+}
+
+export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
+  if (running) {
+    const pick = await vscode.window.showWarningMessage('Observability Lab: a load test is already running.', 'Stop It');
+    if (pick) running.abort();
+    return undefined;
+  }
+  const planUri = await choosePlan(ctx);
+  if (!planUri) return undefined;
+  const planFile = planUri.fsPath;
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(planUri));
+  const relPlan = vscode.workspace.asRelativePath(planUri);
+
+  // The plan as written: its defaults, and whether the built-in engine would run it at all.
+  const asWritten = loadPlan(text, { file: planFile });
+  const firstGroup = mainGroups(asWritten)[0];
+  const reasonsBuiltin = refusals(asWritten, 'builtin');
+  const launcher = jmeterLauncher();
+  if (reasonsBuiltin.length && !(launcher && !refusals(asWritten, 'jmeter').length)) {
+    ctx.output.appendLine(`[loadtest] will not run ${planFile}:`);
+    for (const r of reasonsBuiltin) ctx.output.appendLine(`  - ${r}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${relPlan} cannot be run: ${reasonsBuiltin[0] ?? ''}`, 'Show Log', 'Open Plan');
+    if (pick === 'Show Log') ctx.output.show(true);
+    if (pick === 'Open Plan') await vscode.window.showTextDocument(planUri);
+    return undefined;
+  }
+
+  const target = await vscode.window.showInputBox({
+    title: 'Run Load Test: target (1/2)',
+    prompt: 'host:port of the app to load (the sandbox app, or the lab\'s port-forward on localhost:8080)',
+    value: await defaultTargetAddress(),
+    validateInput: (v) => {
+      const t = parseTarget(v);
+      return typeof t === 'string' ? t : undefined;
+    },
+    ignoreFocusOut: true,
+  });
+  if (!target) return undefined;
+  const parsedTarget = parseTarget(target);
+  if (typeof parsedTarget === 'string') return undefined;
+
+  // A plan whose loops end it has no duration: it keeps that unless the student sets one.
+  const defaults = { threads: firstGroup?.threads ?? 1, ramp: firstGroup?.rampUpSec ?? 0, duration: firstGroup?.durationSec };
+  const shape = await vscode.window.showQuickPick(
+    [
+      { label: 'Use plan defaults', detail: `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`, change: false },
+      { label: 'Change…', detail: 'Threads, ramp-up and duration, one at a time', change: true },
+    ],
+    { title: 'Run Load Test: threads, ramp-up, duration (2/2)', ignoreFocusOut: true },
+  );
+  if (!shape) return undefined;
+  let { threads, ramp, duration } = defaults;
+  if (shape.change) {
+    const ask = async (title: string, prompt: string, value: number, min: number, max: number): Promise<number | undefined> => {
+      const v = await vscode.window.showInputBox({ title, prompt, value: String(value), validateInput: positiveInt(min, max), ignoreFocusOut: true });
+      return v === undefined ? undefined : Number(v.trim());
+    };
+    const t = await ask('Run Load Test: threads (1/3)', 'Concurrent virtual users', threads, 1, 10_000);
+    if (t === undefined) return undefined;
+    const r = await ask('Run Load Test: ramp-up seconds (2/3)', 'Seconds until every thread has started', Math.min(ramp, 3600), 0, 3600);
+    if (r === undefined) return undefined;
+    const d = await ask('Run Load Test: duration seconds (3/3)', 'Seconds the test runs, ramp-up included', duration ?? 60, 1, 86_400);
+    if (d === undefined) return undefined;
+    threads = t;
+    ramp = Math.min(r, d);
+    duration = d;
+  }
+
+  const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter' }[] = [];
+  if (!reasonsBuiltin.length) engines.push({ label: 'Built-in engine', detail: 'Runs in the editor, no Java needed; live numbers every second', engine: 'builtin' });
+  if (launcher && !refusals(asWritten, 'jmeter').length) engines.push({ label: 'JMeter', detail: launcher, engine: 'jmeter' });
+  let engine = engines[0]?.engine ?? 'builtin';
+  if (engines.length > 1) {
+    const e = await vscode.window.showQuickPick(engines, { title: 'Run Load Test: engine', ignoreFocusOut: true });
+    if (!e) return undefined;
+    engine = e.engine;
+  }
+
+  // The plan as it will run: the properties the lab's plan reads, and the shape set on every main group.
+  const props: Record<string, string> = { SERVER: parsedTarget.host.replace(/^\[|\]$/g, ''), PORT: parsedTarget.port };
+  if (shape.change) Object.assign(props, { THREADS: String(threads), RAMP: String(ramp), ...(duration === undefined ? {} : { DURATION: String(duration) }) });
+  const plan = loadPlan(text, { file: planFile, props });
+  if (shape.change) {
+    for (const g of mainGroups(plan)) {
+      g.threads = threads;
+      g.rampUpSec = ramp;
+      g.durationSec = duration;
+    }
+  }
+  const serverHost = props['SERVER'] ?? '';
+  const hit = targets(plan);
+  const urls = [...new Set(hit.map((t) => `${t.method} ${t.url}`))];
+  const remote = [...new Set(hit.filter((t) => !t.local).map((t) => t.host))];
+  if (!isLocalHost(serverHost) && !remote.includes(serverHost)) remote.push(serverHost);
+  const detail = [
+    `Plan: ${relPlan}`,
+    `Target: ${target}${urls.length ? `\n  ${urls.join('\n  ')}` : ''}`,
+    `Threads: ${threads}`,
+    `Ramp-up: ${ramp} s`,
+    `Duration: ${duration === undefined ? 'until the plan\'s loops end' : `${duration} s`}`,
+    `Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`,
+    ...(remote.length ? [`\nWARNING: ${remote.join(', ')} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.`] : []),
+  ].join('\n');
+  const go = await vscode.window.showWarningMessage(`Run the load test against ${target}?`, { modal: true, detail }, 'Run Load Test');
+  if (go !== 'Run Load Test') return undefined;
+
+  const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
+  const info: LoadtestRunInfo = { plan: relPlan, jtl: vscode.workspace.asRelativePath(jtl), engine: engine === 'builtin' ? 'built-in' : 'JMeter', targets: urls, threads, rampUpSec: ramp, ...(duration === undefined ? {} : { durationSec: duration }) };
+  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info });
+};
+
+interface RunSpec {
+  plan: LoadPlan;
+  planFile: string;
+  props: Record<string, string>;
+  engine: 'builtin' | 'jmeter';
+  launcher: string | undefined;
+  jtl: string;
+  info: LoadtestRunInfo;
+}
+
+async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined> {
+  const output = ctx.output;
+  const abort = new AbortController();
+  running = abort;
+  const panel = LoadtestPanel.show(ctx, 'Load Test');
+  panel.onStop = () => abort.abort();
+  panel.post({ type: 'start', run: spec.info });
+  const status = vscode.window.createStatusBarItem('obslab.loadtest', vscode.StatusBarAlignment.Left, 100);
+  status.name = 'Observability Lab: Load Test';
+  status.text = '$(pulse) starting…';
+  status.tooltip = `Load test of ${spec.info.plan}`;
+  status.show();
+  output.appendLine(`[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`);
+
+  let outcome = 'completed';
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Load test', cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      abort.signal.addEventListener('abort', () => progress.report({ message: 'stopping, keeping the results so far…' }), { once: true });
+      const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
+      const onProgress = (p: Progress): void => {
+        status.text = statusText(p);
+        panel.post({ type: 'progress', elapsedSec: p.elapsedSec, activeThreads: p.activeThreads, rps: p.rps, errorRate: p.errorRate, window: p.window, overall: p.overall });
+        if (!abort.signal.aborted) progress.report({ message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples` });
+      };
+      if (spec.engine === 'builtin') {
+        const result = await runBuiltin(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
+        if (result.stoppedBy === 'cancelled') outcome = 'stopped';
+        else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
+        if (result.samples && result.errors === result.samples) output.appendLine(`[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`);
+      } else {
+        const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
+        const started = Date.now();
+        const tick = setInterval(() => {
+          const s = Math.round((Date.now() - started) / 1000);
+          status.text = `$(pulse) JMeter ${s}${total} s`;
+          progress.report({ message: `JMeter: ${s}${total} s` });
+        }, 1000);
+        try {
+          const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), { jtl: spec.jtl, signal: abort.signal, onLine: (l) => output.appendLine(`[jmeter] ${l}`) });
+          if (abort.signal.aborted) outcome = 'stopped';
+          else if (run.code !== 0) outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
+        } finally {
+          clearInterval(tick);
+        }
+      }
+    });
+  } finally {
+    status.dispose();
+    running = undefined;
+    panel.onStop = undefined;
+  }
+
+  let summary: Summary;
+  try {
+    summary = summarizeJtlFile(spec.jtl);
+  } catch (e) {
+    const message = `no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
+    panel.post({ type: 'error', message });
+    output.appendLine(`[loadtest] ${message}`);
+    void vscode.window.showErrorMessage(`Observability Lab: the load test (${outcome}) left ${message}`);
+    return undefined;
+  }
+  panel.post(summaryMessage(summary, spec.info.jtl, outcome));
+  output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
+  for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
+  void vscode.window
+    .showInformationMessage(`Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`, 'Open .jtl', 'Query Prometheus')
+    .then(async (pick) => {
+      if (pick === 'Open .jtl') await vscode.window.showTextDocument(vscode.Uri.file(spec.jtl), { preview: true });
+      if (pick === 'Query Prometheus') await vscode.commands.executeCommand('obslab.queryPrometheus');
+    });
+  return spec.jtl;
+}
+
+// ---- Summarize Results ------------------------------------------------------------------------
+
+export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  let uri = arg instanceof vscode.Uri ? arg : undefined;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (!uri && active?.scheme === 'file' && /\.(jtl|csv)$/.test(active.fsPath)) uri = active;
+  if (!uri) {
+    const picked = await vscode.window.showOpenDialog({ title: 'Summarize Results: which .jtl?', canSelectMany: false, filters: { 'JMeter results': ['jtl', 'csv'] }, openLabel: 'Summarize' });
+    uri = picked?.[0];
+  }
+  if (!uri) return undefined;
+  const summary = summarizeJtlFile(uri.fsPath);
+  const rel = vscode.workspace.asRelativePath(uri);
+  ctx.output.appendLine(`[loadtest] summary of ${uri.fsPath}:`);
+  for (const line of formatSummary(summary)) ctx.output.appendLine(`  ${line}`);
+  LoadtestPanel.show(ctx, `Results: ${rel.split('/').pop() ?? rel}`).post(summaryMessage(summary, rel));
+  return summary;
+};
