@@ -1,8 +1,8 @@
 // obslab jtl FILE [--format json|text]
 // Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
 // Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
-import { readFileSync } from 'node:fs';
-import { formatSummary, summarizeJtl, type Summary } from '../core/loadtest/summary';
+import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/jtlFile';
+import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { UsageError, type Io, parseCli } from './io';
 
 export const jtlUsage = 'usage: obslab jtl FILE [--format json|text]';
@@ -14,18 +14,13 @@ export function readFormat(value: string | undefined): 'json' | 'text' {
 }
 
 /** Reads and summarizes a .jtl file; a missing file or a non-CSV file is a usage error. */
+/** The file's summary; a file that cannot be read is bad input (exit 2), as for every command. */
 export function summarizeJtlFile(file: string): Summary {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return summarizeFile(file);
   } catch (e) {
-    const code = e && typeof e === 'object' && 'code' in e ? String(e.code) : '';
-    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read it (${e instanceof Error ? e.message : String(e)})`);
-  }
-  try {
-    return summarizeJtl(text);
-  } catch (e) {
-    throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof JtlFileError) throw new UsageError(e.message);
+    throw e;
   }
 }
 

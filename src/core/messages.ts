@@ -1,5 +1,6 @@
 // The typed messages between the query webview (page) and the extension host. The host trusts
 // nothing the page sends: every page message passes a guard here before it is acted on.
+import type { LatencyMs } from './loadtest/summary';
 import type { QueryData } from './prometheus/types';
 
 export type QueryMode = 'instant' | 'range';
@@ -249,15 +250,7 @@ export interface LoadtestProgressMessage {
   overall: { samples: number; errors: number; rps: number; p50: number; p95: number; p99: number };
 }
 
-export interface LoadtestLatency {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
+export type LoadtestLatency = LatencyMs;
 
 export interface LoadtestSummaryMessage {
   type: 'summary';

@@ -1,7 +1,6 @@
 // Observability Lab: Run Load Test / Summarize Results. Runs a JMeter plan with the built-in engine
 // (or JMeter when it is installed) against a target the student confirms, with live numbers in a
 // progress notification, the status bar and a webview, and the .jtl's summary at the end.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,10 +8,11 @@ import { isLocalHost, loadPlan, refusals, targets, type LoadPlan } from '../core
 import type { Progress } from '../core/loadtest/stats';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/messages';
-import { summarizeJtlFile } from '../cli/jtl';
+import { summarizeJtlFile } from '../node/jtlFile';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { runBuiltin } from '../node/loadgen';
 import { sandboxStatus } from '../node/sandbox';
+import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -88,26 +88,7 @@ class LoadtestPanel {
   }
 
   private render(): void {
-    const webview = this.panel.webview;
-    const root = this.ctx.extension.extensionUri;
-    const nonce = randomBytes(18).toString('base64');
-    const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
-    const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-    webview.html = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'webview', 'loadtest.css')}">
-<link rel="stylesheet" href="${asset('media', 'loadtest.css')}">
-<title>Load Test</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'loadtest.js')}"></script>
-</body>
-</html>`;
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.ctx.extension.extensionUri, 'loadtest', 'Load Test');
   }
 
   private dispose(): void {

@@ -1,7 +1,6 @@
 // Observability Lab: Query Prometheus. A webview panel with a PromQL editor, results as a table
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { autoStep, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
@@ -10,6 +9,7 @@ import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
 import { renderTemplate } from '../core/scaffold/render';
 import { sandboxPrometheusUrl } from '../node/sandbox';
+import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -94,33 +94,7 @@ class QueryPanel {
   }
 
   private render(): void {
-    const webview = this.panel.webview;
-    const root = this.ctx.extension.extensionUri;
-    const nonce = randomBytes(18).toString('base64');
-    const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      // CodeMirror writes its theme into <style> elements at run time; they carry this nonce.
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    webview.html = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'webview', 'query.css')}">
-<link rel="stylesheet" href="${asset('media', 'query.css')}">
-<title>Query Prometheus</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'query.js')}"></script>
-</body>
-</html>`;
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.ctx.extension.extensionUri, 'query', 'Query Prometheus');
   }
 
   private post(message: HostMessage): void {

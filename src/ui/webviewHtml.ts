@@ -1,0 +1,32 @@
+// The page every webview of ours loads: a strict Content-Security-Policy with a fresh nonce,
+// our bundle and styles only (dist/webview/<name>.js and .css, media/<name>.css).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export function webviewHtml(webview: vscode.Webview, root: vscode.Uri, name: string, title: string): string {
+  const nonce = randomBytes(18).toString('base64');
+  const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    // CodeMirror writes its theme into <style> elements at run time; they carry this nonce.
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', `${name}.css`)}">
+<link rel="stylesheet" href="${asset('media', `${name}.css`)}">
+<title>${title}</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview', `${name}.js`)}"></script>
+</body>
+</html>`;
+}
