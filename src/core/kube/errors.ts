@@ -1,0 +1,82 @@
+// What went wrong talking to a Kubernetes API server, in words a student can act on. The node
+// layer turns @kubernetes/client-node's errors into a KubeFailure; this module only reads data.
+
+/** The parts of a failed call that matter, whatever library raised it. */
+export interface KubeFailure {
+  /** HTTP status from the API server, when it answered. */
+  status?: number;
+  /** The API server's Status object (or its text), when it answered. */
+  body?: unknown;
+  /** A Node system error code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED...), when it did not. */
+  errno?: string;
+  /** The library's own message, used when nothing better is known. */
+  message: string;
+}
+
+/** The fields of metav1.Status we read. */
+export interface KubeStatus {
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; kind?: string; group?: string; causes?: { type?: string; message?: string; field?: string }[] };
+}
+
+export function parseStatus(body: unknown): KubeStatus | undefined {
+  let value = body;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const s = value as KubeStatus & { kind?: unknown };
+  return s.kind === 'Status' || typeof s.message === 'string' ? s : undefined;
+}
+
+/** What the caller was doing, to name it in the message ("list nodes", "apply Deployment monitoring/app"). */
+export interface KubeAction {
+  what: string;
+  server?: string;
+  context?: string;
+}
+
+/** One sentence naming the problem, then the next step. */
+export function describeKubeFailure(f: KubeFailure, action: KubeAction): string {
+  const where = action.server ? ` at ${action.server}` : '';
+  const ctx = action.context ? ` (context ${action.context})` : '';
+  const status = parseStatus(f.body);
+  const said = status?.message ?? f.message;
+  switch (f.errno) {
+    case 'ECONNREFUSED':
+      return `Could not ${action.what}: nothing answers${where}${ctx}. Is the cluster running? Check the server address with \`kubectl cluster-info\`, or choose another context.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Could not ${action.what}: the API server's host name${where} does not resolve${ctx}. Check your network or VPN, or refresh the kubeconfig with \`aws eks update-kubeconfig\`.`;
+    case 'ETIMEDOUT':
+    case 'ECONNRESET':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `Could not ${action.what}: the API server${where} did not answer in time${ctx}. Check your network, VPN or the cluster's endpoint access settings.`;
+    case 'CERT_HAS_EXPIRED':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `Could not ${action.what}: the API server's certificate${where} is not trusted (${f.errno})${ctx}. The kubeconfig's certificate-authority data may be stale; refresh it with \`aws eks update-kubeconfig\`.`;
+  }
+  switch (f.status) {
+    case 401:
+      return `Could not ${action.what}: the API server${where} did not accept your credentials${ctx} (${said}). Your token may have expired: refresh it (\`aws sso login\` or \`aws eks update-kubeconfig\`) and try again.`;
+    case 403:
+      return `Could not ${action.what}: permission denied${ctx}. ${said}. Ask for RBAC that allows it, or use a context with more rights.`;
+    case 404:
+      return `Could not ${action.what}: ${said}.`;
+    case 409:
+      return `Could not ${action.what}: conflict. ${said}.`;
+    case 422:
+      return `Could not ${action.what}: the server rejected it as invalid. ${said}.`;
+  }
+  if (f.status !== undefined) return `Could not ${action.what}: the API server answered ${f.status}${status?.reason ? ` ${status.reason}` : ''}. ${said}.`;
+  return `Could not ${action.what}: ${said}${where ? ` (${where.trim()})` : ''}.`;
+}

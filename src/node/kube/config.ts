@@ -1,0 +1,91 @@
+// Which cluster to talk to, the way kubectl decides it: --kubeconfig, else every file in
+// $KUBECONFIG merged, else ~/.kube/config; --context, else the current context. Every failure
+// becomes a KubeError whose message names the file or context and the next step.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { describeKubeFailure, type KubeAction, type KubeFailure } from '../../core/kube/errors';
+
+/** An error whose message is already written for the student: show it as it is. */
+export class KubeError extends Error {
+  constructor(
+    message: string,
+    readonly failure?: KubeFailure,
+  ) {
+    super(message);
+    this.name = 'KubeError';
+  }
+}
+
+export interface KubeTarget {
+  /** A kubeconfig file; default: $KUBECONFIG (merged), else ~/.kube/config. */
+  kubeconfig?: string;
+  /** A context in it; default: its current context. */
+  context?: string;
+}
+
+export interface LoadedKube {
+  kc: KubeConfig;
+  /** The files read, in kubectl's order. */
+  files: string[];
+  context: string;
+  server: string;
+}
+
+export function kubeconfigFiles(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (target.kubeconfig) return [target.kubeconfig];
+  const fromEnv = env['KUBECONFIG']?.split(delimiter).filter((p) => p.length > 0) ?? [];
+  return fromEnv.length ? fromEnv : [join(homedir(), '.kube', 'config')];
+}
+
+export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = process.env): LoadedKube {
+  const files = kubeconfigFiles(target, env);
+  const present = files.filter((f) => existsSync(f));
+  if (!present.length) {
+    throw new KubeError(`No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`);
+  }
+  const kc = new KubeConfig();
+  try {
+    // The first file's current context wins, as with kubectl; later files add what the first lacks.
+    for (const f of [...present].reverse()) {
+      const one = new KubeConfig();
+      one.loadFromFile(f);
+      kc.mergeConfig(one, true);
+      if (one.getCurrentContext()) kc.setCurrentContext(one.getCurrentContext());
+    }
+  } catch (e) {
+    throw new KubeError(`The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`);
+  }
+  const context = target.context ?? kc.getCurrentContext();
+  if (!context) throw new KubeError(`The kubeconfig (${present.join(', ')}) has no current context. Choose one with \`kubectl config use-context <name>\` or pass --context.`);
+  const ctx = kc.getContextObject(context);
+  if (!ctx) {
+    const names = kc.getContexts().map((c) => c.name);
+    throw new KubeError(`The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. Pass one of those, or add it with \`aws eks update-kubeconfig\`.`);
+  }
+  kc.setCurrentContext(context);
+  const cluster = kc.getCluster(ctx.cluster);
+  if (!cluster?.server) throw new KubeError(`Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with \`aws eks update-kubeconfig\`.`);
+  return { kc, files: present, context, server: cluster.server };
+}
+
+/** @kubernetes/client-node's error (ApiException, fetch's FetchError, a TLS error...) as data. */
+export function toKubeFailure(e: unknown): KubeFailure {
+  if (e instanceof ApiException) return { status: e.code, body: e.body as unknown, message: e.message };
+  const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: { code?: unknown } };
+  const code = typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : undefined;
+  return { ...(code ? { errno: code } : {}), message: typeof err.message === 'string' ? err.message : String(e) };
+}
+
+/** Runs one API call; a failure becomes a KubeError that says what was being done, where. */
+export async function kubeCall<T>(loaded: Pick<LoadedKube, 'server' | 'context'>, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof KubeError) throw e;
+    const failure = toKubeFailure(e);
+    const action: KubeAction = { what, server: loaded.server, context: loaded.context };
+    throw new KubeError(describeKubeFailure(failure, action), failure);
+  }
+}
