@@ -1,6 +1,5 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
 // when it is missing. The probing itself (running programs) happens in src/node/tools.ts.
-import { parse } from 'yaml';
 
 export interface ToolSpec {
   name: string;
@@ -51,22 +50,90 @@ export function toolLine(spec: ToolSpec, probe: ProbeResult): CheckLine {
   return { name: spec.name, ok: false, detail: `found but it failed: ${probe.detail}`, fix: spec.fix };
 }
 
-/** The kubeconfig's current context, or why there is none. */
-export function kubeconfigLine(path: string, text: string | undefined): CheckLine {
-  const fix = 'Create it with `aws eks update-kubeconfig --name <cluster> --region <region>`';
-  if (text === undefined) return { name: 'kubeconfig', ok: false, detail: `${path} not found`, fix };
-  let doc: unknown;
-  try {
-    doc = parse(text, { maxAliasCount: 100 });
-  } catch (e) {
-    return { name: 'kubeconfig', ok: false, detail: `${path} is not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, fix };
-  }
-  const current = typeof doc === 'object' && doc !== null ? (doc as { 'current-context'?: unknown })['current-context'] : undefined;
-  if (typeof current !== 'string' || current === '') return { name: 'kubeconfig', ok: false, detail: `${path} has no current context`, fix: 'Choose one with `kubectl config use-context <name>`' };
-  return { name: 'kubeconfig', ok: true, detail: `${path}, current context ${current}` };
-}
-
 export function summarize(lines: CheckLine[]): string {
   const missing = lines.filter((l) => !l.ok).map((l) => l.name);
   return missing.length ? `${lines.length - missing.length} of ${lines.length} ready; missing or failing: ${missing.join(', ')}` : `all ${lines.length} ready`;
+}
+
+// ---- the cluster and the cloud, beyond installed tools ----
+
+/** What asking the cluster found; each part is absent when an earlier one failed. */
+export type ClusterProbe =
+  | { kubeconfig: { ok: false; message: string } }
+  | {
+      kubeconfig: { ok: true; files: string[]; context: string; server: string };
+      version: { ok: true; gitVersion: string } | { ok: false; message: string };
+      nodes?: { ok: true; total: number; ready: number; names: string[] } | { ok: false; message: string };
+    };
+
+export function clusterLines(probe: ClusterProbe): CheckLine[] {
+  const k = probe.kubeconfig;
+  if (!k.ok) return [{ name: 'kubeconfig', ok: false, detail: k.message, fix: 'Create it with `aws eks update-kubeconfig --name <cluster> --region <region>`, or set KUBECONFIG' }];
+  const lines: CheckLine[] = [{ name: 'kubeconfig', ok: true, detail: `${k.files.join(', ')}, current context ${k.context}` }];
+  if (!('version' in probe)) return lines;
+  const v = probe.version;
+  lines.push(v.ok ? { name: 'API server', ok: true, detail: `${v.gitVersion} at ${k.server}` } : { name: 'API server', ok: false, detail: v.message, fix: 'Check that the cluster is running and the context is the right one (`kubectl config get-contexts`)' });
+  const n = probe.nodes;
+  if (!n) return lines;
+  if (!n.ok) lines.push({ name: 'nodes', ok: false, detail: n.message, fix: 'Listing nodes needs a context with cluster-wide read access' });
+  else if (n.total === 0) lines.push({ name: 'nodes', ok: false, detail: 'the cluster has no nodes, so no pod can run', fix: 'Add a node group (`eksctl create nodegroup --cluster <cluster>`)' });
+  else if (n.ready === 0) lines.push({ name: 'nodes', ok: false, detail: `${n.total} node(s), none Ready`, fix: 'Look at the nodes with `kubectl describe nodes`' });
+  else lines.push({ name: 'nodes', ok: true, detail: `${n.ready} of ${n.total} Ready (${n.names.slice(0, 3).join(', ')}${n.names.length > 3 ? ', …' : ''})` });
+  return lines;
+}
+
+/**
+ * Where the AWS SDK's default chain would find credentials, by name only: no value is read
+ * into this structure, so nothing secret can be shown or logged. Whether they are valid is
+ * asked of STS by the IAM step.
+ */
+export interface AwsCredentialSources {
+  /** AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are both set. */
+  envKeys: boolean;
+  /** AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (IRSA, CI). */
+  webIdentity: boolean;
+  /** AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI (ECS, Pod Identity). */
+  container: boolean;
+  /** AWS_PROFILE, else 'default'. */
+  profile: string;
+  /** The profile's keys in ~/.aws/credentials and ~/.aws/config (names only), when it is defined. */
+  profileKeys: string[] | undefined;
+}
+
+const PROFILE_CREDENTIAL_KEYS = ['aws_access_key_id', 'sso_session', 'sso_start_url', 'credential_process', 'role_arn', 'web_identity_token_file', 'credential_source', 'login_session'];
+
+export function awsCredentialsLine(s: AwsCredentialSources): CheckLine {
+  const name = 'AWS credentials';
+  if (s.envKeys) return { name, ok: true, detail: 'from the environment (AWS_ACCESS_KEY_ID); validity is checked by the IAM step' };
+  if (s.webIdentity) return { name, ok: true, detail: 'from a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)' };
+  if (s.container) return { name, ok: true, detail: 'from the container credentials endpoint' };
+  const keys = s.profileKeys;
+  if (keys && keys.some((k) => PROFILE_CREDENTIAL_KEYS.includes(k))) {
+    const how = keys.includes('aws_access_key_id') ? 'access keys' : keys.some((k) => k.startsWith('sso_')) ? 'IAM Identity Center (SSO)' : keys.includes('credential_process') ? 'a credential process' : 'an assumed role';
+    return { name, ok: true, detail: `profile ${s.profile} (${how}); validity is checked by the IAM step` };
+  }
+  const fix = 'Run `aws configure` (access keys) or `aws configure sso`, or set AWS_PROFILE to a configured profile';
+  if (keys) return { name, ok: false, detail: `profile ${s.profile} has no credentials (no access key, SSO, role or credential process)`, fix };
+  return { name, ok: false, detail: s.profile === 'default' ? 'none found: no AWS_* variables and no default profile in ~/.aws' : `profile ${s.profile} (AWS_PROFILE) is not defined in ~/.aws/credentials or ~/.aws/config`, fix };
+}
+
+/** The keys of one profile in an AWS shared config or credentials file ('profile NAME' sections in config). */
+export function awsProfileKeys(text: string, profile: string, isConfigFile: boolean): string[] | undefined {
+  const wanted = isConfigFile && profile !== 'default' ? `profile ${profile}` : profile;
+  let inSection = false;
+  let found = false;
+  const keys: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const section = /^\[\s*(.+?)\s*\]$/.exec(line);
+    if (section) {
+      inSection = section[1] === wanted;
+      found ||= inSection;
+      continue;
+    }
+    const key = /^([A-Za-z0-9_]+)\s*=/.exec(line)?.[1];
+    if (inSection && key) keys.push(key.toLowerCase());
+  }
+  return found ? keys : undefined;
 }

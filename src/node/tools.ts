@@ -1,8 +1,5 @@
 // Asks installed programs for their versions, with argument arrays and a timeout.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import type { ProbeResult, ToolSpec } from '../core/prerequisites';
 
 export function probeTool(spec: ToolSpec, timeoutMs = 10_000): Promise<ProbeResult> {
@@ -14,10 +11,4 @@ export function probeTool(spec: ToolSpec, timeoutMs = 10_000): Promise<ProbeResu
       resolve({ found: false, reason: 'failed', detail });
     });
   });
-}
-
-/** The kubeconfig kubectl would read first: $KUBECONFIG's first entry, else ~/.kube/config. */
-export function readKubeconfig(env: NodeJS.ProcessEnv = process.env): { path: string; text: string | undefined } {
-  const path = env['KUBECONFIG']?.split(delimiter).find((p) => p.length > 0) ?? join(homedir(), '.kube', 'config');
-  return { path, text: existsSync(path) ? readFileSync(path, 'utf8') : undefined };
 }

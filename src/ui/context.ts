@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 
 export const contextKeys = {
   prerequisitesChecked: 'obslab.prerequisitesChecked',
+  clusterReachable: 'obslab.clusterReachable',
   labFilesCreated: 'obslab.labFilesCreated',
   taskOpened: (task: string) => `obslab.task.${task}.opened`,
   tool: (name: string) => `obslab.tool.${name}`,

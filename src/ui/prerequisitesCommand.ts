@@ -1,27 +1,33 @@
-// Observability Lab: Check Prerequisites. Asks each tool for its version and reads the
-// kubeconfig; the result completes the walkthrough's first step through context keys.
+// Observability Lab: Check Prerequisites. Asks the cluster (kubeconfig, API server, nodes), each
+// tool for its version, and where AWS credentials would come from; the result completes the
+// walkthrough's first step through context keys.
 import * as vscode from 'vscode';
-import { kubeconfigLine, summarize, toolLine, tools, type CheckLine } from '../core/prerequisites';
-import { probeTool, readKubeconfig } from '../node/tools';
+import { awsCredentialsLine, clusterLines, summarize, toolLine, tools, type CheckLine } from '../core/prerequisites';
+import { awsCredentialSources } from '../node/awsCredentials';
+import { probeTool } from '../node/tools';
 import { contextKeys, type CommandFactory } from './context';
+import { kubeUi } from './kubeBundle';
 
 export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
   const lines = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: checking prerequisites' },
     async (progress): Promise<CheckLine[]> => {
-      const kube = readKubeconfig();
-      const result: CheckLine[] = [kubeconfigLine(kube.path, kube.text)];
-      // One after another: each is quick, and the progress names the one being asked.
+      // The cluster may take seconds to answer (or time out): ask it while the tools are asked.
+      progress.report({ message: 'cluster' });
+      const cluster = kubeUi(ctx).probeCluster();
+      const toolLines: CheckLine[] = [];
       for (const spec of tools) {
-        progress.report({ message: spec.name, increment: 100 / tools.length });
-        result.push(toolLine(spec, await probeTool(spec)));
+        progress.report({ message: spec.name, increment: 100 / (tools.length + 1) });
+        toolLines.push(toolLine(spec, await probeTool(spec)));
       }
-      return result;
+      progress.report({ message: 'cluster' });
+      return [...clusterLines(await cluster), ...toolLines, awsCredentialsLine(awsCredentialSources())];
     },
   );
   ctx.output.appendLine('Prerequisites:');
   for (const l of lines) ctx.output.appendLine(`  ${l.ok ? 'ok  ' : 'FAIL'} ${l.name}: ${l.detail}${l.fix ? `\n        fix: ${l.fix}` : ''}`);
-  for (const l of lines) await ctx.setContext(contextKeys.tool(l.name), l.ok);
+  for (const spec of tools) await ctx.setContext(contextKeys.tool(spec.name), lines.some((l) => l.name === spec.name && l.ok));
+  await ctx.setContext(contextKeys.clusterReachable, lines.some((l) => l.name === 'API server' && l.ok));
   await ctx.setContext(contextKeys.prerequisitesChecked, true);
 
   const summary = `Observability Lab prerequisites: ${summarize(lines)}.`;

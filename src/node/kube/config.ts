@@ -47,13 +47,22 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   }
   const kc = new KubeConfig();
   try {
-    // The first file's current context wins, as with kubectl; later files add what the first lacks.
-    for (const f of [...present].reverse()) {
+    // kubectl's merge: the first file to name a cluster, user or context wins, and so does the first current context.
+    const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
+    const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+    for (const f of present) {
       const one = new KubeConfig();
       one.loadFromFile(f);
-      kc.mergeConfig(one, true);
-      if (one.getCurrentContext()) kc.setCurrentContext(one.getCurrentContext());
+      for (const key of ['clusters', 'users', 'contexts'] as const) {
+        for (const item of one[key]) {
+          if (seen[key].has(item.name)) continue;
+          seen[key].add(item.name);
+          (merged[key] as { name: string }[]).push(item);
+        }
+      }
+      merged.currentContext ||= one.getCurrentContext();
     }
+    kc.loadFromOptions(merged);
   } catch (e) {
     throw new KubeError(`The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`);
   }
@@ -73,6 +82,9 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
 /** @kubernetes/client-node's error (ApiException, fetch's FetchError, a TLS error...) as data. */
 export function toKubeFailure(e: unknown): KubeFailure {
   if (e instanceof ApiException) return { status: e.code, body: e.body as unknown, message: e.message };
+  // Our own plain requests (rest.ts) carry the same two things under other names.
+  const http = e as { statusCode?: unknown; body?: unknown; message?: unknown };
+  if (typeof http.statusCode === 'number') return { status: http.statusCode, body: http.body, message: typeof http.message === 'string' ? http.message : `HTTP ${http.statusCode}` };
   const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: { code?: unknown } };
   const code = typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : undefined;
   return { ...(code ? { errno: code } : {}), message: typeof err.message === 'string' ? err.message : String(e) };
