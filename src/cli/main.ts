@@ -1,6 +1,7 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { processIo, UsageError, type Io } from './io';
 import { jtlUsage, runJtl } from './jtl';
+import { cleanupUsage } from './cleanupUsage';
 import { lintUsage, runLint } from './lint';
 import { loadtestUsage, runLoadtestCommand } from './loadtest';
 import { queryUsage, runQuery } from './query';
@@ -15,6 +16,8 @@ const commands: Record<string, { run: (argv: string[], io: Io) => number | Promi
   query: { run: runQuery, usage: queryUsage },
   loadtest: { run: runLoadtestCommand, usage: loadtestUsage },
   jtl: { run: runJtl, usage: jtlUsage },
+  // Cluster commands load @kubernetes/client-node only when run, so the others start fast.
+  cleanup: { run: async (argv, io) => (await import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
 };
 
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {

@@ -21,6 +21,8 @@ export interface RestOptions {
   method?: 'GET' | 'DELETE' | 'POST' | 'PATCH';
   body?: unknown;
   contentType?: string;
+  /** Accept header; default application/json. */
+  accept?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -31,7 +33,7 @@ export async function kubeRest<T>(loaded: Pick<LoadedKube, 'kc' | 'server'>, pat
   // The server may have a path prefix (rancher, proxies): keep it.
   const base = new URL(loaded.server);
   url.pathname = `${base.pathname.replace(/\/$/, '')}${path.split('?')[0] ?? ''}`;
-  const options: RequestOptions = { method: opts.method ?? 'GET', headers: { accept: 'application/json' } };
+  const options: RequestOptions = { method: opts.method ?? 'GET', headers: { accept: opts.accept ?? 'application/json' } };
   await loaded.kc.applyToHTTPSOptions(options);
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (payload !== undefined) options.headers = { ...options.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };

@@ -1,0 +1,87 @@
+// obslab cleanup [--yes] [--dry-run] [--format json|text] [--kubeconfig FILE] [--context NAME] [--release NAME] [--namespace NS]
+// Lists what the lab created in the cluster (objects our field manager applied, our namespaces,
+// the lab's Helm release) and deletes it after confirmation. Without a terminal to ask on, it
+// prints the plan and needs --yes.
+// Exit 0: done (or nothing to do, or dry run); 1: a step failed or the cluster could not be read; 2: bad usage or not confirmed.
+import { createInterface } from 'node:readline/promises';
+import { describePlan, planIsEmpty, type CleanupPlan } from '../core/kube/cleanup';
+import { defaultParams } from '../core/scaffold/params';
+import { KubeError, loadKube } from '../node/kube/config';
+import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
+import { cleanupUsage } from './cleanupUsage';
+import { UsageError, parseCli, type Io } from './io';
+
+
+/** Asks on the terminal; false when there is none (a script must say --yes). */
+export async function confirmOnTty(question: string): Promise<boolean | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function planJson(plan: CleanupPlan): unknown {
+  return {
+    releases: plan.releases,
+    delete: [...plan.objects, ...plan.namespaces].map((o) => ({ kind: o.kind, namespace: o.namespace ?? null, name: o.name })),
+    kept: plan.kept.map((k) => ({ kind: k.object.kind, namespace: k.object.namespace ?? null, name: k.object.name, reason: k.reason })),
+  };
+}
+
+export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty): Promise<number> {
+  const { values, positionals } = parseCli(
+    argv,
+    { yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, release: { type: 'string' }, namespace: { type: 'string' } },
+    cleanupUsage,
+  );
+  if (positionals.length) throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  const release = { name: values.release ?? defaultParams.helmRelease, namespace: values.namespace ?? defaultParams.monitoringNamespace };
+  try {
+    const loaded = loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) });
+    const plan = await planClusterCleanup(loaded, [release]);
+    if (planIsEmpty(plan)) {
+      if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
+      else io.out(`Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no release ${release.namespace}/${release.name}.${plan.kept.length ? `\n${describePlan(plan)}` : ''}`);
+      return 0;
+    }
+    if (format === 'text') io.out(`In context ${loaded.context} (${loaded.server}):\n${describePlan(plan)}`);
+    if (values['dry-run']) {
+      if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
+      return 0;
+    }
+    if (!values.yes) {
+      const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
+      const ok = await confirm(`Delete these ${count} item(s)?`);
+      if (ok === undefined) {
+        io.err('obslab cleanup: not deleting without confirmation; run it in a terminal, or pass --yes (see the list above, or --dry-run)');
+        return 2;
+      }
+      if (!ok) {
+        io.err('obslab cleanup: nothing deleted');
+        return 2;
+      }
+    }
+    const steps: CleanupStep[] = await runCleanup(loaded, plan, {
+      namespaceWaitMs: 60_000,
+      onStep: (s) => {
+        if (format === 'text') io.out(`${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok' : 'gone'}  ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`);
+      },
+    });
+    if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps }, null, 2));
+    const failed = cleanupFailed(steps);
+    if (failed) io.err(`obslab cleanup: ${steps.filter((s) => s.result === 'failed').length} step(s) failed; the rest was deleted. Run it again after fixing the cause.`);
+    return failed ? 1 : 0;
+  } catch (e) {
+    if (e instanceof KubeError) {
+      io.err(`obslab cleanup: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+

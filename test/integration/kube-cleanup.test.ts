@@ -1,0 +1,170 @@
+// Clean Up against the real control plane: only what our field manager applied goes, a namespace
+// goes only when nothing foreign is left in it, and a second run finds nothing to do.
+import { strict as assert } from 'node:assert';
+import type { RunningKube } from '../harness/kube';
+import { sharedKube, uniqueNamespace } from '../support/kube';
+import { describePlan, planIsEmpty, type CleanupPlan } from '../../src/core/kube/cleanup';
+import { loadKube, type LoadedKube } from '../../src/node/kube/config';
+import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
+import { runCleanupCommand } from '../../src/cli/cleanup';
+
+describe('Clean Up against a real API server', function () {
+  this.timeout(150 * 60_000);
+  let k: RunningKube;
+  let loaded: LoadedKube;
+  const ours = uniqueNamespace('lab-ours');
+  const shared = uniqueNamespace('lab-shared');
+  const crowded = uniqueNamespace('lab-crowded');
+  const mine = [ours, shared, crowded];
+
+  const applyAs = (manager: string, yaml: string): Promise<string> => k.kubectl(['apply', '--server-side', `--field-manager=${manager}`, '-f', '-'], { input: yaml });
+  /** The plan for this file's namespaces only: other files' objects in the shared cluster are not ours to delete here. */
+  const scoped = (plan: CleanupPlan): CleanupPlan => {
+    const inMine = (ns: string | undefined, name: string): boolean => mine.includes(ns ?? '') || mine.includes(name);
+    return {
+      objects: plan.objects.filter((o) => inMine(o.namespace, o.name)),
+      namespaces: plan.namespaces.filter((o) => mine.includes(o.name)),
+      releases: plan.releases.filter((r) => mine.includes(r.namespace)),
+      kept: plan.kept.filter((x) => inMine(x.object.namespace, x.object.name)),
+    };
+  };
+
+  // Apply labels bare objects such as these namespaces: server-side apply keeps no owner for an
+  // object whose body sets no field beyond its name (see MANAGED_BY_LABEL).
+  before(async () => {
+    k = await sharedKube();
+    loaded = loadKube({ kubeconfig: k.kubeconfig });
+    // A namespace the lab made, holding only lab objects (a Deployment whose pods kwok runs, a Service, a ServiceMonitor).
+    await applyAs('obslab', `apiVersion: v1
+kind: Namespace
+metadata: {name: ${ours}, labels: {app.kubernetes.io/managed-by: obslab}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: ${ours}}
+data: {a: "1"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: ${ours}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec: {containers: [{name: app, image: example.invalid/app:1}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: ${ours}, labels: {app: app}}
+spec: {selector: {app: app}, ports: [{name: http, port: 80, targetPort: 5000}]}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app, namespace: ${ours}}
+spec: {selector: {matchLabels: {app: app}}, endpoints: [{port: http}]}
+`);
+    // A namespace someone else made, with one lab ConfigMap in it.
+    await applyAs('kubectl', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${shared}}\n`);
+    await applyAs('obslab', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lab, namespace: ${shared}}\ndata: {a: "1"}\n`);
+    // A lab namespace where the student also put something by hand, and an object both tools applied.
+    await applyAs('obslab', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${crowded}, labels: {app.kubernetes.io/managed-by: obslab}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: both, namespace: ${crowded}}\ndata: {a: "1"}\n`);
+    await applyAs('kubectl', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: both, namespace: ${crowded}}\ndata: {b: "2"}\n`);
+    await applyAs('kubectl', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: by-hand, namespace: ${crowded}}\ndata: {c: "3"}\n`);
+    await k.kubectl(['rollout', 'status', '-n', ours, 'deployment/app', '--timeout=120s']);
+  });
+
+  after(async () => {
+    await k.kubectl(['delete', 'namespace', ...mine, '--ignore-not-found', '--wait=false']).catch(() => undefined);
+  });
+
+  it('lists exactly what the lab created, and what it keeps and why', async () => {
+    const plan = scoped(await planClusterCleanup(loaded, []));
+    const names = plan.objects.map((o) => `${o.kind} ${o.namespace}/${o.name}`);
+    assert.deepEqual(names, [`ServiceMonitor ${ours}/app`, `Deployment ${ours}/app`, `Service ${ours}/app`, `ConfigMap ${ours}/settings`, `ConfigMap ${shared}/lab`]);
+    assert.deepEqual(plan.namespaces.map((n) => n.name), [ours], JSON.stringify(plan.kept.map((x) => x.reason)));
+    const kept = plan.kept.map((x) => `${x.object.kind} ${x.object.name}: ${x.reason}`).sort();
+    assert.deepEqual(kept, [`ConfigMap both: also managed by kubectl`, `Namespace ${crowded}: it holds 2 object(s) the lab did not create (ConfigMap both, ConfigMap by-hand)`]);
+    const text = describePlan(plan);
+    assert.match(text, new RegExp(`delete Namespace ${ours}`));
+    assert.doesNotMatch(text, new RegExp(`delete Namespace ${shared}`));
+  });
+
+  it('deletes it, leaves everything else, and a second run finds nothing to do', async () => {
+    const plan = scoped(await planClusterCleanup(loaded, []));
+    const steps = await runCleanup(loaded, plan, { namespaceWaitMs: 60_000 });
+    assert.equal(cleanupFailed(steps), false, JSON.stringify(steps));
+    assert.equal(steps.length, 6);
+    await assert.rejects(k.kubectl(['get', 'namespace', ours]), /NotFound/);
+    assert.match(await k.kubectl(['get', 'namespace', shared, '-o', 'name']), /namespace\//);
+    await assert.rejects(k.kubectl(['get', 'configmap', '-n', shared, 'lab']), /NotFound/);
+    assert.match(await k.kubectl(['get', 'configmap', '-n', crowded, 'both', 'by-hand', '-o', 'name']), /both[\s\S]*by-hand/);
+    assert.ok(planIsEmpty(scoped(await planClusterCleanup(loaded, []))));
+  });
+
+  it('counts a Helm release\'s objects as leaving with it', async () => {
+    const ns = uniqueNamespace('lab-helm');
+    mine.push(ns);
+    await applyAs('obslab', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {app.kubernetes.io/managed-by: obslab}}\n`);
+    // What a release leaves in its namespace: its record and an annotated object.
+    await applyAs('helm', `apiVersion: v1
+kind: Secret
+metadata: {name: sh.helm.release.v1.prometheus.v1, namespace: ${ns}, labels: {owner: helm, name: prometheus, status: deployed, version: "1"}}
+type: helm.sh/release.v1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-grafana, namespace: ${ns}, labels: {app.kubernetes.io/managed-by: Helm}, annotations: {meta.helm.sh/release-name: prometheus, meta.helm.sh/release-namespace: ${ns}}}
+`);
+    const withRelease = scoped(await planClusterCleanup(loaded, [{ name: 'prometheus', namespace: ns }]));
+    assert.deepEqual(withRelease.releases.map((r) => `${r.namespace}/${r.name} ${r.status ?? ''}`), [`${ns}/prometheus deployed`]);
+    assert.deepEqual(withRelease.namespaces.map((n) => n.name), [ns]);
+    // Without the release being the lab's, its objects are foreign and the namespace stays.
+    const without = scoped(await planClusterCleanup(loaded, []));
+    assert.deepEqual(without.namespaces.map((n) => n.name), []);
+    assert.match(without.kept.map((x) => x.reason).join('\n'), /2 object\(s\) the lab did not create/);
+    // No helm given: the release is reported as needing helm, nothing is thrown.
+    const steps = await runCleanup(loaded, { ...withRelease, objects: [], namespaces: [] });
+    assert.deepEqual(steps.map((s) => [s.action, s.result]), [['uninstall', 'failed']]);
+    assert.match(steps[0]?.message ?? '', /helm is needed/);
+  });
+
+  it('obslab cleanup: plans as JSON, refuses without a terminal or --yes, deletes with --yes', async () => {
+    const ns = uniqueNamespace('lab-cli');
+    mine.push(ns);
+    await applyAs('obslab', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {app.kubernetes.io/managed-by: obslab}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ${ns}}\ndata: {a: "1"}\n`);
+    const cli = async (argv: string[], answer?: boolean): Promise<{ code: number; out: string; err: string }> => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCleanupCommand(['--kubeconfig', k.kubeconfig, ...argv], { out: (l) => out.push(l), err: (l) => err.push(l) }, () => Promise.resolve(answer));
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const dry = await cli(['--dry-run', '--format', 'json']);
+    assert.equal(dry.code, 0, dry.err);
+    const json = JSON.parse(dry.out) as { delete: { kind: string; namespace: string | null; name: string }[] };
+    assert.ok(json.delete.some((d) => d.kind === 'ConfigMap' && d.namespace === ns && d.name === 'c'));
+    assert.ok(json.delete.some((d) => d.kind === 'Namespace' && d.name === ns));
+
+    const refused = await cli([]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /not deleting without confirmation.*--yes/);
+    assert.match(await k.kubectl(['get', 'namespace', ns, '-o', 'name']), /namespace\//);
+
+    const declined = await cli([], false);
+    assert.equal(declined.code, 2);
+    assert.match(declined.err, /nothing deleted/);
+
+    const done = await cli(['--yes']);
+    assert.equal(done.code, 0, done.err);
+    assert.match(done.out, new RegExp(`ok  delete Namespace ${ns}`));
+    await assert.rejects(k.kubectl(['get', 'namespace', ns]), /NotFound/);
+  });
+
+  it('obslab cleanup: an unknown context is exit 1 with the contexts there are', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCleanupCommand(['--kubeconfig', k.kubeconfig, '--context', 'no-such-context'], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    assert.equal(code, 1);
+    assert.match(err.join('\n'), /no context named 'no-such-context'/);
+  });
+});
