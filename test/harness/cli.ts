@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
       case 'up': {
         const s = await part.up();
         console.log(`${part.name}: ${s.state}${s.url ? ` at ${s.url}` : ''}${s.detail ? ` (${s.detail})` : ''}`);
+        for (const [k, v] of Object.entries(s.env ?? {})) console.log(`${k}=${v}`);
         break;
       }
       case 'down':
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       case 'status': {
         const s = await part.status();
         console.log(`${part.name}: ${s.state}${s.url ? ` at ${s.url}` : ''}${s.pid ? ` pid ${s.pid}` : ''}${s.detail ? ` (${s.detail})` : ''}`);
+        for (const [k, v] of Object.entries(s.env ?? {})) console.log(`${k}=${v}`);
         break;
       }
       default:

@@ -679,7 +679,8 @@ export const kubePart: Part = {
       state: 'running',
       url: k.server,
       ...(pid !== undefined ? { pid } : {}),
-      detail: `KUBECONFIG=${k.kubeconfig}; kubectl: ${kubeBin('kubectl')}; node ${k.nodeName} (kwok); logs: ${join(runDir(), `${PART}-*.log`)}`,
+      detail: `kubectl: ${kubeBin('kubectl')}; node ${k.nodeName} (kwok); logs: ${join(runDir(), `${PART}-*.log`)}`,
+      env: { KUBECONFIG: k.kubeconfig },
     };
   },
   down(): Promise<void> {
@@ -695,7 +696,8 @@ export const kubePart: Part = {
         state: 'running',
         url: st.server,
         pid: rec.pid,
-        detail: `KUBECONFIG=${st.kubeconfig}${down.length ? `; not running: ${down.join(', ')}` : ''}`,
+        ...(down.length ? { detail: `not running: ${down.join(', ')}` } : {}),
+        env: { KUBECONFIG: st.kubeconfig },
       });
     }
     const ok = kubeInstalled();

@@ -17,6 +17,8 @@ export interface PartStatus {
   url?: string;
   pid?: number;
   detail?: string;
+  /** Variables a shell or a test sets to use the part (KUBECONFIG=...), printed one per line for `eval`. */
+  env?: Record<string, string>;
 }
 
 export interface Part {
