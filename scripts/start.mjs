@@ -1,10 +1,19 @@
 // npm start: set up what is missing, build, and open the lab: the extension running in
-// code-server on 127.0.0.1 with the walkthrough open, and the local sandbox (app → collector →
-// Prometheus) running beside it. `npm run stop` ends both.
+// code-server on 127.0.0.1 with the walkthrough open, the local sandbox (app → collector →
+// Prometheus) running beside it, and, when no cluster of the student's own is configured, a local
+// Kubernetes control plane for the cluster steps. `npm run stop` ends them all.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { setup } from './setup.mjs';
 import { sh, step } from './lib.mjs';
 
 setup();
+if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config'))) {
+  step('start the local Kubernetes control plane (no kubeconfig of your own was found)');
+  const kube = sh('npx', ['--no-install', 'tsx', 'test/harness/cli.ts', 'kube', 'up'], { allowFail: true });
+  if (kube !== 0) process.stdout.write('The local control plane did not start (see above); the cluster steps need a cluster.\n');
+}
 step('start code-server with the extension');
 sh('npx', ['--no-install', 'tsx', 'test/harness/cli.ts', 'codeserver', 'up']);
 step('start the sandbox (app → collector → Prometheus)');

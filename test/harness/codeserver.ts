@@ -4,7 +4,7 @@
 // folder's package.json allows code-server (its postinstall installs VS Code's own modules) and
 // argon2; VS Code's nested install carries its own allowScripts for its native modules.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CommandError,
@@ -25,6 +25,7 @@ import {
   type Part,
   type PartStatus,
 } from './lib';
+import { runningKubeconfig } from './kube';
 
 export const NODE_VERSION = '24.9.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -238,6 +239,8 @@ export interface CodeServerOptions {
   userDataDir?: string;
   /** Defaults to a fresh folder beside the user data. */
   extensionsDir?: string;
+  /** Environment for the workbench and its extension host, on top of ours (KUBECONFIG...). */
+  env?: Record<string, string>;
 }
 
 export interface RunningCodeServer {
@@ -316,7 +319,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   ];
   let daemon: ReturnType<typeof startDaemon>;
   try {
-    const env = codeServerEnv(scratch ? join(scratch, 'xdg') : undefined);
+    const env = { ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined), ...opts.env };
     daemon = startDaemon(name, nodeBin(), args, { env, url, extra: { userDataDir, extensionsDir, workspace: opts.workspace } });
   } catch (e) {
     cleanup();
@@ -356,9 +359,13 @@ export const codeServerPart: Part = {
     // browser's storage under code-server, so the walkthrough opens once per browser profile.
     const extensionsDir = join(cacheDir('codeserver-session'), 'extensions');
     rmSync(extensionsDir, { recursive: true, force: true });
+    // The local control plane, when it runs and the student has no cluster of their own configured:
+    // the extension's cluster commands then act on it.
+    const localKube = process.env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config')) ? undefined : runningKubeconfig();
     const cs = await startCodeServer({
       name: partName,
       workspace,
+      ...(localKube ? { env: { KUBECONFIG: localKube } } : {}),
       vsix,
       extensionsDir,
       userDataDir: cacheDir('codeserver-session', 'user-data'),
@@ -366,7 +373,7 @@ export const codeServerPart: Part = {
       settingDefaults: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
       ...(port !== undefined ? { port } : {}),
     });
-    return { name: partName, state: 'running', url: cs.url, pid: cs.pid, detail: `workspace ${workspace}; log: ${cs.log}` };
+    return { name: partName, state: 'running', url: cs.url, pid: cs.pid, detail: `workspace ${workspace}${localKube ? `; cluster: the local control plane (KUBECONFIG=${localKube})` : ''}; log: ${cs.log}` };
   },
   down: () => stopDaemon(partName),
   status(): Promise<PartStatus> {

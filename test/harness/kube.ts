@@ -662,6 +662,13 @@ export async function startKube(opts: StartKubeOptions = {}): Promise<RunningKub
 
 // ---- the harness part ----
 
+/** The kubeconfig of the control plane `npm run harness -- kube up` (or npm start) runs, if it runs. */
+export function runningKubeconfig(name = 'kube'): string | undefined {
+  const st = readState(name);
+  const rec = readRecord(`${name}-apiserver`);
+  return st && rec && isAlive(rec.pid) ? st.kubeconfig : undefined;
+}
+
 const PART = 'kube';
 
 export const kubePart: Part = {
