@@ -138,7 +138,7 @@ describe('lint: quick fixes', () => {
     assert.deepEqual(lint(inputs(fixed)).filter((f) => f.severity !== 'info'), []);
   });
 
-  for (const code of ['collector/unknown-component', 'collector/removed-component', 'collector/missing-signal-pipeline', 'servicemonitor/release-label-missing', 'jmx/missing-main-controller', 'jmx/argument-missing-name', 'iam/trust-subject-mismatch']) {
+  for (const code of ['collector/unknown-component', 'collector/removed-component', 'collector/missing-signal-pipeline', 'servicemonitor/release-label-missing', 'jmx/missing-main-controller', 'jmx/argument-missing-name', 'loadtest/loops-forever', 'iam/trust-subject-mismatch']) {
     it(`${code}: the fix leaves files that raise no error or warning`, () => {
       const ex = examples.find((e) => e.code === code);
       const fixed = fixAll({ ...ex?.bad }, code);

@@ -167,7 +167,8 @@ const emptyScope: Scope = { headers: [], timers: [], assertions: [], defaults: [
 export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
   const file = opts.file ?? 'plan.jmx';
   const props = { ...(opts.props ?? {}) };
-  const plan: LoadPlan = { name: '', file, props, variables: [], dynamicVariables: [], serializeThreadGroups: false, threadGroups: [], findings: lintJmx({ file, text }) };
+  const plan: LoadPlan = { name: '', file, props, variables: [], dynamicVariables: [], serializeThreadGroups: false, threadGroups: [], findings: lintJmx({ file, text }).filter((f) => f.code !== 'loadtest/loops-forever') };
+  // (The lint's loops-forever sees literal loop counts only; the model's own, below, resolves properties and names the duration.)
   const doc = parseXml(text);
   if (doc.errors.length || doc.root?.name !== 'jmeterTestPlan') return plan;
 

@@ -24,6 +24,14 @@ function childIndent(text: string, el: XmlElement): string {
   return first ? indent : `${indent}  `;
 }
 
+function textOf(el: XmlElement | undefined): string | undefined {
+  return el?.text.trim();
+}
+
+function propText(el: XmlElement, name: string): string | undefined {
+  return textOf(prop(el, name));
+}
+
 /** Offset just after an element's start tag, where a first child goes. */
 function afterStartTag(text: string, el: XmlElement): number {
   return text.indexOf('>', el.start) + 1;
@@ -56,6 +64,26 @@ export function lintJmx(file: TextFile): Finding[] {
         edits: [insertAt(afterStartTag(file.text, el), `\n${indent}<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller">\n${indent}  <intProp name="LoopController.loops">-1</intProp>\n${indent}  <boolProp name="LoopController.continue_forever">false</boolProp>\n${indent}</elementProp>`)],
       };
       findings.push({ code: 'jmx/missing-main-controller', severity: 'error', message: `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends nothing and still exits 0.`, file: file.file, range: tagRange(el), fixes: [fix] });
+    }
+    const main = threadGroups.has(el.name) ? prop(el, 'ThreadGroup.main_controller') : undefined;
+    const loopsText = main ? textOf(prop(main, 'LoopController.loops')) : undefined;
+    const forever = main ? prop(main, 'LoopController.continue_forever') : undefined;
+    // Same finding as the load-test plan model gives (loadtest/loops-forever), here with its fix:
+    // JMeter 5.6.3 reads a missing continue_forever as true and never ends the loop by its count.
+    if (main && loopsText !== undefined && /^\d+$/.test(loopsText) && Number(loopsText) > 0 && (!forever || textOf(forever) === 'true')) {
+      const bounded = propText(el, 'ThreadGroup.scheduler') === 'true' && propText(el, 'ThreadGroup.duration') !== undefined;
+      const indent = childIndent(file.text, main);
+      const fix: Fix = forever
+        ? { title: 'Set LoopController.continue_forever to false', edits: [{ file: file.file, range: range(forever.start, forever.end), newText: '<boolProp name="LoopController.continue_forever">false</boolProp>' }] }
+        : { title: 'Add LoopController.continue_forever=false so the loop count ends the run', edits: [insertAt(afterStartTag(file.text, main), `\n${indent}<boolProp name="LoopController.continue_forever">false</boolProp>`)] };
+      findings.push({
+        code: 'loadtest/loops-forever',
+        severity: bounded ? 'warning' : 'error',
+        message: `Thread Group '${el.attrs['testname'] ?? ''}' asks for ${loopsText} loop(s), but its Loop Controller ${forever ? 'sets' : 'lacks'} LoopController.continue_forever${forever ? '=true' : '=false'}, so JMeter 5.6.3 repeats it forever: ${bounded ? 'the threads run until the duration ends' : 'the run never ends by itself'}.`,
+        file: file.file,
+        range: tagRange(main),
+        fixes: [fix],
+      });
     }
     if (el.name === 'elementProp' && el.attrs['elementType'] === 'Argument') {
       const nameProp = prop(el, 'Argument.name');
