@@ -5,6 +5,7 @@ import { Ctx, registerCommand } from './ui/context';
 import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
+import { kubeUiIfLoaded, lazyKubeCommand } from './ui/kubeBundle';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
 import { queryPrometheusCommand, registerQueryPanelSerializer } from './ui/queryPanel';
 import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
@@ -28,6 +29,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
     registerCommand(ctx, 'obslab.runLoadTest', runLoadTestCommand),
     registerCommand(ctx, 'obslab.summarizeResults', summarizeResultsCommand),
+    registerCommand(ctx, 'obslab.startPortForward', lazyKubeCommand((m) => m.startPortForwardCommand)),
+    registerCommand(ctx, 'obslab.stopPortForward', lazyKubeCommand((m) => m.stopPortForwardCommand)),
+    registerCommand(ctx, 'obslab.stopAllPortForwards', lazyKubeCommand((m) => m.stopAllPortForwardsCommand)),
+    registerCommand(ctx, 'obslab.cleanUp', lazyKubeCommand((m) => m.cleanupCommand)),
     { dispose: () => ctx.dispose() },
   );
   const diagnostics = new LintDiagnostics(ctx);
@@ -40,5 +45,6 @@ export function activate(context: vscode.ExtensionContext): void {
 export async function deactivate(): Promise<void> {
   // Disposables go through context.subscriptions; processes we started must be ended here.
   stopRunningLoadTest();
+  await kubeUiIfLoaded()?.stopAllForwards();
   if (current) await stopSandboxStartedHere(current);
 }

@@ -12,6 +12,7 @@ import { summarizeJtlFile } from '../node/jtlFile';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { runBuiltin } from '../node/loadgen';
 import { sandboxStatus } from '../node/sandbox';
+import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
@@ -157,6 +158,9 @@ async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
 }
 
 async function defaultTargetAddress(): Promise<string> {
+  // A running port-forward to the lab's app (Start Port-Forward) comes first: it is the cluster's app.
+  const forwarded = forwardRegistry.urlFor('app');
+  if (forwarded) return new URL(forwarded).host;
   const app = (await sandboxStatus().catch(() => [])).find((p) => p.name === 'app' && p.state === 'up');
   if (app?.url) {
     try {

@@ -9,6 +9,7 @@ import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
 import { renderTemplate } from '../core/scaffold/render';
 import { sandboxPrometheusUrl } from '../node/sandbox';
+import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
@@ -217,7 +218,8 @@ async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSourc
 }
 
 export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
-  let url = sandboxPrometheusUrl();
+  // A running port-forward to the cluster's Prometheus is what the student set up for this.
+  let url = forwardRegistry.urlFor('prometheus') ?? sandboxPrometheusUrl();
   if (!url) {
     url = await vscode.window.showInputBox({
       title: 'Prometheus URL',

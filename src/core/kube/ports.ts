@@ -1,0 +1,260 @@
+// Which pod and port a forward reaches, decided the way `kubectl port-forward` decides it
+// (k8s.io/kubectl pkg/cmd/portforward and pkg/util/podutils), over plain API-shaped objects.
+// One difference on purpose: kubectl takes the "most active" pod even when it is not Ready and
+// then fails if it is not Running; a forward that should survive restarts wants a Ready pod.
+
+export interface ContainerPortSpec {
+  name?: string;
+  containerPort: number;
+  protocol?: string;
+}
+
+export interface PodLike {
+  metadata: { name: string; namespace?: string; creationTimestamp?: string | Date; deletionTimestamp?: string | Date | undefined; labels?: Record<string, string> };
+  spec?: { nodeName?: string; containers: { name: string; ports?: ContainerPortSpec[] }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string | Date }[];
+    containerStatuses?: { restartCount: number }[];
+  };
+}
+
+export interface ServicePortSpec {
+  name?: string;
+  port: number;
+  /** A number, a container port name, or absent (then the service port itself). */
+  targetPort?: number | string;
+  protocol?: string;
+}
+
+export interface ServiceLike {
+  metadata: { name: string; namespace?: string };
+  spec?: { selector?: Record<string, string>; clusterIP?: string; type?: string; ports?: ServicePortSpec[] };
+}
+
+export interface LabelSelectorLike {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export type ForwardKind = 'service' | 'deployment' | 'pod';
+
+/** What the student asked to forward. `remotePort` is a number or a port name. */
+export interface ForwardTarget {
+  namespace: string;
+  kind: ForwardKind;
+  name: string;
+  remotePort: number | string;
+}
+
+/** "svc/prometheus-grafana" style, as kubectl prints it. */
+export function describeTarget(t: Pick<ForwardTarget, 'namespace' | 'kind' | 'name'>): string {
+  const short = t.kind === 'service' ? 'svc' : t.kind === 'deployment' ? 'deploy' : 'pod';
+  return `${t.namespace}/${short}/${t.name}`;
+}
+
+// ---- port specs ----
+
+export interface PortSpec {
+  /** 0: any free port (kubectl's ":80"). */
+  local: number;
+  /** A number or a named port. */
+  remote: number | string;
+}
+
+const portName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A TCP port number 1..65535 from text, or a message saying what is wrong. */
+export function parsePortNumber(text: string, what = 'port'): number | string {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return `${what} '${text}' is not a number`;
+  const n = Number(t);
+  if (n < 1 || n > 65535) return `${what} ${n} is outside 1-65535`;
+  return n;
+}
+
+/** A local port the student typed: 1..65535; below 1024 needs root on Linux and macOS. */
+export function validateLocalPort(text: string): string | undefined {
+  const n = parsePortNumber(text, 'local port');
+  if (typeof n === 'string') return n;
+  if (n < 1024) return `local port ${n} is privileged (below 1024) and usually needs root; choose 1024 or above, e.g. ${n + 8000}`;
+  return undefined;
+}
+
+/** "3000:80", "9090" (same both sides), ":80" (any free local port), "8080:http" (a named remote port). */
+export function parsePortSpec(text: string): PortSpec | string {
+  const t = text.trim();
+  const parts = t.split(':');
+  if (t === '' || parts.length > 2) return `'${text}' is not a port mapping; write LOCAL:REMOTE such as 3000:80, or one port such as 9090`;
+  const [localText, remoteText] = parts.length === 2 ? [parts[0] ?? '', parts[1] ?? ''] : [parts[0] ?? '', parts[0] ?? ''];
+  if (parts.length === 1 && !/^\d+$/.test(t)) return `'${text}' is not a port number; write LOCAL:REMOTE such as 8080:http to forward to a named port`;
+  let local = 0;
+  if (localText !== '') {
+    const n = parsePortNumber(localText, 'local port');
+    if (typeof n === 'string') return n;
+    local = n;
+  }
+  if (remoteText === '') return `'${text}' has no remote port; write LOCAL:REMOTE such as 3000:80`;
+  if (/^\d+$/.test(remoteText)) {
+    const n = parsePortNumber(remoteText, 'remote port');
+    if (typeof n === 'string') return n;
+    return { local, remote: n };
+  }
+  if (!portName.test(remoteText) || remoteText.length > 15) return `remote port '${remoteText}' is neither a number nor a port name`;
+  return { local, remote: remoteText };
+}
+
+/** The next free port after `wanted`, from probes of the ports after it (in any order). */
+export function suggestFreePort(wanted: number, probes: readonly { port: number; free: boolean }[]): number | undefined {
+  return probes
+    .filter((p) => p.free && p.port > wanted && p.port <= 65535)
+    .map((p) => p.port)
+    .sort((a, b) => a - b)[0];
+}
+
+/** The ports to probe for a suggestion: the next `count` after `wanted`. */
+export function portsToProbe(wanted: number, count = 20): number[] {
+  const out: number[] = [];
+  for (let p = wanted + 1; p <= 65535 && out.length < count; p++) out.push(p);
+  return out;
+}
+
+// ---- selectors ----
+
+/** A Deployment's selector as the `labelSelector` query parameter. */
+export function labelSelectorString(sel: LabelSelectorLike | Record<string, string> | undefined): string {
+  if (!sel) return '';
+  const s: LabelSelectorLike = 'matchLabels' in sel || 'matchExpressions' in sel ? (sel as LabelSelectorLike) : { matchLabels: sel as Record<string, string> };
+  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of s.matchExpressions ?? []) {
+    const values = (e.values ?? []).join(',');
+    switch (e.operator) {
+      case 'In':
+        parts.push(`${e.key} in (${values})`);
+        break;
+      case 'NotIn':
+        parts.push(`${e.key} notin (${values})`);
+        break;
+      case 'Exists':
+        parts.push(e.key);
+        break;
+      case 'DoesNotExist':
+        parts.push(`!${e.key}`);
+        break;
+    }
+  }
+  return parts.join(',');
+}
+
+// ---- choosing a pod ----
+
+export function isPodReady(p: PodLike): boolean {
+  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
+
+/** Running, Ready and not being deleted: a pod a forward can use. */
+export function isForwardable(p: PodLike): boolean {
+  return p.status?.phase === 'Running' && isPodReady(p) && !p.metadata.deletionTimestamp;
+}
+
+function time(t: string | Date | undefined): number {
+  if (t === undefined) return 0;
+  const n = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+function readySince(p: PodLike): number {
+  return time(p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')?.lastTransitionTime);
+}
+
+function restarts(p: PodLike): number {
+  return (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
+}
+
+const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/**
+ * podutils.ActivePods reversed, as kubectl's GetFirstPod sorts: assigned before unassigned,
+ * Running before Unknown before Pending, Ready before not, Ready for longer first, fewer
+ * restarts first, older first. Negative when `a` is the better choice.
+ */
+export function compareActive(a: PodLike, b: PodLike): number {
+  const assigned = (p: PodLike): number => (p.spec?.nodeName ? 1 : 0);
+  if (assigned(a) !== assigned(b)) return assigned(b) - assigned(a);
+  const pa = phaseRank[a.status?.phase ?? ''] ?? -1;
+  const pb = phaseRank[b.status?.phase ?? ''] ?? -1;
+  if (pa !== pb) return pb - pa;
+  const ra = isPodReady(a) ? 1 : 0;
+  const rb = isPodReady(b) ? 1 : 0;
+  if (ra !== rb) return rb - ra;
+  if (ra && rb) {
+    const ta = readySince(a);
+    const tb = readySince(b);
+    if (ta !== tb) return ta - tb;
+  }
+  if (restarts(a) !== restarts(b)) return restarts(a) - restarts(b);
+  return time(a.metadata.creationTimestamp) - time(b.metadata.creationTimestamp);
+}
+
+/** The pod kubectl would pick among those that can take a forward, or undefined. */
+export function choosePod(pods: readonly PodLike[]): PodLike | undefined {
+  return pods.filter(isForwardable).sort(compareActive)[0];
+}
+
+/** "2 pods, none ready: web-1 (Pending), web-2 (Running, not ready)" for error messages. */
+export function describePods(pods: readonly PodLike[]): string {
+  if (!pods.length) return 'no pods match its selector';
+  const state = (p: PodLike): string => {
+    if (p.metadata.deletionTimestamp) return 'terminating';
+    const phase = p.status?.phase ?? 'unknown phase';
+    return phase === 'Running' && !isPodReady(p) ? 'Running, not ready' : phase;
+  };
+  const shown = pods.slice(0, 5).map((p) => `${p.metadata.name} (${state(p)})`);
+  return `${pods.length} pod${pods.length === 1 ? '' : 's'}, none ready: ${shown.join(', ')}${pods.length > 5 ? ', …' : ''}`;
+}
+
+// ---- ports ----
+
+/** A container port number from its name in the pod's containers (LookupContainerPortNumberByName). */
+export function containerPortByName(pod: PodLike, name: string): number | string {
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === name) return p.containerPort;
+  }
+  const names = (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.name)).filter((n): n is string => !!n);
+  return `pod ${pod.metadata.name} has no container port named '${name}'${names.length ? ` (it has: ${names.join(', ')})` : ''}`;
+}
+
+/** The service port the student meant: by number, or by its name (kubectl accepts both). */
+export function findServicePort(svc: ServiceLike, port: number | string): ServicePortSpec | string {
+  const ports = svc.spec?.ports ?? [];
+  const found = ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+  if (found) return found;
+  const has = ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port))).join(', ');
+  return `service ${svc.metadata.name} has no port ${typeof port === 'number' ? port : `named '${port}'`}${has ? `; its ports are ${has}` : ''}`;
+}
+
+/** The port on the pod that a service port leads to (LookupContainerPortNumberByServicePort). */
+export function serviceTargetPort(svc: ServiceLike, port: number | string, pod: PodLike): number | string {
+  const sp = findServicePort(svc, port);
+  if (typeof sp === 'string') return sp;
+  // A headless Service has no port mapping: the service port is the pod's port.
+  if (svc.spec?.clusterIP === 'None') return sp.port;
+  const t = sp.targetPort;
+  if (t === undefined || t === 0 || t === '') return sp.port;
+  if (typeof t === 'number') return t;
+  if (/^\d+$/.test(t)) return Number(t);
+  return containerPortByName(pod, t);
+}
+
+/** The port on the pod for a Deployment or pod forward: a number as is, a name looked up. */
+export function podTargetPort(port: number | string, pod: PodLike): number | string {
+  if (typeof port === 'number') return port;
+  if (/^\d+$/.test(port)) return Number(port);
+  return containerPortByName(pod, port);
+}
+
+/** Where a forward goes now: one pod, one port on it. */
+export interface Resolution {
+  pod: string;
+  podPort: number;
+}

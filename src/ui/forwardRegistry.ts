@@ -1,0 +1,40 @@
+// Which local URLs the running port-forwards provide, for the parts of the extension that only
+// need an address (the query panel, the load test). Kept free of @kubernetes/client-node: the
+// forwards themselves live in the kube bundle (dist/kube.js), which fills this in.
+import * as vscode from 'vscode';
+import type { ForwardPurpose } from '../core/kube/forwardPresets';
+
+export interface ProvidedForward {
+  id: string;
+  purpose?: ForwardPurpose;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** "waiting": the pod went away and no Ready pod has replaced it yet. */
+  state: 'active' | 'waiting' | 'stopped';
+}
+
+class ForwardRegistry {
+  private forwards: ProvidedForward[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  set(forwards: readonly ProvidedForward[]): void {
+    this.forwards = [...forwards];
+    this.changed.fire();
+  }
+
+  all(): readonly ProvidedForward[] {
+    return this.forwards;
+  }
+
+  /** The URL of a running forward for this purpose (the lab's Prometheus, Grafana or app), if any. */
+  urlFor(purpose: ForwardPurpose): string | undefined {
+    return this.forwards.find((f) => f.purpose === purpose && f.state !== 'stopped')?.url;
+  }
+}
+
+// dist/extension.js and dist/kube.js each bundle a copy of this module: one instance, kept on
+// globalThis, is what makes the kube bundle's forwards visible to the main bundle's commands.
+const shared = Symbol.for('obslab.forwardRegistry');
+const holder = globalThis as unknown as Record<symbol, ForwardRegistry | undefined>;
+export const forwardRegistry: ForwardRegistry = (holder[shared] ??= new ForwardRegistry());

@@ -1,0 +1,269 @@
+// Port-forward commands, the status bar item and the "Port Forwards" view. Lives in the kube
+// bundle: the first command that needs it loads it, registers the view and the status bar, and
+// publishes the forwards' URLs in forwardRegistry for the query panel and the load test.
+import * as vscode from 'vscode';
+import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPresets';
+import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
+import { defaultParams, type LabParams } from '../../core/scaffold/params';
+import { labManifestName, parseLabManifest } from '../../core/scaffold/plan';
+import { loadKube } from '../../node/kube/config';
+import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
+import type { CommandFactory, Ctx } from '../context';
+import { forwardRegistry } from '../forwardRegistry';
+import { findLabFolder } from '../labFolder';
+
+export const portForwardsViewId = 'obslab.portForwards';
+/** Set once the view has a data provider; the view's `when` clause waits for it. */
+export const portForwardsLoadedKey = 'obslab.portForwardsLoaded';
+
+let manager: PortForwardManager | undefined;
+let views: PortForwardViews | undefined;
+
+function theManager(ctx: Ctx): PortForwardManager {
+  if (manager) return manager;
+  // The kubeconfig as kubectl reads it ($KUBECONFIG, else ~/.kube/config); a failure is a KubeError for the student.
+  const m = new PortForwardManager(loadKube(), { log: (line) => ctx.output.appendLine(`[port-forward] ${line}`) });
+  manager = m;
+  views ??= new PortForwardViews(ctx);
+  m.onChange((list) => {
+    forwardRegistry.set(list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })));
+    views?.update(list);
+  });
+  return m;
+}
+
+/** On deactivation: every forward closes with the window. */
+export async function stopAllForwards(): Promise<void> {
+  await manager?.stopAll();
+  views?.dispose();
+  views = undefined;
+  manager = undefined;
+  forwardRegistry.set([]);
+}
+
+/** The running forwards (for tests and other commands). */
+export function activeForwards(): ForwardInfo[] {
+  return manager?.list() ?? [];
+}
+
+function forwardLabel(f: ForwardInfo): string {
+  return f.purpose ?? f.target.name;
+}
+
+function forwardDescription(f: ForwardInfo): string {
+  const where = `${describeTarget(f.target)}:${f.target.remotePort}`;
+  if (f.state === 'waiting') return `→ ${where} (waiting for a ready pod)`;
+  return `→ ${where} (pod ${f.pod ?? '?'})`;
+}
+
+// ---- the view and the status bar ----
+
+class ForwardItem extends vscode.TreeItem {
+  constructor(readonly forward: ForwardInfo) {
+    super(`${forwardLabel(forward)} 127.0.0.1:${forward.localPort}`, vscode.TreeItemCollapsibleState.None);
+    this.id = forward.id;
+    this.description = forwardDescription(forward);
+    this.contextValue = 'obslab.portForward';
+    this.iconPath = new vscode.ThemeIcon(forward.state === 'waiting' ? 'sync~spin' : 'plug');
+    const lines = [
+      `${forward.url} → ${describeTarget(forward.target)} port ${forward.target.remotePort}`,
+      forward.pod ? `pod ${forward.pod}, port ${forward.podPort ?? '?'}` : 'waiting for a ready pod',
+      `${forward.open} open connection${forward.open === 1 ? '' : 's'}, ${forward.total} since start`,
+      ...(forward.lastReconnectMs !== undefined ? [`last switch to a new pod took ${forward.lastReconnectMs} ms`] : []),
+      ...(forward.message ? [forward.message] : []),
+    ];
+    this.tooltip = lines.join('\n');
+  }
+}
+
+class PortForwardViews implements vscode.TreeDataProvider<ForwardItem> {
+  private list: ForwardInfo[] = [];
+  private readonly changed = new vscode.EventEmitter<ForwardItem | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(ctx: Ctx) {
+    this.status = vscode.window.createStatusBarItem('obslab.portForwards', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Observability Lab Port Forwards';
+    this.status.command = `${portForwardsViewId}.focus`;
+    this.disposables.push(this.status, this.changed, vscode.window.registerTreeDataProvider(portForwardsViewId, this));
+    ctx.extension.subscriptions.push(this);
+    void ctx.setContext(portForwardsLoadedKey, true);
+  }
+
+  update(list: ForwardInfo[]): void {
+    this.list = list;
+    this.changed.fire(undefined);
+    if (!list.length) {
+      this.status.hide();
+      return;
+    }
+    const waiting = list.filter((f) => f.state === 'waiting').length;
+    this.status.text = `$(plug) ${list.length} forward${list.length === 1 ? '' : 's'}${waiting ? ` ($(sync~spin) ${waiting} waiting)` : ''}`;
+    this.status.tooltip = new vscode.MarkdownString(list.map((f) => `- **${forwardLabel(f)}** ${f.url} ${forwardDescription(f)}`).join('\n'));
+    this.status.show();
+  }
+
+  getTreeItem(item: ForwardItem): vscode.TreeItem {
+    return item;
+  }
+
+  getChildren(item?: ForwardItem): ForwardItem[] {
+    return item ? [] : this.list.map((f) => new ForwardItem(f));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+// ---- choosing what to forward ----
+
+async function labParams(ctx: Ctx): Promise<LabParams> {
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const fromSettings: LabParams = {
+    ...defaultParams,
+    helmRelease: cfg.get<string>('helmRelease') || defaultParams.helmRelease,
+    monitoringNamespace: cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace,
+    appNamespace: cfg.get<string>('appNamespace') || defaultParams.appNamespace,
+  };
+  // The scaffolded lab's own names win: they are what was applied.
+  const lab = await findLabFolder(ctx).catch(() => undefined);
+  if (!lab) return fromSettings;
+  try {
+    const manifest = parseLabManifest(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lab, labManifestName))));
+    return manifest ? { ...fromSettings, ...manifest.params } : fromSettings;
+  } catch {
+    return fromSettings;
+  }
+}
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const validateName = (what: string) => (v: string): string | undefined =>
+  dns1123Label.test(v.trim()) && v.trim().length <= 63 ? undefined : `a ${what} name is lower-case letters, digits and '-', starting and ending with a letter or digit`;
+
+async function askOtherService(): Promise<ForwardRequest | undefined> {
+  const namespace = await vscode.window.showInputBox({ title: 'Port-forward to a Service (1/3)', prompt: 'Namespace', value: 'default', validateInput: validateName('namespace'), ignoreFocusOut: true });
+  if (!namespace) return undefined;
+  const name = await vscode.window.showInputBox({ title: 'Port-forward to a Service (2/3)', prompt: `Service in ${namespace.trim()}`, validateInput: validateName('Service'), ignoreFocusOut: true });
+  if (!name) return undefined;
+  const ports = await vscode.window.showInputBox({
+    title: 'Port-forward to a Service (3/3)',
+    prompt: 'LOCAL:REMOTE, as for kubectl port-forward: the remote port is the Service port (a number or its name)',
+    placeHolder: '8080:80',
+    validateInput: (v) => {
+      const p = parsePortSpec(v);
+      if (typeof p === 'string') return p;
+      return p.local === 0 ? undefined : validateLocalPort(String(p.local));
+    },
+    ignoreFocusOut: true,
+  });
+  if (!ports) return undefined;
+  const spec = parsePortSpec(ports);
+  if (typeof spec === 'string') return undefined;
+  return { namespace: namespace.trim(), kind: 'service', name: name.trim(), remotePort: spec.remote, localPort: spec.local };
+}
+
+interface PresetPick extends vscode.QuickPickItem {
+  preset?: ForwardPreset;
+}
+
+async function choose(ctx: Ctx, arg: unknown): Promise<ForwardRequest | undefined> {
+  const presets = forwardPresets(await labParams(ctx));
+  // A walkthrough button or a test may name the preset: obslab.startPortForward("prometheus").
+  if (typeof arg === 'string') {
+    const p = presets.find((x) => x.purpose === arg);
+    if (p) return p;
+  }
+  const picks: PresetPick[] = [
+    ...presets.map((p) => ({ label: p.label, description: `${describeTarget(p)} ${p.localPort}:${p.remotePort}`, detail: p.detail, preset: p })),
+    { label: 'Other Service…', description: 'namespace, Service and ports' },
+  ];
+  const pick = await vscode.window.showQuickPick(picks, { title: 'Start Port-Forward', placeHolder: 'What should be reachable on 127.0.0.1?', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  return pick.preset ?? askOtherService();
+}
+
+function what(req: ForwardTarget & { purpose?: string }): string {
+  return req.purpose ? `${req.purpose[0]?.toUpperCase() ?? ''}${req.purpose.slice(1)}` : describeTarget(req);
+}
+
+/** Starts the forward; when the port is taken, offers the next free one (or another of the student's choice). */
+async function startWithPortChoice(m: PortForwardManager, req: ForwardRequest): Promise<ForwardInfo | undefined> {
+  let wanted = req;
+  for (;;) {
+    try {
+      return await m.start(wanted);
+    } catch (e) {
+      if (!(e instanceof PortInUseError)) throw e;
+      const use = e.suggestion !== undefined ? `Use ${e.suggestion}` : undefined;
+      const pick = await vscode.window.showWarningMessage(
+        `Port ${e.port} is in use by another process.${e.suggestion !== undefined ? ` Forward ${what(req)} to ${e.suggestion} instead?` : ''}`,
+        { modal: true, detail: e.message },
+        ...(use ? [use] : []),
+        'Choose Another Port…',
+      );
+      if (pick === undefined) return undefined;
+      if (use && pick === use && e.suggestion !== undefined) {
+        wanted = { ...wanted, localPort: e.suggestion };
+        continue;
+      }
+      const typed = await vscode.window.showInputBox({ title: `Local port for ${what(req)}`, value: String((e.suggestion ?? e.port) + 1), validateInput: validateLocalPort, ignoreFocusOut: true });
+      if (!typed) return undefined;
+      wanted = { ...wanted, localPort: Number(typed.trim()) };
+    }
+  }
+}
+
+// ---- commands ----
+
+export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const req = await choose(ctx, arg);
+  if (!req) return undefined;
+  const m = theManager(ctx);
+  const running = m.list().find((f) => (req.purpose && f.purpose === req.purpose) || (describeTarget(f.target) === describeTarget(req) && f.target.remotePort === req.remotePort));
+  if (running) {
+    void vscode.window.showInformationMessage(`Observability Lab: ${what(req)} is already forwarded on ${running.url}.`);
+    return running;
+  }
+  const f = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Observability Lab: forwarding ${what(req)}` }, () => startWithPortChoice(m, req));
+  if (!f) return undefined;
+  ctx.output.appendLine(`[port-forward] ${f.url} → ${describeTarget(f.target)}:${f.target.remotePort} (pod ${f.pod ?? '?'} port ${f.podPort ?? '?'})`);
+  const actions = f.purpose === 'prometheus' ? ['Open in Browser', 'Query Prometheus'] : ['Open in Browser'];
+  void vscode.window.showInformationMessage(`Observability Lab: ${what(f.purpose ? { ...f.target, purpose: f.purpose } : f.target)} on ${f.url} (pod ${f.pod ?? '?'}).`, ...actions).then((pick) => {
+    if (pick === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(f.url));
+    if (pick === 'Query Prometheus') void vscode.commands.executeCommand('obslab.queryPrometheus');
+  });
+  return f;
+};
+
+export const stopPortForwardCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const m = manager;
+  const list = m?.list() ?? [];
+  if (!m || !list.length) {
+    void vscode.window.showInformationMessage('Observability Lab: no port-forwards are running.');
+    return undefined;
+  }
+  let id: string | undefined;
+  if (arg instanceof ForwardItem) id = arg.forward.id;
+  else if (typeof arg === 'string') id = list.find((f) => f.id === arg || f.purpose === arg)?.id;
+  if (!id) {
+    const pick = await vscode.window.showQuickPick(
+      list.map((f) => ({ label: `${forwardLabel(f)} 127.0.0.1:${f.localPort}`, description: forwardDescription(f), id: f.id })),
+      { title: 'Stop Port-Forward' },
+    );
+    id = pick?.id;
+  }
+  if (!id) return undefined;
+  await m.stop(id);
+  ctx.output.appendLine(`[port-forward] stopped ${id}`);
+  return id;
+};
+
+export const stopAllPortForwardsCommand: CommandFactory = (ctx) => async () => {
+  const n = manager?.list().length ?? 0;
+  await manager?.stopAll();
+  ctx.output.appendLine(`[port-forward] stopped ${n} forward${n === 1 ? '' : 's'}`);
+  return n;
+};
