@@ -3,6 +3,8 @@
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchLoadtest } from './loadtest';
+import { benchKubeApply } from './kubeApply';
+import { benchPortForward } from './portForward';
 import { benchRender } from './render';
 import { benchSandbox } from './sandbox';
 
@@ -16,6 +18,9 @@ async function main(): Promise<void> {
   console.log('\n== sandbox and queries');
   await benchSandbox();
   await benchRender();
+  console.log('\n== Kubernetes (the local control plane, 127.0.0.1)');
+  await benchKubeApply();
+  await benchPortForward();
 }
 
 main().catch((e: unknown) => {

@@ -32,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.startPortForward', lazyKubeCommand((m) => m.startPortForwardCommand)),
     registerCommand(ctx, 'obslab.stopPortForward', lazyKubeCommand((m) => m.stopPortForwardCommand)),
     registerCommand(ctx, 'obslab.stopAllPortForwards', lazyKubeCommand((m) => m.stopAllPortForwardsCommand)),
+    registerCommand(ctx, 'obslab.applyManifests', lazyKubeCommand((m) => m.applyManifestsCommand)),
+    registerCommand(ctx, 'obslab.helmInstall', lazyKubeCommand((m) => m.helmInstallCommand)),
     registerCommand(ctx, 'obslab.cleanUp', lazyKubeCommand((m) => m.cleanupCommand)),
     { dispose: () => ctx.dispose() },
   );
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
 export async function deactivate(): Promise<void> {
   // Disposables go through context.subscriptions; processes we started must be ended here.
   stopRunningLoadTest();
+  kubeUiIfLoaded()?.stopRunningHelm();
   await kubeUiIfLoaded()?.stopAllForwards();
   if (current) await stopSandboxStartedHere(current);
 }

@@ -3,24 +3,19 @@
 // the lab's Helm release) and deletes it after confirmation. Without a terminal to ask on, it
 // prints the plan and needs --yes.
 // Exit 0: done (or nothing to do, or dry run); 1: a step failed or the cluster could not be read; 2: bad usage or not confirmed.
-import { createInterface } from 'node:readline/promises';
 import { describePlan, planIsEmpty, type CleanupPlan } from '../core/kube/cleanup';
 import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
+import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm';
 import { cleanupUsage } from './cleanupUsage';
-import { UsageError, parseCli, type Io } from './io';
+import { askOnTerminal, UsageError, parseCli, type Io } from './io';
 
 
-/** Asks on the terminal; false when there is none (a script must say --yes). */
+/** Asks on the terminal; undefined when there is none (a script must say --yes). */
 export async function confirmOnTty(question: string): Promise<boolean | undefined> {
   if (!process.stdin.isTTY) return undefined;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
+  return /^y(es)?$/i.test((await askOnTerminal(`${question} [y/N] `)).trim());
 }
 
 function planJson(plan: CleanupPlan): unknown {
@@ -34,7 +29,7 @@ function planJson(plan: CleanupPlan): unknown {
 export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty): Promise<number> {
   const { values, positionals } = parseCli(
     argv,
-    { yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, release: { type: 'string' }, namespace: { type: 'string' } },
+    { yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, release: { type: 'string' }, namespace: { type: 'string' }, helm: { type: 'string' } },
     cleanupUsage,
   );
   if (positionals.length) throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
@@ -66,8 +61,20 @@ export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: str
         return 2;
       }
     }
+    let helm: string | undefined;
+    try {
+      helm = plan.releases.length ? findHelm({ ...(values.helm ? { helmPath: values.helm } : {}) }) : undefined;
+    } catch (e) {
+      if (!(e instanceof HelmNotFound)) throw e;
+    }
     const steps: CleanupStep[] = await runCleanup(loaded, plan, {
       namespaceWaitMs: 60_000,
+      ...(helm
+        ? {
+            uninstall: (r) =>
+              uninstallRelease(helm, { release: r.name, namespace: r.namespace, kubeContext: loaded.context, server: loaded.server, ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}) }, { onLine: (line) => format === 'text' && io.out(`  helm: ${line}`) }),
+          }
+        : {}),
       onStep: (s) => {
         if (format === 'text') io.out(`${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok' : 'gone'}  ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`);
       },

@@ -1,4 +1,5 @@
 // The CLI writes through this, so tests run commands in-process and read what they printed.
+import { createInterface } from 'node:readline/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface Io {
   out(line: string): void;
@@ -19,5 +20,15 @@ export function parseCli<const T extends NonNullable<ParseArgsConfig['options']>
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${usage}`);
+  }
+}
+
+/** One question on the terminal (stderr, so stdout stays clean for JSON). */
+export async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
   }
 }

@@ -1,6 +1,7 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { processIo, UsageError, type Io } from './io';
 import { jtlUsage, runJtl } from './jtl';
+import { applyUsage } from './applyUsage';
 import { cleanupUsage } from './cleanupUsage';
 import { lintUsage, runLint } from './lint';
 import { loadtestUsage, runLoadtestCommand } from './loadtest';
@@ -17,6 +18,7 @@ const commands: Record<string, { run: (argv: string[], io: Io) => number | Promi
   loadtest: { run: runLoadtestCommand, usage: loadtestUsage },
   jtl: { run: runJtl, usage: jtlUsage },
   // Cluster commands load @kubernetes/client-node only when run, so the others start fast.
+  apply: { run: async (argv, io) => (await import('./apply')).runApplyCommand(argv, io), usage: applyUsage },
   cleanup: { run: async (argv, io) => (await import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
 };
 

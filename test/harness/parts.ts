@@ -2,6 +2,7 @@
 import { appPart } from './app';
 import { chromiumPart } from './chromium';
 import { codeServerPart } from './codeserver';
+import { helmPart } from './helm';
 import { jmeterPart } from './jmeter';
 import { kubePart } from './kube';
 import type { Part } from './lib';
@@ -18,4 +19,5 @@ export const parts: Record<string, Part> = {
   prometheus: prometheusPart,
   sandbox: sandboxPart,
   kube: kubePart,
+  helm: helmPart,
 };

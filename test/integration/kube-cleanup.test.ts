@@ -1,12 +1,19 @@
 // Clean Up against the real control plane: only what our field manager applied goes, a namespace
 // goes only when nothing foreign is left in it, and a second run finds nothing to do.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HELM_VERSION, helmBin, installHelm } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { describePlan, planIsEmpty, type CleanupPlan } from '../../src/core/kube/cleanup';
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { runCleanupCommand } from '../../src/cli/cleanup';
+import { runHelm, uninstallRelease } from '../../src/node/helm';
+
+const chartDir = join(__dirname, '..', 'fixtures', 'charts', 'kps-mirror');
 
 describe('Clean Up against a real API server', function () {
   this.timeout(150 * 60_000);
@@ -102,31 +109,40 @@ spec: {selector: {matchLabels: {app: app}}, endpoints: [{port: http}]}
     assert.ok(planIsEmpty(scoped(await planClusterCleanup(loaded, []))));
   });
 
-  it('counts a Helm release\'s objects as leaving with it', async () => {
+  it('uninstalls the lab\'s Helm release with real helm, then deletes the namespace it leaves empty', async () => {
+    await installHelm(HELM_VERSION);
     const ns = uniqueNamespace('lab-helm');
     mine.push(ns);
     await applyAs('obslab', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {app.kubernetes.io/managed-by: obslab}}\n`);
-    // What a release leaves in its namespace: its record and an annotated object.
-    await applyAs('helm', `apiVersion: v1
-kind: Secret
-metadata: {name: sh.helm.release.v1.prometheus.v1, namespace: ${ns}, labels: {owner: helm, name: prometheus, status: deployed, version: "1"}}
-type: helm.sh/release.v1
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: prometheus-grafana, namespace: ${ns}, labels: {app.kubernetes.io/managed-by: Helm}, annotations: {meta.helm.sh/release-name: prometheus, meta.helm.sh/release-namespace: ${ns}}}
-`);
-    const withRelease = scoped(await planClusterCleanup(loaded, [{ name: 'prometheus', namespace: ns }]));
-    assert.deepEqual(withRelease.releases.map((r) => `${r.namespace}/${r.name} ${r.status ?? ''}`), [`${ns}/prometheus deployed`]);
-    assert.deepEqual(withRelease.namespaces.map((n) => n.name), [ns]);
-    // Without the release being the lab's, its objects are foreign and the namespace stays.
-    const without = scoped(await planClusterCleanup(loaded, []));
-    assert.deepEqual(without.namespaces.map((n) => n.name), []);
-    assert.match(without.kept.map((x) => x.reason).join('\n'), /2 object\(s\) the lab did not create/);
-    // No helm given: the release is reported as needing helm, nothing is thrown.
-    const steps = await runCleanup(loaded, { ...withRelease, objects: [], namespaces: [] });
-    assert.deepEqual(steps.map((s) => [s.action, s.result]), [['uninstall', 'failed']]);
-    assert.match(steps[0]?.message ?? '', /helm is needed/);
+    const home = mkdtempSync(join(tmpdir(), 'obslab-cleanup-helm-'));
+    const env = { ...process.env, HELM_CONFIG_HOME: join(home, 'c'), HELM_CACHE_HOME: join(home, 'k'), HELM_DATA_HOME: join(home, 'd') };
+    try {
+      const install = await runHelm(helmBin(), ['upgrade', '--install', 'prometheus', chartDir, '--namespace', ns, '--kubeconfig', k.kubeconfig], { env });
+      assert.equal(install.code, 0, install.output);
+      const release = { name: 'prometheus', namespace: ns };
+      // Not the lab's release: its objects are foreign, and the namespace stays.
+      const without = scoped(await planClusterCleanup(loaded, []));
+      assert.deepEqual(without.namespaces.map((n) => n.name), []);
+      assert.match(without.kept.map((x) => x.reason).join('\n'), /object\(s\) the lab did not create/);
+      // The lab's release: uninstalled first, so the namespace is left empty and goes too.
+      const plan = scoped(await planClusterCleanup(loaded, [release]));
+      assert.deepEqual(plan.releases.map((r) => `${r.namespace}/${r.name} ${r.status ?? ''}`), [`${ns}/prometheus deployed`]);
+      assert.deepEqual(plan.namespaces.map((n) => n.name), [ns]);
+      // Without helm, the release is reported as needing it and nothing is thrown.
+      const noHelm = await runCleanup(loaded, { ...plan, namespaces: [] });
+      assert.deepEqual(noHelm.map((s) => [s.action, s.result]), [['uninstall', 'failed']]);
+      assert.match(noHelm[0]?.message ?? '', /helm is needed/);
+      const steps = await runCleanup(loaded, plan, {
+        namespaceWaitMs: 60_000,
+        uninstall: (r) => uninstallRelease(helmBin(), { release: r.name, namespace: r.namespace, kubeconfig: k.kubeconfig }, { env }),
+      });
+      assert.deepEqual(steps.map((s) => `${s.action} ${s.target} ${s.result}`), [`uninstall ${ns}/prometheus done`, `delete Namespace ${ns} done`]);
+      const list = await runHelm(helmBin(), ['list', '--namespace', ns, '--kubeconfig', k.kubeconfig, '-o', 'json'], { env });
+      assert.doesNotMatch(list.output, /prometheus/);
+      await assert.rejects(k.kubectl(['get', 'namespace', ns]), /NotFound/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('obslab cleanup: plans as JSON, refuses without a terminal or --yes, deletes with --yes', async () => {

@@ -6,14 +6,17 @@ import { describePlan, planIsEmpty, type HelmRelease } from '../../core/kube/cle
 import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
+import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm';
 import type { CommandFactory } from '../context';
 
-export type Uninstall = (release: HelmRelease, loaded: LoadedKube, onLine: (line: string) => void, signal: AbortSignal) => Promise<void>;
-
-/** The Helm step provides this once helm is wired; without it, releases are reported as needing helm. */
-let uninstallRelease: Uninstall | undefined;
-export function setReleaseUninstaller(u: Uninstall): void {
-  uninstallRelease = u;
+/** helm for the release, if it can be found; without it the release is reported as needing helm. */
+function helmFor(cfg: vscode.WorkspaceConfiguration): string | undefined {
+  try {
+    return findHelm({ helmPath: cfg.get<string>('helmPath') ?? '' });
+  } catch (e) {
+    if (e instanceof HelmNotFound) return undefined;
+    throw e;
+  }
 }
 
 export const cleanupCommand: CommandFactory = (ctx) => async () => {
@@ -43,6 +46,7 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     'Delete',
   );
   if (pick !== 'Delete') return undefined;
+  const helm = plan.releases.length ? helmFor(cfg) : undefined;
   const steps = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: cleaning up', cancellable: true },
     (progress, token) => {
@@ -51,7 +55,12 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
       return runCleanup(loaded, plan, {
         signal: abort.signal,
         namespaceWaitMs: 60_000,
-        ...(uninstallRelease ? { uninstall: (r: HelmRelease) => (uninstallRelease as Uninstall)(r, loaded, (line) => ctx.output.appendLine(`[helm] ${line}`), abort.signal) } : {}),
+        ...(helm
+          ? {
+              uninstall: (r: HelmRelease) =>
+                uninstallRelease(helm, { release: r.name, namespace: r.namespace, kubeContext: loaded.context, server: loaded.server, ...(loaded.files.length === 1 && loaded.files[0] ? { kubeconfig: loaded.files[0] } : {}) }, { signal: abort.signal, onLine: (line) => ctx.output.appendLine(`[helm] ${line}`) }),
+            }
+          : {}),
         onStep: (s) => {
           progress.report({ message: `${s.action} ${s.target}`, increment: 100 / count });
           ctx.output.appendLine(`  ${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok    ' : 'gone  '} ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`);

@@ -1,0 +1,205 @@
+// Observability Lab: Install kube-prometheus-stack (Task 2). Runs helm with the lab's values file
+// against the current kubeconfig context: says exactly what it will run and change, asks, then
+// shows helm's output live; cancellable. Lives in the kube bundle (it reads the kubeconfig).
+import * as vscode from 'vscode';
+import {
+  checkPrometheusServiceAccount,
+  commandLine,
+  describeHelmFailure,
+  helmSteps,
+  helmVersionProblem,
+  kubePrometheusStack,
+  kubePrometheusStackSource,
+  labValuesPath,
+  parseReleaseList,
+  releaseListArgs,
+  releasePlan,
+  type HelmReleaseSpec,
+  type ReleaseInfo,
+} from '../../core/kube/helm';
+import { defaultParams } from '../../core/scaffold/params';
+import { labNames } from '../../core/scaffold/plan';
+import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm';
+import { KubeError, loadKube } from '../../node/kube/config';
+import { findLabManifest } from '../../node/labManifest';
+import type { CommandFactory, Ctx } from '../context';
+import { findLabFolder } from '../labFolder';
+
+/** Set once kube-prometheus-stack is installed or upgraded from this window. */
+export const helmInstalledKey = 'obslab.helmInstalled';
+
+const installPage = 'https://helm.sh/docs/intro/install/';
+
+/** A helm run going now; a second Helm step waits, and deactivation cancels it. */
+let running: AbortController | undefined;
+
+/** On deactivation: a helm still running gets SIGTERM, so it marks the release failed rather than leaving it locked. */
+export function stopRunningHelm(): void {
+  running?.abort();
+}
+
+async function valuesFile(ctx: Ctx, arg: unknown): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  const lab = await findLabFolder(ctx);
+  if (!lab) {
+    const pick = await vscode.window.showWarningMessage('Observability Lab: no lab folder in this workspace, so there is no kube-prometheus-stack values file to install with. Create the lab files first.', 'Create Lab Files');
+    if (pick) await vscode.commands.executeCommand('obslab.scaffold');
+    return undefined;
+  }
+  const file = vscode.Uri.joinPath(lab, labValuesPath);
+  try {
+    await vscode.workspace.fs.stat(file);
+    return file;
+  } catch {
+    const pick = await vscode.window.showWarningMessage(`Observability Lab: ${vscode.workspace.asRelativePath(file)} is missing. Create the lab files again to write it.`, 'Create Lab Files');
+    if (pick) await vscode.commands.executeCommand('obslab.scaffold');
+    return undefined;
+  }
+}
+
+async function helmMissing(message: string): Promise<void> {
+  const pick = await vscode.window.showErrorMessage(`Observability Lab: ${message}`, 'Open Install Page', 'Set obslab.helmPath');
+  if (pick === 'Open Install Page') await vscode.env.openExternal(vscode.Uri.parse(installPage));
+  if (pick === 'Set obslab.helmPath') await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
+}
+
+export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (running) {
+    const pick = await vscode.window.showWarningMessage('Observability Lab: helm is already running for the Helm step.', 'Cancel It', 'Show Output');
+    if (pick === 'Cancel It') running.abort();
+    if (pick === 'Show Output') ctx.output.show(true);
+    return undefined;
+  }
+  const file = await valuesFile(ctx, arg);
+  if (!file) return undefined;
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const lab = findLabManifest(file.fsPath);
+  const release = lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease);
+  const namespace = lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace);
+
+  let bin: string;
+  try {
+    bin = findHelm({ helmPath: cfg.get<string>('helmPath') ?? '' });
+  } catch (e) {
+    if (e instanceof HelmNotFound) {
+      await helmMissing(e.message);
+      return undefined;
+    }
+    throw e;
+  }
+  const version = await helmVersion(bin).catch(() => undefined);
+  const tooOld = helmVersionProblem(version);
+  if (tooOld) {
+    await helmMissing(tooOld);
+    return undefined;
+  }
+
+  let context: string;
+  let server: string;
+  try {
+    ({ context, server } = loadKube());
+  } catch (e) {
+    if (e instanceof KubeError) {
+      void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
+      return undefined;
+    }
+    throw e;
+  }
+
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  const problems = checkPrometheusServiceAccount(text, { file: file.fsPath, release });
+  if (problems.length) {
+    const pick = await vscode.window.showWarningMessage(
+      `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`,
+      { modal: true, detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}` },
+      'Open Values File',
+      'Install Anyway',
+    );
+    if (pick === 'Open Values File') {
+      const doc = await vscode.window.showTextDocument(file);
+      const r = problems[0]?.range;
+      if (r) doc.selection = new vscode.Selection(r.start.line, r.start.character, r.end.line, r.end.character);
+      return undefined;
+    }
+    if (pick !== 'Install Anyway') return undefined;
+  }
+
+  const spec: HelmReleaseSpec = { release, namespace, chart: kubePrometheusStackSource(), valuesFiles: [file.fsPath], kubeContext: context };
+  const failureContext = { release, namespace, chart: `${kubePrometheusStack.repoName}/${kubePrometheusStack.chart}`, kubeContext: context, server, repoName: kubePrometheusStack.repoName, repoUrl: kubePrometheusStack.repoUrl, version: kubePrometheusStack.version };
+
+  // What is there now: also the first contact with the cluster, so an unreachable one fails before the confirm.
+  const listed = await runHelm(bin, releaseListArgs(spec));
+  if (listed.code !== 0) {
+    const failure = describeHelmFailure(listed.output, failureContext);
+    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec))}\n${listed.output.trimEnd()}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    if (pick) ctx.output.show(true);
+    return undefined;
+  }
+  const existing: ReleaseInfo | undefined = parseReleaseList(listed.output, release);
+  const steps = helmSteps(spec);
+  const detail = [
+    releasePlan(existing, spec),
+    `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
+    '',
+    `Cluster: context ${context} (${server})`,
+    `helm: ${bin}${version ? ` (${version.version})` : ''}`,
+    `Values: ${vscode.workspace.asRelativePath(file)}`,
+    '',
+    'Commands:',
+    ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args)}`),
+  ].join('\n');
+  const verb = existing ? 'Upgrade' : 'Install';
+  const go = await vscode.window.showWarningMessage(`${verb} kube-prometheus-stack ${kubePrometheusStack.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
+  if (go !== `${verb} with Helm`) return undefined;
+
+  const output = ctx.output;
+  output.show(true);
+  output.appendLine(`[helm] ${verb.toLowerCase()} ${release} in ${namespace}, context ${context}`);
+  const abort = new AbortController();
+  running = abort;
+  let result: Awaited<ReturnType<typeof runHelmSteps>>;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: Helm (${release})`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        abort.signal.addEventListener('abort', () => progress.report({ message: 'cancelling: helm marks the release failed…' }), { once: true });
+        return runHelmSteps(bin, steps, {
+          signal: abort.signal,
+          onStep: (s, i) => {
+            progress.report({ message: `${i + 1}/${steps.length}: ${s.title}` });
+            output.appendLine(`$ ${commandLine('helm', s.args)}`);
+          },
+          onLine: (line) => output.appendLine(line),
+        });
+      },
+    );
+  } catch (e) {
+    if (e instanceof HelmNotFound) {
+      await helmMissing(e.message);
+      return undefined;
+    }
+    throw e;
+  } finally {
+    running = undefined;
+  }
+
+  if (!result.ok) {
+    const failure = describeHelmFailure(result.run.output, failureContext, { cancelled: result.run.cancelled });
+    output.appendLine(`[helm] ${failure.kind}: ${failure.message}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    if (pick) output.show(true);
+    return failure;
+  }
+  await ctx.setContext(helmInstalledKey, true);
+  const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
+  const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
+  const message = `kube-prometheus-stack ${kubePrometheusStack.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`;
+  output.appendLine(`[helm] ${message}`);
+  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, 'Apply Manifests', 'Show Output').then(async (pick) => {
+    if (pick === 'Apply Manifests') await vscode.commands.executeCommand('obslab.applyManifests');
+    if (pick === 'Show Output') output.show(true);
+  });
+  return now ?? { release, namespace };
+};
