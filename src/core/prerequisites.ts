@@ -1,5 +1,6 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
 // when it is missing. The probing itself (running programs) happens in src/node/tools.ts.
+import { helmInstallHint } from './kube/helm';
 
 export interface ToolSpec {
   name: string;
@@ -25,7 +26,7 @@ export const tools: ToolSpec[] = [
       }
     },
   },
-  { name: 'helm', args: ['version', '--short'], purpose: 'install kube-prometheus-stack (Task 2)', fix: 'Install Helm 3: https://helm.sh/docs/intro/install/', parseVersion: firstMatch(/(v\d+\.\d+\.\d+)/) },
+  { name: 'helm', args: ['version', '--short'], purpose: 'install kube-prometheus-stack (Task 2); Helm 3 or 4', fix: helmInstallHint, parseVersion: firstMatch(/(v\d+\.\d+(?:\.\d+)?)/) },
   { name: 'aws', args: ['--version'], purpose: 'create the IAM policy (Task 1), inspect the role (Task 4)', fix: 'Install AWS CLI v2 and run `aws configure`: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html', parseVersion: firstMatch(/aws-cli\/(\S+)/) },
   { name: 'eksctl', args: ['version'], purpose: 'associate the OIDC provider and create the IRSA ServiceAccount (Task 1)', fix: 'Install eksctl: https://eksctl.io/installation/', parseVersion: firstMatch(/(\d+\.\d+\.\d+\S*)/) },
   { name: 'docker', args: ['--version'], purpose: 'build the app image from app/Dockerfile (Task 3)', fix: 'Install Docker or another image builder, or use an image built elsewhere', parseVersion: firstMatch(/version (\d+\.\d+\.\d+)/) },

@@ -74,6 +74,7 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
       if (p) ctx.output.show(true);
     });
   } else {
+    await ctx.setContext('obslab.cleanedUp', true);
     void vscode.window.showInformationMessage(`Observability Lab: cleaned up ${steps.length} item(s) in ${loaded.context}.`);
   }
   return steps;
