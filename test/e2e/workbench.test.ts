@@ -4,12 +4,15 @@
 // screen is saved as test-results/<name>.png.
 import { strict as assert } from 'node:assert';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
+import type { RunningKube } from '../harness/kube';
 import { repoRoot, waitFor } from '../harness/lib';
+import { sharedKube } from '../support/kube';
 import { sandboxDown, sandboxStatus } from '../../src/node/sandbox';
 
 const resultsDir = join(repoRoot, 'test-results');
@@ -160,17 +163,21 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
   let page: Page;
   let workspace: string;
   let lab: string;
+  /** The real control plane the workbench's extension host talks to (its KUBECONFIG). */
+  let kube: RunningKube;
 
   before(async function () {
     this.timeout(20 * 60_000); // a cold cache builds Node 24 and code-server first
     mkdirSync(resultsDir, { recursive: true });
     const vsix = await packageExtension();
+    kube = await sharedKube();
     workspace = mkdtempSync(join(tmpdir(), 'obslab-e2e-workspace-'));
     lab = join(workspace, 'lab');
     server = await startCodeServer({
       name: 'codeserver-e2e',
       workspace,
       vsix,
+      env: { KUBECONFIG: kube.kubeconfig },
       // Room for the walkthrough: no chat view beside the editor.
       settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
     });
@@ -358,6 +365,101 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await screenshot(page, 'yaml-completion');
     await page.keyboard.press('Escape');
     rmSync(file, { force: true });
+  });
+
+  it('applies the lab\'s manifests to the real cluster after a dry-run summary in a modal, then reports the rollouts', async function () {
+    this.timeout(6 * 60_000);
+    await clearToasts(page);
+    // No editor open: the command takes the lab's k8s/ folder.
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Observability Lab: Apply Manifests');
+    await dialog(page).waitFor({ state: 'visible', timeout: 120_000 });
+    const text = await dialog(page).innerText();
+    assert.match(text, /Apply .* to context 'obslab'\?/, text);
+    assert.match(text, /created/);
+    assert.match(text, /\+ Namespace app\b/, text);
+    assert.match(text, /\+ Deployment app\/otel-flask/, text);
+    assert.match(text, /\+ ServiceMonitor monitoring\//, text);
+    await screenshot(page, 'apply-manifests-confirm');
+    await dialog(page).locator('.monaco-button').filter({ hasText: /^Apply$/ }).click();
+    await dialog(page).waitFor({ state: 'hidden' });
+    const done = toast(page, /Deployment\(s\) rolled out/);
+    await done.waitFor({ state: 'visible', timeout: 240_000 });
+    await screenshot(page, 'apply-manifests-rolled-out');
+    // The cluster has them, applied by our field manager.
+    const deploy = JSON.parse(await kube.kubectl(['get', 'deployment', '-n', 'app', 'otel-flask', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: { manager: string }[] }; status: { readyReplicas?: number } };
+    assert.ok(deploy.metadata.managedFields.some((m) => m.manager === 'obslab'));
+    assert.ok((deploy.status.readyReplicas ?? 0) >= 1);
+
+    // A second time: nothing to change, said without a modal.
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Apply Manifests');
+    await toast(page, /is already applied/).waitFor({ state: 'visible', timeout: 120_000 });
+  });
+
+  it('forwards the app from the command palette, shows it in the status bar, carries traffic, and stops it', async function () {
+    this.timeout(4 * 60_000);
+    // The "container" behind the app's pods: kwok forwards their port 5000 to this server.
+    const marker = `the app behind the forward ${process.pid}`;
+    const server: Server = createServer((_req, res) => res.end(marker));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    assert.ok(address && typeof address === 'object');
+    await kube.kubectl(['apply', '-f', '-'], {
+      input: `apiVersion: kwok.x-k8s.io/v1alpha1\nkind: ClusterPortForward\nmetadata:\n  name: e2e-app\nspec:\n  selector:\n    matchNamespaces: [app]\n  forwards:\n    - ports: [5000]\n      target:\n        address: 127.0.0.1\n        port: ${address.port}\n`,
+    });
+    try {
+      await clearToasts(page);
+      await runCommand(page, 'Observability Lab: Start Port-Forward');
+      await pick(page, 'Start Port-Forward', 'Flask app');
+      // 8080 may be taken on this machine: then the command offers the next free port.
+      const started = toast(page, /App on http:\/\/127\.0\.0\.1:\d+/);
+      await waitFor('the forward to start, or the port question', async () => (await started.count()) > 0 || (await dialog(page).isVisible()), 60_000);
+      if (await dialog(page).isVisible()) await dialog(page).locator('.monaco-button').filter({ hasText: /^Use \d+$/ }).click();
+      await started.first().waitFor({ state: 'visible', timeout: 60_000 });
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await started.first().innerText())?.[0];
+      assert.ok(url, 'the notification names the local address');
+      const item = page.locator('.statusbar-item').filter({ hasText: /1 forward\b/ });
+      await item.first().waitFor({ state: 'visible' });
+      let body = '';
+      await waitFor(`GET ${url} through our forward`, async () => {
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        body = await res.text();
+        return body === marker;
+      }, 60_000);
+      assert.equal(body, marker);
+      // The Port Forwards view (Explorer) lists it with the pod behind it.
+      const view = page.locator('.pane-header').filter({ hasText: 'Port Forwards' });
+      if ((await view.getAttribute('aria-expanded')) !== 'true') await view.click();
+      await page.locator('.pane-body .monaco-list-row').filter({ hasText: /127\.0\.0\.1:\d+/ }).first().waitFor({ state: 'visible' });
+      await toasts(page).filter({ hasText: /forwarding App/ }).waitFor({ state: 'hidden' });
+      await screenshot(page, 'port-forward-status-bar');
+
+      await clearToasts(page);
+      await runCommand(page, 'Observability Lab: Stop All Port-Forwards');
+      await item.first().waitFor({ state: 'hidden' });
+      await assert.rejects(fetch(url, { signal: AbortSignal.timeout(3000) }), 'nothing listens there any more');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await kube.kubectl(['delete', 'clusterportforward', 'e2e-app', '--ignore-not-found']).catch(() => undefined);
+    }
+  });
+
+  it('cleans up exactly what the lab applied, after listing it in a modal', async function () {
+    this.timeout(4 * 60_000);
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Clean Up');
+    await dialog(page).waitFor({ state: 'visible', timeout: 120_000 });
+    const text = await dialog(page).innerText();
+    assert.match(text, /Delete \d+ item\(s\) the lab created in obslab\?/, text);
+    assert.match(text, /delete Deployment app\/otel-flask/, text);
+    assert.match(text, /delete Namespace app\b/, text);
+    assert.doesNotMatch(text, /kube-system|default\//, 'nothing the lab did not create');
+    await screenshot(page, 'clean-up-confirm');
+    await dialog(page).locator('.monaco-button').filter({ hasText: /^Delete$/ }).click();
+    await toast(page, /cleaned up \d+ item\(s\)/).waitFor({ state: 'visible', timeout: 120_000 });
+    await assert.rejects(kube.kubectl(['get', 'namespace', 'app']), /NotFound/);
+    assert.match(await kube.kubectl(['get', 'namespace', 'kube-system', '-o', 'name']), /kube-system/);
   });
 
   it('starts the sandbox from the command palette and stops it again', async function () {
