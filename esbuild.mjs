@@ -16,6 +16,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/ui/yamlClient.ts'], outfile: 'dist/yamlClient.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // Cluster commands and @kubernetes/client-node: loaded on the first command that talks to a cluster.
   build({ ...common, entryPoints: ['src/ui/kube/index.ts'], outfile: 'dist/kube.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // The IRSA commands and the AWS SDK clients: loaded on the first IRSA command.
+  build({ ...common, entryPoints: ['src/ui/iam/index.ts'], outfile: 'dist/iam.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({
     ...common,

@@ -1,4 +1,6 @@
-// The README's table of finding codes, generated from src/core/lint/codes.ts.
+// The README's table of finding codes, generated from src/core/lint/codes.ts (the linter's) and
+// src/core/iam/codes.ts (Inspect IRSA Role's, from the live role and cluster).
+import { irsaFindingCodes } from '../src/core/iam/codes';
 import { findingCodes } from '../src/core/lint/codes';
 
 export const startMarker = '<!-- finding-codes:start (npm run docs) -->';
@@ -7,7 +9,8 @@ export const endMarker = '<!-- finding-codes:end -->';
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function findingsTable(): string {
-  const rows = findingCodes.map((c) => `| \`${c.code}\` | ${c.severity} | ${cell(c.summary)} | \`${cell(c.bad)}\` | \`${cell(c.good)}\` |`);
+  const all = [...findingCodes, ...irsaFindingCodes.filter((c) => !findingCodes.some((f) => f.code === c.code))];
+  const rows = all.map((c) => `| \`${c.code}\` | ${c.severity} | ${cell(c.summary)} | \`${cell(c.bad)}\` | \`${cell(c.good)}\` |`);
   return [startMarker, '| Code | Severity | Meaning | Bad | Good |', '|---|---|---|---|---|', ...rows, endMarker].join('\n');
 }
 

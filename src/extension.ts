@@ -5,7 +5,8 @@ import { Ctx, registerCommand } from './ui/context';
 import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
-import { kubeUiIfLoaded, lazyKubeCommand } from './ui/kubeBundle';
+import { iamBundle } from './ui/iamBundle';
+import { kubeBundle } from './ui/kubeBundle';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
 import { queryPrometheusCommand, registerQueryPanelSerializer } from './ui/queryPanel';
 import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
@@ -29,12 +30,15 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
     registerCommand(ctx, 'obslab.runLoadTest', runLoadTestCommand),
     registerCommand(ctx, 'obslab.summarizeResults', summarizeResultsCommand),
-    registerCommand(ctx, 'obslab.startPortForward', lazyKubeCommand((m) => m.startPortForwardCommand)),
-    registerCommand(ctx, 'obslab.stopPortForward', lazyKubeCommand((m) => m.stopPortForwardCommand)),
-    registerCommand(ctx, 'obslab.stopAllPortForwards', lazyKubeCommand((m) => m.stopAllPortForwardsCommand)),
-    registerCommand(ctx, 'obslab.applyManifests', lazyKubeCommand((m) => m.applyManifestsCommand)),
-    registerCommand(ctx, 'obslab.helmInstall', lazyKubeCommand((m) => m.helmInstallCommand)),
-    registerCommand(ctx, 'obslab.cleanUp', lazyKubeCommand((m) => m.cleanupCommand)),
+    registerCommand(ctx, 'obslab.startPortForward', kubeBundle.command((m) => m.startPortForwardCommand)),
+    registerCommand(ctx, 'obslab.stopPortForward', kubeBundle.command((m) => m.stopPortForwardCommand)),
+    registerCommand(ctx, 'obslab.stopAllPortForwards', kubeBundle.command((m) => m.stopAllPortForwardsCommand)),
+    registerCommand(ctx, 'obslab.applyManifests', kubeBundle.command((m) => m.applyManifestsCommand)),
+    registerCommand(ctx, 'obslab.helmInstall', kubeBundle.command((m) => m.helmInstallCommand)),
+    registerCommand(ctx, 'obslab.cleanUp', kubeBundle.command((m) => m.cleanupCommand)),
+    registerCommand(ctx, 'obslab.createIrsaRole', iamBundle.command((m) => m.createIrsaCommand)),
+    registerCommand(ctx, 'obslab.inspectIrsaRole', iamBundle.command((m) => m.inspectIrsaCommand)),
+    registerCommand(ctx, 'obslab.cleanUpAws', iamBundle.command((m) => m.cleanupAwsCommand)),
     { dispose: () => ctx.dispose() },
   );
   const diagnostics = new LintDiagnostics(ctx);
@@ -47,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
 export async function deactivate(): Promise<void> {
   // Disposables go through context.subscriptions; processes we started must be ended here.
   stopRunningLoadTest();
-  kubeUiIfLoaded()?.stopRunningHelm();
-  await kubeUiIfLoaded()?.stopAllForwards();
+  kubeBundle.ifLoaded()?.stopRunningHelm();
+  await kubeBundle.ifLoaded()?.stopAllForwards();
   if (current) await stopSandboxStartedHere(current);
 }

@@ -3,6 +3,7 @@ import { processIo, UsageError, type Io } from './io';
 import { jtlUsage, runJtl } from './jtl';
 import { applyUsage } from './applyUsage';
 import { cleanupUsage } from './cleanupUsage';
+import { iamUsage } from './iamUsage';
 import { lintUsage, runLint } from './lint';
 import { loadtestUsage, runLoadtestCommand } from './loadtest';
 import { queryUsage, runQuery } from './query';
@@ -19,6 +20,7 @@ const commands: Record<string, { run: (argv: string[], io: Io) => number | Promi
   jtl: { run: runJtl, usage: jtlUsage },
   // Cluster commands load @kubernetes/client-node only when run, so the others start fast.
   apply: { run: async (argv, io) => (await import('./apply')).runApplyCommand(argv, io), usage: applyUsage },
+  iam: { run: async (argv, io) => (await import('./iam')).runIam(argv, io), usage: iamUsage },
   cleanup: { run: async (argv, io) => (await import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
 };
 

@@ -6,6 +6,7 @@ import { helmPart } from './helm';
 import { jmeterPart } from './jmeter';
 import { kubePart } from './kube';
 import type { Part } from './lib';
+import { motoPart } from './moto';
 import { otelcolPart } from './otelcol';
 import { prometheusPart } from './prometheus';
 import { sandboxPart } from './sandbox';
@@ -20,4 +21,5 @@ export const parts: Record<string, Part> = {
   sandbox: sandboxPart,
   kube: kubePart,
   helm: helmPart,
+  moto: motoPart,
 };

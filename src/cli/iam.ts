@@ -1,0 +1,220 @@
+// obslab iam inspect|setup|cleanup: Tasks 1 and 4 of the lab from a terminal, against whatever
+// AWS the SDK's standard configuration points at (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL...).
+// inspect: the role's trust and permissions as findings plus a verdict for each lab action.
+//   Exit 0: no error finding; 1: error findings, or AWS could not be asked; 2: bad usage.
+// setup: the plan of Task 1 (OIDC provider, policy, role, attachment, ServiceAccount), then the changes.
+//   Exit 0: done (or nothing to do, or --dry-run); 1: a step failed; 2: bad usage or not confirmed.
+// cleanup: deletes the lab's role and policy (tagged obslab:lab=true, or named with --role-name/--policy-name).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { reportText } from '../core/iam/report';
+import { eksctlOidcArgs, planIrsaSetup, type IrsaObserved } from '../core/iam/setup';
+import { defaultParams } from '../core/scaffold/params';
+import { labNames } from '../core/scaffold/plan';
+import { AwsError, awsClients } from '../node/aws/clients';
+import { planAwsCleanupFor, runAwsCleanup } from '../node/aws/cleanup';
+import { inspectIrsaRole } from '../node/aws/inspect';
+import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa } from '../node/aws/irsa';
+import { applyServiceAccount, readServiceAccount } from '../node/aws/serviceAccount';
+import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
+import { findLabManifest } from '../node/labManifest';
+import { confirmOnTty } from './cleanup';
+import { iamUsage } from './iamUsage';
+import { UsageError, parseCli, type Io } from './io';
+
+export { iamUsage };
+
+export type Confirm = (question: string) => Promise<boolean | undefined>;
+
+const common = {
+  format: { type: 'string' },
+  cluster: { type: 'string' },
+  region: { type: 'string' },
+  namespace: { type: 'string' },
+  'service-account': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'no-kube': { type: 'boolean' },
+} as const;
+
+function formatOf(v: string | undefined): 'json' | 'text' {
+  const f = v ?? 'text';
+  if (f !== 'json' && f !== 'text') throw new UsageError(`--format is json or text, not '${f}'`);
+  return f;
+}
+
+interface Defaults {
+  cluster: string;
+  region: string;
+  namespace: string;
+}
+
+/** The lab folder's choices (obslab-lab.json above the current folder), else the lab's defaults. */
+function labDefaults(cwd: string, env: NodeJS.ProcessEnv): Defaults {
+  const params = findLabManifest(cwd)?.params ?? defaultParams;
+  return { cluster: params.clusterName, region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || params.awsRegion, namespace: params.monitoringNamespace };
+}
+
+function kubeFor(values: { kubeconfig?: string | undefined; context?: string | undefined; 'no-kube'?: boolean | undefined }): LoadedKube | KubeError | undefined {
+  if (values['no-kube']) return undefined;
+  try {
+    return loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) });
+  } catch (e) {
+    if (e instanceof KubeError) return e;
+    throw e;
+  }
+}
+
+async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseCli(argv, common, iamUsage);
+  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
+  const format = formatOf(values.format);
+  const d = labDefaults(process.cwd(), env);
+  const clients = awsClients({ region: values.region ?? d.region }, env);
+  const kube = kubeFor(values);
+  const report = await inspectIrsaRole(clients, positionals[0], {
+    clusterName: values.cluster ?? d.cluster,
+    namespace: values.namespace ?? d.namespace,
+    serviceAccount: values['service-account'] ?? labNames.prometheusServiceAccount,
+    ...(kube ? { kube } : {}),
+  });
+  if (format === 'json') io.out(JSON.stringify(report, null, 2));
+  else io.out(reportText(report));
+  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function findPolicyFile(cwd: string): string | undefined {
+  for (const p of [join(cwd, 'iam', 'prometheus-iam-policy.json'), join(cwd, 'prometheus-iam-policy.json')]) if (existsSync(p)) return p;
+  return undefined;
+}
+
+async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
+  const { values, positionals } = parseCli(
+    argv,
+    { ...common, policy: { type: 'string' }, 'policy-name': { type: 'string' }, 'role-name': { type: 'string' }, 'create-oidc-provider': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
+    iamUsage,
+  );
+  if (positionals.length) throw new UsageError(`iam setup takes no positional arguments\n${iamUsage}`);
+  const format = formatOf(values.format);
+  const d = labDefaults(process.cwd(), env);
+  const policyFile = values.policy ? resolve(values.policy) : findPolicyFile(process.cwd());
+  if (!policyFile || !existsSync(policyFile)) {
+    io.err(`obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`);
+    return 1;
+  }
+  const clusterName = values.cluster ?? d.cluster;
+  const namespace = values.namespace ?? d.namespace;
+  const serviceAccount = values['service-account'] ?? labNames.prometheusServiceAccount;
+  const clients = awsClients({ region: values.region ?? d.region }, env);
+  const identity = await callerIdentity(clients);
+  const issuer = await clusterIssuer(clients, clusterName);
+  const observed: IrsaObserved = await observeIrsa(clients, { identity, issuer }, values['policy-name'] ?? labNames.policyName, values['role-name'] ?? labNames.roleName);
+  const kube = kubeFor(values);
+  if (kube instanceof KubeError) io.err(`obslab iam setup: the ServiceAccount is skipped: ${kube.message}`);
+  else if (kube) observed.serviceAccount = await readServiceAccount(kube, namespace, serviceAccount);
+  const plan = planIrsaSetup(
+    { accountId: identity.account, partition: identity.partition, issuer, policyName: values['policy-name'] ?? labNames.policyName, policyDocument: readFileSync(policyFile, 'utf8'), roleName: values['role-name'] ?? labNames.roleName, namespace, serviceAccount },
+    observed,
+  );
+  if (plan.blockers.length) {
+    for (const b of plan.blockers) io.err(`obslab iam setup: ${policyFile}: ${b}`);
+    return 1;
+  }
+  if (format === 'text') {
+    io.out(`Account ${identity.account}, cluster ${clusterName} (${clients.region}), issuer ${issuer}`);
+    for (const u of plan.unchanged) io.out(`  unchanged  ${u}`);
+    for (const c of plan.changes) io.out(`  change     ${c.description}`);
+    if (!plan.changes.length) io.out('Nothing to change.');
+  }
+  const needsProvider = plan.changes.some((c) => c.kind === 'createOidcProvider');
+  if (needsProvider && !values['create-oidc-provider']) {
+    io.err(`obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`);
+    return values['dry-run'] ? 0 : 1;
+  }
+  const json = (steps: unknown[]): void => io.out(JSON.stringify({ policyArn: plan.policyArn, roleArn: plan.roleArn, unchanged: plan.unchanged, changes: plan.changes.map((c) => ({ kind: c.kind, description: c.description })), steps }, null, 2));
+  if (!plan.changes.length || values['dry-run']) {
+    if (format === 'json') json([]);
+    return 0;
+  }
+  if (!values.yes) {
+    const ok = await confirm(`Make these ${plan.changes.length} change(s)?`);
+    if (ok !== true) {
+      io.err(ok === undefined ? 'obslab iam setup: not changing anything without confirmation; run it in a terminal, or pass --yes (see the plan above, or --dry-run)' : 'obslab iam setup: nothing changed');
+      return 2;
+    }
+  }
+  const steps: { kind: string; result: string; note?: string }[] = [];
+  await applyIrsaChanges(clients, plan.changes, {
+    ...(kube && !(kube instanceof KubeError) ? { applyServiceAccount: (ns: string, name: string, arn: string) => applyServiceAccount(kube, ns, name, arn) } : {}),
+    onStep: (c, result, note) => {
+      steps.push({ kind: c.kind, result, ...(note ? { note } : {}) });
+      if (format === 'text') io.out(`${result === 'done' ? 'ok     ' : 'skipped'}  ${c.description}${note ? ` (${note})` : ''}`);
+    },
+  });
+  if (format === 'json') json(steps);
+  else io.out(`Role ${plan.roleArn} is ready for ${namespace}/${serviceAccount}; check it with: obslab iam inspect ${values['role-name'] ?? labNames.roleName}`);
+  return 0;
+}
+
+async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
+  const { values, positionals } = parseCli(
+    argv,
+    { format: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' }, 'role-name': { type: 'string' }, 'policy-name': { type: 'string' }, 'include-oidc-provider': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
+    iamUsage,
+  );
+  if (positionals.length) throw new UsageError(`iam cleanup takes no positional arguments\n${iamUsage}`);
+  const format = formatOf(values.format);
+  const d = labDefaults(process.cwd(), env);
+  const clients = awsClients({ region: values.region ?? d.region }, env);
+  const plan = await planAwsCleanupFor(clients, {
+    roleName: values['role-name'] ?? labNames.roleName,
+    policyName: values['policy-name'] ?? labNames.policyName,
+    named: { role: values['role-name'] !== undefined, policy: values['policy-name'] !== undefined },
+    clusterName: values.cluster ?? d.cluster,
+    includeOidcProvider: values['include-oidc-provider'] === true,
+  });
+  if (format === 'text') {
+    for (const k of plan.kept) io.out(`  keep    ${k}`);
+    for (const s of plan.steps) io.out(`  delete  ${s.description}`);
+    if (!plan.steps.length) io.out('Nothing of the lab to delete in AWS.');
+  }
+  const json = (results: unknown[]): void => io.out(JSON.stringify({ kept: plan.kept, steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description })), results }, null, 2));
+  if (!plan.steps.length || values['dry-run']) {
+    if (format === 'json') json([]);
+    return 0;
+  }
+  if (!values.yes) {
+    const ok = await confirm(`Delete these ${plan.steps.length} item(s)?`);
+    if (ok !== true) {
+      io.err(ok === undefined ? 'obslab iam cleanup: not deleting without confirmation; run it in a terminal, or pass --yes' : 'obslab iam cleanup: nothing deleted');
+      return 2;
+    }
+  }
+  const results = await runAwsCleanup(clients, plan, (r) => {
+    if (format === 'text') io.out(`${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '}  ${r.step.description}${r.message ? `: ${r.message}` : ''}`);
+  });
+  if (format === 'json') json(results.map((r) => ({ kind: r.step.kind, description: r.step.description, result: r.result, ...(r.message ? { message: r.message } : {}) })));
+  return results.some((r) => r.result === 'failed') ? 1 : 0;
+}
+
+export async function runIam(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env, confirm: Confirm = confirmOnTty): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    switch (sub) {
+      case 'inspect':
+        return await inspect(rest, io, env);
+      case 'setup':
+        return await setup(rest, io, env, confirm);
+      case 'cleanup':
+        return await cleanup(rest, io, env, confirm);
+      default:
+        throw new UsageError(`${sub ? `unknown subcommand '${sub}'` : 'give a subcommand'}: inspect, setup or cleanup\n${iamUsage}`);
+    }
+  } catch (e) {
+    if (e instanceof AwsError || e instanceof KubeError) {
+      io.err(`obslab iam ${sub ?? ''}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
