@@ -10,7 +10,9 @@ import { join, relative } from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { RunningKube } from '../harness/kube';
+import { startMoto, type RunningMoto } from '../harness/moto';
 import { repoRoot, waitFor } from '../harness/lib';
 import { sharedKube } from '../support/kube';
 import { sandboxDown, sandboxStatus } from '../../src/node/sandbox';
@@ -165,19 +167,25 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
   let lab: string;
   /** The real control plane the workbench's extension host talks to (its KUBECONFIG). */
   let kube: RunningKube;
+  /** The real IAM, STS and EKS API (moto) the workbench's AWS SDK talks to (its AWS_ENDPOINT_URL). */
+  let moto: RunningMoto;
 
   before(async function () {
     this.timeout(20 * 60_000); // a cold cache builds Node 24 and code-server first
     mkdirSync(resultsDir, { recursive: true });
     const vsix = await packageExtension();
-    kube = await sharedKube();
+    [kube, moto] = await Promise.all([sharedKube(), startMoto()]);
+    // The lab's cluster, as moto's EKS knows it: its OIDC issuer is what the IRSA trust names.
+    const eks = new EKSClient({ endpoint: moto.url, region: 'ap-south-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await eks.send(new CreateClusterCommand({ name: 'ds252-cluster', roleArn: 'arn:aws:iam::123456789012:role/eks-cluster', resourcesVpcConfig: { subnetIds: ['subnet-1'] } }));
+    eks.destroy();
     workspace = mkdtempSync(join(tmpdir(), 'obslab-e2e-workspace-'));
     lab = join(workspace, 'lab');
     server = await startCodeServer({
       name: 'codeserver-e2e',
       workspace,
       vsix,
-      env: { KUBECONFIG: kube.kubeconfig },
+      env: { KUBECONFIG: kube.kubeconfig, ...moto.env },
       // Room for the walkthrough: no chat view beside the editor.
       settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
     });
@@ -198,6 +206,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     this.timeout(60_000);
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    await moto?.stop();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -365,6 +374,37 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await screenshot(page, 'yaml-completion');
     await page.keyboard.press('Escape');
     rmSync(file, { force: true });
+  });
+
+  it('creates the IAM policy and the IRSA role against a real IAM API, showing every change first (Task 1)', async function () {
+    this.timeout(4 * 60_000);
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Create IAM Policy and IRSA Role');
+    // moto's account has no OIDC provider for the cluster's issuer yet: the command offers to create it.
+    await dialog(page).waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await dialog(page).innerText(), /no IAM OIDC provider for ds252-cluster/);
+    await dialog(page).locator('.monaco-button').filter({ hasText: /^Create It$/ }).click();
+    await dialog(page).filter({ hasText: /Make \d+ change\(s\) in AWS account 123456789012/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await dialog(page).innerText();
+    assert.match(text, /ds252-prometheus-otel-policy/, text);
+    assert.match(text, /ds252-prometheus-sa-role/, text);
+    assert.match(text, /prometheus-sa/, text);
+    await screenshot(page, 'create-irsa-role-confirm');
+    await dialog(page).locator('.monaco-button').filter({ hasText: /^Make Changes$/ }).click();
+    const ready = toast(page, /role arn:aws:iam::123456789012:role\/ds252-prometheus-sa-role is ready for monitoring\/prometheus-sa/);
+    await ready.waitFor({ state: 'visible', timeout: 120_000 });
+    // The ServiceAccount in the real cluster carries the role.
+    const sa = JSON.parse(await kube.kubectl(['get', 'serviceaccount', '-n', 'monitoring', 'prometheus-sa', '-o', 'json'])) as { metadata: { annotations?: Record<string, string> } };
+    assert.equal(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role');
+    await ready.locator('.monaco-button').filter({ hasText: 'Inspect IRSA Role' }).click();
+  });
+
+  it('inspects the IRSA role in a webview: trust explained, a verdict per lab action, and the aps:RemoteWrite what-if (Task 4)', async function () {
+    this.timeout(3 * 60_000);
+    await webviewShows(page, 'system:serviceaccount:monitoring:prometheus-sa');
+    await webviewShows(page, 'aps:RemoteWrite');
+    await webviewShows(page, '403');
+    await screenshot(page, 'inspect-irsa-role');
   });
 
   it('applies the lab\'s manifests to the real cluster after a dry-run summary in a modal, then reports the rollouts', async function () {
