@@ -32,10 +32,7 @@ export interface ServiceLike {
   spec?: { selector?: Record<string, string>; clusterIP?: string; type?: string; ports?: ServicePortSpec[] };
 }
 
-export interface LabelSelectorLike {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+export { labelSelectorString, type LabelSelectorLike } from './selectors';
 
 export type ForwardKind = 'service' | 'deployment' | 'pod';
 
@@ -121,30 +118,6 @@ export function portsToProbe(wanted: number, count = 20): number[] {
 
 // ---- selectors ----
 
-/** A Deployment's selector as the `labelSelector` query parameter. */
-export function labelSelectorString(sel: LabelSelectorLike | Record<string, string> | undefined): string {
-  if (!sel) return '';
-  const s: LabelSelectorLike = 'matchLabels' in sel || 'matchExpressions' in sel ? (sel as LabelSelectorLike) : { matchLabels: sel as Record<string, string> };
-  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of s.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    switch (e.operator) {
-      case 'In':
-        parts.push(`${e.key} in (${values})`);
-        break;
-      case 'NotIn':
-        parts.push(`${e.key} notin (${values})`);
-        break;
-      case 'Exists':
-        parts.push(e.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${e.key}`);
-        break;
-    }
-  }
-  return parts.join(',');
-}
 
 // ---- choosing a pod ----
 

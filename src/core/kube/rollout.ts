@@ -16,10 +16,8 @@ export interface DeploymentLike {
   };
 }
 
-export interface LabelSelectorLike {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+export { labelSelectorString as selectorString, type LabelSelectorLike } from './selectors';
+import type { LabelSelectorLike } from './selectors';
 
 /** The fields of v1 Pod we read; client-node's V1Pod fits. */
 export interface PodLike {
@@ -125,28 +123,6 @@ export function adviceFor(reason: string): string {
   }
 }
 
-/** A label selector as the API's query string: matchLabels and matchExpressions. */
-export function selectorString(sel: LabelSelectorLike | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    switch (e.operator) {
-      case 'In':
-        parts.push(`${e.key} in (${values})`);
-        break;
-      case 'NotIn':
-        parts.push(`${e.key} notin (${values})`);
-        break;
-      case 'Exists':
-        parts.push(e.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${e.key}`);
-        break;
-    }
-  }
-  return parts.join(',');
-}
 
 /**
  * Remembers since when each pod problem has been seen, so a failure is declared only when it

@@ -1,25 +1,15 @@
 // The manifest files a PATH names: a file, or every *.yaml/*.yml under a folder (sorted). A lab
 // folder made by `obslab scaffold` means its k8s/ folder: the rest of it is not for the cluster.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseManifests, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
 import { labManifestName } from '../../core/scaffold/plan';
+import { pathFiles } from '../pathFiles';
 
 const manifestFile = /\.ya?ml$/i;
-const skippedDirs = new Set(['node_modules', '.git', 'dist']);
+const skipDirs = new Set(['node_modules', '.git', 'dist']);
 
 export class UnreadableManifest extends Error {}
-
-function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.')) walk(path, out);
-    } else if (entry.isFile() && manifestFile.test(entry.name)) {
-      out.push(path);
-    }
-  }
-}
 
 /** A lab folder (it has obslab-lab.json and k8s/) stands for its k8s/ folder. */
 export function manifestRoot(dir: string): string {
@@ -28,23 +18,7 @@ export function manifestRoot(dir: string): string {
 
 /** The files, in order: each named file, and each folder's YAML files sorted by path. */
 export function manifestFiles(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new UnreadableManifest(`${p}: no such file or folder`);
-    }
-    if (st.isDirectory()) {
-      const found: string[] = [];
-      walk(manifestRoot(p), found);
-      files.push(...found.sort());
-    } else {
-      files.push(p);
-    }
-  }
-  return [...new Set(files)];
+  return pathFiles(paths, { accept: manifestFile, skipDirs, skipHidden: true, root: manifestRoot, missing: (p) => new UnreadableManifest(`${p}: no such file or folder`) });
 }
 
 export interface LoadedManifests {
