@@ -1,8 +1,8 @@
 // Load-test costs (issue 6), all on 127.0.0.1 against the same server in one run, bounded in
 // time: the built-in generator against autocannon (same connections, same duration) and against
 // real JMeter running the same plan; p50/p95 agreement with autocannon on a 20 ms server; the
-// generator's resident memory at 60 threads.
-import { fork, type ChildProcess } from 'node:child_process';
+// generator's resident memory at 60 threads for 60 s, in a process of its own.
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,29 @@ async function theirs(port: number, connections: number, seconds: number) {
   return { rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+interface MemoryMeasure {
+  peakRssMb: number;
+  endRssMb: number;
+  startRssMb: number;
+  rps: number;
+  samples: number;
+  errors: number;
+}
+
+/** Runs bench/loadgen-memory.ts in a fresh Node (with tsx) and reads its one JSON line. */
+function memoryOfGenerator(port: number, threads: number, seconds: number): Promise<MemoryMeasure> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'loadgen-memory.ts'), String(port), String(threads), String(seconds)], { cwd: root, timeout: (seconds + 60) * 1000 }, (e, stdout, stderr) => {
+      if (e) return reject(new Error(`the memory bench's child failed: ${stderr.trim() || e.message}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as MemoryMeasure);
+      } catch {
+        reject(new Error(`the memory bench's child printed no result: ${stdout.slice(-200)}`));
+      }
+    });
+  });
+}
+
 export async function benchLoadtest(): Promise<void> {
   const fast = await server(['fast']);
   try {
@@ -69,10 +92,9 @@ export async function benchLoadtest(): Promise<void> {
       row('built-in generator against JMeter', 'skipped', 'run `npm run harness -- jmeter install`');
     }
 
-    const before = process.memoryUsage().rss;
-    const m = await ours(fast.port, 60, 10);
-    const after = process.memoryUsage().rss;
-    row('resident memory with 60 threads for 10 s (the whole bench process)', `${(after / 1e6).toFixed(0)} MB`, `grew ${((after - before) / 1e6).toFixed(0)} MB; ${m.rps.toFixed(0)} req/s; goal < 150 MB for the generator (issue: 60 s); this process also holds the lint engine, schemas and autocannon`);
+    // The generator alone, in a process of its own, as the issue words it: 60 threads for 60 s.
+    const mem = await memoryOfGenerator(fast.port, 60, 60);
+    row('generator resident memory, 60 threads for 60 s (own process, peak)', `${mem.peakRssMb.toFixed(0)} MB`, `${mem.peakRssMb < 150 ? 'within' : 'OVER'} the goal < 150 MB; at start ${mem.startRssMb.toFixed(0)} MB, at end ${mem.endRssMb.toFixed(0)} MB; ${mem.rps} req/s, ${mem.errors} errors`);
   } finally {
     fast.child.kill();
   }
@@ -86,4 +108,12 @@ export async function benchLoadtest(): Promise<void> {
   } finally {
     slow.child.kill();
   }
+}
+
+// `npx tsx bench/loadtest.ts` runs this part alone.
+if (require.main === module) {
+  benchLoadtest().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  });
 }

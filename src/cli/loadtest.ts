@@ -107,7 +107,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       const log = jtl.replace(/\.jtl$/, '') + '.log';
       const args = jmeterArgs(resolve(planFile), jtl, log, props);
       io.err(`engine: JMeter (${launcher} ${args.join(' ')})`);
-      const run = await runJmeter(launcher, args, { jtl, onLine: (l) => io.err(`jmeter: ${l}`), signal });
+      const run = await runJmeter(launcher, args, { jtl, onLine: (l) => io.err(`jmeter: ${l}`), onProgress: (p) => io.err(formatProgress(p)), signal });
       if (run.code !== 0) failed = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
     }
     let summary;

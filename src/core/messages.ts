@@ -274,9 +274,22 @@ export interface LoadtestErrorMessage {
   message: string;
 }
 
-export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
+/** The server's own figures from Prometheus (the lab's Task 5 queries), or why there are none. */
+export interface LoadtestServerMessage {
+  type: 'server';
+  /** The line to show, e.g. "server: 412 req/s, p95 38 ms (sandbox Prometheus; 30 s window)". */
+  text: string;
+  /** Seconds into the run the figures were taken, to place them on the chart; absent when there are none. */
+  elapsedSec?: number;
+  rps?: number;
+  p95Ms?: number;
+  /** No Prometheus to ask (or it stopped answering): shown once, quietly. */
+  unavailable?: boolean;
+}
 
-const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'summary', 'error'];
+export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestServerMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
+
+const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'server', 'summary', 'error'];
 
 export function isLoadtestHostMessage(v: unknown): v is LoadtestHostMessage {
   return isRecord(v) && typeof v['type'] === 'string' && (loadtestHostTypes as readonly string[]).includes(v['type']);

@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, unlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { Progress } from '../core/loadtest/stats';
+import { followJtl, type JtlFollower } from './jtlTail';
 
 /** The JMeter launcher to use, or undefined when there is none. */
 export function findJmeter(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -34,12 +36,18 @@ export interface JmeterRun {
 /**
  * Starts JMeter and resolves when it exits, handing each output line to `onLine`. An existing
  * .jtl is removed first: JMeter appends to it, and then writes no header. `signal` stops JMeter
- * (SIGTERM; JMeter's shutdown hook still closes the .jtl).
+ * (SIGTERM; JMeter's shutdown hook still closes the .jtl). With `onProgress` (and `jtl`), the .jtl
+ * is read as it grows and progress reported every second, the last once JMeter has exited.
  */
-export function runJmeter(launcher: string, args: string[], opts: { cwd?: string; onLine?: (line: string) => void; signal?: AbortSignal; jtl?: string } = {}): Promise<JmeterRun> {
+export function runJmeter(launcher: string, args: string[], opts: { cwd?: string; onLine?: (line: string) => void; signal?: AbortSignal; jtl?: string; onProgress?: (p: Progress) => void } = {}): Promise<JmeterRun> {
   if (opts.jtl && existsSync(opts.jtl)) unlinkSync(opts.jtl);
   return new Promise((resolve, reject) => {
     const child = spawn(launcher, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let follower: JtlFollower | undefined = opts.jtl && opts.onProgress ? followJtl(opts.jtl, { startMs: Date.now(), onProgress: opts.onProgress }) : undefined;
+    const unfollow = (): void => {
+      follower?.stop();
+      follower = undefined;
+    };
     let rest = '';
     const onData = (d: Buffer): void => {
       const text = rest + d.toString();
@@ -55,11 +63,13 @@ export function runJmeter(launcher: string, args: string[], opts: { cwd?: string
     opts.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', (e) => {
       opts.signal?.removeEventListener('abort', stop);
+      unfollow();
       reject(new Error(`could not start JMeter (${launcher}): ${e.message}`));
     });
     child.on('close', (code, signal) => {
       opts.signal?.removeEventListener('abort', stop);
       if (rest) opts.onLine?.(rest);
+      unfollow();
       resolve({ code, signal });
     });
   });

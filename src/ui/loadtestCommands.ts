@@ -4,15 +4,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { isLocalHost, loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
+import { loadPlan, refusals, remoteHosts, targets, type LoadPlan } from '../core/loadtest/plan';
+import { formatServerFigures, task5Queries } from '../core/loadtest/serverFigures';
 import type { Progress } from '../core/loadtest/stats';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/messages';
 import { summarizeJtlFile } from '../node/jtlFile';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
+import { pollServerFigures } from '../node/serverFigures';
 import { runBuiltin } from '../node/loadgen';
-import { sandboxStatus } from '../node/sandbox';
+import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox';
 import { forwardRegistry } from './forwardRegistry';
+import { labQueries } from './queryPanel';
 import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
@@ -284,8 +287,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const serverHost = props['SERVER'] ?? '';
   const hit = targets(plan);
   const urls = [...new Set(hit.map((t) => `${t.method} ${t.url}`))];
-  const remote = [...new Set(hit.filter((t) => !t.local).map((t) => t.host))];
-  if (!isLocalHost(serverHost) && !remote.includes(serverHost)) remote.push(serverHost);
+  const remote = remoteHosts(hit, serverHost);
   const detail = [
     `Plan: ${relPlan}`,
     `Target: ${target}${urls.length ? `\n  ${urls.join('\n  ')}` : ''}`,
@@ -302,6 +304,36 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const info: LoadtestRunInfo = { plan: relPlan, jtl: vscode.workspace.asRelativePath(jtl), engine: engine === 'builtin' ? 'built-in' : 'JMeter', targets: urls, threads, rampUpSec: ramp, ...(duration === undefined ? {} : { durationSec: duration }) };
   return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info });
 };
+
+/**
+ * The server's rate and p95 beside the client's, every 5 s while the run goes: from a port-forwarded
+ * Prometheus (the cluster's), else the sandbox's. Without one, the view says so once.
+ */
+async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, signal: AbortSignal): Promise<void> {
+  const forwarded = forwardRegistry.urlFor('prometheus');
+  const baseUrl = forwarded ?? sandboxPrometheusUrl();
+  const source = forwarded ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
+  if (!baseUrl) {
+    panel.post({ type: 'server', unavailable: true, text: 'Server-side figures: no Prometheus connected (start the sandbox, or a port-forward to the cluster\'s Prometheus, to see them here).' });
+    return;
+  }
+  const queries = task5Queries((await labQueries(ctx)).queries);
+  if (!queries) {
+    ctx.output.appendLine('[loadtest] lab-queries.promql has no "Task 5: request rate" and "Task 5: 95th percentile" queries; no server-side figures');
+    return;
+  }
+  await pollServerFigures({
+    baseUrl,
+    source,
+    queries,
+    signal,
+    onFigures: (f) => panel.post({ type: 'server', text: formatServerFigures(f), elapsedSec: Math.round((f.atMs - startedMs) / 100) / 10, ...(f.rps === undefined ? {} : { rps: f.rps }), ...(f.p95Ms === undefined ? {} : { p95Ms: f.p95Ms }) }),
+    onUnreachable: (message) => {
+      ctx.output.appendLine(`[loadtest] server-side figures: ${message}`);
+      panel.post({ type: 'server', unavailable: true, text: `Server-side figures: ${source} at ${baseUrl} is not answering; the client's figures go on.` });
+    },
+  });
+}
 
 interface RunSpec {
   plan: LoadPlan;
@@ -328,6 +360,8 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   output.appendLine(`[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`);
 
   let outcome = 'completed';
+  const serverWatch = new AbortController();
+  const watching = watchServer(ctx, panel, Date.now(), serverWatch.signal).catch((e: unknown) => ctx.output.appendLine(`[loadtest] server-side figures stopped: ${e instanceof Error ? e.message : String(e)}`));
   try {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Load test', cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
@@ -345,22 +379,18 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
         if (result.samples && result.errors === result.samples) output.appendLine(`[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`);
       } else {
         const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
-        const started = Date.now();
-        const tick = setInterval(() => {
-          const s = Math.round((Date.now() - started) / 1000);
-          status.text = `$(pulse) JMeter ${s}${total} s`;
-          progress.report({ message: `JMeter: ${s}${total} s` });
-        }, 1000);
-        try {
-          const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), { jtl: spec.jtl, signal: abort.signal, onLine: (l) => output.appendLine(`[jmeter] ${l}`) });
-          if (abort.signal.aborted) outcome = 'stopped';
-          else if (run.code !== 0) outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
-        } finally {
-          clearInterval(tick);
-        }
+        // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.
+        status.text = '$(pulse) JMeter starting…';
+        progress.report({ message: 'starting JMeter…' });
+        const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), { jtl: spec.jtl, signal: abort.signal, onProgress, onLine: (l) => output.appendLine(`[jmeter] ${l}`) });
+        if (abort.signal.aborted) outcome = 'stopped';
+        else if (run.code !== 0) outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
       }
     });
   } finally {
+    // A query still in flight is not waited for: its answer is dropped, the summary is not delayed.
+    serverWatch.abort();
+    void watching;
     status.dispose();
     running = undefined;
     panel.onStop = undefined;

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import { autoStep, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
+import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
-import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
-import { renderTemplate } from '../core/scaffold/render';
+import { labManifestName, parseLabManifest } from '../core/scaffold/plan';
 import { sandboxPrometheusUrl } from '../node/sandbox';
 import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml } from './webviewHtml';
@@ -20,22 +20,7 @@ const defaultUrl = 'http://127.0.0.1:9090';
 /** Node's fetch, narrowed to what our client reads; nothing but method, headers, body and signal is passed. */
 const nodeFetch: FetchLike = (url, init) => fetch(url, init);
 
-/** The comment line right above each expression in lab-queries.promql names it. */
-export function parseLabQueries(text: string): LabQuery[] {
-  const queries: LabQuery[] = [];
-  let title = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (line.startsWith('#')) {
-      title = line.replace(/^#+\s*/, '');
-      continue;
-    }
-    queries.push({ title: title || line, expr: line });
-    title = '';
-  }
-  return queries;
-}
+export { parseLabQueries };
 
 export function validatePrometheusUrl(value: string): string | undefined {
   let url: URL;
@@ -198,7 +183,7 @@ function newClient(baseUrl: string): PrometheusClient {
 }
 
 /** The lab's queries, filled with the workspace lab's names when there is one, else the defaults. */
-async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSource: string }> {
+export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSource: string }> {
   const template = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ctx.extension.extensionUri, 'templates', 'lab', 'queries', 'lab-queries.promql')));
   let params: LabParams = defaultParams;
   let queriesSource = 'default lab names';
@@ -214,7 +199,7 @@ async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSourc
       ctx.output.appendLine(`[query] could not read ${labManifestName} in ${lab.fsPath}: ${e instanceof Error ? e.message : String(e)}; using the default names`);
     }
   }
-  return { queries: parseLabQueries(renderTemplate(template, templateVars(params), 'lab-queries.promql')), queriesSource };
+  return { queries: renderLabQueries(template, params), queriesSource };
 }
 
 export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {

@@ -3,21 +3,9 @@
 import { isIrsaHostMessage, type IrsaHostMessage, type IrsaPageMessage } from '../core/iam/messages';
 import type { ActionVerdict } from '../core/iam/lab';
 import type { IrsaReport } from '../core/iam/report';
+import { el, vscodeApi } from './lib/dom';
 
-interface VsCodeApi {
-  postMessage(message: IrsaPageMessage): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
+const vscode = vscodeApi<IrsaPageMessage>();
 
 const app = document.getElementById('app') ?? document.body;
 

@@ -3,20 +3,10 @@
 // "ready" and "stop"; data never becomes HTML (elements and text nodes only).
 import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
-import { isLoadtestHostMessage, type LoadtestHostMessage, type LoadtestLatency, type LoadtestPageMessage, type LoadtestProgressMessage, type LoadtestSummaryMessage } from '../core/messages';
+import { isLoadtestHostMessage, type LoadtestHostMessage, type LoadtestLatency, type LoadtestPageMessage, type LoadtestProgressMessage, type LoadtestServerMessage, type LoadtestSummaryMessage } from '../core/messages';
+import { el, vscodeApi } from './lib/dom';
 
-interface VsCodeApi {
-  postMessage(message: LoadtestPageMessage): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
+const vscode = vscodeApi<LoadtestPageMessage>();
 
 const app = document.getElementById('app') ?? document.body;
 const title = el('h1', {}, 'Load test');
@@ -25,12 +15,14 @@ const stopButton = el('button', { id: 'stop', type: 'button', title: 'Stop the r
 stopButton.hidden = true;
 const state = el('span', { id: 'state', class: 'state' });
 const numbers = el('div', { id: 'live', class: 'tiles' });
+const serverLine = el('p', { id: 'server', class: 'hint' });
+serverLine.hidden = true;
 const chartBox = el('div', { id: 'chart', class: 'chart' });
 const errorBox = el('div', { id: 'error', class: 'error' });
 errorBox.hidden = true;
 const summaryBox = el('section', { id: 'summary' });
 summaryBox.hidden = true;
-app.append(el('header', {}, title, el('div', { class: 'controls' }, state, stopButton)), runInfo, numbers, chartBox, errorBox, summaryBox);
+app.append(el('header', {}, title, el('div', { class: 'controls' }, state, stopButton)), runInfo, numbers, serverLine, chartBox, errorBox, summaryBox);
 
 stopButton.addEventListener('click', () => {
   stopButton.disabled = true;
@@ -50,10 +42,14 @@ const times: number[] = [];
 const rpsSeries: number[] = [];
 const p95Series: number[] = [];
 const p99Series: number[] = [];
+// The server's figures arrive every 5 s: a point at the next second, gaps spanned.
+const serverRpsSeries: (number | null)[] = [];
+const serverP95Series: (number | null)[] = [];
+let serverPending: { rps: number | null; p95: number | null } | undefined;
 let plot: uPlot | undefined;
 
 function drawChart(): void {
-  const data: uPlot.AlignedData = [times, rpsSeries, p95Series, p99Series];
+  const data: uPlot.AlignedData = [times, rpsSeries, p95Series, p99Series, serverRpsSeries, serverP95Series];
   if (plot) {
     plot.setData(data);
     chartBox.dataset['points'] = String(times.length);
@@ -67,7 +63,10 @@ function drawChart(): void {
       width: Math.max(300, chartBox.clientWidth || 600),
       height: 220,
       scales: { x: { time: false }, ms: {} },
-      series: [{ label: 's' }, { label: 'req/s', stroke: '#4e79a7', width: 1.5, scale: 'y' }, { label: 'p95 ms', stroke: '#f28e2b', width: 1.5, scale: 'ms' }, { label: 'p99 ms', stroke: '#e15759', width: 1.5, scale: 'ms' }],
+      series: [{ label: 's' }, { label: 'req/s', stroke: '#4e79a7', width: 1.5, scale: 'y' }, { label: 'p95 ms', stroke: '#f28e2b', width: 1.5, scale: 'ms' }, { label: 'p99 ms', stroke: '#e15759', width: 1.5, scale: 'ms' },
+        { label: 'server req/s', stroke: '#4e79a7', width: 1, dash: [4, 4], scale: 'y', spanGaps: true, points: { show: true } },
+        { label: 'server p95 ms', stroke: '#f28e2b', width: 1, dash: [4, 4], scale: 'ms', spanGaps: true, points: { show: true } },
+      ],
       axes: [{ ...axis, label: 'seconds' }, { ...axis, scale: 'y', label: 'req/s', size: 60 }, { ...axis, scale: 'ms', side: 1, label: 'ms', size: 60, grid: { show: false } }],
       legend: { show: true },
     },
@@ -94,7 +93,17 @@ function showProgress(p: LoadtestProgressMessage): void {
   rpsSeries.push(p.rps);
   p95Series.push(p.window.p95);
   p99Series.push(p.window.p99);
+  serverRpsSeries.push(serverPending?.rps ?? null);
+  serverP95Series.push(serverPending?.p95 ?? null);
+  serverPending = undefined;
   drawChart();
+}
+
+function showServer(m: LoadtestServerMessage): void {
+  serverLine.hidden = false;
+  serverLine.textContent = m.text;
+  serverLine.classList.toggle('unavailable', m.unavailable === true);
+  if (!m.unavailable) serverPending = { rps: m.rps ?? null, p95: m.p95Ms === undefined ? null : Math.round(m.p95Ms * 100) / 100 };
 }
 
 function table(head: string[], rows: string[][]): HTMLTableElement {
@@ -132,10 +141,13 @@ function handle(m: LoadtestHostMessage): void {
       state.textContent = 'starting…';
       summaryBox.hidden = true;
       errorBox.hidden = true;
+      serverLine.hidden = true;
       return;
     }
     case 'progress':
       return showProgress(m);
+    case 'server':
+      return showServer(m);
     case 'summary':
       if (!m.outcome) title.textContent = 'Load test results';
       return showSummary(m);

@@ -24,15 +24,9 @@ import {
   type TargetsMessage,
 } from '../core/messages';
 import type { Labels } from '../core/prometheus/types';
+import { el, vscodeApi } from './lib/dom';
 
-interface VsCodeApi {
-  postMessage(message: PageMessage): void;
-  getState(): unknown;
-  setState(state: PageState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<PageMessage, PageState>();
 
 function restoredState(): PageState {
   const s = vscode.getState() as Partial<PageState> | undefined;
@@ -47,14 +41,6 @@ function restoredState(): PageState {
 
 const state = restoredState();
 const saveState = (): void => vscode.setState({ ...state, expr: editor.state.doc.toString() });
-
-/** Elements and text nodes only: data from Prometheus never becomes HTML. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
 
 const text = (s: string): Text => document.createTextNode(s);
 

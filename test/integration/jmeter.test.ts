@@ -7,7 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JMETER_VERSION, jmeterPart, runJmeter } from '../harness/jmeter';
+import type { Progress } from '../../src/core/loadtest/stats';
+import { summarizeJtl } from '../../src/core/loadtest/summary';
+import { jmeterArgs, runJmeter as runJmeterLive } from '../../src/node/jmeter';
+import { JMETER_VERSION, jmeterHome, jmeterPart, runJmeter } from '../harness/jmeter';
 import { repoRoot, run, tail } from '../harness/lib';
 
 /** The default CSV .jtl header of JMeter 5.x (FACTS.md, "JMeter"). */
@@ -188,6 +191,31 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     const ports = new Set(server.requests.map((r) => r.remotePort));
     assert.ok(ports.size < server.requests.length, `${ports.size} client ports for ${server.requests.length} requests`);
     assert.ok(server.connections <= 2 * THREADS, `${server.connections} connections for ${THREADS} threads`);
+  });
+
+  it('reports live progress from the growing .jtl, ending with the summary\'s sample count', async () => {
+    const jtl = join(work, 'live.jtl');
+    const log = join(work, 'live.log');
+    const progress: { at: number; p: Progress }[] = [];
+    const started = Date.now();
+    const run = await runJmeterLive(join(jmeterHome(), 'bin', 'jmeter'), jmeterArgs(SCAFFOLDED_PLAN, jtl, log, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '0', DURATION: '4' }), {
+      cwd: work,
+      jtl,
+      onProgress: (p) => progress.push({ at: Date.now(), p }),
+    });
+    const ended = Date.now();
+    assert.equal(run.code, 0, tail(log, 40));
+    const summary = summarizeJtl(readFileSync(jtl, 'utf8'));
+    assert.ok(summary.samples > 0, 'JMeter wrote samples');
+    // During the run (not only the final report after exit): samples counted and a rate for the last second.
+    const during = progress.filter((x) => x.at < ended - 200);
+    assert.ok(during.some((x) => x.p.overall.samples > 0 && x.p.rps > 0), `progress during the run: ${progress.map((x) => `${x.p.elapsedSec}s ${x.p.rps}/s ${x.p.overall.samples}`).join(', ')}`);
+    assert.ok(during.length >= 3, `a report a second over ${(ended - started) / 1000} s: ${during.length}`);
+    for (const x of during) assert.ok(x.p.window.p95 >= 0 && x.p.errorRate === 0);
+    // Counts only grow, and the last report (after JMeter exited) has every sample of the .jtl.
+    for (let i = 1; i < progress.length; i++) assert.ok((progress[i]?.p.overall.samples ?? 0) >= (progress[i - 1]?.p.overall.samples ?? 0));
+    assert.equal(progress.at(-1)?.p.overall.samples, summary.samples);
+    assert.equal(progress.at(-1)?.p.overall.errors, 0);
   });
 
   describe("the lab's original plan", () => {

@@ -11,6 +11,8 @@ const size = subBuckets + (maxExponent - 8 + 1) * half;
 const maxTrackable = 2 ** (maxExponent + 1) - 1;
 
 function exponent(v: number): number {
+  // Integers below 2^31 (35 minutes in microseconds): the bit length, without floating point.
+  if (v < 0x80000000) return 31 - Math.clz32(v);
   let e = Math.floor(Math.log2(v));
   // Guard the float log against off-by-one at exact powers of two.
   while (2 ** (e + 1) <= v) e++;

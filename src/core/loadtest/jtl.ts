@@ -149,19 +149,22 @@ export interface JtlScan {
   broken: number;
   /** 1-based line numbers of the first few broken records, to point at them. */
   brokenLines: number[];
+  /** The columns the records were read with (the header's, else JMeter's default order). */
+  columns: string[];
 }
 
 /**
  * Reads a CSV .jtl record by record, handing each good sample to `onSample` (so a large file is
  * never held as objects). Throws only when a header names no timeStamp/elapsed/success column.
  */
-export function scanJtl(text: string, onSample: (s: JtlSample) => void): JtlScan {
+export function scanJtl(text: string, onSample: (s: JtlSample) => void, opts: { columns?: readonly string[] } = {}): JtlScan {
   let samples = 0;
   let header = false;
-  let columns: string[] = [...jtlColumns];
+  let columns: string[] = [...(opts.columns ?? jtlColumns)];
   let broken = 0;
   const brokenLines: number[] = [];
-  let first = true;
+  // A continuation of a file (columns already known) has no header line to look for.
+  let first = opts.columns === undefined;
   for (const rec of csvRecords(text.startsWith('\ufeff') ? text.slice(1) : text)) {
     if (first) {
       first = false;
@@ -182,7 +185,22 @@ export function scanJtl(text: string, onSample: (s: JtlSample) => void): JtlScan
       if (brokenLines.length < 10) brokenLines.push(rec.line);
     }
   }
-  return { samples, header, broken, brokenLines };
+  return { samples, header, broken, brokenLines, columns };
+}
+
+/**
+ * Where the complete records of a growing CSV end: just after its last line break outside a
+ * quoted field (a quoted field may hold a line break), or 0 when no record is complete yet.
+ */
+export function completeRecordsEnd(text: string): number {
+  let quoted = false;
+  let end = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted; // a doubled quote toggles twice
+    else if (c === 10 && !quoted) end = i + 1;
+  }
+  return end;
 }
 
 export function readJtl(text: string): JtlScan & { rows: JtlSample[] } {

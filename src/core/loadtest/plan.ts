@@ -154,6 +154,16 @@ function isLocalHost(host: string): boolean {
 
 export { isLocalHost };
 
+/**
+ * The hosts a run would load that are not this machine, for the warning before it starts: the
+ * plan's targets, and the SERVER the student typed (a port-forward listens on 127.0.0.1, so it is local).
+ */
+export function remoteHosts(hit: readonly { host: string; local: boolean }[], server?: string): string[] {
+  const remote = [...new Set(hit.filter((t) => !t.local).map((t) => t.host))];
+  if (server !== undefined && !isLocalHost(server) && !remote.includes(server)) remote.push(server);
+  return remote;
+}
+
 interface Scope {
   headers: Header[][];
   timers: Timer[];

@@ -1,0 +1,23 @@
+// What every webview page shares: the VS Code API handle, typed by the page's messages, and an
+// element builder that takes attributes and children as text nodes, so data never becomes HTML.
+// (Apart from src/webview/*.ts, which esbuild bundles as pages: this folder holds no page.)
+
+export interface VsCodeApi<Out, State = unknown> {
+  postMessage(message: Out): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi<unknown, unknown>;
+
+/** The page's handle; VS Code allows one call per page. */
+export function vscodeApi<Out, State = unknown>(): VsCodeApi<Out, State> {
+  return acquireVsCodeApi() as VsCodeApi<Out, State>;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
