@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.stopAllPortForwards', kubeBundle.command((m) => m.stopAllPortForwardsCommand)),
     registerCommand(ctx, 'obslab.applyManifests', kubeBundle.command((m) => m.applyManifestsCommand)),
     registerCommand(ctx, 'obslab.helmInstall', kubeBundle.command((m) => m.helmInstallCommand)),
+    registerCommand(ctx, 'obslab.helmInstallCollector', kubeBundle.command((m) => m.helmInstallCollectorCommand)),
     registerCommand(ctx, 'obslab.cleanUp', kubeBundle.command((m) => m.cleanupCommand)),
     registerCommand(ctx, 'obslab.createIrsaRole', iamBundle.command((m) => m.createIrsaCommand)),
     registerCommand(ctx, 'obslab.inspectIrsaRole', iamBundle.command((m) => m.inspectIrsaCommand)),

@@ -19,6 +19,8 @@ export const versions = {
   kubePrometheusStack: '88.5.3',
   collector: '0.155.0',
   collectorImage: 'otel/opentelemetry-collector-contrib:0.155.0',
+  /** open-telemetry/opentelemetry-collector chart whose appVersion is the collector above. */
+  collectorChart: '0.164.1',
   flaskInstrumentation: '0.66b1',
   otelSdk: '1.45.1',
   jmeter: '5.6.3',

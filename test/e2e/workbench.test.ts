@@ -244,13 +244,14 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await answerInput(page, '(4/6)');
     await answerInput(page, '(5/6)');
     await answerInput(page, '(6/6)');
-    await toast(page, /wrote 14 lab file/).waitFor({ state: 'visible' });
+    await toast(page, /wrote 15 lab file/).waitFor({ state: 'visible' });
     await page.locator('.explorer-folders-view .monaco-list-row .label-name').filter({ hasText: /^lab$/ }).waitFor({ state: 'visible' });
 
     const files = listFiles(lab).map((f) => relative(lab, f)).sort();
-    assert.equal(files.length, 14, `14 files in lab/: ${files.join(', ')}`);
+    assert.equal(files.length, 15, `15 files in lab/: ${files.join(', ')}`);
     assert.ok(files.includes('obslab-lab.json'));
     assert.match(readFileSync(join(lab, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps\b/);
+    assert.match(readFileSync(join(lab, 'helm', 'otel-collector-values.yaml'), 'utf8'), /release: kps\b/);
     const saved = JSON.parse(readFileSync(join(lab, 'obslab-lab.json'), 'utf8')) as { params: { helmRelease: string } };
     assert.equal(saved.params.helmRelease, 'kps');
     await screenshot(page, 'create-lab-files');

@@ -86,7 +86,8 @@ describe('lint: the corrected scaffold', () => {
     const lab = renderLab({ helmRelease: 'kps' });
     const files = [...lab.values()].map((f) => ({ file: f.path, text: f.content }));
     assert.equal(lint(files, { helmRelease: 'kps' }).filter((f) => f.code === 'servicemonitor/release-label-missing').length, 0);
-    assert.equal(lint(files, { helmRelease: 'prometheus' }).filter((f) => f.code === 'servicemonitor/release-label-missing').length, 2);
+    // The custom path's two ServiceMonitors, and the one the collector chart's values enable.
+    assert.deepEqual(lint(files, { helmRelease: 'prometheus' }).filter((f) => f.code === 'servicemonitor/release-label-missing').map((f) => f.file).sort(), ['helm/otel-collector-values.yaml', 'k8s/otel-servicemonitors.yaml', 'k8s/otel-servicemonitors.yaml']);
   });
 });
 

@@ -4,6 +4,8 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { versions } from '../facts';
 import type { Finding, Range } from '../finding';
+import { collectorChart } from '../helm/collectorChart';
+import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
 
 /** kube-prometheus-stack as the lab installs it. */
@@ -22,6 +24,46 @@ export type ChartSource =
   | { kind: 'repo'; repoName: string; repoUrl: string; chart: string; version?: string }
   /** A chart folder or .tgz on disk (the tests' own chart). */
   | { kind: 'path'; path: string; version?: string };
+
+/** The OpenTelemetry Collector chart as the lab's Helm path installs it (facts in ../helm/collectorChart.ts). */
+export const otelCollectorChart = {
+  repoName: collectorChart.repoName,
+  repoUrl: collectorChart.repoUrl,
+  chart: collectorChart.chart,
+  version: collectorChart.version,
+  /** The lab's release name; with fullnameOverride in the values, the Service is otel-collector too. */
+  release: collectorChart.labRelease,
+} as const;
+
+/** Where the collector chart's values file sits in a scaffolded lab folder (templates/lab/helm). */
+export const labCollectorValuesPath = 'helm/otel-collector-values.yaml';
+
+export function otelCollectorSource(version: string = otelCollectorChart.version): ChartSource {
+  return { kind: 'repo', repoName: otelCollectorChart.repoName, repoUrl: otelCollectorChart.repoUrl, chart: otelCollectorChart.chart, version };
+}
+
+/**
+ * What would make the collector chart fail, or install a collector Prometheus cannot scrape:
+ * the linter's findings for the values file alone, errors and warnings only.
+ */
+export function checkCollectorValues(text: string, opts: { file?: string; helmRelease?: string; collectorRelease?: string } = {}): Finding[] {
+  const file = opts.file ?? labCollectorValuesPath;
+  // The file's own name may not say which chart it is for; the header does.
+  const marked = looksLikeCollectorValuesText(text) ? text : `${collectorChart.header}\n${text}`;
+  const shift = marked === text ? 0 : 1;
+  return lint([{ file, text: marked }], { helmRelease: opts.helmRelease ?? 'prometheus', collectorRelease: opts.collectorRelease ?? otelCollectorChart.release })
+    .filter((f) => f.severity !== 'info')
+    .map((f) => {
+      if (!shift || !f.range) return f;
+      // Fixes would point at lines of the marked text, not the file's.
+      const rest: Finding = { code: f.code, severity: f.severity, message: f.message, ...(f.file ? { file: f.file } : {}) };
+      return { ...rest, range: { start: { ...f.range.start, line: Math.max(0, f.range.start.line - shift) }, end: { ...f.range.end, line: Math.max(0, f.range.end.line - shift) } } };
+    });
+}
+
+function looksLikeCollectorValuesText(text: string): boolean {
+  return /^\s*#\s*chart:\s*open-telemetry\/opentelemetry-collector\b/m.test(text);
+}
 
 export function kubePrometheusStackSource(version: string = kubePrometheusStack.version): ChartSource {
   return { kind: 'repo', repoName: kubePrometheusStack.repoName, repoUrl: kubePrometheusStack.repoUrl, chart: kubePrometheusStack.chart, version };
@@ -383,6 +425,11 @@ export function describeHelmFailure(output: string, c: HelmFailureContext, opts:
   if (/don't meet the specifications of the schema|values don't meet|schema\(s\)/i.test(said)) {
     const problems = said.split('\n').filter((l) => /^\s*- /.test(l)).map((l) => l.trim().replace(/^- /, '')).join('; ');
     return f('values-schema', `The chart rejected the values file: ${problems || first}. Fix those keys in the values file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step again; nothing was installed.`);
+  }
+  // A chart's own `fail` in a template (the collector chart's NOTES.txt: mode, image.repository, health_check).
+  const chartFail = /execution error at \(([^)]*)\):\s*(.*)/.exec(said);
+  if (chartFail) {
+    return f('values-schema', `The chart refused the values file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} (from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; nothing was installed.`);
   }
   if (/failed to parse .*(yaml|json)|error converting YAML|open .*: no such file or directory/i.test(said)) {
     return f('values-file', `helm could not read the values file: ${first}. Fix or recreate it (\`Observability Lab: Create Lab Files\` writes it) and run the step again.`);

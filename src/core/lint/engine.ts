@@ -4,7 +4,7 @@ import type { Finding } from '../finding';
 import { buildWorkspace, type LintInput } from './model';
 import { defaultLintOptions, makeContext, type LintOptions, type Rule } from './rule';
 import { collectorRules } from './rules/collector';
-import { helmRules } from './rules/helm';
+import { collectorChartRules, helmRules } from './rules/helm';
 import { iamRules } from './rules/iam';
 import { jmxRules } from './rules/jmx';
 import { k8sRules, serviceMonitorRules } from './rules/k8s';
@@ -17,6 +17,7 @@ export const rules: Record<string, Rule> = {
   k8s: k8sRules,
   servicemonitor: serviceMonitorRules,
   helm: helmRules,
+  collectorChart: collectorChartRules,
   jmx: jmxRules,
   iam: iamRules,
 };

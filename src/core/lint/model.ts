@@ -2,6 +2,7 @@
 // configs (standalone or inside a ConfigMap), Helm values files, JMeter plans and IAM policies.
 import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
+import { chartValuesDocument, effectiveConfigNode, looksLikeCollectorChartValues, type ChartValuesDocument } from './chartValues';
 import { blockIndent, blockScalarMap, mapRange } from './text';
 import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
 
@@ -27,6 +28,8 @@ export interface CollectorConfig {
   root: YAMLMap<unknown, unknown> | undefined;
   /** The ConfigMap that carries it, when it runs in a pod. */
   configMap?: { object: K8sObject; key: string };
+  /** The collector chart's values file whose config (merged with the chart's defaults) this is; it runs in a pod. */
+  chart?: ChartValuesDocument;
 }
 
 export interface YamlDocument {
@@ -45,6 +48,8 @@ export interface Workspace {
   collectors: CollectorConfig[];
   /** YAML documents that are neither Kubernetes objects nor collector configs (Helm values files). */
   plainYaml: YamlDocument[];
+  /** Values files for the OpenTelemetry Collector chart (see chartValues.ts for how they are recognised). */
+  chartValues: ChartValuesDocument[];
   /** JSON documents (IAM policies and others), parsed with the same YAML parser. */
   json: YamlDocument[];
   jmx: TextFile[];
@@ -87,7 +92,7 @@ function binaryOrBroken(text: string): string | undefined {
 }
 
 export function buildWorkspace(inputs: LintInput[]): Workspace {
-  const ws: Workspace = { objects: [], collectors: [], plainYaml: [], json: [], jmx: [], findings: [] };
+  const ws: Workspace = { objects: [], collectors: [], plainYaml: [], chartValues: [], json: [], jmx: [], findings: [] };
   for (const input of inputs) {
     const kind = fileKind(input.file);
     if (!kind) continue;
@@ -134,6 +139,11 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
       if (k === 'ConfigMap') readEmbeddedConfigs(ws, object);
     } else if (looksLikeCollectorConfig(root)) {
       ws.collectors.push({ view, doc, root });
+    } else if (looksLikeCollectorChartValues(view, root)) {
+      const chart = chartValuesDocument({ view, doc, root });
+      ws.chartValues.push(chart);
+      const config = effectiveConfigNode(chart);
+      if (config) ws.collectors.push({ view, doc, root: config, chart });
     } else {
       ws.plainYaml.push({ view, doc, root });
     }

@@ -1,5 +1,7 @@
 // What a rule gets: the workspace model, the options, and a way to report a Finding.
 import type { Finding, Severity } from '../finding';
+import { collectorChart } from '../helm/collectorChart';
+import { chartServices } from './chartValues';
 import type { Workspace } from './model';
 import type { JsonSchema } from './schema';
 import { podTemplates, services, type PodTemplate, type Service } from './workloads';
@@ -8,6 +10,8 @@ import { nodeRange, type YamlView } from './yamlView';
 export interface LintOptions {
   /** kube-prometheus-stack release name; ServiceMonitors need `release: <this>`. */
   helmRelease: string;
+  /** Release name of the OpenTelemetry Collector chart, which names its Service and labels (default otel-collector, the lab's). */
+  collectorRelease?: string;
   /** Collector version for configs whose image is unknown; the newest known by default. */
   collectorVersion?: string;
   /** namespace/name of the ServiceAccount the IRSA role must trust, when the files define none. */
@@ -42,7 +46,7 @@ export interface RuleContext {
 export type Rule = (ctx: RuleContext) => void;
 
 export function makeContext(ws: Workspace, options: LintOptions, sink: Finding[]): RuleContext {
-  return { ws, options, pods: podTemplates(ws), services: services(ws), report: (f) => sink.push(f) };
+  return { ws, options, pods: podTemplates(ws), services: [...services(ws), ...chartServices(ws, options.collectorRelease ?? collectorChart.labRelease)], report: (f) => sink.push(f) };
 }
 
 /** Builds a Finding located at a YAML node of a view. */

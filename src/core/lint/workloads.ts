@@ -1,5 +1,6 @@
 // Pod templates, Services and the links between them, read from the Kubernetes objects of a
 // workspace: what the cross-resource rules and the collector rules need to follow references.
+import type { ChartValuesDocument } from './chartValues';
 import type { K8sObject, Workspace } from './model';
 import { at, scalarText, seqItems, stringMap, textAt } from './yamlView';
 
@@ -132,6 +133,8 @@ export interface Service {
   selector: Record<string, string>;
   selectorNode: unknown;
   ports: ServicePort[];
+  /** Set for the Service a collector chart values file makes (not a document in the files). */
+  chart?: ChartValuesDocument;
 }
 
 export function services(ws: Workspace): Service[] {

@@ -33,6 +33,7 @@ export const labFileSpecs: LabFileSpec[] = [
   { template: 'lab/k8s/app.yaml', path: 'k8s/app.yaml', tasks: ['task3'], purpose: 'the Flask app Deployment and Service' },
   { template: 'lab/k8s/otel-collector-config.yaml', path: 'k8s/otel-collector-config.yaml', tasks: ['task3'], purpose: 'collector ConfigMap (telemetry in the readers/pull form)' },
   { template: 'lab/k8s/otel-collector-deploy-svc.yaml', path: 'k8s/otel-collector-deploy-svc.yaml', tasks: ['task3'], purpose: 'collector Deployment and Service' },
+  { template: 'lab/helm/otel-collector-values.yaml', path: 'helm/otel-collector-values.yaml', tasks: ['task3'], purpose: 'the Helm path: OpenTelemetry Collector chart values with the same pipeline, ports and a ServiceMonitor Prometheus selects' },
   { template: 'lab/k8s/otel-servicemonitors.yaml', path: 'k8s/otel-servicemonitors.yaml', tasks: ['task3'], purpose: 'ServiceMonitors for the collector\'s :8888 and :8889' },
   { template: 'app/app.py', path: 'app/app.py', tasks: ['task3'], purpose: 'the Flask app with the /hash endpoint' },
   { template: 'app/requirements.txt', path: 'app/requirements.txt', tasks: ['task3'], purpose: 'the app\'s pinned Python packages' },
@@ -54,6 +55,8 @@ export function templateVars(params: LabParams): Record<string, string> {
     ...labNames,
     collectorImage: versions.collectorImage,
     chartVersion: versions.kubePrometheusStack,
+    collectorChartVersion: versions.collectorChart,
+    collectorVersion: versions.collector,
     durationBase: appMetrics.durationBase,
     activeRequests: appMetrics.activeRequests,
   };

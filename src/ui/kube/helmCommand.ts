@@ -3,6 +3,7 @@
 // shows helm's output live; cancellable. Lives in the kube bundle (it reads the kubeconfig).
 import * as vscode from 'vscode';
 import {
+  checkCollectorValues,
   checkPrometheusServiceAccount,
   commandLine,
   describeHelmFailure,
@@ -10,7 +11,10 @@ import {
   helmVersionProblem,
   kubePrometheusStack,
   kubePrometheusStackSource,
+  labCollectorValuesPath,
   labValuesPath,
+  otelCollectorChart,
+  otelCollectorSource,
   parseReleaseList,
   releaseListArgs,
   releasePlan,
@@ -38,15 +42,15 @@ export function stopRunningHelm(): void {
   running?.abort();
 }
 
-async function valuesFile(ctx: Ctx, arg: unknown): Promise<vscode.Uri | undefined> {
+async function valuesFile(ctx: Ctx, arg: unknown, relativePath: string = labValuesPath, chartName = 'kube-prometheus-stack'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const lab = await findLabFolder(ctx);
   if (!lab) {
-    const pick = await vscode.window.showWarningMessage('Observability Lab: no lab folder in this workspace, so there is no kube-prometheus-stack values file to install with. Create the lab files first.', 'Create Lab Files');
+    const pick = await vscode.window.showWarningMessage(`Observability Lab: no lab folder in this workspace, so there is no ${chartName} values file to install with. Create the lab files first.`, 'Create Lab Files');
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return undefined;
   }
-  const file = vscode.Uri.joinPath(lab, labValuesPath);
+  const file = vscode.Uri.joinPath(lab, relativePath);
   try {
     await vscode.workspace.fs.stat(file);
     return file;
@@ -199,6 +203,151 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
   output.appendLine(`[helm] ${message}`);
   void vscode.window.showInformationMessage(`Observability Lab: ${message}`, 'Apply Manifests', 'Show Output').then(async (pick) => {
     if (pick === 'Apply Manifests') await vscode.commands.executeCommand('obslab.applyManifests');
+    if (pick === 'Show Output') output.show(true);
+  });
+  return now ?? { release, namespace };
+};
+
+/** Set once the OpenTelemetry Collector chart is installed or upgraded from this window. */
+export const collectorHelmInstalledKey = 'obslab.collectorHelmInstalled';
+
+/**
+ * Observability Lab: Install the Collector with Helm (Task 3, the Helm path). The same Helm step
+ * as kube-prometheus-stack, for open-telemetry/opentelemetry-collector with helm/otel-collector-values.yaml,
+ * in the monitoring namespace, after the same checks the linter makes on that file.
+ */
+export const helmInstallCollectorCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (running) {
+    const pick = await vscode.window.showWarningMessage('Observability Lab: helm is already running for the Helm step.', 'Cancel It', 'Show Output');
+    if (pick === 'Cancel It') running.abort();
+    if (pick === 'Show Output') ctx.output.show(true);
+    return undefined;
+  }
+  const file = await valuesFile(ctx, arg, labCollectorValuesPath, otelCollectorChart.chart);
+  if (!file) return undefined;
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const lab = findLabManifest(file.fsPath);
+  const helmRelease = lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease);
+  const namespace = lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace);
+  const release = otelCollectorChart.release;
+
+  let bin: string;
+  try {
+    bin = findHelm({ helmPath: cfg.get<string>('helmPath') ?? '' });
+  } catch (e) {
+    if (e instanceof HelmNotFound) {
+      await helmMissing(e.message);
+      return undefined;
+    }
+    throw e;
+  }
+  const version = await helmVersion(bin).catch(() => undefined);
+  const tooOld = helmVersionProblem(version);
+  if (tooOld) {
+    await helmMissing(tooOld);
+    return undefined;
+  }
+  let context: string;
+  let server: string;
+  try {
+    ({ context, server } = loadKube());
+  } catch (e) {
+    if (e instanceof KubeError) {
+      void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
+      return undefined;
+    }
+    throw e;
+  }
+
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  const problems = checkCollectorValues(text, { file: file.fsPath, helmRelease, collectorRelease: release });
+  if (problems.length) {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const pick = await vscode.window.showWarningMessage(
+      errors ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.` : `The values file would install a collector Prometheus cannot fully scrape.`,
+      { modal: true, detail: `${problems.map((p) => `${p.code}: ${p.message}`).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}` },
+      'Open Values File',
+      'Install Anyway',
+    );
+    if (pick === 'Open Values File') {
+      const doc = await vscode.window.showTextDocument(file);
+      const r = problems[0]?.range;
+      if (r) doc.selection = new vscode.Selection(r.start.line, r.start.character, r.end.line, r.end.character);
+      return undefined;
+    }
+    if (pick !== 'Install Anyway') return undefined;
+  }
+
+  const spec: HelmReleaseSpec = { release, namespace, chart: otelCollectorSource(), valuesFiles: [file.fsPath], kubeContext: context };
+  const failureContext = { release, namespace, chart: `${otelCollectorChart.repoName}/${otelCollectorChart.chart}`, kubeContext: context, server, repoName: otelCollectorChart.repoName, repoUrl: otelCollectorChart.repoUrl, version: otelCollectorChart.version };
+  const listed = await runHelm(bin, releaseListArgs(spec));
+  if (listed.code !== 0) {
+    const failure = describeHelmFailure(listed.output, failureContext);
+    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec))}\n${listed.output.trimEnd()}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    if (pick) ctx.output.show(true);
+    return undefined;
+  }
+  const existing: ReleaseInfo | undefined = parseReleaseList(listed.output, release);
+  const steps = helmSteps(spec);
+  const detail = [
+    releasePlan(existing, spec),
+    `The chart makes the Service ${release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
+    '',
+    `Cluster: context ${context} (${server})`,
+    `helm: ${bin}${version ? ` (${version.version})` : ''}`,
+    `Values: ${vscode.workspace.asRelativePath(file)}`,
+    '',
+    'Commands:',
+    ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args)}`),
+  ].join('\n');
+  const verb = existing ? 'Upgrade' : 'Install';
+  const go = await vscode.window.showWarningMessage(`${verb} ${otelCollectorChart.chart} ${otelCollectorChart.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
+  if (go !== `${verb} with Helm`) return undefined;
+
+  const output = ctx.output;
+  output.show(true);
+  output.appendLine(`[helm] ${verb.toLowerCase()} ${release} in ${namespace}, context ${context}`);
+  const abort = new AbortController();
+  running = abort;
+  let result: Awaited<ReturnType<typeof runHelmSteps>>;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: Helm (${release})`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        return runHelmSteps(bin, steps, {
+          signal: abort.signal,
+          onStep: (s, i) => {
+            progress.report({ message: `${i + 1}/${steps.length}: ${s.title}` });
+            output.appendLine(`$ ${commandLine('helm', s.args)}`);
+          },
+          onLine: (line) => output.appendLine(line),
+        });
+      },
+    );
+  } catch (e) {
+    if (e instanceof HelmNotFound) {
+      await helmMissing(e.message);
+      return undefined;
+    }
+    throw e;
+  } finally {
+    running = undefined;
+  }
+  if (!result.ok) {
+    const failure = describeHelmFailure(result.run.output, failureContext, { cancelled: result.run.cancelled });
+    output.appendLine(`[helm] ${failure.kind}: ${failure.message}`);
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    if (pick) output.show(true);
+    return failure;
+  }
+  await ctx.setContext(collectorHelmInstalledKey, true);
+  const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
+  const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
+  const message = `${otelCollectorChart.chart} ${otelCollectorChart.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}, Service ${release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`;
+  output.appendLine(`[helm] ${message}`);
+  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, 'Show Output').then((pick) => {
     if (pick === 'Show Output') output.show(true);
   });
   return now ?? { release, namespace };

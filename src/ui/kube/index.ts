@@ -3,4 +3,4 @@ export { probeCluster } from '../../node/kube/cluster';
 export { activeForwards, startPortForwardCommand, stopAllForwards, stopAllPortForwardsCommand, stopPortForwardCommand } from './portForwards';
 export { cleanupCommand } from './cleanupCommand';
 export { applyManifestsCommand } from './applyCommand';
-export { helmInstallCommand, stopRunningHelm } from './helmCommand';
+export { helmInstallCollectorCommand, helmInstallCommand, stopRunningHelm } from './helmCommand';

@@ -3,6 +3,7 @@
 import { isScalar, type Node, type Pair } from 'yaml';
 import type { Finding, Fix } from '../../finding';
 import { atLeast, collectorVersionFromImage, formatVersion, isCollectorImage, parseVersion, removedComponents, telemetryAddressState, type ImageVersion } from '../../collector/versions';
+import { reportingDefaults } from '../chartValues';
 import type { CollectorConfig } from '../model';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
 import { parseServiceUrl, podsOf, sameNamespace, type PodTemplate } from '../workloads';
@@ -14,6 +15,12 @@ const signals = ['traces', 'metrics', 'logs'] as const;
 
 /** The collector version a config runs: from the image of the pod that mounts its ConfigMap. */
 export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): ImageVersion {
+  if (cfg.chart) {
+    const image = cfg.chart.values['image'];
+    const repository = typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['repository'] : undefined;
+    const v = parseVersion(cfg.chart.collectorVersion);
+    if (v) return { version: v, source: 'tag', image: `${typeof repository === 'string' && repository ? repository : 'the chart image'}:${cfg.chart.collectorVersion}` };
+  }
   if (cfg.configMap) {
     const cm = cfg.configMap.object;
     for (const pod of ctx.pods) {
@@ -121,8 +128,9 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     }
   }
 
-  const used = new Set(refs.map((r) => r.name));
+  // By kind: a prometheus receiver in a pipeline does not make a prometheus exporter used.
   for (const kind of ['receivers', 'processors', 'exporters', 'connectors'] as const) {
+    const used = new Set(refs.filter((r) => allowed[r.role].includes(kind)).map((r) => r.name));
     for (const e of defined.get(kind) ?? []) {
       if (!used.has(e.key)) ctx.report(report(view, e.keyNode, 'collector/unused-component', 'warning', `${kind.slice(0, -1)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`));
     }
@@ -250,7 +258,7 @@ function hostFix(view: YamlView, node: unknown, hostPort: { host: string; port: 
 
 function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
   const view = cfg.view;
-  const inPod = cfg.configMap !== undefined;
+  const inPod = cfg.configMap !== undefined || cfg.chart !== undefined;
   const podNote = 'it runs in a pod, where localhost is unreachable from other pods and from Prometheus';
   for (const r of entries(asMap(at(cfg.root, ['receivers'])))) {
     const direct = at(r.value, ['endpoint']);
@@ -374,10 +382,12 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
   }
 }
 
-export const collectorRules: Rule = (ctx) => {
-  for (const cfg of ctx.ws.collectors) {
+export const collectorRules: Rule = (outer) => {
+  for (const cfg of outer.ws.collectors) {
     if (!cfg.root) continue;
-    const version = collectorVersionOf(ctx, cfg);
+    const version = collectorVersionOf(outer, cfg);
+    // Findings about a chart's default config say where they come from.
+    const ctx = reportingDefaults(outer, cfg);
     checkPipelines(ctx, cfg);
     checkRemoved(ctx, cfg, version);
     checkTelemetryAddress(ctx, cfg, version);

@@ -1,6 +1,7 @@
 // k8s/*: references between the lab's Kubernetes objects that the API server accepts but
 // that break the pipeline once it runs: selectors, ports, ConfigMap keys, mount paths, images.
 import type { Fix } from '../../finding';
+import { collectorChart } from '../../helm/collectorChart';
 import { at as report, type Rule, type RuleContext } from '../rule';
 import { parseServiceUrl, podsOf, sameNamespace, selects, type Container } from '../workloads';
 import { asMap, at, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
@@ -22,7 +23,8 @@ function selectorRules(ctx: RuleContext): void {
     }
   }
   for (const svc of ctx.services) {
-    if (!Object.keys(svc.selector).length) continue;
+    // The chart's own Service selects the chart's own pods, which are not in the files.
+    if (svc.chart || !Object.keys(svc.selector).length) continue;
     const candidates = ctx.pods.filter((p) => sameNamespace(p.namespace, svc.namespace));
     if (!candidates.length) continue;
     const selected = podsOf(svc, candidates);
@@ -109,6 +111,13 @@ function configPathRule(ctx: RuleContext): void {
   }
 }
 
+/** The collector chart names its Service <release>-opentelemetry-collector unless told otherwise. */
+function chartNameHint(ctx: RuleContext, wanted: string): string {
+  const chart = ctx.services.find((s) => s.chart);
+  if (!chart) return '';
+  return ` The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): set fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`;
+}
+
 function otlpEndpointRule(ctx: RuleContext): void {
   for (const pod of ctx.pods) {
     for (const c of pod.containers) {
@@ -119,7 +128,7 @@ function otlpEndpointRule(ctx: RuleContext): void {
         const ns = target.namespace ?? pod.namespace;
         const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
         if (!svc) {
-          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'warning', `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.`));
+          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'warning', `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.${chartNameHint(ctx, target.service)}`));
           continue;
         }
         const port = target.port ?? (/^https:/.test(e.value) ? 443 : 80);
@@ -190,6 +199,13 @@ export const serviceMonitorRules: Rule = (ctx) => {
     const inScope = ctx.services.filter((s) => any || (matchNames.length ? s.namespace === undefined || matchNames.includes(s.namespace) : sameNamespace(s.namespace, sm.namespace)));
     const selected = inScope.filter((s) => selects(selector, s.labels));
     if (!selected.length) {
+      const chartService = inScope.find((s) => s.chart);
+      if (chartService && Object.keys(selector).length) {
+        const labels = (l: Record<string, string>): string => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ');
+        const custom = selector['app'] === 'otel-collector' ? ' (the custom path\'s label)' : '';
+        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/chart-service-labels', 'error', `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${release}) and delete this one, or select ${labels(chartService.selector)}.`));
+        continue;
+      }
       if (Object.keys(selector).length && ctx.services.length) {
         ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/selector-no-service', 'warning', `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services.map((s) => `${s.object.name} {${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}`).join('; ')}); Prometheus gets no target from it.`));
       }

@@ -1,6 +1,7 @@
 // k8s/schema: each Kubernetes document against the bundled schema of its kind (generated from
 // the Kubernetes OpenAPI document and the ServiceMonitor CRD; see scripts/gen-schemas.mjs).
 import type { Node, Pair } from 'yaml';
+import { reportingDefaults } from '../chartValues';
 import { at as report, type Rule } from '../rule';
 import { SchemaValidator, type JsonSchema } from '../schema';
 
@@ -45,8 +46,9 @@ export const collectorSchemaRules: Rule = (ctx) => {
   const validator = new SchemaValidator(withoutTelemetry(schema), 'The collector refuses to start with it.');
   for (const cfg of ctx.ws.collectors) {
     if (!cfg.root) continue;
+    const sink = reportingDefaults(ctx, cfg);
     for (const p of validator.validate(cfg.root).slice(0, maxPerDocument)) {
-      ctx.report(report(cfg.view, p.node as Node | Pair, 'collector/schema', p.severity, p.message));
+      sink.report(report(cfg.view, p.node as Node | Pair, 'collector/schema', p.severity, p.message));
     }
   }
 };
