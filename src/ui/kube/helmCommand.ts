@@ -1,6 +1,7 @@
-// Observability Lab: Install kube-prometheus-stack (Task 2). Runs helm with the lab's values file
-// against the current kubeconfig context: says exactly what it will run and change, asks, then
-// shows helm's output live; cancellable. Lives in the kube bundle (it reads the kubeconfig).
+// Observability Lab: Install kube-prometheus-stack (Task 2) and Install the OpenTelemetry Collector
+// (Task 3's Helm path). Runs helm with the lab's values file against the current kubeconfig
+// context: says exactly what it will run and change, asks, then shows helm's output live;
+// cancellable. Lives in the kube bundle (it reads the kubeconfig).
 import * as vscode from 'vscode';
 import {
   checkCollectorValues,
@@ -26,11 +27,15 @@ import { labNames } from '../../core/scaffold/plan';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm';
 import { KubeError, loadKube } from '../../node/kube/config';
 import { findLabManifest } from '../../node/labManifest';
+import type { Finding } from '../../core/finding';
 import type { CommandFactory, Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 
 /** Set once kube-prometheus-stack is installed or upgraded from this window. */
 export const helmInstalledKey = 'obslab.helmInstalled';
+
+/** Set once the OpenTelemetry Collector chart is installed or upgraded from this window. */
+export const collectorHelmInstalledKey = 'obslab.collectorHelmInstalled';
 
 const installPage = 'https://helm.sh/docs/intro/install/';
 
@@ -67,19 +72,89 @@ async function helmMissing(message: string): Promise<void> {
   if (pick === 'Set obslab.helmPath') await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
 }
 
-export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+/** One chart the Helm step installs: everything that differs between kube-prometheus-stack and the collector. */
+interface HelmStepChart {
+  /** The chart's name in messages, e.g. kube-prometheus-stack. */
+  title: string;
+  repoName: string;
+  repoUrl: string;
+  chart: string;
+  version: string;
+  /** The values file inside the lab folder. */
+  valuesPath: string;
+  /** The context key set once the release is installed or upgraded. */
+  doneKey: string;
+  release(params: LabNames): string;
+  source(): HelmReleaseSpec['chart'];
+  /** What is wrong with the values file, and the modal's headline when something is. */
+  check(text: string, file: string, params: LabNames): { headline: string; problems: Finding[] };
+  /** A line for the confirm dialog: what the release will be like. */
+  promise(params: LabNames): string;
+  /** The success message after the release is installed. */
+  done(summary: string, params: LabNames): string;
+  /** The buttons of the success message and what each runs. */
+  next: { label: string; command: string }[];
+}
+
+interface LabNames {
+  helmRelease: string;
+  namespace: string;
+}
+
+const kubePrometheusStackStep: HelmStepChart = {
+  title: 'kube-prometheus-stack',
+  repoName: kubePrometheusStack.repoName,
+  repoUrl: kubePrometheusStack.repoUrl,
+  chart: kubePrometheusStack.chart,
+  version: kubePrometheusStack.version,
+  valuesPath: labValuesPath,
+  doneKey: helmInstalledKey,
+  release: (p) => p.helmRelease,
+  source: () => kubePrometheusStackSource(),
+  check: (text, file, p) => ({ headline: `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`, problems: checkPrometheusServiceAccount(text, { file, release: p.helmRelease }) }),
+  promise: () => `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
+  done: (summary) => `${summary}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`,
+  next: [{ label: 'Apply Manifests', command: 'obslab.applyManifests' }],
+};
+
+const collectorStep: HelmStepChart = {
+  title: otelCollectorChart.chart,
+  repoName: otelCollectorChart.repoName,
+  repoUrl: otelCollectorChart.repoUrl,
+  chart: otelCollectorChart.chart,
+  version: otelCollectorChart.version,
+  valuesPath: labCollectorValuesPath,
+  doneKey: collectorHelmInstalledKey,
+  release: () => otelCollectorChart.release,
+  source: () => otelCollectorSource(),
+  check: (text, file, p) => {
+    const problems = checkCollectorValues(text, { file, helmRelease: p.helmRelease, collectorRelease: otelCollectorChart.release });
+    const errors = problems.some((f) => f.severity === 'error');
+    return { headline: errors ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.` : 'The values file would install a collector Prometheus cannot fully scrape.', problems: problems.map((f) => ({ ...f, message: `${f.code}: ${f.message}` })) };
+  },
+  promise: (p) => `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
+  done: (summary) => `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
+  next: [],
+};
+
+/** The Helm step for one chart: checks, the exact commands in a modal, helm's output live, cancellable. */
+async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise<unknown> {
   if (running) {
     const pick = await vscode.window.showWarningMessage('Observability Lab: helm is already running for the Helm step.', 'Cancel It', 'Show Output');
     if (pick === 'Cancel It') running.abort();
     if (pick === 'Show Output') ctx.output.show(true);
     return undefined;
   }
-  const file = await valuesFile(ctx, arg);
+  const file = await valuesFile(ctx, arg, step.valuesPath, step.title);
   if (!file) return undefined;
   const cfg = vscode.workspace.getConfiguration('obslab');
   const lab = findLabManifest(file.fsPath);
-  const release = lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease);
-  const namespace = lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace);
+  const names: LabNames = {
+    helmRelease: lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease),
+    namespace: lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),
+  };
+  const release = step.release(names);
+  const namespace = names.namespace;
 
   let bin: string;
   try {
@@ -111,10 +186,10 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
   }
 
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-  const problems = checkPrometheusServiceAccount(text, { file: file.fsPath, release });
+  const { headline, problems } = step.check(text, file.fsPath, names);
   if (problems.length) {
     const pick = await vscode.window.showWarningMessage(
-      `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`,
+      headline,
       { modal: true, detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}` },
       'Open Values File',
       'Install Anyway',
@@ -128,8 +203,8 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
     if (pick !== 'Install Anyway') return undefined;
   }
 
-  const spec: HelmReleaseSpec = { release, namespace, chart: kubePrometheusStackSource(), valuesFiles: [file.fsPath], kubeContext: context };
-  const failureContext = { release, namespace, chart: `${kubePrometheusStack.repoName}/${kubePrometheusStack.chart}`, kubeContext: context, server, repoName: kubePrometheusStack.repoName, repoUrl: kubePrometheusStack.repoUrl, version: kubePrometheusStack.version };
+  const spec: HelmReleaseSpec = { release, namespace, chart: step.source(), valuesFiles: [file.fsPath], kubeContext: context };
+  const failureContext = { release, namespace, chart: `${step.repoName}/${step.chart}`, kubeContext: context, server, repoName: step.repoName, repoUrl: step.repoUrl, version: step.version };
 
   // What is there now: also the first contact with the cluster, so an unreachable one fails before the confirm.
   const listed = await runHelm(bin, releaseListArgs(spec));
@@ -144,7 +219,7 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
   const steps = helmSteps(spec);
   const detail = [
     releasePlan(existing, spec),
-    `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
+    step.promise(names),
     '',
     `Cluster: context ${context} (${server})`,
     `helm: ${bin}${version ? ` (${version.version})` : ''}`,
@@ -154,7 +229,7 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
     ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args)}`),
   ].join('\n');
   const verb = existing ? 'Upgrade' : 'Install';
-  const go = await vscode.window.showWarningMessage(`${verb} kube-prometheus-stack ${kubePrometheusStack.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
+  const go = await vscode.window.showWarningMessage(`${verb} ${step.title} ${step.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
   if (go !== `${verb} with Helm`) return undefined;
 
   const output = ctx.output;
@@ -196,159 +271,25 @@ export const helmInstallCommand: CommandFactory = (ctx) => async (arg?: unknown)
     if (pick) output.show(true);
     return failure;
   }
-  await ctx.setContext(helmInstalledKey, true);
+  await ctx.setContext(step.doneKey, true);
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
-  const message = `kube-prometheus-stack ${kubePrometheusStack.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`;
+  const message = step.done(`${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}`, names);
   output.appendLine(`[helm] ${message}`);
-  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, 'Apply Manifests', 'Show Output').then(async (pick) => {
-    if (pick === 'Apply Manifests') await vscode.commands.executeCommand('obslab.applyManifests');
+  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output').then(async (pick) => {
+    const next = step.next.find((n) => n.label === pick);
+    if (next) await vscode.commands.executeCommand(next.command);
     if (pick === 'Show Output') output.show(true);
   });
   return now ?? { release, namespace };
-};
+}
 
-/** Set once the OpenTelemetry Collector chart is installed or upgraded from this window. */
-export const collectorHelmInstalledKey = 'obslab.collectorHelmInstalled';
+/** Observability Lab: Install kube-prometheus-stack (Task 2). */
+export const helmInstallCommand: CommandFactory = (ctx) => (arg?: unknown) => runHelmStep(ctx, arg, kubePrometheusStackStep);
 
 /**
- * Observability Lab: Install the Collector with Helm (Task 3, the Helm path). The same Helm step
- * as kube-prometheus-stack, for open-telemetry/opentelemetry-collector with helm/otel-collector-values.yaml,
- * in the monitoring namespace, after the same checks the linter makes on that file.
+ * Observability Lab: Install the OpenTelemetry Collector (Task 3, the Helm path): the same Helm
+ * step for open-telemetry/opentelemetry-collector with helm/otel-collector-values.yaml, after the
+ * checks the linter makes on that file.
  */
-export const helmInstallCollectorCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (running) {
-    const pick = await vscode.window.showWarningMessage('Observability Lab: helm is already running for the Helm step.', 'Cancel It', 'Show Output');
-    if (pick === 'Cancel It') running.abort();
-    if (pick === 'Show Output') ctx.output.show(true);
-    return undefined;
-  }
-  const file = await valuesFile(ctx, arg, labCollectorValuesPath, otelCollectorChart.chart);
-  if (!file) return undefined;
-  const cfg = vscode.workspace.getConfiguration('obslab');
-  const lab = findLabManifest(file.fsPath);
-  const helmRelease = lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease);
-  const namespace = lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace);
-  const release = otelCollectorChart.release;
-
-  let bin: string;
-  try {
-    bin = findHelm({ helmPath: cfg.get<string>('helmPath') ?? '' });
-  } catch (e) {
-    if (e instanceof HelmNotFound) {
-      await helmMissing(e.message);
-      return undefined;
-    }
-    throw e;
-  }
-  const version = await helmVersion(bin).catch(() => undefined);
-  const tooOld = helmVersionProblem(version);
-  if (tooOld) {
-    await helmMissing(tooOld);
-    return undefined;
-  }
-  let context: string;
-  let server: string;
-  try {
-    ({ context, server } = loadKube());
-  } catch (e) {
-    if (e instanceof KubeError) {
-      void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
-      return undefined;
-    }
-    throw e;
-  }
-
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-  const problems = checkCollectorValues(text, { file: file.fsPath, helmRelease, collectorRelease: release });
-  if (problems.length) {
-    const errors = problems.filter((p) => p.severity === 'error').length;
-    const pick = await vscode.window.showWarningMessage(
-      errors ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.` : `The values file would install a collector Prometheus cannot fully scrape.`,
-      { modal: true, detail: `${problems.map((p) => `${p.code}: ${p.message}`).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}` },
-      'Open Values File',
-      'Install Anyway',
-    );
-    if (pick === 'Open Values File') {
-      const doc = await vscode.window.showTextDocument(file);
-      const r = problems[0]?.range;
-      if (r) doc.selection = new vscode.Selection(r.start.line, r.start.character, r.end.line, r.end.character);
-      return undefined;
-    }
-    if (pick !== 'Install Anyway') return undefined;
-  }
-
-  const spec: HelmReleaseSpec = { release, namespace, chart: otelCollectorSource(), valuesFiles: [file.fsPath], kubeContext: context };
-  const failureContext = { release, namespace, chart: `${otelCollectorChart.repoName}/${otelCollectorChart.chart}`, kubeContext: context, server, repoName: otelCollectorChart.repoName, repoUrl: otelCollectorChart.repoUrl, version: otelCollectorChart.version };
-  const listed = await runHelm(bin, releaseListArgs(spec));
-  if (listed.code !== 0) {
-    const failure = describeHelmFailure(listed.output, failureContext);
-    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec))}\n${listed.output.trimEnd()}`);
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
-    if (pick) ctx.output.show(true);
-    return undefined;
-  }
-  const existing: ReleaseInfo | undefined = parseReleaseList(listed.output, release);
-  const steps = helmSteps(spec);
-  const detail = [
-    releasePlan(existing, spec),
-    `The chart makes the Service ${release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
-    '',
-    `Cluster: context ${context} (${server})`,
-    `helm: ${bin}${version ? ` (${version.version})` : ''}`,
-    `Values: ${vscode.workspace.asRelativePath(file)}`,
-    '',
-    'Commands:',
-    ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args)}`),
-  ].join('\n');
-  const verb = existing ? 'Upgrade' : 'Install';
-  const go = await vscode.window.showWarningMessage(`${verb} ${otelCollectorChart.chart} ${otelCollectorChart.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
-  if (go !== `${verb} with Helm`) return undefined;
-
-  const output = ctx.output;
-  output.show(true);
-  output.appendLine(`[helm] ${verb.toLowerCase()} ${release} in ${namespace}, context ${context}`);
-  const abort = new AbortController();
-  running = abort;
-  let result: Awaited<ReturnType<typeof runHelmSteps>>;
-  try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: Helm (${release})`, cancellable: true },
-      (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        return runHelmSteps(bin, steps, {
-          signal: abort.signal,
-          onStep: (s, i) => {
-            progress.report({ message: `${i + 1}/${steps.length}: ${s.title}` });
-            output.appendLine(`$ ${commandLine('helm', s.args)}`);
-          },
-          onLine: (line) => output.appendLine(line),
-        });
-      },
-    );
-  } catch (e) {
-    if (e instanceof HelmNotFound) {
-      await helmMissing(e.message);
-      return undefined;
-    }
-    throw e;
-  } finally {
-    running = undefined;
-  }
-  if (!result.ok) {
-    const failure = describeHelmFailure(result.run.output, failureContext, { cancelled: result.run.cancelled });
-    output.appendLine(`[helm] ${failure.kind}: ${failure.message}`);
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
-    if (pick) output.show(true);
-    return failure;
-  }
-  await ctx.setContext(collectorHelmInstalledKey, true);
-  const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
-  const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
-  const message = `${otelCollectorChart.chart} ${otelCollectorChart.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}, Service ${release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`;
-  output.appendLine(`[helm] ${message}`);
-  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, 'Show Output').then((pick) => {
-    if (pick === 'Show Output') output.show(true);
-  });
-  return now ?? { release, namespace };
-};
+export const helmInstallCollectorCommand: CommandFactory = (ctx) => (arg?: unknown) => runHelmStep(ctx, arg, collectorStep);
