@@ -1,5 +1,6 @@
 // npm run bench: every cost we claim, each printed as a ratio against a peer measured in the
 // same run or against its goal. No timed assertions live in tests.
+import { benchDoctor } from './doctor';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchLoadtest } from './loadtest';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   console.log('\n== Kubernetes (the local control plane, 127.0.0.1)');
   await benchKubeApply();
   await benchPortForward();
+  console.log('\n== doctor (the healthy sandbox and the local control plane)');
+  await benchDoctor();
 }
 
 main().catch((e: unknown) => {

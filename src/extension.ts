@@ -5,6 +5,7 @@ import { Ctx, registerCommand } from './ui/context';
 import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
+import { doctorBundle } from './ui/doctorBundle';
 import { iamBundle } from './ui/iamBundle';
 import { kubeBundle } from './ui/kubeBundle';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.cleanUp', kubeBundle.command((m) => m.cleanupCommand)),
     registerCommand(ctx, 'obslab.createIrsaRole', iamBundle.command((m) => m.createIrsaCommand)),
     registerCommand(ctx, 'obslab.inspectIrsaRole', iamBundle.command((m) => m.inspectIrsaCommand)),
+    registerCommand(ctx, 'obslab.runDoctor', doctorBundle.command((m) => m.runDoctorCommand)),
     registerCommand(ctx, 'obslab.cleanUpAws', iamBundle.command((m) => m.cleanupAwsCommand)),
     { dispose: () => ctx.dispose() },
   );

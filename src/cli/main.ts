@@ -3,6 +3,7 @@ import { processIo, UsageError, type Io } from './io';
 import { jtlUsage, runJtl } from './jtl';
 import { applyUsage } from './applyUsage';
 import { cleanupUsage } from './cleanupUsage';
+import { doctorUsage } from './doctorUsage';
 import { iamUsage } from './iamUsage';
 import { lintUsage, runLint } from './lint';
 import { loadtestUsage, runLoadtestCommand } from './loadtest';
@@ -11,6 +12,7 @@ import { runSandbox, sandboxUsage } from './sandbox';
 import { scaffold, scaffoldUsage } from './scaffold';
 
 // Commands that talk to servers or processes are async; the others stay synchronous, so their callers get a plain number.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const commands: Record<string, { run: (argv: string[], io: Io) => number | Promise<number>; usage: string }> = {
   scaffold: { run: scaffold, usage: scaffoldUsage },
   lint: { run: runLint, usage: lintUsage },
@@ -18,11 +20,15 @@ const commands: Record<string, { run: (argv: string[], io: Io) => number | Promi
   query: { run: runQuery, usage: queryUsage },
   loadtest: { run: runLoadtestCommand, usage: loadtestUsage },
   jtl: { run: runJtl, usage: jtlUsage },
-  // Cluster commands load @kubernetes/client-node only when run, so the others start fast.
-  apply: { run: async (argv, io) => (await import('./apply')).runApplyCommand(argv, io), usage: applyUsage },
-  iam: { run: async (argv, io) => (await import('./iam')).runIam(argv, io), usage: iamUsage },
-  cleanup: { run: async (argv, io) => (await import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
+  // Cluster commands load @kubernetes/client-node (and the AWS SDK) only when run, so the others
+  // start fast. require rather than import(): esbuild makes both lazy in dist/cli.js, and only
+  // require also works where the tests load the TypeScript through tsx's CommonJS hook.
+  apply: { run: (argv, io) => (require('./apply') as typeof import('./apply')).runApplyCommand(argv, io), usage: applyUsage },
+  iam: { run: (argv, io) => (require('./iam') as typeof import('./iam')).runIam(argv, io), usage: iamUsage },
+  cleanup: { run: (argv, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
+  doctor: { run: (argv, io) => (require('./doctor') as typeof import('./doctor')).runDoctor(argv, io), usage: doctorUsage },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {
   const [name, ...rest] = argv;

@@ -1,0 +1,61 @@
+// obslab doctor: where the lab's pipeline breaks, and how to fix it.
+// Exit 0: every link that could be checked passed; 1: a link is broken (or nothing could be
+// checked); 2: bad usage or a place to look at that does not exist.
+import { existsSync, statSync } from 'node:fs';
+import { formatReport } from '../core/doctor/text';
+import { doctor, DoctorInputError, type DoctorOptions } from '../node/doctor';
+import { doctorUsage } from './doctorUsage';
+import { UsageError, type Io, parseCli } from './io';
+
+/** The doctor's options from the command line; bad usage throws UsageError. */
+export function doctorOptions(argv: string[]): { options: DoctorOptions; format: 'json' | 'text' } {
+  const { values, positionals } = parseCli(
+    argv,
+    { sandbox: { type: 'boolean' }, context: { type: 'string' }, kubeconfig: { type: 'string' }, prometheus: { type: 'string' }, lab: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' }, format: { type: 'string' } },
+    doctorUsage,
+  );
+  if (positionals.length) throw new UsageError(`obslab doctor takes no positional arguments (got ${positionals.join(' ')})\n${doctorUsage}`);
+  if (values.sandbox && (values.context !== undefined || values.kubeconfig !== undefined)) throw new UsageError(`--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place\n${doctorUsage}`);
+  if (values.context === '') throw new UsageError('--context needs the name of a kubeconfig context (kubectl config get-contexts lists them)');
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (values.lab !== undefined && !(existsSync(values.lab) && statSync(values.lab).isDirectory())) throw new UsageError(`--lab ${values.lab} is not a folder: give the lab folder \`obslab scaffold\` created (the one with obslab-lab.json)`);
+  if (values.kubeconfig !== undefined && !existsSync(values.kubeconfig)) throw new UsageError(`--kubeconfig ${values.kubeconfig} does not exist`);
+  if (values.prometheus !== undefined && !/^https?:\/\/[^/\s]+/.test(values.prometheus)) throw new UsageError(`--prometheus takes Prometheus' URL, e.g. http://127.0.0.1:9090 (got '${values.prometheus}')`);
+  if (values.region !== undefined && values.role === undefined) throw new UsageError('--region only matters with --role NAME (the IRSA role to check)');
+  return {
+    format,
+    options: {
+      source: values.sandbox ? 'sandbox' : values.context !== undefined || values.kubeconfig !== undefined ? 'cluster' : 'auto',
+      ...(values.context ? { context: values.context } : {}),
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.prometheus ? { prometheusUrl: values.prometheus.replace(/\/+$/, '') } : {}),
+      ...(values.lab ? { labDir: values.lab } : {}),
+      ...(values.role ? { roleName: values.role } : {}),
+      ...(values.region ? { region: values.region } : {}),
+    },
+  };
+}
+
+export async function runDoctor(argv: string[], io: Io): Promise<number> {
+  const { options, format } = doctorOptions(argv);
+  let result: Awaited<ReturnType<typeof doctor>>;
+  try {
+    result = await doctor(options);
+  } catch (e) {
+    if (e instanceof DoctorInputError) {
+      io.err(`obslab doctor: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const { report, snapshot, ms } = result;
+  if (format === 'json') io.out(JSON.stringify({ ...report, unavailable: snapshot.unavailable, ms }, null, 2));
+  else for (const line of formatReport(report)) io.out(line);
+  if (report.healthy && !report.links.some((l) => l.status === 'passed')) {
+    // Nothing checked is not a healthy lab: say what was missing instead of exiting 0.
+    io.err(`obslab doctor: nothing could be checked: ${[...new Set(Object.values(snapshot.unavailable))].join('; ')}`);
+    return 1;
+  }
+  return report.healthy ? 0 : 1;
+}

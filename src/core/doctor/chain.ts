@@ -1,0 +1,599 @@
+// The doctor's reasoning: a chain of checks over a snapshot, in the order data flows (app →
+// collector → Prometheus → queries), and beside it the IRSA side (Prometheus' ServiceAccount →
+// the role's trust). The first broken link of a branch is the cause; later broken links of that
+// branch are its consequences, not causes of their own.
+import { parseDocument } from 'yaml';
+import { lint } from '../lint/engine';
+import { describeSuggestion, metricNamesIn, suggestForQuery } from '../promql/suggest';
+import type { TextEdit } from '../finding';
+import { doctorCodes } from './codes';
+import type { DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
+import type { DoctorSnapshot, LabelSelector, PodState, ServiceInfo, TargetState } from './snapshot';
+
+type Outcome = { status: 'passed'; detail: string } | { status: 'failed'; detail: string; findings: DoctorFinding[] } | { status: 'skipped'; detail: string };
+
+interface Link {
+  id: LinkId;
+  title: string;
+  /** Links whose failure makes this one a consequence. */
+  after: LinkId[];
+  check(s: DoctorSnapshot): Outcome;
+}
+
+const pass = (detail: string): Outcome => ({ status: 'passed', detail });
+const skip = (detail: string): Outcome => ({ status: 'skipped', detail });
+const fail = (detail: string, ...findings: DoctorFinding[]): Outcome => ({ status: 'failed', detail, findings });
+
+function finding(code: string, message: string, evidence: Evidence[], remedies: DoctorFix[]): DoctorFinding {
+  return { code, severity: 'error', message, evidence, remedies };
+}
+
+function unavailable(s: DoctorSnapshot, source: keyof DoctorSnapshot['unavailable'], what: string): string {
+  return s.unavailable[source] ?? `${what} was not gathered`;
+}
+
+function readyCount(pods: PodState[]): string {
+  return `${pods.filter((p) => p.ready).length}/${pods.length} ready`;
+}
+
+function podsSummary(pods: PodState[]): string {
+  if (!pods.length) return 'no pods';
+  return pods.map((p) => `${p.name} ${p.ready ? 'ready' : `not ready (${p.reason ?? p.phase})`}`).join(', ');
+}
+
+function restartCommand(s: DoctorSnapshot, what: 'app' | 'collector' | 'prometheus'): DoctorFix {
+  if (s.mode === 'sandbox') return { kind: 'command', title: 'Restart the sandbox', command: 'npx obslab sandbox down && npx obslab sandbox up' };
+  const [ns, workload] = what === 'app' ? [s.lab.appNamespace, 'deploy/otel-flask'] : [s.lab.monitoringNamespace, collectorWorkload(s)];
+  return { kind: 'command', title: `Restart the ${what} and watch it roll out`, command: `kubectl${ctxFlag(s)} -n ${ns} rollout restart ${workload} && kubectl${ctxFlag(s)} -n ${ns} rollout status ${workload}` };
+}
+
+function collectorWorkload(s: DoctorSnapshot): string {
+  return s.collector?.workload ?? `deployment/${s.lab.collectorService}`;
+}
+
+/**
+ * The collector Service's name and the port names of its two scrape endpoints, from the Service
+ * itself when known: the lab's manifests name them telemetry/metrics, the Helm chart names its
+ * own telemetry port "metrics", so the names follow the ports the config listens on.
+ */
+export function collectorEndpoints(s: DoctorSnapshot): { service: string; telemetry: string; metrics: string } {
+  const svc = s.collector?.service;
+  if (!svc) return { service: s.lab.collectorService, ...s.lab.portNames };
+  const listen = s.collector?.configText ? collectorListenPorts(s.collector.configText) : {};
+  const nameFor = (port: number | undefined, fallback: string): string => {
+    if (port === undefined) return fallback;
+    return svc.ports.find((p) => p.targetPort === port)?.name ?? svc.ports.find((p) => p.port === port && (p.targetPort === undefined || typeof p.targetPort === 'string'))?.name ?? fallback;
+  };
+  return { service: svc.name, telemetry: nameFor(listen.telemetry, s.lab.portNames.telemetry), metrics: nameFor(listen.metrics, s.lab.portNames.metrics) };
+}
+
+function ctxFlag(s: DoctorSnapshot): string {
+  return s.lab.context ? ` --context ${s.lab.context}` : '';
+}
+
+function labFile(s: DoctorSnapshot, rel: string): string | undefined {
+  return s.lab.dir ? `${s.lab.dir.replace(/\/$/, '')}/${rel}` : undefined;
+}
+
+function openLabFile(s: DoctorSnapshot, rel: string, title: string): DoctorFix[] {
+  const f = labFile(s, rel);
+  return f ? [{ kind: 'open', title, target: f }] : [];
+}
+
+// ---------------------------------------------------------------- selectors and addresses
+
+/** Kubernetes label selector semantics; null selects nothing, {} everything. */
+export function selectorMatches(sel: LabelSelector | null, labels: Record<string, string>): boolean {
+  if (sel === null) return false;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    const values = e.values ?? [];
+    if (e.operator === 'In' && !(has && value !== undefined && values.includes(value))) return false;
+    if (e.operator === 'NotIn' && has && value !== undefined && values.includes(value)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+export function describeSelector(sel: LabelSelector | null): string {
+  if (sel === null) return 'nothing (no selector)';
+  const parts = [...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} (${(e.values ?? []).join(', ')})`)];
+  return parts.length ? parts.join(', ') : 'everything ({})';
+}
+
+export interface OtlpTarget {
+  host: string;
+  port: number;
+}
+
+/** host and port of an OTLP endpoint URL; gRPC's default port 4317 when none is given. */
+export function parseOtlpEndpoint(endpoint: string): OtlpTarget | undefined {
+  try {
+    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`);
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 4317 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Service a cluster DNS name means (svc, svc.ns, svc.ns.svc, svc.ns.svc.<domain>), or undefined for other hosts. */
+export function serviceOfHost(host: string, defaultNamespace: string): { name: string; namespace: string } | undefined {
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined;
+  const parts = host.split('.');
+  const [name, ns] = parts;
+  if (!name) return undefined;
+  if (parts.length === 1) return { name, namespace: defaultNamespace };
+  if (parts.length === 2 && ns) return { name, namespace: ns };
+  if (parts.length >= 3 && ns && parts[2] === 'svc') return { name, namespace: ns };
+  return undefined;
+}
+
+export interface ListenPorts {
+  otlpGrpc?: number;
+  metrics?: number;
+  telemetry?: number;
+}
+
+function portOf(hostPort: unknown): number | undefined {
+  if (typeof hostPort === 'number') return hostPort;
+  if (typeof hostPort !== 'string') return undefined;
+  const m = /:(\d+)$/.exec(hostPort.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+function get(v: unknown, ...keys: (string | number)[]): unknown {
+  let cur = v;
+  for (const k of keys) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Where the collector config says it listens: OTLP gRPC, the prometheus exporter, its own telemetry. */
+export function collectorListenPorts(configText: string): ListenPorts {
+  const doc = parseDocument(configText);
+  if (doc.errors.length) return {};
+  const cfg: unknown = doc.toJS();
+  const out: ListenPorts = {};
+  const receivers = get(cfg, 'receivers');
+  for (const [id, r] of Object.entries(typeof receivers === 'object' && receivers ? receivers : {})) {
+    if (id !== 'otlp' && !id.startsWith('otlp/')) continue;
+    if (get(r, 'protocols') && 'grpc' in (get(r, 'protocols') as object)) out.otlpGrpc ??= portOf(get(r, 'protocols', 'grpc', 'endpoint')) ?? 4317;
+  }
+  const exporters = get(cfg, 'exporters');
+  for (const [id, e] of Object.entries(typeof exporters === 'object' && exporters ? exporters : {})) {
+    if (id === 'prometheus' || id.startsWith('prometheus/')) out.metrics ??= portOf(get(e, 'endpoint'));
+  }
+  const readers = get(cfg, 'service', 'telemetry', 'metrics', 'readers');
+  if (Array.isArray(readers)) {
+    for (const r of readers) {
+      const p = get(r, 'pull', 'exporter', 'prometheus', 'port');
+      if (typeof p === 'number') out.telemetry ??= p;
+    }
+  }
+  return out;
+}
+
+function servicePortFor(svc: ServiceInfo, port: number): ServiceInfo['ports'][number] | undefined {
+  return svc.ports.find((p) => p.port === port);
+}
+
+// ---------------------------------------------------------------- the links
+
+const appReady: Link = {
+  id: 'app-ready',
+  title: 'The app is running and ready',
+  after: [],
+  check(s) {
+    const app = s.app;
+    if (!app) return skip(unavailable(s, 'app', 'the app'));
+    const ready = app.pods.filter((p) => p.ready);
+    if (ready.length) return pass(`${app.object}: ${readyCount(app.pods)}`);
+    const evidence: Evidence[] = [{ object: app.object, seen: podsSummary(app.pods), expected: 'at least one ready pod (the sandbox: the app answering /healthz)' }];
+    const remedies: DoctorFix[] =
+      s.mode === 'sandbox'
+        ? [restartCommand(s, 'app')]
+        : [
+            { kind: 'command', title: 'Show why the pods are not ready', command: `kubectl${ctxFlag(s)} -n ${app.namespace ?? s.lab.appNamespace} describe pods -l app=otel-flask` },
+            restartCommand(s, 'app'),
+            ...openLabFile(s, 'k8s/app.yaml', 'Open k8s/app.yaml'),
+          ];
+    return fail(`${app.object}: ${readyCount(app.pods)}`, finding(doctorCodes.appNotReady, `${app.object} has no ready ${s.mode === 'sandbox' ? 'process' : 'pod'} (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`, evidence, remedies));
+  },
+};
+
+/** An edit of the OTLP endpoint value in the app manifest, when the text has it literally. */
+function endpointEdit(text: string | undefined, file: string | undefined, from: string, to: string): DoctorFix[] {
+  if (!text || !file || !from) return [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i]?.indexOf(from) ?? -1;
+    if (c >= 0 && /OTEL_EXPORTER_OTLP_ENDPOINT|value:/.test(`${lines[i - 1] ?? ''}${lines[i] ?? ''}`)) {
+      const edit: TextEdit = { file, range: { start: { line: i, character: c }, end: { line: i, character: c + from.length } }, newText: to };
+      return [{ kind: 'edit', title: `Set OTEL_EXPORTER_OTLP_ENDPOINT to ${to}`, file, edits: [edit] }];
+    }
+  }
+  return [];
+}
+
+const otlpEndpoint: Link = {
+  id: 'otlp-endpoint',
+  title: 'The app sends OTLP to the collector',
+  after: ['app-ready'],
+  check(s) {
+    const app = s.app;
+    const col = s.collector;
+    if (!app) return skip(unavailable(s, 'app', 'the app'));
+    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
+    if (app.otlpEndpointUnreadable) return skip(`the app's OTLP endpoint cannot be read: ${app.otlpEndpointUnreadable}`);
+    const listen = col.configText ? collectorListenPorts(col.configText) : {};
+    const grpcPort = listen.otlpGrpc ?? 4317;
+    const seen = app.otlpEndpoint;
+    const target = seen ? parseOtlpEndpoint(seen) : undefined;
+    const edit = (to: string): DoctorFix[] => endpointEdit(app.manifestText, app.manifestFile, seen ?? '', to);
+    if (s.mode === 'sandbox') {
+      const expected = col.otlpAddress;
+      if (!expected) return skip('the sandbox does not record where its collector receives OTLP');
+      const [eh, ep] = [expected.slice(0, expected.lastIndexOf(':')), Number(expected.slice(expected.lastIndexOf(':') + 1))];
+      const ok = target !== undefined && target.port === ep && (target.host === eh || (eh === '127.0.0.1' && target.host === 'localhost'));
+      if (ok) return pass(`${app.otlpEndpointSource}: ${seen ?? ''} is the collector's OTLP gRPC receiver`);
+      return fail(
+        `sends to ${seen ?? '(unset)'}, the collector receives at ${expected}`,
+        finding(doctorCodes.otlpEndpoint, `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches the collector.`, [{ object: `${app.object} (${app.otlpEndpointSource})`, seen: `OTEL_EXPORTER_OTLP_ENDPOINT=${seen ?? '(unset)'}`, expected: `http://${expected}` }], [restartCommand(s, 'app'), ...edit(`http://${expected}`)]),
+      );
+    }
+    const svc = col.service;
+    if (!svc) return skip(`the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`);
+    const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort}`;
+    const evidence = (seenText: string): Evidence[] => [{ object: `${app.object} (${app.otlpEndpointSource})`, seen: seenText, expected: expectedUrl }];
+    const remedies = [...edit(expectedUrl), { kind: 'command' as const, title: 'Set it on the Deployment', command: `kubectl${ctxFlag(s)} -n ${app.namespace ?? s.lab.appNamespace} set env deploy/otel-flask OTEL_EXPORTER_OTLP_ENDPOINT=${expectedUrl}` }];
+    if (!seen || !target) return fail('no OTLP endpoint set', finding(doctorCodes.otlpEndpoint, `${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to localhost:4317, inside the app's own pod, where no collector listens.`, evidence(seen ?? '(unset)'), remedies));
+    const named = serviceOfHost(target.host, app.namespace ?? s.lab.appNamespace);
+    if (!named || named.name !== svc.name || named.namespace !== svc.namespace) {
+      // Only the collector's own namespace was listed, so only there can "does not exist" be said.
+      const known = named?.namespace === svc.namespace;
+      const exists = known && (col.otherServices ?? []).includes(named.name);
+      const what = named ? `the Service ${named.namespace}/${named.name}${known && !exists ? ', which does not exist' : ', which is not the collector'}` : `${target.host}, which is not a cluster Service name`;
+      return fail(`names ${what}`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its log) and no metric reaches the collector.`, evidence(seen), remedies));
+    }
+    const sp = servicePortFor(svc, target.port);
+    if (!sp) return fail(`port ${target.port} is not a port of ${svc.namespace}/${svc.name}`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the Service ${svc.namespace}/${svc.name} has ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's connections are refused.`, evidence(seen), remedies));
+    if (typeof sp.targetPort === 'number' && sp.targetPort !== grpcPort) return fail(`port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} (${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`, evidence(seen), remedies));
+    return pass(`${seen} → Service ${svc.namespace}/${svc.name} port ${target.port}`);
+  },
+};
+
+const collectorConfig: Link = {
+  id: 'collector-config',
+  title: 'The collector config is valid',
+  after: ['app-ready', 'otlp-endpoint'],
+  check(s) {
+    const col = s.collector;
+    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
+    if (col.configText === undefined) return skip(`the collector's config could not be read (${col.configSource})`);
+    const opts = col.version ? { collectorVersion: col.version } : {};
+    // lint picks its rules by file name; a ConfigMap key such as the Helm chart's "relay" has no .yaml.
+    const lintName = /\.ya?ml$/i.test(col.configSource) ? col.configSource : 'collector.yaml';
+    const errors = lint([{ file: lintName, text: col.configText }], opts).filter((f) => f.severity === 'error' && f.code.startsWith('collector/'));
+    if (!errors.length) return pass(`${col.configSource}: no errors${col.version ? ` for collector ${col.version}` : ''}`);
+    // The fixes are offered on the file the student edits, linted on its own, where the ranges are right.
+    const fileFindings = col.configFile && col.configFileText !== undefined ? lint([{ file: col.configFile, text: col.configFileText }], opts) : [];
+    const findings = errors.map((e) => {
+      const address = e.code === 'collector/telemetry-address-deprecated';
+      const same = fileFindings.find((f) => f.code === e.code);
+      const remedies: DoctorFix[] = [
+        ...(same?.fixes ?? []).map((f): DoctorFix => ({ kind: 'edit', title: f.title, file: col.configFile ?? '', edits: f.edits.map((ed) => ({ ...ed, file: col.configFile ?? '' })) })),
+        ...(col.configFile ? [{ kind: 'open' as const, title: 'Open the collector config', target: col.configFile }, { kind: 'command' as const, title: 'Lint it', command: `npx obslab lint ${col.configFile}` }] : []),
+        ...(s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : clusterConfigFixes(s)),
+      ];
+      return finding(address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig, `${e.message} (${e.code})`, [{ object: col.configSource, seen: e.code, expected: address ? 'service.telemetry.metrics.readers with a pull/prometheus exporter' : 'no collector/* errors' }], remedies);
+    });
+    return fail(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${col.configSource}`, ...findings);
+  },
+};
+
+/** In a cluster the config lives in a ConfigMap (or a Helm release's values): where to change it, then restart the collector. */
+function clusterConfigFixes(s: DoctorSnapshot): DoctorFix[] {
+  const col = s.collector;
+  const k = `kubectl${ctxFlag(s)}`;
+  const restart = `${k} -n ${s.lab.monitoringNamespace} rollout restart ${collectorWorkload(s)}`;
+  const out: DoctorFix[] = [];
+  if (col?.helmRelease) out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', 'Open the collector chart\'s values'));
+  if (col?.configFile && !col.helmRelease) out.push({ kind: 'command', title: 'Apply the fixed file and restart the collector', command: `${k} apply -f ${col.configFile} && ${restart}` });
+  else if (col?.configMap) out.push({ kind: 'command', title: `Edit ConfigMap ${col.configMap.name} in place and restart the collector`, command: `${k} -n ${col.configMap.namespace} edit configmap ${col.configMap.name} && ${restart}` });
+  if (s.lab.dir) out.push({ kind: 'command', title: 'Lint the lab\'s files', command: `npx obslab lint ${s.lab.dir}` });
+  return out;
+}
+
+const collectorUp: Link = {
+  id: 'collector-up',
+  title: 'The collector is running and ready',
+  after: ['app-ready', 'otlp-endpoint', 'collector-config'],
+  check(s) {
+    const col = s.collector;
+    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
+    const ready = col.pods.some((p) => p.ready);
+    const endpointsOk = col.service?.readyEndpoints === undefined || col.service.readyEndpoints > 0;
+    if (ready && endpointsOk) return pass(`${col.object}: ${readyCount(col.pods)}`);
+    const evidence: Evidence[] = [{ object: col.object, seen: `${podsSummary(col.pods)}${col.lastLog ? `; last log line: ${col.lastLog}` : ''}`, expected: 'a ready collector' }];
+    if (col.service && !endpointsOk) evidence.push({ object: `Service ${col.service.namespace}/${col.service.name}`, seen: '0 ready endpoints', expected: 'the collector pod behind it' });
+    const remedies: DoctorFix[] = s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : [{ kind: 'command', title: 'Show the collector\'s log', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} logs ${collectorWorkload(s)} --tail=50` }, restartCommand(s, 'collector')];
+    return fail(`${col.object}: ${readyCount(col.pods)}`, finding(doctorCodes.collectorDown, `${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused and Prometheus' scrapes of :8888 and :8889 fail.`, evidence, remedies));
+  },
+};
+
+const serviceMonitorSelected: Link = {
+  id: 'servicemonitor-selected',
+  title: 'Prometheus selects the lab\'s ServiceMonitors',
+  after: ['collector-up'],
+  check(s) {
+    if (s.mode === 'sandbox') return skip('the sandbox\'s Prometheus scrapes the collector with static scrape configs that mirror the lab\'s ServiceMonitors');
+    const p = s.prometheusObject;
+    if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
+    const sms = s.serviceMonitors;
+    if (!sms) return skip(unavailable(s, 'serviceMonitors', 'the ServiceMonitors'));
+    const svc = s.collector?.service;
+    const lab = sms.filter((m) => (svc ? selectorMatches(m.selector, svc.labels) && (m.anyNamespace || (m.namespaces ?? [m.namespace]).includes(svc.namespace)) : m.name.startsWith(s.lab.collectorService)));
+    const helmFix = (sm: string): DoctorFix[] => [
+      { kind: 'command', title: `Label ${sm} release=${s.lab.helmRelease}`, command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} label servicemonitor ${sm} release=${s.lab.helmRelease} --overwrite` },
+      ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
+    ];
+    if (!lab.length) {
+      return fail('no ServiceMonitor selects the collector Service', finding(doctorCodes.serviceMonitorNotSelected, `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`, [{ object: `ServiceMonitors in ${s.lab.monitoringNamespace}`, seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none', expected: svc ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}` : `ServiceMonitors selecting the collector Service` }], [{ kind: 'command', title: 'Apply the lab\'s ServiceMonitors', command: `kubectl${ctxFlag(s)} apply -f ${labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'}` }]));
+    }
+    const findings: DoctorFinding[] = [];
+    for (const m of lab) {
+      const nsOk = p.serviceMonitorNamespaceSelector === null ? m.namespace === p.namespace : true;
+      if (!selectorMatches(p.serviceMonitorSelector, m.labels)) {
+        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `labels ${describeSelector({ matchLabels: m.labels })}`, expected: describeSelector(p.serviceMonitorSelector) }], helmFix(m.name)));
+      } else if (!nsOk) {
+        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [{ kind: 'command', title: 'Let Prometheus read ServiceMonitors in every namespace', command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack -n ${p.namespace} --reuse-values --set prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}` }]));
+      }
+    }
+    if (findings.length) return fail(`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
+    return pass(`${lab.map((m) => m.name).join(', ')} selected by ${p.namespace}/${p.name} (${describeSelector(p.serviceMonitorSelector)})`);
+  },
+};
+
+const portNames: Link = {
+  id: 'port-names',
+  title: 'The ServiceMonitors name the collector Service\'s ports',
+  after: ['collector-up', 'servicemonitor-selected'],
+  check(s) {
+    if (s.mode === 'sandbox') return skip('the sandbox has no ServiceMonitors; the targets link checks the ports Prometheus scrapes');
+    const svc = s.collector?.service;
+    if (!svc) return skip(unavailable(s, 'collector', 'the collector Service'));
+    const sms = s.serviceMonitors;
+    if (!sms) return skip(unavailable(s, 'serviceMonitors', 'the ServiceMonitors'));
+    const names = svc.ports.map((p) => p.name).filter((n): n is string => !!n);
+    const findings: DoctorFinding[] = [];
+    const lab = sms.filter((m) => selectorMatches(m.selector, svc.labels));
+    for (const m of lab) {
+      for (const e of m.endpoints) {
+        if (e.port !== undefined && !names.includes(e.port)) {
+          findings.push(finding(doctorCodes.portName, `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `endpoints[].port: ${e.port}`, expected: `one of ${names.join(', ')}` }], [...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'), { kind: 'command', title: 'Lint the manifests', command: `npx obslab lint ${s.lab.dir ?? '.'}` }]));
+        }
+      }
+    }
+    if (findings.length) return fail(`${findings.length} endpoint port name${findings.length === 1 ? '' : 's'} not on the Service`, ...findings);
+    return pass(`ports ${lab.flatMap((m) => m.endpoints.map((e) => e.port ?? String(e.targetPort ?? '?'))).join(', ')} are named ports of ${svc.namespace}/${svc.name}`);
+  },
+};
+
+function targetsFor(s: DoctorSnapshot, targets: TargetState[], endpoint: string): TargetState[] {
+  const service = collectorEndpoints(s).service;
+  return targets.filter((t) => t.labels['service'] === service && t.labels['endpoint'] === endpoint && (t.labels['namespace'] === undefined || t.labels['namespace'] === s.lab.monitoringNamespace));
+}
+
+function urlPort(url: string): number | undefined {
+  try {
+    const u = new URL(url);
+    return u.port ? Number(u.port) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const targets: Link = {
+  id: 'targets',
+  title: 'Prometheus scrapes both collector endpoints',
+  after: ['collector-config', 'collector-up', 'servicemonitor-selected', 'port-names'],
+  check(s) {
+    const prom = s.prometheus;
+    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    const listen = s.collector?.configText ? collectorListenPorts(s.collector.configText) : {};
+    const findings: DoctorFinding[] = [];
+    const seen: string[] = [];
+    const names = collectorEndpoints(s);
+    for (const [kind, portName] of [['telemetry', names.telemetry], ['metrics', names.metrics]] as const) {
+      const expectedPort = listen[kind];
+      const what = kind === 'metrics' ? 'the prometheus exporter (the app\'s metrics)' : 'the collector\'s own telemetry';
+      const ts = targetsFor(s, prom.targets, portName);
+      if (!ts.length) {
+        const pools = [...new Set(prom.targets.map((t) => t.scrapePool))];
+        findings.push(finding(doctorCodes.targetMissing, `Prometheus has no target for endpoint "${portName}", ${what}${expectedPort ? ` on :${expectedPort}` : ''}: nothing scrapes it.`, [{ object: `Prometheus ${prom.url} targets`, seen: pools.length ? `scrape pools ${pools.join(', ')}` : 'no targets', expected: `a target with service="${names.service}", endpoint="${portName}"` }], [...(s.mode === 'sandbox' ? [restartCommand(s, 'prometheus')] : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')), { kind: 'open', title: 'Open Prometheus\' targets page', target: `${prom.url}/targets` }]));
+        continue;
+      }
+      for (const t of ts) {
+        const port = urlPort(t.scrapeUrl);
+        if (expectedPort !== undefined && port !== undefined && port !== expectedPort) {
+          findings.push(finding(doctorCodes.portName, `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on port ${expectedPort}: the scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`, [{ object: `target ${t.scrapePool}`, seen: t.scrapeUrl, expected: `port ${expectedPort}` }], s.mode === 'sandbox' ? [restartCommand(s, 'prometheus')] : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')));
+        } else if (t.health !== 'up') {
+          findings.push(finding(doctorCodes.targetDown, `The target ${t.scrapeUrl} (${portName}) is ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'}.`, [{ object: `target ${t.scrapePool}`, seen: `${t.health}${t.lastError ? ` (${t.lastError})` : ''}`, expected: 'up' }], [{ kind: 'open', title: 'Open Prometheus\' targets page', target: `${prom.url}/targets` }]));
+        } else {
+          seen.push(`${portName} ${t.scrapeUrl} up`);
+        }
+      }
+    }
+    if (findings.length) return fail(findings.map((f) => f.code).join(', '), ...findings);
+    return pass(seen.join('; '));
+  },
+};
+
+function isAppMetric(name: string): boolean {
+  return name !== 'up' && name !== 'target_info' && !name.startsWith('scrape_') && !name.startsWith('otelcol_') && !name.startsWith('promhttp_');
+}
+
+const appMetrics: Link = {
+  id: 'app-metrics',
+  title: 'The app\'s metrics arrive in Prometheus',
+  after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets'],
+  check(s) {
+    const prom = s.prometheus;
+    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    const names = prom.appSeries.filter(isAppMetric);
+    const at = collectorEndpoints(s);
+    if (names.length) return pass(`${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`);
+    return fail('no app metrics', finding(doctorCodes.noAppMetrics, `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`, [{ object: `series {service="${at.service}", endpoint="${at.metrics}"}`, seen: prom.appSeries.join(', ') || 'none', expected: 'http_server_request_duration_seconds_* and http_server_active_requests' }], [{ kind: 'command', title: 'Send some requests', command: s.mode === 'sandbox' ? 'npx obslab loadtest --sandbox' : `kubectl${ctxFlag(s)} -n ${s.lab.appNamespace} port-forward svc/otel-flask 8080:80` }]));
+  },
+};
+
+const freshness: Link = {
+  id: 'freshness',
+  title: 'Samples are fresh',
+  after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics'],
+  check(s) {
+    const prom = s.prometheus;
+    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    if (prom.acceptedPointsIncrease === undefined) return skip(`Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${prom.freshnessWindow ?? 'the window'} (just started, or its own telemetry is not scraped)`);
+    const window = prom.freshnessWindow ?? '2m';
+    if (prom.acceptedPointsIncrease > 0) return pass(`the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`);
+    return fail(`no metric points in the last ${window}`, finding(doctorCodes.staleSamples, `The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values Prometheus scrapes are the last ones it sent and do not change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show 0 or nothing.`, [{ object: 'increase(otelcol_receiver_accepted_metric_points[…])', seen: '0', expected: '> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)' }], [restartCommand(s, 'app')]));
+  },
+};
+
+function queryEdits(file: string | undefined, text: string | undefined, expr: string, replacements: { start: number; end: number; to: string }[]): TextEdit[] {
+  if (!file || text === undefined) return [];
+  const lines = text.split('\n');
+  const edits: TextEdit[] = [];
+  lines.forEach((line, i) => {
+    const at = line.indexOf(expr);
+    if (at < 0) return;
+    for (const r of replacements) edits.push({ file, range: { start: { line: i, character: at + r.start }, end: { line: i, character: at + r.end } }, newText: r.to });
+  });
+  return edits;
+}
+
+const metricNames: Link = {
+  id: 'metric-names',
+  title: 'The lab\'s queries use names Prometheus has',
+  after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics', 'freshness'],
+  check(s) {
+    const prom = s.prometheus;
+    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    const q = s.queries;
+    if (!q) return skip(unavailable(s, 'queries', 'the lab\'s queries'));
+    const findings: DoctorFinding[] = [];
+    for (const query of q.queries) {
+      const missing = suggestForQuery(query.expr, prom.metricNames);
+      if (!missing.length) continue;
+      const replacements = metricNamesIn(query.expr)
+        .map((ref) => ({ ref, to: missing.find((m) => m.name === ref.name)?.suggestions[0] }))
+        .filter((r): r is { ref: (typeof r)['ref']; to: string } => r.to !== undefined)
+        .map((r) => ({ start: r.ref.start, end: r.ref.end, to: r.to }));
+      const edits = queryEdits(q.file, q.text, query.expr, replacements);
+      const remedies: DoctorFix[] = [...(edits.length && q.file ? [{ kind: 'edit' as const, title: `Use ${[...new Set(replacements.map((r) => r.to))].join(', ')}`, file: q.file, edits }] : []), ...(q.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : [])];
+      findings.push(finding(doctorCodes.metricNames, `"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`, missing.map((m) => ({ object: `query ${query.expr}`, seen: m.name, expected: m.suggestions.join(' or ') || 'a metric Prometheus has' })), remedies));
+    }
+    if (findings.length) return fail(`${findings.length} of ${q.queries.length} queries name metrics Prometheus lacks`, ...findings);
+    return pass(`every metric in ${q.queries.length} queries (${q.source}) exists`);
+  },
+};
+
+const prometheusServiceAccount: Link = {
+  id: 'prometheus-service-account',
+  title: 'Prometheus runs as the IRSA ServiceAccount',
+  after: [],
+  check(s) {
+    if (s.mode === 'sandbox') return skip('the sandbox\'s Prometheus runs on this machine, without a ServiceAccount');
+    const p = s.prometheusObject;
+    if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
+    const want = s.lab.prometheusServiceAccount;
+    const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
+    if (p.serviceAccountName === want && !wrongPods.length) return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
+    const evidence: Evidence[] = [{ object: `Prometheus ${p.namespace}/${p.name}`, seen: `spec.serviceAccountName: ${p.serviceAccountName || 'default'}`, expected: want }, ...wrongPods.map((pod) => ({ object: `pod ${p.namespace}/${pod.name}`, seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`, expected: want }))];
+    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [{ kind: 'command', title: `Run Prometheus as ${want}`, command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack -n ${p.namespace} --reuse-values --set prometheus.serviceAccount.create=false --set prometheus.serviceAccount.name=${want}` }, ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
+  },
+};
+
+const irsaAnnotation: Link = {
+  id: 'irsa-annotation',
+  title: 'prometheus-sa carries the IRSA role\'s ARN',
+  after: ['prometheus-service-account'],
+  check(s) {
+    const iam = s.iam;
+    if (s.mode === 'sandbox') return skip('the sandbox has no ServiceAccounts');
+    if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
+    if (iam.serviceAccountFound === undefined || !iam.roleArn) return skip('the ServiceAccount or the role\'s ARN could not be read');
+    const sa = `${s.lab.monitoringNamespace}/${s.lab.prometheusServiceAccount}`;
+    if (!iam.serviceAccountFound) return skip(`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`);
+    if (iam.serviceAccountAnnotation === iam.roleArn) return pass(`${sa}: eks.amazonaws.com/role-arn=${iam.roleArn}`);
+    const seen = iam.serviceAccountAnnotation ?? '(no annotation)';
+    return fail(
+      `${sa} names ${seen}`,
+      finding(doctorCodes.irsaAnnotation, `The ServiceAccount ${sa} ${iam.serviceAccountAnnotation ? `names the role ${iam.serviceAccountAnnotation}` : 'has no eks.amazonaws.com/role-arn annotation'}, not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? 'that role\'s' : 'no'} web-identity credentials into Prometheus' pods, so remote write is denied.`, [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }], [
+        { kind: 'command', title: 'Annotate the ServiceAccount with the role', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} annotate serviceaccount ${s.lab.prometheusServiceAccount} eks.amazonaws.com/role-arn=${iam.roleArn} --overwrite` },
+        // Pods read the annotation when they start.
+        { kind: 'command', title: 'Restart Prometheus so its pods get the credentials', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} delete pod -l prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}` },
+      ]),
+    );
+  },
+};
+
+const irsaTrust: Link = {
+  id: 'irsa-trust',
+  title: 'The IRSA role trusts Prometheus\' ServiceAccount',
+  after: ['prometheus-service-account'],
+  check(s) {
+    const iam = s.iam;
+    if (!iam && s.mode === 'sandbox') return skip('the sandbox has no IAM role; run the doctor against the cluster with --role');
+    if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
+    const errors = iam.findings.filter((f) => f.severity === 'error');
+    if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
+    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [{ kind: 'command', title: 'Inspect and repair the role', command: `npx obslab iam inspect --role ${iam.roleName}` }, ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
+  },
+};
+
+export const doctorLinks: readonly Link[] = [appReady, otlpEndpoint, collectorConfig, collectorUp, serviceMonitorSelected, portNames, targets, appMetrics, freshness, metricNames, prometheusServiceAccount, irsaAnnotation, irsaTrust];
+
+/** Runs the chain over a snapshot. Never throws: a check that fails to run is a skipped link. */
+export function runDoctor(s: DoctorSnapshot): DoctorReport {
+  const results: LinkResult[] = [];
+  const broken = new Map<LinkId, LinkId>(); // link → the cause it traces back to
+  for (const link of doctorLinks) {
+    let outcome: Outcome;
+    try {
+      outcome = link.check(s);
+    } catch (e) {
+      outcome = skip(`the check failed to run: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (outcome.status !== 'failed') {
+      results.push({ id: link.id, title: link.title, status: outcome.status, detail: outcome.detail, findings: [] });
+      continue;
+    }
+    const upstream = link.after.map((id) => broken.get(id)).find((c): c is LinkId => c !== undefined);
+    if (upstream) {
+      const causeCode = results.find((r) => r.id === upstream)?.findings[0]?.code ?? upstream;
+      broken.set(link.id, upstream);
+      results.push({ id: link.id, title: link.title, status: 'consequence', detail: outcome.detail, causedBy: upstream, findings: outcome.findings.map((f) => ({ ...f, severity: 'info', consequenceOf: causeCode })) });
+    } else {
+      broken.set(link.id, link.id);
+      results.push({ id: link.id, title: link.title, status: 'failed', detail: outcome.detail, findings: outcome.findings });
+    }
+  }
+  const causes = results.filter((r) => r.status === 'failed').map((r) => ({ link: r.id, code: r.findings[0]?.code ?? r.id }));
+  const first = results.find((r) => r.status === 'failed');
+  const firstFinding = first?.findings[0];
+  return {
+    mode: s.mode,
+    takenAt: s.takenAt,
+    healthy: causes.length === 0,
+    ...(first && firstFinding ? { cause: { link: first.id, code: firstFinding.code, message: firstFinding.message } } : {}),
+    causes,
+    links: results,
+  };
+}

@@ -1,0 +1,52 @@
+// The doctor's output: links of the chain, each passed, failed (a cause), a consequence of an
+// earlier failure, or skipped; findings with evidence and fixes a person or the editor can apply.
+import type { Finding, TextEdit } from '../finding';
+
+/** What to do about a finding: run a command, apply an edit, or open a document. */
+export type DoctorFix =
+  | { kind: 'command'; title: string; command: string }
+  | { kind: 'edit'; title: string; file: string; edits: TextEdit[] }
+  | { kind: 'open'; title: string; target: string };
+
+/** One piece of evidence: the object looked at, what it has, what it should have. */
+export interface Evidence {
+  object: string;
+  seen: string;
+  expected: string;
+}
+
+export interface DoctorFinding extends Finding {
+  evidence: Evidence[];
+  remedies: DoctorFix[];
+  /** Set on findings of a consequence link: the code of the cause. */
+  consequenceOf?: string;
+}
+
+/** The chain's links in data-flow order, then the IRSA side. */
+export const linkIds = ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'servicemonitor-selected', 'port-names', 'targets', 'app-metrics', 'freshness', 'metric-names', 'prometheus-service-account', 'irsa-annotation', 'irsa-trust'] as const;
+
+export type LinkId = (typeof linkIds)[number];
+
+export type LinkStatus = 'passed' | 'failed' | 'consequence' | 'skipped';
+
+export interface LinkResult {
+  id: LinkId;
+  title: string;
+  status: LinkStatus;
+  /** What was seen when it passed, or why it was skipped, or a one-line summary of the failure. */
+  detail: string;
+  findings: DoctorFinding[];
+  /** For a consequence: the link whose failure explains this one. */
+  causedBy?: LinkId;
+}
+
+export interface DoctorReport {
+  mode: 'sandbox' | 'cluster';
+  takenAt: number;
+  healthy: boolean;
+  /** The first broken link and its first code, when one is broken. */
+  cause?: { link: LinkId; code: string; message: string };
+  /** Every independent cause (the data path and the IRSA side may each have one). */
+  causes: { link: LinkId; code: string }[];
+  links: LinkResult[];
+}

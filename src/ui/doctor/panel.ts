@@ -1,0 +1,137 @@
+// Observability Lab: Run Doctor. Asks where to look, runs the doctor under a progress
+// notification and shows the chain in a webview: passed, failed, consequence and skipped links,
+// each finding's evidence and its fixes as buttons. The page asks for a fix by position; the host
+// carries out only fixes from the report it made.
+import * as vscode from 'vscode';
+import type { DoctorHostMessage } from '../../core/doctor/messages';
+import { parseDoctorPageMessage } from '../../core/doctor/messages';
+import type { DoctorReport } from '../../core/doctor/report';
+import type { DoctorSnapshot } from '../../core/doctor/snapshot';
+import { formatReport } from '../../core/doctor/text';
+import { doctor, DoctorInputError } from '../../node/doctor';
+import type { CommandFactory, Ctx } from '../context';
+import { webviewHtml } from '../webviewHtml';
+import { applyFix } from './fixes';
+import { chooseTarget, type DoctorTarget } from './target';
+
+export const doctorViewType = 'obslab.doctor';
+/** Set after the doctor has run once in this window (a walkthrough step completes on it). */
+export const doctorRanKey = 'obslab.doctorRan';
+
+/** The texts the doctor read, by file: an edit fix is applied only to the same text. */
+function textsRead(s: DoctorSnapshot): Map<string, string> {
+  const m = new Map<string, string>();
+  if (s.app?.manifestFile && s.app.manifestText !== undefined) m.set(s.app.manifestFile, s.app.manifestText);
+  if (s.collector?.configFile && s.collector.configFileText !== undefined) m.set(s.collector.configFile, s.collector.configFileText);
+  if (s.queries?.file && s.queries.text !== undefined) m.set(s.queries.file, s.queries.text);
+  return m;
+}
+
+class DoctorPanel {
+  static current: DoctorPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private report: DoctorReport | undefined;
+  private texts = new Map<string, string>();
+  private running: Promise<void> | undefined;
+  /** The last message, re-sent when the page (re)loads and says it is ready. */
+  private last: DoctorHostMessage | undefined;
+
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly panel: vscode.WebviewPanel,
+    private target: DoctorTarget,
+  ) {
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m), null, this.disposables);
+    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', 'Lab Doctor');
+  }
+
+  static show(ctx: Ctx, target: DoctorTarget): DoctorPanel {
+    const title = `Doctor: ${target.label}`;
+    if (DoctorPanel.current) {
+      DoctorPanel.current.target = target;
+      DoctorPanel.current.panel.title = title;
+      DoctorPanel.current.panel.reveal();
+      return DoctorPanel.current;
+    }
+    const root = ctx.extension.extensionUri;
+    const panel = vscode.window.createWebviewPanel(doctorViewType, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+      retainContextWhenHidden: true,
+    });
+    DoctorPanel.current = new DoctorPanel(ctx, panel, target);
+    return DoctorPanel.current;
+  }
+
+  private post(m: DoctorHostMessage): void {
+    if (m.type !== 'fixResult') this.last = m;
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseDoctorPageMessage(raw);
+    if (!m) {
+      this.ctx.output.appendLine('[doctor] ignored a malformed message from the doctor page');
+      return;
+    }
+    if (m.type === 'ready') {
+      if (this.last) void this.panel.webview.postMessage(this.last);
+      return;
+    }
+    if (m.type === 'rerun') {
+      await this.run();
+      return;
+    }
+    const fix = this.report?.links.find((l) => l.id === m.link)?.findings[m.finding]?.remedies[m.fix];
+    if (!fix) {
+      this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ok: false, message: 'That fix belongs to an older report: run the doctor again.' });
+      return;
+    }
+    const outcome = await applyFix(fix, (file) => this.texts.get(file));
+    this.ctx.output.appendLine(`[doctor] ${fix.title}: ${outcome.message}`);
+    this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ...outcome });
+  }
+
+  /** One run at a time: a second request while one runs waits for it instead of racing it. */
+  run(): Promise<void> {
+    this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    const target = this.target;
+    this.post({ type: 'running', target: target.label });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Lab Doctor: examining ${target.label}` }, async () => {
+      try {
+        const { report, snapshot, ms } = await doctor(target.options);
+        this.report = report;
+        this.texts = textsRead(snapshot);
+        const unavailable = Object.fromEntries(Object.entries(snapshot.unavailable).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        this.post({ type: 'report', target: target.label, report, unavailable, ms });
+        this.ctx.output.appendLine(`[doctor] ${target.label} in ${ms} ms:\n${formatReport(report).join('\n')}`);
+        await this.ctx.setContext(doctorRanKey, true);
+      } catch (e) {
+        // The page is where the student looks (a rerun has no command to report to): the message goes there, the stack to the log.
+        this.report = undefined;
+        const message = e instanceof DoctorInputError ? e.message : `The doctor failed unexpectedly: ${e instanceof Error ? e.message : String(e)} (details in the Observability Lab output).`;
+        if (!(e instanceof DoctorInputError)) this.ctx.output.appendLine(`[doctor] ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+        this.post({ type: 'error', target: target.label, message });
+      }
+    });
+  }
+
+  private dispose(): void {
+    DoctorPanel.current = undefined;
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Takes 'sandbox' or 'cluster' as an argument (from a walkthrough link), else asks when both are possible. */
+export const runDoctorCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const preferred = arg === 'sandbox' || arg === 'cluster' ? arg : undefined;
+  const target = await chooseTarget(ctx, preferred);
+  if (!target) return undefined;
+  await DoctorPanel.show(ctx, target).run();
+  return target.label;
+};

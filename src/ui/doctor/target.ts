@@ -1,0 +1,69 @@
+// Where the doctor looks: the sandbox (when its Prometheus answers) or the current kube context,
+// asked with a QuickPick only when both are possible. Also the extras a run can use: the lab
+// folder, a port-forwarded Prometheus, the IRSA role when AWS credentials exist.
+import * as vscode from 'vscode';
+import { labNames } from '../../core/scaffold/plan';
+import { awsCredentialSources } from '../../node/awsCredentials';
+import type { DoctorOptions } from '../../node/doctor';
+import { loadKube } from '../../node/kube/config';
+import { httpAnswers } from '../../node/processes';
+import { sandboxPrometheusUrl } from '../../node/sandbox';
+import type { Ctx } from '../context';
+import { forwardRegistry } from '../forwardRegistry';
+import { findLabFolder } from '../labFolder';
+
+export interface DoctorTarget {
+  options: DoctorOptions;
+  /** For titles and messages: "the sandbox", "context kind-lab". */
+  label: string;
+}
+
+async function sandboxReachable(): Promise<boolean> {
+  const url = sandboxPrometheusUrl();
+  return url !== undefined && (await httpAnswers(`${url}/-/ready`).catch(() => false));
+}
+
+function currentContext(): { context: string; server: string } | string {
+  try {
+    const k = loadKube();
+    return { context: k.context, server: k.server };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function hasAwsCredentials(): boolean {
+  const c = awsCredentialSources();
+  return c.envKeys || c.webIdentity || c.container || (c.profileKeys?.length ?? 0) > 0;
+}
+
+/** Asks where to look when both are possible; undefined when the student dismissed the choice. Throws with the next step when neither is. */
+export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster'): Promise<DoctorTarget | undefined> {
+  const [sandbox, kube, lab] = await Promise.all([sandboxReachable(), Promise.resolve(currentContext()), findLabFolder(ctx)]);
+  const labDir = lab?.fsPath;
+  const common = labDir ? { labDir } : {};
+  const sandboxTarget: DoctorTarget = { label: 'the sandbox', options: { source: 'sandbox', ...common } };
+  const clusterTarget = (k: { context: string }): DoctorTarget => {
+    const prometheusUrl = forwardRegistry.urlFor('prometheus');
+    const roleName = vscode.workspace.getConfiguration('obslab').get<string>('irsaRoleName') || labNames.roleName;
+    return {
+      label: `context ${k.context}`,
+      options: { source: 'cluster', context: k.context, ...common, ...(prometheusUrl ? { prometheusUrl } : {}), ...(hasAwsCredentials() ? { roleName } : {}) },
+    };
+  };
+  if (preferred === 'sandbox' && sandbox) return sandboxTarget;
+  if (preferred === 'cluster' && typeof kube === 'object') return clusterTarget(kube);
+  if (sandbox && typeof kube === 'object') {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'Sandbox', description: sandboxPrometheusUrl() ?? '', detail: 'The local app, collector and Prometheus (Start Sandbox).', target: sandboxTarget },
+        { label: `Kubernetes context ${kube.context}`, description: kube.server, detail: forwardRegistry.urlFor('prometheus') ? 'The cluster, and Prometheus through its port-forward.' : 'The cluster (forward Prometheus first to check targets and metrics too).', target: clusterTarget(kube) },
+      ],
+      { title: 'Run Doctor: where should it look?' },
+    );
+    return pick?.target;
+  }
+  if (sandbox) return sandboxTarget;
+  if (typeof kube === 'object') return clusterTarget(kube);
+  throw new Error(`Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`);
+}

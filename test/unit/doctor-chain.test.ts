@@ -1,0 +1,211 @@
+// The doctor's chain over synthetic snapshots: one fault at a time is the first broken link with
+// its code; later broken links are its consequences; missing sources are skipped with a reason.
+import { strict as assert } from 'node:assert';
+import { collectorListenPorts, parseOtlpEndpoint, runDoctor, selectorMatches, serviceOfHost } from '../../src/core/doctor/chain';
+import { doctorCodeInfo, doctorCodes } from '../../src/core/doctor/codes';
+import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
+import { formatReport } from '../../src/core/doctor/text';
+
+const config = `receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 0.0.0.0:4317
+processors:
+  batch: {}
+exporters:
+  prometheus:
+    endpoint: 0.0.0.0:8889
+service:
+  telemetry:
+    metrics:
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: 0.0.0.0
+                port: 8888
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [prometheus]
+`;
+
+const sel = { service: 'otel-collector', namespace: 'monitoring' };
+
+function healthy(): DoctorSnapshot {
+  return {
+    mode: 'cluster',
+    takenAt: 0,
+    lab: { dir: '/lab', appNamespace: 'app', monitoringNamespace: 'monitoring', helmRelease: 'prometheus', prometheusServiceAccount: 'prometheus-sa', collectorService: 'otel-collector', portNames: { telemetry: 'telemetry', metrics: 'metrics' } },
+    app: {
+      object: 'Deployment app/otel-flask',
+      namespace: 'app',
+      pods: [{ name: 'otel-flask-1', ready: true, phase: 'Running' }],
+      otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317',
+      otlpEndpointSource: 'env',
+      manifestFile: '/lab/k8s/app.yaml',
+      manifestText: '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://otel-collector.monitoring.svc.cluster.local:4317\n',
+    },
+    collector: {
+      object: 'Deployment monitoring/otel-collector',
+      pods: [{ name: 'otel-collector-1', ready: true, phase: 'Running' }],
+      service: { namespace: 'monitoring', name: 'otel-collector', labels: { app: 'otel-collector' }, ports: [{ name: 'telemetry', port: 8888, targetPort: 8888 }, { name: 'metrics', port: 8889, targetPort: 8889 }, { name: 'otlp-grpc', port: 4317, targetPort: 4317 }], readyEndpoints: 1 },
+      otherServices: ['prometheus-kube-prometheus-prometheus'],
+      configText: config,
+      configSource: 'ConfigMap monitoring/otel-collector-config, key collector.yaml',
+      version: '0.155.0',
+    },
+    prometheusObject: { namespace: 'monitoring', name: 'prometheus-kube-prometheus-prometheus', serviceMonitorSelector: { matchLabels: { release: 'prometheus' } }, serviceMonitorNamespaceSelector: {}, serviceAccountName: 'prometheus-sa', pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'prometheus-sa' }] },
+    serviceMonitors: [
+      { namespace: 'monitoring', name: 'otel-collector-telemetry', labels: { release: 'prometheus' }, selector: { matchLabels: { app: 'otel-collector' } }, namespaces: ['monitoring'], endpoints: [{ port: 'telemetry' }] },
+      { namespace: 'monitoring', name: 'otel-collector', labels: { release: 'prometheus' }, selector: { matchLabels: { app: 'otel-collector' } }, namespaces: ['monitoring'], endpoints: [{ port: 'metrics' }] },
+    ],
+    prometheus: {
+      url: 'http://127.0.0.1:9090',
+      targets: [
+        { scrapePool: 'serviceMonitor/monitoring/otel-collector-telemetry/0', scrapeUrl: 'http://10.0.0.5:8888/metrics', health: 'up', lastError: '', lastScrape: '', labels: { ...sel, endpoint: 'telemetry' } },
+        { scrapePool: 'serviceMonitor/monitoring/otel-collector/0', scrapeUrl: 'http://10.0.0.5:8889/metrics', health: 'up', lastError: '', lastScrape: '', labels: { ...sel, endpoint: 'metrics' } },
+      ],
+      metricNames: ['up', 'http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'http_server_active_requests', 'otelcol_receiver_accepted_metric_points'],
+      appSeries: ['http_server_active_requests', 'http_server_request_duration_seconds_count', 'up'],
+      acceptedPointsIncrease: 40,
+      freshnessWindow: '3m',
+    },
+    queries: { source: '/lab/queries/lab-queries.promql', file: '/lab/queries/lab-queries.promql', text: '# rate\nsum(rate(http_server_request_duration_seconds_count[30s]))\n', queries: [{ title: 'rate', expr: 'sum(rate(http_server_request_duration_seconds_count[30s]))' }] },
+    iam: { roleName: 'ds252-prometheus-sa-role', roleArn: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role', serviceAccountFound: true, serviceAccountAnnotation: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role', expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa', canAssume: true, trustedSubjects: ['system:serviceaccount:monitoring:prometheus-sa'], findings: [] },
+    unavailable: {},
+  };
+}
+
+function statusOf(s: DoctorSnapshot): Record<string, string> {
+  return Object.fromEntries(runDoctor(s).links.map((l) => [l.id, l.status]));
+}
+
+describe('doctor chain', () => {
+  it('reports a healthy lab as healthy, every link passed', () => {
+    const r = runDoctor(healthy());
+    assert.equal(r.healthy, true, JSON.stringify(r.links.filter((l) => l.status !== 'passed')));
+    assert.ok(r.links.every((l) => l.status === 'passed'));
+    assert.equal(r.cause, undefined);
+  });
+
+  const faults: [string, string, (s: DoctorSnapshot) => void][] = [
+    ['app pods not ready', doctorCodes.appNotReady, (s) => (s.app!.pods = [{ name: 'otel-flask-1', ready: false, phase: 'Pending', reason: 'ImagePullBackOff' }])],
+    ['OTLP endpoint names a Service that does not exist', doctorCodes.otlpEndpoint, (s) => (s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317')],
+    ['OTLP endpoint uses the HTTP port', doctorCodes.otlpEndpoint, (s) => (s.app!.otlpEndpoint = 'http://otel-collector.monitoring:4318')],
+    ['telemetry address form', doctorCodes.telemetryAddress, (s) => (s.collector!.configText = config.replace(/readers:[\s\S]*?port: 8888\n/, 'address: 0.0.0.0:8888\n'))],
+    ['removed logging exporter', doctorCodes.collectorConfig, (s) => (s.collector!.configText = config.replace('exporters: [prometheus]', 'exporters: [prometheus, logging]').replace('exporters:\n  prometheus:', 'exporters:\n  logging: {}\n  prometheus:'))],
+    ['collector down', doctorCodes.collectorDown, (s) => (s.collector!.pods = [{ name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' }])],
+    ['ServiceMonitor without the release label', doctorCodes.serviceMonitorNotSelected, (s) => (s.serviceMonitors![1]!.labels = {})],
+    ['wrong port name in a ServiceMonitor', doctorCodes.portName, (s) => (s.serviceMonitors![1]!.endpoints = [{ port: 'prom-metrics' }])],
+    ['target down', doctorCodes.targetDown, (s) => Object.assign(s.prometheus!.targets[1]!, { health: 'down', lastError: 'connection refused' })],
+    ['metrics endpoint not scraped', doctorCodes.targetMissing, (s) => s.prometheus!.targets.pop()],
+    ['no app metrics', doctorCodes.noAppMetrics, (s) => (s.prometheus!.appSeries = ['up', 'scrape_duration_seconds'])],
+    ['stale samples', doctorCodes.staleSamples, (s) => (s.prometheus!.acceptedPointsIncrease = 0)],
+    ['the lab\'s metric names', doctorCodes.metricNames, (s) => (s.queries!.queries = [{ title: 'Task 5', expr: 'rate(flask_http_request_total[30s])' }])],
+    ['Prometheus on the default ServiceAccount', doctorCodes.prometheusServiceAccount, (s) => Object.assign(s.prometheusObject!, { serviceAccountName: 'default', pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'default' }] })],
+    ['the ServiceAccount annotated with another role', doctorCodes.irsaAnnotation, (s) => (s.iam!.serviceAccountAnnotation = 'arn:aws:iam::123456789012:role/other')],
+    ['the ServiceAccount without the role annotation', doctorCodes.irsaAnnotation, (s) => delete s.iam!.serviceAccountAnnotation],
+    ['trust policy for another ServiceAccount', doctorCodes.irsaTrust, (s) => Object.assign(s.iam!, { canAssume: false, trustedSubjects: ['system:serviceaccount:monitoring:prometheus'] })],
+  ];
+  for (const [name, code, inject] of faults) {
+    it(`names ${name} as the only cause, ${code}`, () => {
+      const s = healthy();
+      inject(s);
+      const r = runDoctor(s);
+      assert.equal(r.cause?.code, code, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
+      assert.deepEqual(r.causes.map((c) => c.code), [code]);
+      const f = r.links.find((l) => l.status === 'failed')?.findings[0];
+      assert.ok(f && f.evidence.length > 0, 'has evidence');
+      assert.ok(f.remedies.length > 0, 'has a fix');
+    });
+  }
+
+  it('marks later broken links as consequences of the first, not as causes', () => {
+    const s = healthy();
+    s.collector!.pods = [];
+    Object.assign(s.prometheus!.targets[0]!, { health: 'down', lastError: 'connection refused' });
+    s.prometheus!.acceptedPointsIncrease = 0;
+    const st = statusOf(s);
+    assert.equal(st['collector-up'], 'failed');
+    assert.equal(st['targets'], 'consequence');
+    assert.equal(st['freshness'], 'consequence');
+    const r = runDoctor(s);
+    assert.deepEqual(r.causes, [{ link: 'collector-up', code: doctorCodes.collectorDown }]);
+    const t = r.links.find((l) => l.id === 'targets');
+    assert.equal(t?.causedBy, 'collector-up');
+    assert.equal(t?.findings[0]?.consequenceOf, doctorCodes.collectorDown);
+  });
+
+  it('keeps the IRSA side a cause of its own beside a data-path cause', () => {
+    const s = healthy();
+    s.queries!.queries = [{ title: 'x', expr: 'rate(flask_http_request_total[1m])' }];
+    s.iam!.canAssume = false;
+    assert.deepEqual(runDoctor(s).causes.map((c) => c.code), [doctorCodes.metricNames, doctorCodes.irsaTrust]);
+  });
+
+  it('skips links whose source is missing, with the source\'s reason, and stays healthy', () => {
+    const s = healthy();
+    delete s.prometheus;
+    delete s.iam;
+    s.unavailable.prometheus = 'no Prometheus URL: port-forward it';
+    const r = runDoctor(s);
+    assert.equal(r.healthy, true);
+    for (const id of ['targets', 'app-metrics', 'freshness', 'metric-names']) {
+      const l = r.links.find((x) => x.id === id);
+      assert.equal(l?.status, 'skipped');
+      assert.equal(l?.detail, 'no Prometheus URL: port-forward it');
+    }
+    assert.match(r.links.find((l) => l.id === 'irsa-trust')?.detail ?? '', /not gathered/);
+  });
+
+  it('offers an edit of the OTLP endpoint in the app manifest and of the metric names in the queries file', () => {
+    const s = healthy();
+    s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317';
+    s.app!.manifestText = '          value: http://otel-colector.monitoring.svc.cluster.local:4317\n';
+    const edit = runDoctor(s).links.find((l) => l.id === 'otlp-endpoint')?.findings[0]?.remedies.find((f) => f.kind === 'edit');
+    assert.ok(edit?.kind === 'edit');
+    assert.equal(edit.edits[0]?.newText, 'http://otel-collector.monitoring.svc.cluster.local:4317');
+    assert.deepEqual(edit.edits[0]?.range.start, { line: 0, character: 17 });
+
+    const q = healthy();
+    q.queries = { source: 'f', file: '/lab/q.promql', text: '# t\nrate(flask_http_request_total[30s])\n', queries: [{ title: 't', expr: 'rate(flask_http_request_total[30s])' }] };
+    const e2 = runDoctor(q).links.find((l) => l.id === 'metric-names')?.findings[0]?.remedies.find((f) => f.kind === 'edit');
+    assert.ok(e2?.kind === 'edit');
+    assert.deepEqual(e2.edits.map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.newText]), [[1, 5, 29, 'http_server_request_duration_seconds_count']]);
+  });
+
+  it('reads selectors, OTLP endpoints, cluster DNS names and collector ports', () => {
+    assert.equal(selectorMatches(null, { a: 'b' }), false);
+    assert.equal(selectorMatches({}, {}), true);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'release', operator: 'In', values: ['prometheus'] }] }, { release: 'prometheus' }), true);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'release', operator: 'Exists' }] }, {}), false);
+    assert.deepEqual(parseOtlpEndpoint('otel-collector:4317'), { host: 'otel-collector', port: 4317 });
+    assert.deepEqual(parseOtlpEndpoint('http://otel-collector.monitoring'), { host: 'otel-collector.monitoring', port: 4317 });
+    assert.deepEqual(serviceOfHost('otel-collector', 'app'), { name: 'otel-collector', namespace: 'app' });
+    assert.deepEqual(serviceOfHost('otel-collector.monitoring.svc.cluster.local', 'app'), { name: 'otel-collector', namespace: 'monitoring' });
+    assert.equal(serviceOfHost('10.0.0.1', 'app'), undefined);
+    // Two labels are <service>.<namespace> to cluster DNS (the pod's search path tries
+    // example.com.svc.cluster.local first), so only three labels not ending in svc are outside.
+    assert.deepEqual(serviceOfHost('example.com', 'app'), { name: 'example', namespace: 'com' });
+    assert.equal(serviceOfHost('collector.example.com', 'app'), undefined);
+    assert.equal(serviceOfHost('otel-collector.monitoring.svc', 'app')?.namespace, 'monitoring');
+    assert.deepEqual(collectorListenPorts(config), { otlpGrpc: 4317, metrics: 8889, telemetry: 8888 });
+  });
+
+  it('prints a text report that ends with the cause', () => {
+    const s = healthy();
+    s.collector!.pods = [];
+    const lines = formatReport(runDoctor(s));
+    assert.match(lines[lines.length - 1] ?? '', /broken: doctor\/collector-down \(collector-up\)/);
+    assert.ok(lines.some((l) => l.startsWith('FAIL The collector is running and ready')));
+  });
+
+  it('documents every code it can report', () => {
+    const documented = new Set(doctorCodeInfo.map((c) => c.code));
+    for (const code of Object.values(doctorCodes)) assert.ok(documented.has(code), code);
+    assert.equal(documented.size, Object.values(doctorCodes).length);
+  });
+});
