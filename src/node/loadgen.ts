@@ -15,7 +15,6 @@ interface Pending {
   request: PreparedRequest;
   keepBody: boolean;
   signal: AbortSignal;
-  parser: ResponseParser;
   t0: number;
   startEpochMs: number;
   connectMs: number;
@@ -34,6 +33,10 @@ class SocketChannel implements Channel {
   private target: { protocol: string; host: string; port: number } = { protocol: '', host: '', port: 0 };
   private reusable = false;
   private pending: Pending | undefined;
+  /** One parser per connection, reset for each response. */
+  private readonly parser = new ResponseParser(true, false);
+  /** What plain TCP reads into; a Uint8Array, whose slice() copies (a Buffer's would not). */
+  private readonly readBuffer = new Uint8Array(64 * 1024);
   /** One listener per channel and signal, not one per request. */
   private signal: AbortSignal | undefined;
   private readonly onAbort = (): void => {
@@ -69,7 +72,8 @@ class SocketChannel implements Channel {
       request.protocol === 'https'
         ? // JMeter trusts any server certificate by default; a load generator must reach test servers with self-signed ones.
           tlsConnect({ host: request.host, port: request.port, servername: /^[\d.:]+$/.test(request.host) ? undefined : request.host, rejectUnauthorized: false })
-        : netConnect({ host: request.host, port: request.port });
+        : // Plain TCP reads into the channel's own buffer: no Buffer and no stream bookkeeping per read.
+          netConnect({ host: request.host, port: request.port, onread: { buffer: this.readBuffer, callback: (n: number, b: Uint8Array) => this.socket !== s || this.onData(b, n) } });
     s.setNoDelay(true);
     this.open.add(s);
     this.socket = s;
@@ -78,7 +82,7 @@ class SocketChannel implements Channel {
       const p = this.pending;
       if (p && this.socket === s) p.connectMs = performance.now() - p.t0;
     });
-    s.on('data', (d: Buffer) => this.socket === s && this.onData(d));
+    if (request.protocol === 'https') s.on('data', (d: Buffer) => this.socket === s && this.onData(d, d.length));
     s.on('error', (e) => this.socket === s && this.fail(e));
     s.on('close', () => {
       this.open.delete(s);
@@ -101,7 +105,8 @@ class SocketChannel implements Channel {
       this.signal = signal;
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.pending = { request, keepBody, signal, parser: new ResponseParser(request.expectBody, keepBody), t0, startEpochMs, connectMs: 0, latencyMs: 0, received: false, reused, timer: undefined, resolve };
+    this.parser.reset(request.expectBody, keepBody);
+    this.pending = { request, keepBody, signal, t0, startEpochMs, connectMs: 0, latencyMs: 0, received: false, reused, timer: undefined, resolve };
     const socket = reused && this.socket ? this.socket : this.connect(request);
     this.reusable = false;
     const timeout = request.connectTimeoutMs !== undefined && !reused ? request.connectTimeoutMs + (request.responseTimeoutMs ?? 0) : request.responseTimeoutMs;
@@ -114,28 +119,29 @@ class SocketChannel implements Channel {
     socket.write(request.bytes);
   }
 
-  private onData(d: Buffer): void {
+  private onData(d: Uint8Array, length: number): true {
     const p = this.pending;
-    if (!p) return; // nothing asked for: a server talking out of turn
+    if (!p) return true; // nothing asked for: a server talking out of turn
     if (!p.received) {
       p.received = true;
       p.latencyMs = performance.now() - p.t0;
     }
     let done: boolean;
     try {
-      done = p.parser.push(d);
+      done = this.parser.push(d, length);
     } catch (e) {
       this.drop();
       this.finish({ error: { code: 'ProtocolError', message: errorMessage(e) } });
-      return;
+      return true;
     }
     if (done) {
-      const response = p.parser.response;
+      const response = this.parser.response;
       const keep = !!response && !response.close && p.request.keepAlive;
       if (!keep) this.drop();
       else this.reusable = true;
       this.finish({ response });
     }
+    return true;
   }
 
   private fail(e: unknown): void {
@@ -151,7 +157,7 @@ class SocketChannel implements Channel {
     this.socket = undefined;
     this.reusable = false;
     if (!p) return;
-    if (p.parser.end()) this.finish({ response: p.parser.response });
+    if (this.parser.end()) this.finish({ response: this.parser.response });
     else if (p.reused && !p.received) this.finish('stale');
     else this.finish({ error: { code: 'ECONNRESET', message: p.received ? 'the connection closed in the middle of the response' : 'the target server closed the connection without responding' } });
   }
@@ -167,14 +173,11 @@ class SocketChannel implements Channel {
       return;
     }
     const elapsedMs = performance.now() - p.t0;
-    p.resolve({
-      startEpochMs: p.startEpochMs,
-      connectMs: p.reused ? 0 : p.connectMs,
-      latencyMs: p.received ? p.latencyMs : 0,
-      elapsedMs,
-      sentBytes: p.request.bytes.length,
-      ...result,
-    });
+    const e: Exchange = { startEpochMs: p.startEpochMs, connectMs: p.reused ? 0 : p.connectMs, latencyMs: p.received ? p.latencyMs : 0, elapsedMs, sentBytes: p.request.bytes.length };
+    if (result.response) e.response = result.response;
+    if (result.error) e.error = result.error;
+    if (result.interrupted) e.interrupted = true;
+    p.resolve(e);
   }
 }
 

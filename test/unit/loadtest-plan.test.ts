@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequest, isRequestError, urlDecode, urlEncode, type PreparedRequest } from '../../src/core/loadtest/http';
+import { buildRequest, compileSampler, isRequestError, urlDecode, urlEncode, type PreparedRequest } from '../../src/core/loadtest/http';
 import { loadPlan, refusals, resolveVariables, targets, type LoadPlan } from '../../src/core/loadtest/plan';
 import { evaluate, parseTemplate, unsupportedReason, type EvalContext } from '../../src/core/loadtest/template';
 import { lintJmx } from '../../src/core/lint/rules/jmx';
@@ -108,6 +108,28 @@ describe('load-test plan model', () => {
       assert.match(a.body, /^data=[a-z]{10}$/);
       assert.equal(a.headers['content-length'], String(a.body.length));
       assert.notEqual(a.body, b.body, '__RandomString gives each request its own value');
+    });
+
+    it('sends from a compiled sampler the same bytes as buildRequest, and builds a request without functions once', () => {
+      const fixedText = SCAFFOLDED.replace('${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}', 'a b%20c');
+      for (const text of [SCAFFOLDED, fixedText, SCAFFOLDED.replace('${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}', '${__RandomString(3,é €)}')]) {
+        const plan = loadPlan(text, { props: { SERVER: '127.0.0.1', PORT: '5000' } });
+        const s = plan.threadGroups[0]?.samplers[0];
+        assert.ok(s);
+        const compiledCtx = threadCtx(plan, 1);
+        const compiled = compileSampler(s, compiledCtx, plan.dynamicVariables);
+        const plainCtx = threadCtx(plan, 1);
+        const built: PreparedRequest[] = [];
+        for (let i = 0; i < 5; i++) {
+          const a = compiled.build(compiledCtx);
+          const b = buildRequest(s, plainCtx);
+          assert.ok(!isRequestError(a) && !isRequestError(b));
+          assert.deepEqual({ ...a, bytes: [...a.bytes] }, { ...b, bytes: [...b.bytes] });
+          built.push(a);
+        }
+        if (text === fixedText) assert.ok(built.every((r) => r === built[0]), 'a body without functions is built once');
+        else assert.equal(new Set(built.map((r) => new TextDecoder().decode(r.bytes))).size, 5, 'each request has its own random body');
+      }
     });
 
     it('reports a -J value that is not a number instead of guessing', () => {

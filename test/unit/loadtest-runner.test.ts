@@ -250,6 +250,33 @@ describe('HTTP response parser', () => {
     }
   });
 
+  it('reads from a reused read buffer up to its end, keeping nothing the next read overwrites', () => {
+    const first = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nX-Run: one\r\n\r\n{"ok":true}';
+    const second = 'HTTP/1.1 503 Busy\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Run: two\r\nConnection: close\r\n\r\nbusy';
+    // A Buffer, as a socket's own read buffer would be: its slice() is a view, not a copy.
+    const readBuffer = Buffer.alloc(64, 0x41);
+    const p = new ResponseParser(true, true);
+    for (const size of [1, 3, 7, 64]) {
+      for (const [text, status, body, run, close] of [[first, 200, '{"ok":true}', 'one', false], [second, 503, 'busy', 'two', true]] as const) {
+        p.reset(true, true);
+        const all = bytes(text);
+        let done = false;
+        for (let i = 0; i < all.length && !done; i += size) {
+          const piece = all.subarray(i, i + size);
+          readBuffer.set(piece);
+          done = p.push(readBuffer, piece.length);
+          readBuffer.fill(0x41);
+        }
+        assert.ok(done, `${status} in ${size}-byte pieces`);
+        assert.equal(p.response?.status, status);
+        assert.equal(new TextDecoder().decode(p.response?.body), body);
+        assert.equal(p.response?.bytes, text.length);
+        assert.equal(p.response?.close, close);
+        assert.deepEqual(p.response?.headers.find(([k]) => k === 'X-Run'), ['X-Run', run]);
+      }
+    }
+  });
+
   it('skips a 100 Continue, reads no body for HEAD or 204, and sees Connection: close', () => {
     const p = feed('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok', 4);
     assert.equal(p.response?.status, 200);

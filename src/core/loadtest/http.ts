@@ -242,9 +242,87 @@ export interface CompiledSampler {
 }
 
 /**
+ * Request bytes are cut from shared slabs, as Node's Buffer pool does: a fresh ArrayBuffer per
+ * request costs more than building the request. A slab lives as long as any request cut from it.
+ */
+const slabSize = 64 * 1024;
+let slab = new Uint8Array(0);
+let slabAt = 0;
+function allocate(n: number): Uint8Array {
+  if (n > slabSize / 8) return new Uint8Array(n);
+  if (slabAt + n > slab.length) {
+    slab = new Uint8Array(slabSize);
+    slabAt = 0;
+  }
+  const out = slab.subarray(slabAt, slabAt + n);
+  slabAt += n;
+  return out;
+}
+
+/** `head1` + Content-Length digits + `head2` + `body`, for a body known to be ASCII (one byte per character). */
+function asciiRequest(head1: Uint8Array, head2: Uint8Array, body: string): Uint8Array {
+  const length = String(body.length);
+  const out = allocate(head1.length + length.length + head2.length + body.length);
+  out.set(head1);
+  let at = head1.length;
+  for (let i = 0; i < length.length; i++) out[at++] = length.charCodeAt(i);
+  out.set(head2, at);
+  at += head2.length;
+  if (body.length > 64) encoder.encodeInto(body, out.subarray(at));
+  else for (let i = 0; i < body.length; i++) out[at++] = body.charCodeAt(i);
+  return out;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** A piece of a body: its text, fixed for the run, or how to evaluate it per request (undefined: an argument without a name, left out). */
+type BodyPiece = string | ((ctx: EvalContext) => string | undefined);
+
+/**
+ * The body of a sampler whose arguments may call functions, split into what is fixed for the run
+ * (computed here, once) and what must be evaluated per request; same text as resolveBody.
+ */
+function bodyPieces(s: HttpSampler, ctx: EvalContext): { pieces: BodyPiece[]; separator: string } {
+  if (s.rawBody) {
+    return {
+      separator: '',
+      pieces: s.args.map((a) => {
+        if (isConstant(a.value)) return a.alwaysEncode ? urlEncode(evaluate(a.value, ctx), s.encoding) : evaluate(a.value, ctx);
+        return (x) => (a.alwaysEncode ? urlEncode(evaluate(a.value, x), s.encoding) : evaluate(a.value, x));
+      }),
+    };
+  }
+  const pair = (rawName: string, rawValue: string, alwaysEncode: boolean): string => {
+    const name = alwaysEncode ? rawName : urlDecode(rawName, s.encoding);
+    const value = alwaysEncode ? rawValue : urlDecode(rawValue, s.encoding);
+    return `${urlEncode(name, s.encoding)}=${urlEncode(value, s.encoding)}`;
+  };
+  const pieces: BodyPiece[] = [];
+  for (const a of s.args) {
+    const dynamic: BodyPiece = (x) => {
+      const rawName = evaluate(a.name, x);
+      return rawName === '' ? undefined : pair(rawName, evaluate(a.value, x), a.alwaysEncode);
+    };
+    if (!isConstant(a.name) || !isConstant(a.value)) pieces.push(dynamic);
+    else if (evaluate(a.name, ctx) !== '') {
+      try {
+        pieces.push(pair(evaluate(a.name, ctx), evaluate(a.value, ctx), a.alwaysEncode));
+      } catch {
+        pieces.push(dynamic); // a malformed escape fails each request, as it does in JMeter
+      }
+    }
+  }
+  return { pieces, separator: '&' };
+}
+
+/**
  * Prepares a sampler for one thread: variables fixed for the run are substituted, and when the
- * target (label, URL, headers) is then constant it is resolved once, leaving only the body (say
- * a __RandomString) to evaluate per request.
+ * target (label, URL, headers) is then constant it is resolved once, and so is the request's
+ * head; only a body that calls functions (say a __RandomString) is evaluated per request, and a
+ * body that calls none is built once too.
  */
 export function compileSampler(s: HttpSampler, ctx: EvalContext, dynamicVariables: readonly string[]): CompiledSampler {
   const dyn = new Set(dynamicVariables);
@@ -265,15 +343,36 @@ export function compileSampler(s: HttpSampler, ctx: EvalContext, dynamicVariable
   if (!targetConstant) return { ...base, build: (x) => buildRequest(c, x) };
   const target = resolveTarget(c, ctx);
   if (isRequestError(target)) return { ...base, build: () => target };
-  if (!bodyMethod(c.method)) {
-    const fixed = assemble(c, target, { text: undefined, contentType: undefined });
+  const { pieces, separator } = bodyPieces(c, ctx);
+  if (!bodyMethod(c.method) || pieces.every((p) => typeof p === 'string')) {
+    const body = resolveBody(c, ctx, target.label, target.url);
+    const fixed = isRequestError(body) ? body : assemble(c, target, body);
     return { ...base, build: () => fixed };
   }
+  const contentType = target.contentType ?? (c.rawBody ? `text/plain; charset=${c.charset}` : c.args.length ? `application/x-www-form-urlencoded; charset=${c.charset}` : undefined);
+  const head1 = encoder.encode(`${c.method} ${target.path} HTTP/1.1\r\nContent-Length: `);
+  const head2 = encoder.encode(`\r\n${contentType ? `Content-Type: ${contentType}\r\n` : ''}${target.headerLines}\r\n`);
+  const { label, protocol, host, port, url } = target;
+  const { method, keepAlive, connectTimeoutMs, responseTimeoutMs } = c;
+  const expectBody = method !== 'HEAD';
   return {
     ...base,
     build: (x) => {
-      const body = resolveBody(c, x, target.label, target.url);
-      return isRequestError(body) ? body : assemble(c, target, body);
+      let text = '';
+      try {
+        let first = true;
+        for (const p of pieces) {
+          const piece = typeof p === 'string' ? p : p(x);
+          if (piece === undefined) continue;
+          text = first ? piece : text + separator + piece;
+          first = false;
+        }
+      } catch (err) {
+        return nonHttp(label, url, 'java.lang.IllegalArgumentException', err instanceof Error ? err.message : String(err));
+      }
+      // Form bodies are URL-encoded, so ASCII; a raw body may not be, and takes the general path.
+      if (!c.rawBody || isAscii(text)) return { label, method, protocol, host, port, url, bytes: asciiRequest(head1, head2, text), keepAlive, expectBody, connectTimeoutMs, responseTimeoutMs };
+      return assemble(c, target, { text, contentType: `text/plain; charset=${c.charset}` });
     },
   };
 }
@@ -297,11 +396,17 @@ type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 't
 
 /**
  * Feeds on response bytes as they arrive. `push` returns true once the response is complete;
- * `end` is called when the connection closes (completing a read-until-close body).
+ * `end` is called when the connection closes (completing a read-until-close body). `reset`
+ * readies it for the next response, so a connection needs one parser, not one per request.
  */
 export class ResponseParser {
   private state: State = 'head';
-  private headBuf = '';
+  /** Copies of a head that arrived in pieces, until its end is seen. */
+  private headParts: Uint8Array[] = [];
+  private headLength = 0;
+  /** The previous head's texts in order (reason, then each name and value): a server repeats most of them. */
+  private texts: string[] = [];
+  private textNo = 0;
   private remaining = 0;
   private lineBuf = '';
   private chunks: Uint8Array[] = [];
@@ -309,44 +414,55 @@ export class ResponseParser {
   bytes = 0;
 
   constructor(
-    private readonly expectBody: boolean,
-    private readonly keepBody: boolean,
+    private expectBody: boolean,
+    private keepBody: boolean,
   ) {}
+
+  reset(expectBody: boolean, keepBody: boolean): void {
+    this.expectBody = expectBody;
+    this.keepBody = keepBody;
+    this.state = 'head';
+    if (this.headLength) {
+      this.headParts = [];
+      this.headLength = 0;
+    }
+    this.remaining = 0;
+    this.lineBuf = '';
+    if (this.chunks.length) this.chunks = [];
+    this.response = undefined;
+    this.bytes = 0;
+  }
 
   get done(): boolean {
     return this.state === 'done';
   }
 
-  /** Bytes beyond the response (a server must not send them unasked), for the caller to drop. */
-  push(data: Uint8Array): boolean {
+  /**
+   * Takes `data` up to `end` (a reused read buffer is filled only that far). The parser keeps no
+   * reference to `data`: what it needs later it copies. Bytes beyond the response (a server must
+   * not send them unasked) are left for the caller to drop.
+   */
+  push(data: Uint8Array, end = data.length): boolean {
     let i = 0;
-    while (i < data.length && this.state !== 'done') {
+    while (i < end && this.state !== 'done') {
       if (this.state === 'head') {
-        const end = this.headEnd(data, i);
-        if (end === undefined) {
-          this.headBuf += latin1(data.subarray(i));
-          if (this.headBuf.length > 65536) throw new Error('response headers larger than 64 KiB');
-          this.bytes += data.length - i;
-          return false;
-        }
-        const head = this.headBuf + latin1(data.subarray(i, Math.max(i, end)));
-        this.headBuf = '';
-        this.bytes += end + 4 - i;
-        i = end + 4;
-        this.startBody(head);
+        const used = this.head(data, i, end);
+        if (used < 0) return false;
+        i += used;
       } else if (this.state === 'length' || this.state === 'chunk-data') {
-        const n = Math.min(this.remaining, data.length - i);
-        this.body(data.subarray(i, i + n));
+        const n = Math.min(this.remaining, end - i);
+        this.body(data, i, i + n);
         i += n;
         this.remaining -= n;
         if (this.remaining === 0) this.state = this.state === 'length' ? 'done' : 'chunk-crlf';
       } else if (this.state === 'until-close') {
-        this.body(data.subarray(i));
-        i = data.length;
+        this.body(data, i, end);
+        i = end;
       } else {
         // chunk-size, chunk-crlf, trailer: line-oriented.
-        const nl = data.indexOf(10, i);
-        const upto = nl < 0 ? data.length : nl + 1;
+        let nl = data.indexOf(10, i);
+        if (nl >= end) nl = -1;
+        const upto = nl < 0 ? end : nl + 1;
         this.lineBuf += latin1(data.subarray(i, upto));
         this.bytes += upto - i;
         i = upto;
@@ -378,9 +494,9 @@ export class ResponseParser {
     return this.state === 'done';
   }
 
-  private body(d: Uint8Array): void {
-    this.bytes += d.length;
-    if (this.keepBody && d.length) this.chunks.push(d.slice());
+  private body(d: Uint8Array, from: number, to: number): void {
+    this.bytes += to - from;
+    if (this.keepBody && to > from) this.chunks.push(copy(d, from, to));
   }
 
   private finish(): void {
@@ -399,55 +515,175 @@ export class ResponseParser {
   }
 
   /**
-   * Where CRLF CRLF starts in `data` from `from`; before `from` (down to from - 3) when it began in
-   * the buffered head, whose share of it is then dropped from headBuf. Undefined when not yet seen.
+   * Bytes as text, one character each (ISO-8859-1). The same text as in the previous head at
+   * this place is returned again rather than decoded anew: responses repeat their headers.
    */
-  private headEnd(data: Uint8Array, from: number): number | undefined {
-    // The terminator may straddle chunks: check the tail of what was buffered first.
-    const tail = this.headBuf.slice(-3);
-    for (let k = tail.length; k > 0; k--) {
-      const need = '\r\n\r\n'.slice(k);
-      if ('\r\n\r\n'.startsWith(tail.slice(-k)) && latin1(data.subarray(from, from + need.length)) === need) {
-        this.headBuf = this.headBuf.slice(0, -k);
-        return from + need.length - 4;
-      }
+  private text(b: Uint8Array, from: number, to: number): string {
+    const n = to - from;
+    const no = this.textNo++;
+    const known = this.texts[no];
+    if (known !== undefined && known.length === n) {
+      let j = 0;
+      while (j < n && known.charCodeAt(j) === b[from + j]) j++;
+      if (j === n) return known;
     }
-    for (let j = from; j + 3 < data.length; j++) {
-      if (data[j] === 13 && data[j + 1] === 10 && data[j + 2] === 13 && data[j + 3] === 10) return j;
-    }
-    return undefined;
+    const s = n <= 0 ? '' : latin1(b.subarray(from, to));
+    if (no < 64) this.texts[no] = s;
+    return s;
   }
 
-  /** Reads the head; returns true when parsing goes on (a body, or a 1xx to skip). */
-  private startBody(head: string): boolean {
-    const lines = head.split('\r\n');
-    const m = /^HTTP\/(\d)\.(\d) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-    if (!m) throw new Error(`not an HTTP response: '${(lines[0] ?? '').slice(0, 80)}'`);
-    const status = Number(m[3]);
-    const headers: [string, string][] = [];
-    for (const l of lines.slice(1)) {
-      const c = l.indexOf(':');
-      if (c > 0) headers.push([l.slice(0, c).trim(), l.slice(c + 1).trim()]);
+  /**
+   * Takes the head from `data` at `from`: returns how many bytes of `data` it used (through the
+   * blank line), or -1 when its end has not arrived yet (the bytes are kept for the next push).
+   */
+  private head(data: Uint8Array, from: number, to: number): number {
+    const carried = this.headLength;
+    let end = -1; // where CRLF CRLF starts, counted from the start of the head
+    if (carried) {
+      // The blank line may straddle the pieces: look at the last three bytes kept and the first three new.
+      const tail = lastBytes(this.headParts, Math.min(3, carried));
+      const window = [...tail, ...data.subarray(from, Math.min(to, from + 3))];
+      for (let k = 0; k + 3 < window.length && end < 0; k++) {
+        if (window[k] === 13 && window[k + 1] === 10 && window[k + 2] === 13 && window[k + 3] === 10) end = carried - tail.length + k;
+      }
     }
-    if (status >= 100 && status < 200 && status !== 101) return true; // 100 Continue and friends: the real answer follows
-    const get = (n: string): string | undefined => headers.find(([k]) => k.toLowerCase() === n)?.[1];
-    const connection = get('connection')?.toLowerCase() ?? '';
-    const http10 = m[1] === '1' && m[2] === '0';
-    const close = connection.includes('close') || (http10 && !connection.includes('keep-alive'));
-    this.response = { status, reason: m[4] ?? '', headers, bytes: 0, body: undefined, close };
-    const te = get('transfer-encoding')?.toLowerCase();
-    const cl = get('content-length');
+    if (end < 0) {
+      const at = headEnd(data, from, to);
+      if (at >= 0) end = carried + at - from;
+    }
+    if (end < 0) {
+      this.headParts.push(copy(data, from, to));
+      this.headLength += to - from;
+      if (this.headLength > 65536) throw new Error('response headers larger than 64 KiB');
+      this.bytes += to - from;
+      return -1;
+    }
+    const used = end + 4 - carried;
+    this.bytes += used;
+    if (carried) {
+      const whole = new Uint8Array(carried + used);
+      let at = 0;
+      for (const p of this.headParts) {
+        whole.set(p, at);
+        at += p.length;
+      }
+      whole.set(data.subarray(from, from + used), at);
+      this.headParts = [];
+      this.headLength = 0;
+      this.startBody(whole, 0, end);
+    } else this.startBody(data, from, from + end);
+    return used;
+  }
+
+  /** Reads the head in `b` from `from` to `to` (without the blank line); a 1xx leaves the state at 'head', as the real answer follows. */
+  private startBody(b: Uint8Array, from: number, to: number): void {
+    const eol = lineEnd(b, from, to);
+    const status = statusLine(b, from, eol);
+    if (status === undefined) throw new Error(`not an HTTP response: '${latin1(b.subarray(from, Math.min(eol, from + 80)))}'`);
+    this.textNo = 0;
+    const reason = eol - from > 12 ? this.text(b, from + 13, eol) : '';
+    if (status >= 100 && status < 200 && status !== 101) return; // 100 Continue and friends
+    const headers: [string, string][] = [];
+    // The headers the engine reads (the first of each, as a lookup would find it).
+    let connection: string | undefined;
+    let te: string | undefined;
+    let cl: string | undefined;
+    for (let at = eol + 2; at < to; ) {
+      const next = lineEnd(b, at, to);
+      let c = at;
+      while (c < next && b[c] !== 58) c++;
+      if (c > at && c < next) {
+        const name = this.text(b, trimStart(b, at, c), trimEnd(b, at, c));
+        const value = this.text(b, trimStart(b, c + 1, next), trimEnd(b, c + 1, next));
+        headers.push([name, value]);
+        if (connection === undefined && isNamed(name, 'connection')) connection = value;
+        else if (cl === undefined && isNamed(name, 'content-length')) cl = value;
+        else if (te === undefined && isNamed(name, 'transfer-encoding')) te = value;
+      }
+      at = next + 2;
+    }
+    const conn = connection?.toLowerCase() ?? '';
+    const http10 = b[from + 5] === 0x31 && b[from + 7] === 0x30;
+    const close = conn.includes('close') || (http10 && !conn.includes('keep-alive'));
+    this.response = { status, reason, headers, bytes: 0, body: undefined, close };
     if (!this.expectBody || status === 204 || status === 304) this.state = 'done';
-    else if (te && te.includes('chunked')) this.state = 'chunk-size';
-    else if (cl !== undefined && /^\d+$/.test(cl.trim())) {
-      this.remaining = Number(cl.trim());
+    else if (te !== undefined && te.toLowerCase().includes('chunked')) this.state = 'chunk-size';
+    else if (cl !== undefined && /^\d+$/.test(cl)) {
+      this.remaining = Number(cl);
       this.state = this.remaining ? 'length' : 'done';
     } else {
       this.state = 'until-close';
       this.response.close = true;
     }
-    return true;
   }
+}
+
+/** Where CRLF CRLF starts in `b` from `from`, or -1. */
+function headEnd(b: Uint8Array, from: number, to: number): number {
+  // Look at the last byte of each 4-byte window: anything but CR or LF rules out every window ending there.
+  for (let j = from; j + 3 < to; ) {
+    const last = b[j + 3];
+    if (last === 10) {
+      if (b[j] === 13 && b[j + 1] === 10 && b[j + 2] === 13) return j;
+      j++;
+    } else j += last === 13 ? 1 : 4;
+  }
+  return -1;
+}
+
+/** A copy (a Buffer's slice() would be a view on memory that a reused read buffer overwrites). */
+function copy(b: Uint8Array, from: number, to: number): Uint8Array {
+  return new Uint8Array(b.subarray(from, to));
+}
+
+function lastBytes(parts: Uint8Array[], n: number): number[] {
+  const out: number[] = [];
+  for (let k = parts.length - 1; k >= 0 && out.length < n; k--) {
+    const p = parts[k] ?? new Uint8Array();
+    for (let j = p.length - 1; j >= 0 && out.length < n; j--) out.unshift(p[j] ?? 0);
+  }
+  return out;
+}
+
+/** Where the line starting at `from` ends (its CRLF), or `to`. */
+function lineEnd(b: Uint8Array, from: number, to: number): number {
+  for (let j = from; j + 1 < to; j++) if (b[j] === 13 && b[j + 1] === 10) return j;
+  return to;
+}
+
+/** Where `from`..`to` starts and ends without the white space String.prototype.trim removes (one byte per character). */
+const space = (c: number | undefined): boolean => c === 32 || (c !== undefined && c >= 9 && c <= 13) || c === 0xa0;
+function trimStart(b: Uint8Array, from: number, to: number): number {
+  while (from < to && space(b[from])) from++;
+  return from;
+}
+function trimEnd(b: Uint8Array, from: number, to: number): number {
+  while (to > from && space(b[to - 1])) to--;
+  return to;
+}
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/** The status of `HTTP/d.d ddd[ reason]`, or undefined when the line is not one (read without a regular expression: this runs per response). */
+function statusLine(b: Uint8Array, from: number, eol: number): number | undefined {
+  const n = eol - from;
+  if (n < 12 || b[from] !== 0x48 || b[from + 1] !== 0x54 || b[from + 2] !== 0x54 || b[from + 3] !== 0x50 || b[from + 4] !== 0x2f) return undefined;
+  if (!isDigit(b[from + 5]) || b[from + 6] !== 0x2e || !isDigit(b[from + 7]) || b[from + 8] !== 0x20) return undefined;
+  if (!isDigit(b[from + 9]) || !isDigit(b[from + 10]) || !isDigit(b[from + 11]) || (n > 12 && b[from + 12] !== 0x20)) return undefined;
+  // As /(.*)$/ would: a reason with a line break in it is not a status line.
+  for (let j = from + 13; j < eol; j++) if (b[j] === 10 || b[j] === 13) return undefined;
+  return ((b[from + 9] ?? 0) - 0x30) * 100 + ((b[from + 10] ?? 0) - 0x30) * 10 + ((b[from + 11] ?? 0) - 0x30);
+}
+
+/** Whether a header name is `lower`, ignoring ASCII case (as toLowerCase() === lower would, without a new string). */
+function isNamed(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const l = lower.charCodeAt(i);
+    if (c !== l && !(l >= 0x61 && l <= 0x7a && c === l - 0x20)) return false;
+  }
+  return true;
 }
 
 // Header bytes as one character each (ASCII in practice; the decoder keeps offsets equal to bytes).
@@ -458,9 +694,16 @@ function latin1(d: Uint8Array): string {
 
 /** Whether JMeter would call the body text (it writes "bin" for images, audio, video and octet streams). */
 export function dataType(headers: [string, string][]): 'text' | 'bin' {
-  const ct = headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1].toLowerCase() ?? '';
-  return /^(image|audio|video)\/|^application\/(octet-stream|zip|gzip|pdf)/.test(ct) ? 'bin' : 'text';
+  // Called per sample: compare names only of the right length, and remember the last answer.
+  const ct = headers.find(([k]) => k.length === 12 && k.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (ct !== lastContentType) {
+    lastContentType = ct;
+    lastDataType = /^(image|audio|video)\/|^application\/(octet-stream|zip|gzip|pdf)/.test(ct.toLowerCase()) ? 'bin' : 'text';
+  }
+  return lastDataType;
 }
+let lastContentType = '';
+let lastDataType: 'text' | 'bin' = 'text';
 
 /** The label a sampler shows before its first request (for messages). */
 export function samplerName(s: HttpSampler): string {

@@ -68,31 +68,47 @@ export interface RunResult {
   progress: Progress;
 }
 
+const bodyDecoder = new TextDecoder();
+/** Compiled patterns, by flags and source: an assertion's patterns are the same for every sample. */
+const patterns = new Map<string, RegExp>();
+function regex(source: string, whole: boolean): RegExp {
+  const key = `${whole ? 'm' : 'f'}${source}`;
+  let r = patterns.get(key);
+  if (!r) {
+    r = whole ? new RegExp(`^(?:${source})$`, 's') : new RegExp(source, 's');
+    if (patterns.size < 1000) patterns.set(key, r);
+  }
+  return r;
+}
+
 function failure(a: ResponseAssertion, response: ParsedResponse, ctx: EvalContext): string | undefined {
   const subject =
     a.field === 'code' ? String(response.status)
     : a.field === 'message' ? response.reason
     : a.field === 'headers' ? response.headers.map(([k, v]) => `${k}: ${v}`).join('\n')
-    : new TextDecoder().decode(response.body ?? new Uint8Array());
+    : bodyDecoder.decode(response.body ?? new Uint8Array());
   const not = (a.type & 4) !== 0;
   const or = (a.type & 32) !== 0;
   const kind = a.type & 27;
-  const verb = kind & 8 ? 'equal' : kind & 16 ? 'contain' : kind & 1 ? 'match' : 'contain /regex/';
-  const results = a.patterns.map((p) => {
+  // Every pattern is evaluated (functions in them run once per sample); the first failing one is reported.
+  let passes = 0;
+  let bad: string | undefined;
+  for (const p of a.patterns) {
     const pattern = evaluate(p, ctx);
     let pass: boolean;
     try {
-      pass = kind & 8 ? subject === pattern : kind & 16 ? subject.includes(pattern) : kind & 1 ? new RegExp(`^(?:${pattern})$`, 's').test(subject) : new RegExp(pattern, 's').test(subject);
+      pass = kind & 8 ? subject === pattern : kind & 16 ? subject.includes(pattern) : regex(pattern, (kind & 1) !== 0).test(subject);
     } catch {
       pass = false;
     }
-    return { pattern, pass: not ? !pass : pass };
-  });
-  const ok = results.length === 0 || (or ? results.some((r) => r.pass) : results.every((r) => r.pass));
+    if (not ? !pass : pass) passes++;
+    else bad ??= pattern;
+  }
+  const ok = a.patterns.length === 0 || (or ? passes > 0 : passes === a.patterns.length);
   if (ok) return undefined;
   if (a.customMessage) return a.customMessage;
-  const bad = results.find((r) => !r.pass);
-  return `Test failed: ${a.field} expected ${not ? 'not ' : ''}to ${verb} /${bad?.pattern ?? ''}/, received ${subject.length > 100 ? `${subject.slice(0, 100)}…` : subject}`;
+  const verb = kind & 8 ? 'equal' : kind & 16 ? 'contain' : kind & 1 ? 'match' : 'contain /regex/';
+  return `Test failed: ${a.field} expected ${not ? 'not ' : ''}to ${verb} /${bad ?? ''}/, received ${subject.length > 100 ? `${subject.slice(0, 100)}…` : subject}`;
 }
 
 interface Counters {
@@ -109,6 +125,8 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     group: number;
     /** No new samples. */
     stop: AbortController;
+    /** stop.signal.aborted, as a plain field: the loop reads it per sample. */
+    stopped: boolean;
     /** The request in flight is cut. */
     cut: AbortController;
   }
@@ -119,6 +137,7 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     for (const t of threadSignals) {
       if (group !== undefined && t.group !== group) continue;
       t.stop.abort();
+      t.stopped = true;
       if (cutToo) t.cut.abort();
     }
   };
@@ -161,7 +180,7 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     const loops = group.loops ?? 0;
     try {
       let iteration = 0;
-      outer: while (!stop.aborted && (loops === -1 || iteration < loops)) {
+      outer: while (!signals.stopped && (loops === -1 || iteration < loops)) {
         if (iteration > 0 && !group.sameUserOnNextIteration) {
           channel.close();
           channel = transport.channel();
@@ -169,7 +188,7 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
         iteration++;
         let ioThisIteration = false;
         for (const s of samplers) {
-          if (stop.aborted) break outer;
+          if (signals.stopped) break outer;
           const delay = timerDelay(s, ctx);
           if (delay > 0) {
             await clock.sleep(delay, stop);
@@ -271,8 +290,11 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     const threads: Promise<void>[] = [];
     const mine: ThreadSignals[] = [];
     for (let i = 0; i < group.threads; i++) {
-      const signals: ThreadSignals = { group: groupNo, stop: new AbortController(), cut: new AbortController() };
-      if (soft.signal.aborted) signals.stop.abort();
+      const signals: ThreadSignals = { group: groupNo, stop: new AbortController(), stopped: false, cut: new AbortController() };
+      if (soft.signal.aborted) {
+        signals.stop.abort();
+        signals.stopped = true;
+      }
       if (hard.signal.aborted) signals.cut.abort();
       threadSignals.add(signals);
       mine.push(signals);

@@ -206,57 +206,63 @@ function uuid(random: () => number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function call(p: Extract<Part, { kind: 'call' }>, ctx: EvalContext): string {
-  const arg = (n: number): string | undefined => {
-    const a = p.args[n];
-    return a === undefined ? undefined : evaluate(a, ctx);
-  };
-  const store = (value: string, n: number): string => {
-    const name = arg(n)?.trim();
-    if (name) ctx.vars.set(name, value);
-    return value;
-  };
+type Call = Extract<Part, { kind: 'call' }>;
+
+// Plain functions rather than closures made per call: functions run once per request.
+function argOf(p: Call, n: number, ctx: EvalContext): string | undefined {
+  const a = p.args[n];
+  return a === undefined ? undefined : evaluate(a, ctx);
+}
+
+/** Sets the variable named by argument `n`, when there is one, to `value`. */
+function storeIn(p: Call, n: number, value: string, ctx: EvalContext): string {
+  if (p.args.length <= n) return value;
+  const name = argOf(p, n, ctx)?.trim();
+  if (name) ctx.vars.set(name, value);
+  return value;
+}
+
+function call(p: Call, ctx: EvalContext): string {
   switch (p.name) {
     case '__P': {
-      const name = arg(0)?.trim() ?? '';
-      return ctx.props[name] ?? arg(1) ?? '1';
+      const name = argOf(p, 0, ctx)?.trim() ?? '';
+      return ctx.props[name] ?? argOf(p, 1, ctx) ?? '1';
     }
     case '__property': {
-      const name = arg(0)?.trim() ?? '';
-      const dflt = arg(2);
-      return store(ctx.props[name] ?? (dflt !== undefined && dflt !== '' ? dflt : name), 1);
+      const name = argOf(p, 0, ctx)?.trim() ?? '';
+      const dflt = argOf(p, 2, ctx);
+      return storeIn(p, 1, ctx.props[name] ?? (dflt !== undefined && dflt !== '' ? dflt : name), ctx);
     }
     case '__RandomString': {
-      const length = Number(arg(0)?.trim());
-      const chars = arg(1) ?? '';
-      const set = charSet(chars);
+      const length = Number(argOf(p, 0, ctx)?.trim());
+      const set = charSet(argOf(p, 1, ctx) ?? '');
       let s = '';
       if (Number.isInteger(length) && length > 0 && set.length) for (let i = 0; i < length; i++) s += set[Math.floor(ctx.random() * set.length)];
-      return store(s, 2);
+      return storeIn(p, 2, s, ctx);
     }
     case '__Random': {
-      const min = Math.trunc(Number(arg(0)?.trim()));
-      const max = Math.trunc(Number(arg(1)?.trim()));
+      const min = Math.trunc(Number(argOf(p, 0, ctx)?.trim()));
+      const max = Math.trunc(Number(argOf(p, 1, ctx)?.trim()));
       if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return p.raw;
-      return store(String(randomInt(min, max, ctx.random)), 2);
+      return storeIn(p, 2, String(randomInt(min, max, ctx.random)), ctx);
     }
     case '__UUID':
       return uuid(ctx.random);
     case '__time': {
-      const format = arg(0) ?? '';
+      const format = argOf(p, 0, ctx) ?? '';
       const ms = ctx.epochMs();
       const divisor = /^\/(\d+)$/.exec(format);
       const value = divisor ? String(Math.floor(ms / Number(divisor[1]))) : String(Math.floor(ms));
-      return store(value, 1);
+      return storeIn(p, 1, value, ctx);
     }
     case '__threadNum':
       return String(ctx.threadNum);
     case '__counter': {
-      const perThread = (arg(0)?.trim().toUpperCase() ?? 'FALSE') === 'TRUE';
+      const perThread = (argOf(p, 0, ctx)?.trim().toUpperCase() ?? 'FALSE') === 'TRUE';
       const counters = perThread ? ctx.threadCounters : ctx.sharedCounters;
       const n = (counters.get(p.id) ?? 0) + 1;
       counters.set(p.id, n);
-      return store(String(n), 1);
+      return storeIn(p, 1, String(n), ctx);
     }
     default:
       // Unsupported: reported when the plan is loaded; JMeter too leaves an unknown function as text.
