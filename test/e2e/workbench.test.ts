@@ -617,6 +617,76 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     }
   });
 
+  it('runs the doctor on the sandbox: the lab\'s wrong metric name is the first broken link, its fix edits the queries, and the lab is healthy again', async function () {
+    this.timeout(8 * 60_000);
+    const queries = join(lab, 'queries', 'lab-queries.promql');
+    const original = readFileSync(queries, 'utf8');
+    let traffic: ReturnType<typeof setInterval> | undefined;
+    try {
+      await clearToasts(page);
+      await runCommand(page, 'Observability Lab: Start Sandbox');
+      await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
+      await clearToasts(page);
+      const parts = await sandboxStatus();
+      const appUrl = parts.find((p) => p.name === 'app')?.url;
+      const promUrl = parts.find((p) => p.name === 'prometheus')?.url;
+      assert.ok(appUrl && promUrl, `the sandbox reports the app and Prometheus: ${JSON.stringify(parts)}`);
+      let sent = 0;
+      const post = async (): Promise<void> => {
+        const res = await fetch(`${appUrl}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `data=doctor-${sent++}` });
+        await res.text();
+      };
+      traffic = setInterval(() => void post().catch(() => undefined), 250);
+      await waitFor(
+        'the app\'s requests in Prometheus',
+        async () => {
+          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('http_server_request_duration_seconds_count')}`).catch(() => undefined);
+          const body = res ? ((await res.json()) as { data?: { result?: unknown[] } }) : undefined;
+          return (body?.data?.result?.length ?? 0) > 0;
+        },
+        120_000,
+      );
+
+      // The lab text's query, as a student would paste it.
+      writeFileSync(queries, `${original.trimEnd()}\n\n# Task 5 as the lab writes it\nrate(flask_http_request_total[30s])\n`);
+      await runCommand(page, 'View: Close All Editors');
+      const runDoctor = async (): Promise<void> => {
+        await runCommand(page, 'Observability Lab: Run Doctor');
+        // With a cluster in the kubeconfig too, it asks where to look.
+        const where = quickInput(page).filter({ hasText: 'where should it look' });
+        if (await where.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) await pick(page, 'where should it look', /^Sandbox/);
+      };
+      await runDoctor();
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const verdict = view.locator('#verdict');
+      await verdict.filter({ hasText: /^Broken: doctor\/metric-names/ }).waitFor({ state: 'visible', timeout: 60_000 });
+      await view.locator('li.link.failed[data-link="metric-names"]').waitFor({ state: 'visible' });
+      for (const passed of ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics']) {
+        await view.locator(`li.link.passed[data-link="${passed}"]`).waitFor({ state: 'visible' });
+      }
+      await screenshot(page, 'doctor-broken-link');
+
+      // The fix: an undoable edit of the queries file, opened beside the report.
+      const fix = view.locator('li[data-link="metric-names"] button.fix.edit').first();
+      await view.locator('li[data-link="metric-names"] details summary').first().click().catch(() => undefined);
+      await fix.click();
+      await view.locator('li[data-link="metric-names"] .result.ok').filter({ hasText: /Edited .*lab-queries\.promql/ }).waitFor({ state: 'visible' });
+      await page.locator('.tab.active').filter({ hasText: 'lab-queries.promql' }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Control+S');
+      const queryLines = (): string[] => readFileSync(queries, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+      await waitFor('the fixed queries saved', async () => !queryLines().some((l) => l.includes('flask_http_request_total')), 15_000);
+      assert.match(readFileSync(queries, 'utf8'), /http_server_request_duration_seconds_count/);
+
+      await view.locator('#rerun').click();
+      await verdict.filter({ hasText: /^Healthy/ }).waitFor({ state: 'visible', timeout: 60_000 });
+      await screenshot(page, 'doctor-healthy');
+    } finally {
+      if (traffic) clearInterval(traffic);
+      writeFileSync(queries, original);
+      await sandboxDown().catch(() => undefined);
+    }
+  });
+
   it('runs a load test on the scaffolded plan against the sandbox app, live and with a summary (2 threads, 3 s, 127.0.0.1)', async function () {
     this.timeout(8 * 60_000);
     try {

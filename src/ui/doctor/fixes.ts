@@ -46,7 +46,8 @@ export async function applyFix(fix: DoctorFix, expected: (file: string) => strin
         edit.replace(vscode.Uri.file(e.file ?? fix.file), new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
       }
       const first = fix.edits[0];
-      const editor = await vscode.window.showTextDocument(doc, { preview: false, ...(first ? { selection: new vscode.Range(first.range.start.line, first.range.start.character, first.range.end.line, first.range.end.character) } : {}) });
+      // Beside the report, so the student sees the edit and the link it fixes together.
+      const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside, ...(first ? { selection: new vscode.Range(first.range.start.line, first.range.start.character, first.range.end.line, first.range.end.character) } : {}) });
       if (!(await vscode.workspace.applyEdit(edit))) return { ok: false, message: `The edit of ${vscode.workspace.asRelativePath(uri)} was refused by the editor.` };
       if (first) {
         const start = new vscode.Position(first.range.start.line, first.range.start.character);
@@ -63,7 +64,7 @@ export async function applyFix(fix: DoctorFix, expected: (file: string) => strin
         return opened ? { ok: true, message: `Opened ${fix.target}.` } : { ok: false, message: `${fix.target} could not be opened.` };
       }
       try {
-        await vscode.window.showTextDocument(vscode.Uri.file(fix.target), { preview: false });
+        await vscode.window.showTextDocument(vscode.Uri.file(fix.target), { preview: false, viewColumn: vscode.ViewColumn.Beside });
         return { ok: true, message: `Opened ${vscode.workspace.asRelativePath(fix.target)}.` };
       } catch {
         return { ok: false, message: `${fix.target} cannot be opened (is it still there?).` };
