@@ -93,6 +93,14 @@ async function main(): Promise<void> {
       console.log('\n--- the collector config the real chart writes ---\n' + relay);
     }
 
+    // The mirror writes the same collector config (the telemetry resource attributes aside).
+    const relayOf = (objects: Obj[]): unknown => {
+      const cfg = parse(objects.find((o) => o.kind === 'ConfigMap')?.data?.['relay'] ?? '{}') as { service?: { telemetry?: { resource?: unknown } } };
+      delete cfg.service?.telemetry?.resource;
+      return cfg;
+    };
+    same('mirror: the same collector config as the real chart', relayOf(mirror.objects), relayOf(real.objects));
+
     // The lab's --set flags: the real chart refuses them.
     const flags = join(dir, 'flags.yaml');
     writeFileSync(flags, labCollectorSetFlags);

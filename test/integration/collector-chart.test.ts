@@ -5,18 +5,22 @@
 // scaffolded values shows what Prometheus' operator would find: the API server itself answers
 // whether the ServiceMonitor's selector selects the Service.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { collectorChart, serviceLabels, servicePorts, type Values } from '../../src/core/helm/collectorChart';
 import { checkCollectorValues, describeHelmFailure, helmSteps, type HelmReleaseSpec } from '../../src/core/kube/helm';
+import type { DoctorReport } from '../../src/core/doctor/report';
 import { labelSelectorString } from '../../src/core/kube/selectors';
+import { labNames } from '../../src/core/scaffold/plan';
+import { doctor } from '../../src/node/doctor';
 import { runHelm, runHelmSteps } from '../../src/node/helm';
 import { labCollectorSetFlags } from '../fixtures/findingExamples';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
+import { ensurePrometheusCrd, labPrometheusManifests, prometheusName } from '../support/prometheusObject';
 import { renderLab } from '../support/lab';
 
 const chartDir = join(__dirname, '..', 'fixtures', 'charts', 'otel-collector-mirror');
@@ -127,6 +131,55 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
     assert.ok(r.ok, r.ok ? '' : r.run.output);
     const after = await getJson<{ metadata: { resourceVersion: string } }>(`/api/v1/namespaces/${ns}/services/otel-collector`);
     assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'the Service was not rewritten');
+  });
+
+  /** The lab folder for the chart's namespace, the app in a namespace of its own, and what kube-prometheus-stack would add. */
+  async function labBesideTheChart(): Promise<string> {
+    const appNs = uniqueNamespace('otelchart-app');
+    namespaces.push(appNs);
+    const dir = mkdtempSync(join(home, 'lab-'));
+    for (const f of renderLab({ helmRelease: HELM_RELEASE, appNamespace: appNs, monitoringNamespace: ns }).values()) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    await ensurePrometheusCrd(kube);
+    await kube.kubectl(['create', 'namespace', appNs]);
+    await kube.kubectl(['apply', '-f', join(dir, 'k8s', 'app.yaml')]);
+    await kube.kubectl(['apply', '-f', '-'], { input: labPrometheusManifests({ namespace: ns, release: HELM_RELEASE, serviceAccount: labNames.prometheusServiceAccount, roleArn: 'arn:aws:iam::111122223333:role/ds252-prometheus-sa-role' }) });
+    for (const [n, d] of [[appNs, 'otel-flask'], [ns, `prometheus-${prometheusName(HELM_RELEASE)}`]] as const) {
+      await kube.kubectl(['rollout', 'status', '-n', n, `deployment/${d}`, '--timeout=180s'], { timeoutMs: 200_000 });
+    }
+    return dir;
+  }
+  let lab = '';
+  const links = (r: DoctorReport): string => JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail]), null, 1);
+
+  it('the doctor follows the chart\'s collector: the app reaches its Service, its ConfigMap\'s relay config is valid, its ServiceMonitor is selected and names its ports', async () => {
+    assert.ok(ns, 'the install ran');
+    lab = await labBesideTheChart();
+    const { report } = await doctor({ source: 'cluster', kubeconfig: kube.kubeconfig, labDir: lab });
+    const passed = report.links.filter((l) => l.status === 'passed').map((l) => l.id);
+    for (const id of ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'servicemonitor-selected', 'port-names', 'prometheus-service-account'] as const) {
+      assert.ok(passed.includes(id), `${id} passed: ${links(report)}`);
+    }
+    assert.equal(report.healthy, true, links(report));
+  });
+
+  it('installed as the lab text says (no fullnameOverride), the chart\'s Service is otel-collector-opentelemetry-collector: the doctor names the app\'s endpoint as the first broken link', async () => {
+    assert.ok(lab, 'the lab is beside the chart');
+    const asTheLabSays = join(home, 'values-without-fullname.yaml');
+    const text = renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? '';
+    writeFileSync(asTheLabSays, text.replace(/^fullnameOverride: .*$/m, ''));
+    const r = await runHelmSteps(bin(), helmSteps(spec(ns, asTheLabSays)), { env });
+    assert.ok(r.ok, r.ok ? '' : r.run.output);
+    try {
+      const { report } = await doctor({ source: 'cluster', kubeconfig: kube.kubeconfig, labDir: lab });
+      assert.equal(report.cause?.code, 'doctor/otlp-endpoint', links(report));
+      assert.match(report.cause?.message ?? '', /otel-collector-opentelemetry-collector/);
+    } finally {
+      const back = await runHelmSteps(bin(), helmSteps(spec(ns, values)), { env });
+      assert.ok(back.ok, back.ok ? '' : back.run.output);
+    }
   });
 
   it('the lab\'s --set flags as a values file: the chart refuses them (no image.repository), our message says so, and nothing is installed', async () => {

@@ -1,7 +1,6 @@
 // The doctor on the real local control plane (kube-apiserver, etcd, kwok): the lab's manifests
-// applied in namespaces of this run, a Prometheus object (a minimal CRD for
-// monitoring.coreos.com/v1 Prometheus when the cluster has none: no operator runs here), pods
-// Ready through kwok, and the IRSA role in moto. A healthy lab is healthy; then one cluster-side
+// applied in namespaces of this run, a Prometheus object (test/support/prometheusObject.ts: no
+// operator runs here), pods Ready through kwok, and the IRSA role in moto. A healthy lab is healthy; then one cluster-side
 // fault at a time must be the first broken link with its code, and is undone before the next.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,37 +21,20 @@ import type { RunningKube } from '../harness/kube';
 import { motoAccount, motoRegion, startMoto, type RunningMoto } from '../harness/moto';
 import { renderLab } from '../support/lab';
 import { sharedKube, uniqueNamespace } from '../support/kube';
+import { ensurePrometheusCrd, labPrometheusManifests, prometheusName } from '../support/prometheusObject';
 
-const prometheusCrd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: prometheuses.monitoring.coreos.com
-spec:
-  group: monitoring.coreos.com
-  scope: Namespaced
-  names: {plural: prometheuses, singular: prometheus, kind: Prometheus, listKind: PrometheusList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          x-kubernetes-preserve-unknown-fields: true
-`;
 
 describe('the doctor on the local control plane', function () {
   this.timeout(10 * 60_000);
   const appNs = uniqueNamespace('doc-app');
   const monNs = uniqueNamespace('doc-mon');
   const release = defaultParams.helmRelease;
-  const promName = `${release}-kube-prometheus-prometheus`;
+  const promName = prometheusName(release);
   const roleName = `obslab-doctor-role-${process.pid}`;
   const issuer = 'https://oidc.eks.ap-south-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
   let kube: RunningKube;
   let moto: RunningMoto;
   let lab: string;
-  let createdCrd = false;
   let saved: NodeJS.ProcessEnv;
 
   const kubectl = (args: string[], input?: string): Promise<string> => kube.kubectl(args, input === undefined ? {} : { input });
@@ -87,49 +69,13 @@ describe('the doctor on the local control plane', function () {
       mkdirSync(dirname(join(lab, f.path)), { recursive: true });
       writeFileSync(join(lab, f.path), f.content);
     }
-    const has = await kubectl(['get', 'crd', 'prometheuses.monitoring.coreos.com', '--ignore-not-found', '-o', 'name']);
-    if (!has.trim()) {
-      await kubectl(['apply', '-f', '-'], prometheusCrd);
-      createdCrd = true;
-      await kubectl(['wait', '--for=condition=Established', 'crd/prometheuses.monitoring.coreos.com', '--timeout=60s']);
-    }
+    await ensurePrometheusCrd(kube);
     await kubectl(['apply', '-f', join(lab, 'k8s', 'namespaces.yaml')]);
     for (const f of ['otel-collector-config.yaml', 'otel-collector-deploy-svc.yaml', 'app.yaml', 'otel-servicemonitors.yaml']) await kubectl(['apply', '-f', join(lab, 'k8s', f)]);
     // What kube-prometheus-stack would make for the lab: the Prometheus object selecting release=<release>,
     // run as prometheus-sa (annotated with the role), and its pod (the operator's StatefulSet, here a Deployment).
     const roleArn = `arn:aws:iam::${motoAccount}:role/${roleName}`;
-    await kubectl(['apply', '-f', '-'], `apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ${labNames.prometheusServiceAccount}
-  namespace: ${monNs}
-  annotations: {eks.amazonaws.com/role-arn: "${roleArn}"}
----
-apiVersion: monitoring.coreos.com/v1
-kind: Prometheus
-metadata:
-  name: ${promName}
-  namespace: ${monNs}
-  labels: {release: ${release}}
-spec:
-  serviceAccountName: ${labNames.prometheusServiceAccount}
-  serviceMonitorSelector: {matchLabels: {release: ${release}}}
-  serviceMonitorNamespaceSelector: {}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: prometheus-${promName}
-  namespace: ${monNs}
-spec:
-  replicas: 1
-  selector: {matchLabels: {prometheus: ${promName}}}
-  template:
-    metadata: {labels: {prometheus: ${promName}, app.kubernetes.io/name: prometheus}}
-    spec:
-      serviceAccountName: ${labNames.prometheusServiceAccount}
-      containers: [{name: prometheus, image: quay.io/prometheus/prometheus:v3.5.0}]
-`);
+    await kubectl(['apply', '-f', '-'], labPrometheusManifests({ namespace: monNs, release, serviceAccount: labNames.prometheusServiceAccount, roleArn }));
     for (const [ns, d] of [[appNs, 'otel-flask'], [monNs, 'otel-collector'], [monNs, `prometheus-${promName}`]] as const) {
       await kube.kubectl(['rollout', 'status', '-n', ns, `deployment/${d}`, '--timeout=180s'], { timeoutMs: 200_000 });
     }
@@ -138,7 +84,6 @@ spec:
   after(async function () {
     this.timeout(120_000);
     await kube?.kubectl(['delete', 'namespace', appNs, monNs, '--ignore-not-found', '--wait=false']).catch(() => undefined);
-    if (createdCrd) await kube?.kubectl(['delete', 'crd', 'prometheuses.monitoring.coreos.com', '--ignore-not-found', '--wait=false']).catch(() => undefined);
     await awsClients({ region: motoRegion }).iam.send(new DeleteRoleCommand({ RoleName: roleName })).catch(() => undefined);
     await moto?.stop();
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
