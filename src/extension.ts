@@ -5,7 +5,7 @@ import { Ctx, registerCommand } from './ui/context';
 import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
-import { doctorBundle } from './ui/doctorBundle';
+import { doctorBundle, registerDoctorPanelSerializer } from './ui/doctorBundle';
 import { iamBundle } from './ui/iamBundle';
 import { kubeBundle } from './ui/kubeBundle';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
@@ -47,7 +47,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new LintDiagnostics(ctx);
   context.subscriptions.push(...diagnostics.register());
   diagnostics.lintOpenDocuments();
-  context.subscriptions.push(...new YamlSchemas(ctx).register(), registerQueryPanelSerializer(ctx));
+  context.subscriptions.push(
+    ...new YamlSchemas(ctx).register(),
+    registerQueryPanelSerializer(ctx),
+    registerDoctorPanelSerializer(ctx),
+  );
   showWalkthroughOnFirstRun(ctx);
 }
 

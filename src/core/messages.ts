@@ -2,6 +2,7 @@
 // nothing the page sends: every page message passes a guard here before it is acted on.
 import type { LatencyMs } from './loadtest/summary';
 import type { QueryData } from './prometheus/types';
+import { isRecord } from './isRecord';
 
 export type QueryMode = 'instant' | 'range';
 export type RangeChoice = '5m' | '15m' | '1h';
@@ -37,10 +38,6 @@ export interface StartSandboxMessage {
 }
 
 export type PageMessage = ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function hasOnly(v: Record<string, unknown>, keys: readonly string[]): boolean {
   return Object.keys(v).every((k) => keys.includes(k));

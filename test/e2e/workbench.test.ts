@@ -617,7 +617,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     }
   });
 
-  it('runs the doctor on the sandbox: the lab\'s wrong metric name is the first broken link, its fix edits the queries, and the lab is healthy again', async function () {
+  it('runs the doctor on the sandbox: the lab\'s wrong metric name is the first broken link, its fix edits the queries, the lab is healthy again, and the report survives a window reload', async function () {
     this.timeout(8 * 60_000);
     const queries = join(lab, 'queries', 'lab-queries.promql');
     const original = readFileSync(queries, 'utf8');
@@ -680,6 +680,19 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       await view.locator('#rerun').click();
       await verdict.filter({ hasText: /^Healthy/ }).waitFor({ state: 'visible', timeout: 60_000 });
       await screenshot(page, 'doctor-healthy');
+
+      // A window reload brings the report back (the panel's serializer), and Run again still works.
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.tab').filter({ hasText: 'Doctor: the sandbox' }).waitFor({ state: 'visible', timeout: 120_000 });
+      await page.locator('.tab').filter({ hasText: 'Doctor: the sandbox' }).click();
+      await verdict.filter({ hasText: /^Healthy/ }).waitFor({ state: 'visible', timeout: 60_000 });
+      const restored = await view.locator('#state').innerText();
+      await view.locator('#rerun').click();
+      await waitFor('a new report after the reload', async () => {
+        const now = await view.locator('#state').innerText().catch(() => restored);
+        return now !== restored && /passed/.test(now);
+      }, 60_000);
+      await verdict.filter({ hasText: /^Healthy/ }).waitFor({ state: 'visible', timeout: 60_000 });
     } finally {
       if (traffic) clearInterval(traffic);
       writeFileSync(queries, original);

@@ -1,6 +1,7 @@
 // IAM JSON policy documents as data: parsed from the text IAM returns (URL-encoded or plain) or a
 // file, checked against the policy grammar, and normalised so evaluation has one shape to read.
 // Grammar: IAM User Guide, "IAM JSON policy element reference" and "Grammar of the IAM JSON policy language".
+import { isRecord } from '../isRecord';
 
 export interface Condition {
   /** As written, e.g. "StringEquals", "ForAnyValue:StringLike", "StringEqualsIfExists". */
@@ -38,10 +39,6 @@ export interface PolicyDocument {
 }
 
 export type ParsedPolicy = { ok: true; policy: PolicyDocument; raw: unknown } | { ok: false; error: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** IAM's get-role / get-policy-version answers carry the document URL-encoded; files and moto do not. */
 export function decodePolicyText(text: string): string {

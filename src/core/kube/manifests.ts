@@ -2,6 +2,7 @@
 // (a `kind: List` gives one per item), each remembering its file and line so that every message
 // about it, from us or from the API server, can point back at the text.
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { isRecord } from '../isRecord';
 
 export interface ManifestObject {
   file: string;
@@ -44,10 +45,6 @@ export function describeObject(o: { kind: string; name: string; namespace?: stri
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function startLine(node: Node | null | undefined, lines: LineCounter, fallback: number): number {

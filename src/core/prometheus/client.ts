@@ -2,6 +2,7 @@
 // It does no I/O of its own: the caller hands it a fetch-like function, so the same code talks
 // to a real Prometheus in tests, to a port-forward in the editor, and to nothing in unit tests.
 import type { ActiveTarget, BuildInfo, Labels, MetricMetadata, QueryData, QueryResult, TargetsData } from './types';
+import { isRecord } from '../isRecord';
 
 export interface FetchInit {
   method: 'GET' | 'POST';
@@ -119,10 +120,6 @@ const parsePosition = /(?:^|: )(\d+):(\d+): parse error/;
 function formatTime(t: ApiTime): string {
   if (t instanceof Date) return (t.getTime() / 1000).toFixed(3);
   return typeof t === 'number' ? String(t) : t;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isStringArray(v: unknown): v is string[] {

@@ -8,11 +8,14 @@ import { parseDoctorPageMessage } from '../../core/doctor/messages';
 import type { DoctorReport } from '../../core/doctor/report';
 import type { DoctorSnapshot } from '../../core/doctor/snapshot';
 import { formatReport } from '../../core/doctor/text';
+import { isRecord } from '../../core/isRecord';
 import { doctor, DoctorInputError } from '../../node/doctor';
 import type { CommandFactory, Ctx } from '../context';
 import { webviewHtml } from '../webviewHtml';
 import { applyFix } from './fixes';
-import { chooseTarget, type DoctorTarget } from './target';
+import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
+
+const localRoots = (ctx: Ctx): vscode.Uri[] => [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')];
 
 export const doctorViewType = 'obslab.doctor';
 /** Set after the doctor has run once in this window (a walkthrough step completes on it). */
@@ -46,6 +49,14 @@ class DoctorPanel {
     panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', 'Lab Doctor');
   }
 
+  /** A panel VS Code restored after a reload: ours again, with the target it looked at. */
+  static adopt(ctx: Ctx, panel: vscode.WebviewPanel, target: DoctorTarget): DoctorPanel {
+    DoctorPanel.current?.panel.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(ctx) };
+    DoctorPanel.current = new DoctorPanel(ctx, panel, target);
+    return DoctorPanel.current;
+  }
+
   static show(ctx: Ctx, target: DoctorTarget): DoctorPanel {
     const title = `Doctor: ${target.label}`;
     if (DoctorPanel.current) {
@@ -54,10 +65,9 @@ class DoctorPanel {
       DoctorPanel.current.panel.reveal();
       return DoctorPanel.current;
     }
-    const root = ctx.extension.extensionUri;
     const panel = vscode.window.createWebviewPanel(doctorViewType, title, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+      localResourceRoots: localRoots(ctx),
       retainContextWhenHidden: true,
     });
     DoctorPanel.current = new DoctorPanel(ctx, panel, target);
@@ -125,6 +135,16 @@ class DoctorPanel {
     DoctorPanel.current = undefined;
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * Brings the report back after a window reload: the page redraws its last report from its own
+ * state, and Run again looks at the same kind of place (the sandbox, or the current context).
+ */
+export async function restoreDoctorPanel(ctx: Ctx, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  const mode = isRecord(state) && isRecord(state['report']) && state['report']['mode'] === 'cluster' ? 'cluster' : 'sandbox';
+  const target = (await restoredTarget(ctx, mode).catch(() => undefined)) ?? { label: mode === 'sandbox' ? 'the sandbox' : 'the cluster', options: { source: mode } };
+  DoctorPanel.adopt(ctx, panel, target);
 }
 
 /** Takes 'sandbox' or 'cluster' as an argument (from a walkthrough link), else asks when both are possible. */

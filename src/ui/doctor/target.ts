@@ -37,8 +37,16 @@ function hasAwsCredentials(): boolean {
   return c.envKeys || c.webIdentity || c.container || (c.profileKeys?.length ?? 0) > 0;
 }
 
+/**
+ * The target of a report restored after a window reload, without asking: the same kind of place
+ * as before (the sandbox, or the current context). Run again then says plainly if it is gone.
+ */
+export function restoredTarget(ctx: Ctx, mode: 'sandbox' | 'cluster'): Promise<DoctorTarget | undefined> {
+  return chooseTarget(ctx, mode, { ask: false });
+}
+
 /** Asks where to look when both are possible; undefined when the student dismissed the choice. Throws with the next step when neither is. */
-export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster'): Promise<DoctorTarget | undefined> {
+export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', opts: { ask: boolean } = { ask: true }): Promise<DoctorTarget | undefined> {
   const [sandbox, kube, lab] = await Promise.all([sandboxReachable(), Promise.resolve(currentContext()), findLabFolder(ctx)]);
   const labDir = lab?.fsPath;
   const common = labDir ? { labDir } : {};
@@ -53,6 +61,7 @@ export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster'):
   };
   if (preferred === 'sandbox' && sandbox) return sandboxTarget;
   if (preferred === 'cluster' && typeof kube === 'object') return clusterTarget(kube);
+  if (!opts.ask) return preferred === 'sandbox' ? sandboxTarget : typeof kube === 'object' ? clusterTarget(kube) : undefined;
   if (sandbox && typeof kube === 'object') {
     const pick = await vscode.window.showQuickPick(
       [
