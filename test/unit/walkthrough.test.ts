@@ -41,7 +41,7 @@ describe('walkthrough', () => {
     });
   }
 
-  it('activates only after start-up (or to restore its query panel), doing no work before a command runs', () => {
-    assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:obslab.query']);
+  it('activates only after start-up (or to restore its query or doctor panel), doing no work before a command runs', () => {
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:obslab.query', 'onWebviewPanel:obslab.doctor']);
   });
 });
