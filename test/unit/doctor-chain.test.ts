@@ -5,6 +5,11 @@ import { collectorListenPorts, parseOtlpEndpoint, runDoctor, selectorMatches, se
 import { doctorCodeInfo, doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { formatReport } from '../../src/core/doctor/text';
+import { iamUsage } from '../../src/cli/iamUsage';
+import { lintUsage } from '../../src/cli/lint';
+
+/** The usage of each obslab command a fix may name, to check the fix's options exist. */
+const usages: Record<string, string> = { iam: iamUsage, lint: lintUsage };
 
 const config = `receivers:
   otlp:
@@ -120,6 +125,16 @@ describe('doctor chain', () => {
       const f = r.links.find((l) => l.status === 'failed')?.findings[0];
       assert.ok(f && f.evidence.length > 0, 'has evidence');
       assert.ok(f.remedies.length > 0, 'has a fix');
+      for (const fix of r.links.flatMap((l) => l.findings.flatMap((x) => x.remedies))) {
+        if (fix.kind !== 'command') continue;
+        for (const part of fix.command.split(' && ')) {
+          const ours = /^npx obslab (\w+)(.*)$/.exec(part);
+          if (!ours) continue;
+          const usage = usages[ours[1] ?? ''];
+          assert.ok(usage, `${part}: obslab has a ${ours[1]} command`);
+          for (const flag of ours[2]?.match(/--[\w-]+/g) ?? []) assert.ok(new RegExp(`${flag}(?![\\w-])`).test(usage), `${part}: ${flag} is an option of obslab ${ours[1]}`);
+        }
+      }
     });
   }
 

@@ -554,7 +554,7 @@ const irsaTrust: Link = {
     if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
     const errors = iam.findings.filter((f) => f.severity === 'error');
     if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
-    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [{ kind: 'command', title: 'Inspect and repair the role', command: `npx obslab iam inspect --role ${iam.roleName}` }, ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
+    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [{ kind: 'command', title: 'Inspect and repair the role', command: `npx obslab iam inspect ${iam.roleName}` }, ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
   },
 };
 
