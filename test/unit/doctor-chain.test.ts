@@ -7,9 +7,10 @@ import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { formatReport } from '../../src/core/doctor/text';
 import { iamUsage } from '../../src/cli/iamUsage';
 import { lintUsage } from '../../src/cli/lint';
+import { loadtestUsage } from '../../src/cli/loadtest';
 
 /** The usage of each obslab command a fix may name, to check the fix's options exist. */
-const usages: Record<string, string> = { iam: iamUsage, lint: lintUsage };
+const usages: Record<string, string> = { iam: iamUsage, lint: lintUsage, loadtest: loadtestUsage };
 
 const config = `receivers:
   otlp:

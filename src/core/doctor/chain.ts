@@ -71,6 +71,15 @@ function ctxFlag(s: DoctorSnapshot): string {
   return s.lab.context ? ` --context ${s.lab.context}` : '';
 }
 
+/** A short load test of the lab's plan against the app: on the sandbox directly, in a cluster through a forward. */
+function sendRequests(s: DoctorSnapshot): DoctorFix {
+  const plan = labFile(s, 'jmeter/hash-load.jmx') ?? 'jmeter/hash-load.jmx';
+  const loadtest = (host: string, port: string): string => `npx obslab loadtest ${plan} -J SERVER=${host} -J PORT=${port} -J PROTOCOL=http -J THREADS=2 -J RAMP=0 -J DURATION=20`;
+  const url = s.mode === 'sandbox' && s.app?.url ? new URL(s.app.url) : undefined;
+  if (url) return { kind: 'command', title: 'Send some requests (20 s, 2 threads)', command: loadtest(url.hostname, url.port || '80') };
+  return { kind: 'command', title: 'Forward the app and send some requests (20 s, 2 threads)', command: `kubectl${ctxFlag(s)} -n ${s.lab.appNamespace} port-forward svc/otel-flask 8080:80 & sleep 2 && ${loadtest('127.0.0.1', '8080')}; kill %1` };
+}
+
 function labFile(s: DoctorSnapshot, rel: string): string | undefined {
   return s.lab.dir ? `${s.lab.dir.replace(/\/$/, '')}/${rel}` : undefined;
 }
@@ -448,7 +457,7 @@ const appMetrics: Link = {
     const names = prom.appSeries.filter(isAppMetric);
     const at = collectorEndpoints(s);
     if (names.length) return pass(`${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`);
-    return fail('no app metrics', finding(doctorCodes.noAppMetrics, `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`, [{ object: `series {service="${at.service}", endpoint="${at.metrics}"}`, seen: prom.appSeries.join(', ') || 'none', expected: 'http_server_request_duration_seconds_* and http_server_active_requests' }], [{ kind: 'command', title: 'Send some requests', command: s.mode === 'sandbox' ? 'npx obslab loadtest --sandbox' : `kubectl${ctxFlag(s)} -n ${s.lab.appNamespace} port-forward svc/otel-flask 8080:80` }]));
+    return fail('no app metrics', finding(doctorCodes.noAppMetrics, `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`, [{ object: `series {service="${at.service}", endpoint="${at.metrics}"}`, seen: prom.appSeries.join(', ') || 'none', expected: 'http_server_request_duration_seconds_* and http_server_active_requests' }], [sendRequests(s)]));
   },
 };
 

@@ -40,6 +40,8 @@ export interface AppState {
   otlpEndpointSource: string;
   /** Why the endpoint could not be read (the process' environment is not readable). */
   otlpEndpointUnreadable?: string;
+  /** Where the app answers on this machine (sandbox only), for a load-test fix. */
+  url?: string;
   /** The namespace the app runs in, for short Service names in the endpoint (cluster only). */
   namespace?: string;
   /** A file that sets the endpoint, for an edit fix (the lab's k8s/app.yaml). */

@@ -63,6 +63,7 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
     const manifestText = readText(manifestFile);
     s.app = {
       object: `sandbox app ${app.url}`,
+      url: app.url,
       pods: [pod],
       otlpEndpointSource: typeof env === 'object' ? `/proc/${app.pid}/environ` : (env ?? 'the app is not running'),
       ...(typeof env === 'object' ? { otlpEndpoint: env['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] } : {}),
