@@ -139,6 +139,17 @@ describe('doctor chain', () => {
     });
   }
 
+  it('a Prometheus without serviceMonitorNamespaceSelector misses ServiceMonitors elsewhere; the fix sets {} with --set-json (--set would make it [""], helm 4.3.1 and 3.22.0)', () => {
+    const s = healthy();
+    s.prometheusObject!.serviceMonitorNamespaceSelector = null;
+    s.prometheusObject!.namespace = 'prometheus-elsewhere';
+    const r = runDoctor(s);
+    assert.equal(r.cause?.code, doctorCodes.serviceMonitorNotSelected, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
+    const fix = r.links.find((l) => l.id === 'servicemonitor-selected')?.findings[0]?.remedies[0];
+    assert.ok(fix?.kind === 'command');
+    assert.match(fix.command, /--set-json prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}$/);
+  });
+
   it('marks later broken links as consequences of the first, not as causes', () => {
     const s = healthy();
     s.collector!.pods = [];
