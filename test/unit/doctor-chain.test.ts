@@ -147,7 +147,7 @@ describe('doctor chain', () => {
     assert.equal(r.cause?.code, doctorCodes.serviceMonitorNotSelected, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
     const fix = r.links.find((l) => l.id === 'servicemonitor-selected')?.findings[0]?.remedies[0];
     assert.ok(fix?.kind === 'command');
-    assert.match(fix.command, /--set-json prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}$/);
+    assert.match(fix.command, /kube-prometheus-stack --version 88\.5\.3 .*--set-json prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}$/);
   });
 
   it('marks later broken links as consequences of the first, not as causes', () => {

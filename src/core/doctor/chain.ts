@@ -3,6 +3,7 @@
 // the role's trust). The first broken link of a branch is the cause; later broken links of that
 // branch are its consequences, not causes of their own.
 import { parseDocument } from 'yaml';
+import { versions } from '../facts';
 import { lint } from '../lint/engine';
 import { describeSuggestion, metricNamesIn, suggestForQuery } from '../promql/suggest';
 import type { TextEdit } from '../finding';
@@ -360,7 +361,7 @@ const serviceMonitorSelected: Link = {
       if (!selectorMatches(p.serviceMonitorSelector, m.labels)) {
         findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `labels ${describeSelector({ matchLabels: m.labels })}`, expected: describeSelector(p.serviceMonitorSelector) }], helmFix(m.name)));
       } else if (!nsOk) {
-        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [{ kind: 'command', title: 'Let Prometheus read ServiceMonitors in every namespace', command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack -n ${p.namespace} --reuse-values --set-json prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}` }]));
+        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [{ kind: 'command', title: 'Let Prometheus read ServiceMonitors in every namespace', command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack --version ${versions.kubePrometheusStack} -n ${p.namespace} --reuse-values --set-json prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}` }]));
       }
     }
     if (findings.length) return fail(`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
@@ -525,7 +526,7 @@ const prometheusServiceAccount: Link = {
     const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
     if (p.serviceAccountName === want && !wrongPods.length) return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
     const evidence: Evidence[] = [{ object: `Prometheus ${p.namespace}/${p.name}`, seen: `spec.serviceAccountName: ${p.serviceAccountName || 'default'}`, expected: want }, ...wrongPods.map((pod) => ({ object: `pod ${p.namespace}/${pod.name}`, seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`, expected: want }))];
-    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [{ kind: 'command', title: `Run Prometheus as ${want}`, command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack -n ${p.namespace} --reuse-values --set prometheus.serviceAccount.create=false --set prometheus.serviceAccount.name=${want}` }, ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
+    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [{ kind: 'command', title: `Run Prometheus as ${want}`, command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack --version ${versions.kubePrometheusStack} -n ${p.namespace} --reuse-values --set prometheus.serviceAccount.create=false --set prometheus.serviceAccount.name=${want}` }, ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
   },
 };
 
