@@ -18,6 +18,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/ui/kube/index.ts'], outfile: 'dist/kube.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // The IRSA commands and the AWS SDK clients: loaded on the first IRSA command.
   build({ ...common, entryPoints: ['src/ui/iam/index.ts'], outfile: 'dist/iam.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/ui/sandboxCommands.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/ui/lintEngine.ts'], outfile: 'dist/lint.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/ui/loadtestCommands.ts'], outfile: 'dist/loadtest.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/ui/doctor/index.ts'], outfile: 'dist/doctor.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({

@@ -16,6 +16,11 @@ const vscodeStub = {
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
   Disposable: class { dispose() {} },
+  EventEmitter: class {
+    event = () => disposable;
+    fire() {}
+    dispose() {}
+  },
 };
 const realLoad = Module._load;
 Module._load = function (request, ...rest) {

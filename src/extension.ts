@@ -2,15 +2,15 @@
 // no programs run and no servers contacted until the student asks for something.
 import type * as vscode from 'vscode';
 import { Ctx, registerCommand } from './ui/context';
-import { runLoadTestCommand, summarizeResultsCommand, stopRunningLoadTest } from './ui/loadtestCommands';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { doctorBundle, registerDoctorPanelSerializer } from './ui/doctorBundle';
 import { iamBundle } from './ui/iamBundle';
 import { kubeBundle } from './ui/kubeBundle';
+import { loadtestBundle } from './ui/loadtestBundle';
+import { sandboxBundle } from './ui/sandboxBundle';
 import { prerequisitesCommand } from './ui/prerequisitesCommand';
 import { queryPrometheusCommand, registerQueryPanelSerializer } from './ui/queryPanel';
-import { sandboxStatusCommand, startSandboxCommand, stopSandboxCommand, stopSandboxStartedHere } from './ui/sandboxCommands';
 import { scaffoldCommand } from './ui/scaffoldCommand';
 import { taskFilesCommand } from './ui/taskFilesCommand';
 import { openWalkthroughCommand, showWalkthroughOnFirstRun } from './ui/walkthrough';
@@ -25,12 +25,12 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.openWalkthrough', openWalkthroughCommand),
     registerCommand(ctx, 'obslab.checkPrerequisites', prerequisitesCommand),
     registerCommand(ctx, 'obslab.openTaskFiles', taskFilesCommand),
-    registerCommand(ctx, 'obslab.startSandbox', startSandboxCommand),
-    registerCommand(ctx, 'obslab.stopSandbox', stopSandboxCommand),
-    registerCommand(ctx, 'obslab.sandboxStatus', sandboxStatusCommand),
+    registerCommand(ctx, 'obslab.startSandbox', sandboxBundle.command((m) => m.startSandboxCommand)),
+    registerCommand(ctx, 'obslab.stopSandbox', sandboxBundle.command((m) => m.stopSandboxCommand)),
+    registerCommand(ctx, 'obslab.sandboxStatus', sandboxBundle.command((m) => m.sandboxStatusCommand)),
     registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
-    registerCommand(ctx, 'obslab.runLoadTest', runLoadTestCommand),
-    registerCommand(ctx, 'obslab.summarizeResults', summarizeResultsCommand),
+    registerCommand(ctx, 'obslab.runLoadTest', loadtestBundle.command((m) => m.runLoadTestCommand)),
+    registerCommand(ctx, 'obslab.summarizeResults', loadtestBundle.command((m) => m.summarizeResultsCommand)),
     registerCommand(ctx, 'obslab.startPortForward', kubeBundle.command((m) => m.startPortForwardCommand)),
     registerCommand(ctx, 'obslab.stopPortForward', kubeBundle.command((m) => m.stopPortForwardCommand)),
     registerCommand(ctx, 'obslab.stopAllPortForwards', kubeBundle.command((m) => m.stopAllPortForwardsCommand)),
@@ -57,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export async function deactivate(): Promise<void> {
   // Disposables go through context.subscriptions; processes we started must be ended here.
-  stopRunningLoadTest();
+  loadtestBundle.ifLoaded()?.stopRunningLoadTest();
   kubeBundle.ifLoaded()?.stopRunningHelm();
   await kubeBundle.ifLoaded()?.stopAllForwards();
-  if (current) await stopSandboxStartedHere(current);
+  // Only a loaded sandbox bundle can have started a sandbox in this window.
+  if (current) await sandboxBundle.ifLoaded()?.stopSandboxStartedHere(current);
 }

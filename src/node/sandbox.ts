@@ -16,7 +16,8 @@ import { defaultParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
 import { renderTemplate } from '../core/scaffold/render';
 import { appCommand, installAppVenv } from './appVenv';
-import { cacheDir, runDir } from './cache';
+import { readSandboxState, sandboxPrometheusUrl, sandboxStatePath } from './sandboxState';
+import { cacheDir } from './cache';
 import { templatesDir } from './labFiles';
 import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, sleep, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
 
@@ -110,20 +111,8 @@ export class SandboxError extends Error {
 
 const job = collectorScrape.service;
 
-function statePath(): string {
-  return join(runDir(), 'sandbox.json');
-}
-
-export function readSandboxState(): SandboxState | undefined {
-  const p = statePath();
-  if (!existsSync(p)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(p, 'utf8')) as SandboxState;
-    return value.version === 1 ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const statePath = sandboxStatePath;
+export { readSandboxState, sandboxPrometheusUrl };
 
 function writeState(state: SandboxState): void {
   writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
@@ -485,12 +474,6 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
     endpoint('metrics'),
     { name: 'prometheus', url: prom?.url ?? null, state: promState, ...(prom ? { pid: prom.pid, log: prom.log, ...(prom.version ? { detail: `Prometheus ${prom.version}` } : {}) } : {}) },
   ];
-}
-
-/** The running sandbox's Prometheus URL, for `obslab query` without --prometheus. */
-export function sandboxPrometheusUrl(): string | undefined {
-  const state = readSandboxState();
-  return state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker) ? state.prometheus.url : undefined;
 }
 
 /** Stops exactly the recorded programs (and their process groups), removes Prometheus' data, forgets the sandbox. Logs stay. */

@@ -5,12 +5,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, Range as CoreRange } from '../core/finding';
-import { lint } from '../core/lint/engine';
 import type { LintInput } from '../core/lint/model';
 import { labManifestName } from '../core/scaffold/plan';
 import { findLabManifest } from '../node/labManifest';
-import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
 import type { Ctx } from './context';
+import { lazyBundle } from './lazyBundle';
+
+/** The engine and its rules are a bundle of their own (dist/lint.js), loaded on the first lint. */
+const engine = lazyBundle<typeof import('./lintEngine')>('lint.js');
 
 const lintable = /\.(ya?ml|json|jmx)$/i;
 const selector: vscode.DocumentSelector = [
@@ -138,8 +140,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     const fromLab = doc.uri.scheme === 'file' ? findLabManifest(scopeKey)?.params.helmRelease : undefined;
     const helmRelease = fromLab ?? (vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus');
     // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
-    const schemas = this.schemaValidationElsewhere() ? [] : () => loadKindSchemas();
-    const findings = lint(inputs, { helmRelease, schemas, collectorSchema: () => loadCollectorSchema() });
+    const findings = engine.load(this.ctx).lintFiles(inputs, { helmRelease, withKindSchemas: !this.schemaValidationElsewhere() });
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
       const file = f.file ?? inputs[0]?.file ?? '';

@@ -8,7 +8,7 @@ import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest } from '../core/scaffold/plan';
-import { sandboxPrometheusUrl } from '../node/sandbox';
+import { sandboxPrometheusUrl } from '../node/sandboxState';
 import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';

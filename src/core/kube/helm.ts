@@ -5,6 +5,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } fr
 import { versions } from '../facts';
 import type { Finding, Range } from '../finding';
 import { collectorChart } from '../helm/collectorChart';
+import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
 
@@ -211,8 +212,7 @@ export function helmVersionProblem(v: HelmVersion | undefined): string | undefin
   return undefined;
 }
 
-export const helmInstallHint =
-  'Install Helm (https://helm.sh/docs/intro/install/): `brew install helm` on macOS, `winget install Helm.Helm` or `choco install kubernetes-helm` on Windows, `sudo snap install helm --classic` or the script from the install page on Linux; then put it on PATH or set obslab.helmPath to the binary.';
+export { helmInstallHint };
 
 /** helm could not be started at all. */
 export function helmMissingMessage(where: { helmPath?: string; reason?: 'not-found' | 'not-executable' }): string {
