@@ -1,0 +1,33 @@
+// The built extension activates with the activation bench's vscode stub: the bench's first step
+// (`npm run bench`) cannot break unseen, and activation loads none of the lazy bundles.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+describe('activation of the built extension (dist/extension.js)', () => {
+  it('requires and activates with the bench\'s vscode stub and prints its time', () => {
+    const out = execFileSync(process.execPath, [join(root, 'bench', 'activate-child.cjs'), join(root, 'dist', 'extension.js')], { encoding: 'utf8' });
+    assert.ok(Number.isFinite(Number(out.trim())), `a time in ms, not: ${out}`);
+  });
+
+  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor)', () => {
+    const probe = `
+      const Module = require('node:module');
+      const real = Module._load;
+      const loaded = [];
+      Module._load = function (request, ...rest) {
+        if (/dist[\\\\/](lint|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request) || /^\\.\\/(lint|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request)) loaded.push(request);
+        return real.call(this, request, ...rest);
+      };
+      process.argv[2] = ${JSON.stringify(join(root, 'dist', 'extension.js'))};
+      require(${JSON.stringify(join(root, 'bench', 'activate-child.cjs'))});
+      process.stdout.write('loaded: ' + JSON.stringify(loaded) + '\\n');
+    `;
+    const out = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    const line = out.split('\n').find((l) => l.startsWith('loaded: '));
+    assert.ok(line, out);
+    assert.deepEqual(JSON.parse(line.slice('loaded: '.length)), []);
+  });
+});
