@@ -8,35 +8,12 @@ import { formatReport } from '../../src/core/doctor/text';
 import { iamUsage } from '../../src/cli/iamUsage';
 import { lintUsage } from '../../src/cli/lint';
 import { loadtestUsage } from '../../src/cli/loadtest';
+import { goodConfig } from '../fixtures/findingExamples';
 
 /** The usage of each obslab command a fix may name, to check the fix's options exist. */
 const usages: Record<string, string> = { iam: iamUsage, lint: lintUsage, loadtest: loadtestUsage };
 
-const config = `receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 0.0.0.0:4317
-processors:
-  batch: {}
-exporters:
-  prometheus:
-    endpoint: 0.0.0.0:8889
-service:
-  telemetry:
-    metrics:
-      readers:
-        - pull:
-            exporter:
-              prometheus:
-                host: 0.0.0.0
-                port: 8888
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [prometheus]
-`;
+const config = goodConfig;
 
 const sel = { service: 'otel-collector', namespace: 'monitoring' };
 
