@@ -127,6 +127,20 @@ describe('doctor chain', () => {
     assert.match(fix.command, /kube-prometheus-stack --version 88\.5\.3 .*--set-json prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}$/);
   });
 
+  it('with no accepted-points series at all, calls samples stale once the collector has been up longer than the window, and skips before', () => {
+    const s = healthy();
+    delete s.prometheus!.acceptedPointsIncrease;
+    s.prometheus!.freshnessWindow = '30s';
+    s.prometheus!.collectorUptimeSeconds = 95;
+    const r = runDoctor(s);
+    assert.equal(r.cause?.code, doctorCodes.staleSamples);
+    assert.match(r.cause?.message ?? '', /no metric points since it started 95 s ago/);
+    s.prometheus!.collectorUptimeSeconds = 12;
+    assert.equal(runDoctor(s).links.find((l) => l.id === 'freshness')?.status, 'skipped');
+    delete s.prometheus!.collectorUptimeSeconds;
+    assert.equal(runDoctor(s).links.find((l) => l.id === 'freshness')?.status, 'skipped');
+  });
+
   it('marks later broken links as consequences of the first, not as causes', () => {
     const s = healthy();
     s.collector!.pods = [];

@@ -462,6 +462,13 @@ const appMetrics: Link = {
   },
 };
 
+/** A PromQL duration such as 30s, 3m or 1h in seconds; undefined for anything else. */
+function durationSeconds(d: string): number | undefined {
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  if (!m) return undefined;
+  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as const)[m[2] as 's' | 'm' | 'h'];
+}
+
 const freshness: Link = {
   id: 'freshness',
   title: 'Samples are fresh',
@@ -469,8 +476,15 @@ const freshness: Link = {
   check(s) {
     const prom = s.prometheus;
     if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
-    if (prom.acceptedPointsIncrease === undefined) return skip(`Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${prom.freshnessWindow ?? 'the window'} (just started, or its own telemetry is not scraped)`);
     const window = prom.freshnessWindow ?? '2m';
+    if (prom.acceptedPointsIncrease === undefined) {
+      // No accepted-points series at all. A collector up for longer than the window whose own
+      // telemetry is scraped has then accepted nothing since it started: as stale as a zero.
+      const up = prom.collectorUptimeSeconds;
+      const windowSeconds = durationSeconds(window);
+      if (up === undefined || windowSeconds === undefined || up <= windowSeconds) return skip(`Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${window} (just started, or its own telemetry is not scraped)`);
+      return fail(`no metric points since the collector started ${Math.round(up)} s ago`, finding(doctorCodes.staleSamples, `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or exports less often than every ${window}. Queries with rate() show nothing.`, [{ object: 'otelcol_receiver_accepted_metric_points', seen: `no series, collector up ${Math.round(up)} s`, expected: '> 0 within the window (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)' }], [restartCommand(s, 'app')]));
+    }
     if (prom.acceptedPointsIncrease > 0) return pass(`the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`);
     return fail(`no metric points in the last ${window}`, finding(doctorCodes.staleSamples, `The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values Prometheus scrapes are the last ones it sent and do not change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show 0 or nothing.`, [{ object: 'increase(otelcol_receiver_accepted_metric_points[…])', seen: '0', expected: '> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)' }], [restartCommand(s, 'app')]));
   },

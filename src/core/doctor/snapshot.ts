@@ -138,6 +138,8 @@ export interface PrometheusState {
   acceptedPointsIncrease?: number;
   /** The PromQL range of that increase, e.g. 30s in the sandbox, 3m in a cluster. */
   freshnessWindow?: string;
+  /** The collector's own otelcol_process_uptime, in seconds; undefined when its telemetry is not scraped. */
+  collectorUptimeSeconds?: number;
 }
 
 export interface IrsaState {

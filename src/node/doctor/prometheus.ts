@@ -29,14 +29,17 @@ export async function gatherPrometheus(o: PrometheusGatherOptions): Promise<{ pr
   const sel = `service="${o.service}", namespace="${o.namespace}"`;
   try {
     const now = Date.now() / 1000;
-    const [targets, names, series, accepted, age, build] = await Promise.all([
+    const [targets, names, series, accepted, age, build, uptime] = await Promise.all([
       client.targets({ state: 'active' }),
       client.metricNames(),
       client.series([`{${sel}, endpoint="${o.metricsPort}"}`], { start: now - 300, end: now }),
       client.query(`sum(increase({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", ${sel}}[${o.window}]))`).catch(() => undefined),
       client.query(`time() - max(timestamp({__name__="${appMetrics.durationBase}_count", ${sel}}))`).catch(() => undefined),
       client.buildInfo().catch(() => undefined),
+      // otelcol_process_uptime in 0.155.0 (the pull reader drops type suffixes), _seconds_total before.
+      client.query(`max({__name__=~"otelcol_process_uptime(_seconds_total)?", ${sel}})`).catch(() => undefined),
     ]);
+    const collectorUptimeSeconds = uptime ? scalar(uptime) : undefined;
     const acceptedPointsIncrease = accepted ? scalar(accepted) : undefined;
     const newest = age ? scalar(age) : undefined;
     return {
@@ -48,6 +51,7 @@ export async function gatherPrometheus(o: PrometheusGatherOptions): Promise<{ pr
         appSeries: [...new Set(series.map((l) => l['__name__'] ?? '').filter(Boolean))].sort(),
         ...(acceptedPointsIncrease !== undefined ? { acceptedPointsIncrease } : {}),
         freshnessWindow: o.window,
+        ...(collectorUptimeSeconds !== undefined ? { collectorUptimeSeconds } : {}),
         ...(newest !== undefined ? { newestAppSampleAgeSeconds: newest, freshnessMetric: `${appMetrics.durationBase}_count` } : {}),
       },
     };
