@@ -16,7 +16,7 @@ import { runBuiltin } from '../node/loadgen';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox';
 import { forwardRegistry } from './forwardRegistry';
 import { labQueries } from './queryPanel';
-import { webviewHtml } from './webviewHtml';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -55,12 +55,10 @@ class LoadtestPanel {
       existing.render();
       return existing;
     }
-    const root = ctx.extension.extensionUri;
     const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-      enableScripts: true,
+      ...webviewOptions(ctx.extension.extensionUri),
       // The page's own history is in the host's messages; keep it while hidden.
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
     });
     LoadtestPanel.current = new LoadtestPanel(ctx, panel);
     return LoadtestPanel.current;

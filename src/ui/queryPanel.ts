@@ -10,7 +10,7 @@ import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest } from '../core/scaffold/plan';
 import { sandboxPrometheusUrl } from '../node/sandboxState';
 import { forwardRegistry } from './forwardRegistry';
-import { webviewHtml } from './webviewHtml';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -33,11 +33,6 @@ export function validatePrometheusUrl(value: string): string | undefined {
   if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
   if (/\/(graph|api\/v1)\/?$/.test(url.pathname)) return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
   return undefined;
-}
-
-function panelOptions(ctx: Ctx): vscode.WebviewOptions {
-  const root = ctx.extension.extensionUri;
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')] };
 }
 
 class QueryPanel {
@@ -68,14 +63,14 @@ class QueryPanel {
       QueryPanel.current.render();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, { ...panelOptions(ctx), retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: false });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
   }
 
   /** A panel VS Code kept across a reload: the page restores its own state; we reconnect it. */
   static restore(ctx: Ctx, panel: vscode.WebviewPanel): void {
     QueryPanel.current?.panel.dispose();
-    panel.webview.options = panelOptions(ctx);
+    panel.webview.options = webviewOptions(ctx.extension.extensionUri);
     QueryPanel.current = new QueryPanel(ctx, panel, newClient(sandboxPrometheusUrl() ?? defaultUrl));
   }
 

@@ -3,6 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
+/** What the page above needs: scripts on, and only our bundle and styles loadable. */
+export function webviewOptions(root: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')] };
+}
+
 export function webviewHtml(webview: vscode.Webview, root: vscode.Uri, name: string, title: string): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();

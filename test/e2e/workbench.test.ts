@@ -516,18 +516,37 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await toast(page, /sandbox: stopped app, collector, prometheus|sandbox: stopped/).waitFor({ state: 'visible' });
   });
 
+  /** Start Sandbox from the palette; the app's and Prometheus' addresses as the sandbox reports them. */
+  async function startSandboxFromPalette(): Promise<{ appUrl: string; promUrl: string }> {
+    await clearToasts(page);
+    await runCommand(page, 'Observability Lab: Start Sandbox');
+    await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
+    await clearToasts(page);
+    const parts = await sandboxStatus();
+    const appUrl = parts.find((p) => p.name === 'app')?.url;
+    const promUrl = parts.find((p) => p.name === 'prometheus')?.url;
+    assert.ok(appUrl && promUrl, `the sandbox reports the app and Prometheus: ${JSON.stringify(parts)}`);
+    return { appUrl, promUrl };
+  }
+
+  /** Until the query has a result in Prometheus (the app's traffic scraped), at most 2 minutes. */
+  async function untilPrometheusAnswers(promUrl: string, what: string, query: string): Promise<void> {
+    await waitFor(
+      what,
+      async () => {
+        const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`).catch(() => undefined);
+        const body = res ? ((await res.json()) as { data?: { result?: unknown[] } }) : undefined;
+        return (body?.data?.result?.length ?? 0) > 0;
+      },
+      120_000,
+    );
+  }
+
   it('queries Prometheus in the query panel: a lab query as a table, a range chart, targets, and "Did you mean" for a wrong name', async function () {
     this.timeout(8 * 60_000);
     let traffic: ReturnType<typeof setInterval> | undefined;
     try {
-      await clearToasts(page);
-      await runCommand(page, 'Observability Lab: Start Sandbox');
-      await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
-      await clearToasts(page);
-      const parts = await sandboxStatus();
-      const appUrl = parts.find((p) => p.name === 'app')?.url;
-      const promUrl = parts.find((p) => p.name === 'prometheus')?.url;
-      assert.ok(appUrl && promUrl, `the sandbox reports the app and Prometheus: ${JSON.stringify(parts)}`);
+      const { appUrl, promUrl } = await startSandboxFromPalette();
 
       // Real POST /hash traffic, kept up while the panel queries, so rate() has samples to work on.
       const post = async (n: number): Promise<void> => {
@@ -539,15 +558,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       let sent = 20;
       traffic = setInterval(() => void post(sent++).catch(() => undefined), 250);
       // Until Prometheus has scraped the app's request counter at least twice (rate needs two samples).
-      await waitFor(
-        'the app\'s request rate in Prometheus',
-        async () => {
-          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('sum(rate(http_server_request_duration_seconds_count{http_route="/hash"}[30s])) > 0')}`).catch(() => undefined);
-          const body = res ? ((await res.json()) as { data?: { result?: unknown[] } }) : undefined;
-          return (body?.data?.result?.length ?? 0) > 0;
-        },
-        120_000,
-      );
+      await untilPrometheusAnswers(promUrl, 'the app\'s request rate in Prometheus', 'sum(rate(http_server_request_duration_seconds_count{http_route="/hash"}[30s])) > 0');
 
       // Only our webview on screen, so the frame locator finds one.
       await runCommand(page, 'View: Close All Editors');
@@ -623,29 +634,14 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     const original = readFileSync(queries, 'utf8');
     let traffic: ReturnType<typeof setInterval> | undefined;
     try {
-      await clearToasts(page);
-      await runCommand(page, 'Observability Lab: Start Sandbox');
-      await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
-      await clearToasts(page);
-      const parts = await sandboxStatus();
-      const appUrl = parts.find((p) => p.name === 'app')?.url;
-      const promUrl = parts.find((p) => p.name === 'prometheus')?.url;
-      assert.ok(appUrl && promUrl, `the sandbox reports the app and Prometheus: ${JSON.stringify(parts)}`);
+      const { appUrl, promUrl } = await startSandboxFromPalette();
       let sent = 0;
       const post = async (): Promise<void> => {
         const res = await fetch(`${appUrl}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `data=doctor-${sent++}` });
         await res.text();
       };
       traffic = setInterval(() => void post().catch(() => undefined), 250);
-      await waitFor(
-        'the app\'s requests in Prometheus',
-        async () => {
-          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('http_server_request_duration_seconds_count')}`).catch(() => undefined);
-          const body = res ? ((await res.json()) as { data?: { result?: unknown[] } }) : undefined;
-          return (body?.data?.result?.length ?? 0) > 0;
-        },
-        120_000,
-      );
+      await untilPrometheusAnswers(promUrl, 'the app\'s requests in Prometheus', 'http_server_request_duration_seconds_count');
 
       // The lab text's query, as a student would paste it.
       writeFileSync(queries, `${original.trimEnd()}\n\n# Task 5 as the lab writes it\nrate(flask_http_request_total[30s])\n`);

@@ -1,7 +1,8 @@
 // The doctor's chain over synthetic snapshots: one fault at a time is the first broken link with
 // its code; later broken links are its consequences; missing sources are skipped with a reason.
 import { strict as assert } from 'node:assert';
-import { collectorListenPorts, parseOtlpEndpoint, runDoctor, selectorMatches, serviceOfHost } from '../../src/core/doctor/chain';
+import { collectorListenPorts, parseOtlpEndpoint, runDoctor, serviceOfHost } from '../../src/core/doctor/chain';
+import { selectorMatches } from '../../src/core/kube/selectors';
 import { doctorCodeInfo, doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { formatReport } from '../../src/core/doctor/text';

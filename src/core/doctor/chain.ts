@@ -4,7 +4,9 @@
 // branch are its consequences, not causes of their own.
 import { parseDocument } from 'yaml';
 import { versions } from '../facts';
+import { selectorMatches } from '../kube/selectors';
 import { lint } from '../lint/engine';
+import { serviceOfDnsName } from '../lint/workloads';
 import { describeSuggestion, metricNamesIn, suggestForQuery } from '../promql/suggest';
 import type { TextEdit } from '../finding';
 import { doctorCodes } from './codes';
@@ -92,22 +94,6 @@ function openLabFile(s: DoctorSnapshot, rel: string, title: string): DoctorFix[]
 
 // ---------------------------------------------------------------- selectors and addresses
 
-/** Kubernetes label selector semantics; null selects nothing, {} everything. */
-export function selectorMatches(sel: LabelSelector | null, labels: Record<string, string>): boolean {
-  if (sel === null) return false;
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const value = labels[e.key];
-    const values = e.values ?? [];
-    if (e.operator === 'In' && !(has && value !== undefined && values.includes(value))) return false;
-    if (e.operator === 'NotIn' && has && value !== undefined && values.includes(value)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
 export function describeSelector(sel: LabelSelector | null): string {
   if (sel === null) return 'nothing (no selector)';
   const parts = [...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} (${(e.values ?? []).join(', ')})`)];
@@ -132,13 +118,9 @@ export function parseOtlpEndpoint(endpoint: string): OtlpTarget | undefined {
 /** The Service a cluster DNS name means (svc, svc.ns, svc.ns.svc, svc.ns.svc.<domain>), or undefined for other hosts. */
 export function serviceOfHost(host: string, defaultNamespace: string): { name: string; namespace: string } | undefined {
   if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined;
-  const parts = host.split('.');
-  const [name, ns] = parts;
-  if (!name) return undefined;
-  if (parts.length === 1) return { name, namespace: defaultNamespace };
-  if (parts.length === 2 && ns) return { name, namespace: ns };
-  if (parts.length >= 3 && ns && parts[2] === 'svc') return { name, namespace: ns };
-  return undefined;
+  const svc = serviceOfDnsName(host);
+  if (!svc?.service || svc.namespace === '') return undefined;
+  return { name: svc.service, namespace: svc.namespace ?? defaultNamespace };
 }
 
 export interface ListenPorts {

@@ -2,6 +2,7 @@
 // IAM (src/node/doctor). Every source may be missing; `unavailable` says why, so a check that needs
 // it is skipped with that reason instead of guessing.
 import type { Finding } from '../finding';
+import type { LabelSelectorLike } from '../kube/selectors';
 
 export type DoctorSource = 'app' | 'collector' | 'prometheusObject' | 'serviceMonitors' | 'prometheus' | 'queries' | 'iam';
 
@@ -78,10 +79,8 @@ export interface CollectorState {
   lastLog?: string;
 }
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+/** The API's label selector, one type with src/core/kube/selectors.ts. */
+export type LabelSelector = LabelSelectorLike;
 
 export interface PrometheusObject {
   namespace: string;

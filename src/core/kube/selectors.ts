@@ -1,4 +1,5 @@
-// Label selectors as the API writes them, turned into the query string form list calls take.
+// Label selectors as the API writes them: whether one selects a set of labels, and the query
+// string form list calls take.
 
 export interface LabelSelectorLike {
   matchLabels?: Record<string, string>;
@@ -28,4 +29,20 @@ export function labelSelectorString(sel: LabelSelectorLike | Record<string, stri
     }
   }
   return parts.join(',');
+}
+
+/** Kubernetes label selector semantics; null selects nothing, {} everything. */
+export function selectorMatches(sel: LabelSelectorLike | null, labels: Record<string, string>): boolean {
+  if (sel === null) return false;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    const values = e.values ?? [];
+    if (e.operator === 'In' && !(has && value !== undefined && values.includes(value))) return false;
+    if (e.operator === 'NotIn' && has && value !== undefined && values.includes(value)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
 }

@@ -174,15 +174,20 @@ export function podsOf(service: Service, pods: PodTemplate[]): PodTemplate[] {
   return pods.filter((p) => sameNamespace(p.namespace, service.namespace) && selects(service.selector, p.labels));
 }
 
+/** The Service a cluster DNS name means: svc, svc.ns, svc.ns.svc, svc.ns.svc.<domain>; undefined for other names. */
+export function serviceOfDnsName(host: string): { service: string; namespace: string | undefined } | undefined {
+  const parts = host.split('.');
+  if (parts.length > 2 && parts[2] !== 'svc') return undefined;
+  return { service: parts[0] ?? '', namespace: parts[1] };
+}
+
 /** The OTLP endpoint's host as a cluster DNS name: svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local. */
 export function parseServiceUrl(value: string): { service: string; namespace: string | undefined; port: number | undefined; host: string } | undefined {
   const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/:?#]+)(?::(\d+))?/i.exec(value.trim());
   if (!m?.[1]) return undefined;
   const host = m[1];
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host === 'localhost') return undefined;
-  const parts = host.split('.');
-  const clusterSuffix = parts.length >= 3 && parts[2] === 'svc';
-  if (parts.length > 2 && !clusterSuffix) return undefined;
-  return { service: parts[0] ?? '', namespace: parts[1], port: m[2] ? Number(m[2]) : undefined, host };
+  const svc = serviceOfDnsName(host);
+  return svc && { ...svc, port: m[2] ? Number(m[2]) : undefined, host };
 }
 

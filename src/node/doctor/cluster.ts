@@ -4,6 +4,7 @@
 import { collectorVersionFromImage, formatVersion } from '../../core/collector/versions';
 import { collectorEndpoints } from '../../core/doctor/chain';
 import { chartName, collectorChart } from '../../core/helm/collectorChart';
+import { labelSelectorString } from '../../core/kube/selectors';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceMonitorInfo } from '../../core/doctor/snapshot';
 import { parsePolicy } from '../../core/iam/policy';
 import { analyzeTrust, serviceAccountSubject } from '../../core/iam/trust';
@@ -55,8 +56,8 @@ interface List<T> {
 }
 
 function selectorQuery(sel: LabelSelector | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  return parts.length ? `?labelSelector=${encodeURIComponent(parts.join(','))}` : '';
+  const q = labelSelectorString(sel);
+  return q ? `?labelSelector=${encodeURIComponent(q)}` : '';
 }
 
 function podState(p: Pod): PodState {

@@ -11,11 +11,10 @@ import { formatReport } from '../../core/doctor/text';
 import { isRecord } from '../../core/isRecord';
 import { doctor, DoctorInputError } from '../../node/doctor';
 import type { CommandFactory, Ctx } from '../context';
-import { webviewHtml } from '../webviewHtml';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { applyFix } from './fixes';
 import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
 
-const localRoots = (ctx: Ctx): vscode.Uri[] => [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')];
 
 export const doctorViewType = 'obslab.doctor';
 /** Set after the doctor has run once in this window (a walkthrough step completes on it). */
@@ -52,7 +51,7 @@ class DoctorPanel {
   /** A panel VS Code restored after a reload: ours again, with the target it looked at. */
   static adopt(ctx: Ctx, panel: vscode.WebviewPanel, target: DoctorTarget): DoctorPanel {
     DoctorPanel.current?.panel.dispose();
-    panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(ctx) };
+    panel.webview.options = webviewOptions(ctx.extension.extensionUri);
     DoctorPanel.current = new DoctorPanel(ctx, panel, target);
     return DoctorPanel.current;
   }
@@ -65,11 +64,7 @@ class DoctorPanel {
       DoctorPanel.current.panel.reveal();
       return DoctorPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(doctorViewType, title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: localRoots(ctx),
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(doctorViewType, title, vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: true });
     DoctorPanel.current = new DoctorPanel(ctx, panel, target);
     return DoctorPanel.current;
   }

@@ -2,6 +2,7 @@
 // asked with a QuickPick only when both are possible. Also the extras a run can use: the lab
 // folder, a port-forwarded Prometheus, the IRSA role when AWS credentials exist.
 import * as vscode from 'vscode';
+import { awsCredentialsLine } from '../../core/prerequisites';
 import { labNames } from '../../core/scaffold/plan';
 import { awsCredentialSources } from '../../node/awsCredentials';
 import type { DoctorOptions } from '../../node/doctor';
@@ -32,9 +33,9 @@ function currentContext(): { context: string; server: string } | string {
   }
 }
 
+/** The same judgement as Check Prerequisites' AWS line (a profile with only a region is not credentials). */
 function hasAwsCredentials(): boolean {
-  const c = awsCredentialSources();
-  return c.envKeys || c.webIdentity || c.container || (c.profileKeys?.length ?? 0) > 0;
+  return awsCredentialsLine(awsCredentialSources()).ok;
 }
 
 /**

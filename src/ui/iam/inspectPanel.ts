@@ -8,7 +8,7 @@ import { AwsError } from '../../node/aws/clients';
 import { inspectIrsaRole } from '../../node/aws/inspect';
 import { KubeError } from '../../node/kube/config';
 import type { CommandFactory, Ctx } from '../context';
-import { webviewHtml } from '../webviewHtml';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { clientsFor, irsaSettings, kubeOrError } from './settings';
 
 export const irsaViewType = 'obslab.irsa';
@@ -37,12 +37,7 @@ class IrsaPanel {
       void IrsaPanel.current.load();
       return IrsaPanel.current;
     }
-    const root = ctx.extension.extensionUri;
-    const panel = vscode.window.createWebviewPanel(irsaViewType, `IRSA: ${roleName}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(irsaViewType, `IRSA: ${roleName}`, vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: true });
     IrsaPanel.current = new IrsaPanel(ctx, panel, roleName);
     return IrsaPanel.current;
   }
