@@ -1,13 +1,15 @@
-// obslab lint PATH... [--format json|text] [--release NAME] [--collector-version V]
+// obslab lint PATH... [--format json|text] [--release NAME] [--collector-version V] [--lab-rules]
+// The files named are grouped by their lint scope (src/node/lint/scope.ts, as the editor groups
+// them) and each scope is linted on its own, the lab's own rules on in lab folders.
 // Exit 0: no error-severity finding; 1: at least one; 2: bad usage or unreadable input.
+import { isAbsolute, relative } from 'node:path';
 import type { Finding } from '../core/finding';
-import { lint } from '../core/lint/engine';
-import { collectLintInputs, UnreadableInput } from '../node/lintFiles';
-import { findLabManifest } from '../node/labManifest';
-import { loadCollectorSchema, loadKindSchemas } from '../node/schemas';
+import { sortFindings } from '../core/lint/engine';
+import { collectLintFiles, lintFiles, UnreadableInput } from '../node/lint/lintFiles';
+import { groupByScope, labReleaseOf, maxScopeFiles } from '../node/lint/scope';
 import { UsageError, type Io, parseCli } from './io';
 
-export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION]  (--release defaults to the lab\'s obslab-lab.json, else prometheus)';
+export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION] [--lab-rules]  (--release defaults to the lab\'s obslab-lab.json, else prometheus; the lab\'s own rules apply in lab folders, everywhere with --lab-rules)';
 
 export interface JsonFinding {
   file: string;
@@ -25,28 +27,45 @@ export function toJson(f: Finding): JsonFinding {
   return { file: f.file ?? '', line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1, severity: f.severity, code: f.code, message: f.message };
 }
 
-export function runLint(argv: string[], io: Io): number {
-  const parsed = parseCli(argv, { format: { type: 'string' }, release: { type: 'string' }, 'collector-version': { type: 'string' } }, lintUsage);
+export async function runLint(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCli(argv, { format: { type: 'string' }, release: { type: 'string' }, 'collector-version': { type: 'string' }, 'lab-rules': { type: 'boolean' } }, lintUsage);
   const { values, positionals } = parsed;
   if (!positionals.length) throw new UsageError(`name at least one file or folder\n${lintUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
-  let inputs;
+  let files;
   try {
-    inputs = collectLintInputs(positionals);
+    files = await collectLintFiles(positionals);
   } catch (e) {
     if (e instanceof UnreadableInput) throw new UsageError(e.message);
     throw e;
   }
-  // Without --release, a lab folder's own obslab-lab.json says which release it was made for.
-  const release = values.release ?? positionals.map((p) => findLabManifest(p)?.params.helmRelease).find((r) => r !== undefined);
-  const findings = lint(inputs, { schemas: () => loadKindSchemas(), collectorSchema: () => loadCollectorSchema(), ...(release ? { helmRelease: release } : {}), ...(values['collector-version'] ? { collectorVersion: values['collector-version'] } : {}) });
-  if (format === 'json') {
-    io.out(JSON.stringify(findings.map(toJson), null, 2));
-  } else {
-    for (const f of findings.map(toJson)) io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
-    const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
-    io.out(`${inputs.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s).`);
+  const cwd = process.cwd();
+  const name = (file: string): string => {
+    const rel = relative(cwd, file);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  };
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const { scope, files: group } of await groupByScope(files)) {
+    // Without --release, a lab folder's own obslab-lab.json says which release it was made for.
+    const release = values.release ?? (await labReleaseOf(scope));
+    const run = { helmRelease: release, helmReleaseGiven: release !== undefined, labRules: scope.lab || values['lab-rules'] === true, withKindSchemas: true, collectorVersion: values['collector-version'], name };
+    // As in the editor: a scope with too many files is not linted as a whole, each file on its own.
+    for (const batch of group.length > maxScopeFiles ? group.map((f) => [f]) : [group]) {
+      const result = await lintFiles(batch, run);
+      if (result.unreadable.length) throw new UsageError(result.unreadable[0] ?? 'a file could not be read');
+      findings.push(...result.findings);
+      checked += result.checked.length;
+    }
   }
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  const sorted = sortFindings(findings);
+  if (format === 'json') {
+    io.out(JSON.stringify(sorted.map(toJson), null, 2));
+  } else {
+    for (const f of sorted.map(toJson)) io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+    const count = (s: Finding['severity']) => sorted.filter((f) => f.severity === s).length;
+    io.out(`${checked} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s).`);
+  }
+  return sorted.some((f) => f.severity === 'error') ? 1 : 0;
 }

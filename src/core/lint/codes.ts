@@ -57,6 +57,6 @@ export const findingCodes: CodeInfo[] = [
   { code: 'loadtest/ignored', severity: 'info', summary: 'From the load-test plan model: listeners and other elements that do not change the load.', bad: '<ResultCollector ...>', good: '(a note, nothing to change)' },
   { code: 'yaml/syntax', severity: 'error', summary: 'A YAML file (not a collector config) is not valid YAML.', bad: 'name: app\n   labels: x', good: 'name: app' },
   { code: 'json/syntax', severity: 'error', summary: 'A JSON file (not an IAM policy) is not valid JSON.', bad: '{"a": 1,,}', good: '{"a": 1}' },
-  { code: 'lint/file-skipped', severity: 'info', summary: 'A file was not checked: too large, binary, or not UTF-8.', bad: 'a 10 MB dump, a binary file', good: 'files under 2 MB of UTF-8 text' },
+  { code: 'lint/file-skipped', severity: 'info', summary: 'A file was not checked: too large, binary, not UTF-8, nested deeper than 200 levels, or not a regular file (a FIFO, a symbolic link that loops or leads nowhere).', bad: 'a 10 MB dump, a binary file, a named pipe', good: 'files under 2 MB of UTF-8 text' },
   { code: 'lint/internal-error', severity: 'info', summary: 'A rule failed on this input; the other rules still ran. Please report it.', bad: '(a bug of ours)', good: 'report it with the file' },
 ];

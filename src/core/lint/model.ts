@@ -3,6 +3,7 @@
 import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
 import { chartValuesDocument, effectiveConfigNode, looksLikeCollectorChartValues, type ChartValuesDocument } from './chartValues';
+import { fileSkipped, maxLintBytes, tooLargeReason } from './skipped';
 import { blockIndent, blockScalarMap, mapRange } from './text';
 import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
 
@@ -57,8 +58,7 @@ export interface Workspace {
   findings: Finding[];
 }
 
-/** Larger files are skipped with a note, so a stray dump never freezes the editor. */
-export const maxLintBytes = 2_000_000;
+export { maxLintBytes };
 
 const collectorKeys = ['receivers', 'exporters', 'service', 'processors', 'connectors'];
 
@@ -67,7 +67,7 @@ export function looksLikeCollectorConfig(root: YAMLMap<unknown, unknown> | undef
   return keys.includes('service') ? keys.some((k) => collectorKeys.includes(k) && k !== 'service') || keys.length === 1 : keys.includes('receivers') && keys.includes('exporters');
 }
 
-function fileKind(file: string): 'yaml' | 'json' | 'jmx' | undefined {
+export function fileKind(file: string): 'yaml' | 'json' | 'jmx' | undefined {
   const lower = file.toLowerCase();
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
   if (lower.endsWith('.json')) return 'json';
@@ -85,7 +85,7 @@ function syntaxFindings(view: YamlView, doc: Document.Parsed, code: string): Fin
   }));
 }
 
-function binaryOrBroken(text: string): string | undefined {
+export function binaryOrBroken(text: string): string | undefined {
   if (text.includes('\u0000')) return 'it looks binary (it contains NUL bytes)';
   if (text.includes('\uFFFD')) return 'it is not valid UTF-8';
   return undefined;
@@ -96,9 +96,9 @@ export function buildWorkspace(inputs: LintInput[]): Workspace {
   for (const input of inputs) {
     const kind = fileKind(input.file);
     if (!kind) continue;
-    const skip = input.text.length > maxLintBytes ? `it is ${(input.text.length / 1e6).toFixed(1)} MB, over the ${maxLintBytes / 1e6} MB the linter reads` : binaryOrBroken(input.text);
+    const skip = input.text.length > maxLintBytes ? tooLargeReason(input.text.length) : binaryOrBroken(input.text);
     if (skip) {
-      ws.findings.push({ code: 'lint/file-skipped', severity: 'info', message: `Not checked: ${skip}.`, file: input.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      ws.findings.push(fileSkipped(input.file, skip));
       continue;
     }
     if (kind === 'jmx') {
