@@ -1,5 +1,5 @@
-// Three bundles, built apart so each carries only what it runs:
-// the extension host (vscode is external), the CLI (plain Node) and the webview scripts (browser).
+// Bundles built apart so each carries only what it runs: the extension host and its lazy bundles
+// (vscode is external), the lint and YAML servers and the CLI (plain Node), the webview scripts (browser).
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
@@ -19,7 +19,8 @@ await Promise.all([
   // The IRSA commands and the AWS SDK clients: loaded on the first IRSA command.
   build({ ...common, entryPoints: ['src/ui/iam/index.ts'], outfile: 'dist/iam.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/ui/sandboxCommands.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/ui/lintEngine.ts'], outfile: 'dist/lint.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
+  build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
   build({ ...common, entryPoints: ['src/ui/loadtestCommands.ts'], outfile: 'dist/loadtest.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/ui/doctor/index.ts'], outfile: 'dist/doctor.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.

@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Only the ui layer and the entry point may talk to the editor.
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/node/**/*.ts', 'src/webview/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/node/**/*.ts', 'src/lintServer/**/*.ts', 'src/webview/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/ui and src/extension.ts import vscode.' }] }],
     },

@@ -8,13 +8,14 @@ const disposable = { dispose() {} };
 const event = () => disposable;
 const vscodeStub = {
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
-  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }), registerWebviewPanelSerializer: () => disposable },
+  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }), registerWebviewPanelSerializer: () => disposable, onDidChangeActiveTextEditor: event, activeTextEditor: undefined, createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }) },
   workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event },
   languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
   extensions: { getExtension: () => undefined },
   Uri: { file: (p) => ({ fsPath: p, toString: () => `file://${p}` }) },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
+  StatusBarAlignment: { Left: 1, Right: 2 },
   Disposable: class { dispose() {} },
   EventEmitter: class {
     event = () => disposable;

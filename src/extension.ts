@@ -2,7 +2,9 @@
 // no programs run and no servers contacted until the student asks for something.
 import type * as vscode from 'vscode';
 import { Ctx, registerCommand } from './ui/context';
+import { ScopeCache } from './node/lint/scope';
 import { LintDiagnostics } from './ui/lintDiagnostics';
+import { LintStatus } from './ui/lintStatus';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { doctorBundle, registerDoctorPanelSerializer } from './ui/doctorBundle';
 import { iamBundle } from './ui/iamBundle';
@@ -44,9 +46,13 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(ctx, 'obslab.cleanUpAws', iamBundle.command((m) => m.cleanupAwsCommand)),
     { dispose: () => ctx.dispose() },
   );
-  const diagnostics = new LintDiagnostics(ctx);
-  context.subscriptions.push(...diagnostics.register());
+  // One scope cache for the linting and its status-bar hint; the lint server starts on the first lint.
+  const scopes = new ScopeCache();
+  const diagnostics = new LintDiagnostics(ctx, scopes);
+  const status = new LintStatus(scopes);
+  context.subscriptions.push(...diagnostics.register(), ...status.register());
   diagnostics.lintOpenDocuments();
+  void status.update();
   context.subscriptions.push(
     ...new YamlSchemas(ctx).register(),
     registerQueryPanelSerializer(ctx),

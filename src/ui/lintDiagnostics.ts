@@ -1,26 +1,32 @@
-// Lint while typing: on open and on change (debounced), the files around the edited one are
-// linted together (cross-resource rules need them all), and the findings become diagnostics
-// with quick fixes. Unsaved editor text wins over the file on disk.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Lint while typing: on open and on change (debounced), the files of the edited one's scope (its lab
+// folder, else its own folder: src/node/lint/scope.ts, as `obslab lint` groups them) are linted
+// together by the lint server, a process of its own, and the findings become diagnostics with quick
+// fixes. Unsaved editor text wins over the file on disk; an answer a newer edit superseded is dropped.
+import { dirname, join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, Range as CoreRange } from '../core/finding';
-import type { LintInput } from '../core/lint/model';
 import { labManifestName } from '../core/scaffold/plan';
-import { findLabManifest } from '../node/labManifest';
+import { LintProcess, LintProcessCrashed, LintProcessStopped, type LintAnswer } from '../node/lint/lintProcess';
+import type { OpenDocument } from '../node/lint/protocol';
+import { isLintable, labReleaseOf, type LintScope, type ScopeCache } from '../node/lint/scope';
+import { labRulesIn, lintSettings, lintsIn, type LintSettings } from '../node/lint/scopeSettings';
 import type { Ctx } from './context';
-import { lazyBundle } from './lazyBundle';
 
-/** The engine and its rules are a bundle of their own (dist/lint.js), loaded on the first lint. */
-const engine = lazyBundle<typeof import('./lintEngine')>('lint.js');
-
-const lintable = /\.(ya?ml|json|jmx)$/i;
 const selector: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.{yaml,yml,json,jmx}' },
   { scheme: 'untitled', language: 'yaml' },
 ];
-/** A folder holding more files than this is linted one file at a time. */
-const maxScopeFiles = 300;
+
+/** A document the editor lints when the settings let it: a lintable file, or an untitled YAML document. */
+export function lintsDocument(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme === 'untitled') return doc.languageId === 'yaml';
+  return doc.uri.scheme === 'file' && isLintable(doc.uri.fsPath);
+}
+
+export function currentLintSettings(): LintSettings {
+  const c = vscode.workspace.getConfiguration('obslab.lint');
+  return lintSettings(c.get('scope'), c.get('labRules'));
+}
 
 function toRange(r: CoreRange | undefined): vscode.Range {
   if (!r) return new vscode.Range(0, 0, 0, 0);
@@ -33,36 +39,8 @@ const severities: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** The lab folder (the one with obslab-lab.json) above a file, else the file's own folder. */
-export function scopeOf(file: string): string {
-  let dir = dirname(file);
-  for (let i = 0; i < 6; i++) {
-    try {
-      statSync(join(dir, labManifestName));
-      return dir;
-    } catch {
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  return dirname(file);
-}
-
-function filesIn(dir: string, out: string[], depth = 0): void {
-  if (depth > 4 || out.length > maxScopeFiles) return;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) filesIn(p, out, depth + 1);
-    else if (e.isFile() && lintable.test(e.name)) out.push(p);
-  }
+function inScope(file: string, scope: LintScope): boolean {
+  return scope.lab ? file.startsWith(scope.dir.endsWith(sep) ? scope.dir : scope.dir + sep) : dirname(file) === scope.dir;
 }
 
 export class LintDiagnostics implements vscode.CodeActionProvider {
@@ -70,9 +48,18 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
   private readonly findingsByUri = new Map<string, Finding[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Files each scope reported on last time, so fixed files get their diagnostics cleared. */
-  private readonly reported = new Map<string, Set<string>>();
+  private readonly reported = new Map<string, Map<string, vscode.Uri>>();
+  /** Scopes whose "too many files" note is in the output already. */
+  private readonly noted = new Set<string>();
+  private process: LintProcess | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  /** Bumped when what is linted changes (settings, lab folders): answers to older requests are dropped. */
+  private generation = 0;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly scopes: ScopeCache,
+  ) {}
 
   register(): vscode.Disposable[] {
     return [
@@ -81,87 +68,130 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('obslab')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+        if (e.affectsConfiguration('obslab.lint')) this.clear();
+        if (e.affectsConfiguration('obslab')) this.lintOpenDocuments();
       }),
       vscode.languages.registerCodeActionsProvider(selector, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-      { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },
+      {
+        dispose: () => {
+          this.timers.forEach((t) => clearTimeout(t));
+          this.watcher?.dispose();
+          void this.process?.dispose();
+        },
+      },
     ];
   }
 
-  /** Lints the documents already open when the extension starts. */
+  /** Lints the documents open now (at start, and when a setting changes). */
   lintOpenDocuments(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
+  /** Forgets every diagnostic: what is linted, or with which folder, has changed. */
+  private clear(): void {
+    this.generation++;
+    this.collection.clear();
+    this.findingsByUri.clear();
+    this.reported.clear();
+  }
+
   private schedule(doc: vscode.TextDocument, delayMs: number): void {
-    if (!this.applies(doc)) return;
+    if (!lintsDocument(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.lintAround(doc);
+        void this.lintAround(doc);
       }, delayMs),
     );
   }
 
-  private applies(doc: vscode.TextDocument): boolean {
-    if (doc.uri.scheme === 'untitled') return doc.languageId === 'yaml';
-    return doc.uri.scheme === 'file' && lintable.test(doc.uri.fsPath);
+  /** Started on the first lint, with a watch on lab folders appearing or going (they change scopes). */
+  private lintProcess(): LintProcess {
+    if (!this.process) {
+      this.process = new LintProcess({
+        serverModule: this.ctx.extension.asAbsolutePath(join('dist', 'lintServer.js')),
+        onCrash: (message) => {
+          this.ctx.output.appendLine(`[lint] ${message}`);
+          void vscode.window.showWarningMessage(`Observability Lab: ${message}`, 'Show Log').then((pick) => {
+            if (pick) this.ctx.output.show(true);
+          });
+        },
+      });
+      this.watcher = vscode.workspace.createFileSystemWatcher(`**/${labManifestName}`, false, true, false);
+      const relint = (): void => {
+        this.scopes.clear();
+        this.clear();
+        this.lintOpenDocuments();
+      };
+      this.watcher.onDidCreate(relint);
+      this.watcher.onDidDelete(relint);
+    }
+    return this.process;
   }
 
-  private lintAround(doc: vscode.TextDocument): void {
-    const started = Date.now();
-    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d.getText()]));
-    let inputs: LintInput[];
-    let scopeKey: string;
-    if (doc.uri.scheme === 'file') {
-      const scope = scopeOf(doc.uri.fsPath);
-      const files: string[] = [];
-      filesIn(scope, files);
-      if (!files.includes(doc.uri.fsPath)) files.push(doc.uri.fsPath);
-      const chosen = files.length > maxScopeFiles ? [doc.uri.fsPath] : files;
-      inputs = chosen.flatMap((f): LintInput[] => {
-        const text = open.get(f);
-        if (text !== undefined) return [{ file: f, text }];
-        try {
-          return [{ file: f, text: readFileSync(f, 'utf8') }];
-        } catch {
-          return [];
-        }
-      });
-      scopeKey = scope;
-    } else {
-      inputs = [{ file: doc.uri.toString(), text: doc.getText() }];
-      scopeKey = doc.uri.toString();
-    }
+  private async lintAround(doc: vscode.TextDocument): Promise<void> {
+    const settings = currentLintSettings();
+    if (settings.scope === 'off') return;
+    const generation = this.generation;
+    const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    const scope = file ? await this.scopes.of(file) : undefined;
+    if (!lintsIn(scope, settings)) return;
+    const key = scope?.dir ?? doc.uri.toString();
+    // Unsaved texts only (and the edited one): the server reads the rest itself.
+    const documents: OpenDocument[] = scope
+      ? vscode.workspace.textDocuments
+          .filter((d) => d.uri.scheme === 'file' && (d === doc || (d.isDirty && isLintable(d.uri.fsPath) && inScope(d.uri.fsPath, scope))))
+          .map((d) => ({ file: d.uri.fsPath, text: d.getText() }))
+      : [{ file: doc.uri.toString(), text: doc.getText() }];
     // The lab's own obslab-lab.json knows the release it was made for; the setting is the fallback.
-    const fromLab = doc.uri.scheme === 'file' ? findLabManifest(scopeKey)?.params.helmRelease : undefined;
-    const helmRelease = fromLab ?? (vscode.workspace.getConfiguration('obslab').get<string>('helmRelease') || 'prometheus');
-    // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
-    const findings = engine.load(this.ctx).lintFiles(inputs, { helmRelease, withKindSchemas: !this.schemaValidationElsewhere() });
-    const byFile = new Map<string, Finding[]>();
-    for (const f of findings) {
-      const file = f.file ?? inputs[0]?.file ?? '';
-      byFile.set(file, [...(byFile.get(file) ?? []), f]);
+    const config = vscode.workspace.getConfiguration('obslab');
+    const fromLab = scope ? await labReleaseOf(scope) : undefined;
+    const setting = config.inspect<string>('helmRelease');
+    const told = fromLab !== undefined || Boolean(setting?.globalValue ?? setting?.workspaceValue ?? setting?.workspaceFolderValue);
+    let answer: LintAnswer | undefined;
+    try {
+      answer = await this.lintProcess().lint({
+        key,
+        ...(scope && file ? { scope, file } : {}),
+        documents,
+        labRules: labRulesIn(scope, settings),
+        helmRelease: fromLab ?? (config.get<string>('helmRelease') || 'prometheus'),
+        helmReleaseGiven: told,
+        // Red Hat's YAML extension validates with our schemas too (see yamlSchemas.ts): don't say it twice.
+        withKindSchemas: !this.schemaValidationElsewhere(),
+      });
+    } catch (e) {
+      // A crash was reported once by onCrash already; anything else is worth a line.
+      if (!(e instanceof LintProcessCrashed) && !(e instanceof LintProcessStopped)) this.ctx.output.appendLine(`[lint] ${file ?? doc.uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
     }
-    const uriOf = (file: string) => (doc.uri.scheme !== 'file' ? doc.uri : vscode.Uri.file(file));
-    for (const file of this.reported.get(scopeKey) ?? []) {
-      if (!byFile.has(file)) {
-        this.collection.delete(uriOf(file));
-        this.findingsByUri.delete(uriOf(file).toString());
+    if (!answer || generation !== this.generation) return;
+    this.show(key, answer, (f) => (scope ? vscode.Uri.file(f) : doc.uri));
+    if (answer.note && !this.noted.has(key)) {
+      this.noted.add(key);
+      this.ctx.output.appendLine(`[lint] ${answer.note}`);
+    }
+    if (answer.ms > 500) this.ctx.output.appendLine(`[lint] Linting ${answer.files.length} file(s) around ${file ?? doc.uri.toString()} took ${Math.round(answer.ms)} ms`);
+  }
+
+  private show(key: string, answer: LintAnswer, uriOf: (file: string) => vscode.Uri): void {
+    const now = new Map<string, vscode.Uri>();
+    for (const { file, findings } of answer.files) {
+      const uri = uriOf(file);
+      this.findingsByUri.set(uri.toString(), findings);
+      this.collection.set(uri, findings.map((f) => this.toDiagnostic(f)));
+      now.set(uri.toString(), uri);
+    }
+    for (const [k, uri] of this.reported.get(key) ?? []) {
+      if (!now.has(k)) {
+        this.collection.delete(uri);
+        this.findingsByUri.delete(k);
       }
     }
-    for (const input of inputs) {
-      const list = byFile.get(input.file) ?? [];
-      const uri = uriOf(input.file);
-      this.findingsByUri.set(uri.toString(), list);
-      this.collection.set(uri, list.map((f) => this.toDiagnostic(f)));
-    }
-    this.reported.set(scopeKey, new Set(inputs.map((i) => i.file)));
-    const ms = Date.now() - started;
-    if (ms > 500) this.ctx.output.appendLine(`Linting ${inputs.length} file(s) around ${doc.uri.fsPath} took ${ms} ms`);
+    this.reported.set(key, now);
   }
 
   private schemaValidationElsewhere(): boolean {

@@ -12,15 +12,24 @@ describe('activation of the built extension (dist/extension.js)', () => {
     assert.ok(Number.isFinite(Number(out.trim())), `a time in ms, not: ${out}`);
   });
 
-  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor)', () => {
+  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor) and starts no process', () => {
     const probe = `
       const Module = require('node:module');
       const real = Module._load;
       const loaded = [];
       Module._load = function (request, ...rest) {
-        if (/dist[\\\\/](lint|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request) || /^\\.\\/(lint|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request)) loaded.push(request);
+        if (/dist[\\\\/](lint|lintServer|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request) || /^\\.\\/(lint|lintServer|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request)) loaded.push(request);
         return real.call(this, request, ...rest);
       };
+      // The lint server is a process started on the first lint, never at activation.
+      const cp = require('node:child_process');
+      for (const name of ['fork', 'spawn', 'execFile', 'exec']) {
+        const original = cp[name];
+        cp[name] = function (...args) {
+          loaded.push(name + ' ' + String(args[0]));
+          return original.apply(this, args);
+        };
+      }
       process.argv[2] = ${JSON.stringify(join(root, 'dist', 'extension.js'))};
       require(${JSON.stringify(join(root, 'bench', 'activate-child.cjs'))});
       process.stdout.write('loaded: ' + JSON.stringify(loaded) + '\\n');
