@@ -3,6 +3,7 @@
 import { benchDoctor } from './doctor';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
+import { benchLintProcess } from './lintProcess';
 import { benchLoadtest } from './loadtest';
 import { benchKubeApply } from './kubeApply';
 import { benchPortForward } from './portForward';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   benchExtension();
   console.log('\n== lint');
   benchLint();
+  await benchLintProcess();
   console.log('\n== load test (127.0.0.1 only, each run bounded in time)');
   await benchLoadtest();
   console.log('\n== sandbox and queries');
