@@ -3,31 +3,17 @@
 // a superseded answer is dropped, and the answers equal `obslab lint --format json` for the same folder.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runLint, toJson, type JsonFinding } from '../../src/cli/lint';
 import { LintProcess, LintProcessCrashed, LintProcessStopped, type LintAnswer } from '../../src/node/lint/lintProcess';
 import type { LintParams } from '../../src/node/lint/protocol';
+import { ensureBuilt } from '../support/builtDist';
 import { renderLab } from '../support/lab';
 
 const root = join(__dirname, '..', '..');
 const serverModule = join(root, 'dist', 'lintServer.js');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds dist/ when the server bundle is missing or older than any source file. */
-function ensureBuilt(): void {
-  if (existsSync(serverModule) && statSync(serverModule).mtimeMs >= newest(join(root, 'src'))) return;
-  execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 function writeTree(dir: string, files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {
@@ -66,7 +52,7 @@ describe('lint process (dist/lintServer.js)', function () {
   let proc: LintProcess;
 
   before(() => {
-    ensureBuilt();
+    ensureBuilt(['lintServer.js', 'cli.js']);
     tmp = mkdtempSync(join(tmpdir(), 'obslab-lint-process-'));
     lab = join(tmp, 'lab');
     for (const f of renderLab({ helmRelease: 'kps' }).values()) writeTree(lab, { [f.path]: f.content });
