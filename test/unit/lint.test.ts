@@ -12,10 +12,11 @@ import { examples } from '../fixtures/findingExamples';
 import { renderLab } from '../support/lab';
 import { withTable } from '../../scripts/findingsTable';
 
-// Every test lints with the bundled schemas, as the CLI and the editor do.
+// Every test lints with the bundled schemas, as the CLI and the editor do, and as in a lab folder:
+// the examples are the lab's shapes, so the lab's own rules are on (lint-general.test.ts has the rest).
 const schemas = loadKindSchemas(join(__dirname, '..', '..', 'schemas'));
 const collectorSchema = loadCollectorSchema(join(__dirname, '..', '..', 'schemas'));
-const lint = (files: LintInput[], options: Partial<LintOptions> = {}) => lintWith(files, { schemas, collectorSchema, ...options });
+const lint = (files: LintInput[], options: Partial<LintOptions> = {}) => lintWith(files, { schemas, collectorSchema, labRules: true, ...options });
 const inputs = (files: Record<string, string>): LintInput[] => Object.entries(files).map(([file, text]) => ({ file, text }));
 const codes = (findings: Finding[]): string[] => findings.map((f) => f.code);
 const root = join(__dirname, '..', '..');

@@ -69,5 +69,60 @@ export interface RemovedComponent {
 
 export const removedComponents: RemovedComponent[] = [
   { kind: 'exporters', type: 'logging', deprecatedIn: '0.86.0', removedIn: '0.111.0', replacement: 'the `debug` exporter (verbosity: basic, normal or detailed)' },
-  { kind: 'extensions', type: 'memory_ballast', deprecatedIn: '0.93.0', removedIn: '0.109.0', replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor' },
+  { kind: 'extensions', type: 'memory_ballast', deprecatedIn: '0.92.0', removedIn: '0.109.0', replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor' },
 ];
+
+export interface IntroducedComponent {
+  kind: 'receivers' | 'processors' | 'exporters' | 'extensions' | 'connectors';
+  type: string;
+  /** The first release whose images (core or contrib) have it. */
+  since: string;
+}
+
+/**
+ * When components appeared in the collector images, from the release manifests of
+ * opentelemetry-collector-releases (distributions/otelcol*\/manifest.yaml at each tag; they start
+ * at v0.34.0 for core and v0.42.0 for contrib) and the core and contrib CHANGELOGs; checked on
+ * 2026-12-05. Snake_case names are the v0.144.0 to v0.158.0 renames: the old names stay as
+ * aliases, the new ones are refused by older releases. Components older than v0.42.0 in every
+ * image are left out: no image a student meets lacks them.
+ */
+export const introducedComponents: IntroducedComponent[] = [
+  { kind: 'exporters', type: 'debug', since: '0.86.0' },
+  { kind: 'exporters', type: 'nop', since: '0.98.0' },
+  { kind: 'exporters', type: 'otlp_grpc', since: '0.144.0' },
+  { kind: 'exporters', type: 'otlp_http', since: '0.144.0' },
+  { kind: 'exporters', type: 'prometheus_remote_write', since: '0.154.0' },
+  { kind: 'processors', type: 'transform', since: '0.52.0' },
+  { kind: 'processors', type: 'redaction', since: '0.59.0' },
+  { kind: 'processors', type: 'deltatocumulative', since: '0.108.0' },
+  { kind: 'processors', type: 'delta_to_cumulative', since: '0.158.0' },
+  { kind: 'processors', type: 'cumulative_to_delta', since: '0.157.0' },
+  { kind: 'processors', type: 'resource_detection', since: '0.153.0' },
+  { kind: 'processors', type: 'k8s_attributes', since: '0.146.0' },
+  { kind: 'receivers', type: 'nop', since: '0.98.0' },
+  { kind: 'receivers', type: 'k8sobjects', since: '0.67.0' },
+  { kind: 'receivers', type: 'k8s_objects', since: '0.151.0' },
+  { kind: 'receivers', type: 'httpcheck', since: '0.63.0' },
+  { kind: 'receivers', type: 'http_check', since: '0.150.0' },
+  { kind: 'receivers', type: 'host_metrics', since: '0.151.0' },
+  { kind: 'receivers', type: 'file_log', since: '0.149.0' },
+  { kind: 'receivers', type: 'kubelet_stats', since: '0.152.0' },
+  { kind: 'connectors', type: 'forward', since: '0.73.0' },
+  { kind: 'connectors', type: 'count', since: '0.73.0' },
+  { kind: 'connectors', type: 'spanmetrics', since: '0.74.0' },
+  { kind: 'connectors', type: 'span_metrics', since: '0.151.0' },
+  { kind: 'connectors', type: 'servicegraph', since: '0.75.0' },
+  { kind: 'connectors', type: 'service_graph', since: '0.151.0' },
+  { kind: 'connectors', type: 'routing', since: '0.86.0' },
+  { kind: 'connectors', type: 'exceptions', since: '0.98.0' },
+  { kind: 'connectors', type: 'roundrobin', since: '0.100.0' },
+  { kind: 'connectors', type: 'round_robin', since: '0.152.0' },
+  { kind: 'connectors', type: 'failover', since: '0.116.0' },
+  { kind: 'connectors', type: 'signaltometrics', since: '0.119.0' },
+  { kind: 'connectors', type: 'signal_to_metrics', since: '0.146.0' },
+  { kind: 'extensions', type: 'basicauth', since: '0.43.0' },
+];
+
+/** Connectors as a section: v0.71.0 behind a feature gate that v0.74.0 turned on by default. */
+export const connectorsOnByDefault = '0.74.0';

@@ -202,7 +202,9 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
     const request = tokenRequest(host, account, expectedSub, audience);
     const subOk = subKeys.every((c) => evaluateCondition(c, request.context).result === true);
     const audOk = audKeys.every((c) => evaluateCondition(c, request.context).result === true);
-    if (expectedCanAssume.decision !== 'allowed' && trustedIssuers.includes(host) && (!subOk || audOk)) {
+    // A wrong issuer or account is the one cause; the subject is then judged once that is fixed.
+    const issuerWrong = findings.some((f) => f.code === irsaCodes.issuer);
+    if (expectedCanAssume.decision !== 'allowed' && !issuerWrong && trustedIssuers.includes(host) && (!subOk || audOk)) {
       const named = subKeys.flatMap((c) => c.values);
       findings.push({
         code: irsaCodes.subject,

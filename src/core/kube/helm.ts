@@ -52,7 +52,7 @@ export function checkCollectorValues(text: string, opts: { file?: string; helmRe
   // The file's own name may not say which chart it is for; the header does.
   const marked = looksLikeCollectorValuesText(text) ? text : `${collectorChart.header}\n${text}`;
   const shift = marked === text ? 0 : 1;
-  return lint([{ file, text: marked }], { helmRelease: opts.helmRelease ?? 'prometheus', collectorRelease: opts.collectorRelease ?? otelCollectorChart.release })
+  return lint([{ file, text: marked }], { labRules: true, helmReleaseGiven: true, helmRelease: opts.helmRelease ?? 'prometheus', collectorRelease: opts.collectorRelease ?? otelCollectorChart.release })
     .filter((f) => f.severity !== 'info')
     .map((f) => {
       if (!shift || !f.range) return f;

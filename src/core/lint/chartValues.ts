@@ -105,16 +105,102 @@ function mergeNodes(defaults: unknown, node: unknown, range: [number, number, nu
   return merged;
 }
 
-/** The collector config the chart writes for these values, or the file's alternateConfig when set. */
+/** The collector config the chart writes for these values: `config:` merged into the defaults, or alternateConfig; then the presets. */
 export function effectiveConfigNode(doc: ChartValuesDocument): YAMLMap<unknown, unknown> | undefined {
   const alternate = asMap(entry(doc.root, 'alternateConfig')?.value);
-  if (alternate && alternate.items.length) return alternate;
+  const presetsRange = rangeOf(entry(doc.root, 'presets')?.keyNode, doc);
+  if (alternate && alternate.items.length) return applyPresets(alternate, doc.values, presetsRange);
   const configEntry = entry(doc.root, 'config');
-  const keyRange = (configEntry?.keyNode as Node | null)?.range ?? (doc.root.items[0]?.key as Node | undefined)?.range;
-  const range: [number, number, number] = keyRange ? [keyRange[0], keyRange[1], keyRange[1]] : [0, 0, 0];
+  const range = rangeOf(configEntry?.keyNode, doc);
   const userConfig = configEntry?.value;
-  if (isNull(userConfig) || userConfig === undefined) return asMap(defaultNode(defaultConfig, range));
-  return asMap(mergeNodes(defaultConfig, userConfig, range));
+  const base = isNull(userConfig) || userConfig === undefined ? asMap(defaultNode(defaultConfig, range)) : asMap(mergeNodes(defaultConfig, userConfig, range));
+  return base && applyPresets(base, doc.values, presetsRange);
+}
+
+function rangeOf(key: unknown, doc: ChartValuesDocument): [number, number, number] {
+  const r = (key as Node | null | undefined)?.range ?? (doc.root.items[0]?.key as Node | undefined)?.range;
+  return r ? [r[0], r[1], r[1]] : [0, 0, 0];
+}
+
+/**
+ * What each preset adds to the config (templates/_config.tpl at the pinned chart): receivers
+ * appended to a pipeline (made if absent), processors put first in each pipeline that exists.
+ * The chart applies presets to alternateConfig too.
+ */
+const presetReceivers: { preset: string[]; receiver: string; pipeline: string }[] = [
+  { preset: ['logsCollection'], receiver: 'filelog', pipeline: 'logs' },
+  { preset: ['annotationDiscovery', 'logs'], receiver: 'receiver_creator/logs', pipeline: 'logs' },
+  { preset: ['annotationDiscovery', 'metrics'], receiver: 'receiver_creator/metrics', pipeline: 'metrics' },
+  { preset: ['hostMetrics'], receiver: 'hostmetrics', pipeline: 'metrics' },
+  { preset: ['profiling'], receiver: 'profiling', pipeline: 'profiles' },
+  { preset: ['kubeletMetrics'], receiver: 'kubeletstats', pipeline: 'metrics' },
+  { preset: ['kubernetesEvents'], receiver: 'k8sobjects', pipeline: 'logs' },
+  { preset: ['kubernetesObjects'], receiver: 'k8sobjects', pipeline: 'logs' },
+  { preset: ['clusterMetrics'], receiver: 'k8s_cluster', pipeline: 'metrics' },
+];
+const presetProcessors: { preset: string[]; processor: (values: Values) => string }[] = [
+  // rewriteDeprecatedComponentNames (on by default) makes it the v0.146.0 name.
+  { preset: ['kubernetesAttributes'], processor: (values) => (values['rewriteDeprecatedComponentNames'] === false ? 'k8sattributes' : 'k8s_attributes') },
+  { preset: ['resourceDetection'], processor: () => 'resourcedetection/env' },
+];
+
+function presetOn(values: Values, path: string[]): boolean {
+  let v: unknown = values['presets'];
+  for (const step of path) v = plainObject(v)?.[step];
+  return plainObject(v)?.['enabled'] === true;
+}
+
+/** A map's copy with one key set (the original tree, the file's own, is never changed). */
+function withKey(map: YAMLMap<unknown, unknown>, key: string, value: unknown, range: [number, number, number]): YAMLMap<unknown, unknown> {
+  const copy = new YAMLMap<unknown, unknown>();
+  copy.range = map.range;
+  copy.flow = map.flow ?? false;
+  let found = false;
+  for (const e of entries(map)) {
+    if (e.key === key) {
+      copy.items.push(new Pair(e.pair.key, value));
+      found = true;
+    } else copy.items.push(e.pair);
+  }
+  if (!found) copy.items.push(new Pair(defaultNode(key, range), value));
+  return copy;
+}
+
+function mapAt(node: unknown, range: [number, number, number]): YAMLMap<unknown, unknown> {
+  return asMap(node) ?? (asMap(defaultNode({}, range)) as YAMLMap<unknown, unknown>);
+}
+
+function applyPresets(config: YAMLMap<unknown, unknown>, values: Values, range: [number, number, number]): YAMLMap<unknown, unknown> {
+  let out = config;
+  const setPipeline = (pipeline: string, role: 'receivers' | 'processors', name: string, first: boolean): void => {
+    const service = mapAt(at(out, ['service']), range);
+    const pipelines = mapAt(at(service, ['pipelines']), range);
+    const existing = asMap(at(pipelines, [pipeline]));
+    if (!existing && role === 'processors') return;
+    const p = mapAt(existing, range);
+    const list = defaultNode([], range) as { items: unknown[] };
+    const old = at(p, [role]);
+    const items = old && typeof old === 'object' && 'items' in old ? (old as { items: unknown[] }).items : [];
+    if (items.some((i) => isScalar(i) && (i as Scalar).value === name)) return;
+    list.items = first ? [defaultNode(name, range), ...items] : [...items, defaultNode(name, range)];
+    out = withKey(out, 'service', withKey(service, 'pipelines', withKey(pipelines, pipeline, withKey(p, role, list, range), range), range), range);
+  };
+  const define = (kind: 'receivers' | 'processors', name: string): void => {
+    const section = mapAt(at(out, [kind]), range);
+    if (!entry(section, name)) out = withKey(out, kind, withKey(section, name, defaultNode({}, range), range), range);
+  };
+  for (const r of presetReceivers) {
+    if (!presetOn(values, r.preset)) continue;
+    define('receivers', r.receiver);
+    setPipeline(r.pipeline, 'receivers', r.receiver, false);
+  }
+  for (const p of presetProcessors) {
+    if (!presetOn(values, p.preset)) continue;
+    const name = p.processor(values);
+    define('processors', name);
+    for (const pipeline of entries(asMap(at(out, ['service', 'pipelines']))).map((e) => e.key)) setPipeline(pipeline, 'processors', name, true);
+  }
+  return out;
 }
 
 /** A note for findings about what the chart adds, not what the file says. */

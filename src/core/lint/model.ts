@@ -4,6 +4,7 @@ import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
 import { chartValuesDocument, effectiveConfigNode, looksLikeCollectorChartValues, type ChartValuesDocument } from './chartValues';
 import { fileSkipped, maxLintBytes, tooLargeReason } from './skipped';
+import { markLayeredConfigs } from './layers';
 import { blockIndent, blockScalarMap, mapRange } from './text';
 import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
 
@@ -31,6 +32,8 @@ export interface CollectorConfig {
   configMap?: { object: K8sObject; key: string };
   /** The collector chart's values file whose config (merged with the chart's defaults) this is; it runs in a pod. */
   chart?: ChartValuesDocument;
+  /** The config files (base names) a command merges this one with, in order (see layers.ts). */
+  layers?: string[];
 }
 
 export interface YamlDocument {
@@ -107,6 +110,7 @@ export function buildWorkspace(inputs: LintInput[]): Workspace {
     }
     readYamlFile(ws, input, kind);
   }
+  markLayeredConfigs(ws);
   return ws;
 }
 
@@ -154,9 +158,10 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
 function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
   const data = asMap(entries(object.root).find((e) => e.key === 'data')?.value);
   for (const e of entries(data)) {
-    if (!/\.(ya?ml)$/i.test(e.key) && !/collector|otel/i.test(e.key)) continue;
     const value = e.value;
     const text = scalarText(value);
+    // The collector chart's key is `relay`; any key whose text has a collector's sections counts.
+    if (!/\.(ya?ml)$/i.test(e.key) && !/collector|otel|^relay$/i.test(e.key) && !(text && /^receivers:/m.test(text) && /^(exporters|service):/m.test(text))) continue;
     if (text === undefined || !isScalar(value)) continue;
     const scalar = value as Scalar;
     const range = scalar.range;

@@ -8,8 +8,19 @@ import { podTemplates, services, type PodTemplate, type Service } from './worklo
 import { nodeRange, type YamlView } from './yamlView';
 
 export interface LintOptions {
-  /** kube-prometheus-stack release name; ServiceMonitors need `release: <this>`. */
+  /** kube-prometheus-stack release name; where that chart selects ServiceMonitors, they need `release: <this>`. */
   helmRelease: string;
+  /**
+   * Whether helmRelease was told (by the user, the CLI or the lab's obslab-lab.json). When it is only
+   * the lab's default, a ServiceMonitor labelled with another release is no evidence of a mistake.
+   */
+  helmReleaseGiven?: boolean;
+  /**
+   * The lab's own rules: its names and choices (the release label every ServiceMonitor needs, the
+   * ServiceAccount the IRSA role trusts). On in a lab folder (one holding obslab-lab.json) or where
+   * the user turns them on; elsewhere only general rules run, and they judge on evidence in the files.
+   */
+  labRules?: boolean;
   /** Release name of the OpenTelemetry Collector chart, which names its Service and labels (default otel-collector, the lab's). */
   collectorRelease?: string;
   /** Collector version for configs whose image is unknown; the newest known by default. */

@@ -154,6 +154,8 @@ export class SchemaValidator {
     if (s.minProperties !== undefined && list.length < s.minProperties) problems.push({ node, message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`, severity: 'error' });
     const known = Object.keys(s.properties ?? {});
     for (const e of list) {
+      // An optional field set to null is unset: the API server and the collector both take it so.
+      if (kindOf(e.value).kind === 'null' && !(s.required ?? []).includes(e.key)) continue;
       const prop = s.properties?.[e.key];
       if (prop) {
         problems.push(...this.validate(e.value, prop, depth + 1));

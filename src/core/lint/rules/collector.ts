@@ -2,7 +2,8 @@
 // judge it at the version the manifests run, plus what breaks once it runs in a pod.
 import { isScalar, type Node, type Pair } from 'yaml';
 import type { Finding, Fix } from '../../finding';
-import { atLeast, collectorVersionFromImage, formatVersion, isCollectorImage, parseVersion, removedComponents, telemetryAddressState, type ImageVersion } from '../../collector/versions';
+import { atLeast, collectorVersionFromImage, connectorsOnByDefault, formatVersion, introducedComponents, isCollectorImage, parseVersion, removedComponents, telemetryAddressState, type ImageVersion } from '../../collector/versions';
+import { servicePorts } from '../../helm/collectorChart';
 import { reportingDefaults } from '../chartValues';
 import type { CollectorConfig } from '../model';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
@@ -170,6 +171,27 @@ function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVers
   }
 }
 
+/**
+ * Components younger than the collector the files run: that release refuses the config ("unknown
+ * type"). Judged only where the version is known from an image tag: an unpinned image is the
+ * newest release, which has them all.
+ */
+function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
+  if (version.source !== 'tag') return;
+  for (const c of introducedComponents) {
+    if (atLeast(version.version, c.since)) continue;
+    for (const e of entries(asMap(at(cfg.root, [c.kind])))) {
+      if (typeOf(e.key) !== c.type) continue;
+      const older = c.kind === 'exporters' && c.type === 'debug' ? ' Use the logging exporter on that release, or a newer image.' : ' Use a newer image, or the component that release has.';
+      ctx.report(report(cfg.view, e.keyNode, 'collector/component-not-in-version', 'error', `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does not have it and refuses to start ("unknown type: ${c.type}").${older}`));
+    }
+  }
+  const connectors = entry(cfg.root, 'connectors');
+  if (connectors && entries(asMap(connectors.value)).length && !atLeast(version.version, connectorsOnByDefault)) {
+    ctx.report(report(cfg.view, connectors.keyNode, 'collector/component-not-in-version', 'error', `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors feature gate); ${describeVersion(version)} does not run them as written.`));
+  }
+}
+
 const levels = ['none', 'basic', 'normal', 'detailed'];
 
 /** Telemetry settings the collector refuses, by version (service/telemetry Config.Validate). */
@@ -234,9 +256,22 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
   ctx.report(report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state], { fixes }));
 }
 
+/**
+ * Receivers whose `endpoint` is where the collector listens (host:port). For the others (scrapers
+ * such as docker_stats, redis, nginx or the prometheus receiver's targets) `endpoint` is what they
+ * read from: a URL (unix:///var/run/docker.sock, http://host/status) or a host:port they connect to,
+ * where localhost in a pod can be right (a sidecar).
+ */
+const listeningReceivers = new Set(['otlp', 'jaeger', 'zipkin', 'opencensus', 'fluentforward', 'statsd', 'carbon', 'influxdb', 'signalfx', 'splunk_hec', 'sapm', 'skywalking', 'loki', 'awsxray', 'datadog', 'collectd', 'syslog', 'tcplog', 'udplog', 'awsfirehose', 'webhookevent', 'otelarrow']);
+
+/** A URL or a socket path, not host:port: `unix:///var/run/docker.sock`, `http://0.0.0.0:8080/path`. */
+function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) || value.trim().startsWith('/');
+}
+
 function checkEndpoint(ctx: RuleContext, view: YamlView, node: unknown, where: string): { host: string; port: number } | undefined {
   const value = scalarText(node);
-  if (value === undefined || value.includes('${')) return undefined;
+  if (value === undefined || value.includes('${') || isUrl(value)) return undefined;
   const hp = splitHostPort(value);
   if (!hp || hp.port === '') {
     ctx.report(report(view, node, 'collector/invalid-endpoint', 'error', `${where} '${value}' is not host:port (for example 0.0.0.0:4317).`));
@@ -262,7 +297,7 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
   const podNote = 'it runs in a pod, where localhost is unreachable from other pods and from Prometheus';
   for (const r of entries(asMap(at(cfg.root, ['receivers'])))) {
     const direct = at(r.value, ['endpoint']);
-    if (direct !== undefined) {
+    if (direct !== undefined && listeningReceivers.has(typeOf(r.key))) {
       const hp = checkEndpoint(ctx, view, direct, `Receiver ${r.key} endpoint`);
       if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, direct, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, direct, hp) }));
     }
@@ -311,10 +346,25 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
     }
   }
   const level = scalarText(at(metrics, ['level']));
-  if (inPod && readers.length === 0 && at(metrics, ['address']) === undefined && level !== 'none' && atLeast(version.version, '0.111.0')) {
+  if (inPod && readers.length === 0 && at(metrics, ['address']) === undefined && level !== 'none' && atLeast(version.version, '0.111.0') && telemetryPublished(ctx, cfg)) {
     const telemetry = entry(asMap(at(cfg.root, ['service'])), 'telemetry');
     ctx.report(report(view, telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode, 'collector/endpoint-localhost-in-pod', 'info', `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus exporter on 0.0.0.0:8888.`));
   }
+}
+
+/**
+ * Whether anything outside the pod expects the collector's own metrics on 8888: the lab (which
+ * scrapes them), a Service in the files that publishes 8888 of the collector's pods, or the chart's
+ * Service with its metrics port on. Otherwise localhost is a fine place for them (the collector may
+ * scrape itself, as grafana/otel-lgtm's all-in-one image does).
+ */
+function telemetryPublished(ctx: RuleContext, cfg: CollectorConfig): boolean {
+  if (ctx.options.labRules) return true;
+  if (cfg.chart) return servicePorts(cfg.chart.values).some((p) => p.targetPort === 8888);
+  const cm = cfg.configMap?.object;
+  if (!cm) return false;
+  const pods = ctx.pods.filter((p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name));
+  return ctx.services.some((svc) => podsOf(svc, pods).length > 0 && svc.ports.some((p) => p.targetPort === 8888 || (p.targetPort === undefined && p.port === 8888) || (typeof p.targetPort === 'string' && pods.some((pod) => pod.containers.some((c) => c.ports.some((cp) => cp.name === p.targetPort && cp.containerPort === 8888))))));
 }
 
 /** Apps in the same files that send a signal over OTLP to this collector's Service. */
@@ -388,11 +438,13 @@ export const collectorRules: Rule = (outer) => {
     const version = collectorVersionOf(outer, cfg);
     // Findings about a chart's default config say where they come from.
     const ctx = reportingDefaults(outer, cfg);
-    checkPipelines(ctx, cfg);
+    // A layer merged with other files may use what they define and see its pipelines replaced.
+    if (!cfg.layers) checkPipelines(ctx, cfg);
     checkRemoved(ctx, cfg, version);
+    checkIntroduced(ctx, cfg, version);
     checkTelemetryAddress(ctx, cfg, version);
     checkTelemetry(ctx, cfg, version);
     checkEndpoints(ctx, cfg, version);
-    checkSignalPipelines(ctx, cfg);
+    if (!cfg.layers) checkSignalPipelines(ctx, cfg);
   }
 };

@@ -7,34 +7,12 @@ import { versions } from '../../facts';
 import type { Fix } from '../../finding';
 import { chartKeys, collectorChart, defaultPorts, knownValueMistakes, missingRequiredValues, serviceEnabled, serviceMonitorOf, servicePorts } from '../../helm/collectorChart';
 import { defaultsNote, sameRange, type ChartValuesDocument } from '../chartValues';
+import { kubePrometheusStackKeys, knownMistakes, looksLikeKubePrometheusStackValues } from '../kubePrometheusStack';
 import type { CollectorConfig, YamlDocument } from '../model';
+import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
-import { asMap, at, entries, entry, nodeRange, scalarText, seqItems, type Entry } from '../yamlView';
-
-/**
- * The chart's own keys at kube-prometheus-stack 88.5.3, read from its values.yaml. Subchart
- * sections (grafana, kube-state-metrics, prometheus-node-exporter, prometheus-windows-exporter)
- * take their own charts' values and are not checked below the top level.
- */
-export const kubePrometheusStackKeys = {
-  version: versions.kubePrometheusStack,
-  top: ['additionalPrometheusRulesMap', 'alertmanager', 'cleanPrometheusOperatorObjectNames', 'commonLabels', 'coreDns', 'crds', 'customRules', 'defaultRules', 'extraManifests', 'fullnameOverride', 'global', 'grafana', 'kube-state-metrics', 'kubeApiServer', 'kubeControllerManager', 'kubeDns', 'kubeEtcd', 'kubeProxy', 'kubeScheduler', 'kubeStateMetrics', 'kubeTargetVersionOverride', 'kubeVersionOverride', 'kubelet', 'kubernetesServiceMonitors', 'nameOverride', 'namespaceOverride', 'nodeExporter', 'prometheus', 'prometheus-node-exporter', 'prometheus-windows-exporter', 'prometheusOperator', 'thanosRuler', 'windowsMonitoring'],
-  prometheus: ['additionalLabels', 'additionalPodMonitors', 'additionalRulesForClusterRole', 'additionalServiceMonitors', 'agentMode', 'annotations', 'enabled', 'extraSecret', 'ingress', 'ingressPerReplica', 'networkPolicy', 'podDisruptionBudget', 'prometheusSpec', 'route', 'routePerReplica', 'service', 'serviceAccount', 'serviceMonitor', 'servicePerReplica', 'thanosIngress', 'thanosService', 'thanosServiceExternal', 'thanosServiceMonitor', 'verticalPodAutoscaler'],
-  prometheusServiceAccount: ['annotations', 'automountServiceAccountToken', 'create', 'name'],
-};
-
-/** Keys students borrow from other charts, and where this chart keeps the same setting. */
-const knownMistakes: Record<string, string> = {
-  serviceAccounts: 'prometheus.serviceAccount (serviceAccounts.server.* belongs to the separate prometheus chart)',
-  server: 'prometheus.prometheusSpec (server.* belongs to the separate prometheus chart)',
-};
-
-function looksLikeKubePrometheusStackValues(doc: YamlDocument): boolean {
-  if (/kube-prometheus-stack|kps[-_.]|prometheus-stack/i.test(doc.view.file)) return true;
-  const keys = entries(doc.root).map((e) => e.key);
-  const known = keys.filter((k) => kubePrometheusStackKeys.top.includes(k));
-  return known.length >= 2 || (known.includes('prometheus') && keys.includes('serviceAccounts')) || ['prometheusOperator', 'kubeStateMetrics', 'defaultRules'].some((k) => keys.includes(k));
-}
+import { selects } from '../workloads';
+import { asMap, at, entries, entry, nodeRange, offsetsRange, scalarText, seqItems, stringMap, type Entry } from '../yamlView';
 
 function unknown(ctx: Parameters<Rule>[0], doc: YamlDocument, e: Entry, path: string, allowed: string[]): void {
   const mistake = knownMistakes[e.key];
@@ -141,8 +119,46 @@ function portOf(text: string | undefined): number | undefined {
 }
 
 /** The ports the collector config listens on that Prometheus or the app must reach through the Service. */
+/**
+ * Whether anything scrapes the chart's collector: its own ServiceMonitor or PodMonitor, a
+ * ServiceMonitor in the files that selects its Service, or the lab (which scrapes 8888 and 8889).
+ * Without a scraper, a port that is not exposed is only reached inside the pod, which is fine.
+ */
+function scraped(ctx: RuleContext, chart: ChartValuesDocument): boolean {
+  if (ctx.options.labRules) return true;
+  if (serviceMonitorOf(ctx.options.collectorRelease ?? collectorChart.labRelease, chart.values)) return true;
+  const podMonitor = chart.values['podMonitor'];
+  if (typeof podMonitor === 'object' && podMonitor !== null && (podMonitor as Record<string, unknown>)['enabled'] === true) return true;
+  const service = ctx.services.find((s) => s.chart === chart);
+  return !!service && ctx.ws.objects.some((o) => o.kind === 'ServiceMonitor' && selects(stringMap(at(o.root, ['spec', 'selector', 'matchLabels'])), service.labels));
+}
+
+/** Turns on the chart's own port entry that already has this containerPort (metrics: 8888 is off by default). */
+function enablePortFix(chart: ChartValuesDocument, port: number): Fix | undefined {
+  const name = Object.entries(defaultPorts).find(([, p]) => p.containerPort === port && !p.enabled)?.[0];
+  if (!name) return undefined;
+  const view = chart.view;
+  const title = `Set ports.${name}.enabled: true`;
+  const portsEntry = entry(chart.root, 'ports');
+  const named = entry(asMap(portsEntry?.value), name);
+  const enabled = entry(asMap(named?.value), 'enabled');
+  if (enabled) return { title, edits: [{ file: view.file, range: nodeRange(view, enabled.value as Node), newText: 'true' }] };
+  const insertBefore = (node: unknown, text: string): Fix => {
+    const r = nodeRange(view, node as Node);
+    return { title, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: text.split('\n').join(`\n${' '.repeat(r.start.character)}`) }] };
+  };
+  const firstField = asMap(named?.value)?.items[0]?.key;
+  if (named && firstField && !asMap(named.value)?.flow) return insertBefore(firstField, 'enabled: true\n');
+  const firstPort = asMap(portsEntry?.value)?.items[0]?.key;
+  if (!named && firstPort && !asMap(portsEntry?.value)?.flow) return insertBefore(firstPort, `${name}:\n  enabled: true\n`);
+  if (portsEntry || chart.root.flow) return undefined;
+  const end = view.text.length;
+  const sep = view.text.endsWith('\n') || view.text === '' ? '' : '\n';
+  return { title, edits: [{ file: view.file, range: offsetsRange(view, end, end), newText: `${sep}ports:\n  ${name}:\n    enabled: true\n` }] };
+}
+
 function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config: CollectorConfig | undefined): void {
-  if (!config?.root || !serviceEnabled(chart.values)) return;
+  if (!config?.root || !serviceEnabled(chart.values) || !scraped(ctx, chart)) return;
   const exposed = servicePorts(chart.values);
   const wanted: { port: number; what: string; node: unknown }[] = [];
   for (const e of entries(asMap(at(config.root, ['exporters'])))) {
@@ -160,7 +176,9 @@ function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config:
     if (exposed.some((p) => p.targetPort === w.port)) continue;
     const name = w.port === 8888 ? 'telemetry' : 'metrics';
     const fromDefaults = sameRange(nodeRange(chart.view, w.node as Node), chart.anchor) ? ` ${defaultsNote()}` : '';
-    ctx.report(report(chart.view, w.node, 'helm/port-not-exposed', 'warning', `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.${fromDefaults}`));
+    const fix = enablePortFix(chart, w.port);
+    const advice = fix ? `${fix.title} (the chart has that port, off by default).` : `Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
+    ctx.report(report(chart.view, w.node, 'helm/port-not-exposed', 'warning', `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`, { fixes: fix ? [fix] : [] }));
   }
 }
 
@@ -169,13 +187,20 @@ function exposedDefaults(): string {
 }
 
 function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument): void {
-  const release = ctx.options.collectorRelease ?? collectorChart.labRelease;
-  const sm = serviceMonitorOf(release, chart.values);
+  const sm = serviceMonitorOf(ctx.options.collectorRelease ?? collectorChart.labRelease, chart.values);
   if (!sm) return;
   const smNode = nodeOf(chart, ['serviceMonitor', 'extraLabels', 'release']) ?? nodeOf(chart, ['serviceMonitor']);
-  if (sm.labels['release'] !== ctx.options.helmRelease) {
-    const why = sm.labels['release'] ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${ctx.options.helmRelease}'` : `has no release: ${ctx.options.helmRelease} label (the chart adds none unless serviceMonitor.extraLabels has it)`;
-    ctx.report(report(chart.view, smNode, 'servicemonitor/release-label-missing', 'error', `The chart's ServiceMonitor ${sm.name} ${why}, so Prometheus ignores it. Set serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}.`));
+  // Judged like any ServiceMonitor: against a Prometheus the files describe, else the lab's release.
+  const verdict = monitorVerdict(ctx, sm.labels, undefined);
+  const release = ctx.options.helmRelease;
+  const missing = verdict.kind === 'no-evidence' ? ctx.options.labRules === true && sm.labels['release'] !== release : verdict.kind === 'not-selected';
+  if (missing) {
+    const wanted = verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel ? labelsWanted(verdict.selectors) : { release };
+    const want = Object.entries(wanted ?? {}).map(([k, v]) => `serviceMonitor.extraLabels.${k}: ${v}`).join(', ');
+    const why = verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel
+      ? `is labelled ${Object.entries(sm.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'with nothing'}, which no Prometheus in these files selects (${verdict.selectors.map((x) => `${x.who} selects ${describeSelector(x.selector)}`).join('; ')})`
+      : sm.labels['release'] ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack selects only ServiceMonitors labelled release: <its release name>`;
+    ctx.report(report(chart.view, smNode, verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel ? 'servicemonitor/not-selected' : 'servicemonitor/release-label-missing', 'error', `The chart's ServiceMonitor ${sm.name} ${why}, so Prometheus ignores it.${want ? ` Set ${want}.` : ''}`));
   }
   const names = servicePorts(chart.values).map((p) => p.name);
   const endpoints = seqItems(at(chart.root, ['serviceMonitor', 'metricsEndpoints']));

@@ -2,7 +2,7 @@
 // Rules follow the IAM JSON policy grammar and the EKS IRSA trust shape (EKS user guide).
 import type { YamlDocument } from '../model';
 import { at as report, type Rule, type RuleContext } from '../rule';
-import { asMap, asSeq, at, entries, entry, nodeRange, scalarText, seqItems } from '../yamlView';
+import { asMap, asSeq, at, entries, entry, nodeRange, scalarText, seqItems, textAt } from '../yamlView';
 
 const actionPattern = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
 
@@ -49,9 +49,13 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
     const isTrust = entry(stMap, 'Principal') !== undefined || entry(stMap, 'NotPrincipal') !== undefined;
     const resource = entry(stMap, 'Resource') ?? entry(stMap, 'NotResource');
     if (!isTrust && !resource) ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A permissions statement needs "Resource" (or "NotResource").'));
-    if (!isTrust) {
+    // A Condition (tags, request values) narrows "*"; read-only actions such as ec2:Describe* take
+    // no resource but "*". Neither is worth a note.
+    const actionNames = stringsOf(action?.value).map((a) => a.value);
+    const readOnly = actionNames.length > 0 && actionNames.every((a) => /^[a-z0-9-]+:(Describe|List|Get)/.test(a));
+    if (!isTrust && !entry(stMap, 'Condition') && !readOnly) {
       for (const r of stringsOf(resource?.value)) {
-        if (r.value === '*') ctx.report(report(v, r.node, 'iam/wildcard-resource', 'info', `"Resource": "*" allows ${stringsOf(action?.value).map((a) => a.value).join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the workspace or log group ARNs.`));
+        if (r.value === '*') ctx.report(report(v, r.node, 'iam/wildcard-resource', 'info', `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace and log group).`));
       }
     }
   }
@@ -62,18 +66,40 @@ interface ServiceAccountRef {
   name: string;
 }
 
-function expectedServiceAccounts(ctx: RuleContext): ServiceAccountRef[] {
-  const fromFiles = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => ({ namespace: o.namespace ?? 'default', name: o.name }));
-  if (fromFiles.length) return fromFiles;
+const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
+
+/**
+ * The ServiceAccounts a trust policy should name, and on what grounds. In general, the files must
+ * say it: ServiceAccounts annotated with one and the same role, beside one web-identity trust policy
+ * (with several roles or policies, which policy belongs to which role is not in the files). The lab's
+ * rule: the ServiceAccounts the lab's files define, else the lab's prometheus-sa.
+ */
+function expectedServiceAccounts(ctx: RuleContext, trustPolicies: number): { refs: ServiceAccountRef[]; because: string } | undefined {
+  const accounts = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount');
+  const annotated = accounts.map((o) => ({ o, role: textAt(o.root, ['metadata', 'annotations', roleArnAnnotation]) })).filter((a) => a.role);
+  const roles = new Set(annotated.map((a) => a.role));
+  if (annotated.length && roles.size === 1 && trustPolicies === 1) {
+    return { refs: annotated.map((a) => ({ namespace: a.o.namespace ?? 'default', name: a.o.name })), because: `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} (${annotated[0]?.o.view.file ?? ''})` };
+  }
+  if (!ctx.options.labRules) return undefined;
+  if (accounts.length) return { refs: accounts.map((o) => ({ namespace: o.namespace ?? 'default', name: o.name })), because: 'Prometheus runs as' };
   const [namespace, name] = (ctx.options.prometheusServiceAccount ?? 'monitoring/prometheus-sa').split('/');
-  return [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }];
+  return { refs: [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }], because: 'Prometheus runs as' };
 }
 
-function checkTrust(ctx: RuleContext, doc: YamlDocument): void {
+/** An IRSA statement: web identity from an EKS OIDC provider, or with ServiceAccount subjects. GitHub's and others' OIDC trust are not ours to judge. */
+function isIrsaStatement(st: unknown, subjects: string[]): boolean {
+  const federated = stringsOf(at(st, ['Principal', 'Federated'])).map((f) => f.value);
+  return federated.some((f) => /oidc\.eks\./.test(f)) || subjects.some((s) => s.startsWith('system:serviceaccount:'));
+}
+
+function webIdentityStatements(doc: YamlDocument): unknown[] {
+  return statements(doc).filter((st) => stringsOf(at(st, ['Action'])).some((a) => a.value === 'sts:AssumeRoleWithWebIdentity'));
+}
+
+function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number): void {
   const v = doc.view;
-  for (const st of statements(doc)) {
-    const actions = stringsOf(at(st, ['Action'])).map((a) => a.value);
-    if (!actions.includes('sts:AssumeRoleWithWebIdentity')) continue;
+  for (const st of webIdentityStatements(doc)) {
     const conditions = asMap(at(st, ['Condition']));
     const keys: { op: string; key: string; values: { value: string; node: unknown }[]; node: unknown }[] = [];
     for (const op of entries(conditions)) {
@@ -81,17 +107,20 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument): void {
     }
     const sub = keys.filter((k) => k.key.endsWith(':sub'));
     const aud = keys.filter((k) => k.key.endsWith(':aud'));
-    const expected = expectedServiceAccounts(ctx);
-    const expectedText = expected.map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
+    if (!isIrsaStatement(st, sub.flatMap((s) => s.values.map((x) => x.value)))) continue;
+    const expected = expectedServiceAccounts(ctx, trustPolicies);
+    const expectedText = (expected?.refs ?? []).map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
     if (!sub.length) {
-      ctx.report(report(v, conditions ? entry(asMap(st), 'Condition')?.keyNode : st, 'iam/trust-subject-mismatch', 'error', `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0]}"}.`));
+      ctx.report(report(v, conditions ? entry(asMap(st), 'Condition')?.keyNode : st, 'iam/trust-subject-mismatch', 'error', `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`));
     }
     for (const s of sub) {
       for (const val of s.values) {
         if (/[*?]/.test(val.value)) {
-          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'warning', `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role, not only ${expectedText.join(' or ')}.`));
-        } else if (!expectedText.includes(val.value)) {
-          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'error', `The trust policy allows '${val.value}', but Prometheus runs as ${expectedText.join(' or ')}; STS refuses its token (AccessDenied on AssumeRoleWithWebIdentity) and remote write fails.`, { fixes: expectedText.length === 1 ? [{ title: `Trust ${expectedText[0]}`, edits: [{ file: v.file, range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]), newText: JSON.stringify(expectedText[0]) }] }] : [] }));
+          // A wildcard is a choice (Crossplane's provider-* accounts); in the lab it is a slip.
+          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', ctx.options.labRules ? 'warning' : 'info', `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`));
+        } else if (expected && !expectedText.includes(val.value)) {
+          const who = expected.because === 'Prometheus runs as' ? `Prometheus runs as ${expectedText.join(' or ')}` : `the role is for ${expectedText.join(' or ')} (${expected.because})`;
+          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'error', `The trust policy allows '${val.value}', but ${who}; STS refuses that ServiceAccount's token (AccessDenied on AssumeRoleWithWebIdentity).`, { fixes: expectedText.length === 1 ? [{ title: `Trust ${expectedText[0] ?? ''}`, edits: [{ file: v.file, range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]), newText: JSON.stringify(expectedText[0]) }] }] : [] }));
         }
       }
     }
@@ -107,10 +136,11 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument): void {
 }
 
 export const iamRules: Rule = (ctx) => {
+  const trustPolicies = ctx.ws.json.filter((d) => isPolicy(d) && webIdentityStatements(d).length > 0).length;
   for (const doc of ctx.ws.json) {
     if (!isPolicy(doc)) continue;
     checkSyntax(ctx, doc);
-    checkTrust(ctx, doc);
+    checkTrust(ctx, doc, trustPolicies);
   }
 };
 

@@ -2,6 +2,8 @@
 // that break the pipeline once it runs: selectors, ports, ConfigMap keys, mount paths, images.
 import type { Fix } from '../../finding';
 import { collectorChart } from '../../helm/collectorChart';
+import type { K8sObject } from '../model';
+import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, type Rule, type RuleContext } from '../rule';
 import { parseServiceUrl, podsOf, sameNamespace, selects, type Container } from '../workloads';
 import { asMap, at, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
@@ -11,6 +13,9 @@ function configMapKeys(ctx: RuleContext, name: string, namespace: string | undef
   if (!cm) return undefined;
   return [...mapKeyNames(at(cm.root, ['data'])), ...mapKeyNames(at(cm.root, ['binaryData']))];
 }
+
+/** API groups of built-in kinds: apps/v1, batch/v1, networking.k8s.io/v1, rbac.authorization.k8s.io/v1... */
+const builtInGroup = /^(apps|batch|policy|autoscaling|[a-z.]*\.k8s\.io)\//;
 
 function selectorRules(ctx: RuleContext): void {
   for (const pod of ctx.pods) {
@@ -22,19 +27,27 @@ function selectorRules(ctx: RuleContext): void {
       ctx.report(report(pod.object.view, selectorNode, 'k8s/deployment-selector-mismatch', 'error', `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')} ${mismatched.length > 1 ? 'do' : 'does'} not match the pod template's labels (${Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}); the API server rejects it.`));
     }
   }
+  // Pods an operator makes from a custom resource (Prometheus, Alertmanager, ThanosRuler...) are not
+  // pod templates in the files: with such a resource beside it, a Service may select them.
+  const operatorMade = ctx.ws.objects.some((o) => o.apiVersion.includes('.') && !builtInGroup.test(o.apiVersion) && !['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig'].includes(o.kind));
   for (const svc of ctx.services) {
     // The chart's own Service selects the chart's own pods, which are not in the files.
     if (svc.chart || !Object.keys(svc.selector).length) continue;
     const candidates = ctx.pods.filter((p) => sameNamespace(p.namespace, svc.namespace));
     if (!candidates.length) continue;
+    if (operatorMade && !podsOf(svc, candidates).length) continue;
     const selected = podsOf(svc, candidates);
     if (!selected.length) {
       ctx.report(report(svc.object.view, svc.selectorNode, 'k8s/service-selector-mismatch', 'warning', `Service ${svc.object.name} selects ${Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(', ')}, but no pod template in its namespace has those labels (${candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ')}); it will have no endpoints.`));
       continue;
     }
     for (const port of svc.ports) {
-      const target = port.targetPort ?? port.port;
+      // targetPort 0 (or none) is defaulted by the API server to the port.
+      const target = port.targetPort === 0 || port.targetPort === undefined ? port.port : port.targetPort;
       if (target === undefined) continue;
+      // Declaring a containerPort is optional for a number: traffic reaches the pod either way, so a
+      // missing declaration is no evidence; the lab declares its ports, so there it is a slip.
+      if (typeof target === 'number' && !ctx.options.labRules) continue;
       const declared = selected.flatMap((p) => p.containers.flatMap((c) => c.ports));
       const found = typeof target === 'string' ? declared.some((d) => d.name === target) : declared.some((d) => d.containerPort === target);
       if (found) continue;
@@ -118,12 +131,29 @@ function chartNameHint(ctx: RuleContext, wanted: string): string {
   return ` The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): set fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`;
 }
 
+/**
+ * Kubernetes expands $(NAME) in an env value from the variables defined before it in the same
+ * container; an unknown one stays as written. Undefined when a reference cannot be resolved here
+ * (from a Secret, a field, or not defined): the value is then not known from the files.
+ */
+function expandEnv(value: string, c: Container): string | undefined {
+  let unknown = false;
+  const out = value.replace(/\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (_, name: string) => {
+    const def = c.env.find((x) => x.name === name);
+    if (def?.value === undefined) unknown = true;
+    return def?.value ?? '';
+  });
+  return unknown ? undefined : out;
+}
+
 function otlpEndpointRule(ctx: RuleContext): void {
   for (const pod of ctx.pods) {
     for (const c of pod.containers) {
       for (const e of c.env) {
         if (!/^OTEL_EXPORTER_OTLP_(TRACES_|METRICS_|LOGS_)?ENDPOINT$/.test(e.name) || !e.value) continue;
-        const target = parseServiceUrl(e.value);
+        const value = expandEnv(e.value, c);
+        if (value === undefined) continue;
+        const target = parseServiceUrl(value);
         if (!target) continue;
         const ns = target.namespace ?? pod.namespace;
         const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
@@ -131,7 +161,7 @@ function otlpEndpointRule(ctx: RuleContext): void {
           ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'warning', `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.${chartNameHint(ctx, target.service)}`));
           continue;
         }
-        const port = target.port ?? (/^https:/.test(e.value) ? 443 : 80);
+        const port = target.port ?? (/^https:/.test(value) ? 443 : 80);
         if (!svc.ports.some((p) => p.port === port)) {
           ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'error', `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}; exports will time out.`));
         }
@@ -161,35 +191,62 @@ export const k8sRules: Rule = (ctx) => {
   imageRule(ctx);
 };
 
-export const serviceMonitorRules: Rule = (ctx) => {
+/** An edit that adds `key: value` to a ServiceMonitor's labels (or a labels map), when the layout allows one. */
+function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined {
+  const view = sm.view;
+  const metadata = asMap(at(sm.root, ['metadata']));
+  const labelsEntry = entry(metadata, 'labels');
+  const existing = entry(asMap(labelsEntry?.value), key);
+  if (existing) return { title: `Set ${key}: ${value}`, edits: [{ file: view.file, range: nodeRange(view, existing.value as Parameters<typeof nodeRange>[1]), newText: value }] };
+  const firstLabel = asMap(labelsEntry?.value)?.items[0];
+  const anchor = firstLabel ? (firstLabel.key as Parameters<typeof nodeRange>[1]) : undefined;
+  if (anchor && !asMap(labelsEntry?.value)?.flow) {
+    const r = nodeRange(view, anchor);
+    return { title: `Add the label ${key}: ${value}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `${key}: ${value}\n${' '.repeat(r.start.character)}` }] };
+  }
+  if (!labelsEntry && metadata && !metadata.flow) {
+    const first = metadata.items[0]?.key as Parameters<typeof nodeRange>[1];
+    if (!first) return undefined;
+    const r = nodeRange(view, first);
+    return { title: `Add the label ${key}: ${value}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `labels:\n${' '.repeat(r.start.character + 2)}${key}: ${value}\n${' '.repeat(r.start.character)}` }] };
+  }
+  return undefined;
+}
+
+/**
+ * Whether some Prometheus picks the ServiceMonitor up. A general rule where the files hold a
+ * Prometheus object or kube-prometheus-stack values; in a lab folder without them, the lab's own
+ * rule: the lab installs kube-prometheus-stack as the release obslab-lab.json names.
+ */
+function selectionRule(ctx: RuleContext, sm: K8sObject): void {
   const release = ctx.options.helmRelease;
+  const view = sm.view;
+  const labelsEntry = entry(asMap(at(sm.root, ['metadata'])), 'labels');
+  const labels = stringMap(labelsEntry?.value);
+  const where = entry(asMap(labelsEntry?.value), 'release')?.value ?? labelsEntry?.keyNode ?? at(sm.root, ['metadata', 'name']);
+  const verdict = monitorVerdict(ctx, labels, sm.namespace);
+  if (verdict.kind === 'selected') return;
+  if (verdict.kind === 'no-evidence' && !ctx.options.labRules) return;
+  if (verdict.kind === 'no-evidence' ? labels['release'] === release : false) return;
+  const releaseOnly = verdict.kind === 'no-evidence' || verdict.onlyReleaseLabel;
+  if (releaseOnly) {
+    const fix = addLabelFix(sm, 'release', release);
+    const releaseKnown = ctx.options.labRules === true || ctx.options.helmReleaseGiven === true;
+    const why = labels['release'] ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release label${releaseKnown ? ` (release: ${release})` : ''}`;
+    const evidence = verdict.kind === 'no-evidence' ? 'the lab installs kube-prometheus-stack, which' : `${verdict.selectors.map((s) => s.who).join(' and ')} leave serviceMonitorSelector empty, so kube-prometheus-stack`;
+    ctx.report(report(view, where, 'servicemonitor/release-label-missing', 'error', `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this one.${releaseKnown ? ' (The release name is the setting obslab.helmRelease, or the lab\'s obslab-lab.json.)' : ''}`, { fixes: fix && releaseKnown ? [fix] : [] }));
+    return;
+  }
+  const wanted = labelsWanted(verdict.selectors);
+  const fixes = wanted ? Object.entries(wanted).filter(([k, v]) => labels[k] !== v).map(([k, v]) => addLabelFix(sm, k, v)).filter((f): f is Fix => f !== undefined).slice(0, 1) : [];
+  const selectorText = verdict.selectors.map((s) => `${s.who} selects ${describeSelector(s.selector)}${s.namespaces === 'own' ? ` in ${s.namespace ?? 'its own namespace'}` : ''}`).join('; ');
+  ctx.report(report(view, where, 'servicemonitor/not-selected', 'error', `No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}${sm.namespace ? `, namespace ${sm.namespace}` : ''}): ${selectorText}. Prometheus gets no target from it.`, { fixes }));
+}
+
+export const serviceMonitorRules: Rule = (ctx) => {
   for (const sm of ctx.ws.objects.filter((o) => o.kind === 'ServiceMonitor')) {
     const view = sm.view;
-    const metadata = asMap(at(sm.root, ['metadata']));
-    const labelsEntry = entry(metadata, 'labels');
-    const labels = stringMap(labelsEntry?.value);
-    if (labels['release'] !== release) {
-      const releaseEntry = entry(asMap(labelsEntry?.value), 'release');
-      const fixes: Fix[] = [];
-      if (releaseEntry) {
-        fixes.push({ title: `Set release: ${release}`, edits: [{ file: view.file, range: nodeRange(view, releaseEntry.value as Parameters<typeof nodeRange>[1]), newText: release }] });
-      } else {
-        const firstLabel = asMap(labelsEntry?.value)?.items[0];
-        const anchor = firstLabel ? (firstLabel.key as Parameters<typeof nodeRange>[1]) : undefined;
-        if (anchor && !asMap(labelsEntry?.value)?.flow) {
-          const r = nodeRange(view, anchor);
-          fixes.push({ title: `Add the label release: ${release}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `release: ${release}\n${' '.repeat(r.start.character)}` }] });
-        } else if (!labelsEntry && metadata && !metadata.flow) {
-          const first = metadata.items[0]?.key as Parameters<typeof nodeRange>[1];
-          if (first) {
-            const r = nodeRange(view, first);
-            fixes.push({ title: `Add the label release: ${release}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `labels:\n${' '.repeat(r.start.character + 2)}release: ${release}\n${' '.repeat(r.start.character)}` }] });
-          }
-        }
-      }
-      const why = labels['release'] ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release: ${release} label`;
-      ctx.report(report(view, releaseEntry?.value ?? labelsEntry?.keyNode ?? at(sm.root, ['metadata', 'name']), 'servicemonitor/release-label-missing', 'error', `ServiceMonitor ${sm.name} ${why}. kube-prometheus-stack (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: ${release}, so Prometheus ignores this one. (The release name is the setting obslab.helmRelease.)`, { fixes }));
-    }
+    selectionRule(ctx, sm);
 
     const selectorNode = at(sm.root, ['spec', 'selector', 'matchLabels']);
     const selector = stringMap(selectorNode);
@@ -203,10 +260,13 @@ export const serviceMonitorRules: Rule = (ctx) => {
       if (chartService && Object.keys(selector).length) {
         const labels = (l: Record<string, string>): string => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ');
         const custom = selector['app'] === 'otel-collector' ? ' (the custom path\'s label)' : '';
-        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/chart-service-labels', 'error', `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${release}) and delete this one, or select ${labels(chartService.selector)}.`));
+        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/chart-service-labels', 'error', `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) and delete this one, or select ${labels(chartService.selector)}.`));
         continue;
       }
-      if (Object.keys(selector).length && ctx.services.length) {
+      // A Service may come from the cluster, an operator or another folder: only a near miss (a
+      // Service with the same label keys in reach) is evidence of a typo, except in the lab.
+      const nearMiss = inScope.some((s) => Object.keys(selector).every((k) => k in s.labels));
+      if (Object.keys(selector).length && ctx.services.length && (nearMiss || ctx.options.labRules)) {
         ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/selector-no-service', 'warning', `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services.map((s) => `${s.object.name} {${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}`).join('; ')}); Prometheus gets no target from it.`));
       }
       continue;

@@ -31,19 +31,28 @@ export const schemaRules: Rule = (ctx) => {
 
 /**
  * The collector schema describes v0.155.0; its telemetry part changed from release to release,
- * so telemetry is left to the version-aware collector rules and checked here as anything.
+ * so telemetry is left to the version-aware collector rules and checked here as anything. Whether
+ * there is a service, pipelines, and receivers and exporters in each is collector/pipeline-incomplete's
+ * to say (once, with the collector's own words), so those requirements are dropped here.
  */
-function withoutTelemetry(schema: JsonSchema): JsonSchema {
+function forSchemaRule(schema: JsonSchema): JsonSchema {
   const service = schema.properties?.['service'];
   if (!service?.properties) return schema;
-  return { ...schema, properties: { ...schema.properties, service: { ...service, properties: { ...service.properties, telemetry: {} } } } };
+  const pipelines = service.properties['pipelines'];
+  const pipeline = typeof pipelines?.additionalProperties === 'object' ? pipelines.additionalProperties : undefined;
+  const lenient = (p: JsonSchema | undefined): JsonSchema | undefined => (p ? { ...p, minItems: 0 } : undefined);
+  const pipelineSchema: JsonSchema | undefined = pipeline?.properties
+    ? { ...pipeline, required: [], properties: { ...pipeline.properties, ...(pipeline.properties['receivers'] ? { receivers: lenient(pipeline.properties['receivers']) ?? {} } : {}), ...(pipeline.properties['exporters'] ? { exporters: lenient(pipeline.properties['exporters']) ?? {} } : {}) } }
+    : pipeline;
+  const pipelinesSchema: JsonSchema | undefined = pipelines && pipelineSchema ? { ...pipelines, additionalProperties: pipelineSchema } : pipelines;
+  return { ...schema, required: [], properties: { ...schema.properties, service: { ...service, required: [], properties: { ...service.properties, telemetry: {}, ...(pipelinesSchema ? { pipelines: pipelinesSchema } : {}) } } } };
 }
 
 export const collectorSchemaRules: Rule = (ctx) => {
   if (!ctx.ws.collectors.length || !ctx.options.collectorSchema) return;
   const schema = typeof ctx.options.collectorSchema === 'function' ? ctx.options.collectorSchema() : ctx.options.collectorSchema;
   if (!schema) return;
-  const validator = new SchemaValidator(withoutTelemetry(schema), 'The collector refuses to start with it.');
+  const validator = new SchemaValidator(forSchemaRule(schema), 'The collector refuses to start with it.');
   for (const cfg of ctx.ws.collectors) {
     if (!cfg.root) continue;
     const sink = reportingDefaults(ctx, cfg);
