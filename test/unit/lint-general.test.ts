@@ -143,6 +143,12 @@ describe('general rules: the collector as it really runs', () => {
     assert.ok(lint({ 'otelcol-config-extras.yml': extra }).some((x) => x.code === 'collector/unknown-component'));
   });
 
+  it('counts the ports the collector listens on, ${env:MY_POD_IP}:4318 included, as reached by a Service (even in the lab)', () => {
+    const files = collectorCm(pipeline('  otlp:\n    protocols:\n      http:\n        endpoint: ${env:MY_POD_IP}:4318', '  debug: {}'), 'otel/opentelemetry-collector-contrib:0.155.0');
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: col\nspec:\n  selector: {app: col}\n  ports:\n  - {name: otlp-http, port: 4318, targetPort: 4318}\n';
+    assert.deepEqual(lint({ ...files, 'svc.yaml': svc }, { labRules: true }).filter((f) => f.code === 'k8s/target-port-not-exposed'), []);
+  });
+
   it('reports a pipeline without receivers once, not again as a schema problem', () => {
     const f = lint({ 'c.yaml': 'receivers:\n  otlp:\n    protocols:\n      grpc: {endpoint: 0.0.0.0:4317}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    metrics:\n      exporters: [debug]\n' });
     assert.deepEqual(codes(f).filter((c) => c.endsWith(':error')), ['collector/pipeline-incomplete:error']);

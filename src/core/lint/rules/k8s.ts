@@ -5,8 +5,8 @@ import { collectorChart } from '../../helm/collectorChart';
 import type { K8sObject } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, type Rule, type RuleContext } from '../rule';
-import { parseServiceUrl, podsOf, sameNamespace, selects, type Container } from '../workloads';
-import { asMap, at, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
+import { parseServiceUrl, podsOf, sameNamespace, selects, type Container, type PodTemplate } from '../workloads';
+import { asMap, at, entries, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
 
 function configMapKeys(ctx: RuleContext, name: string, namespace: string | undefined): string[] | undefined {
   const cm = ctx.ws.objects.find((o) => o.kind === 'ConfigMap' && o.name === name && sameNamespace(o.namespace, namespace));
@@ -16,6 +16,34 @@ function configMapKeys(ctx: RuleContext, name: string, namespace: string | undef
 
 /** API groups of built-in kinds: apps/v1, batch/v1, networking.k8s.io/v1, rbac.authorization.k8s.io/v1... */
 const builtInGroup = /^(apps|batch|policy|autoscaling|[a-z.]*\.k8s\.io)\//;
+
+/**
+ * The ports a pod's collector listens on, from the config its ConfigMap mounts (receivers, the
+ * prometheus exporter, extensions, the telemetry reader), whatever the host: `${env:MY_POD_IP}:4318`
+ * listens on 4318 as surely as 0.0.0.0:4318 does.
+ */
+function collectorListenPorts(ctx: RuleContext, pod: PodTemplate): number[] {
+  const mounted = new Set(pod.volumes.map((v) => v.configMap?.name).filter((n): n is string => n !== undefined));
+  const ports: number[] = [];
+  const add = (text: string | undefined): void => {
+    const m = text === undefined ? null : /:(\d+)$/.exec(text.trim());
+    if (m?.[1]) ports.push(Number(m[1]));
+  };
+  for (const cfg of ctx.ws.collectors) {
+    if (!cfg.configMap || !mounted.has(cfg.configMap.object.name) || !sameNamespace(cfg.configMap.object.namespace, pod.namespace)) continue;
+    for (const kind of ['receivers', 'exporters', 'extensions']) {
+      for (const e of entries(asMap(at(cfg.root, [kind])))) {
+        add(scalarText(at(e.value, ['endpoint'])));
+        for (const proto of entries(asMap(at(e.value, ['protocols'])))) add(scalarText(at(proto.value, ['endpoint'])));
+      }
+    }
+    for (const reader of seqItems(at(cfg.root, ['service', 'telemetry', 'metrics', 'readers']))) {
+      const port = scalarText(at(reader, ['pull', 'exporter', 'prometheus', 'port']));
+      if (port && /^\d+$/.test(port)) ports.push(Number(port));
+    }
+  }
+  return ports;
+}
 
 function selectorRules(ctx: RuleContext): void {
   for (const pod of ctx.pods) {
@@ -49,7 +77,7 @@ function selectorRules(ctx: RuleContext): void {
       // missing declaration is no evidence; the lab declares its ports, so there it is a slip.
       if (typeof target === 'number' && !ctx.options.labRules) continue;
       const declared = selected.flatMap((p) => p.containers.flatMap((c) => c.ports));
-      const found = typeof target === 'string' ? declared.some((d) => d.name === target) : declared.some((d) => d.containerPort === target);
+      const found = typeof target === 'string' ? declared.some((d) => d.name === target) : declared.some((d) => d.containerPort === target) || selected.some((p) => collectorListenPorts(ctx, p).includes(target));
       if (found) continue;
       const node = port.targetPortNode ?? port.node;
       const who = selected.map((p) => `${p.object.kind} ${p.object.name}`).join(', ');
