@@ -2,14 +2,14 @@
 // built dist/lintServer.js. Bad files end as notes, a killed server is reported once and comes back,
 // a superseded answer is dropped, and the answers equal `obslab lint --format json` for the same folder.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runLint, toJson, type JsonFinding } from '../../src/cli/lint';
 import { LintProcess, LintProcessCrashed, LintProcessStopped, type LintAnswer } from '../../src/node/lint/lintProcess';
 import type { LintParams } from '../../src/node/lint/protocol';
 import { ensureBuilt } from '../support/builtDist';
+import { writeHostileFiles } from '../support/hostileFiles';
 import { renderLab } from '../support/lab';
 
 const root = join(__dirname, '..', '..');
@@ -61,15 +61,7 @@ describe('lint process (dist/lintServer.js)', function () {
     plain = writeTree(join(tmp, 'plain'), { 'deploy.yaml': deployment, 'svc.yaml': service, 'broken.json': '{"a": 1,}', 'sub/collector.yaml': 'receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  logging: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [logging]\n' });
     bad = join(tmp, 'bad');
     mkdirSync(bad);
-    writeFileSync(join(bad, 'deep.json'), `${'['.repeat(1e6)}${']'.repeat(1e6)}`);
-    writeFileSync(join(bad, 'deep.yaml'), `${'['.repeat(1e6)}${']'.repeat(1e6)}`);
-    writeFileSync(join(bad, 'huge.yaml'), '');
-    truncateSync(join(bad, 'huge.yaml'), 300e6);
-    execFileSync('mkfifo', [join(bad, 'pipe.yaml')]);
-    symlinkSync('loop-b.yaml', join(bad, 'loop-a.yaml'));
-    symlinkSync('loop-a.yaml', join(bad, 'loop-b.yaml'));
-    writeFileSync(join(bad, 'binary.json'), Buffer.from([0x7b, 0x00, 0x01, 0xff, 0xfe, 0x7d]));
-    writeFileSync(join(bad, 'package.json'), '[');
+    writeHostileFiles(bad);
     writeFileSync(join(bad, 'ok.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata: {}\n');
     proc = new LintProcess({ serverModule, onCrash: (m) => crashes.push(m) });
   });

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { lintUsage, runLint, type JsonFinding } from '../../src/cli/lint';
+import { writeHostileFiles } from '../support/hostileFiles';
 import { renderLab } from '../support/lab';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -116,17 +116,7 @@ describe('obslab lint: bad input', function () {
   let root: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'obslab-lint-bad-'));
-    // A million brackets deep: one JSON, one YAML.
-    writeFileSync(join(root, 'deep.json'), `${'['.repeat(1e6)}${']'.repeat(1e6)}`);
-    writeFileSync(join(root, 'deep.yaml'), `${'['.repeat(1e6)}${']'.repeat(1e6)}`);
-    // 300 MB that take no disk: a sparse file.
-    writeFileSync(join(root, 'huge.yaml'), '');
-    truncateSync(join(root, 'huge.yaml'), 300e6);
-    execFileSync('mkfifo', [join(root, 'pipe.yaml')]);
-    symlinkSync('loop-b.yaml', join(root, 'loop-a.yaml'));
-    symlinkSync('loop-a.yaml', join(root, 'loop-b.yaml'));
-    writeFileSync(join(root, 'binary.json'), Buffer.from([0x7b, 0x00, 0x01, 0xff, 0xfe, 0x7d]));
-    writeFileSync(join(root, 'package.json'), '[');
+    writeHostileFiles(root);
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
