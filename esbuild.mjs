@@ -23,6 +23,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
   build({ ...common, entryPoints: ['src/ui/loadtestCommands.ts'], outfile: 'dist/loadtest.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/ui/doctor/index.ts'], outfile: 'dist/doctor.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // Which bundled schema a YAML file gets (it parses YAML): loaded on the YAML server's first question.
+  build({ ...common, entryPoints: ['src/core/lint/schemaChoice.ts'], outfile: 'dist/schemaChoice.js', platform: 'node', format: 'cjs', target: 'node20' }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({
     ...common,

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KindSchema } from '../core/lint/rule';
+import type { SchemaCatalog } from '../core/lint/schemaChoice';
 import type { JsonSchema } from '../core/lint/schema';
 
 interface SchemaIndex {
@@ -11,6 +12,19 @@ interface SchemaIndex {
 
 export function schemasDir(): string | undefined {
   return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', 'schemas')].find((d) => existsSync(join(d, 'index.json')));
+}
+
+/** The combined schema scripts/gen-lab-schema.mjs writes beside the others. */
+const combinedSchema = 'lab.json';
+
+/** Which file describes what, from index.json (the files themselves are not read). */
+export function loadSchemaCatalog(dir: string): SchemaCatalog {
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SchemaIndex;
+  return {
+    kinds: index.kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, file: k.file })),
+    collector: index.configs?.find((c) => c.name === 'otelcol')?.file,
+    combined: existsSync(join(dir, combinedSchema)) ? combinedSchema : undefined,
+  };
 }
 
 let cached: KindSchema[] | undefined;

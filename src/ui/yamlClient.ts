@@ -1,13 +1,17 @@
 // The YAML language client, bundled apart (dist/yamlClient.js) and loaded on the first YAML
-// file: it starts dist/yamlServer.js with our offline settings.
+// file: it starts dist/yamlServer.js with our offline settings, and tells the server which of
+// our schemas a file gets whenever it asks.
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { yamlServerSettings } from '../core/yamlServerSettings';
 
-export async function startYamlClient(extension: vscode.ExtensionContext, schemaUri: string): Promise<LanguageClient> {
+/** The schema URI for a document URI, or undefined when none of ours applies. */
+export type SchemaFor = (resource: string) => string | undefined;
+
+export async function startYamlClient(extension: vscode.ExtensionContext, schemaFor: SchemaFor): Promise<LanguageClient> {
   const serverModule = extension.asAbsolutePath(join('dist', 'yamlServer.js'));
-  const settings = yamlServerSettings(schemaUri);
+  const settings = yamlServerSettings();
   const client = new LanguageClient(
     'obslab-yaml',
     'Observability Lab YAML',
@@ -24,7 +28,11 @@ export async function startYamlClient(extension: vscode.ExtensionContext, schema
       },
     },
   );
+  // yaml-language-server asks this on every completion, hover and code lens, with the document's
+  // URI; an empty list sends it to its settings, which map no schema to any file.
+  client.onRequest<string | string[], void>('custom/schema/request', (resource: string) => schemaFor(resource) ?? []);
   await client.start();
   await client.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: settings } });
+  await client.sendNotification('yaml/registerCustomSchemaRequest');
   return client;
 }

@@ -12,13 +12,13 @@ describe('activation of the built extension (dist/extension.js)', () => {
     assert.ok(Number.isFinite(Number(out.trim())), `a time in ms, not: ${out}`);
   });
 
-  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor) and starts no process', () => {
+  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor, schema choice) and starts no process', () => {
     const probe = `
       const Module = require('node:module');
       const real = Module._load;
       const loaded = [];
       Module._load = function (request, ...rest) {
-        if (/dist[\\\\/](lint|lintServer|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request) || /^\\.\\/(lint|lintServer|sandbox|loadtest|kube|iam|doctor)\\.js$/.test(request)) loaded.push(request);
+        if (/dist[\\\\/](lint|lintServer|sandbox|loadtest|kube|iam|doctor|schemaChoice)\\.js$/.test(request) || /^\\.\\/(lint|lintServer|sandbox|loadtest|kube|iam|doctor|schemaChoice)\\.js$/.test(request)) loaded.push(request);
         return real.call(this, request, ...rest);
       };
       // The lint server is a process started on the first lint, never at activation.
