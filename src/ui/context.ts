@@ -1,5 +1,6 @@
 // The context every command receives, and the walkthrough's context keys in one place.
 import * as vscode from 'vscode';
+import { requireTrust } from './trust';
 
 export const contextKeys = {
   prerequisitesChecked: 'obslab.prerequisitesChecked',
@@ -33,10 +34,15 @@ export class Ctx {
 
 export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
-/** Wraps a command so that a failure reaches the student as a message, never as a silent rejection. */
+/**
+ * Wraps a command so that a failure reaches the student as a message, never as a silent rejection,
+ * and so that a command needing a trusted folder (src/core/trust.ts) refuses in Restricted Mode
+ * before its handler (or its bundle) is even loaded. Every command is registered through here.
+ */
 export function registerCommand(ctx: Ctx, id: string, factory: CommandFactory): vscode.Disposable {
   const handler = factory(ctx);
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    if (!requireTrust(id)) return undefined;
     try {
       return await handler(...args);
     } catch (e) {

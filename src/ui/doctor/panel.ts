@@ -9,8 +9,10 @@ import type { DoctorReport } from '../../core/doctor/report';
 import type { DoctorSnapshot } from '../../core/doctor/snapshot';
 import { formatReport } from '../../core/doctor/text';
 import { isRecord } from '../../core/isRecord';
+import { shellFor } from '../../core/shellQuote';
 import { doctor, DoctorInputError } from '../../node/doctor';
 import type { CommandFactory, Ctx } from '../context';
+import { requireTrust } from '../trust';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { applyFix } from './fixes';
 import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
@@ -84,6 +86,8 @@ class DoctorPanel {
       if (this.last) void this.panel.webview.postMessage(this.last);
       return;
     }
+    // A restored report's Run again and fix buttons act like Run Doctor: not in Restricted Mode.
+    if (!requireTrust('obslab.runDoctor')) return;
     if (m.type === 'rerun') {
       await this.run();
       return;
@@ -93,7 +97,8 @@ class DoctorPanel {
       this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ok: false, message: 'That fix belongs to an older report: run the doctor again.' });
       return;
     }
-    const outcome = await applyFix(fix, (file) => this.texts.get(file));
+    const labDir = this.target.options.labDir;
+    const outcome = await applyFix(fix, (file) => this.texts.get(file), { cli: vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'cli.js').fsPath, ...(labDir ? { cwd: labDir } : {}) });
     this.ctx.output.appendLine(`[doctor] ${fix.title}: ${outcome.message}`);
     this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ...outcome });
   }
@@ -113,8 +118,9 @@ class DoctorPanel {
         this.report = report;
         this.texts = textsRead(snapshot);
         const unavailable = Object.fromEntries(Object.entries(snapshot.unavailable).filter((e): e is [string, string] => typeof e[1] === 'string'));
-        this.post({ type: 'report', target: target.label, report, unavailable, ms });
-        this.ctx.output.appendLine(`[doctor] ${target.label} in ${ms} ms:\n${formatReport(report).join('\n')}`);
+        const shell = shellFor(process.platform);
+        this.post({ type: 'report', target: target.label, report, unavailable, ms, shell });
+        this.ctx.output.appendLine(`[doctor] ${target.label} in ${ms} ms:\n${formatReport(report, shell).join('\n')}`);
         await this.ctx.setContext(doctorRanKey, true);
       } catch (e) {
         // The page is where the student looks (a rerun has no command to report to): the message goes there, the stack to the log.

@@ -7,6 +7,7 @@ import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
 import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm';
+import { confirmConfiguredProgram } from '../configuredProgram';
 import type { CommandFactory } from '../context';
 
 /** helm for the release, if it can be found; without it the release is reported as needing helm. */
@@ -39,6 +40,9 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     void vscode.window.showInformationMessage(`Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no release ${release.namespace}/${release.name}.`);
     return plan;
   }
+  // A helm the settings name runs only once the student has confirmed that path.
+  const helm = plan.releases.length ? helmFor(cfg) : undefined;
+  if (helm && cfg.get<string>('helmPath')?.trim() && !(await confirmConfiguredProgram(ctx, 'obslab.helmPath', helm, 'to uninstall the lab\'s Helm release, after you confirm the clean-up'))) return undefined;
   const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
   const pick = await vscode.window.showWarningMessage(
     `Delete ${count} item(s) the lab created in ${loaded.context}?`,
@@ -46,7 +50,6 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     'Delete',
   );
   if (pick !== 'Delete') return undefined;
-  const helm = plan.releases.length ? helmFor(cfg) : undefined;
   const steps = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: cleaning up', cancellable: true },
     (progress, token) => {

@@ -28,6 +28,7 @@ import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../.
 import { KubeError, loadKube } from '../../node/kube/config';
 import { findLabManifest } from '../../node/labManifest';
 import type { Finding } from '../../core/finding';
+import { confirmConfiguredProgram } from '../configuredProgram';
 import type { CommandFactory, Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 
@@ -157,8 +158,9 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const namespace = names.namespace;
 
   let bin: string;
+  const helmPath = cfg.get<string>('helmPath')?.trim() ?? '';
   try {
-    bin = findHelm({ helmPath: cfg.get<string>('helmPath') ?? '' });
+    bin = findHelm({ helmPath });
   } catch (e) {
     if (e instanceof HelmNotFound) {
       await helmMissing(e.message);
@@ -166,6 +168,8 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     }
     throw e;
   }
+  // A helm the settings name runs only once the student has confirmed that path, even for its version.
+  if (helmPath && !(await confirmConfiguredProgram(ctx, 'obslab.helmPath', bin, 'for its version and the cluster\'s releases, then shows the install commands and asks again'))) return undefined;
   const version = await helmVersion(bin).catch(() => undefined);
   const tooOld = helmVersionProblem(version);
   if (tooOld) {
