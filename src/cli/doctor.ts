@@ -3,6 +3,7 @@
 // checked); 2: bad usage or a place to look at that does not exist.
 import { existsSync, statSync } from 'node:fs';
 import { formatReport } from '../core/doctor/text';
+import { shellFor } from '../core/shellQuote';
 import { doctor, DoctorInputError, type DoctorOptions } from '../node/doctor';
 import { doctorUsage } from './doctorUsage';
 import { UsageError, type Io, parseCli } from './io';
@@ -51,7 +52,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
   }
   const { report, snapshot, ms } = result;
   if (format === 'json') io.out(JSON.stringify({ ...report, unavailable: snapshot.unavailable, ms }, null, 2));
-  else for (const line of formatReport(report)) io.out(line);
+  else for (const line of formatReport(report, shellFor(process.platform))) io.out(line);
   if (report.healthy && !report.links.some((l) => l.status === 'passed')) {
     // Nothing checked is not a healthy lab: say what was missing instead of exiting 0.
     io.err(`obslab doctor: nothing could be checked: ${[...new Set(Object.values(snapshot.unavailable))].join('; ')}`);

@@ -3,6 +3,8 @@
 // fix N of finding M of a link. Data becomes text nodes, never HTML.
 import { isDoctorHostMessage, type DoctorHostMessage, type DoctorPageMessage, type DoctorReportMessage } from '../core/doctor/messages';
 import type { DoctorFinding, DoctorFix, LinkResult, LinkStatus } from '../core/doctor/report';
+import { commandText } from '../core/doctor/text';
+import type { ShellKind } from '../core/shellQuote';
 import { el, vscodeApi } from './lib/dom';
 
 const vscode = vscodeApi<DoctorPageMessage, DoctorReportMessage>();
@@ -26,8 +28,11 @@ function fixLabel(f: DoctorFix): string {
   return f.kind === 'command' ? `Run: ${f.title}` : f.kind === 'edit' ? `Edit: ${f.title}` : `Open: ${f.title}`;
 }
 
+/** The shell the host shows commands for (from the report message). */
+let shell: ShellKind = 'posix';
+
 function fixDetail(f: DoctorFix): string {
-  return f.kind === 'command' ? f.command : f.kind === 'edit' ? `${f.file}${f.edits[0] ? `:${f.edits[0].range.start.line + 1}` : ''}` : f.target;
+  return f.kind === 'command' ? commandText(f, shell) : f.kind === 'edit' ? `${f.file}${f.edits[0] ? `:${f.edits[0].range.start.line + 1}` : ''}` : f.target;
 }
 
 function findingView(link: LinkResult, f: DoctorFinding, index: number, actionable: boolean): HTMLElement {
@@ -70,6 +75,7 @@ function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
 
 function renderReport(m: DoctorReportMessage, busy = false): void {
   const r = m.report;
+  shell = m.shell ?? 'posix';
   const counts = (['passed', 'failed', 'consequence', 'skipped'] as const).map((st) => `${r.links.filter((l) => l.status === st).length} ${statusText[st].text}`).join(', ');
   const parts: Node[] = [header(`Lab Doctor: ${m.target}`, `${new Date(r.takenAt).toLocaleTimeString()} · ${m.ms} ms · ${counts}`, busy)];
   if (r.healthy) parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, 'Healthy: every link that could be checked passed.'));

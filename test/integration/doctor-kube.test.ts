@@ -10,6 +10,7 @@ import { CreateRoleCommand, DeleteRoleCommand, UpdateAssumeRolePolicyCommand } f
 import { runDoctor as runDoctorCommand } from '../../src/cli/doctor';
 import { doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorReport } from '../../src/core/doctor/report';
+import { commandText } from '../../src/core/doctor/text';
 import { applyEdits } from '../../src/core/lint/applyEdits';
 import { irsaTrustPolicy } from '../../src/core/iam/trust';
 import { defaultParams } from '../../src/core/scaffold/params';
@@ -134,7 +135,7 @@ describe('the doctor on the local control plane', function () {
     try {
       const r = await until('collector-down', causeIs(doctorCodes.collectorDown));
       assert.deepEqual(r.causes.map((c) => c.code), [doctorCodes.collectorDown]);
-      assert.ok(r.links.find((l) => l.id === 'collector-up')?.findings[0]?.remedies.some((f) => f.kind === 'command' && /rollout restart deployment\/otel-collector/.test(f.command)));
+      assert.ok(r.links.find((l) => l.id === 'collector-up')?.findings[0]?.remedies.some((f) => f.kind === 'command' && /rollout restart deployment\/otel-collector/.test(commandText(f))));
     } finally {
       await kubectl(['scale', '-n', monNs, 'deployment/otel-collector', '--replicas=1']);
     }
@@ -172,9 +173,9 @@ describe('the doctor on the local control plane', function () {
       assert.equal(f?.evidence[0]?.expected, `release=${release}`);
       const fix = f?.remedies.find((x) => x.kind === 'command');
       assert.ok(fix?.kind === 'command');
-      assert.match(fix.command, new RegExp(`^kubectl( --context \\S+)? -n ${monNs} label servicemonitor otel-collector release=${release} --overwrite$`));
+      assert.match(commandText(fix), new RegExp(`^kubectl( --context \\S+)? -n ${monNs} label servicemonitor otel-collector release=${release} --overwrite$`));
       // The fix works: the same kubectl arguments against this cluster's kubeconfig make the lab healthy.
-      await kubectl(fix.command.split(' ').slice(1).filter((a, i, all) => a !== '--context' && all[i - 1] !== '--context'));
+      await kubectl((fix.steps[0] ?? []).slice(1).filter((a, i, all) => a !== '--context' && all[i - 1] !== '--context'));
       await until('healthy after the fix', healthy);
     } finally {
       await kubectl(['label', '-n', monNs, 'servicemonitor', 'otel-collector', `release=${release}`, '--overwrite']);
@@ -202,7 +203,7 @@ describe('the doctor on the local control plane', function () {
       assert.deepEqual(r.causes.map((c) => c.code), [doctorCodes.prometheusServiceAccount]);
       const f = r.links.find((l) => l.id === 'prometheus-service-account')?.findings[0];
       assert.equal(f?.evidence[0]?.seen, 'spec.serviceAccountName: default');
-      assert.ok(f?.remedies.some((x) => x.kind === 'command' && /--set prometheus\.serviceAccount\.name=prometheus-sa/.test(x.command)));
+      assert.ok(f?.remedies.some((x) => x.kind === 'command' && /--set prometheus\.serviceAccount\.name=prometheus-sa/.test(commandText(x))));
     } finally {
       await kubectl(['patch', '-n', monNs, 'prometheus', promName, '--type=merge', '-p', JSON.stringify({ spec: { serviceAccountName: labNames.prometheusServiceAccount } })]);
       await kubectl(['patch', '-n', monNs, `deployment/prometheus-${promName}`, '--type=json', '-p', `[{"op":"replace","path":"/spec/template/spec/serviceAccountName","value":"${labNames.prometheusServiceAccount}"}]`]);
@@ -217,7 +218,7 @@ describe('the doctor on the local control plane', function () {
       assert.equal(r.report.cause?.code, doctorCodes.irsaAnnotation, statusOf(r.report));
       const fix = r.report.links.find((l) => l.id === 'irsa-annotation')?.findings[0]?.remedies.find((x) => x.kind === 'command');
       assert.ok(fix?.kind === 'command');
-      await kubectl(fix.command.split(' ').slice(1).filter((a, i, all) => a !== '--context' && all[i - 1] !== '--context'));
+      await kubectl((fix.steps[0] ?? []).slice(1).filter((a, i, all) => a !== '--context' && all[i - 1] !== '--context'));
       assert.equal((await run()).report.healthy, true);
     } finally {
       await kubectl(['annotate', '-n', monNs, 'serviceaccount', labNames.prometheusServiceAccount, `eks.amazonaws.com/role-arn=arn:aws:iam::${motoAccount}:role/${roleName}`, '--overwrite']);

@@ -11,6 +11,7 @@ import { main } from '../../src/cli/main';
 import { runDoctor } from '../../src/core/doctor/chain';
 import { doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorReport } from '../../src/core/doctor/report';
+import { commandText } from '../../src/core/doctor/text';
 import { applyEdits } from '../../src/core/lint/applyEdits';
 import { appCommand, installAppVenv } from '../../src/node/appVenv';
 import { sandboxSnapshot, processEnv } from '../../src/node/doctor/sandbox';
@@ -104,11 +105,11 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     assert.equal(r.cause?.code, doctorCodes.noAppMetrics, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
     const fix = r.links.find((l) => l.id === 'app-metrics')?.findings[0]?.remedies.find((x) => x.kind === 'command');
     assert.ok(fix && fix.kind === 'command');
-    const args = fix.command.split(' ');
+    const args = fix.steps[0] ?? [];
     assert.deepEqual(args.slice(0, 3), ['npx', 'obslab', 'loadtest']);
-    assert.equal(args[3], join(lab, 'jmeter', 'hash-load.jmx'));
+    assert.deepEqual(args.slice(-2), ['--', join(lab, 'jmeter', 'hash-load.jmx')]);
     const out: string[] = [];
-    const code = await main([...args.slice(2), '--format', 'json'], { out: (l) => out.push(l), err: () => undefined });
+    const code = await main([args[2] ?? '', '--format', 'json', ...args.slice(3)], { out: (l) => out.push(l), err: () => undefined });
     assert.equal(code, 0, out.join('\n'));
     const summary = JSON.parse(out.join('\n')) as { samples: number; errors: number };
     assert.ok(summary.samples > 0 && summary.errors === 0, `the load test reached the sandbox app: ${out.join('\n')}`);
@@ -231,7 +232,7 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     try {
       const r = await until(lab, 'collector-down', (x) => causeIs(doctorCodes.collectorDown)(x) && x.links.find((l) => l.id === 'targets')?.status === 'consequence');
       assert.deepEqual(r.causes.map((c) => c.code), [doctorCodes.collectorDown]);
-      assert.ok(r.links.find((l) => l.id === 'collector-up')?.findings[0]?.remedies.some((f) => f.kind === 'command' && /sandbox up/.test(f.command)));
+      assert.ok(r.links.find((l) => l.id === 'collector-up')?.findings[0]?.remedies.some((f) => f.kind === 'command' && /sandbox up/.test(commandText(f))));
     } finally {
       await restartCollector();
     }

@@ -5,7 +5,7 @@ import { collectorListenPorts, parseOtlpEndpoint, runDoctor, serviceOfHost } fro
 import { selectorMatches } from '../../src/core/kube/selectors';
 import { doctorCodeInfo, doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
-import { formatReport } from '../../src/core/doctor/text';
+import { commandText, formatReport } from '../../src/core/doctor/text';
 import { iamUsage } from '../../src/cli/iamUsage';
 import { lintUsage } from '../../src/cli/lint';
 import { loadtestUsage } from '../../src/cli/loadtest';
@@ -106,12 +106,13 @@ describe('doctor chain', () => {
       assert.ok(f.remedies.length > 0, 'has a fix');
       for (const fix of r.links.flatMap((l) => l.findings.flatMap((x) => x.remedies))) {
         if (fix.kind !== 'command') continue;
-        for (const part of fix.command.split(' && ')) {
-          const ours = /^npx obslab (\w+)(.*)$/.exec(part);
-          if (!ours) continue;
-          const usage = usages[ours[1] ?? ''];
-          assert.ok(usage, `${part}: obslab has a ${ours[1]} command`);
-          for (const flag of ours[2]?.match(/--[\w-]+/g) ?? []) assert.ok(new RegExp(`${flag}(?![\\w-])`).test(usage), `${part}: ${flag} is an option of obslab ${ours[1]}`);
+        for (const step of [...fix.steps, ...(fix.alongside ? [fix.alongside] : [])]) {
+          assert.ok(step.every((w) => typeof w === 'string') && step.length > 0, 'a step is a program and its arguments');
+          if (step[0] !== 'npx' || step[1] !== 'obslab') continue;
+          const part = step.join(' ');
+          const usage = usages[step[2] ?? ''];
+          assert.ok(usage, `${part}: obslab has a ${step[2]} command`);
+          for (const flag of step.slice(3).join(' ').match(/--[\w-]+/g) ?? []) assert.ok(new RegExp(`${flag}(?![\\w-])`).test(usage), `${part}: ${flag} is an option of obslab ${step[2]}`);
         }
       }
     });
@@ -125,7 +126,9 @@ describe('doctor chain', () => {
     assert.equal(r.cause?.code, doctorCodes.serviceMonitorNotSelected, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
     const fix = r.links.find((l) => l.id === 'servicemonitor-selected')?.findings[0]?.remedies[0];
     assert.ok(fix?.kind === 'command');
-    assert.match(fix.command, /kube-prometheus-stack --version 88\.5\.3 .*--set-json prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}$/);
+    assert.deepEqual(fix.steps[0]?.slice(-2), ['--set-json', 'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}']);
+    // Shown for the shell: {} is brace-expansion syntax in bash and zsh, so the word is quoted.
+    assert.match(commandText(fix), /kube-prometheus-stack --version 88\.5\.3 .*--set-json 'prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}'$/);
   });
 
   it('with no accepted-points series at all, calls samples stale once the collector has been up longer than the window, and skips before', () => {

@@ -10,7 +10,7 @@ import { serviceOfDnsName } from '../lint/workloads';
 import { describeSuggestion, metricNamesIn, suggestForQuery } from '../promql/suggest';
 import type { TextEdit } from '../finding';
 import { doctorCodes } from './codes';
-import type { DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
+import type { CommandFix, DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceInfo, TargetState } from './snapshot';
 
 type Outcome = { status: 'passed'; detail: string } | { status: 'failed'; detail: string; findings: DoctorFinding[] } | { status: 'skipped'; detail: string };
@@ -44,10 +44,25 @@ function podsSummary(pods: PodState[]): string {
   return pods.map((p) => `${p.name} ${p.ready ? 'ready' : `not ready (${p.reason ?? p.phase})`}`).join(', ');
 }
 
+/** A command fix: each step a program and its arguments (words, never shell text). */
+function run(title: string, ...steps: string[][]): CommandFix {
+  return { kind: 'command', title, steps };
+}
+
+/** obslab's own command line; `--` before values from data, so none is read as an option. */
+function obslab(...args: string[]): string[] {
+  return ['npx', 'obslab', ...args];
+}
+
 function restartCommand(s: DoctorSnapshot, what: 'app' | 'collector' | 'prometheus'): DoctorFix {
-  if (s.mode === 'sandbox') return { kind: 'command', title: 'Restart the sandbox', command: 'npx obslab sandbox down && npx obslab sandbox up' };
+  if (s.mode === 'sandbox') return run('Restart the sandbox', obslab('sandbox', 'down'), obslab('sandbox', 'up'));
   const [ns, workload] = what === 'app' ? [s.lab.appNamespace, 'deploy/otel-flask'] : [s.lab.monitoringNamespace, collectorWorkload(s)];
-  return { kind: 'command', title: `Restart the ${what} and watch it roll out`, command: `kubectl${ctxFlag(s)} -n ${ns} rollout restart ${workload} && kubectl${ctxFlag(s)} -n ${ns} rollout status ${workload}` };
+  return run(`Restart the ${what} and watch it roll out`, kubectl(s, '-n', ns, 'rollout', 'restart', workload), kubectl(s, '-n', ns, 'rollout', 'status', workload));
+}
+
+/** helm upgrade of the lab's kube-prometheus-stack release, pinned to the lab's chart version, keeping its values. */
+function helmUpgrade(s: DoctorSnapshot, namespace: string, ...set: string[]): string[] {
+  return ['helm', ...(s.lab.context ? ['--kube-context', s.lab.context] : []), 'upgrade', s.lab.helmRelease, 'prometheus-community/kube-prometheus-stack', '--version', versions.kubePrometheusStack, '-n', namespace, '--reuse-values', ...set];
 }
 
 function collectorWorkload(s: DoctorSnapshot): string {
@@ -70,17 +85,18 @@ export function collectorEndpoints(s: DoctorSnapshot): { service: string; teleme
   return { service: svc.name, telemetry: nameFor(listen.telemetry, s.lab.portNames.telemetry), metrics: nameFor(listen.metrics, s.lab.portNames.metrics) };
 }
 
-function ctxFlag(s: DoctorSnapshot): string {
-  return s.lab.context ? ` --context ${s.lab.context}` : '';
+/** kubectl with the context the doctor looked at, then `args`. */
+function kubectl(s: DoctorSnapshot, ...args: string[]): string[] {
+  return ['kubectl', ...(s.lab.context ? ['--context', s.lab.context] : []), ...args];
 }
 
 /** A short load test of the lab's plan against the app: on the sandbox directly, in a cluster through a forward. */
 function sendRequests(s: DoctorSnapshot): DoctorFix {
   const plan = labFile(s, 'jmeter/hash-load.jmx') ?? 'jmeter/hash-load.jmx';
-  const loadtest = (host: string, port: string): string => `npx obslab loadtest ${plan} -J SERVER=${host} -J PORT=${port} -J PROTOCOL=http -J THREADS=2 -J RAMP=0 -J DURATION=20`;
+  const loadtest = (host: string, port: string): string[] => obslab('loadtest', '-J', `SERVER=${host}`, '-J', `PORT=${port}`, '-J', 'PROTOCOL=http', '-J', 'THREADS=2', '-J', 'RAMP=0', '-J', 'DURATION=20', '--', plan);
   const url = s.mode === 'sandbox' && s.app?.url ? new URL(s.app.url) : undefined;
-  if (url) return { kind: 'command', title: 'Send some requests (20 s, 2 threads)', command: loadtest(url.hostname, url.port || '80') };
-  return { kind: 'command', title: 'Forward the app and send some requests (20 s, 2 threads)', command: `kubectl${ctxFlag(s)} -n ${s.lab.appNamespace} port-forward svc/otel-flask 8080:80 & sleep 2 && ${loadtest('127.0.0.1', '8080')}; kill %1` };
+  if (url) return run('Send some requests (20 s, 2 threads)', loadtest(url.hostname, url.port || '80'));
+  return { ...run('Forward the app and send some requests (20 s, 2 threads)', loadtest('127.0.0.1', '8080')), alongside: kubectl(s, '-n', s.lab.appNamespace, 'port-forward', 'svc/otel-flask', '8080:80') };
 }
 
 function labFile(s: DoctorSnapshot, rel: string): string | undefined {
@@ -190,7 +206,7 @@ const appReady: Link = {
       s.mode === 'sandbox'
         ? [restartCommand(s, 'app')]
         : [
-            { kind: 'command', title: 'Show why the pods are not ready', command: `kubectl${ctxFlag(s)} -n ${app.namespace ?? s.lab.appNamespace} describe pods -l app=otel-flask` },
+            run('Show why the pods are not ready', kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'describe', 'pods', '-l', 'app=otel-flask')),
             restartCommand(s, 'app'),
             ...openLabFile(s, 'k8s/app.yaml', 'Open k8s/app.yaml'),
           ];
@@ -242,7 +258,7 @@ const otlpEndpoint: Link = {
     if (!svc) return skip(`the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`);
     const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort}`;
     const evidence = (seenText: string): Evidence[] => [{ object: `${app.object} (${app.otlpEndpointSource})`, seen: seenText, expected: expectedUrl }];
-    const remedies = [...edit(expectedUrl), { kind: 'command' as const, title: 'Set it on the Deployment', command: `kubectl${ctxFlag(s)} -n ${app.namespace ?? s.lab.appNamespace} set env deploy/otel-flask OTEL_EXPORTER_OTLP_ENDPOINT=${expectedUrl}` }];
+    const remedies = [...edit(expectedUrl), run('Set it on the Deployment', kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'set', 'env', 'deploy/otel-flask', `OTEL_EXPORTER_OTLP_ENDPOINT=${expectedUrl}`))];
     if (!seen || !target) return fail('no OTLP endpoint set', finding(doctorCodes.otlpEndpoint, `${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to localhost:4317, inside the app's own pod, where no collector listens.`, evidence(seen ?? '(unset)'), remedies));
     const named = serviceOfHost(target.host, app.namespace ?? s.lab.appNamespace);
     if (!named || named.name !== svc.name || named.namespace !== svc.namespace) {
@@ -279,7 +295,7 @@ const collectorConfig: Link = {
       const same = fileFindings.find((f) => f.code === e.code);
       const remedies: DoctorFix[] = [
         ...(same?.fixes ?? []).map((f): DoctorFix => ({ kind: 'edit', title: f.title, file: col.configFile ?? '', edits: f.edits.map((ed) => ({ ...ed, file: col.configFile ?? '' })) })),
-        ...(col.configFile ? [{ kind: 'open' as const, title: 'Open the collector config', target: col.configFile }, { kind: 'command' as const, title: 'Lint it', command: `npx obslab lint ${col.configFile}` }] : []),
+        ...(col.configFile ? [{ kind: 'open' as const, title: 'Open the collector config', target: col.configFile }, run('Lint it', obslab('lint', '--', col.configFile))] : []),
         ...(s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : clusterConfigFixes(s)),
       ];
       return finding(address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig, `${e.message} (${e.code})`, [{ object: col.configSource, seen: e.code, expected: address ? 'service.telemetry.metrics.readers with a pull/prometheus exporter' : 'no collector/* errors' }], remedies);
@@ -291,13 +307,16 @@ const collectorConfig: Link = {
 /** In a cluster the config lives in a ConfigMap (or a Helm release's values): where to change it, then restart the collector. */
 function clusterConfigFixes(s: DoctorSnapshot): DoctorFix[] {
   const col = s.collector;
-  const k = `kubectl${ctxFlag(s)}`;
-  const restart = `${k} -n ${s.lab.monitoringNamespace} rollout restart ${collectorWorkload(s)}`;
+  const restart = kubectl(s, '-n', s.lab.monitoringNamespace, 'rollout', 'restart', collectorWorkload(s));
   const out: DoctorFix[] = [];
   if (col?.helmRelease) out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', 'Open the collector chart\'s values'));
-  if (col?.configFile && !col.helmRelease) out.push({ kind: 'command', title: 'Apply the fixed file and restart the collector', command: `${k} apply -f ${col.configFile} && ${restart}` });
-  else if (col?.configMap) out.push({ kind: 'command', title: `Edit ConfigMap ${col.configMap.name} in place and restart the collector`, command: `${k} -n ${col.configMap.namespace} edit configmap ${col.configMap.name} && ${restart}` });
-  if (s.lab.dir) out.push({ kind: 'command', title: 'Lint the lab\'s files', command: `npx obslab lint ${s.lab.dir}` });
+  if (col?.configFile && !col.helmRelease) out.push(run('Apply the fixed file and restart the collector', kubectl(s, 'apply', '-f', col.configFile), restart));
+  else if (col?.configMap) {
+    // kubectl edit opens an editor, so it runs in a terminal of its own; the restart follows it.
+    out.push({ ...run(`Edit ConfigMap ${col.configMap.name} in place`, kubectl(s, '-n', col.configMap.namespace, 'edit', 'configmap', col.configMap.name)), interactive: true });
+    out.push(run('Restart the collector (after the edit)', restart));
+  }
+  if (s.lab.dir) out.push(run('Lint the lab\'s files', obslab('lint', '--', s.lab.dir)));
   return out;
 }
 
@@ -313,7 +332,7 @@ const collectorUp: Link = {
     if (ready && endpointsOk) return pass(`${col.object}: ${readyCount(col.pods)}`);
     const evidence: Evidence[] = [{ object: col.object, seen: `${podsSummary(col.pods)}${col.lastLog ? `; last log line: ${col.lastLog}` : ''}`, expected: 'a ready collector' }];
     if (col.service && !endpointsOk) evidence.push({ object: `Service ${col.service.namespace}/${col.service.name}`, seen: '0 ready endpoints', expected: 'the collector pod behind it' });
-    const remedies: DoctorFix[] = s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : [{ kind: 'command', title: 'Show the collector\'s log', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} logs ${collectorWorkload(s)} --tail=50` }, restartCommand(s, 'collector')];
+    const remedies: DoctorFix[] = s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : [run('Show the collector\'s log', kubectl(s, '-n', s.lab.monitoringNamespace, 'logs', collectorWorkload(s), '--tail=50')), restartCommand(s, 'collector')];
     return fail(`${col.object}: ${readyCount(col.pods)}`, finding(doctorCodes.collectorDown, `${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused and Prometheus' scrapes of :8888 and :8889 fail.`, evidence, remedies));
   },
 };
@@ -331,11 +350,11 @@ const serviceMonitorSelected: Link = {
     const svc = s.collector?.service;
     const lab = sms.filter((m) => (svc ? selectorMatches(m.selector, svc.labels) && (m.anyNamespace || (m.namespaces ?? [m.namespace]).includes(svc.namespace)) : m.name.startsWith(s.lab.collectorService)));
     const helmFix = (sm: string): DoctorFix[] => [
-      { kind: 'command', title: `Label ${sm} release=${s.lab.helmRelease}`, command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} label servicemonitor ${sm} release=${s.lab.helmRelease} --overwrite` },
+      run(`Label ${sm} release=${s.lab.helmRelease}`, kubectl(s, '-n', s.lab.monitoringNamespace, 'label', 'servicemonitor', sm, `release=${s.lab.helmRelease}`, '--overwrite')),
       ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
     ];
     if (!lab.length) {
-      return fail('no ServiceMonitor selects the collector Service', finding(doctorCodes.serviceMonitorNotSelected, `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`, [{ object: `ServiceMonitors in ${s.lab.monitoringNamespace}`, seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none', expected: svc ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}` : `ServiceMonitors selecting the collector Service` }], [{ kind: 'command', title: 'Apply the lab\'s ServiceMonitors', command: `kubectl${ctxFlag(s)} apply -f ${labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'}` }]));
+      return fail('no ServiceMonitor selects the collector Service', finding(doctorCodes.serviceMonitorNotSelected, `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`, [{ object: `ServiceMonitors in ${s.lab.monitoringNamespace}`, seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none', expected: svc ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}` : `ServiceMonitors selecting the collector Service` }], [run('Apply the lab\'s ServiceMonitors', kubectl(s, 'apply', '-f', labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'))]));
     }
     const findings: DoctorFinding[] = [];
     for (const m of lab) {
@@ -343,7 +362,7 @@ const serviceMonitorSelected: Link = {
       if (!selectorMatches(p.serviceMonitorSelector, m.labels)) {
         findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `labels ${describeSelector({ matchLabels: m.labels })}`, expected: describeSelector(p.serviceMonitorSelector) }], helmFix(m.name)));
       } else if (!nsOk) {
-        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [{ kind: 'command', title: 'Let Prometheus read ServiceMonitors in every namespace', command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack --version ${versions.kubePrometheusStack} -n ${p.namespace} --reuse-values --set-json prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}` }]));
+        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [run('Let Prometheus read ServiceMonitors in every namespace', helmUpgrade(s, p.namespace, '--set-json', 'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}'))]));
       }
     }
     if (findings.length) return fail(`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
@@ -367,7 +386,7 @@ const portNames: Link = {
     for (const m of lab) {
       for (const e of m.endpoints) {
         if (e.port !== undefined && !names.includes(e.port)) {
-          findings.push(finding(doctorCodes.portName, `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `endpoints[].port: ${e.port}`, expected: `one of ${names.join(', ')}` }], [...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'), { kind: 'command', title: 'Lint the manifests', command: `npx obslab lint ${s.lab.dir ?? '.'}` }]));
+          findings.push(finding(doctorCodes.portName, `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `endpoints[].port: ${e.port}`, expected: `one of ${names.join(', ')}` }], [...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'), run('Lint the manifests', obslab('lint', '--', s.lab.dir ?? '.'))]));
         }
       }
     }
@@ -522,7 +541,7 @@ const prometheusServiceAccount: Link = {
     const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
     if (p.serviceAccountName === want && !wrongPods.length) return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
     const evidence: Evidence[] = [{ object: `Prometheus ${p.namespace}/${p.name}`, seen: `spec.serviceAccountName: ${p.serviceAccountName || 'default'}`, expected: want }, ...wrongPods.map((pod) => ({ object: `pod ${p.namespace}/${pod.name}`, seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`, expected: want }))];
-    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [{ kind: 'command', title: `Run Prometheus as ${want}`, command: `helm upgrade ${s.lab.helmRelease} prometheus-community/kube-prometheus-stack --version ${versions.kubePrometheusStack} -n ${p.namespace} --reuse-values --set prometheus.serviceAccount.create=false --set prometheus.serviceAccount.name=${want}` }, ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
+    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [run(`Run Prometheus as ${want}`, helmUpgrade(s, p.namespace, '--set', 'prometheus.serviceAccount.create=false', '--set', `prometheus.serviceAccount.name=${want}`)), ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
   },
 };
 
@@ -542,9 +561,9 @@ const irsaAnnotation: Link = {
     return fail(
       `${sa} names ${seen}`,
       finding(doctorCodes.irsaAnnotation, `The ServiceAccount ${sa} ${iam.serviceAccountAnnotation ? `names the role ${iam.serviceAccountAnnotation}` : 'has no eks.amazonaws.com/role-arn annotation'}, not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? 'that role\'s' : 'no'} web-identity credentials into Prometheus' pods, so remote write is denied.`, [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }], [
-        { kind: 'command', title: 'Annotate the ServiceAccount with the role', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} annotate serviceaccount ${s.lab.prometheusServiceAccount} eks.amazonaws.com/role-arn=${iam.roleArn} --overwrite` },
+        run('Annotate the ServiceAccount with the role', kubectl(s, '-n', s.lab.monitoringNamespace, 'annotate', 'serviceaccount', s.lab.prometheusServiceAccount, `eks.amazonaws.com/role-arn=${iam.roleArn}`, '--overwrite')),
         // Pods read the annotation when they start.
-        { kind: 'command', title: 'Restart Prometheus so its pods get the credentials', command: `kubectl${ctxFlag(s)} -n ${s.lab.monitoringNamespace} delete pod -l prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}` },
+        run('Restart Prometheus so its pods get the credentials', kubectl(s, '-n', s.lab.monitoringNamespace, 'delete', 'pod', '-l', `prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}`)),
       ]),
     );
   },
@@ -560,7 +579,7 @@ const irsaTrust: Link = {
     if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
     const errors = iam.findings.filter((f) => f.severity === 'error');
     if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
-    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [{ kind: 'command', title: 'Inspect and repair the role', command: `npx obslab iam inspect ${iam.roleName}` }, ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
+    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [run('Inspect and repair the role', obslab('iam', 'inspect', '--', iam.roleName)), ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
   },
 };
 

@@ -1,6 +1,7 @@
 // The typed messages between the doctor's report page and the extension host. The page shows the
 // report and asks for things by position (link, finding, fix), never by command text: the host
 // runs only fixes from the report it made itself, and trusts nothing else the page sends.
+import type { ShellKind } from '../shellQuote';
 import { linkIds, type DoctorReport, type LinkId } from './report';
 
 export interface DoctorReadyMessage {
@@ -46,6 +47,8 @@ export interface DoctorReportMessage {
   /** Why sources were not gathered, for the page's footnote. */
   unavailable: Record<string, string>;
   ms: number;
+  /** The shell commands are shown for (the host's platform decides). */
+  shell?: ShellKind;
 }
 export interface DoctorErrorMessage {
   type: 'error';

@@ -2,11 +2,23 @@
 // earlier failure, or skipped; findings with evidence and fixes a person or the editor can apply.
 import type { Finding, TextEdit } from '../finding';
 
+/**
+ * A command as programs with their arguments, never shell text: what the editor runs goes to the
+ * program as these exact words, and what a person copies is quoted for their shell (text.ts).
+ */
+export interface CommandFix {
+  kind: 'command';
+  title: string;
+  /** Run one after another while each succeeds; the first word of each is the program. */
+  steps: string[][];
+  /** Started before the steps and stopped after them (a port-forward the steps use). */
+  alongside?: string[];
+  /** Needs a terminal of its own (it opens an editor): then it has a single step. */
+  interactive?: boolean;
+}
+
 /** What to do about a finding: run a command, apply an edit, or open a document. */
-export type DoctorFix =
-  | { kind: 'command'; title: string; command: string }
-  | { kind: 'edit'; title: string; file: string; edits: TextEdit[] }
-  | { kind: 'open'; title: string; target: string };
+export type DoctorFix = CommandFix | { kind: 'edit'; title: string; file: string; edits: TextEdit[] } | { kind: 'open'; title: string; target: string };
 
 /** One piece of evidence: the object looked at, what it has, what it should have. */
 export interface Evidence {

@@ -1,35 +1,86 @@
-// Carrying out a doctor fix in the editor: a command runs in a terminal after the student sees it,
-// an edit opens the file at its range and is applied as a WorkspaceEdit (so Undo reverts it), a
-// document opens in the editor or, for a URL, in the browser.
+// Carrying out a doctor fix in the editor: a command runs after the student sees it, as
+// programs with argument arrays (never a shell) in a terminal of its own; an edit opens the file
+// at its range and is applied as a WorkspaceEdit (so Undo reverts it); a document opens in the
+// editor or, for a URL, in the browser.
 import * as vscode from 'vscode';
-import type { DoctorFix } from '../../core/doctor/report';
+import type { CommandFix, DoctorFix } from '../../core/doctor/report';
+import { commandText } from '../../core/doctor/text';
+import { shellFor } from '../../core/shellQuote';
+import { runCommandSteps, type ProgramResolver } from '../../node/commandSteps';
 
 export interface FixOutcome {
   ok: boolean;
   message: string;
 }
 
-let terminal: vscode.Terminal | undefined;
+/** Where fixes run: the lab folder when known, and the extension's own CLI for `npx obslab`. */
+export interface FixPlace {
+  cwd?: string;
+  /** dist/cli.js of this extension. */
+  cli: string;
+}
 
-function doctorTerminal(): vscode.Terminal {
-  if (!terminal || terminal.exitStatus !== undefined) terminal = vscode.window.createTerminal({ name: 'Observability Lab: Doctor' });
-  return terminal;
+/**
+ * `npx obslab …` is run as this extension's own bundled CLI with the editor's Node: npx in a
+ * folder without obslab installed would fetch a package of that name from the registry.
+ */
+function resolverFor(place: FixPlace): ProgramResolver {
+  return (argv) => {
+    if (argv[0] === 'npx' && argv[1] === 'obslab') return { file: process.execPath, args: [place.cli, ...argv.slice(2)], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
+    return { file: argv[0] ?? '', args: argv.slice(1) };
+  };
+}
+
+/** Runs the steps in a terminal that only shows their output (Ctrl+C stops them). */
+function runInTerminal(fix: CommandFix, place: FixPlace, shown: string): void {
+  const write = new vscode.EventEmitter<string>();
+  const close = new vscode.EventEmitter<void>();
+  const abort = new AbortController();
+  let running = false;
+  const crlf = (t: string): string => t.replace(/\r?\n/g, '\r\n');
+  const pty: vscode.Pseudoterminal = {
+    onDidWrite: write.event,
+    onDidClose: close.event,
+    open: () => {
+      running = true;
+      write.fire(crlf(`${shown}\n\n`));
+      void runCommandSteps(fix, { output: (t) => write.fire(crlf(t)), signal: abort.signal, resolve: resolverFor(place), ...(place.cwd ? { cwd: place.cwd } : {}) }).then((r) => {
+        running = false;
+        write.fire(crlf(`\n${r.message} Run the doctor again to see the effect. Press any key to close this terminal.\n`));
+      });
+    },
+    close: () => abort.abort(),
+    handleInput: (data) => {
+      if (running && data === '\x03') abort.abort();
+      else if (!running) close.fire();
+    },
+  };
+  vscode.window.createTerminal({ name: `Doctor: ${fix.title}`, pty }).show(true);
+}
+
+/** A program that needs a real terminal (kubectl edit opens an editor): the terminal runs it directly, no shell. */
+function runInteractive(fix: CommandFix, place: FixPlace): void {
+  const [step] = fix.steps;
+  if (!step) return;
+  const { file, args, env } = resolverFor(place)(step);
+  vscode.window.createTerminal({ name: `Doctor: ${fix.title}`, shellPath: file, shellArgs: args, ...(place.cwd ? { cwd: place.cwd } : {}), ...(env ? { env } : {}) }).show(false);
 }
 
 /**
  * `expected` is the file's text when the doctor read it: an edit's ranges are only right for that
  * text, so a file changed since is not edited (the student runs the doctor again).
  */
-export async function applyFix(fix: DoctorFix, expected: (file: string) => string | undefined): Promise<FixOutcome> {
+export async function applyFix(fix: DoctorFix, expected: (file: string) => string | undefined, place: FixPlace): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'command': {
-      // Commands change the cluster or the sandbox: the student sees the exact text first.
-      const run = await vscode.window.showInformationMessage(`${fix.title}?`, { modal: true, detail: `Runs in a terminal:\n${fix.command}` }, 'Run in Terminal');
+      // Commands change the cluster or the sandbox: the student sees the exact words first,
+      // quoted as they would type them (the runner itself passes them to the programs unquoted).
+      const shown = commandText(fix, shellFor(process.platform));
+      const run = await vscode.window.showInformationMessage(`${fix.title}?`, { modal: true, detail: `Runs in a terminal:\n${shown}` }, 'Run in Terminal');
       if (!run) return { ok: false, message: 'Not run.' };
-      const t = doctorTerminal();
-      t.show(true);
-      t.sendText(fix.command, true);
-      return { ok: true, message: 'Running in the terminal "Observability Lab: Doctor"; run the doctor again when it is done.' };
+      if (fix.interactive) runInteractive(fix, place);
+      else runInTerminal(fix, place, shown);
+      return { ok: true, message: `Running in the terminal "Doctor: ${fix.title}"; run the doctor again when it is done.` };
     }
     case 'edit': {
       const uri = vscode.Uri.file(fix.file);
@@ -71,9 +122,4 @@ export async function applyFix(fix: DoctorFix, expected: (file: string) => strin
       }
     }
   }
-}
-
-export function disposeDoctorTerminal(): void {
-  terminal?.dispose();
-  terminal = undefined;
 }
