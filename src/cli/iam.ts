@@ -17,7 +17,7 @@ import { inspectIrsaRole } from '../node/aws/inspect';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa } from '../node/aws/irsa';
 import { applyServiceAccount, readServiceAccount } from '../node/aws/serviceAccount';
 import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
-import { findLabManifest } from '../node/labManifest';
+import { loadLabManifest } from '../node/labManifest';
 import { confirmOnTty } from './cleanup';
 import { iamUsage } from './iamUsage';
 import { UsageError, parseCli, type Io } from './io';
@@ -51,7 +51,7 @@ interface Defaults {
 
 /** The lab folder's choices (obslab-lab.json above the current folder), else the lab's defaults. */
 function labDefaults(cwd: string, env: NodeJS.ProcessEnv): Defaults {
-  const params = findLabManifest(cwd)?.params ?? defaultParams;
+  const params = loadLabManifest(cwd)?.params ?? defaultParams;
   return { cluster: params.clusterName, region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || params.awsRegion, namespace: params.monitoringNamespace };
 }
 

@@ -1,4 +1,5 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
+import { LabManifestError } from '../node/labManifest';
 import { processIo, UsageError, type Io } from './io';
 import { jtlUsage, runJtl } from './jtl';
 import { applyUsage } from './applyUsage';
@@ -43,7 +44,8 @@ export function main(argv: string[], io: Io = processIo): number | Promise<numbe
     return 2;
   }
   const failed = (e: unknown): number => {
-    if (e instanceof UsageError) {
+    // A lab folder's obslab-lab.json the scaffold would refuse is bad input, like bad flags.
+    if (e instanceof UsageError || e instanceof LabManifestError) {
       io.err(`obslab ${name}: ${e.message}`);
       return 2;
     }

@@ -1,6 +1,7 @@
-// Finding the student's lab folder: the one they last created, else one in the workspace.
+// Finding the student's lab folder: the one they last created, else one in the workspace; and
+// reading its obslab-lab.json by the scaffold's rules, saying plainly when a value breaks them.
 import * as vscode from 'vscode';
-import { labManifestName } from '../core/scaffold/plan';
+import { checkLabManifest, describeLabManifestProblems, labManifestName, type LabManifest } from '../core/scaffold/plan';
 import type { Ctx } from './context';
 
 const stateKey = 'obslab.labFolder';
@@ -29,4 +30,32 @@ export async function findLabFolder(ctx: Ctx): Promise<vscode.Uri | undefined> {
     { title: 'Which lab folder?' },
   );
   return pick?.folder;
+}
+
+/** Manifests already reported, by file and text, so one bad file is not reported on every command. */
+const reported = new Set<string>();
+
+/**
+ * The lab folder's manifest; undefined when it cannot be read or is not valid. An invalid one is
+ * reported (which field, which rule) and not used: the caller goes on with the settings' names.
+ */
+export async function readLabManifestIn(ctx: Ctx, lab: vscode.Uri): Promise<LabManifest | undefined> {
+  const uri = vscode.Uri.joinPath(lab, labManifestName);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+  const r = checkLabManifest(text);
+  if (r.ok) return r.manifest;
+  const message = describeLabManifestProblems(vscode.workspace.asRelativePath(uri), r.problems);
+  ctx.output.appendLine(`[lab] ${message}`);
+  if (!reported.has(`${uri.toString()}\0${text}`)) {
+    reported.add(`${uri.toString()}\0${text}`);
+    void vscode.window.showWarningMessage(`Observability Lab: ${message} Until then the settings' names are used.`, 'Open It').then((pick) => {
+      if (pick) void vscode.window.showTextDocument(uri);
+    });
+  }
+  return undefined;
 }

@@ -7,12 +7,12 @@ import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prome
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
-import { labManifestName, parseLabManifest } from '../core/scaffold/plan';
+import { labManifestName } from '../core/scaffold/plan';
 import { sandboxPrometheusUrl } from '../node/sandboxState';
 import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
-import { findLabFolder } from './labFolder';
+import { findLabFolder, readLabManifestIn } from './labFolder';
 
 const viewType = 'obslab.query';
 const defaultUrl = 'http://127.0.0.1:9090';
@@ -184,14 +184,10 @@ export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queri
   let queriesSource = 'default lab names';
   const lab = await findLabFolder(ctx).catch(() => undefined);
   if (lab) {
-    try {
-      const manifest = parseLabManifest(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lab, labManifestName))));
-      if (manifest) {
-        params = { ...defaultParams, ...manifest.params };
-        queriesSource = `names from ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(lab, labManifestName))}`;
-      }
-    } catch (e) {
-      ctx.output.appendLine(`[query] could not read ${labManifestName} in ${lab.fsPath}: ${e instanceof Error ? e.message : String(e)}; using the default names`);
+    const manifest = await readLabManifestIn(ctx, lab);
+    if (manifest) {
+      params = manifest.params;
+      queriesSource = `names from ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(lab, labManifestName))}`;
     }
   }
   return { queries: renderLabQueries(template, params), queriesSource };

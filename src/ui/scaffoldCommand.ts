@@ -1,7 +1,7 @@
 // Observability Lab: Create Lab Files. Asks where and with which names, shows a diff before
 // replacing anything the student has, and writes through one WorkspaceEdit so it can be undone.
 import * as vscode from 'vscode';
-import { compareWithExisting, labManifestName, parseLabManifest, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
+import { checkLabManifest, compareWithExisting, describeLabManifestProblems, labManifestName, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { checkTarget, existingReader, templateReader } from '../node/labFiles';
 import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
@@ -43,8 +43,14 @@ async function chooseFolder(): Promise<vscode.Uri | undefined> {
 function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
   try {
     const text = existingReader(folder.fsPath)(labManifestName);
-    const saved = text === undefined ? undefined : parseLabManifest(text)?.params;
-    if (!saved) return undefined;
+    if (text === undefined) return undefined;
+    const checked = checkLabManifest(text);
+    if (!checked.ok) {
+      // Not used, and said: the student picks names again (or fixes the file).
+      void vscode.window.showWarningMessage(`Observability Lab: ${describeLabManifestProblems(labManifestName, checked.problems)} The settings' names are offered instead.`);
+      return undefined;
+    }
+    const saved = checked.manifest.params;
     const params: LabParams = { ...paramsFromSettings(), ...saved };
     return validateParams(params).length ? undefined : params;
   } catch {

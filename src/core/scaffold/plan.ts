@@ -1,7 +1,8 @@
 // Which files make up the lab, where each goes, which task uses it, and what each says once
 // the student's choices are filled in. Template texts are handed in; this module reads nothing.
 import { appMetrics, versions } from '../facts';
-import type { LabParams } from './params';
+import { isRecord } from '../isRecord';
+import { paramSpecs, validateParams, type LabParams } from './params';
 import { renderTemplate } from './render';
 
 export type TaskId = 'prerequisites' | 'task1' | 'task2' | 'task3' | 'task4' | 'task5' | 'cleanup';
@@ -86,14 +87,63 @@ export function filesForTask(task: TaskId): string[] {
   return labFileSpecs.filter((s) => s.tasks.includes(task) && s.path !== 'COMMANDS.md').map((s) => s.path);
 }
 
-export function parseLabManifest(text: string): LabManifest | undefined {
+/** One thing wrong with an obslab-lab.json: the field (as a JSON path) and the rule it breaks. */
+export interface LabManifestProblem {
+  field: string;
+  message: string;
+}
+
+export type LabManifestCheck = { ok: true; manifest: LabManifest } | { ok: false; problems: LabManifestProblem[] };
+
+/**
+ * Reads an obslab-lab.json by the same rules the scaffold's prompts apply: a lab folder may come
+ * from anywhere (a clone, a download), and its values end up in commands, file names and
+ * manifests, so a value the prompts would refuse is refused here too.
+ */
+export function checkLabManifest(text: string): LabManifestCheck {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'observability-lab') return value as LabManifest;
-  } catch {
-    // not ours
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [{ field: '(file)', message: `not JSON (${e instanceof Error ? e.message : String(e)})` }] };
   }
-  return undefined;
+  if (!isRecord(value)) return { ok: false, problems: [{ field: '(file)', message: 'not a JSON object' }] };
+  const problems: LabManifestProblem[] = [];
+  if (value['kind'] !== 'observability-lab') problems.push({ field: 'kind', message: `must be "observability-lab" (is ${JSON.stringify(value['kind']) ?? 'missing'})` });
+  if (value['version'] !== 1) problems.push({ field: 'version', message: `must be 1 (is ${JSON.stringify(value['version']) ?? 'missing'})` });
+  const files = value['files'];
+  if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === 'string'))) problems.push({ field: 'files', message: 'must be a list of file names' });
+  const params = value['params'];
+  if (!isRecord(params)) {
+    problems.push({ field: 'params', message: `${params === undefined ? 'is missing' : 'must be an object'}: it holds the lab's names (${paramSpecs.map((p) => p.key).join(', ')})` });
+    return { ok: false, problems };
+  }
+  for (const spec of paramSpecs) {
+    const v = params[spec.key];
+    if (v === undefined) problems.push({ field: `params.${spec.key}`, message: `is missing (${spec.prompt})` });
+    else if (typeof v !== 'string') problems.push({ field: `params.${spec.key}`, message: `must be a string (is ${Array.isArray(v) ? 'a list' : typeof v})` });
+    else {
+      const wrong = spec.validate(v);
+      if (wrong) problems.push({ field: `params.${spec.key}`, message: wrong });
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  const checked = Object.fromEntries(paramSpecs.map((spec) => [spec.key, params[spec.key] as string])) as unknown as LabParams;
+  for (const p of validateParams(checked)) problems.push({ field: `params.${p.key}`, message: p.message });
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, manifest: { kind: 'observability-lab', version: 1, params: checked, files: Array.isArray(files) ? (files as string[]) : [] } };
+}
+
+/** One message for a person: which file, which fields, which rules, and what to do. */
+export function describeLabManifestProblems(file: string, problems: LabManifestProblem[]): string {
+  const says = (p: LabManifestProblem): string => (/^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`);
+  return `${file} is not a valid lab manifest: ${problems.map(says).join('; ')}. Correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`;
+}
+
+/** A valid manifest, or undefined (not JSON, not ours, or a value the scaffold would refuse). */
+export function parseLabManifest(text: string): LabManifest | undefined {
+  const r = checkLabManifest(text);
+  return r.ok ? r.manifest : undefined;
 }
 
 export type FileStatus = 'new' | 'same' | 'changed';

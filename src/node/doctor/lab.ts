@@ -6,17 +6,20 @@ import type { DoctorSnapshot, QuerySet } from '../../core/doctor/snapshot';
 import { renderLabQueries, parseLabQueries } from '../../core/promql/labQueries';
 import { collectorScrape } from '../../core/sandbox/config';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
-import { labManifestName, labNames, parseLabManifest } from '../../core/scaffold/plan';
+import { labManifestName, labNames } from '../../core/scaffold/plan';
 import { templatesDir } from '../labFiles';
+import { readLabManifest } from '../labManifest';
+import { DoctorInputError } from './errors';
 
+/** The lab folder's names; a manifest the scaffold would refuse is bad input (its values go into the fixes). */
 export function labParams(dir: string | undefined): LabParams {
   if (!dir) return defaultParams;
   const f = join(dir, labManifestName);
   if (!existsSync(f)) return defaultParams;
   try {
-    return parseLabManifest(readFileSync(f, 'utf8'))?.params ?? defaultParams;
-  } catch {
-    return defaultParams;
+    return readLabManifest(f).params;
+  } catch (e) {
+    throw new DoctorInputError(e instanceof Error ? e.message : String(e));
   }
 }
 

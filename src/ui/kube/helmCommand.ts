@@ -23,10 +23,10 @@ import {
   type ReleaseInfo,
 } from '../../core/kube/helm';
 import { defaultParams } from '../../core/scaffold/params';
-import { labNames } from '../../core/scaffold/plan';
+import { labNames, type LabManifest } from '../../core/scaffold/plan';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm';
 import { KubeError, loadKube } from '../../node/kube/config';
-import { findLabManifest } from '../../node/labManifest';
+import { LabManifestError, loadLabManifest } from '../../node/labManifest';
 import type { Finding } from '../../core/finding';
 import { confirmConfiguredProgram } from '../configuredProgram';
 import type { CommandFactory, Ctx } from '../context';
@@ -149,7 +149,16 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const file = await valuesFile(ctx, arg, step.valuesPath, step.title);
   if (!file) return undefined;
   const cfg = vscode.workspace.getConfiguration('obslab');
-  const lab = findLabManifest(file.fsPath);
+  let lab: LabManifest | undefined;
+  try {
+    lab = loadLabManifest(file.fsPath);
+  } catch (e) {
+    // Its values would go into helm's arguments: a manifest the scaffold would refuse is not used.
+    if (!(e instanceof LabManifestError)) throw e;
+    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${e.message}`, 'Open It');
+    if (pick) await vscode.window.showTextDocument(vscode.Uri.file(e.file));
+    return undefined;
+  }
   const names: LabNames = {
     helmRelease: lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease),
     namespace: lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),

@@ -5,12 +5,11 @@ import * as vscode from 'vscode';
 import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPresets';
 import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
-import { labManifestName, parseLabManifest } from '../../core/scaffold/plan';
 import { loadKube } from '../../node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
 import type { CommandFactory, Ctx } from '../context';
 import { forwardRegistry } from '../forwardRegistry';
-import { findLabFolder } from '../labFolder';
+import { findLabFolder, readLabManifestIn } from '../labFolder';
 
 export const portForwardsViewId = 'obslab.portForwards';
 /** Set once the view has a data provider; the view's `when` clause waits for it. */
@@ -131,12 +130,8 @@ async function labParams(ctx: Ctx): Promise<LabParams> {
   // The scaffolded lab's own names win: they are what was applied.
   const lab = await findLabFolder(ctx).catch(() => undefined);
   if (!lab) return fromSettings;
-  try {
-    const manifest = parseLabManifest(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lab, labManifestName))));
-    return manifest ? { ...fromSettings, ...manifest.params } : fromSettings;
-  } catch {
-    return fromSettings;
-  }
+  const manifest = await readLabManifestIn(ctx, lab);
+  return manifest ? { ...fromSettings, ...manifest.params } : fromSettings;
 }
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
