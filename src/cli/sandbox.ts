@@ -1,10 +1,20 @@
 // obslab sandbox up|down|status: the lab's data path (app → collector → Prometheus) on this machine.
-// Exit codes: up/down 0 done, 1 failed; status 0 when every part is up, 1 otherwise; 2 bad usage.
-import { sandboxDown, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
+// `up --lab DIR` runs that folder's code, so it names the files and asks first, unless --yes; with
+// no terminal to ask on it refuses (exit 2). Exit codes: up/down 0 done, 1 failed; status 0 when
+// every part is up, 1 otherwise; 2 bad usage or not confirmed.
+import { sandboxDown, sandboxPlan, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
 import { appMetrics } from '../core/facts';
-import { UsageError, type Io, parseCli } from './io';
+import { sandboxQuestion } from '../core/sandbox/consent';
+import { askOnTerminal, UsageError, type Io, parseCli } from './io';
 
-export const sandboxUsage = 'usage: obslab sandbox up|down|status [--lab DIR] [--collector PATH] [--prometheus-bin PATH] [--app-port N] [--prometheus-port N] [--format json|text]';
+export const sandboxUsage = 'usage: obslab sandbox up|down|status [--lab DIR] [--yes] [--collector PATH] [--prometheus-bin PATH] [--app-port N] [--prometheus-port N] [--format json|text]';
+
+/** How `up` asks before running a lab folder's code; tests pass their own. */
+export interface SandboxCliDeps {
+  /** Whether there is someone to ask (stdin is a terminal). */
+  interactive?: boolean;
+  ask?: (question: string) => Promise<string>;
+}
 
 function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -32,9 +42,10 @@ function printUp(result: SandboxUpResult, io: Io): void {
   if (app) io.out(`Try: curl -X POST -d data=hello ${app}/hash   then   npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`);
 }
 
-export async function runSandbox(argv: string[], io: Io): Promise<number> {
+export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = {}): Promise<number> {
   const parsed = parseCli(argv, {
         lab: { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
         collector: { type: 'string' },
         'prometheus-bin': { type: 'string' },
         'app-port': { type: 'string' },
@@ -56,11 +67,36 @@ export async function runSandbox(argv: string[], io: Io): Promise<number> {
         io.err('obslab sandbox up: interrupted; stopping what was started');
         void sandboxDown().finally(() => process.exit(130));
       };
+      let approvedSha256: string | undefined;
+      try {
+        const plan = sandboxPlan(values.lab ? { labDir: values.lab } : {});
+        if (plan.lab && plan.sha256 && !values.yes) {
+          const q = sandboxQuestion(plan.lab, plan.files);
+          io.err(`${q.message}\n${q.detail}`);
+          if (!(deps.interactive ?? process.stdin.isTTY === true)) {
+            io.err('obslab sandbox up: not started: pass --yes to run the lab folder\'s code without asking (stdin is not a terminal)');
+            return 2;
+          }
+          const answer = await (deps.ask ?? askOnTerminal)('Run it? [y/N] ');
+          if (!/^y(es)?$/i.test(answer.trim())) {
+            io.err('obslab sandbox up: not started');
+            return 2;
+          }
+        }
+        approvedSha256 = plan.sha256;
+      } catch (e) {
+        if (e instanceof SandboxError) {
+          io.err(`obslab sandbox up: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      }
       process.once('SIGINT', interrupted);
       try {
         const result = await sandboxUp(
           {
             ...(values.lab ? { labDir: values.lab } : {}),
+            ...(approvedSha256 ? { approvedSha256 } : {}),
             ...(values.collector ? { collectorBinary: values.collector } : {}),
             ...(values['prometheus-bin'] ? { prometheusBinary: values['prometheus-bin'] } : {}),
             ...(appPort !== undefined ? { appPort } : {}),

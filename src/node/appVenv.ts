@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sandboxEnv } from '../core/sandbox/env';
 import { cacheDir } from './cache';
 import { runProgram } from './processes';
 
@@ -27,8 +28,10 @@ export async function installAppVenv(appDir: string, onProgress: (message: strin
   if (existsSync(join(dir, marker))) return dir;
   const python = process.env['OBSLAB_PYTHON'] ?? 'python3';
   onProgress(`installing the app's Python packages into ${dir} (first time only, about a minute)`);
-  await runProgram(python, ['-m', 'venv', '--clear', dir], { timeoutMs: 2 * 60_000 });
-  await runProgram(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { timeoutMs: 10 * 60_000 });
+  // A package's setup code runs during the install: it sees no credentials of ours, only what pip needs.
+  const env = sandboxEnv('pip', process.env);
+  await runProgram(python, ['-m', 'venv', '--clear', dir], { timeoutMs: 2 * 60_000, env });
+  await runProgram(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { timeoutMs: 10 * 60_000, env });
   writeFileSync(join(dir, marker), new Date().toISOString());
   return dir;
 }

@@ -1,9 +1,9 @@
 // The local sandbox: the lab's data path on one machine. The Flask app (OpenTelemetry, OTLP gRPC)
 // → a real OpenTelemetry Collector (prometheus exporter, own telemetry through a pull reader) →
 // a real Prometheus scraping the collector's two endpoints as the lab's ServiceMonitors make the
-// operator do. Every program listens on 127.0.0.1 at a free port, runs in its own process group
-// with its log in a file, and is recorded in run/sandbox.json so `down` from any process ends
-// exactly those programs.
+// operator do. Every program listens on 127.0.0.1 at a free port, gets a minimal environment (no
+// credentials), runs in its own process group with its log in a file, and is recorded in
+// run/sandbox.json so `down` from any process ends exactly those programs.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -12,10 +12,13 @@ import { PrometheusClient, PrometheusError } from '../core/prometheus/client';
 import type { ActiveTarget } from '../core/prometheus/types';
 import { lastLogLine, portInUse } from '../core/sandbox/logs';
 import { collectorConfigText, collectorScrape, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError, type CollectorEndpoint } from '../core/sandbox/config';
+import type { SandboxInputFile } from '../core/sandbox/consent';
+import { sandboxEnv } from '../core/sandbox/env';
 import { defaultParams } from '../core/scaffold/params';
 import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
 import { renderTemplate } from '../core/scaffold/render';
 import { appCommand, installAppVenv } from './appVenv';
+import { labInputs } from './sandboxInputs';
 import { readSandboxState, sandboxPrometheusUrl, sandboxStatePath } from './sandboxState';
 import { cacheDir } from './cache';
 import { templatesDir } from './labFiles';
@@ -75,6 +78,16 @@ export interface SandboxOptions {
   prometheusPort?: number;
   /** How long to wait for Prometheus to report both collector targets up. Default 60 s. */
   targetsTimeoutMs?: number;
+  /** The lab's files as the student approved them (sandboxPlan's sha256): refuse to start if they changed since. */
+  approvedSha256?: string;
+}
+
+/** What `up` would take from a lab folder, for the question asked before running it. */
+export interface SandboxPlan {
+  /** The lab folder; absent for the extension's own templates, which need no question. */
+  lab?: string;
+  files: SandboxInputFile[];
+  sha256?: string;
 }
 
 export interface SandboxTimings {
@@ -213,6 +226,29 @@ function labSources(labDir: string | undefined): LabSources {
   };
 }
 
+/** The collector config as the sandbox would run it, or a SandboxError naming the file and the problem. */
+function renderCollectorConfig(sources: LabSources, ports: { otlpGrpc: number; metrics: number; telemetry: number }): string {
+  try {
+    return sandboxCollectorConfig(collectorConfigText(sources.collectorManifest), ports);
+  } catch (e) {
+    if (e instanceof SandboxConfigError) throw new SandboxError('collector', `${sources.collectorSource}: ${e.message}`, 'fix the collector config, then run `obslab sandbox up` again');
+    throw e;
+  }
+}
+
+/**
+ * The files `up` would run, install and read from `labDir` (none for the templates), with one
+ * sha256 over them; throws the SandboxError `up` would throw for a missing file or a collector
+ * config the sandbox refuses, so the student is not asked about a lab that cannot start.
+ */
+export function sandboxPlan(opts: Pick<SandboxOptions, 'labDir'> = {}): SandboxPlan {
+  const sources = labSources(opts.labDir);
+  renderCollectorConfig(sources, { otlpGrpc: 0, metrics: 0, telemetry: 0 });
+  if (!sources.lab) return { files: [] };
+  const inputs = labInputs(sources.lab);
+  return { lab: sources.lab, files: inputs.files, sha256: inputs.sha256 };
+}
+
 async function choosePort(part: SandboxPartName, fixed: number | undefined, flag: string): Promise<number> {
   if (fixed === undefined) return freePort();
   if (!(await portIsFree(fixed))) throw new SandboxError(part, `port 127.0.0.1:${fixed} is already in use by another program`, `stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`);
@@ -322,6 +358,11 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
   }
 
   const sources = labSources(opts.labDir);
+  // A config the sandbox refuses (a listener it cannot move, ${env:…} it will not hand over) fails before anything is installed.
+  renderCollectorConfig(sources, { otlpGrpc: 0, metrics: 0, telemetry: 0 });
+  if (opts.approvedSha256 !== undefined && sources.lab && labInputs(sources.lab).sha256 !== opts.approvedSha256) {
+    throw new SandboxError('lab', `files in ${sources.lab} changed after you approved running them`, 'start the sandbox again to see them and answer again');
+  }
   const collectorBinary = resolveCollector(opts);
   const prometheusBinary = resolvePrometheus(opts);
   const dir = cacheDir('run', 'sandbox');
@@ -345,13 +386,7 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const prometheusPort = await choosePort('prometheus', opts.prometheusPort, '--prometheus-port');
     const ports = { otlpGrpc: await freePort(), metrics: await freePort(), telemetry: await freePort() };
 
-    let collectorYaml: string;
-    try {
-      collectorYaml = sandboxCollectorConfig(collectorConfigText(sources.collectorManifest), ports);
-    } catch (e) {
-      if (e instanceof SandboxConfigError) throw new SandboxError('collector', `${sources.collectorSource}: ${e.message}`, 'fix the collector config, then run `obslab sandbox up` again');
-      throw e;
-    }
+    const collectorYaml = renderCollectorConfig(sources, ports);
     const collectorConfig = join(dir, 'collector.yaml');
     writeFileSync(collectorConfig, collectorYaml);
     const telemetryUrl = `http://127.0.0.1:${ports.telemetry}/metrics`;
@@ -365,7 +400,7 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const tStart = Date.now();
     onProgress(`collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`);
     const collectorLog = join(dir, 'collector.log');
-    const collector = startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog });
+    const collector = startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog, env: sandboxEnv('collector', process.env) });
     state.collector = { pid: collector.pid, marker: collectorConfig, log: collectorLog, binary: collectorBinary, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, telemetryUrl, metricsUrl, config: collectorConfig, configSource: sources.collectorSource };
     writeState(state);
 
@@ -374,7 +409,7 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const prometheus = startDetached(
       prometheusBinary,
       [`--config.file=${prometheusConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${prometheusPort}`, '--storage.tsdb.retention.time=1d'],
-      { log: prometheusLog },
+      { log: prometheusLog, env: sandboxEnv('prometheus', process.env) },
     );
     state.prometheus = { pid: prometheus.pid, marker: prometheusConfig, log: prometheusLog, binary: prometheusBinary, url: prometheusUrl, config: prometheusConfig, tsdb };
     writeState(state);
@@ -382,22 +417,26 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     onProgress(`app: starting ${sources.appDir}/app.py at ${appUrl}`);
     const appLog = join(dir, 'app.log');
     const { cmd, args } = appCommand(venv, sources.appDir);
-    const appEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      // What the lab's Deployment sets (OTEL_SERVICE_NAME, OTEL_SEMCONV_STABILITY_OPT_IN, exporters) ...
-      OTEL_SERVICE_NAME: 'ds252-hash',
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_LOGS_EXPORTER: 'none',
-      ...(sources.appManifest ? deploymentEnv(sources.appManifest) : {}),
+    // A minimal environment: no AWS_* or other credentials of this process reach the lab's code.
+    const appEnv = sandboxEnv('app', process.env, {
+      // What the lab's Deployment sets (OTEL_SERVICE_NAME, OTEL_SEMCONV_STABILITY_OPT_IN, exporters; OTEL_* only) ...
+      deployment: {
+        OTEL_SERVICE_NAME: 'ds252-hash',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_LOGS_EXPORTER: 'none',
+        ...(sources.appManifest ? deploymentEnv(sources.appManifest) : {}),
+      },
       // ... but sent to our collector, every 5 s instead of the SDK's 60 s so data shows up quickly.
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpGrpc}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-      OTEL_METRIC_EXPORT_INTERVAL: '5000',
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      PYTHONUNBUFFERED: '1',
-    };
+      set: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpGrpc}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_METRIC_EXPORT_INTERVAL: '5000',
+        HOST: '127.0.0.1',
+        PORT: String(appPort),
+        PYTHONUNBUFFERED: '1',
+      },
+    });
     const app = startDetached(cmd, args, { cwd: sources.appDir, env: appEnv, log: appLog });
     state.app = { pid: app.pid, marker: join(sources.appDir, 'app.py'), log: appLog, url: appUrl, appDir: sources.appDir };
     writeState(state);

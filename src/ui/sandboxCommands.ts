@@ -1,13 +1,33 @@
 // Observability Lab: Start Sandbox / Stop Sandbox / Sandbox Status. The lab's data path on this
 // machine (app → collector → Prometheus), with progress while parts install and start, and
-// stopped again when the editor closes if this window started it.
+// stopped again when the editor closes if this window started it. Before it runs a lab folder's
+// code it names the files and asks, once per folder and content.
 import * as vscode from 'vscode';
+import { sandboxQuestion } from '../core/sandbox/consent';
 import { followLogs, type LogFollower } from '../node/logFollower';
-import { sandboxDown, SandboxError, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../node/sandbox';
+import { sandboxDown, SandboxError, sandboxPlan, sandboxStatus, sandboxUp, type SandboxPartStatus, type SandboxPlan } from '../node/sandbox';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
 const runningKey = 'obslab.sandboxRunning';
+
+/** globalState: lab folder → sha256 of the files the student approved running (src/node/sandboxInputs.ts). */
+const approvedKey = 'obslab.sandboxApproved';
+
+/**
+ * True when the plan's lab files may run: the templates always, a lab folder once the student
+ * said yes to exactly these contents (the answer is remembered; a changed file asks again).
+ */
+async function approved(ctx: Ctx, plan: SandboxPlan): Promise<boolean> {
+  if (!plan.lab || !plan.sha256) return true;
+  const answers = ctx.extension.globalState.get<Record<string, string>>(approvedKey) ?? {};
+  if (answers[plan.lab] === plan.sha256) return true;
+  const q = sandboxQuestion(vscode.workspace.asRelativePath(plan.lab, true), plan.files);
+  const pick = await vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.run);
+  if (pick !== q.run) return false;
+  await ctx.extension.globalState.update(approvedKey, { ...answers, [plan.lab]: plan.sha256 });
+  return true;
+}
 
 /** Whether this window started the sandbox, so deactivation stops only what it started. */
 let startedHere = false;
@@ -39,10 +59,15 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   const lab = await findLabFolder(ctx);
   const output = ctx.output;
   try {
+    const plan = sandboxPlan(lab ? { labDir: lab.fsPath } : {});
+    if (!(await approved(ctx, plan))) {
+      output.appendLine(`[sandbox] not started: running the code in ${plan.lab ?? ''} was not approved`);
+      return undefined;
+    }
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
       (progress) =>
-        sandboxUp(lab ? { labDir: lab.fsPath } : {}, (message) => {
+        sandboxUp({ ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}) }, (message) => {
           progress.report({ message });
           output.appendLine(`[sandbox] ${message}`);
         }),

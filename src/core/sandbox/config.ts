@@ -1,8 +1,10 @@
 // Configs for the local sandbox, derived from the lab's own files so the sandbox runs what the
 // student deploys: the collector config from the scaffold's ConfigMap with every listener moved
-// to 127.0.0.1 and a free port, and a prometheus.yml that scrapes the collector the way the
-// lab's two ServiceMonitors make the Prometheus operator scrape it.
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, stringify, visit, type Document, type YAMLMap } from 'yaml';
+// to 127.0.0.1 and a free port, whatever host it named (a folder someone else wrote must not open
+// ports to the network), and with no way to read the environment, files or URLs (its
+// ${env:MY_POD_IP} becomes 127.0.0.1, any other reference is refused); and a prometheus.yml that
+// scrapes the collector the way the lab's two ServiceMonitors make the Prometheus operator scrape it.
+import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, stringify, visit, type Document, type Scalar, type YAMLMap } from 'yaml';
 
 export class SandboxConfigError extends Error {}
 
@@ -62,12 +64,60 @@ function idsOfType(map: YAMLMap | undefined, type: string): string[] {
   return keysOf(map).filter((k) => k === type || k.startsWith(`${type}/`));
 }
 
+/** A listener's `endpoint` under `path`, whatever host it named, becomes 127.0.0.1 with a port the kernel picks. */
+function moveEndpoint(doc: Document, path: readonly string[]): void {
+  const map = mapAt(doc, path);
+  if (map?.has('endpoint')) map.set('endpoint', `${loopback}:0`);
+}
+
+/**
+ * Environment variables the lab's manifests read that mean "this pod's address": in the sandbox
+ * that is 127.0.0.1. Any other ${...} would hand the collector a value from the environment, a
+ * file or a URL (the collector has those providers built in), so it is refused.
+ */
+export const sandboxKnownEnv: Readonly<Record<string, string>> = { MY_POD_IP: loopback, POD_IP: loopback, K8S_POD_IP: loopback };
+
+/** `${...}` with the `$`s before it: an even number of `$` in all is the collector's escape ($${x} is the text ${x}). */
+const reference = /(\$+)\{([^}]*)\}/g;
+
+function lineOf(source: string, offset: number | undefined): string {
+  return offset === undefined ? '' : ` (line ${source.slice(0, offset).split('\n').length})`;
+}
+
+/**
+ * Replaces ${env:MY_POD_IP}-style references with 127.0.0.1 and refuses every other reference
+ * (${env:…}, ${…}, ${file:…}, ${http:…}, ${https:…}, ${yaml:…}) with a SandboxConfigError naming it.
+ */
+function replaceReferences(doc: Document, source: string): void {
+  const replace = (node: Scalar): void => {
+    if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+    node.value = node.value.replace(reference, (whole: string, dollars: string, inner: string) => {
+      if (dollars.length % 2 === 0) return whole; // escaped: the collector reads it as text
+      const known = /^(?:env:)?([A-Za-z_]\w*)(?::-.*)?$/.exec(inner);
+      const value = known?.[1] !== undefined ? sandboxKnownEnv[known[1]] : undefined;
+      if (value === undefined) {
+        throw new SandboxConfigError(
+          `the collector config reads \${${inner}}${lineOf(source, node.range?.[0])}, a value from the environment, a file or a URL. The sandbox's collector may read none of those (only \${env:MY_POD_IP}, the pod's address, becomes 127.0.0.1), so that a lab folder's config cannot send this machine's secrets anywhere; write the value itself there to run it in the sandbox`,
+        );
+      }
+      return `${dollars.slice(1)}${value}`;
+    });
+  };
+  visit(doc, {
+    Scalar(_key, node) {
+      replace(node);
+    },
+  });
+}
+
 /**
  * The collector config (YAML text) with the otlp gRPC receiver, the prometheus exporter and the
- * telemetry pull reader on 127.0.0.1 at the given ports; any other listener moves to 127.0.0.1
- * with a port the kernel picks, so the sandbox never binds all interfaces or a fixed port.
- * Comments are kept, so the file reads like the lab's. Throws SandboxConfigError when a part the
- * sandbox scrapes is missing, naming what to add.
+ * telemetry pull reader on 127.0.0.1 at the given ports; any other listener (every receiver's
+ * endpoint and protocols.*.endpoint, extensions' endpoints, other pull readers) moves to 127.0.0.1
+ * with a port the kernel picks, whatever host it named, so the sandbox never binds another
+ * interface or a fixed port. ${env:MY_POD_IP} and its kin become 127.0.0.1. Comments are kept, so
+ * the file reads like the lab's. Throws SandboxConfigError when a part the sandbox scrapes is
+ * missing, naming what to add, or when the config reads the environment, a file or a URL.
  */
 export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorListenPorts): string {
   const doc = parseDocument(collectorYaml);
@@ -87,6 +137,22 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
       if (!mapAt(doc, ['receivers', id, 'protocols', 'http'])) doc.setIn(['receivers', id, 'protocols', 'http'], doc.createNode({}));
       doc.setIn(['receivers', id, 'protocols', 'http', 'endpoint'], `${loopback}:0`);
     }
+  }
+  // Every other receiver's listener (a second otlp, zipkin, jaeger's protocols), whatever host it
+  // names: 0.0.0.0, ${env:MY_POD_IP}, a concrete address, [::], :P or a host name.
+  for (const id of keysOf(receivers)) {
+    const otlp = idsOfType(receivers, 'otlp').includes(id);
+    moveEndpoint(doc, ['receivers', id]);
+    for (const protocol of keysOf(mapAt(doc, ['receivers', id, 'protocols']))) {
+      if (otlp && (protocol === 'grpc' || protocol === 'http')) continue; // set above
+      moveEndpoint(doc, ['receivers', id, 'protocols', protocol]);
+    }
+  }
+  // Extensions that serve something (health_check, pprof, zpages, and health_checkv2's http/grpc).
+  const extensions = mapAt(doc, ['extensions']);
+  for (const id of keysOf(extensions)) {
+    moveEndpoint(doc, ['extensions', id]);
+    for (const sub of keysOf(mapAt(doc, ['extensions', id]))) moveEndpoint(doc, ['extensions', id, sub]);
   }
 
   const promExporters = idsOfType(exporters, 'prometheus');
@@ -117,6 +183,8 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
       if (isScalar(pair.key) && pair.key.value === 'host' && isScalar(pair.value) && (pair.value.value === '0.0.0.0' || pair.value.value === '::')) pair.value.value = loopback;
     },
   });
+  // Last, so a reference in a listener the sandbox has replaced does not count: what is left is what the collector would read.
+  replaceReferences(doc, collectorYaml);
   return doc.toString();
 }
 
