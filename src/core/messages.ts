@@ -121,12 +121,20 @@ export interface Suggestion {
   note?: string;
 }
 
+/** Set when the page got only part of the answer: the first `shown` of `total`. */
+export interface Truncation {
+  shown: number;
+  total: number;
+  unit: 'rows' | 'series';
+}
+
 export interface QueryResultMessage {
   type: 'queryResult';
   id: number;
   expr: string;
   mode: QueryMode;
   data: QueryData;
+  truncated?: Truncation;
   warnings: string[];
   /** Evaluation time (instant) or range, unix seconds. */
   start: number;
@@ -180,6 +188,29 @@ const hostTypes: readonly HostMessage['type'][] = ['init', 'names', 'queryResult
 /** A coarse check for the page: the host is trusted, but a stray message from elsewhere is not. */
 export function isHostMessage(v: unknown): v is HostMessage {
   return isRecord(v) && typeof v['type'] === 'string' && (hostTypes as readonly string[]).includes(v['type']);
+}
+
+/**
+ * The most the query page is sent: a table of 2,000 rows and a chart of 200 series are already
+ * more than anyone reads, and a webview handed a million rows freezes the editor.
+ */
+export const pageLimits = { rows: 2000, series: 200 } as const;
+
+/** The answer as the page gets it: at most `limits` rows (instant) or series (range), and what was left out. */
+export function capForPage(data: QueryData, limits: { rows: number; series: number } = pageLimits): { data: QueryData; truncated?: Truncation } {
+  if (data.resultType === 'vector' && data.result.length > limits.rows) {
+    return { data: { resultType: 'vector', result: data.result.slice(0, limits.rows) }, truncated: { shown: limits.rows, total: data.result.length, unit: 'rows' } };
+  }
+  if (data.resultType === 'matrix' && data.result.length > limits.series) {
+    return { data: { resultType: 'matrix', result: data.result.slice(0, limits.series) }, truncated: { shown: limits.series, total: data.result.length, unit: 'series' } };
+  }
+  return { data };
+}
+
+/** "showing 2,000 of 15,000 rows", for the page's status line. */
+export function truncationNote(t: Truncation): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `showing ${n(t.shown)} of ${n(t.total)} ${t.unit}: narrow the query (a label matcher, sum by (…), or topk(${t.shown < 100 ? t.shown : 10}, …)) to see the rest`;
 }
 
 /** The state the page keeps with setState, so a hidden and shown panel looks the same. */

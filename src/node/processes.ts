@@ -138,7 +138,8 @@ export class ExitedEarly extends Error {
 /** True when GET url answers at all with a status below 500 (within 2 s). */
 export async function httpAnswers(url: string): Promise<boolean> {
   const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await res.arrayBuffer();
+  // Only the status matters: the body is not read (whatever answers there, however much).
+  await res.body?.cancel();
   return res.status < 500;
 }
 

@@ -2,7 +2,7 @@
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
 import * as vscode from 'vscode';
-import { autoStep, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
+import { autoStep, capForPage, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
@@ -139,7 +139,9 @@ class QueryPanel {
     const step = autoStep(span);
     try {
       const result = m.mode === 'instant' ? await this.client.query(m.expr, { time: end }) : await this.client.queryRange(m.expr, { start: end - span, end, step });
-      this.post({ type: 'queryResult', id: m.id, expr: m.expr, mode: m.mode, data: result.data, warnings: result.warnings, start: m.mode === 'instant' ? end : end - span, end, step, suggestions: this.suggestions(m.expr) });
+      // The page gets a bounded share of the answer, and says how much it was.
+      const { data, truncated } = capForPage(result.data);
+      this.post({ type: 'queryResult', id: m.id, expr: m.expr, mode: m.mode, data, ...(truncated ? { truncated } : {}), warnings: result.warnings, start: m.mode === 'instant' ? end : end - span, end, step, suggestions: this.suggestions(m.expr) });
     } catch (e) {
       const details = e instanceof PrometheusError ? e.details : undefined;
       this.post({

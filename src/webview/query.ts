@@ -12,6 +12,7 @@ import uPlot from 'uplot';
 import {
   isHostMessage,
   rangeChoices,
+  truncationNote,
   type HostMessage,
   type LabQuery,
   type PageMessage,
@@ -266,7 +267,10 @@ function showResult(m: QueryResultMessage): void {
   tableBox.replaceChildren(rows.length ? table(head, rows) : el('p', { class: 'empty' }, 'No series matched: the query is valid, but Prometheus has no data for it in this time.'));
   drawChart(m);
   const when = new Date(m.end * 1000).toLocaleTimeString();
-  status.textContent = `${rows.length} series, ${m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant'}, at ${when}${m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : ''}`;
+  // A capped answer says so first: "showing 2,000 of 15,000 rows".
+  const count = m.truncated ? truncationNote(m.truncated) : `${rows.length} series`;
+  status.textContent = `${count}, ${m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant'}, at ${when}${m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : ''}`;
+  status.classList.toggle('truncated', m.truncated !== undefined);
 }
 
 function showError(m: QueryErrorMessage): void {

@@ -11,11 +11,19 @@ export interface FetchInit {
   signal: AbortSignal;
 }
 
+/** The reader of a response body, as web streams (Node's and the browser's fetch) give it. */
+export interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /** The part of a fetch Response we read; Node's and the browser's `fetch` satisfy it. */
 export interface FetchResponse {
   status: number;
   statusText: string;
   headers: { get(name: string): string | null };
+  /** Read chunk by chunk when present, so an answer larger than the limit is never held whole. */
+  body?: { getReader(): ByteReader } | null;
   text(): Promise<string>;
 }
 
@@ -31,7 +39,9 @@ export type PrometheusErrorKind =
   /** Something answered, but not as the Prometheus API does (HTML, plain text, cut-off JSON). */
   | 'bad-answer'
   /** Prometheus answered with status "error": a parse error, a failed evaluation, a bad parameter. */
-  | 'query';
+  | 'query'
+  /** The answer was larger than the client's byte limit: the query asks for too much. */
+  | 'too-large';
 
 /** 1-based, as Prometheus prints it ("2:15: parse error: ..."). */
 export interface QueryPosition {
@@ -72,6 +82,22 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** Appended to "unreachable" messages: how this caller's user gets a Prometheus (e.g. "start one with `obslab sandbox up`"). */
   unreachableHint?: string;
+  /** The most bytes of one answer that are read; past it the request is aborted. Default 32 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** 32 MiB: far above the lab's queries (kilobytes), far below what would exhaust an editor or a CLI. */
+export const defaultMaxResponseBytes = 32 * 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
+/** How to ask for less, for the endpoint that answered too much. */
+function narrowingAdvice(path: string): string {
+  if (path === '/api/v1/query_range') return 'narrow the query: a shorter range, a larger step, fewer series with a label matcher (e.g. {job="otel-collector"}), or topk(10, …)';
+  if (path === '/api/v1/query') return 'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample';
+  return 'narrow the request: a match[] selector with a label matcher (e.g. {job="otel-collector"}) or a shorter time range';
 }
 
 export interface RequestOptions {
@@ -193,12 +219,14 @@ export class PrometheusClient {
   private readonly fetchFn: FetchLike;
   private readonly timeoutMs: number;
   private readonly unreachableHint: string;
+  readonly maxResponseBytes: number;
 
   constructor(opts: PrometheusClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetchFn = opts.fetch;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.unreachableHint = opts.unreachableHint ?? 'check the address and that Prometheus is running';
+    this.maxResponseBytes = opts.maxResponseBytes ?? defaultMaxResponseBytes;
   }
 
   /** An instant query (/api/v1/query). */
@@ -317,9 +345,16 @@ export class PrometheusClient {
       }
       status = res.status;
       contentType = res.headers.get('content-type') ?? '';
+      const tooLarge = (seen: string): PrometheusError => {
+        controller.abort(); // drop the connection: nothing more of this answer is read
+        return new PrometheusError('too-large', `Prometheus' answer to ${path} is larger than ${megabytes(this.maxResponseBytes)} (${seen}), so it was not read; ${narrowingAdvice(path)}`, details({ status }));
+      };
+      const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+      if (Number.isFinite(declared) && declared > this.maxResponseBytes) throw tooLarge(`it announced ${megabytes(declared)}`);
       try {
-        text = await untilAborted(res.text(), controller.signal);
+        text = await this.readCapped(res, controller.signal, () => tooLarge(`more than ${megabytes(this.maxResponseBytes)} arrived`));
       } catch (e) {
+        if (e instanceof PrometheusError) throw e;
         throw failed(e, 'read');
       }
     } finally {
@@ -328,6 +363,39 @@ export class PrometheusClient {
     }
 
     return this.interpret(text, status, contentType, url, isData, details);
+  }
+
+  /** The body as text, chunk by chunk, never more than maxResponseBytes of it. */
+  private async readCapped(res: FetchResponse, signal: AbortSignal, tooLarge: () => PrometheusError): Promise<string> {
+    if (!res.body) {
+      // A fetch without streams (a test double): the limit can only be checked afterwards.
+      const text = await untilAborted(res.text(), signal);
+      if (text.length > this.maxResponseBytes) throw tooLarge();
+      return text;
+    }
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await untilAborted(reader.read(), signal);
+        if (done) break;
+        if (!value) continue;
+        total += value.byteLength;
+        if (total > this.maxResponseBytes) throw tooLarge();
+        chunks.push(value);
+      }
+    } catch (e) {
+      void reader.cancel().catch(() => undefined);
+      throw e;
+    }
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.byteLength;
+    }
+    return new TextDecoder().decode(all);
   }
 
   private interpret<T>(text: string, status: number, contentType: string, url: string, isData: (v: unknown) => v is T, details: (extra?: Partial<PrometheusErrorDetails>) => PrometheusErrorDetails): ApiAnswer<T> {
