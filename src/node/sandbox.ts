@@ -19,7 +19,7 @@ import { labManifestName, parseLabManifest, templateVars } from '../core/scaffol
 import { renderTemplate } from '../core/scaffold/render';
 import { appCommand, installAppVenv } from './appVenv';
 import { labInputs } from './sandboxInputs';
-import { readSandboxState, sandboxPrometheusUrl, sandboxStatePath } from './sandboxState';
+import { readSandboxState, readSandboxStateFile, removeSandboxPath, sandboxPrometheusUrl, sandboxStatePath, writeSandboxState } from './sandboxState';
 import { cacheDir } from './cache';
 import { templatesDir } from './labFiles';
 import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, sleep, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
@@ -128,7 +128,7 @@ const statePath = sandboxStatePath;
 export { readSandboxState, sandboxPrometheusUrl };
 
 function writeState(state: SandboxState): void {
-  writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
+  writeSandboxState(state, statePath());
 }
 
 function records(state: SandboxState): [string, ProcessRecord][] {
@@ -336,7 +336,6 @@ async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: n
     if (isAlive(rec.pid)) throw new SandboxError('sandbox', `${name} (pid ${rec.pid}) did not stop after SIGKILL`, `end it by hand: kill -9 -${rec.pid}`);
     stopped.push({ name, pid: rec.pid });
   }
-  if (state.prometheus?.tsdb) rmSync(state.prometheus.tsdb, { recursive: true, force: true });
   return stopped;
 }
 
@@ -354,6 +353,8 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
   if (existing) {
     // A sandbox whose programs are all gone (a reboot, a kill): forget it and start afresh.
     await stopRecorded(existing);
+    // Only its own data folder: a refused path (the state was edited) is left alone.
+    removeSandboxPath(existing.prometheus?.tsdb, 'tsdb');
     rmSync(statePath(), { force: true });
   }
 
@@ -517,10 +518,13 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
 
 /** Stops exactly the recorded programs (and their process groups), removes Prometheus' data, forgets the sandbox. Logs stay. */
 export async function sandboxDown(): Promise<{ stopped: { name: string; pid: number }[] }> {
-  const state = readSandboxState();
+  const { state, problem } = readSandboxStateFile();
+  if (problem) throw new SandboxError('sandbox', `${statePath()} is not a state obslab wrote (${problem}), so nothing it names was stopped or deleted`, `if no sandbox of yours is running, delete ${statePath()}; otherwise stop its programs by hand`);
   if (!state) return { stopped: [] };
   const stopped = await stopRecorded(state);
-  for (const f of [state.collector?.config, state.prometheus?.config]) if (f) rmSync(f, { force: true });
+  // Only the sandbox's own files and folders: a state file edited to name /etc or ~ deletes nothing there.
+  const refused = [removeSandboxPath(state.prometheus?.tsdb, 'tsdb'), removeSandboxPath(state.collector?.config, 'config'), removeSandboxPath(state.prometheus?.config, 'config')].filter((r): r is string => r !== undefined);
   rmSync(statePath(), { force: true });
+  if (refused.length) throw new SandboxError('sandbox', `stopped ${stopped.length} program(s), but refused to delete what ${statePath()} named: ${refused.join('; ')}`, 'nothing outside the sandbox\'s own folders was deleted; the state file had been changed by something other than obslab');
   return { stopped };
 }

@@ -1,8 +1,12 @@
 // The running sandbox as recorded in <cache>/run/sandbox.json, read without the code that starts
-// it (the query panel asks for Prometheus' URL at activation-light cost).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runDir } from './cache';
+// it (the query panel asks for Prometheus' URL at activation-light cost). The file is written
+// atomically (a temp file beside it, fsynced, renamed), read only when every field has its
+// shape, and the paths it names are deleted only when they are the sandbox's own.
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { isRecord } from '../core/isRecord';
+import { cacheDir, runDir } from './cache';
 import { isOurProcess } from './processes';
 import type { SandboxState } from './sandbox';
 
@@ -10,14 +14,74 @@ export function sandboxStatePath(): string {
   return join(runDir(), 'sandbox.json');
 }
 
-export function readSandboxState(): SandboxState | undefined {
+/** Where the sandbox writes its configs and logs. */
+export function sandboxRunDir(): string {
+  return cacheDir('run', 'sandbox');
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isPid = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 1;
+const isAbsolutePath = (v: unknown): v is string => isString(v) && v.length > 1 && isAbsolute(v) && !v.includes('\0');
+
+/**
+ * Why `v` is not a state `up` wrote, or undefined when it is: every field has its shape, and each
+ * process record's marker is the file only our program has on its command line (the collector's
+ * and Prometheus' config in the sandbox's folder, the app's app.py). A marker such as "/" would
+ * let any pid pass the marker check and be signalled.
+ */
+export function sandboxStateProblem(v: unknown, runFolder = sandboxRunDir()): string | undefined {
+  if (!isRecord(v) || v['version'] !== 1 || !isString(v['startedAt']) || !isString(v['dir']) || !isString(v['namespace'])) return 'it is not a sandbox state of version 1';
+  if (v['startingPid'] !== undefined && !isPid(v['startingPid'])) return 'startingPid is not a process id';
+  if (v['lab'] !== undefined && !isString(v['lab'])) return 'lab is not a path';
+  const parts: [string, unknown, (rec: Record<string, unknown>) => boolean, string][] = [
+    ['app', v['app'], (rec) => isAbsolutePath(rec['appDir']) && rec['marker'] === join(rec['appDir'], 'app.py') && isString(rec['url']), "its appDir's app.py"],
+    ['collector', v['collector'], (rec) => rec['marker'] === join(runFolder, 'collector.yaml') && rec['config'] === rec['marker'] && isString(rec['binary']) && isString(rec['otlpGrpc']) && isString(rec['telemetryUrl']) && isString(rec['metricsUrl']) && isString(rec['configSource']), join(runFolder, 'collector.yaml')],
+    ['prometheus', v['prometheus'], (rec) => rec['marker'] === join(runFolder, 'prometheus.yml') && rec['config'] === rec['marker'] && isString(rec['binary']) && isString(rec['url']) && isString(rec['tsdb']), join(runFolder, 'prometheus.yml')],
+  ];
+  for (const [name, rec, own, expected] of parts) {
+    if (rec === undefined) continue;
+    if (!isRecord(rec) || !isPid(rec['pid']) || !isAbsolutePath(rec['marker']) || !isString(rec['log'])) return `its ${name} record is not a process record`;
+    if (!own(rec)) return `its ${name} record names ${JSON.stringify(rec['config'] ?? rec['marker'])}, not ${expected}`;
+  }
+  return undefined;
+}
+
+/** The recorded state, or why the file there is refused (both absent when there is none). */
+export function readSandboxStateFile(): { state?: SandboxState; problem?: string } {
   const p = sandboxStatePath();
-  if (!existsSync(p)) return undefined;
+  if (!existsSync(p)) return {};
+  let value: unknown;
   try {
-    const value = JSON.parse(readFileSync(p, 'utf8')) as SandboxState;
-    return value.version === 1 ? value : undefined;
-  } catch {
-    return undefined;
+    value = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    return { problem: `it is not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const problem = sandboxStateProblem(value);
+  return problem ? { problem } : { state: value as SandboxState };
+}
+
+export function readSandboxState(): SandboxState | undefined {
+  return readSandboxStateFile().state;
+}
+
+/**
+ * Writes the state so that a reader sees the old file or the new one, never half of one: a temp
+ * file in the same folder, fsynced, then renamed over the old.
+ */
+export function writeSandboxState(state: SandboxState, file = sandboxStatePath()): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
 }
 
@@ -25,4 +89,56 @@ export function readSandboxState(): SandboxState | undefined {
 export function sandboxPrometheusUrl(): string | undefined {
   const state = readSandboxState();
   return state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker) ? state.prometheus.url : undefined;
+}
+
+/** What the sandbox deletes: its configs in its run folder, Prometheus' data folder that `up` made in the temp folder. */
+export type SandboxPathKind = 'config' | 'tsdb';
+
+const ownNames: Record<SandboxPathKind, RegExp> = {
+  config: /^(collector\.yaml|prometheus\.yml)$/,
+  // mkdtemp's six characters after the prefix sandbox.ts gives it.
+  tsdb: /^obslab-sandbox-tsdb-[A-Za-z0-9]{6}$/,
+};
+
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why `path` is not one the sandbox may delete, or undefined when it is: it must be absolute, be
+ * named as the sandbox names its own, sit directly in the sandbox's own folder (the run folder for
+ * configs, the temp folder for Prometheus' data) with no link on the way, and be what it should be.
+ */
+export function refusalToDelete(path: string, kind: SandboxPathKind, roots: { run: string; temp: string } = { run: sandboxRunDir(), temp: tmpdir() }): string | undefined {
+  const root = kind === 'config' ? roots.run : roots.temp;
+  const where = kind === 'config' ? `the sandbox's folder ${root}` : `an obslab-sandbox-tsdb-* folder in ${root}`;
+  const refuse = (why: string): string => `${path} is not inside ${where} (${why})`;
+  if (!isAbsolutePath(path)) return refuse('not an absolute path');
+  if (!ownNames[kind].test(basename(path))) return refuse(`the sandbox does not name its ${kind === 'config' ? 'configs' : 'data folders'} ${JSON.stringify(basename(path))}`);
+  const parent = real(dirname(path));
+  const rootReal = real(root);
+  if (parent === undefined || rootReal === undefined || parent !== rootReal) return refuse(`it resolves to ${parent ?? 'a folder that does not exist'}`);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined; // already gone: nothing to delete
+  }
+  if (st.isSymbolicLink()) return refuse('it is a symbolic link');
+  if (kind === 'config' && !st.isFile()) return refuse('it is not a file');
+  if (kind === 'tsdb' && !st.isDirectory()) return refuse('it is not a folder');
+  return undefined;
+}
+
+/** Deletes one of the sandbox's own paths; returns why it refused, or undefined when done (or already gone). */
+export function removeSandboxPath(path: string | undefined, kind: SandboxPathKind): string | undefined {
+  if (!path) return undefined;
+  const refused = refusalToDelete(path, kind);
+  if (refused) return refused;
+  rmSync(path, { recursive: kind === 'tsdb', force: true });
+  return undefined;
 }
