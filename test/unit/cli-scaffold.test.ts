@@ -75,7 +75,8 @@ describe('obslab scaffold', () => {
     writeFileSync(join(dir, 'queries'), 'in the way\n');
     const io = capture();
     assert.equal(main(['scaffold', dir], io), 1);
-    assert.match(io.stderr[0] ?? '', /could not write the lab files .*nothing was changed/);
+    // Found before anything is written, and named.
+    assert.match(io.stderr[0] ?? '', /lab\/queries is a file where the lab needs a folder/);
     assert.deepEqual(readdirSync(dir), ['queries']);
   });
 
