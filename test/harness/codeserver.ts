@@ -13,7 +13,7 @@ import {
   freePort,
   httpOk,
   installed,
-  isAlive,
+  recordIsRunning,
   markInstalled,
   readRecord,
   repoRoot,
@@ -347,7 +347,7 @@ export const codeServerPart: Part = {
   install: () => installCodeServer(),
   async up(): Promise<PartStatus> {
     const rec = readRecord(partName);
-    if (rec && isAlive(rec.pid)) return { name: partName, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `already running; log: ${rec.log}` };
+    if (rec && recordIsRunning(rec)) return { name: partName, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `already running; log: ${rec.log}` };
     await installCodeServer();
     const vsix = await packageExtension(true);
     const portEnv = process.env['OBSLAB_PORT'];

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   CommandError,
   cacheDir,
@@ -437,7 +437,9 @@ export async function stopKube(name: string): Promise<void> {
     // startDaemon's log path; the record may already be gone (the mocha root hook stops daemons too).
     if (st.dropLogs) rmSync(join(runDir(), `${d}.log`), { force: true });
   }
-  rmSync(st.dir, { recursive: true, force: true });
+  // Only the folder startKube made (an obslab-kube-* folder in the temp folder), whatever the state file says.
+  if (dirname(resolve(st.dir)) === resolve(tmpdir()) && /^obslab-kube-[A-Za-z0-9]{6}$/.test(basename(st.dir))) rmSync(st.dir, { recursive: true, force: true });
+  else console.error(`${name}: not deleting ${st.dir}: it is not a folder the harness made`);
   rmSync(statePath(name), { force: true });
 }
 

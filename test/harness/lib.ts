@@ -1,10 +1,12 @@
 // What every harness part shares: where the cache lives, how to run a program with an
-// argument array, how to start a daemon on 127.0.0.1 and stop exactly what we started.
+// argument array, how to start a daemon on 127.0.0.1 and stop exactly what we started: a
+// recorded pid is signalled only while its command line still carries the daemon's marker
+// (src/node/processes.ts isOurProcess), so a pid the system gave to another program is left alone.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, runDir } from '../../src/node/cache';
-import { freePort, httpAnswers, isAlive, sleep, stopGroup, tail, waitFor } from '../../src/node/processes';
+import { freePort, httpAnswers, isAlive, isOurProcess, sleep, stopGroup, tail, waitFor } from '../../src/node/processes';
 
 // The extension's own process helpers (src/node) serve the harness too.
 export { cacheDir, freePort, isAlive, runDir, sleep, tail, waitFor };
@@ -80,16 +82,18 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   });
 }
 
-interface DaemonRecord {
+export interface DaemonRecord {
   name: string;
   pid: number;
+  /** A word of the daemon's command line only it has (a path in the cache): checked before any signal. */
+  marker?: string;
   url?: string;
   log: string;
   extra?: Record<string, string | number>;
 }
 
 /** Every daemon this Node process started, so a failing test run still ends them all. */
-const started = new Map<string, number>();
+const started = new Map<string, { pid: number; alive: () => boolean }>();
 
 function recordPath(name: string): string {
   return join(runDir(), `${name}.json`);
@@ -110,6 +114,19 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   url?: string;
   extra?: Record<string, string | number>;
+  /** What identifies the daemon's command line; by default its longest word holding a path. */
+  marker?: string;
+}
+
+/** The word of a command line most likely to be the daemon's alone: a config or entry path. */
+export function defaultMarker(cmd: string, args: readonly string[]): string {
+  return [cmd, ...args].filter((a) => a.includes('/')).sort((a, b) => b.length - a.length)[0] ?? cmd;
+}
+
+/** True while the recorded process is still the daemon that was started (not a reused pid). */
+export function recordIsRunning(rec: DaemonRecord): boolean {
+  // A record written before markers existed cannot be told apart from a reused pid.
+  return rec.marker !== undefined && isOurProcess(rec.pid, rec.marker);
 }
 
 /**
@@ -118,7 +135,7 @@ export interface DaemonOptions {
  */
 export function startDaemon(name: string, cmd: string, args: readonly string[], opts: DaemonOptions = {}): { pid: number; log: string; alive: () => boolean } {
   const existing = readRecord(name);
-  if (existing && isAlive(existing.pid)) throw new Error(`${name} is already running (pid ${existing.pid}); run 'npm run harness -- ${name} down' first`);
+  if (existing && recordIsRunning(existing)) throw new Error(`${name} is already running (pid ${existing.pid}); run 'npm run harness -- ${name} down' first`);
   const log = join(runDir(), `${name}.log`);
   const fd = openSync(log, 'w');
   const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] };
@@ -133,17 +150,24 @@ export function startDaemon(name: string, cmd: string, args: readonly string[], 
     exited = true;
   });
   child.unref();
-  started.set(name, child.pid);
-  const record: DaemonRecord = { name, pid: child.pid, log, ...(opts.url ? { url: opts.url } : {}), ...(opts.extra ? { extra: opts.extra } : {}) };
+  const alive = (): boolean => !exited && isAlive(child.pid ?? -1);
+  started.set(name, { pid: child.pid, alive });
+  const record: DaemonRecord = { name, pid: child.pid, marker: opts.marker ?? defaultMarker(cmd, args), log, ...(opts.url ? { url: opts.url } : {}), ...(opts.extra ? { extra: opts.extra } : {}) };
   writeFileSync(recordPath(name), JSON.stringify(record, null, 2));
-  return { pid: child.pid, log, alive: () => !exited && isAlive(child.pid ?? -1) };
+  return { pid: child.pid, log, alive };
 }
 
-/** Ends the daemon's whole process group (TERM, then KILL after a grace period) and forgets it. */
+/**
+ * Ends the daemon's whole process group (TERM, then KILL after a grace period) and forgets it.
+ * Signals only a process this Node process started and saw still running, or one whose command
+ * line still has the record's marker: `npm run stop` never signals a pid reused by another program.
+ */
 export async function stopDaemon(name: string): Promise<void> {
+  const here = started.get(name);
   const rec = readRecord(name);
-  const pid = rec?.pid ?? started.get(name);
-  if (pid !== undefined) await stopGroup(pid);
+  if (here?.alive()) await stopGroup(here.pid);
+  else if (rec && recordIsRunning(rec)) await stopGroup(rec.pid);
+  else if (rec && isAlive(rec.pid)) console.error(`${name}: pid ${rec.pid} is not the program that was started (its command line lacks ${rec.marker ?? 'a marker: the record predates them'}); not signalling it`);
   started.delete(name);
   rmSync(recordPath(name), { force: true });
 }
@@ -155,7 +179,7 @@ export async function stopAllStarted(): Promise<void> {
 
 export function daemonStatus(name: string, installed: boolean): PartStatus {
   const rec = readRecord(name);
-  if (rec && isAlive(rec.pid)) return { name, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `log: ${rec.log}` };
+  if (rec && recordIsRunning(rec)) return { name, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `log: ${rec.log}` };
   return { name, state: installed ? 'installed' : 'missing' };
 }
 
