@@ -181,7 +181,7 @@ describe('the question before running a lab folder\'s code', () => {
     assert.match(q.detail, /^ {2}app\/app\.py: runs with Python under OpenTelemetry$/m);
     assert.match(q.detail, /^ {2}app\/requirements\.txt: installed with pip/m);
     assert.match(q.detail, /^ {2}k8s\/otel-collector-config\.yaml: the collector's config/m);
-    assert.match(q.detail, /^ {2}2 more files in app\/: can be imported by the app$/m);
+    assert.match(q.detail, /^ {2}2 more files in app\/: in the app's folder, which the app runs from/m);
     assert.match(q.detail, /no AWS_\* or other credentials/);
     assert.match(q.detail, /asked again when one of these files changes/);
   });

@@ -10,7 +10,7 @@ export interface SandboxInputFile {
 
 const roleWords: Record<SandboxInputFile['role'], string> = {
   app: 'runs with Python under OpenTelemetry',
-  'app-module': 'can be imported by the app',
+  'app-module': 'in the app\'s folder, which the app runs from (it can import or read it)',
   requirements: 'installed with pip (a package\'s own setup code runs too)',
   'collector-config': 'the collector\'s config (its listeners moved to 127.0.0.1; no ${env:…}, ${file:…} or ${http…} allowed)',
   'app-manifest': 'the app\'s OTEL_* settings are read from it',
