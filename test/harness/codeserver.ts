@@ -3,7 +3,8 @@
 // npm 11 runs a dependency's install scripts only when `allowScripts` names it, so the cache
 // folder's package.json allows code-server (its postinstall installs VS Code's own modules) and
 // argon2; VS Code's nested install carries its own allowScripts for its native modules.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fchmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -241,6 +242,46 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Environment for the workbench and its extension host, on top of ours (KUBECONFIG...). */
   env?: Record<string, string>;
+  /**
+   * How the browser signs in. 'none' is for the tests only (a workbench they start and stop on
+   * 127.0.0.1 and drive themselves); `npm start` gives a password, because on a shared machine
+   * any local account can reach 127.0.0.1 and, without one, the student's terminal.
+   */
+  auth?: 'none' | { password: string };
+}
+
+/** code-server's command line (after the node binary) and the environment it adds: the password travels in $PASSWORD, never in argv (which every local account can read). */
+export function codeServerLaunch(o: { port: number; extensionsDir: string; userDataDir: string; workspace: string; auth: 'none' | { password: string }; entry?: string }): { args: string[]; env: Record<string, string> } {
+  const args = [
+    o.entry ?? codeServerEntry(),
+    '--auth', o.auth === 'none' ? 'none' : 'password',
+    '--bind-addr', `127.0.0.1:${o.port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--extensions-dir', o.extensionsDir,
+    '--user-data-dir', o.userDataDir,
+    o.workspace,
+  ];
+  // code-server reads PASSWORD and deletes it from its environment before starting the workbench.
+  return { args, env: o.auth === 'none' ? {} : { PASSWORD: o.auth.password } };
+}
+
+/** Where `npm start` keeps the workbench's password: only the user can read it. */
+export function passwordFile(): string {
+  return join(cacheDir('codeserver-session'), 'password');
+}
+
+/** A new random password for the workbench, written to `file` with mode 0600 (also when the file was there with another mode). */
+export function newPassword(file = passwordFile()): string {
+  const password = randomBytes(18).toString('base64url');
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, `${password}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return password;
 }
 
 export interface RunningCodeServer {
@@ -307,19 +348,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const port = opts.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const url = folderUrl(base, opts.workspace);
-  const args = [
-    codeServerEntry(),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
-    opts.workspace,
-  ];
+  const launch = codeServerLaunch({ port, extensionsDir, userDataDir, workspace: opts.workspace, auth: opts.auth ?? 'none' });
+  const args = launch.args;
   let daemon: ReturnType<typeof startDaemon>;
   try {
-    const env = { ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined), ...opts.env };
+    const env = { ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined), ...opts.env, ...launch.env };
     daemon = startDaemon(name, nodeBin(), args, { env, url, extra: { userDataDir, extensionsDir, workspace: opts.workspace } });
   } catch (e) {
     cleanup();
@@ -347,7 +380,7 @@ export const codeServerPart: Part = {
   install: () => installCodeServer(),
   async up(): Promise<PartStatus> {
     const rec = readRecord(partName);
-    if (rec && recordIsRunning(rec)) return { name: partName, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `already running; log: ${rec.log}` };
+    if (rec && recordIsRunning(rec)) return { name: partName, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `already running; password in ${passwordFile()}; log: ${rec.log}` };
     await installCodeServer();
     const vsix = await packageExtension(true);
     const portEnv = process.env['OBSLAB_PORT'];
@@ -362,8 +395,11 @@ export const codeServerPart: Part = {
     // The local control plane, when it runs and the student has no cluster of their own configured:
     // the extension's cluster commands then act on it.
     const localKube = process.env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config')) ? undefined : runningKubeconfig();
+    // A new password each start, in a file only this user can read, shown once with the address.
+    const password = newPassword();
     const cs = await startCodeServer({
       name: partName,
+      auth: { password },
       workspace,
       ...(localKube ? { env: { KUBECONFIG: localKube } } : {}),
       vsix,
@@ -373,7 +409,7 @@ export const codeServerPart: Part = {
       settingDefaults: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
       ...(port !== undefined ? { port } : {}),
     });
-    return { name: partName, state: 'running', url: cs.url, pid: cs.pid, detail: `workspace ${workspace}${localKube ? `; cluster: the local control plane (KUBECONFIG=${localKube})` : ''}; log: ${cs.log}` };
+    return { name: partName, state: 'running', url: cs.url, pid: cs.pid, detail: `password ${password} (kept in ${passwordFile()}, readable only by you); workspace ${workspace}${localKube ? `; cluster: the local control plane (KUBECONFIG=${localKube})` : ''}; log: ${cs.log}` };
   },
   down: () => stopDaemon(partName),
   status(): Promise<PartStatus> {
