@@ -9,7 +9,11 @@ import { ResponseParser, type PreparedRequest } from '../../src/core/loadtest/ht
 import type { JtlSample } from '../../src/core/loadtest/jtl';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import { runPlan, type Channel, type Clock, type Exchange, type RunResult, type Transport } from '../../src/core/loadtest/runner';
+import { runNotes } from '../../src/core/loadtest/runNotes';
 import type { Progress } from '../../src/core/loadtest/stats';
+import { concurrentThreads, threadBudget, threadLimitProblem } from '../../src/core/loadtest/threadBudget';
+import { parseOpenFileLimit } from '../../src/node/fileHandles';
+import { systemClock } from '../../src/node/loadgen';
 
 const root = join(__dirname, '..', '..');
 const SCAFFOLDED = readFileSync(join(root, 'templates', 'jmeter', 'hash-load.jmx'), 'utf8');
@@ -112,6 +116,28 @@ class FakeTransport implements Transport {
   }
 }
 
+/** Fails every request at once (no I/O, no time) with `code`, or never answers until the request is cut. */
+class FailingTransport implements Transport {
+  sent: number[] = [];
+  constructor(
+    private readonly clock: Clock,
+    private readonly failure: { code: string } | 'never',
+  ) {}
+  channel(): Channel {
+    return {
+      exchange: (req: PreparedRequest, _keepBody: boolean, signal: AbortSignal): Promise<Exchange> => {
+        const start = this.clock.now();
+        this.sent.push(start);
+        const base = (): Exchange => ({ startEpochMs: this.clock.epochMs(), connectMs: 0, latencyMs: 0, elapsedMs: this.clock.now() - start, sentBytes: req.bytes.length });
+        const failure = this.failure;
+        if (failure !== 'never') return Promise.resolve({ ...base(), error: { code: failure.code, message: `connect ${failure.code} 127.0.0.1:1` } });
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ...base(), interrupted: true }), { once: true }));
+      },
+      close: () => undefined,
+    };
+  }
+}
+
 async function run(text: string, props: Record<string, string>, opts: { latencyMs?: number; status?: (n: number) => number; cancelAt?: number } = {}): Promise<{ result: RunResult; samples: JtlSample[]; progress: Progress[]; transport: FakeTransport; clock: VirtualClock }> {
   const clock = new VirtualClock();
   const transport = new FakeTransport(clock, opts.latencyMs, opts.status);
@@ -184,6 +210,102 @@ describe('built-in engine semantics (virtual time)', () => {
     assert.equal(result.stoppedBy, 'stoptest');
     assert.ok(result.samples >= 7 && result.samples <= 8, String(result.samples));
     assert.match(result.firstError ?? '', /^500: ERR/);
+  });
+});
+
+describe('built-in engine under failures', () => {
+  it('waits after each refused connection, doubling to 1 s, and says how many the target refused', async () => {
+    const clock = new VirtualClock();
+    const transport = new FailingTransport(clock, { code: 'ECONNREFUSED' });
+    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' } });
+    const result = await clock.drive(runPlan(plan, transport, clock, { graceMs: 1000 }));
+    // Per thread: at 0, 10, 30, 70, 150, 310, 630, 1270 ms, then once a second until 10 s.
+    const perThread = transport.sent.filter((_, i) => i % 2 === 0);
+    assert.deepEqual(perThread.slice(0, 9), [0, 10, 30, 70, 150, 310, 630, 1270, 2270]);
+    assert.equal(result.samples, 2 * 16);
+    assert.equal(result.errors, result.samples);
+    assert.deepEqual(result.failuresByCode, { ECONNREFUSED: 32 });
+    assert.match(runNotes(result).join('\n'), /^the target refused 32 connections: .*up to 1 s\.$/);
+  });
+
+  it('lets timers and I/O run between failures that come back at once, so the run ends on time', async function () {
+    this.timeout(10_000);
+    // EPROTO is not a refusal: no wait, but the thread must still yield (it spun on microtasks before).
+    const transport = new FailingTransport(systemClock, { code: 'EPROTO' });
+    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '4', RAMP: '0', DURATION: '1' } });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const started = Date.now();
+    const progress: Progress[] = [];
+    try {
+      const result = await runPlan(plan, transport, systemClock, { graceMs: 200, progressIntervalMs: 250, onProgress: (p) => progress.push(p) });
+      assert.ok(result.samples > 100 && result.errors === result.samples, String(result.samples));
+      assert.deepEqual(Object.keys(result.failuresByCode), ['EPROTO']);
+    } finally {
+      clearInterval(ticker);
+    }
+    const took = Date.now() - started;
+    assert.ok(took < 2500, `ended ${took} ms after starting a 1 s run`);
+    assert.ok(ticks >= 10, `other timers ran during the run: ${ticks}`);
+    assert.ok(progress.length >= 3, `progress during the run: ${progress.length}`);
+  });
+
+  it('records requests a target never answered as errors when the run ends, not as nothing sent', async () => {
+    const clock = new VirtualClock();
+    const transport = new FailingTransport(clock, 'never');
+    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '3', RAMP: '0', DURATION: '2' } });
+    const samples: JtlSample[] = [];
+    const result = await clock.drive(runPlan(plan, transport, clock, { graceMs: 1000, onSample: (s) => samples.push(s) }));
+    assert.equal(result.samples, 3);
+    assert.equal(result.errors, 3);
+    assert.equal(result.interrupted, 0);
+    assert.deepEqual(result.failuresByCode, { NoAnswer: 3 });
+    for (const s of samples) {
+      assert.equal(s.success, false);
+      assert.equal(s.responseCode, 'Non HTTP response code: NoAnswer');
+      assert.equal(s.responseMessage, 'Non HTTP response message: no answer within the run (waited 3000 ms)');
+      assert.equal(s.elapsed, 3000);
+    }
+    assert.match(runNotes(result).join('\n'), /3 requests had no answer within the run/);
+  });
+
+  it('does not count requests cut by Stop as samples, and says how many were waiting', async () => {
+    const clock = new VirtualClock();
+    const transport = new FailingTransport(clock, 'never');
+    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' } });
+    const abort = new AbortController();
+    const result = await clock.drive(runPlan(plan, transport, clock, { signal: abort.signal }), [{ at: 500, run: () => abort.abort() }]);
+    assert.equal(result.samples, 0);
+    assert.equal(result.interrupted, 2);
+    assert.deepEqual(runNotes(result), ['2 requests still waiting for an answer when the run was stopped (not counted as samples).']);
+  });
+});
+
+describe('thread cap by file handles', () => {
+  const plan = (threads: string, extra = ''): Parameters<typeof concurrentThreads>[0] => loadPlan(SCAFFOLDED.replace('</hashTree>\n</jmeterTestPlan>', `${extra}</hashTree>\n</jmeterTestPlan>`), { props: { SERVER: '127.0.0.1', THREADS: threads, RAMP: '0', DURATION: '1' } });
+
+  it('reads the soft limit from /proc/self/limits', () => {
+    const limits = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 1048576              files     \n';
+    assert.equal(parseOpenFileLimit(limits), 1024);
+    assert.equal(parseOpenFileLimit(limits.replace('1024 ', 'unlimited ')), undefined);
+    assert.equal(parseOpenFileLimit(''), undefined);
+  });
+
+  it('leaves headroom for the rest of the process', () => {
+    assert.equal(threadBudget({ limit: 1024, inUse: 100 }), 1024 - 100 - 103);
+    assert.equal(threadBudget({ limit: 64, inUse: 20 }), 12);
+    assert.equal(threadBudget({ limit: 64, inUse: 40 }), 0);
+  });
+
+  it('counts the threads a plan runs at once', () => {
+    assert.equal(concurrentThreads(plan('7')), 7);
+  });
+
+  it('refuses more threads than fit, saying the limit, what is in use and what to do', () => {
+    assert.equal(threadLimitProblem(500, { limit: 1024, inUse: 100 }), undefined);
+    assert.equal(threadLimitProblem(10_000, undefined), undefined, 'no reading (not Linux): no cap');
+    const why = threadLimitProblem(10_000, { limit: 1024, inUse: 100 }) ?? '';
+    assert.match(why, /^10000 threads need 10000 connections at once, but this process may have only 1024 files open \(ulimit -n\) and has 100 open already; keeping 103 free for the rest, at most 821 thread\(s\) fit\. Run fewer threads, or raise the open-file limit \(ulimit -n\)/);
   });
 });
 

@@ -1,7 +1,9 @@
 // The built-in engine's semantics, free of sockets and timers: Thread Groups with JMeter's
 // linear ramp-up (thread i starts at i * ramp / threads), a duration or a loop count, the
 // samplers in order with their timers and assertions, on_sample_error, and cancellation that
-// keeps every finished sample. Sockets (Transport) and time (Clock) are handed in.
+// keeps every finished sample. Sockets (Transport) and time (Clock) are handed in. Unlike
+// JMeter, a thread waits after refused connections (growing to 1 s) instead of hammering, and a
+// request the run's end cuts off unanswered is an error sample, so a silent target is not silence.
 import { compileSampler, dataType, isRequestError, type CompiledSampler, type ParsedResponse, type PreparedRequest, type RequestError } from './http';
 import type { JtlSample } from './jtl';
 import { resolveVariables, type LoadPlan, type ResponseAssertion, type ThreadGroupPlan } from './plan';
@@ -55,6 +57,21 @@ export interface RunOptions {
 
 export type StopReason = 'completed' | 'cancelled' | 'stoptest';
 
+/** The error code of a request the target had not answered when the run's grace period ended. */
+export const noAnswerCode = 'NoAnswer';
+
+/**
+ * Failures after which a thread waits before its next request, doubling from 10 ms to 1 s: the
+ * target refused or reset the connection, or this process ran out of file handles or local ports.
+ * Without the wait such a failure comes back at once and a thread spins (thousands a second).
+ */
+export const backoffCodes: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']);
+export const backoffMaxMs = 1000;
+
+export function backoffDelayMs(consecutiveFailures: number): number {
+  return Math.min(backoffMaxMs, 10 * 2 ** Math.max(0, Math.min(consecutiveFailures, 20) - 1));
+}
+
 export interface RunResult {
   samples: number;
   errors: number;
@@ -65,6 +82,8 @@ export interface RunResult {
   latencyMs: { min: number; mean: number; p50: number; p95: number; p99: number; max: number };
   /** The response code and message of the first failed sample, to explain a failed run. */
   firstError: string | undefined;
+  /** Samples that failed below HTTP, by error code (ECONNREFUSED, EMFILE, ETIMEDOUT, NoAnswer...). */
+  failuresByCode: Record<string, number>;
   progress: Progress;
 }
 
@@ -159,6 +178,7 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
   const sharedCounters = new Map<number, number>();
   let interrupted = 0;
   let firstError: string | undefined;
+  const failuresByCode: Record<string, number> = {};
 
   const record = (s: JtlSample, latencyUs: number): void => {
     stats.record(clock.now(), latencyUs, s.success);
@@ -178,6 +198,8 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     active.all++;
     active.group.set(groupNo, (active.group.get(groupNo) ?? 0) + 1);
     const loops = group.loops ?? 0;
+    /** Refusals (or exhausted handles or ports) in a row: how long this thread waits before the next request. */
+    let failuresInARow = 0;
     try {
       let iteration = 0;
       outer: while (!signals.stopped && (loops === -1 || iteration < loops)) {
@@ -198,18 +220,39 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
           const req = s.build(ctx);
           let sample: JtlSample;
           let latencyUs = 0;
+          let failedBelowHttp: string | undefined;
           if (isRequestError(req)) sample = errorSample(req, threadName, groupNo);
           else {
-            const ex = await channel.exchange(req, s.keepBody, cut);
+            let ex = await channel.exchange(req, s.keepBody, cut);
             if (ex.interrupted) {
-              interrupted++;
+              // Stopped by the student or the plan: not a sample. Cut at the end of the grace period
+              // after the run's duration: the target never answered, which is an error to report.
+              if (hard.signal.aborted || !ex.sentBytes) {
+                interrupted++;
+                break outer;
+              }
+              ex = { ...ex, interrupted: false, error: { code: noAnswerCode, message: `no answer within the run (waited ${Math.round(ex.elapsedMs)} ms)` } };
+              latencyUs = ex.elapsedMs * 1000;
+              sample = toSample(ex, req, s, ctx, threadName, groupNo);
+              failuresByCode[noAnswerCode] = (failuresByCode[noAnswerCode] ?? 0) + 1;
+              record(sample, latencyUs);
               break outer;
             }
             ioThisIteration = true;
             latencyUs = ex.elapsedMs * 1000;
             sample = toSample(ex, req, s, ctx, threadName, groupNo);
+            if (!ex.response) failedBelowHttp = ex.error?.code ?? 'Error';
           }
           record(sample, latencyUs);
+          if (failedBelowHttp !== undefined) {
+            failuresByCode[failedBelowHttp] = (failuresByCode[failedBelowHttp] ?? 0) + 1;
+            if (backoffCodes.has(failedBelowHttp)) await clock.sleep(backoffDelayMs(++failuresInARow), stop);
+            // A failure that came back without I/O (a refusal, no file handle) must still let timers and I/O run.
+            else await clock.yield();
+          } else {
+            failuresInARow = 0;
+            if (isRequestError(req)) await clock.yield();
+          }
           if (!sample.success) {
             if (group.onSampleError === 'startnextloop') continue outer;
             if (group.onSampleError === 'stopthread') break outer;
@@ -351,6 +394,7 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     durationMs: clock.now() - startMs,
     latencyMs: { min: h.count ? ms(h.min) : 0, mean: ms(h.mean), p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), p99: ms(h.percentile(99)), max: h.count ? ms(h.max) : 0 },
     firstError,
+    failuresByCode,
     progress,
   };
 }
