@@ -22,6 +22,8 @@ await Promise.all([
   // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
   build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
   build({ ...common, entryPoints: ['src/ui/loadtestCommands.ts'], outfile: 'dist/loadtest.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // The built-in load engine's worker thread (src/node/loadgenThread.ts starts it), for the editor and the CLI alike.
+  build({ ...common, entryPoints: ['src/node/loadgenWorker.ts'], outfile: 'dist/loadgenWorker.js', platform: 'node', format: 'cjs', target: 'node20' }),
   build({ ...common, entryPoints: ['src/ui/doctor/index.ts'], outfile: 'dist/doctor.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // Which bundled schema a YAML file gets (it parses YAML): loaded on the YAML server's first question.
   build({ ...common, entryPoints: ['src/core/lint/schemaChoice.ts'], outfile: 'dist/schemaChoice.js', platform: 'node', format: 'cjs', target: 'node20' }),

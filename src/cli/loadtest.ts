@@ -1,15 +1,19 @@
 // obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter] [--jtl FILE] [--format json|text]
-// Runs a JMeter plan with the built-in engine (default) or real JMeter, then prints the summary of
-// the .jtl it wrote (JSON: the summary object). Before it starts it says what it will load, on stderr.
+// Runs a JMeter plan with the built-in engine (default, in a worker thread) or real JMeter, then
+// prints the summary of the .jtl it wrote (JSON: the summary object), and on stderr what the
+// failures mean. Before it starts it says what it will load, on stderr.
 // Exit 0: the run finished and some samples passed; 1: the run failed, was stopped, or every
-// sample failed; 2: bad usage, or a plan the engine will not run (the findings say why).
+// sample failed; 2: bad usage, a plan the engine will not run (the findings say why), or more
+// threads than the process's open-file limit allows.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
 import type { Progress } from '../core/loadtest/stats';
+import type { FileHandles } from '../core/loadtest/threadBudget';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
-import { runBuiltin } from '../node/loadgen';
+import { runNotes } from '../core/loadtest/runNotes';
+import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
 import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
 import { toJson } from './lint';
@@ -20,6 +24,8 @@ export interface LoadtestDeps {
   /** Stops the run (the CLI binds it to Ctrl-C); tests hand their own. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** The open-file reading for the thread cap (default: this process's); false: no cap. */
+  fileHandles?: FileHandles | false;
 }
 
 function seconds(n: number | undefined): string {
@@ -95,12 +101,29 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   if (!deps.signal) process.on('SIGINT', onSigint);
   try {
     let failed: string | undefined;
+    let notes: string[] = [];
+    let waiting = 0;
     if (engine === 'builtin') {
       io.err(`engine: built-in; results: ${jtl}`);
-      const result = await runBuiltin(plan, { jtl, signal, onProgress: (p) => io.err(formatProgress(p)) });
-      if (result.stoppedBy === 'cancelled') failed = 'the run was stopped before it finished';
-      if (result.leftOpen) io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
-      if (result.samples && result.errors === result.samples) failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
+      let result;
+      try {
+        result = await runBuiltinInWorker(plan, { jtl, signal, onProgress: (p) => io.err(formatProgress(p)), ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }) });
+      } catch (e) {
+        if (e instanceof ThreadLimitError) {
+          io.err(`obslab loadtest: ${e.message} Nothing was sent.`);
+          return 2;
+        }
+        // The engine's thread failed (out of memory, say): what it wrote to the .jtl is still summarized.
+        failed = e instanceof Error ? e.message : String(e);
+      }
+      if (result) {
+        if (result.stoppedBy === 'cancelled') failed = 'the run was stopped before it finished';
+        if (result.terminated) io.err('warning: the engine did not stop within a second and was ended; the .jtl has the samples up to its last report');
+        if (result.leftOpen) io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
+        if (result.samples && result.errors === result.samples) failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
+        notes = runNotes(result);
+        waiting = result.interrupted;
+      }
     } else {
       const launcher = findJmeter(deps.env ?? process.env);
       if (!launcher) throw new UsageError('JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)');
@@ -114,11 +137,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     try {
       summary = summarizeJtlFile(jtl);
     } catch (e) {
-      io.err(`obslab loadtest: no results to summarize: ${e instanceof Error ? e.message : String(e)}`);
+      io.err(`obslab loadtest: ${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`);
       return 1;
     }
     printSummary(summary, format, io);
-    if (!summary.samples) failed ??= 'no samples: nothing was sent';
+    for (const n of notes) io.err(`note: ${n}`);
+    if (!summary.samples) failed ??= waiting ? `no samples: ${waiting} request(s) were sent and had no answer yet` : 'no samples: nothing was sent';
     else if (summary.errors === summary.samples) failed ??= 'every sample failed';
     if (failed) {
       io.err(`obslab loadtest: ${failed}`);

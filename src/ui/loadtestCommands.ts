@@ -1,18 +1,22 @@
 // Observability Lab: Run Load Test / Summarize Results. Runs a JMeter plan with the built-in engine
-// (or JMeter when it is installed) against a target the student confirms, with live numbers in a
-// progress notification, the status bar and a webview, and the .jtl's summary at the end.
+// (in a worker thread, capped by the open-file limit) or JMeter when it is installed, against a
+// target the student confirms, with live numbers in a progress notification, the status bar and a
+// webview, and the .jtl's summary at the end, with what its failures mean.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { loadPlan, refusals, remoteHosts, targets, type LoadPlan } from '../core/loadtest/plan';
 import { formatServerFigures, task5Queries } from '../core/loadtest/serverFigures';
+import { runNotes } from '../core/loadtest/runNotes';
 import type { Progress } from '../core/loadtest/stats';
+import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/messages';
 import { summarizeJtlFile } from '../node/jtlFile';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { pollServerFigures } from '../node/serverFigures';
-import { runBuiltin } from '../node/loadgen';
+import { fileHandles } from '../node/fileHandles';
+import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox';
 import { forwardRegistry } from './forwardRegistry';
 import { labQueries } from './queryPanel';
@@ -102,8 +106,8 @@ class LoadtestPanel {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-export function summaryMessage(summary: Summary, jtl: string, outcome?: string): LoadtestSummaryMessage {
-  const notes: string[] = [];
+export function summaryMessage(summary: Summary, jtl: string, outcome?: string, runNotesToShow: readonly string[] = []): LoadtestSummaryMessage {
+  const notes: string[] = runNotesToShow.map((n) => `${n[0]?.toUpperCase() ?? ''}${n.slice(1)}`);
   if (!summary.header) notes.push('The file has no header line; read with JMeter\'s default column order.');
   if (summary.broken) notes.push(`${summary.broken} unreadable record(s) skipped (first at line ${summary.brokenLines.join(', ')}).`);
   return {
@@ -246,11 +250,13 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (!shape) return undefined;
   let { threads, ramp, duration } = defaults;
   if (shape.change) {
-    const ask = async (title: string, prompt: string, value: number, min: number, max: number): Promise<number | undefined> => {
-      const v = await vscode.window.showInputBox({ title, prompt, value: String(value), validateInput: positiveInt(min, max), ignoreFocusOut: true });
+    const ask = async (title: string, prompt: string, value: number, min: number, max: number, problem?: (n: number) => string | undefined): Promise<number | undefined> => {
+      const v = await vscode.window.showInputBox({ title, prompt, value: String(Math.min(value, max)), validateInput: (text) => (/^\d+$/.test(text.trim()) ? problem?.(Number(text)) : undefined) ?? positiveInt(min, max)(text), ignoreFocusOut: true });
       return v === undefined ? undefined : Number(v.trim());
     };
-    const t = await ask('Run Load Test: threads (1/3)', 'Concurrent virtual users', threads, 1, 10_000);
+    // Each thread holds a socket, a file handle of this process: no more than the open-file limit allows.
+    const handles = fileHandles();
+    const t = await ask('Run Load Test: threads (1/3)', 'Concurrent virtual users', threads, 1, Math.max(1, Math.min(10_000, handles ? threadBudget(handles) : 10_000)), (n) => threadLimitProblem(n, handles));
     if (t === undefined) return undefined;
     const r = await ask('Run Load Test: ramp-up seconds (2/3)', 'Seconds until every thread has started', Math.min(ramp, 3600), 0, 3600);
     if (r === undefined) return undefined;
@@ -262,7 +268,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   }
 
   const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter' }[] = [];
-  if (!reasonsBuiltin.length) engines.push({ label: 'Built-in engine', detail: 'Runs in the editor, no Java needed; live numbers every second', engine: 'builtin' });
+  if (!reasonsBuiltin.length) engines.push({ label: 'Built-in engine', detail: 'Runs in a worker thread of the editor, no Java needed; live numbers every second', engine: 'builtin' });
   if (launcher && !refusals(asWritten, 'jmeter').length) engines.push({ label: 'JMeter', detail: launcher, engine: 'jmeter' });
   let engine = engines[0]?.engine ?? 'builtin';
   if (engines.length > 1) {
@@ -280,6 +286,14 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       g.threads = threads;
       g.rampUpSec = ramp;
       g.durationSec = duration;
+    }
+  }
+  if (engine === 'builtin') {
+    const tooMany = threadLimitProblem(concurrentThreads(plan), fileHandles());
+    if (tooMany) {
+      ctx.output.appendLine(`[loadtest] will not run ${planFile}: ${tooMany}`);
+      void vscode.window.showErrorMessage(`Observability Lab: ${tooMany}`);
+      return undefined;
     }
   }
   const serverHost = props['SERVER'] ?? '';
@@ -358,6 +372,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   output.appendLine(`[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`);
 
   let outcome = 'completed';
+  let notes: string[] = [];
   const serverWatch = new AbortController();
   const watching = watchServer(ctx, panel, Date.now(), serverWatch.signal).catch((e: unknown) => ctx.output.appendLine(`[loadtest] server-side figures stopped: ${e instanceof Error ? e.message : String(e)}`));
   try {
@@ -371,10 +386,19 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
         if (!abort.signal.aborted) progress.report({ message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples` });
       };
       if (spec.engine === 'builtin') {
-        const result = await runBuiltin(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
-        if (result.stoppedBy === 'cancelled') outcome = 'stopped';
-        else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
-        if (result.samples && result.errors === result.samples) output.appendLine(`[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`);
+        try {
+          const result = await runBuiltinInWorker(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
+          if (result.stoppedBy === 'cancelled') outcome = 'stopped';
+          else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
+          if (result.samples && result.errors === result.samples) output.appendLine(`[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`);
+          notes = runNotes(result);
+          if (result.terminated) notes.push('the engine did not stop within a second and was ended; the .jtl has the samples up to its last report.');
+        } catch (e) {
+          // Too many threads for the open-file limit (nothing sent), or the engine's thread failed.
+          outcome = e instanceof ThreadLimitError ? 'not started' : 'failed';
+          notes = [e instanceof Error ? e.message : String(e)];
+        }
+        for (const n of notes) output.appendLine(`[loadtest] ${n}`);
       } else {
         const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
         // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.
@@ -398,13 +422,13 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   try {
     summary = summarizeJtlFile(spec.jtl);
   } catch (e) {
-    const message = `no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
+    const message = `${notes.length ? `${notes.join(' ')} ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
     panel.post({ type: 'error', message });
     output.appendLine(`[loadtest] ${message}`);
     void vscode.window.showErrorMessage(`Observability Lab: the load test (${outcome}) left ${message}`);
     return undefined;
   }
-  panel.post(summaryMessage(summary, spec.info.jtl, outcome));
+  panel.post(summaryMessage(summary, spec.info.jtl, outcome, notes));
   output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   void vscode.window
