@@ -2,7 +2,7 @@
 // the scaffolded plan must really load the server with resolved variables and keep-alive, and
 // what the lab's original plan does in 5.6.3 is pinned here, defect by defect.
 import { strict as assert } from 'node:assert';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,25 @@ function readJtl(file: string): { header: string; rows: Row[] } {
     return Object.fromEntries(names.map((n, i) => [n, fields[i] ?? '']));
   });
   return { header, rows };
+}
+
+/** Processes on this machine whose command line mentions `needle`, with their process group (from /proc). */
+function processesWith(needle: string): { pid: number; pgid: number; argv: string[] }[] {
+  const found: { pid: number; pgid: number; argv: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (!argv.some((a) => a.includes(needle))) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      found.push({ pid: Number(entry), pgid, argv });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
 }
 
 function countOf(text: string, needle: string): number {
@@ -216,6 +235,44 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     for (let i = 1; i < progress.length; i++) assert.ok((progress[i]?.p.overall.samples ?? 0) >= (progress[i - 1]?.p.overall.samples ?? 0));
     assert.equal(progress.at(-1)?.p.overall.samples, summary.samples);
     assert.equal(progress.at(-1)?.p.overall.errors, 0);
+  });
+
+  it('Stop ends the JVM, not only the launcher that starts java without exec (as Apache\'s bin/jmeter does)', async () => {
+    // Apache's bin/jmeter ends with `"$JAVA" … -jar ApacheJMeter.jar "$@"`, no exec: the JVM is the script's child.
+    const launcher = join(work, 'jmeter-like-apache');
+    writeFileSync(launcher, `#!/bin/sh\n# As Apache's bin/jmeter 5.6.3 starts JMeter: java as a child of this shell.\nif [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi\n"$JAVA" -Xmx512m -jar "${join(jmeterHome(), 'bin', 'ApacheJMeter.jar')}" "$@"\necho "launcher: java exited with $?"\n`);
+    chmodSync(launcher, 0o755);
+    const jtl = join(work, 'stop-me.jtl');
+    const log = join(work, 'stop-me.log');
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const run = runJmeterLive(launcher, jmeterArgs(SCAFFOLDED_PLAN, jtl, log, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '0', DURATION: '300' }), { cwd: work, jtl, signal: abort.signal, onLine: (l) => lines.push(l), killGraceMs: 5000 });
+    const deadline = Date.now() + 120_000;
+    while (server.requests.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(server.requests.length >= 10, `JMeter never loaded the server:\n${lines.join('\n')}\n${tail(log, 40)}`);
+    const java = processesWith(jtl).filter((p) => /(^|\/)java$/.test(p.argv[0] ?? ''));
+    const shell = processesWith(launcher);
+    assert.equal(java.length, 1, JSON.stringify(processesWith(jtl)));
+    assert.equal(shell.length, 1, 'the launcher shell is still there: it did not exec java');
+    const group = shell[0]?.pgid ?? -1;
+    assert.equal(shell[0]?.pid, group, 'the launcher leads a process group of its own');
+    assert.equal(java[0]?.pgid, group, 'the JVM is in the launcher\'s group');
+
+    const stoppedAt = Date.now();
+    abort.abort();
+    const result = await run;
+    const tookMs = Date.now() - stoppedAt;
+    const sent = server.requests.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log(`      stopped in ${tookMs} ms (${result.signal ?? result.code}); ${sent} requests; after: ${processesWith(jtl).length} process(es) of the run`);
+    assert.deepEqual(processesWith(jtl), [], 'no java process of the run remains');
+    assert.deepEqual(processesWith(launcher), []);
+    assert.equal(server.requests.length, sent, 'nothing loads the server after Stop');
+    assert.ok(tookMs < 8000, `Stop took ${tookMs} ms`);
+    // SIGTERM, not KILL: the JVM's shutdown hook closed the .jtl, whose rows are whole.
+    const { header, rows } = readJtl(jtl);
+    assert.equal(header, JTL_HEADER);
+    assert.ok(rows.length > 0 && rows.every((r) => r['success'] === 'true'));
   });
 
   describe("the lab's original plan", () => {
