@@ -1,9 +1,11 @@
 // obslab cleanup [--yes] [--dry-run] [--format json|text] [--kubeconfig FILE] [--context NAME] [--release NAME] [--namespace NS]
 // Lists what the lab created in the cluster (objects our field manager applied, our namespaces,
-// the lab's Helm release) and deletes it after confirmation. Without a terminal to ask on, it
-// prints the plan and needs --yes.
+// the Helm releases the lab's Helm steps installed and labelled) and deletes it after confirmation;
+// every other release it finds is listed as kept, with the reason (--release names the one the
+// settings would). Without a terminal to ask on, it prints the plan and needs --yes.
 // Exit 0: done (or nothing to do, or dry run); 1: a step failed or the cluster could not be read; 2: bad usage or not confirmed.
-import { describePlan, planIsEmpty, type CleanupPlan } from '../core/kube/cleanup';
+import { describePlan, planIsEmpty, type CleanupPlan, type NamedRelease } from '../core/kube/cleanup';
+import { otelCollectorChart } from '../core/kube/helm';
 import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
@@ -22,7 +24,10 @@ function planJson(plan: CleanupPlan): unknown {
   return {
     releases: plan.releases,
     delete: [...plan.objects, ...plan.namespaces].map((o) => ({ kind: o.kind, namespace: o.namespace ?? null, name: o.name })),
-    kept: plan.kept.map((k) => ({ kind: k.object.kind, namespace: k.object.namespace ?? null, name: k.object.name, reason: k.reason })),
+    kept: [
+      ...plan.keptReleases.map((k) => ({ kind: 'HelmRelease', namespace: k.release.namespace, name: k.release.name, reason: k.reason })),
+      ...plan.kept.map((k) => ({ kind: k.object.kind, namespace: k.object.namespace ?? null, name: k.object.name, reason: k.reason })),
+    ],
   };
 }
 
@@ -35,13 +40,17 @@ export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: str
   if (positionals.length) throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
-  const release = { name: values.release ?? defaultParams.helmRelease, namespace: values.namespace ?? defaultParams.monitoringNamespace };
+  const namespace = values.namespace ?? defaultParams.monitoringNamespace;
+  const named: NamedRelease[] = [
+    { name: values.release ?? defaultParams.helmRelease, namespace, namedBy: values.release ? '--release' : 'the lab (its default kube-prometheus-stack release)' },
+    { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
+  ];
   try {
     const loaded = loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) });
-    const plan = await planClusterCleanup(loaded, [release]);
+    const plan = await planClusterCleanup(loaded, named);
     if (planIsEmpty(plan)) {
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
-      else io.out(`Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no release ${release.namespace}/${release.name}.${plan.kept.length ? `\n${describePlan(plan)}` : ''}`);
+      else io.out(`Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`);
       return 0;
     }
     if (format === 'text') io.out(`In context ${loaded.context} (${loaded.server}):\n${describePlan(plan)}`);

@@ -1,19 +1,25 @@
 // Clean Up against the real control plane: only what our field manager applied goes, a namespace
-// goes only when nothing foreign is left in it, and a second run finds nothing to do.
+// goes only when nothing foreign is left in it, the Helm releases the lab's steps installed (and
+// labelled) are uninstalled with real helm while any other is kept and named, and a second run
+// finds nothing to do.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELM_VERSION, helmBin, installHelm } from '../harness/helm';
+import { helmBin, helmVersions, installHelm } from '../harness/helm';
+import { renderLab } from '../support/lab';
+import { helmSteps } from '../../src/core/kube/helm';
+import { collectorChart } from '../../src/core/helm/collectorChart';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { describePlan, planIsEmpty, type CleanupPlan } from '../../src/core/kube/cleanup';
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { runCleanupCommand } from '../../src/cli/cleanup';
-import { runHelm, uninstallRelease } from '../../src/node/helm';
+import { runHelm, runHelmSteps, uninstallRelease } from '../../src/node/helm';
 
 const chartDir = join(__dirname, '..', 'fixtures', 'charts', 'kps-mirror');
+const collectorChartDir = join(__dirname, '..', 'fixtures', 'charts', 'otel-collector-mirror');
 
 describe('Clean Up against a real API server', function () {
   this.timeout(150 * 60_000);
@@ -33,6 +39,7 @@ describe('Clean Up against a real API server', function () {
       namespaces: plan.namespaces.filter((o) => mine.includes(o.name)),
       releases: plan.releases.filter((r) => mine.includes(r.namespace)),
       kept: plan.kept.filter((x) => inMine(x.object.namespace, x.object.name)),
+      keptReleases: plan.keptReleases.filter((x) => mine.includes(x.release.namespace)),
     };
   };
 
@@ -109,38 +116,63 @@ spec: {selector: {matchLabels: {app: app}}, endpoints: [{port: http}]}
     assert.ok(planIsEmpty(scoped(await planClusterCleanup(loaded, []))));
   });
 
-  it('uninstalls the lab\'s Helm release with real helm, then deletes the namespace it leaves empty', async () => {
-    await installHelm(HELM_VERSION);
+  it("uninstalls both releases the lab's Helm steps installed (helm 4 and helm 3), keeps and names a stray release, and a second run is harmless", async () => {
+    for (const v of Object.values(helmVersions)) await installHelm(v);
     const ns = uniqueNamespace('lab-helm');
-    mine.push(ns);
+    const strayNs = uniqueNamespace('lab-stray');
+    mine.push(ns, strayNs);
+    // The lab's namespaces file made this namespace; both Helm steps install into it.
     await applyAs('obslab', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {app.kubernetes.io/managed-by: obslab}}\n`);
     const home = mkdtempSync(join(tmpdir(), 'obslab-cleanup-helm-'));
     const env = { ...process.env, HELM_CONFIG_HOME: join(home, 'c'), HELM_CACHE_HOME: join(home, 'k'), HELM_DATA_HOME: join(home, 'd') };
     try {
-      const install = await runHelm(helmBin(), ['upgrade', '--install', 'prometheus', chartDir, '--namespace', ns, '--kubeconfig', k.kubeconfig], { env });
-      assert.equal(install.code, 0, install.output);
-      const release = { name: 'prometheus', namespace: ns };
-      // Not the lab's release: its objects are foreign, and the namespace stays.
-      const without = scoped(await planClusterCleanup(loaded, []));
-      assert.deepEqual(without.namespaces.map((n) => n.name), []);
-      assert.match(without.kept.map((x) => x.reason).join('\n'), /object\(s\) the lab did not create/);
-      // The lab's release: uninstalled first, so the namespace is left empty and goes too.
-      const plan = scoped(await planClusterCleanup(loaded, [release]));
-      assert.deepEqual(plan.releases.map((r) => `${r.namespace}/${r.name} ${r.status ?? ''}`), [`${ns}/prometheus deployed`]);
-      assert.deepEqual(plan.namespaces.map((n) => n.name), [ns]);
-      // Without helm, the release is reported as needing it and nothing is thrown.
+      const collectorValues = join(home, 'otel-collector-values.yaml');
+      writeFileSync(collectorValues, renderLab({ helmRelease: 'prometheus' }).get('helm/otel-collector-values.yaml')?.content ?? '');
+      // The Helm steps as the lab runs them (helmSteps: upgrade --install --labels obslab.dev/lab=true), kube-prometheus-stack with helm 4 and the collector with helm 3.
+      const stack = await runHelmSteps(helmBin(helmVersions.current), helmSteps({ release: 'prometheus', namespace: ns, chart: { kind: 'path', path: chartDir }, valuesFiles: [], kubeconfig: k.kubeconfig, wait: false }), { env });
+      assert.ok(stack.ok, stack.ok ? '' : stack.run.output);
+      const collector = await runHelmSteps(helmBin(helmVersions.previous), helmSteps({ release: collectorChart.labRelease, namespace: ns, chart: { kind: 'path', path: collectorChartDir }, valuesFiles: [collectorValues], kubeconfig: k.kubeconfig, wait: false }), { env });
+      assert.ok(collector.ok, collector.ok ? '' : collector.run.output);
+      // An upgrade without the flag (as a student might run by hand) keeps the label.
+      const byHand = await runHelm(helmBin(), ['upgrade', 'prometheus', chartDir, '--namespace', ns, '--kubeconfig', k.kubeconfig], { env });
+      assert.equal(byHand.code, 0, byHand.output);
+      // A release someone installed with plain helm, under the name the settings give.
+      const stray = await runHelm(helmBin(), ['upgrade', '--install', 'kps', chartDir, '--namespace', strayNs, '--create-namespace', '--kubeconfig', k.kubeconfig], { env });
+      assert.equal(stray.code, 0, stray.output);
+      const named = [{ name: 'kps', namespace: strayNs, namedBy: 'the setting obslab.helmRelease' }];
+
+      const plan = scoped(await planClusterCleanup(loaded, named));
+      assert.deepEqual(plan.releases.map((r) => `${r.namespace}/${r.name} ${r.status ?? ''}`).sort(), [`${ns}/otel-collector deployed`, `${ns}/prometheus deployed`]);
+      assert.deepEqual(plan.keptReleases.map((x) => `${x.release.namespace}/${x.release.name}`), [`${strayNs}/kps`]);
+      assert.match(plan.keptReleases[0]?.reason ?? '', new RegExp(`^the setting obslab\\.helmRelease names it, but the lab did not install it \\(the release has no obslab\\.dev/lab=true label, which the lab's Helm steps add\\)\\. If it is yours to remove: helm uninstall kps -n ${strayNs}$`));
+      assert.match(describePlan(plan), new RegExp(`kept:\\nHelm release ${strayNs}/kps: the setting obslab\\.helmRelease names it`));
+      // With both releases going, nothing foreign is left in the lab's namespace: it goes too.
+      assert.deepEqual(plan.namespaces.map((n) => n.name), [ns], JSON.stringify(plan.kept.map((x) => x.reason)));
+
+      // Without helm, the releases are reported as needing it and nothing is thrown.
       const noHelm = await runCleanup(loaded, { ...plan, namespaces: [] });
-      assert.deepEqual(noHelm.map((s) => [s.action, s.result]), [['uninstall', 'failed']]);
+      assert.deepEqual(noHelm.map((x) => [x.action, x.result]), [['uninstall', 'failed'], ['uninstall', 'failed']]);
       assert.match(noHelm[0]?.message ?? '', /helm is needed/);
-      const steps = await runCleanup(loaded, plan, {
-        namespaceWaitMs: 60_000,
-        uninstall: (r) => uninstallRelease(helmBin(), { release: r.name, namespace: r.namespace, kubeconfig: k.kubeconfig }, { env }),
-      });
-      assert.deepEqual(steps.map((s) => `${s.action} ${s.target} ${s.result}`), [`uninstall ${ns}/prometheus done`, `delete Namespace ${ns} done`]);
-      const list = await runHelm(helmBin(), ['list', '--namespace', ns, '--kubeconfig', k.kubeconfig, '-o', 'json'], { env });
-      assert.doesNotMatch(list.output, /prometheus/);
+      const uninstall = (r: { name: string; namespace: string }): Promise<void> => uninstallRelease(helmBin(), { release: r.name, namespace: r.namespace, kubeconfig: k.kubeconfig }, { env });
+      const steps = await runCleanup(loaded, plan, { namespaceWaitMs: 60_000, uninstall });
+      assert.equal(cleanupFailed(steps), false, JSON.stringify(steps));
+      assert.deepEqual(steps.map((x) => `${x.action} ${x.target} ${x.result}`).sort(), [`delete Namespace ${ns} done`, `uninstall ${ns}/otel-collector done`, `uninstall ${ns}/prometheus done`]);
       await assert.rejects(k.kubectl(['get', 'namespace', ns]), /NotFound/);
+      const list = await runHelm(helmBin(), ['list', '--all-namespaces', '--kubeconfig', k.kubeconfig, '-o', 'json'], { env });
+      const left = (JSON.parse(list.output) as { name: string; namespace: string; status: string }[]).filter((r) => mine.includes(r.namespace));
+      assert.deepEqual(left.map((r) => `${r.namespace}/${r.name} ${r.status}`), [`${strayNs}/kps deployed`]);
+
+      // Again: nothing of the lab's is left, the stray release is still named as kept, and running the plan changes nothing.
+      const again = scoped(await planClusterCleanup(loaded, named));
+      assert.ok(planIsEmpty(again), describePlan(again));
+      assert.deepEqual(again.keptReleases.map((x) => x.release.name), ['kps']);
+      assert.deepEqual(await runCleanup(loaded, again, { uninstall }), []);
+      // Uninstalling a release someone removed meanwhile is success too.
+      await uninstall({ name: 'prometheus', namespace: ns });
+      const still = await runHelm(helmBin(), ['status', 'kps', '--namespace', strayNs, '--kubeconfig', k.kubeconfig], { env });
+      assert.match(still.output, /STATUS: deployed/);
     } finally {
+      await runHelm(helmBin(), ['uninstall', 'kps', '--namespace', strayNs, '--kubeconfig', k.kubeconfig], { env }).catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
     }
   });

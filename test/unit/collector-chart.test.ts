@@ -185,7 +185,7 @@ describe('collector chart: the Helm step', () => {
     const spec: HelmReleaseSpec = { release: 'otel-collector', namespace: 'monitoring', chart: otelCollectorSource(), valuesFiles: ['helm/otel-collector-values.yaml'] };
     const steps = helmSteps(spec);
     assert.deepEqual(steps[0]?.args, ['repo', 'add', 'open-telemetry', 'https://open-telemetry.github.io/opentelemetry-helm-charts']);
-    assert.deepEqual(steps[2]?.args, ['upgrade', '--install', 'otel-collector', 'open-telemetry/opentelemetry-collector', '--namespace', 'monitoring', '--create-namespace', '--values', 'helm/otel-collector-values.yaml', '--version', '0.164.1', '--wait', '--timeout', '10m']);
+    assert.deepEqual(steps[2]?.args, ['upgrade', '--install', 'otel-collector', 'open-telemetry/opentelemetry-collector', '--namespace', 'monitoring', '--create-namespace', '--labels', 'obslab.dev/lab=true', '--values', 'helm/otel-collector-values.yaml', '--version', '0.164.1', '--wait', '--timeout', '10m']);
   });
 
   it('explains the chart\'s own fail (helm 4.3.1\'s words for the lab\'s --set flags)', () => {

@@ -41,10 +41,38 @@ describe('what Clean Up may delete', () => {
     const ns = obj('Namespace', 'monitoring', undefined, ours);
     const record = obj('Secret', 'sh.helm.release.v1.prometheus.v1', 'monitoring', { labels: { owner: 'helm', name: 'prometheus' } });
     const grafana = obj('Deployment', 'prometheus-grafana', 'monitoring', { annotations: { 'meta.helm.sh/release-name': 'prometheus', 'meta.helm.sh/release-namespace': 'monitoring' } });
-    const release = { name: 'prometheus', namespace: 'monitoring' };
+    const release = { name: 'prometheus', namespace: 'monitoring', labels: { owner: 'helm', 'obslab.dev/lab': 'true' } };
     assert.deepEqual(planCleanup([ns, record, grafana], [release]).namespaces.map((o) => o.name), ['monitoring']);
     assert.deepEqual(planCleanup([ns, record, grafana], []).namespaces, []);
     assert.match(describePlan(planCleanup([ns, record, grafana], [release])), /^helm uninstall prometheus -n monitoring\n/);
+  });
+
+  it('uninstalls every release the lab labelled, the collector\'s too, and keeps the rest, saying why', () => {
+    // helm --create-namespace (Helm 4 applies it) also manages the lab's namespace: that alone does not keep it.
+    const ns = obj('Namespace', 'monitoring', undefined, { managedFields: [...ours.managedFields, { manager: 'helm', operation: 'Apply' }] });
+    const lab = { 'obslab.dev/lab': 'true', owner: 'helm' };
+    const stack = { name: 'prometheus', namespace: 'monitoring', labels: lab };
+    const collector = { name: 'otel-collector', namespace: 'monitoring', labels: lab };
+    const collectorPod = obj('Deployment', 'otel-collector', 'monitoring', { annotations: { 'meta.helm.sh/release-name': 'otel-collector', 'meta.helm.sh/release-namespace': 'monitoring' } });
+    const stray = { name: 'kps', namespace: 'monitoring', labels: { owner: 'helm' } };
+    const named = { name: 'kps', namespace: 'monitoring', labels: { owner: 'helm' } };
+    const elsewhere = { name: 'ingress', namespace: 'kube-system', labels: { owner: 'helm' } };
+    const strayRecord = obj('Secret', 'sh.helm.release.v1.kps.v1', 'monitoring', { labels: { owner: 'helm', name: 'kps' } });
+    const plan = planCleanup([ns, collectorPod, strayRecord], [elsewhere, stack, collector, stray], [{ name: named.name, namespace: named.namespace, namedBy: 'the setting obslab.helmRelease' }]);
+    assert.deepEqual(plan.releases.map((r) => r.name), ['prometheus', 'otel-collector']);
+    assert.deepEqual(plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`), ['monitoring/kps', 'kube-system/ingress']);
+    assert.match(plan.keptReleases[0]?.reason ?? '', /^the setting obslab\.helmRelease names it, but the lab did not install it \(the release has no obslab\.dev\/lab=true label, which the lab's Helm steps add\)\. If it is yours to remove: helm uninstall kps -n monitoring$/);
+    assert.equal(plan.keptReleases[1]?.reason, 'not installed by the lab (no obslab.dev/lab=true label)');
+    // The stray release (its record) keeps the namespace: deleting it would take the release along.
+    assert.deepEqual(plan.namespaces, []);
+    assert.match(plan.kept.map((k) => k.reason).join('\n'), /it holds 1 object\(s\) the lab did not create \(Secret sh\.helm\.release\.v1\.kps\.v1\)/);
+    const text = describePlan(plan);
+    assert.match(text, /^helm uninstall prometheus -n monitoring\nhelm uninstall otel-collector -n monitoring\n/);
+    assert.match(text, /\nkept:\nHelm release monitoring\/kps: the setting obslab\.helmRelease names it/);
+    // Without the stray release (uninstalled by hand), the lab's namespace goes too.
+    assert.deepEqual(planCleanup([ns, collectorPod], [stack, collector]).namespaces.map((n) => n.name), ['monitoring']);
+    const unnamed = planCleanup([ns], [stray]);
+    assert.match(unnamed.keptReleases[0]?.reason ?? '', /^in the lab's namespace monitoring, but not installed by the lab/);
   });
 
   it('ignores objects already being deleted and objects nobody applied', () => {

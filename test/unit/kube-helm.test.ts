@@ -31,11 +31,12 @@ function labValues(): string {
 }
 
 describe('helm: the command lines', () => {
-  it('builds helm upgrade --install for kube-prometheus-stack at the pinned version, with a bare --wait both Helm 3 and 4 accept', () => {
+  it('builds helm upgrade --install for kube-prometheus-stack at the pinned version, labelled as the lab\'s, with a bare --wait both Helm 3 and 4 accept', () => {
     const args = upgradeInstallArgs({ release: 'prometheus', namespace: 'monitoring', chart: kubePrometheusStackSource(), valuesFiles: ['/lab/helm/kube-prometheus-stack-values.yaml'], kubeContext: 'arn:aws:eks:ap-south-1:1:cluster/ds252' });
     assert.deepEqual(args, [
       'upgrade', '--install', 'prometheus', 'prometheus-community/kube-prometheus-stack',
       '--namespace', 'monitoring', '--create-namespace',
+      '--labels', 'obslab.dev/lab=true',
       '--values', '/lab/helm/kube-prometheus-stack-values.yaml',
       '--version', versions.kubePrometheusStack,
       '--kube-context', 'arn:aws:eks:ap-south-1:1:cluster/ds252',
@@ -48,7 +49,7 @@ describe('helm: the command lines', () => {
     const spec = { release: 'r1', namespace: 'ns1', chart: { kind: 'path' as const, path: '/charts/kps-mirror' }, valuesFiles: ['a.yaml', 'b.yaml'], kubeconfig: '/tmp/kc', wait: false, timeout: '90s' };
     const steps = helmSteps(spec);
     assert.equal(steps.length, 1);
-    assert.deepEqual(steps[0]?.args, ['upgrade', '--install', 'r1', '/charts/kps-mirror', '--namespace', 'ns1', '--create-namespace', '--values', 'a.yaml', '--values', 'b.yaml', '--kubeconfig', '/tmp/kc', '--timeout', '90s']);
+    assert.deepEqual(steps[0]?.args, ['upgrade', '--install', 'r1', '/charts/kps-mirror', '--namespace', 'ns1', '--create-namespace', '--labels', 'obslab.dev/lab=true', '--values', 'a.yaml', '--values', 'b.yaml', '--kubeconfig', '/tmp/kc', '--timeout', '90s']);
   });
 
   it('adds and refreshes the prometheus-community repository before installing from it', () => {
@@ -87,6 +88,8 @@ describe('helm: versions and a missing helm', () => {
     assert.equal(parseHelmVersion('command not found'), undefined);
     assert.match(helmVersionProblem(parseHelmVersion('v2.17.0')) ?? '', /Helm 3 or 4/);
     assert.equal(helmVersionProblem(parseHelmVersion('v3.22.0')), undefined);
+    assert.equal(helmVersionProblem(parseHelmVersion('v3.13.0')), undefined);
+    assert.match(helmVersionProblem(parseHelmVersion('v3.12.3')) ?? '', /cannot label the release it installs \(--labels came in Helm 3\.13\).*Helm 3\.13 or later, or Helm 4/);
   });
 
   it('says how to get helm, naming the setting when it points nowhere', () => {

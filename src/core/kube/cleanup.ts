@@ -1,6 +1,8 @@
 // What Clean Up may delete: exactly what the lab created. An object is the lab's when our field
-// manager ('obslab') applied it and no other tool also manages it; a namespace is deleted only when
-// nothing would be left in it that the lab did not create (deleting a namespace deletes all of it).
+// manager ('obslab') applied it and no other tool also manages it; a Helm release is the lab's when
+// it carries the label the lab's Helm steps put on it (whatever its name); a namespace is deleted
+// only when nothing would be left in it that the lab did not create (deleting a namespace deletes
+// all of it). Every other release found is listed as kept, with the reason.
 // Pure: the node layer lists the cluster's objects (metadata only) and hands them here.
 
 export const FIELD_MANAGER = 'obslab';
@@ -35,12 +37,33 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
 }
 
+/**
+ * The label the lab's Helm steps put on the releases they install (`helm upgrade --install
+ * --labels`, Helm 3.13 and later). Helm keeps it on the release's records, and a later upgrade
+ * without the flag keeps it too; Clean Up uninstalls the releases that carry it, and only those.
+ */
+export const LAB_RELEASE_LABEL = { key: 'obslab.dev/lab', value: 'true' } as const;
+
 export interface HelmRelease {
   name: string;
   namespace: string;
   /** Latest revision's status (deployed, failed, pending-install...). */
   status?: string;
   chart?: string;
+  /** The latest revision's labels (Helm's own and those given with --labels). */
+  labels?: Record<string, string>;
+}
+
+/** A release something names (a setting, a CLI flag, the lab's collector step), to explain why it is kept when the lab did not install it. */
+export interface NamedRelease {
+  name: string;
+  namespace: string;
+  /** Who names it, e.g. "the setting obslab.helmRelease". */
+  namedBy: string;
+}
+
+export function installedByLab(r: HelmRelease): boolean {
+  return r.labels?.[LAB_RELEASE_LABEL.key] === LAB_RELEASE_LABEL.value;
 }
 
 export interface CleanupPlan {
@@ -48,10 +71,12 @@ export interface CleanupPlan {
   objects: ObjectMeta[];
   /** The lab's namespaces that will be empty of anything foreign: deleted last. */
   namespaces: ObjectMeta[];
-  /** The lab's Helm releases, uninstalled first (with helm). */
+  /** The lab's Helm releases (those with LAB_RELEASE_LABEL), uninstalled first (with helm). */
   releases: HelmRelease[];
   /** What we applied but leave alone, and why. */
   kept: { object: ObjectMeta; reason: string }[];
+  /** Every other release found, and why it stays. */
+  keptReleases: { release: HelmRelease; reason: string }[];
 }
 
 /** Client tools whose hand on an object means a person or another pipeline also manages it. */
@@ -66,6 +91,9 @@ export function appliedByUs(o: ObjectMeta): boolean {
 export function otherManager(o: ObjectMeta): string | undefined {
   for (const m of o.managedFields ?? []) {
     if (!m.manager || m.manager === FIELD_MANAGER) continue;
+    // `helm upgrade --install --create-namespace` (Helm 4 applies the Namespace) touches the lab's
+    // namespace too; whether it may go is decided by what is in it (another release's records keep it).
+    if (o.kind === 'Namespace' && /^helm$/i.test(m.manager)) continue;
     // Controllers write status and bookkeeping (Update); another applier or a client tool is a co-owner.
     if (m.operation === 'Apply' || CLIENT_TOOL.test(m.manager)) return m.manager;
   }
@@ -89,8 +117,25 @@ function systemMade(o: ObjectMeta): boolean {
 
 const key = (o: Pick<ObjectMeta, 'kind' | 'namespace' | 'name'>): string => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
-export function planCleanup(all: ObjectMeta[], releases: HelmRelease[]): CleanupPlan {
+const releaseKey = (r: Pick<HelmRelease, 'name' | 'namespace'>): string => `${r.namespace}/${r.name}`;
+
+/** Why a release the lab did not install stays: who names it, or where it is. */
+function keptReleaseReason(r: HelmRelease, named: readonly NamedRelease[], labNamespaces: ReadonlySet<string>): string {
+  const label = `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`;
+  const by = named.find((n) => releaseKey(n) === releaseKey(r));
+  const yours = `If it is yours to remove: helm uninstall ${r.name} -n ${r.namespace}`;
+  if (by) return `${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, which the lab's Helm steps add). ${yours}`;
+  if (labNamespaces.has(r.namespace)) return `in the lab's namespace ${r.namespace}, but not installed by the lab (no ${label} label); the namespace stays with it. ${yours}`;
+  return `not installed by the lab (no ${label} label)`;
+}
+
+/**
+ * `releases`: every Helm release in the cluster; those the lab installed are uninstalled, the
+ * others listed as kept (first those `named` names, then those in the lab's namespaces).
+ */
+export function planCleanup(all: ObjectMeta[], releases: HelmRelease[], named: readonly NamedRelease[] = []): CleanupPlan {
   const kept: CleanupPlan['kept'] = [];
+  const labReleases = releases.filter(installedByLab);
   const ours: ObjectMeta[] = [];
   for (const o of all) {
     if (!appliedByUs(o) || o.deletionTimestamp) continue;
@@ -106,7 +151,7 @@ export function planCleanup(all: ObjectMeta[], releases: HelmRelease[]): Cleanup
     goneKeys.add(key(o));
   };
   for (const o of ours) mark(o);
-  for (const o of all) if (releases.some((r) => inRelease(o, r))) mark(o);
+  for (const o of all) if (labReleases.some((r) => inRelease(o, r))) mark(o);
   // Owner chains (Deployment → ReplicaSet → Pod) are short; repeat until nothing new is marked.
   for (let changed = true; changed; ) {
     changed = false;
@@ -131,7 +176,13 @@ export function planCleanup(all: ObjectMeta[], releases: HelmRelease[]): Cleanup
   }
   // Inside a namespace that goes, its objects go with it; listing them still shows the student what.
   const objects = ours.filter((o) => o.kind !== 'Namespace');
-  return { objects: sortForDeletion(objects), namespaces, releases, kept };
+  const labNamespaces = new Set(ours.filter((o) => o.kind === 'Namespace').map((o) => o.name));
+  const rank = (r: HelmRelease): number => (named.some((n) => releaseKey(n) === releaseKey(r)) ? 0 : labNamespaces.has(r.namespace) ? 1 : 2);
+  const keptReleases = releases
+    .filter((r) => !installedByLab(r))
+    .sort((a, b) => rank(a) - rank(b) || releaseKey(a).localeCompare(releaseKey(b)))
+    .map((release) => ({ release, reason: keptReleaseReason(release, named, labNamespaces) }));
+  return { objects: sortForDeletion(objects), namespaces, releases: labReleases, kept, keptReleases };
 }
 
 /** Workloads before what they use, namespaced before cluster-scoped: the reverse of apply order. */
@@ -155,8 +206,9 @@ export function describePlan(plan: CleanupPlan): string {
   for (const r of plan.releases) lines.push(`helm uninstall ${r.name} -n ${r.namespace}${r.chart ? ` (${r.chart})` : ''}`);
   for (const o of plan.objects) lines.push(`delete ${describeObject(o)}`);
   for (const ns of plan.namespaces) lines.push(`delete Namespace ${ns.name}`);
-  if (plan.kept.length) {
+  if (plan.kept.length || plan.keptReleases.length) {
     lines.push('', 'kept:');
+    for (const k of plan.keptReleases) lines.push(`Helm release ${releaseKey(k.release)}${k.release.chart ? ` (${k.release.chart})` : ''}: ${k.reason}`);
     for (const k of plan.kept) lines.push(`${describeObject(k.object)}: ${k.reason}`);
   }
   return lines.join('\n');

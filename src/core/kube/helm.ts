@@ -5,6 +5,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } fr
 import { versions } from '../facts';
 import type { Finding, Range } from '../finding';
 import { collectorChart } from '../helm/collectorChart';
+import { LAB_RELEASE_LABEL } from './cleanup';
 import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
@@ -93,12 +94,13 @@ function kubeFlags(spec: Pick<HelmReleaseSpec, 'kubeconfig' | 'kubeContext'>): s
 }
 
 /**
- * `helm upgrade --install`, valid for Helm 3 and Helm 4 alike: a bare `--wait` (Helm 3's boolean;
- * Helm 4's wait strategy, where the bare flag means `watcher` and `--wait=watcher` would break
- * Helm 3), and no `--atomic`/`--force`, which Helm 4 deprecates.
+ * `helm upgrade --install`, valid for Helm 3 (3.13 on) and Helm 4 alike: the lab's label on the
+ * release (so Clean Up knows the lab installed it), a bare `--wait` (Helm 3's boolean; Helm 4's
+ * wait strategy, where the bare flag means `watcher` and `--wait=watcher` would break Helm 3),
+ * and no `--atomic`/`--force`, which Helm 4 deprecates.
  */
 export function upgradeInstallArgs(spec: HelmReleaseSpec): string[] {
-  const args = ['upgrade', '--install', spec.release, chartRef(spec.chart), '--namespace', spec.namespace, '--create-namespace'];
+  const args = ['upgrade', '--install', spec.release, chartRef(spec.chart), '--namespace', spec.namespace, '--create-namespace', '--labels', `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`];
   for (const f of spec.valuesFiles) args.push('--values', f);
   if (spec.chart.version) args.push('--version', spec.chart.version);
   args.push(...kubeFlags(spec));
@@ -205,10 +207,15 @@ export function parseHelmVersion(output: string): HelmVersion | undefined {
   return { version: v.startsWith('v') ? v : `v${v}`, major: Number(n[1]), minor: Number(n[2]), patch: Number(n[3]) };
 }
 
-/** Helm 3 and 4 both work; Helm 2 (tiller) does not know `upgrade --install --create-namespace`. */
+/**
+ * Helm 3.13 and later, and Helm 4, work; Helm 2 (tiller) does not know `upgrade --install
+ * --create-namespace`, and Helm before 3.13 cannot label a release (`--labels`), which is how
+ * Clean Up knows the lab installed it.
+ */
 export function helmVersionProblem(v: HelmVersion | undefined): string | undefined {
   if (!v) return undefined;
   if (v.major < 3) return `helm ${v.version} is Helm ${v.major}; the lab needs Helm 3 or 4. ${helmInstallHint}`;
+  if (v.major === 3 && v.minor < 13) return `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or later, or Helm 4. ${helmInstallHint}`;
   return undefined;
 }
 

@@ -1,21 +1,19 @@
 // Clean Up against a cluster: list what the lab created (core/kube/cleanup.ts decides), then
-// uninstall the lab's Helm releases, delete our objects and finally our namespaces. Deleting what
-// is already gone is success, so running it twice is harmless.
-import { describeObject, planCleanup, type CleanupPlan, type HelmRelease, type ObjectMeta } from '../../core/kube/cleanup';
+// uninstall the Helm releases the lab installed (by their label), delete our objects and finally
+// our namespaces. Deleting what is already gone is success, so running it twice is harmless.
+import { describeObject, planCleanup, type CleanupPlan, type HelmRelease, type NamedRelease, type ObjectMeta } from '../../core/kube/cleanup';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { helmReleasesIn, listAllObjects, typePath } from './inventory';
 import { KubeHttpError, kubeRest } from './rest';
 
-export interface ReleaseRef {
-  name: string;
-  namespace: string;
-}
-
-export async function planClusterCleanup(loaded: LoadedKube, releases: ReleaseRef[], onProgress?: (message: string) => void): Promise<CleanupPlan> {
+/**
+ * What Clean Up would do: every release the lab installed is uninstalled; `named` (the settings'
+ * release, the collector's) only explains why such a release stays when the lab did not install it.
+ */
+export async function planClusterCleanup(loaded: LoadedKube, named: readonly NamedRelease[], onProgress?: (message: string) => void): Promise<CleanupPlan> {
   onProgress?.('listing the cluster’s objects');
   const all = await listAllObjects(loaded, (done, total) => onProgress?.(`listing the cluster’s objects (${done}/${total} types)`));
-  const present = helmReleasesIn(all).filter((r) => releases.some((w) => w.name === r.name && w.namespace === r.namespace));
-  return planCleanup(all, present);
+  return planCleanup(all, helmReleasesIn(all), named);
 }
 
 export interface CleanupStep {

@@ -123,7 +123,7 @@ export function helmReleasesIn(objects: ObjectMeta[]): HelmRelease[] {
     const k = `${o.namespace}/${o.labels['name']}`;
     const prev = latest.get(k);
     if (prev && prev.version >= version) continue;
-    latest.set(k, { version, release: { name: o.labels['name'], namespace: o.namespace, ...(o.labels['status'] ? { status: o.labels['status'] } : {}) } });
+    latest.set(k, { version, release: { name: o.labels['name'], namespace: o.namespace, ...(o.labels['status'] ? { status: o.labels['status'] } : {}), labels: { ...o.labels } } });
   }
   return [...latest.values()].map((v) => v.release);
 }

@@ -1,8 +1,10 @@
 // Observability Lab: Clean Up. Lists exactly what the lab created in the current cluster (objects
-// our field manager applied, our namespaces, the lab's Helm release), shows it in a modal, and
-// deletes it only when the student confirms. Each step is written to the output channel.
+// our field manager applied, our namespaces, the Helm releases the lab installed, which carry its
+// label), and every other release as kept with the reason; shows it in a modal, and deletes it
+// only when the student confirms. Each step is written to the output channel.
 import * as vscode from 'vscode';
-import { describePlan, planIsEmpty, type HelmRelease } from '../../core/kube/cleanup';
+import { describePlan, planIsEmpty, type HelmRelease, type NamedRelease } from '../../core/kube/cleanup';
+import { otelCollectorChart } from '../../core/kube/helm';
 import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
@@ -22,7 +24,11 @@ function helmFor(cfg: vscode.WorkspaceConfiguration): string | undefined {
 
 export const cleanupCommand: CommandFactory = (ctx) => async () => {
   const cfg = vscode.workspace.getConfiguration('obslab');
-  const release = { name: cfg.get<string>('helmRelease') || defaultParams.helmRelease, namespace: cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace };
+  const namespace = cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace;
+  const named: NamedRelease[] = [
+    { name: cfg.get<string>('helmRelease') || defaultParams.helmRelease, namespace, namedBy: 'the setting obslab.helmRelease' },
+    { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
+  ];
   let loaded: LoadedKube;
   try {
     loaded = loadKube();
@@ -32,12 +38,13 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   }
   const plan = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Observability Lab: finding what the lab created in ${loaded.context}` },
-    (progress) => planClusterCleanup(loaded, [release], (message) => progress.report({ message })),
+    (progress) => planClusterCleanup(loaded, named, (message) => progress.report({ message })),
   );
   const text = describePlan(plan);
   ctx.output.appendLine(`Clean Up plan for context ${loaded.context} (${loaded.server}):\n${text || '(nothing)'}`);
   if (planIsEmpty(plan)) {
-    void vscode.window.showInformationMessage(`Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no release ${release.namespace}/${release.name}.`);
+    const keptNote = plan.keptReleases.length ? ` Kept (not installed by the lab): ${plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`).join(', ')}; see the output.` : '';
+    void vscode.window.showInformationMessage(`Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no Helm release it installed.${keptNote}`);
     return plan;
   }
   // A helm the settings name runs only once the student has confirmed that path.

@@ -1,7 +1,8 @@
 // Observability Lab: Install kube-prometheus-stack (Task 2) and Install the OpenTelemetry Collector
 // (Task 3's Helm path). Runs helm with the lab's values file against the current kubeconfig
 // context: says exactly what it will run and change, asks, then shows helm's output live;
-// cancellable. Lives in the kube bundle (it reads the kubeconfig).
+// cancellable. The release carries the lab's label, so Clean Up knows to remove it. Lives in the
+// kube bundle (it reads the kubeconfig).
 import * as vscode from 'vscode';
 import {
   checkCollectorValues,
@@ -22,6 +23,7 @@ import {
   type HelmReleaseSpec,
   type ReleaseInfo,
 } from '../../core/kube/helm';
+import { LAB_RELEASE_LABEL } from '../../core/kube/cleanup';
 import { defaultParams } from '../../core/scaffold/params';
 import { labNames, type LabManifest } from '../../core/scaffold/plan';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm';
@@ -233,6 +235,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const detail = [
     releasePlan(existing, spec),
     step.promise(names),
+    `The release is labelled ${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}: Clean Up uninstalls the releases with that label, and no others.`,
     '',
     `Cluster: context ${context} (${server})`,
     `helm: ${bin}${version ? ` (${version.version})` : ''}`,
