@@ -9,7 +9,7 @@ const event = () => disposable;
 const vscodeStub = {
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
   window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }), registerWebviewPanelSerializer: () => disposable, onDidChangeActiveTextEditor: event, activeTextEditor: undefined, createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }) },
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event },
+  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event, onDidDeleteFiles: event, onDidCloseTextDocument: event },
   languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
   extensions: { getExtension: () => undefined },
   Uri: { file: (p) => ({ fsPath: p, toString: () => `file://${p}` }) },

@@ -2,6 +2,7 @@
 // folder, else its own folder: src/node/lint/scope.ts, as `obslab lint` groups them) are linted
 // together by the lint server, a process of its own, and the findings become diagnostics with quick
 // fixes. Unsaved editor text wins over the file on disk; an answer a newer edit superseded is dropped.
+import { access } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, Range as CoreRange } from '../core/finding';
@@ -39,6 +40,15 @@ const severities: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function inScope(file: string, scope: LintScope): boolean {
   return scope.lab ? file.startsWith(scope.dir.endsWith(sep) ? scope.dir : scope.dir + sep) : dirname(file) === scope.dir;
 }
@@ -67,6 +77,15 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      // A deleted file, even one still open in an editor, has nothing left to fix; the files that
+      // were judged with it are linted again.
+      vscode.workspace.onDidDeleteFiles((e) => {
+        for (const uri of e.files) this.forget(uri);
+        this.lintOpenDocuments();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === 'untitled') this.forget(d.uri);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('obslab.lint')) this.clear();
         if (e.affectsConfiguration('obslab')) this.lintOpenDocuments();
@@ -85,6 +104,18 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
   /** Lints the documents open now (at start, and when a setting changes). */
   lintOpenDocuments(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** Forgets one document's diagnostics, or those of every file below a deleted folder. */
+  private forget(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    this.collection.forEach((u) => {
+      const k = u.toString();
+      if (k === prefix || k.startsWith(`${prefix}/`)) {
+        this.collection.delete(u);
+        this.findingsByUri.delete(k);
+      }
+    });
   }
 
   /** Forgets every diagnostic: what is linted, or with which folder, has changed. */
@@ -137,6 +168,11 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     if (settings.scope === 'off') return;
     const generation = this.generation;
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    // An editor may stay open on a file that was deleted: it is no longer there to lint.
+    if (file && !(await exists(file))) {
+      this.forget(doc.uri);
+      return;
+    }
     const scope = file ? await this.scopes.of(file) : undefined;
     if (!lintsIn(scope, settings)) return;
     const key = scope?.dir ?? doc.uri.toString();

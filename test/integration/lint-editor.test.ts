@@ -21,6 +21,7 @@ interface EditorRun {
   labFolders: { plain: boolean; lab: boolean; status: string };
   off: { diagnostics: number; status: string };
   untitled: string[];
+  afterClose: { untitled: boolean; deleted: boolean };
   messages: string[];
 }
 
@@ -55,6 +56,10 @@ describe('editor linting in the built extension (dist/extension.js, dist/lintSer
   it('lints an unsaved file outside a lab folder and an untitled YAML document', () => {
     assert.deepEqual(run.plain, ['yaml/syntax']);
     assert.deepEqual(run.untitled, ['yaml/syntax']);
+  });
+
+  it('leaves no diagnostics on a closed untitled document or on a deleted file still open in an editor', () => {
+    assert.deepEqual(run.afterClose, { untitled: false, deleted: false });
   });
 
   it('says in the status bar which rules the active file gets, and follows the settings', () => {

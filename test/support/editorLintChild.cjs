@@ -70,10 +70,18 @@ const vscodeStub = {
     onDidChangeTextDocument: on('change'),
     onDidSaveTextDocument: on('save'),
     onDidChangeConfiguration: on('config'),
+    onDidDeleteFiles: on('delete'),
+    onDidCloseTextDocument: on('close'),
     createFileSystemWatcher: () => ({ onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} }),
   },
   languages: {
-    createDiagnosticCollection: () => ({ set: (uri, d) => diagnostics.set(uri.toString(), d), delete: (uri) => diagnostics.delete(uri.toString()), clear: () => diagnostics.clear(), dispose() {} }),
+    createDiagnosticCollection: () => ({
+      set: (uri, d) => diagnostics.set(uri.toString(), d),
+      delete: (uri) => diagnostics.delete(uri.toString()),
+      clear: () => diagnostics.clear(),
+      forEach: (fn) => [...diagnostics.keys()].forEach((k) => fn({ toString: () => k }, diagnostics.get(k))),
+      dispose() {},
+    }),
     registerCodeActionsProvider: (_selector, p) => {
       provider = p;
       return { dispose() {} };
@@ -145,6 +153,7 @@ const settings = async (scope) => {
   out.labStatus = status.text;
 
   const plain = path.join(plainDir, 'x.yaml');
+  fs.writeFileSync(plain, 'kind: [\n');
   const plainDoc = { uri: Uri.file(plain), languageId: 'yaml', isDirty: true, getText: () => 'kind: [\n' };
   vscodeStub.workspace.textDocuments.push(plainDoc);
   fire('open', plainDoc);
@@ -172,6 +181,12 @@ const settings = async (scope) => {
   fire('open', untitled);
   await until(() => diagnostics.has('untitled:Untitled-1'));
   out.untitled = codes('untitled:Untitled-1');
+  // Closing the untitled document, and deleting a file that is still open, leave no diagnostics behind.
+  fire('close', untitled);
+  fs.rmSync(plain);
+  fire('delete', { files: [plainDoc.uri] });
+  await sleep(700);
+  out.afterClose = { untitled: diagnostics.has('untitled:Untitled-1'), deleted: diagnostics.has(plainDoc.uri.toString()) };
   out.messages = messages;
   for (const s of context.subscriptions) s.dispose?.();
   await ext.deactivate();
