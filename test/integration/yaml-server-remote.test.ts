@@ -19,19 +19,17 @@ const schema = JSON.stringify({ type: 'object', properties: { remoteOnlyProperty
 const localSchema = JSON.stringify({ type: 'object', properties: { localOnlyProperty: { type: 'string' } } });
 
 /** A YAML language server over stdio, initialized as our client initializes it. */
-async function startServer(argv: string[], settings: Record<string, unknown>): Promise<{ server: ChildProcess; conn: MessageConnection; logs: string[] }> {
+async function startServer(argv: string[], settings: Record<string, unknown>): Promise<{ server: ChildProcess; conn: MessageConnection }> {
   const server = spawn(process.execPath, [...argv, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const conn = createMessageConnection(new StreamMessageReader(server.stdout as NodeJS.ReadableStream), new StreamMessageWriter(server.stdin as NodeJS.WritableStream));
-  const logs: string[] = [];
   conn.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((i) => (i.section === 'yaml' ? settings : null)));
   conn.onRequest('client/registerCapability', () => null);
-  conn.onNotification('window/logMessage', (m: { message: string }) => logs.push(m.message));
   conn.onNotification(() => undefined);
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } }, initializationOptions: { l10nPath: join(repoRoot, 'dist', 'l10n') } });
   conn.sendNotification('initialized', {});
   conn.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: settings } });
-  return { server, conn, logs };
+  return { server, conn };
 }
 
 async function complete(conn: MessageConnection, uri: string, line: number): Promise<string[]> {
