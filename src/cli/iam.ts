@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportText } from '../core/iam/report';
-import { eksctlOidcArgs, planIrsaSetup, type IrsaObserved } from '../core/iam/setup';
+import { eksctlOidcArgs, permissionsText, planIrsaSetup, type IrsaObserved } from '../core/iam/setup';
 import { defaultParams } from '../core/scaffold/params';
 import { labNames } from '../core/scaffold/plan';
 import { AwsError, awsClients } from '../node/aws/clients';
@@ -125,6 +125,7 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
     for (const u of plan.unchanged) io.out(`  unchanged  ${u}`);
     for (const c of plan.changes) io.out(`  change     ${c.description}`);
     if (!plan.changes.length) io.out('Nothing to change.');
+    for (const line of permissionsText(plan, policyFile)) if (line) io.out(`  ${line}`);
   }
   const needsProvider = plan.changes.some((c) => c.kind === 'createOidcProvider');
   if (needsProvider && !values['create-oidc-provider']) {

@@ -1,7 +1,9 @@
 // Task 1 as a plan: from what exists in the account and the cluster, the changes that give the
 // lab an IAM policy, an IRSA role for monitoring/prometheus-sa and the annotated ServiceAccount.
-// Every change is described before it is made; nothing is changed that is already right.
+// Every change is described before it is made, the permissions the policy grants included (each
+// statement, and warnings where it is broad); nothing is changed that is already right.
 // Clean Up's AWS part is planned here too: only what carries the lab's tag, or what the student names.
+import { permissionLines, policyPermissions, type PolicyPermissions } from './permissions';
 import { canonicalPolicy, parsePolicy } from './policy';
 import { irsaTrustPolicy, issuerHost, oidcProviderArn, serviceAccountSubject, stsAudience } from './trust';
 
@@ -63,6 +65,8 @@ export interface IrsaPlan {
   trustPolicy: string;
   /** Problems that stop the plan (invalid policy document): nothing is changed. */
   blockers: string[];
+  /** What the policy document grants, statement by statement, with warnings where it is broad (none when it does not parse). */
+  permissions: PolicyPermissions;
 }
 
 export function policyArnFor(accountId: string, name: string, partition = 'aws'): string {
@@ -84,11 +88,12 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
   const parsed = parsePolicy(want.policyDocument);
   if (!parsed.ok) {
     blockers.push(`The policy document is ${parsed.error}. Fix iam/prometheus-iam-policy.json (the editor marks the problem) and run the command again.`);
-    return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers };
+    return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions: { statements: [], warnings: [] } };
   }
+  const permissions = policyPermissions(parsed.policy);
   if (parsed.policy.statements.some((s) => s.principal || s.notPrincipal)) {
     blockers.push('The policy document has a Principal: that is a trust policy, not a permissions policy. Use iam/prometheus-iam-policy.json.');
-    return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers };
+    return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
   }
 
   if (have.oidcProviderArn) unchanged.push(`IAM OIDC provider ${have.oidcProviderArn} exists`);
@@ -127,7 +132,19 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       roleArn,
       description: `${have.serviceAccount.exists ? 'Annotate the ServiceAccount' : 'Create the ServiceAccount'} ${want.namespace}/${want.serviceAccount} with eks.amazonaws.com/role-arn: ${roleArn}${have.serviceAccount.roleArn ? ` (now ${have.serviceAccount.roleArn})` : ''}`,
     });
-  return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers };
+  return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
+}
+
+/**
+ * The permissions part of the confirmation: each statement the role gets from the policy file,
+ * then the warnings. Empty when the plan neither creates nor changes nor attaches the policy.
+ */
+export function permissionsText(plan: Pick<IrsaPlan, 'changes' | 'permissions'>, file = 'iam/prometheus-iam-policy.json'): string[] {
+  const touches = plan.changes.some((c) => c.kind === 'createPolicy' || c.kind === 'createPolicyVersion' || c.kind === 'attachPolicy');
+  if (!touches || !plan.permissions.statements.length) return [];
+  const lines = [`Permissions the role gets from ${file}:`, ...permissionLines(plan.permissions)];
+  if (plan.permissions.warnings.length) lines.push('', `Warning${plan.permissions.warnings.length > 1 ? 's' : ''}:`, ...plan.permissions.warnings.map((w) => `⚠ ${w}`));
+  return lines;
 }
 
 /** The eksctl path the lab text uses, as an argument array (never a shell string). */

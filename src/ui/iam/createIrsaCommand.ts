@@ -1,10 +1,11 @@
 // Observability Lab: Create IAM Policy and IRSA Role (Task 1). Reads the account and the cluster,
 // plans the changes (OIDC provider, policy, role, attachment, ServiceAccount), shows every one in
-// a modal, and makes them only when the student agrees. Offers the lab's eksctl path when eksctl
+// a modal with the permissions the policy file grants (and warnings where they are broad) and the
+// trust policy, and makes them only when the student agrees. Offers the lab's eksctl path when eksctl
 // is installed. Credentials come from the SDK's provider chain and are never shown or logged.
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { eksctlIamServiceAccountArgs, eksctlOidcArgs, planIrsaSetup, type IrsaChange, type IrsaObserved, type IrsaPlan } from '../../core/iam/setup';
+import { eksctlIamServiceAccountArgs, eksctlOidcArgs, permissionsText, planIrsaSetup, type IrsaChange, type IrsaObserved, type IrsaPlan } from '../../core/iam/setup';
 import { AwsError } from '../../node/aws/clients';
 import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
@@ -106,8 +107,16 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     await ctx.setContext(irsaCreatedKey, true);
     return plan;
   }
-  const detail = [...changes.map((ch, i) => `${i + 1}. ${ch.description}`), ...(plan.unchanged.length ? ['', 'Already right:', ...plan.unchanged.map((u) => `• ${u}`)] : []), '', `Trust policy of the role:\n${plan.trustPolicy}`].join('\n');
-  const ok = await vscode.window.showWarningMessage(`Make ${changes.length} change(s) in AWS account ${identity.account}${changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError) ? ` and in ${kube.context}` : ''}?`, { modal: true, detail }, 'Make Changes');
+  const grants = permissionsText(plan, vscode.workspace.asRelativePath(file));
+  const detail = [
+    ...changes.map((ch, i) => `${i + 1}. ${ch.description}`),
+    ...(plan.unchanged.length ? ['', 'Already right:', ...plan.unchanged.map((u) => `• ${u}`)] : []),
+    ...(grants.length ? ['', ...grants] : []),
+    '',
+    `Trust policy of the role:\n${plan.trustPolicy}`,
+  ].join('\n');
+  const broad = plan.permissions.warnings.length && grants.length ? ` (${plan.permissions.warnings.length} warning(s) about broad permissions below)` : '';
+  const ok = await vscode.window.showWarningMessage(`Make ${changes.length} change(s) in AWS account ${identity.account}${changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError) ? ` and in ${kube.context}` : ''}?${broad}`, { modal: true, detail }, 'Make Changes');
   if (ok !== 'Make Changes') return undefined;
   changes = plan.changes;
   try {
@@ -135,7 +144,9 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
 async function viaEksctl(ctx: Ctx, s: IrsaSettings, region: string, eksctl: string, plan: IrsaPlan): Promise<IrsaPlan | undefined> {
   const policyChanges = plan.changes.filter((ch) => ch.kind === 'createPolicy' || ch.kind === 'createPolicyVersion' || ch.kind === 'createOidcProvider');
   const args = eksctlIamServiceAccountArgs({ cluster: s.clusterName, region, namespace: s.namespace, serviceAccount: s.serviceAccount, roleName: s.roleName, policyArn: plan.policyArn });
-  const detail = [...policyChanges.map((ch) => `• ${ch.description}`), `• Run: eksctl ${args.join(' ')}`].join('\n');
+  // eksctl attaches the policy: its permissions are shown here as in the API path.
+  const grants = permissionsText({ changes: [...policyChanges, { kind: 'attachPolicy', roleName: s.roleName, policyArn: plan.policyArn, description: '' }], permissions: plan.permissions });
+  const detail = [...policyChanges.map((ch) => `• ${ch.description}`), `• Run: eksctl ${args.join(' ')}`, ...(grants.length ? ['', ...grants] : [])].join('\n');
   const ok = await vscode.window.showWarningMessage('Run the lab\'s eksctl path?', { modal: true, detail }, 'Run');
   if (ok !== 'Run') return undefined;
   const c = clientsFor(s);
