@@ -108,6 +108,16 @@ async function answerInput(page: Page, title: string, value?: string): Promise<v
   );
 }
 
+/**
+ * Start Sandbox asks before it runs a lab folder's code (once per folder and content): say yes
+ * when it asks, else go on (already answered, or no lab folder, or the sandbox already runs).
+ */
+async function answerSandboxQuestion(page: Page): Promise<void> {
+  const question = dialog(page).filter({ hasText: /Run the code in .* on this machine\?/ });
+  await question.or(toast(page, /the sandbox (is up|was already running)|did not start/)).first().waitFor({ state: 'visible', timeout: 180_000 });
+  if (await question.isVisible()) await question.locator('.monaco-button').filter({ hasText: /^Run Sandbox$/ }).click();
+}
+
 /** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
 async function until(what: string, attempt: () => Promise<void>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -730,6 +740,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     this.timeout(5 * 60_000);
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Start Sandbox');
+    await answerSandboxQuestion(page);
     const up = toast(page, /the sandbox (is up|was already running)/);
     await up.waitFor({ state: 'visible', timeout: 180_000 });
     assert.match(await up.innerText(), /Prometheus at http:\/\/127\.0\.0\.1:\d+/);
@@ -743,6 +754,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
   async function startSandboxFromPalette(): Promise<{ appUrl: string; promUrl: string }> {
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Start Sandbox');
+    await answerSandboxQuestion(page);
     await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
     await clearToasts(page);
     const parts = await sandboxStatus();
@@ -932,6 +944,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
         await clearToasts(page);
       }
       await runCommand(page, 'Observability Lab: Start Sandbox');
+      await answerSandboxQuestion(page);
       await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 180_000 });
       await clearToasts(page);
       const appUrl = (await sandboxStatus()).find((p) => p.name === 'app')?.url;
