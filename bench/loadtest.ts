@@ -1,5 +1,6 @@
 // Load-test costs (issue 6), all on 127.0.0.1 against the same server in one run, bounded in
-// time: the built-in generator against autocannon (same connections, same duration) and against
+// time: the built-in generator (in its worker thread, as Run Load Test and obslab loadtest run it)
+// against autocannon (same connections, same duration) and against
 // real JMeter running the same plan; p50/p95 agreement with autocannon on a 20 ms server; the
 // generator's resident memory at 60 threads for 60 s, in a process of its own.
 import { execFile, fork, type ChildProcess } from 'node:child_process';
@@ -10,7 +11,7 @@ import autocannon from 'autocannon';
 import { loadPlan } from '../src/core/loadtest/plan';
 import { summarizeJtl } from '../src/core/loadtest/summary';
 import { freePort } from '../src/node/processes';
-import { runBuiltin } from '../src/node/loadgen';
+import { runBuiltinInWorker } from '../src/node/loadgenThread';
 import { jmeterHome, runJmeter } from '../test/harness/jmeter';
 
 const root = join(__dirname, '..');
@@ -35,7 +36,7 @@ async function server(args: string[]): Promise<{ port: number; child: ChildProce
 
 async function ours(port: number, threads: number, seconds: number, text = planText) {
   const plan = loadPlan(text, { props: { SERVER: '127.0.0.1', PORT: String(port), PROTOCOL: 'http', THREADS: String(threads), RAMP: '0', DURATION: String(seconds) } });
-  const r = await runBuiltin(plan);
+  const r = await runBuiltinInWorker(plan);
   return { rps: r.samples / (r.durationMs / 1000), p50: r.latencyMs.p50, p95: r.latencyMs.p95, errors: r.errors };
 }
 
