@@ -9,6 +9,7 @@ import { LAB_RELEASE_LABEL } from './cleanup';
 import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
+import { commandLine as quotedCommandLine, type ShellKind } from '../shellQuote';
 
 /** kube-prometheus-stack as the lab installs it. */
 export const kubePrometheusStack = {
@@ -182,9 +183,9 @@ export function releasePlan(existing: ReleaseInfo | undefined, spec: Pick<HelmRe
   return `Upgrade release ${spec.release} in namespace ${spec.namespace} (now ${was}) to ${target}, as revision ${existing.revision + 1}.`;
 }
 
-/** A command line to show (and paste into a POSIX shell); the process itself gets the array. */
-export function commandLine(bin: string, args: readonly string[]): string {
-  return [bin, ...args].map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+/** A command line to show, quoted for `shell` (POSIX unless told); the process itself gets the array. */
+export function commandLine(bin: string, args: readonly string[], shell: ShellKind = 'posix'): string {
+  return quotedCommandLine([bin, ...args], shell);
 }
 
 // ---- helm version ----

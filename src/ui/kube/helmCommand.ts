@@ -26,6 +26,7 @@ import {
 import { LAB_RELEASE_LABEL } from '../../core/kube/cleanup';
 import { defaultParams } from '../../core/scaffold/params';
 import { labNames, type LabManifest } from '../../core/scaffold/plan';
+import { shellFor } from '../../core/shellQuote';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm';
 import { KubeError, loadKube } from '../../node/kube/config';
 import { LabManifestError, loadLabManifest } from '../../node/labManifest';
@@ -225,7 +226,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const listed = await runHelm(bin, releaseListArgs(spec));
   if (listed.code !== 0) {
     const failure = describeHelmFailure(listed.output, failureContext);
-    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec))}\n${listed.output.trimEnd()}`);
+    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec), shellFor(process.platform))}\n${listed.output.trimEnd()}`);
     const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
     if (pick) ctx.output.show(true);
     return undefined;
@@ -242,7 +243,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     `Values: ${vscode.workspace.asRelativePath(file)}`,
     '',
     'Commands:',
-    ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args)}`),
+    ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args, shellFor(process.platform))}`),
   ].join('\n');
   const verb = existing ? 'Upgrade' : 'Install';
   const go = await vscode.window.showWarningMessage(`${verb} ${step.title} ${step.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
@@ -264,7 +265,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
           signal: abort.signal,
           onStep: (s, i) => {
             progress.report({ message: `${i + 1}/${steps.length}: ${s.title}` });
-            output.appendLine(`$ ${commandLine('helm', s.args)}`);
+            output.appendLine(`$ ${commandLine('helm', s.args, shellFor(process.platform))}`);
           },
           onLine: (line) => output.appendLine(line),
         });
