@@ -30,6 +30,18 @@ export interface StepsResult {
 
 const direct: ProgramResolver = (argv) => ({ file: argv[0] ?? '', args: argv.slice(1) });
 
+/**
+ * `npx obslab …` as the bundled CLI `cli` run by this Node (the editor's, which needs
+ * ELECTRON_RUN_AS_NODE to act as Node): npx in a folder without obslab installed would fetch a
+ * package of that name from the registry. Every other program runs as named.
+ */
+export function bundledCliResolver(cli: string, node = process.execPath): ProgramResolver {
+  return (argv) => {
+    if (argv[0] === 'npx' && argv[1] === 'obslab') return { file: node, args: [cli, ...argv.slice(2)], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
+    return direct(argv);
+  };
+}
+
 interface Running {
   child: ChildProcess;
   /** Settles once, when the program has closed or could not start. */

@@ -2,7 +2,7 @@
 // release reaches the program as one unchanged word when run, and as one quoted word when shown.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '../../src/core/doctor/chain';
@@ -10,7 +10,7 @@ import type { CommandFix } from '../../src/core/doctor/report';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { commandText, formatReport } from '../../src/core/doctor/text';
 import { commandLine } from '../../src/core/shellQuote';
-import { runCommandSteps } from '../../src/node/commandSteps';
+import { bundledCliResolver, runCommandSteps } from '../../src/node/commandSteps';
 
 const pwned = join(tmpdir(), `obslab-pwned-${process.pid}`);
 const hostileContext = `kind; touch ${pwned}`;
@@ -116,6 +116,24 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
       assert.equal(r.ok, true, r.message);
       assert.match(out, /alongside up[\s\S]*step ran/);
       assert.ok(Date.now() - t0 < 5000, 'the alongside program was stopped, not waited for');
+    });
+
+    it('runs `npx obslab …` as the extension\'s own bundled CLI, never through npx', async function () {
+      this.timeout(30_000);
+      const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+      if (!existsSync(cli)) this.skip();
+      const dir = mkdtempSync(join(tmpdir(), 'obslab-steps-cli-'));
+      try {
+        const file = join(dir, 'it\'s $(x).yaml');
+        writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+        let out = '';
+        const r = await runCommandSteps({ steps: [['npx', 'obslab', 'lint', '--format', 'json', '--', file]] }, { output: (t) => (out += t), resolve: bundledCliResolver(cli) });
+        assert.equal(r.ok, true, `${r.message}\n${out}`);
+        assert.ok(Array.isArray(JSON.parse(out)), out);
+        assert.deepEqual(bundledCliResolver(cli, '/node')(['kubectl', 'get', 'pods']), { file: 'kubectl', args: ['get', 'pods'] });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('stops a running step when cancelled', async () => {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { CommandFix, DoctorFix } from '../../core/doctor/report';
 import { commandText } from '../../core/doctor/text';
 import { shellFor } from '../../core/shellQuote';
-import { runCommandSteps, type ProgramResolver } from '../../node/commandSteps';
+import { bundledCliResolver, runCommandSteps } from '../../node/commandSteps';
 
 export interface FixOutcome {
   ok: boolean;
@@ -18,17 +18,6 @@ export interface FixPlace {
   cwd?: string;
   /** dist/cli.js of this extension. */
   cli: string;
-}
-
-/**
- * `npx obslab …` is run as this extension's own bundled CLI with the editor's Node: npx in a
- * folder without obslab installed would fetch a package of that name from the registry.
- */
-function resolverFor(place: FixPlace): ProgramResolver {
-  return (argv) => {
-    if (argv[0] === 'npx' && argv[1] === 'obslab') return { file: process.execPath, args: [place.cli, ...argv.slice(2)], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
-    return { file: argv[0] ?? '', args: argv.slice(1) };
-  };
 }
 
 /** Runs the steps in a terminal that only shows their output (Ctrl+C stops them). */
@@ -44,7 +33,7 @@ function runInTerminal(fix: CommandFix, place: FixPlace, shown: string): void {
     open: () => {
       running = true;
       write.fire(crlf(`${shown}\n\n`));
-      void runCommandSteps(fix, { output: (t) => write.fire(crlf(t)), signal: abort.signal, resolve: resolverFor(place), ...(place.cwd ? { cwd: place.cwd } : {}) }).then((r) => {
+      void runCommandSteps(fix, { output: (t) => write.fire(crlf(t)), signal: abort.signal, resolve: bundledCliResolver(place.cli), ...(place.cwd ? { cwd: place.cwd } : {}) }).then((r) => {
         running = false;
         write.fire(crlf(`\n${r.message} Run the doctor again to see the effect. Press any key to close this terminal.\n`));
       });
@@ -62,7 +51,7 @@ function runInTerminal(fix: CommandFix, place: FixPlace, shown: string): void {
 function runInteractive(fix: CommandFix, place: FixPlace): void {
   const [step] = fix.steps;
   if (!step) return;
-  const { file, args, env } = resolverFor(place)(step);
+  const { file, args, env } = bundledCliResolver(place.cli)(step);
   vscode.window.createTerminal({ name: `Doctor: ${fix.title}`, shellPath: file, shellArgs: args, ...(place.cwd ? { cwd: place.cwd } : {}), ...(env ? { env } : {}) }).show(false);
 }
 
