@@ -324,14 +324,23 @@ async function waitForTargets(prometheusUrl: string, timeoutMs: number, collecto
 }
 
 /** Stops the recorded programs, each with its process group. */
+/**
+ * The processes this process started: ours for certain, even in the instant between fork and exec
+ * when their command line is still node's and the marker check would fail. Kept in memory, so a
+ * state file that names this process's pid does not make a stranger's pid ours.
+ */
+const startedHere = new Set<number>();
+
+function startedByUs<T extends { pid?: number | undefined }>(child: T): T {
+  if (child.pid !== undefined) startedHere.add(child.pid);
+  return child;
+}
+
 async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: number }[]> {
-  // While this process is still starting them, they are ours for certain, even in the instant
-  // between fork and exec when their command line is still node's and the marker check would fail.
-  const spawnedHere = state.startingPid === process.pid;
   const stopped: { name: string; pid: number }[] = [];
   // The app first, so it does not log export errors at a collector that is already gone.
   for (const [name, rec] of records(state)) {
-    if (spawnedHere ? !isAlive(rec.pid) : !isOurProcess(rec.pid, rec.marker)) continue;
+    if (startedHere.has(rec.pid) ? !isAlive(rec.pid) : !isOurProcess(rec.pid, rec.marker)) continue;
     await stopGroup(rec.pid);
     if (isAlive(rec.pid)) throw new SandboxError('sandbox', `${name} (pid ${rec.pid}) did not stop after SIGKILL`, `end it by hand: kill -9 -${rec.pid}`);
     stopped.push({ name, pid: rec.pid });
@@ -401,16 +410,18 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const tStart = Date.now();
     onProgress(`collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`);
     const collectorLog = join(dir, 'collector.log');
-    const collector = startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog, env: sandboxEnv('collector', process.env) });
+    const collector = startedByUs(startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog, env: sandboxEnv('collector', process.env) }));
     state.collector = { pid: collector.pid, marker: collectorConfig, log: collectorLog, binary: collectorBinary, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, telemetryUrl, metricsUrl, config: collectorConfig, configSource: sources.collectorSource };
     writeState(state);
 
     onProgress(`prometheus: starting ${prometheusBinary} at ${prometheusUrl}`);
     const prometheusLog = join(dir, 'prometheus.log');
-    const prometheus = startDetached(
-      prometheusBinary,
-      [`--config.file=${prometheusConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${prometheusPort}`, '--storage.tsdb.retention.time=1d'],
-      { log: prometheusLog, env: sandboxEnv('prometheus', process.env) },
+    const prometheus = startedByUs(
+      startDetached(
+        prometheusBinary,
+        [`--config.file=${prometheusConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${prometheusPort}`, '--storage.tsdb.retention.time=1d'],
+        { log: prometheusLog, env: sandboxEnv('prometheus', process.env) },
+      ),
     );
     state.prometheus = { pid: prometheus.pid, marker: prometheusConfig, log: prometheusLog, binary: prometheusBinary, url: prometheusUrl, config: prometheusConfig, tsdb };
     writeState(state);
@@ -438,7 +449,7 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
         PYTHONUNBUFFERED: '1',
       },
     });
-    const app = startDetached(cmd, args, { cwd: sources.appDir, env: appEnv, log: appLog });
+    const app = startedByUs(startDetached(cmd, args, { cwd: sources.appDir, env: appEnv, log: appLog }));
     state.app = { pid: app.pid, marker: join(sources.appDir, 'app.py'), log: appLog, url: appUrl, appDir: sources.appDir };
     writeState(state);
 
