@@ -7,6 +7,7 @@ import { collectorRules } from './rules/collector';
 import { collectorChartRules, helmRules } from './rules/helm';
 import { iamRules } from './rules/iam';
 import { jmxRules } from './rules/jmx';
+import { labManifestRules } from './rules/labManifest';
 import { k8sRules, serviceMonitorRules } from './rules/k8s';
 import { collectorSchemaRules, schemaRules } from './rules/schema';
 
@@ -20,6 +21,7 @@ export const rules: Record<string, Rule> = {
   collectorChart: collectorChartRules,
   jmx: jmxRules,
   iam: iamRules,
+  labManifest: labManifestRules,
 };
 
 export function lint(inputs: LintInput[], options: Partial<LintOptions> = {}): Finding[] {
