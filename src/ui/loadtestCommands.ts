@@ -11,7 +11,7 @@ import { runNotes } from '../core/loadtest/runNotes';
 import type { Progress } from '../core/loadtest/stats';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
-import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/messages';
+import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
 import { summarizeJtlFile } from '../node/jtlFile';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { pollServerFigures } from '../node/serverFigures';

@@ -2,7 +2,7 @@
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
 import * as vscode from 'vscode';
-import { autoStep, capForPage, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/messages';
+import { autoStep, capForPage, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/protocol/query';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';

@@ -1,7 +1,7 @@
-// The Lab Doctor page: shows the chain the host sends (src/core/doctor/messages.ts), one row per
+// The Lab Doctor page: shows the chain the host sends (src/core/protocol/doctor.ts), one row per
 // link, findings with evidence and fix buttons. It never acts itself: a button asks the host for
 // fix N of finding M of a link. Data becomes text nodes, never HTML.
-import { isDoctorHostMessage, type DoctorHostMessage, type DoctorPageMessage, type DoctorReportMessage } from '../core/doctor/messages';
+import { isDoctorHostMessage, type DoctorHostMessage, type DoctorPageMessage, type DoctorReportMessage } from '../core/protocol/doctor';
 import type { DoctorFinding, DoctorFix, LinkResult, LinkStatus } from '../core/doctor/report';
 import { commandText } from '../core/doctor/text';
 import type { ShellKind } from '../core/shellQuote';

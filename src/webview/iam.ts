@@ -1,6 +1,6 @@
-// The Inspect IRSA Role page: shows the report the host sends (src/core/iam/messages.ts) and asks
+// The Inspect IRSA Role page: shows the report the host sends (src/core/protocol/iam.ts) and asks
 // for a refresh; it never talks to AWS or the cluster itself. Data becomes text nodes, never HTML.
-import { isIrsaHostMessage, type IrsaHostMessage, type IrsaPageMessage } from '../core/iam/messages';
+import { isIrsaHostMessage, type IrsaHostMessage, type IrsaPageMessage } from '../core/protocol/iam';
 import type { ActionVerdict } from '../core/iam/lab';
 import type { IrsaReport } from '../core/iam/report';
 import { el, vscodeApi } from './lib/dom';

@@ -3,7 +3,7 @@
 // "ready" and "stop"; data never becomes HTML (elements and text nodes only).
 import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
-import { isLoadtestHostMessage, type LoadtestHostMessage, type LoadtestLatency, type LoadtestPageMessage, type LoadtestProgressMessage, type LoadtestServerMessage, type LoadtestSummaryMessage } from '../core/messages';
+import { isLoadtestHostMessage, type LoadtestHostMessage, type LoadtestLatency, type LoadtestPageMessage, type LoadtestProgressMessage, type LoadtestServerMessage, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
 import { el, vscodeApi } from './lib/dom';
 
 const vscode = vscodeApi<LoadtestPageMessage>();

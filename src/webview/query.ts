@@ -1,6 +1,6 @@
 // The query page: a PromQL editor (CodeMirror 6 + codemirror-promql), results as a table and a
 // uPlot chart, the lab's queries, and the scrape targets. It knows Prometheus only through the
-// host's messages (src/core/messages.ts); it never talks to the network itself.
+// host's messages (src/core/protocol/query.ts); it never talks to the network itself.
 import 'uplot/dist/uPlot.min.css';
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -23,7 +23,7 @@ import {
   type RangeChoice,
   type Suggestion,
   type TargetsMessage,
-} from '../core/messages';
+} from '../core/protocol/query';
 import type { Labels } from '../core/prometheus/types';
 import { el, vscodeApi } from './lib/dom';
 

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { runDoctor } from '../../src/core/doctor/chain';
-import type { DoctorReportMessage } from '../../src/core/doctor/messages';
+import type { DoctorReportMessage } from '../../src/core/protocol/doctor';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { launchBrowser } from '../harness/chromium';
 

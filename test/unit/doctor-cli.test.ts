@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { doctorOptions, runDoctor } from '../../src/cli/doctor';
 import { UsageError } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
-import { parseDoctorPageMessage } from '../../src/core/doctor/messages';
+import { parseDoctorPageMessage } from '../../src/core/protocol/doctor';
 
 function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
   const out: string[] = [];

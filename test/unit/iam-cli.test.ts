@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { runIam } from '../../src/cli/iam';
 import { UsageError, type Io } from '../../src/cli/io';
-import { parseIrsaPageMessage } from '../../src/core/iam/messages';
+import { parseIrsaPageMessage } from '../../src/core/protocol/iam';
 
 const io: Io = { out: () => undefined, err: () => undefined };
 

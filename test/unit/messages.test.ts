@@ -2,17 +2,15 @@ import { strict as assert } from 'node:assert';
 import {
   autoStep,
   isHostMessage,
-  isLoadtestHostMessage,
-  isLoadtestStopMessage,
   isLabelValuesRequest,
   isLoadTargetsMessage,
   isReadyMessage,
   isRunQueryMessage,
   isStartSandboxMessage,
   maxExprLength,
-  parseLoadtestPageMessage,
   parsePageMessage,
-} from '../../src/core/messages';
+} from '../../src/core/protocol/query';
+import { isLoadtestHostMessage, isLoadtestStopMessage, parseLoadtestPageMessage } from '../../src/core/protocol/loadtest';
 
 describe('query webview messages', () => {
   const run = { type: 'runQuery', id: 3, expr: 'sum(rate(http_server_request_duration_seconds_count[1m]))', mode: 'range', range: '15m' };

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { capForPage, pageLimits, truncationNote } from '../../src/core/messages';
+import { capForPage, pageLimits, truncationNote } from '../../src/core/protocol/query';
 import { defaultMaxResponseBytes, PrometheusClient, PrometheusError } from '../../src/core/prometheus/client';
 import type { QueryData } from '../../src/core/prometheus/types';
 

@@ -1,6 +1,6 @@
 // The server's own view of a load test, from the lab's Task 5 queries: which queries, what their
 // answers mean as numbers, and the line the live view shows beside the client's figures.
-import type { LabQuery } from '../messages';
+import type { LabQuery } from '../protocol/query';
 import { parseDuration } from '../prometheus/duration';
 import type { QueryData } from '../prometheus/types';
 

@@ -1,6 +1,6 @@
 // The lab's queries (templates/lab/queries/lab-queries.promql) as named expressions: one source
 // for the query panel and for the load test's server-side figures.
-import type { LabQuery } from '../messages';
+import type { LabQuery } from '../protocol/query';
 import type { LabParams } from '../scaffold/params';
 import { templateVars } from '../scaffold/plan';
 import { renderTemplate } from '../scaffold/render';

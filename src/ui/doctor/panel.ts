@@ -3,8 +3,8 @@
 // each finding's evidence and its fixes as buttons. The page asks for a fix by position; the host
 // carries out only fixes from the report it made.
 import * as vscode from 'vscode';
-import type { DoctorHostMessage } from '../../core/doctor/messages';
-import { parseDoctorPageMessage } from '../../core/doctor/messages';
+import type { DoctorHostMessage } from '../../core/protocol/doctor';
+import { parseDoctorPageMessage } from '../../core/protocol/doctor';
 import type { DoctorReport } from '../../core/doctor/report';
 import type { DoctorSnapshot } from '../../core/doctor/snapshot';
 import { formatReport } from '../../core/doctor/text';

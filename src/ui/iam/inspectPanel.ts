@@ -2,7 +2,7 @@
 // its permissions, the verdict for each lab action, the what-if without aps:RemoteWrite and the
 // findings. The host gathers everything (IAM, EKS, the cluster); the page only displays it.
 import * as vscode from 'vscode';
-import { parseIrsaPageMessage, type IrsaHostMessage } from '../../core/iam/messages';
+import { parseIrsaPageMessage, type IrsaHostMessage } from '../../core/protocol/iam';
 import { reportText } from '../../core/iam/report';
 import { AwsError } from '../../node/aws/clients';
 import { inspectIrsaRole } from '../../node/aws/inspect';

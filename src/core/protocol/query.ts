@@ -1,8 +1,8 @@
 // The typed messages between the query webview (page) and the extension host. The host trusts
 // nothing the page sends: every page message passes a guard here before it is acted on.
-import type { LatencyMs } from './loadtest/summary';
-import type { QueryData } from './prometheus/types';
-import { isRecord } from './isRecord';
+import type { QueryData } from '../prometheus/types';
+import { isRecord } from '../isRecord';
+import { hasOnly } from './shape';
 
 export type QueryMode = 'instant' | 'range';
 export type RangeChoice = '5m' | '15m' | '1h';
@@ -38,10 +38,6 @@ export interface StartSandboxMessage {
 }
 
 export type PageMessage = ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
-
-function hasOnly(v: Record<string, unknown>, keys: readonly string[]): boolean {
-  return Object.keys(v).every((k) => keys.includes(k));
-}
 
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -229,96 +225,4 @@ export function autoStep(rangeSeconds: number): number {
 
 export function rangeSeconds(range: RangeChoice): number {
   return range === '5m' ? 300 : range === '15m' ? 900 : 3600;
-}
-
-// ---- the load-test view ---------------------------------------------------------------------
-// Page → host: only "ready" and "stop"; host → page: the run's settings, live progress, the summary.
-
-export interface LoadtestStopMessage {
-  type: 'stop';
-}
-
-export type LoadtestPageMessage = ReadyMessage | LoadtestStopMessage;
-
-export function isLoadtestStopMessage(v: unknown): v is LoadtestStopMessage {
-  return isRecord(v) && v['type'] === 'stop' && hasOnly(v, ['type']);
-}
-
-/** The load-test page message `v` is, or undefined when it is unknown or malformed. */
-export function parseLoadtestPageMessage(v: unknown): LoadtestPageMessage | undefined {
-  if (isReadyMessage(v) || isLoadtestStopMessage(v)) return v;
-  return undefined;
-}
-
-export interface LoadtestRunInfo {
-  plan: string;
-  jtl: string;
-  engine: string;
-  /** The URLs the plan's samplers hit. */
-  targets: string[];
-  threads: number;
-  rampUpSec: number;
-  /** Absent when the plan's loops end the run. */
-  durationSec?: number;
-}
-
-export interface LoadtestStartMessage {
-  type: 'start';
-  run: LoadtestRunInfo;
-}
-
-/** One second of a run (the fields of the engine's Progress the page shows). */
-export interface LoadtestProgressMessage {
-  type: 'progress';
-  elapsedSec: number;
-  activeThreads: number;
-  rps: number;
-  errorRate: number;
-  window: { seconds: number; samples: number; p50: number; p95: number; p99: number };
-  overall: { samples: number; errors: number; rps: number; p50: number; p95: number; p99: number };
-}
-
-export type LoadtestLatency = LatencyMs;
-
-export interface LoadtestSummaryMessage {
-  type: 'summary';
-  /** The .jtl summarized. */
-  jtl: string;
-  /** How the run ended ("completed", "stopped", …), or undefined for a .jtl summarized on its own. */
-  outcome?: string;
-  samples: number;
-  errors: number;
-  errorRate: number;
-  throughputPerSec: number;
-  durationSec: number;
-  latencyMs: LoadtestLatency;
-  byLabel: { label: string; samples: number; errors: number; throughputPerSec: number; latencyMs: LoadtestLatency }[];
-  byResponseCode: { code: string; count: number }[];
-  notes: string[];
-}
-
-export interface LoadtestErrorMessage {
-  type: 'error';
-  message: string;
-}
-
-/** The server's own figures from Prometheus (the lab's Task 5 queries), or why there are none. */
-export interface LoadtestServerMessage {
-  type: 'server';
-  /** The line to show, e.g. "server: 412 req/s, p95 38 ms (sandbox Prometheus; 30 s window)". */
-  text: string;
-  /** Seconds into the run the figures were taken, to place them on the chart; absent when there are none. */
-  elapsedSec?: number;
-  rps?: number;
-  p95Ms?: number;
-  /** No Prometheus to ask (or it stopped answering): shown once, quietly. */
-  unavailable?: boolean;
-}
-
-export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestServerMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
-
-const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'server', 'summary', 'error'];
-
-export function isLoadtestHostMessage(v: unknown): v is LoadtestHostMessage {
-  return isRecord(v) && typeof v['type'] === 'string' && (loadtestHostTypes as readonly string[]).includes(v['type']);
 }

@@ -2,7 +2,7 @@
 // report and asks for things by position (link, finding, fix), never by command text: the host
 // runs only fixes from the report it made itself, and trusts nothing else the page sends.
 import type { ShellKind } from '../shellQuote';
-import { linkIds, type DoctorReport, type LinkId } from './report';
+import { linkIds, type DoctorReport, type LinkId } from '../doctor/report';
 
 export interface DoctorReadyMessage {
   type: 'ready';

@@ -1,6 +1,6 @@
 // The typed messages between the Inspect IRSA Role page and the extension host. The page only
 // shows the report and asks for a refresh; the host trusts nothing it sends but these shapes.
-import type { IrsaReport } from './report';
+import type { IrsaReport } from '../iam/report';
 
 export interface IrsaReadyMessage {
   type: 'ready';

@@ -1,0 +1,95 @@
+// The typed messages between the load-test view (page) and the extension host. The page only says
+// "ready" and "stop"; the host sends the run's settings, live progress, the server's figures and the summary.
+import type { LatencyMs } from '../loadtest/summary';
+import { isRecord } from '../isRecord';
+import { hasOnly } from './shape';
+import { isReadyMessage, type ReadyMessage } from './query';
+
+export interface LoadtestStopMessage {
+  type: 'stop';
+}
+
+export type LoadtestPageMessage = ReadyMessage | LoadtestStopMessage;
+
+export function isLoadtestStopMessage(v: unknown): v is LoadtestStopMessage {
+  return isRecord(v) && v['type'] === 'stop' && hasOnly(v, ['type']);
+}
+
+/** The load-test page message `v` is, or undefined when it is unknown or malformed. */
+export function parseLoadtestPageMessage(v: unknown): LoadtestPageMessage | undefined {
+  if (isReadyMessage(v) || isLoadtestStopMessage(v)) return v;
+  return undefined;
+}
+
+export interface LoadtestRunInfo {
+  plan: string;
+  jtl: string;
+  engine: string;
+  /** The URLs the plan's samplers hit. */
+  targets: string[];
+  threads: number;
+  rampUpSec: number;
+  /** Absent when the plan's loops end the run. */
+  durationSec?: number;
+}
+
+export interface LoadtestStartMessage {
+  type: 'start';
+  run: LoadtestRunInfo;
+}
+
+/** One second of a run (the fields of the engine's Progress the page shows). */
+export interface LoadtestProgressMessage {
+  type: 'progress';
+  elapsedSec: number;
+  activeThreads: number;
+  rps: number;
+  errorRate: number;
+  window: { seconds: number; samples: number; p50: number; p95: number; p99: number };
+  overall: { samples: number; errors: number; rps: number; p50: number; p95: number; p99: number };
+}
+
+export type LoadtestLatency = LatencyMs;
+
+export interface LoadtestSummaryMessage {
+  type: 'summary';
+  /** The .jtl summarized. */
+  jtl: string;
+  /** How the run ended ("completed", "stopped", …), or undefined for a .jtl summarized on its own. */
+  outcome?: string;
+  samples: number;
+  errors: number;
+  errorRate: number;
+  throughputPerSec: number;
+  durationSec: number;
+  latencyMs: LoadtestLatency;
+  byLabel: { label: string; samples: number; errors: number; throughputPerSec: number; latencyMs: LoadtestLatency }[];
+  byResponseCode: { code: string; count: number }[];
+  notes: string[];
+}
+
+export interface LoadtestErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+/** The server's own figures from Prometheus (the lab's Task 5 queries), or why there are none. */
+export interface LoadtestServerMessage {
+  type: 'server';
+  /** The line to show, e.g. "server: 412 req/s, p95 38 ms (sandbox Prometheus; 30 s window)". */
+  text: string;
+  /** Seconds into the run the figures were taken, to place them on the chart; absent when there are none. */
+  elapsedSec?: number;
+  rps?: number;
+  p95Ms?: number;
+  /** No Prometheus to ask (or it stopped answering): shown once, quietly. */
+  unavailable?: boolean;
+}
+
+export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestServerMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
+
+const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'server', 'summary', 'error'];
+
+export function isLoadtestHostMessage(v: unknown): v is LoadtestHostMessage {
+  return isRecord(v) && typeof v['type'] === 'string' && (loadtestHostTypes as readonly string[]).includes(v['type']);
+}
