@@ -4,7 +4,7 @@
 // process is refused before anything is signalled.
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../src/node/processes';
@@ -111,7 +111,8 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
       await assert.rejects(sandboxDown(), (e: unknown) => e instanceof SandboxError && /is a symbolic link/.test(e.message));
       assert.equal(readFileSync(join(decoy, '.ssh', 'id_ed25519'), 'utf8'), 'precious');
     } finally {
-      rmSync(link, { force: true });
+      // unlink, not rmSync: Node 24's rmSync refuses a link to a folder ("Path is a directory").
+      unlinkSync(link);
     }
   });
 
