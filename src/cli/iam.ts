@@ -15,7 +15,7 @@ import { AwsError, awsClients } from '../node/aws/clients';
 import { planAwsCleanupFor, runAwsCleanup } from '../node/aws/cleanup';
 import { inspectIrsaRole } from '../node/aws/inspect';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa } from '../node/aws/irsa';
-import { applyServiceAccount, readServiceAccount } from '../node/aws/serviceAccount';
+import { applyServiceAccount, readIrsaKubeSide, readServiceAccount } from '../node/kube/serviceAccount';
 import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
 import { loadLabManifest } from '../node/labManifest';
 import { confirmOnTty } from './cleanup';
@@ -72,11 +72,13 @@ async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
   const d = labDefaults(process.cwd(), env);
   const clients = awsClients({ region: values.region ?? d.region }, env);
   const kube = kubeFor(values);
+  const namespace = values.namespace ?? d.namespace;
+  const serviceAccount = values['service-account'] ?? labNames.prometheusServiceAccount;
   const report = await inspectIrsaRole(clients, positionals[0], {
     clusterName: values.cluster ?? d.cluster,
-    namespace: values.namespace ?? d.namespace,
-    serviceAccount: values['service-account'] ?? labNames.prometheusServiceAccount,
-    ...(kube ? { kube } : {}),
+    namespace,
+    serviceAccount,
+    ...(kube ? { readKubeSide: () => readIrsaKubeSide(kube, namespace, serviceAccount) } : {}),
   });
   if (format === 'json') io.out(JSON.stringify(report, null, 2));
   else io.out(reportText(report));

@@ -19,7 +19,7 @@ import { AwsError, awsClients, type AwsClients } from '../../src/node/aws/client
 import { planAwsCleanupFor, runAwsCleanup } from '../../src/node/aws/cleanup';
 import { inspectIrsaRole } from '../../src/node/aws/inspect';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, findOidcProvider, observeIrsa } from '../../src/node/aws/irsa';
-import { applyServiceAccount, readServiceAccount } from '../../src/node/aws/serviceAccount';
+import { applyServiceAccount, readIrsaKubeSide, readServiceAccount } from '../../src/node/kube/serviceAccount';
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { runIam } from '../../src/cli/iam';
 import type { Io } from '../../src/cli/io';
@@ -140,7 +140,7 @@ describe('IRSA against moto and a real API server', function () {
 
   describe('Task 4: Inspect IRSA Role', () => {
     it('finds the role Task 1 made correct, allows every lab action by its own evaluation, and says simulation is missing in moto', async () => {
-      const r = await inspectIrsaRole(c, roleName, { clusterName: cluster, namespace: ns, serviceAccount: 'prometheus-sa', kube: loaded });
+      const r = await inspectIrsaRole(c, roleName, { clusterName: cluster, namespace: ns, serviceAccount: 'prometheus-sa', readKubeSide: () => readIrsaKubeSide(loaded, ns, 'prometheus-sa') });
       assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), [], JSON.stringify(r.findings, null, 1));
       assert.equal(r.verdictSource, 'local');
       assert.match(r.verdictNote, /SimulatePrincipalPolicy/);
@@ -154,7 +154,7 @@ describe('IRSA against moto and a real API server', function () {
       await k.kubectl(['apply', '-n', ns, '-f', '-'], {
         input: `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: prometheus-kube-prometheus-prometheus\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: prometheus-test-0\n  labels:\n    app.kubernetes.io/name: prometheus\nspec:\n  serviceAccountName: prometheus-kube-prometheus-prometheus\n  containers:\n  - name: prometheus\n    image: quay.io/prometheus/prometheus:v3.0.0\n`,
       });
-      const r = await inspectIrsaRole(c, roleName, { clusterName: cluster, namespace: ns, serviceAccount: 'prometheus-sa', kube: loaded });
+      const r = await inspectIrsaRole(c, roleName, { clusterName: cluster, namespace: ns, serviceAccount: 'prometheus-sa', readKubeSide: () => readIrsaKubeSide(loaded, ns, 'prometheus-sa') });
       const pods = r.findings.filter((f) => f.code === irsaCodes.pods);
       assert.equal(pods.length, 1);
       assert.match(pods[0]?.message ?? '', /prometheus-test-0 runs as ServiceAccount prometheus-kube-prometheus-prometheus/);

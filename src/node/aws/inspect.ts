@@ -1,6 +1,7 @@
 // Inspect IRSA Role: gathers the role (trust, attached and inline policies), the cluster's issuer
 // and OIDC provider, IAM's own simulation when the API offers it, and the cluster side (the
-// ServiceAccount's annotation, the pods Prometheus runs as), and hands them to the core report.
+// ServiceAccount's annotation, the pods Prometheus runs as, read by the function ui/cli hand in),
+// and hands them to the core report.
 import {
   GetRolePolicyCommand,
   ListRolePoliciesCommand,
@@ -10,10 +11,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { labActions, type ActionVerdict } from '../../core/iam/lab';
 import { buildIrsaReport, type ClusterData, type IrsaReport, type KubeSideData, type RoleData, type RolePolicyData } from '../../core/iam/report';
-import { KubeError, type LoadedKube } from '../kube/config';
 import { AwsError, awsCall, toAwsFailure, type AwsClients } from './clients';
 import { callerIdentity, clusterIssuer, findOidcProvider, readPolicy, tagMap } from './irsa';
-import { prometheusPods, readServiceAccount } from './serviceAccount';
 
 export async function readRoleData(c: AwsClients, roleName: string): Promise<RoleData> {
   const r = await awsCall(c, `read the role ${roleName} (iam:GetRole)`, () => c.iam.send(new GetRoleCommand({ RoleName: roleName })));
@@ -60,8 +59,8 @@ export interface InspectOptions {
   clusterName?: string;
   namespace: string;
   serviceAccount: string;
-  /** The cluster to read the ServiceAccount and pods from; a KubeError from loading it, or undefined to skip. */
-  kube?: LoadedKube | KubeError;
+  /** Reads the cluster side (node/kube/serviceAccount's readIrsaKubeSide), or undefined to skip it. */
+  readKubeSide?: () => Promise<KubeSideData>;
   /** Ask IAM to simulate (default true). */
   simulate?: boolean;
 }
@@ -80,16 +79,6 @@ export async function inspectIrsaRole(c: AwsClients, roleName: string, o: Inspec
     }
   }
   const sim = o.simulate === false ? {} : await simulateLabActions(c, role.arn);
-  let kube: KubeSideData | undefined;
-  if (o.kube instanceof KubeError) kube = { error: o.kube.message };
-  else if (o.kube) {
-    try {
-      const [sa, pods] = await Promise.all([readServiceAccount(o.kube, o.namespace, o.serviceAccount), prometheusPods(o.kube, o.namespace)]);
-      kube = { serviceAccount: { namespace: o.namespace, name: o.serviceAccount, ...sa }, prometheusPods: pods };
-    } catch (e) {
-      if (!(e instanceof KubeError)) throw e;
-      kube = { error: e.message };
-    }
-  }
+  const kube = await o.readKubeSide?.();
   return buildIrsaReport({ role, cluster, namespace: o.namespace, serviceAccount: o.serviceAccount, ...(kube ? { kube } : {}), ...(sim.verdicts ? { simulated: sim.verdicts } : {}), ...(sim.note ? { simulationNote: sim.note } : {}) });
 }

@@ -9,7 +9,7 @@ import { eksctlIamServiceAccountArgs, eksctlOidcArgs, permissionsText, planIrsaS
 import { AwsError } from '../../node/aws/clients';
 import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
-import { applyServiceAccount, readServiceAccount } from '../../node/aws/serviceAccount';
+import { applyServiceAccount, readServiceAccount } from '../../node/kube/serviceAccount';
 import { KubeError } from '../../node/kube/config';
 import type { CommandFactory, Ctx } from '../context';
 import { clientsFor, irsaSettings, kubeOrError, type IrsaSettings } from './settings';

@@ -7,6 +7,7 @@ import { reportText } from '../../core/iam/report';
 import { AwsError } from '../../node/aws/clients';
 import { inspectIrsaRole } from '../../node/aws/inspect';
 import { KubeError } from '../../node/kube/config';
+import { readIrsaKubeSide } from '../../node/kube/serviceAccount';
 import type { CommandFactory, Ctx } from '../context';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { clientsFor, irsaSettings, kubeOrError } from './settings';
@@ -60,7 +61,7 @@ class IrsaPanel {
     this.post({ type: 'loading', roleName });
     const s = await irsaSettings(this.ctx);
     try {
-      const report = await inspectIrsaRole(clientsFor(s), roleName, { clusterName: s.clusterName, namespace: s.namespace, serviceAccount: s.serviceAccount, kube: kubeOrError() });
+      const report = await inspectIrsaRole(clientsFor(s), roleName, { clusterName: s.clusterName, namespace: s.namespace, serviceAccount: s.serviceAccount, readKubeSide: () => readIrsaKubeSide(kubeOrError(), s.namespace, s.serviceAccount) });
       this.ctx.output.appendLine(`[irsa] Inspect ${roleName}:\n${reportText(report)}`);
       this.post({ type: 'report', report });
       await this.ctx.setContext(irsaInspectedKey, true);

@@ -1,9 +1,11 @@
 // The Kubernetes side of IRSA: the ServiceAccount's eks.amazonaws.com/role-arn annotation (read,
 // and set by server-side apply with our field manager, so Clean Up knows it is the lab's) and the
-// ServiceAccount the Prometheus pods really run as.
+// ServiceAccount the Prometheus pods really run as. It lives with the Kubernetes adapter, not the
+// AWS one: ui and cli hand readIrsaKubeSide to the IRSA inspection, so node/aws never loads node/kube.
+import type { KubeSideData } from '../../core/iam/report';
 import { MANAGED_BY_LABEL, FIELD_MANAGER } from '../../core/kube/cleanup';
-import { kubeCall, type LoadedKube } from '../kube/config';
-import { KubeHttpError, kubeRest } from '../kube/rest';
+import { KubeError, kubeCall, type LoadedKube } from './config';
+import { KubeHttpError, kubeRest } from './rest';
 
 export const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
 
@@ -51,4 +53,16 @@ export async function applyServiceAccount(loaded: LoadedKube, namespace: string,
 export async function prometheusPods(loaded: LoadedKube, namespace: string): Promise<{ namespace: string; name: string; serviceAccount: string }[]> {
   const list = await kubeCall(loaded, `list the Prometheus pods in ${namespace}`, () => kubeRest<PodList>(loaded, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/name=prometheus')}`));
   return (list.items ?? []).map((p) => ({ namespace: p.metadata?.namespace ?? namespace, name: p.metadata?.name ?? '', serviceAccount: p.spec?.serviceAccountName ?? 'default' }));
+}
+
+/** The cluster side of Inspect IRSA Role; a cluster that could not be loaded or asked becomes the report's error. */
+export async function readIrsaKubeSide(kube: LoadedKube | KubeError, namespace: string, serviceAccount: string): Promise<KubeSideData> {
+  if (kube instanceof KubeError) return { error: kube.message };
+  try {
+    const [sa, pods] = await Promise.all([readServiceAccount(kube, namespace, serviceAccount), prometheusPods(kube, namespace)]);
+    return { serviceAccount: { namespace, name: serviceAccount, ...sa }, prometheusPods: pods };
+  } catch (e) {
+    if (!(e instanceof KubeError)) throw e;
+    return { error: e.message };
+  }
 }
