@@ -6,9 +6,32 @@ export const contextKeys = {
   prerequisitesChecked: 'obslab.prerequisitesChecked',
   clusterReachable: 'obslab.clusterReachable',
   labFilesCreated: 'obslab.labFilesCreated',
-  taskOpened: (task: string) => `obslab.task.${task}.opened`,
-  tool: (name: string) => `obslab.tool.${name}`,
+  taskOpened: (task: string): `obslab.task.${string}.opened` => `obslab.task.${task}.opened`,
+  tool: (name: string): `obslab.tool.${string}` => `obslab.tool.${name}`,
+  /** Set while the sandbox's processes run (any part not stopped). */
+  sandboxRunning: 'obslab.sandboxRunning',
+  /** Set once the lab's manifests are applied. */
+  applyDone: 'obslab.task.apply.done',
+  /** Whether every rollout of the last apply completed. */
+  rolloutDone: 'obslab.task.rollout.done',
+  /** Set once kube-prometheus-stack is installed or upgraded from this window. */
+  helmInstalled: 'obslab.helmInstalled',
+  /** Set once the OpenTelemetry Collector chart is installed or upgraded from this window. */
+  collectorHelmInstalled: 'obslab.collectorHelmInstalled',
+  /** Set once the port-forwards view has a data provider; the view's `when` clause waits for it. */
+  portForwardsLoaded: 'obslab.portForwardsLoaded',
+  /** Set after the doctor has run once in this window (a walkthrough step completes on it). */
+  doctorRan: 'obslab.doctorRan',
+  /** Set once a role was inspected from this window. */
+  irsaInspected: 'obslab.irsaInspected',
+  /** Set once the role exists and is attached from this window. */
+  irsaRoleCreated: 'obslab.irsaRoleCreated',
+  /** Set once a clean-up finished with no failed step. */
+  cleanedUp: 'obslab.cleanedUp',
 } as const;
+
+/** A key declared above; Ctx.setContext takes nothing else, so a new key has to be added here. */
+export type ContextKey = { [K in keyof typeof contextKeys]: (typeof contextKeys)[K] extends (arg: string) => infer R ? R : (typeof contextKeys)[K] }[keyof typeof contextKeys];
 
 export const walkthroughId = 'obslab.observability-lab#lab';
 
@@ -23,7 +46,7 @@ export class Ctx {
     return this.channel;
   }
 
-  setContext(key: string, value: unknown): Thenable<unknown> {
+  setContext(key: ContextKey, value: unknown): Thenable<unknown> {
     return vscode.commands.executeCommand('setContext', key, value);
   }
 

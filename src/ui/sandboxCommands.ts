@@ -6,10 +6,8 @@ import * as vscode from 'vscode';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { followLogs, type LogFollower } from '../node/logFollower';
 import { sandboxDown, SandboxError, sandboxPlan, sandboxStatus, sandboxUp, type SandboxPartStatus, type SandboxPlan } from '../node/sandbox';
-import type { CommandFactory, Ctx } from './context';
+import { contextKeys, type CommandFactory, type Ctx } from './context';
 import { findLabFolder } from './labFolder';
-
-const runningKey = 'obslab.sandboxRunning';
 
 /** globalState: lab folder → sha256 of the files the student approved running (src/node/sandboxInputs.ts). */
 const approvedKey = 'obslab.sandboxApproved';
@@ -73,7 +71,7 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
         }),
     );
     if (!result.alreadyRunning) startedHere = true;
-    await ctx.setContext(runningKey, true);
+    await ctx.setContext(contextKeys.sandboxRunning, true);
     followSandboxLogs(result.parts);
     output.appendLine(`Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`);
     for (const line of describe(result.parts)) output.appendLine(line);
@@ -101,7 +99,7 @@ export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
   const { stopped } = await sandboxDown();
   stopFollowing();
   startedHere = false;
-  await ctx.setContext(runningKey, false);
+  await ctx.setContext(contextKeys.sandboxRunning, false);
   const message = stopped.length ? `stopped ${stopped.map((s) => s.name).join(', ')}` : 'nothing was running';
   ctx.output.appendLine(`[sandbox] ${message}`);
   void vscode.window.showInformationMessage(`Observability Lab sandbox: ${message}.`);
@@ -111,7 +109,7 @@ export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
 export const sandboxStatusCommand: CommandFactory = (ctx) => async () => {
   const parts = await sandboxStatus();
   const up = parts.filter((p) => p.state === 'up').length;
-  await ctx.setContext(runningKey, parts.some((p) => p.state !== 'stopped'));
+  await ctx.setContext(contextKeys.sandboxRunning, parts.some((p) => p.state !== 'stopped'));
   ctx.output.appendLine(`Sandbox status: ${up} of ${parts.length} up`);
   for (const line of describe(parts)) ctx.output.appendLine(line);
   ctx.output.show(true);

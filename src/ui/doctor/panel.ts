@@ -11,7 +11,7 @@ import { formatReport } from '../../core/doctor/text';
 import { isRecord } from '../../core/isRecord';
 import { shellFor } from '../../core/shellQuote';
 import { doctor, DoctorInputError } from '../../node/doctor';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { requireTrust } from '../trust';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { applyFix } from './fixes';
@@ -19,8 +19,6 @@ import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
 
 
 export const doctorViewType = 'obslab.doctor';
-/** Set after the doctor has run once in this window (a walkthrough step completes on it). */
-export const doctorRanKey = 'obslab.doctorRan';
 
 /** The texts the doctor read, by file: an edit fix is applied only to the same text. */
 function textsRead(s: DoctorSnapshot): Map<string, string> {
@@ -121,7 +119,7 @@ class DoctorPanel {
         const shell = shellFor(process.platform);
         this.post({ type: 'report', target: target.label, report, unavailable, ms, shell });
         this.ctx.output.appendLine(`[doctor] ${target.label} in ${ms} ms:\n${formatReport(report, shell).join('\n')}`);
-        await this.ctx.setContext(doctorRanKey, true);
+        await this.ctx.setContext(contextKeys.doctorRan, true);
       } catch (e) {
         // The page is where the student looks (a rerun has no command to report to): the message goes there, the stack to the log.
         this.report = undefined;

@@ -11,11 +11,8 @@ import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
 import { applyServiceAccount, readServiceAccount } from '../../node/kube/serviceAccount';
 import { KubeError } from '../../node/kube/config';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { clientsFor, irsaSettings, kubeOrError, type IrsaSettings } from './settings';
-
-/** Set once the role exists and is attached from this window. */
-export const irsaCreatedKey = 'obslab.irsaRoleCreated';
 
 async function policyFile(s: IrsaSettings): Promise<vscode.Uri | undefined> {
   if (s.labFolder) {
@@ -104,7 +101,7 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   }
   if (!changes.length) {
     void vscode.window.showInformationMessage(`Observability Lab: nothing to change. ${plan.unchanged.join('; ')}.`, 'Inspect IRSA Role').then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
-    await ctx.setContext(irsaCreatedKey, true);
+    await ctx.setContext(contextKeys.irsaRoleCreated, true);
     return plan;
   }
   const grants = permissionsText(plan, vscode.workspace.asRelativePath(file));
@@ -132,7 +129,7 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   } catch (e) {
     return failed(ctx, e);
   }
-  await ctx.setContext(irsaCreatedKey, true);
+  await ctx.setContext(contextKeys.irsaRoleCreated, true);
   void vscode.window.showInformationMessage(`Observability Lab: role ${plan.roleArn} is ready for ${s.namespace}/${s.serviceAccount}.`, 'Inspect IRSA Role', 'Show Output').then((p) => {
     if (p === 'Inspect IRSA Role') void vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName);
     if (p === 'Show Output') ctx.output.show(true);
@@ -169,7 +166,7 @@ async function viaEksctl(ctx: Ctx, s: IrsaSettings, region: string, eksctl: stri
     void vscode.window.showErrorMessage(`Observability Lab: eksctl exited with ${code}; its output is in the Observability Lab output.`);
     return undefined;
   }
-  await ctx.setContext(irsaCreatedKey, true);
+  await ctx.setContext(contextKeys.irsaRoleCreated, true);
   void vscode.window.showInformationMessage(`Observability Lab: eksctl created the role ${s.roleName}.`, 'Inspect IRSA Role').then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
   return plan;
 }

@@ -1,5 +1,5 @@
 // Entry of the IAM bundle (dist/iam.js): everything that needs the AWS SDK, loaded on the first
 // IRSA command so activation does not pay for it.
-export { createIrsaCommand, irsaCreatedKey } from './createIrsaCommand';
-export { inspectIrsaCommand, irsaInspectedKey, irsaViewType } from './inspectPanel';
+export { createIrsaCommand } from './createIrsaCommand';
+export { inspectIrsaCommand, irsaViewType } from './inspectPanel';
 export { cleanupAwsCommand, planAwsCleanupUi } from './cleanupAws';

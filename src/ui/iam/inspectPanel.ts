@@ -8,13 +8,11 @@ import { AwsError } from '../../node/aws/clients';
 import { inspectIrsaRole } from '../../node/aws/inspect';
 import { KubeError } from '../../node/kube/config';
 import { readIrsaKubeSide } from '../../node/kube/serviceAccount';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { clientsFor, irsaSettings, kubeOrError } from './settings';
 
 export const irsaViewType = 'obslab.irsa';
-/** Set once a role was inspected from this window. */
-export const irsaInspectedKey = 'obslab.irsaInspected';
 
 class IrsaPanel {
   static current: IrsaPanel | undefined;
@@ -64,7 +62,7 @@ class IrsaPanel {
       const report = await inspectIrsaRole(clientsFor(s), roleName, { clusterName: s.clusterName, namespace: s.namespace, serviceAccount: s.serviceAccount, readKubeSide: () => readIrsaKubeSide(kubeOrError(), s.namespace, s.serviceAccount) });
       this.ctx.output.appendLine(`[irsa] Inspect ${roleName}:\n${reportText(report)}`);
       this.post({ type: 'report', report });
-      await this.ctx.setContext(irsaInspectedKey, true);
+      await this.ctx.setContext(contextKeys.irsaInspected, true);
     } catch (e) {
       if (!(e instanceof AwsError || e instanceof KubeError)) throw e;
       this.post({ type: 'error', roleName, message: e.message });

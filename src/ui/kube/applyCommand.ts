@@ -11,11 +11,9 @@ import { applyManifests, describeOutcome, type ApplyResult } from '../../node/ku
 import { loadKube } from '../../node/kube/config';
 import { manifestFiles, manifestRoot } from '../../node/kube/manifestFiles';
 import { describeRollout, watchRollouts, type RolloutOutcome } from '../../node/kube/rollout';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 
-export const applyDoneKey = 'obslab.task.apply.done';
-export const rolloutDoneKey = 'obslab.task.rollout.done';
 
 interface Source {
   /** What the student chose, in words: "k8s/app.yaml", "2 files", "the lab folder k8s/". */
@@ -135,7 +133,7 @@ export const applyManifestsCommand: CommandFactory = (ctx) => async (...args: un
     return { plan };
   }
   if (plan.rows.every((r) => r.action === 'unchanged')) {
-    await ctx.setContext(applyDoneKey, true);
+    await ctx.setContext(contextKeys.applyDone, true);
     void vscode.window.showInformationMessage(`Observability Lab: ${source.label} is already applied (${plan.summary}).`);
     return { plan };
   }
@@ -155,7 +153,7 @@ export const applyManifestsCommand: CommandFactory = (ctx) => async (...args: un
     showError(ctx, `${describeOutcome(result).join(' ')} ${result.problems[0] ? formatProblem(result.problems[0]) : ''}`);
     return { plan, result };
   }
-  await ctx.setContext(applyDoneKey, true);
+  await ctx.setContext(contextKeys.applyDone, true);
 
   const deployments = result.rows.filter((r) => r.kind === 'Deployment' && r.namespace).map((r) => ({ namespace: r.namespace ?? '', name: r.name }));
   if (!deployments.length) {
@@ -183,7 +181,7 @@ export const applyManifestsCommand: CommandFactory = (ctx) => async (...args: un
   for (const o of rollouts) for (const line of describeRollout(o)) ctx.output.appendLine(`  ${line}`);
   const bad = rollouts.find((o) => o.state === 'failed' || o.state === 'timeout');
   const done = rollouts.every((o) => o.state === 'complete');
-  await ctx.setContext(rolloutDoneKey, done);
+  await ctx.setContext(contextKeys.rolloutDone, done);
   if (bad) showError(ctx, bad.message);
   else if (!done) void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label} (${result.summary}); stopped watching the rollout.`);
   else void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label} (${result.summary}); ${rollouts.length} Deployment(s) rolled out.`);

@@ -10,7 +10,7 @@ import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
 import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm';
 import { confirmConfiguredProgram } from '../configuredProgram';
-import type { CommandFactory } from '../context';
+import { contextKeys, type CommandFactory } from '../context';
 
 /** helm for the release, if it can be found; without it the release is reported as needing helm. */
 function helmFor(cfg: vscode.WorkspaceConfiguration): string | undefined {
@@ -84,7 +84,7 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
       if (p) ctx.output.show(true);
     });
   } else {
-    await ctx.setContext('obslab.cleanedUp', true);
+    await ctx.setContext(contextKeys.cleanedUp, true);
     void vscode.window.showInformationMessage(`Observability Lab: cleaned up ${steps.length} item(s) in ${loaded.context}.`);
   }
   return steps;

@@ -32,14 +32,8 @@ import { KubeError, loadKube } from '../../node/kube/config';
 import { LabManifestError, loadLabManifest } from '../../node/labManifest';
 import type { Finding } from '../../core/finding';
 import { confirmConfiguredProgram } from '../configuredProgram';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type ContextKey, type Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
-
-/** Set once kube-prometheus-stack is installed or upgraded from this window. */
-export const helmInstalledKey = 'obslab.helmInstalled';
-
-/** Set once the OpenTelemetry Collector chart is installed or upgraded from this window. */
-export const collectorHelmInstalledKey = 'obslab.collectorHelmInstalled';
 
 const installPage = 'https://helm.sh/docs/intro/install/';
 
@@ -87,7 +81,7 @@ interface HelmStepChart {
   /** The values file inside the lab folder. */
   valuesPath: string;
   /** The context key set once the release is installed or upgraded. */
-  doneKey: string;
+  doneKey: ContextKey;
   release(params: LabNames): string;
   source(): HelmReleaseSpec['chart'];
   /** What is wrong with the values file, and the modal's headline when something is. */
@@ -112,7 +106,7 @@ const kubePrometheusStackStep: HelmStepChart = {
   chart: kubePrometheusStack.chart,
   version: kubePrometheusStack.version,
   valuesPath: labValuesPath,
-  doneKey: helmInstalledKey,
+  doneKey: contextKeys.helmInstalled,
   release: (p) => p.helmRelease,
   source: () => kubePrometheusStackSource(),
   check: (text, file, p) => ({ headline: `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`, problems: checkPrometheusServiceAccount(text, { file, release: p.helmRelease }) }),
@@ -128,7 +122,7 @@ const collectorStep: HelmStepChart = {
   chart: otelCollectorChart.chart,
   version: otelCollectorChart.version,
   valuesPath: labCollectorValuesPath,
-  doneKey: collectorHelmInstalledKey,
+  doneKey: contextKeys.collectorHelmInstalled,
   release: () => otelCollectorChart.release,
   source: () => otelCollectorSource(),
   check: (text, file, p) => {

@@ -7,13 +7,11 @@ import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } 
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
 import { loadKube } from '../../node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
-import type { CommandFactory, Ctx } from '../context';
+import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { forwardRegistry } from '../forwardRegistry';
 import { findLabFolder, readLabManifestIn } from '../labFolder';
 
 export const portForwardsViewId = 'obslab.portForwards';
-/** Set once the view has a data provider; the view's `when` clause waits for it. */
-export const portForwardsLoadedKey = 'obslab.portForwardsLoaded';
 
 let manager: PortForwardManager | undefined;
 let views: PortForwardViews | undefined;
@@ -88,7 +86,7 @@ class PortForwardViews implements vscode.TreeDataProvider<ForwardItem> {
     this.status.command = `${portForwardsViewId}.focus`;
     this.disposables.push(this.status, this.changed, vscode.window.registerTreeDataProvider(portForwardsViewId, this));
     ctx.extension.subscriptions.push(this);
-    void ctx.setContext(portForwardsLoadedKey, true);
+    void ctx.setContext(contextKeys.portForwardsLoaded, true);
   }
 
   update(list: ForwardInfo[]): void {
