@@ -4,7 +4,9 @@ import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// Node 21 on warns (DEP0040) when the built-in punycode is required, as the Kubernetes client's
+// whatwg-url and tr46 do; the npm package of the same code keeps the CLI quiet on Node 22 and 24.
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none', alias: { punycode: 'punycode/' } };
 
 const webviewEntries = existsSync('src/webview')
   ? readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `src/webview/${f}`)
