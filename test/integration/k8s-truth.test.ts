@@ -71,7 +71,10 @@ describe(`truth: our verdict on Kubernetes documents agrees with the real API se
     ...readdirSync(fixtures).filter((f) => f.endsWith('.yaml')).flatMap((f) => split(`lab ${f}`, readFileSync(join(fixtures, f), 'utf8'))),
     ...examples
       .filter((e) => e.code.startsWith('k8s/') || e.code.startsWith('servicemonitor/'))
-      .flatMap((e) => (['bad', 'good'] as const).flatMap((side) => Object.entries(e[side]).flatMap(([f, t]) => split(`${e.code} (${side}) ${f}`, t)))),
+      .flatMap((e) => (['bad', 'good'] as const).flatMap((side) => Object.entries(e[side]).flatMap(([f, t]) => split(`${e.code} (${side}) ${f}`, t))))
+      // Only kinds whose CRDs this control plane has (the ServiceMonitor's): a Prometheus object is
+      // there as evidence for the selection rules, not a document we check against a schema.
+      .filter((d) => !/^kind: Prometheus$/m.test(d.text)),
     ...hostile,
   ];
 
