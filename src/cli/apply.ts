@@ -10,7 +10,7 @@ import { where } from '../core/kube/manifests';
 import { applyManifests, describeOutcome, type ApplyResult } from '../node/kube/apply';
 import { KubeError, loadKube } from '../node/kube/config';
 import { loadManifests, UnreadableManifest } from '../node/kube/manifestFiles';
-import { applyUsage } from './applyUsage';
+import { applySpec, applyUsage } from './applyUsage';
 import { askOnTerminal, UsageError, type Io, parseCli } from './io';
 
 
@@ -34,7 +34,7 @@ function toJson(rows: readonly ApplyRow[]): JsonApplyRow[] {
 }
 
 export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Promise<number> {
-  const { values, positionals } = parseCli(argv, { 'dry-run': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, format: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' } }, applyUsage);
+  const { values, positionals } = parseCli(argv, applySpec);
   if (!positionals.length) throw new UsageError(`name the manifest files or folders to apply\n${applyUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);

@@ -1,2 +1,17 @@
-// Apart from apply.ts so that `obslab --help` does not load the Kubernetes client.
-export const applyUsage = 'usage: obslab apply PATH... [--dry-run] [--yes] [--format json|text] [--kubeconfig FILE] [--context NAME]';
+// Apart from apply.ts so that `obslab --help` and `obslab apply --help` do not load the Kubernetes client.
+import { defineCommand, usageLine } from './commandSpec';
+
+export const applySpec = defineCommand({
+  command: 'apply',
+  args: 'PATH...',
+  summary: 'Server-side applies the manifests in PATH (files or folders) to the cluster, after showing the plan and asking.',
+  options: {
+    'dry-run': { type: 'boolean', help: 'show what would change; change nothing' },
+    yes: { type: 'boolean', short: 'y', help: 'apply without asking' },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
+    context: { type: 'string', value: 'NAME', help: "kubeconfig context (default the current one)" },
+  },
+});
+
+export const applyUsage = usageLine(applySpec);

@@ -10,7 +10,7 @@ import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
 import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm';
-import { cleanupUsage } from './cleanupUsage';
+import { cleanupSpec, cleanupUsage } from './cleanupUsage';
 import { askOnTerminal, UsageError, parseCli, type Io } from './io';
 
 
@@ -32,11 +32,7 @@ function planJson(plan: CleanupPlan): unknown {
 }
 
 export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty): Promise<number> {
-  const { values, positionals } = parseCli(
-    argv,
-    { yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, release: { type: 'string' }, namespace: { type: 'string' }, helm: { type: 'string' } },
-    cleanupUsage,
-  );
+  const { values, positionals } = parseCli(argv, cleanupSpec);
   if (positionals.length) throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);

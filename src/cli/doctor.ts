@@ -5,16 +5,12 @@ import { existsSync, statSync } from 'node:fs';
 import { formatReport } from '../core/doctor/text';
 import { shellFor } from '../core/shellQuote';
 import { doctor, DoctorInputError, type DoctorOptions } from '../node/doctor';
-import { doctorUsage } from './doctorUsage';
+import { doctorSpec, doctorUsage } from './doctorUsage';
 import { UsageError, type Io, parseCli } from './io';
 
 /** The doctor's options from the command line; bad usage throws UsageError. */
 export function doctorOptions(argv: string[]): { options: DoctorOptions; format: 'json' | 'text' } {
-  const { values, positionals } = parseCli(
-    argv,
-    { sandbox: { type: 'boolean' }, context: { type: 'string' }, kubeconfig: { type: 'string' }, prometheus: { type: 'string' }, lab: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' }, format: { type: 'string' } },
-    doctorUsage,
-  );
+  const { values, positionals } = parseCli(argv, doctorSpec);
   if (positionals.length) throw new UsageError(`obslab doctor takes no positional arguments (got ${positionals.join(' ')})\n${doctorUsage}`);
   if (values.sandbox && (values.context !== undefined || values.kubeconfig !== undefined)) throw new UsageError(`--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place\n${doctorUsage}`);
   if (values.context === '') throw new UsageError('--context needs the name of a kubeconfig context (kubectl config get-contexts lists them)');

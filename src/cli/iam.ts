@@ -19,23 +19,12 @@ import { applyServiceAccount, readIrsaKubeSide, readServiceAccount } from '../no
 import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
 import { loadLabManifest } from '../node/labManifest';
 import { confirmOnTty } from './cleanup';
-import { iamUsage } from './iamUsage';
+import { iamCleanupSpec, iamInspectSpec, iamSetupSpec, iamUsage } from './iamUsage';
 import { UsageError, parseCli, type Io } from './io';
 
 export { iamUsage };
 
 export type Confirm = (question: string) => Promise<boolean | undefined>;
-
-const common = {
-  format: { type: 'string' },
-  cluster: { type: 'string' },
-  region: { type: 'string' },
-  namespace: { type: 'string' },
-  'service-account': { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  'no-kube': { type: 'boolean' },
-} as const;
 
 function formatOf(v: string | undefined): 'json' | 'text' {
   const f = v ?? 'text';
@@ -66,7 +55,7 @@ function kubeFor(values: { kubeconfig?: string | undefined; context?: string | u
 }
 
 async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseCli(argv, common, iamUsage);
+  const { values, positionals } = parseCli(argv, iamInspectSpec);
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
@@ -91,11 +80,7 @@ function findPolicyFile(cwd: string): string | undefined {
 }
 
 async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
-  const { values, positionals } = parseCli(
-    argv,
-    { ...common, policy: { type: 'string' }, 'policy-name': { type: 'string' }, 'role-name': { type: 'string' }, 'create-oidc-provider': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
-    iamUsage,
-  );
+  const { values, positionals } = parseCli(argv, iamSetupSpec);
   if (positionals.length) throw new UsageError(`iam setup takes no positional arguments\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
@@ -160,11 +145,7 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
 }
 
 async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
-  const { values, positionals } = parseCli(
-    argv,
-    { format: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' }, 'role-name': { type: 'string' }, 'policy-name': { type: 'string' }, 'include-oidc-provider': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
-    iamUsage,
-  );
+  const { values, positionals } = parseCli(argv, iamCleanupSpec);
   if (positionals.length) throw new UsageError(`iam cleanup takes no positional arguments\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);

@@ -1,5 +1,62 @@
-// Apart from iam.ts so that `obslab --help` does not load the AWS SDK.
-export const iamUsage =
-  'usage: obslab iam inspect ROLE_NAME [--format json|text] [--cluster NAME] [--region R] [--namespace NS] [--service-account NAME] [--kubeconfig FILE] [--context NAME] [--no-kube]\n' +
-  '       obslab iam setup [--policy FILE] [--policy-name NAME] [--role-name NAME] [--cluster NAME] [--region R] [--namespace NS] [--service-account NAME] [--kubeconfig FILE] [--context NAME] [--no-kube] [--create-oidc-provider] [--dry-run] [--yes] [--format json|text]\n' +
-  '       obslab iam cleanup [--role-name NAME] [--policy-name NAME] [--cluster NAME] [--region R] [--include-oidc-provider] [--dry-run] [--yes] [--format json|text]';
+// Apart from iam.ts so that `obslab --help` and `obslab iam ... --help` do not load the AWS SDK.
+import { defineCommand, usageLine } from './commandSpec';
+
+const format = { type: 'string', value: 'json|text', help: 'output format (default text)' } as const;
+const cluster = { type: 'string', value: 'NAME', help: "the EKS cluster (default the lab's)" } as const;
+const region = { type: 'string', value: 'R', help: "AWS region (default $AWS_REGION, else the lab's)" } as const;
+const roleName = { type: 'string', value: 'NAME', help: "the IAM role (default the lab's)" } as const;
+const policyName = { type: 'string', value: 'NAME', help: "the IAM policy (default the lab's)" } as const;
+const dryRun = { type: 'boolean', help: 'show the plan; change nothing' } as const;
+const yes = { type: 'boolean', help: 'go ahead without asking' } as const;
+
+/** What inspect and setup share: where the ServiceAccount is, and how to reach the cluster. */
+const kubeSide = {
+  namespace: { type: 'string', value: 'NS', help: "Prometheus' namespace (default the lab's monitoring namespace)" },
+  'service-account': { type: 'string', value: 'NAME', help: "Prometheus' ServiceAccount (default the lab's)" },
+  kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
+  context: { type: 'string', value: 'NAME', help: 'kubeconfig context (default the current one)' },
+  'no-kube': { type: 'boolean', help: 'leave the cluster out (no ServiceAccount read or annotated)' },
+} as const;
+
+export const iamInspectSpec = defineCommand({
+  command: 'iam inspect',
+  args: 'ROLE_NAME',
+  summary: "Reads the role's trust and policies, the cluster's OIDC provider and the ServiceAccount, and says whether Prometheus can use the role.",
+  options: { format, cluster, region, ...kubeSide },
+});
+
+export const iamSetupSpec = defineCommand({
+  command: 'iam setup',
+  summary: "Creates (or brings back in line) the lab's IRSA policy and role, and annotates Prometheus' ServiceAccount, after showing the plan and asking.",
+  options: {
+    policy: { type: 'string', value: 'FILE', help: "the policy document (default the lab's iam/prometheus-iam-policy.json)" },
+    'policy-name': policyName,
+    'role-name': roleName,
+    cluster,
+    region,
+    ...kubeSide,
+    'create-oidc-provider': { type: 'boolean', help: "create the cluster's IAM OIDC provider when it is missing" },
+    'dry-run': dryRun,
+    yes,
+    format,
+  },
+});
+
+export const iamCleanupSpec = defineCommand({
+  command: 'iam cleanup',
+  summary: 'Deletes the IAM role and policy the lab created (and, if asked, the OIDC provider), after showing the list and asking.',
+  options: {
+    'role-name': roleName,
+    'policy-name': policyName,
+    cluster,
+    region,
+    'include-oidc-provider': { type: 'boolean', help: "delete the cluster's IAM OIDC provider too, if the lab created it" },
+    'dry-run': dryRun,
+    yes,
+    format,
+  },
+});
+
+export const iamSpecs = [iamInspectSpec, iamSetupSpec, iamCleanupSpec];
+
+export const iamUsage = iamSpecs.map((s, i) => (i ? usageLine(s).replace(/^usage:/, '      ') : usageLine(s))).join('\n');

@@ -1,6 +1,7 @@
 // The CLI writes through this, so tests run commands in-process and read what they printed.
 import { createInterface } from 'node:readline/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { usageLine, type CommandSpec, type OptionTable } from './commandSpec';
 export interface Io {
   out(line: string): void;
   err(line: string): void;
@@ -14,12 +15,13 @@ export const processIo: Io = {
 /** Bad usage: exit code 2 with a one-line reason (and the usage text). */
 export class UsageError extends Error {}
 
-/** Parses a command's flags; an unknown or malformed flag is bad usage, with the usage text. */
-export function parseCli<const T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+/** Parses a command's flags with its table (commandSpec.ts); an unknown or malformed flag is bad usage, with the usage line. */
+export function parseCli<const O extends OptionTable>(argv: string[], spec: CommandSpec<O>) {
+  const options = spec.options;
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${usage}`);
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${usageLine(spec)}`);
   }
 }
 

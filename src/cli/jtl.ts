@@ -3,9 +3,19 @@
 // Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
 import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/jtlFile';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
+import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 
-export const jtlUsage = 'usage: obslab jtl FILE [--format json|text]';
+export const jtlSpec = defineCommand({
+  command: 'jtl',
+  args: 'FILE',
+  summary: 'Summarizes a JMeter results file (CSV .jtl): samples, errors, throughput and latency percentiles.',
+  options: {
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  },
+});
+
+export const jtlUsage = usageLine(jtlSpec);
 
 export function readFormat(value: string | undefined): 'json' | 'text' {
   const format = value ?? 'text';
@@ -30,7 +40,7 @@ export function printSummary(summary: Summary, format: 'json' | 'text', io: Io):
 }
 
 export function runJtl(argv: string[], io: Io): number {
-  const parsed = parseCli(argv, { format: { type: 'string' } }, jtlUsage);
+  const parsed = parseCli(argv, jtlSpec);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`name one .jtl file\n${jtlUsage}`);
   const format = readFormat(values.format);

@@ -7,9 +7,22 @@ import type { Finding } from '../core/finding';
 import { sortFindings } from '../core/lint/engine';
 import { collectLintFiles, lintFiles, UnreadableInput } from '../node/lint/lintFiles';
 import { groupByScope, labReleaseOf, maxScopeFiles } from '../node/lint/scope';
+import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 
-export const lintUsage = 'usage: obslab lint PATH... [--format json|text] [--release NAME] [--collector-version VERSION] [--lab-rules]  (--release defaults to the lab\'s obslab-lab.json, else prometheus; the lab\'s own rules apply in lab folders, everywhere with --lab-rules)';
+export const lintSpec = defineCommand({
+  command: 'lint',
+  args: 'PATH...',
+  summary: "Lints the lab's collector configs, manifests, PromQL rules and .jmx plans in PATH (files or folders), as the editor does.",
+  options: {
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    release: { type: 'string', value: 'NAME', help: "the kube-prometheus-stack release ServiceMonitors must name (default the lab's obslab-lab.json, else prometheus)" },
+    'collector-version': { type: 'string', value: 'VERSION', help: 'the OpenTelemetry Collector version to check components against' },
+    'lab-rules': { type: 'boolean', help: "apply the lab's own rules everywhere, not only in lab folders" },
+  },
+});
+
+export const lintUsage = usageLine(lintSpec);
 
 export interface JsonFinding {
   file: string;
@@ -28,7 +41,7 @@ export function toJson(f: Finding): JsonFinding {
 }
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
-  const parsed = parseCli(argv, { format: { type: 'string' }, release: { type: 'string' }, 'collector-version': { type: 'string' }, 'lab-rules': { type: 'boolean' } }, lintUsage);
+  const parsed = parseCli(argv, lintSpec);
   const { values, positionals } = parsed;
   if (!positionals.length) throw new UsageError(`name at least one file or folder\n${lintUsage}`);
   const format = values.format ?? 'text';

@@ -14,11 +14,24 @@ import type { FileHandles } from '../core/loadtest/threadBudget';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
 import { runNotes } from '../core/loadtest/runNotes';
 import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
+import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
 import { toJson } from './lint';
 
-export const loadtestUsage = 'usage: obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter] [--jtl FILE] [--format json|text]';
+export const loadtestSpec = defineCommand({
+  command: 'loadtest',
+  args: 'PLAN.jmx',
+  summary: 'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
+  options: {
+    prop: { type: 'string', short: 'J', multiple: true, value: 'NAME=VALUE', help: 'set a JMeter property the plan reads with ${__P(NAME)}; repeatable' },
+    engine: { type: 'string', value: 'builtin|jmeter', help: 'which engine runs the plan (default builtin)' },
+    jtl: { type: 'string', value: 'FILE', help: 'where to write the results (default a temporary folder)' },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  },
+});
+
+export const loadtestUsage = usageLine(loadtestSpec);
 
 export interface LoadtestDeps {
   /** Stops the run (the CLI binds it to Ctrl-C); tests hand their own. */
@@ -56,7 +69,7 @@ function formatProgress(p: Progress): string {
 }
 
 export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {}): Promise<number> {
-  const parsed = parseCli(argv, { prop: { type: 'string', short: 'J', multiple: true }, engine: { type: 'string' }, jtl: { type: 'string' }, format: { type: 'string' } }, loadtestUsage);
+  const parsed = parseCli(argv, loadtestSpec);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`name one .jmx plan\n${loadtestUsage}`);
   const format = readFormat(values.format);

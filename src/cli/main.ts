@@ -1,47 +1,87 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
+import { version } from '../../package.json';
 import { LabManifestError } from '../node/labManifest';
+import { asksForHelp, helpText, usageLine, type CommandSpec } from './commandSpec';
 import { processIo, UsageError, type Io } from './io';
-import { jtlUsage, runJtl } from './jtl';
-import { applyUsage } from './applyUsage';
-import { cleanupUsage } from './cleanupUsage';
-import { doctorUsage } from './doctorUsage';
-import { iamUsage } from './iamUsage';
-import { lintUsage, runLint } from './lint';
-import { loadtestUsage, runLoadtestCommand } from './loadtest';
-import { queryUsage, runQuery } from './query';
-import { runSandbox, sandboxUsage } from './sandbox';
-import { scaffold, scaffoldUsage } from './scaffold';
+import { jtlSpec, runJtl } from './jtl';
+import { applySpec } from './applyUsage';
+import { cleanupSpec } from './cleanupUsage';
+import { doctorSpec } from './doctorUsage';
+import { iamSpecs } from './iamUsage';
+import { lintSpec, runLint } from './lint';
+import { loadtestSpec, runLoadtestCommand } from './loadtest';
+import { querySpec, runQuery } from './query';
+import { runSandbox, sandboxSpec } from './sandbox';
+import { scaffold, scaffoldSpec } from './scaffold';
+
+interface Command {
+  run: (argv: string[], io: Io) => number | Promise<number>;
+  /** One spec, or one per subcommand (`iam inspect`, `iam setup`, ...), whose last word is the subcommand. */
+  specs: readonly CommandSpec[];
+}
 
 // Commands that talk to servers or processes are async; the others stay synchronous, so their callers get a plain number.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const commands: Record<string, { run: (argv: string[], io: Io) => number | Promise<number>; usage: string }> = {
-  scaffold: { run: scaffold, usage: scaffoldUsage },
-  lint: { run: runLint, usage: lintUsage },
-  sandbox: { run: runSandbox, usage: sandboxUsage },
-  query: { run: runQuery, usage: queryUsage },
-  loadtest: { run: runLoadtestCommand, usage: loadtestUsage },
-  jtl: { run: runJtl, usage: jtlUsage },
+const commands: Record<string, Command> = {
+  scaffold: { run: scaffold, specs: [scaffoldSpec] },
+  lint: { run: runLint, specs: [lintSpec] },
+  sandbox: { run: runSandbox, specs: [sandboxSpec] },
+  query: { run: runQuery, specs: [querySpec] },
+  loadtest: { run: runLoadtestCommand, specs: [loadtestSpec] },
+  jtl: { run: runJtl, specs: [jtlSpec] },
   // Cluster commands load @kubernetes/client-node (and the AWS SDK) only when run, so the others
-  // start fast. require rather than import(): esbuild makes both lazy in dist/cli.js, and only
-  // require also works where the tests load the TypeScript through tsx's CommonJS hook.
-  apply: { run: (argv, io) => (require('./apply') as typeof import('./apply')).runApplyCommand(argv, io), usage: applyUsage },
-  iam: { run: (argv, io) => (require('./iam') as typeof import('./iam')).runIam(argv, io), usage: iamUsage },
-  cleanup: { run: (argv, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanupCommand(argv, io), usage: cleanupUsage },
-  doctor: { run: (argv, io) => (require('./doctor') as typeof import('./doctor')).runDoctor(argv, io), usage: doctorUsage },
+  // start fast (and --help never loads them). require rather than import(): esbuild makes both lazy
+  // in dist/cli.js, and only require also works where the tests load the TypeScript through tsx's CommonJS hook.
+  apply: { run: (argv, io) => (require('./apply') as typeof import('./apply')).runApplyCommand(argv, io), specs: [applySpec] },
+  iam: { run: (argv, io) => (require('./iam') as typeof import('./iam')).runIam(argv, io), specs: iamSpecs },
+  cleanup: { run: (argv, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanupCommand(argv, io), specs: [cleanupSpec] },
+  doctor: { run: (argv, io) => (require('./doctor') as typeof import('./doctor')).runDoctor(argv, io), specs: [doctorSpec] },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** Every command's (and subcommand's) table, for the tests that hold --help to what the parsers accept. */
+export const commandSpecs: readonly CommandSpec[] = Object.values(commands).flatMap((c) => c.specs);
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
+const overview = [
+  'usage: obslab <command> [options]',
+  '       obslab <command> --help    that command\'s options',
+  '       obslab --version',
+  '',
+  'commands:',
+  ...Object.values(commands).flatMap((c) => c.specs.map((s) => `  ${usageLine(s).replace(/^usage: obslab /, '')}`)),
+].join('\n');
+
+/** The help text argv asks for, if it asks: the command's, or a subcommand's, or every subcommand's. */
+function helpFor(command: Command, argv: string[]): string | undefined {
+  const [only] = command.specs;
+  if (command.specs.length === 1 && only) return asksForHelp(argv, only) ? helpText(only) : undefined;
+  const [sub, ...rest] = argv;
+  const spec = command.specs.find((s) => s.command.split(' ').at(-1) === sub);
+  if (spec) return asksForHelp(rest, spec) ? helpText(spec) : undefined;
+  return isHelp(sub) ? command.specs.map((s) => helpText(s)).join('\n\n') : undefined;
+}
+
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {
   const [name, ...rest] = argv;
-  const usage = `usage: obslab <command> [options]\n\ncommands:\n${Object.values(commands).map((c) => `  ${c.usage.replace(/^usage: obslab /, '')}`).join('\n')}`;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage);
+  if (!name || isHelp(name) || name === 'help') {
+    io.out(overview);
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(version);
+    return 0;
   }
   const command = commands[name];
   if (!command) {
-    io.err(`obslab: unknown command '${name}'\n${usage}`);
+    io.err(`obslab: unknown command '${name}'\n${overview}`);
     return 2;
+  }
+  const help = helpFor(command, rest);
+  if (help !== undefined) {
+    io.out(help);
+    return 0;
   }
   const failed = (e: unknown): number => {
     // A lab folder's obslab-lab.json the scaffold would refuse is bad input, like bad flags.

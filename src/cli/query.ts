@@ -7,9 +7,25 @@ import { parseDuration } from '../core/prometheus/duration';
 import type { Labels, QueryData, SamplePair } from '../core/prometheus/types';
 import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
 import { sandboxPrometheusUrl } from '../node/sandbox';
+import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 
-export const queryUsage = "usage: obslab query 'PROMQL' [--prometheus URL] [--range DURATION [--step DURATION]] [--time TIME] [--timeout DURATION] [--format json|text]";
+export const querySpec = defineCommand({
+  command: 'query',
+  args: "'PROMQL'",
+  summary: 'Asks Prometheus one PromQL expression, at one instant or over a range, and prints the answer.',
+  options: {
+    prometheus: { type: 'string', value: 'URL', help: "Prometheus' URL (default the sandbox's, when it runs)" },
+    range: { type: 'string', value: 'DURATION', help: 'a range query over the last DURATION (e.g. 15m) instead of an instant query' },
+    step: { type: 'string', value: 'DURATION', help: 'the range query\'s resolution (with --range; default chosen from the range)' },
+    time: { type: 'string', value: 'TIME', help: 'evaluate an instant query at TIME instead of now' },
+    timeout: { type: 'string', value: 'DURATION', help: 'how long to wait for Prometheus' },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  },
+  notes: ['--step needs --range; --time is for instant queries only.'],
+});
+
+export const queryUsage = usageLine(querySpec);
 
 function seconds(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -46,7 +62,7 @@ function isEmpty(data: QueryData): boolean {
 }
 
 export async function runQuery(argv: string[], io: Io): Promise<number> {
-  const parsed = parseCli(argv, { prometheus: { type: 'string' }, range: { type: 'string' }, step: { type: 'string' }, time: { type: 'string' }, timeout: { type: 'string' }, format: { type: 'string' } }, queryUsage);
+  const parsed = parseCli(argv, querySpec);
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
   const expr = positionals[0];

@@ -5,9 +5,25 @@
 import { sandboxDown, sandboxPlan, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
 import { appMetrics } from '../core/facts';
 import { sandboxQuestion } from '../core/sandbox/consent';
+import { defineCommand, usageLine } from './commandSpec';
 import { askOnTerminal, UsageError, type Io, parseCli } from './io';
 
-export const sandboxUsage = 'usage: obslab sandbox up|down|status [--lab DIR] [--yes] [--collector PATH] [--prometheus-bin PATH] [--app-port N] [--prometheus-port N] [--format json|text]';
+export const sandboxSpec = defineCommand({
+  command: 'sandbox',
+  args: 'up|down|status',
+  summary: 'Starts, stops or reports the local sandbox: the lab app, the OpenTelemetry Collector and Prometheus on 127.0.0.1, no cluster needed.',
+  options: {
+    lab: { type: 'string', value: 'DIR', help: 'the lab folder whose files the sandbox runs' },
+    yes: { type: 'boolean', short: 'y', help: "run the lab folder's files without asking" },
+    collector: { type: 'string', value: 'PATH', help: 'the otelcol-contrib program (default found on PATH or in the cache)' },
+    'prometheus-bin': { type: 'string', value: 'PATH', help: 'the prometheus program (default found on PATH or in the cache)' },
+    'app-port': { type: 'string', value: 'N', help: "the app's port on 127.0.0.1" },
+    'prometheus-port': { type: 'string', value: 'N', help: "Prometheus' port on 127.0.0.1" },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  },
+});
+
+export const sandboxUsage = usageLine(sandboxSpec);
 
 /** How `up` asks before running a lab folder's code; tests pass their own. */
 export interface SandboxCliDeps {
@@ -43,14 +59,7 @@ function printUp(result: SandboxUpResult, io: Io): void {
 }
 
 export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = {}): Promise<number> {
-  const parsed = parseCli(argv, {
-        lab: { type: 'string' },
-        yes: { type: 'boolean', short: 'y' },
-        collector: { type: 'string' },
-        'prometheus-bin': { type: 'string' },
-        'app-port': { type: 'string' },
-        'prometheus-port': { type: 'string' },
-        format: { type: 'string' } }, sandboxUsage);
+  const parsed = parseCli(argv, sandboxSpec);
   const { values, positionals } = parsed;
   const [action, ...extra] = positionals;
   if (!action || extra.length) throw new UsageError(`say up, down or status\n${sandboxUsage}`);

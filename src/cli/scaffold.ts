@@ -3,14 +3,29 @@ import { compareWithExisting, planLabFiles } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { unifiedDiff } from '../core/text/diff';
 import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/labFiles';
+import { defineCommand, usageLine, type OptionSpec } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 
-export const scaffoldUsage = `usage: obslab scaffold DIR [${paramSpecs.map((s) => `${s.flag} VALUE`).join('] [')}] [--overwrite] [--format json|text]`;
+// One option per lab parameter, from the same list the editor's Create Lab Files asks through.
+const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
+  paramSpecs.map((s) => [s.flag.slice(2), { type: 'string', value: 'VALUE', help: `${s.prompt} (default ${defaultParams[s.key]})` }]),
+);
+
+export const scaffoldSpec = defineCommand({
+  command: 'scaffold',
+  args: 'DIR',
+  summary: "Writes the lab's files (manifests, collector config, rules, load-test plan, COMMANDS.md) into DIR, with your names filled in.",
+  options: {
+    ...paramOptions,
+    overwrite: { type: 'boolean', help: 'replace files that differ from the lab\'s (without it, their differences are shown and nothing is written)' },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  } as Record<string, OptionSpec>,
+});
+
+export const scaffoldUsage = usageLine(scaffoldSpec);
 
 export function scaffold(argv: string[], io: Io): number {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { overwrite: { type: 'boolean' }, format: { type: 'string' } };
-  for (const spec of paramSpecs) options[spec.flag.slice(2)] = { type: 'string' };
-  const parsed = parseCli(argv, options, scaffoldUsage);
+  const parsed = parseCli(argv, scaffoldSpec);
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`scaffold takes one folder\n${scaffoldUsage}`);
   const dir = positionals[0];
