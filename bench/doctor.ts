@@ -12,7 +12,7 @@ import { labNames } from '../src/core/scaffold/plan';
 import { awsClients } from '../src/node/aws/clients';
 import { doctor, type DoctorOptions } from '../src/node/doctor';
 import { readSandboxState, sandboxDown, sandboxUp } from '../src/node/sandbox';
-import { sleep } from '../src/node/processes';
+import { sleep } from '../src/node/sleep';
 import { startKube } from '../test/harness/kube';
 import { motoAccount, motoRegion, startMoto } from '../test/harness/moto';
 import { renderLab } from '../test/support/lab';

@@ -9,6 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { ResponseParser, type PreparedRequest } from '../core/loadtest/http';
 import { formatJtlRow, jtlHeader, type JtlSample } from '../core/loadtest/jtl';
 import type { LoadPlan } from '../core/loadtest/plan';
+import { sleep } from './sleep';
 import { runPlan, type Channel, type Clock, type Exchange, type RunOptions, type RunResult, type Transport } from '../core/loadtest/runner';
 
 interface Pending {
@@ -198,17 +199,7 @@ export const systemClock: Clock = {
   now: () => performance.now(),
   epochMs: () => Date.now(),
   random: Math.random,
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep,
   yield: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };
 

@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { sleep } from './sleep';
 
 /** Asks the kernel for a free port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -25,10 +26,6 @@ export function portIsFree(port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 export function isAlive(pid: number): boolean {

@@ -22,7 +22,8 @@ import { labInputs } from './sandboxInputs';
 import { readSandboxState, readSandboxStateFile, removeSandboxPath, sandboxPrometheusUrl, sandboxStatePath, writeSandboxState } from './sandboxState';
 import { cacheDir } from './cache';
 import { templatesDir } from './labFiles';
-import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, sleep, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
+import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
+import { sleep } from './sleep';
 
 /** The collector the harness builds with ocb (test/harness/otelcol.ts), the version the scaffold pins. */
 export const sandboxCollectorVersion = versions.collector;

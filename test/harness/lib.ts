@@ -6,7 +6,8 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, runDir } from '../../src/node/cache';
-import { freePort, httpAnswers, isAlive, isOurProcess, sleep, stopGroup, tail, waitFor } from '../../src/node/processes';
+import { freePort, httpAnswers, isAlive, isOurProcess, stopGroup, tail, waitFor } from '../../src/node/processes';
+import { sleep } from '../../src/node/sleep';
 
 // The extension's own process helpers (src/node) serve the harness too.
 export { cacheDir, freePort, isAlive, runDir, sleep, tail, waitFor };

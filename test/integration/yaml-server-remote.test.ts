@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { yamlServerSettings } from '../../src/core/yamlServerSettings';
+import { sleep } from '../../src/node/sleep';
 import { repoRoot, run } from '../harness/lib';
 
 interface CompletionItem { label: string }
@@ -36,8 +37,6 @@ async function complete(conn: MessageConnection, uri: string, line: number): Pro
   const r = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character: 0 } })) as { items: CompletionItem[] } | CompletionItem[] | null;
   return (Array.isArray(r) ? r : (r?.items ?? [])).map((x) => x.label);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('the YAML server fetches no remote schema', function () {
   this.timeout(120_000);

@@ -26,6 +26,7 @@ import {
   type ServiceLike,
 } from '../../core/kube/ports';
 import { KubeError, kubeCall, type LoadedKube } from './config';
+import { sleep } from '../sleep';
 
 export interface ForwardRequest extends ForwardTarget {
   /** 0: any free port. */
@@ -233,8 +234,6 @@ export async function nextFreePort(port: number, count = 20): Promise<number | u
   }
   return suggestFreePort(port, probes);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class Forward {
   readonly sockets = new Set<Socket>();

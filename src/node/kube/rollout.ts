@@ -9,6 +9,7 @@ import { AppsV1Api, CoreV1Api, type CoreV1Event, type V1Deployment, type V1Pod }
 import { adviceFor, formatCounts, podProblems, rolloutStatus, selectorString, StuckTracker, type PodProblem, type RolloutStatus } from '../../core/kube/rollout';
 import { parseStatus } from '../../core/kube/errors';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
+import { sleep } from '../sleep';
 
 export interface RolloutTarget {
   namespace: string;
@@ -53,18 +54,6 @@ export interface RolloutOptions {
   stuckMs?: number;
   /** Log lines to show per container on failure; default 20. */
   logLines?: number;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 const ref = (t: RolloutTarget): string => `Deployment ${t.namespace}/${t.name}`;
