@@ -18,13 +18,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when nothing listens on 127.0.0.1:port (we could bind it ourselves). */
+/** True when nothing listens on 127.0.0.1:port (we could bind it ourselves): the sandbox's fixed ports, port-forward's next free port. */
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
     srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    srv.listen({ host: '127.0.0.1', port, exclusive: true }, () => srv.close(() => resolve(true)));
   });
 }
 

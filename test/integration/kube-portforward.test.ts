@@ -8,7 +8,8 @@ import { waitFor } from '../harness/lib';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { loadKube } from '../../src/node/kube/config';
-import { isPortFree, PortForwardManager, PortInUseError, type ForwardInfo } from '../../src/node/kube/portForward';
+import { PortForwardManager, PortInUseError, type ForwardInfo } from '../../src/node/kube/portForward';
+import { portIsFree } from '../../src/node/processes';
 
 interface Got {
   status: number;
@@ -231,7 +232,7 @@ spec:
     assert.deepEqual(manager.list(), []);
     for (const p of [a.localPort, b.localPort]) {
       assert.ok(await refused(p), `127.0.0.1:${p} still accepts connections`);
-      assert.ok(await isPortFree(p), `127.0.0.1:${p} is not free`);
+      assert.ok(await portIsFree(p), `127.0.0.1:${p} is not free`);
     }
   });
 });

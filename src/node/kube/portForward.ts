@@ -26,6 +26,7 @@ import {
   type ServiceLike,
 } from '../../core/kube/ports';
 import { KubeError, kubeCall, type LoadedKube } from './config';
+import { portIsFree } from '../processes';
 import { sleep } from '../sleep';
 
 export interface ForwardRequest extends ForwardTarget {
@@ -211,24 +212,11 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-/** Whether 127.0.0.1:port can be listened on now. */
-export async function isPortFree(port: number): Promise<boolean> {
-  const s = createServer();
-  try {
-    await listen(s, port);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-}
-
 /** The next free port after `port` on 127.0.0.1, probing a few. */
 export async function nextFreePort(port: number, count = 20): Promise<number | undefined> {
   const probes: { port: number; free: boolean }[] = [];
   for (const p of portsToProbe(port, count)) {
-    const free = await isPortFree(p);
+    const free = await portIsFree(p);
     probes.push({ port: p, free });
     if (free) break;
   }
