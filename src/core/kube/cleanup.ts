@@ -20,13 +20,8 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-/** The metadata of one object, as a PartialObjectMetadata list returns it. */
-export interface ObjectMeta {
-  apiVersion: string;
-  kind: string;
-  /** The plural resource name, for the DELETE path. */
-  resource: string;
-  namespaced: boolean;
+/** An object's `metadata`, as the API server returns it (the fields we read). */
+export interface KubeMetadata {
   name: string;
   namespace?: string;
   uid: string;
@@ -35,6 +30,15 @@ export interface ObjectMeta {
   ownerReferences?: { uid: string; kind: string; name: string }[];
   managedFields?: ManagedFieldsEntry[];
   deletionTimestamp?: string;
+}
+
+/** The metadata of one object, as a PartialObjectMetadata list returns it, with the type it was listed as. */
+export interface ObjectMeta extends KubeMetadata {
+  apiVersion: string;
+  kind: string;
+  /** The plural resource name, for the DELETE path. */
+  resource: string;
+  namespaced: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import { labelSelectorString } from '../../core/kube/selectors';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceMonitorInfo } from '../../core/doctor/snapshot';
 import { parsePolicy } from '../../core/iam/policy';
 import { analyzeTrust, serviceAccountSubject } from '../../core/iam/trust';
+import type { KubeMetadata } from '../../core/kube/cleanup';
 import { KubeError, loadKube, type LoadedKube } from '../kube/config';
 import { KubeHttpError, kubeRest } from '../kube/rest';
 import type { DoctorOptions } from '.';
@@ -16,12 +17,7 @@ import { labOf, labParams, labQueries, readText } from './lab';
 import { gatherPrometheus, withPrometheus } from './prometheus';
 import { join } from 'node:path';
 
-interface Meta {
-  name?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
+type Meta = Partial<KubeMetadata>;
 interface EnvVar {
   name: string;
   value?: string;

@@ -1,7 +1,7 @@
 // Everything in the cluster, metadata only: discovery of every group's preferred version, then one
 // PartialObjectMetadata list per resource type (as `kubectl get all`-like tools do), so a cluster
 // with thousands of objects costs kilobytes per object type, not full objects.
-import type { HelmRelease, ObjectMeta } from '../../core/kube/cleanup';
+import type { HelmRelease, KubeMetadata, ObjectMeta } from '../../core/kube/cleanup';
 import { kubeCall, type LoadedKube } from './config';
 import { kubeRest } from './rest';
 
@@ -19,16 +19,7 @@ interface GroupList {
   groups: { name: string; preferredVersion?: { groupVersion: string } }[];
 }
 interface MetaItem {
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: { uid: string; kind: string; name: string }[];
-    managedFields?: { manager?: string; operation?: string; subresource?: string }[];
-    deletionTimestamp?: string;
-  };
+  metadata: KubeMetadata;
 }
 
 export interface ResourceType {
