@@ -2,8 +2,9 @@
 // commands act on the lab's names. A manifest whose values the scaffold's prompts would refuse
 // is never used: findLabManifest passes over it, loadLabManifest says what is wrong with it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkLabManifest, describeLabManifestProblems, labManifestName, type LabManifest, type LabManifestProblem } from '../core/scaffold/plan';
+import { checkLabManifest, describeLabManifestProblems, foldersUpToLab, labManifestName, type LabManifest, type LabManifestProblem } from '../core/scaffold/plan';
 
 /** An obslab-lab.json that is there but not valid: the CLI exits 2 with the message, the editor shows it. */
 export class LabManifestError extends Error {
@@ -16,16 +17,33 @@ export class LabManifestError extends Error {
   }
 }
 
+function isFileSync(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The manifest file in `start` (or its folder, for a file) or up to five folders above it. */
 export function findLabManifestFile(start: string): string | undefined {
-  let dir = existsSync(start) && statSync(start).isDirectory() ? start : dirname(start);
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, labManifestName);
-    if (existsSync(file)) return file;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  const dir = existsSync(start) && statSync(start).isDirectory() ? start : dirname(start);
+  return foldersUpToLab(dir, dirname)
+    .map((d) => join(d, labManifestName))
+    .find(isFileSync);
+}
+
+/** The lab folder (holding the manifest) that is `dir` or up to five folders above it; the async twin of findLabManifestFile, for the lint process. */
+export async function findLabFolderAbove(dir: string): Promise<string | undefined> {
+  for (const d of foldersUpToLab(dir, dirname)) if (await isFile(join(d, labManifestName))) return d;
   return undefined;
 }
 

@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { defaultParams } from '../../src/core/scaffold/params';
-import { checkLabManifest, labManifestName, parseLabManifest, planLabFiles } from '../../src/core/scaffold/plan';
-import { findLabManifest, LabManifestError, loadLabManifest } from '../../src/node/labManifest';
+import { checkLabManifest, foldersUpToLab, labManifestName, parseLabManifest, planLabFiles } from '../../src/core/scaffold/plan';
+import { findLabFolderAbove, findLabManifest, findLabManifestFile, LabManifestError, loadLabManifest } from '../../src/node/labManifest';
 import { templateReader } from '../../src/node/labFiles';
 
 const pwned = join(tmpdir(), `obslab-pwned-${process.pid}`);
@@ -118,5 +118,34 @@ describe('obslab-lab.json: validated by the scaffold\'s rules', () => {
         process.chdir(cwd);
       }
     });
+  });
+});
+
+describe('the walk up to obslab-lab.json: one step, sync and async alike', () => {
+  it('looks in the folder and at most five above it, stopping at the root', () => {
+    assert.deepEqual(foldersUpToLab('/a/b/c/d/e/f/g', dirname), ['/a/b/c/d/e/f/g', '/a/b/c/d/e/f', '/a/b/c/d/e', '/a/b/c/d', '/a/b/c', '/a/b']);
+    assert.deepEqual(foldersUpToLab('/a/b', dirname), ['/a/b', '/a', '/']);
+    assert.deepEqual(foldersUpToLab('/', dirname), ['/']);
+  });
+
+  it('finds the same lab from a file five folders down, and none from six, whether asked sync or async', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'obslab-walk-'));
+    try {
+      const lab = join(root, 'lab');
+      const five = join(lab, '1', '2', '3', '4', '5');
+      const six = join(five, '6');
+      mkdirSync(six, { recursive: true });
+      writeFileSync(join(lab, labManifestName), JSON.stringify(good));
+      assert.equal(findLabManifestFile(join(five, 'x.yaml')), join(lab, labManifestName));
+      assert.equal(await findLabFolderAbove(five), lab);
+      assert.equal(findLabManifestFile(join(six, 'x.yaml')), undefined);
+      assert.equal(await findLabFolderAbove(six), undefined);
+      // A folder by the manifest's name is not a manifest, for either walk.
+      mkdirSync(join(six, labManifestName));
+      assert.equal(findLabManifestFile(six), undefined);
+      assert.equal(await findLabFolderAbove(six), undefined);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

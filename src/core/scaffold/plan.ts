@@ -26,6 +26,23 @@ export interface LabFile {
 /** Written last, so a lab folder with it is complete; later commands find the lab by it. */
 export const labManifestName = 'obslab-lab.json';
 
+/** How far above a file's folder its lab folder may be: that folder and this many above it. */
+export const labManifestLevels = 5;
+
+/**
+ * The folders a walk up to the lab manifest looks in, nearest first: `dir` and up to
+ * labManifestLevels above it. `parentOf` is path.dirname, handed in because core imports no Node.
+ */
+export function foldersUpToLab(dir: string, parentOf: (dir: string) => string): string[] {
+  const folders = [dir];
+  for (let level = 0; level < labManifestLevels; level++) {
+    const parent = parentOf(dir);
+    if (parent === dir) break;
+    folders.push((dir = parent));
+  }
+  return folders;
+}
+
 export const labFileSpecs: LabFileSpec[] = [
   { template: 'lab/COMMANDS.md', path: 'COMMANDS.md', tasks: ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'], purpose: 'every command of the lab, corrected, with your cluster, region and names' },
   { template: 'lab/iam/prometheus-iam-policy.json', path: 'iam/prometheus-iam-policy.json', tasks: ['task1', 'task4'], purpose: 'IAM policy for Amazon Managed Prometheus and CloudWatch' },

@@ -2,9 +2,10 @@
 // holds obslab-lab.json) as a whole, because the cross-resource rules need all of it; any other
 // folder only with the files directly in it, so files in sibling folders never blame each other.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { labManifestName, parseLabManifest } from '../../core/scaffold/plan';
+import { findLabFolderAbove } from '../labManifest';
 
 export interface LintScope {
   /** The folder whose files are linted together. */
@@ -17,8 +18,6 @@ export interface LintScope {
 export const maxScopeFiles = 300;
 /** How many folders deep a lab folder is read. */
 export const maxScopeDepth = 4;
-/** How far above a file its lab folder may be (the file's own folder and this many above it). */
-const maxLabLevels = 5;
 
 const lintableExtension = /\.(ya?ml|json|jmx)$/i;
 const skipDirs = new Set(['node_modules', '.git', 'dist', '.obslab-build']);
@@ -43,25 +42,11 @@ export function isLintable(file: string): boolean {
   return lintableExtension.test(file) && !ignoredByName(file);
 }
 
-async function holdsLabManifest(dir: string): Promise<boolean> {
-  try {
-    return (await stat(join(dir, labManifestName))).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** The lab folder at or up to five folders above `file`, else the file's own folder. */
 export async function scopeOf(file: string): Promise<LintScope> {
   const own = dirname(file);
-  let dir = own;
-  for (let level = 0; level <= maxLabLevels; level++) {
-    if (await holdsLabManifest(dir)) return { dir, lab: true };
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return { dir: own, lab: false };
+  const lab = await findLabFolderAbove(own);
+  return lab ? { dir: lab, lab: true } : { dir: own, lab: false };
 }
 
 /** scopeOf, remembered per folder; clear it when an obslab-lab.json appears or goes. */
