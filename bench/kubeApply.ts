@@ -45,7 +45,7 @@ export async function benchKubeApply(): Promise<void> {
   try {
     const ours = async (k8s: string): Promise<void> => {
       const loaded = loadKube({ kubeconfig: kube.kubeconfig });
-      const r = await applyManifests(loaded, loadManifests([k8s]).objects);
+      const r = await applyManifests(loaded, (await loadManifests([k8s])).objects);
       if (r.problems.length) throw new Error(`ours failed: ${r.problems.map((p) => p.message).join('; ')}`);
     };
     // kubectl reads a folder in name order (app.yaml before namespaces.yaml): name the namespaces first, as students must.

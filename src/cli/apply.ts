@@ -42,7 +42,7 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
 
   let manifests;
   try {
-    manifests = loadManifests(positionals);
+    manifests = await loadManifests(positionals);
   } catch (e) {
     if (e instanceof UnreadableManifest) throw new UsageError(e.message);
     throw e;

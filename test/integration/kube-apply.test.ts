@@ -58,15 +58,15 @@ describe('apply and rollout against a real API server', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads the lab folder as its k8s/ manifests, namespaces first when applied', () => {
-    const { files, objects, errors } = loadManifests([labDir]);
+  it('reads the lab folder as its k8s/ manifests, namespaces first when applied', async () => {
+    const { files, objects, errors } = await loadManifests([labDir]);
     assert.deepEqual(errors, []);
     assert.ok(files.every((f) => f.includes(`${join('lab', 'k8s')}`)), files.join(', '));
     assert.equal(objects.filter((o) => o.kind === 'ServiceMonitor').length, 2);
   });
 
   it('dry-run of the lab reports every object as created and creates nothing', async () => {
-    const r = await applyManifests(loaded, loadManifests([labDir]).objects, { dryRun: true });
+    const r = await applyManifests(loaded, (await loadManifests([labDir])).objects, { dryRun: true });
     assert.deepEqual(r.problems, []);
     assert.equal(r.rows.length, 9);
     assert.ok(r.rows.every((x) => x.action === 'created'), actions(r).join('\n'));
@@ -77,7 +77,7 @@ describe('apply and rollout against a real API server', function () {
   });
 
   it('applies the lab: namespaces, ConfigMap, Services, Deployments and ServiceMonitors are created with field manager obslab', async () => {
-    const r = await applyManifests(loaded, loadManifests([labDir]).objects);
+    const r = await applyManifests(loaded, (await loadManifests([labDir])).objects);
     assert.deepEqual(r.problems, []);
     assert.equal(r.summary, '9 created');
     const sm = await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`);
@@ -87,7 +87,7 @@ describe('apply and rollout against a real API server', function () {
   });
 
   it('applying the same files again changes nothing: all unchanged, in the dry-run and the apply', async () => {
-    const objects = loadManifests([labDir]).objects;
+    const objects = (await loadManifests([labDir])).objects;
     const dry = await applyManifests(loaded, objects, { dryRun: true });
     assert.equal(dry.summary, '9 unchanged', actions(dry).join('\n'));
     const again = await applyManifests(loaded, objects);
@@ -106,7 +106,7 @@ describe('apply and rollout against a real API server', function () {
   it('a changed field is configured, the rest unchanged', async () => {
     const file = join(labDir, 'k8s', 'app.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('replicas: 2', 'replicas: 3'));
-    const objects = loadManifests([labDir]).objects;
+    const objects = (await loadManifests([labDir])).objects;
     const dry = await applyManifests(loaded, objects, { dryRun: true });
     assert.deepEqual(dry.rows.filter((x) => x.action !== 'unchanged').map((x) => `${x.action} ${x.kind} ${x.name}`), ['configured Deployment otel-flask']);
     assert.equal(dry.summary, '1 configured, 8 unchanged');

@@ -1,6 +1,7 @@
 // The manifest files a PATH names: a file, or every *.yaml/*.yml under a folder (sorted). A lab
 // folder made by `obslab scaffold` means its k8s/ folder: the rest of it is not for the cluster.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseManifests, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
 import { labManifestName } from '../../core/scaffold/plan';
@@ -17,7 +18,7 @@ export function manifestRoot(dir: string): string {
 }
 
 /** The files, in order: each named file, and each folder's YAML files sorted by path. */
-export function manifestFiles(paths: readonly string[]): string[] {
+export function manifestFiles(paths: readonly string[]): Promise<string[]> {
   return pathFiles(paths, { accept: manifestFile, skipDirs, skipHidden: true, root: manifestRoot, missing: (p) => new UnreadableManifest(`${p}: no such file or folder`) });
 }
 
@@ -28,14 +29,14 @@ export interface LoadedManifests {
 }
 
 /** Reads and parses every file; paths in messages are relative to `cwd` when inside it. */
-export function loadManifests(paths: readonly string[], cwd = process.cwd()): LoadedManifests {
-  const files = manifestFiles(paths);
+export async function loadManifests(paths: readonly string[], cwd = process.cwd()): Promise<LoadedManifests> {
+  const files = await manifestFiles(paths);
   const objects: ManifestObject[] = [];
   const errors: ManifestError[] = [];
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = await readFile(file, 'utf8');
     } catch (e) {
       throw new UnreadableManifest(`${file}: ${e instanceof Error ? e.message : String(e)}`);
     }

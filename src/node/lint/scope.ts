@@ -1,11 +1,11 @@
 // Which files are linted together, one answer for the editor and `obslab lint`: a lab folder (it
 // holds obslab-lab.json) as a whole, because the cross-resource rules need all of it; any other
 // folder only with the files directly in it, so files in sibling folders never blame each other.
-import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { labManifestName, parseLabManifest } from '../../core/scaffold/plan';
 import { findLabFolderAbove } from '../labManifest';
+import { filesBelow } from '../pathFiles';
 
 export interface LintScope {
   /** The folder whose files are linted together. */
@@ -80,29 +80,8 @@ export interface WalkOptions {
  * are not entered, symbolic links to folders are not followed. Any other entry with a lintable name
  * (a FIFO, a link) is listed, so that reading it can say why it was not checked.
  */
-export async function lintableFilesBelow(dir: string, o: WalkOptions): Promise<string[]> {
-  const out: string[] = [];
-  const limit = o.limit ?? Infinity;
-  const walk = async (folder: string, depth: number): Promise<void> => {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (out.length > limit) return;
-      const path = join(folder, e.name);
-      if (e.isDirectory()) {
-        if (depth < o.maxDepth && !e.name.startsWith('.') && !skipDirs.has(e.name)) await walk(path, depth + 1);
-      } else if (isLintable(path)) {
-        out.push(path);
-      }
-    }
-  };
-  await walk(dir, 0);
-  return out.sort();
+export function lintableFilesBelow(dir: string, o: WalkOptions): Promise<string[]> {
+  return filesBelow(dir, { ...o, accept: (path) => isLintable(path), enter: (name) => !name.startsWith('.') && !skipDirs.has(name), skipUnreadable: true });
 }
 
 export interface ScopeFiles {

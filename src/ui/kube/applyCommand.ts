@@ -42,7 +42,7 @@ async function filesUnder(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const uri of uris) {
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) out.push(...manifestFiles([uri.fsPath]).map((f) => vscode.Uri.file(f)));
+    if (stat.type & vscode.FileType.Directory) out.push(...(await manifestFiles([uri.fsPath])).map((f) => vscode.Uri.file(f)));
     else out.push(uri);
   }
   return out;
