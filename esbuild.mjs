@@ -1,7 +1,14 @@
 // Bundles built apart so each carries only what it runs: the extension host and its lazy bundles
 // (vscode is external), the lint and YAML servers and the CLI (plain Node), the webview scripts (browser).
-import { build } from 'esbuild';
+import { build, buildSync } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+
+// The lazy bundles come from the feature table (src/features.ts), the same table src/extension.ts
+// registers from. It is TypeScript with type-only imports, so esbuild itself turns it into a module
+// we import from memory: one source, no generated copy to keep in step, on any Node that runs esbuild.
+const table = buildSync({ entryPoints: ['src/features.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+const { lazyBundles } = await import(`data:text/javascript;base64,${Buffer.from(table.outputFiles[0].text).toString('base64')}`);
 
 const production = process.argv.includes('--production');
 // Node 21 on warns (DEP0040) when the built-in punycode is required, as the Kubernetes client's
@@ -14,21 +21,14 @@ const webviewEntries = existsSync('src/webview')
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  // Loaded on the first YAML file, not at activation.
-  build({ ...common, entryPoints: ['src/ui/yamlClient.ts'], outfile: 'dist/yamlClient.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  // Cluster commands and @kubernetes/client-node: loaded on the first command that talks to a cluster.
-  build({ ...common, entryPoints: ['src/ui/kube/index.ts'], outfile: 'dist/kube.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  // The IRSA commands and the AWS SDK clients: loaded on the first IRSA command.
-  build({ ...common, entryPoints: ['src/ui/iam/index.ts'], outfile: 'dist/iam.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/ui/sandboxCommands.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  // The editor's lazy bundles, src/features.ts's lazyBundles: dist/<name>.js, required by src/ui/lazyBundle.ts on first use.
+  ...Object.entries(lazyBundles).map(([name, entry]) =>
+    build({ ...common, entryPoints: [entry], outfile: `dist/${name}.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  ),
   // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
   build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
-  build({ ...common, entryPoints: ['src/ui/loadtestCommands.ts'], outfile: 'dist/loadtest.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   // The built-in load engine's worker thread (src/node/loadgenThread.ts starts it), for the editor and the CLI alike.
   build({ ...common, entryPoints: ['src/node/loadgenWorker.ts'], outfile: 'dist/loadgenWorker.js', platform: 'node', format: 'cjs', target: 'node20' }),
-  build({ ...common, entryPoints: ['src/ui/doctor/index.ts'], outfile: 'dist/doctor.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  // Which bundled schema a YAML file gets (it parses YAML): loaded on the YAML server's first question.
-  build({ ...common, entryPoints: ['src/core/lint/schemaChoice.ts'], outfile: 'dist/schemaChoice.js', platform: 'node', format: 'cjs', target: 'node20' }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({
     ...common,

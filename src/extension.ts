@@ -1,51 +1,36 @@
-// Wires the ui layer into VS Code. Activation only registers commands: no files are read,
-// no programs run and no servers contacted until the student asks for something.
-import type * as vscode from 'vscode';
-import { Ctx, registerCommand } from './ui/context';
+// Wires the ui layer into VS Code from the feature table (src/features.ts). Activation only
+// registers commands and panel serializers: no files are read, no programs run and no servers
+// contacted until the student asks for something, and no lazy bundle loads until it is needed.
+import * as vscode from 'vscode';
+import { features, type BundleModules, type BundleName, type PanelRestorer, type Stopper } from './features';
+import { Ctx, registerCommand, type CommandFactory } from './ui/context';
 import { ScopeCache } from './node/lint/scope';
+import * as activationExports from './ui/activationCommands';
+import { lazyCommand, loadBundle, loadedBundle } from './ui/lazyBundle';
 import { LintDiagnostics } from './ui/lintDiagnostics';
 import { LintStatus } from './ui/lintStatus';
 import { YamlSchemas } from './ui/yamlSchemas';
-import { doctorBundle, registerDoctorPanelSerializer } from './ui/doctorBundle';
-import { iamBundle } from './ui/iamBundle';
-import { kubeBundle } from './ui/kubeBundle';
-import { loadtestBundle } from './ui/loadtestBundle';
-import { sandboxBundle } from './ui/sandboxBundle';
-import { prerequisitesCommand } from './ui/prerequisitesCommand';
-import { queryPrometheusCommand, registerQueryPanelSerializer } from './ui/queryPanel';
-import { scaffoldCommand } from './ui/scaffoldCommand';
-import { taskFilesCommand } from './ui/taskFilesCommand';
-import { openWalkthroughCommand, showWalkthroughOnFirstRun } from './ui/walkthrough';
+import { showWalkthroughOnFirstRun } from './ui/walkthrough';
 
 let current: Ctx | undefined;
+
+/** A bundle's export by the name the table gives (tsc checked the name and its type in src/features.ts). */
+function exported<T>(m: BundleModules[BundleName], name: string): T {
+  return (m as unknown as Record<string, T>)[name] as T;
+}
+
+function commandFactory(bundle: BundleName, name: string): CommandFactory {
+  if (bundle === 'activation') return exported<CommandFactory>(activationExports, name);
+  return lazyCommand(bundle, (m) => exported<CommandFactory>(m, name));
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
   current = ctx;
-  context.subscriptions.push(
-    registerCommand(ctx, 'obslab.scaffold', scaffoldCommand),
-    registerCommand(ctx, 'obslab.openWalkthrough', openWalkthroughCommand),
-    registerCommand(ctx, 'obslab.checkPrerequisites', prerequisitesCommand),
-    registerCommand(ctx, 'obslab.openTaskFiles', taskFilesCommand),
-    registerCommand(ctx, 'obslab.startSandbox', sandboxBundle.command((m) => m.startSandboxCommand)),
-    registerCommand(ctx, 'obslab.stopSandbox', sandboxBundle.command((m) => m.stopSandboxCommand)),
-    registerCommand(ctx, 'obslab.sandboxStatus', sandboxBundle.command((m) => m.sandboxStatusCommand)),
-    registerCommand(ctx, 'obslab.queryPrometheus', queryPrometheusCommand),
-    registerCommand(ctx, 'obslab.runLoadTest', loadtestBundle.command((m) => m.runLoadTestCommand)),
-    registerCommand(ctx, 'obslab.summarizeResults', loadtestBundle.command((m) => m.summarizeResultsCommand)),
-    registerCommand(ctx, 'obslab.startPortForward', kubeBundle.command((m) => m.startPortForwardCommand)),
-    registerCommand(ctx, 'obslab.stopPortForward', kubeBundle.command((m) => m.stopPortForwardCommand)),
-    registerCommand(ctx, 'obslab.stopAllPortForwards', kubeBundle.command((m) => m.stopAllPortForwardsCommand)),
-    registerCommand(ctx, 'obslab.applyManifests', kubeBundle.command((m) => m.applyManifestsCommand)),
-    registerCommand(ctx, 'obslab.helmInstall', kubeBundle.command((m) => m.helmInstallCommand)),
-    registerCommand(ctx, 'obslab.helmInstallCollector', kubeBundle.command((m) => m.helmInstallCollectorCommand)),
-    registerCommand(ctx, 'obslab.cleanUp', kubeBundle.command((m) => m.cleanupCommand)),
-    registerCommand(ctx, 'obslab.createIrsaRole', iamBundle.command((m) => m.createIrsaCommand)),
-    registerCommand(ctx, 'obslab.inspectIrsaRole', iamBundle.command((m) => m.inspectIrsaCommand)),
-    registerCommand(ctx, 'obslab.runDoctor', doctorBundle.command((m) => m.runDoctorCommand)),
-    registerCommand(ctx, 'obslab.cleanUpAws', iamBundle.command((m) => m.cleanupAwsCommand)),
-    { dispose: () => ctx.dispose() },
-  );
+  for (const f of features) {
+    for (const [id, name] of Object.entries(f.commands)) context.subscriptions.push(registerCommand(ctx, id, commandFactory(f.bundle, name)));
+  }
+  context.subscriptions.push({ dispose: () => ctx.dispose() });
   // One scope cache for the linting and its status-bar hint; the lint server starts on the first lint.
   const scopes = new ScopeCache();
   const diagnostics = new LintDiagnostics(ctx, scopes);
@@ -53,19 +38,26 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...diagnostics.register(), ...status.register());
   diagnostics.lintOpenDocuments();
   void status.update();
-  context.subscriptions.push(
-    ...new YamlSchemas(ctx).register(),
-    registerQueryPanelSerializer(ctx),
-    registerDoctorPanelSerializer(ctx),
-  );
+  context.subscriptions.push(...new YamlSchemas(ctx).register());
+  // A panel's bundle is loaded only when there is a panel of its kind to restore after a reload.
+  for (const f of features) {
+    for (const [viewType, name] of Object.entries(f.panels ?? {})) {
+      const restore = (): PanelRestorer => exported<PanelRestorer>(f.bundle === 'activation' ? activationExports : loadBundle(ctx, f.bundle), name);
+      context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(viewType, { deserializeWebviewPanel: async (panel, state) => void (await restore()(ctx, panel, state)) }));
+    }
+  }
   showWalkthroughOnFirstRun(ctx);
 }
 
 export async function deactivate(): Promise<void> {
-  // Disposables go through context.subscriptions; processes we started must be ended here.
-  loadtestBundle.ifLoaded()?.stopRunningLoadTest();
-  kubeBundle.ifLoaded()?.stopRunningHelm();
-  await kubeBundle.ifLoaded()?.stopAllForwards();
-  // Only a loaded sandbox bundle can have started a sandbox in this window.
-  if (current) await sandboxBundle.ifLoaded()?.stopSandboxStartedHere(current);
+  // Disposables go through context.subscriptions; processes we started must be ended here, by the
+  // bundles that started them (a bundle never loaded started nothing), the sandbox last.
+  const ctx = current;
+  if (!ctx) return;
+  for (const f of [...features].reverse()) {
+    if (f.bundle === 'activation' || !f.stop) continue;
+    const m = loadedBundle(ctx, f.bundle);
+    if (!m) continue;
+    for (const name of f.stop) await exported<Stopper>(m, name)(ctx);
+  }
 }

@@ -1,5 +1,6 @@
 // The context every command receives, and the walkthrough's context keys in one place.
 import * as vscode from 'vscode';
+import { ForwardRegistry } from './forwardRegistry';
 import { requireTrust } from './trust';
 
 export const contextKeys = {
@@ -35,10 +36,23 @@ export type ContextKey = { [K in keyof typeof contextKeys]: (typeof contextKeys)
 
 export const walkthroughId = 'obslab.observability-lab#lab';
 
+/**
+ * Made once, in activate (dist/extension.js), and handed to every command, panel and bundle: the
+ * state they share lives here, never in a module a lazy bundle would bundle a copy of.
+ */
 export class Ctx {
   private channel: vscode.OutputChannel | undefined;
+  private forwardRegistry: ForwardRegistry | undefined;
+  /** The lazy bundles required so far, by name (src/ui/lazyBundle.ts). */
+  readonly loadedBundles = new Map<string, unknown>();
 
   constructor(readonly extension: vscode.ExtensionContext) {}
+
+  /** The URLs the running port-forwards provide: the kube bundle fills it, the query panel, load test and doctor read it. */
+  get forwards(): ForwardRegistry {
+    this.forwardRegistry ??= new ForwardRegistry();
+    return this.forwardRegistry;
+  }
 
   /** Created on first use, so activation does no work for it. */
   get output(): vscode.OutputChannel {

@@ -1,6 +1,7 @@
 // Which local URLs the running port-forwards provide, for the parts of the extension that only
-// need an address (the query panel, the load test). Kept free of @kubernetes/client-node: the
-// forwards themselves live in the kube bundle (dist/kube.js), which fills this in.
+// need an address (the query panel, the load test, the doctor). Kept free of @kubernetes/client-node:
+// the forwards themselves live in the kube bundle (dist/kube.js), which fills this in. The one
+// instance is Ctx.forwards, made in the activation bundle and handed to every bundle with the Ctx.
 import * as vscode from 'vscode';
 import type { ForwardPurpose } from '../core/kube/forwardPresets';
 
@@ -13,7 +14,7 @@ export interface ProvidedForward {
   state: 'active' | 'waiting' | 'stopped';
 }
 
-class ForwardRegistry {
+export class ForwardRegistry {
   private forwards: ProvidedForward[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -32,9 +33,3 @@ class ForwardRegistry {
     return this.forwards.find((f) => f.purpose === purpose && f.state !== 'stopped')?.url;
   }
 }
-
-// dist/extension.js and dist/kube.js each bundle a copy of this module: one instance, kept on
-// globalThis, is what makes the kube bundle's forwards visible to the main bundle's commands.
-const shared = Symbol.for('obslab.forwardRegistry');
-const holder = globalThis as unknown as Record<symbol, ForwardRegistry | undefined>;
-export const forwardRegistry: ForwardRegistry = (holder[shared] ??= new ForwardRegistry());

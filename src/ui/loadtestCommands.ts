@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { loadPlan, refusals, remoteHosts, targets, type LoadPlan } from '../core/loadtest/plan';
 import { formatServerFigures, task5Queries } from '../core/loadtest/serverFigures';
 import { runNotes } from '../core/loadtest/runNotes';
-import type { Progress } from '../core/loadtest/stats';
+import { progressStatusText, type Progress } from '../core/loadtest/stats';
+import { parseTarget } from '../core/loadtest/target';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
@@ -18,7 +19,6 @@ import { pollServerFigures } from '../node/serverFigures';
 import { fileHandles } from '../node/fileHandles';
 import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox';
-import { forwardRegistry } from './forwardRegistry';
 import { labQueries } from './queryPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
@@ -128,15 +128,6 @@ export function summaryMessage(summary: Summary, jtl: string, outcome?: string, 
   };
 }
 
-/** "host:port" → its parts, or a message saying what is wrong. */
-export function parseTarget(value: string): { host: string; port: string } | string {
-  const m = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(value);
-  if (!m?.[1] || !m[2]) return 'write it as host:port, e.g. 127.0.0.1:8080';
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return `${m[2]} is not a port (1–65535)`;
-  return { host: m[1], port: m[2] };
-}
-
 function positiveInt(min: number, max: number) {
   return (v: string): string | undefined => (/^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? undefined : `a whole number from ${min} to ${max}`);
 }
@@ -144,10 +135,6 @@ function positiveInt(min: number, max: number) {
 function timestamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
-export function statusText(p: Progress): string {
-  return `$(pulse) ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err`;
 }
 
 async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
@@ -162,9 +149,9 @@ async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-async function defaultTargetAddress(): Promise<string> {
+async function defaultTargetAddress(ctx: Ctx): Promise<string> {
   // A running port-forward to the lab's app (Start Port-Forward) comes first: it is the cluster's app.
-  const forwarded = forwardRegistry.urlFor('app');
+  const forwarded = ctx.forwards.urlFor('app');
   if (forwarded) return new URL(forwarded).host;
   const app = (await sandboxStatus().catch(() => [])).find((p) => p.name === 'app' && p.state === 'up');
   if (app?.url) {
@@ -227,7 +214,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const target = await vscode.window.showInputBox({
     title: 'Run Load Test: target (1/2)',
     prompt: 'host:port of the app to load (the sandbox app, or the lab\'s port-forward on localhost:8080)',
-    value: await defaultTargetAddress(),
+    value: await defaultTargetAddress(ctx),
     validateInput: (v) => {
       const t = parseTarget(v);
       return typeof t === 'string' ? t : undefined;
@@ -322,7 +309,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
  * Prometheus (the cluster's), else the sandbox's. Without one, the view says so once.
  */
 async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, signal: AbortSignal): Promise<void> {
-  const forwarded = forwardRegistry.urlFor('prometheus');
+  const forwarded = ctx.forwards.urlFor('prometheus');
   const baseUrl = forwarded ?? sandboxPrometheusUrl();
   const source = forwarded ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
   if (!baseUrl) {
@@ -381,7 +368,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
       abort.signal.addEventListener('abort', () => progress.report({ message: 'stopping, keeping the results so far…' }), { once: true });
       const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
       const onProgress = (p: Progress): void => {
-        status.text = statusText(p);
+        status.text = progressStatusText(p);
         panel.post({ type: 'progress', elapsedSec: p.elapsedSec, activeThreads: p.activeThreads, rps: p.rps, errorRate: p.errorRate, window: p.window, overall: p.overall });
         if (!abort.signal.aborted) progress.report({ message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples` });
       };

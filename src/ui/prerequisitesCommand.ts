@@ -6,7 +6,7 @@ import { awsCredentialsLine, clusterLines, summarize, toolLine, tools, type Chec
 import { awsCredentialSources } from '../node/awsCredentials';
 import { probeTool } from '../node/tools';
 import { contextKeys, type CommandFactory } from './context';
-import { kubeBundle } from './kubeBundle';
+import { loadBundle } from './lazyBundle';
 
 export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
   const lines = await vscode.window.withProgress(
@@ -14,7 +14,7 @@ export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
     async (progress): Promise<CheckLine[]> => {
       // The cluster may take seconds to answer (or time out): ask it while the tools are asked.
       progress.report({ message: 'cluster' });
-      const cluster = kubeBundle.load(ctx).probeCluster();
+      const cluster = loadBundle(ctx, 'kube').probeCluster();
       const toolLines: CheckLine[] = [];
       for (const spec of tools) {
         progress.report({ message: spec.name, increment: 100 / (tools.length + 1) });

@@ -4,36 +4,22 @@
 import * as vscode from 'vscode';
 import { autoStep, capForPage, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/protocol/query';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
+import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName } from '../core/scaffold/plan';
 import { sandboxPrometheusUrl } from '../node/sandboxState';
-import { forwardRegistry } from './forwardRegistry';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder, readLabManifestIn } from './labFolder';
 
 const viewType = 'obslab.query';
-const defaultUrl = 'http://127.0.0.1:9090';
 
 /** Node's fetch, narrowed to what our client reads; nothing but method, headers, body and signal is passed. */
 const nodeFetch: FetchLike = (url, init) => fetch(url, init);
 
 export { parseLabQueries };
-
-export function validatePrometheusUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return `'${value}' is not a URL; write it like ${defaultUrl}`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} is not supported; use http:// or https://`;
-  if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
-  if (/\/(graph|api\/v1)\/?$/.test(url.pathname)) return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
-  return undefined;
-}
 
 class QueryPanel {
   static current: QueryPanel | undefined;
@@ -197,7 +183,7 @@ export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queri
 
 export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
   // A running port-forward to the cluster's Prometheus is what the student set up for this.
-  let url = forwardRegistry.urlFor('prometheus') ?? sandboxPrometheusUrl();
+  let url = ctx.forwards.urlFor('prometheus') ?? sandboxPrometheusUrl();
   if (!url) {
     url = await vscode.window.showInputBox({
       title: 'Prometheus URL',
@@ -220,9 +206,7 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
   return url;
 };
 
-/** Brings the query panel back after a window reload (the sandbox's Prometheus, else the default URL). */
-export function registerQueryPanelSerializer(ctx: Ctx): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(viewType, {
-    deserializeWebviewPanel: async (panel) => QueryPanel.restore(ctx, panel),
-  });
+/** Brings the query panel back after a window reload (the sandbox's Prometheus, else the default URL); src/features.ts registers it for its viewType. */
+export function restoreQueryPanel(ctx: Ctx, panel: vscode.WebviewPanel): void {
+  QueryPanel.restore(ctx, panel);
 }

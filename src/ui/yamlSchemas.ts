@@ -11,12 +11,10 @@ import type { SchemaCatalog } from '../core/lint/schemaChoice';
 import { findLabManifest } from '../node/labManifest';
 import { loadSchemaCatalog, schemasDir } from '../node/schemas';
 import type { Ctx } from './context';
-import { lazyBundle } from './lazyBundle';
+import { loadBundle } from './lazyBundle';
 import { currentLintSettings } from './lintDiagnostics';
 
 const contributorName = 'obslab';
-/** The choice parses YAML, so it is a bundle of its own (dist/schemaChoice.js), loaded on the first question. */
-const choice = lazyBundle<typeof import('../core/lint/schemaChoice')>('schemaChoice.js');
 /** A file not open in the editor is read only up to this size (the choice skips larger ones anyway). */
 const maxReadBytes = 2_000_000;
 /** Choices remembered at most (one per open document, by version), so closed documents do not pile up. */
@@ -79,7 +77,8 @@ export class YamlSchemas {
     const text = doc ? doc.getText() : readSmallFile(uri);
     if (text === undefined) return undefined;
     this.catalog ??= loadSchemaCatalog(dir);
-    const file = choice.load(this.ctx).chooseSchema(text, this.catalog);
+    // The choice parses YAML, so it is a bundle of its own (dist/schemaChoice.js), loaded on the first question.
+    const file = loadBundle(this.ctx, 'schemaChoice').chooseSchema(text, this.catalog);
     if (doc) {
       if (this.chosen.size >= maxRemembered) this.chosen.clear();
       this.chosen.set(key, { version: doc.version, file });
@@ -101,9 +100,7 @@ export class YamlSchemas {
   private async start(schemaFor: (resource: string) => string | undefined): Promise<void> {
     // The language client is a bundle of its own (dist/yamlClient.js), loaded only now, so that
     // activation does not pay for parsing it.
-    const module = this.ctx.extension.asAbsolutePath(join('dist', 'yamlClient.js'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startYamlClient } = require(module) as typeof import('./yamlClient');
+    const { startYamlClient } = loadBundle(this.ctx, 'yamlClient');
     try {
       this.client = await startYamlClient(this.ctx.extension, schemaFor);
     } catch (e) {

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { lazyBundles } from '../../src/features';
 
 const root = join(__dirname, '..', '..');
 
@@ -12,13 +13,14 @@ describe('activation of the built extension (dist/extension.js)', () => {
     assert.ok(Number.isFinite(Number(out.trim())), `a time in ms, not: ${out}`);
   });
 
-  it('loads none of the bundles kept for later (lint, sandbox, load test, kube, IAM, doctor, schema choice) and starts no process', () => {
+  it('loads none of the bundles kept for later (the lint server, and every lazy bundle of src/features.ts) and starts no process', () => {
+    const names = ['lint', 'lintServer', ...Object.keys(lazyBundles)].join('|');
     const probe = `
       const Module = require('node:module');
       const real = Module._load;
       const loaded = [];
       Module._load = function (request, ...rest) {
-        if (/dist[\\\\/](lint|lintServer|sandbox|loadtest|kube|iam|doctor|schemaChoice)\\.js$/.test(request) || /^\\.\\/(lint|lintServer|sandbox|loadtest|kube|iam|doctor|schemaChoice)\\.js$/.test(request)) loaded.push(request);
+        if (/dist[\\\\/](${names})\\.js$/.test(request) || /^\\.\\/(${names})\\.js$/.test(request)) loaded.push(request);
         return real.call(this, request, ...rest);
       };
       // The lint server is a process started on the first lint, never at activation.

@@ -10,7 +10,6 @@ import { loadKube } from '../../node/kube/config';
 import { httpAnswers } from '../../node/processes';
 import { sandboxPrometheusUrl } from '../../node/sandbox';
 import type { Ctx } from '../context';
-import { forwardRegistry } from '../forwardRegistry';
 import { findLabFolder } from '../labFolder';
 
 export interface DoctorTarget {
@@ -53,7 +52,7 @@ export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', 
   const common = labDir ? { labDir } : {};
   const sandboxTarget: DoctorTarget = { label: 'the sandbox', options: { source: 'sandbox', ...common } };
   const clusterTarget = (k: { context: string }): DoctorTarget => {
-    const prometheusUrl = forwardRegistry.urlFor('prometheus');
+    const prometheusUrl = ctx.forwards.urlFor('prometheus');
     const roleName = vscode.workspace.getConfiguration('obslab').get<string>('irsaRoleName') || labNames.roleName;
     return {
       label: `context ${k.context}`,
@@ -67,7 +66,7 @@ export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', 
     const pick = await vscode.window.showQuickPick(
       [
         { label: 'Sandbox', description: sandboxPrometheusUrl() ?? '', detail: 'The local app, collector and Prometheus (Start Sandbox).', target: sandboxTarget },
-        { label: `Kubernetes context ${kube.context}`, description: kube.server, detail: forwardRegistry.urlFor('prometheus') ? 'The cluster, and Prometheus through its port-forward.' : 'The cluster (forward Prometheus first to check targets and metrics too).', target: clusterTarget(kube) },
+        { label: `Kubernetes context ${kube.context}`, description: kube.server, detail: ctx.forwards.urlFor('prometheus') ? 'The cluster, and Prometheus through its port-forward.' : 'The cluster (forward Prometheus first to check targets and metrics too).', target: clusterTarget(kube) },
       ],
       { title: 'Run Doctor: where should it look?' },
     );

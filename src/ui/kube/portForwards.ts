@@ -1,6 +1,6 @@
 // Port-forward commands, the status bar item and the "Port Forwards" view. Lives in the kube
 // bundle: the first command that needs it loads it, registers the view and the status bar, and
-// publishes the forwards' URLs in forwardRegistry for the query panel and the load test.
+// publishes the forwards' URLs in ctx.forwards for the query panel, the load test and the doctor.
 import * as vscode from 'vscode';
 import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPresets';
 import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
@@ -8,13 +8,15 @@ import { defaultParams, type LabParams } from '../../core/scaffold/params';
 import { loadKube } from '../../node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
-import { forwardRegistry } from '../forwardRegistry';
+import type { ForwardRegistry } from '../forwardRegistry';
 import { findLabFolder, readLabManifestIn } from '../labFolder';
 
 export const portForwardsViewId = 'obslab.portForwards';
 
 let manager: PortForwardManager | undefined;
 let views: PortForwardViews | undefined;
+/** The registry of the Ctx the manager publishes to (the one made at activation). */
+let published: ForwardRegistry | undefined;
 
 function theManager(ctx: Ctx): PortForwardManager {
   if (manager) return manager;
@@ -22,8 +24,10 @@ function theManager(ctx: Ctx): PortForwardManager {
   const m = new PortForwardManager(loadKube(), { log: (line) => ctx.output.appendLine(`[port-forward] ${line}`) });
   manager = m;
   views ??= new PortForwardViews(ctx);
+  const forwards = ctx.forwards;
+  published = forwards;
   m.onChange((list) => {
-    forwardRegistry.set(list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })));
+    forwards.set(list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })));
     views?.update(list);
   });
   return m;
@@ -35,7 +39,7 @@ export async function stopAllForwards(): Promise<void> {
   views?.dispose();
   views = undefined;
   manager = undefined;
-  forwardRegistry.set([]);
+  published?.set([]);
 }
 
 /** The running forwards (for tests and other commands). */
