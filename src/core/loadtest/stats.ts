@@ -88,3 +88,8 @@ export class LiveStats {
     };
   }
 }
+
+/** The status bar's text while a run goes: requests per second, the recent p95 and the error share. */
+export function progressStatusText(p: Progress): string {
+  return `$(pulse) ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err`;
+}

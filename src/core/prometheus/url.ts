@@ -1,0 +1,18 @@
+// The Prometheus address a student types in (Query Prometheus asks for one when no sandbox or
+// port-forward gives it): checked before our client is pointed at it.
+
+export const defaultPrometheusUrl = 'http://127.0.0.1:9090';
+
+/** Why `value` is not a Prometheus server root our client can use, or undefined when it is. */
+export function validatePrometheusUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return `'${value}' is not a URL; write it like ${defaultPrometheusUrl}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} is not supported; use http:// or https://`;
+  if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
+  if (/\/(graph|api\/v1)\/?$/.test(url.pathname)) return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
+  return undefined;
+}
