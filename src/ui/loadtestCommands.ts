@@ -20,7 +20,7 @@ import { fileHandles } from '../node/fileHandles';
 import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox';
 import { labQueries } from './queryPanel';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -44,8 +44,7 @@ class LoadtestPanel {
     private readonly ctx: Ctx,
     private readonly panel: vscode.WebviewPanel,
   ) {
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), null, this.disposables);
+    connectPanel(panel, this.disposables, { message: (m) => this.onMessage(m), dispose: () => this.dispose() });
     this.render();
   }
 
@@ -59,11 +58,8 @@ class LoadtestPanel {
       existing.render();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-      ...webviewOptions(ctx.extension.extensionUri),
-      // The page's own history is in the host's messages; keep it while hidden.
-      retainContextWhenHidden: true,
-    });
+    // The page's own history is in the host's messages; keep it while hidden.
+    const panel = createPanel(ctx.extension.extensionUri, viewType, title, { retainContextWhenHidden: true, preserveFocus: true });
     LoadtestPanel.current = new LoadtestPanel(ctx, panel);
     return LoadtestPanel.current;
   }

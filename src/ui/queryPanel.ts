@@ -10,7 +10,7 @@ import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName } from '../core/scaffold/plan';
 import { sandboxPrometheusUrl } from '../node/sandboxState';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { adoptPanel, connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder, readLabManifestIn } from './labFolder';
 
@@ -33,8 +33,7 @@ class QueryPanel {
     private readonly panel: vscode.WebviewPanel,
     private client: PrometheusClient,
   ) {
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m), null, this.disposables);
+    connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
     // retainContextWhenHidden is off: the page reloads when shown again and restores its state itself.
     this.render();
   }
@@ -49,15 +48,14 @@ class QueryPanel {
       QueryPanel.current.render();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(viewType, 'Query Prometheus', vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: false });
+    const panel = createPanel(ctx.extension.extensionUri, viewType, 'Query Prometheus', { retainContextWhenHidden: false });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
   }
 
   /** A panel VS Code kept across a reload: the page restores its own state; we reconnect it. */
   static restore(ctx: Ctx, panel: vscode.WebviewPanel): void {
     QueryPanel.current?.panel.dispose();
-    panel.webview.options = webviewOptions(ctx.extension.extensionUri);
-    QueryPanel.current = new QueryPanel(ctx, panel, newClient(sandboxPrometheusUrl() ?? defaultUrl));
+    QueryPanel.current = new QueryPanel(ctx, adoptPanel(ctx.extension.extensionUri, panel), newClient(sandboxPrometheusUrl() ?? defaultUrl));
   }
 
   private render(): void {

@@ -13,7 +13,7 @@ import { shellFor } from '../../core/shellQuote';
 import { doctor, DoctorInputError } from '../../node/doctor';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { requireTrust } from '../trust';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { adoptPanel, connectPanel, createPanel, webviewHtml } from '../webviewHtml';
 import { applyFix } from './fixes';
 import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
 
@@ -43,16 +43,14 @@ class DoctorPanel {
     private readonly panel: vscode.WebviewPanel,
     private target: DoctorTarget,
   ) {
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m), null, this.disposables);
+    connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
     panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', 'Lab Doctor');
   }
 
   /** A panel VS Code restored after a reload: ours again, with the target it looked at. */
   static adopt(ctx: Ctx, panel: vscode.WebviewPanel, target: DoctorTarget): DoctorPanel {
     DoctorPanel.current?.panel.dispose();
-    panel.webview.options = webviewOptions(ctx.extension.extensionUri);
-    DoctorPanel.current = new DoctorPanel(ctx, panel, target);
+    DoctorPanel.current = new DoctorPanel(ctx, adoptPanel(ctx.extension.extensionUri, panel), target);
     return DoctorPanel.current;
   }
 
@@ -64,7 +62,7 @@ class DoctorPanel {
       DoctorPanel.current.panel.reveal();
       return DoctorPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(doctorViewType, title, vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: true });
+    const panel = createPanel(ctx.extension.extensionUri, doctorViewType, title, { retainContextWhenHidden: true });
     DoctorPanel.current = new DoctorPanel(ctx, panel, target);
     return DoctorPanel.current;
   }

@@ -9,7 +9,7 @@ import { inspectIrsaRole } from '../../node/aws/inspect';
 import { KubeError } from '../../node/kube/config';
 import { readIrsaKubeSide } from '../../node/kube/serviceAccount';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { connectPanel, createPanel, webviewHtml } from '../webviewHtml';
 import { clientsFor, irsaSettings, kubeOrError } from './settings';
 
 export const irsaViewType = 'obslab.irsa';
@@ -23,8 +23,7 @@ class IrsaPanel {
     private readonly panel: vscode.WebviewPanel,
     private roleName: string,
   ) {
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m), null, this.disposables);
+    connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
     panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'iam', 'Inspect IRSA Role');
   }
 
@@ -36,7 +35,7 @@ class IrsaPanel {
       void IrsaPanel.current.load();
       return IrsaPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(irsaViewType, `IRSA: ${roleName}`, vscode.ViewColumn.Active, { ...webviewOptions(ctx.extension.extensionUri), retainContextWhenHidden: true });
+    const panel = createPanel(ctx.extension.extensionUri, irsaViewType, `IRSA: ${roleName}`, { retainContextWhenHidden: true });
     IrsaPanel.current = new IrsaPanel(ctx, panel, roleName);
     return IrsaPanel.current;
   }
