@@ -8,6 +8,13 @@ import { delimiter, join } from 'node:path';
 import type { Progress } from '../core/loadtest/stats';
 import { followJtl, type JtlFollower } from './jtlTail';
 
+/** The editor's launcher: the obslab.jmeterPath setting when it names a file that is there (undefined when it does not), else `jmeter` on PATH. */
+export function configuredJmeter(setting: string | undefined, path = process.env['PATH'] ?? ''): string | undefined {
+  const configured = setting?.trim();
+  if (configured) return existsSync(configured) ? configured : undefined;
+  return findJmeter({ PATH: path });
+}
+
 /** The JMeter launcher to use, or undefined when there is none. */
 export function findJmeter(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env['OBSLAB_JMETER'];

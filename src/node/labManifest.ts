@@ -2,7 +2,7 @@
 // commands act on the lab's names. A manifest whose values the scaffold's prompts would refuse
 // is never used: findLabManifest passes over it, loadLabManifest says what is wrong with it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { isFile, isFileSync } from './textFiles';
 import { dirname, join } from 'node:path';
 import { checkLabManifest, describeLabManifestProblems, foldersUpToLab, labManifestName, type LabManifest, type LabManifestProblem } from '../core/scaffold/plan';
 
@@ -14,22 +14,6 @@ export class LabManifestError extends Error {
   ) {
     super(describeLabManifestProblems(file, problems));
     this.name = 'LabManifestError';
-  }
-}
-
-function isFileSync(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -2,7 +2,6 @@
 // (in a worker thread, capped by the open-file limit) or JMeter when it is installed, against a
 // target the student confirms, with live numbers in a progress notification, the status bar and a
 // webview, and the .jtl's summary at the end, with what its failures mean.
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { loadPlan, refusals, remoteHosts, targets, type LoadPlan } from '../core/loadtest/plan';
@@ -14,7 +13,8 @@ import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loa
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
 import { summarizeJtlFile } from '../node/jtlFile';
-import { findJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
+import { configuredJmeter, jmeterArgs, runJmeter } from '../node/jmeter';
+import { isFile } from '../node/textFiles';
 import { pollServerFigures } from '../node/serverFigures';
 import { fileHandles } from '../node/fileHandles';
 import { runBuiltinInWorker, ThreadLimitError } from '../node/loadgenThread';
@@ -139,7 +139,7 @@ async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
   const lab = await findLabFolder(ctx).catch(() => undefined);
   if (lab) {
     const plan = vscode.Uri.joinPath(lab, 'jmeter', 'hash-load.jmx');
-    if (existsSync(plan.fsPath)) return plan;
+    if (await isFile(plan.fsPath)) return plan;
   }
   const picked = await vscode.window.showOpenDialog({ title: 'Run Load Test: which JMeter plan?', canSelectMany: false, filters: { 'JMeter plan': ['jmx'] }, openLabel: 'Run this plan' });
   return picked?.[0];
@@ -162,9 +162,7 @@ async function defaultTargetAddress(ctx: Ctx): Promise<string> {
 }
 
 function jmeterLauncher(): string | undefined {
-  const configured = vscode.workspace.getConfiguration('obslab').get<string>('jmeterPath')?.trim();
-  if (configured) return existsSync(configured) ? configured : undefined;
-  return findJmeter({ PATH: process.env['PATH'] ?? '' });
+  return configuredJmeter(vscode.workspace.getConfiguration('obslab').get<string>('jmeterPath'));
 }
 
 function mainGroups(plan: LoadPlan): LoadPlan['threadGroups'] {

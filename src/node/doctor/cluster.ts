@@ -13,7 +13,8 @@ import { KubeError, loadKube, type LoadedKube } from '../kube/config';
 import { KubeHttpError, kubeRest } from '../kube/rest';
 import type { DoctorOptions } from '.';
 import { DoctorInputError } from './errors';
-import { labOf, labParams, labQueries, readText } from './lab';
+import { readText } from '../textFiles';
+import { labOf, labParams, labQueries } from './lab';
 import { gatherPrometheus, withPrometheus } from './prometheus';
 import { join } from 'node:path';
 

@@ -50,12 +50,3 @@ export function labQueries(dir: string | undefined, params: LabParams): QuerySet
     return `the lab's queries could not be read: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
-
-export function readText(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}

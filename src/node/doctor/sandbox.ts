@@ -7,7 +7,8 @@ import type { DoctorSnapshot, PodState } from '../../core/doctor/snapshot';
 import { httpAnswers, isOurProcess, tail } from '../processes';
 import { readSandboxState, sandboxCollectorVersion } from '../sandbox';
 import { gatherPrometheus, withPrometheus } from './prometheus';
-import { labOf, labParams, labQueries, readText } from './lab';
+import { readText } from '../textFiles';
+import { labOf, labParams, labQueries } from './lab';
 
 export interface SandboxDoctorOptions {
   /** The lab folder the queries and fixes refer to; the sandbox's own lab (if it was started with one) otherwise. */

@@ -3,7 +3,6 @@
 // a modal with the permissions the policy file grants (and warnings where they are broad) and the
 // trust policy, and makes them only when the student agrees. Offers the lab's eksctl path when eksctl
 // is installed. Credentials come from the SDK's provider chain and are never shown or logged.
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { eksctlIamServiceAccountArgs, eksctlOidcArgs, permissionsText, planIrsaSetup, type IrsaChange, type IrsaObserved, type IrsaPlan } from '../../core/iam/setup';
 import { AwsError } from '../../node/aws/clients';
@@ -11,6 +10,7 @@ import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
 import { applyServiceAccount, readServiceAccount } from '../../node/kube/serviceAccount';
 import { KubeError } from '../../node/kube/config';
+import { readTextFile } from '../../node/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { clientsFor, irsaSettings, kubeOrError, type IrsaSettings } from './settings';
 
@@ -58,7 +58,7 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
       progress.report({ message: 'the policy, the role and the OIDC provider' });
       const observed: IrsaObserved = await observeIrsa(c, { identity: id, issuer: iss }, s.policyName, s.roleName);
       if (!(kube instanceof KubeError)) observed.serviceAccount = await readServiceAccount(kube, s.namespace, s.serviceAccount);
-      const p = planIrsaSetup({ accountId: id.account, partition: id.partition, issuer: iss, policyName: s.policyName, policyDocument: readFileSync(file.fsPath, 'utf8'), roleName: s.roleName, namespace: s.namespace, serviceAccount: s.serviceAccount }, observed);
+      const p = planIrsaSetup({ accountId: id.account, partition: id.partition, issuer: iss, policyName: s.policyName, policyDocument: await readTextFile(file.fsPath), roleName: s.roleName, namespace: s.namespace, serviceAccount: s.serviceAccount }, observed);
       return { identity: id, issuer: iss, plan: p };
     }));
   } catch (e) {

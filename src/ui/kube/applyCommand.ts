@@ -2,7 +2,6 @@
 // it is, unsaved edits included), else the lab's k8s/ folder: a server-side dry-run first, its
 // summary in a modal to confirm, then the apply and each Deployment's rollout, cancellable.
 // Lives in the kube bundle: no work at import time.
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { formatProblem, formatRow, type ApplyRow } from '../../core/kube/applyPlan';
 import { describeObject, parseManifests, where, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
@@ -11,6 +10,7 @@ import { applyManifests, describeOutcome, type ApplyResult } from '../../node/ku
 import { loadKube } from '../../node/kube/config';
 import { manifestFiles, manifestRoot } from '../../node/kube/manifestFiles';
 import { describeRollout, watchRollouts, type RolloutOutcome } from '../../node/kube/rollout';
+import { readTextFile } from '../../node/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 
@@ -33,9 +33,9 @@ function isUri(v: unknown): v is vscode.Uri {
 }
 
 /** The text of a file: the editor's if it is open (unsaved edits count), else the disk's. */
-function textOf(uri: vscode.Uri): string {
+async function textOf(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return open ? open.getText() : readFileSync(uri.fsPath, 'utf8');
+  return open ? open.getText() : readTextFile(uri.fsPath);
 }
 
 async function filesUnder(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
@@ -48,11 +48,11 @@ async function filesUnder(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
   return out;
 }
 
-function parseAll(files: readonly vscode.Uri[], label: string): Source {
+async function parseAll(files: readonly vscode.Uri[], label: string): Promise<Source> {
   const objects: ManifestObject[] = [];
   const errors: ManifestError[] = [];
   for (const f of files) {
-    const parsed = parseManifests(textOf(f), vscode.workspace.asRelativePath(f));
+    const parsed = parseManifests(await textOf(f), vscode.workspace.asRelativePath(f));
     objects.push(...parsed.objects);
     errors.push(...parsed.errors);
   }
