@@ -7,54 +7,14 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
-import { repoRoot, waitFor } from '../harness/lib';
+import { waitFor } from '../harness/lib';
 import { readSandboxState } from '../../src/node/sandbox';
+import { clearToasts, closeQuickInput, dialog, pick, quickInputBox, quickRows, resultsDir, runCommand, screenshot as shot, stepMedia, toast, until } from '../support/workbench';
 
-const resultsDir = join(repoRoot, 'test-results');
-
-const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
-const quickInputBox = (page: Page): Locator => page.locator('.quick-input-widget input');
-const quickRows = (page: Page): Locator => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-const toasts = (page: Page): Locator => page.locator('.notifications-toasts .notification-toast');
-const toast = (page: Page, text: RegExp): Locator => page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
-const dialog = (page: Page): Locator => page.locator('.monaco-dialog-box');
-const stepMedia = (page: Page): Locator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(700, 893);
-  await page.screenshot({ path: join(resultsDir, `restricted-${name}.png`) });
-}
-
-async function closeQuickInput(page: Page): Promise<void> {
-  if (await quickInput(page).isVisible()) {
-    await page.keyboard.press('Escape');
-    await quickInput(page).waitFor({ state: 'hidden' });
-  }
-}
-
-async function clearToasts(page: Page): Promise<void> {
-  for (const shown of await toasts(page).all()) {
-    await shown.hover().catch(() => undefined);
-    await shown.locator('.codicon-notifications-clear').click({ timeout: 2_000 }).catch(() => undefined);
-  }
-  await toasts(page).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-}
-
-/** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
-async function until(what: string, attempt: () => Promise<void>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await attempt();
-    for (const end = Date.now() + 2_000; Date.now() < end; ) {
-      if (await done()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs} ms`);
-  }
-}
+const screenshot = (page: Page, name: string): Promise<void> => shot(page, `restricted-${name}`);
 
 /** Opens the command palette with `title` typed; the rows it offers, as their labels. */
 async function paletteRows(page: Page, title: string): Promise<string[]> {
@@ -66,27 +26,6 @@ async function paletteRows(page: Page, title: string): Promise<string[]> {
   await new Promise((r) => setTimeout(r, 1_000));
   const labels = await quickRows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   return labels;
-}
-
-/** F1, the command's full title, Enter, as a student runs a command. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  const first = quickRows(page).first();
-  await until(
-    `find "${title}" in the command palette`,
-    async () => {
-      await closeQuickInput(page);
-      await page.keyboard.press('F1');
-      await quickInputBox(page).waitFor({ state: 'visible' });
-      await page.keyboard.type(title);
-    },
-    async () => (await quickInput(page).isVisible()) && ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(title),
-  );
-  await page.keyboard.press('Enter');
-}
-
-async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
-  await quickRows(page).filter({ hasText: row }).first().click();
 }
 
 /** Expands a walkthrough step and clicks one of its buttons, as a student does. */

@@ -1,0 +1,84 @@
+// Driving code-server's workbench as a student does, for the end-to-end tests: the palette, quick
+// picks, toasts, dialogs and screenshots into test-results/.
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { repoRoot } from '../harness/lib';
+
+export const resultsDir = join(repoRoot, 'test-results');
+
+export const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+export const quickInputBox = (page: Page): Locator => page.locator('.quick-input-widget input');
+export const quickRows = (page: Page): Locator => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+export const toasts = (page: Page): Locator => page.locator('.notifications-toasts .notification-toast');
+/** A toast that has finished fading in, so a screenshot shows it whole. */
+export const toast = (page: Page, text: RegExp): Locator => page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
+export const dialog = (page: Page): Locator => page.locator('.monaco-dialog-box');
+/** The walkthrough step's markdown media, which VS Code renders in a webview. */
+export const stepMedia = (page: Page): Locator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+
+/** A screenshot into test-results/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  // The pointer rests on the empty middle of the status bar, where it raises no hover.
+  await page.mouse.move(700, 893);
+  await page.screenshot({ path: join(resultsDir, `${name}.png`) });
+}
+
+/** Closes whatever quick input is open, so the next F1 starts from a clean palette. */
+export async function closeQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden' });
+  }
+}
+
+/** Dismisses the toasts on screen, so a later assertion sees only what the next action shows. */
+export async function clearToasts(page: Page): Promise<void> {
+  for (const shown of await toasts(page).all()) {
+    await shown.hover().catch(() => undefined);
+    await shown.locator('.codicon-notifications-clear').click({ timeout: 2_000 }).catch(() => undefined);
+  }
+  await toasts(page).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
+/**
+ * F1, the command's full title, Enter: as a student runs a command. Enter runs the first row, so
+ * it waits until the palette has filtered down to that command. A walkthrough that is still
+ * settling can take the focus and so close the palette: then it opens it again, as a student would.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const first = quickRows(page).first();
+  await until(
+    `find "${title}" in the command palette`,
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press('F1');
+      await quickInputBox(page).waitFor({ state: 'visible' });
+      await page.keyboard.type(title);
+    },
+    async () => (await quickInput(page).isVisible()) && ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(title),
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick pick whose title contains `title`, then clicks the row with `row` in it. */
+export async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
+  await quickRows(page).filter({ hasText: row }).first().click();
+}
+
+/** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
+export async function until(what: string, attempt: () => Promise<void>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let n = 1; ; n++) {
+    await attempt();
+    for (const end = Date.now() + 2_000; Date.now() < end; ) {
+      if (await done()) {
+        // Visible in the test output, so a flaky workbench shows up before it fails a run.
+        if (n > 1) process.stderr.write(`      (${what}: took ${n} attempts)\n`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs} ms`);
+  }
+}
