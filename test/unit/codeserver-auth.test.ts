@@ -1,24 +1,14 @@
 // npm start's workbench signs in with a password: a random one, in a file only the user can read,
 // handed to code-server in $PASSWORD (never on its command line); the tests' workbench keeps none.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerLaunch, newPassword, passwordFile } from '../harness/codeserver';
+import { useTempCache } from '../support/tempCache';
 
 describe('npm start: code-server with a password', () => {
   let root: string;
-  let savedCache: string | undefined;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'obslab-codeserver-auth-'));
-    savedCache = process.env['OBSLAB_CACHE'];
-    process.env['OBSLAB_CACHE'] = join(root, 'cache');
-  });
-  after(() => {
-    if (savedCache === undefined) delete process.env['OBSLAB_CACHE'];
-    else process.env['OBSLAB_CACHE'] = savedCache;
-    rmSync(root, { recursive: true, force: true });
-  });
+  useTempCache('obslab-codeserver-auth-', (d) => (root = d));
 
   it('writes a new random password to a file only the user can read (0600), even over a readable one', () => {
     const file = passwordFile();

@@ -1,13 +1,13 @@
 // obslab doctor's command line (exit 2 for bad usage or a place that does not exist, 1 when
 // nothing could be checked) and the guard on what the report page may send the host.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { doctorOptions, runDoctor } from '../../src/cli/doctor';
 import { UsageError } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { parseDoctorPageMessage } from '../../src/core/protocol/doctor';
+import { useTempCache } from '../support/tempCache';
 
 function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
   const out: string[] = [];
@@ -17,18 +17,8 @@ function capture(): { out: string[]; err: string[]; io: { out: (l: string) => vo
 
 describe('obslab doctor: command line', () => {
   let dir: string;
-  let savedCache: string | undefined;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'obslab-doctor-cli-'));
-    savedCache = process.env['OBSLAB_CACHE'];
-    // An empty cache: no sandbox is recorded there, whatever this machine runs.
-    process.env['OBSLAB_CACHE'] = join(dir, 'cache');
-  });
-  after(() => {
-    if (savedCache === undefined) delete process.env['OBSLAB_CACHE'];
-    else process.env['OBSLAB_CACHE'] = savedCache;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // An empty cache: no sandbox is recorded there, whatever this machine runs.
+  useTempCache('obslab-doctor-cli-', (d) => (dir = d));
 
   for (const [argv, why] of [
     [['--sandbox', '--context', 'lab'], /exclude each other/],

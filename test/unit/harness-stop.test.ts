@@ -3,31 +3,23 @@
 // an unrelated process (a reused pid, an edited file, a record from before markers) leaves it alone.
 import { strict as assert } from 'node:assert';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultMarker, isAlive, readRecord, repoRoot, runDir, sleep, startDaemon, stopDaemon } from '../harness/lib';
+import { useTempCache } from '../support/tempCache';
 
 const run = promisify(execFile);
 
 describe('harness: npm run stop signals only its own daemons', function () {
   this.timeout(60_000);
   let root: string;
-  let savedCache: string | undefined;
   const children: ChildProcess[] = [];
 
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'obslab-harness-stop-'));
-    savedCache = process.env['OBSLAB_CACHE'];
-    process.env['OBSLAB_CACHE'] = join(root, 'cache');
-  });
   after(() => {
     for (const c of children) c.kill('SIGKILL');
-    if (savedCache === undefined) delete process.env['OBSLAB_CACHE'];
-    else process.env['OBSLAB_CACHE'] = savedCache;
-    rmSync(root, { recursive: true, force: true });
   });
+  useTempCache('obslab-harness-stop-', (d) => (root = d));
 
   /** An unrelated program: `sleep 30`, started here as its own process group leader like a daemon. */
   function unrelated(): number {

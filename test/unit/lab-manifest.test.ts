@@ -9,6 +9,7 @@ import { defaultParams } from '../../src/core/scaffold/params';
 import { checkLabManifest, foldersUpToLab, labManifestName, parseLabManifest, planLabFiles } from '../../src/core/scaffold/plan';
 import { findLabFolderAbove, findLabManifest, findLabManifestFile, LabManifestError, loadLabManifest } from '../../src/node/labManifest';
 import { templateReader } from '../../src/node/labFiles';
+import { useTempCache } from '../support/tempCache';
 
 const pwned = join(tmpdir(), `obslab-pwned-${process.pid}`);
 const good = { kind: 'observability-lab', version: 1, params: { ...defaultParams }, files: ['COMMANDS.md'] };
@@ -61,18 +62,8 @@ describe('obslab-lab.json: validated by the scaffold\'s rules', () => {
 
   describe('on disk and on the command line', () => {
     let dir: string;
-    let savedCache: string | undefined;
-    before(() => {
-      dir = mkdtempSync(join(tmpdir(), 'obslab-manifest-'));
-      savedCache = process.env['OBSLAB_CACHE'];
-      process.env['OBSLAB_CACHE'] = join(dir, 'cache');
-    });
-    after(() => {
-      if (savedCache === undefined) delete process.env['OBSLAB_CACHE'];
-      else process.env['OBSLAB_CACHE'] = savedCache;
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(pwned, { force: true });
-    });
+    useTempCache('obslab-manifest-', (d) => (dir = d));
+    after(() => rmSync(pwned, { force: true }));
 
     function lab(name: string, manifest: unknown): string {
       const d = join(dir, name);

@@ -10,29 +10,22 @@ import { join } from 'node:path';
 import { isAlive } from '../../src/node/processes';
 import { sandboxDown, SandboxError, type SandboxState } from '../../src/node/sandbox';
 import { readSandboxState, readSandboxStateFile, refusalToDelete, sandboxRunDir, sandboxStatePath, writeSandboxState } from '../../src/node/sandboxState';
+import { useTempCache } from '../support/tempCache';
 
 describe('sandbox state: atomic writes, checked reads, own paths only', () => {
   let root: string;
-  let savedCache: string | undefined;
   /** Stands in for ~ and /etc: what a tampered state must not delete. */
   let decoy: string;
   const sleepers: ChildProcess[] = [];
 
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'obslab-sandbox-state-'));
-    savedCache = process.env['OBSLAB_CACHE'];
-    process.env['OBSLAB_CACHE'] = join(root, 'cache');
+  after(() => {
+    for (const s of sleepers) s.kill('SIGKILL');
   });
+  useTempCache('obslab-sandbox-state-', (d) => (root = d));
   beforeEach(() => {
     decoy = join(root, 'home');
     mkdirSync(join(decoy, '.ssh'), { recursive: true });
     writeFileSync(join(decoy, '.ssh', 'id_ed25519'), 'precious');
-  });
-  after(() => {
-    for (const s of sleepers) s.kill('SIGKILL');
-    if (savedCache === undefined) delete process.env['OBSLAB_CACHE'];
-    else process.env['OBSLAB_CACHE'] = savedCache;
-    rmSync(root, { recursive: true, force: true });
   });
 
   /** A state as `up` writes it, with a real Prometheus data folder and configs that exist. */
