@@ -82,6 +82,12 @@ export async function benchLintProcess(): Promise<void> {
     const started = performance.now();
     const edited = generateWorkspace(join(tmp, 'ws'));
     const generateMs = performance.now() - started;
+    // The first edit in a new place pays one-time costs (under tsx, compiling code paths not yet run;
+    // new folders' scope lookups): timed and reported apart, then typing is measured.
+    const firstBlock = monitorEventLoopDelay({ resolution: 1 });
+    firstBlock.enable();
+    for (let i = 0; i < 3; i++) await edit(edited[i * 11] as string, `${manifest(0, 0)}# warm ${i}\n`);
+    firstBlock.disable();
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const cpuBefore = process.cpuUsage();
     loop.enable();
@@ -94,6 +100,7 @@ export async function benchLintProcess(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const maxBlock = loop.max / 1e6;
     row(`edit to findings in 5,000 files (50 folders, ${generateMs.toFixed(0)} ms to write) p50 / p95`, `${percentile(wsMs, 50).toFixed(1)} / ${percentile(wsMs, 95).toFixed(1)} ms`, 'each edit lints its folder of 100 files');
+    row('  longest block during the first 3 edits in the workspace (one-time costs)', `${(firstBlock.max / 1e6).toFixed(2)} ms`, 'not counted below');
     row('  event-loop delay in the client, p99', `${(loop.percentile(99) / 1e6).toFixed(2)} ms`, '');
     row('  longest event-loop block in the client (1 ms resolution)', `${maxBlock.toFixed(2)} ms`, `${(maxBlock / 10).toFixed(2)}× of the 10 ms goal; wall clock, so a busy machine adds to it (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs)`);
     row('  the client\'s own CPU time per edit (scope lookup, send, receive)', `${((cpu.user + cpu.system) / 1000 / 50).toFixed(2)} ms`, 'what the extension host would spend');
