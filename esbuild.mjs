@@ -27,8 +27,8 @@ await Promise.all([
   ),
   // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
   build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
-  // The built-in load engine's worker thread (src/node/loadgenThread.ts starts it), for the editor and the CLI alike.
-  build({ ...common, entryPoints: ['src/node/loadgenWorker.ts'], outfile: 'dist/loadgenWorker.js', platform: 'node', format: 'cjs', target: 'node20' }),
+  // The built-in load engine's worker thread (src/node/loadtest/loadgenThread.ts starts it), for the editor and the CLI alike.
+  build({ ...common, entryPoints: ['src/node/loadtest/loadgenWorker.ts'], outfile: 'dist/loadgenWorker.js', platform: 'node', format: 'cjs', target: 'node20' }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({
     ...common,

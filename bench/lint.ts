@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lint } from '../src/core/lint/engine';
-import { loadKindSchemas } from '../src/node/schemas';
+import { loadKindSchemas } from '../src/node/files/schemas';
 import { collectorBinary, collectorVersions } from '../test/harness/otelcol';
 import { renderLab } from '../test/support/lab';
 

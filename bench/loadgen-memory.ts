@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlan } from '../src/core/loadtest/plan';
-import { runBuiltin } from '../src/node/loadgen';
+import { runBuiltin } from '../src/node/loadtest/loadgen';
 
 async function main(): Promise<void> {
   const [port, threads = '60', seconds = '60'] = process.argv.slice(2);

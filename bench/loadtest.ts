@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadPlan } from '../src/core/loadtest/plan';
 import { summarizeJtl } from '../src/core/loadtest/summary';
-import { freePort } from '../src/node/processes';
-import { runBuiltinInWorker } from '../src/node/loadgenThread';
+import { freePort } from '../src/node/process/processes';
+import { runBuiltinInWorker } from '../src/node/loadtest/loadgenThread';
 import { jmeterHome, runJmeter } from '../test/harness/jmeter';
 
 const root = join(__dirname, '..');

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PrometheusClient } from '../src/core/prometheus/client';
-import { readSandboxState, sandboxDown, sandboxUp } from '../src/node/sandbox';
+import { readSandboxState, sandboxDown, sandboxUp } from '../src/node/sandbox/sandbox';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { otelCollectorChart } from '../core/kube/helm';
 import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
-import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm';
+import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm/helm';
 import { cleanupSpec, cleanupUsage } from './cleanupUsage';
 import { askOnTerminal, UsageError, parseCli, type Io } from './io';
 

@@ -17,7 +17,7 @@ import { inspectIrsaRole } from '../node/aws/inspect';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa } from '../node/aws/irsa';
 import { applyServiceAccount, readIrsaKubeSide, readServiceAccount } from '../node/kube/serviceAccount';
 import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
-import { loadLabManifest } from '../node/labManifest';
+import { loadLabManifest } from '../node/files/labManifest';
 import { confirmOnTty } from './cleanup';
 import { iamCleanupSpec, iamInspectSpec, iamSetupSpec, iamUsage } from './iamUsage';
 import { UsageError, parseCli, type Io } from './io';

@@ -1,7 +1,7 @@
 // obslab jtl FILE [--format json|text]
 // Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
 // Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
-import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/jtlFile';
+import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/loadtest/jtlFile';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';

@@ -1,6 +1,6 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
 import { version } from '../../package.json';
-import { LabManifestError } from '../node/labManifest';
+import { LabManifestError } from '../node/files/labManifest';
 import { asksForHelp, helpText, usageLine, type CommandSpec } from './commandSpec';
 import { processIo, UsageError, type Io } from './io';
 import { jtlSpec, runJtl } from './jtl';

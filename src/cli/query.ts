@@ -6,7 +6,7 @@ import { pointAtPosition, PrometheusClient, PrometheusError } from '../core/prom
 import { parseDuration } from '../core/prometheus/duration';
 import type { Labels, QueryData, SamplePair } from '../core/prometheus/types';
 import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
-import { sandboxPrometheusUrl } from '../node/sandbox';
+import { sandboxPrometheusUrl } from '../node/sandbox/sandbox';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 

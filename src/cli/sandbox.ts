@@ -2,7 +2,7 @@
 // `up --lab DIR` runs that folder's code, so it names the files and asks first, unless --yes; with
 // no terminal to ask on it refuses (exit 2). Exit codes: up/down 0 done, 1 failed; status 0 when
 // every part is up, 1 otherwise; 2 bad usage or not confirmed.
-import { sandboxDown, sandboxPlan, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox';
+import { sandboxDown, sandboxPlan, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox/sandbox';
 import { appMetrics } from '../core/facts';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { defineCommand, usageLine } from './commandSpec';

@@ -2,7 +2,7 @@
 import { compareWithExisting, planLabFiles } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { unifiedDiff } from '../core/text/diff';
-import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/labFiles';
+import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/files/labFiles';
 import { defineCommand, usageLine, type OptionSpec } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 

@@ -1,5 +1,5 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
-// when it is missing. The probing itself (running programs) happens in src/node/tools.ts.
+// when it is missing. The probing itself (running programs) happens in src/node/process/tools.ts.
 import { helmInstallHint } from './kube/helmHint';
 
 export interface ToolSpec {

@@ -3,8 +3,8 @@
 // walkthrough's first step through context keys.
 import * as vscode from 'vscode';
 import { awsCredentialsLine, clusterLines, summarize, toolLine, tools, type CheckLine } from '../core/prerequisites';
-import { awsCredentialSources } from '../node/awsCredentials';
-import { probeTool } from '../node/tools';
+import { awsCredentialSources } from '../node/aws/awsCredentials';
+import { probeTool } from '../node/process/tools';
 import { contextKeys, type CommandFactory } from './context';
 import { loadBundle } from './lazyBundle';
 

@@ -9,7 +9,7 @@ import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName } from '../core/scaffold/plan';
-import { sandboxPrometheusUrl } from '../node/sandboxState';
+import { sandboxPrometheusUrl } from '../node/sandbox/sandboxState';
 import { adoptPanel, connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder, readLabManifestIn } from './labFolder';

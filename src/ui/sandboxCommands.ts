@@ -4,12 +4,12 @@
 // code it names the files and asks, once per folder and content.
 import * as vscode from 'vscode';
 import { sandboxQuestion } from '../core/sandbox/consent';
-import { followLogs, type LogFollower } from '../node/logFollower';
-import { sandboxDown, SandboxError, sandboxPlan, sandboxStatus, sandboxUp, type SandboxPartStatus, type SandboxPlan } from '../node/sandbox';
+import { followLogs, type LogFollower } from '../node/sandbox/logFollower';
+import { sandboxDown, SandboxError, sandboxPlan, sandboxStatus, sandboxUp, type SandboxPartStatus, type SandboxPlan } from '../node/sandbox/sandbox';
 import { contextKeys, type CommandFactory, type Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
-/** globalState: lab folder → sha256 of the files the student approved running (src/node/sandboxInputs.ts). */
+/** globalState: lab folder → sha256 of the files the student approved running (src/node/sandbox/sandboxInputs.ts). */
 const approvedKey = 'obslab.sandboxApproved';
 
 /**

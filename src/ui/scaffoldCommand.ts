@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { checkLabManifest, compareWithExisting, describeLabManifestProblems, labManifestName, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
-import { checkTarget, existingReader, templateReader } from '../node/labFiles';
+import { checkTarget, existingReader, templateReader } from '../node/files/labFiles';
 import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
 import { rememberLabFolder } from './labFolder';
 

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
-import { readSandboxState } from '../../src/node/sandbox';
+import { readSandboxState } from '../../src/node/sandbox/sandbox';
 import { clearToasts, closeQuickInput, dialog, pick, quickInputBox, quickRows, resultsDir, runCommand, screenshot as shot, stepMedia, toast, until } from '../support/workbench';
 
 const screenshot = (page: Page, name: string): Promise<void> => shot(page, `restricted-${name}`);

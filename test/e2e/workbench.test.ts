@@ -15,7 +15,7 @@ import type { RunningKube } from '../harness/kube';
 import { startMoto, type RunningMoto } from '../harness/moto';
 import { repoRoot, waitFor } from '../harness/lib';
 import { sharedKube } from '../support/kube';
-import { sandboxDown, sandboxStatus } from '../../src/node/sandbox';
+import { sandboxDown, sandboxStatus } from '../../src/node/sandbox/sandbox';
 import { corpusExpected } from '../fixtures/corpusExpected';
 import { clearToasts, dialog, pick, quickInput, quickInputBox, quickRows, resultsDir, runCommand, screenshot, stepMedia, toast, toasts, until } from '../support/workbench';
 

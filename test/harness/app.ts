@@ -2,7 +2,7 @@
 // in a private virtual environment built from the pinned requirements.txt.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { appCommand, appVenvInstalled, installAppVenv as installVenv } from '../../src/node/appVenv';
+import { appCommand, appVenvInstalled, installAppVenv as installVenv } from '../../src/node/sandbox/appVenv';
 import { daemonStatus, freePort, httpOk, repoRoot, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
 
 const templateApp = join(repoRoot, 'templates', 'app');

@@ -1,13 +1,13 @@
 // What every harness part shares: where the cache lives, how to run a program with an
 // argument array, how to start a daemon on 127.0.0.1 and stop exactly what we started: a
 // recorded pid is signalled only while its command line still carries the daemon's marker
-// (src/node/processes.ts isOurProcess), so a pid the system gave to another program is left alone.
+// (src/node/process/processes.ts isOurProcess), so a pid the system gave to another program is left alone.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, runDir } from '../../src/node/cache';
-import { freePort, httpAnswers, isAlive, isOurProcess, stopGroup, tail, waitFor } from '../../src/node/processes';
-import { sleep } from '../../src/node/sleep';
+import { cacheDir, runDir } from '../../src/node/files/cache';
+import { freePort, httpAnswers, isAlive, isOurProcess, stopGroup, tail, waitFor } from '../../src/node/process/processes';
+import { sleep } from '../../src/node/process/sleep';
 
 // The extension's own process helpers (src/node) serve the harness too.
 export { cacheDir, freePort, isAlive, runDir, sleep, tail, waitFor };

@@ -1,9 +1,9 @@
 // The whole local pipeline (app → collector → Prometheus) as one harness part, through the same
-// src/node/sandbox the CLI's `obslab sandbox` uses.
+// src/node/sandbox/sandbox.ts the CLI's `obslab sandbox` uses.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { appVenvInstalled } from '../../src/node/appVenv';
-import { harnessCollectorPath, sandboxCollectorVersion, sandboxDown, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../../src/node/sandbox';
+import { appVenvInstalled } from '../../src/node/sandbox/appVenv';
+import { harnessCollectorPath, sandboxCollectorVersion, sandboxDown, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../../src/node/sandbox/sandbox';
 import { installAppVenv } from './app';
 import type { Part, PartStatus } from './lib';
 import { installCollector } from './otelcol';

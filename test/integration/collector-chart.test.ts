@@ -15,7 +15,7 @@ import type { DoctorReport } from '../../src/core/doctor/report';
 import { labelSelectorString } from '../../src/core/kube/selectors';
 import { labNames } from '../../src/core/scaffold/plan';
 import { doctor } from '../../src/node/doctor';
-import { runHelm, runHelmSteps } from '../../src/node/helm';
+import { runHelm, runHelmSteps } from '../../src/node/helm/helm';
 import { labCollectorSetFlags } from '../fixtures/findingExamples';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { applyEdits } from '../../src/core/lint/applyEdits';
 import { lint } from '../../src/core/lint/engine';
 import type { LintOptions } from '../../src/core/lint/rule';
-import { loadCollectorSchema } from '../../src/node/schemas';
+import { loadCollectorSchema } from '../../src/node/files/schemas';
 import { collectorComponents, collectorVersions, installCollector, validateConfig } from '../harness/otelcol';
 import { loadCollectorFixtures, type Role } from '../support/collectorFixtures';
 

@@ -17,7 +17,7 @@ import { defaultParams } from '../../src/core/scaffold/params';
 import { labNames } from '../../src/core/scaffold/plan';
 import { doctor } from '../../src/node/doctor';
 import { awsClients } from '../../src/node/aws/clients';
-import { sleep } from '../../src/node/sleep';
+import { sleep } from '../../src/node/process/sleep';
 import type { RunningKube } from '../harness/kube';
 import { motoAccount, motoRegion, startMoto, type RunningMoto } from '../harness/moto';
 import { renderLab } from '../support/lab';

@@ -13,11 +13,11 @@ import { doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorReport } from '../../src/core/doctor/report';
 import { commandText } from '../../src/core/doctor/text';
 import { applyEdits } from '../../src/core/lint/applyEdits';
-import { appCommand, installAppVenv } from '../../src/node/appVenv';
+import { appCommand, installAppVenv } from '../../src/node/sandbox/appVenv';
 import { sandboxSnapshot, processEnv } from '../../src/node/doctor/sandbox';
-import { freePort, isAlive, startDetached, stopGroup } from '../../src/node/processes';
-import { sleep } from '../../src/node/sleep';
-import { harnessCollectorPath, readSandboxState, sandboxCollectorVersion, sandboxDown, sandboxUp, type SandboxState } from '../../src/node/sandbox';
+import { freePort, isAlive, startDetached, stopGroup } from '../../src/node/process/processes';
+import { sleep } from '../../src/node/process/sleep';
+import { harnessCollectorPath, readSandboxState, sandboxCollectorVersion, sandboxDown, sandboxUp, type SandboxState } from '../../src/node/sandbox/sandbox';
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { renderLab } from '../support/lab';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPrometheusServiceAccount, describeHelmFailure, helmSteps, parseReleaseList, releaseListArgs, type HelmReleaseSpec } from '../../src/core/kube/helm';
 import { labNames } from '../../src/core/scaffold/plan';
-import { findHelm, HelmNotFound, runHelm, runHelmSteps, type HelmRunResult } from '../../src/node/helm';
+import { findHelm, HelmNotFound, runHelm, runHelmSteps, type HelmRunResult } from '../../src/node/helm/helm';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';
 import { freePort, sleep } from '../harness/lib';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { summarizeJtl } from '../../src/core/loadtest/summary';
-import { jmeterArgs, runJmeter as runJmeterLive } from '../../src/node/jmeter';
+import { jmeterArgs, runJmeter as runJmeterLive } from '../../src/node/loadtest/jmeter';
 import { JMETER_VERSION, jmeterHome, jmeterPart, runJmeter } from '../harness/jmeter';
 import { repoRoot, run, tail } from '../harness/lib';
 

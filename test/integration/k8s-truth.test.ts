@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { lint } from '../../src/core/lint/engine';
-import { loadKindSchemas } from '../../src/node/schemas';
+import { loadKindSchemas } from '../../src/node/files/schemas';
 import { examples } from '../fixtures/findingExamples';
 import { CommandError } from '../harness/lib';
 import { installKube, kubeVersions, startKube, type RunningKube } from '../harness/kube';

@@ -16,7 +16,7 @@ import { describePlan, planIsEmpty, type CleanupPlan } from '../../src/core/kube
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { runCleanupCommand } from '../../src/cli/cleanup';
-import { runHelm, runHelmSteps, uninstallRelease } from '../../src/node/helm';
+import { runHelm, runHelmSteps, uninstallRelease } from '../../src/node/helm/helm';
 
 const chartDir = join(__dirname, '..', 'fixtures', 'charts', 'kps-mirror');
 const collectorChartDir = join(__dirname, '..', 'fixtures', 'charts', 'otel-collector-mirror');

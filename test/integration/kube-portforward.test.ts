@@ -9,7 +9,7 @@ import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { loadKube } from '../../src/node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo } from '../../src/node/kube/portForward';
-import { portIsFree } from '../../src/node/processes';
+import { portIsFree } from '../../src/node/process/processes';
 
 interface Got {
   status: number;

@@ -8,9 +8,9 @@ import { loadPlan } from '../../src/core/loadtest/plan';
 import { formatServerFigures, task5Queries, type ServerFigures } from '../../src/core/loadtest/serverFigures';
 import { renderLabQueries } from '../../src/core/promql/labQueries';
 import { defaultParams } from '../../src/core/scaffold/params';
-import { runBuiltin } from '../../src/node/loadgen';
-import { readSandboxState, sandboxPrometheusUrl, sandboxStatus } from '../../src/node/sandbox';
-import { pollServerFigures, queryServerFigures } from '../../src/node/serverFigures';
+import { runBuiltin } from '../../src/node/loadtest/loadgen';
+import { readSandboxState, sandboxPrometheusUrl, sandboxStatus } from '../../src/node/sandbox/sandbox';
+import { pollServerFigures, queryServerFigures } from '../../src/node/loadtest/serverFigures';
 import { sandboxPart } from '../harness/sandbox';
 import { repoRoot, sleep } from '../harness/lib';
 

@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { main } from '../../src/cli/main';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import type { Progress } from '../../src/core/loadtest/stats';
-import { runBuiltinInWorker } from '../../src/node/loadgenThread';
+import { runBuiltinInWorker } from '../../src/node/loadtest/loadgenThread';
 import { freePort, repoRoot } from '../harness/lib';
 import { ensureBuilt } from '../support/builtDist';
 

@@ -12,7 +12,7 @@ import { main } from '../../src/cli/main';
 import { readJtl } from '../../src/core/loadtest/jtl';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import { summarizeJtl, type Summary } from '../../src/core/loadtest/summary';
-import { runBuiltin, SocketTransport } from '../../src/node/loadgen';
+import { runBuiltin, SocketTransport } from '../../src/node/loadtest/loadgen';
 import { startApp, type RunningApp } from '../harness/app';
 import { jmeterHome, jmeterPart } from '../harness/jmeter';
 import { freePort, repoRoot } from '../harness/lib';

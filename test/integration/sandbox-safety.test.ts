@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxState } from '../../src/node/sandbox';
+import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxState } from '../../src/node/sandbox/sandbox';
 import { collectorBinary, collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot } from '../harness/lib';
 

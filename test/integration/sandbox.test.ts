@@ -15,8 +15,8 @@ import type { QueryData, VectorSample } from '../../src/core/prometheus/types';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
-import { isAlive } from '../../src/node/processes';
-import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxPartStatus, type SandboxState } from '../../src/node/sandbox';
+import { isAlive } from '../../src/node/process/processes';
+import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxPartStatus, type SandboxState } from '../../src/node/sandbox/sandbox';
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot, sleep } from '../harness/lib';
 

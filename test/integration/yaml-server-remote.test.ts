@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { yamlServerSettings } from '../../src/core/yamlServerSettings';
-import { sleep } from '../../src/node/sleep';
+import { sleep } from '../../src/node/process/sleep';
 import { repoRoot, run } from '../harness/lib';
 
 interface CompletionItem { label: string }

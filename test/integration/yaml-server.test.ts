@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { chooseSchema } from '../../src/core/lint/schemaChoice';
 import { yamlServerSettings } from '../../src/core/yamlServerSettings';
-import { loadSchemaCatalog } from '../../src/node/schemas';
+import { loadSchemaCatalog } from '../../src/node/files/schemas';
 import { repoRoot, run } from '../harness/lib';
 
 const schemasDir = join(repoRoot, 'schemas');

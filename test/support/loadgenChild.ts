@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import { runNotes } from '../../src/core/loadtest/runNotes';
-import { runBuiltinInWorker } from '../../src/node/loadgenThread';
+import { runBuiltinInWorker } from '../../src/node/loadtest/loadgenThread';
 
 const [port = '', threads = '1', duration = '1', cap = 'cap'] = process.argv.slice(2);
 const plan = loadPlan(readFileSync(join(__dirname, '..', '..', 'templates', 'jmeter', 'hash-load.jmx'), 'utf8'), { props: { SERVER: '127.0.0.1', PORT: port, THREADS: threads, RAMP: '0', DURATION: duration } });

@@ -10,7 +10,7 @@ import type { CommandFix } from '../../src/core/doctor/report';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { commandText, formatReport } from '../../src/core/doctor/text';
 import { commandLine } from '../../src/core/shellQuote';
-import { bundledCliResolver, runCommandSteps } from '../../src/node/commandSteps';
+import { bundledCliResolver, runCommandSteps } from '../../src/node/doctor/commandSteps';
 
 const pwned = join(tmpdir(), `obslab-pwned-${process.pid}`);
 const hostileContext = `kind; touch ${pwned}`;

@@ -1,5 +1,5 @@
 // `npm run stop` (test/harness/cli.ts … down) signals a recorded pid only while its command line
-// still carries the daemon's marker, as src/node/processes.ts isOurProcess checks: a record naming
+// still carries the daemon's marker, as src/node/process/processes.ts isOurProcess checks: a record naming
 // an unrelated process (a reused pid, an edited file, a record from before markers) leaves it alone.
 import { strict as assert } from 'node:assert';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';

@@ -22,7 +22,7 @@ import { versions } from '../../src/core/facts';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
-import { findHelm, HelmNotFound, runHelm, runHelmSteps } from '../../src/node/helm';
+import { findHelm, HelmNotFound, runHelm, runHelmSteps } from '../../src/node/helm/helm';
 
 const root = join(__dirname, '..', '..');
 

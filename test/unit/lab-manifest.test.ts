@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { checkLabManifest, foldersUpToLab, labManifestName, parseLabManifest, planLabFiles } from '../../src/core/scaffold/plan';
-import { findLabFolderAbove, findLabManifest, findLabManifestFile, LabManifestError, loadLabManifest } from '../../src/node/labManifest';
-import { templateReader } from '../../src/node/labFiles';
+import { findLabFolderAbove, findLabManifest, findLabManifestFile, LabManifestError, loadLabManifest } from '../../src/node/files/labManifest';
+import { templateReader } from '../../src/node/files/labFiles';
 import { useTempCache } from '../support/tempCache';
 
 const pwned = join(tmpdir(), `obslab-pwned-${process.pid}`);

@@ -9,7 +9,7 @@ import { applyEdits } from '../../src/core/lint/applyEdits';
 import { lint as lintWith } from '../../src/core/lint/engine';
 import type { LintInput } from '../../src/core/lint/model';
 import type { LintOptions } from '../../src/core/lint/rule';
-import { loadCollectorSchema, loadKindSchemas } from '../../src/node/schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../../src/node/files/schemas';
 
 const dir = join(__dirname, '..', '..', 'schemas');
 const schemas = loadKindSchemas(dir);

@@ -6,7 +6,7 @@ import { applyEdits } from '../../src/core/lint/applyEdits';
 import { findingCodes } from '../../src/core/lint/codes';
 import { lint as lintWith } from '../../src/core/lint/engine';
 import type { LintOptions } from '../../src/core/lint/rule';
-import { loadCollectorSchema, loadKindSchemas } from '../../src/node/schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../../src/node/files/schemas';
 import type { LintInput } from '../../src/core/lint/model';
 import { examples } from '../fixtures/findingExamples';
 import { renderLab } from '../support/lab';

@@ -9,7 +9,7 @@ import { loadPlan, remoteHosts, targets } from '../../src/core/loadtest/plan';
 import { formatServerFigures, rangeWindowSec, serverFigures, singleValue, task5Queries } from '../../src/core/loadtest/serverFigures';
 import { parseLabQueries, renderLabQueries } from '../../src/core/promql/labQueries';
 import { defaultParams } from '../../src/core/scaffold/params';
-import { JtlTail } from '../../src/node/jtlTail';
+import { JtlTail } from '../../src/node/loadtest/jtlTail';
 
 const root = join(__dirname, '..', '..');
 const planText = readFileSync(join(root, 'templates', 'jmeter', 'hash-load.jmx'), 'utf8');

@@ -12,8 +12,8 @@ import { runPlan, type Channel, type Clock, type Exchange, type RunResult, type 
 import { runNotes } from '../../src/core/loadtest/runNotes';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../../src/core/loadtest/threadBudget';
-import { parseOpenFileLimit } from '../../src/node/fileHandles';
-import { systemClock } from '../../src/node/loadgen';
+import { parseOpenFileLimit } from '../../src/node/loadtest/fileHandles';
+import { systemClock } from '../../src/node/loadtest/loadgen';
 
 const root = join(__dirname, '..', '..');
 const SCAFFOLDED = readFileSync(join(root, 'templates', 'jmeter', 'hash-load.jmx'), 'utf8');

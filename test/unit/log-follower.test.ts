@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { followLogs } from '../../src/node/logFollower';
+import { followLogs } from '../../src/node/sandbox/logFollower';
 
 describe('following log files', () => {
   let dir: string;

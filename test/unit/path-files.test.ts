@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filesBelow, pathFiles } from '../../src/node/pathFiles';
+import { filesBelow, pathFiles } from '../../src/node/files/pathFiles';
 
 describe('reading folders for files', () => {
   let root = '';

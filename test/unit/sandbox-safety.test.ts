@@ -13,8 +13,8 @@ import { sandboxEnv } from '../../src/core/sandbox/env';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
-import { readSandboxState, sandboxPlan } from '../../src/node/sandbox';
-import { labInputs } from '../../src/node/sandboxInputs';
+import { readSandboxState, sandboxPlan } from '../../src/node/sandbox/sandbox';
+import { labInputs } from '../../src/node/sandbox/sandboxInputs';
 
 const ports = { otlpGrpc: 41001, metrics: 41002, telemetry: 41003 };
 const telemetry = 'service:\n  telemetry:\n    metrics:\n      readers:\n        - pull:\n            exporter:\n              prometheus:\n                host: "${env:MY_POD_IP}"\n                port: 8888\n';

@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from '../../src/node/processes';
-import { sandboxDown, SandboxError, type SandboxState } from '../../src/node/sandbox';
-import { readSandboxState, readSandboxStateFile, refusalToDelete, sandboxRunDir, sandboxStatePath, writeSandboxState } from '../../src/node/sandboxState';
+import { isAlive } from '../../src/node/process/processes';
+import { sandboxDown, SandboxError, type SandboxState } from '../../src/node/sandbox/sandbox';
+import { readSandboxState, readSandboxStateFile, refusalToDelete, sandboxRunDir, sandboxStatePath, writeSandboxState } from '../../src/node/sandbox/sandboxState';
 import { useTempCache } from '../support/tempCache';
 
 describe('sandbox state: atomic writes, checked reads, own paths only', () => {

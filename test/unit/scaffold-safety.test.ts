@@ -9,7 +9,7 @@ import type { Io } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { compareWithExisting, planLabFiles } from '../../src/core/scaffold/plan';
-import { diskOps, existingReader, LabFolderError, templateReader, writeLabFolder, type LabFileOps } from '../../src/node/labFiles';
+import { diskOps, existingReader, LabFolderError, templateReader, writeLabFolder, type LabFileOps } from '../../src/node/files/labFiles';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { maxLintBytes } from '../../src/core/lint/model';
 import { chooseSchema } from '../../src/core/lint/schemaChoice';
-import { loadSchemaCatalog } from '../../src/node/schemas';
+import { loadSchemaCatalog } from '../../src/node/files/schemas';
 import { renderLab } from '../support/lab';
 
 const root = join(__dirname, '..', '..');

@@ -4,8 +4,8 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configuredJmeter } from '../../src/node/jmeter';
-import { isFile, isFileSync, readText, readTextFile } from '../../src/node/textFiles';
+import { configuredJmeter } from '../../src/node/loadtest/jmeter';
+import { isFile, isFileSync, readText, readTextFile } from '../../src/node/files/textFiles';
 
 describe('reading the student\'s files', () => {
   let root = '';

@@ -13,7 +13,7 @@ import { KubeError, loadKube, type LoadedKube } from '../kube/config';
 import { KubeHttpError, kubeRest } from '../kube/rest';
 import type { DoctorOptions } from '.';
 import { DoctorInputError } from './errors';
-import { readText } from '../textFiles';
+import { readText } from '../files/textFiles';
 import { labOf, labParams, labQueries } from './lab';
 import { gatherPrometheus, withPrometheus } from './prometheus';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 import { runDoctor } from '../../core/doctor/chain';
 import type { DoctorReport } from '../../core/doctor/report';
 import type { DoctorSnapshot } from '../../core/doctor/snapshot';
-import { readSandboxState } from '../sandbox';
+import { readSandboxState } from '../sandbox/sandbox';
 import { sandboxSnapshot } from './sandbox';
 
 export { DoctorInputError } from './errors';

@@ -7,8 +7,8 @@ import { renderLabQueries, parseLabQueries } from '../../core/promql/labQueries'
 import { collectorScrape } from '../../core/sandbox/config';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
 import { labManifestName, labNames } from '../../core/scaffold/plan';
-import { templatesDir } from '../labFiles';
-import { readLabManifest } from '../labManifest';
+import { templatesDir } from '../files/labFiles';
+import { readLabManifest } from '../files/labManifest';
 import { DoctorInputError } from './errors';
 
 /** The lab folder's names; a manifest the scaffold would refuse is bad input (its values go into the fixes). */

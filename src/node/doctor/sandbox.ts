@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastLogLine } from '../../core/sandbox/logs';
 import type { DoctorSnapshot, PodState } from '../../core/doctor/snapshot';
-import { httpAnswers, isOurProcess, tail } from '../processes';
-import { readSandboxState, sandboxCollectorVersion } from '../sandbox';
+import { httpAnswers, isOurProcess, tail } from '../process/processes';
+import { readSandboxState, sandboxCollectorVersion } from '../sandbox/sandbox';
 import { gatherPrometheus, withPrometheus } from './prometheus';
-import { readText } from '../textFiles';
+import { readText } from '../files/textFiles';
 import { labOf, labParams, labQueries } from './lab';
 
 export interface SandboxDoctorOptions {

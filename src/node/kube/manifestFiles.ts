@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseManifests, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
 import { labManifestName } from '../../core/scaffold/plan';
-import { pathFiles } from '../pathFiles';
+import { pathFiles } from '../files/pathFiles';
 
 const manifestFile = /\.ya?ml$/i;
 const skipDirs = new Set(['node_modules', '.git', 'dist']);

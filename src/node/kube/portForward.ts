@@ -26,8 +26,8 @@ import {
   type ServiceLike,
 } from '../../core/kube/ports';
 import { KubeError, kubeCall, type LoadedKube } from './config';
-import { portIsFree } from '../processes';
-import { sleep } from '../sleep';
+import { portIsFree } from '../process/processes';
+import { sleep } from '../process/sleep';
 
 export interface ForwardRequest extends ForwardTarget {
   /** 0: any free port. */

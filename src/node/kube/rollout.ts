@@ -9,7 +9,7 @@ import { AppsV1Api, CoreV1Api, type CoreV1Event, type V1Deployment, type V1Pod }
 import { adviceFor, formatCounts, podProblems, rolloutStatus, selectorString, StuckTracker, type PodProblem, type RolloutStatus } from '../../core/kube/rollout';
 import { parseStatus } from '../../core/kube/errors';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
-import { sleep } from '../sleep';
+import { sleep } from '../process/sleep';
 
 export interface RolloutTarget {
   namespace: string;

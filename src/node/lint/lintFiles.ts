@@ -5,7 +5,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Finding } from '../../core/finding';
 import { lint, sortFindings } from '../../core/lint/engine';
-import { loadCollectorSchema, loadKindSchemas } from '../schemas';
+import { loadCollectorSchema, loadKindSchemas } from '../files/schemas';
 import { readLintInputs, type ReadInputs } from './readInputs';
 import { ignoredByName, lintableFilesBelow } from './scope';
 

@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { labManifestName, parseLabManifest } from '../../core/scaffold/plan';
-import { findLabFolderAbove } from '../labManifest';
-import { filesBelow } from '../pathFiles';
+import { findLabFolderAbove } from '../files/labManifest';
+import { filesBelow } from '../files/pathFiles';
 
 export interface LintScope {
   /** The folder whose files are linted together. */

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { CommandFix, DoctorFix } from '../../core/doctor/report';
 import { commandText } from '../../core/doctor/text';
 import { shellFor } from '../../core/shellQuote';
-import { bundledCliResolver, runCommandSteps } from '../../node/commandSteps';
+import { bundledCliResolver, runCommandSteps } from '../../node/doctor/commandSteps';
 
 export interface FixOutcome {
   ok: boolean;

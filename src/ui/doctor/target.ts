@@ -4,11 +4,11 @@
 import * as vscode from 'vscode';
 import { awsCredentialsLine } from '../../core/prerequisites';
 import { labNames } from '../../core/scaffold/plan';
-import { awsCredentialSources } from '../../node/awsCredentials';
+import { awsCredentialSources } from '../../node/aws/awsCredentials';
 import type { DoctorOptions } from '../../node/doctor';
 import { loadKube } from '../../node/kube/config';
-import { httpAnswers } from '../../node/processes';
-import { sandboxPrometheusUrl } from '../../node/sandbox';
+import { httpAnswers } from '../../node/process/processes';
+import { sandboxPrometheusUrl } from '../../node/sandbox/sandbox';
 import type { Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 

@@ -10,7 +10,7 @@ import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
 import { applyServiceAccount, readServiceAccount } from '../../node/kube/serviceAccount';
 import { KubeError } from '../../node/kube/config';
-import { readTextFile } from '../../node/textFiles';
+import { readTextFile } from '../../node/files/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { clientsFor, irsaSettings, kubeOrError, type IrsaSettings } from './settings';
 

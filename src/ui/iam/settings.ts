@@ -5,7 +5,7 @@ import { defaultParams } from '../../core/scaffold/params';
 import { labNames } from '../../core/scaffold/plan';
 import { awsClients, type AwsClients } from '../../node/aws/clients';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
-import { findLabManifest } from '../../node/labManifest';
+import { findLabManifest } from '../../node/files/labManifest';
 import type { Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 

@@ -10,7 +10,7 @@ import { applyManifests, describeOutcome, type ApplyResult } from '../../node/ku
 import { loadKube } from '../../node/kube/config';
 import { manifestFiles, manifestRoot } from '../../node/kube/manifestFiles';
 import { describeRollout, watchRollouts, type RolloutOutcome } from '../../node/kube/rollout';
-import { readTextFile } from '../../node/textFiles';
+import { readTextFile } from '../../node/files/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
 

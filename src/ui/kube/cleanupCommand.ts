@@ -8,7 +8,7 @@ import { otelCollectorChart } from '../../core/kube/helm';
 import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
-import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm';
+import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm/helm';
 import { confirmConfiguredProgram } from '../configuredProgram';
 import { contextKeys, type CommandFactory } from '../context';
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { describeHelmFailure, helmMissingMessage, parseHelmVersion, uninstallArgs, type HelmStep, type HelmVersion } from '../core/kube/helm';
+import { describeHelmFailure, helmMissingMessage, parseHelmVersion, uninstallArgs, type HelmStep, type HelmVersion } from '../../core/kube/helm';
 
 /** helm could not be found or started; the message says how to get it. */
 export class HelmNotFound extends Error {

@@ -1,9 +1,9 @@
 // Loads the bundled JSON schemas shipped in schemas/ beside dist/ (nothing is fetched).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KindSchema } from '../core/lint/rule';
-import type { SchemaCatalog } from '../core/lint/schemaChoice';
-import type { JsonSchema } from '../core/lint/schema';
+import type { KindSchema } from '../../core/lint/rule';
+import type { SchemaCatalog } from '../../core/lint/schemaChoice';
+import type { JsonSchema } from '../../core/lint/schema';
 
 interface SchemaIndex {
   kinds: { apiVersion: string; kind: string; file: string }[];
@@ -11,7 +11,7 @@ interface SchemaIndex {
 }
 
 export function schemasDir(): string | undefined {
-  return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', 'schemas')].find((d) => existsSync(join(d, 'index.json')));
+  return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', '..', 'schemas')].find((d) => existsSync(join(d, 'index.json')));
 }
 
 /** The combined schema scripts/gen-lab-schema.mjs writes beside the others. */

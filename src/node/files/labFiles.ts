@@ -5,12 +5,12 @@
 // is each renamed into place; a failure part-way puts the old files back and removes every temp.
 import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { PlannedFile } from '../core/scaffold/plan';
+import type { PlannedFile } from '../../core/scaffold/plan';
 
 /** The templates/ folder shipped beside dist/ in the extension and the npm package. */
 export function templatesDir(): string {
-  // dist/cli.js and dist/extension.js sit one level below the package root; sources two.
-  const candidates = [join(__dirname, '..', 'templates'), join(__dirname, '..', '..', 'templates')];
+  // dist/cli.js and dist/extension.js sit one level below the package root; sources (src/node/files/) three.
+  const candidates = [join(__dirname, '..', 'templates'), join(__dirname, '..', '..', '..', 'templates')];
   const found = candidates.find((c) => existsSync(join(c, 'lab')));
   if (!found) throw new Error(`the lab templates are missing (looked in ${candidates.join(', ')}); reinstall the extension`);
   return found;

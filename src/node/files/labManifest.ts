@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isFile, isFileSync } from './textFiles';
 import { dirname, join } from 'node:path';
-import { checkLabManifest, describeLabManifestProblems, foldersUpToLab, labManifestName, type LabManifest, type LabManifestProblem } from '../core/scaffold/plan';
+import { checkLabManifest, describeLabManifestProblems, foldersUpToLab, labManifestName, type LabManifest, type LabManifestProblem } from '../../core/scaffold/plan';
 
 /** An obslab-lab.json that is there but not valid: the CLI exits 2 with the message, the editor shows it. */
 export class LabManifestError extends Error {

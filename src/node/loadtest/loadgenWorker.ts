@@ -2,7 +2,7 @@
 // plan it is handed, writes the .jtl, posts progress each second and the result at the end, and
 // stops (keeping the results so far) when told to.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isRecord } from '../core/isRecord';
+import { isRecord } from '../../core/isRecord';
 import { runBuiltin } from './loadgen';
 import type { LoadgenWorkerInput, LoadgenWorkerMessage } from './loadgenThread';
 

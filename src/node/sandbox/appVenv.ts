@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sandboxEnv } from '../core/sandbox/env';
-import { cacheDir } from './cache';
-import { runProgram } from './processes';
+import { sandboxEnv } from '../../core/sandbox/env';
+import { cacheDir } from '../files/cache';
+import { runProgram } from '../process/processes';
 
 const marker = '.obslab-installed';
 

@@ -2,7 +2,7 @@
 // cap (core/loadtest/threadBudget.ts). Linux says both under /proc/self; elsewhere the answer is
 // undefined and no cap is applied (macOS and Windows have no /proc to read without a shell).
 import { readdirSync, readFileSync } from 'node:fs';
-import type { FileHandles } from '../core/loadtest/threadBudget';
+import type { FileHandles } from '../../core/loadtest/threadBudget';
 
 /** The soft limit from the text of /proc/self/limits ("Max open files  1024  1048576  files"). */
 export function parseOpenFileLimit(limits: string): number | undefined {

@@ -3,8 +3,8 @@
 // progress looks the same as the built-in engine's.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { completeRecordsEnd, scanJtl, type JtlSample } from '../core/loadtest/jtl';
-import { LiveStats, type Progress } from '../core/loadtest/stats';
+import { completeRecordsEnd, scanJtl, type JtlSample } from '../../core/loadtest/jtl';
+import { LiveStats, type Progress } from '../../core/loadtest/stats';
 
 /** Reads a growing CSV .jtl from where it left off; a file not yet created reads as empty. */
 export class JtlTail {

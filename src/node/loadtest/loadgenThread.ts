@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoadPlan } from '../core/loadtest/plan';
-import type { StopReason } from '../core/loadtest/runner';
-import type { Progress } from '../core/loadtest/stats';
-import { concurrentThreads, threadLimitProblem, type FileHandles } from '../core/loadtest/threadBudget';
-import { isRecord } from '../core/isRecord';
+import type { LoadPlan } from '../../core/loadtest/plan';
+import type { StopReason } from '../../core/loadtest/runner';
+import type { Progress } from '../../core/loadtest/stats';
+import { concurrentThreads, threadLimitProblem, type FileHandles } from '../../core/loadtest/threadBudget';
+import { isRecord } from '../../core/isRecord';
 import { fileHandles } from './fileHandles';
 import type { BuiltinRunResult } from './loadgen';
 

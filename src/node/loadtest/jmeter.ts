@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, unlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { Progress } from '../core/loadtest/stats';
+import type { Progress } from '../../core/loadtest/stats';
 import { followJtl, type JtlFollower } from './jtlTail';
 
 /** The editor's launcher: the obslab.jmeterPath setting when it names a file that is there (undefined when it does not), else `jmeter` on PATH. */

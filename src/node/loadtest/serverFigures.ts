@@ -1,7 +1,7 @@
 // Asks Prometheus for the server's own rate and p95 (the lab's Task 5 queries) every few seconds
 // while a load test runs, through the one Prometheus client.
-import { PrometheusClient, type FetchLike } from '../core/prometheus/client';
-import { serverFigures, type ServerFigures, type ServerQueries } from '../core/loadtest/serverFigures';
+import { PrometheusClient, type FetchLike } from '../../core/prometheus/client';
+import { serverFigures, type ServerFigures, type ServerQueries } from '../../core/loadtest/serverFigures';
 
 export interface ServerPollOptions {
   baseUrl: string;

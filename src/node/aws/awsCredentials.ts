@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { awsProfileKeys, type AwsCredentialSources } from '../core/prerequisites';
+import { awsProfileKeys, type AwsCredentialSources } from '../../core/prerequisites';
 
 export function awsCredentialSources(env: NodeJS.ProcessEnv = process.env): AwsCredentialSources {
   const set = (k: string): boolean => (env[k] ?? '') !== '';

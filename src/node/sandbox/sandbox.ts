@@ -7,23 +7,23 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { versions } from '../core/facts';
-import { PrometheusClient, PrometheusError } from '../core/prometheus/client';
-import type { ActiveTarget } from '../core/prometheus/types';
-import { lastLogLine, portInUse } from '../core/sandbox/logs';
-import { collectorConfigText, collectorScrape, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError, type CollectorEndpoint } from '../core/sandbox/config';
-import type { SandboxInputFile } from '../core/sandbox/consent';
-import { sandboxEnv } from '../core/sandbox/env';
-import { defaultParams } from '../core/scaffold/params';
-import { labManifestName, parseLabManifest, templateVars } from '../core/scaffold/plan';
-import { renderTemplate } from '../core/scaffold/render';
+import { versions } from '../../core/facts';
+import { PrometheusClient, PrometheusError } from '../../core/prometheus/client';
+import type { ActiveTarget } from '../../core/prometheus/types';
+import { lastLogLine, portInUse } from '../../core/sandbox/logs';
+import { collectorConfigText, collectorScrape, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError, type CollectorEndpoint } from '../../core/sandbox/config';
+import type { SandboxInputFile } from '../../core/sandbox/consent';
+import { sandboxEnv } from '../../core/sandbox/env';
+import { defaultParams } from '../../core/scaffold/params';
+import { labManifestName, parseLabManifest, templateVars } from '../../core/scaffold/plan';
+import { renderTemplate } from '../../core/scaffold/render';
 import { appCommand, installAppVenv } from './appVenv';
 import { labInputs } from './sandboxInputs';
 import { readSandboxState, readSandboxStateFile, removeSandboxPath, sandboxPrometheusUrl, sandboxStatePath, writeSandboxState } from './sandboxState';
-import { cacheDir } from './cache';
-import { templatesDir } from './labFiles';
-import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, startDetached, stopGroup, tail, waitFor, type Detached } from './processes';
-import { sleep } from './sleep';
+import { cacheDir } from '../files/cache';
+import { templatesDir } from '../files/labFiles';
+import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, startDetached, stopGroup, tail, waitFor, type Detached } from '../process/processes';
+import { sleep } from '../process/sleep';
 
 /** The collector the harness builds with ocb (test/harness/otelcol.ts), the version the scaffold pins. */
 export const sandboxCollectorVersion = versions.collector;

@@ -5,9 +5,9 @@
 import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { isRecord } from '../core/isRecord';
-import { cacheDir, runDir } from './cache';
-import { isOurProcess } from './processes';
+import { isRecord } from '../../core/isRecord';
+import { cacheDir, runDir } from '../files/cache';
+import { isOurProcess } from '../process/processes';
 import type { SandboxState } from './sandbox';
 
 export function sandboxStatePath(): string {

@@ -1,6 +1,6 @@
 // Reading a .jtl from disk and summarizing it, for the CLI and the editor alike.
 import { readFileSync } from 'node:fs';
-import { summarizeJtl, type Summary } from '../core/loadtest/summary';
+import { summarizeJtl, type Summary } from '../../core/loadtest/summary';
 
 /** A .jtl that cannot be read or summarized; the message names the file and the cause. */
 export class JtlFileError extends Error {}

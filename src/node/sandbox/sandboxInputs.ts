@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { SandboxInputFile } from '../core/sandbox/consent';
+import type { SandboxInputFile } from '../../core/sandbox/consent';
 
 export interface LabInputs {
   files: SandboxInputFile[];

@@ -3,7 +3,7 @@
 // after another while each succeeds; a program that runs alongside them (a port-forward) is
 // started first and stopped after them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { CommandFix } from '../core/doctor/report';
+import type { CommandFix } from '../../core/doctor/report';
 
 /** Where a program word is run from: the editor maps `npx obslab` to its own bundled CLI. */
 export type ProgramResolver = (argv: readonly string[]) => { file: string; args: string[]; env?: NodeJS.ProcessEnv };

@@ -1,6 +1,6 @@
 // Asks installed programs for their versions, with argument arrays and a timeout.
 import { execFile } from 'node:child_process';
-import type { ProbeResult, ToolSpec } from '../core/prerequisites';
+import type { ProbeResult, ToolSpec } from '../../core/prerequisites';
 
 export function probeTool(spec: ToolSpec, timeoutMs = 10_000): Promise<ProbeResult> {
   return new Promise((resolve) => {

@@ -6,11 +6,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
-import { ResponseParser, type PreparedRequest } from '../core/loadtest/http';
-import { formatJtlRow, jtlHeader, type JtlSample } from '../core/loadtest/jtl';
-import type { LoadPlan } from '../core/loadtest/plan';
-import { sleep } from './sleep';
-import { runPlan, type Channel, type Clock, type Exchange, type RunOptions, type RunResult, type Transport } from '../core/loadtest/runner';
+import { ResponseParser, type PreparedRequest } from '../../core/loadtest/http';
+import { formatJtlRow, jtlHeader, type JtlSample } from '../../core/loadtest/jtl';
+import type { LoadPlan } from '../../core/loadtest/plan';
+import { sleep } from '../process/sleep';
+import { runPlan, type Channel, type Clock, type Exchange, type RunOptions, type RunResult, type Transport } from '../../core/loadtest/runner';
 
 interface Pending {
   request: PreparedRequest;
