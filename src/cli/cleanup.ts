@@ -5,7 +5,7 @@
 // settings would). Without a terminal to ask on, it prints the plan and needs --yes.
 // Exit 0: done (or nothing to do, or dry run); 1: a step failed or the cluster could not be read; 2: bad usage or not confirmed.
 import { describePlan, planIsEmpty, type CleanupPlan, type NamedRelease } from '../core/kube/cleanup';
-import { otelCollectorChart } from '../core/kube/helm';
+import { otelCollectorChart } from '../core/helm/helm';
 import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';

@@ -1,6 +1,6 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
 // when it is missing. The probing itself (running programs) happens in src/node/process/tools.ts.
-import { helmInstallHint } from './kube/helmHint';
+import { helmInstallHint } from './helm/helmHint';
 
 export interface ToolSpec {
   name: string;

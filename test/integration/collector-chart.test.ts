@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { collectorChart, serviceLabels, servicePorts, type Values } from '../../src/core/helm/collectorChart';
-import { checkCollectorValues, describeHelmFailure, helmSteps, type HelmReleaseSpec } from '../../src/core/kube/helm';
+import { checkCollectorValues, describeHelmFailure, helmSteps, type HelmReleaseSpec } from '../../src/core/helm/helm';
 import type { DoctorReport } from '../../src/core/doctor/report';
 import { labelSelectorString } from '../../src/core/kube/selectors';
 import { labNames } from '../../src/core/scaffold/plan';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrometheusServiceAccount, describeHelmFailure, helmSteps, parseReleaseList, releaseListArgs, type HelmReleaseSpec } from '../../src/core/kube/helm';
+import { checkPrometheusServiceAccount, describeHelmFailure, helmSteps, parseReleaseList, releaseListArgs, type HelmReleaseSpec } from '../../src/core/helm/helm';
 import { labNames } from '../../src/core/scaffold/plan';
 import { findHelm, HelmNotFound, runHelm, runHelmSteps, type HelmRunResult } from '../../src/node/helm/helm';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';
 import { renderLab } from '../support/lab';
-import { helmSteps } from '../../src/core/kube/helm';
+import { helmSteps } from '../../src/core/helm/helm';
 import { collectorChart } from '../../src/core/helm/collectorChart';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { versions } from '../../src/core/facts';
-import { checkCollectorValues, describeHelmFailure, helmSteps, otelCollectorSource, type HelmReleaseSpec } from '../../src/core/kube/helm';
+import { checkCollectorValues, describeHelmFailure, helmSteps, otelCollectorSource, type HelmReleaseSpec } from '../../src/core/helm/helm';
 import {
   collectorChart,
   collectorChartFacts,

@@ -17,7 +17,7 @@ import {
   releasePlan,
   upgradeInstallArgs,
   type HelmFailureContext,
-} from '../../src/core/kube/helm';
+} from '../../src/core/helm/helm';
 import { versions } from '../../src/core/facts';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';

@@ -1,11 +1,11 @@
 // Running the helm CLI: found through the setting obslab.helmPath or PATH, started with an
 // argument array (never a shell), its output streamed line by line, and stopped cleanly on
-// cancellation. What the output means is decided in src/core/kube/helm.ts.
+// cancellation. What the output means is decided in src/core/helm/helm.ts.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { describeHelmFailure, helmMissingMessage, parseHelmVersion, uninstallArgs, type HelmStep, type HelmVersion } from '../../core/kube/helm';
+import { describeHelmFailure, helmMissingMessage, parseHelmVersion, uninstallArgs, type HelmStep, type HelmVersion } from '../../core/helm/helm';
 
 /** helm could not be found or started; the message says how to get it. */
 export class HelmNotFound extends Error {

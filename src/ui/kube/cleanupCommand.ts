@@ -4,7 +4,7 @@
 // only when the student confirms. Each step is written to the output channel.
 import * as vscode from 'vscode';
 import { describePlan, planIsEmpty, type HelmRelease, type NamedRelease } from '../../core/kube/cleanup';
-import { otelCollectorChart } from '../../core/kube/helm';
+import { otelCollectorChart } from '../../core/helm/helm';
 import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';

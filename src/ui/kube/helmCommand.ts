@@ -22,7 +22,7 @@ import {
   releasePlan,
   type HelmReleaseSpec,
   type ReleaseInfo,
-} from '../../core/kube/helm';
+} from '../../core/helm/helm';
 import { LAB_RELEASE_LABEL } from '../../core/kube/cleanup';
 import { defaultParams } from '../../core/scaffold/params';
 import { labNames, type LabManifest } from '../../core/scaffold/plan';

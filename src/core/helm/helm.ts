@@ -4,8 +4,8 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { versions } from '../facts';
 import type { Finding, Range } from '../finding';
-import { collectorChart } from '../helm/collectorChart';
-import { LAB_RELEASE_LABEL } from './cleanup';
+import { collectorChart } from './collectorChart';
+import { LAB_RELEASE_LABEL } from '../kube/cleanup';
 import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
