@@ -12,11 +12,17 @@ import { delimiter, dirname, join } from 'node:path';
 import { setup } from './setup.mjs';
 import { sh, step } from './lib.mjs';
 
+/** What the formatter owns (.prettierrc.json, .prettierignore): our TypeScript and JavaScript. */
+const formatted = ['src/**/*.ts', 'test/**/*.{ts,cjs}', 'bench/**/*.{ts,cjs}', 'scripts/**/*.{ts,mjs}', '*.mjs'];
+
 const tiers = ['unit', 'integration', 'e2e'];
 
 /** The cached Node 24, installed through npm if missing. */
 function testNode() {
-  return execFileSync('npx', ['--no-install', 'tsx', 'scripts/testNode.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('npx', ['--no-install', 'tsx', 'scripts/testNode.ts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 /** Runs one tier's mocha on `node`; child processes the tests start (process.execPath, `node`, `npx obslab`) get the same Node. */
@@ -29,7 +35,15 @@ function runTier(node, tier, extra, env) {
   } else {
     // A config's spec is added to the files given, so name its settings instead of the config.
     const c = JSON.parse(readFileSync(configFile, 'utf8'));
-    args = [...c.require.flatMap((r) => ['--require', r]), '--timeout', String(c.timeout), '--reporter', c.reporter, ...(c.exit ? ['--exit'] : []), ...extra];
+    args = [
+      ...c.require.flatMap((r) => ['--require', r]),
+      '--timeout',
+      String(c.timeout),
+      '--reporter',
+      c.reporter,
+      ...(c.exit ? ['--exit'] : []),
+      ...extra,
+    ];
   }
   return sh(node, ['node_modules/mocha/bin/mocha.js', ...args], { allowFail: true, env });
 }
@@ -52,6 +66,8 @@ step(`type-check (Node ${execFileSync(node, ['--version'], { encoding: 'utf8' })
 sh(node, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { env });
 step('lint');
 sh(node, ['node_modules/eslint/bin/eslint.js', '.'], { env });
+step('format (prettier --check; npm run format writes it)');
+sh(node, ['node_modules/prettier/bin/prettier.cjs', '--check', ...formatted], { env });
 
 const statsDir = mkdtempSync(join(tmpdir(), 'obslab-stats-'));
 const totals = { passes: 0, failures: 0, pending: 0 };

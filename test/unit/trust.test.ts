@@ -6,7 +6,17 @@ import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { features } from '../../src/features';
-import { commandsAllowedUntrusted, commandsNeedingTrust, configuredProgramQuestion, manageTrustCommand, manageTrustLabel, needsTrust, restrictedSettings, trustEnablement, untrustedMessage } from '../../src/core/trust';
+import {
+  commandsAllowedUntrusted,
+  commandsNeedingTrust,
+  configuredProgramQuestion,
+  manageTrustCommand,
+  manageTrustLabel,
+  needsTrust,
+  restrictedSettings,
+  trustEnablement,
+  untrustedMessage,
+} from '../../src/core/trust';
 
 const root = join(__dirname, '..', '..');
 interface Command {
@@ -19,8 +29,14 @@ interface Step {
   description: string;
 }
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  capabilities: { untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations?: string[] } };
-  contributes: { commands: Command[]; configuration: { properties: Record<string, { markdownDescription?: string; description?: string }> }; walkthroughs: { steps: Step[] }[] };
+  capabilities: {
+    untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations?: string[] };
+  };
+  contributes: {
+    commands: Command[];
+    configuration: { properties: Record<string, { markdownDescription?: string; description?: string }> };
+    walkthroughs: { steps: Step[] }[];
+  };
 };
 const commands = manifest.contributes.commands;
 
@@ -29,18 +45,21 @@ describe('workspace trust: which commands need a trusted folder', () => {
     const ids = commands.map((c) => c.command).sort();
     const tabled = [...Object.keys(commandsNeedingTrust), ...Object.keys(commandsAllowedUntrusted)].sort();
     assert.deepEqual(tabled, ids);
-    for (const id of Object.keys(commandsNeedingTrust)) assert.ok(!(id in commandsAllowedUntrusted), `${id} is in both tables`);
+    for (const id of Object.keys(commandsNeedingTrust))
+      assert.ok(!(id in commandsAllowedUntrusted), `${id} is in both tables`);
   });
 
   it('gives each command needing trust `enablement: isWorkspaceTrusted`, and no allowed command any enablement', () => {
     for (const c of commands) {
-      if (c.command in commandsNeedingTrust) assert.equal(c.enablement, trustEnablement, `${c.command} is greyed out in Restricted Mode`);
+      if (c.command in commandsNeedingTrust)
+        assert.equal(c.enablement, trustEnablement, `${c.command} is greyed out in Restricted Mode`);
       else assert.equal(c.enablement, undefined, `${c.command} stays usable in Restricted Mode`);
     }
   });
 
   it('names each command by its package.json title', () => {
-    for (const c of commands) assert.equal((commandsNeedingTrust[c.command] ?? commandsAllowedUntrusted[c.command])?.title, c.title, c.command);
+    for (const c of commands)
+      assert.equal((commandsNeedingTrust[c.command] ?? commandsAllowedUntrusted[c.command])?.title, c.title, c.command);
   });
 
   it('treats an unknown command as needing trust (fails closed)', () => {
@@ -50,14 +69,34 @@ describe('workspace trust: which commands need a trusted folder', () => {
   });
 
   it('keeps what the issue names usable in Restricted Mode: the walkthrough, Create Lab Files, the query panel', () => {
-    for (const id of ['obslab.openWalkthrough', 'obslab.scaffold', 'obslab.queryPrometheus', 'obslab.openTaskFiles']) assert.equal(needsTrust(id), false, id);
-    for (const id of ['obslab.startSandbox', 'obslab.applyManifests', 'obslab.helmInstall', 'obslab.cleanUp', 'obslab.createIrsaRole', 'obslab.inspectIrsaRole', 'obslab.cleanUpAws', 'obslab.runLoadTest', 'obslab.runDoctor', 'obslab.startPortForward', 'obslab.checkPrerequisites']) assert.equal(needsTrust(id), true, id);
+    for (const id of ['obslab.openWalkthrough', 'obslab.scaffold', 'obslab.queryPrometheus', 'obslab.openTaskFiles'])
+      assert.equal(needsTrust(id), false, id);
+    for (const id of [
+      'obslab.startSandbox',
+      'obslab.applyManifests',
+      'obslab.helmInstall',
+      'obslab.cleanUp',
+      'obslab.createIrsaRole',
+      'obslab.inspectIrsaRole',
+      'obslab.cleanUpAws',
+      'obslab.runLoadTest',
+      'obslab.runDoctor',
+      'obslab.startPortForward',
+      'obslab.checkPrerequisites',
+    ])
+      assert.equal(needsTrust(id), true, id);
   });
 
   it('says which command refused, what it would do, and how to trust the folder', () => {
     const m = untrustedMessage('obslab.startSandbox');
-    assert.equal(m, "Observability Lab: Start Sandbox is not available in Restricted Mode: it runs this folder's app/app.py, installs its app/requirements.txt with pip, and starts a collector on its k8s/otel-collector-config.yaml. Trust this folder only if you trust its authors (Manage Workspace Trust), then run Start Sandbox again.");
-    assert.match(untrustedMessage('obslab.applyManifests'), /^Observability Lab: Apply Manifests is not available in Restricted Mode: it applies this folder's manifests to your cluster\./);
+    assert.equal(
+      m,
+      "Observability Lab: Start Sandbox is not available in Restricted Mode: it runs this folder's app/app.py, installs its app/requirements.txt with pip, and starts a collector on its k8s/otel-collector-config.yaml. Trust this folder only if you trust its authors (Manage Workspace Trust), then run Start Sandbox again.",
+    );
+    assert.match(
+      untrustedMessage('obslab.applyManifests'),
+      /^Observability Lab: Apply Manifests is not available in Restricted Mode: it applies this folder's manifests to your cluster\./,
+    );
     assert.equal(manageTrustCommand, 'workbench.trust.manage');
   });
 });
@@ -70,7 +109,11 @@ describe('workspace trust: settings that name programs', () => {
     for (const key of restrictedSettings) {
       const p = manifest.contributes.configuration.properties[key];
       assert.ok(p, `${key} is a setting`);
-      assert.match(p.markdownDescription ?? p.description ?? '', /Restricted Mode/, `${key} says it is ignored in workspace settings in Restricted Mode`);
+      assert.match(
+        p.markdownDescription ?? p.description ?? '',
+        /Restricted Mode/,
+        `${key} says it is ignored in workspace settings in Restricted Mode`,
+      );
     }
   });
 
@@ -83,7 +126,10 @@ describe('workspace trust: settings that name programs', () => {
   it('asks before the first run of a program a setting names, saying where the setting is', () => {
     const q = configuredProgramQuestion('obslab.helmPath', '/opt/x/helm', 'workspace', 'for its version');
     assert.equal(q.message, 'Run /opt/x/helm?');
-    assert.match(q.detail, /^The setting obslab\.helmPath in this workspace's settings names this program\. Observability Lab runs it for its version\./);
+    assert.match(
+      q.detail,
+      /^The setting obslab\.helmPath in this workspace's settings names this program\. Observability Lab runs it for its version\./,
+    );
   });
 });
 
@@ -103,14 +149,23 @@ describe('workspace trust: the guard every command passes through', () => {
   const extensionSource = readFileSync(join(root, 'src', 'extension.ts'), 'utf8');
 
   it('registers every command of package.json in src/extension.ts through registerCommand, from the feature table', () => {
-    assert.match(extensionSource, /for \(const \[id, name\] of Object\.entries\(f\.commands\)\)[^\n]*registerCommand\(ctx, id, /);
+    assert.match(
+      extensionSource,
+      /for \(const \[id, name\] of Object\.entries\(f\.commands\)\)\s*[^\n]*registerCommand\(ctx, id, /,
+    );
     assert.deepEqual(features.flatMap((f) => Object.keys(f.commands)).sort(), commands.map((c) => c.command).sort());
   });
 
   it('has no other vscode.commands.registerCommand in src/ than the guarded one in src/ui/context.ts', () => {
-    const hits = execFileSync('grep', ['-rln', 'commands.registerCommand', join(root, 'src')], { encoding: 'utf8' }).trim().split('\n').map((f) => f.slice(root.length + 1));
+    const hits = execFileSync('grep', ['-rln', 'commands.registerCommand', join(root, 'src')], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.slice(root.length + 1));
     assert.deepEqual(hits, ['src/ui/context.ts']);
-    assert.match(readFileSync(join(root, 'src', 'ui', 'context.ts'), 'utf8'), /registerCommand\(id, async \(\.\.\.args: unknown\[\]\) => \{\n\s+if \(!requireTrust\(id\)\) return undefined;/);
+    assert.match(
+      readFileSync(join(root, 'src', 'ui', 'context.ts'), 'utf8'),
+      /registerCommand\(id, async \(\.\.\.args: unknown\[\]\) => \{\n\s+if \(!requireTrust\(id\)\) return undefined;/,
+    );
   });
 
   describe('with a stand-in vscode', () => {
