@@ -7,28 +7,76 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'nod
 // The lazy bundles come from the feature table (src/features.ts), the same table src/extension.ts
 // registers from. It is TypeScript with type-only imports, so esbuild itself turns it into a module
 // we import from memory: one source, no generated copy to keep in step, on any Node that runs esbuild.
-const table = buildSync({ entryPoints: ['src/features.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
-const { lazyBundles } = await import(`data:text/javascript;base64,${Buffer.from(table.outputFiles[0].text).toString('base64')}`);
+const table = buildSync({
+  entryPoints: ['src/features.ts'],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+  logLevel: 'warning',
+});
+const { lazyBundles } = await import(
+  `data:text/javascript;base64,${Buffer.from(table.outputFiles[0].text).toString('base64')}`
+);
 
 const production = process.argv.includes('--production');
 // Node 21 on warns (DEP0040) when the built-in punycode is required, as the Kubernetes client's
 // whatwg-url and tr46 do; the npm package of the same code keeps the CLI quiet on Node 22 and 24.
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none', alias: { punycode: 'punycode/' } };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  alias: { punycode: 'punycode/' },
+};
 
 const webviewEntries = existsSync('src/webview')
-  ? readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `src/webview/${f}`)
+  ? readdirSync('src/webview')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .map((f) => `src/webview/${f}`)
   : [];
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
   // The editor's lazy bundles, src/features.ts's lazyBundles: dist/<name>.js, required by src/ui/lazyBundle.ts on first use.
   ...Object.entries(lazyBundles).map(([name, entry]) =>
-    build({ ...common, entryPoints: [entry], outfile: `dist/${name}.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+    build({
+      ...common,
+      entryPoints: [entry],
+      outfile: `dist/${name}.js`,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+    }),
   ),
   // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
-  build({ ...common, entryPoints: ['src/lintServer/main.ts'], outfile: 'dist/lintServer.js', platform: 'node', format: 'cjs', target: 'node20' }),
+  build({
+    ...common,
+    entryPoints: ['src/lintServer/main.ts'],
+    outfile: 'dist/lintServer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   // The built-in load engine's worker thread (src/node/loadtest/loadgenThread.ts starts it), for the editor and the CLI alike.
-  build({ ...common, entryPoints: ['src/node/loadtest/loadgenWorker.ts'], outfile: 'dist/loadgenWorker.js', platform: 'node', format: 'cjs', target: 'node20' }),
+  build({
+    ...common,
+    entryPoints: ['src/node/loadtest/loadgenWorker.ts'],
+    outfile: 'dist/loadgenWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   // yaml-language-server, its own process; prettier (formatting, switched off) is left out.
   build({
     ...common,
@@ -38,11 +86,33 @@ await Promise.all([
     format: 'cjs',
     target: 'node20',
     mainFields: ['module', 'main'],
-    alias: Object.fromEntries(['prettier/standalone', 'prettier/plugins/yaml', 'prettier/plugins/estree'].map((m) => [m, './src/yamlServer/noPrettier.ts'])),
+    alias: Object.fromEntries(
+      ['prettier/standalone', 'prettier/plugins/yaml', 'prettier/plugins/estree'].map((m) => [
+        m,
+        './src/yamlServer/noPrettier.ts',
+      ]),
+    ),
   }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   ...(webviewEntries.length
-    ? [build({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'chrome120' })]
+    ? [
+        build({
+          ...common,
+          entryPoints: webviewEntries,
+          outdir: 'dist/webview',
+          platform: 'browser',
+          format: 'iife',
+          target: 'chrome120',
+        }),
+      ]
     : []),
 ]);
 // `npx obslab` runs dist/cli.js directly.

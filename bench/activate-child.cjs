@@ -8,15 +8,35 @@ const disposable = { dispose() {} };
 const event = () => disposable;
 const vscodeStub = {
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
-  window: { createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }), registerWebviewPanelSerializer: () => disposable, onDidChangeActiveTextEditor: event, activeTextEditor: undefined, createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }) },
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), textDocuments: [], onDidOpenTextDocument: event, onDidChangeTextDocument: event, onDidSaveTextDocument: event, onDidChangeConfiguration: event, onDidDeleteFiles: event, onDidCloseTextDocument: event },
-  languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
+  window: {
+    createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
+    registerWebviewPanelSerializer: () => disposable,
+    onDidChangeActiveTextEditor: event,
+    activeTextEditor: undefined,
+    createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+  },
+  workspace: {
+    getConfiguration: () => ({ get: (_k, d) => d }),
+    textDocuments: [],
+    onDidOpenTextDocument: event,
+    onDidChangeTextDocument: event,
+    onDidSaveTextDocument: event,
+    onDidChangeConfiguration: event,
+    onDidDeleteFiles: event,
+    onDidCloseTextDocument: event,
+  },
+  languages: {
+    createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }),
+    registerCodeActionsProvider: () => disposable,
+  },
   extensions: { getExtension: () => undefined },
   Uri: { file: (p) => ({ fsPath: p, toString: () => `file://${p}` }) },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
   StatusBarAlignment: { Left: 1, Right: 2 },
-  Disposable: class { dispose() {} },
+  Disposable: class {
+    dispose() {}
+  },
   EventEmitter: class {
     event = () => disposable;
     fire() {}
@@ -29,7 +49,11 @@ Module._load = function (request, ...rest) {
 };
 
 const bundle = process.argv[2];
-const context = { subscriptions: [], globalState: { get: () => true, update: async () => undefined }, workspaceState: { get: () => undefined, update: async () => undefined } };
+const context = {
+  subscriptions: [],
+  globalState: { get: () => true, update: async () => undefined },
+  workspaceState: { get: () => undefined, update: async () => undefined },
+};
 const t0 = performance.now();
 const ext = require(bundle);
 ext.activate(context);

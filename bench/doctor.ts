@@ -38,7 +38,11 @@ async function timeDoctor(what: string, o: DoctorOptions, goalMs: number, runs =
   }
   const [first = NaN, ...warm] = samples;
   const m = median(warm);
-  row(`doctor on ${what}: first run / median of ${runs}`, `${first.toFixed(0)} / ${m.toFixed(0)} ms`, `${(m / goalMs).toFixed(2)}× of the ${goalMs / 1000} s goal (first ${(first / goalMs).toFixed(2)}×, with module loading); ${summary}`);
+  row(
+    `doctor on ${what}: first run / median of ${runs}`,
+    `${first.toFixed(0)} / ${m.toFixed(0)} ms`,
+    `${(m / goalMs).toFixed(2)}× of the ${goalMs / 1000} s goal (first ${(first / goalMs).toFixed(2)}×, with module loading); ${summary}`,
+  );
 }
 
 async function benchOnSandbox(): Promise<void> {
@@ -50,9 +54,17 @@ async function benchOnSandbox(): Promise<void> {
     const up = await sandboxUp();
     const app = up.state.app;
     // Requests so the app's metrics exist, then until the chain is healthy (the freshness link needs points).
-    for (let i = 0; i < 20 && app; i++) await (await fetch(`${app.url}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `data=bench${i}` })).arrayBuffer();
+    for (let i = 0; i < 20 && app; i++)
+      await (
+        await fetch(`${app.url}/hash`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `data=bench${i}`,
+        })
+      ).arrayBuffer();
     const deadline = Date.now() + 90_000;
-    const ready = (r: Awaited<ReturnType<typeof doctor>>['report']): boolean => r.healthy && ['app-metrics', 'freshness'].every((id) => r.links.find((l) => l.id === id)?.status === 'passed');
+    const ready = (r: Awaited<ReturnType<typeof doctor>>['report']): boolean =>
+      r.healthy && ['app-metrics', 'freshness'].every((id) => r.links.find((l) => l.id === id)?.status === 'passed');
     while (Date.now() < deadline && !ready((await doctor({ source: 'sandbox' })).report)) await sleep(1000);
     await timeDoctor('the healthy sandbox', { source: 'sandbox' }, 2000);
   } finally {
@@ -77,7 +89,19 @@ async function benchOnControlPlane(): Promise<void> {
   try {
     Object.assign(process.env, moto.env);
     const roleName = 'obslab-bench-doctor-role';
-    await awsClients({ region: motoRegion }).iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(irsaTrustPolicy(motoAccount, 'https://oidc.eks.ap-south-1.amazonaws.com/id/BENCH', defaultParams.monitoringNamespace, labNames.prometheusServiceAccount)) }));
+    await awsClients({ region: motoRegion }).iam.send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        AssumeRolePolicyDocument: JSON.stringify(
+          irsaTrustPolicy(
+            motoAccount,
+            'https://oidc.eks.ap-south-1.amazonaws.com/id/BENCH',
+            defaultParams.monitoringNamespace,
+            labNames.prometheusServiceAccount,
+          ),
+        ),
+      }),
+    );
     for (const f of renderLab().values()) {
       mkdirSync(dirname(join(lab, f.path)), { recursive: true });
       writeFileSync(join(lab, f.path), f.content);
@@ -85,7 +109,12 @@ async function benchOnControlPlane(): Promise<void> {
     const mon = defaultParams.monitoringNamespace;
     const prom = `${defaultParams.helmRelease}-kube-prometheus-prometheus`;
     await kube.kubectl(['apply', '-f', '-'], { input: prometheusCrd });
-    await kube.kubectl(['wait', '--for=condition=Established', 'crd/prometheuses.monitoring.coreos.com', '--timeout=60s']);
+    await kube.kubectl([
+      'wait',
+      '--for=condition=Established',
+      'crd/prometheuses.monitoring.coreos.com',
+      '--timeout=60s',
+    ]);
     // Namespaces first: a folder is applied in file-name order, app.yaml before namespaces.yaml.
     await kube.kubectl(['apply', '-f', join(lab, 'k8s', 'namespaces.yaml')]);
     await kube.kubectl(['apply', '-f', join(lab, 'k8s')]);
@@ -109,8 +138,17 @@ spec:
     spec: {serviceAccountName: ${labNames.prometheusServiceAccount}, containers: [{name: prometheus, image: quay.io/prometheus/prometheus:v3.5.0}]}
 `,
     });
-    for (const [ns, d] of [[defaultParams.appNamespace, 'otel-flask'], [mon, 'otel-collector'], [mon, `prometheus-${prom}`]] as const) await kube.kubectl(['rollout', 'status', '-n', ns, `deployment/${d}`, '--timeout=180s'], { timeoutMs: 200_000 });
-    await timeDoctor('the local control plane (kwok pods, IRSA role in moto)', { source: 'cluster', kubeconfig: kube.kubeconfig, labDir: lab, roleName, region: motoRegion }, 3000);
+    for (const [ns, d] of [
+      [defaultParams.appNamespace, 'otel-flask'],
+      [mon, 'otel-collector'],
+      [mon, `prometheus-${prom}`],
+    ] as const)
+      await kube.kubectl(['rollout', 'status', '-n', ns, `deployment/${d}`, '--timeout=180s'], { timeoutMs: 200_000 });
+    await timeDoctor(
+      'the local control plane (kwok pods, IRSA role in moto)',
+      { source: 'cluster', kubeconfig: kube.kubeconfig, labDir: lab, roleName, region: motoRegion },
+      3000,
+    );
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);

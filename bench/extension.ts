@@ -15,7 +15,12 @@ function median(xs: number[]): number {
 
 function activationMs(bundle: string, runs: number): number {
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push(Number(execFileSync(process.execPath, [join(__dirname, 'activate-child.cjs'), bundle], { encoding: 'utf8' }).trim()));
+  for (let i = 0; i < runs; i++)
+    samples.push(
+      Number(
+        execFileSync(process.execPath, [join(__dirname, 'activate-child.cjs'), bundle], { encoding: 'utf8' }).trim(),
+      ),
+    );
   return median(samples);
 }
 
@@ -23,9 +28,21 @@ function activationMs(bundle: string, runs: number): number {
 function peerBundle(): string {
   const dir = mkdtempSync(join(tmpdir(), 'obslab-bench-'));
   const src = join(dir, 'peer.ts');
-  writeFileSync(src, "import * as vscode from 'vscode';\nexport function activate(c: { subscriptions: unknown[] }) { c.subscriptions.push(vscode.commands.registerCommand('peer.hello', () => undefined)); }\n");
+  writeFileSync(
+    src,
+    "import * as vscode from 'vscode';\nexport function activate(c: { subscriptions: unknown[] }) { c.subscriptions.push(vscode.commands.registerCommand('peer.hello', () => undefined)); }\n",
+  );
   const out = join(dir, 'peer.js');
-  buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: out, minify: true, logLevel: 'silent' });
+  buildSync({
+    entryPoints: [src],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    outfile: out,
+    minify: true,
+    logLevel: 'silent',
+  });
   return out;
 }
 
@@ -34,7 +51,10 @@ function kb(bytes: number): string {
 }
 
 export function benchExtension(): void {
-  execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const bundle = join(root, 'dist', 'extension.js');
   const vsix = join(root, '.obslab-build', 'observability-lab.vsix');
   const bundleBytes = statSync(bundle).size;
@@ -50,8 +70,11 @@ export function benchExtension(): void {
     ['extension bundle', kb(bundleBytes), `${(bundleBytes / (1024 * 1024)).toFixed(2)}× of the 1 MiB goal`],
     ['CLI bundle', kb(cliBytes), ''],
     ['.vsix', kb(vsixBytes), `${(vsixBytes / (3 * 1024 * 1024)).toFixed(2)}× of the 3 MiB goal`],
-    ['activation (require + activate, median of 15 fresh processes)', `${ours.toFixed(2)} ms`, `${(ours / theirs).toFixed(2)}× a one-command extension (${theirs.toFixed(2)} ms); ${(ours / 20).toFixed(2)}× of the 20 ms goal`],
+    [
+      'activation (require + activate, median of 15 fresh processes)',
+      `${ours.toFixed(2)} ms`,
+      `${(ours / theirs).toFixed(2)}× a one-command extension (${theirs.toFixed(2)} ms); ${(ours / 20).toFixed(2)}× of the 20 ms goal`,
+    ],
   ];
   for (const [what, value, ratio] of rows) console.log(`${what?.padEnd(64)} ${value?.padStart(12)}  ${ratio}`);
 }
-

@@ -49,7 +49,16 @@ export async function benchKubeApply(): Promise<void> {
       if (r.problems.length) throw new Error(`ours failed: ${r.problems.map((p) => p.message).join('; ')}`);
     };
     // kubectl reads a folder in name order (app.yaml before namespaces.yaml): name the namespaces first, as students must.
-    const theirs = (k8s: string): Promise<string> => kube.kubectl(['apply', '--server-side', '--field-manager=kubectl-bench', '-f', join(k8s, 'namespaces.yaml'), '-f', k8s]);
+    const theirs = (k8s: string): Promise<string> =>
+      kube.kubectl([
+        'apply',
+        '--server-side',
+        '--field-manager=kubectl-bench',
+        '-f',
+        join(k8s, 'namespaces.yaml'),
+        '-f',
+        k8s,
+      ]);
     // One warm-up each: discovery caches (kubectl's on disk, ours per call) and the server's first-request costs.
     await ours(writeLab(root, 'warm-ours').k8s);
     await theirs(writeLab(root, 'warm-kubectl').k8s);
@@ -65,13 +74,24 @@ export async function benchKubeApply(): Promise<void> {
       again.ours.push(await time(() => ours(a)));
       again.kubectl.push(await time(() => theirs(b)));
     }
-    for (const [label, m] of [['fresh namespaces (9 objects created)', fresh], ['the same again (9 unchanged)', again]] as const) {
+    for (const [label, m] of [
+      ['fresh namespaces (9 objects created)', fresh],
+      ['the same again (9 unchanged)', again],
+    ] as const) {
       const o = median(m.ours);
       const k = median(m.kubectl);
-      row(`  apply the lab folder, ${label}: ours / kubectl`, `${o.toFixed(0)} / ${k.toFixed(0)} ms`, `${(o / k).toFixed(2)}× (median of ${rounds}; goal ≤ 1×)`);
+      row(
+        `  apply the lab folder, ${label}: ours / kubectl`,
+        `${o.toFixed(0)} / ${k.toFixed(0)} ms`,
+        `${(o / k).toFixed(2)}× (median of ${rounds}; goal ≤ 1×)`,
+      );
     }
     const all = median(fresh.ours.map((o, i) => o / (fresh.kubectl[i] ?? NaN)));
-    row('apply of the lab folder, ours against kubectl --server-side', `${all.toFixed(2)}×`, 'goal ≤ 1× (kubectl includes its process start, ours runs in the editor\'s process)');
+    row(
+      'apply of the lab folder, ours against kubectl --server-side',
+      `${all.toFixed(2)}×`,
+      "goal ≤ 1× (kubectl includes its process start, ours runs in the editor's process)",
+    );
   } finally {
     await kube.stop();
     rmSync(root, { recursive: true, force: true });

@@ -32,8 +32,10 @@ function write(path: string, text: string): void {
 function manifest(folder: number, i: number): string {
   const name = `app-${folder}-${i}`;
   const ns = `ns-${folder}`;
-  if (i % 3 === 0) return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: ${name}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 8080\n          env:\n            - name: OTEL_SERVICE_NAME\n              value: ${name}\n`;
-  if (i % 3 === 1) return `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${folder}-${i - 1}\n  namespace: ${ns}\n  labels:\n    app: app-${folder}-${i - 1}\nspec:\n  selector:\n    app: app-${folder}-${i - 1}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`;
+  if (i % 3 === 0)
+    return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: ${name}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 8080\n          env:\n            - name: OTEL_SERVICE_NAME\n              value: ${name}\n`;
+  if (i % 3 === 1)
+    return `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${folder}-${i - 1}\n  namespace: ${ns}\n  labels:\n    app: app-${folder}-${i - 1}\nspec:\n  selector:\n    app: app-${folder}-${i - 1}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`;
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ndata:\n  settings.yaml: |\n    level: info\n    retries: 3\n`;
 }
 
@@ -45,14 +47,16 @@ function generateWorkspace(dir: string): string[] {
     const lab = folder % 10 === 0;
     const base = join(dir, lab ? `lab-${folder}` : `team-${folder}`);
     if (lab) write(join(base, 'obslab-lab.json'), manifestJson);
-    for (let i = 0; i < (lab ? 99 : 100); i++) write(join(base, lab ? 'k8s' : '', `m${String(i).padStart(3, '0')}.yaml`), manifest(folder, i));
+    for (let i = 0; i < (lab ? 99 : 100); i++)
+      write(join(base, lab ? 'k8s' : '', `m${String(i).padStart(3, '0')}.yaml`), manifest(folder, i));
     edited.push(join(base, lab ? 'k8s' : '', 'm000.yaml'));
   }
   return edited;
 }
 
 export async function benchLintProcess(): Promise<void> {
-  if (!existsSync(serverModule)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(serverModule))
+    execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
   const tmp = mkdtempSync(join(tmpdir(), 'obslab-bench-lint-process-'));
   const crashes: string[] = [];
   const proc = new LintProcess({ serverModule, onCrash: (m) => crashes.push(m) });
@@ -67,7 +71,15 @@ export async function benchLintProcess(): Promise<void> {
       const t = performance.now();
       const scope = await scopes.of(file);
       const release = await labReleaseOf(scope);
-      const answer = await proc.lint({ scope, file, documents: [{ file, text }], labRules: scope.lab, helmRelease: release ?? 'prometheus', helmReleaseGiven: release !== undefined, withKindSchemas: true });
+      const answer = await proc.lint({
+        scope,
+        file,
+        documents: [{ file, text }],
+        labRules: scope.lab,
+        helmRelease: release ?? 'prometheus',
+        helmReleaseGiven: release !== undefined,
+        withKindSchemas: true,
+      });
       if (!answer) throw new Error('superseded: the bench waits for each answer');
       return performance.now() - t;
     };
@@ -75,7 +87,11 @@ export async function benchLintProcess(): Promise<void> {
     const labMs: number[] = [];
     for (let i = 0; i < 50; i++) labMs.push(await edit(smFile, `${smText}# edit ${i}\n`));
     const p95 = percentile(labMs, 95);
-    row('edit to findings, scaffolded lab folder (LintProcess, 50 edits) p50', `${percentile(labMs, 50).toFixed(2)} ms`, 'the editor\'s 300 ms debounce comes before and is not counted');
+    row(
+      'edit to findings, scaffolded lab folder (LintProcess, 50 edits) p50',
+      `${percentile(labMs, 50).toFixed(2)} ms`,
+      "the editor's 300 ms debounce comes before and is not counted",
+    );
     row('  p95', `${p95.toFixed(2)} ms`, `${(p95 / 100).toFixed(2)}× of the 100 ms goal`);
 
     // (2) and (3): 50 edits across a workspace of 5,000 small manifests.
@@ -99,13 +115,33 @@ export async function benchLintProcess(): Promise<void> {
     loop.disable();
     const cpu = process.cpuUsage(cpuBefore);
     const maxBlock = loop.max / 1e6;
-    row(`edit to findings in 5,000 files (50 folders, ${generateMs.toFixed(0)} ms to write) p50 / p95`, `${percentile(wsMs, 50).toFixed(1)} / ${percentile(wsMs, 95).toFixed(1)} ms`, 'each edit lints its folder of 100 files');
-    row('  longest block during the first 3 edits in the workspace (one-time costs)', `${(firstBlock.max / 1e6).toFixed(2)} ms`, 'not counted below');
+    row(
+      `edit to findings in 5,000 files (50 folders, ${generateMs.toFixed(0)} ms to write) p50 / p95`,
+      `${percentile(wsMs, 50).toFixed(1)} / ${percentile(wsMs, 95).toFixed(1)} ms`,
+      'each edit lints its folder of 100 files',
+    );
+    row(
+      '  longest block during the first 3 edits in the workspace (one-time costs)',
+      `${(firstBlock.max / 1e6).toFixed(2)} ms`,
+      'not counted below',
+    );
     row('  event-loop delay in the client, p99', `${(loop.percentile(99) / 1e6).toFixed(2)} ms`, '');
-    row('  longest event-loop block in the client (1 ms resolution)', `${maxBlock.toFixed(2)} ms`, `${(maxBlock / 10).toFixed(2)}× of the 10 ms goal; wall clock, so a busy machine adds to it (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs)`);
-    row('  the client\'s own CPU time per edit (scope lookup, send, receive)', `${((cpu.user + cpu.system) / 1000 / 50).toFixed(2)} ms`, 'what the extension host would spend');
+    row(
+      '  longest event-loop block in the client (1 ms resolution)',
+      `${maxBlock.toFixed(2)} ms`,
+      `${(maxBlock / 10).toFixed(2)}× of the 10 ms goal; wall clock, so a busy machine adds to it (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs)`,
+    );
+    row(
+      "  the client's own CPU time per edit (scope lookup, send, receive)",
+      `${((cpu.user + cpu.system) / 1000 / 50).toFixed(2)} ms`,
+      'what the extension host would spend',
+    );
     const rssMb = (proc.lastStats?.maxRss ?? NaN) / 2 ** 20;
-    row('  lint server peak RSS (its own maxRSS)', `${rssMb.toFixed(1)} MiB`, `${(rssMb / 1024).toFixed(2)}× of its 1024 MiB heap cap`);
+    row(
+      '  lint server peak RSS (its own maxRSS)',
+      `${rssMb.toFixed(1)} MiB`,
+      `${(rssMb / 1024).toFixed(2)}× of its 1024 MiB heap cap`,
+    );
     if (crashes.length) row('  lint server crashes', String(crashes.length), crashes.join(' / '));
   } finally {
     await proc.dispose();

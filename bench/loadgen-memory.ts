@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const [port, threads = '60', seconds = '60'] = process.argv.slice(2);
   if (!port) throw new Error('usage: loadgen-memory.ts PORT [THREADS] [SECONDS]');
   const planText = readFileSync(join(__dirname, '..', 'templates', 'jmeter', 'hash-load.jmx'), 'utf8');
-  const plan = loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: port, PROTOCOL: 'http', THREADS: threads, RAMP: '0', DURATION: seconds } });
+  const plan = loadPlan(planText, {
+    props: { SERVER: '127.0.0.1', PORT: port, PROTOCOL: 'http', THREADS: threads, RAMP: '0', DURATION: seconds },
+  });
   const startRss = process.memoryUsage().rss;
   let peak = startRss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
@@ -22,7 +24,16 @@ async function main(): Promise<void> {
     const end = process.memoryUsage().rss;
     peak = Math.max(peak, end);
     const mb = (b: number): number => Math.round(b / 1e5) / 10;
-    console.log(JSON.stringify({ peakRssMb: mb(peak), endRssMb: mb(end), startRssMb: mb(startRss), rps: Math.round(r.samples / (r.durationMs / 1000)), samples: r.samples, errors: r.errors }));
+    console.log(
+      JSON.stringify({
+        peakRssMb: mb(peak),
+        endRssMb: mb(end),
+        startRssMb: mb(startRss),
+        rps: Math.round(r.samples / (r.durationMs / 1000)),
+        samples: r.samples,
+        errors: r.errors,
+      }),
+    );
   } finally {
     clearInterval(sampler);
     rmSync(jtl, { force: true });

@@ -26,7 +26,9 @@ function row(what: string, value: string, note = ''): void {
 
 async function server(args: string[]): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const child = fork(join(__dirname, 'servers.cjs'), [args[0] ?? 'fast', String(port), ...args.slice(1)], { stdio: 'ignore' });
+  const child = fork(join(__dirname, 'servers.cjs'), [args[0] ?? 'fast', String(port), ...args.slice(1)], {
+    stdio: 'ignore',
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', () => reject(new Error('the benchmark server exited')));
@@ -35,14 +37,35 @@ async function server(args: string[]): Promise<{ port: number; child: ChildProce
 }
 
 async function ours(port: number, threads: number, seconds: number, text = planText) {
-  const plan = loadPlan(text, { props: { SERVER: '127.0.0.1', PORT: String(port), PROTOCOL: 'http', THREADS: String(threads), RAMP: '0', DURATION: String(seconds) } });
+  const plan = loadPlan(text, {
+    props: {
+      SERVER: '127.0.0.1',
+      PORT: String(port),
+      PROTOCOL: 'http',
+      THREADS: String(threads),
+      RAMP: '0',
+      DURATION: String(seconds),
+    },
+  });
   const r = await runBuiltinInWorker(plan);
   return { rps: r.samples / (r.durationMs / 1000), p50: r.latencyMs.p50, p95: r.latencyMs.p95, errors: r.errors };
 }
 
 async function theirs(port: number, connections: number, seconds: number) {
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/hash`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'data=abcdefghij', connections, duration: seconds });
-  return { rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p99, errors: r.errors + r.non2xx };
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/hash`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'data=abcdefghij',
+    connections,
+    duration: seconds,
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p95: r.latency.p97_5 ?? r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
 }
 
 interface MemoryMeasure {
@@ -57,14 +80,19 @@ interface MemoryMeasure {
 /** Runs bench/loadgen-memory.ts in a fresh Node (with tsx) and reads its one JSON line. */
 function memoryOfGenerator(port: number, threads: number, seconds: number): Promise<MemoryMeasure> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'loadgen-memory.ts'), String(port), String(threads), String(seconds)], { cwd: root, timeout: (seconds + 60) * 1000 }, (e, stdout, stderr) => {
-      if (e) return reject(new Error(`the memory bench's child failed: ${stderr.trim() || e.message}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as MemoryMeasure);
-      } catch {
-        reject(new Error(`the memory bench's child printed no result: ${stdout.slice(-200)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--require', 'tsx/cjs', join(__dirname, 'loadgen-memory.ts'), String(port), String(threads), String(seconds)],
+      { cwd: root, timeout: (seconds + 60) * 1000 },
+      (e, stdout, stderr) => {
+        if (e) return reject(new Error(`the memory bench's child failed: ${stderr.trim() || e.message}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as MemoryMeasure);
+        } catch {
+          reject(new Error(`the memory bench's child printed no result: ${stdout.slice(-200)}`));
+        }
+      },
+    );
   });
 }
 
@@ -80,22 +108,46 @@ export async function benchLoadtest(): Promise<void> {
       const f = await ours(fast.port, 10, 3, fixedBodyPlanText);
       ratios.push(a.rps / b.rps);
       fixedRatios.push(f.rps / b.rps);
-      row(`  round ${i + 1}: built-in, plan as written / autocannon, 10 conn., 3 s`, `${a.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s`, `${(a.rps / b.rps).toFixed(2)}×`);
-      row(`  round ${i + 1}: built-in, autocannon's fixed body / autocannon`, `${f.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s`, `${(f.rps / b.rps).toFixed(2)}×`);
+      row(
+        `  round ${i + 1}: built-in, plan as written / autocannon, 10 conn., 3 s`,
+        `${a.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s`,
+        `${(a.rps / b.rps).toFixed(2)}×`,
+      );
+      row(
+        `  round ${i + 1}: built-in, autocannon's fixed body / autocannon`,
+        `${f.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s`,
+        `${(f.rps / b.rps).toFixed(2)}×`,
+      );
     }
     const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[1] ?? NaN;
-    row('built-in generator throughput against autocannon (median of 3)', `${median(ratios).toFixed(2)}×`, 'goal ≥ 0.9×; the plan as written: a random body per request');
-    row('  the same with the fixed body autocannon sends (median of 3)', `${median(fixedRatios).toFixed(2)}×`, 'the engines alone, same request body');
+    row(
+      'built-in generator throughput against autocannon (median of 3)',
+      `${median(ratios).toFixed(2)}×`,
+      'goal ≥ 0.9×; the plan as written: a random body per request',
+    );
+    row(
+      '  the same with the fixed body autocannon sends (median of 3)',
+      `${median(fixedRatios).toFixed(2)}×`,
+      'the engines alone, same request body',
+    );
 
     if (existsSync(join(jmeterHome(), '.obslab-installed'))) {
       const dir = mkdtempSync(join(tmpdir(), 'obslab-bench-jmeter-'));
       const plan = join(dir, 'plan.jmx');
       writeFileSync(plan, planText);
       const jtl = join(dir, 'results.jtl');
-      await runJmeter(plan, { SERVER: '127.0.0.1', PORT: String(fast.port), PROTOCOL: 'http', THREADS: '10', RAMP: '0', DURATION: '5' }, jtl);
+      await runJmeter(
+        plan,
+        { SERVER: '127.0.0.1', PORT: String(fast.port), PROTOCOL: 'http', THREADS: '10', RAMP: '0', DURATION: '5' },
+        jtl,
+      );
       const j = summarizeJtl(readFileSync(jtl, 'utf8'));
       const a = await ours(fast.port, 10, 5);
-      row('built-in generator against JMeter 5.6.3, same plan, 10 threads, 5 s', `${a.rps.toFixed(0)} / ${j.throughputPerSec.toFixed(0)} req/s`, `${(a.rps / j.throughputPerSec).toFixed(2)}× (goal ≥ 2×; JMeter's includes JVM warm-up)`);
+      row(
+        'built-in generator against JMeter 5.6.3, same plan, 10 threads, 5 s',
+        `${a.rps.toFixed(0)} / ${j.throughputPerSec.toFixed(0)} req/s`,
+        `${(a.rps / j.throughputPerSec).toFixed(2)}× (goal ≥ 2×; JMeter's includes JVM warm-up)`,
+      );
       rmSync(dir, { recursive: true, force: true });
     } else {
       row('built-in generator against JMeter', 'skipped', 'run `npm run harness -- jmeter install`');
@@ -103,7 +155,11 @@ export async function benchLoadtest(): Promise<void> {
 
     // The generator alone, in a process of its own, as the issue words it: 60 threads for 60 s.
     const mem = await memoryOfGenerator(fast.port, 60, 60);
-    row('generator resident memory, 60 threads for 60 s (own process, peak)', `${mem.peakRssMb.toFixed(0)} MB`, `${mem.peakRssMb < 150 ? 'within' : 'OVER'} the goal < 150 MB; at start ${mem.startRssMb.toFixed(0)} MB, at end ${mem.endRssMb.toFixed(0)} MB; ${mem.rps} req/s, ${mem.errors} errors`);
+    row(
+      'generator resident memory, 60 threads for 60 s (own process, peak)',
+      `${mem.peakRssMb.toFixed(0)} MB`,
+      `${mem.peakRssMb < 150 ? 'within' : 'OVER'} the goal < 150 MB; at start ${mem.startRssMb.toFixed(0)} MB, at end ${mem.endRssMb.toFixed(0)} MB; ${mem.rps} req/s, ${mem.errors} errors`,
+    );
   } finally {
     fast.child.kill();
   }
@@ -112,8 +168,16 @@ export async function benchLoadtest(): Promise<void> {
   try {
     const a = await ours(slow.port, 10, 3);
     const b = await theirs(slow.port, 10, 3);
-    row('p50 on a 20 ms server: built-in / autocannon', `${a.p50.toFixed(1)} / ${b.p50.toFixed(1)} ms`, `${(a.p50 / b.p50).toFixed(2)}× (goal within 10%)`);
-    row('p95 on a 20 ms server: built-in / autocannon p97.5', `${a.p95.toFixed(1)} / ${b.p95.toFixed(1)} ms`, `${(a.p95 / b.p95).toFixed(2)}×`);
+    row(
+      'p50 on a 20 ms server: built-in / autocannon',
+      `${a.p50.toFixed(1)} / ${b.p50.toFixed(1)} ms`,
+      `${(a.p50 / b.p50).toFixed(2)}× (goal within 10%)`,
+    );
+    row(
+      'p95 on a 20 ms server: built-in / autocannon p97.5',
+      `${a.p95.toFixed(1)} / ${b.p95.toFixed(1)} ms`,
+      `${(a.p95 / b.p95).toFixed(2)}×`,
+    );
   } finally {
     slow.child.kill();
   }

@@ -44,12 +44,17 @@ const curl = ['/usr/bin/curl', '/bin/curl'].find((p) => existsSync(p));
 function download(url: string): Promise<number> {
   if (curl) {
     return new Promise((resolve, reject) => {
-      execFile(curl, ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url], { timeout: 120_000 }, (err, stdout) => {
-        if (err) return reject(err);
-        const [bytes, secs] = stdout.trim().split(' ').map(Number);
-        if (bytes !== SIZE) return reject(new Error(`got ${bytes ?? '?'} bytes, expected ${SIZE}`));
-        resolve(SIZE / MB / (secs ?? NaN));
-      });
+      execFile(
+        curl,
+        ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url],
+        { timeout: 120_000 },
+        (err, stdout) => {
+          if (err) return reject(err);
+          const [bytes, secs] = stdout.trim().split(' ').map(Number);
+          if (bytes !== SIZE) return reject(new Error(`got ${bytes ?? '?'} bytes, expected ${SIZE}`));
+          resolve(SIZE / MB / (secs ?? NaN));
+        },
+      );
     });
   }
   return new Promise((resolve, reject) => {
@@ -57,7 +62,11 @@ function download(url: string): Promise<number> {
     let n = 0;
     httpGet(url, { agent: false }, (res) => {
       res.on('data', (c: Buffer) => (n += c.length));
-      res.on('end', () => (n === SIZE ? resolve(SIZE / MB / (Number(process.hrtime.bigint() - t0) / 1e9)) : reject(new Error(`got ${n} bytes`))));
+      res.on('end', () =>
+        n === SIZE
+          ? resolve(SIZE / MB / (Number(process.hrtime.bigint() - t0) / 1e9))
+          : reject(new Error(`got ${n} bytes`)),
+      );
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -118,12 +127,32 @@ spec:
     await k.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=120s'], { timeoutMs: 150_000 });
 
     manager = new PortForwardManager(loadKube({ kubeconfig: k.kubeconfig }));
-    const ours = await manager.start({ namespace: ns, kind: 'deployment', name: 'web', remotePort: 5000, localPort: 0 });
+    const ours = await manager.start({
+      namespace: ns,
+      kind: 'deployment',
+      name: 'web',
+      remotePort: 5000,
+      localPort: 0,
+    });
     const kubectlPort = await freePort();
     const pfName = `bench-pf-kubectl-${process.pid}`;
     daemons.push(pfName);
-    const pf = startDaemon(pfName, kubeBin('kubectl'), [`--kubeconfig=${k.kubeconfig}`, `--cache-dir=${join(k.dir, 'kubectl-cache')}`, 'port-forward', '-n', ns, `pod/${ours.pod ?? ''}`, `${kubectlPort}:5000`, '--address=127.0.0.1']);
-    await waitFor('kubectl port-forward listening', () => Promise.resolve(tail(pf.log).includes(`Forwarding from 127.0.0.1:${kubectlPort}`)), 60_000, pf.alive);
+    const pf = startDaemon(pfName, kubeBin('kubectl'), [
+      `--kubeconfig=${k.kubeconfig}`,
+      `--cache-dir=${join(k.dir, 'kubectl-cache')}`,
+      'port-forward',
+      '-n',
+      ns,
+      `pod/${ours.pod ?? ''}`,
+      `${kubectlPort}:5000`,
+      '--address=127.0.0.1',
+    ]);
+    await waitFor(
+      'kubectl port-forward listening',
+      () => Promise.resolve(tail(pf.log).includes(`Forwarding from 127.0.0.1:${kubectlPort}`)),
+      60_000,
+      pf.alive,
+    );
     // kwok learns of the ClusterPortForward through a watch: wait until both paths answer.
     await waitFor('our forward answering', () => answers(`${ours.url}/`), 60_000);
     await waitFor('kubectl forward answering', () => answers(`http://127.0.0.1:${kubectlPort}/`), 60_000, pf.alive);
@@ -133,9 +162,17 @@ spec:
     for (let i = 0; i < 3; i++) {
       a.push(await download(`${ours.url}/big`));
       b.push(await download(`http://127.0.0.1:${kubectlPort}/big`));
-      row(`  round ${i + 1}: 100 MB, ours / kubectl port-forward`, `${a[i]?.toFixed(0)} / ${b[i]?.toFixed(0)} MB/s`, `${((a[i] ?? NaN) / (b[i] ?? NaN)).toFixed(2)}×`);
+      row(
+        `  round ${i + 1}: 100 MB, ours / kubectl port-forward`,
+        `${a[i]?.toFixed(0)} / ${b[i]?.toFixed(0)} MB/s`,
+        `${((a[i] ?? NaN) / (b[i] ?? NaN)).toFixed(2)}×`,
+      );
     }
-    row(`port-forward throughput, 100 MB, ours against kubectl ${curl ? '(curl)' : '(node client)'}`, `${(median(a) / median(b)).toFixed(2)}×`, `median ${median(a).toFixed(0)} / ${median(b).toFixed(0)} MB/s; goal ≥ 0.8×`);
+    row(
+      `port-forward throughput, 100 MB, ours against kubectl ${curl ? '(curl)' : '(node client)'}`,
+      `${(median(a) / median(b)).toFixed(2)}×`,
+      `median ${median(a).toFixed(0)} / ${median(b).toFixed(0)} MB/s; goal ≥ 0.8×`,
+    );
     const pfLog = readRecord(pfName)?.log;
     await stopDaemon(pfName);
     if (pfLog) rmSync(pfLog, { force: true });
@@ -146,18 +183,34 @@ spec:
       const old = manager.get(ours.id)?.pod ?? '';
       const t0 = Date.now();
       await k.kubectl(['delete', 'pod', '-n', ns, old, '--wait=false']);
-      await waitFor('the forward on a new pod', () => {
-        const now = manager?.get(ours.id);
-        return Promise.resolve(now?.state === 'active' && now.pod !== undefined && now.pod !== old);
-      }, 60_000);
+      await waitFor(
+        'the forward on a new pod',
+        () => {
+          const now = manager?.get(ours.id);
+          return Promise.resolve(now?.state === 'active' && now.pod !== undefined && now.pod !== old);
+        },
+        60_000,
+      );
       switches.push(Date.now() - t0);
       await waitFor('a request through the new pod', () => answers(`${ours.url}/`), 60_000);
       served.push(Date.now() - t0);
     }
-    row('reconnect after a pod is deleted: new pod chosen (median of 3)', `${median(switches)} ms`, `each ${switches.join(', ')} ms; goal < 3000 ms`);
-    row('reconnect after a pod is deleted: first request served (median of 3)', `${median(served)} ms`, `each ${served.join(', ')} ms; kwok makes the new pod Ready at once, a real kubelet takes longer`);
+    row(
+      'reconnect after a pod is deleted: new pod chosen (median of 3)',
+      `${median(switches)} ms`,
+      `each ${switches.join(', ')} ms; goal < 3000 ms`,
+    );
+    row(
+      'reconnect after a pod is deleted: first request served (median of 3)',
+      `${median(served)} ms`,
+      `each ${served.join(', ')} ms; kwok makes the new pod Ready at once, a real kubelet takes longer`,
+    );
   } catch (e) {
-    const logs = daemons.map((d) => readRecord(d)?.log).filter((l): l is string => !!l).map((l) => tail(l, 10)).join('\n');
+    const logs = daemons
+      .map((d) => readRecord(d)?.log)
+      .filter((l): l is string => !!l)
+      .map((l) => tail(l, 10))
+      .join('\n');
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n${logs}\n${kube?.logs(10) ?? ''}`);
   } finally {
     await manager?.stopAll();

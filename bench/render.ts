@@ -34,18 +34,31 @@ export async function benchRender(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'obslab-bench-render-'));
   try {
     writeFileSync(join(dir, 'page.js'), pageScript);
-    buildSync({ entryPoints: [join(dir, 'page.js')], bundle: true, outdir: join(dir, 'out'), format: 'iife', platform: 'browser', nodePaths: [join(__dirname, '..', 'node_modules')], logLevel: 'silent' });
+    buildSync({
+      entryPoints: [join(dir, 'page.js')],
+      bundle: true,
+      outdir: join(dir, 'out'),
+      format: 'iife',
+      platform: 'browser',
+      nodePaths: [join(__dirname, '..', 'node_modules')],
+      logLevel: 'silent',
+    });
     const js = readFileSync(join(dir, 'out', 'page.js'), 'utf8');
     const css = readFileSync(join(dir, 'out', 'page.css'), 'utf8');
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
-      await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body><div id="chart"></div><script>${js}</script></body></html>`);
+      await page.setContent(
+        `<!doctype html><html><head><style>${css}</style></head><body><div id="chart"></div><script>${js}</script></body></html>`,
+      );
       const samples: number[] = [];
-      for (let i = 0; i < 12; i++) samples.push(await page.evaluate(() => (window as unknown as { render: () => number }).render()));
+      for (let i = 0; i < 12; i++)
+        samples.push(await page.evaluate(() => (window as unknown as { render: () => number }).render()));
       const warm = samples.slice(2).sort((a, b) => a - b);
       const median = warm[Math.floor(warm.length / 2)] ?? NaN;
-      console.log(`${'chart: 20 series × 1,000 points to uPlot, in Chromium (median of 10 warm)'.padEnd(64)} ${`${median.toFixed(1)} ms`.padStart(14)}  ${(median / 50).toFixed(2)}× of the 50 ms goal (first draw ${samples[0]?.toFixed(1)} ms)`);
+      console.log(
+        `${'chart: 20 series × 1,000 points to uPlot, in Chromium (median of 10 warm)'.padEnd(64)} ${`${median.toFixed(1)} ms`.padStart(14)}  ${(median / 50).toFixed(2)}× of the 50 ms goal (first draw ${samples[0]?.toFixed(1)} ms)`,
+      );
     } finally {
       await browser.close();
     }

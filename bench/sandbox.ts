@@ -25,7 +25,11 @@ export async function benchSandbox(): Promise<void> {
   try {
     const up = await sandboxUp();
     const t = up.timings;
-    row('sandbox up to both collector targets up (warm venv)', `${((t?.totalMs ?? NaN) / 1000).toFixed(1)} s`, `${((t?.totalMs ?? NaN) / 10_000).toFixed(2)}× of the 10 s goal (start ${t?.startMs} ms, first scrapes ${t?.targetsMs} ms)`);
+    row(
+      'sandbox up to both collector targets up (warm venv)',
+      `${((t?.totalMs ?? NaN) / 1000).toFixed(1)} s`,
+      `${((t?.totalMs ?? NaN) / 10_000).toFixed(2)}× of the 10 s goal (start ${t?.startMs} ms, first scrapes ${t?.targetsMs} ms)`,
+    );
     const url = up.parts.find((p) => p.name === 'prometheus')?.url ?? '';
     const client = new PrometheusClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
     const expr = 'up{service="otel-collector"}';
@@ -42,7 +46,11 @@ export async function benchSandbox(): Promise<void> {
     }
     const a = median(ours);
     const b = median(curl);
-    row('instant query round trip: our client / curl (median of 40)', `${a.toFixed(2)} / ${b.toFixed(2)} ms`, `${(a / b).toFixed(2)}× (goal within 1.2×; curl's includes its process start)`);
+    row(
+      'instant query round trip: our client / curl (median of 40)',
+      `${a.toFixed(2)} / ${b.toFixed(2)} ms`,
+      `${(a / b).toFixed(2)}× (goal within 1.2×; curl's includes its process start)`,
+    );
   } finally {
     await sandboxDown();
   }

@@ -11,9 +11,17 @@ export const endMarker = '<!-- finding-codes:end -->';
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function findingsTable(): string {
-  const all = [...findingCodes, ...irsaFindingCodes.filter((c) => !findingCodes.some((f) => f.code === c.code)), ...doctorCodeInfo];
-  const rows = all.map((c) => `| \`${c.code}\` | ${c.severity} | ${cell(c.summary)} | \`${cell(c.bad)}\` | \`${cell(c.good)}\` |`);
-  return [startMarker, '| Code | Severity | Meaning | Bad | Good |', '|---|---|---|---|---|', ...rows, endMarker].join('\n');
+  const all = [
+    ...findingCodes,
+    ...irsaFindingCodes.filter((c) => !findingCodes.some((f) => f.code === c.code)),
+    ...doctorCodeInfo,
+  ];
+  const rows = all.map(
+    (c) => `| \`${c.code}\` | ${c.severity} | ${cell(c.summary)} | \`${cell(c.bad)}\` | \`${cell(c.good)}\` |`,
+  );
+  return [startMarker, '| Code | Severity | Meaning | Bad | Good |', '|---|---|---|---|---|', ...rows, endMarker].join(
+    '\n',
+  );
 }
 
 export function withTable(readme: string): string {

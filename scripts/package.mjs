@@ -22,7 +22,12 @@ if (listed.status !== 0) {
   console.error(`vsce ls failed:\n${listed.stdout}${listed.stderr}`);
   process.exit(1);
 }
-const files = new Set(listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+const files = new Set(
+  listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean),
+);
 const problems = [];
 // Every file package.json names (main, bin, snippets, walkthrough media, ...) must be packed.
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -38,10 +43,12 @@ walk({ main: manifest.main, bin: manifest.bin, contributes: manifest.contributes
 for (const p of named) if (!files.has(p)) problems.push(`${p} is named in package.json but left out`);
 // Folders the code reads at run time.
 for (const dir of ['templates', 'schemas', 'dist/l10n']) {
-  if (existsSync(join(root, dir)) && ![...files].some((f) => f.startsWith(`${dir}/`))) problems.push(`${dir}/ is read at run time but left out`);
+  if (existsSync(join(root, dir)) && ![...files].some((f) => f.startsWith(`${dir}/`)))
+    problems.push(`${dir}/ is read at run time but left out`);
 }
 for (const f of files) {
-  if (/\.map$/.test(f) || /^(src|test|bench|scripts|node_modules)\//.test(f)) problems.push(`${f} does not belong in the package`);
+  if (/\.map$/.test(f) || /^(src|test|bench|scripts|node_modules)\//.test(f))
+    problems.push(`${f} does not belong in the package`);
 }
 if (problems.length) {
   console.error(`.vscodeignore needs fixing:\n  ${problems.join('\n  ')}`);
@@ -52,20 +59,28 @@ step('vsce package');
 mkdirSync(outDir, { recursive: true });
 rmSync(vsix, { force: true });
 const hasLicense = readdirSync(root).some((f) => /^licen[sc]e(\.|$)/i.test(f));
-sh(process.execPath, [
-  vsce, 'package',
-  '--no-dependencies',
-  '--allow-missing-repository',
-  // Installed from a file, never published: README links stay relative to the extension folder
-  // (vsce would otherwise stop, unable to rewrite them against a repository URL we lack).
-  '--no-rewrite-relative-links',
-  // Without a LICENSE file vsce stops to ask "Do you want to continue?".
-  ...(hasLicense ? [] : ['--skip-license']),
-  '--out', vsix,
-], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+sh(
+  process.execPath,
+  [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    // Installed from a file, never published: README links stay relative to the extension folder
+    // (vsce would otherwise stop, unable to rewrite them against a repository URL we lack).
+    '--no-rewrite-relative-links',
+    // Without a LICENSE file vsce stops to ask "Do you want to continue?".
+    ...(hasLicense ? [] : ['--skip-license']),
+    '--out',
+    vsix,
+  ],
+  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+);
 
 if (!existsSync(vsix)) {
   console.error(`vsce finished but ${vsix} is missing`);
   process.exit(1);
 }
-process.stdout.write(`\n${relative(root, vsix)}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB, ${files.size} files\n`);
+process.stdout.write(
+  `\n${relative(root, vsix)}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB, ${files.size} files\n`,
+);

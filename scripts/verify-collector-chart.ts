@@ -15,13 +15,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { collectorChart, fullname, selectorLabels, serviceLabels, serviceMonitorOf, servicePorts, type Values } from '../src/core/helm/collectorChart';
+import {
+  collectorChart,
+  fullname,
+  selectorLabels,
+  serviceLabels,
+  serviceMonitorOf,
+  servicePorts,
+  type Values,
+} from '../src/core/helm/collectorChart';
 import { lint } from '../src/core/lint/engine';
 import { labCollectorSetFlags } from '../test/fixtures/findingExamples';
 import { helmBin, installHelm } from '../test/harness/helm';
 import { renderLab } from '../test/support/lab';
 
-type Obj = { kind?: string; metadata?: { name?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; data?: Record<string, string> };
+type Obj = {
+  kind?: string;
+  metadata?: { name?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
 
 const problems: string[] = [];
 function same(what: string, got: unknown, want: unknown): void {
@@ -33,8 +46,18 @@ function same(what: string, got: unknown, want: unknown): void {
 
 function render(helm: string, chart: string, valuesFile: string): { ok: boolean; objects: Obj[]; output: string } {
   try {
-    const out = execFileSync(helm, ['template', collectorChart.labRelease, chart, '--namespace', 'monitoring', '--values', valuesFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { ok: true, objects: parseAllDocuments(out).map((d) => d.toJS() as Obj).filter((o) => o && typeof o === 'object'), output: out };
+    const out = execFileSync(
+      helm,
+      ['template', collectorChart.labRelease, chart, '--namespace', 'monitoring', '--values', valuesFile],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return {
+      ok: true,
+      objects: parseAllDocuments(out)
+        .map((d) => d.toJS() as Obj)
+        .filter((o) => o && typeof o === 'object'),
+      output: out,
+    };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     return { ok: false, objects: [], output: err.stderr ?? err.message };
@@ -48,10 +71,15 @@ function sorted(r: Record<string, string> | undefined): Record<string, string> {
 async function main(): Promise<void> {
   const chartDir = process.argv[2];
   if (!chartDir) {
-    console.error('usage: npx tsx scripts/verify-collector-chart.ts PATH/TO/opentelemetry-collector (the chart folder at the pinned version)');
+    console.error(
+      'usage: npx tsx scripts/verify-collector-chart.ts PATH/TO/opentelemetry-collector (the chart folder at the pinned version)',
+    );
     process.exit(2);
   }
-  const chartYaml = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { version?: string; appVersion?: string };
+  const chartYaml = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    version?: string;
+    appVersion?: string;
+  };
   same('chart version', chartYaml.version, collectorChart.version);
   same('chart appVersion', String(chartYaml.appVersion), collectorChart.appVersion);
 
@@ -67,20 +95,50 @@ async function main(): Promise<void> {
     const release = collectorChart.labRelease;
 
     const real = render(helm, chartDir, valuesFile);
-    const mirror = render(helm, join(__dirname, '..', 'test', 'fixtures', 'charts', 'otel-collector-mirror'), valuesFile);
-    if (!real.ok || !mirror.ok) throw new Error(`helm template failed:\n${real.ok ? '' : real.output}\n${mirror.ok ? '' : mirror.output}`);
-    for (const [who, objects] of [['real chart', real.objects], ['mirror', mirror.objects]] as const) {
+    const mirror = render(
+      helm,
+      join(__dirname, '..', 'test', 'fixtures', 'charts', 'otel-collector-mirror'),
+      valuesFile,
+    );
+    if (!real.ok || !mirror.ok)
+      throw new Error(`helm template failed:\n${real.ok ? '' : real.output}\n${mirror.ok ? '' : mirror.output}`);
+    for (const [who, objects] of [
+      ['real chart', real.objects],
+      ['mirror', mirror.objects],
+    ] as const) {
       const svc = objects.find((o) => o.kind === 'Service');
       same(`${who}: Service name`, svc?.metadata?.name, fullname(release, values));
       same(`${who}: Service labels`, sorted(svc?.metadata?.labels), sorted(serviceLabels(release, values)));
-      same(`${who}: Service selector`, sorted(svc?.spec?.['selector'] as Record<string, string>), sorted(selectorLabels(release, values)));
-      const ports = ((svc?.spec?.['ports'] as { name: string; port: number; targetPort: number | string }[] | undefined) ?? []).map((p) => `${p.name}:${p.port}->${String(p.targetPort)}`).sort();
-      same(`${who}: Service ports`, ports, servicePorts(values).map((p) => `${p.name}:${p.port}->${p.targetPort}`).sort());
+      same(
+        `${who}: Service selector`,
+        sorted(svc?.spec?.['selector'] as Record<string, string>),
+        sorted(selectorLabels(release, values)),
+      );
+      const ports = (
+        (svc?.spec?.['ports'] as { name: string; port: number; targetPort: number | string }[] | undefined) ?? []
+      )
+        .map((p) => `${p.name}:${p.port}->${String(p.targetPort)}`)
+        .sort();
+      same(
+        `${who}: Service ports`,
+        ports,
+        servicePorts(values)
+          .map((p) => `${p.name}:${p.port}->${p.targetPort}`)
+          .sort(),
+      );
       const sm = objects.find((o) => o.kind === 'ServiceMonitor');
       const predicted = serviceMonitorOf(release, values);
       same(`${who}: ServiceMonitor labels`, sorted(sm?.metadata?.labels), sorted(predicted?.labels));
-      same(`${who}: ServiceMonitor selector`, sorted((sm?.spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels), sorted(predicted?.matchLabels));
-      same(`${who}: ServiceMonitor endpoint ports`, ((sm?.spec?.['endpoints'] as { port?: string }[] | undefined) ?? []).map((e) => e.port), predicted?.endpointPorts);
+      same(
+        `${who}: ServiceMonitor selector`,
+        sorted((sm?.spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels),
+        sorted(predicted?.matchLabels),
+      );
+      same(
+        `${who}: ServiceMonitor endpoint ports`,
+        ((sm?.spec?.['endpoints'] as { port?: string }[] | undefined) ?? []).map((e) => e.port),
+        predicted?.endpointPorts,
+      );
     }
 
     // The collector config the real chart writes, through the linter as a ConfigMap would be.
@@ -89,13 +147,19 @@ async function main(): Promise<void> {
     same('real chart: ConfigMap has the relay config', typeof relay, 'string');
     if (relay) {
       const findings = lint([{ file: 'relay.yaml', text: relay }]).filter((f) => f.severity !== 'info');
-      same('real chart: the written collector config lints clean', findings.map((f) => `${f.code}: ${f.message}`), []);
+      same(
+        'real chart: the written collector config lints clean',
+        findings.map((f) => `${f.code}: ${f.message}`),
+        [],
+      );
       console.log('\n--- the collector config the real chart writes ---\n' + relay);
     }
 
     // The mirror writes the same collector config (the telemetry resource attributes aside).
     const relayOf = (objects: Obj[]): unknown => {
-      const cfg = parse(objects.find((o) => o.kind === 'ConfigMap')?.data?.['relay'] ?? '{}') as { service?: { telemetry?: { resource?: unknown } } };
+      const cfg = parse(objects.find((o) => o.kind === 'ConfigMap')?.data?.['relay'] ?? '{}') as {
+        service?: { telemetry?: { resource?: unknown } };
+      };
       delete cfg.service?.telemetry?.resource;
       return cfg;
     };
@@ -105,12 +169,16 @@ async function main(): Promise<void> {
     const flags = join(dir, 'flags.yaml');
     writeFileSync(flags, labCollectorSetFlags);
     const refused = render(helm, chartDir, flags);
-    same('real chart: the lab\'s --set flags are refused', refused.ok, false);
+    same("real chart: the lab's --set flags are refused", refused.ok, false);
     same('real chart: for image.repository', /'image\.repository' must be set/.test(refused.output), true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(problems.length ? `\n${problems.length} mismatch(es): update src/core/helm/collectorChart.ts and the mirror chart` : '\nthe recorded facts hold for this chart');
+  console.log(
+    problems.length
+      ? `\n${problems.length} mismatch(es): update src/core/helm/collectorChart.ts and the mirror chart`
+      : '\nthe recorded facts hold for this chart',
+  );
   process.exit(problems.length ? 1 : 0);
 }
 

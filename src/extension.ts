@@ -28,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
   current = ctx;
   for (const f of features) {
-    for (const [id, name] of Object.entries(f.commands)) context.subscriptions.push(registerCommand(ctx, id, commandFactory(f.bundle, name)));
+    for (const [id, name] of Object.entries(f.commands))
+      context.subscriptions.push(registerCommand(ctx, id, commandFactory(f.bundle, name)));
   }
   context.subscriptions.push({ dispose: () => ctx.dispose() });
   // One scope cache for the linting and its status-bar hint; the lint server starts on the first lint.
@@ -42,8 +43,13 @@ export function activate(context: vscode.ExtensionContext): void {
   // A panel's bundle is loaded only when there is a panel of its kind to restore after a reload.
   for (const f of features) {
     for (const [viewType, name] of Object.entries(f.panels ?? {})) {
-      const restore = (): PanelRestorer => exported<PanelRestorer>(f.bundle === 'activation' ? activationExports : loadBundle(ctx, f.bundle), name);
-      context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(viewType, { deserializeWebviewPanel: async (panel, state) => void (await restore()(ctx, panel, state)) }));
+      const restore = (): PanelRestorer =>
+        exported<PanelRestorer>(f.bundle === 'activation' ? activationExports : loadBundle(ctx, f.bundle), name);
+      context.subscriptions.push(
+        vscode.window.registerWebviewPanelSerializer(viewType, {
+          deserializeWebviewPanel: async (panel, state) => void (await restore()(ctx, panel, state)),
+        }),
+      );
     }
   }
   showWalkthroughOnFirstRun(ctx);

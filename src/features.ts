@@ -44,7 +44,10 @@ export interface BundleModules {
 }
 
 /** The names of a bundle's exports that are of type T. */
-type ExportsOf<B extends BundleName, T> = { [K in keyof BundleModules[B]]: BundleModules[B][K] extends T ? K : never }[keyof BundleModules[B]] & string;
+type ExportsOf<B extends BundleName, T> = {
+  [K in keyof BundleModules[B]]: BundleModules[B][K] extends T ? K : never;
+}[keyof BundleModules[B]] &
+  string;
 export type PanelRestorer = (ctx: Ctx, panel: vscode.WebviewPanel, state: unknown) => unknown;
 export type Stopper = (ctx: Ctx) => unknown;
 
@@ -82,7 +85,11 @@ export const features: readonly AnyFeature[] = [
   }),
   feature({
     bundle: 'sandbox',
-    commands: { 'obslab.startSandbox': 'startSandboxCommand', 'obslab.stopSandbox': 'stopSandboxCommand', 'obslab.sandboxStatus': 'sandboxStatusCommand' },
+    commands: {
+      'obslab.startSandbox': 'startSandboxCommand',
+      'obslab.stopSandbox': 'stopSandboxCommand',
+      'obslab.sandboxStatus': 'sandboxStatusCommand',
+    },
     stop: ['stopSandboxStartedHere'],
   }),
   feature({
@@ -105,7 +112,11 @@ export const features: readonly AnyFeature[] = [
   }),
   feature({
     bundle: 'iam',
-    commands: { 'obslab.createIrsaRole': 'createIrsaCommand', 'obslab.inspectIrsaRole': 'inspectIrsaCommand', 'obslab.cleanUpAws': 'cleanupAwsCommand' },
+    commands: {
+      'obslab.createIrsaRole': 'createIrsaCommand',
+      'obslab.inspectIrsaRole': 'inspectIrsaCommand',
+      'obslab.cleanUpAws': 'cleanupAwsCommand',
+    },
   }),
   feature({
     bundle: 'doctor',
@@ -116,5 +127,8 @@ export const features: readonly AnyFeature[] = [
 
 /** package.json's activationEvents, as the table implies: every command is registered at startup, and each panel restores itself. */
 export function activationEvents(): string[] {
-  return ['onStartupFinished', ...features.flatMap((f) => Object.keys(f.panels ?? {}).map((viewType) => `onWebviewPanel:${viewType}`))];
+  return [
+    'onStartupFinished',
+    ...features.flatMap((f) => Object.keys(f.panels ?? {}).map((viewType) => `onWebviewPanel:${viewType}`)),
+  ];
 }

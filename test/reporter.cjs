@@ -9,7 +9,8 @@ class SpecWithSummary extends Mocha.reporters.Spec {
       const s = runner.stats;
       process.stdout.write(`\n${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
       // npm test adds the tiers up into one closing line.
-      if (process.env.OBSLAB_STATS_FILE) require('node:fs').writeFileSync(process.env.OBSLAB_STATS_FILE, JSON.stringify(s));
+      if (process.env.OBSLAB_STATS_FILE)
+        require('node:fs').writeFileSync(process.env.OBSLAB_STATS_FILE, JSON.stringify(s));
     });
   }
 }

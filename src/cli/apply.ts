@@ -13,7 +13,6 @@ import { loadManifests, UnreadableManifest } from '../node/kube/manifestFiles';
 import { applySpec, applyUsage } from './applyUsage';
 import { askOnTerminal, UsageError, type Io, parseCli } from './io';
 
-
 export interface ApplyDeps {
   /** Whether a person can answer; default: stdin is a terminal. */
   interactive?: boolean;
@@ -30,7 +29,12 @@ export interface JsonApplyRow {
 }
 
 function toJson(rows: readonly ApplyRow[]): JsonApplyRow[] {
-  return rows.map((r) => ({ kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name, action: r.action }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    ...(r.namespace ? { namespace: r.namespace } : {}),
+    name: r.name,
+    action: r.action,
+  }));
 }
 
 export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Promise<number> {
@@ -38,7 +42,10 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
   if (!positionals.length) throw new UsageError(`name the manifest files or folders to apply\n${applyUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
-  if (values['dry-run'] && values.yes) throw new UsageError('--dry-run and --yes contradict each other: --dry-run changes nothing, --yes applies without asking');
+  if (values['dry-run'] && values.yes)
+    throw new UsageError(
+      '--dry-run and --yes contradict each other: --dry-run changes nothing, --yes applies without asking',
+    );
 
   let manifests;
   try {
@@ -53,7 +60,9 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
     return 1;
   }
   if (!manifests.objects.length) {
-    io.err(`obslab apply: no Kubernetes objects in ${manifests.files.length ? manifests.files.join(', ') : positionals.join(', ')}`);
+    io.err(
+      `obslab apply: no Kubernetes objects in ${manifests.files.length ? manifests.files.join(', ') : positionals.join(', ')}`,
+    );
     return 1;
   }
 
@@ -68,7 +77,13 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
   };
 
   try {
-    const loaded = loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) }, deps.env ?? process.env);
+    const loaded = loadKube(
+      {
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+      },
+      deps.env ?? process.env,
+    );
     if (!values.yes) {
       const plan = await applyManifests(loaded, manifests.objects, { dryRun: true });
       print(plan);
@@ -83,7 +98,9 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
         io.err('obslab apply: not applied: pass --yes to apply without asking (stdin is not a terminal)');
         return 2;
       }
-      const answer = await (deps.ask ?? askOnTerminal)(`Apply to context '${loaded.context}' (${loaded.server})? [y/N] `);
+      const answer = await (deps.ask ?? askOnTerminal)(
+        `Apply to context '${loaded.context}' (${loaded.server})? [y/N] `,
+      );
       if (!/^y(es)?$/i.test(answer.trim())) {
         io.err('obslab apply: nothing applied');
         return 0;

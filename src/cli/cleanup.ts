@@ -13,7 +13,6 @@ import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm/helm';
 import { cleanupSpec, cleanupUsage } from './cleanupUsage';
 import { askOnTerminal, UsageError, parseCli, type Io } from './io';
 
-
 /** Asks on the terminal; undefined when there is none (a script must say --yes). */
 export async function confirmOnTty(question: string): Promise<boolean | undefined> {
   if (!process.stdin.isTTY) return undefined;
@@ -23,30 +22,59 @@ export async function confirmOnTty(question: string): Promise<boolean | undefine
 function planJson(plan: CleanupPlan): unknown {
   return {
     releases: plan.releases,
-    delete: [...plan.objects, ...plan.namespaces].map((o) => ({ kind: o.kind, namespace: o.namespace ?? null, name: o.name })),
+    delete: [...plan.objects, ...plan.namespaces].map((o) => ({
+      kind: o.kind,
+      namespace: o.namespace ?? null,
+      name: o.name,
+    })),
     kept: [
-      ...plan.keptReleases.map((k) => ({ kind: 'HelmRelease', namespace: k.release.namespace, name: k.release.name, reason: k.reason })),
-      ...plan.kept.map((k) => ({ kind: k.object.kind, namespace: k.object.namespace ?? null, name: k.object.name, reason: k.reason })),
+      ...plan.keptReleases.map((k) => ({
+        kind: 'HelmRelease',
+        namespace: k.release.namespace,
+        name: k.release.name,
+        reason: k.reason,
+      })),
+      ...plan.kept.map((k) => ({
+        kind: k.object.kind,
+        namespace: k.object.namespace ?? null,
+        name: k.object.name,
+        reason: k.reason,
+      })),
     ],
   };
 }
 
-export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty): Promise<number> {
+export async function runCleanupCommand(
+  argv: string[],
+  io: Io,
+  confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty,
+): Promise<number> {
   const { values, positionals } = parseCli(argv, cleanupSpec);
-  if (positionals.length) throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
+  if (positionals.length)
+    throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
   const namespace = values.namespace ?? defaultParams.monitoringNamespace;
   const named: NamedRelease[] = [
-    { name: values.release ?? defaultParams.helmRelease, namespace, namedBy: values.release ? '--release' : 'the lab (its default kube-prometheus-stack release)' },
+    {
+      name: values.release ?? defaultParams.helmRelease,
+      namespace,
+      namedBy: values.release ? '--release' : 'the lab (its default kube-prometheus-stack release)',
+    },
     { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
   ];
   try {
-    const loaded = loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) });
+    const loaded = loadKube({
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+    });
     const plan = await planClusterCleanup(loaded, named);
     if (planIsEmpty(plan)) {
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
-      else io.out(`Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`);
+      else
+        io.out(
+          `Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`,
+        );
       return 0;
     }
     if (format === 'text') io.out(`In context ${loaded.context} (${loaded.server}):\n${describePlan(plan)}`);
@@ -58,7 +86,9 @@ export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: str
       const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
       const ok = await confirm(`Delete these ${count} item(s)?`);
       if (ok === undefined) {
-        io.err('obslab cleanup: not deleting without confirmation; run it in a terminal, or pass --yes (see the list above, or --dry-run)');
+        io.err(
+          'obslab cleanup: not deleting without confirmation; run it in a terminal, or pass --yes (see the list above, or --dry-run)',
+        );
         return 2;
       }
       if (!ok) {
@@ -77,16 +107,32 @@ export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: str
       ...(helm
         ? {
             uninstall: (r) =>
-              uninstallRelease(helm, { release: r.name, namespace: r.namespace, kubeContext: loaded.context, server: loaded.server, ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}) }, { onLine: (line) => format === 'text' && io.out(`  helm: ${line}`) }),
+              uninstallRelease(
+                helm,
+                {
+                  release: r.name,
+                  namespace: r.namespace,
+                  kubeContext: loaded.context,
+                  server: loaded.server,
+                  ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+                },
+                { onLine: (line) => format === 'text' && io.out(`  helm: ${line}`) },
+              ),
           }
         : {}),
       onStep: (s) => {
-        if (format === 'text') io.out(`${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok' : 'gone'}  ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`);
+        if (format === 'text')
+          io.out(
+            `${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok' : 'gone'}  ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`,
+          );
       },
     });
     if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps }, null, 2));
     const failed = cleanupFailed(steps);
-    if (failed) io.err(`obslab cleanup: ${steps.filter((s) => s.result === 'failed').length} step(s) failed; the rest was deleted. Run it again after fixing the cause.`);
+    if (failed)
+      io.err(
+        `obslab cleanup: ${steps.filter((s) => s.result === 'failed').length} step(s) failed; the rest was deleted. Run it again after fixing the cause.`,
+      );
     return failed ? 1 : 0;
   } catch (e) {
     if (e instanceof KubeError) {
@@ -96,4 +142,3 @@ export async function runCleanupCommand(argv: string[], io: Io, confirm: (q: str
     throw e;
   }
 }
-

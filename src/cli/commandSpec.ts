@@ -39,7 +39,9 @@ function flag(name: string, o: OptionSpec): string {
 
 /** `usage: obslab apply PATH... [--dry-run] [-y|--yes] [--format json|text] ...`: every option, one line. */
 export function usageLine(spec: CommandSpec): string {
-  const options = Object.entries(spec.options).map(([name, o]) => ` [${flag(name, o)}]`).join('');
+  const options = Object.entries(spec.options)
+    .map(([name, o]) => ` [${flag(name, o)}]`)
+    .join('');
   return `usage: obslab ${spec.command}${spec.args ? ` ${spec.args}` : ''}${options}`;
 }
 

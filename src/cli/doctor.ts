@@ -11,19 +11,34 @@ import { UsageError, type Io, parseCli } from './io';
 /** The doctor's options from the command line; bad usage throws UsageError. */
 export function doctorOptions(argv: string[]): { options: DoctorOptions; format: 'json' | 'text' } {
   const { values, positionals } = parseCli(argv, doctorSpec);
-  if (positionals.length) throw new UsageError(`obslab doctor takes no positional arguments (got ${positionals.join(' ')})\n${doctorUsage}`);
-  if (values.sandbox && (values.context !== undefined || values.kubeconfig !== undefined)) throw new UsageError(`--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place\n${doctorUsage}`);
-  if (values.context === '') throw new UsageError('--context needs the name of a kubeconfig context (kubectl config get-contexts lists them)');
+  if (positionals.length)
+    throw new UsageError(`obslab doctor takes no positional arguments (got ${positionals.join(' ')})\n${doctorUsage}`);
+  if (values.sandbox && (values.context !== undefined || values.kubeconfig !== undefined))
+    throw new UsageError(
+      `--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place\n${doctorUsage}`,
+    );
+  if (values.context === '')
+    throw new UsageError('--context needs the name of a kubeconfig context (kubectl config get-contexts lists them)');
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
-  if (values.lab !== undefined && !(existsSync(values.lab) && statSync(values.lab).isDirectory())) throw new UsageError(`--lab ${values.lab} is not a folder: give the lab folder \`obslab scaffold\` created (the one with obslab-lab.json)`);
-  if (values.kubeconfig !== undefined && !existsSync(values.kubeconfig)) throw new UsageError(`--kubeconfig ${values.kubeconfig} does not exist`);
-  if (values.prometheus !== undefined && !/^https?:\/\/[^/\s]+/.test(values.prometheus)) throw new UsageError(`--prometheus takes Prometheus' URL, e.g. http://127.0.0.1:9090 (got '${values.prometheus}')`);
-  if (values.region !== undefined && values.role === undefined) throw new UsageError('--region only matters with --role NAME (the IRSA role to check)');
+  if (values.lab !== undefined && !(existsSync(values.lab) && statSync(values.lab).isDirectory()))
+    throw new UsageError(
+      `--lab ${values.lab} is not a folder: give the lab folder \`obslab scaffold\` created (the one with obslab-lab.json)`,
+    );
+  if (values.kubeconfig !== undefined && !existsSync(values.kubeconfig))
+    throw new UsageError(`--kubeconfig ${values.kubeconfig} does not exist`);
+  if (values.prometheus !== undefined && !/^https?:\/\/[^/\s]+/.test(values.prometheus))
+    throw new UsageError(`--prometheus takes Prometheus' URL, e.g. http://127.0.0.1:9090 (got '${values.prometheus}')`);
+  if (values.region !== undefined && values.role === undefined)
+    throw new UsageError('--region only matters with --role NAME (the IRSA role to check)');
   return {
     format,
     options: {
-      source: values.sandbox ? 'sandbox' : values.context !== undefined || values.kubeconfig !== undefined ? 'cluster' : 'auto',
+      source: values.sandbox
+        ? 'sandbox'
+        : values.context !== undefined || values.kubeconfig !== undefined
+          ? 'cluster'
+          : 'auto',
       ...(values.context ? { context: values.context } : {}),
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.prometheus ? { prometheusUrl: values.prometheus.replace(/\/+$/, '') } : {}),

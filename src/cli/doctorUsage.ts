@@ -9,7 +9,11 @@ export const doctorSpec = defineCommand({
     context: { type: 'string', value: 'NAME', help: 'kubeconfig context to look at (default the current one)' },
     kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
     prometheus: { type: 'string', value: 'URL', help: "Prometheus' URL, e.g. http://127.0.0.1:9090" },
-    lab: { type: 'string', value: 'DIR', help: 'the lab folder obslab scaffold created (the one with obslab-lab.json)' },
+    lab: {
+      type: 'string',
+      value: 'DIR',
+      help: 'the lab folder obslab scaffold created (the one with obslab-lab.json)',
+    },
     role: { type: 'string', value: 'NAME', help: 'the IRSA role to check too' },
     region: { type: 'string', value: 'REGION', help: "the role's AWS region (with --role)" },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },

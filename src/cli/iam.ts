@@ -41,13 +41,24 @@ interface Defaults {
 /** The lab folder's choices (obslab-lab.json above the current folder), else the lab's defaults. */
 function labDefaults(cwd: string, env: NodeJS.ProcessEnv): Defaults {
   const params = loadLabManifest(cwd)?.params ?? defaultParams;
-  return { cluster: params.clusterName, region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || params.awsRegion, namespace: params.monitoringNamespace };
+  return {
+    cluster: params.clusterName,
+    region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || params.awsRegion,
+    namespace: params.monitoringNamespace,
+  };
 }
 
-function kubeFor(values: { kubeconfig?: string | undefined; context?: string | undefined; 'no-kube'?: boolean | undefined }): LoadedKube | KubeError | undefined {
+function kubeFor(values: {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  'no-kube'?: boolean | undefined;
+}): LoadedKube | KubeError | undefined {
   if (values['no-kube']) return undefined;
   try {
-    return loadKube({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}) });
+    return loadKube({
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+    });
   } catch (e) {
     if (e instanceof KubeError) return e;
     throw e;
@@ -56,7 +67,8 @@ function kubeFor(values: { kubeconfig?: string | undefined; context?: string | u
 
 async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseCli(argv, iamInspectSpec);
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
+  if (positionals.length !== 1 || !positionals[0])
+    throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
   const clients = awsClients({ region: values.region ?? d.region }, env);
@@ -75,7 +87,8 @@ async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
 }
 
 function findPolicyFile(cwd: string): string | undefined {
-  for (const p of [join(cwd, 'iam', 'prometheus-iam-policy.json'), join(cwd, 'prometheus-iam-policy.json')]) if (existsSync(p)) return p;
+  for (const p of [join(cwd, 'iam', 'prometheus-iam-policy.json'), join(cwd, 'prometheus-iam-policy.json')])
+    if (existsSync(p)) return p;
   return undefined;
 }
 
@@ -86,7 +99,9 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   const d = labDefaults(process.cwd(), env);
   const policyFile = values.policy ? resolve(values.policy) : findPolicyFile(process.cwd());
   if (!policyFile || !existsSync(policyFile)) {
-    io.err(`obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`);
+    io.err(
+      `obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`,
+    );
     return 1;
   }
   const clusterName = values.cluster ?? d.cluster;
@@ -95,12 +110,26 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   const clients = awsClients({ region: values.region ?? d.region }, env);
   const identity = await callerIdentity(clients);
   const issuer = await clusterIssuer(clients, clusterName);
-  const observed: IrsaObserved = await observeIrsa(clients, { identity, issuer }, values['policy-name'] ?? labNames.policyName, values['role-name'] ?? labNames.roleName);
+  const observed: IrsaObserved = await observeIrsa(
+    clients,
+    { identity, issuer },
+    values['policy-name'] ?? labNames.policyName,
+    values['role-name'] ?? labNames.roleName,
+  );
   const kube = kubeFor(values);
   if (kube instanceof KubeError) io.err(`obslab iam setup: the ServiceAccount is skipped: ${kube.message}`);
   else if (kube) observed.serviceAccount = await readServiceAccount(kube, namespace, serviceAccount);
   const plan = planIrsaSetup(
-    { accountId: identity.account, partition: identity.partition, issuer, policyName: values['policy-name'] ?? labNames.policyName, policyDocument: readFileSync(policyFile, 'utf8'), roleName: values['role-name'] ?? labNames.roleName, namespace, serviceAccount },
+    {
+      accountId: identity.account,
+      partition: identity.partition,
+      issuer,
+      policyName: values['policy-name'] ?? labNames.policyName,
+      policyDocument: readFileSync(policyFile, 'utf8'),
+      roleName: values['role-name'] ?? labNames.roleName,
+      namespace,
+      serviceAccount,
+    },
     observed,
   );
   if (plan.blockers.length) {
@@ -116,10 +145,25 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   }
   const needsProvider = plan.changes.some((c) => c.kind === 'createOidcProvider');
   if (needsProvider && !values['create-oidc-provider']) {
-    io.err(`obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`);
+    io.err(
+      `obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`,
+    );
     return values['dry-run'] ? 0 : 1;
   }
-  const json = (steps: unknown[]): void => io.out(JSON.stringify({ policyArn: plan.policyArn, roleArn: plan.roleArn, unchanged: plan.unchanged, changes: plan.changes.map((c) => ({ kind: c.kind, description: c.description })), steps }, null, 2));
+  const json = (steps: unknown[]): void =>
+    io.out(
+      JSON.stringify(
+        {
+          policyArn: plan.policyArn,
+          roleArn: plan.roleArn,
+          unchanged: plan.unchanged,
+          changes: plan.changes.map((c) => ({ kind: c.kind, description: c.description })),
+          steps,
+        },
+        null,
+        2,
+      ),
+    );
   if (!plan.changes.length || values['dry-run']) {
     if (format === 'json') json([]);
     return 0;
@@ -127,20 +171,30 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   if (!values.yes) {
     const ok = await confirm(`Make these ${plan.changes.length} change(s)?`);
     if (ok !== true) {
-      io.err(ok === undefined ? 'obslab iam setup: not changing anything without confirmation; run it in a terminal, or pass --yes (see the plan above, or --dry-run)' : 'obslab iam setup: nothing changed');
+      io.err(
+        ok === undefined
+          ? 'obslab iam setup: not changing anything without confirmation; run it in a terminal, or pass --yes (see the plan above, or --dry-run)'
+          : 'obslab iam setup: nothing changed',
+      );
       return 2;
     }
   }
   const steps: { kind: string; result: string; note?: string }[] = [];
   await applyIrsaChanges(clients, plan.changes, {
-    ...(kube && !(kube instanceof KubeError) ? { applyServiceAccount: (ns: string, name: string, arn: string) => applyServiceAccount(kube, ns, name, arn) } : {}),
+    ...(kube && !(kube instanceof KubeError)
+      ? { applyServiceAccount: (ns: string, name: string, arn: string) => applyServiceAccount(kube, ns, name, arn) }
+      : {}),
     onStep: (c, result, note) => {
       steps.push({ kind: c.kind, result, ...(note ? { note } : {}) });
-      if (format === 'text') io.out(`${result === 'done' ? 'ok     ' : 'skipped'}  ${c.description}${note ? ` (${note})` : ''}`);
+      if (format === 'text')
+        io.out(`${result === 'done' ? 'ok     ' : 'skipped'}  ${c.description}${note ? ` (${note})` : ''}`);
     },
   });
   if (format === 'json') json(steps);
-  else io.out(`Role ${plan.roleArn} is ready for ${namespace}/${serviceAccount}; check it with: obslab iam inspect ${values['role-name'] ?? labNames.roleName}`);
+  else
+    io.out(
+      `Role ${plan.roleArn} is ready for ${namespace}/${serviceAccount}; check it with: obslab iam inspect ${values['role-name'] ?? labNames.roleName}`,
+    );
   return 0;
 }
 
@@ -162,7 +216,14 @@ async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: 
     for (const s of plan.steps) io.out(`  delete  ${s.description}`);
     if (!plan.steps.length) io.out('Nothing of the lab to delete in AWS.');
   }
-  const json = (results: unknown[]): void => io.out(JSON.stringify({ kept: plan.kept, steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description })), results }, null, 2));
+  const json = (results: unknown[]): void =>
+    io.out(
+      JSON.stringify(
+        { kept: plan.kept, steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description })), results },
+        null,
+        2,
+      ),
+    );
   if (!plan.steps.length || values['dry-run']) {
     if (format === 'json') json([]);
     return 0;
@@ -170,18 +231,38 @@ async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: 
   if (!values.yes) {
     const ok = await confirm(`Delete these ${plan.steps.length} item(s)?`);
     if (ok !== true) {
-      io.err(ok === undefined ? 'obslab iam cleanup: not deleting without confirmation; run it in a terminal, or pass --yes' : 'obslab iam cleanup: nothing deleted');
+      io.err(
+        ok === undefined
+          ? 'obslab iam cleanup: not deleting without confirmation; run it in a terminal, or pass --yes'
+          : 'obslab iam cleanup: nothing deleted',
+      );
       return 2;
     }
   }
   const results = await runAwsCleanup(clients, plan, (r) => {
-    if (format === 'text') io.out(`${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '}  ${r.step.description}${r.message ? `: ${r.message}` : ''}`);
+    if (format === 'text')
+      io.out(
+        `${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '}  ${r.step.description}${r.message ? `: ${r.message}` : ''}`,
+      );
   });
-  if (format === 'json') json(results.map((r) => ({ kind: r.step.kind, description: r.step.description, result: r.result, ...(r.message ? { message: r.message } : {}) })));
+  if (format === 'json')
+    json(
+      results.map((r) => ({
+        kind: r.step.kind,
+        description: r.step.description,
+        result: r.result,
+        ...(r.message ? { message: r.message } : {}),
+      })),
+    );
   return results.some((r) => r.result === 'failed') ? 1 : 0;
 }
 
-export async function runIam(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env, confirm: Confirm = confirmOnTty): Promise<number> {
+export async function runIam(
+  argv: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  confirm: Confirm = confirmOnTty,
+): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
@@ -192,7 +273,9 @@ export async function runIam(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       case 'cleanup':
         return await cleanup(rest, io, env, confirm);
       default:
-        throw new UsageError(`${sub ? `unknown subcommand '${sub}'` : 'give a subcommand'}: inspect, setup or cleanup\n${iamUsage}`);
+        throw new UsageError(
+          `${sub ? `unknown subcommand '${sub}'` : 'give a subcommand'}: inspect, setup or cleanup\n${iamUsage}`,
+        );
     }
   } catch (e) {
     if (e instanceof AwsError || e instanceof KubeError) {

@@ -21,15 +21,21 @@ const kubeSide = {
 export const iamInspectSpec = defineCommand({
   command: 'iam inspect',
   args: 'ROLE_NAME',
-  summary: "Reads the role's trust and policies, the cluster's OIDC provider and the ServiceAccount, and says whether Prometheus can use the role.",
+  summary:
+    "Reads the role's trust and policies, the cluster's OIDC provider and the ServiceAccount, and says whether Prometheus can use the role.",
   options: { format, cluster, region, ...kubeSide },
 });
 
 export const iamSetupSpec = defineCommand({
   command: 'iam setup',
-  summary: "Creates (or brings back in line) the lab's IRSA policy and role, and annotates Prometheus' ServiceAccount, after showing the plan and asking.",
+  summary:
+    "Creates (or brings back in line) the lab's IRSA policy and role, and annotates Prometheus' ServiceAccount, after showing the plan and asking.",
   options: {
-    policy: { type: 'string', value: 'FILE', help: "the policy document (default the lab's iam/prometheus-iam-policy.json)" },
+    policy: {
+      type: 'string',
+      value: 'FILE',
+      help: "the policy document (default the lab's iam/prometheus-iam-policy.json)",
+    },
     'policy-name': policyName,
     'role-name': roleName,
     cluster,
@@ -44,13 +50,17 @@ export const iamSetupSpec = defineCommand({
 
 export const iamCleanupSpec = defineCommand({
   command: 'iam cleanup',
-  summary: 'Deletes the IAM role and policy the lab created (and, if asked, the OIDC provider), after showing the list and asking.',
+  summary:
+    'Deletes the IAM role and policy the lab created (and, if asked, the OIDC provider), after showing the list and asking.',
   options: {
     'role-name': roleName,
     'policy-name': policyName,
     cluster,
     region,
-    'include-oidc-provider': { type: 'boolean', help: "delete the cluster's IAM OIDC provider too, if the lab created it" },
+    'include-oidc-provider': {
+      type: 'boolean',
+      help: "delete the cluster's IAM OIDC provider too, if the lab created it",
+    },
     'dry-run': dryRun,
     yes,
     format,
@@ -59,4 +69,6 @@ export const iamCleanupSpec = defineCommand({
 
 export const iamSpecs = [iamInspectSpec, iamSetupSpec, iamCleanupSpec];
 
-export const iamUsage = iamSpecs.map((s, i) => (i ? usageLine(s).replace(/^usage:/, '      ') : usageLine(s))).join('\n');
+export const iamUsage = iamSpecs
+  .map((s, i) => (i ? usageLine(s).replace(/^usage:/, '      ') : usageLine(s)))
+  .join('\n');

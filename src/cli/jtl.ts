@@ -48,7 +48,9 @@ export function runJtl(argv: string[], io: Io): number {
   const summary = summarizeJtlFile(file);
   printSummary(summary, format, io);
   if (!summary.samples) {
-    io.err(`${file}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')`);
+    io.err(
+      `${file}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')`,
+    );
     return 1;
   }
   return summary.errors === summary.samples ? 1 : 0;

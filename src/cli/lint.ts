@@ -13,11 +13,20 @@ import { UsageError, type Io, parseCli } from './io';
 export const lintSpec = defineCommand({
   command: 'lint',
   args: 'PATH...',
-  summary: "Lints the lab's collector configs, manifests, PromQL rules and .jmx plans in PATH (files or folders), as the editor does.",
+  summary:
+    "Lints the lab's collector configs, manifests, PromQL rules and .jmx plans in PATH (files or folders), as the editor does.",
   options: {
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
-    release: { type: 'string', value: 'NAME', help: "the kube-prometheus-stack release ServiceMonitors must name (default the lab's obslab-lab.json, else prometheus)" },
-    'collector-version': { type: 'string', value: 'VERSION', help: 'the OpenTelemetry Collector version to check components against' },
+    release: {
+      type: 'string',
+      value: 'NAME',
+      help: "the kube-prometheus-stack release ServiceMonitors must name (default the lab's obslab-lab.json, else prometheus)",
+    },
+    'collector-version': {
+      type: 'string',
+      value: 'VERSION',
+      help: 'the OpenTelemetry Collector version to check components against',
+    },
     'lab-rules': { type: 'boolean', help: "apply the lab's own rules everywhere, not only in lab folders" },
   },
 });
@@ -37,7 +46,16 @@ export interface JsonFinding {
 
 export function toJson(f: Finding): JsonFinding {
   const r = f.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return { file: f.file ?? '', line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1, severity: f.severity, code: f.code, message: f.message };
+  return {
+    file: f.file ?? '',
+    line: r.start.line + 1,
+    column: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+  };
 }
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -63,7 +81,14 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   for (const { scope, files: group } of await groupByScope(files)) {
     // Without --release, a lab folder's own obslab-lab.json says which release it was made for.
     const release = values.release ?? (await labReleaseOf(scope));
-    const run = { helmRelease: release, helmReleaseGiven: release !== undefined, labRules: scope.lab || values['lab-rules'] === true, withKindSchemas: true, collectorVersion: values['collector-version'], name };
+    const run = {
+      helmRelease: release,
+      helmReleaseGiven: release !== undefined,
+      labRules: scope.lab || values['lab-rules'] === true,
+      withKindSchemas: true,
+      collectorVersion: values['collector-version'],
+      name,
+    };
     // As in the editor: a scope with too many files is not linted as a whole, each file on its own.
     for (const batch of group.length > maxScopeFiles ? group.map((f) => [f]) : [group]) {
       const result = await lintFiles(batch, run);
@@ -76,9 +101,12 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     io.out(JSON.stringify(sorted.map(toJson), null, 2));
   } else {
-    for (const f of sorted.map(toJson)) io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+    for (const f of sorted.map(toJson))
+      io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
     const count = (s: Finding['severity']) => sorted.filter((f) => f.severity === s).length;
-    io.out(`${checked} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s).`);
+    io.out(
+      `${checked} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s).`,
+    );
   }
   return sorted.some((f) => f.severity === 'error') ? 1 : 0;
 }

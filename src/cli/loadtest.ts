@@ -22,9 +22,16 @@ import { toJson } from './lint';
 export const loadtestSpec = defineCommand({
   command: 'loadtest',
   args: 'PLAN.jmx',
-  summary: 'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
+  summary:
+    'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
   options: {
-    prop: { type: 'string', short: 'J', multiple: true, value: 'NAME=VALUE', help: 'set a JMeter property the plan reads with ${__P(NAME)}; repeatable' },
+    prop: {
+      type: 'string',
+      short: 'J',
+      multiple: true,
+      value: 'NAME=VALUE',
+      help: 'set a JMeter property the plan reads with ${__P(NAME)}; repeatable',
+    },
     engine: { type: 'string', value: 'builtin|jmeter', help: 'which engine runs the plan (default builtin)' },
     jtl: { type: 'string', value: 'FILE', help: 'where to write the results (default a temporary folder)' },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
@@ -50,11 +57,16 @@ export function describePlan(plan: LoadPlan): { lines: string[]; remote: string[
   const lines: string[] = [`Plan '${plan.name}' (${plan.file})`];
   for (const g of plan.threadGroups) {
     const until =
-      g.loops === undefined ? 'no main controller: sends nothing'
-      : g.durationSec !== undefined ? `duration ${seconds(g.durationSec)}${g.loops === -1 ? '' : ` or ${g.loops} loop(s), whichever ends first`}`
-      : g.loops === -1 ? 'no duration: runs until stopped'
-      : `${g.loops} loop(s)`;
-    lines.push(`Thread Group '${g.name}': ${g.threads} thread(s), ramp-up ${seconds(g.rampUpSec)}, ${until}${g.delaySec ? `, start delay ${seconds(g.delaySec)}` : ''}`);
+      g.loops === undefined
+        ? 'no main controller: sends nothing'
+        : g.durationSec !== undefined
+          ? `duration ${seconds(g.durationSec)}${g.loops === -1 ? '' : ` or ${g.loops} loop(s), whichever ends first`}`
+          : g.loops === -1
+            ? 'no duration: runs until stopped'
+            : `${g.loops} loop(s)`;
+    lines.push(
+      `Thread Group '${g.name}': ${g.threads} thread(s), ramp-up ${seconds(g.rampUpSec)}, ${until}${g.delaySec ? `, start delay ${seconds(g.delaySec)}` : ''}`,
+    );
   }
   const remote: string[] = [];
   for (const t of targets(plan)) {
@@ -74,7 +86,8 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   if (positionals.length !== 1) throw new UsageError(`name one .jmx plan\n${loadtestUsage}`);
   const format = readFormat(values.format);
   const engine = values.engine ?? 'builtin';
-  if (engine !== 'builtin' && engine !== 'jmeter') throw new UsageError(`--engine is builtin or jmeter, not '${engine}'`);
+  if (engine !== 'builtin' && engine !== 'jmeter')
+    throw new UsageError(`--engine is builtin or jmeter, not '${engine}'`);
   const props: Record<string, string> = {};
   for (const p of values.prop ?? []) {
     const eq = p.indexOf('=');
@@ -90,17 +103,28 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   }
 
   const plan = loadPlan(text, { file: planFile, props });
-  for (const f of plan.findings.map(toJson)) io.err(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+  for (const f of plan.findings.map(toJson))
+    io.err(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
   const reasons = refusals(plan, engine);
   if (reasons.length) {
-    io.err(`obslab loadtest: the ${engine === 'builtin' ? 'built-in engine' : 'JMeter engine'} will not run ${planFile}:`);
+    io.err(
+      `obslab loadtest: the ${engine === 'builtin' ? 'built-in engine' : 'JMeter engine'} will not run ${planFile}:`,
+    );
     for (const r of reasons) io.err(`  - ${r}`);
-    if (engine === 'builtin' && plan.findings.some((f) => f.severity === 'error' && f.code === 'loadtest/unsupported') && !plan.findings.some((f) => f.severity === 'error' && f.code.startsWith('jmx/'))) io.err('Run it with --engine jmeter, which supports every JMeter element.');
+    if (
+      engine === 'builtin' &&
+      plan.findings.some((f) => f.severity === 'error' && f.code === 'loadtest/unsupported') &&
+      !plan.findings.some((f) => f.severity === 'error' && f.code.startsWith('jmx/'))
+    )
+      io.err('Run it with --engine jmeter, which supports every JMeter element.');
     return 2;
   }
   const { lines, remote } = describePlan(plan);
   for (const l of lines) io.err(l);
-  for (const host of remote) io.err(`warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`);
+  for (const host of remote)
+    io.err(
+      `warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`,
+    );
 
   const ownDir = values.jtl ? undefined : mkdtempSync(join(tmpdir(), 'obslab-loadtest-'));
   const jtl = resolve(values.jtl ?? join(ownDir ?? '.', 'results.jtl'));
@@ -120,7 +144,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       io.err(`engine: built-in; results: ${jtl}`);
       let result;
       try {
-        result = await runBuiltinInWorker(plan, { jtl, signal, onProgress: (p) => io.err(formatProgress(p)), ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }) });
+        result = await runBuiltinInWorker(plan, {
+          jtl,
+          signal,
+          onProgress: (p) => io.err(formatProgress(p)),
+          ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }),
+        });
       } catch (e) {
         if (e instanceof ThreadLimitError) {
           io.err(`obslab loadtest: ${e.message} Nothing was sent.`);
@@ -131,31 +160,49 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       }
       if (result) {
         if (result.stoppedBy === 'cancelled') failed = 'the run was stopped before it finished';
-        if (result.terminated) io.err('warning: the engine did not stop within a second and was ended; the .jtl has the samples up to its last report');
-        if (result.leftOpen) io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
-        if (result.samples && result.errors === result.samples) failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
+        if (result.terminated)
+          io.err(
+            'warning: the engine did not stop within a second and was ended; the .jtl has the samples up to its last report',
+          );
+        if (result.leftOpen)
+          io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
+        if (result.samples && result.errors === result.samples)
+          failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
         notes = runNotes(result);
         waiting = result.interrupted;
       }
     } else {
       const launcher = findJmeter(deps.env ?? process.env);
-      if (!launcher) throw new UsageError('JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)');
+      if (!launcher)
+        throw new UsageError(
+          'JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)',
+        );
       const log = jtl.replace(/\.jtl$/, '') + '.log';
       const args = jmeterArgs(resolve(planFile), jtl, log, props);
       io.err(`engine: JMeter (${launcher} ${args.join(' ')})`);
-      const run = await runJmeter(launcher, args, { jtl, onLine: (l) => io.err(`jmeter: ${l}`), onProgress: (p) => io.err(formatProgress(p)), signal });
+      const run = await runJmeter(launcher, args, {
+        jtl,
+        onLine: (l) => io.err(`jmeter: ${l}`),
+        onProgress: (p) => io.err(formatProgress(p)),
+        signal,
+      });
       if (run.code !== 0) failed = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
     }
     let summary;
     try {
       summary = summarizeJtlFile(jtl);
     } catch (e) {
-      io.err(`obslab loadtest: ${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`);
+      io.err(
+        `obslab loadtest: ${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return 1;
     }
     printSummary(summary, format, io);
     for (const n of notes) io.err(`note: ${n}`);
-    if (!summary.samples) failed ??= waiting ? `no samples: ${waiting} request(s) were sent and had no answer yet` : 'no samples: nothing was sent';
+    if (!summary.samples)
+      failed ??= waiting
+        ? `no samples: ${waiting} request(s) were sent and had no answer yet`
+        : 'no samples: nothing was sent';
     else if (summary.errors === summary.samples) failed ??= 'every sample failed';
     if (failed) {
       io.err(`obslab loadtest: ${failed}`);

@@ -32,10 +32,19 @@ const commands: Record<string, Command> = {
   // Cluster commands load @kubernetes/client-node (and the AWS SDK) only when run, so the others
   // start fast (and --help never loads them). require rather than import(): esbuild makes both lazy
   // in dist/cli.js, and only require also works where the tests load the TypeScript through tsx's CommonJS hook.
-  apply: { run: (argv, io) => (require('./apply') as typeof import('./apply')).runApplyCommand(argv, io), specs: [applySpec] },
+  apply: {
+    run: (argv, io) => (require('./apply') as typeof import('./apply')).runApplyCommand(argv, io),
+    specs: [applySpec],
+  },
   iam: { run: (argv, io) => (require('./iam') as typeof import('./iam')).runIam(argv, io), specs: iamSpecs },
-  cleanup: { run: (argv, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanupCommand(argv, io), specs: [cleanupSpec] },
-  doctor: { run: (argv, io) => (require('./doctor') as typeof import('./doctor')).runDoctor(argv, io), specs: [doctorSpec] },
+  cleanup: {
+    run: (argv, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanupCommand(argv, io),
+    specs: [cleanupSpec],
+  },
+  doctor: {
+    run: (argv, io) => (require('./doctor') as typeof import('./doctor')).runDoctor(argv, io),
+    specs: [doctorSpec],
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -46,7 +55,7 @@ const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg ===
 
 const overview = [
   'usage: obslab <command> [options]',
-  '       obslab <command> --help    that command\'s options',
+  "       obslab <command> --help    that command's options",
   '       obslab --version',
   '',
   'commands:',

@@ -16,8 +16,16 @@ export const querySpec = defineCommand({
   summary: 'Asks Prometheus one PromQL expression, at one instant or over a range, and prints the answer.',
   options: {
     prometheus: { type: 'string', value: 'URL', help: "Prometheus' URL (default the sandbox's, when it runs)" },
-    range: { type: 'string', value: 'DURATION', help: 'a range query over the last DURATION (e.g. 15m) instead of an instant query' },
-    step: { type: 'string', value: 'DURATION', help: 'the range query\'s resolution (with --range; default chosen from the range)' },
+    range: {
+      type: 'string',
+      value: 'DURATION',
+      help: 'a range query over the last DURATION (e.g. 15m) instead of an instant query',
+    },
+    step: {
+      type: 'string',
+      value: 'DURATION',
+      help: "the range query's resolution (with --range; default chosen from the range)",
+    },
     time: { type: 'string', value: 'TIME', help: 'evaluate an instant query at TIME instead of now' },
     timeout: { type: 'string', value: 'DURATION', help: 'how long to wait for Prometheus' },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
@@ -30,7 +38,8 @@ export const queryUsage = usageLine(querySpec);
 function seconds(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const s = parseDuration(value);
-  if (s === undefined || s <= 0) throw new UsageError(`${flag} takes a Prometheus duration such as 30s, 5m or 1h30m, not '${value}'`);
+  if (s === undefined || s <= 0)
+    throw new UsageError(`${flag} takes a Prometheus duration such as 30s, 5m or 1h30m, not '${value}'`);
   return s;
 }
 
@@ -64,26 +73,33 @@ function isEmpty(data: QueryData): boolean {
 export async function runQuery(argv: string[], io: Io): Promise<number> {
   const parsed = parseCli(argv, querySpec);
   const { values, positionals } = parsed;
-  if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
+  if (positionals.length !== 1 || !positionals[0]?.trim())
+    throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
   const expr = positionals[0];
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
   const range = seconds('--range', values.range);
   const explicitStep = seconds('--step', values.step);
-  if (explicitStep !== undefined && range === undefined) throw new UsageError('--step needs --range (a range query); without --range the query is evaluated at one instant');
-  if (range !== undefined && values.time !== undefined) throw new UsageError('--time is for instant queries; a range query ends now');
+  if (explicitStep !== undefined && range === undefined)
+    throw new UsageError('--step needs --range (a range query); without --range the query is evaluated at one instant');
+  if (range !== undefined && values.time !== undefined)
+    throw new UsageError('--time is for instant queries; a range query ends now');
   const timeout = seconds('--timeout', values.timeout);
 
   const baseUrl = values.prometheus ?? sandboxPrometheusUrl();
   if (!baseUrl) {
-    io.err('obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), or start the local one with `obslab sandbox up`');
+    io.err(
+      'obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), or start the local one with `obslab sandbox up`',
+    );
     return 1;
   }
   const client = new PrometheusClient({
     baseUrl,
     fetch: (url, init) => fetch(url, init),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
-    unreachableHint: values.prometheus ? 'check the URL, and that the port-forward or Prometheus is running' : 'the sandbox\'s Prometheus is not answering; `obslab sandbox status` says why',
+    unreachableHint: values.prometheus
+      ? 'check the URL, and that the port-forward or Prometheus is running'
+      : "the sandbox's Prometheus is not answering; `obslab sandbox status` says why",
   });
 
   try {
@@ -110,7 +126,8 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
     if (!(e instanceof PrometheusError)) throw e;
     const position = e.details.position;
     io.err(`obslab query: ${e.message}`);
-    if (position && e.details.prometheusError) io.err(pointAtPosition(expr, position, e.details.prometheusError.replace(/^.*?\d+:\d+: /, '')));
+    if (position && e.details.prometheusError)
+      io.err(pointAtPosition(expr, position, e.details.prometheusError.replace(/^.*?\d+:\d+: /, '')));
     return 1;
   }
 }

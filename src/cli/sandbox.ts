@@ -2,7 +2,15 @@
 // `up --lab DIR` runs that folder's code, so it names the files and asks first, unless --yes; with
 // no terminal to ask on it refuses (exit 2). Exit codes: up/down 0 done, 1 failed; status 0 when
 // every part is up, 1 otherwise; 2 bad usage or not confirmed.
-import { sandboxDown, sandboxPlan, sandboxStatus, sandboxUp, SandboxError, type SandboxPartStatus, type SandboxUpResult } from '../node/sandbox/sandbox';
+import {
+  sandboxDown,
+  sandboxPlan,
+  sandboxStatus,
+  sandboxUp,
+  SandboxError,
+  type SandboxPartStatus,
+  type SandboxUpResult,
+} from '../node/sandbox/sandbox';
 import { appMetrics } from '../core/facts';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { defineCommand, usageLine } from './commandSpec';
@@ -11,12 +19,21 @@ import { askOnTerminal, UsageError, type Io, parseCli } from './io';
 export const sandboxSpec = defineCommand({
   command: 'sandbox',
   args: 'up|down|status',
-  summary: 'Starts, stops or reports the local sandbox: the lab app, the OpenTelemetry Collector and Prometheus on 127.0.0.1, no cluster needed.',
+  summary:
+    'Starts, stops or reports the local sandbox: the lab app, the OpenTelemetry Collector and Prometheus on 127.0.0.1, no cluster needed.',
   options: {
     lab: { type: 'string', value: 'DIR', help: 'the lab folder whose files the sandbox runs' },
     yes: { type: 'boolean', short: 'y', help: "run the lab folder's files without asking" },
-    collector: { type: 'string', value: 'PATH', help: 'the otelcol-contrib program (default found on PATH or in the cache)' },
-    'prometheus-bin': { type: 'string', value: 'PATH', help: 'the prometheus program (default found on PATH or in the cache)' },
+    collector: {
+      type: 'string',
+      value: 'PATH',
+      help: 'the otelcol-contrib program (default found on PATH or in the cache)',
+    },
+    'prometheus-bin': {
+      type: 'string',
+      value: 'PATH',
+      help: 'the prometheus program (default found on PATH or in the cache)',
+    },
     'app-port': { type: 'string', value: 'N', help: "the app's port on 127.0.0.1" },
     'prometheus-port': { type: 'string', value: 'N', help: "Prometheus' port on 127.0.0.1" },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
@@ -35,19 +52,24 @@ export interface SandboxCliDeps {
 function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${flag} is a port number from 1 to 65535, not '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError(`${flag} is a port number from 1 to 65535, not '${value}'`);
   return n;
 }
 
 function table(parts: SandboxPartStatus[]): string[] {
   const width = Math.max(...parts.map((p) => p.name.length));
-  return parts.map((p) => `${p.name.padEnd(width)}  ${p.state.padEnd(7)}  ${p.url ?? '-'}${p.detail ? `  (${p.detail})` : ''}`);
+  return parts.map(
+    (p) => `${p.name.padEnd(width)}  ${p.state.padEnd(7)}  ${p.url ?? '-'}${p.detail ? `  (${p.detail})` : ''}`,
+  );
 }
 
 function targetsSummary(parts: SandboxPartStatus[]): string {
   const endpoints = parts.filter((p) => p.name.startsWith('collector-'));
   const up = endpoints.filter((p) => p.state === 'up').length;
-  return up === endpoints.length ? 'Prometheus reports both collector targets up.' : `Prometheus reports ${up} of ${endpoints.length} collector targets up.`;
+  return up === endpoints.length
+    ? 'Prometheus reports both collector targets up.'
+    : `Prometheus reports ${up} of ${endpoints.length} collector targets up.`;
 }
 
 function printUp(result: SandboxUpResult, io: Io): void {
@@ -55,7 +77,10 @@ function printUp(result: SandboxUpResult, io: Io): void {
   for (const line of table(result.parts)) io.out(line);
   io.out(targetsSummary(result.parts));
   io.out(`Logs: ${result.state.dir}`);
-  if (app) io.out(`Try: curl -X POST -d data=hello ${app}/hash   then   npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`);
+  if (app)
+    io.out(
+      `Try: curl -X POST -d data=hello ${app}/hash   then   npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`,
+    );
 }
 
 export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = {}): Promise<number> {
@@ -83,7 +108,9 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
           const q = sandboxQuestion(plan.lab, plan.files);
           io.err(`${q.message}\n${q.detail}`);
           if (!(deps.interactive ?? process.stdin.isTTY === true)) {
-            io.err('obslab sandbox up: not started: pass --yes to run the lab folder\'s code without asking (stdin is not a terminal)');
+            io.err(
+              "obslab sandbox up: not started: pass --yes to run the lab folder's code without asking (stdin is not a terminal)",
+            );
             return 2;
           }
           const answer = await (deps.ask ?? askOnTerminal)('Run it? [y/N] ');
@@ -115,10 +142,23 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
         );
         if (result.alreadyRunning) {
           const notUp = result.parts.filter((p) => p.state !== 'up');
-          const health = notUp.length ? `; not up: ${notUp.map((p) => `${p.name} ${p.state}`).join(', ')}, so \`obslab sandbox down\` then \`obslab sandbox up\` restarts it` : ' (`obslab sandbox down` stops it)';
+          const health = notUp.length
+            ? `; not up: ${notUp.map((p) => `${p.name} ${p.state}`).join(', ')}, so \`obslab sandbox down\` then \`obslab sandbox up\` restarts it`
+            : ' (`obslab sandbox down` stops it)';
           io.err(`obslab sandbox: already running since ${result.state.startedAt}; nothing started${health}`);
         }
-        if (json) io.out(JSON.stringify({ alreadyRunning: result.alreadyRunning, parts: result.parts, ...(result.timings ? { timings: result.timings } : {}) }, null, 2));
+        if (json)
+          io.out(
+            JSON.stringify(
+              {
+                alreadyRunning: result.alreadyRunning,
+                parts: result.parts,
+                ...(result.timings ? { timings: result.timings } : {}),
+              },
+              null,
+              2,
+            ),
+          );
         else printUp(result, io);
         return 0;
       } catch (e) {
@@ -134,7 +174,12 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
     case 'down': {
       const { stopped } = await sandboxDown();
       if (json) io.out(JSON.stringify({ stopped }, null, 2));
-      else io.out(stopped.length ? `Stopped ${stopped.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}.` : 'The sandbox is not running; nothing to stop.');
+      else
+        io.out(
+          stopped.length
+            ? `Stopped ${stopped.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}.`
+            : 'The sandbox is not running; nothing to stop.',
+        );
       return 0;
     }
     case 'status': {

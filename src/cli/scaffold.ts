@@ -8,16 +8,23 @@ import { UsageError, type Io, parseCli } from './io';
 
 // One option per lab parameter, from the same list the editor's Create Lab Files asks through.
 const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
-  paramSpecs.map((s) => [s.flag.slice(2), { type: 'string', value: 'VALUE', help: `${s.prompt} (default ${defaultParams[s.key]})` }]),
+  paramSpecs.map((s) => [
+    s.flag.slice(2),
+    { type: 'string', value: 'VALUE', help: `${s.prompt} (default ${defaultParams[s.key]})` },
+  ]),
 );
 
 export const scaffoldSpec = defineCommand({
   command: 'scaffold',
   args: 'DIR',
-  summary: "Writes the lab's files (manifests, collector config, rules, load-test plan, COMMANDS.md) into DIR, with your names filled in.",
+  summary:
+    "Writes the lab's files (manifests, collector config, rules, load-test plan, COMMANDS.md) into DIR, with your names filled in.",
   options: {
     ...paramOptions,
-    overwrite: { type: 'boolean', help: 'replace files that differ from the lab\'s (without it, their differences are shown and nothing is written)' },
+    overwrite: {
+      type: 'boolean',
+      help: "replace files that differ from the lab's (without it, their differences are shown and nothing is written)",
+    },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
   } as Record<string, OptionSpec>,
 });
@@ -44,17 +51,25 @@ export function scaffold(argv: string[], io: Io): number {
     const planned = compareWithExisting(planLabFiles(params, templateReader()), existingReader(dir));
     const changed = planned.filter((f) => f.status === 'changed');
     if (changed.length && !values['overwrite']) {
-      if (format === 'json') io.out(JSON.stringify({ dir, written: [], unchanged: [], conflicts: changed.map((f) => f.path) }, null, 2));
-      else for (const f of changed) io.out(unifiedDiff(f.existing ?? '', f.content, `${dir}/${f.path} (yours)`, `${dir}/${f.path} (lab)`));
-      io.err(`obslab scaffold: ${changed.length} file(s) in ${dir} differ from the lab's (${changed.map((f) => f.path).join(', ')}); nothing was written. Keep yours, or rerun with --overwrite`);
+      if (format === 'json')
+        io.out(JSON.stringify({ dir, written: [], unchanged: [], conflicts: changed.map((f) => f.path) }, null, 2));
+      else
+        for (const f of changed)
+          io.out(unifiedDiff(f.existing ?? '', f.content, `${dir}/${f.path} (yours)`, `${dir}/${f.path} (lab)`));
+      io.err(
+        `obslab scaffold: ${changed.length} file(s) in ${dir} differ from the lab's (${changed.map((f) => f.path).join(', ')}); nothing was written. Keep yours, or rerun with --overwrite`,
+      );
       return 1;
     }
     const result = writeLabFolder(dir, planned);
     if (format === 'json') {
       io.out(JSON.stringify({ dir, written: result.written, unchanged: result.unchanged, conflicts: [] }, null, 2));
     } else {
-      io.out(`Wrote ${result.written.length} lab file(s) to ${dir}${result.unchanged.length ? ` (${result.unchanged.length} already up to date)` : ''}:`);
-      for (const f of planned) io.out(`  ${f.status === 'same' ? '=' : f.status === 'new' ? '+' : '~'} ${f.path}  ${f.purpose}`);
+      io.out(
+        `Wrote ${result.written.length} lab file(s) to ${dir}${result.unchanged.length ? ` (${result.unchanged.length} already up to date)` : ''}:`,
+      );
+      for (const f of planned)
+        io.out(`  ${f.status === 'same' ? '=' : f.status === 'new' ? '+' : '~'} ${f.path}  ${f.purpose}`);
       io.out(`Next: open ${dir}/COMMANDS.md for the lab's commands with your names filled in.`);
     }
     return 0;

@@ -26,14 +26,45 @@ export const tools: ToolSpec[] = [
       }
     },
   },
-  { name: 'helm', args: ['version', '--short'], purpose: 'install kube-prometheus-stack (Task 2); Helm 3 or 4', fix: helmInstallHint, parseVersion: firstMatch(/(v\d+\.\d+(?:\.\d+)?)/) },
-  { name: 'aws', args: ['--version'], purpose: 'create the IAM policy (Task 1), inspect the role (Task 4)', fix: 'Install AWS CLI v2 and run `aws configure`: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html', parseVersion: firstMatch(/aws-cli\/(\S+)/) },
-  { name: 'eksctl', args: ['version'], purpose: 'associate the OIDC provider and create the IRSA ServiceAccount (Task 1)', fix: 'Install eksctl: https://eksctl.io/installation/', parseVersion: firstMatch(/(\d+\.\d+\.\d+\S*)/) },
-  { name: 'docker', args: ['--version'], purpose: 'build the app image from app/Dockerfile (Task 3)', fix: 'Install Docker or another image builder, or use an image built elsewhere', parseVersion: firstMatch(/version (\d+\.\d+\.\d+)/) },
-  { name: 'jmeter', args: ['--version'], purpose: 'run the load test (Task 5)', fix: 'Install Apache JMeter 5.6.3 and put its bin/ on PATH: https://jmeter.apache.org/download_jmeter.cgi', parseVersion: firstMatch(/(\d+\.\d+(?:\.\d+)?)/) },
+  {
+    name: 'helm',
+    args: ['version', '--short'],
+    purpose: 'install kube-prometheus-stack (Task 2); Helm 3 or 4',
+    fix: helmInstallHint,
+    parseVersion: firstMatch(/(v\d+\.\d+(?:\.\d+)?)/),
+  },
+  {
+    name: 'aws',
+    args: ['--version'],
+    purpose: 'create the IAM policy (Task 1), inspect the role (Task 4)',
+    fix: 'Install AWS CLI v2 and run `aws configure`: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+    parseVersion: firstMatch(/aws-cli\/(\S+)/),
+  },
+  {
+    name: 'eksctl',
+    args: ['version'],
+    purpose: 'associate the OIDC provider and create the IRSA ServiceAccount (Task 1)',
+    fix: 'Install eksctl: https://eksctl.io/installation/',
+    parseVersion: firstMatch(/(\d+\.\d+\.\d+\S*)/),
+  },
+  {
+    name: 'docker',
+    args: ['--version'],
+    purpose: 'build the app image from app/Dockerfile (Task 3)',
+    fix: 'Install Docker or another image builder, or use an image built elsewhere',
+    parseVersion: firstMatch(/version (\d+\.\d+\.\d+)/),
+  },
+  {
+    name: 'jmeter',
+    args: ['--version'],
+    purpose: 'run the load test (Task 5)',
+    fix: 'Install Apache JMeter 5.6.3 and put its bin/ on PATH: https://jmeter.apache.org/download_jmeter.cgi',
+    parseVersion: firstMatch(/(\d+\.\d+(?:\.\d+)?)/),
+  },
 ];
 
-export type ProbeResult = { found: true; output: string } | { found: false; reason: 'missing' | 'failed'; detail: string };
+export type ProbeResult =
+  { found: true; output: string } | { found: false; reason: 'missing' | 'failed'; detail: string };
 
 export interface CheckLine {
   name: string;
@@ -47,13 +78,16 @@ export function toolLine(spec: ToolSpec, probe: ProbeResult): CheckLine {
     const version = spec.parseVersion(probe.output);
     return { name: spec.name, ok: true, detail: `${version ?? 'found'} (${spec.purpose})` };
   }
-  if (probe.reason === 'missing') return { name: spec.name, ok: false, detail: `not found on PATH; needed to ${spec.purpose}`, fix: spec.fix };
+  if (probe.reason === 'missing')
+    return { name: spec.name, ok: false, detail: `not found on PATH; needed to ${spec.purpose}`, fix: spec.fix };
   return { name: spec.name, ok: false, detail: `found but it failed: ${probe.detail}`, fix: spec.fix };
 }
 
 export function summarize(lines: CheckLine[]): string {
   const missing = lines.filter((l) => !l.ok).map((l) => l.name);
-  return missing.length ? `${lines.length - missing.length} of ${lines.length} ready; missing or failing: ${missing.join(', ')}` : `all ${lines.length} ready`;
+  return missing.length
+    ? `${lines.length - missing.length} of ${lines.length} ready; missing or failing: ${missing.join(', ')}`
+    : `all ${lines.length} ready`;
 }
 
 // ---- the cluster and the cloud, beyond installed tools ----
@@ -69,17 +103,59 @@ export type ClusterProbe =
 
 export function clusterLines(probe: ClusterProbe): CheckLine[] {
   const k = probe.kubeconfig;
-  if (!k.ok) return [{ name: 'kubeconfig', ok: false, detail: k.message, fix: 'Create it with `aws eks update-kubeconfig --name <cluster> --region <region>`, or set KUBECONFIG' }];
-  const lines: CheckLine[] = [{ name: 'kubeconfig', ok: true, detail: `${k.files.join(', ')}, current context ${k.context}` }];
+  if (!k.ok)
+    return [
+      {
+        name: 'kubeconfig',
+        ok: false,
+        detail: k.message,
+        fix: 'Create it with `aws eks update-kubeconfig --name <cluster> --region <region>`, or set KUBECONFIG',
+      },
+    ];
+  const lines: CheckLine[] = [
+    { name: 'kubeconfig', ok: true, detail: `${k.files.join(', ')}, current context ${k.context}` },
+  ];
   if (!('version' in probe)) return lines;
   const v = probe.version;
-  lines.push(v.ok ? { name: 'API server', ok: true, detail: `${v.gitVersion} at ${k.server}` } : { name: 'API server', ok: false, detail: v.message, fix: 'Check that the cluster is running and the context is the right one (`kubectl config get-contexts`)' });
+  lines.push(
+    v.ok
+      ? { name: 'API server', ok: true, detail: `${v.gitVersion} at ${k.server}` }
+      : {
+          name: 'API server',
+          ok: false,
+          detail: v.message,
+          fix: 'Check that the cluster is running and the context is the right one (`kubectl config get-contexts`)',
+        },
+  );
   const n = probe.nodes;
   if (!n) return lines;
-  if (!n.ok) lines.push({ name: 'nodes', ok: false, detail: n.message, fix: 'Listing nodes needs a context with cluster-wide read access' });
-  else if (n.total === 0) lines.push({ name: 'nodes', ok: false, detail: 'the cluster has no nodes, so no pod can run', fix: 'Add a node group (`eksctl create nodegroup --cluster <cluster>`)' });
-  else if (n.ready === 0) lines.push({ name: 'nodes', ok: false, detail: `${n.total} node(s), none Ready`, fix: 'Look at the nodes with `kubectl describe nodes`' });
-  else lines.push({ name: 'nodes', ok: true, detail: `${n.ready} of ${n.total} Ready (${n.names.slice(0, 3).join(', ')}${n.names.length > 3 ? ', …' : ''})` });
+  if (!n.ok)
+    lines.push({
+      name: 'nodes',
+      ok: false,
+      detail: n.message,
+      fix: 'Listing nodes needs a context with cluster-wide read access',
+    });
+  else if (n.total === 0)
+    lines.push({
+      name: 'nodes',
+      ok: false,
+      detail: 'the cluster has no nodes, so no pod can run',
+      fix: 'Add a node group (`eksctl create nodegroup --cluster <cluster>`)',
+    });
+  else if (n.ready === 0)
+    lines.push({
+      name: 'nodes',
+      ok: false,
+      detail: `${n.total} node(s), none Ready`,
+      fix: 'Look at the nodes with `kubectl describe nodes`',
+    });
+  else
+    lines.push({
+      name: 'nodes',
+      ok: true,
+      detail: `${n.ready} of ${n.total} Ready (${n.names.slice(0, 3).join(', ')}${n.names.length > 3 ? ', …' : ''})`,
+    });
   return lines;
 }
 
@@ -101,21 +177,51 @@ export interface AwsCredentialSources {
   profileKeys: string[] | undefined;
 }
 
-const PROFILE_CREDENTIAL_KEYS = ['aws_access_key_id', 'sso_session', 'sso_start_url', 'credential_process', 'role_arn', 'web_identity_token_file', 'credential_source', 'login_session'];
+const PROFILE_CREDENTIAL_KEYS = [
+  'aws_access_key_id',
+  'sso_session',
+  'sso_start_url',
+  'credential_process',
+  'role_arn',
+  'web_identity_token_file',
+  'credential_source',
+  'login_session',
+];
 
 export function awsCredentialsLine(s: AwsCredentialSources): CheckLine {
   const name = 'AWS credentials';
-  if (s.envKeys) return { name, ok: true, detail: 'from the environment (AWS_ACCESS_KEY_ID); validity is checked by the IAM step' };
+  if (s.envKeys)
+    return { name, ok: true, detail: 'from the environment (AWS_ACCESS_KEY_ID); validity is checked by the IAM step' };
   if (s.webIdentity) return { name, ok: true, detail: 'from a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)' };
   if (s.container) return { name, ok: true, detail: 'from the container credentials endpoint' };
   const keys = s.profileKeys;
   if (keys && keys.some((k) => PROFILE_CREDENTIAL_KEYS.includes(k))) {
-    const how = keys.includes('aws_access_key_id') ? 'access keys' : keys.some((k) => k.startsWith('sso_')) ? 'IAM Identity Center (SSO)' : keys.includes('credential_process') ? 'a credential process' : 'an assumed role';
+    const how = keys.includes('aws_access_key_id')
+      ? 'access keys'
+      : keys.some((k) => k.startsWith('sso_'))
+        ? 'IAM Identity Center (SSO)'
+        : keys.includes('credential_process')
+          ? 'a credential process'
+          : 'an assumed role';
     return { name, ok: true, detail: `profile ${s.profile} (${how}); validity is checked by the IAM step` };
   }
   const fix = 'Run `aws configure` (access keys) or `aws configure sso`, or set AWS_PROFILE to a configured profile';
-  if (keys) return { name, ok: false, detail: `profile ${s.profile} has no credentials (no access key, SSO, role or credential process)`, fix };
-  return { name, ok: false, detail: s.profile === 'default' ? 'none found: no AWS_* variables and no default profile in ~/.aws' : `profile ${s.profile} (AWS_PROFILE) is not defined in ~/.aws/credentials or ~/.aws/config`, fix };
+  if (keys)
+    return {
+      name,
+      ok: false,
+      detail: `profile ${s.profile} has no credentials (no access key, SSO, role or credential process)`,
+      fix,
+    };
+  return {
+    name,
+    ok: false,
+    detail:
+      s.profile === 'default'
+        ? 'none found: no AWS_* variables and no default profile in ~/.aws'
+        : `profile ${s.profile} (AWS_PROFILE) is not defined in ~/.aws/credentials or ~/.aws/config`,
+    fix,
+  };
 }
 
 /** The keys of one profile in an AWS shared config or credentials file ('profile NAME' sections in config). */

@@ -41,7 +41,8 @@ async function handle(r: LintRequest): Promise<void> {
   if (r.scope) {
     const chosen = await scopeFiles(r.scope);
     files = chosen.files;
-    if (chosen.tooMany) note = `${r.scope.dir} holds more than ${maxScopeFiles} files to lint, so ${r.file ?? 'the file'} is linted on its own`;
+    if (chosen.tooMany)
+      note = `${r.scope.dir} holds more than ${maxScopeFiles} files to lint, so ${r.file ?? 'the file'} is linted on its own`;
     if (r.file && !files.includes(r.file)) files.push(r.file);
   } else {
     files = [...documents.keys()];
@@ -49,7 +50,12 @@ async function handle(r: LintRequest): Promise<void> {
   if (stale(r)) return superseded();
   const read = await readLintInputs(files, documents);
   if (stale(r)) return superseded();
-  const run: LintRun = { helmRelease: r.helmRelease, helmReleaseGiven: r.helmReleaseGiven === true, labRules: r.labRules, withKindSchemas: r.withKindSchemas };
+  const run: LintRun = {
+    helmRelease: r.helmRelease,
+    helmReleaseGiven: r.helmReleaseGiven === true,
+    labRules: r.labRules,
+    withKindSchemas: r.withKindSchemas,
+  };
   const result = lintRead(read, run);
   // Findings per file; an untitled document's are given back under the name the editor sent.
   const back = new Map(r.scope ? [] : r.documents.map((d) => [lintName(d.file), d.file]));
@@ -61,7 +67,14 @@ async function handle(r: LintRequest): Promise<void> {
     byFile.set(file, [...(byFile.get(file) ?? []), r.scope || f.file === undefined ? f : { ...f, file }]);
   }
   const out: FileFindings[] = [...byFile].map(([file, findings]) => ({ file, findings }));
-  send({ type: 'lint', id: r.id, files: out, ...(note ? { note } : {}), ms: performance.now() - started, stats: stats() });
+  send({
+    type: 'lint',
+    id: r.id,
+    files: out,
+    ...(note ? { note } : {}),
+    ms: performance.now() - started,
+    stats: stats(),
+  });
 }
 
 process.on('message', (m: ClientMessage) => {

@@ -18,7 +18,12 @@ function scopeOf(section: string, key: string): SettingScope {
  * True when `path` (the value of `setting`, e.g. obslab.helmPath) may run: confirmed now or before.
  * `purpose` finishes "Observability Lab runs it …".
  */
-export async function confirmConfiguredProgram(ctx: Ctx, setting: string, path: string, purpose: string): Promise<boolean> {
+export async function confirmConfiguredProgram(
+  ctx: Ctx,
+  setting: string,
+  path: string,
+  purpose: string,
+): Promise<boolean> {
   const id = `${setting}=${path}`;
   const confirmed = ctx.extension.globalState.get<string[]>(confirmedKey) ?? [];
   if (confirmed.includes(id)) return true;

@@ -32,7 +32,11 @@ export const contextKeys = {
 } as const;
 
 /** A key declared above; Ctx.setContext takes nothing else, so a new key has to be added here. */
-export type ContextKey = { [K in keyof typeof contextKeys]: (typeof contextKeys)[K] extends (arg: string) => infer R ? R : (typeof contextKeys)[K] }[keyof typeof contextKeys];
+export type ContextKey = {
+  [K in keyof typeof contextKeys]: (typeof contextKeys)[K] extends (arg: string) => infer R
+    ? R
+    : (typeof contextKeys)[K];
+}[keyof typeof contextKeys];
 
 export const walkthroughId = 'obslab.observability-lab#lab';
 

@@ -1,7 +1,12 @@
 // Finding the student's lab folder: the one they last created, else one in the workspace; and
 // reading its obslab-lab.json by the scaffold's rules, saying plainly when a value breaks them.
 import * as vscode from 'vscode';
-import { checkLabManifest, describeLabManifestProblems, labManifestName, type LabManifest } from '../core/scaffold/plan';
+import {
+  checkLabManifest,
+  describeLabManifestProblems,
+  labManifestName,
+  type LabManifest,
+} from '../core/scaffold/plan';
 import type { Ctx } from './context';
 
 const stateKey = 'obslab.labFolder';
@@ -53,9 +58,11 @@ export async function readLabManifestIn(ctx: Ctx, lab: vscode.Uri): Promise<LabM
   ctx.output.appendLine(`[lab] ${message}`);
   if (!reported.has(`${uri.toString()}\0${text}`)) {
     reported.add(`${uri.toString()}\0${text}`);
-    void vscode.window.showWarningMessage(`Observability Lab: ${message} Until then the settings' names are used.`, 'Open It').then((pick) => {
-      if (pick) void vscode.window.showTextDocument(uri);
-    });
+    void vscode.window
+      .showWarningMessage(`Observability Lab: ${message} Until then the settings' names are used.`, 'Open It')
+      .then((pick) => {
+        if (pick) void vscode.window.showTextDocument(uri);
+      });
   }
   return undefined;
 }

@@ -22,7 +22,10 @@ export function loadedBundle<B extends LazyBundleName>(ctx: Ctx, name: B): Bundl
 }
 
 /** A command whose handler lives in a lazy bundle: the bundle loads, and the handler is made, on first use. */
-export function lazyCommand<B extends LazyBundleName>(name: B, pick: (m: BundleModules[B]) => CommandFactory): CommandFactory {
+export function lazyCommand<B extends LazyBundleName>(
+  name: B,
+  pick: (m: BundleModules[B]) => CommandFactory,
+): CommandFactory {
   return (ctx) => {
     let handler: ((...args: unknown[]) => unknown) | undefined;
     return (...args: unknown[]) => {

@@ -50,7 +50,9 @@ async function exists(file: string): Promise<boolean> {
 }
 
 function inScope(file: string, scope: LintScope): boolean {
-  return scope.lab ? file.startsWith(scope.dir.endsWith(sep) ? scope.dir : scope.dir + sep) : dirname(file) === scope.dir;
+  return scope.lab
+    ? file.startsWith(scope.dir.endsWith(sep) ? scope.dir : scope.dir + sep)
+    : dirname(file) === scope.dir;
 }
 
 export class LintDiagnostics implements vscode.CodeActionProvider {
@@ -90,7 +92,9 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
         if (e.affectsConfiguration('obslab.lint')) this.clear();
         if (e.affectsConfiguration('obslab')) this.lintOpenDocuments();
       }),
-      vscode.languages.registerCodeActionsProvider(selector, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(selector, this, {
+        providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+      }),
       {
         dispose: () => {
           this.timers.forEach((t) => clearTimeout(t));
@@ -179,14 +183,20 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     // Unsaved texts only (and the edited one): the server reads the rest itself.
     const documents: OpenDocument[] = scope
       ? vscode.workspace.textDocuments
-          .filter((d) => d.uri.scheme === 'file' && (d === doc || (d.isDirty && isLintable(d.uri.fsPath) && inScope(d.uri.fsPath, scope))))
+          .filter(
+            (d) =>
+              d.uri.scheme === 'file' &&
+              (d === doc || (d.isDirty && isLintable(d.uri.fsPath) && inScope(d.uri.fsPath, scope))),
+          )
           .map((d) => ({ file: d.uri.fsPath, text: d.getText() }))
       : [{ file: doc.uri.toString(), text: doc.getText() }];
     // The lab's own obslab-lab.json knows the release it was made for; the setting is the fallback.
     const config = vscode.workspace.getConfiguration('obslab');
     const fromLab = scope ? await labReleaseOf(scope) : undefined;
     const setting = config.inspect<string>('helmRelease');
-    const told = fromLab !== undefined || Boolean(setting?.globalValue ?? setting?.workspaceValue ?? setting?.workspaceFolderValue);
+    const told =
+      fromLab !== undefined ||
+      Boolean(setting?.globalValue ?? setting?.workspaceValue ?? setting?.workspaceFolderValue);
     let answer: LintAnswer | undefined;
     try {
       answer = await this.lintProcess().lint({
@@ -201,7 +211,10 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       });
     } catch (e) {
       // A crash was reported once by onCrash already; anything else is worth a line.
-      if (!(e instanceof LintProcessCrashed) && !(e instanceof LintProcessStopped)) this.ctx.output.appendLine(`[lint] ${file ?? doc.uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+      if (!(e instanceof LintProcessCrashed) && !(e instanceof LintProcessStopped))
+        this.ctx.output.appendLine(
+          `[lint] ${file ?? doc.uri.toString()}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       return;
     }
     if (!answer || generation !== this.generation) return;
@@ -210,7 +223,10 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
       this.noted.add(key);
       this.ctx.output.appendLine(`[lint] ${answer.note}`);
     }
-    if (answer.ms > 500) this.ctx.output.appendLine(`[lint] Linting ${answer.files.length} file(s) around ${file ?? doc.uri.toString()} took ${Math.round(answer.ms)} ms`);
+    if (answer.ms > 500)
+      this.ctx.output.appendLine(
+        `[lint] Linting ${answer.files.length} file(s) around ${file ?? doc.uri.toString()} took ${Math.round(answer.ms)} ms`,
+      );
   }
 
   private show(key: string, answer: LintAnswer, uriOf: (file: string) => vscode.Uri): void {
@@ -218,7 +234,10 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     for (const { file, findings } of answer.files) {
       const uri = uriOf(file);
       this.findingsByUri.set(uri.toString(), findings);
-      this.collection.set(uri, findings.map((f) => this.toDiagnostic(f)));
+      this.collection.set(
+        uri,
+        findings.map((f) => this.toDiagnostic(f)),
+      );
       now.set(uri.toString(), uri);
     }
     for (const [k, uri] of this.reported.get(key) ?? []) {
@@ -231,7 +250,10 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
   }
 
   private schemaValidationElsewhere(): boolean {
-    return vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined && vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true);
+    return (
+      vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined &&
+      vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true)
+    );
   }
 
   private toDiagnostic(f: Finding): vscode.Diagnostic {

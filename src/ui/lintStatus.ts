@@ -37,7 +37,11 @@ export class LintStatus {
     this.item.name = 'Observability Lab: lint rules';
     this.item.text = hint.text;
     this.item.tooltip = hint.tooltip;
-    this.item.command = { title: 'Lint settings', command: 'workbench.action.openSettings', arguments: ['obslab.lint'] };
+    this.item.command = {
+      title: 'Lint settings',
+      command: 'workbench.action.openSettings',
+      arguments: ['obslab.lint'],
+    };
     this.item.show();
   }
 }

@@ -11,7 +11,12 @@ import { progressStatusText, type Progress } from '../core/loadtest/stats';
 import { parseTarget } from '../core/loadtest/target';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
-import { parseLoadtestPageMessage, type LoadtestHostMessage, type LoadtestRunInfo, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
+import {
+  parseLoadtestPageMessage,
+  type LoadtestHostMessage,
+  type LoadtestRunInfo,
+  type LoadtestSummaryMessage,
+} from '../core/protocol/loadtest';
 import { summarizeJtlFile } from '../node/loadtest/jtlFile';
 import { configuredJmeter, jmeterArgs, runJmeter } from '../node/loadtest/jmeter';
 import { isFile } from '../node/files/textFiles';
@@ -59,7 +64,10 @@ class LoadtestPanel {
       return existing;
     }
     // The page's own history is in the host's messages; keep it while hidden.
-    const panel = createPanel(ctx.extension.extensionUri, viewType, title, { retainContextWhenHidden: true, preserveFocus: true });
+    const panel = createPanel(ctx.extension.extensionUri, viewType, title, {
+      retainContextWhenHidden: true,
+      preserveFocus: true,
+    });
     LoadtestPanel.current = new LoadtestPanel(ctx, panel);
     return LoadtestPanel.current;
   }
@@ -78,7 +86,9 @@ class LoadtestPanel {
   private onMessage(raw: unknown): void {
     const message = parseLoadtestPageMessage(raw);
     if (!message) {
-      this.ctx.output.appendLine(`[loadtest] ignored a malformed message from the load-test page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`);
+      this.ctx.output.appendLine(
+        `[loadtest] ignored a malformed message from the load-test page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`,
+      );
       return;
     }
     if (message.type === 'ready') {
@@ -102,10 +112,16 @@ class LoadtestPanel {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-export function summaryMessage(summary: Summary, jtl: string, outcome?: string, runNotesToShow: readonly string[] = []): LoadtestSummaryMessage {
+export function summaryMessage(
+  summary: Summary,
+  jtl: string,
+  outcome?: string,
+  runNotesToShow: readonly string[] = [],
+): LoadtestSummaryMessage {
   const notes: string[] = runNotesToShow.map((n) => `${n[0]?.toUpperCase() ?? ''}${n.slice(1)}`);
-  if (!summary.header) notes.push('The file has no header line; read with JMeter\'s default column order.');
-  if (summary.broken) notes.push(`${summary.broken} unreadable record(s) skipped (first at line ${summary.brokenLines.join(', ')}).`);
+  if (!summary.header) notes.push("The file has no header line; read with JMeter's default column order.");
+  if (summary.broken)
+    notes.push(`${summary.broken} unreadable record(s) skipped (first at line ${summary.brokenLines.join(', ')}).`);
   return {
     type: 'summary',
     jtl,
@@ -116,7 +132,13 @@ export function summaryMessage(summary: Summary, jtl: string, outcome?: string, 
     throughputPerSec: summary.throughputPerSec,
     durationSec: summary.durationSec,
     latencyMs: summary.latencyMs,
-    byLabel: Object.entries(summary.byLabel).map(([label, l]) => ({ label, samples: l.samples, errors: l.errors, throughputPerSec: l.throughputPerSec, latencyMs: l.latencyMs })),
+    byLabel: Object.entries(summary.byLabel).map(([label, l]) => ({
+      label,
+      samples: l.samples,
+      errors: l.errors,
+      throughputPerSec: l.throughputPerSec,
+      latencyMs: l.latencyMs,
+    })),
     byResponseCode: Object.entries(summary.byResponseCode)
       .sort((a, b) => b[1] - a[1])
       .map(([code, count]) => ({ code, count })),
@@ -125,7 +147,8 @@ export function summaryMessage(summary: Summary, jtl: string, outcome?: string, 
 }
 
 function positiveInt(min: number, max: number) {
-  return (v: string): string | undefined => (/^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? undefined : `a whole number from ${min} to ${max}`);
+  return (v: string): string | undefined =>
+    /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? undefined : `a whole number from ${min} to ${max}`;
 }
 
 function timestamp(d = new Date()): string {
@@ -141,7 +164,12 @@ async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
     const plan = vscode.Uri.joinPath(lab, 'jmeter', 'hash-load.jmx');
     if (await isFile(plan.fsPath)) return plan;
   }
-  const picked = await vscode.window.showOpenDialog({ title: 'Run Load Test: which JMeter plan?', canSelectMany: false, filters: { 'JMeter plan': ['jmx'] }, openLabel: 'Run this plan' });
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Run Load Test: which JMeter plan?',
+    canSelectMany: false,
+    filters: { 'JMeter plan': ['jmx'] },
+    openLabel: 'Run this plan',
+  });
   return picked?.[0];
 }
 
@@ -181,7 +209,10 @@ export function stopRunningLoadTest(): void {
 
 export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (running) {
-    const pick = await vscode.window.showWarningMessage('Observability Lab: a load test is already running.', 'Stop It');
+    const pick = await vscode.window.showWarningMessage(
+      'Observability Lab: a load test is already running.',
+      'Stop It',
+    );
     if (pick) running.abort();
     return undefined;
   }
@@ -199,7 +230,11 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (reasonsBuiltin.length && !(launcher && !refusals(asWritten, 'jmeter').length)) {
     ctx.output.appendLine(`[loadtest] will not run ${planFile}:`);
     for (const r of reasonsBuiltin) ctx.output.appendLine(`  - ${r}`);
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${relPlan} cannot be run: ${reasonsBuiltin[0] ?? ''}`, 'Show Log', 'Open Plan');
+    const pick = await vscode.window.showErrorMessage(
+      `Observability Lab: ${relPlan} cannot be run: ${reasonsBuiltin[0] ?? ''}`,
+      'Show Log',
+      'Open Plan',
+    );
     if (pick === 'Show Log') ctx.output.show(true);
     if (pick === 'Open Plan') await vscode.window.showTextDocument(planUri);
     return undefined;
@@ -207,7 +242,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
 
   const target = await vscode.window.showInputBox({
     title: 'Run Load Test: target (1/2)',
-    prompt: 'host:port of the app to load (the sandbox app, or the lab\'s port-forward on localhost:8080)',
+    prompt: "host:port of the app to load (the sandbox app, or the lab's port-forward on localhost:8080)",
     value: await defaultTargetAddress(ctx),
     validateInput: (v) => {
       const t = parseTarget(v);
@@ -220,10 +255,18 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (typeof parsedTarget === 'string') return undefined;
 
   // A plan whose loops end it has no duration: it keeps that unless the student sets one.
-  const defaults = { threads: firstGroup?.threads ?? 1, ramp: firstGroup?.rampUpSec ?? 0, duration: firstGroup?.durationSec };
+  const defaults = {
+    threads: firstGroup?.threads ?? 1,
+    ramp: firstGroup?.rampUpSec ?? 0,
+    duration: firstGroup?.durationSec,
+  };
   const shape = await vscode.window.showQuickPick(
     [
-      { label: 'Use plan defaults', detail: `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`, change: false },
+      {
+        label: 'Use plan defaults',
+        detail: `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`,
+        change: false,
+      },
       { label: 'Change…', detail: 'Threads, ramp-up and duration, one at a time', change: true },
     ],
     { title: 'Run Load Test: threads, ramp-up, duration (2/2)', ignoreFocusOut: true },
@@ -231,17 +274,50 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (!shape) return undefined;
   let { threads, ramp, duration } = defaults;
   if (shape.change) {
-    const ask = async (title: string, prompt: string, value: number, min: number, max: number, problem?: (n: number) => string | undefined): Promise<number | undefined> => {
-      const v = await vscode.window.showInputBox({ title, prompt, value: String(Math.min(value, max)), validateInput: (text) => (/^\d+$/.test(text.trim()) ? problem?.(Number(text)) : undefined) ?? positiveInt(min, max)(text), ignoreFocusOut: true });
+    const ask = async (
+      title: string,
+      prompt: string,
+      value: number,
+      min: number,
+      max: number,
+      problem?: (n: number) => string | undefined,
+    ): Promise<number | undefined> => {
+      const v = await vscode.window.showInputBox({
+        title,
+        prompt,
+        value: String(Math.min(value, max)),
+        validateInput: (text) =>
+          (/^\d+$/.test(text.trim()) ? problem?.(Number(text)) : undefined) ?? positiveInt(min, max)(text),
+        ignoreFocusOut: true,
+      });
       return v === undefined ? undefined : Number(v.trim());
     };
     // Each thread holds a socket, a file handle of this process: no more than the open-file limit allows.
     const handles = fileHandles();
-    const t = await ask('Run Load Test: threads (1/3)', 'Concurrent virtual users', threads, 1, Math.max(1, Math.min(10_000, handles ? threadBudget(handles) : 10_000)), (n) => threadLimitProblem(n, handles));
+    const t = await ask(
+      'Run Load Test: threads (1/3)',
+      'Concurrent virtual users',
+      threads,
+      1,
+      Math.max(1, Math.min(10_000, handles ? threadBudget(handles) : 10_000)),
+      (n) => threadLimitProblem(n, handles),
+    );
     if (t === undefined) return undefined;
-    const r = await ask('Run Load Test: ramp-up seconds (2/3)', 'Seconds until every thread has started', Math.min(ramp, 3600), 0, 3600);
+    const r = await ask(
+      'Run Load Test: ramp-up seconds (2/3)',
+      'Seconds until every thread has started',
+      Math.min(ramp, 3600),
+      0,
+      3600,
+    );
     if (r === undefined) return undefined;
-    const d = await ask('Run Load Test: duration seconds (3/3)', 'Seconds the test runs, ramp-up included', duration ?? 60, 1, 86_400);
+    const d = await ask(
+      'Run Load Test: duration seconds (3/3)',
+      'Seconds the test runs, ramp-up included',
+      duration ?? 60,
+      1,
+      86_400,
+    );
     if (d === undefined) return undefined;
     threads = t;
     ramp = Math.min(r, d);
@@ -249,8 +325,14 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   }
 
   const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter' }[] = [];
-  if (!reasonsBuiltin.length) engines.push({ label: 'Built-in engine', detail: 'Runs in a worker thread of the editor, no Java needed; live numbers every second', engine: 'builtin' });
-  if (launcher && !refusals(asWritten, 'jmeter').length) engines.push({ label: 'JMeter', detail: launcher, engine: 'jmeter' });
+  if (!reasonsBuiltin.length)
+    engines.push({
+      label: 'Built-in engine',
+      detail: 'Runs in a worker thread of the editor, no Java needed; live numbers every second',
+      engine: 'builtin',
+    });
+  if (launcher && !refusals(asWritten, 'jmeter').length)
+    engines.push({ label: 'JMeter', detail: launcher, engine: 'jmeter' });
   let engine = engines[0]?.engine ?? 'builtin';
   if (engines.length > 1) {
     const e = await vscode.window.showQuickPick(engines, { title: 'Run Load Test: engine', ignoreFocusOut: true });
@@ -260,7 +342,12 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
 
   // The plan as it will run: the properties the lab's plan reads, and the shape set on every main group.
   const props: Record<string, string> = { SERVER: parsedTarget.host.replace(/^\[|\]$/g, ''), PORT: parsedTarget.port };
-  if (shape.change) Object.assign(props, { THREADS: String(threads), RAMP: String(ramp), ...(duration === undefined ? {} : { DURATION: String(duration) }) });
+  if (shape.change)
+    Object.assign(props, {
+      THREADS: String(threads),
+      RAMP: String(ramp),
+      ...(duration === undefined ? {} : { DURATION: String(duration) }),
+    });
   const plan = loadPlan(text, { file: planFile, props });
   if (shape.change) {
     for (const g of mainGroups(plan)) {
@@ -286,15 +373,31 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     `Target: ${target}${urls.length ? `\n  ${urls.join('\n  ')}` : ''}`,
     `Threads: ${threads}`,
     `Ramp-up: ${ramp} s`,
-    `Duration: ${duration === undefined ? 'until the plan\'s loops end' : `${duration} s`}`,
+    `Duration: ${duration === undefined ? "until the plan's loops end" : `${duration} s`}`,
     `Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`,
-    ...(remote.length ? [`\nWARNING: ${remote.join(', ')} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.`] : []),
+    ...(remote.length
+      ? [
+          `\nWARNING: ${remote.join(', ')} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.`,
+        ]
+      : []),
   ].join('\n');
-  const go = await vscode.window.showWarningMessage(`Run the load test against ${target}?`, { modal: true, detail }, 'Run Load Test');
+  const go = await vscode.window.showWarningMessage(
+    `Run the load test against ${target}?`,
+    { modal: true, detail },
+    'Run Load Test',
+  );
   if (go !== 'Run Load Test') return undefined;
 
   const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
-  const info: LoadtestRunInfo = { plan: relPlan, jtl: vscode.workspace.asRelativePath(jtl), engine: engine === 'builtin' ? 'built-in' : 'JMeter', targets: urls, threads, rampUpSec: ramp, ...(duration === undefined ? {} : { durationSec: duration }) };
+  const info: LoadtestRunInfo = {
+    plan: relPlan,
+    jtl: vscode.workspace.asRelativePath(jtl),
+    engine: engine === 'builtin' ? 'built-in' : 'JMeter',
+    targets: urls,
+    threads,
+    rampUpSec: ramp,
+    ...(duration === undefined ? {} : { durationSec: duration }),
+  };
   return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info });
 };
 
@@ -307,12 +410,18 @@ async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, si
   const baseUrl = forwarded ?? sandboxPrometheusUrl();
   const source = forwarded ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
   if (!baseUrl) {
-    panel.post({ type: 'server', unavailable: true, text: 'Server-side figures: no Prometheus connected (start the sandbox, or a port-forward to the cluster\'s Prometheus, to see them here).' });
+    panel.post({
+      type: 'server',
+      unavailable: true,
+      text: "Server-side figures: no Prometheus connected (start the sandbox, or a port-forward to the cluster's Prometheus, to see them here).",
+    });
     return;
   }
   const queries = task5Queries((await labQueries(ctx)).queries);
   if (!queries) {
-    ctx.output.appendLine('[loadtest] lab-queries.promql has no "Task 5: request rate" and "Task 5: 95th percentile" queries; no server-side figures');
+    ctx.output.appendLine(
+      '[loadtest] lab-queries.promql has no "Task 5: request rate" and "Task 5: 95th percentile" queries; no server-side figures',
+    );
     return;
   }
   await pollServerFigures({
@@ -320,10 +429,21 @@ async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, si
     source,
     queries,
     signal,
-    onFigures: (f) => panel.post({ type: 'server', text: formatServerFigures(f), elapsedSec: Math.round((f.atMs - startedMs) / 100) / 10, ...(f.rps === undefined ? {} : { rps: f.rps }), ...(f.p95Ms === undefined ? {} : { p95Ms: f.p95Ms }) }),
+    onFigures: (f) =>
+      panel.post({
+        type: 'server',
+        text: formatServerFigures(f),
+        elapsedSec: Math.round((f.atMs - startedMs) / 100) / 10,
+        ...(f.rps === undefined ? {} : { rps: f.rps }),
+        ...(f.p95Ms === undefined ? {} : { p95Ms: f.p95Ms }),
+      }),
     onUnreachable: (message) => {
       ctx.output.appendLine(`[loadtest] server-side figures: ${message}`);
-      panel.post({ type: 'server', unavailable: true, text: `Server-side figures: ${source} at ${baseUrl} is not answering; the client's figures go on.` });
+      panel.post({
+        type: 'server',
+        unavailable: true,
+        text: `Server-side figures: ${source} at ${baseUrl} is not answering; the client's figures go on.`,
+      });
     },
   });
 }
@@ -350,46 +470,80 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   status.text = '$(pulse) starting…';
   status.tooltip = `Load test of ${spec.info.plan}`;
   status.show();
-  output.appendLine(`[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`);
+  output.appendLine(
+    `[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`,
+  );
 
   let outcome = 'completed';
   let notes: string[] = [];
   const serverWatch = new AbortController();
-  const watching = watchServer(ctx, panel, Date.now(), serverWatch.signal).catch((e: unknown) => ctx.output.appendLine(`[loadtest] server-side figures stopped: ${e instanceof Error ? e.message : String(e)}`));
+  const watching = watchServer(ctx, panel, Date.now(), serverWatch.signal).catch((e: unknown) =>
+    ctx.output.appendLine(`[loadtest] server-side figures stopped: ${e instanceof Error ? e.message : String(e)}`),
+  );
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Load test', cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      abort.signal.addEventListener('abort', () => progress.report({ message: 'stopping, keeping the results so far…' }), { once: true });
-      const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
-      const onProgress = (p: Progress): void => {
-        status.text = progressStatusText(p);
-        panel.post({ type: 'progress', elapsedSec: p.elapsedSec, activeThreads: p.activeThreads, rps: p.rps, errorRate: p.errorRate, window: p.window, overall: p.overall });
-        if (!abort.signal.aborted) progress.report({ message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples` });
-      };
-      if (spec.engine === 'builtin') {
-        try {
-          const result = await runBuiltinInWorker(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
-          if (result.stoppedBy === 'cancelled') outcome = 'stopped';
-          else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
-          if (result.samples && result.errors === result.samples) output.appendLine(`[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`);
-          notes = runNotes(result);
-          if (result.terminated) notes.push('the engine did not stop within a second and was ended; the .jtl has the samples up to its last report.');
-        } catch (e) {
-          // Too many threads for the open-file limit (nothing sent), or the engine's thread failed.
-          outcome = e instanceof ThreadLimitError ? 'not started' : 'failed';
-          notes = [e instanceof Error ? e.message : String(e)];
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Load test', cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        abort.signal.addEventListener(
+          'abort',
+          () => progress.report({ message: 'stopping, keeping the results so far…' }),
+          { once: true },
+        );
+        const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
+        const onProgress = (p: Progress): void => {
+          status.text = progressStatusText(p);
+          panel.post({
+            type: 'progress',
+            elapsedSec: p.elapsedSec,
+            activeThreads: p.activeThreads,
+            rps: p.rps,
+            errorRate: p.errorRate,
+            window: p.window,
+            overall: p.overall,
+          });
+          if (!abort.signal.aborted)
+            progress.report({
+              message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples`,
+            });
+        };
+        if (spec.engine === 'builtin') {
+          try {
+            const result = await runBuiltinInWorker(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
+            if (result.stoppedBy === 'cancelled') outcome = 'stopped';
+            else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
+            if (result.samples && result.errors === result.samples)
+              output.appendLine(
+                `[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`,
+              );
+            notes = runNotes(result);
+            if (result.terminated)
+              notes.push(
+                'the engine did not stop within a second and was ended; the .jtl has the samples up to its last report.',
+              );
+          } catch (e) {
+            // Too many threads for the open-file limit (nothing sent), or the engine's thread failed.
+            outcome = e instanceof ThreadLimitError ? 'not started' : 'failed';
+            notes = [e instanceof Error ? e.message : String(e)];
+          }
+          for (const n of notes) output.appendLine(`[loadtest] ${n}`);
+        } else {
+          const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
+          // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.
+          status.text = '$(pulse) JMeter starting…';
+          progress.report({ message: 'starting JMeter…' });
+          const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), {
+            jtl: spec.jtl,
+            signal: abort.signal,
+            onProgress,
+            onLine: (l) => output.appendLine(`[jmeter] ${l}`),
+          });
+          if (abort.signal.aborted) outcome = 'stopped';
+          else if (run.code !== 0)
+            outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
         }
-        for (const n of notes) output.appendLine(`[loadtest] ${n}`);
-      } else {
-        const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
-        // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.
-        status.text = '$(pulse) JMeter starting…';
-        progress.report({ message: 'starting JMeter…' });
-        const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), { jtl: spec.jtl, signal: abort.signal, onProgress, onLine: (l) => output.appendLine(`[jmeter] ${l}`) });
-        if (abort.signal.aborted) outcome = 'stopped';
-        else if (run.code !== 0) outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
-      }
-    });
+      },
+    );
   } finally {
     // A query still in flight is not waited for: its answer is dropped, the summary is not delayed.
     serverWatch.abort();
@@ -413,7 +567,11 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   void vscode.window
-    .showInformationMessage(`Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`, 'Open .jtl', 'Query Prometheus')
+    .showInformationMessage(
+      `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`,
+      'Open .jtl',
+      'Query Prometheus',
+    )
     .then(async (pick) => {
       if (pick === 'Open .jtl') await vscode.window.showTextDocument(vscode.Uri.file(spec.jtl), { preview: true });
       if (pick === 'Query Prometheus') await vscode.commands.executeCommand('obslab.queryPrometheus');
@@ -428,7 +586,12 @@ export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unk
   const active = vscode.window.activeTextEditor?.document.uri;
   if (!uri && active?.scheme === 'file' && /\.(jtl|csv)$/.test(active.fsPath)) uri = active;
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ title: 'Summarize Results: which .jtl?', canSelectMany: false, filters: { 'JMeter results': ['jtl', 'csv'] }, openLabel: 'Summarize' });
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Summarize Results: which .jtl?',
+      canSelectMany: false,
+      filters: { 'JMeter results': ['jtl', 'csv'] },
+      openLabel: 'Summarize',
+    });
     uri = picked?.[0];
   }
   if (!uri) return undefined;

@@ -25,13 +25,25 @@ export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
     },
   );
   ctx.output.appendLine('Prerequisites:');
-  for (const l of lines) ctx.output.appendLine(`  ${l.ok ? 'ok  ' : 'FAIL'} ${l.name}: ${l.detail}${l.fix ? `\n        fix: ${l.fix}` : ''}`);
-  for (const spec of tools) await ctx.setContext(contextKeys.tool(spec.name), lines.some((l) => l.name === spec.name && l.ok));
-  await ctx.setContext(contextKeys.clusterReachable, lines.some((l) => l.name === 'API server' && l.ok));
+  for (const l of lines)
+    ctx.output.appendLine(
+      `  ${l.ok ? 'ok  ' : 'FAIL'} ${l.name}: ${l.detail}${l.fix ? `\n        fix: ${l.fix}` : ''}`,
+    );
+  for (const spec of tools)
+    await ctx.setContext(
+      contextKeys.tool(spec.name),
+      lines.some((l) => l.name === spec.name && l.ok),
+    );
+  await ctx.setContext(
+    contextKeys.clusterReachable,
+    lines.some((l) => l.name === 'API server' && l.ok),
+  );
   await ctx.setContext(contextKeys.prerequisitesChecked, true);
 
   const summary = `Observability Lab prerequisites: ${summarize(lines)}.`;
-  const show = lines.every((l) => l.ok) ? vscode.window.showInformationMessage(summary, 'Show Details') : vscode.window.showWarningMessage(summary, 'Show Details');
+  const show = lines.every((l) => l.ok)
+    ? vscode.window.showInformationMessage(summary, 'Show Details')
+    : vscode.window.showWarningMessage(summary, 'Show Details');
   void show.then((pick) => {
     if (pick) ctx.output.show(true);
   });

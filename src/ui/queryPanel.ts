@@ -2,7 +2,17 @@
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
 import * as vscode from 'vscode';
-import { autoStep, capForPage, parsePageMessage, rangeSeconds, type HostMessage, type LabQuery, type RunQueryMessage, type Suggestion, type TargetRow } from '../core/protocol/query';
+import {
+  autoStep,
+  capForPage,
+  parsePageMessage,
+  rangeSeconds,
+  type HostMessage,
+  type LabQuery,
+  type RunQueryMessage,
+  type Suggestion,
+  type TargetRow,
+} from '../core/protocol/query';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
@@ -48,18 +58,29 @@ class QueryPanel {
       QueryPanel.current.render();
       return;
     }
-    const panel = createPanel(ctx.extension.extensionUri, viewType, 'Query Prometheus', { retainContextWhenHidden: false });
+    const panel = createPanel(ctx.extension.extensionUri, viewType, 'Query Prometheus', {
+      retainContextWhenHidden: false,
+    });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
   }
 
   /** A panel VS Code kept across a reload: the page restores its own state; we reconnect it. */
   static restore(ctx: Ctx, panel: vscode.WebviewPanel): void {
     QueryPanel.current?.panel.dispose();
-    QueryPanel.current = new QueryPanel(ctx, adoptPanel(ctx.extension.extensionUri, panel), newClient(sandboxPrometheusUrl() ?? defaultUrl));
+    QueryPanel.current = new QueryPanel(
+      ctx,
+      adoptPanel(ctx.extension.extensionUri, panel),
+      newClient(sandboxPrometheusUrl() ?? defaultUrl),
+    );
   }
 
   private render(): void {
-    this.panel.webview.html = webviewHtml(this.panel.webview, this.ctx.extension.extensionUri, 'query', 'Query Prometheus');
+    this.panel.webview.html = webviewHtml(
+      this.panel.webview,
+      this.ctx.extension.extensionUri,
+      'query',
+      'Query Prometheus',
+    );
   }
 
   private post(message: HostMessage): void {
@@ -69,7 +90,9 @@ class QueryPanel {
   private async onMessage(raw: unknown): Promise<void> {
     const message = parsePageMessage(raw);
     if (!message) {
-      this.ctx.output.appendLine(`[query] ignored a malformed message from the query page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`);
+      this.ctx.output.appendLine(
+        `[query] ignored a malformed message from the query page: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`,
+      );
       return;
     }
     switch (message.type) {
@@ -108,7 +131,13 @@ class QueryPanel {
 
   private suggestions(expr: string): Suggestion[] {
     if (!this.metricNames.length) return [];
-    return suggestForQuery(expr, this.metricNames).map((s) => ({ name: s.name, start: s.start, end: s.end, suggestions: s.suggestions, ...(s.note ? { note: s.note } : {}) }));
+    return suggestForQuery(expr, this.metricNames).map((s) => ({
+      name: s.name,
+      start: s.start,
+      end: s.end,
+      suggestions: s.suggestions,
+      ...(s.note ? { note: s.note } : {}),
+    }));
   }
 
   private async runQuery(m: RunQueryMessage): Promise<void> {
@@ -122,10 +151,25 @@ class QueryPanel {
     const span = rangeSeconds(m.range);
     const step = autoStep(span);
     try {
-      const result = m.mode === 'instant' ? await this.client.query(m.expr, { time: end }) : await this.client.queryRange(m.expr, { start: end - span, end, step });
+      const result =
+        m.mode === 'instant'
+          ? await this.client.query(m.expr, { time: end })
+          : await this.client.queryRange(m.expr, { start: end - span, end, step });
       // The page gets a bounded share of the answer, and says how much it was.
       const { data, truncated } = capForPage(result.data);
-      this.post({ type: 'queryResult', id: m.id, expr: m.expr, mode: m.mode, data, ...(truncated ? { truncated } : {}), warnings: result.warnings, start: m.mode === 'instant' ? end : end - span, end, step, suggestions: this.suggestions(m.expr) });
+      this.post({
+        type: 'queryResult',
+        id: m.id,
+        expr: m.expr,
+        mode: m.mode,
+        data,
+        ...(truncated ? { truncated } : {}),
+        warnings: result.warnings,
+        start: m.mode === 'instant' ? end : end - span,
+        end,
+        step,
+        suggestions: this.suggestions(m.expr),
+      });
     } catch (e) {
       const details = e instanceof PrometheusError ? e.details : undefined;
       this.post({
@@ -145,7 +189,16 @@ class QueryPanel {
       const { activeTargets } = await this.client.targets({ state: 'active' });
       const targets: TargetRow[] = activeTargets.map((t) => {
         const { job = '', instance = '', ...labels } = t.labels;
-        return { job, instance, scrapeUrl: t.scrapeUrl, labels, health: t.health, lastScrape: t.lastScrape, lastScrapeDuration: t.lastScrapeDuration, lastError: t.lastError };
+        return {
+          job,
+          instance,
+          scrapeUrl: t.scrapeUrl,
+          labels,
+          health: t.health,
+          lastScrape: t.lastScrape,
+          lastScrapeDuration: t.lastScrapeDuration,
+          lastError: t.lastError,
+        };
       });
       this.post({ type: 'targets', targets });
     } catch (e) {
@@ -160,12 +213,20 @@ class QueryPanel {
 }
 
 function newClient(baseUrl: string): PrometheusClient {
-  return new PrometheusClient({ baseUrl, fetch: nodeFetch, unreachableHint: 'start the sandbox (Observability Lab: Start Sandbox) or check the address' });
+  return new PrometheusClient({
+    baseUrl,
+    fetch: nodeFetch,
+    unreachableHint: 'start the sandbox (Observability Lab: Start Sandbox) or check the address',
+  });
 }
 
 /** The lab's queries, filled with the workspace lab's names when there is one, else the defaults. */
 export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queriesSource: string }> {
-  const template = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ctx.extension.extensionUri, 'templates', 'lab', 'queries', 'lab-queries.promql')));
+  const template = new TextDecoder().decode(
+    await vscode.workspace.fs.readFile(
+      vscode.Uri.joinPath(ctx.extension.extensionUri, 'templates', 'lab', 'queries', 'lab-queries.promql'),
+    ),
+  );
   let params: LabParams = defaultParams;
   let queriesSource = 'default lab names';
   const lab = await findLabFolder(ctx).catch(() => undefined);
@@ -185,14 +246,15 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
   if (!url) {
     url = await vscode.window.showInputBox({
       title: 'Prometheus URL',
-      prompt: 'No sandbox is running. Which Prometheus should the query panel ask? (e.g. a port-forward to the cluster\'s Prometheus)',
+      prompt:
+        "No sandbox is running. Which Prometheus should the query panel ask? (e.g. a port-forward to the cluster's Prometheus)",
       value: defaultUrl,
       validateInput: validatePrometheusUrl,
       ignoreFocusOut: true,
     });
     if (!url) {
       const pick = await vscode.window.showInformationMessage(
-        'Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster\'s Prometheus on http://127.0.0.1:9090).',
+        "Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
         'Start Sandbox',
       );
       if (pick === 'Start Sandbox') await vscode.commands.executeCommand('obslab.startSandbox');

@@ -5,7 +5,15 @@
 import * as vscode from 'vscode';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { followLogs, type LogFollower } from '../node/sandbox/logFollower';
-import { sandboxDown, SandboxError, sandboxPlan, sandboxStatus, sandboxUp, type SandboxPartStatus, type SandboxPlan } from '../node/sandbox/sandbox';
+import {
+  sandboxDown,
+  SandboxError,
+  sandboxPlan,
+  sandboxStatus,
+  sandboxUp,
+  type SandboxPartStatus,
+  type SandboxPlan,
+} from '../node/sandbox/sandbox';
 import { contextKeys, type CommandFactory, type Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
@@ -39,7 +47,13 @@ function followSandboxLogs(parts: SandboxPartStatus[]): void {
   logChannel ??= vscode.window.createOutputChannel('Observability Lab: Sandbox');
   const channel = logChannel;
   // The collector's two endpoints share one process and one log.
-  const logs = [...new Map(parts.filter((p) => p.log).map((p) => [p.log as string, { name: p.name.replace(/-(telemetry|metrics)$/, ''), path: p.log as string }])).values()];
+  const logs = [
+    ...new Map(
+      parts
+        .filter((p) => p.log)
+        .map((p) => [p.log as string, { name: p.name.replace(/-(telemetry|metrics)$/, ''), path: p.log as string }]),
+    ).values(),
+  ];
   channel.appendLine(`Following ${logs.map((l) => `${l.name} (${l.path})`).join(', ')}`);
   follower = followLogs(logs, (name, line) => channel.appendLine(`[${name}] ${line}`));
 }
@@ -50,7 +64,10 @@ function stopFollowing(): void {
 }
 
 function describe(parts: SandboxPartStatus[]): string[] {
-  return parts.map((p) => `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}${p.log ? `\n           log: ${p.log}` : ''}`);
+  return parts.map(
+    (p) =>
+      `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}${p.log ? `\n           log: ${p.log}` : ''}`,
+  );
 }
 
 export const startSandboxCommand: CommandFactory = (ctx) => async () => {
@@ -65,15 +82,20 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
       (progress) =>
-        sandboxUp({ ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}) }, (message) => {
-          progress.report({ message });
-          output.appendLine(`[sandbox] ${message}`);
-        }),
+        sandboxUp(
+          { ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}) },
+          (message) => {
+            progress.report({ message });
+            output.appendLine(`[sandbox] ${message}`);
+          },
+        ),
     );
     if (!result.alreadyRunning) startedHere = true;
     await ctx.setContext(contextKeys.sandboxRunning, true);
     followSandboxLogs(result.parts);
-    output.appendLine(`Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`);
+    output.appendLine(
+      `Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`,
+    );
     for (const line of describe(result.parts)) output.appendLine(line);
     const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
     const pick = await vscode.window.showInformationMessage(
@@ -89,7 +111,10 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   } catch (e) {
     if (!(e instanceof SandboxError)) throw e;
     output.appendLine(`[sandbox] ${e.message}`);
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix}`, 'Show Log');
+    const pick = await vscode.window.showErrorMessage(
+      `Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix}`,
+      'Show Log',
+    );
     if (pick) output.show(true);
     return undefined;
   }
@@ -109,7 +134,10 @@ export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
 export const sandboxStatusCommand: CommandFactory = (ctx) => async () => {
   const parts = await sandboxStatus();
   const up = parts.filter((p) => p.state === 'up').length;
-  await ctx.setContext(contextKeys.sandboxRunning, parts.some((p) => p.state !== 'stopped'));
+  await ctx.setContext(
+    contextKeys.sandboxRunning,
+    parts.some((p) => p.state !== 'stopped'),
+  );
   ctx.output.appendLine(`Sandbox status: ${up} of ${parts.length} up`);
   for (const line of describe(parts)) ctx.output.appendLine(line);
   ctx.output.show(true);

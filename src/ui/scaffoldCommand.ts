@@ -1,7 +1,14 @@
 // Observability Lab: Create Lab Files. Asks where and with which names, shows a diff before
 // replacing anything the student has, and writes through one WorkspaceEdit so it can be undone.
 import * as vscode from 'vscode';
-import { checkLabManifest, compareWithExisting, describeLabManifestProblems, labManifestName, planLabFiles, type PlannedFile } from '../core/scaffold/plan';
+import {
+  checkLabManifest,
+  compareWithExisting,
+  describeLabManifestProblems,
+  labManifestName,
+  planLabFiles,
+  type PlannedFile,
+} from '../core/scaffold/plan';
 import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
 import { checkTarget, existingReader, templateReader } from '../node/files/labFiles';
 import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
@@ -28,14 +35,29 @@ function paramsFromSettings(): LabParams {
 async function chooseFolder(): Promise<vscode.Uri | undefined> {
   const ws = vscode.workspace.workspaceFolders?.[0];
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [];
-  if (ws) items.push({ label: `$(folder) ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(ws.uri, 'lab'), true)}`, description: 'a lab folder in this workspace', uri: vscode.Uri.joinPath(ws.uri, 'lab') });
+  if (ws)
+    items.push({
+      label: `$(folder) ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(ws.uri, 'lab'), true)}`,
+      description: 'a lab folder in this workspace',
+      uri: vscode.Uri.joinPath(ws.uri, 'lab'),
+    });
   items.push({ label: '$(folder-opened) Choose a folder…' });
   // ignoreFocusOut: run from the palette while the walkthrough has focus, the walkthrough takes the
   // focus back (its step button gets the Enter key-up) and a plain quick pick would close unseen.
-  const pick = await vscode.window.showQuickPick(items, { title: 'Create Lab Files: where?', placeHolder: 'The lab files go into this folder', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Create Lab Files: where?',
+    placeHolder: 'The lab files go into this folder',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create Lab Files Here', ...(ws ? { defaultUri: ws.uri } : {}) });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Create Lab Files Here',
+    ...(ws ? { defaultUri: ws.uri } : {}),
+  });
   return chosen?.[0];
 }
 
@@ -47,7 +69,9 @@ function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
     const checked = checkLabManifest(text);
     if (!checked.ok) {
       // Not used, and said: the student picks names again (or fixes the file).
-      void vscode.window.showWarningMessage(`Observability Lab: ${describeLabManifestProblems(labManifestName, checked.problems)} The settings' names are offered instead.`);
+      void vscode.window.showWarningMessage(
+        `Observability Lab: ${describeLabManifestProblems(labManifestName, checked.problems)} The settings' names are offered instead.`,
+      );
       return undefined;
     }
     const saved = checked.manifest.params;
@@ -65,7 +89,11 @@ async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> 
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Use these names', detail: summary, custom: false },
-      { label: 'Change names…', detail: 'Namespaces, Helm release, image, cluster and region, one at a time', custom: true },
+      {
+        label: 'Change names…',
+        detail: 'Namespaces, Helm release, image, cluster and region, one at a time',
+        custom: true,
+      },
     ],
     { title: 'Create Lab Files: names', ignoreFocusOut: true },
   );
@@ -86,22 +114,33 @@ async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> 
   const problems = validateParams(params);
   if (problems.length) {
     // Settings can hold values the input boxes would have refused.
-    void vscode.window.showErrorMessage(`Observability Lab: ${problems.map((p) => p.message).join('; ')}. Fix the obslab.* settings or choose "Change names…".`);
+    void vscode.window.showErrorMessage(
+      `Observability Lab: ${problems.map((p) => p.message).join('; ')}. Fix the obslab.* settings or choose "Change names…".`,
+    );
     return undefined;
   }
   return params;
 }
 
 /** Shows each replaced file beside the lab's version, and asks before replacing. */
-async function confirmOverwrites(ctx: Ctx, folder: vscode.Uri, changed: PlannedFile[]): Promise<'overwrite' | 'keep' | undefined> {
+async function confirmOverwrites(
+  ctx: Ctx,
+  folder: vscode.Uri,
+  changed: PlannedFile[],
+): Promise<'overwrite' | 'keep' | undefined> {
   const previews = new Map(changed.map((f) => [f.path, f.content]));
-  const provider = vscode.workspace.registerTextDocumentContentProvider(previewScheme, { provideTextDocumentContent: (uri) => previews.get(uri.path.replace(/^\//, '')) ?? '' });
+  const provider = vscode.workspace.registerTextDocumentContentProvider(previewScheme, {
+    provideTextDocumentContent: (uri) => previews.get(uri.path.replace(/^\//, '')) ?? '',
+  });
   try {
     for (;;) {
       const list = changed.map((f) => f.path).join(', ');
       const pick = await vscode.window.showWarningMessage(
         `${changed.length} file(s) in ${vscode.workspace.asRelativePath(folder, true)} differ from the lab's: ${list}. Replace them?`,
-        { modal: true, detail: 'Other lab files are written either way. Replacing can be undone with Undo in the Explorer.' },
+        {
+          modal: true,
+          detail: 'Other lab files are written either way. Replacing can be undone with Undo in the Explorer.',
+        },
         'Show Differences',
         'Replace',
         'Keep Mine',
@@ -110,7 +149,13 @@ async function confirmOverwrites(ctx: Ctx, folder: vscode.Uri, changed: PlannedF
       if (pick === 'Keep Mine') return 'keep';
       if (pick !== 'Show Differences') return undefined;
       for (const f of changed.slice(0, 8)) {
-        await vscode.commands.executeCommand('vscode.diff', vscode.Uri.joinPath(folder, f.path), vscode.Uri.from({ scheme: previewScheme, path: `/${f.path}` }), `${f.path}: yours ↔ lab`, { preview: false });
+        await vscode.commands.executeCommand(
+          'vscode.diff',
+          vscode.Uri.joinPath(folder, f.path),
+          vscode.Uri.from({ scheme: previewScheme, path: `/${f.path}` }),
+          `${f.path}: yours ↔ lab`,
+          { preview: false },
+        );
       }
       ctx.output.appendLine(`Showed differences for ${changed.length} file(s) in ${folder.fsPath}`);
     }
@@ -140,23 +185,36 @@ export const scaffoldCommand: CommandFactory = (ctx) => async () => {
   const edit = new vscode.WorkspaceEdit();
   const encoder = new TextEncoder();
   for (const f of toWrite) {
-    edit.createFile(vscode.Uri.joinPath(folder, f.path), { overwrite: true, contents: encoder.encode(f.content) }, { label: 'Create Lab Files', needsConfirmation: false });
+    edit.createFile(
+      vscode.Uri.joinPath(folder, f.path),
+      { overwrite: true, contents: encoder.encode(f.content) },
+      { label: 'Create Lab Files', needsConfirmation: false },
+    );
   }
   if (toWrite.length && !(await vscode.workspace.applyEdit(edit))) {
-    throw new Error(`could not write the lab files into ${folder.fsPath}; nothing was changed. Check that the folder is writable, or pick another one`);
+    throw new Error(
+      `could not write the lab files into ${folder.fsPath}; nothing was changed. Check that the folder is writable, or pick another one`,
+    );
   }
 
   await rememberLabFolder(ctx, folder);
   await ctx.setContext(contextKeys.labFilesCreated, true);
   ctx.output.appendLine(`Create Lab Files in ${folder.fsPath}:`);
-  for (const f of planned) ctx.output.appendLine(`  ${keep.has(f.path) ? 'kept' : f.status === 'same' ? 'same' : f.status === 'new' ? 'new ' : 'replaced'}  ${f.path}  ${f.purpose}`);
+  for (const f of planned)
+    ctx.output.appendLine(
+      `  ${keep.has(f.path) ? 'kept' : f.status === 'same' ? 'same' : f.status === 'new' ? 'new ' : 'replaced'}  ${f.path}  ${f.purpose}`,
+    );
 
   const kept = keep.size ? ` Kept your ${keep.size} changed file(s).` : '';
   const message = `Observability Lab: wrote ${toWrite.length} lab file(s) to ${vscode.workspace.asRelativePath(folder, true)}${planned.length - toWrite.length - keep.size ? `; ${planned.length - toWrite.length - keep.size} already up to date` : ''}.${kept}`;
-  void vscode.window.showInformationMessage(message, 'Open Commands', 'Open Walkthrough', 'Show List').then(async (pick) => {
-    if (pick === 'Open Commands') await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
-    if (pick === 'Open Walkthrough') await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
-    if (pick === 'Show List') ctx.output.show(true);
-  });
+  void vscode.window
+    .showInformationMessage(message, 'Open Commands', 'Open Walkthrough', 'Show List')
+    .then(async (pick) => {
+      if (pick === 'Open Commands')
+        await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
+      if (pick === 'Open Walkthrough')
+        await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
+      if (pick === 'Show List') ctx.output.show(true);
+    });
   return { folder: folder.fsPath, written: toWrite.map((f) => f.path), manifest: labManifestName };
 };

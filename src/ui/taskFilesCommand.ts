@@ -30,7 +30,10 @@ export const taskFilesCommand: CommandFactory = (ctx) => async (arg?: unknown) =
   }
   const folder = await findLabFolder(ctx);
   if (!folder) {
-    const pick = await vscode.window.showWarningMessage('Observability Lab: no lab folder in this workspace yet. Create the lab files first.', 'Create Lab Files');
+    const pick = await vscode.window.showWarningMessage(
+      'Observability Lab: no lab folder in this workspace yet. Create the lab files first.',
+      'Create Lab Files',
+    );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return;
   }

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { walkthroughId, type CommandFactory, type Ctx } from './context';
 
-export const openWalkthroughCommand: CommandFactory = () => () => vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
+export const openWalkthroughCommand: CommandFactory = () => () =>
+  vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
 
 const shownKey = 'obslab.walkthroughShown';
 

@@ -6,12 +6,25 @@ import * as vscode from 'vscode';
 
 /** What the page above needs: scripts on, and only our bundle and styles loadable. */
 export function webviewOptions(root: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')] };
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+  };
 }
 
 /** A new panel of ours in the active column, with the options webviewHtml's page needs. */
-export function createPanel(root: vscode.Uri, viewType: string, title: string, o: { retainContextWhenHidden: boolean; preserveFocus?: boolean }): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: o.preserveFocus ?? false }, { ...webviewOptions(root), retainContextWhenHidden: o.retainContextWhenHidden });
+export function createPanel(
+  root: vscode.Uri,
+  viewType: string,
+  title: string,
+  o: { retainContextWhenHidden: boolean; preserveFocus?: boolean },
+): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: o.preserveFocus ?? false },
+    { ...webviewOptions(root), retainContextWhenHidden: o.retainContextWhenHidden },
+  );
 }
 
 /** A panel VS Code restored after a reload: its webview options are not kept, so they are given again. */
@@ -21,7 +34,11 @@ export function adoptPanel(root: vscode.Uri, panel: vscode.WebviewPanel): vscode
 }
 
 /** Connects a panel to the object that hosts it: the page's messages, and the panel's closing; the listeners go with `disposables`. */
-export function connectPanel(panel: vscode.WebviewPanel, disposables: vscode.Disposable[], host: { message: (m: unknown) => void; dispose: () => void }): void {
+export function connectPanel(
+  panel: vscode.WebviewPanel,
+  disposables: vscode.Disposable[],
+  host: { message: (m: unknown) => void; dispose: () => void },
+): void {
   panel.onDidDispose(host.dispose, null, disposables);
   panel.webview.onDidReceiveMessage(host.message, null, disposables);
 }

@@ -9,13 +9,19 @@ import { yamlServerSettings } from '../core/yamlServerSettings';
 /** The schema URI for a document URI, or undefined when none of ours applies. */
 export type SchemaFor = (resource: string) => string | undefined;
 
-export async function startYamlClient(extension: vscode.ExtensionContext, schemaFor: SchemaFor): Promise<LanguageClient> {
+export async function startYamlClient(
+  extension: vscode.ExtensionContext,
+  schemaFor: SchemaFor,
+): Promise<LanguageClient> {
   const serverModule = extension.asAbsolutePath(join('dist', 'yamlServer.js'));
   const settings = yamlServerSettings();
   const client = new LanguageClient(
     'obslab-yaml',
     'Observability Lab YAML',
-    { run: { module: serverModule, transport: TransportKind.ipc }, debug: { module: serverModule, transport: TransportKind.ipc } },
+    {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc },
+    },
     {
       documentSelector: [{ language: 'yaml' }],
       initializationOptions: { l10nPath: extension.asAbsolutePath(join('dist', 'l10n')) },
@@ -23,7 +29,10 @@ export async function startYamlClient(extension: vscode.ExtensionContext, schema
         workspace: {
           // The server asks for its settings; we answer for it, so the user's yaml.* settings
           // (which belong to Red Hat's extension) cannot switch the schema store back on.
-          configuration: (params) => params.items.map((item) => (item.section === 'yaml' ? settings : item.section === 'http' ? { proxy: '', proxyStrictSSL: true } : null)),
+          configuration: (params) =>
+            params.items.map((item) =>
+              item.section === 'yaml' ? settings : item.section === 'http' ? { proxy: '', proxyStrictSSL: true } : null,
+            ),
         },
       },
     },

@@ -21,7 +21,11 @@ const maxReadBytes = 2_000_000;
 const maxRemembered = 100;
 
 interface RedHatYamlApi {
-  registerContributor(name: string, requestSchema: (resource: string) => string | undefined, requestSchemaContent: (uri: string) => string | undefined): boolean;
+  registerContributor(
+    name: string,
+    requestSchema: (resource: string) => string | undefined,
+    requestSchemaContent: (uri: string) => string | undefined,
+  ): boolean;
 }
 
 export class YamlSchemas {
@@ -64,7 +68,9 @@ export class YamlSchemas {
       if (scope === 'labFolders' && !inLabFolder(uri)) return undefined;
       return vscode.Uri.file(join(dir, file)).toString();
     } catch (e) {
-      this.ctx.output.appendLine(`Could not choose a YAML schema for ${resource}: ${e instanceof Error ? e.message : String(e)}`);
+      this.ctx.output.appendLine(
+        `Could not choose a YAML schema for ${resource}: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return undefined;
     }
   }
@@ -86,14 +92,19 @@ export class YamlSchemas {
     return file;
   }
 
-  private async handToRedHat(ext: vscode.Extension<RedHatYamlApi>, schemaFor: (resource: string) => string | undefined): Promise<void> {
+  private async handToRedHat(
+    ext: vscode.Extension<RedHatYamlApi>,
+    schemaFor: (resource: string) => string | undefined,
+  ): Promise<void> {
     try {
       const api = await ext.activate();
       // Our schemas are files; Red Hat's server reads file: URIs itself.
       api.registerContributor(contributorName, schemaFor, () => undefined);
       this.ctx.output.appendLine('YAML schemas handed to the Red Hat YAML extension.');
     } catch (e) {
-      this.ctx.output.appendLine(`Could not hand our schemas to the Red Hat YAML extension: ${e instanceof Error ? e.message : String(e)}`);
+      this.ctx.output.appendLine(
+        `Could not hand our schemas to the Red Hat YAML extension: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 
@@ -104,7 +115,9 @@ export class YamlSchemas {
     try {
       this.client = await startYamlClient(this.ctx.extension, schemaFor);
     } catch (e) {
-      this.ctx.output.appendLine(`The YAML language server did not start: ${e instanceof Error ? e.message : String(e)}. Diagnostics still work; completion from schemas is off.`);
+      this.ctx.output.appendLine(
+        `The YAML language server did not start: ${e instanceof Error ? e.message : String(e)}. Diagnostics still work; completion from schemas is off.`,
+      );
     }
   }
 }

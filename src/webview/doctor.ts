@@ -1,7 +1,12 @@
 // The Lab Doctor page: shows the chain the host sends (src/core/protocol/doctor.ts), one row per
 // link, findings with evidence and fix buttons. It never acts itself: a button asks the host for
 // fix N of finding M of a link. Data becomes text nodes, never HTML.
-import { isDoctorHostMessage, type DoctorHostMessage, type DoctorPageMessage, type DoctorReportMessage } from '../core/protocol/doctor';
+import {
+  isDoctorHostMessage,
+  type DoctorHostMessage,
+  type DoctorPageMessage,
+  type DoctorReportMessage,
+} from '../core/protocol/doctor';
 import type { DoctorFinding, DoctorFix, LinkResult, LinkStatus } from '../core/doctor/report';
 import { commandText } from '../core/doctor/text';
 import type { ShellKind } from '../core/shellQuote';
@@ -21,7 +26,12 @@ function header(title: string, state: string, busy: boolean): HTMLElement {
   const again = el('button', { id: 'rerun' }, busy ? 'Running…' : 'Run again');
   if (busy) again.setAttribute('disabled', '');
   again.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
-  return el('header', {}, el('h1', {}, title), el('div', {}, el('span', { class: 'hint', id: 'state' }, state), ' ', again));
+  return el(
+    'header',
+    {},
+    el('h1', {}, title),
+    el('div', {}, el('span', { class: 'hint', id: 'state' }, state), ' ', again),
+  );
 }
 
 function fixLabel(f: DoctorFix): string {
@@ -32,18 +42,34 @@ function fixLabel(f: DoctorFix): string {
 let shell: ShellKind = 'posix';
 
 function fixDetail(f: DoctorFix): string {
-  return f.kind === 'command' ? commandText(f, shell) : f.kind === 'edit' ? `${f.file}${f.edits[0] ? `:${f.edits[0].range.start.line + 1}` : ''}` : f.target;
+  return f.kind === 'command'
+    ? commandText(f, shell)
+    : f.kind === 'edit'
+      ? `${f.file}${f.edits[0] ? `:${f.edits[0].range.start.line + 1}` : ''}`
+      : f.target;
 }
 
 function findingView(link: LinkResult, f: DoctorFinding, index: number, actionable: boolean): HTMLElement {
-  const box = el('div', { class: `finding ${link.status}`, 'data-code': f.code }, el('div', {}, el('span', { class: 'code' }, f.code), f.message));
+  const box = el(
+    'div',
+    { class: `finding ${link.status}`, 'data-code': f.code },
+    el('div', {}, el('span', { class: 'code' }, f.code), f.message),
+  );
   if (f.evidence.length) {
     box.append(
       el(
         'table',
         { class: 'evidence' },
         el('tr', {}, el('th', {}, 'Object'), el('th', {}, 'Seen'), el('th', {}, 'Expected')),
-        ...f.evidence.map((e) => el('tr', {}, el('td', {}, e.object), el('td', { class: 'bad' }, e.seen), el('td', { class: 'ok' }, e.expected))),
+        ...f.evidence.map((e) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, e.object),
+            el('td', { class: 'bad' }, e.seen),
+            el('td', { class: 'ok' }, e.expected),
+          ),
+        ),
       ),
     );
   }
@@ -52,7 +78,15 @@ function findingView(link: LinkResult, f: DoctorFinding, index: number, actionab
     f.remedies.forEach((fix, i) => {
       const b = el('button', { class: `fix ${fix.kind}`, title: fixDetail(fix) }, fixLabel(fix));
       b.addEventListener('click', () => vscode.postMessage({ type: 'fix', link: link.id, finding: index, fix: i }));
-      fixes.append(el('div', { class: 'fix-row', id: `fix-${link.id}-${index}-${i}` }, b, el('code', { class: 'hint' }, fixDetail(fix)), el('span', { class: 'result' })));
+      fixes.append(
+        el(
+          'div',
+          { class: 'fix-row', id: `fix-${link.id}-${index}-${i}` },
+          b,
+          el('code', { class: 'hint' }, fixDetail(fix)),
+          el('span', { class: 'result' }),
+        ),
+      );
     });
     box.append(fixes);
   }
@@ -61,8 +95,26 @@ function findingView(link: LinkResult, f: DoctorFinding, index: number, actionab
 
 function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
   const s = statusText[l.status];
-  const item = el('li', { class: `link ${l.status}`, 'data-link': l.id }, el('div', { class: 'line' }, el('span', { class: 'mark' }, s.mark), el('strong', {}, l.title), el('span', { class: 'status' }, s.text)), el('div', { class: 'detail' }, l.detail));
-  if (l.status === 'consequence' && l.causedBy) item.append(el('div', { class: 'hint' }, `A consequence of the broken link "${titles.get(l.causedBy) ?? l.causedBy}": fix that first, this may then pass.`));
+  const item = el(
+    'li',
+    { class: `link ${l.status}`, 'data-link': l.id },
+    el(
+      'div',
+      { class: 'line' },
+      el('span', { class: 'mark' }, s.mark),
+      el('strong', {}, l.title),
+      el('span', { class: 'status' }, s.text),
+    ),
+    el('div', { class: 'detail' }, l.detail),
+  );
+  if (l.status === 'consequence' && l.causedBy)
+    item.append(
+      el(
+        'div',
+        { class: 'hint' },
+        `A consequence of the broken link "${titles.get(l.causedBy) ?? l.causedBy}": fix that first, this may then pass.`,
+      ),
+    );
   // Consequences show their findings folded: they explain, the cause is what to fix.
   if (l.status === 'failed') l.findings.forEach((f, i) => item.append(findingView(l, f, i, true)));
   if (l.status === 'consequence' && l.findings.length) {
@@ -76,13 +128,39 @@ function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
 function renderReport(m: DoctorReportMessage, busy = false): void {
   const r = m.report;
   shell = m.shell ?? 'posix';
-  const counts = (['passed', 'failed', 'consequence', 'skipped'] as const).map((st) => `${r.links.filter((l) => l.status === st).length} ${statusText[st].text}`).join(', ');
-  const parts: Node[] = [header(`Lab Doctor: ${m.target}`, `${new Date(r.takenAt).toLocaleTimeString()} · ${m.ms} ms · ${counts}`, busy)];
-  if (r.healthy) parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, 'Healthy: every link that could be checked passed.'));
-  else parts.push(el('p', { class: 'verdict bad', id: 'verdict' }, `Broken: ${r.causes.map((c) => c.code).join(', ')}. Start with ${r.cause?.code ?? r.causes[0]?.code ?? ''}.`));
-  parts.push(el('ol', { class: 'chain', id: 'chain' }, ...r.links.map((l) => linkView(l, new Map(r.links.map((x) => [x.id, x.title]))))));
+  const counts = (['passed', 'failed', 'consequence', 'skipped'] as const)
+    .map((st) => `${r.links.filter((l) => l.status === st).length} ${statusText[st].text}`)
+    .join(', ');
+  const parts: Node[] = [
+    header(`Lab Doctor: ${m.target}`, `${new Date(r.takenAt).toLocaleTimeString()} · ${m.ms} ms · ${counts}`, busy),
+  ];
+  if (r.healthy)
+    parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, 'Healthy: every link that could be checked passed.'));
+  else
+    parts.push(
+      el(
+        'p',
+        { class: 'verdict bad', id: 'verdict' },
+        `Broken: ${r.causes.map((c) => c.code).join(', ')}. Start with ${r.cause?.code ?? r.causes[0]?.code ?? ''}.`,
+      ),
+    );
+  parts.push(
+    el(
+      'ol',
+      { class: 'chain', id: 'chain' },
+      ...r.links.map((l) => linkView(l, new Map(r.links.map((x) => [x.id, x.title])))),
+    ),
+  );
   const notes = Object.entries(m.unavailable);
-  if (notes.length) parts.push(el('details', { id: 'unavailable' }, el('summary', {}, `Not gathered (${notes.length})`), el('ul', {}, ...notes.map(([k, v]) => el('li', {}, el('strong', {}, `${k}: `), v)))));
+  if (notes.length)
+    parts.push(
+      el(
+        'details',
+        { id: 'unavailable' },
+        el('summary', {}, `Not gathered (${notes.length})`),
+        el('ul', {}, ...notes.map(([k, v]) => el('li', {}, el('strong', {}, `${k}: `), v))),
+      ),
+    );
   app.replaceChildren(...parts);
 }
 
@@ -91,7 +169,11 @@ function onMessage(m: DoctorHostMessage): void {
     case 'running': {
       const prev = vscode.getState();
       if (prev) renderReport(prev, true);
-      else app.replaceChildren(header(`Lab Doctor: ${m.target}`, 'examining…', true), el('p', { class: 'hint' }, 'Reading the app, the collector, Prometheus and the IRSA role…'));
+      else
+        app.replaceChildren(
+          header(`Lab Doctor: ${m.target}`, 'examining…', true),
+          el('p', { class: 'hint' }, 'Reading the app, the collector, Prometheus and the IRSA role…'),
+        );
       break;
     }
     case 'report':
@@ -99,7 +181,10 @@ function onMessage(m: DoctorHostMessage): void {
       renderReport(m);
       break;
     case 'error':
-      app.replaceChildren(header(`Lab Doctor: ${m.target}`, 'could not run', false), el('p', { class: 'verdict bad', id: 'verdict' }, m.message));
+      app.replaceChildren(
+        header(`Lab Doctor: ${m.target}`, 'could not run', false),
+        el('p', { class: 'verdict bad', id: 'verdict' }, m.message),
+      );
       break;
     case 'fixResult': {
       const slot = document.querySelector(`#fix-${m.link}-${m.finding}-${m.fix} .result`);

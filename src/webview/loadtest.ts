@@ -3,7 +3,15 @@
 // "ready" and "stop"; data never becomes HTML (elements and text nodes only).
 import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
-import { isLoadtestHostMessage, type LoadtestHostMessage, type LoadtestLatency, type LoadtestPageMessage, type LoadtestProgressMessage, type LoadtestServerMessage, type LoadtestSummaryMessage } from '../core/protocol/loadtest';
+import {
+  isLoadtestHostMessage,
+  type LoadtestHostMessage,
+  type LoadtestLatency,
+  type LoadtestPageMessage,
+  type LoadtestProgressMessage,
+  type LoadtestServerMessage,
+  type LoadtestSummaryMessage,
+} from '../core/protocol/loadtest';
 import { el, vscodeApi } from './lib/dom';
 
 const vscode = vscodeApi<LoadtestPageMessage>();
@@ -11,7 +19,11 @@ const vscode = vscodeApi<LoadtestPageMessage>();
 const app = document.getElementById('app') ?? document.body;
 const title = el('h1', {}, 'Load test');
 const runInfo = el('div', { id: 'run-info', class: 'hint' });
-const stopButton = el('button', { id: 'stop', type: 'button', title: 'Stop the run; the results so far are kept' }, 'Stop');
+const stopButton = el(
+  'button',
+  { id: 'stop', type: 'button', title: 'Stop the run; the results so far are kept' },
+  'Stop',
+);
 stopButton.hidden = true;
 const state = el('span', { id: 'state', class: 'state' });
 const numbers = el('div', { id: 'live', class: 'tiles' });
@@ -22,7 +34,15 @@ const errorBox = el('div', { id: 'error', class: 'error' });
 errorBox.hidden = true;
 const summaryBox = el('section', { id: 'summary' });
 summaryBox.hidden = true;
-app.append(el('header', {}, title, el('div', { class: 'controls' }, state, stopButton)), runInfo, numbers, serverLine, chartBox, errorBox, summaryBox);
+app.append(
+  el('header', {}, title, el('div', { class: 'controls' }, state, stopButton)),
+  runInfo,
+  numbers,
+  serverLine,
+  chartBox,
+  errorBox,
+  summaryBox,
+);
 
 stopButton.addEventListener('click', () => {
   stopButton.disabled = true;
@@ -31,7 +51,12 @@ stopButton.addEventListener('click', () => {
 });
 
 function tile(label: string, value: string, id: string): HTMLElement {
-  return el('div', { class: 'tile', id }, el('div', { class: 'tile-value' }, value), el('div', { class: 'tile-label' }, label));
+  return el(
+    'div',
+    { class: 'tile', id },
+    el('div', { class: 'tile-value' }, value),
+    el('div', { class: 'tile-label' }, label),
+  );
 }
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
@@ -63,11 +88,35 @@ function drawChart(): void {
       width: Math.max(300, chartBox.clientWidth || 600),
       height: 220,
       scales: { x: { time: false }, ms: {} },
-      series: [{ label: 's' }, { label: 'req/s', stroke: '#4e79a7', width: 1.5, scale: 'y' }, { label: 'p95 ms', stroke: '#f28e2b', width: 1.5, scale: 'ms' }, { label: 'p99 ms', stroke: '#e15759', width: 1.5, scale: 'ms' },
-        { label: 'server req/s', stroke: '#4e79a7', width: 1, dash: [4, 4], scale: 'y', spanGaps: true, points: { show: true } },
-        { label: 'server p95 ms', stroke: '#f28e2b', width: 1, dash: [4, 4], scale: 'ms', spanGaps: true, points: { show: true } },
+      series: [
+        { label: 's' },
+        { label: 'req/s', stroke: '#4e79a7', width: 1.5, scale: 'y' },
+        { label: 'p95 ms', stroke: '#f28e2b', width: 1.5, scale: 'ms' },
+        { label: 'p99 ms', stroke: '#e15759', width: 1.5, scale: 'ms' },
+        {
+          label: 'server req/s',
+          stroke: '#4e79a7',
+          width: 1,
+          dash: [4, 4],
+          scale: 'y',
+          spanGaps: true,
+          points: { show: true },
+        },
+        {
+          label: 'server p95 ms',
+          stroke: '#f28e2b',
+          width: 1,
+          dash: [4, 4],
+          scale: 'ms',
+          spanGaps: true,
+          points: { show: true },
+        },
       ],
-      axes: [{ ...axis, label: 'seconds' }, { ...axis, scale: 'y', label: 'req/s', size: 60 }, { ...axis, scale: 'ms', side: 1, label: 'ms', size: 60, grid: { show: false } }],
+      axes: [
+        { ...axis, label: 'seconds' },
+        { ...axis, scale: 'y', label: 'req/s', size: 60 },
+        { ...axis, scale: 'ms', side: 1, label: 'ms', size: 60, grid: { show: false } },
+      ],
       legend: { show: true },
     },
     data,
@@ -85,7 +134,11 @@ function showProgress(p: LoadtestProgressMessage): void {
   numbers.replaceChildren(
     tile('req/s (last second)', String(p.rps), 'rps'),
     tile('errors (last second)', pct(p.errorRate), 'err'),
-    tile(`p50 / p95 / p99, last ${p.window.seconds} s`, `${p.window.p50} / ${p.window.p95} / ${p.window.p99} ms`, 'window'),
+    tile(
+      `p50 / p95 / p99, last ${p.window.seconds} s`,
+      `${p.window.p50} / ${p.window.p95} / ${p.window.p99} ms`,
+      'window',
+    ),
     tile('p50 / p95 / p99, overall', `${p.overall.p50} / ${p.overall.p95} / ${p.overall.p99} ms`, 'overall'),
     tile('samples · errors · mean req/s', `${p.overall.samples} · ${p.overall.errors} · ${p.overall.rps}`, 'samples'),
   );
@@ -103,11 +156,17 @@ function showServer(m: LoadtestServerMessage): void {
   serverLine.hidden = false;
   serverLine.textContent = m.text;
   serverLine.classList.toggle('unavailable', m.unavailable === true);
-  if (!m.unavailable) serverPending = { rps: m.rps ?? null, p95: m.p95Ms === undefined ? null : Math.round(m.p95Ms * 100) / 100 };
+  if (!m.unavailable)
+    serverPending = { rps: m.rps ?? null, p95: m.p95Ms === undefined ? null : Math.round(m.p95Ms * 100) / 100 };
 }
 
 function table(head: string[], rows: string[][]): HTMLTableElement {
-  return el('table', {}, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
+  return el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
+  );
 }
 
 const latencyCells = (l: LoadtestLatency): string[] => [l.min, l.mean, l.p50, l.p90, l.p95, l.p99, l.max].map(String);
@@ -118,14 +177,33 @@ function showSummary(s: LoadtestSummaryMessage): void {
   summaryBox.hidden = false;
   summaryBox.replaceChildren(
     el('h2', {}, 'Summary'),
-    el('p', { class: 'summary-line' }, `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec} req/s over ${s.durationSec} s`),
+    el(
+      'p',
+      { class: 'summary-line' },
+      `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec} req/s over ${s.durationSec} s`,
+    ),
     el('p', { class: 'hint' }, `From ${s.jtl}`),
     el('h3', {}, 'Latency (ms)'),
     table(['', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'], [['all', ...latencyCells(s.latencyMs)]]),
     el('h3', {}, 'By label'),
-    table(['label', 'samples', 'errors', 'req/s', 'p50', 'p95', 'p99', 'max'], s.byLabel.map((l) => [l.label || '(no label)', String(l.samples), String(l.errors), String(l.throughputPerSec), String(l.latencyMs.p50), String(l.latencyMs.p95), String(l.latencyMs.p99), String(l.latencyMs.max)])),
+    table(
+      ['label', 'samples', 'errors', 'req/s', 'p50', 'p95', 'p99', 'max'],
+      s.byLabel.map((l) => [
+        l.label || '(no label)',
+        String(l.samples),
+        String(l.errors),
+        String(l.throughputPerSec),
+        String(l.latencyMs.p50),
+        String(l.latencyMs.p95),
+        String(l.latencyMs.p99),
+        String(l.latencyMs.max),
+      ]),
+    ),
     el('h3', {}, 'By response code'),
-    table(['code', 'samples'], s.byResponseCode.map((c) => [c.code || '(none)', String(c.count)])),
+    table(
+      ['code', 'samples'],
+      s.byResponseCode.map((c) => [c.code || '(none)', String(c.count)]),
+    ),
     ...s.notes.map((n) => el('p', { class: 'hint' }, n)),
   );
 }
@@ -135,7 +213,9 @@ function handle(m: LoadtestHostMessage): void {
     case 'start': {
       const r = m.run;
       title.textContent = `Load test: ${r.plan}`;
-      runInfo.replaceChildren(`${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} · ${r.engine} engine · results ${r.jtl}`);
+      runInfo.replaceChildren(
+        `${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} · ${r.engine} engine · results ${r.jtl}`,
+      );
       stopButton.hidden = false;
       stopButton.disabled = false;
       state.textContent = 'starting…';

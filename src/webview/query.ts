@@ -80,11 +80,27 @@ const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button
 const header = el('header', {}, el('div', { class: 'tabs' }, tabQuery, tabTargets), urlLabel);
 
 const editorHost = el('div', { class: 'editor', id: 'editor' });
-const modeSelect = el('select', { id: 'mode', title: 'Instant: one value per series now. Range: values over time, with a chart.' }, el('option', { value: 'instant' }, 'Instant'), el('option', { value: 'range' }, 'Range'));
-const rangeSelect = el('select', { id: 'range', title: 'How far back a range query goes; the step is chosen for about 240 points' }, ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)));
+const modeSelect = el(
+  'select',
+  { id: 'mode', title: 'Instant: one value per series now. Range: values over time, with a chart.' },
+  el('option', { value: 'instant' }, 'Instant'),
+  el('option', { value: 'range' }, 'Range'),
+);
+const rangeSelect = el(
+  'select',
+  { id: 'range', title: 'How far back a range query goes; the step is chosen for about 240 points' },
+  ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)),
+);
 const runButton = el('button', { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)' }, 'Run');
 const autoRefresh = el('input', { id: 'auto-refresh', type: 'checkbox' });
-const controls = el('div', { class: 'controls' }, modeSelect, rangeSelect, runButton, el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'));
+const controls = el(
+  'div',
+  { class: 'controls' },
+  modeSelect,
+  rangeSelect,
+  runButton,
+  el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'),
+);
 const status = el('div', { class: 'status', id: 'status' });
 const errorBox = el('div', { class: 'error', id: 'query-error', hidden: '' });
 const suggestionBox = el('div', { class: 'suggestions', id: 'suggestions', hidden: '' });
@@ -102,7 +118,13 @@ const querySection = el(
 const targetsRefresh = el('button', { id: 'targets-refresh', type: 'button' }, 'Refresh');
 const targetsStatus = el('div', { class: 'status' });
 const targetsTable = el('div', { class: 'table-wrap', id: 'targets' });
-const targetsSection = el('section', { id: 'targets-view', class: 'view' }, el('div', { class: 'controls' }, el('h2', {}, 'Scrape targets'), targetsRefresh), targetsStatus, targetsTable);
+const targetsSection = el(
+  'section',
+  { id: 'targets-view', class: 'view' },
+  el('div', { class: 'controls' }, el('h2', {}, 'Scrape targets'), targetsRefresh),
+  targetsStatus,
+  targetsTable,
+);
 
 app.append(header, querySection, targetsSection);
 
@@ -110,7 +132,10 @@ app.append(header, querySection, targetsSection);
 
 const promql = new PromQLExtension().setComplete({ remote: hostClient });
 // The nonce our script was loaded with lets CodeMirror's own <style> elements past the CSP.
-const styleNonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+const styleNonce =
+  (document.currentScript as HTMLScriptElement | null)?.nonce ??
+  document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ??
+  '';
 const editor = new EditorView({
   parent: editorHost,
   state: EditorState.create({
@@ -119,9 +144,17 @@ const editor = new EditorView({
       EditorView.cspNonce.of(styleNonce),
       history(),
       autocompletion(),
-      keymap.of([{ key: 'Mod-Enter', run: () => (runQuery(), true) }, { key: 'Shift-Enter', run: () => (runQuery(), true) }, ...completionKeymap, ...defaultKeymap, ...historyKeymap]),
+      keymap.of([
+        { key: 'Mod-Enter', run: () => (runQuery(), true) },
+        { key: 'Shift-Enter', run: () => (runQuery(), true) },
+        ...completionKeymap,
+        ...defaultKeymap,
+        ...historyKeymap,
+      ]),
       syntaxHighlighting(defaultHighlightStyle),
-      placeholder('PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs'),
+      placeholder(
+        'PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs',
+      ),
       promql.asExtension(),
       EditorView.lineWrapping,
       EditorView.updateListener.of((u) => {
@@ -168,7 +201,11 @@ function showSuggestions(expr: string, suggestions: Suggestion[]): void {
       });
       line.append(text('?'));
       for (const name of s.suggestions) {
-        const use = el('button', { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${name}` }, `Use ${name}`);
+        const use = el(
+          'button',
+          { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${name}` },
+          `Use ${name}`,
+        );
         use.addEventListener('click', () => {
           setExpr(expr.slice(0, s.start) + name + expr.slice(s.end));
           runQuery();
@@ -184,7 +221,9 @@ function showSuggestions(expr: string, suggestions: Suggestion[]): void {
 
 function seriesName(metric: Labels): string {
   const { __name__: name = '', ...rest } = metric;
-  const labels = Object.entries(rest).map(([k, v]) => `${k}="${v}"`).join(', ');
+  const labels = Object.entries(rest)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
   return labels ? `${name}{${labels}}` : name || '{}';
 }
 
@@ -204,7 +243,18 @@ function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
 }
 
 let plot: uPlot | undefined;
-const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const palette = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 function drawChart(result: QueryResultMessage): void {
   plot?.destroy();
@@ -233,7 +283,15 @@ function drawChart(result: QueryResultMessage): void {
   const opts: uPlot.Options = {
     width: Math.max(300, chartBox.clientWidth || 600),
     height: 260,
-    series: [{}, ...series.map((s, i) => ({ label: seriesName(s.metric), stroke: palette[i % palette.length] ?? '#888', width: 1.5, spanGaps: false }))],
+    series: [
+      {},
+      ...series.map((s, i) => ({
+        label: seriesName(s.metric),
+        stroke: palette[i % palette.length] ?? '#888',
+        width: 1.5,
+        spanGaps: false,
+      })),
+    ],
     axes: [axis, { ...axis, size: 70 }],
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
@@ -259,12 +317,24 @@ function showResult(m: QueryResultMessage): void {
     rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), formatValue(s.value[1])]);
   } else if (data.resultType === 'matrix') {
     head = ['series', 'points', 'last value'];
-    rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), String(s.values.length), formatValue(s.values.at(-1)?.[1] ?? '')]);
+    rows = data.result.map((s) => [
+      el('code', {}, seriesName(s.metric)),
+      String(s.values.length),
+      formatValue(s.values.at(-1)?.[1] ?? ''),
+    ]);
   } else {
     head = [data.resultType, 'value'];
     rows = [[data.resultType, formatValue(data.result[1])]];
   }
-  tableBox.replaceChildren(rows.length ? table(head, rows) : el('p', { class: 'empty' }, 'No series matched: the query is valid, but Prometheus has no data for it in this time.'));
+  tableBox.replaceChildren(
+    rows.length
+      ? table(head, rows)
+      : el(
+          'p',
+          { class: 'empty' },
+          'No series matched: the query is valid, but Prometheus has no data for it in this time.',
+        ),
+  );
   drawChart(m);
   const when = new Date(m.end * 1000).toLocaleTimeString();
   // A capped answer says so first: "showing 2,000 of 15,000 rows".
@@ -289,7 +359,13 @@ function showError(m: QueryErrorMessage): void {
     if (m.position) {
       const lines = m.expr.split('\n');
       const line = lines[m.position.line - 1] ?? '';
-      errorBox.append(el('pre', { class: 'caret' }, `${line}\n${' '.repeat(Math.max(0, m.position.column - 1))}^ line ${m.position.line}, column ${m.position.column}`));
+      errorBox.append(
+        el(
+          'pre',
+          { class: 'caret' },
+          `${line}\n${' '.repeat(Math.max(0, m.position.column - 1))}^ line ${m.position.line}, column ${m.position.column}`,
+        ),
+      );
       // Put the cursor where Prometheus points.
       const docLine = editor.state.doc.line(Math.min(m.position.line, editor.state.doc.lines));
       editor.dispatch({ selection: { anchor: Math.min(docLine.from + m.position.column - 1, docLine.to) } });
@@ -304,7 +380,11 @@ function showLabQueries(queries: LabQuery[], source: string): void {
   labSource.textContent = `From the lab's lab-queries.promql, ${source}.`;
   labList.replaceChildren(
     ...queries.map((q) => {
-      const run = el('button', { type: 'button', class: 'run-lab-query', title: 'Put this query in the editor and run it' }, 'Run');
+      const run = el(
+        'button',
+        { type: 'button', class: 'run-lab-query', title: 'Put this query in the editor and run it' },
+        'Run',
+      );
       run.addEventListener('click', () => {
         setExpr(q.expr);
         runQuery();
@@ -318,9 +398,21 @@ function showTargets(m: TargetsMessage): void {
   targetsStatus.textContent = m.error ?? `${m.targets.length} active target(s), at ${new Date().toLocaleTimeString()}`;
   const rows = m.targets.map((t) => [
     t.job,
-    el('div', {}, el('code', {}, t.scrapeUrl), el('div', { class: 'hint' }, `instance="${t.instance}"`, ...Object.entries(t.labels).map(([k, v]) => ` ${k}="${v}"`))),
+    el(
+      'div',
+      {},
+      el('code', {}, t.scrapeUrl),
+      el(
+        'div',
+        { class: 'hint' },
+        `instance="${t.instance}"`,
+        ...Object.entries(t.labels).map(([k, v]) => ` ${k}="${v}"`),
+      ),
+    ),
     el('span', { class: `health health-${t.health}` }, t.health),
-    t.lastScrape && !t.lastScrape.startsWith('0001') ? `${new Date(t.lastScrape).toLocaleTimeString()} (${Math.round(t.lastScrapeDuration * 1000)} ms)` : 'never',
+    t.lastScrape && !t.lastScrape.startsWith('0001')
+      ? `${new Date(t.lastScrape).toLocaleTimeString()} (${Math.round(t.lastScrapeDuration * 1000)} ms)`
+      : 'never',
     t.lastError || '—',
   ]);
   targetsTable.replaceChildren(table(['job', 'endpoint and labels', 'health', 'last scrape', 'last error'], rows));
@@ -351,7 +443,9 @@ modeSelect.addEventListener('change', () => {
   saveState();
 });
 rangeSelect.addEventListener('change', () => {
-  state.range = (rangeChoices as readonly string[]).includes(rangeSelect.value) ? (rangeSelect.value as RangeChoice) : '15m';
+  state.range = (rangeChoices as readonly string[]).includes(rangeSelect.value)
+    ? (rangeSelect.value as RangeChoice)
+    : '15m';
   saveState();
 });
 

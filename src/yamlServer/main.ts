@@ -5,7 +5,10 @@
 import { promises as fs } from 'node:fs';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { TelemetryImpl } from 'yaml-language-server/out/src/languageserver/telemetry.js';
-import { schemaRequestHandler, workspaceContext } from 'yaml-language-server/out/src/languageservice/services/schemaRequestHandler.js';
+import {
+  schemaRequestHandler,
+  workspaceContext,
+} from 'yaml-language-server/out/src/languageservice/services/schemaRequestHandler.js';
 import { convertErrorToTelemetryMsg } from 'yaml-language-server/out/src/languageservice/utils/objects.js';
 import { setupl10nBundle } from 'yaml-language-server/out/src/nodeTranslationSetup.js';
 import { YAMLServerInit } from 'yaml-language-server/out/src/yamlServerInit.js';
@@ -23,16 +26,35 @@ const connection = process.argv.includes('--stdio') ? createConnection() : creat
 process.on('uncaughtException', (err) => connection.console.error(convertErrorToTelemetryMsg(err)));
 console.log = connection.console.log.bind(connection.console);
 // vscode-nls calls console.error(null) at times: that is information, not an error.
-console.error = (arg: unknown) => (arg === null ? connection.console.info(String(arg)) : connection.console.error(String(arg)));
+console.error = (arg: unknown) =>
+  arg === null ? connection.console.info(String(arg)) : connection.console.error(String(arg));
 
 const yamlSettings = new SettingsState();
-const fileSystem = { readFile: async (fsPath: string, encoding?: string) => (await fs.readFile(fsPath, (encoding ?? 'utf8') as BufferEncoding)).toString() };
+const fileSystem = {
+  readFile: async (fsPath: string, encoding?: string) =>
+    (await fs.readFile(fsPath, (encoding ?? 'utf8') as BufferEncoding)).toString(),
+};
 
 /** Reads a schema the way yaml-language-server does, for files only. */
 function schemaRequestService(uri: string): Promise<string> {
   const refused = schemaSourceRefusal(uri);
   if (refused) return Promise.reject(refused); // a string, as yaml-language-server's own handler rejects
-  return schemaRequestHandler(connection, uri, yamlSettings.workspaceFolders, yamlSettings.workspaceRoot, false, fileSystem, false);
+  return schemaRequestHandler(
+    connection,
+    uri,
+    yamlSettings.workspaceFolders,
+    yamlSettings.workspaceRoot,
+    false,
+    fileSystem,
+    false,
+  );
 }
 
-new YAMLServerInit(connection, yamlSettings, workspaceContext, schemaRequestService, new TelemetryImpl(connection), setupl10nBundle).start();
+new YAMLServerInit(
+  connection,
+  yamlSettings,
+  workspaceContext,
+  schemaRequestService,
+  new TelemetryImpl(connection),
+  setupl10nBundle,
+).start();

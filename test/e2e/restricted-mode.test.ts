@@ -12,7 +12,20 @@ import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
 import { readSandboxState } from '../../src/node/sandbox/sandbox';
-import { clearToasts, closeQuickInput, dialog, pick, quickInputBox, quickRows, resultsDir, runCommand, screenshot as shot, stepMedia, toast, until } from '../support/workbench';
+import {
+  clearToasts,
+  closeQuickInput,
+  dialog,
+  pick,
+  quickInputBox,
+  quickRows,
+  resultsDir,
+  runCommand,
+  screenshot as shot,
+  stepMedia,
+  toast,
+  until,
+} from '../support/workbench';
 
 const screenshot = (page: Page, name: string): Promise<void> => shot(page, `restricted-${name}`);
 
@@ -33,8 +46,14 @@ async function clickStepButton(page: Page, step: string, button: string): Promis
   await runCommand(page, 'Observability Lab: Open Walkthrough');
   await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible' });
   const item = page.locator('.getting-started-step').filter({ hasText: step }).first();
-  await until(`expand the step "${step}"`, () => item.click(), async () => (await item.getAttribute('class'))?.includes('expanded') === true);
-  const link = page.locator('.getting-started-step.expanded .button-container a.monaco-button').filter({ hasText: new RegExp(`^${button}$`) });
+  await until(
+    `expand the step "${step}"`,
+    () => item.click(),
+    async () => (await item.getAttribute('class'))?.includes('expanded') === true,
+  );
+  const link = page
+    .locator('.getting-started-step.expanded .button-container a.monaco-button')
+    .filter({ hasText: new RegExp(`^${button}$`) });
   await link.waitFor({ state: 'visible' });
   await link.click();
 }
@@ -97,11 +116,25 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
   });
 
   it('opens the folder in Restricted Mode, and the walkthrough still opens on first start with the trust notes on its steps', async () => {
-    await page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+    await page
+      .locator('.statusbar-item')
+      .filter({ hasText: 'Restricted Mode' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 90_000 });
     await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible', timeout: 90_000 });
-    await stepMedia(page).locator('h1').filter({ hasText: 'Prerequisites and lab files' }).waitFor({ state: 'visible' });
-    const task3 = page.locator('.getting-started-step').filter({ hasText: 'Task 3: the app, the collector and ServiceMonitors' }).first();
-    await until('expand Task 3', () => task3.click(), async () => (await task3.getAttribute('class'))?.includes('expanded') === true);
+    await stepMedia(page)
+      .locator('h1')
+      .filter({ hasText: 'Prerequisites and lab files' })
+      .waitFor({ state: 'visible' });
+    const task3 = page
+      .locator('.getting-started-step')
+      .filter({ hasText: 'Task 3: the app, the collector and ServiceMonitors' })
+      .first();
+    await until(
+      'expand Task 3',
+      () => task3.click(),
+      async () => (await task3.getAttribute('class'))?.includes('expanded') === true,
+    );
     assert.match(await task3.innerText(), /need a trusted folder \(Restricted Mode refuses them\)/);
     await screenshot(page, 'walkthrough');
   });
@@ -111,10 +144,17 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
     await quickInputBox(page).fill('theirs/collector.yaml');
     await quickRows(page).filter({ hasText: 'collector.yaml' }).first().waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'collector.yaml' }).waitFor({ state: 'visible' });
+    await page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: 'collector.yaml' })
+      .waitFor({ state: 'visible' });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Problems: Focus on Problems View');
-    await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'collector/telemetry-address-deprecated' }).first().waitFor({ state: 'visible' });
+    await page
+      .locator('.markers-panel .monaco-list-row')
+      .filter({ hasText: 'collector/telemetry-address-deprecated' })
+      .first()
+      .waitFor({ state: 'visible' });
     await screenshot(page, 'lint');
   });
 
@@ -131,9 +171,15 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
 
   it('greys out the commands that need trust in the command palette', async () => {
     const rows = await paletteRows(page, 'Observability Lab: Start Sandbox');
-    assert.ok(!rows.some((r) => r.includes('Observability Lab: Start Sandbox')), `Start Sandbox is not offered: ${rows.join(' | ')}`);
+    assert.ok(
+      !rows.some((r) => r.includes('Observability Lab: Start Sandbox')),
+      `Start Sandbox is not offered: ${rows.join(' | ')}`,
+    );
     const allowed = await paletteRows(page, 'Observability Lab: Create Lab Files');
-    assert.ok(allowed.some((r) => r.includes('Observability Lab: Create Lab Files')), 'Create Lab Files is offered');
+    assert.ok(
+      allowed.some((r) => r.includes('Observability Lab: Create Lab Files')),
+      'Create Lab Files is offered',
+    );
     await closeQuickInput(page);
   });
 
@@ -143,11 +189,14 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
     const refused = toast(page, /Start Sandbox is not available in Restricted Mode/);
     await refused.waitFor({ state: 'visible' });
     const text = await refused.innerText();
-    assert.match(text, /runs this folder's app\/app\.py, installs its app\/requirements\.txt with pip, and starts a collector/);
+    assert.match(
+      text,
+      /runs this folder's app\/app\.py, installs its app\/requirements\.txt with pip, and starts a collector/,
+    );
     assert.match(text, /Trust this folder only if you trust its authors/);
     await refused.locator('.monaco-button').filter({ hasText: 'Manage Workspace Trust' }).waitFor({ state: 'visible' });
     await screenshot(page, 'start-sandbox-refused');
-    assert.notEqual(readSandboxState()?.lab, lab, 'no sandbox runs this folder\'s code');
+    assert.notEqual(readSandboxState()?.lab, lab, "no sandbox runs this folder's code");
     await clearToasts(page);
   });
 
@@ -166,15 +215,30 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
     await refused.waitFor({ state: 'visible' });
     await refused.locator('.monaco-button').filter({ hasText: 'Manage Workspace Trust' }).click();
     // VS Code's Workspace Trust editor: its Trust button (the label differs for a folder and a workspace).
-    const trust = page.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button, .workspace-trust-editor .trust-actions .monaco-button').filter({ hasText: /^Trust( Folder)?$/ }).first();
+    const trust = page
+      .locator(
+        '.workspace-trust-editor .workspace-trust-buttons-row .monaco-button, .workspace-trust-editor .trust-actions .monaco-button',
+      )
+      .filter({ hasText: /^Trust( Folder)?$/ })
+      .first();
     await trust.waitFor({ state: 'visible' });
     await screenshot(page, 'trust-editor');
     await trust.click();
     // Some versions confirm in a dialog.
-    await waitFor('the folder trusted', async () => {
-      if (await dialog(page).isVisible()) await dialog(page).locator('.monaco-button').filter({ hasText: /^(Trust|Yes)/ }).first().click().catch(() => undefined);
-      return (await page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).count()) === 0;
-    }, 30_000);
+    await waitFor(
+      'the folder trusted',
+      async () => {
+        if (await dialog(page).isVisible())
+          await dialog(page)
+            .locator('.monaco-button')
+            .filter({ hasText: /^(Trust|Yes)/ })
+            .first()
+            .click()
+            .catch(() => undefined);
+        return (await page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).count()) === 0;
+      },
+      30_000,
+    );
 
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Start Sandbox');
@@ -186,7 +250,10 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
     assert.match(text, /k8s\/otel-collector-config\.yaml: the collector's config/);
     assert.match(text, /no AWS_\* or other credentials/);
     await screenshot(page, 'start-sandbox-question');
-    await dialog(page).locator('.monaco-button').filter({ hasText: /^Cancel$/ }).click();
+    await dialog(page)
+      .locator('.monaco-button')
+      .filter({ hasText: /^Cancel$/ })
+      .click();
     await dialog(page).waitFor({ state: 'hidden' });
     assert.notEqual(readSandboxState()?.lab, lab, 'nothing started without a yes');
     assert.equal(readFileSync(join(lab, 'app', 'app.py'), 'utf8').length > 0, true);

@@ -3,7 +3,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appCommand, appVenvInstalled, installAppVenv as installVenv } from '../../src/node/sandbox/appVenv';
-import { daemonStatus, freePort, httpOk, repoRoot, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
+import {
+  daemonStatus,
+  freePort,
+  httpOk,
+  repoRoot,
+  startDaemon,
+  stopDaemon,
+  tail,
+  waitFor,
+  type Part,
+  type PartStatus,
+} from './lib';
 
 const templateApp = join(repoRoot, 'templates', 'app');
 
@@ -49,7 +60,14 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const port = await freePort();
   const name = opts.name ?? 'app';
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ...consoleTelemetryEnv, ...opts.env, HOST: '127.0.0.1', PORT: String(port), PYTHONUNBUFFERED: '1' };
+  const env = {
+    ...process.env,
+    ...consoleTelemetryEnv,
+    ...opts.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PYTHONUNBUFFERED: '1',
+  };
   const { cmd, args } = appCommand(venv, appDir);
   const daemon = startDaemon(name, cmd, args, { cwd: appDir, env, url });
   try {
@@ -69,7 +87,13 @@ export const appPart: Part = {
   },
   up: async (): Promise<PartStatus> => {
     const app = await startApp();
-    return { name: 'app', state: 'running', url: app.url, pid: app.pid, detail: `log: ${app.log}; try: curl -X POST -d data=hello ${app.url}/hash` };
+    return {
+      name: 'app',
+      state: 'running',
+      url: app.url,
+      pid: app.pid,
+      detail: `log: ${app.log}; try: curl -X POST -d data=hello ${app.url}/hash`,
+    };
   },
   down: () => stopDaemon('app'),
   status: async () => daemonStatus('app', appVenvInstalled(join(templateApp, 'requirements.txt'))),

@@ -9,23 +9,42 @@ import { run, type Part, type PartStatus } from './lib';
 export const chromiumPath = process.env['OBSLAB_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Flags seen to work here (see the E2E recipe): no GPU, no QUIC, no first-run or background traffic. */
-export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function chromiumVersion(): Promise<string | undefined> {
   if (!existsSync(chromiumPath)) return undefined;
   // Debian's wrapper script prints a shell warning on stderr besides the version; keep the version line.
   const out = await run(chromiumPath, ['--version'], { timeoutMs: 30_000 });
-  return out.split('\n').find((l) => /^chromium \d/i.test(l.trim()))?.trim() ?? out.trim();
+  return (
+    out
+      .split('\n')
+      .find((l) => /^chromium \d/i.test(l.trim()))
+      ?.trim() ?? out.trim()
+  );
 }
 
 async function installChromium(): Promise<void> {
   if (existsSync(chromiumPath)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Chromium is missing (${chromiumPath}). Install it with: sudo apt-get install -y chromium  (or point OBSLAB_CHROMIUM at a Chromium binary)`);
+    throw new Error(
+      `Chromium is missing (${chromiumPath}). Install it with: sudo apt-get install -y chromium  (or point OBSLAB_CHROMIUM at a Chromium binary)`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, echo: true, timeoutMs: 10 * 60_000 });
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env, echo: true, timeoutMs: 20 * 60_000 });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    env,
+    echo: true,
+    timeoutMs: 20 * 60_000,
+  });
   if (!existsSync(chromiumPath)) throw new Error(`apt-get installed chromium but ${chromiumPath} is still missing`);
 }
 
@@ -40,7 +59,12 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       ...options,
       executablePath: chromiumPath,
       args: [...chromiumArgs, ...(options.args ?? [])],
-      env: { ...process.env, ...options.env, XDG_CONFIG_HOME: join(xdgHome, 'config'), XDG_CACHE_HOME: join(xdgHome, 'cache') },
+      env: {
+        ...process.env,
+        ...options.env,
+        XDG_CONFIG_HOME: join(xdgHome, 'config'),
+        XDG_CACHE_HOME: join(xdgHome, 'cache'),
+      },
     });
     browser.on('disconnected', () => rmSync(xdgHome, { recursive: true, force: true }));
     return browser;
@@ -52,7 +76,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 
 async function status(): Promise<PartStatus> {
   const version = await chromiumVersion();
-  return version ? { name: 'chromium', state: 'installed', detail: `${version} at ${chromiumPath}` } : { name: 'chromium', state: 'missing', detail: `no ${chromiumPath}; apt-get install -y chromium` };
+  return version
+    ? { name: 'chromium', state: 'installed', detail: `${version} at ${chromiumPath}` }
+    : { name: 'chromium', state: 'missing', detail: `no ${chromiumPath}; apt-get install -y chromium` };
 }
 
 export const chromiumPart: Part = {

@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'status': {
         const s = await part.status();
-        console.log(`${part.name}: ${s.state}${s.url ? ` at ${s.url}` : ''}${s.pid ? ` pid ${s.pid}` : ''}${s.detail ? ` (${s.detail})` : ''}`);
+        console.log(
+          `${part.name}: ${s.state}${s.url ? ` at ${s.url}` : ''}${s.pid ? ` pid ${s.pid}` : ''}${s.detail ? ` (${s.detail})` : ''}`,
+        );
         for (const [k, v] of Object.entries(s.env ?? {})) console.log(`${k}=${v}`);
         break;
       }

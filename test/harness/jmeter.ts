@@ -12,7 +12,14 @@ import { cacheDir, installed, markInstalled, run, type Part, type PartStatus, ty
 export const JMETER_VERSION = '5.6.3';
 
 /** The JMeter modules the lab's plan (and the usual HTTP load test) needs; they go into lib/ext. */
-const MODULES = ['ApacheJMeter_core', 'ApacheJMeter_http', 'ApacheJMeter_components', 'ApacheJMeter_functions', 'ApacheJMeter_java', 'ApacheJMeter_tcp'];
+const MODULES = [
+  'ApacheJMeter_core',
+  'ApacheJMeter_http',
+  'ApacheJMeter_components',
+  'ApacheJMeter_functions',
+  'ApacheJMeter_java',
+  'ApacheJMeter_tcp',
+];
 
 /** Pinned so a cold install does not depend on whatever Maven 3.8's super-POM defaults to. */
 const DEPENDENCY_PLUGIN_VERSION = '3.6.1';
@@ -38,7 +45,10 @@ function javaBin(): string {
 export function jmeterPom(home: string): string {
   const v = JMETER_VERSION;
   const deps = [...MODULES, 'ApacheJMeter', 'ApacheJMeter_config']
-    .map((a) => `    <dependency><groupId>org.apache.jmeter</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`)
+    .map(
+      (a) =>
+        `    <dependency><groupId>org.apache.jmeter</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`,
+    )
     .join('\n');
   const bin = join(home, 'bin');
   const lib = join(home, 'lib');
@@ -135,7 +145,10 @@ exec "$JAVA" $JMETER_HEAP $JVM_ARGS -jar "$PRGDIR/ApacheJMeter.jar" "$@"
 }
 
 /** How Node callers start JMeter without a shell: java with the launcher jar. */
-export function jmeterCommand(heap: readonly string[] = ['-Xmx512m', '-XX:MaxMetaspaceSize=256m']): { cmd: string; args: string[] } {
+export function jmeterCommand(heap: readonly string[] = ['-Xmx512m', '-XX:MaxMetaspaceSize=256m']): {
+  cmd: string;
+  args: string[];
+} {
   return { cmd: javaBin(), args: [...heap, '-jar', launcherJar()] };
 }
 
@@ -143,7 +156,10 @@ export function jmeterCommand(heap: readonly string[] = ['-Xmx512m', '-XX:MaxMet
 export async function jmeterVersionOutput(): Promise<string> {
   const home = jmeterHome();
   const { cmd, args } = jmeterCommand();
-  return run(cmd, [...args, '-j', join(home, '.build', 'version.log'), '--version'], { cwd: join(home, '.build'), timeoutMs: 120_000 });
+  return run(cmd, [...args, '-j', join(home, '.build', 'version.log'), '--version'], {
+    cwd: join(home, '.build'),
+    timeoutMs: 120_000,
+  });
 }
 
 let installing: Promise<void> | undefined;
@@ -157,8 +173,17 @@ async function doInstall(echo: boolean): Promise<void> {
   rmSync(build, { recursive: true, force: true });
   cacheDir(`jmeter-${JMETER_VERSION}`, '.build');
   writeFileSync(join(build, 'pom.xml'), jmeterPom(home));
-  await run('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', join(build, 'pom.xml'), 'generate-resources'], { cwd: build, echo, timeoutMs: 20 * 60_000 });
-  for (const required of [launcherJar(home), join(home, 'bin', 'jmeter.properties'), join(home, 'bin', 'saveservice.properties'), join(home, 'lib', 'ext', 'ApacheJMeter_http.jar')]) {
+  await run('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', join(build, 'pom.xml'), 'generate-resources'], {
+    cwd: build,
+    echo,
+    timeoutMs: 20 * 60_000,
+  });
+  for (const required of [
+    launcherJar(home),
+    join(home, 'bin', 'jmeter.properties'),
+    join(home, 'bin', 'saveservice.properties'),
+    join(home, 'lib', 'ext', 'ApacheJMeter_http.jar'),
+  ]) {
     if (!existsSync(required)) throw new Error(`JMeter install in ${home} is incomplete: ${required} is missing`);
   }
   // The distribution ships an empty lib/junit; without it NewDriver prints a stack trace on every start.
@@ -166,7 +191,8 @@ async function doInstall(echo: boolean): Promise<void> {
   writeFileSync(launcherScript(home), launcherScriptText());
   chmodSync(launcherScript(home), 0o755);
   const out = await jmeterVersionOutput();
-  if (!out.includes(JMETER_VERSION)) throw new Error(`JMeter in ${home} does not report version ${JMETER_VERSION}:\n${out}`);
+  if (!out.includes(JMETER_VERSION))
+    throw new Error(`JMeter in ${home} does not report version ${JMETER_VERSION}:\n${out}`);
   markInstalled(home);
 }
 
@@ -196,7 +222,12 @@ export interface RunJmeterOptions {
  * first, because JMeter appends to it and then writes no CSV header. Resolves with JMeter's
  * console output; rejects with a CommandError (which carries the output) on a non-zero exit.
  */
-export async function runJmeter(plan: string, props: Record<string, string>, jtl: string, opts: RunJmeterOptions = {}): Promise<string> {
+export async function runJmeter(
+  plan: string,
+  props: Record<string, string>,
+  jtl: string,
+  opts: RunJmeterOptions = {},
+): Promise<string> {
   await jmeterPart.install();
   const log = opts.log ?? join(dirname(jtl), `${basename(jtl, extname(jtl))}.log`);
   for (const f of [jtl, log]) if (existsSync(f)) unlinkSync(f);
@@ -229,6 +260,10 @@ export const jmeterPart: Part = {
   },
   status(): Promise<PartStatus> {
     const home = jmeterHome();
-    return Promise.resolve(installed(home) ? { name: 'jmeter', state: 'installed', detail: launcherScript(home) } : { name: 'jmeter', state: 'missing' });
+    return Promise.resolve(
+      installed(home)
+        ? { name: 'jmeter', state: 'installed', detail: launcherScript(home) }
+        : { name: 'jmeter', state: 'missing' },
+    );
   },
 };

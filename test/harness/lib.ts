@@ -6,7 +6,15 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, runDir } from '../../src/node/files/cache';
-import { freePort, httpAnswers, isAlive, isOurProcess, stopGroup, tail, waitFor } from '../../src/node/process/processes';
+import {
+  freePort,
+  httpAnswers,
+  isAlive,
+  isOurProcess,
+  stopGroup,
+  tail,
+  waitFor,
+} from '../../src/node/process/processes';
 import { sleep } from '../../src/node/process/sleep';
 
 // The extension's own process helpers (src/node) serve the harness too.
@@ -134,12 +142,23 @@ export function recordIsRunning(rec: DaemonRecord): boolean {
  * Starts a long-running program in its own process group, with its output in a log file in
  * the run directory, and records its pid so `stopDaemon` (from any process) ends exactly it.
  */
-export function startDaemon(name: string, cmd: string, args: readonly string[], opts: DaemonOptions = {}): { pid: number; log: string; alive: () => boolean } {
+export function startDaemon(
+  name: string,
+  cmd: string,
+  args: readonly string[],
+  opts: DaemonOptions = {},
+): { pid: number; log: string; alive: () => boolean } {
   const existing = readRecord(name);
-  if (existing && recordIsRunning(existing)) throw new Error(`${name} is already running (pid ${existing.pid}); run 'npm run harness -- ${name} down' first`);
+  if (existing && recordIsRunning(existing))
+    throw new Error(`${name} is already running (pid ${existing.pid}); run 'npm run harness -- ${name} down' first`);
   const log = join(runDir(), `${name}.log`);
   const fd = openSync(log, 'w');
-  const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] };
+  const spawnOpts: SpawnOptions = {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  };
   const child = spawn(cmd, args, spawnOpts);
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${cmd}`);
@@ -153,7 +172,14 @@ export function startDaemon(name: string, cmd: string, args: readonly string[], 
   child.unref();
   const alive = (): boolean => !exited && isAlive(child.pid ?? -1);
   started.set(name, { pid: child.pid, alive });
-  const record: DaemonRecord = { name, pid: child.pid, marker: opts.marker ?? defaultMarker(cmd, args), log, ...(opts.url ? { url: opts.url } : {}), ...(opts.extra ? { extra: opts.extra } : {}) };
+  const record: DaemonRecord = {
+    name,
+    pid: child.pid,
+    marker: opts.marker ?? defaultMarker(cmd, args),
+    log,
+    ...(opts.url ? { url: opts.url } : {}),
+    ...(opts.extra ? { extra: opts.extra } : {}),
+  };
   writeFileSync(recordPath(name), JSON.stringify(record, null, 2));
   return { pid: child.pid, log, alive };
 }
@@ -168,7 +194,10 @@ export async function stopDaemon(name: string): Promise<void> {
   const rec = readRecord(name);
   if (here?.alive()) await stopGroup(here.pid);
   else if (rec && recordIsRunning(rec)) await stopGroup(rec.pid);
-  else if (rec && isAlive(rec.pid)) console.error(`${name}: pid ${rec.pid} is not the program that was started (its command line lacks ${rec.marker ?? 'a marker: the record predates them'}); not signalling it`);
+  else if (rec && isAlive(rec.pid))
+    console.error(
+      `${name}: pid ${rec.pid} is not the program that was started (its command line lacks ${rec.marker ?? 'a marker: the record predates them'}); not signalling it`,
+    );
   started.delete(name);
   rmSync(recordPath(name), { force: true });
 }
@@ -180,7 +209,8 @@ export async function stopAllStarted(): Promise<void> {
 
 export function daemonStatus(name: string, installed: boolean): PartStatus {
   const rec = readRecord(name);
-  if (rec && recordIsRunning(rec)) return { name, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `log: ${rec.log}` };
+  if (rec && recordIsRunning(rec))
+    return { name, state: 'running', pid: rec.pid, ...(rec.url ? { url: rec.url } : {}), detail: `log: ${rec.log}` };
   return { name, state: installed ? 'installed' : 'missing' };
 }
 

@@ -10,7 +10,22 @@
 // - Every request is allowed: moto does not enforce IAM on its own API calls (no AccessDenied).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, daemonStatus, freePort, httpOk, installed, markInstalled, readRecord, run, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
+import {
+  cacheDir,
+  daemonStatus,
+  freePort,
+  httpOk,
+  installed,
+  markInstalled,
+  readRecord,
+  run,
+  startDaemon,
+  stopDaemon,
+  tail,
+  waitFor,
+  type Part,
+  type PartStatus,
+} from './lib';
 
 export const motoVersion = '5.2.5';
 const PART = 'moto';
@@ -31,13 +46,22 @@ export async function installMoto(): Promise<void> {
   if (installed(dir)) return;
   const python = process.env['OBSLAB_PYTHON'] ?? 'python3';
   await run(python, ['-m', 'venv', '--clear', dir], { timeoutMs: 2 * 60_000 });
-  await run(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${motoVersion}`], { timeoutMs: 10 * 60_000, echo: true });
+  await run(
+    join(dir, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${motoVersion}`],
+    { timeoutMs: 10 * 60_000, echo: true },
+  );
   markInstalled(dir);
 }
 
 /** What a process sets to talk to this moto: the SDK's standard variables, nothing of ours. */
 export function motoEnv(url: string): Record<string, string> {
-  return { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: motoRegion };
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: motoRegion,
+  };
 }
 
 export interface RunningMoto {

@@ -114,12 +114,17 @@ async function build(version: string, echo: boolean): Promise<string> {
   const manifest = join(dir, 'manifest.yaml');
   const wanted = builderManifest(version, join(dir, 'dist'));
   // The marker says the last build finished; the manifest says it built these components.
-  if (installed(dir) && existsSync(bin) && existsSync(manifest) && readFileSync(manifest, 'utf8') === wanted) return bin;
+  if (installed(dir) && existsSync(bin) && existsSync(manifest) && readFileSync(manifest, 'utf8') === wanted)
+    return bin;
   // An interrupted build leaves generated sources behind: start again from nothing.
   for (const d of ['dist', 'tools', '.obslab-installed']) rmSync(join(dir, d), { recursive: true, force: true });
   const t0 = Date.now();
   // The builder itself, installed into the cache (go install, not go run, so it is built once).
-  await run('go', ['install', `${CORE}/cmd/builder@v${version}`], { env: goEnv({ GOBIN: join(dir, 'tools') }), echo, timeoutMs: 20 * 60_000 });
+  await run('go', ['install', `${CORE}/cmd/builder@v${version}`], {
+    env: goEnv({ GOBIN: join(dir, 'tools') }),
+    echo,
+    timeoutMs: 20 * 60_000,
+  });
   const t1 = Date.now();
   writeFileSync(manifest, wanted);
   await run(builderBinary(version), [`--config=${manifest}`], { cwd: dir, env: goEnv(), echo, timeoutMs: 45 * 60_000 });
@@ -222,27 +227,50 @@ function configPath(name: string): string {
  * exits first (a config the collector refuses at start, a port it cannot bind), rejects with a
  * CollectorStartError carrying its log. Stop it with `stop()` (the mocha root hook also does).
  */
-export async function startCollector(version: string, yamlText: string, opts: StartOptions = {}): Promise<RunningCollector> {
+export async function startCollector(
+  version: string,
+  yamlText: string,
+  opts: StartOptions = {},
+): Promise<RunningCollector> {
   const bin = await installCollector(version);
   const name = opts.name ?? `otelcol-${version}-${process.pid}-${++serial}`;
   const cfg = configPath(name);
   writeFileSync(cfg, yamlText);
-  const daemon = startDaemon(name, bin, [`--config=${cfg}`], { ...(opts.url ? { url: opts.url } : {}), ...(opts.extra ? { extra: opts.extra } : {}) });
+  const daemon = startDaemon(name, bin, [`--config=${cfg}`], {
+    ...(opts.url ? { url: opts.url } : {}),
+    ...(opts.extra ? { extra: opts.extra } : {}),
+  });
   const stop = async (): Promise<void> => {
     await stopDaemon(name);
     rmSync(cfg, { force: true });
     // Unnamed collectors are one-offs (a test's short start): their log goes with them.
     if (!opts.name) rmSync(daemon.log, { force: true });
   };
-  const running: RunningCollector = { name, version, pid: daemon.pid, log: daemon.log, alive: daemon.alive, output: () => tail(daemon.log, 10_000), stop };
+  const running: RunningCollector = {
+    name,
+    version,
+    pid: daemon.pid,
+    log: daemon.log,
+    alive: daemon.alive,
+    output: () => tail(daemon.log, 10_000),
+    stop,
+  };
   try {
-    await waitFor(`collector ${version}`, () => Promise.resolve(running.output().includes('Everything is ready')), opts.readyTimeoutMs ?? 30_000, daemon.alive);
+    await waitFor(
+      `collector ${version}`,
+      () => Promise.resolve(running.output().includes('Everything is ready')),
+      opts.readyTimeoutMs ?? 30_000,
+      daemon.alive,
+    );
   } catch (e) {
     // Give an exiting collector a moment to flush its last words into the log.
     await new Promise((r) => setTimeout(r, 300));
     const output = running.output();
     await stop();
-    throw new CollectorStartError(`collector ${version} did not start: ${e instanceof Error ? e.message : String(e)}`, output);
+    throw new CollectorStartError(
+      `collector ${version} did not start: ${e instanceof Error ? e.message : String(e)}`,
+      output,
+    );
   }
   return running;
 }
@@ -311,14 +339,24 @@ export const otelcolPart: Part = {
     const p = await freeCollectorPorts();
     const url = `http://127.0.0.1:${p.prometheus}/metrics`;
     const telemetry = `http://127.0.0.1:${p.telemetry}/metrics`;
-    const c = await startCollector(collectorVersions.recent, defaultCollectorConfig(p), { name: PART, url, extra: { otlpGrpc: `127.0.0.1:${p.otlpGrpc}`, telemetry } });
+    const c = await startCollector(collectorVersions.recent, defaultCollectorConfig(p), {
+      name: PART,
+      url,
+      extra: { otlpGrpc: `127.0.0.1:${p.otlpGrpc}`, telemetry },
+    });
     try {
       await waitFor('the collector telemetry endpoint', () => httpOk(telemetry), 15_000, c.alive);
     } catch (e) {
       await c.stop();
       throw e;
     }
-    return { name: PART, state: 'running', url, pid: c.pid, detail: `otlp grpc 127.0.0.1:${p.otlpGrpc}; prometheus exporter ${url}; own telemetry ${telemetry}; log: ${c.log}` };
+    return {
+      name: PART,
+      state: 'running',
+      url,
+      pid: c.pid,
+      detail: `otlp grpc 127.0.0.1:${p.otlpGrpc}; prometheus exporter ${url}; own telemetry ${telemetry}; log: ${c.log}`,
+    };
   },
   async down(): Promise<void> {
     await stopDaemon(PART);
@@ -326,10 +364,15 @@ export const otelcolPart: Part = {
   },
   status(): Promise<PartStatus> {
     const bins = Object.values(collectorVersions).map(collectorBinary);
-    const all = Object.values(collectorVersions).every((v) => installed(collectorDir(v))) && bins.every((b) => existsSync(b));
+    const all =
+      Object.values(collectorVersions).every((v) => installed(collectorDir(v))) && bins.every((b) => existsSync(b));
     const s = daemonStatus(PART, all);
     const rec = readRecord(PART);
-    if (s.state === 'running' && rec?.extra) return Promise.resolve({ ...s, detail: `otlp grpc ${String(rec.extra['otlpGrpc'])}; own telemetry ${String(rec.extra['telemetry'])}; ${s.detail ?? ''}` });
+    if (s.state === 'running' && rec?.extra)
+      return Promise.resolve({
+        ...s,
+        detail: `otlp grpc ${String(rec.extra['otlpGrpc'])}; own telemetry ${String(rec.extra['telemetry'])}; ${s.detail ?? ''}`,
+      });
     return Promise.resolve(s.state === 'installed' ? { ...s, detail: bins.join(', ') } : s);
   },
 };

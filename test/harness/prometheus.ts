@@ -3,7 +3,20 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, daemonStatus, freePort, httpOk, readRecord, run, startDaemon, stopDaemon, tail, waitFor, type Part, type PartStatus } from './lib';
+import {
+  cacheDir,
+  daemonStatus,
+  freePort,
+  httpOk,
+  readRecord,
+  run,
+  startDaemon,
+  stopDaemon,
+  tail,
+  waitFor,
+  type Part,
+  type PartStatus,
+} from './lib';
 
 const PART = 'prometheus';
 
@@ -14,7 +27,10 @@ export function prometheusBinary(): string {
 
 function requireBinary(): string {
   const bin = prometheusBinary();
-  if (!existsSync(bin)) throw new Error(`prometheus: ${bin} is missing; install Debian's package with \`sudo apt-get install prometheus\` (npm run setup does), or set OBSLAB_PROMETHEUS to a prometheus binary`);
+  if (!existsSync(bin))
+    throw new Error(
+      `prometheus: ${bin} is missing; install Debian's package with \`sudo apt-get install prometheus\` (npm run setup does), or set OBSLAB_PROMETHEUS to a prometheus binary`,
+    );
   return bin;
 }
 
@@ -40,7 +56,10 @@ export interface RunningPrometheus {
 let serial = 0;
 
 /** Starts Prometheus with `configYaml` and waits until /-/ready answers. The mocha root hook stops it too. */
-export async function startPrometheus(configYaml = emptyPrometheusConfig, opts: { name?: string } = {}): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  configYaml = emptyPrometheusConfig,
+  opts: { name?: string } = {},
+): Promise<RunningPrometheus> {
   const bin = requireBinary();
   const name = opts.name ?? `prometheus-${process.pid}-${++serial}`;
   const config = join(cacheDir('run', 'prometheus-config'), `${name}.yml`);
@@ -48,7 +67,12 @@ export async function startPrometheus(configYaml = emptyPrometheusConfig, opts: 
   const tsdb = mkdtempSync(join(tmpdir(), 'obslab-prometheus-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const daemon = startDaemon(name, bin, [`--config.file=${config}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${port}`], { url, extra: { tsdb, config } });
+  const daemon = startDaemon(
+    name,
+    bin,
+    [`--config.file=${config}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${port}`],
+    { url, extra: { tsdb, config } },
+  );
   const stop = async (): Promise<void> => {
     await stopDaemon(name);
     rmSync(tsdb, { recursive: true, force: true });
@@ -73,7 +97,13 @@ export const prometheusPart: Part = {
   },
   async up(): Promise<PartStatus> {
     const p = await startPrometheus(emptyPrometheusConfig, { name: PART });
-    return { name: PART, state: 'running', url: p.url, pid: p.pid, detail: `Prometheus ${await prometheusVersion()}; log: ${p.log}` };
+    return {
+      name: PART,
+      state: 'running',
+      url: p.url,
+      pid: p.pid,
+      detail: `Prometheus ${await prometheusVersion()}; log: ${p.log}`,
+    };
   },
   async down(): Promise<void> {
     const extra = readRecord(PART)?.extra;
@@ -85,6 +115,8 @@ export const prometheusPart: Part = {
   },
   status(): Promise<PartStatus> {
     const s = daemonStatus(PART, existsSync(prometheusBinary()));
-    return Promise.resolve(s.state === 'missing' ? { ...s, detail: `${prometheusBinary()} is missing: sudo apt-get install prometheus` } : s);
+    return Promise.resolve(
+      s.state === 'missing' ? { ...s, detail: `${prometheusBinary()} is missing: sudo apt-get install prometheus` } : s,
+    );
   },
 };

@@ -3,7 +3,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appVenvInstalled } from '../../src/node/sandbox/appVenv';
-import { harnessCollectorPath, sandboxCollectorVersion, sandboxDown, sandboxStatus, sandboxUp, type SandboxPartStatus } from '../../src/node/sandbox/sandbox';
+import {
+  harnessCollectorPath,
+  sandboxCollectorVersion,
+  sandboxDown,
+  sandboxStatus,
+  sandboxUp,
+  type SandboxPartStatus,
+} from '../../src/node/sandbox/sandbox';
 import { installAppVenv } from './app';
 import type { Part, PartStatus } from './lib';
 import { installCollector } from './otelcol';
@@ -28,7 +35,12 @@ export const sandboxPart: Part = {
     await sandboxPart.install();
     const r = await sandboxUp({}, (m) => console.error(`sandbox: ${m}`));
     const prom = r.parts.find((p) => p.name === 'prometheus');
-    return { name: PART, state: 'running', ...(prom?.url ? { url: prom.url } : {}), detail: `${r.alreadyRunning ? 'already running; ' : ''}${summary(r.parts)}; logs: ${r.state.dir}` };
+    return {
+      name: PART,
+      state: 'running',
+      ...(prom?.url ? { url: prom.url } : {}),
+      detail: `${r.alreadyRunning ? 'already running; ' : ''}${summary(r.parts)}; logs: ${r.state.dir}`,
+    };
   },
   async down(): Promise<void> {
     await sandboxDown();
@@ -39,7 +51,10 @@ export const sandboxPart: Part = {
       const prom = parts.find((p) => p.name === 'prometheus');
       return { name: PART, state: 'running', ...(prom?.url ? { url: prom.url } : {}), detail: summary(parts) };
     }
-    const ready = existsSync(prometheusBinary()) && existsSync(harnessCollectorPath()) && appVenvInstalled(join(repoRoot, 'templates', 'app', 'requirements.txt'));
+    const ready =
+      existsSync(prometheusBinary()) &&
+      existsSync(harnessCollectorPath()) &&
+      appVenvInstalled(join(repoRoot, 'templates', 'app', 'requirements.txt'));
     return { name: PART, state: ready ? 'installed' : 'missing' };
   },
 };

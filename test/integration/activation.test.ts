@@ -8,8 +8,12 @@ import { lazyBundles } from '../../src/features';
 const root = join(__dirname, '..', '..');
 
 describe('activation of the built extension (dist/extension.js)', () => {
-  it('requires and activates with the bench\'s vscode stub and prints its time', () => {
-    const out = execFileSync(process.execPath, [join(root, 'bench', 'activate-child.cjs'), join(root, 'dist', 'extension.js')], { encoding: 'utf8' });
+  it("requires and activates with the bench's vscode stub and prints its time", () => {
+    const out = execFileSync(
+      process.execPath,
+      [join(root, 'bench', 'activate-child.cjs'), join(root, 'dist', 'extension.js')],
+      { encoding: 'utf8' },
+    );
     assert.ok(Number.isFinite(Number(out.trim())), `a time in ms, not: ${out}`);
   });
 

@@ -12,8 +12,15 @@ import { startApp, type RunningApp } from '../harness/app';
 import { runJmeter } from '../harness/jmeter';
 import { sleep } from '../harness/lib';
 
-interface DataPoint { attributes: Record<string, string | number> }
-interface Metric { name: string; unit: string; data: { data_points: DataPoint[]; is_monotonic?: boolean }; kind: string }
+interface DataPoint {
+  attributes: Record<string, string | number>;
+}
+interface Metric {
+  name: string;
+  unit: string;
+  data: { data_points: DataPoint[]; is_monotonic?: boolean };
+  kind: string;
+}
 
 /** The console exporter prints one pretty JSON object per export; read them all back. */
 export function consoleMetrics(log: string): Metric[] {
@@ -34,11 +41,21 @@ export function consoleMetrics(log: string): Metric[] {
       depth++;
     } else if (c === '}' && depth > 0 && --depth === 0) {
       try {
-        const obj = JSON.parse(log.slice(start, i + 1)) as { resource_metrics?: { scope_metrics: { metrics: (Omit<Metric, 'kind'> & { data: Record<string, unknown> })[] }[] }[] };
+        const obj = JSON.parse(log.slice(start, i + 1)) as {
+          resource_metrics?: {
+            scope_metrics: { metrics: (Omit<Metric, 'kind'> & { data: Record<string, unknown> })[] }[];
+          }[];
+        };
         for (const rm of obj.resource_metrics ?? []) {
           for (const sm of rm.scope_metrics) {
             for (const m of sm.metrics) {
-              const kind = 'is_monotonic' in m.data ? 'sum' : 'data_points' in m.data && (m.data['data_points'] as { bucket_counts?: unknown }[])[0]?.bucket_counts ? 'histogram' : 'gauge';
+              const kind =
+                'is_monotonic' in m.data
+                  ? 'sum'
+                  : 'data_points' in m.data &&
+                      (m.data['data_points'] as { bucket_counts?: unknown }[])[0]?.bucket_counts
+                    ? 'histogram'
+                    : 'gauge';
               metrics.push({ ...m, kind } as Metric);
             }
           }
@@ -52,7 +69,11 @@ export function consoleMetrics(log: string): Metric[] {
 }
 
 async function postHash(url: string, body: string): Promise<Response> {
-  return fetch(`${url}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  return fetch(`${url}/hash`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
 }
 
 async function waitForMetric(app: RunningApp, name: string): Promise<Metric[]> {
@@ -102,7 +123,10 @@ describe(`the scaffolded Flask app (opentelemetry-instrumentation-flask ${versio
     const [active] = await waitForMetric(app, 'http.server.active_requests');
     assert.equal(active?.kind, 'sum', 'an up-down counter (no _total suffix in Prometheus)');
     assert.equal(active?.data.is_monotonic, false);
-    assert.equal(consoleMetrics(readFileSync(app.log, 'utf8')).filter((m) => /flask_http_request/.test(m.name)).length, 0);
+    assert.equal(
+      consoleMetrics(readFileSync(app.log, 'utf8')).filter((m) => /flask_http_request/.test(m.name)).length,
+      0,
+    );
   });
 
   it(`records ${appMetrics.oldOtelDuration} in milliseconds, without http.route, when the stable conventions are not opted in`, async () => {
@@ -117,15 +141,29 @@ describe(`the scaffolded Flask app (opentelemetry-instrumentation-flask ${versio
     app = await startApp({ appDir: join(dir, 'lab', 'app') });
     const jtl = join(dir, 'results.jtl');
     // Bounded: two threads for three seconds against 127.0.0.1.
-    await runJmeter(join(dir, 'lab', 'jmeter', 'hash-load.jmx'), { SERVER: '127.0.0.1', PORT: String(app.port), PROTOCOL: 'http', THREADS: '2', RAMP: '1', DURATION: '3' }, jtl);
+    await runJmeter(
+      join(dir, 'lab', 'jmeter', 'hash-load.jmx'),
+      { SERVER: '127.0.0.1', PORT: String(app.port), PROTOCOL: 'http', THREADS: '2', RAMP: '1', DURATION: '3' },
+      jtl,
+    );
     const rows = readFileSync(jtl, 'utf8').trim().split('\n').slice(1);
     assert.ok(rows.length > 20, `JMeter sent ${rows.length} requests`);
-    assert.ok(rows.every((r) => r.split(',')[3] === '200' && r.split(',')[7] === 'true'), 'every sample answered 200 and passed');
+    assert.ok(
+      rows.every((r) => r.split(',')[3] === '200' && r.split(',')[7] === 'true'),
+      'every sample answered 200 and passed',
+    );
     // The instrumentation counts what the app served: the histogram's count reaches JMeter's.
     let counted = 0;
     for (let i = 0; i < 50 && counted < rows.length; i++) {
-      const points = consoleMetrics(readFileSync(app.log, 'utf8')).filter((m) => m.name === appMetrics.otelDuration).flatMap((m) => m.data.data_points);
-      counted = Math.max(0, ...points.filter((p) => p.attributes['http.route'] === '/hash').map((p) => Number((p as unknown as { count: number }).count)));
+      const points = consoleMetrics(readFileSync(app.log, 'utf8'))
+        .filter((m) => m.name === appMetrics.otelDuration)
+        .flatMap((m) => m.data.data_points);
+      counted = Math.max(
+        0,
+        ...points
+          .filter((p) => p.attributes['http.route'] === '/hash')
+          .map((p) => Number((p as unknown as { count: number }).count)),
+      );
       await sleep(200);
     }
     assert.equal(counted, rows.length, 'the request counter matches the requests JMeter recorded');

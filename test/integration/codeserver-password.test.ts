@@ -16,17 +16,29 @@ describe('code-server with a password (npm start)', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'obslab-codeserver-password-'));
     password = newPassword(join(dir, 'password'));
-    server = await startCodeServer({ name: 'codeserver-password-test', workspace: join(dir, 'ws'), auth: { password } });
+    server = await startCodeServer({
+      name: 'codeserver-password-test',
+      workspace: join(dir, 'ws'),
+      auth: { password },
+    });
   });
   after(async () => {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const login = (pw: string): Promise<Response> => fetch(`${server?.base ?? ''}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: pw }).toString() });
+  const login = (pw: string): Promise<Response> =>
+    fetch(`${server?.base ?? ''}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ password: pw }).toString(),
+    });
 
   it('sends a browser without the password to the sign-in page', async () => {
-    const res = await fetch(`${server?.base ?? ''}/?folder=${encodeURIComponent(join(dir, 'ws'))}`, { redirect: 'manual' });
+    const res = await fetch(`${server?.base ?? ''}/?folder=${encodeURIComponent(join(dir, 'ws'))}`, {
+      redirect: 'manual',
+    });
     await res.body?.cancel();
     assert.equal(res.status, 302);
     assert.match(res.headers.get('location') ?? '', /login/);

@@ -40,7 +40,7 @@ interface ServiceMonitor {
   spec: { selector: { matchLabels?: Record<string, string> }; endpoints: { port?: string }[] };
 }
 
-describe('the collector\'s Helm path against a real control plane (a chart shaped like open-telemetry/opentelemetry-collector 0.164.1)', function () {
+describe("the collector's Helm path against a real control plane (a chart shaped like open-telemetry/opentelemetry-collector 0.164.1)", function () {
   this.timeout(15 * 60_000);
 
   let kube: RunningKube;
@@ -56,7 +56,13 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
     await installHelm(helmVersions.current, true);
     kube = await sharedKube();
     home = mkdtempSync(join(tmpdir(), 'obslab-collector-chart-it-'));
-    env = { ...process.env, HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data'), KUBECONFIG: kube.kubeconfig };
+    env = {
+      ...process.env,
+      HELM_CONFIG_HOME: join(home, 'config'),
+      HELM_CACHE_HOME: join(home, 'cache'),
+      HELM_DATA_HOME: join(home, 'data'),
+      KUBECONFIG: kube.kubeconfig,
+    };
     values = join(home, 'otel-collector-values.yaml');
     const file = renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml');
     if (!file) throw new Error('the lab has no helm/otel-collector-values.yaml');
@@ -66,14 +72,23 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
   after(async function () {
     this.timeout(120_000);
     for (const n of namespaces) {
-      await runHelm(bin(), ['uninstall', RELEASE, '--namespace', n, '--kubeconfig', kube.kubeconfig], { env }).catch(() => undefined);
+      await runHelm(bin(), ['uninstall', RELEASE, '--namespace', n, '--kubeconfig', kube.kubeconfig], { env }).catch(
+        () => undefined,
+      );
       await kube.kubectl(['delete', 'namespace', n, '--wait=false', '--ignore-not-found']).catch(() => undefined);
     }
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
   function spec(namespace: string, file: string): HelmReleaseSpec {
-    return { release: RELEASE, namespace, chart: { kind: 'path', path: chartDir }, valuesFiles: [file], kubeconfig: kube.kubeconfig, timeout: '2m' };
+    return {
+      release: RELEASE,
+      namespace,
+      chart: { kind: 'path', path: chartDir },
+      valuesFiles: [file],
+      kubeconfig: kube.kubeconfig,
+      timeout: '2m',
+    };
   }
 
   async function getJson<T>(path: string): Promise<T> {
@@ -83,53 +98,87 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
   }
 
   it('installs with the scaffolded values: a Service named otel-collector, labelled as the recorded facts say, with metrics 8889 and telemetry 8888', async () => {
-    assert.deepEqual(checkCollectorValues(renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? ''), [], 'our own checks pass first');
+    assert.deepEqual(
+      checkCollectorValues(
+        renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? '',
+      ),
+      [],
+      'our own checks pass first',
+    );
     ns = uniqueNamespace('otelchart');
     namespaces.push(ns);
     const r = await runHelmSteps(bin(), helmSteps({ ...spec(ns, values) }), { env });
     assert.ok(r.ok, r.ok ? '' : r.run.output);
 
     const svc = await getJson<Service>(`/api/v1/namespaces/${ns}/services/otel-collector`);
-    const v = parse(renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? '') as Values;
+    const v = parse(
+      renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? '',
+    ) as Values;
     const expectedLabels = serviceLabels(RELEASE, v);
-    for (const [k, want] of Object.entries(expectedLabels)) assert.equal(svc.metadata.labels?.[k], want, `Service label ${k}`);
+    for (const [k, want] of Object.entries(expectedLabels))
+      assert.equal(svc.metadata.labels?.[k], want, `Service label ${k}`);
     assert.equal(svc.metadata.labels?.['app'], undefined, 'never app: otel-collector');
     const byName = Object.fromEntries(svc.spec.ports.map((p) => [p.name, p.port]));
     assert.equal(byName['metrics'], 8889);
     assert.equal(byName['telemetry'], 8888);
     assert.equal(byName['otlp'], 4317);
-    assert.deepEqual(svc.spec.ports.map((p) => p.name).sort(), servicePorts(v).map((p) => p.name).sort(), 'the ports the facts predict, no more');
+    assert.deepEqual(
+      svc.spec.ports.map((p) => p.name).sort(),
+      servicePorts(v)
+        .map((p) => p.name)
+        .sort(),
+      'the ports the facts predict, no more',
+    );
   });
 
   it('its ServiceMonitor carries release: <kube-prometheus-stack release>, and the API server selects the collector Service with its selector', async () => {
     assert.ok(ns, 'the install ran');
-    const sm = await getJson<ServiceMonitor>(`/apis/monitoring.coreos.com/v1/namespaces/${ns}/servicemonitors/otel-collector`);
+    const sm = await getJson<ServiceMonitor>(
+      `/apis/monitoring.coreos.com/v1/namespaces/${ns}/servicemonitors/otel-collector`,
+    );
     assert.equal(sm.metadata.labels?.['release'], HELM_RELEASE);
     const selector = labelSelectorString(sm.spec.selector);
-    const selected = await getJson<{ items: Service[] }>(`/api/v1/namespaces/${ns}/services?labelSelector=${encodeURIComponent(selector)}`);
-    assert.deepEqual(selected.items.map((s) => s.metadata.name), ['otel-collector']);
+    const selected = await getJson<{ items: Service[] }>(
+      `/api/v1/namespaces/${ns}/services?labelSelector=${encodeURIComponent(selector)}`,
+    );
+    assert.deepEqual(
+      selected.items.map((s) => s.metadata.name),
+      ['otel-collector'],
+    );
     const portNames = new Set(selected.items[0]?.spec.ports.map((p) => p.name));
-    assert.deepEqual(sm.spec.endpoints.map((e) => e.port), ['metrics', 'telemetry']);
-    for (const e of sm.spec.endpoints) assert.ok(portNames.has(e.port ?? ''), `endpoint port ${e.port} is a Service port`);
+    assert.deepEqual(
+      sm.spec.endpoints.map((e) => e.port),
+      ['metrics', 'telemetry'],
+    );
+    for (const e of sm.spec.endpoints)
+      assert.ok(portNames.has(e.port ?? ''), `endpoint port ${e.port} is a Service port`);
   });
 
-  it('the custom path\'s ServiceMonitors (app: otel-collector) select nothing on the Helm path, as servicemonitor/chart-service-labels says', async () => {
+  it("the custom path's ServiceMonitors (app: otel-collector) select nothing on the Helm path, as servicemonitor/chart-service-labels says", async () => {
     assert.ok(ns, 'the install ran');
-    const custom = parseAllDocuments(renderLab({ helmRelease: HELM_RELEASE }).get('k8s/otel-servicemonitors.yaml')?.content ?? '').map((d) => d.toJS() as ServiceMonitor);
+    const custom = parseAllDocuments(
+      renderLab({ helmRelease: HELM_RELEASE }).get('k8s/otel-servicemonitors.yaml')?.content ?? '',
+    ).map((d) => d.toJS() as ServiceMonitor);
     assert.ok(custom.length >= 1);
     for (const sm of custom) {
       const selector = labelSelectorString(sm.spec.selector);
-      const selected = await getJson<{ items: Service[] }>(`/api/v1/namespaces/${ns}/services?labelSelector=${encodeURIComponent(selector)}`);
+      const selected = await getJson<{ items: Service[] }>(
+        `/api/v1/namespaces/${ns}/services?labelSelector=${encodeURIComponent(selector)}`,
+      );
       assert.deepEqual(selected.items, [], `${sm.metadata.name} (${selector}) selects no Service of the chart`);
     }
   });
 
   it('upgrading with the same values changes nothing but the revision', async () => {
     assert.ok(ns, 'the install ran');
-    const before = await getJson<{ metadata: { resourceVersion: string } }>(`/api/v1/namespaces/${ns}/services/otel-collector`);
+    const before = await getJson<{ metadata: { resourceVersion: string } }>(
+      `/api/v1/namespaces/${ns}/services/otel-collector`,
+    );
     const r = await runHelmSteps(bin(), helmSteps(spec(ns, values)), { env });
     assert.ok(r.ok, r.ok ? '' : r.run.output);
-    const after = await getJson<{ metadata: { resourceVersion: string } }>(`/api/v1/namespaces/${ns}/services/otel-collector`);
+    const after = await getJson<{ metadata: { resourceVersion: string } }>(
+      `/api/v1/namespaces/${ns}/services/otel-collector`,
+    );
     assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'the Service was not rewritten');
   });
 
@@ -145,27 +194,50 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
     await ensurePrometheusCrd(kube);
     await kube.kubectl(['create', 'namespace', appNs]);
     await kube.kubectl(['apply', '-f', join(dir, 'k8s', 'app.yaml')]);
-    await kube.kubectl(['apply', '-f', '-'], { input: labPrometheusManifests({ namespace: ns, release: HELM_RELEASE, serviceAccount: labNames.prometheusServiceAccount, roleArn: 'arn:aws:iam::111122223333:role/ds252-prometheus-sa-role' }) });
-    for (const [n, d] of [[appNs, 'otel-flask'], [ns, `prometheus-${prometheusName(HELM_RELEASE)}`]] as const) {
+    await kube.kubectl(['apply', '-f', '-'], {
+      input: labPrometheusManifests({
+        namespace: ns,
+        release: HELM_RELEASE,
+        serviceAccount: labNames.prometheusServiceAccount,
+        roleArn: 'arn:aws:iam::111122223333:role/ds252-prometheus-sa-role',
+      }),
+    });
+    for (const [n, d] of [
+      [appNs, 'otel-flask'],
+      [ns, `prometheus-${prometheusName(HELM_RELEASE)}`],
+    ] as const) {
       await kube.kubectl(['rollout', 'status', '-n', n, `deployment/${d}`, '--timeout=180s'], { timeoutMs: 200_000 });
     }
     return dir;
   }
   let lab = '';
-  const links = (r: DoctorReport): string => JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail]), null, 1);
+  const links = (r: DoctorReport): string =>
+    JSON.stringify(
+      r.links.map((l) => [l.id, l.status, l.detail]),
+      null,
+      1,
+    );
 
-  it('the doctor follows the chart\'s collector: the app reaches its Service, its ConfigMap\'s relay config is valid, its ServiceMonitor is selected and names its ports', async () => {
+  it("the doctor follows the chart's collector: the app reaches its Service, its ConfigMap's relay config is valid, its ServiceMonitor is selected and names its ports", async () => {
     assert.ok(ns, 'the install ran');
     lab = await labBesideTheChart();
     const { report } = await doctor({ source: 'cluster', kubeconfig: kube.kubeconfig, labDir: lab });
     const passed = report.links.filter((l) => l.status === 'passed').map((l) => l.id);
-    for (const id of ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'servicemonitor-selected', 'port-names', 'prometheus-service-account'] as const) {
+    for (const id of [
+      'app-ready',
+      'otlp-endpoint',
+      'collector-config',
+      'collector-up',
+      'servicemonitor-selected',
+      'port-names',
+      'prometheus-service-account',
+    ] as const) {
       assert.ok(passed.includes(id), `${id} passed: ${links(report)}`);
     }
     assert.equal(report.healthy, true, links(report));
   });
 
-  it('installed as the lab text says (no fullnameOverride), the chart\'s Service is otel-collector-opentelemetry-collector: the doctor names the app\'s endpoint as the first broken link', async () => {
+  it("installed as the lab text says (no fullnameOverride), the chart's Service is otel-collector-opentelemetry-collector: the doctor names the app's endpoint as the first broken link", async () => {
     assert.ok(lab, 'the lab is beside the chart');
     const asTheLabSays = join(home, 'values-without-fullname.yaml');
     const text = renderLab({ helmRelease: HELM_RELEASE }).get('helm/otel-collector-values.yaml')?.content ?? '';
@@ -182,10 +254,13 @@ describe('the collector\'s Helm path against a real control plane (a chart shape
     }
   });
 
-  it('the lab\'s --set flags as a values file: the chart refuses them (no image.repository), our message says so, and nothing is installed', async () => {
+  it("the lab's --set flags as a values file: the chart refuses them (no image.repository), our message says so, and nothing is installed", async () => {
     const flags = join(home, 'lab-set-flags.yaml');
     writeFileSync(flags, labCollectorSetFlags);
-    assert.ok(checkCollectorValues(labCollectorSetFlags).some((f) => f.code === 'helm/missing-required-value'), 'our check says it before helm runs');
+    assert.ok(
+      checkCollectorValues(labCollectorSetFlags).some((f) => f.code === 'helm/missing-required-value'),
+      'our check says it before helm runs',
+    );
     const other = uniqueNamespace('otelchart-flags');
     namespaces.push(other);
     const r = await runHelmSteps(bin(), helmSteps(spec(other, flags)), { env });

@@ -21,7 +21,13 @@ async function componentsOf(version: string): Promise<Components> {
   // otlp_grpc / otlp_http keep their old names as aliases, which `components` does not list.
   if (exporters.includes('otlp_grpc')) exporters.push('otlp');
   if (exporters.includes('otlp_http')) exporters.push('otlphttp');
-  return { receivers: names('receivers'), processors: names('processors'), exporters, connectors: names('connectors'), extensions: names('extensions') };
+  return {
+    receivers: names('receivers'),
+    processors: names('processors'),
+    exporters,
+    connectors: names('connectors'),
+    extensions: names('extensions'),
+  };
 }
 
 describe('truth: our verdict on collector configs agrees with the real collector', function () {
@@ -43,10 +49,20 @@ describe('truth: our verdict on collector configs agrees with the real collector
         const validate = await validateConfig(collectorVersions[role], f.text);
         const startFails = /^(exits|refuses)/.test(f.start[role] ?? '');
         const realRejects = !validate.ok || startFails;
-        const findings = lint([{ file: f.file, text: f.text }], { collectorVersion: collectorVersions[role], collectorComponents: components.get(role) ?? {}, ...(collectorSchema ? { collectorSchema } : {}) });
+        const findings = lint([{ file: f.file, text: f.text }], {
+          collectorVersion: collectorVersions[role],
+          collectorComponents: components.get(role) ?? {},
+          ...(collectorSchema ? { collectorSchema } : {}),
+        });
         const errors = findings.filter((x) => x.severity === 'error');
-        const real = realRejects ? `rejects it (${validate.ok ? `start: ${f.start[role]}` : validate.output.trim().split('\n').pop()})` : 'accepts it';
-        assert.equal(errors.length > 0, realRejects, `collector ${collectorVersions[role]} ${real}; we report ${errors.length ? errors.map((e) => `${e.code}: ${e.message}`).join(' | ') : 'no error'}`);
+        const real = realRejects
+          ? `rejects it (${validate.ok ? `start: ${f.start[role]}` : validate.output.trim().split('\n').pop()})`
+          : 'accepts it';
+        assert.equal(
+          errors.length > 0,
+          realRejects,
+          `collector ${collectorVersions[role]} ${real}; we report ${errors.length ? errors.map((e) => `${e.code}: ${e.message}`).join(' | ') : 'no error'}`,
+        );
         assert.equal(validate.ok, f.expect[role] === 'accept', 'the fixture header still matches the real validate');
       });
     }
@@ -55,7 +71,11 @@ describe('truth: our verdict on collector configs agrees with the real collector
   it('every quick fix leaves a config that lints without errors and that the real collector accepts', async () => {
     let fixed = 0;
     for (const role of ['recent', 'old'] as const) {
-      const options = { collectorVersion: collectorVersions[role], collectorComponents: components.get(role) ?? {}, ...(collectorSchema ? { collectorSchema } : {}) };
+      const options = {
+        collectorVersion: collectorVersions[role],
+        collectorComponents: components.get(role) ?? {},
+        ...(collectorSchema ? { collectorSchema } : {}),
+      };
       for (const f of fixtures) {
         let text = f.text;
         let applied = 0;
@@ -71,7 +91,10 @@ describe('truth: our verdict on collector configs agrees with the real collector
         if (errors.length) continue; // fixes that leave other errors (an unknown key) prove nothing here
         fixed++;
         const validate = await validateConfig(collectorVersions[role], text);
-        assert.ok(validate.ok, `${role} ${f.file}: after our fixes the collector still refuses:\n${validate.output}\n--- fixed config ---\n${text}`);
+        assert.ok(
+          validate.ok,
+          `${role} ${f.file}: after our fixes the collector still refuses:\n${validate.output}\n--- fixed config ---\n${text}`,
+        );
       }
     }
     assert.ok(fixed >= 4, `fixes were applied and checked for ${fixed} fixture(s)`);

@@ -49,11 +49,16 @@ async function get(url: string): Promise<{ status: number; body: string }> {
 /** Waits until the collector's own metrics (otelcol_*) are served at `url`. */
 async function waitForOwnMetrics(url: string, c: RunningCollector): Promise<string> {
   let body = '';
-  await waitFor(`otelcol_ metrics at ${url}`, async () => {
-    const r = await get(url);
-    body = r.body;
-    return r.status === 200 && /^otelcol_/m.test(body);
-  }, 20_000, c.alive);
+  await waitFor(
+    `otelcol_ metrics at ${url}`,
+    async () => {
+      const r = await get(url);
+      body = r.body;
+      return r.status === 200 && /^otelcol_/m.test(body);
+    },
+    20_000,
+    c.alive,
+  );
   return body;
 }
 
@@ -95,12 +100,16 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
   it('builds the pinned versions, and each binary reports its own', async () => {
     assert.notEqual(collectorVersions.recent, collectorVersions.old);
     for (const role of ['recent', 'old'] as const) {
-      assert.equal(await collectorVersionOutput(collectorVersions[role]), `otelcol-obslab version ${collectorVersions[role]}`);
+      assert.equal(
+        await collectorVersionOutput(collectorVersions[role]),
+        `otelcol-obslab version ${collectorVersions[role]}`,
+      );
     }
   });
 
   it('registers the lab components in both, and the snake_case OTLP exporter names only in the recent one', async () => {
-    const names = async (role: Role): Promise<string[]> => [...(await collectorComponents(collectorVersions[role])).matchAll(/^\s+- name: (\S+)$/gm)].map((m) => m[1] ?? '');
+    const names = async (role: Role): Promise<string[]> =>
+      [...(await collectorComponents(collectorVersions[role])).matchAll(/^\s+- name: (\S+)$/gm)].map((m) => m[1] ?? '');
     const recent = await names('recent');
     const old = await names('old');
     for (const n of ['otlp', 'batch', 'memory_limiter', 'debug', 'prometheus']) {
@@ -122,7 +131,11 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
       for (const role of ['recent', 'old'] as const) {
         it(`${f.file} @ ${role}: ${f.expect[role]}`, async () => {
           const r = await validateConfig(collectorVersions[role], f.text);
-          assert.equal(r.ok ? 'accept' : 'reject', f.expect[role], `otelcol ${collectorVersions[role]} validate said:\n${r.output}`);
+          assert.equal(
+            r.ok ? 'accept' : 'reject',
+            f.expect[role],
+            `otelcol ${collectorVersions[role]} validate said:\n${r.output}`,
+          );
         });
       }
     }
@@ -148,7 +161,10 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     const p = await freeCollectorPorts();
     const c = await start('old', localize(readFileSync(join(FIXTURES, 'telemetry-address.yaml'), 'utf8'), p));
     await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
-    assert.match(c.output(), /service::telemetry::metrics::address is being deprecated in favor of service::telemetry::metrics::readers/);
+    assert.match(
+      c.output(),
+      /service::telemetry::metrics::address is being deprecated in favor of service::telemetry::metrics::readers/,
+    );
   });
 
   it('recent: the `address` form is refused, by validate and at start, naming the key', async () => {
@@ -156,13 +172,19 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     const v = await validateConfig(collectorVersions.recent, text);
     assert.equal(v.ok, false);
     assert.match(v.output, /has invalid keys: address/);
-    await assert.rejects(start('recent', text), (e: unknown) => e instanceof CollectorStartError && /has invalid keys: address/.test(e.output));
+    await assert.rejects(
+      start('recent', text),
+      (e: unknown) => e instanceof CollectorStartError && /has invalid keys: address/.test(e.output),
+    );
   });
 
   it('old: with both `address` and `readers`, both ports serve the own metrics', async () => {
     const p = await freeCollectorPorts();
     const addressPort = await freePort();
-    const text = readFileSync(join(FIXTURES, 'telemetry-address-and-readers.yaml'), 'utf8').replace(/address: 0\.0\.0\.0:8888/g, `address: 127.0.0.1:${addressPort}`);
+    const text = readFileSync(join(FIXTURES, 'telemetry-address-and-readers.yaml'), 'utf8').replace(
+      /address: 0\.0\.0\.0:8888/g,
+      `address: 127.0.0.1:${addressPort}`,
+    );
     const c = await start('old', localize(text, p));
     await waitForOwnMetrics(`http://127.0.0.1:${addressPort}/metrics`, c);
     await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
@@ -172,28 +194,53 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     for (const role of ['recent', 'old'] as const) {
       const p = await freeCollectorPorts();
       const c = await start(role, localize(readFileSync(join(FIXTURES, 'level-none-with-readers.yaml'), 'utf8'), p));
-      await waitFor('the prometheus exporter', async () => (await get(`http://127.0.0.1:${p.prometheus}/metrics`)).status === 200, 20_000, c.alive);
-      assert.ok(await refused(`http://127.0.0.1:${p.telemetry}/metrics`), `${role}: something answers on the reader's port`);
+      await waitFor(
+        'the prometheus exporter',
+        async () => (await get(`http://127.0.0.1:${p.prometheus}/metrics`)).status === 200,
+        20_000,
+        c.alive,
+      );
+      assert.ok(
+        await refused(`http://127.0.0.1:${p.telemetry}/metrics`),
+        `${role}: something answers on the reader's port`,
+      );
       await c.stop();
     }
   });
 
   it('both: validate passes an impossible port, and the start then fails on it', async () => {
     for (const role of ['recent', 'old'] as const) {
-      const text = localize(readFileSync(join(FIXTURES, 'invalid-port.yaml'), 'utf8').replace(/0\.0\.0\.0:99999/g, '127.0.0.1:99999'), await freeCollectorPorts());
+      const text = localize(
+        readFileSync(join(FIXTURES, 'invalid-port.yaml'), 'utf8').replace(/0\.0\.0\.0:99999/g, '127.0.0.1:99999'),
+        await freeCollectorPorts(),
+      );
       assert.equal((await validateConfig(collectorVersions[role], text)).ok, true);
-      await assert.rejects(start(role, text), (e: unknown) => e instanceof CollectorStartError && /address 99999: invalid port/.test(e.output));
+      await assert.rejects(
+        start(role, text),
+        (e: unknown) => e instanceof CollectorStartError && /address 99999: invalid port/.test(e.output),
+      );
     }
   });
 
   it('old: validate passes a prometheus exporter without endpoint, the start does not', async () => {
-    const text = localize(readFileSync(join(FIXTURES, 'prometheus-without-endpoint.yaml'), 'utf8'), await freeCollectorPorts());
+    const text = localize(
+      readFileSync(join(FIXTURES, 'prometheus-without-endpoint.yaml'), 'utf8'),
+      await freeCollectorPorts(),
+    );
     assert.equal((await validateConfig(collectorVersions.old, text)).ok, true);
-    await assert.rejects(start('old', text), (e: unknown) => e instanceof CollectorStartError && /expecting a non-blank address to run the Prometheus metrics handler/.test(e.output));
+    await assert.rejects(
+      start('old', text),
+      (e: unknown) =>
+        e instanceof CollectorStartError &&
+        /expecting a non-blank address to run the Prometheus metrics handler/.test(e.output),
+    );
   });
 
-  it("recent: the old `otlp` exporter name works but logs that it is a deprecated alias of otlp_grpc", async () => {
-    const c = await start('recent', localize(readFileSync(join(FIXTURES, 'exporter-otlp-legacy-name.yaml'), 'utf8'), await freeCollectorPorts()));
+  it('recent: the old `otlp` exporter name works but logs that it is a deprecated alias of otlp_grpc', async () => {
+    const c = await start(
+      'recent',
+      localize(readFileSync(join(FIXTURES, 'exporter-otlp-legacy-name.yaml'), 'utf8'), await freeCollectorPorts()),
+    );
     assert.match(c.output(), /"otlp" alias is deprecated; use "otlp_grpc" instead/);
   });
 });

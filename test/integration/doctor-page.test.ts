@@ -16,19 +16,49 @@ function snapshot(): DoctorSnapshot {
   return {
     mode: 'cluster',
     takenAt: Date.UTC(2026, 0, 1),
-    lab: { dir: '/lab', appNamespace: 'app', monitoringNamespace: 'monitoring', helmRelease: 'prometheus', prometheusServiceAccount: 'prometheus-sa', collectorService: 'otel-collector', portNames: { telemetry: 'telemetry', metrics: 'metrics' } },
-    app: { object: 'Deployment app/otel-flask', namespace: 'app', pods: [{ name: 'otel-flask-1', ready: true, phase: 'Running' }], otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317', otlpEndpointSource: 'env' },
+    lab: {
+      dir: '/lab',
+      appNamespace: 'app',
+      monitoringNamespace: 'monitoring',
+      helmRelease: 'prometheus',
+      prometheusServiceAccount: 'prometheus-sa',
+      collectorService: 'otel-collector',
+      portNames: { telemetry: 'telemetry', metrics: 'metrics' },
+    },
+    app: {
+      object: 'Deployment app/otel-flask',
+      namespace: 'app',
+      pods: [{ name: 'otel-flask-1', ready: true, phase: 'Running' }],
+      otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317',
+      otlpEndpointSource: 'env',
+    },
     collector: {
       object: 'Deployment monitoring/otel-collector',
       workload: 'deployment/otel-collector',
       // The fault: no ready collector pod; the targets' failures are its consequences.
       pods: [{ name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' }],
-      service: { namespace: 'monitoring', name: 'otel-collector', labels: { app: 'otel-collector' }, ports: [{ name: 'otlp-grpc', port: 4317, targetPort: 4317 }, { name: 'telemetry', port: 8888, targetPort: 8888 }, { name: 'metrics', port: 8889, targetPort: 8889 }] },
+      service: {
+        namespace: 'monitoring',
+        name: 'otel-collector',
+        labels: { app: 'otel-collector' },
+        ports: [
+          { name: 'otlp-grpc', port: 4317, targetPort: 4317 },
+          { name: 'telemetry', port: 8888, targetPort: 8888 },
+          { name: 'metrics', port: 8889, targetPort: 8889 },
+        ],
+      },
       configSource: 'ConfigMap monitoring/otel-collector-config, key collector.yaml',
     },
     prometheus: {
       url: 'http://127.0.0.1:9090',
-      targets: ['telemetry', 'metrics'].map((endpoint, i) => ({ scrapePool: `serviceMonitor/monitoring/otel-collector/${i}`, scrapeUrl: `http://10.0.0.5:${8888 + i}/metrics`, health: 'down' as const, lastError: 'connection refused', lastScrape: '', labels: { service: 'otel-collector', namespace: 'monitoring', endpoint } })),
+      targets: ['telemetry', 'metrics'].map((endpoint, i) => ({
+        scrapePool: `serviceMonitor/monitoring/otel-collector/${i}`,
+        scrapeUrl: `http://10.0.0.5:${8888 + i}/metrics`,
+        health: 'down' as const,
+        lastError: 'connection refused',
+        lastScrape: '',
+        labels: { service: 'otel-collector', namespace: 'monitoring', endpoint },
+      })),
       metricNames: ['up'],
       appSeries: ['up'],
     },
@@ -40,10 +70,19 @@ describe('the doctor report page in Chromium', function () {
   this.timeout(120_000);
   let browser: Browser;
   let page: Page;
-  const posted = async (): Promise<unknown[]> => page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
+  const posted = async (): Promise<unknown[]> =>
+    page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
 
   before(async () => {
-    const built = buildSync({ entryPoints: ['src/webview/doctor.ts'], bundle: true, write: false, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'silent' });
+    const built = buildSync({
+      entryPoints: ['src/webview/doctor.ts'],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome120',
+      logLevel: 'silent',
+    });
     const script = built.outputFiles[0]?.text ?? '';
     browser = await launchBrowser();
     page = await browser.newPage();
@@ -53,8 +92,11 @@ describe('the doctor report page in Chromium', function () {
       if (m.type() === 'error') errors.push(m.text());
     });
     // What VS Code provides: one API handle with postMessage and state, under our CSP (nonce scripts only).
-    const stub = 'window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });';
-    await page.setContent(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"></head><body><div id="app"></div><script nonce="${nonce}">${stub}</script><script nonce="${nonce}">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`);
+    const stub =
+      'window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });';
+    await page.setContent(
+      `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"></head><body><div id="app"></div><script nonce="${nonce}">${stub}</script><script nonce="${nonce}">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`,
+    );
     assert.deepEqual(errors, []);
   });
 
@@ -65,27 +107,58 @@ describe('the doctor report page in Chromium', function () {
   it('says it is ready, then renders the chain with the cause, its evidence and fixes, and the consequences folded', async () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);
     const report = runDoctor(snapshot());
-    const message: DoctorReportMessage = { type: 'report', target: 'context lab', report, unavailable: { iam: 'no IRSA role given' }, ms: 42 };
+    const message: DoctorReportMessage = {
+      type: 'report',
+      target: 'context lab',
+      report,
+      unavailable: { iam: 'no IRSA role given' },
+      ms: 42,
+    };
     await page.evaluate((m) => window.postMessage(m, '*'), message);
     await page.waitForSelector('#chain');
-    assert.match((await page.textContent('#verdict')) ?? '', /Broken: doctor\/collector-down\. Start with doctor\/collector-down/);
-    const statuses = await page.$$eval('li.link', (els) => els.map((e) => [e.getAttribute('data-link'), e.className.replace('link ', '')]));
-    assert.deepEqual(statuses, report.links.map((l) => [l.id, l.status]));
-    assert.deepEqual(statuses.find(([id]) => id === 'targets'), ['targets', 'consequence']);
+    assert.match(
+      (await page.textContent('#verdict')) ?? '',
+      /Broken: doctor\/collector-down\. Start with doctor\/collector-down/,
+    );
+    const statuses = await page.$$eval('li.link', (els) =>
+      els.map((e) => [e.getAttribute('data-link'), e.className.replace('link ', '')]),
+    );
+    assert.deepEqual(
+      statuses,
+      report.links.map((l) => [l.id, l.status]),
+    );
+    assert.deepEqual(
+      statuses.find(([id]) => id === 'targets'),
+      ['targets', 'consequence'],
+    );
     const failed = page.locator('li.link.failed');
     assert.match((await failed.locator('.finding .code').textContent()) ?? '', /doctor\/collector-down/);
-    assert.match((await failed.locator('table.evidence').textContent()) ?? '', /Deployment monitoring\/otel-collectorotel-collector-1 not ready \(CrashLoopBackOff\)/);
-    assert.equal(await failed.locator('button.fix').count(), report.links.find((l) => l.status === 'failed')?.findings[0]?.remedies.length);
+    assert.match(
+      (await failed.locator('table.evidence').textContent()) ?? '',
+      /Deployment monitoring\/otel-collectorotel-collector-1 not ready \(CrashLoopBackOff\)/,
+    );
+    assert.equal(
+      await failed.locator('button.fix').count(),
+      report.links.find((l) => l.status === 'failed')?.findings[0]?.remedies.length,
+    );
     // A consequence explains; it offers no buttons of its own.
     assert.equal(await page.locator('li.link.consequence button.fix').count(), 0);
-    assert.match((await page.locator('li.link.consequence').first().textContent()) ?? '', /A consequence of the broken link "The collector is running and ready"/);
+    assert.match(
+      (await page.locator('li.link.consequence').first().textContent()) ?? '',
+      /A consequence of the broken link "The collector is running and ready"/,
+    );
     assert.match((await page.textContent('#unavailable')) ?? '', /iam: no IRSA role given/);
   });
 
   it('asks the host for a fix by position and shows the outcome beside it; Run again asks for a rerun', async () => {
     await page.locator('li.link.failed button.fix').nth(1).click();
     assert.deepEqual((await posted()).slice(-1), [{ type: 'fix', link: 'collector-up', finding: 0, fix: 1 }]);
-    await page.evaluate(() => window.postMessage({ type: 'fixResult', link: 'collector-up', finding: 0, fix: 1, ok: true, message: 'Running in the terminal' }, '*'));
+    await page.evaluate(() =>
+      window.postMessage(
+        { type: 'fixResult', link: 'collector-up', finding: 0, fix: 1, ok: true, message: 'Running in the terminal' },
+        '*',
+      ),
+    );
     assert.equal(await page.locator('#fix-collector-up-0-1 .result.ok').textContent(), 'Running in the terminal');
     await page.click('#rerun');
     assert.deepEqual((await posted()).slice(-1), [{ type: 'rerun' }]);
@@ -95,7 +168,12 @@ describe('the doctor report page in Chromium', function () {
     await page.evaluate(() => window.postMessage({ type: 'running', target: 'context lab' }, '*'));
     assert.equal(await page.locator('#rerun').isDisabled(), true);
     assert.ok((await page.locator('li.link').count()) > 0);
-    await page.evaluate(() => window.postMessage({ type: 'error', target: 'context lab', message: "The kubeconfig has no context named 'x'" }, '*'));
+    await page.evaluate(() =>
+      window.postMessage(
+        { type: 'error', target: 'context lab', message: "The kubeconfig has no context named 'x'" },
+        '*',
+      ),
+    );
     assert.equal(await page.textContent('#verdict'), "The kubeconfig has no context named 'x'");
     assert.equal(await page.locator('#rerun').isDisabled(), false);
   });

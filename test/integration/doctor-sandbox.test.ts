@@ -3,7 +3,16 @@
 // code, and the lab is repaired before the next. The sandbox runs in a cache of its own, so a
 // sandbox another process started is never touched.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runDoctor as runDoctorCommand } from '../../src/cli/doctor';
@@ -17,7 +26,14 @@ import { appCommand, installAppVenv } from '../../src/node/sandbox/appVenv';
 import { sandboxSnapshot, processEnv } from '../../src/node/doctor/sandbox';
 import { freePort, isAlive, startDetached, stopGroup } from '../../src/node/process/processes';
 import { sleep } from '../../src/node/process/sleep';
-import { harnessCollectorPath, readSandboxState, sandboxCollectorVersion, sandboxDown, sandboxUp, type SandboxState } from '../../src/node/sandbox/sandbox';
+import {
+  harnessCollectorPath,
+  readSandboxState,
+  sandboxCollectorVersion,
+  sandboxDown,
+  sandboxUp,
+  type SandboxState,
+} from '../../src/node/sandbox/sandbox';
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { renderLab } from '../support/lab';
 
@@ -28,7 +44,12 @@ async function doctorNow(labDir: string): Promise<DoctorReport> {
 }
 
 /** Polls the doctor until `ok` holds for its report (the sandbox scrapes every 5 s), or fails with the last one. */
-async function until(labDir: string, what: string, ok: (r: DoctorReport) => boolean, timeoutMs = 60_000): Promise<DoctorReport> {
+async function until(
+  labDir: string,
+  what: string,
+  ok: (r: DoctorReport) => boolean,
+  timeoutMs = 60_000,
+): Promise<DoctorReport> {
   const deadline = Date.now() + timeoutMs;
   let last: DoctorReport | undefined;
   while (Date.now() < deadline) {
@@ -36,10 +57,19 @@ async function until(labDir: string, what: string, ok: (r: DoctorReport) => bool
     if (ok(last)) return last;
     await sleep(1000);
   }
-  assert.fail(`${what}: not within ${timeoutMs / 1000} s; last report: ${JSON.stringify(last?.links.map((l) => [l.id, l.status, l.detail]), null, 1)}`);
+  assert.fail(
+    `${what}: not within ${timeoutMs / 1000} s; last report: ${JSON.stringify(
+      last?.links.map((l) => [l.id, l.status, l.detail]),
+      null,
+      1,
+    )}`,
+  );
 }
 
-const causeIs = (code: string) => (r: DoctorReport): boolean => r.cause?.code === code;
+const causeIs =
+  (code: string) =>
+  (r: DoctorReport): boolean =>
+    r.cause?.code === code;
 
 function statePath(): string {
   return join(process.env['OBSLAB_CACHE'] ?? '', 'run', 'sandbox.json');
@@ -54,7 +84,11 @@ function patchState(patch: (s: SandboxState) => void): void {
 
 async function post(url: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${url}/hash`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `data=doctor${i}` });
+    const res = await fetch(`${url}/hash`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `data=doctor${i}`,
+    });
     await res.arrayBuffer();
   }
 }
@@ -73,7 +107,8 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     cache = mkdtempSync(join(tmpdir(), 'obslab-doctor-cache-'));
     // The built collector and the app's venvs are reused; the run directory is ours alone.
     symlinkSync(collectorDir, join(cache, `otelcol-${sandboxCollectorVersion}`));
-    for (const e of existsSync(realCache) ? readdirSync(realCache) : []) if (e.startsWith('app-venv-')) symlinkSync(join(realCache, e), join(cache, e));
+    for (const e of existsSync(realCache) ? readdirSync(realCache) : [])
+      if (e.startsWith('app-venv-')) symlinkSync(join(realCache, e), join(cache, e));
     savedCache = process.env['OBSLAB_CACHE'];
     process.env['OBSLAB_CACHE'] = cache;
 
@@ -96,41 +131,70 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     rmSync(lab, { recursive: true, force: true });
   });
 
-  it('names no app metrics (doctor/no-app-metrics) when the collector holds none, and its fix, a short load test of the lab\'s plan, sends requests to the app', async () => {
+  it("names no app metrics (doctor/no-app-metrics) when the collector holds none, and its fix, a short load test of the lab's plan, sends requests to the app", async () => {
     // Whether the app has handled a request before the first scrape depends on timing, so the
     // collector's series are taken as empty in the real snapshot; the fix then runs for real.
     const snapshot = await sandboxSnapshot({ labDir: lab });
     assert.ok(snapshot.prometheus, 'Prometheus answered');
     snapshot.prometheus.appSeries = snapshot.prometheus.appSeries.filter((n) => !n.startsWith('http_'));
     const r = runDoctor(snapshot);
-    assert.equal(r.cause?.code, doctorCodes.noAppMetrics, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
+    assert.equal(
+      r.cause?.code,
+      doctorCodes.noAppMetrics,
+      JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])),
+    );
     const fix = r.links.find((l) => l.id === 'app-metrics')?.findings[0]?.remedies.find((x) => x.kind === 'command');
     assert.ok(fix && fix.kind === 'command');
     const args = fix.steps[0] ?? [];
     assert.deepEqual(args.slice(0, 3), ['npx', 'obslab', 'loadtest']);
     assert.deepEqual(args.slice(-2), ['--', join(lab, 'jmeter', 'hash-load.jmx')]);
     const out: string[] = [];
-    const code = await main([args[2] ?? '', '--format', 'json', ...args.slice(3)], { out: (l) => out.push(l), err: () => undefined });
+    const code = await main([args[2] ?? '', '--format', 'json', ...args.slice(3)], {
+      out: (l) => out.push(l),
+      err: () => undefined,
+    });
     assert.equal(code, 0, out.join('\n'));
     const summary = JSON.parse(out.join('\n')) as { samples: number; errors: number };
     assert.ok(summary.samples > 0 && summary.errors === 0, `the load test reached the sandbox app: ${out.join('\n')}`);
-    await until(lab, 'the app\'s metrics in Prometheus', (x) => x.links.find((l) => l.id === 'app-metrics')?.status === 'passed');
+    await until(
+      lab,
+      "the app's metrics in Prometheus",
+      (x) => x.links.find((l) => l.id === 'app-metrics')?.status === 'passed',
+    );
   });
 
   it('reports a healthy lab as healthy, with every sandbox link passed or skipped with a reason, and exits 0', async () => {
     await post(state.app?.url ?? '', 20);
     // Freshness needs two scrapes of the collector's own telemetry inside its window: right after the start it is skipped.
-    const r = await until(lab, 'healthy', (x) => x.healthy && ['app-metrics', 'freshness'].every((id) => x.links.find((l) => l.id === id)?.status === 'passed'));
+    const r = await until(
+      lab,
+      'healthy',
+      (x) =>
+        x.healthy && ['app-metrics', 'freshness'].every((id) => x.links.find((l) => l.id === id)?.status === 'passed'),
+    );
     const passed = r.links.filter((l) => l.status === 'passed').map((l) => l.id);
-    assert.deepEqual(passed, ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics', 'freshness', 'metric-names']);
-    for (const l of r.links.filter((x) => x.status === 'skipped')) assert.ok(l.detail.length > 10, `${l.id} says why it was skipped`);
+    assert.deepEqual(passed, [
+      'app-ready',
+      'otlp-endpoint',
+      'collector-config',
+      'collector-up',
+      'targets',
+      'app-metrics',
+      'freshness',
+      'metric-names',
+    ]);
+    for (const l of r.links.filter((x) => x.status === 'skipped'))
+      assert.ok(l.detail.length > 10, `${l.id} says why it was skipped`);
     const out: string[] = [];
-    const code = await runDoctorCommand(['--sandbox', '--lab', lab, '--format', 'json'], { out: (l) => out.push(l), err: () => undefined });
+    const code = await runDoctorCommand(['--sandbox', '--lab', lab, '--format', 'json'], {
+      out: (l) => out.push(l),
+      err: () => undefined,
+    });
     assert.equal(code, 0);
     assert.equal((JSON.parse(out.join('\n')) as DoctorReport).healthy, true);
   });
 
-  it('names the lab\'s wrong metric names (flask_http_request_total) and its edit fixes the queries', async () => {
+  it("names the lab's wrong metric names (flask_http_request_total) and its edit fixes the queries", async () => {
     const file = join(lab, 'queries', 'lab-queries.promql');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '# Task 5: request rate (as the lab wrote it)\nrate(flask_http_request_total[30s])\n');
@@ -147,7 +211,10 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
       assert.equal((await doctorNow(lab)).healthy, true);
       const out: string[] = [];
       writeFileSync(file, 'rate(flask_http_request_total[30s])\n');
-      assert.equal(await runDoctorCommand(['--sandbox', '--lab', lab], { out: (l) => out.push(l), err: () => undefined }), 1);
+      assert.equal(
+        await runDoctorCommand(['--sandbox', '--lab', lab], { out: (l) => out.push(l), err: () => undefined }),
+        1,
+      );
       assert.match(out.join('\n'), /FAIL The lab's queries use names Prometheus has/);
     } finally {
       writeFileSync(file, good);
@@ -177,7 +244,7 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     await until(lab, 'healthy again', (x) => x.healthy);
   });
 
-  it('names the prometheus exporter\'s port not scraped at all (doctor/target-missing)', async () => {
+  it("names the prometheus exporter's port not scraped at all (doctor/target-missing)", async () => {
     assert.ok(state.prometheus);
     const good = readFileSync(state.prometheus.config, 'utf8');
     // Keep only the first scrape config (the telemetry endpoint).
@@ -231,9 +298,21 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     assert.ok(col);
     await stopGroup(col.pid);
     try {
-      const r = await until(lab, 'collector-down', (x) => causeIs(doctorCodes.collectorDown)(x) && x.links.find((l) => l.id === 'targets')?.status === 'consequence');
-      assert.deepEqual(r.causes.map((c) => c.code), [doctorCodes.collectorDown]);
-      assert.ok(r.links.find((l) => l.id === 'collector-up')?.findings[0]?.remedies.some((f) => f.kind === 'command' && /sandbox up/.test(commandText(f))));
+      const r = await until(
+        lab,
+        'collector-down',
+        (x) =>
+          causeIs(doctorCodes.collectorDown)(x) && x.links.find((l) => l.id === 'targets')?.status === 'consequence',
+      );
+      assert.deepEqual(
+        r.causes.map((c) => c.code),
+        [doctorCodes.collectorDown],
+      );
+      assert.ok(
+        r.links
+          .find((l) => l.id === 'collector-up')
+          ?.findings[0]?.remedies.some((f) => f.kind === 'command' && /sandbox up/.test(commandText(f))),
+      );
     } finally {
       await restartCollector();
     }
@@ -245,19 +324,30 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     const app = readSandboxState()?.app;
     assert.ok(app);
     const current = processEnv(app.pid);
-    assert.equal(typeof current, 'object', 'the app\'s environment is readable');
+    assert.equal(typeof current, 'object', "the app's environment is readable");
     await stopGroup(app.pid);
     const venv = await installAppVenv(app.appDir);
     const { cmd, args } = appCommand(venv, app.appDir);
-    const proc = startDetached(cmd, args, { cwd: app.appDir, env: { ...(current as Record<string, string>), ...env }, log: app.log });
+    const proc = startDetached(cmd, args, {
+      cwd: app.appDir,
+      env: { ...(current as Record<string, string>), ...env },
+      log: app.log,
+    });
     patchState((s) => {
       if (s.app) s.app.pid = proc.pid;
     });
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !(await fetch(`${app.url}/healthz`).then((r) => r.ok, () => false))) await sleep(250);
+    while (
+      Date.now() < deadline &&
+      !(await fetch(`${app.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await sleep(250);
   }
 
-  it('names a wrong OTLP endpoint (doctor/otlp-endpoint) from the app\'s real environment', async () => {
+  it("names a wrong OTLP endpoint (doctor/otlp-endpoint) from the app's real environment", async () => {
     const right = `http://${state.collector?.otlpGrpc ?? ''}`;
     const wrong = `http://127.0.0.1:${await freePort()}`;
     await restartApp({ OTEL_EXPORTER_OTLP_ENDPOINT: wrong });
@@ -285,7 +375,10 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     assert.ok(app);
     await stopGroup(app.pid);
     const r = await until(lab, 'app-not-ready', causeIs(doctorCodes.appNotReady));
-    assert.deepEqual(r.causes.map((c) => c.code), [doctorCodes.appNotReady]);
+    assert.deepEqual(
+      r.causes.map((c) => c.code),
+      [doctorCodes.appNotReady],
+    );
     const fresh = r.links.find((l) => l.id === 'freshness');
     assert.equal(fresh?.status, 'consequence');
     assert.equal(fresh?.causedBy, 'app-ready');

@@ -7,7 +7,14 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrometheusServiceAccount, describeHelmFailure, helmSteps, parseReleaseList, releaseListArgs, type HelmReleaseSpec } from '../../src/core/helm/helm';
+import {
+  checkPrometheusServiceAccount,
+  describeHelmFailure,
+  helmSteps,
+  parseReleaseList,
+  releaseListArgs,
+  type HelmReleaseSpec,
+} from '../../src/core/helm/helm';
 import { labNames } from '../../src/core/scaffold/plan';
 import { findHelm, HelmNotFound, runHelm, runHelmSteps, type HelmRunResult } from '../../src/node/helm/helm';
 import { helmBin, helmVersions, installHelm } from '../harness/helm';
@@ -47,7 +54,13 @@ describe('the Helm step against a real control plane, with helm built from its G
     kube = await sharedKube();
     home = mkdtempSync(join(tmpdir(), 'obslab-helm-it-'));
     // helm's repositories, cache and plugins of this run only, never the user's.
-    env = { ...process.env, HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data'), KUBECONFIG: kube.kubeconfig };
+    env = {
+      ...process.env,
+      HELM_CONFIG_HOME: join(home, 'config'),
+      HELM_CACHE_HOME: join(home, 'cache'),
+      HELM_DATA_HOME: join(home, 'data'),
+      KUBECONFIG: kube.kubeconfig,
+    };
     labValues = join(home, 'kube-prometheus-stack-values.yaml');
     const file = renderLab().get('helm/kube-prometheus-stack-values.yaml');
     if (!file) throw new Error('the lab has no helm/kube-prometheus-stack-values.yaml');
@@ -56,8 +69,12 @@ describe('the Helm step against a real control plane, with helm built from its G
 
   after(async function () {
     this.timeout(120_000);
-    for (const r of releases) await runHelm(r.bin, ['uninstall', r.release, '--namespace', r.ns, '--kubeconfig', kube.kubeconfig], { env }).catch(() => undefined);
-    for (const ns of namespaces) await kube.kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+    for (const r of releases)
+      await runHelm(r.bin, ['uninstall', r.release, '--namespace', r.ns, '--kubeconfig', kube.kubeconfig], {
+        env,
+      }).catch(() => undefined);
+    for (const ns of namespaces)
+      await kube.kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']).catch(() => undefined);
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
@@ -68,14 +85,30 @@ describe('the Helm step against a real control plane, with helm built from its G
     await kube.kubectl(['create', 'namespace', ns]);
     if (withServiceAccount) {
       await kube.kubectl(['apply', '-f', '-'], {
-        input: JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: labNames.prometheusServiceAccount, namespace: ns, annotations: { 'eks.amazonaws.com/role-arn': IRSA } } }),
+        input: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: {
+            name: labNames.prometheusServiceAccount,
+            namespace: ns,
+            annotations: { 'eks.amazonaws.com/role-arn': IRSA },
+          },
+        }),
       });
     }
     return ns;
   }
 
   function spec(ns: string, values: string, extra: Partial<HelmReleaseSpec> = {}): HelmReleaseSpec {
-    return { release: RELEASE, namespace: ns, chart: { kind: 'path', path: chartDir }, valuesFiles: [values], kubeconfig: kube.kubeconfig, timeout: '2m', ...extra };
+    return {
+      release: RELEASE,
+      namespace: ns,
+      chart: { kind: 'path', path: chartDir },
+      valuesFiles: [values],
+      kubeconfig: kube.kubeconfig,
+      timeout: '2m',
+      ...extra,
+    };
   }
 
   async function getJson<T>(path: string): Promise<T> {
@@ -95,8 +128,12 @@ describe('the Helm step against a real control plane, with helm built from its G
       const bin = (): string => helmBin(version);
       let ns = '';
 
-      it('installs the chart with the lab\'s values: Prometheus runs as prometheus-sa, and the chart creates no ServiceAccount of its own', async () => {
-        assert.deepEqual(checkPrometheusServiceAccount(readFileSync(labValues, 'utf8'), { release: RELEASE }), [], 'the values pass our own check first');
+      it("installs the chart with the lab's values: Prometheus runs as prometheus-sa, and the chart creates no ServiceAccount of its own", async () => {
+        assert.deepEqual(
+          checkPrometheusServiceAccount(readFileSync(labValues, 'utf8'), { release: RELEASE }),
+          [],
+          'the values pass our own check first',
+        );
         ns = await labNamespace(`helm${version.split('.')[0] ?? ''}`);
         releases.push({ bin: bin(), ns, release: RELEASE });
         const lines: string[] = [];
@@ -110,9 +147,19 @@ describe('the Helm step against a real control plane, with helm built from its G
         const sas = await getJson<{ items: ServiceAccount[] }>(`/api/v1/namespaces/${ns}/serviceaccounts`);
         assert.deepEqual(sas.items.map((s) => s.metadata.name).sort(), ['default', labNames.prometheusServiceAccount]);
         const sa = sas.items.find((s) => s.metadata.name === labNames.prometheusServiceAccount);
-        assert.equal(sa?.metadata.labels?.['app.kubernetes.io/managed-by'], undefined, 'Helm left eksctl\'s ServiceAccount alone');
+        assert.equal(
+          sa?.metadata.labels?.['app.kubernetes.io/managed-by'],
+          undefined,
+          "Helm left eksctl's ServiceAccount alone",
+        );
         assert.equal(sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'], IRSA);
-        assert.deepEqual(await release(bin(), spec(ns, labValues)), { name: RELEASE, namespace: ns, revision: 1, status: 'deployed', chart: 'kps-mirror-0.1.0' });
+        assert.deepEqual(await release(bin(), spec(ns, labValues)), {
+          name: RELEASE,
+          namespace: ns,
+          revision: 1,
+          status: 'deployed',
+          chart: 'kps-mirror-0.1.0',
+        });
       });
 
       it('upgrading again succeeds as revision 2 and changes nothing else', async () => {
@@ -123,7 +170,7 @@ describe('the Helm step against a real control plane, with helm built from its G
         assert.match(r.runs[0]?.output ?? '', /has been upgraded/);
         assert.equal((await release(bin(), spec(ns, labValues)))?.revision, 2);
         const after = await getJson<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${PROMETHEUS}`);
-        assert.equal(after.metadata.generation, before.metadata.generation, 'the Deployment\'s spec did not change');
+        assert.equal(after.metadata.generation, before.metadata.generation, "the Deployment's spec did not change");
         assert.equal(after.spec.template.spec.serviceAccountName, labNames.prometheusServiceAccount);
       });
     });
@@ -131,7 +178,7 @@ describe('the Helm step against a real control plane, with helm built from its G
 
   const bin = (): string => helmBin(helmVersions.current);
 
-  it('with the lab\'s original serviceAccounts.server values, Prometheus would run as the chart\'s own ServiceAccount, and our check says so before helm runs', async () => {
+  it("with the lab's original serviceAccounts.server values, Prometheus would run as the chart's own ServiceAccount, and our check says so before helm runs", async () => {
     const original = join(home, 'lab-original-values.yaml');
     writeFileSync(original, 'serviceAccounts:\n  server:\n    create: false\n    name: prometheus-sa\n');
     const findings = checkPrometheusServiceAccount(readFileSync(original, 'utf8'), { release: RELEASE });
@@ -142,10 +189,14 @@ describe('the Helm step against a real control plane, with helm built from its G
     const r = await runHelmSteps(bin(), helmSteps(spec(ns, original, { wait: false })), { env });
     assert.ok(r.ok, r.ok ? '' : r.run.output);
     const dep = await getJson<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${PROMETHEUS}`);
-    assert.equal(dep.spec.template.spec.serviceAccountName, PROMETHEUS, 'the chart ignored serviceAccounts.server.name, as our check said');
+    assert.equal(
+      dep.spec.template.spec.serviceAccountName,
+      PROMETHEUS,
+      'the chart ignored serviceAccounts.server.name, as our check said',
+    );
   });
 
-  it('a values file the chart\'s schema rejects gets our message, and nothing is installed', async () => {
+  it("a values file the chart's schema rejects gets our message, and nothing is installed", async () => {
     const bad = join(home, 'bad-values.yaml');
     writeFileSync(bad, 'prometheus:\n  serviceAccount:\n    create: "no"\n    name: prometheus-sa\n');
     const ns = uniqueNamespace('helm-bad');
@@ -168,19 +219,36 @@ describe('the Helm step against a real control plane, with helm built from its G
     const r = await runHelmSteps(bin(), helmSteps(s), { env });
     assert.equal(r.ok, false);
     if (r.ok) return;
-    const f = describeHelmFailure(r.run.output, { release: RELEASE, namespace: s.namespace, chart: chartDir, server: `https://127.0.0.1:${port}` });
+    const f = describeHelmFailure(r.run.output, {
+      release: RELEASE,
+      namespace: s.namespace,
+      chart: chartDir,
+      server: `https://127.0.0.1:${port}`,
+    });
     assert.equal(f.kind, 'cluster-unreachable', r.run.output);
-    assert.match(f.message, new RegExp(`could not reach the Kubernetes API server \\(https://127\\.0\\.0\\.1:${port}\\): nothing answers there`));
+    assert.match(
+      f.message,
+      new RegExp(
+        `could not reach the Kubernetes API server \\(https://127\\.0\\.0\\.1:${port}\\): nothing answers there`,
+      ),
+    );
   });
 
   it('a helm that is not there gets our message with how to get it', async () => {
     const nowhere = join(home, 'no-such-dir', 'helm');
-    assert.throws(() => findHelm({ helmPath: nowhere }), (e: unknown) => e instanceof HelmNotFound && e.message.includes(nowhere) && /helm\.sh\/docs\/intro\/install/.test(e.message));
-    assert.throws(() => findHelm({ env: { PATH: join(home, 'empty') } }), (e: unknown) => e instanceof HelmNotFound && /not found on PATH/.test(e.message));
+    assert.throws(
+      () => findHelm({ helmPath: nowhere }),
+      (e: unknown) =>
+        e instanceof HelmNotFound && e.message.includes(nowhere) && /helm\.sh\/docs\/intro\/install/.test(e.message),
+    );
+    assert.throws(
+      () => findHelm({ env: { PATH: join(home, 'empty') } }),
+      (e: unknown) => e instanceof HelmNotFound && /not found on PATH/.test(e.message),
+    );
     await assert.rejects(runHelm(nowhere, ['version']), HelmNotFound);
   });
 
-  it('when pods never become ready, helm\'s timeout gets our message naming the workload', async () => {
+  it("when pods never become ready, helm's timeout gets our message naming the workload", async () => {
     const ns = await labNamespace('helm-slow', false);
     releases.push({ bin: bin(), ns, release: RELEASE });
     const r = await runHelmSteps(bin(), helmSteps(spec(ns, labValues, { timeout: '3s' })), { env });
@@ -206,14 +274,22 @@ describe('the Helm step against a real control plane, with helm built from its G
     }
     const second = await runHelm(bin(), helmSteps(s)[0]?.args ?? [], { env });
     assert.notEqual(second.code, 0);
-    assert.equal(describeHelmFailure(second.output, { release: RELEASE, namespace: ns, chart: chartDir }).kind, 'in-progress', second.output);
+    assert.equal(
+      describeHelmFailure(second.output, { release: RELEASE, namespace: ns, chart: chartDir }).kind,
+      'in-progress',
+      second.output,
+    );
 
     const t0 = Date.now();
     abort.abort();
     const r = await running;
     assert.ok(Date.now() - t0 < 10_000, `helm ended ${Date.now() - t0} ms after SIGTERM`);
     assert.equal(r.cancelled, true);
-    assert.equal(describeHelmFailure(r.output, { release: RELEASE, namespace: ns, chart: chartDir }, { cancelled: r.cancelled }).kind, 'cancelled');
+    assert.equal(
+      describeHelmFailure(r.output, { release: RELEASE, namespace: ns, chart: chartDir }, { cancelled: r.cancelled })
+        .kind,
+      'cancelled',
+    );
     deadline = Date.now() + 10_000;
     let status = (await release(bin(), s))?.status;
     while (status !== 'failed' && Date.now() < deadline) {

@@ -2,7 +2,16 @@
 // the scaffolded plan must really load the server with resolved variables and keep-alive, and
 // what the lab's original plan does in 5.6.3 is pinned here, defect by defect.
 import { strict as assert } from 'node:assert';
-import { accessSync, chmodSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +23,8 @@ import { JMETER_VERSION, jmeterHome, jmeterPart, runJmeter } from '../harness/jm
 import { repoRoot, run, tail } from '../harness/lib';
 
 /** The default CSV .jtl header of JMeter 5.x (FACTS.md, "JMeter"). */
-const JTL_HEADER = 'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
+const JTL_HEADER =
+  'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
 
 const SCAFFOLDED_PLAN = join(repoRoot, 'templates', 'jmeter', 'hash-load.jmx');
 const LAB_PLAN = join(repoRoot, 'test', 'fixtures', 'lab', 'hash-load.lab.jmx');
@@ -41,7 +51,13 @@ class RecordingServer {
       req.setEncoding('utf8');
       req.on('data', (d: string) => (body += d));
       req.on('end', () => {
-        this.requests.push({ method: req.method ?? '', url: req.url ?? '', body, remotePort: req.socket.remotePort ?? -1, connection: req.headers.connection });
+        this.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          body,
+          remotePort: req.socket.remotePort ?? -1,
+          connection: req.headers.connection,
+        });
         if (req.method === 'POST' && req.url === '/hash') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end('{"sha256":"0000000000000000000000000000000000000000000000000000000000000000","length":10}');
@@ -99,7 +115,9 @@ function csvFields(line: string): string[] {
 }
 
 function readJtl(file: string): { header: string; rows: Row[] } {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
   const header = lines[0] ?? '';
   const names = header.split(',');
   const rows = lines.slice(1).map((l) => {
@@ -154,11 +172,20 @@ describe('JMeter 5.6.3 from Maven Central', function () {
   });
 
   /** Runs a plan like the lab's command line, bounded: 2 threads, 127.0.0.1 only, a few seconds. */
-  async function runPlan(plan: string, name: string, duration = 3): Promise<{ out: string; log: string; header: string; rows: Row[] }> {
+  async function runPlan(
+    plan: string,
+    name: string,
+    duration = 3,
+  ): Promise<{ out: string; log: string; header: string; rows: Row[] }> {
     const jtl = join(work, `${name}.jtl`);
     const logFile = join(work, `${name}.log`);
     // runJmeter resolves only when JMeter exits with code 0 (a CommandError carries the output otherwise).
-    const out = await runJmeter(plan, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '1', DURATION: String(duration) }, jtl, { log: logFile, cwd: work, timeoutMs: 3 * 60_000 });
+    const out = await runJmeter(
+      plan,
+      { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '1', DURATION: String(duration) },
+      jtl,
+      { log: logFile, cwd: work, timeoutMs: 3 * 60_000 },
+    );
     const log = readFileSync(logFile, 'utf8');
     return { out, log, ...readJtl(jtl) };
   }
@@ -169,7 +196,10 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     assert.ok(status.detail, 'up() names the launcher');
     accessSync(status.detail, constants.X_OK);
     assert.deepEqual(await jmeterPart.status(), status);
-    const out = await run(status.detail, ['-j', join(work, 'version.log'), '--version'], { cwd: work, timeoutMs: 120_000 });
+    const out = await run(status.detail, ['-j', join(work, 'version.log'), '--version'], {
+      cwd: work,
+      timeoutMs: 120_000,
+    });
     assert.match(out, new RegExp(`\\b${JMETER_VERSION.replaceAll('.', '\\.')}\\b`), out);
     assert.match(readFileSync(join(work, 'version.log'), 'utf8'), /INFO o\.a\.j\.JMeter: Version 5\.6\.3\b/);
     await jmeterPart.down(); // a tool: nothing to stop, and it stays installed
@@ -212,41 +242,68 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     assert.ok(server.connections <= 2 * THREADS, `${server.connections} connections for ${THREADS} threads`);
   });
 
-  it('reports live progress from the growing .jtl, ending with the summary\'s sample count', async () => {
+  it("reports live progress from the growing .jtl, ending with the summary's sample count", async () => {
     const jtl = join(work, 'live.jtl');
     const log = join(work, 'live.log');
     const progress: { at: number; p: Progress }[] = [];
     const started = Date.now();
-    const run = await runJmeterLive(join(jmeterHome(), 'bin', 'jmeter'), jmeterArgs(SCAFFOLDED_PLAN, jtl, log, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '0', DURATION: '4' }), {
-      cwd: work,
-      jtl,
-      onProgress: (p) => progress.push({ at: Date.now(), p }),
-    });
+    const run = await runJmeterLive(
+      join(jmeterHome(), 'bin', 'jmeter'),
+      jmeterArgs(SCAFFOLDED_PLAN, jtl, log, {
+        SERVER: '127.0.0.1',
+        PORT: String(port),
+        THREADS: String(THREADS),
+        RAMP: '0',
+        DURATION: '4',
+      }),
+      {
+        cwd: work,
+        jtl,
+        onProgress: (p) => progress.push({ at: Date.now(), p }),
+      },
+    );
     const ended = Date.now();
     assert.equal(run.code, 0, tail(log, 40));
     const summary = summarizeJtl(readFileSync(jtl, 'utf8'));
     assert.ok(summary.samples > 0, 'JMeter wrote samples');
     // During the run (not only the final report after exit): samples counted and a rate for the last second.
     const during = progress.filter((x) => x.at < ended - 200);
-    assert.ok(during.some((x) => x.p.overall.samples > 0 && x.p.rps > 0), `progress during the run: ${progress.map((x) => `${x.p.elapsedSec}s ${x.p.rps}/s ${x.p.overall.samples}`).join(', ')}`);
+    assert.ok(
+      during.some((x) => x.p.overall.samples > 0 && x.p.rps > 0),
+      `progress during the run: ${progress.map((x) => `${x.p.elapsedSec}s ${x.p.rps}/s ${x.p.overall.samples}`).join(', ')}`,
+    );
     assert.ok(during.length >= 3, `a report a second over ${(ended - started) / 1000} s: ${during.length}`);
     for (const x of during) assert.ok(x.p.window.p95 >= 0 && x.p.errorRate === 0);
     // Counts only grow, and the last report (after JMeter exited) has every sample of the .jtl.
-    for (let i = 1; i < progress.length; i++) assert.ok((progress[i]?.p.overall.samples ?? 0) >= (progress[i - 1]?.p.overall.samples ?? 0));
+    for (let i = 1; i < progress.length; i++)
+      assert.ok((progress[i]?.p.overall.samples ?? 0) >= (progress[i - 1]?.p.overall.samples ?? 0));
     assert.equal(progress.at(-1)?.p.overall.samples, summary.samples);
     assert.equal(progress.at(-1)?.p.overall.errors, 0);
   });
 
-  it('Stop ends the JVM, not only the launcher that starts java without exec (as Apache\'s bin/jmeter does)', async () => {
+  it("Stop ends the JVM, not only the launcher that starts java without exec (as Apache's bin/jmeter does)", async () => {
     // Apache's bin/jmeter ends with `"$JAVA" … -jar ApacheJMeter.jar "$@"`, no exec: the JVM is the script's child.
     const launcher = join(work, 'jmeter-like-apache');
-    writeFileSync(launcher, `#!/bin/sh\n# As Apache's bin/jmeter 5.6.3 starts JMeter: java as a child of this shell.\nif [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi\n"$JAVA" -Xmx512m -jar "${join(jmeterHome(), 'bin', 'ApacheJMeter.jar')}" "$@"\necho "launcher: java exited with $?"\n`);
+    writeFileSync(
+      launcher,
+      `#!/bin/sh\n# As Apache's bin/jmeter 5.6.3 starts JMeter: java as a child of this shell.\nif [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi\n"$JAVA" -Xmx512m -jar "${join(jmeterHome(), 'bin', 'ApacheJMeter.jar')}" "$@"\necho "launcher: java exited with $?"\n`,
+    );
     chmodSync(launcher, 0o755);
     const jtl = join(work, 'stop-me.jtl');
     const log = join(work, 'stop-me.log');
     const abort = new AbortController();
     const lines: string[] = [];
-    const run = runJmeterLive(launcher, jmeterArgs(SCAFFOLDED_PLAN, jtl, log, { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(THREADS), RAMP: '0', DURATION: '300' }), { cwd: work, jtl, signal: abort.signal, onLine: (l) => lines.push(l), killGraceMs: 5000 });
+    const run = runJmeterLive(
+      launcher,
+      jmeterArgs(SCAFFOLDED_PLAN, jtl, log, {
+        SERVER: '127.0.0.1',
+        PORT: String(port),
+        THREADS: String(THREADS),
+        RAMP: '0',
+        DURATION: '300',
+      }),
+      { cwd: work, jtl, signal: abort.signal, onLine: (l) => lines.push(l), killGraceMs: 5000 },
+    );
     const deadline = Date.now() + 120_000;
     while (server.requests.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.ok(server.requests.length >= 10, `JMeter never loaded the server:\n${lines.join('\n')}\n${tail(log, 40)}`);
@@ -256,7 +313,7 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     assert.equal(shell.length, 1, 'the launcher shell is still there: it did not exec java');
     const group = shell[0]?.pgid ?? -1;
     assert.equal(shell[0]?.pid, group, 'the launcher leads a process group of its own');
-    assert.equal(java[0]?.pgid, group, 'the JVM is in the launcher\'s group');
+    assert.equal(java[0]?.pgid, group, "the JVM is in the launcher's group");
 
     const stoppedAt = Date.now();
     abort.abort();
@@ -264,7 +321,9 @@ describe('JMeter 5.6.3 from Maven Central', function () {
     const tookMs = Date.now() - stoppedAt;
     const sent = server.requests.length;
     await new Promise((r) => setTimeout(r, 1000));
-    console.log(`      stopped in ${tookMs} ms (${result.signal ?? result.code}); ${sent} requests; after: ${processesWith(jtl).length} process(es) of the run`);
+    console.log(
+      `      stopped in ${tookMs} ms (${result.signal ?? result.code}); ${sent} requests; after: ${processesWith(jtl).length} process(es) of the run`,
+    );
     assert.deepEqual(processesWith(jtl), [], 'no java process of the run remains');
     assert.deepEqual(processesWith(launcher), []);
     assert.equal(server.requests.length, sent, 'nothing loads the server after Stop');
@@ -287,7 +346,11 @@ describe('JMeter 5.6.3 from Maven Central', function () {
       const { out, log, header, rows } = await runPlan(LAB_PLAN, 'lab');
       assert.match(out, /Created the tree successfully/);
       assert.match(log, /Starting 2 threads for group Users/);
-      assert.equal(countOf(log, 'java.util.NoSuchElementException: Property ThreadGroup.main_controller is unset'), THREADS, log);
+      assert.equal(
+        countOf(log, 'java.util.NoSuchElementException: Property ThreadGroup.main_controller is unset'),
+        THREADS,
+        log,
+      );
       assert.match(out, /summary =\s+0 in/);
       assert.equal(header, JTL_HEADER);
       assert.equal(rows.length, 0);

@@ -51,12 +51,34 @@ const podSpec = `  selector:
 const hostile: Doc[] = [
   { name: 'replicas as a string', text: deployment(`  replicas: "2"\n${podSpec}`) },
   { name: 'misspelt containers', text: deployment(podSpec.replace('containers:', 'contianers:')) },
-  { name: 'unknown field in metadata', text: deployment(podSpec).replace('  namespace: app\n', '  namespace: app\n  lables: {a: b}\n') },
-  { name: 'containerPort as a string', text: deployment(podSpec.replace('image: ds252-flask:1.0', 'image: ds252-flask:1.0\n          ports: [{containerPort: "5000"}]')) },
-  { name: 'env value as a number', text: deployment(podSpec.replace('image: ds252-flask:1.0', 'image: ds252-flask:1.0\n          env: [{name: N, value: 5}]')) },
-  { name: 'Service port missing', text: 'apiVersion: v1\nkind: Service\nmetadata: {name: truth, namespace: app}\nspec:\n  ports: [{name: http, targetPort: 5000}]\n' },
-  { name: 'ServiceMonitor endpoint port as a number', text: 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: truth, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: x}}\n  endpoints: [{port: 8888}]\n' },
-  { name: 'ConfigMap value as a number', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: truth, namespace: app}\ndata:\n  replicas: 3\n' },
+  {
+    name: 'unknown field in metadata',
+    text: deployment(podSpec).replace('  namespace: app\n', '  namespace: app\n  lables: {a: b}\n'),
+  },
+  {
+    name: 'containerPort as a string',
+    text: deployment(
+      podSpec.replace('image: ds252-flask:1.0', 'image: ds252-flask:1.0\n          ports: [{containerPort: "5000"}]'),
+    ),
+  },
+  {
+    name: 'env value as a number',
+    text: deployment(
+      podSpec.replace('image: ds252-flask:1.0', 'image: ds252-flask:1.0\n          env: [{name: N, value: 5}]'),
+    ),
+  },
+  {
+    name: 'Service port missing',
+    text: 'apiVersion: v1\nkind: Service\nmetadata: {name: truth, namespace: app}\nspec:\n  ports: [{name: http, targetPort: 5000}]\n',
+  },
+  {
+    name: 'ServiceMonitor endpoint port as a number',
+    text: 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: truth, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: x}}\n  endpoints: [{port: 8888}]\n',
+  },
+  {
+    name: 'ConfigMap value as a number',
+    text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: truth, namespace: app}\ndata:\n  replicas: 3\n',
+  },
 ];
 
 describe(`truth: our verdict on Kubernetes documents agrees with the real API server (Kubernetes ${kubeVersions.kubernetes})`, function () {
@@ -67,11 +89,19 @@ describe(`truth: our verdict on Kubernetes documents agrees with the real API se
 
   const fixtures = join(__dirname, '..', 'fixtures', 'lab');
   const corpus: Doc[] = [
-    ...[...renderLab().values()].filter((f) => f.path.startsWith('k8s/')).flatMap((f) => split(`scaffold ${f.path}`, f.content)),
-    ...readdirSync(fixtures).filter((f) => f.endsWith('.yaml')).flatMap((f) => split(`lab ${f}`, readFileSync(join(fixtures, f), 'utf8'))),
+    ...[...renderLab().values()]
+      .filter((f) => f.path.startsWith('k8s/'))
+      .flatMap((f) => split(`scaffold ${f.path}`, f.content)),
+    ...readdirSync(fixtures)
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => split(`lab ${f}`, readFileSync(join(fixtures, f), 'utf8'))),
     ...examples
       .filter((e) => e.code.startsWith('k8s/') || e.code.startsWith('servicemonitor/'))
-      .flatMap((e) => (['bad', 'good'] as const).flatMap((side) => Object.entries(e[side]).flatMap(([f, t]) => split(`${e.code} (${side}) ${f}`, t))))
+      .flatMap((e) =>
+        (['bad', 'good'] as const).flatMap((side) =>
+          Object.entries(e[side]).flatMap(([f, t]) => split(`${e.code} (${side}) ${f}`, t)),
+        ),
+      )
       // Only kinds whose CRDs this control plane has (the ServiceMonitor's): a Prometheus object is
       // there as evidence for the selection rules, not a document we check against a schema.
       .filter((d) => !/^kind: Prometheus$/m.test(d.text)),
@@ -110,8 +140,14 @@ describe(`truth: our verdict on Kubernetes documents agrees with the real API se
         serverRefuses = true;
         serverSays = e.output.trim().split('\n').slice(-2).join(' ');
       }
-      const ours = lint([{ file: 'doc.yaml', text: doc.text }], { schemas }).filter((f) => serverChecks.has(f.code) && f.severity === 'error');
-      assert.equal(ours.length > 0, serverRefuses, `the API server ${serverRefuses ? `refuses it: ${serverSays}` : 'accepts it'}; we say ${ours.length ? ours.map((f) => `${f.code}: ${f.message}`).join(' | ') : 'nothing'}`);
+      const ours = lint([{ file: 'doc.yaml', text: doc.text }], { schemas }).filter(
+        (f) => serverChecks.has(f.code) && f.severity === 'error',
+      );
+      assert.equal(
+        ours.length > 0,
+        serverRefuses,
+        `the API server ${serverRefuses ? `refuses it: ${serverSays}` : 'accepts it'}; we say ${ours.length ? ours.map((f) => `${f.code}: ${f.message}`).join(' | ') : 'nothing'}`,
+      );
     });
   }
 });

@@ -15,7 +15,8 @@ import { freePort } from '../harness/lib';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { renderLab } from '../support/lab';
 
-const actions = (r: ApplyResult): string[] => r.rows.map((x) => `${x.action} ${x.kind} ${x.namespace ? `${x.namespace}/` : ''}${x.name}`);
+const actions = (r: ApplyResult): string[] =>
+  r.rows.map((x) => `${x.action} ${x.kind} ${x.namespace ? `${x.namespace}/` : ''}${x.name}`);
 
 describe('apply and rollout against a real API server', function () {
   this.timeout(5 * 60_000);
@@ -54,14 +55,18 @@ describe('apply and rollout against a real API server', function () {
 
   after(async function () {
     this.timeout(120_000);
-    for (const ns of namespaces) await kube?.kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+    for (const ns of namespaces)
+      await kube?.kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']).catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads the lab folder as its k8s/ manifests, namespaces first when applied', async () => {
     const { files, objects, errors } = await loadManifests([labDir]);
     assert.deepEqual(errors, []);
-    assert.ok(files.every((f) => f.includes(`${join('lab', 'k8s')}`)), files.join(', '));
+    assert.ok(
+      files.every((f) => f.includes(`${join('lab', 'k8s')}`)),
+      files.join(', '),
+    );
     assert.equal(objects.filter((o) => o.kind === 'ServiceMonitor').length, 2);
   });
 
@@ -69,11 +74,17 @@ describe('apply and rollout against a real API server', function () {
     const r = await applyManifests(loaded, (await loadManifests([labDir])).objects, { dryRun: true });
     assert.deepEqual(r.problems, []);
     assert.equal(r.rows.length, 9);
-    assert.ok(r.rows.every((x) => x.action === 'created'), actions(r).join('\n'));
+    assert.ok(
+      r.rows.every((x) => x.action === 'created'),
+      actions(r).join('\n'),
+    );
     assert.equal(r.rows[0]?.kind, 'Namespace');
     assert.equal(r.summary, '9 created');
     assert.equal((await kube.get(`/api/v1/namespaces/${app}`)).status, 404);
-    assert.equal((await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`)).status, 404);
+    assert.equal(
+      (await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`)).status,
+      404,
+    );
   });
 
   it('applies the lab: namespaces, ConfigMap, Services, Deployments and ServiceMonitors are created with field manager obslab', async () => {
@@ -82,7 +93,8 @@ describe('apply and rollout against a real API server', function () {
     assert.equal(r.summary, '9 created');
     const sm = await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`);
     assert.equal(sm.status, 200);
-    const managers = (JSON.parse(sm.body) as { metadata: { managedFields: { manager: string; operation: string }[] } }).metadata.managedFields;
+    const managers = (JSON.parse(sm.body) as { metadata: { managedFields: { manager: string; operation: string }[] } })
+      .metadata.managedFields;
     assert.ok(managers.some((m) => m.manager === 'obslab' && m.operation === 'Apply'));
   });
 
@@ -96,7 +108,11 @@ describe('apply and rollout against a real API server', function () {
 
   it('the lab app Deployment rolls out (kwok makes its pods Ready)', async () => {
     const seen: string[] = [];
-    const o = await watchRollout(loaded, { namespace: app, name: 'otel-flask' }, { timeoutMs: 120_000, onProgress: (_t, s) => seen.push(s.state) });
+    const o = await watchRollout(
+      loaded,
+      { namespace: app, name: 'otel-flask' },
+      { timeoutMs: 120_000, onProgress: (_t, s) => seen.push(s.state) },
+    );
     assert.equal(o.state, 'complete', o.message);
     assert.deepEqual([o.status?.ready, o.status?.updated, o.status?.available], [2, 2, 2]);
     assert.match(o.message, /rolled out: ready 2\/2/);
@@ -108,9 +124,14 @@ describe('apply and rollout against a real API server', function () {
     writeFileSync(file, readFileSync(file, 'utf8').replace('replicas: 2', 'replicas: 3'));
     const objects = (await loadManifests([labDir])).objects;
     const dry = await applyManifests(loaded, objects, { dryRun: true });
-    assert.deepEqual(dry.rows.filter((x) => x.action !== 'unchanged').map((x) => `${x.action} ${x.kind} ${x.name}`), ['configured Deployment otel-flask']);
+    assert.deepEqual(
+      dry.rows.filter((x) => x.action !== 'unchanged').map((x) => `${x.action} ${x.kind} ${x.name}`),
+      ['configured Deployment otel-flask'],
+    );
     assert.equal(dry.summary, '1 configured, 8 unchanged');
-    const live = JSON.parse((await kube.get(`/apis/apps/v1/namespaces/${app}/deployments/otel-flask`)).body) as { spec: { replicas: number } };
+    const live = JSON.parse((await kube.get(`/apis/apps/v1/namespaces/${app}/deployments/otel-flask`)).body) as {
+      spec: { replicas: number };
+    };
     assert.equal(live.spec.replicas, 2, 'the dry-run changed nothing');
     const r = await applyManifests(loaded, objects);
     assert.equal(r.summary, '1 configured, 8 unchanged');
@@ -120,7 +141,10 @@ describe('apply and rollout against a real API server', function () {
   });
 
   it('creates a namespace the documents use but do not define (reported in the dry-run as to be created)', async () => {
-    const objects = manifest('needs-ns.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: ${needed}\ndata: {a: "1"}\n`);
+    const objects = manifest(
+      'needs-ns.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: ${needed}\ndata: {a: "1"}\n`,
+    );
     const dry = await applyManifests(loaded, objects, { dryRun: true });
     assert.deepEqual(actions(dry), [`created Namespace ${needed}`, `created ConfigMap ${needed}/cfg`]);
     assert.equal((await kube.get(`/api/v1/namespaces/${needed}`)).status, 404);
@@ -131,10 +155,16 @@ describe('apply and rollout against a real API server', function () {
   });
 
   it('a kind whose CRD is missing names the chart that installs it, and nothing of the set is applied', async () => {
-    const objects = manifest('rule.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-rule\n  namespace: ${extra}\n---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n  namespace: ${extra}\nspec: {groups: []}\n`);
+    const objects = manifest(
+      'rule.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-rule\n  namespace: ${extra}\n---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n  namespace: ${extra}\nspec: {groups: []}\n`,
+    );
     const dry = await applyManifests(loaded, objects, { dryRun: true });
     assert.equal(dry.problems.length, 1);
-    assert.match(dry.problems[0]?.message ?? '', /PrometheusRule.*CustomResourceDefinition is not installed.*kube-prometheus-stack/);
+    assert.match(
+      dry.problems[0]?.message ?? '',
+      /PrometheusRule.*CustomResourceDefinition is not installed.*kube-prometheus-stack/,
+    );
     assert.equal(dry.problems[0]?.line, 7);
     const r = await applyManifests(loaded, objects);
     assert.equal(r.rows.length, 0);
@@ -143,14 +173,21 @@ describe('apply and rollout against a real API server', function () {
   });
 
   it('a conflict with another field manager names it and its fields, and changes nothing', async () => {
-    await kube.kubectl(['apply', '--server-side', '--field-manager=other', '-f', '-'], { input: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ${extra}\ndata:\n  a: "1"\n` });
-    const objects = manifest('shared.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ${extra}\ndata:\n  a: "2"\n`);
+    await kube.kubectl(['apply', '--server-side', '--field-manager=other', '-f', '-'], {
+      input: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ${extra}\ndata:\n  a: "1"\n`,
+    });
+    const objects = manifest(
+      'shared.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ${extra}\ndata:\n  a: "2"\n`,
+    );
     const r = await applyManifests(loaded, objects);
     assert.equal(r.problems.length, 1);
     const m = r.problems[0]?.message ?? '';
     assert.match(m, /'other' owns \.data\.a/);
     assert.match(m, /--force-conflicts/);
-    const live = JSON.parse((await kube.get(`/api/v1/namespaces/${extra}/configmaps/shared`)).body) as { data: Record<string, string> };
+    const live = JSON.parse((await kube.get(`/api/v1/namespaces/${extra}/configmaps/shared`)).body) as {
+      data: Record<string, string>;
+    };
     assert.equal(live.data['a'], '1');
   });
 
@@ -164,12 +201,18 @@ describe('apply and rollout against a real API server', function () {
     assert.match(p?.message ?? '', /invalid\.yaml:7/);
     assert.match(p?.message ?? '', /spec\.ports\[0\]\.port/);
     assert.deepEqual(actions(r), [`created ConfigMap ${extra}/good`]);
-    assert.deepEqual(r.notApplied.map((o) => o.name), ['never']);
+    assert.deepEqual(
+      r.notApplied.map((o) => o.name),
+      ['never'],
+    );
     assert.equal((await kube.get(`/apis/apps/v1/namespaces/${extra}/deployments/never`)).status, 404);
   });
 
   it('a misspelt field is refused (not silently dropped) and pointed at', async () => {
-    const objects = manifest('typo.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: ${extra}\ndatta:\n  a: "1"\n`);
+    const objects = manifest(
+      'typo.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: ${extra}\ndatta:\n  a: "1"\n`,
+    );
     const r = await applyManifests(loaded, objects, { dryRun: true });
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0]?.message ?? '', /schema does not have \(\.datta\).*typo\.yaml:1/);
@@ -178,11 +221,25 @@ describe('apply and rollout against a real API server', function () {
   it('an RBAC denial names the object (a ServiceAccount token that may only read)', async () => {
     await kube.kubectl(['create', 'serviceaccount', 'reader', '-n', extra]);
     await kube.kubectl(['create', 'role', 'read-cm', '--verb=get,list', '--resource=configmaps', '-n', extra]);
-    await kube.kubectl(['create', 'rolebinding', 'reader', '--role=read-cm', `--serviceaccount=${extra}:reader`, '-n', extra]);
+    await kube.kubectl([
+      'create',
+      'rolebinding',
+      'reader',
+      '--role=read-cm',
+      `--serviceaccount=${extra}:reader`,
+      '-n',
+      extra,
+    ]);
     const token = (await kube.kubectl(['create', 'token', 'reader', '-n', extra, '--duration=10m'])).trim();
     const kc = join(dir, 'reader.kubeconfig');
-    writeFileSync(kc, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${kube.server}, certificate-authority: ${JSON.stringify(kube.pki.ca)}}}]\nusers: [{name: reader, user: {token: ${token}}}]\ncontexts: [{name: reader, context: {cluster: c, user: reader, namespace: ${extra}}}]\ncurrent-context: reader\n`);
-    const objects = manifest('denied.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: denied\ndata: {a: "1"}\n');
+    writeFileSync(
+      kc,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: ${kube.server}, certificate-authority: ${JSON.stringify(kube.pki.ca)}}}]\nusers: [{name: reader, user: {token: ${token}}}]\ncontexts: [{name: reader, context: {cluster: c, user: reader, namespace: ${extra}}}]\ncurrent-context: reader\n`,
+    );
+    const objects = manifest(
+      'denied.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: denied\ndata: {a: "1"}\n',
+    );
     const r = await applyManifests(loadKube({ kubeconfig: kc }), objects);
     assert.equal(r.problems.length, 1);
     assert.equal(r.problems[0]?.namespace, extra, 'the context namespace is the default');
@@ -193,7 +250,10 @@ describe('apply and rollout against a real API server', function () {
   it('an unreachable server is named, with the next step, before anything is sent', async () => {
     const port = await freePort();
     const kc = join(dir, 'down.kubeconfig');
-    writeFileSync(kc, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ${JSON.stringify(kube.pki.ca)}}}]\nusers: [{name: u, user: {token: abc}}]\ncontexts: [{name: down, context: {cluster: c, user: u}}]\ncurrent-context: down\n`);
+    writeFileSync(
+      kc,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ${JSON.stringify(kube.pki.ca)}}}]\nusers: [{name: u, user: {token: abc}}]\ncontexts: [{name: down, context: {cluster: c, user: u}}]\ncurrent-context: down\n`,
+    );
     const objects = manifest('any.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: any\n');
     await assert.rejects(applyManifests(loadKube({ kubeconfig: kc }), objects), (e: unknown) => {
       assert.ok(e instanceof KubeError);
@@ -203,21 +263,36 @@ describe('apply and rollout against a real API server', function () {
   });
 
   describe('rollouts that do not finish', () => {
-    const stuck = (name: string) => manifest(`${name}.yaml`, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${extra}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      nodeSelector: {disk: none-such}\n      containers: [{name: c, image: "example.invalid/app:1"}]\n`);
+    const stuck = (name: string) =>
+      manifest(
+        `${name}.yaml`,
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${extra}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      nodeSelector: {disk: none-such}\n      containers: [{name: c, image: "example.invalid/app:1"}]\n`,
+      );
 
     it('a pod no node can take fails the rollout with the FailedScheduling event', async () => {
       assert.deepEqual((await applyManifests(loaded, stuck('unschedulable'))).problems, []);
-      const o = await watchRollout(loaded, { namespace: extra, name: 'unschedulable' }, { timeoutMs: 60_000, stuckMs: 1500, pollMs: 500 });
+      const o = await watchRollout(
+        loaded,
+        { namespace: extra, name: 'unschedulable' },
+        { timeoutMs: 60_000, stuckMs: 1500, pollMs: 500 },
+      );
       assert.equal(o.state, 'failed', o.message);
       assert.match(o.message, /is stuck: pod unschedulable-.* is Unschedulable.*node affinity\/selector.*nodeSelector/);
-      assert.ok(o.events.some((e) => e.reason === 'FailedScheduling'), JSON.stringify(o.events));
+      assert.ok(
+        o.events.some((e) => e.reason === 'FailedScheduling'),
+        JSON.stringify(o.events),
+      );
       // kwok serves no logs for a pod that never started: said, not thrown.
       assert.ok(o.logs.every((l) => l.lines !== undefined || (l.unavailable ?? '').length > 0));
     });
 
     it('times out with the counts and the events when the pods never become ready', async () => {
       assert.deepEqual((await applyManifests(loaded, stuck('slow'))).problems, []);
-      const o = await watchRollout(loaded, { namespace: extra, name: 'slow' }, { timeoutMs: 2500, stuckMs: 600_000, pollMs: 500 });
+      const o = await watchRollout(
+        loaded,
+        { namespace: extra, name: 'slow' },
+        { timeoutMs: 2500, stuckMs: 600_000, pollMs: 500 },
+      );
       assert.equal(o.state, 'timeout', o.message);
       assert.match(o.message, /did not finish rolling out in time \(ready 0\/1/);
     });
@@ -226,7 +301,11 @@ describe('apply and rollout against a real API server', function () {
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 700);
       const started = Date.now();
-      const o = await watchRollout(loaded, { namespace: extra, name: 'slow' }, { timeoutMs: 60_000, stuckMs: 600_000, pollMs: 5000, signal: abort.signal });
+      const o = await watchRollout(
+        loaded,
+        { namespace: extra, name: 'slow' },
+        { timeoutMs: 60_000, stuckMs: 600_000, pollMs: 5000, signal: abort.signal },
+      );
       assert.equal(o.state, 'cancelled');
       assert.ok(Date.now() - started < 5000, 'cancellation does not wait for the next poll');
     });
@@ -236,13 +315,20 @@ describe('apply and rollout against a real API server', function () {
     async function cli(args: string[], deps: Parameters<typeof runApply>[2] = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runApply([...args, '--kubeconfig', kube.kubeconfig], { out: (l) => out.push(l), err: (l) => err.push(l) }, { interactive: false, ...deps });
+      const code = await runApply(
+        [...args, '--kubeconfig', kube.kubeconfig],
+        { out: (l) => out.push(l), err: (l) => err.push(l) },
+        { interactive: false, ...deps },
+      );
       return { code, out: out.join('\n'), err: err.join('\n') };
     }
     let file = '';
     before(() => {
       file = join(dir, 'cli.yaml');
-      writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-cli\n  namespace: ${extra}\ndata: {a: "1"}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${needed}\n`);
+      writeFileSync(
+        file,
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-cli\n  namespace: ${extra}\ndata: {a: "1"}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${needed}\n`,
+      );
     });
 
     it('--dry-run --format json prints one {kind, namespace, name, action} per object, namespaces first', async () => {

@@ -115,7 +115,10 @@ spec:
 `,
     });
     await kube.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=120s'], { timeoutMs: 150_000 });
-    manager = new PortForwardManager(loadKube({ kubeconfig: kube.kubeconfig }), { log: (m) => logs.push(m), podWaitMs: 30_000 });
+    manager = new PortForwardManager(loadKube({ kubeconfig: kube.kubeconfig }), {
+      log: (m) => logs.push(m),
+      podWaitMs: 30_000,
+    });
   });
 
   after(async function () {
@@ -129,14 +132,25 @@ spec:
 
   async function firstAnswer(f: ForwardInfo): Promise<void> {
     // kwok learns of the ClusterPortForward through a watch: the first streams may find no forward yet.
-    await waitFor(`GET through ${f.url}`, async () => {
-      const r = await get(`${f.url}/healthz`, 5000).catch(() => undefined);
-      return r?.status === 200 && r.body.toString() === marker;
-    }, 60_000);
+    await waitFor(
+      `GET through ${f.url}`,
+      async () => {
+        const r = await get(`${f.url}/healthz`, 5000).catch(() => undefined);
+        return r?.status === 200 && r.body.toString() === marker;
+      },
+      60_000,
+    );
   }
 
   it("forwards to a Service, following its named targetPort to the pod's container port", async () => {
-    const f = await manager.start({ namespace: ns, kind: 'service', name: 'web', remotePort: 80, localPort: 0, purpose: 'app' });
+    const f = await manager.start({
+      namespace: ns,
+      kind: 'service',
+      name: 'web',
+      remotePort: 80,
+      localPort: 0,
+      purpose: 'app',
+    });
     try {
       assert.equal(f.podPort, 5000);
       assert.match(f.pod ?? '', /^web-/);
@@ -175,16 +189,22 @@ spec:
       const t0 = Date.now();
       await kube.kubectl(['delete', 'pod', '-n', ns, old, '--wait=false']);
       let now: ForwardInfo | undefined;
-      await waitFor('the forward to move to a new pod', () => {
-        now = manager.get(f.id);
-        return Promise.resolve(now?.state === 'active' && now.pod !== undefined && now.pod !== old);
-      }, 60_000);
+      await waitFor(
+        'the forward to move to a new pod',
+        () => {
+          now = manager.get(f.id);
+          return Promise.resolve(now?.state === 'active' && now.pod !== undefined && now.pod !== old);
+        },
+        60_000,
+      );
       const switched = Date.now() - t0;
       const r = await get(`${f.url}/after-restart`);
       const served = Date.now() - t0;
       assert.equal(r.body.toString(), marker);
       assert.notEqual(manager.get(f.id)?.pod, old);
-      console.log(`      pod ${old} deleted → ${now?.pod ?? '?'} in use after ${switched} ms (forward's own measure ${now?.lastReconnectMs ?? '?'} ms); first request served at ${served} ms`);
+      console.log(
+        `      pod ${old} deleted → ${now?.pod ?? '?'} in use after ${switched} ms (forward's own measure ${now?.lastReconnectMs ?? '?'} ms); first request served at ${served} ms`,
+      );
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}${why()}`);
     } finally {
@@ -197,13 +217,19 @@ spec:
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
     try {
-      await assert.rejects(manager.start({ namespace: ns, kind: 'service', name: 'web', remotePort: 80, localPort: port }), (e: unknown) => {
-        assert.ok(e instanceof PortInUseError, String(e));
-        assert.equal(e.port, port);
-        assert.ok(e.suggestion !== undefined && e.suggestion > port, String(e.suggestion));
-        assert.match(e.message, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use .* Port ${e.suggestion} is free`));
-        return true;
-      });
+      await assert.rejects(
+        manager.start({ namespace: ns, kind: 'service', name: 'web', remotePort: 80, localPort: port }),
+        (e: unknown) => {
+          assert.ok(e instanceof PortInUseError, String(e));
+          assert.equal(e.port, port);
+          assert.ok(e.suggestion !== undefined && e.suggestion > port, String(e.suggestion));
+          assert.match(
+            e.message,
+            new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use .* Port ${e.suggestion} is free`),
+          );
+          return true;
+        },
+      );
       assert.equal(manager.list().length, 0);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
@@ -211,9 +237,18 @@ spec:
   });
 
   it('says a Service with no ready pods has nothing to forward to, and names a missing Service', async () => {
-    await assert.rejects(manager.start({ namespace: ns, kind: 'service', name: 'nobody', remotePort: 80, localPort: 0 }), /svc\/nobody has no ready pod to forward to \(no pods match its selector\)\. Check `kubectl get pods -n \S+ -l app=nobody-has-this-label`/);
-    await assert.rejects(manager.start({ namespace: ns, kind: 'service', name: 'absent', remotePort: 80, localPort: 0 }), /Could not read Service \S+\/absent: services "absent" not found/);
-    await assert.rejects(manager.start({ namespace: ns, kind: 'service', name: 'web', remotePort: 8080, localPort: 0 }), /service web has no port 8080; its ports are 80 \(http\)/);
+    await assert.rejects(
+      manager.start({ namespace: ns, kind: 'service', name: 'nobody', remotePort: 80, localPort: 0 }),
+      /svc\/nobody has no ready pod to forward to \(no pods match its selector\)\. Check `kubectl get pods -n \S+ -l app=nobody-has-this-label`/,
+    );
+    await assert.rejects(
+      manager.start({ namespace: ns, kind: 'service', name: 'absent', remotePort: 80, localPort: 0 }),
+      /Could not read Service \S+\/absent: services "absent" not found/,
+    );
+    await assert.rejects(
+      manager.start({ namespace: ns, kind: 'service', name: 'web', remotePort: 8080, localPort: 0 }),
+      /service web has no port 8080; its ports are 80 \(http\)/,
+    );
     assert.equal(manager.list().length, 0);
   });
 

@@ -21,7 +21,15 @@ describe('prerequisites against a real API server', function () {
   it(`names the context, the server version (${kubeVersions.kubernetes}) and the Ready kwok node`, async () => {
     const k = await sharedKube();
     const lines = clusterLines(await probeCluster({ kubeconfig: k.kubeconfig }));
-    assert.deepEqual(lines.map((l) => [l.name, l.ok]), [['kubeconfig', true], ['API server', true], ['nodes', true]], JSON.stringify(lines));
+    assert.deepEqual(
+      lines.map((l) => [l.name, l.ok]),
+      [
+        ['kubeconfig', true],
+        ['API server', true],
+        ['nodes', true],
+      ],
+      JSON.stringify(lines),
+    );
     assert.equal(lines[1]?.detail, `${kubeVersions.kubernetes} at ${k.server}`);
     assert.match(lines[2]?.detail ?? '', new RegExp(`1 of 1 Ready \\(${k.nodeName}\\)`));
   });
@@ -33,7 +41,10 @@ describe('prerequisites against a real API server', function () {
     writeFileSync(p, readFileSync(k.kubeconfig, 'utf8').replace(k.server, `https://127.0.0.1:${port}`));
     const lines = clusterLines(await probeCluster({ kubeconfig: p }));
     assert.equal(lines[1]?.ok, false);
-    assert.match(lines[1]?.detail ?? '', new RegExp(`nothing answers at https://127\\.0\\.0\\.1:${port}.*Is the cluster running\\?`));
+    assert.match(
+      lines[1]?.detail ?? '',
+      new RegExp(`nothing answers at https://127\\.0\\.0\\.1:${port}.*Is the cluster running\\?`),
+    );
   });
 
   it('reports a user without rights to list nodes as a permission problem, not a crash', async () => {
@@ -43,10 +54,16 @@ describe('prerequisites against a real API server', function () {
     const ca = /certificate-authority(-data)?: (.*)/.exec(admin);
     assert.ok(ca, 'the harness kubeconfig names its CA');
     const p = join(dir, 'anonymous');
-    writeFileSync(p, `apiVersion: v1\nkind: Config\ncurrent-context: anon\nclusters:\n- name: c\n  cluster:\n    server: ${k.server}\n    certificate-authority${ca[1] ?? ''}: ${ca[2]}\ncontexts:\n- name: anon\n  context:\n    cluster: c\n    user: nobody\nusers:\n- name: nobody\n  user: {}\n`);
+    writeFileSync(
+      p,
+      `apiVersion: v1\nkind: Config\ncurrent-context: anon\nclusters:\n- name: c\n  cluster:\n    server: ${k.server}\n    certificate-authority${ca[1] ?? ''}: ${ca[2]}\ncontexts:\n- name: anon\n  context:\n    cluster: c\n    user: nobody\nusers:\n- name: nobody\n  user: {}\n`,
+    );
     const lines = clusterLines(await probeCluster({ kubeconfig: p }));
     assert.equal(lines[1]?.ok, true, JSON.stringify(lines));
     assert.equal(lines[2]?.ok, false);
-    assert.match(lines[2]?.detail ?? '', /permission denied \(context anon\)\. nodes is forbidden: User "system:anonymous"/);
+    assert.match(
+      lines[2]?.detail ?? '',
+      /permission denied \(context anon\)\. nodes is forbidden: User "system:anonymous"/,
+    );
   });
 });

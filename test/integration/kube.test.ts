@@ -17,10 +17,15 @@ interface Condition {
   status: string;
 }
 interface PodList {
-  items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; conditions?: Condition[] } }[];
+  items: {
+    metadata: { name: string };
+    spec: { nodeName?: string };
+    status: { phase?: string; conditions?: Condition[] };
+  }[];
 }
 
-const ready = (conditions: Condition[] | undefined): boolean => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const ready = (conditions: Condition[] | undefined): boolean =>
+  conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 describe('a real Kubernetes control plane built from Go modules (kube-apiserver, etcd, kwok)', function () {
   this.timeout(10 * 60_000);
@@ -70,13 +75,21 @@ describe('a real Kubernetes control plane built from Go modules (kube-apiserver,
     const v = JSON.parse(res.body) as { gitVersion: string; major: string; minor: string };
     assert.equal(v.gitVersion, kubeVersions.kubernetes);
     assert.equal(`v${v.major}.${v.minor}.`, kubeVersions.kubernetes.replace(/\d+$/, ''));
-    const client = JSON.parse(await k().kubectl(['version', '-o', 'json'])) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+    const client = JSON.parse(await k().kubectl(['version', '-o', 'json'])) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
     assert.equal(client.clientVersion.gitVersion, kubeVersions.kubernetes);
     assert.equal(client.serverVersion.gitVersion, kubeVersions.kubernetes);
   });
 
   it('lists the kwok node as Ready', async () => {
-    const nodes = JSON.parse(await k().kubectl(['get', 'nodes', '-o', 'json'])) as { items: { metadata: { name: string }; status: { conditions?: Condition[]; nodeInfo?: { kubeletVersion?: string } } }[] };
+    const nodes = JSON.parse(await k().kubectl(['get', 'nodes', '-o', 'json'])) as {
+      items: {
+        metadata: { name: string };
+        status: { conditions?: Condition[]; nodeInfo?: { kubeletVersion?: string } };
+      }[];
+    };
     const node = nodes.items.find((n) => n.metadata.name === KWOK_NODE);
     assert.ok(node, `no node ${KWOK_NODE}: ${nodes.items.map((n) => n.metadata.name).join(', ')}`);
     assert.ok(ready(node.status.conditions), JSON.stringify(node.status.conditions));
@@ -88,15 +101,23 @@ describe('a real Kubernetes control plane built from Go modules (kube-apiserver,
   it("runs the lab's otel-flask Deployment to 2/2 ready (scheduled onto the kwok node, Running and Ready by kwok's stages)", async () => {
     await k().kubectl(['apply', '-f', labFile('app.yaml')]);
     try {
-      await k().kubectl(['rollout', 'status', '-n', app, 'deployment/otel-flask', '--timeout=180s'], { timeoutMs: 200_000 });
+      await k().kubectl(['rollout', 'status', '-n', app, 'deployment/otel-flask', '--timeout=180s'], {
+        timeoutMs: 200_000,
+      });
     } catch (e) {
-      const pods = await k().kubectl(['get', 'pods', '-n', app, '-o', 'wide']).catch((x: unknown) => String(x));
+      const pods = await k()
+        .kubectl(['get', 'pods', '-n', app, '-o', 'wide'])
+        .catch((x: unknown) => String(x));
       throw new Error(`${e instanceof Error ? e.message : String(e)}\n${pods}\n${k().logs()}`);
     }
-    const deploy = JSON.parse(await k().kubectl(['get', '-n', app, 'deployment/otel-flask', '-o', 'json'])) as { status: { replicas?: number; readyReplicas?: number; availableReplicas?: number } };
+    const deploy = JSON.parse(await k().kubectl(['get', '-n', app, 'deployment/otel-flask', '-o', 'json'])) as {
+      status: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+    };
     assert.equal(deploy.status.readyReplicas, 2);
     assert.equal(deploy.status.availableReplicas, 2);
-    const pods = JSON.parse(await k().kubectl(['get', 'pods', '-n', app, '-l', 'app=otel-flask', '-o', 'json'])) as PodList;
+    const pods = JSON.parse(
+      await k().kubectl(['get', 'pods', '-n', app, '-l', 'app=otel-flask', '-o', 'json']),
+    ) as PodList;
     assert.equal(pods.items.length, 2);
     for (const p of pods.items) {
       assert.equal(p.spec.nodeName, KWOK_NODE, p.metadata.name);
@@ -108,19 +129,29 @@ describe('a real Kubernetes control plane built from Go modules (kube-apiserver,
   });
 
   it("has the ServiceMonitor CRD, and the scaffold's otel-servicemonitors.yaml passes a server-side dry-run and applies", async () => {
-    const crd = JSON.parse(await k().kubectl(['get', 'crd', 'servicemonitors.monitoring.coreos.com', '-o', 'json'])) as { spec: { versions: { name: string; served: boolean }[] }; status: { conditions?: Condition[] } };
+    const crd = JSON.parse(
+      await k().kubectl(['get', 'crd', 'servicemonitors.monitoring.coreos.com', '-o', 'json']),
+    ) as { spec: { versions: { name: string; served: boolean }[] }; status: { conditions?: Condition[] } };
     assert.ok(crd.spec.versions.some((v) => v.name === 'v1' && v.served));
     assert.ok(crd.status.conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
 
     const dry = await k().kubectl(['apply', '--dry-run=server', '-f', labFile('otel-servicemonitors.yaml')]);
-    assert.match(dry, /servicemonitor\.monitoring\.coreos\.com\/otel-collector-telemetry created \(server dry run\)/, dry);
+    assert.match(
+      dry,
+      /servicemonitor\.monitoring\.coreos\.com\/otel-collector-telemetry created \(server dry run\)/,
+      dry,
+    );
     assert.match(dry, /servicemonitor\.monitoring\.coreos\.com\/otel-collector created \(server dry run\)/, dry);
-    const none = JSON.parse(await k().kubectl(['get', 'servicemonitors', '-n', monitoring, '-o', 'json'])) as { items: unknown[] };
+    const none = JSON.parse(await k().kubectl(['get', 'servicemonitors', '-n', monitoring, '-o', 'json'])) as {
+      items: unknown[];
+    };
     assert.equal(none.items.length, 0, 'a dry run created something');
 
     const out = await k().kubectl(['apply', '-f', labFile('otel-servicemonitors.yaml')]);
     assert.match(out, /otel-collector-telemetry created/, out);
-    const list = JSON.parse(await k().kubectl(['get', 'servicemonitors', '-n', monitoring, '-o', 'json'])) as { items: { metadata: { name: string; labels?: Record<string, string> } }[] };
+    const list = JSON.parse(await k().kubectl(['get', 'servicemonitors', '-n', monitoring, '-o', 'json'])) as {
+      items: { metadata: { name: string; labels?: Record<string, string> } }[];
+    };
     assert.deepEqual(list.items.map((i) => i.metadata.name).sort(), ['otel-collector', 'otel-collector-telemetry']);
     for (const i of list.items) assert.equal(i.metadata.labels?.['release'], defaultParams.helmRelease);
   });
@@ -158,7 +189,16 @@ spec:
 
     const local = await freePort();
     const name = `kube-port-forward-${process.pid}`;
-    const pf = startDaemon(name, kubeBin('kubectl'), [`--kubeconfig=${k().kubeconfig}`, `--cache-dir=${join(k().dir, 'kubectl-cache')}`, 'port-forward', '-n', app, 'deployment/otel-flask', `${local}:5000`, '--address=127.0.0.1']);
+    const pf = startDaemon(name, kubeBin('kubectl'), [
+      `--kubeconfig=${k().kubeconfig}`,
+      `--cache-dir=${join(k().dir, 'kubectl-cache')}`,
+      'port-forward',
+      '-n',
+      app,
+      'deployment/otel-flask',
+      `${local}:5000`,
+      '--address=127.0.0.1',
+    ]);
     cleanups.push(async () => {
       const log = readRecord(name)?.log;
       await stopDaemon(name);
@@ -166,14 +206,24 @@ spec:
     });
     const why = (): string => `kubectl port-forward:\n${tail(pf.log)}\n${k().logs(15)}`;
     try {
-      await waitFor('kubectl port-forward listening', () => Promise.resolve(tail(pf.log).includes(`Forwarding from 127.0.0.1:${local}`)), 60_000, pf.alive);
+      await waitFor(
+        'kubectl port-forward listening',
+        () => Promise.resolve(tail(pf.log).includes(`Forwarding from 127.0.0.1:${local}`)),
+        60_000,
+        pf.alive,
+      );
       // kwok sees the new ClusterPortForward through a watch: the first tries may find no forward yet.
       let body = '';
-      await waitFor(`GET through the port-forward on 127.0.0.1:${local}`, async () => {
-        const res = await fetch(`http://127.0.0.1:${local}/healthz`, { signal: AbortSignal.timeout(5000) });
-        body = await res.text();
-        return res.status === 200 && body === marker;
-      }, 60_000, pf.alive);
+      await waitFor(
+        `GET through the port-forward on 127.0.0.1:${local}`,
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${local}/healthz`, { signal: AbortSignal.timeout(5000) });
+          body = await res.text();
+          return res.status === 200 && body === marker;
+        },
+        60_000,
+        pf.alive,
+      );
       assert.equal(body, marker);
       assert.ok(hits >= 1);
       assert.match(tail(pf.log), /Handling connection for/);

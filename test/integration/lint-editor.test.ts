@@ -41,12 +41,16 @@ describe('editor linting in the built extension (dist/extension.js, dist/lintSer
     assert.notEqual(broken, text);
     writeFileSync(cfg, broken);
     const plain = mkdtempSync(join(tmp, 'plain-'));
-    const out = execFileSync(process.execPath, [join(root, 'test', 'support', 'editorLintChild.cjs'), root, lab, plain], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [join(root, 'test', 'support', 'editorLintChild.cjs'), root, lab, plain],
+      { encoding: 'utf8' },
+    );
     run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as EditorRun;
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('shows a lab file\'s findings as diagnostics with their quick fix, for every file of the lab folder', () => {
+  it("shows a lab file's findings as diagnostics with their quick fix, for every file of the lab folder", () => {
     assert.deepEqual(run.lab, ['collector/telemetry-address-deprecated']);
     assert.ok(run.labFiles >= 9, `${run.labFiles} files`);
     assert.deepEqual(run.fixes, ['Rewrite as readers: pull/prometheus on 0.0.0.0:8888']);

@@ -37,10 +37,17 @@ function flat(answer: LintAnswer | undefined): JsonFinding[] {
 
 const sortJson = (xs: JsonFinding[]): string[] => xs.map((x) => JSON.stringify(x)).sort();
 
-const base = { documents: [], helmRelease: 'prometheus', labRules: false, withKindSchemas: true } satisfies Partial<LintParams>;
+const base = {
+  documents: [],
+  helmRelease: 'prometheus',
+  labRules: false,
+  withKindSchemas: true,
+} satisfies Partial<LintParams>;
 
-const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          ports:\n            - name: http\n              containerPort: 80\n';
-const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: webb\n  ports:\n    - port: 80\n      targetPort: web\n';
+const deployment =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          ports:\n            - name: http\n              containerPort: 80\n';
+const service =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: webb\n  ports:\n    - port: 80\n      targetPort: web\n';
 
 describe('lint process (dist/lintServer.js)', function () {
   this.timeout(120_000);
@@ -57,8 +64,17 @@ describe('lint process (dist/lintServer.js)', function () {
     lab = join(tmp, 'lab');
     for (const f of renderLab({ helmRelease: 'kps' }).values()) writeTree(lab, { [f.path]: f.content });
     // Something for the lab's rules to find: a ServiceMonitor for another release.
-    writeTree(lab, { 'k8s/extra-sm.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: extra\n  namespace: monitoring\n  labels:\n    release: prometheus\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n' });
-    plain = writeTree(join(tmp, 'plain'), { 'deploy.yaml': deployment, 'svc.yaml': service, 'broken.json': '{"a": 1,}', 'sub/collector.yaml': 'receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  logging: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [logging]\n' });
+    writeTree(lab, {
+      'k8s/extra-sm.yaml':
+        'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: extra\n  namespace: monitoring\n  labels:\n    release: prometheus\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n',
+    });
+    plain = writeTree(join(tmp, 'plain'), {
+      'deploy.yaml': deployment,
+      'svc.yaml': service,
+      'broken.json': '{"a": 1,}',
+      'sub/collector.yaml':
+        'receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  logging: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [logging]\n',
+    });
     bad = join(tmp, 'bad');
     mkdirSync(bad);
     writeHostileFiles(bad);
@@ -73,19 +89,49 @@ describe('lint process (dist/lintServer.js)', function () {
 
   it('lints a lab folder as a whole, with every file in the answer and open texts over disk', async () => {
     const sm = join(lab, 'k8s', 'otel-servicemonitors.yaml');
-    const answer = await proc.lint({ ...base, scope: { dir: lab, lab: true }, file: sm, labRules: true, helmRelease: 'kps', helmReleaseGiven: true });
+    const answer = await proc.lint({
+      ...base,
+      scope: { dir: lab, lab: true },
+      file: sm,
+      labRules: true,
+      helmRelease: 'kps',
+      helmReleaseGiven: true,
+    });
     assert.ok(answer);
     const files = answer.files.map((f) => f.file);
-    assert.ok(files.includes(join(lab, 'jmeter', 'hash-load.jmx')) && files.includes(join(lab, 'iam', 'prometheus-iam-policy.json')), files.join('\n'));
-    assert.ok(answer.files.find((f) => f.file === join(lab, 'k8s', 'extra-sm.yaml'))?.findings.some((f) => f.code === 'servicemonitor/release-label-missing'));
+    assert.ok(
+      files.includes(join(lab, 'jmeter', 'hash-load.jmx')) &&
+        files.includes(join(lab, 'iam', 'prometheus-iam-policy.json')),
+      files.join('\n'),
+    );
+    assert.ok(
+      answer.files
+        .find((f) => f.file === join(lab, 'k8s', 'extra-sm.yaml'))
+        ?.findings.some((f) => f.code === 'servicemonitor/release-label-missing'),
+    );
     assert.ok(answer.stats.maxRss > 0 && answer.stats.rss > 0);
     // The editor's unsaved text: the same ServiceMonitor, broken.
-    const unsaved = await proc.lint({ ...base, scope: { dir: lab, lab: true }, file: sm, labRules: true, helmRelease: 'kps', documents: [{ file: sm, text: 'kind: [' }] });
+    const unsaved = await proc.lint({
+      ...base,
+      scope: { dir: lab, lab: true },
+      file: sm,
+      labRules: true,
+      helmRelease: 'kps',
+      documents: [{ file: sm, text: 'kind: [' }],
+    });
     assert.ok(unsaved?.files.find((f) => f.file === sm)?.findings.some((f) => f.code === 'yaml/syntax'));
   });
 
   it('gives the same findings as `obslab lint DIR --format json`, for a lab folder and for a folder of a few files', async () => {
-    const viaProcess = flat(await proc.lint({ ...base, scope: { dir: lab, lab: true }, labRules: true, helmRelease: 'kps', helmReleaseGiven: true }));
+    const viaProcess = flat(
+      await proc.lint({
+        ...base,
+        scope: { dir: lab, lab: true },
+        labRules: true,
+        helmRelease: 'kps',
+        helmReleaseGiven: true,
+      }),
+    );
     const viaCli = await cliJson(lab);
     assert.ok(viaCli.length > 0);
     assert.deepEqual(sortJson(viaProcess), sortJson(viaCli));
@@ -93,7 +139,9 @@ describe('lint process (dist/lintServer.js)', function () {
     const scopes = [plain, join(plain, 'sub')];
     const answers = await Promise.all(scopes.map((dir) => proc.lint({ ...base, scope: { dir, lab: false } })));
     const plainCli = await cliJson(plain);
-    assert.ok(plainCli.some((f) => f.file.endsWith('broken.json')) && plainCli.some((f) => f.file.endsWith('collector.yaml')));
+    assert.ok(
+      plainCli.some((f) => f.file.endsWith('broken.json')) && plainCli.some((f) => f.file.endsWith('collector.yaml')),
+    );
     assert.deepEqual(sortJson(answers.flatMap(flat)), sortJson(plainCli));
   });
 
@@ -101,7 +149,12 @@ describe('lint process (dist/lintServer.js)', function () {
     const started = Date.now();
     const answer = await proc.lint({ ...base, scope: { dir: bad, lab: false }, file: join(bad, 'ok.yaml') });
     assert.ok(answer);
-    const byName = new Map(answer.files.map((f) => [f.file.slice(bad.length + 1), f.findings.map((x) => `${x.code}: ${x.message}`).join(' | ')]));
+    const byName = new Map(
+      answer.files.map((f) => [
+        f.file.slice(bad.length + 1),
+        f.findings.map((x) => `${x.code}: ${x.message}`).join(' | '),
+      ]),
+    );
     assert.match(byName.get('deep.json') ?? '', /^lint\/file-skipped: .*nested 1000000 levels deep/);
     assert.match(byName.get('deep.yaml') ?? '', /^lint\/file-skipped: .*nested 1000000 levels deep/);
     assert.match(byName.get('huge.yaml') ?? '', /^lint\/file-skipped: .*300\.0 MB/);
@@ -116,8 +169,15 @@ describe('lint process (dist/lintServer.js)', function () {
   });
 
   it('lints an untitled YAML document alone, by the name the editor gave it', async () => {
-    const answer = await proc.lint({ ...base, key: 'untitled:Untitled-1', documents: [{ file: 'untitled:Untitled-1', text: 'kind: [\n' }] });
-    assert.deepEqual(answer?.files.map((f) => [f.file, f.findings.map((x) => x.code)]), [['untitled:Untitled-1', ['yaml/syntax']]]);
+    const answer = await proc.lint({
+      ...base,
+      key: 'untitled:Untitled-1',
+      documents: [{ file: 'untitled:Untitled-1', text: 'kind: [\n' }],
+    });
+    assert.deepEqual(
+      answer?.files.map((f) => [f.file, f.findings.map((x) => x.code)]),
+      [['untitled:Untitled-1', ['yaml/syntax']]],
+    );
   });
 
   it('drops the answer to a request a newer one for the same scope superseded', async () => {
@@ -127,7 +187,10 @@ describe('lint process (dist/lintServer.js)', function () {
     const other = proc.lint({ ...base, scope: { dir: lab, lab: true }, labRules: true });
     assert.equal(await older, undefined);
     const answer = await newer;
-    assert.ok(answer && !answer.files.some((f) => f.findings.some((x) => x.code === 'yaml/syntax')), 'the newer answer, without the older text');
+    assert.ok(
+      answer && !answer.files.some((f) => f.findings.some((x) => x.code === 'yaml/syntax')),
+      'the newer answer, without the older text',
+    );
     assert.ok(await other, 'another scope is not superseded');
   });
 
@@ -174,7 +237,9 @@ describe('lint process (dist/lintServer.js)', function () {
     const p = new LintProcess({ serverModule: silent, requestTimeoutMs: 500, onCrash: (m) => said.push(m) });
     try {
       await assert.rejects(p.lint({ ...base, scope: { dir: plain, lab: false } }), LintProcessCrashed);
-      assert.deepEqual(said, ['The lint process did not answer within 1 s and was stopped; it starts again with the next edit.']);
+      assert.deepEqual(said, [
+        'The lint process did not answer within 1 s and was stopped; it starts again with the next edit.',
+      ]);
     } finally {
       await p.dispose();
     }

@@ -27,7 +27,8 @@ describe('server-side figures beside the load test (sandbox)', function () {
   before(async () => {
     const running = (await sandboxStatus()).some((p) => p.state === 'up');
     if (!running) {
-      if (readSandboxState()) throw new Error('a stopped sandbox is still recorded; run `npx obslab sandbox down` first');
+      if (readSandboxState())
+        throw new Error('a stopped sandbox is still recorded; run `npx obslab sandbox down` first');
       await sandboxPart.up();
       ours = true;
     }
@@ -56,20 +57,41 @@ describe('server-side figures beside the load test (sandbox)', function () {
     const seen: ServerFigures[] = [];
     const unreachable: string[] = [];
     const stop = new AbortController();
-    const polling = pollServerFigures({ baseUrl: prometheus, source: 'sandbox Prometheus', queries, signal: stop.signal, intervalMs: 2000, onFigures: (f) => seen.push(f), onUnreachable: (m) => unreachable.push(m) });
-    const plan = loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: String(appPort), THREADS: '4', RAMP: '0', DURATION: '8' } });
+    const polling = pollServerFigures({
+      baseUrl: prometheus,
+      source: 'sandbox Prometheus',
+      queries,
+      signal: stop.signal,
+      intervalMs: 2000,
+      onFigures: (f) => seen.push(f),
+      onUnreachable: (m) => unreachable.push(m),
+    });
+    const plan = loadPlan(planText, {
+      props: { SERVER: '127.0.0.1', PORT: String(appPort), THREADS: '4', RAMP: '0', DURATION: '8' },
+    });
     const result = await runBuiltin(plan);
-    assert.ok(result.samples > 0 && result.errors === 0, `the run: ${result.samples} samples, ${result.errors} errors, first ${result.firstError ?? ''}`);
+    assert.ok(
+      result.samples > 0 && result.errors === 0,
+      `the run: ${result.samples} samples, ${result.errors} errors, first ${result.firstError ?? ''}`,
+    );
     // The app exports every 5 s and Prometheus scrapes on its own beat: allow a little while after the run.
     const deadline = Date.now() + 45_000;
     while (!seen.some((f) => (f.rps ?? 0) > 0) && Date.now() < deadline) await sleep(1000);
     stop.abort();
     await polling;
     const positive = seen.find((f) => (f.rps ?? 0) > 0);
-    console.log(`      client: ${result.samples} samples; ${seen.length} server rounds, e.g. ${positive ? formatServerFigures(positive) : 'none positive'}`);
+    console.log(
+      `      client: ${result.samples} samples; ${seen.length} server rounds, e.g. ${positive ? formatServerFigures(positive) : 'none positive'}`,
+    );
     assert.deepEqual(unreachable, []);
-    assert.ok(positive, `no positive server rate in ${seen.length} rounds: ${seen.map((f) => formatServerFigures(f)).join(' | ')}`);
-    assert.match(formatServerFigures(positive), /^server: \d+(\.\d+)? req\/s, (p95 \d+(\.\d+)? ms|p95 not yet known) \(sandbox Prometheus; rate over 30 s, p95 over 1 min\)$/);
+    assert.ok(
+      positive,
+      `no positive server rate in ${seen.length} rounds: ${seen.map((f) => formatServerFigures(f)).join(' | ')}`,
+    );
+    assert.match(
+      formatServerFigures(positive),
+      /^server: \d+(\.\d+)? req\/s, (p95 \d+(\.\d+)? ms|p95 not yet known) \(sandbox Prometheus; rate over 30 s, p95 over 1 min\)$/,
+    );
   });
 
   it('says the server is not answering when the Prometheus address leads nowhere', async () => {

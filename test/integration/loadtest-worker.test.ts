@@ -19,7 +19,16 @@ import { ensureBuilt } from '../support/builtDist';
 
 const SCAFFOLDED = join(repoRoot, 'templates', 'jmeter', 'hash-load.jmx');
 const planText = readFileSync(SCAFFOLDED, 'utf8');
-const plan = (port: number, threads: number, durationSec: number) => loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: String(threads), RAMP: '0', DURATION: String(durationSec) } });
+const plan = (port: number, threads: number, durationSec: number) =>
+  loadPlan(planText, {
+    props: {
+      SERVER: '127.0.0.1',
+      PORT: String(port),
+      THREADS: String(threads),
+      RAMP: '0',
+      DURATION: String(durationSec),
+    },
+  });
 
 async function listen<T extends HttpServer | TcpServer>(server: T): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +47,13 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 interface ChildLine {
   progress?: Progress;
-  result?: { samples: number; errors: number; stoppedBy: string; failuresByCode: Record<string, number>; terminated: boolean };
+  result?: {
+    samples: number;
+    errors: number;
+    stoppedBy: string;
+    failuresByCode: Record<string, number>;
+    terminated: boolean;
+  };
   notes?: string[];
   stopMs?: number;
   error?: string;
@@ -74,13 +89,15 @@ describe('built-in engine in its worker thread', function () {
     await Promise.all([new Promise((r) => answering.close(r)), new Promise((r) => silent.close(r))]);
   });
 
-  it('loads from a worker: the caller\'s event loop stays free, progress arrives every second', async () => {
+  it("loads from a worker: the caller's event loop stays free, progress arrives every second", async () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const progress: Progress[] = [];
     const result = await runBuiltinInWorker(plan(port, 4, 3), { onProgress: (p) => progress.push(p) });
     delay.disable();
-    console.log(`      ${result.samples} samples in ${Math.round(result.durationMs)} ms; caller's event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    console.log(
+      `      ${result.samples} samples in ${Math.round(result.durationMs)} ms; caller's event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+    );
     assert.ok(result.samples > 1000, String(result.samples));
     assert.equal(result.errors, 0);
     assert.equal(result.terminated, false);
@@ -89,7 +106,15 @@ describe('built-in engine in its worker thread', function () {
   });
 
   it('out of file handles (ulimit -n 64, 150 threads): progress goes on, the run reports EMFILE, and Stop ends it within 1 s', async () => {
-    const { cmd, args } = lowLimit(64, ['--require', 'tsx/cjs', join(repoRoot, 'test', 'support', 'loadgenChild.ts'), String(port), '150', '60', 'nocap']);
+    const { cmd, args } = lowLimit(64, [
+      '--require',
+      'tsx/cjs',
+      join(repoRoot, 'test', 'support', 'loadgenChild.ts'),
+      String(port),
+      '150',
+      '60',
+      'nocap',
+    ]);
     const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
     const lines: ChildLine[] = [];
     let stderr = '';
@@ -100,7 +125,10 @@ describe('built-in engine in its worker thread', function () {
       new Promise((resolve, reject) => {
         const found = lines.find(test);
         if (found) return resolve(found);
-        const timer = setTimeout(() => reject(new Error(`nothing after ${ms} ms; lines: ${lines.length}; stderr: ${stderr.slice(-2000)}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`nothing after ${ms} ms; lines: ${lines.length}; stderr: ${stderr.slice(-2000)}`)),
+          ms,
+        );
         const onData = (): void => {
           const l = lines.find(test);
           if (!l) return;
@@ -123,12 +151,17 @@ describe('built-in engine in its worker thread', function () {
       child.stdin.write('stop\n');
       const last = await got((l) => l.result !== undefined || l.error !== undefined, 5000);
       const tookMs = Date.now() - sentAt;
-      console.log(`      ${JSON.stringify(last.result?.failuresByCode)}; ${last.result?.samples} samples; Stop took ${tookMs} ms (in the child ${last.stopMs} ms)${last.result?.terminated ? ', terminated' : ''}`);
+      console.log(
+        `      ${JSON.stringify(last.result?.failuresByCode)}; ${last.result?.samples} samples; Stop took ${tookMs} ms (in the child ${last.stopMs} ms)${last.result?.terminated ? ', terminated' : ''}`,
+      );
       assert.equal(last.error, undefined, last.error);
       assert.ok(tookMs < 1000, `Stop took ${tookMs} ms`);
       assert.equal(last.result?.stoppedBy, 'cancelled');
       assert.ok((last.result?.failuresByCode['EMFILE'] ?? 0) > 0, JSON.stringify(last.result?.failuresByCode));
-      assert.ok(last.notes?.some((n) => /ran out of file handles \(EMFILE\)/.test(n)), JSON.stringify(last.notes));
+      assert.ok(
+        last.notes?.some((n) => /ran out of file handles \(EMFILE\)/.test(n)),
+        JSON.stringify(last.notes),
+      );
       // Bounded by the wait after each failure: 150 threads for ~3 s, at most about 10 failures a thread.
       assert.ok((last.result?.failuresByCode['EMFILE'] ?? 0) < 150 * 15, JSON.stringify(last.result?.failuresByCode));
       assert.equal(await exited, 0, stderr);
@@ -138,7 +171,23 @@ describe('built-in engine in its worker thread', function () {
   });
 
   it('with the cap, refuses more threads than ulimit -n 64 allows, saying so (CLI from source, exit 2)', async () => {
-    const { cmd, args } = lowLimit(64, ['--require', 'tsx/cjs', join(repoRoot, 'src', 'cli', 'main.ts'), 'loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', '-J', `PORT=${port}`, '-J', 'THREADS=150', '-J', 'RAMP=0', '-J', 'DURATION=1']);
+    const { cmd, args } = lowLimit(64, [
+      '--require',
+      'tsx/cjs',
+      join(repoRoot, 'src', 'cli', 'main.ts'),
+      'loadtest',
+      SCAFFOLDED,
+      '-J',
+      'SERVER=127.0.0.1',
+      '-J',
+      `PORT=${port}`,
+      '-J',
+      'THREADS=150',
+      '-J',
+      'RAMP=0',
+      '-J',
+      'DURATION=1',
+    ]);
     const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
       const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
@@ -146,13 +195,36 @@ describe('built-in engine in its worker thread', function () {
       child.on('exit', (code) => resolve({ code, err }));
     });
     assert.equal(r.code, 2, r.err);
-    assert.match(r.err, /150 threads need 150 connections at once, but this process may have only 64 files open \(ulimit -n\) and has \d+ open already; keeping 32 free for the rest, at most \d+ thread\(s\) fit\. Run fewer threads, or raise the open-file limit \(ulimit -n\).*Nothing was sent\./);
+    assert.match(
+      r.err,
+      /150 threads need 150 connections at once, but this process may have only 64 files open \(ulimit -n\) and has \d+ open already; keeping 32 free for the rest, at most \d+ thread\(s\) fit\. Run fewer threads, or raise the open-file limit \(ulimit -n\).*Nothing was sent\./,
+    );
   });
 
   it('the built CLI (dist/cli.js with dist/loadgenWorker.js) runs the engine in its worker', async () => {
     ensureBuilt(['cli.js', 'loadgenWorker.js']);
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', '-J', `PORT=${port}`, '-J', 'THREADS=2', '-J', 'RAMP=0', '-J', 'DURATION=2', '--format', 'json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'dist', 'cli.js'),
+          'loadtest',
+          SCAFFOLDED,
+          '-J',
+          'SERVER=127.0.0.1',
+          '-J',
+          `PORT=${port}`,
+          '-J',
+          'THREADS=2',
+          '-J',
+          'RAMP=0',
+          '-J',
+          'DURATION=2',
+          '--format',
+          'json',
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -169,12 +241,26 @@ describe('built-in engine in its worker thread', function () {
     const result = await runBuiltinInWorker(plan(nobody, 4, 3));
     const seconds = (Date.now() - started) / 1000;
     const refused = result.failuresByCode['ECONNREFUSED'] ?? 0;
-    console.log(`      ${refused} refusals from 4 threads in ${seconds.toFixed(1)} s (${(refused / 4 / seconds).toFixed(1)} a thread a second)`);
+    console.log(
+      `      ${refused} refusals from 4 threads in ${seconds.toFixed(1)} s (${(refused / 4 / seconds).toFixed(1)} a thread a second)`,
+    );
     assert.equal(result.samples, refused);
     assert.ok(refused > 0 && refused / 4 / seconds < 200, `${refused} refusals`);
     // 0, 10, 30, 70, 150, 310, 630, 1270, 2270 ms: about 9 a thread in 3 s.
     assert.ok(refused <= 4 * 12, `${refused} refusals`);
-    const r = await cli(['loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', `-JPORT=${nobody}`, '-J', 'THREADS=2', '-J', 'RAMP=0', '-J', 'DURATION=2']);
+    const r = await cli([
+      'loadtest',
+      SCAFFOLDED,
+      '-J',
+      'SERVER=127.0.0.1',
+      `-JPORT=${nobody}`,
+      '-J',
+      'THREADS=2',
+      '-J',
+      'RAMP=0',
+      '-J',
+      'DURATION=2',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /note: the target refused \d+ connections: nothing listens on that host and port/);
     assert.match(r.err, /every request failed, the first with Non HTTP response code: ECONNREFUSED/);
@@ -188,8 +274,23 @@ describe('built-in engine in its worker thread', function () {
     assert.equal(result.samples, 3);
     assert.equal(result.errors, 3);
     assert.deepEqual(result.failuresByCode, { NoAnswer: 3 });
-    assert.match(result.firstError ?? '', /^Non HTTP response code: NoAnswer: Non HTTP response message: no answer within the run \(waited \d+ ms\)$/);
-    const r = await cli(['loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', `-JPORT=${silentPort}`, '-J', 'THREADS=2', '-J', 'RAMP=0', '-J', 'DURATION=1']);
+    assert.match(
+      result.firstError ?? '',
+      /^Non HTTP response code: NoAnswer: Non HTTP response message: no answer within the run \(waited \d+ ms\)$/,
+    );
+    const r = await cli([
+      'loadtest',
+      SCAFFOLDED,
+      '-J',
+      'SERVER=127.0.0.1',
+      `-JPORT=${silentPort}`,
+      '-J',
+      'THREADS=2',
+      '-J',
+      'RAMP=0',
+      '-J',
+      'DURATION=1',
+    ]);
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.err, /nothing was sent/);
     assert.match(r.err, /every request failed, the first with Non HTTP response code: NoAnswer/);
@@ -210,7 +311,11 @@ describe('built-in engine in its worker thread', function () {
     // No time to stop on its own: terminated; the figures are the last progress report's.
     const hard = new AbortController();
     const progress: Progress[] = [];
-    const run = runBuiltinInWorker(plan(port, 2, 30), { signal: hard.signal, stopTimeoutMs: 0, onProgress: (p) => progress.push(p) });
+    const run = runBuiltinInWorker(plan(port, 2, 30), {
+      signal: hard.signal,
+      stopTimeoutMs: 0,
+      onProgress: (p) => progress.push(p),
+    });
     while (progress.length < 1) await new Promise((r) => setTimeout(r, 50));
     const at = Date.now();
     hard.abort();

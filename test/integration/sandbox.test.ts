@@ -16,7 +16,13 @@ import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
 import { isAlive } from '../../src/node/process/processes';
-import { readSandboxState, sandboxCollectorVersion, sandboxDown, type SandboxPartStatus, type SandboxState } from '../../src/node/sandbox/sandbox';
+import {
+  readSandboxState,
+  sandboxCollectorVersion,
+  sandboxDown,
+  type SandboxPartStatus,
+  type SandboxState,
+} from '../../src/node/sandbox/sandbox';
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot, sleep } from '../harness/lib';
 
@@ -136,7 +142,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
   before(async function () {
     this.timeout(60 * 60_000);
     const existing = readSandboxState();
-    if (existing) throw new Error(`a sandbox is already recorded in the run directory (started ${existing.startedAt}); stop it with \`npx obslab sandbox down\` before running this test`);
+    if (existing)
+      throw new Error(
+        `a sandbox is already recorded in the run directory (started ${existing.startedAt}); stop it with \`npx obslab sandbox down\` before running this test`,
+      );
     // The sandbox looks for the collector the harness builds, at the version the scaffold pins.
     assert.equal(sandboxCollectorVersion, collectorVersions.recent);
     await installCollector(collectorVersions.recent);
@@ -150,7 +159,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
   it('names the part, the cause and the fix when the collector binary is missing', async () => {
     const r = await cli(['sandbox', 'up', '--collector', '/nonexistent/otelcol']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /collector: no executable collector at \/nonexistent\/otelcol \(from --collector\); build it with `npm run harness -- otelcol install`/);
+    assert.match(
+      r.err,
+      /collector: no executable collector at \/nonexistent\/otelcol \(from --collector\); build it with `npm run harness -- otelcol install`/,
+    );
 
     // Not built at all: a cache without the harness' collector.
     const emptyCache = mkdtempSync(join(tmpdir(), 'obslab-empty-cache-'));
@@ -160,7 +172,12 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     try {
       const r2 = await cli(['sandbox', 'up']);
       assert.equal(r2.code, 1);
-      assert.match(r2.err, new RegExp(`collector: the collector ${sandboxCollectorVersion.replace(/\./g, '\\.')} is not built \\(looked for ${emptyCache}/otelcol-${sandboxCollectorVersion.replace(/\./g, '\\.')}/dist/otelcol-obslab\\); build it with \`npm run harness -- otelcol install\``));
+      assert.match(
+        r2.err,
+        new RegExp(
+          `collector: the collector ${sandboxCollectorVersion.replace(/\./g, '\\.')} is not built \\(looked for ${emptyCache}/otelcol-${sandboxCollectorVersion.replace(/\./g, '\\.')}/dist/otelcol-obslab\\); build it with \`npm run harness -- otelcol install\``,
+        ),
+      );
     } finally {
       if (saved.cache === undefined) delete process.env['OBSLAB_CACHE'];
       else process.env['OBSLAB_CACHE'] = saved.cache;
@@ -177,7 +194,12 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     try {
       const r = await cli(['sandbox', 'up', '--prometheus-port', String(port)]);
       assert.equal(r.code, 1);
-      assert.match(r.err, new RegExp(`prometheus: port 127\\.0\\.0\\.1:${port} is already in use by another program; stop that program, pick another port with --prometheus-port, or leave --prometheus-port out to get a free port`));
+      assert.match(
+        r.err,
+        new RegExp(
+          `prometheus: port 127\\.0\\.0\\.1:${port} is already in use by another program; stop that program, pick another port with --prometheus-port, or leave --prometheus-port out to get a free port`,
+        ),
+      );
     } finally {
       await new Promise((r) => holder.close(r));
     }
@@ -188,7 +210,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     // /bin/false is an executable "collector" that exits at once.
     const r = await cli(['sandbox', 'up', '--collector', '/bin/false']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /obslab sandbox up: collector: exited during start \(last log line: no output\); check its config/);
+    assert.match(
+      r.err,
+      /obslab sandbox up: collector: exited during start \(last log line: no output\); check its config/,
+    );
     assert.equal(readSandboxState(), undefined);
     // Prometheus and the app had started alongside; neither may be left holding its log.
     assert.deepEqual(holdersOf(sandboxDir()), []);
@@ -199,9 +224,21 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     const r = await cli(['sandbox', 'up', '--format', 'json']);
     started = true;
     assert.equal(r.code, 0, r.err);
-    const result = JSON.parse(r.out) as { alreadyRunning: boolean; parts: SandboxPartStatus[]; timings: Record<string, number> };
+    const result = JSON.parse(r.out) as {
+      alreadyRunning: boolean;
+      parts: SandboxPartStatus[];
+      timings: Record<string, number>;
+    };
     assert.equal(result.alreadyRunning, false);
-    assert.deepEqual(result.parts.map((p) => [p.name, p.state]), [['app', 'up'], ['collector-telemetry', 'up'], ['collector-metrics', 'up'], ['prometheus', 'up']]);
+    assert.deepEqual(
+      result.parts.map((p) => [p.name, p.state]),
+      [
+        ['app', 'up'],
+        ['collector-telemetry', 'up'],
+        ['collector-metrics', 'up'],
+        ['prometheus', 'up'],
+      ],
+    );
     for (const p of result.parts) assert.match(p.url ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
     console.log(`      sandbox up: ${Date.now() - t0} ms in all; ${JSON.stringify(result.timings)}`);
     state = readSandboxState();
@@ -209,7 +246,14 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.equal(state.prometheus.version, promVersion);
     prom = new PrometheusClient({ baseUrl: state.prometheus.url, fetch: (u, init) => fetch(u, init) });
     // What the collector runs binds loopback only.
-    assert.doesNotMatch(JSON.stringify(readFileSync(state.collector.config, 'utf8').split('\n').filter((l) => !l.trim().startsWith('#'))), /0\.0\.0\.0/);
+    assert.doesNotMatch(
+      JSON.stringify(
+        readFileSync(state.collector.config, 'utf8')
+          .split('\n')
+          .filter((l) => !l.trim().startsWith('#')),
+      ),
+      /0\.0\.0\.0/,
+    );
   });
 
   it('says it is already running on a second up, and starts nothing more', async () => {
@@ -218,16 +262,41 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.equal(r.code, 0);
     assert.match(r.err, /already running since .*; nothing started \(`obslab sandbox down` stops it\)/);
     const again = readSandboxState();
-    assert.deepEqual([again?.app?.pid, again?.collector?.pid, again?.prometheus?.pid], [state.app?.pid, state.collector?.pid, state.prometheus?.pid]);
+    assert.deepEqual(
+      [again?.app?.pid, again?.collector?.pid, again?.prometheus?.pid],
+      [state.app?.pid, state.collector?.pid, state.prometheus?.pid],
+    );
   });
 
   it('labels the two collector targets as the operator would for the lab ServiceMonitors', async () => {
     assert.ok(state?.collector);
     const targets = await prom.activeTargets({ job: 'otel-collector' });
-    const seen = targets.map((t) => ({ pool: t.scrapePool, health: t.health, labels: t.labels })).sort((a, b) => a.pool.localeCompare(b.pool));
+    const seen = targets
+      .map((t) => ({ pool: t.scrapePool, health: t.health, labels: t.labels }))
+      .sort((a, b) => a.pool.localeCompare(b.pool));
     assert.deepEqual(seen, [
-      { pool: 'serviceMonitor/monitoring/otel-collector-telemetry/0', health: 'up', labels: { endpoint: 'telemetry', instance: `127.0.0.1:${portOf(state.collector.telemetryUrl)}`, job: 'otel-collector', namespace: 'monitoring', service: 'otel-collector' } },
-      { pool: 'serviceMonitor/monitoring/otel-collector/0', health: 'up', labels: { endpoint: 'metrics', instance: `127.0.0.1:${portOf(state.collector.metricsUrl)}`, job: 'otel-collector', namespace: 'monitoring', service: 'otel-collector' } },
+      {
+        pool: 'serviceMonitor/monitoring/otel-collector-telemetry/0',
+        health: 'up',
+        labels: {
+          endpoint: 'telemetry',
+          instance: `127.0.0.1:${portOf(state.collector.telemetryUrl)}`,
+          job: 'otel-collector',
+          namespace: 'monitoring',
+          service: 'otel-collector',
+        },
+      },
+      {
+        pool: 'serviceMonitor/monitoring/otel-collector/0',
+        health: 'up',
+        labels: {
+          endpoint: 'metrics',
+          instance: `127.0.0.1:${portOf(state.collector.metricsUrl)}`,
+          job: 'otel-collector',
+          namespace: 'monitoring',
+          service: 'otel-collector',
+        },
+      },
     ]);
   });
 
@@ -242,28 +311,38 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     ];
     const send = async (jobs: (() => Promise<number>)[]): Promise<number[]> => {
       const statuses: number[] = [];
-      for (let i = 0; i < jobs.length; i += 10) statuses.push(...(await Promise.all(jobs.slice(i, i + 10).map((j) => j()))));
+      for (let i = 0; i < jobs.length; i += 10)
+        statuses.push(...(await Promise.all(jobs.slice(i, i + 10).map((j) => j()))));
       return statuses;
     };
     const countsNow = async (): Promise<Record<string, number>> => {
-      const samples = vector((await prom.query(`sum by (http_response_status_code) (${duration}_count{http_route="/hash"})`)).data);
+      const samples = vector(
+        (await prom.query(`sum by (http_response_status_code) (${duration}_count{http_route="/hash"})`)).data,
+      );
       return Object.fromEntries(samples.map((s) => [s.metric['http_response_status_code'] ?? '', Number(s.value[1])]));
     };
     // A first wave, scraped before the rest, so rate() over the lab's windows sees the counters grow.
     const first = await send(requests(10, 1, 1));
     await eventually('the first wave in Prometheus', async () => ((await countsNow())['500'] === 1 ? true : undefined));
     const statuses = [...first, ...(await send(requests(sent.ok - 10, sent.badRequest - 1, sent.serverError - 1)))];
-    assert.deepEqual([200, 400, 500].map((s) => statuses.filter((x) => x === s).length), [sent.ok, sent.badRequest, sent.serverError]);
+    assert.deepEqual(
+      [200, 400, 500].map((s) => statuses.filter((x) => x === s).length),
+      [sent.ok, sent.badRequest, sent.serverError],
+    );
 
     const byStatus = await eventually('every request counted in Prometheus', async () => {
       const counts = await countsNow();
-      return counts['200'] === sent.ok && counts['400'] === sent.badRequest && counts['500'] === sent.serverError ? counts : undefined;
+      return counts['200'] === sent.ok && counts['400'] === sent.badRequest && counts['500'] === sent.serverError
+        ? counts
+        : undefined;
     });
     assert.deepEqual(byStatus, { '200': sent.ok, '400': sent.badRequest, '500': sent.serverError });
 
     // The series as Prometheus stores it: the collector's target labels, the app's own job and
     // instance renamed to exported_* (honor_labels: false, as under the operator).
-    const [count] = vector((await prom.query(`${duration}_count{http_route="/hash", http_response_status_code="200"}`)).data);
+    const [count] = vector(
+      (await prom.query(`${duration}_count{http_route="/hash", http_response_status_code="200"}`)).data,
+    );
     assert.ok(count);
     const { exported_instance: exportedInstance, ...labels } = count.metric;
     assert.match(exportedInstance ?? '', /^[0-9a-f-]{36}$/);
@@ -285,13 +364,21 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
       url_scheme: 'http',
     });
 
-    const buckets = vector((await prom.query(`${duration}_bucket{http_route="/hash", http_response_status_code="200"}`)).data)
+    const buckets = vector(
+      (await prom.query(`${duration}_bucket{http_route="/hash", http_response_status_code="200"}`)).data,
+    )
       .map((s) => ({ le: s.metric['le'] ?? '', n: Number(s.value[1]) }))
       .sort((a, b) => (a.le === '+Inf' ? Infinity : Number(a.le)) - (b.le === '+Inf' ? Infinity : Number(b.le)));
-    assert.deepEqual(buckets.map((b) => b.le), ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf']);
+    assert.deepEqual(
+      buckets.map((b) => b.le),
+      ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf'],
+    );
     assert.equal(buckets[buckets.length - 1]?.n, sent.ok);
-    for (let i = 1; i < buckets.length; i++) assert.ok((buckets[i]?.n ?? 0) >= (buckets[i - 1]?.n ?? 0), 'buckets are cumulative');
-    const [sum] = vector((await prom.query(`${duration}_sum{http_route="/hash", http_response_status_code="200"}`)).data);
+    for (let i = 1; i < buckets.length; i++)
+      assert.ok((buckets[i]?.n ?? 0) >= (buckets[i - 1]?.n ?? 0), 'buckets are cumulative');
+    const [sum] = vector(
+      (await prom.query(`${duration}_sum{http_route="/hash", http_response_status_code="200"}`)).data,
+    );
     assert.ok(Number(sum?.value[1]) > 0 && Number(sum?.value[1]) < sent.ok, 'the _sum is in seconds');
 
     assert.equal(vector((await prom.query(`${appMetrics.activeRequests}{http_request_method="POST"}`)).data).length, 1);
@@ -299,7 +386,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.equal(vector((await prom.query('target_info{exported_job="ds252-hash"}')).data).length, 1);
     // The lab's own names never appear.
     const names = await prom.metricNames();
-    assert.deepEqual(names.filter((n) => n.startsWith('flask_')), []);
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('flask_')),
+      [],
+    );
     assert.ok(names.includes(`${duration}_count`) && names.includes(`${duration}_bucket`));
   });
 
@@ -308,7 +398,8 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.deepEqual(series.map((l) => l['http_response_status_code']).sort(), ['200', '400', '500']);
     assert.ok(series.every((l) => l['job'] === 'otel-collector' && l['exported_job'] === 'ds252-hash'));
     const labels = await prom.labels({ match: [`${duration}_bucket`] });
-    for (const l of ['le', 'http_route', 'http_response_status_code', 'exported_job', 'endpoint']) assert.ok(labels.includes(l), `no label ${l}`);
+    for (const l of ['le', 'http_route', 'http_response_status_code', 'exported_job', 'endpoint'])
+      assert.ok(labels.includes(l), `no label ${l}`);
     assert.deepEqual((await prom.labelValues('http_route')).sort(), ['/hash', '/healthz']);
     const meta = await prom.metadata({ metric: duration });
     assert.equal(meta[duration]?.[0]?.type, 'histogram');
@@ -316,19 +407,29 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
   });
 
   it('returns data for every query in templates/lab/queries/lab-queries.promql', async () => {
-    const text = renderTemplate(readFileSync(join(repoRoot, 'templates', 'lab', 'queries', 'lab-queries.promql'), 'utf8'), templateVars(defaultParams));
+    const text = renderTemplate(
+      readFileSync(join(repoRoot, 'templates', 'lab', 'queries', 'lab-queries.promql'), 'utf8'),
+      templateVars(defaultParams),
+    );
     const queries = text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
     assert.equal(queries.length, 6);
     for (const q of queries) {
       // Non-empty and a number: a quantile of no increase would be NaN, which is data that says nothing.
       await eventually(`a numeric answer to ${q}`, async () => {
         const d = (await prom.query(q)).data;
-        return d.resultType === 'vector' && d.result.length > 0 && d.result.every((s) => Number.isFinite(Number(s.value[1]))) ? d : undefined;
+        return d.resultType === 'vector' &&
+          d.result.length > 0 &&
+          d.result.every((s) => Number.isFinite(Number(s.value[1])))
+          ? d
+          : undefined;
       });
     }
     // Both targets, up.
     const up = vector((await prom.query(queries[queries.length - 1] ?? '')).data);
-    assert.deepEqual(up.map((s) => [s.metric['endpoint'], s.value[1]]).sort(), [['metrics', '1'], ['telemetry', '1']]);
+    assert.deepEqual(up.map((s) => [s.metric['endpoint'], s.value[1]]).sort(), [
+      ['metrics', '1'],
+      ['telemetry', '1'],
+    ]);
   });
 
   it("shows Prometheus' own error text and position for a bad query, from the client and the CLI", async () => {
@@ -339,9 +440,15 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.ok(err instanceof PrometheusError);
     assert.equal(err.kind, 'query');
     assert.equal(err.details.errorType, 'bad_data');
-    assert.equal(err.details.prometheusError, 'invalid parameter "query": 1:16: parse error: unclosed left parenthesis');
+    assert.equal(
+      err.details.prometheusError,
+      'invalid parameter "query": 1:16: parse error: unclosed left parenthesis',
+    );
     assert.deepEqual(err.details.position, { line: 1, column: 16 });
-    assert.equal(err.message, 'Prometheus: invalid parameter "query": 1:16: parse error: unclosed left parenthesis (bad_data)');
+    assert.equal(
+      err.message,
+      'Prometheus: invalid parameter "query": 1:16: parse error: unclosed left parenthesis (bad_data)',
+    );
 
     const exec = await prom.query('label_replace(up, "x", "$1", "job", "(")').then(
       () => assert.fail('an invalid regex succeeded'),
@@ -353,7 +460,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
 
     const r = await cli(['query', 'sum(rate(x[5m])']);
     assert.equal(r.code, 1);
-    assert.equal(r.err, 'obslab query: Prometheus: invalid parameter "query": 1:16: parse error: unclosed left parenthesis (bad_data)\nsum(rate(x[5m])\n               ^ parse error: unclosed left parenthesis');
+    assert.equal(
+      r.err,
+      'obslab query: Prometheus: invalid parameter "query": 1:16: parse error: unclosed left parenthesis (bad_data)\nsum(rate(x[5m])\n               ^ parse error: unclosed left parenthesis',
+    );
   });
 
   it("prints Prometheus' own data object with --format json, from the running sandbox", async () => {
@@ -362,7 +472,13 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     const time = String(Math.floor(Date.now() / 1000) - 5);
     const r = await cli(['query', q, '--time', time, '--format', 'json']);
     assert.equal(r.code, 0, r.err);
-    const raw = (await (await fetch(`${state.prometheus.url}/api/v1/query`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: q, time }) })).json()) as { status: string; data: unknown };
+    const raw = (await (
+      await fetch(`${state.prometheus.url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: q, time }),
+      })
+    ).json()) as { status: string; data: unknown };
     assert.equal(raw.status, 'success');
     assert.deepEqual(JSON.parse(r.out), raw.data);
 
@@ -377,21 +493,37 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     const r = await cli(['query', 'rate(flask_http_request_total[30s])']);
     assert.equal(r.code, 0);
     assert.equal(r.out, '(no data)');
-    assert.match(r.err, /`flask_http_request_total` is not a metric this Prometheus has; did you mean `http_server_request_duration_seconds_count`/);
+    assert.match(
+      r.err,
+      /`flask_http_request_total` is not a metric this Prometheus has; did you mean `http_server_request_duration_seconds_count`/,
+    );
   });
 
   it('reports the four parts with their addresses and states in `sandbox status --format json`', async () => {
     const r = await cli(['sandbox', 'status', '--format', 'json']);
     assert.equal(r.code, 0, r.out);
     const parts = JSON.parse(r.out) as SandboxPartStatus[];
-    assert.deepEqual(parts.map((p) => [p.name, p.state]), [['app', 'up'], ['collector-telemetry', 'up'], ['collector-metrics', 'up'], ['prometheus', 'up']]);
-    assert.deepEqual(parts.map((p) => p.url), [state?.app?.url, state?.collector?.telemetryUrl, state?.collector?.metricsUrl, state?.prometheus?.url]);
+    assert.deepEqual(
+      parts.map((p) => [p.name, p.state]),
+      [
+        ['app', 'up'],
+        ['collector-telemetry', 'up'],
+        ['collector-metrics', 'up'],
+        ['prometheus', 'up'],
+      ],
+    );
+    assert.deepEqual(
+      parts.map((p) => p.url),
+      [state?.app?.url, state?.collector?.telemetryUrl, state?.collector?.metricsUrl, state?.prometheus?.url],
+    );
   });
 
   it('stops exactly its processes on down: no process, no process group member, no listener, no data left', async () => {
     assert.ok(state?.app && state.collector && state.prometheus);
     const pids = [state.app.pid, state.collector.pid, state.prometheus.pid];
-    const ports = [state.app.url, state.collector.telemetryUrl, state.collector.metricsUrl, state.prometheus.url].map(portOf);
+    const ports = [state.app.url, state.collector.telemetryUrl, state.collector.metricsUrl, state.prometheus.url].map(
+      portOf,
+    );
     ports.push(Number(state.collector.otlpGrpc.split(':')[1]));
     const r = await cli(['sandbox', 'down']);
     assert.equal(r.code, 0);
@@ -407,6 +539,9 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.equal(readSandboxState(), undefined);
     const status = await cli(['sandbox', 'status', '--format', 'json']);
     assert.equal(status.code, 1);
-    assert.deepEqual((JSON.parse(status.out) as SandboxPartStatus[]).map((p) => p.state), ['stopped', 'stopped', 'stopped', 'stopped']);
+    assert.deepEqual(
+      (JSON.parse(status.out) as SandboxPartStatus[]).map((p) => p.state),
+      ['stopped', 'stopped', 'stopped', 'stopped'],
+    );
   });
 });

@@ -6,7 +6,12 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { chooseSchema } from '../../src/core/lint/schemaChoice';
 import { yamlServerSettings } from '../../src/core/yamlServerSettings';
 import { loadSchemaCatalog } from '../../src/node/files/schemas';
@@ -16,10 +21,19 @@ const schemasDir = join(repoRoot, 'schemas');
 const catalog = loadSchemaCatalog(schemasDir);
 const schemaUri = (file: string) => `file://${join(schemasDir, file)}`;
 
-interface CompletionItem { label: string }
-interface Hover { contents: { value?: string } | string | { value: string }[] }
-interface CodeLens { command?: { title: string } }
-interface SchemaInfo { uri: string; name?: string }
+interface CompletionItem {
+  label: string;
+}
+interface Hover {
+  contents: { value?: string } | string | { value: string }[];
+}
+interface CodeLens {
+  command?: { title: string };
+}
+interface SchemaInfo {
+  uri: string;
+  name?: string;
+}
 
 const workflow = `name: CI
 on:
@@ -57,12 +71,17 @@ describe('yaml-language-server with the bundled schemas', function () {
 
   async function open(uri: string, text: string): Promise<void> {
     texts.set(uri, text);
-    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: ++version, text } });
+    conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: ++version, text },
+    });
   }
 
   async function change(uri: string, text: string): Promise<void> {
     texts.set(uri, text);
-    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: ++version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** The schemas the server uses for a file (what Red Hat's YAML status bar item lists). */
@@ -78,7 +97,10 @@ describe('yaml-language-server with the bundled schemas', function () {
   /** Completion labels; the first answers may come before the server has loaded the schema, so ask again a few times. */
   async function complete(uri: string, line: number, character: number, tries = 30): Promise<string[]> {
     for (let i = 0; ; i++) {
-      const r = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as { items: CompletionItem[] } | CompletionItem[] | null;
+      const r = (await conn.sendRequest('textDocument/completion', {
+        textDocument: { uri },
+        position: { line, character },
+      })) as { items: CompletionItem[] } | CompletionItem[] | null;
       const labels = (Array.isArray(r) ? r : (r?.items ?? [])).map((x) => x.label);
       if (labels.length || i >= tries) return labels;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -86,17 +108,28 @@ describe('yaml-language-server with the bundled schemas', function () {
   }
 
   async function hover(uri: string, line: number, character: number): Promise<string> {
-    const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover | null;
+    const h = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character },
+    })) as Hover | null;
     const c = h?.contents;
     return typeof c === 'string' ? c : Array.isArray(c) ? c.map((x) => x.value).join('\n') : (c?.value ?? '');
   }
 
   before(async () => {
-    if (!existsSync(join(repoRoot, 'dist', 'yamlServer.js'))) await run(process.execPath, [join(repoRoot, 'esbuild.mjs')], { cwd: repoRoot });
-    server = spawn(process.execPath, [join(repoRoot, 'dist', 'yamlServer.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    conn = createMessageConnection(new StreamMessageReader(server.stdout as NodeJS.ReadableStream), new StreamMessageWriter(server.stdin as NodeJS.WritableStream));
+    if (!existsSync(join(repoRoot, 'dist', 'yamlServer.js')))
+      await run(process.execPath, [join(repoRoot, 'esbuild.mjs')], { cwd: repoRoot });
+    server = spawn(process.execPath, [join(repoRoot, 'dist', 'yamlServer.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    conn = createMessageConnection(
+      new StreamMessageReader(server.stdout as NodeJS.ReadableStream),
+      new StreamMessageWriter(server.stdin as NodeJS.WritableStream),
+    );
     const settings = yamlServerSettings();
-    conn.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((i) => (i.section === 'yaml' ? settings : null)));
+    conn.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map((i) => (i.section === 'yaml' ? settings : null)),
+    );
     conn.onRequest('client/registerCapability', () => null);
     // As src/ui/yamlClient.ts: one URI for our schema, an empty list for none.
     conn.onRequest<string | string[], void>('custom/schema/request', (resource: string) => {
@@ -106,7 +139,18 @@ describe('yaml-language-server with the bundled schemas', function () {
     });
     conn.onNotification(() => undefined);
     conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ['markdown', 'plaintext'] } } }, initializationOptions: { l10nPath: join(repoRoot, 'dist', 'l10n') } });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: {
+          completion: { completionItem: { snippetSupport: true } },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+        },
+      },
+      initializationOptions: { l10nPath: join(repoRoot, 'dist', 'l10n') },
+    });
     conn.sendNotification('initialized', {});
     conn.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: settings } });
     conn.sendNotification('yaml/registerCustomSchemaRequest');
@@ -123,27 +167,38 @@ describe('yaml-language-server with the bundled schemas', function () {
     // indented line right after a key whose value is still empty).
     await open(uri, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: otel-flask\nspec:\n  re\n');
     const labels = await complete(uri, 5, 4);
-    for (const l of ['replicas', 'selector', 'template', 'strategy']) assert.ok(labels.includes(l), `offers ${l}: ${labels.join(', ')}`);
+    for (const l of ['replicas', 'selector', 'template', 'strategy'])
+      assert.ok(labels.includes(l), `offers ${l}: ${labels.join(', ')}`);
   });
 
   it('completes a ServiceMonitor endpoint from the CRD schema', async () => {
     const uri = 'file:///lab/k8s/otel-servicemonitors.yaml';
-    await open(uri, 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoints:\n    - \n');
+    await open(
+      uri,
+      'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoints:\n    - \n',
+    );
     const labels = await complete(uri, 6, 6);
-    for (const l of ['port', 'interval', 'path']) assert.ok(labels.includes(l), `offers ${l}: ${labels.slice(0, 40).join(', ')}`);
+    for (const l of ['port', 'interval', 'path'])
+      assert.ok(labels.includes(l), `offers ${l}: ${labels.slice(0, 40).join(', ')}`);
   });
 
   it('completes the collector telemetry with readers, and explains the deprecated address on hover', async () => {
     const uri = 'file:///lab/collector.yaml';
-    await open(uri, 'receivers:\n  otlp: {}\nservice:\n  telemetry:\n    metrics:\n      address: 0.0.0.0:8888\n      \n');
+    await open(
+      uri,
+      'receivers:\n  otlp: {}\nservice:\n  telemetry:\n    metrics:\n      address: 0.0.0.0:8888\n      \n',
+    );
     const labels = await complete(uri, 6, 6);
     assert.ok(labels.includes('readers'), `offers readers: ${labels.join(', ')}`);
     assert.match(await hover(uri, 5, 8), /v0\.128\.0|readers/);
   });
 
-  it('gives each document of a multi-document file its own kind\'s schema', async () => {
+  it("gives each document of a multi-document file its own kind's schema", async () => {
     const uri = 'file:///lab/k8s/mixed.yaml';
-    await open(uri, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  po\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 1\n  \n');
+    await open(
+      uri,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  po\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 1\n  \n',
+    );
     const svc = await complete(uri, 5, 4);
     const deploy = await complete(uri, 13, 2);
     assert.ok(svc.includes('ports') && !svc.includes('replicas'), `Service: ${svc.join(', ')}`);
@@ -160,9 +215,13 @@ describe('yaml-language-server with the bundled schemas', function () {
     const uri = 'file:///lab/k8s/scratch-deployment.yaml';
     await open(uri, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scratch\nspec:\n  replicas: 1\n  \n');
     const labels = await complete(uri, 6, 2);
-    for (const l of ['selector', 'template', 'strategy']) assert.ok(labels.includes(l), `offers ${l}: ${labels.join(', ')}`);
+    for (const l of ['selector', 'template', 'strategy'])
+      assert.ok(labels.includes(l), `offers ${l}: ${labels.join(', ')}`);
     assert.match(await hover(uri, 5, 4), /[Nn]umber of desired pods/);
-    assert.deepEqual((await schemasOf(uri)).map((x) => x.uri), [schemaUri('deployment-apps-v1.json')]);
+    assert.deepEqual(
+      (await schemasOf(uri)).map((x) => x.uri),
+      [schemaUri('deployment-apps-v1.json')],
+    );
     const [title, ...more] = await codeLensTitles(uri);
     assert.match(title ?? '', /^Deployment \(apps\/v1\), Kubernetes v1\.37\.2 .*\(deployment-apps-v1\.json\)$/);
     assert.deepEqual(more, []);
@@ -170,8 +229,14 @@ describe('yaml-language-server with the bundled schemas', function () {
 
   it('gives a multi-document lab file the combined schema', async () => {
     const uri = 'file:///lab/k8s/app.yaml';
-    await open(uri, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n');
-    assert.deepEqual((await schemasOf(uri)).map((x) => x.uri), [schemaUri('lab.json')]);
+    await open(
+      uri,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
+    );
+    assert.deepEqual(
+      (await schemasOf(uri)).map((x) => x.uri),
+      [schemaUri('lab.json')],
+    );
   });
 
   for (const [what, name, text, line, character, hoverAt] of [
@@ -196,12 +261,26 @@ describe('yaml-language-server with the bundled schemas', function () {
     const asService = await complete(uri, 5, 4);
     assert.ok(asService.includes('ports') && !asService.includes('replicas'), `Service: ${asService.join(', ')}`);
 
-    await change(uri, service.replace('apiVersion: v1\nkind: Service', 'apiVersion: apps/v1\nkind: Deployment').replace('  po\n', '  re\n'));
+    await change(
+      uri,
+      service
+        .replace('apiVersion: v1\nkind: Service', 'apiVersion: apps/v1\nkind: Deployment')
+        .replace('  po\n', '  re\n'),
+    );
     const asDeployment = await complete(uri, 5, 4);
-    assert.ok(asDeployment.includes('replicas') && !asDeployment.includes('ports'), `Deployment: ${asDeployment.join(', ')}`);
-    assert.deepEqual((await schemasOf(uri)).map((x) => x.uri), [schemaUri('deployment-apps-v1.json')]);
+    assert.ok(
+      asDeployment.includes('replicas') && !asDeployment.includes('ports'),
+      `Deployment: ${asDeployment.join(', ')}`,
+    );
+    assert.deepEqual(
+      (await schemasOf(uri)).map((x) => x.uri),
+      [schemaUri('deployment-apps-v1.json')],
+    );
 
-    await change(uri, service.replace('apiVersion: v1\nkind: Service', 'apiVersion: cert-manager.io/v1\nkind: Certificate'));
+    await change(
+      uri,
+      service.replace('apiVersion: v1\nkind: Service', 'apiVersion: cert-manager.io/v1\nkind: Certificate'),
+    );
     assert.deepEqual(await complete(uri, 5, 4, 5), []);
     assert.deepEqual(await schemasOf(uri), []);
   });

@@ -17,6 +17,7 @@ function newest(dir: string): number {
 /** Runs `node esbuild.mjs` unless every bundle named is newer than src/. */
 export function ensureBuilt(bundles: string[]): void {
   const sources = newest(join(root, 'src'));
-  if (bundles.every((b) => existsSync(join(root, 'dist', b)) && statSync(join(root, 'dist', b)).mtimeMs >= sources)) return;
+  if (bundles.every((b) => existsSync(join(root, 'dist', b)) && statSync(join(root, 'dist', b)).mtimeMs >= sources))
+    return;
   execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }

@@ -26,7 +26,10 @@ export function loadCollectorFixtures(): CollectorFixture[] {
       const lines = text.split('\n');
       const [first, second] = lines;
       const m = /^# expect: recent=(accept|reject); old=(accept|reject)$/.exec(first ?? '');
-      if (!m) throw new Error(`${file}: the first line must be '# expect: recent=<accept|reject>; old=<accept|reject>', not '${first}'`);
+      if (!m)
+        throw new Error(
+          `${file}: the first line must be '# expect: recent=<accept|reject>; old=<accept|reject>', not '${first}'`,
+        );
       if (!second?.startsWith('# why: ')) throw new Error(`${file}: the second line must be '# why: ...'`);
       const startLine = lines.find((l) => l.startsWith('# start: '))?.slice('# start: '.length) ?? '';
       const start: Partial<Record<Role, string>> = {};
@@ -34,6 +37,12 @@ export function loadCollectorFixtures(): CollectorFixture[] {
         const s = /^(recent|old)=(.*)$/.exec(part.trim());
         if (s) start[s[1] as Role] = s[2] ?? '';
       }
-      return { file, text, expect: { recent: m[1] as Verdict, old: m[2] as Verdict }, why: second.slice('# why: '.length), start };
+      return {
+        file,
+        text,
+        expect: { recent: m[1] as Verdict, old: m[2] as Verdict },
+        why: second.slice('# why: '.length),
+        start,
+      };
     });
 }

@@ -72,7 +72,11 @@ const vscodeStub = {
     onDidChangeConfiguration: on('config'),
     onDidDeleteFiles: on('delete'),
     onDidCloseTextDocument: on('close'),
-    createFileSystemWatcher: () => ({ onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} }),
+    createFileSystemWatcher: () => ({
+      onDidCreate: () => ({ dispose() {} }),
+      onDidDelete: () => ({ dispose() {} }),
+      dispose() {},
+    }),
   },
   languages: {
     createDiagnosticCollection: () => ({
@@ -135,17 +139,29 @@ const settings = async (scope) => {
 
 (async () => {
   const ext = require(path.join(root, 'dist', 'extension.js'));
-  const context = { subscriptions: [], asAbsolutePath: (p) => path.join(root, p), globalState: { get: () => true, update: async () => undefined }, workspaceState: { get: () => undefined, update: async () => undefined } };
+  const context = {
+    subscriptions: [],
+    asAbsolutePath: (p) => path.join(root, p),
+    globalState: { get: () => true, update: async () => undefined },
+    workspaceState: { get: () => undefined, update: async () => undefined },
+  };
   ext.activate(context);
   const out = {};
   const cfg = path.join(lab, 'k8s', 'otel-collector-config.yaml');
-  const labDoc = { uri: Uri.file(cfg), languageId: 'yaml', isDirty: false, getText: () => fs.readFileSync(cfg, 'utf8') };
+  const labDoc = {
+    uri: Uri.file(cfg),
+    languageId: 'yaml',
+    isDirty: false,
+    getText: () => fs.readFileSync(cfg, 'utf8'),
+  };
   vscodeStub.workspace.textDocuments.push(labDoc);
   fire('open', labDoc);
   await until(() => diagnostics.has(labDoc.uri.toString()));
   out.lab = codes(labDoc.uri.toString());
   out.labFiles = diagnostics.size;
-  const addr = (diagnostics.get(labDoc.uri.toString()) ?? []).find((d) => d.code === 'collector/telemetry-address-deprecated');
+  const addr = (diagnostics.get(labDoc.uri.toString()) ?? []).find(
+    (d) => d.code === 'collector/telemetry-address-deprecated',
+  );
   out.fixes = addr ? provider.provideCodeActions(labDoc, addr.range).map((a) => a.title) : [];
   vscodeStub.window.activeTextEditor = { document: labDoc };
   fire('active');
@@ -173,11 +189,20 @@ const settings = async (scope) => {
   out.labAfterEdits = codes(labDoc.uri.toString());
 
   await settings('labFolders');
-  out.labFolders = { plain: diagnostics.has(plainDoc.uri.toString()), lab: diagnostics.has(labDoc.uri.toString()), status: status.text };
+  out.labFolders = {
+    plain: diagnostics.has(plainDoc.uri.toString()),
+    lab: diagnostics.has(labDoc.uri.toString()),
+    status: status.text,
+  };
   await settings('off');
   out.off = { diagnostics: diagnostics.size, status: status.text };
   await settings('workspace');
-  const untitled = { uri: new Uri('untitled', 'Untitled-1'), languageId: 'yaml', isDirty: true, getText: () => 'a: [\n' };
+  const untitled = {
+    uri: new Uri('untitled', 'Untitled-1'),
+    languageId: 'yaml',
+    isDirty: true,
+    getText: () => 'a: [\n',
+  };
   fire('open', untitled);
   await until(() => diagnostics.has('untitled:Untitled-1'));
   out.untitled = codes('untitled:Untitled-1');
@@ -186,7 +211,10 @@ const settings = async (scope) => {
   fs.rmSync(plain);
   fire('delete', { files: [plainDoc.uri] });
   await sleep(700);
-  out.afterClose = { untitled: diagnostics.has('untitled:Untitled-1'), deleted: diagnostics.has(plainDoc.uri.toString()) };
+  out.afterClose = {
+    untitled: diagnostics.has('untitled:Untitled-1'),
+    deleted: diagnostics.has(plainDoc.uri.toString()),
+  };
   out.messages = messages;
   for (const s of context.subscriptions) s.dispose?.();
   await ext.deactivate();

@@ -9,7 +9,9 @@ import { runNotes } from '../../src/core/loadtest/runNotes';
 import { runBuiltinInWorker } from '../../src/node/loadtest/loadgenThread';
 
 const [port = '', threads = '1', duration = '1', cap = 'cap'] = process.argv.slice(2);
-const plan = loadPlan(readFileSync(join(__dirname, '..', '..', 'templates', 'jmeter', 'hash-load.jmx'), 'utf8'), { props: { SERVER: '127.0.0.1', PORT: port, THREADS: threads, RAMP: '0', DURATION: duration } });
+const plan = loadPlan(readFileSync(join(__dirname, '..', '..', 'templates', 'jmeter', 'hash-load.jmx'), 'utf8'), {
+  props: { SERVER: '127.0.0.1', PORT: port, THREADS: threads, RAMP: '0', DURATION: duration },
+});
 const abort = new AbortController();
 let stopAt = 0;
 process.stdin.setEncoding('utf8');
@@ -20,7 +22,11 @@ process.stdin.on('data', (d: string) => {
   }
 });
 const line = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-runBuiltinInWorker(plan, { signal: abort.signal, onProgress: (p) => line({ progress: p }), ...(cap === 'nocap' ? { fileHandles: false as const } : {}) })
+runBuiltinInWorker(plan, {
+  signal: abort.signal,
+  onProgress: (p) => line({ progress: p }),
+  ...(cap === 'nocap' ? { fileHandles: false as const } : {}),
+})
   .then((result) => line({ result, notes: runNotes(result), stopMs: stopAt ? Date.now() - stopAt : undefined }))
   .catch((e: unknown) => line({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }))
   .finally(() => process.stdin.destroy());

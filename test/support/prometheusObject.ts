@@ -27,10 +27,22 @@ spec:
  * plane is thrown away after the run, and deleting it would pull it from under another test file.
  */
 export async function ensurePrometheusCrd(kube: RunningKube): Promise<void> {
-  const has = await kube.kubectl(['get', 'crd', 'prometheuses.monitoring.coreos.com', '--ignore-not-found', '-o', 'name']);
+  const has = await kube.kubectl([
+    'get',
+    'crd',
+    'prometheuses.monitoring.coreos.com',
+    '--ignore-not-found',
+    '-o',
+    'name',
+  ]);
   if (has.trim()) return;
   await kube.kubectl(['apply', '-f', '-'], { input: prometheusCrd });
-  await kube.kubectl(['wait', '--for=condition=Established', 'crd/prometheuses.monitoring.coreos.com', '--timeout=60s']);
+  await kube.kubectl([
+    'wait',
+    '--for=condition=Established',
+    'crd/prometheuses.monitoring.coreos.com',
+    '--timeout=60s',
+  ]);
 }
 
 export interface LabPrometheus {

@@ -8,13 +8,16 @@ export const resultsDir = join(repoRoot, 'test-results');
 
 export const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
 export const quickInputBox = (page: Page): Locator => page.locator('.quick-input-widget input');
-export const quickRows = (page: Page): Locator => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+export const quickRows = (page: Page): Locator =>
+  page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 export const toasts = (page: Page): Locator => page.locator('.notifications-toasts .notification-toast');
 /** A toast that has finished fading in, so a screenshot shows it whole. */
-export const toast = (page: Page, text: RegExp): Locator => page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
+export const toast = (page: Page, text: RegExp): Locator =>
+  page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
 export const dialog = (page: Page): Locator => page.locator('.monaco-dialog-box');
 /** The walkthrough step's markdown media, which VS Code renders in a webview. */
-export const stepMedia = (page: Page): Locator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+export const stepMedia = (page: Page): Locator =>
+  page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
 
 /** A screenshot into test-results/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -35,9 +38,15 @@ export async function closeQuickInput(page: Page): Promise<void> {
 export async function clearToasts(page: Page): Promise<void> {
   for (const shown of await toasts(page).all()) {
     await shown.hover().catch(() => undefined);
-    await shown.locator('.codicon-notifications-clear').click({ timeout: 2_000 }).catch(() => undefined);
+    await shown
+      .locator('.codicon-notifications-clear')
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
   }
-  await toasts(page).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await toasts(page)
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
 }
 
 /**
@@ -55,7 +64,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       await quickInputBox(page).waitFor({ state: 'visible' });
       await page.keyboard.type(title);
     },
-    async () => (await quickInput(page).isVisible()) && ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(title),
+    async () =>
+      (await quickInput(page).isVisible()) &&
+      ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(title),
   );
   await page.keyboard.press('Enter');
 }
@@ -67,11 +78,16 @@ export async function pick(page: Page, title: string, row: string | RegExp): Pro
 }
 
 /** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
-export async function until(what: string, attempt: () => Promise<void>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function until(
+  what: string,
+  attempt: () => Promise<void>,
+  done: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let n = 1; ; n++) {
     await attempt();
-    for (const end = Date.now() + 2_000; Date.now() < end; ) {
+    for (const end = Date.now() + 2_000; Date.now() < end;) {
       if (await done()) {
         // Visible in the test output, so a flaky workbench shows up before it fails a run.
         if (n > 1) process.stderr.write(`      (${what}: took ${n} attempts)\n`);

@@ -17,7 +17,9 @@ const words = (spec: CommandSpec): string[] => spec.command.split(' ');
 
 /** Every option of the table on the command line (string ones with a value). */
 function everyOption(spec: CommandSpec): string[] {
-  return Object.entries(spec.options).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`]));
+  return Object.entries(spec.options).flatMap(([name, o]) =>
+    o.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`],
+  );
 }
 
 /** Positionals that the command refuses right after parsing, so a run stops there with bad usage and does no work. */
@@ -27,10 +29,23 @@ describe('obslab --help, COMMAND --help and --version', function () {
   this.timeout(30_000);
 
   it('knows every command the issue names, iam with its three subcommands', () => {
-    assert.deepEqual(commandSpecs.map((s) => s.command).sort(), ['apply', 'cleanup', 'doctor', 'iam cleanup', 'iam inspect', 'iam setup', 'jtl', 'lint', 'loadtest', 'query', 'sandbox', 'scaffold']);
+    assert.deepEqual(commandSpecs.map((s) => s.command).sort(), [
+      'apply',
+      'cleanup',
+      'doctor',
+      'iam cleanup',
+      'iam inspect',
+      'iam setup',
+      'jtl',
+      'lint',
+      'loadtest',
+      'query',
+      'sandbox',
+      'scaffold',
+    ]);
   });
 
-  it('lists every command in obslab --help (exit 0), and says how to get a command\'s help', async () => {
+  it("lists every command in obslab --help (exit 0), and says how to get a command's help", async () => {
     const r = await run(['--help']);
     assert.equal(r.code, 0);
     for (const spec of commandSpecs) assert.match(r.out, new RegExp(`^  ${spec.command} `, 'm'), spec.command);
@@ -38,8 +53,10 @@ describe('obslab --help, COMMAND --help and --version', function () {
     assert.match(r.out, /obslab --version/);
   });
 
-  it('prints package.json\'s version for --version and -V', async () => {
-    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  it("prints package.json's version for --version and -V", async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     for (const flag of ['--version', '-V']) {
       const r = await run([flag]);
       assert.equal(r.code, 0, flag);
@@ -69,7 +86,11 @@ describe('obslab --help, COMMAND --help and --version', function () {
 
       const help = (await run([...words(spec), '--help'])).out;
       const named = [...help.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]).filter((n) => n !== 'help');
-      assert.deepEqual([...new Set(named)].sort(), Object.keys(spec.options).sort(), 'the help names exactly the parser\'s options');
+      assert.deepEqual(
+        [...new Set(named)].sort(),
+        Object.keys(spec.options).sort(),
+        "the help names exactly the parser's options",
+      );
 
       const refused = await run([...words(spec), '--no-such-option']);
       assert.equal(refused.code, 2);
@@ -78,10 +99,11 @@ describe('obslab --help, COMMAND --help and --version', function () {
     });
   }
 
-  it('obslab iam --help prints all three subcommands\' help (exit 0)', async () => {
+  it("obslab iam --help prints all three subcommands' help (exit 0)", async () => {
     const r = await run(['iam', '--help']);
     assert.equal(r.code, 0);
-    for (const sub of ['inspect', 'setup', 'cleanup']) assert.match(r.out, new RegExp(`^usage: obslab iam ${sub}\\b`, 'm'));
+    for (const sub of ['inspect', 'setup', 'cleanup'])
+      assert.match(r.out, new RegExp(`^usage: obslab iam ${sub}\\b`, 'm'));
   });
 
   it('does not take an option\'s value "--help" for a request for help', async () => {

@@ -19,7 +19,10 @@ describe('obslab lint', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'obslab-lint-'));
     mkdirSync(join(dir, 'k8s'));
-    writeFileSync(join(dir, 'k8s', 'sm.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: sm\n  labels:\n    release: kps\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n');
+    writeFileSync(
+      join(dir, 'k8s', 'sm.yaml'),
+      'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: sm\n  labels:\n    release: kps\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n',
+    );
     writeFileSync(join(dir, 'notes.txt'), 'not linted');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +34,16 @@ describe('obslab lint', () => {
     const findings = JSON.parse(r.out) as JsonFinding[];
     const f = findings.find((x) => x.code === 'servicemonitor/release-label-missing');
     assert.ok(f);
-    assert.deepEqual(Object.keys(f).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+    assert.deepEqual(Object.keys(f).sort(), [
+      'code',
+      'column',
+      'endColumn',
+      'endLine',
+      'file',
+      'line',
+      'message',
+      'severity',
+    ]);
     assert.equal(f.line, 6);
     assert.equal(f.column, 14);
     assert.match(f.file, /k8s\/sm\.yaml$/);
@@ -70,8 +82,10 @@ async function lintJson(args: string[]): Promise<{ code: number; findings: JsonF
   return { code: r.code, findings: r.out ? (JSON.parse(r.out) as JsonFinding[]) : [], err: r.err };
 }
 
-const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 80\n';
-const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n';
+const deployment =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 80\n';
+const service =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n';
 
 describe('obslab lint: one scope at a time', () => {
   let root: string;
@@ -82,30 +96,54 @@ describe('obslab lint: one scope at a time', () => {
 
   it('lints sibling folders apart, so a Service in one is not matched with a Deployment in another', async () => {
     // b/ has a Service for app: web and a Deployment of app: api; a/ has the app: web Deployment.
-    writeTree(root, { 'a/deploy.yaml': deployment, 'b/svc.yaml': `${service}---\n${deployment.replace(/web/g, 'api')}` });
+    writeTree(root, {
+      'a/deploy.yaml': deployment,
+      'b/svc.yaml': `${service}---\n${deployment.replace(/web/g, 'api')}`,
+    });
     const together = await lintJson([root]);
     const apart = [...(await lintJson([join(root, 'a')])).findings, ...(await lintJson([join(root, 'b')])).findings];
     assert.deepEqual(together.findings, apart);
-    assert.ok(together.findings.some((f) => f.code === 'k8s/service-selector-mismatch' && f.file.endsWith(join('b', 'svc.yaml'))), JSON.stringify(together.findings));
+    assert.ok(
+      together.findings.some(
+        (f) => f.code === 'k8s/service-selector-mismatch' && f.file.endsWith(join('b', 'svc.yaml')),
+      ),
+      JSON.stringify(together.findings),
+    );
     // In one folder they are linted together, and the Service finds its pods.
-    writeTree(root, { 'c/deploy.yaml': deployment, 'c/svc.yaml': `${service}---\n${deployment.replace(/web/g, 'api')}` });
+    writeTree(root, {
+      'c/deploy.yaml': deployment,
+      'c/svc.yaml': `${service}---\n${deployment.replace(/web/g, 'api')}`,
+    });
     assert.ok(!(await lintJson([join(root, 'c')])).findings.some((f) => f.code === 'k8s/service-selector-mismatch'));
   });
 
   it('lints a lab folder as a whole, subfolders included, with the release its obslab-lab.json names', async () => {
     for (const f of renderLab({ helmRelease: 'kps' }).values()) writeTree(root, { [join('lab', f.path)]: f.content });
-    writeTree(root, { 'lab/k8s/extra-sm.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: extra\n  namespace: monitoring\n  labels:\n    release: prometheus\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n' });
+    writeTree(root, {
+      'lab/k8s/extra-sm.yaml':
+        'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: extra\n  namespace: monitoring\n  labels:\n    release: prometheus\nspec:\n  selector:\n    matchLabels:\n      app: otel-collector\n  endpoints:\n    - port: metrics\n',
+    });
     const r = await lintJson([join(root, 'lab')]);
     const f = r.findings.find((x) => x.code === 'servicemonitor/release-label-missing');
     assert.ok(f, JSON.stringify(r.findings.map((x) => x.code)));
     assert.match(f.file, /extra-sm\.yaml$/);
     assert.equal(r.code, 1);
     // Naming the lab's k8s/ folder groups its files under the lab folder all the same.
-    assert.ok((await lintJson([join(root, 'lab', 'k8s')])).findings.some((x) => x.code === 'servicemonitor/release-label-missing'));
+    assert.ok(
+      (await lintJson([join(root, 'lab', 'k8s')])).findings.some(
+        (x) => x.code === 'servicemonitor/release-label-missing',
+      ),
+    );
   });
 
   it('passes over files of other tools by name, without reading them', async () => {
-    writeTree(root, { 'package.json': '{', 'tsconfig.base.json': '{', '.vscode/settings.json': '{', 'pnpm-lock.yaml': '[', 'bad.json': '{' });
+    writeTree(root, {
+      'package.json': '{',
+      'tsconfig.base.json': '{',
+      '.vscode/settings.json': '{',
+      'pnpm-lock.yaml': '[',
+      'bad.json': '{',
+    });
     const r = await lintJson([root]);
     assert.deepEqual([...new Set(r.findings.map((f) => f.file.split(/[\\/]/).pop()))], ['bad.json']);
   });
@@ -140,6 +178,9 @@ describe('obslab lint: bad input', function () {
   it('notes a FIFO or a looping link named on the command line as well', async () => {
     const r = await lintJson([join(root, 'pipe.yaml'), join(root, 'loop-a.yaml')]);
     assert.equal(r.code, 0);
-    assert.deepEqual(r.findings.map((f) => f.code), ['lint/file-skipped', 'lint/file-skipped']);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      ['lint/file-skipped', 'lint/file-skipped'],
+    );
   });
 });

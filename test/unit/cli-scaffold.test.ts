@@ -46,7 +46,11 @@ describe('obslab scaffold', () => {
     assert.equal(readFileSync(app, 'utf8'), 'my edits\n');
     assert.match(io.stdout.join('\n'), /^-my edits$/m);
     assert.match(io.stderr.join('\n'), /differ from the lab's .*k8s\/app\.yaml.*nothing was written/);
-    assert.doesNotMatch(readFileSync(join(dir, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps/, 'nothing else written either');
+    assert.doesNotMatch(
+      readFileSync(join(dir, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'),
+      /release: kps/,
+      'nothing else written either',
+    );
     assert.equal(main(['scaffold', dir, '--overwrite'], capture()), 0);
     assert.match(readFileSync(app, 'utf8'), /kind: Deployment/);
   });

@@ -21,17 +21,32 @@ describe('npm start: code-server with a password', () => {
     assert.notEqual(newPassword(), a, 'a new one each start');
   });
 
-  const dirs = { port: 8123, extensionsDir: '/x/ext', userDataDir: '/x/user', workspace: '/x/ws', entry: '/cache/code-server/entry.js' };
+  const dirs = {
+    port: 8123,
+    extensionsDir: '/x/ext',
+    userDataDir: '/x/user',
+    workspace: '/x/ws',
+    entry: '/cache/code-server/entry.js',
+  };
 
   it('runs code-server with --auth password and the password in $PASSWORD, not in its arguments', () => {
     const { args, env } = codeServerLaunch({ ...dirs, auth: { password: 's3cret-value' } });
-    assert.deepEqual(args.slice(0, 5), ['/cache/code-server/entry.js', '--auth', 'password', '--bind-addr', '127.0.0.1:8123']);
+    assert.deepEqual(args.slice(0, 5), [
+      '/cache/code-server/entry.js',
+      '--auth',
+      'password',
+      '--bind-addr',
+      '127.0.0.1:8123',
+    ]);
     assert.ok(!args.includes('none'));
-    assert.ok(!args.some((a) => a.includes('s3cret-value')), 'the command line, which every account can read, has no password');
+    assert.ok(
+      !args.some((a) => a.includes('s3cret-value')),
+      'the command line, which every account can read, has no password',
+    );
     assert.deepEqual(env, { PASSWORD: 's3cret-value' });
   });
 
-  it('keeps --auth none only for the tests\' own workbench', () => {
+  it("keeps --auth none only for the tests' own workbench", () => {
     const { args, env } = codeServerLaunch({ ...dirs, auth: 'none' });
     assert.deepEqual(args.slice(1, 3), ['--auth', 'none']);
     assert.deepEqual(env, {});

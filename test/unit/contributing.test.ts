@@ -39,6 +39,10 @@ describe('CONTRIBUTING.md', () => {
   it('names every folder under src/, at every depth', () => {
     const namedFolders = new Set(named.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/$/, '')));
     const missing = folders('src').filter((f) => !namedFolders.has(f));
-    assert.deepEqual(missing, [], `folders of src/ CONTRIBUTING.md does not name (as \`src/.../\`): ${missing.join(', ')}`);
+    assert.deepEqual(
+      missing,
+      [],
+      `folders of src/ CONTRIBUTING.md does not name (as \`src/.../\`): ${missing.join(', ')}`,
+    );
   });
 });

@@ -22,7 +22,15 @@ function healthy(): DoctorSnapshot {
   return {
     mode: 'cluster',
     takenAt: 0,
-    lab: { dir: '/lab', appNamespace: 'app', monitoringNamespace: 'monitoring', helmRelease: 'prometheus', prometheusServiceAccount: 'prometheus-sa', collectorService: 'otel-collector', portNames: { telemetry: 'telemetry', metrics: 'metrics' } },
+    lab: {
+      dir: '/lab',
+      appNamespace: 'app',
+      monitoringNamespace: 'monitoring',
+      helmRelease: 'prometheus',
+      prometheusServiceAccount: 'prometheus-sa',
+      collectorService: 'otel-collector',
+      portNames: { telemetry: 'telemetry', metrics: 'metrics' },
+    },
     app: {
       object: 'Deployment app/otel-flask',
       namespace: 'app',
@@ -30,35 +38,101 @@ function healthy(): DoctorSnapshot {
       otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317',
       otlpEndpointSource: 'env',
       manifestFile: '/lab/k8s/app.yaml',
-      manifestText: '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://otel-collector.monitoring.svc.cluster.local:4317\n',
+      manifestText:
+        '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://otel-collector.monitoring.svc.cluster.local:4317\n',
     },
     collector: {
       object: 'Deployment monitoring/otel-collector',
       pods: [{ name: 'otel-collector-1', ready: true, phase: 'Running' }],
-      service: { namespace: 'monitoring', name: 'otel-collector', labels: { app: 'otel-collector' }, ports: [{ name: 'telemetry', port: 8888, targetPort: 8888 }, { name: 'metrics', port: 8889, targetPort: 8889 }, { name: 'otlp-grpc', port: 4317, targetPort: 4317 }], readyEndpoints: 1 },
+      service: {
+        namespace: 'monitoring',
+        name: 'otel-collector',
+        labels: { app: 'otel-collector' },
+        ports: [
+          { name: 'telemetry', port: 8888, targetPort: 8888 },
+          { name: 'metrics', port: 8889, targetPort: 8889 },
+          { name: 'otlp-grpc', port: 4317, targetPort: 4317 },
+        ],
+        readyEndpoints: 1,
+      },
       otherServices: ['prometheus-kube-prometheus-prometheus'],
       configText: config,
       configSource: 'ConfigMap monitoring/otel-collector-config, key collector.yaml',
       version: '0.155.0',
     },
-    prometheusObject: { namespace: 'monitoring', name: 'prometheus-kube-prometheus-prometheus', serviceMonitorSelector: { matchLabels: { release: 'prometheus' } }, serviceMonitorNamespaceSelector: {}, serviceAccountName: 'prometheus-sa', pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'prometheus-sa' }] },
+    prometheusObject: {
+      namespace: 'monitoring',
+      name: 'prometheus-kube-prometheus-prometheus',
+      serviceMonitorSelector: { matchLabels: { release: 'prometheus' } },
+      serviceMonitorNamespaceSelector: {},
+      serviceAccountName: 'prometheus-sa',
+      pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'prometheus-sa' }],
+    },
     serviceMonitors: [
-      { namespace: 'monitoring', name: 'otel-collector-telemetry', labels: { release: 'prometheus' }, selector: { matchLabels: { app: 'otel-collector' } }, namespaces: ['monitoring'], endpoints: [{ port: 'telemetry' }] },
-      { namespace: 'monitoring', name: 'otel-collector', labels: { release: 'prometheus' }, selector: { matchLabels: { app: 'otel-collector' } }, namespaces: ['monitoring'], endpoints: [{ port: 'metrics' }] },
+      {
+        namespace: 'monitoring',
+        name: 'otel-collector-telemetry',
+        labels: { release: 'prometheus' },
+        selector: { matchLabels: { app: 'otel-collector' } },
+        namespaces: ['monitoring'],
+        endpoints: [{ port: 'telemetry' }],
+      },
+      {
+        namespace: 'monitoring',
+        name: 'otel-collector',
+        labels: { release: 'prometheus' },
+        selector: { matchLabels: { app: 'otel-collector' } },
+        namespaces: ['monitoring'],
+        endpoints: [{ port: 'metrics' }],
+      },
     ],
     prometheus: {
       url: 'http://127.0.0.1:9090',
       targets: [
-        { scrapePool: 'serviceMonitor/monitoring/otel-collector-telemetry/0', scrapeUrl: 'http://10.0.0.5:8888/metrics', health: 'up', lastError: '', lastScrape: '', labels: { ...sel, endpoint: 'telemetry' } },
-        { scrapePool: 'serviceMonitor/monitoring/otel-collector/0', scrapeUrl: 'http://10.0.0.5:8889/metrics', health: 'up', lastError: '', lastScrape: '', labels: { ...sel, endpoint: 'metrics' } },
+        {
+          scrapePool: 'serviceMonitor/monitoring/otel-collector-telemetry/0',
+          scrapeUrl: 'http://10.0.0.5:8888/metrics',
+          health: 'up',
+          lastError: '',
+          lastScrape: '',
+          labels: { ...sel, endpoint: 'telemetry' },
+        },
+        {
+          scrapePool: 'serviceMonitor/monitoring/otel-collector/0',
+          scrapeUrl: 'http://10.0.0.5:8889/metrics',
+          health: 'up',
+          lastError: '',
+          lastScrape: '',
+          labels: { ...sel, endpoint: 'metrics' },
+        },
       ],
-      metricNames: ['up', 'http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'http_server_active_requests', 'otelcol_receiver_accepted_metric_points'],
+      metricNames: [
+        'up',
+        'http_server_request_duration_seconds_count',
+        'http_server_request_duration_seconds_bucket',
+        'http_server_active_requests',
+        'otelcol_receiver_accepted_metric_points',
+      ],
       appSeries: ['http_server_active_requests', 'http_server_request_duration_seconds_count', 'up'],
       acceptedPointsIncrease: 40,
       freshnessWindow: '3m',
     },
-    queries: { source: '/lab/queries/lab-queries.promql', file: '/lab/queries/lab-queries.promql', text: '# rate\nsum(rate(http_server_request_duration_seconds_count[30s]))\n', queries: [{ title: 'rate', expr: 'sum(rate(http_server_request_duration_seconds_count[30s]))' }] },
-    iam: { roleName: 'ds252-prometheus-sa-role', roleArn: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role', serviceAccountFound: true, serviceAccountAnnotation: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role', expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa', canAssume: true, trustedSubjects: ['system:serviceaccount:monitoring:prometheus-sa'], findings: [] },
+    queries: {
+      source: '/lab/queries/lab-queries.promql',
+      file: '/lab/queries/lab-queries.promql',
+      text: '# rate\nsum(rate(http_server_request_duration_seconds_count[30s]))\n',
+      queries: [{ title: 'rate', expr: 'sum(rate(http_server_request_duration_seconds_count[30s]))' }],
+    },
+    iam: {
+      roleName: 'ds252-prometheus-sa-role',
+      roleArn: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role',
+      serviceAccountFound: true,
+      serviceAccountAnnotation: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role',
+      expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa',
+      canAssume: true,
+      trustedSubjects: ['system:serviceaccount:monitoring:prometheus-sa'],
+      findings: [],
+    },
     unavailable: {},
   };
 }
@@ -76,23 +150,90 @@ describe('doctor chain', () => {
   });
 
   const faults: [string, string, (s: DoctorSnapshot) => void][] = [
-    ['app pods not ready', doctorCodes.appNotReady, (s) => (s.app!.pods = [{ name: 'otel-flask-1', ready: false, phase: 'Pending', reason: 'ImagePullBackOff' }])],
-    ['OTLP endpoint names a Service that does not exist', doctorCodes.otlpEndpoint, (s) => (s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317')],
-    ['OTLP endpoint uses the HTTP port', doctorCodes.otlpEndpoint, (s) => (s.app!.otlpEndpoint = 'http://otel-collector.monitoring:4318')],
-    ['telemetry address form', doctorCodes.telemetryAddress, (s) => (s.collector!.configText = config.replace(/readers:[\s\S]*?port: 8888\n/, 'address: 0.0.0.0:8888\n'))],
-    ['removed logging exporter', doctorCodes.collectorConfig, (s) => (s.collector!.configText = config.replace('exporters: [prometheus]', 'exporters: [prometheus, logging]').replace('exporters:\n  prometheus:', 'exporters:\n  logging: {}\n  prometheus:'))],
-    ['collector down', doctorCodes.collectorDown, (s) => (s.collector!.pods = [{ name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' }])],
-    ['ServiceMonitor without the release label', doctorCodes.serviceMonitorNotSelected, (s) => (s.serviceMonitors![1]!.labels = {})],
-    ['wrong port name in a ServiceMonitor', doctorCodes.portName, (s) => (s.serviceMonitors![1]!.endpoints = [{ port: 'prom-metrics' }])],
-    ['target down', doctorCodes.targetDown, (s) => Object.assign(s.prometheus!.targets[1]!, { health: 'down', lastError: 'connection refused' })],
+    [
+      'app pods not ready',
+      doctorCodes.appNotReady,
+      (s) => (s.app!.pods = [{ name: 'otel-flask-1', ready: false, phase: 'Pending', reason: 'ImagePullBackOff' }]),
+    ],
+    [
+      'OTLP endpoint names a Service that does not exist',
+      doctorCodes.otlpEndpoint,
+      (s) => (s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317'),
+    ],
+    [
+      'OTLP endpoint uses the HTTP port',
+      doctorCodes.otlpEndpoint,
+      (s) => (s.app!.otlpEndpoint = 'http://otel-collector.monitoring:4318'),
+    ],
+    [
+      'telemetry address form',
+      doctorCodes.telemetryAddress,
+      (s) => (s.collector!.configText = config.replace(/readers:[\s\S]*?port: 8888\n/, 'address: 0.0.0.0:8888\n')),
+    ],
+    [
+      'removed logging exporter',
+      doctorCodes.collectorConfig,
+      (s) =>
+        (s.collector!.configText = config
+          .replace('exporters: [prometheus]', 'exporters: [prometheus, logging]')
+          .replace('exporters:\n  prometheus:', 'exporters:\n  logging: {}\n  prometheus:')),
+    ],
+    [
+      'collector down',
+      doctorCodes.collectorDown,
+      (s) =>
+        (s.collector!.pods = [
+          { name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' },
+        ]),
+    ],
+    [
+      'ServiceMonitor without the release label',
+      doctorCodes.serviceMonitorNotSelected,
+      (s) => (s.serviceMonitors![1]!.labels = {}),
+    ],
+    [
+      'wrong port name in a ServiceMonitor',
+      doctorCodes.portName,
+      (s) => (s.serviceMonitors![1]!.endpoints = [{ port: 'prom-metrics' }]),
+    ],
+    [
+      'target down',
+      doctorCodes.targetDown,
+      (s) => Object.assign(s.prometheus!.targets[1]!, { health: 'down', lastError: 'connection refused' }),
+    ],
     ['metrics endpoint not scraped', doctorCodes.targetMissing, (s) => s.prometheus!.targets.pop()],
     ['no app metrics', doctorCodes.noAppMetrics, (s) => (s.prometheus!.appSeries = ['up', 'scrape_duration_seconds'])],
     ['stale samples', doctorCodes.staleSamples, (s) => (s.prometheus!.acceptedPointsIncrease = 0)],
-    ['the lab\'s metric names', doctorCodes.metricNames, (s) => (s.queries!.queries = [{ title: 'Task 5', expr: 'rate(flask_http_request_total[30s])' }])],
-    ['Prometheus on the default ServiceAccount', doctorCodes.prometheusServiceAccount, (s) => Object.assign(s.prometheusObject!, { serviceAccountName: 'default', pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'default' }] })],
-    ['the ServiceAccount annotated with another role', doctorCodes.irsaAnnotation, (s) => (s.iam!.serviceAccountAnnotation = 'arn:aws:iam::123456789012:role/other')],
-    ['the ServiceAccount without the role annotation', doctorCodes.irsaAnnotation, (s) => delete s.iam!.serviceAccountAnnotation],
-    ['trust policy for another ServiceAccount', doctorCodes.irsaTrust, (s) => Object.assign(s.iam!, { canAssume: false, trustedSubjects: ['system:serviceaccount:monitoring:prometheus'] })],
+    [
+      "the lab's metric names",
+      doctorCodes.metricNames,
+      (s) => (s.queries!.queries = [{ title: 'Task 5', expr: 'rate(flask_http_request_total[30s])' }]),
+    ],
+    [
+      'Prometheus on the default ServiceAccount',
+      doctorCodes.prometheusServiceAccount,
+      (s) =>
+        Object.assign(s.prometheusObject!, {
+          serviceAccountName: 'default',
+          pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'default' }],
+        }),
+    ],
+    [
+      'the ServiceAccount annotated with another role',
+      doctorCodes.irsaAnnotation,
+      (s) => (s.iam!.serviceAccountAnnotation = 'arn:aws:iam::123456789012:role/other'),
+    ],
+    [
+      'the ServiceAccount without the role annotation',
+      doctorCodes.irsaAnnotation,
+      (s) => delete s.iam!.serviceAccountAnnotation,
+    ],
+    [
+      'trust policy for another ServiceAccount',
+      doctorCodes.irsaTrust,
+      (s) =>
+        Object.assign(s.iam!, { canAssume: false, trustedSubjects: ['system:serviceaccount:monitoring:prometheus'] }),
+    ],
   ];
   for (const [name, code, inject] of faults) {
     it(`names ${name} as the only cause, ${code}`, () => {
@@ -100,19 +241,32 @@ describe('doctor chain', () => {
       inject(s);
       const r = runDoctor(s);
       assert.equal(r.cause?.code, code, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
-      assert.deepEqual(r.causes.map((c) => c.code), [code]);
+      assert.deepEqual(
+        r.causes.map((c) => c.code),
+        [code],
+      );
       const f = r.links.find((l) => l.status === 'failed')?.findings[0];
       assert.ok(f && f.evidence.length > 0, 'has evidence');
       assert.ok(f.remedies.length > 0, 'has a fix');
       for (const fix of r.links.flatMap((l) => l.findings.flatMap((x) => x.remedies))) {
         if (fix.kind !== 'command') continue;
         for (const step of [...fix.steps, ...(fix.alongside ? [fix.alongside] : [])]) {
-          assert.ok(step.every((w) => typeof w === 'string') && step.length > 0, 'a step is a program and its arguments');
+          assert.ok(
+            step.every((w) => typeof w === 'string') && step.length > 0,
+            'a step is a program and its arguments',
+          );
           if (step[0] !== 'npx' || step[1] !== 'obslab') continue;
           const part = step.join(' ');
           const usage = usages[step[2] ?? ''];
           assert.ok(usage, `${part}: obslab has a ${step[2]} command`);
-          for (const flag of step.slice(3).join(' ').match(/--[\w-]+/g) ?? []) assert.ok(new RegExp(`${flag}(?![\\w-])`).test(usage), `${part}: ${flag} is an option of obslab ${step[2]}`);
+          for (const flag of step
+            .slice(3)
+            .join(' ')
+            .match(/--[\w-]+/g) ?? [])
+            assert.ok(
+              new RegExp(`${flag}(?![\\w-])`).test(usage),
+              `${part}: ${flag} is an option of obslab ${step[2]}`,
+            );
         }
       }
     });
@@ -123,12 +277,22 @@ describe('doctor chain', () => {
     s.prometheusObject!.serviceMonitorNamespaceSelector = null;
     s.prometheusObject!.namespace = 'prometheus-elsewhere';
     const r = runDoctor(s);
-    assert.equal(r.cause?.code, doctorCodes.serviceMonitorNotSelected, JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])));
+    assert.equal(
+      r.cause?.code,
+      doctorCodes.serviceMonitorNotSelected,
+      JSON.stringify(r.links.map((l) => [l.id, l.status, l.detail])),
+    );
     const fix = r.links.find((l) => l.id === 'servicemonitor-selected')?.findings[0]?.remedies[0];
     assert.ok(fix?.kind === 'command');
-    assert.deepEqual(fix.steps[0]?.slice(-2), ['--set-json', 'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}']);
+    assert.deepEqual(fix.steps[0]?.slice(-2), [
+      '--set-json',
+      'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}',
+    ]);
     // Shown for the shell: {} is brace-expansion syntax in bash and zsh, so the word is quoted.
-    assert.match(commandText(fix), /kube-prometheus-stack --version 88\.5\.3 .*--set-json 'prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}'$/);
+    assert.match(
+      commandText(fix),
+      /kube-prometheus-stack --version 88\.5\.3 .*--set-json 'prometheus\.prometheusSpec\.serviceMonitorNamespaceSelector=\{\}'$/,
+    );
   });
 
   it('with no accepted-points series at all, calls samples stale once the collector has been up longer than the window, and skips before', () => {
@@ -165,10 +329,13 @@ describe('doctor chain', () => {
     const s = healthy();
     s.queries!.queries = [{ title: 'x', expr: 'rate(flask_http_request_total[1m])' }];
     s.iam!.canAssume = false;
-    assert.deepEqual(runDoctor(s).causes.map((c) => c.code), [doctorCodes.metricNames, doctorCodes.irsaTrust]);
+    assert.deepEqual(
+      runDoctor(s).causes.map((c) => c.code),
+      [doctorCodes.metricNames, doctorCodes.irsaTrust],
+    );
   });
 
-  it('skips links whose source is missing, with the source\'s reason, and stays healthy', () => {
+  it("skips links whose source is missing, with the source's reason, and stays healthy", () => {
     const s = healthy();
     delete s.prometheus;
     delete s.iam;
@@ -187,27 +354,51 @@ describe('doctor chain', () => {
     const s = healthy();
     s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317';
     s.app!.manifestText = '          value: http://otel-colector.monitoring.svc.cluster.local:4317\n';
-    const edit = runDoctor(s).links.find((l) => l.id === 'otlp-endpoint')?.findings[0]?.remedies.find((f) => f.kind === 'edit');
+    const edit = runDoctor(s)
+      .links.find((l) => l.id === 'otlp-endpoint')
+      ?.findings[0]?.remedies.find((f) => f.kind === 'edit');
     assert.ok(edit?.kind === 'edit');
     assert.equal(edit.edits[0]?.newText, 'http://otel-collector.monitoring.svc.cluster.local:4317');
     assert.deepEqual(edit.edits[0]?.range.start, { line: 0, character: 17 });
 
     const q = healthy();
-    q.queries = { source: 'f', file: '/lab/q.promql', text: '# t\nrate(flask_http_request_total[30s])\n', queries: [{ title: 't', expr: 'rate(flask_http_request_total[30s])' }] };
-    const e2 = runDoctor(q).links.find((l) => l.id === 'metric-names')?.findings[0]?.remedies.find((f) => f.kind === 'edit');
+    q.queries = {
+      source: 'f',
+      file: '/lab/q.promql',
+      text: '# t\nrate(flask_http_request_total[30s])\n',
+      queries: [{ title: 't', expr: 'rate(flask_http_request_total[30s])' }],
+    };
+    const e2 = runDoctor(q)
+      .links.find((l) => l.id === 'metric-names')
+      ?.findings[0]?.remedies.find((f) => f.kind === 'edit');
     assert.ok(e2?.kind === 'edit');
-    assert.deepEqual(e2.edits.map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.newText]), [[1, 5, 29, 'http_server_request_duration_seconds_count']]);
+    assert.deepEqual(
+      e2.edits.map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.newText]),
+      [[1, 5, 29, 'http_server_request_duration_seconds_count']],
+    );
   });
 
   it('reads selectors, OTLP endpoints, cluster DNS names and collector ports', () => {
     assert.equal(selectorMatches(null, { a: 'b' }), false);
     assert.equal(selectorMatches({}, {}), true);
-    assert.equal(selectorMatches({ matchExpressions: [{ key: 'release', operator: 'In', values: ['prometheus'] }] }, { release: 'prometheus' }), true);
+    assert.equal(
+      selectorMatches(
+        { matchExpressions: [{ key: 'release', operator: 'In', values: ['prometheus'] }] },
+        { release: 'prometheus' },
+      ),
+      true,
+    );
     assert.equal(selectorMatches({ matchExpressions: [{ key: 'release', operator: 'Exists' }] }, {}), false);
     assert.deepEqual(parseOtlpEndpoint('otel-collector:4317'), { host: 'otel-collector', port: 4317 });
-    assert.deepEqual(parseOtlpEndpoint('http://otel-collector.monitoring'), { host: 'otel-collector.monitoring', port: 4317 });
+    assert.deepEqual(parseOtlpEndpoint('http://otel-collector.monitoring'), {
+      host: 'otel-collector.monitoring',
+      port: 4317,
+    });
     assert.deepEqual(serviceOfHost('otel-collector', 'app'), { name: 'otel-collector', namespace: 'app' });
-    assert.deepEqual(serviceOfHost('otel-collector.monitoring.svc.cluster.local', 'app'), { name: 'otel-collector', namespace: 'monitoring' });
+    assert.deepEqual(serviceOfHost('otel-collector.monitoring.svc.cluster.local', 'app'), {
+      name: 'otel-collector',
+      namespace: 'monitoring',
+    });
     assert.equal(serviceOfHost('10.0.0.1', 'app'), undefined);
     // Two labels are <service>.<namespace> to cluster DNS (the pod's search path tries
     // example.com.svc.cluster.local first), so only three labels not ending in svc are outside.

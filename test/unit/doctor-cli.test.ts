@@ -30,27 +30,42 @@ describe('obslab doctor: command line', () => {
     [['--bogus'], /Unknown option '--bogus'/],
   ] as const) {
     it(`refuses ${argv.join(' ')} as bad usage, naming why`, () => {
-      assert.throws(() => doctorOptions([...argv]), (e: unknown) => e instanceof UsageError && why.test(e.message));
+      assert.throws(
+        () => doctorOptions([...argv]),
+        (e: unknown) => e instanceof UsageError && why.test(e.message),
+      );
     });
   }
 
   it('reads the place to look at, the lab and the format', () => {
-    assert.deepEqual(doctorOptions(['--context', 'lab', '--lab', dir, '--format', 'json', '--prometheus', 'http://127.0.0.1:9090/']), { format: 'json', options: { source: 'cluster', context: 'lab', labDir: dir, prometheusUrl: 'http://127.0.0.1:9090' } });
+    assert.deepEqual(
+      doctorOptions(['--context', 'lab', '--lab', dir, '--format', 'json', '--prometheus', 'http://127.0.0.1:9090/']),
+      {
+        format: 'json',
+        options: { source: 'cluster', context: 'lab', labDir: dir, prometheusUrl: 'http://127.0.0.1:9090' },
+      },
+    );
     assert.deepEqual(doctorOptions([]).options, { source: 'auto' });
     assert.equal(doctorOptions(['--sandbox']).options.source, 'sandbox');
   });
 
-  it('exits 2 with the kubeconfig\'s own explanation for a context it does not have', async () => {
+  it("exits 2 with the kubeconfig's own explanation for a context it does not have", async () => {
     const kc = join(dir, 'kubeconfig');
-    writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n');
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n',
+    );
     const c = capture();
     assert.equal(await runDoctor(['--kubeconfig', kc, '--context', 'nope'], c.io), 2);
     assert.match(c.err.join('\n'), /^obslab doctor: The kubeconfig has no context named 'nope' \(it has: lab\)/);
   });
 
-  it('exits 2 when the context\'s API server does not answer, saying which', async () => {
+  it("exits 2 when the context's API server does not answer, saying which", async () => {
     const kc = join(dir, 'kubeconfig-down');
-    writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n');
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n',
+    );
     const c = capture();
     assert.equal(await runDoctor(['--kubeconfig', kc], c.io), 2);
     assert.match(c.err.join('\n'), /the cluster of context lab \(https:\/\/127\.0\.0\.1:1\) does not answer/);
@@ -59,7 +74,10 @@ describe('obslab doctor: command line', () => {
   it('exits 1 when the sandbox is not running: nothing checked is not healthy', async () => {
     const c = capture();
     assert.equal(await runDoctor(['--sandbox'], c.io), 1);
-    assert.match(c.err.join('\n'), /nothing could be checked: the sandbox is not running: start it with `npx obslab sandbox up`/);
+    assert.match(
+      c.err.join('\n'),
+      /nothing could be checked: the sandbox is not running: start it with `npx obslab sandbox up`/,
+    );
     assert.ok(c.out.some((l) => /^skip The app is running and ready/.test(l)));
   });
 
@@ -74,8 +92,23 @@ describe('doctor page messages', () => {
   it('accepts ready, rerun and a fix by position, and nothing else', () => {
     assert.deepEqual(parseDoctorPageMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseDoctorPageMessage({ type: 'rerun' }), { type: 'rerun' });
-    assert.deepEqual(parseDoctorPageMessage({ type: 'fix', link: 'otlp-endpoint', finding: 0, fix: 1 }), { type: 'fix', link: 'otlp-endpoint', finding: 0, fix: 1 });
-    for (const bad of [null, [], 'ready', { type: 'ready', extra: 1 }, { type: 'fix', link: 'nope', finding: 0, fix: 0 }, { type: 'fix', link: 'targets', finding: -1, fix: 0 }, { type: 'fix', link: 'targets', finding: 0, fix: 0.5 }, { type: 'fix', link: 'targets', finding: 0, fix: 0, command: 'rm -rf /' }, { type: 'run', command: 'x' }]) {
+    assert.deepEqual(parseDoctorPageMessage({ type: 'fix', link: 'otlp-endpoint', finding: 0, fix: 1 }), {
+      type: 'fix',
+      link: 'otlp-endpoint',
+      finding: 0,
+      fix: 1,
+    });
+    for (const bad of [
+      null,
+      [],
+      'ready',
+      { type: 'ready', extra: 1 },
+      { type: 'fix', link: 'nope', finding: 0, fix: 0 },
+      { type: 'fix', link: 'targets', finding: -1, fix: 0 },
+      { type: 'fix', link: 'targets', finding: 0, fix: 0.5 },
+      { type: 'fix', link: 'targets', finding: 0, fix: 0, command: 'rm -rf /' },
+      { type: 'run', command: 'x' },
+    ]) {
       assert.equal(parseDoctorPageMessage(bad), undefined, JSON.stringify(bad));
     }
   });

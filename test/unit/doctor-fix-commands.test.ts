@@ -20,23 +20,62 @@ function brokenEverywhere(): DoctorSnapshot {
   return {
     mode: 'cluster',
     takenAt: 0,
-    lab: { dir: hostileDir, context: hostileContext, appNamespace: 'app', monitoringNamespace: 'monitoring', helmRelease: 'prometheus', prometheusServiceAccount: 'prometheus-sa', collectorService: 'otel-collector', portNames: { telemetry: 'telemetry', metrics: 'metrics' } },
-    app: { object: 'Deployment app/otel-flask', namespace: 'app', pods: [{ name: 'otel-flask-1', ready: false, phase: 'Pending' }], otlpEndpoint: 'http://otel-collector.monitoring:4317', otlpEndpointSource: 'env' },
-    collector: { object: 'Deployment monitoring/otel-collector', pods: [], configSource: 'ConfigMap monitoring/otel-collector-config', configMap: { namespace: 'monitoring', name: 'otel-collector-config' } },
-    prometheusObject: { namespace: 'monitoring', name: 'p', serviceMonitorSelector: { matchLabels: { release: 'prometheus' } }, serviceMonitorNamespaceSelector: null, serviceAccountName: 'default', pods: [] },
+    lab: {
+      dir: hostileDir,
+      context: hostileContext,
+      appNamespace: 'app',
+      monitoringNamespace: 'monitoring',
+      helmRelease: 'prometheus',
+      prometheusServiceAccount: 'prometheus-sa',
+      collectorService: 'otel-collector',
+      portNames: { telemetry: 'telemetry', metrics: 'metrics' },
+    },
+    app: {
+      object: 'Deployment app/otel-flask',
+      namespace: 'app',
+      pods: [{ name: 'otel-flask-1', ready: false, phase: 'Pending' }],
+      otlpEndpoint: 'http://otel-collector.monitoring:4317',
+      otlpEndpointSource: 'env',
+    },
+    collector: {
+      object: 'Deployment monitoring/otel-collector',
+      pods: [],
+      configSource: 'ConfigMap monitoring/otel-collector-config',
+      configMap: { namespace: 'monitoring', name: 'otel-collector-config' },
+    },
+    prometheusObject: {
+      namespace: 'monitoring',
+      name: 'p',
+      serviceMonitorSelector: { matchLabels: { release: 'prometheus' } },
+      serviceMonitorNamespaceSelector: null,
+      serviceAccountName: 'default',
+      pods: [],
+    },
     serviceMonitors: [],
-    iam: { roleName: '-role; rm -rf ~', roleArn: 'arn:aws:iam::1:role/x', serviceAccountFound: true, expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa', canAssume: false, trustedSubjects: [], findings: [] },
+    iam: {
+      roleName: '-role; rm -rf ~',
+      roleArn: 'arn:aws:iam::1:role/x',
+      serviceAccountFound: true,
+      expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa',
+      canAssume: false,
+      trustedSubjects: [],
+      findings: [],
+    },
     unavailable: {},
   };
 }
 
 function commandFixes(s: DoctorSnapshot): CommandFix[] {
-  return runDoctor(s).links.flatMap((l) => l.findings.flatMap((f) => f.remedies)).filter((f): f is CommandFix => f.kind === 'command');
+  return runDoctor(s)
+    .links.flatMap((l) => l.findings.flatMap((f) => f.remedies))
+    .filter((f): f is CommandFix => f.kind === 'command');
 }
 
 /** The words sh sees in one command line. */
 function wordsIn(line: string): string[] {
-  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 describe('doctor fixes: argument arrays, quoted only when shown', () => {
@@ -47,20 +86,28 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
     assert.ok(fixes.length >= 5, `fixes: ${fixes.map((f) => f.title).join(', ')}`);
     const words = fixes.flatMap((f) => [...f.steps, ...(f.alongside ? [f.alongside] : [])]).flat();
     assert.ok(words.includes(hostileContext), 'the context is one word');
-    assert.ok(words.some((w) => w.startsWith(hostileDir)), 'the lab folder starts a word');
+    assert.ok(
+      words.some((w) => w.startsWith(hostileDir)),
+      'the lab folder starts a word',
+    );
     assert.ok(words.includes('-role; rm -rf ~'), 'the role is one word');
     for (const f of fixes) {
       for (const step of [...f.steps, ...(f.alongside ? [f.alongside] : [])]) {
-        assert.ok(['kubectl', 'helm', 'npx'].includes(step[0] ?? ''), `${f.title}: a known program, not a shell (${step[0]})`);
+        assert.ok(
+          ['kubectl', 'helm', 'npx'].includes(step[0] ?? ''),
+          `${f.title}: a known program, not a shell (${step[0]})`,
+        );
         // A value from data after an obslab command comes after `--`, so it is never read as an option.
-        if (step[0] === 'npx' && step.includes('-role; rm -rf ~')) assert.equal(step[step.indexOf('-role; rm -rf ~') - 1], '--');
+        if (step[0] === 'npx' && step.includes('-role; rm -rf ~'))
+          assert.equal(step[step.indexOf('-role; rm -rf ~') - 1], '--');
       }
     }
   });
 
   it('shows each step quoted so that sh reads back exactly the words the step has', () => {
     for (const f of commandFixes(brokenEverywhere())) {
-      for (const step of [...f.steps, ...(f.alongside ? [f.alongside] : [])]) assert.deepEqual(wordsIn(commandLine(step, 'posix')), step, f.title);
+      for (const step of [...f.steps, ...(f.alongside ? [f.alongside] : [])])
+        assert.deepEqual(wordsIn(commandLine(step, 'posix')), step, f.title);
     }
     const text = formatReport(runDoctor(brokenEverywhere())).join('\n');
     assert.ok(text.includes(`--context 'kind; touch ${pwned}'`), text);
@@ -68,12 +115,32 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
   });
 
   it('chains steps so that each runs only after the last succeeded, in sh and in PowerShell', () => {
-    const fix: CommandFix = { kind: 'command', title: 't', steps: [['kubectl', 'apply', '-f', 'a b.yaml'], ['kubectl', 'rollout', 'restart', 'deploy/x']] };
+    const fix: CommandFix = {
+      kind: 'command',
+      title: 't',
+      steps: [
+        ['kubectl', 'apply', '-f', 'a b.yaml'],
+        ['kubectl', 'rollout', 'restart', 'deploy/x'],
+      ],
+    };
     assert.equal(commandText(fix, 'posix'), "kubectl apply -f 'a b.yaml' && kubectl rollout restart deploy/x");
-    assert.equal(commandText(fix, 'powershell'), "kubectl apply -f 'a b.yaml'; if ($?) { kubectl rollout restart deploy/x }");
-    const forward: CommandFix = { ...fix, steps: [['npx', 'obslab', 'loadtest', '--', 'plan.jmx']], alongside: ['kubectl', 'port-forward', 'svc/a', '8080:80'] };
-    assert.equal(commandText(forward, 'posix'), 'kubectl port-forward svc/a 8080:80 & sleep 2 && npx obslab loadtest -- plan.jmx; kill $!');
-    assert.match(commandText(forward, 'powershell'), /^\$alongside = Start-Job \{ kubectl port-forward svc\/a 8080:80 \}; Start-Sleep 2; npx obslab loadtest -- plan\.jmx; Stop-Job \$alongside$/);
+    assert.equal(
+      commandText(fix, 'powershell'),
+      "kubectl apply -f 'a b.yaml'; if ($?) { kubectl rollout restart deploy/x }",
+    );
+    const forward: CommandFix = {
+      ...fix,
+      steps: [['npx', 'obslab', 'loadtest', '--', 'plan.jmx']],
+      alongside: ['kubectl', 'port-forward', 'svc/a', '8080:80'],
+    };
+    assert.equal(
+      commandText(forward, 'posix'),
+      'kubectl port-forward svc/a 8080:80 & sleep 2 && npx obslab loadtest -- plan.jmx; kill $!',
+    );
+    assert.match(
+      commandText(forward, 'powershell'),
+      /^\$alongside = Start-Job \{ kubectl port-forward svc\/a 8080:80 \}; Start-Sleep 2; npx obslab loadtest -- plan\.jmx; Stop-Job \$alongside$/,
+    );
   });
 
   describe('running a fix', () => {
@@ -82,7 +149,10 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
 
     it('passes hostile words to the program unchanged, with no shell in between', async () => {
       let out = '';
-      const r = await runCommandSteps({ steps: [[node, '-e', echoArgs, hostileContext, hostileDir, '$(id)', '`id`']] }, { output: (t) => (out += t) });
+      const r = await runCommandSteps(
+        { steps: [[node, '-e', echoArgs, hostileContext, hostileDir, '$(id)', '`id`']] },
+        { output: (t) => (out += t) },
+      );
       assert.equal(r.ok, true, r.message);
       assert.deepEqual(JSON.parse(out), [hostileContext, hostileDir, '$(id)', '`id`']);
       assert.ok(!existsSync(pwned));
@@ -92,7 +162,15 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
       const dir = mkdtempSync(join(tmpdir(), 'obslab-steps-'));
       try {
         const marker = join(dir, 'second-ran');
-        const r = await runCommandSteps({ steps: [[node, '-e', 'process.exit(3)'], [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`]] }, { output: () => undefined });
+        const r = await runCommandSteps(
+          {
+            steps: [
+              [node, '-e', 'process.exit(3)'],
+              [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+            ],
+          },
+          { output: () => undefined },
+        );
         assert.equal(r.ok, false);
         assert.equal(r.code, 3);
         assert.match(r.message, /failed \(exit 3\)/);
@@ -112,25 +190,34 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
       let out = '';
       const alongside = [node, '-e', 'console.log("alongside up"); setInterval(() => undefined, 1000)'];
       const t0 = Date.now();
-      const r = await runCommandSteps({ steps: [[node, '-e', 'console.log("step ran")']], alongside }, { output: (t) => (out += t), alongsideStartMs: 300 });
+      const r = await runCommandSteps(
+        { steps: [[node, '-e', 'console.log("step ran")']], alongside },
+        { output: (t) => (out += t), alongsideStartMs: 300 },
+      );
       assert.equal(r.ok, true, r.message);
       assert.match(out, /alongside up[\s\S]*step ran/);
       assert.ok(Date.now() - t0 < 5000, 'the alongside program was stopped, not waited for');
     });
 
-    it('runs `npx obslab …` as the extension\'s own bundled CLI, never through npx', async function () {
+    it("runs `npx obslab …` as the extension's own bundled CLI, never through npx", async function () {
       this.timeout(30_000);
       const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
       if (!existsSync(cli)) this.skip();
       const dir = mkdtempSync(join(tmpdir(), 'obslab-steps-cli-'));
       try {
-        const file = join(dir, 'it\'s $(x).yaml');
+        const file = join(dir, "it's $(x).yaml");
         writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
         let out = '';
-        const r = await runCommandSteps({ steps: [['npx', 'obslab', 'lint', '--format', 'json', '--', file]] }, { output: (t) => (out += t), resolve: bundledCliResolver(cli) });
+        const r = await runCommandSteps(
+          { steps: [['npx', 'obslab', 'lint', '--format', 'json', '--', file]] },
+          { output: (t) => (out += t), resolve: bundledCliResolver(cli) },
+        );
         assert.equal(r.ok, true, `${r.message}\n${out}`);
         assert.ok(Array.isArray(JSON.parse(out)), out);
-        assert.deepEqual(bundledCliResolver(cli, '/node')(['kubectl', 'get', 'pods']), { file: 'kubectl', args: ['get', 'pods'] });
+        assert.deepEqual(bundledCliResolver(cli, '/node')(['kubectl', 'get', 'pods']), {
+          file: 'kubectl',
+          args: ['get', 'pods'],
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -140,7 +227,10 @@ describe('doctor fixes: argument arrays, quoted only when shown', () => {
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 200);
       const t0 = Date.now();
-      const r = await runCommandSteps({ steps: [[node, '-e', 'setTimeout(() => undefined, 30000)']] }, { output: () => undefined, signal: abort.signal });
+      const r = await runCommandSteps(
+        { steps: [[node, '-e', 'setTimeout(() => undefined, 30000)']] },
+        { output: () => undefined, signal: abort.signal },
+      );
       assert.equal(r.ok, false);
       assert.equal(r.message, 'Stopped.');
       assert.ok(Date.now() - t0 < 5000);

@@ -5,7 +5,7 @@ import { progressStatusText, type Progress } from '../../src/core/loadtest/stats
 import { parseTarget } from '../../src/core/loadtest/target';
 import { defaultPrometheusUrl, validatePrometheusUrl } from '../../src/core/prometheus/url';
 
-describe('Run Load Test\'s target', () => {
+describe("Run Load Test's target", () => {
   it('takes a name, an IPv4 address or a bracketed IPv6 address with a port, spaces around ignored', () => {
     assert.deepEqual(parseTarget('localhost:8080'), { host: 'localhost', port: '8080' });
     assert.deepEqual(parseTarget(' 127.0.0.1:1 '), { host: '127.0.0.1', port: '1' });
@@ -26,11 +26,20 @@ describe('Run Load Test\'s target', () => {
 
 describe('the Prometheus URL Query Prometheus asks for', () => {
   it('accepts an http or https server root, the default among them', () => {
-    for (const ok of [defaultPrometheusUrl, 'https://prom.example.com', ' http://localhost:9090/ ', 'http://host/prefix']) assert.equal(validatePrometheusUrl(ok), undefined, ok);
+    for (const ok of [
+      defaultPrometheusUrl,
+      'https://prom.example.com',
+      ' http://localhost:9090/ ',
+      'http://host/prefix',
+    ])
+      assert.equal(validatePrometheusUrl(ok), undefined, ok);
   });
 
   it('refuses what is not a URL, other schemes, credentials, and the /graph or /api/v1 pages', () => {
-    assert.equal(validatePrometheusUrl('127.0.0.1:9090x'), `'127.0.0.1:9090x' is not a URL; write it like ${defaultPrometheusUrl}`);
+    assert.equal(
+      validatePrometheusUrl('127.0.0.1:9090x'),
+      `'127.0.0.1:9090x' is not a URL; write it like ${defaultPrometheusUrl}`,
+    );
     assert.equal(validatePrometheusUrl('ftp://host'), 'ftp: is not supported; use http:// or https://');
     assert.match(validatePrometheusUrl('http://user:pw@host:9090') ?? '', /leave credentials out/);
     assert.match(validatePrometheusUrl('http://host:9090/graph') ?? '', /server root/);
@@ -38,7 +47,7 @@ describe('the Prometheus URL Query Prometheus asks for', () => {
   });
 });
 
-describe('the load test\'s status bar text', () => {
+describe("the load test's status bar text", () => {
   it('shows requests per second, the recent p95 and the error share to a tenth of a percent', () => {
     const p: Progress = {
       elapsedSec: 3,

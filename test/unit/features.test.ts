@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { activationEvents, features, lazyBundles } from '../../src/features';
 
 const root = join(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { activationEvents: string[]; contributes: { commands: { command: string }[] } };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  activationEvents: string[];
+  contributes: { commands: { command: string }[] };
+};
 const contributed = manifest.contributes.commands.map((c) => c.command).sort();
 const tabled = features.flatMap((f) => Object.keys(f.commands));
 
@@ -19,7 +22,12 @@ describe('the feature table (src/features.ts)', () => {
 
   it('gives package.json its activation events: start-up, and one per panel to restore', () => {
     assert.deepEqual(manifest.activationEvents, activationEvents());
-    assert.deepEqual(activationEvents().filter((e) => e.startsWith('onWebviewPanel:')).sort(), ['onWebviewPanel:obslab.doctor', 'onWebviewPanel:obslab.query']);
+    assert.deepEqual(
+      activationEvents()
+        .filter((e) => e.startsWith('onWebviewPanel:'))
+        .sort(),
+      ['onWebviewPanel:obslab.doctor', 'onWebviewPanel:obslab.query'],
+    );
   });
 
   it('names lazy bundles whose entries exist, and esbuild.mjs builds them from the table rather than by name', () => {
@@ -29,7 +37,8 @@ describe('the feature table (src/features.ts)', () => {
     }
     const esbuild = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
     assert.match(esbuild, /src\/features\.ts/);
-    for (const entry of Object.values(lazyBundles)) assert.ok(!esbuild.includes(entry), `esbuild.mjs names ${entry} by hand`);
+    for (const entry of Object.values(lazyBundles))
+      assert.ok(!esbuild.includes(entry), `esbuild.mjs names ${entry} by hand`);
   });
 
   it('is what activate registers: every command through registerCommand and every panel serializer, loading no lazy bundle', () => {
@@ -62,7 +71,9 @@ describe('the feature table (src/features.ts)', () => {
       require('./src/extension.ts').activate(context);
       process.stdout.write(JSON.stringify({ commands, panels, loaded }));
     `;
-    const out = JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: root, encoding: 'utf8' })) as { commands: string[]; panels: string[]; loaded: string[] };
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: root, encoding: 'utf8' }),
+    ) as { commands: string[]; panels: string[]; loaded: string[] };
     assert.deepEqual([...out.commands].sort(), contributed);
     assert.deepEqual([...out.panels].sort(), features.flatMap((f) => Object.keys(f.panels ?? {})).sort());
     assert.deepEqual(out.loaded, []);

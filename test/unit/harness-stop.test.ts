@@ -29,12 +29,24 @@ describe('harness: npm run stop signals only its own daemons', function () {
   }
 
   function record(name: string, pid: number, marker?: string): void {
-    writeFileSync(join(runDir(), `${name}.json`), JSON.stringify({ name, pid, log: join(runDir(), `${name}.log`), ...(marker ? { marker } : {}) }));
+    writeFileSync(
+      join(runDir(), `${name}.json`),
+      JSON.stringify({ name, pid, log: join(runDir(), `${name}.log`), ...(marker ? { marker } : {}) }),
+    );
   }
 
   /** `npm run stop`'s own step for one part, in a process of its own. */
   function harnessDown(part: string): Promise<{ stdout: string; stderr: string }> {
-    return run(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'test', 'harness', 'cli.ts'), part, 'down'], { cwd: repoRoot, env: process.env });
+    return run(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(repoRoot, 'test', 'harness', 'cli.ts'),
+        part,
+        'down',
+      ],
+      { cwd: repoRoot, env: process.env },
+    );
   }
 
   it('leaves a process whose command line lacks the recorded marker running', async () => {
@@ -54,9 +66,13 @@ describe('harness: npm run stop signals only its own daemons', function () {
     assert.ok(isAlive(pid));
   });
 
-  it('npm run stop\'s codeserver step leaves an unrelated process named by codeserver.json running', async () => {
+  it("npm run stop's codeserver step leaves an unrelated process named by codeserver.json running", async () => {
     const pid = unrelated();
-    record('codeserver', pid, '/home/nobody/.cache/obslab/code-server-4.139.1/node_modules/code-server/out/node/entry.js');
+    record(
+      'codeserver',
+      pid,
+      '/home/nobody/.cache/obslab/code-server-4.139.1/node_modules/code-server/out/node/entry.js',
+    );
     const r = await harnessDown('codeserver');
     assert.match(r.stdout, /codeserver: stopped/);
     assert.match(r.stderr, new RegExp(`codeserver: pid ${pid} is not the program that was started`));
@@ -68,7 +84,10 @@ describe('harness: npm run stop signals only its own daemons', function () {
   it('still stops its own daemon from another process, by the marker on its command line', async () => {
     const marker = join(root, 'cache', 'own-daemon-entry.js');
     const d = startDaemon('codeserver', process.execPath, ['-e', 'setInterval(() => undefined, 1000)', marker]);
-    assert.equal(readRecord('codeserver')?.marker, defaultMarker(process.execPath, ['-e', 'setInterval(() => undefined, 1000)', marker]));
+    assert.equal(
+      readRecord('codeserver')?.marker,
+      defaultMarker(process.execPath, ['-e', 'setInterval(() => undefined, 1000)', marker]),
+    );
     await sleep(300); // past exec: the command line is the daemon's own
     await harnessDown('codeserver');
     for (let i = 0; i < 50 && d.alive(); i++) await sleep(100);

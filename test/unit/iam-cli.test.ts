@@ -8,9 +8,18 @@ const io: Io = { out: () => undefined, err: () => undefined };
 
 describe('obslab iam', () => {
   it('rejects a missing subcommand, a missing role name and an unknown format as bad usage', async () => {
-    await assert.rejects(runIam([], io), (e: unknown) => e instanceof UsageError && /inspect, setup or cleanup/.test(e.message));
-    await assert.rejects(runIam(['inspect'], io), (e: unknown) => e instanceof UsageError && /role's name/.test(e.message));
-    await assert.rejects(runIam(['inspect', 'r', '--format', 'yaml'], io), (e: unknown) => e instanceof UsageError && /json or text/.test(e.message));
+    await assert.rejects(
+      runIam([], io),
+      (e: unknown) => e instanceof UsageError && /inspect, setup or cleanup/.test(e.message),
+    );
+    await assert.rejects(
+      runIam(['inspect'], io),
+      (e: unknown) => e instanceof UsageError && /role's name/.test(e.message),
+    );
+    await assert.rejects(
+      runIam(['inspect', 'r', '--format', 'yaml'], io),
+      (e: unknown) => e instanceof UsageError && /json or text/.test(e.message),
+    );
     await assert.rejects(runIam(['inspect', 'r', '--bogus'], io), UsageError);
   });
 

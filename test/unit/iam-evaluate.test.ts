@@ -23,7 +23,12 @@ describe('IAM policy parsing', () => {
   });
 
   it('decodes the URL-encoded documents IAM returns from GetRole', () => {
-    const encoded = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }));
+    const encoded = encodeURIComponent(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
+    );
     const p = parsePolicy(encoded);
     assert.ok(p.ok);
     assert.equal(decodePolicyText('{"a":1}'), '{"a":1}');
@@ -34,9 +39,13 @@ describe('IAM policy parsing', () => {
     assert.ok(!bad.ok && /not valid JSON/.test(bad.error));
     const notPolicy = parsePolicy('{"apiVersion": "v1", "kind": "ConfigMap"}');
     assert.ok(!notPolicy.ok && /no "Statement"/.test(notPolicy.error));
-    const wrongEffect = parsePolicy('{"Version": "2012-10-17", "Statement": {"Effect": "Permit", "Action": "aps:RemoteWrite", "Resource": "*"}}');
+    const wrongEffect = parsePolicy(
+      '{"Version": "2012-10-17", "Statement": {"Effect": "Permit", "Action": "aps:RemoteWrite", "Resource": "*"}}',
+    );
     assert.ok(!wrongEffect.ok && /Permit/.test(wrongEffect.error));
-    const badAction = parsePolicy('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "RemoteWrite", "Resource": "*"}}');
+    const badAction = parsePolicy(
+      '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "RemoteWrite", "Resource": "*"}}',
+    );
     assert.ok(!badAction.ok && /service:Action/.test(badAction.error));
   });
 
@@ -61,13 +70,26 @@ describe('IAM policy evaluation', () => {
   });
 
   it('matches ARNs part by part, case-sensitively', () => {
-    assert.ok(arnMatches('arn:aws:aps:*:123456789012:workspace/*', 'arn:aws:aps:ap-south-1:123456789012:workspace/ws-1'));
-    assert.ok(!arnMatches('arn:aws:aps:*:123456789012:workspace/*', 'arn:aws:aps:ap-south-1:999999999999:workspace/ws-1'));
-    assert.ok(!arnMatches('arn:aws:aps:*:123456789012:Workspace/*', 'arn:aws:aps:ap-south-1:123456789012:workspace/ws-1'));
+    assert.ok(
+      arnMatches('arn:aws:aps:*:123456789012:workspace/*', 'arn:aws:aps:ap-south-1:123456789012:workspace/ws-1'),
+    );
+    assert.ok(
+      !arnMatches('arn:aws:aps:*:123456789012:workspace/*', 'arn:aws:aps:ap-south-1:999999999999:workspace/ws-1'),
+    );
+    assert.ok(
+      !arnMatches('arn:aws:aps:*:123456789012:Workspace/*', 'arn:aws:aps:ap-south-1:123456789012:workspace/ws-1'),
+    );
   });
 
   it('allows what the AWS managed AmazonPrometheusRemoteWriteAccess allows, and denies the rest by default', () => {
-    const managed: NamedPolicy = { name: 'AmazonPrometheusRemoteWriteAccess', document: doc(JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'), 'utf8')) as object) };
+    const managed: NamedPolicy = {
+      name: 'AmazonPrometheusRemoteWriteAccess',
+      document: doc(
+        JSON.parse(
+          readFileSync(join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'), 'utf8'),
+        ) as object,
+      ),
+    };
     assert.equal(evaluate([managed], { action: 'aps:RemoteWrite' }).decision, 'allowed');
     const q = evaluate([managed], { action: 'aps:QueryMetrics' });
     assert.equal(q.decision, 'implicitDeny');
@@ -75,8 +97,14 @@ describe('IAM policy evaluation', () => {
   });
 
   it('lets an explicit Deny win over any Allow, in the same or another policy', () => {
-    const allowAll = named('allow', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:*', Resource: '*' }] });
-    const deny = named('deny', { Version: '2012-10-17', Statement: [{ Sid: 'NoWrite', Effect: 'Deny', Action: 'aps:RemoteWrite', Resource: '*' }] });
+    const allowAll = named('allow', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'aps:*', Resource: '*' }],
+    });
+    const deny = named('deny', {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'NoWrite', Effect: 'Deny', Action: 'aps:RemoteWrite', Resource: '*' }],
+    });
     const r = evaluate([allowAll, deny], { action: 'aps:RemoteWrite' });
     assert.equal(r.decision, 'explicitDeny');
     assert.equal(r.decidedBy[0]?.sid, 'NoWrite');
@@ -84,7 +112,13 @@ describe('IAM policy evaluation', () => {
   });
 
   it('reads NotAction as every action but those, in Allow and in Deny', () => {
-    const p = named('p', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, { Effect: 'Deny', NotAction: ['aps:*', 'logs:*'], Resource: '*' }] });
+    const p = named('p', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+        { Effect: 'Deny', NotAction: ['aps:*', 'logs:*'], Resource: '*' },
+      ],
+    });
     assert.equal(evaluate([p], { action: 'aps:RemoteWrite' }).decision, 'allowed');
     assert.equal(evaluate([p], { action: 'cloudwatch:PutMetricData' }).decision, 'explicitDeny');
     assert.equal(evaluate([p], { action: 'iam:CreateRole' }).decision, 'explicitDeny');
@@ -92,36 +126,127 @@ describe('IAM policy evaluation', () => {
 
   it('applies Resource and NotResource to the requested ARN', () => {
     const ws = 'arn:aws:aps:ap-south-1:123456789012:workspace/ws-abc';
-    const p = named('p', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: ws }] });
+    const p = named('p', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: ws }],
+    });
     assert.equal(evaluate([p], { action: 'aps:RemoteWrite', resource: ws }).decision, 'allowed');
     assert.equal(evaluate([p], { action: 'aps:RemoteWrite', resource: `${ws}x` }).decision, 'implicitDeny');
   });
 
   it('evaluates StringEquals and StringLike on the OIDC sub and aud keys, with case-insensitive key names', () => {
-    const ctx = { 'oidc.example/id/1:sub': 'system:serviceaccount:monitoring:prometheus-sa', 'oidc.example/id/1:aud': 'sts.amazonaws.com' };
-    assert.equal(evaluateCondition({ operator: 'StringEquals', key: 'OIDC.example/id/1:SUB', values: ['system:serviceaccount:monitoring:prometheus-sa'] }, ctx).result, true);
-    assert.equal(evaluateCondition({ operator: 'StringEquals', key: 'oidc.example/id/1:sub', values: ['system:serviceaccount:monitoring:Prometheus-sa'] }, ctx).result, false);
-    assert.equal(evaluateCondition({ operator: 'StringLike', key: 'oidc.example/id/1:sub', values: ['system:serviceaccount:monitoring:*'] }, ctx).result, true);
-    assert.equal(evaluateCondition({ operator: 'StringLike', key: 'oidc.example/id/1:sub', values: ['system:serviceaccount:app:*'] }, ctx).result, false);
-    assert.equal(evaluateCondition({ operator: 'StringEquals', key: 'oidc.example/id/1:aud', values: ['other', 'sts.amazonaws.com'] }, ctx).result, true, 'several values are any-of');
+    const ctx = {
+      'oidc.example/id/1:sub': 'system:serviceaccount:monitoring:prometheus-sa',
+      'oidc.example/id/1:aud': 'sts.amazonaws.com',
+    };
+    assert.equal(
+      evaluateCondition(
+        {
+          operator: 'StringEquals',
+          key: 'OIDC.example/id/1:SUB',
+          values: ['system:serviceaccount:monitoring:prometheus-sa'],
+        },
+        ctx,
+      ).result,
+      true,
+    );
+    assert.equal(
+      evaluateCondition(
+        {
+          operator: 'StringEquals',
+          key: 'oidc.example/id/1:sub',
+          values: ['system:serviceaccount:monitoring:Prometheus-sa'],
+        },
+        ctx,
+      ).result,
+      false,
+    );
+    assert.equal(
+      evaluateCondition(
+        { operator: 'StringLike', key: 'oidc.example/id/1:sub', values: ['system:serviceaccount:monitoring:*'] },
+        ctx,
+      ).result,
+      true,
+    );
+    assert.equal(
+      evaluateCondition(
+        { operator: 'StringLike', key: 'oidc.example/id/1:sub', values: ['system:serviceaccount:app:*'] },
+        ctx,
+      ).result,
+      false,
+    );
+    assert.equal(
+      evaluateCondition(
+        { operator: 'StringEquals', key: 'oidc.example/id/1:aud', values: ['other', 'sts.amazonaws.com'] },
+        ctx,
+      ).result,
+      true,
+      'several values are any-of',
+    );
   });
 
   it('treats a missing key as false, but as true for negated operators, IfExists and ForAllValues', () => {
-    assert.equal(evaluateCondition({ operator: 'StringEquals', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result, false);
-    assert.equal(evaluateCondition({ operator: 'StringNotEquals', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result, true);
-    assert.equal(evaluateCondition({ operator: 'StringEqualsIfExists', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result, true);
-    assert.equal(evaluateCondition({ operator: 'ForAllValues:StringEquals', key: 'aws:TagKeys', values: ['a'] }, {}).result, true);
-    assert.equal(evaluateCondition({ operator: 'ForAnyValue:StringEquals', key: 'aws:TagKeys', values: ['a'] }, {}).result, false);
+    assert.equal(
+      evaluateCondition({ operator: 'StringEquals', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result,
+      false,
+    );
+    assert.equal(
+      evaluateCondition({ operator: 'StringNotEquals', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result,
+      true,
+    );
+    assert.equal(
+      evaluateCondition({ operator: 'StringEqualsIfExists', key: 'aws:PrincipalTag/team', values: ['obs'] }, {}).result,
+      true,
+    );
+    assert.equal(
+      evaluateCondition({ operator: 'ForAllValues:StringEquals', key: 'aws:TagKeys', values: ['a'] }, {}).result,
+      true,
+    );
+    assert.equal(
+      evaluateCondition({ operator: 'ForAnyValue:StringEquals', key: 'aws:TagKeys', values: ['a'] }, {}).result,
+      false,
+    );
     assert.equal(evaluateCondition({ operator: 'Null', key: 'aws:TokenIssueTime', values: ['true'] }, {}).result, true);
-    assert.equal(evaluateCondition({ operator: 'ForAllValues:StringEquals', key: 'aws:TagKeys', values: ['a', 'b'] }, { 'aws:TagKeys': ['a', 'c'] }).result, false);
+    assert.equal(
+      evaluateCondition(
+        { operator: 'ForAllValues:StringEquals', key: 'aws:TagKeys', values: ['a', 'b'] },
+        { 'aws:TagKeys': ['a', 'c'] },
+      ).result,
+      false,
+    );
   });
 
   it('does not guess on conditions it cannot decide: the verdict is undetermined, not allowed', () => {
-    const p = named('p', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }] });
+    const p = named('p', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'aps:RemoteWrite',
+          Resource: '*',
+          Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    });
     const r = evaluate([p], { action: 'aps:RemoteWrite' });
     assert.equal(r.decision, 'undetermined');
     assert.match(r.undetermined[0]?.reason ?? '', /IpAddress/);
-    const withDeny = named('d', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:*', Resource: '*' }, { Effect: 'Deny', Action: 'aps:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } }] });
-    assert.equal(evaluate([withDeny], { action: 'aps:RemoteWrite' }).decision, 'undetermined', 'an undecidable Deny may still deny');
+    const withDeny = named('d', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'aps:*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 'aps:*',
+          Resource: '*',
+          Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+        },
+      ],
+    });
+    assert.equal(
+      evaluate([withDeny], { action: 'aps:RemoteWrite' }).decision,
+      'undetermined',
+      'an undecidable Deny may still deny',
+    );
   });
 });

@@ -19,8 +19,28 @@ function permissions(statements: unknown[]) {
 
 describe('the permissions a policy grants, as the IRSA dialog shows them', () => {
   it('tells actions that may write from those that only read', () => {
-    for (const a of ['aps:RemoteWrite', 'cloudwatch:PutMetricData', 'logs:CreateLogGroup', 'iam:PassRole', '*', 'aps:*', 's3:Put*', 'ec2:*Instances', 'kms:Ge*']) assert.equal(mayWrite(a), true, a);
-    for (const a of ['aps:QueryMetrics', 'aps:GetSeries', 'aps:Get*', 'ecr:BatchGetImage', 'logs:FilterLogEvents', 'ec2:Describe*', 's3:ListBucket']) assert.equal(mayWrite(a), false, a);
+    for (const a of [
+      'aps:RemoteWrite',
+      'cloudwatch:PutMetricData',
+      'logs:CreateLogGroup',
+      'iam:PassRole',
+      '*',
+      'aps:*',
+      's3:Put*',
+      'ec2:*Instances',
+      'kms:Ge*',
+    ])
+      assert.equal(mayWrite(a), true, a);
+    for (const a of [
+      'aps:QueryMetrics',
+      'aps:GetSeries',
+      'aps:Get*',
+      'ecr:BatchGetImage',
+      'logs:FilterLogEvents',
+      'ec2:Describe*',
+      's3:ListBucket',
+    ])
+      assert.equal(mayWrite(a), false, a);
   });
 
   it("lists each statement of the lab's policy file and warns where writes reach every resource", () => {
@@ -37,28 +57,71 @@ describe('the permissions a policy grants, as the IRSA dialog shows them', () =>
       'Statement 1 (AmazonManagedPrometheusWriteAndQuery) allows aps:RemoteWrite, which can change things, on every resource (Resource: "*"). Name the resources instead (the Amazon Managed Prometheus workspace: arn:aws:aps:REGION:ACCOUNT:workspace/WORKSPACE_ID).',
     );
     // PutMetricData takes no resource ARN: not blamed for "*", but said so.
-    assert.match(view.warnings[1] ?? '', /^Statement 2 \(CloudWatchMetricsAndLogs\) allows logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents, which can change things, on every resource \(Resource: "\*"\)\. Name the resources instead \(the log group: arn:aws:logs:REGION:ACCOUNT:log-group:NAME:\*\)\. \(cloudwatch:PutMetricData accepts no resource ARN, so "\*" is right there\.\)$/);
+    assert.match(
+      view.warnings[1] ?? '',
+      /^Statement 2 \(CloudWatchMetricsAndLogs\) allows logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents, which can change things, on every resource \(Resource: "\*"\)\. Name the resources instead \(the log group: arn:aws:logs:REGION:ACCOUNT:log-group:NAME:\*\)\. \(cloudwatch:PutMetricData accepts no resource ARN, so "\*" is right there\.\)$/,
+    );
   });
 
   it('warns for Action "*", a whole service and NotAction, but not for reads on "*", named resources or a Deny', () => {
-    assert.match(permissions([{ Effect: 'Allow', Action: '*', Resource: '*' }]).warnings.join('\n'), /^Statement 1 allows every action of every service \(Action: "\*"\)/);
-    const service = permissions([{ Sid: 'S3', Effect: 'Allow', Action: ['s3:*'], Resource: 'arn:aws:s3:::lab-bucket/*' }]);
-    assert.deepEqual(service.warnings, ['Statement 1 (S3) allows every action of s3 (s3:*), writes and deletes included. List the actions Prometheus needs instead.']);
-    assert.match(permissions([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]).warnings.join('\n'), /allows every action except iam:\* \(NotAction\)/);
-    assert.match(permissions([{ Effect: 'Allow', Action: 'aps:RemoteWrite', NotResource: 'arn:aws:aps:eu-west-1:1:workspace/ws-1' }]).warnings.join('\n'), /on every resource except arn:aws:aps:eu-west-1:1:workspace\/ws-1 \(NotResource\)/);
-    assert.deepEqual(permissions([{ Effect: 'Allow', Action: ['aps:QueryMetrics', 'aps:Get*'], Resource: '*' }]).warnings, []);
-    assert.deepEqual(permissions([{ Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: 'arn:aws:aps:eu-west-1:111122223333:workspace/ws-1' }]).warnings, []);
+    assert.match(
+      permissions([{ Effect: 'Allow', Action: '*', Resource: '*' }]).warnings.join('\n'),
+      /^Statement 1 allows every action of every service \(Action: "\*"\)/,
+    );
+    const service = permissions([
+      { Sid: 'S3', Effect: 'Allow', Action: ['s3:*'], Resource: 'arn:aws:s3:::lab-bucket/*' },
+    ]);
+    assert.deepEqual(service.warnings, [
+      'Statement 1 (S3) allows every action of s3 (s3:*), writes and deletes included. List the actions Prometheus needs instead.',
+    ]);
+    assert.match(
+      permissions([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]).warnings.join('\n'),
+      /allows every action except iam:\* \(NotAction\)/,
+    );
+    assert.match(
+      permissions([
+        { Effect: 'Allow', Action: 'aps:RemoteWrite', NotResource: 'arn:aws:aps:eu-west-1:1:workspace/ws-1' },
+      ]).warnings.join('\n'),
+      /on every resource except arn:aws:aps:eu-west-1:1:workspace\/ws-1 \(NotResource\)/,
+    );
+    assert.deepEqual(
+      permissions([{ Effect: 'Allow', Action: ['aps:QueryMetrics', 'aps:Get*'], Resource: '*' }]).warnings,
+      [],
+    );
+    assert.deepEqual(
+      permissions([
+        { Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: 'arn:aws:aps:eu-west-1:111122223333:workspace/ws-1' },
+      ]).warnings,
+      [],
+    );
     assert.deepEqual(permissions([{ Effect: 'Deny', Action: '*', Resource: '*' }]).warnings, []);
   });
 
   it('shows conditions with the statement', () => {
-    const view = permissions([{ Effect: 'Allow', Action: 'aps:RemoteWrite', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } } }]);
-    assert.deepEqual(permissionLines(view), ['1. Allow: aps:RemoteWrite on every resource (*), when StringEquals aws:RequestedRegion = eu-west-1 or eu-central-1']);
+    const view = permissions([
+      {
+        Effect: 'Allow',
+        Action: 'aps:RemoteWrite',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } },
+      },
+    ]);
+    assert.deepEqual(permissionLines(view), [
+      '1. Allow: aps:RemoteWrite on every resource (*), when StringEquals aws:RequestedRegion = eu-west-1 or eu-central-1',
+    ]);
     assert.match(view.warnings[0] ?? '', /on every resource \(Resource: "\*"\), limited only by its conditions\./);
   });
 
   it('puts them in the confirmation of Task 1 whenever the policy is created, changed or attached', () => {
-    const want = { accountId: '123456789012', issuer: 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABC', policyName: 'p', policyDocument: labPolicyText, roleName: 'r', namespace: 'monitoring', serviceAccount: 'prometheus-sa' };
+    const want = {
+      accountId: '123456789012',
+      issuer: 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABC',
+      policyName: 'p',
+      policyDocument: labPolicyText,
+      roleName: 'r',
+      namespace: 'monitoring',
+      serviceAccount: 'prometheus-sa',
+    };
     const plan = planIrsaSetup(want, {});
     assert.equal(plan.permissions.statements.length, 2);
     const text = permissionsText(plan, 'lab/iam/prometheus-iam-policy.json');

@@ -13,7 +13,10 @@ import { irsaTrustPolicy } from '../../src/core/iam/trust';
 
 const root = join(__dirname, '..', '..');
 const labPolicyText = readFileSync(join(root, 'templates', 'lab', 'iam', 'prometheus-iam-policy.json'), 'utf8');
-const managedText = readFileSync(join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'), 'utf8');
+const managedText = readFileSync(
+  join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'),
+  'utf8',
+);
 const issuer = 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABCDEF0123456789';
 const account = '123456789012';
 const roleArn = `arn:aws:iam::${account}:role/ds252-prometheus-sa-role`;
@@ -26,7 +29,20 @@ function labPolicy() {
 
 function input(over: Partial<IrsaInspectInput> = {}): IrsaInspectInput {
   return {
-    role: { name: 'ds252-prometheus-sa-role', arn: roleArn, trustPolicy: encodeURIComponent(JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa'))), policies: [{ name: 'ds252-prometheus-otel-policy', arn: `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`, kind: 'managed', document: labPolicyText }], tags: { 'obslab:lab': 'true' } },
+    role: {
+      name: 'ds252-prometheus-sa-role',
+      arn: roleArn,
+      trustPolicy: encodeURIComponent(JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa'))),
+      policies: [
+        {
+          name: 'ds252-prometheus-otel-policy',
+          arn: `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`,
+          kind: 'managed',
+          document: labPolicyText,
+        },
+      ],
+      tags: { 'obslab:lab': 'true' },
+    },
     cluster: { name: 'ds252-cluster', region: 'ap-south-1', accountId: account, issuer, oidcProviderExists: true },
     namespace: 'monitoring',
     serviceAccount: 'prometheus-sa',
@@ -49,12 +65,18 @@ describe('IRSA: the lab actions and the what-if', () => {
     const p = parsePolicy(managedText);
     assert.ok(p.ok);
     const v = evaluateLabActions([{ name: 'AmazonPrometheusRemoteWriteAccess', document: p.policy }]);
-    assert.deepEqual(v.filter((x) => x.decision === 'allowed').map((x) => x.action), ['aps:RemoteWrite']);
+    assert.deepEqual(
+      v.filter((x) => x.decision === 'allowed').map((x) => x.action),
+      ['aps:RemoteWrite'],
+    );
   });
 
   it('without aps:RemoteWrite, remote write breaks with a 403 and the remote-storage metrics show it; nothing else changes', () => {
     const w = whatIfWithout(labPolicy());
-    assert.deepEqual(w.breaks.map((b) => b.action), ['aps:RemoteWrite']);
+    assert.deepEqual(
+      w.breaks.map((b) => b.action),
+      ['aps:RemoteWrite'],
+    );
     assert.match(w.breaks[0]?.symptom ?? '', /403/);
     assert.match(w.breaks[0]?.symptom ?? '', /prometheus_remote_storage_samples_failed_total/);
     assert.ok(w.after.filter((a) => a.action !== 'aps:RemoteWrite').every((a) => a.decision === 'allowed'));
@@ -65,10 +87,15 @@ describe('IRSA: the lab actions and the what-if', () => {
   });
 
   it('when a wildcard grants it, the what-if adds an explicit Deny instead of rewriting the wildcard', () => {
-    const p = parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:*', Resource: '*' }] }));
+    const p = parsePolicy(
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'aps:*', Resource: '*' }] }),
+    );
     assert.ok(p.ok);
     const w = whatIfWithout([{ name: 'wide', document: p.policy }]);
-    assert.deepEqual(w.breaks.map((b) => b.action), ['aps:RemoteWrite']);
+    assert.deepEqual(
+      w.breaks.map((b) => b.action),
+      ['aps:RemoteWrite'],
+    );
     assert.match(w.edits.join(' '), /Deny statement/);
     assert.equal(w.after.find((a) => a.action === 'aps:QueryMetrics')?.decision, 'allowed');
   });
@@ -76,7 +103,15 @@ describe('IRSA: the lab actions and the what-if', () => {
 
 describe('IRSA inspect report', () => {
   it('reports no problem for the role Task 1 creates, and says the verdicts are our own evaluation', () => {
-    const r = buildIrsaReport(input({ simulationNote: 'IAM policy simulation was not used: moto.', kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: true, roleArn }, prometheusPods: [{ namespace: 'monitoring', name: 'prometheus-0', serviceAccount: 'prometheus-sa' }] } }));
+    const r = buildIrsaReport(
+      input({
+        simulationNote: 'IAM policy simulation was not used: moto.',
+        kube: {
+          serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: true, roleArn },
+          prometheusPods: [{ namespace: 'monitoring', name: 'prometheus-0', serviceAccount: 'prometheus-sa' }],
+        },
+      }),
+    );
     assert.deepEqual(r.findings, []);
     assert.equal(r.verdictSource, 'local');
     assert.match(r.verdictNote, /own evaluation.*moto/);
@@ -87,7 +122,13 @@ describe('IRSA inspect report', () => {
   });
 
   it('uses IAM simulation verdicts when they are given', () => {
-    const simulated = labActions.map((a) => ({ action: a.action, capability: a.capability, decision: 'implicitDeny' as const, source: 'simulation' as const, because: 'denied by IAM\'s simulation' }));
+    const simulated = labActions.map((a) => ({
+      action: a.action,
+      capability: a.capability,
+      decision: 'implicitDeny' as const,
+      source: 'simulation' as const,
+      because: "denied by IAM's simulation",
+    }));
     const r = buildIrsaReport(input({ simulated }));
     assert.equal(r.verdictSource, 'simulation');
     assert.equal(r.findings.filter((f) => f.code === irsaCodes.actionDenied).length, labActions.length);
@@ -98,36 +139,75 @@ describe('IRSA inspect report', () => {
     const r = buildIrsaReport(
       input({
         cluster: { name: 'ds252-cluster', region: 'ap-south-1', accountId: account, issuer, oidcProviderExists: false },
-        kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: true, roleArn: `arn:aws:iam::${account}:role/other` }, prometheusPods: [{ namespace: 'monitoring', name: 'prometheus-prometheus-kube-prometheus-prometheus-0', serviceAccount: 'prometheus-kube-prometheus-prometheus' }] },
+        kube: {
+          serviceAccount: {
+            namespace: 'monitoring',
+            name: 'prometheus-sa',
+            exists: true,
+            roleArn: `arn:aws:iam::${account}:role/other`,
+          },
+          prometheusPods: [
+            {
+              namespace: 'monitoring',
+              name: 'prometheus-prometheus-kube-prometheus-prometheus-0',
+              serviceAccount: 'prometheus-kube-prometheus-prometheus',
+            },
+          ],
+        },
       }),
     );
     const byCode = new Map(r.findings.map((f) => [f.code, f]));
-    assert.match(byCode.get(irsaCodes.oidcProvider)?.message ?? '', /eksctl utils associate-iam-oidc-provider --cluster ds252-cluster --region ap-south-1 --approve/);
+    assert.match(
+      byCode.get(irsaCodes.oidcProvider)?.message ?? '',
+      /eksctl utils associate-iam-oidc-provider --cluster ds252-cluster --region ap-south-1 --approve/,
+    );
     assert.match(byCode.get(irsaCodes.annotation)?.message ?? '', /role\/other/);
     assert.match(byCode.get(irsaCodes.pods)?.message ?? '', /prometheus\.serviceAccount\.name=prometheus-sa/);
   });
 
   it('flags a ServiceAccount that does not exist or has no annotation', () => {
-    const missing = buildIrsaReport(input({ kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: false } } }));
+    const missing = buildIrsaReport(
+      input({ kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: false } } }),
+    );
     assert.match(missing.findings[0]?.message ?? '', /does not exist/);
-    const bare = buildIrsaReport(input({ kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: true } } }));
+    const bare = buildIrsaReport(
+      input({ kube: { serviceAccount: { namespace: 'monitoring', name: 'prometheus-sa', exists: true } } }),
+    );
     assert.match(bare.findings[0]?.message ?? '', /no eks\.amazonaws\.com\/role-arn/);
   });
 
   it('reports a role without policies, and an attached document that is not a policy', () => {
     const none = buildIrsaReport(input({ role: { ...input().role, policies: [] } }));
-    assert.deepEqual(none.findings.map((f) => f.code), [irsaCodes.actionDenied]);
-    const broken = buildIrsaReport(input({ role: { ...input().role, policies: [{ name: 'inline1', kind: 'inline', document: '{"Statement": 3}' }] } }));
+    assert.deepEqual(
+      none.findings.map((f) => f.code),
+      [irsaCodes.actionDenied],
+    );
+    const broken = buildIrsaReport(
+      input({
+        role: { ...input().role, policies: [{ name: 'inline1', kind: 'inline', document: '{"Statement": 3}' }] },
+      }),
+    );
     assert.ok(broken.findings.some((f) => f.code === irsaCodes.policyInvalid));
   });
 });
 
 describe('IRSA Task 1 plan', () => {
-  const want: IrsaDesired = { accountId: account, issuer, policyName: 'ds252-prometheus-otel-policy', policyDocument: labPolicyText, roleName: 'ds252-prometheus-sa-role', namespace: 'monitoring', serviceAccount: 'prometheus-sa' };
+  const want: IrsaDesired = {
+    accountId: account,
+    issuer,
+    policyName: 'ds252-prometheus-otel-policy',
+    policyDocument: labPolicyText,
+    roleName: 'ds252-prometheus-sa-role',
+    namespace: 'monitoring',
+    serviceAccount: 'prometheus-sa',
+  };
 
   it('creates everything in an empty account, in order', () => {
     const p = planIrsaSetup(want, { serviceAccount: { exists: false } });
-    assert.deepEqual(p.changes.map((c) => c.kind), ['createOidcProvider', 'createPolicy', 'createRole', 'attachPolicy', 'applyServiceAccount']);
+    assert.deepEqual(
+      p.changes.map((c) => c.kind),
+      ['createOidcProvider', 'createPolicy', 'createRole', 'attachPolicy', 'applyServiceAccount'],
+    );
     assert.equal(p.roleArn, roleArn);
   });
 
@@ -136,7 +216,13 @@ describe('IRSA Task 1 plan', () => {
     const policyArn = `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`;
     const p = planIrsaSetup(want, {
       oidcProviderArn: `arn:aws:iam::${account}:oidc-provider/x`,
-      policy: { arn: policyArn, defaultVersionId: 'v1', defaultDocument: encodeURIComponent(reordered), versions: [{ id: 'v1', isDefault: true }], tags: {} },
+      policy: {
+        arn: policyArn,
+        defaultVersionId: 'v1',
+        defaultDocument: encodeURIComponent(reordered),
+        versions: [{ id: 'v1', isDefault: true }],
+        tags: {},
+      },
       role: { arn: roleArn, trustPolicy: encodeURIComponent(p0()), attachedPolicyArns: [policyArn], tags: {} },
       serviceAccount: { exists: true, roleArn },
     });
@@ -150,7 +236,16 @@ describe('IRSA Task 1 plan', () => {
   it('offers a new default version when the policy differs, making room when IAM already keeps five', () => {
     const policyArn = `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`;
     const versions = ['v1', 'v2', 'v3', 'v4', 'v5'].map((id) => ({ id, isDefault: id === 'v5' }));
-    const p = planIrsaSetup(want, { policy: { arn: policyArn, defaultVersionId: 'v5', defaultDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aps:QueryMetrics","Resource":"*"}]}', versions, tags: {} } });
+    const p = planIrsaSetup(want, {
+      policy: {
+        arn: policyArn,
+        defaultVersionId: 'v5',
+        defaultDocument:
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aps:QueryMetrics","Resource":"*"}]}',
+        versions,
+        tags: {},
+      },
+    });
     const change = p.changes.find((c) => c.kind === 'createPolicyVersion');
     assert.ok(change && change.kind === 'createPolicyVersion');
     assert.equal(change.deleteVersionId, 'v1');
@@ -164,23 +259,52 @@ describe('IRSA Task 1 plan', () => {
 
   it('refuses a policy file that is not JSON, or is a trust policy', () => {
     assert.match(planIrsaSetup({ ...want, policyDocument: '{ "Version": ' }, {}).blockers[0] ?? '', /not valid JSON/);
-    assert.match(planIrsaSetup({ ...want, policyDocument: JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa')) }, {}).blockers[0] ?? '', /trust policy/);
+    assert.match(
+      planIrsaSetup(
+        { ...want, policyDocument: JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa')) },
+        {},
+      ).blockers[0] ?? '',
+      /trust policy/,
+    );
   });
 
   it('builds the eksctl command of the lab as an argument array', () => {
-    const args = eksctlIamServiceAccountArgs({ cluster: 'ds252-cluster', region: 'ap-south-1', namespace: 'monitoring', serviceAccount: 'prometheus-sa', roleName: 'ds252-prometheus-sa-role', policyArn: 'arn:aws:iam::1:policy/p' });
+    const args = eksctlIamServiceAccountArgs({
+      cluster: 'ds252-cluster',
+      region: 'ap-south-1',
+      namespace: 'monitoring',
+      serviceAccount: 'prometheus-sa',
+      roleName: 'ds252-prometheus-sa-role',
+      policyArn: 'arn:aws:iam::1:policy/p',
+    });
     assert.deepEqual(args.slice(0, 2), ['create', 'iamserviceaccount']);
     assert.equal(args[args.indexOf('--attach-policy-arn') + 1], 'arn:aws:iam::1:policy/p');
   });
 });
 
 describe('IRSA Clean Up plan', () => {
-  const role = { name: 'r', arn: 'arn:aws:iam::1:role/r', attachedPolicyArns: ['arn:aws:iam::1:policy/p'], inlinePolicyNames: ['i'] };
-  const policy = { name: 'p', arn: 'arn:aws:iam::1:policy/p', nonDefaultVersionIds: ['v1'], attachedTo: [{ kind: 'role' as const, name: 'r' }] };
+  const role = {
+    name: 'r',
+    arn: 'arn:aws:iam::1:role/r',
+    attachedPolicyArns: ['arn:aws:iam::1:policy/p'],
+    inlinePolicyNames: ['i'],
+  };
+  const policy = {
+    name: 'p',
+    arn: 'arn:aws:iam::1:policy/p',
+    nonDefaultVersionIds: ['v1'],
+    attachedTo: [{ kind: 'role' as const, name: 'r' }],
+  };
 
   it('deletes the tagged role and policy in an order IAM accepts', () => {
-    const p = planAwsCleanup({ role: { ...role, tags: { 'obslab:lab': 'true' } }, policy: { ...policy, tags: { 'obslab:lab': 'true' } } });
-    assert.deepEqual(p.steps.map((s) => s.kind), ['detachRolePolicy', 'deleteRolePolicy', 'deleteRole', 'deletePolicyVersion', 'deletePolicy']);
+    const p = planAwsCleanup({
+      role: { ...role, tags: { 'obslab:lab': 'true' } },
+      policy: { ...policy, tags: { 'obslab:lab': 'true' } },
+    });
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['detachRolePolicy', 'deleteRolePolicy', 'deleteRole', 'deletePolicyVersion', 'deletePolicy'],
+    );
   });
 
   it('keeps what the lab did not create unless the student names it', () => {
@@ -203,10 +327,44 @@ describe('IRSA Clean Up plan', () => {
 describe('AWS failures for the student', () => {
   const action = { what: 'read the role ds252-prometheus-sa-role', region: 'ap-south-1' };
   it('names the cause and the next step', () => {
-    assert.match(describeAwsFailure({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, action), /no AWS credentials.*aws configure/);
-    assert.match(describeAwsFailure({ name: 'ExpiredToken', message: 'The security token included in the request is expired', httpStatus: 403 }, action), /expired.*aws sso login/);
-    assert.match(describeAwsFailure({ name: 'AccessDenied', message: 'User: arn:aws:iam::1:user/x is not authorized to perform: iam:GetRole', httpStatus: 403 }, action), /access denied.*not authorized/);
-    assert.match(describeAwsFailure({ name: 'ResourceNotFoundException', message: 'No cluster found for name: ds252-cluster.' }, { what: 'describe the EKS cluster', region: 'us-east-1' }), /in us-east-1.*region/);
-    assert.match(describeAwsFailure({ name: 'Error', message: 'connect ECONNREFUSED', errno: 'ECONNREFUSED' }, { what: 'x', endpoint: 'http://127.0.0.1:1' }), /did not answer.*AWS_ENDPOINT_URL/);
+    assert.match(
+      describeAwsFailure(
+        { name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' },
+        action,
+      ),
+      /no AWS credentials.*aws configure/,
+    );
+    assert.match(
+      describeAwsFailure(
+        { name: 'ExpiredToken', message: 'The security token included in the request is expired', httpStatus: 403 },
+        action,
+      ),
+      /expired.*aws sso login/,
+    );
+    assert.match(
+      describeAwsFailure(
+        {
+          name: 'AccessDenied',
+          message: 'User: arn:aws:iam::1:user/x is not authorized to perform: iam:GetRole',
+          httpStatus: 403,
+        },
+        action,
+      ),
+      /access denied.*not authorized/,
+    );
+    assert.match(
+      describeAwsFailure(
+        { name: 'ResourceNotFoundException', message: 'No cluster found for name: ds252-cluster.' },
+        { what: 'describe the EKS cluster', region: 'us-east-1' },
+      ),
+      /in us-east-1.*region/,
+    );
+    assert.match(
+      describeAwsFailure(
+        { name: 'Error', message: 'connect ECONNREFUSED', errno: 'ECONNREFUSED' },
+        { what: 'x', endpoint: 'http://127.0.0.1:1' },
+      ),
+      /did not answer.*AWS_ENDPOINT_URL/,
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('.jtl summary', () => {
     assert.deepEqual(s.byResponseCode, { 'Non HTTP response code: org.apache.http.conn.HttpHostConnectException': 20 });
     assert.deepEqual(s.latencyMs, { min: 0, mean: 3.2, p50: 1, p90: 5, p95: 9, p99: 33, max: 33 });
     const rows = readJtl(REFUSED).rows;
-    assert.match(rows[0]?.failureMessage ?? '', /^Test failed: code expected to equal \/\n\n\*\*\*\*\*\* received {2}: \[\[\[Non HTTP response code/);
+    assert.match(
+      rows[0]?.failureMessage ?? '',
+      /^Test failed: code expected to equal \/\n\n\*\*\*\*\*\* received {2}: \[\[\[Non HTTP response code/,
+    );
   });
 
   it("reads a file without its header by JMeter's default column order", () => {
@@ -52,7 +55,11 @@ describe('.jtl summary', () => {
 
   it('counts and skips broken records, naming their lines', () => {
     const lines = APP.split('\n');
-    lines.splice(3, 0, '1795602765800,notanumber,POST /hash,200,OK,Users 1-1,text,true,,216,222,1,1,http://x/hash,1,0,0');
+    lines.splice(
+      3,
+      0,
+      '1795602765800,notanumber,POST /hash,200,OK,Users 1-1,text,true,,216,222,1,1,http://x/hash,1,0,0',
+    );
     lines.splice(6, 0, '1795602765800,5,POST /hash,200,OK');
     lines.splice(9, 0, '1795602765800,5,POST /hash,200,OK,Users 1-1,text,maybe,,216,222,1,1,http://x/hash,1,0,0');
     // A quote that never closes must not swallow the rest of the file.
@@ -64,7 +71,10 @@ describe('.jtl summary', () => {
   });
 
   it('refuses a file that is not a CSV .jtl at all (an XML .jtl)', () => {
-    assert.throws(() => summarizeJtl('<?xml version="1.0"?>\n<testResults version="1.2">\n</testResults>\n'), /not a JMeter CSV header.*XML/);
+    assert.throws(
+      () => summarizeJtl('<?xml version="1.0"?>\n<testResults version="1.2">\n</testResults>\n'),
+      /not a JMeter CSV header.*XML/,
+    );
   });
 
   it('summarizes an empty run (header only) as zero samples', () => {
@@ -75,7 +85,25 @@ describe('.jtl summary', () => {
   });
 
   it('writes rows that JMeter and this reader agree on, quoting as JMeter does', () => {
-    const sample: JtlSample = { timeStamp: 1, elapsed: 2, label: 'a, "b"', responseCode: '200', responseMessage: 'OK', threadName: 'T 1-1', dataType: 'text', success: false, failureMessage: 'line 1\nline 2', bytes: 3, sentBytes: 4, grpThreads: 1, allThreads: 1, URL: 'http://h/p?a=1', Latency: 1, IdleTime: 0, Connect: 0 };
+    const sample: JtlSample = {
+      timeStamp: 1,
+      elapsed: 2,
+      label: 'a, "b"',
+      responseCode: '200',
+      responseMessage: 'OK',
+      threadName: 'T 1-1',
+      dataType: 'text',
+      success: false,
+      failureMessage: 'line 1\nline 2',
+      bytes: 3,
+      sentBytes: 4,
+      grpThreads: 1,
+      allThreads: 1,
+      URL: 'http://h/p?a=1',
+      Latency: 1,
+      IdleTime: 0,
+      Connect: 0,
+    };
     const row = formatJtlRow(sample);
     assert.equal(row, '1,2,"a, ""b""",200,OK,T 1-1,text,false,"line 1\nline 2",3,4,1,1,http://h/p?a=1,1,0,0');
     assert.deepEqual(readJtl(`${jtlHeader}\n${row}\n`).rows, [sample]);
@@ -104,7 +132,22 @@ describe('.jtl summary', () => {
       assert.equal(r.code, 0, r.err);
       const s = JSON.parse(r.out) as Summary;
       assert.equal(s.samples, 150);
-      assert.deepEqual(Object.keys(s).sort(), ['broken', 'brokenLines', 'byLabel', 'byResponseCode', 'durationSec', 'errorRate', 'errors', 'header', 'latencyMs', 'samples', 'throughputPerSec'].sort());
+      assert.deepEqual(
+        Object.keys(s).sort(),
+        [
+          'broken',
+          'brokenLines',
+          'byLabel',
+          'byResponseCode',
+          'durationSec',
+          'errorRate',
+          'errors',
+          'header',
+          'latencyMs',
+          'samples',
+          'throughputPerSec',
+        ].sort(),
+      );
     });
 
     it('prints text, and exits 1 when every sample failed, 2 on bad usage or a missing file', async () => {

@@ -18,14 +18,20 @@ describe('obslab apply, before any cluster is asked', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses bad usage with the usage text', async () => {
-    await assert.rejects(runApply([], io().io), (e: unknown) => e instanceof UsageError && /usage: obslab apply PATH/.test(e.message));
+    await assert.rejects(
+      runApply([], io().io),
+      (e: unknown) => e instanceof UsageError && /usage: obslab apply PATH/.test(e.message),
+    );
     await assert.rejects(runApply(['x.yaml', '--dry-run', '--yes'], io().io), /contradict/);
     await assert.rejects(runApply([join(dir, 'missing.yaml')], io().io), /no such file or folder/);
   });
 
   it('names file and line of a broken document and applies nothing (exit 1)', async () => {
     const f = join(dir, 'broken.yaml');
-    writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkind: Service\nmetadata: {name: s}\n');
+    writeFileSync(
+      f,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkind: Service\nmetadata: {name: s}\n',
+    );
     const c = io();
     assert.equal(await runApply([f, '--yes'], c.io), 1);
     assert.match(c.err.join('\n'), /broken\.yaml:5: the document has no apiVersion \(kind Service\)/);

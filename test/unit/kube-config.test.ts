@@ -38,7 +38,7 @@ describe('choosing the cluster the way kubectl does', () => {
     assert.deepEqual(k.files, [p]);
   });
 
-  it('merges $KUBECONFIG, the first file\'s current context winning', () => {
+  it("merges $KUBECONFIG, the first file's current context winning", () => {
     const a = file('a', kubeconfig('two', [['one', 'c1']], [['c1', 'https://one:443']]));
     const b = file('b', kubeconfig('one', [['two', 'c2']], [['c2', 'https://two:443']]));
     const k = loadKube({}, { KUBECONFIG: [a, join(dir, 'missing'), b].join(delimiter) });
@@ -48,16 +48,25 @@ describe('choosing the cluster the way kubectl does', () => {
   });
 
   it('explains a missing file, a missing current context and an unknown context', () => {
-    assert.throws(() => loadKube({ kubeconfig: join(dir, 'nope') }), (e: unknown) => e instanceof KubeError && /No kubeconfig found .*nope.*aws eks update-kubeconfig/.test(e.message));
+    assert.throws(
+      () => loadKube({ kubeconfig: join(dir, 'nope') }),
+      (e: unknown) => e instanceof KubeError && /No kubeconfig found .*nope.*aws eks update-kubeconfig/.test(e.message),
+    );
     const noCurrent = file('b', kubeconfig(undefined, [['lab', 'eks']], [['eks', 'https://x']]));
-    assert.throws(() => loadKube({ kubeconfig: noCurrent }), /has no current context. Choose one with `kubectl config use-context/);
+    assert.throws(
+      () => loadKube({ kubeconfig: noCurrent }),
+      /has no current context. Choose one with `kubectl config use-context/,
+    );
     const p = file('c', kubeconfig('lab', [['lab', 'eks']], [['eks', 'https://x']]));
     assert.throws(() => loadKube({ kubeconfig: p, context: 'prod' }), /no context named 'prod' \(it has: lab\)/);
   });
 
   it('explains a file that is not a kubeconfig', () => {
     const p = file('d', 'clusters: [\n');
-    assert.throws(() => loadKube({ kubeconfig: p }), (e: unknown) => e instanceof KubeError && /could not be read/.test(e.message));
+    assert.throws(
+      () => loadKube({ kubeconfig: p }),
+      (e: unknown) => e instanceof KubeError && /could not be read/.test(e.message),
+    );
   });
 });
 
@@ -65,14 +74,28 @@ describe('describing API failures', () => {
   const action = { what: 'list nodes', server: 'https://127.0.0.1:6443', context: 'lab' };
 
   it('reads the Status the API server sent', () => {
-    const body = JSON.stringify({ kind: 'Status', message: 'nodes is forbidden: User "dev" cannot list resource "nodes"', reason: 'Forbidden', code: 403 });
+    const body = JSON.stringify({
+      kind: 'Status',
+      message: 'nodes is forbidden: User "dev" cannot list resource "nodes"',
+      reason: 'Forbidden',
+      code: 403,
+    });
     assert.equal(parseStatus(body)?.reason, 'Forbidden');
-    assert.match(describeKubeFailure({ status: 403, body, message: 'HTTP 403' }, action), /permission denied \(context lab\)\. nodes is forbidden: User "dev".*RBAC/);
+    assert.match(
+      describeKubeFailure({ status: 403, body, message: 'HTTP 403' }, action),
+      /permission denied \(context lab\)\. nodes is forbidden: User "dev".*RBAC/,
+    );
   });
 
   it('tells an expired token from a server that is down', () => {
-    assert.match(describeKubeFailure({ status: 401, body: '{"kind":"Status","message":"Unauthorized"}', message: '' }, action), /did not accept your credentials.*expired/);
-    assert.match(describeKubeFailure({ errno: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, action), /nothing answers at https:\/\/127\.0\.0\.1:6443 \(context lab\)/);
+    assert.match(
+      describeKubeFailure({ status: 401, body: '{"kind":"Status","message":"Unauthorized"}', message: '' }, action),
+      /did not accept your credentials.*expired/,
+    );
+    assert.match(
+      describeKubeFailure({ errno: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, action),
+      /nothing answers at https:\/\/127\.0\.0\.1:6443 \(context lab\)/,
+    );
     assert.match(describeKubeFailure({ errno: 'ENOTFOUND', message: '' }, action), /does not resolve/);
     assert.match(describeKubeFailure({ errno: 'CERT_HAS_EXPIRED', message: '' }, action), /not trusted/);
   });

@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { appServiceName, forwardPresets, grafanaServiceName, kubePrometheusStackFullname, prometheusServiceName } from '../../src/core/kube/forwardPresets';
+import {
+  appServiceName,
+  forwardPresets,
+  grafanaServiceName,
+  kubePrometheusStackFullname,
+  prometheusServiceName,
+} from '../../src/core/kube/forwardPresets';
 import {
   choosePod,
   compareActive,
@@ -18,13 +24,38 @@ import {
 } from '../../src/core/kube/ports';
 import { defaultParams } from '../../src/core/scaffold/params';
 
-function pod(name: string, o: { phase?: string; ready?: boolean; readySince?: string; created?: string; node?: string; restarts?: number; deleting?: boolean; ports?: { name?: string; containerPort: number }[] } = {}): PodLike {
+function pod(
+  name: string,
+  o: {
+    phase?: string;
+    ready?: boolean;
+    readySince?: string;
+    created?: string;
+    node?: string;
+    restarts?: number;
+    deleting?: boolean;
+    ports?: { name?: string; containerPort: number }[];
+  } = {},
+): PodLike {
   return {
-    metadata: { name, creationTimestamp: o.created ?? '2026-01-01T00:00:00Z', ...(o.deleting ? { deletionTimestamp: '2026-01-02T00:00:00Z' } : {}) },
-    spec: { nodeName: o.node ?? 'node-0', containers: [{ name: 'c', ports: o.ports ?? [{ name: 'http', containerPort: 5000 }] }] },
+    metadata: {
+      name,
+      creationTimestamp: o.created ?? '2026-01-01T00:00:00Z',
+      ...(o.deleting ? { deletionTimestamp: '2026-01-02T00:00:00Z' } : {}),
+    },
+    spec: {
+      nodeName: o.node ?? 'node-0',
+      containers: [{ name: 'c', ports: o.ports ?? [{ name: 'http', containerPort: 5000 }] }],
+    },
     status: {
       phase: o.phase ?? 'Running',
-      conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True', lastTransitionTime: o.readySince ?? '2026-01-01T00:01:00Z' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: o.ready === false ? 'False' : 'True',
+          lastTransitionTime: o.readySince ?? '2026-01-01T00:01:00Z',
+        },
+      ],
       containerStatuses: [{ restartCount: o.restarts ?? 0 }],
     },
   };
@@ -32,7 +63,14 @@ function pod(name: string, o: { phase?: string; ready?: boolean; readySince?: st
 
 const svc: ServiceLike = {
   metadata: { name: 'otel-flask' },
-  spec: { selector: { app: 'otel-flask' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9464, targetPort: 9464 }, { port: 81 }] },
+  spec: {
+    selector: { app: 'otel-flask' },
+    ports: [
+      { name: 'http', port: 80, targetPort: 'http' },
+      { name: 'metrics', port: 9464, targetPort: 9464 },
+      { port: 81 },
+    ],
+  },
 };
 
 describe('port-forward targets (as kubectl port-forward resolves them)', () => {
@@ -60,7 +98,14 @@ describe('port-forward targets (as kubectl port-forward resolves them)', () => {
   it('suggests the lowest free port above the wanted one from probe results', () => {
     assert.deepEqual(portsToProbe(9090, 3), [9091, 9092, 9093]);
     assert.deepEqual(portsToProbe(65534, 5), [65535]);
-    assert.equal(suggestFreePort(9090, [{ port: 9092, free: true }, { port: 9091, free: false }, { port: 9093, free: true }]), 9092);
+    assert.equal(
+      suggestFreePort(9090, [
+        { port: 9092, free: true },
+        { port: 9091, free: false },
+        { port: 9093, free: true },
+      ]),
+      9092,
+    );
     assert.equal(suggestFreePort(9090, [{ port: 9091, free: false }]), undefined);
   });
 
@@ -73,13 +118,26 @@ describe('port-forward targets (as kubectl port-forward resolves them)', () => {
   });
 
   it('says which port is missing: on the Service, or by name on the pod', () => {
-    assert.match(serviceTargetPort(svc, 8080, pod('a')) as string, /service otel-flask has no port 8080; its ports are 80 \(http\), 9464 \(metrics\), 81/);
-    assert.match(serviceTargetPort(svc, 80, pod('b', { ports: [{ name: 'web', containerPort: 8000 }] })) as string, /pod b has no container port named 'http' \(it has: web\)/);
+    assert.match(
+      serviceTargetPort(svc, 8080, pod('a')) as string,
+      /service otel-flask has no port 8080; its ports are 80 \(http\), 9464 \(metrics\), 81/,
+    );
+    assert.match(
+      serviceTargetPort(svc, 80, pod('b', { ports: [{ name: 'web', containerPort: 8000 }] })) as string,
+      /pod b has no container port named 'http' \(it has: web\)/,
+    );
     assert.match(containerPortByName(pod('c', { ports: [] }), 'http') as string, /no container port named 'http'$/);
   });
 
   it('uses the service port as is for a headless Service', () => {
-    assert.equal(serviceTargetPort({ metadata: { name: 'h' }, spec: { clusterIP: 'None', ports: [{ port: 7000, targetPort: 'http' }] } }, 7000, pod('a')), 7000);
+    assert.equal(
+      serviceTargetPort(
+        { metadata: { name: 'h' }, spec: { clusterIP: 'None', ports: [{ port: 7000, targetPort: 'http' }] } },
+        7000,
+        pod('a'),
+      ),
+      7000,
+    );
   });
 
   it('takes a Deployment or pod port as a number or a container port name', () => {
@@ -96,31 +154,59 @@ describe('port-forward targets (as kubectl port-forward resolves them)', () => {
     const restarted = pod('restarted', { restarts: 3 });
     const fresh = pod('fresh', { restarts: 0 });
     assert.equal(choosePod([restarted, fresh])?.metadata.name, 'fresh');
-    assert.equal(choosePod([pod('young', { created: '2026-03-01T00:00:00Z' }), pod('old', { created: '2026-02-01T00:00:00Z' })])?.metadata.name, 'old');
+    assert.equal(
+      choosePod([pod('young', { created: '2026-03-01T00:00:00Z' }), pod('old', { created: '2026-02-01T00:00:00Z' })])
+        ?.metadata.name,
+      'old',
+    );
     assert.ok(compareActive(pod('assigned'), pod('unassigned', { node: '' })) < 0);
   });
 
   it('never picks a pod that is terminating, not ready or not running', () => {
-    assert.equal(choosePod([pod('going', { deleting: true }), pod('starting', { ready: false }), pod('pending', { phase: 'Pending' })]), undefined);
-    assert.equal(choosePod([pod('going', { deleting: true }), pod('new', { readySince: '2026-01-01T00:09:00Z' })])?.metadata.name, 'new');
+    assert.equal(
+      choosePod([
+        pod('going', { deleting: true }),
+        pod('starting', { ready: false }),
+        pod('pending', { phase: 'Pending' }),
+      ]),
+      undefined,
+    );
+    assert.equal(
+      choosePod([pod('going', { deleting: true }), pod('new', { readySince: '2026-01-01T00:09:00Z' })])?.metadata.name,
+      'new',
+    );
   });
 
   it('describes why there is no pod to forward to', () => {
     assert.equal(describePods([]), 'no pods match its selector');
-    assert.equal(describePods([pod('a', { ready: false }), pod('b', { phase: 'Pending' }), pod('c', { deleting: true })]), '3 pods, none ready: a (Running, not ready), b (Pending), c (terminating)');
+    assert.equal(
+      describePods([pod('a', { ready: false }), pod('b', { phase: 'Pending' }), pod('c', { deleting: true })]),
+      '3 pods, none ready: a (Running, not ready), b (Pending), c (terminating)',
+    );
   });
 
   it('writes selectors as the labelSelector parameter, matchExpressions included', () => {
     assert.equal(labelSelectorString({ app: 'web' }), 'app=web');
     assert.equal(
-      labelSelectorString({ matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'DoesNotExist' }, { key: 'y', operator: 'Exists' }, { key: 'z', operator: 'NotIn', values: ['q'] }] }),
+      labelSelectorString({
+        matchLabels: { app: 'web', tier: 'fe' },
+        matchExpressions: [
+          { key: 'env', operator: 'In', values: ['a', 'b'] },
+          { key: 'x', operator: 'DoesNotExist' },
+          { key: 'y', operator: 'Exists' },
+          { key: 'z', operator: 'NotIn', values: ['q'] },
+        ],
+      }),
       'app=web,tier=fe,env in (a,b),!x,y,z notin (q)',
     );
     assert.equal(labelSelectorString(undefined), '');
   });
 
   it('names targets the way kubectl prints them', () => {
-    assert.equal(describeTarget({ namespace: 'monitoring', kind: 'service', name: 'prometheus-grafana' }), 'monitoring/svc/prometheus-grafana');
+    assert.equal(
+      describeTarget({ namespace: 'monitoring', kind: 'service', name: 'prometheus-grafana' }),
+      'monitoring/svc/prometheus-grafana',
+    );
     assert.equal(describeTarget({ namespace: 'app', kind: 'deployment', name: 'otel-flask' }), 'app/deploy/otel-flask');
   });
 });
@@ -149,7 +235,15 @@ describe("the lab's port-forward presets", () => {
         ['app', `app/svc/${appServiceName}`, '8080:80'],
       ],
     );
-    const custom = forwardPresets({ ...defaultParams, helmRelease: 'kps', monitoringNamespace: 'obs', appNamespace: 'web' });
-    assert.deepEqual(custom.map((x) => describeTarget(x)), ['obs/svc/kps-grafana', 'obs/svc/kps-kube-prometheus-stack-prometheus', 'web/svc/otel-flask']);
+    const custom = forwardPresets({
+      ...defaultParams,
+      helmRelease: 'kps',
+      monitoringNamespace: 'obs',
+      appNamespace: 'web',
+    });
+    assert.deepEqual(
+      custom.map((x) => describeTarget(x)),
+      ['obs/svc/kps-grafana', 'obs/svc/kps-kube-prometheus-stack-prometheus', 'web/svc/otel-flask'],
+    );
   });
 });

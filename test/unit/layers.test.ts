@@ -12,7 +12,9 @@ async function layerErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   assert.ok(result, `no lint result for ${filePath}`);
   assert.equal(result.fatalErrorCount, 0, JSON.stringify(result.messages));
-  return result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports' && layerRule.test(m.message)).map((m) => m.message);
+  return result.messages
+    .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports' && layerRule.test(m.message))
+    .map((m) => m.message);
 }
 
 /** One import and a use of it, so no other rule (unused variables) has anything to say. */
@@ -45,7 +47,10 @@ describe('layers enforced by the linter', function () {
   for (const [file, from, why] of refused) {
     it(`refuses ${from} in ${file}`, async () => {
       const errors = await layerErrors(file, importing(from));
-      assert.ok(errors.some((m) => why.test(m)), `expected ${why} for ${from} in ${file}, got ${JSON.stringify(errors)}`);
+      assert.ok(
+        errors.some((m) => why.test(m)),
+        `expected ${why} for ${from} in ${file}, got ${JSON.stringify(errors)}`,
+      );
     });
   }
 
@@ -61,7 +66,7 @@ describe('layers enforced by the linter', function () {
     ['src/ui/x.ts', importing('../node/kube/config')],
     ['src/cli/x.ts', importing('../node/kube/config')],
     ['src/webview/x.ts', importing('../core/protocol/iam')],
-    ['src/webview/x.ts', 'import type { IrsaReport } from \'../core/iam/report\';\nexport type Shown = IrsaReport;\n'],
+    ['src/webview/x.ts', "import type { IrsaReport } from '../core/iam/report';\nexport type Shown = IrsaReport;\n"],
     ['src/webview/x.ts', importing('uplot')],
     ['src/lintServer/x.ts', importing('../node/lint/x')],
   ];

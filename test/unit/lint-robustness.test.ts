@@ -12,7 +12,11 @@ import { renderLab } from '../support/lab';
 function checkShape(findings: Finding[]): void {
   for (const f of findings) {
     assert.ok(f.code && f.message && ['error', 'warning', 'info'].includes(f.severity), JSON.stringify(f));
-    if (f.range) assert.ok(f.range.start.line >= 0 && f.range.start.character >= 0 && f.range.end.line >= f.range.start.line, JSON.stringify(f.range));
+    if (f.range)
+      assert.ok(
+        f.range.start.line >= 0 && f.range.start.character >= 0 && f.range.end.line >= f.range.start.line,
+        JSON.stringify(f.range),
+      );
     assert.notEqual(f.code, 'lint/internal-error', `a rule failed: ${f.message}`);
   }
 }
@@ -30,18 +34,30 @@ describe('lint: hostile input', () => {
 
   it('never expands YAML aliases (billion laughs)', () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     assert.deepEqual(one('laughs.yaml', `${lines.join('\n')}\n`), []);
   });
 
   it('skips a 10 MB file and a binary one with a note', () => {
-    assert.deepEqual(one('big.yaml', `a: "${'x'.repeat(10_000_000)}"\n`).map((f) => f.code), ['lint/file-skipped']);
-    assert.deepEqual(one('bin.yaml', 'a: b\u0000\u0001').map((f) => f.code), ['lint/file-skipped']);
+    assert.deepEqual(
+      one('big.yaml', `a: "${'x'.repeat(10_000_000)}"\n`).map((f) => f.code),
+      ['lint/file-skipped'],
+    );
+    assert.deepEqual(
+      one('bin.yaml', 'a: b\u0000\u0001').map((f) => f.code),
+      ['lint/file-skipped'],
+    );
     assert.match(one('latin1.yaml', 'name: caf\uFFFD\n')[0]?.message ?? '', /not valid UTF-8/);
   });
 
   it('reports a ConfigMap whose embedded collector config is not YAML, inside the ConfigMap', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  collector.yaml: |\n    receivers: [otlp\n    exporters:\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  collector.yaml: |\n    receivers: [otlp\n    exporters:\n';
     const f = one('cm.yaml', text).find((x) => x.code === 'collector/yaml-syntax');
     assert.ok(f);
     assert.ok((f.range?.start.line ?? 0) >= 6, 'the position is in the embedded text');
@@ -49,7 +65,11 @@ describe('lint: hostile input', () => {
   });
 
   it('refuses XML nested deeper than any real plan', () => {
-    assert.match(one('deep.jmx', `<jmeterTestPlan>${'<a>'.repeat(100000)}${'</a>'.repeat(100000)}</jmeterTestPlan>`)[0]?.message ?? '', /nested deeper than 500/);
+    assert.match(
+      one('deep.jmx', `<jmeterTestPlan>${'<a>'.repeat(100000)}${'</a>'.repeat(100000)}</jmeterTestPlan>`)[0]?.message ??
+        '',
+      /nested deeper than 500/,
+    );
   });
 
   it('ignores files it does not lint', () => {
@@ -68,7 +88,44 @@ function prng(seed: number): () => number {
   };
 }
 
-const specials = [':', '-', ' ', '\n', '  ', '[', ']', '{', '}', '"', "'", '|', '>', '&a', '*a', '!!', '#', ',', '<', '>', '/>', '</', '${', '}', '\t', '0.0.0.0:', '99999', 'null', '~', '---\n', '\u0000', '\uFFFD', 'address: ', 'readers:', '- pull:', 'release: x'];
+const specials = [
+  ':',
+  '-',
+  ' ',
+  '\n',
+  '  ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '|',
+  '>',
+  '&a',
+  '*a',
+  '!!',
+  '#',
+  ',',
+  '<',
+  '>',
+  '/>',
+  '</',
+  '${',
+  '}',
+  '\t',
+  '0.0.0.0:',
+  '99999',
+  'null',
+  '~',
+  '---\n',
+  '\u0000',
+  '\uFFFD',
+  'address: ',
+  'readers:',
+  '- pull:',
+  'release: x',
+];
 
 function mutate(text: string, rand: () => number): string {
   let out = text;
@@ -103,7 +160,9 @@ describe('lint: fuzz', function () {
     const root = join(__dirname, '..', 'fixtures');
     const corpus: LintInput[] = [
       ...readdirSync(join(root, 'lab')).map((f) => ({ file: f, text: readFileSync(join(root, 'lab', f), 'utf8') })),
-      ...[...renderLab().values()].filter((f) => /\.(ya?ml|json|jmx)$/.test(f.path)).map((f) => ({ file: f.path, text: f.content })),
+      ...[...renderLab().values()]
+        .filter((f) => /\.(ya?ml|json|jmx)$/.test(f.path))
+        .map((f) => ({ file: f.path, text: f.content })),
       ...examples.flatMap((e) => Object.entries({ ...e.bad }).map(([file, text]) => ({ file, text }))),
     ];
     const rand = prng(20261125);
@@ -116,12 +175,16 @@ describe('lint: fuzz', function () {
       try {
         findings = lint(inputs);
       } catch (e) {
-        assert.fail(`iteration ${i} (${target.file}) threw: ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${mutated.text}`);
+        assert.fail(
+          `iteration ${i} (${target.file}) threw: ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${mutated.text}`,
+        );
       }
       try {
         checkShape(findings);
       } catch (e) {
-        assert.fail(`iteration ${i} (${target.file}): ${e instanceof Error ? e.message : String(e)}\n--- input ---\n${mutated.text}`);
+        assert.fail(
+          `iteration ${i} (${target.file}): ${e instanceof Error ? e.message : String(e)}\n--- input ---\n${mutated.text}`,
+        );
       }
     }
   });

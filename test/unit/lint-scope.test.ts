@@ -24,18 +24,38 @@ describe('lint scope: which files are linted together', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('finds the lab folder up to five folders above a file, else takes the file\'s own folder', async () => {
-    writeTree(root, { 'lab/obslab-lab.json': '{}', 'lab/k8s/app.yaml': 'a: 1', 'lab/1/2/3/4/5/five.yaml': 'a: 1', 'lab/1/2/3/4/5/6/six.yaml': 'a: 1', 'plain/x.yaml': 'a: 1' });
+  it("finds the lab folder up to five folders above a file, else takes the file's own folder", async () => {
+    writeTree(root, {
+      'lab/obslab-lab.json': '{}',
+      'lab/k8s/app.yaml': 'a: 1',
+      'lab/1/2/3/4/5/five.yaml': 'a: 1',
+      'lab/1/2/3/4/5/6/six.yaml': 'a: 1',
+      'plain/x.yaml': 'a: 1',
+    });
     assert.deepEqual(await scopeOf(join(root, 'lab', 'k8s', 'app.yaml')), { dir: join(root, 'lab'), lab: true });
     assert.deepEqual(await scopeOf(join(root, 'lab', 'obslab-lab.json')), { dir: join(root, 'lab'), lab: true });
-    assert.deepEqual(await scopeOf(join(root, 'lab', '1', '2', '3', '4', '5', 'five.yaml')), { dir: join(root, 'lab'), lab: true });
-    assert.deepEqual(await scopeOf(join(root, 'lab', '1', '2', '3', '4', '5', '6', 'six.yaml')), { dir: join(root, 'lab', '1', '2', '3', '4', '5', '6'), lab: false });
+    assert.deepEqual(await scopeOf(join(root, 'lab', '1', '2', '3', '4', '5', 'five.yaml')), {
+      dir: join(root, 'lab'),
+      lab: true,
+    });
+    assert.deepEqual(await scopeOf(join(root, 'lab', '1', '2', '3', '4', '5', '6', 'six.yaml')), {
+      dir: join(root, 'lab', '1', '2', '3', '4', '5', '6'),
+      lab: false,
+    });
     assert.deepEqual(await scopeOf(join(root, 'plain', 'x.yaml')), { dir: join(root, 'plain'), lab: false });
   });
 
-  it('takes a lab folder\'s files below it, but not hidden, build or dependency folders, nor deeper than four folders', async () => {
+  it("takes a lab folder's files below it, but not hidden, build or dependency folders, nor deeper than four folders", async () => {
     for (const f of renderLab().values()) writeTree(root, { [f.path]: f.content });
-    writeTree(root, { '.github/ci.yml': 'a: 1', 'node_modules/x/y.json': '{}', 'dist/z.json': '{}', '.obslab-build/w.yaml': 'a: 1', '1/2/3/4/in.yaml': 'a: 1', '1/2/3/4/5/out.yaml': 'a: 1', 'package.json': '{}' });
+    writeTree(root, {
+      '.github/ci.yml': 'a: 1',
+      'node_modules/x/y.json': '{}',
+      'dist/z.json': '{}',
+      '.obslab-build/w.yaml': 'a: 1',
+      '1/2/3/4/in.yaml': 'a: 1',
+      '1/2/3/4/5/out.yaml': 'a: 1',
+      'package.json': '{}',
+    });
     const { files, tooMany } = await scopeFiles({ dir: root, lab: true });
     assert.equal(tooMany, false);
     const rel = files.map((f) => f.slice(root.length + 1));
@@ -54,10 +74,25 @@ describe('lint scope: which files are linted together', () => {
   });
 
   it('groups files by scope, folders in order', async () => {
-    writeTree(root, { 'lab/obslab-lab.json': '{}', 'lab/k8s/a.yaml': 'a: 1', 'lab/b.yaml': 'a: 1', 'x/c.yaml': 'a: 1', 'x/y/d.yaml': 'a: 1' });
-    const groups = await groupByScope([join(root, 'x', 'y', 'd.yaml'), join(root, 'lab', 'k8s', 'a.yaml'), join(root, 'x', 'c.yaml'), join(root, 'lab', 'b.yaml')]);
+    writeTree(root, {
+      'lab/obslab-lab.json': '{}',
+      'lab/k8s/a.yaml': 'a: 1',
+      'lab/b.yaml': 'a: 1',
+      'x/c.yaml': 'a: 1',
+      'x/y/d.yaml': 'a: 1',
+    });
+    const groups = await groupByScope([
+      join(root, 'x', 'y', 'd.yaml'),
+      join(root, 'lab', 'k8s', 'a.yaml'),
+      join(root, 'x', 'c.yaml'),
+      join(root, 'lab', 'b.yaml'),
+    ]);
     assert.deepEqual(
-      groups.map((g) => [g.scope.dir.slice(root.length + 1), g.scope.lab, g.files.map((f) => f.slice(root.length + 1))]),
+      groups.map((g) => [
+        g.scope.dir.slice(root.length + 1),
+        g.scope.lab,
+        g.files.map((f) => f.slice(root.length + 1)),
+      ]),
       [
         ['lab', true, [join('lab', 'k8s', 'a.yaml'), join('lab', 'b.yaml')]],
         ['x', false, [join('x', 'c.yaml')]],
@@ -67,11 +102,31 @@ describe('lint scope: which files are linted together', () => {
   });
 
   it('knows the files of other tools by name', () => {
-    for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'jsconfig.json', 'composer.json', '.eslintrc.json', 'pnpm-lock.yaml', 'deps-lock.json', join('x', '.vscode', 'settings.json'), join('x', '.vscode', 'launch.json')]) {
+    for (const f of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.base.json',
+      'jsconfig.json',
+      'composer.json',
+      '.eslintrc.json',
+      'pnpm-lock.yaml',
+      'deps-lock.json',
+      join('x', '.vscode', 'settings.json'),
+      join('x', '.vscode', 'launch.json'),
+    ]) {
       assert.equal(ignoredByName(f), true, f);
       assert.equal(isLintable(f), false, f);
     }
-    for (const f of ['k8s/app.yaml', 'iam/prometheus-iam-policy.json', 'obslab-lab.json', 'jmeter/hash-load.jmx', 'values.yml', 'lockstep.yaml']) assert.equal(isLintable(f), true, f);
+    for (const f of [
+      'k8s/app.yaml',
+      'iam/prometheus-iam-policy.json',
+      'obslab-lab.json',
+      'jmeter/hash-load.jmx',
+      'values.yml',
+      'lockstep.yaml',
+    ])
+      assert.equal(isLintable(f), true, f);
     assert.equal(isLintable('notes.txt'), false);
   });
 });
@@ -83,9 +138,12 @@ describe('lint scope: reading files', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('takes an open document\'s text over the file on disk, and drops a file that is gone', async () => {
+  it("takes an open document's text over the file on disk, and drops a file that is gone", async () => {
     writeTree(root, { 'a.yaml': 'on: disk\n' });
-    const read = await readLintInputs([join(root, 'a.yaml'), join(root, 'gone.yaml')], new Map([[join(root, 'a.yaml'), 'in: editor\n']]));
+    const read = await readLintInputs(
+      [join(root, 'a.yaml'), join(root, 'gone.yaml')],
+      new Map([[join(root, 'a.yaml'), 'in: editor\n']]),
+    );
     assert.deepEqual(read.inputs, [{ file: join(root, 'a.yaml'), text: 'in: editor\n' }]);
     assert.deepEqual(read.skipped, []);
   });
@@ -99,7 +157,10 @@ describe('lint scope: reading files', () => {
   });
 
   it('skips an open document nested too deep, too', async () => {
-    const read = await readLintInputs([join(root, 'deep.yaml')], new Map([[join(root, 'deep.yaml'), `a: ${'{'.repeat(500)}`]]));
+    const read = await readLintInputs(
+      [join(root, 'deep.yaml')],
+      new Map([[join(root, 'deep.yaml'), `a: ${'{'.repeat(500)}`]]),
+    );
     assert.deepEqual(read.inputs, []);
     assert.match(read.skipped[0]?.message ?? '', /nested 500 levels deep, over the 200/);
   });
@@ -117,7 +178,7 @@ describe('lint scope: nesting depth, counted before parsing', () => {
     assert.equal(nestingDepth('---\na: 1\n---\nb: 2\n', 'yaml'), 1);
   });
 
-  it('finds the lab\'s own files far below the limit, and a million brackets far above it', () => {
+  it("finds the lab's own files far below the limit, and a million brackets far above it", () => {
     for (const f of renderLab().values()) {
       const kind = f.path.endsWith('.json') ? 'json' : /\.ya?ml$/.test(f.path) ? 'yaml' : undefined;
       if (kind) assert.ok(nestingDepth(f.content, kind) < 20, `${f.path}: ${nestingDepth(f.content, kind)}`);
@@ -143,9 +204,15 @@ describe('lint settings: obslab.lint.scope and obslab.lint.labRules', () => {
     assert.deepEqual(at('off'), [false, false, false]);
   });
 
-  it('applies the lab\'s rules in lab folders, or always', () => {
-    assert.deepEqual([lab, plain, undefined].map((s) => labRulesIn(s, lintSettings('workspace', 'labFolders'))), [true, false, false]);
-    assert.deepEqual([lab, plain, undefined].map((s) => labRulesIn(s, lintSettings('workspace', 'always'))), [true, true, true]);
+  it("applies the lab's rules in lab folders, or always", () => {
+    assert.deepEqual(
+      [lab, plain, undefined].map((s) => labRulesIn(s, lintSettings('workspace', 'labFolders'))),
+      [true, false, false],
+    );
+    assert.deepEqual(
+      [lab, plain, undefined].map((s) => labRulesIn(s, lintSettings('workspace', 'always'))),
+      [true, true, true],
+    );
   });
 
   it('says in the status bar which rules are on, naming the folder and the setting', () => {

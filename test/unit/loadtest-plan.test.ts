@@ -3,7 +3,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequest, compileSampler, isRequestError, urlDecode, urlEncode, type PreparedRequest } from '../../src/core/loadtest/http';
+import {
+  buildRequest,
+  compileSampler,
+  isRequestError,
+  urlDecode,
+  urlEncode,
+  type PreparedRequest,
+} from '../../src/core/loadtest/http';
 import { loadPlan, refusals, resolveVariables, targets, type LoadPlan } from '../../src/core/loadtest/plan';
 import { evaluate, parseTemplate, unsupportedReason, type EvalContext } from '../../src/core/loadtest/template';
 import { lintJmx } from '../../src/core/lint/rules/jmx';
@@ -26,8 +33,21 @@ function seeded(seed = 42): () => number {
 const epochMs = (): number => 1_795_600_000_123;
 
 /** A thread's context; variables are resolved once per run, as the runner does, unless `vars` is handed in. */
-function threadCtx(plan: LoadPlan, threadNum: number, shared = new Map<number, number>(), vars = resolveVariables(plan, { random: seeded(), epochMs })): EvalContext {
-  return { props: plan.props, vars: new Map(vars), threadNum, random: seeded(threadNum), epochMs, sharedCounters: shared, threadCounters: new Map() };
+function threadCtx(
+  plan: LoadPlan,
+  threadNum: number,
+  shared = new Map<number, number>(),
+  vars = resolveVariables(plan, { random: seeded(), epochMs }),
+): EvalContext {
+  return {
+    props: plan.props,
+    vars: new Map(vars),
+    threadNum,
+    random: seeded(threadNum),
+    epochMs,
+    sharedCounters: shared,
+    threadCounters: new Map(),
+  };
 }
 
 function request(plan: LoadPlan, sampler: number, ctx: EvalContext): PreparedRequest {
@@ -42,7 +62,13 @@ function split(r: PreparedRequest): { line: string; headers: Record<string, stri
   const text = new TextDecoder().decode(r.bytes);
   const [head = '', body = ''] = text.split('\r\n\r\n');
   const [line = '', ...rest] = head.split('\r\n');
-  return { line, headers: Object.fromEntries(rest.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()])), body };
+  return {
+    line,
+    headers: Object.fromEntries(
+      rest.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()]),
+    ),
+    body,
+  };
 }
 
 describe('load-test plan model', () => {
@@ -51,7 +77,10 @@ describe('load-test plan model', () => {
 
     it('reports exactly the jmx lint findings for the file, instead of crashing', () => {
       const lint = lintJmx({ file: 'hash-load.jmx', text: LAB });
-      assert.deepEqual(plan.findings.filter((f) => f.code.startsWith('jmx/')), lint);
+      assert.deepEqual(
+        plan.findings.filter((f) => f.code.startsWith('jmx/')),
+        lint,
+      );
       const codes = plan.findings.map((f) => f.code);
       assert.ok(codes.includes('jmx/missing-main-controller'));
       assert.equal(codes.filter((c) => c === 'jmx/argument-missing-name').length, 3);
@@ -60,8 +89,17 @@ describe('load-test plan model', () => {
     it('is refused by the built-in engine (and for JMeter) first because JMeter would send nothing', () => {
       for (const engine of ['builtin', 'jmeter'] as const) {
         const reasons = refusals(plan, engine);
-        assert.match(reasons[0] ?? '', /^hash-load\.jmx:18: JMeter would send nothing: Thread Group 'Users' has no ThreadGroup\.main_controller/);
-        assert.ok(reasons.some((r) => r.includes("JMeter would send the variable's ${NAME} literally") && r.includes('(jmx/argument-missing-name)')));
+        assert.match(
+          reasons[0] ?? '',
+          /^hash-load\.jmx:18: JMeter would send nothing: Thread Group 'Users' has no ThreadGroup\.main_controller/,
+        );
+        assert.ok(
+          reasons.some(
+            (r) =>
+              r.includes("JMeter would send the variable's ${NAME} literally") &&
+              r.includes('(jmx/argument-missing-name)'),
+          ),
+        );
       }
     });
 
@@ -83,12 +121,26 @@ describe('load-test plan model', () => {
       assert.deepEqual(refusals(plan), []);
       assert.equal(plan.findings.filter((f) => f.severity !== 'info').length, 0, JSON.stringify(plan.findings));
       const g = plan.threadGroups[0];
-      assert.deepEqual({ threads: g?.threads, ramp: g?.rampUpSec, duration: g?.durationSec, loops: g?.loops, onError: g?.onSampleError }, { threads: 60, ramp: 10, duration: 120, loops: -1, onError: 'continue' });
-      assert.deepEqual(targets(plan).map((t) => [t.method, t.url, t.label, t.local]), [['POST', 'http://localhost/hash', 'POST /hash', true]]);
+      assert.deepEqual(
+        {
+          threads: g?.threads,
+          ramp: g?.rampUpSec,
+          duration: g?.durationSec,
+          loops: g?.loops,
+          onError: g?.onSampleError,
+        },
+        { threads: 60, ramp: 10, duration: 120, loops: -1, onError: 'continue' },
+      );
+      assert.deepEqual(
+        targets(plan).map((t) => [t.method, t.url, t.label, t.local]),
+        [['POST', 'http://localhost/hash', 'POST /hash', true]],
+      );
     });
 
     it('resolves -J properties everywhere they are read', () => {
-      const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '5000', THREADS: '10', RAMP: '1', DURATION: '5' } });
+      const plan = loadPlan(SCAFFOLDED, {
+        props: { SERVER: '127.0.0.1', PORT: '5000', THREADS: '10', RAMP: '1', DURATION: '5' },
+      });
       const g = plan.threadGroups[0];
       assert.deepEqual([g?.threads, g?.rampUpSec, g?.durationSec], [10, 1, 5]);
       assert.equal(targets(plan)[0]?.url, 'http://127.0.0.1:5000/hash');
@@ -112,7 +164,11 @@ describe('load-test plan model', () => {
 
     it('sends from a compiled sampler the same bytes as buildRequest, and builds a request without functions once', () => {
       const fixedText = SCAFFOLDED.replace('${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}', 'a b%20c');
-      for (const text of [SCAFFOLDED, fixedText, SCAFFOLDED.replace('${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}', '${__RandomString(3,é €)}')]) {
+      for (const text of [
+        SCAFFOLDED,
+        fixedText,
+        SCAFFOLDED.replace('${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}', '${__RandomString(3,é €)}'),
+      ]) {
         const plan = loadPlan(text, { props: { SERVER: '127.0.0.1', PORT: '5000' } });
         const s = plan.threadGroups[0]?.samplers[0];
         assert.ok(s);
@@ -127,8 +183,17 @@ describe('load-test plan model', () => {
           assert.deepEqual({ ...a, bytes: [...a.bytes] }, { ...b, bytes: [...b.bytes] });
           built.push(a);
         }
-        if (text === fixedText) assert.ok(built.every((r) => r === built[0]), 'a body without functions is built once');
-        else assert.equal(new Set(built.map((r) => new TextDecoder().decode(r.bytes))).size, 5, 'each request has its own random body');
+        if (text === fixedText)
+          assert.ok(
+            built.every((r) => r === built[0]),
+            'a body without functions is built once',
+          );
+        else
+          assert.equal(
+            new Set(built.map((r) => new TextDecoder().decode(r.bytes))).size,
+            5,
+            'each request has its own random body',
+          );
       }
     });
 
@@ -136,7 +201,10 @@ describe('load-test plan model', () => {
       const plan = loadPlan(SCAFFOLDED, { props: { THREADS: 'many' } });
       const f = plan.findings.find((x) => x.code === 'loadtest/invalid-value');
       assert.ok(f);
-      assert.match(f.message, /the number of threads \(ThreadGroup\.num_threads\) is 'many' \(from '\$\{__P\(THREADS,60\)\}'\)/);
+      assert.match(
+        f.message,
+        /the number of threads \(ThreadGroup\.num_threads\) is 'many' \(from '\$\{__P\(THREADS,60\)\}'\)/,
+      );
       assert.ok(refusals(plan).length > 0);
     });
   });
@@ -146,10 +214,15 @@ describe('load-test plan model', () => {
 
     it('runs without refusal and ignores the listener and the disabled sampler', () => {
       assert.deepEqual(refusals(plan), []);
-      assert.ok(plan.findings.some((f) => f.code === 'loadtest/ignored' && /ResultCollector 'Summary Report'/.test(f.message)));
+      assert.ok(
+        plan.findings.some((f) => f.code === 'loadtest/ignored' && /ResultCollector 'Summary Report'/.test(f.message)),
+      );
       const g = plan.threadGroups[0];
       assert.ok(g);
-      assert.deepEqual([g.threads, g.rampUpSec, g.durationSec, g.loops, g.onSampleError], [3, 2, undefined, 5, 'startnextloop']);
+      assert.deepEqual(
+        [g.threads, g.rampUpSec, g.durationSec, g.loops, g.onSampleError],
+        [3, 2, undefined, 5, 'startnextloop'],
+      );
       assert.equal(g.samplers.length, 1);
       assert.equal(g.samplers[0]?.timers.length, 1);
       assert.equal(g.samplers[0]?.assertions[0]?.field, 'data');
@@ -178,13 +251,19 @@ describe('load-test plan model', () => {
       const f = plan.findings.find((x) => x.code === 'loadtest/loops-forever');
       assert.ok(f);
       assert.equal(f.severity, 'error', 'without a duration the run would never end');
-      assert.match(f.message, /asks for 5 loop\(s\), but its Loop Controller lacks LoopController\.continue_forever=false, so JMeter repeats it forever: the run never ends by itself/);
+      assert.match(
+        f.message,
+        /asks for 5 loop\(s\), but its Loop Controller lacks LoopController\.continue_forever=false, so JMeter repeats it forever: the run never ends by itself/,
+      );
       assert.equal(plan.threadGroups[0]?.loops, -1);
       assert.ok(refusals(plan).some((r) => r.includes('(loadtest/loops-forever)')));
     });
 
     it('only warns when a duration bounds the run', () => {
-      const bounded = withoutFlag.replace('<intProp name="ThreadGroup.ramp_time">2</intProp>', '<intProp name="ThreadGroup.ramp_time">2</intProp><boolProp name="ThreadGroup.scheduler">true</boolProp><stringProp name="ThreadGroup.duration">3</stringProp>');
+      const bounded = withoutFlag.replace(
+        '<intProp name="ThreadGroup.ramp_time">2</intProp>',
+        '<intProp name="ThreadGroup.ramp_time">2</intProp><boolProp name="ThreadGroup.scheduler">true</boolProp><stringProp name="ThreadGroup.duration">3</stringProp>',
+      );
       const plan = loadPlan(bounded);
       const f = plan.findings.find((x) => x.code === 'loadtest/loops-forever');
       assert.equal(f?.severity, 'warning');
@@ -194,7 +273,7 @@ describe('load-test plan model', () => {
     });
   });
 
-  it('lets a standalone User Defined Variables element see the Test Plan\'s variables but not its own (as JMeter 5.6.3 sent /v/1/1-a/${Y}-b)', () => {
+  it("lets a standalone User Defined Variables element see the Test Plan's variables but not its own (as JMeter 5.6.3 sent /v/1/1-a/${Y}-b)", () => {
     const plan = loadPlan(`<jmeterTestPlan><hashTree>
       <TestPlan testname="UDV"><elementProp name="TestPlan.user_defined_variables" elementType="Arguments"><collectionProp name="Arguments.arguments">
         <elementProp name="X" elementType="Argument"><stringProp name="Argument.name">X</stringProp><stringProp name="Argument.value">1</stringProp></elementProp>
@@ -205,7 +284,14 @@ describe('load-test plan model', () => {
           <elementProp name="Z" elementType="Argument"><stringProp name="Argument.name">Z</stringProp><stringProp name="Argument.value">\${Y}-b</stringProp></elementProp>
         </collectionProp></Arguments><hashTree/>
       </hashTree></hashTree></jmeterTestPlan>`);
-    assert.deepEqual([...resolveVariables(plan, { random: seeded(), epochMs })], [['X', '1'], ['Y', '1-a'], ['Z', '${Y}-b']]);
+    assert.deepEqual(
+      [...resolveVariables(plan, { random: seeded(), epochMs })],
+      [
+        ['X', '1'],
+        ['Y', '1-a'],
+        ['Z', '${Y}-b'],
+      ],
+    );
   });
 
   describe('functions and variables, as JMeter 5.6.3 evaluated them', () => {
@@ -235,9 +321,20 @@ describe('load-test plan model', () => {
         assert.equal(b['esc'], 'x,y');
         assert.equal(b['nested'], '44723');
       }
-      assert.deepEqual(bodies.map((b) => b['tn']), [1, 2, 1, 2]);
-      assert.deepEqual(bodies.map((b) => b['c']), [1, 1, 2, 2], '__counter(TRUE) counts per thread');
-      assert.deepEqual(bodies.map((b) => b['g']), [1, 2, 3, 4], '__counter(FALSE) is shared');
+      assert.deepEqual(
+        bodies.map((b) => b['tn']),
+        [1, 2, 1, 2],
+      );
+      assert.deepEqual(
+        bodies.map((b) => b['c']),
+        [1, 1, 2, 2],
+        '__counter(TRUE) counts per thread',
+      );
+      assert.deepEqual(
+        bodies.map((b) => b['g']),
+        [1, 2, 3, 4],
+        '__counter(FALSE) is shared',
+      );
       assert.equal(new Set(bodies.map((b) => b['R'])).size, 1, 'a variable is evaluated once per run');
     });
 
@@ -254,11 +351,22 @@ describe('load-test plan model', () => {
       const r = buildRequest(s, threadCtx(plan, 1));
       assert.ok(isRequestError(r));
       assert.equal(r.responseCode, 'Non HTTP response code: java.net.URISyntaxException');
-      assert.equal(r.responseMessage, 'Non HTTP response message: Illegal character in query at index 40: http://127.0.0.1:44723/get?z=1&q=a+b&r=x y');
+      assert.equal(
+        r.responseMessage,
+        'Non HTTP response message: Illegal character in query at index 40: http://127.0.0.1:44723/get?z=1&q=a+b&r=x y',
+      );
     });
 
     it('parses nesting, escapes and parentheses inside arguments', () => {
-      const ctx: EvalContext = { props: { X: 'x' }, vars: new Map([['V', 'v']]), threadNum: 3, random: seeded(), epochMs: () => 5000, sharedCounters: new Map(), threadCounters: new Map() };
+      const ctx: EvalContext = {
+        props: { X: 'x' },
+        vars: new Map([['V', 'v']]),
+        threadNum: 3,
+        random: seeded(),
+        epochMs: () => 5000,
+        sharedCounters: new Map(),
+        threadCounters: new Map(),
+      };
       const ev = (s: string): string => evaluate(parseTemplate(s), ctx);
       assert.equal(ev('${__P(X)}-${__P(Y,${V})}-${V}-${W}'), 'x-v-v-${W}');
       assert.equal(ev('${__P(Y,a\\,b)}'), 'a,b');
@@ -270,7 +378,8 @@ describe('load-test plan model', () => {
       assert.equal(ev('${unclosed'), '${unclosed');
       const groovy = parseTemplate('${__groovy(System.currentTimeMillis())}');
       assert.equal(groovy[0]?.kind, 'call');
-      if (groovy[0]?.kind === 'call') assert.match(unsupportedReason(groovy[0]) ?? '', /function __groovy is not supported/);
+      if (groovy[0]?.kind === 'call')
+        assert.match(unsupportedReason(groovy[0]) ?? '', /function __groovy is not supported/);
       const time = parseTemplate('${__time(yyyy-MM-dd)}')[0];
       if (time?.kind === 'call') assert.match(unsupportedReason(time) ?? '', /date format/);
     });
@@ -287,7 +396,9 @@ describe('load-test plan model', () => {
     const plan = loadPlan(fixture('unsupported.jmx'), { file: 'unsupported.jmx' });
 
     it('names each one as "not supported: <element> \'<testname>\'" instead of crashing', () => {
-      const messages = plan.findings.filter((f) => f.code === 'loadtest/unsupported').map((f) => `${f.severity}: ${f.message}`);
+      const messages = plan.findings
+        .filter((f) => f.code === 'loadtest/unsupported')
+        .map((f) => `${f.severity}: ${f.message}`);
       const expect = [
         /^warning: not supported: CookieManager 'HTTP Cookie Manager': the built-in engine keeps no cookies/,
         /^error: not supported: CSVDataSet 'Users CSV'/,
@@ -298,7 +409,11 @@ describe('load-test plan model', () => {
         /^error: not supported: HTTPSamplerProxy 'Upload': multipart\/form-data bodies/,
         /^error: not supported: HTTPSamplerProxy 'Upload': content encoding 'UTF-16'/,
       ];
-      for (const re of expect) assert.ok(messages.some((m) => re.test(m)), `${re}\n${messages.join('\n')}`);
+      for (const re of expect)
+        assert.ok(
+          messages.some((m) => re.test(m)),
+          `${re}\n${messages.join('\n')}`,
+        );
       assert.equal(messages.length, expect.length, messages.join('\n'));
     });
 
@@ -317,8 +432,12 @@ describe('load-test plan model', () => {
     });
 
     it('refuses a plan without Thread Groups: nothing would be sent', () => {
-      const plan = loadPlan('<jmeterTestPlan><hashTree><TestPlan testname="Empty"/><hashTree/></hashTree></jmeterTestPlan>');
-      assert.deepEqual(refusals(plan), ['the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent']);
+      const plan = loadPlan(
+        '<jmeterTestPlan><hashTree><TestPlan testname="Empty"/><hashTree/></hashTree></jmeterTestPlan>',
+      );
+      assert.deepEqual(refusals(plan), [
+        'the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent',
+      ]);
     });
   });
 });

@@ -8,7 +8,14 @@ import { Histogram } from '../../src/core/loadtest/histogram';
 import { ResponseParser, type PreparedRequest } from '../../src/core/loadtest/http';
 import type { JtlSample } from '../../src/core/loadtest/jtl';
 import { loadPlan } from '../../src/core/loadtest/plan';
-import { runPlan, type Channel, type Clock, type Exchange, type RunResult, type Transport } from '../../src/core/loadtest/runner';
+import {
+  runPlan,
+  type Channel,
+  type Clock,
+  type Exchange,
+  type RunResult,
+  type Transport,
+} from '../../src/core/loadtest/runner';
 import { runNotes } from '../../src/core/loadtest/runNotes';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../../src/core/loadtest/threadBudget';
@@ -104,10 +111,26 @@ class FakeTransport implements Transport {
         this.sent.push({ at: start, text: new TextDecoder().decode(req.bytes), channel: id });
         const status = this.status(this.sent.length);
         await this.clock.sleep(this.latencyMs, signal);
-        const base = { startEpochMs: this.clock.epochMs() - (this.clock.now() - start), connectMs: 0, latencyMs: this.latencyMs, elapsedMs: this.clock.now() - start, sentBytes: req.bytes.length };
+        const base = {
+          startEpochMs: this.clock.epochMs() - (this.clock.now() - start),
+          connectMs: 0,
+          latencyMs: this.latencyMs,
+          elapsedMs: this.clock.now() - start,
+          sentBytes: req.bytes.length,
+        };
         if (signal.aborted) return { ...base, interrupted: true };
         const body = new TextEncoder().encode('{"items":[]}');
-        return { ...base, response: { status, reason: status === 200 ? 'OK' : 'ERR', headers: [['Content-Type', 'application/json']], bytes: 100, body, close: false } };
+        return {
+          ...base,
+          response: {
+            status,
+            reason: status === 200 ? 'OK' : 'ERR',
+            headers: [['Content-Type', 'application/json']],
+            bytes: 100,
+            body,
+            close: false,
+          },
+        };
       },
       close: () => {
         this.closed++;
@@ -128,45 +151,89 @@ class FailingTransport implements Transport {
       exchange: (req: PreparedRequest, _keepBody: boolean, signal: AbortSignal): Promise<Exchange> => {
         const start = this.clock.now();
         this.sent.push(start);
-        const base = (): Exchange => ({ startEpochMs: this.clock.epochMs(), connectMs: 0, latencyMs: 0, elapsedMs: this.clock.now() - start, sentBytes: req.bytes.length });
+        const base = (): Exchange => ({
+          startEpochMs: this.clock.epochMs(),
+          connectMs: 0,
+          latencyMs: 0,
+          elapsedMs: this.clock.now() - start,
+          sentBytes: req.bytes.length,
+        });
         const failure = this.failure;
-        if (failure !== 'never') return Promise.resolve({ ...base(), error: { code: failure.code, message: `connect ${failure.code} 127.0.0.1:1` } });
-        return new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ...base(), interrupted: true }), { once: true }));
+        if (failure !== 'never')
+          return Promise.resolve({
+            ...base(),
+            error: { code: failure.code, message: `connect ${failure.code} 127.0.0.1:1` },
+          });
+        return new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve({ ...base(), interrupted: true }), { once: true }),
+        );
       },
       close: () => undefined,
     };
   }
 }
 
-async function run(text: string, props: Record<string, string>, opts: { latencyMs?: number; status?: (n: number) => number; cancelAt?: number } = {}): Promise<{ result: RunResult; samples: JtlSample[]; progress: Progress[]; transport: FakeTransport; clock: VirtualClock }> {
+async function run(
+  text: string,
+  props: Record<string, string>,
+  opts: { latencyMs?: number; status?: (n: number) => number; cancelAt?: number } = {},
+): Promise<{
+  result: RunResult;
+  samples: JtlSample[];
+  progress: Progress[];
+  transport: FakeTransport;
+  clock: VirtualClock;
+}> {
   const clock = new VirtualClock();
   const transport = new FakeTransport(clock, opts.latencyMs, opts.status);
   const samples: JtlSample[] = [];
   const progress: Progress[] = [];
   const abort = new AbortController();
   const plan = loadPlan(text, { props });
-  const task = runPlan(plan, transport, clock, { signal: abort.signal, onSample: (s) => samples.push(s), onProgress: (p) => progress.push(p), graceMs: 1000 });
-  const result = await clock.drive(task, opts.cancelAt !== undefined ? [{ at: opts.cancelAt, run: () => abort.abort() }] : []);
+  const task = runPlan(plan, transport, clock, {
+    signal: abort.signal,
+    onSample: (s) => samples.push(s),
+    onProgress: (p) => progress.push(p),
+    graceMs: 1000,
+  });
+  const result = await clock.drive(
+    task,
+    opts.cancelAt !== undefined ? [{ at: opts.cancelAt, run: () => abort.abort() }] : [],
+  );
   return { result, samples, progress, transport, clock };
 }
 
 describe('built-in engine semantics (virtual time)', () => {
   it('starts threads on a linear ramp-up and stops sending when the duration ends', async () => {
-    const { result, samples, transport } = await run(SCAFFOLDED, { SERVER: '127.0.0.1', PORT: '80', THREADS: '4', RAMP: '2', DURATION: '5' }, { latencyMs: 100 });
+    const { result, samples, transport } = await run(
+      SCAFFOLDED,
+      { SERVER: '127.0.0.1', PORT: '80', THREADS: '4', RAMP: '2', DURATION: '5' },
+      { latencyMs: 100 },
+    );
     const firstBy = new Map<number, number>();
     for (const s of transport.sent) if (!firstBy.has(s.channel)) firstBy.set(s.channel, s.at);
     assert.deepEqual([...firstBy.values()], [0, 500, 1000, 1500]);
-    assert.ok(transport.sent.every((s) => s.at < 5000), 'nothing starts after the duration');
+    assert.ok(
+      transport.sent.every((s) => s.at < 5000),
+      'nothing starts after the duration',
+    );
     // Each thread sends back to back (100 ms each) from its start until 5 s.
     assert.equal(result.samples, 50 + 45 + 40 + 35);
     assert.equal(result.stoppedBy, 'completed');
     assert.equal(transport.closed, 4, 'every thread closes its connection');
-    assert.deepEqual(new Set(samples.map((s) => s.threadName)), new Set(['Users 1-1', 'Users 1-2', 'Users 1-3', 'Users 1-4']));
-    assert.ok(samples.every((s) => s.success && s.label === 'POST /hash' && s.URL === 'http://127.0.0.1/hash' && s.elapsed === 100));
+    assert.deepEqual(
+      new Set(samples.map((s) => s.threadName)),
+      new Set(['Users 1-1', 'Users 1-2', 'Users 1-3', 'Users 1-4']),
+    );
+    assert.ok(
+      samples.every(
+        (s) => s.success && s.label === 'POST /hash' && s.URL === 'http://127.0.0.1/hash' && s.elapsed === 100,
+      ),
+    );
     assert.equal(result.latencyMs.p50, 100);
   });
 
-  it('runs a loop count, with the timer\'s think time before each sample', async () => {
+  it("runs a loop count, with the timer's think time before each sample", async () => {
     const { result, transport } = await run(ORDINARY, { USERS: '2' }, { latencyMs: 10 });
     assert.equal(result.samples, 2 * 5, 'two users, five loops, one sampler');
     // The constant timer waits 100 ms before each sample: 110 ms per iteration.
@@ -176,17 +243,35 @@ describe('built-in engine semantics (virtual time)', () => {
   });
 
   it('checks assertions and records failures with their message', async () => {
-    const { samples } = await run(SCAFFOLDED, { SERVER: '127.0.0.1', THREADS: '1', RAMP: '0', DURATION: '1' }, { latencyMs: 100, status: (n) => (n % 2 ? 200 : 201) });
+    const { samples } = await run(
+      SCAFFOLDED,
+      { SERVER: '127.0.0.1', THREADS: '1', RAMP: '0', DURATION: '1' },
+      { latencyMs: 100, status: (n) => (n % 2 ? 200 : 201) },
+    );
     const failed = samples.filter((s) => !s.success);
     assert.equal(failed.length, 5);
-    assert.ok(failed.every((s) => s.responseCode === '201' && /code expected to equal \/200\/, received 201/.test(s.failureMessage)));
+    assert.ok(
+      failed.every(
+        (s) => s.responseCode === '201' && /code expected to equal \/200\/, received 201/.test(s.failureMessage),
+      ),
+    );
   });
 
   it('reports progress every second: rps over the last second and percentiles over the window', async () => {
-    const { progress } = await run(SCAFFOLDED, { SERVER: '127.0.0.1', THREADS: '2', RAMP: '0', DURATION: '3' }, { latencyMs: 20 });
-    assert.deepEqual(progress.map((p) => p.elapsedSec), [1, 2, 3]);
+    const { progress } = await run(
+      SCAFFOLDED,
+      { SERVER: '127.0.0.1', THREADS: '2', RAMP: '0', DURATION: '3' },
+      { latencyMs: 20 },
+    );
+    assert.deepEqual(
+      progress.map((p) => p.elapsedSec),
+      [1, 2, 3],
+    );
     // A sample counts in the second it ends in: the first second holds 49 per thread (20 ms .. 980 ms).
-    assert.deepEqual(progress.map((p) => p.rps), [98, 100, 100]);
+    assert.deepEqual(
+      progress.map((p) => p.rps),
+      [98, 100, 100],
+    );
     for (const p of progress) {
       assert.equal(p.window.p50, 20);
       assert.equal(p.errorRate, 0);
@@ -196,7 +281,11 @@ describe('built-in engine semantics (virtual time)', () => {
   });
 
   it('keeps every finished sample when cancelled half-way, and cuts the requests in flight', async () => {
-    const { result, samples, transport } = await run(SCAFFOLDED, { SERVER: '127.0.0.1', THREADS: '3', RAMP: '0', DURATION: '10' }, { latencyMs: 100, cancelAt: 1050 });
+    const { result, samples, transport } = await run(
+      SCAFFOLDED,
+      { SERVER: '127.0.0.1', THREADS: '3', RAMP: '0', DURATION: '10' },
+      { latencyMs: 100, cancelAt: 1050 },
+    );
     assert.equal(result.stoppedBy, 'cancelled');
     assert.equal(result.samples, 30);
     assert.equal(samples.length, 30);
@@ -205,8 +294,15 @@ describe('built-in engine semantics (virtual time)', () => {
   });
 
   it('stops the whole test on a failed sample when on_sample_error is stoptest', async () => {
-    const plan = SCAFFOLDED.replace('<stringProp name="ThreadGroup.on_sample_error">continue</stringProp>', '<stringProp name="ThreadGroup.on_sample_error">stoptest</stringProp>');
-    const { result } = await run(plan, { SERVER: '127.0.0.1', THREADS: '2', RAMP: '0', DURATION: '10' }, { latencyMs: 10, status: (n) => (n === 7 ? 500 : 200) });
+    const plan = SCAFFOLDED.replace(
+      '<stringProp name="ThreadGroup.on_sample_error">continue</stringProp>',
+      '<stringProp name="ThreadGroup.on_sample_error">stoptest</stringProp>',
+    );
+    const { result } = await run(
+      plan,
+      { SERVER: '127.0.0.1', THREADS: '2', RAMP: '0', DURATION: '10' },
+      { latencyMs: 10, status: (n) => (n === 7 ? 500 : 200) },
+    );
     assert.equal(result.stoppedBy, 'stoptest');
     assert.ok(result.samples >= 7 && result.samples <= 8, String(result.samples));
     assert.match(result.firstError ?? '', /^500: ERR/);
@@ -217,7 +313,9 @@ describe('built-in engine under failures', () => {
   it('waits after each refused connection, doubling to 1 s, and says how many the target refused', async () => {
     const clock = new VirtualClock();
     const transport = new FailingTransport(clock, { code: 'ECONNREFUSED' });
-    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' } });
+    const plan = loadPlan(SCAFFOLDED, {
+      props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' },
+    });
     const result = await clock.drive(runPlan(plan, transport, clock, { graceMs: 1000 }));
     // Per thread: at 0, 10, 30, 70, 150, 310, 630, 1270 ms, then once a second until 10 s.
     const perThread = transport.sent.filter((_, i) => i % 2 === 0);
@@ -232,13 +330,19 @@ describe('built-in engine under failures', () => {
     this.timeout(10_000);
     // EPROTO is not a refusal: no wait, but the thread must still yield (it spun on microtasks before).
     const transport = new FailingTransport(systemClock, { code: 'EPROTO' });
-    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '4', RAMP: '0', DURATION: '1' } });
+    const plan = loadPlan(SCAFFOLDED, {
+      props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '4', RAMP: '0', DURATION: '1' },
+    });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 50);
     const started = Date.now();
     const progress: Progress[] = [];
     try {
-      const result = await runPlan(plan, transport, systemClock, { graceMs: 200, progressIntervalMs: 250, onProgress: (p) => progress.push(p) });
+      const result = await runPlan(plan, transport, systemClock, {
+        graceMs: 200,
+        progressIntervalMs: 250,
+        onProgress: (p) => progress.push(p),
+      });
       assert.ok(result.samples > 100 && result.errors === result.samples, String(result.samples));
       assert.deepEqual(Object.keys(result.failuresByCode), ['EPROTO']);
     } finally {
@@ -253,9 +357,13 @@ describe('built-in engine under failures', () => {
   it('records requests a target never answered as errors when the run ends, not as nothing sent', async () => {
     const clock = new VirtualClock();
     const transport = new FailingTransport(clock, 'never');
-    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '3', RAMP: '0', DURATION: '2' } });
+    const plan = loadPlan(SCAFFOLDED, {
+      props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '3', RAMP: '0', DURATION: '2' },
+    });
     const samples: JtlSample[] = [];
-    const result = await clock.drive(runPlan(plan, transport, clock, { graceMs: 1000, onSample: (s) => samples.push(s) }));
+    const result = await clock.drive(
+      runPlan(plan, transport, clock, { graceMs: 1000, onSample: (s) => samples.push(s) }),
+    );
     assert.equal(result.samples, 3);
     assert.equal(result.errors, 3);
     assert.equal(result.interrupted, 0);
@@ -272,20 +380,30 @@ describe('built-in engine under failures', () => {
   it('does not count requests cut by Stop as samples, and says how many were waiting', async () => {
     const clock = new VirtualClock();
     const transport = new FailingTransport(clock, 'never');
-    const plan = loadPlan(SCAFFOLDED, { props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' } });
+    const plan = loadPlan(SCAFFOLDED, {
+      props: { SERVER: '127.0.0.1', PORT: '1', THREADS: '2', RAMP: '0', DURATION: '10' },
+    });
     const abort = new AbortController();
-    const result = await clock.drive(runPlan(plan, transport, clock, { signal: abort.signal }), [{ at: 500, run: () => abort.abort() }]);
+    const result = await clock.drive(runPlan(plan, transport, clock, { signal: abort.signal }), [
+      { at: 500, run: () => abort.abort() },
+    ]);
     assert.equal(result.samples, 0);
     assert.equal(result.interrupted, 2);
-    assert.deepEqual(runNotes(result), ['2 requests still waiting for an answer when the run was stopped (not counted as samples).']);
+    assert.deepEqual(runNotes(result), [
+      '2 requests still waiting for an answer when the run was stopped (not counted as samples).',
+    ]);
   });
 });
 
 describe('thread cap by file handles', () => {
-  const plan = (threads: string, extra = ''): Parameters<typeof concurrentThreads>[0] => loadPlan(SCAFFOLDED.replace('</hashTree>\n</jmeterTestPlan>', `${extra}</hashTree>\n</jmeterTestPlan>`), { props: { SERVER: '127.0.0.1', THREADS: threads, RAMP: '0', DURATION: '1' } });
+  const plan = (threads: string, extra = ''): Parameters<typeof concurrentThreads>[0] =>
+    loadPlan(SCAFFOLDED.replace('</hashTree>\n</jmeterTestPlan>', `${extra}</hashTree>\n</jmeterTestPlan>`), {
+      props: { SERVER: '127.0.0.1', THREADS: threads, RAMP: '0', DURATION: '1' },
+    });
 
   it('reads the soft limit from /proc/self/limits', () => {
-    const limits = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 1048576              files     \n';
+    const limits =
+      'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 1048576              files     \n';
     assert.equal(parseOpenFileLimit(limits), 1024);
     assert.equal(parseOpenFileLimit(limits.replace('1024 ', 'unlimited ')), undefined);
     assert.equal(parseOpenFileLimit(''), undefined);
@@ -305,7 +423,10 @@ describe('thread cap by file handles', () => {
     assert.equal(threadLimitProblem(500, { limit: 1024, inUse: 100 }), undefined);
     assert.equal(threadLimitProblem(10_000, undefined), undefined, 'no reading (not Linux): no cap');
     const why = threadLimitProblem(10_000, { limit: 1024, inUse: 100 }) ?? '';
-    assert.match(why, /^10000 threads need 10000 connections at once, but this process may have only 1024 files open \(ulimit -n\) and has 100 open already; keeping 103 free for the rest, at most 821 thread\(s\) fit\. Run fewer threads, or raise the open-file limit \(ulimit -n\)/);
+    assert.match(
+      why,
+      /^10000 threads need 10000 connections at once, but this process may have only 1024 files open \(ulimit -n\) and has 100 open already; keeping 103 free for the rest, at most 821 thread\(s\) fit\. Run fewer threads, or raise the open-file limit \(ulimit -n\)/,
+    );
   });
 });
 
@@ -352,7 +473,8 @@ describe('HTTP response parser', () => {
 
   it('reads Content-Length, chunked and read-until-close bodies, split anywhere', () => {
     const cl = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}';
-    const chunked = 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"ok\r\n7;ext=1\r\n":true}\r\n0\r\nX-Trailer: 1\r\n\r\n';
+    const chunked =
+      'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"ok\r\n7;ext=1\r\n":true}\r\n0\r\nX-Trailer: 1\r\n\r\n';
     const untilClose = 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it';
     for (const size of [1, 2, 3, 5, 1000]) {
       const a = feed(cl, size);
@@ -373,13 +495,18 @@ describe('HTTP response parser', () => {
   });
 
   it('reads from a reused read buffer up to its end, keeping nothing the next read overwrites', () => {
-    const first = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nX-Run: one\r\n\r\n{"ok":true}';
-    const second = 'HTTP/1.1 503 Busy\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Run: two\r\nConnection: close\r\n\r\nbusy';
+    const first =
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nX-Run: one\r\n\r\n{"ok":true}';
+    const second =
+      'HTTP/1.1 503 Busy\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Run: two\r\nConnection: close\r\n\r\nbusy';
     // A Buffer, as a socket's own read buffer would be: its slice() is a view, not a copy.
     const readBuffer = Buffer.alloc(64, 0x41);
     const p = new ResponseParser(true, true);
     for (const size of [1, 3, 7, 64]) {
-      for (const [text, status, body, run, close] of [[first, 200, '{"ok":true}', 'one', false], [second, 503, 'busy', 'two', true]] as const) {
+      for (const [text, status, body, run, close] of [
+        [first, 200, '{"ok":true}', 'one', false],
+        [second, 503, 'busy', 'two', true],
+      ] as const) {
         p.reset(true, true);
         const all = bytes(text);
         let done = false;
@@ -394,13 +521,19 @@ describe('HTTP response parser', () => {
         assert.equal(new TextDecoder().decode(p.response?.body), body);
         assert.equal(p.response?.bytes, text.length);
         assert.equal(p.response?.close, close);
-        assert.deepEqual(p.response?.headers.find(([k]) => k === 'X-Run'), ['X-Run', run]);
+        assert.deepEqual(
+          p.response?.headers.find(([k]) => k === 'X-Run'),
+          ['X-Run', run],
+        );
       }
     }
   });
 
   it('skips a 100 Continue, reads no body for HEAD or 204, and sees Connection: close', () => {
-    const p = feed('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok', 4);
+    const p = feed(
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok',
+      4,
+    );
     assert.equal(p.response?.status, 200);
     assert.equal(p.response?.close, true);
     assert.ok(feed('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n', 7, { expectBody: false }).done);

@@ -16,7 +16,14 @@ describe('following log files', () => {
     const collector = join(dir, 'collector.log');
     writeFileSync(app, 'old line\n');
     const seen: string[] = [];
-    const f = followLogs([{ name: 'app', path: app }, { name: 'collector', path: collector }], (name, line) => seen.push(`${name}: ${line}`), 60_000);
+    const f = followLogs(
+      [
+        { name: 'app', path: app },
+        { name: 'collector', path: collector },
+      ],
+      (name, line) => seen.push(`${name}: ${line}`),
+      60_000,
+    );
     appendFileSync(app, 'serving on 127.0.0.1\nhalf a li');
     writeFileSync(collector, 'Everything is ready\n');
     f.poll();

@@ -10,10 +10,20 @@ import {
   maxExprLength,
   parsePageMessage,
 } from '../../src/core/protocol/query';
-import { isLoadtestHostMessage, isLoadtestStopMessage, parseLoadtestPageMessage } from '../../src/core/protocol/loadtest';
+import {
+  isLoadtestHostMessage,
+  isLoadtestStopMessage,
+  parseLoadtestPageMessage,
+} from '../../src/core/protocol/loadtest';
 
 describe('query webview messages', () => {
-  const run = { type: 'runQuery', id: 3, expr: 'sum(rate(http_server_request_duration_seconds_count[1m]))', mode: 'range', range: '15m' };
+  const run = {
+    type: 'runQuery',
+    id: 3,
+    expr: 'sum(rate(http_server_request_duration_seconds_count[1m]))',
+    mode: 'range',
+    range: '15m',
+  };
 
   it('accepts each well-formed page message', () => {
     assert.ok(isReadyMessage({ type: 'ready' }));
@@ -45,7 +55,18 @@ describe('query webview messages', () => {
   });
 
   it('rejects unknown kinds, non-objects and extra fields', () => {
-    for (const bad of [null, undefined, 'ready', 7, [], [{ type: 'ready' }], {}, { type: 'exec', command: 'rm -rf /' }, { type: 'ready', extra: 1 }, { type: 'loadTargets', url: 'http://evil' }]) {
+    for (const bad of [
+      null,
+      undefined,
+      'ready',
+      7,
+      [],
+      [{ type: 'ready' }],
+      {},
+      { type: 'exec', command: 'rm -rf /' },
+      { type: 'ready', extra: 1 },
+      { type: 'loadTargets', url: 'http://evil' },
+    ]) {
       assert.equal(parsePageMessage(bad), undefined, JSON.stringify(bad) ?? String(bad));
     }
   });
@@ -78,7 +99,10 @@ describe('load-test webview messages', () => {
 
   it('rejects other kinds, extra fields and non-objects', () => {
     assert.equal(isLoadtestStopMessage({ type: 'stop', now: true }), false);
-    assert.equal(parseLoadtestPageMessage({ type: 'runQuery', id: 1, expr: 'up', mode: 'instant', range: '5m' }), undefined);
+    assert.equal(
+      parseLoadtestPageMessage({ type: 'runQuery', id: 1, expr: 'up', mode: 'instant', range: '5m' }),
+      undefined,
+    );
     assert.equal(parseLoadtestPageMessage({ type: 'start' }), undefined);
     assert.equal(parseLoadtestPageMessage('stop'), undefined);
     assert.equal(parseLoadtestPageMessage(null), undefined);

@@ -14,7 +14,10 @@ describe('lab parameters', () => {
   });
 
   it('refuses a namespace longer than 63 characters', () => {
-    assert.match(validateParams({ ...defaultParams, monitoringNamespace: 'a'.repeat(64) })[0]?.message ?? '', /at most 63/);
+    assert.match(
+      validateParams({ ...defaultParams, monitoringNamespace: 'a'.repeat(64) })[0]?.message ?? '',
+      /at most 63/,
+    );
   });
 
   it('refuses a Helm release name longer than 53 characters or with capitals', () => {
@@ -30,6 +33,9 @@ describe('lab parameters', () => {
   });
 
   it('keeps the app and monitoring namespaces apart', () => {
-    assert.match(validateParams({ ...defaultParams, appNamespace: 'monitoring' })[0]?.message ?? '', /both 'monitoring'/);
+    assert.match(
+      validateParams({ ...defaultParams, appNamespace: 'monitoring' })[0]?.message ?? '',
+      /both 'monitoring'/,
+    );
   });
 });

@@ -10,16 +10,35 @@ describe('reading folders for files', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'obslab-walk-'));
     for (const d of ['a/b/c', '.hidden', 'node_modules/x']) mkdirSync(join(root, d), { recursive: true });
-    for (const f of ['z.yaml', 'a/y.yml', 'a/b/x.yaml', 'a/b/c/w.yaml', '.hidden/h.yaml', 'node_modules/x/n.yaml', 'a/readme.md']) writeFileSync(join(root, f), '');
+    for (const f of [
+      'z.yaml',
+      'a/y.yml',
+      'a/b/x.yaml',
+      'a/b/c/w.yaml',
+      '.hidden/h.yaml',
+      'node_modules/x/n.yaml',
+      'a/readme.md',
+    ])
+      writeFileSync(join(root, f), '');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const yaml = /\.ya?ml$/;
-  const options = { accept: yaml, skipDirs: new Set(['node_modules']), skipHidden: true, missing: (p: string) => new Error(`${p}: no such file or folder`) };
+  const options = {
+    accept: yaml,
+    skipDirs: new Set(['node_modules']),
+    skipHidden: true,
+    missing: (p: string) => new Error(`${p}: no such file or folder`),
+  };
 
-  it('lists a folder\'s matching files sorted by path, skipping the folders it is told to, a named file as it is, none twice', async () => {
+  it("lists a folder's matching files sorted by path, skipping the folders it is told to, a named file as it is, none twice", async () => {
     const files = await pathFiles([join(root, 'a', 'y.yml'), root], options);
-    assert.deepEqual(files, [join(root, 'a', 'y.yml'), join(root, 'a', 'b', 'c', 'w.yaml'), join(root, 'a', 'b', 'x.yaml'), join(root, 'z.yaml')]);
+    assert.deepEqual(files, [
+      join(root, 'a', 'y.yml'),
+      join(root, 'a', 'b', 'c', 'w.yaml'),
+      join(root, 'a', 'b', 'x.yaml'),
+      join(root, 'z.yaml'),
+    ]);
   });
 
   it('says which path is missing', async () => {
@@ -27,7 +46,10 @@ describe('reading folders for files', () => {
   });
 
   it('reads only as deep as asked and stops past the limit', async () => {
-    const all = { accept: (p: string) => yaml.test(p), enter: (name: string) => !name.startsWith('.') && name !== 'node_modules' };
+    const all = {
+      accept: (p: string) => yaml.test(p),
+      enter: (name: string) => !name.startsWith('.') && name !== 'node_modules',
+    };
     assert.deepEqual(await filesBelow(root, { ...all, maxDepth: 1 }), [join(root, 'a', 'y.yml'), join(root, 'z.yaml')]);
     assert.equal((await filesBelow(root, { ...all, limit: 1 })).length, 2);
     await assert.rejects(filesBelow(join(root, 'nope'), all));

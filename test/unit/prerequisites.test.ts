@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { awsCredentialsLine, awsProfileKeys, clusterLines, summarize, toolLine, tools, type AwsCredentialSources } from '../../src/core/prerequisites';
+import {
+  awsCredentialsLine,
+  awsProfileKeys,
+  clusterLines,
+  summarize,
+  toolLine,
+  tools,
+  type AwsCredentialSources,
+} from '../../src/core/prerequisites';
 
 const spec = (name: string) => {
   const s = tools.find((t) => t.name === name);
@@ -9,9 +17,15 @@ const spec = (name: string) => {
 
 describe('prerequisites', () => {
   it('reads versions from what each tool prints', () => {
-    assert.match(toolLine(spec('kubectl'), { found: true, output: '{"clientVersion":{"gitVersion":"v1.34.1"}}' }).detail, /^v1\.34\.1/);
+    assert.match(
+      toolLine(spec('kubectl'), { found: true, output: '{"clientVersion":{"gitVersion":"v1.34.1"}}' }).detail,
+      /^v1\.34\.1/,
+    );
     assert.match(toolLine(spec('helm'), { found: true, output: 'v3.19.0+g3d8990f\n' }).detail, /^v3\.19\.0/);
-    assert.match(toolLine(spec('aws'), { found: true, output: 'aws-cli/2.31.4 Python/3.13.7 Linux/6.1' }).detail, /^2\.31\.4/);
+    assert.match(
+      toolLine(spec('aws'), { found: true, output: 'aws-cli/2.31.4 Python/3.13.7 Linux/6.1' }).detail,
+      /^2\.31\.4/,
+    );
   });
 
   it('says what a missing tool is needed for and how to get it', () => {
@@ -22,15 +36,37 @@ describe('prerequisites', () => {
   });
 
   it('summarizes what is missing', () => {
-    assert.equal(summarize([{ name: 'a', ok: true, detail: '' }, { name: 'b', ok: false, detail: '' }]), '1 of 2 ready; missing or failing: b');
+    assert.equal(
+      summarize([
+        { name: 'a', ok: true, detail: '' },
+        { name: 'b', ok: false, detail: '' },
+      ]),
+      '1 of 2 ready; missing or failing: b',
+    );
   });
 
   describe('the cluster', () => {
-    const kubeconfig = { ok: true as const, files: ['/home/s/.kube/config'], context: 'lab', server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com' };
+    const kubeconfig = {
+      ok: true as const,
+      files: ['/home/s/.kube/config'],
+      context: 'lab',
+      server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+    };
 
     it('names the kubeconfig, its current context, the server version and the Ready nodes', () => {
-      const lines = clusterLines({ kubeconfig, version: { ok: true, gitVersion: 'v1.37.2-eks-1' }, nodes: { ok: true, total: 2, ready: 2, names: ['ip-1', 'ip-2'] } });
-      assert.deepEqual(lines.map((l) => [l.name, l.ok]), [['kubeconfig', true], ['API server', true], ['nodes', true]]);
+      const lines = clusterLines({
+        kubeconfig,
+        version: { ok: true, gitVersion: 'v1.37.2-eks-1' },
+        nodes: { ok: true, total: 2, ready: 2, names: ['ip-1', 'ip-2'] },
+      });
+      assert.deepEqual(
+        lines.map((l) => [l.name, l.ok]),
+        [
+          ['kubeconfig', true],
+          ['API server', true],
+          ['nodes', true],
+        ],
+      );
       assert.equal(lines[0]?.detail, '/home/s/.kube/config, current context lab');
       assert.equal(lines[1]?.detail, 'v1.37.2-eks-1 at https://ABC.gr7.eu-west-1.eks.amazonaws.com');
       assert.equal(lines[2]?.detail, '2 of 2 Ready (ip-1, ip-2)');
@@ -41,29 +77,64 @@ describe('prerequisites', () => {
       assert.equal(none.length, 1);
       assert.match(none[0]?.fix ?? '', /aws eks update-kubeconfig/);
       const down = clusterLines({ kubeconfig, version: { ok: false, message: 'nothing answers' } });
-      assert.deepEqual(down.map((l) => [l.name, l.ok]), [['kubeconfig', true], ['API server', false]]);
+      assert.deepEqual(
+        down.map((l) => [l.name, l.ok]),
+        [
+          ['kubeconfig', true],
+          ['API server', false],
+        ],
+      );
     });
 
     it('fails a cluster with no nodes, or none Ready', () => {
-      assert.match(clusterLines({ kubeconfig, version: { ok: true, gitVersion: 'v1' }, nodes: { ok: true, total: 0, ready: 0, names: [] } })[2]?.detail ?? '', /no nodes/);
-      assert.match(clusterLines({ kubeconfig, version: { ok: true, gitVersion: 'v1' }, nodes: { ok: true, total: 3, ready: 0, names: ['a', 'b', 'c'] } })[2]?.detail ?? '', /3 node\(s\), none Ready/);
+      assert.match(
+        clusterLines({
+          kubeconfig,
+          version: { ok: true, gitVersion: 'v1' },
+          nodes: { ok: true, total: 0, ready: 0, names: [] },
+        })[2]?.detail ?? '',
+        /no nodes/,
+      );
+      assert.match(
+        clusterLines({
+          kubeconfig,
+          version: { ok: true, gitVersion: 'v1' },
+          nodes: { ok: true, total: 3, ready: 0, names: ['a', 'b', 'c'] },
+        })[2]?.detail ?? '',
+        /3 node\(s\), none Ready/,
+      );
     });
   });
 
   describe('AWS credentials, by where they come from and never by value', () => {
-    const none: AwsCredentialSources = { envKeys: false, webIdentity: false, container: false, profile: 'default', profileKeys: undefined };
+    const none: AwsCredentialSources = {
+      envKeys: false,
+      webIdentity: false,
+      container: false,
+      profile: 'default',
+      profileKeys: undefined,
+    };
 
     it('finds environment keys, SSO and role profiles', () => {
       assert.match(awsCredentialsLine({ ...none, envKeys: true }).detail, /environment/);
-      assert.match(awsCredentialsLine({ ...none, profile: 'lab', profileKeys: ['sso_session', 'region'] }).detail, /profile lab \(IAM Identity Center \(SSO\)\)/);
-      assert.match(awsCredentialsLine({ ...none, profileKeys: ['aws_access_key_id', 'aws_secret_access_key'] }).detail, /access keys/);
+      assert.match(
+        awsCredentialsLine({ ...none, profile: 'lab', profileKeys: ['sso_session', 'region'] }).detail,
+        /profile lab \(IAM Identity Center \(SSO\)\)/,
+      );
+      assert.match(
+        awsCredentialsLine({ ...none, profileKeys: ['aws_access_key_id', 'aws_secret_access_key'] }).detail,
+        /access keys/,
+      );
     });
 
     it('says what to run when there are none', () => {
       const line = awsCredentialsLine(none);
       assert.equal(line.ok, false);
       assert.match(line.fix ?? '', /aws configure/);
-      assert.match(awsCredentialsLine({ ...none, profile: 'work' }).detail, /profile work \(AWS_PROFILE\) is not defined/);
+      assert.match(
+        awsCredentialsLine({ ...none, profile: 'work' }).detail,
+        /profile work \(AWS_PROFILE\) is not defined/,
+      );
       assert.match(awsCredentialsLine({ ...none, profileKeys: ['region'] }).detail, /has no credentials/);
     });
 

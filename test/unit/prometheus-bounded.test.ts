@@ -60,7 +60,9 @@ describe('Prometheus client: bounded reads', function () {
   };
 
   before(async () => {
-    server = createServer((req, res) => routes[(req.url ?? '').split('?')[0] ?? '']?.(req, res) ?? res.writeHead(404).end());
+    server = createServer(
+      (req, res) => routes[(req.url ?? '').split('?')[0] ?? '']?.(req, res) ?? res.writeHead(404).end(),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -69,10 +71,18 @@ describe('Prometheus client: bounded reads', function () {
     await new Promise((r) => server.close(r));
   });
 
-  const client = (prefix: string, maxResponseBytes?: number): PrometheusClient => new PrometheusClient({ baseUrl: `${base}${prefix}`, fetch: (u, init) => fetch(u, init), timeoutMs: 30_000, ...(maxResponseBytes ? { maxResponseBytes } : {}) });
+  const client = (prefix: string, maxResponseBytes?: number): PrometheusClient =>
+    new PrometheusClient({
+      baseUrl: `${base}${prefix}`,
+      fetch: (u, init) => fetch(u, init),
+      timeoutMs: 30_000,
+      ...(maxResponseBytes ? { maxResponseBytes } : {}),
+    });
 
   /** Runs `work`, sampling this process's RSS; resolves with the error, the time and the peak growth. */
-  async function measured(work: () => Promise<unknown>): Promise<{ error: PrometheusError; ms: number; grewMb: number }> {
+  async function measured(
+    work: () => Promise<unknown>,
+  ): Promise<{ error: PrometheusError; ms: number; grewMb: number }> {
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
@@ -94,7 +104,10 @@ describe('Prometheus client: bounded reads', function () {
     assert.equal(defaultMaxResponseBytes, 32 * 1024 * 1024);
     const r = await measured(() => client('/endless').query('{__name__=~".+"}'));
     assert.equal(r.error.kind, 'too-large');
-    assert.match(r.error.message, /answer to \/api\/v1\/query is larger than 32 MB \(more than 32 MB arrived\), so it was not read; narrow the query: fewer series with a label matcher .*topk\(10, …\)/);
+    assert.match(
+      r.error.message,
+      /answer to \/api\/v1\/query is larger than 32 MB \(more than 32 MB arrived\), so it was not read; narrow the query: fewer series with a label matcher .*topk\(10, …\)/,
+    );
     assert.ok(r.ms < 15_000, `failed fast (${r.ms} ms)`);
     assert.ok(r.grewMb < 200, `RSS grew by ${r.grewMb.toFixed(0)} MB`);
     const written = await served?.closed;
@@ -102,9 +115,18 @@ describe('Prometheus client: bounded reads', function () {
   });
 
   it('refuses a valid 156 MB range answer part-way, advising a shorter range or a larger step', async () => {
-    const r = await measured(() => client('/huge').queryRange('rate(http_server_request_duration_seconds_count[1m])', { start: 0, end: 3600, step: 1 }));
+    const r = await measured(() =>
+      client('/huge').queryRange('rate(http_server_request_duration_seconds_count[1m])', {
+        start: 0,
+        end: 3600,
+        step: 1,
+      }),
+    );
     assert.equal(r.error.kind, 'too-large');
-    assert.match(r.error.message, /query_range is larger than 32 MB.*a shorter range, a larger step, fewer series with a label matcher/);
+    assert.match(
+      r.error.message,
+      /query_range is larger than 32 MB.*a shorter range, a larger step, fewer series with a label matcher/,
+    );
     assert.ok(r.grewMb < 200, `RSS grew by ${r.grewMb.toFixed(0)} MB`);
     assert.ok((await served?.closed) !== undefined);
   });
@@ -115,11 +137,17 @@ describe('Prometheus client: bounded reads', function () {
     assert.match(r.error.message, /it announced 156 MB/);
     assert.ok(r.ms < 5_000, `${r.ms} ms`);
     const written = await served?.closed;
-    assert.ok(written !== undefined && written < 64 * 1024 * 1024, `${written} bytes written before the client went away`);
+    assert.ok(
+      written !== undefined && written < 64 * 1024 * 1024,
+      `${written} bytes written before the client went away`,
+    );
   });
 
   it('takes the limit as an option: the same valid answer passes under a larger one', async () => {
-    await assert.rejects(client('/small', 512 * 1024).query('up'), (e: unknown) => e instanceof PrometheusError && e.kind === 'too-large' && /larger than 0\.5 MB/.test(e.message));
+    await assert.rejects(
+      client('/small', 512 * 1024).query('up'),
+      (e: unknown) => e instanceof PrometheusError && e.kind === 'too-large' && /larger than 0\.5 MB/.test(e.message),
+    );
     const ok = await client('/small', 1024 * 1024).query('up');
     assert.equal(ok.data.resultType, 'vector');
     assert.ok(ok.data.resultType === 'vector' && ok.data.result.length > 1000);
@@ -127,8 +155,20 @@ describe('Prometheus client: bounded reads', function () {
 });
 
 describe('query page: a capped share of an answer', () => {
-  const vector = (n: number): QueryData => ({ resultType: 'vector', result: Array.from({ length: n }, (_, i) => ({ metric: { __name__: 'up', i: String(i) }, value: [1, '1'] as [number, string] })) });
-  const matrix = (n: number): QueryData => ({ resultType: 'matrix', result: Array.from({ length: n }, (_, i) => ({ metric: { i: String(i) }, values: [[1, '1']] as [number, string][] })) });
+  const vector = (n: number): QueryData => ({
+    resultType: 'vector',
+    result: Array.from({ length: n }, (_, i) => ({
+      metric: { __name__: 'up', i: String(i) },
+      value: [1, '1'] as [number, string],
+    })),
+  });
+  const matrix = (n: number): QueryData => ({
+    resultType: 'matrix',
+    result: Array.from({ length: n }, (_, i) => ({
+      metric: { i: String(i) },
+      values: [[1, '1']] as [number, string][],
+    })),
+  });
 
   it('sends at most 2,000 rows of an instant answer, saying how many there were', () => {
     const r = capForPage(vector(15_000));

@@ -75,7 +75,8 @@ describe('Prometheus client: answers a real Prometheus cannot give', () => {
     assert.fail('the request succeeded');
   }
 
-  const client = (prefix: string, timeoutMs = 2000): PrometheusClient => new PrometheusClient({ baseUrl: `${base}${prefix}`, fetch: fetchFn, timeoutMs });
+  const client = (prefix: string, timeoutMs = 2000): PrometheusClient =>
+    new PrometheusClient({ baseUrl: `${base}${prefix}`, fetch: fetchFn, timeoutMs });
 
   it('says an HTML page is not the Prometheus API and asks for the server root', async () => {
     const e = await failure(client('/html').query('up'));
@@ -146,8 +147,15 @@ describe('Prometheus client: answers a real Prometheus cannot give', () => {
   });
 
   it('still times out with an injected fetch that ignores the signal', async () => {
-    const deaf: FetchLike = (url, init) => fetch(url, { method: init.method, headers: init.headers, ...(init.body !== undefined ? { body: init.body } : {}) });
-    const e = await failure(new PrometheusClient({ baseUrl: `${base}/silent`, fetch: deaf, timeoutMs: 200 }).query('up'));
+    const deaf: FetchLike = (url, init) =>
+      fetch(url, {
+        method: init.method,
+        headers: init.headers,
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
+    const e = await failure(
+      new PrometheusClient({ baseUrl: `${base}/silent`, fetch: deaf, timeoutMs: 200 }).query('up'),
+    );
     assert.equal(e.kind, 'timeout');
   });
 
@@ -157,9 +165,18 @@ describe('Prometheus client: answers a real Prometheus cannot give', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const port = (s.address() as AddressInfo).port;
     await new Promise((r) => s.close(r));
-    const e = await failure(new PrometheusClient({ baseUrl: `http://127.0.0.1:${port}`, fetch: fetchFn, unreachableHint: 'start one with `obslab sandbox up`' }).query('up'));
+    const e = await failure(
+      new PrometheusClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        fetch: fetchFn,
+        unreachableHint: 'start one with `obslab sandbox up`',
+      }).query('up'),
+    );
     assert.equal(e.kind, 'unreachable');
-    assert.equal(e.message, `Prometheus at http://127.0.0.1:${port} is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); start one with \`obslab sandbox up\``);
+    assert.equal(
+      e.message,
+      `Prometheus at http://127.0.0.1:${port} is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); start one with \`obslab sandbox up\``,
+    );
   });
 
   it('sends the query as a form POST and label values as a GET', async () => {
@@ -170,16 +187,29 @@ describe('Prometheus client: answers a real Prometheus cannot give', () => {
     };
     const c = new PrometheusClient({ baseUrl: 'http://prom.example:9090/', fetch: recording });
     await failure(c.query('sum(rate(x[5m]))', { time: new Date(1_700_000_000_500) }));
-    assert.deepEqual(seen, { method: 'POST', url: 'http://prom.example:9090/api/v1/query', body: 'query=sum%28rate%28x%5B5m%5D%29%29&time=1700000000.500' });
+    assert.deepEqual(seen, {
+      method: 'POST',
+      url: 'http://prom.example:9090/api/v1/query',
+      body: 'query=sum%28rate%28x%5B5m%5D%29%29&time=1700000000.500',
+    });
     await failure(c.labelValues('__name__', { match: ['up'] }));
-    assert.deepEqual(seen, { method: 'GET', url: 'http://prom.example:9090/api/v1/label/__name__/values?match%5B%5D=up' });
+    assert.deepEqual(seen, {
+      method: 'GET',
+      url: 'http://prom.example:9090/api/v1/label/__name__/values?match%5B%5D=up',
+    });
   });
 });
 
 describe('query positions and durations', () => {
   it('puts a caret under the column Prometheus names, on the right line', () => {
-    assert.equal(pointAtPosition('sum(rate(x[5m])', { line: 1, column: 16 }, 'unclosed left parenthesis'), 'sum(rate(x[5m])\n               ^ unclosed left parenthesis');
-    assert.equal(pointAtPosition('sum(\n  rate(x[5m]) by', { line: 2, column: 15 }, 'unexpected <by>'), 'sum(\n  rate(x[5m]) by\n              ^ unexpected <by>');
+    assert.equal(
+      pointAtPosition('sum(rate(x[5m])', { line: 1, column: 16 }, 'unclosed left parenthesis'),
+      'sum(rate(x[5m])\n               ^ unclosed left parenthesis',
+    );
+    assert.equal(
+      pointAtPosition('sum(\n  rate(x[5m]) by', { line: 2, column: 15 }, 'unexpected <by>'),
+      'sum(\n  rate(x[5m]) by\n              ^ unexpected <by>',
+    );
   });
 
   it("reads Prometheus' duration syntax", () => {

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  contributes: { commands: { command: string; title: string }[]; configuration: { properties: Record<string, unknown> } };
+  contributes: {
+    commands: { command: string; title: string }[];
+    configuration: { properties: Record<string, unknown> };
+  };
   scripts: Record<string, string>;
 };
 
@@ -18,7 +21,8 @@ describe('README', () => {
   });
 
   it('documents every setting', () => {
-    for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.ok(readme.includes(`\`${key}\``), `README names ${key}`);
+    for (const key of Object.keys(manifest.contributes.configuration.properties))
+      assert.ok(readme.includes(`\`${key}\``), `README names ${key}`);
   });
 
   it('shows the two commands of the contract', () => {

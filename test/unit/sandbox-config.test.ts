@@ -2,20 +2,29 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { collectorConfigText, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError } from '../../src/core/sandbox/config';
+import {
+  collectorConfigText,
+  deploymentEnv,
+  sandboxCollectorConfig,
+  sandboxPrometheusConfig,
+  SandboxConfigError,
+} from '../../src/core/sandbox/config';
 import { lastLogLine, portInUse } from '../../src/core/sandbox/logs';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
 
 const templates = join(__dirname, '..', '..', 'templates');
-const rendered = (t: string): string => renderTemplate(readFileSync(join(templates, t), 'utf8'), templateVars(defaultParams), t);
+const rendered = (t: string): string =>
+  renderTemplate(readFileSync(join(templates, t), 'utf8'), templateVars(defaultParams), t);
 const ports = { otlpGrpc: 41001, metrics: 41002, telemetry: 41003 };
 
 interface CollectorShape {
   receivers: { otlp: { protocols: { grpc: { endpoint: string }; http?: { endpoint: string } } } };
   exporters: { prometheus: { endpoint: string } };
-  service: { telemetry: { metrics: { readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] } } };
+  service: {
+    telemetry: { metrics: { readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] } };
+  };
 }
 
 describe('sandbox collector config', () => {
@@ -24,27 +33,46 @@ describe('sandbox collector config', () => {
     const cfg = parse(out) as CollectorShape;
     assert.equal(cfg.receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:41001');
     assert.equal(cfg.exporters.prometheus.endpoint, '127.0.0.1:41002');
-    assert.deepEqual(cfg.service.telemetry.metrics.readers[0]?.pull.exporter.prometheus, { host: '127.0.0.1', port: 41003 });
+    assert.deepEqual(cfg.service.telemetry.metrics.readers[0]?.pull.exporter.prometheus, {
+      host: '127.0.0.1',
+      port: 41003,
+    });
     // Only comments may still say 0.0.0.0.
     assert.doesNotMatch(JSON.stringify(cfg), /0\.0\.0\.0/);
     assert.match(out, /# Metrics received over OTLP/);
   });
 
   it('gives an empty grpc protocol an endpoint, and an http protocol a kernel-chosen loopback port', () => {
-    const out = sandboxCollectorConfig('receivers:\n  otlp:\n    protocols:\n      grpc:\n      http:\nexporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\nservice:\n  telemetry:\n    metrics:\n      readers:\n        - pull:\n            exporter:\n              prometheus:\n                host: 0.0.0.0\n                port: 8888\n', ports);
+    const out = sandboxCollectorConfig(
+      'receivers:\n  otlp:\n    protocols:\n      grpc:\n      http:\nexporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\nservice:\n  telemetry:\n    metrics:\n      readers:\n        - pull:\n            exporter:\n              prometheus:\n                host: 0.0.0.0\n                port: 8888\n',
+      ports,
+    );
     const cfg = parse(out) as CollectorShape;
     assert.equal(cfg.receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:41001');
     assert.equal(cfg.receivers.otlp.protocols.http?.endpoint, '127.0.0.1:0');
   });
 
   it('refuses the old telemetry address form, naming the fix', () => {
-    const old = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\nservice:\n  telemetry:\n    metrics:\n      address: 0.0.0.0:8888\n';
-    assert.throws(() => sandboxCollectorConfig(old, ports), (e: unknown) => e instanceof SandboxConfigError && /address, which collectors from v0\.128\.0 refuse.*readers: \[\{pull/.test(e.message));
+    const old =
+      'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\nservice:\n  telemetry:\n    metrics:\n      address: 0.0.0.0:8888\n';
+    assert.throws(
+      () => sandboxCollectorConfig(old, ports),
+      (e: unknown) =>
+        e instanceof SandboxConfigError &&
+        /address, which collectors from v0\.128\.0 refuse.*readers: \[\{pull/.test(e.message),
+    );
   });
 
   it('says what is missing when there is no prometheus exporter or no otlp receiver', () => {
-    assert.throws(() => sandboxCollectorConfig('receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\n', ports), /no prometheus exporter/);
-    assert.throws(() => sandboxCollectorConfig('receivers: {}\nexporters:\n  prometheus: {endpoint: "0.0.0.0:8889"}\n', ports), /no otlp receiver with a grpc protocol/);
+    assert.throws(
+      () =>
+        sandboxCollectorConfig('receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\n', ports),
+      /no prometheus exporter/,
+    );
+    assert.throws(
+      () => sandboxCollectorConfig('receivers: {}\nexporters:\n  prometheus: {endpoint: "0.0.0.0:8889"}\n', ports),
+      /no otlp receiver with a grpc protocol/,
+    );
   });
 
   it('finds the collector config inside the ConfigMap, or takes a bare config as it is', () => {
@@ -61,14 +89,37 @@ describe('sandbox prometheus.yml', () => {
     relabel_configs: { target_label: string; replacement: string }[];
   }
   it("scrapes both endpoints as the lab's ServiceMonitors make the operator do, every 5 s", () => {
-    const cfg = parse(sandboxPrometheusConfig({ targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' }, namespace: 'monitoring' })) as { global: Record<string, string>; scrape_configs: ScrapeConfig[] };
+    const cfg = parse(
+      sandboxPrometheusConfig({
+        targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
+        namespace: 'monitoring',
+      }),
+    ) as { global: Record<string, string>; scrape_configs: ScrapeConfig[] };
     assert.equal(cfg.global['scrape_interval'], '5s');
     assert.equal(cfg.global['evaluation_interval'], '5s');
     assert.deepEqual(
-      cfg.scrape_configs.map((s) => [s.job_name, s.honor_labels, s.static_configs[0]?.targets, s.static_configs[0]?.labels, s.relabel_configs[0]]),
+      cfg.scrape_configs.map((s) => [
+        s.job_name,
+        s.honor_labels,
+        s.static_configs[0]?.targets,
+        s.static_configs[0]?.labels,
+        s.relabel_configs[0],
+      ]),
       [
-        ['serviceMonitor/monitoring/otel-collector-telemetry/0', false, ['127.0.0.1:1'], { namespace: 'monitoring', service: 'otel-collector', endpoint: 'telemetry' }, { target_label: 'job', replacement: 'otel-collector' }],
-        ['serviceMonitor/monitoring/otel-collector/0', false, ['127.0.0.1:2'], { namespace: 'monitoring', service: 'otel-collector', endpoint: 'metrics' }, { target_label: 'job', replacement: 'otel-collector' }],
+        [
+          'serviceMonitor/monitoring/otel-collector-telemetry/0',
+          false,
+          ['127.0.0.1:1'],
+          { namespace: 'monitoring', service: 'otel-collector', endpoint: 'telemetry' },
+          { target_label: 'job', replacement: 'otel-collector' },
+        ],
+        [
+          'serviceMonitor/monitoring/otel-collector/0',
+          false,
+          ['127.0.0.1:2'],
+          { namespace: 'monitoring', service: 'otel-collector', endpoint: 'metrics' },
+          { target_label: 'job', replacement: 'otel-collector' },
+        ],
       ],
     );
   });
@@ -80,15 +131,23 @@ describe("the app's environment from its Deployment", () => {
     assert.equal(env['OTEL_SEMCONV_STABILITY_OPT_IN'], 'http');
     assert.equal(env['OTEL_SERVICE_NAME'], 'ds252-hash');
     assert.equal(env['OTEL_METRICS_EXPORTER'], 'otlp');
-    assert.deepEqual(deploymentEnv('kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          env:\n            - name: FROM_SECRET\n              valueFrom: {secretKeyRef: {name: s, key: k}}\n            - name: PORT\n              value: 5000\n'), { PORT: '5000' });
+    assert.deepEqual(
+      deploymentEnv(
+        'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          env:\n            - name: FROM_SECRET\n              valueFrom: {secretKeyRef: {name: s, key: k}}\n            - name: PORT\n              value: 5000\n',
+      ),
+      { PORT: '5000' },
+    );
   });
 });
 
 describe('reading why a sandbox program stopped', () => {
   // Each line is what the real program printed when its port was taken (Prometheus 2.42.0+ds, collector 0.155.0, waitress 3.0.2).
-  const prometheus = 'ts=2026-11-25T10:27:29.776Z caller=web.go:503 level=info component=web msg="Start listening for connections" address=127.0.0.1:49829\nts=2026-11-25T10:27:29.776Z caller=main.go:802 level=error msg="Unable to start web listener" err="listen tcp 127.0.0.1:49829: bind: address already in use"\n';
-  const collector = '2026-11-25T10:27:30.047Z\tinfo\tservice@v0.155.0/service.go:307\tShutdown complete.\nError: cannot start pipelines: failed to start "otlp" receiver: listen tcp 127.0.0.1:4317: bind: address already in use\n';
-  const waitress = '    return self.socket.bind(addr)\n           ^^^^^^^^^^^^^^^^^^^^^^\nOSError: [Errno 98] Address already in use\n';
+  const prometheus =
+    'ts=2026-11-25T10:27:29.776Z caller=web.go:503 level=info component=web msg="Start listening for connections" address=127.0.0.1:49829\nts=2026-11-25T10:27:29.776Z caller=main.go:802 level=error msg="Unable to start web listener" err="listen tcp 127.0.0.1:49829: bind: address already in use"\n';
+  const collector =
+    '2026-11-25T10:27:30.047Z\tinfo\tservice@v0.155.0/service.go:307\tShutdown complete.\nError: cannot start pipelines: failed to start "otlp" receiver: listen tcp 127.0.0.1:4317: bind: address already in use\n';
+  const waitress =
+    '    return self.socket.bind(addr)\n           ^^^^^^^^^^^^^^^^^^^^^^\nOSError: [Errno 98] Address already in use\n';
 
   it('finds the port a program could not bind, never a time of day', () => {
     assert.equal(portInUse(prometheus)?.port, 49829);
@@ -102,7 +161,10 @@ describe('reading why a sandbox program stopped', () => {
   });
 
   it('quotes the last line, shortened', () => {
-    assert.equal(lastLogLine(collector), 'Error: cannot start pipelines: failed to start "otlp" receiver: listen tcp 127.0.0.1:4317: bind: address already in use');
+    assert.equal(
+      lastLogLine(collector),
+      'Error: cannot start pipelines: failed to start "otlp" receiver: listen tcp 127.0.0.1:4317: bind: address already in use',
+    );
     assert.equal(lastLogLine('x'.repeat(400), 20), `${'x'.repeat(17)}...`);
     assert.equal(lastLogLine('\n\n'), undefined);
   });

@@ -17,18 +17,31 @@ import { readSandboxState, sandboxPlan } from '../../src/node/sandbox/sandbox';
 import { labInputs } from '../../src/node/sandbox/sandboxInputs';
 
 const ports = { otlpGrpc: 41001, metrics: 41002, telemetry: 41003 };
-const telemetry = 'service:\n  telemetry:\n    metrics:\n      readers:\n        - pull:\n            exporter:\n              prometheus:\n                host: "${env:MY_POD_IP}"\n                port: 8888\n';
+const telemetry =
+  'service:\n  telemetry:\n    metrics:\n      readers:\n        - pull:\n            exporter:\n              prometheus:\n                host: "${env:MY_POD_IP}"\n                port: 8888\n';
 const prometheusExporter = 'exporters:\n  prometheus:\n    endpoint: "${env:MY_POD_IP}:8889"\n';
 
 /** Every `endpoint` and `host` value in a parsed config, with its path. */
 function listeners(value: unknown, path = ''): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => listeners(v, `${path}[${i}]`));
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => (k === 'endpoint' || k === 'host' ? [[`${path}.${k}`, v] as [string, unknown]] : listeners(v, `${path}.${k}`)));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'endpoint' || k === 'host' ? [[`${path}.${k}`, v] as [string, unknown]] : listeners(v, `${path}.${k}`),
+  );
 }
 
 describe('sandbox collector config: every listener on 127.0.0.1', () => {
-  const forms = ['0.0.0.0:4317', '${env:MY_POD_IP}:4317', '${MY_POD_IP}:4317', '10.1.2.3:4317', '"[::]:4317"', ':4317', 'otel-collector.monitoring.svc:4317', 'localhost:4317', '"[fd00::1]:4317"'];
+  const forms = [
+    '0.0.0.0:4317',
+    '${env:MY_POD_IP}:4317',
+    '${MY_POD_IP}:4317',
+    '10.1.2.3:4317',
+    '"[::]:4317"',
+    ':4317',
+    'otel-collector.monitoring.svc:4317',
+    'localhost:4317',
+    '"[fd00::1]:4317"',
+  ];
   for (const form of forms) {
     it(`moves a receiver endpoint written ${form} to 127.0.0.1`, () => {
       const text = `receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: ${form}\n      http:\n        endpoint: ${form.replace('4317', '4318')}\n  zipkin:\n    endpoint: ${form.replace('4317', '9411')}\n${prometheusExporter}${telemetry}`;
@@ -99,31 +112,61 @@ describe('sandbox collector config: every listener on 127.0.0.1', () => {
 });
 
 describe('sandbox collector config: no environment, files or URLs', () => {
-  const base = (extra: string): string => `receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\n${prometheusExporter}${extra}${telemetry}`;
+  const base = (extra: string): string =>
+    `receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\n${prometheusExporter}${extra}${telemetry}`;
 
-  for (const ref of ['${env:AWS_SECRET_ACCESS_KEY}', '${AWS_SECRET_ACCESS_KEY}', '${file:/home/me/.aws/credentials}', '${http://example.com/x}', '${https://example.com/x}', '${yaml:a: b}', '${env:HOME:-/x}']) {
+  for (const ref of [
+    '${env:AWS_SECRET_ACCESS_KEY}',
+    '${AWS_SECRET_ACCESS_KEY}',
+    '${file:/home/me/.aws/credentials}',
+    '${http://example.com/x}',
+    '${https://example.com/x}',
+    '${yaml:a: b}',
+    '${env:HOME:-/x}',
+  ]) {
     it(`refuses ${ref}, naming it and its line`, () => {
-      const text = base(`  otlphttp:\n    endpoint: https://collector.example.com:4318\n    headers:\n      x-key: "${ref}"\n`);
+      const text = base(
+        `  otlphttp:\n    endpoint: https://collector.example.com:4318\n    headers:\n      x-key: "${ref}"\n`,
+      );
       assert.throws(
         () => sandboxCollectorConfig(text, ports),
-        (e: unknown) => e instanceof SandboxConfigError && e.message.startsWith(`the collector config reads ${ref} (line 12), a value from the environment, a file or a URL`) && /only \$\{env:MY_POD_IP\}, the pod's address, becomes 127\.0\.0\.1/.test(e.message),
+        (e: unknown) =>
+          e instanceof SandboxConfigError &&
+          e.message.startsWith(
+            `the collector config reads ${ref} (line 12), a value from the environment, a file or a URL`,
+          ) &&
+          /only \$\{env:MY_POD_IP\}, the pod's address, becomes 127\.0\.0\.1/.test(e.message),
       );
     });
   }
 
   it('replaces ${env:MY_POD_IP} outside listeners too, and leaves the escaped $${env:X} as text', () => {
-    const text = base('processors:\n  resource:\n    attributes:\n      - {key: ip, value: "${env:MY_POD_IP}", action: upsert}\n      - {key: literal, value: "$${env:AWS_SECRET_ACCESS_KEY}", action: upsert}\n');
-    const cfg = parse(sandboxCollectorConfig(text, ports)) as { processors: { resource: { attributes: { value: string }[] } } };
-    assert.deepEqual(cfg.processors.resource.attributes.map((a) => a.value), ['127.0.0.1', '$${env:AWS_SECRET_ACCESS_KEY}']);
+    const text = base(
+      'processors:\n  resource:\n    attributes:\n      - {key: ip, value: "${env:MY_POD_IP}", action: upsert}\n      - {key: literal, value: "$${env:AWS_SECRET_ACCESS_KEY}", action: upsert}\n',
+    );
+    const cfg = parse(sandboxCollectorConfig(text, ports)) as {
+      processors: { resource: { attributes: { value: string }[] } };
+    };
+    assert.deepEqual(
+      cfg.processors.resource.attributes.map((a) => a.value),
+      ['127.0.0.1', '$${env:AWS_SECRET_ACCESS_KEY}'],
+    );
   });
 
   it('does not count a reference in a listener it replaces anyway', () => {
     const text = `receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: \${env:HOST_IP}:4317\n${prometheusExporter}${telemetry}`;
-    assert.equal((parse(sandboxCollectorConfig(text, ports)) as { receivers: { otlp: { protocols: { grpc: { endpoint: string } } } } }).receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:41001');
+    assert.equal(
+      (
+        parse(sandboxCollectorConfig(text, ports)) as {
+          receivers: { otlp: { protocols: { grpc: { endpoint: string } } } };
+        }
+      ).receivers.otlp.protocols.grpc.endpoint,
+      '127.0.0.1:41001',
+    );
   });
 });
 
-describe('the sandbox programs\' environment', () => {
+describe("the sandbox programs' environment", () => {
   const parent = {
     PATH: '/usr/bin:/bin',
     HOME: '/home/me',
@@ -146,7 +189,15 @@ describe('the sandbox programs\' environment', () => {
     LD_PRELOAD: '/evil.so',
     EMPTY: undefined,
   };
-  const minimal = { PATH: '/usr/bin:/bin', HOME: '/home/me', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: '/tmp', HTTPS_PROXY: 'http://proxy:3128', no_proxy: 'localhost' };
+  const minimal = {
+    PATH: '/usr/bin:/bin',
+    HOME: '/home/me',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    TMPDIR: '/tmp',
+    HTTPS_PROXY: 'http://proxy:3128',
+    no_proxy: 'localhost',
+  };
 
   it('gives the collector and Prometheus PATH, HOME, LANG/LC_*, TMPDIR and the proxies, and nothing else', () => {
     assert.deepEqual(sandboxEnv('collector', parent), minimal);
@@ -155,19 +206,30 @@ describe('the sandbox programs\' environment', () => {
 
   it("gives the app the OTEL_* settings of its Deployment and the sandbox's own, never AWS_* even when a manifest names it", () => {
     const env = sandboxEnv('app', parent, {
-      deployment: { OTEL_SERVICE_NAME: 'ds252-hash', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317', AWS_SECRET_ACCESS_KEY: 'from-manifest', PYTHONPATH: '/x' },
+      deployment: {
+        OTEL_SERVICE_NAME: 'ds252-hash',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317',
+        AWS_SECRET_ACCESS_KEY: 'from-manifest',
+        PYTHONPATH: '/x',
+      },
       set: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:41001', PORT: '5000', AWS_REGION: 'x' },
     });
-    assert.deepEqual(env, { ...minimal, OTEL_SERVICE_NAME: 'ds252-hash', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:41001', PORT: '5000' });
+    assert.deepEqual(env, {
+      ...minimal,
+      OTEL_SERVICE_NAME: 'ds252-hash',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:41001',
+      PORT: '5000',
+    });
   });
 
   it("gives pip its PIP_* settings as well, and no one the parent's OTEL_* headers", () => {
     assert.deepEqual(sandboxEnv('pip', parent), { ...minimal, PIP_INDEX_URL: 'https://mirror/simple' });
-    for (const p of ['app', 'pip', 'collector', 'prometheus'] as const) assert.equal(sandboxEnv(p, parent)['OTEL_EXPORTER_OTLP_HEADERS'], undefined);
+    for (const p of ['app', 'pip', 'collector', 'prometheus'] as const)
+      assert.equal(sandboxEnv(p, parent)['OTEL_EXPORTER_OTLP_HEADERS'], undefined);
   });
 });
 
-describe('the question before running a lab folder\'s code', () => {
+describe("the question before running a lab folder's code", () => {
   it('names the app, its requirements, the collector config and the manifest, and what the programs may see', () => {
     const q = sandboxQuestion('lab', [
       { path: 'app/app.py', role: 'app' },
@@ -195,7 +257,11 @@ describe('the lab files the sandbox takes, and their hash', () => {
     cpSync(join(templates, 'app'), join(lab, 'app'), { recursive: true });
     cpSync(join(templates, 'lab', 'k8s'), join(lab, 'k8s'), { recursive: true });
     const vars = templateVars(defaultParams);
-    for (const f of ['otel-collector-config.yaml', 'app.yaml']) writeFileSync(join(lab, 'k8s', f), renderTemplate(readFileSync(join(templates, 'lab', 'k8s', f), 'utf8'), vars, f));
+    for (const f of ['otel-collector-config.yaml', 'app.yaml'])
+      writeFileSync(
+        join(lab, 'k8s', f),
+        renderTemplate(readFileSync(join(templates, 'lab', 'k8s', f), 'utf8'), vars, f),
+      );
   });
   afterEach(() => rmSync(lab, { recursive: true, force: true }));
 
@@ -216,14 +282,23 @@ describe('the lab files the sandbox takes, and their hash', () => {
     assert.equal(labInputs(lab).sha256, first);
     writeFileSync(join(lab, 'k8s', 'namespaces.yaml'), '# not read by the sandbox\n');
     assert.equal(labInputs(lab).sha256, first);
-    writeFileSync(join(lab, 'app', 'requirements.txt'), `${readFileSync(join(lab, 'app', 'requirements.txt'), 'utf8')}evil-package==1.0\n`);
+    writeFileSync(
+      join(lab, 'app', 'requirements.txt'),
+      `${readFileSync(join(lab, 'app', 'requirements.txt'), 'utf8')}evil-package==1.0\n`,
+    );
     assert.notEqual(labInputs(lab).sha256, first);
   });
 
   it('refuses a collector config that reads the environment before anything is asked or run', () => {
     const file = join(lab, 'k8s', 'otel-collector-config.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('verbosity: basic', 'verbosity: "${env:AWS_SECRET_ACCESS_KEY}"'));
-    assert.throws(() => sandboxPlan({ labDir: lab }), /collector: .*reads \$\{env:AWS_SECRET_ACCESS_KEY\} \(line \d+\)/);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('verbosity: basic', 'verbosity: "${env:AWS_SECRET_ACCESS_KEY}"'),
+    );
+    assert.throws(
+      () => sandboxPlan({ labDir: lab }),
+      /collector: .*reads \$\{env:AWS_SECRET_ACCESS_KEY\} \(line \d+\)/,
+    );
   });
 
   describe('obslab sandbox up --lab', () => {
@@ -241,16 +316,23 @@ describe('the lab files the sandbox takes, and their hash', () => {
       rmSync(cache, { recursive: true, force: true });
     });
 
-    async function up(args: string[], deps: { interactive?: boolean; answer?: string }): Promise<{ code: number; err: string; asked: number }> {
+    async function up(
+      args: string[],
+      deps: { interactive?: boolean; answer?: string },
+    ): Promise<{ code: number; err: string; asked: number }> {
       const err: string[] = [];
       let asked = 0;
-      const code = await runSandbox(['up', ...args], { out: () => undefined, err: (l) => err.push(l) }, {
-        ...(deps.interactive === undefined ? {} : { interactive: deps.interactive }),
-        ask: () => {
-          asked++;
-          return Promise.resolve(deps.answer ?? '');
+      const code = await runSandbox(
+        ['up', ...args],
+        { out: () => undefined, err: (l) => err.push(l) },
+        {
+          ...(deps.interactive === undefined ? {} : { interactive: deps.interactive }),
+          ask: () => {
+            asked++;
+            return Promise.resolve(deps.answer ?? '');
+          },
         },
-      });
+      );
       return { code, err: err.join('\n'), asked };
     }
 
@@ -259,7 +341,10 @@ describe('the lab files the sandbox takes, and their hash', () => {
       assert.equal(r.code, 2);
       assert.equal(r.asked, 0);
       assert.match(r.err, /^Run the code in .* on this machine\?\nStart Sandbox runs these files/);
-      assert.match(r.err, /obslab sandbox up: not started: pass --yes to run the lab folder's code without asking \(stdin is not a terminal\)$/);
+      assert.match(
+        r.err,
+        /obslab sandbox up: not started: pass --yes to run the lab folder's code without asking \(stdin is not a terminal\)$/,
+      );
       assert.equal(readSandboxState(), undefined);
     });
 

@@ -4,12 +4,29 @@
 // process is refused before anything is signalled.
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../src/node/process/processes';
 import { sandboxDown, SandboxError, type SandboxState } from '../../src/node/sandbox/sandbox';
-import { readSandboxState, readSandboxStateFile, refusalToDelete, sandboxRunDir, sandboxStatePath, writeSandboxState } from '../../src/node/sandbox/sandboxState';
+import {
+  readSandboxState,
+  readSandboxStateFile,
+  refusalToDelete,
+  sandboxRunDir,
+  sandboxStatePath,
+  writeSandboxState,
+} from '../../src/node/sandbox/sandboxState';
 import { useTempCache } from '../support/tempCache';
 
 describe('sandbox state: atomic writes, checked reads, own paths only', () => {
@@ -41,8 +58,24 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
       startedAt: new Date().toISOString(),
       dir: run,
       namespace: 'app',
-      collector: { ...rec, marker: join(run, 'collector.yaml'), config: join(run, 'collector.yaml'), binary: '/bin/true', otlpGrpc: '127.0.0.1:1', telemetryUrl: 'http://127.0.0.1:2', metricsUrl: 'http://127.0.0.1:3', configSource: 'x' },
-      prometheus: { ...rec, marker: join(run, 'prometheus.yml'), config: join(run, 'prometheus.yml'), binary: '/bin/true', url: 'http://127.0.0.1:4', tsdb },
+      collector: {
+        ...rec,
+        marker: join(run, 'collector.yaml'),
+        config: join(run, 'collector.yaml'),
+        binary: '/bin/true',
+        otlpGrpc: '127.0.0.1:1',
+        telemetryUrl: 'http://127.0.0.1:2',
+        metricsUrl: 'http://127.0.0.1:3',
+        configSource: 'x',
+      },
+      prometheus: {
+        ...rec,
+        marker: join(run, 'prometheus.yml'),
+        config: join(run, 'prometheus.yml'),
+        binary: '/bin/true',
+        url: 'http://127.0.0.1:4',
+        tsdb,
+      },
     };
   }
 
@@ -54,12 +87,18 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
     const s = ownState();
     writeSandboxState(s);
     assert.deepEqual(readSandboxState(), s);
-    assert.deepEqual(readdirSync(join(process.env['OBSLAB_CACHE'] ?? '', 'run')).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(join(process.env['OBSLAB_CACHE'] ?? '', 'run')).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     // A rename that fails (a folder where the file should be) leaves no temp file behind.
     const blocked = join(root, 'blocked.json');
     mkdirSync(join(blocked, 'inside'), { recursive: true });
     assert.throws(() => writeSandboxState(s, blocked));
-    assert.deepEqual(readdirSync(root).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(root).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     rmSync(s.prometheus?.tsdb ?? '', { recursive: true, force: true });
   });
 
@@ -77,8 +116,14 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
     ['/etc', () => '/etc'],
   ] as const) {
     it(`refuses to delete ${what} as Prometheus' data folder (checked without deleting)`, () => {
-      assert.match(refusalToDelete(target(), 'tsdb') ?? '', /is not inside an obslab-sandbox-tsdb-\* folder in .* \(the sandbox does not name its data folders/);
-      assert.match(refusalToDelete(join(target(), 'collector.yaml'), 'config') ?? '', /is not inside the sandbox's folder .* \(it resolves to/);
+      assert.match(
+        refusalToDelete(target(), 'tsdb') ?? '',
+        /is not inside an obslab-sandbox-tsdb-\* folder in .* \(the sandbox does not name its data folders/,
+      );
+      assert.match(
+        refusalToDelete(join(target(), 'collector.yaml'), 'config') ?? '',
+        /is not inside the sandbox's folder .* \(it resolves to/,
+      );
     });
   }
 
@@ -87,7 +132,15 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
     const own = s.prometheus?.tsdb ?? '';
     if (s.prometheus) s.prometheus.tsdb = decoy;
     writeSandboxState(s);
-    await assert.rejects(sandboxDown(), (e: unknown) => e instanceof SandboxError && /refused to delete what .*sandbox\.json named: .*home is not inside an obslab-sandbox-tsdb-\* folder/.test(e.message) && /nothing outside the sandbox's own folders was deleted/.test(e.message));
+    await assert.rejects(
+      sandboxDown(),
+      (e: unknown) =>
+        e instanceof SandboxError &&
+        /refused to delete what .*sandbox\.json named: .*home is not inside an obslab-sandbox-tsdb-\* folder/.test(
+          e.message,
+        ) &&
+        /nothing outside the sandbox's own folders was deleted/.test(e.message),
+    );
     assert.equal(readFileSync(join(decoy, '.ssh', 'id_ed25519'), 'utf8'), 'precious');
     assert.ok(!existsSync(sandboxStatePath()), 'the state is forgotten');
     rmSync(own, { recursive: true, force: true });
@@ -101,7 +154,10 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
       rmSync(s.prometheus?.tsdb ?? '', { recursive: true, force: true });
       if (s.prometheus) s.prometheus.tsdb = link;
       writeSandboxState(s);
-      await assert.rejects(sandboxDown(), (e: unknown) => e instanceof SandboxError && /is a symbolic link/.test(e.message));
+      await assert.rejects(
+        sandboxDown(),
+        (e: unknown) => e instanceof SandboxError && /is a symbolic link/.test(e.message),
+      );
       assert.equal(readFileSync(join(decoy, '.ssh', 'id_ed25519'), 'utf8'), 'precious');
     } finally {
       // unlink, not rmSync: Node 24's rmSync refuses a link to a folder ("Path is a directory").
@@ -115,7 +171,12 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
     rmSync(config);
     symlinkSync(join(decoy, '.ssh', 'id_ed25519'), config);
     writeSandboxState(s);
-    await assert.rejects(sandboxDown(), (e: unknown) => e instanceof SandboxError && /collector\.yaml is not inside the sandbox's folder .* \(it is a symbolic link\)/.test(e.message));
+    await assert.rejects(
+      sandboxDown(),
+      (e: unknown) =>
+        e instanceof SandboxError &&
+        /collector\.yaml is not inside the sandbox's folder .* \(it is a symbolic link\)/.test(e.message),
+    );
     assert.equal(readFileSync(join(decoy, '.ssh', 'id_ed25519'), 'utf8'), 'precious');
     rmSync(config, { force: true });
   });
@@ -127,7 +188,8 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
     for (const tamper of [
       (s: SandboxState) => s.collector && Object.assign(s.collector, { pid, marker: '/', config: '/' }),
       (s: SandboxState) => s.collector && Object.assign(s.collector, { pid, marker: 'sleep' }),
-      (s: SandboxState) => s.prometheus && Object.assign(s.prometheus, { config: '/etc/prometheus.yml', marker: '/etc/prometheus.yml' }),
+      (s: SandboxState) =>
+        s.prometheus && Object.assign(s.prometheus, { config: '/etc/prometheus.yml', marker: '/etc/prometheus.yml' }),
       (s: SandboxState) => s.prometheus && Object.assign(s.prometheus, { pid: 'one' }),
     ]) {
       const s = ownState();
@@ -135,7 +197,14 @@ describe('sandbox state: atomic writes, checked reads, own paths only', () => {
       writeRaw(s);
       assert.equal(readSandboxState(), undefined);
       assert.ok(readSandboxStateFile().problem);
-      await assert.rejects(sandboxDown(), (e: unknown) => e instanceof SandboxError && /sandbox\.json is not a state obslab wrote \(.*\), so nothing it names was stopped or deleted/.test(e.message));
+      await assert.rejects(
+        sandboxDown(),
+        (e: unknown) =>
+          e instanceof SandboxError &&
+          /sandbox\.json is not a state obslab wrote \(.*\), so nothing it names was stopped or deleted/.test(
+            e.message,
+          ),
+      );
       assert.ok(existsSync(s.prometheus?.tsdb ?? ''), 'nothing deleted');
       rmSync(s.prometheus?.tsdb ?? '', { recursive: true, force: true });
     }

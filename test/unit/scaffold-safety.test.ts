@@ -2,14 +2,30 @@
 // file) pointing outside is refused before anything is written, and a failure part-way through
 // leaves the old files as they were, no new ones, and no .tmp or .bak files.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Io } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { compareWithExisting, planLabFiles } from '../../src/core/scaffold/plan';
-import { diskOps, existingReader, LabFolderError, templateReader, writeLabFolder, type LabFileOps } from '../../src/node/files/labFiles';
+import {
+  diskOps,
+  existingReader,
+  LabFolderError,
+  templateReader,
+  writeLabFolder,
+  type LabFileOps,
+} from '../../src/node/files/labFiles';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -49,7 +65,10 @@ describe('scaffold: inside the chosen folder, all or nothing', () => {
     symlinkSync(outside, join(lab, 'k8s'));
     const io = capture();
     assert.equal(main(['scaffold', lab], io), 1);
-    assert.match(io.stderr.join('\n'), /^obslab scaffold: .*lab\/k8s is a symbolic link: the lab files are written only inside .*lab, never through a link .* Replace the link with a real folder, or choose another folder$/);
+    assert.match(
+      io.stderr.join('\n'),
+      /^obslab scaffold: .*lab\/k8s is a symbolic link: the lab files are written only inside .*lab, never through a link .* Replace the link with a real folder, or choose another folder$/,
+    );
     assert.deepEqual(snapshot(outside), { 'app.yaml': 'not yours\n' });
     assert.deepEqual(readdirSync(lab), ['k8s'], 'nothing written in the lab either');
   });
@@ -79,8 +98,14 @@ describe('scaffold: inside the chosen folder, all or nothing', () => {
       rmSync(join(lab, 'k8s', 'app.yaml'));
       rmSync(join(lab, 'app', 'app.py'));
       const before = snapshot(lab);
-      const planned = compareWithExisting(planLabFiles({ ...defaultParams, helmRelease: 'next' }, templateReader()), existingReader(lab));
-      assert.ok(planned.filter((f) => f.status === 'changed').length >= 3 && planned.filter((f) => f.status === 'new').length === 2);
+      const planned = compareWithExisting(
+        planLabFiles({ ...defaultParams, helmRelease: 'next' }, templateReader()),
+        existingReader(lab),
+      );
+      assert.ok(
+        planned.filter((f) => f.status === 'changed').length >= 3 &&
+          planned.filter((f) => f.status === 'new').length === 2,
+      );
       return { before, planned };
     }
 
@@ -98,13 +123,27 @@ describe('scaffold: inside the chosen folder, all or nothing', () => {
     }
 
     // Counted from the plan: the first and last of each step, and one in the middle.
-    for (const [which, at] of [['create', 'last'], ['copy', 'first'], ['copy', 'last'], ['rename', 'first'], ['rename', 'middle'], ['rename', 'last']] as const) {
+    for (const [which, at] of [
+      ['create', 'last'],
+      ['copy', 'first'],
+      ['copy', 'last'],
+      ['rename', 'first'],
+      ['rename', 'middle'],
+      ['rename', 'last'],
+    ] as const) {
       it(`leaves the old files, no new ones and no .tmp/.bak files when the ${at} ${which} fails`, () => {
         const { before, planned } = labThenPlan();
         const writes = planned.filter((f) => f.status !== 'same').length;
         const total = which === 'copy' ? planned.filter((f) => f.status === 'changed').length : writes;
         const n = at === 'first' ? 1 : at === 'last' ? total : Math.ceil(total / 2);
-        assert.throws(() => writeLabFolder(lab, planned, failing(which, n)), (e: unknown) => e instanceof LabFolderError && /could not write the lab files into .*\(ENOSPC: no space left on device, write\); nothing was changed/.test(e.message));
+        assert.throws(
+          () => writeLabFolder(lab, planned, failing(which, n)),
+          (e: unknown) =>
+            e instanceof LabFolderError &&
+            /could not write the lab files into .*\(ENOSPC: no space left on device, write\); nothing was changed/.test(
+              e.message,
+            ),
+        );
         assert.deepEqual(snapshot(lab), before);
       });
     }
@@ -115,7 +154,10 @@ describe('scaffold: inside the chosen folder, all or nothing', () => {
       const after = snapshot(lab);
       assert.match(after['k8s/otel-servicemonitors.yaml'] ?? '', /release: next/);
       assert.ok(after['k8s/app.yaml'] && after['app/app.py']);
-      assert.deepEqual(Object.keys(after).filter((f) => /\.(tmp|bak)$/.test(f)), []);
+      assert.deepEqual(
+        Object.keys(after).filter((f) => /\.(tmp|bak)$/.test(f)),
+        [],
+      );
     });
   });
 });

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { appMetrics, versions } from '../../src/core/facts';
-import { compareWithExisting, filesForTask, labFileSpecs, labManifestName, parseLabManifest, planLabFiles } from '../../src/core/scaffold/plan';
+import {
+  compareWithExisting,
+  filesForTask,
+  labFileSpecs,
+  labManifestName,
+  parseLabManifest,
+  planLabFiles,
+} from '../../src/core/scaffold/plan';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { placeholdersIn, renderTemplate } from '../../src/core/scaffold/render';
 import { at, docs, readTemplate, renderLab, type Doc } from '../support/lab';
@@ -23,7 +30,20 @@ describe('lab scaffold', () => {
 
   it('writes every file the lab needs, the manifest last', () => {
     const paths = [...lab.keys()];
-    for (const p of ['iam/prometheus-iam-policy.json', 'k8s/app.yaml', 'k8s/otel-collector-config.yaml', 'k8s/otel-collector-deploy-svc.yaml', 'k8s/otel-servicemonitors.yaml', 'helm/kube-prometheus-stack-values.yaml', 'app/app.py', 'app/requirements.txt', 'app/Dockerfile', 'jmeter/hash-load.jmx', 'queries/lab-queries.promql', 'COMMANDS.md']) {
+    for (const p of [
+      'iam/prometheus-iam-policy.json',
+      'k8s/app.yaml',
+      'k8s/otel-collector-config.yaml',
+      'k8s/otel-collector-deploy-svc.yaml',
+      'k8s/otel-servicemonitors.yaml',
+      'helm/kube-prometheus-stack-values.yaml',
+      'app/app.py',
+      'app/requirements.txt',
+      'app/Dockerfile',
+      'jmeter/hash-load.jmx',
+      'queries/lab-queries.promql',
+      'COMMANDS.md',
+    ]) {
       assert.ok(paths.includes(p), `${p} is written`);
     }
     assert.equal(paths.at(-1), labManifestName);
@@ -35,8 +55,15 @@ describe('lab scaffold', () => {
     assert.throws(() => renderTemplate('x {{nope}}', {}, 't'), /t: no value for \{\{nope\}\}/);
   });
 
-  it('fills in the student\'s names everywhere', () => {
-    const custom = renderLab({ appNamespace: 'shop', monitoringNamespace: 'obs', helmRelease: 'kps', appImage: 'reg.example/flask:2', clusterName: 'c1', awsRegion: 'eu-west-1' });
+  it("fills in the student's names everywhere", () => {
+    const custom = renderLab({
+      appNamespace: 'shop',
+      monitoringNamespace: 'obs',
+      helmRelease: 'kps',
+      appImage: 'reg.example/flask:2',
+      clusterName: 'c1',
+      awsRegion: 'eu-west-1',
+    });
     const all = [...custom.values()].map((f) => f.content).join('\n');
     assert.doesNotMatch(all, /namespace: (app|monitoring)\b/);
     assert.deepEqual(at(docs(custom, 'k8s/otel-servicemonitors.yaml')[0], 'metadata.labels'), { release: 'kps' });
@@ -50,17 +77,29 @@ describe('lab scaffold', () => {
     const svc = only(all, 'Service');
     const podLabels = at(deploy, 'spec.template.metadata.labels') as Record<string, string>;
     assert.deepEqual(at(deploy, 'spec.selector.matchLabels'), podLabels);
-    for (const [k, v] of Object.entries(at(svc, 'spec.selector') as Record<string, string>)) assert.equal(podLabels[k], v);
+    for (const [k, v] of Object.entries(at(svc, 'spec.selector') as Record<string, string>))
+      assert.equal(podLabels[k], v);
     const containerPorts = (at(deploy, 'spec.template.spec.containers') as { ports: Port[] }[])[0]?.ports ?? [];
-    for (const p of at(svc, 'spec.ports') as Port[]) assert.ok(containerPorts.some((c) => c.name === p.targetPort || c.containerPort === p.targetPort), `targetPort ${String(p.targetPort)} exists`);
+    for (const p of at(svc, 'spec.ports') as Port[])
+      assert.ok(
+        containerPorts.some((c) => c.name === p.targetPort || c.containerPort === p.targetPort),
+        `targetPort ${String(p.targetPort)} exists`,
+      );
   });
 
-  it('points the app at the collector Service\'s OTLP gRPC port, with the stable HTTP conventions', () => {
+  it("points the app at the collector Service's OTLP gRPC port, with the stable HTTP conventions", () => {
     const deploy = only(docs(lab, 'k8s/app.yaml'), 'Deployment');
-    const env = new Map(((at(deploy, 'spec.template.spec.containers') as { env: { name: string; value: string }[] }[])[0]?.env ?? []).map((e) => [e.name, e.value]));
+    const env = new Map(
+      ((at(deploy, 'spec.template.spec.containers') as { env: { name: string; value: string }[] }[])[0]?.env ?? []).map(
+        (e) => [e.name, e.value],
+      ),
+    );
     const svc = only(docs(lab, 'k8s/otel-collector-deploy-svc.yaml'), 'Service');
     const grpc = (at(svc, 'spec.ports') as Port[]).find((p) => p.name === 'otlp-grpc');
-    assert.equal(env.get('OTEL_EXPORTER_OTLP_ENDPOINT'), `http://${String(at(svc, 'metadata.name'))}.${String(at(svc, 'metadata.namespace'))}.svc.cluster.local:${grpc?.port}`);
+    assert.equal(
+      env.get('OTEL_EXPORTER_OTLP_ENDPOINT'),
+      `http://${String(at(svc, 'metadata.name'))}.${String(at(svc, 'metadata.namespace'))}.svc.cluster.local:${grpc?.port}`,
+    );
     assert.equal(env.get('OTEL_SEMCONV_STABILITY_OPT_IN'), 'http');
     assert.equal(env.get('OTEL_TRACES_EXPORTER'), 'otlp');
     assert.equal(env.get('OTEL_METRICS_EXPORTER'), 'otlp');
@@ -80,16 +119,27 @@ describe('lab scaffold', () => {
     assert.equal(at(config, 'exporters.logging'), undefined, 'no removed logging exporter');
     // Every component a pipeline names is defined.
     for (const pipeline of Object.values(at(config, 'service.pipelines') as Record<string, Record<string, string[]>>)) {
-      for (const [kind, names] of Object.entries(pipeline)) for (const n of names) assert.ok(at(config, `${kind}.${n}`) !== undefined, `${kind}.${n} is defined`);
+      for (const [kind, names] of Object.entries(pipeline))
+        for (const n of names) assert.ok(at(config, `${kind}.${n}`) !== undefined, `${kind}.${n} is defined`);
     }
   });
 
-  it('mounts the ConfigMap key where the collector\'s --config points, and exposes 4317, 8888 and 8889', () => {
+  it("mounts the ConfigMap key where the collector's --config points, and exposes 4317, 8888 and 8889", () => {
     const cm = only(docs(lab, 'k8s/otel-collector-config.yaml'), 'ConfigMap');
     const all = docs(lab, 'k8s/otel-collector-deploy-svc.yaml');
     const deploy = only(all, 'Deployment');
-    const container = at(deploy, 'spec.template.spec.containers.0') as { args: string[]; volumeMounts: { name: string; mountPath: string }[]; ports: Port[]; image: string };
-    const volume = (at(deploy, 'spec.template.spec.volumes') as { name: string; configMap: { name: string; items: { key: string; path: string }[] } }[])[0];
+    const container = at(deploy, 'spec.template.spec.containers.0') as {
+      args: string[];
+      volumeMounts: { name: string; mountPath: string }[];
+      ports: Port[];
+      image: string;
+    };
+    const volume = (
+      at(deploy, 'spec.template.spec.volumes') as {
+        name: string;
+        configMap: { name: string; items: { key: string; path: string }[] };
+      }[]
+    )[0];
     assert.equal(volume?.configMap.name, at(cm, 'metadata.name'));
     const item = volume?.configMap.items[0];
     assert.ok(item && Object.keys(at(cm, 'data') as object).includes(item.key));
@@ -98,7 +148,11 @@ describe('lab scaffold', () => {
     assert.equal(container.image, versions.collectorImage);
     const svc = only(all, 'Service');
     assert.deepEqual((at(svc, 'spec.ports') as Port[]).map((p) => p.port).sort(), [4317, 8888, 8889]);
-    for (const p of at(svc, 'spec.ports') as Port[]) assert.ok(container.ports.some((c) => c.name === p.targetPort), `${p.name} targets a named container port`);
+    for (const p of at(svc, 'spec.ports') as Port[])
+      assert.ok(
+        container.ports.some((c) => c.name === p.targetPort),
+        `${p.name} targets a named container port`,
+      );
   });
 
   it('labels both ServiceMonitors for the Helm release and points them at named ports of the collector Service', () => {
@@ -107,10 +161,14 @@ describe('lab scaffold', () => {
     const svc = only(docs(lab, 'k8s/otel-collector-deploy-svc.yaml'), 'Service');
     const svcLabels = at(svc, 'metadata.labels') as Record<string, string>;
     const portNames = (at(svc, 'spec.ports') as Port[]).map((p) => p.name);
-    assert.deepEqual(monitors.map((m) => (at(m, 'spec.endpoints') as { port: string }[])[0]?.port).sort(), ['metrics', 'telemetry']);
+    assert.deepEqual(monitors.map((m) => (at(m, 'spec.endpoints') as { port: string }[])[0]?.port).sort(), [
+      'metrics',
+      'telemetry',
+    ]);
     for (const m of monitors) {
       assert.equal(at(m, 'metadata.labels.release'), defaultParams.helmRelease);
-      for (const [k, v] of Object.entries(at(m, 'spec.selector.matchLabels') as Record<string, string>)) assert.equal(svcLabels[k], v);
+      for (const [k, v] of Object.entries(at(m, 'spec.selector.matchLabels') as Record<string, string>))
+        assert.equal(svcLabels[k], v);
       assert.deepEqual(at(m, 'spec.namespaceSelector.matchNames'), [at(svc, 'metadata.namespace')]);
       for (const e of at(m, 'spec.endpoints') as { port: string }[]) assert.ok(portNames.includes(e.port));
     }
@@ -120,28 +178,46 @@ describe('lab scaffold', () => {
     const values = docs(lab, 'helm/kube-prometheus-stack-values.yaml')[0] as Doc;
     assert.equal(at(values, 'prometheus.serviceAccount.name'), 'prometheus-sa');
     assert.equal(at(values, 'prometheus.serviceAccount.create'), false);
-    assert.equal(values['serviceAccounts'], undefined, 'the lab\'s serviceAccounts.server key belongs to another chart');
+    assert.equal(values['serviceAccounts'], undefined, "the lab's serviceAccounts.server key belongs to another chart");
     assert.equal(at(values, 'prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues'), true);
   });
 
-  it('writes an IAM policy with the lab\'s Amazon Managed Prometheus and CloudWatch actions', () => {
-    const policy = JSON.parse(lab.get('iam/prometheus-iam-policy.json')?.content ?? '') as { Version: string; Statement: { Action: string[] }[] };
+  it("writes an IAM policy with the lab's Amazon Managed Prometheus and CloudWatch actions", () => {
+    const policy = JSON.parse(lab.get('iam/prometheus-iam-policy.json')?.content ?? '') as {
+      Version: string;
+      Statement: { Action: string[] }[];
+    };
     assert.equal(policy.Version, '2012-10-17');
     const actions = policy.Statement.flatMap((s) => s.Action);
-    for (const a of ['aps:RemoteWrite', 'aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata', 'cloudwatch:PutMetricData']) assert.ok(actions.includes(a), a);
+    for (const a of [
+      'aps:RemoteWrite',
+      'aps:QueryMetrics',
+      'aps:GetSeries',
+      'aps:GetLabels',
+      'aps:GetMetricMetadata',
+      'cloudwatch:PutMetricData',
+    ])
+      assert.ok(actions.includes(a), a);
   });
 
-  it('writes queries with the metric names the app exports, not prometheus_flask_exporter\'s', () => {
+  it("writes queries with the metric names the app exports, not prometheus_flask_exporter's", () => {
     const queries = lab.get('queries/lab-queries.promql')?.content ?? '';
-    const code = queries.split('\n').filter((l) => l.trim() && !l.startsWith('#')).join('\n');
+    const code = queries
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .join('\n');
     assert.doesNotMatch(code, /flask_http_request/);
     assert.match(code, new RegExp(`${appMetrics.durationBase}_count`));
-    assert.match(code, new RegExp(`histogram_quantile\\(0\\.95, sum by \\(le\\) \\(rate\\(${appMetrics.durationBase}_bucket`));
+    assert.match(
+      code,
+      new RegExp(`histogram_quantile\\(0\\.95, sum by \\(le\\) \\(rate\\(${appMetrics.durationBase}_bucket`),
+    );
   });
 
-  it('writes a JMeter plan with the lab\'s -J properties and without the lab\'s defects', () => {
+  it("writes a JMeter plan with the lab's -J properties and without the lab's defects", () => {
     const jmx = lab.get('jmeter/hash-load.jmx')?.content ?? '';
-    for (const p of ['SERVER', 'PORT', 'PROTOCOL', 'THREADS', 'RAMP', 'DURATION']) assert.match(jmx, new RegExp(`\\$\\{__P\\(${p},`), p);
+    for (const p of ['SERVER', 'PORT', 'PROTOCOL', 'THREADS', 'RAMP', 'DURATION'])
+      assert.match(jmx, new RegExp(`\\$\\{__P\\(${p},`), p);
     assert.match(jmx, /ThreadGroup\.main_controller/);
     assert.match(jmx, /<stringProp name="Argument\.name">SERVER<\/stringProp>/);
     assert.match(jmx, /<boolProp name="HTTPSampler\.use_keepalive">true<\/boolProp>/);
@@ -155,7 +231,10 @@ describe('lab scaffold', () => {
 
   it('sorts planned files into new, unchanged and changed against what is on disk', () => {
     const files = planLabFiles(defaultParams, readTemplate);
-    const onDisk = new Map([['COMMANDS.md', files.find((f) => f.path === 'COMMANDS.md')?.content ?? ''], ['k8s/app.yaml', 'edited by the student']]);
+    const onDisk = new Map([
+      ['COMMANDS.md', files.find((f) => f.path === 'COMMANDS.md')?.content ?? ''],
+      ['k8s/app.yaml', 'edited by the student'],
+    ]);
     const statuses = new Map(compareWithExisting(files, (p) => onDisk.get(p)).map((f) => [f.path, f.status]));
     assert.equal(statuses.get('COMMANDS.md'), 'same');
     assert.equal(statuses.get('k8s/app.yaml'), 'changed');

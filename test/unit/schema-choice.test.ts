@@ -93,16 +93,21 @@ spec:
 `;
 
 describe('the schema a YAML file gets', () => {
-  it("gives a Deployment the Deployment schema and a ServiceMonitor the ServiceMonitor schema", () => {
+  it('gives a Deployment the Deployment schema and a ServiceMonitor the ServiceMonitor schema', () => {
     assert.equal(choose(deployment), 'deployment-apps-v1.json');
     const [, monitor] = fixture('schemas/lab-otel-servicemonitors.yaml').split(/^---\n/m);
     assert.ok(monitor);
     assert.equal(choose(monitor), 'servicemonitor-monitoring-v1.json');
   });
 
-  it('gives a file whose documents are all one kind (the two ServiceMonitors, the two Namespaces) that kind\'s schema', () => {
+  it("gives a file whose documents are all one kind (the two ServiceMonitors, the two Namespaces) that kind's schema", () => {
     assert.equal(choose(fixture('schemas/lab-otel-servicemonitors.yaml')), 'servicemonitor-monitoring-v1.json');
-    assert.equal(choose('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n'), 'namespace-v1.json');
+    assert.equal(
+      choose(
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n',
+      ),
+      'namespace-v1.json',
+    );
   });
 
   it('gives a standalone collector config the collector schema, also with only the deprecated telemetry address', () => {
@@ -133,13 +138,19 @@ describe('the schema a YAML file gets', () => {
   });
 
   it("gives the collector chart's values file none, although it has a top-level service and a config with receivers", () => {
-    const values = 'mode: deployment\nimage:\n  repository: otel/opentelemetry-collector-contrib\nconfig:\n  receivers:\n    otlp: {}\n  service:\n    pipelines: {}\nservice:\n  type: ClusterIP\n';
+    const values =
+      'mode: deployment\nimage:\n  repository: otel/opentelemetry-collector-contrib\nconfig:\n  receivers:\n    otlp: {}\n  service:\n    pipelines: {}\nservice:\n  type: ClusterIP\n';
     assert.equal(choose(values), undefined);
   });
 
   it('gives a resource of a kind we have no schema for (a cert-manager Certificate, a CRD, a Pod) none', () => {
     assert.equal(choose(certificate), undefined);
-    assert.equal(choose('apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: certificates.cert-manager.io\nspec:\n  group: cert-manager.io\n'), undefined);
+    assert.equal(
+      choose(
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: certificates.cert-manager.io\nspec:\n  group: cert-manager.io\n',
+      ),
+      undefined,
+    );
     assert.equal(choose('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n'), undefined);
     // The kind alone is not enough: the schemas are per apiVersion.
     assert.equal(choose('apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: old\n'), undefined);
@@ -152,7 +163,8 @@ describe('the schema a YAML file gets', () => {
   });
 
   it('gives an empty file, a file of comments and a bare document marker none', () => {
-    for (const text of ['', '\n', '# nothing yet\n', '---\n', '---\n# kind: Deployment\n']) assert.equal(choose(text), undefined, JSON.stringify(text));
+    for (const text of ['', '\n', '# nothing yet\n', '---\n', '---\n# kind: Deployment\n'])
+      assert.equal(choose(text), undefined, JSON.stringify(text));
   });
 
   it('ignores empty documents and comments around a lab document', () => {
@@ -160,13 +172,24 @@ describe('the schema a YAML file gets', () => {
   });
 
   it('keeps the schema while a key is half typed or a line is broken, so completion works mid-edit', () => {
-    assert.equal(choose('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scratch\nspec:\n  re'), 'deployment-apps-v1.json');
-    assert.equal(choose('apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: [app\n'), 'deployment-apps-v1.json');
+    assert.equal(
+      choose('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scratch\nspec:\n  re'),
+      'deployment-apps-v1.json',
+    );
+    assert.equal(
+      choose(
+        'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: [app\n',
+      ),
+      'deployment-apps-v1.json',
+    );
   });
 
   it('follows the kind when it is edited: a Service becomes a Deployment, then a kind we do not know', () => {
     assert.equal(choose(service), 'service-v1.json');
-    assert.equal(choose(service.replace('apiVersion: v1\nkind: Service', 'apiVersion: apps/v1\nkind: Deployment')), 'deployment-apps-v1.json');
+    assert.equal(
+      choose(service.replace('apiVersion: v1\nkind: Service', 'apiVersion: apps/v1\nkind: Deployment')),
+      'deployment-apps-v1.json',
+    );
     assert.equal(choose(service.replace('kind: Service', 'kind: Servic')), undefined);
   });
 
@@ -178,16 +201,26 @@ describe('the schema a YAML file gets', () => {
   });
 
   it('reads the root keys right where the lines at column 0 alone would mislead: a quoted value over lines, an alias, a BOM, CRLF, a root sequence', () => {
-    assert.equal(choose('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndescription: "one\n  kind: Pod\n  two"\n'), 'configmap-v1.json');
-    assert.equal(choose('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: &l\n    app: x\n  name: c\nextra: *l\n'), 'configmap-v1.json');
+    assert.equal(
+      choose('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndescription: "one\n  kind: Pod\n  two"\n'),
+      'configmap-v1.json',
+    );
+    assert.equal(
+      choose('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: &l\n    app: x\n  name: c\nextra: *l\n'),
+      'configmap-v1.json',
+    );
     assert.equal(choose(`\uFEFF${deployment}`), 'deployment-apps-v1.json');
     assert.equal(choose(deployment.replace(/\n/g, '\r\n')), 'deployment-apps-v1.json');
     assert.equal(choose('- kind: Deployment\n  apiVersion: apps/v1\n'), undefined);
-    assert.equal(choose('apiVersion: v1\nkind: Service\nspec:\n  ports:\n  - port: 80\nitems:\n- a\n- b: |\n    kind: Pod\n'), 'service-v1.json');
+    assert.equal(
+      choose('apiVersion: v1\nkind: Service\nspec:\n  ports:\n  - port: 80\nitems:\n- a\n- b: |\n    kind: Pod\n'),
+      'service-v1.json',
+    );
   });
 
   it('decides a 790 KB ConfigMap of alert rules from its root lines, far quicker than a full parse', () => {
-    const rule = (i: number) => `  rule-${i}.yaml: |\n    groups:\n      - name: latency-${i}\n        rules:\n          - alert: HighLatency${i}\n            expr: histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[5m]))) > 0.5\n`;
+    const rule = (i: number) =>
+      `  rule-${i}.yaml: |\n    groups:\n      - name: latency-${i}\n        rules:\n          - alert: HighLatency${i}\n            expr: histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[5m]))) > 0.5\n`;
     const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alert-rules\n  labels:\n    app: prometheus\ndata:\n${Array.from({ length: 3500 }, (_, i) => rule(i)).join('')}`;
     assert.ok(big.length > 700_000);
     const time = (f: () => unknown): number => {
@@ -206,7 +239,7 @@ describe('the schema a YAML file gets', () => {
     assert.equal(choose(big), undefined);
   });
 
-  it('without the combined schema, a file of several kinds gets none rather than one kind\'s', () => {
+  it("without the combined schema, a file of several kinds gets none rather than one kind's", () => {
     assert.equal(chooseSchema(`${deployment}---\n${service}`, { ...catalog, combined: undefined }), undefined);
   });
 });

@@ -33,7 +33,13 @@ const index = JSON.parse(readFileSync(join(schemasDir, 'index.json'), 'utf8')) a
 
 // Where yaml-language-server would show a deprecation: recorded while validating.
 let deprecations: { path: string; message: string }[] = [];
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+const ajv = new Ajv({
+  allErrors: true,
+  strict: true,
+  strictTypes: false,
+  strictRequired: false,
+  allowUnionTypes: true,
+});
 ajv.addKeyword({
   keyword: 'deprecationMessage',
   schemaType: 'string',
@@ -45,7 +51,8 @@ ajv.addKeyword({
 ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i);
 
 // Registered under their file names, so a schema that $refs another by file name resolves as in the editor.
-for (const e of [...index.kinds, ...index.configs]) ajv.addSchema(JSON.parse(readFileSync(join(schemasDir, e.file), 'utf8')) as object, e.file);
+for (const e of [...index.kinds, ...index.configs])
+  ajv.addSchema(JSON.parse(readFileSync(join(schemasDir, e.file), 'utf8')) as object, e.file);
 
 function validatorFor(file: string): ValidateFunction {
   const v = ajv.getSchema(file);
@@ -66,7 +73,8 @@ function schemaFileFor(doc: Doc): string {
   return entry.file;
 }
 
-const show = (errors: ErrorObject[]) => errors.map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n');
+const show = (errors: ErrorObject[]) =>
+  errors.map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n');
 
 function assertValid(file: string, doc: unknown, what: string): void {
   const errors = errorsOf(file, doc);
@@ -107,12 +115,24 @@ describe('bundled JSON schemas', () => {
         .filter((f) => readFileSync(join(schemasDir, f), 'utf8').includes(GENERATOR))
         .sort();
       assert.deepEqual(listed, ours);
-      for (const e of listed) assert.equal(statSync(join(schemasDir, e)).size, [...index.kinds, ...index.configs].find((x) => x.file === e)?.bytes, e);
+      for (const e of listed)
+        assert.equal(
+          statSync(join(schemasDir, e)).size,
+          [...index.kinds, ...index.configs].find((x) => x.file === e)?.bytes,
+          e,
+        );
     });
 
     it('maps each Kubernetes kind the lab uses to a file, with the pinned module and path it came from', () => {
       const kinds = index.kinds.map((k) => `${k.apiVersion} ${k.kind}`).sort();
-      assert.deepEqual(kinds, ['apps/v1 Deployment', 'monitoring.coreos.com/v1 ServiceMonitor', 'v1 ConfigMap', 'v1 Namespace', 'v1 Service', 'v1 ServiceAccount']);
+      assert.deepEqual(kinds, [
+        'apps/v1 Deployment',
+        'monitoring.coreos.com/v1 ServiceMonitor',
+        'v1 ConfigMap',
+        'v1 Namespace',
+        'v1 Service',
+        'v1 ServiceAccount',
+      ]);
       for (const k of index.kinds) {
         assert.match(k.version ?? '', /^v\d+\.\d+\.\d+$/, `${k.kind} has a pinned version`);
         assert.ok(k.module && k.path, `${k.kind} names its module and path`);
@@ -135,7 +155,11 @@ describe('bundled JSON schemas', () => {
 
   describe('Kubernetes kinds', () => {
     it("accepts the lab's own Deployments, Services and ConfigMap (LAB.md task 3)", () => {
-      for (const name of ['lab-otel-flask.yaml', 'lab-otel-collector-deploy-svc.yaml', 'lab-otel-collector-config.yaml']) {
+      for (const name of [
+        'lab-otel-flask.yaml',
+        'lab-otel-collector-deploy-svc.yaml',
+        'lab-otel-collector-config.yaml',
+      ]) {
         for (const doc of fixtureDocs(name)) assertValid(schemaFileFor(doc), doc, `${name} ${String(doc['kind'])}`);
       }
     });
@@ -161,35 +185,64 @@ describe('bundled JSON schemas', () => {
       delete spec['containers'];
       const errors = errorsOf('deployment-apps-v1.json', d);
       assert.ok(
-        errors.some((e) => e.instancePath === '/spec/template/spec' && e.keyword === 'additionalProperties' && e.params['additionalProperty'] === 'contianers'),
+        errors.some(
+          (e) =>
+            e.instancePath === '/spec/template/spec' &&
+            e.keyword === 'additionalProperties' &&
+            e.params['additionalProperty'] === 'contianers',
+        ),
         show(errors),
       );
-      assert.ok(errors.some((e) => e.keyword === 'required' && e.params['missingProperty'] === 'containers'), show(errors));
+      assert.ok(
+        errors.some((e) => e.keyword === 'required' && e.params['missingProperty'] === 'containers'),
+        show(errors),
+      );
     });
 
     it('requires a container image, as the API server does although the OpenAPI document does not', () => {
       const d = deployment();
       delete ((podSpec(d)['containers'] as Doc[])[0] as Doc)['image'];
       const errors = errorsOf('deployment-apps-v1.json', d);
-      assert.ok(errors.some((e) => e.instancePath === '/spec/template/spec/containers/0' && e.params['missingProperty'] === 'image'), show(errors));
+      assert.ok(
+        errors.some(
+          (e) => e.instancePath === '/spec/template/spec/containers/0' && e.params['missingProperty'] === 'image',
+        ),
+        show(errors),
+      );
     });
 
     it('flags wrong types the API server rejects: replicas as a string, an env value as a number, a ConfigMap value as a number', () => {
       const d = deployment();
       (d['spec'] as Doc)['replicas'] = '2';
-      assert.ok(errorsOf('deployment-apps-v1.json', d).some((e) => e.instancePath === '/spec/replicas' && e.keyword === 'type'));
+      assert.ok(
+        errorsOf('deployment-apps-v1.json', d).some((e) => e.instancePath === '/spec/replicas' && e.keyword === 'type'),
+      );
 
       const e = deployment();
-      const env = ((podSpec(e)['containers'] as Doc[])[0]?.['env'] as Doc[]);
+      const env = (podSpec(e)['containers'] as Doc[])[0]?.['env'] as Doc[];
       env.push({ name: 'PORT', value: 5000 });
-      assert.ok(errorsOf('deployment-apps-v1.json', e).some((x) => x.instancePath === '/spec/template/spec/containers/0/env/4/value'));
+      assert.ok(
+        errorsOf('deployment-apps-v1.json', e).some(
+          (x) => x.instancePath === '/spec/template/spec/containers/0/env/4/value',
+        ),
+      );
 
       const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { port: 8080 } };
       assert.ok(errorsOf('configmap-v1.json', cm).some((x) => x.instancePath === '/data/port'));
     });
 
     it('takes int-or-string ports and quantities the way the API server does', () => {
-      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 'http' }, { port: 81, targetPort: 5000 }] } };
+      const svc = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 's' },
+        spec: {
+          ports: [
+            { port: 80, targetPort: 'http' },
+            { port: 81, targetPort: 5000 },
+          ],
+        },
+      };
       assertValid('service-v1.json', svc, 'named and numbered targetPort');
       (svc.spec.ports[0] as Doc)['targetPort'] = true;
       assert.ok(errorsOf('service-v1.json', svc).length > 0, 'a boolean targetPort is rejected');
@@ -199,14 +252,36 @@ describe('bundled JSON schemas', () => {
       container['resources'] = { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: 0.25, memory: '64M' } };
       assertValid('deployment-apps-v1.json', d, 'quantities');
       container['resources'] = { limits: { memory: '128MB' } };
-      assert.ok(errorsOf('deployment-apps-v1.json', d).some((e) => e.instancePath === '/spec/template/spec/containers/0/resources/limits/memory'));
+      assert.ok(
+        errorsOf('deployment-apps-v1.json', d).some(
+          (e) => e.instancePath === '/spec/template/spec/containers/0/resources/limits/memory',
+        ),
+      );
     });
 
     it('constrains apiVersion and kind, and accepts kubectl dry-run output (creationTimestamp: null)', () => {
-      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', creationTimestamp: null }, spec: {}, status: {} };
+      const ns = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'app', creationTimestamp: null },
+        spec: {},
+        status: {},
+      };
       assertValid('namespace-v1.json', ns, 'a Namespace from kubectl create --dry-run=client -o yaml');
-      assert.ok(errorsOf('namespace-v1.json', { ...ns, apiVersion: 'v2' }).some((e) => e.instancePath === '/apiVersion' && e.keyword === 'enum'));
-      const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus-sa', namespace: 'monitoring', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/r' } } };
+      assert.ok(
+        errorsOf('namespace-v1.json', { ...ns, apiVersion: 'v2' }).some(
+          (e) => e.instancePath === '/apiVersion' && e.keyword === 'enum',
+        ),
+      );
+      const sa = {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name: 'prometheus-sa',
+          namespace: 'monitoring',
+          annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/r' },
+        },
+      };
       assertValid('serviceaccount-v1.json', sa, 'an IRSA ServiceAccount');
       assert.ok(errorsOf('serviceaccount-v1.json', { ...sa, kind: 'Service' }).some((e) => e.instancePath === '/kind'));
     });
@@ -214,7 +289,8 @@ describe('bundled JSON schemas', () => {
 
   describe('ServiceMonitor', () => {
     it("accepts the lab's two ServiceMonitors (LAB.md task 3.3)", () => {
-      for (const doc of fixtureDocs('lab-otel-servicemonitors.yaml')) assertValid(schemaFileFor(doc), doc, String((doc['metadata'] as Doc)['name']));
+      for (const doc of fixtureDocs('lab-otel-servicemonitors.yaml'))
+        assertValid(schemaFileFor(doc), doc, String((doc['metadata'] as Doc)['name']));
     });
 
     it('flags a numeric endpoints[].port: it must be the name of a Service port', () => {
@@ -222,7 +298,10 @@ describe('bundled JSON schemas', () => {
       assert.ok(sm);
       (((sm['spec'] as Doc)['endpoints'] as Doc[])[0] as Doc)['port'] = 8888;
       const errors = errorsOf(schemaFileFor(sm), sm);
-      assert.ok(errors.some((e) => e.instancePath === '/spec/endpoints/0/port' && e.keyword === 'type'), show(errors));
+      assert.ok(
+        errors.some((e) => e.instancePath === '/spec/endpoints/0/port' && e.keyword === 'type'),
+        show(errors),
+      );
     });
 
     it('flags an interval that is not a Prometheus duration, and unknown fields in metadata', () => {
@@ -231,8 +310,14 @@ describe('bundled JSON schemas', () => {
       (((sm['spec'] as Doc)['endpoints'] as Doc[])[0] as Doc)['interval'] = '15 seconds';
       (sm['metadata'] as Doc)['lables'] = { release: 'prometheus' };
       const errors = errorsOf(schemaFileFor(sm), sm);
-      assert.ok(errors.some((e) => e.instancePath === '/spec/endpoints/0/interval' && e.keyword === 'pattern'), show(errors));
-      assert.ok(errors.some((e) => e.instancePath === '/metadata' && e.params['additionalProperty'] === 'lables'), show(errors));
+      assert.ok(
+        errors.some((e) => e.instancePath === '/spec/endpoints/0/interval' && e.keyword === 'pattern'),
+        show(errors),
+      );
+      assert.ok(
+        errors.some((e) => e.instancePath === '/metadata' && e.params['additionalProperty'] === 'lables'),
+        show(errors),
+      );
     });
   });
 
@@ -255,13 +340,20 @@ describe('bundled JSON schemas', () => {
       const config = labCollectorConfig();
       config['pipelines'] = (config['service'] as Doc)['pipelines'];
       const errors = errorsOf(collectorFile(), config);
-      assert.ok(errors.some((e) => e.instancePath === '' && e.params['additionalProperty'] === 'pipelines'), show(errors));
+      assert.ok(
+        errors.some((e) => e.instancePath === '' && e.params['additionalProperty'] === 'pipelines'),
+        show(errors),
+      );
     });
 
     it('checks the components the lab uses: prometheus exporter endpoint, debug verbosity, telemetry level, readers', () => {
       const noEndpoint = labCollectorConfig();
       (noEndpoint['exporters'] as Doc)['prometheus'] = { namespace: 'lab' };
-      assert.ok(errorsOf(collectorFile(), noEndpoint).some((e) => e.instancePath === '/exporters/prometheus' && e.params['missingProperty'] === 'endpoint'));
+      assert.ok(
+        errorsOf(collectorFile(), noEndpoint).some(
+          (e) => e.instancePath === '/exporters/prometheus' && e.params['missingProperty'] === 'endpoint',
+        ),
+      );
 
       const debug = labCollectorConfig();
       (debug['exporters'] as Doc)['debug/verbose'] = { verbosity: 'loud' };
@@ -275,8 +367,18 @@ describe('bundled JSON schemas', () => {
       assert.ok(errorsOf(collectorFile(), level).some((e) => e.instancePath === '/service/telemetry/metrics/level'));
       metrics['level'] = 'detailed';
       metrics['readers'] = [{ pull: { exporter: { prometheus: { host: '0.0.0.0' } } } }];
-      assert.ok(errorsOf(collectorFile(), level).some((e) => e.params['missingProperty'] === 'port'), 'a prometheus reader needs a port');
-      metrics['readers'] = [{ periodic: { interval: 10000, exporter: { otlp: { protocol: 'http/protobuf', endpoint: 'http://localhost:4318/v1/metrics' } } } }];
+      assert.ok(
+        errorsOf(collectorFile(), level).some((e) => e.params['missingProperty'] === 'port'),
+        'a prometheus reader needs a port',
+      );
+      metrics['readers'] = [
+        {
+          periodic: {
+            interval: 10000,
+            exporter: { otlp: { protocol: 'http/protobuf', endpoint: 'http://localhost:4318/v1/metrics' } },
+          },
+        },
+      ];
       assertValid(collectorFile(), level, 'a periodic OTLP reader');
     });
 
@@ -284,26 +386,41 @@ describe('bundled JSON schemas', () => {
       const config = labCollectorConfig();
       const metrics = ((config['service'] as Doc)['telemetry'] as Doc)['metrics'] as Doc;
       metrics['level'] = 'Detailed';
-      metrics['views'] = [{ selector: { instrument_name: 'otelcol_*' }, stream: { attribute_keys: { excluded: ['transport'] } } }];
+      metrics['views'] = [
+        { selector: { instrument_name: 'otelcol_*' }, stream: { attribute_keys: { excluded: ['transport'] } } },
+      ];
       const reader = (metrics['readers'] as Doc[])[0] as Doc;
       (((reader['pull'] as Doc)['exporter'] as Doc)['prometheus'] as Doc)['port'] = '${env:TELEMETRY_PORT}';
       assertValid(collectorFile(), config, 'level Detailed, views, a port from the environment');
       metrics['level'] = 'normal';
-      assert.ok(errorsOf(collectorFile(), config).some((e) => e.instancePath === '/service/telemetry/metrics/level'), 'views need level detailed');
+      assert.ok(
+        errorsOf(collectorFile(), config).some((e) => e.instancePath === '/service/telemetry/metrics/level'),
+        'views need level detailed',
+      );
 
       const nullOtlp = labCollectorConfig();
       (nullOtlp['receivers'] as Doc)['otlp'] = null;
-      assert.ok(errorsOf(collectorFile(), nullOtlp).some((e) => e.instancePath === '/receivers/otlp'), 'an otlp receiver needs protocols');
+      assert.ok(
+        errorsOf(collectorFile(), nullOtlp).some((e) => e.instancePath === '/receivers/otlp'),
+        'an otlp receiver needs protocols',
+      );
     });
 
     it('accepts components it does not model, and the batch and memory_limiter processors it does', () => {
       const config = labCollectorConfig();
       (config['receivers'] as Doc)['hostmetrics'] = { collection_interval: '30s', scrapers: { cpu: null } };
-      (config['processors'] as Doc)['memory_limiter'] = { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 };
+      (config['processors'] as Doc)['memory_limiter'] = {
+        check_interval: '1s',
+        limit_percentage: 80,
+        spike_limit_percentage: 20,
+      };
       (config['processors'] as Doc)['batch'] = { timeout: '5s', send_batch_size: 1024 };
       assertValid(collectorFile(), config, 'hostmetrics, memory_limiter, batch');
       (config['processors'] as Doc)['batch'] = { timeout: 5 };
-      assert.ok(errorsOf(collectorFile(), config).some((e) => e.instancePath.startsWith('/processors/batch/timeout')), 'a duration needs a unit');
+      assert.ok(
+        errorsOf(collectorFile(), config).some((e) => e.instancePath.startsWith('/processors/batch/timeout')),
+        'a duration needs a unit',
+      );
       (config['processors'] as Doc)['memory_limiter'] = { limit_mib: 400 };
       assert.ok(errorsOf(collectorFile(), config).some((e) => e.params['missingProperty'] === 'check_interval'));
     });
@@ -314,8 +431,19 @@ describe('bundled JSON schemas', () => {
       pipelines['metric'] = clone(pipelines['metrics']);
       pipelines['traces/app'] = { receivers: ['otlp'] };
       const errors = errorsOf(collectorFile(), config);
-      assert.ok(errors.some((e) => e.keyword === 'pattern' && e.params['pattern'] !== undefined && e.instancePath === '/service/pipelines'), show(errors));
-      assert.ok(errors.some((e) => e.instancePath === '/service/pipelines/traces~1app' && e.params['missingProperty'] === 'exporters'), show(errors));
+      assert.ok(
+        errors.some(
+          (e) =>
+            e.keyword === 'pattern' && e.params['pattern'] !== undefined && e.instancePath === '/service/pipelines',
+        ),
+        show(errors),
+      );
+      assert.ok(
+        errors.some(
+          (e) => e.instancePath === '/service/pipelines/traces~1app' && e.params['missingProperty'] === 'exporters',
+        ),
+        show(errors),
+      );
     });
   });
 
@@ -326,7 +454,11 @@ describe('bundled JSON schemas', () => {
       execFileSync(process.execPath, [join(repo, GENERATOR), '--out', out], { stdio: 'pipe' });
       const generated = readdirSync(out).sort();
       assert.deepEqual(generated, ['index.json', ...[...index.kinds, ...index.configs].map((e) => e.file)].sort());
-      for (const f of generated) assert.ok(readFileSync(join(out, f)).equals(readFileSync(join(schemasDir, f))), `${f} differs from a fresh run of scripts/gen-schemas.mjs`);
+      for (const f of generated)
+        assert.ok(
+          readFileSync(join(out, f)).equals(readFileSync(join(schemasDir, f))),
+          `${f} differs from a fresh run of scripts/gen-schemas.mjs`,
+        );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

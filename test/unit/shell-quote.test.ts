@@ -51,9 +51,26 @@ describe('shell quoting for commands a person copies', () => {
   }
 
   it('POSIX: leaves plain words (paths, flags, key=value) readable', () => {
-    assert.equal(commandLine(['kubectl', '--context', 'kind-lab', '-n', 'monitoring', 'label', 'servicemonitor', 'otel', 'release=prometheus', '--overwrite'], 'posix'), 'kubectl --context kind-lab -n monitoring label servicemonitor otel release=prometheus --overwrite');
+    assert.equal(
+      commandLine(
+        [
+          'kubectl',
+          '--context',
+          'kind-lab',
+          '-n',
+          'monitoring',
+          'label',
+          'servicemonitor',
+          'otel',
+          'release=prometheus',
+          '--overwrite',
+        ],
+        'posix',
+      ),
+      'kubectl --context kind-lab -n monitoring label servicemonitor otel release=prometheus --overwrite',
+    );
     assert.equal(quotePosix('/home/me/lab dir/k8s'), "'/home/me/lab dir/k8s'");
-    assert.equal(quotePosix("x; touch /tmp/pwned"), "'x; touch /tmp/pwned'");
+    assert.equal(quotePosix('x; touch /tmp/pwned'), "'x; touch /tmp/pwned'");
     assert.equal(quotePosix("it's"), "'it'\\''s'");
   });
 
@@ -78,10 +95,17 @@ describe('shell quoting for commands a person copies', () => {
       const inner = q.slice(1, -1);
       assert.equal(q[0], "'");
       assert.equal(q.at(-1), "'");
-      assert.equal(inner.replace(/(['\u2018\u2019\u201A\u201B])\1/g, ''), value.replace(/['\u2018\u2019\u201A\u201B]/g, ''), JSON.stringify(value));
+      assert.equal(
+        inner.replace(/(['\u2018\u2019\u201A\u201B])\1/g, ''),
+        value.replace(/['\u2018\u2019\u201A\u201B]/g, ''),
+        JSON.stringify(value),
+      );
     }
     // A quoted program needs the call operator.
-    assert.equal(commandLine(['C:\\Program Files\\kubectl.exe', 'get', 'pods'], 'powershell'), "& 'C:\\Program Files\\kubectl.exe' get pods");
+    assert.equal(
+      commandLine(['C:\\Program Files\\kubectl.exe', 'get', 'pods'], 'powershell'),
+      "& 'C:\\Program Files\\kubectl.exe' get pods",
+    );
   });
 
   it('chooses PowerShell on Windows and POSIX quoting elsewhere', () => {

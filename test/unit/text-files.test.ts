@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { configuredJmeter } from '../../src/node/loadtest/jmeter';
 import { isFile, isFileSync, readText, readTextFile } from '../../src/node/files/textFiles';
 
-describe('reading the student\'s files', () => {
+describe("reading the student's files", () => {
   let root = '';
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'obslab-files-'));
@@ -17,15 +17,21 @@ describe('reading the student\'s files', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('knows a file from a folder of that name and from nothing, sync and async alike', async () => {
-    for (const [name, expected] of [['plan.jmx', true], ['folder.jmx', false], ['missing.jmx', false]] as const) {
+    for (const [name, expected] of [
+      ['plan.jmx', true],
+      ['folder.jmx', false],
+      ['missing.jmx', false],
+    ] as const) {
       assert.equal(isFileSync(join(root, name)), expected, name);
       assert.equal(await isFile(join(root, name)), expected, name);
     }
   });
 
-  it('reads a file\'s text, and says which path it could not read', async () => {
+  it("reads a file's text, and says which path it could not read", async () => {
     assert.equal(await readTextFile(join(root, 'plan.jmx')), '<jmeterTestPlan/>');
-    await assert.rejects(readTextFile(join(root, 'missing.jmx')), (e: Error) => e.message.includes(join(root, 'missing.jmx')));
+    await assert.rejects(readTextFile(join(root, 'missing.jmx')), (e: Error) =>
+      e.message.includes(join(root, 'missing.jmx')),
+    );
     assert.equal(readText(join(root, 'plan.jmx')), '<jmeterTestPlan/>');
     assert.equal(readText(join(root, 'folder.jmx')), undefined);
     assert.equal(readText(undefined), undefined);

@@ -5,7 +5,13 @@ import { facts } from '../../src/core/facts';
 import { activationEvents } from '../../src/features';
 
 const root = join(__dirname, '..', '..');
-interface Step { id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string };
+  completionEvents?: string[];
+}
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
   contributes: { commands: { command: string }[]; walkthroughs: { id: string; steps: Step[] }[] };
@@ -16,8 +22,12 @@ const markdown = (s: Step): string => readFileSync(join(root, s.media.markdown ?
 
 describe('walkthrough', () => {
   it('has a step for the prerequisites, each of Tasks 1 to 5, and cleanup', () => {
-    assert.deepEqual(steps.map((s) => s.id), ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup']);
-    for (const s of steps) assert.ok(s.media.markdown && existsSync(join(root, s.media.markdown)), `${s.id} has its markdown`);
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'],
+    );
+    for (const s of steps)
+      assert.ok(s.media.markdown && existsSync(join(root, s.media.markdown)), `${s.id} has its markdown`);
   });
 
   it('links only to commands the extension contributes', () => {

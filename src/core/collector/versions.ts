@@ -40,7 +40,8 @@ export function collectorVersionFromImage(image: string | undefined): ImageVersi
   const lastSlash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.indexOf(':', lastSlash + 1);
   const tag = colon >= 0 ? withoutDigest.slice(colon + 1) : undefined;
-  if (tag === undefined || tag === 'latest') return { version: newest, source: tag === 'latest' ? 'latest' : 'assumed', image };
+  if (tag === undefined || tag === 'latest')
+    return { version: newest, source: tag === 'latest' ? 'latest' : 'assumed', image };
   const v = parseVersion(tag);
   return v ? { version: v, source: 'tag', image } : { version: newest, source: 'assumed', image };
 }
@@ -68,8 +69,20 @@ export interface RemovedComponent {
 }
 
 export const removedComponents: RemovedComponent[] = [
-  { kind: 'exporters', type: 'logging', deprecatedIn: '0.86.0', removedIn: '0.111.0', replacement: 'the `debug` exporter (verbosity: basic, normal or detailed)' },
-  { kind: 'extensions', type: 'memory_ballast', deprecatedIn: '0.92.0', removedIn: '0.109.0', replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor' },
+  {
+    kind: 'exporters',
+    type: 'logging',
+    deprecatedIn: '0.86.0',
+    removedIn: '0.111.0',
+    replacement: 'the `debug` exporter (verbosity: basic, normal or detailed)',
+  },
+  {
+    kind: 'extensions',
+    type: 'memory_ballast',
+    deprecatedIn: '0.92.0',
+    removedIn: '0.109.0',
+    replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor',
+  },
 ];
 
 export interface IntroducedComponent {

@@ -13,7 +13,10 @@ import { doctorCodes } from './codes';
 import type { CommandFix, DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceInfo, TargetState } from './snapshot';
 
-type Outcome = { status: 'passed'; detail: string } | { status: 'failed'; detail: string; findings: DoctorFinding[] } | { status: 'skipped'; detail: string };
+type Outcome =
+  | { status: 'passed'; detail: string }
+  | { status: 'failed'; detail: string; findings: DoctorFinding[] }
+  | { status: 'skipped'; detail: string };
 
 interface Link {
   id: LinkId;
@@ -56,13 +59,30 @@ function obslab(...args: string[]): string[] {
 
 function restartCommand(s: DoctorSnapshot, what: 'app' | 'collector' | 'prometheus'): DoctorFix {
   if (s.mode === 'sandbox') return run('Restart the sandbox', obslab('sandbox', 'down'), obslab('sandbox', 'up'));
-  const [ns, workload] = what === 'app' ? [s.lab.appNamespace, 'deploy/otel-flask'] : [s.lab.monitoringNamespace, collectorWorkload(s)];
-  return run(`Restart the ${what} and watch it roll out`, kubectl(s, '-n', ns, 'rollout', 'restart', workload), kubectl(s, '-n', ns, 'rollout', 'status', workload));
+  const [ns, workload] =
+    what === 'app' ? [s.lab.appNamespace, 'deploy/otel-flask'] : [s.lab.monitoringNamespace, collectorWorkload(s)];
+  return run(
+    `Restart the ${what} and watch it roll out`,
+    kubectl(s, '-n', ns, 'rollout', 'restart', workload),
+    kubectl(s, '-n', ns, 'rollout', 'status', workload),
+  );
 }
 
 /** helm upgrade of the lab's kube-prometheus-stack release, pinned to the lab's chart version, keeping its values. */
 function helmUpgrade(s: DoctorSnapshot, namespace: string, ...set: string[]): string[] {
-  return ['helm', ...(s.lab.context ? ['--kube-context', s.lab.context] : []), 'upgrade', s.lab.helmRelease, 'prometheus-community/kube-prometheus-stack', '--version', versions.kubePrometheusStack, '-n', namespace, '--reuse-values', ...set];
+  return [
+    'helm',
+    ...(s.lab.context ? ['--kube-context', s.lab.context] : []),
+    'upgrade',
+    s.lab.helmRelease,
+    'prometheus-community/kube-prometheus-stack',
+    '--version',
+    versions.kubePrometheusStack,
+    '-n',
+    namespace,
+    '--reuse-values',
+    ...set,
+  ];
 }
 
 function collectorWorkload(s: DoctorSnapshot): string {
@@ -80,9 +100,18 @@ export function collectorEndpoints(s: DoctorSnapshot): { service: string; teleme
   const listen = s.collector?.configText ? collectorListenPorts(s.collector.configText) : {};
   const nameFor = (port: number | undefined, fallback: string): string => {
     if (port === undefined) return fallback;
-    return svc.ports.find((p) => p.targetPort === port)?.name ?? svc.ports.find((p) => p.port === port && (p.targetPort === undefined || typeof p.targetPort === 'string'))?.name ?? fallback;
+    return (
+      svc.ports.find((p) => p.targetPort === port)?.name ??
+      svc.ports.find((p) => p.port === port && (p.targetPort === undefined || typeof p.targetPort === 'string'))
+        ?.name ??
+      fallback
+    );
   };
-  return { service: svc.name, telemetry: nameFor(listen.telemetry, s.lab.portNames.telemetry), metrics: nameFor(listen.metrics, s.lab.portNames.metrics) };
+  return {
+    service: svc.name,
+    telemetry: nameFor(listen.telemetry, s.lab.portNames.telemetry),
+    metrics: nameFor(listen.metrics, s.lab.portNames.metrics),
+  };
 }
 
 /** kubectl with the context the doctor looked at, then `args`. */
@@ -93,10 +122,30 @@ function kubectl(s: DoctorSnapshot, ...args: string[]): string[] {
 /** A short load test of the lab's plan against the app: on the sandbox directly, in a cluster through a forward. */
 function sendRequests(s: DoctorSnapshot): DoctorFix {
   const plan = labFile(s, 'jmeter/hash-load.jmx') ?? 'jmeter/hash-load.jmx';
-  const loadtest = (host: string, port: string): string[] => obslab('loadtest', '-J', `SERVER=${host}`, '-J', `PORT=${port}`, '-J', 'PROTOCOL=http', '-J', 'THREADS=2', '-J', 'RAMP=0', '-J', 'DURATION=20', '--', plan);
+  const loadtest = (host: string, port: string): string[] =>
+    obslab(
+      'loadtest',
+      '-J',
+      `SERVER=${host}`,
+      '-J',
+      `PORT=${port}`,
+      '-J',
+      'PROTOCOL=http',
+      '-J',
+      'THREADS=2',
+      '-J',
+      'RAMP=0',
+      '-J',
+      'DURATION=20',
+      '--',
+      plan,
+    );
   const url = s.mode === 'sandbox' && s.app?.url ? new URL(s.app.url) : undefined;
   if (url) return run('Send some requests (20 s, 2 threads)', loadtest(url.hostname, url.port || '80'));
-  return { ...run('Forward the app and send some requests (20 s, 2 threads)', loadtest('127.0.0.1', '8080')), alongside: kubectl(s, '-n', s.lab.appNamespace, 'port-forward', 'svc/otel-flask', '8080:80') };
+  return {
+    ...run('Forward the app and send some requests (20 s, 2 threads)', loadtest('127.0.0.1', '8080')),
+    alongside: kubectl(s, '-n', s.lab.appNamespace, 'port-forward', 'svc/otel-flask', '8080:80'),
+  };
 }
 
 function labFile(s: DoctorSnapshot, rel: string): string | undefined {
@@ -112,7 +161,10 @@ function openLabFile(s: DoctorSnapshot, rel: string, title: string): DoctorFix[]
 
 export function describeSelector(sel: LabelSelector | null): string {
   if (sel === null) return 'nothing (no selector)';
-  const parts = [...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} (${(e.values ?? []).join(', ')})`)];
+  const parts = [
+    ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} (${(e.values ?? []).join(', ')})`),
+  ];
   return parts.length ? parts.join(', ') : 'everything ({})';
 }
 
@@ -170,7 +222,8 @@ export function collectorListenPorts(configText: string): ListenPorts {
   const receivers = get(cfg, 'receivers');
   for (const [id, r] of Object.entries(typeof receivers === 'object' && receivers ? receivers : {})) {
     if (id !== 'otlp' && !id.startsWith('otlp/')) continue;
-    if (get(r, 'protocols') && 'grpc' in (get(r, 'protocols') as object)) out.otlpGrpc ??= portOf(get(r, 'protocols', 'grpc', 'endpoint')) ?? 4317;
+    if (get(r, 'protocols') && 'grpc' in (get(r, 'protocols') as object))
+      out.otlpGrpc ??= portOf(get(r, 'protocols', 'grpc', 'endpoint')) ?? 4317;
   }
   const exporters = get(cfg, 'exporters');
   for (const [id, e] of Object.entries(typeof exporters === 'object' && exporters ? exporters : {})) {
@@ -201,16 +254,33 @@ const appReady: Link = {
     if (!app) return skip(unavailable(s, 'app', 'the app'));
     const ready = app.pods.filter((p) => p.ready);
     if (ready.length) return pass(`${app.object}: ${readyCount(app.pods)}`);
-    const evidence: Evidence[] = [{ object: app.object, seen: podsSummary(app.pods), expected: 'at least one ready pod (the sandbox: the app answering /healthz)' }];
+    const evidence: Evidence[] = [
+      {
+        object: app.object,
+        seen: podsSummary(app.pods),
+        expected: 'at least one ready pod (the sandbox: the app answering /healthz)',
+      },
+    ];
     const remedies: DoctorFix[] =
       s.mode === 'sandbox'
         ? [restartCommand(s, 'app')]
         : [
-            run('Show why the pods are not ready', kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'describe', 'pods', '-l', 'app=otel-flask')),
+            run(
+              'Show why the pods are not ready',
+              kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'describe', 'pods', '-l', 'app=otel-flask'),
+            ),
             restartCommand(s, 'app'),
             ...openLabFile(s, 'k8s/app.yaml', 'Open k8s/app.yaml'),
           ];
-    return fail(`${app.object}: ${readyCount(app.pods)}`, finding(doctorCodes.appNotReady, `${app.object} has no ready ${s.mode === 'sandbox' ? 'process' : 'pod'} (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`, evidence, remedies));
+    return fail(
+      `${app.object}: ${readyCount(app.pods)}`,
+      finding(
+        doctorCodes.appNotReady,
+        `${app.object} has no ready ${s.mode === 'sandbox' ? 'process' : 'pod'} (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`,
+        evidence,
+        remedies,
+      ),
+    );
   },
 };
 
@@ -221,7 +291,11 @@ function endpointEdit(text: string | undefined, file: string | undefined, from: 
   for (let i = 0; i < lines.length; i++) {
     const c = lines[i]?.indexOf(from) ?? -1;
     if (c >= 0 && /OTEL_EXPORTER_OTLP_ENDPOINT|value:/.test(`${lines[i - 1] ?? ''}${lines[i] ?? ''}`)) {
-      const edit: TextEdit = { file, range: { start: { line: i, character: c }, end: { line: i, character: c + from.length } }, newText: to };
+      const edit: TextEdit = {
+        file,
+        range: { start: { line: i, character: c }, end: { line: i, character: c + from.length } },
+        newText: to,
+      };
       return [{ kind: 'edit', title: `Set OTEL_EXPORTER_OTLP_ENDPOINT to ${to}`, file, edits: [edit] }];
     }
   }
@@ -237,7 +311,8 @@ const otlpEndpoint: Link = {
     const col = s.collector;
     if (!app) return skip(unavailable(s, 'app', 'the app'));
     if (!col) return skip(unavailable(s, 'collector', 'the collector'));
-    if (app.otlpEndpointUnreadable) return skip(`the app's OTLP endpoint cannot be read: ${app.otlpEndpointUnreadable}`);
+    if (app.otlpEndpointUnreadable)
+      return skip(`the app's OTLP endpoint cannot be read: ${app.otlpEndpointUnreadable}`);
     const listen = col.configText ? collectorListenPorts(col.configText) : {};
     const grpcPort = listen.otlpGrpc ?? 4317;
     const seen = app.otlpEndpoint;
@@ -246,31 +321,104 @@ const otlpEndpoint: Link = {
     if (s.mode === 'sandbox') {
       const expected = col.otlpAddress;
       if (!expected) return skip('the sandbox does not record where its collector receives OTLP');
-      const [eh, ep] = [expected.slice(0, expected.lastIndexOf(':')), Number(expected.slice(expected.lastIndexOf(':') + 1))];
-      const ok = target !== undefined && target.port === ep && (target.host === eh || (eh === '127.0.0.1' && target.host === 'localhost'));
+      const [eh, ep] = [
+        expected.slice(0, expected.lastIndexOf(':')),
+        Number(expected.slice(expected.lastIndexOf(':') + 1)),
+      ];
+      const ok =
+        target !== undefined &&
+        target.port === ep &&
+        (target.host === eh || (eh === '127.0.0.1' && target.host === 'localhost'));
       if (ok) return pass(`${app.otlpEndpointSource}: ${seen ?? ''} is the collector's OTLP gRPC receiver`);
       return fail(
         `sends to ${seen ?? '(unset)'}, the collector receives at ${expected}`,
-        finding(doctorCodes.otlpEndpoint, `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches the collector.`, [{ object: `${app.object} (${app.otlpEndpointSource})`, seen: `OTEL_EXPORTER_OTLP_ENDPOINT=${seen ?? '(unset)'}`, expected: `http://${expected}` }], [restartCommand(s, 'app'), ...edit(`http://${expected}`)]),
+        finding(
+          doctorCodes.otlpEndpoint,
+          `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches the collector.`,
+          [
+            {
+              object: `${app.object} (${app.otlpEndpointSource})`,
+              seen: `OTEL_EXPORTER_OTLP_ENDPOINT=${seen ?? '(unset)'}`,
+              expected: `http://${expected}`,
+            },
+          ],
+          [restartCommand(s, 'app'), ...edit(`http://${expected}`)],
+        ),
       );
     }
     const svc = col.service;
-    if (!svc) return skip(`the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`);
+    if (!svc)
+      return skip(
+        `the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`,
+      );
     const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort}`;
-    const evidence = (seenText: string): Evidence[] => [{ object: `${app.object} (${app.otlpEndpointSource})`, seen: seenText, expected: expectedUrl }];
-    const remedies = [...edit(expectedUrl), run('Set it on the Deployment', kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'set', 'env', 'deploy/otel-flask', `OTEL_EXPORTER_OTLP_ENDPOINT=${expectedUrl}`))];
-    if (!seen || !target) return fail('no OTLP endpoint set', finding(doctorCodes.otlpEndpoint, `${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to localhost:4317, inside the app's own pod, where no collector listens.`, evidence(seen ?? '(unset)'), remedies));
+    const evidence = (seenText: string): Evidence[] => [
+      { object: `${app.object} (${app.otlpEndpointSource})`, seen: seenText, expected: expectedUrl },
+    ];
+    const remedies = [
+      ...edit(expectedUrl),
+      run(
+        'Set it on the Deployment',
+        kubectl(
+          s,
+          '-n',
+          app.namespace ?? s.lab.appNamespace,
+          'set',
+          'env',
+          'deploy/otel-flask',
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${expectedUrl}`,
+        ),
+      ),
+    ];
+    if (!seen || !target)
+      return fail(
+        'no OTLP endpoint set',
+        finding(
+          doctorCodes.otlpEndpoint,
+          `${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to localhost:4317, inside the app's own pod, where no collector listens.`,
+          evidence(seen ?? '(unset)'),
+          remedies,
+        ),
+      );
     const named = serviceOfHost(target.host, app.namespace ?? s.lab.appNamespace);
     if (!named || named.name !== svc.name || named.namespace !== svc.namespace) {
       // Only the collector's own namespace was listed, so only there can "does not exist" be said.
       const known = named?.namespace === svc.namespace;
       const exists = known && (col.otherServices ?? []).includes(named.name);
-      const what = named ? `the Service ${named.namespace}/${named.name}${known && !exists ? ', which does not exist' : ', which is not the collector'}` : `${target.host}, which is not a cluster Service name`;
-      return fail(`names ${what}`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its log) and no metric reaches the collector.`, evidence(seen), remedies));
+      const what = named
+        ? `the Service ${named.namespace}/${named.name}${known && !exists ? ', which does not exist' : ', which is not the collector'}`
+        : `${target.host}, which is not a cluster Service name`;
+      return fail(
+        `names ${what}`,
+        finding(
+          doctorCodes.otlpEndpoint,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its log) and no metric reaches the collector.`,
+          evidence(seen),
+          remedies,
+        ),
+      );
     }
     const sp = servicePortFor(svc, target.port);
-    if (!sp) return fail(`port ${target.port} is not a port of ${svc.namespace}/${svc.name}`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the Service ${svc.namespace}/${svc.name} has ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's connections are refused.`, evidence(seen), remedies));
-    if (typeof sp.targetPort === 'number' && sp.targetPort !== grpcPort) return fail(`port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`, finding(doctorCodes.otlpEndpoint, `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} (${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`, evidence(seen), remedies));
+    if (!sp)
+      return fail(
+        `port ${target.port} is not a port of ${svc.namespace}/${svc.name}`,
+        finding(
+          doctorCodes.otlpEndpoint,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the Service ${svc.namespace}/${svc.name} has ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's connections are refused.`,
+          evidence(seen),
+          remedies,
+        ),
+      );
+    if (typeof sp.targetPort === 'number' && sp.targetPort !== grpcPort)
+      return fail(
+        `port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`,
+        finding(
+          doctorCodes.otlpEndpoint,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} (${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`,
+          evidence(seen),
+          remedies,
+        ),
+      );
     return pass(`${seen} → Service ${svc.namespace}/${svc.name} port ${target.port}`);
   },
 };
@@ -286,19 +434,48 @@ const collectorConfig: Link = {
     const opts = col.version ? { collectorVersion: col.version } : {};
     // lint picks its rules by file name; a ConfigMap key such as the Helm chart's "relay" has no .yaml.
     const lintName = /\.ya?ml$/i.test(col.configSource) ? col.configSource : 'collector.yaml';
-    const errors = lint([{ file: lintName, text: col.configText }], opts).filter((f) => f.severity === 'error' && f.code.startsWith('collector/'));
-    if (!errors.length) return pass(`${col.configSource}: no errors${col.version ? ` for collector ${col.version}` : ''}`);
+    const errors = lint([{ file: lintName, text: col.configText }], opts).filter(
+      (f) => f.severity === 'error' && f.code.startsWith('collector/'),
+    );
+    if (!errors.length)
+      return pass(`${col.configSource}: no errors${col.version ? ` for collector ${col.version}` : ''}`);
     // The fixes are offered on the file the student edits, linted on its own, where the ranges are right.
-    const fileFindings = col.configFile && col.configFileText !== undefined ? lint([{ file: col.configFile, text: col.configFileText }], opts) : [];
+    const fileFindings =
+      col.configFile && col.configFileText !== undefined
+        ? lint([{ file: col.configFile, text: col.configFileText }], opts)
+        : [];
     const findings = errors.map((e) => {
       const address = e.code === 'collector/telemetry-address-deprecated';
       const same = fileFindings.find((f) => f.code === e.code);
       const remedies: DoctorFix[] = [
-        ...(same?.fixes ?? []).map((f): DoctorFix => ({ kind: 'edit', title: f.title, file: col.configFile ?? '', edits: f.edits.map((ed) => ({ ...ed, file: col.configFile ?? '' })) })),
-        ...(col.configFile ? [{ kind: 'open' as const, title: 'Open the collector config', target: col.configFile }, run('Lint it', obslab('lint', '--', col.configFile))] : []),
+        ...(same?.fixes ?? []).map((f): DoctorFix => ({
+          kind: 'edit',
+          title: f.title,
+          file: col.configFile ?? '',
+          edits: f.edits.map((ed) => ({ ...ed, file: col.configFile ?? '' })),
+        })),
+        ...(col.configFile
+          ? [
+              { kind: 'open' as const, title: 'Open the collector config', target: col.configFile },
+              run('Lint it', obslab('lint', '--', col.configFile)),
+            ]
+          : []),
         ...(s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : clusterConfigFixes(s)),
       ];
-      return finding(address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig, `${e.message} (${e.code})`, [{ object: col.configSource, seen: e.code, expected: address ? 'service.telemetry.metrics.readers with a pull/prometheus exporter' : 'no collector/* errors' }], remedies);
+      return finding(
+        address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig,
+        `${e.message} (${e.code})`,
+        [
+          {
+            object: col.configSource,
+            seen: e.code,
+            expected: address
+              ? 'service.telemetry.metrics.readers with a pull/prometheus exporter'
+              : 'no collector/* errors',
+          },
+        ],
+        remedies,
+      );
     });
     return fail(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${col.configSource}`, ...findings);
   },
@@ -309,14 +486,22 @@ function clusterConfigFixes(s: DoctorSnapshot): DoctorFix[] {
   const col = s.collector;
   const restart = kubectl(s, '-n', s.lab.monitoringNamespace, 'rollout', 'restart', collectorWorkload(s));
   const out: DoctorFix[] = [];
-  if (col?.helmRelease) out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', 'Open the collector chart\'s values'));
-  if (col?.configFile && !col.helmRelease) out.push(run('Apply the fixed file and restart the collector', kubectl(s, 'apply', '-f', col.configFile), restart));
+  if (col?.helmRelease)
+    out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', "Open the collector chart's values"));
+  if (col?.configFile && !col.helmRelease)
+    out.push(run('Apply the fixed file and restart the collector', kubectl(s, 'apply', '-f', col.configFile), restart));
   else if (col?.configMap) {
     // kubectl edit opens an editor, so it runs in a terminal of its own; the restart follows it.
-    out.push({ ...run(`Edit ConfigMap ${col.configMap.name} in place`, kubectl(s, '-n', col.configMap.namespace, 'edit', 'configmap', col.configMap.name)), interactive: true });
+    out.push({
+      ...run(
+        `Edit ConfigMap ${col.configMap.name} in place`,
+        kubectl(s, '-n', col.configMap.namespace, 'edit', 'configmap', col.configMap.name),
+      ),
+      interactive: true,
+    });
     out.push(run('Restart the collector (after the edit)', restart));
   }
-  if (s.lab.dir) out.push(run('Lint the lab\'s files', obslab('lint', '--', s.lab.dir)));
+  if (s.lab.dir) out.push(run("Lint the lab's files", obslab('lint', '--', s.lab.dir)));
   return out;
 }
 
@@ -330,52 +515,160 @@ const collectorUp: Link = {
     const ready = col.pods.some((p) => p.ready);
     const endpointsOk = col.service?.readyEndpoints === undefined || col.service.readyEndpoints > 0;
     if (ready && endpointsOk) return pass(`${col.object}: ${readyCount(col.pods)}`);
-    const evidence: Evidence[] = [{ object: col.object, seen: `${podsSummary(col.pods)}${col.lastLog ? `; last log line: ${col.lastLog}` : ''}`, expected: 'a ready collector' }];
-    if (col.service && !endpointsOk) evidence.push({ object: `Service ${col.service.namespace}/${col.service.name}`, seen: '0 ready endpoints', expected: 'the collector pod behind it' });
-    const remedies: DoctorFix[] = s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : [run('Show the collector\'s log', kubectl(s, '-n', s.lab.monitoringNamespace, 'logs', collectorWorkload(s), '--tail=50')), restartCommand(s, 'collector')];
-    return fail(`${col.object}: ${readyCount(col.pods)}`, finding(doctorCodes.collectorDown, `${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused and Prometheus' scrapes of :8888 and :8889 fail.`, evidence, remedies));
+    const evidence: Evidence[] = [
+      {
+        object: col.object,
+        seen: `${podsSummary(col.pods)}${col.lastLog ? `; last log line: ${col.lastLog}` : ''}`,
+        expected: 'a ready collector',
+      },
+    ];
+    if (col.service && !endpointsOk)
+      evidence.push({
+        object: `Service ${col.service.namespace}/${col.service.name}`,
+        seen: '0 ready endpoints',
+        expected: 'the collector pod behind it',
+      });
+    const remedies: DoctorFix[] =
+      s.mode === 'sandbox'
+        ? [restartCommand(s, 'collector')]
+        : [
+            run(
+              "Show the collector's log",
+              kubectl(s, '-n', s.lab.monitoringNamespace, 'logs', collectorWorkload(s), '--tail=50'),
+            ),
+            restartCommand(s, 'collector'),
+          ];
+    return fail(
+      `${col.object}: ${readyCount(col.pods)}`,
+      finding(
+        doctorCodes.collectorDown,
+        `${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused and Prometheus' scrapes of :8888 and :8889 fail.`,
+        evidence,
+        remedies,
+      ),
+    );
   },
 };
 
 const serviceMonitorSelected: Link = {
   id: 'servicemonitor-selected',
-  title: 'Prometheus selects the lab\'s ServiceMonitors',
+  title: "Prometheus selects the lab's ServiceMonitors",
   after: ['collector-up'],
   check(s) {
-    if (s.mode === 'sandbox') return skip('the sandbox\'s Prometheus scrapes the collector with static scrape configs that mirror the lab\'s ServiceMonitors');
+    if (s.mode === 'sandbox')
+      return skip(
+        "the sandbox's Prometheus scrapes the collector with static scrape configs that mirror the lab's ServiceMonitors",
+      );
     const p = s.prometheusObject;
     if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
     const sms = s.serviceMonitors;
     if (!sms) return skip(unavailable(s, 'serviceMonitors', 'the ServiceMonitors'));
     const svc = s.collector?.service;
-    const lab = sms.filter((m) => (svc ? selectorMatches(m.selector, svc.labels) && (m.anyNamespace || (m.namespaces ?? [m.namespace]).includes(svc.namespace)) : m.name.startsWith(s.lab.collectorService)));
+    const lab = sms.filter((m) =>
+      svc
+        ? selectorMatches(m.selector, svc.labels) &&
+          (m.anyNamespace || (m.namespaces ?? [m.namespace]).includes(svc.namespace))
+        : m.name.startsWith(s.lab.collectorService),
+    );
     const helmFix = (sm: string): DoctorFix[] => [
-      run(`Label ${sm} release=${s.lab.helmRelease}`, kubectl(s, '-n', s.lab.monitoringNamespace, 'label', 'servicemonitor', sm, `release=${s.lab.helmRelease}`, '--overwrite')),
+      run(
+        `Label ${sm} release=${s.lab.helmRelease}`,
+        kubectl(
+          s,
+          '-n',
+          s.lab.monitoringNamespace,
+          'label',
+          'servicemonitor',
+          sm,
+          `release=${s.lab.helmRelease}`,
+          '--overwrite',
+        ),
+      ),
       ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
     ];
     if (!lab.length) {
-      return fail('no ServiceMonitor selects the collector Service', finding(doctorCodes.serviceMonitorNotSelected, `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`, [{ object: `ServiceMonitors in ${s.lab.monitoringNamespace}`, seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none', expected: svc ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}` : `ServiceMonitors selecting the collector Service` }], [run('Apply the lab\'s ServiceMonitors', kubectl(s, 'apply', '-f', labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'))]));
+      return fail(
+        'no ServiceMonitor selects the collector Service',
+        finding(
+          doctorCodes.serviceMonitorNotSelected,
+          `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`,
+          [
+            {
+              object: `ServiceMonitors in ${s.lab.monitoringNamespace}`,
+              seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none',
+              expected: svc
+                ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}`
+                : `ServiceMonitors selecting the collector Service`,
+            },
+          ],
+          [
+            run(
+              "Apply the lab's ServiceMonitors",
+              kubectl(s, 'apply', '-f', labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'),
+            ),
+          ],
+        ),
+      );
     }
     const findings: DoctorFinding[] = [];
     for (const m of lab) {
       const nsOk = p.serviceMonitorNamespaceSelector === null ? m.namespace === p.namespace : true;
       if (!selectorMatches(p.serviceMonitorSelector, m.labels)) {
-        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `labels ${describeSelector({ matchLabels: m.labels })}`, expected: describeSelector(p.serviceMonitorSelector) }], helmFix(m.name)));
+        findings.push(
+          finding(
+            doctorCodes.serviceMonitorNotSelected,
+            `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`,
+            [
+              {
+                object: `ServiceMonitor ${m.namespace}/${m.name}`,
+                seen: `labels ${describeSelector({ matchLabels: m.labels })}`,
+                expected: describeSelector(p.serviceMonitorSelector),
+              },
+            ],
+            helmFix(m.name),
+          ),
+        );
       } else if (!nsOk) {
-        findings.push(finding(doctorCodes.serviceMonitorNotSelected, `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `namespace ${m.namespace}`, expected: p.namespace }], [run('Let Prometheus read ServiceMonitors in every namespace', helmUpgrade(s, p.namespace, '--set-json', 'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}'))]));
+        findings.push(
+          finding(
+            doctorCodes.serviceMonitorNotSelected,
+            `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`,
+            [
+              {
+                object: `ServiceMonitor ${m.namespace}/${m.name}`,
+                seen: `namespace ${m.namespace}`,
+                expected: p.namespace,
+              },
+            ],
+            [
+              run(
+                'Let Prometheus read ServiceMonitors in every namespace',
+                helmUpgrade(
+                  s,
+                  p.namespace,
+                  '--set-json',
+                  'prometheus.prometheusSpec.serviceMonitorNamespaceSelector={}',
+                ),
+              ),
+            ],
+          ),
+        );
       }
     }
     if (findings.length) return fail(`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
-    return pass(`${lab.map((m) => m.name).join(', ')} selected by ${p.namespace}/${p.name} (${describeSelector(p.serviceMonitorSelector)})`);
+    return pass(
+      `${lab.map((m) => m.name).join(', ')} selected by ${p.namespace}/${p.name} (${describeSelector(p.serviceMonitorSelector)})`,
+    );
   },
 };
 
 const portNames: Link = {
   id: 'port-names',
-  title: 'The ServiceMonitors name the collector Service\'s ports',
+  title: "The ServiceMonitors name the collector Service's ports",
   after: ['collector-up', 'servicemonitor-selected'],
   check(s) {
-    if (s.mode === 'sandbox') return skip('the sandbox has no ServiceMonitors; the targets link checks the ports Prometheus scrapes');
+    if (s.mode === 'sandbox')
+      return skip('the sandbox has no ServiceMonitors; the targets link checks the ports Prometheus scrapes');
     const svc = s.collector?.service;
     if (!svc) return skip(unavailable(s, 'collector', 'the collector Service'));
     const sms = s.serviceMonitors;
@@ -386,18 +679,45 @@ const portNames: Link = {
     for (const m of lab) {
       for (const e of m.endpoints) {
         if (e.port !== undefined && !names.includes(e.port)) {
-          findings.push(finding(doctorCodes.portName, `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`, [{ object: `ServiceMonitor ${m.namespace}/${m.name}`, seen: `endpoints[].port: ${e.port}`, expected: `one of ${names.join(', ')}` }], [...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'), run('Lint the manifests', obslab('lint', '--', s.lab.dir ?? '.'))]));
+          findings.push(
+            finding(
+              doctorCodes.portName,
+              `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`,
+              [
+                {
+                  object: `ServiceMonitor ${m.namespace}/${m.name}`,
+                  seen: `endpoints[].port: ${e.port}`,
+                  expected: `one of ${names.join(', ')}`,
+                },
+              ],
+              [
+                ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
+                run('Lint the manifests', obslab('lint', '--', s.lab.dir ?? '.')),
+              ],
+            ),
+          );
         }
       }
     }
-    if (findings.length) return fail(`${findings.length} endpoint port name${findings.length === 1 ? '' : 's'} not on the Service`, ...findings);
-    return pass(`ports ${lab.flatMap((m) => m.endpoints.map((e) => e.port ?? String(e.targetPort ?? '?'))).join(', ')} are named ports of ${svc.namespace}/${svc.name}`);
+    if (findings.length)
+      return fail(
+        `${findings.length} endpoint port name${findings.length === 1 ? '' : 's'} not on the Service`,
+        ...findings,
+      );
+    return pass(
+      `ports ${lab.flatMap((m) => m.endpoints.map((e) => e.port ?? String(e.targetPort ?? '?'))).join(', ')} are named ports of ${svc.namespace}/${svc.name}`,
+    );
   },
 };
 
 function targetsFor(s: DoctorSnapshot, targets: TargetState[], endpoint: string): TargetState[] {
   const service = collectorEndpoints(s).service;
-  return targets.filter((t) => t.labels['service'] === service && t.labels['endpoint'] === endpoint && (t.labels['namespace'] === undefined || t.labels['namespace'] === s.lab.monitoringNamespace));
+  return targets.filter(
+    (t) =>
+      t.labels['service'] === service &&
+      t.labels['endpoint'] === endpoint &&
+      (t.labels['namespace'] === undefined || t.labels['namespace'] === s.lab.monitoringNamespace),
+  );
 }
 
 function urlPort(url: string): number | undefined {
@@ -420,21 +740,64 @@ const targets: Link = {
     const findings: DoctorFinding[] = [];
     const seen: string[] = [];
     const names = collectorEndpoints(s);
-    for (const [kind, portName] of [['telemetry', names.telemetry], ['metrics', names.metrics]] as const) {
+    for (const [kind, portName] of [
+      ['telemetry', names.telemetry],
+      ['metrics', names.metrics],
+    ] as const) {
       const expectedPort = listen[kind];
-      const what = kind === 'metrics' ? 'the prometheus exporter (the app\'s metrics)' : 'the collector\'s own telemetry';
+      const what = kind === 'metrics' ? "the prometheus exporter (the app's metrics)" : "the collector's own telemetry";
       const ts = targetsFor(s, prom.targets, portName);
       if (!ts.length) {
         const pools = [...new Set(prom.targets.map((t) => t.scrapePool))];
-        findings.push(finding(doctorCodes.targetMissing, `Prometheus has no target for endpoint "${portName}", ${what}${expectedPort ? ` on :${expectedPort}` : ''}: nothing scrapes it.`, [{ object: `Prometheus ${prom.url} targets`, seen: pools.length ? `scrape pools ${pools.join(', ')}` : 'no targets', expected: `a target with service="${names.service}", endpoint="${portName}"` }], [...(s.mode === 'sandbox' ? [restartCommand(s, 'prometheus')] : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')), { kind: 'open', title: 'Open Prometheus\' targets page', target: `${prom.url}/targets` }]));
+        findings.push(
+          finding(
+            doctorCodes.targetMissing,
+            `Prometheus has no target for endpoint "${portName}", ${what}${expectedPort ? ` on :${expectedPort}` : ''}: nothing scrapes it.`,
+            [
+              {
+                object: `Prometheus ${prom.url} targets`,
+                seen: pools.length ? `scrape pools ${pools.join(', ')}` : 'no targets',
+                expected: `a target with service="${names.service}", endpoint="${portName}"`,
+              },
+            ],
+            [
+              ...(s.mode === 'sandbox'
+                ? [restartCommand(s, 'prometheus')]
+                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')),
+              { kind: 'open', title: "Open Prometheus' targets page", target: `${prom.url}/targets` },
+            ],
+          ),
+        );
         continue;
       }
       for (const t of ts) {
         const port = urlPort(t.scrapeUrl);
         if (expectedPort !== undefined && port !== undefined && port !== expectedPort) {
-          findings.push(finding(doctorCodes.portName, `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on port ${expectedPort}: the scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`, [{ object: `target ${t.scrapePool}`, seen: t.scrapeUrl, expected: `port ${expectedPort}` }], s.mode === 'sandbox' ? [restartCommand(s, 'prometheus')] : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')));
+          findings.push(
+            finding(
+              doctorCodes.portName,
+              `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on port ${expectedPort}: the scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`,
+              [{ object: `target ${t.scrapePool}`, seen: t.scrapeUrl, expected: `port ${expectedPort}` }],
+              s.mode === 'sandbox'
+                ? [restartCommand(s, 'prometheus')]
+                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
+            ),
+          );
         } else if (t.health !== 'up') {
-          findings.push(finding(doctorCodes.targetDown, `The target ${t.scrapeUrl} (${portName}) is ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'}.`, [{ object: `target ${t.scrapePool}`, seen: `${t.health}${t.lastError ? ` (${t.lastError})` : ''}`, expected: 'up' }], [{ kind: 'open', title: 'Open Prometheus\' targets page', target: `${prom.url}/targets` }]));
+          findings.push(
+            finding(
+              doctorCodes.targetDown,
+              `The target ${t.scrapeUrl} (${portName}) is ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'}.`,
+              [
+                {
+                  object: `target ${t.scrapePool}`,
+                  seen: `${t.health}${t.lastError ? ` (${t.lastError})` : ''}`,
+                  expected: 'up',
+                },
+              ],
+              [{ kind: 'open', title: "Open Prometheus' targets page", target: `${prom.url}/targets` }],
+            ),
+          );
         } else {
           seen.push(`${portName} ${t.scrapeUrl} up`);
         }
@@ -446,20 +809,43 @@ const targets: Link = {
 };
 
 function isAppMetric(name: string): boolean {
-  return name !== 'up' && name !== 'target_info' && !name.startsWith('scrape_') && !name.startsWith('otelcol_') && !name.startsWith('promhttp_');
+  return (
+    name !== 'up' &&
+    name !== 'target_info' &&
+    !name.startsWith('scrape_') &&
+    !name.startsWith('otelcol_') &&
+    !name.startsWith('promhttp_')
+  );
 }
 
 const appMetrics: Link = {
   id: 'app-metrics',
-  title: 'The app\'s metrics arrive in Prometheus',
+  title: "The app's metrics arrive in Prometheus",
   after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets'],
   check(s) {
     const prom = s.prometheus;
     if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
     const names = prom.appSeries.filter(isAppMetric);
     const at = collectorEndpoints(s);
-    if (names.length) return pass(`${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`);
-    return fail('no app metrics', finding(doctorCodes.noAppMetrics, `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`, [{ object: `series {service="${at.service}", endpoint="${at.metrics}"}`, seen: prom.appSeries.join(', ') || 'none', expected: 'http_server_request_duration_seconds_* and http_server_active_requests' }], [sendRequests(s)]));
+    if (names.length)
+      return pass(
+        `${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`,
+      );
+    return fail(
+      'no app metrics',
+      finding(
+        doctorCodes.noAppMetrics,
+        `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`,
+        [
+          {
+            object: `series {service="${at.service}", endpoint="${at.metrics}"}`,
+            seen: prom.appSeries.join(', ') || 'none',
+            expected: 'http_server_request_duration_seconds_* and http_server_active_requests',
+          },
+        ],
+        [sendRequests(s)],
+      ),
+    );
   },
 };
 
@@ -483,35 +869,79 @@ const freshness: Link = {
       // telemetry is scraped has then accepted nothing since it started: as stale as a zero.
       const up = prom.collectorUptimeSeconds;
       const windowSeconds = durationSeconds(window);
-      if (up === undefined || windowSeconds === undefined || up <= windowSeconds) return skip(`Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${window} (just started, or its own telemetry is not scraped)`);
-      return fail(`no metric points since the collector started ${Math.round(up)} s ago`, finding(doctorCodes.staleSamples, `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or exports less often than every ${window}. Queries with rate() show nothing.`, [{ object: 'otelcol_receiver_accepted_metric_points', seen: `no series, collector up ${Math.round(up)} s`, expected: '> 0 within the window (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)' }], [restartCommand(s, 'app')]));
+      if (up === undefined || windowSeconds === undefined || up <= windowSeconds)
+        return skip(
+          `Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${window} (just started, or its own telemetry is not scraped)`,
+        );
+      return fail(
+        `no metric points since the collector started ${Math.round(up)} s ago`,
+        finding(
+          doctorCodes.staleSamples,
+          `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or exports less often than every ${window}. Queries with rate() show nothing.`,
+          [
+            {
+              object: 'otelcol_receiver_accepted_metric_points',
+              seen: `no series, collector up ${Math.round(up)} s`,
+              expected: '> 0 within the window (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)',
+            },
+          ],
+          [restartCommand(s, 'app')],
+        ),
+      );
     }
-    if (prom.acceptedPointsIncrease > 0) return pass(`the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`);
-    return fail(`no metric points in the last ${window}`, finding(doctorCodes.staleSamples, `The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values Prometheus scrapes are the last ones it sent and do not change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show 0 or nothing.`, [{ object: 'increase(otelcol_receiver_accepted_metric_points[…])', seen: '0', expected: '> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)' }], [restartCommand(s, 'app')]));
+    if (prom.acceptedPointsIncrease > 0)
+      return pass(
+        `the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`,
+      );
+    return fail(
+      `no metric points in the last ${window}`,
+      finding(
+        doctorCodes.staleSamples,
+        `The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values Prometheus scrapes are the last ones it sent and do not change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show 0 or nothing.`,
+        [
+          {
+            object: 'increase(otelcol_receiver_accepted_metric_points[…])',
+            seen: '0',
+            expected: '> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)',
+          },
+        ],
+        [restartCommand(s, 'app')],
+      ),
+    );
   },
 };
 
-function queryEdits(file: string | undefined, text: string | undefined, expr: string, replacements: { start: number; end: number; to: string }[]): TextEdit[] {
+function queryEdits(
+  file: string | undefined,
+  text: string | undefined,
+  expr: string,
+  replacements: { start: number; end: number; to: string }[],
+): TextEdit[] {
   if (!file || text === undefined) return [];
   const lines = text.split('\n');
   const edits: TextEdit[] = [];
   lines.forEach((line, i) => {
     const at = line.indexOf(expr);
     if (at < 0) return;
-    for (const r of replacements) edits.push({ file, range: { start: { line: i, character: at + r.start }, end: { line: i, character: at + r.end } }, newText: r.to });
+    for (const r of replacements)
+      edits.push({
+        file,
+        range: { start: { line: i, character: at + r.start }, end: { line: i, character: at + r.end } },
+        newText: r.to,
+      });
   });
   return edits;
 }
 
 const metricNames: Link = {
   id: 'metric-names',
-  title: 'The lab\'s queries use names Prometheus has',
+  title: "The lab's queries use names Prometheus has",
   after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics', 'freshness'],
   check(s) {
     const prom = s.prometheus;
     if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
     const q = s.queries;
-    if (!q) return skip(unavailable(s, 'queries', 'the lab\'s queries'));
+    if (!q) return skip(unavailable(s, 'queries', "the lab's queries"));
     const findings: DoctorFinding[] = [];
     for (const query of q.queries) {
       const missing = suggestForQuery(query.expr, prom.metricNames);
@@ -521,10 +951,34 @@ const metricNames: Link = {
         .filter((r): r is { ref: (typeof r)['ref']; to: string } => r.to !== undefined)
         .map((r) => ({ start: r.ref.start, end: r.ref.end, to: r.to }));
       const edits = queryEdits(q.file, q.text, query.expr, replacements);
-      const remedies: DoctorFix[] = [...(edits.length && q.file ? [{ kind: 'edit' as const, title: `Use ${[...new Set(replacements.map((r) => r.to))].join(', ')}`, file: q.file, edits }] : []), ...(q.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : [])];
-      findings.push(finding(doctorCodes.metricNames, `"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`, missing.map((m) => ({ object: `query ${query.expr}`, seen: m.name, expected: m.suggestions.join(' or ') || 'a metric Prometheus has' })), remedies));
+      const remedies: DoctorFix[] = [
+        ...(edits.length && q.file
+          ? [
+              {
+                kind: 'edit' as const,
+                title: `Use ${[...new Set(replacements.map((r) => r.to))].join(', ')}`,
+                file: q.file,
+                edits,
+              },
+            ]
+          : []),
+        ...(q.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : []),
+      ];
+      findings.push(
+        finding(
+          doctorCodes.metricNames,
+          `"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`,
+          missing.map((m) => ({
+            object: `query ${query.expr}`,
+            seen: m.name,
+            expected: m.suggestions.join(' or ') || 'a metric Prometheus has',
+          })),
+          remedies,
+        ),
+      );
     }
-    if (findings.length) return fail(`${findings.length} of ${q.queries.length} queries name metrics Prometheus lacks`, ...findings);
+    if (findings.length)
+      return fail(`${findings.length} of ${q.queries.length} queries name metrics Prometheus lacks`, ...findings);
     return pass(`every metric in ${q.queries.length} queries (${q.source}) exists`);
   },
 };
@@ -534,56 +988,151 @@ const prometheusServiceAccount: Link = {
   title: 'Prometheus runs as the IRSA ServiceAccount',
   after: [],
   check(s) {
-    if (s.mode === 'sandbox') return skip('the sandbox\'s Prometheus runs on this machine, without a ServiceAccount');
+    if (s.mode === 'sandbox') return skip("the sandbox's Prometheus runs on this machine, without a ServiceAccount");
     const p = s.prometheusObject;
     if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
     const want = s.lab.prometheusServiceAccount;
     const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
-    if (p.serviceAccountName === want && !wrongPods.length) return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
-    const evidence: Evidence[] = [{ object: `Prometheus ${p.namespace}/${p.name}`, seen: `spec.serviceAccountName: ${p.serviceAccountName || 'default'}`, expected: want }, ...wrongPods.map((pod) => ({ object: `pod ${p.namespace}/${pod.name}`, seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`, expected: want }))];
-    return fail(`runs as ${p.serviceAccountName || 'default'}`, finding(doctorCodes.prometheusServiceAccount, `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`, evidence, [run(`Run Prometheus as ${want}`, helmUpgrade(s, p.namespace, '--set', 'prometheus.serviceAccount.create=false', '--set', `prometheus.serviceAccount.name=${want}`)), ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values')]));
+    if (p.serviceAccountName === want && !wrongPods.length)
+      return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
+    const evidence: Evidence[] = [
+      {
+        object: `Prometheus ${p.namespace}/${p.name}`,
+        seen: `spec.serviceAccountName: ${p.serviceAccountName || 'default'}`,
+        expected: want,
+      },
+      ...wrongPods.map((pod) => ({
+        object: `pod ${p.namespace}/${pod.name}`,
+        seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`,
+        expected: want,
+      })),
+    ];
+    return fail(
+      `runs as ${p.serviceAccountName || 'default'}`,
+      finding(
+        doctorCodes.prometheusServiceAccount,
+        `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`,
+        evidence,
+        [
+          run(
+            `Run Prometheus as ${want}`,
+            helmUpgrade(
+              s,
+              p.namespace,
+              '--set',
+              'prometheus.serviceAccount.create=false',
+              '--set',
+              `prometheus.serviceAccount.name=${want}`,
+            ),
+          ),
+          ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values'),
+        ],
+      ),
+    );
   },
 };
 
 const irsaAnnotation: Link = {
   id: 'irsa-annotation',
-  title: 'prometheus-sa carries the IRSA role\'s ARN',
+  title: "prometheus-sa carries the IRSA role's ARN",
   after: ['prometheus-service-account'],
   check(s) {
     const iam = s.iam;
     if (s.mode === 'sandbox') return skip('the sandbox has no ServiceAccounts');
     if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
-    if (iam.serviceAccountFound === undefined || !iam.roleArn) return skip('the ServiceAccount or the role\'s ARN could not be read');
+    if (iam.serviceAccountFound === undefined || !iam.roleArn)
+      return skip("the ServiceAccount or the role's ARN could not be read");
     const sa = `${s.lab.monitoringNamespace}/${s.lab.prometheusServiceAccount}`;
-    if (!iam.serviceAccountFound) return skip(`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`);
+    if (!iam.serviceAccountFound)
+      return skip(`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`);
     if (iam.serviceAccountAnnotation === iam.roleArn) return pass(`${sa}: eks.amazonaws.com/role-arn=${iam.roleArn}`);
     const seen = iam.serviceAccountAnnotation ?? '(no annotation)';
     return fail(
       `${sa} names ${seen}`,
-      finding(doctorCodes.irsaAnnotation, `The ServiceAccount ${sa} ${iam.serviceAccountAnnotation ? `names the role ${iam.serviceAccountAnnotation}` : 'has no eks.amazonaws.com/role-arn annotation'}, not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? 'that role\'s' : 'no'} web-identity credentials into Prometheus' pods, so remote write is denied.`, [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }], [
-        run('Annotate the ServiceAccount with the role', kubectl(s, '-n', s.lab.monitoringNamespace, 'annotate', 'serviceaccount', s.lab.prometheusServiceAccount, `eks.amazonaws.com/role-arn=${iam.roleArn}`, '--overwrite')),
-        // Pods read the annotation when they start.
-        run('Restart Prometheus so its pods get the credentials', kubectl(s, '-n', s.lab.monitoringNamespace, 'delete', 'pod', '-l', `prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}`)),
-      ]),
+      finding(
+        doctorCodes.irsaAnnotation,
+        `The ServiceAccount ${sa} ${iam.serviceAccountAnnotation ? `names the role ${iam.serviceAccountAnnotation}` : 'has no eks.amazonaws.com/role-arn annotation'}, not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? "that role's" : 'no'} web-identity credentials into Prometheus' pods, so remote write is denied.`,
+        [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }],
+        [
+          run(
+            'Annotate the ServiceAccount with the role',
+            kubectl(
+              s,
+              '-n',
+              s.lab.monitoringNamespace,
+              'annotate',
+              'serviceaccount',
+              s.lab.prometheusServiceAccount,
+              `eks.amazonaws.com/role-arn=${iam.roleArn}`,
+              '--overwrite',
+            ),
+          ),
+          // Pods read the annotation when they start.
+          run(
+            'Restart Prometheus so its pods get the credentials',
+            kubectl(
+              s,
+              '-n',
+              s.lab.monitoringNamespace,
+              'delete',
+              'pod',
+              '-l',
+              `prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}`,
+            ),
+          ),
+        ],
+      ),
     );
   },
 };
 
 const irsaTrust: Link = {
   id: 'irsa-trust',
-  title: 'The IRSA role trusts Prometheus\' ServiceAccount',
+  title: "The IRSA role trusts Prometheus' ServiceAccount",
   after: ['prometheus-service-account'],
   check(s) {
     const iam = s.iam;
-    if (!iam && s.mode === 'sandbox') return skip('the sandbox has no IAM role; run the doctor against the cluster with --role');
+    if (!iam && s.mode === 'sandbox')
+      return skip('the sandbox has no IAM role; run the doctor against the cluster with --role');
     if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
     const errors = iam.findings.filter((f) => f.severity === 'error');
     if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
-    return fail(`${iam.expectedSubject} cannot assume ${iam.roleName}`, finding(doctorCodes.irsaTrust, `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`, [{ object: `IAM role ${iam.roleArn ?? iam.roleName}`, seen: iam.trustedSubjects.join(', ') || 'no :sub condition', expected: iam.expectedSubject }], [run('Inspect and repair the role', obslab('iam', 'inspect', '--', iam.roleName)), ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)')]));
+    return fail(
+      `${iam.expectedSubject} cannot assume ${iam.roleName}`,
+      finding(
+        doctorCodes.irsaTrust,
+        `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`,
+        [
+          {
+            object: `IAM role ${iam.roleArn ?? iam.roleName}`,
+            seen: iam.trustedSubjects.join(', ') || 'no :sub condition',
+            expected: iam.expectedSubject,
+          },
+        ],
+        [
+          run('Inspect and repair the role', obslab('iam', 'inspect', '--', iam.roleName)),
+          ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)'),
+        ],
+      ),
+    );
   },
 };
 
-export const doctorLinks: readonly Link[] = [appReady, otlpEndpoint, collectorConfig, collectorUp, serviceMonitorSelected, portNames, targets, appMetrics, freshness, metricNames, prometheusServiceAccount, irsaAnnotation, irsaTrust];
+export const doctorLinks: readonly Link[] = [
+  appReady,
+  otlpEndpoint,
+  collectorConfig,
+  collectorUp,
+  serviceMonitorSelected,
+  portNames,
+  targets,
+  appMetrics,
+  freshness,
+  metricNames,
+  prometheusServiceAccount,
+  irsaAnnotation,
+  irsaTrust,
+];
 
 /** Runs the chain over a snapshot. Never throws: a check that fails to run is a skipped link. */
 export function runDoctor(s: DoctorSnapshot): DoctorReport {
@@ -604,20 +1153,37 @@ export function runDoctor(s: DoctorSnapshot): DoctorReport {
     if (upstream) {
       const causeCode = results.find((r) => r.id === upstream)?.findings[0]?.code ?? upstream;
       broken.set(link.id, upstream);
-      results.push({ id: link.id, title: link.title, status: 'consequence', detail: outcome.detail, causedBy: upstream, findings: outcome.findings.map((f) => ({ ...f, severity: 'info', consequenceOf: causeCode })) });
+      results.push({
+        id: link.id,
+        title: link.title,
+        status: 'consequence',
+        detail: outcome.detail,
+        causedBy: upstream,
+        findings: outcome.findings.map((f) => ({ ...f, severity: 'info', consequenceOf: causeCode })),
+      });
     } else {
       broken.set(link.id, link.id);
-      results.push({ id: link.id, title: link.title, status: 'failed', detail: outcome.detail, findings: outcome.findings });
+      results.push({
+        id: link.id,
+        title: link.title,
+        status: 'failed',
+        detail: outcome.detail,
+        findings: outcome.findings,
+      });
     }
   }
-  const causes = results.filter((r) => r.status === 'failed').map((r) => ({ link: r.id, code: r.findings[0]?.code ?? r.id }));
+  const causes = results
+    .filter((r) => r.status === 'failed')
+    .map((r) => ({ link: r.id, code: r.findings[0]?.code ?? r.id }));
   const first = results.find((r) => r.status === 'failed');
   const firstFinding = first?.findings[0];
   return {
     mode: s.mode,
     takenAt: s.takenAt,
     healthy: causes.length === 0,
-    ...(first && firstFinding ? { cause: { link: first.id, code: firstFinding.code, message: firstFinding.message } } : {}),
+    ...(first && firstFinding
+      ? { cause: { link: first.id, code: firstFinding.code, message: firstFinding.message } }
+      : {}),
     causes,
     links: results,
   };

@@ -18,7 +18,10 @@ export interface CommandFix {
 }
 
 /** What to do about a finding: run a command, apply an edit, or open a document. */
-export type DoctorFix = CommandFix | { kind: 'edit'; title: string; file: string; edits: TextEdit[] } | { kind: 'open'; title: string; target: string };
+export type DoctorFix =
+  | CommandFix
+  | { kind: 'edit'; title: string; file: string; edits: TextEdit[] }
+  | { kind: 'open'; title: string; target: string };
 
 /** One piece of evidence: the object looked at, what it has, what it should have. */
 export interface Evidence {
@@ -35,7 +38,21 @@ export interface DoctorFinding extends Finding {
 }
 
 /** The chain's links in data-flow order, then the IRSA side. */
-export const linkIds = ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'servicemonitor-selected', 'port-names', 'targets', 'app-metrics', 'freshness', 'metric-names', 'prometheus-service-account', 'irsa-annotation', 'irsa-trust'] as const;
+export const linkIds = [
+  'app-ready',
+  'otlp-endpoint',
+  'collector-config',
+  'collector-up',
+  'servicemonitor-selected',
+  'port-names',
+  'targets',
+  'app-metrics',
+  'freshness',
+  'metric-names',
+  'prometheus-service-account',
+  'irsa-annotation',
+  'irsa-trust',
+] as const;
 
 export type LinkId = (typeof linkIds)[number];
 

@@ -4,7 +4,8 @@
 import type { Finding } from '../finding';
 import type { LabelSelectorLike } from '../kube/selectors';
 
-export type DoctorSource = 'app' | 'collector' | 'prometheusObject' | 'serviceMonitors' | 'prometheus' | 'queries' | 'iam';
+export type DoctorSource =
+  'app' | 'collector' | 'prometheusObject' | 'serviceMonitors' | 'prometheus' | 'queries' | 'iam';
 
 export interface PodState {
   name: string;

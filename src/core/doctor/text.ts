@@ -42,6 +42,10 @@ export function formatReport(r: DoctorReport, shell: ShellKind = 'posix'): strin
       for (const fix of f.remedies) out.push(`         ${fixLine(fix, shell)}`);
     }
   }
-  out.push(r.healthy ? 'healthy: every link that could be checked passed' : `broken: ${r.causes.map((c) => `${c.code} (${c.link})`).join(', ')}${r.cause ? `; start with ${r.cause.code}` : ''}`);
+  out.push(
+    r.healthy
+      ? 'healthy: every link that could be checked passed'
+      : `broken: ${r.causes.map((c) => `${c.code} (${c.link})`).join(', ')}${r.cause ? `; start with ${r.cause.code}` : ''}`,
+  );
   return out;
 }

@@ -26,16 +26,67 @@ export interface ChartFact {
 }
 
 export const collectorChartFacts: ChartFact[] = [
-  { id: 'image-repository-required', truth: "image.repository defaults to \"\" and the chart fails with \"[ERROR] 'image.repository' must be set\"; the lab's --set flags do not set it, so its helm command fails.", source: 'values.yaml (image.repository: ""), templates/NOTES.txt line 2 (fail)' },
-  { id: 'mode-required', truth: "mode defaults to \"\" and must be daemonset, deployment or statefulset, or the chart fails with \"[ERROR] 'mode' must be set\". The schema lists mode as required but also allows \"\".", source: 'values.yaml (mode: ""), values.schema.json (required: [apiVersion, mode]; enum), templates/NOTES.txt line 22 (fail)' },
-  { id: 'health-check-required', truth: 'config.service.extensions must include health_check or healthcheckv2, or the chart fails; the default has health_check on ${env:MY_POD_IP}:13133 (the probes use it). A list in the values replaces the default list.', source: 'templates/NOTES.txt line 35 (fail), values.yaml (config.extensions.health_check)' },
-  { id: 'closed-values', truth: 'The top level of the values (and image, service, serviceAccount, command, presets, ports.<name>, internalTelemetryViaOTLP) allows no unknown keys: helm refuses the install with "additional properties ... not allowed". Elsewhere (serviceMonitor, podMonitor, configMap) an unknown key is silently ignored.', source: 'values.schema.json (additionalProperties: false)' },
-  { id: 'service-name', truth: 'The Service (and Deployment, ConfigMap, ServiceMonitor) is named <release>-opentelemetry-collector unless the release name contains "opentelemetry-collector" or fullnameOverride is set: release otel-collector gives otel-collector-opentelemetry-collector, not the otel-collector the app exports to.', source: 'templates/_helpers.tpl (opentelemetry-collector.fullname), templates/service.yaml' },
-  { id: 'service-labels', truth: 'The Service carries app.kubernetes.io/name: opentelemetry-collector (nameOverride), app.kubernetes.io/instance: <release>, component: standalone-collector (mode deployment), plus helm.sh/chart, app.kubernetes.io/version, managed-by, part-of and app.kubernetes.io/component; never app: otel-collector.', source: 'templates/_helpers.tpl (labels, selectorLabels, component), templates/service.yaml' },
-  { id: 'default-ports', truth: 'Enabled by default: otlp 4317, otlp-http 4318, jaeger-compact 6831/UDP, jaeger-thrift 14268, jaeger-grpc 14250, zipkin 9411. metrics 8888 (the collector\'s own telemetry) is disabled; 8889 is not declared at all. A Service port exists only for ports.<name>.enabled: true, named <name>.', source: 'values.yaml (ports), templates/_config.tpl (servicePortsConfig, podPortsConfig)' },
-  { id: 'servicemonitor', truth: 'serviceMonitor.enabled: true (with the Service enabled and metricsEndpoints non-empty) creates a ServiceMonitor named like the Service, labelled with the chart labels plus serviceMonitor.extraLabels (no release label by default), selecting the Service by app.kubernetes.io/name, app.kubernetes.io/instance and component, scraping metricsEndpoints (default [{port: metrics}]). It does not check that the ports exist: ports.metrics.enabled stays false unless set.', source: 'templates/servicemonitor.yaml, values.yaml (serviceMonitor)' },
-  { id: 'config-merged', truth: 'config is merged with the chart\'s default config key by key (Helm merges maps; lists and scalars replace; null removes a default): jaeger, zipkin and a prometheus self-scrape receiver, otlp on ${env:MY_POD_IP}, and pipelines that export only to debug stay unless overridden. So the lab\'s --set config.exporters.prometheus.endpoint defines an exporter no pipeline uses.', source: 'values.yaml (config), templates/_config.tpl (baseConfig, deploymentConfig), templates/configmap.yaml' },
-  { id: 'telemetry-default', truth: 'The default config serves internal telemetry through service.telemetry.metrics.readers (pull/prometheus) on host ${env:MY_POD_IP}, port 8888, and scrapes it back with its own prometheus receiver; the address key is gone (chart 0.161.0 dropped it).', source: 'values.yaml (config.service.telemetry.metrics.readers, config.receivers.prometheus)' },
+  {
+    id: 'image-repository-required',
+    truth:
+      'image.repository defaults to "" and the chart fails with "[ERROR] \'image.repository\' must be set"; the lab\'s --set flags do not set it, so its helm command fails.',
+    source: 'values.yaml (image.repository: ""), templates/NOTES.txt line 2 (fail)',
+  },
+  {
+    id: 'mode-required',
+    truth:
+      'mode defaults to "" and must be daemonset, deployment or statefulset, or the chart fails with "[ERROR] \'mode\' must be set". The schema lists mode as required but also allows "".',
+    source:
+      'values.yaml (mode: ""), values.schema.json (required: [apiVersion, mode]; enum), templates/NOTES.txt line 22 (fail)',
+  },
+  {
+    id: 'health-check-required',
+    truth:
+      'config.service.extensions must include health_check or healthcheckv2, or the chart fails; the default has health_check on ${env:MY_POD_IP}:13133 (the probes use it). A list in the values replaces the default list.',
+    source: 'templates/NOTES.txt line 35 (fail), values.yaml (config.extensions.health_check)',
+  },
+  {
+    id: 'closed-values',
+    truth:
+      'The top level of the values (and image, service, serviceAccount, command, presets, ports.<name>, internalTelemetryViaOTLP) allows no unknown keys: helm refuses the install with "additional properties ... not allowed". Elsewhere (serviceMonitor, podMonitor, configMap) an unknown key is silently ignored.',
+    source: 'values.schema.json (additionalProperties: false)',
+  },
+  {
+    id: 'service-name',
+    truth:
+      'The Service (and Deployment, ConfigMap, ServiceMonitor) is named <release>-opentelemetry-collector unless the release name contains "opentelemetry-collector" or fullnameOverride is set: release otel-collector gives otel-collector-opentelemetry-collector, not the otel-collector the app exports to.',
+    source: 'templates/_helpers.tpl (opentelemetry-collector.fullname), templates/service.yaml',
+  },
+  {
+    id: 'service-labels',
+    truth:
+      'The Service carries app.kubernetes.io/name: opentelemetry-collector (nameOverride), app.kubernetes.io/instance: <release>, component: standalone-collector (mode deployment), plus helm.sh/chart, app.kubernetes.io/version, managed-by, part-of and app.kubernetes.io/component; never app: otel-collector.',
+    source: 'templates/_helpers.tpl (labels, selectorLabels, component), templates/service.yaml',
+  },
+  {
+    id: 'default-ports',
+    truth:
+      "Enabled by default: otlp 4317, otlp-http 4318, jaeger-compact 6831/UDP, jaeger-thrift 14268, jaeger-grpc 14250, zipkin 9411. metrics 8888 (the collector's own telemetry) is disabled; 8889 is not declared at all. A Service port exists only for ports.<name>.enabled: true, named <name>.",
+    source: 'values.yaml (ports), templates/_config.tpl (servicePortsConfig, podPortsConfig)',
+  },
+  {
+    id: 'servicemonitor',
+    truth:
+      'serviceMonitor.enabled: true (with the Service enabled and metricsEndpoints non-empty) creates a ServiceMonitor named like the Service, labelled with the chart labels plus serviceMonitor.extraLabels (no release label by default), selecting the Service by app.kubernetes.io/name, app.kubernetes.io/instance and component, scraping metricsEndpoints (default [{port: metrics}]). It does not check that the ports exist: ports.metrics.enabled stays false unless set.',
+    source: 'templates/servicemonitor.yaml, values.yaml (serviceMonitor)',
+  },
+  {
+    id: 'config-merged',
+    truth:
+      "config is merged with the chart's default config key by key (Helm merges maps; lists and scalars replace; null removes a default): jaeger, zipkin and a prometheus self-scrape receiver, otlp on ${env:MY_POD_IP}, and pipelines that export only to debug stay unless overridden. So the lab's --set config.exporters.prometheus.endpoint defines an exporter no pipeline uses.",
+    source: 'values.yaml (config), templates/_config.tpl (baseConfig, deploymentConfig), templates/configmap.yaml',
+  },
+  {
+    id: 'telemetry-default',
+    truth:
+      'The default config serves internal telemetry through service.telemetry.metrics.readers (pull/prometheus) on host ${env:MY_POD_IP}, port 8888, and scrapes it back with its own prometheus receiver; the address key is gone (chart 0.161.0 dropped it).',
+    source: 'values.yaml (config.service.telemetry.metrics.readers, config.receivers.prometheus)',
+  },
 ];
 
 export type Mode = 'daemonset' | 'deployment' | 'statefulset';
@@ -77,7 +128,11 @@ export const defaultPorts: Record<string, ChartPort> = {
 };
 
 /** values.yaml `serviceMonitor` defaults. */
-export const defaultServiceMonitor = { enabled: false, metricsEndpoints: [{ port: 'metrics' }], extraLabels: {} as Record<string, string> };
+export const defaultServiceMonitor = {
+  enabled: false,
+  metricsEndpoints: [{ port: 'metrics' }],
+  extraLabels: {} as Record<string, string>,
+};
 
 /**
  * values.yaml `config` at the pinned version: what the chart merges a values file's `config:` into.
@@ -91,18 +146,40 @@ export const defaultConfig = {
     memory_limiter: { check_interval: '5s', limit_percentage: 80, spike_limit_percentage: 25 },
   },
   receivers: {
-    jaeger: { protocols: { grpc: { endpoint: '${env:MY_POD_IP}:14250' }, thrift_http: { endpoint: '${env:MY_POD_IP}:14268' }, thrift_compact: { endpoint: '${env:MY_POD_IP}:6831' } } },
+    jaeger: {
+      protocols: {
+        grpc: { endpoint: '${env:MY_POD_IP}:14250' },
+        thrift_http: { endpoint: '${env:MY_POD_IP}:14268' },
+        thrift_compact: { endpoint: '${env:MY_POD_IP}:6831' },
+      },
+    },
     otlp: { protocols: { grpc: { endpoint: '${env:MY_POD_IP}:4317' }, http: { endpoint: '${env:MY_POD_IP}:4318' } } },
-    prometheus: { config: { scrape_configs: [{ job_name: 'opentelemetry-collector', scrape_interval: '10s', static_configs: [{ targets: ['${env:MY_POD_IP}:8888'] }] }] } },
+    prometheus: {
+      config: {
+        scrape_configs: [
+          {
+            job_name: 'opentelemetry-collector',
+            scrape_interval: '10s',
+            static_configs: [{ targets: ['${env:MY_POD_IP}:8888'] }],
+          },
+        ],
+      },
+    },
     zipkin: { endpoint: '${env:MY_POD_IP}:9411' },
   },
   service: {
-    telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '${env:MY_POD_IP}', port: 8888 } } } }] } },
+    telemetry: {
+      metrics: { readers: [{ pull: { exporter: { prometheus: { host: '${env:MY_POD_IP}', port: 8888 } } } }] },
+    },
     extensions: ['health_check'],
     pipelines: {
       logs: { exporters: ['debug'], processors: ['memory_limiter', 'batch'], receivers: ['otlp'] },
       metrics: { exporters: ['debug'], processors: ['memory_limiter', 'batch'], receivers: ['otlp', 'prometheus'] },
-      traces: { exporters: ['debug'], processors: ['memory_limiter', 'batch'], receivers: ['otlp', 'jaeger', 'zipkin'] },
+      traces: {
+        exporters: ['debug'],
+        processors: ['memory_limiter', 'batch'],
+        receivers: ['otlp', 'jaeger', 'zipkin'],
+      },
     },
   },
 };
@@ -114,15 +191,124 @@ export const defaultConfig = {
  * annotations, affinity...) are not listed below their top level.
  */
 export const chartKeys: { path: string; closed: boolean; keys: string[] }[] = [
-  { path: '', closed: true, keys: ['additionalLabels', 'affinity', 'alternateConfig', 'annotations', 'apiVersion', 'autoscaling', 'clusterRole', 'command', 'config', 'configMap', 'dnsConfig', 'dnsPolicy', 'enableConfigChecksumAnnotation', 'enabled', 'extraContainers', 'extraEnvs', 'extraEnvsFrom', 'extraManifests', 'extraVolumeMounts', 'extraVolumes', 'fullnameOverride', 'global', 'hostAliases', 'hostNetwork', 'hostPID', 'httproute', 'image', 'imagePullSecrets', 'ingress', 'initContainers', 'internalTelemetryViaOTLP', 'lifecycleHooks', 'livenessProbe', 'mode', 'nameOverride', 'namespaceOverride', 'networkPolicy', 'nodeSelector', 'podAnnotations', 'podDisruptionBudget', 'podLabels', 'podMonitor', 'podSecurityContext', 'ports', 'presets', 'priorityClassName', 'prometheusRule', 'readinessProbe', 'replicaCount', 'resizePolicy', 'resources', 'revisionHistoryLimit', 'rewriteDeprecatedComponentNames', 'rollout', 'runtimeClassName', 'schedulerName', 'securityContext', 'service', 'serviceAccount', 'serviceMonitor', 'shareProcessNamespace', 'startupProbe', 'statefulset', 'terminationGracePeriodSeconds', 'tolerations', 'topologySpreadConstraints', 'useGOMEMLIMIT'] },
+  {
+    path: '',
+    closed: true,
+    keys: [
+      'additionalLabels',
+      'affinity',
+      'alternateConfig',
+      'annotations',
+      'apiVersion',
+      'autoscaling',
+      'clusterRole',
+      'command',
+      'config',
+      'configMap',
+      'dnsConfig',
+      'dnsPolicy',
+      'enableConfigChecksumAnnotation',
+      'enabled',
+      'extraContainers',
+      'extraEnvs',
+      'extraEnvsFrom',
+      'extraManifests',
+      'extraVolumeMounts',
+      'extraVolumes',
+      'fullnameOverride',
+      'global',
+      'hostAliases',
+      'hostNetwork',
+      'hostPID',
+      'httproute',
+      'image',
+      'imagePullSecrets',
+      'ingress',
+      'initContainers',
+      'internalTelemetryViaOTLP',
+      'lifecycleHooks',
+      'livenessProbe',
+      'mode',
+      'nameOverride',
+      'namespaceOverride',
+      'networkPolicy',
+      'nodeSelector',
+      'podAnnotations',
+      'podDisruptionBudget',
+      'podLabels',
+      'podMonitor',
+      'podSecurityContext',
+      'ports',
+      'presets',
+      'priorityClassName',
+      'prometheusRule',
+      'readinessProbe',
+      'replicaCount',
+      'resizePolicy',
+      'resources',
+      'revisionHistoryLimit',
+      'rewriteDeprecatedComponentNames',
+      'rollout',
+      'runtimeClassName',
+      'schedulerName',
+      'securityContext',
+      'service',
+      'serviceAccount',
+      'serviceMonitor',
+      'shareProcessNamespace',
+      'startupProbe',
+      'statefulset',
+      'terminationGracePeriodSeconds',
+      'tolerations',
+      'topologySpreadConstraints',
+      'useGOMEMLIMIT',
+    ],
+  },
   { path: 'image', closed: true, keys: ['digest', 'pullPolicy', 'registry', 'repository', 'tag'] },
   { path: 'command', closed: true, keys: ['extraArgs', 'name'] },
   { path: 'serviceAccount', closed: true, keys: ['annotations', 'automountServiceAccountToken', 'create', 'name'] },
-  { path: 'service', closed: true, keys: ['annotations', 'clusterIP', 'enabled', 'externalTrafficPolicy', 'internalTrafficPolicy', 'loadBalancerIP', 'loadBalancerSourceRanges', 'trafficDistribution', 'type'] },
-  { path: 'presets', closed: true, keys: ['annotationDiscovery', 'clusterMetrics', 'hostMetrics', 'kubeletMetrics', 'kubernetesAttributes', 'kubernetesEvents', 'kubernetesObjects', 'logsCollection', 'profiling', 'resourceDetection'] },
-  { path: 'ports.*', closed: true, keys: ['appProtocol', 'containerPort', 'enabled', 'hostPort', 'nodePort', 'protocol', 'servicePort'] },
+  {
+    path: 'service',
+    closed: true,
+    keys: [
+      'annotations',
+      'clusterIP',
+      'enabled',
+      'externalTrafficPolicy',
+      'internalTrafficPolicy',
+      'loadBalancerIP',
+      'loadBalancerSourceRanges',
+      'trafficDistribution',
+      'type',
+    ],
+  },
+  {
+    path: 'presets',
+    closed: true,
+    keys: [
+      'annotationDiscovery',
+      'clusterMetrics',
+      'hostMetrics',
+      'kubeletMetrics',
+      'kubernetesAttributes',
+      'kubernetesEvents',
+      'kubernetesObjects',
+      'logsCollection',
+      'profiling',
+      'resourceDetection',
+    ],
+  },
+  {
+    path: 'ports.*',
+    closed: true,
+    keys: ['appProtocol', 'containerPort', 'enabled', 'hostPort', 'nodePort', 'protocol', 'servicePort'],
+  },
   { path: 'internalTelemetryViaOTLP', closed: true, keys: ['endpoint', 'headers', 'logs', 'metrics', 'traces'] },
-  { path: 'serviceMonitor', closed: false, keys: ['enabled', 'extraLabels', 'metricRelabelings', 'metricsEndpoints', 'relabelings', 'sampleLimit'] },
+  {
+    path: 'serviceMonitor',
+    closed: false,
+    keys: ['enabled', 'extraLabels', 'metricRelabelings', 'metricsEndpoints', 'relabelings', 'sampleLimit'],
+  },
   { path: 'podMonitor', closed: false, keys: ['enabled', 'extraLabels', 'metricsEndpoints'] },
   { path: 'configMap', closed: false, keys: ['create', 'existingName', 'existingPath'] },
 ];
@@ -186,13 +372,19 @@ export function fullname(release: string, values: Values): string {
 /** The Service's spec.selector, which the chart's ServiceMonitor also uses as its matchLabels. */
 export function selectorLabels(release: string, values: Values): Record<string, string> {
   const mode = modeOf(values);
-  return { 'app.kubernetes.io/name': chartName(values), 'app.kubernetes.io/instance': release, ...(mode ? { component: componentLabel[mode] } : {}) };
+  return {
+    'app.kubernetes.io/name': chartName(values),
+    'app.kubernetes.io/instance': release,
+    ...(mode ? { component: componentLabel[mode] } : {}),
+  };
 }
 
 /** The Service's metadata.labels (common labels, additionalLabels, component). */
 export function serviceLabels(release: string, values: Values): Record<string, string> {
   const mode = modeOf(values);
-  const additional = Object.fromEntries(Object.entries(obj(values['additionalLabels']) ?? {}).map(([k, v]) => [k, str(v) ?? '']));
+  const additional = Object.fromEntries(
+    Object.entries(obj(values['additionalLabels']) ?? {}).map(([k, v]) => [k, str(v) ?? '']),
+  );
   return {
     'helm.sh/chart': `${collectorChart.chart}-${collectorChart.version}`,
     'app.kubernetes.io/name': chartName(values),
@@ -274,15 +466,28 @@ export function missingRequiredValues(values: Values): MissingValue[] {
   const out: MissingValue[] = [];
   const mode = values['mode'];
   if (!modeOf(values)) {
-    out.push({ path: 'mode', message: mode === undefined || mode === '' ? "mode is not set, so the chart fails with \"[ERROR] 'mode' must be set\"; the lab's collector is mode: deployment." : `mode is '${str(mode) ?? typeof mode}', but the chart accepts only ${modes.join(', ')}.` });
+    out.push({
+      path: 'mode',
+      message:
+        mode === undefined || mode === ''
+          ? "mode is not set, so the chart fails with \"[ERROR] 'mode' must be set\"; the lab's collector is mode: deployment."
+          : `mode is '${str(mode) ?? typeof mode}', but the chart accepts only ${modes.join(', ')}.`,
+    });
   }
   if (!str(obj(values['image'])?.['repository'])) {
-    out.push({ path: 'image.repository', message: `image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: "${versions.collector}".` });
+    out.push({
+      path: 'image.repository',
+      message: `image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: "${versions.collector}".`,
+    });
   }
-  const extensions = (obj(obj(effectiveConfig(values)['service']))?.['extensions']);
+  const extensions = obj(obj(effectiveConfig(values)['service']))?.['extensions'];
   const list = Array.isArray(extensions) ? extensions.map(str) : [];
   if (!obj(values['alternateConfig']) || !Object.keys(obj(values['alternateConfig']) ?? {}).length) {
-    if (!healthExtensions.some((h) => list.includes(h))) out.push({ path: 'config.service.extensions', message: `config.service.extensions has neither ${healthExtensions.join(' nor ')}, so the chart fails ("requires that the health_check extension ... be included"); the pod's probes call it on port 13133. A list in the values replaces the chart's [health_check]: keep health_check in it.` });
+    if (!healthExtensions.some((h) => list.includes(h)))
+      out.push({
+        path: 'config.service.extensions',
+        message: `config.service.extensions has neither ${healthExtensions.join(' nor ')}, so the chart fails ("requires that the health_check extension ... be included"); the pod's probes call it on port 13133. A list in the values replaces the chart's [health_check]: keep health_check in it.`,
+      });
   }
   return out;
 }

@@ -42,25 +42,50 @@ export const otelCollectorChart = {
 export const labCollectorValuesPath = 'helm/otel-collector-values.yaml';
 
 export function otelCollectorSource(version: string = otelCollectorChart.version): ChartSource {
-  return { kind: 'repo', repoName: otelCollectorChart.repoName, repoUrl: otelCollectorChart.repoUrl, chart: otelCollectorChart.chart, version };
+  return {
+    kind: 'repo',
+    repoName: otelCollectorChart.repoName,
+    repoUrl: otelCollectorChart.repoUrl,
+    chart: otelCollectorChart.chart,
+    version,
+  };
 }
 
 /**
  * What would make the collector chart fail, or install a collector Prometheus cannot scrape:
  * the linter's findings for the values file alone, errors and warnings only.
  */
-export function checkCollectorValues(text: string, opts: { file?: string; helmRelease?: string; collectorRelease?: string } = {}): Finding[] {
+export function checkCollectorValues(
+  text: string,
+  opts: { file?: string; helmRelease?: string; collectorRelease?: string } = {},
+): Finding[] {
   const file = opts.file ?? labCollectorValuesPath;
   // The file's own name may not say which chart it is for; the header does.
   const marked = looksLikeCollectorValuesText(text) ? text : `${collectorChart.header}\n${text}`;
   const shift = marked === text ? 0 : 1;
-  return lint([{ file, text: marked }], { labRules: true, helmReleaseGiven: true, helmRelease: opts.helmRelease ?? 'prometheus', collectorRelease: opts.collectorRelease ?? otelCollectorChart.release })
+  return lint([{ file, text: marked }], {
+    labRules: true,
+    helmReleaseGiven: true,
+    helmRelease: opts.helmRelease ?? 'prometheus',
+    collectorRelease: opts.collectorRelease ?? otelCollectorChart.release,
+  })
     .filter((f) => f.severity !== 'info')
     .map((f) => {
       if (!shift || !f.range) return f;
       // Fixes would point at lines of the marked text, not the file's.
-      const rest: Finding = { code: f.code, severity: f.severity, message: f.message, ...(f.file ? { file: f.file } : {}) };
-      return { ...rest, range: { start: { ...f.range.start, line: Math.max(0, f.range.start.line - shift) }, end: { ...f.range.end, line: Math.max(0, f.range.end.line - shift) } } };
+      const rest: Finding = {
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        ...(f.file ? { file: f.file } : {}),
+      };
+      return {
+        ...rest,
+        range: {
+          start: { ...f.range.start, line: Math.max(0, f.range.start.line - shift) },
+          end: { ...f.range.end, line: Math.max(0, f.range.end.line - shift) },
+        },
+      };
     });
 }
 
@@ -69,7 +94,13 @@ function looksLikeCollectorValuesText(text: string): boolean {
 }
 
 export function kubePrometheusStackSource(version: string = kubePrometheusStack.version): ChartSource {
-  return { kind: 'repo', repoName: kubePrometheusStack.repoName, repoUrl: kubePrometheusStack.repoUrl, chart: kubePrometheusStack.chart, version };
+  return {
+    kind: 'repo',
+    repoName: kubePrometheusStack.repoName,
+    repoUrl: kubePrometheusStack.repoUrl,
+    chart: kubePrometheusStack.chart,
+    version,
+  };
 }
 
 export interface HelmReleaseSpec {
@@ -91,7 +122,10 @@ export function chartRef(c: ChartSource): string {
 }
 
 function kubeFlags(spec: Pick<HelmReleaseSpec, 'kubeconfig' | 'kubeContext'>): string[] {
-  return [...(spec.kubeconfig ? ['--kubeconfig', spec.kubeconfig] : []), ...(spec.kubeContext ? ['--kube-context', spec.kubeContext] : [])];
+  return [
+    ...(spec.kubeconfig ? ['--kubeconfig', spec.kubeconfig] : []),
+    ...(spec.kubeContext ? ['--kube-context', spec.kubeContext] : []),
+  ];
 }
 
 /**
@@ -101,7 +135,17 @@ function kubeFlags(spec: Pick<HelmReleaseSpec, 'kubeconfig' | 'kubeContext'>): s
  * and no `--atomic`/`--force`, which Helm 4 deprecates.
  */
 export function upgradeInstallArgs(spec: HelmReleaseSpec): string[] {
-  const args = ['upgrade', '--install', spec.release, chartRef(spec.chart), '--namespace', spec.namespace, '--create-namespace', '--labels', `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`];
+  const args = [
+    'upgrade',
+    '--install',
+    spec.release,
+    chartRef(spec.chart),
+    '--namespace',
+    spec.namespace,
+    '--create-namespace',
+    '--labels',
+    `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`,
+  ];
   for (const f of spec.valuesFiles) args.push('--values', f);
   if (spec.chart.version) args.push('--version', spec.chart.version);
   args.push(...kubeFlags(spec));
@@ -111,7 +155,9 @@ export function upgradeInstallArgs(spec: HelmReleaseSpec): string[] {
 }
 
 /** `helm uninstall` for Clean Up: the same kubeconfig and context flags as the install. */
-export function uninstallArgs(spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'kubeconfig' | 'kubeContext'>): string[] {
+export function uninstallArgs(
+  spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'kubeconfig' | 'kubeContext'>,
+): string[] {
   return ['uninstall', spec.release, '--namespace', spec.namespace, ...kubeFlags(spec)];
 }
 
@@ -138,14 +184,31 @@ export function helmSteps(spec: HelmReleaseSpec): HelmStep[] {
     steps.push({ title: `refresh the ${c.repoName} chart index`, args: repoUpdateArgs(c) });
   }
   const what = `${chartRef(c)}${c.version ? ` ${c.version}` : ''}`;
-  steps.push({ title: `install or upgrade release ${spec.release} (${what}) in namespace ${spec.namespace}`, args: upgradeInstallArgs(spec) });
+  steps.push({
+    title: `install or upgrade release ${spec.release} (${what}) in namespace ${spec.namespace}`,
+    args: upgradeInstallArgs(spec),
+  });
   return steps;
 }
 
 /** The release as `helm list` shows it, pending ones included; Helm 4 dropped `--all`, these flags work in both. */
-export function releaseListArgs(spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'kubeconfig' | 'kubeContext'>): string[] {
+export function releaseListArgs(
+  spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'kubeconfig' | 'kubeContext'>,
+): string[] {
   const exact = `^${spec.release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-  return ['list', '--namespace', spec.namespace, '--filter', exact, '--deployed', '--failed', '--pending', '--output', 'json', ...kubeFlags(spec)];
+  return [
+    'list',
+    '--namespace',
+    spec.namespace,
+    '--filter',
+    exact,
+    '--deployed',
+    '--failed',
+    '--pending',
+    '--output',
+    'json',
+    ...kubeFlags(spec),
+  ];
 }
 
 export interface ReleaseInfo {
@@ -169,17 +232,28 @@ export function parseReleaseList(json: string, release: string): ReleaseInfo | u
   if (!Array.isArray(rows)) return undefined;
   for (const r of rows as Record<string, unknown>[]) {
     if (r['name'] !== release) continue;
-    return { name: release, namespace: String(r['namespace'] ?? ''), revision: Number(r['revision'] ?? 0), status: String(r['status'] ?? ''), chart: String(r['chart'] ?? '') };
+    return {
+      name: release,
+      namespace: String(r['namespace'] ?? ''),
+      revision: Number(r['revision'] ?? 0),
+      status: String(r['status'] ?? ''),
+      chart: String(r['chart'] ?? ''),
+    };
   }
   return undefined;
 }
 
 /** What running the step will do to the release, in one line for the confirm dialog. */
-export function releasePlan(existing: ReleaseInfo | undefined, spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'chart'>): string {
+export function releasePlan(
+  existing: ReleaseInfo | undefined,
+  spec: Pick<HelmReleaseSpec, 'release' | 'namespace' | 'chart'>,
+): string {
   const target = `${spec.chart.kind === 'repo' ? spec.chart.chart : chartRef(spec.chart)}${spec.chart.version ? ` ${spec.chart.version}` : ''}`;
-  if (!existing) return `Install ${target} as a new release ${spec.release} in namespace ${spec.namespace} (created if missing).`;
+  if (!existing)
+    return `Install ${target} as a new release ${spec.release} in namespace ${spec.namespace} (created if missing).`;
   const was = `revision ${existing.revision}, ${existing.chart}, ${existing.status}`;
-  if (existing.status.startsWith('pending')) return `Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and helm will refuse until it ends or the release is rolled back.`;
+  if (existing.status.startsWith('pending'))
+    return `Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and helm will refuse until it ends or the release is rolled back.`;
   return `Upgrade release ${spec.release} in namespace ${spec.namespace} (now ${was}) to ${target}, as revision ${existing.revision + 1}.`;
 }
 
@@ -200,7 +274,9 @@ export interface HelmVersion {
 
 /** Reads `helm version` in any of its forms: `--short` (v3.22.0+gabc1234), the BuildInfo struct, or `--template`. */
 export function parseHelmVersion(output: string): HelmVersion | undefined {
-  const m = /(?:Version|SemVer):"(v?\d+\.\d+\.\d+[^"]*)"/.exec(output) ?? /(?:^|\s)(v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+\S*)?(?:\s|$)/.exec(output);
+  const m =
+    /(?:Version|SemVer):"(v?\d+\.\d+\.\d+[^"]*)"/.exec(output) ??
+    /(?:^|\s)(v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+\S*)?(?:\s|$)/.exec(output);
   const v = m?.[1];
   if (!v) return undefined;
   const n = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v);
@@ -216,7 +292,8 @@ export function parseHelmVersion(output: string): HelmVersion | undefined {
 export function helmVersionProblem(v: HelmVersion | undefined): string | undefined {
   if (!v) return undefined;
   if (v.major < 3) return `helm ${v.version} is Helm ${v.major}; the lab needs Helm 3 or 4. ${helmInstallHint}`;
-  if (v.major === 3 && v.minor < 13) return `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or later, or Helm 4. ${helmInstallHint}`;
+  if (v.major === 3 && v.minor < 13)
+    return `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or later, or Helm 4. ${helmInstallHint}`;
   return undefined;
 }
 
@@ -268,7 +345,10 @@ function child(node: unknown, key: string): { key: YamlNode | undefined; value: 
  * ServiceAccount the chart does not create itself. Empty when it does; otherwise findings that
  * say what Prometheus would run as instead, and the lines to write.
  */
-export function checkPrometheusServiceAccount(text: string, opts: { file?: string; release?: string; expectedName?: string } = {}): Finding[] {
+export function checkPrometheusServiceAccount(
+  text: string,
+  opts: { file?: string; release?: string; expectedName?: string } = {},
+): Finding[] {
   const expected = opts.expectedName ?? labNames.prometheusServiceAccount;
   const release = opts.release ?? 'prometheus';
   const file = opts.file;
@@ -278,7 +358,21 @@ export function checkPrometheusServiceAccount(text: string, opts: { file?: strin
   if (doc.errors.length) {
     const err = doc.errors[0];
     const pos = err?.linePos?.[0];
-    return [at({ code: helmValuesCodes.syntax, severity: 'error', message: `The values file is not valid YAML (${err?.message.split('\n')[0] ?? 'parse error'}); helm would refuse it.`, ...(pos ? { range: { start: { line: pos.line - 1, character: pos.col - 1 }, end: { line: pos.line - 1, character: pos.col - 1 } } } : {}) })];
+    return [
+      at({
+        code: helmValuesCodes.syntax,
+        severity: 'error',
+        message: `The values file is not valid YAML (${err?.message.split('\n')[0] ?? 'parse error'}); helm would refuse it.`,
+        ...(pos
+          ? {
+              range: {
+                start: { line: pos.line - 1, character: pos.col - 1 },
+                end: { line: pos.line - 1, character: pos.col - 1 },
+              },
+            }
+          : {}),
+      }),
+    ];
   }
   const want = `prometheus:\n  serviceAccount:\n    create: false\n    name: ${expected}`;
   const chartDefault = `${release}-kube-prometheus-prometheus`;
@@ -288,25 +382,43 @@ export function checkPrometheusServiceAccount(text: string, opts: { file?: strin
   const name = child(sa?.value, 'name');
   const create = child(sa?.value, 'create');
   const borrowed = child(child(doc.contents, 'serviceAccounts')?.value, 'server');
-  const borrowedNote = borrowed ? ' The file sets serviceAccounts.server.*, which belongs to the separate prometheus chart; kube-prometheus-stack ignores it.' : '';
+  const borrowedNote = borrowed
+    ? ' The file sets serviceAccounts.server.*, which belongs to the separate prometheus chart; kube-prometheus-stack ignores it.'
+    : '';
   const nameValue = isScalar(name?.value) ? name.value.value : undefined;
   const createValue = isScalar(create?.value) ? create.value.value : undefined;
   const anchor = name?.key ?? create?.key ?? sa?.key ?? prometheus?.key ?? borrowed?.key;
   const range = rangeOf(anchor, lc);
-  const finding = (message: string): Finding => at({ code: helmValuesCodes.serviceAccount, severity: 'error', message, ...(range ? { range } : {}) });
+  const finding = (message: string): Finding =>
+    at({ code: helmValuesCodes.serviceAccount, severity: 'error', message, ...(range ? { range } : {}) });
 
   const enabled = child(prometheus?.value, 'enabled');
   if (isScalar(enabled?.value) && enabled.value.value === false) {
-    findings.push(finding('prometheus.enabled is false: kube-prometheus-stack would install no Prometheus at all. Remove that line.'));
+    findings.push(
+      finding(
+        'prometheus.enabled is false: kube-prometheus-stack would install no Prometheus at all. Remove that line.',
+      ),
+    );
     return findings;
   }
   if (typeof nameValue !== 'string' || nameValue === '') {
-    const runsAs = createValue === false ? 'the namespace\'s default ServiceAccount' : `a ServiceAccount the chart creates (${chartDefault}) without the IRSA role`;
-    findings.push(finding(`The values file does not set prometheus.serviceAccount.name, so Prometheus runs as ${runsAs}, not ${expected}.${borrowedNote} Add:\n${want}`));
+    const runsAs =
+      createValue === false
+        ? "the namespace's default ServiceAccount"
+        : `a ServiceAccount the chart creates (${chartDefault}) without the IRSA role`;
+    findings.push(
+      finding(
+        `The values file does not set prometheus.serviceAccount.name, so Prometheus runs as ${runsAs}, not ${expected}.${borrowedNote} Add:\n${want}`,
+      ),
+    );
     return findings;
   }
   if (nameValue !== expected) {
-    findings.push(finding(`prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`));
+    findings.push(
+      finding(
+        `prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`,
+      ),
+    );
   }
   if (createValue !== false) {
     const why =
@@ -315,7 +427,11 @@ export function checkPrometheusServiceAccount(text: string, opts: { file?: strin
         : createValue === undefined
           ? 'is not set and defaults to true'
           : `is ${String(createValue)}`;
-    findings.push(finding(`prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, without the IRSA role annotation, and Helm refuses to take over the one eksctl created in Task 1 ("exists and cannot be imported into the current release"). Set create: false.`));
+    findings.push(
+      finding(
+        `prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, without the IRSA role annotation, and Helm refuses to take over the one eksctl created in Task 1 ("exists and cannot be imported into the current release"). Set create: false.`,
+      ),
+    );
   }
   return findings;
 }
@@ -364,87 +480,174 @@ export function helmErrorText(output: string): string {
   const lines = output.split(/\r?\n/);
   const start = lines.findIndex((l) => l.startsWith('Error:'));
   if (start >= 0) return lines.slice(start).join('\n').trim();
-  return lines.filter((l) => l.trim()).slice(-5).join('\n').trim();
+  return lines
+    .filter((l) => l.trim())
+    .slice(-5)
+    .join('\n')
+    .trim();
 }
 
-export function describeHelmFailure(output: string, c: HelmFailureContext, opts: { cancelled?: boolean } = {}): HelmFailure {
+export function describeHelmFailure(
+  output: string,
+  c: HelmFailureContext,
+  opts: { cancelled?: boolean } = {},
+): HelmFailure {
   const said = helmErrorText(output);
   const first = said.split('\n')[0]?.replace(/^Error:\s*/, '') ?? '';
   const rel = `release ${c.release} (namespace ${c.namespace})`;
-  const ctx = c.kubeContext ? ` (context ${c.kubeContext}${c.server ? `, ${c.server}` : ''})` : c.server ? ` (${c.server})` : '';
+  const ctx = c.kubeContext
+    ? ` (context ${c.kubeContext}${c.server ? `, ${c.server}` : ''})`
+    : c.server
+      ? ` (${c.server})`
+      : '';
   const status = `\`helm status ${c.release} -n ${c.namespace}\``;
   const f = (kind: HelmFailureKind, message: string): HelmFailure => ({ kind, message, said });
 
   if (opts.cancelled) {
-    return f('cancelled', `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again when ready: an upgrade --install of a failed release continues from there. Check with ${status}.`);
+    return f(
+      'cancelled',
+      `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again when ready: an upgrade --install of a failed release continues from there. Check with ${status}.`,
+    );
   }
   if (/another operation \(install\/upgrade\/rollback\) is in progress/i.test(said)) {
-    return f('in-progress', `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none is running (an earlier helm was killed), see ${status}: a release stuck in pending-install can be removed with \`helm uninstall ${c.release} -n ${c.namespace}\`; one stuck in pending-upgrade can be rolled back with \`helm rollback ${c.release} -n ${c.namespace}\`. Then run the Helm step again.`);
+    return f(
+      'in-progress',
+      `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none is running (an earlier helm was killed), see ${status}: a release stuck in pending-install can be removed with \`helm uninstall ${c.release} -n ${c.namespace}\`; one stuck in pending-upgrade can be rolled back with \`helm rollback ${c.release} -n ${c.namespace}\`. Then run the Helm step again.`,
+    );
   }
   if (/cluster unreachable/i.test(said)) {
     if (/context "([^"]+)" does not exist/.test(said)) {
-      return f('cluster-unreachable', `helm could not reach the cluster: the kubeconfig has no context named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with \`kubectl config use-context <name>\` and run the Helm step again.`);
+      return f(
+        'cluster-unreachable',
+        `helm could not reach the cluster: the kubeconfig has no context named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with \`kubectl config use-context <name>\` and run the Helm step again.`,
+      );
     }
     if (/getting credentials|exec plugin/i.test(said)) {
-      return f('credentials', `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential program that failed (${first}). Check that the AWS CLI is installed and logged in (\`aws sts get-caller-identity\`, \`aws sso login\`), then try again.`);
+      return f(
+        'credentials',
+        `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential program that failed (${first}). Check that the AWS CLI is installed and logged in (\`aws sts get-caller-identity\`, \`aws sso login\`), then try again.`,
+      );
     }
     if (/provide credentials|Unauthorized|expired/i.test(said)) {
-      return f('credentials', `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your token may have expired: run \`aws eks update-kubeconfig --name <cluster> --region <region>\` (and \`aws sso login\` if you use SSO), then try again.`);
+      return f(
+        'credentials',
+        `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your token may have expired: run \`aws eks update-kubeconfig --name <cluster> --region <region>\` (and \`aws sso login\` if you use SSO), then try again.`,
+      );
     }
     if (/no such file or directory|no configuration has been provided|invalid configuration/i.test(said)) {
-      return f('cluster-unreachable', `helm found no usable kubeconfig (${first}). Create it with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`);
+      return f(
+        'cluster-unreachable',
+        `helm found no usable kubeconfig (${first}). Create it with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`,
+      );
     }
     const dns = /no such host|server misbehaving/i.test(said);
-    return f('cluster-unreachable', `helm could not reach the Kubernetes API server${ctx}: ${dns ? 'its host name does not resolve' : /connection refused/i.test(said) ? 'nothing answers there' : /timeout|deadline/i.test(said) ? 'it did not answer in time' : first}. Is the cluster running? Check \`kubectl cluster-info\`, your network or VPN, or choose another context.`);
+    return f(
+      'cluster-unreachable',
+      `helm could not reach the Kubernetes API server${ctx}: ${dns ? 'its host name does not resolve' : /connection refused/i.test(said) ? 'nothing answers there' : /timeout|deadline/i.test(said) ? 'it did not answer in time' : first}. Is the cluster running? Check \`kubectl cluster-info\`, your network or VPN, or choose another context.`,
+    );
   }
   if (/is forbidden: User/i.test(said)) {
     const who = /User "([^"]+)"/.exec(said)?.[1];
-    return f('forbidden', `Permission denied${ctx}: ${who ?? 'your user'} may not do what ${rel} needs (${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`);
+    return f(
+      'forbidden',
+      `Permission denied${ctx}: ${who ?? 'your user'} may not do what ${rel} needs (${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`,
+    );
   }
   if (/Unauthorized|provide credentials/i.test(said)) {
-    return f('credentials', `The API server${ctx} did not accept your credentials (${first}). Refresh them with \`aws eks update-kubeconfig\` (and \`aws sso login\`), then try again.`);
+    return f(
+      'credentials',
+      `The API server${ctx} did not accept your credentials (${first}). Refresh them with \`aws eks update-kubeconfig\` (and \`aws sso login\`), then try again.`,
+    );
   }
   if (/cannot re-?use a name that is still in use/i.test(said)) {
-    return f('name-in-use', `A release named ${c.release} already exists (maybe in another namespace than ${c.namespace}). See \`helm list -A\`: upgrade it in its own namespace, uninstall it, or pick another release name (then the ServiceMonitors' release label must match it).`);
+    return f(
+      'name-in-use',
+      `A release named ${c.release} already exists (maybe in another namespace than ${c.namespace}). See \`helm list -A\`: upgrade it in its own namespace, uninstall it, or pick another release name (then the ServiceMonitors' release label must match it).`,
+    );
   }
   if (/exists and cannot be imported into the current release/i.test(said)) {
     const obj = /(\w+) "([^"]+)" in namespace "([^"]+)" exists/.exec(said);
     const what = obj ? `${obj[1]} ${obj[3]}/${obj[2]}` : 'An object';
-    const saHint = obj?.[1] === 'ServiceAccount' ? ' For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set it to false so the chart uses the ServiceAccount eksctl created.' : ' Delete it if nothing else uses it, or set the values so the chart does not create it.';
-    return f('ownership-conflict', `${what} already exists and was not created by Helm, so helm will not take it over for ${rel}.${saHint}`);
+    const saHint =
+      obj?.[1] === 'ServiceAccount'
+        ? ' For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set it to false so the chart uses the ServiceAccount eksctl created.'
+        : ' Delete it if nothing else uses it, or set the values so the chart does not create it.';
+    return f(
+      'ownership-conflict',
+      `${what} already exists and was not created by Helm, so helm will not take it over for ${rel}.${saHint}`,
+    );
   }
   if (/repo (\S+) not found/i.test(said)) {
     const name = /repo (\S+) not found/i.exec(said)?.[1] ?? c.repoName ?? '';
-    return f('repo-not-added', `helm does not know the chart repository ${name}. Add it with \`helm repo add ${name} ${c.repoUrl ?? '<url>'}\` (the Helm step does this first), then run the step again.`);
+    return f(
+      'repo-not-added',
+      `helm does not know the chart repository ${name}. Add it with \`helm repo add ${name} ${c.repoUrl ?? '<url>'}\` (the Helm step does this first), then run the step again.`,
+    );
   }
   if (/repository name \((\S+)\) already exists/i.test(said)) {
     const name = /repository name \((\S+)\)/.exec(said)?.[1] ?? c.repoName ?? '';
-    return f('repo-name-taken', `You already have a chart repository named ${name} with a different URL. Point it at ${c.repoUrl ?? 'the right URL'} with \`helm repo add ${name} ${c.repoUrl ?? '<url>'} --force-update\` (or \`helm repo remove ${name}\`), then run the step again.`);
+    return f(
+      'repo-name-taken',
+      `You already have a chart repository named ${name} with a different URL. Point it at ${c.repoUrl ?? 'the right URL'} with \`helm repo add ${name} ${c.repoUrl ?? '<url>'} --force-update\` (or \`helm repo remove ${name}\`), then run the step again.`,
+    );
   }
-  if (/is not a valid chart repository or cannot be reached|Unable to get an update from|failed to update the following repositories|failed to fetch|dial tcp|no such host|i\/o timeout|TLS handshake/i.test(said)) {
-    return f('repo-unreachable', `helm could not download the chart index from ${c.repoUrl ?? 'the chart repository'}: ${/no such host/i.test(said) ? 'the host name does not resolve (no network or DNS?)' : /connection refused/i.test(said) ? 'the connection was refused' : first}. Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`);
+  if (
+    /is not a valid chart repository or cannot be reached|Unable to get an update from|failed to update the following repositories|failed to fetch|dial tcp|no such host|i\/o timeout|TLS handshake/i.test(
+      said,
+    )
+  ) {
+    return f(
+      'repo-unreachable',
+      `helm could not download the chart index from ${c.repoUrl ?? 'the chart repository'}: ${/no such host/i.test(said) ? 'the host name does not resolve (no network or DNS?)' : /connection refused/i.test(said) ? 'the connection was refused' : first}. Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`,
+    );
   }
-  if (/not found in \S+ index|no chart version found|no chart name found|failed to download|chart ".*" not found|path ".*" not found|not found in repository/i.test(said)) {
+  if (
+    /not found in \S+ index|no chart version found|no chart name found|failed to download|chart ".*" not found|path ".*" not found|not found in repository/i.test(
+      said,
+    )
+  ) {
     const local = !c.repoName;
-    return f('chart-not-found', local
-      ? `helm could not find the chart ${c.chart}${c.version ? ` ${c.version}` : ''} (${first}). Check the path.`
-      : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). Refresh the index with \`helm repo update ${c.repoName ?? ''}\` (the Helm step does), and check the version exists with \`helm search repo ${c.chart} --versions\`.`);
+    return f(
+      'chart-not-found',
+      local
+        ? `helm could not find the chart ${c.chart}${c.version ? ` ${c.version}` : ''} (${first}). Check the path.`
+        : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). Refresh the index with \`helm repo update ${c.repoName ?? ''}\` (the Helm step does), and check the version exists with \`helm search repo ${c.chart} --versions\`.`,
+    );
   }
   if (/don't meet the specifications of the schema|values don't meet|schema\(s\)/i.test(said)) {
-    const problems = said.split('\n').filter((l) => /^\s*- /.test(l)).map((l) => l.trim().replace(/^- /, '')).join('; ');
-    return f('values-schema', `The chart rejected the values file: ${problems || first}. Fix those keys in the values file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step again; nothing was installed.`);
+    const problems = said
+      .split('\n')
+      .filter((l) => /^\s*- /.test(l))
+      .map((l) => l.trim().replace(/^- /, ''))
+      .join('; ');
+    return f(
+      'values-schema',
+      `The chart rejected the values file: ${problems || first}. Fix those keys in the values file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step again; nothing was installed.`,
+    );
   }
   // A chart's own `fail` in a template (the collector chart's NOTES.txt: mode, image.repository, health_check).
   const chartFail = /execution error at \(([^)]*)\):\s*(.*)/.exec(said);
   if (chartFail) {
-    return f('values-schema', `The chart refused the values file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} (from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; nothing was installed.`);
+    return f(
+      'values-schema',
+      `The chart refused the values file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} (from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; nothing was installed.`,
+    );
   }
   if (/failed to parse .*(yaml|json)|error converting YAML|open .*: no such file or directory/i.test(said)) {
-    return f('values-file', `helm could not read the values file: ${first}. Fix or recreate it (\`Observability Lab: Create Lab Files\` writes it) and run the step again.`);
+    return f(
+      'values-file',
+      `helm could not read the values file: ${first}. Fix or recreate it (\`Observability Lab: Create Lab Files\` writes it) and run the step again.`,
+    );
   }
   if (/context deadline exceeded|timed out waiting for the condition/i.test(said)) {
     const notReady = /resource (\S+) not ready/.exec(said)?.[1];
-    return f('timeout', `helm gave up waiting for ${rel} to become ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. Look at the pods with \`kubectl get pods -n ${c.namespace}\` and \`kubectl describe pod\` (image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the step again, which upgrades the failed release.`);
+    return f(
+      'timeout',
+      `helm gave up waiting for ${rel} to become ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. Look at the pods with \`kubectl get pods -n ${c.namespace}\` and \`kubectl describe pod\` (image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the step again, which upgrades the failed release.`,
+    );
   }
-  return f('unknown', `helm failed for ${rel}: ${first || 'no error message'}. The full output is in the Observability Lab output channel.`);
+  return f(
+    'unknown',
+    `helm failed for ${rel}: ${first || 'no error message'}. The full output is in the Observability Lab output channel.`,
+  );
 }

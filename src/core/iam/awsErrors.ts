@@ -21,7 +21,13 @@ export interface AwsAction {
 
 const credentialErrors = ['CredentialsProviderError', 'CredentialsError'];
 const expiredErrors = ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'];
-const badKeyErrors = ['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'AuthFailure'];
+const badKeyErrors = [
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'AuthFailure',
+];
 const deniedErrors = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException'];
 
 export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
@@ -29,15 +35,29 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
   if (credentialErrors.includes(f.name) || /Could not load credentials/i.test(f.message)) {
     return `Could not ${a.what}: no AWS credentials were found (environment, shared config/credentials files, SSO, web identity or the instance role). Run \`aws configure\` or \`aws sso login\`, or set AWS_PROFILE, then try again.`;
   }
-  if (expiredErrors.includes(f.name) || /expired/i.test(f.message)) return `Could not ${a.what}: the AWS credentials have expired. Refresh them (\`aws sso login\`, or new temporary credentials) and try again.`;
-  if (badKeyErrors.includes(f.name)) return `Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use (\`aws sts get-caller-identity\`) and try again.`;
-  if (/Region is missing/i.test(f.message)) return `Could not ${a.what}: no AWS region is set. Set obslab.awsRegion (or AWS_REGION, or a region in your AWS profile).`;
-  if (deniedErrors.includes(f.name) || f.httpStatus === 403) return `Could not ${a.what}: access denied${where}. ${f.message} Ask for the permission, or use a profile that has it.`;
-  if (f.name === 'ResourceNotFoundException' && /cluster/i.test(f.message)) return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and the region (obslab.clusterName, obslab.awsRegion; \`aws eks list-clusters --region REGION\`).`;
-  if (f.name === 'NoSuchEntity' || f.name === 'NoSuchEntityException') return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first (Create IAM Policy and IRSA Role).`;
-  if (f.name === 'MalformedPolicyDocument' || f.name === 'MalformedPolicyDocumentException') return `Could not ${a.what}: IAM rejects the policy document: ${f.message}`;
-  if (f.name === 'LimitExceeded' || f.name === 'LimitExceededException') return `Could not ${a.what}: an IAM limit was reached: ${f.message}`;
-  if (f.errno === 'ECONNREFUSED' || f.errno === 'ENOTFOUND' || f.errno === 'ETIMEDOUT' || f.errno === 'ECONNRESET' || f.name === 'TimeoutError') {
+  if (expiredErrors.includes(f.name) || /expired/i.test(f.message))
+    return `Could not ${a.what}: the AWS credentials have expired. Refresh them (\`aws sso login\`, or new temporary credentials) and try again.`;
+  if (badKeyErrors.includes(f.name))
+    return `Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use (\`aws sts get-caller-identity\`) and try again.`;
+  if (/Region is missing/i.test(f.message))
+    return `Could not ${a.what}: no AWS region is set. Set obslab.awsRegion (or AWS_REGION, or a region in your AWS profile).`;
+  if (deniedErrors.includes(f.name) || f.httpStatus === 403)
+    return `Could not ${a.what}: access denied${where}. ${f.message} Ask for the permission, or use a profile that has it.`;
+  if (f.name === 'ResourceNotFoundException' && /cluster/i.test(f.message))
+    return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and the region (obslab.clusterName, obslab.awsRegion; \`aws eks list-clusters --region REGION\`).`;
+  if (f.name === 'NoSuchEntity' || f.name === 'NoSuchEntityException')
+    return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first (Create IAM Policy and IRSA Role).`;
+  if (f.name === 'MalformedPolicyDocument' || f.name === 'MalformedPolicyDocumentException')
+    return `Could not ${a.what}: IAM rejects the policy document: ${f.message}`;
+  if (f.name === 'LimitExceeded' || f.name === 'LimitExceededException')
+    return `Could not ${a.what}: an IAM limit was reached: ${f.message}`;
+  if (
+    f.errno === 'ECONNREFUSED' ||
+    f.errno === 'ENOTFOUND' ||
+    f.errno === 'ETIMEDOUT' ||
+    f.errno === 'ECONNRESET' ||
+    f.name === 'TimeoutError'
+  ) {
     return `Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). Check the network${a.endpoint ? ` and that the server at ${a.endpoint} runs (AWS_ENDPOINT_URL)` : ''}, then try again.`;
   }
   return `Could not ${a.what}${where}: ${f.name}: ${f.message}`;

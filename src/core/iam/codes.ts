@@ -16,10 +16,50 @@ export const irsaCodes = {
 } as const;
 
 export const irsaFindingCodes: CodeInfo[] = [
-  { code: irsaCodes.issuer, severity: 'error', summary: 'The role trusts the OIDC provider of another cluster (or account) than the one the lab uses; its pods\' tokens are refused.', bad: '"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER"', good: 'the cluster\'s own issuer, from `aws eks describe-cluster --query cluster.identity.oidc.issuer`' },
-  { code: irsaCodes.notWebIdentity, severity: 'error', summary: 'No statement lets a Federated OIDC principal call sts:AssumeRoleWithWebIdentity: it is not an IRSA role.', bad: '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"', good: '"Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}, "Action": "sts:AssumeRoleWithWebIdentity"' },
-  { code: irsaCodes.oidcProvider, severity: 'error', summary: 'The account has no IAM OIDC provider for the cluster\'s issuer, so no pod can assume any IRSA role.', bad: 'list-open-id-connect-providers without the issuer', good: 'eksctl utils associate-iam-oidc-provider --cluster NAME --approve' },
-  { code: irsaCodes.annotation, severity: 'varies', summary: 'The ServiceAccount is missing, or its eks.amazonaws.com/role-arn annotation is absent or names another role.', bad: 'eks.amazonaws.com/role-arn: arn:aws:iam::ACCOUNT:role/other', good: 'eks.amazonaws.com/role-arn: arn:aws:iam::ACCOUNT:role/ds252-prometheus-sa-role' },
-  { code: irsaCodes.pods, severity: 'warning', summary: 'The Prometheus pods run as another ServiceAccount than the one the role trusts (for example because the chart value was ignored).', bad: 'serviceAccountName: prometheus-kube-prometheus-prometheus', good: 'serviceAccountName: prometheus-sa' },
-  { code: irsaCodes.actionDenied, severity: 'varies', summary: 'An action the lab needs (aps:RemoteWrite, the AMP query actions, CloudWatch and Logs) is not allowed by the role\'s policies.', bad: 'policy without aps:RemoteWrite', good: '"Action": ["aps:RemoteWrite", ...]' },
+  {
+    code: irsaCodes.issuer,
+    severity: 'error',
+    summary:
+      "The role trusts the OIDC provider of another cluster (or account) than the one the lab uses; its pods' tokens are refused.",
+    bad: '"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER"',
+    good: "the cluster's own issuer, from `aws eks describe-cluster --query cluster.identity.oidc.issuer`",
+  },
+  {
+    code: irsaCodes.notWebIdentity,
+    severity: 'error',
+    summary: 'No statement lets a Federated OIDC principal call sts:AssumeRoleWithWebIdentity: it is not an IRSA role.',
+    bad: '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"',
+    good: '"Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}, "Action": "sts:AssumeRoleWithWebIdentity"',
+  },
+  {
+    code: irsaCodes.oidcProvider,
+    severity: 'error',
+    summary: "The account has no IAM OIDC provider for the cluster's issuer, so no pod can assume any IRSA role.",
+    bad: 'list-open-id-connect-providers without the issuer',
+    good: 'eksctl utils associate-iam-oidc-provider --cluster NAME --approve',
+  },
+  {
+    code: irsaCodes.annotation,
+    severity: 'varies',
+    summary:
+      'The ServiceAccount is missing, or its eks.amazonaws.com/role-arn annotation is absent or names another role.',
+    bad: 'eks.amazonaws.com/role-arn: arn:aws:iam::ACCOUNT:role/other',
+    good: 'eks.amazonaws.com/role-arn: arn:aws:iam::ACCOUNT:role/ds252-prometheus-sa-role',
+  },
+  {
+    code: irsaCodes.pods,
+    severity: 'warning',
+    summary:
+      'The Prometheus pods run as another ServiceAccount than the one the role trusts (for example because the chart value was ignored).',
+    bad: 'serviceAccountName: prometheus-kube-prometheus-prometheus',
+    good: 'serviceAccountName: prometheus-sa',
+  },
+  {
+    code: irsaCodes.actionDenied,
+    severity: 'varies',
+    summary:
+      "An action the lab needs (aps:RemoteWrite, the AMP query actions, CloudWatch and Logs) is not allowed by the role's policies.",
+    bad: 'policy without aps:RemoteWrite',
+    good: '"Action": ["aps:RemoteWrite", ...]',
+  },
 ];

@@ -50,7 +50,10 @@ export interface EvalResult {
 }
 
 export function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
 }
 
@@ -76,7 +79,9 @@ function resourceMatches(pattern: string, resource: string): boolean {
 
 function principalMatches(p: Principal, who: NonNullable<EvalRequest['principal']>): boolean {
   if (p.any) return true;
-  return p[who.type].some((x) => x === who.id || (who.type === 'AWS' && /^\d{12}$/.test(x) && who.id.startsWith(`arn:aws:iam::${x}:`)));
+  return p[who.type].some(
+    (x) => x === who.id || (who.type === 'AWS' && /^\d{12}$/.test(x) && who.id.startsWith(`arn:aws:iam::${x}:`)),
+  );
 }
 
 interface OperatorParts {
@@ -123,7 +128,10 @@ function contextValues(context: EvalRequest['context'], key: string): string[] |
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 }
 
-export function evaluateCondition(c: Condition, context: EvalRequest['context']): { result: Tri; reason?: string; absent?: boolean } {
+export function evaluateCondition(
+  c: Condition,
+  context: EvalRequest['context'],
+): { result: Tri; reason?: string; absent?: boolean } {
   const { set, base, ifExists } = operatorParts(c.operator);
   const values = contextValues(context, c.key);
   const present = values !== undefined && values.length > 0;
@@ -133,7 +141,8 @@ export function evaluateCondition(c: Condition, context: EvalRequest['context'])
   }
   const cmp = comparers[base];
   if (!cmp) return { result: 'unknown', reason: `the operator ${c.operator} is not evaluated here` };
-  if (c.values.some((v) => v.includes('${'))) return { result: 'unknown', reason: `${c.key} uses a policy variable, which only IAM resolves` };
+  if (c.values.some((v) => v.includes('${')))
+    return { result: 'unknown', reason: `${c.key} uses a policy variable, which only IAM resolves` };
   if (!present) {
     const result = ifExists || set === 'ForAllValues' ? true : set === 'ForAnyValue' ? false : cmp.negated;
     return { result, absent: true };
@@ -160,14 +169,20 @@ export interface StatementMatch {
 }
 
 export function statementApplies(st: Statement, req: EvalRequest): StatementMatch {
-  const action = st.action ? st.action.some((p) => actionMatches(p, req.action)) : !(st.notAction ?? []).some((p) => actionMatches(p, req.action));
+  const action = st.action
+    ? st.action.some((p) => actionMatches(p, req.action))
+    : !(st.notAction ?? []).some((p) => actionMatches(p, req.action));
   if (!action) return { result: false, reasons: [], absentKeys: [] };
   const resource = req.resource ?? '*';
-  if (st.resource && !st.resource.some((p) => resourceMatches(p, resource))) return { result: false, reasons: [], absentKeys: [] };
-  if (st.notResource && st.notResource.some((p) => resourceMatches(p, resource))) return { result: false, reasons: [], absentKeys: [] };
+  if (st.resource && !st.resource.some((p) => resourceMatches(p, resource)))
+    return { result: false, reasons: [], absentKeys: [] };
+  if (st.notResource && st.notResource.some((p) => resourceMatches(p, resource)))
+    return { result: false, reasons: [], absentKeys: [] };
   if (req.principal) {
-    if (st.principal && !principalMatches(st.principal, req.principal)) return { result: false, reasons: [], absentKeys: [] };
-    if (st.notPrincipal && principalMatches(st.notPrincipal, req.principal)) return { result: false, reasons: [], absentKeys: [] };
+    if (st.principal && !principalMatches(st.principal, req.principal))
+      return { result: false, reasons: [], absentKeys: [] };
+    if (st.notPrincipal && principalMatches(st.notPrincipal, req.principal))
+      return { result: false, reasons: [], absentKeys: [] };
   }
   let result: Tri = true;
   const reasons: string[] = [];
@@ -198,7 +213,8 @@ export function evaluate(policies: NamedPolicy[], req: EvalRequest): EvalResult 
   const absentKeys = [...absent];
   if (denies.length) return { decision: 'explicitDeny', decidedBy: denies, undetermined, absentKeys };
   // An undecidable Deny could still deny: do not promise an Allow over it.
-  if (undetermined.some((u) => u.statement.effect === 'Deny')) return { decision: 'undetermined', decidedBy: allows, undetermined, absentKeys };
+  if (undetermined.some((u) => u.statement.effect === 'Deny'))
+    return { decision: 'undetermined', decidedBy: allows, undetermined, absentKeys };
   if (allows.length) return { decision: 'allowed', decidedBy: allows, undetermined, absentKeys };
   if (undetermined.length) return { decision: 'undetermined', decidedBy: [], undetermined, absentKeys };
   return { decision: 'implicitDeny', decidedBy: [], undetermined, absentKeys };

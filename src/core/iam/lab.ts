@@ -3,7 +3,14 @@
 // The actions are those of the lab's prometheus-iam-policy.json (a unit test keeps them equal);
 // Amazon Managed Service for Prometheus: writing needs aps:RemoteWrite, querying aps:QueryMetrics,
 // aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata (AMP user guide, IAM permissions).
-import { describeStatementRef, evaluate, type Decision, type EvalResult, type NamedPolicy, type StatementRef } from './evaluate';
+import {
+  describeStatementRef,
+  evaluate,
+  type Decision,
+  type EvalResult,
+  type NamedPolicy,
+  type StatementRef,
+} from './evaluate';
 import type { PolicyDocument } from './policy';
 
 export interface LabAction {
@@ -16,24 +23,67 @@ export interface LabAction {
   essential: boolean;
 }
 
-const queryFails = 'Grafana or awscurl queries against the AMP workspace fail with HTTP 403 (AccessDeniedException); writing still works.';
+const queryFails =
+  'Grafana or awscurl queries against the AMP workspace fail with HTTP 403 (AccessDeniedException); writing still works.';
 
 export const labActions: LabAction[] = [
   {
     action: 'aps:RemoteWrite',
     capability: 'Prometheus sends its samples to Amazon Managed Service for Prometheus (remote_write)',
     symptom:
-      "Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not authorized to perform: aps:RemoteWrite). Prometheus logs \"server returned HTTP status 403 Forbidden\" as a non-recoverable error and drops those samples: prometheus_remote_storage_samples_failed_total rises while prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still work; the AMP workspace gets no new data.",
+      'Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not authorized to perform: aps:RemoteWrite). Prometheus logs "server returned HTTP status 403 Forbidden" as a non-recoverable error and drops those samples: prometheus_remote_storage_samples_failed_total rises while prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still work; the AMP workspace gets no new data.',
     essential: true,
   },
-  { action: 'aps:QueryMetrics', capability: 'PromQL queries against the AMP workspace (Grafana\'s AMP data source)', symptom: queryFails, essential: false },
-  { action: 'aps:GetSeries', capability: 'series lookups in the AMP workspace (Grafana\'s metric browser)', symptom: queryFails, essential: false },
-  { action: 'aps:GetLabels', capability: 'label name and value lookups in the AMP workspace', symptom: queryFails, essential: false },
-  { action: 'aps:GetMetricMetadata', capability: 'metric metadata (type, help) from the AMP workspace', symptom: queryFails, essential: false },
-  { action: 'cloudwatch:PutMetricData', capability: 'publishing metrics to CloudWatch', symptom: 'Agents that publish to CloudWatch with this role log AccessDenied for PutMetricData; the CloudWatch metrics stay empty.', essential: false },
-  { action: 'logs:CreateLogGroup', capability: 'creating the CloudWatch Logs group on first use', symptom: 'Log shipping fails on first start with AccessDeniedException for CreateLogGroup, unless the group already exists.', essential: false },
-  { action: 'logs:CreateLogStream', capability: 'creating a log stream per pod', symptom: 'Log shipping fails with AccessDeniedException for CreateLogStream.', essential: false },
-  { action: 'logs:PutLogEvents', capability: 'writing log events to CloudWatch Logs', symptom: 'Log shipping fails with AccessDeniedException for PutLogEvents; no logs arrive.', essential: false },
+  {
+    action: 'aps:QueryMetrics',
+    capability: "PromQL queries against the AMP workspace (Grafana's AMP data source)",
+    symptom: queryFails,
+    essential: false,
+  },
+  {
+    action: 'aps:GetSeries',
+    capability: "series lookups in the AMP workspace (Grafana's metric browser)",
+    symptom: queryFails,
+    essential: false,
+  },
+  {
+    action: 'aps:GetLabels',
+    capability: 'label name and value lookups in the AMP workspace',
+    symptom: queryFails,
+    essential: false,
+  },
+  {
+    action: 'aps:GetMetricMetadata',
+    capability: 'metric metadata (type, help) from the AMP workspace',
+    symptom: queryFails,
+    essential: false,
+  },
+  {
+    action: 'cloudwatch:PutMetricData',
+    capability: 'publishing metrics to CloudWatch',
+    symptom:
+      'Agents that publish to CloudWatch with this role log AccessDenied for PutMetricData; the CloudWatch metrics stay empty.',
+    essential: false,
+  },
+  {
+    action: 'logs:CreateLogGroup',
+    capability: 'creating the CloudWatch Logs group on first use',
+    symptom:
+      'Log shipping fails on first start with AccessDeniedException for CreateLogGroup, unless the group already exists.',
+    essential: false,
+  },
+  {
+    action: 'logs:CreateLogStream',
+    capability: 'creating a log stream per pod',
+    symptom: 'Log shipping fails with AccessDeniedException for CreateLogStream.',
+    essential: false,
+  },
+  {
+    action: 'logs:PutLogEvents',
+    capability: 'writing log events to CloudWatch Logs',
+    symptom: 'Log shipping fails with AccessDeniedException for PutLogEvents; no logs arrive.',
+    essential: false,
+  },
 ];
 
 export type VerdictSource = 'simulation' | 'local';
@@ -64,7 +114,13 @@ export function describeDecision(r: Pick<EvalResult, 'decision' | 'decidedBy' | 
 export function evaluateLabActions(policies: NamedPolicy[], actions: LabAction[] = labActions): ActionVerdict[] {
   return actions.map((a) => {
     const r = evaluate(policies, { action: a.action, resource: '*' });
-    return { action: a.action, capability: a.capability, decision: r.decision, source: 'local', because: describeDecision(r) };
+    return {
+      action: a.action,
+      capability: a.capability,
+      decision: r.decision,
+      source: 'local',
+      because: describeDecision(r),
+    };
   });
 }
 
@@ -90,7 +146,14 @@ function toJson(doc: PolicyDocument): object {
       ...(s.notAction ? { NotAction: s.notAction } : {}),
       ...(s.resource ? { Resource: s.resource } : {}),
       ...(s.notResource ? { NotResource: s.notResource } : {}),
-      ...(s.conditions.length ? { Condition: s.conditions.reduce<Record<string, Record<string, string[]>>>((acc, c) => ({ ...acc, [c.operator]: { ...acc[c.operator], [c.key]: c.values } }), {}) } : {}),
+      ...(s.conditions.length
+        ? {
+            Condition: s.conditions.reduce<Record<string, Record<string, string[]>>>(
+              (acc, c) => ({ ...acc, [c.operator]: { ...acc[c.operator], [c.key]: c.values } }),
+              {},
+            ),
+          }
+        : {}),
     })),
   };
 }
@@ -121,14 +184,29 @@ export function withoutAction(policies: NamedPolicy[], action: string): { polici
   const still = evaluate(copies, { action, resource: '*' });
   if (still.decision === 'allowed' && copies[0]) {
     const first = copies[0];
-    edits.push(`${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a wildcard or NotAction), so a Deny statement for it was added to ${first.name}`);
-    copies[0] = { name: first.name, document: { ...first.document, statements: [...first.document.statements, { sid: 'WhatIfDeny', effect: 'Deny', action: [action], resource: ['*'], conditions: [] }] } };
+    edits.push(
+      `${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a wildcard or NotAction), so a Deny statement for it was added to ${first.name}`,
+    );
+    copies[0] = {
+      name: first.name,
+      document: {
+        ...first.document,
+        statements: [
+          ...first.document.statements,
+          { sid: 'WhatIfDeny', effect: 'Deny', action: [action], resource: ['*'], conditions: [] },
+        ],
+      },
+    };
   }
   if (!edits.length) edits.push(`no policy allows ${action} in the first place`);
   return { policies: copies, edits };
 }
 
-export function whatIfWithout(policies: NamedPolicy[], action = 'aps:RemoteWrite', actions: LabAction[] = labActions): WhatIf {
+export function whatIfWithout(
+  policies: NamedPolicy[],
+  action = 'aps:RemoteWrite',
+  actions: LabAction[] = labActions,
+): WhatIf {
   const before = evaluateLabActions(policies, actions);
   const copy = withoutAction(policies, action);
   const after = evaluateLabActions(copy.policies, actions);
@@ -138,7 +216,14 @@ export function whatIfWithout(policies: NamedPolicy[], action = 'aps:RemoteWrite
       const info = actions.find((x) => x.action === a.action);
       return { action: a.action, capability: a.capability, symptom: info?.symptom ?? '' };
     });
-  return { removed: action, edits: copy.edits, policies: copy.policies.map((p) => ({ name: p.name, document: toJson(p.document) })), before, after, breaks };
+  return {
+    removed: action,
+    edits: copy.edits,
+    policies: copy.policies.map((p) => ({ name: p.name, document: toJson(p.document) })),
+    before,
+    after,
+    breaks,
+  };
 }
 
 export type { StatementRef };

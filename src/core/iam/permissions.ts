@@ -25,7 +25,21 @@ export interface PolicyPermissions {
 }
 
 /** Verbs of IAM actions that only read. Anything else (Put, Create, Delete, RemoteWrite, Pass, Tag...) may change something. */
-const readVerbs = ['Get', 'List', 'Describe', 'Query', 'Search', 'Select', 'View', 'Lookup', 'BatchGet', 'Scan', 'Head', 'Filter', 'Read'];
+const readVerbs = [
+  'Get',
+  'List',
+  'Describe',
+  'Query',
+  'Search',
+  'Select',
+  'View',
+  'Lookup',
+  'BatchGet',
+  'Scan',
+  'Head',
+  'Filter',
+  'Read',
+];
 
 /**
  * Whether an action, or a pattern of actions, may include one that writes: "*", "aps:*" and
@@ -36,7 +50,9 @@ export function mayWrite(action: string): boolean {
   if (action === '*') return true;
   const name = action.slice(action.indexOf(':') + 1);
   const literal = name.split(/[*?]/)[0] ?? '';
-  return !readVerbs.some((v) => literal.startsWith(v) && (literal.length === v.length || /[A-Z]/.test(literal[v.length] ?? '')));
+  return !readVerbs.some(
+    (v) => literal.startsWith(v) && (literal.length === v.length || /[A-Z]/.test(literal[v.length] ?? '')),
+  );
 }
 
 /** Write actions IAM lets name no resource: "*" is the only Resource they accept (narrowed with conditions instead). */
@@ -44,7 +60,11 @@ const noResourceLevel = new Set(['cloudwatch:putmetricdata']);
 
 function describeStatement(s: Statement, index: number): StatementPermissions {
   const actions = s.action ? { list: s.action, except: false } : { list: s.notAction ?? [], except: true };
-  const resources = s.resource ? { list: s.resource, except: false } : s.notResource ? { list: s.notResource, except: true } : { list: [], except: false };
+  const resources = s.resource
+    ? { list: s.resource, except: false }
+    : s.notResource
+      ? { list: s.notResource, except: true }
+      : { list: [], except: false };
   const writeActions = actions.except ? ['*'] : actions.list.filter(mayWrite);
   return {
     index,
@@ -70,7 +90,8 @@ function arnExamples(actions: string[]): string {
 }
 
 const name = (s: StatementPermissions): string => `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
-const everyResource = (s: StatementPermissions): boolean => s.resources.except || s.resources.list.length === 0 || s.resources.list.includes('*');
+const everyResource = (s: StatementPermissions): boolean =>
+  s.resources.except || s.resources.list.length === 0 || s.resources.list.includes('*');
 
 export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
   const statements = policy.statements.map((s, i) => describeStatement(s, i + 1));
@@ -78,16 +99,27 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
   for (const s of statements) {
     // A broad Deny takes away; only what is allowed can be too much.
     if (s.effect !== 'Allow') continue;
-    if (s.actions.except) warnings.push(`${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is nearly everything in the account. List the actions Prometheus needs instead.`);
-    else if (s.actions.list.includes('*')) warnings.push(`${name(s)} allows every action of every service (Action: "*"): whoever assumes the role could do anything the resources allow. List the actions Prometheus needs instead.`);
+    if (s.actions.except)
+      warnings.push(
+        `${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is nearly everything in the account. List the actions Prometheus needs instead.`,
+      );
+    else if (s.actions.list.includes('*'))
+      warnings.push(
+        `${name(s)} allows every action of every service (Action: "*"): whoever assumes the role could do anything the resources allow. List the actions Prometheus needs instead.`,
+      );
     else {
       const services = s.actions.list.filter((a) => /^[^:]+:\*$/.test(a));
-      if (services.length) warnings.push(`${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} (${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`);
+      if (services.length)
+        warnings.push(
+          `${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} (${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`,
+        );
     }
     if (!everyResource(s)) continue;
     const writes = s.writeActions.filter((a) => !noResourceLevel.has(a.toLowerCase()));
     if (!writes.length || s.actions.except || s.actions.list.includes('*')) continue;
-    const where = s.resources.except ? `every resource except ${s.resources.list.join(', ')} (NotResource)` : 'every resource (Resource: "*")';
+    const where = s.resources.except
+      ? `every resource except ${s.resources.list.join(', ')} (NotResource)`
+      : 'every resource (Resource: "*")';
     const unscoped = s.writeActions.filter((a) => noResourceLevel.has(a.toLowerCase()));
     warnings.push(
       `${name(s)} allows ${writes.join(', ')}, which can change things, on ${where}${s.conditions.length ? ', limited only by its conditions' : ''}. Name the resources instead${arnExamples(writes)}.${unscoped.length ? ` (${unscoped.join(', ')} accepts no resource ARN, so "*" is right there.)` : ''}`,
@@ -100,7 +132,11 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
 export function permissionLines(p: PolicyPermissions): string[] {
   return p.statements.map((s) => {
     const actions = s.actions.except ? `every action except ${s.actions.list.join(', ')}` : s.actions.list.join(', ');
-    const resources = s.resources.except ? `every resource except ${s.resources.list.join(', ')}` : s.resources.list.length === 0 || s.resources.list.includes('*') ? `every resource (${s.resources.list.join(', ') || 'none named'})` : s.resources.list.join(', ');
+    const resources = s.resources.except
+      ? `every resource except ${s.resources.list.join(', ')}`
+      : s.resources.list.length === 0 || s.resources.list.includes('*')
+        ? `every resource (${s.resources.list.join(', ') || 'none named'})`
+        : s.resources.list.join(', ');
     return `${s.index}. ${s.effect}${s.sid ? ` [${s.sid}]` : ''}: ${actions} on ${resources}${s.conditions.length ? `, when ${s.conditions.join(' and ')}` : ''}`;
   });
 }

@@ -60,9 +60,13 @@ function strings(v: unknown, what: string): string[] {
 function principalOf(v: unknown, what: string): Principal {
   const p: Principal = { any: false, AWS: [], Service: [], Federated: [], CanonicalUser: [] };
   if (v === '*') return { ...p, any: true };
-  if (!isRecord(v)) throw new Error(`${what} must be "*" or an object such as {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}`);
+  if (!isRecord(v))
+    throw new Error(
+      `${what} must be "*" or an object such as {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}`,
+    );
   for (const [k, val] of Object.entries(v)) {
-    if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser') throw new Error(`${what} has '${k}'; the principal types are AWS, Service, Federated and CanonicalUser`);
+    if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser')
+      throw new Error(`${what} has '${k}'; the principal types are AWS, Service, Federated and CanonicalUser`);
     const list = strings(val, `${what}.${k}`);
     p[k].push(...list);
     if (k === 'AWS' && list.includes('*')) p.any = true;
@@ -73,19 +77,37 @@ function principalOf(v: unknown, what: string): Principal {
 function statementOf(v: unknown, index: number): Statement {
   const where = `Statement ${index + 1}`;
   if (!isRecord(v)) throw new Error(`${where} is not an object with Effect, Action and Resource`);
-  const known = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition'];
-  for (const k of Object.keys(v)) if (!known.includes(k)) throw new Error(`${where} has an unknown element '${k}' (elements: ${known.join(', ')})`);
+  const known = [
+    'Sid',
+    'Effect',
+    'Action',
+    'NotAction',
+    'Resource',
+    'NotResource',
+    'Principal',
+    'NotPrincipal',
+    'Condition',
+  ];
+  for (const k of Object.keys(v))
+    if (!known.includes(k)) throw new Error(`${where} has an unknown element '${k}' (elements: ${known.join(', ')})`);
   const effect = v['Effect'];
-  if (effect !== 'Allow' && effect !== 'Deny') throw new Error(`${where}: "Effect" must be "Allow" or "Deny"${typeof effect === 'string' ? `, not '${effect}'` : ''}`);
-  if ((v['Action'] === undefined) === (v['NotAction'] === undefined)) throw new Error(`${where} needs exactly one of "Action" and "NotAction"`);
-  if (v['Resource'] !== undefined && v['NotResource'] !== undefined) throw new Error(`${where} has both "Resource" and "NotResource"`);
-  if (v['Principal'] !== undefined && v['NotPrincipal'] !== undefined) throw new Error(`${where} has both "Principal" and "NotPrincipal"`);
+  if (effect !== 'Allow' && effect !== 'Deny')
+    throw new Error(
+      `${where}: "Effect" must be "Allow" or "Deny"${typeof effect === 'string' ? `, not '${effect}'` : ''}`,
+    );
+  if ((v['Action'] === undefined) === (v['NotAction'] === undefined))
+    throw new Error(`${where} needs exactly one of "Action" and "NotAction"`);
+  if (v['Resource'] !== undefined && v['NotResource'] !== undefined)
+    throw new Error(`${where} has both "Resource" and "NotResource"`);
+  if (v['Principal'] !== undefined && v['NotPrincipal'] !== undefined)
+    throw new Error(`${where} has both "Principal" and "NotPrincipal"`);
   const st: Statement = { effect, conditions: [] };
   if (typeof v['Sid'] === 'string') st.sid = v['Sid'];
   if (v['Action'] !== undefined) st.action = strings(v['Action'], `${where}.Action`);
   if (v['NotAction'] !== undefined) st.notAction = strings(v['NotAction'], `${where}.NotAction`);
   for (const a of [...(st.action ?? []), ...(st.notAction ?? [])]) {
-    if (a !== '*' && !/^[a-zA-Z0-9-]+:[A-Za-z0-9*?]+$/.test(a)) throw new Error(`${where}: '${a}' is not an action of the form service:Action (for example aps:RemoteWrite)`);
+    if (a !== '*' && !/^[a-zA-Z0-9-]+:[A-Za-z0-9*?]+$/.test(a))
+      throw new Error(`${where}: '${a}' is not an action of the form service:Action (for example aps:RemoteWrite)`);
   }
   if (v['Resource'] !== undefined) st.resource = strings(v['Resource'], `${where}.Resource`);
   if (v['NotResource'] !== undefined) st.notResource = strings(v['NotResource'], `${where}.NotResource`);
@@ -93,11 +115,21 @@ function statementOf(v: unknown, index: number): Statement {
   if (v['NotPrincipal'] !== undefined) st.notPrincipal = principalOf(v['NotPrincipal'], `${where}.NotPrincipal`);
   const cond = v['Condition'];
   if (cond !== undefined) {
-    if (!isRecord(cond)) throw new Error(`${where}: "Condition" must be an object of operators, e.g. {"StringEquals": {"KEY": "VALUE"}}`);
+    if (!isRecord(cond))
+      throw new Error(`${where}: "Condition" must be an object of operators, e.g. {"StringEquals": {"KEY": "VALUE"}}`);
     for (const [operator, keys] of Object.entries(cond)) {
       if (!isRecord(keys)) throw new Error(`${where}: Condition.${operator} must be an object of condition keys`);
       for (const [key, values] of Object.entries(keys)) {
-        const list = typeof values === 'boolean' || typeof values === 'number' ? [String(values)] : Array.isArray(values) ? values.map((x) => (typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number' ? String(x) : '')) : typeof values === 'string' ? [values] : undefined;
+        const list =
+          typeof values === 'boolean' || typeof values === 'number'
+            ? [String(values)]
+            : Array.isArray(values)
+              ? values.map((x) =>
+                  typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number' ? String(x) : '',
+                )
+              : typeof values === 'string'
+                ? [values]
+                : undefined;
         if (!list) throw new Error(`${where}: Condition.${operator}.${key} must be a value or a list of values`);
         st.conditions.push({ operator, key, values: list });
       }
@@ -112,17 +144,30 @@ export function parsePolicy(text: string): ParsedPolicy {
   try {
     raw = JSON.parse(decodePolicyText(text));
   } catch (e) {
-    return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)}); an IAM policy is a JSON object with "Version" and "Statement"` };
+    return {
+      ok: false,
+      error: `not valid JSON (${e instanceof Error ? e.message : String(e)}); an IAM policy is a JSON object with "Version" and "Statement"`,
+    };
   }
   return policyFromJson(raw);
 }
 
 export function policyFromJson(raw: unknown): ParsedPolicy {
-  if (!isRecord(raw)) return { ok: false, error: 'not an IAM policy: the document must be a JSON object with "Version" and "Statement"' };
+  if (!isRecord(raw))
+    return { ok: false, error: 'not an IAM policy: the document must be a JSON object with "Version" and "Statement"' };
   if (raw['Statement'] === undefined) return { ok: false, error: 'not an IAM policy: it has no "Statement"' };
-  for (const k of Object.keys(raw)) if (k !== 'Version' && k !== 'Id' && k !== 'Statement') return { ok: false, error: `not an IAM policy: unknown top-level element '${k}' (allowed: Version, Id, Statement)` };
+  for (const k of Object.keys(raw))
+    if (k !== 'Version' && k !== 'Id' && k !== 'Statement')
+      return {
+        ok: false,
+        error: `not an IAM policy: unknown top-level element '${k}' (allowed: Version, Id, Statement)`,
+      };
   const version = raw['Version'];
-  if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') return { ok: false, error: `"Version" is '${String(version)}'; IAM accepts only "2012-10-17" (or the old "2008-10-17")` };
+  if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17')
+    return {
+      ok: false,
+      error: `"Version" is '${String(version)}'; IAM accepts only "2012-10-17" (or the old "2008-10-17")`,
+    };
   const list = Array.isArray(raw['Statement']) ? (raw['Statement'] as unknown[]) : [raw['Statement']];
   if (list.length === 0) return { ok: false, error: '"Statement" is empty; a policy needs at least one statement' };
   try {
@@ -137,7 +182,12 @@ export function policyFromJson(raw: unknown): ParsedPolicy {
 
 function sortedDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedDeep);
-  if (isRecord(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedDeep(v[k])]));
+  if (isRecord(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedDeep(v[k])]),
+    );
   return v;
 }
 
@@ -148,7 +198,14 @@ function sortedDeep(v: unknown): unknown {
 export function canonicalPolicy(text: string): string | undefined {
   try {
     const raw = JSON.parse(decodePolicyText(text)) as unknown;
-    const unwrap = (v: unknown): unknown => (Array.isArray(v) ? (v.length === 1 ? unwrap(v[0]) : v.map(unwrap)) : isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)])) : v);
+    const unwrap = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.length === 1
+          ? unwrap(v[0])
+          : v.map(unwrap)
+        : isRecord(v)
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]))
+          : v;
     return JSON.stringify(sortedDeep(unwrap(raw)));
   } catch {
     return undefined;

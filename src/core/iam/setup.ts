@@ -82,26 +82,57 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
   const changes: IrsaChange[] = [];
   const unchanged: string[] = [];
   const blockers: string[] = [];
-  const trustPolicy = JSON.stringify(irsaTrustPolicy(want.accountId, want.issuer, want.namespace, want.serviceAccount, partition), null, 2);
+  const trustPolicy = JSON.stringify(
+    irsaTrustPolicy(want.accountId, want.issuer, want.namespace, want.serviceAccount, partition),
+    null,
+    2,
+  );
   const policyArn = have.policy?.arn ?? policyArnFor(want.accountId, want.policyName, partition);
   const roleArn = have.role?.arn ?? roleArnFor(want.accountId, want.roleName, partition);
   const parsed = parsePolicy(want.policyDocument);
   if (!parsed.ok) {
-    blockers.push(`The policy document is ${parsed.error}. Fix iam/prometheus-iam-policy.json (the editor marks the problem) and run the command again.`);
-    return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions: { statements: [], warnings: [] } };
+    blockers.push(
+      `The policy document is ${parsed.error}. Fix iam/prometheus-iam-policy.json (the editor marks the problem) and run the command again.`,
+    );
+    return {
+      changes,
+      unchanged,
+      policyArn,
+      roleArn,
+      trustPolicy,
+      blockers,
+      permissions: { statements: [], warnings: [] },
+    };
   }
   const permissions = policyPermissions(parsed.policy);
   if (parsed.policy.statements.some((s) => s.principal || s.notPrincipal)) {
-    blockers.push('The policy document has a Principal: that is a trust policy, not a permissions policy. Use iam/prometheus-iam-policy.json.');
+    blockers.push(
+      'The policy document has a Principal: that is a trust policy, not a permissions policy. Use iam/prometheus-iam-policy.json.',
+    );
     return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
   }
 
   if (have.oidcProviderArn) unchanged.push(`IAM OIDC provider ${have.oidcProviderArn} exists`);
-  else changes.push({ kind: 'createOidcProvider', issuer: want.issuer, audience: stsAudience, description: `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} (${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, with the thumbprint of the issuer's root certificate. Same as: eksctl utils associate-iam-oidc-provider --approve` });
+  else
+    changes.push({
+      kind: 'createOidcProvider',
+      issuer: want.issuer,
+      audience: stsAudience,
+      description: `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} (${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, with the thumbprint of the issuer's root certificate. Same as: eksctl utils associate-iam-oidc-provider --approve`,
+    });
 
   const compact = JSON.stringify(parsed.raw);
-  if (!have.policy) changes.push({ kind: 'createPolicy', name: want.policyName, document: compact, description: `Create the IAM policy ${want.policyName} from the lab's policy document` });
-  else if (canonicalPolicy(have.policy.defaultDocument) === canonicalPolicy(want.policyDocument)) unchanged.push(`Policy ${have.policy.arn} already has this document (version ${have.policy.defaultVersionId}); reused`);
+  if (!have.policy)
+    changes.push({
+      kind: 'createPolicy',
+      name: want.policyName,
+      document: compact,
+      description: `Create the IAM policy ${want.policyName} from the lab's policy document`,
+    });
+  else if (canonicalPolicy(have.policy.defaultDocument) === canonicalPolicy(want.policyDocument))
+    unchanged.push(
+      `Policy ${have.policy.arn} already has this document (version ${have.policy.defaultVersionId}); reused`,
+    );
   else {
     // IAM keeps five versions: make room by deleting the oldest non-default one.
     const full = have.policy.versions.length >= 5;
@@ -115,15 +146,37 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
     });
   }
 
-  if (!have.role) changes.push({ kind: 'createRole', name: want.roleName, trustPolicy, description: `Create the role ${want.roleName}, trusting only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with audience ${stsAudience} from issuer ${issuerHost(want.issuer)}` });
-  else if (canonicalPolicy(have.role.trustPolicy) !== canonicalPolicy(trustPolicy)) changes.push({ kind: 'updateTrustPolicy', name: want.roleName, trustPolicy, description: `Replace the trust policy of the existing role ${want.roleName} with the IRSA trust for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)` });
+  if (!have.role)
+    changes.push({
+      kind: 'createRole',
+      name: want.roleName,
+      trustPolicy,
+      description: `Create the role ${want.roleName}, trusting only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with audience ${stsAudience} from issuer ${issuerHost(want.issuer)}`,
+    });
+  else if (canonicalPolicy(have.role.trustPolicy) !== canonicalPolicy(trustPolicy))
+    changes.push({
+      kind: 'updateTrustPolicy',
+      name: want.roleName,
+      trustPolicy,
+      description: `Replace the trust policy of the existing role ${want.roleName} with the IRSA trust for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)`,
+    });
   else unchanged.push(`Role ${roleArn} exists with the right trust policy`);
 
   if (have.role?.attachedPolicyArns.includes(policyArn)) unchanged.push(`Policy is attached to ${want.roleName}`);
-  else changes.push({ kind: 'attachPolicy', roleName: want.roleName, policyArn, description: `Attach ${policyArn} to the role ${want.roleName}` });
+  else
+    changes.push({
+      kind: 'attachPolicy',
+      roleName: want.roleName,
+      policyArn,
+      description: `Attach ${policyArn} to the role ${want.roleName}`,
+    });
 
-  if (have.serviceAccount === undefined) unchanged.push('The cluster was not asked: annotate the ServiceAccount later (or run the command again with a cluster)');
-  else if (have.serviceAccount.exists && have.serviceAccount.roleArn === roleArn) unchanged.push(`ServiceAccount ${want.namespace}/${want.serviceAccount} is annotated with the role`);
+  if (have.serviceAccount === undefined)
+    unchanged.push(
+      'The cluster was not asked: annotate the ServiceAccount later (or run the command again with a cluster)',
+    );
+  else if (have.serviceAccount.exists && have.serviceAccount.roleArn === roleArn)
+    unchanged.push(`ServiceAccount ${want.namespace}/${want.serviceAccount} is annotated with the role`);
   else
     changes.push({
       kind: 'applyServiceAccount',
@@ -139,17 +192,51 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
  * The permissions part of the confirmation: each statement the role gets from the policy file,
  * then the warnings. Empty when the plan neither creates nor changes nor attaches the policy.
  */
-export function permissionsText(plan: Pick<IrsaPlan, 'changes' | 'permissions'>, file = 'iam/prometheus-iam-policy.json'): string[] {
-  const touches = plan.changes.some((c) => c.kind === 'createPolicy' || c.kind === 'createPolicyVersion' || c.kind === 'attachPolicy');
+export function permissionsText(
+  plan: Pick<IrsaPlan, 'changes' | 'permissions'>,
+  file = 'iam/prometheus-iam-policy.json',
+): string[] {
+  const touches = plan.changes.some(
+    (c) => c.kind === 'createPolicy' || c.kind === 'createPolicyVersion' || c.kind === 'attachPolicy',
+  );
   if (!touches || !plan.permissions.statements.length) return [];
   const lines = [`Permissions the role gets from ${file}:`, ...permissionLines(plan.permissions)];
-  if (plan.permissions.warnings.length) lines.push('', `Warning${plan.permissions.warnings.length > 1 ? 's' : ''}:`, ...plan.permissions.warnings.map((w) => `⚠ ${w}`));
+  if (plan.permissions.warnings.length)
+    lines.push(
+      '',
+      `Warning${plan.permissions.warnings.length > 1 ? 's' : ''}:`,
+      ...plan.permissions.warnings.map((w) => `⚠ ${w}`),
+    );
   return lines;
 }
 
 /** The eksctl path the lab text uses, as an argument array (never a shell string). */
-export function eksctlIamServiceAccountArgs(o: { cluster: string; region: string; namespace: string; serviceAccount: string; roleName: string; policyArn: string }): string[] {
-  return ['create', 'iamserviceaccount', '--name', o.serviceAccount, '--namespace', o.namespace, '--cluster', o.cluster, '--region', o.region, '--role-name', o.roleName, '--attach-policy-arn', o.policyArn, '--override-existing-serviceaccounts', '--approve'];
+export function eksctlIamServiceAccountArgs(o: {
+  cluster: string;
+  region: string;
+  namespace: string;
+  serviceAccount: string;
+  roleName: string;
+  policyArn: string;
+}): string[] {
+  return [
+    'create',
+    'iamserviceaccount',
+    '--name',
+    o.serviceAccount,
+    '--namespace',
+    o.namespace,
+    '--cluster',
+    o.cluster,
+    '--region',
+    o.region,
+    '--role-name',
+    o.roleName,
+    '--attach-policy-arn',
+    o.policyArn,
+    '--override-existing-serviceaccounts',
+    '--approve',
+  ];
 }
 
 export function eksctlOidcArgs(o: { cluster: string; region: string }): string[] {
@@ -159,8 +246,20 @@ export function eksctlOidcArgs(o: { cluster: string; region: string }): string[]
 // ---- Clean Up (AWS part) --------------------------------------------------------------------
 
 export interface CleanupCandidates {
-  role?: { name: string; arn: string; tags: Record<string, string>; attachedPolicyArns: string[]; inlinePolicyNames: string[] };
-  policy?: { name: string; arn: string; tags: Record<string, string>; nonDefaultVersionIds: string[]; attachedTo: { kind: 'role' | 'user' | 'group'; name: string }[] };
+  role?: {
+    name: string;
+    arn: string;
+    tags: Record<string, string>;
+    attachedPolicyArns: string[];
+    inlinePolicyNames: string[];
+  };
+  policy?: {
+    name: string;
+    arn: string;
+    tags: Record<string, string>;
+    nonDefaultVersionIds: string[];
+    attachedTo: { kind: 'role' | 'user' | 'group'; name: string }[];
+  };
   oidcProvider?: { arn: string; tags: Record<string, string> };
 }
 
@@ -168,7 +267,13 @@ export type AwsCleanupStep =
   | { kind: 'detachRolePolicy'; roleName: string; policyArn: string; description: string }
   | { kind: 'deleteRolePolicy'; roleName: string; policyName: string; description: string }
   | { kind: 'deleteRole'; roleName: string; description: string }
-  | { kind: 'detachPolicyFrom'; entity: 'role' | 'user' | 'group'; entityName: string; policyArn: string; description: string }
+  | {
+      kind: 'detachPolicyFrom';
+      entity: 'role' | 'user' | 'group';
+      entityName: string;
+      policyArn: string;
+      description: string;
+    }
   | { kind: 'deletePolicyVersion'; policyArn: string; versionId: string; description: string }
   | { kind: 'deletePolicy'; policyArn: string; description: string }
   | { kind: 'deleteOidcProvider'; arn: string; description: string };
@@ -185,26 +290,64 @@ const tagged = (tags: Record<string, string>): boolean => tags[labTagKey] === la
  * them; the OIDC provider only when the lab created it and `includeOidcProvider` (other IRSA roles of
  * the cluster need it).
  */
-export function planAwsCleanup(c: CleanupCandidates, named: { role?: boolean; policy?: boolean } = {}, includeOidcProvider = false): AwsCleanupPlan {
+export function planAwsCleanup(
+  c: CleanupCandidates,
+  named: { role?: boolean; policy?: boolean } = {},
+  includeOidcProvider = false,
+): AwsCleanupPlan {
   const steps: AwsCleanupStep[] = [];
   const kept: string[] = [];
   const roleGoes = c.role && (tagged(c.role.tags) || named.role);
   if (c.role && roleGoes) {
-    for (const arn of c.role.attachedPolicyArns) steps.push({ kind: 'detachRolePolicy', roleName: c.role.name, policyArn: arn, description: `detach ${arn} from role ${c.role.name}` });
-    for (const p of c.role.inlinePolicyNames) steps.push({ kind: 'deleteRolePolicy', roleName: c.role.name, policyName: p, description: `delete inline policy ${p} of role ${c.role.name}` });
+    for (const arn of c.role.attachedPolicyArns)
+      steps.push({
+        kind: 'detachRolePolicy',
+        roleName: c.role.name,
+        policyArn: arn,
+        description: `detach ${arn} from role ${c.role.name}`,
+      });
+    for (const p of c.role.inlinePolicyNames)
+      steps.push({
+        kind: 'deleteRolePolicy',
+        roleName: c.role.name,
+        policyName: p,
+        description: `delete inline policy ${p} of role ${c.role.name}`,
+      });
     steps.push({ kind: 'deleteRole', roleName: c.role.name, description: `delete role ${c.role.name}` });
-  } else if (c.role) kept.push(`role ${c.role.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
+  } else if (c.role)
+    kept.push(`role ${c.role.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
   if (c.policy && (tagged(c.policy.tags) || named.policy)) {
     for (const a of c.policy.attachedTo) {
       if (a.kind === 'role' && roleGoes && a.name === c.role?.name) continue;
-      steps.push({ kind: 'detachPolicyFrom', entity: a.kind, entityName: a.name, policyArn: c.policy.arn, description: `detach ${c.policy.name} from ${a.kind} ${a.name}` });
+      steps.push({
+        kind: 'detachPolicyFrom',
+        entity: a.kind,
+        entityName: a.name,
+        policyArn: c.policy.arn,
+        description: `detach ${c.policy.name} from ${a.kind} ${a.name}`,
+      });
     }
-    for (const v of c.policy.nonDefaultVersionIds) steps.push({ kind: 'deletePolicyVersion', policyArn: c.policy.arn, versionId: v, description: `delete version ${v} of policy ${c.policy.name}` });
+    for (const v of c.policy.nonDefaultVersionIds)
+      steps.push({
+        kind: 'deletePolicyVersion',
+        policyArn: c.policy.arn,
+        versionId: v,
+        description: `delete version ${v} of policy ${c.policy.name}`,
+      });
     steps.push({ kind: 'deletePolicy', policyArn: c.policy.arn, description: `delete policy ${c.policy.name}` });
-  } else if (c.policy) kept.push(`policy ${c.policy.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
+  } else if (c.policy)
+    kept.push(`policy ${c.policy.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
   if (c.oidcProvider) {
-    if (tagged(c.oidcProvider.tags) && includeOidcProvider) steps.push({ kind: 'deleteOidcProvider', arn: c.oidcProvider.arn, description: `delete IAM OIDC provider ${c.oidcProvider.arn} (every IRSA role of this cluster stops working)` });
-    else kept.push(`IAM OIDC provider ${c.oidcProvider.arn}: kept${tagged(c.oidcProvider.tags) ? ' (other IRSA roles of the cluster may use it)' : ' (not created by Observability Lab)'}`);
+    if (tagged(c.oidcProvider.tags) && includeOidcProvider)
+      steps.push({
+        kind: 'deleteOidcProvider',
+        arn: c.oidcProvider.arn,
+        description: `delete IAM OIDC provider ${c.oidcProvider.arn} (every IRSA role of this cluster stops working)`,
+      });
+    else
+      kept.push(
+        `IAM OIDC provider ${c.oidcProvider.arn}: kept${tagged(c.oidcProvider.tags) ? ' (other IRSA roles of the cluster may use it)' : ' (not created by Observability Lab)'}`,
+      );
   }
   return { steps, kept };
 }

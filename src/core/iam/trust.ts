@@ -5,7 +5,14 @@
 // Checks are made by evaluating the policy against the token STS would see, not by pattern-matching text.
 import type { Finding } from '../finding';
 import { irsaCodes } from './codes';
-import { evaluate, evaluateCondition, operatorParts, wildcardRegExp, type EvalResult, type NamedPolicy } from './evaluate';
+import {
+  evaluate,
+  evaluateCondition,
+  operatorParts,
+  wildcardRegExp,
+  type EvalResult,
+  type NamedPolicy,
+} from './evaluate';
 import type { Condition, PolicyDocument, Statement } from './policy';
 
 export const webIdentityAction = 'sts:AssumeRoleWithWebIdentity';
@@ -35,7 +42,13 @@ export function serviceAccountSubject(namespace: string, name: string): string {
 }
 
 /** The trust policy eksctl writes for `create iamserviceaccount` (and we write for Create IRSA Role). */
-export function irsaTrustPolicy(accountId: string, issuer: string, namespace: string, serviceAccount: string, partition = 'aws'): object {
+export function irsaTrustPolicy(
+  accountId: string,
+  issuer: string,
+  namespace: string,
+  serviceAccount: string,
+  partition = 'aws',
+): object {
   const host = issuerHost(issuer);
   return {
     Version: '2012-10-17',
@@ -44,7 +57,12 @@ export function irsaTrustPolicy(accountId: string, issuer: string, namespace: st
         Effect: 'Allow',
         Principal: { Federated: oidcProviderArn(accountId, issuer, partition) },
         Action: webIdentityAction,
-        Condition: { StringEquals: { [`${host}:sub`]: serviceAccountSubject(namespace, serviceAccount), [`${host}:aud`]: stsAudience } },
+        Condition: {
+          StringEquals: {
+            [`${host}:sub`]: serviceAccountSubject(namespace, serviceAccount),
+            [`${host}:aud`]: stsAudience,
+          },
+        },
       },
     ],
   };
@@ -86,12 +104,18 @@ function quoteList(values: string[]): string {
 
 function explainSubject(pattern: string, like: boolean): string {
   const m = /^system:serviceaccount:([^:]+):(.+)$/.exec(pattern);
-  if (!m) return like && pattern.includes('*') ? `any token subject matching '${pattern}'` : `the token subject '${pattern}', which is not a ServiceAccount subject (system:serviceaccount:NAMESPACE:NAME)`;
+  if (!m)
+    return like && pattern.includes('*')
+      ? `any token subject matching '${pattern}'`
+      : `the token subject '${pattern}', which is not a ServiceAccount subject (system:serviceaccount:NAMESPACE:NAME)`;
   const [, ns = '', name = ''] = m;
   const wildNs = like && /[*?]/.test(ns);
   const wildName = like && /[*?]/.test(name);
   if (wildNs && wildName) return `any ServiceAccount in any namespace matching '${pattern}'`;
-  if (wildName) return name === '*' ? `every ServiceAccount in namespace ${ns}` : `every ServiceAccount in namespace ${ns} whose name matches '${name}'`;
+  if (wildName)
+    return name === '*'
+      ? `every ServiceAccount in namespace ${ns}`
+      : `every ServiceAccount in namespace ${ns} whose name matches '${name}'`;
   if (wildNs) return `a ServiceAccount named ${name} in any namespace matching '${ns}'`;
   return `only the ServiceAccount ${name} in namespace ${ns}`;
 }
@@ -110,7 +134,8 @@ export function explainCondition(c: Condition): string {
     const ok = c.values.includes(stsAudience);
     return `The token must be issued for the audience ${quoteList(c.values)}${ok ? ', which the EKS pod identity webhook requests, so tokens made for other services are refused' : `; the EKS pod identity webhook requests ${stsAudience}, so its tokens do not match`}.${suffix}`;
   }
-  if (base === 'Null') return `The request ${(c.values[0] ?? '').toLowerCase() === 'true' ? 'must not have' : 'must have'} the key ${key}.`;
+  if (base === 'Null')
+    return `The request ${(c.values[0] ?? '').toLowerCase() === 'true' ? 'must not have' : 'must have'} the key ${key}.`;
   const verb = base.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return `The request's ${key} must satisfy ${c.operator} ${quoteList(c.values)} (${verb}).${suffix}`;
 }
@@ -119,7 +144,12 @@ function principalsOf(st: Statement): string[] {
   const p = st.principal;
   if (!p) return [];
   if (p.any) return ['everyone (*)'];
-  return [...p.Federated.map((f) => `Federated ${f}`), ...p.AWS.map((a) => `AWS ${a}`), ...p.Service.map((s) => `Service ${s}`), ...p.CanonicalUser.map((c) => `CanonicalUser ${c}`)];
+  return [
+    ...p.Federated.map((f) => `Federated ${f}`),
+    ...p.AWS.map((a) => `AWS ${a}`),
+    ...p.Service.map((s) => `Service ${s}`),
+    ...p.CanonicalUser.map((c) => `CanonicalUser ${c}`),
+  ];
 }
 
 function summarize(st: Statement): string {
@@ -130,8 +160,10 @@ function summarize(st: Statement): string {
     const issuers = fed.map((f) => parseOidcProviderArn(f)?.host ?? f);
     return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} Kubernetes ServiceAccount tokens issued by ${issuers.map((i) => `https://${i}`).join(' or ')} to exchange them for this role's credentials (${webIdentityAction})${st.conditions.length ? ', when:' : ', with no condition: any ServiceAccount of that cluster.'}`;
   }
-  if (st.principal?.Service.length) return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} the AWS service(s) ${st.principal.Service.join(', ')} assume the role (${actions.join(', ')}).`;
-  if (st.principal?.AWS.length || st.principal?.any) return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} ${principalsOf(st).join(', ')} assume the role (${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}).`;
+  if (st.principal?.Service.length)
+    return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} the AWS service(s) ${st.principal.Service.join(', ')} assume the role (${actions.join(', ')}).`;
+  if (st.principal?.AWS.length || st.principal?.any)
+    return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} ${principalsOf(st).join(', ')} assume the role (${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}).`;
   return `${st.effect} ${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}.`;
 }
 
@@ -147,7 +179,12 @@ export function explainTrust(doc: PolicyDocument): ExplainedStatement[] {
   }));
 }
 
-function tokenRequest(host: string, accountId: string | undefined, sub: string, aud: string): Parameters<typeof evaluate>[1] {
+function tokenRequest(
+  host: string,
+  accountId: string | undefined,
+  sub: string,
+  aud: string,
+): Parameters<typeof evaluate>[1] {
   // The account of the provider is the role's; when unknown, take the one the policy names.
   return {
     action: webIdentityAction,
@@ -161,12 +198,23 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
   const policy: NamedPolicy[] = [{ name: 'trust policy', document: doc }];
   const expectedSub = serviceAccountSubject(target.namespace, target.serviceAccount);
   const audience = target.audience ?? stsAudience;
-  const webStatements = doc.statements.filter((st) => st.effect === 'Allow' && (st.principal?.Federated.length ?? 0) > 0 && (st.action ?? []).some((a) => wildcardRegExp(a, true).test(webIdentityAction)));
-  const trusted = [...new Set(webStatements.flatMap((st) => st.principal?.Federated ?? []).map((f) => parseOidcProviderArn(f)))].filter((x): x is { accountId: string; host: string } => x !== undefined);
+  const webStatements = doc.statements.filter(
+    (st) =>
+      st.effect === 'Allow' &&
+      (st.principal?.Federated.length ?? 0) > 0 &&
+      (st.action ?? []).some((a) => wildcardRegExp(a, true).test(webIdentityAction)),
+  );
+  const trusted = [
+    ...new Set(webStatements.flatMap((st) => st.principal?.Federated ?? []).map((f) => parseOidcProviderArn(f))),
+  ].filter((x): x is { accountId: string; host: string } => x !== undefined);
   const trustedIssuers = [...new Set(trusted.map((t) => t.host))];
   const statements = explainTrust(doc);
   if (!webStatements.length) {
-    findings.push({ code: irsaCodes.notWebIdentity, severity: 'error', message: `${roleName}'s trust policy has no Allow statement for a Federated OIDC provider with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).` });
+    findings.push({
+      code: irsaCodes.notWebIdentity,
+      severity: 'error',
+      message: `${roleName}'s trust policy has no Allow statement for a Federated OIDC provider with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).`,
+    });
     return { statements, findings, expectedCanAssume: undefined, trustedIssuers };
   }
   const clusterHost = target.issuer ? issuerHost(target.issuer) : undefined;
@@ -179,16 +227,27 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
   }
   if (target.accountId) {
     for (const t of trusted) {
-      if (t.accountId !== target.accountId) findings.push({ code: irsaCodes.issuer, severity: 'error', message: `${roleName} trusts the OIDC provider in account ${t.accountId}, but the role is in account ${target.accountId}; a role can only trust an OIDC provider of its own account.` });
+      if (t.accountId !== target.accountId)
+        findings.push({
+          code: irsaCodes.issuer,
+          severity: 'error',
+          message: `${roleName} trusts the OIDC provider in account ${t.accountId}, but the role is in account ${target.accountId}; a role can only trust an OIDC provider of its own account.`,
+        });
     }
   }
   // Condition keys must name the same issuer as the principal, or the key is absent from the request and StringEquals fails.
   for (const st of webStatements) {
-    const hosts = (st.principal?.Federated ?? []).map((f) => parseOidcProviderArn(f)?.host).filter((h): h is string => h !== undefined);
+    const hosts = (st.principal?.Federated ?? [])
+      .map((f) => parseOidcProviderArn(f)?.host)
+      .filter((h): h is string => h !== undefined);
     for (const c of st.conditions) {
       const m = /^(.*):(sub|aud|amr)$/.exec(c.key);
       if (m && hosts.length && !hosts.includes(m[1] ?? '')) {
-        findings.push({ code: irsaCodes.issuer, severity: 'error', message: `The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the condition ${/Not|IfExists/.test(c.operator) ? 'is skipped' : 'always fails'}. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.` });
+        findings.push({
+          code: irsaCodes.issuer,
+          severity: 'error',
+          message: `The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the condition ${/Not|IfExists/.test(c.operator) ? 'is skipped' : 'always fails'}. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
+        });
       }
     }
   }
@@ -204,7 +263,12 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
     const audOk = audKeys.every((c) => evaluateCondition(c, request.context).result === true);
     // A wrong issuer or account is the one cause; the subject is then judged once that is fixed.
     const issuerWrong = findings.some((f) => f.code === irsaCodes.issuer);
-    if (expectedCanAssume.decision !== 'allowed' && !issuerWrong && trustedIssuers.includes(host) && (!subOk || audOk)) {
+    if (
+      expectedCanAssume.decision !== 'allowed' &&
+      !issuerWrong &&
+      trustedIssuers.includes(host) &&
+      (!subOk || audOk)
+    ) {
       const named = subKeys.flatMap((c) => c.values);
       findings.push({
         code: irsaCodes.subject,
@@ -213,10 +277,20 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
       });
     }
     if (expectedCanAssume.decision === 'allowed') {
-      const otherSa = evaluate(policy, tokenRequest(host, account, serviceAccountSubject(target.namespace, 'default'), audience));
-      const otherNs = evaluate(policy, tokenRequest(host, account, serviceAccountSubject('kube-system', target.serviceAccount), audience));
+      const otherSa = evaluate(
+        policy,
+        tokenRequest(host, account, serviceAccountSubject(target.namespace, 'default'), audience),
+      );
+      const otherNs = evaluate(
+        policy,
+        tokenRequest(host, account, serviceAccountSubject('kube-system', target.serviceAccount), audience),
+      );
       if (!subKeys.length) {
-        findings.push({ code: irsaCodes.subject, severity: 'error', message: `${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.` });
+        findings.push({
+          code: irsaCodes.subject,
+          severity: 'error',
+          message: `${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
+        });
       } else if (otherSa.decision === 'allowed' || otherNs.decision === 'allowed') {
         const wild = subKeys.filter((c) => c.values.some((v) => /[*?]/.test(v)) || /Not/.test(c.operator));
         findings.push({
@@ -227,14 +301,26 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
       }
       const otherAud = evaluate(policy, tokenRequest(host, account, expectedSub, 'some-other-audience'));
       if (!audKeys.length) {
-        findings.push({ code: irsaCodes.audience, severity: 'warning', message: `The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition (eksctl and the EKS guide do).` });
+        findings.push({
+          code: irsaCodes.audience,
+          severity: 'warning',
+          message: `The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition (eksctl and the EKS guide do).`,
+        });
       } else if (otherAud.decision === 'allowed') {
-        findings.push({ code: irsaCodes.audience, severity: 'warning', message: `The audience condition accepts tokens for audiences other than ${stsAudience}. Use "StringEquals": {"${host}:aud": "${stsAudience}"}.` });
+        findings.push({
+          code: irsaCodes.audience,
+          severity: 'warning',
+          message: `The audience condition accepts tokens for audiences other than ${stsAudience}. Use "StringEquals": {"${host}:aud": "${stsAudience}"}.`,
+        });
       }
     } else {
       for (const c of audKeys) {
         if (!/Not/.test(c.operator) && !c.values.some((v) => wildcardRegExp(v, false).test(audience))) {
-          findings.push({ code: irsaCodes.audience, severity: 'error', message: `The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".` });
+          findings.push({
+            code: irsaCodes.audience,
+            severity: 'error',
+            message: `The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".`,
+          });
         }
       }
     }

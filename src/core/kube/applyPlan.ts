@@ -34,7 +34,16 @@ function isRecord(v: unknown): v is Json {
 }
 
 /** Metadata the server writes, which says nothing about what the student asked for. */
-const serverMetadata = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const serverMetadata = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'uid',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
 
 /**
  * The object without what the server owns. Verified against kube-apiserver 1.37: a server-side
@@ -88,7 +97,10 @@ export function classify(live: unknown, result: unknown, opts: { dryRun: boolean
 
 /** "3 created, 1 configured, 5 unchanged" (only the actions that occur; "nothing to apply" for none). */
 export function summarize(rows: readonly Pick<ApplyRow, 'action'>[], problems = 0): string {
-  const counts: [ApplyAction, number][] = (['created', 'configured', 'unchanged'] as const).map((a) => [a, rows.filter((r) => r.action === a).length]);
+  const counts: [ApplyAction, number][] = (['created', 'configured', 'unchanged'] as const).map((a) => [
+    a,
+    rows.filter((r) => r.action === a).length,
+  ]);
   const parts = counts.filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`);
   if (problems) parts.push(`${problems} failed`);
   return parts.length ? parts.join(', ') : 'nothing to apply';
@@ -106,7 +118,8 @@ export function formatProblem(p: ApplyProblem): string {
 
 /** The charts that install the CRDs of kinds students meet in the lab. */
 const crdSources: Record<string, string> = {
-  'monitoring.coreos.com': 'the kube-prometheus-stack Helm chart (the lab\'s Task 2: `helm upgrade --install` with helm/kube-prometheus-stack-values.yaml) installs it',
+  'monitoring.coreos.com':
+    "the kube-prometheus-stack Helm chart (the lab's Task 2: `helm upgrade --install` with helm/kube-prometheus-stack-values.yaml) installs it",
   'opentelemetry.io': 'the OpenTelemetry Operator installs it',
   'cert-manager.io': 'cert-manager installs it',
 };
@@ -115,12 +128,17 @@ const crdSources: Record<string, string> = {
 export function describeMissingKind(apiVersion: string, kind: string): string {
   const group = groupOf(apiVersion);
   const source = crdSources[group];
-  if (!group) return `the cluster has no kind ${kind} in the core API (${apiVersion}); check the apiVersion and kind for typos`;
+  if (!group)
+    return `the cluster has no kind ${kind} in the core API (${apiVersion}); check the apiVersion and kind for typos`;
   return `the cluster does not know ${kind} (${apiVersion}): its CustomResourceDefinition is not installed. ${source ? `${source[0]?.toUpperCase()}${source.slice(1)}; apply this file after that` : `Install the CRD for ${group} first (or check the apiVersion for typos)`}.`;
 }
 
 /** What the Status of a failed apply says, for one object, with the next step. */
-export function describeApplyFailure(f: KubeFailure, obj: { kind: string; name: string; namespace?: string; file?: string; line?: number }, fieldManager: string): string {
+export function describeApplyFailure(
+  f: KubeFailure,
+  obj: { kind: string; name: string; namespace?: string; file?: string; line?: number },
+  fieldManager: string,
+): string {
   const status = parseStatus(f.body);
   const said = status?.message ?? f.message;
   const at = obj.file ? ` (${where({ file: obj.file, line: obj.line ?? 1 })})` : '';
@@ -139,7 +157,9 @@ export function describeApplyFailure(f: KubeFailure, obj: { kind: string; name: 
     }
     case 422:
     case 400: {
-      const detail = causes.length ? causes.map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`).join('; ') : said;
+      const detail = causes.length
+        ? causes.map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`).join('; ')
+        : said;
       return `the server rejected it as invalid${at}: ${detail}. Fix the document and apply again.`;
     }
     case 500:
@@ -152,7 +172,8 @@ export function describeApplyFailure(f: KubeFailure, obj: { kind: string; name: 
     case 403:
       return `permission denied for ${describeObject(obj)}: ${said}. Ask for RBAC that allows patch (server-side apply) on ${obj.kind} in ${obj.namespace ? `namespace ${obj.namespace}` : 'the cluster'}, or use a context with more rights.`;
     case 404:
-      if (status?.details?.kind === 'namespaces') return `namespace '${status.details.name ?? obj.namespace ?? '?'}' does not exist; add a Namespace document or create it first.`;
+      if (status?.details?.kind === 'namespaces')
+        return `namespace '${status.details.name ?? obj.namespace ?? '?'}' does not exist; add a Namespace document or create it first.`;
       return `${said}.`;
   }
   return `${f.status !== undefined ? `the API server answered ${f.status}: ` : ''}${said}.`;

@@ -84,7 +84,8 @@ export interface CleanupPlan {
 }
 
 /** Client tools whose hand on an object means a person or another pipeline also manages it. */
-const CLIENT_TOOL = /^(kubectl|helm|eksctl|kustomize|argocd|argo-cd|flux|kustomize-controller|helm-controller|terraform|pulumi|k9s|lens|okteto|skaffold|tilt)/i;
+const CLIENT_TOOL =
+  /^(kubectl|helm|eksctl|kustomize|argocd|argo-cd|flux|kustomize-controller|helm-controller|terraform|pulumi|k9s|lens|okteto|skaffold|tilt)/i;
 
 export function appliedByUs(o: ObjectMeta): boolean {
   if (o.labels?.[MANAGED_BY_LABEL.key] === MANAGED_BY_LABEL.value) return true;
@@ -106,9 +107,15 @@ export function otherManager(o: ObjectMeta): string | undefined {
 
 /** Objects a Helm release owns: Helm labels and annotates what it installs. */
 export function inRelease(o: ObjectMeta, r: HelmRelease): boolean {
-  if (o.annotations?.['meta.helm.sh/release-name'] === r.name && o.annotations['meta.helm.sh/release-namespace'] === r.namespace) return true;
+  if (
+    o.annotations?.['meta.helm.sh/release-name'] === r.name &&
+    o.annotations['meta.helm.sh/release-namespace'] === r.namespace
+  )
+    return true;
   // Helm's own release records (Secrets sh.helm.release.v1.NAME.vN).
-  return o.kind === 'Secret' && o.namespace === r.namespace && o.labels?.['owner'] === 'helm' && o.labels['name'] === r.name;
+  return (
+    o.kind === 'Secret' && o.namespace === r.namespace && o.labels?.['owner'] === 'helm' && o.labels['name'] === r.name
+  );
 }
 
 /** Made by the cluster itself in every namespace, or on behalf of another object: not foreign. */
@@ -128,8 +135,10 @@ function keptReleaseReason(r: HelmRelease, named: readonly NamedRelease[], labNa
   const label = `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`;
   const by = named.find((n) => releaseKey(n) === releaseKey(r));
   const yours = `If it is yours to remove: helm uninstall ${r.name} -n ${r.namespace}`;
-  if (by) return `${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, which the lab's Helm steps add). ${yours}`;
-  if (labNamespaces.has(r.namespace)) return `in the lab's namespace ${r.namespace}, but not installed by the lab (no ${label} label); the namespace stays with it. ${yours}`;
+  if (by)
+    return `${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, which the lab's Helm steps add). ${yours}`;
+  if (labNamespaces.has(r.namespace))
+    return `in the lab's namespace ${r.namespace}, but not installed by the lab (no ${label} label); the namespace stays with it. ${yours}`;
   return `not installed by the lab (no ${label} label)`;
 }
 
@@ -137,7 +146,11 @@ function keptReleaseReason(r: HelmRelease, named: readonly NamedRelease[], labNa
  * `releases`: every Helm release in the cluster; those the lab installed are uninstalled, the
  * others listed as kept (first those `named` names, then those in the lab's namespaces).
  */
-export function planCleanup(all: ObjectMeta[], releases: HelmRelease[], named: readonly NamedRelease[] = []): CleanupPlan {
+export function planCleanup(
+  all: ObjectMeta[],
+  releases: HelmRelease[],
+  named: readonly NamedRelease[] = [],
+): CleanupPlan {
   const kept: CleanupPlan['kept'] = [];
   const labReleases = releases.filter(installedByLab);
   const ours: ObjectMeta[] = [];
@@ -157,13 +170,14 @@ export function planCleanup(all: ObjectMeta[], releases: HelmRelease[], named: r
   for (const o of ours) mark(o);
   for (const o of all) if (labReleases.some((r) => inRelease(o, r))) mark(o);
   // Owner chains (Deployment → ReplicaSet → Pod) are short; repeat until nothing new is marked.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const o of all) {
       if (goneUids.has(o.uid)) continue;
       const owned = o.ownerReferences?.some((r) => goneUids.has(r.uid)) === true;
       // Endpoints carry no owner reference; they share their Service's name.
-      const endpointsOfGoneService = o.kind === 'Endpoints' && goneKeys.has(key({ kind: 'Service', namespace: o.namespace, name: o.name }));
+      const endpointsOfGoneService =
+        o.kind === 'Endpoints' && goneKeys.has(key({ kind: 'Service', namespace: o.namespace, name: o.name }));
       if (owned || endpointsOfGoneService) {
         mark(o);
         changed = true;
@@ -174,14 +188,21 @@ export function planCleanup(all: ObjectMeta[], releases: HelmRelease[], named: r
   for (const ns of ours.filter((o) => o.kind === 'Namespace')) {
     const foreign = all.filter((o) => o.namespace === ns.name && !goneUids.has(o.uid) && !systemMade(o));
     if (foreign.length) {
-      const sample = foreign.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(', ');
-      kept.push({ object: ns, reason: `it holds ${foreign.length} object(s) the lab did not create (${sample}${foreign.length > 3 ? ', …' : ''})` });
+      const sample = foreign
+        .slice(0, 3)
+        .map((o) => `${o.kind} ${o.name}`)
+        .join(', ');
+      kept.push({
+        object: ns,
+        reason: `it holds ${foreign.length} object(s) the lab did not create (${sample}${foreign.length > 3 ? ', …' : ''})`,
+      });
     } else namespaces.push(ns);
   }
   // Inside a namespace that goes, its objects go with it; listing them still shows the student what.
   const objects = ours.filter((o) => o.kind !== 'Namespace');
   const labNamespaces = new Set(ours.filter((o) => o.kind === 'Namespace').map((o) => o.name));
-  const rank = (r: HelmRelease): number => (named.some((n) => releaseKey(n) === releaseKey(r)) ? 0 : labNamespaces.has(r.namespace) ? 1 : 2);
+  const rank = (r: HelmRelease): number =>
+    named.some((n) => releaseKey(n) === releaseKey(r)) ? 0 : labNamespaces.has(r.namespace) ? 1 : 2;
   const keptReleases = releases
     .filter((r) => !installedByLab(r))
     .sort((a, b) => rank(a) - rank(b) || releaseKey(a).localeCompare(releaseKey(b)))
@@ -190,7 +211,23 @@ export function planCleanup(all: ObjectMeta[], releases: HelmRelease[], named: r
 }
 
 /** Workloads before what they use, namespaced before cluster-scoped: the reverse of apply order. */
-const DELETE_ORDER = ['ServiceMonitor', 'PodMonitor', 'Ingress', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'Service', 'ConfigMap', 'Secret', 'RoleBinding', 'Role', 'ServiceAccount'];
+const DELETE_ORDER = [
+  'ServiceMonitor',
+  'PodMonitor',
+  'Ingress',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'RoleBinding',
+  'Role',
+  'ServiceAccount',
+];
 
 function sortForDeletion(objects: ObjectMeta[]): ObjectMeta[] {
   const rank = (o: ObjectMeta): number => {
@@ -207,12 +244,14 @@ export function describeObject(o: Pick<ObjectMeta, 'kind' | 'namespace' | 'name'
 /** The confirmation text: what goes, in order, and what stays and why. */
 export function describePlan(plan: CleanupPlan): string {
   const lines: string[] = [];
-  for (const r of plan.releases) lines.push(`helm uninstall ${r.name} -n ${r.namespace}${r.chart ? ` (${r.chart})` : ''}`);
+  for (const r of plan.releases)
+    lines.push(`helm uninstall ${r.name} -n ${r.namespace}${r.chart ? ` (${r.chart})` : ''}`);
   for (const o of plan.objects) lines.push(`delete ${describeObject(o)}`);
   for (const ns of plan.namespaces) lines.push(`delete Namespace ${ns.name}`);
   if (plan.kept.length || plan.keptReleases.length) {
     lines.push('', 'kept:');
-    for (const k of plan.keptReleases) lines.push(`Helm release ${releaseKey(k.release)}${k.release.chart ? ` (${k.release.chart})` : ''}: ${k.reason}`);
+    for (const k of plan.keptReleases)
+      lines.push(`Helm release ${releaseKey(k.release)}${k.release.chart ? ` (${k.release.chart})` : ''}: ${k.reason}`);
     for (const k of plan.kept) lines.push(`${describeObject(k.object)}: ${k.reason}`);
   }
   return lines.join('\n');

@@ -18,7 +18,12 @@ export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; group?: string; causes?: { type?: string; message?: string; field?: string }[] };
+  details?: {
+    name?: string;
+    kind?: string;
+    group?: string;
+    causes?: { type?: string; message?: string; field?: string }[];
+  };
 }
 
 export function parseStatus(body: unknown): KubeStatus | undefined {
@@ -77,6 +82,7 @@ export function describeKubeFailure(f: KubeFailure, action: KubeAction): string 
     case 422:
       return `Could not ${action.what}: the server rejected it as invalid. ${said}.`;
   }
-  if (f.status !== undefined) return `Could not ${action.what}: the API server answered ${f.status}${status?.reason ? ` ${status.reason}` : ''}. ${said}.`;
+  if (f.status !== undefined)
+    return `Could not ${action.what}: the API server answered ${f.status}${status?.reason ? ` ${status.reason}` : ''}. ${said}.`;
   return `Could not ${action.what}: ${said}${where ? ` (${where.trim()})` : ''}.`;
 }

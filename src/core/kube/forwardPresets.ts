@@ -39,7 +39,9 @@ export function grafanaServiceName(release: string): string {
 /** The app Service of our scaffold (templates/lab/k8s/app.yaml). */
 export const appServiceName = 'otel-flask';
 
-export function forwardPresets(params: Pick<LabParams, 'helmRelease' | 'monitoringNamespace' | 'appNamespace'>): ForwardPreset[] {
+export function forwardPresets(
+  params: Pick<LabParams, 'helmRelease' | 'monitoringNamespace' | 'appNamespace'>,
+): ForwardPreset[] {
   return [
     {
       purpose: 'grafana',

@@ -53,18 +53,28 @@ function startLine(node: Node | null | undefined, lines: LineCounter, fallback: 
 }
 
 /** Checks one object's header; returns the problem, or the object. */
-function toObject(value: unknown, at: { file: string; docIndex: number; line: number }): ManifestObject | ManifestError {
+function toObject(
+  value: unknown,
+  at: { file: string; docIndex: number; line: number },
+): ManifestObject | ManifestError {
   const fail = (message: string): ManifestError => ({ ...at, message });
-  if (!isRecord(value)) return fail(`the document is not a mapping (a Kubernetes object starts with apiVersion: and kind:)`);
+  if (!isRecord(value))
+    return fail(`the document is not a mapping (a Kubernetes object starts with apiVersion: and kind:)`);
   const { apiVersion, kind } = value;
   const metadata = value['metadata'];
-  if (typeof apiVersion !== 'string' || !apiVersion) return fail(`the document has no apiVersion${typeof kind === 'string' ? ` (kind ${kind})` : ''}; add one such as \`apiVersion: v1\` or \`apps/v1\``);
+  if (typeof apiVersion !== 'string' || !apiVersion)
+    return fail(
+      `the document has no apiVersion${typeof kind === 'string' ? ` (kind ${kind})` : ''}; add one such as \`apiVersion: v1\` or \`apps/v1\``,
+    );
   if (typeof kind !== 'string' || !kind) return fail(`the document has no kind; add one such as \`kind: Deployment\``);
   if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !metadata['name']) {
-    return fail(`the ${kind} has no metadata.name${isRecord(metadata) && typeof metadata['generateName'] === 'string' ? ' (generateName cannot be applied: apply needs a fixed name)' : ''}; add one`);
+    return fail(
+      `the ${kind} has no metadata.name${isRecord(metadata) && typeof metadata['generateName'] === 'string' ? ' (generateName cannot be applied: apply needs a fixed name)' : ''}; add one`,
+    );
   }
   const ns = metadata['namespace'];
-  if (ns !== undefined && (typeof ns !== 'string' || !ns)) return fail(`the ${kind} '${metadata['name']}' has an empty or non-text metadata.namespace`);
+  if (ns !== undefined && (typeof ns !== 'string' || !ns))
+    return fail(`the ${kind} '${metadata['name']}' has an empty or non-text metadata.namespace`);
   return { ...at, apiVersion, kind, name: metadata['name'], ...(ns ? { namespace: ns } : {}), body: value };
 }
 
@@ -165,7 +175,10 @@ export function applyTiers<T extends { kind: string }>(objects: readonly T[]): T
  * `namespaceOf` gives an object's effective namespace (undefined when cluster-scoped); by default
  * the one it names.
  */
-export function namespacesNeeded<T extends ManifestObject>(objects: readonly T[], namespaceOf: (o: T) => string | undefined = (o) => o.namespace): string[] {
+export function namespacesNeeded<T extends ManifestObject>(
+  objects: readonly T[],
+  namespaceOf: (o: T) => string | undefined = (o) => o.namespace,
+): string[] {
   const created = new Set(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => o.name));
   const needed: string[] = [];
   for (const o of objects) {
@@ -176,12 +189,20 @@ export function namespacesNeeded<T extends ManifestObject>(objects: readonly T[]
 }
 
 /** The CRDs in the set, as group + kind, so their custom resources are known before discovery sees them. */
-export function kindsDefinedBy(objects: readonly ManifestObject[]): { group: string; kind: string; namespaced: boolean }[] {
+export function kindsDefinedBy(
+  objects: readonly ManifestObject[],
+): { group: string; kind: string; namespaced: boolean }[] {
   const out: { group: string; kind: string; namespaced: boolean }[] = [];
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition') continue;
     const spec = o.body['spec'];
-    if (!isRecord(spec) || typeof spec['group'] !== 'string' || !isRecord(spec['names']) || typeof spec['names']['kind'] !== 'string') continue;
+    if (
+      !isRecord(spec) ||
+      typeof spec['group'] !== 'string' ||
+      !isRecord(spec['names']) ||
+      typeof spec['names']['kind'] !== 'string'
+    )
+      continue;
     out.push({ group: spec['group'], kind: spec['names']['kind'], namespaced: spec['scope'] !== 'Cluster' });
   }
   return out;

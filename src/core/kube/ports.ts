@@ -10,7 +10,13 @@ export interface ContainerPortSpec {
 }
 
 export interface PodLike {
-  metadata: { name: string; namespace?: string; creationTimestamp?: string | Date; deletionTimestamp?: string | Date | undefined; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    creationTimestamp?: string | Date;
+    deletionTimestamp?: string | Date | undefined;
+    labels?: Record<string, string>;
+  };
   spec?: { nodeName?: string; containers: { name: string; ports?: ContainerPortSpec[] }[] };
   status?: {
     phase?: string;
@@ -74,7 +80,8 @@ export function parsePortNumber(text: string, what = 'port'): number | string {
 export function validateLocalPort(text: string): string | undefined {
   const n = parsePortNumber(text, 'local port');
   if (typeof n === 'string') return n;
-  if (n < 1024) return `local port ${n} is privileged (below 1024) and usually needs root; choose 1024 or above, e.g. ${n + 8000}`;
+  if (n < 1024)
+    return `local port ${n} is privileged (below 1024) and usually needs root; choose 1024 or above, e.g. ${n + 8000}`;
   return undefined;
 }
 
@@ -82,9 +89,12 @@ export function validateLocalPort(text: string): string | undefined {
 export function parsePortSpec(text: string): PortSpec | string {
   const t = text.trim();
   const parts = t.split(':');
-  if (t === '' || parts.length > 2) return `'${text}' is not a port mapping; write LOCAL:REMOTE such as 3000:80, or one port such as 9090`;
-  const [localText, remoteText] = parts.length === 2 ? [parts[0] ?? '', parts[1] ?? ''] : [parts[0] ?? '', parts[0] ?? ''];
-  if (parts.length === 1 && !/^\d+$/.test(t)) return `'${text}' is not a port number; write LOCAL:REMOTE such as 8080:http to forward to a named port`;
+  if (t === '' || parts.length > 2)
+    return `'${text}' is not a port mapping; write LOCAL:REMOTE such as 3000:80, or one port such as 9090`;
+  const [localText, remoteText] =
+    parts.length === 2 ? [parts[0] ?? '', parts[1] ?? ''] : [parts[0] ?? '', parts[0] ?? ''];
+  if (parts.length === 1 && !/^\d+$/.test(t))
+    return `'${text}' is not a port number; write LOCAL:REMOTE such as 8080:http to forward to a named port`;
   let local = 0;
   if (localText !== '') {
     const n = parsePortNumber(localText, 'local port');
@@ -97,12 +107,16 @@ export function parsePortSpec(text: string): PortSpec | string {
     if (typeof n === 'string') return n;
     return { local, remote: n };
   }
-  if (!portName.test(remoteText) || remoteText.length > 15) return `remote port '${remoteText}' is neither a number nor a port name`;
+  if (!portName.test(remoteText) || remoteText.length > 15)
+    return `remote port '${remoteText}' is neither a number nor a port name`;
   return { local, remote: remoteText };
 }
 
 /** The next free port after `wanted`, from probes of the ports after it (in any order). */
-export function suggestFreePort(wanted: number, probes: readonly { port: number; free: boolean }[]): number | undefined {
+export function suggestFreePort(
+  wanted: number,
+  probes: readonly { port: number; free: boolean }[],
+): number | undefined {
   return probes
     .filter((p) => p.free && p.port > wanted && p.port <= 65535)
     .map((p) => p.port)
@@ -117,7 +131,6 @@ export function portsToProbe(wanted: number, count = 20): number[] {
 }
 
 // ---- selectors ----
-
 
 // ---- choosing a pod ----
 
@@ -193,7 +206,9 @@ export function containerPortByName(pod: PodLike, name: string): number | string
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) if (p.name === name) return p.containerPort;
   }
-  const names = (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.name)).filter((n): n is string => !!n);
+  const names = (pod.spec?.containers ?? [])
+    .flatMap((c) => (c.ports ?? []).map((p) => p.name))
+    .filter((n): n is string => !!n);
   return `pod ${pod.metadata.name} has no container port named '${name}'${names.length ? ` (it has: ${names.join(', ')})` : ''}`;
 }
 

@@ -35,7 +35,10 @@ interface ContainerStatusLike {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    terminated?: { reason?: string; exitCode?: number; message?: string };
+  };
 }
 
 export interface RolloutCounts {
@@ -61,14 +64,26 @@ export function rolloutStatus(d: DeploymentLike): RolloutStatus {
     ready: st.readyReplicas ?? 0,
     available: st.availableReplicas ?? 0,
   };
-  const progressing = (status: string): RolloutStatus => ({ ...counts, state: 'progressing', message: `Waiting for deployment "${name}" rollout to finish: ${status}` });
-  if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? -1)) return { ...counts, state: 'progressing', message: 'Waiting for deployment spec update to be observed...' };
+  const progressing = (status: string): RolloutStatus => ({
+    ...counts,
+    state: 'progressing',
+    message: `Waiting for deployment "${name}" rollout to finish: ${status}`,
+  });
+  if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? -1))
+    return { ...counts, state: 'progressing', message: 'Waiting for deployment spec update to be observed...' };
   const cond = st.conditions?.find((c) => c.type === 'Progressing');
-  if (cond?.reason === 'ProgressDeadlineExceeded') return { ...counts, state: 'failed', message: `deployment "${name}" exceeded its progress deadline${cond.message ? ` (${cond.message})` : ''}` };
-  if (d.spec?.replicas !== undefined && counts.updated < d.spec.replicas) return progressing(`${counts.updated} out of ${d.spec.replicas} new replicas have been updated...`);
+  if (cond?.reason === 'ProgressDeadlineExceeded')
+    return {
+      ...counts,
+      state: 'failed',
+      message: `deployment "${name}" exceeded its progress deadline${cond.message ? ` (${cond.message})` : ''}`,
+    };
+  if (d.spec?.replicas !== undefined && counts.updated < d.spec.replicas)
+    return progressing(`${counts.updated} out of ${d.spec.replicas} new replicas have been updated...`);
   const total = st.replicas ?? 0;
   if (total > counts.updated) return progressing(`${total - counts.updated} old replicas are pending termination...`);
-  if (counts.available < counts.updated) return progressing(`${counts.available} of ${counts.updated} updated replicas are available...`);
+  if (counts.available < counts.updated)
+    return progressing(`${counts.available} of ${counts.updated} updated replicas are available...`);
   return { ...counts, state: 'complete', message: `deployment "${name}" successfully rolled out` };
 }
 
@@ -78,7 +93,15 @@ export function formatCounts(c: RolloutCounts): string {
 }
 
 /** Waiting reasons that do not resolve by waiting: the image, the command or the config is wrong. */
-export const stuckReasons = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'] as const;
+export const stuckReasons = [
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+] as const;
 
 export interface PodProblem {
   pod: string;
@@ -93,7 +116,8 @@ export function podProblems(pod: PodLike): PodProblem[] {
   if (pod.metadata?.deletionTimestamp) return [];
   const out: PodProblem[] = [];
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') out.push({ pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod' });
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable')
+    out.push({ pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod' });
   for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = cs.state?.waiting;
     if (waiting?.reason && (stuckReasons as readonly string[]).includes(waiting.reason)) {
@@ -119,10 +143,9 @@ export function adviceFor(reason: string): string {
     case 'Unschedulable':
       return 'no node satisfies the pod: check nodeSelector, affinity, tolerations and resource requests against your nodes (`kubectl describe nodes`)';
     default:
-      return 'see the pod\'s events below';
+      return "see the pod's events below";
   }
 }
-
 
 /**
  * Remembers since when each pod problem has been seen, so a failure is declared only when it

@@ -9,7 +9,10 @@ export interface LabelSelectorLike {
 /** A selector (or a Service's plain label map) as `app=x,env in (a,b),!gone`. */
 export function labelSelectorString(sel: LabelSelectorLike | Record<string, string> | undefined): string {
   if (!sel) return '';
-  const s: LabelSelectorLike = 'matchLabels' in sel || 'matchExpressions' in sel ? (sel as LabelSelectorLike) : { matchLabels: sel as Record<string, string> };
+  const s: LabelSelectorLike =
+    'matchLabels' in sel || 'matchExpressions' in sel
+      ? (sel as LabelSelectorLike)
+      : { matchLabels: sel as Record<string, string> };
   const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of s.matchExpressions ?? []) {
     const values = (e.values ?? []).join(',');

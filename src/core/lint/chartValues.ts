@@ -7,7 +7,17 @@
 //   2. its name has otel-collector or opentelemetry-collector in it and it is not a Kubernetes object;
 //   3. its top level has `mode` (a chart-only key) together with `config`, `image`, `ports` or `presets`.
 import { Document, isMap, isScalar, Pair, Scalar, YAMLMap, type Node } from 'yaml';
-import { collectorChart, collectorVersionOfValues, defaultConfig, fullname, selectorLabels, serviceEnabled, serviceLabels, servicePorts, type Values } from '../helm/collectorChart';
+import {
+  collectorChart,
+  collectorVersionOfValues,
+  defaultConfig,
+  fullname,
+  selectorLabels,
+  serviceEnabled,
+  serviceLabels,
+  servicePorts,
+  type Values,
+} from '../helm/collectorChart';
 import type { Finding, Range } from '../finding';
 import type { CollectorConfig, K8sObject, YamlDocument } from './model';
 import type { RuleContext } from './rule';
@@ -37,7 +47,9 @@ export function chartValuesDocument(doc: YamlDocument): ChartValuesDocument {
   const js = valuesOf(doc);
   const values = (typeof js === 'object' && js !== null && !Array.isArray(js) ? js : {}) as Values;
   const configEntry = entry(doc.root, 'config');
-  const anchor = configEntry ? nodeRange(doc.view, configEntry.keyNode) : nodeRange(doc.view, doc.root.items[0]?.key as Node | undefined);
+  const anchor = configEntry
+    ? nodeRange(doc.view, configEntry.keyNode)
+    : nodeRange(doc.view, doc.root.items[0]?.key as Node | undefined);
   return { ...doc, values, collectorVersion: collectorVersionOfValues(values), anchor };
 }
 
@@ -113,7 +125,10 @@ export function effectiveConfigNode(doc: ChartValuesDocument): YAMLMap<unknown, 
   const configEntry = entry(doc.root, 'config');
   const range = rangeOf(configEntry?.keyNode, doc);
   const userConfig = configEntry?.value;
-  const base = isNull(userConfig) || userConfig === undefined ? asMap(defaultNode(defaultConfig, range)) : asMap(mergeNodes(defaultConfig, userConfig, range));
+  const base =
+    isNull(userConfig) || userConfig === undefined
+      ? asMap(defaultNode(defaultConfig, range))
+      : asMap(mergeNodes(defaultConfig, userConfig, range));
   return base && applyPresets(base, doc.values, presetsRange);
 }
 
@@ -140,7 +155,10 @@ const presetReceivers: { preset: string[]; receiver: string; pipeline: string }[
 ];
 const presetProcessors: { preset: string[]; processor: (values: Values) => string }[] = [
   // rewriteDeprecatedComponentNames (on by default) makes it the v0.146.0 name.
-  { preset: ['kubernetesAttributes'], processor: (values) => (values['rewriteDeprecatedComponentNames'] === false ? 'k8sattributes' : 'k8s_attributes') },
+  {
+    preset: ['kubernetesAttributes'],
+    processor: (values) => (values['rewriteDeprecatedComponentNames'] === false ? 'k8sattributes' : 'k8s_attributes'),
+  },
   { preset: ['resourceDetection'], processor: () => 'resourcedetection/env' },
 ];
 
@@ -151,7 +169,12 @@ function presetOn(values: Values, path: string[]): boolean {
 }
 
 /** A map's copy with one key set (the original tree, the file's own, is never changed). */
-function withKey(map: YAMLMap<unknown, unknown>, key: string, value: unknown, range: [number, number, number]): YAMLMap<unknown, unknown> {
+function withKey(
+  map: YAMLMap<unknown, unknown>,
+  key: string,
+  value: unknown,
+  range: [number, number, number],
+): YAMLMap<unknown, unknown> {
   const copy = new YAMLMap<unknown, unknown>();
   copy.range = map.range;
   copy.flow = map.flow ?? false;
@@ -170,7 +193,11 @@ function mapAt(node: unknown, range: [number, number, number]): YAMLMap<unknown,
   return asMap(node) ?? (asMap(defaultNode({}, range)) as YAMLMap<unknown, unknown>);
 }
 
-function applyPresets(config: YAMLMap<unknown, unknown>, values: Values, range: [number, number, number]): YAMLMap<unknown, unknown> {
+function applyPresets(
+  config: YAMLMap<unknown, unknown>,
+  values: Values,
+  range: [number, number, number],
+): YAMLMap<unknown, unknown> {
   let out = config;
   const setPipeline = (pipeline: string, role: 'receivers' | 'processors', name: string, first: boolean): void => {
     const service = mapAt(at(out, ['service']), range);
@@ -183,7 +210,12 @@ function applyPresets(config: YAMLMap<unknown, unknown>, values: Values, range: 
     const items = old && typeof old === 'object' && 'items' in old ? (old as { items: unknown[] }).items : [];
     if (items.some((i) => isScalar(i) && (i as Scalar).value === name)) return;
     list.items = first ? [defaultNode(name, range), ...items] : [...items, defaultNode(name, range)];
-    out = withKey(out, 'service', withKey(service, 'pipelines', withKey(pipelines, pipeline, withKey(p, role, list, range), range), range), range);
+    out = withKey(
+      out,
+      'service',
+      withKey(service, 'pipelines', withKey(pipelines, pipeline, withKey(p, role, list, range), range), range),
+      range,
+    );
   };
   const define = (kind: 'receivers' | 'processors', name: string): void => {
     const section = mapAt(at(out, [kind]), range);
@@ -198,7 +230,8 @@ function applyPresets(config: YAMLMap<unknown, unknown>, values: Values, range: 
     if (!presetOn(values, p.preset)) continue;
     const name = p.processor(values);
     define('processors', name);
-    for (const pipeline of entries(asMap(at(out, ['service', 'pipelines']))).map((e) => e.key)) setPipeline(pipeline, 'processors', name, true);
+    for (const pipeline of entries(asMap(at(out, ['service', 'pipelines']))).map((e) => e.key))
+      setPipeline(pipeline, 'processors', name, true);
   }
   return out;
 }
@@ -209,7 +242,13 @@ export function defaultsNote(): string {
 }
 
 export function sameRange(a: Range | undefined, b: Range): boolean {
-  return !!a && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    !!a &&
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /**
@@ -223,7 +262,13 @@ export function reportingDefaults(ctx: RuleContext, cfg: CollectorConfig): RuleC
     ...ctx,
     report: (f: Finding) => {
       if (!sameRange(f.range, chart.anchor)) return ctx.report(f);
-      ctx.report({ code: f.code, severity: f.severity, message: `${f.message} ${defaultsNote()}`, ...(f.file ? { file: f.file } : {}), ...(f.range ? { range: f.range } : {}) });
+      ctx.report({
+        code: f.code,
+        severity: f.severity,
+        message: `${f.message} ${defaultsNote()}`,
+        ...(f.file ? { file: f.file } : {}),
+        ...(f.range ? { range: f.range } : {}),
+      });
     },
   };
 }
@@ -233,7 +278,15 @@ export function chartServices(ws: { chartValues: ChartValuesDocument[] }, releas
   return ws.chartValues
     .filter((c) => serviceEnabled(c.values))
     .map((chart) => {
-      const object: K8sObject = { view: chart.view, doc: chart.doc, root: chart.root, apiVersion: 'v1', kind: 'Service', name: fullname(release, chart.values), namespace: undefined };
+      const object: K8sObject = {
+        view: chart.view,
+        doc: chart.doc,
+        root: chart.root,
+        apiVersion: 'v1',
+        kind: 'Service',
+        name: fullname(release, chart.values),
+        namespace: undefined,
+      };
       const portsNode = entry(chart.root, 'ports')?.keyNode ?? chart.root.items[0]?.key;
       return {
         object,
@@ -241,7 +294,13 @@ export function chartServices(ws: { chartValues: ChartValuesDocument[] }, releas
         labels: serviceLabels(release, chart.values),
         selector: selectorLabels(release, chart.values),
         selectorNode: portsNode,
-        ports: servicePorts(chart.values).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, node: at(chart.root, ['ports', p.name]) ?? portsNode, targetPortNode: undefined })),
+        ports: servicePorts(chart.values).map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: p.targetPort,
+          node: at(chart.root, ['ports', p.name]) ?? portsNode,
+          targetPortNode: undefined,
+        })),
         chart,
       };
     });

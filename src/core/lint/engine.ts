@@ -45,9 +45,20 @@ export function lint(inputs: LintInput[], options: Partial<LintOptions> = {}): F
 }
 
 function internalError(file: string | undefined, where: string, e: unknown): Finding {
-  return { code: 'lint/internal-error', severity: 'info', message: `Observability Lab could not finish ${where}: ${e instanceof Error ? e.message : String(e)}. Please report this.`, ...(file ? { file } : {}) };
+  return {
+    code: 'lint/internal-error',
+    severity: 'info',
+    message: `Observability Lab could not finish ${where}: ${e instanceof Error ? e.message : String(e)}. Please report this.`,
+    ...(file ? { file } : {}),
+  };
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0) || (a.range?.start.character ?? 0) - (b.range?.start.character ?? 0) || a.code.localeCompare(b.code));
+  return [...findings].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0) ||
+      (a.range?.start.character ?? 0) - (b.range?.start.character ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
 }

@@ -10,8 +10,67 @@ import { asMap, entries } from './yamlView';
  */
 export const kubePrometheusStackKeys = {
   version: versions.kubePrometheusStack,
-  top: ['additionalPrometheusRulesMap', 'alertmanager', 'cleanPrometheusOperatorObjectNames', 'commonLabels', 'coreDns', 'crds', 'customRules', 'defaultRules', 'extraManifests', 'fullnameOverride', 'global', 'grafana', 'kube-state-metrics', 'kubeApiServer', 'kubeControllerManager', 'kubeDns', 'kubeEtcd', 'kubeProxy', 'kubeScheduler', 'kubeStateMetrics', 'kubeTargetVersionOverride', 'kubeVersionOverride', 'kubelet', 'kubernetesServiceMonitors', 'nameOverride', 'namespaceOverride', 'nodeExporter', 'prometheus', 'prometheus-node-exporter', 'prometheus-windows-exporter', 'prometheusOperator', 'thanosRuler', 'windowsMonitoring'],
-  prometheus: ['additionalLabels', 'additionalPodMonitors', 'additionalRulesForClusterRole', 'additionalServiceMonitors', 'agentMode', 'annotations', 'enabled', 'extraSecret', 'ingress', 'ingressPerReplica', 'networkPolicy', 'podDisruptionBudget', 'prometheusSpec', 'route', 'routePerReplica', 'service', 'serviceAccount', 'serviceMonitor', 'servicePerReplica', 'thanosIngress', 'thanosService', 'thanosServiceExternal', 'thanosServiceMonitor', 'verticalPodAutoscaler'],
+  top: [
+    'additionalPrometheusRulesMap',
+    'alertmanager',
+    'cleanPrometheusOperatorObjectNames',
+    'commonLabels',
+    'coreDns',
+    'crds',
+    'customRules',
+    'defaultRules',
+    'extraManifests',
+    'fullnameOverride',
+    'global',
+    'grafana',
+    'kube-state-metrics',
+    'kubeApiServer',
+    'kubeControllerManager',
+    'kubeDns',
+    'kubeEtcd',
+    'kubeProxy',
+    'kubeScheduler',
+    'kubeStateMetrics',
+    'kubeTargetVersionOverride',
+    'kubeVersionOverride',
+    'kubelet',
+    'kubernetesServiceMonitors',
+    'nameOverride',
+    'namespaceOverride',
+    'nodeExporter',
+    'prometheus',
+    'prometheus-node-exporter',
+    'prometheus-windows-exporter',
+    'prometheusOperator',
+    'thanosRuler',
+    'windowsMonitoring',
+  ],
+  prometheus: [
+    'additionalLabels',
+    'additionalPodMonitors',
+    'additionalRulesForClusterRole',
+    'additionalServiceMonitors',
+    'agentMode',
+    'annotations',
+    'enabled',
+    'extraSecret',
+    'ingress',
+    'ingressPerReplica',
+    'networkPolicy',
+    'podDisruptionBudget',
+    'prometheusSpec',
+    'route',
+    'routePerReplica',
+    'service',
+    'serviceAccount',
+    'serviceMonitor',
+    'servicePerReplica',
+    'thanosIngress',
+    'thanosService',
+    'thanosServiceExternal',
+    'thanosServiceMonitor',
+    'verticalPodAutoscaler',
+  ],
   prometheusServiceAccount: ['annotations', 'automountServiceAccountToken', 'create', 'name'],
 };
 
@@ -27,7 +86,25 @@ export const knownMistakes: Record<string, string> = {
  * serviceAccounts, server) are no evidence: a values file of another chart must not be judged by
  * this chart's keys.
  */
-const distinctiveKeys = ['prometheusOperator', 'kubeStateMetrics', 'defaultRules', 'kubeApiServer', 'kubeControllerManager', 'kubeEtcd', 'kubeScheduler', 'kubeProxy', 'kubelet', 'nodeExporter', 'coreDns', 'kubeDns', 'thanosRuler', 'windowsMonitoring', 'kubernetesServiceMonitors', 'cleanPrometheusOperatorObjectNames', 'additionalPrometheusRulesMap'];
+const distinctiveKeys = [
+  'prometheusOperator',
+  'kubeStateMetrics',
+  'defaultRules',
+  'kubeApiServer',
+  'kubeControllerManager',
+  'kubeEtcd',
+  'kubeScheduler',
+  'kubeProxy',
+  'kubelet',
+  'nodeExporter',
+  'coreDns',
+  'kubeDns',
+  'thanosRuler',
+  'windowsMonitoring',
+  'kubernetesServiceMonitors',
+  'cleanPrometheusOperatorObjectNames',
+  'additionalPrometheusRulesMap',
+];
 
 export function looksLikeKubePrometheusStackValues(doc: YamlDocument): boolean {
   if (/kube-prometheus-stack|kps[-_.]|prometheus-stack/i.test(doc.view.file)) return true;
@@ -36,5 +113,8 @@ export function looksLikeKubePrometheusStackValues(doc: YamlDocument): boolean {
   // The prometheus chart has no top-level `prometheus`; this chart keeps its Prometheus there.
   const prometheus = entries(doc.root).find((e) => e.key === 'prometheus');
   const inner = entries(asMap(prometheus?.value)).map((e) => e.key);
-  return inner.some((k) => ['prometheusSpec', 'serviceAccount', 'serviceMonitor'].includes(k)) || (prometheus !== undefined && keys.includes('serviceAccounts'));
+  return (
+    inner.some((k) => ['prometheusSpec', 'serviceAccount', 'serviceMonitor'].includes(k)) ||
+    (prometheus !== undefined && keys.includes('serviceAccounts'))
+  );
 }

@@ -34,7 +34,10 @@ export function markLayeredConfigs(ws: Workspace): void {
   const groups: string[][] = [];
   for (const doc of ws.plainYaml) {
     for (const service of entries(asMap(at(doc.root, ['services'])))) {
-      const configs = configFlags([...commandArgs(at(service.value, ['entrypoint'])), ...commandArgs(at(service.value, ['command']))]);
+      const configs = configFlags([
+        ...commandArgs(at(service.value, ['entrypoint'])),
+        ...commandArgs(at(service.value, ['command'])),
+      ]);
       if (configs.length > 1) groups.push(configs.map(basename));
     }
   }

@@ -2,7 +2,12 @@
 // configs (standalone or inside a ConfigMap), Helm values files, JMeter plans and IAM policies.
 import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
-import { chartValuesDocument, effectiveConfigNode, looksLikeCollectorChartValues, type ChartValuesDocument } from './chartValues';
+import {
+  chartValuesDocument,
+  effectiveConfigNode,
+  looksLikeCollectorChartValues,
+  type ChartValuesDocument,
+} from './chartValues';
 import { fileSkipped, maxLintBytes, tooLargeReason } from './skipped';
 import { markLayeredConfigs } from './layers';
 import { blockIndent, blockScalarMap, mapRange } from './text';
@@ -67,7 +72,9 @@ const collectorKeys = ['receivers', 'exporters', 'service', 'processors', 'conne
 
 export function looksLikeCollectorConfig(root: YAMLMap<unknown, unknown> | undefined): boolean {
   const keys = entries(root).map((e) => e.key);
-  return keys.includes('service') ? keys.some((k) => collectorKeys.includes(k) && k !== 'service') || keys.length === 1 : keys.includes('receivers') && keys.includes('exporters');
+  return keys.includes('service')
+    ? keys.some((k) => collectorKeys.includes(k) && k !== 'service') || keys.length === 1
+    : keys.includes('receivers') && keys.includes('exporters');
 }
 
 export function fileKind(file: string): 'yaml' | 'json' | 'jmx' | undefined {
@@ -95,7 +102,15 @@ export function binaryOrBroken(text: string): string | undefined {
 }
 
 export function buildWorkspace(inputs: LintInput[]): Workspace {
-  const ws: Workspace = { objects: [], collectors: [], plainYaml: [], chartValues: [], json: [], jmx: [], findings: [] };
+  const ws: Workspace = {
+    objects: [],
+    collectors: [],
+    plainYaml: [],
+    chartValues: [],
+    json: [],
+    jmx: [],
+    findings: [],
+  };
   for (const input of inputs) {
     const kind = fileKind(input.file);
     if (!kind) continue;
@@ -119,7 +134,14 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
   for (const doc of view.docs) {
     const root = asMap(doc.contents);
     if (doc.errors.length) {
-      const code = kind === 'json' ? (/"Statement"/.test(input.text) ? 'iam/policy-syntax' : 'json/syntax') : looksLikeCollectorConfig(root) || /^\s*(receivers|exporters|processors):/m.test(input.text) ? 'collector/yaml-syntax' : 'yaml/syntax';
+      const code =
+        kind === 'json'
+          ? /"Statement"/.test(input.text)
+            ? 'iam/policy-syntax'
+            : 'json/syntax'
+          : looksLikeCollectorConfig(root) || /^\s*(receivers|exporters|processors):/m.test(input.text)
+            ? 'collector/yaml-syntax'
+            : 'yaml/syntax';
       ws.findings.push(...syntaxFindings(view, doc, code));
       continue;
     }
@@ -129,7 +151,13 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
       const problem = strictJsonProblem(input.text);
       if (problem) {
         const code = /"Statement"/.test(input.text) ? 'iam/policy-syntax' : 'json/syntax';
-        ws.findings.push({ code, severity: 'error', message: `Not valid JSON: ${problem.message}.`, file: input.file, range: mapRange(view.index, view.map, problem.offset, problem.offset + 1) });
+        ws.findings.push({
+          code,
+          severity: 'error',
+          message: `Not valid JSON: ${problem.message}.`,
+          file: input.file,
+          range: mapRange(view.index, view.map, problem.offset, problem.offset + 1),
+        });
         continue;
       }
       ws.json.push({ view, doc, root });
@@ -138,7 +166,15 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
     const apiVersion = textAt(root, ['apiVersion']);
     const k = textAt(root, ['kind']);
     if (apiVersion && k) {
-      const object: K8sObject = { view, doc, root, apiVersion, kind: k, name: textAt(root, ['metadata', 'name']) ?? '', namespace: textAt(root, ['metadata', 'namespace']) };
+      const object: K8sObject = {
+        view,
+        doc,
+        root,
+        apiVersion,
+        kind: k,
+        name: textAt(root, ['metadata', 'name']) ?? '',
+        namespace: textAt(root, ['metadata', 'namespace']),
+      };
       ws.objects.push(object);
       if (k === 'ConfigMap') readEmbeddedConfigs(ws, object);
     } else if (looksLikeCollectorConfig(root)) {
@@ -161,7 +197,12 @@ function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
     const value = e.value;
     const text = scalarText(value);
     // The collector chart's key is `relay`; any key whose text has a collector's sections counts.
-    if (!/\.(ya?ml)$/i.test(e.key) && !/collector|otel|^relay$/i.test(e.key) && !(text && /^receivers:/m.test(text) && /^(exporters|service):/m.test(text))) continue;
+    if (
+      !/\.(ya?ml)$/i.test(e.key) &&
+      !/collector|otel|^relay$/i.test(e.key) &&
+      !(text && /^receivers:/m.test(text) && /^(exporters|service):/m.test(text))
+    )
+      continue;
     if (text === undefined || !isScalar(value)) continue;
     const scalar = value as Scalar;
     const range = scalar.range;
@@ -173,19 +214,33 @@ function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
       const contentStart = headerEnd < 0 ? range[1] : headerEnd + 1;
       const header = object.view.index.position(range[0]);
       const headerFileLine = object.view.map(header).line;
-      view = parseYamlView(object.view.file, text, blockScalarMap(headerFileLine, blockIndent(fileText, contentStart, range[1])));
+      view = parseYamlView(
+        object.view.file,
+        text,
+        blockScalarMap(headerFileLine, blockIndent(fileText, contentStart, range[1])),
+      );
     } else {
       // Quoted or folded text has no line-for-line mapping; findings point at the whole value.
       const whole = nodeRange(object.view, scalar);
       view = parseYamlView(object.view.file, text, () => whole.start);
     }
-    view.embeddedIn = { kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}), key: e.key };
+    view.embeddedIn = {
+      kind: object.kind,
+      name: object.name,
+      ...(object.namespace ? { namespace: object.namespace } : {}),
+      key: e.key,
+    };
     const doc = view.docs[0];
     if (!doc) continue;
     const root = asMap(doc.contents);
     if (doc.errors.length) {
       if (/\.(ya?ml)$/i.test(e.key)) {
-        ws.findings.push(...syntaxFindings(view, doc, 'collector/yaml-syntax').map((f) => ({ ...f, message: `${f.message} (in ConfigMap ${object.name}, key ${e.key})` })));
+        ws.findings.push(
+          ...syntaxFindings(view, doc, 'collector/yaml-syntax').map((f) => ({
+            ...f,
+            message: `${f.message} (in ConfigMap ${object.name}, key ${e.key})`,
+          })),
+        );
       }
       continue;
     }
@@ -202,7 +257,11 @@ function strictJsonProblem(text: string): { message: string; offset: number } | 
     const trailing = /,\s*[\]}]/.exec(text);
     if (trailing) return { message: 'a comma before a closing bracket', offset: trailing.index };
     const comment = /^\s*(\/\/|#)/m.exec(text);
-    if (comment) return { message: 'JSON has no comments', offset: comment.index + (comment[0].length - (comment[1]?.length ?? 0)) };
-    return { message: e instanceof Error ? e.message.split('\n')[0] ?? 'unreadable' : 'unreadable', offset: 0 };
+    if (comment)
+      return {
+        message: 'JSON has no comments',
+        offset: comment.index + (comment[0].length - (comment[1]?.length ?? 0)),
+      };
+    return { message: e instanceof Error ? (e.message.split('\n')[0] ?? 'unreadable') : 'unreadable', offset: 0 };
   }
 }

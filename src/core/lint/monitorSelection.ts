@@ -25,7 +25,9 @@ export function labelSelectorAt(node: unknown): LabelSelectorLike | undefined {
   const map = asMap(node);
   if (!map) return undefined;
   const matchExpressions = seqItems(at(map, ['matchExpressions'])).map((e) => {
-    const values = seqItems(at(e, ['values'])).map(scalarText).filter((v): v is string => v !== undefined);
+    const values = seqItems(at(e, ['values']))
+      .map(scalarText)
+      .filter((v): v is string => v !== undefined);
     return { key: textAt(e, ['key']) ?? '', operator: textAt(e, ['operator']) ?? '', values };
   });
   return { matchLabels: stringMap(at(map, ['matchLabels'])), matchExpressions };
@@ -59,7 +61,14 @@ export function monitorSelectors(ctx: RuleContext): MonitorSelector[] {
     const who = `the kube-prometheus-stack values in ${doc.view.file}`;
     const namespaces = isEmpty(ns) ? {} : (ns ?? {});
     if (!isEmpty(chosen)) out.push({ who, selector: chosen ?? {}, namespaces, namespace: undefined });
-    else if (nilUsesHelm) out.push({ who, selector: { matchLabels: { release: ctx.options.helmRelease } }, namespaces, namespace: undefined, releaseLabel: true });
+    else if (nilUsesHelm)
+      out.push({
+        who,
+        selector: { matchLabels: { release: ctx.options.helmRelease } },
+        namespaces,
+        namespace: undefined,
+        releaseLabel: true,
+      });
     else out.push({ who, selector: {}, namespaces, namespace: undefined });
   }
   return out;
@@ -74,12 +83,18 @@ function namespaceLabels(ctx: RuleContext, name: string): Record<string, string>
 
 /** Whether a namespace selector picks the namespace: true, false, or undefined when the files cannot tell. */
 function namespaceSelected(ctx: RuleContext, sel: MonitorSelector, namespace: string | undefined): boolean | undefined {
-  if (sel.namespaces === 'own') return namespace === undefined || sel.namespace === undefined ? undefined : namespace === sel.namespace;
+  if (sel.namespaces === 'own')
+    return namespace === undefined || sel.namespace === undefined ? undefined : namespace === sel.namespace;
   if (sel.namespaces === null) return false;
   if (isEmpty(sel.namespaces)) return true;
   if (namespace === undefined) return undefined;
-  const keys = [...Object.keys(sel.namespaces.matchLabels ?? {}), ...(sel.namespaces.matchExpressions ?? []).map((e) => e.key)];
-  const known = ctx.ws.objects.some((o) => o.kind === 'Namespace' && o.name === namespace) || keys.every((k) => k === 'kubernetes.io/metadata.name');
+  const keys = [
+    ...Object.keys(sel.namespaces.matchLabels ?? {}),
+    ...(sel.namespaces.matchExpressions ?? []).map((e) => e.key),
+  ];
+  const known =
+    ctx.ws.objects.some((o) => o.kind === 'Namespace' && o.name === namespace) ||
+    keys.every((k) => k === 'kubernetes.io/metadata.name');
   if (!known) return undefined;
   return selectorMatches(sel.namespaces, namespaceLabels(ctx, namespace) ?? {});
 }
@@ -95,13 +110,18 @@ export type MonitorVerdict =
  * A release label is judged against the release name only when that name was given: otherwise any
  * release label may be the right one, and only its absence is certain.
  */
-export function monitorVerdict(ctx: RuleContext, labels: Record<string, string>, namespace: string | undefined): MonitorVerdict {
+export function monitorVerdict(
+  ctx: RuleContext,
+  labels: Record<string, string>,
+  namespace: string | undefined,
+): MonitorVerdict {
   const selectors = monitorSelectors(ctx);
   if (!selectors.length) return { kind: 'no-evidence' };
   const releaseKnown = ctx.options.labRules === true || ctx.options.helmReleaseGiven === true;
   for (const sel of selectors) {
     if (namespaceSelected(ctx, sel, namespace) === false) continue;
-    if (sel.releaseLabel && !releaseKnown ? labels['release'] !== undefined : selectorMatches(sel.selector, labels)) return { kind: 'selected' };
+    if (sel.releaseLabel && !releaseKnown ? labels['release'] !== undefined : selectorMatches(sel.selector, labels))
+      return { kind: 'selected' };
   }
   return { kind: 'not-selected', selectors, onlyReleaseLabel: selectors.every((s) => s.releaseLabel) };
 }
@@ -109,7 +129,10 @@ export function monitorVerdict(ctx: RuleContext, labels: Record<string, string>,
 /** A selector in words: "release=prometheus", "every ServiceMonitor", "no ServiceMonitor". */
 export function describeSelector(sel: LabelSelectorLike | null): string {
   if (sel === null) return 'no ServiceMonitor (it has no serviceMonitorSelector; {} would select all)';
-  const parts = [...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`.trim())];
+  const parts = [
+    ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`.trim()),
+  ];
   return parts.length ? `ServiceMonitors labelled ${parts.join(', ')}` : 'every ServiceMonitor';
 }
 

@@ -26,7 +26,15 @@ function blank(c: number): boolean {
 function tokenStart(text: string, i: number): boolean {
   if (i === 0) return true;
   const p = text.charCodeAt(i - 1);
-  return blank(p) || p === open1 || p === open2 || p === 0x2c /* , */ || p === 0x3a /* : */ || p === 0x2d /* - */ || p === 0x3f /* ? */;
+  return (
+    blank(p) ||
+    p === open1 ||
+    p === open2 ||
+    p === 0x2c /* , */ ||
+    p === 0x3a /* : */ ||
+    p === 0x2d /* - */ ||
+    p === 0x3f
+  ); /* ? */
 }
 
 /** Bracket and brace depth outside strings (and, in YAML, comments). A string ends at its quote or its line. */

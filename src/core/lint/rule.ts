@@ -35,7 +35,9 @@ export interface LintOptions {
    * The component types the collector build has, by kind. Known for a build we made (the truth
    * harness); unknown for an image such as contrib, where any type may exist.
    */
-  collectorComponents?: Partial<Record<'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions', string[]>>;
+  collectorComponents?: Partial<
+    Record<'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions', string[]>
+  >;
 }
 
 export interface KindSchema {
@@ -57,12 +59,32 @@ export interface RuleContext {
 export type Rule = (ctx: RuleContext) => void;
 
 export function makeContext(ws: Workspace, options: LintOptions, sink: Finding[]): RuleContext {
-  return { ws, options, pods: podTemplates(ws), services: [...services(ws), ...chartServices(ws, options.collectorRelease ?? collectorChart.labRelease)], report: (f) => sink.push(f) };
+  return {
+    ws,
+    options,
+    pods: podTemplates(ws),
+    services: [...services(ws), ...chartServices(ws, options.collectorRelease ?? collectorChart.labRelease)],
+    report: (f) => sink.push(f),
+  };
 }
 
 /** Builds a Finding located at a YAML node of a view. */
-export function at(view: YamlView, node: unknown, code: string, severity: Severity, message: string, extra: Partial<Finding> = {}): Finding {
-  return { code, severity, message, file: view.file, range: nodeRange(view, node as Parameters<typeof nodeRange>[1]), ...extra };
+export function at(
+  view: YamlView,
+  node: unknown,
+  code: string,
+  severity: Severity,
+  message: string,
+  extra: Partial<Finding> = {},
+): Finding {
+  return {
+    code,
+    severity,
+    message,
+    file: view.file,
+    range: nodeRange(view, node as Parameters<typeof nodeRange>[1]),
+    ...extra,
+  };
 }
 
 /** Levenshtein distance, for "did you mean" suggestions. */

@@ -40,7 +40,10 @@ export interface SchemaProblem {
   severity: 'error' | 'warning';
 }
 
-type Value = { kind: 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array' | 'alias'; value?: unknown };
+type Value = {
+  kind: 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'object' | 'array' | 'alias';
+  value?: unknown;
+};
 
 function kindOf(node: unknown): Value {
   if (node === null || node === undefined) return { kind: 'null' };
@@ -61,7 +64,16 @@ function typeMatches(actual: Value['kind'], expected: string): boolean {
   return actual === expected || (expected === 'number' && actual === 'integer');
 }
 
-const describe = (v: Value): string => (v.kind === 'string' ? `the string '${String(v.value).slice(0, 40)}'` : v.value !== undefined ? `${v.kind} ${String(v.value)}` : v.kind === 'object' ? 'a map' : v.kind === 'array' ? 'a list' : v.kind);
+const describe = (v: Value): string =>
+  v.kind === 'string'
+    ? `the string '${String(v.value).slice(0, 40)}'`
+    : v.value !== undefined
+      ? `${v.kind} ${String(v.value)}`
+      : v.kind === 'object'
+        ? 'a map'
+        : v.kind === 'array'
+          ? 'a list'
+          : v.kind;
 
 export class SchemaValidator {
   private readonly regexCache = new Map<string, RegExp | null>();
@@ -108,38 +120,73 @@ export class SchemaValidator {
       if (!results.some((r) => r.length === 0)) {
         // Report the alternative that got furthest (fewest problems), else a summary.
         const best = [...results].sort((a, b) => a.length - b.length)[0] ?? [];
-        const types = alternatives.map((a) => this.resolve(a).type).filter(Boolean).flat();
-        problems.push(...(best.length && best.every((p) => p.node !== node) ? best : [{ node, message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`, severity: 'error' as const }]));
+        const types = alternatives
+          .map((a) => this.resolve(a).type)
+          .filter(Boolean)
+          .flat();
+        problems.push(
+          ...(best.length && best.every((p) => p.node !== node)
+            ? best
+            : [
+                {
+                  node,
+                  message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`,
+                  severity: 'error' as const,
+                },
+              ]),
+        );
       }
     }
-    if (s.not && this.validate(node, s.not, depth + 1).every((p) => p.severity !== 'error')) problems.push({ node, message: 'This value is not allowed here.', severity: 'error' });
+    if (s.not && this.validate(node, s.not, depth + 1).every((p) => p.severity !== 'error'))
+      problems.push({ node, message: 'This value is not allowed here.', severity: 'error' });
     if (s.type) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
       if (!types.some((t) => typeMatches(v.kind, t))) {
         // YAML reads `8080` as a number; where a string is wanted, say how to quote it.
-        const hint = types.includes('string') && (v.kind === 'integer' || v.kind === 'number' || v.kind === 'boolean') ? ` Quote it: "${String(v.value)}".` : '';
-        problems.push({ node, message: `Expected ${types.join(' or ')}, got ${describe(v)}.${hint}`, severity: 'error' });
+        const hint =
+          types.includes('string') && (v.kind === 'integer' || v.kind === 'number' || v.kind === 'boolean')
+            ? ` Quote it: "${String(v.value)}".`
+            : '';
+        problems.push({
+          node,
+          message: `Expected ${types.join(' or ')}, got ${describe(v)}.${hint}`,
+          severity: 'error',
+        });
         return problems;
       }
     }
-    if (s.const !== undefined && v.value !== s.const) problems.push({ node, message: `Must be ${JSON.stringify(s.const)}, not ${describe(v)}.`, severity: 'error' });
+    if (s.const !== undefined && v.value !== s.const)
+      problems.push({ node, message: `Must be ${JSON.stringify(s.const)}, not ${describe(v)}.`, severity: 'error' });
     if (s.enum && !s.enum.some((e) => e === v.value || (e === null && v.kind === 'null'))) {
-      problems.push({ node, message: `Must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${describe(v)}.`, severity: 'error' });
+      problems.push({
+        node,
+        message: `Must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${describe(v)}.`,
+        severity: 'error',
+      });
     }
     if (v.kind === 'string') {
       const text = String(v.value);
       if (s.pattern) {
         const re = this.regex(s.pattern);
-        if (re && !re.test(text)) problems.push({ node, message: `'${text.slice(0, 60)}' does not have the expected form (${s.pattern}).`, severity: 'error' });
+        if (re && !re.test(text))
+          problems.push({
+            node,
+            message: `'${text.slice(0, 60)}' does not have the expected form (${s.pattern}).`,
+            severity: 'error',
+          });
       }
-      if (s.minLength !== undefined && text.length < s.minLength) problems.push({ node, message: `Must not be empty.`, severity: 'error' });
+      if (s.minLength !== undefined && text.length < s.minLength)
+        problems.push({ node, message: `Must not be empty.`, severity: 'error' });
     }
     if ((v.kind === 'integer' || v.kind === 'number') && typeof v.value === 'number') {
-      if (s.minimum !== undefined && v.value < s.minimum) problems.push({ node, message: `Must be at least ${s.minimum}.`, severity: 'error' });
-      if (s.maximum !== undefined && v.value > s.maximum) problems.push({ node, message: `Must be at most ${s.maximum}.`, severity: 'error' });
+      if (s.minimum !== undefined && v.value < s.minimum)
+        problems.push({ node, message: `Must be at least ${s.minimum}.`, severity: 'error' });
+      if (s.maximum !== undefined && v.value > s.maximum)
+        problems.push({ node, message: `Must be at most ${s.maximum}.`, severity: 'error' });
     }
     if (v.kind === 'array' && isSeq(node)) {
-      if (s.minItems !== undefined && node.items.length < s.minItems) problems.push({ node, message: `Needs at least ${s.minItems} item(s).`, severity: 'error' });
+      if (s.minItems !== undefined && node.items.length < s.minItems)
+        problems.push({ node, message: `Needs at least ${s.minItems} item(s).`, severity: 'error' });
       if (s.items) for (const item of node.items) problems.push(...this.validate(item, s.items, depth + 1));
     }
     if (v.kind === 'object' && isMap(node)) problems.push(...this.validateMap(node, s, depth));
@@ -150,8 +197,14 @@ export class SchemaValidator {
     const problems: SchemaProblem[] = [];
     const list = entries(node);
     const present = new Set(list.map((e) => e.key));
-    for (const r of s.required ?? []) if (!present.has(r)) problems.push({ node, message: `Missing required field '${r}'.`, severity: 'error' });
-    if (s.minProperties !== undefined && list.length < s.minProperties) problems.push({ node, message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`, severity: 'error' });
+    for (const r of s.required ?? [])
+      if (!present.has(r)) problems.push({ node, message: `Missing required field '${r}'.`, severity: 'error' });
+    if (s.minProperties !== undefined && list.length < s.minProperties)
+      problems.push({
+        node,
+        message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`,
+        severity: 'error',
+      });
     const known = Object.keys(s.properties ?? {});
     for (const e of list) {
       // An optional field set to null is unset: the API server and the collector both take it so.
@@ -167,12 +220,22 @@ export class SchemaValidator {
         continue;
       }
       if (s.propertyNames?.pattern && !this.regex(s.propertyNames.pattern)?.test(e.key)) {
-        problems.push({ node: e.keyNode, atKey: true, message: `'${e.key}' is not a valid key here.`, severity: 'error' });
+        problems.push({
+          node: e.keyNode,
+          atKey: true,
+          message: `'${e.key}' is not a valid key here.`,
+          severity: 'error',
+        });
         continue;
       }
       if (s.additionalProperties === false) {
         const guess = closest(e.key, known);
-        problems.push({ node: e.keyNode, atKey: true, message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : '.'} ${this.unknownField}`, severity: 'error' });
+        problems.push({
+          node: e.keyNode,
+          atKey: true,
+          message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : '.'} ${this.unknownField}`,
+          severity: 'error',
+        });
       } else if (typeof s.additionalProperties === 'object') {
         problems.push(...this.validate(e.value, s.additionalProperties, depth + 1));
       }

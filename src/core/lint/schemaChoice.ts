@@ -58,6 +58,7 @@ function schemaOfDocument(root: YAMLMap<unknown, unknown> | undefined, catalog: 
   if (!root) return undefined;
   const apiVersion = textAt(root, ['apiVersion']);
   const kind = textAt(root, ['kind']);
-  if (apiVersion !== undefined || kind !== undefined) return catalog.kinds.find((k) => k.apiVersion === apiVersion && k.kind === kind)?.file;
+  if (apiVersion !== undefined || kind !== undefined)
+    return catalog.kinds.find((k) => k.apiVersion === apiVersion && k.kind === kind)?.file;
   return looksLikeCollectorConfig(root) ? catalog.collector : undefined;
 }

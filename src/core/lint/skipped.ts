@@ -6,7 +6,13 @@ import type { Finding } from '../finding';
 export const maxLintBytes = 2_000_000;
 
 export function fileSkipped(file: string, reason: string): Finding {
-  return { code: 'lint/file-skipped', severity: 'info', message: `Not checked: ${reason}.`, file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return {
+    code: 'lint/file-skipped',
+    severity: 'info',
+    message: `Not checked: ${reason}.`,
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
 }
 
 export function tooLargeReason(size: number): string {

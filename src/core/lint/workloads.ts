@@ -63,7 +63,13 @@ function readContainer(node: unknown): Container {
     args: args.map((a) => scalarText(a) ?? ''),
     argNodes: args,
     command: command.map((a) => scalarText(a) ?? ''),
-    ports: seqItems(at(node, ['ports'])).map((p) => ({ ...(textAt(p, ['name']) ? { name: textAt(p, ['name']) } : {}), ...(numberOf(at(p, ['containerPort'])) !== undefined ? { containerPort: numberOf(at(p, ['containerPort'])) } : {}), node: p })),
+    ports: seqItems(at(node, ['ports'])).map((p) => ({
+      ...(textAt(p, ['name']) ? { name: textAt(p, ['name']) } : {}),
+      ...(numberOf(at(p, ['containerPort'])) !== undefined
+        ? { containerPort: numberOf(at(p, ['containerPort'])) }
+        : {}),
+      node: p,
+    })),
     env: seqItems(at(node, ['env'])).map((e) => {
       const ref = at(e, ['valueFrom', 'configMapKeyRef']);
       return {
@@ -71,10 +77,23 @@ function readContainer(node: unknown): Container {
         ...(textAt(e, ['value']) !== undefined ? { value: textAt(e, ['value']) } : {}),
         node: e,
         valueNode: at(e, ['value']),
-        ...(ref ? { configMapKeyRef: { name: textAt(ref, ['name']) ?? '', key: textAt(ref, ['key']) ?? '', node: at(ref, ['key']) ?? ref } } : {}),
+        ...(ref
+          ? {
+              configMapKeyRef: {
+                name: textAt(ref, ['name']) ?? '',
+                key: textAt(ref, ['key']) ?? '',
+                node: at(ref, ['key']) ?? ref,
+              },
+            }
+          : {}),
       };
     }),
-    volumeMounts: seqItems(at(node, ['volumeMounts'])).map((m) => ({ name: textAt(m, ['name']) ?? '', mountPath: textAt(m, ['mountPath']) ?? '', ...(textAt(m, ['subPath']) ? { subPath: textAt(m, ['subPath']) } : {}), node: m })),
+    volumeMounts: seqItems(at(node, ['volumeMounts'])).map((m) => ({
+      name: textAt(m, ['name']) ?? '',
+      mountPath: textAt(m, ['mountPath']) ?? '',
+      ...(textAt(m, ['subPath']) ? { subPath: textAt(m, ['subPath']) } : {}),
+      node: m,
+    })),
     node,
   };
 }
@@ -88,7 +107,11 @@ function readVolumes(spec: unknown): Volume[] {
         ? {
             configMap: {
               name: textAt(cm, ['name']) ?? '',
-              items: seqItems(at(cm, ['items'])).map((i) => ({ key: textAt(i, ['key']) ?? '', path: textAt(i, ['path']) ?? '', node: at(i, ['key']) ?? i })),
+              items: seqItems(at(cm, ['items'])).map((i) => ({
+                key: textAt(i, ['key']) ?? '',
+                path: textAt(i, ['path']) ?? '',
+                node: at(i, ['key']) ?? i,
+              })),
               node: cm,
             },
           }
@@ -105,7 +128,9 @@ export function podTemplates(ws: Workspace): PodTemplate[] {
     else if (object.kind === 'Pod') specPath = ['spec'];
     else continue;
     const spec = at(object.root, specPath);
-    const labels = stringMap(at(object.root, object.kind === 'Pod' ? ['metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels']));
+    const labels = stringMap(
+      at(object.root, object.kind === 'Pod' ? ['metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels']),
+    );
     out.push({
       object,
       namespace: object.namespace,
@@ -182,7 +207,9 @@ export function serviceOfDnsName(host: string): { service: string; namespace: st
 }
 
 /** The OTLP endpoint's host as a cluster DNS name: svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local. */
-export function parseServiceUrl(value: string): { service: string; namespace: string | undefined; port: number | undefined; host: string } | undefined {
+export function parseServiceUrl(
+  value: string,
+): { service: string; namespace: string | undefined; port: number | undefined; host: string } | undefined {
   const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/:?#]+)(?::(\d+))?/i.exec(value.trim());
   if (!m?.[1]) return undefined;
   const host = m[1];
@@ -190,4 +217,3 @@ export function parseServiceUrl(value: string): { service: string; namespace: st
   const svc = serviceOfDnsName(host);
   return svc && { ...svc, port: m[2] ? Number(m[2]) : undefined, host };
 }
-

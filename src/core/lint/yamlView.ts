@@ -1,6 +1,19 @@
 // YAML parsed with source ranges: one parser (the `yaml` package) for every YAML and JSON file,
 // read as an AST so that aliases are never expanded and every finding can point at its node.
-import { isMap, isScalar, isSeq, parseAllDocuments, visit, YAMLParseError, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  YAMLParseError,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Range } from '../finding';
 import { identity, LineIndex, mapRange, type PositionMap } from './text';
 
@@ -33,7 +46,10 @@ function reportDuplicateKeys(doc: Document.Parsed): void {
         if (k === undefined) continue;
         if (seen.has(k)) {
           const r = (pair.key as Node).range;
-          if (r) doc.errors.push(new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', `Map keys must be unique: '${k}' appears twice`));
+          if (r)
+            doc.errors.push(
+              new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', `Map keys must be unique: '${k}' appears twice`),
+            );
         }
         seen.add(k);
       }

@@ -24,7 +24,16 @@ export function urlEncode(s: string, encoding: 'utf8' | 'latin1' = 'utf8'): stri
   if (/^[A-Za-z0-9.*_-]*$/.test(s)) return s;
   let out = '';
   for (const b of bytesOf(s, encoding)) {
-    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x2d || b === 0x2a || b === 0x5f) out += String.fromCharCode(b);
+    if (
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2e ||
+      b === 0x2d ||
+      b === 0x2a ||
+      b === 0x5f
+    )
+      out += String.fromCharCode(b);
     else if (b === 0x20) out += '+';
     else out += `%${hex[b >> 4]}${hex[b & 15]}`;
   }
@@ -45,7 +54,8 @@ export function urlDecode(s: string, encoding: 'utf8' | 'latin1' = 'utf8'): stri
     const c = s[i] ?? '';
     if (c === '%') {
       const h = s.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new Error(`URLDecoder: Illegal hex characters in escape (%) pattern - '${s.slice(i, i + 3)}'`);
+      if (!/^[0-9a-fA-F]{2}$/.test(h))
+        throw new Error(`URLDecoder: Illegal hex characters in escape (%) pattern - '${s.slice(i, i + 3)}'`);
       bytes.push(parseInt(h, 16));
       i += 2;
     } else {
@@ -91,7 +101,12 @@ export interface RequestError {
 }
 
 function nonHttp(label: string, url: string, exception: string, message: string): RequestError {
-  return { label, url, responseCode: `Non HTTP response code: ${exception}`, responseMessage: `Non HTTP response message: ${message}` };
+  return {
+    label,
+    url,
+    responseCode: `Non HTTP response code: ${exception}`,
+    responseMessage: `Non HTTP response message: ${message}`,
+  };
 }
 
 interface Target {
@@ -120,14 +135,19 @@ function resolveTarget(s: HttpSampler, ctx: EvalContext): Target | RequestError 
   const e = endpoint(s, ctx);
   let url = e.url;
   let path = e.path;
-  if (e.protocol !== 'http' && e.protocol !== 'https') return nonHttp(label, url, 'java.net.MalformedURLException', `unknown protocol: ${e.protocol}`);
+  if (e.protocol !== 'http' && e.protocol !== 'https')
+    return nonHttp(label, url, 'java.net.MalformedURLException', `unknown protocol: ${e.protocol}`);
   if (!e.host) return nonHttp(label, url, 'java.lang.IllegalArgumentException', 'Host may not be blank');
-  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) return nonHttp(label, url, 'java.lang.NumberFormatException', `For input string: "${e.portText}"`);
+  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535)
+    return nonHttp(label, url, 'java.lang.NumberFormatException', `For input string: "${e.portText}"`);
   if (s.args.length && !s.rawBody && !bodyMethod(s.method)) {
     const query = s.args
       .map((a) => ({ name: evaluate(a.name, ctx), value: evaluate(a.value, ctx), a }))
       .filter((x) => x.name !== '')
-      .map(({ name, value, a }) => `${a.alwaysEncode ? urlEncode(name, s.encoding) : name}${a.metadata}${a.alwaysEncode ? urlEncode(value, s.encoding) : value}`)
+      .map(
+        ({ name, value, a }) =>
+          `${a.alwaysEncode ? urlEncode(name, s.encoding) : name}${a.metadata}${a.alwaysEncode ? urlEncode(value, s.encoding) : value}`,
+      )
       .join('&');
     if (query) {
       const sep = path.includes('?') ? '&' : '?';
@@ -139,7 +159,12 @@ function resolveTarget(s: HttpSampler, ctx: EvalContext): Target | RequestError 
   const bad = illegalInUri(url.slice(pathStart));
   if (bad >= 0) {
     const at = pathStart + bad;
-    return nonHttp(label, url, 'java.net.URISyntaxException', `Illegal character in ${url.indexOf('?') >= 0 && at > url.indexOf('?') ? 'query' : 'path'} at index ${at}: ${url}`);
+    return nonHttp(
+      label,
+      url,
+      'java.net.URISyntaxException',
+      `Illegal character in ${url.indexOf('?') >= 0 && at > url.indexOf('?') ? 'query' : 'path'} at index ${at}: ${url}`,
+    );
   }
   // Non-ASCII in the path goes out percent-encoded as UTF-8.
   path = path.replace(/[^\x20-\x7e]+/g, (m) => encodeURI(m));
@@ -163,7 +188,16 @@ function resolveTarget(s: HttpSampler, ctx: EvalContext): Target | RequestError 
     if (i >= 0) head[i] = [name, value];
     else head.push([name, value]);
   }
-  return { label, protocol: e.protocol, host: e.host, port: e.port, url, path, headerLines: head.map(([n, v]) => `${n}: ${v}\r\n`).join(''), contentType };
+  return {
+    label,
+    protocol: e.protocol,
+    host: e.host,
+    port: e.port,
+    url,
+    path,
+    headerLines: head.map(([n, v]) => `${n}: ${v}\r\n`).join(''),
+    contentType,
+  };
 }
 
 function bodyMethod(method: string): boolean {
@@ -173,7 +207,13 @@ function bodyMethod(method: string): boolean {
 function resolveBody(s: HttpSampler, ctx: EvalContext, label: string, url: string): Body | RequestError {
   if (!bodyMethod(s.method)) return { text: undefined, contentType: undefined };
   try {
-    if (s.rawBody) return { text: s.args.map((a) => (a.alwaysEncode ? urlEncode(evaluate(a.value, ctx), s.encoding) : evaluate(a.value, ctx))).join(''), contentType: `text/plain; charset=${s.charset}` };
+    if (s.rawBody)
+      return {
+        text: s.args
+          .map((a) => (a.alwaysEncode ? urlEncode(evaluate(a.value, ctx), s.encoding) : evaluate(a.value, ctx)))
+          .join(''),
+        contentType: `text/plain; charset=${s.charset}`,
+      };
     // HttpClient encodes every pair; a value not marked always_encode is decoded first, so it is sent as written.
     const pairs: string[] = [];
     for (const a of s.args) {
@@ -184,7 +224,10 @@ function resolveBody(s: HttpSampler, ctx: EvalContext, label: string, url: strin
       const value = a.alwaysEncode ? rawValue : urlDecode(rawValue, s.encoding);
       pairs.push(`${urlEncode(name, s.encoding)}=${urlEncode(value, s.encoding)}`);
     }
-    return { text: pairs.join('&'), contentType: s.args.length ? `application/x-www-form-urlencoded; charset=${s.charset}` : undefined };
+    return {
+      text: pairs.join('&'),
+      contentType: s.args.length ? `application/x-www-form-urlencoded; charset=${s.charset}` : undefined,
+    };
   } catch (err) {
     return nonHttp(label, url, 'java.lang.IllegalArgumentException', err instanceof Error ? err.message : String(err));
   }
@@ -198,7 +241,10 @@ function assemble(s: HttpSampler, t: Target, body: Body): PreparedRequest {
     const contentType = t.contentType ?? body.contentType;
     const ct = contentType ? `Content-Type: ${contentType}\r\n` : '';
     // An ASCII body (the usual form body) is as long in bytes as in characters: one encode.
-    if (s.encoding === 'utf8' && /^\p{ASCII}*$/u.test(body.text)) bytes = encoder.encode(`${requestLine}Content-Length: ${body.text.length}\r\n${ct}${t.headerLines}\r\n${body.text}`);
+    if (s.encoding === 'utf8' && /^\p{ASCII}*$/u.test(body.text))
+      bytes = encoder.encode(
+        `${requestLine}Content-Length: ${body.text.length}\r\n${ct}${t.headerLines}\r\n${body.text}`,
+      );
     else {
       const b = bytesOf(body.text, s.encoding);
       const head = encoder.encode(`${requestLine}Content-Length: ${b.length}\r\n${ct}${t.headerLines}\r\n`);
@@ -207,7 +253,19 @@ function assemble(s: HttpSampler, t: Target, body: Body): PreparedRequest {
       bytes.set(b, head.length);
     }
   }
-  return { label: t.label, method: s.method, protocol: t.protocol, host: t.host, port: t.port, url: t.url, bytes, keepAlive: s.keepAlive, expectBody: s.method !== 'HEAD', connectTimeoutMs: s.connectTimeoutMs, responseTimeoutMs: s.responseTimeoutMs };
+  return {
+    label: t.label,
+    method: s.method,
+    protocol: t.protocol,
+    host: t.host,
+    port: t.port,
+    url: t.url,
+    bytes,
+    keepAlive: s.keepAlive,
+    expectBody: s.method !== 'HEAD',
+    connectTimeoutMs: s.connectTimeoutMs,
+    responseTimeoutMs: s.responseTimeoutMs,
+  };
 }
 
 /** Builds one request of a sampler for one thread; functions in it are evaluated now. */
@@ -224,7 +282,12 @@ function specialize(t: Template, vars: Map<string, string>, dynamic: Set<string>
   const out: Template = [];
   for (const p of t) {
     const value = p.kind === 'var' && !dynamic.has(p.name) ? vars.get(p.name) : undefined;
-    const q: Part = value !== undefined ? { kind: 'text', text: value } : p.kind === 'call' ? { ...p, args: p.args.map((a) => specialize(a, vars, dynamic)) } : p;
+    const q: Part =
+      value !== undefined
+        ? { kind: 'text', text: value }
+        : p.kind === 'call'
+          ? { ...p, args: p.args.map((a) => specialize(a, vars, dynamic)) }
+          : p;
     const last = out.at(-1);
     if (q.kind === 'text' && last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: last.text + q.text };
     else out.push(q);
@@ -290,7 +353,8 @@ function bodyPieces(s: HttpSampler, ctx: EvalContext): { pieces: BodyPiece[]; se
     return {
       separator: '',
       pieces: s.args.map((a) => {
-        if (isConstant(a.value)) return a.alwaysEncode ? urlEncode(evaluate(a.value, ctx), s.encoding) : evaluate(a.value, ctx);
+        if (isConstant(a.value))
+          return a.alwaysEncode ? urlEncode(evaluate(a.value, ctx), s.encoding) : evaluate(a.value, ctx);
         return (x) => (a.alwaysEncode ? urlEncode(evaluate(a.value, x), s.encoding) : evaluate(a.value, x));
       }),
     };
@@ -337,9 +401,15 @@ export function compileSampler(s: HttpSampler, ctx: EvalContext, dynamicVariable
     args: s.args.map((a) => ({ ...a, name: sp(a.name), value: sp(a.value) })),
     headers: s.headers.map((h) => ({ name: sp(h.name), value: sp(h.value) })),
   };
-  const base = { sampler: c, keepBody: s.assertions.some((a) => a.field === 'data'), assumeSuccess: s.assertions.some((a) => a.assumeSuccess) };
+  const base = {
+    sampler: c,
+    keepBody: s.assertions.some((a) => a.field === 'data'),
+    assumeSuccess: s.assertions.some((a) => a.assumeSuccess),
+  };
   const targetConstant =
-    [c.label, c.protocol, c.host, c.port, c.path].every(isConstant) && c.headers.every((h) => isConstant(h.name) && isConstant(h.value)) && (bodyMethod(c.method) || c.args.every((a) => isConstant(a.name) && isConstant(a.value)));
+    [c.label, c.protocol, c.host, c.port, c.path].every(isConstant) &&
+    c.headers.every((h) => isConstant(h.name) && isConstant(h.value)) &&
+    (bodyMethod(c.method) || c.args.every((a) => isConstant(a.name) && isConstant(a.value)));
   if (!targetConstant) return { ...base, build: (x) => buildRequest(c, x) };
   const target = resolveTarget(c, ctx);
   if (isRequestError(target)) return { ...base, build: () => target };
@@ -349,7 +419,13 @@ export function compileSampler(s: HttpSampler, ctx: EvalContext, dynamicVariable
     const fixed = isRequestError(body) ? body : assemble(c, target, body);
     return { ...base, build: () => fixed };
   }
-  const contentType = target.contentType ?? (c.rawBody ? `text/plain; charset=${c.charset}` : c.args.length ? `application/x-www-form-urlencoded; charset=${c.charset}` : undefined);
+  const contentType =
+    target.contentType ??
+    (c.rawBody
+      ? `text/plain; charset=${c.charset}`
+      : c.args.length
+        ? `application/x-www-form-urlencoded; charset=${c.charset}`
+        : undefined);
   const head1 = encoder.encode(`${c.method} ${target.path} HTTP/1.1\r\nContent-Length: `);
   const head2 = encoder.encode(`\r\n${contentType ? `Content-Type: ${contentType}\r\n` : ''}${target.headerLines}\r\n`);
   const { label, protocol, host, port, url } = target;
@@ -368,10 +444,28 @@ export function compileSampler(s: HttpSampler, ctx: EvalContext, dynamicVariable
           first = false;
         }
       } catch (err) {
-        return nonHttp(label, url, 'java.lang.IllegalArgumentException', err instanceof Error ? err.message : String(err));
+        return nonHttp(
+          label,
+          url,
+          'java.lang.IllegalArgumentException',
+          err instanceof Error ? err.message : String(err),
+        );
       }
       // Form bodies are URL-encoded, so ASCII; a raw body may not be, and takes the general path.
-      if (!c.rawBody || isAscii(text)) return { label, method, protocol, host, port, url, bytes: asciiRequest(head1, head2, text), keepAlive, expectBody, connectTimeoutMs, responseTimeoutMs };
+      if (!c.rawBody || isAscii(text))
+        return {
+          label,
+          method,
+          protocol,
+          host,
+          port,
+          url,
+          bytes: asciiRequest(head1, head2, text),
+          keepAlive,
+          expectBody,
+          connectTimeoutMs,
+          responseTimeoutMs,
+        };
       return assemble(c, target, { text, contentType: `text/plain; charset=${c.charset}` });
     },
   };
@@ -544,7 +638,8 @@ export class ResponseParser {
       const tail = lastBytes(this.headParts, Math.min(3, carried));
       const window = [...tail, ...data.subarray(from, Math.min(to, from + 3))];
       for (let k = 0; k + 3 < window.length && end < 0; k++) {
-        if (window[k] === 13 && window[k + 1] === 10 && window[k + 2] === 13 && window[k + 3] === 10) end = carried - tail.length + k;
+        if (window[k] === 13 && window[k + 1] === 10 && window[k + 2] === 13 && window[k + 3] === 10)
+          end = carried - tail.length + k;
       }
     }
     if (end < 0) {
@@ -579,7 +674,8 @@ export class ResponseParser {
   private startBody(b: Uint8Array, from: number, to: number): void {
     const eol = lineEnd(b, from, to);
     const status = statusLine(b, from, eol);
-    if (status === undefined) throw new Error(`not an HTTP response: '${latin1(b.subarray(from, Math.min(eol, from + 80)))}'`);
+    if (status === undefined)
+      throw new Error(`not an HTTP response: '${latin1(b.subarray(from, Math.min(eol, from + 80)))}'`);
     this.textNo = 0;
     const reason = eol - from > 12 ? this.text(b, from + 13, eol) : '';
     if (status >= 100 && status < 200 && status !== 101) return; // 100 Continue and friends
@@ -588,7 +684,7 @@ export class ResponseParser {
     let connection: string | undefined;
     let te: string | undefined;
     let cl: string | undefined;
-    for (let at = eol + 2; at < to; ) {
+    for (let at = eol + 2; at < to;) {
       const next = lineEnd(b, at, to);
       let c = at;
       while (c < next && b[c] !== 58) c++;
@@ -621,7 +717,7 @@ export class ResponseParser {
 /** Where CRLF CRLF starts in `b` from `from`, or -1. */
 function headEnd(b: Uint8Array, from: number, to: number): number {
   // Look at the last byte of each 4-byte window: anything but CR or LF rules out every window ending there.
-  for (let j = from; j + 3 < to; ) {
+  for (let j = from; j + 3 < to;) {
     const last = b[j + 3];
     if (last === 10) {
       if (b[j] === 13 && b[j + 1] === 10 && b[j + 2] === 13) return j;
@@ -667,9 +763,18 @@ const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30
 /** The status of `HTTP/d.d ddd[ reason]`, or undefined when the line is not one (read without a regular expression: this runs per response). */
 function statusLine(b: Uint8Array, from: number, eol: number): number | undefined {
   const n = eol - from;
-  if (n < 12 || b[from] !== 0x48 || b[from + 1] !== 0x54 || b[from + 2] !== 0x54 || b[from + 3] !== 0x50 || b[from + 4] !== 0x2f) return undefined;
+  if (
+    n < 12 ||
+    b[from] !== 0x48 ||
+    b[from + 1] !== 0x54 ||
+    b[from + 2] !== 0x54 ||
+    b[from + 3] !== 0x50 ||
+    b[from + 4] !== 0x2f
+  )
+    return undefined;
   if (!isDigit(b[from + 5]) || b[from + 6] !== 0x2e || !isDigit(b[from + 7]) || b[from + 8] !== 0x20) return undefined;
-  if (!isDigit(b[from + 9]) || !isDigit(b[from + 10]) || !isDigit(b[from + 11]) || (n > 12 && b[from + 12] !== 0x20)) return undefined;
+  if (!isDigit(b[from + 9]) || !isDigit(b[from + 10]) || !isDigit(b[from + 11]) || (n > 12 && b[from + 12] !== 0x20))
+    return undefined;
   // As /(.*)$/ would: a reason with a line break in it is not a status line.
   for (let j = from + 13; j < eol; j++) if (b[j] === 10 || b[j] === 13) return undefined;
   return ((b[from + 9] ?? 0) - 0x30) * 100 + ((b[from + 10] ?? 0) - 0x30) * 10 + ((b[from + 11] ?? 0) - 0x30);
@@ -698,7 +803,9 @@ export function dataType(headers: [string, string][]): 'text' | 'bin' {
   const ct = headers.find(([k]) => k.length === 12 && k.toLowerCase() === 'content-type')?.[1] ?? '';
   if (ct !== lastContentType) {
     lastContentType = ct;
-    lastDataType = /^(image|audio|video)\/|^application\/(octet-stream|zip|gzip|pdf)/.test(ct.toLowerCase()) ? 'bin' : 'text';
+    lastDataType = /^(image|audio|video)\/|^application\/(octet-stream|zip|gzip|pdf)/.test(ct.toLowerCase())
+      ? 'bin'
+      : 'text';
   }
   return lastDataType;
 }

@@ -2,7 +2,25 @@
 // and reading any CSV .jtl back (with or without its header; a broken record is counted, not fatal).
 
 /** JMeter 5.x's default CSV columns, in order (jmeter.properties defaults; FACTS.md "JMeter"). */
-export const jtlColumns = ['timeStamp', 'elapsed', 'label', 'responseCode', 'responseMessage', 'threadName', 'dataType', 'success', 'failureMessage', 'bytes', 'sentBytes', 'grpThreads', 'allThreads', 'URL', 'Latency', 'IdleTime', 'Connect'] as const;
+export const jtlColumns = [
+  'timeStamp',
+  'elapsed',
+  'label',
+  'responseCode',
+  'responseMessage',
+  'threadName',
+  'dataType',
+  'success',
+  'failureMessage',
+  'bytes',
+  'sentBytes',
+  'grpThreads',
+  'allThreads',
+  'URL',
+  'Latency',
+  'IdleTime',
+  'Connect',
+] as const;
 
 export const jtlHeader = jtlColumns.join(',');
 
@@ -34,8 +52,23 @@ function quote(field: string): string {
 
 export function formatJtlRow(s: JtlSample): string {
   return [
-    String(s.timeStamp), String(s.elapsed), quote(s.label), quote(s.responseCode), quote(s.responseMessage), quote(s.threadName), s.dataType, String(s.success), quote(s.failureMessage),
-    String(s.bytes), String(s.sentBytes), String(s.grpThreads), String(s.allThreads), quote(s.URL), String(s.Latency), String(s.IdleTime), String(s.Connect),
+    String(s.timeStamp),
+    String(s.elapsed),
+    quote(s.label),
+    quote(s.responseCode),
+    quote(s.responseMessage),
+    quote(s.threadName),
+    s.dataType,
+    String(s.success),
+    quote(s.failureMessage),
+    String(s.bytes),
+    String(s.sentBytes),
+    String(s.grpThreads),
+    String(s.allThreads),
+    quote(s.URL),
+    String(s.Latency),
+    String(s.IdleTime),
+    String(s.Connect),
   ].join(',');
 }
 
@@ -109,7 +142,17 @@ function* csvRecords(text: string): Generator<CsvRecord> {
   }
 }
 
-const numeric = new Set(['timeStamp', 'elapsed', 'bytes', 'sentBytes', 'grpThreads', 'allThreads', 'Latency', 'IdleTime', 'Connect']);
+const numeric = new Set([
+  'timeStamp',
+  'elapsed',
+  'bytes',
+  'sentBytes',
+  'grpThreads',
+  'allThreads',
+  'Latency',
+  'IdleTime',
+  'Connect',
+]);
 const required = ['timeStamp', 'elapsed', 'success'];
 
 function toSample(fields: string[], columns: string[]): JtlSample | undefined {
@@ -135,9 +178,23 @@ function toSample(fields: string[], columns: string[]): JtlSample | undefined {
   const success = v['success'];
   if (success !== 'true' && success !== 'false') return undefined;
   return {
-    timeStamp: nums['timeStamp'] ?? 0, elapsed: nums['elapsed'] ?? 0, label: v['label'] ?? '', responseCode: v['responseCode'] ?? '', responseMessage: v['responseMessage'] ?? '',
-    threadName: v['threadName'] ?? '', dataType: v['dataType'] ?? '', success: success === 'true', failureMessage: v['failureMessage'] ?? '', bytes: nums['bytes'] ?? 0, sentBytes: nums['sentBytes'] ?? 0,
-    grpThreads: nums['grpThreads'] ?? 0, allThreads: nums['allThreads'] ?? 0, URL: v['URL'] ?? '', Latency: nums['Latency'] ?? 0, IdleTime: nums['IdleTime'] ?? 0, Connect: nums['Connect'] ?? 0,
+    timeStamp: nums['timeStamp'] ?? 0,
+    elapsed: nums['elapsed'] ?? 0,
+    label: v['label'] ?? '',
+    responseCode: v['responseCode'] ?? '',
+    responseMessage: v['responseMessage'] ?? '',
+    threadName: v['threadName'] ?? '',
+    dataType: v['dataType'] ?? '',
+    success: success === 'true',
+    failureMessage: v['failureMessage'] ?? '',
+    bytes: nums['bytes'] ?? 0,
+    sentBytes: nums['sentBytes'] ?? 0,
+    grpThreads: nums['grpThreads'] ?? 0,
+    allThreads: nums['allThreads'] ?? 0,
+    URL: v['URL'] ?? '',
+    Latency: nums['Latency'] ?? 0,
+    IdleTime: nums['IdleTime'] ?? 0,
+    Connect: nums['Connect'] ?? 0,
   };
 }
 
@@ -157,7 +214,11 @@ export interface JtlScan {
  * Reads a CSV .jtl record by record, handing each good sample to `onSample` (so a large file is
  * never held as objects). Throws only when a header names no timeStamp/elapsed/success column.
  */
-export function scanJtl(text: string, onSample: (s: JtlSample) => void, opts: { columns?: readonly string[] } = {}): JtlScan {
+export function scanJtl(
+  text: string,
+  onSample: (s: JtlSample) => void,
+  opts: { columns?: readonly string[] } = {},
+): JtlScan {
   let samples = 0;
   let header = false;
   let columns: string[] = [...(opts.columns ?? jtlColumns)];
@@ -172,7 +233,10 @@ export function scanJtl(text: string, onSample: (s: JtlSample) => void, opts: { 
         header = true;
         columns = rec.fields.map((f) => f.trim());
         const missing = required.filter((c) => !columns.includes(c));
-        if (missing.length) throw new Error(`the first line is not a JMeter CSV header: no ${missing.join(', ')} column (an XML .jtl is not supported; save results as CSV)`);
+        if (missing.length)
+          throw new Error(
+            `the first line is not a JMeter CSV header: no ${missing.join(', ')} column (an XML .jtl is not supported; save results as CSV)`,
+          );
         continue;
       }
     }
@@ -197,7 +261,8 @@ export function completeRecordsEnd(text: string): number {
   let end = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted; // a doubled quote toggles twice
+    if (c === 34)
+      quoted = !quoted; // a doubled quote toggles twice
     else if (c === 10 && !quoted) end = i + 1;
   }
   return end;

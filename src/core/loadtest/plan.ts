@@ -6,7 +6,16 @@ import type { Finding, Range, Severity } from '../finding';
 import { lintJmx } from '../lint/rules/jmx';
 import { LineIndex } from '../lint/text';
 import { parseXml, type XmlElement } from '../xml/parse';
-import { calls, evaluate, parseTemplate, storedVariables, textOf, unsupportedReason, type EvalContext, type Template } from './template';
+import {
+  calls,
+  evaluate,
+  parseTemplate,
+  storedVariables,
+  textOf,
+  unsupportedReason,
+  type EvalContext,
+  type Template,
+} from './template';
 
 export interface HttpArgument {
   name: Template;
@@ -111,7 +120,11 @@ export interface PlanOptions {
   epochMs?: () => number;
 }
 
-const threadGroupKinds: Record<string, ThreadGroupPlan['kind']> = { ThreadGroup: 'main', SetupThreadGroup: 'setup', PostThreadGroup: 'teardown' };
+const threadGroupKinds: Record<string, ThreadGroupPlan['kind']> = {
+  ThreadGroup: 'main',
+  SetupThreadGroup: 'setup',
+  PostThreadGroup: 'teardown',
+};
 const listeners = new Set(['ResultCollector', 'Summariser', 'BackendListener']);
 /** Elements that change details of what is sent but not the load's shape: warned about, then left out. */
 const leftOut: Record<string, string> = {
@@ -148,7 +161,10 @@ function* pairs(tree: XmlElement): Generator<[XmlElement, XmlElement | undefined
 }
 
 function isLocalHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
@@ -177,18 +193,31 @@ const emptyScope: Scope = { headers: [], timers: [], assertions: [], defaults: [
 export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
   const file = opts.file ?? 'plan.jmx';
   const props = { ...(opts.props ?? {}) };
-  const plan: LoadPlan = { name: '', file, props, variables: [], dynamicVariables: [], serializeThreadGroups: false, threadGroups: [], findings: lintJmx({ file, text }).filter((f) => f.code !== 'loadtest/loops-forever') };
+  const plan: LoadPlan = {
+    name: '',
+    file,
+    props,
+    variables: [],
+    dynamicVariables: [],
+    serializeThreadGroups: false,
+    threadGroups: [],
+    findings: lintJmx({ file, text }).filter((f) => f.code !== 'loadtest/loops-forever'),
+  };
   // (The lint's loops-forever sees literal loop counts only; the model's own, below, resolves properties and names the duration.)
   const doc = parseXml(text);
   if (doc.errors.length || doc.root?.name !== 'jmeterTestPlan') return plan;
 
   const index = new LineIndex(text);
-  const tagRange = (el: XmlElement): Range => ({ start: index.position(el.start), end: index.position(Math.max(el.start, text.indexOf('>', el.start) + 1)) });
+  const tagRange = (el: XmlElement): Range => ({
+    start: index.position(el.start),
+    end: index.position(Math.max(el.start, text.indexOf('>', el.start) + 1)),
+  });
   const report = (code: string, severity: Severity, message: string, el: XmlElement): void => {
     plan.findings.push({ code, severity, message, file, range: tagRange(el) });
   };
   const describe = (el: XmlElement): string => `${el.name} '${el.attrs['testname'] ?? ''}'`;
-  const unsupported = (el: XmlElement, why: string, severity: Severity = 'error'): void => report('loadtest/unsupported', severity, `not supported: ${describe(el)}: ${why}`, el);
+  const unsupported = (el: XmlElement, why: string, severity: Severity = 'error'): void =>
+    report('loadtest/unsupported', severity, `not supported: ${describe(el)}: ${why}`, el);
 
   // Templates: parsed once, their functions checked here so a run never meets one it cannot evaluate.
   const stored = new Set<string>();
@@ -204,14 +233,33 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
 
   // Values that must be fixed when the run starts (thread counts, durations) are evaluated now.
   const vars = new Map<string, string>();
-  const ctx: EvalContext = { props, vars, threadNum: 0, random: opts.random ?? Math.random, epochMs: opts.epochMs ?? Date.now, sharedCounters: new Map(), threadCounters: new Map() };
-  const number = (owner: XmlElement, name: string, dflt: number | undefined, what: string, min = 0): number | undefined => {
+  const ctx: EvalContext = {
+    props,
+    vars,
+    threadNum: 0,
+    random: opts.random ?? Math.random,
+    epochMs: opts.epochMs ?? Date.now,
+    sharedCounters: new Map(),
+    threadCounters: new Map(),
+  };
+  const number = (
+    owner: XmlElement,
+    name: string,
+    dflt: number | undefined,
+    what: string,
+    min = 0,
+  ): number | undefined => {
     const raw = propText(owner, name);
     if (raw === undefined || raw.trim() === '') return dflt;
     const value = evaluate(tpl(owner, raw, name), ctx).trim();
     const n = Number(value);
     if (value === '' || !Number.isInteger(n) || n < min) {
-      report('loadtest/invalid-value', 'error', `${describe(owner)}: ${what} (${name}) is '${value}'${value !== raw ? ` (from '${raw}')` : ''}, not a whole number${min >= 0 ? ` of at least ${min}` : ''}.`, owner);
+      report(
+        'loadtest/invalid-value',
+        'error',
+        `${describe(owner)}: ${what} (${name}) is '${value}'${value !== raw ? ` (from '${raw}')` : ''}, not a whole number${min >= 0 ? ` of at least ${min}` : ''}.`,
+        owner,
+      );
       return dflt;
     }
     return n;
@@ -241,11 +289,19 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     }));
 
   const readHeaders = (el: XmlElement): Header[] =>
-    (prop(el, 'HeaderManager.headers')?.children ?? []).map((h) => ({ name: tpl(el, propText(h, 'Header.name'), 'a header name'), value: tpl(el, propText(h, 'Header.value'), `header ${propText(h, 'Header.name') ?? ''}`) }));
+    (prop(el, 'HeaderManager.headers')?.children ?? []).map((h) => ({
+      name: tpl(el, propText(h, 'Header.name'), 'a header name'),
+      value: tpl(el, propText(h, 'Header.value'), `header ${propText(h, 'Header.name') ?? ''}`),
+    }));
 
   const readAssertion = (el: XmlElement): ResponseAssertion | undefined => {
     const fieldName = propText(el, 'Assertion.test_field') ?? 'Assertion.response_data';
-    const fields: Record<string, AssertionField> = { 'Assertion.response_code': 'code', 'Assertion.response_message': 'message', 'Assertion.response_data': 'data', 'Assertion.response_headers': 'headers' };
+    const fields: Record<string, AssertionField> = {
+      'Assertion.response_code': 'code',
+      'Assertion.response_message': 'message',
+      'Assertion.response_data': 'data',
+      'Assertion.response_headers': 'headers',
+    };
     const field = fields[fieldName];
     if (!field) {
       unsupported(el, `only response code, message, data and headers are checked, not ${fieldName}`);
@@ -266,16 +322,32 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
   /** Config elements, timers and assertions of one level apply to every sampler of that level and below. */
   const collectScope = (tree: XmlElement | undefined, outer: Scope): Scope => {
     if (!tree) return outer;
-    const scope: Scope = { headers: [...outer.headers], timers: [...outer.timers], assertions: [...outer.assertions], defaults: [...outer.defaults] };
+    const scope: Scope = {
+      headers: [...outer.headers],
+      timers: [...outer.timers],
+      assertions: [...outer.assertions],
+      defaults: [...outer.defaults],
+    };
     for (const [el] of pairs(tree)) {
       if (el.attrs['enabled'] === 'false') continue;
       if (el.name === 'HeaderManager') scope.headers.push(readHeaders(el));
-      else if (el.name === 'ConstantTimer') scope.timers.push({ name: el.attrs['testname'] ?? '', delay: tpl(el, propText(el, 'ConstantTimer.delay') ?? '0', 'ConstantTimer.delay'), range: 0 });
-      else if (el.name === 'UniformRandomTimer') scope.timers.push({ name: el.attrs['testname'] ?? '', delay: tpl(el, propText(el, 'ConstantTimer.delay') ?? '0', 'ConstantTimer.delay'), range: Number(propText(el, 'RandomTimer.range') ?? '0') || 0 });
+      else if (el.name === 'ConstantTimer')
+        scope.timers.push({
+          name: el.attrs['testname'] ?? '',
+          delay: tpl(el, propText(el, 'ConstantTimer.delay') ?? '0', 'ConstantTimer.delay'),
+          range: 0,
+        });
+      else if (el.name === 'UniformRandomTimer')
+        scope.timers.push({
+          name: el.attrs['testname'] ?? '',
+          delay: tpl(el, propText(el, 'ConstantTimer.delay') ?? '0', 'ConstantTimer.delay'),
+          range: Number(propText(el, 'RandomTimer.range') ?? '0') || 0,
+        });
       else if (el.name === 'ResponseAssertion') {
         const a = readAssertion(el);
         if (a) scope.assertions.push(a);
-      } else if (el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui') scope.defaults.unshift(el);
+      } else if (el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui')
+        scope.defaults.unshift(el);
     }
     return scope;
   };
@@ -304,19 +376,30 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     };
     if (!knownMethods.has(method)) refuse(`method ${method} (supported: ${[...knownMethods].join(', ')})`);
     if (propBool(el, 'HTTPSampler.DO_MULTIPART_POST', false)) refuse('multipart/form-data bodies');
-    if (prop(el, 'HTTPsampler.Files')?.children.some((c) => c.children.length)) refuse('file uploads (HTTPsampler.Files)');
-    if (propBool(el, 'HTTPSampler.image_parser', false)) refuse('retrieving embedded resources (HTTPSampler.image_parser)');
+    if (prop(el, 'HTTPsampler.Files')?.children.some((c) => c.children.length))
+      refuse('file uploads (HTTPsampler.Files)');
+    if (propBool(el, 'HTTPSampler.image_parser', false))
+      refuse('retrieving embedded resources (HTTPSampler.image_parser)');
     if (field('HTTPSampler.ipSource').text.trim()) refuse('a source address (HTTPSampler.ipSource)');
     if (field('HTTPSampler.proxyHost').text.trim()) refuse('a proxy (HTTPSampler.proxyHost)');
     const encodingName = field('HTTPSampler.contentEncoding').text.trim();
     const enc = encodingName.toLowerCase();
     let encoding: HttpSampler['encoding'] = 'utf8';
     if (enc === 'iso-8859-1' || enc === 'latin1') encoding = 'latin1';
-    else if (enc !== '' && enc !== 'utf-8' && enc !== 'utf8') refuse(`content encoding '${encodingName}' (UTF-8 and ISO-8859-1 are)`);
-    const args = [...readArgs(el, prop(el, 'HTTPsampler.Arguments')), ...scope.defaults.flatMap((d) => readArgs(d, prop(d, 'HTTPsampler.Arguments')))];
-    const rawBody = propBool(el, 'HTTPSampler.postBodyRaw', false) || (args.length > 0 && args.every((a) => textOf(a.name) === ''));
-    if (args.length && !bodyMethods.has(method) && (rawBody || method !== 'GET')) refuse(`${rawBody ? 'a body' : 'arguments'} with method ${method} (arguments go in the query of a GET and in the body of a POST, PUT or PATCH)`);
-    const followRedirects = propBool(el, 'HTTPSampler.follow_redirects', false) || propBool(el, 'HTTPSampler.auto_redirects', false);
+    else if (enc !== '' && enc !== 'utf-8' && enc !== 'utf8')
+      refuse(`content encoding '${encodingName}' (UTF-8 and ISO-8859-1 are)`);
+    const args = [
+      ...readArgs(el, prop(el, 'HTTPsampler.Arguments')),
+      ...scope.defaults.flatMap((d) => readArgs(d, prop(d, 'HTTPsampler.Arguments'))),
+    ];
+    const rawBody =
+      propBool(el, 'HTTPSampler.postBodyRaw', false) || (args.length > 0 && args.every((a) => textOf(a.name) === ''));
+    if (args.length && !bodyMethods.has(method) && (rawBody || method !== 'GET'))
+      refuse(
+        `${rawBody ? 'a body' : 'arguments'} with method ${method} (arguments go in the query of a GET and in the body of a POST, PUT or PATCH)`,
+      );
+    const followRedirects =
+      propBool(el, 'HTTPSampler.follow_redirects', false) || propBool(el, 'HTTPSampler.auto_redirects', false);
     const timeout = (name: string): number | undefined => {
       const f = field(name);
       if (!f.text.trim()) return undefined;
@@ -327,7 +410,13 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     const headers = new Map<string, Header>();
     for (const level of scope.headers) for (const h of level) headers.set(textOf(h.name).toLowerCase(), h);
     if (!ok) return undefined;
-    if (followRedirects) report('loadtest/redirects-not-followed', 'info', `Sampler '${el.attrs['testname'] ?? ''}' follows redirects in JMeter; the built-in engine records a 3xx answer as it is, without following it.`, el);
+    if (followRedirects)
+      report(
+        'loadtest/redirects-not-followed',
+        'info',
+        `Sampler '${el.attrs['testname'] ?? ''}' follows redirects in JMeter; the built-in engine records a 3xx answer as it is, without following it.`,
+        el,
+      );
     return {
       label: tpl(el, el.attrs['testname'] ?? '', 'the sampler name'),
       method,
@@ -359,19 +448,39 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
         const s = readSampler(el, children, scope);
         if (s) out.push(s);
       } else if (el.name === 'GenericController') readSamplers(children, scope, out);
-      else if (['HeaderManager', 'ConstantTimer', 'UniformRandomTimer', 'ResponseAssertion'].includes(el.name) || (el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui')) continue;
-      else if (el.name === 'Arguments') unsupported(el, 'User Defined Variables inside a Thread Group (put them at the Test Plan level)');
+      else if (
+        ['HeaderManager', 'ConstantTimer', 'UniformRandomTimer', 'ResponseAssertion'].includes(el.name) ||
+        (el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui')
+      )
+        continue;
+      else if (el.name === 'Arguments')
+        unsupported(el, 'User Defined Variables inside a Thread Group (put them at the Test Plan level)');
       else classifyOther(el);
     }
   };
 
   const classifyOther = (el: XmlElement): void => {
     const leftOutWhy = leftOut[el.name];
-    if (listeners.has(el.name)) report('loadtest/ignored', 'info', `ignored: ${describe(el)}: listeners do not change the load; the built-in engine writes its own .jtl.`, el);
+    if (listeners.has(el.name))
+      report(
+        'loadtest/ignored',
+        'info',
+        `ignored: ${describe(el)}: listeners do not change the load; the built-in engine writes its own .jtl.`,
+        el,
+      );
     else if (leftOutWhy) unsupported(el, `${leftOutWhy}; the run goes on without it`, 'warning');
-    else if (el.name.endsWith('Sampler') || el.name.endsWith('SamplerProxy') || el.name === 'HTTPSampler2') unsupported(el, 'the built-in engine runs HTTP Request samplers (HTTPSamplerProxy) only; run this plan with --engine jmeter');
-    else if (el.name.endsWith('Controller')) unsupported(el, 'the built-in engine supports Simple Controllers only; run this plan with --engine jmeter');
-    else if (el.name.endsWith('ThreadGroup') || el.name.includes('.threads.')) unsupported(el, 'only the standard Thread Group, setUp and tearDown Thread Groups are supported; run this plan with --engine jmeter');
+    else if (el.name.endsWith('Sampler') || el.name.endsWith('SamplerProxy') || el.name === 'HTTPSampler2')
+      unsupported(
+        el,
+        'the built-in engine runs HTTP Request samplers (HTTPSamplerProxy) only; run this plan with --engine jmeter',
+      );
+    else if (el.name.endsWith('Controller'))
+      unsupported(el, 'the built-in engine supports Simple Controllers only; run this plan with --engine jmeter');
+    else if (el.name.endsWith('ThreadGroup') || el.name.includes('.threads.'))
+      unsupported(
+        el,
+        'only the standard Thread Group, setUp and tearDown Thread Groups are supported; run this plan with --engine jmeter',
+      );
     else unsupported(el, 'the built-in engine does not implement this element; run this plan with --engine jmeter');
   };
 
@@ -387,13 +496,18 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     addVariables(testPlan, prop(testPlan, 'TestPlan.user_defined_variables'));
     if (!planTree) continue;
     // Standalone User Defined Variables are all processed before any thread starts.
-    for (const [el] of pairs(planTree)) if (el.name === 'Arguments' && el.attrs['enabled'] !== 'false') addVariables(el, el);
+    for (const [el] of pairs(planTree))
+      if (el.name === 'Arguments' && el.attrs['enabled'] !== 'false') addVariables(el, el);
     const planScope = collectScope(planTree, emptyScope);
     for (const [el, children] of pairs(planTree)) {
       if (el.attrs['enabled'] === 'false' || el.name === 'Arguments') continue;
       const kind = threadGroupKinds[el.name];
       if (!kind) {
-        if (!['HeaderManager', 'ConstantTimer', 'UniformRandomTimer', 'ResponseAssertion'].includes(el.name) && !(el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui')) classifyOther(el);
+        if (
+          !['HeaderManager', 'ConstantTimer', 'UniformRandomTimer', 'ResponseAssertion'].includes(el.name) &&
+          !(el.name === 'ConfigTestElement' && el.attrs['guiclass'] === 'HttpDefaultsGui')
+        )
+          classifyOther(el);
         continue;
       }
       const name = el.attrs['testname'] ?? '';
@@ -415,16 +529,44 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       };
       // JMeter 5.6.3 reads a missing LoopController.continue_forever as true: the main loop never
       // ends by its count (loops=3 sent 1,542 requests in a 2 s run); the GUI always writes false.
-      if (main && group.loops !== undefined && group.loops > 0 && propBool(main, 'LoopController.continue_forever', true)) {
+      if (
+        main &&
+        group.loops !== undefined &&
+        group.loops > 0 &&
+        propBool(main, 'LoopController.continue_forever', true)
+      ) {
         const bounded = group.durationSec !== undefined;
-        report('loadtest/loops-forever', bounded ? 'warning' : 'error', `Thread Group '${name}' asks for ${group.loops} loop(s), but its Loop Controller ${prop(main, 'LoopController.continue_forever') ? 'sets' : 'lacks'} LoopController.continue_forever${prop(main, 'LoopController.continue_forever') ? '=true' : '=false'}, so JMeter repeats it forever: ${bounded ? `the threads run until the ${group.durationSec} s duration ends` : 'the run never ends by itself'}. Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`, main);
+        report(
+          'loadtest/loops-forever',
+          bounded ? 'warning' : 'error',
+          `Thread Group '${name}' asks for ${group.loops} loop(s), but its Loop Controller ${prop(main, 'LoopController.continue_forever') ? 'sets' : 'lacks'} LoopController.continue_forever${prop(main, 'LoopController.continue_forever') ? '=true' : '=false'}, so JMeter repeats it forever: ${bounded ? `the threads run until the ${group.durationSec} s duration ends` : 'the run never ends by itself'}. Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`,
+          main,
+        );
         group.loops = -1;
       }
       readSamplers(children, planScope, group.samplers);
       plan.threadGroups.push(group);
-      if (!group.samplers.length) report('loadtest/no-samplers', 'warning', `Thread Group '${name}' has no HTTP Request sampler the built-in engine can run, so it sends nothing.`, el);
-      if (main && group.loops === -1 && group.durationSec === undefined) report('loadtest/unbounded', 'info', `Thread Group '${name}' loops forever and has no duration: the run goes on until it is stopped.`, el);
-      if (group.loops === 0 && main) report('loadtest/no-samplers', 'warning', `Thread Group '${name}' has a loop count of 0, so its threads send nothing.`, el);
+      if (!group.samplers.length)
+        report(
+          'loadtest/no-samplers',
+          'warning',
+          `Thread Group '${name}' has no HTTP Request sampler the built-in engine can run, so it sends nothing.`,
+          el,
+        );
+      if (main && group.loops === -1 && group.durationSec === undefined)
+        report(
+          'loadtest/unbounded',
+          'info',
+          `Thread Group '${name}' loops forever and has no duration: the run goes on until it is stopped.`,
+          el,
+        );
+      if (group.loops === 0 && main)
+        report(
+          'loadtest/no-samplers',
+          'warning',
+          `Thread Group '${name}' has a loop count of 0, so its threads send nothing.`,
+          el,
+        );
     }
   }
   plan.dynamicVariables = [...stored];
@@ -434,7 +576,7 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
 /** The lint codes whose defect makes JMeter itself send nothing useful. */
 const jmeterConsequence: Record<string, string> = {
   'jmx/missing-main-controller': 'JMeter would send nothing',
-  'jmx/argument-missing-name': 'JMeter would send the variable\'s ${NAME} literally',
+  'jmx/argument-missing-name': "JMeter would send the variable's ${NAME} literally",
   'jmx/undefined-variable': 'JMeter would send the ${NAME} literally',
   'jmx/xml-syntax': 'JMeter cannot load the plan',
   'loadtest/loops-forever': 'JMeter would never stop',
@@ -450,14 +592,22 @@ export function refusals(plan: LoadPlan, engine: 'builtin' | 'jmeter' = 'builtin
   const first = ['jmx/xml-syntax', 'jmx/missing-main-controller'];
   const rank = (code: string): number => (first.includes(code) ? first.indexOf(code) : first.length);
   const reasons = plan.findings
-    .filter((f) => f.severity === 'error' && (engine === 'builtin' || f.code.startsWith('jmx/') || f.code === 'loadtest/loops-forever'))
+    .filter(
+      (f) =>
+        f.severity === 'error' &&
+        (engine === 'builtin' || f.code.startsWith('jmx/') || f.code === 'loadtest/loops-forever'),
+    )
     .sort((a, b) => rank(a.code) - rank(b.code))
     .map((f) => {
       const line = f.range ? `${f.file ?? plan.file}:${f.range.start.line + 1}: ` : '';
       const consequence = jmeterConsequence[f.code];
       return `${line}${consequence ? `${consequence}: ` : ''}${f.message} (${f.code})`;
     });
-  if (!reasons.length && !plan.threadGroups.some((g) => g.threads > 0 && g.samplers.length > 0 && g.loops !== 0 && g.loops !== undefined)) reasons.push('the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent');
+  if (
+    !reasons.length &&
+    !plan.threadGroups.some((g) => g.threads > 0 && g.samplers.length > 0 && g.loops !== 0 && g.loops !== undefined)
+  )
+    reasons.push('the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent');
   return reasons;
 }
 
@@ -472,23 +622,49 @@ export interface Target {
 
 /** What each sampler will hit, as resolved now (first thread, plan-time values), for printing before a run. */
 export function targets(plan: LoadPlan, opts: { random?: () => number; epochMs?: () => number } = {}): Target[] {
-  const ctx: EvalContext = { props: plan.props, vars: resolveVariables(plan, { random: opts.random ?? Math.random, epochMs: opts.epochMs ?? Date.now }), threadNum: 1, random: opts.random ?? Math.random, epochMs: opts.epochMs ?? Date.now, sharedCounters: new Map(), threadCounters: new Map() };
+  const ctx: EvalContext = {
+    props: plan.props,
+    vars: resolveVariables(plan, { random: opts.random ?? Math.random, epochMs: opts.epochMs ?? Date.now }),
+    threadNum: 1,
+    random: opts.random ?? Math.random,
+    epochMs: opts.epochMs ?? Date.now,
+    sharedCounters: new Map(),
+    threadCounters: new Map(),
+  };
   const out: Target[] = [];
   for (const g of plan.threadGroups) {
     for (const s of g.samplers) {
       const e = endpoint(s, ctx);
-      out.push({ thread: g.name, label: evaluate(s.label, ctx), method: s.method, url: e.url, host: e.host, local: isLocalHost(e.host) });
+      out.push({
+        thread: g.name,
+        label: evaluate(s.label, ctx),
+        method: s.method,
+        url: e.url,
+        host: e.host,
+        local: isLocalHost(e.host),
+      });
     }
   }
   return out;
 }
 
 /** The user-defined variables' values for one run (functions in them are evaluated once, at the start). */
-export function resolveVariables(plan: LoadPlan, clock: { random: () => number; epochMs: () => number }): Map<string, string> {
+export function resolveVariables(
+  plan: LoadPlan,
+  clock: { random: () => number; epochMs: () => number },
+): Map<string, string> {
   const vars = new Map<string, string>();
   let element = -1;
   let pending: [string, string][] = [];
-  const ctx: EvalContext = { props: plan.props, vars, threadNum: 0, random: clock.random, epochMs: clock.epochMs, sharedCounters: new Map(), threadCounters: new Map() };
+  const ctx: EvalContext = {
+    props: plan.props,
+    vars,
+    threadNum: 0,
+    random: clock.random,
+    epochMs: clock.epochMs,
+    sharedCounters: new Map(),
+    threadCounters: new Map(),
+  };
   for (const v of plan.variables) {
     if (v.element !== element) {
       for (const [n, val] of pending) vars.set(n, val);

@@ -4,7 +4,15 @@
 // keeps every finished sample. Sockets (Transport) and time (Clock) are handed in. Unlike
 // JMeter, a thread waits after refused connections (growing to 1 s) instead of hammering, and a
 // request the run's end cuts off unanswered is an error sample, so a silent target is not silence.
-import { compileSampler, dataType, isRequestError, type CompiledSampler, type ParsedResponse, type PreparedRequest, type RequestError } from './http';
+import {
+  compileSampler,
+  dataType,
+  isRequestError,
+  type CompiledSampler,
+  type ParsedResponse,
+  type PreparedRequest,
+  type RequestError,
+} from './http';
 import type { JtlSample } from './jtl';
 import { resolveVariables, type LoadPlan, type ResponseAssertion, type ThreadGroupPlan } from './plan';
 import { LiveStats, type Progress } from './stats';
@@ -65,7 +73,15 @@ export const noAnswerCode = 'NoAnswer';
  * target refused or reset the connection, or this process ran out of file handles or local ports.
  * Without the wait such a failure comes back at once and a thread spins (thousands a second).
  */
-export const backoffCodes: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']);
+export const backoffCodes: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EMFILE',
+  'ENFILE',
+  'EADDRNOTAVAIL',
+  'ENOBUFS',
+]);
 export const backoffMaxMs = 1000;
 
 export function backoffDelayMs(consecutiveFailures: number): number {
@@ -102,10 +118,13 @@ function regex(source: string, whole: boolean): RegExp {
 
 function failure(a: ResponseAssertion, response: ParsedResponse, ctx: EvalContext): string | undefined {
   const subject =
-    a.field === 'code' ? String(response.status)
-    : a.field === 'message' ? response.reason
-    : a.field === 'headers' ? response.headers.map(([k, v]) => `${k}: ${v}`).join('\n')
-    : bodyDecoder.decode(response.body ?? new Uint8Array());
+    a.field === 'code'
+      ? String(response.status)
+      : a.field === 'message'
+        ? response.reason
+        : a.field === 'headers'
+          ? response.headers.map(([k, v]) => `${k}: ${v}`).join('\n')
+          : bodyDecoder.decode(response.body ?? new Uint8Array());
   const not = (a.type & 4) !== 0;
   const or = (a.type & 32) !== 0;
   const kind = a.type & 27;
@@ -116,7 +135,12 @@ function failure(a: ResponseAssertion, response: ParsedResponse, ctx: EvalContex
     const pattern = evaluate(p, ctx);
     let pass: boolean;
     try {
-      pass = kind & 8 ? subject === pattern : kind & 16 ? subject.includes(pattern) : regex(pattern, (kind & 1) !== 0).test(subject);
+      pass =
+        kind & 8
+          ? subject === pattern
+          : kind & 16
+            ? subject.includes(pattern)
+            : regex(pattern, (kind & 1) !== 0).test(subject);
     } catch {
       pass = false;
     }
@@ -135,7 +159,12 @@ interface Counters {
   group: Map<number, number>;
 }
 
-export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock, opts: RunOptions = {}): Promise<RunResult> {
+export async function runPlan(
+  plan: LoadPlan,
+  transport: Transport,
+  clock: Clock,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const startMs = clock.now();
   const stats = new LiveStats(startMs, opts.windowSec ?? 5);
   // Each thread has its own pair of signals, aborted from here: one shared signal with a listener
@@ -182,17 +211,32 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
 
   const record = (s: JtlSample, latencyUs: number): void => {
     stats.record(clock.now(), latencyUs, s.success);
-    if (!s.success && firstError === undefined) firstError = `${s.responseCode}: ${s.responseMessage}${s.failureMessage ? ` (${s.failureMessage})` : ''}`;
+    if (!s.success && firstError === undefined)
+      firstError = `${s.responseCode}: ${s.responseMessage}${s.failureMessage ? ` (${s.failureMessage})` : ''}`;
     opts.onSample?.(s);
   };
 
-  const runThread = async (group: ThreadGroupPlan, groupNo: number, i: number, startAt: number, signals: ThreadSignals): Promise<void> => {
+  const runThread = async (
+    group: ThreadGroupPlan,
+    groupNo: number,
+    i: number,
+    startAt: number,
+    signals: ThreadSignals,
+  ): Promise<void> => {
     const stop = signals.stop.signal;
     const cut = signals.cut.signal;
     await clock.sleep(startAt - clock.now(), stop);
     if (stop.aborted) return;
     const threadName = `${group.name} ${groupNo}-${i + 1}`;
-    const ctx: EvalContext = { props: plan.props, vars: new Map(baseVars), threadNum: i + 1, random: () => clock.random(), epochMs: () => clock.epochMs(), sharedCounters, threadCounters: new Map() };
+    const ctx: EvalContext = {
+      props: plan.props,
+      vars: new Map(baseVars),
+      threadNum: i + 1,
+      random: () => clock.random(),
+      epochMs: () => clock.epochMs(),
+      sharedCounters,
+      threadCounters: new Map(),
+    };
     let channel = transport.channel();
     const samplers = group.samplers.map((s) => compileSampler(s, ctx, plan.dynamicVariables));
     active.all++;
@@ -231,7 +275,14 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
                 interrupted++;
                 break outer;
               }
-              ex = { ...ex, interrupted: false, error: { code: noAnswerCode, message: `no answer within the run (waited ${Math.round(ex.elapsedMs)} ms)` } };
+              ex = {
+                ...ex,
+                interrupted: false,
+                error: {
+                  code: noAnswerCode,
+                  message: `no answer within the run (waited ${Math.round(ex.elapsedMs)} ms)`,
+                },
+              };
               latencyUs = ex.elapsedMs * 1000;
               sample = toSample(ex, req, s, ctx, threadName, groupNo);
               failuresByCode[noAnswerCode] = (failuresByCode[noAnswerCode] ?? 0) + 1;
@@ -273,11 +324,33 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
   };
 
   const errorSample = (req: RequestError, threadName: string, groupNo: number): JtlSample => ({
-    timeStamp: Math.round(clock.epochMs()), elapsed: 0, label: req.label, responseCode: req.responseCode, responseMessage: req.responseMessage, threadName, dataType: 'text', success: false, failureMessage: '',
-    bytes: 0, sentBytes: 0, grpThreads: active.group.get(groupNo) ?? 0, allThreads: active.all, URL: req.url, Latency: 0, IdleTime: 0, Connect: 0,
+    timeStamp: Math.round(clock.epochMs()),
+    elapsed: 0,
+    label: req.label,
+    responseCode: req.responseCode,
+    responseMessage: req.responseMessage,
+    threadName,
+    dataType: 'text',
+    success: false,
+    failureMessage: '',
+    bytes: 0,
+    sentBytes: 0,
+    grpThreads: active.group.get(groupNo) ?? 0,
+    allThreads: active.all,
+    URL: req.url,
+    Latency: 0,
+    IdleTime: 0,
+    Connect: 0,
   });
 
-  const toSample = (ex: Exchange, req: PreparedRequest, s: CompiledSampler, ctx: EvalContext, threadName: string, groupNo: number): JtlSample => {
+  const toSample = (
+    ex: Exchange,
+    req: PreparedRequest,
+    s: CompiledSampler,
+    ctx: EvalContext,
+    threadName: string,
+    groupNo: number,
+  ): JtlSample => {
     const r = ex.response;
     let responseCode: string;
     let responseMessage: string;
@@ -300,8 +373,23 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
       }
     }
     return {
-      timeStamp: Math.round(ex.startEpochMs), elapsed: Math.round(ex.elapsedMs), label: req.label, responseCode, responseMessage, threadName, dataType: r ? dataType(r.headers) : 'text', success, failureMessage,
-      bytes: r ? r.bytes : 0, sentBytes: ex.sentBytes, grpThreads: active.group.get(groupNo) ?? 0, allThreads: active.all, URL: req.url, Latency: Math.round(ex.latencyMs), IdleTime: 0, Connect: Math.round(ex.connectMs),
+      timeStamp: Math.round(ex.startEpochMs),
+      elapsed: Math.round(ex.elapsedMs),
+      label: req.label,
+      responseCode,
+      responseMessage,
+      threadName,
+      dataType: r ? dataType(r.headers) : 'text',
+      success,
+      failureMessage,
+      bytes: r ? r.bytes : 0,
+      sentBytes: ex.sentBytes,
+      grpThreads: active.group.get(groupNo) ?? 0,
+      allThreads: active.all,
+      URL: req.url,
+      Latency: Math.round(ex.latencyMs),
+      IdleTime: 0,
+      Connect: Math.round(ex.connectMs),
     };
   };
 
@@ -333,7 +421,12 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     const threads: Promise<void>[] = [];
     const mine: ThreadSignals[] = [];
     for (let i = 0; i < group.threads; i++) {
-      const signals: ThreadSignals = { group: groupNo, stop: new AbortController(), stopped: false, cut: new AbortController() };
+      const signals: ThreadSignals = {
+        group: groupNo,
+        stop: new AbortController(),
+        stopped: false,
+        cut: new AbortController(),
+      };
       if (soft.signal.aborted) {
         signals.stop.abort();
         signals.stopped = true;
@@ -392,7 +485,14 @@ export async function runPlan(plan: LoadPlan, transport: Transport, clock: Clock
     interrupted,
     stoppedBy,
     durationMs: clock.now() - startMs,
-    latencyMs: { min: h.count ? ms(h.min) : 0, mean: ms(h.mean), p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), p99: ms(h.percentile(99)), max: h.count ? ms(h.max) : 0 },
+    latencyMs: {
+      min: h.count ? ms(h.min) : 0,
+      mean: ms(h.mean),
+      p50: ms(h.percentile(50)),
+      p95: ms(h.percentile(95)),
+      p99: ms(h.percentile(99)),
+      max: h.count ? ms(h.max) : 0,
+    },
     firstError,
     failuresByCode,
     progress,

@@ -50,12 +50,26 @@ export interface ServerFigures {
 }
 
 /** The figures from the two answers (p95 arrives in seconds). */
-export function serverFigures(rate: QueryData, p95: QueryData, q: ServerQueries, atMs: number, source: string): ServerFigures {
+export function serverFigures(
+  rate: QueryData,
+  p95: QueryData,
+  q: ServerQueries,
+  atMs: number,
+  source: string,
+): ServerFigures {
   const seconds = singleValue(p95);
-  return { atMs, rps: singleValue(rate), p95Ms: seconds === undefined ? undefined : seconds * 1000, rateWindowSec: q.rateWindowSec, p95WindowSec: q.p95WindowSec, source };
+  return {
+    atMs,
+    rps: singleValue(rate),
+    p95Ms: seconds === undefined ? undefined : seconds * 1000,
+    rateWindowSec: q.rateWindowSec,
+    p95WindowSec: q.p95WindowSec,
+    source,
+  };
 }
 
-const window = (s: number | undefined): string => (s === undefined ? '' : s % 60 === 0 && s >= 60 ? `${s / 60} min` : `${s} s`);
+const window = (s: number | undefined): string =>
+  s === undefined ? '' : s % 60 === 0 && s >= 60 ? `${s / 60} min` : `${s} s`;
 
 function round(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
@@ -65,6 +79,9 @@ function round(n: number): string {
 export function formatServerFigures(f: ServerFigures): string {
   const rps = f.rps === undefined ? 'no requests seen yet' : `${round(f.rps)} req/s`;
   const p95 = f.p95Ms === undefined ? 'p95 not yet known' : `p95 ${round(f.p95Ms)} ms`;
-  const windows = f.rateWindowSec === f.p95WindowSec ? `${window(f.rateWindowSec)} window` : `rate over ${window(f.rateWindowSec)}, p95 over ${window(f.p95WindowSec)}`;
+  const windows =
+    f.rateWindowSec === f.p95WindowSec
+      ? `${window(f.rateWindowSec)} window`
+      : `rate over ${window(f.rateWindowSec)}, p95 over ${window(f.p95WindowSec)}`;
   return `server: ${rps}, ${p95} (${f.source}; ${windows})`;
 }

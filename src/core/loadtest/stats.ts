@@ -84,7 +84,12 @@ export class LiveStats {
       rps: last?.samples ?? 0,
       errorRate: last?.samples ? last.errors / last.samples : 0,
       window: { seconds: this.windowSec, samples: windowSamples, ...percentiles(window) },
-      overall: { samples: this.samples, errors: this.errors, rps: elapsedSec > 0 ? Math.round((this.samples / elapsedSec) * 10) / 10 : 0, ...percentiles(this.overall) },
+      overall: {
+        samples: this.samples,
+        errors: this.errors,
+        rps: elapsedSec > 0 ? Math.round((this.samples / elapsedSec) * 10) / 10 : 0,
+        ...percentiles(this.overall),
+      },
     };
   }
 }

@@ -74,12 +74,21 @@ class Accumulator {
 
   result(): LabelSummary {
     const sorted = this.elapsed.sorted();
-    const at = (p: number): number => (sorted.length ? (sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? 0) : 0);
+    const at = (p: number): number =>
+      sorted.length ? (sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? 0) : 0;
     return {
       samples: this.samples,
       errors: this.errors,
       throughputPerSec: this.samples ? round2((this.samples * 1000) / this.spanMs) : 0,
-      latencyMs: { min: sorted[0] ?? 0, mean: this.samples ? round2(this.sum / this.samples) : 0, p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] ?? 0 },
+      latencyMs: {
+        min: sorted[0] ?? 0,
+        mean: this.samples ? round2(this.sum / this.samples) : 0,
+        p50: at(50),
+        p90: at(90),
+        p95: at(95),
+        p99: at(99),
+        max: sorted[sorted.length - 1] ?? 0,
+      },
     };
   }
 }
@@ -102,7 +111,9 @@ export class SummaryBuilder {
     this.codes.set(s.responseCode, (this.codes.get(s.responseCode) ?? 0) + 1);
   }
 
-  result(scan: { header: boolean; broken: number; brokenLines: number[] } = { header: true, broken: 0, brokenLines: [] }): Summary {
+  result(
+    scan: { header: boolean; broken: number; brokenLines: number[] } = { header: true, broken: 0, brokenLines: [] },
+  ): Summary {
     const overall = this.all.result();
     return {
       ...overall,
@@ -125,13 +136,20 @@ export function summarizeJtl(text: string): Summary {
 
 /** The summary as a few lines of text for a terminal. */
 export function formatSummary(s: Summary): string[] {
-  const lat = (l: LatencyMs): string => `min ${l.min}  mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max} ms`;
-  const lines = [`${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec}/s over ${s.durationSec} s`];
+  const lat = (l: LatencyMs): string =>
+    `min ${l.min}  mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max} ms`;
+  const lines = [
+    `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec}/s over ${s.durationSec} s`,
+  ];
   if (s.samples) lines.push(`latency: ${lat(s.latencyMs)}`);
-  for (const [label, l] of Object.entries(s.byLabel)) lines.push(`  ${label || '(no label)'}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, p50 ${l.latencyMs.p50} p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`);
+  for (const [label, l] of Object.entries(s.byLabel))
+    lines.push(
+      `  ${label || '(no label)'}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, p50 ${l.latencyMs.p50} p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`,
+    );
   const codes = Object.entries(s.byResponseCode).sort((a, b) => b[1] - a[1]);
   if (codes.length) lines.push(`response codes: ${codes.map(([c, n]) => `${c || '(none)'} ×${n}`).join(', ')}`);
-  if (!s.header) lines.push('note: the file has no header line; read with JMeter\'s default column order');
-  if (s.broken) lines.push(`note: ${s.broken} unreadable record(s) skipped (first at line ${s.brokenLines.join(', ')})`);
+  if (!s.header) lines.push("note: the file has no header line; read with JMeter's default column order");
+  if (s.broken)
+    lines.push(`note: ${s.broken} unreadable record(s) skipped (first at line ${s.brokenLines.join(', ')})`);
   return lines;
 }

@@ -11,7 +11,16 @@ export type Part =
 export type Template = Part[];
 
 /** Functions the engine evaluates; anything else named ${__x(...)} is reported, not guessed. */
-export const supportedFunctions = ['__P', '__property', '__RandomString', '__Random', '__UUID', '__time', '__threadNum', '__counter'] as const;
+export const supportedFunctions = [
+  '__P',
+  '__property',
+  '__RandomString',
+  '__Random',
+  '__UUID',
+  '__time',
+  '__threadNum',
+  '__counter',
+] as const;
 const supported = new Set<string>(supportedFunctions);
 
 let nextId = 1;
@@ -138,22 +147,26 @@ export function textOf(t: Template): string {
 
 /** Why a function call cannot be evaluated, or undefined when it can. */
 export function unsupportedReason(call: Extract<Part, { kind: 'call' }>): string | undefined {
-  if (!supported.has(call.name)) return `function ${call.name} is not supported by the built-in engine (supported: ${supportedFunctions.join(', ')})`;
+  if (!supported.has(call.name))
+    return `function ${call.name} is not supported by the built-in engine (supported: ${supportedFunctions.join(', ')})`;
   const literal = (n: number): string | undefined => {
     const a = call.args[n];
     return a && isConstant(a) ? textOf(a) : undefined;
   };
   if (call.name === '__RandomString') {
     const chars = literal(1);
-    if (call.args.length < 2 || chars === '') return `${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`;
+    if (call.args.length < 2 || chars === '')
+      return `${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`;
   }
   if (call.name === '__time') {
     const format = literal(0);
-    if (format !== undefined && format !== '' && !/^\/\d+$/.test(format)) return `${call.raw}: __time with a date format ('${format}') is not supported; only \${__time()} (milliseconds) and \${__time(/1000)} (seconds)`;
+    if (format !== undefined && format !== '' && !/^\/\d+$/.test(format))
+      return `${call.raw}: __time with a date format ('${format}') is not supported; only \${__time()} (milliseconds) and \${__time(/1000)} (seconds)`;
   }
   if (call.name === '__counter') {
     const mode = literal(0)?.toUpperCase();
-    if (mode !== undefined && mode !== 'TRUE' && mode !== 'FALSE') return `${call.raw}: the first argument of __counter is TRUE (per thread) or FALSE (shared), not '${literal(0)}'`;
+    if (mode !== undefined && mode !== 'TRUE' && mode !== 'FALSE')
+      return `${call.raw}: the first argument of __counter is TRUE (per thread) or FALSE (shared), not '${literal(0)}'`;
   }
   return undefined;
 }
@@ -237,7 +250,8 @@ function call(p: Call, ctx: EvalContext): string {
       const length = Number(argOf(p, 0, ctx)?.trim());
       const set = charSet(argOf(p, 1, ctx) ?? '');
       let s = '';
-      if (Number.isInteger(length) && length > 0 && set.length) for (let i = 0; i < length; i++) s += set[Math.floor(ctx.random() * set.length)];
+      if (Number.isInteger(length) && length > 0 && set.length)
+        for (let i = 0; i < length; i++) s += set[Math.floor(ctx.random() * set.length)];
       return storeIn(p, 2, s, ctx);
     }
     case '__Random': {

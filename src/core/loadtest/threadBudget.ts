@@ -23,7 +23,9 @@ export function threadBudget(h: FileHandles): number {
 /** The most threads the plan has running at once: its main groups together (or the largest, when serialized), or a setUp or tearDown phase. */
 export function concurrentThreads(plan: Pick<LoadPlan, 'threadGroups' | 'serializeThreadGroups'>): number {
   const phase = (kind: LoadPlan['threadGroups'][number]['kind']): number => {
-    const sizes = plan.threadGroups.filter((g) => g.kind === kind && g.loops !== undefined && g.loops !== 0 && g.samplers.length).map((g) => Math.max(0, g.threads));
+    const sizes = plan.threadGroups
+      .filter((g) => g.kind === kind && g.loops !== undefined && g.loops !== 0 && g.samplers.length)
+      .map((g) => Math.max(0, g.threads));
     return plan.serializeThreadGroups ? Math.max(0, ...sizes) : sizes.reduce((a, b) => a + b, 0);
   };
   return Math.max(phase('setup'), phase('main'), phase('teardown'));

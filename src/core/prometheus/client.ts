@@ -95,8 +95,10 @@ function megabytes(bytes: number): string {
 
 /** How to ask for less, for the endpoint that answered too much. */
 function narrowingAdvice(path: string): string {
-  if (path === '/api/v1/query_range') return 'narrow the query: a shorter range, a larger step, fewer series with a label matcher (e.g. {job="otel-collector"}), or topk(10, …)';
-  if (path === '/api/v1/query') return 'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample';
+  if (path === '/api/v1/query_range')
+    return 'narrow the query: a shorter range, a larger step, fewer series with a label matcher (e.g. {job="otel-collector"}), or topk(10, …)';
+  if (path === '/api/v1/query')
+    return 'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample';
   return 'narrow the request: a match[] selector with a label matcher (e.g. {job="otel-collector"}) or a shorter time range';
 }
 
@@ -266,7 +268,8 @@ export class PrometheusClient {
   async labelValues(label: string, opts: LabelsOptions = {}): Promise<string[]> {
     const params: [string, string][] = (opts.match ?? []).map((m) => ['match[]', m]);
     this.addRange(params, opts);
-    return (await this.call(`/api/v1/label/${encodeURIComponent(label)}/values`, params, 'GET', opts, isStringArray)).data;
+    return (await this.call(`/api/v1/label/${encodeURIComponent(label)}/values`, params, 'GET', opts, isStringArray))
+      .data;
   }
 
   /** Every metric name Prometheus has series for. */
@@ -304,12 +307,24 @@ export class PrometheusClient {
     if (opts.end !== undefined) params.push(['end', formatTime(opts.end)]);
   }
 
-  private async call<T>(path: string, params: [string, string][], method: 'GET' | 'POST', opts: RequestOptions, isData: (v: unknown) => v is T, expr?: string): Promise<ApiAnswer<T>> {
+  private async call<T>(
+    path: string,
+    params: [string, string][],
+    method: 'GET' | 'POST',
+    opts: RequestOptions,
+    isData: (v: unknown) => v is T,
+    expr?: string,
+  ): Promise<ApiAnswer<T>> {
     const query = new URLSearchParams(params).toString();
     // POST keeps long PromQL out of the URL (and out of proxies' length limits); Prometheus reads both.
     const url = method === 'GET' && query ? `${this.baseUrl}${path}?${query}` : `${this.baseUrl}${path}`;
-    const details = (extra: Partial<PrometheusErrorDetails> = {}): PrometheusErrorDetails => ({ url, ...(expr !== undefined ? { expr } : {}), ...extra });
-    if (opts.signal?.aborted) throw new PrometheusError('cancelled', `the request to Prometheus at ${this.baseUrl} was cancelled`, details());
+    const details = (extra: Partial<PrometheusErrorDetails> = {}): PrometheusErrorDetails => ({
+      url,
+      ...(expr !== undefined ? { expr } : {}),
+      ...extra,
+    });
+    if (opts.signal?.aborted)
+      throw new PrometheusError('cancelled', `the request to Prometheus at ${this.baseUrl} was cancelled`, details());
 
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
@@ -321,10 +336,29 @@ export class PrometheusClient {
     const onCallerAbort = (): void => controller.abort();
     opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const failed = (e: unknown, stage: 'connect' | 'read'): PrometheusError => {
-      if (timedOut) return new PrometheusError('timeout', `Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, or the address may lead somewhere that never answers`, details());
-      if (opts.signal?.aborted) return new PrometheusError('cancelled', `the request to Prometheus at ${this.baseUrl} was cancelled`, details());
-      if (stage === 'read') return new PrometheusError('bad-answer', `the answer from ${url} broke off before it was complete (${networkReason(e)}); the server or a proxy closed the connection early`, details());
-      return new PrometheusError('unreachable', `Prometheus at ${this.baseUrl} is unreachable (${networkReason(e)}); ${this.unreachableHint}`, details());
+      if (timedOut)
+        return new PrometheusError(
+          'timeout',
+          `Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, or the address may lead somewhere that never answers`,
+          details(),
+        );
+      if (opts.signal?.aborted)
+        return new PrometheusError(
+          'cancelled',
+          `the request to Prometheus at ${this.baseUrl} was cancelled`,
+          details(),
+        );
+      if (stage === 'read')
+        return new PrometheusError(
+          'bad-answer',
+          `the answer from ${url} broke off before it was complete (${networkReason(e)}); the server or a proxy closed the connection early`,
+          details(),
+        );
+      return new PrometheusError(
+        'unreachable',
+        `Prometheus at ${this.baseUrl} is unreachable (${networkReason(e)}); ${this.unreachableHint}`,
+        details(),
+      );
     };
 
     let status: number;
@@ -333,7 +367,10 @@ export class PrometheusClient {
     try {
       const init: FetchInit = {
         method,
-        headers: method === 'POST' ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' } : { accept: 'application/json' },
+        headers:
+          method === 'POST'
+            ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }
+            : { accept: 'application/json' },
         signal: controller.signal,
         ...(method === 'POST' ? { body: query } : {}),
       };
@@ -347,12 +384,19 @@ export class PrometheusClient {
       contentType = res.headers.get('content-type') ?? '';
       const tooLarge = (seen: string): PrometheusError => {
         controller.abort(); // drop the connection: nothing more of this answer is read
-        return new PrometheusError('too-large', `Prometheus' answer to ${path} is larger than ${megabytes(this.maxResponseBytes)} (${seen}), so it was not read; ${narrowingAdvice(path)}`, details({ status }));
+        return new PrometheusError(
+          'too-large',
+          `Prometheus' answer to ${path} is larger than ${megabytes(this.maxResponseBytes)} (${seen}), so it was not read; ${narrowingAdvice(path)}`,
+          details({ status }),
+        );
       };
       const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-      if (Number.isFinite(declared) && declared > this.maxResponseBytes) throw tooLarge(`it announced ${megabytes(declared)}`);
+      if (Number.isFinite(declared) && declared > this.maxResponseBytes)
+        throw tooLarge(`it announced ${megabytes(declared)}`);
       try {
-        text = await this.readCapped(res, controller.signal, () => tooLarge(`more than ${megabytes(this.maxResponseBytes)} arrived`));
+        text = await this.readCapped(res, controller.signal, () =>
+          tooLarge(`more than ${megabytes(this.maxResponseBytes)} arrived`),
+        );
       } catch (e) {
         if (e instanceof PrometheusError) throw e;
         throw failed(e, 'read');
@@ -398,27 +442,48 @@ export class PrometheusClient {
     return new TextDecoder().decode(all);
   }
 
-  private interpret<T>(text: string, status: number, contentType: string, url: string, isData: (v: unknown) => v is T, details: (extra?: Partial<PrometheusErrorDetails>) => PrometheusErrorDetails): ApiAnswer<T> {
+  private interpret<T>(
+    text: string,
+    status: number,
+    contentType: string,
+    url: string,
+    isData: (v: unknown) => v is T,
+    details: (extra?: Partial<PrometheusErrorDetails>) => PrometheusErrorDetails,
+  ): ApiAnswer<T> {
     const notPrometheus = (what: string): PrometheusError =>
-      new PrometheusError('bad-answer', `${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus server root (e.g. http://127.0.0.1:9090, without /graph or /api/v1)?`, details({ status }));
-    if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text)) throw notPrometheus('with an HTML page');
+      new PrometheusError(
+        'bad-answer',
+        `${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus server root (e.g. http://127.0.0.1:9090, without /graph or /api/v1)?`,
+        details({ status }),
+      );
+    if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text))
+      throw notPrometheus('with an HTML page');
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       if (/json/i.test(contentType) || /^\s*[{[]/.test(text)) {
-        throw new PrometheusError('bad-answer', `the answer from ${url} is not complete JSON (${text.length} bytes, HTTP ${status}); it was cut off or corrupted on the way`, details({ status }));
+        throw new PrometheusError(
+          'bad-answer',
+          `the answer from ${url} is not complete JSON (${text.length} bytes, HTTP ${status}); it was cut off or corrupted on the way`,
+          details({ status }),
+        );
       }
       throw notPrometheus(text.trim() ? `with "${excerpt(text)}"` : 'with an empty body');
     }
-    if (!isRecord(body) || (body['status'] !== 'success' && body['status'] !== 'error')) throw notPrometheus('with JSON of another shape');
+    if (!isRecord(body) || (body['status'] !== 'success' && body['status'] !== 'error'))
+      throw notPrometheus('with JSON of another shape');
     const warnings = isStringArray(body['warnings']) ? body['warnings'] : [];
     if (body['status'] === 'error') {
       const prometheusError = typeof body['error'] === 'string' ? body['error'] : 'no error text';
       const errorType = typeof body['errorType'] === 'string' ? body['errorType'] : 'unknown';
       const m = parsePosition.exec(prometheusError);
       const position = m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
-      throw new PrometheusError('query', `Prometheus: ${prometheusError} (${errorType})`, details({ status, errorType, prometheusError, ...(position ? { position } : {}) }));
+      throw new PrometheusError(
+        'query',
+        `Prometheus: ${prometheusError} (${errorType})`,
+        details({ status, errorType, prometheusError, ...(position ? { position } : {}) }),
+      );
     }
     if (!isData(body['data'])) throw notPrometheus('"success" with data of an unexpected shape');
     return { data: body['data'], warnings };

@@ -11,8 +11,10 @@ export function validatePrometheusUrl(value: string): string | undefined {
   } catch {
     return `'${value}' is not a URL; write it like ${defaultPrometheusUrl}`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} is not supported; use http:// or https://`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `${url.protocol} is not supported; use http:// or https://`;
   if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
-  if (/\/(graph|api\/v1)\/?$/.test(url.pathname)) return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
+  if (/\/(graph|api\/v1)\/?$/.test(url.pathname))
+    return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
   return undefined;
 }

@@ -63,7 +63,22 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const aggregations = new Set(['sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio']);
+const aggregations = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
 /** Keywords followed by a parenthesised list of label names. */
 const labelListKeywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 const keywords = new Set([...labelListKeywords, 'and', 'or', 'unless', 'bool', 'offset', 'atan2']);
@@ -130,24 +145,58 @@ export interface KnownWrongName {
 
 const d = appMetrics.durationBase;
 const flaskLabels = `its labels differ too: path → ${appMetrics.routeLabel}, method → http_request_method, status → http_response_status_code`;
-const fromFlaskExporter = 'is a prometheus_flask_exporter name; the OpenTelemetry Flask instrumentation does not emit it';
+const fromFlaskExporter =
+  'is a prometheus_flask_exporter name; the OpenTelemetry Flask instrumentation does not emit it';
 
 /** The lab's names that no OpenTelemetry-instrumented app emits, and the real names (src/core/facts.ts, fact app-metric-names). */
 export const knownWrongNames: Readonly<Record<string, KnownWrongName>> = {
-  flask_http_request_total: { use: `${d}_count`, note: `flask_http_request_total ${fromFlaskExporter}: requests are counted by the duration histogram's _count; ${flaskLabels}` },
-  flask_http_request_duration_seconds_bucket: { use: `${d}_bucket`, note: `flask_http_request_duration_seconds_bucket ${fromFlaskExporter}; ${flaskLabels}` },
-  flask_http_request_duration_seconds_sum: { use: `${d}_sum`, note: `flask_http_request_duration_seconds_sum ${fromFlaskExporter}; ${flaskLabels}` },
-  flask_http_request_duration_seconds_count: { use: `${d}_count`, note: `flask_http_request_duration_seconds_count ${fromFlaskExporter}; ${flaskLabels}` },
-  flask_http_request_duration_seconds: { use: `${d}_bucket`, note: `flask_http_request_duration_seconds ${fromFlaskExporter}; histogram_quantile() needs the _bucket series` },
-  flask_http_request_exceptions_total: { use: `${d}_count`, note: `flask_http_request_exceptions_total ${fromFlaskExporter}: count failed requests with ${d}_count{http_response_status_code=~"5.."}` },
-  [`${appMetrics.oldDurationBase}_bucket`]: { use: `${d}_bucket`, note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds` },
-  [`${appMetrics.oldDurationBase}_sum`]: { use: `${d}_sum`, note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds` },
-  [`${appMetrics.oldDurationBase}_count`]: { use: `${d}_count`, note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds` },
+  flask_http_request_total: {
+    use: `${d}_count`,
+    note: `flask_http_request_total ${fromFlaskExporter}: requests are counted by the duration histogram's _count; ${flaskLabels}`,
+  },
+  flask_http_request_duration_seconds_bucket: {
+    use: `${d}_bucket`,
+    note: `flask_http_request_duration_seconds_bucket ${fromFlaskExporter}; ${flaskLabels}`,
+  },
+  flask_http_request_duration_seconds_sum: {
+    use: `${d}_sum`,
+    note: `flask_http_request_duration_seconds_sum ${fromFlaskExporter}; ${flaskLabels}`,
+  },
+  flask_http_request_duration_seconds_count: {
+    use: `${d}_count`,
+    note: `flask_http_request_duration_seconds_count ${fromFlaskExporter}; ${flaskLabels}`,
+  },
+  flask_http_request_duration_seconds: {
+    use: `${d}_bucket`,
+    note: `flask_http_request_duration_seconds ${fromFlaskExporter}; histogram_quantile() needs the _bucket series`,
+  },
+  flask_http_request_exceptions_total: {
+    use: `${d}_count`,
+    note: `flask_http_request_exceptions_total ${fromFlaskExporter}: count failed requests with ${d}_count{http_response_status_code=~"5.."}`,
+  },
+  [`${appMetrics.oldDurationBase}_bucket`]: {
+    use: `${d}_bucket`,
+    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+  },
+  [`${appMetrics.oldDurationBase}_sum`]: {
+    use: `${d}_sum`,
+    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+  },
+  [`${appMetrics.oldDurationBase}_count`]: {
+    use: `${d}_count`,
+    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+  },
 };
 
 function words(name: string): Set<string> {
   // "requests" and "request" are the same word for a reader.
-  return new Set(name.toLowerCase().split(/[_:]+/).filter(Boolean).map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w)));
+  return new Set(
+    name
+      .toLowerCase()
+      .split(/[_:]+/)
+      .filter(Boolean)
+      .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w)),
+  );
 }
 
 function levenshtein(a: string, b: string): number {
@@ -155,7 +204,11 @@ function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = cur;
   }
@@ -176,7 +229,8 @@ export function nameSimilarity(wanted: string, candidate: string): number {
   const b = words(candidate);
   const shared = [...a].filter((w) => b.has(w)).length;
   const wordScore = shared / new Set([...a, ...b]).size;
-  const editScore = 1 - levenshtein(wanted.toLowerCase(), candidate.toLowerCase()) / Math.max(wanted.length, candidate.length, 1);
+  const editScore =
+    1 - levenshtein(wanted.toLowerCase(), candidate.toLowerCase()) / Math.max(wanted.length, candidate.length, 1);
   const kw = seriesKind(wanted);
   const kc = seriesKind(candidate);
   const kindScore = kw === undefined ? 0 : kw === kc ? 0.1 : -0.1;
@@ -224,6 +278,9 @@ export function suggestForQuery(promql: string, known: readonly string[], limit 
 /** One line for a person: "`x` is not a metric Prometheus has; did you mean `y` or `z`? (note)". */
 export function describeSuggestion(s: MetricSuggestion): string {
   const options = s.suggestions.map((n) => `\`${n}\``);
-  const guess = options.length === 0 ? 'no similar name found' : `did you mean ${options.length === 1 ? options[0] : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}?`;
+  const guess =
+    options.length === 0
+      ? 'no similar name found'
+      : `did you mean ${options.length === 1 ? options[0] : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}?`;
   return `\`${s.name}\` is not a metric this Prometheus has; ${guess}${s.note ? ` (${s.note})` : ''}`;
 }

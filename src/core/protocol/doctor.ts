@@ -64,7 +64,8 @@ export interface DoctorFixResultMessage {
   ok: boolean;
   message: string;
 }
-export type DoctorHostMessage = DoctorRunningMessage | DoctorReportMessage | DoctorErrorMessage | DoctorFixResultMessage;
+export type DoctorHostMessage =
+  DoctorRunningMessage | DoctorReportMessage | DoctorErrorMessage | DoctorFixResultMessage;
 
 export function isDoctorHostMessage(v: unknown): v is DoctorHostMessage {
   const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;

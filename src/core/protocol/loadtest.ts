@@ -86,7 +86,12 @@ export interface LoadtestServerMessage {
   unavailable?: boolean;
 }
 
-export type LoadtestHostMessage = LoadtestStartMessage | LoadtestProgressMessage | LoadtestServerMessage | LoadtestSummaryMessage | LoadtestErrorMessage;
+export type LoadtestHostMessage =
+  | LoadtestStartMessage
+  | LoadtestProgressMessage
+  | LoadtestServerMessage
+  | LoadtestSummaryMessage
+  | LoadtestErrorMessage;
 
 const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'server', 'summary', 'error'];
 

@@ -37,7 +37,8 @@ export interface StartSandboxMessage {
   type: 'startSandbox';
 }
 
-export type PageMessage = ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
+export type PageMessage =
+  ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
 
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -69,7 +70,14 @@ export function isLoadTargetsMessage(v: unknown): v is LoadTargetsMessage {
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export function isLabelValuesRequest(v: unknown): v is LabelValuesRequest {
-  return isRecord(v) && v['type'] === 'labelValues' && hasOnly(v, ['type', 'id', 'label']) && isId(v['id']) && typeof v['label'] === 'string' && labelName.test(v['label']);
+  return (
+    isRecord(v) &&
+    v['type'] === 'labelValues' &&
+    hasOnly(v, ['type', 'id', 'label']) &&
+    isId(v['id']) &&
+    typeof v['label'] === 'string' &&
+    labelName.test(v['label'])
+  );
 }
 
 export function isStartSandboxMessage(v: unknown): v is StartSandboxMessage {
@@ -78,7 +86,14 @@ export function isStartSandboxMessage(v: unknown): v is StartSandboxMessage {
 
 /** The page message `v` is, or undefined when it is unknown or malformed. */
 export function parsePageMessage(v: unknown): PageMessage | undefined {
-  if (isReadyMessage(v) || isRunQueryMessage(v) || isLoadTargetsMessage(v) || isLabelValuesRequest(v) || isStartSandboxMessage(v)) return v;
+  if (
+    isReadyMessage(v) ||
+    isRunQueryMessage(v) ||
+    isLoadTargetsMessage(v) ||
+    isLabelValuesRequest(v) ||
+    isStartSandboxMessage(v)
+  )
+    return v;
   return undefined;
 }
 
@@ -177,9 +192,17 @@ export interface LabelValuesMessage {
   values: string[];
 }
 
-export type HostMessage = InitMessage | NamesMessage | QueryResultMessage | QueryErrorMessage | TargetsMessage | LabelValuesMessage;
+export type HostMessage =
+  InitMessage | NamesMessage | QueryResultMessage | QueryErrorMessage | TargetsMessage | LabelValuesMessage;
 
-const hostTypes: readonly HostMessage['type'][] = ['init', 'names', 'queryResult', 'queryError', 'targets', 'labelValues'];
+const hostTypes: readonly HostMessage['type'][] = [
+  'init',
+  'names',
+  'queryResult',
+  'queryError',
+  'targets',
+  'labelValues',
+];
 
 /** A coarse check for the page: the host is trusted, but a stray message from elsewhere is not. */
 export function isHostMessage(v: unknown): v is HostMessage {
@@ -193,12 +216,21 @@ export function isHostMessage(v: unknown): v is HostMessage {
 export const pageLimits = { rows: 2000, series: 200 } as const;
 
 /** The answer as the page gets it: at most `limits` rows (instant) or series (range), and what was left out. */
-export function capForPage(data: QueryData, limits: { rows: number; series: number } = pageLimits): { data: QueryData; truncated?: Truncation } {
+export function capForPage(
+  data: QueryData,
+  limits: { rows: number; series: number } = pageLimits,
+): { data: QueryData; truncated?: Truncation } {
   if (data.resultType === 'vector' && data.result.length > limits.rows) {
-    return { data: { resultType: 'vector', result: data.result.slice(0, limits.rows) }, truncated: { shown: limits.rows, total: data.result.length, unit: 'rows' } };
+    return {
+      data: { resultType: 'vector', result: data.result.slice(0, limits.rows) },
+      truncated: { shown: limits.rows, total: data.result.length, unit: 'rows' },
+    };
   }
   if (data.resultType === 'matrix' && data.result.length > limits.series) {
-    return { data: { resultType: 'matrix', result: data.result.slice(0, limits.series) }, truncated: { shown: limits.series, total: data.result.length, unit: 'series' } };
+    return {
+      data: { resultType: 'matrix', result: data.result.slice(0, limits.series) },
+      truncated: { shown: limits.series, total: data.result.length, unit: 'series' },
+    };
   }
   return { data };
 }

@@ -4,7 +4,18 @@
 // ports to the network), and with no way to read the environment, files or URLs (its
 // ${env:MY_POD_IP} becomes 127.0.0.1, any other reference is refused); and a prometheus.yml that
 // scrapes the collector the way the lab's two ServiceMonitors make the Prometheus operator scrape it.
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, stringify, visit, type Document, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  parseDocument,
+  stringify,
+  visit,
+  type Document,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 
 export class SandboxConfigError extends Error {}
 
@@ -27,7 +38,8 @@ export function collectorConfigText(manifestOrConfig: string): string {
   const docs = parseAllDocuments(manifestOrConfig);
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
-    if (doc.errors.length) throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+    if (doc.errors.length)
+      throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
     const value: unknown = doc.toJS();
     if (!isPlainObject(value)) continue;
     if ('receivers' in value || 'service' in value) return manifestOrConfig;
@@ -37,7 +49,9 @@ export function collectorConfigText(manifestOrConfig: string): string {
       }
     }
   }
-  throw new SandboxConfigError('found no collector config: expected a ConfigMap with a collector.yaml key (k8s/otel-collector-config.yaml) or a collector config with receivers');
+  throw new SandboxConfigError(
+    'found no collector config: expected a ConfigMap with a collector.yaml key (k8s/otel-collector-config.yaml) or a collector config with receivers',
+  );
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -75,7 +89,11 @@ function moveEndpoint(doc: Document, path: readonly string[]): void {
  * that is 127.0.0.1. Any other ${...} would hand the collector a value from the environment, a
  * file or a URL (the collector has those providers built in), so it is refused.
  */
-export const sandboxKnownEnv: Readonly<Record<string, string>> = { MY_POD_IP: loopback, POD_IP: loopback, K8S_POD_IP: loopback };
+export const sandboxKnownEnv: Readonly<Record<string, string>> = {
+  MY_POD_IP: loopback,
+  POD_IP: loopback,
+  K8S_POD_IP: loopback,
+};
 
 /** `${...}` with the `$`s before it: an even number of `$` in all is the collector's escape ($${x} is the text ${x}). */
 const reference = /(\$+)\{([^}]*)\}/g;
@@ -121,20 +139,26 @@ function replaceReferences(doc: Document, source: string): void {
  */
 export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorListenPorts): string {
   const doc = parseDocument(collectorYaml);
-  if (doc.errors.length) throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+  if (doc.errors.length)
+    throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
   const receivers = mapAt(doc, ['receivers']);
   const exporters = mapAt(doc, ['exporters']);
 
   const otlpWithGrpc = idsOfType(receivers, 'otlp').filter((id) => doc.hasIn(['receivers', id, 'protocols', 'grpc']));
-  if (!otlpWithGrpc.length) throw new SandboxConfigError('the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; add receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317');
+  if (!otlpWithGrpc.length)
+    throw new SandboxConfigError(
+      'the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; add receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317',
+    );
   otlpWithGrpc.forEach((id, i) => {
     // `grpc:` with no value is valid collector config (defaults); give it a map to hold the endpoint.
-    if (!mapAt(doc, ['receivers', id, 'protocols', 'grpc'])) doc.setIn(['receivers', id, 'protocols', 'grpc'], doc.createNode({}));
+    if (!mapAt(doc, ['receivers', id, 'protocols', 'grpc']))
+      doc.setIn(['receivers', id, 'protocols', 'grpc'], doc.createNode({}));
     doc.setIn(['receivers', id, 'protocols', 'grpc', 'endpoint'], `${loopback}:${i === 0 ? ports.otlpGrpc : 0}`);
   });
   for (const id of idsOfType(receivers, 'otlp')) {
     if (doc.hasIn(['receivers', id, 'protocols', 'http'])) {
-      if (!mapAt(doc, ['receivers', id, 'protocols', 'http'])) doc.setIn(['receivers', id, 'protocols', 'http'], doc.createNode({}));
+      if (!mapAt(doc, ['receivers', id, 'protocols', 'http']))
+        doc.setIn(['receivers', id, 'protocols', 'http'], doc.createNode({}));
       doc.setIn(['receivers', id, 'protocols', 'http', 'endpoint'], `${loopback}:0`);
     }
   }
@@ -156,17 +180,28 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
   }
 
   const promExporters = idsOfType(exporters, 'prometheus');
-  if (!promExporters.length) throw new SandboxConfigError('the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; add exporters.prometheus.endpoint: 0.0.0.0:8889 and list it in the metrics pipeline');
-  promExporters.forEach((id, i) => doc.setIn(['exporters', id, 'endpoint'], `${loopback}:${i === 0 ? ports.metrics : 0}`));
+  if (!promExporters.length)
+    throw new SandboxConfigError(
+      'the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; add exporters.prometheus.endpoint: 0.0.0.0:8889 and list it in the metrics pipeline',
+    );
+  promExporters.forEach((id, i) =>
+    doc.setIn(['exporters', id, 'endpoint'], `${loopback}:${i === 0 ? ports.metrics : 0}`),
+  );
 
   const metricsTelemetry = mapAt(doc, ['service', 'telemetry', 'metrics']);
   const readers = metricsTelemetry?.get('readers', true);
-  const pullIndexes = isSeq(readers) ? readers.items.map((r, i) => (isMap(r) && r.hasIn(['pull', 'exporter', 'prometheus']) ? i : -1)).filter((i) => i >= 0) : [];
+  const pullIndexes = isSeq(readers)
+    ? readers.items
+        .map((r, i) => (isMap(r) && r.hasIn(['pull', 'exporter', 'prometheus']) ? i : -1))
+        .filter((i) => i >= 0)
+    : [];
   if (!pullIndexes.length) {
     const why = metricsTelemetry?.has('address')
       ? 'sets service.telemetry.metrics.address, which collectors from v0.128.0 refuse'
-      : 'has no service.telemetry.metrics.readers pull exporter, so the collector\'s own metrics have no endpoint for Prometheus';
-    throw new SandboxConfigError(`the collector config ${why}; use readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}}] (\`obslab lint\` offers the fix)`);
+      : "has no service.telemetry.metrics.readers pull exporter, so the collector's own metrics have no endpoint for Prometheus";
+    throw new SandboxConfigError(
+      `the collector config ${why}; use readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}}] (\`obslab lint\` offers the fix)`,
+    );
   }
   pullIndexes.forEach((ri, i) => {
     const path = ['service', 'telemetry', 'metrics', 'readers', ri, 'pull', 'exporter', 'prometheus'];
@@ -177,10 +212,17 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
   // Whatever else listens (an extension, a second pipeline's receiver) stays on loopback too.
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && /^(0\.0\.0\.0|\[::\]|::|):\d+$/.test(node.value)) node.value = `${loopback}:0`;
+      if (typeof node.value === 'string' && /^(0\.0\.0\.0|\[::\]|::|):\d+$/.test(node.value))
+        node.value = `${loopback}:0`;
     },
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'host' && isScalar(pair.value) && (pair.value.value === '0.0.0.0' || pair.value.value === '::')) pair.value.value = loopback;
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === 'host' &&
+        isScalar(pair.value) &&
+        (pair.value.value === '0.0.0.0' || pair.value.value === '::')
+      )
+        pair.value.value = loopback;
     },
   });
   // Last, so a reference in a listener the sandbox has replaced does not count: what is left is what the collector would read.
@@ -221,7 +263,12 @@ export function sandboxPrometheusConfig(input: PrometheusConfigInput): string {
       job_name: `serviceMonitor/${input.namespace}/${collectorScrape.serviceMonitors[endpoint]}/0`,
       honor_labels: false,
       metrics_path: '/metrics',
-      static_configs: [{ targets: [input.targets[endpoint]], labels: { namespace: input.namespace, service: collectorScrape.service, endpoint } }],
+      static_configs: [
+        {
+          targets: [input.targets[endpoint]],
+          labels: { namespace: input.namespace, service: collectorScrape.service, endpoint },
+        },
+      ],
       // The operator sets job from the Service name with a relabelling; so do we.
       relabel_configs: [{ target_label: 'job', replacement: collectorScrape.service }],
     })),
@@ -244,7 +291,12 @@ export function deploymentEnv(manifest: string): Record<string, string> {
     const env = isPlainObject(first) && Array.isArray(first['env']) ? first['env'] : [];
     const out: Record<string, string> = {};
     for (const e of env) {
-      if (isPlainObject(e) && typeof e['name'] === 'string' && (typeof e['value'] === 'string' || typeof e['value'] === 'number' || typeof e['value'] === 'boolean')) out[e['name']] = String(e['value']);
+      if (
+        isPlainObject(e) &&
+        typeof e['name'] === 'string' &&
+        (typeof e['value'] === 'string' || typeof e['value'] === 'number' || typeof e['value'] === 'boolean')
+      )
+        out[e['name']] = String(e['value']);
     }
     return out;
   }

@@ -10,10 +10,11 @@ export interface SandboxInputFile {
 
 const roleWords: Record<SandboxInputFile['role'], string> = {
   app: 'runs with Python under OpenTelemetry',
-  'app-module': 'in the app\'s folder, which the app runs from (it can import or read it)',
-  requirements: 'installed with pip (a package\'s own setup code runs too)',
-  'collector-config': 'the collector\'s config (its listeners moved to 127.0.0.1; no ${env:…}, ${file:…} or ${http…} allowed)',
-  'app-manifest': 'the app\'s OTEL_* settings are read from it',
+  'app-module': "in the app's folder, which the app runs from (it can import or read it)",
+  requirements: "installed with pip (a package's own setup code runs too)",
+  'collector-config':
+    "the collector's config (its listeners moved to 127.0.0.1; no ${env:…}, ${file:…} or ${http…} allowed)",
+  'app-manifest': "the app's OTEL_* settings are read from it",
 };
 
 export interface SandboxQuestion {
@@ -26,11 +27,14 @@ export interface SandboxQuestion {
 export function sandboxQuestion(lab: string, files: readonly SandboxInputFile[]): SandboxQuestion {
   const modules = files.filter((f) => f.role === 'app-module');
   const listed = files.filter((f) => f.role !== 'app-module').map((f) => `  ${f.path}: ${roleWords[f.role]}`);
-  if (modules.length) listed.push(`  ${modules.length === 1 ? modules[0]?.path ?? '' : `${modules.length} more files in app/`}: ${roleWords['app-module']}`);
+  if (modules.length)
+    listed.push(
+      `  ${modules.length === 1 ? (modules[0]?.path ?? '') : `${modules.length} more files in app/`}: ${roleWords['app-module']}`,
+    );
   return {
     message: `Run the code in ${lab} on this machine?`,
     detail: [
-      'Start Sandbox runs these files of the lab folder, with your user\'s permissions:',
+      "Start Sandbox runs these files of the lab folder, with your user's permissions:",
       ...listed,
       '',
       'The app, pip, the collector and Prometheus get a minimal environment (PATH, HOME, language, temp folder, proxies, and the OTEL_* settings the app needs): no AWS_* or other credentials from this window. Everything listens on 127.0.0.1 only.',

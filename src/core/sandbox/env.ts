@@ -34,7 +34,8 @@ export function sandboxEnv(program: SandboxProgram, parent: Env, input: SandboxE
     if (everyone.test(name) || (program === 'pip' && pipOnly.test(name))) out[name] = value;
   }
   if (program === 'app') {
-    for (const [name, value] of Object.entries(input.deployment ?? {})) if (appFromDeployment.test(name)) out[name] = value;
+    for (const [name, value] of Object.entries(input.deployment ?? {}))
+      if (appFromDeployment.test(name)) out[name] = value;
   }
   for (const [name, value] of Object.entries(input.set ?? {})) if (!never.test(name)) out[name] = value;
   return out;

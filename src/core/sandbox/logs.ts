@@ -20,7 +20,11 @@ export function portInUse(logText: string): PortInUse | undefined {
 
 /** The last non-empty line, shortened to `max` characters. */
 export function lastLogLine(logText: string, max = 300): string | undefined {
-  const line = logText.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  const line = logText
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
   if (line === undefined) return undefined;
   return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }

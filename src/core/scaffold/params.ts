@@ -34,13 +34,19 @@ const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 function namespace(value: string): string | undefined {
   if (value.length === 0) return 'a namespace name is required';
   if (value.length > 63) return `'${value}' is ${value.length} characters; a namespace has at most 63`;
-  if (!dns1123Label.test(value)) return `'${value}' is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  if (!dns1123Label.test(value))
+    return `'${value}' is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`;
   return undefined;
 }
 
 export const paramSpecs: ParamSpec[] = [
   { key: 'appNamespace', flag: '--app-namespace', prompt: 'Namespace for the Flask app', validate: namespace },
-  { key: 'monitoringNamespace', flag: '--monitoring-namespace', prompt: 'Namespace for Prometheus, the collector and the ServiceMonitors', validate: namespace },
+  {
+    key: 'monitoringNamespace',
+    flag: '--monitoring-namespace',
+    prompt: 'Namespace for Prometheus, the collector and the ServiceMonitors',
+    validate: namespace,
+  },
   {
     key: 'helmRelease',
     flag: '--release',
@@ -49,7 +55,8 @@ export const paramSpecs: ParamSpec[] = [
       if (v.length === 0) return 'a release name is required';
       // Helm limits release names to 53 characters so that derived resource names fit in 63.
       if (v.length > 53) return `'${v}' is ${v.length} characters; Helm allows at most 53`;
-      if (!dns1123Subdomain.test(v)) return `'${v}' is not a valid Helm release name: use lower-case letters, digits, '-' and '.'`;
+      if (!dns1123Subdomain.test(v))
+        return `'${v}' is not a valid Helm release name: use lower-case letters, digits, '-' and '.'`;
       return undefined;
     },
   },
@@ -60,7 +67,8 @@ export const paramSpecs: ParamSpec[] = [
     validate: (v) => {
       if (v.length === 0) return 'an image reference is required';
       if (/\s/.test(v)) return `'${v}' contains white space; an image reference has none`;
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(v)) return `'${v}' is not an image reference such as registry/name:tag`;
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(v))
+        return `'${v}' is not an image reference such as registry/name:tag`;
       return undefined;
     },
   },
@@ -69,7 +77,8 @@ export const paramSpecs: ParamSpec[] = [
     flag: '--cluster',
     prompt: 'EKS cluster name',
     validate: (v) => {
-      if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(v)) return `'${v}' is not an EKS cluster name: up to 100 letters, digits, '-' and '_', starting with a letter or digit`;
+      if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(v))
+        return `'${v}' is not an EKS cluster name: up to 100 letters, digits, '-' and '_', starting with a letter or digit`;
       return undefined;
     },
   },
@@ -78,7 +87,8 @@ export const paramSpecs: ParamSpec[] = [
     flag: '--region',
     prompt: 'AWS region of the cluster',
     validate: (v) => {
-      if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(v)) return `'${v}' is not an AWS region name such as ap-south-1`;
+      if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(v))
+        return `'${v}' is not an AWS region name such as ap-south-1`;
       return undefined;
     },
   },
@@ -98,7 +108,11 @@ export function validateParams(params: LabParams): ParamProblem[] {
   }
   if (!problems.length && params.appNamespace === params.monitoringNamespace) {
     // One namespace works for Kubernetes, but the lab's Tasks and cleanup assume two.
-    problems.push({ key: 'appNamespace', flag: '--app-namespace', message: `the app and monitoring namespaces are both '${params.appNamespace}'; the lab keeps them apart` });
+    problems.push({
+      key: 'appNamespace',
+      flag: '--app-namespace',
+      message: `the app and monitoring namespaces are both '${params.appNamespace}'; the lab keeps them apart`,
+    });
   }
   return problems;
 }

@@ -44,20 +44,86 @@ export function foldersUpToLab(dir: string, parentOf: (dir: string) => string): 
 }
 
 export const labFileSpecs: LabFileSpec[] = [
-  { template: 'lab/COMMANDS.md', path: 'COMMANDS.md', tasks: ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'], purpose: 'every command of the lab, corrected, with your cluster, region and names' },
-  { template: 'lab/iam/prometheus-iam-policy.json', path: 'iam/prometheus-iam-policy.json', tasks: ['task1', 'task4'], purpose: 'IAM policy for Amazon Managed Prometheus and CloudWatch' },
-  { template: 'lab/helm/kube-prometheus-stack-values.yaml', path: 'helm/kube-prometheus-stack-values.yaml', tasks: ['task2'], purpose: 'kube-prometheus-stack values that run Prometheus as prometheus-sa' },
-  { template: 'lab/k8s/namespaces.yaml', path: 'k8s/namespaces.yaml', tasks: ['task3'], purpose: 'the app and monitoring namespaces' },
-  { template: 'lab/k8s/app.yaml', path: 'k8s/app.yaml', tasks: ['task3'], purpose: 'the Flask app Deployment and Service' },
-  { template: 'lab/k8s/otel-collector-config.yaml', path: 'k8s/otel-collector-config.yaml', tasks: ['task3'], purpose: 'collector ConfigMap (telemetry in the readers/pull form)' },
-  { template: 'lab/k8s/otel-collector-deploy-svc.yaml', path: 'k8s/otel-collector-deploy-svc.yaml', tasks: ['task3'], purpose: 'collector Deployment and Service' },
-  { template: 'lab/helm/otel-collector-values.yaml', path: 'helm/otel-collector-values.yaml', tasks: ['task3'], purpose: 'the Helm path: OpenTelemetry Collector chart values with the same pipeline, ports and a ServiceMonitor Prometheus selects' },
-  { template: 'lab/k8s/otel-servicemonitors.yaml', path: 'k8s/otel-servicemonitors.yaml', tasks: ['task3'], purpose: 'ServiceMonitors for the collector\'s :8888 and :8889' },
+  {
+    template: 'lab/COMMANDS.md',
+    path: 'COMMANDS.md',
+    tasks: ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'],
+    purpose: 'every command of the lab, corrected, with your cluster, region and names',
+  },
+  {
+    template: 'lab/iam/prometheus-iam-policy.json',
+    path: 'iam/prometheus-iam-policy.json',
+    tasks: ['task1', 'task4'],
+    purpose: 'IAM policy for Amazon Managed Prometheus and CloudWatch',
+  },
+  {
+    template: 'lab/helm/kube-prometheus-stack-values.yaml',
+    path: 'helm/kube-prometheus-stack-values.yaml',
+    tasks: ['task2'],
+    purpose: 'kube-prometheus-stack values that run Prometheus as prometheus-sa',
+  },
+  {
+    template: 'lab/k8s/namespaces.yaml',
+    path: 'k8s/namespaces.yaml',
+    tasks: ['task3'],
+    purpose: 'the app and monitoring namespaces',
+  },
+  {
+    template: 'lab/k8s/app.yaml',
+    path: 'k8s/app.yaml',
+    tasks: ['task3'],
+    purpose: 'the Flask app Deployment and Service',
+  },
+  {
+    template: 'lab/k8s/otel-collector-config.yaml',
+    path: 'k8s/otel-collector-config.yaml',
+    tasks: ['task3'],
+    purpose: 'collector ConfigMap (telemetry in the readers/pull form)',
+  },
+  {
+    template: 'lab/k8s/otel-collector-deploy-svc.yaml',
+    path: 'k8s/otel-collector-deploy-svc.yaml',
+    tasks: ['task3'],
+    purpose: 'collector Deployment and Service',
+  },
+  {
+    template: 'lab/helm/otel-collector-values.yaml',
+    path: 'helm/otel-collector-values.yaml',
+    tasks: ['task3'],
+    purpose:
+      'the Helm path: OpenTelemetry Collector chart values with the same pipeline, ports and a ServiceMonitor Prometheus selects',
+  },
+  {
+    template: 'lab/k8s/otel-servicemonitors.yaml',
+    path: 'k8s/otel-servicemonitors.yaml',
+    tasks: ['task3'],
+    purpose: "ServiceMonitors for the collector's :8888 and :8889",
+  },
   { template: 'app/app.py', path: 'app/app.py', tasks: ['task3'], purpose: 'the Flask app with the /hash endpoint' },
-  { template: 'app/requirements.txt', path: 'app/requirements.txt', tasks: ['task3'], purpose: 'the app\'s pinned Python packages' },
-  { template: 'app/Dockerfile', path: 'app/Dockerfile', tasks: ['task3'], purpose: 'the app\'s container image, run under opentelemetry-instrument' },
-  { template: 'jmeter/hash-load.jmx', path: 'jmeter/hash-load.jmx', tasks: ['task5'], purpose: 'JMeter 5.6 plan for POST /hash' },
-  { template: 'lab/queries/lab-queries.promql', path: 'queries/lab-queries.promql', tasks: ['task3', 'task5'], purpose: 'the lab\'s PromQL with the app\'s real metric names' },
+  {
+    template: 'app/requirements.txt',
+    path: 'app/requirements.txt',
+    tasks: ['task3'],
+    purpose: "the app's pinned Python packages",
+  },
+  {
+    template: 'app/Dockerfile',
+    path: 'app/Dockerfile',
+    tasks: ['task3'],
+    purpose: "the app's container image, run under opentelemetry-instrument",
+  },
+  {
+    template: 'jmeter/hash-load.jmx',
+    path: 'jmeter/hash-load.jmx',
+    tasks: ['task5'],
+    purpose: 'JMeter 5.6 plan for POST /hash',
+  },
+  {
+    template: 'lab/queries/lab-queries.promql',
+    path: 'queries/lab-queries.promql',
+    tasks: ['task3', 'task5'],
+    purpose: "the lab's PromQL with the app's real metric names",
+  },
 ];
 
 /** Names that are fixed by the lab rather than chosen. */
@@ -96,7 +162,12 @@ export function planLabFiles(params: LabParams, readTemplate: (template: string)
     purpose: spec.purpose,
   }));
   const manifest: LabManifest = { kind: 'observability-lab', version: 1, params, files: files.map((f) => f.path) };
-  files.push({ path: labManifestName, content: `${JSON.stringify(manifest, null, 2)}\n`, tasks: [], purpose: 'your choices, so later commands know this lab' });
+  files.push({
+    path: labManifestName,
+    content: `${JSON.stringify(manifest, null, 2)}\n`,
+    tasks: [],
+    purpose: 'your choices, so later commands know this lab',
+  });
   return files;
 }
 
@@ -122,38 +193,65 @@ export function checkLabManifest(text: string): LabManifestCheck {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [{ field: '(file)', message: `not JSON (${e instanceof Error ? e.message : String(e)})` }] };
+    return {
+      ok: false,
+      problems: [{ field: '(file)', message: `not JSON (${e instanceof Error ? e.message : String(e)})` }],
+    };
   }
   if (!isRecord(value)) return { ok: false, problems: [{ field: '(file)', message: 'not a JSON object' }] };
   const problems: LabManifestProblem[] = [];
-  if (value['kind'] !== 'observability-lab') problems.push({ field: 'kind', message: `must be "observability-lab" (is ${JSON.stringify(value['kind']) ?? 'missing'})` });
-  if (value['version'] !== 1) problems.push({ field: 'version', message: `must be 1 (is ${JSON.stringify(value['version']) ?? 'missing'})` });
+  if (value['kind'] !== 'observability-lab')
+    problems.push({
+      field: 'kind',
+      message: `must be "observability-lab" (is ${JSON.stringify(value['kind']) ?? 'missing'})`,
+    });
+  if (value['version'] !== 1)
+    problems.push({ field: 'version', message: `must be 1 (is ${JSON.stringify(value['version']) ?? 'missing'})` });
   const files = value['files'];
-  if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === 'string'))) problems.push({ field: 'files', message: 'must be a list of file names' });
+  if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === 'string')))
+    problems.push({ field: 'files', message: 'must be a list of file names' });
   const params = value['params'];
   if (!isRecord(params)) {
-    problems.push({ field: 'params', message: `${params === undefined ? 'is missing' : 'must be an object'}: it holds the lab's names (${paramSpecs.map((p) => p.key).join(', ')})` });
+    problems.push({
+      field: 'params',
+      message: `${params === undefined ? 'is missing' : 'must be an object'}: it holds the lab's names (${paramSpecs.map((p) => p.key).join(', ')})`,
+    });
     return { ok: false, problems };
   }
   for (const spec of paramSpecs) {
     const v = params[spec.key];
     if (v === undefined) problems.push({ field: `params.${spec.key}`, message: `is missing (${spec.prompt})` });
-    else if (typeof v !== 'string') problems.push({ field: `params.${spec.key}`, message: `must be a string (is ${Array.isArray(v) ? 'a list' : typeof v})` });
+    else if (typeof v !== 'string')
+      problems.push({
+        field: `params.${spec.key}`,
+        message: `must be a string (is ${Array.isArray(v) ? 'a list' : typeof v})`,
+      });
     else {
       const wrong = spec.validate(v);
       if (wrong) problems.push({ field: `params.${spec.key}`, message: wrong });
     }
   }
   if (problems.length) return { ok: false, problems };
-  const checked = Object.fromEntries(paramSpecs.map((spec) => [spec.key, params[spec.key] as string])) as unknown as LabParams;
+  const checked = Object.fromEntries(
+    paramSpecs.map((spec) => [spec.key, params[spec.key] as string]),
+  ) as unknown as LabParams;
   for (const p of validateParams(checked)) problems.push({ field: `params.${p.key}`, message: p.message });
   if (problems.length) return { ok: false, problems };
-  return { ok: true, manifest: { kind: 'observability-lab', version: 1, params: checked, files: Array.isArray(files) ? (files as string[]) : [] } };
+  return {
+    ok: true,
+    manifest: {
+      kind: 'observability-lab',
+      version: 1,
+      params: checked,
+      files: Array.isArray(files) ? (files as string[]) : [],
+    },
+  };
 }
 
 /** One message for a person: which file, which fields, which rules, and what to do. */
 export function describeLabManifestProblems(file: string, problems: LabManifestProblem[]): string {
-  const says = (p: LabManifestProblem): string => (/^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`);
+  const says = (p: LabManifestProblem): string =>
+    /^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`;
   return `${file} is not a valid lab manifest: ${problems.map(says).join('; ')}. Correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`;
 }
 
@@ -171,7 +269,10 @@ export interface PlannedFile extends LabFile {
 }
 
 /** Compares the plan with what is on disk, so nothing is overwritten without being shown. */
-export function compareWithExisting(files: LabFile[], readExisting: (path: string) => string | undefined): PlannedFile[] {
+export function compareWithExisting(
+  files: LabFile[],
+  readExisting: (path: string) => string | undefined,
+): PlannedFile[] {
   return files.map((f) => {
     const existing = readExisting(f.path);
     if (existing === undefined) return { ...f, status: 'new' };

@@ -3,7 +3,11 @@
 
 const placeholder = /\{\{([A-Za-z][A-Za-z0-9]*)\}\}/g;
 
-export function renderTemplate(text: string, vars: Readonly<Record<string, string>>, templateName = 'template'): string {
+export function renderTemplate(
+  text: string,
+  vars: Readonly<Record<string, string>>,
+  templateName = 'template',
+): string {
   return text.replace(placeholder, (_whole, name: string) => {
     const value = vars[name];
     if (value === undefined) throw new Error(`${templateName}: no value for {{${name}}}`);

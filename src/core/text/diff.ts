@@ -1,7 +1,14 @@
 // A small line diff (longest common subsequence) for showing what an overwrite would change.
 // Lab files are a few hundred lines at most; beyond `maxCells` we show a whole-file replacement.
 
-export function unifiedDiff(oldText: string, newText: string, oldName: string, newName: string, context = 3, maxCells = 4_000_000): string {
+export function unifiedDiff(
+  oldText: string,
+  newText: string,
+  oldName: string,
+  newName: string,
+  context = 3,
+  maxCells = 4_000_000,
+): string {
   const a = oldText.split('\n');
   const b = newText.split('\n');
   const ops = a.length * b.length > maxCells ? replaceAll(a, b) : lcsOps(a, b);
@@ -54,7 +61,8 @@ function lcsOps(a: string[], b: string[]): Op[] {
   for (let i = n - 1; i >= 0; i--) {
     const row = table[i] as Uint32Array;
     const next = table[i + 1] as Uint32Array;
-    for (let j = m - 1; j >= 0; j--) row[j] = a[i] === b[j] ? (next[j + 1] ?? 0) + 1 : Math.max(next[j] ?? 0, row[j + 1] ?? 0);
+    for (let j = m - 1; j >= 0; j--)
+      row[j] = a[i] === b[j] ? (next[j + 1] ?? 0) + 1 : Math.max(next[j] ?? 0, row[j + 1] ?? 0);
   }
   const ops: Op[] = [];
   let i = 0;
@@ -77,5 +85,8 @@ function lcsOps(a: string[], b: string[]): Op[] {
 }
 
 function replaceAll(a: string[], b: string[]): Op[] {
-  return [...a.map((text, i) => ({ kind: '-' as const, text, a: i, b: 0 })), ...b.map((text, j) => ({ kind: '+' as const, text, a: a.length, b: j }))];
+  return [
+    ...a.map((text, i) => ({ kind: '-' as const, text, a: i, b: 0 })),
+    ...b.map((text, j) => ({ kind: '+' as const, text, a: a.length, b: j })),
+  ];
 }

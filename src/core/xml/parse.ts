@@ -110,7 +110,16 @@ export function parseXml(text: string): XmlDocument {
       }
       if (j >= text.length) return fail(`<${m[1]}> is not closed`, lt);
       const selfClosing = text[j] === '/';
-      const el: XmlElement = { name: m[1], attrs, children: [], text: '', start: lt, end: 0, textStart: j + (selfClosing ? 2 : 1), textEnd: j + (selfClosing ? 2 : 1) };
+      const el: XmlElement = {
+        name: m[1],
+        attrs,
+        children: [],
+        text: '',
+        start: lt,
+        end: 0,
+        textStart: j + (selfClosing ? 2 : 1),
+        textEnd: j + (selfClosing ? 2 : 1),
+      };
       const parent = stack.at(-1);
       if (parent) parent.children.push(el);
       else if (root) return fail('a second root element', lt);

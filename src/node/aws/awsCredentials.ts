@@ -10,7 +10,8 @@ export function awsCredentialSources(env: NodeJS.ProcessEnv = process.env): AwsC
   const profile = env['AWS_PROFILE'] || env['AWS_DEFAULT_PROFILE'] || 'default';
   const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] || join(homedir(), '.aws', 'credentials');
   const configFile = env['AWS_CONFIG_FILE'] || join(homedir(), '.aws', 'config');
-  const keysIn = (file: string, isConfig: boolean): string[] | undefined => (existsSync(file) ? awsProfileKeys(readFileSync(file, 'utf8'), profile, isConfig) : undefined);
+  const keysIn = (file: string, isConfig: boolean): string[] | undefined =>
+    existsSync(file) ? awsProfileKeys(readFileSync(file, 'utf8'), profile, isConfig) : undefined;
   const fromCredentials = keysIn(credentialsFile, false);
   const fromConfig = keysIn(configFile, true);
   return {

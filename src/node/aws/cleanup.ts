@@ -31,13 +31,23 @@ export async function findCleanupCandidates(c: AwsClients, t: AwsCleanupTarget):
   const out: CleanupCandidates = {};
   const role = await readRole(c, t.roleName);
   if (role) {
-    const inline = await awsCall(c, `list the inline policies of ${t.roleName}`, () => c.iam.send(new ListRolePoliciesCommand({ RoleName: t.roleName })));
-    out.role = { name: t.roleName, arn: role.arn, tags: role.tags, attachedPolicyArns: role.attachedPolicyArns, inlinePolicyNames: inline.PolicyNames ?? [] };
+    const inline = await awsCall(c, `list the inline policies of ${t.roleName}`, () =>
+      c.iam.send(new ListRolePoliciesCommand({ RoleName: t.roleName })),
+    );
+    out.role = {
+      name: t.roleName,
+      arn: role.arn,
+      tags: role.tags,
+      attachedPolicyArns: role.attachedPolicyArns,
+      inlinePolicyNames: inline.PolicyNames ?? [],
+    };
   }
   const policyArn = `arn:${id.partition}:iam::${id.account}:policy/${t.policyName}`;
   const policy = await readPolicy(c, policyArn);
   if (policy) {
-    const ents = await awsCall(c, `list what ${t.policyName} is attached to`, () => c.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn })));
+    const ents = await awsCall(c, `list what ${t.policyName} is attached to`, () =>
+      c.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn })),
+    );
     out.policy = {
       name: t.policyName,
       arn: policyArn,
@@ -74,7 +84,11 @@ export interface AwsCleanupResult {
 }
 
 /** Runs every step; one failing does not stop the ones that do not depend on it (IAM refuses those itself). */
-export async function runAwsCleanup(c: AwsClients, plan: AwsCleanupPlan, onStep: (r: AwsCleanupResult) => void = () => undefined): Promise<AwsCleanupResult[]> {
+export async function runAwsCleanup(
+  c: AwsClients,
+  plan: AwsCleanupPlan,
+  onStep: (r: AwsCleanupResult) => void = () => undefined,
+): Promise<AwsCleanupResult[]> {
   const results: AwsCleanupResult[] = [];
   for (const step of plan.steps) {
     let r: AwsCleanupResult;
@@ -82,7 +96,9 @@ export async function runAwsCleanup(c: AwsClients, plan: AwsCleanupPlan, onStep:
       await awsCall(c, step.description, () => send(c, step));
       r = { step, result: 'done' };
     } catch (e) {
-      r = isNotFound(e) ? { step, result: 'gone' } : { step, result: 'failed', message: e instanceof Error ? e.message : String(e) };
+      r = isNotFound(e)
+        ? { step, result: 'gone' }
+        : { step, result: 'failed', message: e instanceof Error ? e.message : String(e) };
     }
     results.push(r);
     onStep(r);
@@ -99,8 +115,10 @@ function send(c: AwsClients, s: AwsCleanupStep): Promise<unknown> {
     case 'deleteRole':
       return c.iam.send(new DeleteRoleCommand({ RoleName: s.roleName }));
     case 'detachPolicyFrom':
-      if (s.entity === 'role') return c.iam.send(new DetachRolePolicyCommand({ RoleName: s.entityName, PolicyArn: s.policyArn }));
-      if (s.entity === 'user') return c.iam.send(new DetachUserPolicyCommand({ UserName: s.entityName, PolicyArn: s.policyArn }));
+      if (s.entity === 'role')
+        return c.iam.send(new DetachRolePolicyCommand({ RoleName: s.entityName, PolicyArn: s.policyArn }));
+      if (s.entity === 'user')
+        return c.iam.send(new DetachUserPolicyCommand({ UserName: s.entityName, PolicyArn: s.policyArn }));
       return c.iam.send(new DetachGroupPolicyCommand({ GroupName: s.entityName, PolicyArn: s.policyArn }));
     case 'deletePolicyVersion':
       return c.iam.send(new DeletePolicyVersionCommand({ PolicyArn: s.policyArn, VersionId: s.versionId }));

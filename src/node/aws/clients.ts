@@ -43,8 +43,19 @@ export function awsClients(opts: { region?: string } = {}, env: NodeJS.ProcessEn
 }
 
 export function toAwsFailure(e: unknown): AwsFailure {
-  const err = e as { name?: unknown; message?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown }; cause?: { code?: unknown } };
-  const errno = typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code) ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : undefined;
+  const err = e as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    cause?: { code?: unknown };
+  };
+  const errno =
+    typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)
+      ? err.code
+      : typeof err.cause?.code === 'string'
+        ? err.cause.code
+        : undefined;
   const status = err.$metadata?.httpStatusCode;
   return {
     name: typeof err.name === 'string' ? err.name : 'Error',
@@ -55,13 +66,20 @@ export function toAwsFailure(e: unknown): AwsFailure {
 }
 
 /** Runs one AWS call; a failure becomes an AwsError saying what was being done and what to do next. */
-export async function awsCall<T>(c: Pick<AwsClients, 'region' | 'endpoint'>, what: string, call: () => Promise<T>): Promise<T> {
+export async function awsCall<T>(
+  c: Pick<AwsClients, 'region' | 'endpoint'>,
+  what: string,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (e) {
     if (e instanceof AwsError) throw e;
     const failure = toAwsFailure(e);
-    throw new AwsError(describeAwsFailure(failure, { what, region: c.region, ...(c.endpoint ? { endpoint: c.endpoint } : {}) }), failure);
+    throw new AwsError(
+      describeAwsFailure(failure, { what, region: c.region, ...(c.endpoint ? { endpoint: c.endpoint } : {}) }),
+      failure,
+    );
   }
 }
 

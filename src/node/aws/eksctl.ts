@@ -18,7 +18,12 @@ export function findEksctl(env: NodeJS.ProcessEnv = process.env): string | undef
 }
 
 /** Resolves with the exit code; every output line goes to onLine. */
-export function runEksctl(bin: string, args: readonly string[], onLine: (line: string) => void, signal?: AbortSignal): Promise<number> {
+export function runEksctl(
+  bin: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let rest = '';

@@ -10,15 +10,28 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { labActions, type ActionVerdict } from '../../core/iam/lab';
-import { buildIrsaReport, type ClusterData, type IrsaReport, type KubeSideData, type RoleData, type RolePolicyData } from '../../core/iam/report';
+import {
+  buildIrsaReport,
+  type ClusterData,
+  type IrsaReport,
+  type KubeSideData,
+  type RoleData,
+  type RolePolicyData,
+} from '../../core/iam/report';
 import { AwsError, awsCall, toAwsFailure, type AwsClients } from './clients';
 import { callerIdentity, clusterIssuer, findOidcProvider, readPolicy, tagMap } from './irsa';
 
 export async function readRoleData(c: AwsClients, roleName: string): Promise<RoleData> {
-  const r = await awsCall(c, `read the role ${roleName} (iam:GetRole)`, () => c.iam.send(new GetRoleCommand({ RoleName: roleName })));
+  const r = await awsCall(c, `read the role ${roleName} (iam:GetRole)`, () =>
+    c.iam.send(new GetRoleCommand({ RoleName: roleName })),
+  );
   const [attached, inline] = await Promise.all([
-    awsCall(c, `list the policies attached to ${roleName}`, () => c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))),
-    awsCall(c, `list the inline policies of ${roleName}`, () => c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))),
+    awsCall(c, `list the policies attached to ${roleName}`, () =>
+      c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
+    ),
+    awsCall(c, `list the inline policies of ${roleName}`, () =>
+      c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
+    ),
   ]);
   const policies: RolePolicyData[] = [];
   for (const p of attached.AttachedPolicies ?? []) {
@@ -27,30 +40,65 @@ export async function readRoleData(c: AwsClients, roleName: string): Promise<Rol
     policies.push({ name: p.PolicyName ?? arn, arn, kind: 'managed', document: state?.defaultDocument ?? '' });
   }
   for (const name of inline.PolicyNames ?? []) {
-    const doc = await awsCall(c, `read the inline policy ${name} of ${roleName}`, () => c.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })));
+    const doc = await awsCall(c, `read the inline policy ${name} of ${roleName}`, () =>
+      c.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })),
+    );
     policies.push({ name, kind: 'inline', document: doc.PolicyDocument ?? '' });
   }
-  return { name: r.Role?.RoleName ?? roleName, arn: r.Role?.Arn ?? '', trustPolicy: r.Role?.AssumeRolePolicyDocument ?? '', policies, tags: tagMap(r.Role?.Tags) };
+  return {
+    name: r.Role?.RoleName ?? roleName,
+    arn: r.Role?.Arn ?? '',
+    trustPolicy: r.Role?.AssumeRolePolicyDocument ?? '',
+    policies,
+    tags: tagMap(r.Role?.Tags),
+  };
 }
 
 /**
  * IAM's own verdict for each lab action, or why there is none. moto 5.2.5 does not implement
  * iam:SimulatePrincipalPolicy (HTTP 500); real IAM needs the caller to hold that permission.
  */
-export async function simulateLabActions(c: AwsClients, roleArn: string): Promise<{ verdicts?: ActionVerdict[]; note?: string }> {
+export async function simulateLabActions(
+  c: AwsClients,
+  roleArn: string,
+): Promise<{ verdicts?: ActionVerdict[]; note?: string }> {
   try {
-    const r = await c.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: labActions.map((a) => a.action), ResourceArns: ['*'] }));
+    const r = await c.iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: roleArn,
+        ActionNames: labActions.map((a) => a.action),
+        ResourceArns: ['*'],
+      }),
+    );
     const verdicts = labActions.map((a): ActionVerdict => {
       const e = (r.EvaluationResults ?? []).find((x) => x.EvalActionName?.toLowerCase() === a.action.toLowerCase());
       const d = e?.EvalDecision;
-      const decision = d === 'allowed' ? 'allowed' : d === 'explicitDeny' ? 'explicitDeny' : d === 'implicitDeny' ? 'implicitDeny' : 'undetermined';
+      const decision =
+        d === 'allowed'
+          ? 'allowed'
+          : d === 'explicitDeny'
+            ? 'explicitDeny'
+            : d === 'implicitDeny'
+              ? 'implicitDeny'
+              : 'undetermined';
       const by = (e?.MatchedStatements ?? []).map((m) => m.SourcePolicyId ?? '').filter(Boolean);
-      return { action: a.action, capability: a.capability, decision, source: 'simulation', because: `${decision === 'allowed' ? 'allowed' : decision === 'undetermined' ? 'not answered' : 'denied'} by IAM's simulation${by.length ? ` (${by.join(', ')})` : ''}` };
+      return {
+        action: a.action,
+        capability: a.capability,
+        decision,
+        source: 'simulation',
+        because: `${decision === 'allowed' ? 'allowed' : decision === 'undetermined' ? 'not answered' : 'denied'} by IAM's simulation${by.length ? ` (${by.join(', ')})` : ''}`,
+      };
     });
     return { verdicts };
   } catch (e) {
     const f = toAwsFailure(e);
-    const why = f.httpStatus === 403 || /AccessDenied/.test(f.name) ? 'you may not call iam:SimulatePrincipalPolicy' : f.httpStatus && f.httpStatus >= 500 ? `the IAM endpoint${c.endpoint ? ` at ${c.endpoint}` : ''} does not implement iam:SimulatePrincipalPolicy (HTTP ${f.httpStatus}; moto does not)` : `${f.name}`;
+    const why =
+      f.httpStatus === 403 || /AccessDenied/.test(f.name)
+        ? 'you may not call iam:SimulatePrincipalPolicy'
+        : f.httpStatus && f.httpStatus >= 500
+          ? `the IAM endpoint${c.endpoint ? ` at ${c.endpoint}` : ''} does not implement iam:SimulatePrincipalPolicy (HTTP ${f.httpStatus}; moto does not)`
+          : `${f.name}`;
     return { note: `IAM policy simulation was not used: ${why}.` };
   }
 }
@@ -68,7 +116,11 @@ export interface InspectOptions {
 export async function inspectIrsaRole(c: AwsClients, roleName: string, o: InspectOptions): Promise<IrsaReport> {
   const identity = await callerIdentity(c);
   const role = await readRoleData(c, roleName);
-  const cluster: ClusterData = { accountId: identity.account, region: c.region, ...(o.clusterName ? { name: o.clusterName } : {}) };
+  const cluster: ClusterData = {
+    accountId: identity.account,
+    region: c.region,
+    ...(o.clusterName ? { name: o.clusterName } : {}),
+  };
   if (o.clusterName) {
     try {
       cluster.issuer = await clusterIssuer(c, o.clusterName);
@@ -80,5 +132,13 @@ export async function inspectIrsaRole(c: AwsClients, roleName: string, o: Inspec
   }
   const sim = o.simulate === false ? {} : await simulateLabActions(c, role.arn);
   const kube = await o.readKubeSide?.();
-  return buildIrsaReport({ role, cluster, namespace: o.namespace, serviceAccount: o.serviceAccount, ...(kube ? { kube } : {}), ...(sim.verdicts ? { simulated: sim.verdicts } : {}), ...(sim.note ? { simulationNote: sim.note } : {}) });
+  return buildIrsaReport({
+    role,
+    cluster,
+    namespace: o.namespace,
+    serviceAccount: o.serviceAccount,
+    ...(kube ? { kube } : {}),
+    ...(sim.verdicts ? { simulated: sim.verdicts } : {}),
+    ...(sim.note ? { simulationNote: sim.note } : {}),
+  });
 }

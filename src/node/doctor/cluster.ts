@@ -42,7 +42,11 @@ interface Deployment {
 interface Pod {
   metadata: Meta;
   spec?: PodSpec;
-  status?: { phase?: string; conditions?: { type: string; status: string; reason?: string }[]; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string }[];
+    containerStatuses?: { state?: { waiting?: { reason?: string } } }[];
+  };
 }
 interface Service {
   metadata: Meta;
@@ -60,7 +64,13 @@ function selectorQuery(sel: LabelSelector | undefined): string {
 function podState(p: Pod): PodState {
   const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const waiting = p.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).find((r) => r);
-  return { name: p.metadata.name ?? '?', ready, phase: p.status?.phase ?? 'Unknown', ...(waiting ? { reason: waiting } : {}), serviceAccountName: p.spec?.serviceAccountName ?? 'default' };
+  return {
+    name: p.metadata.name ?? '?',
+    ready,
+    phase: p.status?.phase ?? 'Unknown',
+    ...(waiting ? { reason: waiting } : {}),
+    serviceAccountName: p.spec?.serviceAccountName ?? 'default',
+  };
 }
 
 function describeKubeError(e: unknown, what: string): string {
@@ -78,13 +88,19 @@ function describeKubeError(e: unknown, what: string): string {
 }
 
 async function pods(k: LoadedKube, ns: string, sel: LabelSelector | undefined): Promise<PodState[]> {
-  const list = await kubeRest<List<Pod>>(k, `/api/v1/namespaces/${ns}/pods${selectorQuery(sel)}`, { timeoutMs: 10_000 });
+  const list = await kubeRest<List<Pod>>(k, `/api/v1/namespaces/${ns}/pods${selectorQuery(sel)}`, {
+    timeoutMs: 10_000,
+  });
   return list.items.map(podState);
 }
 
 async function readyEndpoints(k: LoadedKube, ns: string, svc: string): Promise<number | undefined> {
   try {
-    const list = await kubeRest<List<{ endpoints?: { conditions?: { ready?: boolean } }[] }>>(k, `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${svc}`)}`, { timeoutMs: 10_000 });
+    const list = await kubeRest<List<{ endpoints?: { conditions?: { ready?: boolean } }[] }>>(
+      k,
+      `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${svc}`)}`,
+      { timeoutMs: 10_000 },
+    );
     return list.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
   } catch {
     return undefined;
@@ -94,12 +110,16 @@ async function readyEndpoints(k: LoadedKube, ns: string, svc: string): Promise<n
 async function appPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
   const ns = s.lab.appNamespace;
   try {
-    const d = await kubeRest<Deployment>(k, `/apis/apps/v1/namespaces/${ns}/deployments/otel-flask`, { timeoutMs: 10_000 });
+    const d = await kubeRest<Deployment>(k, `/apis/apps/v1/namespaces/${ns}/deployments/otel-flask`, {
+      timeoutMs: 10_000,
+    });
     const containers = d.spec?.template?.spec?.containers ?? [];
     let endpoint: string | undefined;
     let where = `Deployment ${ns}/otel-flask`;
     for (const c of containers) {
-      const e = c.env?.find((v) => v.name === 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? c.env?.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT');
+      const e =
+        c.env?.find((v) => v.name === 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ??
+        c.env?.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT');
       if (e) {
         endpoint = e.value;
         where = `Deployment ${ns}/otel-flask, container ${c.name}, env ${e.name}`;
@@ -130,13 +150,20 @@ type Workload = Deployment & { kind: 'deployment' | 'statefulset' | 'daemonset' 
  */
 async function findCollector(k: LoadedKube, ns: string, name: string): Promise<Workload | undefined> {
   try {
-    return { ...(await kubeRest<Deployment>(k, `/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { timeoutMs: 10_000 })), kind: 'deployment' };
+    return {
+      ...(await kubeRest<Deployment>(k, `/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { timeoutMs: 10_000 })),
+      kind: 'deployment',
+    };
   } catch (e) {
     if (!(e instanceof KubeHttpError && e.statusCode === 404)) throw e;
   }
   const label = `?labelSelector=${encodeURIComponent(`app.kubernetes.io/name=${chartName({})}`)}`;
   const kinds = ['deployment', 'statefulset', 'daemonset'] as const;
-  const lists = await Promise.all(kinds.map((kind) => kubeRest<List<Deployment>>(k, `/apis/apps/v1/namespaces/${ns}/${kind}s${label}`, { timeoutMs: 10_000 })));
+  const lists = await Promise.all(
+    kinds.map((kind) =>
+      kubeRest<List<Deployment>>(k, `/apis/apps/v1/namespaces/${ns}/${kind}s${label}`, { timeoutMs: 10_000 }),
+    ),
+  );
   for (const [i, list] of lists.entries()) {
     const kind = kinds[i];
     const first = list.items[0];
@@ -148,7 +175,10 @@ async function findCollector(k: LoadedKube, ns: string, name: string): Promise<W
 async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
   const ns = s.lab.monitoringNamespace;
   try {
-    const [d, services] = await Promise.all([findCollector(k, ns, s.lab.collectorService), kubeRest<List<Service>>(k, `/api/v1/namespaces/${ns}/services`, { timeoutMs: 10_000 })]);
+    const [d, services] = await Promise.all([
+      findCollector(k, ns, s.lab.collectorService),
+      kubeRest<List<Service>>(k, `/api/v1/namespaces/${ns}/services`, { timeoutMs: 10_000 }),
+    ]);
     if (!d) {
       s.unavailable.collector = `no collector in namespace ${ns}: neither the Deployment ${s.lab.collectorService} (k8s/otel-collector-deploy-svc.yaml) nor a workload of the ${collectorChart.repoName}/${collectorChart.chart} Helm chart; do Task 3`;
       return;
@@ -156,7 +186,8 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
     const name = d.metadata.name ?? s.lab.collectorService;
     const labels = d.metadata.labels ?? {};
     // The chart names the Service like the workload; the lab's manifests call both otel-collector.
-    const release = labels['app.kubernetes.io/name'] === chartName({}) ? labels['app.kubernetes.io/instance'] : undefined;
+    const release =
+      labels['app.kubernetes.io/name'] === chartName({}) ? labels['app.kubernetes.io/instance'] : undefined;
     const svc = services.items.find((x) => x.metadata.name === name);
     const spec = d.spec?.template?.spec;
     const container = spec?.containers?.[0];
@@ -167,8 +198,14 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
     const vol = spec?.volumes?.find((v) => v.configMap);
     if (vol?.configMap) {
       try {
-        const cm = await kubeRest<{ data?: Record<string, string> }>(k, `/api/v1/namespaces/${ns}/configmaps/${vol.configMap.name}`, { timeoutMs: 10_000 });
-        const key = vol.configMap.items?.[0]?.key ?? Object.keys(cm.data ?? {}).find((kk) => /^receivers:/m.test(cm.data?.[kk] ?? ''));
+        const cm = await kubeRest<{ data?: Record<string, string> }>(
+          k,
+          `/api/v1/namespaces/${ns}/configmaps/${vol.configMap.name}`,
+          { timeoutMs: 10_000 },
+        );
+        const key =
+          vol.configMap.items?.[0]?.key ??
+          Object.keys(cm.data ?? {}).find((kk) => /^receivers:/m.test(cm.data?.[kk] ?? ''));
         configText = key ? cm.data?.[key] : undefined;
         configMap = { namespace: ns, name: vol.configMap.name, ...(key ? { key } : {}) };
         configSource = `ConfigMap ${ns}/${vol.configMap.name}${key ? `, key ${key}` : ' (no collector config key)'}`;
@@ -186,7 +223,19 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
       ...(release ? { helmRelease: release } : {}),
       pods: await pods(k, ns, d.spec?.selector),
       ...(svc
-        ? { service: { namespace: ns, name, labels: svc.metadata.labels ?? {}, ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })), ...(endpoints !== undefined ? { readyEndpoints: endpoints } : {}) } }
+        ? {
+            service: {
+              namespace: ns,
+              name,
+              labels: svc.metadata.labels ?? {},
+              ports: (svc.spec?.ports ?? []).map((p) => ({
+                ...(p.name ? { name: p.name } : {}),
+                port: p.port,
+                ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+              })),
+              ...(endpoints !== undefined ? { readyEndpoints: endpoints } : {}),
+            },
+          }
         : {}),
       otherServices: services.items.map((x) => x.metadata.name ?? '').filter((n) => n && n !== name),
       configSource,
@@ -202,12 +251,18 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
 
 interface PrometheusCr {
   metadata: Meta;
-  spec?: { serviceMonitorSelector?: LabelSelector | null; serviceMonitorNamespaceSelector?: LabelSelector | null; serviceAccountName?: string };
+  spec?: {
+    serviceMonitorSelector?: LabelSelector | null;
+    serviceMonitorNamespaceSelector?: LabelSelector | null;
+    serviceAccountName?: string;
+  };
 }
 
 async function prometheusObjectPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
   try {
-    const list = await kubeRest<List<PrometheusCr>>(k, '/apis/monitoring.coreos.com/v1/prometheuses', { timeoutMs: 10_000 });
+    const list = await kubeRest<List<PrometheusCr>>(k, '/apis/monitoring.coreos.com/v1/prometheuses', {
+      timeoutMs: 10_000,
+    });
     // The lab's: in its monitoring namespace, of its Helm release if several.
     const mine = list.items.filter((p) => p.metadata.namespace === s.lab.monitoringNamespace);
     const p = mine.find((x) => x.metadata.labels?.['release'] === s.lab.helmRelease) ?? mine[0];
@@ -226,31 +281,44 @@ async function prometheusObjectPart(k: LoadedKube, s: DoctorSnapshot): Promise<v
       pods: await pods(k, ns, { matchLabels: { prometheus: name } }),
     };
   } catch (e) {
-    s.unavailable.prometheusObject = e instanceof KubeHttpError && e.statusCode === 404 ? 'the cluster has no Prometheus CRD (monitoring.coreos.com/v1): install kube-prometheus-stack (Task 2)' : describeKubeError(e, 'the Prometheus objects');
+    s.unavailable.prometheusObject =
+      e instanceof KubeHttpError && e.statusCode === 404
+        ? 'the cluster has no Prometheus CRD (monitoring.coreos.com/v1): install kube-prometheus-stack (Task 2)'
+        : describeKubeError(e, 'the Prometheus objects');
   }
 }
 
 interface ServiceMonitorCr {
   metadata: Meta;
-  spec?: { selector?: LabelSelector; namespaceSelector?: { matchNames?: string[]; any?: boolean }; endpoints?: { port?: string; targetPort?: number | string }[] };
+  spec?: {
+    selector?: LabelSelector;
+    namespaceSelector?: { matchNames?: string[]; any?: boolean };
+    endpoints?: { port?: string; targetPort?: number | string }[];
+  };
 }
 
 async function serviceMonitorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
   try {
-    const list = await kubeRest<List<ServiceMonitorCr>>(k, '/apis/monitoring.coreos.com/v1/servicemonitors', { timeoutMs: 10_000 });
-    s.serviceMonitors = list.items.map(
-      (m): ServiceMonitorInfo => ({
-        namespace: m.metadata.namespace ?? '',
-        name: m.metadata.name ?? '',
-        labels: m.metadata.labels ?? {},
-        selector: m.spec?.selector ?? {},
-        ...(m.spec?.namespaceSelector?.matchNames ? { namespaces: m.spec.namespaceSelector.matchNames } : {}),
-        ...(m.spec?.namespaceSelector?.any ? { anyNamespace: true } : {}),
-        endpoints: (m.spec?.endpoints ?? []).map((e) => ({ ...(e.port !== undefined ? { port: e.port } : {}), ...(e.targetPort !== undefined ? { targetPort: e.targetPort } : {}) })),
-      }),
-    );
+    const list = await kubeRest<List<ServiceMonitorCr>>(k, '/apis/monitoring.coreos.com/v1/servicemonitors', {
+      timeoutMs: 10_000,
+    });
+    s.serviceMonitors = list.items.map((m): ServiceMonitorInfo => ({
+      namespace: m.metadata.namespace ?? '',
+      name: m.metadata.name ?? '',
+      labels: m.metadata.labels ?? {},
+      selector: m.spec?.selector ?? {},
+      ...(m.spec?.namespaceSelector?.matchNames ? { namespaces: m.spec.namespaceSelector.matchNames } : {}),
+      ...(m.spec?.namespaceSelector?.any ? { anyNamespace: true } : {}),
+      endpoints: (m.spec?.endpoints ?? []).map((e) => ({
+        ...(e.port !== undefined ? { port: e.port } : {}),
+        ...(e.targetPort !== undefined ? { targetPort: e.targetPort } : {}),
+      })),
+    }));
   } catch (e) {
-    s.unavailable.serviceMonitors = e instanceof KubeHttpError && e.statusCode === 404 ? 'the cluster has no ServiceMonitor CRD: install kube-prometheus-stack (Task 2)' : describeKubeError(e, 'the ServiceMonitors');
+    s.unavailable.serviceMonitors =
+      e instanceof KubeHttpError && e.statusCode === 404
+        ? 'the cluster has no ServiceMonitor CRD: install kube-prometheus-stack (Task 2)'
+        : describeKubeError(e, 'the ServiceMonitors');
   }
 }
 
@@ -274,7 +342,9 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
     let found: boolean | undefined;
     if (k) {
       try {
-        const obj = await kubeRest<{ metadata: Meta }>(k, `/api/v1/namespaces/${ns}/serviceaccounts/${sa}`, { timeoutMs: 10_000 });
+        const obj = await kubeRest<{ metadata: Meta }>(k, `/api/v1/namespaces/${ns}/serviceaccounts/${sa}`, {
+          timeoutMs: 10_000,
+        });
         annotation = obj.metadata.annotations?.['eks.amazonaws.com/role-arn'];
         found = true;
       } catch (e) {
@@ -282,14 +352,41 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
         if (e instanceof KubeHttpError && e.statusCode === 404) found = false;
       }
     }
-    const saState = { ...(annotation ? { serviceAccountAnnotation: annotation } : {}), ...(found !== undefined ? { serviceAccountFound: found } : {}) };
+    const saState = {
+      ...(annotation ? { serviceAccountAnnotation: annotation } : {}),
+      ...(found !== undefined ? { serviceAccountFound: found } : {}),
+    };
     if (!parsed.ok) {
-      s.iam = { roleName: role.name, roleArn: role.arn, expectedSubject: serviceAccountSubject(ns, sa), canAssume: false, trustedSubjects: [], findings: [{ code: 'iam/policy-syntax', severity: 'error', message: `the trust policy is not a valid policy: ${parsed.error}` }], ...saState };
+      s.iam = {
+        roleName: role.name,
+        roleArn: role.arn,
+        expectedSubject: serviceAccountSubject(ns, sa),
+        canAssume: false,
+        trustedSubjects: [],
+        findings: [
+          {
+            code: 'iam/policy-syntax',
+            severity: 'error',
+            message: `the trust policy is not a valid policy: ${parsed.error}`,
+          },
+        ],
+        ...saState,
+      };
       return;
     }
     const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(role.arn)?.[1];
-    const t = analyzeTrust(parsed.policy, { namespace: ns, serviceAccount: sa, ...(accountId ? { accountId } : {}) }, role.name);
-    const trustedSubjects = [...new Set(parsed.policy.statements.flatMap((st) => st.conditions.filter((cnd) => /:sub$/.test(cnd.key)).flatMap((cnd) => cnd.values)))];
+    const t = analyzeTrust(
+      parsed.policy,
+      { namespace: ns, serviceAccount: sa, ...(accountId ? { accountId } : {}) },
+      role.name,
+    );
+    const trustedSubjects = [
+      ...new Set(
+        parsed.policy.statements.flatMap((st) =>
+          st.conditions.filter((cnd) => /:sub$/.test(cnd.key)).flatMap((cnd) => cnd.values),
+        ),
+      ),
+    ];
     s.iam = {
       roleName: role.name,
       roleArn: role.arn,
@@ -308,12 +405,24 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
   const params = labParams(o.labDir);
   let k: LoadedKube;
   try {
-    k = loadKube({ ...(o.context ? { context: o.context } : {}), ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}) });
+    k = loadKube({
+      ...(o.context ? { context: o.context } : {}),
+      ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+    });
   } catch (e) {
     // Without a cluster nothing on the cluster side can be checked: that is a wrong context or kubeconfig, said once.
-    throw new DoctorInputError(e instanceof KubeError ? e.message : `the kubeconfig could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    throw new DoctorInputError(
+      e instanceof KubeError
+        ? e.message
+        : `the kubeconfig could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
-  const s: DoctorSnapshot = { mode: 'cluster', takenAt: Date.now(), lab: labOf(o.labDir, params, k.context), unavailable: {} };
+  const s: DoctorSnapshot = {
+    mode: 'cluster',
+    takenAt: Date.now(),
+    lab: labOf(o.labDir, params, k.context),
+    unavailable: {},
+  };
   const queries = labQueries(o.labDir, params);
   if (typeof queries === 'string') s.unavailable.queries = queries;
   else s.queries = queries;
@@ -327,7 +436,16 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
     work.push(
       collector.then(async () => {
         const names = collectorEndpoints(s);
-        withPrometheus(s, await gatherPrometheus({ url, service: names.service, namespace: s.lab.monitoringNamespace, metricsPort: names.metrics, window: '3m' }));
+        withPrometheus(
+          s,
+          await gatherPrometheus({
+            url,
+            service: names.service,
+            namespace: s.lab.monitoringNamespace,
+            metricsPort: names.metrics,
+            window: '3m',
+          }),
+        );
       }),
     );
   } else {
@@ -339,6 +457,9 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
     (e: unknown) => (e instanceof KubeHttpError ? undefined : e),
   );
   const [down] = await Promise.all([version, ...work]);
-  if (down) throw new DoctorInputError(`the cluster of context ${k.context} (${k.server}) does not answer: ${down instanceof Error ? down.message : String(down)}. Check the context (kubectl config current-context) or the cluster.`);
+  if (down)
+    throw new DoctorInputError(
+      `the cluster of context ${k.context} (${k.server}) does not answer: ${down instanceof Error ? down.message : String(down)}. Check the context (kubectl config current-context) or the cluster.`,
+    );
   return s;
 }

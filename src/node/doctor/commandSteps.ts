@@ -37,7 +37,8 @@ const direct: ProgramResolver = (argv) => ({ file: argv[0] ?? '', args: argv.sli
  */
 export function bundledCliResolver(cli: string, node = process.execPath): ProgramResolver {
   return (argv) => {
-    if (argv[0] === 'npx' && argv[1] === 'obslab') return { file: node, args: [cli, ...argv.slice(2)], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
+    if (argv[0] === 'npx' && argv[1] === 'obslab')
+      return { file: node, args: [cli, ...argv.slice(2)], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
     return direct(argv);
   };
 }
@@ -51,7 +52,13 @@ interface Running {
 
 function start(argv: readonly string[], opts: StepsOptions): Running {
   const { file, args, env } = (opts.resolve ?? direct)(argv);
-  const child = spawn(file, args, { cwd: opts.cwd, env: env ?? opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+  const child = spawn(file, args, {
+    cwd: opts.cwd,
+    env: env ?? opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+  });
   child.stdout?.on('data', (d: Buffer) => opts.output(d.toString()));
   child.stderr?.on('data', (d: Buffer) => opts.output(d.toString()));
   const running: Running = { child, over: false, done: Promise.resolve({ code: null }) };
@@ -78,22 +85,46 @@ async function finished(r: Running, signal: AbortSignal | undefined): Promise<{ 
 }
 
 /** Runs the fix's steps; never throws: the result says what happened. */
-export async function runCommandSteps(fix: Pick<CommandFix, 'steps' | 'alongside'>, opts: StepsOptions): Promise<StepsResult> {
+export async function runCommandSteps(
+  fix: Pick<CommandFix, 'steps' | 'alongside'>,
+  opts: StepsOptions,
+): Promise<StepsResult> {
   let alongside: Running | undefined;
   try {
     if (fix.alongside) {
       alongside = start(fix.alongside, opts);
-      const ended = await Promise.race([alongside.done, new Promise<undefined>((r) => setTimeout(r, opts.alongsideStartMs ?? 2000))]);
-      if (ended) return { ok: false, code: ended.code, failed: fix.alongside, message: `${fix.alongside.join(' ')} ${ended.error ? `could not start (${ended.error.message})` : `ended at once (exit ${ended.code ?? 'by a signal'})`}` };
+      const ended = await Promise.race([
+        alongside.done,
+        new Promise<undefined>((r) => setTimeout(r, opts.alongsideStartMs ?? 2000)),
+      ]);
+      if (ended)
+        return {
+          ok: false,
+          code: ended.code,
+          failed: fix.alongside,
+          message: `${fix.alongside.join(' ')} ${ended.error ? `could not start (${ended.error.message})` : `ended at once (exit ${ended.code ?? 'by a signal'})`}`,
+        };
     }
     let code: number | null = 0;
     for (const step of fix.steps) {
       if (opts.signal?.aborted) return { ok: false, code: null, failed: step, message: 'Stopped.' };
       const r = await finished(start(step, opts), opts.signal);
       code = r.code;
-      if (r.error) return { ok: false, code: null, failed: step, message: `${step[0] ?? ''} could not start (${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : r.error.message})` };
+      if (r.error)
+        return {
+          ok: false,
+          code: null,
+          failed: step,
+          message: `${step[0] ?? ''} could not start (${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : r.error.message})`,
+        };
       if (opts.signal?.aborted) return { ok: false, code, failed: step, message: 'Stopped.' };
-      if (code !== 0) return { ok: false, code, failed: step, message: `${step.slice(0, 3).join(' ')} failed (exit ${code ?? 'by a signal'})` };
+      if (code !== 0)
+        return {
+          ok: false,
+          code,
+          failed: step,
+          message: `${step.slice(0, 3).join(' ')} failed (exit ${code ?? 'by a signal'})`,
+        };
     }
     return { ok: true, code, message: 'Done.' };
   } finally {

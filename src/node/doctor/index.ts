@@ -23,7 +23,10 @@ export interface DoctorOptions {
 export async function takeSnapshot(o: DoctorOptions): Promise<DoctorSnapshot> {
   const source = o.source === 'auto' ? (readSandboxState() && !o.context ? 'sandbox' : 'cluster') : o.source;
   if (source === 'sandbox') {
-    return sandboxSnapshot({ ...(o.labDir ? { labDir: o.labDir } : {}), ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}) });
+    return sandboxSnapshot({
+      ...(o.labDir ? { labDir: o.labDir } : {}),
+      ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
+    });
   }
   // Loaded only for a cluster: the Kubernetes client and the AWS SDK are heavy.
   // require, not import(): evaluated only here in the bundles, and resolvable by the tests' TypeScript loader.
@@ -32,7 +35,9 @@ export async function takeSnapshot(o: DoctorOptions): Promise<DoctorSnapshot> {
   return clusterSnapshot(o);
 }
 
-export async function doctor(o: DoctorOptions): Promise<{ snapshot: DoctorSnapshot; report: DoctorReport; ms: number }> {
+export async function doctor(
+  o: DoctorOptions,
+): Promise<{ snapshot: DoctorSnapshot; report: DoctorReport; ms: number }> {
   const t0 = Date.now();
   const snapshot = await takeSnapshot(o);
   return { snapshot, report: runDoctor(snapshot), ms: Date.now() - t0 };

@@ -45,7 +45,10 @@ export function labQueries(dir: string | undefined, params: LabParams): QuerySet
       return { source: file, file, text, queries: parseLabQueries(text) };
     }
     const template = join(templatesDir(), 'lab', 'queries', 'lab-queries.promql');
-    return { source: 'the template lab-queries.promql', queries: renderLabQueries(readFileSync(template, 'utf8'), params) };
+    return {
+      source: 'the template lab-queries.promql',
+      queries: renderLabQueries(readFileSync(template, 'utf8'), params),
+    };
   } catch (e) {
     return `the lab's queries could not be read: ${e instanceof Error ? e.message : String(e)}`;
   }

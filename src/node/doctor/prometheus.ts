@@ -24,8 +24,15 @@ function scalar(v: { data: { resultType: string; result: unknown } }): number | 
   return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
-export async function gatherPrometheus(o: PrometheusGatherOptions): Promise<{ prometheus?: PrometheusState; problem?: string }> {
-  const client = new PrometheusClient({ baseUrl: o.url, fetch: o.fetch ?? ((u, init) => fetch(u, init)), timeoutMs: o.timeoutMs ?? 5000, unreachableHint: o.hint ?? 'check the URL, and that the port-forward or Prometheus is running' });
+export async function gatherPrometheus(
+  o: PrometheusGatherOptions,
+): Promise<{ prometheus?: PrometheusState; problem?: string }> {
+  const client = new PrometheusClient({
+    baseUrl: o.url,
+    fetch: o.fetch ?? ((u, init) => fetch(u, init)),
+    timeoutMs: o.timeoutMs ?? 5000,
+    unreachableHint: o.hint ?? 'check the URL, and that the port-forward or Prometheus is running',
+  });
   const sel = `service="${o.service}", namespace="${o.namespace}"`;
   try {
     const now = Date.now() / 1000;
@@ -33,8 +40,12 @@ export async function gatherPrometheus(o: PrometheusGatherOptions): Promise<{ pr
       client.targets({ state: 'active' }),
       client.metricNames(),
       client.series([`{${sel}, endpoint="${o.metricsPort}"}`], { start: now - 300, end: now }),
-      client.query(`sum(increase({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", ${sel}}[${o.window}]))`).catch(() => undefined),
-      client.query(`time() - max(timestamp({__name__="${appMetrics.durationBase}_count", ${sel}}))`).catch(() => undefined),
+      client
+        .query(`sum(increase({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", ${sel}}[${o.window}]))`)
+        .catch(() => undefined),
+      client
+        .query(`time() - max(timestamp({__name__="${appMetrics.durationBase}_count", ${sel}}))`)
+        .catch(() => undefined),
       client.buildInfo().catch(() => undefined),
       // otelcol_process_uptime in 0.155.0 (the pull reader drops type suffixes), _seconds_total before.
       client.query(`max({__name__=~"otelcol_process_uptime(_seconds_total)?", ${sel}})`).catch(() => undefined),
@@ -46,17 +57,31 @@ export async function gatherPrometheus(o: PrometheusGatherOptions): Promise<{ pr
       prometheus: {
         url: client.baseUrl,
         ...(build ? { version: build.version } : {}),
-        targets: targets.activeTargets.map((t) => ({ scrapePool: t.scrapePool, scrapeUrl: t.scrapeUrl, health: t.health, lastError: t.lastError, lastScrape: t.lastScrape, labels: t.labels })),
+        targets: targets.activeTargets.map((t) => ({
+          scrapePool: t.scrapePool,
+          scrapeUrl: t.scrapeUrl,
+          health: t.health,
+          lastError: t.lastError,
+          lastScrape: t.lastScrape,
+          labels: t.labels,
+        })),
         metricNames: names,
         appSeries: [...new Set(series.map((l) => l['__name__'] ?? '').filter(Boolean))].sort(),
         ...(acceptedPointsIncrease !== undefined ? { acceptedPointsIncrease } : {}),
         freshnessWindow: o.window,
         ...(collectorUptimeSeconds !== undefined ? { collectorUptimeSeconds } : {}),
-        ...(newest !== undefined ? { newestAppSampleAgeSeconds: newest, freshnessMetric: `${appMetrics.durationBase}_count` } : {}),
+        ...(newest !== undefined
+          ? { newestAppSampleAgeSeconds: newest, freshnessMetric: `${appMetrics.durationBase}_count` }
+          : {}),
       },
     };
   } catch (e) {
-    return { problem: e instanceof PrometheusError ? e.message : `Prometheus at ${o.url} could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      problem:
+        e instanceof PrometheusError
+          ? e.message
+          : `Prometheus at ${o.url} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }
 

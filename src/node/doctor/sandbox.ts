@@ -53,12 +53,24 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
 
   const app = state?.app;
   const col = state?.collector;
-  const [appUp, colUp] = await Promise.all([app && isOurProcess(app.pid, app.marker) ? answers(`${app.url}/healthz`) : Promise.resolve(undefined), col && isOurProcess(col.pid, col.marker) ? answers(col.metricsUrl) : Promise.resolve(undefined)]);
+  const [appUp, colUp] = await Promise.all([
+    app && isOurProcess(app.pid, app.marker) ? answers(`${app.url}/healthz`) : Promise.resolve(undefined),
+    col && isOurProcess(col.pid, col.marker) ? answers(col.metricsUrl) : Promise.resolve(undefined),
+  ]);
 
   if (state && !app) s.unavailable.app = 'the sandbox records no app';
   if (app) {
     const alive = appUp !== undefined;
-    const pod: PodState = { name: `app (pid ${app.pid})`, ready: appUp === true, phase: alive ? 'running' : 'stopped', ...(alive ? (appUp ? {} : { reason: `no answer at ${app.url}/healthz` }) : { reason: `exited; last log line: ${lastLogLine(tail(app.log, 50)) ?? 'none'}` }) };
+    const pod: PodState = {
+      name: `app (pid ${app.pid})`,
+      ready: appUp === true,
+      phase: alive ? 'running' : 'stopped',
+      ...(alive
+        ? appUp
+          ? {}
+          : { reason: `no answer at ${app.url}/healthz` }
+        : { reason: `exited; last log line: ${lastLogLine(tail(app.log, 50)) ?? 'none'}` }),
+    };
     const env = alive ? processEnv(app.pid) : undefined;
     const manifestFile = labDir ? join(labDir, 'k8s', 'app.yaml') : undefined;
     const manifestText = readText(manifestFile);
@@ -67,8 +79,12 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
       url: app.url,
       pods: [pod],
       otlpEndpointSource: typeof env === 'object' ? `/proc/${app.pid}/environ` : (env ?? 'the app is not running'),
-      ...(typeof env === 'object' ? { otlpEndpoint: env['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] } : {}),
-      ...(typeof env === 'string' || env === undefined ? { otlpEndpointUnreadable: env ?? 'the app is not running' } : {}),
+      ...(typeof env === 'object'
+        ? { otlpEndpoint: env['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] }
+        : {}),
+      ...(typeof env === 'string' || env === undefined
+        ? { otlpEndpointUnreadable: env ?? 'the app is not running' }
+        : {}),
       ...(manifestFile && manifestText !== undefined ? { manifestFile, manifestText } : {}),
     };
   }
@@ -82,7 +98,14 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
     const configFileText = readText(configFile);
     s.collector = {
       object: `sandbox collector ${col.metricsUrl.replace(/\/metrics$/, '')}`,
-      pods: [{ name: `collector (pid ${col.pid})`, ready: colUp === true, phase: alive ? 'running' : 'stopped', ...(alive ? (colUp ? {} : { reason: `no answer at ${col.metricsUrl}` }) : { reason: 'exited' }) }],
+      pods: [
+        {
+          name: `collector (pid ${col.pid})`,
+          ready: colUp === true,
+          phase: alive ? 'running' : 'stopped',
+          ...(alive ? (colUp ? {} : { reason: `no answer at ${col.metricsUrl}` }) : { reason: 'exited' }),
+        },
+      ],
       otlpAddress: col.otlpGrpc,
       configSource: col.config,
       ...(configText !== undefined ? { configText } : {}),
@@ -93,8 +116,25 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
     };
   }
 
-  const promUrl = o.prometheusUrl ?? (state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker) ? state.prometheus.url : undefined);
-  if (promUrl) withPrometheus(s, await gatherPrometheus({ url: promUrl, service: s.lab.collectorService, namespace: state?.namespace ?? s.lab.monitoringNamespace, metricsPort: s.lab.portNames.metrics, window: '30s', hint: 'is the sandbox running? (`npx obslab sandbox status`)' }));
-  else if (state) s.unavailable.prometheus = 'the sandbox\'s Prometheus is not running: restart the sandbox (`npx obslab sandbox down && npx obslab sandbox up`)';
+  const promUrl =
+    o.prometheusUrl ??
+    (state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker)
+      ? state.prometheus.url
+      : undefined);
+  if (promUrl)
+    withPrometheus(
+      s,
+      await gatherPrometheus({
+        url: promUrl,
+        service: s.lab.collectorService,
+        namespace: state?.namespace ?? s.lab.monitoringNamespace,
+        metricsPort: s.lab.portNames.metrics,
+        window: '30s',
+        hint: 'is the sandbox running? (`npx obslab sandbox status`)',
+      }),
+    );
+  else if (state)
+    s.unavailable.prometheus =
+      "the sandbox's Prometheus is not running: restart the sandbox (`npx obslab sandbox down && npx obslab sandbox up`)";
   return s;
 }

@@ -3,7 +3,18 @@
 // file) on the way to a lab file is refused, never followed. Writing is all or nothing: every
 // file is staged next to its target first, the files it replaces are copied aside, and only then
 // is each renamed into place; a failure part-way puts the old files back and removes every temp.
-import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { PlannedFile } from '../../core/scaffold/plan';
 
@@ -12,7 +23,8 @@ export function templatesDir(): string {
   // dist/cli.js and dist/extension.js sit one level below the package root; sources (src/node/files/) three.
   const candidates = [join(__dirname, '..', 'templates'), join(__dirname, '..', '..', '..', 'templates')];
   const found = candidates.find((c) => existsSync(join(c, 'lab')));
-  if (!found) throw new Error(`the lab templates are missing (looked in ${candidates.join(', ')}); reinstall the extension`);
+  if (!found)
+    throw new Error(`the lab templates are missing (looked in ${candidates.join(', ')}); reinstall the extension`);
   return found;
 }
 
@@ -30,7 +42,8 @@ export function checkTarget(dir: string): void {
     if (parent === probe) break;
     probe = parent;
   }
-  if (!statSync(probe).isDirectory()) throw new LabFolderError(`${probe} is a file, so ${dir} cannot be a folder; pick another folder`);
+  if (!statSync(probe).isDirectory())
+    throw new LabFolderError(`${probe} is a file, so ${dir} cannot be a folder; pick another folder`);
 }
 
 /**
@@ -39,7 +52,8 @@ export function checkTarget(dir: string): void {
  */
 export function checkLabPath(dir: string, rel: string): void {
   const parts = rel.split('/');
-  if (isAbsolute(rel) || parts.some((p) => p === '' || p === '.' || p === '..')) throw new LabFolderError(`${rel} is not a path inside the lab folder`);
+  if (isAbsolute(rel) || parts.some((p) => p === '' || p === '.' || p === '..'))
+    throw new LabFolderError(`${rel} is not a path inside the lab folder`);
   const root = resolve(dir);
   for (let i = 0; i < parts.length; i++) {
     const here = join(root, ...parts.slice(0, i + 1));
@@ -51,10 +65,14 @@ export function checkLabPath(dir: string, rel: string): void {
       return; // from here on nothing exists: it is created inside the folder
     }
     if (st.isSymbolicLink()) {
-      throw new LabFolderError(`${here} is a symbolic link: the lab files are written only inside ${root}, never through a link (it could lead anywhere). Replace the link with a real ${last ? 'file' : 'folder'}, or choose another folder`);
+      throw new LabFolderError(
+        `${here} is a symbolic link: the lab files are written only inside ${root}, never through a link (it could lead anywhere). Replace the link with a real ${last ? 'file' : 'folder'}, or choose another folder`,
+      );
     }
-    if (!last && !st.isDirectory()) throw new LabFolderError(`${here} is a file where the lab needs a folder; move it away and try again`);
-    if (last && st.isDirectory()) throw new LabFolderError(`${here} is a folder where the lab needs a file; move it away and try again`);
+    if (!last && !st.isDirectory())
+      throw new LabFolderError(`${here} is a file where the lab needs a folder; move it away and try again`);
+    if (last && st.isDirectory())
+      throw new LabFolderError(`${here} is a folder where the lab needs a file; move it away and try again`);
     if (last && !st.isFile()) throw new LabFolderError(`${here} is not a regular file; move it away and try again`);
   }
 }
@@ -126,11 +144,19 @@ export function writeLabFolder(dir: string, files: PlannedFile[], ops: LabFileOp
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     const left = rollBack(staged, createdDirs);
-    if (left.length) throw new LabFolderError(`could not write the lab files into ${dir} (${reason}), and could not put back ${left.join(', ')}: check those files`);
-    throw new LabFolderError(`could not write the lab files into ${dir} (${reason}); nothing was changed. Pick a folder you can write to`);
+    if (left.length)
+      throw new LabFolderError(
+        `could not write the lab files into ${dir} (${reason}), and could not put back ${left.join(', ')}: check those files`,
+      );
+    throw new LabFolderError(
+      `could not write the lab files into ${dir} (${reason}); nothing was changed. Pick a folder you can write to`,
+    );
   }
   for (const s of staged) if (s.backup) rmSync(s.backup, { force: true });
-  return { written: toWrite.map((f) => f.path), unchanged: files.filter((f) => f.status === 'same').map((f) => f.path) };
+  return {
+    written: toWrite.map((f) => f.path),
+    unchanged: files.filter((f) => f.status === 'same').map((f) => f.path),
+  };
 }
 
 /** Undoes a write that failed part-way, newest first; returns the files it could not restore. */

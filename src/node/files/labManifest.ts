@@ -4,7 +4,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isFile, isFileSync } from './textFiles';
 import { dirname, join } from 'node:path';
-import { checkLabManifest, describeLabManifestProblems, foldersUpToLab, labManifestName, type LabManifest, type LabManifestProblem } from '../../core/scaffold/plan';
+import {
+  checkLabManifest,
+  describeLabManifestProblems,
+  foldersUpToLab,
+  labManifestName,
+  type LabManifest,
+  type LabManifestProblem,
+} from '../../core/scaffold/plan';
 
 /** An obslab-lab.json that is there but not valid: the CLI exits 2 with the message, the editor shows it. */
 export class LabManifestError extends Error {
@@ -37,7 +44,9 @@ export function readLabManifest(file: string): LabManifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new LabManifestError(file, [{ field: '(file)', message: `cannot be read (${e instanceof Error ? e.message : String(e)})` }]);
+    throw new LabManifestError(file, [
+      { field: '(file)', message: `cannot be read (${e instanceof Error ? e.message : String(e)})` },
+    ]);
   }
   const r = checkLabManifest(text);
   if (!r.ok) throw new LabManifestError(file, r.problems);

@@ -11,7 +11,9 @@ interface SchemaIndex {
 }
 
 export function schemasDir(): string | undefined {
-  return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', '..', 'schemas')].find((d) => existsSync(join(d, 'index.json')));
+  return [join(__dirname, '..', 'schemas'), join(__dirname, '..', '..', '..', 'schemas')].find((d) =>
+    existsSync(join(d, 'index.json')),
+  );
 }
 
 /** The combined schema scripts/gen-lab-schema.mjs writes beside the others. */
@@ -46,7 +48,11 @@ export function loadKindSchemas(dir = schemasDir()): KindSchema[] {
   if (cached && dir === schemasDir()) return cached;
   if (!dir) return [];
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SchemaIndex;
-  const loaded = index.kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, schema: JSON.parse(readFileSync(join(dir, k.file), 'utf8')) as JsonSchema }));
+  const loaded = index.kinds.map((k) => ({
+    apiVersion: k.apiVersion,
+    kind: k.kind,
+    schema: JSON.parse(readFileSync(join(dir, k.file), 'utf8')) as JsonSchema,
+  }));
   cached = loaded;
   return loaded;
 }

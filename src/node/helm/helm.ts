@@ -5,7 +5,14 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { describeHelmFailure, helmMissingMessage, parseHelmVersion, uninstallArgs, type HelmStep, type HelmVersion } from '../../core/helm/helm';
+import {
+  describeHelmFailure,
+  helmMissingMessage,
+  parseHelmVersion,
+  uninstallArgs,
+  type HelmStep,
+  type HelmVersion,
+} from '../../core/helm/helm';
 
 /** helm could not be found or started; the message says how to get it. */
 export class HelmNotFound extends Error {
@@ -79,18 +86,26 @@ export function runHelm(bin: string, args: readonly string[], opts: HelmRunOptio
     }
     // Its own process group, so cancelling also ends what helm started (credential plugins such as `aws eks get-token`).
     const group = process.platform !== 'win32';
-    const child = spawn(bin, [...args], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
+    const child = spawn(bin, [...args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
+      windowsHide: true,
+    });
     let output = '';
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const partial = { stdout: '', stderr: '' };
-    const onData = (stream: 'stdout' | 'stderr') => (d: Buffer): void => {
-      const text = d.toString();
-      output += text;
-      const lines = (partial[stream] + text).split(/\r?\n/);
-      partial[stream] = lines.pop() ?? '';
-      for (const l of lines) opts.onLine?.(l, stream);
-    };
+    const onData =
+      (stream: 'stdout' | 'stderr') =>
+      (d: Buffer): void => {
+        const text = d.toString();
+        output += text;
+        const lines = (partial[stream] + text).split(/\r?\n/);
+        partial[stream] = lines.pop() ?? '';
+        for (const l of lines) opts.onLine?.(l, stream);
+      };
     child.stdout.on('data', onData('stdout'));
     child.stderr.on('data', onData('stderr'));
     const send = (sig: NodeJS.Signals): void => {
@@ -114,7 +129,12 @@ export function runHelm(bin: string, args: readonly string[], opts: HelmRunOptio
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       finish();
-      if (e.code === 'ENOENT' || e.code === 'EACCES') reject(new HelmNotFound(helmMissingMessage({ helmPath: bin, reason: e.code === 'ENOENT' ? 'not-found' : 'not-executable' })));
+      if (e.code === 'ENOENT' || e.code === 'EACCES')
+        reject(
+          new HelmNotFound(
+            helmMissingMessage({ helmPath: bin, reason: e.code === 'ENOENT' ? 'not-found' : 'not-executable' }),
+          ),
+        );
       else reject(e);
     });
     child.on('close', (code, signal) => {
@@ -137,7 +157,11 @@ export type HelmStepsResult =
   | { ok: false; failed: HelmStep; run: HelmRunResult; runs: HelmRunResult[] };
 
 /** Runs the steps in order and stops at the first that fails or is cancelled. */
-export async function runHelmSteps(bin: string, steps: readonly HelmStep[], opts: HelmRunOptions & { onStep?: (step: HelmStep, index: number) => void } = {}): Promise<HelmStepsResult> {
+export async function runHelmSteps(
+  bin: string,
+  steps: readonly HelmStep[],
+  opts: HelmRunOptions & { onStep?: (step: HelmStep, index: number) => void } = {},
+): Promise<HelmStepsResult> {
   const runs: HelmRunResult[] = [];
   for (const [i, step] of steps.entries()) {
     opts.onStep?.(step, i);
@@ -149,11 +173,25 @@ export async function runHelmSteps(bin: string, steps: readonly HelmStep[], opts
 }
 
 /** `helm uninstall` as Clean Up runs it; a failure is thrown as the student-facing message. */
-export async function uninstallRelease(bin: string, spec: { release: string; namespace: string; kubeconfig?: string; kubeContext?: string; server?: string }, opts: HelmRunOptions = {}): Promise<void> {
+export async function uninstallRelease(
+  bin: string,
+  spec: { release: string; namespace: string; kubeconfig?: string; kubeContext?: string; server?: string },
+  opts: HelmRunOptions = {},
+): Promise<void> {
   const result = await runHelm(bin, uninstallArgs(spec), opts);
   if (result.code === 0) return;
   // "not found" means someone removed it meanwhile: the goal is reached.
   if (/release: not found|not found/i.test(result.output) && !/cluster unreachable/i.test(result.output)) return;
-  const failure = describeHelmFailure(result.output, { release: spec.release, namespace: spec.namespace, chart: '', ...(spec.kubeContext ? { kubeContext: spec.kubeContext } : {}), ...(spec.server ? { server: spec.server } : {}) }, { cancelled: result.cancelled });
+  const failure = describeHelmFailure(
+    result.output,
+    {
+      release: spec.release,
+      namespace: spec.namespace,
+      chart: '',
+      ...(spec.kubeContext ? { kubeContext: spec.kubeContext } : {}),
+      ...(spec.server ? { server: spec.server } : {}),
+    },
+    { cancelled: result.cancelled },
+  );
   throw new Error(failure.message);
 }

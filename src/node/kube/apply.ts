@@ -2,11 +2,36 @@
 // does it, plus what kubectl does not say: which objects were created, configured or left
 // unchanged, and for a failure, the document and line it came from and what to do next.
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { ApiException, HttpMethod, KubernetesObjectApi, Observable, PatchStrategy, type KubeConfig, type KubernetesObject, type RequestContext, type ResponseContext, type V1APIResource } from '@kubernetes/client-node';
-import { classify, describeApplyFailure, describeMissingKind, summarize, type ApplyProblem, type ApplyRow } from '../../core/kube/applyPlan';
+import {
+  ApiException,
+  HttpMethod,
+  KubernetesObjectApi,
+  Observable,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+  type RequestContext,
+  type ResponseContext,
+  type V1APIResource,
+} from '@kubernetes/client-node';
+import {
+  classify,
+  describeApplyFailure,
+  describeMissingKind,
+  summarize,
+  type ApplyProblem,
+  type ApplyRow,
+} from '../../core/kube/applyPlan';
 import { describeKubeFailure } from '../../core/kube/errors';
 import { MANAGED_BY_LABEL } from '../../core/kube/cleanup';
-import { applyTiers, describeObject, groupOf, kindsDefinedBy, namespacesNeeded, type ManifestObject } from '../../core/kube/manifests';
+import {
+  applyTiers,
+  describeObject,
+  groupOf,
+  kindsDefinedBy,
+  namespacesNeeded,
+  type ManifestObject,
+} from '../../core/kube/manifests';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
 
 export const defaultFieldManager = 'obslab';
@@ -120,7 +145,9 @@ function pathFor(obj: ManifestObject, resource: V1APIResource, namespace: string
  */
 export function markOwned(body: Json): Json {
   const meta = (body['metadata'] ?? {}) as Json;
-  const bare = Object.keys(body).every((k) => k === 'apiVersion' || k === 'kind' || k === 'metadata') && Object.keys(meta).every((k) => k === 'name' || k === 'namespace');
+  const bare =
+    Object.keys(body).every((k) => k === 'apiVersion' || k === 'kind' || k === 'metadata') &&
+    Object.keys(meta).every((k) => k === 'name' || k === 'namespace');
   if (!bare) return body;
   return { ...body, metadata: { ...meta, labels: { [MANAGED_BY_LABEL.key]: MANAGED_BY_LABEL.value } } };
 }
@@ -160,7 +187,11 @@ export function describeOutcome(r: ApplyResult): string[] {
   const lines = [`${r.dryRun ? 'Dry-run: ' : ''}${r.summary}`];
   if (!r.dryRun && r.problems.length) {
     const applied = r.rows.filter((x) => x.action !== 'unchanged');
-    lines.push(applied.length ? `Applied before the failure: ${applied.map((x) => `${describeObject(x)} (${x.action})`).join(', ')}.` : 'Nothing was changed in the cluster.');
+    lines.push(
+      applied.length
+        ? `Applied before the failure: ${applied.map((x) => `${describeObject(x)} (${x.action})`).join(', ')}.`
+        : 'Nothing was changed in the cluster.',
+    );
     if (r.notApplied.length) lines.push(`Not applied: ${r.notApplied.map((o) => describeObject(o)).join(', ')}.`);
   }
   return lines;
@@ -174,7 +205,11 @@ export function describeOutcome(r: ApplyResult): string[] {
  * dry-run goes through everything and reports every problem. Throws a KubeError only when the
  * cluster cannot be reached or refuses us before anything was sent.
  */
-export async function applyManifests(loaded: LoadedKube, objects: readonly ManifestObject[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyManifests(
+  loaded: LoadedKube,
+  objects: readonly ManifestObject[],
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
   const api = ApplyApi.forKube(loaded.kc);
   try {
     return await applyWith(api, loaded, objects, opts);
@@ -183,26 +218,49 @@ export async function applyManifests(loaded: LoadedKube, objects: readonly Manif
   }
 }
 
-async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly ManifestObject[], opts: ApplyOptions): Promise<ApplyResult> {
+async function applyWith(
+  api: ApplyApi,
+  loaded: LoadedKube,
+  objects: readonly ManifestObject[],
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const dryRun = opts.dryRun ?? false;
   const fieldManager = opts.fieldManager ?? defaultFieldManager;
   const rows: ApplyRow[] = [];
   const problems: ApplyProblem[] = [];
   const progress = (done: number, message: string): void => opts.onProgress?.({ done, total: objects.length, message });
-  const problemFor = (o: ManifestObject, message: string, namespace = o.namespace): ApplyProblem => ({ kind: o.kind, ...(namespace ? { namespace } : {}), name: o.name, file: o.file, line: o.line, message });
+  const problemFor = (o: ManifestObject, message: string, namespace = o.namespace): ApplyProblem => ({
+    kind: o.kind,
+    ...(namespace ? { namespace } : {}),
+    name: o.name,
+    file: o.file,
+    line: o.line,
+    message,
+  });
 
   // 1. Discovery: every kind resolved (namespaced or not) before anything is sent.
-  progress(0, 'discovering the cluster\'s kinds');
+  progress(0, "discovering the cluster's kinds");
   const fromCrds = kindsDefinedBy(objects);
   const targets: Target[] = [];
   const pendingCrd = new Set<ManifestObject>();
   const kinds = new Map<string, V1APIResource | undefined>();
   // One discovery request per group/version, all at once; the base class caches each answer.
   const firstOfVersion = [...new Map(objects.map((o) => [o.apiVersion, o])).values()];
-  await Promise.all(firstOfVersion.map(async (o) => kinds.set(`${o.apiVersion} ${o.kind}`, await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)))));
+  await Promise.all(
+    firstOfVersion.map(async (o) =>
+      kinds.set(
+        `${o.apiVersion} ${o.kind}`,
+        await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
+      ),
+    ),
+  );
   for (const o of objects) {
     const key = `${o.apiVersion} ${o.kind}`;
-    if (!kinds.has(key)) kinds.set(key, await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)));
+    if (!kinds.has(key))
+      kinds.set(
+        key,
+        await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
+      );
     const resource = kinds.get(key);
     if (!resource) {
       const crd = fromCrds.find((c) => c.group === groupOf(o.apiVersion) && c.kind === o.kind);
@@ -225,7 +283,10 @@ async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly Ma
 
   // 2. Namespaces the documents use: which exist, which the set creates, which we must create.
   const byObject = new Map(targets.map((t) => [t.obj, t]));
-  const needed = namespacesNeeded(targets.map((t) => t.obj), (o) => byObject.get(o)?.namespace);
+  const needed = namespacesNeeded(
+    targets.map((t) => t.obj),
+    (o) => byObject.get(o)?.namespace,
+  );
   const inSet = targets.filter((t) => t.obj.kind === 'Namespace' && t.obj.apiVersion === 'v1').map((t) => t.obj.name);
   const absent = new Set<string>();
   await kubeCall(loaded, 'read the namespaces the documents use', () =>
@@ -244,14 +305,35 @@ async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly Ma
     if (!dryRun) {
       progress(done, `creating namespace ${ns}`);
       try {
-        await api.call(HttpMethod.PATCH, `/api/v1/namespaces/${encodeURIComponent(ns)}`, { fieldManager, force: 'false' }, markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+        await api.call(
+          HttpMethod.PATCH,
+          `/api/v1/namespaces/${encodeURIComponent(ns)}`,
+          { fieldManager, force: 'false' },
+          markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+        );
       } catch (e) {
         const f = toKubeFailure(e);
-        problems.push({ kind: 'Namespace', name: ns, message: f.status === undefined ? describeKubeFailure(f, { what: `create namespace ${ns}`, server: loaded.server, context: loaded.context }) : describeApplyFailure(f, { kind: 'Namespace', name: ns }, fieldManager) });
+        problems.push({
+          kind: 'Namespace',
+          name: ns,
+          message:
+            f.status === undefined
+              ? describeKubeFailure(f, {
+                  what: `create namespace ${ns}`,
+                  server: loaded.server,
+                  context: loaded.context,
+                })
+              : describeApplyFailure(f, { kind: 'Namespace', name: ns }, fieldManager),
+        });
         return { dryRun, rows, problems, notApplied: [...objects], summary: summarize(rows, problems.length) };
       }
     }
-    rows.push({ kind: 'Namespace', name: ns, action: 'created', note: 'used by the documents, which do not define it' });
+    rows.push({
+      kind: 'Namespace',
+      name: ns,
+      action: 'created',
+      note: 'used by the documents, which do not define it',
+    });
   }
 
   // 3. The objects, rank by rank; within a rank, several at once. The live objects are all read
@@ -271,10 +353,18 @@ async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly Ma
     }
     const results = await pool(tier, opts.concurrency ?? 8, async ({ t }): Promise<ApplyRow | ApplyProblem> => {
       const o = t.obj;
-      const row = { kind: o.kind, ...(t.namespace ? { namespace: t.namespace } : {}), name: o.name, file: o.file, line: o.line };
+      const row = {
+        kind: o.kind,
+        ...(t.namespace ? { namespace: t.namespace } : {}),
+        name: o.name,
+        file: o.file,
+        line: o.line,
+      };
       if (dryRun && ((t.namespace && absent.has(t.namespace)) || pendingCrd.has(o))) {
         // The server cannot dry-run an object whose namespace or kind this apply creates first.
-        const note = pendingCrd.has(o) ? 'its CRD is in these documents; the server checks it when applied' : `namespace ${t.namespace ?? ''} is created by this apply; the server checks the object when applied`;
+        const note = pendingCrd.has(o)
+          ? 'its CRD is in these documents; the server checks it when applied'
+          : `namespace ${t.namespace ?? ''} is created by this apply; the server checks the object when applied`;
         return { ...row, action: 'created', note };
       }
       let path = t.path;
@@ -284,8 +374,15 @@ async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly Ma
         if (!resource) return problemFor(o, describeMissingKind(o.apiVersion, o.kind), t.namespace);
         path = pathFor(o, resource, t.namespace);
       }
-      const body: Json = markOwned(t.namespace ? { ...o.body, metadata: { ...(o.body['metadata'] as Json), namespace: t.namespace } } : o.body);
-      const query: Record<string, string> = { fieldManager, force: 'false', fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) };
+      const body: Json = markOwned(
+        t.namespace ? { ...o.body, metadata: { ...(o.body['metadata'] as Json), namespace: t.namespace } } : o.body,
+      );
+      const query: Record<string, string> = {
+        fieldManager,
+        force: 'false',
+        fieldValidation: 'Strict',
+        ...(dryRun ? { dryRun: 'All' } : {}),
+      };
       try {
         const readLive = async (): Promise<Json | undefined> => {
           const read = await (live.get(t) ?? readObject(api, path));
@@ -293,11 +390,20 @@ async function applyWith(api: ApplyApi, loaded: LoadedKube, objects: readonly Ma
           return read.live;
         };
         // A dry-run changes nothing, so the read and the dry-run can go together; a real apply reads first.
-        const [before, result] = dryRun ? await Promise.all([readLive(), api.call(HttpMethod.PATCH, path, query, body)]) : [await readLive(), await api.call(HttpMethod.PATCH, path, query, body)];
+        const [before, result] = dryRun
+          ? await Promise.all([readLive(), api.call(HttpMethod.PATCH, path, query, body)])
+          : [await readLive(), await api.call(HttpMethod.PATCH, path, query, body)];
         return { ...row, action: classify(before, result, { dryRun }) };
       } catch (e) {
         const f = toKubeFailure(e);
-        const message = f.status === undefined ? describeKubeFailure(f, { what: `apply ${describeObject({ ...o, namespace: t.namespace })}`, server: loaded.server, context: loaded.context }) : describeApplyFailure(f, { ...row }, fieldManager);
+        const message =
+          f.status === undefined
+            ? describeKubeFailure(f, {
+                what: `apply ${describeObject({ ...o, namespace: t.namespace })}`,
+                server: loaded.server,
+                context: loaded.context,
+              })
+            : describeApplyFailure(f, { ...row }, fieldManager);
         return problemFor(o, message, t.namespace);
       } finally {
         progress(++done, `${dryRun ? 'checked' : 'applied'} ${describeObject({ ...o, namespace: t.namespace })}`);

@@ -1,7 +1,14 @@
 // Clean Up against a cluster: list what the lab created (core/kube/cleanup.ts decides), then
 // uninstall the Helm releases the lab installed (by their label), delete our objects and finally
 // our namespaces. Deleting what is already gone is success, so running it twice is harmless.
-import { describeObject, planCleanup, type CleanupPlan, type HelmRelease, type NamedRelease, type ObjectMeta } from '../../core/kube/cleanup';
+import {
+  describeObject,
+  planCleanup,
+  type CleanupPlan,
+  type HelmRelease,
+  type NamedRelease,
+  type ObjectMeta,
+} from '../../core/kube/cleanup';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { helmReleasesIn, listAllObjects, typePath } from './inventory';
 import { KubeHttpError, kubeRest } from './rest';
@@ -10,9 +17,15 @@ import { KubeHttpError, kubeRest } from './rest';
  * What Clean Up would do: every release the lab installed is uninstalled; `named` (the settings'
  * release, the collector's) only explains why such a release stays when the lab did not install it.
  */
-export async function planClusterCleanup(loaded: LoadedKube, named: readonly NamedRelease[], onProgress?: (message: string) => void): Promise<CleanupPlan> {
+export async function planClusterCleanup(
+  loaded: LoadedKube,
+  named: readonly NamedRelease[],
+  onProgress?: (message: string) => void,
+): Promise<CleanupPlan> {
   onProgress?.('listing the cluster’s objects');
-  const all = await listAllObjects(loaded, (done, total) => onProgress?.(`listing the cluster’s objects (${done}/${total} types)`));
+  const all = await listAllObjects(loaded, (done, total) =>
+    onProgress?.(`listing the cluster’s objects (${done}/${total} types)`),
+  );
   return planCleanup(all, helmReleasesIn(all), named);
 }
 
@@ -33,11 +46,23 @@ export interface CleanupOptions {
 }
 
 async function deleteObject(loaded: LoadedKube, o: ObjectMeta): Promise<'done' | 'already gone'> {
-  const path = typePath({ groupVersion: o.apiVersion, resource: o.resource }, o.namespaced ? o.namespace : undefined, o.name);
+  const path = typePath(
+    { groupVersion: o.apiVersion, resource: o.resource },
+    o.namespaced ? o.namespace : undefined,
+    o.name,
+  );
   try {
     // Background: the API server returns at once and the garbage collector removes what the object owns.
     await kubeCall(loaded, `delete ${describeObject(o)}`, () =>
-      kubeRest(loaded, path, { method: 'DELETE', body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: o.uid } } }),
+      kubeRest(loaded, path, {
+        method: 'DELETE',
+        body: {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          propagationPolicy: 'Background',
+          preconditions: { uid: o.uid },
+        },
+      }),
     );
     return 'done';
   } catch (e) {
@@ -47,7 +72,11 @@ async function deleteObject(loaded: LoadedKube, o: ObjectMeta): Promise<'done' |
 }
 
 /** Carries out the plan; every step is reported, and a failure does not stop the others. */
-export async function runCleanup(loaded: LoadedKube, plan: CleanupPlan, opts: CleanupOptions = {}): Promise<CleanupStep[]> {
+export async function runCleanup(
+  loaded: LoadedKube,
+  plan: CleanupPlan,
+  opts: CleanupOptions = {},
+): Promise<CleanupStep[]> {
   const steps: CleanupStep[] = [];
   const report = (s: CleanupStep): void => {
     steps.push(s);
@@ -58,7 +87,13 @@ export async function runCleanup(loaded: LoadedKube, plan: CleanupPlan, opts: Cl
     if (cancelled()) break;
     const target = `${r.namespace}/${r.name}`;
     if (!opts.uninstall) {
-      report({ action: 'uninstall', target, result: 'failed', message: 'helm is needed to uninstall a release; install it (https://helm.sh/docs/intro/install/) and run Clean Up again' });
+      report({
+        action: 'uninstall',
+        target,
+        result: 'failed',
+        message:
+          'helm is needed to uninstall a release; install it (https://helm.sh/docs/intro/install/) and run Clean Up again',
+      });
       continue;
     }
     try {
@@ -73,7 +108,12 @@ export async function runCleanup(loaded: LoadedKube, plan: CleanupPlan, opts: Cl
     try {
       report({ action: 'delete', target: describeObject(o), result: await deleteObject(loaded, o) });
     } catch (e) {
-      report({ action: 'delete', target: describeObject(o), result: 'failed', message: e instanceof Error ? e.message : String(e) });
+      report({
+        action: 'delete',
+        target: describeObject(o),
+        result: 'failed',
+        message: e instanceof Error ? e.message : String(e),
+      });
     }
   }
   const wait = opts.namespaceWaitMs ?? 0;

@@ -7,7 +7,10 @@ import { kubeRest } from './rest';
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export async function probeCluster(target: KubeTarget = {}, env: NodeJS.ProcessEnv = process.env): Promise<ClusterProbe> {
+export async function probeCluster(
+  target: KubeTarget = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ClusterProbe> {
   let loaded: LoadedKube;
   try {
     loaded = loadKube(target, env);
@@ -18,7 +21,12 @@ export async function probeCluster(target: KubeTarget = {}, env: NodeJS.ProcessE
   let gitVersion: string;
   try {
     // /version needs no RBAC beyond authentication: the cheapest question that proves both.
-    gitVersion = (await kubeCall(loaded, 'reach the API server', () => kubeRest<{ gitVersion?: string }>(loaded, '/version', { timeoutMs: 10_000 }))).gitVersion ?? 'unknown version';
+    gitVersion =
+      (
+        await kubeCall(loaded, 'reach the API server', () =>
+          kubeRest<{ gitVersion?: string }>(loaded, '/version', { timeoutMs: 10_000 }),
+        )
+      ).gitVersion ?? 'unknown version';
   } catch (e) {
     return { kubeconfig, version: { ok: false, message: messageOf(e) } };
   }
@@ -27,7 +35,9 @@ export async function probeCluster(target: KubeTarget = {}, env: NodeJS.ProcessE
     const core = loaded.kc.makeApiClient(CoreV1Api);
     const list = await kubeCall(loaded, 'list nodes', () => core.listNode());
     const names = list.items.map((n) => n.metadata?.name ?? '?');
-    const ready = list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    const ready = list.items.filter((n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
     return { kubeconfig, version, nodes: { ok: true, total: names.length, ready, names } };
   } catch (e) {
     return { kubeconfig, version, nodes: { ok: false, message: e instanceof KubeError ? e.message : messageOf(e) } };

@@ -43,13 +43,20 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   const files = kubeconfigFiles(target, env);
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
-    throw new KubeError(`No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`);
+    throw new KubeError(
+      `No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`,
+    );
   }
   const kc = new KubeConfig();
   try {
     // kubectl's merge: the first file to name a cluster, user or context wins, and so does the first current context.
     const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
-    const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+    const merged = {
+      clusters: [] as KubeConfig['clusters'],
+      users: [] as KubeConfig['users'],
+      contexts: [] as KubeConfig['contexts'],
+      currentContext: '',
+    };
     for (const f of present) {
       const one = new KubeConfig();
       one.loadFromFile(f);
@@ -64,18 +71,28 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
     }
     kc.loadFromOptions(merged);
   } catch (e) {
-    throw new KubeError(`The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`);
+    throw new KubeError(
+      `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`,
+    );
   }
   const context = target.context ?? kc.getCurrentContext();
-  if (!context) throw new KubeError(`The kubeconfig (${present.join(', ')}) has no current context. Choose one with \`kubectl config use-context <name>\` or pass --context.`);
+  if (!context)
+    throw new KubeError(
+      `The kubeconfig (${present.join(', ')}) has no current context. Choose one with \`kubectl config use-context <name>\` or pass --context.`,
+    );
   const ctx = kc.getContextObject(context);
   if (!ctx) {
     const names = kc.getContexts().map((c) => c.name);
-    throw new KubeError(`The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. Pass one of those, or add it with \`aws eks update-kubeconfig\`.`);
+    throw new KubeError(
+      `The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. Pass one of those, or add it with \`aws eks update-kubeconfig\`.`,
+    );
   }
   kc.setCurrentContext(context);
   const cluster = kc.getCluster(ctx.cluster);
-  if (!cluster?.server) throw new KubeError(`Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with \`aws eks update-kubeconfig\`.`);
+  if (!cluster?.server)
+    throw new KubeError(
+      `Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with \`aws eks update-kubeconfig\`.`,
+    );
   return { kc, files: present, context, server: cluster.server };
 }
 
@@ -84,14 +101,24 @@ export function toKubeFailure(e: unknown): KubeFailure {
   if (e instanceof ApiException) return { status: e.code, body: e.body as unknown, message: e.message };
   // Our own plain requests (rest.ts) carry the same two things under other names.
   const http = e as { statusCode?: unknown; body?: unknown; message?: unknown };
-  if (typeof http.statusCode === 'number') return { status: http.statusCode, body: http.body, message: typeof http.message === 'string' ? http.message : `HTTP ${http.statusCode}` };
+  if (typeof http.statusCode === 'number')
+    return {
+      status: http.statusCode,
+      body: http.body,
+      message: typeof http.message === 'string' ? http.message : `HTTP ${http.statusCode}`,
+    };
   const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: { code?: unknown } };
-  const code = typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : undefined;
+  const code =
+    typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : undefined;
   return { ...(code ? { errno: code } : {}), message: typeof err.message === 'string' ? err.message : String(e) };
 }
 
 /** Runs one API call; a failure becomes a KubeError that says what was being done, where. */
-export async function kubeCall<T>(loaded: Pick<LoadedKube, 'server' | 'context'>, what: string, call: () => Promise<T>): Promise<T> {
+export async function kubeCall<T>(
+  loaded: Pick<LoadedKube, 'server' | 'context'>,
+  what: string,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (e) {

@@ -38,7 +38,9 @@ export async function listableTypes(loaded: LoadedKube): Promise<ResourceType[]>
   const lists = [core];
   const versions = groups.groups.map((g) => g.preferredVersion?.groupVersion).filter((v): v is string => !!v);
   // An aggregated API that is down (metrics-server, say) fails its discovery: skip it, not the cleanup.
-  const found = await Promise.all(versions.map((gv) => kubeRest<ResourceList>(loaded, `/apis/${gv}`).catch(() => undefined)));
+  const found = await Promise.all(
+    versions.map((gv) => kubeRest<ResourceList>(loaded, `/apis/${gv}`).catch(() => undefined)),
+  );
   for (const f of found) if (f) lists.push(f);
   const types: ResourceType[] = [];
   for (const list of lists) {
@@ -52,7 +54,11 @@ export async function listableTypes(loaded: LoadedKube): Promise<ResourceType[]>
   return types;
 }
 
-export function typePath(t: Pick<ResourceType, 'groupVersion' | 'resource'>, namespace?: string, name?: string): string {
+export function typePath(
+  t: Pick<ResourceType, 'groupVersion' | 'resource'>,
+  namespace?: string,
+  name?: string,
+): string {
   const base = t.groupVersion.includes('/') ? `/apis/${t.groupVersion}` : `/api/${t.groupVersion}`;
   return `${base}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${t.resource}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
@@ -60,7 +66,10 @@ export function typePath(t: Pick<ResourceType, 'groupVersion' | 'resource'>, nam
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
 
 /** Every object of every listable type, metadata only, a few types at a time. */
-export async function listAllObjects(loaded: LoadedKube, onProgress?: (done: number, total: number) => void): Promise<ObjectMeta[]> {
+export async function listAllObjects(
+  loaded: LoadedKube,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ObjectMeta[]> {
   const types = await listableTypes(loaded);
   const objects: ObjectMeta[] = [];
   let next = 0;
@@ -72,10 +81,15 @@ export async function listAllObjects(loaded: LoadedKube, onProgress?: (done: num
       let cont = '';
       do {
         const page = await kubeCall(loaded, `list ${t.resource}`, () =>
-          kubeRest<{ items: MetaItem[] | null; metadata?: { continue?: string } }>(loaded, `${typePath(t)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, { accept: METADATA_ONLY }),
+          kubeRest<{ items: MetaItem[] | null; metadata?: { continue?: string } }>(
+            loaded,
+            `${typePath(t)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
+            { accept: METADATA_ONLY },
+          ),
         ).catch((e: unknown) => {
           // A type this user may not list is not ours to clean up; others still are.
-          if (e instanceof Error && /permission denied/.test(e.message)) return { items: [] as MetaItem[], metadata: { continue: '' } };
+          if (e instanceof Error && /permission denied/.test(e.message))
+            return { items: [] as MetaItem[], metadata: { continue: '' } };
           throw e;
         });
         // An empty PartialObjectMetadataList comes with "items": null.
@@ -114,7 +128,15 @@ export function helmReleasesIn(objects: ObjectMeta[]): HelmRelease[] {
     const k = `${o.namespace}/${o.labels['name']}`;
     const prev = latest.get(k);
     if (prev && prev.version >= version) continue;
-    latest.set(k, { version, release: { name: o.labels['name'], namespace: o.namespace, ...(o.labels['status'] ? { status: o.labels['status'] } : {}), labels: { ...o.labels } } });
+    latest.set(k, {
+      version,
+      release: {
+        name: o.labels['name'],
+        namespace: o.namespace,
+        ...(o.labels['status'] ? { status: o.labels['status'] } : {}),
+        labels: { ...o.labels },
+      },
+    });
   }
   return [...latest.values()].map((v) => v.release);
 }

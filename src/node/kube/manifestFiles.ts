@@ -19,7 +19,13 @@ export function manifestRoot(dir: string): string {
 
 /** The files, in order: each named file, and each folder's YAML files sorted by path. */
 export function manifestFiles(paths: readonly string[]): Promise<string[]> {
-  return pathFiles(paths, { accept: manifestFile, skipDirs, skipHidden: true, root: manifestRoot, missing: (p) => new UnreadableManifest(`${p}: no such file or folder`) });
+  return pathFiles(paths, {
+    accept: manifestFile,
+    skipDirs,
+    skipHidden: true,
+    root: manifestRoot,
+    missing: (p) => new UnreadableManifest(`${p}: no such file or folder`),
+  });
 }
 
 export interface LoadedManifests {

@@ -67,7 +67,9 @@ export class PortInUseError extends KubeError {
   ) {
     super(
       `Port ${port} on 127.0.0.1 is in use by another process, so ${what} cannot listen there. ` +
-        (suggestion ? `Port ${suggestion} is free: forward to it instead, or stop what uses ${port}.` : `Stop what uses ${port}, or choose another local port.`),
+        (suggestion
+          ? `Port ${suggestion} is free: forward to it instead, or stop what uses ${port}.`
+          : `Stop what uses ${port}, or choose another local port.`),
     );
     this.name = 'PortInUseError';
   }
@@ -108,14 +110,28 @@ const PROTOCOL = 'v4.channel.k8s.io';
 
 function toPod(p: V1Pod): PodLike {
   return {
-    metadata: { name: p.metadata?.name ?? '', ...(p.metadata?.creationTimestamp ? { creationTimestamp: p.metadata.creationTimestamp } : {}), ...(p.metadata?.deletionTimestamp ? { deletionTimestamp: p.metadata.deletionTimestamp } : {}) },
+    metadata: {
+      name: p.metadata?.name ?? '',
+      ...(p.metadata?.creationTimestamp ? { creationTimestamp: p.metadata.creationTimestamp } : {}),
+      ...(p.metadata?.deletionTimestamp ? { deletionTimestamp: p.metadata.deletionTimestamp } : {}),
+    },
     spec: {
       ...(p.spec?.nodeName ? { nodeName: p.spec.nodeName } : {}),
-      containers: (p.spec?.containers ?? []).map((c) => ({ name: c.name, ports: (c.ports ?? []).map((cp) => ({ containerPort: cp.containerPort, ...(cp.name ? { name: cp.name } : {}) })) })),
+      containers: (p.spec?.containers ?? []).map((c) => ({
+        name: c.name,
+        ports: (c.ports ?? []).map((cp) => ({
+          containerPort: cp.containerPort,
+          ...(cp.name ? { name: cp.name } : {}),
+        })),
+      })),
     },
     status: {
       ...(p.status?.phase ? { phase: p.status.phase } : {}),
-      conditions: (p.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}) })),
+      conditions: (p.status?.conditions ?? []).map((c) => ({
+        type: c.type,
+        status: c.status,
+        ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
+      })),
       containerStatuses: (p.status?.containerStatuses ?? []).map((c) => ({ restartCount: c.restartCount })),
     },
   };
@@ -127,7 +143,11 @@ function toService(s: V1Service): ServiceLike {
     spec: {
       ...(s.spec?.selector ? { selector: s.spec.selector } : {}),
       ...(s.spec?.clusterIP ? { clusterIP: s.spec.clusterIP } : {}),
-      ports: (s.spec?.ports ?? []).map((p) => ({ port: p.port, ...(p.name ? { name: p.name } : {}), ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })),
+      ports: (s.spec?.ports ?? []).map((p) => ({
+        port: p.port,
+        ...(p.name ? { name: p.name } : {}),
+        ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+      })),
     },
   };
 }
@@ -153,11 +173,17 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
   const core = loaded.kc.makeApiClient(CoreV1Api);
   const what = describeTarget(t);
   const listPods = async (selector: string): Promise<PodLike[]> =>
-    (await kubeCall(loaded, `list the pods of ${what}`, () => core.listNamespacedPod({ namespace: t.namespace, labelSelector: selector }))).items.map(toPod);
+    (
+      await kubeCall(loaded, `list the pods of ${what}`, () =>
+        core.listNamespacedPod({ namespace: t.namespace, labelSelector: selector }),
+      )
+    ).items.map(toPod);
   const pick = (pods: PodLike[], selector: string): PodLike => {
     const pod = choosePod(pods);
     if (!pod) {
-      throw new NoReadyPod(`${what} has no ready pod to forward to (${describePods(pods)}). Check \`kubectl get pods -n ${t.namespace} -l ${selector}\`, and wait for the rollout to finish.`);
+      throw new NoReadyPod(
+        `${what} has no ready pod to forward to (${describePods(pods)}). Check \`kubectl get pods -n ${t.namespace} -l ${selector}\`, and wait for the rollout to finish.`,
+      );
     }
     return pod;
   };
@@ -167,9 +193,16 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
   };
 
   if (t.kind === 'service') {
-    const svc = toService(await kubeCall(loaded, `read Service ${t.namespace}/${t.name}`, () => core.readNamespacedService({ name: t.name, namespace: t.namespace })));
+    const svc = toService(
+      await kubeCall(loaded, `read Service ${t.namespace}/${t.name}`, () =>
+        core.readNamespacedService({ name: t.name, namespace: t.namespace }),
+      ),
+    );
     const selector = labelSelectorString(svc.spec?.selector);
-    if (!selector) throw new KubeError(`Service ${t.namespace}/${t.name} has no selector, so it names no pods to forward to. Forward to one of its pods or its Deployment instead.`);
+    if (!selector)
+      throw new KubeError(
+        `Service ${t.namespace}/${t.name} has no selector, so it names no pods to forward to. Forward to one of its pods or its Deployment instead.`,
+      );
     return {
       watchQuery: { labelSelector: selector },
       async resolve() {
@@ -180,9 +213,12 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
   }
   if (t.kind === 'deployment') {
     const apps = loaded.kc.makeApiClient(AppsV1Api);
-    const d = await kubeCall(loaded, `read Deployment ${t.namespace}/${t.name}`, () => apps.readNamespacedDeployment({ name: t.name, namespace: t.namespace }));
+    const d = await kubeCall(loaded, `read Deployment ${t.namespace}/${t.name}`, () =>
+      apps.readNamespacedDeployment({ name: t.name, namespace: t.namespace }),
+    );
     const selector = labelSelectorString(d.spec?.selector);
-    if (!selector) throw new KubeError(`Deployment ${t.namespace}/${t.name} has an empty selector; fix its spec.selector.`);
+    if (!selector)
+      throw new KubeError(`Deployment ${t.namespace}/${t.name} has an empty selector; fix its spec.selector.`);
     return {
       watchQuery: { labelSelector: selector },
       async resolve() {
@@ -194,8 +230,15 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
   return {
     watchQuery: { fieldSelector: `metadata.name=${t.name}` },
     async resolve() {
-      const pod = toPod(await kubeCall(loaded, `read pod ${t.namespace}/${t.name}`, () => core.readNamespacedPod({ name: t.name, namespace: t.namespace })));
-      if (!isForwardable(pod)) throw new NoReadyPod(`Pod ${t.namespace}/${t.name} is not ready (${describePods([pod])}); forward to its Service or Deployment to follow restarts.`);
+      const pod = toPod(
+        await kubeCall(loaded, `read pod ${t.namespace}/${t.name}`, () =>
+          core.readNamespacedPod({ name: t.name, namespace: t.namespace }),
+        ),
+      );
+      if (!isForwardable(pod))
+        throw new NoReadyPod(
+          `Pod ${t.namespace}/${t.name} is not ready (${describePods([pod])}); forward to its Service or Deployment to follow restarts.`,
+        );
       return { pod: pod.metadata.name, podPort: portOn(podTargetPort(t.remotePort, pod)) };
     },
   };
@@ -401,8 +444,13 @@ export class PortForwardManager {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (code === 'EADDRINUSE') throw new PortInUseError(req.localPort, await nextFreePort(req.localPort), what);
-      if (code === 'EACCES') throw new KubeError(`Port ${req.localPort} on 127.0.0.1 needs root to listen on, so ${what} cannot use it. Choose a port of 1024 or above.`);
-      throw new KubeError(`Could not listen on 127.0.0.1:${req.localPort} for ${what}: ${e instanceof Error ? e.message : String(e)}.`);
+      if (code === 'EACCES')
+        throw new KubeError(
+          `Port ${req.localPort} on 127.0.0.1 needs root to listen on, so ${what} cannot use it. Choose a port of 1024 or above.`,
+        );
+      throw new KubeError(
+        `Could not listen on 127.0.0.1:${req.localPort} for ${what}: ${e instanceof Error ? e.message : String(e)}.`,
+      );
     }
     const id = `${req.purpose ?? 'forward'}-${port}-${++this.serial}`;
     const f = new Forward(id, req, port, server, this.loaded, resolver, this.opts, () => this.emit());

@@ -6,7 +6,16 @@
 // reconnect, and the lab has two Deployments, so one read of each per second is cheap and
 // robust across dropped connections and proxies.
 import { AppsV1Api, CoreV1Api, type CoreV1Event, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
-import { adviceFor, formatCounts, podProblems, rolloutStatus, selectorString, StuckTracker, type PodProblem, type RolloutStatus } from '../../core/kube/rollout';
+import {
+  adviceFor,
+  formatCounts,
+  podProblems,
+  rolloutStatus,
+  selectorString,
+  StuckTracker,
+  type PodProblem,
+  type RolloutStatus,
+} from '../../core/kube/rollout';
 import { parseStatus } from '../../core/kube/errors';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
 import { sleep } from '../process/sleep';
@@ -59,41 +68,102 @@ export interface RolloutOptions {
 const ref = (t: RolloutTarget): string => `Deployment ${t.namespace}/${t.name}`;
 
 /** Watches every target at once, sharing one deadline; resolves when each has an outcome. */
-export function watchRollouts(loaded: LoadedKube, targets: readonly RolloutTarget[], opts: RolloutOptions = {}): Promise<RolloutOutcome[]> {
+export function watchRollouts(
+  loaded: LoadedKube,
+  targets: readonly RolloutTarget[],
+  opts: RolloutOptions = {},
+): Promise<RolloutOutcome[]> {
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   return Promise.all(targets.map((t) => watchOne(loaded, t, opts, deadline)));
 }
 
-export function watchRollout(loaded: LoadedKube, target: RolloutTarget, opts: RolloutOptions = {}): Promise<RolloutOutcome> {
+export function watchRollout(
+  loaded: LoadedKube,
+  target: RolloutTarget,
+  opts: RolloutOptions = {},
+): Promise<RolloutOutcome> {
   return watchOne(loaded, target, opts, Date.now() + (opts.timeoutMs ?? 180_000));
 }
 
-async function watchOne(loaded: LoadedKube, target: RolloutTarget, opts: RolloutOptions, deadline: number): Promise<RolloutOutcome> {
+async function watchOne(
+  loaded: LoadedKube,
+  target: RolloutTarget,
+  opts: RolloutOptions,
+  deadline: number,
+): Promise<RolloutOutcome> {
   const apps = loaded.kc.makeApiClient(AppsV1Api);
   const core = loaded.kc.makeApiClient(CoreV1Api);
   const tracker = new StuckTracker(opts.stuckMs ?? 10_000);
-  const outcome = (state: RolloutOutcome['state'], message: string, status?: RolloutStatus): RolloutOutcome => ({ target, state, message, ...(status ? { status } : {}), problems: [], events: [], logs: [] });
+  const outcome = (state: RolloutOutcome['state'], message: string, status?: RolloutStatus): RolloutOutcome => ({
+    target,
+    state,
+    message,
+    ...(status ? { status } : {}),
+    problems: [],
+    events: [],
+    logs: [],
+  });
   let last: RolloutStatus | undefined;
   let pods: V1Pod[] = [];
   for (;;) {
-    if (opts.signal?.aborted) return outcome('cancelled', `Stopped watching ${ref(target)} (${last ? formatCounts(last) : 'no status yet'}); the rollout goes on in the cluster.`, last);
-    const d: V1Deployment = await kubeCall(loaded, `read ${ref(target)}`, () => apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }));
+    if (opts.signal?.aborted)
+      return outcome(
+        'cancelled',
+        `Stopped watching ${ref(target)} (${last ? formatCounts(last) : 'no status yet'}); the rollout goes on in the cluster.`,
+        last,
+      );
+    const d: V1Deployment = await kubeCall(loaded, `read ${ref(target)}`, () =>
+      apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }),
+    );
     const status = rolloutStatus(d);
     last = status;
     opts.onProgress?.(target, status);
-    if (status.state === 'complete') return outcome('complete', `${ref(target)} rolled out: ${formatCounts(status)}.`, status);
+    if (status.state === 'complete')
+      return outcome('complete', `${ref(target)} rolled out: ${formatCounts(status)}.`, status);
     const selector = selectorString(d.spec?.selector);
-    pods = selector ? (await kubeCall(loaded, `list the pods of ${ref(target)}`, () => core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }))).items : [];
-    if (status.state === 'failed') return explain(core, outcome('failed', `${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, fix the cause and apply again.`, status), pods, opts);
-    const lasting = tracker.update(pods.flatMap((p) => podProblems(p)), Date.now());
+    pods = selector
+      ? (
+          await kubeCall(loaded, `list the pods of ${ref(target)}`, () =>
+            core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }),
+          )
+        ).items
+      : [];
+    if (status.state === 'failed')
+      return explain(
+        core,
+        outcome(
+          'failed',
+          `${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, fix the cause and apply again.`,
+          status,
+        ),
+        pods,
+        opts,
+      );
+    const lasting = tracker.update(
+      pods.flatMap((p) => podProblems(p)),
+      Date.now(),
+    );
     const first = lasting[0];
     if (first) {
-      const result = outcome('failed', `${ref(target)} is stuck: pod ${first.pod}${first.container ? ` (container ${first.container})` : ''} is ${first.reason}${first.message ? `: ${first.message.replace(/\.+$/, '')}` : ''}. Next: ${adviceFor(first.reason)}.`, status);
+      const result = outcome(
+        'failed',
+        `${ref(target)} is stuck: pod ${first.pod}${first.container ? ` (container ${first.container})` : ''} is ${first.reason}${first.message ? `: ${first.message.replace(/\.+$/, '')}` : ''}. Next: ${adviceFor(first.reason)}.`,
+        status,
+      );
       result.problems = lasting;
       return explain(core, result, pods, opts);
     }
     if (Date.now() >= deadline) {
-      return explain(core, outcome('timeout', `${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`, status), pods, opts);
+      return explain(
+        core,
+        outcome(
+          'timeout',
+          `${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
+          status,
+        ),
+        pods,
+        opts,
+      );
     }
     await sleep(Math.min(opts.pollMs ?? 1000, Math.max(0, deadline - Date.now())), opts.signal);
   }
@@ -102,22 +172,49 @@ async function watchOne(loaded: LoadedKube, target: RolloutTarget, opts: Rollout
 const notReady = (p: V1Pod): boolean => !p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** Adds the events and last log lines of the pods that are not ready (at most three pods). */
-async function explain(core: CoreV1Api, result: RolloutOutcome, pods: V1Pod[], opts: RolloutOptions): Promise<RolloutOutcome> {
-  const troubled = [...new Set([...result.problems.map((p) => p.pod), ...pods.filter(notReady).map((p) => p.metadata?.name ?? '')])].filter(Boolean).slice(0, 3);
+async function explain(
+  core: CoreV1Api,
+  result: RolloutOutcome,
+  pods: V1Pod[],
+  opts: RolloutOptions,
+): Promise<RolloutOutcome> {
+  const troubled = [
+    ...new Set([...result.problems.map((p) => p.pod), ...pods.filter(notReady).map((p) => p.metadata?.name ?? '')]),
+  ]
+    .filter(Boolean)
+    .slice(0, 3);
   for (const name of troubled) {
     try {
-      const list = await core.listNamespacedEvent({ namespace: result.target.namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` });
-      result.events.push(...list.items.map((e: CoreV1Event) => ({ pod: name, type: e.type ?? '', reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? e.series?.count ?? 1 })));
+      const list = await core.listNamespacedEvent({
+        namespace: result.target.namespace,
+        fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}`,
+      });
+      result.events.push(
+        ...list.items.map((e: CoreV1Event) => ({
+          pod: name,
+          type: e.type ?? '',
+          reason: e.reason ?? '',
+          message: e.message ?? '',
+          count: e.count ?? e.series?.count ?? 1,
+        })),
+      );
     } catch {
       // Events are a help, not the answer: without them the message still stands.
     }
     const pod = pods.find((p) => p.metadata?.name === name);
-    for (const c of pod?.spec?.containers ?? []) result.logs.push(await lastLogLines(core, result.target.namespace, name, c.name, opts.logLines ?? 20));
+    for (const c of pod?.spec?.containers ?? [])
+      result.logs.push(await lastLogLines(core, result.target.namespace, name, c.name, opts.logLines ?? 20));
   }
   return result;
 }
 
-async function lastLogLines(core: CoreV1Api, namespace: string, pod: string, container: string, tailLines: number): Promise<PodLogs> {
+async function lastLogLines(
+  core: CoreV1Api,
+  namespace: string,
+  pod: string,
+  container: string,
+  tailLines: number,
+): Promise<PodLogs> {
   try {
     const text = await core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
     return { pod, container, lines: text.split('\n').filter((l, i, all) => l.length > 0 || i < all.length - 1) };
@@ -125,7 +222,12 @@ async function lastLogLines(core: CoreV1Api, namespace: string, pod: string, con
     const f = toKubeFailure(e);
     // A pod that never started has no log, and the kubelet (or kwok) may not serve logs at all;
     // client-node then fails to parse the plain-text refusal, so its own words are no help.
-    if (f.status === undefined) return { pod, container, unavailable: f.errno ? f.message : 'the container has not started, or its node does not serve logs' };
+    if (f.status === undefined)
+      return {
+        pod,
+        container,
+        unavailable: f.errno ? f.message : 'the container has not started, or its node does not serve logs',
+      };
     const said = parseStatus(f.body)?.message ?? f.message;
     return { pod, container, unavailable: `${f.status}: ${said.split('\n')[0] ?? said}` };
   }
@@ -134,7 +236,8 @@ async function lastLogLines(core: CoreV1Api, namespace: string, pod: string, con
 /** The outcome as lines for an output channel or a terminal. */
 export function describeRollout(o: RolloutOutcome): string[] {
   const lines = [o.message];
-  for (const e of o.events) lines.push(`  event ${e.pod}: ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`);
+  for (const e of o.events)
+    lines.push(`  event ${e.pod}: ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`);
   for (const l of o.logs) {
     if (l.lines) {
       lines.push(`  last log lines of ${l.pod}/${l.container}:${l.lines.length ? '' : ' (empty)'}`);

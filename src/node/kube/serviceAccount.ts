@@ -17,9 +17,16 @@ interface PodList {
   items?: { metadata?: { name?: string; namespace?: string }; spec?: { serviceAccountName?: string } }[];
 }
 
-export async function readServiceAccount(loaded: LoadedKube, namespace: string, name: string): Promise<{ exists: boolean; roleArn?: string }> {
+export async function readServiceAccount(
+  loaded: LoadedKube,
+  namespace: string,
+  name: string,
+): Promise<{ exists: boolean; roleArn?: string }> {
   try {
-    const sa = await kubeRest<ServiceAccountBody>(loaded, `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}`);
+    const sa = await kubeRest<ServiceAccountBody>(
+      loaded,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}`,
+    );
     const roleArn = sa.metadata?.annotations?.[roleArnAnnotation];
     return { exists: true, ...(roleArn ? { roleArn } : {}) };
   } catch (e) {
@@ -29,37 +36,73 @@ export async function readServiceAccount(loaded: LoadedKube, namespace: string, 
 }
 
 /** Creates the namespace if needed and applies the ServiceAccount with the role annotation. */
-export async function applyServiceAccount(loaded: LoadedKube, namespace: string, name: string, roleArn: string): Promise<void> {
+export async function applyServiceAccount(
+  loaded: LoadedKube,
+  namespace: string,
+  name: string,
+  roleArn: string,
+): Promise<void> {
   const query = `fieldManager=${FIELD_MANAGER}&force=true`;
   const apply = { method: 'PATCH' as const, contentType: 'application/apply-patch+yaml' };
   const labels = { [MANAGED_BY_LABEL.key]: MANAGED_BY_LABEL.value };
   // force=false for the namespace: if it is someone else's, leave it as it is.
   await kubeCall(loaded, `create the namespace ${namespace}`, async () => {
     try {
-      await kubeRest(loaded, `/api/v1/namespaces/${encodeURIComponent(namespace)}?fieldManager=${FIELD_MANAGER}&force=false`, { ...apply, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } } });
+      await kubeRest(
+        loaded,
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}?fieldManager=${FIELD_MANAGER}&force=false`,
+        { ...apply, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } } },
+      );
     } catch (e) {
       if (!(e instanceof KubeHttpError && e.statusCode === 409)) throw e;
     }
   });
   await kubeCall(loaded, `annotate the ServiceAccount ${namespace}/${name}`, () =>
-    kubeRest(loaded, `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}?${query}`, {
-      ...apply,
-      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels, annotations: { [roleArnAnnotation]: roleArn } } },
-    }),
+    kubeRest(
+      loaded,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}?${query}`,
+      {
+        ...apply,
+        body: {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name, namespace, labels, annotations: { [roleArnAnnotation]: roleArn } },
+        },
+      },
+    ),
   );
 }
 
 /** kube-prometheus-stack's Prometheus pods (label app.kubernetes.io/name=prometheus) and their ServiceAccounts. */
-export async function prometheusPods(loaded: LoadedKube, namespace: string): Promise<{ namespace: string; name: string; serviceAccount: string }[]> {
-  const list = await kubeCall(loaded, `list the Prometheus pods in ${namespace}`, () => kubeRest<PodList>(loaded, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/name=prometheus')}`));
-  return (list.items ?? []).map((p) => ({ namespace: p.metadata?.namespace ?? namespace, name: p.metadata?.name ?? '', serviceAccount: p.spec?.serviceAccountName ?? 'default' }));
+export async function prometheusPods(
+  loaded: LoadedKube,
+  namespace: string,
+): Promise<{ namespace: string; name: string; serviceAccount: string }[]> {
+  const list = await kubeCall(loaded, `list the Prometheus pods in ${namespace}`, () =>
+    kubeRest<PodList>(
+      loaded,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/name=prometheus')}`,
+    ),
+  );
+  return (list.items ?? []).map((p) => ({
+    namespace: p.metadata?.namespace ?? namespace,
+    name: p.metadata?.name ?? '',
+    serviceAccount: p.spec?.serviceAccountName ?? 'default',
+  }));
 }
 
 /** The cluster side of Inspect IRSA Role; a cluster that could not be loaded or asked becomes the report's error. */
-export async function readIrsaKubeSide(kube: LoadedKube | KubeError, namespace: string, serviceAccount: string): Promise<KubeSideData> {
+export async function readIrsaKubeSide(
+  kube: LoadedKube | KubeError,
+  namespace: string,
+  serviceAccount: string,
+): Promise<KubeSideData> {
   if (kube instanceof KubeError) return { error: kube.message };
   try {
-    const [sa, pods] = await Promise.all([readServiceAccount(kube, namespace, serviceAccount), prometheusPods(kube, namespace)]);
+    const [sa, pods] = await Promise.all([
+      readServiceAccount(kube, namespace, serviceAccount),
+      prometheusPods(kube, namespace),
+    ]);
     return { serviceAccount: { namespace, name: serviceAccount, ...sa }, prometheusPods: pods };
   } catch (e) {
     if (!(e instanceof KubeError)) throw e;

@@ -46,11 +46,19 @@ export function lintRead(read: ReadInputs, o: LintRun): LintResult {
     collectorSchema: () => loadCollectorSchema(),
     ...(o.collectorVersion ? { collectorVersion: o.collectorVersion } : {}),
   });
-  return { findings: sortFindings([...skipped, ...findings]), checked: [...inputs.map((i) => i.file), ...skipped.flatMap((f) => (f.file === undefined ? [] : [f.file]))], unreadable: read.unreadable };
+  return {
+    findings: sortFindings([...skipped, ...findings]),
+    checked: [...inputs.map((i) => i.file), ...skipped.flatMap((f) => (f.file === undefined ? [] : [f.file]))],
+    unreadable: read.unreadable,
+  };
 }
 
 /** Reads and lints `files` together; open documents' texts win over disk. */
-export async function lintFiles(files: readonly string[], o: LintRun, documents?: ReadonlyMap<string, string>): Promise<LintResult> {
+export async function lintFiles(
+  files: readonly string[],
+  o: LintRun,
+  documents?: ReadonlyMap<string, string>,
+): Promise<LintResult> {
   return lintRead(await readLintInputs(files, documents), o);
 }
 
@@ -65,7 +73,13 @@ export async function collectLintFiles(paths: readonly string[]): Promise<string
     let folder: boolean;
     try {
       const st = await lstat(path);
-      folder = st.isDirectory() || (st.isSymbolicLink() && (await stat(path).then((s) => s.isDirectory(), () => false)));
+      folder =
+        st.isDirectory() ||
+        (st.isSymbolicLink() &&
+          (await stat(path).then(
+            (s) => s.isDirectory(),
+            () => false,
+          )));
     } catch {
       throw new UnreadableInput(`${p}: no such file or folder`);
     }

@@ -83,7 +83,10 @@ export class LintProcess {
     const request: LintRequest = { ...params, type: 'lint', id, key };
     return new Promise<LintAnswer | undefined>((resolve, reject) => {
       const timeoutMs = this.o.requestTimeoutMs ?? 60_000;
-      const timer = timeoutMs > 0 ? setTimeout(() => this.kill(`did not answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs) : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => this.kill(`did not answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs)
+          : undefined;
       this.pending.set(id, { key, resolve, reject, timer });
       child.send(request, (err) => {
         // A closed channel: the exit handler reports it; anything else fails this request alone.
@@ -95,7 +98,8 @@ export class LintProcess {
   /** Ends the server; in-flight requests reject with LintProcessStopped. Resolves once it has exited. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new LintProcessStopped('The lint process has been shut down.'));
+    for (const id of [...this.pending.keys()])
+      this.settle(id)?.reject(new LintProcessStopped('The lint process has been shut down.'));
     const child = this.child;
     if (!child) return;
     child.kill();
@@ -120,7 +124,10 @@ export class LintProcess {
 
   private ensureStarted(): ChildProcess {
     if (this.child) return this.child;
-    if (this.stopped) throw new LintProcessStopped('Linting is stopped after repeated crashes of the lint process; reload the window to try again.');
+    if (this.stopped)
+      throw new LintProcessStopped(
+        'Linting is stopped after repeated crashes of the lint process; reload the window to try again.',
+      );
     if (this.crashes > 0) {
       const now = (this.o.now ?? Date.now)();
       const window = this.o.restartWindowMs ?? 60_000;
@@ -190,7 +197,9 @@ export class LintProcess {
     const again = 'it starts again with the next edit';
     if (this.killedBecause) return `The lint process ${this.killedBecause} and was stopped; ${again}.`;
     if (/heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderrTail)) {
-      const cap = /--max-old-space-size=(\d+)/.exec((this.o.execArgv ?? [`--max-old-space-size=${defaultHeapMb}`]).join(' '))?.[1];
+      const cap = /--max-old-space-size=(\d+)/.exec(
+        (this.o.execArgv ?? [`--max-old-space-size=${defaultHeapMb}`]).join(' '),
+      )?.[1];
       return `The lint process ran out of memory${cap ? ` (its cap is ${cap} MB)` : ''}; ${again}.`;
     }
     if (signal) return `The lint process was ended by ${signal}; ${again}.`;

@@ -27,7 +27,13 @@ function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
-function kindOfEntry(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+function kindOfEntry(st: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isDirectory(): boolean;
+}): string {
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
@@ -44,7 +50,8 @@ async function readOne(file: string): Promise<Read> {
     if (code === 'ELOOP') return { skip: 'it is a symbolic link that loops' };
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       try {
-        if ((await lstat(file)).isSymbolicLink()) return { skip: 'it is a symbolic link to a file that does not exist' };
+        if ((await lstat(file)).isSymbolicLink())
+          return { skip: 'it is a symbolic link to a file that does not exist' };
       } catch {
         // gone between listing and reading: nothing to say
       }
@@ -74,11 +81,16 @@ export function tooDeep(file: string, text: string): string | undefined {
   const kind = fileKind(file);
   if ((kind !== 'yaml' && kind !== 'json') || text.length > maxLintBytes || binaryOrBroken(text)) return undefined;
   const depth = nestingDepth(text, kind);
-  return depth > maxLintNesting ? `it is nested ${depth} levels deep, over the ${maxLintNesting} the linter reads` : undefined;
+  return depth > maxLintNesting
+    ? `it is nested ${depth} levels deep, over the ${maxLintNesting} the linter reads`
+    : undefined;
 }
 
 /** Reads `files` (open documents' texts first), a few at a time; never throws for a file. */
-export async function readLintInputs(files: readonly string[], documents: ReadonlyMap<string, string> = new Map()): Promise<ReadInputs> {
+export async function readLintInputs(
+  files: readonly string[],
+  documents: ReadonlyMap<string, string> = new Map(),
+): Promise<ReadInputs> {
   const results: Read[] = new Array<Read>(files.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -23,10 +23,35 @@ const lintableExtension = /\.(ya?ml|json|jmx)$/i;
 const skipDirs = new Set(['node_modules', '.git', 'dist', '.obslab-build']);
 /** Files with a lintable extension that are plainly something else: never read. */
 const otherToolsFiles = new Set([
-  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'composer.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml',
-  'jsconfig.json', 'deno.json', 'lerna.json', 'nx.json', 'turbo.json', 'renovate.json', '.renovaterc.json', 'devcontainer.json', '.devcontainer.json',
-  '.eslintrc.json', '.eslintrc.yml', '.eslintrc.yaml', '.prettierrc.json', '.prettierrc.yml', '.prettierrc.yaml', '.babelrc.json', '.stylelintrc.json',
-  '.markdownlint.json', '.markdownlint.yaml', '.markdownlint.yml', '.yarnrc.yml', 'yarn.lock', 'composer.lock',
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'composer.json',
+  'pnpm-lock.yaml',
+  'pnpm-workspace.yaml',
+  'jsconfig.json',
+  'deno.json',
+  'lerna.json',
+  'nx.json',
+  'turbo.json',
+  'renovate.json',
+  '.renovaterc.json',
+  'devcontainer.json',
+  '.devcontainer.json',
+  '.eslintrc.json',
+  '.eslintrc.yml',
+  '.eslintrc.yaml',
+  '.prettierrc.json',
+  '.prettierrc.yml',
+  '.prettierrc.yaml',
+  '.babelrc.json',
+  '.stylelintrc.json',
+  '.markdownlint.json',
+  '.markdownlint.yaml',
+  '.markdownlint.yml',
+  '.yarnrc.yml',
+  'yarn.lock',
+  'composer.lock',
 ]);
 /** tsconfig.base.json, tsconfig.app.json; foo-lock.json, foo.lock.yaml and their kin. */
 const otherToolsPattern = /^(tsconfig|jsconfig)(\.[\w-]+)*\.json$|[.-]lock(file)?\.(json|ya?ml)$|\.lock$/i;
@@ -34,7 +59,11 @@ const otherToolsPattern = /^(tsconfig|jsconfig)(\.[\w-]+)*\.json$|[.-]lock(file)
 /** A file no linter of ours reads, known by its name alone (editor settings, package manifests, lock files). */
 export function ignoredByName(file: string): boolean {
   const name = basename(file).toLowerCase();
-  return otherToolsFiles.has(name) || otherToolsPattern.test(name) || (basename(dirname(file)) === '.vscode' && name.endsWith('.json'));
+  return (
+    otherToolsFiles.has(name) ||
+    otherToolsPattern.test(name) ||
+    (basename(dirname(file)) === '.vscode' && name.endsWith('.json'))
+  );
 }
 
 /** A YAML, JSON or JMeter file that is not known by name to belong to another tool. */
@@ -81,7 +110,12 @@ export interface WalkOptions {
  * (a FIFO, a link) is listed, so that reading it can say why it was not checked.
  */
 export function lintableFilesBelow(dir: string, o: WalkOptions): Promise<string[]> {
-  return filesBelow(dir, { ...o, accept: (path) => isLintable(path), enter: (name) => !name.startsWith('.') && !skipDirs.has(name), skipUnreadable: true });
+  return filesBelow(dir, {
+    ...o,
+    accept: (path) => isLintable(path),
+    enter: (name) => !name.startsWith('.') && !skipDirs.has(name),
+    skipUnreadable: true,
+  });
 }
 
 export interface ScopeFiles {

@@ -37,14 +37,30 @@ export interface RulesHint {
 
 /** The status-bar hint: which rules are on for the active file, and which setting changes that. */
 export function rulesHint(scope: LintScope | undefined, s: LintSettings): RulesHint {
-  const where = scope ? (scope.lab ? `the lab folder ${scope.dir}` : `the folder ${scope.dir} (its files, not its subfolders)`) : 'this document alone';
+  const where = scope
+    ? scope.lab
+      ? `the lab folder ${scope.dir}`
+      : `the folder ${scope.dir} (its files, not its subfolders)`
+    : 'this document alone';
   if (!lintsIn(scope, s)) {
-    const why = s.scope === 'off' ? 'obslab.lint.scope is off' : 'this file is not in a lab folder (one holding obslab-lab.json) and obslab.lint.scope is labFolders';
-    return { text: '$(checklist) Obslab: lint off', tooltip: `Observability Lab does not lint this file: ${why}. Change it with the setting obslab.lint.scope.` };
+    const why =
+      s.scope === 'off'
+        ? 'obslab.lint.scope is off'
+        : 'this file is not in a lab folder (one holding obslab-lab.json) and obslab.lint.scope is labFolders';
+    return {
+      text: '$(checklist) Obslab: lint off',
+      tooltip: `Observability Lab does not lint this file: ${why}. Change it with the setting obslab.lint.scope.`,
+    };
   }
   if (labRulesIn(scope, s)) {
     const why = scope?.lab ? 'it is a lab folder' : 'obslab.lint.labRules is always';
-    return { text: '$(checklist) Obslab: lab rules', tooltip: `Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. Change where they apply with the setting obslab.lint.labRules.` };
+    return {
+      text: '$(checklist) Obslab: lab rules',
+      tooltip: `Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. Change where they apply with the setting obslab.lint.labRules.`,
+    };
   }
-  return { text: '$(checklist) Obslab: general rules', tooltip: `Linted with ${where}, with general rules only: the lab's own rules apply in lab folders (holding obslab-lab.json). Change that with the setting obslab.lint.labRules.` };
+  return {
+    text: '$(checklist) Obslab: general rules',
+    tooltip: `Linted with ${where}, with general rules only: the lab's own rules apply in lab folders (holding obslab-lab.json). Change that with the setting obslab.lint.labRules.`,
+  };
 }

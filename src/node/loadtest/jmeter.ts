@@ -65,10 +65,18 @@ export function runJmeter(launcher: string, args: string[], opts: JmeterRunOptio
   return new Promise((resolve, reject) => {
     // Its own process group (not on Windows, which has none): a signal to -pid reaches the JVM too.
     const group = process.platform !== 'win32';
-    const child = spawn(launcher, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
+    const child = spawn(launcher, args, {
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
+      windowsHide: true,
+    });
     let closed = false;
     let killTimer: NodeJS.Timeout | undefined;
-    let follower: JtlFollower | undefined = opts.jtl && opts.onProgress ? followJtl(opts.jtl, { startMs: Date.now(), onProgress: opts.onProgress }) : undefined;
+    let follower: JtlFollower | undefined =
+      opts.jtl && opts.onProgress
+        ? followJtl(opts.jtl, { startMs: Date.now(), onProgress: opts.onProgress })
+        : undefined;
     const unfollow = (): void => {
       follower?.stop();
       follower = undefined;

@@ -11,7 +11,11 @@ export function summarizeJtlFile(file: string): Summary {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = e && typeof e === 'object' && 'code' in e ? String(e.code) : '';
-    throw new JtlFileError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read it (${e instanceof Error ? e.message : String(e)})`);
+    throw new JtlFileError(
+      code === 'ENOENT'
+        ? `${file}: no such file`
+        : `${file}: cannot read it (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   try {
     return summarizeJtl(text);

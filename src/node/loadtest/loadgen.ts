@@ -10,7 +10,15 @@ import { ResponseParser, type PreparedRequest } from '../../core/loadtest/http';
 import { formatJtlRow, jtlHeader, type JtlSample } from '../../core/loadtest/jtl';
 import type { LoadPlan } from '../../core/loadtest/plan';
 import { sleep } from '../process/sleep';
-import { runPlan, type Channel, type Clock, type Exchange, type RunOptions, type RunResult, type Transport } from '../../core/loadtest/runner';
+import {
+  runPlan,
+  type Channel,
+  type Clock,
+  type Exchange,
+  type RunOptions,
+  type RunResult,
+  type Transport,
+} from '../../core/loadtest/runner';
 
 interface Pending {
   request: PreparedRequest;
@@ -26,7 +34,8 @@ interface Pending {
   resolve: (e: Exchange) => void;
 }
 
-const errorCode = (e: unknown): string => (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : 'Error');
+const errorCode = (e: unknown): string =>
+  e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : 'Error';
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 class SocketChannel implements Channel {
@@ -72,9 +81,21 @@ class SocketChannel implements Channel {
     const s: Socket =
       request.protocol === 'https'
         ? // JMeter trusts any server certificate by default; a load generator must reach test servers with self-signed ones.
-          tlsConnect({ host: request.host, port: request.port, servername: /^[\d.:]+$/.test(request.host) ? undefined : request.host, rejectUnauthorized: false })
+          tlsConnect({
+            host: request.host,
+            port: request.port,
+            servername: /^[\d.:]+$/.test(request.host) ? undefined : request.host,
+            rejectUnauthorized: false,
+          })
         : // Plain TCP reads into the channel's own buffer: no Buffer and no stream bookkeeping per read.
-          netConnect({ host: request.host, port: request.port, onread: { buffer: this.readBuffer, callback: (n: number, b: Uint8Array) => this.socket !== s || this.onData(b, n) } });
+          netConnect({
+            host: request.host,
+            port: request.port,
+            onread: {
+              buffer: this.readBuffer,
+              callback: (n: number, b: Uint8Array) => this.socket !== s || this.onData(b, n),
+            },
+          });
     s.setNoDelay(true);
     this.open.add(s);
     this.socket = s;
@@ -92,14 +113,23 @@ class SocketChannel implements Channel {
     return s;
   }
 
-  private start(request: PreparedRequest, keepBody: boolean, signal: AbortSignal, resolve: (e: Exchange) => void, forceNew: boolean): void {
+  private start(
+    request: PreparedRequest,
+    keepBody: boolean,
+    signal: AbortSignal,
+    resolve: (e: Exchange) => void,
+    forceNew: boolean,
+  ): void {
     const t0 = performance.now();
     const startEpochMs = Date.now();
     if (signal.aborted) {
       resolve({ interrupted: true, startEpochMs, connectMs: 0, latencyMs: 0, elapsedMs: 0, sentBytes: 0 });
       return;
     }
-    const same = this.target.protocol === request.protocol && this.target.host === request.host && this.target.port === request.port;
+    const same =
+      this.target.protocol === request.protocol &&
+      this.target.host === request.host &&
+      this.target.port === request.port;
     const reused = !forceNew && this.reusable && same && !!this.socket && !this.socket.destroyed;
     if (this.signal !== signal) {
       this.signal?.removeEventListener('abort', this.onAbort);
@@ -107,10 +137,25 @@ class SocketChannel implements Channel {
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
     this.parser.reset(request.expectBody, keepBody);
-    this.pending = { request, keepBody, signal, t0, startEpochMs, connectMs: 0, latencyMs: 0, received: false, reused, timer: undefined, resolve };
+    this.pending = {
+      request,
+      keepBody,
+      signal,
+      t0,
+      startEpochMs,
+      connectMs: 0,
+      latencyMs: 0,
+      received: false,
+      reused,
+      timer: undefined,
+      resolve,
+    };
     const socket = reused && this.socket ? this.socket : this.connect(request);
     this.reusable = false;
-    const timeout = request.connectTimeoutMs !== undefined && !reused ? request.connectTimeoutMs + (request.responseTimeoutMs ?? 0) : request.responseTimeoutMs;
+    const timeout =
+      request.connectTimeoutMs !== undefined && !reused
+        ? request.connectTimeoutMs + (request.responseTimeoutMs ?? 0)
+        : request.responseTimeoutMs;
     if (timeout !== undefined) {
       this.pending.timer = setTimeout(() => {
         this.drop();
@@ -160,7 +205,15 @@ class SocketChannel implements Channel {
     if (!p) return;
     if (this.parser.end()) this.finish({ response: this.parser.response });
     else if (p.reused && !p.received) this.finish('stale');
-    else this.finish({ error: { code: 'ECONNRESET', message: p.received ? 'the connection closed in the middle of the response' : 'the target server closed the connection without responding' } });
+    else
+      this.finish({
+        error: {
+          code: 'ECONNRESET',
+          message: p.received
+            ? 'the connection closed in the middle of the response'
+            : 'the target server closed the connection without responding',
+        },
+      });
   }
 
   private finish(result: Partial<Exchange> | 'stale'): void {
@@ -174,7 +227,13 @@ class SocketChannel implements Channel {
       return;
     }
     const elapsedMs = performance.now() - p.t0;
-    const e: Exchange = { startEpochMs: p.startEpochMs, connectMs: p.reused ? 0 : p.connectMs, latencyMs: p.received ? p.latencyMs : 0, elapsedMs, sentBytes: p.request.bytes.length };
+    const e: Exchange = {
+      startEpochMs: p.startEpochMs,
+      connectMs: p.reused ? 0 : p.connectMs,
+      latencyMs: p.received ? p.latencyMs : 0,
+      elapsedMs,
+      sentBytes: p.request.bytes.length,
+    };
     if (result.response) e.response = result.response;
     if (result.error) e.error = result.error;
     if (result.interrupted) e.interrupted = true;

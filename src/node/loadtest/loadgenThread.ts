@@ -24,7 +24,10 @@ export interface LoadgenWorkerInput {
 }
 
 /** What the worker posts: progress a second, then one of done or failed. */
-export type LoadgenWorkerMessage = { type: 'progress'; progress: Progress } | { type: 'done'; result: BuiltinRunResult } | { type: 'failed'; message: string };
+export type LoadgenWorkerMessage =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; result: BuiltinRunResult }
+  | { type: 'failed'; message: string };
 
 /** What this side posts: stop (keep the results so far). */
 export interface LoadgenStopMessage {
@@ -83,7 +86,14 @@ function fromProgress(p: Progress | undefined, durationMs: number): WorkerRunRes
     latencyMs: { min: 0, mean: 0, p50: o?.p50 ?? 0, p95: o?.p95 ?? 0, p99: o?.p99 ?? 0, max: 0 },
     firstError: undefined,
     failuresByCode: {},
-    progress: p ?? { elapsedSec: durationMs / 1000, activeThreads: 0, rps: 0, errorRate: 0, window: { p50: 0, p95: 0, p99: 0, seconds: 0, samples: 0 }, overall: { p50: 0, p95: 0, p99: 0, samples: 0, errors: 0, rps: 0 } },
+    progress: p ?? {
+      elapsedSec: durationMs / 1000,
+      activeThreads: 0,
+      rps: 0,
+      errorRate: 0,
+      window: { p50: 0, p95: 0, p99: 0, seconds: 0, samples: 0 },
+      overall: { p50: 0, p95: 0, p99: 0, samples: 0, errors: 0, rps: 0 },
+    },
     leftOpen: 0,
     terminated: true,
   };
@@ -101,7 +111,11 @@ export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}):
   };
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.file, { workerData: input, execArgv: entry.execArgv, resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 512 } });
+    const worker = new Worker(entry.file, {
+      workerData: input,
+      execArgv: entry.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 512 },
+    });
     let last: Progress | undefined;
     let settled = false;
     let terminating = false;
@@ -135,7 +149,10 @@ export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}):
       else if (msg.type === 'failed') settle(() => reject(new Error(`the load engine failed: ${msg.message}`)));
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      const why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of memory (its limit is ${opts.maxHeapMb ?? 512} MB) and was ended` : e.message;
+      const why =
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `it ran out of memory (its limit is ${opts.maxHeapMb ?? 512} MB) and was ended`
+          : e.message;
       settle(() => reject(new Error(`the load engine failed: ${why}`)));
     });
     worker.on('exit', (code) => {

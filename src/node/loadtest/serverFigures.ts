@@ -18,11 +18,21 @@ export interface ServerPollOptions {
 }
 
 function clientFor(baseUrl: string, fetchImpl: FetchLike | undefined): PrometheusClient {
-  return new PrometheusClient({ baseUrl, fetch: fetchImpl ?? ((url, init) => fetch(url, init)), timeoutMs: 4000, unreachableHint: 'is the sandbox or the port-forward still running?' });
+  return new PrometheusClient({
+    baseUrl,
+    fetch: fetchImpl ?? ((url, init) => fetch(url, init)),
+    timeoutMs: 4000,
+    unreachableHint: 'is the sandbox or the port-forward still running?',
+  });
 }
 
 /** One round: both queries at the same instant. */
-export async function queryServerFigures(baseUrl: string, queries: ServerQueries, source: string, fetchImpl?: FetchLike): Promise<ServerFigures> {
+export async function queryServerFigures(
+  baseUrl: string,
+  queries: ServerQueries,
+  source: string,
+  fetchImpl?: FetchLike,
+): Promise<ServerFigures> {
   const client = clientFor(baseUrl, fetchImpl);
   const time = Date.now() / 1000;
   const [rate, p95] = await Promise.all([client.query(queries.rate, { time }), client.query(queries.p95, { time })]);

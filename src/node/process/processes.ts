@@ -13,7 +13,9 @@ export function freePort(): Promise<number> {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('the kernel gave no port'))));
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('the kernel gave no port')),
+      );
     });
   });
 }
@@ -48,7 +50,9 @@ export function isOurProcess(pid: number, marker: string): boolean {
   const file = `/proc/${pid}/cmdline`;
   if (!existsSync('/proc/self/cmdline')) return true;
   try {
-    return readFileSync(file, 'utf8').split('\0').some((arg) => arg.includes(marker));
+    return readFileSync(file, 'utf8')
+      .split('\0')
+      .some((arg) => arg.includes(marker));
   } catch {
     return false;
   }
@@ -72,7 +76,12 @@ export function startDetached(cmd: string, args: readonly string[], opts: Detach
   const fd = openSync(opts.log, 'w');
   let exited = false;
   try {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
     child.on('exit', () => {
       exited = true;
     });
@@ -112,7 +121,12 @@ export async function stopGroup(pid: number, graceMs = 5000): Promise<void> {
 }
 
 /** Polls `probe` every 100 ms until it is true; throws after `timeoutMs`, or as soon as `alive()` says the process died. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, alive?: () => boolean): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  alive?: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (alive && !alive()) throw new ExitedEarly(what);
@@ -161,14 +175,34 @@ export class ProgramFailed extends Error {
 }
 
 /** Runs a program to completion with an argument array; resolves with stdout+stderr, rejects with ProgramFailed. */
-export function runProgram(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+export function runProgram(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
-      if (!error) return resolve(output);
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'ENOENT' ? 'was not found' : error.killed ? `was stopped after ${opts.timeoutMs ?? 0} ms` : `failed (${error.message.split('\n')[0] ?? ''})`;
-      reject(new ProgramFailed(`${cmd} ${args.join(' ')}`, output, reason));
-    });
+    execFile(
+      cmd,
+      args,
+      {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        timeout: opts.timeoutMs ?? 0,
+        maxBuffer: 64 * 1024 * 1024,
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (!error) return resolve(output);
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason =
+          code === 'ENOENT'
+            ? 'was not found'
+            : error.killed
+              ? `was stopped after ${opts.timeoutMs ?? 0} ms`
+              : `failed (${error.message.split('\n')[0] ?? ''})`;
+        reject(new ProgramFailed(`${cmd} ${args.join(' ')}`, output, reason));
+      },
+    );
   });
 }

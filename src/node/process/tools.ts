@@ -6,7 +6,8 @@ export function probeTool(spec: ToolSpec, timeoutMs = 10_000): Promise<ProbeResu
   return new Promise((resolve) => {
     execFile(spec.name, spec.args, { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) return resolve({ found: true, output: `${stdout}${stderr}` });
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolve({ found: false, reason: 'missing', detail: 'not on PATH' });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return resolve({ found: false, reason: 'missing', detail: 'not on PATH' });
       const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
       resolve({ found: false, reason: 'failed', detail });
     });

@@ -20,7 +20,10 @@ export function appVenvInstalled(requirementsFile: string): boolean {
 }
 
 /** Creates the venv for `appDir`/requirements.txt unless it exists; returns its folder. */
-export async function installAppVenv(appDir: string, onProgress: (message: string) => void = () => undefined): Promise<string> {
+export async function installAppVenv(
+  appDir: string,
+  onProgress: (message: string) => void = () => undefined,
+): Promise<string> {
   const requirements = join(appDir, 'requirements.txt');
   if (!existsSync(requirements)) throw new Error(`no requirements.txt in ${appDir}`);
   const dir = appVenvDir(requirements);
@@ -31,12 +34,18 @@ export async function installAppVenv(appDir: string, onProgress: (message: strin
   // A package's setup code runs during the install: it sees no credentials of ours, only what pip needs.
   const env = sandboxEnv('pip', process.env);
   await runProgram(python, ['-m', 'venv', '--clear', dir], { timeoutMs: 2 * 60_000, env });
-  await runProgram(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { timeoutMs: 10 * 60_000, env });
+  await runProgram(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], {
+    timeoutMs: 10 * 60_000,
+    env,
+  });
   writeFileSync(join(dir, marker), new Date().toISOString());
   return dir;
 }
 
 /** The programs the app runs under: opentelemetry-instrument wraps the venv's python. */
 export function appCommand(venv: string, appDir: string): { cmd: string; args: string[] } {
-  return { cmd: join(venv, 'bin', 'opentelemetry-instrument'), args: [join(venv, 'bin', 'python'), join(appDir, 'app.py')] };
+  return {
+    cmd: join(venv, 'bin', 'opentelemetry-instrument'),
+    args: [join(venv, 'bin', 'python'), join(appDir, 'app.py')],
+  };
 }

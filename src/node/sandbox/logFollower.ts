@@ -13,7 +13,12 @@ export interface LogFollower {
   stop(): void;
 }
 
-export function followLogs(logs: FollowedLog[], onLine: (name: string, line: string) => void, intervalMs = 1000, fromStart = false): LogFollower {
+export function followLogs(
+  logs: FollowedLog[],
+  onLine: (name: string, line: string) => void,
+  intervalMs = 1000,
+  fromStart = false,
+): LogFollower {
   const offsets = new Map<string, number>();
   const partial = new Map<string, string>();
   for (const log of logs) {

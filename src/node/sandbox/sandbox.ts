@@ -11,7 +11,15 @@ import { versions } from '../../core/facts';
 import { PrometheusClient, PrometheusError } from '../../core/prometheus/client';
 import type { ActiveTarget } from '../../core/prometheus/types';
 import { lastLogLine, portInUse } from '../../core/sandbox/logs';
-import { collectorConfigText, collectorScrape, deploymentEnv, sandboxCollectorConfig, sandboxPrometheusConfig, SandboxConfigError, type CollectorEndpoint } from '../../core/sandbox/config';
+import {
+  collectorConfigText,
+  collectorScrape,
+  deploymentEnv,
+  sandboxCollectorConfig,
+  sandboxPrometheusConfig,
+  SandboxConfigError,
+  type CollectorEndpoint,
+} from '../../core/sandbox/config';
 import type { SandboxInputFile } from '../../core/sandbox/consent';
 import { sandboxEnv } from '../../core/sandbox/env';
 import { defaultParams } from '../../core/scaffold/params';
@@ -19,17 +27,42 @@ import { labManifestName, parseLabManifest, templateVars } from '../../core/scaf
 import { renderTemplate } from '../../core/scaffold/render';
 import { appCommand, installAppVenv } from './appVenv';
 import { labInputs } from './sandboxInputs';
-import { readSandboxState, readSandboxStateFile, removeSandboxPath, sandboxPrometheusUrl, sandboxStatePath, writeSandboxState } from './sandboxState';
+import {
+  readSandboxState,
+  readSandboxStateFile,
+  removeSandboxPath,
+  sandboxPrometheusUrl,
+  sandboxStatePath,
+  writeSandboxState,
+} from './sandboxState';
 import { cacheDir } from '../files/cache';
 import { templatesDir } from '../files/labFiles';
-import { ExitedEarly, freePort, httpAnswers, isAlive, isOurProcess, portIsFree, ProgramFailed, startDetached, stopGroup, tail, waitFor, type Detached } from '../process/processes';
+import {
+  ExitedEarly,
+  freePort,
+  httpAnswers,
+  isAlive,
+  isOurProcess,
+  portIsFree,
+  ProgramFailed,
+  startDetached,
+  stopGroup,
+  tail,
+  waitFor,
+  type Detached,
+} from '../process/processes';
 import { sleep } from '../process/sleep';
 
 /** The collector the harness builds with ocb (test/harness/otelcol.ts), the version the scaffold pins. */
 export const sandboxCollectorVersion = versions.collector;
 
 export type SandboxPartName = 'app' | 'collector-telemetry' | 'collector-metrics' | 'prometheus';
-export const sandboxPartNames: readonly SandboxPartName[] = ['app', 'collector-telemetry', 'collector-metrics', 'prometheus'];
+export const sandboxPartNames: readonly SandboxPartName[] = [
+  'app',
+  'collector-telemetry',
+  'collector-metrics',
+  'prometheus',
+];
 
 /**
  * up: answering (for a collector endpoint: Prometheus' last scrape of it succeeded); down: the
@@ -63,7 +96,14 @@ export interface SandboxState {
   lab?: string;
   namespace: string;
   app?: ProcessRecord & { url: string; appDir: string };
-  collector?: ProcessRecord & { binary: string; otlpGrpc: string; telemetryUrl: string; metricsUrl: string; config: string; configSource: string };
+  collector?: ProcessRecord & {
+    binary: string;
+    otlpGrpc: string;
+    telemetryUrl: string;
+    metricsUrl: string;
+    config: string;
+    configSource: string;
+  };
   prometheus?: ProcessRecord & { binary: string; url: string; config: string; tsdb: string; version?: string };
 }
 
@@ -141,7 +181,10 @@ function records(state: SandboxState): [string, ProcessRecord][] {
 }
 
 function anyRunning(state: SandboxState): boolean {
-  return records(state).some(([, r]) => isOurProcess(r.pid, r.marker)) || (state.startingPid !== undefined && state.startingPid !== process.pid && isAlive(state.startingPid));
+  return (
+    records(state).some(([, r]) => isOurProcess(r.pid, r.marker)) ||
+    (state.startingPid !== undefined && state.startingPid !== process.pid && isAlive(state.startingPid))
+  );
 }
 
 function executable(path: string): boolean {
@@ -170,15 +213,27 @@ function resolveCollector(opts: SandboxOptions): string {
   const given = opts.collectorBinary ?? process.env['OBSLAB_COLLECTOR'];
   const path = given ? resolve(given) : harnessCollectorPath();
   if (executable(path)) return path;
-  const why = given ? `no executable collector at ${path} (from ${opts.collectorBinary ? '--collector' : '$OBSLAB_COLLECTOR'})` : `the collector ${sandboxCollectorVersion} is not built (looked for ${path})`;
-  throw new SandboxError('collector', why, 'build it with `npm run harness -- otelcol install`, or pass --collector PATH to an otelcol with the otlp receiver and the prometheus exporter');
+  const why = given
+    ? `no executable collector at ${path} (from ${opts.collectorBinary ? '--collector' : '$OBSLAB_COLLECTOR'})`
+    : `the collector ${sandboxCollectorVersion} is not built (looked for ${path})`;
+  throw new SandboxError(
+    'collector',
+    why,
+    'build it with `npm run harness -- otelcol install`, or pass --collector PATH to an otelcol with the otlp receiver and the prometheus exporter',
+  );
 }
 
 function resolvePrometheus(opts: SandboxOptions): string {
   const given = opts.prometheusBinary ?? process.env['OBSLAB_PROMETHEUS'];
   const path = given ? resolve(given) : (onPath('prometheus') ?? '/usr/bin/prometheus');
   if (executable(path)) return path;
-  throw new SandboxError('prometheus', `no executable prometheus at ${path}`, given ? 'check the path given with --prometheus-bin or $OBSLAB_PROMETHEUS' : 'install it with `sudo apt-get install prometheus` (Debian/Ubuntu), or pass --prometheus-bin PATH');
+  throw new SandboxError(
+    'prometheus',
+    `no executable prometheus at ${path}`,
+    given
+      ? 'check the path given with --prometheus-bin or $OBSLAB_PROMETHEUS'
+      : 'install it with `sudo apt-get install prometheus` (Debian/Ubuntu), or pass --prometheus-bin PATH',
+  );
 }
 
 interface LabSources {
@@ -207,7 +262,12 @@ function labSources(labDir: string | undefined): LabSources {
   const lab = resolve(labDir);
   const need = (rel: string): string => {
     const p = join(lab, rel);
-    if (!existsSync(p)) throw new SandboxError('lab', `${lab} has no ${rel}`, 'pass a folder made by `obslab scaffold` (or the editor\'s Create Lab Files), or leave --lab out to use the templates');
+    if (!existsSync(p))
+      throw new SandboxError(
+        'lab',
+        `${lab} has no ${rel}`,
+        "pass a folder made by `obslab scaffold` (or the editor's Create Lab Files), or leave --lab out to use the templates",
+      );
     return p;
   };
   const appDir = join(lab, 'app');
@@ -228,11 +288,19 @@ function labSources(labDir: string | undefined): LabSources {
 }
 
 /** The collector config as the sandbox would run it, or a SandboxError naming the file and the problem. */
-function renderCollectorConfig(sources: LabSources, ports: { otlpGrpc: number; metrics: number; telemetry: number }): string {
+function renderCollectorConfig(
+  sources: LabSources,
+  ports: { otlpGrpc: number; metrics: number; telemetry: number },
+): string {
   try {
     return sandboxCollectorConfig(collectorConfigText(sources.collectorManifest), ports);
   } catch (e) {
-    if (e instanceof SandboxConfigError) throw new SandboxError('collector', `${sources.collectorSource}: ${e.message}`, 'fix the collector config, then run `obslab sandbox up` again');
+    if (e instanceof SandboxConfigError)
+      throw new SandboxError(
+        'collector',
+        `${sources.collectorSource}: ${e.message}`,
+        'fix the collector config, then run `obslab sandbox up` again',
+      );
     throw e;
   }
 }
@@ -252,34 +320,72 @@ export function sandboxPlan(opts: Pick<SandboxOptions, 'labDir'> = {}): SandboxP
 
 async function choosePort(part: SandboxPartName, fixed: number | undefined, flag: string): Promise<number> {
   if (fixed === undefined) return freePort();
-  if (!(await portIsFree(fixed))) throw new SandboxError(part, `port 127.0.0.1:${fixed} is already in use by another program`, `stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`);
+  if (!(await portIsFree(fixed)))
+    throw new SandboxError(
+      part,
+      `port 127.0.0.1:${fixed} is already in use by another program`,
+      `stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`,
+    );
   return fixed;
 }
 
 /** Why a program stopped or never answered, read from its log; `ports` are the ones we gave it, for programs that do not name the port. */
-function diagnose(part: SandboxPartName | 'collector', log: string, exited: boolean, waitedFor: string, fix: string, ports: number[] = []): SandboxError {
+function diagnose(
+  part: SandboxPartName | 'collector',
+  log: string,
+  exited: boolean,
+  waitedFor: string,
+  fix: string,
+  ports: number[] = [],
+): SandboxError {
   const text = tail(log, 200);
   const inUse = portInUse(text);
   if (inUse) {
     const port = inUse.port ?? (ports.length === 1 ? ports[0] : undefined);
-    return new SandboxError(part, `${port !== undefined ? `port 127.0.0.1:${port}` : 'a port it needs'} is already in use by another program`, 'run `obslab sandbox up` again (it picks new free ports), or stop the program holding the port (`ss -ltnp` shows it)', log);
+    return new SandboxError(
+      part,
+      `${port !== undefined ? `port 127.0.0.1:${port}` : 'a port it needs'} is already in use by another program`,
+      'run `obslab sandbox up` again (it picks new free ports), or stop the program holding the port (`ss -ltnp` shows it)',
+      log,
+    );
   }
-  const reason = exited ? `exited during start (last log line: ${lastLogLine(text) ?? 'no output'})` : `did not answer at ${waitedFor} in time`;
+  const reason = exited
+    ? `exited during start (last log line: ${lastLogLine(text) ?? 'no output'})`
+    : `did not answer at ${waitedFor} in time`;
   return new SandboxError(part, reason, fix, log);
 }
 
-async function startAndWait(part: 'app' | 'collector' | 'prometheus', proc: Detached, log: string, probeUrls: string[], timeoutMs: number, fix: string): Promise<void> {
+async function startAndWait(
+  part: 'app' | 'collector' | 'prometheus',
+  proc: Detached,
+  log: string,
+  probeUrls: string[],
+  timeoutMs: number,
+  fix: string,
+): Promise<void> {
   try {
     for (const url of probeUrls) await waitFor(`${part} at ${url}`, () => httpAnswers(url), timeoutMs, proc.alive);
   } catch (e) {
     // Give a dying program a moment to write its last words.
     await sleep(300);
-    throw diagnose(part, log, e instanceof ExitedEarly || !proc.alive(), probeUrls.join(' and '), fix, probeUrls.map((u) => Number(new URL(u).port)));
+    throw diagnose(
+      part,
+      log,
+      e instanceof ExitedEarly || !proc.alive(),
+      probeUrls.join(' and '),
+      fix,
+      probeUrls.map((u) => Number(new URL(u).port)),
+    );
   }
 }
 
 function prometheusClient(url: string): PrometheusClient {
-  return new PrometheusClient({ baseUrl: url, fetch: (u, init) => fetch(u, init), timeoutMs: 5000, unreachableHint: 'is the sandbox running? (`obslab sandbox status`)' });
+  return new PrometheusClient({
+    baseUrl: url,
+    fetch: (u, init) => fetch(u, init),
+    timeoutMs: 5000,
+    unreachableHint: 'is the sandbox running? (`obslab sandbox status`)',
+  });
 }
 
 function endpointOf(t: ActiveTarget): CollectorEndpoint | undefined {
@@ -298,7 +404,12 @@ async function collectorTargets(prometheusUrl: string): Promise<Partial<Record<C
   return out;
 }
 
-async function waitForTargets(prometheusUrl: string, timeoutMs: number, collector: Detached, collectorLog: string): Promise<void> {
+async function waitForTargets(
+  prometheusUrl: string,
+  timeoutMs: number,
+  collector: Detached,
+  collectorLog: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
   while (Date.now() < deadline) {
@@ -316,7 +427,9 @@ async function waitForTargets(prometheusUrl: string, timeoutMs: number, collecto
     if (t?.health !== 'up') {
       throw new SandboxError(
         `collector-${e}`,
-        t ? `Prometheus reports ${t.scrapeUrl} ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'} after ${Math.round(timeoutMs / 1000)} s` : 'Prometheus has no such target',
+        t
+          ? `Prometheus reports ${t.scrapeUrl} ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'} after ${Math.round(timeoutMs / 1000)} s`
+          : 'Prometheus has no such target',
         `check ${e === 'telemetry' ? 'service.telemetry.metrics.readers' : 'the prometheus exporter'} in the collector config`,
         collectorLog,
       );
@@ -343,7 +456,12 @@ async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: n
   for (const [name, rec] of records(state)) {
     if (startedHere.has(rec.pid) ? !isAlive(rec.pid) : !isOurProcess(rec.pid, rec.marker)) continue;
     await stopGroup(rec.pid);
-    if (isAlive(rec.pid)) throw new SandboxError('sandbox', `${name} (pid ${rec.pid}) did not stop after SIGKILL`, `end it by hand: kill -9 -${rec.pid}`);
+    if (isAlive(rec.pid))
+      throw new SandboxError(
+        'sandbox',
+        `${name} (pid ${rec.pid}) did not stop after SIGKILL`,
+        `end it by hand: kill -9 -${rec.pid}`,
+      );
     stopped.push({ name, pid: rec.pid });
   }
   return stopped;
@@ -354,7 +472,10 @@ async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: n
  * collector targets up. On any failure everything started so far is stopped and a
  * SandboxError names the part, the cause and the fix.
  */
-export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress = () => undefined): Promise<SandboxUpResult> {
+export async function sandboxUp(
+  opts: SandboxOptions = {},
+  onProgress: Progress = () => undefined,
+): Promise<SandboxUpResult> {
   const t0 = Date.now();
   const existing = readSandboxState();
   if (existing && anyRunning(existing)) {
@@ -372,12 +493,23 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
   // A config the sandbox refuses (a listener it cannot move, ${env:…} it will not hand over) fails before anything is installed.
   renderCollectorConfig(sources, { otlpGrpc: 0, metrics: 0, telemetry: 0 });
   if (opts.approvedSha256 !== undefined && sources.lab && labInputs(sources.lab).sha256 !== opts.approvedSha256) {
-    throw new SandboxError('lab', `files in ${sources.lab} changed after you approved running them`, 'start the sandbox again to see them and answer again');
+    throw new SandboxError(
+      'lab',
+      `files in ${sources.lab} changed after you approved running them`,
+      'start the sandbox again to see them and answer again',
+    );
   }
   const collectorBinary = resolveCollector(opts);
   const prometheusBinary = resolvePrometheus(opts);
   const dir = cacheDir('run', 'sandbox');
-  const state: SandboxState = { version: 1, startedAt: new Date().toISOString(), startingPid: process.pid, dir, namespace: sources.namespace, ...(sources.lab ? { lab: sources.lab } : {}) };
+  const state: SandboxState = {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    startingPid: process.pid,
+    dir,
+    namespace: sources.namespace,
+    ...(sources.lab ? { lab: sources.lab } : {}),
+  };
   writeState(state);
 
   const tVenv = Date.now();
@@ -386,8 +518,17 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     venv = await installAppVenv(sources.appDir, (m) => onProgress(`app: ${m}`));
   } catch (e) {
     rmSync(statePath(), { force: true });
-    const detail = e instanceof ProgramFailed ? `${e.command} ${e.reason}; ${e.output.trim().split('\n').slice(-1)[0] ?? ''}` : e instanceof Error ? e.message : String(e);
-    throw new SandboxError('app', `could not install its Python packages (${detail})`, 'install python3 with venv support (`sudo apt-get install python3-venv`) or set $OBSLAB_PYTHON, and make sure PyPI is reachable');
+    const detail =
+      e instanceof ProgramFailed
+        ? `${e.command} ${e.reason}; ${e.output.trim().split('\n').slice(-1)[0] ?? ''}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw new SandboxError(
+      'app',
+      `could not install its Python packages (${detail})`,
+      'install python3 with venv support (`sudo apt-get install python3-venv`) or set $OBSLAB_PYTHON, and make sure PyPI is reachable',
+    );
   }
   const venvMs = Date.now() - tVenv;
 
@@ -403,16 +544,39 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const telemetryUrl = `http://127.0.0.1:${ports.telemetry}/metrics`;
     const metricsUrl = `http://127.0.0.1:${ports.metrics}/metrics`;
     const prometheusConfig = join(dir, 'prometheus.yml');
-    writeFileSync(prometheusConfig, sandboxPrometheusConfig({ targets: { telemetry: `127.0.0.1:${ports.telemetry}`, metrics: `127.0.0.1:${ports.metrics}` }, namespace: sources.namespace }));
+    writeFileSync(
+      prometheusConfig,
+      sandboxPrometheusConfig({
+        targets: { telemetry: `127.0.0.1:${ports.telemetry}`, metrics: `127.0.0.1:${ports.metrics}` },
+        namespace: sources.namespace,
+      }),
+    );
     tsdb = mkdtempSync(join(tmpdir(), 'obslab-sandbox-tsdb-'));
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     const appUrl = `http://127.0.0.1:${appPort}`;
 
     const tStart = Date.now();
-    onProgress(`collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`);
+    onProgress(
+      `collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`,
+    );
     const collectorLog = join(dir, 'collector.log');
-    const collector = startedByUs(startDetached(collectorBinary, [`--config=${collectorConfig}`], { log: collectorLog, env: sandboxEnv('collector', process.env) }));
-    state.collector = { pid: collector.pid, marker: collectorConfig, log: collectorLog, binary: collectorBinary, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, telemetryUrl, metricsUrl, config: collectorConfig, configSource: sources.collectorSource };
+    const collector = startedByUs(
+      startDetached(collectorBinary, [`--config=${collectorConfig}`], {
+        log: collectorLog,
+        env: sandboxEnv('collector', process.env),
+      }),
+    );
+    state.collector = {
+      pid: collector.pid,
+      marker: collectorConfig,
+      log: collectorLog,
+      binary: collectorBinary,
+      otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`,
+      telemetryUrl,
+      metricsUrl,
+      config: collectorConfig,
+      configSource: sources.collectorSource,
+    };
     writeState(state);
 
     onProgress(`prometheus: starting ${prometheusBinary} at ${prometheusUrl}`);
@@ -420,11 +584,24 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
     const prometheus = startedByUs(
       startDetached(
         prometheusBinary,
-        [`--config.file=${prometheusConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${prometheusPort}`, '--storage.tsdb.retention.time=1d'],
+        [
+          `--config.file=${prometheusConfig}`,
+          `--storage.tsdb.path=${tsdb}`,
+          `--web.listen-address=127.0.0.1:${prometheusPort}`,
+          '--storage.tsdb.retention.time=1d',
+        ],
         { log: prometheusLog, env: sandboxEnv('prometheus', process.env) },
       ),
     );
-    state.prometheus = { pid: prometheus.pid, marker: prometheusConfig, log: prometheusLog, binary: prometheusBinary, url: prometheusUrl, config: prometheusConfig, tsdb };
+    state.prometheus = {
+      pid: prometheus.pid,
+      marker: prometheusConfig,
+      log: prometheusLog,
+      binary: prometheusBinary,
+      url: prometheusUrl,
+      config: prometheusConfig,
+      tsdb,
+    };
     writeState(state);
 
     onProgress(`app: starting ${sources.appDir}/app.py at ${appUrl}`);
@@ -451,14 +628,41 @@ export async function sandboxUp(opts: SandboxOptions = {}, onProgress: Progress 
       },
     });
     const app = startedByUs(startDetached(cmd, args, { cwd: sources.appDir, env: appEnv, log: appLog }));
-    state.app = { pid: app.pid, marker: join(sources.appDir, 'app.py'), log: appLog, url: appUrl, appDir: sources.appDir };
+    state.app = {
+      pid: app.pid,
+      marker: join(sources.appDir, 'app.py'),
+      log: appLog,
+      url: appUrl,
+      appDir: sources.appDir,
+    };
     writeState(state);
 
     // All three start at once; each is waited for on its own, so the first failure is reported.
     await Promise.all([
-      startAndWait('collector', collector, collectorLog, [telemetryUrl, metricsUrl], 30_000, `check its config (${sources.collectorSource}; \`obslab lint\` explains most problems); generated config: ${collectorConfig}`),
-      startAndWait('prometheus', prometheus, prometheusLog, [`${prometheusUrl}/-/ready`], 30_000, `check the generated config ${prometheusConfig}`),
-      startAndWait('app', app, appLog, [`${appUrl}/healthz`], 60_000, `check ${sources.appDir}/app.py and its requirements`),
+      startAndWait(
+        'collector',
+        collector,
+        collectorLog,
+        [telemetryUrl, metricsUrl],
+        30_000,
+        `check its config (${sources.collectorSource}; \`obslab lint\` explains most problems); generated config: ${collectorConfig}`,
+      ),
+      startAndWait(
+        'prometheus',
+        prometheus,
+        prometheusLog,
+        [`${prometheusUrl}/-/ready`],
+        30_000,
+        `check the generated config ${prometheusConfig}`,
+      ),
+      startAndWait(
+        'app',
+        app,
+        appLog,
+        [`${appUrl}/healthz`],
+        60_000,
+        `check ${sources.appDir}/app.py and its requirements`,
+      ),
     ]);
     const startMs = Date.now() - tStart;
 
@@ -490,7 +694,10 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
   const state = readSandboxState();
   if (!state) return sandboxPartNames.map((name) => ({ name, url: null, state: 'stopped' }));
 
-  const processState = async (rec: ProcessRecord | undefined, probeUrl: string | undefined): Promise<SandboxPartState> => {
+  const processState = async (
+    rec: ProcessRecord | undefined,
+    probeUrl: string | undefined,
+  ): Promise<SandboxPartState> => {
     if (!rec || !isOurProcess(rec.pid, rec.marker)) return 'stopped';
     if (!probeUrl) return 'unknown';
     return (await httpAnswers(probeUrl).catch(() => false)) ? 'up' : 'down';
@@ -498,7 +705,10 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
   const app = state.app;
   const prom = state.prometheus;
   const col = state.collector;
-  const [appState, promState] = await Promise.all([processState(app, app ? `${app.url}/healthz` : undefined), processState(prom, prom ? `${prom.url}/-/ready` : undefined)]);
+  const [appState, promState] = await Promise.all([
+    processState(app, app ? `${app.url}/healthz` : undefined),
+    processState(prom, prom ? `${prom.url}/-/ready` : undefined),
+  ]);
   const collectorAlive = col !== undefined && isOurProcess(col.pid, col.marker);
 
   let targets: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
@@ -517,26 +727,56 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
     const base = { name: `collector-${e}` as const, url, ...(col ? { pid: col.pid, log: col.log } : {}) };
     if (!collectorAlive) return { ...base, state: 'stopped' };
     const t = targets[e];
-    if (!t) return { ...base, state: 'unknown', detail: targetsProblem ?? 'Prometheus has no target for this endpoint yet' };
-    return { ...base, state: t.health, ...(t.lastError ? { detail: t.lastError } : { detail: `scraped by Prometheus as job="${t.labels['job'] ?? ''}", instance="${t.labels['instance'] ?? ''}"` }) };
+    if (!t)
+      return { ...base, state: 'unknown', detail: targetsProblem ?? 'Prometheus has no target for this endpoint yet' };
+    return {
+      ...base,
+      state: t.health,
+      ...(t.lastError
+        ? { detail: t.lastError }
+        : {
+            detail: `scraped by Prometheus as job="${t.labels['job'] ?? ''}", instance="${t.labels['instance'] ?? ''}"`,
+          }),
+    };
   };
   return [
     { name: 'app', url: app?.url ?? null, state: appState, ...(app ? { pid: app.pid, log: app.log } : {}) },
     endpoint('telemetry'),
     endpoint('metrics'),
-    { name: 'prometheus', url: prom?.url ?? null, state: promState, ...(prom ? { pid: prom.pid, log: prom.log, ...(prom.version ? { detail: `Prometheus ${prom.version}` } : {}) } : {}) },
+    {
+      name: 'prometheus',
+      url: prom?.url ?? null,
+      state: promState,
+      ...(prom
+        ? { pid: prom.pid, log: prom.log, ...(prom.version ? { detail: `Prometheus ${prom.version}` } : {}) }
+        : {}),
+    },
   ];
 }
 
 /** Stops exactly the recorded programs (and their process groups), removes Prometheus' data, forgets the sandbox. Logs stay. */
 export async function sandboxDown(): Promise<{ stopped: { name: string; pid: number }[] }> {
   const { state, problem } = readSandboxStateFile();
-  if (problem) throw new SandboxError('sandbox', `${statePath()} is not a state obslab wrote (${problem}), so nothing it names was stopped or deleted`, `if no sandbox of yours is running, delete ${statePath()}; otherwise stop its programs by hand`);
+  if (problem)
+    throw new SandboxError(
+      'sandbox',
+      `${statePath()} is not a state obslab wrote (${problem}), so nothing it names was stopped or deleted`,
+      `if no sandbox of yours is running, delete ${statePath()}; otherwise stop its programs by hand`,
+    );
   if (!state) return { stopped: [] };
   const stopped = await stopRecorded(state);
   // Only the sandbox's own files and folders: a state file edited to name /etc or ~ deletes nothing there.
-  const refused = [removeSandboxPath(state.prometheus?.tsdb, 'tsdb'), removeSandboxPath(state.collector?.config, 'config'), removeSandboxPath(state.prometheus?.config, 'config')].filter((r): r is string => r !== undefined);
+  const refused = [
+    removeSandboxPath(state.prometheus?.tsdb, 'tsdb'),
+    removeSandboxPath(state.collector?.config, 'config'),
+    removeSandboxPath(state.prometheus?.config, 'config'),
+  ].filter((r): r is string => r !== undefined);
   rmSync(statePath(), { force: true });
-  if (refused.length) throw new SandboxError('sandbox', `stopped ${stopped.length} program(s), but refused to delete what ${statePath()} named: ${refused.join('; ')}`, 'nothing outside the sandbox\'s own folders was deleted; the state file had been changed by something other than obslab');
+  if (refused.length)
+    throw new SandboxError(
+      'sandbox',
+      `stopped ${stopped.length} program(s), but refused to delete what ${statePath()} named: ${refused.join('; ')}`,
+      "nothing outside the sandbox's own folders was deleted; the state file had been changed by something other than obslab",
+    );
   return { stopped };
 }

@@ -2,7 +2,18 @@
 // it (the query panel asks for Prometheus' URL at activation-light cost). The file is written
 // atomically (a temp file beside it, fsynced, renamed), read only when every field has its
 // shape, and the paths it names are deleted only when they are the sandbox's own.
-import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { isRecord } from '../../core/isRecord';
@@ -30,17 +41,52 @@ const isAbsolutePath = (v: unknown): v is string => isString(v) && v.length > 1 
  * let any pid pass the marker check and be signalled.
  */
 export function sandboxStateProblem(v: unknown, runFolder = sandboxRunDir()): string | undefined {
-  if (!isRecord(v) || v['version'] !== 1 || !isString(v['startedAt']) || !isString(v['dir']) || !isString(v['namespace'])) return 'it is not a sandbox state of version 1';
+  if (
+    !isRecord(v) ||
+    v['version'] !== 1 ||
+    !isString(v['startedAt']) ||
+    !isString(v['dir']) ||
+    !isString(v['namespace'])
+  )
+    return 'it is not a sandbox state of version 1';
   if (v['startingPid'] !== undefined && !isPid(v['startingPid'])) return 'startingPid is not a process id';
   if (v['lab'] !== undefined && !isString(v['lab'])) return 'lab is not a path';
   const parts: [string, unknown, (rec: Record<string, unknown>) => boolean, string][] = [
-    ['app', v['app'], (rec) => isAbsolutePath(rec['appDir']) && rec['marker'] === join(rec['appDir'], 'app.py') && isString(rec['url']), "its appDir's app.py"],
-    ['collector', v['collector'], (rec) => rec['marker'] === join(runFolder, 'collector.yaml') && rec['config'] === rec['marker'] && isString(rec['binary']) && isString(rec['otlpGrpc']) && isString(rec['telemetryUrl']) && isString(rec['metricsUrl']) && isString(rec['configSource']), join(runFolder, 'collector.yaml')],
-    ['prometheus', v['prometheus'], (rec) => rec['marker'] === join(runFolder, 'prometheus.yml') && rec['config'] === rec['marker'] && isString(rec['binary']) && isString(rec['url']) && isString(rec['tsdb']), join(runFolder, 'prometheus.yml')],
+    [
+      'app',
+      v['app'],
+      (rec) => isAbsolutePath(rec['appDir']) && rec['marker'] === join(rec['appDir'], 'app.py') && isString(rec['url']),
+      "its appDir's app.py",
+    ],
+    [
+      'collector',
+      v['collector'],
+      (rec) =>
+        rec['marker'] === join(runFolder, 'collector.yaml') &&
+        rec['config'] === rec['marker'] &&
+        isString(rec['binary']) &&
+        isString(rec['otlpGrpc']) &&
+        isString(rec['telemetryUrl']) &&
+        isString(rec['metricsUrl']) &&
+        isString(rec['configSource']),
+      join(runFolder, 'collector.yaml'),
+    ],
+    [
+      'prometheus',
+      v['prometheus'],
+      (rec) =>
+        rec['marker'] === join(runFolder, 'prometheus.yml') &&
+        rec['config'] === rec['marker'] &&
+        isString(rec['binary']) &&
+        isString(rec['url']) &&
+        isString(rec['tsdb']),
+      join(runFolder, 'prometheus.yml'),
+    ],
   ];
   for (const [name, rec, own, expected] of parts) {
     if (rec === undefined) continue;
-    if (!isRecord(rec) || !isPid(rec['pid']) || !isAbsolutePath(rec['marker']) || !isString(rec['log'])) return `its ${name} record is not a process record`;
+    if (!isRecord(rec) || !isPid(rec['pid']) || !isAbsolutePath(rec['marker']) || !isString(rec['log']))
+      return `its ${name} record is not a process record`;
     if (!own(rec)) return `its ${name} record names ${JSON.stringify(rec['config'] ?? rec['marker'])}, not ${expected}`;
   }
   return undefined;
@@ -88,7 +134,9 @@ export function writeSandboxState(state: SandboxState, file = sandboxStatePath()
 /** The running sandbox's Prometheus URL, for `obslab query` without --prometheus. */
 export function sandboxPrometheusUrl(): string | undefined {
   const state = readSandboxState();
-  return state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker) ? state.prometheus.url : undefined;
+  return state?.prometheus && isOurProcess(state.prometheus.pid, state.prometheus.marker)
+    ? state.prometheus.url
+    : undefined;
 }
 
 /** What the sandbox deletes: its configs in its run folder, Prometheus' data folder that `up` made in the temp folder. */
@@ -113,15 +161,23 @@ function real(path: string): string | undefined {
  * named as the sandbox names its own, sit directly in the sandbox's own folder (the run folder for
  * configs, the temp folder for Prometheus' data) with no link on the way, and be what it should be.
  */
-export function refusalToDelete(path: string, kind: SandboxPathKind, roots: { run: string; temp: string } = { run: sandboxRunDir(), temp: tmpdir() }): string | undefined {
+export function refusalToDelete(
+  path: string,
+  kind: SandboxPathKind,
+  roots: { run: string; temp: string } = { run: sandboxRunDir(), temp: tmpdir() },
+): string | undefined {
   const root = kind === 'config' ? roots.run : roots.temp;
   const where = kind === 'config' ? `the sandbox's folder ${root}` : `an obslab-sandbox-tsdb-* folder in ${root}`;
   const refuse = (why: string): string => `${path} is not inside ${where} (${why})`;
   if (!isAbsolutePath(path)) return refuse('not an absolute path');
-  if (!ownNames[kind].test(basename(path))) return refuse(`the sandbox does not name its ${kind === 'config' ? 'configs' : 'data folders'} ${JSON.stringify(basename(path))}`);
+  if (!ownNames[kind].test(basename(path)))
+    return refuse(
+      `the sandbox does not name its ${kind === 'config' ? 'configs' : 'data folders'} ${JSON.stringify(basename(path))}`,
+    );
   const parent = real(dirname(path));
   const rootReal = real(root);
-  if (parent === undefined || rootReal === undefined || parent !== rootReal) return refuse(`it resolves to ${parent ?? 'a folder that does not exist'}`);
+  if (parent === undefined || rootReal === undefined || parent !== rootReal)
+    return refuse(`it resolves to ${parent ?? 'a folder that does not exist'}`);
   let st;
   try {
     st = lstatSync(path);

@@ -17,14 +17,14 @@ import { adoptPanel, connectPanel, createPanel, webviewHtml } from '../webviewHt
 import { applyFix } from './fixes';
 import { chooseTarget, restoredTarget, type DoctorTarget } from './target';
 
-
 export const doctorViewType = 'obslab.doctor';
 
 /** The texts the doctor read, by file: an edit fix is applied only to the same text. */
 function textsRead(s: DoctorSnapshot): Map<string, string> {
   const m = new Map<string, string>();
   if (s.app?.manifestFile && s.app.manifestText !== undefined) m.set(s.app.manifestFile, s.app.manifestText);
-  if (s.collector?.configFile && s.collector.configFileText !== undefined) m.set(s.collector.configFile, s.collector.configFileText);
+  if (s.collector?.configFile && s.collector.configFileText !== undefined)
+    m.set(s.collector.configFile, s.collector.configFileText);
   if (s.queries?.file && s.queries.text !== undefined) m.set(s.queries.file, s.queries.text);
   return m;
 }
@@ -90,11 +90,21 @@ class DoctorPanel {
     }
     const fix = this.report?.links.find((l) => l.id === m.link)?.findings[m.finding]?.remedies[m.fix];
     if (!fix) {
-      this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ok: false, message: 'That fix belongs to an older report: run the doctor again.' });
+      this.post({
+        type: 'fixResult',
+        link: m.link,
+        finding: m.finding,
+        fix: m.fix,
+        ok: false,
+        message: 'That fix belongs to an older report: run the doctor again.',
+      });
       return;
     }
     const labDir = this.target.options.labDir;
-    const outcome = await applyFix(fix, (file) => this.texts.get(file), { cli: vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'cli.js').fsPath, ...(labDir ? { cwd: labDir } : {}) });
+    const outcome = await applyFix(fix, (file) => this.texts.get(file), {
+      cli: vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'cli.js').fsPath,
+      ...(labDir ? { cwd: labDir } : {}),
+    });
     this.ctx.output.appendLine(`[doctor] ${fix.title}: ${outcome.message}`);
     this.post({ type: 'fixResult', link: m.link, finding: m.finding, fix: m.fix, ...outcome });
   }
@@ -108,24 +118,35 @@ class DoctorPanel {
   private async runOnce(): Promise<void> {
     const target = this.target;
     this.post({ type: 'running', target: target.label });
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Lab Doctor: examining ${target.label}` }, async () => {
-      try {
-        const { report, snapshot, ms } = await doctor(target.options);
-        this.report = report;
-        this.texts = textsRead(snapshot);
-        const unavailable = Object.fromEntries(Object.entries(snapshot.unavailable).filter((e): e is [string, string] => typeof e[1] === 'string'));
-        const shell = shellFor(process.platform);
-        this.post({ type: 'report', target: target.label, report, unavailable, ms, shell });
-        this.ctx.output.appendLine(`[doctor] ${target.label} in ${ms} ms:\n${formatReport(report, shell).join('\n')}`);
-        await this.ctx.setContext(contextKeys.doctorRan, true);
-      } catch (e) {
-        // The page is where the student looks (a rerun has no command to report to): the message goes there, the stack to the log.
-        this.report = undefined;
-        const message = e instanceof DoctorInputError ? e.message : `The doctor failed unexpectedly: ${e instanceof Error ? e.message : String(e)} (details in the Observability Lab output).`;
-        if (!(e instanceof DoctorInputError)) this.ctx.output.appendLine(`[doctor] ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-        this.post({ type: 'error', target: target.label, message });
-      }
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Lab Doctor: examining ${target.label}` },
+      async () => {
+        try {
+          const { report, snapshot, ms } = await doctor(target.options);
+          this.report = report;
+          this.texts = textsRead(snapshot);
+          const unavailable = Object.fromEntries(
+            Object.entries(snapshot.unavailable).filter((e): e is [string, string] => typeof e[1] === 'string'),
+          );
+          const shell = shellFor(process.platform);
+          this.post({ type: 'report', target: target.label, report, unavailable, ms, shell });
+          this.ctx.output.appendLine(
+            `[doctor] ${target.label} in ${ms} ms:\n${formatReport(report, shell).join('\n')}`,
+          );
+          await this.ctx.setContext(contextKeys.doctorRan, true);
+        } catch (e) {
+          // The page is where the student looks (a rerun has no command to report to): the message goes there, the stack to the log.
+          this.report = undefined;
+          const message =
+            e instanceof DoctorInputError
+              ? e.message
+              : `The doctor failed unexpectedly: ${e instanceof Error ? e.message : String(e)} (details in the Observability Lab output).`;
+          if (!(e instanceof DoctorInputError))
+            this.ctx.output.appendLine(`[doctor] ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+          this.post({ type: 'error', target: target.label, message });
+        }
+      },
+    );
   }
 
   private dispose(): void {
@@ -139,8 +160,12 @@ class DoctorPanel {
  * state, and Run again looks at the same kind of place (the sandbox, or the current context).
  */
 export async function restoreDoctorPanel(ctx: Ctx, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-  const mode = isRecord(state) && isRecord(state['report']) && state['report']['mode'] === 'cluster' ? 'cluster' : 'sandbox';
-  const target = (await restoredTarget(ctx, mode).catch(() => undefined)) ?? { label: mode === 'sandbox' ? 'the sandbox' : 'the cluster', options: { source: mode } };
+  const mode =
+    isRecord(state) && isRecord(state['report']) && state['report']['mode'] === 'cluster' ? 'cluster' : 'sandbox';
+  const target = (await restoredTarget(ctx, mode).catch(() => undefined)) ?? {
+    label: mode === 'sandbox' ? 'the sandbox' : 'the cluster',
+    options: { source: mode },
+  };
   DoctorPanel.adopt(ctx, panel, target);
 }
 

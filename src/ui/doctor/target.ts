@@ -46,8 +46,16 @@ export function restoredTarget(ctx: Ctx, mode: 'sandbox' | 'cluster'): Promise<D
 }
 
 /** Asks where to look when both are possible; undefined when the student dismissed the choice. Throws with the next step when neither is. */
-export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', opts: { ask: boolean } = { ask: true }): Promise<DoctorTarget | undefined> {
-  const [sandbox, kube, lab] = await Promise.all([sandboxReachable(), Promise.resolve(currentContext()), findLabFolder(ctx)]);
+export async function chooseTarget(
+  ctx: Ctx,
+  preferred?: 'sandbox' | 'cluster',
+  opts: { ask: boolean } = { ask: true },
+): Promise<DoctorTarget | undefined> {
+  const [sandbox, kube, lab] = await Promise.all([
+    sandboxReachable(),
+    Promise.resolve(currentContext()),
+    findLabFolder(ctx),
+  ]);
   const labDir = lab?.fsPath;
   const common = labDir ? { labDir } : {};
   const sandboxTarget: DoctorTarget = { label: 'the sandbox', options: { source: 'sandbox', ...common } };
@@ -56,17 +64,36 @@ export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', 
     const roleName = vscode.workspace.getConfiguration('obslab').get<string>('irsaRoleName') || labNames.roleName;
     return {
       label: `context ${k.context}`,
-      options: { source: 'cluster', context: k.context, ...common, ...(prometheusUrl ? { prometheusUrl } : {}), ...(hasAwsCredentials() ? { roleName } : {}) },
+      options: {
+        source: 'cluster',
+        context: k.context,
+        ...common,
+        ...(prometheusUrl ? { prometheusUrl } : {}),
+        ...(hasAwsCredentials() ? { roleName } : {}),
+      },
     };
   };
   if (preferred === 'sandbox' && sandbox) return sandboxTarget;
   if (preferred === 'cluster' && typeof kube === 'object') return clusterTarget(kube);
-  if (!opts.ask) return preferred === 'sandbox' ? sandboxTarget : typeof kube === 'object' ? clusterTarget(kube) : undefined;
+  if (!opts.ask)
+    return preferred === 'sandbox' ? sandboxTarget : typeof kube === 'object' ? clusterTarget(kube) : undefined;
   if (sandbox && typeof kube === 'object') {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: 'Sandbox', description: sandboxPrometheusUrl() ?? '', detail: 'The local app, collector and Prometheus (Start Sandbox).', target: sandboxTarget },
-        { label: `Kubernetes context ${kube.context}`, description: kube.server, detail: ctx.forwards.urlFor('prometheus') ? 'The cluster, and Prometheus through its port-forward.' : 'The cluster (forward Prometheus first to check targets and metrics too).', target: clusterTarget(kube) },
+        {
+          label: 'Sandbox',
+          description: sandboxPrometheusUrl() ?? '',
+          detail: 'The local app, collector and Prometheus (Start Sandbox).',
+          target: sandboxTarget,
+        },
+        {
+          label: `Kubernetes context ${kube.context}`,
+          description: kube.server,
+          detail: ctx.forwards.urlFor('prometheus')
+            ? 'The cluster, and Prometheus through its port-forward.'
+            : 'The cluster (forward Prometheus first to check targets and metrics too).',
+          target: clusterTarget(kube),
+        },
       ],
       { title: 'Run Doctor: where should it look?' },
     );
@@ -74,5 +101,7 @@ export async function chooseTarget(ctx: Ctx, preferred?: 'sandbox' | 'cluster', 
   }
   if (sandbox) return sandboxTarget;
   if (typeof kube === 'object') return clusterTarget(kube);
-  throw new Error(`Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`);
+  throw new Error(
+    `Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`,
+  );
 }

@@ -9,11 +9,20 @@ import type { CommandFactory, Ctx } from '../context';
 import { clientsFor, irsaSettings } from './settings';
 
 /** Plans the AWS part of Clean Up (for a combined Clean Up modal); undefined when AWS cannot be asked, with why. */
-export async function planAwsCleanupUi(ctx: Ctx): Promise<{ plan: AwsCleanupPlan; run: (onStep?: (r: AwsCleanupResult) => void) => Promise<AwsCleanupResult[]> } | { error: string }> {
+export async function planAwsCleanupUi(
+  ctx: Ctx,
+): Promise<
+  | { plan: AwsCleanupPlan; run: (onStep?: (r: AwsCleanupResult) => void) => Promise<AwsCleanupResult[]> }
+  | { error: string }
+> {
   const s = await irsaSettings(ctx);
   const c = clientsFor(s);
   try {
-    const plan = await planAwsCleanupFor(c, { roleName: s.roleName, policyName: s.policyName, clusterName: s.clusterName });
+    const plan = await planAwsCleanupFor(c, {
+      roleName: s.roleName,
+      policyName: s.policyName,
+      clusterName: s.clusterName,
+    });
     return { plan, run: (onStep) => runAwsCleanup(c, plan, onStep) };
   } catch (e) {
     if (e instanceof AwsError) return { error: e.message };
@@ -22,22 +31,49 @@ export async function planAwsCleanupUi(ctx: Ctx): Promise<{ plan: AwsCleanupPlan
 }
 
 export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
-  const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Observability Lab: finding the lab\'s IAM role and policy' }, () => planAwsCleanupUi(ctx));
+  const planned = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: "Observability Lab: finding the lab's IAM role and policy",
+    },
+    () => planAwsCleanupUi(ctx),
+  );
   if ('error' in planned) {
     void vscode.window.showErrorMessage(`Observability Lab: ${planned.error}`);
     return undefined;
   }
   const { plan } = planned;
-  ctx.output.appendLine(`[irsa] Clean Up (AWS):\n${[...plan.steps.map((st) => `  delete ${st.description}`), ...plan.kept.map((k) => `  keep   ${k}`)].join('\n') || '  (nothing)'}`);
+  ctx.output.appendLine(
+    `[irsa] Clean Up (AWS):\n${[...plan.steps.map((st) => `  delete ${st.description}`), ...plan.kept.map((k) => `  keep   ${k}`)].join('\n') || '  (nothing)'}`,
+  );
   if (!plan.steps.length) {
-    void vscode.window.showInformationMessage(`Observability Lab: nothing of the lab to delete in AWS.${plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''}`);
+    void vscode.window.showInformationMessage(
+      `Observability Lab: nothing of the lab to delete in AWS.${plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''}`,
+    );
     return plan;
   }
-  const pick = await vscode.window.showWarningMessage(`Delete the lab's IAM role and policy (${plan.steps.length} step(s))?`, { modal: true, detail: [...plan.steps.map((st) => `• ${st.description}`), ...plan.kept.map((k) => `Kept: ${k}`)].join('\n') }, 'Delete');
+  const pick = await vscode.window.showWarningMessage(
+    `Delete the lab's IAM role and policy (${plan.steps.length} step(s))?`,
+    {
+      modal: true,
+      detail: [...plan.steps.map((st) => `• ${st.description}`), ...plan.kept.map((k) => `Kept: ${k}`)].join('\n'),
+    },
+    'Delete',
+  );
   if (pick !== 'Delete') return undefined;
-  const results = await planned.run((r) => ctx.output.appendLine(`  ${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '} ${r.step.description}${r.message ? `: ${r.message}` : ''}`));
+  const results = await planned.run((r) =>
+    ctx.output.appendLine(
+      `  ${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '} ${r.step.description}${r.message ? `: ${r.message}` : ''}`,
+    ),
+  );
   const failed = results.filter((r) => r.result === 'failed');
-  if (failed.length) void vscode.window.showErrorMessage(`Observability Lab: ${failed.length} AWS clean-up step(s) failed: ${failed[0]?.message ?? ''}`);
-  else void vscode.window.showInformationMessage(`Observability Lab: deleted the lab's IAM role and policy (${results.length} step(s)).`);
+  if (failed.length)
+    void vscode.window.showErrorMessage(
+      `Observability Lab: ${failed.length} AWS clean-up step(s) failed: ${failed[0]?.message ?? ''}`,
+    );
+  else
+    void vscode.window.showInformationMessage(
+      `Observability Lab: deleted the lab's IAM role and policy (${results.length} step(s)).`,
+    );
   return results;
 };

@@ -4,7 +4,15 @@
 // trust policy, and makes them only when the student agrees. Offers the lab's eksctl path when eksctl
 // is installed. Credentials come from the SDK's provider chain and are never shown or logged.
 import * as vscode from 'vscode';
-import { eksctlIamServiceAccountArgs, eksctlOidcArgs, permissionsText, planIrsaSetup, type IrsaChange, type IrsaObserved, type IrsaPlan } from '../../core/iam/setup';
+import {
+  eksctlIamServiceAccountArgs,
+  eksctlOidcArgs,
+  permissionsText,
+  planIrsaSetup,
+  type IrsaChange,
+  type IrsaObserved,
+  type IrsaPlan,
+} from '../../core/iam/setup';
 import { AwsError } from '../../node/aws/clients';
 import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
@@ -24,10 +32,18 @@ async function policyFile(s: IrsaSettings): Promise<vscode.Uri | undefined> {
       // fall through to asking
     }
   }
-  const pick = await vscode.window.showWarningMessage('Observability Lab: no iam/prometheus-iam-policy.json in a lab folder. Create the lab files first, or pick a policy file.', 'Create Lab Files', 'Pick a File');
+  const pick = await vscode.window.showWarningMessage(
+    'Observability Lab: no iam/prometheus-iam-policy.json in a lab folder. Create the lab files first, or pick a policy file.',
+    'Create Lab Files',
+    'Pick a File',
+  );
   if (pick === 'Create Lab Files') await vscode.commands.executeCommand('obslab.scaffold');
   if (pick !== 'Pick a File') return undefined;
-  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'IAM policy': ['json'] }, openLabel: 'Use This Policy' });
+  const files = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { 'IAM policy': ['json'] },
+    openLabel: 'Use This Policy',
+  });
   return files?.[0];
 }
 
@@ -50,24 +66,48 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   let issuer: string;
   let plan: IrsaPlan;
   try {
-    ({ identity, issuer, plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Observability Lab: reading the account and the cluster' }, async (progress) => {
-      progress.report({ message: 'who you are' });
-      const id = await callerIdentity(c);
-      progress.report({ message: `the OIDC issuer of ${s.clusterName}` });
-      const iss = await clusterIssuer(c, s.clusterName);
-      progress.report({ message: 'the policy, the role and the OIDC provider' });
-      const observed: IrsaObserved = await observeIrsa(c, { identity: id, issuer: iss }, s.policyName, s.roleName);
-      if (!(kube instanceof KubeError)) observed.serviceAccount = await readServiceAccount(kube, s.namespace, s.serviceAccount);
-      const p = planIrsaSetup({ accountId: id.account, partition: id.partition, issuer: iss, policyName: s.policyName, policyDocument: await readTextFile(file.fsPath), roleName: s.roleName, namespace: s.namespace, serviceAccount: s.serviceAccount }, observed);
-      return { identity: id, issuer: iss, plan: p };
-    }));
+    ({ identity, issuer, plan } = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Observability Lab: reading the account and the cluster',
+      },
+      async (progress) => {
+        progress.report({ message: 'who you are' });
+        const id = await callerIdentity(c);
+        progress.report({ message: `the OIDC issuer of ${s.clusterName}` });
+        const iss = await clusterIssuer(c, s.clusterName);
+        progress.report({ message: 'the policy, the role and the OIDC provider' });
+        const observed: IrsaObserved = await observeIrsa(c, { identity: id, issuer: iss }, s.policyName, s.roleName);
+        if (!(kube instanceof KubeError))
+          observed.serviceAccount = await readServiceAccount(kube, s.namespace, s.serviceAccount);
+        const p = planIrsaSetup(
+          {
+            accountId: id.account,
+            partition: id.partition,
+            issuer: iss,
+            policyName: s.policyName,
+            policyDocument: await readTextFile(file.fsPath),
+            roleName: s.roleName,
+            namespace: s.namespace,
+            serviceAccount: s.serviceAccount,
+          },
+          observed,
+        );
+        return { identity: id, issuer: iss, plan: p };
+      },
+    ));
   } catch (e) {
     return failed(ctx, e);
   }
-  ctx.output.appendLine(`[irsa] account ${identity.account}, cluster ${s.clusterName} (${c.region}), issuer ${issuer}${c.endpoint ? `, endpoint ${c.endpoint}` : ''}`);
+  ctx.output.appendLine(
+    `[irsa] account ${identity.account}, cluster ${s.clusterName} (${c.region}), issuer ${issuer}${c.endpoint ? `, endpoint ${c.endpoint}` : ''}`,
+  );
   if (kube instanceof KubeError) ctx.output.appendLine(`[irsa] the ServiceAccount is skipped: ${kube.message}`);
   if (plan.blockers.length) {
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${plan.blockers.join(' ')}`, 'Open Policy File');
+    const pick = await vscode.window.showErrorMessage(
+      `Observability Lab: ${plan.blockers.join(' ')}`,
+      'Open Policy File',
+    );
     if (pick) await vscode.window.showTextDocument(file);
     return undefined;
   }
@@ -76,13 +116,18 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     const eksctlLine = `eksctl ${eksctlOidcArgs({ cluster: s.clusterName, region: c.region }).join(' ')}`;
     const pick = await vscode.window.showWarningMessage(
       `The account has no IAM OIDC provider for ${s.clusterName}'s issuer, so no pod can assume an IRSA role yet.`,
-      { modal: true, detail: `Issuer: ${issuer}\n\nCreate it here (audience sts.amazonaws.com, with the issuer's thumbprint), or run:\n${eksctlLine}` },
+      {
+        modal: true,
+        detail: `Issuer: ${issuer}\n\nCreate it here (audience sts.amazonaws.com, with the issuer's thumbprint), or run:\n${eksctlLine}`,
+      },
       'Create It',
       'Copy eksctl Command',
     );
     if (pick === 'Copy eksctl Command') {
       await vscode.env.clipboard.writeText(eksctlLine);
-      void vscode.window.showInformationMessage('Observability Lab: copied. Run it in a terminal, then run Create IAM Policy and IRSA Role again.');
+      void vscode.window.showInformationMessage(
+        'Observability Lab: copied. Run it in a terminal, then run Create IAM Policy and IRSA Role again.',
+      );
       return undefined;
     }
     if (pick !== 'Create It') return undefined;
@@ -91,8 +136,16 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   if (eksctl && changes.some((ch) => ch.kind === 'createRole' || ch.kind === 'applyServiceAccount')) {
     const how = await vscode.window.showQuickPick(
       [
-        { label: 'Use the AWS API', description: 'shows every change first; tags what it creates for Clean Up', id: 'api' },
-        { label: 'Run eksctl create iamserviceaccount', description: "the lab's way: CloudFormation creates the role and annotates the ServiceAccount", id: 'eksctl' },
+        {
+          label: 'Use the AWS API',
+          description: 'shows every change first; tags what it creates for Clean Up',
+          id: 'api',
+        },
+        {
+          label: 'Run eksctl create iamserviceaccount',
+          description: "the lab's way: CloudFormation creates the role and annotates the ServiceAccount",
+          id: 'eksctl',
+        },
       ],
       { title: 'Create the IRSA role with' },
     );
@@ -100,7 +153,12 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     if (how.id === 'eksctl') return viaEksctl(ctx, s, c.region, eksctl, plan);
   }
   if (!changes.length) {
-    void vscode.window.showInformationMessage(`Observability Lab: nothing to change. ${plan.unchanged.join('; ')}.`, 'Inspect IRSA Role').then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
+    void vscode.window
+      .showInformationMessage(
+        `Observability Lab: nothing to change. ${plan.unchanged.join('; ')}.`,
+        'Inspect IRSA Role',
+      )
+      .then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
     await ctx.setContext(contextKeys.irsaRoleCreated, true);
     return plan;
   }
@@ -112,61 +170,123 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     '',
     `Trust policy of the role:\n${plan.trustPolicy}`,
   ].join('\n');
-  const broad = plan.permissions.warnings.length && grants.length ? ` (${plan.permissions.warnings.length} warning(s) about broad permissions below)` : '';
-  const ok = await vscode.window.showWarningMessage(`Make ${changes.length} change(s) in AWS account ${identity.account}${changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError) ? ` and in ${kube.context}` : ''}?${broad}`, { modal: true, detail }, 'Make Changes');
+  const broad =
+    plan.permissions.warnings.length && grants.length
+      ? ` (${plan.permissions.warnings.length} warning(s) about broad permissions below)`
+      : '';
+  const ok = await vscode.window.showWarningMessage(
+    `Make ${changes.length} change(s) in AWS account ${identity.account}${changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError) ? ` and in ${kube.context}` : ''}?${broad}`,
+    { modal: true, detail },
+    'Make Changes',
+  );
   if (ok !== 'Make Changes') return undefined;
   changes = plan.changes;
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Observability Lab: creating the IRSA role' }, (progress) =>
-      applyIrsaChanges(c, changes, {
-        ...(kube instanceof KubeError ? {} : { applyServiceAccount: (ns: string, name: string, arn: string) => applyServiceAccount(kube, ns, name, arn) }),
-        onStep: (ch: IrsaChange, result, note) => {
-          progress.report({ message: ch.description, increment: 100 / changes.length });
-          ctx.output.appendLine(`[irsa] ${result === 'done' ? 'ok     ' : 'skipped'} ${ch.description}${note ? ` (${note})` : ''}`);
-        },
-      }),
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: creating the IRSA role' },
+      (progress) =>
+        applyIrsaChanges(c, changes, {
+          ...(kube instanceof KubeError
+            ? {}
+            : {
+                applyServiceAccount: (ns: string, name: string, arn: string) =>
+                  applyServiceAccount(kube, ns, name, arn),
+              }),
+          onStep: (ch: IrsaChange, result, note) => {
+            progress.report({ message: ch.description, increment: 100 / changes.length });
+            ctx.output.appendLine(
+              `[irsa] ${result === 'done' ? 'ok     ' : 'skipped'} ${ch.description}${note ? ` (${note})` : ''}`,
+            );
+          },
+        }),
     );
   } catch (e) {
     return failed(ctx, e);
   }
   await ctx.setContext(contextKeys.irsaRoleCreated, true);
-  void vscode.window.showInformationMessage(`Observability Lab: role ${plan.roleArn} is ready for ${s.namespace}/${s.serviceAccount}.`, 'Inspect IRSA Role', 'Show Output').then((p) => {
-    if (p === 'Inspect IRSA Role') void vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName);
-    if (p === 'Show Output') ctx.output.show(true);
-  });
+  void vscode.window
+    .showInformationMessage(
+      `Observability Lab: role ${plan.roleArn} is ready for ${s.namespace}/${s.serviceAccount}.`,
+      'Inspect IRSA Role',
+      'Show Output',
+    )
+    .then((p) => {
+      if (p === 'Inspect IRSA Role') void vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName);
+      if (p === 'Show Output') ctx.output.show(true);
+    });
   return plan;
 };
 
 /** The lab's path: our plan creates only the policy (eksctl needs its ARN), then eksctl does the rest. */
-async function viaEksctl(ctx: Ctx, s: IrsaSettings, region: string, eksctl: string, plan: IrsaPlan): Promise<IrsaPlan | undefined> {
-  const policyChanges = plan.changes.filter((ch) => ch.kind === 'createPolicy' || ch.kind === 'createPolicyVersion' || ch.kind === 'createOidcProvider');
-  const args = eksctlIamServiceAccountArgs({ cluster: s.clusterName, region, namespace: s.namespace, serviceAccount: s.serviceAccount, roleName: s.roleName, policyArn: plan.policyArn });
+async function viaEksctl(
+  ctx: Ctx,
+  s: IrsaSettings,
+  region: string,
+  eksctl: string,
+  plan: IrsaPlan,
+): Promise<IrsaPlan | undefined> {
+  const policyChanges = plan.changes.filter(
+    (ch) => ch.kind === 'createPolicy' || ch.kind === 'createPolicyVersion' || ch.kind === 'createOidcProvider',
+  );
+  const args = eksctlIamServiceAccountArgs({
+    cluster: s.clusterName,
+    region,
+    namespace: s.namespace,
+    serviceAccount: s.serviceAccount,
+    roleName: s.roleName,
+    policyArn: plan.policyArn,
+  });
   // eksctl attaches the policy: its permissions are shown here as in the API path.
-  const grants = permissionsText({ changes: [...policyChanges, { kind: 'attachPolicy', roleName: s.roleName, policyArn: plan.policyArn, description: '' }], permissions: plan.permissions });
-  const detail = [...policyChanges.map((ch) => `• ${ch.description}`), `• Run: eksctl ${args.join(' ')}`, ...(grants.length ? ['', ...grants] : [])].join('\n');
-  const ok = await vscode.window.showWarningMessage('Run the lab\'s eksctl path?', { modal: true, detail }, 'Run');
+  const grants = permissionsText({
+    changes: [
+      ...policyChanges,
+      { kind: 'attachPolicy', roleName: s.roleName, policyArn: plan.policyArn, description: '' },
+    ],
+    permissions: plan.permissions,
+  });
+  const detail = [
+    ...policyChanges.map((ch) => `• ${ch.description}`),
+    `• Run: eksctl ${args.join(' ')}`,
+    ...(grants.length ? ['', ...grants] : []),
+  ].join('\n');
+  const ok = await vscode.window.showWarningMessage("Run the lab's eksctl path?", { modal: true, detail }, 'Run');
   if (ok !== 'Run') return undefined;
   const c = clientsFor(s);
   try {
-    await applyIrsaChanges(c, policyChanges, { onStep: (ch, r) => ctx.output.appendLine(`[irsa] ${r} ${ch.description}`) });
+    await applyIrsaChanges(c, policyChanges, {
+      onStep: (ch, r) => ctx.output.appendLine(`[irsa] ${r} ${ch.description}`),
+    });
   } catch (e) {
     return failed(ctx, e);
   }
   ctx.output.show(true);
   ctx.output.appendLine(`[eksctl] eksctl ${args.join(' ')}`);
-  const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Observability Lab: eksctl create iamserviceaccount', cancellable: true }, (_p, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return runEksctl(eksctl, args, (line) => ctx.output.appendLine(`[eksctl] ${line}`), abort.signal).catch((e: unknown) => {
-      ctx.output.appendLine(`[eksctl] ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
-    });
-  });
+  const code = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'Observability Lab: eksctl create iamserviceaccount',
+      cancellable: true,
+    },
+    (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runEksctl(eksctl, args, (line) => ctx.output.appendLine(`[eksctl] ${line}`), abort.signal).catch(
+        (e: unknown) => {
+          ctx.output.appendLine(`[eksctl] ${e instanceof Error ? e.message : String(e)}`);
+          return 1;
+        },
+      );
+    },
+  );
   if (code !== 0) {
-    void vscode.window.showErrorMessage(`Observability Lab: eksctl exited with ${code}; its output is in the Observability Lab output.`);
+    void vscode.window.showErrorMessage(
+      `Observability Lab: eksctl exited with ${code}; its output is in the Observability Lab output.`,
+    );
     return undefined;
   }
   await ctx.setContext(contextKeys.irsaRoleCreated, true);
-  void vscode.window.showInformationMessage(`Observability Lab: eksctl created the role ${s.roleName}.`, 'Inspect IRSA Role').then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
+  void vscode.window
+    .showInformationMessage(`Observability Lab: eksctl created the role ${s.roleName}.`, 'Inspect IRSA Role')
+    .then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
   return plan;
 }

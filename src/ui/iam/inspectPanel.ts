@@ -35,7 +35,9 @@ class IrsaPanel {
       void IrsaPanel.current.load();
       return IrsaPanel.current;
     }
-    const panel = createPanel(ctx.extension.extensionUri, irsaViewType, `IRSA: ${roleName}`, { retainContextWhenHidden: true });
+    const panel = createPanel(ctx.extension.extensionUri, irsaViewType, `IRSA: ${roleName}`, {
+      retainContextWhenHidden: true,
+    });
     IrsaPanel.current = new IrsaPanel(ctx, panel, roleName);
     return IrsaPanel.current;
   }
@@ -58,7 +60,12 @@ class IrsaPanel {
     this.post({ type: 'loading', roleName });
     const s = await irsaSettings(this.ctx);
     try {
-      const report = await inspectIrsaRole(clientsFor(s), roleName, { clusterName: s.clusterName, namespace: s.namespace, serviceAccount: s.serviceAccount, readKubeSide: () => readIrsaKubeSide(kubeOrError(), s.namespace, s.serviceAccount) });
+      const report = await inspectIrsaRole(clientsFor(s), roleName, {
+        clusterName: s.clusterName,
+        namespace: s.namespace,
+        serviceAccount: s.serviceAccount,
+        readKubeSide: () => readIrsaKubeSide(kubeOrError(), s.namespace, s.serviceAccount),
+      });
       this.ctx.output.appendLine(`[irsa] Inspect ${roleName}:\n${reportText(report)}`);
       this.post({ type: 'report', report });
       await this.ctx.setContext(contextKeys.irsaInspected, true);
@@ -84,7 +91,8 @@ export const inspectIrsaCommand: CommandFactory = (ctx) => async (arg?: unknown)
           title: 'Inspect IRSA Role',
           prompt: 'Name of the IAM role the Prometheus ServiceAccount assumes',
           value: s.roleName,
-          validateInput: (v) => (/^[\w+=,.@-]{1,64}$/.test(v) ? undefined : 'An IAM role name: up to 64 letters, digits and +=,.@_-'),
+          validateInput: (v) =>
+            /^[\w+=,.@-]{1,64}$/.test(v) ? undefined : 'An IAM role name: up to 64 letters, digits and +=,.@_-',
         });
   if (!roleName) return undefined;
   IrsaPanel.show(ctx, roleName);

@@ -27,7 +27,8 @@ export async function irsaSettings(ctx: Ctx): Promise<IrsaSettings> {
     ...(labFolder ? { labFolder } : {}),
     clusterName: params?.clusterName ?? (cfg.get<string>('clusterName') || defaultParams.clusterName),
     region: params?.awsRegion ?? (cfg.get<string>('awsRegion') || defaultParams.awsRegion),
-    namespace: params?.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),
+    namespace:
+      params?.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),
     serviceAccount: labNames.prometheusServiceAccount,
     roleName: cfg.get<string>('irsaRoleName') || labNames.roleName,
     policyName: cfg.get<string>('irsaPolicyName') || labNames.policyName,

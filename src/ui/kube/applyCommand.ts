@@ -4,7 +4,13 @@
 // Lives in the kube bundle: no work at import time.
 import * as vscode from 'vscode';
 import { formatProblem, formatRow, type ApplyRow } from '../../core/kube/applyPlan';
-import { describeObject, parseManifests, where, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
+import {
+  describeObject,
+  parseManifests,
+  where,
+  type ManifestError,
+  type ManifestObject,
+} from '../../core/kube/manifests';
 import { formatCounts } from '../../core/kube/rollout';
 import { applyManifests, describeOutcome, type ApplyResult } from '../../node/kube/apply';
 import { loadKube } from '../../node/kube/config';
@@ -13,7 +19,6 @@ import { describeRollout, watchRollouts, type RolloutOutcome } from '../../node/
 import { readTextFile } from '../../node/files/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
 import { findLabFolder } from '../labFolder';
-
 
 interface Source {
   /** What the student chose, in words: "k8s/app.yaml", "2 files", "the lab folder k8s/". */
@@ -42,7 +47,8 @@ async function filesUnder(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const uri of uris) {
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) out.push(...(await manifestFiles([uri.fsPath])).map((f) => vscode.Uri.file(f)));
+    if (stat.type & vscode.FileType.Directory)
+      out.push(...(await manifestFiles([uri.fsPath])).map((f) => vscode.Uri.file(f)));
     else out.push(uri);
   }
   return out;
@@ -65,7 +71,12 @@ async function chooseSource(ctx: Ctx, args: unknown[]): Promise<Source | undefin
   const selected = Array.isArray(second) && second.every(isUri) && second.length ? second : isUri(first) ? [first] : [];
   if (selected.length) {
     const files = await filesUnder(selected);
-    return parseAll(files, selected.length === 1 && selected[0] ? vscode.workspace.asRelativePath(selected[0]) : `${selected.length} selected items`);
+    return parseAll(
+      files,
+      selected.length === 1 && selected[0]
+        ? vscode.workspace.asRelativePath(selected[0])
+        : `${selected.length} selected items`,
+    );
   }
   const editor = vscode.window.activeTextEditor;
   if (editor && (editor.document.languageId === 'yaml' || /\.ya?ml$/i.test(editor.document.fileName))) {
@@ -96,94 +107,136 @@ function showError(ctx: Ctx, message: string): void {
 /** The modal's detail: one line per object that changes, and how many stay as they are. */
 function planDetail(rows: readonly ApplyRow[]): string {
   const changing = rows.filter((r) => r.action !== 'unchanged');
-  const lines = changing.slice(0, 25).map((r) => `${r.action === 'created' ? '+' : '~'} ${describeObject(r)}${r.action === 'configured' ? ' (changed)' : ''}`);
+  const lines = changing
+    .slice(0, 25)
+    .map(
+      (r) =>
+        `${r.action === 'created' ? '+' : '~'} ${describeObject(r)}${r.action === 'configured' ? ' (changed)' : ''}`,
+    );
   if (changing.length > 25) lines.push(`… and ${changing.length - 25} more (see the output)`);
   const same = rows.length - changing.length;
   if (same) lines.push(`${same} unchanged`);
   return lines.join('\n');
 }
 
-export const applyManifestsCommand: CommandFactory = (ctx) => async (...args: unknown[]): Promise<ApplyCommandResult | undefined> => {
-  const source = await chooseSource(ctx, args);
-  if (!source) {
-    void vscode.window.showWarningMessage('Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).');
-    return undefined;
-  }
-  if (source.errors.length) {
-    ctx.output.appendLine(`Apply ${source.label}: the documents have errors; nothing was sent:`);
-    for (const e of source.errors) ctx.output.appendLine(`  ${where(e)}: ${e.message}`);
-    const e = source.errors[0];
-    showError(ctx, `${e ? `${where(e)}: ${e.message}` : 'the documents have errors'}${source.errors.length > 1 ? ` (and ${source.errors.length - 1} more)` : ''}. Nothing was applied.`);
-    return undefined;
-  }
-  if (!source.objects.length) {
-    void vscode.window.showWarningMessage(`Observability Lab: ${source.label} has no Kubernetes objects to apply.`);
-    return undefined;
-  }
-  const loaded = loadKube();
+export const applyManifestsCommand: CommandFactory =
+  (ctx) =>
+  async (...args: unknown[]): Promise<ApplyCommandResult | undefined> => {
+    const source = await chooseSource(ctx, args);
+    if (!source) {
+      void vscode.window.showWarningMessage(
+        'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).',
+      );
+      return undefined;
+    }
+    if (source.errors.length) {
+      ctx.output.appendLine(`Apply ${source.label}: the documents have errors; nothing was sent:`);
+      for (const e of source.errors) ctx.output.appendLine(`  ${where(e)}: ${e.message}`);
+      const e = source.errors[0];
+      showError(
+        ctx,
+        `${e ? `${where(e)}: ${e.message}` : 'the documents have errors'}${source.errors.length > 1 ? ` (and ${source.errors.length - 1} more)` : ''}. Nothing was applied.`,
+      );
+      return undefined;
+    }
+    if (!source.objects.length) {
+      void vscode.window.showWarningMessage(`Observability Lab: ${source.label} has no Kubernetes objects to apply.`);
+      return undefined;
+    }
+    const loaded = loadKube();
 
-  const plan = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Observability Lab: checking ${source.label} against ${loaded.context} (dry-run)` },
-    (progress) => applyManifests(loaded, source.objects, { dryRun: true, onProgress: (p) => progress.report({ message: p.message }) }),
-  );
-  logRows(ctx, `Dry-run of ${source.label} on context ${loaded.context} (${loaded.server}):`, plan);
-  if (plan.problems.length) {
-    const p = plan.problems[0];
-    showError(ctx, `the server would refuse ${plan.problems.length === 1 ? 'an object' : `${plan.problems.length} objects`}: ${p ? formatProblem(p) : ''} Nothing was applied.`);
-    return { plan };
-  }
-  if (plan.rows.every((r) => r.action === 'unchanged')) {
+    const plan = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Observability Lab: checking ${source.label} against ${loaded.context} (dry-run)`,
+      },
+      (progress) =>
+        applyManifests(loaded, source.objects, {
+          dryRun: true,
+          onProgress: (p) => progress.report({ message: p.message }),
+        }),
+    );
+    logRows(ctx, `Dry-run of ${source.label} on context ${loaded.context} (${loaded.server}):`, plan);
+    if (plan.problems.length) {
+      const p = plan.problems[0];
+      showError(
+        ctx,
+        `the server would refuse ${plan.problems.length === 1 ? 'an object' : `${plan.problems.length} objects`}: ${p ? formatProblem(p) : ''} Nothing was applied.`,
+      );
+      return { plan };
+    }
+    if (plan.rows.every((r) => r.action === 'unchanged')) {
+      await ctx.setContext(contextKeys.applyDone, true);
+      void vscode.window.showInformationMessage(
+        `Observability Lab: ${source.label} is already applied (${plan.summary}).`,
+      );
+      return { plan };
+    }
+    const pick = await vscode.window.showWarningMessage(
+      `Apply ${source.label} to context '${loaded.context}'? ${plan.summary}.`,
+      { modal: true, detail: planDetail(plan.rows) },
+      'Apply',
+    );
+    if (pick !== 'Apply') return { plan };
+
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: applying ${source.label}` },
+      (progress) =>
+        applyManifests(loaded, source.objects, {
+          onProgress: (p) => progress.report({ message: `${p.message} (${p.done}/${p.total})` }),
+        }),
+    );
+    logRows(ctx, `Applied ${source.label} (field manager obslab):`, result);
+    if (result.problems.length) {
+      showError(
+        ctx,
+        `${describeOutcome(result).join(' ')} ${result.problems[0] ? formatProblem(result.problems[0]) : ''}`,
+      );
+      return { plan, result };
+    }
     await ctx.setContext(contextKeys.applyDone, true);
-    void vscode.window.showInformationMessage(`Observability Lab: ${source.label} is already applied (${plan.summary}).`);
-    return { plan };
-  }
-  const pick = await vscode.window.showWarningMessage(
-    `Apply ${source.label} to context '${loaded.context}'? ${plan.summary}.`,
-    { modal: true, detail: planDetail(plan.rows) },
-    'Apply',
-  );
-  if (pick !== 'Apply') return { plan };
 
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Observability Lab: applying ${source.label}` },
-    (progress) => applyManifests(loaded, source.objects, { onProgress: (p) => progress.report({ message: `${p.message} (${p.done}/${p.total})` }) }),
-  );
-  logRows(ctx, `Applied ${source.label} (field manager obslab):`, result);
-  if (result.problems.length) {
-    showError(ctx, `${describeOutcome(result).join(' ')} ${result.problems[0] ? formatProblem(result.problems[0]) : ''}`);
-    return { plan, result };
-  }
-  await ctx.setContext(contextKeys.applyDone, true);
-
-  const deployments = result.rows.filter((r) => r.kind === 'Deployment' && r.namespace).map((r) => ({ namespace: r.namespace ?? '', name: r.name }));
-  if (!deployments.length) {
-    void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label}: ${result.summary}.`);
-    return { plan, result };
-  }
-  const timeoutSeconds = vscode.workspace.getConfiguration('obslab').get<number>('rolloutTimeoutSeconds', 180);
-  const rollouts = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: waiting for the rollout', cancellable: true },
-    (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const latest = new Map<string, string>();
-      return watchRollouts(loaded, deployments, {
-        timeoutMs: Math.max(1, timeoutSeconds) * 1000,
-        signal: abort.signal,
-        onProgress: (t, s) => {
-          latest.set(`${t.namespace}/${t.name}`, `${t.name}: ${formatCounts(s)}`);
-          progress.report({ message: [...latest.values()].join('; ') });
-        },
-      });
-    },
-  );
-  ctx.output.appendLine('Rollout:');
-  for (const o of rollouts) for (const line of describeRollout(o)) ctx.output.appendLine(`  ${line}`);
-  const bad = rollouts.find((o) => o.state === 'failed' || o.state === 'timeout');
-  const done = rollouts.every((o) => o.state === 'complete');
-  await ctx.setContext(contextKeys.rolloutDone, done);
-  if (bad) showError(ctx, bad.message);
-  else if (!done) void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label} (${result.summary}); stopped watching the rollout.`);
-  else void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label} (${result.summary}); ${rollouts.length} Deployment(s) rolled out.`);
-  return { plan, result, rollouts };
-};
+    const deployments = result.rows
+      .filter((r) => r.kind === 'Deployment' && r.namespace)
+      .map((r) => ({ namespace: r.namespace ?? '', name: r.name }));
+    if (!deployments.length) {
+      void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label}: ${result.summary}.`);
+      return { plan, result };
+    }
+    const timeoutSeconds = vscode.workspace.getConfiguration('obslab').get<number>('rolloutTimeoutSeconds', 180);
+    const rollouts = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Observability Lab: waiting for the rollout',
+        cancellable: true,
+      },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const latest = new Map<string, string>();
+        return watchRollouts(loaded, deployments, {
+          timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+          signal: abort.signal,
+          onProgress: (t, s) => {
+            latest.set(`${t.namespace}/${t.name}`, `${t.name}: ${formatCounts(s)}`);
+            progress.report({ message: [...latest.values()].join('; ') });
+          },
+        });
+      },
+    );
+    ctx.output.appendLine('Rollout:');
+    for (const o of rollouts) for (const line of describeRollout(o)) ctx.output.appendLine(`  ${line}`);
+    const bad = rollouts.find((o) => o.state === 'failed' || o.state === 'timeout');
+    const done = rollouts.every((o) => o.state === 'complete');
+    await ctx.setContext(contextKeys.rolloutDone, done);
+    if (bad) showError(ctx, bad.message);
+    else if (!done)
+      void vscode.window.showInformationMessage(
+        `Observability Lab: applied ${source.label} (${result.summary}); stopped watching the rollout.`,
+      );
+    else
+      void vscode.window.showInformationMessage(
+        `Observability Lab: applied ${source.label} (${result.summary}); ${rollouts.length} Deployment(s) rolled out.`,
+      );
+    return { plan, result, rollouts };
+  };

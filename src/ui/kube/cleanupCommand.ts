@@ -26,7 +26,11 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   const cfg = vscode.workspace.getConfiguration('obslab');
   const namespace = cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace;
   const named: NamedRelease[] = [
-    { name: cfg.get<string>('helmRelease') || defaultParams.helmRelease, namespace, namedBy: 'the setting obslab.helmRelease' },
+    {
+      name: cfg.get<string>('helmRelease') || defaultParams.helmRelease,
+      namespace,
+      namedBy: 'the setting obslab.helmRelease',
+    },
     { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
   ];
   let loaded: LoadedKube;
@@ -37,19 +41,36 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     throw e;
   }
   const plan = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Observability Lab: finding what the lab created in ${loaded.context}` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Observability Lab: finding what the lab created in ${loaded.context}`,
+    },
     (progress) => planClusterCleanup(loaded, named, (message) => progress.report({ message })),
   );
   const text = describePlan(plan);
   ctx.output.appendLine(`Clean Up plan for context ${loaded.context} (${loaded.server}):\n${text || '(nothing)'}`);
   if (planIsEmpty(plan)) {
-    const keptNote = plan.keptReleases.length ? ` Kept (not installed by the lab): ${plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`).join(', ')}; see the output.` : '';
-    void vscode.window.showInformationMessage(`Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no Helm release it installed.${keptNote}`);
+    const keptNote = plan.keptReleases.length
+      ? ` Kept (not installed by the lab): ${plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`).join(', ')}; see the output.`
+      : '';
+    void vscode.window.showInformationMessage(
+      `Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no Helm release it installed.${keptNote}`,
+    );
     return plan;
   }
   // A helm the settings name runs only once the student has confirmed that path.
   const helm = plan.releases.length ? helmFor(cfg) : undefined;
-  if (helm && cfg.get<string>('helmPath')?.trim() && !(await confirmConfiguredProgram(ctx, 'obslab.helmPath', helm, 'to uninstall the lab\'s Helm release, after you confirm the clean-up'))) return undefined;
+  if (
+    helm &&
+    cfg.get<string>('helmPath')?.trim() &&
+    !(await confirmConfiguredProgram(
+      ctx,
+      'obslab.helmPath',
+      helm,
+      "to uninstall the lab's Helm release, after you confirm the clean-up",
+    ))
+  )
+    return undefined;
   const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
   const pick = await vscode.window.showWarningMessage(
     `Delete ${count} item(s) the lab created in ${loaded.context}?`,
@@ -68,24 +89,43 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
         ...(helm
           ? {
               uninstall: (r: HelmRelease) =>
-                uninstallRelease(helm, { release: r.name, namespace: r.namespace, kubeContext: loaded.context, server: loaded.server, ...(loaded.files.length === 1 && loaded.files[0] ? { kubeconfig: loaded.files[0] } : {}) }, { signal: abort.signal, onLine: (line) => ctx.output.appendLine(`[helm] ${line}`) }),
+                uninstallRelease(
+                  helm,
+                  {
+                    release: r.name,
+                    namespace: r.namespace,
+                    kubeContext: loaded.context,
+                    server: loaded.server,
+                    ...(loaded.files.length === 1 && loaded.files[0] ? { kubeconfig: loaded.files[0] } : {}),
+                  },
+                  { signal: abort.signal, onLine: (line) => ctx.output.appendLine(`[helm] ${line}`) },
+                ),
             }
           : {}),
         onStep: (s) => {
           progress.report({ message: `${s.action} ${s.target}`, increment: 100 / count });
-          ctx.output.appendLine(`  ${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok    ' : 'gone  '} ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`);
+          ctx.output.appendLine(
+            `  ${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok    ' : 'gone  '} ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`,
+          );
         },
       });
     },
   );
   if (cleanupFailed(steps)) {
     const failed = steps.filter((s) => s.result === 'failed');
-    void vscode.window.showErrorMessage(`Observability Lab: ${failed.length} clean-up step(s) failed: ${failed[0]?.target}: ${failed[0]?.message ?? ''}`, 'Show Output').then((p) => {
-      if (p) ctx.output.show(true);
-    });
+    void vscode.window
+      .showErrorMessage(
+        `Observability Lab: ${failed.length} clean-up step(s) failed: ${failed[0]?.target}: ${failed[0]?.message ?? ''}`,
+        'Show Output',
+      )
+      .then((p) => {
+        if (p) ctx.output.show(true);
+      });
   } else {
     await ctx.setContext(contextKeys.cleanedUp, true);
-    void vscode.window.showInformationMessage(`Observability Lab: cleaned up ${steps.length} item(s) in ${loaded.context}.`);
+    void vscode.window.showInformationMessage(
+      `Observability Lab: cleaned up ${steps.length} item(s) in ${loaded.context}.`,
+    );
   }
   return steps;
 };

@@ -45,11 +45,19 @@ export function stopRunningHelm(): void {
   running?.abort();
 }
 
-async function valuesFile(ctx: Ctx, arg: unknown, relativePath: string = labValuesPath, chartName = 'kube-prometheus-stack'): Promise<vscode.Uri | undefined> {
+async function valuesFile(
+  ctx: Ctx,
+  arg: unknown,
+  relativePath: string = labValuesPath,
+  chartName = 'kube-prometheus-stack',
+): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const lab = await findLabFolder(ctx);
   if (!lab) {
-    const pick = await vscode.window.showWarningMessage(`Observability Lab: no lab folder in this workspace, so there is no ${chartName} values file to install with. Create the lab files first.`, 'Create Lab Files');
+    const pick = await vscode.window.showWarningMessage(
+      `Observability Lab: no lab folder in this workspace, so there is no ${chartName} values file to install with. Create the lab files first.`,
+      'Create Lab Files',
+    );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return undefined;
   }
@@ -58,16 +66,24 @@ async function valuesFile(ctx: Ctx, arg: unknown, relativePath: string = labValu
     await vscode.workspace.fs.stat(file);
     return file;
   } catch {
-    const pick = await vscode.window.showWarningMessage(`Observability Lab: ${vscode.workspace.asRelativePath(file)} is missing. Create the lab files again to write it.`, 'Create Lab Files');
+    const pick = await vscode.window.showWarningMessage(
+      `Observability Lab: ${vscode.workspace.asRelativePath(file)} is missing. Create the lab files again to write it.`,
+      'Create Lab Files',
+    );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return undefined;
   }
 }
 
 async function helmMissing(message: string): Promise<void> {
-  const pick = await vscode.window.showErrorMessage(`Observability Lab: ${message}`, 'Open Install Page', 'Set obslab.helmPath');
+  const pick = await vscode.window.showErrorMessage(
+    `Observability Lab: ${message}`,
+    'Open Install Page',
+    'Set obslab.helmPath',
+  );
   if (pick === 'Open Install Page') await vscode.env.openExternal(vscode.Uri.parse(installPage));
-  if (pick === 'Set obslab.helmPath') await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
+  if (pick === 'Set obslab.helmPath')
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
 }
 
 /** One chart the Helm step installs: everything that differs between kube-prometheus-stack and the collector. */
@@ -109,9 +125,14 @@ const kubePrometheusStackStep: HelmStepChart = {
   doneKey: contextKeys.helmInstalled,
   release: (p) => p.helmRelease,
   source: () => kubePrometheusStackSource(),
-  check: (text, file, p) => ({ headline: `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`, problems: checkPrometheusServiceAccount(text, { file, release: p.helmRelease }) }),
-  promise: () => `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
-  done: (summary) => `${summary}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`,
+  check: (text, file, p) => ({
+    headline: `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`,
+    problems: checkPrometheusServiceAccount(text, { file, release: p.helmRelease }),
+  }),
+  promise: () =>
+    `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
+  done: (summary) =>
+    `${summary}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`,
   next: [{ label: 'Apply Manifests', command: 'obslab.applyManifests' }],
 };
 
@@ -126,19 +147,34 @@ const collectorStep: HelmStepChart = {
   release: () => otelCollectorChart.release,
   source: () => otelCollectorSource(),
   check: (text, file, p) => {
-    const problems = checkCollectorValues(text, { file, helmRelease: p.helmRelease, collectorRelease: otelCollectorChart.release });
+    const problems = checkCollectorValues(text, {
+      file,
+      helmRelease: p.helmRelease,
+      collectorRelease: otelCollectorChart.release,
+    });
     const errors = problems.some((f) => f.severity === 'error');
-    return { headline: errors ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.` : 'The values file would install a collector Prometheus cannot fully scrape.', problems: problems.map((f) => ({ ...f, message: `${f.code}: ${f.message}` })) };
+    return {
+      headline: errors
+        ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.`
+        : 'The values file would install a collector Prometheus cannot fully scrape.',
+      problems: problems.map((f) => ({ ...f, message: `${f.code}: ${f.message}` })),
+    };
   },
-  promise: (p) => `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
-  done: (summary) => `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
+  promise: (p) =>
+    `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
+  done: (summary) =>
+    `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
   next: [],
 };
 
 /** The Helm step for one chart: checks, the exact commands in a modal, helm's output live, cancellable. */
 async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise<unknown> {
   if (running) {
-    const pick = await vscode.window.showWarningMessage('Observability Lab: helm is already running for the Helm step.', 'Cancel It', 'Show Output');
+    const pick = await vscode.window.showWarningMessage(
+      'Observability Lab: helm is already running for the Helm step.',
+      'Cancel It',
+      'Show Output',
+    );
     if (pick === 'Cancel It') running.abort();
     if (pick === 'Show Output') ctx.output.show(true);
     return undefined;
@@ -158,7 +194,8 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   }
   const names: LabNames = {
     helmRelease: lab?.params.helmRelease ?? (cfg.get<string>('helmRelease') || defaultParams.helmRelease),
-    namespace: lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),
+    namespace:
+      lab?.params.monitoringNamespace ?? (cfg.get<string>('monitoringNamespace') || defaultParams.monitoringNamespace),
   };
   const release = step.release(names);
   const namespace = names.namespace;
@@ -175,7 +212,16 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     throw e;
   }
   // A helm the settings name runs only once the student has confirmed that path, even for its version.
-  if (helmPath && !(await confirmConfiguredProgram(ctx, 'obslab.helmPath', bin, 'for its version and the cluster\'s releases, then shows the install commands and asks again'))) return undefined;
+  if (
+    helmPath &&
+    !(await confirmConfiguredProgram(
+      ctx,
+      'obslab.helmPath',
+      bin,
+      "for its version and the cluster's releases, then shows the install commands and asks again",
+    ))
+  )
+    return undefined;
   const version = await helmVersion(bin).catch(() => undefined);
   const tooOld = helmVersionProblem(version);
   if (tooOld) {
@@ -200,7 +246,10 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   if (problems.length) {
     const pick = await vscode.window.showWarningMessage(
       headline,
-      { modal: true, detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}` },
+      {
+        modal: true,
+        detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}`,
+      },
       'Open Values File',
       'Install Anyway',
     );
@@ -213,14 +262,31 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     if (pick !== 'Install Anyway') return undefined;
   }
 
-  const spec: HelmReleaseSpec = { release, namespace, chart: step.source(), valuesFiles: [file.fsPath], kubeContext: context };
-  const failureContext = { release, namespace, chart: `${step.repoName}/${step.chart}`, kubeContext: context, server, repoName: step.repoName, repoUrl: step.repoUrl, version: step.version };
+  const spec: HelmReleaseSpec = {
+    release,
+    namespace,
+    chart: step.source(),
+    valuesFiles: [file.fsPath],
+    kubeContext: context,
+  };
+  const failureContext = {
+    release,
+    namespace,
+    chart: `${step.repoName}/${step.chart}`,
+    kubeContext: context,
+    server,
+    repoName: step.repoName,
+    repoUrl: step.repoUrl,
+    version: step.version,
+  };
 
   // What is there now: also the first contact with the cluster, so an unreachable one fails before the confirm.
   const listed = await runHelm(bin, releaseListArgs(spec));
   if (listed.code !== 0) {
     const failure = describeHelmFailure(listed.output, failureContext);
-    ctx.output.appendLine(`[helm] ${commandLine(bin, releaseListArgs(spec), shellFor(process.platform))}\n${listed.output.trimEnd()}`);
+    ctx.output.appendLine(
+      `[helm] ${commandLine(bin, releaseListArgs(spec), shellFor(process.platform))}\n${listed.output.trimEnd()}`,
+    );
     const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
     if (pick) ctx.output.show(true);
     return undefined;
@@ -240,7 +306,11 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args, shellFor(process.platform))}`),
   ].join('\n');
   const verb = existing ? 'Upgrade' : 'Install';
-  const go = await vscode.window.showWarningMessage(`${verb} ${step.title} ${step.version} as release ${release} in namespace ${namespace}?`, { modal: true, detail }, `${verb} with Helm`);
+  const go = await vscode.window.showWarningMessage(
+    `${verb} ${step.title} ${step.version} as release ${release} in namespace ${namespace}?`,
+    { modal: true, detail },
+    `${verb} with Helm`,
+  );
   if (go !== `${verb} with Helm`) return undefined;
 
   const output = ctx.output;
@@ -251,10 +321,18 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   let result: Awaited<ReturnType<typeof runHelmSteps>>;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: Helm (${release})`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Observability Lab: Helm (${release})`,
+        cancellable: true,
+      },
       (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        abort.signal.addEventListener('abort', () => progress.report({ message: 'cancelling: helm marks the release failed…' }), { once: true });
+        abort.signal.addEventListener(
+          'abort',
+          () => progress.report({ message: 'cancelling: helm marks the release failed…' }),
+          { once: true },
+        );
         return runHelmSteps(bin, steps, {
           signal: abort.signal,
           onStep: (s, i) => {
@@ -285,22 +363,29 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   await ctx.setContext(step.doneKey, true);
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
-  const message = step.done(`${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}`, names);
+  const message = step.done(
+    `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}`,
+    names,
+  );
   output.appendLine(`[helm] ${message}`);
-  void vscode.window.showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output').then(async (pick) => {
-    const next = step.next.find((n) => n.label === pick);
-    if (next) await vscode.commands.executeCommand(next.command);
-    if (pick === 'Show Output') output.show(true);
-  });
+  void vscode.window
+    .showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output')
+    .then(async (pick) => {
+      const next = step.next.find((n) => n.label === pick);
+      if (next) await vscode.commands.executeCommand(next.command);
+      if (pick === 'Show Output') output.show(true);
+    });
   return now ?? { release, namespace };
 }
 
 /** Observability Lab: Install kube-prometheus-stack (Task 2). */
-export const helmInstallCommand: CommandFactory = (ctx) => (arg?: unknown) => runHelmStep(ctx, arg, kubePrometheusStackStep);
+export const helmInstallCommand: CommandFactory = (ctx) => (arg?: unknown) =>
+  runHelmStep(ctx, arg, kubePrometheusStackStep);
 
 /**
  * Observability Lab: Install the OpenTelemetry Collector (Task 3, the Helm path): the same Helm
  * step for open-telemetry/opentelemetry-collector with helm/otel-collector-values.yaml, after the
  * checks the linter makes on that file.
  */
-export const helmInstallCollectorCommand: CommandFactory = (ctx) => (arg?: unknown) => runHelmStep(ctx, arg, collectorStep);
+export const helmInstallCollectorCommand: CommandFactory = (ctx) => (arg?: unknown) =>
+  runHelmStep(ctx, arg, collectorStep);

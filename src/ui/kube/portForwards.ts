@@ -27,7 +27,9 @@ function theManager(ctx: Ctx): PortForwardManager {
   const forwards = ctx.forwards;
   published = forwards;
   m.onChange((list) => {
-    forwards.set(list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })));
+    forwards.set(
+      list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })),
+    );
     views?.update(list);
   });
   return m;
@@ -102,7 +104,9 @@ class PortForwardViews implements vscode.TreeDataProvider<ForwardItem> {
     }
     const waiting = list.filter((f) => f.state === 'waiting').length;
     this.status.text = `$(plug) ${list.length} forward${list.length === 1 ? '' : 's'}${waiting ? ` ($(sync~spin) ${waiting} waiting)` : ''}`;
-    this.status.tooltip = new vscode.MarkdownString(list.map((f) => `- **${forwardLabel(f)}** ${f.url} ${forwardDescription(f)}`).join('\n'));
+    this.status.tooltip = new vscode.MarkdownString(
+      list.map((f) => `- **${forwardLabel(f)}** ${f.url} ${forwardDescription(f)}`).join('\n'),
+    );
     this.status.show();
   }
 
@@ -137,13 +141,28 @@ async function labParams(ctx: Ctx): Promise<LabParams> {
 }
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const validateName = (what: string) => (v: string): string | undefined =>
-  dns1123Label.test(v.trim()) && v.trim().length <= 63 ? undefined : `a ${what} name is lower-case letters, digits and '-', starting and ending with a letter or digit`;
+const validateName =
+  (what: string) =>
+  (v: string): string | undefined =>
+    dns1123Label.test(v.trim()) && v.trim().length <= 63
+      ? undefined
+      : `a ${what} name is lower-case letters, digits and '-', starting and ending with a letter or digit`;
 
 async function askOtherService(): Promise<ForwardRequest | undefined> {
-  const namespace = await vscode.window.showInputBox({ title: 'Port-forward to a Service (1/3)', prompt: 'Namespace', value: 'default', validateInput: validateName('namespace'), ignoreFocusOut: true });
+  const namespace = await vscode.window.showInputBox({
+    title: 'Port-forward to a Service (1/3)',
+    prompt: 'Namespace',
+    value: 'default',
+    validateInput: validateName('namespace'),
+    ignoreFocusOut: true,
+  });
   if (!namespace) return undefined;
-  const name = await vscode.window.showInputBox({ title: 'Port-forward to a Service (2/3)', prompt: `Service in ${namespace.trim()}`, validateInput: validateName('Service'), ignoreFocusOut: true });
+  const name = await vscode.window.showInputBox({
+    title: 'Port-forward to a Service (2/3)',
+    prompt: `Service in ${namespace.trim()}`,
+    validateInput: validateName('Service'),
+    ignoreFocusOut: true,
+  });
   if (!name) return undefined;
   const ports = await vscode.window.showInputBox({
     title: 'Port-forward to a Service (3/3)',
@@ -159,7 +178,13 @@ async function askOtherService(): Promise<ForwardRequest | undefined> {
   if (!ports) return undefined;
   const spec = parsePortSpec(ports);
   if (typeof spec === 'string') return undefined;
-  return { namespace: namespace.trim(), kind: 'service', name: name.trim(), remotePort: spec.remote, localPort: spec.local };
+  return {
+    namespace: namespace.trim(),
+    kind: 'service',
+    name: name.trim(),
+    remotePort: spec.remote,
+    localPort: spec.local,
+  };
 }
 
 interface PresetPick extends vscode.QuickPickItem {
@@ -174,10 +199,19 @@ async function choose(ctx: Ctx, arg: unknown): Promise<ForwardRequest | undefine
     if (p) return p;
   }
   const picks: PresetPick[] = [
-    ...presets.map((p) => ({ label: p.label, description: `${describeTarget(p)} ${p.localPort}:${p.remotePort}`, detail: p.detail, preset: p })),
+    ...presets.map((p) => ({
+      label: p.label,
+      description: `${describeTarget(p)} ${p.localPort}:${p.remotePort}`,
+      detail: p.detail,
+      preset: p,
+    })),
     { label: 'Other Service…', description: 'namespace, Service and ports' },
   ];
-  const pick = await vscode.window.showQuickPick(picks, { title: 'Start Port-Forward', placeHolder: 'What should be reachable on 127.0.0.1?', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(picks, {
+    title: 'Start Port-Forward',
+    placeHolder: 'What should be reachable on 127.0.0.1?',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   return pick.preset ?? askOtherService();
 }
@@ -206,7 +240,12 @@ async function startWithPortChoice(m: PortForwardManager, req: ForwardRequest): 
         wanted = { ...wanted, localPort: e.suggestion };
         continue;
       }
-      const typed = await vscode.window.showInputBox({ title: `Local port for ${what(req)}`, value: String((e.suggestion ?? e.port) + 1), validateInput: validateLocalPort, ignoreFocusOut: true });
+      const typed = await vscode.window.showInputBox({
+        title: `Local port for ${what(req)}`,
+        value: String((e.suggestion ?? e.port) + 1),
+        validateInput: validateLocalPort,
+        ignoreFocusOut: true,
+      });
       if (!typed) return undefined;
       wanted = { ...wanted, localPort: Number(typed.trim()) };
     }
@@ -219,19 +258,37 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
   const req = await choose(ctx, arg);
   if (!req) return undefined;
   const m = theManager(ctx);
-  const running = m.list().find((f) => (req.purpose && f.purpose === req.purpose) || (describeTarget(f.target) === describeTarget(req) && f.target.remotePort === req.remotePort));
+  const running = m
+    .list()
+    .find(
+      (f) =>
+        (req.purpose && f.purpose === req.purpose) ||
+        (describeTarget(f.target) === describeTarget(req) && f.target.remotePort === req.remotePort),
+    );
   if (running) {
-    void vscode.window.showInformationMessage(`Observability Lab: ${what(req)} is already forwarded on ${running.url}.`);
+    void vscode.window.showInformationMessage(
+      `Observability Lab: ${what(req)} is already forwarded on ${running.url}.`,
+    );
     return running;
   }
-  const f = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Observability Lab: forwarding ${what(req)}` }, () => startWithPortChoice(m, req));
+  const f = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Observability Lab: forwarding ${what(req)}` },
+    () => startWithPortChoice(m, req),
+  );
   if (!f) return undefined;
-  ctx.output.appendLine(`[port-forward] ${f.url} → ${describeTarget(f.target)}:${f.target.remotePort} (pod ${f.pod ?? '?'} port ${f.podPort ?? '?'})`);
+  ctx.output.appendLine(
+    `[port-forward] ${f.url} → ${describeTarget(f.target)}:${f.target.remotePort} (pod ${f.pod ?? '?'} port ${f.podPort ?? '?'})`,
+  );
   const actions = f.purpose === 'prometheus' ? ['Open in Browser', 'Query Prometheus'] : ['Open in Browser'];
-  void vscode.window.showInformationMessage(`Observability Lab: ${what(f.purpose ? { ...f.target, purpose: f.purpose } : f.target)} on ${f.url} (pod ${f.pod ?? '?'}).`, ...actions).then((pick) => {
-    if (pick === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(f.url));
-    if (pick === 'Query Prometheus') void vscode.commands.executeCommand('obslab.queryPrometheus');
-  });
+  void vscode.window
+    .showInformationMessage(
+      `Observability Lab: ${what(f.purpose ? { ...f.target, purpose: f.purpose } : f.target)} on ${f.url} (pod ${f.pod ?? '?'}).`,
+      ...actions,
+    )
+    .then((pick) => {
+      if (pick === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(f.url));
+      if (pick === 'Query Prometheus') void vscode.commands.executeCommand('obslab.queryPrometheus');
+    });
   return f;
 };
 
@@ -247,7 +304,11 @@ export const stopPortForwardCommand: CommandFactory = (ctx) => async (arg?: unkn
   else if (typeof arg === 'string') id = list.find((f) => f.id === arg || f.purpose === arg)?.id;
   if (!id) {
     const pick = await vscode.window.showQuickPick(
-      list.map((f) => ({ label: `${forwardLabel(f)} 127.0.0.1:${f.localPort}`, description: forwardDescription(f), id: f.id })),
+      list.map((f) => ({
+        label: `${forwardLabel(f)} 127.0.0.1:${f.localPort}`,
+        description: forwardDescription(f),
+        id: f.id,
+      })),
       { title: 'Stop Port-Forward' },
     );
     id = pick?.id;

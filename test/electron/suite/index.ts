@@ -31,7 +31,8 @@ function tests(): [string, () => Promise<void>][] {
       async () => {
         const manifest = JSON.parse(readFileSync(join(extension().extensionPath, 'package.json'), 'utf8')) as Manifest;
         const registered = new Set(await vscode.commands.getCommands(true));
-        for (const { command } of manifest.contributes.commands) assert.ok(registered.has(command), `${command} is registered`);
+        for (const { command } of manifest.contributes.commands)
+          assert.ok(registered.has(command), `${command} is registered`);
       },
     ],
     [
@@ -47,7 +48,8 @@ function tests(): [string, () => Promise<void>][] {
     [
       'checks the prerequisites and returns one line per check',
       async () => {
-        const lines = (await vscode.commands.executeCommand('obslab.checkPrerequisites')) as { name: string; ok: boolean }[] | undefined;
+        const lines = (await vscode.commands.executeCommand('obslab.checkPrerequisites')) as
+          { name: string; ok: boolean }[] | undefined;
         assert.ok(Array.isArray(lines), 'the command returns its lines');
         assert.ok(lines.some((l) => l.name === 'kubeconfig'));
         assert.ok(lines.some((l) => l.name === 'kubectl'));
@@ -61,6 +63,8 @@ export function run(): Promise<void> {
   const suite = Mocha.Suite.create(mocha.suite, 'Observability Lab in the extension host');
   for (const [title, fn] of tests()) suite.addTest(new Mocha.Test(title, fn));
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+    mocha.run((failures) =>
+      failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),
+    );
   });
 }

@@ -2,13 +2,35 @@
 // judge it at the version the manifests run, plus what breaks once it runs in a pod.
 import { isScalar, type Node, type Pair } from 'yaml';
 import type { Finding, Fix } from '../../finding';
-import { atLeast, collectorVersionFromImage, connectorsOnByDefault, formatVersion, introducedComponents, isCollectorImage, parseVersion, removedComponents, telemetryAddressState, type ImageVersion } from '../../collector/versions';
+import {
+  atLeast,
+  collectorVersionFromImage,
+  connectorsOnByDefault,
+  formatVersion,
+  introducedComponents,
+  isCollectorImage,
+  parseVersion,
+  removedComponents,
+  telemetryAddressState,
+  type ImageVersion,
+} from '../../collector/versions';
 import { servicePorts } from '../../helm/collectorChart';
 import { reportingDefaults } from '../chartValues';
 import type { CollectorConfig } from '../model';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
 import { parseServiceUrl, podsOf, sameNamespace, type PodTemplate } from '../workloads';
-import { asMap, at, entries, entry, nodeRange, offsetsRange, scalarText, seqItems, type Entry, type YamlView } from '../yamlView';
+import {
+  asMap,
+  at,
+  entries,
+  entry,
+  nodeRange,
+  offsetsRange,
+  scalarText,
+  seqItems,
+  type Entry,
+  type YamlView,
+} from '../yamlView';
 
 type Kind = 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions';
 const componentKinds: Kind[] = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'];
@@ -18,9 +40,15 @@ const signals = ['traces', 'metrics', 'logs'] as const;
 export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): ImageVersion {
   if (cfg.chart) {
     const image = cfg.chart.values['image'];
-    const repository = typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['repository'] : undefined;
+    const repository =
+      typeof image === 'object' && image !== null ? (image as Record<string, unknown>)['repository'] : undefined;
     const v = parseVersion(cfg.chart.collectorVersion);
-    if (v) return { version: v, source: 'tag', image: `${typeof repository === 'string' && repository ? repository : 'the chart image'}:${cfg.chart.collectorVersion}` };
+    if (v)
+      return {
+        version: v,
+        source: 'tag',
+        image: `${typeof repository === 'string' && repository ? repository : 'the chart image'}:${cfg.chart.collectorVersion}`,
+      };
   }
   if (cfg.configMap) {
     const cm = cfg.configMap.object;
@@ -28,7 +56,10 @@ export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): Imag
       if (!sameNamespace(pod.namespace, cm.namespace)) continue;
       const volumes = pod.volumes.filter((v) => v.configMap?.name === cm.name).map((v) => v.name);
       if (!volumes.length) continue;
-      const container = pod.containers.find((c) => c.volumeMounts.some((m) => volumes.includes(m.name)) && c.image && isCollectorImage(c.image)) ?? pod.containers.find((c) => c.image && isCollectorImage(c.image));
+      const container =
+        pod.containers.find(
+          (c) => c.volumeMounts.some((m) => volumes.includes(m.name)) && c.image && isCollectorImage(c.image),
+        ) ?? pod.containers.find((c) => c.image && isCollectorImage(c.image));
       if (container?.image) return collectorVersionFromImage(container.image);
     }
   }
@@ -38,7 +69,8 @@ export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): Imag
 
 function describeVersion(v: ImageVersion): string {
   if (v.source === 'tag') return `collector ${formatVersion(v.version)}${v.image ? ` (${v.image})` : ''}`;
-  if (v.source === 'latest') return `${v.image ?? 'the image'} (:latest means the newest release, ${formatVersion(v.version)})`;
+  if (v.source === 'latest')
+    return `${v.image ?? 'the image'} (:latest means the newest release, ${formatVersion(v.version)})`;
   return `the newest collector, ${formatVersion(v.version)} (the version is not known from the files)`;
 }
 
@@ -93,29 +125,74 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
   const { pipelines, refs } = pipelineRefs(cfg);
 
   if (!serviceEntry) {
-    ctx.report(report(view, cfg.root, 'collector/pipeline-incomplete', 'error', 'The config has no `service` section, so no pipeline runs: add service.pipelines with at least one receiver and one exporter.'));
+    ctx.report(
+      report(
+        view,
+        cfg.root,
+        'collector/pipeline-incomplete',
+        'error',
+        'The config has no `service` section, so no pipeline runs: add service.pipelines with at least one receiver and one exporter.',
+      ),
+    );
   } else if (pipelines.length === 0) {
-    ctx.report(report(view, serviceEntry.keyNode, 'collector/pipeline-incomplete', 'error', 'No pipelines under service.pipelines: the collector refuses to start without one.'));
+    ctx.report(
+      report(
+        view,
+        serviceEntry.keyNode,
+        'collector/pipeline-incomplete',
+        'error',
+        'No pipelines under service.pipelines: the collector refuses to start without one.',
+      ),
+    );
   }
   for (const p of pipelines) {
     const signal = typeOf(p.key);
     if (!['traces', 'metrics', 'logs', 'profiles'].includes(signal)) {
-      ctx.report(report(view, p.keyNode, 'collector/pipeline-incomplete', 'error', `'${p.key}' is not a pipeline type: use traces, metrics or logs (optionally with /name).`));
+      ctx.report(
+        report(
+          view,
+          p.keyNode,
+          'collector/pipeline-incomplete',
+          'error',
+          `'${p.key}' is not a pipeline type: use traces, metrics or logs (optionally with /name).`,
+        ),
+      );
     }
     for (const role of ['receivers', 'exporters'] as const) {
       if (seqItems(at(p.value, [role])).length === 0) {
-        ctx.report(report(view, p.keyNode, 'collector/pipeline-incomplete', 'error', `Pipeline ${p.key} has no ${role}: every pipeline needs at least one receiver and one exporter.`));
+        ctx.report(
+          report(
+            view,
+            p.keyNode,
+            'collector/pipeline-incomplete',
+            'error',
+            `Pipeline ${p.key} has no ${role}: every pipeline needs at least one receiver and one exporter.`,
+          ),
+        );
       }
     }
   }
 
-  const allowed: Record<Ref['role'], Kind[]> = { receivers: ['receivers', 'connectors'], processors: ['processors'], exporters: ['exporters', 'connectors'] };
+  const allowed: Record<Ref['role'], Kind[]> = {
+    receivers: ['receivers', 'connectors'],
+    processors: ['processors'],
+    exporters: ['exporters', 'connectors'],
+  };
   for (const ref of refs) {
     const candidates = names(allowed[ref.role]);
     if (candidates.includes(ref.name)) continue;
     const suggestion = closest(ref.name, candidates);
     const fixes: Fix[] = suggestion ? [replaceFix(view, `Use '${suggestion}'`, ref.node as Node, suggestion)] : [];
-    ctx.report(report(view, ref.node, 'collector/unknown-component', 'error', `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', which is not defined under ${allowed[ref.role].join(' or ')}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`, { fixes }));
+    ctx.report(
+      report(
+        view,
+        ref.node,
+        'collector/unknown-component',
+        'error',
+        `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', which is not defined under ${allowed[ref.role].join(' or ')}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`,
+        { fixes },
+      ),
+    );
   }
 
   const available = ctx.options.collectorComponents;
@@ -124,7 +201,16 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
       const types = available[kind];
       if (!types) continue;
       for (const e of defined.get(kind) ?? []) {
-        if (!types.includes(typeOf(e.key))) ctx.report(report(view, e.keyNode, 'collector/unknown-component', 'error', `This collector build has no ${typeOf(e.key)} ${kind.slice(0, -1)} (it has ${types.join(', ') || 'none'}).`));
+        if (!types.includes(typeOf(e.key)))
+          ctx.report(
+            report(
+              view,
+              e.keyNode,
+              'collector/unknown-component',
+              'error',
+              `This collector build has no ${typeOf(e.key)} ${kind.slice(0, -1)} (it has ${types.join(', ') || 'none'}).`,
+            ),
+          );
       }
     }
   }
@@ -133,17 +219,44 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
   for (const kind of ['receivers', 'processors', 'exporters', 'connectors'] as const) {
     const used = new Set(refs.filter((r) => allowed[r.role].includes(kind)).map((r) => r.name));
     for (const e of defined.get(kind) ?? []) {
-      if (!used.has(e.key)) ctx.report(report(view, e.keyNode, 'collector/unused-component', 'warning', `${kind.slice(0, -1)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`));
+      if (!used.has(e.key))
+        ctx.report(
+          report(
+            view,
+            e.keyNode,
+            'collector/unused-component',
+            'warning',
+            `${kind.slice(0, -1)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`,
+          ),
+        );
     }
   }
   const listedExtensions = seqItems(at(cfg.root, ['service', 'extensions']));
   const listedNames = listedExtensions.map(scalarText);
   for (const e of defined.get('extensions') ?? []) {
-    if (!listedNames.includes(e.key)) ctx.report(report(view, e.keyNode, 'collector/unused-component', 'warning', `extension '${e.key}' is defined but not listed in service.extensions, so it does not run.`));
+    if (!listedNames.includes(e.key))
+      ctx.report(
+        report(
+          view,
+          e.keyNode,
+          'collector/unused-component',
+          'warning',
+          `extension '${e.key}' is defined but not listed in service.extensions, so it does not run.`,
+        ),
+      );
   }
   for (const item of listedExtensions) {
     const name = scalarText(item);
-    if (name !== undefined && !names(['extensions']).includes(name)) ctx.report(report(view, item, 'collector/unknown-component', 'error', `service.extensions names '${name}', which is not defined under extensions.`));
+    if (name !== undefined && !names(['extensions']).includes(name))
+      ctx.report(
+        report(
+          view,
+          item,
+          'collector/unknown-component',
+          'error',
+          `service.extensions names '${name}', which is not defined under extensions.`,
+        ),
+      );
   }
 }
 
@@ -160,12 +273,23 @@ function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVers
         const options = entries(asMap(e.value)).map((o) => o.key);
         if (options.every((o) => o === 'verbosity')) {
           const renamed = e.key.replace(/^logging/, 'debug');
-          const edits = [e.keyNode, ...refs.filter((r) => r.name === e.key).map((r) => r.node)].map((n) => ({ file: cfg.view.file, range: nodeRange(cfg.view, n as Node), newText: renamed }));
+          const edits = [e.keyNode, ...refs.filter((r) => r.name === e.key).map((r) => r.node)].map((n) => ({
+            file: cfg.view.file,
+            range: nodeRange(cfg.view, n as Node),
+            newText: renamed,
+          }));
           fixes.push({ title: `Replace the logging exporter with '${renamed}'`, edits });
         }
       }
       ctx.report(
-        report(cfg.view, e.keyNode, 'collector/removed-component', gone ? 'error' : 'warning', `The ${removed.type} ${removed.kind.slice(0, -1)} was ${gone ? `removed in v${removed.removedIn}` : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`}; ${describeVersion(version)} ${gone ? 'refuses to start with it' : 'still accepts it'}. Use ${removed.replacement}.`, { fixes }),
+        report(
+          cfg.view,
+          e.keyNode,
+          'collector/removed-component',
+          gone ? 'error' : 'warning',
+          `The ${removed.type} ${removed.kind.slice(0, -1)} was ${gone ? `removed in v${removed.removedIn}` : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`}; ${describeVersion(version)} ${gone ? 'refuses to start with it' : 'still accepts it'}. Use ${removed.replacement}.`,
+          { fixes },
+        ),
       );
     }
   }
@@ -182,13 +306,32 @@ function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageV
     if (atLeast(version.version, c.since)) continue;
     for (const e of entries(asMap(at(cfg.root, [c.kind])))) {
       if (typeOf(e.key) !== c.type) continue;
-      const older = c.kind === 'exporters' && c.type === 'debug' ? ' Use the logging exporter on that release, or a newer image.' : ' Use a newer image, or the component that release has.';
-      ctx.report(report(cfg.view, e.keyNode, 'collector/component-not-in-version', 'error', `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does not have it and refuses to start ("unknown type: ${c.type}").${older}`));
+      const older =
+        c.kind === 'exporters' && c.type === 'debug'
+          ? ' Use the logging exporter on that release, or a newer image.'
+          : ' Use a newer image, or the component that release has.';
+      ctx.report(
+        report(
+          cfg.view,
+          e.keyNode,
+          'collector/component-not-in-version',
+          'error',
+          `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does not have it and refuses to start ("unknown type: ${c.type}").${older}`,
+        ),
+      );
     }
   }
   const connectors = entry(cfg.root, 'connectors');
   if (connectors && entries(asMap(connectors.value)).length && !atLeast(version.version, connectorsOnByDefault)) {
-    ctx.report(report(cfg.view, connectors.keyNode, 'collector/component-not-in-version', 'error', `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors feature gate); ${describeVersion(version)} does not run them as written.`));
+    ctx.report(
+      report(
+        cfg.view,
+        connectors.keyNode,
+        'collector/component-not-in-version',
+        'error',
+        `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors feature gate); ${describeVersion(version)} does not run them as written.`,
+      ),
+    );
   }
 }
 
@@ -201,19 +344,57 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
   const levelEntry = entry(metrics, 'level');
   const level = (scalarText(levelEntry?.value) ?? 'normal').toLowerCase();
   if (levelEntry && !levels.includes(level)) {
-    ctx.report(report(cfg.view, levelEntry.value, 'collector/telemetry-invalid', 'error', `service.telemetry.metrics.level is '${scalarText(levelEntry.value) ?? ''}'; the collector takes none, basic, normal or detailed.`));
+    ctx.report(
+      report(
+        cfg.view,
+        levelEntry.value,
+        'collector/telemetry-invalid',
+        'error',
+        `service.telemetry.metrics.level is '${scalarText(levelEntry.value) ?? ''}'; the collector takes none, basic, normal or detailed.`,
+      ),
+    );
   }
   const readers = entry(metrics, 'readers');
   // Before v0.123.0 the default address still supplied a reader; from then an empty list is refused.
-  if (readers && seqItems(readers.value).length === 0 && level !== 'none' && atLeast(version.version, '0.123.0') && !entry(metrics, 'address')) {
-    ctx.report(report(cfg.view, readers.pair, 'collector/telemetry-invalid', 'error', `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, or set level: none.`));
+  if (
+    readers &&
+    seqItems(readers.value).length === 0 &&
+    level !== 'none' &&
+    atLeast(version.version, '0.123.0') &&
+    !entry(metrics, 'address')
+  ) {
+    ctx.report(
+      report(
+        cfg.view,
+        readers.pair,
+        'collector/telemetry-invalid',
+        'error',
+        `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, or set level: none.`,
+      ),
+    );
   }
   const views = entry(metrics, 'views');
   if (views) {
     if (!atLeast(version.version, '0.124.0')) {
-      ctx.report(report(cfg.view, views.keyNode, 'collector/telemetry-invalid', 'error', `${describeVersion(version)} has no service.telemetry.metrics.views (it came in v0.124.0) and refuses the key.`));
+      ctx.report(
+        report(
+          cfg.view,
+          views.keyNode,
+          'collector/telemetry-invalid',
+          'error',
+          `${describeVersion(version)} has no service.telemetry.metrics.views (it came in v0.124.0) and refuses the key.`,
+        ),
+      );
     } else if (level !== 'detailed') {
-      ctx.report(report(cfg.view, views.keyNode, 'collector/telemetry-invalid', 'error', `views can only be set when level is detailed (it is ${level}); the collector refuses to start.`));
+      ctx.report(
+        report(
+          cfg.view,
+          views.keyNode,
+          'collector/telemetry-invalid',
+          'error',
+          `views can only be set when level is detailed (it is ${level}); the collector refuses to start.`,
+        ),
+      );
     }
   }
 }
@@ -245,15 +426,36 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
       // Readers are set already: remove the address line whole, from its start to the next line.
       const lineStart = cfg.view.text.lastIndexOf('\n', start - 1) + 1;
       const nextLine = cfg.view.text.indexOf('\n', end);
-      fixes.push({ title: 'Remove the address key (readers are already set)', edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, lineStart, nextLine < 0 ? end : nextLine + 1), newText: '' }] });
+      fixes.push({
+        title: 'Remove the address key (readers are already set)',
+        edits: [
+          {
+            file: cfg.view.file,
+            range: offsetsRange(cfg.view, lineStart, nextLine < 0 ? end : nextLine + 1),
+            newText: '',
+          },
+        ],
+      });
     } else if (hp && /^\d+$/.test(hp.port)) {
       const host = hp.host === '' ? '0.0.0.0' : hp.host.replace(/^\[|\]$/g, '');
-      const block = indentedBlock(cfg.view, start, ['readers:', '  - pull:', '      exporter:', '        prometheus:', `          host: ${/^[\w.-]+$/.test(host) ? host : JSON.stringify(host)}`, `          port: ${hp.port}`]);
-      fixes.push({ title: `Rewrite as readers: pull/prometheus on ${host}:${hp.port}`, edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, end), newText: block }] });
+      const block = indentedBlock(cfg.view, start, [
+        'readers:',
+        '  - pull:',
+        '      exporter:',
+        '        prometheus:',
+        `          host: ${/^[\w.-]+$/.test(host) ? host : JSON.stringify(host)}`,
+        `          port: ${hp.port}`,
+      ]);
+      fixes.push({
+        title: `Rewrite as readers: pull/prometheus on ${host}:${hp.port}`,
+        edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, end), newText: block }],
+      });
     }
   }
   const severity = state === 'rejected' ? 'error' : state === 'honoured' ? 'info' : 'warning';
-  ctx.report(report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state], { fixes }));
+  ctx.report(
+    report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state], { fixes }),
+  );
 }
 
 /**
@@ -262,24 +464,68 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
  * read from: a URL (unix:///var/run/docker.sock, http://host/status) or a host:port they connect to,
  * where localhost in a pod can be right (a sidecar).
  */
-const listeningReceivers = new Set(['otlp', 'jaeger', 'zipkin', 'opencensus', 'fluentforward', 'statsd', 'carbon', 'influxdb', 'signalfx', 'splunk_hec', 'sapm', 'skywalking', 'loki', 'awsxray', 'datadog', 'collectd', 'syslog', 'tcplog', 'udplog', 'awsfirehose', 'webhookevent', 'otelarrow']);
+const listeningReceivers = new Set([
+  'otlp',
+  'jaeger',
+  'zipkin',
+  'opencensus',
+  'fluentforward',
+  'statsd',
+  'carbon',
+  'influxdb',
+  'signalfx',
+  'splunk_hec',
+  'sapm',
+  'skywalking',
+  'loki',
+  'awsxray',
+  'datadog',
+  'collectd',
+  'syslog',
+  'tcplog',
+  'udplog',
+  'awsfirehose',
+  'webhookevent',
+  'otelarrow',
+]);
 
 /** A URL or a socket path, not host:port: `unix:///var/run/docker.sock`, `http://0.0.0.0:8080/path`. */
 function isUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) || value.trim().startsWith('/');
 }
 
-function checkEndpoint(ctx: RuleContext, view: YamlView, node: unknown, where: string): { host: string; port: number } | undefined {
+function checkEndpoint(
+  ctx: RuleContext,
+  view: YamlView,
+  node: unknown,
+  where: string,
+): { host: string; port: number } | undefined {
   const value = scalarText(node);
   if (value === undefined || value.includes('${') || isUrl(value)) return undefined;
   const hp = splitHostPort(value);
   if (!hp || hp.port === '') {
-    ctx.report(report(view, node, 'collector/invalid-endpoint', 'error', `${where} '${value}' is not host:port (for example 0.0.0.0:4317).`));
+    ctx.report(
+      report(
+        view,
+        node,
+        'collector/invalid-endpoint',
+        'error',
+        `${where} '${value}' is not host:port (for example 0.0.0.0:4317).`,
+      ),
+    );
     return undefined;
   }
   const port = Number(hp.port);
   if (!/^\d+$/.test(hp.port) || port > 65535) {
-    ctx.report(report(view, node, 'collector/invalid-endpoint', 'error', `${where} '${value}' has port '${hp.port}', outside 0 to 65535.`));
+    ctx.report(
+      report(
+        view,
+        node,
+        'collector/invalid-endpoint',
+        'error',
+        `${where} '${value}' has port '${hp.port}', outside 0 to 65535.`,
+      ),
+    );
     return undefined;
   }
   return { host: hp.host.replace(/^\[|\]$/g, ''), port };
@@ -299,21 +545,64 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
     const direct = at(r.value, ['endpoint']);
     if (direct !== undefined && listeningReceivers.has(typeOf(r.key))) {
       const hp = checkEndpoint(ctx, view, direct, `Receiver ${r.key} endpoint`);
-      if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, direct, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, direct, hp) }));
+      if (hp && inPod && loopback.has(hp.host))
+        ctx.report(
+          report(
+            view,
+            direct,
+            'collector/endpoint-localhost-in-pod',
+            'warning',
+            `Receiver ${r.key} listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+            { fixes: hostFix(view, direct, hp) },
+          ),
+        );
     }
     for (const proto of entries(asMap(at(r.value, ['protocols'])))) {
       const endpointEntry = entry(asMap(proto.value), 'endpoint');
       const defaultPort = proto.key === 'grpc' ? 4317 : 4318;
       if (endpointEntry) {
         const hp = checkEndpoint(ctx, view, endpointEntry.value, `Receiver ${r.key} ${proto.key} endpoint`);
-        if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, endpointEntry.value, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} (${proto.key}) listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, endpointEntry.value, hp) }));
+        if (hp && inPod && loopback.has(hp.host))
+          ctx.report(
+            report(
+              view,
+              endpointEntry.value,
+              'collector/endpoint-localhost-in-pod',
+              'warning',
+              `Receiver ${r.key} (${proto.key}) listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+              { fixes: hostFix(view, endpointEntry.value, hp) },
+            ),
+          );
       } else if (inPod && typeOf(r.key) === 'otlp' && atLeast(version.version, '0.104.0')) {
-        const empty = proto.value === null || (isScalar(proto.value) && proto.value.value === null) || (asMap(proto.value)?.items.length ?? 1) === 0;
+        const empty =
+          proto.value === null ||
+          (isScalar(proto.value) && proto.value.value === null) ||
+          (asMap(proto.value)?.items.length ?? 1) === 0;
         const start = pairStart(proto.pair);
         const fixes: Fix[] = empty
-          ? [{ title: `Listen on 0.0.0.0:${defaultPort}`, edits: [{ file: view.file, range: offsetsRange(view, start, pairEnd(proto.pair)), newText: indentedBlock(view, start, [`${proto.key}:`, `  endpoint: 0.0.0.0:${defaultPort}`]) }] }]
+          ? [
+              {
+                title: `Listen on 0.0.0.0:${defaultPort}`,
+                edits: [
+                  {
+                    file: view.file,
+                    range: offsetsRange(view, start, pairEnd(proto.pair)),
+                    newText: indentedBlock(view, start, [`${proto.key}:`, `  endpoint: 0.0.0.0:${defaultPort}`]),
+                  },
+                ],
+              },
+            ]
           : [];
-        ctx.report(report(view, proto.keyNode, 'collector/endpoint-localhost-in-pod', 'warning', `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} (the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`, { fixes }));
+        ctx.report(
+          report(
+            view,
+            proto.keyNode,
+            'collector/endpoint-localhost-in-pod',
+            'warning',
+            `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} (the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`,
+            { fixes },
+          ),
+        );
       }
     }
   }
@@ -321,11 +610,29 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
     if (typeOf(e.key) !== 'prometheus') continue;
     const endpoint = at(e.value, ['endpoint']);
     if (endpoint === undefined) {
-      ctx.report(report(view, e.keyNode, 'collector/invalid-endpoint', 'error', `Exporter ${e.key} has no endpoint; the prometheus exporter has no default. Set endpoint: 0.0.0.0:8889.`));
+      ctx.report(
+        report(
+          view,
+          e.keyNode,
+          'collector/invalid-endpoint',
+          'error',
+          `Exporter ${e.key} has no endpoint; the prometheus exporter has no default. Set endpoint: 0.0.0.0:8889.`,
+        ),
+      );
       continue;
     }
     const hp = checkEndpoint(ctx, view, endpoint, `Exporter ${e.key} endpoint`);
-    if (hp && inPod && loopback.has(hp.host)) ctx.report(report(view, endpoint, 'collector/endpoint-localhost-in-pod', 'warning', `Exporter ${e.key} serves metrics on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`, { fixes: hostFix(view, endpoint, hp) }));
+    if (hp && inPod && loopback.has(hp.host))
+      ctx.report(
+        report(
+          view,
+          endpoint,
+          'collector/endpoint-localhost-in-pod',
+          'warning',
+          `Exporter ${e.key} serves metrics on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+          { fixes: hostFix(view, endpoint, hp) },
+        ),
+      );
   }
   // The collector's own telemetry readers.
   const metrics = at(cfg.root, ['service', 'telemetry', 'metrics']);
@@ -336,19 +643,52 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
     const portNode = at(prom, ['port']);
     const port = scalarText(portNode);
     if (port !== undefined && !port.includes('${') && (!/^\d+$/.test(port) || Number(port) > 65535)) {
-      ctx.report(report(view, portNode, 'collector/invalid-endpoint', 'error', `Telemetry reader port '${port}' is outside 0 to 65535.`));
+      ctx.report(
+        report(
+          view,
+          portNode,
+          'collector/invalid-endpoint',
+          'error',
+          `Telemetry reader port '${port}' is outside 0 to 65535.`,
+        ),
+      );
     }
     const hostNode = at(prom, ['host']);
     const host = scalarText(hostNode);
     if (inPod && (host === undefined || loopback.has(host))) {
-      const fixes: Fix[] = host !== undefined ? [replaceFix(view, 'Serve on 0.0.0.0', hostNode as Node, '0.0.0.0')] : [];
-      ctx.report(report(view, hostNode ?? prom, 'collector/endpoint-localhost-in-pod', 'warning', `The collector serves its own metrics on ${host ?? 'localhost (no host given)'}, but ${podNote}. Set host: 0.0.0.0.`, { fixes }));
+      const fixes: Fix[] =
+        host !== undefined ? [replaceFix(view, 'Serve on 0.0.0.0', hostNode as Node, '0.0.0.0')] : [];
+      ctx.report(
+        report(
+          view,
+          hostNode ?? prom,
+          'collector/endpoint-localhost-in-pod',
+          'warning',
+          `The collector serves its own metrics on ${host ?? 'localhost (no host given)'}, but ${podNote}. Set host: 0.0.0.0.`,
+          { fixes },
+        ),
+      );
     }
   }
   const level = scalarText(at(metrics, ['level']));
-  if (inPod && readers.length === 0 && at(metrics, ['address']) === undefined && level !== 'none' && atLeast(version.version, '0.111.0') && telemetryPublished(ctx, cfg)) {
+  if (
+    inPod &&
+    readers.length === 0 &&
+    at(metrics, ['address']) === undefined &&
+    level !== 'none' &&
+    atLeast(version.version, '0.111.0') &&
+    telemetryPublished(ctx, cfg)
+  ) {
     const telemetry = entry(asMap(at(cfg.root, ['service'])), 'telemetry');
-    ctx.report(report(view, telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode, 'collector/endpoint-localhost-in-pod', 'info', `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus exporter on 0.0.0.0:8888.`));
+    ctx.report(
+      report(
+        view,
+        telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode,
+        'collector/endpoint-localhost-in-pod',
+        'info',
+        `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus exporter on 0.0.0.0:8888.`,
+      ),
+    );
   }
 }
 
@@ -363,15 +703,34 @@ function telemetryPublished(ctx: RuleContext, cfg: CollectorConfig): boolean {
   if (cfg.chart) return servicePorts(cfg.chart.values).some((p) => p.targetPort === 8888);
   const cm = cfg.configMap?.object;
   if (!cm) return false;
-  const pods = ctx.pods.filter((p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name));
-  return ctx.services.some((svc) => podsOf(svc, pods).length > 0 && svc.ports.some((p) => p.targetPort === 8888 || (p.targetPort === undefined && p.port === 8888) || (typeof p.targetPort === 'string' && pods.some((pod) => pod.containers.some((c) => c.ports.some((cp) => cp.name === p.targetPort && cp.containerPort === 8888))))));
+  const pods = ctx.pods.filter(
+    (p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name),
+  );
+  return ctx.services.some(
+    (svc) =>
+      podsOf(svc, pods).length > 0 &&
+      svc.ports.some(
+        (p) =>
+          p.targetPort === 8888 ||
+          (p.targetPort === undefined && p.port === 8888) ||
+          (typeof p.targetPort === 'string' &&
+            pods.some((pod) =>
+              pod.containers.some((c) => c.ports.some((cp) => cp.name === p.targetPort && cp.containerPort === 8888)),
+            )),
+      ),
+  );
 }
 
 /** Apps in the same files that send a signal over OTLP to this collector's Service. */
-function appsSendingTo(ctx: RuleContext, cfg: CollectorConfig): { pod: PodTemplate; signal: (typeof signals)[number]; variable: string }[] {
+function appsSendingTo(
+  ctx: RuleContext,
+  cfg: CollectorConfig,
+): { pod: PodTemplate; signal: (typeof signals)[number]; variable: string }[] {
   const cm = cfg.configMap?.object;
   if (!cm) return [];
-  const collectorPods = ctx.pods.filter((p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name));
+  const collectorPods = ctx.pods.filter(
+    (p) => sameNamespace(p.namespace, cm.namespace) && p.volumes.some((v) => v.configMap?.name === cm.name),
+  );
   if (!collectorPods.length) return [];
   const out: { pod: PodTemplate; signal: (typeof signals)[number]; variable: string }[] = [];
   for (const pod of ctx.pods) {
@@ -381,12 +740,25 @@ function appsSendingTo(ctx: RuleContext, cfg: CollectorConfig): { pod: PodTempla
       for (const signal of signals) {
         const upper = signal.toUpperCase();
         const exporter = env.get(`OTEL_${upper}_EXPORTER`);
-        if (!exporter?.split(',').map((s) => s.trim()).includes('otlp')) continue;
+        if (
+          !exporter
+            ?.split(',')
+            .map((s) => s.trim())
+            .includes('otlp')
+        )
+          continue;
         const url = env.get(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`) ?? env.get('OTEL_EXPORTER_OTLP_ENDPOINT');
         const target = url ? parseServiceUrl(url) : undefined;
         if (!target) continue;
-        const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
-        if (svc && podsOf(svc, collectorPods).length) out.push({ pod, signal, variable: `OTEL_${upper}_EXPORTER=${exporter}` });
+        const svc = ctx.services.find(
+          (s) =>
+            s.object.name === target.service &&
+            (target.namespace
+              ? s.namespace === undefined || s.namespace === target.namespace
+              : sameNamespace(s.namespace, pod.namespace)),
+        );
+        if (svc && podsOf(svc, collectorPods).length)
+          out.push({ pod, signal, variable: `OTEL_${upper}_EXPORTER=${exporter}` });
       }
     }
   }
@@ -402,7 +774,9 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     if (have.has(signal) || reported.has(signal)) continue;
     reported.add(signal);
     const fixes: Fix[] = [];
-    const receivers = entries(asMap(at(cfg.root, ['receivers']))).filter((r) => typeOf(r.key) === 'otlp').map((r) => r.key);
+    const receivers = entries(asMap(at(cfg.root, ['receivers'])))
+      .filter((r) => typeOf(r.key) === 'otlp')
+      .map((r) => r.key);
     const exporters = entries(asMap(at(cfg.root, ['exporters'])));
     const existingDebug = exporters.find((e) => typeOf(e.key) === 'debug')?.key;
     const debug = existingDebug ?? 'debug';
@@ -411,23 +785,50 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     if (last && receivers.length && (existingDebug || firstExporter)) {
       if (!existingDebug && firstExporter) {
         // Define a debug exporter beside the first one, at the same indentation.
-        const at0 = (firstExporter.keyNode?.range?.[0]) ?? 0;
-        fixes.push({ title: '', edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, at0, at0), newText: `debug:\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character + 2)}verbosity: basic\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character)}` }] });
+        const at0 = firstExporter.keyNode?.range?.[0] ?? 0;
+        fixes.push({
+          title: '',
+          edits: [
+            {
+              file: cfg.view.file,
+              range: offsetsRange(cfg.view, at0, at0),
+              newText: `debug:\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character + 2)}verbosity: basic\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character)}`,
+            },
+          ],
+        });
       }
       const start = pairStart(last.pair);
       const end = pairEnd(last.pair);
-      const processors = entries(asMap(at(cfg.root, ['processors']))).map((p) => p.key).filter((p) => typeOf(p) === 'batch' || typeOf(p) === 'memory_limiter');
-      const lines = [`${signal}:`, `  receivers: [${receivers.join(', ')}]`, ...(processors.length ? [`  processors: [${processors.join(', ')}]`] : []), `  exporters: [${debug}]`];
+      const processors = entries(asMap(at(cfg.root, ['processors'])))
+        .map((p) => p.key)
+        .filter((p) => typeOf(p) === 'batch' || typeOf(p) === 'memory_limiter');
+      const lines = [
+        `${signal}:`,
+        `  receivers: [${receivers.join(', ')}]`,
+        ...(processors.length ? [`  processors: [${processors.join(', ')}]`] : []),
+        `  exporters: [${debug}]`,
+      ];
       const original = cfg.view.text.slice(start, end).replace(/\s+$/, '');
       // Inserted after the last pipeline, at its indentation in the file (which includes a ConfigMap's).
       const col = cfg.view.map(cfg.view.index.position(start)).character;
       const endOfLast = start + original.length;
-      const pipelineEdit = { file: cfg.view.file, range: offsetsRange(cfg.view, endOfLast, endOfLast), newText: lines.map((l) => `\n${' '.repeat(col)}${l}`).join('') };
+      const pipelineEdit = {
+        file: cfg.view.file,
+        range: offsetsRange(cfg.view, endOfLast, endOfLast),
+        newText: lines.map((l) => `\n${' '.repeat(col)}${l}`).join(''),
+      };
       const title = `Add a ${signal} pipeline to the ${debug} exporter${existingDebug ? '' : ' (and define it)'}`;
       const defineDebug = fixes.pop();
       fixes.push({ title, edits: [...(defineDebug?.edits ?? []), pipelineEdit] });
     }
-    const finding: Finding = report(cfg.view, pipelinesEntry?.keyNode ?? cfg.root, 'collector/missing-signal-pipeline', 'warning', `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`, { fixes });
+    const finding: Finding = report(
+      cfg.view,
+      pipelinesEntry?.keyNode ?? cfg.root,
+      'collector/missing-signal-pipeline',
+      'warning',
+      `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`,
+      { fixes },
+    );
     ctx.report(finding);
   }
 }

@@ -5,19 +5,47 @@
 import type { Node } from 'yaml';
 import { versions } from '../../facts';
 import type { Fix } from '../../finding';
-import { chartKeys, collectorChart, defaultPorts, knownValueMistakes, missingRequiredValues, serviceEnabled, serviceMonitorOf, servicePorts } from '../../helm/collectorChart';
+import {
+  chartKeys,
+  collectorChart,
+  defaultPorts,
+  knownValueMistakes,
+  missingRequiredValues,
+  serviceEnabled,
+  serviceMonitorOf,
+  servicePorts,
+} from '../../helm/collectorChart';
 import { defaultsNote, sameRange, type ChartValuesDocument } from '../chartValues';
 import { kubePrometheusStackKeys, knownMistakes, looksLikeKubePrometheusStackValues } from '../kubePrometheusStack';
 import type { CollectorConfig, YamlDocument } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
 import { selects } from '../workloads';
-import { asMap, at, entries, entry, nodeRange, offsetsRange, scalarText, seqItems, stringMap, type Entry } from '../yamlView';
+import {
+  asMap,
+  at,
+  entries,
+  entry,
+  nodeRange,
+  offsetsRange,
+  scalarText,
+  seqItems,
+  stringMap,
+  type Entry,
+} from '../yamlView';
 
 function unknown(ctx: Parameters<Rule>[0], doc: YamlDocument, e: Entry, path: string, allowed: string[]): void {
   const mistake = knownMistakes[e.key];
   const suggestion = mistake ?? closest(e.key, allowed);
-  ctx.report(report(doc.view, e.keyNode, 'helm/unknown-value', 'error', `kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: Helm ignores it silently, so it changes nothing${suggestion ? `. Did you mean ${mistake ? suggestion : `${path}${suggestion}`}?` : '.'}`));
+  ctx.report(
+    report(
+      doc.view,
+      e.keyNode,
+      'helm/unknown-value',
+      'error',
+      `kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: Helm ignores it silently, so it changes nothing${suggestion ? `. Did you mean ${mistake ? suggestion : `${path}${suggestion}`}?` : '.'}`,
+    ),
+  );
 }
 
 export const helmRules: Rule = (ctx) => {
@@ -36,7 +64,8 @@ export const helmRules: Rule = (ctx) => {
         }
         if (second.key !== 'serviceAccount') continue;
         for (const third of entries(asMap(second.value))) {
-          if (!kubePrometheusStackKeys.prometheusServiceAccount.includes(third.key)) unknown(ctx, doc, third, 'prometheus.serviceAccount.', kubePrometheusStackKeys.prometheusServiceAccount);
+          if (!kubePrometheusStackKeys.prometheusServiceAccount.includes(third.key))
+            unknown(ctx, doc, third, 'prometheus.serviceAccount.', kubePrometheusStackKeys.prometheusServiceAccount);
         }
       }
     }
@@ -49,7 +78,13 @@ function keysAt(path: string): { closed: boolean; keys: string[] } | undefined {
   return chartKeys.find((k) => k.path === path);
 }
 
-function unknownChartValue(ctx: RuleContext, chart: ChartValuesDocument, e: Entry, parent: string, allowed: { closed: boolean; keys: string[] }): void {
+function unknownChartValue(
+  ctx: RuleContext,
+  chart: ChartValuesDocument,
+  e: Entry,
+  parent: string,
+  allowed: { closed: boolean; keys: string[] },
+): void {
   const path = parent ? `${parent}.${e.key}` : e.key;
   const mistake = knownValueMistakes[path] ?? knownValueMistakes[e.key];
   const near = closest(e.key, allowed.keys);
@@ -57,7 +92,15 @@ function unknownChartValue(ctx: RuleContext, chart: ChartValuesDocument, e: Entr
   const effect = allowed.closed
     ? `helm refuses the install ("values don't meet the specifications of the schema": additional properties '${e.key}' not allowed)`
     : 'Helm ignores it silently, so it changes nothing';
-  ctx.report(report(chart.view, e.keyNode, 'helm/unknown-value', 'error', `${collectorChart.chart} ${collectorChart.version} has no value ${path}: ${effect}${suggestion ? `. Did you mean ${suggestion}?` : '.'}`));
+  ctx.report(
+    report(
+      chart.view,
+      e.keyNode,
+      'helm/unknown-value',
+      'error',
+      `${collectorChart.chart} ${collectorChart.version} has no value ${path}: ${effect}${suggestion ? `. Did you mean ${suggestion}?` : '.'}`,
+    ),
+  );
 }
 
 function checkChartKeys(ctx: RuleContext, chart: ChartValuesDocument): void {
@@ -71,13 +114,16 @@ function checkChartKeys(ctx: RuleContext, chart: ChartValuesDocument): void {
     if (e.key === 'ports') {
       const portKeys = keysAt('ports.*');
       for (const port of entries(asMap(e.value))) {
-        for (const field of entries(asMap(port.value))) if (portKeys && !portKeys.keys.includes(field.key)) unknownChartValue(ctx, chart, field, `ports.${port.key}`, portKeys);
+        for (const field of entries(asMap(port.value)))
+          if (portKeys && !portKeys.keys.includes(field.key))
+            unknownChartValue(ctx, chart, field, `ports.${port.key}`, portKeys);
       }
       continue;
     }
     const nested = keysAt(e.key);
     if (!nested) continue;
-    for (const inner of entries(asMap(e.value))) if (!nested.keys.includes(inner.key)) unknownChartValue(ctx, chart, inner, e.key, nested);
+    for (const inner of entries(asMap(e.value)))
+      if (!nested.keys.includes(inner.key)) unknownChartValue(ctx, chart, inner, e.key, nested);
   }
 }
 
@@ -103,13 +149,34 @@ function checkRequired(ctx: RuleContext, chart: ChartValuesDocument): void {
     const first = chart.root.items[0]?.key as Node | undefined;
     if (m.path === 'image.repository' && !entry(chart.root, 'image') && first && !chart.root.flow) {
       const r = nodeRange(chart.view, first);
-      fixes.push({ title: `Set image.repository: otel/opentelemetry-collector-contrib (tag ${versions.collector})`, edits: [{ file: chart.view.file, range: { start: r.start, end: r.start }, newText: `image:\n  repository: otel/opentelemetry-collector-contrib\n  tag: "${versions.collector}"\n` }] });
+      fixes.push({
+        title: `Set image.repository: otel/opentelemetry-collector-contrib (tag ${versions.collector})`,
+        edits: [
+          {
+            file: chart.view.file,
+            range: { start: r.start, end: r.start },
+            newText: `image:\n  repository: otel/opentelemetry-collector-contrib\n  tag: "${versions.collector}"\n`,
+          },
+        ],
+      });
     }
     if (m.path === 'mode' && !entry(chart.root, 'mode') && first && !chart.root.flow) {
       const r = nodeRange(chart.view, first);
-      fixes.push({ title: 'Set mode: deployment', edits: [{ file: chart.view.file, range: { start: r.start, end: r.start }, newText: 'mode: deployment\n' }] });
+      fixes.push({
+        title: 'Set mode: deployment',
+        edits: [{ file: chart.view.file, range: { start: r.start, end: r.start }, newText: 'mode: deployment\n' }],
+      });
     }
-    ctx.report(report(chart.view, node, 'helm/missing-required-value', 'error', `${m.message} (${collectorChart.chart} ${collectorChart.version})`, { fixes }));
+    ctx.report(
+      report(
+        chart.view,
+        node,
+        'helm/missing-required-value',
+        'error',
+        `${m.message} (${collectorChart.chart} ${collectorChart.version})`,
+        { fixes },
+      ),
+    );
   }
 }
 
@@ -128,9 +195,21 @@ function scraped(ctx: RuleContext, chart: ChartValuesDocument): boolean {
   if (ctx.options.labRules) return true;
   if (serviceMonitorOf(ctx.options.collectorRelease ?? collectorChart.labRelease, chart.values)) return true;
   const podMonitor = chart.values['podMonitor'];
-  if (typeof podMonitor === 'object' && podMonitor !== null && (podMonitor as Record<string, unknown>)['enabled'] === true) return true;
+  if (
+    typeof podMonitor === 'object' &&
+    podMonitor !== null &&
+    (podMonitor as Record<string, unknown>)['enabled'] === true
+  )
+    return true;
   const service = ctx.services.find((s) => s.chart === chart);
-  return !!service && ctx.ws.objects.some((o) => o.kind === 'ServiceMonitor' && selects(stringMap(at(o.root, ['spec', 'selector', 'matchLabels'])), service.labels));
+  return (
+    !!service &&
+    ctx.ws.objects.some(
+      (o) =>
+        o.kind === 'ServiceMonitor' &&
+        selects(stringMap(at(o.root, ['spec', 'selector', 'matchLabels'])), service.labels),
+    )
+  );
 }
 
 /** Turns on the chart's own port entry that already has this containerPort (metrics: 8888 is off by default). */
@@ -142,19 +221,39 @@ function enablePortFix(chart: ChartValuesDocument, port: number): Fix | undefine
   const portsEntry = entry(chart.root, 'ports');
   const named = entry(asMap(portsEntry?.value), name);
   const enabled = entry(asMap(named?.value), 'enabled');
-  if (enabled) return { title, edits: [{ file: view.file, range: nodeRange(view, enabled.value as Node), newText: 'true' }] };
+  if (enabled)
+    return { title, edits: [{ file: view.file, range: nodeRange(view, enabled.value as Node), newText: 'true' }] };
   const insertBefore = (node: unknown, text: string): Fix => {
     const r = nodeRange(view, node as Node);
-    return { title, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: text.split('\n').join(`\n${' '.repeat(r.start.character)}`) }] };
+    return {
+      title,
+      edits: [
+        {
+          file: view.file,
+          range: { start: r.start, end: r.start },
+          newText: text.split('\n').join(`\n${' '.repeat(r.start.character)}`),
+        },
+      ],
+    };
   };
   const firstField = asMap(named?.value)?.items[0]?.key;
   if (named && firstField && !asMap(named.value)?.flow) return insertBefore(firstField, 'enabled: true\n');
   const firstPort = asMap(portsEntry?.value)?.items[0]?.key;
-  if (!named && firstPort && !asMap(portsEntry?.value)?.flow) return insertBefore(firstPort, `${name}:\n  enabled: true\n`);
+  if (!named && firstPort && !asMap(portsEntry?.value)?.flow)
+    return insertBefore(firstPort, `${name}:\n  enabled: true\n`);
   if (portsEntry || chart.root.flow) return undefined;
   const end = view.text.length;
   const sep = view.text.endsWith('\n') || view.text === '' ? '' : '\n';
-  return { title, edits: [{ file: view.file, range: offsetsRange(view, end, end), newText: `${sep}ports:\n  ${name}:\n    enabled: true\n` }] };
+  return {
+    title,
+    edits: [
+      {
+        file: view.file,
+        range: offsetsRange(view, end, end),
+        newText: `${sep}ports:\n  ${name}:\n    enabled: true\n`,
+      },
+    ],
+  };
 }
 
 function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config: CollectorConfig | undefined): void {
@@ -165,25 +264,41 @@ function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config:
     if ((e.key.split('/')[0] ?? '') !== 'prometheus') continue;
     const node = at(e.value, ['endpoint']);
     const port = portOf(scalarText(node));
-    if (port !== undefined) wanted.push({ port, what: `the prometheus exporter ${e.key} (metrics received over OTLP)`, node });
+    if (port !== undefined)
+      wanted.push({ port, what: `the prometheus exporter ${e.key} (metrics received over OTLP)`, node });
   }
   for (const reader of seqItems(at(config.root, ['service', 'telemetry', 'metrics', 'readers']))) {
     const node = at(reader, ['pull', 'exporter', 'prometheus', 'port']);
     const text = scalarText(node);
-    if (text !== undefined && /^\d+$/.test(text)) wanted.push({ port: Number(text), what: "the collector's own telemetry (otelcol_*)", node });
+    if (text !== undefined && /^\d+$/.test(text))
+      wanted.push({ port: Number(text), what: "the collector's own telemetry (otelcol_*)", node });
   }
   for (const w of wanted) {
     if (exposed.some((p) => p.targetPort === w.port)) continue;
     const name = w.port === 8888 ? 'telemetry' : 'metrics';
     const fromDefaults = sameRange(nodeRange(chart.view, w.node as Node), chart.anchor) ? ` ${defaultsNote()}` : '';
     const fix = enablePortFix(chart, w.port);
-    const advice = fix ? `${fix.title} (the chart has that port, off by default).` : `Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
-    ctx.report(report(chart.view, w.node, 'helm/port-not-exposed', 'warning', `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`, { fixes: fix ? [fix] : [] }));
+    const advice = fix
+      ? `${fix.title} (the chart has that port, off by default).`
+      : `Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
+    ctx.report(
+      report(
+        chart.view,
+        w.node,
+        'helm/port-not-exposed',
+        'warning',
+        `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`,
+        { fixes: fix ? [fix] : [] },
+      ),
+    );
   }
 }
 
 function exposedDefaults(): string {
-  return Object.entries(defaultPorts).filter(([, p]) => p.enabled).map(([n, p]) => `${n} ${p.containerPort}`).join(', ');
+  return Object.entries(defaultPorts)
+    .filter(([, p]) => p.enabled)
+    .map(([n, p]) => `${n} ${p.containerPort}`)
+    .join(', ');
 }
 
 function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument): void {
@@ -193,22 +308,56 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
   // Judged like any ServiceMonitor: against a Prometheus the files describe, else the lab's release.
   const verdict = monitorVerdict(ctx, sm.labels, undefined);
   const release = ctx.options.helmRelease;
-  const missing = verdict.kind === 'no-evidence' ? ctx.options.labRules === true && sm.labels['release'] !== release : verdict.kind === 'not-selected';
+  const missing =
+    verdict.kind === 'no-evidence'
+      ? ctx.options.labRules === true && sm.labels['release'] !== release
+      : verdict.kind === 'not-selected';
   if (missing) {
-    const wanted = verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel ? labelsWanted(verdict.selectors) : { release };
-    const want = Object.entries(wanted ?? {}).map(([k, v]) => `serviceMonitor.extraLabels.${k}: ${v}`).join(', ');
-    const why = verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel
-      ? `is labelled ${Object.entries(sm.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'with nothing'}, which no Prometheus in these files selects (${verdict.selectors.map((x) => `${x.who} selects ${describeSelector(x.selector)}`).join('; ')})`
-      : sm.labels['release'] ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack selects only ServiceMonitors labelled release: <its release name>`;
-    ctx.report(report(chart.view, smNode, verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel ? 'servicemonitor/not-selected' : 'servicemonitor/release-label-missing', 'error', `The chart's ServiceMonitor ${sm.name} ${why}, so Prometheus ignores it.${want ? ` Set ${want}.` : ''}`));
+    const wanted =
+      verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel ? labelsWanted(verdict.selectors) : { release };
+    const want = Object.entries(wanted ?? {})
+      .map(([k, v]) => `serviceMonitor.extraLabels.${k}: ${v}`)
+      .join(', ');
+    const why =
+      verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel
+        ? `is labelled ${
+            Object.entries(sm.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ') || 'with nothing'
+          }, which no Prometheus in these files selects (${verdict.selectors.map((x) => `${x.who} selects ${describeSelector(x.selector)}`).join('; ')})`
+        : sm.labels['release']
+          ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${release}'`
+          : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack selects only ServiceMonitors labelled release: <its release name>`;
+    ctx.report(
+      report(
+        chart.view,
+        smNode,
+        verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel
+          ? 'servicemonitor/not-selected'
+          : 'servicemonitor/release-label-missing',
+        'error',
+        `The chart's ServiceMonitor ${sm.name} ${why}, so Prometheus ignores it.${want ? ` Set ${want}.` : ''}`,
+      ),
+    );
   }
   const names = servicePorts(chart.values).map((p) => p.name);
   const endpoints = seqItems(at(chart.root, ['serviceMonitor', 'metricsEndpoints']));
   sm.endpointPorts.forEach((port, i) => {
     if (names.includes(port)) return;
     const node = at(endpoints[i], ['port']) ?? nodeOf(chart, ['serviceMonitor']);
-    const hint = port === 'metrics' && !names.includes('metrics') ? ' The chart\'s metrics port (8888) is disabled by default: set ports.metrics.enabled: true.' : '';
-    ctx.report(report(chart.view, node, 'servicemonitor/port-not-found', 'error', `The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} (its ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it.${hint}`));
+    const hint =
+      port === 'metrics' && !names.includes('metrics')
+        ? " The chart's metrics port (8888) is disabled by default: set ports.metrics.enabled: true."
+        : '';
+    ctx.report(
+      report(
+        chart.view,
+        node,
+        'servicemonitor/port-not-found',
+        'error',
+        `The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} (its ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it.${hint}`,
+      ),
+    );
   });
 }
 
@@ -216,7 +365,11 @@ export const collectorChartRules: Rule = (ctx) => {
   for (const chart of ctx.ws.chartValues) {
     checkChartKeys(ctx, chart);
     checkRequired(ctx, chart);
-    checkExposedPorts(ctx, chart, ctx.ws.collectors.find((c) => c.chart === chart));
+    checkExposedPorts(
+      ctx,
+      chart,
+      ctx.ws.collectors.find((c) => c.chart === chart),
+    );
     checkChartServiceMonitor(ctx, chart);
   }
 };

@@ -25,37 +25,102 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
   const v = doc.view;
   const version = entry(doc.root, 'Version');
   const versionText = scalarText(version?.value);
-  if (!version) ctx.report(report(v, doc.root, 'iam/policy-syntax', 'warning', 'No "Version": IAM then uses 2008-10-17, where policy variables such as ${aws:username} do not work. Add "Version": "2012-10-17".'));
-  else if (versionText !== '2012-10-17' && versionText !== '2008-10-17') ctx.report(report(v, version.value, 'iam/policy-syntax', 'error', `"Version" is '${versionText ?? ''}'; IAM accepts only "2012-10-17" (or the old "2008-10-17").`));
+  if (!version)
+    ctx.report(
+      report(
+        v,
+        doc.root,
+        'iam/policy-syntax',
+        'warning',
+        'No "Version": IAM then uses 2008-10-17, where policy variables such as ${aws:username} do not work. Add "Version": "2012-10-17".',
+      ),
+    );
+  else if (versionText !== '2012-10-17' && versionText !== '2008-10-17')
+    ctx.report(
+      report(
+        v,
+        version.value,
+        'iam/policy-syntax',
+        'error',
+        `"Version" is '${versionText ?? ''}'; IAM accepts only "2012-10-17" (or the old "2008-10-17").`,
+      ),
+    );
   const statementEntry = entry(doc.root, 'Statement');
   if (!asSeq(statementEntry?.value) && !asMap(statementEntry?.value)) {
-    ctx.report(report(v, statementEntry?.value ?? doc.root, 'iam/policy-syntax', 'error', '"Statement" must be an object or an array of objects.'));
+    ctx.report(
+      report(
+        v,
+        statementEntry?.value ?? doc.root,
+        'iam/policy-syntax',
+        'error',
+        '"Statement" must be an object or an array of objects.',
+      ),
+    );
     return;
   }
   for (const st of statements(doc)) {
     const stMap = asMap(st);
     if (!stMap) {
-      ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'Each statement must be an object with Effect, Action and Resource.'));
+      ctx.report(
+        report(
+          v,
+          st,
+          'iam/policy-syntax',
+          'error',
+          'Each statement must be an object with Effect, Action and Resource.',
+        ),
+      );
       continue;
     }
     const effect = entry(stMap, 'Effect');
     const effectText = scalarText(effect?.value);
-    if (effectText !== 'Allow' && effectText !== 'Deny') ctx.report(report(v, effect?.value ?? st, 'iam/policy-syntax', 'error', `"Effect" must be "Allow" or "Deny"${effectText ? `, not '${effectText}'` : ''}.`));
+    if (effectText !== 'Allow' && effectText !== 'Deny')
+      ctx.report(
+        report(
+          v,
+          effect?.value ?? st,
+          'iam/policy-syntax',
+          'error',
+          `"Effect" must be "Allow" or "Deny"${effectText ? `, not '${effectText}'` : ''}.`,
+        ),
+      );
     const action = entry(stMap, 'Action') ?? entry(stMap, 'NotAction');
-    if (!action) ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A statement needs "Action" (or "NotAction").'));
+    if (!action)
+      ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A statement needs "Action" (or "NotAction").'));
     for (const a of stringsOf(action?.value)) {
-      if (!actionPattern.test(a.value)) ctx.report(report(v, a.node, 'iam/policy-syntax', 'error', `'${a.value}' is not an action of the form service:Action (for example aps:RemoteWrite).`));
+      if (!actionPattern.test(a.value))
+        ctx.report(
+          report(
+            v,
+            a.node,
+            'iam/policy-syntax',
+            'error',
+            `'${a.value}' is not an action of the form service:Action (for example aps:RemoteWrite).`,
+          ),
+        );
     }
     const isTrust = entry(stMap, 'Principal') !== undefined || entry(stMap, 'NotPrincipal') !== undefined;
     const resource = entry(stMap, 'Resource') ?? entry(stMap, 'NotResource');
-    if (!isTrust && !resource) ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A permissions statement needs "Resource" (or "NotResource").'));
+    if (!isTrust && !resource)
+      ctx.report(
+        report(v, st, 'iam/policy-syntax', 'error', 'A permissions statement needs "Resource" (or "NotResource").'),
+      );
     // A Condition (tags, request values) narrows "*"; read-only actions such as ec2:Describe* take
     // no resource but "*". Neither is worth a note.
     const actionNames = stringsOf(action?.value).map((a) => a.value);
     const readOnly = actionNames.length > 0 && actionNames.every((a) => /^[a-z0-9-]+:(Describe|List|Get)/.test(a));
     if (!isTrust && !entry(stMap, 'Condition') && !readOnly) {
       for (const r of stringsOf(resource?.value)) {
-        if (r.value === '*') ctx.report(report(v, r.node, 'iam/wildcard-resource', 'info', `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace and log group).`));
+        if (r.value === '*')
+          ctx.report(
+            report(
+              v,
+              r.node,
+              'iam/wildcard-resource',
+              'info',
+              `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace and log group).`,
+            ),
+          );
       }
     }
   }
@@ -74,17 +139,32 @@ const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
  * (with several roles or policies, which policy belongs to which role is not in the files). The lab's
  * rule: the ServiceAccounts the lab's files define, else the lab's prometheus-sa.
  */
-function expectedServiceAccounts(ctx: RuleContext, trustPolicies: number): { refs: ServiceAccountRef[]; because: string } | undefined {
+function expectedServiceAccounts(
+  ctx: RuleContext,
+  trustPolicies: number,
+): { refs: ServiceAccountRef[]; because: string } | undefined {
   const accounts = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount');
-  const annotated = accounts.map((o) => ({ o, role: textAt(o.root, ['metadata', 'annotations', roleArnAnnotation]) })).filter((a) => a.role);
+  const annotated = accounts
+    .map((o) => ({ o, role: textAt(o.root, ['metadata', 'annotations', roleArnAnnotation]) }))
+    .filter((a) => a.role);
   const roles = new Set(annotated.map((a) => a.role));
   if (annotated.length && roles.size === 1 && trustPolicies === 1) {
-    return { refs: annotated.map((a) => ({ namespace: a.o.namespace ?? 'default', name: a.o.name })), because: `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} (${annotated[0]?.o.view.file ?? ''})` };
+    return {
+      refs: annotated.map((a) => ({ namespace: a.o.namespace ?? 'default', name: a.o.name })),
+      because: `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} (${annotated[0]?.o.view.file ?? ''})`,
+    };
   }
   if (!ctx.options.labRules) return undefined;
-  if (accounts.length) return { refs: accounts.map((o) => ({ namespace: o.namespace ?? 'default', name: o.name })), because: 'Prometheus runs as' };
+  if (accounts.length)
+    return {
+      refs: accounts.map((o) => ({ namespace: o.namespace ?? 'default', name: o.name })),
+      because: 'Prometheus runs as',
+    };
   const [namespace, name] = (ctx.options.prometheusServiceAccount ?? 'monitoring/prometheus-sa').split('/');
-  return { refs: [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }], because: 'Prometheus runs as' };
+  return {
+    refs: [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }],
+    because: 'Prometheus runs as',
+  };
 }
 
 /** An IRSA statement: web identity from an EKS OIDC provider, or with ServiceAccount subjects. GitHub's and others' OIDC trust are not ours to judge. */
@@ -94,7 +174,9 @@ function isIrsaStatement(st: unknown, subjects: string[]): boolean {
 }
 
 function webIdentityStatements(doc: YamlDocument): unknown[] {
-  return statements(doc).filter((st) => stringsOf(at(st, ['Action'])).some((a) => a.value === 'sts:AssumeRoleWithWebIdentity'));
+  return statements(doc).filter((st) =>
+    stringsOf(at(st, ['Action'])).some((a) => a.value === 'sts:AssumeRoleWithWebIdentity'),
+  );
 }
 
 function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number): void {
@@ -103,33 +185,101 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
     const conditions = asMap(at(st, ['Condition']));
     const keys: { op: string; key: string; values: { value: string; node: unknown }[]; node: unknown }[] = [];
     for (const op of entries(conditions)) {
-      for (const k of entries(asMap(op.value))) keys.push({ op: op.key, key: k.key, values: stringsOf(k.value), node: k.keyNode });
+      for (const k of entries(asMap(op.value)))
+        keys.push({ op: op.key, key: k.key, values: stringsOf(k.value), node: k.keyNode });
     }
     const sub = keys.filter((k) => k.key.endsWith(':sub'));
     const aud = keys.filter((k) => k.key.endsWith(':aud'));
-    if (!isIrsaStatement(st, sub.flatMap((s) => s.values.map((x) => x.value)))) continue;
+    if (
+      !isIrsaStatement(
+        st,
+        sub.flatMap((s) => s.values.map((x) => x.value)),
+      )
+    )
+      continue;
     const expected = expectedServiceAccounts(ctx, trustPolicies);
     const expectedText = (expected?.refs ?? []).map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
     if (!sub.length) {
-      ctx.report(report(v, conditions ? entry(asMap(st), 'Condition')?.keyNode : st, 'iam/trust-subject-mismatch', 'error', `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`));
+      ctx.report(
+        report(
+          v,
+          conditions ? entry(asMap(st), 'Condition')?.keyNode : st,
+          'iam/trust-subject-mismatch',
+          'error',
+          `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
+        ),
+      );
     }
     for (const s of sub) {
       for (const val of s.values) {
         if (/[*?]/.test(val.value)) {
           // A wildcard is a choice (Crossplane's provider-* accounts); in the lab it is a slip.
-          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', ctx.options.labRules ? 'warning' : 'info', `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`));
+          ctx.report(
+            report(
+              v,
+              val.node,
+              'iam/trust-subject-mismatch',
+              ctx.options.labRules ? 'warning' : 'info',
+              `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`,
+            ),
+          );
         } else if (expected && !expectedText.includes(val.value)) {
-          const who = expected.because === 'Prometheus runs as' ? `Prometheus runs as ${expectedText.join(' or ')}` : `the role is for ${expectedText.join(' or ')} (${expected.because})`;
-          ctx.report(report(v, val.node, 'iam/trust-subject-mismatch', 'error', `The trust policy allows '${val.value}', but ${who}; STS refuses that ServiceAccount's token (AccessDenied on AssumeRoleWithWebIdentity).`, { fixes: expectedText.length === 1 ? [{ title: `Trust ${expectedText[0] ?? ''}`, edits: [{ file: v.file, range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]), newText: JSON.stringify(expectedText[0]) }] }] : [] }));
+          const who =
+            expected.because === 'Prometheus runs as'
+              ? `Prometheus runs as ${expectedText.join(' or ')}`
+              : `the role is for ${expectedText.join(' or ')} (${expected.because})`;
+          ctx.report(
+            report(
+              v,
+              val.node,
+              'iam/trust-subject-mismatch',
+              'error',
+              `The trust policy allows '${val.value}', but ${who}; STS refuses that ServiceAccount's token (AccessDenied on AssumeRoleWithWebIdentity).`,
+              {
+                fixes:
+                  expectedText.length === 1
+                    ? [
+                        {
+                          title: `Trust ${expectedText[0] ?? ''}`,
+                          edits: [
+                            {
+                              file: v.file,
+                              range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]),
+                              newText: JSON.stringify(expectedText[0]),
+                            },
+                          ],
+                        },
+                      ]
+                    : [],
+              },
+            ),
+          );
         }
       }
     }
     if (!aud.length) {
-      ctx.report(report(v, sub[0]?.node ?? st, 'iam/trust-audience-missing', 'warning', 'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).'));
+      ctx.report(
+        report(
+          v,
+          sub[0]?.node ?? st,
+          'iam/trust-audience-missing',
+          'warning',
+          'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).',
+        ),
+      );
     }
     for (const a of aud) {
       for (const val of a.values) {
-        if (val.value !== 'sts.amazonaws.com') ctx.report(report(v, val.node, 'iam/trust-audience-missing', 'error', `The audience is '${val.value}', but the EKS pod identity webhook requests tokens for sts.amazonaws.com; AssumeRoleWithWebIdentity fails.`));
+        if (val.value !== 'sts.amazonaws.com')
+          ctx.report(
+            report(
+              v,
+              val.node,
+              'iam/trust-audience-missing',
+              'error',
+              `The audience is '${val.value}', but the EKS pod identity webhook requests tokens for sts.amazonaws.com; AssumeRoleWithWebIdentity fails.`,
+            ),
+          );
       }
     }
   }
@@ -143,4 +293,3 @@ export const iamRules: Rule = (ctx) => {
     checkTrust(ctx, doc, trustPolicies);
   }
 };
-

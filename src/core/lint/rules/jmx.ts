@@ -10,7 +10,15 @@ import { LineIndex } from '../text';
 const threadGroups = new Set(['ThreadGroup', 'SetupThreadGroup', 'PostThreadGroup']);
 
 /** Variables JMeter defines itself. */
-const predefined = new Set(['START.MS', 'START.YMD', 'START.HMS', 'TESTSTART.MS', 'JMeterThread.last_sample_ok', 'JMeterThread.pack', '__jm__']);
+const predefined = new Set([
+  'START.MS',
+  'START.YMD',
+  'START.HMS',
+  'TESTSTART.MS',
+  'JMeterThread.last_sample_ok',
+  'JMeterThread.pack',
+  '__jm__',
+]);
 
 function prop(el: XmlElement, name: string): XmlElement | undefined {
   return el.children.find((c) => c.attrs['name'] === name);
@@ -40,17 +48,33 @@ function afterStartTag(text: string, el: XmlElement): number {
 export function lintJmx(file: TextFile): Finding[] {
   const findings: Finding[] = [];
   const index = new LineIndex(file.text);
-  const range = (start: number, end: number) => ({ start: index.position(start), end: index.position(Math.max(start, end)) });
+  const range = (start: number, end: number) => ({
+    start: index.position(start),
+    end: index.position(Math.max(start, end)),
+  });
   const tagRange = (el: XmlElement) => range(el.start, file.text.indexOf('>', el.start) + 1);
   const insertAt = (offset: number, newText: string) => ({ file: file.file, range: range(offset, offset), newText });
 
   const doc = parseXml(file.text);
   if (doc.errors.length || !doc.root) {
-    for (const e of doc.errors) findings.push({ code: 'jmx/xml-syntax', severity: 'error', message: `Not well-formed XML: ${e.message}; JMeter cannot load the plan.`, file: file.file, range: range(e.offset, e.offset + 1) });
+    for (const e of doc.errors)
+      findings.push({
+        code: 'jmx/xml-syntax',
+        severity: 'error',
+        message: `Not well-formed XML: ${e.message}; JMeter cannot load the plan.`,
+        file: file.file,
+        range: range(e.offset, e.offset + 1),
+      });
     return findings;
   }
   if (doc.root.name !== 'jmeterTestPlan') {
-    findings.push({ code: 'jmx/xml-syntax', severity: 'error', message: `The root element is <${doc.root.name}>, not <jmeterTestPlan>: this is not a JMeter plan.`, file: file.file, range: tagRange(doc.root) });
+    findings.push({
+      code: 'jmx/xml-syntax',
+      severity: 'error',
+      message: `The root element is <${doc.root.name}>, not <jmeterTestPlan>: this is not a JMeter plan.`,
+      file: file.file,
+      range: tagRange(doc.root),
+    });
     return findings;
   }
 
@@ -60,22 +84,58 @@ export function lintJmx(file: TextFile): Finding[] {
     if (threadGroups.has(el.name) && !prop(el, 'ThreadGroup.main_controller')) {
       const indent = childIndent(file.text, el);
       const fix: Fix = {
-        title: 'Add the Thread Group\'s Loop Controller (loops: -1, ended by the duration)',
-        edits: [insertAt(afterStartTag(file.text, el), `\n${indent}<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller">\n${indent}  <intProp name="LoopController.loops">-1</intProp>\n${indent}  <boolProp name="LoopController.continue_forever">false</boolProp>\n${indent}</elementProp>`)],
+        title: "Add the Thread Group's Loop Controller (loops: -1, ended by the duration)",
+        edits: [
+          insertAt(
+            afterStartTag(file.text, el),
+            `\n${indent}<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller">\n${indent}  <intProp name="LoopController.loops">-1</intProp>\n${indent}  <boolProp name="LoopController.continue_forever">false</boolProp>\n${indent}</elementProp>`,
+          ),
+        ],
       };
-      findings.push({ code: 'jmx/missing-main-controller', severity: 'error', message: `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends nothing and still exits 0.`, file: file.file, range: tagRange(el), fixes: [fix] });
+      findings.push({
+        code: 'jmx/missing-main-controller',
+        severity: 'error',
+        message: `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends nothing and still exits 0.`,
+        file: file.file,
+        range: tagRange(el),
+        fixes: [fix],
+      });
     }
     const main = threadGroups.has(el.name) ? prop(el, 'ThreadGroup.main_controller') : undefined;
     const loopsText = main ? textOf(prop(main, 'LoopController.loops')) : undefined;
     const forever = main ? prop(main, 'LoopController.continue_forever') : undefined;
     // Same finding as the load-test plan model gives (loadtest/loops-forever), here with its fix:
     // JMeter 5.6.3 reads a missing continue_forever as true and never ends the loop by its count.
-    if (main && loopsText !== undefined && /^\d+$/.test(loopsText) && Number(loopsText) > 0 && (!forever || textOf(forever) === 'true')) {
-      const bounded = propText(el, 'ThreadGroup.scheduler') === 'true' && propText(el, 'ThreadGroup.duration') !== undefined;
+    if (
+      main &&
+      loopsText !== undefined &&
+      /^\d+$/.test(loopsText) &&
+      Number(loopsText) > 0 &&
+      (!forever || textOf(forever) === 'true')
+    ) {
+      const bounded =
+        propText(el, 'ThreadGroup.scheduler') === 'true' && propText(el, 'ThreadGroup.duration') !== undefined;
       const indent = childIndent(file.text, main);
       const fix: Fix = forever
-        ? { title: 'Set LoopController.continue_forever to false', edits: [{ file: file.file, range: range(forever.start, forever.end), newText: '<boolProp name="LoopController.continue_forever">false</boolProp>' }] }
-        : { title: 'Add LoopController.continue_forever=false so the loop count ends the run', edits: [insertAt(afterStartTag(file.text, main), `\n${indent}<boolProp name="LoopController.continue_forever">false</boolProp>`)] };
+        ? {
+            title: 'Set LoopController.continue_forever to false',
+            edits: [
+              {
+                file: file.file,
+                range: range(forever.start, forever.end),
+                newText: '<boolProp name="LoopController.continue_forever">false</boolProp>',
+              },
+            ],
+          }
+        : {
+            title: 'Add LoopController.continue_forever=false so the loop count ends the run',
+            edits: [
+              insertAt(
+                afterStartTag(file.text, main),
+                `\n${indent}<boolProp name="LoopController.continue_forever">false</boolProp>`,
+              ),
+            ],
+          };
       findings.push({
         code: 'loadtest/loops-forever',
         severity: bounded ? 'warning' : 'error',
@@ -93,19 +153,51 @@ export function lintJmx(file: TextFile): Finding[] {
       } else {
         unnamed.add(intended);
         const indent = childIndent(file.text, el);
-        const fixes: Fix[] = intended ? [{ title: `Name the variable ${intended}`, edits: [insertAt(afterStartTag(file.text, el), `\n${indent}<stringProp name="Argument.name">${intended}</stringProp>`)] }] : [];
-        findings.push({ code: 'jmx/argument-missing-name', severity: 'error', message: `User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: it stays literal, and in 5.6.3 every request using it fails (for example "unknown protocol: \${PROTOCOL}").`, file: file.file, range: tagRange(el), fixes });
+        const fixes: Fix[] = intended
+          ? [
+              {
+                title: `Name the variable ${intended}`,
+                edits: [
+                  insertAt(
+                    afterStartTag(file.text, el),
+                    `\n${indent}<stringProp name="Argument.name">${intended}</stringProp>`,
+                  ),
+                ],
+              },
+            ]
+          : [];
+        findings.push({
+          code: 'jmx/argument-missing-name',
+          severity: 'error',
+          message: `User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: it stays literal, and in 5.6.3 every request using it fails (for example "unknown protocol: \${PROTOCOL}").`,
+          file: file.file,
+          range: tagRange(el),
+          fixes,
+        });
       }
     }
     // Other ways a plan defines variables.
     if (el.name === 'stringProp') {
       const n = el.attrs['name'] ?? '';
       if (n === 'variableNames') el.text.split(',').forEach((v) => defined.add(v.trim()));
-      if (/\.(refname|referenceNames|refName)$/.test(n) || n === 'RegexExtractor.refname' || n === 'JSONPostProcessor.referenceNames' || n === 'XPathExtractor.refname' || n === 'BoundaryExtractor.refname') el.text.split(';').forEach((v) => defined.add(v.trim()));
+      if (
+        /\.(refname|referenceNames|refName)$/.test(n) ||
+        n === 'RegexExtractor.refname' ||
+        n === 'JSONPostProcessor.referenceNames' ||
+        n === 'XPathExtractor.refname' ||
+        n === 'BoundaryExtractor.refname'
+      )
+        el.text.split(';').forEach((v) => defined.add(v.trim()));
       if (n === 'CounterConfig.name') defined.add(el.text.trim());
     }
     if (el.name === 'HTTPSamplerProxy' && prop(el, 'HTTPSampler.use_keepalive')?.text !== 'true') {
-      findings.push({ code: 'jmx/no-keepalive', severity: 'info', message: `Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a new TCP connection for every request: the test then measures connection set-up as much as the app.`, file: file.file, range: tagRange(el) });
+      findings.push({
+        code: 'jmx/no-keepalive',
+        severity: 'info',
+        message: `Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a new TCP connection for every request: the test then measures connection set-up as much as the app.`,
+        file: file.file,
+        range: tagRange(el),
+      });
     }
   }
 
@@ -118,7 +210,13 @@ export function lintJmx(file: TextFile): Finding[] {
       const raw = file.text.slice(el.textStart, el.textEnd);
       const at = raw.indexOf(`\${${name}}`);
       const start = at >= 0 ? el.textStart + at : el.textStart;
-      findings.push({ code: 'jmx/undefined-variable', severity: 'error', message: `\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`, file: file.file, range: range(start, start + name.length + 3) });
+      findings.push({
+        code: 'jmx/undefined-variable',
+        severity: 'error',
+        message: `\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
+        file: file.file,
+        range: range(start, start + name.length + 3),
+      });
     }
   }
   return findings;

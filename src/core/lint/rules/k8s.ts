@@ -6,10 +6,23 @@ import type { K8sObject } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, type Rule, type RuleContext } from '../rule';
 import { parseServiceUrl, podsOf, sameNamespace, selects, type Container, type PodTemplate } from '../workloads';
-import { asMap, at, entries, entry, mapKeyNames, nodeRange, scalarText, seqItems, stringMap, textAt } from '../yamlView';
+import {
+  asMap,
+  at,
+  entries,
+  entry,
+  mapKeyNames,
+  nodeRange,
+  scalarText,
+  seqItems,
+  stringMap,
+  textAt,
+} from '../yamlView';
 
 function configMapKeys(ctx: RuleContext, name: string, namespace: string | undefined): string[] | undefined {
-  const cm = ctx.ws.objects.find((o) => o.kind === 'ConfigMap' && o.name === name && sameNamespace(o.namespace, namespace));
+  const cm = ctx.ws.objects.find(
+    (o) => o.kind === 'ConfigMap' && o.name === name && sameNamespace(o.namespace, namespace),
+  );
   if (!cm) return undefined;
   return [...mapKeyNames(at(cm.root, ['data'])), ...mapKeyNames(at(cm.root, ['binaryData']))];
 }
@@ -30,7 +43,12 @@ function collectorListenPorts(ctx: RuleContext, pod: PodTemplate): number[] {
     if (m?.[1]) ports.push(Number(m[1]));
   };
   for (const cfg of ctx.ws.collectors) {
-    if (!cfg.configMap || !mounted.has(cfg.configMap.object.name) || !sameNamespace(cfg.configMap.object.namespace, pod.namespace)) continue;
+    if (
+      !cfg.configMap ||
+      !mounted.has(cfg.configMap.object.name) ||
+      !sameNamespace(cfg.configMap.object.namespace, pod.namespace)
+    )
+      continue;
     for (const kind of ['receivers', 'exporters', 'extensions']) {
       for (const e of entries(asMap(at(cfg.root, [kind])))) {
         add(scalarText(at(e.value, ['endpoint'])));
@@ -52,12 +70,29 @@ function selectorRules(ctx: RuleContext): void {
     const selector = stringMap(selectorNode);
     const mismatched = Object.entries(selector).filter(([k, v]) => pod.labels[k] !== v);
     if (mismatched.length) {
-      ctx.report(report(pod.object.view, selectorNode, 'k8s/deployment-selector-mismatch', 'error', `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')} ${mismatched.length > 1 ? 'do' : 'does'} not match the pod template's labels (${Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}); the API server rejects it.`));
+      ctx.report(
+        report(
+          pod.object.view,
+          selectorNode,
+          'k8s/deployment-selector-mismatch',
+          'error',
+          `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')} ${mismatched.length > 1 ? 'do' : 'does'} not match the pod template's labels (${
+            Object.entries(pod.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ') || 'none'
+          }); the API server rejects it.`,
+        ),
+      );
     }
   }
   // Pods an operator makes from a custom resource (Prometheus, Alertmanager, ThanosRuler...) are not
   // pod templates in the files: with such a resource beside it, a Service may select them.
-  const operatorMade = ctx.ws.objects.some((o) => o.apiVersion.includes('.') && !builtInGroup.test(o.apiVersion) && !['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig'].includes(o.kind));
+  const operatorMade = ctx.ws.objects.some(
+    (o) =>
+      o.apiVersion.includes('.') &&
+      !builtInGroup.test(o.apiVersion) &&
+      !['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig'].includes(o.kind),
+  );
   for (const svc of ctx.services) {
     // The chart's own Service selects the chart's own pods, which are not in the files.
     if (svc.chart || !Object.keys(svc.selector).length) continue;
@@ -66,7 +101,19 @@ function selectorRules(ctx: RuleContext): void {
     if (operatorMade && !podsOf(svc, candidates).length) continue;
     const selected = podsOf(svc, candidates);
     if (!selected.length) {
-      ctx.report(report(svc.object.view, svc.selectorNode, 'k8s/service-selector-mismatch', 'warning', `Service ${svc.object.name} selects ${Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(', ')}, but no pod template in its namespace has those labels (${candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ')}); it will have no endpoints.`));
+      ctx.report(
+        report(
+          svc.object.view,
+          svc.selectorNode,
+          'k8s/service-selector-mismatch',
+          'warning',
+          `Service ${svc.object.name} selects ${Object.entries(svc.selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(
+              ', ',
+            )}, but no pod template in its namespace has those labels (${candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ')}); it will have no endpoints.`,
+        ),
+      );
       continue;
     }
     for (const port of svc.ports) {
@@ -77,14 +124,34 @@ function selectorRules(ctx: RuleContext): void {
       // missing declaration is no evidence; the lab declares its ports, so there it is a slip.
       if (typeof target === 'number' && !ctx.options.labRules) continue;
       const declared = selected.flatMap((p) => p.containers.flatMap((c) => c.ports));
-      const found = typeof target === 'string' ? declared.some((d) => d.name === target) : declared.some((d) => d.containerPort === target) || selected.some((p) => collectorListenPorts(ctx, p).includes(target));
+      const found =
+        typeof target === 'string'
+          ? declared.some((d) => d.name === target)
+          : declared.some((d) => d.containerPort === target) ||
+            selected.some((p) => collectorListenPorts(ctx, p).includes(target));
       if (found) continue;
       const node = port.targetPortNode ?? port.node;
       const who = selected.map((p) => `${p.object.kind} ${p.object.name}`).join(', ');
       if (typeof target === 'string') {
-        ctx.report(report(svc.object.view, node, 'k8s/target-port-not-exposed', 'error', `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', which no container of ${who} declares; the Service gets no endpoints for it. Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`));
+        ctx.report(
+          report(
+            svc.object.view,
+            node,
+            'k8s/target-port-not-exposed',
+            'error',
+            `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', which no container of ${who} declares; the Service gets no endpoints for it. Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`,
+          ),
+        );
       } else {
-        ctx.report(report(svc.object.view, node, 'k8s/target-port-not-exposed', 'warning', `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check that the app listens there.`));
+        ctx.report(
+          report(
+            svc.object.view,
+            node,
+            'k8s/target-port-not-exposed',
+            'warning',
+            `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check that the app listens there.`,
+          ),
+        );
       }
     }
   }
@@ -97,7 +164,16 @@ function configMapRules(ctx: RuleContext): void {
       const keys = configMapKeys(ctx, vol.configMap.name, pod.namespace);
       if (!keys) continue;
       for (const item of vol.configMap.items) {
-        if (!keys.includes(item.key)) ctx.report(report(pod.object.view, item.node, 'k8s/configmap-key-missing', 'error', `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the pod cannot start (the volume fails to mount).`));
+        if (!keys.includes(item.key))
+          ctx.report(
+            report(
+              pod.object.view,
+              item.node,
+              'k8s/configmap-key-missing',
+              'error',
+              `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the pod cannot start (the volume fails to mount).`,
+            ),
+          );
       }
     }
     for (const c of pod.containers) {
@@ -105,7 +181,16 @@ function configMapRules(ctx: RuleContext): void {
         const ref = e.configMapKeyRef;
         if (!ref) continue;
         const keys = configMapKeys(ctx, ref.name, pod.namespace);
-        if (keys && !keys.includes(ref.key)) ctx.report(report(pod.object.view, ref.node, 'k8s/configmap-key-missing', 'error', `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the container fails to start.`));
+        if (keys && !keys.includes(ref.key))
+          ctx.report(
+            report(
+              pod.object.view,
+              ref.node,
+              'k8s/configmap-key-missing',
+              'error',
+              `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the container fails to start.`,
+            ),
+          );
       }
     }
   }
@@ -134,19 +219,39 @@ function configPathRule(ctx: RuleContext): void {
       const arg = configArg(c);
       if (!arg || !arg.path.startsWith('/')) continue;
       const mount = c.volumeMounts
-        .filter((m) => m.mountPath && (arg.path === m.mountPath || arg.path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)))
+        .filter(
+          (m) => m.mountPath && (arg.path === m.mountPath || arg.path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)),
+        )
         .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
       const mounts = c.volumeMounts.map((m) => m.mountPath).join(', ') || 'nothing';
       if (!mount) {
-        ctx.report(report(pod.object.view, arg.node, 'k8s/config-path-not-mounted', 'error', `${c.name} reads its config from ${arg.path}, but nothing is mounted there (mounted: ${mounts}); the collector exits with "no such file".`));
+        ctx.report(
+          report(
+            pod.object.view,
+            arg.node,
+            'k8s/config-path-not-mounted',
+            'error',
+            `${c.name} reads its config from ${arg.path}, but nothing is mounted there (mounted: ${mounts}); the collector exits with "no such file".`,
+          ),
+        );
         continue;
       }
       const vol = pod.volumes.find((v) => v.name === mount.name);
       if (!vol?.configMap || mount.subPath) continue;
       const rel = arg.path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
-      const files = vol.configMap.items.length ? vol.configMap.items.map((i) => i.path) : configMapKeys(ctx, vol.configMap.name, pod.namespace);
+      const files = vol.configMap.items.length
+        ? vol.configMap.items.map((i) => i.path)
+        : configMapKeys(ctx, vol.configMap.name, pod.namespace);
       if (files && !files.includes(rel)) {
-        ctx.report(report(pod.object.view, arg.node, 'k8s/config-path-not-mounted', 'error', `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`));
+        ctx.report(
+          report(
+            pod.object.view,
+            arg.node,
+            'k8s/config-path-not-mounted',
+            'error',
+            `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`,
+          ),
+        );
       }
     }
   }
@@ -184,14 +289,36 @@ function otlpEndpointRule(ctx: RuleContext): void {
         const target = parseServiceUrl(value);
         if (!target) continue;
         const ns = target.namespace ?? pod.namespace;
-        const svc = ctx.services.find((s) => s.object.name === target.service && (target.namespace ? s.namespace === undefined || s.namespace === target.namespace : sameNamespace(s.namespace, pod.namespace)));
+        const svc = ctx.services.find(
+          (s) =>
+            s.object.name === target.service &&
+            (target.namespace
+              ? s.namespace === undefined || s.namespace === target.namespace
+              : sameNamespace(s.namespace, pod.namespace)),
+        );
         if (!svc) {
-          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'warning', `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.${chartNameHint(ctx, target.service)}`));
+          ctx.report(
+            report(
+              pod.object.view,
+              e.valueNode,
+              'k8s/otlp-endpoint-unresolved',
+              'warning',
+              `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.${chartNameHint(ctx, target.service)}`,
+            ),
+          );
           continue;
         }
         const port = target.port ?? (/^https:/.test(value) ? 443 : 80);
         if (!svc.ports.some((p) => p.port === port)) {
-          ctx.report(report(pod.object.view, e.valueNode, 'k8s/otlp-endpoint-unresolved', 'error', `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}; exports will time out.`));
+          ctx.report(
+            report(
+              pod.object.view,
+              e.valueNode,
+              'k8s/otlp-endpoint-unresolved',
+              'error',
+              `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}; exports will time out.`,
+            ),
+          );
         }
       }
     }
@@ -206,7 +333,16 @@ function imageRule(ctx: RuleContext): void {
       const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
       if (tag !== undefined && tag !== 'latest') continue;
       const fixes: Fix[] = [];
-      ctx.report(report(pod.object.view, c.imageNode, 'k8s/image-latest', 'warning', `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different build, and for the collector the config format depends on the version. Pin a version tag.`, { fixes }));
+      ctx.report(
+        report(
+          pod.object.view,
+          c.imageNode,
+          'k8s/image-latest',
+          'warning',
+          `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different build, and for the collector the config format depends on the version. Pin a version tag.`,
+          { fixes },
+        ),
+      );
     }
   }
 }
@@ -225,18 +361,42 @@ function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined
   const metadata = asMap(at(sm.root, ['metadata']));
   const labelsEntry = entry(metadata, 'labels');
   const existing = entry(asMap(labelsEntry?.value), key);
-  if (existing) return { title: `Set ${key}: ${value}`, edits: [{ file: view.file, range: nodeRange(view, existing.value as Parameters<typeof nodeRange>[1]), newText: value }] };
+  if (existing)
+    return {
+      title: `Set ${key}: ${value}`,
+      edits: [
+        { file: view.file, range: nodeRange(view, existing.value as Parameters<typeof nodeRange>[1]), newText: value },
+      ],
+    };
   const firstLabel = asMap(labelsEntry?.value)?.items[0];
   const anchor = firstLabel ? (firstLabel.key as Parameters<typeof nodeRange>[1]) : undefined;
   if (anchor && !asMap(labelsEntry?.value)?.flow) {
     const r = nodeRange(view, anchor);
-    return { title: `Add the label ${key}: ${value}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `${key}: ${value}\n${' '.repeat(r.start.character)}` }] };
+    return {
+      title: `Add the label ${key}: ${value}`,
+      edits: [
+        {
+          file: view.file,
+          range: { start: r.start, end: r.start },
+          newText: `${key}: ${value}\n${' '.repeat(r.start.character)}`,
+        },
+      ],
+    };
   }
   if (!labelsEntry && metadata && !metadata.flow) {
     const first = metadata.items[0]?.key as Parameters<typeof nodeRange>[1];
     if (!first) return undefined;
     const r = nodeRange(view, first);
-    return { title: `Add the label ${key}: ${value}`, edits: [{ file: view.file, range: { start: r.start, end: r.start }, newText: `labels:\n${' '.repeat(r.start.character + 2)}${key}: ${value}\n${' '.repeat(r.start.character)}` }] };
+    return {
+      title: `Add the label ${key}: ${value}`,
+      edits: [
+        {
+          file: view.file,
+          range: { start: r.start, end: r.start },
+          newText: `labels:\n${' '.repeat(r.start.character + 2)}${key}: ${value}\n${' '.repeat(r.start.character)}`,
+        },
+      ],
+    };
   }
   return undefined;
 }
@@ -251,7 +411,8 @@ function selectionRule(ctx: RuleContext, sm: K8sObject): void {
   const view = sm.view;
   const labelsEntry = entry(asMap(at(sm.root, ['metadata'])), 'labels');
   const labels = stringMap(labelsEntry?.value);
-  const where = entry(asMap(labelsEntry?.value), 'release')?.value ?? labelsEntry?.keyNode ?? at(sm.root, ['metadata', 'name']);
+  const where =
+    entry(asMap(labelsEntry?.value), 'release')?.value ?? labelsEntry?.keyNode ?? at(sm.root, ['metadata', 'name']);
   const verdict = monitorVerdict(ctx, labels, sm.namespace);
   if (verdict.kind === 'selected') return;
   if (verdict.kind === 'no-evidence' && !ctx.options.labRules) return;
@@ -260,15 +421,53 @@ function selectionRule(ctx: RuleContext, sm: K8sObject): void {
   if (releaseOnly) {
     const fix = addLabelFix(sm, 'release', release);
     const releaseKnown = ctx.options.labRules === true || ctx.options.helmReleaseGiven === true;
-    const why = labels['release'] ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'` : `has no release label${releaseKnown ? ` (release: ${release})` : ''}`;
-    const evidence = verdict.kind === 'no-evidence' ? 'the lab installs kube-prometheus-stack, which' : `${verdict.selectors.map((s) => s.who).join(' and ')} leave serviceMonitorSelector empty, so kube-prometheus-stack`;
-    ctx.report(report(view, where, 'servicemonitor/release-label-missing', 'error', `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this one.${releaseKnown ? ' (The release name is the setting obslab.helmRelease, or the lab\'s obslab-lab.json.)' : ''}`, { fixes: fix && releaseKnown ? [fix] : [] }));
+    const why = labels['release']
+      ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'`
+      : `has no release label${releaseKnown ? ` (release: ${release})` : ''}`;
+    const evidence =
+      verdict.kind === 'no-evidence'
+        ? 'the lab installs kube-prometheus-stack, which'
+        : `${verdict.selectors.map((s) => s.who).join(' and ')} leave serviceMonitorSelector empty, so kube-prometheus-stack`;
+    ctx.report(
+      report(
+        view,
+        where,
+        'servicemonitor/release-label-missing',
+        'error',
+        `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this one.${releaseKnown ? " (The release name is the setting obslab.helmRelease, or the lab's obslab-lab.json.)" : ''}`,
+        { fixes: fix && releaseKnown ? [fix] : [] },
+      ),
+    );
     return;
   }
   const wanted = labelsWanted(verdict.selectors);
-  const fixes = wanted ? Object.entries(wanted).filter(([k, v]) => labels[k] !== v).map(([k, v]) => addLabelFix(sm, k, v)).filter((f): f is Fix => f !== undefined).slice(0, 1) : [];
-  const selectorText = verdict.selectors.map((s) => `${s.who} selects ${describeSelector(s.selector)}${s.namespaces === 'own' ? ` in ${s.namespace ?? 'its own namespace'}` : ''}`).join('; ');
-  ctx.report(report(view, where, 'servicemonitor/not-selected', 'error', `No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}${sm.namespace ? `, namespace ${sm.namespace}` : ''}): ${selectorText}. Prometheus gets no target from it.`, { fixes }));
+  const fixes = wanted
+    ? Object.entries(wanted)
+        .filter(([k, v]) => labels[k] !== v)
+        .map(([k, v]) => addLabelFix(sm, k, v))
+        .filter((f): f is Fix => f !== undefined)
+        .slice(0, 1)
+    : [];
+  const selectorText = verdict.selectors
+    .map(
+      (s) =>
+        `${s.who} selects ${describeSelector(s.selector)}${s.namespaces === 'own' ? ` in ${s.namespace ?? 'its own namespace'}` : ''}`,
+    )
+    .join('; ');
+  ctx.report(
+    report(
+      view,
+      where,
+      'servicemonitor/not-selected',
+      'error',
+      `No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${
+        Object.entries(labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || 'none'
+      }${sm.namespace ? `, namespace ${sm.namespace}` : ''}): ${selectorText}. Prometheus gets no target from it.`,
+      { fixes },
+    ),
+  );
 }
 
 export const serviceMonitorRules: Rule = (ctx) => {
@@ -280,22 +479,60 @@ export const serviceMonitorRules: Rule = (ctx) => {
     const selector = stringMap(selectorNode);
     const nsSel = at(sm.root, ['spec', 'namespaceSelector']);
     const any = textAt(nsSel, ['any']) === 'true';
-    const matchNames = seqItems(at(nsSel, ['matchNames'])).map(scalarText).filter((n): n is string => n !== undefined);
-    const inScope = ctx.services.filter((s) => any || (matchNames.length ? s.namespace === undefined || matchNames.includes(s.namespace) : sameNamespace(s.namespace, sm.namespace)));
+    const matchNames = seqItems(at(nsSel, ['matchNames']))
+      .map(scalarText)
+      .filter((n): n is string => n !== undefined);
+    const inScope = ctx.services.filter(
+      (s) =>
+        any ||
+        (matchNames.length
+          ? s.namespace === undefined || matchNames.includes(s.namespace)
+          : sameNamespace(s.namespace, sm.namespace)),
+    );
     const selected = inScope.filter((s) => selects(selector, s.labels));
     if (!selected.length) {
       const chartService = inScope.find((s) => s.chart);
       if (chartService && Object.keys(selector).length) {
-        const labels = (l: Record<string, string>): string => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ');
-        const custom = selector['app'] === 'otel-collector' ? ' (the custom path\'s label)' : '';
-        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/chart-service-labels', 'error', `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) and delete this one, or select ${labels(chartService.selector)}.`));
+        const labels = (l: Record<string, string>): string =>
+          Object.entries(l)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ');
+        const custom = selector['app'] === 'otel-collector' ? " (the custom path's label)" : '';
+        ctx.report(
+          report(
+            view,
+            selectorNode ?? at(sm.root, ['spec']),
+            'servicemonitor/chart-service-labels',
+            'error',
+            `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) and delete this one, or select ${labels(chartService.selector)}.`,
+          ),
+        );
         continue;
       }
       // A Service may come from the cluster, an operator or another folder: only a near miss (a
       // Service with the same label keys in reach) is evidence of a typo, except in the lab.
       const nearMiss = inScope.some((s) => Object.keys(selector).every((k) => k in s.labels));
       if (Object.keys(selector).length && ctx.services.length && (nearMiss || ctx.options.labRules)) {
-        ctx.report(report(view, selectorNode ?? at(sm.root, ['spec']), 'servicemonitor/selector-no-service', 'warning', `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services.map((s) => `${s.object.name} {${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}`).join('; ')}); Prometheus gets no target from it.`));
+        ctx.report(
+          report(
+            view,
+            selectorNode ?? at(sm.root, ['spec']),
+            'servicemonitor/selector-no-service',
+            'warning',
+            `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(
+                ', ',
+              )}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services
+              .map(
+                (s) =>
+                  `${s.object.name} {${Object.entries(s.labels)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}}`,
+              )
+              .join('; ')}); Prometheus gets no target from it.`,
+          ),
+        );
       }
       continue;
     }
@@ -306,7 +543,15 @@ export const serviceMonitorRules: Rule = (ctx) => {
       const missing = selected.filter((s) => !s.ports.some((p) => p.name === port));
       if (missing.length) {
         const names = missing.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => !!n));
-        ctx.report(report(view, portNode, 'servicemonitor/port-not-found', 'error', `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} (named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's port is the Service port's name, not a number.`));
+        ctx.report(
+          report(
+            view,
+            portNode,
+            'servicemonitor/port-not-found',
+            'error',
+            `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} (named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's port is the Service port's name, not a number.`,
+          ),
+        );
       }
     }
   }

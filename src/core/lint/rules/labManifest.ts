@@ -17,7 +17,18 @@ export const labManifestRules: Rule = (ctx) => {
       const path = p.field.startsWith('(') ? [] : p.field.split('.');
       let node: unknown;
       for (let i = path.length; i > 0 && node === undefined; i--) node = at(doc.root, path.slice(0, i));
-      ctx.report(report(doc.view, (node ?? doc.root) as Node, 'lab/manifest-invalid', 'error', `${p.field === '(file)' ? labManifestName : p.field} ${/^(is|must) /.test(p.message) ? p.message : `: ${p.message}`}. The extension and obslab use no value of this manifest until it is valid; correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`.replace(' : ', ': ')));
+      ctx.report(
+        report(
+          doc.view,
+          (node ?? doc.root) as Node,
+          'lab/manifest-invalid',
+          'error',
+          `${p.field === '(file)' ? labManifestName : p.field} ${/^(is|must) /.test(p.message) ? p.message : `: ${p.message}`}. The extension and obslab use no value of this manifest until it is valid; correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`.replace(
+            ' : ',
+            ': ',
+          ),
+        ),
+      );
     }
   }
 };

@@ -24,7 +24,15 @@ export const schemaRules: Rule = (ctx) => {
     }
     const problems = validator.validate(object.root).slice(0, maxPerDocument);
     for (const p of problems) {
-      ctx.report(report(object.view, p.node as Node | Pair, 'k8s/schema', p.severity, `${object.kind} ${object.name || '(unnamed)'}: ${p.message}`));
+      ctx.report(
+        report(
+          object.view,
+          p.node as Node | Pair,
+          'k8s/schema',
+          p.severity,
+          `${object.kind} ${object.name || '(unnamed)'}: ${p.message}`,
+        ),
+      );
     }
   }
 };
@@ -42,15 +50,40 @@ function forSchemaRule(schema: JsonSchema): JsonSchema {
   const pipeline = typeof pipelines?.additionalProperties === 'object' ? pipelines.additionalProperties : undefined;
   const lenient = (p: JsonSchema | undefined): JsonSchema | undefined => (p ? { ...p, minItems: 0 } : undefined);
   const pipelineSchema: JsonSchema | undefined = pipeline?.properties
-    ? { ...pipeline, required: [], properties: { ...pipeline.properties, ...(pipeline.properties['receivers'] ? { receivers: lenient(pipeline.properties['receivers']) ?? {} } : {}), ...(pipeline.properties['exporters'] ? { exporters: lenient(pipeline.properties['exporters']) ?? {} } : {}) } }
+    ? {
+        ...pipeline,
+        required: [],
+        properties: {
+          ...pipeline.properties,
+          ...(pipeline.properties['receivers'] ? { receivers: lenient(pipeline.properties['receivers']) ?? {} } : {}),
+          ...(pipeline.properties['exporters'] ? { exporters: lenient(pipeline.properties['exporters']) ?? {} } : {}),
+        },
+      }
     : pipeline;
-  const pipelinesSchema: JsonSchema | undefined = pipelines && pipelineSchema ? { ...pipelines, additionalProperties: pipelineSchema } : pipelines;
-  return { ...schema, required: [], properties: { ...schema.properties, service: { ...service, required: [], properties: { ...service.properties, telemetry: {}, ...(pipelinesSchema ? { pipelines: pipelinesSchema } : {}) } } } };
+  const pipelinesSchema: JsonSchema | undefined =
+    pipelines && pipelineSchema ? { ...pipelines, additionalProperties: pipelineSchema } : pipelines;
+  return {
+    ...schema,
+    required: [],
+    properties: {
+      ...schema.properties,
+      service: {
+        ...service,
+        required: [],
+        properties: {
+          ...service.properties,
+          telemetry: {},
+          ...(pipelinesSchema ? { pipelines: pipelinesSchema } : {}),
+        },
+      },
+    },
+  };
 }
 
 export const collectorSchemaRules: Rule = (ctx) => {
   if (!ctx.ws.collectors.length || !ctx.options.collectorSchema) return;
-  const schema = typeof ctx.options.collectorSchema === 'function' ? ctx.options.collectorSchema() : ctx.options.collectorSchema;
+  const schema =
+    typeof ctx.options.collectorSchema === 'function' ? ctx.options.collectorSchema() : ctx.options.collectorSchema;
   if (!schema) return;
   const validator = new SchemaValidator(forSchemaRule(schema), 'The collector refuses to start with it.');
   for (const cfg of ctx.ws.collectors) {
