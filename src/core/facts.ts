@@ -43,7 +43,9 @@ export const facts: Fact[] = [
     id: 'prometheus-service-account-key',
     lab: '--set serviceAccounts.server.name=prometheus-sa --set serviceAccounts.server.create=false',
     truth:
-      'kube-prometheus-stack has no serviceAccounts key (it belongs to the separate prometheus chart), so those flags are silently ignored. The Prometheus ServiceAccount is set with prometheus.serviceAccount.create=false and prometheus.serviceAccount.name=prometheus-sa.',
+      'kube-prometheus-stack has no serviceAccounts key (it belongs to the separate prometheus ' +
+      'chart), so those flags are silently ignored. The Prometheus ServiceAccount is set with ' +
+      'prometheus.serviceAccount.create=false and prometheus.serviceAccount.name=prometheus-sa.',
     version: `kube-prometheus-stack ${versions.kubePrometheusStack}`,
     checkedBy:
       'charts/kube-prometheus-stack/values.yaml and templates/_helpers.tpl (kube-prometheus-stack.prometheus.serviceAccountName) at 88.5.3',
@@ -72,7 +74,12 @@ export const facts: Fact[] = [
   {
     id: 'app-metric-names',
     lab: 'rate(flask_http_request_total[30s]) and flask_http_request_duration_seconds_bucket',
-    truth: `Those are prometheus_flask_exporter names. The OpenTelemetry Flask instrumentation records ${appMetrics.otelDuration} (seconds) with OTEL_SEMCONV_STABILITY_OPT_IN=http, which Prometheus shows as ${appMetrics.durationBase}_bucket/_sum/_count; without the opt-in it records ${appMetrics.oldOtelDuration} in milliseconds (${appMetrics.oldDurationBase}_*).`,
+    truth:
+      `Those are prometheus_flask_exporter names. The OpenTelemetry Flask instrumentation ` +
+      `records ${appMetrics.otelDuration} (seconds) with OTEL_SEMCONV_STABILITY_OPT_IN=http, ` +
+      `which Prometheus shows as ${appMetrics.durationBase}_bucket/_sum/_count; without the ` +
+      `opt-in it records ${appMetrics.oldOtelDuration} in milliseconds ` +
+      `(${appMetrics.oldDurationBase}_*).`,
     version: `opentelemetry-instrumentation-flask ${versions.flaskInstrumentation}`,
     checkedBy: 'test/integration/app.test.ts runs the scaffolded app and reads the metrics it records',
     walkthroughSays: [
@@ -86,7 +93,9 @@ export const facts: Fact[] = [
     id: 'collector-telemetry-readers',
     lab: 'service.telemetry.metrics.address (in older guides)',
     truth:
-      'service.telemetry.metrics.address was deprecated in v0.111.0, ignored from v0.123.0 and rejected from v0.128.0; use readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}}].',
+      'service.telemetry.metrics.address was deprecated in v0.111.0, ignored from v0.123.0 and ' +
+      'rejected from v0.128.0; use readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, ' +
+      'port: 8888}}}}].',
     version: `collector ${versions.collector}`,
     checkedBy:
       'collector CHANGELOG (PR #11205, feature gate telemetry.disableAddressFieldForInternalTelemetry); checked against the real collector by the lint issue',
@@ -105,7 +114,8 @@ export const facts: Fact[] = [
     id: 'traces-pipeline',
     lab: 'OTEL_TRACES_EXPORTER=otlp, but the collector config has only a metrics pipeline',
     truth:
-      'The app exports traces too; without a traces pipeline the collector rejects them and the app logs export errors. The lab files add a traces pipeline to the debug exporter.',
+      'The app exports traces too; without a traces pipeline the collector rejects them and the ' +
+      'app logs export errors. The lab files add a traces pipeline to the debug exporter.',
     version: `collector ${versions.collector}`,
     checkedBy: 'the OTLP receiver registers only the signals that have pipelines (collector receiver/otlpreceiver)',
     walkthroughSays: ['traces pipeline'],
@@ -114,7 +124,8 @@ export const facts: Fact[] = [
     id: 'jmeter-plan-defects',
     lab: 'ThreadGroup without ThreadGroup.main_controller; user-defined variables without Argument.name; no keep-alive',
     truth:
-      "JMeter 5.6.3 needs the ThreadGroup's LoopController and named arguments for ${SERVER} etc. to resolve; without HTTPSampler.use_keepalive each request opens a new connection.",
+      "JMeter 5.6.3 needs the ThreadGroup's LoopController and named arguments for ${SERVER} " +
+      'etc. to resolve; without HTTPSampler.use_keepalive each request opens a new connection.',
     version: `JMeter ${versions.jmeter}`,
     checkedBy: 'test/integration/jmeter.test.ts runs both plans in real JMeter 5.6.3',
     walkthroughSays: ['main_controller', 'Argument.name', 'use_keepalive'],
@@ -123,7 +134,9 @@ export const facts: Fact[] = [
     id: 'irsa-role-name',
     lab: 'find eksctl-*-prometheus-sa-role',
     truth:
-      'Without --role-name, eksctl lets CloudFormation generate the role name (stack eksctl-<cluster>-addon-iamserviceaccount-<ns>-<name>); the lab files pass --role-name so the role is easy to find.',
+      'Without --role-name, eksctl lets CloudFormation generate the role name (stack ' +
+      'eksctl-<cluster>-addon-iamserviceaccount-<ns>-<name>); the lab files pass --role-name so ' +
+      'the role is easy to find.',
     version: 'eksctl 0.2xx',
     checkedBy: 'eksctl pkg/cfn/builder iamserviceaccount stack naming',
     walkthroughSays: ['--role-name'],
@@ -132,7 +145,8 @@ export const facts: Fact[] = [
     id: 'app-image',
     lab: 'image: 961341544454.dkr.ecr.ap-south-1.amazonaws.com/ds252-flask:latest',
     truth:
-      "That image is in the lab authors' private registry; build the scaffolded app/Dockerfile and push it to your own registry, with a fixed tag instead of :latest.",
+      "That image is in the lab authors' private registry; build the scaffolded app/Dockerfile " +
+      'and push it to your own registry, with a fixed tag instead of :latest.',
     version: 'any',
     checkedBy: 'the image reference names account 961341544454',
     walkthroughSays: ['docker build', ':latest'],

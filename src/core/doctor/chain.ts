@@ -334,7 +334,9 @@ const otlpEndpoint: Link = {
         `sends to ${seen ?? '(unset)'}, the collector receives at ${expected}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches the collector.`,
+          `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox ` +
+            `collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches ` +
+            `the collector.`,
           [
             {
               object: `${app.object} (${app.otlpEndpointSource})`,
@@ -351,7 +353,8 @@ const otlpEndpoint: Link = {
       return skip(
         `the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`,
       );
-    const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort}`;
+    const grpcServicePort = svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort;
+    const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${grpcServicePort}`;
     const evidence = (seenText: string): Evidence[] => [
       { object: `${app.object} (${app.otlpEndpointSource})`, seen: seenText, expected: expectedUrl },
     ];
@@ -375,7 +378,9 @@ const otlpEndpoint: Link = {
         'no OTLP endpoint set',
         finding(
           doctorCodes.otlpEndpoint,
-          `${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to localhost:4317, inside the app's own pod, where no collector listens.`,
+          `${app.object} does not set ` +
+            `OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to ` +
+            `localhost:4317, inside the app's own pod, where no collector listens.`,
           evidence(seen ?? '(unset)'),
           remedies,
         ),
@@ -392,7 +397,9 @@ const otlpEndpoint: Link = {
         `names ${what}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its log) and no metric reaches the collector.`,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service ` +
+            `is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its ` +
+            `log) and no metric reaches the collector.`,
           evidence(seen),
           remedies,
         ),
@@ -404,7 +411,10 @@ const otlpEndpoint: Link = {
         `port ${target.port} is not a port of ${svc.namespace}/${svc.name}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the Service ${svc.namespace}/${svc.name} has ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's connections are refused.`,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the ` +
+            `Service ${svc.namespace}/${svc.name} has ` +
+            `ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's ` +
+            `connections are refused.`,
           evidence(seen),
           remedies,
         ),
@@ -414,7 +424,8 @@ const otlpEndpoint: Link = {
         `port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} (${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`,
+          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} ` +
+            `(${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`,
           evidence(seen),
           remedies,
         ),
@@ -591,7 +602,9 @@ const serviceMonitorSelected: Link = {
         'no ServiceMonitor selects the collector Service',
         finding(
           doctorCodes.serviceMonitorNotSelected,
-          `No ServiceMonitor selects the collector Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, so Prometheus has nothing telling it to scrape the collector.`,
+          `No ServiceMonitor selects the collector ` +
+            `Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, ` +
+            `so Prometheus has nothing telling it to scrape the collector.`,
           [
             {
               object: `ServiceMonitors in ${s.lab.monitoringNamespace}`,
@@ -617,7 +630,10 @@ const serviceMonitorSelected: Link = {
         findings.push(
           finding(
             doctorCodes.serviceMonitorNotSelected,
-            `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and Prometheus never scrapes that endpoint.`,
+            `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors ` +
+              `with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has ` +
+              `labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and ` +
+              `Prometheus never scrapes that endpoint.`,
             [
               {
                 object: `ServiceMonitor ${m.namespace}/${m.name}`,
@@ -632,7 +648,8 @@ const serviceMonitorSelected: Link = {
         findings.push(
           finding(
             doctorCodes.serviceMonitorNotSelected,
-            `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`,
+            `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only ` +
+              `reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`,
             [
               {
                 object: `ServiceMonitor ${m.namespace}/${m.name}`,
@@ -682,7 +699,10 @@ const portNames: Link = {
           findings.push(
             finding(
               doctorCodes.portName,
-              `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`,
+              `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the ` +
+                `Service ${svc.namespace}/${svc.name} names its ` +
+                `ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and ` +
+                `Prometheus has no target for it.`,
               [
                 {
                   object: `ServiceMonitor ${m.namespace}/${m.name}`,
@@ -776,7 +796,9 @@ const targets: Link = {
           findings.push(
             finding(
               doctorCodes.portName,
-              `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on port ${expectedPort}: the scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`,
+              `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on ` +
+                `port ${expectedPort}: the ` +
+                `scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`,
               [{ object: `target ${t.scrapePool}`, seen: t.scrapeUrl, expected: `port ${expectedPort}` }],
               s.mode === 'sandbox'
                 ? [restartCommand(s, 'prometheus')]
@@ -835,7 +857,9 @@ const appMetrics: Link = {
       'no app metrics',
       finding(
         doctorCodes.noAppMetrics,
-        `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`,
+        `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics ` +
+          `there: the app has not handled a request yet, or does not export metrics ` +
+          `(OTEL_METRICS_EXPORTER must be otlp).`,
         [
           {
             object: `series {service="${at.service}", endpoint="${at.metrics}"}`,
@@ -871,13 +895,16 @@ const freshness: Link = {
       const windowSeconds = durationSeconds(window);
       if (up === undefined || windowSeconds === undefined || up <= windowSeconds)
         return skip(
-          `Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${window} (just started, or its own telemetry is not scraped)`,
+          `Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the ` +
+            `collector within ${window} (just started, or its own telemetry is not scraped)`,
         );
       return fail(
         `no metric points since the collector started ${Math.round(up)} s ago`,
         finding(
           doctorCodes.staleSamples,
-          `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or exports less often than every ${window}. Queries with rate() show nothing.`,
+          `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it ` +
+            `has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or ` +
+            `exports less often than every ${window}. Queries with rate() show nothing.`,
           [
             {
               object: 'otelcol_receiver_accepted_metric_points',
@@ -891,13 +918,17 @@ const freshness: Link = {
     }
     if (prom.acceptedPointsIncrease > 0)
       return pass(
-        `the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`,
+        `the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the ` +
+          `last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`,
       );
     return fail(
       `no metric points in the last ${window}`,
       finding(
         doctorCodes.staleSamples,
-        `The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values Prometheus scrapes are the last ones it sent and do not change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show 0 or nothing.`,
+        `The collector accepted no metric points in the last ${window}: the app stopped exporting, ` +
+          `so the values Prometheus scrapes are the last ones it sent and do not ` +
+          `change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show ` +
+          `0 or nothing.`,
         [
           {
             object: 'increase(otelcol_receiver_accepted_metric_points[…])',
@@ -1011,7 +1042,10 @@ const prometheusServiceAccount: Link = {
       `runs as ${p.serviceAccountName || 'default'}`,
       finding(
         doctorCodes.prometheusServiceAccount,
-        `Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key kube-prometheus-stack does not have).`,
+        `Prometheus ${p.namespace}/${p.name} runs as ` +
+          `ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the ` +
+          `IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key ` +
+          `kube-prometheus-stack does not have).`,
         evidence,
         [
           run(
@@ -1047,11 +1081,16 @@ const irsaAnnotation: Link = {
       return skip(`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`);
     if (iam.serviceAccountAnnotation === iam.roleArn) return pass(`${sa}: eks.amazonaws.com/role-arn=${iam.roleArn}`);
     const seen = iam.serviceAccountAnnotation ?? '(no annotation)';
+    const annotationSays = iam.serviceAccountAnnotation
+      ? `names the role ${iam.serviceAccountAnnotation}`
+      : 'has no eks.amazonaws.com/role-arn annotation';
     return fail(
       `${sa} names ${seen}`,
       finding(
         doctorCodes.irsaAnnotation,
-        `The ServiceAccount ${sa} ${iam.serviceAccountAnnotation ? `names the role ${iam.serviceAccountAnnotation}` : 'has no eks.amazonaws.com/role-arn annotation'}, not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? "that role's" : 'no'} web-identity credentials into Prometheus' pods, so remote write is denied.`,
+        `The ServiceAccount ${sa} ${annotationSays}, ` +
+          `not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? "that role's" : 'no'} ` +
+          `web-identity credentials into Prometheus' pods, so remote write is denied.`,
         [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }],
         [
           run(
@@ -1097,11 +1136,13 @@ const irsaTrust: Link = {
     if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
     const errors = iam.findings.filter((f) => f.severity === 'error');
     if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
+    const trusts = iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : '';
     return fail(
       `${iam.expectedSubject} cannot assume ${iam.roleName}`,
       finding(
         doctorCodes.irsaTrust,
-        `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it${iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : ''}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`,
+        `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume ` +
+          `it${trusts}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`,
         [
           {
             object: `IAM role ${iam.roleArn ?? iam.roleName}`,

@@ -29,62 +29,89 @@ export const collectorChartFacts: ChartFact[] = [
   {
     id: 'image-repository-required',
     truth:
-      'image.repository defaults to "" and the chart fails with "[ERROR] \'image.repository\' must be set"; the lab\'s --set flags do not set it, so its helm command fails.',
+      'image.repository defaults to "" and the chart fails with "[ERROR] \'image.repository\' ' +
+      'must be set"; the lab\'s --set flags do not set it, so its helm command fails.',
     source: 'values.yaml (image.repository: ""), templates/NOTES.txt line 2 (fail)',
   },
   {
     id: 'mode-required',
     truth:
-      'mode defaults to "" and must be daemonset, deployment or statefulset, or the chart fails with "[ERROR] \'mode\' must be set". The schema lists mode as required but also allows "".',
+      'mode defaults to "" and must be daemonset, deployment or statefulset, or the chart fails ' +
+      'with "[ERROR] \'mode\' must be set". The schema lists mode as required but also allows "".',
     source:
       'values.yaml (mode: ""), values.schema.json (required: [apiVersion, mode]; enum), templates/NOTES.txt line 22 (fail)',
   },
   {
     id: 'health-check-required',
     truth:
-      'config.service.extensions must include health_check or healthcheckv2, or the chart fails; the default has health_check on ${env:MY_POD_IP}:13133 (the probes use it). A list in the values replaces the default list.',
+      'config.service.extensions must include health_check or healthcheckv2, or the chart fails; ' +
+      'the default has health_check on ${env:MY_POD_IP}:13133 (the probes use it). A list in the ' +
+      'values replaces the default list.',
     source: 'templates/NOTES.txt line 35 (fail), values.yaml (config.extensions.health_check)',
   },
   {
     id: 'closed-values',
     truth:
-      'The top level of the values (and image, service, serviceAccount, command, presets, ports.<name>, internalTelemetryViaOTLP) allows no unknown keys: helm refuses the install with "additional properties ... not allowed". Elsewhere (serviceMonitor, podMonitor, configMap) an unknown key is silently ignored.',
+      'The top level of the values (and image, service, serviceAccount, command, presets, ' +
+      'ports.<name>, internalTelemetryViaOTLP) allows no unknown keys: helm refuses the install ' +
+      'with "additional properties ... not allowed". Elsewhere (serviceMonitor, podMonitor, ' +
+      'configMap) an unknown key is silently ignored.',
     source: 'values.schema.json (additionalProperties: false)',
   },
   {
     id: 'service-name',
     truth:
-      'The Service (and Deployment, ConfigMap, ServiceMonitor) is named <release>-opentelemetry-collector unless the release name contains "opentelemetry-collector" or fullnameOverride is set: release otel-collector gives otel-collector-opentelemetry-collector, not the otel-collector the app exports to.',
+      'The Service (and Deployment, ConfigMap, ServiceMonitor) is named ' +
+      '<release>-opentelemetry-collector unless the release name contains ' +
+      '"opentelemetry-collector" or fullnameOverride is set: release otel-collector gives ' +
+      'otel-collector-opentelemetry-collector, not the otel-collector the app exports to.',
     source: 'templates/_helpers.tpl (opentelemetry-collector.fullname), templates/service.yaml',
   },
   {
     id: 'service-labels',
     truth:
-      'The Service carries app.kubernetes.io/name: opentelemetry-collector (nameOverride), app.kubernetes.io/instance: <release>, component: standalone-collector (mode deployment), plus helm.sh/chart, app.kubernetes.io/version, managed-by, part-of and app.kubernetes.io/component; never app: otel-collector.',
+      'The Service carries app.kubernetes.io/name: opentelemetry-collector (nameOverride), ' +
+      'app.kubernetes.io/instance: <release>, component: standalone-collector (mode deployment), ' +
+      'plus helm.sh/chart, app.kubernetes.io/version, managed-by, part-of and ' +
+      'app.kubernetes.io/component; never app: otel-collector.',
     source: 'templates/_helpers.tpl (labels, selectorLabels, component), templates/service.yaml',
   },
   {
     id: 'default-ports',
     truth:
-      "Enabled by default: otlp 4317, otlp-http 4318, jaeger-compact 6831/UDP, jaeger-thrift 14268, jaeger-grpc 14250, zipkin 9411. metrics 8888 (the collector's own telemetry) is disabled; 8889 is not declared at all. A Service port exists only for ports.<name>.enabled: true, named <name>.",
+      'Enabled by default: otlp 4317, otlp-http 4318, jaeger-compact 6831/UDP, jaeger-thrift ' +
+      "14268, jaeger-grpc 14250, zipkin 9411. metrics 8888 (the collector's own telemetry) is " +
+      'disabled; 8889 is not declared at all. A Service port exists only for ' +
+      'ports.<name>.enabled: true, named <name>.',
     source: 'values.yaml (ports), templates/_config.tpl (servicePortsConfig, podPortsConfig)',
   },
   {
     id: 'servicemonitor',
     truth:
-      'serviceMonitor.enabled: true (with the Service enabled and metricsEndpoints non-empty) creates a ServiceMonitor named like the Service, labelled with the chart labels plus serviceMonitor.extraLabels (no release label by default), selecting the Service by app.kubernetes.io/name, app.kubernetes.io/instance and component, scraping metricsEndpoints (default [{port: metrics}]). It does not check that the ports exist: ports.metrics.enabled stays false unless set.',
+      'serviceMonitor.enabled: true (with the Service enabled and metricsEndpoints non-empty) ' +
+      'creates a ServiceMonitor named like the Service, labelled with the chart labels plus ' +
+      'serviceMonitor.extraLabels (no release label by default), selecting the Service by ' +
+      'app.kubernetes.io/name, app.kubernetes.io/instance and component, scraping ' +
+      'metricsEndpoints (default [{port: metrics}]). It does not check that the ports exist: ' +
+      'ports.metrics.enabled stays false unless set.',
     source: 'templates/servicemonitor.yaml, values.yaml (serviceMonitor)',
   },
   {
     id: 'config-merged',
     truth:
-      "config is merged with the chart's default config key by key (Helm merges maps; lists and scalars replace; null removes a default): jaeger, zipkin and a prometheus self-scrape receiver, otlp on ${env:MY_POD_IP}, and pipelines that export only to debug stay unless overridden. So the lab's --set config.exporters.prometheus.endpoint defines an exporter no pipeline uses.",
+      "config is merged with the chart's default config key by key (Helm merges maps; lists and " +
+      'scalars replace; null removes a default): jaeger, zipkin and a prometheus self-scrape ' +
+      'receiver, otlp on ${env:MY_POD_IP}, and pipelines that export only to debug stay unless ' +
+      "overridden. So the lab's --set config.exporters.prometheus.endpoint defines an exporter " +
+      'no pipeline uses.',
     source: 'values.yaml (config), templates/_config.tpl (baseConfig, deploymentConfig), templates/configmap.yaml',
   },
   {
     id: 'telemetry-default',
     truth:
-      'The default config serves internal telemetry through service.telemetry.metrics.readers (pull/prometheus) on host ${env:MY_POD_IP}, port 8888, and scrapes it back with its own prometheus receiver; the address key is gone (chart 0.161.0 dropped it).',
+      'The default config serves internal telemetry through service.telemetry.metrics.readers ' +
+      '(pull/prometheus) on host ${env:MY_POD_IP}, port 8888, and scrapes it back with its own ' +
+      'prometheus receiver; the address key is gone (chart 0.161.0 dropped it).',
     source: 'values.yaml (config.service.telemetry.metrics.readers, config.receivers.prometheus)',
   },
 ];
@@ -477,7 +504,10 @@ export function missingRequiredValues(values: Values): MissingValue[] {
   if (!str(obj(values['image'])?.['repository'])) {
     out.push({
       path: 'image.repository',
-      message: `image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: "${versions.collector}".`,
+      message:
+        `image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be ` +
+        `set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: ` +
+        `"${versions.collector}".`,
     });
   }
   const extensions = obj(obj(effectiveConfig(values)['service']))?.['extensions'];
@@ -486,7 +516,11 @@ export function missingRequiredValues(values: Values): MissingValue[] {
     if (!healthExtensions.some((h) => list.includes(h)))
       out.push({
         path: 'config.service.extensions',
-        message: `config.service.extensions has neither ${healthExtensions.join(' nor ')}, so the chart fails ("requires that the health_check extension ... be included"); the pod's probes call it on port 13133. A list in the values replaces the chart's [health_check]: keep health_check in it.`,
+        message:
+          `config.service.extensions has neither ${healthExtensions.join(' nor ')}, so the chart ` +
+          `fails ("requires that the health_check extension ... be included"); the pod's probes call ` +
+          `it on port 13133. A list in the values replaces the chart's [health_check]: keep ` +
+          `health_check in it.`,
       });
   }
   return out;

@@ -253,7 +253,10 @@ export function releasePlan(
     return `Install ${target} as a new release ${spec.release} in namespace ${spec.namespace} (created if missing).`;
   const was = `revision ${existing.revision}, ${existing.chart}, ${existing.status}`;
   if (existing.status.startsWith('pending'))
-    return `Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and helm will refuse until it ends or the release is rolled back.`;
+    return (
+      `Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and ` +
+      `helm will refuse until it ends or the release is rolled back.`
+    );
   return `Upgrade release ${spec.release} in namespace ${spec.namespace} (now ${was}) to ${target}, as revision ${existing.revision + 1}.`;
 }
 
@@ -293,7 +296,11 @@ export function helmVersionProblem(v: HelmVersion | undefined): string | undefin
   if (!v) return undefined;
   if (v.major < 3) return `helm ${v.version} is Helm ${v.major}; the lab needs Helm 3 or 4. ${helmInstallHint}`;
   if (v.major === 3 && v.minor < 13)
-    return `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or later, or Helm 4. ${helmInstallHint}`;
+    return (
+      `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and ` +
+      `Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or ` +
+      `later, or Helm 4. ${helmInstallHint}`
+    );
   return undefined;
 }
 
@@ -303,7 +310,10 @@ export { helmInstallHint };
 export function helmMissingMessage(where: { helmPath?: string; reason?: 'not-found' | 'not-executable' }): string {
   if (where.helmPath) {
     const why = where.reason === 'not-executable' ? 'is not an executable file' : 'does not exist';
-    return `helm was not found: the setting obslab.helmPath points to ${where.helmPath}, which ${why}. Fix the setting or clear it to use helm from PATH. ${helmInstallHint}`;
+    return (
+      `helm was not found: the setting obslab.helmPath points to ${where.helmPath}, ` +
+      `which ${why}. Fix the setting or clear it to use helm from PATH. ${helmInstallHint}`
+    );
   }
   return `helm was not found on PATH; the Helm step (Task 2) runs it to install kube-prometheus-stack. ${helmInstallHint}`;
 }
@@ -416,7 +426,8 @@ export function checkPrometheusServiceAccount(
   if (nameValue !== expected) {
     findings.push(
       finding(
-        `prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`,
+        `prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 ` +
+          `is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`,
       ),
     );
   }
@@ -429,7 +440,9 @@ export function checkPrometheusServiceAccount(
           : `is ${String(createValue)}`;
     findings.push(
       finding(
-        `prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, without the IRSA role annotation, and Helm refuses to take over the one eksctl created in Task 1 ("exists and cannot be imported into the current release"). Set create: false.`,
+        `prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, ` +
+          `without the IRSA role annotation, and Helm refuses to take over the one eksctl created in ` +
+          `Task 1 ("exists and cannot be imported into the current release"). Set create: false.`,
       ),
     );
   }
@@ -506,32 +519,44 @@ export function describeHelmFailure(
   if (opts.cancelled) {
     return f(
       'cancelled',
-      `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again when ready: an upgrade --install of a failed release continues from there. Check with ${status}.`,
+      `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again ` +
+        `when ready: an upgrade --install of a failed release continues from there. Check ` +
+        `with ${status}.`,
     );
   }
   if (/another operation \(install\/upgrade\/rollback\) is in progress/i.test(said)) {
     return f(
       'in-progress',
-      `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none is running (an earlier helm was killed), see ${status}: a release stuck in pending-install can be removed with \`helm uninstall ${c.release} -n ${c.namespace}\`; one stuck in pending-upgrade can be rolled back with \`helm rollback ${c.release} -n ${c.namespace}\`. Then run the Helm step again.`,
+      `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none ` +
+        `is running (an earlier helm was killed), see ${status}: a release stuck in ` +
+        `pending-install can be removed with \`helm uninstall ${c.release} -n ${c.namespace}\`; ` +
+        `one stuck in pending-upgrade can be rolled back with \`helm rollback ${c.release} ` +
+        `-n ${c.namespace}\`. Then run the Helm step again.`,
     );
   }
   if (/cluster unreachable/i.test(said)) {
     if (/context "([^"]+)" does not exist/.test(said)) {
       return f(
         'cluster-unreachable',
-        `helm could not reach the cluster: the kubeconfig has no context named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with \`kubectl config use-context <name>\` and run the Helm step again.`,
+        `helm could not reach the cluster: the kubeconfig has no context ` +
+          `named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with \`kubectl config ` +
+          `use-context <name>\` and run the Helm step again.`,
       );
     }
     if (/getting credentials|exec plugin/i.test(said)) {
       return f(
         'credentials',
-        `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential program that failed (${first}). Check that the AWS CLI is installed and logged in (\`aws sts get-caller-identity\`, \`aws sso login\`), then try again.`,
+        `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential ` +
+          `program that failed (${first}). Check that the AWS CLI is installed and logged in (\`aws ` +
+          `sts get-caller-identity\`, \`aws sso login\`), then try again.`,
       );
     }
     if (/provide credentials|Unauthorized|expired/i.test(said)) {
       return f(
         'credentials',
-        `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your token may have expired: run \`aws eks update-kubeconfig --name <cluster> --region <region>\` (and \`aws sso login\` if you use SSO), then try again.`,
+        `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your ` +
+          `token may have expired: run \`aws eks update-kubeconfig --name <cluster> --region ` +
+          `<region>\` (and \`aws sso login\` if you use SSO), then try again.`,
       );
     }
     if (/no such file or directory|no configuration has been provided|invalid configuration/i.test(said)) {
@@ -541,28 +566,42 @@ export function describeHelmFailure(
       );
     }
     const dns = /no such host|server misbehaving/i.test(said);
+    const why = dns
+      ? 'its host name does not resolve'
+      : /connection refused/i.test(said)
+        ? 'nothing answers there'
+        : /timeout|deadline/i.test(said)
+          ? 'it did not answer in time'
+          : first;
     return f(
       'cluster-unreachable',
-      `helm could not reach the Kubernetes API server${ctx}: ${dns ? 'its host name does not resolve' : /connection refused/i.test(said) ? 'nothing answers there' : /timeout|deadline/i.test(said) ? 'it did not answer in time' : first}. Is the cluster running? Check \`kubectl cluster-info\`, your network or VPN, or choose another context.`,
+      `helm could not reach the Kubernetes API server${ctx}: ${why}. ` +
+        `Is the cluster running? Check \`kubectl cluster-info\`, your network or VPN, or choose ` +
+        `another context.`,
     );
   }
   if (/is forbidden: User/i.test(said)) {
     const who = /User "([^"]+)"/.exec(said)?.[1];
     return f(
       'forbidden',
-      `Permission denied${ctx}: ${who ?? 'your user'} may not do what ${rel} needs (${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`,
+      `Permission denied${ctx}: ${who ?? 'your user'} may not do what ${rel} needs ` +
+        `(${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs ` +
+        `cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`,
     );
   }
   if (/Unauthorized|provide credentials/i.test(said)) {
     return f(
       'credentials',
-      `The API server${ctx} did not accept your credentials (${first}). Refresh them with \`aws eks update-kubeconfig\` (and \`aws sso login\`), then try again.`,
+      `The API server${ctx} did not accept your credentials (${first}). Refresh them with \`aws ` +
+        `eks update-kubeconfig\` (and \`aws sso login\`), then try again.`,
     );
   }
   if (/cannot re-?use a name that is still in use/i.test(said)) {
     return f(
       'name-in-use',
-      `A release named ${c.release} already exists (maybe in another namespace than ${c.namespace}). See \`helm list -A\`: upgrade it in its own namespace, uninstall it, or pick another release name (then the ServiceMonitors' release label must match it).`,
+      `A release named ${c.release} already exists (maybe in another namespace ` +
+        `than ${c.namespace}). See \`helm list -A\`: upgrade it in its own namespace, uninstall ` +
+        `it, or pick another release name (then the ServiceMonitors' release label must match it).`,
     );
   }
   if (/exists and cannot be imported into the current release/i.test(said)) {
@@ -570,7 +609,8 @@ export function describeHelmFailure(
     const what = obj ? `${obj[1]} ${obj[3]}/${obj[2]}` : 'An object';
     const saHint =
       obj?.[1] === 'ServiceAccount'
-        ? ' For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set it to false so the chart uses the ServiceAccount eksctl created.'
+        ? ' For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set ' +
+          'it to false so the chart uses the ServiceAccount eksctl created.'
         : ' Delete it if nothing else uses it, or set the values so the chart does not create it.';
     return f(
       'ownership-conflict',
@@ -581,37 +621,67 @@ export function describeHelmFailure(
     const name = /repo (\S+) not found/i.exec(said)?.[1] ?? c.repoName ?? '';
     return f(
       'repo-not-added',
-      `helm does not know the chart repository ${name}. Add it with \`helm repo add ${name} ${c.repoUrl ?? '<url>'}\` (the Helm step does this first), then run the step again.`,
+      `helm does not know the chart repository ${name}. Add it with \`helm repo ` +
+        `add ${name} ${c.repoUrl ?? '<url>'}\` (the Helm step does this first), then run the step again.`,
     );
   }
   if (/repository name \((\S+)\) already exists/i.test(said)) {
     const name = /repository name \((\S+)\)/.exec(said)?.[1] ?? c.repoName ?? '';
     return f(
       'repo-name-taken',
-      `You already have a chart repository named ${name} with a different URL. Point it at ${c.repoUrl ?? 'the right URL'} with \`helm repo add ${name} ${c.repoUrl ?? '<url>'} --force-update\` (or \`helm repo remove ${name}\`), then run the step again.`,
+      `You already have a chart repository named ${name} with a different URL. Point it ` +
+        `at ${c.repoUrl ?? 'the right URL'} with \`helm repo add ${name} ${c.repoUrl ?? '<url>'} ` +
+        `--force-update\` (or \`helm repo remove ${name}\`), then run the step again.`,
     );
   }
   if (
-    /is not a valid chart repository or cannot be reached|Unable to get an update from|failed to update the following repositories|failed to fetch|dial tcp|no such host|i\/o timeout|TLS handshake/i.test(
-      said,
-    )
+    new RegExp(
+      [
+        'is not a valid chart repository or cannot be reached',
+        'Unable to get an update from',
+        'failed to update the following repositories',
+        'failed to fetch',
+        'dial tcp',
+        'no such host',
+        'i/o timeout',
+        'TLS handshake',
+      ].join('|'),
+      'i',
+    ).test(said)
   ) {
+    const why = /no such host/i.test(said)
+      ? 'the host name does not resolve (no network or DNS?)'
+      : /connection refused/i.test(said)
+        ? 'the connection was refused'
+        : first;
     return f(
       'repo-unreachable',
-      `helm could not download the chart index from ${c.repoUrl ?? 'the chart repository'}: ${/no such host/i.test(said) ? 'the host name does not resolve (no network or DNS?)' : /connection refused/i.test(said) ? 'the connection was refused' : first}. Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`,
+      `helm could not download the chart index from ${c.repoUrl ?? 'the chart repository'}: ${why}. ` +
+        `Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`,
     );
   }
   if (
-    /not found in \S+ index|no chart version found|no chart name found|failed to download|chart ".*" not found|path ".*" not found|not found in repository/i.test(
-      said,
-    )
+    new RegExp(
+      [
+        'not found in \\S+ index',
+        'no chart version found',
+        'no chart name found',
+        'failed to download',
+        'chart ".*" not found',
+        'path ".*" not found',
+        'not found in repository',
+      ].join('|'),
+      'i',
+    ).test(said)
   ) {
     const local = !c.repoName;
     return f(
       'chart-not-found',
       local
         ? `helm could not find the chart ${c.chart}${c.version ? ` ${c.version}` : ''} (${first}). Check the path.`
-        : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). Refresh the index with \`helm repo update ${c.repoName ?? ''}\` (the Helm step does), and check the version exists with \`helm search repo ${c.chart} --versions\`.`,
+        : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). ` +
+            `Refresh the index with \`helm repo update ${c.repoName ?? ''}\` (the Helm step does), and ` +
+            `check the version exists with \`helm search repo ${c.chart} --versions\`.`,
     );
   }
   if (/don't meet the specifications of the schema|values don't meet|schema\(s\)/i.test(said)) {
@@ -622,7 +692,9 @@ export function describeHelmFailure(
       .join('; ');
     return f(
       'values-schema',
-      `The chart rejected the values file: ${problems || first}. Fix those keys in the values file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step again; nothing was installed.`,
+      `The chart rejected the values file: ${problems || first}. Fix those keys in the values ` +
+        `file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step ` +
+        `again; nothing was installed.`,
     );
   }
   // A chart's own `fail` in a template (the collector chart's NOTES.txt: mode, image.repository, health_check).
@@ -630,7 +702,10 @@ export function describeHelmFailure(
   if (chartFail) {
     return f(
       'values-schema',
-      `The chart refused the values file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} (from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; nothing was installed.`,
+      `The chart refused the values ` +
+        `file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} ` +
+        `(from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; ` +
+        `nothing was installed.`,
     );
   }
   if (/failed to parse .*(yaml|json)|error converting YAML|open .*: no such file or directory/i.test(said)) {
@@ -643,7 +718,11 @@ export function describeHelmFailure(
     const notReady = /resource (\S+) not ready/.exec(said)?.[1];
     return f(
       'timeout',
-      `helm gave up waiting for ${rel} to become ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. Look at the pods with \`kubectl get pods -n ${c.namespace}\` and \`kubectl describe pod\` (image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the step again, which upgrades the failed release.`,
+      `helm gave up waiting for ${rel} to become ` +
+        `ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. ` +
+        `Look at the pods with \`kubectl get pods -n ${c.namespace}\` and \`kubectl describe pod\` ` +
+        `(image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the ` +
+        `step again, which upgrades the failed release.`,
     );
   }
   return f(

@@ -33,7 +33,11 @@ const deniedErrors = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOper
 export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
   const where = `${a.region ? ` in ${a.region}` : ''}${a.endpoint ? ` (endpoint ${a.endpoint})` : ''}`;
   if (credentialErrors.includes(f.name) || /Could not load credentials/i.test(f.message)) {
-    return `Could not ${a.what}: no AWS credentials were found (environment, shared config/credentials files, SSO, web identity or the instance role). Run \`aws configure\` or \`aws sso login\`, or set AWS_PROFILE, then try again.`;
+    return (
+      `Could not ${a.what}: no AWS credentials were found (environment, shared ` +
+      `config/credentials files, SSO, web identity or the instance role). Run \`aws configure\` ` +
+      `or \`aws sso login\`, or set AWS_PROFILE, then try again.`
+    );
   }
   if (expiredErrors.includes(f.name) || /expired/i.test(f.message))
     return `Could not ${a.what}: the AWS credentials have expired. Refresh them (\`aws sso login\`, or new temporary credentials) and try again.`;
@@ -44,7 +48,10 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
   if (deniedErrors.includes(f.name) || f.httpStatus === 403)
     return `Could not ${a.what}: access denied${where}. ${f.message} Ask for the permission, or use a profile that has it.`;
   if (f.name === 'ResourceNotFoundException' && /cluster/i.test(f.message))
-    return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and the region (obslab.clusterName, obslab.awsRegion; \`aws eks list-clusters --region REGION\`).`;
+    return (
+      `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and ` +
+      `the region (obslab.clusterName, obslab.awsRegion; \`aws eks list-clusters --region REGION\`).`
+    );
   if (f.name === 'NoSuchEntity' || f.name === 'NoSuchEntityException')
     return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first (Create IAM Policy and IRSA Role).`;
   if (f.name === 'MalformedPolicyDocument' || f.name === 'MalformedPolicyDocumentException')
@@ -58,7 +65,11 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
     f.errno === 'ECONNRESET' ||
     f.name === 'TimeoutError'
   ) {
-    return `Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). Check the network${a.endpoint ? ` and that the server at ${a.endpoint} runs (AWS_ENDPOINT_URL)` : ''}, then try again.`;
+    return (
+      `Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). ` +
+      `Check the network${a.endpoint ? ` and that the server at ${a.endpoint} runs (AWS_ENDPOINT_URL)` : ''}, ` +
+      `then try again.`
+    );
   }
   return `Could not ${a.what}${where}: ${f.name}: ${f.message}`;
 }

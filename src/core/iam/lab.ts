@@ -31,7 +31,12 @@ export const labActions: LabAction[] = [
     action: 'aps:RemoteWrite',
     capability: 'Prometheus sends its samples to Amazon Managed Service for Prometheus (remote_write)',
     symptom:
-      'Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not authorized to perform: aps:RemoteWrite). Prometheus logs "server returned HTTP status 403 Forbidden" as a non-recoverable error and drops those samples: prometheus_remote_storage_samples_failed_total rises while prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still work; the AMP workspace gets no new data.',
+      'Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not ' +
+      'authorized to perform: aps:RemoteWrite). Prometheus logs "server returned HTTP status 403 ' +
+      'Forbidden" as a non-recoverable error and drops those samples: ' +
+      'prometheus_remote_storage_samples_failed_total rises while ' +
+      'prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still ' +
+      'work; the AMP workspace gets no new data.',
     essential: true,
   },
   {
@@ -185,7 +190,8 @@ export function withoutAction(policies: NamedPolicy[], action: string): { polici
   if (still.decision === 'allowed' && copies[0]) {
     const first = copies[0];
     edits.push(
-      `${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a wildcard or NotAction), so a Deny statement for it was added to ${first.name}`,
+      `${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a ` +
+        `wildcard or NotAction), so a Deny statement for it was added to ${first.name}`,
     );
     copies[0] = {
       name: first.name,

@@ -101,17 +101,20 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
     if (s.effect !== 'Allow') continue;
     if (s.actions.except)
       warnings.push(
-        `${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is nearly everything in the account. List the actions Prometheus needs instead.`,
+        `${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is ` +
+          `nearly everything in the account. List the actions Prometheus needs instead.`,
       );
     else if (s.actions.list.includes('*'))
       warnings.push(
-        `${name(s)} allows every action of every service (Action: "*"): whoever assumes the role could do anything the resources allow. List the actions Prometheus needs instead.`,
+        `${name(s)} allows every action of every service (Action: "*"): whoever assumes the role ` +
+          `could do anything the resources allow. List the actions Prometheus needs instead.`,
       );
     else {
       const services = s.actions.list.filter((a) => /^[^:]+:\*$/.test(a));
       if (services.length)
         warnings.push(
-          `${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} (${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`,
+          `${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} ` +
+            `(${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`,
         );
     }
     if (!everyResource(s)) continue;
@@ -122,7 +125,9 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
       : 'every resource (Resource: "*")';
     const unscoped = s.writeActions.filter((a) => noResourceLevel.has(a.toLowerCase()));
     warnings.push(
-      `${name(s)} allows ${writes.join(', ')}, which can change things, on ${where}${s.conditions.length ? ', limited only by its conditions' : ''}. Name the resources instead${arnExamples(writes)}.${unscoped.length ? ` (${unscoped.join(', ')} accepts no resource ARN, so "*" is right there.)` : ''}`,
+      `${name(s)} allows ${writes.join(', ')}, which can change things, ` +
+        `on ${where}${s.conditions.length ? ', limited only by its conditions' : ''}. Name the ` +
+        `resources instead${arnExamples(writes)}.${unscoped.length ? ` (${unscoped.join(', ')} accepts no resource ARN, so "*" is right there.)` : ''}`,
     );
   }
   return { statements, warnings };
@@ -137,6 +142,9 @@ export function permissionLines(p: PolicyPermissions): string[] {
       : s.resources.list.length === 0 || s.resources.list.includes('*')
         ? `every resource (${s.resources.list.join(', ') || 'none named'})`
         : s.resources.list.join(', ');
-    return `${s.index}. ${s.effect}${s.sid ? ` [${s.sid}]` : ''}: ${actions} on ${resources}${s.conditions.length ? `, when ${s.conditions.join(' and ')}` : ''}`;
+    return (
+      `${s.index}. ${s.effect}${s.sid ? ` [${s.sid}]` : ''}: ${actions} ` +
+      `on ${resources}${s.conditions.length ? `, when ${s.conditions.join(' and ')}` : ''}`
+    );
   });
 }

@@ -119,7 +119,12 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
     findings.push({
       code: irsaCodes.oidcProvider,
       severity: 'error',
-      message: `The account has no IAM OIDC provider for the cluster's issuer ${cluster.issuer}${cluster.accountId ? ` (expected ${oidcProviderArn(cluster.accountId, cluster.issuer)})` : ''}: no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: eksctl utils associate-iam-oidc-provider --cluster ${cluster.name ?? '<cluster>'}${cluster.region ? ` --region ${cluster.region}` : ''} --approve`,
+      message:
+        `The account has no IAM OIDC provider for the cluster's ` +
+        `issuer ${cluster.issuer}${cluster.accountId ? ` (expected ${oidcProviderArn(cluster.accountId, cluster.issuer)})` : ''}: ` +
+        `no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: ` +
+        `eksctl utils associate-iam-oidc-provider ` +
+        `--cluster ${cluster.name ?? '<cluster>'}${cluster.region ? ` --region ${cluster.region}` : ''} --approve`,
     });
   }
   const policies: PolicyView[] = [];
@@ -147,12 +152,17 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
   const verdictNote =
     verdictSource === 'simulation'
       ? 'Decided by IAM itself (iam:SimulatePrincipalPolicy), including permissions boundaries.'
-      : `Decided by Observability Lab's own evaluation of the role's ${named.length} polic${named.length === 1 ? 'y' : 'ies'} (attached and inline) (explicit Deny wins, then Allow, else the default deny); permissions boundaries, SCPs and the AMP workspace's own policy are not seen.${input.simulationNote ? ` ${input.simulationNote}` : ''}`;
+      : `Decided by Observability Lab's own evaluation of the role's ${named.length} ` +
+        `polic${named.length === 1 ? 'y' : 'ies'} (attached and inline) (explicit Deny wins, then ` +
+        `Allow, else the default deny); permissions boundaries, SCPs and the AMP workspace's own ` +
+        `policy are not seen.${input.simulationNote ? ` ${input.simulationNote}` : ''}`;
   if (!role.policies.length)
     findings.push({
       code: irsaCodes.actionDenied,
       severity: 'error',
-      message: `${role.name} has no attached or inline policy, so it may do nothing. Attach the lab's policy (ds252-prometheus-otel-policy) with Create IAM Policy and IRSA Role.`,
+      message:
+        `${role.name} has no attached or inline policy, so it may do nothing. Attach the lab's ` +
+        `policy (ds252-prometheus-otel-policy) with Create IAM Policy and IRSA Role.`,
     });
   else {
     for (const v of verdicts) {
@@ -172,19 +182,26 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.annotation,
         severity: 'error',
-        message: `The ServiceAccount ${sa.namespace}/${sa.name} does not exist; create it with the annotation eks.amazonaws.com/role-arn: ${role.arn} (Create IAM Policy and IRSA Role does).`,
+        message:
+          `The ServiceAccount ${sa.namespace}/${sa.name} does not exist; create it with the ` +
+          `annotation eks.amazonaws.com/role-arn: ${role.arn} (Create IAM Policy and IRSA Role does).`,
       });
     else if (!sa.roleArn)
       findings.push({
         code: irsaCodes.annotation,
         severity: 'error',
-        message: `The ServiceAccount ${sa.namespace}/${sa.name} has no eks.amazonaws.com/role-arn annotation, so its pods get no AWS credentials from IRSA. Annotate it with ${role.arn}.`,
+        message:
+          `The ServiceAccount ${sa.namespace}/${sa.name} has no eks.amazonaws.com/role-arn ` +
+          `annotation, so its pods get no AWS credentials from IRSA. Annotate it with ${role.arn}.`,
       });
     else if (sa.roleArn !== role.arn)
       findings.push({
         code: irsaCodes.annotation,
         severity: 'warning',
-        message: `The ServiceAccount ${sa.namespace}/${sa.name} is annotated with ${sa.roleArn}, not ${role.arn}: its pods assume that other role. Inspect that role, or annotate the ServiceAccount with this one.`,
+        message:
+          `The ServiceAccount ${sa.namespace}/${sa.name} is annotated with ${sa.roleArn}, ` +
+          `not ${role.arn}: its pods assume that other role. Inspect that role, or annotate the ` +
+          `ServiceAccount with this one.`,
       });
   }
   if (kube?.prometheusPods) {
@@ -192,7 +209,9 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.pods,
         severity: 'info',
-        message: `No Prometheus pods were found in ${input.namespace}; once kube-prometheus-stack runs, they must run as ${input.serviceAccount} (prometheus.serviceAccount.name in the chart values).`,
+        message:
+          `No Prometheus pods were found in ${input.namespace}; once kube-prometheus-stack runs, ` +
+          `they must run as ${input.serviceAccount} (prometheus.serviceAccount.name in the chart values).`,
       });
     }
     for (const p of kube.prometheusPods) {
@@ -200,7 +219,12 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
         findings.push({
           code: irsaCodes.pods,
           severity: 'warning',
-          message: `The Prometheus pod ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccount}, not ${input.serviceAccount}, so it does not get this role. Set prometheus.serviceAccount.create=false and prometheus.serviceAccount.name=${input.serviceAccount} in the kube-prometheus-stack values (serviceAccounts.server.* is ignored by that chart).`,
+          message:
+            `The Prometheus pod ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccount}, ` +
+            `not ${input.serviceAccount}, so it does not get this role. Set ` +
+            `prometheus.serviceAccount.create=false and ` +
+            `prometheus.serviceAccount.name=${input.serviceAccount} in the kube-prometheus-stack ` +
+            `values (serviceAccounts.server.* is ignored by that chart).`,
         });
       }
     }
@@ -236,10 +260,18 @@ const decisionWord: Record<string, string> = {
 export function reportText(r: IrsaReport): string {
   const lines: string[] = [];
   lines.push(`Role ${r.role.name} (${r.role.arn})${r.role.createdByLab ? ', created by Observability Lab' : ''}`);
-  if (r.cluster.name)
+  if (r.cluster.name) {
+    const issuer = r.cluster.issuer ?? `unknown (${r.cluster.issuerError ?? 'not asked'})`;
+    const provider =
+      r.cluster.oidcProviderExists === undefined
+        ? ''
+        : r.cluster.oidcProviderExists
+          ? ', IAM OIDC provider present'
+          : ', NO IAM OIDC provider';
     lines.push(
-      `Cluster ${r.cluster.name}${r.cluster.region ? ` in ${r.cluster.region}` : ''}: issuer ${r.cluster.issuer ?? `unknown (${r.cluster.issuerError ?? 'not asked'})`}${r.cluster.oidcProviderExists === undefined ? '' : r.cluster.oidcProviderExists ? ', IAM OIDC provider present' : ', NO IAM OIDC provider'}`,
+      `Cluster ${r.cluster.name}${r.cluster.region ? ` in ${r.cluster.region}` : ''}: issuer ${issuer}${provider}`,
     );
+  }
   lines.push('', `Trust policy (who may assume it) — expected: ${r.serviceAccount.subject}`);
   for (const s of r.trust.statements) {
     lines.push(`  ${s.summary}`);

@@ -118,7 +118,11 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       kind: 'createOidcProvider',
       issuer: want.issuer,
       audience: stsAudience,
-      description: `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} (${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, with the thumbprint of the issuer's root certificate. Same as: eksctl utils associate-iam-oidc-provider --approve`,
+      description:
+        `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} ` +
+        `(${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, ` +
+        `with the thumbprint of the issuer's root certificate. Same as: eksctl utils ` +
+        `associate-iam-oidc-provider --approve`,
     });
 
   const compact = JSON.stringify(parsed.raw);
@@ -142,7 +146,10 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       arn: have.policy.arn,
       document: compact,
       ...(full && oldest ? { deleteVersionId: oldest.id } : {}),
-      description: `Policy ${have.policy.arn} exists with a different document (default ${have.policy.defaultVersionId}): add a new version from the lab's file and make it the default${full && oldest ? `, deleting the oldest version ${oldest.id} (IAM keeps five)` : ''}`,
+      description:
+        `Policy ${have.policy.arn} exists with a different document ` +
+        `(default ${have.policy.defaultVersionId}): add a new version from the lab's file and make ` +
+        `it the default${full && oldest ? `, deleting the oldest version ${oldest.id} (IAM keeps five)` : ''}`,
     });
   }
 
@@ -151,14 +158,19 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       kind: 'createRole',
       name: want.roleName,
       trustPolicy,
-      description: `Create the role ${want.roleName}, trusting only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with audience ${stsAudience} from issuer ${issuerHost(want.issuer)}`,
+      description:
+        `Create the role ${want.roleName}, trusting ` +
+        `only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with ` +
+        `audience ${stsAudience} from issuer ${issuerHost(want.issuer)}`,
     });
   else if (canonicalPolicy(have.role.trustPolicy) !== canonicalPolicy(trustPolicy))
     changes.push({
       kind: 'updateTrustPolicy',
       name: want.roleName,
       trustPolicy,
-      description: `Replace the trust policy of the existing role ${want.roleName} with the IRSA trust for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)`,
+      description:
+        `Replace the trust policy of the existing role ${want.roleName} with the IRSA trust ` +
+        `for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)`,
     });
   else unchanged.push(`Role ${roleArn} exists with the right trust policy`);
 
@@ -183,7 +195,9 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       namespace: want.namespace,
       name: want.serviceAccount,
       roleArn,
-      description: `${have.serviceAccount.exists ? 'Annotate the ServiceAccount' : 'Create the ServiceAccount'} ${want.namespace}/${want.serviceAccount} with eks.amazonaws.com/role-arn: ${roleArn}${have.serviceAccount.roleArn ? ` (now ${have.serviceAccount.roleArn})` : ''}`,
+      description:
+        `${have.serviceAccount.exists ? 'Annotate the ServiceAccount' : 'Create the ServiceAccount'} ${want.namespace}/${want.serviceAccount} ` +
+        `with eks.amazonaws.com/role-arn: ${roleArn}${have.serviceAccount.roleArn ? ` (now ${have.serviceAccount.roleArn})` : ''}`,
     });
   return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
 }
@@ -346,7 +360,8 @@ export function planAwsCleanup(
       });
     else
       kept.push(
-        `IAM OIDC provider ${c.oidcProvider.arn}: kept${tagged(c.oidcProvider.tags) ? ' (other IRSA roles of the cluster may use it)' : ' (not created by Observability Lab)'}`,
+        `IAM OIDC provider ${c.oidcProvider.arn}: ` +
+          `kept${tagged(c.oidcProvider.tags) ? ' (other IRSA roles of the cluster may use it)' : ' (not created by Observability Lab)'}`,
       );
   }
   return { steps, kept };

@@ -125,14 +125,23 @@ export function explainCondition(c: Condition): string {
   const key = c.key;
   const like = /Like$/.test(base);
   const negated = /Not/.test(base);
-  const suffix = `${ifExists ? ' (checked only when the request has this key)' : ''}${set ? ` (${set}: ${set === 'ForAnyValue' ? 'at least one' : 'every'} value of the key)` : ''}`;
+  const whenPresent = ifExists ? ' (checked only when the request has this key)' : '';
+  const setNote = set ? ` (${set}: ${set === 'ForAnyValue' ? 'at least one' : 'every'} value of the key)` : '';
+  const suffix = `${whenPresent}${setNote}`;
   if (/:sub$/.test(key) && !negated && base.startsWith('String')) {
     const who = c.values.map((v) => explainSubject(v, like)).join('; or ');
-    return `The ServiceAccount token's subject (${key}) must be ${quoteList(c.values)}${like ? ' (wildcards * and ? allowed)' : ''}: ${who} may assume the role.${suffix}`;
+    return (
+      `The ServiceAccount token's subject (${key}) must ` +
+      `be ${quoteList(c.values)}${like ? ' (wildcards * and ? allowed)' : ''}: ${who} may assume ` +
+      `the role.${suffix}`
+    );
   }
   if (/:aud$/.test(key) && !negated && base.startsWith('String')) {
     const ok = c.values.includes(stsAudience);
-    return `The token must be issued for the audience ${quoteList(c.values)}${ok ? ', which the EKS pod identity webhook requests, so tokens made for other services are refused' : `; the EKS pod identity webhook requests ${stsAudience}, so its tokens do not match`}.${suffix}`;
+    const consequence = ok
+      ? ', which the EKS pod identity webhook requests, so tokens made for other services are refused'
+      : `; the EKS pod identity webhook requests ${stsAudience}, so its tokens do not match`;
+    return `The token must be issued for the audience ${quoteList(c.values)}${consequence}.${suffix}`;
   }
   if (base === 'Null')
     return `The request ${(c.values[0] ?? '').toLowerCase() === 'true' ? 'must not have' : 'must have'} the key ${key}.`;
@@ -158,12 +167,19 @@ function summarize(st: Statement): string {
   const web = actions.some((a) => wildcardRegExp(a, true).test(webIdentityAction));
   if (fed.length && web) {
     const issuers = fed.map((f) => parseOidcProviderArn(f)?.host ?? f);
-    return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} Kubernetes ServiceAccount tokens issued by ${issuers.map((i) => `https://${i}`).join(' or ')} to exchange them for this role's credentials (${webIdentityAction})${st.conditions.length ? ', when:' : ', with no condition: any ServiceAccount of that cluster.'}`;
+    return (
+      `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} Kubernetes ServiceAccount tokens issued ` +
+      `by ${issuers.map((i) => `https://${i}`).join(' or ')} to exchange them for this role's ` +
+      `credentials (${webIdentityAction})${st.conditions.length ? ', when:' : ', with no condition: any ServiceAccount of that cluster.'}`
+    );
   }
   if (st.principal?.Service.length)
     return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} the AWS service(s) ${st.principal.Service.join(', ')} assume the role (${actions.join(', ')}).`;
   if (st.principal?.AWS.length || st.principal?.any)
-    return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} ${principalsOf(st).join(', ')} assume the role (${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}).`;
+    return (
+      `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} ${principalsOf(st).join(', ')} assume the ` +
+      `role (${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}).`
+    );
   return `${st.effect} ${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}.`;
 }
 
@@ -213,7 +229,10 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
     findings.push({
       code: irsaCodes.notWebIdentity,
       severity: 'error',
-      message: `${roleName}'s trust policy has no Allow statement for a Federated OIDC provider with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).`,
+      message:
+        `${roleName}'s trust policy has no Allow statement for a Federated OIDC provider ` +
+        `with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as ` +
+        `an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).`,
     });
     return { statements, findings, expectedCanAssume: undefined, trustedIssuers };
   }
@@ -222,7 +241,12 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
     findings.push({
       code: irsaCodes.issuer,
       severity: 'error',
-      message: `${roleName} trusts tokens from ${trustedIssuers.map((h) => `https://${h}`).join(', ') || 'no parsable OIDC provider'}, but the cluster's issuer is https://${clusterHost}: STS refuses the pods' tokens (InvalidIdentityToken or AccessDenied). Point Principal.Federated and the condition keys at the cluster's issuer.`,
+      message:
+        `${roleName} trusts tokens ` +
+        `from ${trustedIssuers.map((h) => `https://${h}`).join(', ') || 'no parsable OIDC provider'}, ` +
+        `but the cluster's issuer is https://${clusterHost}: STS refuses the pods' tokens ` +
+        `(InvalidIdentityToken or AccessDenied). Point Principal.Federated and the condition keys ` +
+        `at the cluster's issuer.`,
     });
   }
   if (target.accountId) {
@@ -231,7 +255,9 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.issuer,
           severity: 'error',
-          message: `${roleName} trusts the OIDC provider in account ${t.accountId}, but the role is in account ${target.accountId}; a role can only trust an OIDC provider of its own account.`,
+          message:
+            `${roleName} trusts the OIDC provider in account ${t.accountId}, but the role is in ` +
+            `account ${target.accountId}; a role can only trust an OIDC provider of its own account.`,
         });
     }
   }
@@ -246,7 +272,11 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.issuer,
           severity: 'error',
-          message: `The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the condition ${/Not|IfExists/.test(c.operator) ? 'is skipped' : 'always fails'}. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
+          message:
+            `The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement ` +
+            `trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the ` +
+            `condition ${/Not|IfExists/.test(c.operator) ? 'is skipped' : 'always fails'}. ` +
+            `Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
         });
       }
     }
@@ -270,10 +300,15 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
       (!subOk || audOk)
     ) {
       const named = subKeys.flatMap((c) => c.values);
+      const allows = named.length ? `: the trust policy allows ${quoteList(named)}` : '';
+      const denied = expectedCanAssume.decision === 'explicitDeny' ? ' and a Deny statement matches' : '';
       findings.push({
         code: irsaCodes.subject,
         severity: 'error',
-        message: `${expectedSub} cannot assume ${roleName}${named.length ? `: the trust policy allows ${quoteList(named)}` : ''}${expectedCanAssume.decision === 'explicitDeny' ? ' and a Deny statement matches' : ''}. Prometheus' pods get AccessDenied from AssumeRoleWithWebIdentity and remote write fails. Trust "${host}:sub": "${expectedSub}".`,
+        message:
+          `${expectedSub} cannot assume ${roleName}${allows}${denied}. ` +
+          `Prometheus' pods get AccessDenied from AssumeRoleWithWebIdentity and remote write fails. ` +
+          `Trust "${host}:sub": "${expectedSub}".`,
       });
     }
     if (expectedCanAssume.decision === 'allowed') {
@@ -289,14 +324,26 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.subject,
           severity: 'error',
-          message: `${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
+          message:
+            `${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the ` +
+            `cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
         });
       } else if (otherSa.decision === 'allowed' || otherNs.decision === 'allowed') {
         const wild = subKeys.filter((c) => c.values.some((v) => /[*?]/.test(v)) || /Not/.test(c.operator));
+        const condition =
+          wild.map((c) => `${c.operator} ${quoteList(c.values)}`).join(', ') || 'is broader than one ServiceAccount';
+        const saAllowed = otherSa.decision === 'allowed';
+        const nsAllowed = otherNs.decision === 'allowed';
+        const others =
+          (saAllowed ? `${serviceAccountSubject(target.namespace, 'default')} ` : '') +
+          (saAllowed && nsAllowed ? 'and ' : '') +
+          (nsAllowed ? `${serviceAccountSubject('kube-system', target.serviceAccount)} ` : '');
         findings.push({
           code: irsaCodes.subject,
           severity: 'warning',
-          message: `The subject condition ${wild.map((c) => `${c.operator} ${quoteList(c.values)}`).join(', ') || 'is broader than one ServiceAccount'}: ${otherSa.decision === 'allowed' ? `${serviceAccountSubject(target.namespace, 'default')} ` : ''}${otherSa.decision === 'allowed' && otherNs.decision === 'allowed' ? 'and ' : ''}${otherNs.decision === 'allowed' ? `${serviceAccountSubject('kube-system', target.serviceAccount)} ` : ''}could assume the role too, not only ${expectedSub}. Use StringEquals with the exact subject.`,
+          message:
+            `The subject condition ${condition}: ${others}could ` +
+            `assume the role too, not only ${expectedSub}. Use StringEquals with the exact subject.`,
         });
       }
       const otherAud = evaluate(policy, tokenRequest(host, account, expectedSub, 'some-other-audience'));
@@ -304,7 +351,10 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.audience,
           severity: 'warning',
-          message: `The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition (eksctl and the EKS guide do).`,
+          message:
+            `The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another ` +
+            `audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition ` +
+            `(eksctl and the EKS guide do).`,
         });
       } else if (otherAud.decision === 'allowed') {
         findings.push({
@@ -319,7 +369,9 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
           findings.push({
             code: irsaCodes.audience,
             severity: 'error',
-            message: `The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".`,
+            message:
+              `The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests ` +
+              `tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".`,
           });
         }
       }

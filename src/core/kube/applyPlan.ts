@@ -130,7 +130,10 @@ export function describeMissingKind(apiVersion: string, kind: string): string {
   const source = crdSources[group];
   if (!group)
     return `the cluster has no kind ${kind} in the core API (${apiVersion}); check the apiVersion and kind for typos`;
-  return `the cluster does not know ${kind} (${apiVersion}): its CustomResourceDefinition is not installed. ${source ? `${source[0]?.toUpperCase()}${source.slice(1)}; apply this file after that` : `Install the CRD for ${group} first (or check the apiVersion for typos)`}.`;
+  const fix = source
+    ? `${source[0]?.toUpperCase()}${source.slice(1)}; apply this file after that`
+    : `Install the CRD for ${group} first (or check the apiVersion for typos)`;
+  return `the cluster does not know ${kind} (${apiVersion}): its CustomResourceDefinition is not installed. ${fix}.`;
 }
 
 /** What the Status of a failed apply says, for one object, with the next step. */
@@ -153,7 +156,12 @@ export function describeApplyFailure(
       if (!byManager.size) return `conflict: ${said}. Someone changed it while we applied; run the apply again.`;
       const list = [...byManager].map(([m, fields]) => `'${m}' owns ${fields.join(', ')}`).join('; ');
       const managers = [...byManager.keys()].map((m) => `'${m}'`).join(' and ');
-      return `another field manager owns fields this file sets: ${list}. Nothing was changed. Either set those fields with the tool that owns them (${managers}), remove them from this file${at}, or take them over on purpose with \`kubectl apply --server-side --field-manager=${fieldManager} --force-conflicts -f <file>\`.`;
+      return (
+        `another field manager owns fields this file sets: ${list}. Nothing was changed. Either ` +
+        `set those fields with the tool that owns them (${managers}), remove them from this ` +
+        `file${at}, or take them over on purpose with \`kubectl apply --server-side ` +
+        `--field-manager=${fieldManager} --force-conflicts -f <file>\`.`
+      );
     }
     case 422:
     case 400: {
@@ -170,7 +178,12 @@ export function describeApplyFailure(
       }
       return `the API server failed${at}: ${said}.`;
     case 403:
-      return `permission denied for ${describeObject(obj)}: ${said}. Ask for RBAC that allows patch (server-side apply) on ${obj.kind} in ${obj.namespace ? `namespace ${obj.namespace}` : 'the cluster'}, or use a context with more rights.`;
+      return (
+        `permission denied for ${describeObject(obj)}: ${said}. Ask for RBAC that allows patch ` +
+        `(server-side apply) on ${obj.kind} ` +
+        `in ${obj.namespace ? `namespace ${obj.namespace}` : 'the cluster'}, or use a context with ` +
+        `more rights.`
+      );
     case 404:
       if (status?.details?.kind === 'namespaces')
         return `namespace '${status.details.name ?? obj.namespace ?? '?'}' does not exist; add a Namespace document or create it first.`;

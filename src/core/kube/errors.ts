@@ -55,24 +55,41 @@ export function describeKubeFailure(f: KubeFailure, action: KubeAction): string 
   const said = status?.message ?? f.message;
   switch (f.errno) {
     case 'ECONNREFUSED':
-      return `Could not ${action.what}: nothing answers${where}${ctx}. Is the cluster running? Check the server address with \`kubectl cluster-info\`, or choose another context.`;
+      return (
+        `Could not ${action.what}: nothing answers${where}${ctx}. Is the cluster running? Check ` +
+        `the server address with \`kubectl cluster-info\`, or choose another context.`
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `Could not ${action.what}: the API server's host name${where} does not resolve${ctx}. Check your network or VPN, or refresh the kubeconfig with \`aws eks update-kubeconfig\`.`;
+      return (
+        `Could not ${action.what}: the API server's host name${where} does not resolve${ctx}. ` +
+        `Check your network or VPN, or refresh the kubeconfig with \`aws eks update-kubeconfig\`.`
+      );
     case 'ETIMEDOUT':
     case 'ECONNRESET':
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return `Could not ${action.what}: the API server${where} did not answer in time${ctx}. Check your network, VPN or the cluster's endpoint access settings.`;
+      return (
+        `Could not ${action.what}: the API server${where} did not answer in time${ctx}. Check your ` +
+        `network, VPN or the cluster's endpoint access settings.`
+      );
     case 'CERT_HAS_EXPIRED':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `Could not ${action.what}: the API server's certificate${where} is not trusted (${f.errno})${ctx}. The kubeconfig's certificate-authority data may be stale; refresh it with \`aws eks update-kubeconfig\`.`;
+      return (
+        `Could not ${action.what}: the API server's certificate${where} is not trusted ` +
+        `(${f.errno})${ctx}. The kubeconfig's certificate-authority data may be stale; refresh it ` +
+        `with \`aws eks update-kubeconfig\`.`
+      );
   }
   switch (f.status) {
     case 401:
-      return `Could not ${action.what}: the API server${where} did not accept your credentials${ctx} (${said}). Your token may have expired: refresh it (\`aws sso login\` or \`aws eks update-kubeconfig\`) and try again.`;
+      return (
+        `Could not ${action.what}: the API server${where} did not accept your credentials${ctx} ` +
+        `(${said}). Your token may have expired: refresh it (\`aws sso login\` or \`aws eks ` +
+        `update-kubeconfig\`) and try again.`
+      );
     case 403:
       return `Could not ${action.what}: permission denied${ctx}. ${said}. Ask for RBAC that allows it, or use a context with more rights.`;
     case 404:

@@ -68,9 +68,11 @@ function toObject(
     );
   if (typeof kind !== 'string' || !kind) return fail(`the document has no kind; add one such as \`kind: Deployment\``);
   if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !metadata['name']) {
-    return fail(
-      `the ${kind} has no metadata.name${isRecord(metadata) && typeof metadata['generateName'] === 'string' ? ' (generateName cannot be applied: apply needs a fixed name)' : ''}; add one`,
-    );
+    const generateName =
+      isRecord(metadata) && typeof metadata['generateName'] === 'string'
+        ? ' (generateName cannot be applied: apply needs a fixed name)'
+        : '';
+    return fail(`the ${kind} has no metadata.name${generateName}; add one`);
   }
   const ns = metadata['namespace'];
   if (ns !== undefined && (typeof ns !== 'string' || !ns))

@@ -133,7 +133,10 @@ export function adviceFor(reason: string): string {
     case 'ImagePullBackOff':
     case 'ErrImagePull':
     case 'InvalidImageName':
-      return 'check the image name and tag, that it was pushed, and that the cluster can pull from its registry (imagePullSecrets, or ECR permissions on the node role)';
+      return (
+        'check the image name and tag, that it was pushed, and that the cluster can pull from its ' +
+        'registry (imagePullSecrets, or ECR permissions on the node role)'
+      );
     case 'CrashLoopBackOff':
     case 'RunContainerError':
       return 'the container starts and exits: read its log lines below, fix the app or its command, and apply again';

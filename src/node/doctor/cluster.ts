@@ -180,7 +180,10 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
       kubeRest<List<Service>>(k, `/api/v1/namespaces/${ns}/services`, { timeoutMs: 10_000 }),
     ]);
     if (!d) {
-      s.unavailable.collector = `no collector in namespace ${ns}: neither the Deployment ${s.lab.collectorService} (k8s/otel-collector-deploy-svc.yaml) nor a workload of the ${collectorChart.repoName}/${collectorChart.chart} Helm chart; do Task 3`;
+      s.unavailable.collector =
+        `no collector in namespace ${ns}: neither the Deployment ${s.lab.collectorService} ` +
+        `(k8s/otel-collector-deploy-svc.yaml) nor a workload of ` +
+        `the ${collectorChart.repoName}/${collectorChart.chart} Helm chart; do Task 3`;
       return;
     }
     const name = d.metadata.name ?? s.lab.collectorService;
@@ -217,8 +220,9 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
     const configFile = s.lab.dir ? join(s.lab.dir, 'k8s', 'otel-collector-config.yaml') : undefined;
     const configFileText = release ? undefined : readText(configFile);
     const endpoints = svc ? await readyEndpoints(k, ns, name) : undefined;
+    const kindName = d.kind === 'deployment' ? 'Deployment' : d.kind === 'statefulset' ? 'StatefulSet' : 'DaemonSet';
     s.collector = {
-      object: `${d.kind === 'deployment' ? 'Deployment' : d.kind === 'statefulset' ? 'StatefulSet' : 'DaemonSet'} ${ns}/${name}${release ? ` (Helm release ${release})` : ''}`,
+      object: `${kindName} ${ns}/${name}${release ? ` (Helm release ${release})` : ''}`,
       workload: `${d.kind}/${name}`,
       ...(release ? { helmRelease: release } : {}),
       pods: await pods(k, ns, d.spec?.selector),
@@ -267,7 +271,9 @@ async function prometheusObjectPart(k: LoadedKube, s: DoctorSnapshot): Promise<v
     const mine = list.items.filter((p) => p.metadata.namespace === s.lab.monitoringNamespace);
     const p = mine.find((x) => x.metadata.labels?.['release'] === s.lab.helmRelease) ?? mine[0];
     if (!p) {
-      s.unavailable.prometheusObject = `no Prometheus object in namespace ${s.lab.monitoringNamespace} (${list.items.length ? `there are ${list.items.map((x) => `${x.metadata.namespace ?? ''}/${x.metadata.name ?? ''}`).join(', ')}` : 'kube-prometheus-stack is not installed'}): run Task 2`;
+      const found = list.items.map((x) => `${x.metadata.namespace ?? ''}/${x.metadata.name ?? ''}`).join(', ');
+      const others = list.items.length ? `there are ${found}` : 'kube-prometheus-stack is not installed';
+      s.unavailable.prometheusObject = `no Prometheus object in namespace ${s.lab.monitoringNamespace} (${others}): run Task 2`;
       return;
     }
     const ns = p.metadata.namespace ?? s.lab.monitoringNamespace;
@@ -449,7 +455,10 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
       }),
     );
   } else {
-    s.unavailable.prometheus = `no Prometheus URL: port-forward it (kubectl -n ${s.lab.monitoringNamespace} port-forward svc/${s.lab.helmRelease}-kube-prometheus-prometheus 9090) and pass --prometheus http://127.0.0.1:9090`;
+    s.unavailable.prometheus =
+      `no Prometheus URL: port-forward it (kubectl -n ${s.lab.monitoringNamespace} port-forward ` +
+      `svc/${s.lab.helmRelease}-kube-prometheus-prometheus 9090) and pass --prometheus ` +
+      `http://127.0.0.1:9090`;
   }
   // Asked beside the rest (no extra round trip first): a server that does not answer at all is the context's fault, said once, not a skip per link.
   const version = kubeRest<unknown>(k, '/version', { timeoutMs: 10_000 }).then(
@@ -459,7 +468,9 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
   const [down] = await Promise.all([version, ...work]);
   if (down)
     throw new DoctorInputError(
-      `the cluster of context ${k.context} (${k.server}) does not answer: ${down instanceof Error ? down.message : String(down)}. Check the context (kubectl config current-context) or the cluster.`,
+      `the cluster of context ${k.context} (${k.server}) does not ` +
+        `answer: ${down instanceof Error ? down.message : String(down)}. Check the context ` +
+        `(kubectl config current-context) or the cluster.`,
     );
   return s;
 }

@@ -97,13 +97,17 @@ export async function runCommandSteps(
         alongside.done,
         new Promise<undefined>((r) => setTimeout(r, opts.alongsideStartMs ?? 2000)),
       ]);
-      if (ended)
+      if (ended) {
+        const what = ended.error
+          ? `could not start (${ended.error.message})`
+          : `ended at once (exit ${ended.code ?? 'by a signal'})`;
         return {
           ok: false,
           code: ended.code,
           failed: fix.alongside,
-          message: `${fix.alongside.join(' ')} ${ended.error ? `could not start (${ended.error.message})` : `ended at once (exit ${ended.code ?? 'by a signal'})`}`,
+          message: `${fix.alongside.join(' ')} ${what}`,
         };
+      }
     }
     let code: number | null = 0;
     for (const step of fix.steps) {
