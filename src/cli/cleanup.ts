@@ -73,7 +73,8 @@ export async function runCleanupCommand(
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
       else
         io.out(
-          `Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`,
+          `Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no ` +
+            `Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`,
         );
       return 0;
     }

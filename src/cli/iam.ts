@@ -100,7 +100,8 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   const policyFile = values.policy ? resolve(values.policy) : findPolicyFile(process.cwd());
   if (!policyFile || !existsSync(policyFile)) {
     io.err(
-      `obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`,
+      `obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; ` +
+        `run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`,
     );
     return 1;
   }
@@ -146,7 +147,8 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   const needsProvider = plan.changes.some((c) => c.kind === 'createOidcProvider');
   if (needsProvider && !values['create-oidc-provider']) {
     io.err(
-      `obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`,
+      `obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or ` +
+        `run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`,
     );
     return values['dry-run'] ? 0 : 1;
   }

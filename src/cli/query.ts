@@ -89,7 +89,8 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
   const baseUrl = values.prometheus ?? sandboxPrometheusUrl();
   if (!baseUrl) {
     io.err(
-      'obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), or start the local one with `obslab sandbox up`',
+      'obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), ' +
+        'or start the local one with `obslab sandbox up`',
     );
     return 1;
   }

@@ -57,7 +57,8 @@ export function scaffold(argv: string[], io: Io): number {
         for (const f of changed)
           io.out(unifiedDiff(f.existing ?? '', f.content, `${dir}/${f.path} (yours)`, `${dir}/${f.path} (lab)`));
       io.err(
-        `obslab scaffold: ${changed.length} file(s) in ${dir} differ from the lab's (${changed.map((f) => f.path).join(', ')}); nothing was written. Keep yours, or rerun with --overwrite`,
+        `obslab scaffold: ${changed.length} file(s) in ${dir} differ from the lab's (${changed.map((f) => f.path).join(', ')}); ` +
+          `nothing was written. Keep yours, or rerun with --overwrite`,
       );
       return 1;
     }

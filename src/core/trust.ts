@@ -106,7 +106,10 @@ export function untrustedMessage(commandId: string): string {
   const c = commandsNeedingTrust[commandId];
   const title = c?.title ?? commandId;
   const why = c ? ` it ${c.does}.` : '';
-  return `Observability Lab: ${title} is not available in Restricted Mode:${why} Trust this folder only if you trust its authors (${manageTrustLabel}), then run ${title} again.`;
+  return (
+    `Observability Lab: ${title} is not available in Restricted Mode:${why} Trust this folder only if you trust ` +
+    `its authors (${manageTrustLabel}), then run ${title} again.`
+  );
 }
 
 /** Where a setting's value came from, as VS Code's `inspect` tells it. */
@@ -130,7 +133,9 @@ export function configuredProgramQuestion(
 ): { message: string; detail: string; run: string } {
   return {
     message: `Run ${path}?`,
-    detail: `The setting ${setting} in ${scopeWords[scope]} names this program. Observability Lab runs it ${purpose}. It asks once for each path; clear the setting to use the program on PATH instead.`,
+    detail:
+      `The setting ${setting} in ${scopeWords[scope]} names this program. Observability Lab runs it ${purpose}. ` +
+      `It asks once for each path; clear the setting to use the program on PATH instead.`,
     run: 'Run It',
   };
 }

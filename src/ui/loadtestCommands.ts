@@ -264,7 +264,9 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     [
       {
         label: 'Use plan defaults',
-        detail: `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`,
+        detail:
+          `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ` +
+          `${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`,
         change: false,
       },
       { label: 'Change…', detail: 'Threads, ramp-up and duration, one at a time', change: true },
@@ -471,7 +473,9 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   status.tooltip = `Load test of ${spec.info.plan}`;
   status.show();
   output.appendLine(
-    `[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; results ${spec.jtl}`,
+    `[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} ` +
+      `s, ${spec.info.durationSec === undefined ? 'until its loops end' : `${spec.info.durationSec} s`}, ${spec.info.engine}; ` +
+      `results ${spec.jtl}`,
   );
 
   let outcome = 'completed';
@@ -504,7 +508,9 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
           });
           if (!abort.signal.aborted)
             progress.report({
-              message: `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err · ${p.overall.samples} samples`,
+              message:
+                `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% ` +
+                `err · ${p.overall.samples} samples`,
             });
         };
         if (spec.engine === 'builtin') {
@@ -568,7 +574,8 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   void vscode.window
     .showInformationMessage(
-      `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`,
+      `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} ` +
+        `req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`,
       'Open .jtl',
       'Query Prometheus',
     )

@@ -254,7 +254,8 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
     });
     if (!url) {
       const pick = await vscode.window.showInformationMessage(
-        "Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
+        'Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again ' +
+          "and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
         'Start Sandbox',
       );
       if (pick === 'Start Sandbox') await vscode.commands.executeCommand('obslab.startSandbox');

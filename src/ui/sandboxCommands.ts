@@ -99,7 +99,8 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     for (const line of describe(result.parts)) output.appendLine(line);
     const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
     const pick = await vscode.window.showInformationMessage(
-      `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus at ${prometheus ?? '(unknown)'} scrapes the collector's telemetry and metrics.`,
+      `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus ` +
+        `at ${prometheus ?? '(unknown)'} scrapes the collector's telemetry and metrics.`,
       'Show Status',
       'Show Logs',
       'Stop Sandbox',

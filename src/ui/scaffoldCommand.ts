@@ -85,7 +85,9 @@ function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
 async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> {
   const fromLab = paramsFromLab(folder);
   const params = fromLab ?? paramsFromSettings();
-  const summary = `${fromLab ? `as in ${labManifestName}: ` : ''}namespaces ${params.appNamespace} and ${params.monitoringNamespace}, release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
+  const summary =
+    `${fromLab ? `as in ${labManifestName}: ` : ''}namespaces ${params.appNamespace} and ${params.monitoringNamespace}, ` +
+    `release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Use these names', detail: summary, custom: false },
@@ -206,7 +208,10 @@ export const scaffoldCommand: CommandFactory = (ctx) => async () => {
     );
 
   const kept = keep.size ? ` Kept your ${keep.size} changed file(s).` : '';
-  const message = `Observability Lab: wrote ${toWrite.length} lab file(s) to ${vscode.workspace.asRelativePath(folder, true)}${planned.length - toWrite.length - keep.size ? `; ${planned.length - toWrite.length - keep.size} already up to date` : ''}.${kept}`;
+  const where = vscode.workspace.asRelativePath(folder, true);
+  const upToDate = planned.length - toWrite.length - keep.size;
+  const current = upToDate ? `; ${upToDate} already up to date` : '';
+  const message = `Observability Lab: wrote ${toWrite.length} lab file(s) to ${where}${current}.${kept}`;
   void vscode.window
     .showInformationMessage(message, 'Open Commands', 'Open Walkthrough', 'Show List')
     .then(async (pick) => {

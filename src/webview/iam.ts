@@ -49,17 +49,17 @@ function render(r: IrsaReport): void {
     el(
       'p',
       { class: 'hint' },
-      `${r.role.arn}${r.role.createdByLab ? ' · created by Observability Lab' : ''}${r.cluster.name ? ` · cluster ${r.cluster.name}${r.cluster.region ? ` (${r.cluster.region})` : ''}` : ''}`,
+      `${r.role.arn}${r.role.createdByLab ? ' · created by Observability Lab' : ''}` +
+        `${r.cluster.name ? ` · cluster ${r.cluster.name}${r.cluster.region ? ` (${r.cluster.region})` : ''}` : ''}`,
     ),
   );
-  if (r.cluster.issuer)
-    parts.push(
-      el(
-        'p',
-        {},
-        `Cluster OIDC issuer: ${r.cluster.issuer}${r.cluster.oidcProviderExists === false ? ' — no IAM OIDC provider for it' : r.cluster.oidcProviderExists ? ' — IAM OIDC provider present' : ''}`,
-      ),
-    );
+  const provider =
+    r.cluster.oidcProviderExists === false
+      ? ' — no IAM OIDC provider for it'
+      : r.cluster.oidcProviderExists
+        ? ' — IAM OIDC provider present'
+        : '';
+  if (r.cluster.issuer) parts.push(el('p', {}, `Cluster OIDC issuer: ${r.cluster.issuer}${provider}`));
   else if (r.cluster.issuerError)
     parts.push(el('p', { class: 'hint' }, `Cluster issuer not known: ${r.cluster.issuerError}`));
 

@@ -214,7 +214,9 @@ function handle(m: LoadtestHostMessage): void {
       const r = m.run;
       title.textContent = `Load test: ${r.plan}`;
       runInfo.replaceChildren(
-        `${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} · ${r.engine} engine · results ${r.jtl}`,
+        `${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ` +
+          `${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} ` +
+          `· ${r.engine} engine · results ${r.jtl}`,
       );
       stopButton.hidden = false;
       stopButton.disabled = false;

@@ -339,7 +339,9 @@ function showResult(m: QueryResultMessage): void {
   const when = new Date(m.end * 1000).toLocaleTimeString();
   // A capped answer says so first: "showing 2,000 of 15,000 rows".
   const count = m.truncated ? truncationNote(m.truncated) : `${rows.length} series`;
-  status.textContent = `${count}, ${m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant'}, at ${when}${m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : ''}`;
+  const mode = m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant';
+  const warnings = m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : '';
+  status.textContent = `${count}, ${mode}, at ${when}${warnings}`;
   status.classList.toggle('truncated', m.truncated !== undefined);
 }
 

@@ -238,7 +238,10 @@ function applyPresets(
 
 /** A note for findings about what the chart adds, not what the file says. */
 export function defaultsNote(): string {
-  return `(This comes from the default config of ${collectorChart.chart} ${collectorChart.version}, which the chart merges with config: key by key; set the key to null in config: to remove it.)`;
+  return (
+    `(This comes from the default config of ${collectorChart.chart} ${collectorChart.version}, which the chart ` +
+    `merges with config: key by key; set the key to null in config: to remove it.)`
+  );
 }
 
 export function sameRange(a: Range | undefined, b: Range): boolean {

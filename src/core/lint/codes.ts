@@ -24,7 +24,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'collector/schema',
     severity: 'error',
     summary:
-      "A component the lab uses (otlp, batch, memory_limiter, prometheus, debug) has an unknown or mistyped setting, checked against the collector's config structs at v0.155.0.",
+      'A component the lab uses (otlp, batch, memory_limiter, prometheus, debug) has an unknown or mistyped ' +
+      "setting, checked against the collector's config structs at v0.155.0.",
     bad: 'memory_limiter: {check_interval: 1s}',
     good: 'memory_limiter: {check_interval: 1s, limit_mib: 400}',
   },
@@ -32,7 +33,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'collector/telemetry-invalid',
     severity: 'error',
     summary:
-      'Telemetry settings the collector version refuses: an unknown level, an empty readers list (v0.123.0 on), views without level: detailed, or views before v0.124.0.',
+      'Telemetry settings the collector version refuses: an unknown level, an empty readers list (v0.123.0 ' +
+      'on), views without level: detailed, or views before v0.124.0.',
     bad: 'metrics: {level: normal, readers: []}',
     good: 'metrics: {level: normal, readers: [{pull: ...}]}',
   },
@@ -69,7 +71,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'collector/component-not-in-version',
     severity: 'error',
     summary:
-      'A component (or the connectors section) newer than the collector release the image tag pins: that release refuses the config. The first version that has it is named.',
+      'A component (or the connectors section) newer than the collector release the image tag pins: that release ' +
+      'refuses the config. The first version that has it is named.',
     bad: 'image: otel/opentelemetry-collector-contrib:0.51.0 with exporters: {debug: {}}',
     good: 'image: otel/opentelemetry-collector-contrib:0.155.0',
   },
@@ -172,7 +175,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'servicemonitor/not-selected',
     severity: 'error',
     summary:
-      'A Prometheus object in the same files selects ServiceMonitors by labels (serviceMonitorSelector) or namespaces this one does not have, so it is never scraped.',
+      'A Prometheus object in the same files selects ServiceMonitors by labels (serviceMonitorSelector) or ' +
+      'namespaces this one does not have, so it is never scraped.',
     bad: 'serviceMonitorSelector: {matchLabels: {team: frontend}}, ServiceMonitor labelled team: backend',
     good: 'labels: {team: frontend}',
   },
@@ -194,7 +198,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'helm/unknown-value',
     severity: 'error',
     summary:
-      'A values key the chart does not have: kube-prometheus-stack ignores it silently; the OpenTelemetry Collector chart refuses it where its schema is closed and ignores it elsewhere.',
+      'A values key the chart does not have: kube-prometheus-stack ignores it silently; the OpenTelemetry Collector ' +
+      'chart refuses it where its schema is closed and ignores it elsewhere.',
     bad: 'serviceAccounts: {server: {name: prometheus-sa}}',
     good: 'prometheus: {serviceAccount: {create: false, name: prometheus-sa}}',
   },
@@ -210,7 +215,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'helm/port-not-exposed',
     severity: 'warning',
     summary:
-      "The collector chart's config listens on a port (prometheus exporter, telemetry reader) that no enabled entry under ports: declares, so its Service has no port for Prometheus.",
+      "The collector chart's config listens on a port (prometheus exporter, telemetry reader) that no enabled " +
+      'entry under ports: declares, so its Service has no port for Prometheus.',
     bad: 'exporters: {prometheus: {endpoint: 0.0.0.0:8889}}, no ports entry',
     good: 'ports: {metrics: {enabled: true, containerPort: 8889, servicePort: 8889, protocol: TCP}}',
   },
@@ -290,7 +296,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'loadtest/loops-forever',
     severity: 'varies',
     summary:
-      'From the load-test plan model: a Thread Group loop count without LoopController.continue_forever=false, which JMeter 5.6.3 repeats forever (an error without a duration).',
+      'From the load-test plan model: a Thread Group loop count without LoopController.continue_forever=false, ' +
+      'which JMeter 5.6.3 repeats forever (an error without a duration).',
     bad: '<intProp name="LoopController.loops">3</intProp> alone',
     good: 'add <boolProp name="LoopController.continue_forever">false</boolProp>',
   },
@@ -342,7 +349,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'lab/manifest-invalid',
     severity: 'error',
     summary:
-      "The lab folder's obslab-lab.json breaks a rule the scaffold's prompts apply (a name, the release, the image, params missing): commands use none of its values until it is fixed.",
+      "The lab folder's obslab-lab.json breaks a rule the scaffold's prompts apply (a name, the release, the " +
+      'image, params missing): commands use none of its values until it is fixed.',
     bad: '"helmRelease": "x; touch /tmp/pwned"',
     good: '"helmRelease": "prometheus"',
   },
@@ -364,7 +372,8 @@ export const findingCodes: CodeInfo[] = [
     code: 'lint/file-skipped',
     severity: 'info',
     summary:
-      'A file was not checked: too large, binary, not UTF-8, nested deeper than 200 levels, or not a regular file (a FIFO, a symbolic link that loops or leads nowhere).',
+      'A file was not checked: too large, binary, not UTF-8, nested deeper than 200 levels, or not a regular ' +
+      'file (a FIFO, a symbolic link that loops or leads nowhere).',
     bad: 'a 10 MB dump, a binary file, a named pipe',
     good: 'files under 2 MB of UTF-8 text',
   },

@@ -257,7 +257,8 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       report(
         'loadtest/invalid-value',
         'error',
-        `${describe(owner)}: ${what} (${name}) is '${value}'${value !== raw ? ` (from '${raw}')` : ''}, not a whole number${min >= 0 ? ` of at least ${min}` : ''}.`,
+        `${describe(owner)}: ${what} (${name}) is '${value}'${value !== raw ? ` (from '${raw}')` : ''}, not ` +
+          `a whole number${min >= 0 ? ` of at least ${min}` : ''}.`,
         owner,
       );
       return dflt;
@@ -539,7 +540,12 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
         report(
           'loadtest/loops-forever',
           bounded ? 'warning' : 'error',
-          `Thread Group '${name}' asks for ${group.loops} loop(s), but its Loop Controller ${prop(main, 'LoopController.continue_forever') ? 'sets' : 'lacks'} LoopController.continue_forever${prop(main, 'LoopController.continue_forever') ? '=true' : '=false'}, so JMeter repeats it forever: ${bounded ? `the threads run until the ${group.durationSec} s duration ends` : 'the run never ends by itself'}. Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`,
+          `Thread Group '${name}' asks for ${group.loops} loop(s), ` +
+            `but its Loop Controller ${prop(main, 'LoopController.continue_forever') ? 'sets' : 'lacks'} ` +
+            `LoopController.continue_forever${prop(main, 'LoopController.continue_forever') ? '=true' : '=false'}, ` +
+            `so JMeter repeats it forever: ` +
+            `${bounded ? `the threads run until the ${group.durationSec} s duration ends` : 'the run never ends by itself'}. ` +
+            `Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`,
           main,
         );
         group.loops = -1;

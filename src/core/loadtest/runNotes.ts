@@ -11,27 +11,33 @@ export function runNotes(r: Pick<RunResult, 'failuresByCode' | 'interrupted' | '
   const refused = count('ECONNREFUSED');
   if (refused)
     notes.push(
-      `the target refused ${plural(refused, 'connection')}: nothing listens on that host and port, or it turns connections away. Each thread waited longer after each refusal, up to ${backoffMaxMs / 1000} s.`,
+      `the target refused ${plural(refused, 'connection')}: nothing listens on that host and port, or it turns ` +
+        `connections away. Each thread waited longer after each refusal, up to ${backoffMaxMs / 1000} s.`,
     );
   const reset = count('ECONNRESET') + count('EPIPE');
   if (reset)
     notes.push(
-      `the target closed ${plural(reset, 'connection')} before answering in full (ECONNRESET): it may be overloaded or restarting. Threads waited after each such failure too.`,
+      `the target closed ${plural(reset, 'connection')} before answering in full (ECONNRESET): it may be overloaded ` +
+        `or restarting. Threads waited after each such failure too.`,
     );
   const handles = count('EMFILE') + count('ENFILE');
   if (handles)
     notes.push(
-      `${plural(handles, 'connection')} could not be opened: this process ran out of file handles (${count('EMFILE') ? 'EMFILE' : 'ENFILE'}). Run fewer threads, or raise the limit (ulimit -n) before starting the editor or the CLI.`,
+      `${plural(handles, 'connection')} could not be opened: this process ran out of file handles (${count('EMFILE') ? 'EMFILE' : 'ENFILE'}). ` +
+        `Run fewer threads, or raise the limit (ulimit -n) before starting the editor or the CLI.`,
     );
   const ports = count('EADDRNOTAVAIL') + count('ENOBUFS');
   if (ports)
     notes.push(
-      `${plural(ports, 'connection')} could not be opened: this machine ran out of local ports or socket buffers (${count('EADDRNOTAVAIL') ? 'EADDRNOTAVAIL' : 'ENOBUFS'}). Keep connections alive (the plan's use_keepalive), or run fewer threads.`,
+      `${plural(ports, 'connection')} could not be opened: this machine ran out of local ports or socket buffers ` +
+        `(${count('EADDRNOTAVAIL') ? 'EADDRNOTAVAIL' : 'ENOBUFS'}). Keep connections alive (the plan's use_keepalive), ` +
+        `or run fewer threads.`,
     );
   const unanswered = count(noAnswerCode);
   if (unanswered)
     notes.push(
-      `${plural(unanswered, 'request')} had no answer within the run (recorded as errors "${noAnswerCode}"): the target accepted the connection but did not respond before the run's end and its grace period.`,
+      `${plural(unanswered, 'request')} had no answer within the run (recorded as errors "${noAnswerCode}"): ` +
+        `the target accepted the connection but did not respond before the run's end and its grace period.`,
     );
   if (r.interrupted && r.stoppedBy !== 'completed')
     notes.push(

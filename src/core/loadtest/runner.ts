@@ -151,7 +151,8 @@ function failure(a: ResponseAssertion, response: ParsedResponse, ctx: EvalContex
   if (ok) return undefined;
   if (a.customMessage) return a.customMessage;
   const verb = kind & 8 ? 'equal' : kind & 16 ? 'contain' : kind & 1 ? 'match' : 'contain /regex/';
-  return `Test failed: ${a.field} expected ${not ? 'not ' : ''}to ${verb} /${bad ?? ''}/, received ${subject.length > 100 ? `${subject.slice(0, 100)}…` : subject}`;
+  const received = subject.length > 100 ? `${subject.slice(0, 100)}…` : subject;
+  return `Test failed: ${a.field} expected ${not ? 'not ' : ''}to ${verb} /${bad ?? ''}/, received ${received}`;
 }
 
 interface Counters {

@@ -144,7 +144,8 @@ export function formatSummary(s: Summary): string[] {
   if (s.samples) lines.push(`latency: ${lat(s.latencyMs)}`);
   for (const [label, l] of Object.entries(s.byLabel))
     lines.push(
-      `  ${label || '(no label)'}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, p50 ${l.latencyMs.p50} p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`,
+      `  ${label || '(no label)'}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, p50 ${l.latencyMs.p50} ` +
+        `p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`,
     );
   const codes = Object.entries(s.byResponseCode).sort((a, b) => b[1] - a[1]);
   if (codes.length) lines.push(`response codes: ${codes.map(([c, n]) => `${c || '(none)'} ×${n}`).join(', ')}`);

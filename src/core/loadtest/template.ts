@@ -156,7 +156,10 @@ export function unsupportedReason(call: Extract<Part, { kind: 'call' }>): string
   if (call.name === '__RandomString') {
     const chars = literal(1);
     if (call.args.length < 2 || chars === '')
-      return `${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`;
+      return (
+        `${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, ` +
+        `e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`
+      );
   }
   if (call.name === '__time') {
     const format = literal(0);

@@ -36,5 +36,10 @@ export function threadLimitProblem(threads: number, h: FileHandles | undefined):
   if (!h) return undefined;
   const budget = threadBudget(h);
   if (threads <= budget) return undefined;
-  return `${threads} threads need ${threads} connections at once, but this process may have only ${h.limit} files open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, at most ${budget} thread(s) fit. Run fewer threads, or raise the open-file limit (ulimit -n) before starting the editor or the CLI.`;
+  return (
+    `${threads} threads need ${threads} connections at once, but this process may have only ${h.limit} files ` +
+    `open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, ` +
+    `at most ${budget} thread(s) fit. Run fewer threads, or raise the open-file limit (ulimit -n) before starting ` +
+    `the editor or the CLI.`
+  );
 }

@@ -98,7 +98,10 @@ function narrowingAdvice(path: string): string {
   if (path === '/api/v1/query_range')
     return 'narrow the query: a shorter range, a larger step, fewer series with a label matcher (e.g. {job="otel-collector"}), or topk(10, …)';
   if (path === '/api/v1/query')
-    return 'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample';
+    return (
+      'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such ' +
+      'as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample'
+    );
   return 'narrow the request: a match[] selector with a label matcher (e.g. {job="otel-collector"}) or a shorter time range';
 }
 
@@ -339,7 +342,8 @@ export class PrometheusClient {
       if (timedOut)
         return new PrometheusError(
           'timeout',
-          `Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, or the address may lead somewhere that never answers`,
+          `Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, ` +
+            `or the address may lead somewhere that never answers`,
           details(),
         );
       if (opts.signal?.aborted)
@@ -453,7 +457,8 @@ export class PrometheusClient {
     const notPrometheus = (what: string): PrometheusError =>
       new PrometheusError(
         'bad-answer',
-        `${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus server root (e.g. http://127.0.0.1:9090, without /graph or /api/v1)?`,
+        `${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus ` +
+          `server root (e.g. http://127.0.0.1:9090, without /graph or /api/v1)?`,
         details({ status }),
       );
     if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text))

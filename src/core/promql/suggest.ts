@@ -176,15 +176,21 @@ export const knownWrongNames: Readonly<Record<string, KnownWrongName>> = {
   },
   [`${appMetrics.oldDurationBase}_bucket`]: {
     use: `${d}_bucket`,
-    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+    note:
+      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
+      `milliseconds); with it the histogram is in seconds`,
   },
   [`${appMetrics.oldDurationBase}_sum`]: {
     use: `${d}_sum`,
-    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+    note:
+      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
+      `milliseconds); with it the histogram is in seconds`,
   },
   [`${appMetrics.oldDurationBase}_count`]: {
     use: `${d}_count`,
-    note: `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in milliseconds); with it the histogram is in seconds`,
+    note:
+      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
+      `milliseconds); with it the histogram is in seconds`,
   },
 };
 

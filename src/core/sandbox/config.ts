@@ -115,7 +115,10 @@ function replaceReferences(doc: Document, source: string): void {
       const value = known?.[1] !== undefined ? sandboxKnownEnv[known[1]] : undefined;
       if (value === undefined) {
         throw new SandboxConfigError(
-          `the collector config reads \${${inner}}${lineOf(source, node.range?.[0])}, a value from the environment, a file or a URL. The sandbox's collector may read none of those (only \${env:MY_POD_IP}, the pod's address, becomes 127.0.0.1), so that a lab folder's config cannot send this machine's secrets anywhere; write the value itself there to run it in the sandbox`,
+          `the collector config reads \${${inner}}${lineOf(source, node.range?.[0])}, a value from the environment, ` +
+            `a file or a URL. The sandbox's collector may read none of those (only \${env:MY_POD_IP}, the pod's ` +
+            `address, becomes 127.0.0.1), so that a lab folder's config cannot send this machine's secrets anywhere; ` +
+            `write the value itself there to run it in the sandbox`,
         );
       }
       return `${dollars.slice(1)}${value}`;
@@ -147,7 +150,8 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
   const otlpWithGrpc = idsOfType(receivers, 'otlp').filter((id) => doc.hasIn(['receivers', id, 'protocols', 'grpc']));
   if (!otlpWithGrpc.length)
     throw new SandboxConfigError(
-      'the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; add receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317',
+      'the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; ' +
+        'add receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317',
     );
   otlpWithGrpc.forEach((id, i) => {
     // `grpc:` with no value is valid collector config (defaults); give it a map to hold the endpoint.
@@ -182,7 +186,8 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
   const promExporters = idsOfType(exporters, 'prometheus');
   if (!promExporters.length)
     throw new SandboxConfigError(
-      'the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; add exporters.prometheus.endpoint: 0.0.0.0:8889 and list it in the metrics pipeline',
+      'the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; add exporters.prometheus.endpoint: ' +
+        '0.0.0.0:8889 and list it in the metrics pipeline',
     );
   promExporters.forEach((id, i) =>
     doc.setIn(['exporters', id, 'endpoint'], `${loopback}:${i === 0 ? ports.metrics : 0}`),

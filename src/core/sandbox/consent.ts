@@ -37,7 +37,9 @@ export function sandboxQuestion(lab: string, files: readonly SandboxInputFile[])
       "Start Sandbox runs these files of the lab folder, with your user's permissions:",
       ...listed,
       '',
-      'The app, pip, the collector and Prometheus get a minimal environment (PATH, HOME, language, temp folder, proxies, and the OTEL_* settings the app needs): no AWS_* or other credentials from this window. Everything listens on 127.0.0.1 only.',
+      'The app, pip, the collector and Prometheus get a minimal environment (PATH, HOME, language, temp folder, ' +
+        'proxies, and the OTEL_* settings the app needs): no AWS_* or other credentials from this window. Everything ' +
+        'listens on 127.0.0.1 only.',
       'Run code only from folders whose authors you trust. You are asked again when one of these files changes.',
     ].join('\n'),
     run: 'Run Sandbox',

@@ -252,7 +252,10 @@ export function checkLabManifest(text: string): LabManifestCheck {
 export function describeLabManifestProblems(file: string, problems: LabManifestProblem[]): string {
   const says = (p: LabManifestProblem): string =>
     /^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`;
-  return `${file} is not a valid lab manifest: ${problems.map(says).join('; ')}. Correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`;
+  return (
+    `${file} is not a valid lab manifest: ${problems.map(says).join('; ')}. Correct it, or create the lab files ` +
+    `again (Create Lab Files, or obslab scaffold).`
+  );
 }
 
 /** A valid manifest, or undefined (not JSON, not ours, or a value the scaffold would refuse). */

@@ -44,7 +44,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
     throw new KubeError(
-      `No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`,
+      `No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name ` +
+        `<cluster> --region <region>\`, or set KUBECONFIG.`,
     );
   }
   const kc = new KubeConfig();
@@ -72,7 +73,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
     kc.loadFromOptions(merged);
   } catch (e) {
     throw new KubeError(
-      `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`,
+      `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix ` +
+        `the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`,
     );
   }
   const context = target.context ?? kc.getCurrentContext();
@@ -84,7 +86,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   if (!ctx) {
     const names = kc.getContexts().map((c) => c.name);
     throw new KubeError(
-      `The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. Pass one of those, or add it with \`aws eks update-kubeconfig\`.`,
+      `The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. ` +
+        `Pass one of those, or add it with \`aws eks update-kubeconfig\`.`,
     );
   }
   kc.setCurrentContext(context);

@@ -182,7 +182,8 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
     const pod = choosePod(pods);
     if (!pod) {
       throw new NoReadyPod(
-        `${what} has no ready pod to forward to (${describePods(pods)}). Check \`kubectl get pods -n ${t.namespace} -l ${selector}\`, and wait for the rollout to finish.`,
+        `${what} has no ready pod to forward to (${describePods(pods)}). Check \`kubectl get pods -n ${t.namespace} ` +
+          `-l ${selector}\`, and wait for the rollout to finish.`,
       );
     }
     return pod;

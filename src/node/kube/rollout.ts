@@ -147,7 +147,8 @@ async function watchOne(
     if (first) {
       const result = outcome(
         'failed',
-        `${ref(target)} is stuck: pod ${first.pod}${first.container ? ` (container ${first.container})` : ''} is ${first.reason}${first.message ? `: ${first.message.replace(/\.+$/, '')}` : ''}. Next: ${adviceFor(first.reason)}.`,
+        `${ref(target)} is stuck: pod ${first.pod}${first.container ? ` (container ${first.container})` : ''} ` +
+          `is ${first.reason}${first.message ? `: ${first.message.replace(/\.+$/, '')}` : ''}. Next: ${adviceFor(first.reason)}.`,
         status,
       );
       result.problems = lasting;
@@ -158,7 +159,8 @@ async function watchOne(
         core,
         outcome(
           'timeout',
-          `${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
+          `${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look ` +
+            `at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
           status,
         ),
         pods,

@@ -102,6 +102,7 @@ export async function chooseTarget(
   if (sandbox) return sandboxTarget;
   if (typeof kube === 'object') return clusterTarget(kube);
   throw new Error(
-    `Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`,
+    `Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). ` +
+      `Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`,
   );
 }

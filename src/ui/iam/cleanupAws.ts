@@ -43,9 +43,8 @@ export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
     return undefined;
   }
   const { plan } = planned;
-  ctx.output.appendLine(
-    `[irsa] Clean Up (AWS):\n${[...plan.steps.map((st) => `  delete ${st.description}`), ...plan.kept.map((k) => `  keep   ${k}`)].join('\n') || '  (nothing)'}`,
-  );
+  const planLines = [...plan.steps.map((st) => `  delete ${st.description}`), ...plan.kept.map((k) => `  keep   ${k}`)];
+  ctx.output.appendLine(`[irsa] Clean Up (AWS):\n${planLines.join('\n') || '  (nothing)'}`);
   if (!plan.steps.length) {
     void vscode.window.showInformationMessage(
       `Observability Lab: nothing of the lab to delete in AWS.${plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''}`,

@@ -174,8 +174,10 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     plan.permissions.warnings.length && grants.length
       ? ` (${plan.permissions.warnings.length} warning(s) about broad permissions below)`
       : '';
+  const touchesCluster = changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError);
+  const andInCluster = touchesCluster ? ` and in ${kube.context}` : '';
   const ok = await vscode.window.showWarningMessage(
-    `Make ${changes.length} change(s) in AWS account ${identity.account}${changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError) ? ` and in ${kube.context}` : ''}?${broad}`,
+    `Make ${changes.length} change(s) in AWS account ${identity.account}${andInCluster}?${broad}`,
     { modal: true, detail },
     'Make Changes',
   );

@@ -125,7 +125,8 @@ export const applyManifestsCommand: CommandFactory =
     const source = await chooseSource(ctx, args);
     if (!source) {
       void vscode.window.showWarningMessage(
-        'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).',
+        'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, ' +
+          'or create the lab files first (Observability Lab: Create Lab Files).',
       );
       return undefined;
     }
@@ -135,7 +136,8 @@ export const applyManifestsCommand: CommandFactory =
       const e = source.errors[0];
       showError(
         ctx,
-        `${e ? `${where(e)}: ${e.message}` : 'the documents have errors'}${source.errors.length > 1 ? ` (and ${source.errors.length - 1} more)` : ''}. Nothing was applied.`,
+        `${e ? `${where(e)}: ${e.message}` : 'the documents have errors'}${source.errors.length > 1 ? ` (and ${source.errors.length - 1} more)` : ''}. ` +
+          `Nothing was applied.`,
       );
       return undefined;
     }
@@ -161,7 +163,8 @@ export const applyManifestsCommand: CommandFactory =
       const p = plan.problems[0];
       showError(
         ctx,
-        `the server would refuse ${plan.problems.length === 1 ? 'an object' : `${plan.problems.length} objects`}: ${p ? formatProblem(p) : ''} Nothing was applied.`,
+        `the server would refuse ${plan.problems.length === 1 ? 'an object' : `${plan.problems.length} objects`}: ${p ? formatProblem(p) : ''} ` +
+          `Nothing was applied.`,
       );
       return { plan };
     }

@@ -161,9 +161,12 @@ const collectorStep: HelmStepChart = {
     };
   },
   promise: (p) =>
-    `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, delete them first: Helm will not take them over.`,
+    `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor ` +
+    `labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, ` +
+    `delete them first: Helm will not take them over.`,
   done: (summary) =>
-    `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
+    `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped ` +
+    `through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
   next: [],
 };
 
@@ -364,7 +367,8 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
   const message = step.done(
-    `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} in namespace ${namespace}`,
+    `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} ` +
+      `in namespace ${namespace}`,
     names,
   );
   output.appendLine(`[helm] ${message}`);

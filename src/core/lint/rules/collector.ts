@@ -183,13 +183,16 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     if (candidates.includes(ref.name)) continue;
     const suggestion = closest(ref.name, candidates);
     const fixes: Fix[] = suggestion ? [replaceFix(view, `Use '${suggestion}'`, ref.node as Node, suggestion)] : [];
+    const definedUnder = allowed[ref.role].join(' or ');
+    const didYouMean = suggestion ? `; did you mean '${suggestion}'?` : '.';
     ctx.report(
       report(
         view,
         ref.node,
         'collector/unknown-component',
         'error',
-        `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', which is not defined under ${allowed[ref.role].join(' or ')}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`,
+        `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', ` +
+          `which is not defined under ${definedUnder}${didYouMean}`,
         { fixes },
       ),
     );
@@ -281,13 +284,18 @@ function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVers
           fixes.push({ title: `Replace the logging exporter with '${renamed}'`, edits });
         }
       }
+      const when = gone
+        ? `removed in v${removed.removedIn}`
+        : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`;
+      const stance = gone ? 'refuses to start with it' : 'still accepts it';
       ctx.report(
         report(
           cfg.view,
           e.keyNode,
           'collector/removed-component',
           gone ? 'error' : 'warning',
-          `The ${removed.type} ${removed.kind.slice(0, -1)} was ${gone ? `removed in v${removed.removedIn}` : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`}; ${describeVersion(version)} ${gone ? 'refuses to start with it' : 'still accepts it'}. Use ${removed.replacement}.`,
+          `The ${removed.type} ${removed.kind.slice(0, -1)} was ${when}; ${describeVersion(version)} ${stance}. ` +
+            `Use ${removed.replacement}.`,
           { fixes },
         ),
       );
@@ -316,7 +324,8 @@ function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageV
           e.keyNode,
           'collector/component-not-in-version',
           'error',
-          `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does not have it and refuses to start ("unknown type: ${c.type}").${older}`,
+          `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does ` +
+            `not have it and refuses to start ("unknown type: ${c.type}").${older}`,
         ),
       );
     }
@@ -329,7 +338,8 @@ function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageV
         connectors.keyNode,
         'collector/component-not-in-version',
         'error',
-        `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors feature gate); ${describeVersion(version)} does not run them as written.`,
+        `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors ` +
+          `feature gate); ${describeVersion(version)} does not run them as written.`,
       ),
     );
   }
@@ -369,7 +379,9 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         readers.pair,
         'collector/telemetry-invalid',
         'error',
-        `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, or set level: none.`,
+        `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector ` +
+          `telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, ` +
+          `or set level: none.`,
       ),
     );
   }
@@ -412,10 +424,19 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
   const value = scalarText(address.value) ?? '';
   const hp = splitHostPort(value);
   const messages = {
-    honoured: `service.telemetry.metrics.address works in ${describeVersion(version)}, but it is deprecated from v0.111.0 and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
-    deprecated: `service.telemetry.metrics.address is deprecated since v0.111.0; ${describeVersion(version)} still serves its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
-    ignored: `service.telemetry.metrics.address is ignored from v0.123.0: ${describeVersion(version)} starts but does not serve its own metrics on ${value || 'that address'}, so Prometheus finds nothing there. Use readers with a pull/prometheus exporter.`,
-    rejected: `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ("has invalid keys: address"). Use readers with a pull/prometheus exporter.`,
+    honoured:
+      `service.telemetry.metrics.address works in ${describeVersion(version)}, but it is deprecated from v0.111.0 ` +
+      `and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
+    deprecated:
+      `service.telemetry.metrics.address is deprecated since v0.111.0; ${describeVersion(version)} still serves ` +
+      `its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
+    ignored:
+      `service.telemetry.metrics.address is ignored from v0.123.0: ${describeVersion(version)} starts but does ` +
+      `not serve its own metrics on ${value || 'that address'}, so Prometheus finds nothing there. Use readers ` +
+      `with a pull/prometheus exporter.`,
+    rejected:
+      `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ` +
+      `("has invalid keys: address"). Use readers with a pull/prometheus exporter.`,
   } as const;
   const fixes: Fix[] = [];
   if (state !== 'honoured') {
@@ -599,7 +620,8 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
             proto.keyNode,
             'collector/endpoint-localhost-in-pod',
             'warning',
-            `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} (the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`,
+            `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} ` +
+              `(the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`,
             { fixes },
           ),
         );
@@ -686,7 +708,9 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode,
         'collector/endpoint-localhost-in-pod',
         'info',
-        `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus exporter on 0.0.0.0:8888.`,
+        `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, ` +
+          `where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus ` +
+          `exporter on 0.0.0.0:8888.`,
       ),
     );
   }
@@ -786,13 +810,14 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
       if (!existingDebug && firstExporter) {
         // Define a debug exporter beside the first one, at the same indentation.
         const at0 = firstExporter.keyNode?.range?.[0] ?? 0;
+        const column = cfg.view.map(cfg.view.index.position(at0)).character;
         fixes.push({
           title: '',
           edits: [
             {
               file: cfg.view.file,
               range: offsetsRange(cfg.view, at0, at0),
-              newText: `debug:\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character + 2)}verbosity: basic\n${' '.repeat(cfg.view.map(cfg.view.index.position(at0)).character)}`,
+              newText: `debug:\n${' '.repeat(column + 2)}verbosity: basic\n${' '.repeat(column)}`,
             },
           ],
         });
@@ -826,7 +851,9 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
       pipelinesEntry?.keyNode ?? cfg.root,
       'collector/missing-signal-pipeline',
       'warning',
-      `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`,
+      `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but ` +
+        `the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few ` +
+        `seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`,
       { fixes },
     );
     ctx.report(finding);

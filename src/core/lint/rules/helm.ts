@@ -43,7 +43,8 @@ function unknown(ctx: Parameters<Rule>[0], doc: YamlDocument, e: Entry, path: st
       e.keyNode,
       'helm/unknown-value',
       'error',
-      `kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: Helm ignores it silently, so it changes nothing${suggestion ? `. Did you mean ${mistake ? suggestion : `${path}${suggestion}`}?` : '.'}`,
+      `kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: Helm ignores ` +
+        `it silently, so it changes nothing${suggestion ? `. Did you mean ${mistake ? suggestion : `${path}${suggestion}`}?` : '.'}`,
     ),
   );
 }
@@ -287,7 +288,9 @@ function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config:
         w.node,
         'helm/port-not-exposed',
         'warning',
-        `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`,
+        `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ` +
+          `ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus ` +
+          `cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`,
         { fixes: fix ? [fix] : [] },
       ),
     );
@@ -327,7 +330,8 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
           }, which no Prometheus in these files selects (${verdict.selectors.map((x) => `${x.who} selects ${describeSelector(x.selector)}`).join('; ')})`
         : sm.labels['release']
           ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${release}'`
-          : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack selects only ServiceMonitors labelled release: <its release name>`;
+          : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack ` +
+            `selects only ServiceMonitors labelled release: <its release name>`;
     ctx.report(
       report(
         chart.view,
@@ -355,7 +359,8 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
         node,
         'servicemonitor/port-not-found',
         'error',
-        `The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} (its ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it.${hint}`,
+        `The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} ` +
+          `(its ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it.${hint}`,
       ),
     );
   });

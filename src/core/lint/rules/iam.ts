@@ -118,7 +118,9 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
               r.node,
               'iam/wildcard-resource',
               'info',
-              `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace and log group).`,
+              `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the ` +
+                `account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace ` +
+                `and log group).`,
             ),
           );
       }
@@ -151,7 +153,9 @@ function expectedServiceAccounts(
   if (annotated.length && roles.size === 1 && trustPolicies === 1) {
     return {
       refs: annotated.map((a) => ({ namespace: a.o.namespace ?? 'default', name: a.o.name })),
-      because: `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} (${annotated[0]?.o.view.file ?? ''})`,
+      because:
+        `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} ` +
+        `(${annotated[0]?.o.view.file ?? ''})`,
     };
   }
   if (!ctx.options.labRules) return undefined;
@@ -206,7 +210,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
           conditions ? entry(asMap(st), 'Condition')?.keyNode : st,
           'iam/trust-subject-mismatch',
           'error',
-          `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
+          `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume ` +
+            `this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
         ),
       );
     }
@@ -220,7 +225,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
               val.node,
               'iam/trust-subject-mismatch',
               ctx.options.labRules ? 'warning' : 'info',
-              `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`,
+              `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume ` +
+                `the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`,
             ),
           );
         } else if (expected && !expectedText.includes(val.value)) {
@@ -264,7 +270,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
           sub[0]?.node ?? st,
           'iam/trust-audience-missing',
           'warning',
-          'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).',
+          'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted ' +
+            'too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).',
         ),
       );
     }

@@ -88,14 +88,19 @@ export function lintJmx(file: TextFile): Finding[] {
         edits: [
           insertAt(
             afterStartTag(file.text, el),
-            `\n${indent}<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller">\n${indent}  <intProp name="LoopController.loops">-1</intProp>\n${indent}  <boolProp name="LoopController.continue_forever">false</boolProp>\n${indent}</elementProp>`,
+            `\n${indent}<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" ` +
+              `testclass="LoopController" testname="Loop Controller">\n${indent}  <intProp name="LoopController.loops">-1</intProp>\n${indent} ` +
+              ` <boolProp name="LoopController.continue_forever">false</boolProp>\n${indent}</elementProp>`,
           ),
         ],
       };
       findings.push({
         code: 'jmx/missing-main-controller',
         severity: 'error',
-        message: `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends nothing and still exits 0.`,
+        message:
+          `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads ` +
+          `the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends ` +
+          `nothing and still exits 0.`,
         file: file.file,
         range: tagRange(el),
         fixes: [fix],
@@ -139,7 +144,10 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'loadtest/loops-forever',
         severity: bounded ? 'warning' : 'error',
-        message: `Thread Group '${el.attrs['testname'] ?? ''}' asks for ${loopsText} loop(s), but its Loop Controller ${forever ? 'sets' : 'lacks'} LoopController.continue_forever${forever ? '=true' : '=false'}, so JMeter 5.6.3 repeats it forever: ${bounded ? 'the threads run until the duration ends' : 'the run never ends by itself'}.`,
+        message:
+          `Thread Group '${el.attrs['testname'] ?? ''}' asks for ${loopsText} loop(s), but its Loop Controller ${forever ? 'sets' : 'lacks'} ` +
+          `LoopController.continue_forever${forever ? '=true' : '=false'}, so JMeter 5.6.3 repeats it forever: ` +
+          `${bounded ? 'the threads run until the duration ends' : 'the run never ends by itself'}.`,
         file: file.file,
         range: tagRange(main),
         fixes: [fix],
@@ -169,7 +177,9 @@ export function lintJmx(file: TextFile): Finding[] {
         findings.push({
           code: 'jmx/argument-missing-name',
           severity: 'error',
-          message: `User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: it stays literal, and in 5.6.3 every request using it fails (for example "unknown protocol: \${PROTOCOL}").`,
+          message:
+            `User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: ` +
+            `it stays literal, and in 5.6.3 every request using it fails (for example "unknown protocol: \${PROTOCOL}").`,
           file: file.file,
           range: tagRange(el),
           fixes,
@@ -194,7 +204,9 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/no-keepalive',
         severity: 'info',
-        message: `Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a new TCP connection for every request: the test then measures connection set-up as much as the app.`,
+        message:
+          `Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a ` +
+          `new TCP connection for every request: the test then measures connection set-up as much as the app.`,
         file: file.file,
         range: tagRange(el),
       });
@@ -213,7 +225,9 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/undefined-variable',
         severity: 'error',
-        message: `\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
+        message:
+          `\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names ` +
+          `it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
         file: file.file,
         range: range(start, start + name.length + 3),
       });

@@ -70,17 +70,21 @@ function selectorRules(ctx: RuleContext): void {
     const selector = stringMap(selectorNode);
     const mismatched = Object.entries(selector).filter(([k, v]) => pod.labels[k] !== v);
     if (mismatched.length) {
+      const selectorText = mismatched.map(([k, v]) => `${k}=${v}`).join(', ');
       ctx.report(
         report(
           pod.object.view,
           selectorNode,
           'k8s/deployment-selector-mismatch',
           'error',
-          `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')} ${mismatched.length > 1 ? 'do' : 'does'} not match the pod template's labels (${
-            Object.entries(pod.labels)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', ') || 'none'
-          }); the API server rejects it.`,
+          `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${selectorText} ` +
+            `${mismatched.length > 1 ? 'do' : 'does'} ` +
+            `not match the pod template's labels (${
+              Object.entries(pod.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ') || 'none'
+            }); ` +
+            `the API server rejects it.`,
         ),
       );
     }
@@ -101,17 +105,18 @@ function selectorRules(ctx: RuleContext): void {
     if (operatorMade && !podsOf(svc, candidates).length) continue;
     const selected = podsOf(svc, candidates);
     if (!selected.length) {
+      const selectorText = Object.entries(svc.selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      const templates = candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ');
       ctx.report(
         report(
           svc.object.view,
           svc.selectorNode,
           'k8s/service-selector-mismatch',
           'warning',
-          `Service ${svc.object.name} selects ${Object.entries(svc.selector)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(
-              ', ',
-            )}, but no pod template in its namespace has those labels (${candidates.map((p) => `${p.object.kind} ${p.object.name}`).join(', ')}); it will have no endpoints.`,
+          `Service ${svc.object.name} selects ${selectorText}, ` +
+            `but no pod template in its namespace has those labels (${templates}); it will have no endpoints.`,
         ),
       );
       continue;
@@ -139,7 +144,9 @@ function selectorRules(ctx: RuleContext): void {
             node,
             'k8s/target-port-not-exposed',
             'error',
-            `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', which no container of ${who} declares; the Service gets no endpoints for it. Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`,
+            `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', ` +
+              `which no container of ${who} declares; the Service gets no endpoints for it. ` +
+              `Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`,
           ),
         );
       } else {
@@ -149,7 +156,9 @@ function selectorRules(ctx: RuleContext): void {
             node,
             'k8s/target-port-not-exposed',
             'warning',
-            `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check that the app listens there.`,
+            `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container ` +
+              `of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check ` +
+              `that the app listens there.`,
           ),
         );
       }
@@ -171,7 +180,9 @@ function configMapRules(ctx: RuleContext): void {
               item.node,
               'k8s/configmap-key-missing',
               'error',
-              `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the pod cannot start (the volume fails to mount).`,
+              `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, ` +
+                `which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; ` +
+                `the pod cannot start (the volume fails to mount).`,
             ),
           );
       }
@@ -188,7 +199,8 @@ function configMapRules(ctx: RuleContext): void {
               ref.node,
               'k8s/configmap-key-missing',
               'error',
-              `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; the container fails to start.`,
+              `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; ` +
+                `the container fails to start.`,
             ),
           );
       }
@@ -249,7 +261,8 @@ function configPathRule(ctx: RuleContext): void {
             arg.node,
             'k8s/config-path-not-mounted',
             'error',
-            `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`,
+            `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} ` +
+              `from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`,
           ),
         );
       }
@@ -261,7 +274,10 @@ function configPathRule(ctx: RuleContext): void {
 function chartNameHint(ctx: RuleContext, wanted: string): string {
   const chart = ctx.services.find((s) => s.chart);
   if (!chart) return '';
-  return ` The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): set fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`;
+  return (
+    ` The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): set ` +
+    `fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`
+  );
 }
 
 /**
@@ -297,26 +313,31 @@ function otlpEndpointRule(ctx: RuleContext): void {
               : sameNamespace(s.namespace, pod.namespace)),
         );
         if (!svc) {
+          const here = ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ');
+          const servicesHere = ctx.services.length ? ` (Services here: ${here})` : '';
           ctx.report(
             report(
               pod.object.view,
               e.valueNode,
               'k8s/otlp-endpoint-unresolved',
               'warning',
-              `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these files do not define${ctx.services.length ? ` (Services here: ${ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ')})` : ''}.${chartNameHint(ctx, target.service)}`,
+              `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these ` +
+                `files do not define${servicesHere}.${chartNameHint(ctx, target.service)}`,
             ),
           );
           continue;
         }
         const port = target.port ?? (/^https:/.test(value) ? 443 : 80);
         if (!svc.ports.some((p) => p.port === port)) {
+          const exposed = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports';
           ctx.report(
             report(
               pod.object.view,
               e.valueNode,
               'k8s/otlp-endpoint-unresolved',
               'error',
-              `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}; exports will time out.`,
+              `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${exposed}; ` +
+                `exports will time out.`,
             ),
           );
         }
@@ -339,7 +360,8 @@ function imageRule(ctx: RuleContext): void {
           c.imageNode,
           'k8s/image-latest',
           'warning',
-          `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different build, and for the collector the config format depends on the version. Pin a version tag.`,
+          `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different ` +
+            `build, and for the collector the config format depends on the version. Pin a version tag.`,
           { fixes },
         ),
       );
@@ -434,7 +456,9 @@ function selectionRule(ctx: RuleContext, sm: K8sObject): void {
         where,
         'servicemonitor/release-label-missing',
         'error',
-        `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this one.${releaseKnown ? " (The release name is the setting obslab.helmRelease, or the lab's obslab-lab.json.)" : ''}`,
+        `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: ` +
+          `true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this ` +
+          `one.${releaseKnown ? " (The release name is the setting obslab.helmRelease, or the lab's obslab-lab.json.)" : ''}`,
         { fixes: fix && releaseKnown ? [fix] : [] },
       ),
     );
@@ -504,7 +528,12 @@ export const serviceMonitorRules: Rule = (ctx) => {
             selectorNode ?? at(sm.root, ['spec']),
             'servicemonitor/chart-service-labels',
             'error',
-            `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. Enable the chart's own ServiceMonitor (serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) and delete this one, or select ${labels(chartService.selector)}.`,
+            `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed ` +
+              `by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} ` +
+              `is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no ` +
+              `target from it. Enable the chart's own ServiceMonitor ` +
+              `(serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) ` +
+              `and delete this one, or select ${labels(chartService.selector)}.`,
           ),
         );
         continue;
@@ -549,7 +578,9 @@ export const serviceMonitorRules: Rule = (ctx) => {
             portNode,
             'servicemonitor/port-not-found',
             'error',
-            `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} (named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's port is the Service port's name, not a number.`,
+            `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} ` +
+              `(named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's ` +
+              `port is the Service port's name, not a number.`,
           ),
         );
       }

@@ -23,10 +23,11 @@ export const labManifestRules: Rule = (ctx) => {
           (node ?? doc.root) as Node,
           'lab/manifest-invalid',
           'error',
-          `${p.field === '(file)' ? labManifestName : p.field} ${/^(is|must) /.test(p.message) ? p.message : `: ${p.message}`}. The extension and obslab use no value of this manifest until it is valid; correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`.replace(
-            ' : ',
-            ': ',
-          ),
+          (
+            `${p.field === '(file)' ? labManifestName : p.field} ${/^(is|must) /.test(p.message) ? p.message : `: ${p.message}`}. ` +
+            `The extension and obslab use no value of this manifest until it is valid; correct it, or create ` +
+            `the lab files again (Create Lab Files, or obslab scaffold).`
+          ).replace(' : ', ': '),
         ),
       );
     }
