@@ -11,5 +11,6 @@ export function schemaSourceRefusal(uri: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
   // A single letter is a Windows drive (c:\schemas\x.json), not a scheme.
   if (scheme === undefined || scheme === 'file' || /^[a-z]:[\\/]/i.test(uri)) return undefined;
-  return `${remoteSchemaRefused} (${scheme}: ${uri.length > 200 ? `${uri.slice(0, 200)}…` : uri}); Observability Lab's YAML support uses only its bundled schemas`;
+  const shown = uri.length > 200 ? `${uri.slice(0, 200)}…` : uri;
+  return `${remoteSchemaRefused} (${scheme}: ${shown}); Observability Lab's YAML support uses only its bundled schemas`;
 }

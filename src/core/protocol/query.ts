@@ -238,7 +238,11 @@ export function capForPage(
 /** "showing 2,000 of 15,000 rows", for the page's status line. */
 export function truncationNote(t: Truncation): string {
   const n = (x: number): string => x.toLocaleString('en-US');
-  return `showing ${n(t.shown)} of ${n(t.total)} ${t.unit}: narrow the query (a label matcher, sum by (…), or topk(${t.shown < 100 ? t.shown : 10}, …)) to see the rest`;
+  const k = t.shown < 100 ? t.shown : 10;
+  return (
+    `showing ${n(t.shown)} of ${n(t.total)} ${t.unit}: ` +
+    `narrow the query (a label matcher, sum by (…), or topk(${k}, …)) to see the rest`
+  );
 }
 
 /** The state the page keeps with setState, so a hidden and shown panel looks the same. */

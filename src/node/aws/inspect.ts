@@ -58,6 +58,12 @@ export async function readRoleData(c: AwsClients, roleName: string): Promise<Rol
  * IAM's own verdict for each lab action, or why there is none. moto 5.2.5 does not implement
  * iam:SimulatePrincipalPolicy (HTTP 500); real IAM needs the caller to hold that permission.
  */
+/** A simulated decision in the words the panel shows. */
+function verdictWords(decision: ActionVerdict['decision']): string {
+  if (decision === 'allowed') return 'allowed';
+  return decision === 'undetermined' ? 'not answered' : 'denied';
+}
+
 export async function simulateLabActions(
   c: AwsClients,
   roleArn: string,
@@ -87,7 +93,7 @@ export async function simulateLabActions(
         capability: a.capability,
         decision,
         source: 'simulation',
-        because: `${decision === 'allowed' ? 'allowed' : decision === 'undetermined' ? 'not answered' : 'denied'} by IAM's simulation${by.length ? ` (${by.join(', ')})` : ''}`,
+        because: `${verdictWords(decision)} by IAM's simulation${by.length ? ` (${by.join(', ')})` : ''}`,
       };
     });
     return { verdicts };

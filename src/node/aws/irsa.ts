@@ -60,7 +60,8 @@ export async function clusterIssuer(c: AwsClients, clusterName: string): Promise
   const issuer = r.cluster?.identity?.oidc?.issuer;
   if (!issuer)
     throw new AwsError(
-      `The EKS cluster ${clusterName} in ${c.region} reports no OIDC issuer; IRSA needs one (every EKS cluster since 1.13 has it). Check the cluster in the EKS console.`,
+      `The EKS cluster ${clusterName} in ${c.region} reports no OIDC issuer; ` +
+        'IRSA needs one (every EKS cluster since 1.13 has it). Check the cluster in the EKS console.',
       { name: 'NoIssuer', message: 'no identity.oidc.issuer' },
     );
   return issuer;

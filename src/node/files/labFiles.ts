@@ -66,7 +66,8 @@ export function checkLabPath(dir: string, rel: string): void {
     }
     if (st.isSymbolicLink()) {
       throw new LabFolderError(
-        `${here} is a symbolic link: the lab files are written only inside ${root}, never through a link (it could lead anywhere). Replace the link with a real ${last ? 'file' : 'folder'}, or choose another folder`,
+        `${here} is a symbolic link: the lab files are written only inside ${root}, ` +
+          `never through a link (it could lead anywhere). Replace the link with a real ${last ? 'file' : 'folder'}, or choose another folder`,
       );
     }
     if (!last && !st.isDirectory())

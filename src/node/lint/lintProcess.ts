@@ -135,7 +135,9 @@ export class LintProcess {
       const recent = this.restartTimes.filter((t) => now - t < window);
       if (recent.length >= max) {
         this.stopped = true;
-        const message = `The lint process crashed ${recent.length + 1} times within ${Math.round(window / 1000)} s, so linting is stopped; reload the window to try again.`;
+        const message =
+          `The lint process crashed ${recent.length + 1} times within ${Math.round(window / 1000)} s, ` +
+          'so linting is stopped; reload the window to try again.';
         this.o.onCrash?.(message);
         throw new LintProcessStopped(message);
       }

@@ -56,11 +56,15 @@ export function rulesHint(scope: LintScope | undefined, s: LintSettings): RulesH
     const why = scope?.lab ? 'it is a lab folder' : 'obslab.lint.labRules is always';
     return {
       text: '$(checklist) Obslab: lab rules',
-      tooltip: `Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. Change where they apply with the setting obslab.lint.labRules.`,
+      tooltip:
+        `Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. ` +
+        'Change where they apply with the setting obslab.lint.labRules.',
     };
   }
   return {
     text: '$(checklist) Obslab: general rules',
-    tooltip: `Linted with ${where}, with general rules only: the lab's own rules apply in lab folders (holding obslab-lab.json). Change that with the setting obslab.lint.labRules.`,
+    tooltip:
+      `Linted with ${where}, with general rules only: ` +
+      "the lab's own rules apply in lab folders (holding obslab-lab.json). Change that with the setting obslab.lint.labRules.",
   };
 }
