@@ -9,7 +9,7 @@ import { otelCollectorChart } from '../core/helm/helm';
 import { defaultParams } from '../core/scaffold/params';
 import { KubeError, loadKube } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
-import { findHelm, HelmNotFound, uninstallRelease } from '../node/helm/helm';
+import { findHelm, HelmNotFound, releaseUninstaller } from '../node/helm/helm';
 import { cleanupSpec, cleanupUsage } from './cleanupUsage';
 import { askOnTerminal, UsageError, parseCli, type Io } from './io';
 
@@ -107,18 +107,11 @@ export async function runCleanupCommand(
       namespaceWaitMs: 60_000,
       ...(helm
         ? {
-            uninstall: (r) =>
-              uninstallRelease(
-                helm,
-                {
-                  release: r.name,
-                  namespace: r.namespace,
-                  kubeContext: loaded.context,
-                  server: loaded.server,
-                  ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-                },
-                { onLine: (line) => format === 'text' && io.out(`  helm: ${line}`) },
-              ),
+            uninstall: releaseUninstaller(
+              helm,
+              { context: loaded.context, server: loaded.server, kubeconfig: values.kubeconfig },
+              { onLine: (line) => format === 'text' && io.out(`  helm: ${line}`) },
+            ),
           }
         : {}),
       onStep: (s) => {

@@ -19,6 +19,7 @@ import {
   type Values,
 } from '../helm/collectorChart';
 import type { Finding, Range } from '../finding';
+import { basename } from '../text/fileName';
 import type { CollectorConfig, K8sObject, YamlDocument } from './model';
 import type { RuleContext } from './rule';
 import type { Service } from './workloads';
@@ -38,7 +39,7 @@ const headerPattern = /^\s*#\s*chart:\s*open-telemetry\/opentelemetry-collector\
 export function looksLikeCollectorChartValues(view: YamlView, root: YAMLMap<unknown, unknown>): boolean {
   if (headerPattern.test(view.text)) return true;
   const keys = entries(root).map((e) => e.key);
-  const base = view.file.split(/[\\/]/).pop() ?? view.file;
+  const base = basename(view.file);
   if (/(^|[^a-z])(otel|opentelemetry)[-_]?collector/i.test(base) && !keys.includes('apiVersion')) return true;
   return keys.includes('mode') && ['config', 'image', 'ports', 'presets'].some((k) => keys.includes(k));
 }

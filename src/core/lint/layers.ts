@@ -2,13 +2,9 @@
 // (maps key by key, lists replaced), so a later file may name components an earlier one defines
 // and an earlier one's pipelines may be replaced. The files say so in a compose file's command.
 // Such a layer is not judged alone on what the others may supply.
+import { basename } from '../text/fileName';
 import type { Workspace } from './model';
 import { asMap, at, entries, scalarText, seqItems } from './yamlView';
-
-/** The last part of a path, with / or \\ (core has no node:path). */
-export function basename(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** The config paths of one command line: `--config=X`, `--config X`, with a `file:` provider. */
 export function configFlags(args: string[]): string[] {

@@ -195,6 +195,21 @@ export function selects(selector: Record<string, string>, labels: Record<string,
   return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
+/** The Service an OTLP endpoint names, as a pod in `podNamespace` resolves it: svc.ns, or svc in its own namespace. */
+export function serviceForTarget(
+  services: Service[],
+  target: { service: string; namespace: string | undefined },
+  podNamespace: string | undefined,
+): Service | undefined {
+  return services.find(
+    (s) =>
+      s.object.name === target.service &&
+      (target.namespace
+        ? s.namespace === undefined || s.namespace === target.namespace
+        : sameNamespace(s.namespace, podNamespace)),
+  );
+}
+
 export function podsOf(service: Service, pods: PodTemplate[]): PodTemplate[] {
   return pods.filter((p) => sameNamespace(p.namespace, service.namespace) && selects(service.selector, p.labels));
 }

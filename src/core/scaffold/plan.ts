@@ -248,12 +248,16 @@ export function checkLabManifest(text: string): LabManifestCheck {
   };
 }
 
+/** One problem in words: "params.helmRelease must be …", or "params: …" for a rule's own sentence. */
+export function labManifestProblemText(p: LabManifestProblem): string {
+  return /^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`;
+}
+
 /** One message for a person: which file, which fields, which rules, and what to do. */
 export function describeLabManifestProblems(file: string, problems: LabManifestProblem[]): string {
-  const says = (p: LabManifestProblem): string =>
-    /^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`;
   return (
-    `${file} is not a valid lab manifest: ${problems.map(says).join('; ')}. Correct it, or create the lab files ` +
+    `${file} is not a valid lab manifest: ${problems.map(labManifestProblemText).join('; ')}. ` +
+    `Correct it, or create the lab files ` +
     `again (Create Lab Files, or obslab scaffold).`
   );
 }

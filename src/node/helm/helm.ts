@@ -195,3 +195,23 @@ export async function uninstallRelease(
   );
   throw new Error(failure.message);
 }
+
+/** Clean Up's uninstaller: each release removed by helm in the cluster Clean Up looked at. */
+export function releaseUninstaller(
+  bin: string,
+  cluster: { context: string; server: string; kubeconfig?: string | undefined },
+  opts: HelmRunOptions = {},
+): (r: { name: string; namespace: string }) => Promise<void> {
+  return (r) =>
+    uninstallRelease(
+      bin,
+      {
+        release: r.name,
+        namespace: r.namespace,
+        kubeContext: cluster.context,
+        server: cluster.server,
+        ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
+      },
+      opts,
+    );
+}

@@ -3,12 +3,12 @@
 // label), and every other release as kept with the reason; shows it in a modal, and deletes it
 // only when the student confirms. Each step is written to the output channel.
 import * as vscode from 'vscode';
-import { describePlan, planIsEmpty, type HelmRelease, type NamedRelease } from '../../core/kube/cleanup';
+import { describePlan, planIsEmpty, type NamedRelease } from '../../core/kube/cleanup';
 import { otelCollectorChart } from '../../core/helm/helm';
 import { defaultParams } from '../../core/scaffold/params';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
-import { findHelm, HelmNotFound, uninstallRelease } from '../../node/helm/helm';
+import { findHelm, HelmNotFound, releaseUninstaller } from '../../node/helm/helm';
 import { confirmConfiguredProgram } from '../configuredProgram';
 import { contextKeys, type CommandFactory } from '../context';
 
@@ -88,18 +88,15 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
         namespaceWaitMs: 60_000,
         ...(helm
           ? {
-              uninstall: (r: HelmRelease) =>
-                uninstallRelease(
-                  helm,
-                  {
-                    release: r.name,
-                    namespace: r.namespace,
-                    kubeContext: loaded.context,
-                    server: loaded.server,
-                    ...(loaded.files.length === 1 && loaded.files[0] ? { kubeconfig: loaded.files[0] } : {}),
-                  },
-                  { signal: abort.signal, onLine: (line) => ctx.output.appendLine(`[helm] ${line}`) },
-                ),
+              uninstall: releaseUninstaller(
+                helm,
+                {
+                  context: loaded.context,
+                  server: loaded.server,
+                  kubeconfig: loaded.files.length === 1 ? loaded.files[0] : undefined,
+                },
+                { signal: abort.signal, onLine: (line) => ctx.output.appendLine(`[helm] ${line}`) },
+              ),
             }
           : {}),
         onStep: (s) => {

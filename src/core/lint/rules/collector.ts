@@ -18,7 +18,7 @@ import { servicePorts } from '../../helm/collectorChart';
 import { reportingDefaults } from '../chartValues';
 import type { CollectorConfig } from '../model';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
-import { parseServiceUrl, podsOf, sameNamespace, type PodTemplate } from '../workloads';
+import { parseServiceUrl, podsOf, sameNamespace, serviceForTarget, type PodTemplate } from '../workloads';
 import {
   asMap,
   at,
@@ -774,13 +774,7 @@ function appsSendingTo(
         const url = env.get(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`) ?? env.get('OTEL_EXPORTER_OTLP_ENDPOINT');
         const target = url ? parseServiceUrl(url) : undefined;
         if (!target) continue;
-        const svc = ctx.services.find(
-          (s) =>
-            s.object.name === target.service &&
-            (target.namespace
-              ? s.namespace === undefined || s.namespace === target.namespace
-              : sameNamespace(s.namespace, pod.namespace)),
-        );
+        const svc = serviceForTarget(ctx.services, target, pod.namespace);
         if (svc && podsOf(svc, collectorPods).length)
           out.push({ pod, signal, variable: `OTEL_${upper}_EXPORTER=${exporter}` });
       }

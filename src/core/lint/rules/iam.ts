@@ -141,10 +141,9 @@ const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
  * (with several roles or policies, which policy belongs to which role is not in the files). The lab's
  * rule: the ServiceAccounts the lab's files define, else the lab's prometheus-sa.
  */
-function expectedServiceAccounts(
-  ctx: RuleContext,
-  trustPolicies: number,
-): { refs: ServiceAccountRef[]; because: string } | undefined {
+type ExpectedAccounts = { refs: ServiceAccountRef[]; because: string };
+
+function expectedServiceAccounts(ctx: RuleContext, trustPolicies: number): ExpectedAccounts | undefined {
   const accounts = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount');
   const annotated = accounts
     .map((o) => ({ o, role: textAt(o.root, ['metadata', 'annotations', roleArnAnnotation]) }))
@@ -183,7 +182,7 @@ function webIdentityStatements(doc: YamlDocument): unknown[] {
   );
 }
 
-function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number): void {
+function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccounts | undefined): void {
   const v = doc.view;
   for (const st of webIdentityStatements(doc)) {
     const conditions = asMap(at(st, ['Condition']));
@@ -201,7 +200,6 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
       )
     )
       continue;
-    const expected = expectedServiceAccounts(ctx, trustPolicies);
     const expectedText = (expected?.refs ?? []).map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
     if (!sub.length) {
       ctx.report(
@@ -294,9 +292,11 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, trustPolicies: number):
 
 export const iamRules: Rule = (ctx) => {
   const trustPolicies = ctx.ws.json.filter((d) => isPolicy(d) && webIdentityStatements(d).length > 0).length;
+  // What the files say the trust policies should name: the same for every policy of the scope.
+  const expected = expectedServiceAccounts(ctx, trustPolicies);
   for (const doc of ctx.ws.json) {
     if (!isPolicy(doc)) continue;
     checkSyntax(ctx, doc);
-    checkTrust(ctx, doc, trustPolicies);
+    checkTrust(ctx, doc, expected);
   }
 };

@@ -5,7 +5,15 @@ import { collectorChart } from '../../helm/collectorChart';
 import type { K8sObject } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, type Rule, type RuleContext } from '../rule';
-import { parseServiceUrl, podsOf, sameNamespace, selects, type Container, type PodTemplate } from '../workloads';
+import {
+  parseServiceUrl,
+  podsOf,
+  sameNamespace,
+  serviceForTarget,
+  selects,
+  type Container,
+  type PodTemplate,
+} from '../workloads';
 import {
   asMap,
   at,
@@ -305,13 +313,7 @@ function otlpEndpointRule(ctx: RuleContext): void {
         const target = parseServiceUrl(value);
         if (!target) continue;
         const ns = target.namespace ?? pod.namespace;
-        const svc = ctx.services.find(
-          (s) =>
-            s.object.name === target.service &&
-            (target.namespace
-              ? s.namespace === undefined || s.namespace === target.namespace
-              : sameNamespace(s.namespace, pod.namespace)),
-        );
+        const svc = serviceForTarget(ctx.services, target, pod.namespace);
         if (!svc) {
           const here = ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ');
           const servicesHere = ctx.services.length ? ` (Services here: ${here})` : '';

@@ -2,8 +2,8 @@
 // they cannot trust (its values end up in commands and names); here the student sees why, on the
 // field, while editing it.
 import type { Node } from 'yaml';
-import { checkLabManifest, labManifestName } from '../../scaffold/plan';
-import { basename } from '../layers';
+import { checkLabManifest, labManifestName, labManifestProblemText } from '../../scaffold/plan';
+import { basename } from '../../text/fileName';
 import { at as report, type Rule } from '../rule';
 import { at } from '../yamlView';
 
@@ -23,11 +23,9 @@ export const labManifestRules: Rule = (ctx) => {
           (node ?? doc.root) as Node,
           'lab/manifest-invalid',
           'error',
-          (
-            `${p.field === '(file)' ? labManifestName : p.field} ${/^(is|must) /.test(p.message) ? p.message : `: ${p.message}`}. ` +
-            `The extension and obslab use no value of this manifest until it is valid; correct it, or create ` +
-            `the lab files again (Create Lab Files, or obslab scaffold).`
-          ).replace(' : ', ': '),
+          `${labManifestProblemText(p.field === '(file)' ? { ...p, field: labManifestName } : p)}. ` +
+            'The extension and obslab use no value of this manifest until it is valid; correct it, or create ' +
+            'the lab files again (Create Lab Files, or obslab scaffold).',
         ),
       );
     }
