@@ -1,7 +1,8 @@
 // The running sandbox as recorded in <cache>/run/sandbox.json, read without the code that starts
 // it (the query panel asks for Prometheus' URL at activation-light cost). The file is written
 // atomically (a temp file beside it, fsynced, renamed), read only when every field has its
-// shape, and the paths it names are deleted only when they are the sandbox's own.
+// shape (src/core/sandbox/state.ts decides), and the paths it names are deleted only when they
+// are the sandbox's own.
 import {
   closeSync,
   existsSync,
@@ -16,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { isRecord } from '../../core/isRecord';
+import { sandboxStateProblem } from '../../core/sandbox/state';
 import { cacheDir, runDir } from '../files/cache';
 import { isOurProcess } from '../process/processes';
 import type { SandboxState } from './sandbox';
@@ -30,67 +31,7 @@ export function sandboxRunDir(): string {
   return cacheDir('run', 'sandbox');
 }
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isPid = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 1;
-const isAbsolutePath = (v: unknown): v is string => isString(v) && v.length > 1 && isAbsolute(v) && !v.includes('\0');
-
-/**
- * Why `v` is not a state `up` wrote, or undefined when it is: every field has its shape, and each
- * process record's marker is the file only our program has on its command line (the collector's
- * and Prometheus' config in the sandbox's folder, the app's app.py). A marker such as "/" would
- * let any pid pass the marker check and be signalled.
- */
-export function sandboxStateProblem(v: unknown, runFolder = sandboxRunDir()): string | undefined {
-  if (
-    !isRecord(v) ||
-    v['version'] !== 1 ||
-    !isString(v['startedAt']) ||
-    !isString(v['dir']) ||
-    !isString(v['namespace'])
-  )
-    return 'it is not a sandbox state of version 1';
-  if (v['startingPid'] !== undefined && !isPid(v['startingPid'])) return 'startingPid is not a process id';
-  if (v['lab'] !== undefined && !isString(v['lab'])) return 'lab is not a path';
-  const parts: [string, unknown, (rec: Record<string, unknown>) => boolean, string][] = [
-    [
-      'app',
-      v['app'],
-      (rec) => isAbsolutePath(rec['appDir']) && rec['marker'] === join(rec['appDir'], 'app.py') && isString(rec['url']),
-      "its appDir's app.py",
-    ],
-    [
-      'collector',
-      v['collector'],
-      (rec) =>
-        rec['marker'] === join(runFolder, 'collector.yaml') &&
-        rec['config'] === rec['marker'] &&
-        isString(rec['binary']) &&
-        isString(rec['otlpGrpc']) &&
-        isString(rec['telemetryUrl']) &&
-        isString(rec['metricsUrl']) &&
-        isString(rec['configSource']),
-      join(runFolder, 'collector.yaml'),
-    ],
-    [
-      'prometheus',
-      v['prometheus'],
-      (rec) =>
-        rec['marker'] === join(runFolder, 'prometheus.yml') &&
-        rec['config'] === rec['marker'] &&
-        isString(rec['binary']) &&
-        isString(rec['url']) &&
-        isString(rec['tsdb']),
-      join(runFolder, 'prometheus.yml'),
-    ],
-  ];
-  for (const [name, rec, own, expected] of parts) {
-    if (rec === undefined) continue;
-    if (!isRecord(rec) || !isPid(rec['pid']) || !isAbsolutePath(rec['marker']) || !isString(rec['log']))
-      return `its ${name} record is not a process record`;
-    if (!own(rec)) return `its ${name} record names ${JSON.stringify(rec['config'] ?? rec['marker'])}, not ${expected}`;
-  }
-  return undefined;
-}
+const isAbsolutePath = (v: string): boolean => v.length > 1 && isAbsolute(v) && !v.includes('\0');
 
 /** The recorded state, or why the file there is refused (both absent when there is none). */
 export function readSandboxStateFile(): { state?: SandboxState; problem?: string } {
@@ -102,7 +43,7 @@ export function readSandboxStateFile(): { state?: SandboxState; problem?: string
   } catch (e) {
     return { problem: `it is not JSON (${e instanceof Error ? e.message : String(e)})` };
   }
-  const problem = sandboxStateProblem(value);
+  const problem = sandboxStateProblem(value, sandboxRunDir());
   return problem ? { problem } : { state: value as SandboxState };
 }
 
