@@ -64,8 +64,8 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
   const { report, snapshot, ms } = result;
   if (format === 'json') io.out(JSON.stringify({ ...report, unavailable: snapshot.unavailable, ms }, null, 2));
   else for (const line of formatReport(report, shellFor(process.platform))) io.out(line);
-  if (report.healthy && !report.links.some((l) => l.status === 'passed')) {
-    // Nothing checked is not a healthy lab: say what was missing instead of exiting 0.
+  if (!report.healthy && !report.causes.length) {
+    // Nothing checked is not a healthy lab (the report says healthy: false too): say what was missing.
     io.err(`obslab doctor: nothing could be checked: ${[...new Set(Object.values(snapshot.unavailable))].join('; ')}`);
     return 1;
   }

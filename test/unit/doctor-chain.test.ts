@@ -350,6 +350,21 @@ describe('doctor chain', () => {
     assert.match(r.links.find((l) => l.id === 'irsa-trust')?.detail ?? '', /not gathered/);
   });
 
+  it('is not healthy when every link was skipped: nothing checked is not a working lab', () => {
+    const why = 'the sandbox is not running: start it with `npx obslab sandbox up`';
+    const r = runDoctor({
+      mode: 'sandbox',
+      takenAt: 0,
+      lab: healthy().lab,
+      unavailable: { app: why, collector: why, prometheus: why },
+    });
+    assert.ok(r.links.every((l) => l.status === 'skipped'));
+    assert.equal(r.healthy, false);
+    assert.deepEqual(r.causes, []);
+    assert.equal(r.cause, undefined);
+    assert.equal(formatReport(r).at(-1), 'nothing checked: every link was skipped, for the reasons above');
+  });
+
   it('offers an edit of the OTLP endpoint in the app manifest and of the metric names in the queries file', () => {
     const s = healthy();
     s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317';

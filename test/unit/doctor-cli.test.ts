@@ -79,6 +79,17 @@ describe('obslab doctor: command line', () => {
       /nothing could be checked: the sandbox is not running: start it with `npx obslab sandbox up`/,
     );
     assert.ok(c.out.some((l) => /^skip The app is running and ready/.test(l)));
+    assert.equal(c.out.at(-1), 'nothing checked: every link was skipped, for the reasons above');
+  });
+
+  it('tells a script reading --format json the same as the exit code when the sandbox is not running', async () => {
+    const c = capture();
+    assert.equal(await runDoctor(['--sandbox', '--format', 'json'], c.io), 1);
+    const report = JSON.parse(c.out.join('\n')) as { healthy: boolean; causes: unknown[]; links: { status: string }[] };
+    assert.equal(report.healthy, false);
+    assert.deepEqual(report.causes, []);
+    assert.ok(report.links.every((l) => l.status === 'skipped'));
+    assert.match(c.err.join('\n'), /nothing could be checked: the sandbox is not running/);
   });
 
   it('is a subcommand of obslab once wired: usage errors exit 2 through main', async () => {

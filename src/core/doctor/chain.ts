@@ -1218,10 +1218,12 @@ export function runDoctor(s: DoctorSnapshot): DoctorReport {
     .map((r) => ({ link: r.id, code: r.findings[0]?.code ?? r.id }));
   const first = results.find((r) => r.status === 'failed');
   const firstFinding = first?.findings[0];
+  // A chain of skipped links checked nothing: that is not a healthy lab (a stopped sandbox).
+  const checked = results.some((r) => r.status === 'passed');
   return {
     mode: s.mode,
     takenAt: s.takenAt,
-    healthy: causes.length === 0,
+    healthy: causes.length === 0 && checked,
     ...(first && firstFinding
       ? { cause: { link: first.id, code: firstFinding.code, message: firstFinding.message } }
       : {}),

@@ -72,6 +72,7 @@ export interface LinkResult {
 export interface DoctorReport {
   mode: 'sandbox' | 'cluster';
   takenAt: number;
+  /** No link broken and at least one passed: a report whose every link was skipped checked nothing and is not healthy. */
   healthy: boolean;
   /** The first broken link and its first code, when one is broken. */
   cause?: { link: LinkId; code: string; message: string };

@@ -45,7 +45,9 @@ export function formatReport(r: DoctorReport, shell: ShellKind = 'posix'): strin
   out.push(
     r.healthy
       ? 'healthy: every link that could be checked passed'
-      : `broken: ${r.causes.map((c) => `${c.code} (${c.link})`).join(', ')}${r.cause ? `; start with ${r.cause.code}` : ''}`,
+      : r.causes.length
+        ? `broken: ${r.causes.map((c) => `${c.code} (${c.link})`).join(', ')}${r.cause ? `; start with ${r.cause.code}` : ''}`
+        : 'nothing checked: every link was skipped, for the reasons above',
   );
   return out;
 }
