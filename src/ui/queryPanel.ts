@@ -1,6 +1,8 @@
 // Observability Lab: Query Prometheus. A webview panel with a PromQL editor, results as a table
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
+// Against a Prometheus 3 (the lab's is 3.14.0) it also offers the rewrite of `le`/`quantile`
+// matchers written as integers, which Prometheus 3 never stores.
 import * as vscode from 'vscode';
 import {
   autoStep,
@@ -16,6 +18,7 @@ import {
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
+import { floatLabelRewrites } from '../core/promql/bucketLabels';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName } from '../core/scaffold/plan';
@@ -37,6 +40,8 @@ class QueryPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private metricNames: string[] = [];
   private namesLoaded: Promise<void> | undefined;
+  /** Prometheus' major version from its buildinfo; undefined until known (then taken as 3, the lab's). */
+  private major: number | undefined;
 
   private constructor(
     private readonly ctx: Ctx,
@@ -54,6 +59,7 @@ class QueryPanel {
       QueryPanel.current.client = client;
       QueryPanel.current.metricNames = [];
       QueryPanel.current.namesLoaded = undefined;
+      QueryPanel.current.major = undefined;
       QueryPanel.current.panel.reveal();
       QueryPanel.current.render();
       return;
@@ -118,8 +124,14 @@ class QueryPanel {
   private loadNames(): Promise<void> {
     this.namesLoaded ??= (async () => {
       try {
-        const [metrics, labels] = await Promise.all([this.client.metricNames(), this.client.labels()]);
+        const [metrics, labels, build] = await Promise.all([
+          this.client.metricNames(),
+          this.client.labels(),
+          this.client.buildInfo().catch(() => undefined),
+        ]);
         this.metricNames = metrics;
+        const major = Number(/^v?(\d+)\./.exec(build?.version ?? '')?.[1]);
+        this.major = Number.isInteger(major) ? major : undefined;
         this.post({ type: 'names', metrics, labels });
       } catch (e) {
         this.namesLoaded = undefined; // ask again next time
@@ -129,7 +141,7 @@ class QueryPanel {
     return this.namesLoaded;
   }
 
-  private suggestions(expr: string): Suggestion[] {
+  private metricSuggestions(expr: string): Suggestion[] {
     if (!this.metricNames.length) return [];
     return suggestForQuery(expr, this.metricNames).map((s) => ({
       name: s.name,
@@ -140,10 +152,25 @@ class QueryPanel {
     }));
   }
 
+  /** Metric names Prometheus lacks, then (on Prometheus 3) `le`/`quantile` matchers it never matches. */
+  private suggestions(expr: string): Suggestion[] {
+    const matchers =
+      this.major === undefined || this.major >= 3
+        ? floatLabelRewrites(expr).map((r) => ({
+            name: r.written,
+            start: r.start,
+            end: r.end,
+            suggestions: [r.replacement],
+            note: r.note,
+          }))
+        : [];
+    return [...this.metricSuggestions(expr), ...matchers];
+  }
+
   private async runQuery(m: RunQueryMessage): Promise<void> {
     // New metrics appear as the app gets traffic: refresh the names when a query asks for one we lack.
     await this.loadNames();
-    if (this.suggestions(m.expr).length) {
+    if (this.metricSuggestions(m.expr).length) {
       this.namesLoaded = undefined;
       await this.loadNames();
     }

@@ -1,6 +1,7 @@
 // The query page: a PromQL editor (CodeMirror 6 + codemirror-promql), results as a table and a
 // uPlot chart, the lab's queries, and the scrape targets. It knows Prometheus only through the
-// host's messages (src/core/protocol/query.ts); it never talks to the network itself.
+// host's messages (src/core/protocol/query.ts); it never talks to the network itself. Series are
+// shown as Prometheus 3 (the lab's 3.14.0) selects them: a UTF-8 name quoted inside the braces.
 import 'uplot/dist/uPlot.min.css';
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -76,7 +77,8 @@ const app = document.getElementById('app') ?? document.body;
 
 const urlLabel = el('span', { class: 'prom-url' }, 'connecting…');
 const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, 'Query');
-const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, 'Targets');
+// Prometheus 3's own UI calls this page Status → Target health (3.14.0, web/ui/mantine-ui App.tsx, 2026-12-05).
+const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, 'Target health');
 const header = el('header', {}, el('div', { class: 'tabs' }, tabQuery, tabTargets), urlLabel);
 
 const editorHost = el('div', { class: 'editor', id: 'editor' });
@@ -121,7 +123,7 @@ const targetsTable = el('div', { class: 'table-wrap', id: 'targets' });
 const targetsSection = el(
   'section',
   { id: 'targets-view', class: 'view' },
-  el('div', { class: 'controls' }, el('h2', {}, 'Scrape targets'), targetsRefresh),
+  el('div', { class: 'controls' }, el('h2', {}, 'Target health: the scrape targets'), targetsRefresh),
   targetsStatus,
   targetsTable,
 );
@@ -185,29 +187,56 @@ function runQuery(): void {
   vscode.postMessage({ type: 'runQuery', id, expr, mode: state.mode, range: state.range });
 }
 
+/**
+ * A suggestion's replacement is PromQL as the query must hold it (`{"http.server.duration"}`,
+ * `le="1.0"`, or `foo{` when the name moves into a selector); people read the name itself.
+ */
+function shownName(replacement: string): string {
+  const quoted = /^\{?("(?:[^"\\]|\\.)*")/.exec(replacement)?.[1];
+  if (quoted) {
+    try {
+      return JSON.parse(quoted) as string;
+    } catch {
+      return replacement;
+    }
+  }
+  return replacement.replace(/\{$/, '');
+}
+
+/** A matcher rewrite (`le="1"` → `le="1.0"`) rather than a metric name: the host names the matcher as written. */
+const isMatcher = (written: string): boolean => /^"?(le|quantile)"?\s*(=|!=|=~|!~)/.test(written);
+
 function showSuggestions(expr: string, suggestions: Suggestion[]): void {
   suggestionBox.replaceChildren();
-  const useful = suggestions.filter((s) => s.suggestions.length);
   suggestionBox.hidden = suggestions.length === 0;
   for (const s of suggestions) {
     const line = el('div', { class: 'suggestion' });
+    const matcher = isMatcher(s.name);
     if (!s.suggestions.length) {
       line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has, and no similar name was found.'));
     } else {
-      line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has. Did you mean '));
-      s.suggestions.forEach((name, i) => {
+      line.append(
+        el('code', {}, s.name),
+        text(
+          matcher
+            ? ' matches nothing in Prometheus 3. Did you mean '
+            : ' is not a metric this Prometheus has. Did you mean ',
+        ),
+      );
+      s.suggestions.forEach((replacement, i) => {
         if (i > 0) line.append(text(i === s.suggestions.length - 1 ? ' or ' : ', '));
-        line.append(el('code', {}, name));
+        line.append(el('code', {}, matcher ? replacement : shownName(replacement)));
       });
       line.append(text('?'));
-      for (const name of s.suggestions) {
+      for (const replacement of s.suggestions) {
+        const name = matcher ? replacement : shownName(replacement);
         const use = el(
           'button',
-          { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${name}` },
+          { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${replacement}` },
           `Use ${name}`,
         );
         use.addEventListener('click', () => {
-          setExpr(expr.slice(0, s.start) + name + expr.slice(s.end));
+          setExpr(expr.slice(0, s.start) + replacement + expr.slice(s.end));
           runQuery();
         });
         line.append(use);
@@ -216,15 +245,21 @@ function showSuggestions(expr: string, suggestions: Suggestion[]): void {
     if (s.note) line.append(el('div', { class: 'hint' }, s.note));
     suggestionBox.append(line);
   }
-  if (!useful.length && !suggestions.length) suggestionBox.hidden = true;
 }
 
+/** Prometheus' legacy alphabets: anything else is a UTF-8 name, quoted in a Prometheus 3 selector. */
+const legacyMetric = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const legacyLabel = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The series as a selector Prometheus 3 accepts: `name{a="b"}`, or `{"x.y", a="b"}` for a UTF-8 name. */
 function seriesName(metric: Labels): string {
   const { __name__: name = '', ...rest } = metric;
-  const labels = Object.entries(rest)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(', ');
-  return labels ? `${name}{${labels}}` : name || '{}';
+  const labels = Object.entries(rest).map(
+    ([k, v]) => `${legacyLabel.test(k) ? k : JSON.stringify(k)}=${JSON.stringify(v)}`,
+  );
+  if (name && legacyMetric.test(name)) return labels.length ? `${name}{${labels.join(', ')}}` : name;
+  const all = name ? [JSON.stringify(name), ...labels] : labels;
+  return `{${all.join(', ')}}`;
 }
 
 function formatValue(v: string): string {

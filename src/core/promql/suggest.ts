@@ -1,66 +1,28 @@
 // "Did you mean ...?" for PromQL: find the metric names a query uses, and for each one Prometheus
 // does not have, rank the names it does have. The lab's queries use prometheus_flask_exporter
 // names that an OpenTelemetry-instrumented app never emits, so those get their real equivalent
-// first, whatever the spelling distance says.
+// first, whatever the spelling distance says. Prometheus 3 names may be UTF-8 (checked against
+// 3.14.0 on 2026-12-05): such a name is read where the query quotes it (`{"http.server.duration"}`),
+// flagged where it is written bare (a parse error), and suggested in the quoted form.
 import { appMetrics } from '../facts';
+import { isLegacyMetricName, promqlString } from './names';
+import { tokenize, unquote, type Token } from './tokens';
+
+/**
+ * How the query writes the name, which decides how a replacement is written: bare (`up`), quoted
+ * inside the braces (`{"x.y"}`, the offsets cover the quotes), as `{__name__="x"}` (the offsets
+ * cover the string's content), or bare with dots (`http.server.duration`), which PromQL cannot
+ * parse: UTF-8 names must be quoted.
+ */
+export type NameForm = 'bare' | 'quoted' | 'nameLabel' | 'dotted';
 
 export interface MetricRef {
   name: string;
   /** Offsets into the query text, end exclusive. */
   start: number;
   end: number;
-}
-
-type TokenKind = 'ident' | 'number' | 'string' | 'punct';
-
-interface Token {
-  kind: TokenKind;
-  text: string;
-  start: number;
-  end: number;
-}
-
-const identStart = /[A-Za-z_:]/;
-const identPart = /[A-Za-z0-9_:]/;
-const operatorChars = '=!~<>+-*/%^';
-
-/** A small PromQL tokenizer: enough to tell metric names from labels, functions and keywords. */
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charAt(i);
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '"' || c === "'" || c === '`') {
-      const start = i++;
-      while (i < text.length && text[i] !== c) i += c !== '`' && text[i] === '\\' ? 2 : 1;
-      i = Math.min(i + 1, text.length);
-      tokens.push({ kind: 'string', text: text.slice(start, i), start, end: i });
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text.charAt(i + 1)))) {
-      // Numbers, hex, exponents and durations such as 1h30m: letters after a digit never start a name.
-      const start = i;
-      while (i < text.length && /[0-9A-Za-z_.]/.test(text.charAt(i))) {
-        if ((text[i] === 'e' || text[i] === 'E') && (text[i + 1] === '+' || text[i + 1] === '-')) i++;
-        i++;
-      }
-      tokens.push({ kind: 'number', text: text.slice(start, i), start, end: i });
-    } else if (identStart.test(c)) {
-      const start = i;
-      while (i < text.length && identPart.test(text.charAt(i))) i++;
-      tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
-    } else if (operatorChars.includes(c)) {
-      const start = i;
-      while (i < text.length && operatorChars.includes(text.charAt(i))) i++;
-      tokens.push({ kind: 'punct', text: text.slice(start, i), start, end: i });
-    } else {
-      tokens.push({ kind: 'punct', text: c, start: i, end: i + 1 });
-      i++;
-    }
-  }
-  return tokens;
+  /** Absent means bare. */
+  form?: NameForm;
 }
 
 const aggregations = new Set([
@@ -84,12 +46,20 @@ const labelListKeywords = new Set(['by', 'without', 'on', 'ignoring', 'group_lef
 const keywords = new Set([...labelListKeywords, 'and', 'or', 'unless', 'bool', 'offset', 'atan2']);
 const numberWords = new Set(['inf', 'nan']);
 
-function unquote(s: string): string {
-  const body = s.slice(1, -1);
-  return s.startsWith('`') ? body : body.replace(/\\(.)/g, '$1');
+/** A run of identifiers joined by dots with no space (`http.server.duration`): a UTF-8 name written bare. */
+function dottedRun(tokens: Token[], i: number): number {
+  let j = i;
+  for (;;) {
+    const dot = tokens[j + 1];
+    const part = tokens[j + 2];
+    const cur = tokens[j];
+    if (!cur || dot?.text !== '.' || dot.start !== cur.end || !part || part.start !== dot.end) return j;
+    if (part.kind !== 'ident' && part.kind !== 'number') return j;
+    j += 2;
+  }
 }
 
-/** The metric names a PromQL expression selects, in order, with where each is written. */
+/** The metric names a PromQL expression selects, in order, with where and how each is written. */
 export function metricNamesIn(promql: string): MetricRef[] {
   const tokens = tokenize(promql);
   const refs: MetricRef[] = [];
@@ -98,6 +68,7 @@ export function metricNamesIn(promql: string): MetricRef[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t) continue;
+    const prev = tokens[i - 1];
     const next = tokens[i + 1];
     if (t.kind === 'punct') {
       if (t.text === '{') braces++;
@@ -107,14 +78,33 @@ export function metricNamesIn(promql: string): MetricRef[] {
       continue;
     }
     // Ranges and subqueries ([5m:1m]) hold only durations.
-    if (brackets > 0 || t.kind !== 'ident') continue;
+    if (brackets > 0) continue;
     if (braces > 0) {
-      // Inside a selector everything is a label, except a name given as {__name__="..."}.
-      const value = tokens[i + 2];
-      if (t.text === '__name__' && next?.text === '=' && value?.kind === 'string') {
-        const name = unquote(value.text);
-        refs.push({ name, start: value.start + 1, end: value.start + 1 + name.length });
+      // Prometheus 3: a string standing alone in the braces is the metric name ({"x.y", le="1.0"}).
+      if (
+        t.kind === 'string' &&
+        (prev?.text === '{' || prev?.text === ',') &&
+        (next?.text === ',' || next?.text === '}')
+      ) {
+        refs.push({ name: unquote(t.text), start: t.start, end: t.end, form: 'quoted' });
+        continue;
       }
+      // Inside a selector everything else is a label, except a name given as {__name__="..."}.
+      const value = tokens[i + 2];
+      if (t.kind === 'ident' && t.text === '__name__' && next?.text === '=' && value?.kind === 'string') {
+        const name = unquote(value.text);
+        refs.push({ name, start: value.start + 1, end: value.end - 1, form: 'nameLabel' });
+      }
+      continue;
+    }
+    if (t.kind !== 'ident') continue;
+    const last = dottedRun(tokens, i);
+    if (last > i) {
+      const end = tokens[last]?.end ?? t.end;
+      const after = tokens[last + 1];
+      i = last;
+      if (after?.text === '(') continue; // not a name PromQL could mean
+      refs.push({ name: promql.slice(t.start, end), start: t.start, end, form: 'dotted' });
       continue;
     }
     const lower = t.text.toLowerCase();
@@ -199,7 +189,7 @@ function words(name: string): Set<string> {
   return new Set(
     name
       .toLowerCase()
-      .split(/[_:]+/)
+      .split(/[_:.]+/)
       .filter(Boolean)
       .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w)),
   );
@@ -259,24 +249,70 @@ export function rankMetricNames(wanted: string, known: readonly string[], limit 
 }
 
 export interface MetricSuggestion extends MetricRef {
-  /** Real names, best first; may be empty when nothing is close. */
+  /**
+   * Real names, best first, each written as PromQL must write it in place of `start`..`end`:
+   * `http_server_request_duration_seconds_count` bare, `{"http.server.duration"}` for a UTF-8 name.
+   * May be empty when nothing is close.
+   */
   suggestions: string[];
   note?: string;
 }
 
+const quoteNote =
+  'Prometheus 3 accepts UTF-8 metric names, but PromQL reads them only quoted inside the braces, as {"name"} ' +
+  '(Prometheus 3.14.0)';
+
+/** The first offset after `from` that is not white space. */
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && /\s/.test(text.charAt(i))) i++;
+  return i;
+}
+
+/**
+ * Where a replacement for `ref` goes and how each candidate is written there. A bare name followed
+ * by a selector (`foo{a="b"}`) can become a UTF-8 name only inside that selector, so then the span
+ * takes the opening brace too (`{"x.y", a="b"}`).
+ */
+function placeNames(promql: string, ref: MetricRef, names: string[]): { start: number; end: number; texts: string[] } {
+  const form = ref.form ?? 'bare';
+  if (form === 'quoted') return { start: ref.start, end: ref.end, texts: names.map(promqlString) };
+  if (form === 'nameLabel')
+    return { start: ref.start, end: ref.end, texts: names.map((n) => promqlString(n).slice(1, -1)) };
+  const brace = skipSpace(promql, ref.end);
+  const selector = promql.charAt(brace) === '{';
+  if (!selector || names.every(isLegacyMetricName))
+    return {
+      start: ref.start,
+      end: ref.end,
+      texts: names.map((n) => (isLegacyMetricName(n) ? n : `{${promqlString(n)}}`)),
+    };
+  const empty = promql.charAt(skipSpace(promql, brace + 1)) === '}';
+  return {
+    start: ref.start,
+    end: brace + 1,
+    texts: names.map((n) => (isLegacyMetricName(n) ? `${n}{` : `{${promqlString(n)}${empty ? '' : ', '}`)),
+  };
+}
+
 /**
  * For each metric the query names that is not among `known` (Prometheus' metric names), the
- * closest real names. A name used twice is reported once, at its first use.
+ * closest real names; and each UTF-8 name written bare, which Prometheus cannot parse, with its
+ * quoted form. A name used twice is reported once, at its first use.
  */
 export function suggestForQuery(promql: string, known: readonly string[], limit = 3): MetricSuggestion[] {
   const have = new Set(known);
   const seen = new Set<string>();
   const out: MetricSuggestion[] = [];
   for (const ref of metricNamesIn(promql)) {
-    if (have.has(ref.name) || seen.has(ref.name)) continue;
+    const dotted = ref.form === 'dotted';
+    if ((have.has(ref.name) && !dotted) || seen.has(ref.name)) continue;
     seen.add(ref.name);
-    const note = knownWrongNames[ref.name]?.note;
-    out.push({ ...ref, suggestions: rankMetricNames(ref.name, known, limit), ...(note ? { note } : {}) });
+    const names = have.has(ref.name) ? [ref.name] : rankMetricNames(ref.name, known, limit);
+    const placed = placeNames(promql, ref, names);
+    const wrong = knownWrongNames[ref.name]?.note;
+    const note = dotted ? (wrong ? `${quoteNote}; ${wrong}` : quoteNote) : wrong;
+    out.push({ ...ref, start: placed.start, end: placed.end, suggestions: placed.texts, ...(note ? { note } : {}) });
   }
   return out;
 }
@@ -288,5 +324,9 @@ export function describeSuggestion(s: MetricSuggestion): string {
     options.length === 0
       ? 'no similar name found'
       : `did you mean ${options.length === 1 ? options[0] : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}?`;
-  return `\`${s.name}\` is not a metric this Prometheus has; ${guess}${s.note ? ` (${s.note})` : ''}`;
+  const what =
+    s.form === 'dotted'
+      ? `\`${s.name}\` is a UTF-8 name written without quotes, which PromQL cannot parse`
+      : `\`${s.name}\` is not a metric this Prometheus has`;
+  return `${what}; ${guess}${s.note ? ` (${s.note})` : ''}`;
 }
