@@ -1,6 +1,6 @@
-// A real OpenTelemetry Collector, built from Go modules with the collector builder (ocb) at two
-// pinned versions: a recent one (what the lab deploys today) and an old one that still honours
-// `service.telemetry.metrics.address`. ocb only runs `go` commands, so the Go module proxy is
+// A real OpenTelemetry Collector, built from Go modules with the collector builder (ocb) at three
+// pinned versions: the one the lab deploys, the newest the module proxy serves, and an old one
+// that still honours `service.telemetry.metrics.address`. ocb only runs `go` commands, so the Go module proxy is
 // all it needs. The builder, its generated sources and the binary live in the cache, keyed by
 // version; Go's own module and build caches (GOMODCACHE, GOCACHE) are shared and outside the repo.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,27 +25,60 @@ import {
 } from './lib';
 
 /**
- * recent: 0.155.0, the image the scaffold pins (otel/opentelemetry-collector-contrib:0.155.0), so
- * the verdicts are those of the collector the lab deploys. The newest release whose components all
- * resolve on the module proxy is 0.161.0 (contrib's prometheusexporter stops there); it is
- * buildable here too, but its prometheus exporter silently ignores unknown keys (0.155.0 rejects
- * them) and it adds `resource_constant_labels`. old: 0.111.0, which still honours
- * `service.telemetry.metrics.address` (deprecated in that release, logging a warning; 0.155.0
- * refuses it). 0.110.0 cannot be built from the proxy: the checksum database has no entry for
- * its prometheusexporter.
+ * Three builds, at most (each cold ocb build costs CI minutes):
+ * - recent: 0.155.0, the image the scaffold pins (otel/opentelemetry-collector-contrib:0.155.0, the
+ *   appVersion of the opentelemetry-collector chart 0.164.1 the lab installs), so the lint's
+ *   verdicts and the sandbox are those of the collector the lab deploys.
+ * - newest: 0.165.1, the newest the module proxy served on 2026-12-05: core modules v0.165.0,
+ *   contrib's prometheusexporter v0.165.1 (a patch release on the same core). What a student
+ *   meets with `:latest` or a newer chart, and the release `newestCollector` names.
+ * - old: 0.111.0, which still honours `service.telemetry.metrics.address` (deprecated in that
+ *   release, logging a warning; 0.155.0 refuses it). 0.110.0 cannot be built from the proxy: the
+ *   checksum database has no entry for its prometheusexporter.
  */
-export const collectorVersions = { recent: '0.155.0', old: '0.111.0' } as const;
+export const collectorVersions = { recent: '0.155.0', newest: '0.165.1', old: '0.111.0' } as const;
+
+export type CollectorRole = keyof typeof collectorVersions;
+export const collectorRoles = Object.keys(collectorVersions) as CollectorRole[];
+
+interface CollectorBuild {
+  /** go.opentelemetry.io/collector's v0.x modules and the builder (ocb). */
+  core: string;
+  /** contrib's prometheusexporter, which may have a patch release of its own. */
+  contrib: string;
+  /** The confmap provider modules. */
+  providers: { env: string; file: string; http: string; https: string; yaml: string };
+}
 
 /**
- * The confmap provider modules for each version the harness can build: stable (v1.x) modules
- * are numbered apart from the v0.x ones (v0.N pairs with v1.(N-94)), and http/https/yaml went
- * 1.0 later than env/file.
+ * The module versions behind each version the harness can build. Stable (v1.x) modules are
+ * numbered apart from the v0.x ones (v0.N pairs with v1.(N-94): 0.165.0 with v1.71.0, which
+ * `go list -m -versions` and prometheusexporter v0.165.1's go.mod confirm), and the
+ * http/https/yaml providers went 1.0 later than env/file.
  */
-const providers: Record<string, { env: string; file: string; http: string; https: string; yaml: string }> = {
-  '0.161.0': { env: 'v1.67.0', file: 'v1.67.0', http: 'v1.67.0', https: 'v1.67.0', yaml: 'v1.67.0' },
-  '0.155.0': { env: 'v1.61.0', file: 'v1.61.0', http: 'v1.61.0', https: 'v1.61.0', yaml: 'v1.61.0' },
-  '0.111.0': { env: 'v1.17.0', file: 'v1.17.0', http: 'v0.111.0', https: 'v0.111.0', yaml: 'v0.111.0' },
+const builds: Record<string, CollectorBuild> = {
+  '0.165.1': { core: 'v0.165.0', contrib: 'v0.165.1', providers: providersAt('v1.71.0') },
+  '0.155.0': { core: 'v0.155.0', contrib: 'v0.155.0', providers: providersAt('v1.61.0') },
+  '0.111.0': {
+    core: 'v0.111.0',
+    contrib: 'v0.111.0',
+    providers: { env: 'v1.17.0', file: 'v1.17.0', http: 'v0.111.0', https: 'v0.111.0', yaml: 'v0.111.0' },
+  },
 };
+
+function providersAt(v: string): CollectorBuild['providers'] {
+  return { env: v, file: v, http: v, https: v, yaml: v };
+}
+
+/** The versions `builderManifest` knows (for `npm run facts` and error messages). */
+export const buildableCollectors = Object.keys(builds);
+
+/** The module versions a harness version is built from. */
+export function collectorBuild(version: string): CollectorBuild {
+  const b = builds[version];
+  if (!b) throw new Error(`no builder manifest for collector ${version}; known: ${buildableCollectors.join(', ')}`);
+  return b;
+}
 
 const BINARY = 'otelcol-obslab';
 const CORE = 'go.opentelemetry.io/collector';
@@ -65,9 +98,9 @@ function builderBinary(version: string): string {
 
 /** The ocb manifest for one version; `dist.output_path` is in the cache, never in the repository. */
 export function builderManifest(version: string, outputPath: string): string {
-  const p = providers[version];
-  if (!p) throw new Error(`no builder manifest for collector ${version}; known: ${Object.keys(providers).join(', ')}`);
-  const v = `v${version}`;
+  const b = collectorBuild(version);
+  const p = b.providers;
+  const v = b.core;
   return `# Generated by the Observability Lab harness (test/harness/otelcol.ts).
 dist:
   name: ${BINARY}
@@ -83,7 +116,7 @@ exporters:
   - gomod: ${CORE}/exporter/debugexporter ${v}
   - gomod: ${CORE}/exporter/otlpexporter ${v}
   - gomod: ${CORE}/exporter/otlphttpexporter ${v}
-  - gomod: ${CONTRIB}/exporter/prometheusexporter ${v}
+  - gomod: ${CONTRIB}/exporter/prometheusexporter ${b.contrib}
 providers:
   - gomod: ${CORE}/confmap/provider/envprovider ${p.env}
   - gomod: ${CORE}/confmap/provider/fileprovider ${p.file}
@@ -120,7 +153,7 @@ async function build(version: string, echo: boolean): Promise<string> {
   for (const d of ['dist', 'tools', '.obslab-installed']) rmSync(join(dir, d), { recursive: true, force: true });
   const t0 = Date.now();
   // The builder itself, installed into the cache (go install, not go run, so it is built once).
-  await run('go', ['install', `${CORE}/cmd/builder@v${version}`], {
+  await run('go', ['install', `${CORE}/cmd/builder@${collectorBuild(version).core}`], {
     env: goEnv({ GOBIN: join(dir, 'tools') }),
     echo,
     timeoutMs: 20 * 60_000,
@@ -328,11 +361,10 @@ const PART = 'otelcol';
 
 export const otelcolPart: Part = {
   name: PART,
-  description: `OpenTelemetry Collector ${collectorVersions.recent} (and ${collectorVersions.old}) built with ocb: otlp, batch, memory_limiter, debug, prometheus`,
+  description: `OpenTelemetry Collector ${collectorVersions.recent} (and ${collectorVersions.newest}, ${collectorVersions.old}) built with ocb: otlp, batch, memory_limiter, debug, prometheus`,
   async install(): Promise<void> {
     // One after the other: two Go builds at once only fight over the cores.
-    await installCollector(collectorVersions.recent, true);
-    await installCollector(collectorVersions.old, true);
+    for (const role of collectorRoles) await installCollector(collectorVersions[role], true);
   },
   async up(): Promise<PartStatus> {
     await otelcolPart.install();

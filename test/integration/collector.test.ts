@@ -1,7 +1,8 @@
-// A real OpenTelemetry Collector at two versions (built from Go modules with ocb by the harness):
-// every config in test/fixtures/collector gets the verdict its `# expect:` header pins, and the
-// telemetry endpoints behave as the fixtures say: the readers form serves otelcol_* metrics in the
-// recent collector, the old `address` key is honoured by the old one and refused by the recent one.
+// A real OpenTelemetry Collector at three versions (built from Go modules with ocb by the harness):
+// the lab's pin (recent), the newest on the module proxy and an old one. Every config in
+// test/fixtures/collector gets the verdict its `# expect:` header pins, and the telemetry endpoints
+// behave as the fixtures say: the readers form serves otelcol_* metrics in the recent and newest
+// collectors, the old `address` key is honoured by the old one and refused by the others.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,12 @@ import {
   type CollectorPorts,
   type RunningCollector,
 } from '../harness/otelcol';
-import { collectorFixturesDir, loadCollectorFixtures } from '../support/collectorFixtures';
+import { collectorFixturesDir, loadCollectorFixtures, roles, type Role } from '../support/collectorFixtures';
 
 const FIXTURES = collectorFixturesDir;
 
-type Role = keyof typeof collectorVersions;
+/** The builds that have dropped `address` for readers and name the OTLP exporters in snake_case. */
+const current = ['recent', 'newest'] as const;
 const loadFixtures = loadCollectorFixtures;
 
 /**
@@ -83,7 +85,7 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
   }
 
   before(async function () {
-    // Both versions: a cold build takes minutes, a cached one returns at once.
+    // Every version: a cold build takes minutes, a cached one returns at once.
     await otelcolPart.install();
   });
 
@@ -98,8 +100,8 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
   });
 
   it('builds the pinned versions, and each binary reports its own', async () => {
-    assert.notEqual(collectorVersions.recent, collectorVersions.old);
-    for (const role of ['recent', 'old'] as const) {
+    assert.equal(new Set(Object.values(collectorVersions)).size, roles.length, 'three different versions');
+    for (const role of roles) {
       assert.equal(
         await collectorVersionOutput(collectorVersions[role]),
         `otelcol-obslab version ${collectorVersions[role]}`,
@@ -107,18 +109,21 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     }
   });
 
-  it('registers the lab components in both, and the snake_case OTLP exporter names only in the recent one', async () => {
+  it('registers the lab components in all three, and the snake_case OTLP exporter names only in recent and newest', async () => {
     const names = async (role: Role): Promise<string[]> =>
       [...(await collectorComponents(collectorVersions[role])).matchAll(/^\s+- name: (\S+)$/gm)].map((m) => m[1] ?? '');
-    const recent = await names('recent');
-    const old = await names('old');
-    for (const n of ['otlp', 'batch', 'memory_limiter', 'debug', 'prometheus']) {
-      assert.ok(recent.includes(n), `recent lacks ${n}: ${recent.join(' ')}`);
-      assert.ok(old.includes(n), `old lacks ${n}: ${old.join(' ')}`);
+    for (const role of roles) {
+      const registered = await names(role);
+      for (const n of ['otlp', 'batch', 'memory_limiter', 'debug', 'prometheus'])
+        assert.ok(registered.includes(n), `${role} lacks ${n}: ${registered.join(' ')}`);
+      // `otelcol components` lists the new exporter names; the old ones stay as deprecated aliases.
+      if (role === 'old')
+        assert.ok(
+          !registered.includes('otlp_grpc') && !registered.includes('otlp_http') && registered.includes('otlphttp'),
+          registered.join(' '),
+        );
+      else assert.ok(registered.includes('otlp_grpc') && registered.includes('otlp_http'), registered.join(' '));
     }
-    // `otelcol components` lists the new exporter names; the old ones stay as deprecated aliases.
-    assert.ok(recent.includes('otlp_grpc') && recent.includes('otlp_http'), recent.join(' '));
-    assert.ok(!old.includes('otlp_grpc') && !old.includes('otlp_http') && old.includes('otlphttp'), old.join(' '));
   });
 
   it('has a corpus of at least 15 configs, each with its verdicts and a reason', () => {
@@ -128,7 +133,7 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
 
   describe('validate verdicts match each fixture header', () => {
     for (const f of fixtures) {
-      for (const role of ['recent', 'old'] as const) {
+      for (const role of roles) {
         it(`${f.file} @ ${role}: ${f.expect[role]}`, async () => {
           const r = await validateConfig(collectorVersions[role], f.text);
           assert.equal(
@@ -141,21 +146,23 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     }
   });
 
-  it("recent: the scaffold's config serves otelcol_* on the reader's port and the prometheus exporter listens", async () => {
-    const p = await freeCollectorPorts();
-    const c = await start('recent', localize(readFileSync(join(FIXTURES, 'scaffold.yaml'), 'utf8'), p));
-    const own = await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
-    assert.match(own, /^otelcol_process_uptime/m);
-    const exporter = await get(`http://127.0.0.1:${p.prometheus}/metrics`);
-    assert.equal(exporter.status, 200);
-  });
+  for (const role of current) {
+    it(`${role}: the scaffold's config serves otelcol_* on the reader's port and the prometheus exporter listens`, async () => {
+      const p = await freeCollectorPorts();
+      const c = await start(role, localize(readFileSync(join(FIXTURES, 'scaffold.yaml'), 'utf8'), p));
+      const own = await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
+      assert.match(own, /^otelcol_process_uptime/m);
+      const exporter = await get(`http://127.0.0.1:${p.prometheus}/metrics`);
+      assert.equal(exporter.status, 200);
+    });
 
-  it("recent: the lab's own config starts too", async () => {
-    const p = await freeCollectorPorts();
-    const c = await start('recent', localize(readFileSync(join(FIXTURES, 'lab.yaml'), 'utf8'), p));
-    await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
-    assert.equal((await get(`http://127.0.0.1:${p.prometheus}/metrics`)).status, 200);
-  });
+    it(`${role}: the lab's own config starts too`, async () => {
+      const p = await freeCollectorPorts();
+      const c = await start(role, localize(readFileSync(join(FIXTURES, 'lab.yaml'), 'utf8'), p));
+      await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
+      assert.equal((await get(`http://127.0.0.1:${p.prometheus}/metrics`)).status, 200);
+    });
+  }
 
   it('old: the `address` form serves otelcol_* at that address, with a deprecation warning', async () => {
     const p = await freeCollectorPorts();
@@ -167,15 +174,17 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     );
   });
 
-  it('recent: the `address` form is refused, by validate and at start, naming the key', async () => {
-    const text = localize(readFileSync(join(FIXTURES, 'telemetry-address.yaml'), 'utf8'), await freeCollectorPorts());
-    const v = await validateConfig(collectorVersions.recent, text);
-    assert.equal(v.ok, false);
-    assert.match(v.output, /has invalid keys: address/);
-    await assert.rejects(
-      start('recent', text),
-      (e: unknown) => e instanceof CollectorStartError && /has invalid keys: address/.test(e.output),
-    );
+  it('recent and newest: the `address` form is refused, by validate and at start, naming the key', async () => {
+    for (const role of current) {
+      const text = localize(readFileSync(join(FIXTURES, 'telemetry-address.yaml'), 'utf8'), await freeCollectorPorts());
+      const v = await validateConfig(collectorVersions[role], text);
+      assert.equal(v.ok, false);
+      assert.match(v.output, /has invalid keys: address/);
+      await assert.rejects(
+        start(role, text),
+        (e: unknown) => e instanceof CollectorStartError && /has invalid keys: address/.test(e.output),
+      );
+    }
   });
 
   it('old: with both `address` and `readers`, both ports serve the own metrics', async () => {
@@ -190,8 +199,8 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     await waitForOwnMetrics(`http://127.0.0.1:${p.telemetry}/metrics`, c);
   });
 
-  it('both: `level: none` starts no reader, so the own-metrics port stays closed', async () => {
-    for (const role of ['recent', 'old'] as const) {
+  it('all three: `level: none` starts no reader, so the own-metrics port stays closed', async () => {
+    for (const role of roles) {
       const p = await freeCollectorPorts();
       const c = await start(role, localize(readFileSync(join(FIXTURES, 'level-none-with-readers.yaml'), 'utf8'), p));
       await waitFor(
@@ -208,8 +217,8 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     }
   });
 
-  it('both: validate passes an impossible port, and the start then fails on it', async () => {
-    for (const role of ['recent', 'old'] as const) {
+  it('all three: validate passes an impossible port, and the start then fails on it', async () => {
+    for (const role of roles) {
       const text = localize(
         readFileSync(join(FIXTURES, 'invalid-port.yaml'), 'utf8').replace(/0\.0\.0\.0:99999/g, '127.0.0.1:99999'),
         await freeCollectorPorts(),
@@ -236,11 +245,54 @@ describe('OpenTelemetry Collector (real, built with ocb)', function () {
     );
   });
 
-  it('recent: the old `otlp` exporter name works but logs that it is a deprecated alias of otlp_grpc', async () => {
-    const c = await start(
-      'recent',
-      localize(readFileSync(join(FIXTURES, 'exporter-otlp-legacy-name.yaml'), 'utf8'), await freeCollectorPorts()),
+  it('recent and newest: the old `otlp` exporter name works but logs that it is a deprecated alias of otlp_grpc', async () => {
+    for (const role of current) {
+      const c = await start(
+        role,
+        localize(readFileSync(join(FIXTURES, 'exporter-otlp-legacy-name.yaml'), 'utf8'), await freeCollectorPorts()),
+      );
+      assert.match(c.output(), /"otlp" alias is deprecated; use "otlp_grpc" instead/);
+      await c.stop();
+    }
+  });
+
+  it('newest: resource_to_telemetry_conversion still works but logs that resource_constant_labels replaces it; recent says nothing', async () => {
+    const text = readFileSync(join(FIXTURES, 'prometheus-deprecated-options.yaml'), 'utf8');
+    const warning = /resource_to_telemetry_conversion is deprecated; use resource_constant_labels instead/;
+    const newest = await start('newest', localize(text, await freeCollectorPorts()));
+    assert.match(newest.output(), warning);
+    await newest.stop();
+    const recent = await start('recent', localize(text, await freeCollectorPorts()));
+    assert.doesNotMatch(recent.output(), warning);
+  });
+
+  it('newest: resource_constant_labels starts, and refuses to be set beside resource_to_telemetry_conversion', async () => {
+    const text = localize(
+      readFileSync(join(FIXTURES, 'prometheus-resource-constant-labels.yaml'), 'utf8'),
+      await freeCollectorPorts(),
     );
-    assert.match(c.output(), /"otlp" alias is deprecated; use "otlp_grpc" instead/);
+    const c = await start('newest', text);
+    await c.stop();
+    const both = text.replace(
+      /resource_constant_labels:/,
+      'resource_to_telemetry_conversion:\n      enabled: true\n    resource_constant_labels:',
+    );
+    const v = await validateConfig(collectorVersions.newest, both);
+    assert.equal(v.ok, false);
+    assert.match(v.output, /cannot configure both resource_to_telemetry_conversion and resource_constant_labels/);
+  });
+
+  it("newest: an HTTP client's flat keep-alive keys are refused; recent and old accept them", async () => {
+    // confighttp deprecated them in v0.160.0 for the keepalive section and removed them by v0.165.0.
+    const text = localize(
+      readFileSync(join(FIXTURES, 'exporter-otlphttp-legacy-name.yaml'), 'utf8'),
+      await freeCollectorPorts(),
+    ).replace(/(\n {2}otlphttp:\n)/, '$1    max_idle_conns: 10\n    idle_conn_timeout: 30s\n');
+    assert.match(text, /max_idle_conns: 10/);
+    const newest = await validateConfig(collectorVersions.newest, text);
+    assert.equal(newest.ok, false);
+    assert.match(newest.output, /has invalid keys: idle_conn_timeout, max_idle_conns/);
+    for (const role of ['recent', 'old'] as const)
+      assert.equal((await validateConfig(collectorVersions[role], text)).ok, true, role);
   });
 });
