@@ -28,10 +28,8 @@ export async function takeSnapshot(o: DoctorOptions): Promise<DoctorSnapshot> {
       ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
     });
   }
-  // Loaded only for a cluster: the Kubernetes client and the AWS SDK are heavy.
-  // require, not import(): evaluated only here in the bundles, and resolvable by the tests' TypeScript loader.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { clusterSnapshot } = require('./cluster') as typeof import('./cluster');
+  // Evaluated only for a cluster: the Kubernetes client and the AWS SDK are heavy (import() stays in the bundle).
+  const { clusterSnapshot } = await import('./cluster');
   return clusterSnapshot(o);
 }
 
