@@ -5,9 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { sh, step } from './lib.mjs';
 
 // chromium drives the workbench; libkrb5-dev and pkg-config build code-server's native modules;
-// prometheus is the sandbox's and the query tests' real Prometheus; openssl makes the local
-// control plane's per-run certificates.
-const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config', 'prometheus', 'openssl'];
+// openssl makes the local control plane's per-run certificates.
+const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config', 'openssl'];
 
 function npmPackages() {
   const marker = 'node_modules/.package-lock.json';
