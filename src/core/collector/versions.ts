@@ -1,11 +1,29 @@
 // Which collector release a manifest runs, and what each release does with the config forms
 // that changed. Numbers from the collector's CHANGELOG; each is checked against real builds
-// by test/integration/collector.test.ts.
+// by test/integration/collector.test.ts. Every fact here carries the date it was last checked
+// (YYYY-MM-DD), and test/unit/facts.test.ts fails on one that does not.
 
 export type Version = readonly [number, number, number];
 
+/** A version fact: what, at which version, when it was last checked and how. */
+export interface VersionFact {
+  version: string;
+  /** YYYY-MM-DD. */
+  checked: string;
+  how: string;
+}
+
 /** The newest release we know; `latest` or an unknown tag means this one. */
-export const newestCollector = '0.155.0';
+export const newestCollector = '0.165.1';
+
+export const newestCollectorFact: VersionFact = {
+  version: newestCollector,
+  checked: '2026-12-05',
+  how:
+    'the Go module proxy: go.opentelemetry.io/collector/* at v0.165.0 and contrib (exporter/prometheusexporter and ' +
+    'the other contrib modules) at v0.165.1, a patch on the same core, as v0.140.1 was; built with ocb and run by ' +
+    'test/integration/collector.test.ts. The image tag itself is not checked (Docker Hub is out of reach here).',
+};
 
 export function parseVersion(text: string): Version | undefined {
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
@@ -53,10 +71,21 @@ export function isCollectorImage(image: string): boolean {
 export type AddressState = 'honoured' | 'deprecated' | 'ignored' | 'rejected';
 
 /** service.telemetry.metrics.address: deprecated v0.111.0, ignored v0.123.0, rejected v0.128.0. */
+export const telemetryAddressChanges = {
+  deprecated: '0.111.0',
+  ignored: '0.123.0',
+  rejected: '0.128.0',
+  checked: '2026-12-05',
+  how:
+    'collector CHANGELOG at v0.165.0 (#11205 in v0.111.0; telemetry.disableAddressFieldForInternalTelemetry beta in ' +
+    'v0.123.0 (#25115), stable in v0.128.0 (#13152)); real builds: 0.111.0 honours it with a warning, 0.155.0 and ' +
+    '0.165.1 refuse it (test/integration/collector.test.ts)',
+} as const;
+
 export function telemetryAddressState(v: Version): AddressState {
-  if (atLeast(v, '0.128.0')) return 'rejected';
-  if (atLeast(v, '0.123.0')) return 'ignored';
-  if (atLeast(v, '0.111.0')) return 'deprecated';
+  if (atLeast(v, telemetryAddressChanges.rejected)) return 'rejected';
+  if (atLeast(v, telemetryAddressChanges.ignored)) return 'ignored';
+  if (atLeast(v, telemetryAddressChanges.deprecated)) return 'deprecated';
   return 'honoured';
 }
 
@@ -66,7 +95,11 @@ export interface RemovedComponent {
   deprecatedIn: string;
   removedIn: string;
   replacement: string;
+  /** When deprecatedIn and removedIn were last checked (YYYY-MM-DD). */
+  checked: string;
 }
+
+/** Both checked on 2026-12-05 in the core CHANGELOG at v0.165.0 and against the real 0.111.0 build. */
 
 export const removedComponents: RemovedComponent[] = [
   {
@@ -75,6 +108,7 @@ export const removedComponents: RemovedComponent[] = [
     deprecatedIn: '0.86.0',
     removedIn: '0.111.0',
     replacement: 'the `debug` exporter (verbosity: basic, normal or detailed)',
+    checked: '2026-12-05',
   },
   {
     kind: 'extensions',
@@ -82,6 +116,7 @@ export const removedComponents: RemovedComponent[] = [
     deprecatedIn: '0.92.0',
     removedIn: '0.109.0',
     replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor',
+    checked: '2026-12-05',
   },
 ];
 
@@ -90,6 +125,8 @@ export interface IntroducedComponent {
   type: string;
   /** The first release whose images (core or contrib) have it. */
   since: string;
+  /** When `since` was last checked (YYYY-MM-DD). */
+  checked: string;
 }
 
 /**
@@ -99,43 +136,119 @@ export interface IntroducedComponent {
  * 2026-12-05. Snake_case names are the v0.144.0 to v0.158.0 renames: the old names stay as
  * aliases, the new ones are refused by older releases. Components older than v0.42.0 in every
  * image are left out: no image a student meets lacks them.
+ *
+ * Re-checked up to 0.165.1 on 2026-12-05 from the modules on the proxy (metadata.yaml `type:` at
+ * v0.165.1 against v0.155.0): the lab-relevant contrib components renamed after 0.155.0 are
+ * cumulative_to_delta and delta_to_cumulative, both listed; the others kept their 0.155.0 names.
+ * Left out: core's queue_batch processor (new as queuebatch in v0.158.0, renamed in v0.162.0),
+ * because the release manifests here stop at v0.159.0, which ships it in no image.
  */
 export const introducedComponents: IntroducedComponent[] = [
-  { kind: 'exporters', type: 'debug', since: '0.86.0' },
-  { kind: 'exporters', type: 'nop', since: '0.98.0' },
-  { kind: 'exporters', type: 'otlp_grpc', since: '0.144.0' },
-  { kind: 'exporters', type: 'otlp_http', since: '0.144.0' },
-  { kind: 'exporters', type: 'prometheus_remote_write', since: '0.154.0' },
-  { kind: 'processors', type: 'transform', since: '0.52.0' },
-  { kind: 'processors', type: 'redaction', since: '0.59.0' },
-  { kind: 'processors', type: 'deltatocumulative', since: '0.108.0' },
-  { kind: 'processors', type: 'delta_to_cumulative', since: '0.158.0' },
-  { kind: 'processors', type: 'cumulative_to_delta', since: '0.157.0' },
-  { kind: 'processors', type: 'resource_detection', since: '0.153.0' },
-  { kind: 'processors', type: 'k8s_attributes', since: '0.146.0' },
-  { kind: 'receivers', type: 'nop', since: '0.98.0' },
-  { kind: 'receivers', type: 'k8sobjects', since: '0.67.0' },
-  { kind: 'receivers', type: 'k8s_objects', since: '0.151.0' },
-  { kind: 'receivers', type: 'httpcheck', since: '0.63.0' },
-  { kind: 'receivers', type: 'http_check', since: '0.150.0' },
-  { kind: 'receivers', type: 'host_metrics', since: '0.151.0' },
-  { kind: 'receivers', type: 'file_log', since: '0.149.0' },
-  { kind: 'receivers', type: 'kubelet_stats', since: '0.152.0' },
-  { kind: 'connectors', type: 'forward', since: '0.73.0' },
-  { kind: 'connectors', type: 'count', since: '0.73.0' },
-  { kind: 'connectors', type: 'spanmetrics', since: '0.74.0' },
-  { kind: 'connectors', type: 'span_metrics', since: '0.151.0' },
-  { kind: 'connectors', type: 'servicegraph', since: '0.75.0' },
-  { kind: 'connectors', type: 'service_graph', since: '0.151.0' },
-  { kind: 'connectors', type: 'routing', since: '0.86.0' },
-  { kind: 'connectors', type: 'exceptions', since: '0.98.0' },
-  { kind: 'connectors', type: 'roundrobin', since: '0.100.0' },
-  { kind: 'connectors', type: 'round_robin', since: '0.152.0' },
-  { kind: 'connectors', type: 'failover', since: '0.116.0' },
-  { kind: 'connectors', type: 'signaltometrics', since: '0.119.0' },
-  { kind: 'connectors', type: 'signal_to_metrics', since: '0.146.0' },
-  { kind: 'extensions', type: 'basicauth', since: '0.43.0' },
+  { kind: 'exporters', type: 'debug', since: '0.86.0', checked: '2026-12-05' },
+  { kind: 'exporters', type: 'nop', since: '0.98.0', checked: '2026-12-05' },
+  { kind: 'exporters', type: 'otlp_grpc', since: '0.144.0', checked: '2026-12-05' },
+  { kind: 'exporters', type: 'otlp_http', since: '0.144.0', checked: '2026-12-05' },
+  { kind: 'exporters', type: 'prometheus_remote_write', since: '0.154.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'transform', since: '0.52.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'redaction', since: '0.59.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'deltatocumulative', since: '0.108.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'delta_to_cumulative', since: '0.158.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'cumulative_to_delta', since: '0.157.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'resource_detection', since: '0.153.0', checked: '2026-12-05' },
+  { kind: 'processors', type: 'k8s_attributes', since: '0.146.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'nop', since: '0.98.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'k8sobjects', since: '0.67.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'k8s_objects', since: '0.151.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'httpcheck', since: '0.63.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'http_check', since: '0.150.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'host_metrics', since: '0.151.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'file_log', since: '0.149.0', checked: '2026-12-05' },
+  { kind: 'receivers', type: 'kubelet_stats', since: '0.152.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'forward', since: '0.73.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'count', since: '0.73.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'spanmetrics', since: '0.74.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'span_metrics', since: '0.151.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'servicegraph', since: '0.75.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'service_graph', since: '0.151.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'routing', since: '0.86.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'exceptions', since: '0.98.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'roundrobin', since: '0.100.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'round_robin', since: '0.152.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'failover', since: '0.116.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'signaltometrics', since: '0.119.0', checked: '2026-12-05' },
+  { kind: 'connectors', type: 'signal_to_metrics', since: '0.146.0', checked: '2026-12-05' },
+  { kind: 'extensions', type: 'basicauth', since: '0.43.0', checked: '2026-12-05' },
 ];
 
 /** Connectors as a section: v0.71.0 behind a feature gate that v0.74.0 turned on by default. */
 export const connectorsOnByDefault = '0.74.0';
+
+export const connectorsOnByDefaultFact: VersionFact = {
+  version: connectorsOnByDefault,
+  checked: '2026-12-05',
+  how: 'collector CHANGELOG at v0.165.0: service.connectors gate added in v0.71.0, beta (on by default) in v0.74.0 (#7369)',
+};
+
+export interface ConfigKeyChange {
+  /** Where the key sits: `exporters/prometheus`, or `confighttp client`/`confighttp server` for every HTTP client or server. */
+  where: string;
+  key: string;
+  change: 'added' | 'deprecated' | 'removed';
+  /** The first release with the change (as far as it was narrowed down). */
+  since: string;
+  /** What the real builds did, and what to use instead. */
+  note: string;
+  checked: string;
+}
+
+/**
+ * Config keys that one release accepts and another refuses, between the lab's pin (0.155.0) and
+ * the newest (0.165.1). The lint's collector schema describes 0.155.0 and does not yet look at
+ * the version, so for a newer collector it flags the added keys and misses the removed ones
+ * (test/integration/collector-truth.test.ts pins those divergences).
+ */
+export const configKeyChanges: ConfigKeyChange[] = [
+  {
+    where: 'exporters/prometheus',
+    key: 'resource_constant_labels',
+    change: 'added',
+    since: '0.160.0',
+    note:
+      '0.155.0 refuses it ("has invalid keys"); 0.165.1 accepts it, and refuses it beside ' +
+      'resource_to_telemetry_conversion. The module has it at v0.161.0, not at v0.159.0; v0.160.0 is not on the ' +
+      'proxy, but the feature gate that comes with it says from_version v0.160.0',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'exporters/prometheus',
+    key: 'resource_to_telemetry_conversion',
+    change: 'deprecated',
+    since: '0.160.0',
+    note: '0.165.1 still honours it and warns "use resource_constant_labels instead"; 0.155.0 says nothing',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'confighttp server',
+    key: 'keepalive',
+    change: 'added',
+    since: '0.160.0',
+    note: 'the section for idle_timeout and keep_alives_enabled: 0.165.1 accepts it, 0.155.0 refuses it',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'confighttp server',
+    key: 'idle_timeout, keep_alives_enabled',
+    change: 'removed',
+    since: '0.165.0',
+    note: 'deprecated in v0.160.0 for keepalive.idle_timeout and keepalive.enabled; confighttp v0.164.0 still has them, v1.71.0 (with 0.165.0) does not: 0.165.1 refuses them, 0.155.0 accepts them',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'confighttp client',
+    key: 'idle_conn_timeout, max_idle_conns, max_idle_conns_per_host, disable_keep_alives',
+    change: 'removed',
+    since: '0.165.0',
+    note: 'deprecated in v0.160.0 for the keepalive section (disable_keep_alives: true is keepalive.enabled: false); 0.165.1 refuses them (#15973)',
+    checked: '2026-12-05',
+  },
+];
