@@ -1,6 +1,8 @@
 // Commands we show for a person to copy into their own shell: every word quoted so that the shell
 // passes it on unchanged, whatever a path, a context name or a lab value holds. Commands we run
-// ourselves never go through a shell; this is only for the text a person sees.
+// ourselves never go through a shell; this is only for the text a person sees. A command is a
+// value (a Command: the program, then one word per argument), so the one a message shows is the
+// one a button can copy or execFile can run; commandLine is the one way to show it.
 
 /** The shells we write commands for: sh, bash and zsh; PowerShell (Windows' default terminal). */
 export type ShellKind = 'posix' | 'powershell';
@@ -37,10 +39,33 @@ export function quoteWord(word: string, shell: ShellKind): string {
   return shell === 'powershell' ? quotePowerShell(word) : quotePosix(word);
 }
 
-/** A program and its arguments as one line for `shell`. */
-export function commandLine(argv: readonly string[], shell: ShellKind): string {
-  const words = argv.map((w) => quoteWord(w, shell));
+/** A word the person fills in (shown as <cluster>): a command holding one is shown and copied, never run. */
+export interface Blank {
+  readonly blank: string;
+}
+
+export function blank(name: string): Blank {
+  return { blank: name };
+}
+
+/** A program and its arguments, one word each, never shell text; a Blank is a word left to the person. */
+export type Command = readonly (string | Blank)[];
+
+/** A program and its arguments as one line for `shell`; a Blank shows as <name>. */
+export function commandLine(argv: Command, shell: ShellKind): string {
+  const words = argv.map((w) => (typeof w === 'string' ? quoteWord(w, shell) : `<${w.blank}>`));
   // PowerShell runs a quoted program name only with the call operator.
   if (shell === 'powershell' && words[0] !== undefined && words[0] !== argv[0]) return `& ${words.join(' ')}`;
   return words.join(' ');
+}
+
+/** A command inside a message's sentence: its line for sh, bash and zsh, between backticks. */
+export function commandInText(argv: Command): string {
+  return `\`${commandLine(argv, 'posix')}\``;
+}
+
+/** The words to hand to execFile, or undefined while a word is left blank for the person. */
+export function runnableArgv(argv: Command): string[] | undefined {
+  const words = argv.filter((w): w is string => typeof w === 'string');
+  return words.length === argv.length ? words : undefined;
 }

@@ -246,6 +246,14 @@ describe('applyPlan: messages for refusals', () => {
     assert.match(m, /'other' owns \.data\.a, \.data\.b/);
     assert.match(m, /--force-conflicts/);
     assert.match(m, /k8s\/cfg\.yaml:4/);
+    // The command to take the fields over names the object's own file, quoted for the shell.
+    assert.match(m, /`kubectl apply --server-side --field-manager=obslab --force-conflicts -f k8s\/cfg\.yaml`/);
+    assert.match(
+      describeApplyFailure({ status: 409, body, message: 'x' }, { ...obj, file: '/my lab/cfg.yaml' }, 'obslab'),
+      /--force-conflicts -f '\/my lab\/cfg\.yaml'`/,
+    );
+    const noFile = { kind: obj.kind, namespace: obj.namespace, name: obj.name };
+    assert.match(describeApplyFailure({ status: 409, body, message: 'x' }, noFile, 'obslab'), /-f <file>`/);
   });
 
   it('points an invalid object at its file and line with the fields the server named', () => {

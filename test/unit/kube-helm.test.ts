@@ -19,6 +19,8 @@ import {
   type HelmFailureContext,
 } from '../../src/core/helm/helm';
 import { versions } from '../../src/core/facts';
+import { helmInstallCommands } from '../../src/core/helm/helmHint';
+import { commandInText, runnableArgv } from '../../src/core/shellQuote';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
@@ -194,6 +196,7 @@ describe('helm: versions and a missing helm', () => {
     assert.match(onPath, /not found on PATH/);
     assert.match(onPath, /https:\/\/helm\.sh\/docs\/intro\/install\//);
     assert.match(onPath, /brew install helm/);
+    for (const command of Object.values(helmInstallCommands).flat()) assert.ok(onPath.includes(commandInText(command)));
     assert.match(onPath, /obslab\.helmPath/);
     assert.match(
       helmMissingMessage({ helmPath: '/opt/helm', reason: 'not-found' }),
@@ -405,8 +408,37 @@ describe('helm: failures in words a student can act on', () => {
       assert.equal(f.kind, c.kind);
       assert.match(f.message, c.says);
       assert.ok(f.said.startsWith('Error:'), "keeps helm's own words for the output channel");
+      for (const command of f.commands) assert.ok(f.message.includes(commandInText(command)), commandInText(command));
     });
   }
+
+  it('gives the commands a message names as values, in its order: the ones shown are the ones to copy or run', () => {
+    const f = describeHelmFailure(
+      'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress',
+      ctx,
+    );
+    assert.deepEqual(f.commands, [
+      ['helm', 'status', 'prometheus', '-n', 'monitoring'],
+      ['helm', 'uninstall', 'prometheus', '-n', 'monitoring'],
+      ['helm', 'rollback', 'prometheus', '-n', 'monitoring'],
+    ]);
+    assert.deepEqual(runnableArgv(f.commands[0] ?? []), ['helm', 'status', 'prometheus', '-n', 'monitoring']);
+    const expired = describeHelmFailure(
+      'Error: kubernetes cluster unreachable: the server has asked for the client to provide credentials',
+      ctx,
+    );
+    assert.match(expired.message, /run `aws eks update-kubeconfig --name <cluster> --region <region>`/);
+    assert.equal(
+      runnableArgv(expired.commands[0] ?? []),
+      undefined,
+      "the cluster and region are the student's to fill in",
+    );
+  });
+
+  it("quotes a repository name from helm's output, so the command shown cannot run more than helm", () => {
+    const f = describeHelmFailure('Error: repo x;touch-/tmp/pwned not found', { ...ctx, repoUrl: undefined });
+    assert.match(f.message, /Add it with `helm repo add 'x;touch-\/tmp\/pwned' <url>`/);
+  });
 
   it('says a local chart path is missing without talking about repositories', () => {
     const f = describeHelmFailure('Error: path "./no-such-chart" not found', {

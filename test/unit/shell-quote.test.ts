@@ -4,7 +4,15 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { commandLine, quotePosix, quotePowerShell, shellFor } from '../../src/core/shellQuote';
+import {
+  blank,
+  commandInText,
+  commandLine,
+  quotePosix,
+  quotePowerShell,
+  runnableArgv,
+  shellFor,
+} from '../../src/core/shellQuote';
 
 const hostile = [
   'plain',
@@ -106,6 +114,28 @@ describe('shell quoting for commands a person copies', () => {
       commandLine(['C:\\Program Files\\kubectl.exe', 'get', 'pods'], 'powershell'),
       "& 'C:\\Program Files\\kubectl.exe' get pods",
     );
+  });
+
+  it('shows a command with a word left to the person as <name>, and refuses to hand it to execFile', () => {
+    const refresh = ['aws', 'eks', 'update-kubeconfig', '--name', blank('cluster'), '--region', blank('region')];
+    assert.equal(commandLine(refresh, 'posix'), 'aws eks update-kubeconfig --name <cluster> --region <region>');
+    assert.equal(commandLine(refresh, 'powershell'), 'aws eks update-kubeconfig --name <cluster> --region <region>');
+    assert.equal(runnableArgv(refresh), undefined);
+    assert.deepEqual(runnableArgv(['helm', 'status', 'prometheus', '-n', 'monitoring']), [
+      'helm',
+      'status',
+      'prometheus',
+      '-n',
+      'monitoring',
+    ]);
+  });
+
+  it('puts a command into a sentence between backticks, quoted for sh so a copied line runs the same words', () => {
+    assert.equal(commandInText(['kubectl', 'cluster-info']), '`kubectl cluster-info`');
+    const words = ['kubectl', 'apply', '-f', '/my lab/k8s/app.yaml'];
+    const shown = commandInText(words);
+    assert.equal(shown, "`kubectl apply -f '/my lab/k8s/app.yaml'`");
+    if (existsSync('/bin/sh')) assert.deepEqual(wordsIn('/bin/sh', shown.slice(1, -1)), words);
   });
 
   it('chooses PowerShell on Windows and POSIX quoting elsewhere', () => {

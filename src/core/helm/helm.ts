@@ -5,11 +5,21 @@ import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } fr
 import { versions } from '../facts';
 import type { Finding, Range } from '../finding';
 import { collectorChart } from './collectorChart';
-import { LAB_RELEASE_LABEL } from '../kube/cleanup';
+import { helmUninstallCommand, LAB_RELEASE_LABEL } from '../kube/cleanup';
+import {
+  callerIdentity,
+  clusterInfo,
+  describePod,
+  getPods,
+  ssoLogin,
+  updateKubeconfig,
+  updateKubeconfigFor,
+  useContext,
+} from '../kube/commands';
 import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
-import { commandLine as quotedCommandLine, type ShellKind } from '../shellQuote';
+import { blank, commandInText, commandLine as quotedCommandLine, type Command, type ShellKind } from '../shellQuote';
 
 /** kube-prometheus-stack as the lab installs it. */
 export const kubePrometheusStack = {
@@ -472,6 +482,8 @@ export interface HelmFailure {
   kind: HelmFailureKind;
   /** One message: what failed, why, and the next step. */
   message: string;
+  /** The commands the message names, in its order, as values: to copy, or to run once no word is blank. */
+  commands: Command[];
   /** helm's own `Error:` line(s), for the output channel. */
   said: string;
 }
@@ -487,6 +499,25 @@ export interface HelmFailureContext {
   repoUrl?: string;
   version?: string;
 }
+
+/** The helm commands helm's failures point the student to (the kubectl and aws ones are in ../kube/commands.ts). */
+export const helmCommands = {
+  status: (release: string, namespace: string): Command => ['helm', 'status', release, '-n', namespace],
+  uninstall: (release: string, namespace: string): Command => helmUninstallCommand({ name: release, namespace }),
+  rollback: (release: string, namespace: string): Command => ['helm', 'rollback', release, '-n', namespace],
+  listAll: ['helm', 'list', '-A'] as Command,
+  repoAdd: (name: string, url: string | undefined, o: { force?: boolean } = {}): Command => [
+    'helm',
+    'repo',
+    'add',
+    name,
+    url ?? blank('url'),
+    ...(o.force ? ['--force-update'] : []),
+  ],
+  repoRemove: (name: string): Command => ['helm', 'repo', 'remove', name],
+  repoUpdate: (name: string): Command => ['helm', 'repo', 'update', name],
+  searchVersions: (chart: string): Command => ['helm', 'search', 'repo', chart, '--versions'],
+};
 
 /** helm's `Error: ...` lines (Helm 4 also logs `level=ERROR msg=...`), or the last lines when there is none. */
 export function helmErrorText(output: string): string {
@@ -513,25 +544,31 @@ export function describeHelmFailure(
     : c.server
       ? ` (${c.server})`
       : '';
-  const status = `\`helm status ${c.release} -n ${c.namespace}\``;
-  const f = (kind: HelmFailureKind, message: string): HelmFailure => ({ kind, message, said });
+  const commands: Command[] = [];
+  /** A command as the message shows it, kept in `commands` too. */
+  const cmd = (argv: Command): string => {
+    commands.push(argv);
+    return commandInText(argv);
+  };
+  const status = (): string => cmd(helmCommands.status(c.release, c.namespace));
+  const f = (kind: HelmFailureKind, message: string): HelmFailure => ({ kind, message, said, commands });
 
   if (opts.cancelled) {
     return f(
       'cancelled',
       `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again ` +
         `when ready: an upgrade --install of a failed release continues from there. Check ` +
-        `with ${status}.`,
+        `with ${status()}.`,
     );
   }
   if (/another operation \(install\/upgrade\/rollback\) is in progress/i.test(said)) {
     return f(
       'in-progress',
       `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none ` +
-        `is running (an earlier helm was killed), see ${status}: a release stuck in ` +
-        `pending-install can be removed with \`helm uninstall ${c.release} -n ${c.namespace}\`; ` +
-        `one stuck in pending-upgrade can be rolled back with \`helm rollback ${c.release} ` +
-        `-n ${c.namespace}\`. Then run the Helm step again.`,
+        `is running (an earlier helm was killed), see ${status()}: a release stuck in ` +
+        `pending-install can be removed with ${cmd(helmCommands.uninstall(c.release, c.namespace))}; ` +
+        `one stuck in pending-upgrade can be rolled back with ` +
+        `${cmd(helmCommands.rollback(c.release, c.namespace))}. Then run the Helm step again.`,
     );
   }
   if (/cluster unreachable/i.test(said)) {
@@ -539,30 +576,30 @@ export function describeHelmFailure(
       return f(
         'cluster-unreachable',
         `helm could not reach the cluster: the kubeconfig has no context ` +
-          `named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with \`kubectl config ` +
-          `use-context <name>\` and run the Helm step again.`,
+          `named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with ${cmd(useContext)} ` +
+          `and run the Helm step again.`,
       );
     }
     if (/getting credentials|exec plugin/i.test(said)) {
       return f(
         'credentials',
         `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential ` +
-          `program that failed (${first}). Check that the AWS CLI is installed and logged in (\`aws ` +
-          `sts get-caller-identity\`, \`aws sso login\`), then try again.`,
+          `program that failed (${first}). Check that the AWS CLI is installed and logged in ` +
+          `(${cmd(callerIdentity)}, ${cmd(ssoLogin)}), then try again.`,
       );
     }
     if (/provide credentials|Unauthorized|expired/i.test(said)) {
       return f(
         'credentials',
         `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your ` +
-          `token may have expired: run \`aws eks update-kubeconfig --name <cluster> --region ` +
-          `<region>\` (and \`aws sso login\` if you use SSO), then try again.`,
+          `token may have expired: run ${cmd(updateKubeconfigFor)} (and ${cmd(ssoLogin)} if you use ` +
+          `SSO), then try again.`,
       );
     }
     if (/no such file or directory|no configuration has been provided|invalid configuration/i.test(said)) {
       return f(
         'cluster-unreachable',
-        `helm found no usable kubeconfig (${first}). Create it with \`aws eks update-kubeconfig --name <cluster> --region <region>\`, or set KUBECONFIG.`,
+        `helm found no usable kubeconfig (${first}). Create it with ${cmd(updateKubeconfigFor)}, or set KUBECONFIG.`,
       );
     }
     const dns = /no such host|server misbehaving/i.test(said);
@@ -576,7 +613,7 @@ export function describeHelmFailure(
     return f(
       'cluster-unreachable',
       `helm could not reach the Kubernetes API server${ctx}: ${why}. ` +
-        `Is the cluster running? Check \`kubectl cluster-info\`, your network or VPN, or choose ` +
+        `Is the cluster running? Check ${cmd(clusterInfo)}, your network or VPN, or choose ` +
         `another context.`,
     );
   }
@@ -592,15 +629,15 @@ export function describeHelmFailure(
   if (/Unauthorized|provide credentials/i.test(said)) {
     return f(
       'credentials',
-      `The API server${ctx} did not accept your credentials (${first}). Refresh them with \`aws ` +
-        `eks update-kubeconfig\` (and \`aws sso login\`), then try again.`,
+      `The API server${ctx} did not accept your credentials (${first}). Refresh them with ` +
+        `${cmd(updateKubeconfig)} (and ${cmd(ssoLogin)}), then try again.`,
     );
   }
   if (/cannot re-?use a name that is still in use/i.test(said)) {
     return f(
       'name-in-use',
       `A release named ${c.release} already exists (maybe in another namespace ` +
-        `than ${c.namespace}). See \`helm list -A\`: upgrade it in its own namespace, uninstall ` +
+        `than ${c.namespace}). See ${cmd(helmCommands.listAll)}: upgrade it in its own namespace, uninstall ` +
         `it, or pick another release name (then the ServiceMonitors' release label must match it).`,
     );
   }
@@ -621,8 +658,8 @@ export function describeHelmFailure(
     const name = /repo (\S+) not found/i.exec(said)?.[1] ?? c.repoName ?? '';
     return f(
       'repo-not-added',
-      `helm does not know the chart repository ${name}. Add it with \`helm repo ` +
-        `add ${name} ${c.repoUrl ?? '<url>'}\` (the Helm step does this first), then run the step again.`,
+      `helm does not know the chart repository ${name}. Add it with ` +
+        `${cmd(helmCommands.repoAdd(name, c.repoUrl))} (the Helm step does this first), then run the step again.`,
     );
   }
   if (/repository name \((\S+)\) already exists/i.test(said)) {
@@ -630,8 +667,8 @@ export function describeHelmFailure(
     return f(
       'repo-name-taken',
       `You already have a chart repository named ${name} with a different URL. Point it ` +
-        `at ${c.repoUrl ?? 'the right URL'} with \`helm repo add ${name} ${c.repoUrl ?? '<url>'} ` +
-        `--force-update\` (or \`helm repo remove ${name}\`), then run the step again.`,
+        `at ${c.repoUrl ?? 'the right URL'} with ${cmd(helmCommands.repoAdd(name, c.repoUrl, { force: true }))} ` +
+        `(or ${cmd(helmCommands.repoRemove(name))}), then run the step again.`,
     );
   }
   if (
@@ -674,14 +711,14 @@ export function describeHelmFailure(
       'i',
     ).test(said)
   ) {
-    const local = !c.repoName;
+    const repo = c.repoName;
     return f(
       'chart-not-found',
-      local
+      !repo
         ? `helm could not find the chart ${c.chart}${c.version ? ` ${c.version}` : ''} (${first}). Check the path.`
         : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). ` +
-            `Refresh the index with \`helm repo update ${c.repoName ?? ''}\` (the Helm step does), and ` +
-            `check the version exists with \`helm search repo ${c.chart} --versions\`.`,
+            `Refresh the index with ${cmd(helmCommands.repoUpdate(repo))} (the Helm step does), and ` +
+            `check the version exists with ${cmd(helmCommands.searchVersions(c.chart))}.`,
     );
   }
   if (/don't meet the specifications of the schema|values don't meet|schema\(s\)/i.test(said)) {
@@ -720,7 +757,7 @@ export function describeHelmFailure(
       'timeout',
       `helm gave up waiting for ${rel} to become ` +
         `ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. ` +
-        `Look at the pods with \`kubectl get pods -n ${c.namespace}\` and \`kubectl describe pod\` ` +
+        `Look at the pods with ${cmd(getPods(c.namespace))} and ${cmd(describePod)} ` +
         `(image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the ` +
         `step again, which upgrades the failed release.`,
     );

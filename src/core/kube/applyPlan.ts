@@ -1,5 +1,7 @@
 // What a server-side apply did or would do to each object, and the words for when it cannot.
 // Pure: the node layer hands in the live object (or nothing) and the server's answer.
+import { commandInText } from '../shellQuote';
+import { forceApply } from './commands';
 import { parseStatus, type KubeFailure } from './errors';
 import { describeObject, groupOf, where } from './manifests';
 
@@ -159,8 +161,7 @@ export function describeApplyFailure(
       return (
         `another field manager owns fields this file sets: ${list}. Nothing was changed. Either ` +
         `set those fields with the tool that owns them (${managers}), remove them from this ` +
-        `file${at}, or take them over on purpose with \`kubectl apply --server-side ` +
-        `--field-manager=${fieldManager} --force-conflicts -f <file>\`.`
+        `file${at}, or take them over on purpose with ${commandInText(forceApply(fieldManager, obj.file))}.`
       );
     }
     case 422:

@@ -4,6 +4,7 @@
 // only when nothing would be left in it that the lab did not create (deleting a namespace deletes
 // all of it). Every other release found is listed as kept, with the reason.
 // Pure: the node layer lists the cluster's objects (metadata only) and hands them here.
+import { commandLine, type Command } from '../shellQuote';
 
 export const FIELD_MANAGER = 'obslab';
 
@@ -56,6 +57,11 @@ export interface HelmRelease {
   chart?: string;
   /** The latest revision's labels (Helm's own and those given with --labels). */
   labels?: Record<string, string>;
+}
+
+/** `helm uninstall` of one release as the plan and the kept releases show it (Clean Up runs it with the install's kube flags). */
+export function helmUninstallCommand(r: Pick<HelmRelease, 'name' | 'namespace'>): Command {
+  return ['helm', 'uninstall', r.name, '-n', r.namespace];
 }
 
 /** A release something names (a setting, a CLI flag, the lab's collector step), to explain why it is kept when the lab did not install it. */
@@ -134,7 +140,7 @@ const releaseKey = (r: Pick<HelmRelease, 'name' | 'namespace'>): string => `${r.
 function keptReleaseReason(r: HelmRelease, named: readonly NamedRelease[], labNamespaces: ReadonlySet<string>): string {
   const label = `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`;
   const by = named.find((n) => releaseKey(n) === releaseKey(r));
-  const yours = `If it is yours to remove: helm uninstall ${r.name} -n ${r.namespace}`;
+  const yours = `If it is yours to remove: ${commandLine(helmUninstallCommand(r), 'posix')}`;
   if (by)
     return `${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, which the lab's Helm steps add). ${yours}`;
   if (labNamespaces.has(r.namespace))
@@ -245,7 +251,7 @@ export function describeObject(o: Pick<ObjectMeta, 'kind' | 'namespace' | 'name'
 export function describePlan(plan: CleanupPlan): string {
   const lines: string[] = [];
   for (const r of plan.releases)
-    lines.push(`helm uninstall ${r.name} -n ${r.namespace}${r.chart ? ` (${r.chart})` : ''}`);
+    lines.push(`${commandLine(helmUninstallCommand(r), 'posix')}${r.chart ? ` (${r.chart})` : ''}`);
   for (const o of plan.objects) lines.push(`delete ${describeObject(o)}`);
   for (const ns of plan.namespaces) lines.push(`delete Namespace ${ns.name}`);
   if (plan.kept.length || plan.keptReleases.length) {

@@ -1,5 +1,7 @@
 // What went wrong talking to a Kubernetes API server, in words a student can act on. The node
 // layer turns @kubernetes/client-node's errors into a KubeFailure; this module only reads data.
+import { commandInText } from '../shellQuote';
+import { clusterInfo, ssoLogin, updateKubeconfig } from './commands';
 
 /** The parts of a failed call that matter, whatever library raised it. */
 export interface KubeFailure {
@@ -57,13 +59,13 @@ export function describeKubeFailure(f: KubeFailure, action: KubeAction): string 
     case 'ECONNREFUSED':
       return (
         `Could not ${action.what}: nothing answers${where}${ctx}. Is the cluster running? Check ` +
-        `the server address with \`kubectl cluster-info\`, or choose another context.`
+        `the server address with ${commandInText(clusterInfo)}, or choose another context.`
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return (
         `Could not ${action.what}: the API server's host name${where} does not resolve${ctx}. ` +
-        `Check your network or VPN, or refresh the kubeconfig with \`aws eks update-kubeconfig\`.`
+        `Check your network or VPN, or refresh the kubeconfig with ${commandInText(updateKubeconfig)}.`
       );
     case 'ETIMEDOUT':
     case 'ECONNRESET':
@@ -80,15 +82,15 @@ export function describeKubeFailure(f: KubeFailure, action: KubeAction): string 
       return (
         `Could not ${action.what}: the API server's certificate${where} is not trusted ` +
         `(${f.errno})${ctx}. The kubeconfig's certificate-authority data may be stale; refresh it ` +
-        `with \`aws eks update-kubeconfig\`.`
+        `with ${commandInText(updateKubeconfig)}.`
       );
   }
   switch (f.status) {
     case 401:
       return (
         `Could not ${action.what}: the API server${where} did not accept your credentials${ctx} ` +
-        `(${said}). Your token may have expired: refresh it (\`aws sso login\` or \`aws eks ` +
-        `update-kubeconfig\`) and try again.`
+        `(${said}). Your token may have expired: refresh it (${commandInText(ssoLogin)} or ` +
+        `${commandInText(updateKubeconfig)}) and try again.`
       );
     case 403:
       return `Could not ${action.what}: permission denied${ctx}. ${said}. Ask for RBAC that allows it, or use a context with more rights.`;

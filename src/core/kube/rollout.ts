@@ -2,6 +2,8 @@
 // the first (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go); the second comes from the
 // pods: a waiting reason that will not fix itself, or a pod the scheduler cannot place.
 
+import { commandInText } from '../shellQuote';
+import { describeNodes } from './commands';
 /** The fields of apps/v1 Deployment we read; client-node's V1Deployment fits. */
 export interface DeploymentLike {
   metadata?: { name?: string; namespace?: string; generation?: number };
@@ -144,7 +146,7 @@ export function adviceFor(reason: string): string {
     case 'CreateContainerError':
       return 'a ConfigMap, Secret or key the pod references is missing: apply it first, or fix the reference';
     case 'Unschedulable':
-      return 'no node satisfies the pod: check nodeSelector, affinity, tolerations and resource requests against your nodes (`kubectl describe nodes`)';
+      return `no node satisfies the pod: check nodeSelector, affinity, tolerations and resource requests against your nodes (${commandInText(describeNodes)})`;
     default:
       return "see the pod's events below";
   }

@@ -1,0 +1,53 @@
+// The commands our messages tell a student to run about their cluster and its credentials, as
+// values (src/core/shellQuote.ts): a message shows one with commandInText, and the same words can
+// be copied or, once no word is left blank, run. One place, so helm's, the API server's and
+// apply's failures name them alike.
+import { blank, type Command } from '../shellQuote';
+
+/** Where the kubeconfig points, and whether the API server answers there. */
+export const clusterInfo: Command = ['kubectl', 'cluster-info'];
+
+/** Makes another kubeconfig context the current one. */
+export const useContext: Command = ['kubectl', 'config', 'use-context', blank('name')];
+
+/** Writes (or refreshes) the EKS cluster's entry in the kubeconfig, with the AWS CLI's credentials. */
+export const updateKubeconfig: Command = ['aws', 'eks', 'update-kubeconfig'];
+
+/** updateKubeconfig with the cluster and region the person fills in. */
+export const updateKubeconfigFor: Command = [
+  ...updateKubeconfig,
+  '--name',
+  blank('cluster'),
+  '--region',
+  blank('region'),
+];
+
+/** Renews an AWS IAM Identity Center (SSO) session. */
+export const ssoLogin: Command = ['aws', 'sso', 'login'];
+
+/** Which AWS identity the AWS CLI's credentials are. */
+export const callerIdentity: Command = ['aws', 'sts', 'get-caller-identity'];
+
+/** The nodes with their capacity, taints and what runs on them. */
+export const describeNodes: Command = ['kubectl', 'describe', 'nodes'];
+
+/** The pods of a namespace and whether they are ready. */
+export function getPods(namespace: string): Command {
+  return ['kubectl', 'get', 'pods', '-n', namespace];
+}
+
+/** A pod's events: why it is not scheduled, not pulling, not starting. */
+export const describePod: Command = ['kubectl', 'describe', 'pod'];
+
+/** Server-side apply that takes the fields over from their other managers, on purpose. */
+export function forceApply(fieldManager: string, file: string | undefined): Command {
+  return [
+    'kubectl',
+    'apply',
+    '--server-side',
+    `--field-manager=${fieldManager}`,
+    '--force-conflicts',
+    '-f',
+    file ?? blank('file'),
+  ];
+}
