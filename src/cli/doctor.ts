@@ -3,7 +3,8 @@
 // checked); 2: bad usage or a place to look at that does not exist.
 import { existsSync, statSync } from 'node:fs';
 import { formatReport } from '../core/doctor/text';
-import { shellFor } from '../core/shellQuote';
+import { getContexts } from '../core/kube/commands';
+import { commandLine, shellFor } from '../core/shellQuote';
 import { doctor, DoctorInputError, type DoctorOptions } from '../node/doctor';
 import { doctorSpec, doctorUsage } from './doctorUsage';
 import { UsageError, type Io, parseCli } from './io';
@@ -18,7 +19,9 @@ export function doctorOptions(argv: string[]): { options: DoctorOptions; format:
       `--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place\n${doctorUsage}`,
     );
   if (values.context === '')
-    throw new UsageError('--context needs the name of a kubeconfig context (kubectl config get-contexts lists them)');
+    throw new UsageError(
+      `--context needs the name of a kubeconfig context (${commandLine(getContexts, 'posix')} lists them)`,
+    );
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
   if (values.lab !== undefined && !(existsSync(values.lab) && statSync(values.lab).isDirectory()))

@@ -27,6 +27,7 @@ describe('obslab doctor: command line', () => {
     [['--prometheus', '127.0.0.1:9090'], /--prometheus takes Prometheus' URL/],
     [['--region', 'eu-west-1'], /--region only matters with --role/],
     [['extra'], /no positional arguments/],
+    [['--context', ''], /--context needs the name of a kubeconfig context \(kubectl config get-contexts lists them\)/],
     [['--bogus'], /Unknown option '--bogus'/],
   ] as const) {
     it(`refuses ${argv.join(' ')} as bad usage, naming why`, () => {

@@ -7,6 +7,9 @@ import { blank, type Command } from '../shellQuote';
 /** Where the kubeconfig points, and whether the API server answers there. */
 export const clusterInfo: Command = ['kubectl', 'cluster-info'];
 
+/** The kubeconfig's contexts, the current one marked. */
+export const getContexts: Command = ['kubectl', 'config', 'get-contexts'];
+
 /** Makes another kubeconfig context the current one. */
 export const useContext: Command = ['kubectl', 'config', 'use-context', blank('name')];
 
