@@ -12,6 +12,7 @@ import { labNames } from '../src/core/scaffold/plan';
 import { awsClients } from '../src/node/aws/clients';
 import { doctor, type DoctorOptions } from '../src/node/doctor';
 import { readSandboxState, sandboxDown, sandboxUp } from '../src/node/sandbox/sandbox';
+import { harnessSandboxPrograms } from '../test/harness/sandbox';
 import { sleep } from '../src/node/process/sleep';
 import { startKube } from '../test/harness/kube';
 import { motoAccount, motoRegion, startMoto } from '../test/harness/moto';
@@ -51,7 +52,7 @@ async function benchOnSandbox(): Promise<void> {
     return;
   }
   try {
-    const up = await sandboxUp();
+    const up = await sandboxUp(await harnessSandboxPrograms());
     const app = up.state.app;
     // Requests so the app's metrics exist, then until the chain is healthy (the freshness link needs points).
     for (let i = 0; i < 20 && app; i++)

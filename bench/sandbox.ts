@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PrometheusClient } from '../src/core/prometheus/client';
 import { readSandboxState, sandboxDown, sandboxUp } from '../src/node/sandbox/sandbox';
+import { harnessSandboxPrograms } from '../test/harness/sandbox';
 
 const run = promisify(execFile);
 
@@ -23,7 +24,7 @@ export async function benchSandbox(): Promise<void> {
     return;
   }
   try {
-    const up = await sandboxUp();
+    const up = await sandboxUp(await harnessSandboxPrograms());
     const t = up.timings;
     row(
       'sandbox up to both collector targets up (warm venv)',

@@ -1,7 +1,10 @@
 // obslab sandbox up|down|status: the lab's data path (app → collector → Prometheus) on this machine.
 // `up --lab DIR` runs that folder's code, so it names the files and asks first, unless --yes; with
-// no terminal to ask on it refuses (exit 2). Exit codes: up/down 0 done, 1 failed; status 0 when
-// every part is up, 1 otherwise; 2 bad usage or not confirmed.
+// no terminal to ask on it refuses (exit 2). The collector and Prometheus are the ones given with
+// --collector/--prometheus-bin, else on PATH, else the official releases, downloaded once (through
+// $HTTPS_PROXY, or from --mirror) into the per-user data folder and checked against their published
+// sha256. Exit codes: up/down 0 done, 1 failed; status 0 when every part is up, 1 otherwise; 2 bad
+// usage, not confirmed, or interrupted.
 import {
   sandboxDown,
   sandboxPlan,
@@ -12,6 +15,7 @@ import {
   type SandboxUpResult,
 } from '../node/sandbox/sandbox';
 import { appMetrics } from '../core/facts';
+import { partsDir, userDataDir } from '../node/downloads/dataDir';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { defineCommand, usageLine } from './commandSpec';
 import { askOnTerminal, UsageError, type Io, parseCli } from './io';
@@ -27,12 +31,17 @@ export const sandboxSpec = defineCommand({
     collector: {
       type: 'string',
       value: 'PATH',
-      help: 'the otelcol-contrib program (default found on PATH or in the cache)',
+      help: 'the otelcol-contrib program (default: $OBSLAB_COLLECTOR, otelcol-contrib or otelcol on PATH, else downloaded)',
     },
     'prometheus-bin': {
       type: 'string',
       value: 'PATH',
-      help: 'the prometheus program (default found on PATH or in the cache)',
+      help: 'the prometheus program (default: $OBSLAB_PROMETHEUS, prometheus on PATH, else downloaded)',
+    },
+    mirror: {
+      type: 'string',
+      value: 'URL',
+      help: 'download release files from URL/<owner>/<repo>/releases/download/<tag>/<file> instead of https://github.com',
     },
     'app-port': { type: 'string', value: 'N', help: "the app's port on 127.0.0.1" },
     'prometheus-port': { type: 'string', value: 'N', help: "Prometheus' port on 127.0.0.1" },
@@ -96,9 +105,12 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
     case 'up': {
       const appPort = port('--app-port', values['app-port']);
       const prometheusPort = port('--prometheus-port', values['prometheus-port']);
-      // Ctrl-C while starting: the programs run in their own process groups and would outlive us.
+      // Ctrl-C while starting: a download stops and deletes what it fetched; the programs run in
+      // their own process groups and would outlive us, so they are stopped too.
+      const abort = new AbortController();
       const interrupted = (): void => {
         io.err('obslab sandbox up: interrupted; stopping what was started');
+        abort.abort();
         void sandboxDown().finally(() => process.exit(130));
       };
       let approvedSha256: string | undefined;
@@ -137,6 +149,12 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
             ...(values['prometheus-bin'] ? { prometheusBinary: values['prometheus-bin'] } : {}),
             ...(appPort !== undefined ? { appPort } : {}),
             ...(prometheusPort !== undefined ? { prometheusPort } : {}),
+            parts: {
+              root: partsDir(userDataDir()),
+              network: { env: process.env },
+              signal: abort.signal,
+              ...(values.mirror ? { mirror: values.mirror } : {}),
+            },
           },
           (m) => io.err(m),
         );

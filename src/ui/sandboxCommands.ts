@@ -1,21 +1,106 @@
 // Observability Lab: Start Sandbox / Stop Sandbox / Sandbox Status. The lab's data path on this
 // machine (app → collector → Prometheus), with progress while parts install and start, and
 // stopped again when the editor closes if this window started it. Before it runs a lab folder's
-// code it names the files and asks, once per folder and content.
+// code it names the files and asks, once per folder and content. The collector and Prometheus
+// come from the settings, PATH, or a verified download into the extension's global storage, each
+// download in a cancellable notification through the editor's proxy settings.
 import * as vscode from 'vscode';
+import { downloadPercent, downloadProgressText } from '../core/downloads/progressText';
+import type { NetworkSettings } from '../core/downloads/proxy';
 import { sandboxQuestion } from '../core/sandbox/consent';
+import { describeParts, type SandboxPartStatus } from '../core/sandbox/parts';
 import { followLogs, type LogFollower } from '../node/sandbox/logFollower';
 import {
+  SandboxCancelled,
   sandboxDown,
   SandboxError,
   sandboxPlan,
   sandboxStatus,
   sandboxUp,
-  type SandboxPartStatus,
   type SandboxPlan,
 } from '../node/sandbox/sandbox';
+import type { DownloadRunner, GivenProgram, PartWords, SandboxPartsOptions } from '../node/sandbox/sandboxParts';
+import { confirmConfiguredProgram } from './configuredProgram';
 import { contextKeys, type CommandFactory, type Ctx } from './context';
 import { findLabFolder } from './labFolder';
+
+const editorWords: PartWords = {
+  collectorPath: 'the setting obslab.sandbox.collectorPath',
+  prometheusPath: 'the setting obslab.sandbox.prometheusPath',
+  mirror: 'the setting obslab.downloads.mirror',
+  proxy: 'the setting http.proxy (and http.noProxy)',
+  again: 'run Start Sandbox again',
+};
+
+/** The editor's proxy settings, with the environment's as VS Code itself falls back to them. */
+function networkSettings(): NetworkSettings {
+  const http = vscode.workspace.getConfiguration('http');
+  return {
+    proxy: http.get<string>('proxy', ''),
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    noProxy: http.get<string[]>('noProxy', []),
+    env: process.env,
+  };
+}
+
+/** Each download in its own notification, with a bar, the bytes, and a Cancel button. */
+function notificationRunner(output: vscode.OutputChannel): DownloadRunner {
+  return async (asset, download) =>
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Observability Lab: downloading ${asset.title}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancelled = token.onCancellationRequested(() => abort.abort());
+        let shown = 0;
+        let lastPhase = '';
+        try {
+          return await download((p) => {
+            const text = downloadProgressText({ ...p, archive: asset.archive, title: asset.title });
+            const pct = p.phase === 'download' ? downloadPercent(p) : p.phase === 'installed' ? 100 : undefined;
+            const increment = pct !== undefined && pct > shown ? pct - shown : 0;
+            shown += increment;
+            progress.report({ message: text, ...(increment ? { increment } : {}) });
+            if (p.phase !== lastPhase) output.appendLine(`[sandbox] ${asset.part}: ${text}`);
+            lastPhase = p.phase;
+          }, abort.signal);
+        } finally {
+          cancelled.dispose();
+        }
+      },
+    );
+}
+
+/**
+ * Where the sandbox's programs come from: the two path settings (each run only after the student
+ * confirmed it once, like obslab.helmPath), else PATH, else a download into global storage.
+ * Undefined when the student declined to run a configured program.
+ */
+async function partsOptions(ctx: Ctx): Promise<Partial<SandboxPartsOptions> | undefined> {
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const given = async (key: string, purpose: string): Promise<GivenProgram | undefined | false> => {
+    const path = cfg.get<string>(key, '').trim();
+    if (!path) return undefined;
+    const setting = `obslab.${key}`;
+    return (await confirmConfiguredProgram(ctx, setting, path, purpose)) ? { path, from: setting } : false;
+  };
+  const collector = await given('sandbox.collectorPath', "as the sandbox's OpenTelemetry Collector");
+  if (collector === false) return undefined;
+  const prometheus = await given('sandbox.prometheusPath', "as the sandbox's Prometheus");
+  if (prometheus === false) return undefined;
+  return {
+    ...(collector ? { collector } : {}),
+    ...(prometheus ? { prometheus } : {}),
+    root: vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'parts').fsPath,
+    mirror: cfg.get<string>('downloads.mirror', ''),
+    network: networkSettings(),
+    words: editorWords,
+    run: notificationRunner(ctx.output),
+  };
+}
 
 /** globalState: lab folder → sha256 of the files the student approved running (src/node/sandbox/sandboxInputs.ts). */
 const approvedKey = 'obslab.sandboxApproved';
@@ -63,13 +148,6 @@ function stopFollowing(): void {
   follower = undefined;
 }
 
-function describe(parts: SandboxPartStatus[]): string[] {
-  return parts.map(
-    (p) =>
-      `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}${p.log ? `\n           log: ${p.log}` : ''}`,
-  );
-}
-
 export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   const lab = await findLabFolder(ctx);
   const output = ctx.output;
@@ -79,11 +157,16 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
       output.appendLine(`[sandbox] not started: running the code in ${plan.lab ?? ''} was not approved`);
       return undefined;
     }
+    const parts = await partsOptions(ctx);
+    if (!parts) {
+      output.appendLine('[sandbox] not started: the configured program was not confirmed');
+      return undefined;
+    }
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
       (progress) =>
         sandboxUp(
-          { ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}) },
+          { ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}), parts },
           (message) => {
             progress.report({ message });
             output.appendLine(`[sandbox] ${message}`);
@@ -96,7 +179,7 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     output.appendLine(
       `Sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}${lab ? ` (lab ${lab.fsPath})` : ' (the template lab)'}:`,
     );
-    for (const line of describe(result.parts)) output.appendLine(line);
+    for (const line of describeParts(result.parts)) output.appendLine(line);
     const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
     const pick = await vscode.window.showInformationMessage(
       `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus ` +
@@ -112,6 +195,10 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   } catch (e) {
     if (!(e instanceof SandboxError)) throw e;
     output.appendLine(`[sandbox] ${e.message}`);
+    if (e instanceof SandboxCancelled) {
+      void vscode.window.showInformationMessage(`Observability Lab: ${e.reason}. The sandbox was not started.`);
+      return undefined;
+    }
     const pick = await vscode.window.showErrorMessage(
       `Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix}`,
       'Show Log',
@@ -140,7 +227,7 @@ export const sandboxStatusCommand: CommandFactory = (ctx) => async () => {
     parts.some((p) => p.state !== 'stopped'),
   );
   ctx.output.appendLine(`Sandbox status: ${up} of ${parts.length} up`);
-  for (const line of describe(parts)) ctx.output.appendLine(line);
+  for (const line of describeParts(parts)) ctx.output.appendLine(line);
   ctx.output.show(true);
   return parts;
 };

@@ -1,10 +1,10 @@
 // The whole local pipeline (app → collector → Prometheus) as one harness part, through the same
-// src/node/sandbox/sandbox.ts the CLI's `obslab sandbox` uses.
+// src/node/sandbox/sandbox.ts the CLI's `obslab sandbox` uses. The product finds or downloads its
+// programs; the harness hands it the ones it built, by path, as a student would with --collector.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appVenvInstalled } from '../../src/node/sandbox/appVenv';
 import {
-  harnessCollectorPath,
   sandboxCollectorVersion,
   sandboxDown,
   sandboxStatus,
@@ -13,11 +13,19 @@ import {
 } from '../../src/node/sandbox/sandbox';
 import { installAppVenv } from './app';
 import type { Part, PartStatus } from './lib';
-import { installCollector } from './otelcol';
+import { collectorBinary, installCollector } from './otelcol';
 import { prometheusBinary, prometheusPart } from './prometheus';
 import { repoRoot } from './lib';
 
 const PART = 'sandbox';
+
+/** The programs the harness built, as sandboxUp's options: the collector at the version the lab pins, and the harness' Prometheus. */
+export async function harnessSandboxPrograms(): Promise<{ collectorBinary: string; prometheusBinary: string }> {
+  return {
+    collectorBinary: await installCollector(sandboxCollectorVersion),
+    prometheusBinary: await Promise.resolve(prometheusBinary()),
+  };
+}
 
 function summary(parts: SandboxPartStatus[]): string {
   return parts.map((p) => `${p.name} ${p.state}${p.url ? ` ${p.url}` : ''}`).join('; ');
@@ -33,7 +41,7 @@ export const sandboxPart: Part = {
   },
   async up(): Promise<PartStatus> {
     await sandboxPart.install();
-    const r = await sandboxUp({}, (m) => console.error(`sandbox: ${m}`));
+    const r = await sandboxUp(await harnessSandboxPrograms(), (m) => console.error(`sandbox: ${m}`));
     const prom = r.parts.find((p) => p.name === 'prometheus');
     return {
       name: PART,
@@ -53,7 +61,7 @@ export const sandboxPart: Part = {
     }
     const ready =
       existsSync(prometheusBinary()) &&
-      existsSync(harnessCollectorPath()) &&
+      existsSync(collectorBinary(sandboxCollectorVersion)) &&
       appVenvInstalled(join(repoRoot, 'templates', 'app', 'requirements.txt'));
     return { name: PART, state: ready ? 'installed' : 'missing' };
   },

@@ -27,7 +27,6 @@ import { sandboxSnapshot, processEnv } from '../../src/node/doctor/sandbox';
 import { freePort, isAlive, startDetached, stopGroup } from '../../src/node/process/processes';
 import { sleep } from '../../src/node/process/sleep';
 import {
-  harnessCollectorPath,
   readSandboxState,
   sandboxCollectorVersion,
   sandboxDown,
@@ -35,6 +34,7 @@ import {
   type SandboxState,
 } from '../../src/node/sandbox/sandbox';
 import { collectorVersions, installCollector } from '../harness/otelcol';
+import { harnessSandboxPrograms } from '../harness/sandbox';
 import { renderLab } from '../support/lab';
 
 const realCache = process.env['OBSLAB_CACHE'] ?? join(homedir(), '.cache', 'obslab');
@@ -103,10 +103,8 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
   before(async function () {
     this.timeout(60 * 60_000);
     await installCollector(collectorVersions.recent);
-    const collectorDir = dirname(dirname(harnessCollectorPath()));
     cache = mkdtempSync(join(tmpdir(), 'obslab-doctor-cache-'));
-    // The built collector and the app's venvs are reused; the run directory is ours alone.
-    symlinkSync(collectorDir, join(cache, `otelcol-${sandboxCollectorVersion}`));
+    // The app's venvs are reused; the run directory is ours alone. The harness' programs go by path.
     for (const e of existsSync(realCache) ? readdirSync(realCache) : [])
       if (e.startsWith('app-venv-')) symlinkSync(join(realCache, e), join(cache, e));
     savedCache = process.env['OBSLAB_CACHE'];
@@ -117,7 +115,7 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
       mkdirSync(dirname(join(lab, f.path)), { recursive: true });
       writeFileSync(join(lab, f.path), f.content);
     }
-    const up = await sandboxUp({ labDir: lab });
+    const up = await sandboxUp({ labDir: lab, ...(await harnessSandboxPrograms()) });
     state = up.state;
     assert.ok(state.app && state.collector && state.prometheus);
   });

@@ -4,13 +4,22 @@
 // operator do. Every program listens on 127.0.0.1 at a free port, gets a minimal environment (no
 // credentials), runs in its own process group with its log in a file, and is recorded in
 // run/sandbox.json so `down` from any process ends exactly those programs.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { versions } from '../../core/facts';
 import { PrometheusClient, PrometheusError } from '../../core/prometheus/client';
 import type { ActiveTarget } from '../../core/prometheus/types';
-import { lastLogLine, portInUse } from '../../core/sandbox/logs';
+import { downloadPercent, downloadProgressText } from '../../core/downloads/progressText';
+import { diagnose as diagnoseLog } from '../../core/sandbox/diagnose';
+import { minPython, pythonInstallHint } from '../../core/sandbox/python';
+import {
+  endpointOf,
+  sandboxPartNames,
+  type SandboxPartName,
+  type SandboxPartState,
+  type SandboxPartStatus,
+} from '../../core/sandbox/parts';
 import {
   collectorConfigText,
   collectorScrape,
@@ -25,8 +34,11 @@ import { sandboxEnv } from '../../core/sandbox/env';
 import { defaultParams } from '../../core/scaffold/params';
 import { labManifestName, parseLabManifest, templateVars } from '../../core/scaffold/plan';
 import { renderTemplate } from '../../core/scaffold/render';
-import { appCommand, installAppVenv } from './appVenv';
+import { partsDir, userDataDir } from '../downloads/dataDir';
+import { appCommand, installAppVenv, PythonMissing } from './appVenv';
 import { labInputs } from './sandboxInputs';
+import { SandboxCancelled, SandboxError } from './sandboxError';
+import { cliPartWords, findSandboxPrograms, type DownloadRunner, type SandboxPartsOptions } from './sandboxParts';
 import {
   readSandboxState,
   readSandboxStateFile,
@@ -53,32 +65,17 @@ import {
 } from '../process/processes';
 import { sleep } from '../process/sleep';
 
-/** The collector the harness builds with ocb (test/harness/otelcol.ts), the version the scaffold pins. */
+/** The collector release the sandbox downloads: the version the scaffold pins. */
 export const sandboxCollectorVersion = versions.collector;
 
-export type SandboxPartName = 'app' | 'collector-telemetry' | 'collector-metrics' | 'prometheus';
-export const sandboxPartNames: readonly SandboxPartName[] = [
-  'app',
-  'collector-telemetry',
-  'collector-metrics',
-  'prometheus',
-];
-
-/**
- * up: answering (for a collector endpoint: Prometheus' last scrape of it succeeded); down: the
- * process runs but does not answer (or the scrape failed); unknown: not scraped yet, or
- * Prometheus cannot say; stopped: no process.
- */
-export type SandboxPartState = 'up' | 'down' | 'unknown' | 'stopped';
-
-export interface SandboxPartStatus {
-  name: SandboxPartName;
-  url: string | null;
-  state: SandboxPartState;
-  pid?: number;
-  log?: string;
-  detail?: string;
-}
+export {
+  SandboxCancelled,
+  SandboxError,
+  sandboxPartNames,
+  type SandboxPartName,
+  type SandboxPartState,
+  type SandboxPartStatus,
+};
 
 interface ProcessRecord {
   pid: number;
@@ -110,10 +107,15 @@ export interface SandboxState {
 export interface SandboxOptions {
   /** A scaffolded lab folder: its app/, k8s/otel-collector-config.yaml and k8s/app.yaml are used. The templates otherwise. */
   labDir?: string;
-  /** The collector binary; $OBSLAB_COLLECTOR, else the harness build in the cache. */
+  /** The collector program (`--collector`); else as `parts` finds it (src/node/sandbox/sandboxParts.ts). */
   collectorBinary?: string;
-  /** The prometheus binary; $OBSLAB_PROMETHEUS, else `prometheus` on PATH or /usr/bin/prometheus. */
+  /** The prometheus program (`--prometheus-bin`); else as `parts` finds it. */
   prometheusBinary?: string;
+  /**
+   * How the programs are found or downloaded, and how messages name the next step; by default
+   * the CLI's: its flags, the per-user data folder, GitHub, the environment's proxy.
+   */
+  parts?: Partial<SandboxPartsOptions>;
   /** Fixed ports, for a stable address; free ports otherwise. */
   appPort?: number;
   prometheusPort?: number;
@@ -150,19 +152,6 @@ export interface SandboxUpResult {
 
 export type Progress = (message: string) => void;
 
-/** What went wrong, in the part it went wrong in, and what to do. */
-export class SandboxError extends Error {
-  constructor(
-    readonly part: SandboxPartName | 'collector' | 'lab' | 'sandbox',
-    readonly reason: string,
-    readonly fix: string,
-    readonly log?: string,
-  ) {
-    super(`${part}: ${reason}; ${fix}${log ? `\n--- last lines of ${log} ---\n${tail(log, 15)}` : ''}`);
-    this.name = 'SandboxError';
-  }
-}
-
 const job = collectorScrape.service;
 
 const statePath = sandboxStatePath;
@@ -187,53 +176,32 @@ function anyRunning(state: SandboxState): boolean {
   );
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+/** Downloads reported as lines (the CLI's stderr): each phase, and the download every tenth of the way. */
+function lineRunner(onProgress: Progress, signal: AbortSignal | undefined): DownloadRunner {
+  return (asset, download) => {
+    let last = '';
+    return download((p) => {
+      const pct = downloadPercent(p);
+      const key = `${p.phase}:${p.phase === 'download' ? (pct === undefined ? Math.floor(p.received / 50e6) : Math.floor(pct / 10)) : ''}`;
+      if (key === last) return;
+      last = key;
+      onProgress(`${asset.part}: ${downloadProgressText({ ...p, archive: asset.archive, title: asset.title })}`);
+    }, signal);
+  };
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && executable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** Where the harness builds the collector: <cache>/otelcol-<version>/dist/otelcol-obslab. */
-export function harnessCollectorPath(version = sandboxCollectorVersion): string {
-  return join(cacheDir(), `otelcol-${version}`, 'dist', 'otelcol-obslab');
-}
-
-function resolveCollector(opts: SandboxOptions): string {
-  const given = opts.collectorBinary ?? process.env['OBSLAB_COLLECTOR'];
-  const path = given ? resolve(given) : harnessCollectorPath();
-  if (executable(path)) return path;
-  const why = given
-    ? `no executable collector at ${path} (from ${opts.collectorBinary ? '--collector' : '$OBSLAB_COLLECTOR'})`
-    : `the collector ${sandboxCollectorVersion} is not built (looked for ${path})`;
-  throw new SandboxError(
-    'collector',
-    why,
-    'build it with `npm run harness -- otelcol install`, or pass --collector PATH to an otelcol with the otlp receiver and the prometheus exporter',
-  );
-}
-
-function resolvePrometheus(opts: SandboxOptions): string {
-  const given = opts.prometheusBinary ?? process.env['OBSLAB_PROMETHEUS'];
-  const path = given ? resolve(given) : (onPath('prometheus') ?? '/usr/bin/prometheus');
-  if (executable(path)) return path;
-  throw new SandboxError(
-    'prometheus',
-    `no executable prometheus at ${path}`,
-    given
-      ? 'check the path given with --prometheus-bin or $OBSLAB_PROMETHEUS'
-      : 'install it with `sudo apt-get install prometheus` (Debian/Ubuntu), or pass --prometheus-bin PATH',
-  );
+/** The parts options with the CLI's defaults filled in. */
+function partsOptions(opts: SandboxOptions): SandboxPartsOptions {
+  const p = opts.parts ?? {};
+  const words = p.words ?? cliPartWords;
+  return {
+    ...p,
+    root: p.root ?? partsDir(userDataDir()),
+    network: p.network ?? { env: process.env },
+    words,
+    ...(opts.collectorBinary ? { collector: { path: opts.collectorBinary, from: '--collector' } } : {}),
+    ...(opts.prometheusBinary ? { prometheus: { path: opts.prometheusBinary, from: '--prometheus-bin' } } : {}),
+  };
 }
 
 interface LabSources {
@@ -338,21 +306,8 @@ function diagnose(
   fix: string,
   ports: number[] = [],
 ): SandboxError {
-  const text = tail(log, 200);
-  const inUse = portInUse(text);
-  if (inUse) {
-    const port = inUse.port ?? (ports.length === 1 ? ports[0] : undefined);
-    return new SandboxError(
-      part,
-      `${port !== undefined ? `port 127.0.0.1:${port}` : 'a port it needs'} is already in use by another program`,
-      'run `obslab sandbox up` again (it picks new free ports), or stop the program holding the port (`ss -ltnp` shows it)',
-      log,
-    );
-  }
-  const reason = exited
-    ? `exited during start (last log line: ${lastLogLine(text) ?? 'no output'})`
-    : `did not answer at ${waitedFor} in time`;
-  return new SandboxError(part, reason, fix, log);
+  const problem = diagnoseLog({ logText: tail(log, 200), exited, waitedFor, fix, ports });
+  return new SandboxError(part, problem.reason, problem.fix, log);
 }
 
 async function startAndWait(
@@ -386,11 +341,6 @@ function prometheusClient(url: string): PrometheusClient {
     timeoutMs: 5000,
     unreachableHint: 'is the sandbox running? (`obslab sandbox status`)',
   });
-}
-
-function endpointOf(t: ActiveTarget): CollectorEndpoint | undefined {
-  const e = t.labels['endpoint'];
-  return e === 'telemetry' || e === 'metrics' ? e : undefined;
 }
 
 /** Prometheus' view of the two collector targets, by endpoint. */
@@ -499,8 +449,14 @@ export async function sandboxUp(
       'start the sandbox again to see them and answer again',
     );
   }
-  const collectorBinary = resolveCollector(opts);
-  const prometheusBinary = resolvePrometheus(opts);
+  const programs = await findSandboxPrograms({
+    ...partsOptions(opts),
+    run: opts.parts?.run ?? lineRunner(onProgress, opts.parts?.signal),
+  });
+  for (const p of [programs.collector, programs.prometheus])
+    if (p.source !== 'downloaded') onProgress(`using ${p.detail}`);
+  const collectorBinary = programs.collector.path;
+  const prometheusBinary = programs.prometheus.path;
   const dir = cacheDir('run', 'sandbox');
   const state: SandboxState = {
     version: 1,
@@ -518,6 +474,7 @@ export async function sandboxUp(
     venv = await installAppVenv(sources.appDir, (m) => onProgress(`app: ${m}`));
   } catch (e) {
     rmSync(statePath(), { force: true });
+    if (e instanceof PythonMissing) throw new SandboxError('app', e.reason, e.fix);
     const detail =
       e instanceof ProgramFailed
         ? `${e.command} ${e.reason}; ${e.output.trim().split('\n').slice(-1)[0] ?? ''}`
@@ -527,7 +484,7 @@ export async function sandboxUp(
     throw new SandboxError(
       'app',
       `could not install its Python packages (${detail})`,
-      'install python3 with venv support (`sudo apt-get install python3-venv`) or set $OBSLAB_PYTHON, and make sure PyPI is reachable',
+      `make sure PyPI (or your pip index) is reachable; if it is, ${pythonInstallHint(process.platform)} (or set $OBSLAB_PYTHON to a Python ${minPython.join('.')}+)`,
     );
   }
   const venvMs = Date.now() - tVenv;
