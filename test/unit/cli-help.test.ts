@@ -1,6 +1,7 @@
 // obslab as people expect a CLI: every command answers --help and -h with its usage (exit 0),
 // --version prints the package's version, and the help names exactly what the parser accepts.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSpecs, main } from '../../src/cli/main';
@@ -111,5 +112,23 @@ describe('obslab --help, COMMAND --help and --version', function () {
     assert.equal(r.code, 2);
     assert.equal(r.out, '');
     assert.match(r.err, /no-such-dir: no such file or folder/);
+  });
+
+  it("answers --help, a command's --help and lint without loading the Kubernetes client or the AWS SDK", () => {
+    // A fresh process: the cluster commands are deferred with import(), so only running one loads them.
+    const probe = `
+      const { main } = require('./src/cli/main.ts');
+      const quiet = { out: () => undefined, err: () => undefined };
+      Promise.all([main(['--help'], quiet), main(['doctor', '--help'], quiet), main(['lint', 'templates/lab'], quiet)])
+        .then(() => {
+          const heavy = Object.keys(require.cache).filter((k) => /@kubernetes[\\/]client-node|@aws-sdk|src[\\/]node[\\/](kube|aws)[\\/]/.test(k));
+          process.stdout.write(JSON.stringify(heavy));
+        });
+    `;
+    const root = join(__dirname, '..', '..');
+    const heavy = JSON.parse(
+      execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: root, encoding: 'utf8' }),
+    ) as string[];
+    assert.deepEqual(heavy, []);
   });
 });
