@@ -21,9 +21,10 @@ const PART = 'sandbox';
 
 /** The programs the harness built, as sandboxUp's options: the collector at the version the lab pins, and the harness' Prometheus. */
 export async function harnessSandboxPrograms(): Promise<{ collectorBinary: string; prometheusBinary: string }> {
+  await prometheusPart.install();
   return {
     collectorBinary: await installCollector(sandboxCollectorVersion),
-    prometheusBinary: await Promise.resolve(prometheusBinary()),
+    prometheusBinary: prometheusBinary(),
   };
 }
 
