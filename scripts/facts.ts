@@ -1,0 +1,107 @@
+// npm run facts: asks the registries this machine reaches (the Go module proxy, PyPI, Maven Central,
+// npm, each as the machine's own configuration names it) for the newest version of every part the
+// repository pins, and prints what has moved (pinned → newest) for whoever refreshes the pins and
+// re-checks the dated facts in src/core/facts.ts and src/core/collector/versions.ts. It reads each
+// pin from where it lives; it changes nothing. Exit 0 when every registry answered, 1 otherwise.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { versions } from '../src/core/facts';
+import { CODE_SERVER_VERSION, NODE_VERSION } from '../test/harness/codeserver';
+import { helmVersions } from '../test/harness/helm';
+import { JMETER_VERSION } from '../test/harness/jmeter';
+import { kubeVersions } from '../test/harness/kube';
+import { motoVersion } from '../test/harness/moto';
+import { OPERATOR_VERSION } from '../test/harness/operator';
+import { collectorBuild, collectorVersions } from '../test/harness/otelcol';
+import { PROMETHEUS_VERSION, prometheusModuleVersion } from '../test/harness/prometheus';
+import {
+  askGo,
+  askMaven,
+  askNpm,
+  askPypi,
+  goproxyDescription,
+  mavenRepository,
+  npmRegistryDescription,
+  pipIndex,
+} from './facts/ask';
+import { pinsOf, unaskedOf, type Pin, type PinSources } from './facts/pins';
+import { redactUrl } from './facts/registryConfig';
+import { judge, reportText, type Answer, type PinResult } from './facts/report';
+
+function sources(): PinSources {
+  const builds: PinSources['collector']['builds'] = {};
+  for (const version of Object.values(collectorVersions)) builds[version] = collectorBuild(version);
+  return {
+    collector: { versions: { ...collectorVersions }, builds },
+    facts: versions,
+    prometheus: { version: PROMETHEUS_VERSION, module: prometheusModuleVersion() },
+    operator: OPERATOR_VERSION,
+    kube: kubeVersions,
+    helm: { ...helmVersions },
+    jmeter: JMETER_VERSION,
+    codeServer: CODE_SERVER_VERSION,
+    node: NODE_VERSION,
+    moto: motoVersion,
+    requirements: readFileSync(join(__dirname, '..', 'templates', 'app', 'requirements.txt'), 'utf8'),
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time (the machine has two cores and other work). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function main(): Promise<number> {
+  const src = sources();
+  const pins = pinsOf(src);
+  const [goproxy, npmRegistry, index] = await Promise.all([goproxyDescription(), npmRegistryDescription(), pipIndex()]);
+  const maven = mavenRepository();
+
+  // One question per module or package, shared by the pins that name it.
+  const asked = new Map<string, Promise<Answer>>();
+  const answerFor = (pin: Pin): Promise<Answer> => {
+    // Go is asked per pin too: whether the proxy serves the pinned version when its list lacks it.
+    const key = `${pin.registry}:${pin.name}${pin.registry === 'go' ? `@${pin.pinned}` : ''}`;
+    let p = asked.get(key);
+    if (!p) {
+      p =
+        pin.registry === 'go'
+          ? askGo(pin.name, pin.pinned)
+          : pin.registry === 'npm'
+            ? askNpm(pin.name)
+            : pin.registry === 'pypi'
+              ? askPypi(index, pin.name)
+              : askMaven(maven, pin.name);
+      asked.set(key, p);
+    }
+    return p;
+  };
+  const results: PinResult[] = await mapLimited(pins, 4, async (pin) => judge(pin, await answerFor(pin)));
+
+  process.stdout.write(
+    reportText({
+      date: new Date().toISOString().slice(0, 10),
+      registries: { go: goproxy, pypi: redactUrl(index), maven: redactUrl(maven), npm: npmRegistry },
+      results,
+      unasked: unaskedOf(src),
+    }),
+  );
+  return results.some((r) => r.verdict === 'unanswered') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`npm run facts could not finish: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
