@@ -142,7 +142,7 @@ export const facts: Fact[] = [
       `opt-in it records ${appMetrics.oldOtelDuration} in milliseconds ` +
       `(${appMetrics.oldDurationBase}_*).`,
     version: `opentelemetry-instrumentation-flask ${versions.flaskInstrumentation}`,
-    checked: '2026-11-25',
+    checked: '2026-12-05',
     scope: 'at the pinned version',
     checkedBy: 'test/integration/app.test.ts runs the scaffolded app and reads the metrics it records',
     walkthroughSays: [
@@ -202,7 +202,7 @@ export const facts: Fact[] = [
       "JMeter 5.6.3 needs the ThreadGroup's LoopController and named arguments for ${SERVER} " +
       'etc. to resolve; without HTTPSampler.use_keepalive each request opens a new connection.',
     version: `JMeter ${versions.jmeter}`,
-    checked: '2026-11-25',
+    checked: '2026-12-05',
     scope: 'at the pinned version',
     checkedBy: 'test/integration/jmeter.test.ts runs both plans in real JMeter 5.6.3',
     walkthroughSays: ['main_controller', 'Argument.name', 'use_keepalive'],
