@@ -132,7 +132,9 @@ export function pinsOf(s: PinSources): Pin[] {
     pinned: v(s.facts.collector),
     where: 'src/core/facts.ts versions.collector',
     track: 'any',
-    note: `the appVersion of the opentelemetry-collector chart ${s.facts.collectorChart}; it moves with the chart`,
+    note:
+      `the appVersion of the opentelemetry-collector chart ${s.facts.collectorChart}; it moves with the chart, and ` +
+      'with it the harness build `recent` and the lint schema (scripts/gen-schemas.mjs COLLECTOR)',
   });
   pins.push(
     {
