@@ -25,6 +25,7 @@ import {
 } from '../../src/node/sandbox/sandbox';
 import { collectorBinary, collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot } from '../harness/lib';
+import { prometheusBinary, prometheusPart } from '../harness/prometheus';
 
 const secret = 'obslab-test-secret-do-not-leak';
 
@@ -89,6 +90,7 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
   const saved = {
     cache: process.env['OBSLAB_CACHE'],
     collector: process.env['OBSLAB_COLLECTOR'],
+    prometheus: process.env['OBSLAB_PROMETHEUS'],
     secret: process.env['AWS_SECRET_ACCESS_KEY'],
     key: process.env['AWS_ACCESS_KEY_ID'],
   };
@@ -109,6 +111,9 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     }
     process.env['OBSLAB_CACHE'] = cache;
     process.env['OBSLAB_COLLECTOR'] = collector;
+    // The harness' programs by the documented variables: nothing is looked up on PATH or downloaded.
+    await prometheusPart.install();
+    process.env['OBSLAB_PROMETHEUS'] = prometheusBinary();
     // What a student's shell holds, and what the sandbox's programs must never see.
     process.env['AWS_SECRET_ACCESS_KEY'] = secret;
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIAOBSLABTEST';
@@ -135,6 +140,7 @@ describe(`the sandbox (collector ${sandboxCollectorVersion}) on a lab folder som
     for (const [name, value] of [
       ['OBSLAB_CACHE', saved.cache],
       ['OBSLAB_COLLECTOR', saved.collector],
+      ['OBSLAB_PROMETHEUS', saved.prometheus],
       ['AWS_SECRET_ACCESS_KEY', saved.secret],
       ['AWS_ACCESS_KEY_ID', saved.key],
     ] as const) {

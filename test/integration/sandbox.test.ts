@@ -1,10 +1,20 @@
 // The local sandbox for real: the scaffolded Flask app → the OpenTelemetry Collector built with
-// ocb → Debian's Prometheus, all on 127.0.0.1. Real POST /hash traffic must arrive in Prometheus
-// under the names and labels the lab's corrected queries use, and every one of those queries
-// must return data.
+// ocb → the harness' Prometheus, all on 127.0.0.1. `obslab sandbox up` finds neither program on
+// PATH and downloads both from a release mirror (test/harness/mirror.ts) into the per-user data
+// folder, as on a student's machine. Real POST /hash traffic must arrive in Prometheus under the
+// names and labels the lab's corrected queries use, and every one of those queries must return data.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,21 +33,26 @@ import {
   type SandboxPartStatus,
   type SandboxState,
 } from '../../src/node/sandbox/sandbox';
+import { prometheusRelease } from '../../src/core/downloads/releases';
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { repoRoot, sleep } from '../harness/lib';
+import { startMirror, type RunningMirror } from '../harness/mirror';
+import { prometheusBinary, prometheusPart } from '../harness/prometheus';
 
-const prometheusBin = existsSync('/usr/bin/prometheus') ? '/usr/bin/prometheus' : 'prometheus';
-
-function prometheusVersion(): string {
-  try {
-    // "prometheus, version 2.42.0+ds (branch: debian/sid, ...)"
-    return /version (\S+)/.exec(execFileSync(prometheusBin, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
-  } catch {
-    return 'missing (apt-get install prometheus)';
-  }
+/** "prometheus, version 3.14.0 (branch: …)": the version the harness' Prometheus reports. */
+function prometheusVersion(bin: string): string {
+  return /version (\S+)/.exec(execFileSync(bin, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
 }
 
-const promVersion = prometheusVersion();
+/** A PATH holding only this machine's Python, as on a student's machine without otelcol or prometheus. */
+function pythonOnlyPath(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  symlinkSync(python, join(bin, 'python3'));
+  return bin;
+}
+
 const duration = appMetrics.durationBase;
 
 interface CliResult {
@@ -132,9 +147,14 @@ function portOf(url: string): number {
   return Number(new URL(url).port);
 }
 
-describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Prometheus ${promVersion}`, function () {
+describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Prometheus, downloaded from a release mirror`, function () {
   this.timeout(15 * 60_000);
   let started = false;
+  let mirror: RunningMirror;
+  let home: string;
+  let promVersion: string;
+  const saved = { collector: process.env['OBSLAB_COLLECTOR'], prometheus: process.env['OBSLAB_PROMETHEUS'] };
+  let built: { collector: string; prometheus: string };
   let state: SandboxState | undefined;
   let prom: PrometheusClient;
   const sent = { ok: 300, badRequest: 5, serverError: 5 };
@@ -146,43 +166,70 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
       throw new Error(
         `a sandbox is already recorded in the run directory (started ${existing.startedAt}); stop it with \`npx obslab sandbox down\` before running this test`,
       );
-    // The sandbox looks for the collector the harness builds, at the version the scaffold pins.
+    // The sandbox downloads the collector at the version the scaffold pins, which the harness builds.
     assert.equal(sandboxCollectorVersion, collectorVersions.recent);
-    await installCollector(collectorVersions.recent);
+    await prometheusPart.install();
+    built = { collector: await installCollector(collectorVersions.recent), prometheus: prometheusBinary() };
+    promVersion = prometheusVersion(built.prometheus);
+    mirror = await startMirror({
+      collectorBinary: built.collector,
+      prometheusBinary: built.prometheus,
+      collectorVersion: sandboxCollectorVersion,
+      prometheusVersion: prometheusRelease,
+    });
+    home = mkdtempSync(join(tmpdir(), 'obslab-sandbox-home-'));
+    // Until the start test downloads its own: the documented variables, so nothing reaches for the network.
+    process.env['OBSLAB_COLLECTOR'] = built.collector;
+    process.env['OBSLAB_PROMETHEUS'] = built.prometheus;
   });
 
   after(async function () {
     this.timeout(60_000);
     if (started) await sandboxDown();
+    for (const [name, value] of [
+      ['OBSLAB_COLLECTOR', saved.collector],
+      ['OBSLAB_PROMETHEUS', saved.prometheus],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await mirror?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  it('names the part, the cause and the fix when the collector binary is missing', async () => {
+  it('names the part, the cause and the fix when the collector given is missing, in the words of the CLI', async () => {
     const r = await cli(['sandbox', 'up', '--collector', '/nonexistent/otelcol']);
     assert.equal(r.code, 1);
     assert.match(
       r.err,
-      /collector: no executable collector at \/nonexistent\/otelcol \(from --collector\); build it with `npm run harness -- otelcol install`/,
+      /collector: no executable collector at \/nonexistent\/otelcol \(from --collector\); check the path given with --collector, or leave it empty so Observability Lab finds otelcol-contrib on PATH or downloads it/,
     );
+    assert.equal(readSandboxState(), undefined);
+  });
 
-    // Not built at all: a cache without the harness' collector.
-    const emptyCache = mkdtempSync(join(tmpdir(), 'obslab-empty-cache-'));
-    const saved = { cache: process.env['OBSLAB_CACHE'], collector: process.env['OBSLAB_COLLECTOR'] };
-    process.env['OBSLAB_CACHE'] = emptyCache;
+  it('names the download that failed and the next steps when nothing is found and no release is reachable', async () => {
+    const saved = {
+      path: process.env['PATH'],
+      collector: process.env['OBSLAB_COLLECTOR'],
+      xdg: process.env['XDG_DATA_HOME'],
+    };
+    process.env['PATH'] = pythonOnlyPath(join(home, 'unreachable'));
+    process.env['XDG_DATA_HOME'] = join(home, 'unreachable', 'data');
     delete process.env['OBSLAB_COLLECTOR'];
     try {
-      const r2 = await cli(['sandbox', 'up']);
-      assert.equal(r2.code, 1);
+      // A mirror nobody answers on: what a machine without network sees.
+      const r = await cli(['sandbox', 'up', '--mirror', 'http://127.0.0.1:9']);
+      assert.equal(r.code, 1);
       assert.match(
-        r2.err,
-        new RegExp(
-          `collector: the collector ${sandboxCollectorVersion.replace(/\./g, '\\.')} is not built \\(looked for ${emptyCache}/otelcol-${sandboxCollectorVersion.replace(/\./g, '\\.')}/dist/otelcol-obslab\\); build it with \`npm run harness -- otelcol install\``,
-        ),
+        r.err,
+        /obslab sandbox up: collector: could not fetch the checksums http:\/\/127\.0\.0\.1:9\/open-telemetry\/opentelemetry-collector-releases\/releases\/download\/v[\d.]+\/opentelemetry-collector-releases_otelcol-contrib_checksums\.txt: could not download from 127\.0\.0\.1:9: the connection was refused; check the network connection; behind a proxy set \$HTTPS_PROXY \(and \$NO_PROXY\); without access to GitHub set --mirror URL to a mirror of its release downloads; or install otelcol-contrib yourself and name it with --collector PATH/,
       );
+      assert.doesNotMatch(r.err, /npm run|harness|apt-get|\.cache\/obslab\/otelcol/);
     } finally {
-      if (saved.cache === undefined) delete process.env['OBSLAB_CACHE'];
-      else process.env['OBSLAB_CACHE'] = saved.cache;
+      process.env['PATH'] = saved.path;
       if (saved.collector !== undefined) process.env['OBSLAB_COLLECTOR'] = saved.collector;
-      rmSync(emptyCache, { recursive: true, force: true });
+      if (saved.xdg === undefined) delete process.env['XDG_DATA_HOME'];
+      else process.env['XDG_DATA_HOME'] = saved.xdg;
     }
     assert.equal(readSandboxState(), undefined);
   });
@@ -219,10 +266,32 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     assert.deepEqual(holdersOf(sandboxDir()), []);
   });
 
-  it('starts app, collector and Prometheus and returns once Prometheus has both collector targets up', async () => {
+  it('downloads the collector and Prometheus from the mirror, verified, then starts all three and returns once Prometheus has both collector targets up', async () => {
     const t0 = Date.now();
-    const r = await cli(['sandbox', 'up', '--format', 'json']);
+    const env = { path: process.env['PATH'], xdg: process.env['XDG_DATA_HOME'] };
+    const data = join(home, 'data');
+    process.env['PATH'] = pythonOnlyPath(home);
+    process.env['XDG_DATA_HOME'] = data;
+    delete process.env['OBSLAB_COLLECTOR'];
+    delete process.env['OBSLAB_PROMETHEUS'];
+    let r: CliResult;
+    try {
+      r = await cli(['sandbox', 'up', '--format', 'json', '--mirror', mirror.url]);
+    } finally {
+      process.env['PATH'] = env.path;
+      if (env.xdg === undefined) delete process.env['XDG_DATA_HOME'];
+      else process.env['XDG_DATA_HOME'] = env.xdg;
+      process.env['OBSLAB_COLLECTOR'] = built.collector;
+      process.env['OBSLAB_PROMETHEUS'] = built.prometheus;
+    }
     started = true;
+    assert.match(r.err, /collector: downloading otelcol-contrib_[\d.]+_linux_amd64\.tar\.gz from 127\.0\.0\.1:\d+: /);
+    assert.match(r.err, /collector: otelcol-contrib [\d.]+ installed \([\d.]+ MB archive, sha256 verified\)/);
+    assert.match(r.err, /prometheus: Prometheus 3\.14\.0 installed \([\d.]+ MB archive, sha256 verified\)/);
+    assert.deepEqual(
+      mirror.archiveRequests().map((q) => q.status),
+      [302, 200, 302, 200],
+    );
     assert.equal(r.code, 0, r.err);
     const result = JSON.parse(r.out) as {
       alreadyRunning: boolean;
@@ -243,6 +312,14 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     console.log(`      sandbox up: ${Date.now() - t0} ms in all; ${JSON.stringify(result.timings)}`);
     state = readSandboxState();
     assert.ok(state?.prometheus && state.app && state.collector);
+    assert.equal(
+      state.collector.binary,
+      join(data, 'obslab', 'parts', `otelcol-contrib-${sandboxCollectorVersion}-linux-amd64`, 'otelcol-contrib'),
+    );
+    assert.equal(
+      state.prometheus.binary,
+      join(data, 'obslab', 'parts', 'prometheus-3.14.0-linux-amd64', 'prometheus-3.14.0.linux-amd64', 'prometheus'),
+    );
     assert.equal(state.prometheus.version, promVersion);
     prom = new PrometheusClient({ baseUrl: state.prometheus.url, fetch: (u, init) => fetch(u, init) });
     // What the collector runs binds loopback only.
@@ -369,9 +446,10 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
     )
       .map((s) => ({ le: s.metric['le'] ?? '', n: Number(s.value[1]) }))
       .sort((a, b) => (a.le === '+Inf' ? Infinity : Number(a.le)) - (b.le === '+Inf' ? Infinity : Number(b.le)));
+    // Compared as numbers: Prometheus 3 writes le="1.0" where 2.x wrote le="1".
     assert.deepEqual(
-      buckets.map((b) => b.le),
-      ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf'],
+      buckets.map((b) => (b.le === '+Inf' ? Infinity : Number(b.le))),
+      [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, Infinity],
     );
     assert.equal(buckets[buckets.length - 1]?.n, sent.ok);
     for (let i = 1; i < buckets.length; i++)
