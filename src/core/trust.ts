@@ -86,8 +86,17 @@ export const commandsNeedingTrust: Readonly<Record<string, TrustedCommand>> = {
   },
 };
 
-/** Settings that name a program the extension runs: VS Code ignores their workspace values in Restricted Mode. */
-export const restrictedSettings: readonly string[] = ['obslab.helmPath', 'obslab.jmeterPath'];
+/**
+ * Settings that name a program the extension runs, or where it downloads one from: VS Code ignores
+ * their workspace values in Restricted Mode.
+ */
+export const restrictedSettings: readonly string[] = [
+  'obslab.helmPath',
+  'obslab.jmeterPath',
+  'obslab.sandbox.collectorPath',
+  'obslab.sandbox.prometheusPath',
+  'obslab.downloads.mirror',
+];
 
 /** The `when` clause package.json gives every command in commandsNeedingTrust. */
 export const trustEnablement = 'isWorkspaceTrusted';
