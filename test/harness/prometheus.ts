@@ -1,8 +1,11 @@
-// Debian's Prometheus (package `prometheus`, HTTP API v1), run as our own process on a free
-// 127.0.0.1 port with a temporary data folder: never the system service the package may install.
+// Prometheus v3.14.0, the version kube-prometheus-stack 88.5.3 runs, built from its Go module
+// (github.com/prometheus/prometheus@v0.314.0) through a wrapper module into the cache, and run as
+// our own process on a free 127.0.0.1 port with a temporary data folder. The module carries no
+// built UI assets, so this build serves the HTTP API (all the extension uses) and no web UI.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildGoMain, goBinary, goMainBuilt, lastGoBuild, type GoMainBuild } from './goBuild';
 import {
   cacheDir,
   daemonStatus,
@@ -20,23 +23,61 @@ import {
 
 const PART = 'prometheus';
 
-/** $OBSLAB_PROMETHEUS, else Debian's /usr/bin/prometheus. */
-export function prometheusBinary(): string {
-  return process.env['OBSLAB_PROMETHEUS'] ?? '/usr/bin/prometheus';
+/** What kube-prometheus-stack 88.5.3 deploys (its values.yaml, prometheus.prometheusSpec.image.tag v3.14.0). */
+export const PROMETHEUS_VERSION = '3.14.0';
+
+/** Prometheus 3.x is served as Go module v0.3xx.y: v3.14.0 is v0.314.0. */
+export function prometheusModuleVersion(version: string = PROMETHEUS_VERSION): string {
+  const [major, minor, patch] = version.split('.');
+  return `v0.${major ?? '3'}${(minor ?? '0').padStart(2, '0')}.${patch ?? '0'}`;
 }
 
-function requireBinary(): string {
+const VERSION_PKG = 'github.com/prometheus/common/version';
+
+/**
+ * The wrapper build: without the cloud.google.com/go replace an old cloud.google.com/go makes
+ * compute/metadata ambiguous; the version comes in with -X as the release's promu does; netgo as
+ * the release (its builtinassets tag needs UI assets the module does not carry).
+ */
+export const prometheusBuild: GoMainBuild = {
+  cacheName: `prometheus-${PROMETHEUS_VERSION}`,
+  requires: { 'github.com/prometheus/prometheus': prometheusModuleVersion() },
+  replaces: { 'cloud.google.com/go': 'cloud.google.com/go v0.123.0' },
+  mains: { prometheus: 'github.com/prometheus/prometheus/cmd/prometheus' },
+  tags: ['netgo'],
+  ldflags: [
+    '-s',
+    '-w',
+    `-X ${VERSION_PKG}.Version=${PROMETHEUS_VERSION}`,
+    `-X ${VERSION_PKG}.Branch=module-${prometheusModuleVersion()}`,
+    `-X ${VERSION_PKG}.BuildUser=obslab-harness`,
+  ],
+};
+
+/** $OBSLAB_PROMETHEUS, else the Prometheus 3.14.0 the harness builds into the cache. */
+export function prometheusBinary(): string {
+  return process.env['OBSLAB_PROMETHEUS'] ?? goBinary(prometheusBuild, 'prometheus');
+}
+
+/** Builds Prometheus once (about 5.5 min cold on 2 cores) unless OBSLAB_PROMETHEUS names another. */
+export async function installPrometheus(echo = false): Promise<string> {
+  if (!process.env['OBSLAB_PROMETHEUS']) await buildGoMain(prometheusBuild, echo);
   const bin = prometheusBinary();
   if (!existsSync(bin))
     throw new Error(
-      `prometheus: ${bin} is missing; install Debian's package with \`sudo apt-get install prometheus\` (npm run setup does), or set OBSLAB_PROMETHEUS to a prometheus binary`,
+      `prometheus: ${bin} is missing; unset OBSLAB_PROMETHEUS to build ${PROMETHEUS_VERSION}, or point it at a prometheus binary`,
     );
   return bin;
 }
 
-/** e.g. "2.42.0+ds", from `prometheus --version`. */
+/** The last cold build's timing in this process (undefined when the cache served it). */
+export function lastPrometheusBuild(): ReturnType<typeof lastGoBuild.get> {
+  return lastGoBuild.get(prometheusBuild.cacheName);
+}
+
+/** e.g. "3.14.0", from `prometheus --version`. */
 export async function prometheusVersion(): Promise<string> {
-  const out = await run(requireBinary(), ['--version'], { timeoutMs: 30_000 });
+  const out = await run(await installPrometheus(), ['--version'], { timeoutMs: 30_000 });
   const m = /version (\S+)/.exec(out);
   if (!m?.[1]) throw new Error(`prometheus --version said something unexpected:\n${out}`);
   return m[1];
@@ -55,18 +96,21 @@ export interface RunningPrometheus {
 
 let serial = 0;
 
-/** Starts Prometheus with `configYaml` and waits until /-/ready answers. The mocha root hook stops it too. */
+/**
+ * Starts Prometheus with `configYaml` (or the config made for its own URL, for a Prometheus that
+ * scrapes itself) and waits until /-/ready answers. The mocha root hook stops it too.
+ */
 export async function startPrometheus(
-  configYaml = emptyPrometheusConfig,
+  configYaml: string | ((url: string) => string) = emptyPrometheusConfig,
   opts: { name?: string } = {},
 ): Promise<RunningPrometheus> {
-  const bin = requireBinary();
+  const bin = await installPrometheus();
   const name = opts.name ?? `prometheus-${process.pid}-${++serial}`;
   const config = join(cacheDir('run', 'prometheus-config'), `${name}.yml`);
-  writeFileSync(config, configYaml);
   const tsdb = mkdtempSync(join(tmpdir(), 'obslab-prometheus-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  writeFileSync(config, typeof configYaml === 'string' ? configYaml : configYaml(url));
   const daemon = startDaemon(
     name,
     bin,
@@ -90,10 +134,9 @@ export async function startPrometheus(
 
 export const prometheusPart: Part = {
   name: PART,
-  description: "Debian's Prometheus on a free 127.0.0.1 port with an empty config and a temporary data folder",
-  install(): Promise<void> {
-    requireBinary();
-    return Promise.resolve();
+  description: `Prometheus ${PROMETHEUS_VERSION} built from the Go module github.com/prometheus/prometheus@${prometheusModuleVersion()}, on a free 127.0.0.1 port with an empty config and a temporary data folder`,
+  async install(): Promise<void> {
+    await installPrometheus(true);
   },
   async up(): Promise<PartStatus> {
     const p = await startPrometheus(emptyPrometheusConfig, { name: PART });
@@ -114,9 +157,12 @@ export const prometheusPart: Part = {
     }
   },
   status(): Promise<PartStatus> {
-    const s = daemonStatus(PART, existsSync(prometheusBinary()));
+    const built = process.env['OBSLAB_PROMETHEUS'] ? existsSync(prometheusBinary()) : goMainBuilt(prometheusBuild);
+    const s = daemonStatus(PART, built);
     return Promise.resolve(
-      s.state === 'missing' ? { ...s, detail: `${prometheusBinary()} is missing: sudo apt-get install prometheus` } : s,
+      s.state === 'missing'
+        ? { ...s, detail: `${prometheusBinary()} is missing: npm run harness -- prometheus install` }
+        : s,
     );
   },
 };

@@ -1,0 +1,231 @@
+// The Prometheus the lab runs (3.14.0, what kube-prometheus-stack 88.5.3 deploys), built by the
+// harness from its Go module, against what the product writes and suggests for it: the version
+// it reports, `le` values stored as floats (so `le="1"` matches nothing and our rewrite does),
+// and a UTF-8 metric name from a real scrape target (the app → collector 0.155.0 with
+// translation_strategy NoUTF8EscapingWithSuffixes), found only through the quoted form we suggest.
+import { strict as assert } from 'node:assert';
+import { PrometheusClient, PrometheusError, type FetchLike } from '../../src/core/prometheus/client';
+import type { VectorSample } from '../../src/core/prometheus/types';
+import { floatLabelRewrites, formatOpenMetricsFloat, parseLabelFloat } from '../../src/core/promql/bucketLabels';
+import { selectorFor } from '../../src/core/promql/names';
+import { suggestForQuery } from '../../src/core/promql/suggest';
+import { startApp, type RunningApp } from '../harness/app';
+import { sleep } from '../harness/lib';
+import { collectorVersions, freeCollectorPorts, startCollector, type RunningCollector } from '../harness/otelcol';
+import {
+  PROMETHEUS_VERSION,
+  installPrometheus,
+  lastPrometheusBuild,
+  prometheusVersion,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../harness/prometheus';
+
+const nodeFetch: FetchLike = (url, init) => fetch(url, init);
+
+function client(url: string): PrometheusClient {
+  return new PrometheusClient({ baseUrl: url, fetch: nodeFetch });
+}
+
+async function vector(c: PrometheusClient, expr: string): Promise<VectorSample[]> {
+  const r = await c.query(expr);
+  assert.equal(r.data.resultType, 'vector', expr);
+  return r.data.result;
+}
+
+/** Polls until `probe` returns a value, or fails with what was last seen. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await sleep(500);
+  }
+  assert.fail(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${last})` : ''}`);
+}
+
+/** A Prometheus scraping itself every second. */
+const selfScrape = (url: string): string =>
+  `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['${new URL(url).host}']\n`;
+
+describe(`Prometheus ${PROMETHEUS_VERSION}, built from its Go module`, function () {
+  this.timeout(5 * 60_000);
+
+  before(async function () {
+    this.timeout(90 * 60_000);
+    await installPrometheus(true);
+    const built = lastPrometheusBuild();
+    if (built)
+      console.log(
+        `      (built cold: go mod tidy ${Math.round(built.tidyMs / 1000)} s, go build ${Math.round(built.buildMs / 1000)} s)`,
+      );
+  });
+
+  describe('itself, scraping itself', () => {
+    let prom: RunningPrometheus;
+    let c: PrometheusClient;
+
+    before(async () => {
+      prom = await startPrometheus(selfScrape);
+      c = client(prom.url);
+    });
+    after(async () => prom?.stop());
+
+    it(`reports version ${PROMETHEUS_VERSION} in /api/v1/status/buildinfo and --version`, async () => {
+      const build = await c.buildInfo();
+      assert.equal(build.version, PROMETHEUS_VERSION);
+      assert.equal(await prometheusVersion(), PROMETHEUS_VERSION);
+    });
+
+    it('routes /targets to its UI (Status → Target health), though this build has no UI assets', async () => {
+      const targets = await eventually('the self target up', async () => {
+        const t = await c.activeTargets({ job: 'self' });
+        return t[0]?.health === 'up' ? t : undefined;
+      });
+      assert.equal(targets.length, 1);
+      // The page is the UI router's (Status → Target health): without the UI assets it names the
+      // mantine UI's index.html it would serve; a path the router does not know is a plain 404.
+      const page = await fetch(`${prom.url}/targets`);
+      assert.match(await page.text(), /mantine-ui\/index\.html/);
+      const unknown = await fetch(`${prom.url}/no-such-page`);
+      await unknown.arrayBuffer();
+      assert.equal(unknown.status, 404);
+    });
+
+    it('stores le="1" as le="1.0": the exact match finds nothing, our rewrite finds the bucket', async () => {
+      const bucket = 'prometheus_http_request_duration_seconds_bucket';
+      const wrong = `${bucket}{le="1"}`;
+      await eventually('a scraped bucket', async () =>
+        (await vector(c, `${bucket}{le="+Inf"}`)).length ? true : undefined,
+      );
+      assert.deepEqual(await vector(c, wrong), [], 'le="1" matches nothing in Prometheus 3');
+      const [rewrite] = floatLabelRewrites(wrong);
+      assert.ok(rewrite);
+      const fixed = wrong.slice(0, rewrite.start) + rewrite.replacement + wrong.slice(rewrite.end);
+      assert.equal(fixed, `${bucket}{le="1.0"}`);
+      const found = await vector(c, fixed);
+      assert.ok(found.length > 0, `${fixed} finds the bucket`);
+      assert.ok(found.every((s) => s.metric['le'] === '1.0'));
+    });
+
+    it('stores every le the target wrote exactly as formatOpenMetricsFloat writes it', async () => {
+      // What the target exposes (client_golang writes le="1", le="1e+06"), against what Prometheus stored.
+      const exposed = await (await fetch(`${prom.url}/metrics`)).text();
+      const written = new Set(
+        [...exposed.matchAll(/^prometheus_http_response_size_bytes_bucket\{[^}]*le="([^"]+)"/gm)].map(
+          (m) => m[1] ?? '',
+        ),
+      );
+      assert.ok(written.has('1e+06') || written.has('1000'), [...written].join(' '));
+      const stored = new Set(
+        (await c.series(['prometheus_http_response_size_bytes_bucket'])).map((l) => l['le'] ?? ''),
+      );
+      const expected = new Set([...written].map((v) => formatOpenMetricsFloat(parseLabelFloat(v) ?? NaN)));
+      assert.deepEqual([...stored].sort(), [...expected].sort());
+    });
+  });
+
+  describe('a UTF-8 metric name from a real scrape target (the app → collector → Prometheus)', () => {
+    let collector: RunningCollector;
+    let app: RunningApp;
+    let prom: RunningPrometheus;
+    let c: PrometheusClient;
+    const utf8Count = 'http.server.request.duration_seconds_count';
+    const utf8Bucket = 'http.server.request.duration_seconds_bucket';
+
+    before(async function () {
+      this.timeout(30 * 60_000);
+      const p = await freeCollectorPorts();
+      collector = await startCollector(
+        collectorVersions.recent,
+        `receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:${p.otlpGrpc}
+exporters:
+  prometheus:
+    endpoint: 127.0.0.1:${p.prometheus}
+    translation_strategy: NoUTF8EscapingWithSuffixes
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      exporters: [prometheus]
+`,
+      );
+      app = await startApp({
+        name: `app-prometheus3-${process.pid}`,
+        env: {
+          OTEL_METRICS_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${p.otlpGrpc}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        },
+      });
+      prom = await startPrometheus(
+        `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: collector\n    static_configs:\n      - targets: ['127.0.0.1:${p.prometheus}']\n`,
+      );
+      c = client(prom.url);
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${app.url}/hash`, { method: 'POST', body: new URLSearchParams({ data: `p3-${i}` }) });
+        await res.arrayBuffer();
+      }
+      await eventually(
+        'the UTF-8 request counter in Prometheus',
+        async () => ((await c.metricNames()).includes(utf8Count) ? true : undefined),
+        90_000,
+      );
+    });
+
+    after(async () => {
+      await prom?.stop();
+      await app?.stop();
+      await collector?.stop();
+    });
+
+    it('keeps the name as the collector exposed it: dots, no underscores', async () => {
+      const names = await c.metricNames();
+      assert.ok(names.includes(utf8Count), names.filter((n) => n.startsWith('http')).join(' '));
+      assert.ok(!names.includes('http_server_request_duration_seconds_count'));
+    });
+
+    it('finds the series through the quoted selector the product writes, and refuses the bare dotted name', async () => {
+      const found = await vector(c, selectorFor(utf8Count));
+      assert.ok(found.length > 0, `${selectorFor(utf8Count)} finds the series`);
+      await assert.rejects(
+        c.query(`sum(${utf8Count})`),
+        (e: unknown) => e instanceof PrometheusError && e.kind === 'query' && /parse error/.test(e.message),
+      );
+    });
+
+    it('"Did you mean" turns the legacy and the bare dotted names into the quoted form, and the rewrite returns data', async () => {
+      const names = await c.metricNames();
+      for (const q of ['sum(http_server_request_duration_seconds_count)', `sum(${utf8Count})`]) {
+        const [s] = suggestForQuery(q, names);
+        assert.ok(s, q);
+        assert.equal(s.suggestions[0], `{"${utf8Count}"}`, q);
+        const rewritten = q.slice(0, s.start) + (s.suggestions[0] ?? '') + q.slice(s.end);
+        assert.equal(rewritten, `sum({"${utf8Count}"})`);
+        assert.equal((await vector(c, rewritten)).length, 1, rewritten);
+      }
+    });
+
+    it("stores the app's le=1 bucket as 1.0 under the UTF-8 name too", async () => {
+      const wrong = `{"${utf8Bucket}", le="1"}`;
+      assert.deepEqual(await vector(c, wrong), []);
+      const [r] = floatLabelRewrites(wrong);
+      assert.ok(r);
+      const fixed = wrong.slice(0, r.start) + r.replacement + wrong.slice(r.end);
+      assert.ok((await vector(c, fixed)).length > 0, fixed);
+    });
+  });
+});
