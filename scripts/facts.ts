@@ -3,7 +3,8 @@
 // repository pins, and prints what has moved (pinned → newest) for whoever refreshes the pins and
 // re-checks the dated facts in src/core/facts.ts and src/core/collector/versions.ts. It reads each
 // pin from where it lives; it changes nothing. Exit 0 when every registry answered, 1 otherwise.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { versions } from '../src/core/facts';
 import { CODE_SERVER_VERSION, NODE_VERSION } from '../test/harness/codeserver';
@@ -11,9 +12,8 @@ import { helmVersions } from '../test/harness/helm';
 import { JMETER_VERSION } from '../test/harness/jmeter';
 import { kubeVersions } from '../test/harness/kube';
 import { motoVersion } from '../test/harness/moto';
-import { OPERATOR_VERSION } from '../test/harness/operator';
 import { collectorBuild, collectorVersions } from '../test/harness/otelcol';
-import { PROMETHEUS_VERSION, prometheusModuleVersion } from '../test/harness/prometheus';
+import * as prometheusHarness from '../test/harness/prometheus';
 import {
   askGo,
   askMaven,
@@ -28,14 +28,35 @@ import { pinsOf, unaskedOf, type Pin, type PinSources } from './facts/pins';
 import { redactUrl } from './facts/registryConfig';
 import { judge, reportText, type Answer, type PinResult } from './facts/report';
 
+/**
+ * The Prometheus and operator pins came with the harness's Prometheus 3 parts; read as optional
+ * exports, so the script still runs (and says there is no pin) where a checkout lacks them.
+ */
+function prometheusPins(): Pick<PinSources, 'prometheus' | 'operator'> {
+  const p = prometheusHarness as Record<string, unknown>;
+  const version = p['PROMETHEUS_VERSION'];
+  const moduleOf = p['prometheusModuleVersion'];
+  const prometheus =
+    typeof version === 'string' && typeof moduleOf === 'function'
+      ? { version, module: String((moduleOf as (v: string) => unknown)(version)) }
+      : undefined;
+  const operatorFile = join(__dirname, '..', 'test', 'harness', 'operator.ts');
+  let operator: string | undefined;
+  if (existsSync(operatorFile)) {
+    // Loaded through require, which tsx's CommonJS hook serves both under `tsx` and `node --require tsx/cjs`.
+    const mod = createRequire(__filename)(operatorFile) as Record<string, unknown>;
+    operator = typeof mod['OPERATOR_VERSION'] === 'string' ? mod['OPERATOR_VERSION'] : undefined;
+  }
+  return { ...(prometheus ? { prometheus } : {}), ...(operator ? { operator } : {}) };
+}
+
 function sources(): PinSources {
   const builds: PinSources['collector']['builds'] = {};
   for (const version of Object.values(collectorVersions)) builds[version] = collectorBuild(version);
   return {
     collector: { versions: { ...collectorVersions }, builds },
     facts: versions,
-    prometheus: { version: PROMETHEUS_VERSION, module: prometheusModuleVersion() },
-    operator: OPERATOR_VERSION,
+    ...prometheusPins(),
     kube: kubeVersions,
     helm: { ...helmVersions },
     jmeter: JMETER_VERSION,

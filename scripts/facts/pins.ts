@@ -45,10 +45,10 @@ export interface PinSources {
     otelSdk: string;
     jmeter: string;
   };
-  /** test/harness/prometheus.ts: PROMETHEUS_VERSION and its module version. */
-  prometheus: { version: string; module: string };
-  /** test/harness/operator.ts OPERATOR_VERSION. */
-  operator: string;
+  /** test/harness/prometheus.ts: PROMETHEUS_VERSION and its module version (absent while the harness runs Debian's). */
+  prometheus?: { version: string; module: string };
+  /** test/harness/operator.ts OPERATOR_VERSION (absent while the harness has no operator part). */
+  operator?: string;
   /** test/harness/kube.ts kubeVersions. */
   kube: { kubernetes: string; etcd: string; kwok: string; prometheusOperator: string };
   /** test/harness/helm.ts helmVersions. */
@@ -136,8 +136,8 @@ export function pinsOf(s: PinSources): Pin[] {
       `the appVersion of the opentelemetry-collector chart ${s.facts.collectorChart}; it moves with the chart, and ` +
       'with it the harness build `recent` and the lint schema (scripts/gen-schemas.mjs COLLECTOR)',
   });
-  pins.push(
-    {
+  if (s.prometheus)
+    pins.push({
       part: `Prometheus ${s.prometheus.version}`,
       registry: 'go',
       name: 'github.com/prometheus/prometheus',
@@ -145,8 +145,9 @@ export function pinsOf(s: PinSources): Pin[] {
       where: 'test/harness/prometheus.ts PROMETHEUS_VERSION',
       track: 'any',
       note: `Prometheus 3.x is module v0.3xx.y; ${s.prometheus.version} is what kube-prometheus-stack ${s.facts.kubePrometheusStack} runs`,
-    },
-    {
+    });
+  if (s.operator)
+    pins.push({
       part: 'prometheus-operator',
       registry: 'go',
       name: 'github.com/prometheus-operator/prometheus-operator',
@@ -154,7 +155,8 @@ export function pinsOf(s: PinSources): Pin[] {
       where: 'test/harness/operator.ts OPERATOR_VERSION',
       track: 'any',
       note: `what kube-prometheus-stack ${s.facts.kubePrometheusStack} deploys`,
-    },
+    });
+  pins.push(
     {
       part: 'prometheus-operator (ServiceMonitor schema)',
       registry: 'go',
@@ -264,7 +266,23 @@ export function pinsOf(s: PinSources): Pin[] {
 
 /** What the registries here cannot say: Helm charts live in chart repositories, images on registries we do not reach. */
 export function unaskedOf(s: PinSources): Unasked[] {
+  const harness: Unasked[] = [];
+  if (!s.prometheus)
+    harness.push({
+      part: 'Prometheus',
+      pinned: 'none',
+      where: 'test/harness/prometheus.ts',
+      why: 'it exports no PROMETHEUS_VERSION (the harness runs a Prometheus from the system), so there is no module pin to compare',
+    });
+  if (!s.operator)
+    harness.push({
+      part: 'prometheus-operator',
+      pinned: 'none',
+      where: 'test/harness/operator.ts',
+      why: 'no such harness part (or no OPERATOR_VERSION in it), so there is no pin to compare',
+    });
   return [
+    ...harness,
     {
       part: 'kube-prometheus-stack chart',
       pinned: s.facts.kubePrometheusStack,

@@ -211,6 +211,22 @@ describe('npm run facts: the pins it asks about', () => {
       ['kube-prometheus-stack chart 88.5.3', 'opentelemetry-collector chart 0.164.1'],
     );
   });
+
+  it('says so, rather than failing, where the harness pins no Prometheus or operator module', () => {
+    const without: PinSources = { ...sources };
+    delete without.prometheus;
+    delete without.operator;
+    assert.equal(
+      pinsOf(without).some((p) => p.name === 'github.com/prometheus/prometheus' || p.part === 'prometheus-operator'),
+      false,
+    );
+    assert.deepEqual(
+      unaskedOf(without)
+        .slice(0, 2)
+        .map((u) => `${u.part}: ${u.where}`),
+      ['Prometheus: test/harness/prometheus.ts', 'prometheus-operator: test/harness/operator.ts'],
+    );
+  });
 });
 
 describe('npm run facts: the report', () => {
