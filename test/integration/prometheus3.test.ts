@@ -2,16 +2,27 @@
 // harness from its Go module, against what the product writes and suggests for it: the version
 // it reports, `le` values stored as floats (so `le="1"` matches nothing and our rewrite does),
 // and a UTF-8 metric name from a real scrape target (the app → collector 0.155.0 with
-// translation_strategy NoUTF8EscapingWithSuffixes), found only through the quoted form we suggest.
+// translation_strategy NoUTF8EscapingWithSuffixes), found only through the quoted form we suggest;
+// and the lab's six queries, which must all return data on the lab's own pipeline.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../../src/core/prometheus/client';
 import type { VectorSample } from '../../src/core/prometheus/types';
 import { floatLabelRewrites, formatOpenMetricsFloat, parseLabelFloat } from '../../src/core/promql/bucketLabels';
+import { renderLabQueries } from '../../src/core/promql/labQueries';
 import { selectorFor } from '../../src/core/promql/names';
 import { suggestForQuery } from '../../src/core/promql/suggest';
+import { defaultParams } from '../../src/core/scaffold/params';
 import { startApp, type RunningApp } from '../harness/app';
-import { sleep } from '../harness/lib';
-import { collectorVersions, freeCollectorPorts, startCollector, type RunningCollector } from '../harness/otelcol';
+import { repoRoot, sleep } from '../harness/lib';
+import {
+  collectorVersions,
+  defaultCollectorConfig,
+  freeCollectorPorts,
+  startCollector,
+  type RunningCollector,
+} from '../harness/otelcol';
 import {
   PROMETHEUS_VERSION,
   installPrometheus,
@@ -52,6 +63,24 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 /** A Prometheus scraping itself every second. */
 const selfScrape = (url: string): string =>
   `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['${new URL(url).host}']\n`;
+
+/** The app exporting OTLP to a collector on `otlpGrpc`, every second, and a few POST /hash requests. */
+async function appWithTraffic(otlpGrpc: number, name: string): Promise<RunningApp> {
+  const app = await startApp({
+    name: `${name}-${process.pid}`,
+    env: {
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpGrpc}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    },
+  });
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(`${app.url}/hash`, { method: 'POST', body: new URLSearchParams({ data: `p3-${i}` }) });
+    await res.arrayBuffer();
+  }
+  return app;
+}
 
 describe(`Prometheus ${PROMETHEUS_VERSION}, built from its Go module`, function () {
   this.timeout(5 * 60_000);
@@ -162,23 +191,11 @@ service:
       exporters: [prometheus]
 `,
       );
-      app = await startApp({
-        name: `app-prometheus3-${process.pid}`,
-        env: {
-          OTEL_METRICS_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${p.otlpGrpc}`,
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-        },
-      });
+      app = await appWithTraffic(p.otlpGrpc, 'app-utf8');
       prom = await startPrometheus(
         `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: collector\n    static_configs:\n      - targets: ['127.0.0.1:${p.prometheus}']\n`,
       );
       c = client(prom.url);
-      for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${app.url}/hash`, { method: 'POST', body: new URLSearchParams({ data: `p3-${i}` }) });
-        await res.arrayBuffer();
-      }
       await eventually(
         'the UTF-8 request counter in Prometheus',
         async () => ((await c.metricNames()).includes(utf8Count) ? true : undefined),
@@ -226,6 +243,66 @@ service:
       assert.ok(r);
       const fixed = wrong.slice(0, r.start) + r.replacement + wrong.slice(r.end);
       assert.ok((await vector(c, fixed)).length > 0, fixed);
+    });
+  });
+  describe("the lab's queries, on the lab's pipeline (app → collector 0.155.0 with its default names → Prometheus)", () => {
+    let collector: RunningCollector;
+    let app: RunningApp;
+    let prom: RunningPrometheus;
+    let c: PrometheusClient;
+    const template = readFileSync(join(repoRoot, 'templates', 'lab', 'queries', 'lab-queries.promql'), 'utf8');
+    const queries = renderLabQueries(template, defaultParams);
+
+    before(async function () {
+      this.timeout(30 * 60_000);
+      const p = await freeCollectorPorts();
+      collector = await startCollector(collectorVersions.recent, defaultCollectorConfig(p));
+      app = await appWithTraffic(p.otlpGrpc, 'app-lab-queries');
+      // Both collector endpoints, labelled as the lab's ServiceMonitors make the operator label them.
+      prom = await startPrometheus(
+        `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: otel-collector\n    static_configs:\n` +
+          `      - targets: ['127.0.0.1:${p.prometheus}', '127.0.0.1:${p.telemetry}']\n` +
+          `        labels: {namespace: ${defaultParams.monitoringNamespace}, service: otel-collector}\n`,
+      );
+      c = client(prom.url);
+    });
+
+    after(async () => {
+      await prom?.stop();
+      await app?.stop();
+      await collector?.stop();
+    });
+
+    it('gives every one of the six queries data, with the names and labels they use', async () => {
+      assert.equal(queries.length, 6);
+      for (const q of queries)
+        await eventually(`data for "${q.title}": ${q.expr}`, async () => {
+          // A rate needs two scrapes of the series; keep the app busy meanwhile, with one 500 each
+          // time (a number where app.py expects text) for the error-ratio query.
+          await (
+            await fetch(`${app.url}/hash`, { method: 'POST', body: new URLSearchParams({ data: 'more' }) })
+          ).arrayBuffer();
+          const failing = await fetch(`${app.url}/hash`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"data": 5}',
+          });
+          await failing.arrayBuffer();
+          return (await vector(c, q.expr)).length > 0 ? true : undefined;
+        });
+    });
+
+    it('needs no rewrite: no name Prometheus lacks, no le or quantile matched as an integer', async () => {
+      const names = await c.metricNames();
+      for (const q of queries) {
+        assert.deepEqual(suggestForQuery(q.expr, names), [], q.expr);
+        assert.deepEqual(floatLabelRewrites(q.expr), [], q.expr);
+      }
+    });
+
+    it("still maps the lab text's flask_http_request_total to the app's real counter", async () => {
+      const [s] = suggestForQuery('rate(flask_http_request_total[30s])', await c.metricNames());
+      assert.equal(s?.suggestions[0], 'http_server_request_duration_seconds_count');
     });
   });
 });

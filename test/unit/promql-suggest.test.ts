@@ -15,9 +15,10 @@ import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
 
 /**
- * The metric names a real sandbox Prometheus (2.42) had after POST /hash traffic: the app's
- * through the collector 0.155.0 prometheus exporter, the collector's own (no _total: its pull
- * reader defaults to without_type_suffix), and Prometheus' per-target series.
+ * The metric names a real sandbox Prometheus had after POST /hash traffic (2.42, and the same on
+ * 3.14.0 on 2026-12-05): the app's through the collector 0.155.0 prometheus exporter, the
+ * collector's own (no _total: its pull reader defaults to without_type_suffix), and Prometheus'
+ * per-target series.
  */
 const sandboxNames = [
   'http_server_active_requests',
