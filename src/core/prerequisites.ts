@@ -1,6 +1,15 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
 // when it is missing. The probing itself (running programs) happens in src/node/process/tools.ts.
 import { helmInstallHint } from './helm/helmHint';
+import {
+  configure,
+  configureSso,
+  createNodegroup,
+  describeNodes,
+  getContexts,
+  updateKubeconfigFor,
+} from './kube/commands';
+import { commandInText } from './shellQuote';
 
 export interface ToolSpec {
   name: string;
@@ -37,7 +46,7 @@ export const tools: ToolSpec[] = [
     name: 'aws',
     args: ['--version'],
     purpose: 'create the IAM policy (Task 1), inspect the role (Task 4)',
-    fix: 'Install AWS CLI v2 and run `aws configure`: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+    fix: `Install AWS CLI v2 and run ${commandInText(configure)}: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html`,
     parseVersion: firstMatch(/aws-cli\/(\S+)/),
   },
   {
@@ -109,7 +118,7 @@ export function clusterLines(probe: ClusterProbe): CheckLine[] {
         name: 'kubeconfig',
         ok: false,
         detail: k.message,
-        fix: 'Create it with `aws eks update-kubeconfig --name <cluster> --region <region>`, or set KUBECONFIG',
+        fix: `Create it with ${commandInText(updateKubeconfigFor)}, or set KUBECONFIG`,
       },
     ];
   const lines: CheckLine[] = [
@@ -124,7 +133,7 @@ export function clusterLines(probe: ClusterProbe): CheckLine[] {
           name: 'API server',
           ok: false,
           detail: v.message,
-          fix: 'Check that the cluster is running and the context is the right one (`kubectl config get-contexts`)',
+          fix: `Check that the cluster is running and the context is the right one (${commandInText(getContexts)})`,
         },
   );
   const n = probe.nodes;
@@ -141,14 +150,14 @@ export function clusterLines(probe: ClusterProbe): CheckLine[] {
       name: 'nodes',
       ok: false,
       detail: 'the cluster has no nodes, so no pod can run',
-      fix: 'Add a node group (`eksctl create nodegroup --cluster <cluster>`)',
+      fix: `Add a node group (${commandInText(createNodegroup)})`,
     });
   else if (n.ready === 0)
     lines.push({
       name: 'nodes',
       ok: false,
       detail: `${n.total} node(s), none Ready`,
-      fix: 'Look at the nodes with `kubectl describe nodes`',
+      fix: `Look at the nodes with ${commandInText(describeNodes)}`,
     });
   else
     lines.push({
@@ -205,7 +214,7 @@ export function awsCredentialsLine(s: AwsCredentialSources): CheckLine {
           : 'an assumed role';
     return { name, ok: true, detail: `profile ${s.profile} (${how}); validity is checked by the IAM step` };
   }
-  const fix = 'Run `aws configure` (access keys) or `aws configure sso`, or set AWS_PROFILE to a configured profile';
+  const fix = `Run ${commandInText(configure)} (access keys) or ${commandInText(configureSso)}, or set AWS_PROFILE to a configured profile`;
   if (keys)
     return {
       name,

@@ -4,12 +4,21 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeAwsFailure } from '../../src/core/iam/awsErrors';
-import { irsaCodes } from '../../src/core/iam/codes';
+import { irsaCodes, irsaFindingCodes } from '../../src/core/iam/codes';
+import { associateOidcProvider, clusterIssuer } from '../../src/core/iam/commands';
 import { evaluateLabActions, labActions, whatIfWithout } from '../../src/core/iam/lab';
 import { parsePolicy } from '../../src/core/iam/policy';
 import { buildIrsaReport, reportText, type IrsaInspectInput } from '../../src/core/iam/report';
-import { eksctlIamServiceAccountArgs, planAwsCleanup, planIrsaSetup, type IrsaDesired } from '../../src/core/iam/setup';
+import {
+  eksctlIamServiceAccountArgs,
+  eksctlOidcArgs,
+  planAwsCleanup,
+  planIrsaSetup,
+  type IrsaDesired,
+} from '../../src/core/iam/setup';
 import { irsaTrustPolicy } from '../../src/core/iam/trust';
+import { callerIdentity, configure, listClusters, ssoLogin } from '../../src/core/kube/commands';
+import { blank, commandInText, commandLine, runnableArgv } from '../../src/core/shellQuote';
 
 const root = join(__dirname, '..', '..');
 const labPolicyText = readFileSync(join(root, 'templates', 'lab', 'iam', 'prometheus-iam-policy.json'), 'utf8');
@@ -159,7 +168,13 @@ describe('IRSA inspect report', () => {
     const byCode = new Map(r.findings.map((f) => [f.code, f]));
     assert.match(
       byCode.get(irsaCodes.oidcProvider)?.message ?? '',
-      /eksctl utils associate-iam-oidc-provider --cluster ds252-cluster --region ap-south-1 --approve/,
+      /run: `eksctl utils associate-iam-oidc-provider --cluster ds252-cluster --region ap-south-1 --approve`$/,
+    );
+    assert.ok(
+      byCode
+        .get(irsaCodes.oidcProvider)
+        ?.message.endsWith(commandInText(associateOidcProvider('ds252-cluster', 'ap-south-1'))),
+      'the command shown is the one eksctlOidcArgs runs',
     );
     assert.match(byCode.get(irsaCodes.annotation)?.message ?? '', /role\/other/);
     assert.match(byCode.get(irsaCodes.pods)?.message ?? '', /prometheus\.serviceAccount\.name=prometheus-sa/);
@@ -280,6 +295,17 @@ describe('IRSA Task 1 plan', () => {
     assert.deepEqual(args.slice(0, 2), ['create', 'iamserviceaccount']);
     assert.equal(args[args.indexOf('--attach-policy-arn') + 1], 'arn:aws:iam::1:policy/p');
   });
+
+  it('shows the eksctl command that creates the OIDC provider as the words eksctl is run with, the cluster left blank', () => {
+    const oidc = planIrsaSetup(want, {}).changes.find((c) => c.kind === 'createOidcProvider');
+    assert.ok(oidc);
+    assert.ok(oidc.description.endsWith(`Same as: ${commandInText(associateOidcProvider(blank('cluster')))}`));
+    assert.match(oidc.description, /`eksctl utils associate-iam-oidc-provider --cluster <cluster> --approve`$/);
+    assert.deepEqual(
+      ['eksctl', ...eksctlOidcArgs({ cluster: 'ds252-cluster', region: 'ap-south-1' })],
+      runnableArgv(associateOidcProvider('ds252-cluster', 'ap-south-1')),
+    );
+  });
 });
 
 describe('IRSA Clean Up plan', () => {
@@ -366,5 +392,39 @@ describe('AWS failures for the student', () => {
       ),
       /did not answer.*AWS_ENDPOINT_URL/,
     );
+  });
+
+  it('names each command as a value, and lists the clusters of the region it asked in (a blank one when none was set)', () => {
+    const failure = (name: string, message: string, region?: string): string =>
+      describeAwsFailure({ name, message }, { what: 'x', ...(region ? { region } : {}) });
+    const none = failure('CredentialsProviderError', 'Could not load credentials from any providers');
+    assert.ok(none.includes(`Run ${commandInText(configure)} or ${commandInText(ssoLogin)}`), none);
+    assert.ok(failure('ExpiredToken', 'expired').includes(commandInText(ssoLogin)));
+    assert.ok(failure('InvalidClientTokenId', 'bad').includes('`aws sts get-caller-identity`'));
+    assert.ok(failure('InvalidClientTokenId', 'bad').includes(commandInText(callerIdentity)));
+    const notFound = 'No cluster found for name: ds252-cluster.';
+    assert.match(
+      failure('ResourceNotFoundException', notFound, 'us-east-1'),
+      /`aws eks list-clusters --region us-east-1`/,
+    );
+    assert.match(failure('ResourceNotFoundException', notFound), /`aws eks list-clusters --region <region>`/);
+    assert.equal(runnableArgv(listClusters(undefined)), undefined, 'the region is left to the student');
+  });
+});
+
+describe("Inspect IRSA Role's finding codes in the README", () => {
+  it('give the commands as the EKS guide does, bare (the table shows them as code)', () => {
+    const good = new Map(irsaFindingCodes.map((c) => [c.code, c.good]));
+    assert.equal(good.get(irsaCodes.issuer), `the cluster's own issuer, from ${commandLine(clusterIssuer(), 'posix')}`);
+    assert.match(
+      good.get(irsaCodes.issuer) ?? '',
+      /aws eks describe-cluster --name <cluster> --query cluster\.identity\.oidc\.issuer --output text$/,
+    );
+    assert.equal(
+      good.get(irsaCodes.oidcProvider),
+      'eksctl utils associate-iam-oidc-provider --cluster <cluster> --approve',
+    );
+    for (const c of irsaFindingCodes)
+      assert.ok(!c.good.includes('`'), `${c.code}: a backtick would end the table's code span`);
   });
 });

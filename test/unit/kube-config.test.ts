@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { updateKubeconfig, updateKubeconfigFor, useContext } from '../../src/core/kube/commands';
 import { describeKubeFailure, parseStatus } from '../../src/core/kube/errors';
+import { commandInText } from '../../src/core/shellQuote';
 import { KubeError, loadKube } from '../../src/node/kube/config';
 
 const kubeconfig = (current: string | undefined, contexts: [string, string][], clusters: [string, string][]): string =>
@@ -59,6 +61,36 @@ describe('choosing the cluster the way kubectl does', () => {
     );
     const p = file('c', kubeconfig('lab', [['lab', 'eks']], [['eks', 'https://x']]));
     assert.throws(() => loadKube({ kubeconfig: p, context: 'prod' }), /no context named 'prod' \(it has: lab\)/);
+  });
+
+  it('names its commands as values: the blanks are the cluster, region and context the student fills in', () => {
+    assert.throws(
+      () => loadKube({ kubeconfig: join(dir, 'nope') }),
+      (e: unknown) =>
+        e instanceof KubeError && e.message.includes(`Create one with ${commandInText(updateKubeconfigFor)}`),
+    );
+    assert.throws(
+      () => loadKube({ kubeconfig: file('e', kubeconfig(undefined, [['lab', 'eks']], [['eks', 'https://x']])) }),
+      (e: unknown) => e instanceof KubeError && e.message.includes(`Choose one with ${commandInText(useContext)}`),
+    );
+    assert.match(commandInText(useContext), /^`kubectl config use-context <name>`$/);
+    const ghost = file('f', kubeconfig('lab', [['lab', 'ghost']], [['eks', 'https://x']]));
+    assert.throws(
+      () => loadKube({ kubeconfig: ghost }),
+      (e: unknown) =>
+        e instanceof KubeError && e.message.endsWith(`Regenerate it with ${commandInText(updateKubeconfig)}.`),
+    );
+  });
+
+  it('does not ask to pick among contexts when the kubeconfig has none', () => {
+    const empty = file('g', 'apiVersion: v1\nkind: Config\n');
+    assert.throws(
+      () => loadKube({ kubeconfig: empty, context: 'lab' }),
+      (e: unknown) =>
+        e instanceof KubeError &&
+        e.message ===
+          "The kubeconfig has no context named 'lab'; it has none. Add one with `aws eks update-kubeconfig`.",
+    );
   });
 
   it('explains a file that is not a kubeconfig', () => {

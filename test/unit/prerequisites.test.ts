@@ -8,6 +8,15 @@ import {
   tools,
   type AwsCredentialSources,
 } from '../../src/core/prerequisites';
+import {
+  configure,
+  configureSso,
+  createNodegroup,
+  describeNodes,
+  getContexts,
+  updateKubeconfigFor,
+} from '../../src/core/kube/commands';
+import { commandInText, runnableArgv } from '../../src/core/shellQuote';
 
 const spec = (name: string) => {
   const s = tools.find((t) => t.name === name);
@@ -86,6 +95,29 @@ describe('prerequisites', () => {
       );
     });
 
+    it('names each fix as a command value: the words shown are the ones to copy, blanks for the cluster and region', () => {
+      const fixOf = (probe: Parameters<typeof clusterLines>[0]): string => clusterLines(probe).at(-1)?.fix ?? '';
+      const v = { ok: true as const, gitVersion: 'v1' };
+      assert.equal(
+        fixOf({ kubeconfig: { ok: false, message: 'No kubeconfig found' } }),
+        `Create it with ${commandInText(updateKubeconfigFor)}, or set KUBECONFIG`,
+      );
+      assert.match(
+        fixOf({ kubeconfig: { ok: false, message: 'x' } }),
+        /`aws eks update-kubeconfig --name <cluster> --region <region>`/,
+      );
+      assert.ok(fixOf({ kubeconfig, version: { ok: false, message: 'down' } }).includes(commandInText(getContexts)));
+      const noNodes = fixOf({ kubeconfig, version: v, nodes: { ok: true, total: 0, ready: 0, names: [] } });
+      assert.equal(noNodes, 'Add a node group (`eksctl create nodegroup --cluster <cluster>`)');
+      assert.ok(noNodes.includes(commandInText(createNodegroup)));
+      assert.equal(runnableArgv(createNodegroup), undefined, "the cluster is the student's to name");
+      assert.equal(
+        fixOf({ kubeconfig, version: v, nodes: { ok: true, total: 1, ready: 0, names: ['a'] } }),
+        `Look at the nodes with ${commandInText(describeNodes)}`,
+      );
+      assert.deepEqual(runnableArgv(describeNodes), ['kubectl', 'describe', 'nodes']);
+    });
+
     it('fails a cluster with no nodes, or none Ready', () => {
       assert.match(
         clusterLines({
@@ -130,7 +162,11 @@ describe('prerequisites', () => {
     it('says what to run when there are none', () => {
       const line = awsCredentialsLine(none);
       assert.equal(line.ok, false);
-      assert.match(line.fix ?? '', /aws configure/);
+      assert.equal(
+        line.fix,
+        `Run ${commandInText(configure)} (access keys) or ${commandInText(configureSso)}, or set AWS_PROFILE to a configured profile`,
+      );
+      assert.match(line.fix ?? '', /Run `aws configure` \(access keys\) or `aws configure sso`/);
       assert.match(
         awsCredentialsLine({ ...none, profile: 'work' }).detail,
         /profile work \(AWS_PROFILE\) is not defined/,

@@ -1,6 +1,8 @@
 // An AWS SDK failure, as data, turned into a sentence for the student: what we were doing, why it
 // failed, what to do next. Never includes credentials: only the error's name, status and message
 // (AWS messages name the caller's ARN, which is not a secret).
+import { callerIdentity, configure, listClusters, ssoLogin } from '../kube/commands';
+import { commandInText } from '../shellQuote';
 
 export interface AwsFailure {
   /** The SDK error's name: AccessDenied, ExpiredToken, CredentialsProviderError, ... */
@@ -35,14 +37,14 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
   if (credentialErrors.includes(f.name) || /Could not load credentials/i.test(f.message)) {
     return (
       `Could not ${a.what}: no AWS credentials were found (environment, shared ` +
-      `config/credentials files, SSO, web identity or the instance role). Run \`aws configure\` ` +
-      `or \`aws sso login\`, or set AWS_PROFILE, then try again.`
+      `config/credentials files, SSO, web identity or the instance role). Run ${commandInText(configure)} ` +
+      `or ${commandInText(ssoLogin)}, or set AWS_PROFILE, then try again.`
     );
   }
   if (expiredErrors.includes(f.name) || /expired/i.test(f.message))
-    return `Could not ${a.what}: the AWS credentials have expired. Refresh them (\`aws sso login\`, or new temporary credentials) and try again.`;
+    return `Could not ${a.what}: the AWS credentials have expired. Refresh them (${commandInText(ssoLogin)}, or new temporary credentials) and try again.`;
   if (badKeyErrors.includes(f.name))
-    return `Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use (\`aws sts get-caller-identity\`) and try again.`;
+    return `Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use (${commandInText(callerIdentity)}) and try again.`;
   if (/Region is missing/i.test(f.message))
     return `Could not ${a.what}: no AWS region is set. Set obslab.awsRegion (or AWS_REGION, or a region in your AWS profile).`;
   if (deniedErrors.includes(f.name) || f.httpStatus === 403)
@@ -50,7 +52,7 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
   if (f.name === 'ResourceNotFoundException' && /cluster/i.test(f.message))
     return (
       `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and ` +
-      `the region (obslab.clusterName, obslab.awsRegion; \`aws eks list-clusters --region REGION\`).`
+      `the region (obslab.clusterName, obslab.awsRegion; ${commandInText(listClusters(a.region))}).`
     );
   if (f.name === 'NoSuchEntity' || f.name === 'NoSuchEntityException')
     return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first (Create IAM Policy and IRSA Role).`;

@@ -2,6 +2,8 @@
 // codes the file linter already reports (src/core/lint/codes.ts) keep their meaning here; the others
 // come from the live role, cluster and ServiceAccount. Same shape as the linter's table, for the README.
 import type { CodeInfo } from '../lint/codes';
+import { blank, commandLine } from '../shellQuote';
+import { associateOidcProvider, clusterIssuer } from './commands';
 
 export const irsaCodes = {
   subject: 'iam/trust-subject-mismatch',
@@ -22,7 +24,8 @@ export const irsaFindingCodes: CodeInfo[] = [
     summary:
       "The role trusts the OIDC provider of another cluster (or account) than the one the lab uses; its pods' tokens are refused.",
     bad: '"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER"',
-    good: "the cluster's own issuer, from `aws eks describe-cluster --query cluster.identity.oidc.issuer`",
+    // The README shows bad and good as code, so the command goes in bare, not in backticks.
+    good: `the cluster's own issuer, from ${commandLine(clusterIssuer(), 'posix')}`,
   },
   {
     code: irsaCodes.notWebIdentity,
@@ -36,7 +39,7 @@ export const irsaFindingCodes: CodeInfo[] = [
     severity: 'error',
     summary: "The account has no IAM OIDC provider for the cluster's issuer, so no pod can assume any IRSA role.",
     bad: 'list-open-id-connect-providers without the issuer',
-    good: 'eksctl utils associate-iam-oidc-provider --cluster NAME --approve',
+    good: commandLine(associateOidcProvider(blank('cluster')), 'posix'),
   },
   {
     code: irsaCodes.annotation,

@@ -1,7 +1,9 @@
 // Inspect IRSA Role: everything known about the role Prometheus assumes, turned into one report
 // with findings. The node layer gathers the data (IAM, EKS, the cluster); this decides.
 import type { Finding } from '../finding';
+import { blank, commandInText } from '../shellQuote';
 import { irsaCodes } from './codes';
+import { associateOidcProvider } from './commands';
 import type { NamedPolicy } from './evaluate';
 import { evaluateLabActions, labActions, whatIfWithout, type ActionVerdict, type WhatIf } from './lab';
 import { parsePolicy } from './policy';
@@ -123,8 +125,7 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
         `The account has no IAM OIDC provider for the cluster's ` +
         `issuer ${cluster.issuer}${cluster.accountId ? ` (expected ${oidcProviderArn(cluster.accountId, cluster.issuer)})` : ''}: ` +
         `no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: ` +
-        `eksctl utils associate-iam-oidc-provider ` +
-        `--cluster ${cluster.name ?? '<cluster>'}${cluster.region ? ` --region ${cluster.region}` : ''} --approve`,
+        commandInText(associateOidcProvider(cluster.name ?? blank('cluster'), cluster.region || undefined)),
     });
   }
   const policies: PolicyView[] = [];

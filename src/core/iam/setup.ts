@@ -3,6 +3,8 @@
 // Every change is described before it is made, the permissions the policy grants included (each
 // statement, and warnings where it is broad); nothing is changed that is already right.
 // Clean Up's AWS part is planned here too: only what carries the lab's tag, or what the student names.
+import { blank, commandInText } from '../shellQuote';
+import { associateOidcProvider, createIamServiceAccount } from './commands';
 import { permissionLines, policyPermissions, type PolicyPermissions } from './permissions';
 import { canonicalPolicy, parsePolicy } from './policy';
 import { irsaTrustPolicy, issuerHost, oidcProviderArn, serviceAccountSubject, stsAudience } from './trust';
@@ -121,8 +123,8 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       description:
         `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} ` +
         `(${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, ` +
-        `with the thumbprint of the issuer's root certificate. Same as: eksctl utils ` +
-        `associate-iam-oidc-provider --approve`,
+        `with the thumbprint of the issuer's root certificate. Same as: ` +
+        commandInText(associateOidcProvider(blank('cluster'))),
     });
 
   const compact = JSON.stringify(parsed.raw);
@@ -224,37 +226,14 @@ export function permissionsText(
   return lines;
 }
 
-/** The eksctl path the lab text uses, as an argument array (never a shell string). */
-export function eksctlIamServiceAccountArgs(o: {
-  cluster: string;
-  region: string;
-  namespace: string;
-  serviceAccount: string;
-  roleName: string;
-  policyArn: string;
-}): string[] {
-  return [
-    'create',
-    'iamserviceaccount',
-    '--name',
-    o.serviceAccount,
-    '--namespace',
-    o.namespace,
-    '--cluster',
-    o.cluster,
-    '--region',
-    o.region,
-    '--role-name',
-    o.roleName,
-    '--attach-policy-arn',
-    o.policyArn,
-    '--override-existing-serviceaccounts',
-    '--approve',
-  ];
+/** The eksctl path the lab text uses: eksctl's arguments (createIamServiceAccount without the program). */
+export function eksctlIamServiceAccountArgs(o: Parameters<typeof createIamServiceAccount>[0]): string[] {
+  return createIamServiceAccount(o).slice(1);
 }
 
+/** eksctl's arguments that create the OIDC provider (associateOidcProvider without the program). */
 export function eksctlOidcArgs(o: { cluster: string; region: string }): string[] {
-  return ['utils', 'associate-iam-oidc-provider', '--cluster', o.cluster, '--region', o.region, '--approve'];
+  return associateOidcProvider(o.cluster, o.region).slice(1);
 }
 
 // ---- Clean Up (AWS part) --------------------------------------------------------------------

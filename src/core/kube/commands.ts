@@ -25,6 +25,20 @@ export const updateKubeconfigFor: Command = [
   blank('region'),
 ];
 
+/** The EKS clusters the AWS CLI's credentials see in a region. */
+export function listClusters(region: string | undefined): Command {
+  return ['aws', 'eks', 'list-clusters', '--region', region ?? blank('region')];
+}
+
+/** Adds a managed node group to the cluster, so pods have somewhere to run. */
+export const createNodegroup: Command = ['eksctl', 'create', 'nodegroup', '--cluster', blank('cluster')];
+
+/** Stores access keys (and a region) in the AWS CLI's default profile. */
+export const configure: Command = ['aws', 'configure'];
+
+/** Sets up a profile that signs in through AWS IAM Identity Center (SSO). */
+export const configureSso: Command = ['aws', 'configure', 'sso'];
+
 /** Renews an AWS IAM Identity Center (SSO) session. */
 export const ssoLogin: Command = ['aws', 'sso', 'login'];
 
@@ -34,9 +48,9 @@ export const callerIdentity: Command = ['aws', 'sts', 'get-caller-identity'];
 /** The nodes with their capacity, taints and what runs on them. */
 export const describeNodes: Command = ['kubectl', 'describe', 'nodes'];
 
-/** The pods of a namespace and whether they are ready. */
-export function getPods(namespace: string): Command {
-  return ['kubectl', 'get', 'pods', '-n', namespace];
+/** The pods of a namespace (those a label selector picks, when given) and whether they are ready. */
+export function getPods(namespace: string, selector?: string): Command {
+  return ['kubectl', 'get', 'pods', '-n', namespace, ...(selector === undefined ? [] : ['-l', selector])];
 }
 
 /** A pod's events: why it is not scheduled, not pulling, not starting. */

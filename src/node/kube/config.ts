@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { updateKubeconfig, updateKubeconfigFor, useContext } from '../../core/kube/commands';
 import { describeKubeFailure, type KubeAction, type KubeFailure } from '../../core/kube/errors';
+import { commandInText } from '../../core/shellQuote';
 
 /** An error whose message is already written for the student: show it as it is. */
 export class KubeError extends Error {
@@ -44,8 +46,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
     throw new KubeError(
-      `No kubeconfig found (looked for ${files.join(', ')}). Create one with \`aws eks update-kubeconfig --name ` +
-        `<cluster> --region <region>\`, or set KUBECONFIG.`,
+      `No kubeconfig found (looked for ${files.join(', ')}). Create one with ${commandInText(updateKubeconfigFor)}, ` +
+        `or set KUBECONFIG.`,
     );
   }
   const kc = new KubeConfig();
@@ -74,27 +76,29 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   } catch (e) {
     throw new KubeError(
       `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix ` +
-        `the file (${present.join(', ')}) or regenerate it with \`aws eks update-kubeconfig\`.`,
+        `the file (${present.join(', ')}) or regenerate it with ${commandInText(updateKubeconfig)}.`,
     );
   }
   const context = target.context ?? kc.getCurrentContext();
   if (!context)
     throw new KubeError(
-      `The kubeconfig (${present.join(', ')}) has no current context. Choose one with \`kubectl config use-context <name>\` or pass --context.`,
+      `The kubeconfig (${present.join(', ')}) has no current context. Choose one with ${commandInText(useContext)} or pass --context.`,
     );
   const ctx = kc.getContextObject(context);
   if (!ctx) {
     const names = kc.getContexts().map((c) => c.name);
     throw new KubeError(
-      `The kubeconfig has no context named '${context}'${names.length ? ` (it has: ${names.join(', ')})` : ''}. ` +
-        `Pass one of those, or add it with \`aws eks update-kubeconfig\`.`,
+      `The kubeconfig has no context named '${context}'` +
+        (names.length
+          ? ` (it has: ${names.join(', ')}). Pass one of those, or add it with ${commandInText(updateKubeconfig)}.`
+          : `; it has none. Add one with ${commandInText(updateKubeconfig)}.`),
     );
   }
   kc.setCurrentContext(context);
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster?.server)
     throw new KubeError(
-      `Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with \`aws eks update-kubeconfig\`.`,
+      `Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with ${commandInText(updateKubeconfig)}.`,
     );
   return { kc, files: present, context, server: cluster.server };
 }

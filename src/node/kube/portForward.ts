@@ -9,6 +9,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AppsV1Api, CoreV1Api, Watch, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import WebSocket from 'isomorphic-ws';
+import { getPods } from '../../core/kube/commands';
 import type { ForwardPurpose } from '../../core/kube/forwardPresets';
 import {
   choosePod,
@@ -25,6 +26,7 @@ import {
   type Resolution,
   type ServiceLike,
 } from '../../core/kube/ports';
+import { commandInText } from '../../core/shellQuote';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { portIsFree } from '../process/processes';
 import { sleep } from '../process/sleep';
@@ -182,8 +184,8 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
     const pod = choosePod(pods);
     if (!pod) {
       throw new NoReadyPod(
-        `${what} has no ready pod to forward to (${describePods(pods)}). Check \`kubectl get pods -n ${t.namespace} ` +
-          `-l ${selector}\`, and wait for the rollout to finish.`,
+        `${what} has no ready pod to forward to (${describePods(pods)}). Check ` +
+          `${commandInText(getPods(t.namespace, selector))}, and wait for the rollout to finish.`,
       );
     }
     return pod;
