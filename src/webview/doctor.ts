@@ -125,6 +125,13 @@ function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
   return item;
 }
 
+/** Why links were skipped, each reason once, the one that skipped the most links first (it is the one to act on). */
+function skippedReasons(links: LinkResult[]): { reason: string; links: number }[] {
+  const counts = new Map<string, number>();
+  for (const l of links) if (l.status === 'skipped') counts.set(l.detail, (counts.get(l.detail) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => ({ reason, links: n })).sort((x, y) => y.links - x.links);
+}
+
 function renderReport(m: DoctorReportMessage, busy = false): void {
   const r = m.report;
   shell = m.shell ?? 'posix';
@@ -136,12 +143,24 @@ function renderReport(m: DoctorReportMessage, busy = false): void {
   ];
   if (r.healthy)
     parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, 'Healthy: every link that could be checked passed.'));
-  else
+  else if (r.causes.length)
     parts.push(
       el(
         'p',
         { class: 'verdict bad', id: 'verdict' },
         `Broken: ${r.causes.map((c) => c.code).join(', ')}. Start with ${r.cause?.code ?? r.causes[0]?.code ?? ''}.`,
+      ),
+    );
+  else
+    // Unhealthy with no cause: every link was skipped (a stopped sandbox), so say why instead of naming none.
+    parts.push(
+      el('p', { class: 'verdict bad', id: 'verdict' }, 'Nothing could be checked: every link was skipped.'),
+      el(
+        'ul',
+        { id: 'skipped-reasons' },
+        ...skippedReasons(r.links).map(({ reason, links }) =>
+          el('li', {}, reason, el('span', { class: 'hint' }, ` (${links} link${links === 1 ? '' : 's'})`)),
+        ),
       ),
     );
   parts.push(

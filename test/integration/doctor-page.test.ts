@@ -1,7 +1,8 @@
 // The doctor's report page (src/webview/doctor.ts, bundled as for the extension) in real
 // Chromium under a nonce-only Content-Security-Policy, with VS Code's webview API stubbed: it
 // renders the chain the host sends (broken, consequence, passed, skipped), the evidence and fix
-// buttons, and asks the host only by position (fix N of finding M of a link) or to run again.
+// buttons, and asks the host only by position (fix N of finding M of a link) or to run again; a
+// report whose every link was skipped says nothing could be checked, and why.
 import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
@@ -176,5 +177,36 @@ describe('the doctor report page in Chromium', function () {
     );
     assert.equal(await page.textContent('#verdict'), "The kubeconfig has no context named 'x'");
     assert.equal(await page.locator('#rerun').isDisabled(), false);
+  });
+
+  it('says nothing could be checked, and why, when every link was skipped (a stopped sandbox), naming no cause', async () => {
+    const why = 'the sandbox is not running: start it with `npx obslab sandbox up`';
+    const report = runDoctor({
+      mode: 'sandbox',
+      takenAt: Date.UTC(2026, 0, 1),
+      lab: snapshot().lab,
+      unavailable: { app: why, collector: why, prometheus: why },
+    });
+    assert.equal(report.healthy, false);
+    assert.deepEqual(report.causes, []);
+    const message: DoctorReportMessage = { type: 'report', target: 'sandbox', report, unavailable: {}, ms: 3 };
+    await page.evaluate((m) => window.postMessage(m, '*'), message);
+    await page.waitForSelector('#skipped-reasons');
+    const verdict = (await page.textContent('#verdict')) ?? '';
+    assert.equal(verdict, 'Nothing could be checked: every link was skipped.');
+    assert.doesNotMatch(verdict, /Broken|Start with/);
+    const reasons = await page.$$eval('#skipped-reasons li', (els) => els.map((e) => e.textContent));
+    const skippedBy = (reason: string): number => report.links.filter((l) => l.detail === reason).length;
+    assert.ok(skippedBy(why) > 1);
+    // The reason that skipped most links comes first: it is the one to act on.
+    assert.equal(reasons[0], `${why} (${skippedBy(why)} links)`);
+    assert.deepEqual(
+      [...reasons].sort(),
+      [...new Set(report.links.map((l) => l.detail))]
+        .map((r) => `${r} (${skippedBy(r)} link${skippedBy(r) === 1 ? '' : 's'})`)
+        .sort(),
+    );
+    assert.equal(await page.locator('li.link.skipped').count(), report.links.length);
+    assert.equal(await page.locator('button.fix').count(), 0);
   });
 });
