@@ -189,66 +189,172 @@ export const connectorsOnByDefaultFact: VersionFact = {
   how: 'collector CHANGELOG at v0.165.0: service.connectors gate added in v0.71.0, beta (on by default) in v0.74.0 (#7369)',
 };
 
+/** Where a key sits: in each component of `kind` whose type is one of `types`, at `path` inside it. */
+export interface ConfigPlace {
+  kind: 'receivers' | 'processors' | 'exporters' | 'extensions' | 'connectors';
+  types: readonly string[];
+  path: readonly string[];
+}
+
+/**
+ * The HTTP servers (confighttp ServerConfig) of the components the lab uses: the otlp receiver's
+ * protocols.http and the prometheus exporter, which squashes it into its own config.
+ */
+export const httpServerPlaces: readonly ConfigPlace[] = [
+  { kind: 'receivers', types: ['otlp'], path: ['protocols', 'http'] },
+  { kind: 'exporters', types: ['prometheus'], path: [] },
+];
+
+/** The HTTP clients (confighttp ClientConfig, squashed): the otlphttp exporter, otlp_http from v0.144.0. */
+export const httpClientPlaces: readonly ConfigPlace[] = [
+  { kind: 'exporters', types: ['otlphttp', 'otlp_http'], path: [] },
+];
+
+/** The value types of a new section's fields, enough for the lint to check inside it. */
+export type ConfigFieldType = 'bool' | 'duration' | 'int' | 'strings';
+
 export interface ConfigKeyChange {
-  /** Where the key sits: `exporters/prometheus`, or `confighttp client`/`confighttp server` for every HTTP client or server. */
+  /** Where the key sits, in words: `exporters/prometheus`, or `confighttp client`/`confighttp server` for every HTTP client or server. */
   where: string;
+  /** Where the key sits, for the lint: the components and the path inside them. */
+  places: readonly ConfigPlace[];
   key: string;
   change: 'added' | 'deprecated' | 'removed';
   /** The first release with the change (as far as it was narrowed down). */
   since: string;
-  /** What the real builds did, and what to use instead. */
+  /** A removed key: the release that deprecated it (still accepted, with a warning, until `since`). */
+  deprecatedIn?: string;
+  /** An added section: its fields (the lint refuses others where the key is accepted). */
+  fields?: Readonly<Record<string, ConfigFieldType>>;
+  /**
+   * An added key: what to do on releases before `since`, after "or" ("use …"). A deprecated or
+   * removed key: what to use instead.
+   */
+  instead: string;
+  /** An added key the release refuses beside this other key (both set): the collector's own words. */
+  refusedBeside?: { key: string; says: string };
+  /** What the real builds did. */
   note: string;
   checked: string;
 }
 
 /**
- * Config keys that one release accepts and another refuses, between the lab's pin (0.155.0) and
- * the newest (0.165.1). The lint's collector schema describes 0.155.0 and does not yet look at
- * the version, so for a newer collector it flags the added keys and misses the removed ones
- * (test/integration/collector-truth.test.ts pins those divergences).
+ * Config keys that one release accepts and another refuses, between the builds the truth test runs
+ * (0.111.0, the lab's pin 0.155.0 and the newest, 0.165.1). The lint's collector schema describes
+ * 0.155.0; the collector/schema rule reads this table to judge each key at the version the files
+ * run (test/integration/collector-truth.test.ts holds it to the real builds). The confighttp field
+ * names were read in the module sources at v0.111.0, v0.137.0, v0.138.0, v0.155.0, v0.160.0,
+ * v0.164.0 and v1.71.0 (which ships with 0.165.0) on 2026-12-05.
  */
 export const configKeyChanges: ConfigKeyChange[] = [
   {
     where: 'exporters/prometheus',
+    places: [{ kind: 'exporters', types: ['prometheus'], path: [] }],
     key: 'resource_constant_labels',
     change: 'added',
     since: '0.160.0',
+    fields: { included: 'strings', excluded: 'strings' },
+    instead: 'use resource_to_telemetry_conversion: {enabled: true}, which copies every resource attribute',
+    refusedBeside: {
+      key: 'resource_to_telemetry_conversion',
+      says: 'cannot configure both resource_to_telemetry_conversion and resource_constant_labels',
+    },
     note:
-      '0.155.0 refuses it ("has invalid keys"); 0.165.1 accepts it, and refuses it beside ' +
-      'resource_to_telemetry_conversion. The module has it at v0.161.0, not at v0.159.0; v0.160.0 is not on the ' +
-      'proxy, but the feature gate that comes with it says from_version v0.160.0',
+      '0.155.0 and 0.111.0 refuse it ("has invalid keys"); 0.165.1 accepts it, and refuses it beside a non-empty ' +
+      'resource_to_telemetry_conversion, and enabled or exclude_service_attributes inside it. The module has it at ' +
+      'v0.161.0, not at v0.159.0; v0.160.0 is not on the proxy, but the feature gate that comes with it says ' +
+      'from_version v0.160.0',
     checked: '2026-12-05',
   },
   {
     where: 'exporters/prometheus',
+    places: [{ kind: 'exporters', types: ['prometheus'], path: [] }],
     key: 'resource_to_telemetry_conversion',
     change: 'deprecated',
     since: '0.160.0',
+    instead:
+      'resource_constant_labels: {included: ["*"]} (exclude_service_attributes: true becomes excluded: ' +
+      '[service.name, service.instance.id, service.namespace])',
     note: '0.165.1 still honours it and warns "use resource_constant_labels instead"; 0.155.0 says nothing',
     checked: '2026-12-05',
   },
   {
     where: 'confighttp server',
+    places: httpServerPlaces,
     key: 'keepalive',
     change: 'added',
     since: '0.160.0',
-    note: 'the section for idle_timeout and keep_alives_enabled: 0.165.1 accepts it, 0.155.0 refuses it',
+    fields: { enabled: 'bool', idle_timeout: 'duration' },
+    instead: 'use idle_timeout (and keep_alives_enabled from v0.138.0) directly in the server settings',
+    note: 'the section for idle_timeout and keep_alives_enabled (enabled): 0.165.1 accepts it, 0.155.0 and 0.111.0 refuse it',
     checked: '2026-12-05',
   },
   {
     where: 'confighttp server',
-    key: 'idle_timeout, keep_alives_enabled',
+    places: httpServerPlaces,
+    key: 'keep_alives_enabled',
+    change: 'added',
+    since: '0.138.0',
+    instead: 'leave the key out: keep-alives are always on before v0.138.0',
+    note: 'confighttp has it from v0.138.0 (not at v0.137.0); 0.111.0 refuses it, 0.155.0 accepts it',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'confighttp server',
+    places: httpServerPlaces,
+    key: 'idle_timeout',
     change: 'removed',
+    deprecatedIn: '0.160.0',
     since: '0.165.0',
-    note: 'deprecated in v0.160.0 for keepalive.idle_timeout and keepalive.enabled; confighttp v0.164.0 still has them, v1.71.0 (with 0.165.0) does not: 0.165.1 refuses them, 0.155.0 accepts them',
+    instead: 'keepalive: {idle_timeout: <duration>}',
+    note:
+      'deprecated in v0.160.0 for keepalive.idle_timeout; confighttp v0.164.0 still has it, v1.71.0 (with 0.165.0) ' +
+      'does not: 0.165.1 refuses it, 0.155.0 and 0.111.0 accept it',
+    checked: '2026-12-05',
+  },
+  {
+    where: 'confighttp server',
+    places: httpServerPlaces,
+    key: 'keep_alives_enabled',
+    change: 'removed',
+    deprecatedIn: '0.160.0',
+    since: '0.165.0',
+    instead: 'keepalive: {enabled: false} to turn keep-alives off (they are on by default)',
+    note: 'deprecated in v0.160.0 for keepalive.enabled; 0.165.1 refuses it, 0.155.0 accepts it',
     checked: '2026-12-05',
   },
   {
     where: 'confighttp client',
-    key: 'idle_conn_timeout, max_idle_conns, max_idle_conns_per_host, disable_keep_alives',
+    places: httpClientPlaces,
+    key: 'keepalive',
+    change: 'added',
+    since: '0.160.0',
+    fields: { enabled: 'bool', idle_conn_timeout: 'duration', max_idle_conns: 'int', max_idle_conns_per_host: 'int' },
+    instead:
+      'use idle_conn_timeout, max_idle_conns, max_idle_conns_per_host and disable_keep_alives directly in the client settings',
+    note: 'the otlphttp exporter: 0.165.1 accepts it, 0.155.0 and 0.111.0 refuse it',
+    checked: '2026-12-05',
+  },
+  ...(['idle_conn_timeout', 'max_idle_conns', 'max_idle_conns_per_host'] as const).map((key): ConfigKeyChange => ({
+    where: 'confighttp client',
+    places: httpClientPlaces,
+    key,
     change: 'removed',
+    deprecatedIn: '0.160.0',
     since: '0.165.0',
-    note: 'deprecated in v0.160.0 for the keepalive section (disable_keep_alives: true is keepalive.enabled: false); 0.165.1 refuses them (#15973)',
+    instead: `keepalive: {${key}: …}`,
+    note: 'deprecated in v0.160.0 for the keepalive section; the otlphttp exporter at 0.165.1 refuses it (#15973), 0.155.0 and 0.111.0 accept it',
+    checked: '2026-12-05',
+  })),
+  {
+    where: 'confighttp client',
+    places: httpClientPlaces,
+    key: 'disable_keep_alives',
+    change: 'removed',
+    deprecatedIn: '0.160.0',
+    since: '0.165.0',
+    instead: 'keepalive: {enabled: false}',
+    note: 'deprecated in v0.160.0 for keepalive.enabled: false; the otlphttp exporter at 0.165.1 refuses it (#15973), 0.155.0 and 0.111.0 accept it',
     checked: '2026-12-05',
   },
 ];

@@ -28,6 +28,12 @@ export interface JsonSchema {
   propertyNames?: JsonSchema;
   definitions?: Record<string, JsonSchema>;
   deprecationMessage?: string;
+  /**
+   * Ours, not JSON Schema's: report the key that holds this value, with this message. An error
+   * refuses the key whatever its value (a key the collector version does not have); a warning
+   * (a deprecated key) lets the value be checked as usual.
+   */
+  keyMessage?: { severity: 'error' | 'warning'; message: string };
   title?: string;
   description?: string;
 }
@@ -205,11 +211,20 @@ export class SchemaValidator {
         message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`,
         severity: 'error',
       });
-    const known = Object.keys(s.properties ?? {});
+    // A refused key is no suggestion for a misspelt one.
+    const known = Object.entries(s.properties ?? {})
+      .filter(([, p]) => this.resolve(p).keyMessage?.severity !== 'error')
+      .map(([k]) => k);
     for (const e of list) {
+      const prop = s.properties?.[e.key];
+      const keyMessage = prop ? this.resolve(prop).keyMessage : undefined;
+      if (keyMessage) {
+        problems.push({ node: e.keyNode, atKey: true, message: keyMessage.message, severity: keyMessage.severity });
+        // Refused whatever its value: 0.155.0 and 0.165.1 refuse an unknown key set to null too.
+        if (keyMessage.severity === 'error') continue;
+      }
       // An optional field set to null is unset: the API server and the collector both take it so.
       if (kindOf(e.value).kind === 'null' && !(s.required ?? []).includes(e.key)) continue;
-      const prop = s.properties?.[e.key];
       if (prop) {
         problems.push(...this.validate(e.value, prop, depth + 1));
         continue;

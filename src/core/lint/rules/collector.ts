@@ -67,7 +67,8 @@ export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): Imag
   return pinned ? { version: pinned, source: 'tag' } : collectorVersionFromImage(undefined);
 }
 
-function describeVersion(v: ImageVersion): string {
+/** The collector a config runs, for messages: its version and where it comes from. */
+export function describeVersion(v: ImageVersion): string {
   if (v.source === 'tag') return `collector ${formatVersion(v.version)}${v.image ? ` (${v.image})` : ''}`;
   if (v.source === 'latest')
     return `${v.image ?? 'the image'} (:latest means the newest release, ${formatVersion(v.version)})`;

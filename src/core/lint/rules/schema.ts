@@ -1,9 +1,12 @@
 // k8s/schema: each Kubernetes document against the bundled schema of its kind (generated from
-// the Kubernetes OpenAPI document and the ServiceMonitor CRD; see scripts/gen-schemas.mjs).
+// the Kubernetes OpenAPI document and the ServiceMonitor CRD; see scripts/gen-schemas.mjs), and
+// collector/schema: each collector config against the collector schema as its version has it.
 import type { Node, Pair } from 'yaml';
 import { reportingDefaults } from '../chartValues';
 import { at as report, type Rule } from '../rule';
 import { SchemaValidator, type JsonSchema } from '../schema';
+import { collectorVersionOf, describeVersion } from './collector';
+import { checkKeysRefusedTogether, collectorSchemaAt } from './collectorKeys';
 
 /** Enough to fix a document; a wholly wrong one would otherwise bury the editor. */
 const maxPerDocument = 25;
@@ -38,7 +41,8 @@ export const schemaRules: Rule = (ctx) => {
 };
 
 /**
- * The collector schema describes v0.155.0; its telemetry part changed from release to release,
+ * The collector schema describes v0.155.0; the keys that changed around it are judged at the
+ * version the files run (collectorKeys.ts). Its telemetry part changed from release to release,
  * so telemetry is left to the version-aware collector rules and checked here as anything. Whether
  * there is a service, pipelines, and receivers and exporters in each is collector/pipeline-incomplete's
  * to say (once, with the collector's own words), so those requirements are dropped here.
@@ -85,12 +89,25 @@ export const collectorSchemaRules: Rule = (ctx) => {
   const schema =
     typeof ctx.options.collectorSchema === 'function' ? ctx.options.collectorSchema() : ctx.options.collectorSchema;
   if (!schema) return;
-  const validator = new SchemaValidator(forSchemaRule(schema), 'The collector refuses to start with it.');
+  const lenient = forSchemaRule(schema);
+  // One validator per collector the files run (the messages name it).
+  const validators = new Map<string, SchemaValidator>();
   for (const cfg of ctx.ws.collectors) {
     if (!cfg.root) continue;
+    const version = collectorVersionOf(ctx, cfg);
+    const who = describeVersion(version);
+    let validator = validators.get(who);
+    if (!validator) {
+      validator = new SchemaValidator(
+        collectorSchemaAt(lenient, version.version, who),
+        'The collector refuses to start with it.',
+      );
+      validators.set(who, validator);
+    }
     const sink = reportingDefaults(ctx, cfg);
     for (const p of validator.validate(cfg.root).slice(0, maxPerDocument)) {
       sink.report(report(cfg.view, p.node as Node | Pair, 'collector/schema', p.severity, p.message));
     }
+    checkKeysRefusedTogether(sink, cfg, version.version, who);
   }
 };
