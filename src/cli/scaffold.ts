@@ -1,6 +1,13 @@
 // obslab scaffold DIR [--release NAME] [--app-namespace NS] ... [--overwrite] [--format json|text]
 import { compareWithExisting, planLabFiles } from '../core/scaffold/plan';
-import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
+import {
+  defaultParams,
+  exampleAppImage,
+  paramSpecs,
+  paramWarnings,
+  validateParams,
+  type LabParams,
+} from '../core/scaffold/params';
 import { unifiedDiff } from '../core/text/diff';
 import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/files/labFiles';
 import { defineCommand, usageLine, type OptionSpec } from './commandSpec';
@@ -10,7 +17,11 @@ import { UsageError, type Io, parseCli } from './io';
 const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
   paramSpecs.map((s) => [
     s.flag.slice(2),
-    { type: 'string', value: 'VALUE', help: `${s.prompt} (default ${defaultParams[s.key]})` },
+    {
+      type: 'string',
+      value: 'VALUE',
+      help: `${s.prompt} (default ${s.key === 'appImage' ? `${exampleAppImage('REGION')}, REGION from --region` : defaultParams[s.key]})`,
+    },
   ]),
 );
 
@@ -44,8 +55,12 @@ export function scaffold(argv: string[], io: Io): number {
     const v = values[spec.flag.slice(2)];
     if (typeof v === 'string') params[spec.key] = v;
   }
+  // Without --image, the example image is in the region the lab runs in.
+  if (typeof values['image'] !== 'string') params.appImage = exampleAppImage(params.awsRegion);
   const problems = validateParams(params);
   if (problems.length) throw new UsageError(problems.map((p) => `${p.flag}: ${p.message}`).join('\n'));
+  // Valid but would not work on EKS: said on stderr, and the files are written all the same.
+  const warnings = paramWarnings(params).map((w) => `${w.flag}: ${w.message}`);
 
   try {
     const planned = compareWithExisting(planLabFiles(params, templateReader()), existingReader(dir));
@@ -63,8 +78,11 @@ export function scaffold(argv: string[], io: Io): number {
       return 1;
     }
     const result = writeLabFolder(dir, planned);
+    for (const w of warnings) io.err(`obslab scaffold: warning: ${w}`);
     if (format === 'json') {
-      io.out(JSON.stringify({ dir, written: result.written, unchanged: result.unchanged, conflicts: [] }, null, 2));
+      io.out(
+        JSON.stringify({ dir, written: result.written, unchanged: result.unchanged, conflicts: [], warnings }, null, 2),
+      );
     } else {
       io.out(
         `Wrote ${result.written.length} lab file(s) to ${dir}${result.unchanged.length ? ` (${result.unchanged.length} already up to date)` : ''}:`,

@@ -9,7 +9,14 @@ import {
   planLabFiles,
   type PlannedFile,
 } from '../core/scaffold/plan';
-import { defaultParams, paramSpecs, validateParams, type LabParams } from '../core/scaffold/params';
+import {
+  defaultParams,
+  exampleAppImage,
+  paramSpecs,
+  paramWarnings,
+  validateParams,
+  type LabParams,
+} from '../core/scaffold/params';
 import { checkTarget, existingReader, templateReader } from '../node/files/labFiles';
 import { contextKeys, walkthroughId, type CommandFactory, type Ctx } from './context';
 import { rememberLabFolder } from './labFolder';
@@ -22,13 +29,15 @@ function paramsFromSettings(): LabParams {
     const v = cfg.get<string>(key);
     return v && v.trim() ? v.trim() : fallback;
   };
+  const awsRegion = pick('awsRegion', defaultParams.awsRegion);
   return {
     appNamespace: pick('appNamespace', defaultParams.appNamespace),
     monitoringNamespace: pick('monitoringNamespace', defaultParams.monitoringNamespace),
     helmRelease: pick('helmRelease', defaultParams.helmRelease),
-    appImage: pick('appImage', defaultParams.appImage),
+    // Unset: the example image in the lab's region, which the input box and the warning ask to replace.
+    appImage: pick('appImage', exampleAppImage(awsRegion)),
     clusterName: pick('clusterName', defaultParams.clusterName),
-    awsRegion: pick('awsRegion', defaultParams.awsRegion),
+    awsRegion,
   };
 }
 
@@ -85,9 +94,12 @@ function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
 async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> {
   const fromLab = paramsFromLab(folder);
   const params = fromLab ?? paramsFromSettings();
+  const imageNote = paramWarnings(params).some((w) => w.key === 'appImage')
+    ? ' (not ready for EKS: Change names… says why)'
+    : '';
   const summary =
     `${fromLab ? `as in ${labManifestName}: ` : ''}namespaces ${params.appNamespace} and ${params.monitoringNamespace}, ` +
-    `release ${params.helmRelease}, image ${params.appImage}, cluster ${params.clusterName} in ${params.awsRegion}`;
+    `release ${params.helmRelease}, image ${params.appImage}${imageNote}, cluster ${params.clusterName} in ${params.awsRegion}`;
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Use these names', detail: summary, custom: false },
@@ -107,7 +119,13 @@ async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> 
         prompt: spec.prompt,
         value: params[spec.key],
         ignoreFocusOut: true,
-        validateInput: (v) => spec.validate(v.trim()),
+        // A refusal blocks Enter; a warning (an image EKS could not pull) is shown and lets it through.
+        validateInput: (v) => {
+          const problem = spec.validate(v.trim());
+          if (problem) return problem;
+          const warning = spec.warn?.(v.trim());
+          return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+        },
       });
       if (value === undefined) return undefined;
       params[spec.key] = value.trim();
@@ -206,6 +224,12 @@ export const scaffoldCommand: CommandFactory = (ctx) => async () => {
     ctx.output.appendLine(
       `  ${keep.has(f.path) ? 'kept' : f.status === 'same' ? 'same' : f.status === 'new' ? 'new ' : 'replaced'}  ${f.path}  ${f.purpose}`,
     );
+
+  // Written all the same: the student may push the image later, or fix k8s/app.yaml by hand.
+  for (const w of paramWarnings(params)) {
+    ctx.output.appendLine(`  warning: ${w.message}`);
+    void vscode.window.showWarningMessage(`Observability Lab: the lab files are written, but ${w.message}.`);
+  }
 
   const kept = keep.size ? ` Kept your ${keep.size} changed file(s).` : '';
   const where = vscode.workspace.asRelativePath(folder, true);
