@@ -66,6 +66,11 @@ function kindOf(node: unknown): Value {
   return { kind: 'alias' };
 }
 
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The collector schema's `${env:…}` form, which any field may take (scripts/gen-schemas.mjs). */
+const providerRef = '#/definitions/configRef';
+
 function typeMatches(actual: Value['kind'], expected: string): boolean {
   return actual === expected || (expected === 'number' && actual === 'integer');
 }
@@ -124,22 +129,39 @@ export class SchemaValidator {
     if (alternatives) {
       const results = alternatives.map((a) => this.validate(node, a, depth + 1).filter((p) => p.severity === 'error'));
       if (!results.some((r) => r.length === 0)) {
-        // Report the alternative that got furthest (fewest problems), else a summary.
+        // Report the alternative that got furthest (fewest problems); else, when one alternative
+        // alone takes a value of this type (a duration is a string of a form, 0, or a provider's
+        // ${…}, which is a way to write any value), what it says; else a summary.
         const best = [...results].sort((a, b) => a.length - b.length)[0] ?? [];
-        const types = alternatives
-          .map((a) => this.resolve(a).type)
-          .filter(Boolean)
-          .flat();
+        const types = [
+          ...new Set(
+            alternatives
+              .map((a) => this.resolve(a).type)
+              .filter(Boolean)
+              .flat(),
+          ),
+        ];
+        const sameType = alternatives
+          .map((a, i) => ({ raw: a, schema: this.resolve(a), problems: results[i] ?? [] }))
+          .filter(
+            (a) => a.raw.$ref !== providerRef && [a.schema.type ?? []].flat().some((t) => typeMatches(v.kind, t)),
+          );
         problems.push(
           ...(best.length && best.every((p) => p.node !== node)
             ? best
-            : [
-                {
-                  node,
-                  message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`,
-                  severity: 'error' as const,
-                },
-              ]),
+            : sameType.length === 1 && sameType[0]?.problems.length
+              ? sameType[0].problems.map((p) =>
+                  p.node === node && s.description
+                    ? { ...p, message: `${capitalised(describe(v))} is not what this field takes: ${s.description}` }
+                    : p,
+                )
+              : [
+                  {
+                    node,
+                    message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`,
+                    severity: 'error' as const,
+                  },
+                ]),
         );
       }
     }
