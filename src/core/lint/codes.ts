@@ -25,7 +25,9 @@ export const findingCodes: CodeInfo[] = [
     severity: 'error',
     summary:
       'A component the lab uses (otlp, batch, memory_limiter, prometheus, debug) has an unknown or mistyped ' +
-      "setting, checked against the collector's config structs at v0.155.0.",
+      "setting, checked against the collector's config structs at v0.155.0; keys that changed around it " +
+      '(keepalive, resource_constant_labels…) are judged at the version the files run, naming the release that ' +
+      'added, deprecated or removed each.',
     bad: 'memory_limiter: {check_interval: 1s}',
     good: 'memory_limiter: {check_interval: 1s, limit_mib: 400}',
   },
