@@ -35,6 +35,19 @@ function systemPackages() {
   sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
 
+/**
+ * What the workbench needs before it opens: npm and Debian packages, code-server and the
+ * extension's build. npm start runs only this in the foreground; the rest builds behind it.
+ */
+export function setupWorkbench() {
+  npmPackages();
+  systemPackages();
+  step('code-server (cached in ~/.cache/obslab)');
+  sh('npx', ['--no-install', 'tsx', 'test/harness/cli.ts', 'codeserver', 'install']);
+  step('build');
+  sh('node', ['esbuild.mjs']);
+}
+
 export function setup() {
   npmPackages();
   systemPackages();

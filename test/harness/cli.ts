@@ -1,15 +1,23 @@
 // npm run harness -- PART up|down|status|install   (PART may be "all")
+//                  prepare run                       (npm start's background build, in the foreground)
 import { parts } from './parts';
 import type { Part } from './lib';
+import { prepare, preparePart } from './prepare';
 
 async function main(argv: string[]): Promise<number> {
   const [name, action] = argv;
-  const usage = `usage: npm run harness -- <${Object.keys(parts).join('|')}|all> <install|up|down|status>`;
+  const usage = `usage: npm run harness -- <${Object.keys(parts).join('|')}|prepare|all> <install|up|down|status> (prepare also: run)`;
   if (!name || !action) {
     console.error(usage);
     return 2;
   }
-  const chosen: Part[] = name === 'all' ? Object.values(parts) : parts[name] ? [parts[name]] : [];
+  if (name === 'prepare' && action === 'run') {
+    const p = await prepare();
+    return p.steps.some((s) => s.state === 'failed') ? 1 : 0;
+  }
+  // `prepare` is npm start's, not a part of `all`: it installs and starts parts itself.
+  const one = name === 'prepare' ? preparePart : parts[name];
+  const chosen: Part[] = name === 'all' ? Object.values(parts) : one ? [one] : [];
   if (chosen.length === 0) {
     console.error(`unknown part '${name}'\n${usage}`);
     return 2;
