@@ -13,6 +13,7 @@ import { summarizeJtl } from '../src/core/loadtest/summary';
 import { freePort } from '../src/node/process/processes';
 import { runBuiltinInWorker } from '../src/node/loadtest/loadgenThread';
 import { jmeterHome, runJmeter } from '../test/harness/jmeter';
+import { sourceWorker } from '../test/support/loadgenWorkerScript';
 
 const root = join(__dirname, '..');
 const planText = readFileSync(join(root, 'templates', 'jmeter', 'hash-load.jmx'), 'utf8');
@@ -47,7 +48,8 @@ async function ours(port: number, threads: number, seconds: number, text = planT
       DURATION: String(seconds),
     },
   });
-  const r = await runBuiltinInWorker(plan);
+  // From source, as the tests run it: the worker is its TypeScript entry (the product runs dist/loadgenWorker.js).
+  const r = await runBuiltinInWorker(plan, { worker: sourceWorker });
   return { rps: r.samples / (r.durationMs / 1000), p50: r.latencyMs.p50, p95: r.latencyMs.p95, errors: r.errors };
 }
 

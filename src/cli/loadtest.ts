@@ -13,7 +13,7 @@ import type { Progress } from '../core/loadtest/stats';
 import type { FileHandles } from '../core/loadtest/threadBudget';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/loadtest/jmeter';
 import { runNotes } from '../core/loadtest/runNotes';
-import { runBuiltinInWorker, ThreadLimitError } from '../node/loadtest/loadgenThread';
+import { runBuiltinInWorker, ThreadLimitError, type LoadgenWorkerScript } from '../node/loadtest/loadgenThread';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
@@ -46,6 +46,8 @@ export interface LoadtestDeps {
   env?: NodeJS.ProcessEnv;
   /** The open-file reading for the thread cap (default: this process's); false: no cap. */
   fileHandles?: FileHandles | false;
+  /** The built-in engine's worker script (default: dist/loadgenWorker.js beside this bundle). */
+  worker?: LoadgenWorkerScript;
 }
 
 function seconds(n: number | undefined): string {
@@ -153,6 +155,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
           signal,
           onProgress: (p) => io.err(formatProgress(p)),
           ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }),
+          ...(deps.worker ? { worker: deps.worker } : {}),
         });
       } catch (e) {
         if (e instanceof ThreadLimitError) {

@@ -1,8 +1,9 @@
 // The built-in engine in its worker thread, in the cases that used to hang the editor: connects
 // that fail at once because the process is out of file handles (a child with `ulimit -n 64`), a
 // target that refuses, a target that accepts and never answers, and Stop. Also the cap on threads
-// by the open-file limit, through the CLI from source and from dist/. All on 127.0.0.1, each run
-// a few seconds at most.
+// by the open-file limit, through the CLI from source and from dist/. From source the worker is
+// handed its TypeScript entry (test/support/loadgenWorkerScript.ts); dist/ runs its own bundle.
+// All on 127.0.0.1, each run a few seconds at most.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,12 +11,13 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { main } from '../../src/cli/main';
+import { runLoadtest } from '../../src/cli/loadtest';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { runBuiltinInWorker } from '../../src/node/loadtest/loadgenThread';
 import { freePort, repoRoot } from '../harness/lib';
 import { ensureBuilt } from '../support/builtDist';
+import { sourceWorker } from '../support/loadgenWorkerScript';
 
 const SCAFFOLDED = join(repoRoot, 'templates', 'jmeter', 'hash-load.jmx');
 const planText = readFileSync(SCAFFOLDED, 'utf8');
@@ -38,10 +40,16 @@ async function listen<T extends HttpServer | TcpServer>(server: T): Promise<numb
   return (server.address() as AddressInfo).port;
 }
 
+/** `obslab loadtest ARGS` in-process, its worker run from source. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  assert.equal(args[0], 'loadtest');
+  const code = await runLoadtest(
+    args.slice(1),
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { worker: sourceWorker },
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -93,7 +101,10 @@ describe('built-in engine in its worker thread', function () {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const progress: Progress[] = [];
-    const result = await runBuiltinInWorker(plan(port, 4, 3), { onProgress: (p) => progress.push(p) });
+    const result = await runBuiltinInWorker(plan(port, 4, 3), {
+      worker: sourceWorker,
+      onProgress: (p) => progress.push(p),
+    });
     delay.disable();
     console.log(
       `      ${result.samples} samples in ${Math.round(result.durationMs)} ms; caller's event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
@@ -238,7 +249,7 @@ describe('built-in engine in its worker thread', function () {
   it('a refused port: each thread waits longer after each refusal (under 200 failures a second), and the summary says the target refused N connections', async () => {
     const nobody = await freePort();
     const started = Date.now();
-    const result = await runBuiltinInWorker(plan(nobody, 4, 3));
+    const result = await runBuiltinInWorker(plan(nobody, 4, 3), { worker: sourceWorker });
     const seconds = (Date.now() - started) / 1000;
     const refused = result.failuresByCode['ECONNREFUSED'] ?? 0;
     console.log(
@@ -268,7 +279,7 @@ describe('built-in engine in its worker thread', function () {
 
   it('a target that accepts and never answers: the unfinished requests are errors "no answer within the run", not "nothing was sent"', async () => {
     const started = Date.now();
-    const result = await runBuiltinInWorker(plan(silentPort, 3, 1), { graceMs: 1000 });
+    const result = await runBuiltinInWorker(plan(silentPort, 3, 1), { worker: sourceWorker, graceMs: 1000 });
     const took = Date.now() - started;
     assert.ok(took < 5000, `took ${took} ms`);
     assert.equal(result.samples, 3);
@@ -301,7 +312,7 @@ describe('built-in engine in its worker thread', function () {
   it('Stop ends a run within 1 s: cooperatively, and by terminating the worker when it does not stop in time', async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 1500);
-    const running = runBuiltinInWorker(plan(silentPort, 5, 30), { signal: abort.signal });
+    const running = runBuiltinInWorker(plan(silentPort, 5, 30), { worker: sourceWorker, signal: abort.signal });
     const result = await running;
     assert.equal(result.stoppedBy, 'cancelled');
     assert.equal(result.terminated, false);
@@ -312,6 +323,7 @@ describe('built-in engine in its worker thread', function () {
     const hard = new AbortController();
     const progress: Progress[] = [];
     const run = runBuiltinInWorker(plan(port, 2, 30), {
+      worker: sourceWorker,
       signal: hard.signal,
       stopTimeoutMs: 0,
       onProgress: (p) => progress.push(p),

@@ -7,8 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describePlan } from '../../src/cli/loadtest';
-import { main } from '../../src/cli/main';
+import { describePlan, runLoadtest } from '../../src/cli/loadtest';
 import { readJtl } from '../../src/core/loadtest/jtl';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import { summarizeJtl, type Summary } from '../../src/core/loadtest/summary';
@@ -16,6 +15,7 @@ import { runBuiltin, SocketTransport } from '../../src/node/loadtest/loadgen';
 import { startApp, type RunningApp } from '../harness/app';
 import { jmeterHome, jmeterPart } from '../harness/jmeter';
 import { freePort, repoRoot } from '../harness/lib';
+import { sourceWorker } from '../support/loadgenWorkerScript';
 
 const SCAFFOLDED = join(repoRoot, 'templates', 'jmeter', 'hash-load.jmx');
 const LAB = join(repoRoot, 'test', 'fixtures', 'lab', 'hash-load.lab.jmx');
@@ -79,7 +79,13 @@ async function eventually(what: string, probe: () => boolean | Promise<boolean>,
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  assert.equal(args[0], 'loadtest');
+  // In-process from source: the built-in engine's worker is handed its TypeScript entry.
+  const code = await runLoadtest(
+    args.slice(1),
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { worker: sourceWorker },
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadPlan } from '../../src/core/loadtest/plan';
 import { runNotes } from '../../src/core/loadtest/runNotes';
 import { runBuiltinInWorker } from '../../src/node/loadtest/loadgenThread';
+import { sourceWorker } from './loadgenWorkerScript';
 
 const [port = '', threads = '1', duration = '1', cap = 'cap'] = process.argv.slice(2);
 const plan = loadPlan(readFileSync(join(__dirname, '..', '..', 'templates', 'jmeter', 'hash-load.jmx'), 'utf8'), {
@@ -23,6 +24,7 @@ process.stdin.on('data', (d: string) => {
 });
 const line = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 runBuiltinInWorker(plan, {
+  worker: sourceWorker,
   signal: abort.signal,
   onProgress: (p) => line({ progress: p }),
   ...(cap === 'nocap' ? { fileHandles: false as const } : {}),

@@ -3,7 +3,8 @@
 // while this side only gets a progress message a second and the result. However the engine
 // behaves (a loop that never yields, memory that grows), Stop ends it: it is asked to stop, and
 // terminated when it has not within `stopTimeoutMs`; its heap is capped, so it cannot take the
-// editor with it. Threads are capped first by the process's file-handle limit.
+// editor with it. Threads are capped first by the process's file-handle limit. The worker's script
+// is the bundle beside this one unless the caller hands another (code run from source hands its own).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,17 @@ import { concurrentThreads, threadLimitProblem, type FileHandles } from '../../c
 import { isRecord } from '../../core/isRecord';
 import { fileHandles } from './fileHandles';
 import type { BuiltinRunResult } from './loadgen';
+
+/** The worker thread's script and the Node options it starts with. */
+export interface LoadgenWorkerScript {
+  file: string;
+  execArgv: string[];
+}
+
+/** What the editor and the CLI run: dist/loadgenWorker.js, beside the bundle this module is in. */
+export function bundledWorkerScript(): LoadgenWorkerScript {
+  return { file: join(__dirname, 'loadgenWorker.js'), execArgv: [] };
+}
 
 /** What the worker is started with (workerData). */
 export interface LoadgenWorkerInput {
@@ -54,6 +66,8 @@ export interface WorkerRunOptions {
   fileHandles?: FileHandles | false;
   /** The worker's heap limit in MB (default 512). */
   maxHeapMb?: number;
+  /** The worker's script (default: bundledWorkerScript()). */
+  worker?: LoadgenWorkerScript;
 }
 
 export interface WorkerRunResult extends BuiltinRunResult {
@@ -61,12 +75,15 @@ export interface WorkerRunResult extends BuiltinRunResult {
   terminated: boolean;
 }
 
-/** The worker's script: the bundle beside this one, or (run from source under tsx) the TypeScript with tsx's hook. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const bundled = join(__dirname, 'loadgenWorker.js');
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  const hook = 'tsx/cjs';
-  return { file: join(__dirname, 'loadgenWorker.ts'), execArgv: ['--require', require.resolve(hook)] };
+/** The engine's thread could not start: its script is not where it should be. */
+export class WorkerScriptMissingError extends Error {
+  constructor(readonly file: string) {
+    super(
+      `the load engine cannot start: its worker script ${file} is missing, so this installation of ` +
+        `Observability Lab is incomplete. Reinstall the extension (or the obslab package), or run JMeter instead.`,
+    );
+    this.name = 'WorkerScriptMissingError';
+  }
 }
 
 /** The cap on threads by file handles: a ThreadLimitError when the plan needs more. */
@@ -102,7 +119,8 @@ function fromProgress(p: Progress | undefined, durationMs: number): WorkerRunRes
 /** Runs the plan with the built-in engine in a worker thread; resolves with the result once it has ended. */
 export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}): Promise<WorkerRunResult> {
   if (opts.fileHandles !== false) checkThreadLimit(plan, opts.fileHandles ?? fileHandles());
-  const entry = workerEntry();
+  const entry = opts.worker ?? bundledWorkerScript();
+  if (!existsSync(entry.file)) return Promise.reject(new WorkerScriptMissingError(entry.file));
   const input: LoadgenWorkerInput = {
     plan,
     ...(opts.jtl ? { jtl: opts.jtl } : {}),
