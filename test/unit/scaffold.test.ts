@@ -189,15 +189,48 @@ describe('lab scaffold', () => {
     };
     assert.equal(policy.Version, '2012-10-17');
     const actions = policy.Statement.flatMap((s) => s.Action);
-    for (const a of [
-      'aps:RemoteWrite',
-      'aps:QueryMetrics',
-      'aps:GetSeries',
+    // Named actions only, as the lab's policy has them: five aps, one cloudwatch and three logs, no wildcard.
+    assert.deepEqual([...actions].sort(), [
       'aps:GetLabels',
       'aps:GetMetricMetadata',
+      'aps:GetSeries',
+      'aps:QueryMetrics',
+      'aps:RemoteWrite',
       'cloudwatch:PutMetricData',
-    ])
-      assert.ok(actions.includes(a), a);
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+  });
+
+  it('has the app export its metrics every 5 s, so a 30 s rate over 15 s scrapes sees fresh counts', () => {
+    const deploy = only(docs(lab, 'k8s/app.yaml'), 'Deployment');
+    const env = (at(deploy, 'spec.template.spec.containers.0.env') as { name: string; value: string }[]).find(
+      (e) => e.name === 'OTEL_METRIC_EXPORT_INTERVAL',
+    );
+    assert.equal(env?.value, '5000');
+    for (const m of docs(lab, 'k8s/otel-servicemonitors.yaml'))
+      for (const e of at(m, 'spec.endpoints') as { interval: string }[]) assert.equal(e.interval, '15s');
+  });
+
+  it("says how to build the image for the nodes and push it, with the student's image, in app.yaml", () => {
+    const image = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ds252-flask:2.0';
+    const app = renderLab({ appImage: image }).get('k8s/app.yaml')?.content ?? '';
+    assert.ok(app.includes(`docker build --platform linux/amd64 -t ${image} app/ && docker push ${image}`));
+    assert.match(app, new RegExp(`image: ${image.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  it('tells, in the collector values, to delete the custom path first: the chart names its ServiceMonitor otel-collector too', () => {
+    const values = lab.get('helm/otel-collector-values.yaml')?.content ?? '';
+    assert.match(values, /kubectl delete -f k8s\/otel-servicemonitors\.yaml -f k8s\/otel-collector-deploy-svc\.yaml/);
+    assert.match(values, /invalid ownership metadata/);
+  });
+
+  it("shows, in the kube-prometheus-stack values, the check that Prometheus runs as prometheus-sa, in the student's namespace", () => {
+    const values =
+      renderLab({ monitoringNamespace: 'obs' }).get('helm/kube-prometheus-stack-values.yaml')?.content ?? '';
+    assert.match(values, /kubectl -n obs get pod -l app\.kubernetes\.io\/name=prometheus/);
+    assert.match(values, /-o jsonpath='\{\.items\[0\]\.spec\.serviceAccountName\}'/);
   });
 
   it("writes queries with the metric names the app exports, not prometheus_flask_exporter's", () => {
@@ -212,6 +245,13 @@ describe('lab scaffold', () => {
       code,
       new RegExp(`histogram_quantile\\(0\\.95, sum by \\(le\\) \\(rate\\(${appMetrics.durationBase}_bucket`),
     );
+  });
+
+  it('says above each query what to expect, keeping the titles the load test finds its queries by', () => {
+    const queries = lab.get('queries/lab-queries.promql')?.content ?? '';
+    assert.match(queries, /# Expect \/healthz at about 0\.4 .*\n# Task 3: /);
+    assert.match(queries, /# Expect about JMeter's throughput .*\n# Task 5: request rate/);
+    assert.match(queries, /# Expect seconds \(0\.004 is 4 ms\).*\n# Task 5: 95th percentile/);
   });
 
   it("writes a JMeter plan with the lab's -J properties and without the lab's defects", () => {
