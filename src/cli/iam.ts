@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportText } from '../core/iam/report';
+import { commandLine, shellFor } from '../core/shellQuote';
 import { eksctlOidcArgs, permissionsText, planIrsaSetup, type IrsaObserved } from '../core/iam/setup';
 import { defaultParams } from '../core/scaffold/params';
 import { labNames } from '../core/scaffold/plan';
@@ -148,7 +149,7 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   if (needsProvider && !values['create-oidc-provider']) {
     io.err(
       `obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or ` +
-        `run: eksctl ${eksctlOidcArgs({ cluster: clusterName, region: clients.region }).join(' ')}`,
+        `run: ${commandLine(['eksctl', ...eksctlOidcArgs({ cluster: clusterName, region: clients.region })], shellFor(process.platform))}`,
     );
     return values['dry-run'] ? 0 : 1;
   }

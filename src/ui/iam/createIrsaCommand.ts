@@ -13,6 +13,7 @@ import {
   type IrsaObserved,
   type IrsaPlan,
 } from '../../core/iam/setup';
+import { commandLine, shellFor } from '../../core/shellQuote';
 import { AwsError } from '../../node/aws/clients';
 import { findEksctl, runEksctl } from '../../node/aws/eksctl';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa, type Identity } from '../../node/aws/irsa';
@@ -113,7 +114,10 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   }
   let changes = plan.changes;
   if (changes.some((ch) => ch.kind === 'createOidcProvider')) {
-    const eksctlLine = `eksctl ${eksctlOidcArgs({ cluster: s.clusterName, region: c.region }).join(' ')}`;
+    const eksctlLine = commandLine(
+      ['eksctl', ...eksctlOidcArgs({ cluster: s.clusterName, region: c.region })],
+      shellFor(process.platform),
+    );
     const pick = await vscode.window.showWarningMessage(
       `The account has no IAM OIDC provider for ${s.clusterName}'s issuer, so no pod can assume an IRSA role yet.`,
       {
@@ -248,7 +252,7 @@ async function viaEksctl(
   });
   const detail = [
     ...policyChanges.map((ch) => `• ${ch.description}`),
-    `• Run: eksctl ${args.join(' ')}`,
+    `• Run: ${commandLine(['eksctl', ...args], shellFor(process.platform))}`,
     ...(grants.length ? ['', ...grants] : []),
   ].join('\n');
   const ok = await vscode.window.showWarningMessage("Run the lab's eksctl path?", { modal: true, detail }, 'Run');
@@ -262,7 +266,7 @@ async function viaEksctl(
     return failed(ctx, e);
   }
   ctx.output.show(true);
-  ctx.output.appendLine(`[eksctl] eksctl ${args.join(' ')}`);
+  ctx.output.appendLine(`[eksctl] ${commandLine(['eksctl', ...args], shellFor(process.platform))}`);
   const code = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
