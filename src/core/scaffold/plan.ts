@@ -2,6 +2,7 @@
 // the student's choices are filled in. Template texts are handed in; this module reads nothing.
 import { appMetrics, versions } from '../facts';
 import { isRecord } from '../isRecord';
+import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
 import { paramSpecs, validateParams, type LabParams } from './params';
 import { renderTemplate } from './render';
 
@@ -134,9 +135,14 @@ export const labNames = {
 } as const;
 
 export function templateVars(params: LabParams): Record<string, string> {
+  const kps = kubePrometheusStackNames(params.helmRelease);
   return {
     ...params,
     ...labNames,
+    // What kube-prometheus-stack names its Services and Secrets for the chosen release.
+    prometheusService: kps.prometheusService,
+    grafanaService: kps.grafanaService,
+    grafanaSecret: kps.grafanaSecret,
     collectorImage: versions.collectorImage,
     chartVersion: versions.kubePrometheusStack,
     collectorChartVersion: versions.collectorChart,

@@ -4,6 +4,7 @@
 import { collectorVersionFromImage, formatVersion } from '../../core/collector/versions';
 import { collectorEndpoints } from '../../core/doctor/chain';
 import { chartName, collectorChart } from '../../core/helm/collectorChart';
+import { kubePrometheusStackNames } from '../../core/kube/kubePrometheusStackNames';
 import { labelSelectorString } from '../../core/kube/selectors';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceMonitorInfo } from '../../core/doctor/snapshot';
 import { parsePolicy } from '../../core/iam/policy';
@@ -457,7 +458,7 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
   } else {
     s.unavailable.prometheus =
       `no Prometheus URL: port-forward it (kubectl -n ${s.lab.monitoringNamespace} port-forward ` +
-      `svc/${s.lab.helmRelease}-kube-prometheus-prometheus 9090) and pass --prometheus ` +
+      `svc/${kubePrometheusStackNames(s.lab.helmRelease).prometheusService} 9090) and pass --prometheus ` +
       `http://127.0.0.1:9090`;
   }
   // Asked beside the rest (no extra round trip first): a server that does not answer at all is the context's fault, said once, not a skip per link.
