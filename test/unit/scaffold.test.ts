@@ -6,6 +6,7 @@ import {
   filesForTask,
   labFileSpecs,
   labManifestName,
+  labNames,
   parseLabManifest,
   planLabFiles,
 } from '../../src/core/scaffold/plan';
@@ -261,6 +262,73 @@ describe('lab scaffold', () => {
     assert.match(jmx, /ThreadGroup\.main_controller/);
     assert.match(jmx, /<stringProp name="Argument\.name">SERVER<\/stringProp>/);
     assert.match(jmx, /<boolProp name="HTTPSampler\.use_keepalive">true<\/boolProp>/);
+  });
+
+  describe('COMMANDS.md', () => {
+    const custom = renderLab({
+      appNamespace: 'shop',
+      monitoringNamespace: 'obs',
+      helmRelease: 'kps',
+      appImage: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ds252-flask:2.0',
+      clusterName: 'c1',
+      awsRegion: 'eu-west-1',
+    });
+    const commands = custom.get('COMMANDS.md')?.content ?? '';
+    const section = (title: string): string => commands.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
+
+    it('says what success looks like in every step', () => {
+      for (const t of ['Prerequisites', 'Task 1', 'Task 2', 'Task 3', 'Task 4', 'Task 5', 'Cleanup'])
+        assert.match(section(t), /^(Success|What to expect):/m, `${t} says what success looks like`);
+    });
+
+    it('builds the image for the nodes, logs in to ECR and pushes it, with the student image', () => {
+      const task3 = section('Task 3');
+      assert.ok(task3.includes('IMAGE=111122223333.dkr.ecr.eu-west-1.amazonaws.com/ds252-flask:2.0\n'));
+      assert.ok(task3.includes('docker build --platform linux/amd64 -t "$IMAGE" app/'));
+      assert.ok(task3.includes('aws ecr get-login-password --region eu-west-1 | docker login --username AWS'));
+      assert.ok(task3.includes('docker push "$IMAGE"'));
+    });
+
+    it("switches the collector to the Helm path only after deleting the custom path's objects, ServiceMonitors included", () => {
+      const task3 = section('Task 3');
+      const del = task3.indexOf('kubectl delete -f k8s/otel-servicemonitors.yaml');
+      assert.ok(del > 0, 'deletes the custom ServiceMonitors');
+      assert.ok(del < task3.indexOf('helm upgrade --install otel-collector'), 'before the Helm install');
+      assert.match(task3, /invalid ownership metadata/);
+      assert.match(task3, /helm uninstall otel-collector -n obs/);
+    });
+
+    it('checks the ServiceAccount Prometheus runs as, and restores the external-write check with what it shows', () => {
+      assert.match(
+        section('Task 2'),
+        /kubectl -n obs get pod -l app\.kubernetes\.io\/name=prometheus \\\n\s+-o jsonpath='\{\.items\[0\]\.spec\.serviceAccountName\}'/,
+      );
+      assert.match(section('Task 2'), /Namespace\s+\(Pods\)/);
+      assert.match(section('Task 4'), /Status →\s+Configuration/);
+      assert.match(section('Task 4'), /no\s+`remote_write:` section/);
+      assert.doesNotMatch(commands, /\b(aps|logs|cloudwatch):\*/);
+    });
+
+    it('cleans up both releases, and the role whether eksctl or the extension made it, in an order IAM accepts', () => {
+      const cleanup = section('Cleanup');
+      for (const line of [
+        'helm uninstall otel-collector -n obs',
+        'helm uninstall kps -n obs',
+        'eksctl delete iamserviceaccount --name prometheus-sa --namespace obs \\\n  --cluster c1 --region eu-west-1 --wait',
+        'kubectl -n obs delete serviceaccount prometheus-sa --ignore-not-found',
+        `aws iam detach-role-policy --role-name ${labNames.roleName} --policy-arn "$POLICY_ARN"`,
+        `aws iam delete-role --role-name ${labNames.roleName}`,
+        'aws iam delete-policy --policy-arn "$POLICY_ARN"',
+        'kubectl delete namespace shop',
+      ])
+        assert.ok(cleanup.includes(line), `cleanup runs ${line}`);
+      assert.match(cleanup, /Clean Up AWS/);
+      const at = (t: string): number => cleanup.indexOf(t);
+      assert.ok(at('POLICY_ARN=$(') < at('detach-role-policy'));
+      assert.ok(at('detach-role-policy') < at('aws iam delete-role'));
+      assert.ok(at('aws iam delete-role') < at('aws iam delete-policy --policy-arn'));
+      assert.ok(at('eksctl delete iamserviceaccount') < at('aws iam delete-policy --policy-arn'));
+    });
   });
 
   it('tells which files each walkthrough step opens', () => {
