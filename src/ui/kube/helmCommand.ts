@@ -162,8 +162,9 @@ const collectorStep: HelmStepChart = {
   },
   promise: (p) =>
     `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor ` +
-    `labelled release: ${p.helmRelease}. If the custom path's otel-collector Deployment and Service exist, ` +
-    `delete them first: Helm will not take them over.`,
+    `labelled release: ${p.helmRelease}. If the custom path's otel-collector objects exist (the Deployment and ` +
+    `Service of k8s/otel-collector-deploy-svc.yaml and the ServiceMonitor of k8s/otel-servicemonitors.yaml, ` +
+    `each named otel-collector like the chart's), delete them first: Helm refuses objects it did not make.`,
   done: (summary) =>
     `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped ` +
     `through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
