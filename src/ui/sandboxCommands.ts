@@ -49,7 +49,7 @@ function notificationRunner(output: vscode.OutputChannel): DownloadRunner {
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Observability Lab: downloading ${asset.title}`,
+        title: `Observability Lab: ${asset.title}`,
         cancellable: true,
       },
       async (progress, token) => {
@@ -200,7 +200,7 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
       return undefined;
     }
     const pick = await vscode.window.showErrorMessage(
-      `Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix}`,
+      `Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix.charAt(0).toUpperCase()}${e.fix.slice(1)}.`,
       'Show Log',
     );
     if (pick) output.show(true);

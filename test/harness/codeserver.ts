@@ -39,6 +39,7 @@ import {
   type PartStatus,
 } from './lib';
 import { runningKubeconfig } from './kube';
+import { harnessSandboxPrograms } from './sandbox';
 
 export const NODE_VERSION = '24.9.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -275,6 +276,14 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Environment for the workbench and its extension host, on top of ours (KUBECONFIG...). */
   env?: Record<string, string>;
+  /** Variables of ours the workbench must not inherit (a fresh machine has no OBSLAB_CACHE). */
+  unsetEnv?: readonly string[];
+  /**
+   * Hand the sandbox the harness' collector and Prometheus through $OBSLAB_COLLECTOR and
+   * $OBSLAB_PROMETHEUS (default true), as a student would point at programs they have; false for
+   * a workbench that must find or download them itself.
+   */
+  harnessPrograms?: boolean;
   /**
    * How the browser signs in. 'none' is for the tests only (a workbench they start and stop on
    * 127.0.0.1 and drive themselves); `npm start` gives a password, because on a shared machine
@@ -414,7 +423,24 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const args = launch.args;
   let daemon: ReturnType<typeof startDaemon>;
   try {
-    const env = { ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined), ...opts.env, ...launch.env };
+    const programs =
+      opts.harnessPrograms === false
+        ? {}
+        : await harnessSandboxPrograms().then((p) => ({
+            OBSLAB_COLLECTOR: p.collectorBinary,
+            OBSLAB_PROMETHEUS: p.prometheusBinary,
+          }));
+    const env: NodeJS.ProcessEnv = {
+      ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined),
+      ...programs,
+      ...opts.env,
+      ...launch.env,
+    };
+    for (const name of [
+      ...(opts.unsetEnv ?? []),
+      ...(opts.harnessPrograms === false ? ['OBSLAB_COLLECTOR', 'OBSLAB_PROMETHEUS'] : []),
+    ])
+      delete env[name];
     daemon = startDaemon(name, nodeBin(), args, {
       env,
       url,
