@@ -1,10 +1,16 @@
 // obslab query 'PROMQL' [--prometheus URL] [--range 5m [--step 15s]] [--time T] [--timeout 30s] [--format json|text]
 // JSON output is Prometheus' own `data` object. An empty answer is followed (on stderr) by the
-// closest real metric names for any name Prometheus does not have.
+// closest real metric names for any name Prometheus does not have; on a Prometheus 3 (per its
+// buildinfo; one that does not say counts as 3) an `le`/`quantile` matcher written as an integer,
+// which it never stores, is named with its rewrite (`le="1"` → `le="1.0"`). A native histogram
+// sample reads "native histogram: count N, sum S".
 // Exit 0: Prometheus answered (even with no data); 1: it could not (unreachable, query error); 2: bad usage.
 import { pointAtPosition, PrometheusClient, PrometheusError } from '../core/prometheus/client';
 import { parseDuration } from '../core/prometheus/duration';
-import type { Labels, QueryData, SamplePair } from '../core/prometheus/types';
+import { pointText, sampleText, seriesPoints } from '../core/prometheus/samples';
+import type { Labels, QueryData } from '../core/prometheus/types';
+import { floatLabelRewritesFor } from '../core/promql/bucketLabels';
+import { selectorFor } from '../core/promql/names';
 import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
 import { sandboxPrometheusUrl } from '../node/sandbox/sandbox';
 import { defineCommand, usageLine } from './commandSpec';
@@ -43,26 +49,31 @@ function seconds(flag: string, value: string | undefined): number | undefined {
   return s;
 }
 
+/** The series as the selector that finds it: `name{a="b"}`, or `{"x.y", "http.route"="/"}` for UTF-8 names. */
 function formatLabels(labels: Labels): string {
   const { __name__: name, ...rest } = labels;
-  const pairs = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `${name ?? ''}${pairs.length || !name ? `{${pairs.join(', ')}}` : ''}`;
+  return selectorFor(name, rest);
 }
 
-function formatPair([t, v]: SamplePair): string {
-  return `${v} @ ${new Date(t * 1000).toISOString()}`;
+function at(t: number): string {
+  return new Date(t * 1000).toISOString();
 }
 
 /** Lines for a person, in the spirit of Prometheus' own console view. */
-function textLines(data: QueryData): string[] {
+export function textLines(data: QueryData): string[] {
   switch (data.resultType) {
     case 'vector':
-      return data.result.map((s) => `${formatLabels(s.metric)} => ${formatPair(s.value)}`);
+      return data.result.map(
+        (s) => `${formatLabels(s.metric)} => ${sampleText(s)} @ ${at((s.histogram ?? s.value)[0])}`,
+      );
     case 'matrix':
-      return data.result.flatMap((s) => [formatLabels(s.metric), ...s.values.map((p) => `  ${formatPair(p)}`)]);
+      return data.result.flatMap((s) => [
+        formatLabels(s.metric),
+        ...seriesPoints(s).map((p) => `  ${pointText(p)} @ ${at(p.t)}`),
+      ]);
     case 'scalar':
     case 'string':
-      return [`${data.resultType} ${formatPair(data.result)}`];
+      return [`${data.resultType} ${data.result[1]} @ ${at(data.result[0])}`];
   }
 }
 
@@ -122,6 +133,11 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
       const suggestions = suggestForQuery(expr, await client.metricNames().catch(() => []));
       for (const s of suggestions) io.err(`obslab query: ${describeSuggestion(s)}`);
     }
+    // Ask for the version only when the query has a matcher Prometheus 3 would never match.
+    const rewrites = floatLabelRewritesFor(expr, undefined).length
+      ? floatLabelRewritesFor(expr, (await client.buildInfo().catch(() => undefined))?.version)
+      : [];
+    for (const r of rewrites) io.err(`obslab query: ${r.note}`);
     return 0;
   } catch (e) {
     if (!(e instanceof PrometheusError)) throw e;

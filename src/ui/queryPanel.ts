@@ -1,8 +1,8 @@
 // Observability Lab: Query Prometheus. A webview panel with a PromQL editor, results as a table
 // and a chart, the lab's queries, and Prometheus' scrape targets. The host asks Prometheus
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
-// Against a Prometheus 3 (the lab's is 3.14.0) it also offers the rewrite of `le`/`quantile`
-// matchers written as integers, which Prometheus 3 never stores.
+// Against a Prometheus 3 (the lab's is 3.14.0; its buildinfo says, unknown counts as 3) it also
+// offers the rewrite of `le`/`quantile` matchers written as integers, which Prometheus 3 never stores.
 import * as vscode from 'vscode';
 import {
   autoStep,
@@ -12,13 +12,12 @@ import {
   type HostMessage,
   type LabQuery,
   type RunQueryMessage,
-  type Suggestion,
   type TargetRow,
 } from '../core/protocol/query';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
-import { floatLabelRewrites } from '../core/promql/bucketLabels';
+import { querySuggestions } from '../core/promql/querySuggestions';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
 import { labManifestName } from '../core/scaffold/plan';
@@ -40,8 +39,8 @@ class QueryPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private metricNames: string[] = [];
   private namesLoaded: Promise<void> | undefined;
-  /** Prometheus' major version from its buildinfo; undefined until known (then taken as 3, the lab's). */
-  private major: number | undefined;
+  /** Prometheus' version from its buildinfo; undefined until known (then taken as a 3.x, the lab's). */
+  private version: string | undefined;
 
   private constructor(
     private readonly ctx: Ctx,
@@ -59,7 +58,7 @@ class QueryPanel {
       QueryPanel.current.client = client;
       QueryPanel.current.metricNames = [];
       QueryPanel.current.namesLoaded = undefined;
-      QueryPanel.current.major = undefined;
+      QueryPanel.current.version = undefined;
       QueryPanel.current.panel.reveal();
       QueryPanel.current.render();
       return;
@@ -130,8 +129,7 @@ class QueryPanel {
           this.client.buildInfo().catch(() => undefined),
         ]);
         this.metricNames = metrics;
-        const major = Number(/^v?(\d+)\./.exec(build?.version ?? '')?.[1]);
-        this.major = Number.isInteger(major) ? major : undefined;
+        this.version = build?.version;
         this.post({ type: 'names', metrics, labels });
       } catch (e) {
         this.namesLoaded = undefined; // ask again next time
@@ -141,36 +139,10 @@ class QueryPanel {
     return this.namesLoaded;
   }
 
-  private metricSuggestions(expr: string): Suggestion[] {
-    if (!this.metricNames.length) return [];
-    return suggestForQuery(expr, this.metricNames).map((s) => ({
-      name: s.name,
-      start: s.start,
-      end: s.end,
-      suggestions: s.suggestions,
-      ...(s.note ? { note: s.note } : {}),
-    }));
-  }
-
-  /** Metric names Prometheus lacks, then (on Prometheus 3) `le`/`quantile` matchers it never matches. */
-  private suggestions(expr: string): Suggestion[] {
-    const matchers =
-      this.major === undefined || this.major >= 3
-        ? floatLabelRewrites(expr).map((r) => ({
-            name: r.written,
-            start: r.start,
-            end: r.end,
-            suggestions: [r.replacement],
-            note: r.note,
-          }))
-        : [];
-    return [...this.metricSuggestions(expr), ...matchers];
-  }
-
   private async runQuery(m: RunQueryMessage): Promise<void> {
     // New metrics appear as the app gets traffic: refresh the names when a query asks for one we lack.
     await this.loadNames();
-    if (this.metricSuggestions(m.expr).length) {
+    if (this.metricNames.length && suggestForQuery(m.expr, this.metricNames).length) {
       this.namesLoaded = undefined;
       await this.loadNames();
     }
@@ -195,7 +167,7 @@ class QueryPanel {
         start: m.mode === 'instant' ? end : end - span,
         end,
         step,
-        suggestions: this.suggestions(m.expr),
+        suggestions: querySuggestions(m.expr, this.metricNames, this.version),
       });
     } catch (e) {
       const details = e instanceof PrometheusError ? e.details : undefined;
@@ -206,7 +178,7 @@ class QueryPanel {
         message: e instanceof Error ? e.message : String(e),
         ...(details?.prometheusError ? { prometheusError: details.prometheusError } : {}),
         ...(details?.position ? { position: details.position } : {}),
-        suggestions: this.suggestions(m.expr),
+        suggestions: querySuggestions(m.expr, this.metricNames, this.version),
       });
     }
   }

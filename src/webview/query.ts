@@ -1,7 +1,8 @@
 // The query page: a PromQL editor (CodeMirror 6 + codemirror-promql), results as a table and a
 // uPlot chart, the lab's queries, and the scrape targets. It knows Prometheus only through the
 // host's messages (src/core/protocol/query.ts); it never talks to the network itself. Series are
-// shown as Prometheus 3 (the lab's 3.14.0) selects them: a UTF-8 name quoted inside the braces.
+// shown as Prometheus 3 (the lab's 3.14.0) selects them: a UTF-8 name quoted inside the braces,
+// and a native histogram sample (which has no single value) by its count and sum.
 import 'uplot/dist/uPlot.min.css';
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -12,7 +13,10 @@ import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirro
 import uPlot from 'uplot';
 import {
   isHostMessage,
+  pointText,
   rangeChoices,
+  sampleText,
+  seriesPoints,
   truncationNote,
   type HostMessage,
   type LabQuery,
@@ -203,15 +207,13 @@ function shownName(replacement: string): string {
   return replacement.replace(/\{$/, '');
 }
 
-/** A matcher rewrite (`le="1"` → `le="1.0"`) rather than a metric name: the host names the matcher as written. */
-const isMatcher = (written: string): boolean => /^"?(le|quantile)"?\s*(=|!=|=~|!~)/.test(written);
-
 function showSuggestions(expr: string, suggestions: Suggestion[]): void {
   suggestionBox.replaceChildren();
   suggestionBox.hidden = suggestions.length === 0;
   for (const s of suggestions) {
     const line = el('div', { class: 'suggestion' });
-    const matcher = isMatcher(s.name);
+    // A matcher rewrite (`le="1"` → `le="1.0"`) is shown as PromQL; a metric name as the name people read.
+    const matcher = s.kind === 'label-value-rewrite';
     if (!s.suggestions.length) {
       line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has, and no similar name was found.'));
     } else {
@@ -299,13 +301,24 @@ function drawChart(result: QueryResultMessage): void {
     chartBox.append(el('p', { class: 'hint' }, 'Choose Range and run again for a chart over time.'));
     return;
   }
-  const series = result.data.result.slice(0, 20);
-  if (!series.length) return;
-  const times = [...new Set(series.flatMap((s) => s.values.map(([t]) => t)))].sort((a, b) => a - b);
+  const series = result.data.result.slice(0, 20).filter((s) => s.values?.length);
+  if (!series.length) {
+    if (result.data.result.some((s) => s.histograms?.length))
+      chartBox.append(
+        el(
+          'p',
+          { class: 'hint' },
+          'Native histograms have no single value to chart: chart histogram_count(…), histogram_sum(…) or ' +
+            'histogram_quantile(0.95, …) of them instead.',
+        ),
+      );
+    return;
+  }
+  const times = [...new Set(series.flatMap((s) => (s.values ?? []).map(([t]) => t)))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
   const columns = series.map((s) => {
     const col: (number | null)[] = new Array<number | null>(times.length).fill(null);
-    for (const [t, v] of s.values) {
+    for (const [t, v] of s.values ?? []) {
       const n = Number(v);
       const i = index.get(t);
       if (i !== undefined && Number.isFinite(n)) col[i] = n;
@@ -349,14 +362,14 @@ function showResult(m: QueryResultMessage): void {
   let head: string[] = [];
   if (data.resultType === 'vector') {
     head = ['series', 'value'];
-    rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), formatValue(s.value[1])]);
+    rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), sampleText(s, formatValue)]);
   } else if (data.resultType === 'matrix') {
     head = ['series', 'points', 'last value'];
-    rows = data.result.map((s) => [
-      el('code', {}, seriesName(s.metric)),
-      String(s.values.length),
-      formatValue(s.values.at(-1)?.[1] ?? ''),
-    ]);
+    rows = data.result.map((s) => {
+      const points = seriesPoints(s);
+      const last = points.at(-1);
+      return [el('code', {}, seriesName(s.metric)), String(points.length), last ? pointText(last, formatValue) : ''];
+    });
   } else {
     head = [data.resultType, 'value'];
     rows = [[data.resultType, formatValue(data.result[1])]];

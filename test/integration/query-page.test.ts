@@ -1,37 +1,22 @@
 // The query page (src/webview/query.ts, bundled as for the extension) in real Chromium under a
 // nonce-only Content-Security-Policy, with VS Code's webview API stubbed, fed what the host sends
 // for a Prometheus 3 (the lab's 3.14.0): a series with a UTF-8 name is shown as the selector that
-// finds it, and the suggestions (a UTF-8 name, an `le` matcher Prometheus 3 never matches) read as
-// people read them and rewrite the query as PromQL must write it.
+// finds it, the suggestions (a UTF-8 name, an `le` matcher Prometheus 3 never matches) read as
+// people read them and rewrite the query as PromQL must write it, and a native histogram sample
+// (`histogram` instead of `value`, as 3.14.0 answers) reads as its count and sum.
 import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { floatLabelRewrites } from '../../src/core/promql/bucketLabels';
-import { suggestForQuery } from '../../src/core/promql/suggest';
+import { querySuggestions } from '../../src/core/promql/querySuggestions';
 import type { QueryResultMessage, Suggestion } from '../../src/core/protocol/query';
 import { launchBrowser } from '../harness/chromium';
 
 const nonce = 'cXVlcnlub25jZTEyMw==';
 const utf8Count = 'http.server.request.duration_seconds_count';
 
-/** What the host (src/ui/queryPanel.ts) sends: name suggestions, then on Prometheus 3 the matcher rewrites. */
+/** What the host (src/ui/queryPanel.ts) sends a Prometheus 3.14.0's page: name suggestions, then the matcher rewrites. */
 function hostSuggestions(expr: string, names: string[]): Suggestion[] {
-  return [
-    ...suggestForQuery(expr, names).map((s) => ({
-      name: s.name,
-      start: s.start,
-      end: s.end,
-      suggestions: s.suggestions,
-      ...(s.note ? { note: s.note } : {}),
-    })),
-    ...floatLabelRewrites(expr).map((r) => ({
-      name: r.written,
-      start: r.start,
-      end: r.end,
-      suggestions: [r.replacement],
-      note: r.note,
-    })),
-  ];
+  return querySuggestions(expr, names, '3.14.0');
 }
 
 describe('the query page in Chromium, against a Prometheus 3', function () {
@@ -83,6 +68,8 @@ describe('the query page in Chromium, against a Prometheus 3', function () {
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(expr);
+    // Close the completion list if typing opened one: it would cover the suggestions' buttons.
+    await page.keyboard.press('Escape');
     await page.click('#run');
     const [run] = (await posted()) as { type: string; id: number; expr: string }[];
     assert.equal(run?.type, 'runQuery');
@@ -144,5 +131,44 @@ describe('the query page in Chromium, against a Prometheus 3', function () {
     await box.locator('button.use-suggestion').first().click();
     const [rerun] = (await posted()).slice(-1) as { expr: string }[];
     assert.equal(rerun?.expr, 'sum(rate(http_server_request_duration_seconds_bucket{le="1.0"}[5m]))');
+  });
+
+  it('shows a native histogram sample by its count and sum, and a range of them as points with no chart', async () => {
+    const metric = { __name__: 'prometheus_http_request_duration_seconds', handler: '/metrics', job: 'self' };
+    // Prometheus 3.14.0's answer, scraping itself with scrape_native_histograms: true.
+    const h = {
+      count: '7',
+      sum: '0.042392023',
+      buckets: [[0, '0.002762135864009951', '0.0030121305183748843', '1']] as [number, string, string, string][],
+    };
+    await answer(
+      metric.__name__,
+      { resultType: 'vector', result: [{ metric, histogram: [1_796_497_549.241, h] }] },
+      [],
+    );
+    await page.waitForSelector('#result table');
+    assert.deepEqual(await page.locator('#result tbody td').allTextContents(), [
+      'prometheus_http_request_duration_seconds{handler="/metrics", job="self"}',
+      'native histogram: count 7, sum 0.042392',
+    ]);
+    await answer(
+      `rate(${metric.__name__}[1m])`,
+      {
+        resultType: 'matrix',
+        result: [
+          {
+            metric,
+            histograms: [
+              [1, h],
+              [2, { count: '9', sum: '0.05' }],
+            ],
+          },
+        ],
+      },
+      [],
+    );
+    await page.waitForFunction(() => document.querySelector('#result tbody td:nth-child(2)')?.textContent === '2');
+    assert.equal(await page.locator('#result tbody td').nth(2).textContent(), 'native histogram: count 9, sum 0.05');
+    assert.match((await page.locator('#chart').textContent()) ?? '', /Native histograms have no single value to chart/);
   });
 });

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { appMetrics } from '../../src/core/facts';
 import { PrometheusClient, PrometheusError } from '../../src/core/prometheus/client';
-import type { QueryData, VectorSample } from '../../src/core/prometheus/types';
+import type { FloatSample, QueryData } from '../../src/core/prometheus/types';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
@@ -90,9 +90,11 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   assert.fail(`${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError})` : ''}`);
 }
 
-function vector(data: QueryData): VectorSample[] {
+function vector(data: QueryData): FloatSample[] {
   assert.equal(data.resultType, 'vector');
-  return data.result;
+  const floats = data.result.filter((s): s is FloatSample => s.value !== undefined);
+  assert.equal(floats.length, data.result.length, 'every sample is a float, none a native histogram');
+  return floats;
 }
 
 /** Processes whose process group is `pgid` (Linux /proc), to prove a group is empty. */
@@ -497,7 +499,7 @@ describe(`the local sandbox: app → collector ${sandboxCollectorVersion} → Pr
         const d = (await prom.query(q)).data;
         return d.resultType === 'vector' &&
           d.result.length > 0 &&
-          d.result.every((s) => Number.isFinite(Number(s.value[1])))
+          d.result.every((s) => Number.isFinite(Number(s.value?.[1])))
           ? d
           : undefined;
       });

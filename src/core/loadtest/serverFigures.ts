@@ -28,10 +28,10 @@ export function task5Queries(queries: readonly LabQuery[]): ServerQueries | unde
   return { rate, p95, rateWindowSec: rangeWindowSec(rate), p95WindowSec: rangeWindowSec(p95) };
 }
 
-/** One number from an instant query: the single series' value; undefined when there is none or it is NaN (no traffic). */
+/** One number from an instant query: the single series' value; undefined when there is none, it is NaN (no traffic) or a native histogram. */
 export function singleValue(data: QueryData): number | undefined {
   let raw: string | undefined;
-  if (data.resultType === 'vector') raw = data.result.length === 1 ? data.result[0]?.value[1] : undefined;
+  if (data.resultType === 'vector') raw = data.result.length === 1 ? data.result[0]?.value?.[1] : undefined;
   else if (data.resultType === 'scalar') raw = data.result[1];
   if (raw === undefined) return undefined;
   const n = Number(raw);

@@ -3,6 +3,7 @@
 // to a real Prometheus in tests, to a port-forward in the editor, and to nothing in unit tests.
 import type { ActiveTarget, BuildInfo, Labels, MetricMetadata, QueryData, QueryResult, TargetsData } from './types';
 import { isRecord } from '../isRecord';
+import { escapeNameForPath } from './escaping';
 
 export interface FetchInit {
   method: 'GET' | 'POST';
@@ -157,10 +158,26 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
+/** An instant sample: `value` for a float, `histogram` for a native histogram (Prometheus 3 writes one or the other). */
+function isSample(v: unknown): boolean {
+  return isRecord(v) && isRecord(v['metric']) && (Array.isArray(v['value']) || Array.isArray(v['histogram']));
+}
+
+/** A range series: `values`, `histograms`, or both; Prometheus leaves out an empty list. */
+function isSeries(v: unknown): boolean {
+  return (
+    isRecord(v) &&
+    isRecord(v['metric']) &&
+    (v['values'] === undefined || Array.isArray(v['values'])) &&
+    (v['histograms'] === undefined || Array.isArray(v['histograms']))
+  );
+}
+
 function isQueryData(v: unknown): v is QueryData {
   if (!isRecord(v)) return false;
   const t = v['resultType'];
-  if (t === 'vector' || t === 'matrix') return Array.isArray(v['result']);
+  if (t === 'vector') return Array.isArray(v['result']) && v['result'].every(isSample);
+  if (t === 'matrix') return Array.isArray(v['result']) && v['result'].every(isSeries);
   if (t === 'scalar' || t === 'string') return Array.isArray(v['result']) && v['result'].length === 2;
   return false;
 }
@@ -267,12 +284,15 @@ export class PrometheusClient {
     return (await this.call('/api/v1/labels', params, 'POST', opts, isStringArray)).data;
   }
 
-  /** The values of one label (/api/v1/label/<name>/values); `__name__` gives every metric name. */
+  /**
+   * The values of one label (/api/v1/label/<name>/values); `__name__` gives every metric name. A
+   * UTF-8 name (`http.route`) goes into the path U__-escaped, as Prometheus 3 reads it.
+   */
   async labelValues(label: string, opts: LabelsOptions = {}): Promise<string[]> {
     const params: [string, string][] = (opts.match ?? []).map((m) => ['match[]', m]);
     this.addRange(params, opts);
-    return (await this.call(`/api/v1/label/${encodeURIComponent(label)}/values`, params, 'GET', opts, isStringArray))
-      .data;
+    const path = `/api/v1/label/${encodeURIComponent(escapeNameForPath(label))}/values`;
+    return (await this.call(path, params, 'GET', opts, isStringArray)).data;
   }
 
   /** Every metric name Prometheus has series for. */

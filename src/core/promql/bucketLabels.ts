@@ -3,6 +3,7 @@
 // `le="1.0"`, so a query matching `le="1"` exactly finds nothing. Checked against Prometheus
 // 3.14.0 (model/textparse normalizeFloatsInLabelValues, model/labels FormatOpenMetricsFloat,
 // docs/migration.md "le and quantile label values") and the running binary, on 2026-12-05.
+import { normalisesFloatLabels } from '../prometheus/version';
 import { unquote, tokenize } from './tokens';
 
 /** The labels Prometheus 3 normalises (on histogram-typed and summary-typed metrics respectively). */
@@ -111,4 +112,13 @@ export function floatLabelRewrites(promql: string): MatcherRewrite[] {
     i += 2;
   }
   return out;
+}
+
+/**
+ * floatLabelRewrites for the server that will run the query: none for a Prometheus 2 (its
+ * buildinfo says 2.x), which stores what the target wrote; a 3.x or a server we could not
+ * identify gets them.
+ */
+export function floatLabelRewritesFor(promql: string, serverVersion: string | undefined): MatcherRewrite[] {
+  return normalisesFloatLabels(serverVersion) ? floatLabelRewrites(promql) : [];
 }

@@ -255,6 +255,8 @@ export interface MetricSuggestion extends MetricRef {
    * May be empty when nothing is close.
    */
   suggestions: string[];
+  /** The same names as Prometheus has them (unquoted), for placing them at another use of the name. */
+  names?: string[];
   note?: string;
 }
 
@@ -274,7 +276,11 @@ function skipSpace(text: string, from: number): number {
  * by a selector (`foo{a="b"}`) can become a UTF-8 name only inside that selector, so then the span
  * takes the opening brace too (`{"x.y", a="b"}`).
  */
-function placeNames(promql: string, ref: MetricRef, names: string[]): { start: number; end: number; texts: string[] } {
+export function placeNames(
+  promql: string,
+  ref: MetricRef,
+  names: string[],
+): { start: number; end: number; texts: string[] } {
   const form = ref.form ?? 'bare';
   if (form === 'quoted') return { start: ref.start, end: ref.end, texts: names.map(promqlString) };
   if (form === 'nameLabel')
@@ -312,7 +318,14 @@ export function suggestForQuery(promql: string, known: readonly string[], limit 
     const placed = placeNames(promql, ref, names);
     const wrong = knownWrongNames[ref.name]?.note;
     const note = dotted ? (wrong ? `${quoteNote}; ${wrong}` : quoteNote) : wrong;
-    out.push({ ...ref, start: placed.start, end: placed.end, suggestions: placed.texts, ...(note ? { note } : {}) });
+    out.push({
+      ...ref,
+      start: placed.start,
+      end: placed.end,
+      suggestions: placed.texts,
+      names,
+      ...(note ? { note } : {}),
+    });
   }
   return out;
 }

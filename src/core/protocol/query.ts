@@ -4,6 +4,9 @@ import type { QueryData } from '../prometheus/types';
 import { isRecord } from '../isRecord';
 import { hasOnly } from './shape';
 
+// The page shows samples as the CLI prints them, native histograms included.
+export { pointText, sampleText, seriesPoints } from '../prometheus/samples';
+
 export type QueryMode = 'instant' | 'range';
 export type RangeChoice = '5m' | '15m' | '1h';
 export const rangeChoices: readonly RangeChoice[] = ['5m', '15m', '1h'];
@@ -66,8 +69,18 @@ export function isLoadTargetsMessage(v: unknown): v is LoadTargetsMessage {
   return isRecord(v) && v['type'] === 'loadTargets' && hasOnly(v, ['type']);
 }
 
-/** A Prometheus label name (the API would refuse anything else anyway). */
-const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Longest label name the page may ask the values of: Prometheus sets no limit, real names are far shorter. */
+export const maxLabelNameLength = 1024;
+
+/**
+ * A label name Prometheus 3 accepts: any non-empty, well-formed UTF-8 text (`http_route`,
+ * `http.route`, `a/b`), as model.UTF8Validation checks it in 3.14.0. The host escapes it for the
+ * URL path (src/core/prometheus/escaping.ts), so no name reaches another endpoint.
+ */
+export function isLabelName(v: unknown): v is string {
+  // A lone surrogate is text JavaScript can hold and UTF-8 cannot.
+  return typeof v === 'string' && v.length > 0 && v.length <= maxLabelNameLength && !/\p{Cs}/u.test(v);
+}
 
 export function isLabelValuesRequest(v: unknown): v is LabelValuesRequest {
   return (
@@ -75,8 +88,7 @@ export function isLabelValuesRequest(v: unknown): v is LabelValuesRequest {
     v['type'] === 'labelValues' &&
     hasOnly(v, ['type', 'id', 'label']) &&
     isId(v['id']) &&
-    typeof v['label'] === 'string' &&
-    labelName.test(v['label'])
+    isLabelName(v['label'])
   );
 }
 
@@ -121,13 +133,21 @@ export interface NamesMessage {
   error?: string;
 }
 
+/**
+ * What a suggestion rewrites: a metric name Prometheus lacks (or a UTF-8 name written bare), or on
+ * Prometheus 3 an `le`/`quantile` matcher whose value it never stores (`le="1"` → `le="1.0"`).
+ */
+export type SuggestionKind = 'metric-name' | 'label-value-rewrite';
+export const suggestionKinds: readonly SuggestionKind[] = ['metric-name', 'label-value-rewrite'];
+
 export interface Suggestion {
-  /** The name the query uses, which Prometheus has no series for. */
+  kind: SuggestionKind;
+  /** metric-name: the name the query uses; label-value-rewrite: the matcher as written (`le="1"`). */
   name: string;
-  /** Offsets of that name in the query, for the rewrite. */
+  /** Offsets of that name or matcher in the query, for the rewrite. */
   start: number;
   end: number;
-  /** Real names, best first. */
+  /** The replacements, best first, as PromQL must write them there (`{"x.y"}`, `le="1.0"`). */
   suggestions: string[];
   note?: string;
 }
