@@ -437,3 +437,97 @@ describe('doctor chain', () => {
     assert.equal(documented.size, Object.values(doctorCodes).length);
   });
 });
+
+describe('doctor chain on Prometheus 3: le and quantile values', () => {
+  const bucketQuery = 'sum(rate(http_server_request_duration_seconds_bucket{le="1"}[5m]))';
+
+  function withQuery(expr: string, version: string | undefined): DoctorSnapshot {
+    const s = healthy();
+    if (version === undefined) delete s.prometheus!.version;
+    else s.prometheus!.version = version;
+    s.queries = {
+      source: '/lab/queries/lab-queries.promql',
+      file: '/lab/queries/lab-queries.promql',
+      text: `# requests under a second\n${expr}\n`,
+      queries: [{ title: 'requests under a second', expr }],
+    };
+    return s;
+  }
+
+  const link = (s: DoctorSnapshot) => runDoctor(s).links.find((l) => l.id === 'metric-names');
+
+  it('names a lab query matching le="1" on Prometheus 3.14.0, with the edit that writes le="1.0"', () => {
+    const r = runDoctor(withQuery(bucketQuery, '3.14.0'));
+    assert.equal(r.cause?.code, doctorCodes.floatLabelValue);
+    const l = r.links.find((x) => x.id === 'metric-names');
+    assert.equal(l?.status, 'failed');
+    assert.match(l?.detail ?? '', /1 of 1 queries match le or quantile values Prometheus 3 never stores/);
+    const f = l?.findings[0];
+    assert.match(
+      f?.message ?? '',
+      /"requests under a second": Prometheus 3 stores histogram buckets' le values as floats/,
+    );
+    assert.match(f?.message ?? '', /le="1" matches nothing; write le="1\.0"/);
+    assert.deepEqual(f?.evidence[0], {
+      object: `query ${bucketQuery} on Prometheus 3.14.0`,
+      seen: 'le="1"',
+      expected: 'le="1.0"',
+    });
+    const edit = f?.remedies.find((x) => x.kind === 'edit');
+    assert.ok(edit?.kind === 'edit');
+    assert.equal(edit.title, 'Use le="1.0"');
+    assert.deepEqual(
+      edit.edits.map((e) => [e.range.start.line, e.range.start.character, e.range.end.character, e.newText]),
+      [[1, 53, 59, 'le="1.0"']],
+    );
+  });
+
+  it('takes a Prometheus whose version it could not read for a 3.x, the lab’s', () => {
+    assert.equal(link(withQuery(bucketQuery, undefined))?.findings[0]?.code, doctorCodes.floatLabelValue);
+    assert.match(
+      link(withQuery(bucketQuery, undefined))?.findings[0]?.evidence[0]?.object ?? '',
+      /version unknown, taken as 3/,
+    );
+  });
+
+  it('leaves le="1" alone on a Prometheus 2, which stores what the target wrote', () => {
+    assert.equal(link(withQuery(bucketQuery, '2.55.1'))?.status, 'passed');
+  });
+
+  it('passes le="1.0", le="+Inf" and a quantile already written as a float', () => {
+    const fine =
+      'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{le=~"0.5|1.0"}[5m])))';
+    assert.equal(link(withQuery(fine, '3.14.0'))?.status, 'passed');
+  });
+
+  it('names a missing metric first; the rewrite then has no edit of its own, which would land on moved text', () => {
+    const both = 'sum(rate(flask_http_request_duration_seconds_bucket{le="1"}[5m]))';
+    const l = link(withQuery(both, '3.14.0'));
+    assert.deepEqual(
+      l?.findings.map((f) => f.code),
+      [doctorCodes.metricNames, doctorCodes.floatLabelValue],
+    );
+    assert.ok(l?.findings[0]?.remedies.some((x) => x.kind === 'edit'));
+    assert.ok(!l?.findings[1]?.remedies.some((x) => x.kind === 'edit'));
+    assert.match(l?.detail ?? '', /1 of 1 queries name metrics Prometheus lacks; 1 of 1 queries match le or quantile/);
+  });
+
+  it('moves a UTF-8 name into the selector that follows, in every use of the name', () => {
+    const s = withQuery(
+      'sum(rate(http_server_request_duration_seconds_count{http_route="/hash"}[1m])) / sum(rate(http_server_request_duration_seconds_count[1m]))',
+      '3.14.0',
+    );
+    s.prometheus!.metricNames = ['http.server.request.duration_seconds_count', 'up'];
+    const edit = link(s)?.findings[0]?.remedies.find((x) => x.kind === 'edit');
+    assert.ok(edit?.kind === 'edit');
+    assert.equal(edit.title, 'Use http.server.request.duration_seconds_count');
+    const line = s.queries!.text!.split('\n')[1] ?? '';
+    let fixed = line;
+    for (const e of [...edit.edits].sort((a, b) => b.range.start.character - a.range.start.character))
+      fixed = fixed.slice(0, e.range.start.character) + e.newText + fixed.slice(e.range.end.character);
+    assert.equal(
+      fixed,
+      'sum(rate({"http.server.request.duration_seconds_count", http_route="/hash"}[1m])) / sum(rate({"http.server.request.duration_seconds_count"}[1m]))',
+    );
+  });
+});

@@ -7,7 +7,8 @@ import { versions } from '../facts';
 import { selectorMatches } from '../kube/selectors';
 import { lint } from '../lint/engine';
 import { serviceOfDnsName } from '../lint/workloads';
-import { describeSuggestion, metricNamesIn, suggestForQuery } from '../promql/suggest';
+import { floatLabelRewritesFor, type MatcherRewrite } from '../promql/bucketLabels';
+import { describeSuggestion, metricNamesIn, placeNames, suggestForQuery } from '../promql/suggest';
 import type { TextEdit } from '../finding';
 import { doctorCodes } from './codes';
 import type { CommandFix, DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
@@ -964,6 +965,48 @@ function queryEdits(
   return edits;
 }
 
+/**
+ * The `le`/`quantile` matchers of one lab query that Prometheus 3 never matches (`le="1"`), as a
+ * finding with the edit that writes the float form; none on a Prometheus 2 (its buildinfo says).
+ */
+function floatLabelFinding(
+  s: DoctorSnapshot,
+  query: { title: string; expr: string },
+  rewrites: MatcherRewrite[],
+  withEdit: boolean,
+): DoctorFinding {
+  const q = s.queries;
+  const edits = withEdit
+    ? queryEdits(
+        q?.file,
+        q?.text,
+        query.expr,
+        rewrites.map((r) => ({ start: r.start, end: r.end, to: r.replacement })),
+      )
+    : [];
+  const version = s.prometheus?.version
+    ? `Prometheus ${s.prometheus.version}`
+    : 'Prometheus (version unknown, taken as 3)';
+  return finding(
+    doctorCodes.floatLabelValue,
+    `"${query.title}": ${rewrites.map((r) => r.note).join('; ')}.`,
+    rewrites.map((r) => ({ object: `query ${query.expr} on ${version}`, seen: r.written, expected: r.replacement })),
+    [
+      ...(edits.length && q?.file
+        ? [
+            {
+              kind: 'edit' as const,
+              title: `Use ${[...new Set(rewrites.map((r) => r.replacement))].join(', ')}`,
+              file: q.file,
+              edits,
+            },
+          ]
+        : []),
+      ...(q?.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : []),
+    ],
+  );
+}
+
 const metricNames: Link = {
   id: 'metric-names',
   title: "The lab's queries use names Prometheus has",
@@ -975,19 +1018,29 @@ const metricNames: Link = {
     if (!q) return skip(unavailable(s, 'queries', "the lab's queries"));
     const findings: DoctorFinding[] = [];
     for (const query of q.queries) {
+      // Prometheus 3 (or one whose version is unknown) stores le="1" as le="1.0".
+      const rewrites = floatLabelRewritesFor(query.expr, prom.version);
       const missing = suggestForQuery(query.expr, prom.metricNames);
-      if (!missing.length) continue;
-      const replacements = metricNamesIn(query.expr)
-        .map((ref) => ({ ref, to: missing.find((m) => m.name === ref.name)?.suggestions[0] }))
-        .filter((r): r is { ref: (typeof r)['ref']; to: string } => r.to !== undefined)
-        .map((r) => ({ start: r.ref.start, end: r.ref.end, to: r.to }));
+      if (!missing.length) {
+        if (rewrites.length) findings.push(floatLabelFinding(s, query, rewrites, true));
+        continue;
+      }
+      // Every use of a missing name, each placed as PromQL must write the best name there
+      // (a UTF-8 name moves into the selector that follows: `{"x.y", a="b"}`).
+      const replacements = metricNamesIn(query.expr).flatMap((ref) => {
+        const best = missing.find((m) => m.name === ref.name)?.names?.[0];
+        if (best === undefined) return [];
+        const placed = placeNames(query.expr, ref, [best]);
+        const to = placed.texts[0];
+        return to === undefined ? [] : [{ start: placed.start, end: placed.end, to }];
+      });
       const edits = queryEdits(q.file, q.text, query.expr, replacements);
       const remedies: DoctorFix[] = [
         ...(edits.length && q.file
           ? [
               {
                 kind: 'edit' as const,
-                title: `Use ${[...new Set(replacements.map((r) => r.to))].join(', ')}`,
+                title: `Use ${[...new Set(missing.flatMap((m) => m.names?.slice(0, 1) ?? []))].join(', ')}`,
                 file: q.file,
                 edits,
               },
@@ -1007,9 +1060,21 @@ const metricNames: Link = {
           remedies,
         ),
       );
+      // After the name: its edit would move the matchers' offsets, so the rewrite's edit waits for the next run.
+      if (rewrites.length) findings.push(floatLabelFinding(s, query, rewrites, edits.length === 0));
     }
-    if (findings.length)
-      return fail(`${findings.length} of ${q.queries.length} queries name metrics Prometheus lacks`, ...findings);
+    if (findings.length) {
+      const failing = (code: string): number => findings.filter((f) => f.code === code).length;
+      const names = failing(doctorCodes.metricNames);
+      const values = failing(doctorCodes.floatLabelValue);
+      const what = [
+        ...(names ? [`${names} of ${q.queries.length} queries name metrics Prometheus lacks`] : []),
+        ...(values
+          ? [`${values} of ${q.queries.length} queries match le or quantile values Prometheus 3 never stores`]
+          : []),
+      ];
+      return fail(what.join('; '), ...findings);
+    }
     return pass(`every metric in ${q.queries.length} queries (${q.source}) exists`);
   },
 };

@@ -15,6 +15,7 @@ export const doctorCodes = {
   noAppMetrics: 'doctor/no-app-metrics',
   staleSamples: 'doctor/stale-samples',
   metricNames: 'doctor/metric-names',
+  floatLabelValue: 'doctor/float-label-value',
   prometheusServiceAccount: 'doctor/prometheus-service-account',
   irsaAnnotation: 'doctor/irsa-annotation',
   irsaTrust: 'doctor/irsa-trust',
@@ -110,6 +111,14 @@ export const doctorCodeInfo: CodeInfo[] = [
     summary: "The lab's queries use metric names Prometheus does not have; the names it has are suggested.",
     bad: 'rate(flask_http_request_total[30s])',
     good: 'sum(rate(http_server_request_duration_seconds_count[30s]))',
+  },
+  {
+    code: doctorCodes.floatLabelValue,
+    severity: 'error',
+    summary:
+      'A lab query matches le or quantile with an integer, which Prometheus 3 never stores (it writes le="1.0"), so it finds nothing; the float form is suggested.',
+    bad: 'rate(http_server_request_duration_seconds_bucket{le="1"}[5m])',
+    good: 'rate(http_server_request_duration_seconds_bucket{le="1.0"}[5m])',
   },
   {
     code: doctorCodes.prometheusServiceAccount,

@@ -1,6 +1,7 @@
 // The doctor's view of Prometheus: targets, metric names, the series the collector's metrics
-// endpoint holds, and whether the collector still receives points. A failure becomes the reason
-// the Prometheus links are skipped.
+// endpoint holds, whether the collector still receives points, and its version (the chain offers
+// the Prometheus 3 `le`/`quantile` rewrites unless it is a 2.x). A failure becomes the reason the
+// Prometheus links are skipped.
 import { PrometheusClient, PrometheusError, type FetchLike } from '../../core/prometheus/client';
 import { appMetrics } from '../../core/facts';
 import type { DoctorSnapshot, PrometheusState } from '../../core/doctor/snapshot';
@@ -17,6 +18,20 @@ export interface PrometheusGatherOptions {
   hint?: string;
 }
 
+/**
+ * The doctor's own PromQL for the collector's Service: no `le` or `quantile` matcher, so it means
+ * the same on Prometheus 2 and 3 (test/unit/doctor-prometheus3.test.ts holds it to that).
+ */
+export function doctorQueries(sel: string, window: string): { accepted: string; newestAge: string; uptime: string } {
+  return {
+    accepted: `sum(increase({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", ${sel}}[${window}]))`,
+    newestAge: `time() - max(timestamp({__name__="${appMetrics.durationBase}_count", ${sel}}))`,
+    // otelcol_process_uptime in 0.155.0 (the pull reader drops type suffixes), _seconds_total before.
+    uptime: `max({__name__=~"otelcol_process_uptime(_seconds_total)?", ${sel}})`,
+  };
+}
+
+/** The single float of an instant answer; undefined for none, a native histogram, or not a number. */
 function scalar(v: { data: { resultType: string; result: unknown } }): number | undefined {
   if (v.data.resultType !== 'vector' || !Array.isArray(v.data.result)) return undefined;
   const first = v.data.result[0] as { value?: [number, string] } | undefined;
@@ -34,21 +49,17 @@ export async function gatherPrometheus(
     unreachableHint: o.hint ?? 'check the URL, and that the port-forward or Prometheus is running',
   });
   const sel = `service="${o.service}", namespace="${o.namespace}"`;
+  const q = doctorQueries(sel, o.window);
   try {
     const now = Date.now() / 1000;
     const [targets, names, series, accepted, age, build, uptime] = await Promise.all([
       client.targets({ state: 'active' }),
       client.metricNames(),
       client.series([`{${sel}, endpoint="${o.metricsPort}"}`], { start: now - 300, end: now }),
-      client
-        .query(`sum(increase({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", ${sel}}[${o.window}]))`)
-        .catch(() => undefined),
-      client
-        .query(`time() - max(timestamp({__name__="${appMetrics.durationBase}_count", ${sel}}))`)
-        .catch(() => undefined),
+      client.query(q.accepted).catch(() => undefined),
+      client.query(q.newestAge).catch(() => undefined),
       client.buildInfo().catch(() => undefined),
-      // otelcol_process_uptime in 0.155.0 (the pull reader drops type suffixes), _seconds_total before.
-      client.query(`max({__name__=~"otelcol_process_uptime(_seconds_total)?", ${sel}})`).catch(() => undefined),
+      client.query(q.uptime).catch(() => undefined),
     ]);
     const collectorUptimeSeconds = uptime ? scalar(uptime) : undefined;
     const acceptedPointsIncrease = accepted ? scalar(accepted) : undefined;
