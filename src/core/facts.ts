@@ -2,6 +2,7 @@
 // version it was checked against, the date it was last checked and how. Tests pin every one of
 // them: the walkthrough must say them, the scaffold must follow them, where a real component runs
 // here it must agree, and test/unit/facts.test.ts fails on a fact without a version or a date.
+import { prometheusRelease } from './downloads/releases';
 
 /**
  * How far a fact is known to hold: only at the version we pin, or at the one version read for a
@@ -221,6 +222,73 @@ export const facts: Fact[] = [
       'github.com/weaveworks/eksctl@v0.215.0 from the Go module proxy: pkg/cfn/manager/iam.go names the stack; ' +
       'pkg/cfn/builder/iam.go sets RoleName only from --role-name, so CloudFormation names the role otherwise',
     walkthroughSays: ['--role-name'],
+  },
+  {
+    id: 'prometheus-target-health-page',
+    lab: "Prometheus' Status → Targets page (http://localhost:9090/targets)",
+    truth:
+      'Prometheus 3 calls the page Status → Target health; it is still at /targets. The query panel ' +
+      'names its tab the same.',
+    version: `Prometheus ${prometheusRelease} (kube-prometheus-stack ${versions.kubePrometheusStack})`,
+    checked: '2026-12-05',
+    scope: 'at the pinned version',
+    checkedBy:
+      'web/ui/mantine-ui/src/App.tsx in github.com/prometheus/prometheus@v0.314.0 (monitoringStatusPages: title ' +
+      '"Target health", path "/targets"); test/integration/prometheus3.test.ts: the 3.14.0 binary routes ' +
+      '/targets to its UI',
+    walkthroughSays: ['Target health'],
+  },
+  {
+    id: 'prometheus-float-label-values',
+    lab: 'histogram_quantile over _bucket series; a query may match a bucket as le="1"',
+    truth:
+      'Prometheus 3 stores the le label of classic histograms and the quantile label of summaries as ' +
+      'floats (le="1" is ingested as le="1.0", 1e6 as 1e+06), so a matcher on the integer form ' +
+      'matches nothing. The query panel, the doctor and obslab query name the float form.',
+    version: `Prometheus ${prometheusRelease} (kube-prometheus-stack ${versions.kubePrometheusStack})`,
+    checked: '2026-12-05',
+    scope: 'at the pinned version',
+    checkedBy:
+      'docs/migration.md "le and quantile label values" and model/textparse normalizeFloatsInLabelValues at ' +
+      'v0.314.0; test/integration/prometheus3.test.ts: the 3.14.0 binary stores every le its own /metrics ' +
+      'writes as formatOpenMetricsFloat does, le="1" finds nothing and le="1.0" the bucket',
+    walkthroughSays: [],
+  },
+  {
+    id: 'prometheus-utf8-names',
+    lab: 'metric and label names such as http_server_request_duration_seconds_count and http_route',
+    truth:
+      'Prometheus 3 accepts any UTF-8 metric and label name; PromQL reads one outside the legacy ' +
+      'alphabet only quoted inside the braces ({"http.server.request.duration_seconds_count", ' +
+      '"http.route"="/hash"}); written bare it is a parse error. The label-values API takes such a ' +
+      'name U__-escaped in its path (/api/v1/label/U__http_2e_route/values).',
+    version: `Prometheus ${prometheusRelease} (kube-prometheus-stack ${versions.kubePrometheusStack})`,
+    checked: '2026-12-05',
+    scope: 'at the pinned version',
+    checkedBy:
+      'docs/migration.md "UTF-8 names", promql/parser/generated_parser.y (label_matcher: string_identifier), ' +
+      'web/api/v1/api.go labelValues (UnescapeName ValueEncodingEscaping) at v0.314.0; ' +
+      'test/integration/prometheus3.test.ts runs the app → collector (NoUTF8EscapingWithSuffixes) → 3.14.0',
+    walkthroughSays: [],
+  },
+  {
+    id: 'prometheus-native-histograms-off',
+    lab: "the app's request-duration histogram, queried through its _bucket series",
+    truth:
+      'kube-prometheus-stack 88.5.3 leaves prometheus.prometheusSpec.scrapeNativeHistograms false, so its ' +
+      'Prometheus (3.14.0, whose scrape_native_histograms defaults to false) keeps scraping classic ' +
+      '_bucket series. With it on, a histogram that also has a native form is answered as a native ' +
+      'histogram (the API writes "histogram" instead of "value"), which the query panel and obslab ' +
+      'query show as its count and sum.',
+    version: `kube-prometheus-stack ${versions.kubePrometheusStack} with Prometheus ${prometheusRelease}`,
+    checked: '2026-12-05',
+    scope: 'at the pinned version',
+    checkedBy:
+      'values.yaml (scrapeNativeHistograms: false) and templates/prometheus/prometheus.yaml (set only when ' +
+      'true) of ../shared/charts/kube-prometheus-stack-88.5.3; config/config.go DefaultGlobalConfig ' +
+      '(ScrapeNativeHistograms false) and web/api/v1/json_codec.go at v0.314.0; ' +
+      'test/integration/prometheus3.test.ts scrapes the 3.14.0 binary with the option off and on',
+    walkthroughSays: [],
   },
   {
     id: 'app-image',

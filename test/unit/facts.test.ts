@@ -17,6 +17,7 @@ import {
   telemetryAddressState,
   type Version,
 } from '../../src/core/collector/versions';
+import { prometheusRelease } from '../../src/core/downloads/releases';
 import { facts, versions, versionsChecked } from '../../src/core/facts';
 import { collectorVersions } from '../harness/otelcol';
 
@@ -63,6 +64,25 @@ describe('facts carry their version and the date they were checked', () => {
       assert.ok(check.how.length > 10, `versions.${key} says how`);
     }
     assert.deepEqual(Object.keys(versionsChecked).sort(), Object.keys(versions).sort());
+  });
+});
+
+describe('Prometheus 3 facts', () => {
+  const ids = [
+    'prometheus-target-health-page',
+    'prometheus-float-label-values',
+    'prometheus-utf8-names',
+    'prometheus-native-histograms-off',
+  ];
+
+  it('name the Prometheus the chart runs and the sandbox downloads, and the chart pin', () => {
+    for (const id of ids) {
+      const fact = facts.find((f) => f.id === id);
+      assert.ok(fact, id);
+      assert.ok(fact.version.includes(`Prometheus ${prometheusRelease}`), `${id}: ${fact.version}`);
+      assert.ok(fact.version.includes(versions.kubePrometheusStack), `${id}: ${fact.version}`);
+      assert.equal(fact.scope, 'at the pinned version');
+    }
   });
 });
 
