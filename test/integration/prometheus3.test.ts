@@ -2,13 +2,18 @@
 // harness from its Go module, against what the product writes and suggests for it: the version
 // it reports, `le` values stored as floats (so `le="1"` matches nothing and our rewrite does),
 // and a UTF-8 metric name from a real scrape target (the app → collector 0.155.0 with
-// translation_strategy NoUTF8EscapingWithSuffixes), found only through the quoted form we suggest;
-// and the lab's six queries, which must all return data on the lab's own pipeline.
+// translation_strategy NoUTF8EscapingWithSuffixes), found only through the quoted form we suggest,
+// with its UTF-8 label's values asked as completion asks them; `obslab query` naming the le
+// rewrite; native histograms off by default and, once on, answered as "histogram" samples that
+// the client and the CLI read; and the lab's six queries, which must all return data on the lab's
+// own pipeline.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../../src/core/prometheus/client';
 import type { VectorSample } from '../../src/core/prometheus/types';
+import { isLabelValuesRequest } from '../../src/core/protocol/query';
 import { floatLabelRewrites, formatOpenMetricsFloat, parseLabelFloat } from '../../src/core/promql/bucketLabels';
 import { renderLabQueries } from '../../src/core/promql/labQueries';
 import { selectorFor } from '../../src/core/promql/names';
@@ -60,9 +65,18 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   assert.fail(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${last})` : ''}`);
 }
 
-/** A Prometheus scraping itself every second. */
-const selfScrape = (url: string): string =>
-  `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['${new URL(url).host}']\n`;
+/** A Prometheus scraping itself every second (native histograms too, when asked). */
+const selfScrape = (url: string, nativeHistograms = false): string =>
+  `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${nativeHistograms ? '  scrape_native_histograms: true\n' : ''}` +
+  `scrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['${new URL(url).host}']\n`;
+
+/** `obslab query ARGS` in-process (src/cli/io.ts): its exit code and what it printed. */
+async function obslabQuery(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['query', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
 
 /** The app exporting OTLP to a collector on `otlpGrpc`, every second, and a few POST /hash requests. */
 async function appWithTraffic(otlpGrpc: number, name: string): Promise<RunningApp> {
@@ -140,6 +154,29 @@ describe(`Prometheus ${PROMETHEUS_VERSION}, built from its Go module`, function 
       const found = await vector(c, fixed);
       assert.ok(found.length > 0, `${fixed} finds the bucket`);
       assert.ok(found.every((s) => s.metric['le'] === '1.0'));
+    });
+
+    it('obslab query with le="1" prints no data and names the rewrite to le="1.0", which finds the bucket', async () => {
+      const bucket = 'prometheus_http_request_duration_seconds_bucket';
+      await eventually('a scraped bucket', async () =>
+        (await vector(c, `${bucket}{le="1.0"}`)).length ? true : undefined,
+      );
+      const wrong = await obslabQuery([`sum(${bucket}{le="1"})`, '--prometheus', prom.url]);
+      assert.equal(wrong.code, 0);
+      assert.deepEqual(wrong.out, ['(no data)']);
+      assert.deepEqual(wrong.err, [
+        'obslab query: Prometheus 3 stores histogram buckets\' le values as floats ("1" becomes "1.0"), so le="1" ' +
+          'matches nothing; write le="1.0" (Prometheus 3.14.0)',
+      ]);
+      const right = await obslabQuery([`sum(${bucket}{le="1.0"})`, '--prometheus', prom.url]);
+      assert.equal(right.code, 0);
+      assert.match(right.out.join('\n'), /^\{\} => \d+ @ /);
+      assert.deepEqual(right.err, []);
+    });
+
+    it('keeps native histograms off by default: only the classic _bucket series of a histogram', async () => {
+      assert.ok((await vector(c, 'prometheus_http_request_duration_seconds_bucket')).length > 0);
+      assert.deepEqual(await vector(c, 'prometheus_http_request_duration_seconds'), []);
     });
 
     it('stores every le the target wrote exactly as formatOpenMetricsFloat writes it', async () => {
@@ -236,6 +273,16 @@ service:
       }
     });
 
+    it('gives the values of the UTF-8 label http.route to completion, asked by the U__-escaped path', async () => {
+      assert.ok(isLabelValuesRequest({ type: 'labelValues', id: 1, label: 'http.route' }));
+      assert.ok((await c.labels()).includes('http.route'));
+      const values = await c.labelValues('http.route');
+      assert.ok(values.includes('/hash'), values.join(' '));
+      // The path Prometheus 3.14.0 reads for a UTF-8 name, asked directly, answers the same.
+      const escaped = await fetch(`${prom.url}/api/v1/label/U__http_2e_route/values`);
+      assert.deepEqual(((await escaped.json()) as { data: string[] }).data, values);
+    });
+
     it("stores the app's le=1 bucket as 1.0 under the UTF-8 name too", async () => {
       const wrong = `{"${utf8Bucket}", le="1"}`;
       assert.deepEqual(await vector(c, wrong), []);
@@ -245,6 +292,47 @@ service:
       assert.ok((await vector(c, fixed)).length > 0, fixed);
     });
   });
+  describe('with scrape_native_histograms: true, scraping itself', () => {
+    let prom: RunningPrometheus;
+    let c: PrometheusClient;
+    const native = 'prometheus_http_request_duration_seconds';
+
+    before(async () => {
+      prom = await startPrometheus((url) => selfScrape(url, true));
+      c = client(prom.url);
+      await eventually('a native histogram sample', async () => ((await vector(c, native)).length ? true : undefined));
+    });
+    after(async () => prom?.stop());
+
+    it('answers an instant query with "histogram" instead of "value", which the client reads', async () => {
+      const [s] = await vector(c, native);
+      assert.ok(s?.histogram, JSON.stringify(s));
+      assert.equal(s.value, undefined);
+      assert.ok(Number(s.histogram[1].count) > 0);
+      assert.ok(s.histogram[1].buckets?.every((b) => b.length === 4 && [0, 1, 2, 3].includes(b[0])));
+    });
+
+    it('obslab query prints each native histogram as its count and sum, instant and over a range', async () => {
+      const instant = await obslabQuery([native, '--prometheus', prom.url]);
+      assert.equal(instant.code, 0);
+      assert.ok(instant.out.length > 0);
+      for (const line of instant.out)
+        assert.match(
+          line,
+          /^prometheus_http_request_duration_seconds\{handler=".*\} => native histogram: count \d+, sum [\d.e+-]+ @ /,
+        );
+      const range = await obslabQuery([native, '--prometheus', prom.url, '--range', '1m']);
+      assert.equal(range.code, 0);
+      const points = range.out.filter((l) => l.startsWith('  '));
+      assert.ok(points.length > 0);
+      for (const line of points) assert.match(line, /^ {2}native histogram: count \d+, sum [\d.e+-]+ @ /);
+      const json = JSON.parse(
+        (await obslabQuery([native, '--prometheus', prom.url, '--range', '1m', '--format', 'json'])).out.join('\n'),
+      ) as { result: { values?: unknown; histograms?: unknown[] }[] };
+      assert.ok(json.result.every((r) => r.values === undefined && (r.histograms?.length ?? 0) > 0));
+    });
+  });
+
   describe("the lab's queries, on the lab's pipeline (app → collector 0.155.0 with its default names → Prometheus)", () => {
     let collector: RunningCollector;
     let app: RunningApp;
