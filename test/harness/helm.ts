@@ -1,9 +1,11 @@
 // helm, built from its Go module (the module proxy is all it needs) into the cache, at two
 // pinned versions: Helm 4 (current) and the newest Helm 3, because students have either and the
 // extension's commands must work with both. A tool, not a server: up and down start nothing.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, installed, markInstalled, run, type Part, type PartStatus } from './lib';
+import { collectorChart } from '../../src/core/helm/collectorChart';
+import { kubePrometheusStack } from '../../src/core/helm/helm';
+import { cacheDir, CommandError, installed, markInstalled, repoRoot, run, type Part, type PartStatus } from './lib';
 
 /**
  * current: 4.3.1, what helm.sh installs in November 2026 and what the tests run by default.
@@ -115,3 +117,69 @@ export const helmPart: Part = {
     return Promise.resolve(status());
   },
 };
+
+// ---- the real charts the lab installs ----
+
+/** A chart the lab installs, by its repository, name and pinned version (the product's own facts). */
+export interface RealChart {
+  repoUrl: string;
+  chart: string;
+  version: string;
+}
+
+export const realCharts = {
+  kubePrometheusStack: {
+    repoUrl: kubePrometheusStack.repoUrl,
+    chart: kubePrometheusStack.chart,
+    version: kubePrometheusStack.version,
+  },
+  collector: { repoUrl: collectorChart.repoUrl, chart: collectorChart.chart, version: collectorChart.version },
+} as const satisfies Record<string, RealChart>;
+
+/**
+ * The one place that says where the real charts are: $OBSLAB_CHARTS, else the shared folder beside
+ * the repository (../shared/charts), which holds `<chart>-<version>` folders unpacked as `helm pull
+ * --untar` (and, for kube-prometheus-stack, `helm dependency build`) leave them.
+ */
+export function chartsDir(): string {
+  return process.env['OBSLAB_CHARTS'] ?? join(repoRoot, '..', 'shared', 'charts');
+}
+
+/** Helm's folders for one harness use, never the user's repositories or cache. */
+export function helmHomeEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
+}
+
+/**
+ * The unpacked chart folder: `<chartsDir()>/<chart>-<version>` when it is there; otherwise the chart
+ * is pulled from its repository with the real helm into the cache (once per version), so a clone
+ * with network still tests the real chart. Offline and without the folder, the error says both ways.
+ */
+export async function realChartDir(c: RealChart): Promise<string> {
+  const shared = join(chartsDir(), `${c.chart}-${c.version}`);
+  if (existsSync(join(shared, 'Chart.yaml'))) return shared;
+  const dir = cacheDir(`chart-${c.chart}-${c.version}`);
+  const unpacked = join(dir, c.chart);
+  if (installed(dir) && existsSync(join(unpacked, 'Chart.yaml'))) return unpacked;
+  rmSync(unpacked, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const helm = await installHelm();
+  try {
+    await run(helm, ['pull', '--repo', c.repoUrl, c.chart, '--version', c.version, '--untar', '--untardir', dir], {
+      env: helmHomeEnv(join(dir, 'helm-home')),
+      timeoutMs: 5 * 60_000,
+    });
+  } catch (e) {
+    throw new Error(
+      `${c.chart} ${c.version} is not in ${chartsDir()} (set OBSLAB_CHARTS to a folder holding ${c.chart}-${c.version}/) ` +
+        `and helm could not pull it from ${c.repoUrl}: ${e instanceof CommandError ? e.output.trim() : String(e)}`,
+    );
+  }
+  markInstalled(dir);
+  return unpacked;
+}

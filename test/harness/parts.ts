@@ -7,6 +7,7 @@ import { jmeterPart } from './jmeter';
 import { kubePart } from './kube';
 import type { Part } from './lib';
 import { motoPart } from './moto';
+import { operatorPart } from './operator';
 import { otelcolPart } from './otelcol';
 import { prometheusPart } from './prometheus';
 import { sandboxPart } from './sandbox';
@@ -21,5 +22,6 @@ export const parts: Record<string, Part> = {
   sandbox: sandboxPart,
   kube: kubePart,
   helm: helmPart,
+  operator: operatorPart,
   moto: motoPart,
 };
