@@ -1,15 +1,17 @@
 // Checks the recorded facts of the OpenTelemetry Collector chart (src/core/helm/collectorChart.ts)
-// against a copy of the real chart, for whoever bumps its version. The chart's files are not ours
-// and stay out of this repository, so this is a maintainer's tool, not a test: pass the chart's
-// folder (charts/opentelemetry-collector of open-telemetry/opentelemetry-helm-charts at the pinned
-// commit, or an unpacked `helm pull`).
+// against the real chart, for whoever bumps its version and wants the answer before the
+// integration tests (test/integration/collector-chart.test.ts, which check the same and more). The
+// chart's files are not ours and stay out of this repository: by default the harness finds the
+// chart at the pinned version (realChartDir: $OBSLAB_CHARTS, ../shared/charts, else helm pull), or
+// pass a chart folder (charts/opentelemetry-collector of open-telemetry/opentelemetry-helm-charts,
+// or an unpacked `helm pull`).
 //
-//   npx tsx scripts/verify-collector-chart.ts PATH/TO/opentelemetry-collector
+//   npx tsx scripts/verify-collector-chart.ts [PATH/TO/opentelemetry-collector]
 //
-// It renders the real chart and our mirror (test/fixtures/charts/otel-collector-mirror) with the
-// scaffolded values through helm built by the harness, compares the Service, its labels and ports,
-// and the ServiceMonitor with what the facts predict, renders the lab's --set flags to see the
-// chart refuse them, and lints the collector config the real chart writes. Exit 1 on a mismatch.
+// It renders the chart with the scaffolded values through helm built by the harness, compares the
+// Service, its labels and ports, and the ServiceMonitor with what the facts predict, renders the
+// lab's --set flags to see the chart refuse them, and lints the collector config the chart writes.
+// Exit 1 on a mismatch.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +28,7 @@ import {
 } from '../src/core/helm/collectorChart';
 import { lint } from '../src/core/lint/engine';
 import { labCollectorSetFlags } from '../test/fixtures/findingExamples';
-import { helmBin, installHelm } from '../test/harness/helm';
+import { helmBin, installHelm, realChartDir, realCharts } from '../test/harness/helm';
 import { renderLab } from '../test/support/lab';
 
 type Obj = {
@@ -69,13 +71,8 @@ function sorted(r: Record<string, string> | undefined): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const chartDir = process.argv[2];
-  if (!chartDir) {
-    console.error(
-      'usage: npx tsx scripts/verify-collector-chart.ts PATH/TO/opentelemetry-collector (the chart folder at the pinned version)',
-    );
-    process.exit(2);
-  }
+  const chartDir = process.argv[2] ?? (await realChartDir(realCharts.collector));
+  console.log(`chart: ${chartDir}`);
   const chartYaml = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
     version?: string;
     appVersion?: string;
@@ -95,51 +92,41 @@ async function main(): Promise<void> {
     const release = collectorChart.labRelease;
 
     const real = render(helm, chartDir, valuesFile);
-    const mirror = render(
-      helm,
-      join(__dirname, '..', 'test', 'fixtures', 'charts', 'otel-collector-mirror'),
-      valuesFile,
+    if (!real.ok) throw new Error(`helm template failed:\n${real.output}`);
+    const objects = real.objects;
+    const svc = objects.find((o) => o.kind === 'Service');
+    same('Service name', svc?.metadata?.name, fullname(release, values));
+    same('Service labels', sorted(svc?.metadata?.labels), sorted(serviceLabels(release, values)));
+    same(
+      'Service selector',
+      sorted(svc?.spec?.['selector'] as Record<string, string>),
+      sorted(selectorLabels(release, values)),
     );
-    if (!real.ok || !mirror.ok)
-      throw new Error(`helm template failed:\n${real.ok ? '' : real.output}\n${mirror.ok ? '' : mirror.output}`);
-    for (const [who, objects] of [
-      ['real chart', real.objects],
-      ['mirror', mirror.objects],
-    ] as const) {
-      const svc = objects.find((o) => o.kind === 'Service');
-      same(`${who}: Service name`, svc?.metadata?.name, fullname(release, values));
-      same(`${who}: Service labels`, sorted(svc?.metadata?.labels), sorted(serviceLabels(release, values)));
-      same(
-        `${who}: Service selector`,
-        sorted(svc?.spec?.['selector'] as Record<string, string>),
-        sorted(selectorLabels(release, values)),
-      );
-      const ports = (
-        (svc?.spec?.['ports'] as { name: string; port: number; targetPort: number | string }[] | undefined) ?? []
-      )
-        .map((p) => `${p.name}:${p.port}->${String(p.targetPort)}`)
-        .sort();
-      same(
-        `${who}: Service ports`,
-        ports,
-        servicePorts(values)
-          .map((p) => `${p.name}:${p.port}->${p.targetPort}`)
-          .sort(),
-      );
-      const sm = objects.find((o) => o.kind === 'ServiceMonitor');
-      const predicted = serviceMonitorOf(release, values);
-      same(`${who}: ServiceMonitor labels`, sorted(sm?.metadata?.labels), sorted(predicted?.labels));
-      same(
-        `${who}: ServiceMonitor selector`,
-        sorted((sm?.spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels),
-        sorted(predicted?.matchLabels),
-      );
-      same(
-        `${who}: ServiceMonitor endpoint ports`,
-        ((sm?.spec?.['endpoints'] as { port?: string }[] | undefined) ?? []).map((e) => e.port),
-        predicted?.endpointPorts,
-      );
-    }
+    const ports = (
+      (svc?.spec?.['ports'] as { name: string; port: number; targetPort: number | string }[] | undefined) ?? []
+    )
+      .map((p) => `${p.name}:${p.port}->${String(p.targetPort)}`)
+      .sort();
+    same(
+      'Service ports',
+      ports,
+      servicePorts(values)
+        .map((p) => `${p.name}:${p.port}->${p.targetPort}`)
+        .sort(),
+    );
+    const sm = objects.find((o) => o.kind === 'ServiceMonitor');
+    const predicted = serviceMonitorOf(release, values);
+    same('ServiceMonitor labels', sorted(sm?.metadata?.labels), sorted(predicted?.labels));
+    same(
+      'ServiceMonitor selector',
+      sorted((sm?.spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels),
+      sorted(predicted?.matchLabels),
+    );
+    same(
+      'ServiceMonitor endpoint ports',
+      ((sm?.spec?.['endpoints'] as { port?: string }[] | undefined) ?? []).map((e) => e.port),
+      predicted?.endpointPorts,
+    );
 
     // The collector config the real chart writes, through the linter as a ConfigMap would be.
     const configMap = real.objects.find((o) => o.kind === 'ConfigMap');
@@ -155,16 +142,6 @@ async function main(): Promise<void> {
       console.log('\n--- the collector config the real chart writes ---\n' + relay);
     }
 
-    // The mirror writes the same collector config (the telemetry resource attributes aside).
-    const relayOf = (objects: Obj[]): unknown => {
-      const cfg = parse(objects.find((o) => o.kind === 'ConfigMap')?.data?.['relay'] ?? '{}') as {
-        service?: { telemetry?: { resource?: unknown } };
-      };
-      delete cfg.service?.telemetry?.resource;
-      return cfg;
-    };
-    same('mirror: the same collector config as the real chart', relayOf(mirror.objects), relayOf(real.objects));
-
     // The lab's --set flags: the real chart refuses them.
     const flags = join(dir, 'flags.yaml');
     writeFileSync(flags, labCollectorSetFlags);
@@ -176,7 +153,7 @@ async function main(): Promise<void> {
   }
   console.log(
     problems.length
-      ? `\n${problems.length} mismatch(es): update src/core/helm/collectorChart.ts and the mirror chart`
+      ? `\n${problems.length} mismatch(es): update src/core/helm/collectorChart.ts`
       : '\nthe recorded facts hold for this chart',
   );
   process.exit(problems.length ? 1 : 0);

@@ -6,20 +6,18 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helmBin, helmVersions, installHelm } from '../harness/helm';
+import { helmBin, helmVersions, installHelm, realChartDir, realCharts } from '../harness/helm';
 import { renderLab } from '../support/lab';
 import { helmSteps } from '../../src/core/helm/helm';
 import { collectorChart } from '../../src/core/helm/collectorChart';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
+import { applyChartCrds } from '../support/kubePrometheusStack';
 import { describePlan, planIsEmpty, type CleanupPlan } from '../../src/core/kube/cleanup';
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { runCleanupCommand } from '../../src/cli/cleanup';
 import { runHelm, runHelmSteps, uninstallRelease } from '../../src/node/helm/helm';
-
-const chartDir = join(__dirname, '..', 'fixtures', 'charts', 'kps-mirror');
-const collectorChartDir = join(__dirname, '..', 'fixtures', 'charts', 'otel-collector-mirror');
 
 describe('Clean Up against a real API server', function () {
   this.timeout(150 * 60_000);
@@ -150,6 +148,11 @@ spec: {selector: {matchLabels: {app: app}}, endpoints: [{port: http}]}
 
   it("uninstalls both releases the lab's Helm steps installed (helm 4 and helm 3), keeps and names a stray release, and a second run is harmless", async () => {
     for (const v of Object.values(helmVersions)) await installHelm(v);
+    // The real charts the lab installs (test/harness/helm.ts realChartDir).
+    const chartDir = await realChartDir(realCharts.kubePrometheusStack);
+    const collectorChartDir = await realChartDir(realCharts.collector);
+    // Helm 4 applies a chart's CRDs server-side and stops at the control plane's older ServiceMonitor CRD (kubectl's fields).
+    await applyChartCrds(k, chartDir);
     const ns = uniqueNamespace('lab-helm');
     const strayNs = uniqueNamespace('lab-stray');
     mine.push(ns, strayNs);
