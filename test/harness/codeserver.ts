@@ -39,7 +39,7 @@ import {
   type PartStatus,
 } from './lib';
 import { runningKubeconfig } from './kube';
-import { harnessSandboxPrograms } from './sandbox';
+import { harnessSandboxProgramPaths } from './sandbox';
 
 export const NODE_VERSION = '24.9.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -279,9 +279,9 @@ export interface CodeServerOptions {
   /** Variables of ours the workbench must not inherit (a fresh machine has no OBSLAB_CACHE). */
   unsetEnv?: readonly string[];
   /**
-   * Hand the sandbox the harness' collector and Prometheus through $OBSLAB_COLLECTOR and
-   * $OBSLAB_PROMETHEUS (default true), as a student would point at programs they have; false for
-   * a workbench that must find or download them itself.
+   * Hand the sandbox the harness' collector and Prometheus (where they are once built) through
+   * $OBSLAB_COLLECTOR and $OBSLAB_PROMETHEUS (default true), as a student would point at programs
+   * they have; false for a workbench that must find or download them itself.
    */
   harnessPrograms?: boolean;
   /**
@@ -423,13 +423,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const args = launch.args;
   let daemon: ReturnType<typeof startDaemon>;
   try {
+    // Paths only: `npm start` opens the workbench before the harness has built them.
+    const harness = harnessSandboxProgramPaths();
     const programs =
       opts.harnessPrograms === false
         ? {}
-        : await harnessSandboxPrograms().then((p) => ({
-            OBSLAB_COLLECTOR: p.collectorBinary,
-            OBSLAB_PROMETHEUS: p.prometheusBinary,
-          }));
+        : { OBSLAB_COLLECTOR: harness.collectorBinary, OBSLAB_PROMETHEUS: harness.prometheusBinary };
     const env: NodeJS.ProcessEnv = {
       ...codeServerEnv(scratch ? join(scratch, 'xdg') : undefined),
       ...programs,

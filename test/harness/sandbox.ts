@@ -28,6 +28,11 @@ export async function harnessSandboxPrograms(): Promise<{ collectorBinary: strin
   };
 }
 
+/** Where those programs are once built, without building them (a workbench that starts before they are). */
+export function harnessSandboxProgramPaths(): { collectorBinary: string; prometheusBinary: string } {
+  return { collectorBinary: collectorBinary(sandboxCollectorVersion), prometheusBinary: prometheusBinary() };
+}
+
 function summary(parts: SandboxPartStatus[]): string {
   return parts.map((p) => `${p.name} ${p.state}${p.url ? ` ${p.url}` : ''}`).join('; ');
 }
