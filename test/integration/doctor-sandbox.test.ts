@@ -16,7 +16,7 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runDoctor as runDoctorCommand } from '../../src/cli/doctor';
-import { main } from '../../src/cli/main';
+import { runLoadtest } from '../../src/cli/loadtest';
 import { runDoctor } from '../../src/core/doctor/chain';
 import { doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorReport } from '../../src/core/doctor/report';
@@ -36,6 +36,7 @@ import {
 import { collectorVersions, installCollector } from '../harness/otelcol';
 import { harnessSandboxPrograms } from '../harness/sandbox';
 import { renderLab } from '../support/lab';
+import { sourceWorker } from '../support/loadgenWorkerScript';
 
 const realCache = process.env['OBSLAB_CACHE'] ?? join(homedir(), '.cache', 'obslab');
 
@@ -147,10 +148,13 @@ describe(`the doctor on the sandbox (collector ${sandboxCollectorVersion})`, fun
     assert.deepEqual(args.slice(0, 3), ['npx', 'obslab', 'loadtest']);
     assert.deepEqual(args.slice(-2), ['--', join(lab, 'jmeter', 'hash-load.jmx')]);
     const out: string[] = [];
-    const code = await main([args[2] ?? '', '--format', 'json', ...args.slice(3)], {
-      out: (l) => out.push(l),
-      err: () => undefined,
-    });
+    // `obslab loadtest` as main dispatches it, with the engine's worker run from source (the
+    // product runs dist/loadgenWorker.js, which a test of src/ does not have).
+    const code = await runLoadtest(
+      ['--format', 'json', ...args.slice(3)],
+      { out: (l) => out.push(l), err: () => undefined },
+      { worker: sourceWorker },
+    );
     assert.equal(code, 0, out.join('\n'));
     const summary = JSON.parse(out.join('\n')) as { samples: number; errors: number };
     assert.ok(summary.samples > 0 && summary.errors === 0, `the load test reached the sandbox app: ${out.join('\n')}`);

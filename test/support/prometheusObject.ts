@@ -3,6 +3,7 @@
 // object selecting ServiceMonitors labelled release=<release>, run as a ServiceAccount, and its pod
 // (the operator's StatefulSet, here a Deployment that kwok makes Ready).
 import type { RunningKube } from '../harness/kube';
+import { kubePrometheusStackNames } from '../../src/core/kube/kubePrometheusStackNames';
 
 const prometheusCrd = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -55,7 +56,7 @@ export interface LabPrometheus {
 }
 
 /** The Prometheus object's name for a release, as kube-prometheus-stack names it. */
-export const prometheusName = (release: string): string => `${release}-kube-prometheus-prometheus`;
+export const prometheusName = (release: string): string => kubePrometheusStackNames(release).prometheus;
 
 /** The ServiceAccount, the Prometheus object and its pod's Deployment, as YAML for `kubectl apply`. */
 export function labPrometheusManifests(p: LabPrometheus): string {

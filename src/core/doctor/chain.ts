@@ -13,6 +13,7 @@ import type { TextEdit } from '../finding';
 import { doctorCodes } from './codes';
 import type { CommandFix, DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceInfo, TargetState } from './snapshot';
+import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
 
 type Outcome =
   | { status: 'passed'; detail: string }
@@ -1181,7 +1182,7 @@ const irsaAnnotation: Link = {
               'delete',
               'pod',
               '-l',
-              `prometheus=${s.prometheusObject?.name ?? `${s.lab.helmRelease}-kube-prometheus-prometheus`}`,
+              `prometheus=${s.prometheusObject?.name ?? kubePrometheusStackNames(s.lab.helmRelease).prometheus}`,
             ),
           ),
         ],

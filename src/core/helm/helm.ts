@@ -20,6 +20,7 @@ import { helmInstallHint } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
 import { blank, commandInText, commandLine as quotedCommandLine, type Command, type ShellKind } from '../shellQuote';
+import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
 
 /** kube-prometheus-stack as the lab installs it. */
 export const kubePrometheusStack = {
@@ -395,7 +396,7 @@ export function checkPrometheusServiceAccount(
     ];
   }
   const want = `prometheus:\n  serviceAccount:\n    create: false\n    name: ${expected}`;
-  const chartDefault = `${release}-kube-prometheus-prometheus`;
+  const chartDefault = kubePrometheusStackNames(release).prometheusChartServiceAccount;
   const findings: Finding[] = [];
   const prometheus = child(doc.contents, 'prometheus');
   const sa = child(prometheus?.value, 'serviceAccount');
