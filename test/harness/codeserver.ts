@@ -30,6 +30,7 @@ import {
   markInstalled,
   readRecord,
   repoRoot,
+  runDir,
   run,
   startDaemon,
   stopDaemon,
@@ -39,6 +40,10 @@ import {
   type PartStatus,
 } from './lib';
 import { runningKubeconfig } from './kube';
+import { collectorBinary, collectorVersions } from './otelcol';
+import { progressPath, startKubeconfigPath } from './prepare';
+import { prometheusBinary } from './prometheus';
+import { startProgressVsix } from './startProgress';
 import { harnessSandboxProgramPaths } from './sandbox';
 
 export const NODE_VERSION = '24.9.0';
@@ -263,6 +268,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** A .vsix to install into this run's extensions folder. */
   vsix?: string;
+  /** More extensions to install beside it (npm start's "Lab setup" progress). */
+  extraVsix?: string[];
   /** User settings on top of baseSettings. */
   settings?: Record<string, unknown>;
   /** User settings written only where the user data has none of its own yet. */
@@ -401,9 +408,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     mkdirSync(opts.workspace, { recursive: true });
     mkdirSync(extensionsDir, { recursive: true });
     writeUserSettings(userDataDir, opts.settings ?? {}, opts.settingDefaults);
-    if (opts.vsix) {
-      const out = await codeServerCli(['--install-extension', opts.vsix, '--force'], { extensionsDir, userDataDir });
-      if (!/successfully installed/i.test(out)) throw new Error(`code-server did not install ${opts.vsix}:\n${out}`);
+    for (const file of [...(opts.vsix ? [opts.vsix] : []), ...(opts.extraVsix ?? [])]) {
+      const out = await codeServerCli(['--install-extension', file, '--force'], { extensionsDir, userDataDir });
+      if (!/successfully installed/i.test(out)) throw new Error(`code-server did not install ${file}:\n${out}`);
     }
   } catch (e) {
     cleanup();
@@ -503,20 +510,34 @@ export const codeServerPart: Part = {
     rmSync(extensionsDir, { recursive: true, force: true });
     // The local control plane, when it runs and the student has no cluster of their own configured:
     // the extension's cluster commands then act on it.
-    const localKube =
-      process.env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config')) ? undefined : runningKubeconfig();
+    // npm start opens the workbench before the control plane is built: the extension host is then
+    // told where prepare will copy its kubeconfig, and the cluster commands find it once it is up.
+    const ownKube = Boolean(process.env['KUBECONFIG']) || existsSync(join(homedir(), '.kube', 'config'));
+    const localKube = ownKube ? undefined : (runningKubeconfig() ?? startKubeconfigPath());
     // A new password each start, in a file only this user can read, shown once with the address.
     const password = newPassword();
     const cs = await startCodeServer({
       name: partName,
       auth: { password },
       workspace,
-      ...(localKube ? { env: { KUBECONFIG: localKube } } : {}),
+      env: {
+        ...(localKube ? { KUBECONFIG: localKube } : {}),
+        // What npm start still builds, for the "Lab setup" status-bar item (test/harness/start-progress/).
+        OBSLAB_START_PROGRESS: progressPath(),
+        OBSLAB_START_LOG: join(runDir(), 'prepare.log'),
+      },
       vsix,
+      extraVsix: [await startProgressVsix()],
       extensionsDir,
       userDataDir: cacheDir('codeserver-session', 'user-data'),
       // Room for the walkthrough beside its step list; the student can open the chat view again.
-      settingDefaults: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+      // The sandbox's programs are the ones npm start builds (the product would otherwise download
+      // the official releases, which this machine cannot reach); the student confirms each path once.
+      settingDefaults: {
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'obslab.sandbox.collectorPath': collectorBinary(collectorVersions.recent),
+        'obslab.sandbox.prometheusPath': prometheusBinary(),
+      },
       ...(port !== undefined ? { port } : {}),
     });
     return {
