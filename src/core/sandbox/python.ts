@@ -41,7 +41,7 @@ export function pythonIsRecentEnough(v: readonly [number, number]): boolean {
   return v[0] > minPython[0] || (v[0] === minPython[0] && v[1] >= minPython[1]);
 }
 
-/** How to get Python 3.9+ on this OS, as one sentence. */
+/** How to get a recent enough Python (minPython) on this OS, as one sentence. */
 export function pythonInstallHint(platform: string): string {
   const min = `${minPython[0]}.${minPython[1]}`;
   if (platform === 'win32')

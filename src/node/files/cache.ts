@@ -1,6 +1,7 @@
 // Where obslab keeps what it builds, installs and runs, outside any repository or lab folder:
-// ~/.cache/obslab (or $OBSLAB_CACHE). The test harness uses the same layout, so a collector it
-// built or a venv it installed is found here too.
+// ~/.cache/obslab (or $OBSLAB_CACHE): the app's Python environments and the sandbox's run state.
+// Downloaded programs live elsewhere (src/node/downloads/: the editor's global storage, or the
+// CLI's per-user data folder).
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
