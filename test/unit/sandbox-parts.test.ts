@@ -220,10 +220,7 @@ describe('where the sandbox finds its collector and Prometheus', () => {
       (e: unknown) => {
         assert.ok(e instanceof SandboxError);
         assert.equal(e.part, 'collector');
-        assert.equal(
-          e.reason,
-          `no executable collector at ${join(dir, 'nope')} (from obslab.sandbox.collectorPath)`,
-        );
+        assert.equal(e.reason, `no executable collector at ${join(dir, 'nope')} (from obslab.sandbox.collectorPath)`);
         assert.match(
           e.fix,
           /check the path given with obslab\.sandbox\.collectorPath, or leave it empty so Observability Lab finds otelcol-contrib on PATH or downloads it/,
