@@ -10,6 +10,7 @@ import { doctorSpec } from './doctorUsage';
 import { iamSpecs } from './iamUsage';
 import { lintSpec, runLint } from './lint';
 import { loadtestSpec, runLoadtestCommand } from './loadtest';
+import { namesSpec, runNames } from './names';
 import { querySpec, runQuery } from './query';
 import { runSandbox, sandboxSpec } from './sandbox';
 import { scaffold, scaffoldSpec } from './scaffold';
@@ -31,6 +32,7 @@ const commands: Record<string, Command> = {
   query: { run: runQuery, specs: [querySpec] },
   loadtest: { run: runLoadtestCommand, specs: [loadtestSpec] },
   jtl: { run: runJtl, specs: [jtlSpec] },
+  names: { run: runNames, specs: [namesSpec] },
   apply: { run: async (argv, io) => (await import('./apply')).runApplyCommand(argv, io), specs: [applySpec] },
   iam: { run: async (argv, io) => (await import('./iam')).runIam(argv, io), specs: iamSpecs },
   cleanup: { run: async (argv, io) => (await import('./cleanup')).runCleanupCommand(argv, io), specs: [cleanupSpec] },

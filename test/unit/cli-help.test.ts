@@ -40,6 +40,7 @@ describe('obslab --help, COMMAND --help and --version', function () {
       'jtl',
       'lint',
       'loadtest',
+      'names',
       'query',
       'sandbox',
       'scaffold',

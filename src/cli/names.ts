@@ -1,0 +1,159 @@
+// obslab names INSTRUMENT --unit UNIT --kind KIND [--via collector|prometheus-otlp] [--strategy S] ...
+// Prints the series names and labels Prometheus 3 holds for an OpenTelemetry instrument, by default
+// through the lab's pinned collector with the exporter settings of the lab's collector config.
+// Exit 0: printed (1 when the path refuses the points); 2: bad usage.
+import { readFileSync } from 'node:fs';
+import { versions } from '../core/facts';
+import { exporterNaming } from '../core/promql/exporterNaming';
+import { labInstruments } from '../core/promql/labInstruments';
+import {
+  collectorNamingVersions,
+  describePath,
+  instrumentKinds,
+  prometheusOtlpVersions,
+  translateInstrument,
+  translationStrategies,
+  type Instrument,
+  type InstrumentKind,
+  type NamingPath,
+  type TranslationStrategy,
+} from '../core/promql/otelNames';
+import { defaultParams } from '../core/scaffold/params';
+import { templateVars } from '../core/scaffold/plan';
+import { renderTemplate } from '../core/scaffold/render';
+import { templateReader } from '../node/files/labFiles';
+import { defineCommand, usageLine } from './commandSpec';
+import { parseCli, UsageError, type Io } from './io';
+import { readFormat } from './jtl';
+
+const labConfig = 'lab/k8s/otel-collector-config.yaml';
+
+export const namesSpec = defineCommand({
+  command: 'names',
+  args: 'INSTRUMENT',
+  summary: 'Prints the series names and labels Prometheus 3 holds for an OpenTelemetry instrument on a given path.',
+  options: {
+    unit: { type: 'string', value: 'UNIT', help: "the instrument's unit: s, ms, By, 1, {request} (default none)" },
+    kind: { type: 'string', value: instrumentKinds.join('|'), help: 'the instrument kind (required)' },
+    via: {
+      type: 'string',
+      value: 'collector|prometheus-otlp',
+      help: "the collector's prometheus exporter scraped by Prometheus, or Prometheus' own OTLP receiver",
+    },
+    strategy: { type: 'string', value: 'STRATEGY', help: 'translation_strategy (below)' },
+    release: {
+      type: 'string',
+      value: 'VERSION',
+      help: `collector ${collectorNamingVersions.join(' or ')}, or Prometheus ${prometheusOtlpVersions.join(', ')}`,
+    },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: "a collector config (or its ConfigMap) whose prometheus exporter's settings to use",
+    },
+    attribute: { type: 'string', multiple: true, value: 'KEY', help: 'a data point attribute key (repeatable)' },
+    delta: { type: 'boolean', help: 'delta temporality (default cumulative)' },
+    'honor-labels': { type: 'boolean', help: "the scrape keeps the exporter's job and instance (collector)" },
+    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+  },
+  notes: [
+    `STRATEGY: ${translationStrategies.join(', ')}.`,
+    `Defaults: --via collector at ${versions.collector} with the exporter settings of the lab's`,
+    `${labConfig} (no translation_strategy: UnderscoreEscapingWithSuffixes), or Prometheus`,
+    `${prometheusOtlpVersions[0]}'s default UnderscoreEscapingWithSuffixes with --via prometheus-otlp.`,
+    'A lab instrument (http.server.duration, http.server.request.duration, http.server.active_requests)',
+    'brings its attributes and scope unless --attribute is given.',
+  ],
+});
+
+function oneOf<T extends string>(what: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${what} is ${allowed.join(', ')}, not '${value}'\n${usageLine(namesSpec)}`);
+  return value as T;
+}
+
+function readConfig(file: string | undefined): string {
+  if (file === undefined) return renderTemplate(templateReader()(labConfig), templateVars(defaultParams), labConfig);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${file} (${e instanceof Error ? e.message : String(e)}); name a collector config file`,
+    );
+  }
+}
+
+export function runNames(argv: string[], io: Io): number {
+  const { values, positionals } = parseCli(argv, namesSpec);
+  if (positionals.length !== 1 || !positionals[0])
+    throw new UsageError(
+      `name one instrument, as the SDK names it (http.server.request.duration)\n${usageLine(namesSpec)}`,
+    );
+  const name = positionals[0];
+  const kind = oneOf<InstrumentKind>('--kind', values.kind, instrumentKinds);
+  if (!kind) throw new UsageError(`--kind is required: ${instrumentKinds.join(', ')}\n${usageLine(namesSpec)}`);
+  const via = oneOf('--via', values.via, ['collector', 'prometheus-otlp'] as const) ?? 'collector';
+  const strategy = oneOf<TranslationStrategy>('--strategy', values.strategy, translationStrategies);
+  const format = readFormat(values.format);
+  const unit = values.unit ?? '';
+
+  let path: NamingPath;
+  if (via === 'collector') {
+    const release = oneOf('--release', values.release, collectorNamingVersions) ?? versions.collector;
+    const text = readConfig(values.config);
+    const fromConfig = exporterNaming(text, release);
+    if (!fromConfig && values.config !== undefined)
+      throw new UsageError(
+        `${values.config} has no prometheus exporter; name a collector config that exports to Prometheus`,
+      );
+    path = fromConfig ?? { via: 'collector', version: release, prometheusMajor: 3 };
+    if (strategy) path.translationStrategy = strategy;
+    if (values['honor-labels']) path.honorLabels = true;
+  } else {
+    if (values.config !== undefined || values['honor-labels'])
+      throw new UsageError(`--config and --honor-labels are for --via collector\n${usageLine(namesSpec)}`);
+    const release = oneOf('--release', values.release, prometheusOtlpVersions) ?? prometheusOtlpVersions[0];
+    path = {
+      via: 'prometheus-otlp',
+      version: release,
+      prometheusMajor: 3,
+      ...(strategy ? { translationStrategy: strategy } : {}),
+    };
+  }
+
+  const known = labInstruments.find((i) => i.name === name && i.unit === unit && i.kind === kind);
+  const instrument: Instrument = {
+    name,
+    unit,
+    kind,
+    ...(values.delta ? { temporality: 'delta' as const } : {}),
+    attributes: values.attribute ?? known?.attributes ?? [],
+    scope: known?.scope ?? { name: 'the meter' },
+  };
+  const t = translateInstrument(instrument, path);
+  if (format === 'json')
+    io.out(
+      JSON.stringify(
+        {
+          series: t.series,
+          labels: t.labels,
+          path: describePath(path, t.strategy),
+          ...(t.dropped ? { dropped: t.dropped } : {}),
+          notes: t.notes,
+        },
+        null,
+        2,
+      ),
+    );
+  else {
+    io.out(`${name} (${kind}${unit ? `, unit ${unit}` : ''}) through ${describePath(path, t.strategy)}:`);
+    if (t.dropped) io.out(`  nothing: ${t.dropped}`);
+    else {
+      io.out(`  series: ${t.series.join(', ')}`);
+      io.out(`  labels: ${t.labels.join(', ')}`);
+    }
+    for (const n of t.notes) io.out(`  (${n})`);
+  }
+  return t.dropped ? 1 : 0;
+}
