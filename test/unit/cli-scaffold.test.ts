@@ -21,7 +21,7 @@ describe('obslab scaffold', () => {
   it('writes the lab into a new folder and reports each file', () => {
     const io = capture();
     assert.equal(main(['scaffold', join(root, 'lab'), '--release', 'kps'], io), 0);
-    assert.match(io.stdout[0] ?? '', /^Wrote 15 lab file\(s\)/);
+    assert.match(io.stdout[0] ?? '', /^Wrote 17 lab file\(s\)/);
     assert.match(readFileSync(join(root, 'lab', 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps/);
     assert.ok(existsSync(join(root, 'lab', 'obslab-lab.json')));
   });
@@ -33,7 +33,7 @@ describe('obslab scaffold', () => {
     assert.equal(main(['scaffold', dir, '--format', 'json'], io), 0);
     const report = JSON.parse(io.stdout.join('\n')) as { written: string[]; unchanged: string[] };
     assert.deepEqual(report.written, []);
-    assert.equal(report.unchanged.length, 15);
+    assert.equal(report.unchanged.length, 17);
   });
 
   it('shows a diff and keeps a file the student changed, unless --overwrite', () => {

@@ -43,6 +43,8 @@ describe('lab scaffold', () => {
       'app/Dockerfile',
       'jmeter/hash-load.jmx',
       'queries/lab-queries.promql',
+      'k8s/grafana-dashboard.yaml',
+      'grafana/obslab-dashboard.json',
       'COMMANDS.md',
     ]) {
       assert.ok(paths.includes(p), `${p} is written`);

@@ -1,6 +1,9 @@
 // The lab's three port-forwards (LAB.md Tasks 2 and 3), with the Service names the charts and
-// our scaffold really create for the student's release name and namespaces.
+// our scaffold really create for the student's release name and namespaces, and what each opens:
+// Grafana opens the lab's dashboard and says how to read its admin password.
+import { labDashboardPath } from '../grafana/labDashboard';
 import type { LabParams } from '../scaffold/params';
+import type { Command } from '../shellQuote';
 import { grafanaPasswordKey, kubePrometheusStackNames, kubePrometheusStackPorts } from './kubePrometheusStackNames';
 import type { ForwardTarget } from './ports';
 
@@ -12,6 +15,28 @@ export interface ForwardPreset extends ForwardTarget {
   localPort: number;
   /** What the student opens once it runs. */
   detail: string;
+  /** The path to open in the browser once it runs ("/" when unset). */
+  open?: string;
+  /** The command that prints the password to sign in with, when the service asks for one. */
+  password?: Command;
+}
+
+/**
+ * Prints Grafana's admin password, decoded, with kubectl alone (its go-template has base64decode),
+ * so the same words run in sh, zsh and PowerShell: the key admin-password of the grafana
+ * subchart's Secret.
+ */
+export function grafanaPasswordCommand(namespace: string, secret: string): Command {
+  return [
+    'kubectl',
+    '-n',
+    namespace,
+    'get',
+    'secret',
+    secret,
+    '-o',
+    `go-template={{index .data "${grafanaPasswordKey}" | base64decode}}{{"\\n"}}`,
+  ];
 }
 
 /** kube-prometheus-stack's `kube-prometheus-stack.fullname` for `release` (kubePrometheusStackNames.ts). */
@@ -46,6 +71,8 @@ export function forwardPresets(
       remotePort: kubePrometheusStackPorts.grafana.port,
       localPort: 3000,
       detail: `Grafana at http://127.0.0.1:3000 (user admin; password in the secret ${kps.grafanaSecret}, key ${grafanaPasswordKey})`,
+      open: labDashboardPath,
+      password: grafanaPasswordCommand(params.monitoringNamespace, kps.grafanaSecret),
     },
     {
       purpose: 'prometheus',

@@ -44,6 +44,9 @@ export function foldersUpToLab(dir: string, parentOf: (dir: string) => string): 
   return folders;
 }
 
+/** The lab's Grafana dashboard; k8s/grafana-dashboard.yaml carries the same JSON. */
+export const labDashboardTemplate = 'lab/grafana/obslab-dashboard.json';
+
 export const labFileSpecs: LabFileSpec[] = [
   {
     template: 'lab/COMMANDS.md',
@@ -125,6 +128,18 @@ export const labFileSpecs: LabFileSpec[] = [
     tasks: ['task3', 'task5'],
     purpose: "the lab's PromQL with the app's real metric names",
   },
+  {
+    template: 'lab/k8s/grafana-dashboard.yaml',
+    path: 'k8s/grafana-dashboard.yaml',
+    tasks: ['task5'],
+    purpose: "the lab's Grafana dashboard as a ConfigMap kube-prometheus-stack's Grafana loads",
+  },
+  {
+    template: labDashboardTemplate,
+    path: 'grafana/obslab-dashboard.json',
+    tasks: ['task5'],
+    purpose: "the lab's Grafana dashboard, to import by hand",
+  },
 ];
 
 /** Names that are fixed by the lab rather than chosen. */
@@ -159,8 +174,20 @@ export interface LabManifest {
   files: string[];
 }
 
+/**
+ * The dashboard's JSON rendered once, as the ConfigMap's block scalar holds it (lines after the
+ * first indented by the template's four spaces), so both files carry the same dashboard.
+ */
+function withDashboardJson(
+  vars: Record<string, string>,
+  readTemplate: (template: string) => string,
+): Record<string, string> {
+  const json = renderTemplate(readTemplate(labDashboardTemplate), vars, labDashboardTemplate).trimEnd();
+  return { ...vars, grafanaDashboardJson: json.replace(/\n(?=.)/g, '\n    ') };
+}
+
 export function planLabFiles(params: LabParams, readTemplate: (template: string) => string): LabFile[] {
-  const vars = templateVars(params);
+  const vars = withDashboardJson(templateVars(params), readTemplate);
   const files: LabFile[] = labFileSpecs.map((spec) => ({
     path: spec.path,
     content: renderTemplate(readTemplate(spec.template), vars, spec.template),

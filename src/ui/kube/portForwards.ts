@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPresets';
 import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
+import { commandInText, commandLine, shellFor } from '../../core/shellQuote';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
 import { loadKube } from '../../node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
@@ -265,6 +266,10 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
         (req.purpose && f.purpose === req.purpose) ||
         (describeTarget(f.target) === describeTarget(req) && f.target.remotePort === req.remotePort),
     );
+  if (running && isPreset(req) && req.open) {
+    openPresetPage(ctx, running, req);
+    return running;
+  }
   if (running) {
     void vscode.window.showInformationMessage(
       `Observability Lab: ${what(req)} is already forwarded on ${running.url}.`,
@@ -279,6 +284,10 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
   ctx.output.appendLine(
     `[port-forward] ${f.url} → ${describeTarget(f.target)}:${f.target.remotePort} (pod ${f.pod ?? '?'} port ${f.podPort ?? '?'})`,
   );
+  if (isPreset(req) && req.open) {
+    openPresetPage(ctx, f, req);
+    return f;
+  }
   const actions = f.purpose === 'prometheus' ? ['Open in Browser', 'Query Prometheus'] : ['Open in Browser'];
   void vscode.window
     .showInformationMessage(
@@ -291,6 +300,34 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
     });
   return f;
 };
+
+function isPreset(req: ForwardRequest): req is ForwardPreset {
+  return 'label' in req && 'detail' in req;
+}
+
+/**
+ * A preset with a page of its own (Grafana: the lab's dashboard) opens it once the forward runs,
+ * and says how to sign in: the command that prints the password, to copy or run in a terminal.
+ */
+function openPresetPage(ctx: Ctx, f: ForwardInfo, preset: ForwardPreset): void {
+  const page = `${f.url}${preset.open ?? ''}`;
+  ctx.output.appendLine(`[port-forward] opening ${page}`);
+  void vscode.env.openExternal(vscode.Uri.parse(page));
+  const password = preset.password;
+  const signIn = password ? ` Sign in as admin; this prints the password: ${commandInText(password)}.` : '';
+  if (password) ctx.output.appendLine(`[port-forward] ${preset.label}'s password: ${commandLine(password, 'posix')}`);
+  const actions = password ? ['Open Dashboard', 'Copy Password Command'] : ['Open Dashboard'];
+  void vscode.window
+    .showInformationMessage(
+      `Observability Lab: ${preset.label} on ${f.url} (pod ${f.pod ?? '?'}); opened ${page}.${signIn}`,
+      ...actions,
+    )
+    .then((pick) => {
+      if (pick === 'Open Dashboard') void vscode.env.openExternal(vscode.Uri.parse(page));
+      if (pick === 'Copy Password Command' && password)
+        void vscode.env.clipboard.writeText(commandLine(password, shellFor(process.platform)));
+    });
+}
 
 export const stopPortForwardCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
   const m = manager;
