@@ -19,6 +19,8 @@ export const lazyBundles = {
   loadtest: 'src/ui/loadtestCommands.ts',
   /** Run Doctor: the cluster client and the AWS SDK, loaded on the command or to restore its panel. */
   doctor: 'src/ui/doctor/index.ts',
+  /** The collector pipeline view: the lint engine and the graph, loaded on Show Collector Pipelines or to restore its panel. */
+  pipeline: 'src/ui/pipelinePanel.ts',
   /** The YAML language client: loaded on the first YAML file. */
   yamlClient: 'src/ui/yamlClient.ts',
   /** Which bundled schema a YAML file gets (it parses YAML): loaded on the YAML server's first question. */
@@ -39,6 +41,7 @@ export interface BundleModules {
   sandbox: typeof import('./ui/sandboxCommands');
   loadtest: typeof import('./ui/loadtestCommands');
   doctor: typeof import('./ui/doctor/index');
+  pipeline: typeof import('./ui/pipelinePanel');
   yamlClient: typeof import('./ui/yamlClient');
   schemaChoice: typeof import('./core/lint/schemaChoice');
 }
@@ -122,6 +125,12 @@ export const features: readonly AnyFeature[] = [
     bundle: 'doctor',
     commands: { 'obslab.runDoctor': 'runDoctorCommand' },
     panels: { 'obslab.doctor': 'restoreDoctorPanel' },
+  }),
+  feature({
+    bundle: 'pipeline',
+    commands: { 'obslab.showPipeline': 'showPipelineCommand' },
+    panels: { 'obslab.pipeline': 'restorePipelinePanel' },
+    stop: ['stopPipelineView'],
   }),
 ];
 

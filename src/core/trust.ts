@@ -39,6 +39,10 @@ export const commandsAllowedUntrusted: Readonly<Record<string, AllowedCommand>> 
   'obslab.summarizeResults': { title: 'Summarize Results', safe: 'reads a .jtl file and summarizes it' },
   'obslab.stopPortForward': { title: 'Stop Port-Forward', safe: 'closes a forward this window started' },
   'obslab.stopAllPortForwards': { title: 'Stop All Port-Forwards', safe: 'closes the forwards this window started' },
+  'obslab.showPipeline': {
+    title: 'Show Collector Pipelines',
+    safe: "draws the open YAML file's collector pipelines and reads the sandbox's or a port-forward's collector telemetry on 127.0.0.1; runs nothing",
+  },
 };
 
 export const commandsNeedingTrust: Readonly<Record<string, TrustedCommand>> = {

@@ -26,7 +26,7 @@ describe('the feature table (src/features.ts)', () => {
       activationEvents()
         .filter((e) => e.startsWith('onWebviewPanel:'))
         .sort(),
-      ['onWebviewPanel:obslab.doctor', 'onWebviewPanel:obslab.query'],
+      ['onWebviewPanel:obslab.doctor', 'onWebviewPanel:obslab.pipeline', 'onWebviewPanel:obslab.query'],
     );
   });
 

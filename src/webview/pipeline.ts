@@ -1,0 +1,308 @@
+// The collector pipeline view's page: draws the graph and layout the host sends
+// (src/core/protocol/pipeline.ts) as SVG, one band per pipeline, edges between its components and
+// connector links between pipelines; colours each node by its live figures and badges its lint
+// findings. Clicking a node (or Enter on it) asks the host to open its YAML. Data becomes
+// attributes and text nodes, never markup.
+import type { NodeFigures } from '../core/collector/liveFigures';
+import type { GraphNode, NodeFinding } from '../core/collector/pipelineGraph';
+import type { Box } from '../core/collector/pipelineLayout';
+import {
+  isPipelineHostMessage,
+  unusedNodeId,
+  type PipelineFiguresMessage,
+  type PipelineGraphMessage,
+  type PipelinePageMessage,
+} from '../core/protocol/pipeline';
+import { el, vscodeApi } from './lib/dom';
+import { svgEl } from './lib/svg';
+
+interface PageState {
+  uri: string;
+  line: number;
+}
+
+const vscode = vscodeApi<PipelinePageMessage, PageState>();
+const app = document.getElementById('app') ?? document.body;
+
+let current: PipelineGraphMessage | undefined;
+let figures: PipelineFiguresMessage | undefined;
+let liveNote = '';
+
+const severityRank = { error: 3, warning: 2, info: 1 } as const;
+
+function worst(findings: readonly NodeFinding[]): NodeFinding['severity'] | undefined {
+  let w: NodeFinding['severity'] | undefined;
+  for (const f of findings) if (!w || severityRank[f.severity] > severityRank[w]) w = f.severity;
+  return w;
+}
+
+function short(name: string, max = 20): string {
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
+}
+
+function count(n: number | undefined): string {
+  if (n === undefined) return '–';
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  return String(Math.round(n));
+}
+
+function figureText(node: GraphNode, f: NodeFigures | undefined): string {
+  if (!f) return '';
+  if (f.health === 'unknown') return 'no figures';
+  if (node.role === 'receiver') return `accepted ${count(f.in)} · refused ${count(f.failed)}`;
+  if (node.role === 'exporter')
+    return `sent ${count(f.in)} · failed ${count(f.failed)}${f.queue !== undefined ? ` · q ${count(f.queue)}` : ''}`;
+  return `in ${count(f.in)} · out ${count(f.out)}`;
+}
+
+function open(id: string): void {
+  vscode.postMessage({ type: 'open', node: id });
+}
+
+function nodeView(
+  id: string,
+  box: Box,
+  name: string,
+  kind: string,
+  classes: string[],
+  findings: readonly NodeFinding[],
+  figureLine: string,
+  note: string,
+): SVGGElement {
+  const tip = [
+    `${kind} ${name}`,
+    note,
+    ...findings.map((f) => `${f.severity}: ${f.code}: ${f.message}`),
+    'Click to open its YAML.',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const g = svgEl(
+    'g',
+    {
+      class: ['node', ...classes].join(' '),
+      transform: `translate(${box.x},${box.y})`,
+      tabindex: 0,
+      role: 'button',
+      'data-node': id,
+      'aria-label': `${kind} ${name}`,
+    },
+    svgEl('title', {}, tip),
+    svgEl('rect', { width: box.w, height: box.h, rx: 5 }),
+    svgEl('text', { class: 'name', x: 8, y: 17 }, short(name)),
+    svgEl('text', { class: 'figures', x: 8, y: 34 }, figureLine || kind),
+  );
+  const sev = worst(findings);
+  if (sev)
+    g.append(
+      svgEl(
+        'g',
+        { class: `badge ${sev}`, transform: `translate(${box.w - 2},2)` },
+        svgEl('circle', { r: 8 }),
+        svgEl('text', { y: 3.5 }, String(findings.length)),
+      ),
+    );
+  g.addEventListener('click', () => open(id));
+  g.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') open(id);
+  });
+  return g;
+}
+
+function draw(): void {
+  const m = current;
+  if (!m) return;
+  const { graph, layout } = m;
+  const svg = svgEl('svg', {
+    width: layout.width,
+    height: layout.height,
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    id: 'graph',
+  });
+  svg.append(
+    svgEl(
+      'defs',
+      {},
+      svgEl(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 8 8', refX: 8, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+        svgEl('path', { d: 'M0,0 L8,4 L0,8 z', class: 'arrow' }),
+      ),
+      svgEl(
+        'marker',
+        { id: 'link-arrow', viewBox: '0 0 8 8', refX: 8, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+        svgEl('path', { d: 'M0,0 L8,4 L0,8 z', class: 'link-arrow' }),
+      ),
+    ),
+  );
+  for (const p of graph.pipelines) {
+    const r = layout.rows[p.id];
+    if (!r) continue;
+    svg.append(
+      svgEl('rect', { class: 'row-band', x: r.x, y: r.y, width: r.w, height: r.h, rx: 6, 'data-pipeline': p.id }),
+      svgEl('text', { class: 'row-label', x: r.x + 8, y: r.y + 15 }, `pipeline ${p.id}`),
+    );
+  }
+  for (const e of graph.edges) {
+    const a = layout.nodes[e.from];
+    const b = layout.nodes[e.to];
+    if (!a || !b) continue;
+    const x1 = a.x + a.w;
+    const y1 = a.y + a.h / 2;
+    const x2 = b.x;
+    const y2 = b.y + b.h / 2;
+    const mid = (x1 + x2) / 2;
+    svg.append(
+      svgEl('path', {
+        class: 'edge',
+        d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
+        'marker-end': 'url(#arrow)',
+      }),
+    );
+  }
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  graph.links.forEach((l, i) => {
+    const a = layout.nodes[l.from];
+    const b = layout.nodes[l.to];
+    const from = byId.get(l.from);
+    const to = byId.get(l.to);
+    const rowA = from && layout.rows[from.pipeline];
+    const rowB = to && layout.rows[to.pipeline];
+    if (!a || !b || !rowA || !rowB) return;
+    const x1 = a.x + a.w;
+    const y1 = a.y + a.h / 2;
+    const x2 = b.x;
+    const y2 = b.y + b.h / 2;
+    // Lanes in the margins, a little apart per link, and across in the gap above the lower row.
+    const right = layout.width - 3 - (i % 4) * 2;
+    const left = 3 + (i % 4) * 2;
+    const across = (rowB.y > rowA.y ? rowB.y : rowA.y) - 9 + (i % 3) * 2;
+    svg.append(
+      svgEl(
+        'path',
+        {
+          class: 'link',
+          'data-connector': l.connector,
+          d: `M${x1},${y1} H${right} V${across} H${left} V${y2} H${x2}`,
+          'marker-end': 'url(#link-arrow)',
+        },
+        svgEl('title', {}, `connector ${l.connector}: ${from.pipeline} → ${to.pipeline}`),
+      ),
+    );
+  });
+  for (const n of graph.nodes) {
+    const box = layout.nodes[n.id];
+    if (!box) continue;
+    const f = figures?.figures[n.id];
+    const classes = [n.role, ...(n.connector ? ['connector'] : []), ...(n.defined ? [] : ['undefined'])];
+    if (f) classes.push(f.health);
+    const kind = n.connector ? `connector (as ${n.role})` : n.role;
+    const note = [
+      n.defined ? '' : `not defined in ${n.connector ? 'connectors' : `${n.role}s`}:`,
+      n.chartDefault ? "from the chart's defaults" : '',
+      f?.note ?? '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    svg.append(nodeView(n.id, box, n.component, kind, classes, n.findings, figureText(n, f), note));
+  }
+  if (layout.unused) {
+    const u = layout.unused;
+    svg.append(
+      svgEl('rect', { class: 'row-band', x: u.x, y: u.y, width: u.w, height: u.h, rx: 6 }),
+      svgEl('text', { class: 'row-label', x: u.x + 8, y: u.y + 15 }, 'defined but in no pipeline'),
+    );
+    graph.unused.forEach((c, i) => {
+      const box = layout.unusedNodes[i];
+      if (box)
+        svg.append(
+          nodeView(
+            unusedNodeId(i),
+            box,
+            c.component,
+            c.kind,
+            ['unused'],
+            c.findings,
+            `unused ${c.kind}`,
+            'no pipeline uses it',
+          ),
+        );
+    });
+  }
+
+  const list = el('ul', { class: 'findings' });
+  const item = (f: NodeFinding, where: string, id?: string): HTMLElement => {
+    const li = el('li', { class: f.severity }, el('span', { class: 'code' }, f.code), `${where}${f.message}`);
+    if (id) {
+      const go = el('a', { href: '#' }, ' open');
+      go.addEventListener('click', (e) => {
+        e.preventDefault();
+        open(id);
+      });
+      li.append(go);
+    }
+    return li;
+  };
+  for (const f of graph.findings) list.append(item(f, ''));
+  const seen = new Set<string>();
+  for (const n of graph.nodes)
+    for (const f of n.findings) {
+      const key = `${n.connector ? 'connector' : n.role}:${n.component}:${f.code}:${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      list.append(item(f, `${n.component}: `, n.id));
+    }
+  graph.unused.forEach((c, i) => {
+    for (const f of c.findings) list.append(item(f, `${c.component}: `, unusedNodeId(i)));
+  });
+
+  const live = figures
+    ? `Live: ${figures.source}, read ${new Date(figures.at).toLocaleTimeString()}.`
+    : liveNote || 'Waiting for the collector’s figures…';
+  app.replaceChildren(
+    el(
+      'header',
+      {},
+      el('h1', {}, m.title),
+      el(
+        'p',
+        { class: 'hint' },
+        `${graph.pipelines.length} pipeline(s), ${graph.nodes.length} node(s), ${graph.links.length} connector link(s), ${graph.unused.length} unused. Click a node to open its YAML.`,
+      ),
+      el('p', { class: 'live', id: 'live' }, live),
+      el(
+        'div',
+        { class: 'legend' },
+        el('span', { class: 'flowing' }, 'data passing'),
+        el('span', { class: 'idle' }, 'nothing passing'),
+        el('span', { class: 'failing' }, 'failures rising'),
+        el('span', { class: 'connector' }, 'connector'),
+      ),
+    ),
+    svg,
+    ...(list.childElementCount ? [el('h2', { class: 'hint' }, 'Findings'), list] : []),
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m = event.data;
+  if (!isPipelineHostMessage(m)) return;
+  if (m.type === 'graph') {
+    current = m;
+    vscode.setState({ uri: m.uri, line: m.line });
+    draw();
+  } else if (m.type === 'figures') {
+    figures = m;
+    draw();
+  } else if (m.type === 'noFigures') {
+    figures = undefined;
+    liveNote = m.message;
+    draw();
+  } else {
+    current = undefined;
+    app.replaceChildren(el('h1', {}, 'Collector Pipelines'), el('p', { class: 'empty' }, m.message));
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
