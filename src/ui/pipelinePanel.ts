@@ -6,13 +6,10 @@
 // every few seconds, so the student sees the link where data stops. Entry of the dist/pipeline.js bundle.
 import * as vscode from 'vscode';
 import { liveFigures, parseExposition, type Sample } from '../core/collector/liveFigures';
-import { pipelineGraph, type PipelineGraph } from '../core/collector/pipelineGraph';
-import { layoutPipelines } from '../core/collector/pipelineLayout';
+import type { PipelineGraph } from '../core/collector/pipelineGraph';
+import { pipelineViewAt } from '../core/collector/pipelineView';
 import type { Range } from '../core/finding';
 import { isRecord } from '../core/isRecord';
-import { lint } from '../core/lint/engine';
-import { buildWorkspace, type CollectorConfig } from '../core/lint/model';
-import { nodeRange } from '../core/lint/yamlView';
 import { parsePipelinePageMessage, unusedNodeId, type PipelineHostMessage } from '../core/protocol/pipeline';
 import { isOurProcess } from '../node/process/processes';
 import { readSandboxState } from '../node/sandbox/sandboxState';
@@ -25,25 +22,6 @@ export const pipelineViewType = 'obslab.pipeline';
 const redrawDelayMs = 300;
 /** How often it reads the collector's telemetry. */
 const pollMs = 3000;
-
-/** The collector in `text` whose YAML holds `line` (else the first), with the graph of its pipelines. */
-export function graphAt(file: string, text: string, line: number): { graph: PipelineGraph; title: string } | string {
-  const ws = buildWorkspace([{ file, text }]);
-  if (!ws.collectors.length) {
-    const broken = ws.findings.find((f) => f.severity === 'error');
-    return broken
-      ? `The file does not parse as YAML (${broken.message}, line ${(broken.range?.start.line ?? 0) + 1}): fix it and the view draws again.`
-      : 'No collector config here: open a collector config (receivers:, exporters:, service:), a ConfigMap holding one, or the collector chart’s values file, then run Show Collector Pipelines.';
-  }
-  const holds = (c: CollectorConfig): boolean => {
-    const r = c.chart ? undefined : c.root && nodeRange(c.view, c.root);
-    return r !== undefined && r.start.line <= line && line <= r.end.line;
-  };
-  const cfg = ws.collectors.find(holds) ?? ws.collectors[0]!;
-  const graph = pipelineGraph(cfg, lint([{ file, text }]));
-  const base = file.split(/[\\/]/).pop() ?? file;
-  return { graph, title: graph.where ? `${base} (${graph.where})` : base };
-}
 
 /** Where the collector's own telemetry is: the sandbox's collector, else a port-forward to port 8888 of a collector. */
 function telemetrySource(ctx: Ctx): { url: string; label: string } | undefined {
@@ -137,7 +115,7 @@ class PipelinePanel {
       });
       return;
     }
-    const made = graphAt(this.uri.fsPath, text, this.line);
+    const made = pipelineViewAt(this.uri.fsPath, text, this.line);
     if (typeof made === 'string') {
       this.graph = undefined;
       this.post({ type: 'empty', message: made });
@@ -151,7 +129,7 @@ class PipelinePanel {
       uri: this.uri.toString(),
       line: this.line,
       graph: made.graph,
-      layout: layoutPipelines(made.graph),
+      layout: made.layout,
     });
     await this.poll();
   }

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { liveFigures, parseExposition } from '../../src/core/collector/liveFigures';
 import { pipelineGraph, type PipelineGraph } from '../../src/core/collector/pipelineGraph';
+import { pipelineViewAt } from '../../src/core/collector/pipelineView';
+import { parsePipelinePageMessage } from '../../src/core/protocol/pipeline';
 import { lint } from '../../src/core/lint/engine';
 import { buildWorkspace } from '../../src/core/lint/model';
 
@@ -250,5 +252,68 @@ otelcol_exporter_sent_metric_points{exporter="otlphttp/dead",server_address="127
   it('reads names with a _total suffix too (as a Prometheus that added it would hold them)', () => {
     const s = parseExposition('otelcol_exporter_sent_metric_points_total{exporter="debug"} 4\n');
     assert.equal(liveFigures(g, s)['metrics|exporter|debug']?.in, 4);
+  });
+});
+
+describe('pipeline view: the file and the cursor', () => {
+  it('draws the config the cursor is in when a file holds two ConfigMaps', () => {
+    const cm = (name: string, exporter: string): string => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+data:
+  relay: |
+    receivers:
+      otlp:
+        protocols:
+          grpc: {}
+    exporters:
+      ${exporter}: {}
+    service:
+      pipelines:
+        traces:
+          receivers: [otlp]
+          exporters: [${exporter}]
+`;
+    const text = `${cm('first', 'debug')}---\n${cm('second', 'otlp')}`;
+    const at = (line: number): string => {
+      const v = pipelineViewAt('two.yaml', text, line);
+      assert.ok(typeof v !== 'string');
+      return v.title;
+    };
+    assert.equal(at(8), 'two.yaml (ConfigMap first, key relay)');
+    assert.equal(at(28), 'two.yaml (ConfigMap second, key relay)');
+  });
+
+  it('says what to open when the file holds no collector config, and where YAML breaks', () => {
+    assert.match(
+      String(pipelineViewAt('deploy.yaml', 'apiVersion: v1\nkind: Service\n', 0)),
+      /No collector config here/,
+    );
+    assert.match(
+      String(pipelineViewAt('collector.yaml', 'receivers:\n  otlp: {\nexporters: [\n', 0)),
+      /does not parse as YAML.*line \d+/,
+    );
+  });
+});
+
+describe('pipeline view: what the page may send', () => {
+  it('accepts ready and open by node id, and nothing else', () => {
+    assert.deepEqual(parsePipelinePageMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parsePipelinePageMessage({ type: 'open', node: 'metrics|exporter|debug' }), {
+      type: 'open',
+      node: 'metrics|exporter|debug',
+    });
+    for (const bad of [
+      { type: 'open' },
+      { type: 'open', node: '' },
+      { type: 'open', node: 3 },
+      { type: 'open', node: 'x', file: '/etc/passwd' },
+      { type: 'open', node: 'x'.repeat(1001) },
+      { type: 'run', command: 'rm' },
+      null,
+      'ready',
+    ])
+      assert.equal(parsePipelinePageMessage(bad), undefined, JSON.stringify(bad));
   });
 });

@@ -1,0 +1,178 @@
+// The pipeline view's live figures from real collectors: 0.155.0 (the lab's) and 0.165.1 (the
+// newest) run a metrics pipeline whose otlphttp exporter points at a closed 127.0.0.1 port beside
+// a debug exporter, and receive generated OTLP/HTTP requests. Their own telemetry, read as the view
+// reads it, must put accepted points on the receiver, sent points on debug, and rising failures on
+// the dead exporter, which the model marks failing while the others flow.
+import { strict as assert } from 'node:assert';
+import { createServer } from 'node:net';
+import { liveFigures, parseExposition, type Sample } from '../../src/core/collector/liveFigures';
+import { pipelineViewAt, type PipelineView } from '../../src/core/collector/pipelineView';
+import { freePort, waitFor } from '../harness/lib';
+import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
+
+/** A port nothing listens on: bound, then closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 9;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+function config(otlpHttp: number, telemetry: number, dead: number): string {
+  return `receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:${otlpHttp}
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_percentage: 80
+    spike_limit_percentage: 20
+  batch:
+    timeout: 200ms
+exporters:
+  otlphttp/dead:
+    endpoint: http://127.0.0.1:${dead}
+    retry_on_failure:
+      enabled: false
+  debug: {}
+service:
+  telemetry:
+    metrics:
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: 127.0.0.1
+                port: ${telemetry}
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [memory_limiter, batch]
+      exporters: [otlphttp/dead, debug]
+`;
+}
+
+/** One OTLP/HTTP JSON export request with `points` sum data points. */
+function exportRequest(points: number): string {
+  const now = `${Date.now()}000000`;
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pipeline-live-test' } }] },
+        scopeMetrics: [
+          {
+            scope: { name: 'test' },
+            metrics: [
+              {
+                name: 'requests',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: Array.from({ length: points }, (_v, i) => ({
+                    asInt: String(i + 1),
+                    timeUnixNano: now,
+                    attributes: [{ key: 'n', value: { intValue: String(i) } }],
+                  })),
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+async function send(port: number, requests: number, points: number): Promise<void> {
+  for (let i = 0; i < requests; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: exportRequest(points),
+    });
+    assert.equal(res.status, 200, `the collector accepts request ${i + 1}`);
+  }
+}
+
+async function read(url: string): Promise<Sample[]> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200);
+  return parseExposition(await res.text());
+}
+
+for (const version of [collectorVersions.recent, collectorVersions.newest]) {
+  describe(`pipeline view: live figures from a real collector ${version}`, function () {
+    this.timeout(900_000);
+    let collector: RunningCollector | undefined;
+    let view: PipelineView;
+    let otlpHttp = 0;
+    let telemetryUrl = '';
+
+    before(async () => {
+      otlpHttp = await freePort();
+      const telemetry = await freePort();
+      const text = config(otlpHttp, telemetry, await closedPort());
+      const made = pipelineViewAt('collector.yaml', text, 0);
+      assert.ok(typeof made !== 'string', 'the view draws the config');
+      view = made;
+      telemetryUrl = `http://127.0.0.1:${telemetry}/metrics`;
+      collector = await startCollector(version, text);
+    });
+
+    after(async () => {
+      await collector?.stop();
+    });
+
+    it('marks the exporter pointing at a closed port as failing while data flows through the rest', async () => {
+      await send(otlpHttp, 3, 5);
+      // The batch processor sends after 200 ms; wait until both exporters have counted it.
+      let first: Sample[] = [];
+      await waitFor(
+        'the first batch counted by both exporters',
+        async () => {
+          first = await read(telemetryUrl);
+          const f = liveFigures(view.graph, first);
+          return (f['metrics|exporter|otlphttp/dead']?.failed ?? 0) > 0 && (f['metrics|exporter|debug']?.in ?? 0) > 0;
+        },
+        30_000,
+      );
+      const start = liveFigures(view.graph, first);
+      assert.equal(start['metrics|receiver|otlp']?.in, 15);
+      assert.equal(start['metrics|receiver|otlp']?.failed, 0);
+
+      await send(otlpHttp, 4, 5);
+      let second: Sample[] = [];
+      await waitFor(
+        'the second batch counted',
+        async () => {
+          second = await read(telemetryUrl);
+          return (liveFigures(view.graph, second)['metrics|exporter|debug']?.in ?? 0) >= 35;
+        },
+        30_000,
+      );
+      const f = liveFigures(view.graph, second, first);
+      assert.equal(f['metrics|exporter|otlphttp/dead']?.health, 'failing', JSON.stringify(f));
+      assert.equal(f['metrics|exporter|otlphttp/dead']?.failed, 35);
+      assert.equal(f['metrics|exporter|otlphttp/dead']?.in, 0);
+      assert.equal(f['metrics|exporter|debug']?.health, 'flowing');
+      assert.equal(f['metrics|exporter|debug']?.in, 35);
+      assert.equal(f['metrics|receiver|otlp']?.health, 'flowing');
+      assert.equal(f['metrics|receiver|otlp']?.in, 35);
+      assert.equal(f['metrics|processor|memory_limiter']?.health, 'flowing');
+      assert.equal(f['metrics|processor|memory_limiter']?.in, 35);
+      assert.equal(f['metrics|exporter|otlphttp/dead']?.queue, 0);
+    });
+
+    it('calls every node idle once the load stops, and the dead exporter stops being marked failing', async () => {
+      const a = await read(telemetryUrl);
+      const b = await read(telemetryUrl);
+      const f = liveFigures(view.graph, b, a);
+      assert.equal(f['metrics|receiver|otlp']?.health, 'idle');
+      assert.equal(f['metrics|exporter|otlphttp/dead']?.health, 'idle');
+    });
+  });
+}
