@@ -130,6 +130,8 @@ export function runNames(argv: string[], io: Io): number {
     ...(values.delta ? { temporality: 'delta' as const } : {}),
     attributes: values.attribute ?? known?.attributes ?? [],
     scope: known?.scope ?? { name: 'the meter' },
+    // The lab's SDK (Python 1.45.1) sets service.instance.id on every resource.
+    serviceInstanceId: true,
   };
   const t = translateInstrument(instrument, path);
   if (format === 'json')

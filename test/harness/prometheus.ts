@@ -102,7 +102,7 @@ let serial = 0;
  */
 export async function startPrometheus(
   configYaml: string | ((url: string) => string) = emptyPrometheusConfig,
-  opts: { name?: string } = {},
+  opts: { name?: string; /** More flags, e.g. --web.enable-otlp-receiver. */ args?: readonly string[] } = {},
 ): Promise<RunningPrometheus> {
   const bin = await installPrometheus();
   const name = opts.name ?? `prometheus-${process.pid}-${++serial}`;
@@ -114,7 +114,12 @@ export async function startPrometheus(
   const daemon = startDaemon(
     name,
     bin,
-    [`--config.file=${config}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${tsdb}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      ...(opts.args ?? []),
+    ],
     { url, extra: { tsdb, config } },
   );
   const stop = async (): Promise<void> => {

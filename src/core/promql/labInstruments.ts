@@ -3,7 +3,8 @@
 // old conventions record http.server.duration in ms and http.server.active_requests in
 // "requests"; OTEL_SEMCONV_STABILITY_OPT_IN=http records http.server.request.duration in s and
 // the active requests in "{request}") and the lab's default path (collector 0.155.0's prometheus
-// exporter, no translation_strategy: UnderscoreEscapingWithSuffixes).
+// exporter, no translation_strategy: UnderscoreEscapingWithSuffixes). The Python SDK 1.45.1 gives
+// every process a service.instance.id (a UUID), so the app's series carry an instance of their own.
 import {
   collectorNamingVersions,
   describePath,
@@ -41,10 +42,12 @@ export const labInstruments: readonly LabInstrument[] = [
       'http.server_name',
       'net.host.port',
       'http.route',
+      'http.target',
       'http.host',
       'net.host.name',
     ],
     scope: flaskScope('1.11.0'),
+    serviceInstanceId: true,
     source: oldMode,
   },
   {
@@ -53,6 +56,7 @@ export const labInstruments: readonly LabInstrument[] = [
     kind: 'updowncounter',
     attributes: ['http.method', 'http.scheme', 'http.flavor', 'http.server_name', 'http.host'],
     scope: flaskScope('1.11.0'),
+    serviceInstanceId: true,
     source: oldMode,
   },
   {
@@ -68,6 +72,7 @@ export const labInstruments: readonly LabInstrument[] = [
       'error.type',
     ],
     scope: flaskScope('1.21.0'),
+    serviceInstanceId: true,
     source: newMode,
   },
   {
@@ -76,6 +81,7 @@ export const labInstruments: readonly LabInstrument[] = [
     kind: 'updowncounter',
     attributes: ['http.request.method', 'url.scheme'],
     scope: flaskScope('1.21.0'),
+    serviceInstanceId: true,
     source: newMode,
   },
 ];
