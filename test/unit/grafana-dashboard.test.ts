@@ -5,6 +5,7 @@
 // runs, which ships TypeScript types and no JSON schema) by the TypeScript compiler. Also Grafana's
 // built-in interval variables, and Forward Grafana opening the dashboard with its password command.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { appMetrics } from '../../src/core/facts';
@@ -190,6 +191,26 @@ describe("the lab's Grafana dashboard", () => {
       .join('\n');
     assert.match(wrong, /graphTooltipp/);
     assert.match(wrong, /"lists"/);
+  });
+});
+
+describe("COMMANDS.md and the walkthrough's Task 5 on the dashboard", () => {
+  it('applies the ConfigMap in Task 5, names the dashboard and deletes it in the cleanup', () => {
+    const commands = renderLab({ monitoringNamespace: 'obs' }).get('COMMANDS.md')?.content ?? '';
+    const task5 = commands.slice(commands.indexOf('## Task 5'), commands.indexOf('## Cleanup'));
+    assert.match(task5, /^kubectl apply -f k8s\/grafana-dashboard\.yaml$/m);
+    assert.ok(task5.includes(`http://localhost:3000${labDashboardPath}`));
+    assert.match(task5, /grafana\/obslab-dashboard\.json/);
+    const cleanup = commands.slice(commands.indexOf('## Cleanup'));
+    assert.match(cleanup, /-f k8s\/grafana-dashboard\.yaml --ignore-not-found/);
+  });
+
+  it("says in the walkthrough's Task 5 where the dashboard is and how Forward Grafana opens it", () => {
+    const text = readFileSync(join(root, 'walkthroughs', 'task5-load.md'), 'utf8');
+    assert.ok(text.includes('k8s/grafana-dashboard.yaml'));
+    assert.ok(text.includes('grafana/obslab-dashboard.json'));
+    assert.ok(text.includes(`http://localhost:3000${labDashboardPath}`));
+    assert.match(text, /\*\*Forward Grafana\*\*/);
   });
 });
 
