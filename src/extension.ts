@@ -2,7 +2,14 @@
 // registers commands and panel serializers: no files are read, no programs run and no servers
 // contacted until the student asks for something, and no lazy bundle loads until it is needed.
 import * as vscode from 'vscode';
-import { features, type BundleModules, type BundleName, type PanelRestorer, type Stopper } from './features';
+import {
+  features,
+  languageBundles,
+  type BundleModules,
+  type BundleName,
+  type PanelRestorer,
+  type Stopper,
+} from './features';
 import { Ctx, registerCommand, type CommandFactory } from './ui/context';
 import { ScopeCache } from './node/lint/scope';
 import * as activationExports from './ui/activationCommands';
@@ -11,6 +18,7 @@ import { LintDiagnostics } from './ui/lintDiagnostics';
 import { LintStatus } from './ui/lintStatus';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { showWalkthroughOnFirstRun } from './ui/walkthrough';
+import { whenLanguageOpens } from './ui/onLanguage';
 
 let current: Ctx | undefined;
 
@@ -52,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): void {
       );
     }
   }
+  // A language's bundle (a parser, diagnostics, lenses) loads on the first document of that language.
+  for (const [language, bundle] of Object.entries(languageBundles))
+    context.subscriptions.push(whenLanguageOpens(language, () => loadBundle(ctx, bundle).startLanguage(ctx)));
   showWalkthroughOnFirstRun(ctx);
 }
 

@@ -25,6 +25,8 @@ export const lazyBundles = {
   yamlClient: 'src/ui/yamlClient.ts',
   /** Which bundled schema a YAML file gets (it parses YAML): loaded on the YAML server's first question. */
   schemaChoice: 'src/core/lint/schemaChoice.ts',
+  /** .promql files: parse errors through lezer-promql and the Run lenses, loaded on the first PromQL file. */
+  promql: 'src/ui/promqlLanguage.ts',
 } as const;
 
 import type * as vscode from 'vscode';
@@ -44,6 +46,7 @@ export interface BundleModules {
   pipeline: typeof import('./ui/pipelinePanel');
   yamlClient: typeof import('./ui/yamlClient');
   schemaChoice: typeof import('./core/lint/schemaChoice');
+  promql: typeof import('./ui/promqlLanguage');
 }
 
 /** The names of a bundle's exports that are of type T. */
@@ -134,10 +137,17 @@ export const features: readonly AnyFeature[] = [
   }),
 ];
 
+/**
+ * Languages whose bundle starts on their first document (its `startLanguage(ctx)` registers
+ * diagnostics, lenses, hovers); `onLanguage:<id>` activates the extension for them.
+ */
+export const languageBundles = { promql: 'promql' } as const satisfies Record<string, LazyBundleName>;
+
 /** package.json's activationEvents, as the table implies: every command is registered at startup, and each panel restores itself. */
 export function activationEvents(): string[] {
   return [
     'onStartupFinished',
     ...features.flatMap((f) => Object.keys(f.panels ?? {}).map((viewType) => `onWebviewPanel:${viewType}`)),
+    ...Object.keys(languageBundles).map((language) => `onLanguage:${language}`),
   ];
 }

@@ -7,8 +7,10 @@ import * as vscode from 'vscode';
 import {
   autoStep,
   capForPage,
+  maxExprLength,
   parsePageMessage,
   rangeSeconds,
+  type ExplainRequest,
   type HostMessage,
   type LabQuery,
   type RunQueryMessage,
@@ -17,6 +19,7 @@ import {
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
+import { runExplain } from '../core/promql/explain';
 import { querySuggestions } from '../core/promql/querySuggestions';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
@@ -41,6 +44,8 @@ class QueryPanel {
   private namesLoaded: Promise<void> | undefined;
   /** Prometheus' version from its buildinfo; undefined until known (then taken as a 3.x, the lab's). */
   private version: string | undefined;
+  /** A query to put in the editor and run once the page is ready (the .promql Run lens). */
+  private pendingExpr: string | undefined;
 
   private constructor(
     private readonly ctx: Ctx,
@@ -52,9 +57,10 @@ class QueryPanel {
     this.render();
   }
 
-  static show(ctx: Ctx, prometheusUrl: string): void {
+  static show(ctx: Ctx, prometheusUrl: string, expr?: string): void {
     const client = newClient(prometheusUrl);
     if (QueryPanel.current) {
+      QueryPanel.current.pendingExpr = expr;
       QueryPanel.current.client = client;
       QueryPanel.current.metricNames = [];
       QueryPanel.current.namesLoaded = undefined;
@@ -67,6 +73,7 @@ class QueryPanel {
       retainContextWhenHidden: false,
     });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
+    QueryPanel.current.pendingExpr = expr;
   }
 
   /** A panel VS Code kept across a reload: the page restores its own state; we reconnect it. */
@@ -103,6 +110,10 @@ class QueryPanel {
     switch (message.type) {
       case 'ready':
         this.post({ type: 'init', prometheusUrl: this.client.baseUrl, ...(await labQueries(this.ctx)) });
+        if (this.pendingExpr !== undefined) {
+          this.post({ type: 'setQuery', expr: this.pendingExpr, run: true });
+          this.pendingExpr = undefined;
+        }
         await this.loadNames();
         return;
       case 'runQuery':
@@ -117,7 +128,16 @@ class QueryPanel {
       case 'startSandbox':
         await vscode.commands.executeCommand('obslab.startSandbox');
         return;
+      case 'explain':
+        return this.explain(message);
     }
+  }
+
+  /** Each node of the page's explain tree as its own instant query, all at the same time. */
+  private async explain(m: ExplainRequest): Promise<void> {
+    const time = Date.now() / 1000;
+    const results = await runExplain(this.client, m.nodes, { time });
+    this.post({ type: 'explainResult', id: m.id, time, results });
   }
 
   private loadNames(): Promise<void> {
@@ -239,7 +259,9 @@ export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queri
   return { queries: renderLabQueries(template, params), queriesSource };
 }
 
-export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
+/** With a query (a .promql file's Run lens passes one), the panel opens on it and runs it. */
+export const queryPrometheusCommand: CommandFactory = (ctx) => async (query?: unknown) => {
+  const expr = typeof query === 'string' && query.trim() && query.length <= maxExprLength ? query.trim() : undefined;
   // A running port-forward to the cluster's Prometheus is what the student set up for this.
   let url = ctx.forwards.urlFor('prometheus') ?? sandboxPrometheusUrl();
   if (!url) {
@@ -262,7 +284,7 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async () => {
     }
     url = url.trim();
   }
-  QueryPanel.show(ctx, url);
+  QueryPanel.show(ctx, url, expr);
   return url;
 };
 

@@ -10,14 +10,21 @@ import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import uPlot from 'uplot';
 import {
+  explainQuery,
+  flattenExplain,
   isHostMessage,
+  isRunnable,
+  maxExplainNodes,
   pointText,
   rangeChoices,
   sampleText,
   seriesPoints,
   truncationNote,
+  type ExplainNode,
+  type ExplainResultMessage,
   type HostMessage,
   type LabQuery,
   type PageMessage,
@@ -98,6 +105,16 @@ const rangeSelect = el(
   ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)),
 );
 const runButton = el('button', { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)' }, 'Run');
+const explainButton = el(
+  'button',
+  {
+    id: 'explain',
+    type: 'button',
+    title:
+      'The query as Prometheus parses it, each part in words, run on its own: its series, a sample and the time it took',
+  },
+  'Explain',
+);
 const autoRefresh = el('input', { id: 'auto-refresh', type: 'checkbox' });
 const controls = el(
   'div',
@@ -105,11 +122,13 @@ const controls = el(
   modeSelect,
   rangeSelect,
   runButton,
+  explainButton,
   el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'),
 );
 const status = el('div', { class: 'status', id: 'status' });
 const errorBox = el('div', { class: 'error', id: 'query-error', hidden: '' });
 const suggestionBox = el('div', { class: 'suggestions', id: 'suggestions', hidden: '' });
+const explainBox = el('div', { class: 'explain', id: 'explain-tree', hidden: '' });
 const chartBox = el('div', { class: 'chart', id: 'chart' });
 const tableBox = el('div', { class: 'table-wrap', id: 'result' });
 const labList = el('ol', { class: 'lab-queries', id: 'lab-queries' });
@@ -117,7 +136,7 @@ const labSource = el('p', { class: 'hint' });
 const querySection = el(
   'section',
   { id: 'query-view', class: 'view' },
-  el('div', { class: 'main' }, editorHost, controls, status, errorBox, suggestionBox, chartBox, tableBox),
+  el('div', { class: 'main' }, editorHost, controls, status, errorBox, suggestionBox, explainBox, chartBox, tableBox),
   el('aside', {}, el('h2', {}, 'Lab queries'), labSource, labList),
 );
 
@@ -426,6 +445,97 @@ function showError(m: QueryErrorMessage): void {
   showSuggestions(m.expr, m.suggestions);
 }
 
+// ---- explain: the query's tree in words, each part run on its own ---------------------------
+
+/** The query as Prometheus' grammar (lezer-promql, the parser the editor already runs) reads it. */
+function explain(expr: string): ReturnType<typeof explainQuery> {
+  return explainQuery(expr, promqlParser.parse(expr).topNode);
+}
+
+let explainId: number | undefined;
+const explainRows = new Map<number, HTMLElement>();
+
+function explainNodeView(n: ExplainNode): HTMLElement {
+  const figures = el('div', { class: 'explain-figures' });
+  const row = el(
+    'li',
+    { class: 'explain-node', 'data-node': String(n.id), 'data-kind': n.kind },
+    el('div', { class: 'explain-words' }, n.words),
+    el('code', { class: 'explain-expr' }, n.expr),
+    figures,
+  );
+  if (n.error) {
+    row.classList.add('has-error');
+    figures.append(el('div', { class: 'explain-error' }, `Parse error: ${n.error}`));
+  } else if (isRunnable(n)) figures.append(el('span', { class: 'hint' }, 'running…'));
+  explainRows.set(n.id, figures);
+  if (n.children.length) row.append(el('ul', {}, ...n.children.map(explainNodeView)));
+  return row;
+}
+
+function runExplain(): void {
+  const expr = editor.state.doc.toString().trim();
+  if (!expr) {
+    status.textContent = 'Type a PromQL query first, then Explain.';
+    return;
+  }
+  saveState();
+  const { root, errors } = explain(expr);
+  explainRows.clear();
+  explainBox.hidden = false;
+  explainBox.replaceChildren(el('h2', {}, 'Explain: the query as Prometheus parses it'));
+  if (!root) {
+    explainBox.append(el('p', { class: 'explain-error' }, errors[0]?.message ?? 'Nothing to explain.'));
+    return;
+  }
+  explainBox.append(
+    el('p', { class: 'explain-sentence' }, root.sentence),
+    el('ul', { class: 'explain-tree' }, explainNodeView(root)),
+  );
+  const nodes = flattenExplain(root).filter((n) => isRunnable(n) && !n.error);
+  if (errors.length) {
+    explainBox.append(el('p', { class: 'hint' }, 'Fix the parse error first: no part was run.'));
+    explainId = undefined;
+    return;
+  }
+  if (nodes.length > maxExplainNodes)
+    explainBox.append(
+      el('p', { class: 'hint' }, `Only the first ${maxExplainNodes} of ${nodes.length} parts are run.`),
+    );
+  const id = nextId++;
+  explainId = id;
+  vscode.postMessage({
+    type: 'explain',
+    id,
+    nodes: nodes.slice(0, maxExplainNodes).map((n) => ({ id: n.id, kind: n.kind, expr: n.expr })),
+  });
+}
+
+function showExplainResult(m: ExplainResultMessage): void {
+  if (m.id !== explainId) return;
+  explainId = undefined;
+  for (const r of m.results) {
+    const box = explainRows.get(r.id);
+    if (!box) continue;
+    box.replaceChildren();
+    if (r.error) {
+      box.closest('li')?.classList.add('has-error');
+      box.append(el('div', { class: 'explain-error' }, r.error));
+    } else {
+      const count = r.seriesCount ?? 0;
+      const what = r.resultType === 'scalar' || r.resultType === 'string' ? r.resultType : `${count} series`;
+      box.append(
+        el('span', { class: count ? 'explain-count' : 'explain-count none' }, what),
+        el('span', { class: 'hint' }, ` in ${Math.round(r.ms)} ms`),
+        ...(count === 0 ? [el('span', { class: 'hint' }, ': nothing here, so nothing above it either')] : []),
+        ...r.sample.map((line) => el('code', { class: 'explain-sample' }, line)),
+      );
+    }
+  }
+  for (const box of explainRows.values())
+    if (box.querySelector('.hint')?.textContent === 'running…') box.replaceChildren();
+}
+
 function showLabQueries(queries: LabQuery[], source: string): void {
   labSource.textContent = `From the lab's lab-queries.promql, ${source}.`;
   labList.replaceChildren(
@@ -439,7 +549,16 @@ function showLabQueries(queries: LabQuery[], source: string): void {
         setExpr(q.expr);
         runQuery();
       });
-      return el('li', {}, el('div', { class: 'lab-title' }, q.title), el('code', {}, q.expr), run);
+      // The one-line explanation is the explain tree's top node, as the walkthrough lists it.
+      const words = explain(q.expr).root?.sentence;
+      return el(
+        'li',
+        {},
+        el('div', { class: 'lab-title' }, q.title),
+        el('code', {}, q.expr),
+        ...(words ? [el('div', { class: 'lab-explain hint' }, words)] : []),
+        run,
+      );
     }),
   );
 }
@@ -484,6 +603,7 @@ tabQuery.addEventListener('click', () => showTab('query'));
 tabTargets.addEventListener('click', () => showTab('targets'));
 targetsRefresh.addEventListener('click', () => vscode.postMessage({ type: 'loadTargets' }));
 runButton.addEventListener('click', runQuery);
+explainButton.addEventListener('click', runExplain);
 modeSelect.value = state.mode;
 rangeSelect.value = state.range;
 rangeSelect.disabled = state.mode !== 'range';
@@ -533,6 +653,13 @@ function handle(m: HostMessage): void {
       labelNames = m.labels;
       if (m.error) status.textContent = `Completion has no names: ${m.error}`;
       return;
+    case 'setQuery':
+      setExpr(m.expr);
+      showTab('query');
+      if (m.run) runQuery();
+      return;
+    case 'explainResult':
+      return showExplainResult(m);
     case 'queryResult':
       return showResult(m);
     case 'queryError':

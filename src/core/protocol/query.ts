@@ -2,10 +2,14 @@
 // nothing the page sends: every page message passes a guard here before it is acted on.
 import type { QueryData } from '../prometheus/types';
 import { isRecord } from '../isRecord';
+import { maxExplainNodes, type ExplainNodeResult } from '../promql/explain';
 import { hasOnly } from './shape';
 
 // The page shows samples as the CLI prints them, native histograms included.
 export { pointText, sampleText, seriesPoints } from '../prometheus/samples';
+// The page builds the explain tree from the parser it already runs; the host runs its nodes.
+export { explainQuery, flattenExplain, isRunnable, maxExplainNodes } from '../promql/explain';
+export type { ExplainNode, ExplainNodeResult, Explanation, SyntaxNodeLike } from '../promql/explain';
 
 export type QueryMode = 'instant' | 'range';
 export type RangeChoice = '5m' | '15m' | '1h';
@@ -40,8 +44,21 @@ export interface StartSandboxMessage {
   type: 'startSandbox';
 }
 
+/** One node of the page's explain tree, to be run as its own instant query. */
+export interface ExplainNodeRequest {
+  id: number;
+  kind: string;
+  expr: string;
+}
+/** Run each node of an explain tree (the page parsed the query; the host only runs what it is sent). */
+export interface ExplainRequest {
+  type: 'explain';
+  id: number;
+  nodes: ExplainNodeRequest[];
+}
+
 export type PageMessage =
-  ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage;
+  ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage | ExplainRequest;
 
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -96,6 +113,32 @@ export function isStartSandboxMessage(v: unknown): v is StartSandboxMessage {
   return isRecord(v) && v['type'] === 'startSandbox' && hasOnly(v, ['type']);
 }
 
+function isExplainNodeRequest(v: unknown): v is ExplainNodeRequest {
+  if (!isRecord(v) || !hasOnly(v, ['id', 'kind', 'expr'])) return false;
+  const { id, kind, expr } = v;
+  return (
+    isId(id) &&
+    typeof kind === 'string' &&
+    /^[A-Za-z]{1,40}$/.test(kind) &&
+    typeof expr === 'string' &&
+    expr.trim().length > 0 &&
+    expr.length <= maxExprLength
+  );
+}
+
+/** At most maxExplainNodes nodes, each a well-formed query the host may run like any other. */
+export function isExplainRequest(v: unknown): v is ExplainRequest {
+  if (!isRecord(v) || v['type'] !== 'explain' || !hasOnly(v, ['type', 'id', 'nodes'])) return false;
+  const { id, nodes } = v;
+  return (
+    isId(id) &&
+    Array.isArray(nodes) &&
+    nodes.length > 0 &&
+    nodes.length <= maxExplainNodes &&
+    nodes.every(isExplainNodeRequest)
+  );
+}
+
 /** The page message `v` is, or undefined when it is unknown or malformed. */
 export function parsePageMessage(v: unknown): PageMessage | undefined {
   if (
@@ -103,7 +146,8 @@ export function parsePageMessage(v: unknown): PageMessage | undefined {
     isRunQueryMessage(v) ||
     isLoadTargetsMessage(v) ||
     isLabelValuesRequest(v) ||
-    isStartSandboxMessage(v)
+    isStartSandboxMessage(v) ||
+    isExplainRequest(v)
   )
     return v;
   return undefined;
@@ -212,8 +256,31 @@ export interface LabelValuesMessage {
   values: string[];
 }
 
+/** What each explain node gave, at one evaluation time for all. */
+export interface ExplainResultMessage {
+  type: 'explainResult';
+  id: number;
+  /** Unix seconds. */
+  time: number;
+  results: ExplainNodeResult[];
+}
+
+/** Put a query in the editor (and run it): the .promql Run lens opening the panel. */
+export interface SetQueryMessage {
+  type: 'setQuery';
+  expr: string;
+  run: boolean;
+}
+
 export type HostMessage =
-  InitMessage | NamesMessage | QueryResultMessage | QueryErrorMessage | TargetsMessage | LabelValuesMessage;
+  | SetQueryMessage
+  | InitMessage
+  | NamesMessage
+  | QueryResultMessage
+  | QueryErrorMessage
+  | TargetsMessage
+  | LabelValuesMessage
+  | ExplainResultMessage;
 
 const hostTypes: readonly HostMessage['type'][] = [
   'init',
@@ -222,6 +289,8 @@ const hostTypes: readonly HostMessage['type'][] = [
   'queryError',
   'targets',
   'labelValues',
+  'explainResult',
+  'setQuery',
 ];
 
 /** A coarse check for the page: the host is trusted, but a stray message from elsewhere is not. */
