@@ -6,6 +6,7 @@ import { benchLint } from './lint';
 import { benchLintProcess } from './lintProcess';
 import { benchLoadtest } from './loadtest';
 import { benchKubeApply } from './kubeApply';
+import { benchPipeline } from './pipeline';
 import { benchPortForward } from './portForward';
 import { benchRender } from './render';
 import { benchSandbox } from './sandbox';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   console.log('\n== lint');
   benchLint();
   await benchLintProcess();
+  await benchPipeline();
   console.log('\n== load test (127.0.0.1 only, each run bounded in time)');
   await benchLoadtest();
   console.log('\n== sandbox and queries');
