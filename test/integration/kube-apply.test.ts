@@ -73,13 +73,13 @@ describe('apply and rollout against a real API server', function () {
   it('dry-run of the lab reports every object as created and creates nothing', async () => {
     const r = await applyManifests(loaded, (await loadManifests([labDir])).objects, { dryRun: true });
     assert.deepEqual(r.problems, []);
-    assert.equal(r.rows.length, 9);
+    assert.equal(r.rows.length, 10);
     assert.ok(
       r.rows.every((x) => x.action === 'created'),
       actions(r).join('\n'),
     );
     assert.equal(r.rows[0]?.kind, 'Namespace');
-    assert.equal(r.summary, '9 created');
+    assert.equal(r.summary, '10 created');
     assert.equal((await kube.get(`/api/v1/namespaces/${app}`)).status, 404);
     assert.equal(
       (await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`)).status,
@@ -90,7 +90,7 @@ describe('apply and rollout against a real API server', function () {
   it('applies the lab: namespaces, ConfigMap, Services, Deployments and ServiceMonitors are created with field manager obslab', async () => {
     const r = await applyManifests(loaded, (await loadManifests([labDir])).objects);
     assert.deepEqual(r.problems, []);
-    assert.equal(r.summary, '9 created');
+    assert.equal(r.summary, '10 created');
     const sm = await kube.get(`/apis/monitoring.coreos.com/v1/namespaces/${monitoring}/servicemonitors/otel-collector`);
     assert.equal(sm.status, 200);
     const managers = (JSON.parse(sm.body) as { metadata: { managedFields: { manager: string; operation: string }[] } })
@@ -101,9 +101,9 @@ describe('apply and rollout against a real API server', function () {
   it('applying the same files again changes nothing: all unchanged, in the dry-run and the apply', async () => {
     const objects = (await loadManifests([labDir])).objects;
     const dry = await applyManifests(loaded, objects, { dryRun: true });
-    assert.equal(dry.summary, '9 unchanged', actions(dry).join('\n'));
+    assert.equal(dry.summary, '10 unchanged', actions(dry).join('\n'));
     const again = await applyManifests(loaded, objects);
-    assert.equal(again.summary, '9 unchanged', actions(again).join('\n'));
+    assert.equal(again.summary, '10 unchanged', actions(again).join('\n'));
   });
 
   it('the lab app Deployment rolls out (kwok makes its pods Ready)', async () => {
@@ -128,13 +128,13 @@ describe('apply and rollout against a real API server', function () {
       dry.rows.filter((x) => x.action !== 'unchanged').map((x) => `${x.action} ${x.kind} ${x.name}`),
       ['configured Deployment otel-flask'],
     );
-    assert.equal(dry.summary, '1 configured, 8 unchanged');
+    assert.equal(dry.summary, '1 configured, 9 unchanged');
     const live = JSON.parse((await kube.get(`/apis/apps/v1/namespaces/${app}/deployments/otel-flask`)).body) as {
       spec: { replicas: number };
     };
     assert.equal(live.spec.replicas, 2, 'the dry-run changed nothing');
     const r = await applyManifests(loaded, objects);
-    assert.equal(r.summary, '1 configured, 8 unchanged');
+    assert.equal(r.summary, '1 configured, 9 unchanged');
     const o = await watchRollouts(loaded, [{ namespace: app, name: 'otel-flask' }], { timeoutMs: 120_000 });
     assert.equal(o[0]?.state, 'complete', o[0]?.message);
     assert.equal(o[0]?.status?.ready, 3);
