@@ -84,7 +84,7 @@ export async function benchPipeline(): Promise<void> {
   });
   const script = built.outputFiles[0]?.text ?? '';
   const samples = parseExposition(telemetryFor(view));
-  const graphMessage: PipelineGraphMessage = { type: 'graph', title: 'bench', uri: 'file:///bench', line: 0, ...view };
+  const graphMessage: PipelineGraphMessage = { type: 'graph', uri: 'file:///bench', line: 0, ...view };
   const figures: PipelineFiguresMessage = {
     type: 'figures',
     source: 'bench',
