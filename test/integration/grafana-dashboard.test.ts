@@ -12,11 +12,15 @@ import { parseAllDocuments } from 'yaml';
 import { dashboardQueries, kubePrometheusStackGrafana } from '../../src/core/grafana/labDashboard';
 import { fillGrafanaVariables } from '../../src/core/grafana/variables';
 import { PrometheusClient } from '../../src/core/prometheus/client';
+import { forwardPresets } from '../../src/core/kube/forwardPresets';
+import { kubePrometheusStackNames } from '../../src/core/kube/kubePrometheusStackNames';
 import { defaultParams } from '../../src/core/scaffold/params';
+import { runnableArgv } from '../../src/core/shellQuote';
 import { sandboxCollectorVersion, sandboxDown, sandboxUp, type SandboxState } from '../../src/node/sandbox/sandbox';
 import { helmBin, helmHomeEnv, installHelm, realChartDir, realCharts } from '../harness/helm';
 import { run, sleep } from '../harness/lib';
 import { harnessSandboxPrograms } from '../harness/sandbox';
+import { sharedKube, uniqueNamespace } from '../support/kube';
 import { docs, renderLab } from '../support/lab';
 
 type Obj = {
@@ -165,5 +169,40 @@ describe(`every panel of the lab's dashboard returns data in the sandbox under l
     }
     assert.deepEqual([...missing], [], `no data after ${sent} requests`);
     assert.ok(sent >= 200, `${sent} requests`);
+  });
+});
+
+describe("Forward Grafana's password command, run by the real kubectl against the real API server", function () {
+  this.timeout(10 * 60_000);
+
+  it("prints the admin-password of the grafana subchart's Secret, decoded, with a newline", async function () {
+    this.timeout(30 * 60_000);
+    const kube = await sharedKube();
+    const namespace = uniqueNamespace('grafana-pw');
+    const release = 'kps';
+    const secret = kubePrometheusStackNames(release).grafanaSecret;
+    const password = 'pW0rd with spaces & "quotes"';
+    await kube.kubectl(['create', 'namespace', namespace]);
+    try {
+      // What the chart writes: admin-user and admin-password, base64 in data.
+      await kube.kubectl([
+        'create',
+        'secret',
+        'generic',
+        secret,
+        '-n',
+        namespace,
+        '--from-literal=admin-user=admin',
+        `--from-literal=admin-password=${password}`,
+      ]);
+      const preset = forwardPresets({ ...defaultParams, helmRelease: release, monitoringNamespace: namespace }).find(
+        (p) => p.purpose === 'grafana',
+      );
+      const argv = runnableArgv(preset?.password ?? []);
+      assert.ok(argv && argv[0] === 'kubectl', JSON.stringify(preset?.password));
+      assert.equal(await kube.kubectl(argv.slice(1)), `${password}\n`);
+    } finally {
+      await kube.kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
+    }
   });
 });
