@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOrigins, labInstruments, originsOf } from '../../src/core/promql/labInstruments';
+import { describeSuggestion, suggestForQuery } from '../../src/core/promql/suggest';
 import {
   labelName,
   metricName,
@@ -166,5 +167,29 @@ describe('OpenTelemetry names in Prometheus', () => {
       /`http.server.duration` \(histogram, unit `ms`\) from the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN unset, through collector 0.155.0's prometheus exporter \(UnderscoreEscapingWithSuffixes\)/,
     );
     assert.deepEqual(originsOf('flask_http_request_total'), []);
+  });
+
+  it('says which instrument and path give the name Prometheus has, for a prometheus_flask_exporter name', () => {
+    const known = ['http_server_duration_milliseconds_count', 'http_server_duration_milliseconds_bucket', 'up'];
+    const [s] = suggestForQuery('sum(rate(flask_http_request_total[1m]))', known);
+    assert.deepEqual(s?.names?.[0], 'http_server_duration_milliseconds_count');
+    assert.match(
+      describeSuggestion(s!),
+      /`flask_http_request_total` is prometheus_flask_exporter's; with the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN unset through collector 0\.155\.0's prometheus exporter \(UnderscoreEscapingWithSuffixes\) the request count is `http_server_duration_milliseconds_count`/,
+    );
+  });
+
+  it('turns a name from another strategy into the one this Prometheus has, saying both paths', () => {
+    const known = ['http.server.request.duration_seconds_bucket', 'http.server.request.duration_seconds_count', 'up'];
+    const [s] = suggestForQuery(
+      'histogram_quantile(0.95, rate(http_server_request_duration_seconds_bucket[5m]))',
+      known,
+    );
+    assert.equal(s?.names?.[0], 'http.server.request.duration_seconds_bucket');
+    assert.equal(s?.suggestions[0], '{"http.server.request.duration_seconds_bucket"}');
+    assert.match(
+      s?.note ?? '',
+      /is what `http.server.request.duration` \(histogram, unit `s`\) from .*=http gives through collector 0\.155\.0's prometheus exporter \(UnderscoreEscapingWithSuffixes\); with .* through collector 0\.155\.0's prometheus exporter \(NoUTF8EscapingWithSuffixes\) the latency buckets are `http.server.request.duration_seconds_bucket`/,
+    );
   });
 });

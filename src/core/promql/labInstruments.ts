@@ -19,6 +19,8 @@ import {
 export interface LabInstrument extends Instrument {
   /** Who records it and when, in words. */
   source: string;
+  /** What it measures: instruments measuring the same thing stand in for each other in suggestions. */
+  measures: 'request duration' | 'active requests';
 }
 
 const flaskScope = (schemaVersion: string): Instrument['scope'] => ({
@@ -34,6 +36,7 @@ export const labInstruments: readonly LabInstrument[] = [
     name: 'http.server.duration',
     unit: 'ms',
     kind: 'histogram',
+    measures: 'request duration',
     attributes: [
       'http.method',
       'http.scheme',
@@ -54,6 +57,7 @@ export const labInstruments: readonly LabInstrument[] = [
     name: 'http.server.active_requests',
     unit: 'requests',
     kind: 'updowncounter',
+    measures: 'active requests',
     attributes: ['http.method', 'http.scheme', 'http.flavor', 'http.server_name', 'http.host'],
     scope: flaskScope('1.11.0'),
     serviceInstanceId: true,
@@ -63,6 +67,7 @@ export const labInstruments: readonly LabInstrument[] = [
     name: 'http.server.request.duration',
     unit: 's',
     kind: 'histogram',
+    measures: 'request duration',
     attributes: [
       'http.request.method',
       'http.response.status_code',
@@ -79,6 +84,7 @@ export const labInstruments: readonly LabInstrument[] = [
     name: 'http.server.active_requests',
     unit: '{request}',
     kind: 'updowncounter',
+    measures: 'active requests',
     attributes: ['http.request.method', 'url.scheme'],
     scope: flaskScope('1.21.0'),
     serviceInstanceId: true,
@@ -142,4 +148,58 @@ export function describeOrigins(series: string, origins: readonly NameOrigin[]):
 /** What the lab's default path names an instrument's series, for "Did you mean" sentences. */
 export function labSeriesFor(instrument: Instrument, path: NamingPath = labPath): string[] {
   return translateInstrument(instrument, path).series;
+}
+
+/** Which series of a family a name is: a histogram's `_bucket`, `_count` or `_sum`, or the one series of the others. */
+export type SeriesRole = 'bucket' | 'count' | 'sum' | 'value';
+
+export const roleWords: Readonly<Record<SeriesRole, string>> = {
+  bucket: 'the latency buckets are',
+  count: 'the request count is',
+  sum: 'the latency sum is',
+  value: 'the value is',
+};
+
+function roleOf(series: readonly string[], name: string): SeriesRole | undefined {
+  if (series.length === 1) return series[0] === name ? 'value' : undefined;
+  const i = series.indexOf(name);
+  return i < 0 ? undefined : (['bucket', 'count', 'sum'] as const)[i];
+}
+
+export interface Equivalent {
+  /** The name Prometheus has. */
+  name: string;
+  role: SeriesRole;
+  instrument: LabInstrument;
+  path: NamingPath;
+  strategy: TranslationStrategy;
+}
+
+/**
+ * The name among `known` that gives what `measures`/`role` asks for, through the lab's path
+ * first and then every other path the pinned versions support; undefined when Prometheus has none.
+ */
+export function equivalentIn(
+  known: readonly string[],
+  measures: LabInstrument['measures'],
+  role: SeriesRole,
+): Equivalent | undefined {
+  const have = new Set(known);
+  for (const path of [labPath, ...allPaths()])
+    for (const instrument of labInstruments) {
+      if (instrument.measures !== measures) continue;
+      const t = translateInstrument(instrument, path);
+      const name = t.series.find((n) => roleOf(t.series, n) === role);
+      if (name !== undefined && have.has(name)) return { name, role, instrument, path, strategy: t.strategy };
+    }
+  return undefined;
+}
+
+/** What a lab name is (its instrument's measure and its series' role), when some path gives it. */
+export function roleIn(name: string): { measures: LabInstrument['measures']; role: SeriesRole } | undefined {
+  for (const o of originsOf(name)) {
+    const role = roleOf(translateInstrument(o.instrument, o.path).series, name);
+    if (role) return { measures: o.instrument.measures, role };
+  }
+  return undefined;
 }

@@ -1,11 +1,22 @@
 // "Did you mean ...?" for PromQL: find the metric names a query uses, and for each one Prometheus
 // does not have, rank the names it does have. The lab's queries use prometheus_flask_exporter
 // names that an OpenTelemetry-instrumented app never emits, so those get their real equivalent
-// first, whatever the spelling distance says. Prometheus 3 names may be UTF-8 (checked against
+// first, whatever the spelling distance says, and the name translator says which instrument and
+// path give the name Prometheus has instead (labInstruments.ts). Prometheus 3 names may be UTF-8 (checked against
 // 3.14.0 on 2026-12-05): such a name is read where the query quotes it (`{"http.server.duration"}`),
 // flagged where it is written bare (a parse error), and suggested in the quoted form.
 import { appMetrics } from '../facts';
+import {
+  describeInstrument,
+  equivalentIn,
+  originsOf,
+  roleIn,
+  roleWords,
+  type Equivalent,
+  type SeriesRole,
+} from './labInstruments';
 import { isLegacyMetricName, promqlString } from './names';
+import { describePath } from './otelNames';
 import { tokenize, unquote, type Token } from './tokens';
 
 /**
@@ -236,9 +247,40 @@ export function nameSimilarity(wanted: string, candidate: string): number {
 /** Below this a "suggestion" is noise; 0.35 keeps one-letter typos and reordered words, drops strangers. */
 const minSimilarity = 0.35;
 
-/** The real names closest to `wanted`, best first; a known-wrong lab name's replacement leads. */
+/** What a prometheus_flask_exporter name stands for, read from its replacement's suffix. */
+function flaskRole(wanted: string): SeriesRole | undefined {
+  const use = knownWrongNames[wanted]?.use;
+  if (!use || !wanted.startsWith('flask_')) return undefined;
+  return use.endsWith('_bucket') ? 'bucket' : use.endsWith('_sum') ? 'sum' : 'count';
+}
+
+/**
+ * The name Prometheus has that the name translator says stands for `wanted` on another path
+ * (src/core/promql/otelNames.ts): the same measure and series role from the lab's instruments,
+ * through the lab's path first, then any other the pinned versions support.
+ */
+export function translatedEquivalent(
+  wanted: string,
+  known: readonly string[],
+): { equivalent: Equivalent; sentence: string } | undefined {
+  const flask = flaskRole(wanted);
+  const asked = flask ? { measures: 'request duration' as const, role: flask } : roleIn(wanted);
+  if (!asked) return undefined;
+  const equivalent = equivalentIn(known, asked.measures, asked.role);
+  if (!equivalent || equivalent.name === wanted) return undefined;
+  const origin = flask ? undefined : originsOf(wanted)[0];
+  const what = flask
+    ? `\`${wanted}\` is prometheus_flask_exporter's`
+    : origin
+      ? `\`${wanted}\` is what ${describeInstrument(origin.instrument)} gives through ${describePath(origin.path, origin.strategy)}`
+      : `\`${wanted}\` is another path's name`;
+  const via = `${equivalent.instrument.source} through ${describePath(equivalent.path, equivalent.strategy)}`;
+  return { equivalent, sentence: `${what}; with ${via} ${roleWords[equivalent.role]} \`${equivalent.name}\`` };
+}
+
+/** The real names closest to `wanted`, best first; the translator's equivalent, or a known-wrong lab name's replacement, leads. */
 export function rankMetricNames(wanted: string, known: readonly string[], limit = 3): string[] {
-  const mapped = knownWrongNames[wanted]?.use;
+  const mapped = translatedEquivalent(wanted, known)?.equivalent.name ?? knownWrongNames[wanted]?.use;
   const ranked = known
     .filter((k) => k !== wanted && k !== mapped)
     .map((k) => ({ k, score: nameSimilarity(wanted, k) }))
@@ -316,7 +358,9 @@ export function suggestForQuery(promql: string, known: readonly string[], limit 
     seen.add(ref.name);
     const names = have.has(ref.name) ? [ref.name] : rankMetricNames(ref.name, known, limit);
     const placed = placeNames(promql, ref, names);
-    const wrong = knownWrongNames[ref.name]?.note;
+    const translated = have.has(ref.name) ? undefined : translatedEquivalent(ref.name, known)?.sentence;
+    const knownNote = knownWrongNames[ref.name]?.note;
+    const wrong = translated ? (knownNote ? `${translated}; ${knownNote}` : translated) : knownNote;
     const note = dotted ? (wrong ? `${quoteNote}; ${wrong}` : quoteNote) : wrong;
     out.push({
       ...ref,
