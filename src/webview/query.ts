@@ -528,7 +528,7 @@ function showExplainResult(m: ExplainResultMessage): void {
         el('span', { class: count ? 'explain-count' : 'explain-count none' }, what),
         el('span', { class: 'hint' }, ` in ${Math.round(r.ms)} ms`),
         ...(count === 0 ? [el('span', { class: 'hint' }, ': nothing here, so nothing above it either')] : []),
-        ...r.sample.map((line) => el('code', { class: 'explain-sample' }, line)),
+        ...r.sample.map((line) => el('code', { class: 'explain-sample', title: line }, line)),
       );
     }
   }
