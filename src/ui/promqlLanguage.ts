@@ -8,6 +8,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { parseErrors } from '../core/promql/explain';
 import { splitQueries, type QueryBlock } from '../core/promql/labQueries';
 import type { Ctx } from './context';
+import { PromqlNameHover } from './promqlHover';
 
 const languageId = 'promql';
 
@@ -68,7 +69,7 @@ export function startLanguage(_ctx: Ctx): vscode.Disposable[] {
     vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => collection.delete(doc.uri)),
     vscode.languages.registerCodeLensProvider({ language: languageId }, new PromqlRunLenses()),
-    // The hover on metric names (issue 19 point 2) registers here, beside the diagnostics and lenses.
+    vscode.languages.registerHoverProvider({ language: languageId }, new PromqlNameHover()),
   ];
   return disposables;
 }

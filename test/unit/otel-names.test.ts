@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOrigins, labInstruments, originsOf } from '../../src/core/promql/labInstruments';
+import { nameHover } from '../../src/core/promql/nameHover';
 import { describeSuggestion, suggestForQuery } from '../../src/core/promql/suggest';
 import {
   labelName,
@@ -191,5 +192,21 @@ describe('OpenTelemetry names in Prometheus', () => {
       s?.note ?? '',
       /is what `http.server.request.duration` \(histogram, unit `s`\) from .*=http gives through collector 0\.155\.0's prometheus exporter \(UnderscoreEscapingWithSuffixes\); with .* through collector 0\.155\.0's prometheus exporter \(NoUTF8EscapingWithSuffixes\) the latency buckets are `http.server.request.duration_seconds_bucket`/,
     );
+  });
+
+  it('hovers a name with the instruments and paths that give it, quoted UTF-8 names included', () => {
+    const q = 'histogram_quantile(0.95, sum by (le) (rate({"http.server.duration_milliseconds_bucket"}[5m])))';
+    const h = nameHover(q, q.indexOf('http.server'));
+    assert.equal(q.slice(h!.start, h!.end), '"http.server.duration_milliseconds_bucket"');
+    assert.match(
+      h!.lines.join('\n'),
+      /`http.server.duration` \(histogram, unit `ms`\) from .* unset, through collector 0\.155\.0's prometheus exporter \(NoUTF8EscapingWithSuffixes\)/,
+    );
+    assert.match(h!.lines.join('\n'), /The lab's path .* does not give this name/);
+    const lab = 'sum(rate(http_server_request_duration_seconds_count[1m]))';
+    assert.match(nameHover(lab, 12)!.lines.join('\n'), /The lab's path .* gives this name/);
+    assert.equal(nameHover(lab, 2), undefined, 'a function name is not a metric');
+    assert.match(nameHover('flask_http_request_total', 3)!.lines.join('\n'), /prometheus_flask_exporter name/);
+    assert.match(nameHover('otelcol_exporter_sent_metric_points', 3)!.lines[0]!, /collector's own telemetry/);
   });
 });
