@@ -1,6 +1,7 @@
 // npm run bench: every cost we claim, each printed as a ratio against a peer measured in the
 // same run or against its goal. No timed assertions live in tests.
 import { benchDoctor } from './doctor';
+import { benchExplain } from './explain';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchLintProcess } from './lintProcess';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   console.log('\n== sandbox and queries');
   await benchSandbox();
   await benchRender();
+  await benchExplain();
   console.log('\n== Kubernetes (the local control plane, 127.0.0.1)');
   await benchKubeApply();
   await benchPortForward();
