@@ -23,20 +23,46 @@ const redrawDelayMs = 300;
 /** How often it reads the collector's telemetry. */
 const pollMs = 3000;
 
-/** Where the collector's own telemetry is: the sandbox's collector, else a port-forward to port 8888 of a collector. */
-function telemetrySource(ctx: Ctx): { url: string; label: string } | undefined {
-  const state = readSandboxState();
-  const col = state?.collector;
+interface TelemetrySource {
+  url: string;
+  label: string;
+}
+
+/**
+ * Where the collector's own telemetry may be, in order: the sandbox's collector, then each active
+ * port-forward that is not the lab's Prometheus, Grafana or app (the registry knows forwards by
+ * purpose, not by remote port, so the one that serves `otelcol_` metrics is the collector's 8888).
+ */
+function telemetryCandidates(ctx: Ctx): TelemetrySource[] {
+  const out: TelemetrySource[] = [];
+  const col = readSandboxState()?.collector;
   if (col && isOurProcess(col.pid, col.marker))
-    return { url: col.telemetryUrl, label: `the sandbox's collector (${col.telemetryUrl})` };
-  const forward = ctx.forwards
-    .all()
-    .find((f) => f.state === 'active' && /collector|otel/i.test(f.id) && /\b8888\b/.test(f.id));
-  if (forward) {
-    const url = `${forward.url.replace(/\/$/, '')}/metrics`;
-    return { url, label: `the port-forward ${forward.id} (${url})` };
+    out.push({ url: col.telemetryUrl, label: `the sandbox's collector (${col.telemetryUrl})` });
+  for (const f of ctx.forwards.all()) {
+    if (f.state !== 'active' || f.purpose) continue;
+    const url = `${f.url.replace(/\/$/, '')}/metrics`;
+    out.push({ url, label: `the port-forward ${f.id} (${url})` });
   }
-  return undefined;
+  return out;
+}
+
+/** The first candidate that answers with the collector's metrics, or why none did. */
+async function readTelemetry(
+  candidates: readonly TelemetrySource[],
+): Promise<{ source: TelemetrySource; text: string } | { problem: string }> {
+  let problem = '';
+  for (const source of candidates) {
+    try {
+      const res = await fetch(source.url, { signal: AbortSignal.timeout(2500) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const text = await res.text();
+      if (text.includes('otelcol_')) return { source, text };
+      problem ||= `${source.label} serves no otelcol_ metrics`;
+    } catch (e) {
+      problem ||= `could not read ${source.label}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return { problem };
 }
 
 class PipelinePanel {
@@ -140,8 +166,8 @@ class PipelinePanel {
     if (!graph || this.polling) return;
     this.polling = true;
     try {
-      const source = telemetrySource(this.ctx);
-      if (!source) {
+      const candidates = telemetryCandidates(this.ctx);
+      if (!candidates.length) {
         this.previous = undefined;
         this.post({
           type: 'noFigures',
@@ -150,19 +176,16 @@ class PipelinePanel {
         });
         return;
       }
-      let text: string;
-      try {
-        const res = await fetch(source.url, { signal: AbortSignal.timeout(2500) });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        text = await res.text();
-      } catch (e) {
+      const read = await readTelemetry(candidates);
+      if ('problem' in read) {
         this.previous = undefined;
         this.post({
           type: 'noFigures',
-          message: `Could not read ${source.label}: ${e instanceof Error ? e.message : String(e)}. Is the collector running, with its telemetry on that port?`,
+          message: `No live figures: ${read.problem}. Is the collector running, with its telemetry on that port?`,
         });
         return;
       }
+      const { source, text } = read;
       const samples = parseExposition(text);
       const figures = liveFigures(graph, samples, this.previous);
       this.previous = samples;
