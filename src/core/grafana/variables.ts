@@ -29,8 +29,9 @@ export function formatDurationMs(ms: number): string {
 
 /**
  * Grafana's $__rate_interval: max($__interval + scrape interval, 4 × scrape interval), the scrape
- * interval being the data source's setting (kube-prometheus-stack sets Prometheus' own, 30s by
- * default), so a rate always spans at least four scrapes.
+ * interval being the data source's setting (kube-prometheus-stack 88.5.3 sets Prometheus' own, 30s
+ * by default), so a rate always spans at least four scrapes. As Grafana defines it since 10.2
+ * (grafana/grafana#77234; checked 2026-12-05).
  */
 export function rateInterval(intervalMs: number, scrapeIntervalMs: number): number {
   return Math.max(intervalMs + scrapeIntervalMs, 4 * scrapeIntervalMs);
