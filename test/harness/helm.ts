@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectorChart } from '../../src/core/helm/collectorChart';
 import { kubePrometheusStack } from '../../src/core/helm/helm';
+import { extractTarGz } from '../../src/node/downloads/tarGz';
 import { cacheDir, CommandError, installed, markInstalled, repoRoot, run, type Part, type PartStatus } from './lib';
 
 /**
@@ -156,6 +157,25 @@ export function helmHomeEnv(home: string): NodeJS.ProcessEnv {
 }
 
 /**
+ * The copy of the chart kept in the repository (test/fixtures/charts/<chart>-<version>.tar.gz: the
+ * shared folder's `<chart>-<version>/` packed unmodified, see its SOURCES.md), unpacked once into the
+ * cache with the extension's own tar reader; undefined when the repository holds no copy of it.
+ */
+async function fixtureChartDir(c: RealChart): Promise<string | undefined> {
+  const archive = join(repoRoot, 'test', 'fixtures', 'charts', `${c.chart}-${c.version}.tar.gz`);
+  if (!existsSync(archive)) return undefined;
+  const dir = cacheDir(`chart-fixture-${c.chart}-${c.version}`);
+  const unpacked = join(dir, `${c.chart}-${c.version}`);
+  if (installed(dir) && existsSync(join(unpacked, 'Chart.yaml'))) return unpacked;
+  rmSync(unpacked, { recursive: true, force: true });
+  await extractTarGz(archive, dir);
+  if (!existsSync(join(unpacked, 'Chart.yaml')))
+    throw new Error(`${archive} holds no ${c.chart}-${c.version}/Chart.yaml`);
+  markInstalled(dir);
+  return unpacked;
+}
+
+/**
  * The unpacked chart folder: `<chartsDir()>/<chart>-<version>` when it is there; otherwise the chart
  * is pulled from its repository with the real helm into the cache (once per version), so a clone
  * with network still tests the real chart. Offline and without the folder, the error says both ways.
@@ -163,6 +183,8 @@ export function helmHomeEnv(home: string): NodeJS.ProcessEnv {
 export async function realChartDir(c: RealChart): Promise<string> {
   const shared = join(chartsDir(), `${c.chart}-${c.version}`);
   if (existsSync(join(shared, 'Chart.yaml'))) return shared;
+  const fixture = await fixtureChartDir(c);
+  if (fixture) return fixture;
   const dir = cacheDir(`chart-${c.chart}-${c.version}`);
   const unpacked = join(dir, c.chart);
   if (installed(dir) && existsSync(join(unpacked, 'Chart.yaml'))) return unpacked;

@@ -2,11 +2,12 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { facts, versions } from '../../src/core/facts';
+import { facts } from '../../src/core/facts';
 import { helmSteps, kubePrometheusStackSource } from '../../src/core/helm/helm';
 import { labNames } from '../../src/core/scaffold/plan';
 import { activationEvents } from '../../src/features';
 import { at, docs, renderLab } from '../support/lab';
+import { realChartDir, realCharts } from '../harness/helm';
 
 const root = join(__dirname, '..', '..');
 interface Step {
@@ -63,10 +64,14 @@ describe('walkthrough', () => {
   });
 });
 
-// The real charts the lab installs, where the harness finds them ($OBSLAB_CHARTS, else ../shared/charts).
-const chartsDir = process.env['OBSLAB_CHARTS'] ?? join(root, '..', 'shared', 'charts');
-const kpsChart = join(chartsDir, `kube-prometheus-stack-${versions.kubePrometheusStack}`);
-const collectorChart = join(chartsDir, `opentelemetry-collector-${versions.collectorChart}`);
+// The real charts the lab installs, where the harness finds them ($OBSLAB_CHARTS, ../shared/charts,
+// else the unmodified copies in test/fixtures/charts/, unpacked once into the cache).
+let kpsChart = '';
+let collectorChart = '';
+before(async () => {
+  kpsChart = await realChartDir(realCharts.kubePrometheusStack);
+  collectorChart = await realChartDir(realCharts.collector);
+});
 const step = (id: string): string => {
   const s = steps.find((x) => x.id === id);
   assert.ok(s, `step ${id}`);
