@@ -50,9 +50,11 @@ function count(n: number | undefined): string {
 function figureText(node: GraphNode, f: NodeFigures | undefined): string {
   if (!f) return '';
   if (f.health === 'unknown') return 'no figures';
-  if (node.role === 'receiver') return `accepted ${count(f.in)} · refused ${count(f.failed)}`;
+  // A failure counter appears only once something failed: with figures and none, nothing failed.
+  const failed = count(f.failed ?? (f.in !== undefined ? 0 : undefined));
+  if (node.role === 'receiver') return `accepted ${count(f.in)} · refused ${failed}`;
   if (node.role === 'exporter')
-    return `sent ${count(f.in)} · failed ${count(f.failed)}${f.queue !== undefined ? ` · q ${count(f.queue)}` : ''}`;
+    return `sent ${count(f.in)} · failed ${failed}${f.queue !== undefined ? ` · q ${count(f.queue)}` : ''}`;
   return `in ${count(f.in)} · out ${count(f.out)}`;
 }
 

@@ -24,7 +24,7 @@ export interface PipelineLayout {
 }
 
 export const layoutSizes = {
-  nodeWidth: 150,
+  nodeWidth: 172,
   nodeHeight: 44,
   columnGap: 36,
   slotGap: 10,
