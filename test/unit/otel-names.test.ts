@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDoctor } from '../../src/core/doctor/chain';
+import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { describeOrigins, labInstruments, originsOf } from '../../src/core/promql/labInstruments';
 import { nameHover } from '../../src/core/promql/nameHover';
 import { describeSuggestion, suggestForQuery } from '../../src/core/promql/suggest';
@@ -208,5 +210,42 @@ describe('OpenTelemetry names in Prometheus', () => {
     assert.equal(nameHover(lab, 2), undefined, 'a function name is not a metric');
     assert.match(nameHover('flask_http_request_total', 3)!.lines.join('\n'), /prometheus_flask_exporter name/);
     assert.match(nameHover('otelcol_exporter_sent_metric_points', 3)!.lines[0]!, /collector's own telemetry/);
+  });
+
+  it("makes Run Doctor's metric-names link name the instrument and path behind the name Prometheus has", () => {
+    const expr = 'sum(rate(flask_http_request_total[1m]))';
+    const s: DoctorSnapshot = {
+      mode: 'sandbox',
+      takenAt: 0,
+      lab: {
+        appNamespace: 'app',
+        monitoringNamespace: 'monitoring',
+        helmRelease: 'prometheus',
+        prometheusServiceAccount: 'prometheus-sa',
+        collectorService: 'otel-collector',
+        portNames: { telemetry: 'telemetry', metrics: 'metrics' },
+      },
+      prometheus: {
+        url: 'http://127.0.0.1:9090',
+        version: '3.14.0',
+        targets: [],
+        metricNames: ['up', 'http_server_duration_milliseconds_count', 'http_server_duration_milliseconds_bucket'],
+        appSeries: ['http_server_duration_milliseconds_count'],
+      },
+      queries: {
+        source: '/lab/q.promql',
+        file: '/lab/q.promql',
+        text: `# rate\n${expr}\n`,
+        queries: [{ title: 'rate', expr }],
+      },
+      unavailable: {},
+    };
+    const link = runDoctor(s).links.find((l) => l.id === 'metric-names');
+    const f = link?.findings[0];
+    assert.match(
+      f?.message ?? '',
+      /with the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN unset through collector 0\.155\.0's prometheus exporter \(UnderscoreEscapingWithSuffixes\) the request count is `http_server_duration_milliseconds_count`/,
+    );
+    assert.equal(f?.evidence[0]?.expected, 'http_server_duration_milliseconds_count');
   });
 });
