@@ -5,8 +5,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
-import { explainQuery, flattenExplain, isRunnable, runExplain } from '../../src/core/promql/explain';
+import { explainQuery, flattenExplain, isRunnable, maxExplainNodes, runExplain } from '../../src/core/promql/explain';
 import { parseLabQueries, renderLabQueries, splitQueries } from '../../src/core/promql/labQueries';
+import { isExplainRequest, maxExprLength, parsePageMessage } from '../../src/core/protocol/query';
 import { defaultParams } from '../../src/core/scaffold/params';
 
 const root = join(__dirname, '..', '..');
@@ -162,5 +163,69 @@ describe('.promql files: one query per run of lines, separated by blank or # lin
       const expr = b.expr.replace(/\{\{\w+\}\}/g, 'x');
       assert.deepEqual(explain(expr).errors, [], expr);
     }
+  });
+});
+
+describe('the explain messages between the query page and its host', () => {
+  const node = { id: 0, kind: 'VectorSelector', expr: 'up' };
+  it('accepts a page asking to run up to 24 parts, and refuses anything else', () => {
+    assert.ok(isExplainRequest({ type: 'explain', id: 1, nodes: [node] }));
+    assert.deepEqual(parsePageMessage({ type: 'explain', id: 1, nodes: [node] }), {
+      type: 'explain',
+      id: 1,
+      nodes: [node],
+    });
+    const many = Array.from({ length: maxExplainNodes + 1 }, (_, i) => ({ ...node, id: i }));
+    for (const bad of [
+      { type: 'explain', id: 1, nodes: [] },
+      { type: 'explain', id: 1, nodes: many },
+      { type: 'explain', id: 1, nodes: [node], extra: true },
+      { type: 'explain', id: -1, nodes: [node] },
+      { type: 'explain', id: 1, nodes: [{ ...node, expr: ' ' }] },
+      { type: 'explain', id: 1, nodes: [{ ...node, expr: 'x'.repeat(maxExprLength + 1) }] },
+      { type: 'explain', id: 1, nodes: [{ ...node, kind: '<img src=x>' }] },
+      { type: 'explain', id: 1, nodes: [{ ...node, url: 'http://elsewhere' }] },
+      { type: 'explain', id: 1, nodes: 'up' },
+    ])
+      assert.equal(parsePageMessage(bad), undefined, JSON.stringify(bad).slice(0, 80));
+  });
+});
+
+describe('the PromQL grammar (syntaxes/promql.tmLanguage.json)', () => {
+  const grammar = JSON.parse(readFileSync(join(root, 'syntaxes', 'promql.tmLanguage.json'), 'utf8')) as {
+    scopeName: string;
+    repository: Record<string, { match?: string }>;
+  };
+  const names = (key: string): string[] =>
+    /\\b\(([^)]+)\)/.exec(grammar.repository[key]?.match ?? '')?.[1]?.split('|') ?? [];
+
+  it('colours as functions exactly names Prometheus 3.14.0 parses as function calls', () => {
+    const fns = names('function');
+    assert.ok(fns.length > 70 && fns.includes('histogram_quantile') && fns.includes('rate'));
+    for (const f of fns) {
+      const top = parser.parse(`${f}(x)`).topNode.firstChild;
+      assert.equal(top?.name, 'FunctionCall', f);
+    }
+  });
+
+  it('colours as aggregations exactly the operators lezer-promql parses as aggregations', () => {
+    const aggs = names('aggregation');
+    assert.equal(aggs.length, 14);
+    for (const a of aggs) assert.equal(parser.parse(`${a}(x)`).topNode.firstChild?.name, 'AggregateExpr', a);
+  });
+
+  it('has patterns JavaScript compiles, and package.json wires it to .promql', () => {
+    for (const [key, rule] of Object.entries(grammar.repository))
+      if (rule.match) assert.doesNotThrow(() => new RegExp(rule.match ?? ''), key);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      contributes: {
+        languages: { id: string; extensions: string[] }[];
+        grammars: { language: string; scopeName: string; path: string }[];
+      };
+    };
+    assert.deepEqual(manifest.contributes.languages.find((l) => l.id === 'promql')?.extensions, ['.promql']);
+    const g = manifest.contributes.grammars.find((x) => x.language === 'promql');
+    assert.equal(g?.scopeName, grammar.scopeName);
+    assert.equal(g?.path, './syntaxes/promql.tmLanguage.json');
   });
 });
