@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseErrors } from '../core/promql/explain';
-import { splitQueries, type QueryBlock } from '../core/promql/labQueries';
+import { placeholdersAsNames, splitQueries, type QueryBlock } from '../core/promql/labQueries';
 import type { Ctx } from './context';
 import { PromqlNameHover } from './promqlHover';
 
@@ -25,7 +25,9 @@ function positionIn(doc: vscode.TextDocument, block: QueryBlock, offset: number)
 export function promqlDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const block of splitQueries(doc.getText())) {
-    for (const p of parseErrors(block.expr, parser.parse(block.expr).topNode)) {
+    // The lab's template (`{{durationBase}}_count`) is checked as the file it renders to.
+    const expr = placeholdersAsNames(block.expr);
+    for (const p of parseErrors(expr, parser.parse(expr).topNode)) {
       const start = positionIn(doc, block, p.from);
       const end = positionIn(doc, block, Math.max(p.to, p.from));
       const range = new vscode.Range(start, end.isEqual(start) ? start.translate(0, 1) : end);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { explainQuery, flattenExplain, isRunnable, maxExplainNodes, runExplain } from '../../src/core/promql/explain';
-import { parseLabQueries, renderLabQueries, splitQueries } from '../../src/core/promql/labQueries';
+import { parseLabQueries, placeholdersAsNames, renderLabQueries, splitQueries } from '../../src/core/promql/labQueries';
 import { isExplainRequest, maxExprLength, parsePageMessage } from '../../src/core/protocol/query';
 import { defaultParams } from '../../src/core/scaffold/params';
 
@@ -158,11 +158,16 @@ describe('.promql files: one query per run of lines, separated by blank or # lin
     );
   });
 
-  it('finds no parse error in the lab file', () => {
+  it('finds no parse error in the lab file, as scaffolded and as its template with {{placeholders}}', () => {
+    const rendered = labQueries.map((q) => q.expr);
+    assert.equal(rendered.length, 6);
+    for (const expr of rendered) assert.deepEqual(explain(expr).errors, [], expr);
     for (const b of splitQueries(template)) {
-      const expr = b.expr.replace(/\{\{\w+\}\}/g, 'x');
+      const expr = placeholdersAsNames(b.expr);
+      assert.equal(expr.length, b.expr.length, 'offsets stay where they were');
       assert.deepEqual(explain(expr).errors, [], expr);
     }
+    assert.equal(placeholdersAsNames('sum({{activeRequests}})'), 'sum(__________________)');
   });
 });
 

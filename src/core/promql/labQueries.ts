@@ -51,6 +51,14 @@ export function splitQueries(text: string): QueryBlock[] {
   return blocks;
 }
 
+/**
+ * The query with each template placeholder (`{{durationBase}}`) as a name of the same length, so the
+ * lab's template parses as the file it renders to and every offset stays where it was.
+ */
+export function placeholdersAsNames(expr: string): string {
+  return expr.replace(/\{\{\s*\w+\s*\}\}/g, (m) => '_'.repeat(m.length));
+}
+
 /** The queries of lab-queries.promql, each named by the comment line right above it (else by itself). */
 export function parseLabQueries(text: string): LabQuery[] {
   return splitQueries(text).map((b) => ({ title: b.title || b.expr, expr: b.expr }));
