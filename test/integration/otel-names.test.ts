@@ -33,7 +33,12 @@ const short: Record<TranslationStrategy, string> = {
 
 type Ports = Record<TranslationStrategy, number>;
 
+/** The other naming options on one more exporter, scraped with honor_labels: true. */
+const optionsNamespace = (version: string): string => `lab${version.replace(/\D/g, '')}`;
+
 function collectorConfig(
+  version: string,
+  optionsPort: number,
   otlp: number,
   telemetry: number,
   ports: Ports,
@@ -43,6 +48,11 @@ function collectorConfig(
     (s) => `  prometheus/${short[s]}:\n    endpoint: 127.0.0.1:${ports[s]}\n    translation_strategy: ${s}\n`,
   );
   const names = translationStrategies.map((s) => `prometheus/${short[s]}`);
+  exporters.push(
+    `  prometheus/options:\n    endpoint: 127.0.0.1:${optionsPort}\n    namespace: ${optionsNamespace(version)}\n` +
+      `    enable_open_metrics: true\n    resource_to_telemetry_conversion:\n      enabled: true\n`,
+  );
+  names.push('prometheus/options');
   if (forward.otlp) {
     exporters.push(`  otlp:\n    endpoint: 127.0.0.1:${forward.otlp}\n    tls:\n      insecure: true\n`);
     names.push('otlp');
@@ -136,14 +146,19 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
       for (const s of translationStrategies) out[s] = await port();
       return out as Ports;
     };
-    const first = { otlp: await port(), telemetry: await port(), ports: await strategyPorts() };
-    const second = { otlp: await port(), telemetry: await port(), ports: await strategyPorts() };
+    const first = { otlp: await port(), telemetry: await port(), options: await port(), ports: await strategyPorts() };
+    const second = { otlp: await port(), telemetry: await port(), options: await port(), ports: await strategyPorts() };
     const jobs = [
       ...translationStrategies.map((s) => [`c${versions[0]}-${short[s]}`, first.ports[s]] as const),
       ...translationStrategies.map((s) => [`c${versions[1]}-${short[s]}`, second.ports[s]] as const),
     ];
     const scrapeConfig = `global:\n  scrape_interval: 1s\nscrape_configs:\n${jobs
       .map(([job, p]) => `  - job_name: ${quote(job)}\n    static_configs:\n      - targets: ['127.0.0.1:${p}']\n`)
+      .join('')}${[first, second]
+      .map(
+        (c, i) =>
+          `  - job_name: options-${i}\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${c.options}']\n`,
+      )
       .join('')}`;
     for (;;) {
       scraper = await startPrometheus(scrapeConfig);
@@ -153,7 +168,7 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
     stops.push(scraper.stop);
     const c2: RunningCollector = await startCollector(
       versions[1]!,
-      collectorConfig(second.otlp, second.telemetry, second.ports, {}),
+      collectorConfig(versions[1]!, second.options, second.otlp, second.telemetry, second.ports, {}),
     );
     stops.push(c2.stop);
     const urls = Object.fromEntries(translationStrategies.map((s) => [s, otlpProms[s]!.url])) as Record<
@@ -162,7 +177,10 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
     >;
     const c1 = await startCollector(
       versions[0]!,
-      collectorConfig(first.otlp, first.telemetry, first.ports, { otlp: second.otlp, otlpHttp: urls }),
+      collectorConfig(versions[0]!, first.options, first.otlp, first.telemetry, first.ports, {
+        otlp: second.otlp,
+        otlpHttp: urls,
+      }),
     );
     stops.push(c1.stop);
     for (const mode of modes) {
@@ -238,5 +256,52 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
           .flatMap((i) => translateInstrument(i, path).series);
         const got = await namesArrived(otlpProms[strategy]!, `{job=${quote(mode.service)}}`, expected);
         check(got, path, mode);
+      });
+
+  for (const version of versions)
+    for (const mode of modes)
+      it(`collector ${version}'s exporter with namespace, OpenMetrics and resource_to_telemetry_conversion, honor_labels true, ${mode.service}`, async () => {
+        const ns = optionsNamespace(version);
+        // The resource's attribute keys, as target_info shows them (escaping leaves them as they are).
+        const info = await seriesOf(scraper, `target_info{exported_job=${quote(mode.service)}}`);
+        const resource = [...new Set(info.flatMap((s) => Object.keys(s)))].filter(
+          (k) => !['__name__', 'job', 'instance', 'exported_job', 'exported_instance'].includes(k),
+        );
+        const path: NamingPath = {
+          via: 'collector',
+          version,
+          namespace: ns,
+          enableOpenMetrics: true,
+          resourceToTelemetry: true,
+          honorLabels: true,
+          prometheusMajor: 3,
+        };
+        const instruments = labInstruments
+          .filter((i) => mode.source.test(i.source))
+          .map((i) => ({ ...i, resource: [...resource, 'service.name', 'service.instance.id'] }));
+        const expected = instruments.flatMap((i) => translateInstrument(i, path).series);
+        assert.ok(expected.every((n) => n.startsWith(`${ns}_`)));
+        const all = await namesArrived(
+          scraper,
+          `{__name__=~${quote(`${ns}_.*`)}, job=${quote(mode.service)}}`,
+          expected,
+        );
+        // The namespace names target_info too, as the translator's note says.
+        assert.ok(all.some((s) => s.__name__ === `${ns}_target_info`));
+        assert.ok(translateInstrument(instruments[0]!, path).notes.some((n) => n.startsWith(`${ns}_target_info`)));
+        const got = all.filter((s) => s.__name__ !== `${ns}_target_info`);
+        assert.deepEqual([...new Set(got.map((s) => s.__name__))].sort(), [...new Set(expected)].sort());
+        for (const s of got) {
+          const t = translateInstrument(
+            instruments.find((i) => translateInstrument(i, path).series.includes(s.__name__))!,
+            path,
+          );
+          const labels = Object.keys(s).filter((k) => k !== '__name__');
+          for (const l of labels)
+            assert.ok(t.labels.includes(l), `${s.__name__} has ${l}; predicted ${t.labels.join(', ')}`);
+          for (const l of ['job', 'instance', 'service_name', 'service_instance_id'])
+            assert.ok(labels.includes(l), `${s.__name__} lacks ${l}`);
+          assert.ok(!labels.includes('exported_job'));
+        }
       });
 });

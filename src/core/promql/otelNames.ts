@@ -340,7 +340,11 @@ function translateCollector(inst: Instrument, path: CollectorPath): Translation 
     notes.push('the exporter accumulates delta points into cumulative series');
   if (path.enableOpenMetrics && inst.kind === 'counter' && !base.endsWith('_total'))
     notes.push('OpenMetrics exposition appends _total to a counter that lacks it');
-  notes.push(`target_info holds the resource attributes`);
+  // The exporter names it with the namespace too (collector.go: namespace + "_" + target_info).
+  const targetInfo = path.namespace
+    ? `${labelName(path.namespace, naming) ?? path.namespace}_target_info`
+    : 'target_info';
+  notes.push(`${targetInfo} holds the resource attributes`);
   return {
     series: seriesOf(base, inst, path.enableOpenMetrics === true),
     labels: withLe(inst, labels),
