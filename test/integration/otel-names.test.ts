@@ -3,7 +3,9 @@
 // to collector 0.165.1 over OTLP; each collector has one prometheus exporter per
 // translation_strategy, all scraped by Prometheus 3.14.0 (honor_labels false); collector 0.155.0
 // also sends to four Prometheus 3.14.0 started with --web.enable-otlp-receiver, one per
-// otlp.translation_strategy. For every path and mode, the series names Prometheus holds for the
+// otlp.translation_strategy, and a fifth promoting a resource attribute and the scope; one more
+// exporter per collector has namespace, enable_open_metrics and resource_to_telemetry_conversion,
+// scraped with honor_labels: true. For every path and mode, the series names Prometheus holds for the
 // app are exactly the ones translateInstrument predicts, and their label names are among the
 // predicted ones, the job/instance/scope labels included.
 import { strict as assert } from 'node:assert';
@@ -33,6 +35,9 @@ const short: Record<TranslationStrategy, string> = {
 
 type Ports = Record<TranslationStrategy, number>;
 
+/** A resource attribute every SDK sets, promoted to a label by the fifth OTLP Prometheus. */
+const promotedAttribute = 'telemetry.sdk.language';
+
 /** The other naming options on one more exporter, scraped with honor_labels: true. */
 const optionsNamespace = (version: string): string => `lab${version.replace(/\D/g, '')}`;
 
@@ -42,7 +47,7 @@ function collectorConfig(
   otlp: number,
   telemetry: number,
   ports: Ports,
-  forward: { otlp?: number; otlpHttp?: Record<TranslationStrategy, string> },
+  forward: { otlp?: number; otlpHttp?: Record<TranslationStrategy, string>; promoted?: string },
 ): string {
   const exporters = translationStrategies.map(
     (s) => `  prometheus/${short[s]}:\n    endpoint: 127.0.0.1:${ports[s]}\n    translation_strategy: ${s}\n`,
@@ -62,6 +67,10 @@ function collectorConfig(
     if (!url) continue;
     exporters.push(`  otlphttp/${short[s]}:\n    endpoint: ${url}/api/v1/otlp\n`);
     names.push(`otlphttp/${short[s]}`);
+  }
+  if (forward.promoted) {
+    exporters.push(`  otlphttp/promoted:\n    endpoint: ${forward.promoted}/api/v1/otlp\n`);
+    names.push('otlphttp/promoted');
   }
   return `receivers:
   otlp:
@@ -120,6 +129,7 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
   const stops: (() => Promise<void>)[] = [];
   let scraper: RunningPrometheus;
   const otlpProms: Partial<Record<TranslationStrategy, RunningPrometheus>> = {};
+  let promoted: RunningPrometheus;
 
   before(async () => {
     for (const s of translationStrategies) {
@@ -130,8 +140,14 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
       otlpProms[s] = p;
       stops.push(p.stop);
     }
+    promoted = await startPrometheus(
+      `global:\n  scrape_interval: 1s\notlp:\n  promote_resource_attributes: [${promotedAttribute}]\n` +
+        '  promote_scope_metadata: true\nscrape_configs: []\n',
+      { args: ['--web.enable-otlp-receiver'] },
+    );
+    stops.push(promoted.stop);
     // Ports picked free can be picked again by the next start: keep every one distinct.
-    const taken = new Set(Object.values(otlpProms).map((p) => Number(new URL(p.url).port)));
+    const taken = new Set([...Object.values(otlpProms), promoted].map((p) => Number(new URL(p.url).port)));
     const port = async (): Promise<number> => {
       for (;;) {
         const p = await freePort();
@@ -180,6 +196,7 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
       collectorConfig(versions[0]!, first.options, first.otlp, first.telemetry, first.ports, {
         otlp: second.otlp,
         otlpHttp: urls,
+        promoted: promoted.url,
       }),
     );
     stops.push(c1.stop);
@@ -304,4 +321,30 @@ describe(`The name translator against collectors ${versions.join(' and ')} and P
           assert.ok(!labels.includes('exported_job'));
         }
       });
+
+  for (const mode of modes)
+    it(`Prometheus ${PROMETHEUS_VERSION}'s OTLP receiver with promote_resource_attributes and promote_scope_metadata, ${mode.service}`, async () => {
+      const path: NamingPath = {
+        via: 'prometheus-otlp',
+        version: PROMETHEUS_VERSION,
+        promoteResourceAttributes: [promotedAttribute],
+        promoteScopeMetadata: true,
+        prometheusMajor: 3,
+      };
+      const instruments = labInstruments
+        .filter((i) => mode.source.test(i.source))
+        .map((i) => ({ ...i, resource: [promotedAttribute] }));
+      const expected = instruments.flatMap((i) => translateInstrument(i, path).series);
+      const got = await namesArrived(promoted, `{job=${quote(mode.service)}}`, expected);
+      assert.deepEqual([...new Set(got.map((s) => s.__name__))].sort(), [...new Set(expected)].sort());
+      for (const s of got) {
+        const inst = instruments.find((i) => translateInstrument(i, path).series.includes(s.__name__))!;
+        const t = translateInstrument(inst, path);
+        const labels = Object.keys(s).filter((k) => k !== '__name__');
+        for (const l of labels)
+          assert.ok(t.labels.includes(l), `${s.__name__} has ${l}; predicted ${t.labels.join(', ')}`);
+        for (const l of ['telemetry_sdk_language', 'otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url'])
+          assert.ok(labels.includes(l), `${s.__name__} lacks ${l}: ${labels.join(', ')}`);
+      }
+    });
 });
