@@ -104,7 +104,7 @@ describe('.promql files in the workbench (code-server + Chromium)', function () 
       );
     assert.ok(colours > 2, `the query is highlighted (${colours} colours)`);
     await screenshot(page, 'promql-file');
-    await runCommand(page, 'View: Close Panel').catch(() => undefined);
+    await runCommand(page, 'View: Hide Panel').catch(() => undefined);
   });
 
   it('opens Query Prometheus on the query from its Run lens, and Explain shows each part with its series', async () => {
