@@ -1,8 +1,9 @@
 // .promql files as first-class (the dist/promql.js bundle, loaded on the first PromQL file): parse
-// errors as diagnostics through Prometheus' own grammar (@prometheus-io/lezer-promql 0.314.0, checked
-// 2026-12-05, the parser the query panel runs), and a "Run" CodeLens above each query that opens the query panel on
-// it against the target the panel picks (a port-forward to Prometheus, else the sandbox's, else it
-// asks). A file holds queries separated by blank lines or `#` comment lines (splitQueries).
+// errors as diagnostics through Prometheus' own grammar (@prometheus-io/lezer-promql 0.314.0,
+// checked 2026-12-05, the parser the query panel runs), and a "Run" CodeLens above each query that
+// opens the query panel on it against the target the panel picks (a port-forward to Prometheus,
+// else the sandbox's, else it asks). A file holds queries separated by blank lines or `#` comment
+// lines (splitQueries).
 import * as vscode from 'vscode';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseErrors } from '../core/promql/explain';
