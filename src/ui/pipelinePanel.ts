@@ -211,7 +211,9 @@ class PipelinePanel {
     if (!range) return;
     const doc = await vscode.workspace.openTextDocument(this.uri);
     const sel = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
-    await vscode.window.showTextDocument(doc, { selection: sel, viewColumn: vscode.ViewColumn.One });
+    // Beside the view, so the graph stays in sight while the student reads or edits the YAML.
+    const viewColumn = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    await vscode.window.showTextDocument(doc, { selection: sel, viewColumn });
   }
 
   private rangeOf(id: string): Range | undefined {

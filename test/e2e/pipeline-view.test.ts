@@ -147,7 +147,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
     assert.match(figures, /accepted [1-9]/);
     await screenshot(page, 'pipeline-view');
 
-    // Clicking the receiver opens the ConfigMap with its definition selected (the status bar says where).
+    // Clicking the receiver opens the ConfigMap beside the view with its definition selected (the status bar says where).
     const text = readFileSync(join(workspace, 'lab', 'k8s', 'otel-collector-config.yaml'), 'utf8');
     const line = text.split('\n').findIndex((l) => /^\s+otlp:\s*$/.test(l)) + 1;
     assert.ok(line > 0, 'the ConfigMap defines the otlp receiver');
@@ -156,5 +156,17 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
       .locator('#status\\.editor\\.selection')
       .filter({ hasText: new RegExp(`Ln ${line}, Col \\d+ \\(\\d+ selected\\)`) })
       .waitFor({ state: 'visible' });
+
+    // An edit redraws the view (debounced): the metrics pipeline gets the debug exporter too.
+    const exportersLine = text.split('\n').findIndex((l) => /^\s+exporters: \[prometheus\]\s*$/.test(l)) + 1;
+    assert.ok(exportersLine > 0, 'the metrics pipeline exports to prometheus');
+    await runCommand(page, 'Go to Line/Column...');
+    await page.keyboard.type(String(exportersLine));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(', debug');
+    await view().locator('g.node[data-node="metrics|exporter|debug"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'pipeline-view-edit');
   });
 });
