@@ -43,6 +43,7 @@ import {
   toasts,
   until,
 } from '../support/workbench';
+import { labFileSpecs } from '../../src/core/scaffold/plan';
 
 interface Manifest {
   contributes: { walkthroughs: { steps: { id: string; title: string }[] }[] };
@@ -263,7 +264,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await answerInput(page, '(4/6)');
     await answerInput(page, '(5/6)');
     await answerInput(page, '(6/6)');
-    await toast(page, /wrote 15 lab file/).waitFor({ state: 'visible' });
+    await toast(page, new RegExp(`wrote ${labFileSpecs.length} lab file`)).waitFor({ state: 'visible' });
     await page
       .locator('.explorer-folders-view .monaco-list-row .label-name')
       .filter({ hasText: /^lab$/ })
@@ -272,7 +273,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     const files = listFiles(lab)
       .map((f) => relative(lab, f))
       .sort();
-    assert.equal(files.length, 15, `15 files in lab/: ${files.join(', ')}`);
+    assert.equal(files.length, labFileSpecs.length, `${labFileSpecs.length} files in lab/: ${files.join(', ')}`);
     assert.ok(files.includes('obslab-lab.json'));
     assert.match(readFileSync(join(lab, 'k8s', 'otel-servicemonitors.yaml'), 'utf8'), /release: kps\b/);
     assert.match(readFileSync(join(lab, 'helm', 'otel-collector-values.yaml'), 'utf8'), /release: kps\b/);
