@@ -317,3 +317,25 @@ describe('pipeline view: what the page may send', () => {
       assert.equal(parsePipelinePageMessage(bad), undefined, JSON.stringify(bad));
   });
 });
+
+describe('pipeline view: the layout', () => {
+  it("places the demo's nodes left to right in their columns, inside their pipeline's band, never overlapping", () => {
+    const v = pipelineViewAt('otelcol-config.yml', corpus('otel-demo-collector/otelcol-config.yml'), 0);
+    assert.ok(typeof v !== 'string');
+    const boxes = v.graph.nodes.map((n) => ({ n, b: v.layout.nodes[n.id]! }));
+    for (const { n, b } of boxes) {
+      const row = v.layout.rows[n.pipeline]!;
+      assert.ok(b.y >= row.y && b.y + b.h <= row.y + row.h, `${n.id} inside its band`);
+      assert.ok(b.x + b.w <= v.layout.width && b.y + b.h <= v.layout.height, `${n.id} inside the drawing`);
+    }
+    for (const e of v.graph.edges)
+      assert.ok(v.layout.nodes[e.from]!.x < v.layout.nodes[e.to]!.x, `${e.from} → ${e.to}`);
+    for (const a of boxes)
+      for (const b of boxes)
+        if (a !== b)
+          assert.ok(
+            a.b.x + a.b.w <= b.b.x || b.b.x + b.b.w <= a.b.x || a.b.y + a.b.h <= b.b.y || b.b.y + b.b.h <= a.b.y,
+            `${a.n.id} and ${b.n.id} overlap`,
+          );
+  });
+});
