@@ -13,12 +13,20 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { labDashboardPath } from '../../src/core/grafana/labDashboard';
 import { kubePrometheusStackNames } from '../../src/core/kube/kubePrometheusStackNames';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import type { RunningKube } from '../harness/kube';
 import { waitFor } from '../harness/lib';
 import { sharedKube, uniqueNamespace } from '../support/kube';
-import { clearToasts, dialog, pick, resultsDir, runCommand, screenshot, toast } from '../support/workbench';
+import {
+  clearToasts,
+  dialog,
+  pick,
+  resultsDir,
+  runCommand,
+  screenshot,
+  toast,
+  openWorkbench,
+} from '../support/workbench';
 
 describe('Forward Grafana in the workbench opens the lab dashboard and names the password command', function () {
   this.timeout(5 * 60_000);
@@ -75,11 +83,7 @@ describe('Forward Grafana in the workbench opens the lab dashboard and names the
         'obslab.helmRelease': 'prometheus',
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
     // The walkthrough opens on the first start and takes the focus (a quick pick open then closes):
     // let it open, then close it.
     await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible', timeout: 90_000 });

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { sandboxDown, sandboxStatus } from '../../src/node/sandbox/sandbox';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
 import {
@@ -22,6 +21,7 @@ import {
   runCommand,
   screenshot,
   toast,
+  openWorkbench,
 } from '../support/workbench';
 
 describe('Show Collector Pipelines in the workbench, live on the sandbox', function () {
@@ -48,11 +48,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
         'workbench.startupEditor': 'none',
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url, { width: 1600, height: 1000 }));
   });
 
   after(async function () {

@@ -8,11 +8,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
 import { startPrometheus, type RunningPrometheus } from '../harness/prometheus';
-import { quickInput, quickInputBox, quickRows, resultsDir, runCommand, screenshot } from '../support/workbench';
+import {
+  quickInput,
+  quickInputBox,
+  quickRows,
+  resultsDir,
+  runCommand,
+  screenshot,
+  openWorkbench,
+} from '../support/workbench';
 
 const good = 'sum by (job) (rate(prometheus_http_requests_total[1m]))';
 const file = [
@@ -50,11 +57,7 @@ describe('.promql files in the workbench (code-server + Chromium)', function () 
       vsix: await packageExtension(),
       settings: { 'obslab.showWalkthroughOnFirstRun': false },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
   });
 
   after(async function () {

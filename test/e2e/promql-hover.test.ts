@@ -6,10 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
-import { quickInputBox, quickRows, resultsDir, runCommand } from '../support/workbench';
+import { quickInputBox, quickRows, resultsDir, runCommand, openWorkbench } from '../support/workbench';
 
 const query =
   'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_milliseconds_bucket{http_route="/hash"}[5m])))';
@@ -37,11 +36,7 @@ describe('The metric-name hover in .promql files, in the workbench', function ()
         'workbench.startupEditor': 'none',
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url, { width: 1400, height: 800 }));
   });
 
   after(async function () {

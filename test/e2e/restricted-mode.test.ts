@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
 import { readSandboxState } from '../../src/node/sandbox/sandbox';
@@ -25,6 +24,7 @@ import {
   stepMedia,
   toast,
   until,
+  openWorkbench,
 } from '../support/workbench';
 
 const screenshot = (page: Page, name: string): Promise<void> => shot(page, `restricted-${name}`);
@@ -94,11 +94,7 @@ describe('the extension in a folder that is not trusted (Restricted Mode, code-s
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
   });
 
   after(async function () {

@@ -18,12 +18,11 @@ import { templateVars } from '../../src/core/scaffold/plan';
 import { renderTemplate } from '../../src/core/scaffold/render';
 import { sandboxDown } from '../../src/node/sandbox/sandbox';
 import type { SandboxState } from '../../src/node/sandbox/sandbox';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { repoRoot, waitFor } from '../harness/lib';
 import { startMirror, type RunningMirror } from '../harness/mirror';
 import { harnessSandboxPrograms } from '../harness/sandbox';
-import { clearToasts, resultsDir, runCommand, screenshot, toast, toasts } from '../support/workbench';
+import { clearToasts, resultsDir, runCommand, screenshot, toast, toasts, openWorkbench } from '../support/workbench';
 
 /** The standard tools a student's PATH has, linked into a folder of their own: /usr/bin here also holds prometheus. */
 const systemTools = [
@@ -138,11 +137,7 @@ describe('Start Sandbox on a fresh machine: the collector and Prometheus downloa
       },
     });
     parts = join(userDataDir, 'User', 'globalStorage', 'obslab.observability-lab', 'parts');
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
     // Give the extension host a moment to activate the extension.
     await page.waitForTimeout(3_000);
   });

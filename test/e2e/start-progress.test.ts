@@ -8,11 +8,10 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import type { PrepareProgress } from '../harness/prepare';
 import { startProgressVsix } from '../harness/startProgress';
-import { resultsDir, runCommand, screenshot } from '../support/workbench';
+import { resultsDir, runCommand, screenshot, openWorkbench } from '../support/workbench';
 
 describe("npm start's background build in the workbench (code-server + Chromium)", function () {
   this.timeout(5 * 60_000);
@@ -62,11 +61,7 @@ describe("npm start's background build in the workbench (code-server + Chromium)
       extraVsix: [await startProgressVsix()],
       env: { OBSLAB_START_PROGRESS: progressFile, OBSLAB_START_LOG: logFile },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
   });
 
   after(async function () {

@@ -20,7 +20,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/chromium';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { RunningKube } from '../harness/kube';
@@ -43,6 +42,7 @@ import {
   toast,
   toasts,
   until,
+  openWorkbench,
 } from '../support/workbench';
 
 /** How many files Create Lab Files writes (the templates and obslab-lab.json). */
@@ -209,11 +209,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       // Room for the walkthrough: no chat view beside the editor.
       settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openWorkbench(server.url));
     // A fresh profile: the extension opens its walkthrough once it has started. Wait for it, or it
     // would open in the middle of a later test and take the focus from the command palette.
     await page.locator('.getting-started-step.expanded').waitFor({ state: 'visible', timeout: 90_000 });

@@ -1,7 +1,8 @@
 // Driving code-server's workbench as a student does, for the end-to-end tests: the palette, quick
 // picks, toasts, dialogs and screenshots into test-results/.
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../harness/chromium';
 import { repoRoot } from '../harness/lib';
 
 export const resultsDir = join(repoRoot, 'test-results');
@@ -97,4 +98,20 @@ export async function until(
     }
     if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs} ms`);
   }
+}
+
+/**
+ * Headless Chromium on the workbench at `url`, as every e2e file starts: a page of the given size,
+ * 30 s for each step, and the workbench drawn (up to 90 s on a loaded machine).
+ */
+export async function openWorkbench(
+  url: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(30_000);
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  return { browser, page };
 }
