@@ -1,6 +1,8 @@
 // The OpenTelemetry Collector chart's facts (read from its source at the pinned version and
 // rendered with real helm 4.3.1 while recording them), and the lab's Helm path built on them.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { versions } from '../../src/core/facts';
 import {
@@ -26,6 +28,7 @@ import {
 } from '../../src/core/helm/collectorChart';
 import { lint } from '../../src/core/lint/engine';
 import { labCollectorSetFlags } from '../fixtures/findingExamples';
+import { realChartDir, realCharts } from '../harness/helm';
 import { renderLab } from '../support/lab';
 
 const valuesPath = 'helm/otel-collector-values.yaml';
@@ -304,5 +307,25 @@ describe('collector chart: the Helm step', () => {
     });
     assert.equal(f.kind, 'values-schema');
     assert.match(f.message, /'image\.repository' must be set.*NOTES\.txt/);
+  });
+});
+
+describe("the collector chart's ConfigMap name by mode, read from the real chart", () => {
+  it('is the fullname in deployment mode, -agent for a daemonset and -statefulset for a statefulset, as the fact says', async () => {
+    const chart = await realChartDir(realCharts.collector);
+    const fact = collectorChartFacts.find((f) => f.id === 'service-name');
+    assert.ok(fact);
+    for (const [file, suffix] of [
+      ['configmap.yaml', ''],
+      ['configmap-agent.yaml', '-agent'],
+      ['configmap-statefulset.yaml', '-statefulset'],
+    ] as const) {
+      const text = readFileSync(join(chart, 'templates', file), 'utf8');
+      assert.match(
+        text,
+        new RegExp(`name: \\{\\{ include "opentelemetry-collector\\.fullname" \\. \\}\\}${suffix}\\n`),
+      );
+      if (suffix) assert.ok(fact.truth.includes(`<fullname>${suffix}`), `the fact names <fullname>${suffix}`);
+    }
   });
 });

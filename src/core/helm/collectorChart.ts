@@ -64,8 +64,12 @@ export const collectorChartFacts: ChartFact[] = [
       'The Service (and Deployment, ConfigMap, ServiceMonitor) is named ' +
       '<release>-opentelemetry-collector unless the release name contains ' +
       '"opentelemetry-collector" or fullnameOverride is set: release otel-collector gives ' +
-      'otel-collector-opentelemetry-collector, not the otel-collector the app exports to.',
-    source: 'templates/_helpers.tpl (opentelemetry-collector.fullname), templates/service.yaml',
+      'otel-collector-opentelemetry-collector, not the otel-collector the app exports to. ' +
+      "The ConfigMap has that name in deployment mode (the lab's); daemonset mode names it " +
+      '<fullname>-agent and statefulset mode <fullname>-statefulset.',
+    source:
+      'templates/_helpers.tpl (opentelemetry-collector.fullname), templates/service.yaml, ' +
+      'templates/configmap.yaml, configmap-agent.yaml, configmap-statefulset.yaml',
   },
   {
     id: 'service-labels',
