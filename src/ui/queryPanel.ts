@@ -3,6 +3,7 @@
 // (through our one client) and hands the page only data; the page can only ask by typed messages.
 // Against a Prometheus 3 (the lab's is 3.14.0; its buildinfo says, unknown counts as 3) it also
 // offers the rewrite of `le`/`quantile` matchers written as integers, which Prometheus 3 never stores.
+// A metric name hovered in the page is answered with the .promql hover's text: which instrument gives it.
 import * as vscode from 'vscode';
 import {
   autoStep,
@@ -20,6 +21,7 @@ import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prome
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { runExplain } from '../core/promql/explain';
+import { nameInfoAnswer } from '../core/promql/nameInfo';
 import { querySuggestions } from '../core/promql/querySuggestions';
 import { suggestForQuery } from '../core/promql/suggest';
 import { defaultParams, type LabParams } from '../core/scaffold/params';
@@ -130,6 +132,10 @@ class QueryPanel {
         return;
       case 'explain':
         return this.explain(message);
+      case 'nameInfo':
+        // The .promql hover's text (the name translator run backwards), for the page's hover.
+        this.post(nameInfoAnswer(message));
+        return;
     }
   }
 

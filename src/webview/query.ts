@@ -2,13 +2,14 @@
 // uPlot chart, the lab's queries, and the scrape targets. It knows Prometheus only through the
 // host's messages (src/core/protocol/query.ts); it never talks to the network itself. Series are
 // shown as Prometheus 3 (the lab's 3.14.0) selects them: a UTF-8 name quoted inside the braces,
-// and a native histogram sample (which has no single value) by its count and sum.
+// and a native histogram sample (which has no single value) by its count and sum. Hovering a
+// metric name asks the host what the name translator knows of it (the .promql hover's text).
 import 'uplot/dist/uPlot.min.css';
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { defaultHighlightStyle, syntaxHighlighting, syntaxTree } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
-import { EditorView, keymap, placeholder } from '@codemirror/view';
+import { EditorView, hoverTooltip, keymap, placeholder, type Tooltip } from '@codemirror/view';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import uPlot from 'uplot';
@@ -26,6 +27,7 @@ import {
   type ExplainNode,
   type ExplainResultMessage,
   type HostMessage,
+  type HoverPart,
   type LabQuery,
   type PageMessage,
   type PageState,
@@ -81,6 +83,76 @@ const hostClient: PrometheusClient = {
   metricNames: () => Promise.resolve(metricNames),
   flags: () => Promise.resolve({}),
 };
+
+// ---- what a metric name is, from the host's name translator --------------------------------
+
+const pendingNameInfo = new Map<number, (lines: HoverPart[][]) => void>();
+/** One answer per name: what the translator knows does not change while the page is open. */
+const nameInfoCache = new Map<string, Promise<HoverPart[][]>>();
+
+function nameInfo(name: string): Promise<HoverPart[][]> {
+  let answer = nameInfoCache.get(name);
+  if (!answer) {
+    answer = new Promise<HoverPart[][]>((resolve) => {
+      const id = nextId++;
+      pendingNameInfo.set(id, resolve);
+      vscode.postMessage({ type: 'nameInfo', id, name });
+      setTimeout(() => {
+        if (pendingNameInfo.delete(id)) {
+          nameInfoCache.delete(name); // ask again next time
+          resolve([]);
+        }
+      }, 5_000);
+    });
+    nameInfoCache.set(name, answer);
+  }
+  return answer;
+}
+
+/** The metric name at `pos` as the parser reads it: `name{…}`, or the string alone in `{"x.y", …}`. */
+function metricNameAt(
+  view: EditorView,
+  pos: number,
+  side: -1 | 1,
+): { name: string; from: number; to: number } | undefined {
+  const node = syntaxTree(view.state).resolveInner(pos, side);
+  const text = view.state.sliceDoc(node.from, node.to);
+  if (node.name === 'Identifier' && node.parent?.name === 'VectorSelector')
+    return { name: text, from: node.from, to: node.to };
+  if (
+    node.name === 'StringLiteral' &&
+    node.parent?.name === 'QuotedLabelName' &&
+    node.parent.parent?.name === 'LabelMatchers'
+  ) {
+    try {
+      return { name: JSON.parse(text) as string, from: node.from, to: node.to };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const nameHover = hoverTooltip(async (view, pos, side): Promise<Tooltip | null> => {
+  const at = metricNameAt(view, pos, side);
+  if (!at) return null;
+  const lines = await nameInfo(at.name);
+  if (!lines.length) return null;
+  return {
+    pos: at.from,
+    end: at.to,
+    above: true,
+    create: () => ({
+      dom: el(
+        'div',
+        { class: 'name-hover', id: 'name-hover' },
+        ...lines.map((parts) =>
+          el('p', {}, ...parts.map((p) => (p.code ? el('code', p.strong ? { class: 'name' } : {}, p.text) : p.text))),
+        ),
+      ),
+    }),
+  };
+});
 
 // ---- the page's parts ---------------------------------------------------------------------
 
@@ -181,6 +253,7 @@ const editor = new EditorView({
         'PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs',
       ),
       promql.asExtension(),
+      nameHover,
       EditorView.lineWrapping,
       EditorView.updateListener.of((u) => {
         if (u.docChanged) saveState();
@@ -666,6 +739,12 @@ function handle(m: HostMessage): void {
       return showError(m);
     case 'targets':
       return showTargets(m);
+    case 'nameInfo': {
+      const resolve = pendingNameInfo.get(m.id);
+      pendingNameInfo.delete(m.id);
+      resolve?.(m.lines);
+      return;
+    }
     case 'labelValues': {
       const resolve = pendingLabelValues.get(m.id);
       pendingLabelValues.delete(m.id);

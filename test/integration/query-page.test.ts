@@ -3,12 +3,14 @@
 // for a Prometheus 3 (the lab's 3.14.0): a series with a UTF-8 name is shown as the selector that
 // finds it, the suggestions (a UTF-8 name, an `le` matcher Prometheus 3 never matches) read as
 // people read them and rewrite the query as PromQL must write it, and a native histogram sample
-// (`histogram` instead of `value`, as 3.14.0 answers) reads as its count and sum.
+// (`histogram` instead of `value`, as 3.14.0 answers) reads as its count and sum. Hovering a metric
+// name asks the host, and the host's answer (nameInfoAnswer) names the instrument in a tooltip.
 import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
+import { nameInfoAnswer } from '../../src/core/promql/nameInfo';
 import { querySuggestions } from '../../src/core/promql/querySuggestions';
-import type { QueryResultMessage, Suggestion } from '../../src/core/protocol/query';
+import type { NameInfoRequest, QueryResultMessage, Suggestion } from '../../src/core/protocol/query';
 import { launchBrowser } from '../harness/chromium';
 
 const nonce = 'cXVlcnlub25jZTEyMw==';
@@ -170,5 +172,75 @@ describe('the query page in Chromium, against a Prometheus 3', function () {
     await page.waitForFunction(() => document.querySelector('#result tbody td:nth-child(2)')?.textContent === '2');
     assert.equal(await page.locator('#result tbody td').nth(2).textContent(), 'native histogram: count 9, sum 0.05');
     assert.match((await page.locator('#chart').textContent()) ?? '', /Native histograms have no single value to chart/);
+  });
+
+  /** Types `expr` and points at `token` in the editor. */
+  async function pointAt(expr: string, token: string): Promise<void> {
+    await page.evaluate(() => {
+      (window as unknown as { posted: unknown[] }).posted.length = 0;
+    });
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(expr);
+    await page.keyboard.press('Escape');
+    // The middle of the token, from CodeMirror's own coordinates.
+    const box = await page.evaluate(
+      ([e, t]) => {
+        const walker = document.createTreeWalker(document.querySelector('.cm-content') as Node, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const at = n.textContent?.indexOf(t) ?? -1;
+          if (at < 0) continue;
+          const r = document.createRange();
+          r.setStart(n, at + Math.floor(t.length / 2));
+          r.setEnd(n, at + Math.floor(t.length / 2) + 1);
+          const b = r.getBoundingClientRect();
+          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        }
+        throw new Error(`${t} is not in the editor showing ${e}`);
+      },
+      [expr, token] as const,
+    );
+    await page.mouse.move(box.x, box.y);
+  }
+
+  /** Points at `token` in `expr` and answers the page's nameInfo request as the host does. */
+  async function hoverName(expr: string, token: string): Promise<NameInfoRequest> {
+    await pointAt(expr, token);
+    await page.waitForFunction(() =>
+      (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'nameInfo'),
+    );
+    const asked = ((await posted()) as { type: string }[]).find((m) => m.type === 'nameInfo') as NameInfoRequest;
+    await page.evaluate((msg) => window.postMessage(msg, '*'), nameInfoAnswer(asked));
+    return asked;
+  }
+
+  it('names the instrument behind a metric name hovered in the query', async () => {
+    const name = 'http_server_request_duration_seconds_count';
+    const asked = await hoverName(`sum by (http_route) (rate(${name}{job="c"}[1m]))`, name);
+    assert.equal(asked.name, name);
+    const tip = page.locator('#name-hover');
+    await tip.waitFor({ state: 'visible' });
+    assert.equal(await tip.locator('code.name').textContent(), name);
+    assert.ok((await tip.locator('code').allTextContents()).includes('http.server.request.duration'));
+    assert.match((await tip.textContent()) ?? '', /The lab's path .* gives this name\./);
+    await page.mouse.move(0, 0);
+    await tip.waitFor({ state: 'detached' });
+  });
+
+  it('asks about the quoted name of a UTF-8 selector, and shows nothing for a label or an unknown name', async () => {
+    const asked = await hoverName(`{"${utf8Count}", job="c"}`, utf8Count);
+    assert.equal(asked.name, utf8Count);
+    await page.locator('#name-hover').waitFor({ state: 'visible' });
+    await page.mouse.move(0, 0);
+    await page.locator('#name-hover').waitFor({ state: 'detached' });
+    const unknown = await hoverName('up{job="c"}', 'up');
+    assert.equal(unknown.name, 'up');
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('#name-hover').count(), 0);
+    // A label name is no metric name: the page does not ask.
+    await page.mouse.move(0, 0);
+    await pointAt('up{job="c"}', 'job');
+    await page.waitForTimeout(800);
+    assert.deepEqual(await posted(), []);
   });
 });

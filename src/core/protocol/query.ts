@@ -57,8 +57,22 @@ export interface ExplainRequest {
   nodes: ExplainNodeRequest[];
 }
 
+/** What the name translator knows of the metric name under the pointer, for the editor's hover. */
+export interface NameInfoRequest {
+  type: 'nameInfo';
+  id: number;
+  /** The name as people read it: `{"x.y"}` is sent as `x.y`. */
+  name: string;
+}
+
 export type PageMessage =
-  ReadyMessage | RunQueryMessage | LoadTargetsMessage | LabelValuesRequest | StartSandboxMessage | ExplainRequest;
+  | ReadyMessage
+  | RunQueryMessage
+  | LoadTargetsMessage
+  | LabelValuesRequest
+  | StartSandboxMessage
+  | ExplainRequest
+  | NameInfoRequest;
 
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -139,6 +153,22 @@ export function isExplainRequest(v: unknown): v is ExplainRequest {
   );
 }
 
+/** Longest metric name the page may ask about: far beyond any real name, short of abuse. */
+export const maxMetricNameLength = 512;
+
+export function isNameInfoRequest(v: unknown): v is NameInfoRequest {
+  if (!isRecord(v) || v['type'] !== 'nameInfo' || !hasOnly(v, ['type', 'id', 'name'])) return false;
+  const { id, name } = v;
+  return (
+    isId(id) &&
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= maxMetricNameLength &&
+    // Well-formed UTF-8 on one line: control characters are no name anyone hovers.
+    !/[\p{Cs}\p{Cc}]/u.test(name)
+  );
+}
+
 /** The page message `v` is, or undefined when it is unknown or malformed. */
 export function parsePageMessage(v: unknown): PageMessage | undefined {
   if (
@@ -147,7 +177,8 @@ export function parsePageMessage(v: unknown): PageMessage | undefined {
     isLoadTargetsMessage(v) ||
     isLabelValuesRequest(v) ||
     isStartSandboxMessage(v) ||
-    isExplainRequest(v)
+    isExplainRequest(v) ||
+    isNameInfoRequest(v)
   )
     return v;
   return undefined;
@@ -265,6 +296,21 @@ export interface ExplainResultMessage {
   results: ExplainNodeResult[];
 }
 
+/** A run of hover text: code (a name, a unit, a setting) or words; `strong` for the name itself. */
+export interface HoverPart {
+  text: string;
+  code?: true;
+  strong?: true;
+}
+
+/** The hover's text for one name, as lines of parts the page builds elements from; no lines when nothing is known. */
+export interface NameInfoMessage {
+  type: 'nameInfo';
+  id: number;
+  name: string;
+  lines: HoverPart[][];
+}
+
 /** Put a query in the editor (and run it): the .promql Run lens opening the panel. */
 export interface SetQueryMessage {
   type: 'setQuery';
@@ -280,7 +326,8 @@ export type HostMessage =
   | QueryErrorMessage
   | TargetsMessage
   | LabelValuesMessage
-  | ExplainResultMessage;
+  | ExplainResultMessage
+  | NameInfoMessage;
 
 const hostTypes: readonly HostMessage['type'][] = [
   'init',
@@ -291,6 +338,7 @@ const hostTypes: readonly HostMessage['type'][] = [
   'labelValues',
   'explainResult',
   'setQuery',
+  'nameInfo',
 ];
 
 /** A coarse check for the page: the host is trusted, but a stray message from elsewhere is not. */
