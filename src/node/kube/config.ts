@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
-import { updateKubeconfig, updateKubeconfigFor, useContext } from '../../core/kube/commands';
+import { updateKubeconfig, useContext } from '../../core/kube/commands';
 import { describeKubeFailure, type KubeAction, type KubeFailure } from '../../core/kube/errors';
+import { missingKubeconfigMessage, type KubeconfigFailure } from '../../core/kube/kubeconfigWait';
 import { commandInText } from '../../core/shellQuote';
 
 /** An error whose message is already written for the student: show it as it is. */
@@ -14,6 +15,8 @@ export class KubeError extends Error {
   constructor(
     message: string,
     readonly failure?: KubeFailure,
+    /** Set when the kubeconfig itself is missing or unreadable (src/core/kube/kubeconfigWait.ts reads it). */
+    readonly kubeconfig?: KubeconfigFailure,
   ) {
     super(message);
     this.name = 'KubeError';
@@ -45,10 +48,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   const files = kubeconfigFiles(target, env);
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
-    throw new KubeError(
-      `No kubeconfig found (looked for ${files.join(', ')}). Create one with ${commandInText(updateKubeconfigFor)}, ` +
-        `or set KUBECONFIG.`,
-    );
+    const fromEnv = !target.kubeconfig && Boolean(env['KUBECONFIG']?.split(delimiter).some((p) => p.length > 0));
+    throw new KubeError(missingKubeconfigMessage(files), undefined, { kind: 'kubeconfig-missing', files, fromEnv });
   }
   const kc = new KubeConfig();
   try {
@@ -77,6 +78,8 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
     throw new KubeError(
       `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix ` +
         `the file (${present.join(', ')}) or regenerate it with ${commandInText(updateKubeconfig)}.`,
+      undefined,
+      { kind: 'kubeconfig-unreadable', files: present },
     );
   }
   const context = target.context ?? kc.getCurrentContext();

@@ -2,14 +2,16 @@
 // asked with a QuickPick only when both are possible. Also the extras a run can use: the lab
 // folder, a port-forwarded Prometheus, the IRSA role when AWS credentials exist.
 import * as vscode from 'vscode';
+import { kubeconfigToWaitFor } from '../../core/kube/kubeconfigWait';
 import { awsCredentialsLine } from '../../core/prerequisites';
 import { labNames } from '../../core/scaffold/plan';
 import { awsCredentialSources } from '../../node/aws/awsCredentials';
 import type { DoctorOptions } from '../../node/doctor';
-import { loadKube } from '../../node/kube/config';
+import { KubeError, loadKube } from '../../node/kube/config';
 import { httpAnswers } from '../../node/process/processes';
 import { sandboxPrometheusUrl } from '../../node/sandbox/sandbox';
 import type { Ctx } from '../context';
+import { offerKubeconfigWait } from '../kube/kubeconfigWait';
 import { findLabFolder } from '../labFolder';
 
 export interface DoctorTarget {
@@ -23,12 +25,12 @@ async function sandboxReachable(): Promise<boolean> {
   return url !== undefined && (await httpAnswers(`${url}/-/ready`).catch(() => false));
 }
 
-function currentContext(): { context: string; server: string } | string {
+function currentContext(): { context: string; server: string } | KubeError | string {
   try {
     const k = loadKube();
     return { context: k.context, server: k.server };
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return e instanceof KubeError ? e : e instanceof Error ? e.message : String(e);
   }
 }
 
@@ -51,11 +53,12 @@ export async function chooseTarget(
   preferred?: 'sandbox' | 'cluster',
   opts: { ask: boolean } = { ask: true },
 ): Promise<DoctorTarget | undefined> {
-  const [sandbox, kube, lab] = await Promise.all([
+  const [sandbox, kubeOrError, lab] = await Promise.all([
     sandboxReachable(),
     Promise.resolve(currentContext()),
     findLabFolder(ctx),
   ]);
+  const kube = kubeOrError instanceof KubeError ? kubeOrError.message : kubeOrError;
   const labDir = lab?.fsPath;
   const common = labDir ? { labDir } : {};
   const sandboxTarget: DoctorTarget = { label: 'the sandbox', options: { source: 'sandbox', ...common } };
@@ -101,6 +104,12 @@ export async function chooseTarget(
   }
   if (sandbox) return sandboxTarget;
   if (typeof kube === 'object') return clusterTarget(kube);
+  // Nothing else to look at, and KUBECONFIG names a kubeconfig still to come: offer to wait for it.
+  if (opts.ask && kubeOrError instanceof KubeError && kubeconfigToWaitFor(kubeOrError.kubeconfig)) {
+    const waited = await offerKubeconfigWait(ctx, kubeOrError);
+    // Undefined: the student declined, cancelled or the wait ran out, and was told so.
+    return waited ? clusterTarget(waited) : undefined;
+  }
   throw new Error(
     `Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). ` +
       `Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`,

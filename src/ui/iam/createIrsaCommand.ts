@@ -62,7 +62,7 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   const file = await policyFile(s);
   if (!file) return undefined;
   const c = clientsFor(s);
-  const kube = kubeOrError();
+  const kube = await kubeOrError(ctx);
   let identity: Identity;
   let issuer: string;
   let plan: IrsaPlan;

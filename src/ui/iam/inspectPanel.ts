@@ -64,7 +64,7 @@ class IrsaPanel {
         clusterName: s.clusterName,
         namespace: s.namespace,
         serviceAccount: s.serviceAccount,
-        readKubeSide: () => readIrsaKubeSide(kubeOrError(), s.namespace, s.serviceAccount),
+        readKubeSide: async () => readIrsaKubeSide(await kubeOrError(this.ctx), s.namespace, s.serviceAccount),
       });
       this.ctx.output.appendLine(`[irsa] Inspect ${roleName}:\n${reportText(report)}`);
       this.post({ type: 'report', report });

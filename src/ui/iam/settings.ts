@@ -7,6 +7,7 @@ import { awsClients, type AwsClients } from '../../node/aws/clients';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
 import { findLabManifest } from '../../node/files/labManifest';
 import type { Ctx } from '../context';
+import { offerKubeconfigWait } from '../kube/kubeconfigWait';
 import { findLabFolder } from '../labFolder';
 
 export interface IrsaSettings {
@@ -39,12 +40,15 @@ export function clientsFor(s: IrsaSettings): AwsClients {
   return awsClients({ region: s.region });
 }
 
-/** The current kubeconfig context, or why there is none (the cluster side is then skipped, not fatal). */
-export function kubeOrError(): LoadedKube | KubeError {
+/**
+ * The current kubeconfig context, or why there is none (the cluster side is then skipped, not
+ * fatal). A kubeconfig KUBECONFIG names but that is not there yet is offered to be waited for.
+ */
+export async function kubeOrError(ctx: Ctx): Promise<LoadedKube | KubeError> {
   try {
     return loadKube();
   } catch (e) {
-    if (e instanceof KubeError) return e;
-    throw e;
+    if (!(e instanceof KubeError)) throw e;
+    return (await offerKubeconfigWait(ctx, e)) ?? e;
   }
 }

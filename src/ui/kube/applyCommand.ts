@@ -13,11 +13,11 @@ import {
 } from '../../core/kube/manifests';
 import { formatCounts } from '../../core/kube/rollout';
 import { applyManifests, describeOutcome, type ApplyResult } from '../../node/kube/apply';
-import { loadKube } from '../../node/kube/config';
 import { manifestFiles, manifestRoot } from '../../node/kube/manifestFiles';
 import { describeRollout, watchRollouts, type RolloutOutcome } from '../../node/kube/rollout';
 import { readTextFile } from '../../node/files/textFiles';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
+import { loadKubeOrWait } from './kubeconfigWait';
 import { findLabFolder } from '../labFolder';
 
 interface Source {
@@ -145,7 +145,8 @@ export const applyManifestsCommand: CommandFactory =
       void vscode.window.showWarningMessage(`Observability Lab: ${source.label} has no Kubernetes objects to apply.`);
       return undefined;
     }
-    const loaded = loadKube();
+    const loaded = await loadKubeOrWait(ctx);
+    if (!loaded) return undefined;
 
     const plan = await vscode.window.withProgress(
       {

@@ -6,11 +6,12 @@ import * as vscode from 'vscode';
 import { describePlan, planIsEmpty, type NamedRelease } from '../../core/kube/cleanup';
 import { otelCollectorChart } from '../../core/helm/helm';
 import { defaultParams } from '../../core/scaffold/params';
-import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
+import { KubeError, type LoadedKube } from '../../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../node/kube/cleanup';
 import { findHelm, HelmNotFound, releaseUninstaller } from '../../node/helm/helm';
 import { confirmConfiguredProgram } from '../configuredProgram';
 import { contextKeys, type CommandFactory } from '../context';
+import { loadKubeOrWait } from './kubeconfigWait';
 
 /** helm for the release, if it can be found; without it the release is reported as needing helm. */
 function helmFor(cfg: vscode.WorkspaceConfiguration): string | undefined {
@@ -35,7 +36,9 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   ];
   let loaded: LoadedKube;
   try {
-    loaded = loadKube();
+    const k = await loadKubeOrWait(ctx);
+    if (!k) return undefined;
+    loaded = k;
   } catch (e) {
     if (e instanceof KubeError) return void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
     throw e;

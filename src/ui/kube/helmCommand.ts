@@ -28,11 +28,12 @@ import { defaultParams } from '../../core/scaffold/params';
 import { labNames, type LabManifest } from '../../core/scaffold/plan';
 import { shellFor } from '../../core/shellQuote';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm/helm';
-import { KubeError, loadKube } from '../../node/kube/config';
+import { KubeError } from '../../node/kube/config';
 import { LabManifestError, loadLabManifest } from '../../node/files/labManifest';
 import type { Finding } from '../../core/finding';
 import { confirmConfiguredProgram } from '../configuredProgram';
 import { contextKeys, type CommandFactory, type ContextKey, type Ctx } from '../context';
+import { loadKubeOrWait } from './kubeconfigWait';
 import { findLabFolder } from '../labFolder';
 
 const installPage = 'https://helm.sh/docs/intro/install/';
@@ -236,7 +237,9 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   let context: string;
   let server: string;
   try {
-    ({ context, server } = loadKube());
+    const loaded = await loadKubeOrWait(ctx);
+    if (!loaded) return undefined;
+    ({ context, server } = loaded);
   } catch (e) {
     if (e instanceof KubeError) {
       void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);

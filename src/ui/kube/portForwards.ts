@@ -6,9 +6,9 @@ import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPrese
 import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
 import { commandInText, commandLine, shellFor } from '../../core/shellQuote';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
-import { loadKube } from '../../node/kube/config';
 import { PortForwardManager, PortInUseError, type ForwardInfo, type ForwardRequest } from '../../node/kube/portForward';
 import { contextKeys, type CommandFactory, type Ctx } from '../context';
+import { loadKubeOrWait } from './kubeconfigWait';
 import type { ForwardRegistry } from '../forwardRegistry';
 import { findLabFolder, readLabManifestIn } from '../labFolder';
 
@@ -19,10 +19,14 @@ let views: PortForwardViews | undefined;
 /** The registry of the Ctx the manager publishes to (the one made at activation). */
 let published: ForwardRegistry | undefined;
 
-function theManager(ctx: Ctx): PortForwardManager {
+async function theManager(ctx: Ctx): Promise<PortForwardManager | undefined> {
   if (manager) return manager;
   // The kubeconfig as kubectl reads it ($KUBECONFIG, else ~/.kube/config); a failure is a KubeError for the student.
-  const m = new PortForwardManager(loadKube(), { log: (line) => ctx.output.appendLine(`[port-forward] ${line}`) });
+  const loaded = await loadKubeOrWait(ctx);
+  if (!loaded) return undefined;
+  // Another command may have made the manager while this one waited.
+  if (manager) return manager;
+  const m = new PortForwardManager(loaded, { log: (line) => ctx.output.appendLine(`[port-forward] ${line}`) });
   manager = m;
   views ??= new PortForwardViews(ctx);
   const forwards = ctx.forwards;
@@ -258,7 +262,8 @@ async function startWithPortChoice(m: PortForwardManager, req: ForwardRequest): 
 export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
   const req = await choose(ctx, arg);
   if (!req) return undefined;
-  const m = theManager(ctx);
+  const m = await theManager(ctx);
+  if (!m) return undefined;
   const running = m
     .list()
     .find(
