@@ -87,6 +87,12 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
   }
 
   it("draws the lab collector's pipelines with live figures from the running sandbox, and opens a node's YAML", async () => {
+    // A fresh profile: the walkthrough opens once the extension has started and takes the focus,
+    // which closes a quick pick open then. Let it open first.
+    await page
+      .locator('.getting-started-step.expanded')
+      .waitFor({ state: 'visible', timeout: 90_000 })
+      .catch(() => undefined);
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Create Lab Files');
     await pick(page, 'where?', 'a lab folder in this workspace');
