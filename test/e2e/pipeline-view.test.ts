@@ -13,7 +13,6 @@ import { packageExtension, startCodeServer, type RunningCodeServer } from '../ha
 import { waitFor } from '../harness/lib';
 import {
   clearToasts,
-  dialog,
   pick,
   quickInputBox,
   quickRows,
@@ -22,6 +21,8 @@ import {
   screenshot,
   toast,
   openWorkbench,
+  afterFirstStartWalkthrough,
+  answerSandboxQuestion,
 } from '../support/workbench';
 
 describe('Show Collector Pipelines in the workbench, live on the sandbox', function () {
@@ -87,12 +88,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
   }
 
   it("draws the lab collector's pipelines with live figures from the running sandbox, and opens a node's YAML", async () => {
-    // A fresh profile: the walkthrough opens once the extension has started and takes the focus,
-    // which closes a quick pick open then. Let it open first.
-    await page
-      .locator('.getting-started-step.expanded')
-      .waitFor({ state: 'visible', timeout: 90_000 })
-      .catch(() => undefined);
+    await afterFirstStartWalkthrough(page);
     await clearToasts(page);
     await runCommand(page, 'Observability Lab: Create Lab Files');
     await pick(page, 'where?', 'a lab folder in this workspace');
@@ -101,16 +97,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
     await clearToasts(page);
 
     await runCommand(page, 'Observability Lab: Start Sandbox');
-    const question = dialog(page).filter({ hasText: /Run the code in .* on this machine\?/ });
-    await question
-      .or(toast(page, /the sandbox (is up|was already running)|did not start/))
-      .first()
-      .waitFor({ state: 'visible', timeout: 240_000 });
-    if (await question.isVisible())
-      await question
-        .locator('.monaco-button')
-        .filter({ hasText: /^Run Sandbox$/ })
-        .click();
+    await answerSandboxQuestion(page, 240_000);
     await toast(page, /the sandbox (is up|was already running)/).waitFor({ state: 'visible', timeout: 240_000 });
     startedSandbox = true;
     await clearToasts(page);

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
-import { quickInputBox, quickRows, resultsDir, runCommand, openWorkbench, until } from '../support/workbench';
+import {
+  quickInputBox,
+  quickRows,
+  resultsDir,
+  runCommand,
+  openWorkbench,
+  until,
+  afterFirstStartWalkthrough,
+} from '../support/workbench';
 
 const query =
   'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_milliseconds_bucket{http_route="/hash"}[5m])))';
@@ -52,12 +60,7 @@ describe('The metric-name hover in .promql files, in the workbench', function ()
   });
 
   it('names the instrument and the paths that give the name under the mouse', async () => {
-    // A fresh profile: the extension opens its walkthrough once it has started, over whatever is
-    // open then. Let it open first, so that it does not cover the file opened next.
-    await page
-      .locator('.getting-started-step.expanded')
-      .waitFor({ state: 'visible', timeout: 90_000 })
-      .catch(() => undefined);
+    await afterFirstStartWalkthrough(page);
     await runCommand(page, 'Go to File...');
     await quickInputBox(page).fill('latency.promql');
     await waitFor(

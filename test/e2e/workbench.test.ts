@@ -43,6 +43,7 @@ import {
   toasts,
   until,
   openWorkbench,
+  answerSandboxQuestion,
 } from '../support/workbench';
 
 /** How many files Create Lab Files writes (the templates and obslab-lab.json). */
@@ -75,23 +76,6 @@ async function answerInput(page: Page, title: string, value?: string): Promise<v
     },
     async () => !(await titled.isVisible()),
   );
-}
-
-/**
- * Start Sandbox asks before it runs a lab folder's code (once per folder and content): say yes
- * when it asks, else go on (already answered, or no lab folder, or the sandbox already runs).
- */
-async function answerSandboxQuestion(page: Page): Promise<void> {
-  const question = dialog(page).filter({ hasText: /Run the code in .* on this machine\?/ });
-  await question
-    .or(toast(page, /the sandbox (is up|was already running)|did not start/))
-    .first()
-    .waitFor({ state: 'visible', timeout: 180_000 });
-  if (await question.isVisible())
-    await question
-      .locator('.monaco-button')
-      .filter({ hasText: /^Run Sandbox$/ })
-      .click();
 }
 
 /** Waits until some webview (walkthrough media, markdown preview) shows `text`, on screen. */

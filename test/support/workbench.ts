@@ -115,3 +115,32 @@ export async function openWorkbench(
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return { browser, page };
 }
+
+/**
+ * Start Sandbox asks before it runs a lab folder's code (once per folder and content): say yes
+ * when it asks, else go on (already answered, or no lab folder, or the sandbox already runs).
+ */
+export async function answerSandboxQuestion(page: Page, timeoutMs = 180_000): Promise<void> {
+  const question = dialog(page).filter({ hasText: /Run the code in .* on this machine\?/ });
+  await question
+    .or(toast(page, /the sandbox (is up|was already running)|did not start/))
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  if (await question.isVisible())
+    await question
+      .locator('.monaco-button')
+      .filter({ hasText: /^Run Sandbox$/ })
+      .click();
+}
+
+/**
+ * A fresh profile: the walkthrough opens once the extension has started and takes the focus,
+ * which closes a quick pick and covers an editor open then. Let it open first (or give up after
+ * 90 s, where it does not open).
+ */
+export async function afterFirstStartWalkthrough(page: Page): Promise<void> {
+  await page
+    .locator('.getting-started-step.expanded')
+    .waitFor({ state: 'visible', timeout: 90_000 })
+    .catch(() => undefined);
+}
