@@ -10,6 +10,7 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  type WriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -66,7 +67,7 @@ export interface InstalledRelease {
   downloaded: boolean;
 }
 
-export type DownloadFailure = 'network' | 'checksum' | 'archive' | 'cancelled' | 'busy';
+export type DownloadFailure = 'network' | 'disk' | 'checksum' | 'archive' | 'cancelled' | 'busy';
 
 /** Why a part could not be installed, in a sentence about that archive. */
 export class DownloadError extends Error {
@@ -109,6 +110,22 @@ function mb(bytes: number): string {
 
 function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** Ends a file stream and waits until its queued writes are on disk (or failed); never throws. */
+async function closeStream(out: WriteStream): Promise<void> {
+  if (out.closed || out.destroyed) return;
+  await new Promise<void>((resolve) => {
+    out.once('close', resolve);
+    out.end();
+  });
+}
+
+function cannotWrite(asset: ReleaseAsset, partial: string, e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const cause =
+    code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : e.message;
+  return `the download of ${asset.archive} could not be written to ${partial}: ${cause}`;
 }
 
 /** Another process is downloading the same archive: its lock names its pid. */
@@ -195,6 +212,9 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
   const hash = append && resumed ? resumed.hash : createHash('sha256');
   let received = append && resumed ? resumed.size : 0;
   const out = createWriteStream(partial, { flags: append ? 'a' : 'w' });
+  // A write that fails (a full disk) is kept here and reported, not thrown as an uncaught event.
+  let writeError: Error | undefined;
+  out.on('error', (e) => (writeError ??= e));
   const report = (phase: DownloadPhase): void =>
     opts.onProgress?.({
       asset,
@@ -219,8 +239,11 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
     }
     if (!response.complete) throw new Error('the connection closed early');
   } catch (e) {
-    out.destroy();
+    // Let the writes already queued land before anything else touches the file: destroying the
+    // stream here raced them (ERR_STREAM_DESTROYED), and what arrived is what the next attempt continues.
+    await closeStream(out);
     if (isAbort(e, opts.signal)) throw e;
+    if (writeError) throw new DownloadError(asset, 'network', cannotWrite(asset, partial, writeError));
     throw new DownloadError(
       asset,
       'network',
@@ -229,8 +252,8 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
         'starting again continues where it stopped',
     );
   }
-  out.end();
-  await once(out, 'close');
+  await closeStream(out);
+  if (writeError) throw new DownloadError(asset, 'network', cannotWrite(asset, partial, writeError));
   if (total !== undefined && received !== total)
     throw new DownloadError(
       asset,

@@ -141,6 +141,8 @@ function downloadFix(e: DownloadError, spec: PartSpec, words: PartWords): string
         `${words.again} to download it afresh; if it fails the same way, what reaches this machine is not the ` +
         `official release: check ${words.mirror} and any proxy (${words.proxy}), ${yourself}`
       );
+    case 'disk':
+      return `free some space in (or give write access to) the extension's storage folder, then ${words.again}`;
     case 'network':
       return (
         `check the network connection; behind a proxy set ${words.proxy}; without access to GitHub set ` +
