@@ -771,7 +771,7 @@ function collectorSchema() {
         send_timestamps: bool('Expose the sample timestamps.'),
         metric_expiration: duration('Drop metrics not updated for this long (default 5m).'),
         resource_to_telemetry_conversion: object(
-          'Copy every resource attribute onto every metric as labels (all or nothing; by default they go to target_info). Upstream plans resource_constant_labels as its replacement, not available in v0.155.0.',
+          'Copy every resource attribute onto every metric as labels (all or nothing; by default they go to target_info). Deprecated from 0.160.0 for resource_constant_labels, which v0.155.0 does not have (it refuses the key).',
           [
             fields('resourcetotelemetry', 'Settings', {
               enabled: bool('Turn the conversion on (default false).'),
