@@ -45,6 +45,7 @@ import {
   openWorkbench,
   answerSandboxQuestion,
 } from '../support/workbench';
+import { englishManifest } from '../support/manifest';
 
 /** How many files Create Lab Files writes (the templates and obslab-lab.json). */
 const labFileCount = renderLab().size;
@@ -52,7 +53,7 @@ const labFileCount = renderLab().size;
 interface Manifest {
   contributes: { walkthroughs: { steps: { id: string; title: string }[] }[] };
 }
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const manifest = englishManifest() as Manifest;
 const stepTitles = manifest.contributes.walkthroughs[0]?.steps.map((s) => s.title) ?? [];
 
 // ---- driving the workbench ----------------------------------------------------------------

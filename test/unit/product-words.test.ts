@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { englishManifest } from '../support/manifest';
 
 const root = join(__dirname, '..', '..');
 
@@ -15,7 +16,7 @@ function filesBelow(dir: string, ext: RegExp): string[] {
 
 /** The texts a student can meet: the product's source, the walkthrough, and package.json's contributions. */
 function productTexts(): { where: string; text: string }[] {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = englishManifest() as Record<string, unknown>;
   return [
     ...filesBelow(join(root, 'src'), /\.ts$/).map((f) => ({ where: relative(root, f), text: readFileSync(f, 'utf8') })),
     ...filesBelow(join(root, 'walkthroughs'), /\.md$/).map((f) => ({

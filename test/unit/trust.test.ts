@@ -17,6 +17,7 @@ import {
   trustEnablement,
   untrustedMessage,
 } from '../../src/core/trust';
+import { englishManifest } from '../support/manifest';
 
 const root = join(__dirname, '..', '..');
 interface Command {
@@ -28,7 +29,7 @@ interface Step {
   id: string;
   description: string;
 }
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const manifest = englishManifest() as {
   capabilities: {
     untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations?: string[] };
   };

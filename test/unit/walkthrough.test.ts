@@ -8,6 +8,7 @@ import { labNames } from '../../src/core/scaffold/plan';
 import { activationEvents } from '../../src/features';
 import { at, docs, renderLab } from '../support/lab';
 import { realChartDir, realCharts } from '../harness/helm';
+import { englishManifest } from '../support/manifest';
 
 const root = join(__dirname, '..', '..');
 interface Step {
@@ -17,7 +18,7 @@ interface Step {
   media: { markdown?: string };
   completionEvents?: string[];
 }
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const manifest = englishManifest() as {
   activationEvents: string[];
   contributes: { commands: { command: string }[]; walkthroughs: { id: string; steps: Step[] }[] };
 };
