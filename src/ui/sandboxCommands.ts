@@ -3,12 +3,31 @@
 // stopped again when the editor closes if this window started it. Before it runs a lab folder's
 // code it names the files and asks, once per folder and content. The collector and Prometheus
 // come from the settings, PATH, or a verified download into the extension's global storage, each
-// download in a cancellable notification through the editor's proxy settings.
+// download in a cancellable notification through the editor's proxy settings. A program a setting
+// names that is not there yet (still being installed or built) is offered Wait for It.
+import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { downloadPercent, downloadProgressText } from '../core/downloads/progressText';
 import type { NetworkSettings } from '../core/downloads/proxy';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { describeParts, type SandboxPartStatus } from '../core/sandbox/parts';
+import {
+  findOrDownloadLabel,
+  givenSandboxPrograms,
+  missingProgramsMessage,
+  openSettingsLabel,
+  programPollMs,
+  programSettings,
+  programsToWaitFor,
+  programState,
+  programsWaitingTitle,
+  programsWaitProgress,
+  programWaitEndedMessage,
+  programWaitMaxMs,
+  waitForProgramLabel,
+  type ProgramLook,
+} from '../core/sandbox/programWait';
+import { lookAtProgram, waitForFiles } from '../node/files/waitForFiles';
 import { followLogs, type LogFollower } from '../node/sandbox/logFollower';
 import {
   SandboxCancelled,
@@ -148,6 +167,103 @@ function stopFollowing(): void {
   follower = undefined;
 }
 
+/** Clears a program setting wherever it is set (user, workspace, folder), so the sandbox finds or downloads the program. */
+async function clearProgramSetting(setting: string): Promise<void> {
+  const key = setting.slice('obslab.'.length);
+  const cfg = vscode.workspace.getConfiguration('obslab');
+  const seen = cfg.inspect<string>(key);
+  if (seen?.globalValue !== undefined) await cfg.update(key, undefined, vscode.ConfigurationTarget.Global);
+  if (seen?.workspaceValue !== undefined) await cfg.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const inFolder = vscode.workspace.getConfiguration('obslab', folder.uri);
+    if (inFolder.inspect<string>(key)?.workspaceFolderValue !== undefined)
+      await inFolder.update(key, undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+  }
+}
+
+/**
+ * When a program the settings (or $OBSLAB_COLLECTOR / $OBSLAB_PROMETHEUS) name is not there yet:
+ * the offer to wait for it, to name another, or to clear the setting. 'go': every given program
+ * is there (or the wait saw it arrive and settle); 'again': a setting was cleared, so read the
+ * options again; 'stop': the student was told, and the sandbox is not started.
+ */
+async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>): Promise<'go' | 'again' | 'stop'> {
+  const given = givenSandboxPrograms(
+    {
+      ...(parts.collector ? { collector: parts.collector.path } : {}),
+      ...(parts.prometheus ? { prometheus: parts.prometheus.path } : {}),
+    },
+    process.env,
+  ).map((g) => ({ ...g, path: resolve(g.path) }));
+  const missing = programsToWaitFor(given.map((g) => ({ ...g, look: lookAtProgram(g.path) })));
+  const first = missing[0];
+  if (!first) return 'go';
+  const message = missingProgramsMessage(missing);
+  ctx.output.appendLine(`[sandbox] ${message}`);
+  const bySetting = missing.filter((m) => m.from === programSettings[m.part]);
+  const pick = await vscode.window.showErrorMessage(
+    `Observability Lab: ${message}`,
+    waitForProgramLabel,
+    openSettingsLabel,
+    ...(bySetting.length ? [findOrDownloadLabel] : []),
+  );
+  if (pick === openSettingsLabel) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', programSettings[first.part]);
+    return 'stop';
+  }
+  if (pick === findOrDownloadLabel) {
+    for (const m of bySetting) await clearProgramSetting(m.from);
+    ctx.output.appendLine(`[sandbox] cleared ${bySetting.map((m) => m.from).join(', ')}; finding the programs instead`);
+    return 'again';
+  }
+  if (pick !== waitForProgramLabel) return 'stop';
+
+  ctx.output.appendLine(`[sandbox] waiting for ${missing.map((m) => m.path).join(', ')}`);
+  // Each program's previous look: one that just appeared must keep its size for a look before it runs.
+  const absent: ProgramLook = { exists: false, isFile: false, executable: false, size: 0, mtimeMs: 0 };
+  const looks = new Map<string, ProgramLook>(missing.map((m) => [m.path, absent]));
+  const states = (
+    remember: boolean,
+  ): { part: (typeof missing)[number]['part']; state: ReturnType<typeof programState> }[] =>
+    missing.map((m) => {
+      const now = lookAtProgram(m.path);
+      const state = programState(now, looks.get(m.path));
+      if (remember) looks.set(m.path, now);
+      return { part: m.part, state };
+    });
+  const outcome = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Observability Lab: ${programsWaitingTitle(missing)}`,
+      cancellable: true,
+    },
+    (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      return waitForFiles(
+        missing.map((m) => m.path),
+        {
+          intervalMs: programPollMs,
+          timeoutMs: programWaitMaxMs,
+          signal: abort.signal,
+          all: true,
+          ready: () => states(true).every((s) => s.state === 'ready'),
+          onTick: (ms) => progress.report({ message: programsWaitProgress(ms, states(false)) }),
+        },
+      ).finally(() => sub.dispose());
+    },
+  );
+  if (outcome !== 'appeared') {
+    const how = outcome === 'aborted' ? 'cancelled' : 'timed-out';
+    const ended = programWaitEndedMessage(how, missing);
+    ctx.output.appendLine(`[sandbox] ${ended}`);
+    void vscode.window.showWarningMessage(`Observability Lab: ${ended}`);
+    return 'stop';
+  }
+  ctx.output.appendLine(`[sandbox] ${missing.map((m) => m.path).join(', ')} ready; starting the sandbox`);
+  return 'go';
+}
+
 export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   const lab = await findLabFolder(ctx);
   const output = ctx.output;
@@ -157,16 +273,27 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
       output.appendLine(`[sandbox] not started: running the code in ${plan.lab ?? ''} was not approved`);
       return undefined;
     }
-    const parts = await partsOptions(ctx);
-    if (!parts) {
-      output.appendLine('[sandbox] not started: the configured program was not confirmed');
-      return undefined;
+    let parts: Partial<SandboxPartsOptions> | undefined;
+    for (;;) {
+      parts = await partsOptions(ctx);
+      if (!parts) {
+        output.appendLine('[sandbox] not started: the configured program was not confirmed');
+        return undefined;
+      }
+      const there = await givenProgramsThere(ctx, parts);
+      if (there === 'stop') return undefined;
+      if (there === 'go') break;
     }
+    const programs = parts;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
       (progress) =>
         sandboxUp(
-          { ...(lab ? { labDir: lab.fsPath } : {}), ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}), parts },
+          {
+            ...(lab ? { labDir: lab.fsPath } : {}),
+            ...(plan.sha256 ? { approvedSha256: plan.sha256 } : {}),
+            parts: programs,
+          },
           (message) => {
             progress.report({ message });
             output.appendLine(`[sandbox] ${message}`);

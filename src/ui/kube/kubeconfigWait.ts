@@ -13,7 +13,7 @@ import {
   waitingTitle,
 } from '../../core/kube/kubeconfigWait';
 import { KubeError, loadKube, type LoadedKube } from '../../node/kube/config';
-import { waitForFiles } from '../../node/kube/waitForFiles';
+import { waitForFiles } from '../../node/files/waitForFiles';
 import type { Ctx } from '../context';
 
 /**
