@@ -98,13 +98,15 @@ describe('sandbox prometheus.yml', () => {
     assert.equal(cfg.global['scrape_interval'], '5s');
     assert.equal(cfg.global['evaluation_interval'], '5s');
     assert.deepEqual(
-      cfg.scrape_configs.map((s) => [
-        s.job_name,
-        s.honor_labels,
-        s.static_configs[0]?.targets,
-        s.static_configs[0]?.labels,
-        s.relabel_configs[0],
-      ]),
+      cfg.scrape_configs
+        .slice(0, 2)
+        .map((s) => [
+          s.job_name,
+          s.honor_labels,
+          s.static_configs[0]?.targets,
+          s.static_configs[0]?.labels,
+          s.relabel_configs[0],
+        ]),
       [
         [
           'serviceMonitor/monitoring/otel-collector-telemetry/0',
@@ -122,6 +124,23 @@ describe('sandbox prometheus.yml', () => {
         ],
       ],
     );
+  });
+
+  it("scrapes a running load test's generator every second, from the target files it writes beside prometheus.yml", () => {
+    const cfg = parse(
+      sandboxPrometheusConfig({
+        targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
+        namespace: 'monitoring',
+      }),
+    ) as { scrape_configs: Record<string, unknown>[] };
+    assert.equal(cfg.scrape_configs.length, 3);
+    assert.deepEqual(cfg.scrape_configs[2], {
+      job_name: 'obslab-loadtest',
+      scrape_interval: '1s',
+      scrape_timeout: '1s',
+      metrics_path: '/metrics',
+      file_sd_configs: [{ files: ['loadtest-targets-*.json'], refresh_interval: '5s' }],
+    });
   });
 });
 
