@@ -5,8 +5,37 @@ import { backoffMaxMs, noAnswerCode, type RunResult } from './runner';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function runNotes(r: Pick<RunResult, 'failuresByCode' | 'interrupted' | 'stoppedBy'>): string[] {
+export function runNotes(
+  r: Pick<RunResult, 'failuresByCode' | 'interrupted' | 'stoppedBy' | 'open' | 'rateDip'>,
+): string[] {
   const notes: string[] = [];
+  const o = r.open;
+  if (o) {
+    notes.push(
+      `open model: intended ${o.intendedRps} req/s (${o.intended} requests), achieved ${o.achievedRps} req/s ` +
+        `(${o.sent} sent) on up to ${o.connections} of ${o.maxConnections} connections; each latency counts from ` +
+        `the request's intended start.`,
+    );
+    if (o.late)
+      notes.push(
+        `${plural(o.late, 'request')} went out late: every one of the ${o.maxConnections} connections was busy, so ` +
+          `they waited for a free one, and their latency includes the wait. Raise --max-connections, or lower the rate.`,
+      );
+    if (o.dropped)
+      notes.push(
+        `${plural(o.dropped, 'request')} dropped (never sent): the pool was at its cap of ${o.maxConnections} ` +
+          `connections and as many requests already waited, or the run ended while they waited. The server did not ` +
+          `keep up with ${o.targetRps} req/s; what it did answer is in the latencies.`,
+      );
+  }
+  const dip = r.rateDip;
+  if (dip)
+    notes.push(
+      `the achieved rate dropped by ${dip.dropPercent}% (from about ${dip.usualRps} to ${dip.dipRps} req/s) for ` +
+        `${plural(dip.seconds, 'second')} from ${dip.fromSec} s into the run. In the closed model a slow server gets ` +
+        `fewer requests, and latency is measured from each request's actual send, so the requests not sent while ` +
+        `it stalled are in no figure; the open model (--rate) measures from the intended start.`,
+    );
   const count = (code: string): number => r.failuresByCode[code] ?? 0;
   const refused = count('ECONNREFUSED');
   if (refused)

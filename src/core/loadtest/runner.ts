@@ -4,6 +4,18 @@
 // keeps every finished sample. Sockets (Transport) and time (Clock) are handed in. Unlike
 // JMeter, a thread waits after refused connections (growing to 1 s) instead of hammering, and a
 // request the run's end cuts off unanswered is an error sample, so a silent target is not silence.
+// The open model (opts.open) replaces the main groups' threads with an arrival schedule: each
+// request starts at its intended time on a pool of connections that grows to a cap, and its
+// latency counts from that intended time, so a stalled server shows as latency, not as fewer requests.
+import {
+  arrivalTimeMs,
+  openDurationSec,
+  openGroups,
+  openModelProblem,
+  rateDip,
+  type OpenModel,
+  type RateDip,
+} from './arrivals';
 import {
   compileSampler,
   dataType,
@@ -61,6 +73,8 @@ export interface RunOptions {
   /** How long requests still in flight when a duration ends may take to finish. */
   graceMs?: number;
   windowSec?: number;
+  /** Send the main groups' samplers at an arrival rate instead of with their threads (the open model). */
+  open?: OpenModel;
 }
 
 export type StopReason = 'completed' | 'cancelled' | 'stoptest';
@@ -101,6 +115,28 @@ export interface RunResult {
   /** Samples that failed below HTTP, by error code (ECONNREFUSED, EMFILE, ETIMEDOUT, NoAnswer...). */
   failuresByCode: Record<string, number>;
   progress: Progress;
+  /** The open model's figures; absent in the closed model. */
+  open?: OpenFigures;
+  /** The closed model: the longest stretch whose rate fell below half the usual, if any. */
+  rateDip?: RateDip;
+}
+
+/** What an open run intended and achieved. */
+export interface OpenFigures extends Omit<OpenModel, 'maxConnections'> {
+  durationSec: number;
+  /** Requests the schedule started, and their rate over the open phase. */
+  intended: number;
+  intendedRps: number;
+  /** Requests sent, and their rate over the open phase. */
+  sent: number;
+  achievedRps: number;
+  /** Sent only after waiting for a free connection, the pool being at its cap (their latency includes the wait). */
+  late: number;
+  /** Never sent: the queue for a connection was full, or the run ended while they waited. */
+  dropped: number;
+  /** The most connections the pool grew to, and its cap. */
+  connections: number;
+  maxConnections: number;
 }
 
 const bodyDecoder = new TextDecoder();
@@ -442,6 +478,189 @@ export async function runPlan(
     done.abort();
   };
 
+  /** The open phase's pool while it runs: connections open now and the cap (for progress). */
+  let pool: { size: number; cap: number } | undefined;
+  let openFigures: OpenFigures | undefined;
+
+  const runOpen = async (open: OpenModel): Promise<void> => {
+    const groups = openGroups(plan);
+    const durationSec = openDurationSec(plan);
+    if (durationSec === undefined) throw new Error(openModelProblem(plan) ?? 'the open model has nothing to send');
+    // One request per arrival, through the main groups' samplers in the plan's order, round and round.
+    const steps = groups.flatMap((g) => g.samplers.map((s) => ({ g, no: plan.threadGroups.indexOf(g) + 1, s })));
+    const cap = Math.max(1, Math.floor(open.maxConnections));
+    interface Slot {
+      id: number;
+      ctx: EvalContext;
+      samplers: CompiledSampler[];
+      channel: Channel;
+    }
+    const all: Slot[] = [];
+    const idle: Slot[] = [];
+    /** Arrivals waiting for a free connection, oldest first. */
+    let waiting: { n: number; at: number }[] = [];
+    let head = 0;
+    const state = { size: 0, cap };
+    pool = state;
+    const start = clock.now();
+    const endAt = start + durationSec * 1000;
+    const cut = new AbortController(); // requests in flight are cut: Stop, or the end of the grace period
+    const onHard = (): void => cut.abort();
+    if (hard.signal.aborted) cut.abort();
+    else hard.signal.addEventListener('abort', onHard, { once: true });
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
+
+    const newSlot = (): Slot => {
+      const id = all.length + 1;
+      const ctx: EvalContext = {
+        props: plan.props,
+        vars: new Map(baseVars),
+        threadNum: id,
+        random: () => clock.random(),
+        epochMs: () => clock.epochMs(),
+        sharedCounters,
+        threadCounters: new Map(),
+      };
+      const slot: Slot = {
+        id,
+        ctx,
+        samplers: steps.map((st) => compileSampler(st.s, ctx, plan.dynamicVariables)),
+        channel: transport.channel(),
+      };
+      all.push(slot);
+      state.size = all.length;
+      return slot;
+    };
+
+    const send = async (slot: Slot, first: { n: number; at: number }): Promise<void> => {
+      let next: { n: number; at: number } | undefined = first;
+      while (next) {
+        const { n, at } = next;
+        const k = n % steps.length;
+        const step = steps[k];
+        const compiled = slot.samplers[k];
+        if (!step || !compiled) break;
+        const threadName = `${step.g.name} ${step.no}-${slot.id}`;
+        inFlight++;
+        active.all++;
+        active.group.set(step.no, (active.group.get(step.no) ?? 0) + 1);
+        const sentAt = clock.now();
+        stats.sending(sentAt);
+        /** How late the request went out: its latency counts from when it should have. */
+        const lag = Math.max(0, sentAt - at);
+        const req = compiled.build(slot.ctx);
+        let sample: JtlSample | undefined;
+        let latencyUs = lag * 1000;
+        if (isRequestError(req)) sample = errorSample(req, threadName, step.no);
+        else {
+          let ex = await slot.channel.exchange(req, compiled.keepBody, cut.signal);
+          if (ex.interrupted && (hard.signal.aborted || !ex.sentBytes)) interrupted++;
+          else {
+            if (ex.interrupted) {
+              ex = {
+                ...ex,
+                interrupted: false,
+                error: {
+                  code: noAnswerCode,
+                  message: `no answer within the run (waited ${Math.round(ex.elapsedMs)} ms)`,
+                },
+              };
+            }
+            ex = {
+              ...ex,
+              startEpochMs: ex.startEpochMs - lag,
+              elapsedMs: ex.elapsedMs + lag,
+              latencyMs: ex.latencyMs ? ex.latencyMs + lag : 0,
+            };
+            latencyUs = ex.elapsedMs * 1000;
+            sample = toSample(ex, req, compiled, slot.ctx, threadName, step.no);
+            if (!ex.response) {
+              const code = ex.error?.code ?? 'Error';
+              failuresByCode[code] = (failuresByCode[code] ?? 0) + 1;
+            }
+          }
+        }
+        inFlight--;
+        active.all--;
+        active.group.set(step.no, (active.group.get(step.no) ?? 1) - 1);
+        if (sample) {
+          record(sample, latencyUs);
+          const onError = step.g.onSampleError;
+          if (!sample.success && (onError === 'stoptest' || onError === 'stoptestnow')) {
+            if (stoppedBy === 'completed') stoppedBy = 'stoptest';
+            stopTest(onError === 'stoptestnow');
+          }
+        }
+        next = undefined;
+        if (!soft.signal.aborted && !cut.signal.aborted && head < waiting.length) {
+          next = waiting[head++];
+          if (next) stats.late++;
+          if (head > 1024 && head * 2 > waiting.length) {
+            waiting = waiting.slice(head);
+            head = 0;
+          }
+        }
+      }
+      idle.push(slot);
+      if (inFlight === 0) drained?.();
+    };
+
+    try {
+      for (let n = 0; ; n++) {
+        const at = start + arrivalTimeMs(n, open);
+        if (!(at < endAt) || soft.signal.aborted) break;
+        const now = clock.now();
+        if (at > now) {
+          await clock.sleep(at - now, soft.signal);
+          if (soft.signal.aborted) break;
+        } else if ((n & 255) === 255) await clock.yield(); // far behind: still let I/O run
+        stats.arrival(at);
+        const slot = idle.pop() ?? (all.length < cap ? newSlot() : undefined);
+        if (slot) void send(slot, { n, at });
+        // The pool is at its cap: wait for a connection (at most as many as the cap), else dropped.
+        else if (waiting.length - head < cap) waiting.push({ n, at });
+        else stats.dropped++;
+      }
+      // Requests waiting for a connection may still go until the duration ends; what waits then is never sent.
+      if (head < waiting.length && !soft.signal.aborted) await clock.sleep(endAt - clock.now(), soft.signal);
+      stats.dropped += waiting.length - head;
+      waiting = [];
+      head = 0;
+      if (inFlight > 0) {
+        const done = new Promise<void>((resolve) => (drained = resolve));
+        const over = new AbortController();
+        void done.then(() => over.abort());
+        const graceFrom = soft.signal.aborted ? clock.now() : Math.max(endAt, clock.now());
+        await clock.sleep(graceFrom + graceMs - clock.now(), over.signal);
+        cut.abort();
+        if (inFlight > 0) await done;
+      }
+    } finally {
+      hard.signal.removeEventListener('abort', onHard);
+      for (const slot of all) slot.channel.close();
+      // The schedule's whole duration, or as far as it got when the run was stopped.
+      const phaseSec = soft.signal.aborted
+        ? Math.max(0.001, (Math.min(clock.now(), endAt) - start) / 1000)
+        : durationSec;
+      openFigures = {
+        startRps: open.startRps,
+        targetRps: open.targetRps,
+        rampSec: open.rampSec,
+        durationSec,
+        intended: stats.intended,
+        intendedRps: Math.round((stats.intended / phaseSec) * 10) / 10,
+        sent: stats.sent,
+        achievedRps: Math.round((stats.sent / phaseSec) * 10) / 10,
+        late: stats.late,
+        dropped: stats.dropped,
+        connections: all.length,
+        maxConnections: cap,
+      };
+      pool = undefined;
+    }
+  };
+
   const finished = new AbortController();
   const interval = opts.progressIntervalMs ?? 1000;
   const ticker = (async () => {
@@ -453,7 +672,9 @@ export async function runPlan(
       // Timers may fire a little early; report as of the tick, so each report closes a whole second.
       const at = Math.max(clock.now(), next);
       next += interval;
-      opts.onProgress(stats.progress(at, active.all));
+      const p = stats.progress(at, active.all);
+      if (pool) p.open = stats.openProgress(at, pool.size, pool.cap);
+      opts.onProgress(p);
     }
   })();
 
@@ -461,7 +682,9 @@ export async function runPlan(
     const phases: ThreadGroupPlan['kind'][] = ['setup', 'main', 'teardown'];
     for (const phase of phases) {
       const groups = plan.threadGroups.map((g, i) => ({ g, no: i + 1 })).filter(({ g }) => g.kind === phase);
-      if (plan.serializeThreadGroups) {
+      if (phase === 'main' && opts.open) {
+        if (!soft.signal.aborted) await runOpen(opts.open);
+      } else if (plan.serializeThreadGroups) {
         for (const { g, no } of groups) {
           if (soft.signal.aborted) break;
           await runGroup(g, no);
@@ -478,6 +701,13 @@ export async function runPlan(
     opts.signal?.removeEventListener('abort', cancel);
   }
   const progress = stats.progress(clock.now(), 0);
+  if (openFigures) progress.open = stats.openProgress(clock.now(), 0, openFigures.maxConnections);
+  // A closed run whose rate fell (a stalled server gets fewer requests): the ramp-up is not a dip.
+  const rampedBySec = Math.max(
+    0,
+    ...plan.threadGroups.filter((g) => g.kind === 'main').map((g) => g.delaySec + g.rampUpSec),
+  );
+  const dip = opts.open ? undefined : rateDip(stats.perSecond, rampedBySec);
   const h = stats.overall;
   const ms = (us: number): number => Math.round(us / 10) / 100;
   return {
@@ -497,5 +727,7 @@ export async function runPlan(
     firstError,
     failuresByCode,
     progress,
+    ...(openFigures ? { open: openFigures } : {}),
+    ...(dip ? { rateDip: dip } : {}),
   };
 }

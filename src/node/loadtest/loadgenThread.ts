@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { connectionCapProblem, type OpenModel } from '../../core/loadtest/arrivals';
 import type { LoadPlan } from '../../core/loadtest/plan';
 import type { StopReason } from '../../core/loadtest/runner';
 import type { Progress } from '../../core/loadtest/stats';
@@ -33,6 +34,7 @@ export interface LoadgenWorkerInput {
   jtl?: string;
   progressIntervalMs?: number;
   graceMs?: number;
+  open?: OpenModel;
 }
 
 /** What the worker posts: progress a second, then one of done or failed. */
@@ -68,6 +70,8 @@ export interface WorkerRunOptions {
   maxHeapMb?: number;
   /** The worker's script (default: bundledWorkerScript()). */
   worker?: LoadgenWorkerScript;
+  /** The open model: the main groups' samplers at an arrival rate (the cap is checked against the file handles). */
+  open?: OpenModel;
 }
 
 export interface WorkerRunResult extends BuiltinRunResult {
@@ -87,8 +91,18 @@ export class WorkerScriptMissingError extends Error {
 }
 
 /** The cap on threads by file handles: a ThreadLimitError when the plan needs more. */
-export function checkThreadLimit(plan: LoadPlan, handles: FileHandles | undefined = fileHandles()): void {
-  const problem = threadLimitProblem(concurrentThreads(plan), handles);
+export function checkThreadLimit(
+  plan: LoadPlan,
+  handles: FileHandles | undefined = fileHandles(),
+  open?: OpenModel,
+): void {
+  const problem = open
+    ? (connectionCapProblem(open.maxConnections, handles) ??
+      threadLimitProblem(
+        concurrentThreads({ ...plan, threadGroups: plan.threadGroups.filter((g) => g.kind !== 'main') }),
+        handles,
+      ))
+    : threadLimitProblem(concurrentThreads(plan), handles);
   if (problem) throw new ThreadLimitError(problem);
 }
 
@@ -118,7 +132,7 @@ function fromProgress(p: Progress | undefined, durationMs: number): WorkerRunRes
 
 /** Runs the plan with the built-in engine in a worker thread; resolves with the result once it has ended. */
 export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}): Promise<WorkerRunResult> {
-  if (opts.fileHandles !== false) checkThreadLimit(plan, opts.fileHandles ?? fileHandles());
+  if (opts.fileHandles !== false) checkThreadLimit(plan, opts.fileHandles ?? fileHandles(), opts.open);
   const entry = opts.worker ?? bundledWorkerScript();
   if (!existsSync(entry.file)) return Promise.reject(new WorkerScriptMissingError(entry.file));
   const input: LoadgenWorkerInput = {
@@ -126,6 +140,7 @@ export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}):
     ...(opts.jtl ? { jtl: opts.jtl } : {}),
     ...(opts.progressIntervalMs === undefined ? {} : { progressIntervalMs: opts.progressIntervalMs }),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+    ...(opts.open ? { open: opts.open } : {}),
   };
   const started = Date.now();
   return new Promise((resolve, reject) => {

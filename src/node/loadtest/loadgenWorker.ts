@@ -18,6 +18,7 @@ runBuiltin(input.plan, {
   ...(input.jtl ? { jtl: input.jtl } : {}),
   ...(input.progressIntervalMs === undefined ? {} : { progressIntervalMs: input.progressIntervalMs }),
   ...(input.graceMs === undefined ? {} : { graceMs: input.graceMs }),
+  ...(input.open ? { open: input.open } : {}),
   signal: abort.signal,
   onProgress: (progress) => post({ type: 'progress', progress }),
 })
