@@ -10,6 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
 import type { Progress } from '../core/loadtest/stats';
+import {
+  defaultConnectionCap,
+  openDurationSec,
+  openModelProblem,
+  parseRate,
+  type OpenModel,
+} from '../core/loadtest/arrivals';
+import { fileHandles } from '../node/loadtest/fileHandles';
 import type { FileHandles } from '../core/loadtest/threadBudget';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/loadtest/jmeter';
 import { runNotes } from '../core/loadtest/runNotes';
@@ -35,6 +43,17 @@ export const loadtestSpec = defineCommand({
     engine: { type: 'string', value: 'builtin|jmeter', help: 'which engine runs the plan (default builtin)' },
     jtl: { type: 'string', value: 'FILE', help: 'where to write the results (default a temporary folder)' },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    rate: {
+      type: 'string',
+      value: 'RPS',
+      help: "the open model (built-in engine): requests per second through the plan's samplers in order, or a ramp 10..100 with --ramp",
+    },
+    ramp: { type: 'string', value: 'DURATION', help: 'how long a --rate A..B ramp takes, e.g. 30s or 2m' },
+    'max-connections': {
+      type: 'string',
+      value: 'N',
+      help: "the open model's cap on connections (default 1000, or fewer when the open-file limit allows fewer)",
+    },
   },
 });
 
@@ -82,8 +101,39 @@ function formatProgress(p: Progress): string {
   return (
     `[${p.elapsedSec.toFixed(0)} s] ${p.activeThreads} thread(s), ${p.rps} req/s, errors ${(p.errorRate * 100).toFixed(1)}%, ` +
     `last ${p.window.seconds} s p50/p95/p99 ${p.window.p50}/${p.window.p95}/${p.window.p99} ms; total ${p.overall.samples} ` +
-    `samples, ${p.overall.errors} errors, p50/p95/p99 ${p.overall.p50}/${p.overall.p95}/${p.overall.p99} ms`
+    `samples, ${p.overall.errors} errors, p50/p95/p99 ${p.overall.p50}/${p.overall.p95}/${p.overall.p99} ms` +
+    (p.open
+      ? `; open: intended ${p.open.intendedRps} req/s, sent ${p.open.achievedRps} req/s, ${p.open.connections}/` +
+        `${p.open.maxConnections} connections, ${p.open.late} late, ${p.open.dropped} dropped`
+      : '')
   );
+}
+
+/** --rate, --ramp and --max-connections as the open model, or undefined for the plan's closed model. */
+function readOpenModel(
+  values: { rate?: string | undefined; ramp?: string | undefined; 'max-connections'?: string | undefined },
+  engine: string,
+  plan: LoadPlan,
+  handles: FileHandles | undefined,
+): OpenModel | undefined {
+  if (values.rate === undefined) {
+    if (values.ramp !== undefined || values['max-connections'] !== undefined)
+      throw new UsageError('--ramp and --max-connections go with --rate (the open model)');
+    return undefined;
+  }
+  if (engine !== 'builtin')
+    throw new UsageError(
+      "--rate is the built-in engine's open model; JMeter runs the plan's closed model (its threads). " +
+        'Leave out --rate, or run with --engine builtin',
+    );
+  const rate = parseRate(values.rate, values.ramp);
+  if (typeof rate === 'string') throw new UsageError(rate);
+  const cap = values['max-connections'];
+  if (cap !== undefined && !/^[1-9]\d{0,6}$/.test(cap.trim()))
+    throw new UsageError(`--max-connections takes a whole number of connections from 1, not '${cap}'`);
+  const problem = openModelProblem(plan);
+  if (problem) throw new UsageError(`--rate: ${problem}`);
+  return { ...rate, maxConnections: cap === undefined ? defaultConnectionCap(handles) : Number(cap) };
 }
 
 export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {}): Promise<number> {
@@ -111,6 +161,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   const plan = loadPlan(text, { file: planFile, props });
   for (const f of plan.findings.map(toJson))
     io.err(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+  const open = readOpenModel(
+    values,
+    engine,
+    plan,
+    deps.fileHandles === false ? undefined : (deps.fileHandles ?? fileHandles()),
+  );
   const reasons = refusals(plan, engine);
   if (reasons.length) {
     io.err(
@@ -127,6 +183,11 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   }
   const { lines, remote } = describePlan(plan);
   for (const l of lines) io.err(l);
+  if (open)
+    io.err(
+      `Open model: ${open.rampSec ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps}` : `${open.targetRps} req/s`} ` +
+        `for ${openDurationSec(plan) ?? 0} s through the samplers in order (threads and timers aside), up to ${open.maxConnections} connections`,
+    );
   for (const host of remote)
     io.err(
       `warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`,
@@ -156,6 +217,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
           onProgress: (p) => io.err(formatProgress(p)),
           ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }),
           ...(deps.worker ? { worker: deps.worker } : {}),
+          ...(open ? { open } : {}),
         });
       } catch (e) {
         if (e instanceof ThreadLimitError) {
