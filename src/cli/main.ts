@@ -1,4 +1,5 @@
 // obslab: the command-line face of the extension's core, for scripts, CI and benchmarks.
+import * as l10n from '@vscode/l10n';
 import { version } from '../../package.json';
 import { LabManifestError } from '../node/files/labManifest';
 import { asksForHelp, helpText, usageLine, type CommandSpec } from './commandSpec';
@@ -8,6 +9,7 @@ import { applySpec } from './applyUsage';
 import { cleanupSpec } from './cleanupUsage';
 import { doctorSpec } from './doctorUsage';
 import { iamSpecs } from './iamUsage';
+import { configureCliLocale } from './l10n';
 import { lintSpec, runLint } from './lint';
 import { loadtestSpec, runLoadtestCommand } from './loadtest';
 import { namesSpec, runNames } from './names';
@@ -44,14 +46,16 @@ export const commandSpecs: readonly CommandSpec[] = Object.values(commands).flat
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
 
-const overview = [
-  'usage: obslab <command> [options]',
-  "       obslab <command> --help    that command's options",
-  '       obslab --version',
-  '',
-  'commands:',
-  ...Object.values(commands).flatMap((c) => c.specs.map((s) => `  ${usageLine(s).replace(/^usage: obslab /, '')}`)),
-].join('\n');
+// A function: the words are looked up once the locale is configured.
+const overview = (): string =>
+  [
+    'usage: obslab <command> [options]',
+    `       obslab <command> --help    ${l10n.t("that command's options")}`,
+    '       obslab --version',
+    '',
+    l10n.t('commands:'),
+    ...Object.values(commands).flatMap((c) => c.specs.map((s) => `  ${usageLine(s).replace(/^usage: obslab /, '')}`)),
+  ].join('\n');
 
 /** The help text argv asks for, if it asks: the command's, or a subcommand's, or every subcommand's. */
 function helpFor(command: Command, argv: string[]): string | undefined {
@@ -66,7 +70,7 @@ function helpFor(command: Command, argv: string[]): string | undefined {
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {
   const [name, ...rest] = argv;
   if (!name || isHelp(name) || name === 'help') {
-    io.out(overview);
+    io.out(overview());
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
@@ -75,7 +79,7 @@ export function main(argv: string[], io: Io = processIo): number | Promise<numbe
   }
   const command = commands[name];
   if (!command) {
-    io.err(`obslab: unknown command '${name}'\n${overview}`);
+    io.err(`${l10n.t("obslab: unknown command '{0}'", name)}\n${overview()}`);
     return 2;
   }
   const help = helpFor(command, rest);
@@ -90,7 +94,7 @@ export function main(argv: string[], io: Io = processIo): number | Promise<numbe
       return 2;
     }
     // Anything else is our bug; say so plainly rather than print a stack trace.
-    io.err(`obslab ${name}: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(l10n.t('obslab {0}: unexpected error: {1}', name, e instanceof Error ? e.message : String(e)));
     return 1;
   };
   try {
@@ -102,6 +106,7 @@ export function main(argv: string[], io: Io = processIo): number | Promise<numbe
 }
 
 if (require.main === module) {
+  configureCliLocale();
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
   });

@@ -60,7 +60,7 @@ export class Ctx {
 
   /** Created on first use, so activation does no work for it. */
   get output(): vscode.OutputChannel {
-    this.channel ??= vscode.window.createOutputChannel('Observability Lab');
+    this.channel ??= vscode.window.createOutputChannel(vscode.l10n.t('Observability Lab'));
     return this.channel;
   }
 
@@ -89,7 +89,8 @@ export function registerCommand(ctx: Ctx, id: string, factory: CommandFactory): 
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       ctx.output.appendLine(`[${id}] ${e instanceof Error && e.stack ? e.stack : message}`);
-      void vscode.window.showErrorMessage(`Observability Lab: ${message}`, 'Show Log').then((pick) => {
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', message), showLog).then((pick) => {
         if (pick) ctx.output.show(true);
       });
       return undefined;

@@ -34,11 +34,11 @@ export class LintStatus {
     if (seq !== this.seq) return;
     const hint = rulesHint(scope, currentLintSettings());
     this.item ??= vscode.window.createStatusBarItem('obslab.lintRules', vscode.StatusBarAlignment.Right, 100);
-    this.item.name = 'Observability Lab: lint rules';
+    this.item.name = vscode.l10n.t('Observability Lab: lint rules');
     this.item.text = hint.text;
     this.item.tooltip = hint.tooltip;
     this.item.command = {
-      title: 'Lint settings',
+      title: vscode.l10n.t('Lint settings'),
       command: 'workbench.action.openSettings',
       arguments: ['obslab.lint'],
     };

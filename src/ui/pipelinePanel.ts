@@ -11,6 +11,7 @@ import { pipelineViewAt } from '../core/collector/pipelineView';
 import type { Range } from '../core/finding';
 import { isRecord } from '../core/isRecord';
 import { parsePipelinePageMessage, unusedNodeId, type PipelineHostMessage } from '../core/protocol/pipeline';
+import type { PipelinePageStrings } from '../core/protocol/pageStrings';
 import { isOurProcess } from '../node/process/processes';
 import { readSandboxState } from '../node/sandbox/sandboxState';
 import type { CommandFactory, Ctx } from './context';
@@ -83,7 +84,13 @@ class PipelinePanel {
     private line: number,
   ) {
     connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
-    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'pipeline', 'Collector Pipelines');
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      ctx.extension.extensionUri,
+      'pipeline',
+      vscode.l10n.t('Collector Pipelines'),
+      pipelinePageStrings(),
+    );
     vscode.workspace.onDidChangeTextDocument(
       (e) => {
         if (e.document.uri.toString() === this.uri.toString()) this.scheduleRedraw();
@@ -103,7 +110,7 @@ class PipelinePanel {
       p.panel.reveal();
       return p;
     }
-    const panel = createPanel(ctx.extension.extensionUri, pipelineViewType, 'Collector Pipelines', {
+    const panel = createPanel(ctx.extension.extensionUri, pipelineViewType, vscode.l10n.t('Collector Pipelines'), {
       retainContextWhenHidden: true,
       preserveFocus: true,
     });
@@ -171,8 +178,9 @@ class PipelinePanel {
         this.previous = undefined;
         this.post({
           type: 'noFigures',
-          message:
+          message: vscode.l10n.t(
             'No live figures: start the sandbox (Observability Lab: Start Sandbox), or port-forward the collector’s telemetry port 8888, to see each node’s figures.',
+          ),
         });
         return;
       }
@@ -181,7 +189,10 @@ class PipelinePanel {
         this.previous = undefined;
         this.post({
           type: 'noFigures',
-          message: `No live figures: ${read.problem}. Is the collector running, with its telemetry on that port?`,
+          message: vscode.l10n.t(
+            'No live figures: {0}. Is the collector running, with its telemetry on that port?',
+            read.problem,
+          ),
         });
         return;
       }
@@ -232,13 +243,34 @@ class PipelinePanel {
   }
 }
 
+/** The page's fixed texts in the display language (English: pipelinePageEnglish). */
+function pipelinePageStrings(): PipelinePageStrings {
+  return {
+    title: vscode.l10n.t('Collector Pipelines'),
+    findings: vscode.l10n.t('Findings'),
+    waiting: vscode.l10n.t('Waiting for the collector’s figures…'),
+    clickToOpen: vscode.l10n.t('Click to open its YAML.'),
+    summary: vscode.l10n.t(
+      '{0} pipeline(s), {1} node(s), {2} connector link(s), {3} unused. Click a node to open its YAML.',
+    ),
+    live: vscode.l10n.t('Live: {0}, read {1}.'),
+    noFigures: vscode.l10n.t('no figures'),
+    legendFlowing: vscode.l10n.t('data passing'),
+    legendIdle: vscode.l10n.t('nothing passing'),
+    legendFailing: vscode.l10n.t('failures rising'),
+    legendConnector: vscode.l10n.t('connector'),
+  };
+}
+
 /** From the command palette (the active editor), or the editor title/context menu (the file's URI). */
 export const showPipelineCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
   const editor = vscode.window.activeTextEditor;
   const uri = arg instanceof vscode.Uri ? arg : editor?.document.uri;
   if (!uri) {
     void vscode.window.showErrorMessage(
-      'Show Collector Pipelines: open a collector config (or a ConfigMap or chart values file holding one) first.',
+      vscode.l10n.t(
+        'Show Collector Pipelines: open a collector config (or a ConfigMap or chart values file holding one) first.',
+      ),
     );
     return undefined;
   }

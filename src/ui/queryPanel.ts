@@ -71,7 +71,7 @@ class QueryPanel {
       QueryPanel.current.render();
       return;
     }
-    const panel = createPanel(ctx.extension.extensionUri, viewType, 'Query Prometheus', {
+    const panel = createPanel(ctx.extension.extensionUri, viewType, vscode.l10n.t('Query Prometheus'), {
       retainContextWhenHidden: false,
     });
     QueryPanel.current = new QueryPanel(ctx, panel, client);
@@ -93,7 +93,7 @@ class QueryPanel {
       this.panel.webview,
       this.ctx.extension.extensionUri,
       'query',
-      'Query Prometheus',
+      vscode.l10n.t('Query Prometheus'),
     );
   }
 
@@ -272,20 +272,23 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async (query?: un
   let url = ctx.forwards.urlFor('prometheus') ?? sandboxPrometheusUrl();
   if (!url) {
     url = await vscode.window.showInputBox({
-      title: 'Prometheus URL',
-      prompt:
+      title: vscode.l10n.t('Prometheus URL'),
+      prompt: vscode.l10n.t(
         "No sandbox is running. Which Prometheus should the query panel ask? (e.g. a port-forward to the cluster's Prometheus)",
+      ),
       value: defaultUrl,
       validateInput: validatePrometheusUrl,
       ignoreFocusOut: true,
     });
     if (!url) {
+      const startSandbox = vscode.l10n.t('Start Sandbox');
       const pick = await vscode.window.showInformationMessage(
-        'Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again ' +
-          "and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
-        'Start Sandbox',
+        vscode.l10n.t(
+          "Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
+        ),
+        startSandbox,
       );
-      if (pick === 'Start Sandbox') await vscode.commands.executeCommand('obslab.startSandbox');
+      if (pick === startSandbox) await vscode.commands.executeCommand('obslab.startSandbox');
       return undefined;
     }
     url = url.trim();

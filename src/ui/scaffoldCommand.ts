@@ -47,15 +47,15 @@ async function chooseFolder(): Promise<vscode.Uri | undefined> {
   if (ws)
     items.push({
       label: `$(folder) ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(ws.uri, 'lab'), true)}`,
-      description: 'a lab folder in this workspace',
+      description: vscode.l10n.t('a lab folder in this workspace'),
       uri: vscode.Uri.joinPath(ws.uri, 'lab'),
     });
-  items.push({ label: '$(folder-opened) Choose a folder…' });
+  items.push({ label: `$(folder-opened) ${vscode.l10n.t('Choose a folder…')}` });
   // ignoreFocusOut: run from the palette while the walkthrough has focus, the walkthrough takes the
   // focus back (its step button gets the Enter key-up) and a plain quick pick would close unseen.
   const pick = await vscode.window.showQuickPick(items, {
-    title: 'Create Lab Files: where?',
-    placeHolder: 'The lab files go into this folder',
+    title: vscode.l10n.t('Create Lab Files: where?'),
+    placeHolder: vscode.l10n.t('The lab files go into this folder'),
     ignoreFocusOut: true,
   });
   if (!pick) return undefined;
@@ -64,7 +64,7 @@ async function chooseFolder(): Promise<vscode.Uri | undefined> {
     canSelectFolders: true,
     canSelectFiles: false,
     canSelectMany: false,
-    openLabel: 'Create Lab Files Here',
+    openLabel: vscode.l10n.t('Create Lab Files Here'),
     ...(ws ? { defaultUri: ws.uri } : {}),
   });
   return chosen?.[0];
@@ -79,7 +79,10 @@ function paramsFromLab(folder: vscode.Uri): LabParams | undefined {
     if (!checked.ok) {
       // Not used, and said: the student picks names again (or fixes the file).
       void vscode.window.showWarningMessage(
-        `Observability Lab: ${describeLabManifestProblems(labManifestName, checked.problems)} The settings' names are offered instead.`,
+        vscode.l10n.t(
+          "Observability Lab: {0} The settings' names are offered instead.",
+          describeLabManifestProblems(labManifestName, checked.problems),
+        ),
       );
       return undefined;
     }
@@ -95,27 +98,35 @@ async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> 
   const fromLab = paramsFromLab(folder);
   const params = fromLab ?? paramsFromSettings();
   const imageNote = paramWarnings(params).some((w) => w.key === 'appImage')
-    ? ' (not ready for EKS: Change names… says why)'
+    ? vscode.l10n.t(' (not ready for EKS: Change names… says why)')
     : '';
-  const summary =
-    `${fromLab ? `as in ${labManifestName}: ` : ''}namespaces ${params.appNamespace} and ${params.monitoringNamespace}, ` +
-    `release ${params.helmRelease}, image ${params.appImage}${imageNote}, cluster ${params.clusterName} in ${params.awsRegion}`;
+  const names = vscode.l10n.t(
+    'namespaces {0} and {1}, release {2}, image {3}{4}, cluster {5} in {6}',
+    params.appNamespace,
+    params.monitoringNamespace,
+    params.helmRelease,
+    params.appImage,
+    imageNote,
+    params.clusterName,
+    params.awsRegion,
+  );
+  const summary = fromLab ? vscode.l10n.t('as in {0}: {1}', labManifestName, names) : names;
   const how = await vscode.window.showQuickPick(
     [
-      { label: 'Use these names', detail: summary, custom: false },
+      { label: vscode.l10n.t('Use these names'), detail: summary, custom: false },
       {
-        label: 'Change names…',
-        detail: 'Namespaces, Helm release, image, cluster and region, one at a time',
+        label: vscode.l10n.t('Change names…'),
+        detail: vscode.l10n.t('Namespaces, Helm release, image, cluster and region, one at a time'),
         custom: true,
       },
     ],
-    { title: 'Create Lab Files: names', ignoreFocusOut: true },
+    { title: vscode.l10n.t('Create Lab Files: names'), ignoreFocusOut: true },
   );
   if (!how) return undefined;
   if (how.custom) {
     for (const [i, spec] of paramSpecs.entries()) {
       const value = await vscode.window.showInputBox({
-        title: `Create Lab Files (${i + 1}/${paramSpecs.length})`,
+        title: vscode.l10n.t('Create Lab Files ({0}/{1})', i + 1, paramSpecs.length),
         prompt: spec.prompt,
         value: params[spec.key],
         ignoreFocusOut: true,
@@ -135,7 +146,10 @@ async function chooseParams(folder: vscode.Uri): Promise<LabParams | undefined> 
   if (problems.length) {
     // Settings can hold values the input boxes would have refused.
     void vscode.window.showErrorMessage(
-      `Observability Lab: ${problems.map((p) => p.message).join('; ')}. Fix the obslab.* settings or choose "Change names…".`,
+      vscode.l10n.t(
+        'Observability Lab: {0}. Fix the obslab.* settings or choose "Change names…".',
+        problems.map((p) => p.message).join('; '),
+      ),
     );
     return undefined;
   }
@@ -155,25 +169,35 @@ async function confirmOverwrites(
   try {
     for (;;) {
       const list = changed.map((f) => f.path).join(', ');
+      const showDifferences = vscode.l10n.t('Show Differences');
+      const replace = vscode.l10n.t('Replace');
+      const keepMine = vscode.l10n.t('Keep Mine');
       const pick = await vscode.window.showWarningMessage(
-        `${changed.length} file(s) in ${vscode.workspace.asRelativePath(folder, true)} differ from the lab's: ${list}. Replace them?`,
+        vscode.l10n.t(
+          "{0} file(s) in {1} differ from the lab's: {2}. Replace them?",
+          changed.length,
+          vscode.workspace.asRelativePath(folder, true),
+          list,
+        ),
         {
           modal: true,
-          detail: 'Other lab files are written either way. Replacing can be undone with Undo in the Explorer.',
+          detail: vscode.l10n.t(
+            'Other lab files are written either way. Replacing can be undone with Undo in the Explorer.',
+          ),
         },
-        'Show Differences',
-        'Replace',
-        'Keep Mine',
+        showDifferences,
+        replace,
+        keepMine,
       );
-      if (pick === 'Replace') return 'overwrite';
-      if (pick === 'Keep Mine') return 'keep';
-      if (pick !== 'Show Differences') return undefined;
+      if (pick === replace) return 'overwrite';
+      if (pick === keepMine) return 'keep';
+      if (pick !== showDifferences) return undefined;
       for (const f of changed.slice(0, 8)) {
         await vscode.commands.executeCommand(
           'vscode.diff',
           vscode.Uri.joinPath(folder, f.path),
           vscode.Uri.from({ scheme: previewScheme, path: `/${f.path}` }),
-          `${f.path}: yours ↔ lab`,
+          vscode.l10n.t('{0}: yours ↔ lab', f.path),
           { preview: false },
         );
       }
@@ -208,12 +232,15 @@ export const scaffoldCommand: CommandFactory = (ctx) => async () => {
     edit.createFile(
       vscode.Uri.joinPath(folder, f.path),
       { overwrite: true, contents: encoder.encode(f.content) },
-      { label: 'Create Lab Files', needsConfirmation: false },
+      { label: vscode.l10n.t('Create Lab Files'), needsConfirmation: false },
     );
   }
   if (toWrite.length && !(await vscode.workspace.applyEdit(edit))) {
     throw new Error(
-      `could not write the lab files into ${folder.fsPath}; nothing was changed. Check that the folder is writable, or pick another one`,
+      vscode.l10n.t(
+        'could not write the lab files into {0}; nothing was changed. Check that the folder is writable, or pick another one',
+        folder.fsPath,
+      ),
     );
   }
 
@@ -228,22 +255,31 @@ export const scaffoldCommand: CommandFactory = (ctx) => async () => {
   // Written all the same: the student may push the image later, or fix k8s/app.yaml by hand.
   for (const w of paramWarnings(params)) {
     ctx.output.appendLine(`  warning: ${w.message}`);
-    void vscode.window.showWarningMessage(`Observability Lab: the lab files are written, but ${w.message}.`);
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Observability Lab: the lab files are written, but {0}.', w.message),
+    );
   }
 
-  const kept = keep.size ? ` Kept your ${keep.size} changed file(s).` : '';
+  const kept = keep.size ? vscode.l10n.t(' Kept your {0} changed file(s).', keep.size) : '';
   const where = vscode.workspace.asRelativePath(folder, true);
   const upToDate = planned.length - toWrite.length - keep.size;
-  const current = upToDate ? `; ${upToDate} already up to date` : '';
-  const message = `Observability Lab: wrote ${toWrite.length} lab file(s) to ${where}${current}.${kept}`;
-  void vscode.window
-    .showInformationMessage(message, 'Open Commands', 'Open Walkthrough', 'Show List')
-    .then(async (pick) => {
-      if (pick === 'Open Commands')
-        await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
-      if (pick === 'Open Walkthrough')
-        await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
-      if (pick === 'Show List') ctx.output.show(true);
-    });
+  const current = upToDate ? vscode.l10n.t('; {0} already up to date', upToDate) : '';
+  const message = vscode.l10n.t(
+    'Observability Lab: wrote {0} lab file(s) to {1}{2}.{3}',
+    toWrite.length,
+    where,
+    current,
+    kept,
+  );
+  const openCommands = vscode.l10n.t('Open Commands');
+  const openWalkthrough = vscode.l10n.t('Open Walkthrough');
+  const showList = vscode.l10n.t('Show List');
+  void vscode.window.showInformationMessage(message, openCommands, openWalkthrough, showList).then(async (pick) => {
+    if (pick === openCommands)
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'COMMANDS.md'));
+    if (pick === openWalkthrough)
+      await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
+    if (pick === showList) ctx.output.show(true);
+  });
   return { folder: folder.fsPath, written: toWrite.map((f) => f.path), manifest: labManifestName };
 };

@@ -4,26 +4,28 @@ import { filesForTask, type TaskId } from '../core/scaffold/plan';
 import { contextKeys, type CommandFactory } from './context';
 import { findLabFolder } from './labFolder';
 
-const taskNames: Record<TaskId, string> = {
-  prerequisites: 'Prerequisites',
-  task1: 'Task 1: IAM policy and IRSA role',
-  task2: 'Task 2: kube-prometheus-stack',
-  task3: 'Task 3: app, collector and ServiceMonitors',
-  task4: 'Task 4: IAM and observability',
-  task5: 'Task 5: load test and PromQL',
-  cleanup: 'Clean up',
-};
+// A function, so each name is looked up in the display language when the pick list opens.
+const taskNames = (): Record<TaskId, string> => ({
+  prerequisites: vscode.l10n.t('Prerequisites'),
+  task1: vscode.l10n.t('Task 1: IAM policy and IRSA role'),
+  task2: vscode.l10n.t('Task 2: kube-prometheus-stack'),
+  task3: vscode.l10n.t('Task 3: app, collector and ServiceMonitors'),
+  task4: vscode.l10n.t('Task 4: IAM and observability'),
+  task5: vscode.l10n.t('Task 5: load test and PromQL'),
+  cleanup: vscode.l10n.t('Clean up'),
+});
 
 function isTask(value: unknown): value is TaskId {
-  return typeof value === 'string' && value in taskNames;
+  return typeof value === 'string' && value in taskNames();
 }
 
 export const taskFilesCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
   let task = isTask(arg) ? arg : undefined;
   if (!task) {
+    const names = taskNames();
     const pick = await vscode.window.showQuickPick(
-      (Object.keys(taskNames) as TaskId[]).map((id) => ({ label: taskNames[id], id })),
-      { title: 'Open the files of which step?' },
+      (Object.keys(names) as TaskId[]).map((id) => ({ label: names[id], id })),
+      { title: vscode.l10n.t('Open the files of which step?') },
     );
     if (!pick) return;
     task = pick.id;
@@ -31,8 +33,8 @@ export const taskFilesCommand: CommandFactory = (ctx) => async (arg?: unknown) =
   const folder = await findLabFolder(ctx);
   if (!folder) {
     const pick = await vscode.window.showWarningMessage(
-      'Observability Lab: no lab folder in this workspace yet. Create the lab files first.',
-      'Create Lab Files',
+      vscode.l10n.t('Observability Lab: no lab folder in this workspace yet. Create the lab files first.'),
+      vscode.l10n.t('Create Lab Files'),
     );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return;

@@ -43,8 +43,26 @@ export function connectPanel(
   panel.webview.onDidReceiveMessage(host.message, null, disposables);
 }
 
-export function webviewHtml(webview: vscode.Webview, root: vscode.Uri, name: string, title: string): string {
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/**
+ * `strings`: the page's fixed texts, translated here (vscode.l10n), written as a JSON block the
+ * page reads (src/webview/lib/strings.ts); a JSON block is data, never run, so the CSP is unchanged.
+ */
+export function webviewHtml(
+  webview: vscode.Webview,
+  root: vscode.Uri,
+  name: string,
+  title: string,
+  strings?: Record<string, string>,
+): string {
   const nonce = randomBytes(18).toString('base64');
+  // `<` escaped, so no text can close the block; the language, for screen readers and hyphenation.
+  const stringsBlock = strings
+    ? `<script type="application/json" id="obslab-strings">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>\n`
+    : '';
+  const lang = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(vscode.env.language) ? vscode.env.language : 'en';
   const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
   const csp = [
     "default-src 'none'",
@@ -55,18 +73,18 @@ export function webviewHtml(webview: vscode.Webview, root: vscode.Uri, name: str
     `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webview', `${name}.css`)}">
 <link rel="stylesheet" href="${asset('media', `${name}.css`)}">
-<title>${title}</title>
+<title>${escapeHtml(title)}</title>
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${nonce}" src="${asset('dist', 'webview', `${name}.js`)}"></script>
+${stringsBlock}<script nonce="${nonce}" src="${asset('dist', 'webview', `${name}.js`)}"></script>
 </body>
 </html>`;
 }

@@ -189,6 +189,11 @@ describe('workspace trust: the guard every command passes through', () => {
         showErrorMessage: () => Promise.resolve(undefined),
         createOutputChannel: () => ({ appendLine: () => undefined, show: () => undefined, dispose: () => undefined }),
       },
+      // English, as vscode.l10n.t is without a bundle: the message with its {n} filled in.
+      l10n: {
+        t: (message: string, ...args: unknown[]) =>
+          message.replace(/\{(\d+)\}/g, (_m: string, i: string) => String(args[Number(i)])),
+      },
       commands: {
         registerCommand: (id: string, fn: (...args: unknown[]) => Promise<unknown>) => {
           handlers.set(id, fn);

@@ -1,0 +1,98 @@
+// The translation bundles. `npm run l10n` exports l10n/bundle.l10n.json (English, the translators'
+// source) from every vscode.l10n.t / l10n.t call under src/ with @vscode/l10n-dev; package.nls.json
+// is kept by hand beside package.json. `pseudoLocale` writes qps-ploc bundles (each string accented
+// and bracketed, placeholders, links and code kept) so a test can show that no text escaped them.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const root = join(__dirname, '..');
+export const pseudoLocaleId = 'qps-ploc';
+
+/** A bundle's entry is the text, or `{ message, comment }` when the call gave a comment. */
+type BundleEntry = string | { message: string; comment?: string[] };
+
+const accents: Record<string, string> = {
+  a: 'á',
+  e: 'é',
+  i: 'í',
+  o: 'ó',
+  u: 'ú',
+  c: 'ç',
+  n: 'ñ',
+  y: 'ý',
+  A: 'Á',
+  E: 'É',
+  I: 'Í',
+  O: 'Ó',
+  U: 'Ú',
+  C: 'Ç',
+  N: 'Ñ',
+  Y: 'Ý',
+};
+
+/** What a translation must keep as it is: placeholders, codicons, code, link targets, URLs, ids. */
+const kept = /\{\d+\}|\$\([\w-]+\)|`[^`]*`|\]\([^)]*\)|https?:\/\/[^\s)]+|\bobslab\.[\w.-]+|\bcommand:[\w.?%-]+/g;
+
+/** The pseudo-translation of one text: `⟦Óbsérváb…⟧`, recognisable at a glance and in a test. */
+export function pseudo(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(kept)) {
+    out += accent(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return `⟦${out}${accent(text.slice(last))}⟧`;
+}
+
+const accent = (s: string): string => s.replace(/[aeiouycnAEIOUYCN]/g, (c) => accents[c] ?? c);
+
+/** l10n/bundle.l10n.json as exported, read back. */
+export function readBundle(dir = root): Record<string, BundleEntry> {
+  return JSON.parse(readFileSync(join(dir, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, BundleEntry>;
+}
+
+/** The pseudo-locale's two files: package.nls.<id>.json and l10n/bundle.l10n.<id>.json, under `outDir`. */
+export function writePseudoLocale(outDir: string, from = root): string[] {
+  const nls = JSON.parse(readFileSync(join(from, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const bundle = readBundle(from);
+  const nlsOut = join(outDir, `package.nls.${pseudoLocaleId}.json`);
+  const bundleOut = join(outDir, 'l10n', `bundle.l10n.${pseudoLocaleId}.json`);
+  mkdirSync(dirname(bundleOut), { recursive: true });
+  writeFileSync(
+    nlsOut,
+    `${JSON.stringify(Object.fromEntries(Object.entries(nls).map(([k, v]) => [k, pseudo(v)])), null, 2)}\n`,
+  );
+  writeFileSync(
+    bundleOut,
+    `${JSON.stringify(
+      Object.fromEntries(Object.entries(bundle).map(([k, v]) => [k, pseudo(typeof v === 'string' ? v : v.message)])),
+      null,
+      2,
+    )}\n`,
+  );
+  return [nlsOut, bundleOut];
+}
+
+/** Runs @vscode/l10n-dev's export over src/ into l10n/ (argument array, no shell). */
+export function exportBundle(): void {
+  const cli = join(dirname(createRequire(__filename).resolve('@vscode/l10n-dev/package.json')), 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'export', '--outDir', join(root, 'l10n'), join(root, 'src')], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  // l10n-dev writes one line; Prettier's JSON keeps the file stable in reviews.
+  const file = join(root, 'l10n', 'bundle.l10n.json');
+  writeFileSync(file, `${JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), null, 2)}\n`);
+}
+
+if (require.main === module) {
+  const [what, outDir] = process.argv.slice(2);
+  if (what === 'export') exportBundle();
+  else if (what === 'pseudo' && outDir) console.log(writePseudoLocale(outDir).join('\n'));
+  else {
+    console.error('usage: tsx scripts/l10n.ts export | pseudo <outDir>');
+    process.exit(2);
+  }
+}

@@ -1,0 +1,40 @@
+// The panels' fixed texts (headings, legends, hints) are translated in the extension host, where
+// vscode.l10n knows the display language, and handed to the page in its HTML (webviewHtml writes
+// them into a JSON block; src/webview/lib/strings.ts reads it). Each page's English lives here as
+// the fallback, so a page opened without them (the page tests in Chromium) reads as before, and
+// the host's table must name every key (tsc checks it against these types).
+
+/** `{0}`, `{1}`… filled in order, as vscode.l10n.t does. */
+export function fillPlaceholders(text: string, ...args: readonly (string | number)[]): string {
+  return text.replace(/\{(\d+)\}/g, (whole, i: string) => {
+    const v = args[Number(i)];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+/** The Collector Pipelines page. */
+export const pipelinePageEnglish = {
+  title: 'Collector Pipelines',
+  findings: 'Findings',
+  waiting: 'Waiting for the collector’s figures…',
+  clickToOpen: 'Click to open its YAML.',
+  summary: '{0} pipeline(s), {1} node(s), {2} connector link(s), {3} unused. Click a node to open its YAML.',
+  live: 'Live: {0}, read {1}.',
+  noFigures: 'no figures',
+  legendFlowing: 'data passing',
+  legendIdle: 'nothing passing',
+  legendFailing: 'failures rising',
+  legendConnector: 'connector',
+} as const;
+export type PipelinePageStrings = Record<keyof typeof pipelinePageEnglish, string>;
+
+/** Keeps only the known keys whose values are strings: what a page accepts from its HTML. */
+export function pickStrings<T extends Record<string, string>>(english: T, given: unknown): T {
+  const out: Record<string, string> = { ...english };
+  if (given && typeof given === 'object')
+    for (const key of Object.keys(english)) {
+      const v = (given as Record<string, unknown>)[key];
+      if (typeof v === 'string') out[key] = v;
+    }
+  return out as T;
+}

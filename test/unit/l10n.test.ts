@@ -1,0 +1,143 @@
+// Translations cannot drift from the code: every `%key%` of package.json has its English in
+// package.nls.json (and nothing there is unused), every vscode.l10n.t / l10n.t call under src/ is in
+// l10n/bundle.l10n.json as @vscode/l10n-dev exports it today, the manifest's user-facing strings
+// are all keys, and the pseudo-locale and the CLI's locale choice behave.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { main } from '../../src/cli/main';
+import { bundleFor, configureCliLocale, localeFromEnv } from '../../src/cli/l10n';
+import { pseudo, pseudoLocaleId, readBundle, writePseudoLocale } from '../../scripts/l10n';
+
+const root = join(__dirname, '..', '..');
+const manifestText = readFileSync(join(root, 'package.json'), 'utf8');
+const manifest = JSON.parse(manifestText) as Record<string, unknown>;
+const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+/** Every string of the manifest with where it is (`contributes.commands.0.title`). */
+function strings(value: unknown, path = ''): [string, string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}.${i}`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+describe('translations', () => {
+  describe('package.json and package.nls.json', () => {
+    const keys = [...manifestText.matchAll(/"%([^%"\s]+)%"/g)].map((m) => m[1] ?? '');
+
+    it('has the English of every %key% package.json names', () => {
+      assert.ok(keys.length > 50, 'package.json names its strings by key');
+      for (const key of keys) assert.equal(typeof nls[key], 'string', `package.nls.json lacks "${key}"`);
+    });
+
+    it('holds no key package.json no longer names', () => {
+      const used = new Set(keys);
+      assert.deepEqual(
+        Object.keys(nls).filter((k) => !used.has(k)),
+        [],
+      );
+    });
+
+    it('leaves no user-facing text in package.json itself: titles, categories, descriptions, walkthrough, views', () => {
+      const userFacing =
+        /^(displayName|description|capabilities\.untrustedWorkspaces\.description|contributes\.(commands\.\d+\.(title|category)|configuration\.(title|properties\.[^.]+(\.[^.]+)?\.(description|markdownDescription|enumDescriptions\.\d+))|walkthroughs\.\d+\.(title|description|steps\.\d+\.(title|description))|views\.\w+\.\d+\.name|viewsWelcome\.\d+\.contents))$/;
+      const literal = strings(manifest).filter(([path, text]) => userFacing.test(path) && !/^%[^%]+%$/.test(text));
+      assert.deepEqual(literal, []);
+    });
+  });
+
+  describe('l10n/bundle.l10n.json', () => {
+    it('is what @vscode/l10n-dev exports from src/ today: every vscode.l10n.t and l10n.t key, nothing stale', function () {
+      this.timeout(120_000);
+      const out = mkdtempSync(join(tmpdir(), 'obslab-l10n-'));
+      try {
+        const cli = join(dirname(createRequire(__filename).resolve('@vscode/l10n-dev/package.json')), 'dist', 'cli.js');
+        const r = spawnSync(process.execPath, [cli, 'export', '--outDir', out, join(root, 'src')], {
+          encoding: 'utf8',
+        });
+        assert.equal(r.status, 0, `l10n-dev export failed:\n${r.stdout}${r.stderr}`);
+        const exported = JSON.parse(readFileSync(join(out, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
+        assert.deepEqual(
+          readBundle(root),
+          exported,
+          'l10n/bundle.l10n.json is out of date: run `npm run l10n` and commit it',
+        );
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('asks translators for no text built from a template literal (l10n-dev would refuse it)', () => {
+      for (const key of Object.keys(readBundle(root))) assert.doesNotMatch(key, /\$\{/, key);
+    });
+  });
+
+  describe('the pseudo-locale', () => {
+    it('accents and brackets the words, keeping placeholders, codicons, code, links and ids', () => {
+      assert.equal(pseudo('Create Lab Files'), '⟦Çréáté Láb Fílés⟧');
+      assert.equal(
+        pseudo('wrote {0} file(s) to `lab/` [Run Doctor](command:obslab.runDoctor) $(plug) obslab.helmPath'),
+        '⟦wróté {0} fílé(s) tó `lab/` [Rúñ Dóçtór](command:obslab.runDoctor) $(plug) obslab.helmPath⟧',
+      );
+    });
+
+    it('writes a qps-ploc package.nls and bundle with every key translated', () => {
+      const out = mkdtempSync(join(tmpdir(), 'obslab-pseudo-'));
+      try {
+        const [nlsFile, bundleFile] = writePseudoLocale(out);
+        const pn = JSON.parse(readFileSync(nlsFile ?? '', 'utf8')) as Record<string, string>;
+        const pb = JSON.parse(readFileSync(bundleFile ?? '', 'utf8')) as Record<string, string>;
+        assert.deepEqual(Object.keys(pn), Object.keys(nls));
+        assert.deepEqual(Object.keys(pb), Object.keys(readBundle(root)));
+        for (const v of [...Object.values(pn), ...Object.values(pb)]) assert.match(v, /^⟦[\s\S]*⟧$/);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("the CLI's locale", () => {
+    afterEach(() => l10n.config({ contents: {} }));
+
+    it('reads it from OBSLAB_LOCALE, else LC_ALL, LC_MESSAGES or LANG; C and POSIX are English', () => {
+      assert.equal(localeFromEnv({ LANG: 'de_DE.UTF-8' }), 'de-de');
+      assert.equal(localeFromEnv({ LANG: 'de_DE.UTF-8', LC_ALL: 'pt_BR' }), 'pt-br');
+      assert.equal(localeFromEnv({ OBSLAB_LOCALE: 'qps-ploc', LANG: 'fr_FR' }), 'qps-ploc');
+      assert.equal(localeFromEnv({ LANG: 'C.UTF-8' }), undefined);
+      assert.equal(localeFromEnv({}), undefined);
+      assert.equal(bundleFor('en-us'), undefined);
+    });
+
+    it('speaks a locale whose bundle the package has, and English otherwise', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'obslab-cli-l10n-'));
+      try {
+        writePseudoLocale(dir);
+        const dirs = [join(dir, 'l10n')];
+        const run = (): string => {
+          const err: string[] = [];
+          const code = main(['no-such-command'], { out: () => undefined, err: (l) => err.push(l) });
+          assert.equal(code, 2);
+          return err.join('\n');
+        };
+        assert.ok(configureCliLocale({ OBSLAB_LOCALE: pseudoLocaleId }, dirs));
+        assert.match(run(), /^⟦óbsláb: úñkñówñ çómmáñd 'no-such-command'⟧\n/);
+        assert.match(run(), /⟦çómmáñds:⟧/);
+        assert.equal(configureCliLocale({ LANG: 'fr_FR.UTF-8' }, dirs), undefined);
+        assert.match(run(), /^obslab: unknown command 'no-such-command'\n/);
+        // A bundle that is not JSON: English, never a stack trace.
+        mkdirSync(join(dir, 'bad'), { recursive: true });
+        writeFileSync(join(dir, 'bad', 'bundle.l10n.xx.json'), '{not json');
+        assert.equal(configureCliLocale({ OBSLAB_LOCALE: 'xx' }, [join(dir, 'bad')]), undefined);
+        assert.match(run(), /^obslab: unknown command/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
