@@ -2,8 +2,9 @@
 // Runs a JMeter plan with the built-in engine (default, in a worker thread) or real JMeter, then
 // prints the summary of the .jtl it wrote (JSON: the summary object), and on stderr what the
 // failures mean. Before it starts it says what it will load, on stderr.
-// Exit 0: the run finished and some samples passed; 1: the run failed, was stopped, or every
-// sample failed; 2: bad usage, a plan the engine will not run (the findings say why), or more
+// Exit 0: the run finished, some samples passed and every goal was met; 1: the run failed, was
+// stopped (--abort-on-fail included), every sample failed, or a goal was missed; 2: bad usage (a goal
+// that cannot be read included), a plan the engine will not run (the findings say why), or more
 // threads than the process's open-file limit allows.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,16 @@ import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
 import { toJson } from './lint';
+import {
+  GoalWatch,
+  goalJson,
+  goalLines,
+  goalsIntro,
+  goalsMissed,
+  judgeGoals,
+  readRunGoals,
+  writeJunit,
+} from './loadtestGoals';
 
 export const loadtestSpec = defineCommand({
   command: 'loadtest',
@@ -54,7 +65,27 @@ export const loadtestSpec = defineCommand({
       value: 'N',
       help: "the open model's cap on connections (default 1000, or fewer when the open-file limit allows fewer)",
     },
+    goal: {
+      type: 'string',
+      multiple: true,
+      value: 'GOAL',
+      help: "a goal the run must meet, e.g. 'p95<200ms', 'errors<1%', 'POST /hash: p99<1s'; repeatable; replaces the plan's goals",
+    },
+    junit: { type: 'string', value: 'FILE', help: 'write the goals as a JUnit XML report for CI' },
+    'abort-on-fail': {
+      type: 'boolean',
+      help: 'stop the run as soon as a whole-run goal is missed (after --abort-delay)',
+    },
+    'abort-delay': {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'how long a run settles before --abort-on-fail judges it (default 5)',
+    },
   },
+  notes: [
+    "Goals: [LABEL:] p50|p90|p95|p99|avg|max|errors|rps <|<=|>|>= BOUND (ms or s, %, req/s); without --goal, the plan's",
+    'User Defined Variables named goal or goal.* are the goals. Exit 1 when a goal is missed.',
+  ],
 });
 
 export const loadtestUsage = usageLine(loadtestSpec);
@@ -159,6 +190,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   }
 
   const plan = loadPlan(text, { file: planFile, props });
+  const runGoals = readRunGoals(values, plan);
   for (const f of plan.findings.map(toJson))
     io.err(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
   const open = readOpenModel(
@@ -192,6 +224,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     io.err(
       `warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`,
     );
+  for (const l of goalsIntro(runGoals)) io.err(l);
 
   const ownDir = values.jtl ? undefined : mkdtempSync(join(tmpdir(), 'obslab-loadtest-'));
   const jtl = resolve(values.jtl ?? join(ownDir ?? '.', 'results.jtl'));
@@ -201,7 +234,10 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     abort.abort();
     process.removeListener('SIGINT', onSigint);
   };
-  const signal = deps.signal ? AbortSignal.any([deps.signal, abort.signal]) : abort.signal;
+  // --abort-on-fail stops the run as Ctrl-C does: the results so far are kept and summarized.
+  const goalWatch = new GoalWatch(runGoals, io);
+  const startMs = Date.now();
+  const signal = AbortSignal.any([...(deps.signal ? [deps.signal] : []), abort.signal, goalWatch.signal]);
   if (!deps.signal) process.on('SIGINT', onSigint);
   try {
     let failed: string | undefined;
@@ -214,7 +250,10 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
         result = await runBuiltinInWorker(plan, {
           jtl,
           signal,
-          onProgress: (p) => io.err(formatProgress(p)),
+          onProgress: (p) => {
+            io.err(formatProgress(p));
+            goalWatch.onProgress(p);
+          },
           ...(deps.fileHandles === undefined ? {} : { fileHandles: deps.fileHandles }),
           ...(deps.worker ? { worker: deps.worker } : {}),
           ...(open ? { open } : {}),
@@ -252,32 +291,49 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       const run = await runJmeter(launcher, args, {
         jtl,
         onLine: (l) => io.err(`jmeter: ${l}`),
-        onProgress: (p) => io.err(formatProgress(p)),
+        onProgress: (p) => {
+          io.err(formatProgress(p));
+          goalWatch.onProgress(p);
+        },
         signal,
       });
       if (run.code !== 0) failed = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
     }
+    failed = goalWatch.reason ?? failed;
+    const junitRun = {
+      suite: plan.name || planFile,
+      startMs,
+      durationSec: (Date.now() - startMs) / 1000,
+      properties: { plan: planFile, engine, jtl },
+    };
     let summary;
     try {
       summary = summarizeJtlFile(jtl);
     } catch (e) {
-      io.err(
-        `obslab loadtest: ${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      const why = `${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
+      io.err(`obslab loadtest: ${why}`);
+      writeJunit(runGoals, judgeGoals(runGoals, undefined), { ...junitRun, runError: why }, io);
       return 1;
     }
-    printSummary(summary, format, io);
+    const goalResults = judgeGoals(runGoals, summary);
+    if (format === 'json' && runGoals.goals.length)
+      io.out(JSON.stringify({ ...summary, goals: goalResults.map(goalJson) }, null, 2));
+    else printSummary(summary, format, io);
+    if (format === 'text') for (const l of goalLines(goalResults)) io.out(l);
     for (const n of notes) io.err(`note: ${n}`);
     if (!summary.samples)
       failed ??= waiting
         ? `no samples: ${waiting} request(s) were sent and had no answer yet`
         : 'no samples: nothing was sent';
     else if (summary.errors === summary.samples) failed ??= 'every sample failed';
+    const runError = failed === goalWatch.reason ? undefined : failed;
+    const written = writeJunit(runGoals, goalResults, { ...junitRun, durationSec: summary.durationSec, runError }, io);
+    failed ??= goalsMissed(goalResults);
     if (failed) {
       io.err(`obslab loadtest: ${failed}`);
       return 1;
     }
-    return 0;
+    return written ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });

@@ -1,0 +1,180 @@
+// `obslab loadtest`'s goals: which goals a run has (--goal, else the plan's goal variables), the
+// watch that stops a run once a goal is missed (--abort-on-fail), the verdict printed after the
+// summary (text lines, or a `goals` array in the JSON) and the JUnit report (--junit FILE).
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import {
+  evaluateGoals,
+  goalResultLine,
+  goalsVerdict,
+  liveMiss,
+  parseGoalList,
+  planGoalTexts,
+  type Goal,
+  type GoalResult,
+} from '../core/loadtest/goals';
+import { junitReport } from '../core/loadtest/junit';
+import type { LoadPlan } from '../core/loadtest/plan';
+import type { Progress } from '../core/loadtest/stats';
+import type { Summary } from '../core/loadtest/summary';
+import { UsageError, type Io } from './io';
+
+export interface RunGoals {
+  goals: Goal[];
+  /** Where they came from, for the line before the run. */
+  source: 'command line' | 'plan';
+  abortOnFail: boolean;
+  abortDelaySec: number;
+  junit: string | undefined;
+}
+
+const defaultAbortDelaySec = 5;
+
+/** The run's goals and what to do with them; bad goals or flags are bad usage (exit 2), before anything is sent. */
+export function readRunGoals(
+  values: { goal?: string[]; junit?: string; 'abort-on-fail'?: boolean; 'abort-delay'?: string },
+  plan: LoadPlan,
+): RunGoals {
+  const fromFlags = values.goal !== undefined;
+  const texts = values.goal ?? planGoalTexts(plan);
+  const goals: Goal[] = [];
+  for (const text of texts) {
+    const parsed = parseGoalList(text);
+    if (typeof parsed === 'string')
+      throw new UsageError(
+        fromFlags
+          ? `--goal '${text}': ${parsed}`
+          : `${plan.file}: the plan's goal '${text}' (a User Defined Variable named goal or goal.*): ${parsed}`,
+      );
+    goals.push(...parsed);
+  }
+  const abortOnFail = values['abort-on-fail'] === true;
+  let abortDelaySec = defaultAbortDelaySec;
+  if (values['abort-delay'] !== undefined) {
+    const raw = values['abort-delay'].trim().replace(/s$/, '');
+    abortDelaySec = Number(raw);
+    if (raw === '' || !Number.isFinite(abortDelaySec) || abortDelaySec < 0)
+      throw new UsageError(`--abort-delay takes seconds (0 or more), like 10, not '${values['abort-delay']}'`);
+    if (!abortOnFail) throw new UsageError('--abort-delay only applies with --abort-on-fail');
+  }
+  if (abortOnFail && !goals.length)
+    throw new UsageError(
+      "--abort-on-fail needs goals: give --goal 'p95<200ms' (or put goal variables in the plan's User Defined Variables)",
+    );
+  const junit = values.junit === undefined ? undefined : resolve(values.junit);
+  if (junit !== undefined && !existsSync(dirname(junit)))
+    throw new UsageError(`--junit ${values.junit}: the folder ${dirname(junit)} does not exist`);
+  return { goals, source: fromFlags ? 'command line' : 'plan', abortOnFail, abortDelaySec, junit };
+}
+
+/** What is said before the run: the goals, and whether a miss stops it. */
+export function goalsIntro(g: RunGoals): string[] {
+  if (!g.goals.length) return [];
+  const lines = [`goals (${g.source}): ${g.goals.map((x) => x.text).join('; ')}`];
+  if (g.abortOnFail)
+    lines.push(
+      `abort on fail: the run stops once a whole-run goal is missed, judged every second after the first ${g.abortDelaySec} s`,
+    );
+  return lines;
+}
+
+/** Stops the run (its signal) the first time the live figures miss a goal, with --abort-on-fail. */
+export class GoalWatch {
+  private readonly stop = new AbortController();
+  missed: { result: GoalResult; atSec: number } | undefined;
+
+  constructor(
+    private readonly goals: RunGoals,
+    private readonly io: Io,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.stop.signal;
+  }
+
+  onProgress(p: Progress): void {
+    if (!this.goals.abortOnFail || this.missed) return;
+    const miss = liveMiss(this.goals.goals, p, this.goals.abortDelaySec);
+    if (!miss) return;
+    this.missed = { result: miss, atSec: p.elapsedSec };
+    this.io.err(
+      `stopping: goal ${miss.goal.text} missed at ${p.elapsedSec.toFixed(0)} s (${miss.figure}, since the start)`,
+    );
+    this.stop.abort();
+  }
+
+  /** Why the run ended early, once it did. */
+  get reason(): string | undefined {
+    const m = this.missed;
+    return m
+      ? `stopped at ${m.atSec.toFixed(0)} s by --abort-on-fail: goal ${m.result.goal.text} missed (${m.result.figure})`
+      : undefined;
+  }
+}
+
+/** A goal's result in the JSON output. */
+export function goalJson(r: GoalResult): Record<string, unknown> {
+  return {
+    goal: r.goal.text,
+    ...(r.goal.label === undefined ? {} : { label: r.goal.label }),
+    metric: r.goal.metric,
+    op: r.goal.op,
+    bound: r.goal.bound,
+    met: r.met,
+    ...(r.measured === undefined ? {} : { measured: r.measured }),
+    figure: r.figure,
+  };
+}
+
+/** The results of the goals against the summary (every goal missed when there is none). */
+export function judgeGoals(g: RunGoals, summary: Summary | undefined): GoalResult[] {
+  if (summary) return evaluateGoals(g.goals, summary);
+  return g.goals.map((goal) => ({ goal, met: false, figure: 'no results' }));
+}
+
+/** The lines after the summary: the verdict, then each goal. */
+export function goalLines(results: readonly GoalResult[]): string[] {
+  const verdict = goalsVerdict(results);
+  return verdict ? [`goals: ${verdict}`, ...results.map((r) => `  ${goalResultLine(r)}`)] : [];
+}
+
+/** Writes the JUnit report when asked; a report that cannot be written is said, and fails the run. */
+export function writeJunit(
+  g: RunGoals,
+  results: readonly GoalResult[],
+  run: {
+    suite: string;
+    startMs: number;
+    durationSec: number;
+    runError: string | undefined;
+    properties: Record<string, string>;
+  },
+  io: Io,
+): boolean {
+  if (!g.junit) return true;
+  try {
+    writeFileSync(
+      g.junit,
+      junitReport({
+        suite: run.suite,
+        timestamp: new Date(run.startMs).toISOString().slice(0, 19),
+        hostname: hostname(),
+        durationSec: run.durationSec,
+        results,
+        properties: run.properties,
+        ...(run.runError === undefined ? {} : { runError: run.runError }),
+      }),
+    );
+    io.err(`JUnit report: ${g.junit}`);
+    return true;
+  } catch (e) {
+    io.err(`obslab loadtest: cannot write the JUnit report ${g.junit}: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+}
+
+/** "1 of 3 goals missed" when some goal was missed; undefined when all were met (or there were none). */
+export function goalsMissed(results: readonly GoalResult[]): string | undefined {
+  return results.some((r) => !r.met) ? goalsVerdict(results) : undefined;
+}
