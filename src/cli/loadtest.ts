@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
+import { startClientMetrics } from '../node/loadtest/clientMetricsPublish';
 import type { Progress } from '../core/loadtest/stats';
 import {
   defaultConnectionCap,
@@ -44,6 +45,10 @@ export const loadtestSpec = defineCommand({
   summary:
     'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
   options: {
+    'no-metrics': {
+      type: 'boolean',
+      help: "don't publish the load generator's own metrics to the running sandbox's Prometheus",
+    },
     prop: {
       type: 'string',
       short: 'J',
@@ -239,6 +244,10 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   const startMs = Date.now();
   const signal = AbortSignal.any([...(deps.signal ? [deps.signal] : []), abort.signal, goalWatch.signal]);
   if (!deps.signal) process.on('SIGINT', onSigint);
+  // While the run goes, the sandbox's Prometheus (when one runs) scrapes the client's figures too.
+  const clientMetrics = values['no-metrics']
+    ? undefined
+    : await startClientMetrics({ jtl, engine, plan: plan.name }, (l) => io.err(l));
   try {
     let failed: string | undefined;
     let notes: string[] = [];
@@ -335,6 +344,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     }
     return written ? 0 : 1;
   } finally {
+    await clientMetrics?.stop();
     process.removeListener('SIGINT', onSigint);
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   }

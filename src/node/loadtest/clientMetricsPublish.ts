@@ -118,3 +118,30 @@ export async function publishClientMetrics(opts: ClientMetricsOptions): Promise<
       })()),
   };
 }
+
+/**
+ * Publishes a run's figures when the sandbox's Prometheus can scrape them, saying where (or why
+ * not) through `say`; undefined without a sandbox. Never throws: the run goes on without them.
+ */
+export async function startClientMetrics(
+  run: { jtl: string; engine: string; plan: string },
+  say: (line: string) => void,
+): Promise<ClientMetricsRun | undefined> {
+  const place = sandboxClientMetricsPlace();
+  if ('why' in place) {
+    if (!place.quiet) say(`note: the load generator's metrics are not published: ${place.why}`);
+    return undefined;
+  }
+  try {
+    const published = await publishClientMetrics({
+      jtl: run.jtl,
+      dir: place.dir,
+      labels: { engine: run.engine, plan: run.plan },
+    });
+    say(`client metrics: ${published.url}, scraped by the sandbox's Prometheus as job="${clientMetricsJob}"`);
+    return published;
+  } catch (e) {
+    say(`note: the load generator's metrics are not published: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
