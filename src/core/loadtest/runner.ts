@@ -494,6 +494,7 @@ export async function runPlan(
       ctx: EvalContext;
       samplers: CompiledSampler[];
       channel: Channel;
+      cut: AbortController;
     }
     const all: Slot[] = [];
     const idle: Slot[] = [];
@@ -504,9 +505,15 @@ export async function runPlan(
     pool = state;
     const start = clock.now();
     const endAt = start + durationSec * 1000;
-    const cut = new AbortController(); // requests in flight are cut: Stop, or the end of the grace period
-    const onHard = (): void => cut.abort();
-    if (hard.signal.aborted) cut.abort();
+    // Requests in flight are cut (Stop, or the end of the grace period) through each connection's own
+    // signal: one signal shared by hundreds of connections would trip Node's listener-leak warning.
+    let cutting = false;
+    const cut = (): void => {
+      cutting = true;
+      for (const slot of all) slot.cut.abort();
+    };
+    const onHard = (): void => cut();
+    if (hard.signal.aborted) cut();
     else hard.signal.addEventListener('abort', onHard, { once: true });
     let inFlight = 0;
     let drained: (() => void) | undefined;
@@ -527,7 +534,9 @@ export async function runPlan(
         ctx,
         samplers: steps.map((st) => compileSampler(st.s, ctx, plan.dynamicVariables)),
         channel: transport.channel(),
+        cut: new AbortController(),
       };
+      if (cutting) slot.cut.abort();
       all.push(slot);
       state.size = all.length;
       return slot;
@@ -554,7 +563,7 @@ export async function runPlan(
         let latencyUs = lag * 1000;
         if (isRequestError(req)) sample = errorSample(req, threadName, step.no);
         else {
-          let ex = await slot.channel.exchange(req, compiled.keepBody, cut.signal);
+          let ex = await slot.channel.exchange(req, compiled.keepBody, slot.cut.signal);
           if (ex.interrupted && (hard.signal.aborted || !ex.sentBytes)) interrupted++;
           else {
             if (ex.interrupted) {
@@ -593,7 +602,7 @@ export async function runPlan(
           }
         }
         next = undefined;
-        if (!soft.signal.aborted && !cut.signal.aborted && head < waiting.length) {
+        if (!soft.signal.aborted && !cutting && head < waiting.length) {
           next = waiting[head++];
           if (next) stats.late++;
           if (head > 1024 && head * 2 > waiting.length) {
@@ -633,7 +642,7 @@ export async function runPlan(
         void done.then(() => over.abort());
         const graceFrom = soft.signal.aborted ? clock.now() : Math.max(endAt, clock.now());
         await clock.sleep(graceFrom + graceMs - clock.now(), over.signal);
-        cut.abort();
+        cut();
         if (inFlight > 0) await done;
       }
     } finally {
