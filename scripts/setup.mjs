@@ -5,8 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { sh, step } from './lib.mjs';
 
 // chromium drives the workbench; libkrb5-dev and pkg-config build code-server's native modules;
-// openssl makes the local control plane's per-run certificates.
-const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config', 'openssl'];
+// openssl makes the local control plane's per-run certificates; wrk is the load bench's peer.
+const debianPackages = ['chromium', 'libkrb5-dev', 'pkg-config', 'openssl', 'wrk'];
 
 function npmPackages() {
   const marker = 'node_modules/.package-lock.json';
