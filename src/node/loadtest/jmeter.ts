@@ -50,6 +50,8 @@ export interface JmeterRunOptions {
   onProgress?: (p: Progress) => void;
   /** After SIGTERM, how long JMeter may take to write its last samples and exit before SIGKILL (default 5 s). */
   killGraceMs?: number;
+  /** JMeter's environment (default this process's): JMETER_HEAP, JAVA_HOME… */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -67,6 +69,7 @@ export function runJmeter(launcher: string, args: string[], opts: JmeterRunOptio
     const group = process.platform !== 'win32';
     const child = spawn(launcher, args, {
       cwd: opts.cwd,
+      env: opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: group,
       windowsHide: true,

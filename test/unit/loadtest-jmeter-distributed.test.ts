@@ -1,0 +1,194 @@
+// JMeter's distributed mode as values: the remote servers a student types, the controller's and an
+// engine's command lines, the keystore's properties, and what the controller's console means.
+import { strict as assert } from 'node:assert';
+import {
+  controllerArgs,
+  controllerCommand,
+  engineArgs,
+  explainControllerLine,
+  isJtlLine,
+  keystoreProperties,
+  keytoolArgs,
+  parseRemoteEngines,
+  remoteEnginesArg,
+} from '../../src/core/loadtest/jmeterDistributed';
+import { commandInText } from '../../src/core/shellQuote';
+
+describe('JMeter distributed mode: the remote servers', () => {
+  it('reads host:port entries separated by commas, blanks around them allowed', () => {
+    assert.deepEqual(parseRemoteEngines(' 10.0.0.5:1099, load-2.example.com:2010 '), [
+      { host: '10.0.0.5', port: 1099 },
+      { host: 'load-2.example.com', port: 2010 },
+    ]);
+  });
+
+  it("takes a host alone as JMeter does: on port 1099, jmeter-server's default", () => {
+    assert.deepEqual(parseRemoteEngines('engine-a'), [{ host: 'engine-a', port: 1099 }]);
+  });
+
+  it('writes them back as -R takes them', () => {
+    assert.equal(
+      remoteEnginesArg([
+        { host: '127.0.0.1', port: 40001 },
+        { host: 'b', port: 1099 },
+      ]),
+      '127.0.0.1:40001,b:1099',
+    );
+  });
+
+  const refusals: [string, RegExp][] = [
+    ['', /no remote JMeter servers given: write them as host:port/],
+    ['a:1099,,b:1099', /entry 2 of the remote servers is empty/],
+    ['a:http', /'a:http' in the remote servers: 'http' is not a port \(1–65535\)/],
+    ['a:0', /'0' is not a port/],
+    ['a:70000', /'70000' is not a port/],
+    ['300.1.1.1:1099', /'300\.1\.1\.1' is not an IPv4 address/],
+    ['[::1]:1099', /is an IPv6 address; give the engine by host name or IPv4 address/],
+    ['bad_host!:1099', /'bad_host!' is not a host name/],
+    ['a:1099, A:1099', /'A:1099' is listed twice/],
+  ];
+  for (const [text, message] of refusals)
+    it(`refuses '${text}' with a sentence naming the entry and how to write it`, () => {
+      const r = parseRemoteEngines(text);
+      assert.equal(typeof r, 'string');
+      assert.match(r as string, message);
+    });
+});
+
+describe('JMeter distributed mode: the commands', () => {
+  const engines = [
+    { host: '127.0.0.1', port: 40001 },
+    { host: '127.0.0.1', port: 40003 },
+  ];
+
+  it('runs the controller with -R and sends the plan properties to the engines as -G', () => {
+    const args = controllerArgs({
+      plan: '/lab/hash-load.jmx',
+      jtl: '/lab/r.jtl',
+      log: '/lab/r.log',
+      engines,
+      props: { SERVER: '127.0.0.1', PORT: '8080' },
+      rmi: { kind: 'keystore', propertiesFile: '/tmp/x/rmi.properties' },
+      callbackHost: '127.0.0.1',
+    });
+    assert.deepEqual(args, [
+      '-n',
+      '-t',
+      '/lab/hash-load.jmx',
+      '-l',
+      '/lab/r.jtl',
+      '-j',
+      '/lab/r.log',
+      '-R',
+      '127.0.0.1:40001,127.0.0.1:40003',
+      '-Djava.rmi.server.hostname=127.0.0.1',
+      '-q',
+      '/tmp/x/rmi.properties',
+      '-GSERVER=127.0.0.1',
+      '-GPORT=8080',
+    ]);
+  });
+
+  it('shows the controller as a command a person can copy, word for word', () => {
+    const cmd = controllerCommand('jmeter', {
+      plan: 'my plan.jmx',
+      jtl: 'r.jtl',
+      log: 'r.log',
+      engines,
+      props: {},
+      rmi: { kind: 'ssl-disabled' },
+      clientRmiPort: 60000,
+    });
+    assert.equal(
+      commandInText(cmd),
+      "`jmeter -n -t 'my plan.jmx' -l r.jtl -j r.log -R 127.0.0.1:40001,127.0.0.1:40003 -Jclient.rmi.localport=60000 -Jserver.rmi.ssl.disable=true`",
+    );
+  });
+
+  it("leaves RMI to JMeter's own properties for servers someone else runs", () => {
+    const args = controllerArgs({
+      plan: 'p',
+      jtl: 'j',
+      log: 'l',
+      engines,
+      props: {},
+      rmi: { kind: 'jmeter-properties' },
+    });
+    assert.ok(!args.some((a) => a.includes('rmi.ssl') || a === '-q'));
+  });
+
+  it('starts an engine as bin/jmeter-server does: -s with server_port, its RMI port and hostname', () => {
+    assert.deepEqual(
+      engineArgs({
+        port: 40001,
+        rmiPort: 40002,
+        hostname: '127.0.0.1',
+        rmi: { kind: 'ssl-disabled' },
+        log: '/tmp/e1.log',
+      }),
+      [
+        '-s',
+        '-Dserver_port=40001',
+        '-Jserver.rmi.localport=40002',
+        '-Djava.rmi.server.hostname=127.0.0.1',
+        '-Jserver.rmi.ssl.disable=true',
+        '-j',
+        '/tmp/e1.log',
+      ],
+    );
+  });
+});
+
+describe('JMeter distributed mode: the RMI keystore', () => {
+  it('points key and trust store at one PKCS12 file, escaping the path as Java properties need', () => {
+    const text = keystoreProperties('C:\\lab\\rmi.p12', 'pw');
+    assert.match(text, /^server\.rmi\.ssl\.keystore\.type=PKCS12$/m);
+    assert.match(text, /^server\.rmi\.ssl\.keystore\.file=C:\\\\lab\\\\rmi\.p12$/m);
+    assert.match(text, /^server\.rmi\.ssl\.truststore\.file=C:\\\\lab\\\\rmi\.p12$/m);
+    assert.match(text, /^server\.rmi\.ssl\.keystore\.password=pw$/m);
+    assert.match(text, /^server\.rmi\.ssl\.keystore\.alias=rmi$/m);
+  });
+
+  it('has keytool read the password from the environment, never the command line', () => {
+    const args = keytoolArgs('/tmp/k.p12', 'PASS_VAR');
+    assert.deepEqual(args.slice(-2), ['-storepass:env', 'PASS_VAR']);
+    assert.ok(!args.includes('-storepass'));
+  });
+});
+
+describe("JMeter distributed mode: the controller's console", () => {
+  it('names the engines that did not start and what to check', () => {
+    const m = explainControllerLine('The following remote engines have not started:[10.0.0.5:1099, 10.0.0.6:1099]');
+    assert.match(m ?? '', /could not start the remote engine\(s\) 10\.0\.0\.5:1099, 10\.0\.0\.6:1099/);
+    assert.match(m ?? '', /server\.rmi\.ssl\.disable=true on both/);
+  });
+
+  it('explains a missing keystore with both ways out', () => {
+    assert.match(
+      explainControllerLine('java.io.FileNotFoundException: rmi_keystore.jks (No such file or directory)') ?? '',
+      /create-rmi-keystore\.sh .* server\.rmi\.ssl\.disable=true/,
+    );
+  });
+
+  it('names the engines it could not configure (nothing answered there), as JMeter 5.6.3 says it', () => {
+    const m = explainControllerLine(
+      'An error occurred: Error in NonGUIDriver Following remote engines could not be configured:[127.0.0.1:33969]',
+    );
+    assert.match(
+      m ?? '',
+      /could not start the remote engine\(s\) 127\.0\.0\.1:33969: is `jmeter-server` running there/,
+    );
+  });
+
+  it('says nothing about ordinary lines', () => {
+    assert.equal(explainControllerLine('Remote engines have been started:[127.0.0.1:40001]'), undefined);
+  });
+
+  it("tells the .jtl's lines from the rest of a controller's console", () => {
+    assert.ok(isJtlLine('timeStamp,elapsed,label,responseCode'));
+    assert.ok(isJtlLine('1796507336694,53,POST /hash,200,OK,10.0.0.5:1099-Users 1-2,text,true,,181'));
+    assert.ok(!isJtlLine('Creating summariser <summary>'));
+    assert.ok(!isJtlLine('summary +   1926 in 00:00:04 =  507.4/s'));
+    assert.ok(!isJtlLine('Using local port: 60001'));
+  });
+});
