@@ -59,23 +59,37 @@ step('vsce package');
 mkdirSync(outDir, { recursive: true });
 rmSync(vsix, { force: true });
 const hasLicense = readdirSync(root).some((f) => /^licen[sc]e(\.|$)/i.test(f));
-sh(
+const packed = spawnSync(
   process.execPath,
   [
     vsce,
     'package',
     '--no-dependencies',
+    // The project has no public repository yet: this is vsce's own marker for that (package.json
+    // names no placeholder URL), and it keeps vsce from stopping to ask.
     '--allow-missing-repository',
-    // Installed from a file, never published: README links stay relative to the extension folder
-    // (vsce would otherwise stop, unable to rewrite them against a repository URL we lack).
+    // README links stay relative to the extension folder (vsce would otherwise stop, unable to
+    // rewrite them against a repository URL we lack).
     '--no-rewrite-relative-links',
     // Without a LICENSE file vsce stops to ask "Do you want to continue?".
     ...(hasLicense ? [] : ['--skip-license']),
     '--out',
     vsix,
   ],
-  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
 );
+process.stdout.write(packed.stdout ?? '');
+process.stderr.write(packed.stderr ?? '');
+if (packed.status !== 0) {
+  console.error(`vsce package failed (exit ${packed.status ?? packed.signal})`);
+  process.exit(1);
+}
+// A package people can publish packs without a warning (issue 21): vsce prints each as WARNING.
+const warnings = `${packed.stdout}\n${packed.stderr}`.split('\n').filter((l) => /\bWARNING\b/i.test(l));
+if (warnings.length) {
+  console.error(`vsce package warned; fix what it says:\n  ${warnings.join('\n  ')}`);
+  process.exit(1);
+}
 
 if (!existsSync(vsix)) {
   console.error(`vsce finished but ${vsix} is missing`);
