@@ -11,6 +11,7 @@ import { progressStatusText, type Progress } from '../core/loadtest/stats';
 import { parseTarget } from '../core/loadtest/target';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
+import { evaluateGoals, goalResultLine, planGoalTexts, type Goal, type GoalResult } from '../core/loadtest/goals';
 import {
   parseLoadtestPageMessage,
   type LoadtestHostMessage,
@@ -30,6 +31,7 @@ import { labQueries } from './queryPanel';
 import { connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
+import { confirmWithGoals, goalsForPanel, goalsNotice } from './loadtestGoals';
 
 const viewType = 'obslab.loadtest';
 const defaultTarget = 'localhost:8080';
@@ -119,6 +121,7 @@ export function summaryMessage(
   jtl: string,
   outcome?: string,
   runNotesToShow: readonly string[] = [],
+  goalResults: readonly GoalResult[] = [],
 ): LoadtestSummaryMessage {
   const notes: string[] = runNotesToShow.map((n) => `${n[0]?.toUpperCase() ?? ''}${n.slice(1)}`);
   if (!summary.header) notes.push("The file has no header line; read with JMeter's default column order.");
@@ -145,6 +148,7 @@ export function summaryMessage(
       .sort((a, b) => b[1] - a[1])
       .map(([code, count]) => ({ code, count })),
     notes,
+    ...goalsForPanel(goalResults),
   };
 }
 
@@ -385,12 +389,9 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
         ]
       : []),
   ].join('\n');
-  const go = await vscode.window.showWarningMessage(
-    `Run the load test against ${target}?`,
-    { modal: true, detail },
-    'Run Load Test',
-  );
-  if (go !== 'Run Load Test') return undefined;
+  // The goals line and Set Goals… are added to the confirmation; the plan's goal variables come first.
+  const goals = await confirmWithGoals(`Run the load test against ${target}?`, detail, planGoalTexts(plan));
+  if (!goals) return undefined;
 
   const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
   const info: LoadtestRunInfo = {
@@ -402,7 +403,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     rampUpSec: ramp,
     ...(duration === undefined ? {} : { durationSec: duration }),
   };
-  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info });
+  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info, goals });
 };
 
 /**
@@ -460,6 +461,8 @@ interface RunSpec {
   launcher: string | undefined;
   jtl: string;
   info: LoadtestRunInfo;
+  /** What the run is judged by: the plan's goals, or those the student set. */
+  goals: Goal[];
 }
 
 async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined> {
@@ -576,13 +579,16 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
     void vscode.window.showErrorMessage(`Observability Lab: the load test (${outcome}) left ${message}`);
     return undefined;
   }
-  panel.post(summaryMessage(summary, spec.info.jtl, outcome, notes));
+  const goalResults = evaluateGoals(spec.goals, summary);
+  panel.post(summaryMessage(summary, spec.info.jtl, outcome, notes, goalResults));
   output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
+  for (const r of goalResults) output.appendLine(`  ${goalResultLine(r)}`);
   void vscode.window
     .showInformationMessage(
       `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} ` +
-        `req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}`,
+        `req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}` +
+        goalsNotice(goalResults),
       'Open .jtl',
       'Query Prometheus',
     )

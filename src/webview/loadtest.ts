@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import {
   isLoadtestHostMessage,
+  type LoadtestGoals,
   type LoadtestHostMessage,
   type LoadtestLatency,
   type LoadtestPageMessage,
@@ -182,6 +183,7 @@ function showSummary(s: LoadtestSummaryMessage): void {
       { class: 'summary-line' },
       `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec} req/s over ${s.durationSec} s`,
     ),
+    ...goalsSection(s.goals),
     el('p', { class: 'hint' }, `From ${s.jtl}`),
     el('h3', {}, 'Latency (ms)'),
     table(['', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'], [['all', ...latencyCells(s.latencyMs)]]),
@@ -239,6 +241,30 @@ function handle(m: LoadtestHostMessage): void {
       errorBox.textContent = m.message;
       return;
   }
+}
+
+/** The run's goals, each met or missed with the measured figure: said in words and a mark, not by colour alone. */
+function goalsSection(goals: LoadtestGoals | undefined): HTMLElement[] {
+  if (!goals?.results.length) return [];
+  const missed = goals.results.some((g) => !g.met);
+  return [
+    el('h3', {}, 'Goals'),
+    el('p', { id: 'goals-verdict', class: `goals-verdict ${missed ? 'missed' : 'met'}` }, goals.verdict),
+    el(
+      'ul',
+      { id: 'goals', class: 'goals', 'aria-label': 'Goals' },
+      ...goals.results.map((g) =>
+        el(
+          'li',
+          { class: `goal ${g.met ? 'met' : 'missed'}` },
+          el('span', { class: 'goal-mark' }, g.met ? '✓ met' : '✗ missed'),
+          ' ',
+          el('code', {}, g.goal),
+          ` · measured ${g.figure}`,
+        ),
+      ),
+    ),
+  ];
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -66,6 +66,21 @@ export interface LoadtestSummaryMessage {
   byLabel: { label: string; samples: number; errors: number; throughputPerSec: number; latencyMs: LoadtestLatency }[];
   byResponseCode: { code: string; count: number }[];
   notes: string[];
+  /** The run's goals judged against this summary; absent when it had none. */
+  goals?: LoadtestGoals;
+}
+
+/** One goal of a run, met or missed, with the measured figure in words ("p95 53 ms"). */
+export interface LoadtestGoalResult {
+  goal: string;
+  met: boolean;
+  figure: string;
+}
+
+export interface LoadtestGoals {
+  /** "2 of 3 goals missed", "all 3 goals met". */
+  verdict: string;
+  results: LoadtestGoalResult[];
 }
 
 export interface LoadtestErrorMessage {

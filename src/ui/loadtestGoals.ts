@@ -1,0 +1,78 @@
+// Run Load Test's goals: the confirmation lists the goals the run will be judged by (the plan's
+// goal variables at first) and its Set Goals… button opens a box prefilled with them, checked as
+// the student types with the parser's own message; empty means no goals. At the end the summary's
+// message carries each goal met or missed, and the notification says how many were missed.
+import * as vscode from 'vscode';
+import { goalsVerdict, parseGoalList, type Goal, type GoalResult } from '../core/loadtest/goals';
+import type { LoadtestGoals } from '../core/protocol/loadtest';
+
+const run = 'Run Load Test';
+const setGoals = 'Set Goals…';
+
+function goalsLine(goals: readonly Goal[], problem: string | undefined): string {
+  if (problem) return `Goals: the plan's goals cannot be read (${problem}); none set. Set Goals… to fix them.`;
+  return goals.length ? `Goals: ${goals.map((g) => g.text).join('; ')}` : 'Goals: none (Set Goals… to add some)';
+}
+
+/** The goals box: prefilled, validated live; undefined when dismissed. */
+export async function askGoals(value: string): Promise<Goal[] | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Run Load Test: goals',
+    prompt:
+      "Goals the run must meet, separated by ';': p50/p90/p95/p99/avg/max in ms or s, errors in %, rps; " +
+      'a sampler label first for one sampler, e.g. p95<200ms; errors<1%; POST /hash: p99<1s. Empty: no goals.',
+    value,
+    validateInput: (v) => {
+      const g = parseGoalList(v);
+      return typeof g === 'string' ? g : undefined;
+    },
+    ignoreFocusOut: true,
+  });
+  if (text === undefined) return undefined;
+  const goals = parseGoalList(text);
+  return typeof goals === 'string' ? undefined : goals;
+}
+
+/**
+ * The modal confirmation with the goals line added to `detail`; Set Goals… changes them and asks
+ * again. The goals to run with, or undefined when the student did not confirm.
+ */
+export async function confirmWithGoals(
+  question: string,
+  detail: string,
+  planGoals: readonly string[],
+): Promise<Goal[] | undefined> {
+  const fromPlan = parseGoalList(planGoals.join('; '));
+  let problem = typeof fromPlan === 'string' ? fromPlan : undefined;
+  let goals: Goal[] = typeof fromPlan === 'string' ? [] : fromPlan;
+  let boxText = planGoals.join('; ');
+  for (;;) {
+    const pick = await vscode.window.showWarningMessage(
+      question,
+      { modal: true, detail: `${detail}\n${goalsLine(goals, problem)}` },
+      run,
+      setGoals,
+    );
+    if (pick === run) return goals;
+    if (pick !== setGoals) return undefined;
+    const asked = await askGoals(boxText);
+    if (asked) {
+      goals = asked;
+      problem = undefined;
+      boxText = asked.map((g) => g.text).join('; ');
+    }
+  }
+}
+
+/** The summary message's goals part, to spread into it; empty without goals. */
+export function goalsForPanel(results: readonly GoalResult[]): { goals?: LoadtestGoals } {
+  const verdict = goalsVerdict(results);
+  if (!verdict) return {};
+  return { goals: { verdict, results: results.map((r) => ({ goal: r.goal.text, met: r.met, figure: r.figure })) } };
+}
+
+/** What the end-of-run notification adds: "; 2 of 3 goals missed" (or "; all 3 goals met"). */
+export function goalsNotice(results: readonly GoalResult[]): string {
+  const verdict = goalsVerdict(results);
+  return verdict ? `; ${verdict}` : '';
+}
