@@ -1,4 +1,5 @@
 // obslab apply PATH... [--dry-run] [--yes] [--format json|text] [--kubeconfig FILE] [--context NAME]
+//              [--wait-for-kubeconfig[=SECONDS]]
 // Server-side apply (field manager obslab) of manifest files or folders, in dependency order,
 // creating the namespaces they use. Without --yes it shows the server's dry-run first and asks
 // (on a terminal) or stops (otherwise). JSON: [{kind, namespace, name, action}] with action
@@ -8,10 +9,12 @@
 import { formatProblem, formatRow, type ApplyRow } from '../core/kube/applyPlan';
 import { where } from '../core/kube/manifests';
 import { applyManifests, describeOutcome, type ApplyResult } from '../node/kube/apply';
-import { KubeError, loadKube } from '../node/kube/config';
+import { KubeError } from '../node/kube/config';
 import { loadManifests, UnreadableManifest } from '../node/kube/manifestFiles';
 import { applySpec, applyUsage } from './applyUsage';
 import { askOnTerminal, UsageError, type Io, parseCli } from './io';
+import { loadKubeWaiting } from './kubeconfigWait';
+import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
 export interface ApplyDeps {
   /** Whether a person can answer; default: stdin is a terminal. */
@@ -38,7 +41,8 @@ function toJson(rows: readonly ApplyRow[]): JsonApplyRow[] {
 }
 
 export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Promise<number> {
-  const { values, positionals } = parseCli(argv, applySpec);
+  const wait = takeWaitForKubeconfig(argv);
+  const { values, positionals } = parseCli(wait.argv, applySpec);
   if (!positionals.length) throw new UsageError(`name the manifest files or folders to apply\n${applyUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
@@ -77,12 +81,17 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
   };
 
   try {
-    const loaded = loadKube(
+    const loaded = await loadKubeWaiting(
       {
         ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
         ...(values.context ? { context: values.context } : {}),
       },
-      deps.env ?? process.env,
+      {
+        command: 'obslab apply',
+        io,
+        waitMs: kubeconfigWaitBound(values['wait-for-kubeconfig'], wait.waitMs),
+        ...(deps.env ? { env: deps.env } : {}),
+      },
     );
     if (!values.yes) {
       const plan = await applyManifests(loaded, manifests.objects, { dryRun: true });

@@ -1,5 +1,6 @@
 // Apart from apply.ts so that `obslab --help` and `obslab apply --help` do not load the Kubernetes client.
 import { defineCommand, usageLine } from './commandSpec';
+import { waitForKubeconfigOption } from './kubeconfigWaitOption';
 
 export const applySpec = defineCommand({
   command: 'apply',
@@ -12,6 +13,7 @@ export const applySpec = defineCommand({
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
     kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
     context: { type: 'string', value: 'NAME', help: 'kubeconfig context (default the current one)' },
+    'wait-for-kubeconfig': waitForKubeconfigOption,
   },
 });
 

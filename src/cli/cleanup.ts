@@ -1,4 +1,5 @@
 // obslab cleanup [--yes] [--dry-run] [--format json|text] [--kubeconfig FILE] [--context NAME] [--release NAME] [--namespace NS]
+//                [--wait-for-kubeconfig[=SECONDS]]
 // Lists what the lab created in the cluster (objects our field manager applied, our namespaces,
 // the Helm releases the lab's Helm steps installed and labelled) and deletes it after confirmation;
 // every other release it finds is listed as kept, with the reason (--release names the one the
@@ -7,11 +8,13 @@
 import { describePlan, planIsEmpty, type CleanupPlan, type NamedRelease } from '../core/kube/cleanup';
 import { otelCollectorChart } from '../core/helm/helm';
 import { defaultParams } from '../core/scaffold/params';
-import { KubeError, loadKube } from '../node/kube/config';
+import { KubeError } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
 import { findHelm, HelmNotFound, releaseUninstaller } from '../node/helm/helm';
 import { cleanupSpec, cleanupUsage } from './cleanupUsage';
 import { askOnTerminal, UsageError, parseCli, type Io } from './io';
+import { loadKubeWaiting } from './kubeconfigWait';
+import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
 /** Asks on the terminal; undefined when there is none (a script must say --yes). */
 export async function confirmOnTty(question: string): Promise<boolean | undefined> {
@@ -48,8 +51,10 @@ export async function runCleanupCommand(
   argv: string[],
   io: Io,
   confirm: (q: string) => Promise<boolean | undefined> = confirmOnTty,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { values, positionals } = parseCli(argv, cleanupSpec);
+  const wait = takeWaitForKubeconfig(argv);
+  const { values, positionals } = parseCli(wait.argv, cleanupSpec);
   if (positionals.length)
     throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
   const format = values.format ?? 'text';
@@ -64,10 +69,13 @@ export async function runCleanupCommand(
     { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
   ];
   try {
-    const loaded = loadKube({
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-      ...(values.context ? { context: values.context } : {}),
-    });
+    const loaded = await loadKubeWaiting(
+      {
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+      },
+      { command: 'obslab cleanup', io, waitMs: kubeconfigWaitBound(values['wait-for-kubeconfig'], wait.waitMs), env },
+    );
     const plan = await planClusterCleanup(loaded, named);
     if (planIsEmpty(plan)) {
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));

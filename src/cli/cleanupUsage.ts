@@ -1,5 +1,6 @@
 // Apart from cleanup.ts so that `obslab --help` and `obslab cleanup --help` do not load the Kubernetes client.
 import { defineCommand, usageLine } from './commandSpec';
+import { waitForKubeconfigOption } from './kubeconfigWaitOption';
 
 export const cleanupSpec = defineCommand({
   command: 'cleanup',
@@ -11,6 +12,7 @@ export const cleanupSpec = defineCommand({
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
     kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
     context: { type: 'string', value: 'NAME', help: 'kubeconfig context (default the current one)' },
+    'wait-for-kubeconfig': waitForKubeconfigOption,
     release: {
       type: 'string',
       value: 'NAME',

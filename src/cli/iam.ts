@@ -5,6 +5,7 @@
 // setup: the plan of Task 1 (OIDC provider, policy, role, attachment, ServiceAccount), then the changes.
 //   Exit 0: done (or nothing to do, or --dry-run); 1: a step failed; 2: bad usage or not confirmed.
 // cleanup: deletes the lab's role and policy (tagged obslab:lab=true, or named with --role-name/--policy-name).
+// inspect and setup read the cluster too; --wait-for-kubeconfig[=SECONDS] waits for a kubeconfig KUBECONFIG names.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportText } from '../core/iam/report';
@@ -17,11 +18,13 @@ import { planAwsCleanupFor, runAwsCleanup } from '../node/aws/cleanup';
 import { inspectIrsaRole } from '../node/aws/inspect';
 import { applyIrsaChanges, callerIdentity, clusterIssuer, observeIrsa } from '../node/aws/irsa';
 import { applyServiceAccount, readIrsaKubeSide, readServiceAccount } from '../node/kube/serviceAccount';
-import { KubeError, loadKube, type LoadedKube } from '../node/kube/config';
+import { KubeError, type LoadedKube } from '../node/kube/config';
 import { loadLabManifest } from '../node/files/labManifest';
 import { confirmOnTty } from './cleanup';
 import { iamCleanupSpec, iamInspectSpec, iamSetupSpec, iamUsage } from './iamUsage';
 import { UsageError, parseCli, type Io } from './io';
+import { loadKubeWaiting } from './kubeconfigWait';
+import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
 export { iamUsage };
 
@@ -49,17 +52,27 @@ function labDefaults(cwd: string, env: NodeJS.ProcessEnv): Defaults {
   };
 }
 
-function kubeFor(values: {
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
-  'no-kube'?: boolean | undefined;
-}): LoadedKube | KubeError | undefined {
+async function kubeFor(
+  values: {
+    kubeconfig?: string | undefined;
+    context?: string | undefined;
+    'no-kube'?: boolean | undefined;
+    'wait-for-kubeconfig'?: boolean | undefined;
+  },
+  waitMs: number | undefined,
+  command: string,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<LoadedKube | KubeError | undefined> {
   if (values['no-kube']) return undefined;
   try {
-    return loadKube({
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-      ...(values.context ? { context: values.context } : {}),
-    });
+    return await loadKubeWaiting(
+      {
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+      },
+      { command, io, waitMs: kubeconfigWaitBound(values['wait-for-kubeconfig'], waitMs), env },
+    );
   } catch (e) {
     if (e instanceof KubeError) return e;
     throw e;
@@ -67,13 +80,14 @@ function kubeFor(values: {
 }
 
 async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseCli(argv, iamInspectSpec);
+  const wait = takeWaitForKubeconfig(argv);
+  const { values, positionals } = parseCli(wait.argv, iamInspectSpec);
   if (positionals.length !== 1 || !positionals[0])
     throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
   const clients = awsClients({ region: values.region ?? d.region }, env);
-  const kube = kubeFor(values);
+  const kube = await kubeFor(values, wait.waitMs, 'obslab iam inspect', io, env);
   const namespace = values.namespace ?? d.namespace;
   const serviceAccount = values['service-account'] ?? labNames.prometheusServiceAccount;
   const report = await inspectIrsaRole(clients, positionals[0], {
@@ -94,7 +108,8 @@ function findPolicyFile(cwd: string): string | undefined {
 }
 
 async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
-  const { values, positionals } = parseCli(argv, iamSetupSpec);
+  const wait = takeWaitForKubeconfig(argv);
+  const { values, positionals } = parseCli(wait.argv, iamSetupSpec);
   if (positionals.length) throw new UsageError(`iam setup takes no positional arguments\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
@@ -118,7 +133,7 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
     values['policy-name'] ?? labNames.policyName,
     values['role-name'] ?? labNames.roleName,
   );
-  const kube = kubeFor(values);
+  const kube = await kubeFor(values, wait.waitMs, 'obslab iam setup', io, env);
   if (kube instanceof KubeError) io.err(`obslab iam setup: the ServiceAccount is skipped: ${kube.message}`);
   else if (kube) observed.serviceAccount = await readServiceAccount(kube, namespace, serviceAccount);
   const plan = planIrsaSetup(

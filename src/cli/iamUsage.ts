@@ -1,5 +1,6 @@
 // Apart from iam.ts so that `obslab --help` and `obslab iam ... --help` do not load the AWS SDK.
 import { defineCommand, usageLine } from './commandSpec';
+import { waitForKubeconfigOption } from './kubeconfigWaitOption';
 
 const format = { type: 'string', value: 'json|text', help: 'output format (default text)' } as const;
 const cluster = { type: 'string', value: 'NAME', help: "the EKS cluster (default the lab's)" } as const;
@@ -16,6 +17,7 @@ const kubeSide = {
   kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
   context: { type: 'string', value: 'NAME', help: 'kubeconfig context (default the current one)' },
   'no-kube': { type: 'boolean', help: 'leave the cluster out (no ServiceAccount read or annotated)' },
+  'wait-for-kubeconfig': waitForKubeconfigOption,
 } as const;
 
 export const iamInspectSpec = defineCommand({

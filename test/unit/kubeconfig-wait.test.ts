@@ -3,13 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { updateKubeconfigFor } from '../../src/core/kube/commands';
+import { takeWaitForKubeconfig } from '../../src/cli/kubeconfigWaitOption';
 import {
+  durationText,
+  kubeconfigAppearedText,
   kubeconfigToWaitFor,
   missingKubeconfigMessage,
   stillBeingWritten,
   waitEndedMessage,
   waitedText,
   waitingTitle,
+  withWaitFlagHint,
 } from '../../src/core/kube/kubeconfigWait';
 import { commandInText } from '../../src/core/shellQuote';
 import { KubeError, loadKube } from '../../src/node/kube/config';
@@ -110,5 +114,39 @@ describe('a kubeconfig still being made: when to offer to wait', () => {
     assert.match(late, /did not appear within 60 minutes; nothing was done\./);
     assert.ok(late.includes(commandInText(updateKubeconfigFor)));
     assert.equal(missingKubeconfigMessage(['/k']).startsWith('No kubeconfig found (looked for /k).'), true);
+  });
+
+  it('on the command line, says how long it waits at most, when the file came, and how to wait', () => {
+    assert.equal(
+      waitingTitle(['/k'], 10 * 60_000),
+      'Waiting up to 10 minutes for the kubeconfig /k (KUBECONFIG names it; something may still be creating the cluster)…',
+    );
+    assert.equal(durationText(60_000), '1 minute');
+    assert.equal(durationText(90_000), '90 seconds');
+    assert.equal(durationText(1000), '1 second');
+    assert.equal(kubeconfigAppearedText(['/k'], 12_000), 'The kubeconfig is there (/k; waited 0:12); going on.');
+    assert.match(
+      withWaitFlagHint(missingKubeconfigMessage(['/k'])),
+      /or set KUBECONFIG\. If something is still creating it, run the command again with --wait-for-kubeconfig to wait for it\.$/,
+    );
+    assert.match(waitEndedMessage('timed-out', ['/k'], 30_000), /did not appear within 30 seconds;/);
+  });
+
+  it('reads --wait-for-kubeconfig bare or with =SECONDS, and leaves words after -- alone', () => {
+    assert.deepEqual(takeWaitForKubeconfig(['k8s', '--wait-for-kubeconfig']), {
+      argv: ['k8s', '--wait-for-kubeconfig'],
+    });
+    assert.deepEqual(takeWaitForKubeconfig(['--wait-for-kubeconfig=600', 'k8s']), {
+      argv: ['--wait-for-kubeconfig', 'k8s'],
+      waitMs: 600_000,
+    });
+    assert.deepEqual(takeWaitForKubeconfig(['--', '--wait-for-kubeconfig=x']), {
+      argv: ['--', '--wait-for-kubeconfig=x'],
+    });
+    for (const bad of ['0', 'soon', '1.5', '-3', '86401', ''])
+      assert.throws(
+        () => takeWaitForKubeconfig([`--wait-for-kubeconfig=${bad}`]),
+        /takes a number of seconds from 1 to 86400/,
+      );
   });
 });

@@ -50,10 +50,31 @@ export function stillBeingWritten(failure: unknown): boolean {
   return kind === 'kubeconfig-missing' || kind === 'kubeconfig-unreadable';
 }
 
-/** The progress notification's title. */
-export function waitingTitle(files: readonly string[]): string {
+/** "60 minutes", "90 seconds": a bound as the student gave it. */
+export function durationText(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
+/** The progress notification's title; the CLI's line says how long it will wait at most. */
+export function waitingTitle(files: readonly string[], upToMs?: number): string {
   const which = files.length === 1 ? `the kubeconfig ${files[0]}` : `a kubeconfig (${files.join(', ')})`;
-  return `Waiting for ${which} (KUBECONFIG names it; something may still be creating the cluster)…`;
+  const upTo = upToMs === undefined ? '' : ` up to ${durationText(upToMs)}`;
+  return `Waiting${upTo} for ${which} (KUBECONFIG names it; something may still be creating the cluster)…`;
+}
+
+/** The command-line flag that waits; `=SECONDS` bounds the wait (default kubeconfigWaitMaxMs). */
+export const waitForKubeconfigFlag = '--wait-for-kubeconfig';
+
+/** The missing-kubeconfig message of a command run without the flag: the same, plus how to wait. */
+export function withWaitFlagHint(message: string): string {
+  return `${message} If something is still creating it, run the command again with ${waitForKubeconfigFlag} to wait for it.`;
+}
+
+/** The command line's second line: the kubeconfig is there, and the command goes on. */
+export function kubeconfigAppearedText(files: readonly string[], waitedMs: number): string {
+  return `The kubeconfig is there (${files.join(', ')}; ${waitedText(waitedMs)}); going on.`;
 }
 
 /** "waited 0:04", "waited 12:30", "waited 1:00:00": minutes and seconds, hours once there are any. */
@@ -76,7 +97,7 @@ export function waitEndedMessage(
   if (how === 'cancelled')
     return `Stopped waiting for the kubeconfig (${list}); nothing was done. Run the command again once it exists.`;
   return (
-    `The kubeconfig (${list}) did not appear within ${Math.round(maxMs / 60000)} minutes; nothing was done. ` +
+    `The kubeconfig (${list}) did not appear within ${durationText(maxMs)}; nothing was done. ` +
     `Check whatever creates the cluster, or create the kubeconfig with ${commandInText(updateKubeconfigFor)}, then run the command again.`
   );
 }
