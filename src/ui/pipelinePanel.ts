@@ -155,7 +155,7 @@ class PipelinePanel {
       return;
     }
     this.graph = made.graph;
-    this.panel.title = `Pipelines: ${made.title}`;
+    this.panel.title = vscode.l10n.t('Pipelines: {0}', made.title);
     this.post({
       type: 'graph',
       title: made.title,
