@@ -2,6 +2,13 @@
 // source) from every vscode.l10n.t / l10n.t call under src/ with @vscode/l10n-dev; package.nls.json
 // is kept by hand beside package.json. `pseudoLocale` writes qps-ploc bundles (each string accented
 // and bracketed, placeholders, links and code kept) so a test can show that no text escaped them.
+//
+// What is translated where: the sentences src/ui and src/cli compose go through vscode.l10n.t
+// (the editor) and @vscode/l10n's l10n.t (the CLI), keyed by their English. src/core stays English
+// and pure: its texts (Finding messages, the doctor's sentences, the trust refusals) are data with
+// a stable key beside them (the finding code, the check's id, the command id), so a catalogue
+// keyed that way is their translation unit when one is wanted; threading a `t` through the core
+// would put every rule's prose in the bundle and l10n-dev cannot extract calls outside ui and cli.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
