@@ -32,7 +32,7 @@ export async function findLabFolder(ctx: Ctx): Promise<vscode.Uri | undefined> {
   if (folders.length === 1) return folders[0];
   const pick = await vscode.window.showQuickPick(
     folders.map((f) => ({ label: vscode.workspace.asRelativePath(f), folder: f })),
-    { title: 'Which lab folder?' },
+    { title: vscode.l10n.t('Which lab folder?') },
   );
   return pick?.folder;
 }
@@ -59,7 +59,10 @@ export async function readLabManifestIn(ctx: Ctx, lab: vscode.Uri): Promise<LabM
   if (!reported.has(`${uri.toString()}\0${text}`)) {
     reported.add(`${uri.toString()}\0${text}`);
     void vscode.window
-      .showWarningMessage(`Observability Lab: ${message} Until then the settings' names are used.`, 'Open It')
+      .showWarningMessage(
+        vscode.l10n.t("Observability Lab: {0} Until then the settings' names are used.", message),
+        vscode.l10n.t('Open It'),
+      )
       .then((pick) => {
         if (pick) void vscode.window.showTextDocument(uri);
       });

@@ -10,7 +10,10 @@ import { loadBundle } from './lazyBundle';
 
 export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
   const lines = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: checking prerequisites' },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Observability Lab: checking prerequisites'),
+    },
     async (progress): Promise<CheckLine[]> => {
       // The cluster may take seconds to answer (or time out): ask it while the tools are asked.
       progress.report({ message: 'cluster' });
@@ -40,10 +43,11 @@ export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
   );
   await ctx.setContext(contextKeys.prerequisitesChecked, true);
 
-  const summary = `Observability Lab prerequisites: ${summarize(lines)}.`;
+  const summary = vscode.l10n.t('Observability Lab prerequisites: {0}.', summarize(lines));
+  const showDetails = vscode.l10n.t('Show Details');
   const show = lines.every((l) => l.ok)
-    ? vscode.window.showInformationMessage(summary, 'Show Details')
-    : vscode.window.showWarningMessage(summary, 'Show Details');
+    ? vscode.window.showInformationMessage(summary, showDetails)
+    : vscode.window.showWarningMessage(summary, showDetails);
   void show.then((pick) => {
     if (pick) ctx.output.show(true);
   });
