@@ -83,7 +83,7 @@ describe('a sandbox program still being installed or built: when to offer to wai
   it('says what it waits for, how long it has waited and how far each program is', () => {
     assert.equal(
       programsWaitingTitle([collector]),
-      'Waiting for the collector at /opt/lab/otelcol-obslab (obslab.sandbox.collectorPath names it); it may still be being installed or built…',
+      'Waiting for the collector at /opt/lab/otelcol-obslab (obslab.sandbox.collectorPath names it); it may still be being installed or built',
     );
     assert.match(
       programsWaitingTitle([collector, prometheus]),

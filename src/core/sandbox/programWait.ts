@@ -106,9 +106,9 @@ export function missingProgramsMessage(missing: readonly GivenSandboxProgram[]):
   );
 }
 
-/** The progress notification's title. */
+/** The progress notification's title (VS Code adds ": waited …" after it). */
 export function programsWaitingTitle(missing: readonly GivenSandboxProgram[]): string {
-  return `Waiting for ${list(missing.map(named))}; ${missing.length === 1 ? 'it' : 'they'} may still be being installed or built…`;
+  return `Waiting for ${list(missing.map(named))}; ${missing.length === 1 ? 'it' : 'they'} may still be being installed or built`;
 }
 
 const stateWords: Record<ProgramState, string> = {
