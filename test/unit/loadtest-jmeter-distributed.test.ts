@@ -12,6 +12,11 @@ import {
   parseRemoteEngines,
   remoteEnginesArg,
 } from '../../src/core/loadtest/jmeterDistributed';
+import {
+  clusterSpecProblems,
+  describeClusterObjects,
+  jmeterClusterObjects,
+} from '../../src/core/loadtest/jmeterCluster';
 import { commandInText } from '../../src/core/shellQuote';
 
 describe('JMeter distributed mode: the remote servers', () => {
@@ -190,5 +195,80 @@ describe("JMeter distributed mode: the controller's console", () => {
     assert.ok(!isJtlLine('Creating summariser <summary>'));
     assert.ok(!isJtlLine('summary +   1926 in 00:00:04 =  507.4/s'));
     assert.ok(!isJtlLine('Using local port: 60001'));
+  });
+});
+
+describe('JMeter distributed mode in the lab cluster: the objects', () => {
+  const spec = {
+    namespace: 'obslab-loadtest',
+    engines: 3,
+    planXml: '<jmeterTestPlan/>',
+    props: { SERVER: 'otel-flask.app.svc', PORT: '80' },
+    runId: '20261205-2200',
+  };
+  const objects = jmeterClusterObjects(spec);
+  const byKind = (kind: string): Record<string, unknown> =>
+    (objects.find((o) => o.kind === kind)?.body ?? {}) as Record<string, unknown>;
+  const container = (kind: string): { image: string; command: string[]; args: string[] } => {
+    const spec = byKind(kind)['spec'] as { template: { spec: { containers: unknown[] } } };
+    return spec.template.spec.containers[0] as { image: string; command: string[]; args: string[] };
+  };
+
+  it('runs N engines on the pinned JMeter 5.6.3 image, each giving its pod IP to RMI, in clear', () => {
+    assert.equal((byKind('StatefulSet')['spec'] as { replicas: number }).replicas, 3);
+    const engine = container('StatefulSet');
+    assert.equal(engine.image, 'alpine/jmeter:5.6.3');
+    assert.deepEqual(engine.command, ['/opt/apache-jmeter-5.6.3/bin/jmeter']);
+    assert.ok(engine.args.includes('-Djava.rmi.server.hostname=$(POD_IP)'));
+    assert.ok(engine.args.includes('-Dserver_port=1099'));
+    assert.ok(engine.args.includes('-Jserver.rmi.localport=50000'));
+    assert.ok(engine.args.includes('-Jserver.rmi.ssl.disable=true'));
+  });
+
+  it('has the controller Job list every engine pod by its DNS name and write the .jtl to its log', () => {
+    const controller = container('Job');
+    const args = controller.args;
+    assert.equal(
+      args[args.indexOf('-R') + 1],
+      [0, 1, 2].map((i) => `jmeter-server-${i}.jmeter-server.obslab-loadtest.svc:1099`).join(','),
+    );
+    assert.equal(args[args.indexOf('-l') + 1], '/dev/stdout');
+    assert.equal(args[args.indexOf('-t') + 1], '/plan/plan.jmx');
+    assert.ok(args.includes('-GSERVER=otel-flask.app.svc'));
+    assert.ok(args.includes('-Jjmeter.save.saveservice.autoflush=true'));
+    assert.equal(objects.find((o) => o.kind === 'Job')?.name, 'jmeter-controller-20261205-2200');
+  });
+
+  it('puts the plan in the ConfigMap the Job mounts, and a headless Service over the engines', () => {
+    assert.deepEqual(byKind('ConfigMap')['data'], { 'plan.jmx': '<jmeterTestPlan/>' });
+    assert.equal((byKind('Service')['spec'] as { clusterIP: string }).clusterIP, 'None');
+  });
+
+  it("labels what Clean Up finds by label, but not the pod templates (their pods are their owners' to remove)", () => {
+    for (const o of objects.filter((x) => ['ConfigMap', 'StatefulSet', 'Job', 'NetworkPolicy'].includes(x.kind)))
+      assert.equal(
+        (o.body['metadata'] as { labels: Record<string, string> }).labels['app.kubernetes.io/managed-by'],
+        'obslab',
+        `${o.kind} ${o.name}`,
+      );
+    const template = (byKind('StatefulSet')['spec'] as { template: { metadata: { labels: Record<string, string> } } })
+      .template;
+    assert.equal(template.metadata.labels['app.kubernetes.io/managed-by'], undefined);
+  });
+
+  it('shows what it will create before it does, one line per object', () => {
+    const lines = describeClusterObjects(spec);
+    assert.match(
+      lines.join('\n'),
+      /StatefulSet obslab-loadtest\/jmeter-server: 3 jmeter-server pod\(s\), alpine\/jmeter:5\.6\.3/,
+    );
+    assert.match(lines.join('\n'), /Job obslab-loadtest\/jmeter-controller-20261205-2200/);
+  });
+
+  it('refuses a namespace, a pod count or a run id Kubernetes would not take, saying what would do', () => {
+    assert.deepEqual(clusterSpecProblems(spec), []);
+    const problems = clusterSpecProblems({ namespace: 'Load_Test', engines: 0, runId: 'x' });
+    assert.match(problems[0] ?? '', /'Load_Test' is not a namespace name/);
+    assert.match(problems[1] ?? '', /0 jmeter-server pods: choose a whole number from 1 to 20/);
   });
 });
