@@ -155,23 +155,25 @@ const validateName =
 
 async function askOtherService(): Promise<ForwardRequest | undefined> {
   const namespace = await vscode.window.showInputBox({
-    title: 'Port-forward to a Service (1/3)',
-    prompt: 'Namespace',
+    title: vscode.l10n.t('Port-forward to a Service ({0}/{1})', 1, 3),
+    prompt: vscode.l10n.t('Namespace'),
     value: 'default',
     validateInput: validateName('namespace'),
     ignoreFocusOut: true,
   });
   if (!namespace) return undefined;
   const name = await vscode.window.showInputBox({
-    title: 'Port-forward to a Service (2/3)',
-    prompt: `Service in ${namespace.trim()}`,
+    title: vscode.l10n.t('Port-forward to a Service ({0}/{1})', 2, 3),
+    prompt: vscode.l10n.t('Service in {0}', namespace.trim()),
     validateInput: validateName('Service'),
     ignoreFocusOut: true,
   });
   if (!name) return undefined;
   const ports = await vscode.window.showInputBox({
-    title: 'Port-forward to a Service (3/3)',
-    prompt: 'LOCAL:REMOTE, as for kubectl port-forward: the remote port is the Service port (a number or its name)',
+    title: vscode.l10n.t('Port-forward to a Service ({0}/{1})', 3, 3),
+    prompt: vscode.l10n.t(
+      'LOCAL:REMOTE, as for kubectl port-forward: the remote port is the Service port (a number or its name)',
+    ),
     placeHolder: '8080:80',
     validateInput: (v) => {
       const p = parsePortSpec(v);
@@ -210,11 +212,11 @@ async function choose(ctx: Ctx, arg: unknown): Promise<ForwardRequest | undefine
       detail: p.detail,
       preset: p,
     })),
-    { label: 'Other Service…', description: 'namespace, Service and ports' },
+    { label: vscode.l10n.t('Other Service…'), description: vscode.l10n.t('namespace, Service and ports') },
   ];
   const pick = await vscode.window.showQuickPick(picks, {
-    title: 'Start Port-Forward',
-    placeHolder: 'What should be reachable on 127.0.0.1?',
+    title: vscode.l10n.t('Start Port-Forward'),
+    placeHolder: vscode.l10n.t('What should be reachable on 127.0.0.1?'),
     ignoreFocusOut: true,
   });
   if (!pick) return undefined;
@@ -233,12 +235,19 @@ async function startWithPortChoice(m: PortForwardManager, req: ForwardRequest): 
       return await m.start(wanted);
     } catch (e) {
       if (!(e instanceof PortInUseError)) throw e;
-      const use = e.suggestion !== undefined ? `Use ${e.suggestion}` : undefined;
+      const use = e.suggestion !== undefined ? vscode.l10n.t('Use {0}', e.suggestion) : undefined;
       const pick = await vscode.window.showWarningMessage(
-        `Port ${e.port} is in use by another process.${e.suggestion !== undefined ? ` Forward ${what(req)} to ${e.suggestion} instead?` : ''}`,
+        e.suggestion !== undefined
+          ? vscode.l10n.t(
+              'Port {0} is in use by another process. Forward {1} to {2} instead?',
+              e.port,
+              what(req),
+              e.suggestion,
+            )
+          : vscode.l10n.t('Port {0} is in use by another process.', e.port),
         { modal: true, detail: e.message },
         ...(use ? [use] : []),
-        'Choose Another Port…',
+        vscode.l10n.t('Choose Another Port…'),
       );
       if (pick === undefined) return undefined;
       if (use && pick === use && e.suggestion !== undefined) {
@@ -246,7 +255,7 @@ async function startWithPortChoice(m: PortForwardManager, req: ForwardRequest): 
         continue;
       }
       const typed = await vscode.window.showInputBox({
-        title: `Local port for ${what(req)}`,
+        title: vscode.l10n.t('Local port for {0}', what(req)),
         value: String((e.suggestion ?? e.port) + 1),
         validateInput: validateLocalPort,
         ignoreFocusOut: true,
@@ -277,12 +286,15 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
   }
   if (running) {
     void vscode.window.showInformationMessage(
-      `Observability Lab: ${what(req)} is already forwarded on ${running.url}.`,
+      vscode.l10n.t('Observability Lab: {0} is already forwarded on {1}.', what(req), running.url),
     );
     return running;
   }
   const f = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Observability Lab: forwarding ${what(req)}` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Observability Lab: forwarding {0}', what(req)),
+    },
     () => startWithPortChoice(m, req),
   );
   if (!f) return undefined;
@@ -293,15 +305,22 @@ export const startPortForwardCommand: CommandFactory = (ctx) => async (arg?: unk
     openPresetPage(ctx, f, req);
     return f;
   }
-  const actions = f.purpose === 'prometheus' ? ['Open in Browser', 'Query Prometheus'] : ['Open in Browser'];
+  const openInBrowser = vscode.l10n.t('Open in Browser');
+  const queryPrometheus = vscode.l10n.t('Query Prometheus');
+  const actions = f.purpose === 'prometheus' ? [openInBrowser, queryPrometheus] : [openInBrowser];
   void vscode.window
     .showInformationMessage(
-      `Observability Lab: ${what(f.purpose ? { ...f.target, purpose: f.purpose } : f.target)} on ${f.url} (pod ${f.pod ?? '?'}).`,
+      vscode.l10n.t(
+        'Observability Lab: {0} on {1} (pod {2}).',
+        what(f.purpose ? { ...f.target, purpose: f.purpose } : f.target),
+        f.url,
+        f.pod ?? '?',
+      ),
       ...actions,
     )
     .then((pick) => {
-      if (pick === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(f.url));
-      if (pick === 'Query Prometheus') void vscode.commands.executeCommand('obslab.queryPrometheus');
+      if (pick === openInBrowser) void vscode.env.openExternal(vscode.Uri.parse(f.url));
+      if (pick === queryPrometheus) void vscode.commands.executeCommand('obslab.queryPrometheus');
     });
   return f;
 };
@@ -319,17 +338,28 @@ function openPresetPage(ctx: Ctx, f: ForwardInfo, preset: ForwardPreset): void {
   ctx.output.appendLine(`[port-forward] opening ${page}`);
   void vscode.env.openExternal(vscode.Uri.parse(page));
   const password = preset.password;
-  const signIn = password ? ` Sign in as admin; this prints the password: ${commandInText(password)}.` : '';
+  const signIn = password
+    ? vscode.l10n.t(' Sign in as admin; this prints the password: {0}.', commandInText(password))
+    : '';
   if (password) ctx.output.appendLine(`[port-forward] ${preset.label}'s password: ${commandLine(password, 'posix')}`);
-  const actions = password ? ['Open Dashboard', 'Copy Password Command'] : ['Open Dashboard'];
+  const openDashboard = vscode.l10n.t('Open Dashboard');
+  const copyPasswordCommand = vscode.l10n.t('Copy Password Command');
+  const actions = password ? [openDashboard, copyPasswordCommand] : [openDashboard];
   void vscode.window
     .showInformationMessage(
-      `Observability Lab: ${preset.label} on ${f.url} (pod ${f.pod ?? '?'}); opened ${page}.${signIn}`,
+      vscode.l10n.t(
+        'Observability Lab: {0} on {1} (pod {2}); opened {3}.{4}',
+        preset.label,
+        f.url,
+        f.pod ?? '?',
+        page,
+        signIn,
+      ),
       ...actions,
     )
     .then((pick) => {
-      if (pick === 'Open Dashboard') void vscode.env.openExternal(vscode.Uri.parse(page));
-      if (pick === 'Copy Password Command' && password)
+      if (pick === openDashboard) void vscode.env.openExternal(vscode.Uri.parse(page));
+      if (pick === copyPasswordCommand && password)
         void vscode.env.clipboard.writeText(commandLine(password, shellFor(process.platform)));
     });
 }
@@ -338,7 +368,7 @@ export const stopPortForwardCommand: CommandFactory = (ctx) => async (arg?: unkn
   const m = manager;
   const list = m?.list() ?? [];
   if (!m || !list.length) {
-    void vscode.window.showInformationMessage('Observability Lab: no port-forwards are running.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Observability Lab: no port-forwards are running.'));
     return undefined;
   }
   let id: string | undefined;
@@ -351,7 +381,7 @@ export const stopPortForwardCommand: CommandFactory = (ctx) => async (arg?: unkn
         description: forwardDescription(f),
         id: f.id,
       })),
-      { title: 'Stop Port-Forward' },
+      { title: vscode.l10n.t('Stop Port-Forward') },
     );
     id = pick?.id;
   }
