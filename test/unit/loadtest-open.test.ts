@@ -253,7 +253,10 @@ describe('open model: the arrival schedule (virtual time)', () => {
     assert.equal(result.latencyMs.max, 450);
     const notes = runNotes(result).join('\n');
     assert.match(notes, /intended 10 req\/s \(10 requests\), achieved 5 req\/s \(5 sent\) on up to 1 of 1 connections/);
-    assert.match(notes, /4 requests went out late: every one of the 1 connections was busy/);
+    assert.match(
+      notes,
+      /4 requests went out late: no connection was free \(the pool was at its cap of 1, or still growing/,
+    );
     assert.match(notes, /5 requests dropped \(never sent\)/);
   });
 

@@ -52,6 +52,14 @@ export function rateAt(m: Pick<OpenModel, 'startRps' | 'targetRps' | 'rampSec'>,
 /** The open model's default cap on connections, before the file-handle budget lowers it. */
 export const defaultMaxConnections = 1000;
 
+/**
+ * How fast the pool may grow: a burst of 16 connections, then 1000 a second. A generator that falls
+ * behind (a pause, a busy machine) would otherwise open a connection for every request due at once,
+ * each new connection costing more than a request, and fall further behind: a storm of connects that
+ * overflows the server's accept queue. What waits for a connection meanwhile is late, its wait in its latency.
+ */
+export const poolGrowth = { burst: 16, perSec: 1000 };
+
 /** The cap when none is given: the default, or fewer when this process's file handles allow fewer. */
 export function defaultConnectionCap(h: FileHandles | undefined): number {
   return Math.max(1, Math.min(defaultMaxConnections, h ? threadBudget(h) : defaultMaxConnections));

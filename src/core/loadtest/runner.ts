@@ -12,6 +12,7 @@ import {
   openDurationSec,
   openGroups,
   openModelProblem,
+  poolGrowth,
   rateDip,
   type OpenModel,
   type RateDip,
@@ -518,6 +519,18 @@ export async function runPlan(
     let inFlight = 0;
     let drained: (() => void) | undefined;
 
+    /** Connections the pool may still open now (a token bucket: poolGrowth's burst, refilled at its rate). */
+    let growth = poolGrowth.burst;
+    let grownAt = start;
+    const mayGrow = (now: number): boolean => {
+      if (all.length >= cap) return false;
+      growth = Math.min(poolGrowth.burst, growth + ((now - grownAt) * poolGrowth.perSec) / 1000);
+      grownAt = now;
+      if (growth < 1) return false;
+      growth--;
+      return true;
+    };
+
     const newSlot = (): Slot => {
       const id = all.length + 1;
       const ctx: EvalContext = {
@@ -625,7 +638,16 @@ export async function runPlan(
           if (soft.signal.aborted) break;
         } else if ((n & 255) === 255) await clock.yield(); // far behind: still let I/O run
         stats.arrival(at);
-        const slot = idle.pop() ?? (all.length < cap ? newSlot() : undefined);
+        // Requests waiting for a connection go first, on connections the pool may open now.
+        const t = clock.now();
+        while (head < waiting.length && mayGrow(t)) {
+          const w = waiting[head++];
+          if (w) {
+            stats.late++;
+            void send(newSlot(), w);
+          }
+        }
+        const slot = head < waiting.length ? undefined : (idle.pop() ?? (mayGrow(t) ? newSlot() : undefined));
         if (slot) void send(slot, { n, at });
         // The pool is at its cap: wait for a connection (at most as many as the cap), else dropped.
         else if (waiting.length - head < cap) waiting.push({ n, at });

@@ -45,8 +45,6 @@ class SocketChannel implements Channel {
   private pending: Pending | undefined;
   /** One parser per connection, reset for each response. */
   private readonly parser = new ResponseParser(true, false);
-  /** What plain TCP reads into; a Uint8Array, whose slice() copies (a Buffer's would not). */
-  private readonly readBuffer = new Uint8Array(64 * 1024);
   /** One listener per channel and signal, not one per request. */
   private signal: AbortSignal | undefined;
   private readonly onAbort = (): void => {
@@ -54,7 +52,16 @@ class SocketChannel implements Channel {
     this.finish({ interrupted: true });
   };
 
-  constructor(private readonly open: Set<Socket>) {}
+  constructor(
+    private readonly open: Set<Socket>,
+    /**
+     * What plain TCP reads into, one for every channel of a transport: Node calls `onread` as soon
+     * as it has read, and the parser copies what it keeps (a Uint8Array, whose slice() copies; a
+     * Buffer's would not), so no read outlives the next. 64 KB per connection would cost the open
+     * model's pool, grown in a hurry, more than its requests do.
+     */
+    private readonly readBuffer: Uint8Array,
+  ) {}
 
   exchange(request: PreparedRequest, keepBody: boolean, signal: AbortSignal): Promise<Exchange> {
     return new Promise((resolve) => this.start(request, keepBody, signal, resolve, false));
@@ -244,8 +251,9 @@ class SocketChannel implements Channel {
 /** Raw-socket transport; `open` holds every socket not yet closed, so a run can prove it left none. */
 export class SocketTransport implements Transport {
   readonly open = new Set<Socket>();
+  private readonly readBuffer = new Uint8Array(64 * 1024);
   channel(): Channel {
-    return new SocketChannel(this.open);
+    return new SocketChannel(this.open, this.readBuffer);
   }
   /** Destroys whatever is still open (after a run nothing should be). */
   closeAll(): void {
