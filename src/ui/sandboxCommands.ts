@@ -26,6 +26,8 @@ import {
   programWaitMaxMs,
   waitForProgramLabel,
   type ProgramLook,
+  type ProgramState,
+  type SandboxProgramPart,
 } from '../core/sandbox/programWait';
 import { lookAtProgram, waitForFiles } from '../node/files/waitForFiles';
 import { followLogs, type LogFollower } from '../node/sandbox/logFollower';
@@ -222,15 +224,21 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
   // Each program's previous look: one that just appeared must keep its size for a look before it runs.
   const absent: ProgramLook = { exists: false, isFile: false, executable: false, size: 0, mtimeMs: 0 };
   const looks = new Map<string, ProgramLook>(missing.map((m) => [m.path, absent]));
-  const states = (
-    remember: boolean,
-  ): { part: (typeof missing)[number]['part']; state: ReturnType<typeof programState> }[] =>
+  // ready() looks only once every path exists; the progress then shows what ready() saw, else it looks itself.
+  let readyLooked = false;
+  const states = (): { part: SandboxProgramPart; state: ProgramState }[] =>
     missing.map((m) => {
       const now = lookAtProgram(m.path);
       const state = programState(now, looks.get(m.path));
-      if (remember) looks.set(m.path, now);
+      looks.set(m.path, now);
       return { part: m.part, state };
     });
+  let shown: { part: SandboxProgramPart; state: ProgramState }[] = [];
+  const ready = (): boolean => {
+    readyLooked = true;
+    shown = states();
+    return shown.every((s) => s.state === 'ready');
+  };
   const outcome = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -247,8 +255,12 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
           timeoutMs: programWaitMaxMs,
           signal: abort.signal,
           all: true,
-          ready: () => states(true).every((s) => s.state === 'ready'),
-          onTick: (ms) => progress.report({ message: programsWaitProgress(ms, states(false)) }),
+          ready,
+          onTick: (ms) => {
+            if (!readyLooked) shown = states();
+            readyLooked = false;
+            progress.report({ message: programsWaitProgress(ms, shown) });
+          },
         },
       ).finally(() => sub.dispose());
     },
