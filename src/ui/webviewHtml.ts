@@ -79,6 +79,7 @@ export function webviewHtml(
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webview', `${name}.css`)}">
+<link rel="stylesheet" href="${asset('media', 'panel.css')}">
 <link rel="stylesheet" href="${asset('media', `${name}.css`)}">
 <title>${escapeHtml(title)}</title>
 </head>

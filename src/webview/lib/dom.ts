@@ -25,3 +25,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   node.append(...children);
   return node;
 }
+
+/**
+ * Replaces `parent`'s children as a page redraws, keeping the keyboard's place: the element that
+ * had the focus gets it back when the new content has one with its id (a Refresh or Run again
+ * button), so a redraw never drops the focus to the top of the page.
+ */
+export function replaceKeepingFocus(parent: Element, ...children: Node[]): void {
+  const focused = document.activeElement;
+  const id = focused && parent.contains(focused) ? focused.id : '';
+  parent.replaceChildren(...children);
+  if (id) document.getElementById(id)?.focus();
+}
