@@ -1,6 +1,7 @@
 // The Lab Doctor page: shows the chain the host sends (src/core/protocol/doctor.ts), one row per
 // link, findings with evidence and fix buttons. It never acts itself: a button asks the host for
-// fix N of finding M of a link. Data becomes text nodes, never HTML.
+// fix N of finding M of a link. Data becomes text nodes, never HTML. A screen reader hears the
+// verdict when a run ends and each fix's result, through one polite live region.
 import {
   isDoctorHostMessage,
   type DoctorHostMessage,
@@ -10,10 +11,12 @@ import {
 import type { DoctorFinding, DoctorFix, LinkResult, LinkStatus } from '../core/doctor/report';
 import { commandText } from '../core/doctor/text';
 import type { ShellKind } from '../core/shellQuote';
-import { el, vscodeApi } from './lib/dom';
+import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
+import { announcer } from './lib/live';
 
 const vscode = vscodeApi<DoctorPageMessage, DoctorReportMessage>();
 const app = document.getElementById('app') ?? document.body;
+const announce = announcer(3_000);
 
 const statusText: Record<LinkStatus, { mark: string; text: string }> = {
   passed: { mark: '✓', text: 'passed' },
@@ -23,7 +26,7 @@ const statusText: Record<LinkStatus, { mark: string; text: string }> = {
 };
 
 function header(title: string, state: string, busy: boolean): HTMLElement {
-  const again = el('button', { id: 'rerun' }, busy ? 'Running…' : 'Run again');
+  const again = el('button', { id: 'rerun', type: 'button' }, busy ? 'Running…' : 'Run again');
   if (busy) again.setAttribute('disabled', '');
   again.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   return el(
@@ -59,15 +62,29 @@ function findingView(link: LinkResult, f: DoctorFinding, index: number, actionab
     box.append(
       el(
         'table',
-        { class: 'evidence' },
-        el('tr', {}, el('th', {}, 'Object'), el('th', {}, 'Seen'), el('th', {}, 'Expected')),
-        ...f.evidence.map((e) =>
+        { class: 'evidence', 'aria-label': `Evidence for ${f.code}` },
+        el(
+          'thead',
+          {},
           el(
             'tr',
             {},
-            el('td', {}, e.object),
-            el('td', { class: 'bad' }, e.seen),
-            el('td', { class: 'ok' }, e.expected),
+            el('th', { scope: 'col' }, 'Object'),
+            el('th', { scope: 'col' }, 'Seen'),
+            el('th', { scope: 'col' }, 'Expected'),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          ...f.evidence.map((e) =>
+            el(
+              'tr',
+              {},
+              el('td', {}, e.object),
+              el('td', { class: 'bad' }, e.seen),
+              el('td', { class: 'ok' }, e.expected),
+            ),
           ),
         ),
       ),
@@ -76,7 +93,7 @@ function findingView(link: LinkResult, f: DoctorFinding, index: number, actionab
   if (actionable && f.remedies.length) {
     const fixes = el('div', { class: 'fixes' });
     f.remedies.forEach((fix, i) => {
-      const b = el('button', { class: `fix ${fix.kind}`, title: fixDetail(fix) }, fixLabel(fix));
+      const b = el('button', { class: `fix ${fix.kind}`, type: 'button', title: fixDetail(fix) }, fixLabel(fix));
       b.addEventListener('click', () => vscode.postMessage({ type: 'fix', link: link.id, finding: index, fix: i }));
       fixes.append(
         el(
@@ -101,7 +118,7 @@ function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
     el(
       'div',
       { class: 'line' },
-      el('span', { class: 'mark' }, s.mark),
+      el('span', { class: 'mark', 'aria-hidden': 'true' }, s.mark),
       el('strong', {}, l.title),
       el('span', { class: 'status' }, s.text),
     ),
@@ -180,16 +197,19 @@ function renderReport(m: DoctorReportMessage, busy = false): void {
         el('ul', {}, ...notes.map(([k, v]) => el('li', {}, el('strong', {}, `${k}: `), v))),
       ),
     );
-  app.replaceChildren(...parts);
+  replaceKeepingFocus(app, ...parts);
+  if (!busy) announce.sayNow(`${document.getElementById('verdict')?.textContent ?? ''} ${counts}.`);
 }
 
 function onMessage(m: DoctorHostMessage): void {
   switch (m.type) {
     case 'running': {
       const prev = vscode.getState();
+      announce.sayNow(`Lab Doctor: examining ${m.target}…`);
       if (prev) renderReport(prev, true);
       else
-        app.replaceChildren(
+        replaceKeepingFocus(
+          app,
           header(`Lab Doctor: ${m.target}`, 'examining…', true),
           el('p', { class: 'hint' }, 'Reading the app, the collector, Prometheus and the IRSA role…'),
         );
@@ -200,7 +220,9 @@ function onMessage(m: DoctorHostMessage): void {
       renderReport(m);
       break;
     case 'error':
-      app.replaceChildren(
+      announce.sayNow(`Lab Doctor could not run: ${m.message}`);
+      replaceKeepingFocus(
+        app,
         header(`Lab Doctor: ${m.target}`, 'could not run', false),
         el('p', { class: 'verdict bad', id: 'verdict' }, m.message),
       );
@@ -210,6 +232,7 @@ function onMessage(m: DoctorHostMessage): void {
       if (slot) {
         slot.textContent = m.message;
         slot.className = `result ${m.ok ? 'ok' : 'bad'}`;
+        announce.sayNow(m.message);
       }
       break;
     }

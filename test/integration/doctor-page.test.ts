@@ -8,64 +8,10 @@ import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { runDoctor } from '../../src/core/doctor/chain';
 import type { DoctorReportMessage } from '../../src/core/protocol/doctor';
-import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
+import { snapshot } from '../fixtures/doctorSnapshot';
 import { launchBrowser } from '../harness/chromium';
 
 const nonce = 'dGVzdG5vbmNlMTIz';
-
-function snapshot(): DoctorSnapshot {
-  return {
-    mode: 'cluster',
-    takenAt: Date.UTC(2026, 0, 1),
-    lab: {
-      dir: '/lab',
-      appNamespace: 'app',
-      monitoringNamespace: 'monitoring',
-      helmRelease: 'prometheus',
-      prometheusServiceAccount: 'prometheus-sa',
-      collectorService: 'otel-collector',
-      portNames: { telemetry: 'telemetry', metrics: 'metrics' },
-    },
-    app: {
-      object: 'Deployment app/otel-flask',
-      namespace: 'app',
-      pods: [{ name: 'otel-flask-1', ready: true, phase: 'Running' }],
-      otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317',
-      otlpEndpointSource: 'env',
-    },
-    collector: {
-      object: 'Deployment monitoring/otel-collector',
-      workload: 'deployment/otel-collector',
-      // The fault: no ready collector pod; the targets' failures are its consequences.
-      pods: [{ name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' }],
-      service: {
-        namespace: 'monitoring',
-        name: 'otel-collector',
-        labels: { app: 'otel-collector' },
-        ports: [
-          { name: 'otlp-grpc', port: 4317, targetPort: 4317 },
-          { name: 'telemetry', port: 8888, targetPort: 8888 },
-          { name: 'metrics', port: 8889, targetPort: 8889 },
-        ],
-      },
-      configSource: 'ConfigMap monitoring/otel-collector-config, key collector.yaml',
-    },
-    prometheus: {
-      url: 'http://127.0.0.1:9090',
-      targets: ['telemetry', 'metrics'].map((endpoint, i) => ({
-        scrapePool: `serviceMonitor/monitoring/otel-collector/${i}`,
-        scrapeUrl: `http://10.0.0.5:${8888 + i}/metrics`,
-        health: 'down' as const,
-        lastError: 'connection refused',
-        lastScrape: '',
-        labels: { service: 'otel-collector', namespace: 'monitoring', endpoint },
-      })),
-      metricNames: ['up'],
-      appSeries: ['up'],
-    },
-    unavailable: { serviceMonitors: 'the cluster has no ServiceMonitor CRD', iam: 'no IRSA role given' },
-  };
-}
 
 describe('the doctor report page in Chromium', function () {
   this.timeout(120_000);
