@@ -1,13 +1,16 @@
 // The Inspect IRSA Role page: shows the report the host sends (src/core/protocol/iam.ts) and asks
 // for a refresh; it never talks to AWS or the cluster itself. Data becomes text nodes, never HTML.
+// A screen reader hears when a reading starts and what it found, through one polite live region.
 import { isIrsaHostMessage, type IrsaHostMessage, type IrsaPageMessage } from '../core/protocol/iam';
 import type { ActionVerdict } from '../core/iam/lab';
 import type { IrsaReport } from '../core/iam/report';
-import { el, vscodeApi } from './lib/dom';
+import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
+import { announcer } from './lib/live';
 
 const vscode = vscodeApi<IrsaPageMessage>();
 
 const app = document.getElementById('app') ?? document.body;
+const announce = announcer(3_000);
 
 const decisionText: Record<ActionVerdict['decision'], { text: string; cls: string }> = {
   allowed: { text: 'allowed', cls: 'ok' },
@@ -17,12 +20,12 @@ const decisionText: Record<ActionVerdict['decision'], { text: string; cls: strin
 };
 
 function header(title: string, state: string): HTMLElement {
-  const refresh = el('button', { id: 'refresh' }, 'Refresh');
+  const refresh = el('button', { id: 'refresh', type: 'button' }, 'Refresh');
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   return el('header', {}, el('h1', {}, title), el('div', {}, el('span', { class: 'hint' }, state), ' ', refresh));
 }
 
-function verdictTable(verdicts: ActionVerdict[]): HTMLTableElement {
+function verdictTable(verdicts: ActionVerdict[], caption: string, id: string): HTMLTableElement {
   const rows = verdicts.map((v) => {
     const d = decisionText[v.decision];
     return el(
@@ -36,9 +39,14 @@ function verdictTable(verdicts: ActionVerdict[]): HTMLTableElement {
   });
   return el(
     'table',
-    { id: 'verdicts' },
-    el('tr', {}, el('th', {}, 'Action'), el('th', {}, 'Verdict'), el('th', {}, 'Used for'), el('th', {}, 'Why')),
-    ...rows,
+    { id },
+    el('caption', { class: 'sr-only' }, caption),
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...['Action', 'Verdict', 'Used for', 'Why'].map((h) => el('th', { scope: 'col' }, h))),
+    ),
+    el('tbody', {}, ...rows),
   );
 }
 
@@ -102,7 +110,7 @@ function render(r: IrsaReport): void {
     { id: 'permissions' },
     el('h2', {}, "What it may do: the lab's actions"),
     el('p', { class: 'hint' }, r.verdictNote),
-    verdictTable(r.verdicts),
+    verdictTable(r.verdicts, "The lab's actions and the role's verdict on each", 'verdicts'),
   );
   for (const p of r.policies)
     perms.append(
@@ -129,7 +137,10 @@ function render(r: IrsaReport): void {
   if (!w.breaks.length) whatIf.append(el('p', {}, 'Nothing the lab uses changes.'));
   for (const b of w.breaks)
     whatIf.append(el('div', { class: 'breaks' }, el('strong', {}, `${b.capability} stops working. `), b.symptom));
-  whatIf.append(el('h3', {}, 'Verdicts after the change'), verdictTable(w.after));
+  whatIf.append(
+    el('h3', {}, 'Verdicts after the change'),
+    verdictTable(w.after, `The verdicts if the role loses ${w.removed}`, 'verdicts-after'),
+  );
   parts.push(whatIf);
 
   if (r.kube) {
@@ -148,14 +159,24 @@ function render(r: IrsaReport): void {
       k.append(el('p', {}, `Pod ${p.namespace}/${p.name} runs as ${p.serviceAccount}`));
     parts.push(k);
   }
-  app.replaceChildren(...parts);
+  replaceKeepingFocus(app, ...parts);
+  announce.sayNow(
+    `IRSA role ${r.role.name}: ${errors ? `${errors} problem(s)` : 'no problems found'}, ${r.findings.length} finding(s).`,
+  );
 }
 
 function onMessage(m: IrsaHostMessage): void {
-  if (m.type === 'loading') app.replaceChildren(header(`IRSA role ${m.roleName}`, 'reading IAM, EKS and the cluster…'));
-  else if (m.type === 'error')
-    app.replaceChildren(header(`IRSA role ${m.roleName}`, 'failed'), el('div', { class: 'finding error' }, m.message));
-  else {
+  if (m.type === 'loading') {
+    replaceKeepingFocus(app, header(`IRSA role ${m.roleName}`, 'reading IAM, EKS and the cluster…'));
+    announce.sayNow(`Reading IRSA role ${m.roleName}…`);
+  } else if (m.type === 'error') {
+    replaceKeepingFocus(
+      app,
+      header(`IRSA role ${m.roleName}`, 'failed'),
+      el('div', { class: 'finding error' }, m.message),
+    );
+    announce.sayNow(`IRSA role ${m.roleName}: ${m.message}`);
+  } else {
     render(m.report);
     vscode.setState({ report: m.report });
   }
