@@ -1,8 +1,10 @@
 // The collector pipeline view's page: draws the graph and layout the host sends
 // (src/core/protocol/pipeline.ts) as SVG, one band per pipeline, edges between its components and
 // connector links between pipelines; colours each node by its live figures and badges its lint
-// findings. Clicking a node (or Enter on it) asks the host to open its YAML. Data becomes
-// attributes and text nodes, never markup.
+// findings. Clicking a node (or Enter on it: every node is in the Tab order, named for a screen
+// reader by its kind, name, pipeline, figures and findings) asks the host to open its YAML. The
+// figures redraw every few seconds without taking the keyboard's place; a screen reader hears
+// only when the set of failing nodes changes. Data becomes attributes and text nodes, never markup.
 import type { NodeFigures } from '../core/collector/liveFigures';
 import type { GraphNode, NodeFinding } from '../core/collector/pipelineGraph';
 import type { Box } from '../core/collector/pipelineLayout';
@@ -13,7 +15,8 @@ import {
   type PipelineGraphMessage,
   type PipelinePageMessage,
 } from '../core/protocol/pipeline';
-import { el, vscodeApi } from './lib/dom';
+import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
+import { announcer } from './lib/live';
 import { svgEl } from './lib/svg';
 
 interface PageState {
@@ -27,8 +30,19 @@ const app = document.getElementById('app') ?? document.body;
 let current: PipelineGraphMessage | undefined;
 let figures: PipelineFiguresMessage | undefined;
 let liveNote = '';
+const announce = announcer(10_000);
+/** The failing nodes last announced, so a redraw with the same ones says nothing. */
+let failingSaid = '';
+
+/** An element id for a node, the same on every redraw, so the focus stays on it. */
+const domId = (prefix: string, id: string): string => `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 const severityRank = { error: 3, warning: 2, info: 1 } as const;
+const healthWords: Record<Exclude<NodeFigures['health'], 'unknown'>, string> = {
+  flowing: 'data passing',
+  idle: 'nothing passing',
+  failing: 'failures rising',
+};
 
 function worst(findings: readonly NodeFinding[]): NodeFinding['severity'] | undefined {
   let w: NodeFinding['severity'] | undefined;
@@ -71,6 +85,7 @@ function nodeView(
   findings: readonly NodeFinding[],
   figureLine: string,
   note: string,
+  where: string,
 ): SVGGElement {
   const tip = [
     `${kind} ${name}`,
@@ -87,8 +102,16 @@ function nodeView(
       transform: `translate(${box.x},${box.y})`,
       tabindex: 0,
       role: 'button',
+      id: domId('node', id),
       'data-node': id,
-      'aria-label': `${kind} ${name}`,
+      'aria-label': [
+        `${kind} ${name}, ${where}`,
+        figureLine,
+        note,
+        findings.length ? `${findings.length} finding(s), worst ${worst(findings) ?? ''}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     },
     svgEl('title', {}, tip),
     svgEl('rect', { width: box.w, height: box.h, rx: 5 }),
@@ -107,7 +130,9 @@ function nodeView(
     );
   g.addEventListener('click', () => open(id));
   g.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') open(id);
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    open(id);
   });
   return g;
 }
@@ -121,6 +146,8 @@ function draw(): void {
     height: layout.height,
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     id: 'graph',
+    role: 'group',
+    'aria-label': `The collector's pipelines as a graph: ${graph.pipelines.map((p) => `pipeline ${p.id}`).join(', ')}. Each node is a button that opens its YAML.`,
   });
   svg.append(
     svgEl(
@@ -142,8 +169,17 @@ function draw(): void {
     const r = layout.rows[p.id];
     if (!r) continue;
     svg.append(
-      svgEl('rect', { class: 'row-band', x: r.x, y: r.y, width: r.w, height: r.h, rx: 6, 'data-pipeline': p.id }),
-      svgEl('text', { class: 'row-label', x: r.x + 8, y: r.y + 15 }, `pipeline ${p.id}`),
+      svgEl('rect', {
+        class: 'row-band',
+        x: r.x,
+        y: r.y,
+        width: r.w,
+        height: r.h,
+        rx: 6,
+        'data-pipeline': p.id,
+        'aria-hidden': 'true',
+      }),
+      svgEl('text', { class: 'row-label', x: r.x + 8, y: r.y + 15, 'aria-hidden': 'true' }, `pipeline ${p.id}`),
     );
   }
   for (const e of graph.edges) {
@@ -160,6 +196,7 @@ function draw(): void {
         class: 'edge',
         d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
         'marker-end': 'url(#arrow)',
+        'aria-hidden': 'true',
       }),
     );
   }
@@ -188,6 +225,7 @@ function draw(): void {
           'data-connector': l.connector,
           d: `M${x1},${y1} H${right} V${across} H${left} V${y2} H${x2}`,
           'marker-end': 'url(#link-arrow)',
+          'aria-hidden': 'true',
         },
         svgEl('title', {}, `connector ${l.connector}: ${from.pipeline} → ${to.pipeline}`),
       ),
@@ -207,13 +245,18 @@ function draw(): void {
     ]
       .filter(Boolean)
       .join('; ');
-    svg.append(nodeView(n.id, box, n.component, kind, classes, n.findings, figureText(n, f), note));
+    const where = `pipeline ${n.pipeline}${f && f.health !== 'unknown' ? `, ${healthWords[f.health]}` : ''}`;
+    svg.append(nodeView(n.id, box, n.component, kind, classes, n.findings, figureText(n, f), note, where));
   }
   if (layout.unused) {
     const u = layout.unused;
     svg.append(
-      svgEl('rect', { class: 'row-band', x: u.x, y: u.y, width: u.w, height: u.h, rx: 6 }),
-      svgEl('text', { class: 'row-label', x: u.x + 8, y: u.y + 15 }, 'defined but in no pipeline'),
+      svgEl('rect', { class: 'row-band', x: u.x, y: u.y, width: u.w, height: u.h, rx: 6, 'aria-hidden': 'true' }),
+      svgEl(
+        'text',
+        { class: 'row-label', x: u.x + 8, y: u.y + 15, 'aria-hidden': 'true' },
+        'defined but in no pipeline',
+      ),
     );
     graph.unused.forEach((c, i) => {
       const box = layout.unusedNodes[i];
@@ -228,16 +271,21 @@ function draw(): void {
             c.findings,
             `unused ${c.kind}`,
             'no pipeline uses it',
+            'defined but in no pipeline',
           ),
         );
     });
   }
 
   const list = el('ul', { class: 'findings' });
-  const item = (f: NodeFinding, where: string, id?: string): HTMLElement => {
+  const item = (f: NodeFinding, where: string, id?: string, name?: string): HTMLElement => {
     const li = el('li', { class: f.severity }, el('span', { class: 'code' }, f.code), `${where}${f.message}`);
     if (id) {
-      const go = el('a', { href: '#' }, ' open');
+      const go = el(
+        'a',
+        { href: '#', id: domId(`open-${f.code}`, id), 'aria-label': `Open ${name ?? id} in the YAML` },
+        ' open',
+      );
       go.addEventListener('click', (e) => {
         e.preventDefault();
         open(id);
@@ -253,16 +301,23 @@ function draw(): void {
       const key = `${n.connector ? 'connector' : n.role}:${n.component}:${f.code}:${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      list.append(item(f, `${n.component}: `, n.id));
+      list.append(item(f, `${n.component}: `, n.id, n.component));
     }
   graph.unused.forEach((c, i) => {
-    for (const f of c.findings) list.append(item(f, `${c.component}: `, unusedNodeId(i)));
+    for (const f of c.findings) list.append(item(f, `${c.component}: `, unusedNodeId(i), c.component));
   });
 
   const live = figures
     ? `Live: ${figures.source}, read ${new Date(figures.at).toLocaleTimeString()}.`
     : liveNote || 'Waiting for the collector’s figures…';
-  app.replaceChildren(
+  const failing = graph.nodes.filter((n) => figures?.figures[n.id]?.health === 'failing').map((n) => n.component);
+  const failingNow = failing.join(', ');
+  if (failingNow !== failingSaid) {
+    failingSaid = failingNow;
+    announce.say(failing.length ? `Failures rising at ${failingNow}.` : 'No failures rising.');
+  }
+  replaceKeepingFocus(
+    app,
     el(
       'header',
       {},
@@ -275,11 +330,11 @@ function draw(): void {
       el('p', { class: 'live', id: 'live' }, live),
       el(
         'div',
-        { class: 'legend' },
-        el('span', { class: 'flowing' }, 'data passing'),
-        el('span', { class: 'idle' }, 'nothing passing'),
-        el('span', { class: 'failing' }, 'failures rising'),
-        el('span', { class: 'connector' }, 'connector'),
+        { class: 'legend', role: 'list', 'aria-label': 'Legend' },
+        el('span', { class: 'flowing', role: 'listitem' }, 'data passing'),
+        el('span', { class: 'idle', role: 'listitem' }, 'nothing passing'),
+        el('span', { class: 'failing', role: 'listitem' }, 'failures rising'),
+        el('span', { class: 'connector', role: 'listitem' }, 'connector'),
       ),
     ),
     svg,
