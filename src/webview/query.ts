@@ -7,7 +7,7 @@
 import 'uplot/dist/uPlot.min.css';
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { defaultHighlightStyle, syntaxHighlighting, syntaxTree } from '@codemirror/language';
+import { syntaxHighlighting, syntaxTree } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import { EditorView, hoverTooltip, keymap, placeholder, type Tooltip } from '@codemirror/view';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
@@ -40,6 +40,10 @@ import {
 } from '../core/protocol/query';
 import type { Labels } from '../core/prometheus/types';
 import { el, vscodeApi } from './lib/dom';
+import { announcer } from './lib/live';
+import { promqlHighlight } from './lib/promqlHighlight';
+import { markSelected, tablist, type Tab } from './lib/tabs';
+import { chartTheme, onThemeChange, seriesStyle } from './lib/theme';
 
 const vscode = vscodeApi<PageMessage, PageState>();
 
@@ -162,21 +166,34 @@ const urlLabel = el('span', { class: 'prom-url' }, 'connecting…');
 const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, 'Query');
 // Prometheus 3's own UI calls this page Status → Target health (3.14.0, web/ui/mantine-ui App.tsx, 2026-12-05).
 const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, 'Target health');
-const header = el('header', {}, el('div', { class: 'tabs' }, tabQuery, tabTargets), urlLabel);
+const tabList = el('div', { class: 'tabs' }, tabQuery, tabTargets);
+const header = el('header', {}, tabList, urlLabel);
 
 const editorHost = el('div', { class: 'editor', id: 'editor' });
 const modeSelect = el(
   'select',
-  { id: 'mode', title: 'Instant: one value per series now. Range: values over time, with a chart.' },
+  {
+    id: 'mode',
+    title: 'Instant: one value per series now. Range: values over time, with a chart.',
+    'aria-label': 'Query type',
+  },
   el('option', { value: 'instant' }, 'Instant'),
   el('option', { value: 'range' }, 'Range'),
 );
 const rangeSelect = el(
   'select',
-  { id: 'range', title: 'How far back a range query goes; the step is chosen for about 240 points' },
+  {
+    id: 'range',
+    title: 'How far back a range query goes; the step is chosen for about 240 points',
+    'aria-label': 'Time range',
+  },
   ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)),
 );
-const runButton = el('button', { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)' }, 'Run');
+const runButton = el(
+  'button',
+  { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)', 'aria-keyshortcuts': 'Control+Enter' },
+  'Run',
+);
 const explainButton = el(
   'button',
   {
@@ -198,18 +215,38 @@ const controls = el(
   el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'),
 );
 const status = el('div', { class: 'status', id: 'status' });
-const errorBox = el('div', { class: 'error', id: 'query-error', hidden: '' });
+const errorBox = el('div', { class: 'error', id: 'query-error', role: 'alert', hidden: '' });
 const suggestionBox = el('div', { class: 'suggestions', id: 'suggestions', hidden: '' });
 const explainBox = el('div', { class: 'explain', id: 'explain-tree', hidden: '' });
 const chartBox = el('div', { class: 'chart', id: 'chart' });
+/** What the chart shows, in words, beside it: its text alternative (the table below holds the figures). */
+const chartSummary = el('p', { class: 'hint chart-summary', id: 'chart-summary' });
 const tableBox = el('div', { class: 'table-wrap', id: 'result' });
 const labList = el('ol', { class: 'lab-queries', id: 'lab-queries' });
 const labSource = el('p', { class: 'hint' });
 const querySection = el(
   'section',
   { id: 'query-view', class: 'view' },
-  el('div', { class: 'main' }, editorHost, controls, status, errorBox, suggestionBox, explainBox, chartBox, tableBox),
-  el('aside', {}, el('h2', {}, 'Lab queries'), labSource, labList),
+  el(
+    'div',
+    { class: 'main' },
+    editorHost,
+    controls,
+    status,
+    errorBox,
+    suggestionBox,
+    explainBox,
+    chartBox,
+    chartSummary,
+    tableBox,
+  ),
+  el(
+    'aside',
+    { 'aria-labelledby': 'lab-queries-title' },
+    el('h2', { id: 'lab-queries-title' }, 'Lab queries'),
+    labSource,
+    labList,
+  ),
 );
 
 const targetsRefresh = el('button', { id: 'targets-refresh', type: 'button' }, 'Refresh');
@@ -248,13 +285,14 @@ const editor = new EditorView({
         ...defaultKeymap,
         ...historyKeymap,
       ]),
-      syntaxHighlighting(defaultHighlightStyle),
+      syntaxHighlighting(promqlHighlight),
       placeholder(
         'PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs',
       ),
       promql.asExtension(),
       nameHover,
       EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': 'PromQL query (Ctrl+Enter runs it)' }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) saveState();
       }),
@@ -269,8 +307,11 @@ function setExpr(expr: string): void {
 // ---- running queries ----------------------------------------------------------------------
 
 let inFlight: number | undefined;
+/** Whether the query in flight is auto-refresh's: its results are announced only when they change, and not oftener than every 15 s. */
+let quietRun = false;
+const announce = announcer(15_000);
 
-function runQuery(): void {
+function runQuery(quiet = false): void {
   const expr = editor.state.doc.toString().trim();
   if (!expr) {
     status.textContent = 'Type a PromQL query first.';
@@ -278,6 +319,7 @@ function runQuery(): void {
   }
   const id = nextId++;
   inFlight = id;
+  quietRun = quiet;
   status.textContent = `Running ${state.mode} query…`;
   saveState();
   vscode.postMessage({ type: 'runQuery', id, expr, mode: state.mode, range: state.range });
@@ -362,33 +404,25 @@ function formatValue(v: string): string {
   return Math.abs(n) >= 1e6 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(4) : String(Math.round(n * 1e6) / 1e6);
 }
 
-function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
+function table(label: string, head: string[], rows: (string | Node)[][]): HTMLTableElement {
   return el(
     'table',
-    {},
-    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    { 'aria-label': label },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
   );
 }
 
 let plot: uPlot | undefined;
-const palette = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-];
+/** The last result charted, drawn again in the new colours when the theme changes. */
+let charted: QueryResultMessage | undefined;
 
 function drawChart(result: QueryResultMessage): void {
   plot?.destroy();
   plot = undefined;
+  charted = undefined;
   chartBox.replaceChildren();
+  chartSummary.textContent = '';
   if (result.data.resultType !== 'matrix') {
     chartBox.append(el('p', { class: 'hint' }, 'Choose Range and run again for a chart over time.'));
     return;
@@ -417,9 +451,9 @@ function drawChart(result: QueryResultMessage): void {
     }
     return col;
   });
-  const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#ccc';
-  const grid = 'rgba(128,128,128,0.25)';
-  const axis = { stroke: foreground, grid: { stroke: grid }, ticks: { stroke: grid } };
+  // The workbench theme's chart colours (charts.blue, .orange…), read again on every draw.
+  const theme = chartTheme();
+  const axis = { stroke: theme.foreground, grid: { stroke: theme.lines, width: 0.5 }, ticks: { stroke: theme.lines } };
   const opts: uPlot.Options = {
     width: Math.max(300, chartBox.clientWidth || 600),
     height: 260,
@@ -427,8 +461,8 @@ function drawChart(result: QueryResultMessage): void {
       {},
       ...series.map((s, i) => ({
         label: seriesName(s.metric),
-        stroke: palette[i % palette.length] ?? '#888',
-        width: 1.5,
+        ...seriesStyle(theme, i),
+        width: theme.width,
         spanGaps: false,
       })),
     ],
@@ -437,8 +471,36 @@ function drawChart(result: QueryResultMessage): void {
     cursor: { drag: { x: true, y: false } },
   };
   plot = new uPlot(opts, [times, ...columns] as uPlot.AlignedData, chartBox);
+  charted = result;
   chartBox.dataset['points'] = String(columns.reduce((n, c) => n + c.filter((v) => v !== null).length, 0));
+  // A canvas says nothing to a screen reader: the chart is an image named by its summary, written out beside it.
+  const summary = chartSummaryText(series.length, result.data.result.length, columns);
+  plot.root.setAttribute('role', 'img');
+  plot.root.setAttribute('aria-label', summary);
+  chartSummary.textContent = summary;
 }
+
+/** The chart in words: how many series over what time, and each of the first few's range and last value. */
+function chartSummaryText(drawn: number, total: number, columns: (number | null)[][]): string {
+  // A series with no labels at all (`sum(…)`) is shown as {}: in words, "the result".
+  const names =
+    charted?.data.resultType === 'matrix'
+      ? charted.data.result.map((s) => (Object.keys(s.metric).length ? seriesName(s.metric) : 'the result'))
+      : [];
+  const parts = columns.slice(0, 3).map((c, i) => {
+    const values = c.filter((v): v is number => v !== null);
+    if (!values.length) return `${names[i] ?? `series ${i + 1}`}: no values`;
+    const last = values[values.length - 1] ?? 0;
+    return `${names[i] ?? `series ${i + 1}`}: from ${formatValue(String(Math.min(...values)))} to ${formatValue(String(Math.max(...values)))}, last ${formatValue(String(last))}`;
+  });
+  const more = drawn > 3 ? `; ${drawn - 3} more in the table below` : '';
+  const capped = total > drawn ? ` (the first ${drawn} of ${total})` : '';
+  return `Chart of ${drawn} series${capped} over the last ${state.range}. ${parts.join('; ')}${more}.`;
+}
+
+onThemeChange(() => {
+  if (charted) drawChart(charted);
+});
 
 window.addEventListener('resize', () => {
   if (plot) plot.setSize({ width: Math.max(300, chartBox.clientWidth), height: 260 });
@@ -468,7 +530,7 @@ function showResult(m: QueryResultMessage): void {
   }
   tableBox.replaceChildren(
     rows.length
-      ? table(head, rows)
+      ? table('Query result', head, rows)
       : el(
           'p',
           { class: 'empty' },
@@ -483,12 +545,17 @@ function showResult(m: QueryResultMessage): void {
   const warnings = m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : '';
   status.textContent = `${count}, ${mode}, at ${when}${warnings}`;
   status.classList.toggle('truncated', m.truncated !== undefined);
+  const heard = `Query result: ${count}, ${mode}${warnings}`;
+  if (quietRun) announce.say(heard);
+  else announce.sayNow(heard);
 }
 
 function showError(m: QueryErrorMessage): void {
   if (m.id !== inFlight) return;
   inFlight = undefined;
   status.textContent = 'The query failed.';
+  charted = undefined;
+  chartSummary.textContent = '';
   // No stale result next to the error.
   plot?.destroy();
   plot = undefined;
@@ -607,6 +674,8 @@ function showExplainResult(m: ExplainResultMessage): void {
   }
   for (const box of explainRows.values())
     if (box.querySelector('.hint')?.textContent === 'running…') box.replaceChildren();
+  const failed = m.results.filter((r) => r.error).length;
+  announce.sayNow(`Explain: ${m.results.length} part(s) run${failed ? `, ${failed} failed` : ''}.`);
 }
 
 function showLabQueries(queries: LabQuery[], source: string): void {
@@ -615,7 +684,12 @@ function showLabQueries(queries: LabQuery[], source: string): void {
     ...queries.map((q) => {
       const run = el(
         'button',
-        { type: 'button', class: 'run-lab-query', title: 'Put this query in the editor and run it' },
+        {
+          type: 'button',
+          class: 'run-lab-query',
+          title: 'Put this query in the editor and run it',
+          'aria-label': `Run: ${q.title}`,
+        },
         'Run',
       );
       run.addEventListener('click', () => {
@@ -657,10 +731,20 @@ function showTargets(m: TargetsMessage): void {
       : 'never',
     t.lastError || '—',
   ]);
-  targetsTable.replaceChildren(table(['job', 'endpoint and labels', 'health', 'last scrape', 'last error'], rows));
+  targetsTable.replaceChildren(
+    table('Scrape targets', ['job', 'endpoint and labels', 'health', 'last scrape', 'last error'], rows),
+  );
+  announce.sayNow(targetsStatus.textContent);
 }
 
 // ---- wiring -------------------------------------------------------------------------------
+
+const tabs: Tab[] = [
+  { tab: tabQuery, panel: querySection },
+  { tab: tabTargets, panel: targetsSection },
+];
+const tabNames: PageState['tab'][] = ['query', 'targets'];
+tablist(tabList, 'Query panel views', tabs, (i) => showTab(tabNames[i] ?? 'query'));
 
 function showTab(tab: PageState['tab']): void {
   state.tab = tab;
@@ -668,6 +752,7 @@ function showTab(tab: PageState['tab']): void {
   targetsSection.hidden = tab !== 'targets';
   tabQuery.classList.toggle('active', tab === 'query');
   tabTargets.classList.toggle('active', tab === 'targets');
+  markSelected(tabs, tabNames.indexOf(tab));
   if (tab === 'targets') vscode.postMessage({ type: 'loadTargets' });
   saveState();
 }
@@ -675,7 +760,7 @@ function showTab(tab: PageState['tab']): void {
 tabQuery.addEventListener('click', () => showTab('query'));
 tabTargets.addEventListener('click', () => showTab('targets'));
 targetsRefresh.addEventListener('click', () => vscode.postMessage({ type: 'loadTargets' }));
-runButton.addEventListener('click', runQuery);
+runButton.addEventListener('click', () => runQuery());
 explainButton.addEventListener('click', runExplain);
 modeSelect.value = state.mode;
 rangeSelect.value = state.range;
@@ -699,7 +784,7 @@ function setAutoRefresh(on: boolean): void {
   if (timer) clearInterval(timer);
   timer = on
     ? setInterval(() => {
-        if (inFlight === undefined && editor.state.doc.length) runQuery();
+        if (inFlight === undefined && editor.state.doc.length) runQuery(true);
       }, 5_000)
     : undefined;
   saveState();
