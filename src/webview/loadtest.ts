@@ -1,6 +1,8 @@
 // The load-test view: live req/s, error rate and latency percentiles with a chart over time, a
 // Stop button, and the .jtl's summary at the end. It only shows what the host sends and asks only
-// "ready" and "stop"; data never becomes HTML (elements and text nodes only).
+// "ready" and "stop"; data never becomes HTML (elements and text nodes only). The chart takes the
+// theme's chart colours and is named by a summary of its figures; a screen reader hears the run's
+// figures at most every 10 s, and its start, end and failure at once.
 import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import {
@@ -14,6 +16,8 @@ import {
   type LoadtestSummaryMessage,
 } from '../core/protocol/loadtest';
 import { el, vscodeApi } from './lib/dom';
+import { announcer } from './lib/live';
+import { chartTheme, onThemeChange } from './lib/theme';
 
 const vscode = vscodeApi<LoadtestPageMessage>();
 
@@ -31,7 +35,7 @@ const numbers = el('div', { id: 'live', class: 'tiles' });
 const serverLine = el('p', { id: 'server', class: 'hint' });
 serverLine.hidden = true;
 const chartBox = el('div', { id: 'chart', class: 'chart' });
-const errorBox = el('div', { id: 'error', class: 'error' });
+const errorBox = el('div', { id: 'error', class: 'error', role: 'alert' });
 errorBox.hidden = true;
 const summaryBox = el('section', { id: 'summary' });
 summaryBox.hidden = true;
@@ -61,6 +65,7 @@ function tile(label: string, value: string, id: string): HTMLElement {
 }
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
+const announce = announcer(10_000);
 
 // ---- the chart --------------------------------------------------------------------------------
 
@@ -78,12 +83,14 @@ function drawChart(): void {
   const data: uPlot.AlignedData = [times, rpsSeries, p95Series, p99Series, serverRpsSeries, serverP95Series];
   if (plot) {
     plot.setData(data);
+    describeChart();
     chartBox.dataset['points'] = String(times.length);
     return;
   }
-  const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#ccc';
-  const grid = 'rgba(128,128,128,0.25)';
-  const axis = { stroke: foreground, grid: { stroke: grid }, ticks: { stroke: grid } };
+  // The workbench theme's chart colours; the server's series are the client's, dashed.
+  const theme = chartTheme();
+  const [rpsColour, p95Colour, p99Colour] = theme.series;
+  const axis = { stroke: theme.foreground, grid: { stroke: theme.lines, width: 0.5 }, ticks: { stroke: theme.lines } };
   plot = new uPlot(
     {
       width: Math.max(300, chartBox.clientWidth || 600),
@@ -91,13 +98,13 @@ function drawChart(): void {
       scales: { x: { time: false }, ms: {} },
       series: [
         { label: 's' },
-        { label: 'req/s', stroke: '#4e79a7', width: 1.5, scale: 'y' },
-        { label: 'p95 ms', stroke: '#f28e2b', width: 1.5, scale: 'ms' },
-        { label: 'p99 ms', stroke: '#e15759', width: 1.5, scale: 'ms' },
+        { label: 'req/s', stroke: rpsColour, width: theme.width, scale: 'y' },
+        { label: 'p95 ms', stroke: p95Colour, width: theme.width, scale: 'ms' },
+        { label: 'p99 ms', stroke: p99Colour, width: theme.width, scale: 'ms' },
         {
           label: 'server req/s',
-          stroke: '#4e79a7',
-          width: 1,
+          stroke: rpsColour,
+          width: theme.width - 0.5,
           dash: [4, 4],
           scale: 'y',
           spanGaps: true,
@@ -105,8 +112,8 @@ function drawChart(): void {
         },
         {
           label: 'server p95 ms',
-          stroke: '#f28e2b',
-          width: 1,
+          stroke: p95Colour,
+          width: theme.width - 0.5,
           dash: [4, 4],
           scale: 'ms',
           spanGaps: true,
@@ -123,8 +130,30 @@ function drawChart(): void {
     data,
     chartBox,
   );
+  // A canvas says nothing to a screen reader: the chart is an image named by what it shows.
+  plot.root.setAttribute('role', 'img');
+  describeChart();
   chartBox.dataset['points'] = String(times.length);
 }
+
+/** The chart in words, as its accessible name: the span, the last second's figures and the peaks. */
+function describeChart(): void {
+  if (!plot || !times.length) return;
+  const last = times.length - 1;
+  plot.root.setAttribute(
+    'aria-label',
+    `Chart of req/s, p95 and p99 ms over ${times[last] ?? 0} s of the run: now ${rpsSeries[last] ?? 0} req/s, ` +
+      `p95 ${p95Series[last] ?? 0} ms, p99 ${p99Series[last] ?? 0} ms; peak ${Math.max(...rpsSeries)} req/s, ` +
+      `highest p99 ${Math.max(...p99Series)} ms. The figures above give the same in text.`,
+  );
+}
+
+onThemeChange(() => {
+  plot?.destroy();
+  plot = undefined;
+  chartBox.replaceChildren();
+  if (times.length) drawChart();
+});
 
 window.addEventListener('resize', () => plot?.setSize({ width: Math.max(300, chartBox.clientWidth), height: 220 }));
 
@@ -151,6 +180,9 @@ function showProgress(p: LoadtestProgressMessage): void {
   serverP95Series.push(serverPending?.p95 ?? null);
   serverPending = undefined;
   drawChart();
+  announce.say(
+    `${p.elapsedSec.toFixed(0)} s: ${p.rps} req/s, ${pct(p.errorRate)} errors, p95 ${p.window.p95} ms over the last ${p.window.seconds} s`,
+  );
 }
 
 function showServer(m: LoadtestServerMessage): void {
@@ -161,11 +193,11 @@ function showServer(m: LoadtestServerMessage): void {
     serverPending = { rps: m.rps ?? null, p95: m.p95Ms === undefined ? null : Math.round(m.p95Ms * 100) / 100 };
 }
 
-function table(head: string[], rows: string[][]): HTMLTableElement {
+function table(label: string, head: string[], rows: string[][]): HTMLTableElement {
   return el(
     'table',
-    {},
-    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    { 'aria-label': label },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h || 'requests')))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
   );
 }
@@ -186,9 +218,14 @@ function showSummary(s: LoadtestSummaryMessage): void {
     ...goalsSection(s.goals),
     el('p', { class: 'hint' }, `From ${s.jtl}`),
     el('h3', {}, 'Latency (ms)'),
-    table(['', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'], [['all', ...latencyCells(s.latencyMs)]]),
+    table(
+      'Latency in ms',
+      ['', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
+      [['all', ...latencyCells(s.latencyMs)]],
+    ),
     el('h3', {}, 'By label'),
     table(
+      'By label',
       ['label', 'samples', 'errors', 'req/s', 'p50', 'p95', 'p99', 'max'],
       s.byLabel.map((l) => [
         l.label || '(no label)',
@@ -203,10 +240,14 @@ function showSummary(s: LoadtestSummaryMessage): void {
     ),
     el('h3', {}, 'By response code'),
     table(
+      'By response code',
       ['code', 'samples'],
       s.byResponseCode.map((c) => [c.code || '(none)', String(c.count)]),
     ),
     ...s.notes.map((n) => el('p', { class: 'hint' }, n)),
+  );
+  announce.sayNow(
+    `Load test ${state.textContent}: ${s.samples} samples, ${s.errors} errors, ${s.throughputPerSec} req/s over ${s.durationSec} s.`,
   );
 }
 
@@ -223,6 +264,7 @@ function handle(m: LoadtestHostMessage): void {
       stopButton.hidden = false;
       stopButton.disabled = false;
       state.textContent = 'starting…';
+      announce.sayNow(`Load test of ${r.plan} starting.`);
       summaryBox.hidden = true;
       errorBox.hidden = true;
       serverLine.hidden = true;
