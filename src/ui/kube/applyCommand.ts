@@ -99,7 +99,8 @@ function logRows(ctx: Ctx, title: string, r: ApplyResult): void {
 }
 
 function showError(ctx: Ctx, message: string): void {
-  void vscode.window.showErrorMessage(`Observability Lab: ${message}`, 'Show Log').then((pick) => {
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', message), showLog).then((pick) => {
     if (pick) ctx.output.show(true);
   });
 }
@@ -125,8 +126,9 @@ export const applyManifestsCommand: CommandFactory =
     const source = await chooseSource(ctx, args);
     if (!source) {
       void vscode.window.showWarningMessage(
-        'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, ' +
-          'or create the lab files first (Observability Lab: Create Lab Files).',
+        vscode.l10n.t(
+          'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).',
+        ),
       );
       return undefined;
     }
@@ -142,7 +144,9 @@ export const applyManifestsCommand: CommandFactory =
       return undefined;
     }
     if (!source.objects.length) {
-      void vscode.window.showWarningMessage(`Observability Lab: ${source.label} has no Kubernetes objects to apply.`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Observability Lab: {0} has no Kubernetes objects to apply.', source.label),
+      );
       return undefined;
     }
     const loaded = await loadKubeOrWait(ctx);
@@ -151,7 +155,7 @@ export const applyManifestsCommand: CommandFactory =
     const plan = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Observability Lab: checking ${source.label} against ${loaded.context} (dry-run)`,
+        title: vscode.l10n.t('Observability Lab: checking {0} against {1} (dry-run)', source.label, loaded.context),
       },
       (progress) =>
         applyManifests(loaded, source.objects, {
@@ -172,19 +176,23 @@ export const applyManifestsCommand: CommandFactory =
     if (plan.rows.every((r) => r.action === 'unchanged')) {
       await ctx.setContext(contextKeys.applyDone, true);
       void vscode.window.showInformationMessage(
-        `Observability Lab: ${source.label} is already applied (${plan.summary}).`,
+        vscode.l10n.t('Observability Lab: {0} is already applied ({1}).', source.label, plan.summary),
       );
       return { plan };
     }
+    const apply = vscode.l10n.t('Apply');
     const pick = await vscode.window.showWarningMessage(
-      `Apply ${source.label} to context '${loaded.context}'? ${plan.summary}.`,
+      vscode.l10n.t("Apply {0} to context '{1}'? {2}.", source.label, loaded.context, plan.summary),
       { modal: true, detail: planDetail(plan.rows) },
-      'Apply',
+      apply,
     );
-    if (pick !== 'Apply') return { plan };
+    if (pick !== apply) return { plan };
 
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Observability Lab: applying ${source.label}` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Observability Lab: applying {0}', source.label),
+      },
       (progress) =>
         applyManifests(loaded, source.objects, {
           onProgress: (p) => progress.report({ message: `${p.message} (${p.done}/${p.total})` }),
@@ -204,14 +212,16 @@ export const applyManifestsCommand: CommandFactory =
       .filter((r) => r.kind === 'Deployment' && r.namespace)
       .map((r) => ({ namespace: r.namespace ?? '', name: r.name }));
     if (!deployments.length) {
-      void vscode.window.showInformationMessage(`Observability Lab: applied ${source.label}: ${result.summary}.`);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Observability Lab: applied {0}: {1}.', source.label, result.summary),
+      );
       return { plan, result };
     }
     const timeoutSeconds = vscode.workspace.getConfiguration('obslab').get<number>('rolloutTimeoutSeconds', 180);
     const rollouts = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: 'Observability Lab: waiting for the rollout',
+        title: vscode.l10n.t('Observability Lab: waiting for the rollout'),
         cancellable: true,
       },
       (progress, token) => {
@@ -236,11 +246,20 @@ export const applyManifestsCommand: CommandFactory =
     if (bad) showError(ctx, bad.message);
     else if (!done)
       void vscode.window.showInformationMessage(
-        `Observability Lab: applied ${source.label} (${result.summary}); stopped watching the rollout.`,
+        vscode.l10n.t(
+          'Observability Lab: applied {0} ({1}); stopped watching the rollout.',
+          source.label,
+          result.summary,
+        ),
       );
     else
       void vscode.window.showInformationMessage(
-        `Observability Lab: applied ${source.label} (${result.summary}); ${rollouts.length} Deployment(s) rolled out.`,
+        vscode.l10n.t(
+          'Observability Lab: applied {0} ({1}); {2} Deployment(s) rolled out.',
+          source.label,
+          result.summary,
+          rollouts.length,
+        ),
       );
     return { plan, result, rollouts };
   };
