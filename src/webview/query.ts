@@ -20,6 +20,8 @@ import {
   isRunnable,
   maxExplainNodes,
   pointText,
+  presetFor,
+  presetQueries,
   rangeChoices,
   sampleText,
   seriesPoints,
@@ -710,6 +712,49 @@ function showLabQueries(queries: LabQuery[], source: string): void {
   );
 }
 
+// ---- presets: queries the panel offers beside the lab's, each in its own mode --------------
+
+const presetList = el('ol', { class: 'lab-queries presets', id: 'preset-queries' });
+
+/** Switches to the mode a preset is read in (the client-vs-server p95 is a chart over time). */
+function usePresetMode(expr: string): void {
+  const preset = presetFor(expr);
+  if (!preset || preset.mode === state.mode) return;
+  state.mode = preset.mode;
+  modeSelect.value = preset.mode;
+  rangeSelect.disabled = preset.mode !== 'range';
+  saveState();
+}
+
+presetList.replaceChildren(
+  ...presetQueries.map((p) => {
+    const run = el(
+      'button',
+      {
+        type: 'button',
+        class: 'run-lab-query run-preset',
+        title: `Put this query in the editor and run it as a ${p.mode} query`,
+        'aria-label': `Run: ${p.title}`,
+      },
+      'Run',
+    );
+    run.addEventListener('click', () => {
+      usePresetMode(p.expr);
+      setExpr(p.expr);
+      runQuery();
+    });
+    return el(
+      'li',
+      {},
+      el('div', { class: 'lab-title' }, p.title),
+      el('code', {}, p.expr),
+      el('div', { class: 'lab-explain hint' }, p.note),
+      run,
+    );
+  }),
+);
+labList.parentElement?.prepend(el('h2', { id: 'preset-queries-title' }, 'Presets'), presetList);
+
 function showTargets(m: TargetsMessage): void {
   targetsStatus.textContent = m.error ?? `${m.targets.length} active target(s), at ${new Date().toLocaleTimeString()}`;
   const rows = m.targets.map((t) => [
@@ -812,6 +857,8 @@ function handle(m: HostMessage): void {
       if (m.error) status.textContent = `Completion has no names: ${m.error}`;
       return;
     case 'setQuery':
+      // A preset keeps its mode however it arrives (Run Load Test's Query Prometheus opens one).
+      usePresetMode(m.expr);
       setExpr(m.expr);
       showTab('query');
       if (m.run) runQuery();

@@ -19,6 +19,7 @@ import {
   otherLabel,
 } from '../../src/core/loadtest/clientMetrics';
 import { formatJtlRow, jtlHeader, readJtl, type JtlSample } from '../../src/core/loadtest/jtl';
+import { presetFor, presetQueries } from '../../src/core/protocol/query';
 import { publishClientMetrics, removeStaleTargets } from '../../src/node/loadtest/clientMetricsPublish';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'jtl');
@@ -199,6 +200,15 @@ describe('the client and server p95 preset', () => {
     assert.match(q, /rate\(obslab_loadtest_request_duration_seconds_bucket\[1m\]\)/);
     assert.match(q, /rate\(http_server_request_duration_seconds_bucket\[1m\]\)/);
     assert.match(q, /"side", "client"[\s\S]*\bor\b[\s\S]*"side", "server"/);
+  });
+
+  it('is offered by the query page as a range query, and known by its text however it arrives', () => {
+    const [preset] = presetQueries;
+    assert.ok(preset);
+    assert.equal(preset.expr, clientServerP95Query());
+    assert.equal(preset.mode, 'range');
+    assert.equal(presetFor(`  ${clientServerP95Query()}\n`), preset);
+    assert.equal(presetFor('up'), undefined);
   });
 });
 

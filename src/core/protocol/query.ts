@@ -2,6 +2,7 @@
 // nothing the page sends: every page message passes a guard here before it is acted on.
 import type { QueryData } from '../prometheus/types';
 import { isRecord } from '../isRecord';
+import { clientServerP95Query } from '../loadtest/clientMetrics';
 import { maxExplainNodes, type ExplainNodeResult } from '../promql/explain';
 import { hasOnly } from './shape';
 
@@ -190,6 +191,31 @@ export interface LabQuery {
   /** The comment line above the query in lab-queries.promql. */
   title: string;
   expr: string;
+}
+
+/** A query the page offers beside the lab's, read in its own mode. */
+export interface PresetQuery extends LabQuery {
+  mode: QueryMode;
+  /** What the answer means and where its series come from. */
+  note: string;
+}
+
+export const presetQueries: readonly PresetQuery[] = [
+  {
+    title: 'Client p95 vs server p95 (load test)',
+    expr: clientServerP95Query(),
+    mode: 'range',
+    note:
+      'The load generator\'s p95 (side="client", scraped from a load test run while the sandbox runs) beside ' +
+      'the app\'s own (side="server"), in the same buckets. The gap is time outside the app\'s handler: ' +
+      "queueing, the network and the generator itself. Without a run in the range, only the server's line shows.",
+  },
+];
+
+/** The preset whose expression `expr` is, so a preset keeps its mode however it reaches the page. */
+export function presetFor(expr: string): PresetQuery | undefined {
+  const e = expr.trim();
+  return presetQueries.find((p) => p.expr === e);
 }
 
 export interface InitMessage {
