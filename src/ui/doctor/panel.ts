@@ -44,7 +44,7 @@ class DoctorPanel {
     private target: DoctorTarget,
   ) {
     connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
-    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', 'Lab Doctor');
+    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', vscode.l10n.t('Lab Doctor'));
   }
 
   /** A panel VS Code restored after a reload: ours again, with the target it looked at. */
@@ -55,7 +55,7 @@ class DoctorPanel {
   }
 
   static show(ctx: Ctx, target: DoctorTarget): DoctorPanel {
-    const title = `Doctor: ${target.label}`;
+    const title = vscode.l10n.t('Doctor: {0}', target.label);
     if (DoctorPanel.current) {
       DoctorPanel.current.target = target;
       DoctorPanel.current.panel.title = title;
@@ -119,7 +119,10 @@ class DoctorPanel {
     const target = this.target;
     this.post({ type: 'running', target: target.label });
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Lab Doctor: examining ${target.label}` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Lab Doctor: examining {0}', target.label),
+      },
       async () => {
         try {
           const { report, snapshot, ms } = await doctor(target.options);
@@ -140,7 +143,10 @@ class DoctorPanel {
           const message =
             e instanceof DoctorInputError
               ? e.message
-              : `The doctor failed unexpectedly: ${e instanceof Error ? e.message : String(e)} (details in the Observability Lab output).`;
+              : vscode.l10n.t(
+                  'The doctor failed unexpectedly: {0} (details in the Observability Lab output).',
+                  e instanceof Error ? e.message : String(e),
+                );
           if (!(e instanceof DoctorInputError))
             this.ctx.output.appendLine(`[doctor] ${e instanceof Error && e.stack ? e.stack : String(e)}`);
           this.post({ type: 'error', target: target.label, message });
@@ -163,7 +169,7 @@ export async function restoreDoctorPanel(ctx: Ctx, panel: vscode.WebviewPanel, s
   const mode =
     isRecord(state) && isRecord(state['report']) && state['report']['mode'] === 'cluster' ? 'cluster' : 'sandbox';
   const target = (await restoredTarget(ctx, mode).catch(() => undefined)) ?? {
-    label: mode === 'sandbox' ? 'the sandbox' : 'the cluster',
+    label: mode === 'sandbox' ? vscode.l10n.t('the sandbox') : vscode.l10n.t('the cluster'),
     options: { source: mode },
   };
   DoctorPanel.adopt(ctx, panel, target);

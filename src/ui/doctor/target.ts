@@ -61,12 +61,15 @@ export async function chooseTarget(
   const kube = kubeOrError instanceof KubeError ? kubeOrError.message : kubeOrError;
   const labDir = lab?.fsPath;
   const common = labDir ? { labDir } : {};
-  const sandboxTarget: DoctorTarget = { label: 'the sandbox', options: { source: 'sandbox', ...common } };
+  const sandboxTarget: DoctorTarget = {
+    label: vscode.l10n.t('the sandbox'),
+    options: { source: 'sandbox', ...common },
+  };
   const clusterTarget = (k: { context: string }): DoctorTarget => {
     const prometheusUrl = ctx.forwards.urlFor('prometheus');
     const roleName = vscode.workspace.getConfiguration('obslab').get<string>('irsaRoleName') || labNames.roleName;
     return {
-      label: `context ${k.context}`,
+      label: vscode.l10n.t('context {0}', k.context),
       options: {
         source: 'cluster',
         context: k.context,
@@ -84,21 +87,21 @@ export async function chooseTarget(
     const pick = await vscode.window.showQuickPick(
       [
         {
-          label: 'Sandbox',
+          label: vscode.l10n.t('Sandbox'),
           description: sandboxPrometheusUrl() ?? '',
-          detail: 'The local app, collector and Prometheus (Start Sandbox).',
+          detail: vscode.l10n.t('The local app, collector and Prometheus (Start Sandbox).'),
           target: sandboxTarget,
         },
         {
-          label: `Kubernetes context ${kube.context}`,
+          label: vscode.l10n.t('Kubernetes context {0}', kube.context),
           description: kube.server,
           detail: ctx.forwards.urlFor('prometheus')
-            ? 'The cluster, and Prometheus through its port-forward.'
-            : 'The cluster (forward Prometheus first to check targets and metrics too).',
+            ? vscode.l10n.t('The cluster, and Prometheus through its port-forward.')
+            : vscode.l10n.t('The cluster (forward Prometheus first to check targets and metrics too).'),
           target: clusterTarget(kube),
         },
       ],
-      { title: 'Run Doctor: where should it look?' },
+      { title: vscode.l10n.t('Run Doctor: where should it look?') },
     );
     return pick?.target;
   }
