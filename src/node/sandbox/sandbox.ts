@@ -48,6 +48,7 @@ import {
   writeSandboxState,
 } from './sandboxState';
 import { cacheDir } from '../files/cache';
+import { removeStaleTargets } from '../loadtest/clientMetricsPublish';
 import { templatesDir } from '../files/labFiles';
 import {
   ExitedEarly,
@@ -508,6 +509,8 @@ export async function sandboxUp(
         namespace: sources.namespace,
       }),
     );
+    // A load test that died without removing its target file would show as a down target.
+    removeStaleTargets(dir);
     tsdb = mkdtempSync(join(tmpdir(), 'obslab-sandbox-tsdb-'));
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     const appUrl = `http://127.0.0.1:${appPort}`;
