@@ -53,11 +53,13 @@ export function rateAt(m: Pick<OpenModel, 'startRps' | 'targetRps' | 'rampSec'>,
 export const defaultMaxConnections = 1000;
 
 /**
- * How fast the pool may grow: a burst of 16 connections, then 1000 a second. A generator that falls
- * behind (a pause, a busy machine) would otherwise open a connection for every request due at once,
- * each new connection costing more than a request, and fall further behind: a storm of connects that
- * overflows the server's accept queue. What waits for a connection meanwhile is late, its wait in its latency.
+ * How the pool grows. A request due while every connection is busy waits up to connectionWaitMs for
+ * one to free; past that it gets a new connection, at most 16 at once and 1000 a second. Opening a
+ * connection costs more than a request: a generator that fell behind (a pause, a busy machine) and
+ * opened one for every request due would fall further behind, in a storm of connects that overflows
+ * the server's accept queue. The wait is in the request's latency, which counts from its intended start.
  */
+export const connectionWaitMs = 2;
 export const poolGrowth = { burst: 16, perSec: 1000 };
 
 /** The cap when none is given: the default, or fewer when this process's file handles allow fewer. */

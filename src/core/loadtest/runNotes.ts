@@ -1,7 +1,6 @@
 // What a built-in run's failures below HTTP mean, in the student's words: a refused target, a
 // process out of file handles or local ports, a target that never answered, requests cut by Stop.
 // The CLI prints these after the summary; the Run Load Test view shows them as its notes.
-import { poolGrowth } from './arrivals';
 import { backoffMaxMs, noAnswerCode, type RunResult } from './runner';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -19,9 +18,9 @@ export function runNotes(
     );
     if (o.late)
       notes.push(
-        `${plural(o.late, 'request')} went out late: no connection was free (the pool was at its cap of ` +
-          `${o.maxConnections}, or still growing, by at most ${poolGrowth.perSec} a second), so they waited for one, ` +
-          `and their latency includes the wait. Raise --max-connections, or lower the rate.`,
+        `${plural(o.late, 'request')} went out late: every one of the ${o.maxConnections} connections (the cap) ` +
+          `was busy, so they waited for a free one, and their latency includes the wait. Raise --max-connections, ` +
+          `or lower the rate.`,
       );
     if (o.dropped)
       notes.push(

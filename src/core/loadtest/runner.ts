@@ -11,6 +11,7 @@ import {
   arrivalTimeMs,
   openDurationSec,
   openGroups,
+  connectionWaitMs,
   openModelProblem,
   poolGrowth,
   rateDip,
@@ -499,8 +500,14 @@ export async function runPlan(
     }
     const all: Slot[] = [];
     const idle: Slot[] = [];
-    /** Arrivals waiting for a free connection, oldest first. */
-    let waiting: { n: number; at: number }[] = [];
+    /** Arrivals waiting for a free connection, oldest first; atCap: the pool was at its cap when it began to wait. */
+    interface Waiting {
+      n: number;
+      at: number;
+      queuedAt: number;
+      atCap: boolean;
+    }
+    let waiting: Waiting[] = [];
     let head = 0;
     const state = { size: 0, cap };
     pool = state;
@@ -530,6 +537,17 @@ export async function runPlan(
       growth--;
       return true;
     };
+    /** When mayGrow can next say yes (the bucket's next whole connection). */
+    const growthAt = (now: number): number => (growth >= 1 ? now : now + ((1 - growth) * 1000) / poolGrowth.perSec);
+    const takeWaiting = (): Waiting | undefined => {
+      const w = waiting[head++];
+      if (w?.atCap) stats.late++;
+      if (head > 1024 && head * 2 > waiting.length) {
+        waiting = waiting.slice(head);
+        head = 0;
+      }
+      return w;
+    };
 
     const newSlot = (): Slot => {
       const id = all.length + 1;
@@ -558,7 +576,8 @@ export async function runPlan(
     const send = async (slot: Slot, first: { n: number; at: number }): Promise<void> => {
       let next: { n: number; at: number } | undefined = first;
       while (next) {
-        const { n, at } = next;
+        const n: number = next.n;
+        const at: number = next.at;
         const k = n % steps.length;
         const step = steps[k];
         const compiled = slot.samplers[k];
@@ -614,47 +633,46 @@ export async function runPlan(
             stopTest(onError === 'stoptestnow');
           }
         }
-        next = undefined;
-        if (!soft.signal.aborted && !cutting && head < waiting.length) {
-          next = waiting[head++];
-          if (next) stats.late++;
-          if (head > 1024 && head * 2 > waiting.length) {
-            waiting = waiting.slice(head);
-            head = 0;
-          }
-        }
+        next = !soft.signal.aborted && !cutting && head < waiting.length ? takeWaiting() : undefined;
       }
       idle.push(slot);
       if (inFlight === 0) drained?.();
     };
 
     try {
-      for (let n = 0; ; n++) {
-        const at = start + arrivalTimeMs(n, open);
-        if (!(at < endAt) || soft.signal.aborted) break;
+      let n = 0;
+      let nextAt = start + arrivalTimeMs(0, open);
+      for (;;) {
+        if (soft.signal.aborted) break;
         const now = clock.now();
-        if (at > now) {
-          await clock.sleep(at - now, soft.signal);
-          if (soft.signal.aborted) break;
-        } else if ((n & 255) === 255) await clock.yield(); // far behind: still let I/O run
-        stats.arrival(at);
-        // Requests waiting for a connection go first, on connections the pool may open now.
-        const t = clock.now();
-        while (head < waiting.length && mayGrow(t)) {
-          const w = waiting[head++];
-          if (w) {
-            stats.late++;
-            void send(newSlot(), w);
-          }
+        // A request that waited connectionWaitMs for a connection to free gets a new one, as the pool may grow.
+        while (head < waiting.length && all.length < cap) {
+          const w = waiting[head];
+          if (!w || now - w.queuedAt < connectionWaitMs || !mayGrow(now)) break;
+          takeWaiting();
+          void send(newSlot(), w);
         }
-        const slot = head < waiting.length ? undefined : (idle.pop() ?? (mayGrow(t) ? newSlot() : undefined));
-        if (slot) void send(slot, { n, at });
-        // The pool is at its cap: wait for a connection (at most as many as the cap), else dropped.
-        else if (waiting.length - head < cap) waiting.push({ n, at });
-        else stats.dropped++;
+        if (nextAt < endAt && nextAt <= now) {
+          stats.arrival(nextAt);
+          const slot = head < waiting.length ? undefined : (idle.pop() ?? (all.length ? undefined : newSlot()));
+          if (slot) void send(slot, { n, at: nextAt });
+          // Every connection is busy: wait for one (at most as many requests as the cap), else dropped.
+          else if (waiting.length - head < cap)
+            waiting.push({ n, at: nextAt, queuedAt: now, atCap: all.length >= cap });
+          else stats.dropped++;
+          n++;
+          nextAt = start + arrivalTimeMs(n, open);
+          if ((n & 255) === 0 && nextAt <= now) await clock.yield(); // far behind: still let I/O run
+          continue;
+        }
+        // Requests waiting for a connection may still go until the duration ends.
+        if (!(nextAt < endAt) && (head >= waiting.length || now >= endAt)) break;
+        let wake = Math.min(nextAt, endAt);
+        const w = waiting[head];
+        if (w && all.length < cap) wake = Math.min(wake, Math.max(w.queuedAt + connectionWaitMs, growthAt(now)));
+        await clock.sleep(wake - now, soft.signal);
       }
-      // Requests waiting for a connection may still go until the duration ends; what waits then is never sent.
-      if (head < waiting.length && !soft.signal.aborted) await clock.sleep(endAt - clock.now(), soft.signal);
+      // What still waits for a connection when the duration ends is never sent.
       stats.dropped += waiting.length - head;
       waiting = [];
       head = 0;
