@@ -1,4 +1,4 @@
-// obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter] [--jtl FILE] [--format json|text]
+// obslab loadtest PLAN.jmx [-J NAME=VALUE ...] [--engine builtin|jmeter [--remote HOST:PORT,...]] [--jtl FILE] [--format json|text]
 // Runs a JMeter plan with the built-in engine (default, in a worker thread) or real JMeter, then
 // prints the summary of the .jtl it wrote (JSON: the summary object), and on stderr what the
 // failures mean. Before it starts it says what it will load, on stderr.
@@ -10,6 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlan, refusals, targets, type LoadPlan } from '../core/loadtest/plan';
+import {
+  callbackHostFor,
+  controllerArgs,
+  explainControllerLine,
+  parseRemoteEngines,
+} from '../core/loadtest/jmeterDistributed';
 import { startClientMetrics } from '../node/loadtest/clientMetricsPublish';
 import type { Progress } from '../core/loadtest/stats';
 import {
@@ -57,6 +63,16 @@ export const loadtestSpec = defineCommand({
       help: 'set a JMeter property the plan reads with ${__P(NAME)}; repeatable',
     },
     engine: { type: 'string', value: 'builtin|jmeter', help: 'which engine runs the plan (default builtin)' },
+    remote: {
+      type: 'string',
+      value: 'HOST:PORT,...',
+      help: "with --engine jmeter: JMeter's distributed mode, the plan run by these jmeter-server engines (RMI as their JMeter properties say)",
+    },
+    'jmeter-properties': {
+      type: 'string',
+      value: 'FILE',
+      help: "with --engine jmeter: more JMeter properties for this JMeter (its -q), e.g. the RMI keystore's server.rmi.ssl.* or server.rmi.ssl.disable=true",
+    },
     jtl: { type: 'string', value: 'FILE', help: 'where to write the results (default a temporary folder)' },
     format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
     rate: {
@@ -180,6 +196,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   const engine = values.engine ?? 'builtin';
   if (engine !== 'builtin' && engine !== 'jmeter')
     throw new UsageError(`--engine is builtin or jmeter, not '${engine}'`);
+  const remoteEngines = values.remote === undefined ? undefined : parseRemoteEngines(values.remote);
+  if (typeof remoteEngines === 'string') throw new UsageError(`--remote: ${remoteEngines}`);
+  if (remoteEngines && engine !== 'jmeter')
+    throw new UsageError("--remote runs JMeter's distributed mode: add --engine jmeter");
+  const jmeterProperties = values['jmeter-properties'] === undefined ? undefined : resolve(values['jmeter-properties']);
+  if (jmeterProperties && engine !== 'jmeter') throw new UsageError('--jmeter-properties goes with --engine jmeter');
   const props: Record<string, string> = {};
   for (const p of values.prop ?? []) {
     const eq = p.indexOf('=');
@@ -295,11 +317,36 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
           'JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)',
         );
       const log = jtl.replace(/\.jtl$/, '') + '.log';
-      const args = jmeterArgs(resolve(planFile), jtl, log, props);
-      io.err(`engine: JMeter (${launcher} ${args.join(' ')})`);
+      // Distributed: the engines run the plan (its properties go to them as -G), this JMeter merges their samples.
+      const args = remoteEngines
+        ? controllerArgs({
+            plan: resolve(planFile),
+            jtl,
+            log,
+            engines: remoteEngines,
+            props,
+            controllerProps: props,
+            rmi: jmeterProperties
+              ? { kind: 'keystore', propertiesFile: jmeterProperties }
+              : { kind: 'jmeter-properties' },
+            ...(callbackHostFor(remoteEngines) ? { callbackHost: callbackHostFor(remoteEngines) } : {}),
+          })
+        : [...jmeterArgs(resolve(planFile), jtl, log, props), ...(jmeterProperties ? ['-q', jmeterProperties] : [])];
+      io.err(
+        `engine: JMeter${remoteEngines ? ` on ${remoteEngines.length} remote engine(s)` : ''} (${launcher} ${args.join(' ')})`,
+      );
+      const explained = new Set<string>();
       const run = await runJmeter(launcher, args, {
         jtl,
-        onLine: (l) => io.err(`jmeter: ${l}`),
+        ...(deps.env ? { env: deps.env } : {}),
+        onLine: (l) => {
+          io.err(`jmeter: ${l}`);
+          const why = remoteEngines ? explainControllerLine(l) : undefined;
+          if (why && !explained.has(why)) {
+            explained.add(why);
+            io.err(`obslab loadtest: ${why}`);
+          }
+        },
         onProgress: (p) => {
           io.err(formatProgress(p));
           goalWatch.onProgress(p);

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runLoadtest } from '../../src/cli/loadtest';
 import { controllerArgs, explainControllerLine, type RmiSecurity } from '../../src/core/loadtest/jmeterDistributed';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { summarizeJtl } from '../../src/core/loadtest/summary';
@@ -161,6 +162,48 @@ describe("JMeter's distributed mode with two local jmeter-server engines", funct
     assert.equal(summary.errors, 0);
     // The live view saw the same samples the summary counts.
     assert.equal(progress.at(-1)?.overall.samples, rows.length);
+  });
+
+  it('runs from the CLI: obslab loadtest --engine jmeter --remote host:port,host:port', async () => {
+    const jtl = join(dir, 'cli.jtl');
+    const before = target.count();
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runLoadtest(
+      [
+        PLAN,
+        '--engine',
+        'jmeter',
+        '--remote',
+        engines.map((e) => e.address).join(','),
+        '--jmeter-properties',
+        rmi.propertiesFile,
+        '--jtl',
+        jtl,
+        '--no-metrics',
+        ...[
+          '-J',
+          'SERVER=127.0.0.1',
+          '-J',
+          `PORT=${target.port}`,
+          '-J',
+          'THREADS=1',
+          '-J',
+          'RAMP=0',
+          '-J',
+          'DURATION=2',
+        ],
+      ],
+      { out: (l) => out.push(l), err: (l) => err.push(l) },
+      { env: { ...env, OBSLAB_JMETER: launcher } },
+    );
+    assert.equal(code, 0, err.join('\n'));
+    assert.match(err.join('\n'), /engine: JMeter on 2 remote engine\(s\) \(.* -R 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
+    // Engines on this machine call the controller back on loopback.
+    assert.match(err.join('\n'), /-Djava\.rmi\.server\.hostname=127\.0\.0\.1/);
+    const rows = jtlRows(jtl);
+    assert.equal(rows.length, target.count() - before, 'the summary counts what the server answered');
+    assert.match(out.join('\n'), new RegExp(`samples: ${rows.length}\\b|${rows.length} samples`));
   });
 
   it('explains an engine that is not there, by its address', async () => {

@@ -60,6 +60,17 @@ export function parseRemoteEngines(text: string): RemoteEngine[] | string {
   return engines;
 }
 
+const loopback = (host: string): boolean => /^127\.\d+\.\d+\.\d+$/.test(host) || host.toLowerCase() === 'localhost';
+
+/**
+ * Where engines call the controller back (java.rmi.server.hostname): 127.0.0.1 when every engine
+ * is on this machine, so nothing listens beyond loopback; otherwise undefined, JMeter's own choice
+ * (this machine's address, or what the student set).
+ */
+export function callbackHostFor(engines: readonly RemoteEngine[]): string | undefined {
+  return engines.length && engines.every((e) => loopback(e.host)) ? '127.0.0.1' : undefined;
+}
+
 /** The engines as JMeter's -R takes them: "host:port,host:port". */
 export function remoteEnginesArg(engines: readonly RemoteEngine[]): string {
   return engines.map((e) => `${e.host}:${e.port}`).join(',');
