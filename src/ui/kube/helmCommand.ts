@@ -56,8 +56,11 @@ async function valuesFile(
   const lab = await findLabFolder(ctx);
   if (!lab) {
     const pick = await vscode.window.showWarningMessage(
-      `Observability Lab: no lab folder in this workspace, so there is no ${chartName} values file to install with. Create the lab files first.`,
-      'Create Lab Files',
+      vscode.l10n.t(
+        'Observability Lab: no lab folder in this workspace, so there is no {0} values file to install with. Create the lab files first.',
+        chartName,
+      ),
+      vscode.l10n.t('Create Lab Files'),
     );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return undefined;
@@ -68,8 +71,11 @@ async function valuesFile(
     return file;
   } catch {
     const pick = await vscode.window.showWarningMessage(
-      `Observability Lab: ${vscode.workspace.asRelativePath(file)} is missing. Create the lab files again to write it.`,
-      'Create Lab Files',
+      vscode.l10n.t(
+        'Observability Lab: {0} is missing. Create the lab files again to write it.',
+        vscode.workspace.asRelativePath(file),
+      ),
+      vscode.l10n.t('Create Lab Files'),
     );
     if (pick) await vscode.commands.executeCommand('obslab.scaffold');
     return undefined;
@@ -77,14 +83,15 @@ async function valuesFile(
 }
 
 async function helmMissing(message: string): Promise<void> {
+  const openInstallPage = vscode.l10n.t('Open Install Page');
+  const setHelmPath = vscode.l10n.t('Set {0}', 'obslab.helmPath');
   const pick = await vscode.window.showErrorMessage(
-    `Observability Lab: ${message}`,
-    'Open Install Page',
-    'Set obslab.helmPath',
+    vscode.l10n.t('Observability Lab: {0}', message),
+    openInstallPage,
+    setHelmPath,
   );
-  if (pick === 'Open Install Page') await vscode.env.openExternal(vscode.Uri.parse(installPage));
-  if (pick === 'Set obslab.helmPath')
-    await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
+  if (pick === openInstallPage) await vscode.env.openExternal(vscode.Uri.parse(installPage));
+  if (pick === setHelmPath) await vscode.commands.executeCommand('workbench.action.openSettings', 'obslab.helmPath');
 }
 
 /** One chart the Helm step installs: everything that differs between kube-prometheus-stack and the collector. */
@@ -175,13 +182,15 @@ const collectorStep: HelmStepChart = {
 /** The Helm step for one chart: checks, the exact commands in a modal, helm's output live, cancellable. */
 async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise<unknown> {
   if (running) {
+    const cancelIt = vscode.l10n.t('Cancel It');
+    const showOutput = vscode.l10n.t('Show Output');
     const pick = await vscode.window.showWarningMessage(
-      'Observability Lab: helm is already running for the Helm step.',
-      'Cancel It',
-      'Show Output',
+      vscode.l10n.t('Observability Lab: helm is already running for the Helm step.'),
+      cancelIt,
+      showOutput,
     );
-    if (pick === 'Cancel It') running.abort();
-    if (pick === 'Show Output') ctx.output.show(true);
+    if (pick === cancelIt) running.abort();
+    if (pick === showOutput) ctx.output.show(true);
     return undefined;
   }
   const file = await valuesFile(ctx, arg, step.valuesPath, step.title);
@@ -251,22 +260,24 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
   const { headline, problems } = step.check(text, file.fsPath, names);
   if (problems.length) {
+    const openValuesFile = vscode.l10n.t('Open Values File');
+    const installAnyway = vscode.l10n.t('Install Anyway');
     const pick = await vscode.window.showWarningMessage(
       headline,
       {
         modal: true,
         detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}`,
       },
-      'Open Values File',
-      'Install Anyway',
+      openValuesFile,
+      installAnyway,
     );
-    if (pick === 'Open Values File') {
+    if (pick === openValuesFile) {
       const doc = await vscode.window.showTextDocument(file);
       const r = problems[0]?.range;
       if (r) doc.selection = new vscode.Selection(r.start.line, r.start.character, r.end.line, r.end.character);
       return undefined;
     }
-    if (pick !== 'Install Anyway') return undefined;
+    if (pick !== installAnyway) return undefined;
   }
 
   const spec: HelmReleaseSpec = {
@@ -313,12 +324,15 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args, shellFor(process.platform))}`),
   ].join('\n');
   const verb = existing ? 'Upgrade' : 'Install';
+  const withHelm = existing ? vscode.l10n.t('Upgrade with Helm') : vscode.l10n.t('Install with Helm');
   const go = await vscode.window.showWarningMessage(
-    `${verb} ${step.title} ${step.version} as release ${release} in namespace ${namespace}?`,
+    existing
+      ? vscode.l10n.t('Upgrade {0} {1} as release {2} in namespace {3}?', step.title, step.version, release, namespace)
+      : vscode.l10n.t('Install {0} {1} as release {2} in namespace {3}?', step.title, step.version, release, namespace),
     { modal: true, detail },
-    `${verb} with Helm`,
+    withHelm,
   );
-  if (go !== `${verb} with Helm`) return undefined;
+  if (go !== withHelm) return undefined;
 
   const output = ctx.output;
   output.show(true);
@@ -330,7 +344,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Observability Lab: Helm (${release})`,
+        title: vscode.l10n.t('Observability Lab: Helm ({0})', release),
         cancellable: true,
       },
       (progress, token) => {
