@@ -10,6 +10,14 @@ import { runNotes } from '../core/loadtest/runNotes';
 import { progressStatusText, type Progress } from '../core/loadtest/stats';
 import { parseTarget } from '../core/loadtest/target';
 import { concurrentThreads, threadBudget, threadLimitProblem } from '../core/loadtest/threadBudget';
+import {
+  connectionCapProblem,
+  defaultConnectionCap,
+  openDurationSec,
+  openModelProblem,
+  parseRate,
+  type OpenModel,
+} from '../core/loadtest/arrivals';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { evaluateGoals, goalResultLine, planGoalTexts, type Goal, type GoalResult } from '../core/loadtest/goals';
 import {
@@ -340,7 +348,11 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       engine: 'builtin',
     });
   if (launcher && !refusals(asWritten, 'jmeter').length)
-    engines.push({ label: 'JMeter', detail: launcher, engine: 'jmeter' });
+    engines.push({
+      label: 'JMeter',
+      detail: `${launcher} (runs the plan's closed model: its threads; the open model is the built-in engine's)`,
+      engine: 'jmeter',
+    });
   let engine = engines[0]?.engine ?? 'builtin';
   if (engines.length > 1) {
     const e = await vscode.window.showQuickPick(engines, { title: 'Run Load Test: engine', ignoreFocusOut: true });
@@ -364,7 +376,61 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       g.durationSec = duration;
     }
   }
+  // The built-in engine runs either model; JMeter always runs the plan's closed model.
+  let open: OpenModel | undefined;
   if (engine === 'builtin') {
+    const model = await vscode.window.showQuickPick(
+      [
+        {
+          label: 'Closed (threads, as the plan says)',
+          detail: 'Each thread sends its next request when the last is answered: a slow server gets fewer requests',
+          open: false,
+        },
+        {
+          label: 'Open (a fixed arrival rate)',
+          detail:
+            "Requests start at a rate, whatever the server's pace; latency counts from each request's intended start",
+          open: true,
+        },
+      ],
+      { title: 'Run Load Test: load model', ignoreFocusOut: true },
+    );
+    if (!model) return undefined;
+    if (model.open) {
+      const problem = openModelProblem(plan);
+      if (problem) {
+        void vscode.window.showErrorMessage(`Observability Lab: the open model cannot run ${relPlan}: ${problem}.`);
+        return undefined;
+      }
+      const read = (v: string): Omit<OpenModel, 'maxConnections'> | string => {
+        const [rate = '', ramp, ...rest] = v.trim().split(/\s+/);
+        return rest.length ? `'${v}' is a rate and at most a ramp time, such as 10..100 30s` : parseRate(rate, ramp);
+      };
+      const rate = await vscode.window.showInputBox({
+        title: 'Run Load Test: arrival rate',
+        prompt:
+          "Requests per second through the plan's samplers in order (threads and timers aside): 100, or a ramp " +
+          'from one rate to another over a time, 10..100 30s',
+        value: '10',
+        validateInput: (v) => {
+          const r = read(v);
+          return typeof r === 'string' ? r.replace(/--rate |--ramp /g, '') : undefined;
+        },
+        ignoreFocusOut: true,
+      });
+      if (rate === undefined) return undefined;
+      const parsed = read(rate);
+      if (typeof parsed === 'string') return undefined;
+      open = { ...parsed, maxConnections: defaultConnectionCap(fileHandles()) };
+    }
+  }
+  if (engine === 'builtin' && open) {
+    const tooMany = connectionCapProblem(open.maxConnections, fileHandles());
+    if (tooMany) {
+      void vscode.window.showErrorMessage(`Observability Lab: ${tooMany}`);
+      return undefined;
+    }
+  } else if (engine === 'builtin') {
     const tooMany = threadLimitProblem(concurrentThreads(plan), fileHandles());
     if (tooMany) {
       ctx.output.appendLine(`[loadtest] will not run ${planFile}: ${tooMany}`);
@@ -383,6 +449,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     `Ramp-up: ${ramp} s`,
     `Duration: ${duration === undefined ? "until the plan's loops end" : `${duration} s`}`,
     `Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`,
+    `Model: ${modelText(open, plan, engine)}`,
     ...(remote.length
       ? [
           `\nWARNING: ${remote.join(', ')} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.`,
@@ -398,13 +465,26 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     plan: relPlan,
     jtl: vscode.workspace.asRelativePath(jtl),
     engine: engine === 'builtin' ? 'built-in' : 'JMeter',
+    model: modelText(open, plan, engine),
     targets: urls,
     threads,
     rampUpSec: ramp,
     ...(duration === undefined ? {} : { durationSec: duration }),
   };
-  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info, goals });
+  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info, goals, ...(open ? { open } : {}) });
 };
+
+/** The load model in words, for the confirmation and the view. */
+function modelText(open: OpenModel | undefined, plan: LoadPlan, engine: 'builtin' | 'jmeter'): string {
+  if (!open)
+    return engine === 'jmeter'
+      ? "closed: JMeter runs the plan's threads (the open model is the built-in engine's)"
+      : "closed: the plan's threads";
+  const rate = open.rampSec
+    ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps} req/s`
+    : `${open.targetRps} req/s`;
+  return `open: ${rate} for ${openDurationSec(plan) ?? 0} s, up to ${open.maxConnections} connections`;
+}
 
 /**
  * The server's rate and p95 beside the client's, every 5 s while the run goes: from a port-forwarded
@@ -463,6 +543,8 @@ interface RunSpec {
   info: LoadtestRunInfo;
   /** What the run is judged by: the plan's goals, or those the student set. */
   goals: Goal[];
+  /** The built-in engine's open model; absent: the plan's closed model. */
+  open?: OpenModel;
 }
 
 async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined> {
@@ -514,6 +596,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
             errorRate: p.errorRate,
             window: p.window,
             overall: p.overall,
+            ...(p.open ? { open: p.open } : {}),
           });
           if (!abort.signal.aborted)
             progress.report({
@@ -524,7 +607,12 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
         };
         if (spec.engine === 'builtin') {
           try {
-            const result = await runBuiltinInWorker(spec.plan, { jtl: spec.jtl, signal: abort.signal, onProgress });
+            const result = await runBuiltinInWorker(spec.plan, {
+              jtl: spec.jtl,
+              signal: abort.signal,
+              onProgress,
+              ...(spec.open ? { open: spec.open } : {}),
+            });
             if (result.stoppedBy === 'cancelled') outcome = 'stopped';
             else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
             if (result.samples && result.errors === result.samples)

@@ -31,6 +31,8 @@ export interface LoadtestRunInfo {
   rampUpSec: number;
   /** Absent when the plan's loops end the run. */
   durationSec?: number;
+  /** The load model in words: "closed: the plan's threads" or the open model's rate ("open: 100 req/s, …"). */
+  model?: string;
 }
 
 export interface LoadtestStartMessage {
@@ -47,6 +49,15 @@ export interface LoadtestProgressMessage {
   errorRate: number;
   window: { seconds: number; samples: number; p50: number; p95: number; p99: number };
   overall: { samples: number; errors: number; rps: number; p50: number; p95: number; p99: number };
+  /** The open model: the schedule's rate and the sent rate over the last second, and what could not go on time. */
+  open?: {
+    intendedRps: number;
+    achievedRps: number;
+    late: number;
+    dropped: number;
+    connections: number;
+    maxConnections: number;
+  };
 }
 
 export type LoadtestLatency = LatencyMs;
