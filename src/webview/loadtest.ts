@@ -77,10 +77,22 @@ const p99Series: number[] = [];
 const serverRpsSeries: (number | null)[] = [];
 const serverP95Series: (number | null)[] = [];
 let serverPending: { rps: number | null; p95: number | null } | undefined;
+// The open model's schedule and what was sent, per second: drawn only for an open run.
+const intendedSeries: (number | null)[] = [];
+const sentSeries: (number | null)[] = [];
+let openRun = false;
 let plot: uPlot | undefined;
 
 function drawChart(): void {
-  const data: uPlot.AlignedData = [times, rpsSeries, p95Series, p99Series, serverRpsSeries, serverP95Series];
+  const data: uPlot.AlignedData = [
+    times,
+    rpsSeries,
+    p95Series,
+    p99Series,
+    serverRpsSeries,
+    serverP95Series,
+    ...(openRun ? [intendedSeries, sentSeries] : []),
+  ];
   if (plot) {
     plot.setData(data);
     describeChart();
@@ -119,6 +131,12 @@ function drawChart(): void {
           spanGaps: true,
           points: { show: true },
         },
+        ...(openRun
+          ? [
+              { label: 'intended req/s', stroke: theme.series[3], width: theme.width, dash: [2, 3], scale: 'y' },
+              { label: 'sent req/s', stroke: theme.series[4], width: theme.width, scale: 'y' },
+            ]
+          : []),
       ],
       axes: [
         { ...axis, label: 'seconds' },
@@ -144,7 +162,11 @@ function describeChart(): void {
     'aria-label',
     `Chart of req/s, p95 and p99 ms over ${times[last] ?? 0} s of the run: now ${rpsSeries[last] ?? 0} req/s, ` +
       `p95 ${p95Series[last] ?? 0} ms, p99 ${p99Series[last] ?? 0} ms; peak ${Math.max(...rpsSeries)} req/s, ` +
-      `highest p99 ${Math.max(...p99Series)} ms. The figures above give the same in text.`,
+      `highest p99 ${Math.max(...p99Series)} ms.` +
+      (openRun
+        ? ` Open model: intended ${intendedSeries[last] ?? 0} req/s, sent ${sentSeries[last] ?? 0} req/s in the last second.`
+        : '') +
+      ' The figures above give the same in text.',
   );
 }
 
@@ -171,7 +193,19 @@ function showProgress(p: LoadtestProgressMessage): void {
     ),
     tile('p50 / p95 / p99, overall', `${p.overall.p50} / ${p.overall.p95} / ${p.overall.p99} ms`, 'overall'),
     tile('samples · errors · mean req/s', `${p.overall.samples} · ${p.overall.errors} · ${p.overall.rps}`, 'samples'),
+    ...(p.open
+      ? [
+          tile('intended / sent req/s (last second)', `${p.open.intendedRps} / ${p.open.achievedRps}`, 'open-rate'),
+          tile(
+            'late · dropped · connections',
+            `${p.open.late} · ${p.open.dropped} · ${p.open.connections}/${p.open.maxConnections}`,
+            'open-pool',
+          ),
+        ]
+      : []),
   );
+  intendedSeries.push(p.open ? p.open.intendedRps : null);
+  sentSeries.push(p.open ? p.open.achievedRps : null);
   times.push(p.elapsedSec);
   rpsSeries.push(p.rps);
   p95Series.push(p.window.p95);
@@ -259,8 +293,15 @@ function handle(m: LoadtestHostMessage): void {
       runInfo.replaceChildren(
         `${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ` +
           `${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} ` +
-          `· ${r.engine} engine · results ${r.jtl}`,
+          `· ${r.engine} engine${r.model ? ` · ${r.model}` : ''} · results ${r.jtl}`,
       );
+      // The chart's series follow the model: an open run adds the intended and the sent rate.
+      if (openRun !== (r.model?.startsWith('open') ?? false)) {
+        openRun = !openRun;
+        plot?.destroy();
+        plot = undefined;
+        chartBox.replaceChildren();
+      }
       stopButton.hidden = false;
       stopButton.disabled = false;
       state.textContent = 'starting…';
