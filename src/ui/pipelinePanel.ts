@@ -259,6 +259,9 @@ function pipelinePageStrings(): PipelinePageStrings {
     legendIdle: vscode.l10n.t('nothing passing'),
     legendFailing: vscode.l10n.t('failures rising'),
     legendConnector: vscode.l10n.t('connector'),
+    legend: vscode.l10n.t('Legend'),
+    failingAt: vscode.l10n.t('Failures rising at {0}.'),
+    noneFailing: vscode.l10n.t('No failures rising.'),
   };
 }
 

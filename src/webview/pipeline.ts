@@ -18,6 +18,11 @@ import {
 import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
 import { svgEl } from './lib/svg';
+import { fillPlaceholders, pageStrings } from './lib/strings';
+import { pipelinePageEnglish } from '../core/protocol/pageStrings';
+
+/** The page's fixed texts, in the display language the host wrote into the page. */
+const text = pageStrings(pipelinePageEnglish);
 
 interface PageState {
   uri: string;
@@ -39,9 +44,9 @@ const domId = (prefix: string, id: string): string => `${prefix}-${id.replace(/[
 
 const severityRank = { error: 3, warning: 2, info: 1 } as const;
 const healthWords: Record<Exclude<NodeFigures['health'], 'unknown'>, string> = {
-  flowing: 'data passing',
-  idle: 'nothing passing',
-  failing: 'failures rising',
+  flowing: text.legendFlowing,
+  idle: text.legendIdle,
+  failing: text.legendFailing,
 };
 
 function worst(findings: readonly NodeFinding[]): NodeFinding['severity'] | undefined {
@@ -63,7 +68,7 @@ function count(n: number | undefined): string {
 
 function figureText(node: GraphNode, f: NodeFigures | undefined): string {
   if (!f) return '';
-  if (f.health === 'unknown') return 'no figures';
+  if (f.health === 'unknown') return text.noFigures;
   // A failure counter appears only once something failed: with figures and none, nothing failed.
   const failed = count(f.failed ?? (f.in !== undefined ? 0 : undefined));
   if (node.role === 'receiver') return `accepted ${count(f.in)} · refused ${failed}`;
@@ -308,13 +313,13 @@ function draw(): void {
   });
 
   const live = figures
-    ? `Live: ${figures.source}, read ${new Date(figures.at).toLocaleTimeString()}.`
-    : liveNote || 'Waiting for the collector’s figures…';
+    ? fillPlaceholders(text.live, figures.source, new Date(figures.at).toLocaleTimeString())
+    : liveNote || text.waiting;
   const failing = graph.nodes.filter((n) => figures?.figures[n.id]?.health === 'failing').map((n) => n.component);
   const failingNow = failing.join(', ');
   if (failingNow !== failingSaid) {
     failingSaid = failingNow;
-    announce.say(failing.length ? `Failures rising at ${failingNow}.` : 'No failures rising.');
+    announce.say(failing.length ? fillPlaceholders(text.failingAt, failingNow) : text.noneFailing);
   }
   replaceKeepingFocus(
     app,
@@ -325,20 +330,26 @@ function draw(): void {
       el(
         'p',
         { class: 'hint' },
-        `${graph.pipelines.length} pipeline(s), ${graph.nodes.length} node(s), ${graph.links.length} connector link(s), ${graph.unused.length} unused. Click a node to open its YAML.`,
+        fillPlaceholders(
+          text.summary,
+          graph.pipelines.length,
+          graph.nodes.length,
+          graph.links.length,
+          graph.unused.length,
+        ),
       ),
       el('p', { class: 'live', id: 'live' }, live),
       el(
         'div',
-        { class: 'legend', role: 'list', 'aria-label': 'Legend' },
-        el('span', { class: 'flowing', role: 'listitem' }, 'data passing'),
-        el('span', { class: 'idle', role: 'listitem' }, 'nothing passing'),
-        el('span', { class: 'failing', role: 'listitem' }, 'failures rising'),
-        el('span', { class: 'connector', role: 'listitem' }, 'connector'),
+        { class: 'legend', role: 'list', 'aria-label': text.legend },
+        el('span', { class: 'flowing', role: 'listitem' }, text.legendFlowing),
+        el('span', { class: 'idle', role: 'listitem' }, text.legendIdle),
+        el('span', { class: 'failing', role: 'listitem' }, text.legendFailing),
+        el('span', { class: 'connector', role: 'listitem' }, text.legendConnector),
       ),
     ),
     svg,
-    ...(list.childElementCount ? [el('h2', { class: 'hint' }, 'Findings'), list] : []),
+    ...(list.childElementCount ? [el('h2', { class: 'hint' }, text.findings), list] : []),
   );
 }
 
@@ -358,7 +369,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     draw();
   } else {
     current = undefined;
-    app.replaceChildren(el('h1', {}, 'Collector Pipelines'), el('p', { class: 'empty' }, m.message));
+    app.replaceChildren(el('h1', {}, text.title), el('p', { class: 'empty' }, m.message));
   }
 });
 

@@ -25,6 +25,9 @@ export const pipelinePageEnglish = {
   legendIdle: 'nothing passing',
   legendFailing: 'failures rising',
   legendConnector: 'connector',
+  legend: 'Legend',
+  failingAt: 'Failures rising at {0}.',
+  noneFailing: 'No failures rising.',
 } as const;
 export type PipelinePageStrings = Record<keyof typeof pipelinePageEnglish, string>;
 
