@@ -469,6 +469,7 @@ export type HelmFailureKind =
   | 'in-progress'
   | 'name-in-use'
   | 'ownership-conflict'
+  | 'apply-conflict'
   | 'repo-not-added'
   | 'repo-name-taken'
   | 'repo-unreachable'
@@ -640,6 +641,40 @@ export function describeHelmFailure(
       `A release named ${c.release} already exists (maybe in another namespace ` +
         `than ${c.namespace}). See ${cmd(helmCommands.listAll)}: upgrade it in its own namespace, uninstall ` +
         `it, or pick another release name (then the ServiceMonitors' release label must match it).`,
+    );
+  }
+  // Helm 4 applies server-side, CRDs included: a field another manager set to another value stops it.
+  const conflict =
+    /conflict occurred while applying object (\S*) (\S+), Kind=(\w+): Apply failed with \d+ conflicts?: ([\s\S]*)/.exec(
+      said,
+    );
+  if (conflict) {
+    const [, objectPath = '', , kind = 'object', detail = ''] = conflict;
+    const name = objectPath.replace(/^\//, '');
+    const managers = [...new Set([...detail.matchAll(/conflicts? with "([^"]+)"/g)].map((m) => m[1] ?? ''))];
+    const fields = [...new Set([...detail.matchAll(/(?:^|[\s:])(\.[^\s,]+)/g)].map((m) => m[1] ?? ''))];
+    const who = managers.map((m) => `"${m}"`).join(' and ') || 'another field manager';
+    const owned = `${fields.length ? `${fields.join(', ')} ${fields.length > 1 ? 'belong' : 'belongs'}` : 'its fields belong'} to ${who}`;
+    const force =
+      `Run the same helm upgrade --install again with --force-conflicts (Helm 4's flag: server-side apply ` +
+      `then takes those fields over from ${who})`;
+    if (kind === 'CustomResourceDefinition' && /failed to install CRD/i.test(said)) {
+      return f(
+        'apply-conflict',
+        `helm could not install the CRD ${name} of the chart: Helm 4 applies a chart's CRDs server-side, and ` +
+          `the CRD already in the cluster holds other values, set by another tool: ${owned} (a kubectl apply ` +
+          `of prometheus-operator's CRDs, or of manifests that carry one, made it earlier, likely at another ` +
+          `version). The release was not installed. ${force}: the CRD becomes the chart's version, which the ` +
+          `chart's prometheus-operator needs, and the objects of that kind (${name.split('.')[0] ?? name}) stay. ` +
+          `See who owns what with ${cmd(['kubectl', 'get', 'crd', name, '--show-managed-fields', '-o', 'yaml'])}. ` +
+          `Do not delete the CRD to get past this: deleting a CRD deletes every object of its kind in the ` +
+          `cluster. (Helm 3 skips a CRD that exists and would keep the older one.)`,
+      );
+    }
+    return f(
+      'apply-conflict',
+      `helm could not apply ${kind} ${name} for ${rel}: ${owned}, who set other values than the chart's. ` +
+        `${force}, if the chart's values should win; or stop the other tool from managing it first.`,
     );
   }
   if (/exists and cannot be imported into the current release/i.test(said)) {
