@@ -39,6 +39,13 @@ import { labQueries } from './queryPanel';
 import { connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
+import {
+  askDistribution,
+  distributedEngineChoices,
+  distributionDetail,
+  runDistributed,
+  type Distribution,
+} from './loadtestDistributed';
 import { confirmWithGoals, goalsForPanel, goalsNotice } from './loadtestGoals';
 
 const viewType = 'obslab.loadtest';
@@ -340,7 +347,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     duration = d;
   }
 
-  const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter' }[] = [];
+  const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter'; where?: Distribution['kind'] }[] = [];
   if (!reasonsBuiltin.length)
     engines.push({
       label: 'Built-in engine',
@@ -349,15 +356,20 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     });
   if (launcher && !refusals(asWritten, 'jmeter').length)
     engines.push({
-      label: 'JMeter',
+      label: 'JMeter on this machine',
       detail: `${launcher} (runs the plan's closed model: its threads; the open model is the built-in engine's)`,
       engine: 'jmeter',
     });
+  // JMeter's own distributed mode: on remote jmeter-servers, or as jmeter-server pods in the lab cluster.
+  if (!refusals(asWritten, 'jmeter').length)
+    for (const c of distributedEngineChoices(launcher)) engines.push({ ...c, engine: 'jmeter' });
   let engine = engines[0]?.engine ?? 'builtin';
+  let where: Distribution['kind'] | undefined;
   if (engines.length > 1) {
     const e = await vscode.window.showQuickPick(engines, { title: 'Run Load Test: engine', ignoreFocusOut: true });
     if (!e) return undefined;
     engine = e.engine;
+    where = e.where;
   }
 
   // The plan as it will run: the properties the lab's plan reads, and the shape set on every main group.
@@ -368,6 +380,8 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       RAMP: String(ramp),
       ...(duration === undefined ? {} : { DURATION: String(duration) }),
     });
+  const distribution = where ? await askDistribution(ctx, where, text, props) : undefined;
+  if (where && !distribution) return undefined;
   const plan = loadPlan(text, { file: planFile, props });
   if (shape.change) {
     for (const g of mainGroups(plan)) {
@@ -448,7 +462,9 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     `Threads: ${threads}`,
     `Ramp-up: ${ramp} s`,
     `Duration: ${duration === undefined ? "until the plan's loops end" : `${duration} s`}`,
-    `Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`,
+    ...(distribution
+      ? distributionDetail(distribution, launcher)
+      : [`Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`]),
     `Model: ${modelText(open, plan, engine)}`,
     ...(remote.length
       ? [
@@ -457,21 +473,33 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       : []),
   ].join('\n');
   // The goals line and Set Goals… are added to the confirmation; the plan's goal variables come first.
-  const goals = await confirmWithGoals(`Run the load test against ${target}?`, detail, planGoalTexts(plan));
+  const against = distribution?.kind === 'cluster' ? `${distribution.target} from the lab cluster` : target;
+  const goals = await confirmWithGoals(`Run the load test against ${against}?`, detail, planGoalTexts(plan));
   if (!goals) return undefined;
 
   const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
   const info: LoadtestRunInfo = {
     plan: relPlan,
     jtl: vscode.workspace.asRelativePath(jtl),
-    engine: engine === 'builtin' ? 'built-in' : 'JMeter',
+    engine: engine === 'builtin' ? 'built-in' : distribution ? `JMeter, distributed (${distribution.kind})` : 'JMeter',
     model: modelText(open, plan, engine),
     targets: urls,
     threads,
     rampUpSec: ramp,
     ...(duration === undefined ? {} : { durationSec: duration }),
   };
-  return runAndReport(ctx, { plan, planFile, props, engine, launcher, jtl, info, goals, ...(open ? { open } : {}) });
+  return runAndReport(ctx, {
+    plan,
+    planFile,
+    props,
+    engine,
+    launcher,
+    jtl,
+    info,
+    goals,
+    ...(open ? { open } : {}),
+    ...(distribution ? { distribution } : {}),
+  });
 };
 
 /** The load model in words, for the confirmation and the view. */
@@ -545,6 +573,8 @@ interface RunSpec {
   goals: Goal[];
   /** The built-in engine's open model; absent: the plan's closed model. */
   open?: OpenModel;
+  /** JMeter's distributed mode: remote jmeter-servers, or pods in the lab cluster. */
+  distribution?: Distribution;
 }
 
 async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined> {
@@ -630,6 +660,18 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
             notes = [e instanceof Error ? e.message : String(e)];
           }
           for (const n of notes) output.appendLine(`[loadtest] ${n}`);
+        } else if (spec.distribution) {
+          status.text = '$(pulse) JMeter starting…';
+          outcome = await runDistributed(spec.distribution, {
+            launcher: spec.launcher,
+            planFile: spec.planFile,
+            props: spec.props,
+            jtl: spec.jtl,
+            signal: abort.signal,
+            onProgress,
+            onLine: (l) => output.appendLine(`[jmeter] ${l}`),
+            onStatus: (message) => progress.report({ message }),
+          }).catch((e: unknown) => `failed: ${e instanceof Error ? e.message : String(e)}`);
         } else {
           const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
           // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.

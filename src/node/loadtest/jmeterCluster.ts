@@ -130,17 +130,20 @@ export async function controllerOutcome(
   loaded: LoadedKube,
   namespace: string,
   runId: string,
+  waitMs = 30_000,
 ): Promise<{ succeeded: boolean; message?: string }> {
   const job = controllerJobName(runId);
-  const j = await kubeCall(loaded, `read Job ${namespace}/${job}`, () =>
-    kubeRest<JobStatus>(
-      loaded,
-      `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(job)}`,
-    ),
-  );
-  if (j.status?.succeeded) return { succeeded: true };
-  const failed = j.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
-  return { succeeded: false, ...(failed?.message ? { message: failed.message } : {}) };
+  const path = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(job)}`;
+  // The pod has ended; the Job controller marks the Job a moment later.
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const j = await kubeCall(loaded, `read Job ${namespace}/${job}`, () => kubeRest<JobStatus>(loaded, path));
+    if (j.status?.succeeded) return { succeeded: true };
+    const failed = j.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
+    if (failed) return { succeeded: false, ...(failed.message ? { message: failed.message } : {}) };
+    if (Date.now() > deadline) return { succeeded: false, message: 'it has not finished' };
+    await sleep(1000);
+  }
 }
 
 /** Ends a run early: the controller Job goes, and the engines' pods are replaced by idle ones. */
