@@ -12,6 +12,7 @@ import * as l10n from '@vscode/l10n';
 import { main } from '../../src/cli/main';
 import { bundleFor, configureCliLocale, localeFromEnv } from '../../src/cli/l10n';
 import { pseudo, pseudoLocaleId, readBundle, writePseudoLocale } from '../../scripts/l10n';
+import { fillPlaceholders, pickStrings, pipelinePageEnglish } from '../../src/core/protocol/pageStrings';
 
 const root = join(__dirname, '..', '..');
 const manifestText = readFileSync(join(root, 'package.json'), 'utf8');
@@ -99,6 +100,20 @@ describe('translations', () => {
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("a panel's fixed texts", () => {
+    it('takes the known keys the host wrote, as strings only, and English for the rest', () => {
+      const got = pickStrings(pipelinePageEnglish, { title: '⟦T⟧', findings: 7, extra: 'x' });
+      assert.equal(got.title, '⟦T⟧');
+      assert.equal(got.findings, 'Findings');
+      assert.equal('extra' in got, false);
+      assert.deepEqual(pickStrings(pipelinePageEnglish, undefined), pipelinePageEnglish);
+    });
+
+    it('fills {0}, {1}… in order and leaves a placeholder with no value as it is', () => {
+      assert.equal(fillPlaceholders('{0} pipeline(s), {1} node(s), {2}', 2, 5), '2 pipeline(s), 5 node(s), {2}');
     });
   });
 
