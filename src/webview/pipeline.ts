@@ -93,13 +93,16 @@ function nodeView(
   where: string,
 ): SVGGElement {
   const tip = [
-    `${kind} ${name}`,
+    `${kind} ${name}, ${where}`,
     note,
     ...findings.map((f) => `${f.severity}: ${f.code}: ${f.message}`),
     'Click to open its YAML.',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  ].filter(Boolean);
+  const onNode = `${short(name)} ${figureLine || kind}`;
+  const sev = worst(findings);
+  // Its name is every word the node shows, in the order it shows them (the tooltip included, as axe
+  // reads visible text), so voice control finds it by what is on screen and a screen reader hears all.
+  const label = [onNode, ...tip, ...(sev ? [`${findings.length} finding(s), worst ${sev}`] : [])];
   const g = svgEl(
     'g',
     {
@@ -109,21 +112,16 @@ function nodeView(
       role: 'button',
       id: domId('node', id),
       'data-node': id,
-      'aria-label': [
-        `${kind} ${name}, ${where}`,
-        figureLine,
-        note,
-        findings.length ? `${findings.length} finding(s), worst ${worst(findings) ?? ''}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
+      'aria-label': label.join('; '),
     },
-    svgEl('title', {}, tip),
     svgEl('rect', { width: box.w, height: box.h, rx: 5 }),
     svgEl('text', { class: 'name', x: 8, y: 17 }, short(name)),
+    // Not drawn: spaces keep the lines and the tooltip apart as words where text is read out of the drawing.
+    ' ',
     svgEl('text', { class: 'figures', x: 8, y: 34 }, figureLine || kind),
+    ' ',
+    svgEl('title', {}, tip.join('\n')),
   );
-  const sev = worst(findings);
   if (sev)
     g.append(
       svgEl(
