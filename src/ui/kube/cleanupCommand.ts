@@ -40,13 +40,14 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     if (!k) return undefined;
     loaded = k;
   } catch (e) {
-    if (e instanceof KubeError) return void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
+    if (e instanceof KubeError)
+      return void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', e.message));
     throw e;
   }
   const plan = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Observability Lab: finding what the lab created in ${loaded.context}`,
+      title: vscode.l10n.t('Observability Lab: finding what the lab created in {0}', loaded.context),
     },
     (progress) => planClusterCleanup(loaded, named, (message) => progress.report({ message })),
   );
@@ -54,10 +55,17 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   ctx.output.appendLine(`Clean Up plan for context ${loaded.context} (${loaded.server}):\n${text || '(nothing)'}`);
   if (planIsEmpty(plan)) {
     const keptNote = plan.keptReleases.length
-      ? ` Kept (not installed by the lab): ${plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`).join(', ')}; see the output.`
+      ? vscode.l10n.t(
+          ' Kept (not installed by the lab): {0}; see the output.',
+          plan.keptReleases.map((k) => `${k.release.namespace}/${k.release.name}`).join(', '),
+        )
       : '';
     void vscode.window.showInformationMessage(
-      `Observability Lab: nothing to clean up in ${loaded.context}; no objects applied by the lab and no Helm release it installed.${keptNote}`,
+      vscode.l10n.t(
+        'Observability Lab: nothing to clean up in {0}; no objects applied by the lab and no Helm release it installed.{1}',
+        loaded.context,
+        keptNote,
+      ),
     );
     return plan;
   }
@@ -75,14 +83,19 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   )
     return undefined;
   const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
+  const del = vscode.l10n.t('Delete');
   const pick = await vscode.window.showWarningMessage(
-    `Delete ${count} item(s) the lab created in ${loaded.context}?`,
-    { modal: true, detail: `${text}\n\nNothing else in the cluster is touched.` },
-    'Delete',
+    vscode.l10n.t('Delete {0} item(s) the lab created in {1}?', count, loaded.context),
+    { modal: true, detail: `${text}\n\n${vscode.l10n.t('Nothing else in the cluster is touched.')}` },
+    del,
   );
-  if (pick !== 'Delete') return undefined;
+  if (pick !== del) return undefined;
   const steps = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: cleaning up', cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Observability Lab: cleaning up'),
+      cancellable: true,
+    },
     (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -115,8 +128,13 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     const failed = steps.filter((s) => s.result === 'failed');
     void vscode.window
       .showErrorMessage(
-        `Observability Lab: ${failed.length} clean-up step(s) failed: ${failed[0]?.target}: ${failed[0]?.message ?? ''}`,
-        'Show Output',
+        vscode.l10n.t(
+          'Observability Lab: {0} clean-up step(s) failed: {1}: {2}',
+          failed.length,
+          failed[0]?.target ?? '',
+          failed[0]?.message ?? '',
+        ),
+        vscode.l10n.t('Show Output'),
       )
       .then((p) => {
         if (p) ctx.output.show(true);
@@ -124,7 +142,7 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
   } else {
     await ctx.setContext(contextKeys.cleanedUp, true);
     void vscode.window.showInformationMessage(
-      `Observability Lab: cleaned up ${steps.length} item(s) in ${loaded.context}.`,
+      vscode.l10n.t('Observability Lab: cleaned up {0} item(s) in {1}.', steps.length, loaded.context),
     );
   }
   return steps;
