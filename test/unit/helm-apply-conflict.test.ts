@@ -4,7 +4,14 @@
 // follow the API server's format for several conflicts (k8s.io/apimachinery 0.37
 // pkg/util/managedfields/internal/conflict.go) and helm 4's for an object of the release.
 import { strict as assert } from 'node:assert';
-import { describeHelmFailure, type HelmFailureContext } from '../../src/core/helm/helm';
+import { canForceConflicts, withForceConflicts } from '../../src/core/helm/forceConflicts';
+import {
+  describeHelmFailure,
+  helmSteps,
+  kubePrometheusStackSource,
+  parseHelmVersion,
+  type HelmFailureContext,
+} from '../../src/core/helm/helm';
 import { commandInText } from '../../src/core/shellQuote';
 
 const ctx: HelmFailureContext = {
@@ -65,5 +72,30 @@ describe("helm's server-side apply conflicts, explained", () => {
     assert.match(f.message, /could not apply Deployment monitoring\/prometheus-grafana for release prometheus/);
     assert.match(f.message, /\.spec\.replicas belongs to "kubectl-edit"/);
     assert.doesNotMatch(f.message, /CRD/);
+  });
+});
+
+describe('the Helm step again with --force-conflicts', () => {
+  const steps = helmSteps({
+    release: 'prometheus',
+    namespace: 'monitoring',
+    chart: kubePrometheusStackSource(),
+    valuesFiles: ['values.yaml'],
+  });
+
+  it('adds the flag to the upgrade --install only, once', () => {
+    const forced = withForceConflicts(steps);
+    assert.deepEqual(
+      forced.map((s) => s.args.includes('--force-conflicts')),
+      [false, false, true],
+    );
+    assert.deepEqual(forced[2]?.args.slice(0, -1), steps[2]?.args);
+    assert.deepEqual(withForceConflicts(forced), forced);
+  });
+
+  it('is offered for Helm 4 only: Helm 3 has no such flag', () => {
+    assert.equal(canForceConflicts(parseHelmVersion('v4.3.1+g0123456')), true);
+    assert.equal(canForceConflicts(parseHelmVersion('v3.22.0+g0123456')), false);
+    assert.equal(canForceConflicts(undefined), false);
   });
 });

@@ -159,3 +159,12 @@ function taskOneCommand(serviceAccount: string, namespace: string): Command {
     '--approve',
   ];
 }
+
+/** The operator's conditions in a few words, for progress: "Reconciled=True, Available=False (NoPodReady)". */
+export function readingSummary(r: PrometheusReading): string {
+  const parts = ['Reconciled', 'Available'].flatMap((type) => {
+    const c = condition(r, type);
+    return c ? [`${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`] : [];
+  });
+  return parts.length ? parts.join(', ') : 'no status yet';
+}

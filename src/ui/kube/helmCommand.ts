@@ -28,7 +28,10 @@ import { defaultParams } from '../../core/scaffold/params';
 import { labNames, type LabManifest } from '../../core/scaffold/plan';
 import { shellFor } from '../../core/shellQuote';
 import { findHelm, helmVersion, HelmNotFound, runHelm, runHelmSteps } from '../../node/helm/helm';
-import { KubeError } from '../../node/kube/config';
+import { KubeError, type LoadedKube } from '../../node/kube/config';
+import { waitForPrometheuses, type PrometheusReport } from '../../node/kube/prometheusStatus';
+import { readingSummary } from '../../core/kube/prometheusStatus';
+import { canForceConflicts, withForceConflicts } from '../../core/helm/forceConflicts';
 import { LabManifestError, loadLabManifest } from '../../node/files/labManifest';
 import type { Finding } from '../../core/finding';
 import { confirmConfiguredProgram } from '../configuredProgram';
@@ -180,7 +183,7 @@ const collectorStep: HelmStepChart = {
 };
 
 /** The Helm step for one chart: checks, the exact commands in a modal, helm's output live, cancellable. */
-async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise<unknown> {
+async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceConflicts = false): Promise<unknown> {
   if (running) {
     const cancelIt = vscode.l10n.t('Cancel It');
     const showOutput = vscode.l10n.t('Show Output');
@@ -245,10 +248,12 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
 
   let context: string;
   let server: string;
+  let kube: LoadedKube;
   try {
     const loaded = await loadKubeOrWait(ctx);
     if (!loaded) return undefined;
     ({ context, server } = loaded);
+    kube = loaded;
   } catch (e) {
     if (e instanceof KubeError) {
       void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
@@ -310,7 +315,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
     return undefined;
   }
   const existing: ReleaseInfo | undefined = parseReleaseList(listed.output, release);
-  const steps = helmSteps(spec);
+  const steps = forceConflicts ? withForceConflicts(helmSteps(spec)) : helmSteps(spec);
   const detail = [
     releasePlan(existing, spec),
     step.promise(names),
@@ -377,19 +382,29 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart): Promise
   if (!result.ok) {
     const failure = describeHelmFailure(result.run.output, failureContext, { cancelled: result.run.cancelled });
     output.appendLine(`[helm] ${failure.kind}: ${failure.message}`);
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    // Only after a conflict, only on Helm 4, and through the same confirmation showing the flag.
+    const force = vscode.l10n.t('Run Again with {0}', '--force-conflicts');
+    const offerForce = failure.kind === 'apply-conflict' && !forceConflicts && canForceConflicts(version);
+    const pick = await vscode.window.showErrorMessage(
+      `Observability Lab: ${failure.message}`,
+      ...(offerForce ? [force] : []),
+      'Show Output',
+    );
+    if (pick === force) return runHelmStep(ctx, file, step, true);
     if (pick) output.show(true);
     return failure;
   }
   await ctx.setContext(step.doneKey, true);
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
-  const message = step.done(
+  const summary =
     `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} ` +
-      `in namespace ${namespace}`,
-    names,
-  );
+    `in namespace ${namespace}`;
+  const message = step.done(summary, names);
   output.appendLine(`[helm] ${message}`);
+  // helm's --wait does not cover the operator's StatefulSet: ask the operator whether Prometheus came up.
+  if (step === kubePrometheusStackStep && !(await prometheusCameUp(ctx, kube, namespace, release, summary)))
+    return now ?? { release, namespace };
   void vscode.window
     .showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output')
     .then(async (pick) => {
@@ -411,3 +426,67 @@ export const helmInstallCommand: CommandFactory = (ctx) => (arg?: unknown) =>
  */
 export const helmInstallCollectorCommand: CommandFactory = (ctx) => (arg?: unknown) =>
   runHelmStep(ctx, arg, collectorStep);
+
+/**
+ * After kube-prometheus-stack installs: waits (at most 60 s, cancellable) for prometheus-operator's
+ * word on the release's Prometheus objects and writes it to the output channel. False, after a
+ * warning naming the cause and the next step, when one of them is not available.
+ */
+async function prometheusCameUp(
+  ctx: Ctx,
+  kube: LoadedKube,
+  namespace: string,
+  release: string,
+  summary: string,
+): Promise<boolean> {
+  const timeoutMs = 60_000;
+  const reports = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Observability Lab: is Prometheus up?'),
+      cancellable: true,
+    },
+    async (progress, token): Promise<PrometheusReport[] | string> => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      try {
+        return await waitForPrometheuses(kube, namespace, release, {
+          timeoutMs,
+          signal: abort.signal,
+          onReading: (readings, ms) =>
+            progress.report({
+              message: vscode.l10n.t(
+                "prometheus-operator's status after {0} s (waiting at most {1} s): {2}",
+                Math.round(ms / 1000),
+                timeoutMs / 1000,
+                readings.map((r) => `${r.name}: ${readingSummary(r)}`).join('; ') || '…',
+              ),
+            }),
+        });
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+  );
+  if (typeof reports === 'string') {
+    ctx.output.appendLine(`[prometheus] could not read the release's Prometheus objects: ${reports}`);
+    return true;
+  }
+  for (const r of reports) ctx.output.appendLine(`[prometheus] ${r.verdict.message}`);
+  const down = reports.filter((r) => r.verdict.state !== 'available');
+  if (!down.length) return true;
+  const createRole = vscode.l10n.t('Create IRSA Role');
+  const showOutput = vscode.l10n.t('Show Output');
+  const missing = down.some((r) => r.verdict.missingServiceAccount);
+  void vscode.window
+    .showWarningMessage(
+      vscode.l10n.t('Observability Lab: {0}, but {1}', summary, down.map((r) => r.verdict.message).join(' ')),
+      ...(missing ? [createRole] : []),
+      showOutput,
+    )
+    .then(async (pick) => {
+      if (pick === createRole) await vscode.commands.executeCommand('obslab.createIrsaRole');
+      if (pick === showOutput) ctx.output.show(true);
+    });
+  return false;
+}
