@@ -4,6 +4,8 @@
 // endpoint and its file_sd target file, and the preset that charts client and server p95 together.
 // Prometheus 3.14.0 scraping it for real is test/integration/loadtest-client-metrics.test.ts.
 import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,14 @@ import {
 } from '../../src/core/loadtest/clientMetrics';
 import { formatJtlRow, jtlHeader, readJtl, type JtlSample } from '../../src/core/loadtest/jtl';
 import { presetFor, presetQueries } from '../../src/core/protocol/query';
-import { publishClientMetrics, removeStaleTargets } from '../../src/node/loadtest/clientMetricsPublish';
+import { sandboxPrometheusConfig } from '../../src/core/sandbox/config';
+import {
+  publishClientMetrics,
+  removeStaleTargets,
+  sandboxClientMetricsPlace,
+} from '../../src/node/loadtest/clientMetricsPublish';
+import { sandboxRunDir, writeSandboxState } from '../../src/node/sandbox/sandboxState';
+import { useTempCache } from '../support/tempCache';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'jtl');
 const rows = (file: string): JtlSample[] => readJtl(readFileSync(join(fixtures, file), 'utf8')).rows;
@@ -267,5 +276,61 @@ describe('the load generator metrics endpoint', () => {
     for (const n of names) writeFileSync(join(dir, n), '[]');
     assert.deepEqual(removeStaleTargets(dir), ['loadtest-targets-999999999-1234.json']);
     assert.deepEqual(readdirSync(dir).sort(), names.slice(1).sort());
+  });
+});
+
+describe("where a run's metrics go: the running sandbox's Prometheus, or nowhere and why", () => {
+  useTempCache('obslab-client-metrics-place-', () => undefined);
+  let prometheus: ChildProcess | undefined;
+  afterEach(() => {
+    prometheus?.kill('SIGKILL');
+    prometheus = undefined;
+  });
+
+  /** A recorded sandbox whose "Prometheus" is a live process with its prometheus.yml on the command line. */
+  function sandboxWith(config: string): string {
+    const run = sandboxRunDir();
+    const file = join(run, 'prometheus.yml');
+    writeFileSync(file, config);
+    prometheus = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', file], { stdio: 'ignore' });
+    writeSandboxState({
+      version: 1,
+      startedAt: new Date().toISOString(),
+      dir: run,
+      namespace: 'monitoring',
+      prometheus: {
+        pid: prometheus.pid ?? 0,
+        marker: file,
+        log: join(run, 'prometheus.log'),
+        binary: '/bin/true',
+        url: 'http://127.0.0.1:9',
+        config: file,
+        tsdb: join(tmpdir(), 'obslab-sandbox-tsdb-abcdef'),
+      },
+    });
+    return run;
+  }
+
+  it('says nothing without a sandbox: a run then publishes nothing', () => {
+    assert.deepEqual(sandboxClientMetricsPlace(), { why: 'no sandbox is running', quiet: true });
+  });
+
+  it("names the sandbox's run folder when its Prometheus has the load-test job", async () => {
+    const run = sandboxWith(
+      sandboxPrometheusConfig({
+        targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
+        namespace: 'monitoring',
+      }),
+    );
+    await once(prometheus as ChildProcess, 'spawn');
+    assert.deepEqual(sandboxClientMetricsPlace(), { dir: run });
+  });
+
+  it('says to restart a sandbox started without the job, whose Prometheus would never scrape the run', async () => {
+    sandboxWith('scrape_configs: []\n');
+    await once(prometheus as ChildProcess, 'spawn');
+    const place = sandboxClientMetricsPlace();
+    assert.ok('why' in place && !place.quiet);
+    assert.match(place.why, /started without the load test's scrape job .*; restart the sandbox/);
   });
 });
