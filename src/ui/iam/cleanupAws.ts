@@ -34,12 +34,12 @@ export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
   const planned = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: "Observability Lab: finding the lab's IAM role and policy",
+      title: vscode.l10n.t("Observability Lab: finding the lab's IAM role and policy"),
     },
     () => planAwsCleanupUi(ctx),
   );
   if ('error' in planned) {
-    void vscode.window.showErrorMessage(`Observability Lab: ${planned.error}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', planned.error));
     return undefined;
   }
   const { plan } = planned;
@@ -47,19 +47,24 @@ export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
   ctx.output.appendLine(`[irsa] Clean Up (AWS):\n${planLines.join('\n') || '  (nothing)'}`);
   if (!plan.steps.length) {
     void vscode.window.showInformationMessage(
-      `Observability Lab: nothing of the lab to delete in AWS.${plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''}`,
+      vscode.l10n.t('Observability Lab: nothing of the lab to delete in AWS.') +
+        (plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''),
     );
     return plan;
   }
+  const del = vscode.l10n.t('Delete');
   const pick = await vscode.window.showWarningMessage(
-    `Delete the lab's IAM role and policy (${plan.steps.length} step(s))?`,
+    vscode.l10n.t("Delete the lab's IAM role and policy ({0} step(s))?", plan.steps.length),
     {
       modal: true,
-      detail: [...plan.steps.map((st) => `• ${st.description}`), ...plan.kept.map((k) => `Kept: ${k}`)].join('\n'),
+      detail: [
+        ...plan.steps.map((st) => `• ${st.description}`),
+        ...plan.kept.map((k) => vscode.l10n.t('Kept: {0}', k)),
+      ].join('\n'),
     },
-    'Delete',
+    del,
   );
-  if (pick !== 'Delete') return undefined;
+  if (pick !== del) return undefined;
   const results = await planned.run((r) =>
     ctx.output.appendLine(
       `  ${r.result === 'failed' ? 'FAILED' : r.result === 'done' ? 'ok    ' : 'gone  '} ${r.step.description}${r.message ? `: ${r.message}` : ''}`,
@@ -68,11 +73,11 @@ export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
   const failed = results.filter((r) => r.result === 'failed');
   if (failed.length)
     void vscode.window.showErrorMessage(
-      `Observability Lab: ${failed.length} AWS clean-up step(s) failed: ${failed[0]?.message ?? ''}`,
+      vscode.l10n.t('Observability Lab: {0} AWS clean-up step(s) failed: {1}', failed.length, failed[0]?.message ?? ''),
     );
   else
     void vscode.window.showInformationMessage(
-      `Observability Lab: deleted the lab's IAM role and policy (${results.length} step(s)).`,
+      vscode.l10n.t("Observability Lab: deleted the lab's IAM role and policy ({0} step(s)).", results.length),
     );
   return results;
 };

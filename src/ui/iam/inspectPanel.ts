@@ -24,18 +24,23 @@ class IrsaPanel {
     private roleName: string,
   ) {
     connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
-    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'iam', 'Inspect IRSA Role');
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      ctx.extension.extensionUri,
+      'iam',
+      vscode.l10n.t('Inspect IRSA Role'),
+    );
   }
 
   static show(ctx: Ctx, roleName: string): IrsaPanel {
     if (IrsaPanel.current) {
       IrsaPanel.current.roleName = roleName;
-      IrsaPanel.current.panel.title = `IRSA: ${roleName}`;
+      IrsaPanel.current.panel.title = vscode.l10n.t('IRSA: {0}', roleName);
       IrsaPanel.current.panel.reveal();
       void IrsaPanel.current.load();
       return IrsaPanel.current;
     }
-    const panel = createPanel(ctx.extension.extensionUri, irsaViewType, `IRSA: ${roleName}`, {
+    const panel = createPanel(ctx.extension.extensionUri, irsaViewType, vscode.l10n.t('IRSA: {0}', roleName), {
       retainContextWhenHidden: true,
     });
     IrsaPanel.current = new IrsaPanel(ctx, panel, roleName);
@@ -88,11 +93,13 @@ export const inspectIrsaCommand: CommandFactory = (ctx) => async (arg?: unknown)
     typeof arg === 'string' && arg
       ? arg
       : await vscode.window.showInputBox({
-          title: 'Inspect IRSA Role',
-          prompt: 'Name of the IAM role the Prometheus ServiceAccount assumes',
+          title: vscode.l10n.t('Inspect IRSA Role'),
+          prompt: vscode.l10n.t('Name of the IAM role the Prometheus ServiceAccount assumes'),
           value: s.roleName,
           validateInput: (v) =>
-            /^[\w+=,.@-]{1,64}$/.test(v) ? undefined : 'An IAM role name: up to 64 letters, digits and +=,.@_-',
+            /^[\w+=,.@-]{1,64}$/.test(v)
+              ? undefined
+              : vscode.l10n.t('An IAM role name: up to 64 letters, digits and +=,.@_-'),
         });
   if (!roleName) return undefined;
   IrsaPanel.show(ctx, roleName);
