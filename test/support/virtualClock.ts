@@ -36,8 +36,16 @@ export class VirtualClock implements Clock {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+  /** Tasks that yielded and have not resumed yet: time does not move for them. */
+  private yielding = 0;
   yield(): Promise<void> {
-    return new Promise((r) => setImmediate(r));
+    this.yielding++;
+    return new Promise((r) =>
+      setImmediate(() => {
+        this.yielding--;
+        r();
+      }),
+    );
   }
   /** Runs until `task` settles, jumping to the next timer (in the order they were set) whenever everything waits. */
   async drive<T>(task: Promise<T>): Promise<T> {
@@ -46,7 +54,7 @@ export class VirtualClock implements Clock {
     while (!done) {
       await new Promise((r) => setImmediate(r));
       if (done) break;
-      if (!this.timers.length) continue;
+      if (!this.timers.length || this.yielding) continue;
       this.t = Math.max(this.t, Math.min(...this.timers.map((x) => x.at)));
       const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.seq - b.seq);
       this.timers = this.timers.filter((x) => x.at > this.t);

@@ -53,13 +53,16 @@ export function rateAt(m: Pick<OpenModel, 'startRps' | 'targetRps' | 'rampSec'>,
 export const defaultMaxConnections = 1000;
 
 /**
- * How the pool grows. A request due while every connection is busy waits up to connectionWaitMs for
- * one to free; past that it gets a new connection, at most 16 at once and 1000 a second. Opening a
- * connection costs more than a request: a generator that fell behind (a pause, a busy machine) and
- * opened one for every request due would fall further behind, in a storm of connects that overflows
- * the server's accept queue. The wait is in the request's latency, which counts from its intended start.
+ * How the pool grows. A request due while every connection is busy waits for one to free. It gets a
+ * new connection once no connection has freed for connectionWaitMs (the server is stuck: a stall), or
+ * once it has waited poolBehindMs (they free, but too few for the rate); at most 16 at once and 1000 a
+ * second. Opening a connection costs more than a request: a generator that fell behind (a pause, a
+ * busy machine) and opened one for every request due would fall further behind, in a storm of
+ * connects that overflows the server's accept queue. The wait is in the request's latency, which
+ * counts from its intended start.
  */
 export const connectionWaitMs = 2;
+export const poolBehindMs = 50;
 export const poolGrowth = { burst: 16, perSec: 1000 };
 
 /** The cap when none is given: the default, or fewer when this process's file handles allow fewer. */

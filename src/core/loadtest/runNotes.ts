@@ -25,7 +25,7 @@ export function runNotes(
     if (o.dropped)
       notes.push(
         `${plural(o.dropped, 'request')} dropped (never sent): the pool was at its cap of ${o.maxConnections} ` +
-          `connections and as many requests already waited, or the run ended while they waited: on ${o.maxConnections} ` +
+          `connections and a second's requests already waited, or the run ended while they waited: on ${o.maxConnections} ` +
           `connections the server did not keep up with ${o.targetRps} req/s. What it answered is in the latencies.`,
       );
   }

@@ -13,6 +13,7 @@ import {
   openGroups,
   connectionWaitMs,
   openModelProblem,
+  poolBehindMs,
   poolGrowth,
   rateDip,
   type OpenModel,
@@ -516,9 +517,11 @@ export async function runPlan(
     // Requests in flight are cut (Stop, or the end of the grace period) through each connection's own
     // signal: one signal shared by hundreds of connections would trip Node's listener-leak warning.
     let cutting = false;
+    // One reason for every connection: abort() without one makes a DOMException, and its stack, per connection.
+    const cutReason = new Error('the request was cut');
     const cut = (): void => {
       cutting = true;
-      for (const slot of all) slot.cut.abort();
+      for (const slot of all) slot.cut.abort(cutReason);
     };
     const onHard = (): void => cut();
     if (hard.signal.aborted) cut();
@@ -539,6 +542,16 @@ export async function runPlan(
     };
     /** When mayGrow can next say yes (the bucket's next whole connection). */
     const growthAt = (now: number): number => (growth >= 1 ? now : now + ((1 - growth) * 1000) / poolGrowth.perSec);
+    /** When a request last went out on a connection: while requests wait, a sign the pool still turns over. */
+    let lastSendAt = -Infinity;
+    /** How many requests may wait for a connection: a pause of the generator of up to a second is caught up. */
+    const maxWaiting = Math.max(cap, Math.ceil(Math.max(open.startRps, open.targetRps)));
+    /**
+     * When a waiting request gets a new connection: once none has freed for connectionWaitMs (a stall:
+     * the connections are stuck), or once it has waited poolBehindMs (they turn over, but too few for the rate).
+     */
+    const growFrom = (w: Waiting): number =>
+      Math.min(Math.max(w.queuedAt, lastSendAt) + connectionWaitMs, w.queuedAt + poolBehindMs);
     const takeWaiting = (): Waiting | undefined => {
       const w = waiting[head++];
       if (w?.atCap) stats.late++;
@@ -567,7 +580,7 @@ export async function runPlan(
         channel: transport.channel(),
         cut: new AbortController(),
       };
-      if (cutting) slot.cut.abort();
+      if (cutting) slot.cut.abort(cutReason);
       all.push(slot);
       state.size = all.length;
       return slot;
@@ -587,6 +600,7 @@ export async function runPlan(
         active.all++;
         active.group.set(step.no, (active.group.get(step.no) ?? 0) + 1);
         const sentAt = clock.now();
+        lastSendAt = sentAt;
         stats.sending(sentAt);
         /** How late the request went out: its latency counts from when it should have. */
         const lag = Math.max(0, sentAt - at);
@@ -642,13 +656,25 @@ export async function runPlan(
     try {
       let n = 0;
       let nextAt = start + arrivalTimeMs(0, open);
+      /** I/O ran since the last look at the queue: answers already read have freed their connections. */
+      let caughtUp = false;
       for (;;) {
         if (soft.signal.aborted) break;
-        const now = clock.now();
+        let now = clock.now();
+        const overdue = waiting[head];
+        if (overdue && all.length < cap && now >= growFrom(overdue) && !caughtUp) {
+          // A timer fires before the I/O that came in meanwhile: let it run before opening a connection
+          // that an answer waiting to be read may make needless (a lagging event loop would grow the pool).
+          await clock.yield();
+          caughtUp = true;
+          continue;
+        }
+        caughtUp = false;
+        now = clock.now();
         // A request that waited connectionWaitMs for a connection to free gets a new one, as the pool may grow.
         while (head < waiting.length && all.length < cap) {
           const w = waiting[head];
-          if (!w || now - w.queuedAt < connectionWaitMs || !mayGrow(now)) break;
+          if (!w || now < growFrom(w) || !mayGrow(now)) break;
           takeWaiting();
           void send(newSlot(), w);
         }
@@ -656,8 +682,8 @@ export async function runPlan(
           stats.arrival(nextAt);
           const slot = head < waiting.length ? undefined : (idle.pop() ?? (all.length ? undefined : newSlot()));
           if (slot) void send(slot, { n, at: nextAt });
-          // Every connection is busy: wait for one (at most as many requests as the cap), else dropped.
-          else if (waiting.length - head < cap)
+          // Every connection is busy: wait for one (at most a second's requests, or the cap if more), else dropped.
+          else if (waiting.length - head < maxWaiting)
             waiting.push({ n, at: nextAt, queuedAt: now, atCap: all.length >= cap });
           else stats.dropped++;
           n++;
@@ -669,7 +695,7 @@ export async function runPlan(
         if (!(nextAt < endAt) && (head >= waiting.length || now >= endAt)) break;
         let wake = Math.min(nextAt, endAt);
         const w = waiting[head];
-        if (w && all.length < cap) wake = Math.min(wake, Math.max(w.queuedAt + connectionWaitMs, growthAt(now)));
+        if (w && all.length < cap) wake = Math.min(wake, Math.max(growFrom(w), growthAt(now)));
         await clock.sleep(wake - now, soft.signal);
       }
       // What still waits for a connection when the duration ends is never sent.
