@@ -96,7 +96,11 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
   });
 
   /** Runs the scaffolded plan against the sandbox app for `seconds`, as `obslab loadtest` does. */
-  async function loadtest(engine: 'builtin' | 'jmeter', seconds: number): Promise<{ summary: Summary; err: string }> {
+  async function loadtest(
+    engine: 'builtin' | 'jmeter',
+    seconds: number,
+    extra: string[] = [],
+  ): Promise<{ summary: Summary; err: string }> {
     const port = new URL(state.app?.url ?? '').port;
     const out: string[] = [];
     const err: string[] = [];
@@ -112,6 +116,7 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
         join(work, `${engine}.jtl`),
         '--format',
         'json',
+        ...extra,
         plan,
       ],
       { out: (l) => out.push(l), err: (l) => err.push(l) },
@@ -228,6 +233,14 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
     );
     const text = readFileSync(join(work, 'jmeter.jtl'), 'utf8');
     assert.equal(text.trim().split('\n').length - 1, summary.samples, 'one .jtl row per sample');
+  });
+
+  it('publishes nothing with --no-metrics', async () => {
+    const { summary, err } = await loadtest('builtin', 1, ['--no-metrics']);
+    assert.ok(summary.samples > 0);
+    assert.doesNotMatch(err, /client metrics|metrics are not published/);
+    const count = await lastValues('obslab_loadtest_request_duration_seconds_count', 'builtin');
+    assert.equal(count.length, 1, 'only the first run published its figures');
   });
 
   it('draws the client and the server p95 on one chart in the query page, from its preset', async function () {
