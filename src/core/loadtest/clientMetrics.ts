@@ -29,7 +29,10 @@ export const clientDurationBuckets: readonly number[] = [
 export const maxClientLabels = 100;
 export const otherLabel = '(other labels)';
 
-/** A bound as Prometheus 3 writes `le` (model/labels FormatOpenMetricsFloat): 1 → "1.0", 0.005 → "0.005". */
+/**
+ * A bound as Prometheus 3 writes `le` when it scrapes a classic histogram (model/labels
+ * FormatOpenMetricsFloat, 3.14.0, read 2026-12-05): 1 → "1.0", 0.005 → "0.005".
+ */
 export function formatLe(bound: number): string {
   if (bound === Infinity) return '+Inf';
   return Number.isInteger(bound) ? `${bound}.0` : String(bound);
@@ -148,7 +151,11 @@ export class ClientMetrics {
   }
 }
 
-/** The Content-Type of the text format; Prometheus 3 refuses a scrape without a valid one. */
+/**
+ * The Content-Type of the text format. Prometheus 3 fails a scrape whose Content-Type is missing or
+ * unknown unless the job sets fallback_scrape_protocol (model/textparse extractMediaType, 3.14.0,
+ * read 2026-12-05).
+ */
 export const expositionContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** A file_sd target file: the endpoint and the labels each of its series gets. */
