@@ -33,17 +33,22 @@ async function policyFile(s: IrsaSettings): Promise<vscode.Uri | undefined> {
       // fall through to asking
     }
   }
+  const createLabFiles = vscode.l10n.t('Create Lab Files');
+  const pickAFile = vscode.l10n.t('Pick a File');
   const pick = await vscode.window.showWarningMessage(
-    'Observability Lab: no iam/prometheus-iam-policy.json in a lab folder. Create the lab files first, or pick a policy file.',
-    'Create Lab Files',
-    'Pick a File',
+    vscode.l10n.t(
+      'Observability Lab: no {0} in a lab folder. Create the lab files first, or pick a policy file.',
+      'iam/prometheus-iam-policy.json',
+    ),
+    createLabFiles,
+    pickAFile,
   );
-  if (pick === 'Create Lab Files') await vscode.commands.executeCommand('obslab.scaffold');
-  if (pick !== 'Pick a File') return undefined;
+  if (pick === createLabFiles) await vscode.commands.executeCommand('obslab.scaffold');
+  if (pick !== pickAFile) return undefined;
   const files = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    filters: { 'IAM policy': ['json'] },
-    openLabel: 'Use This Policy',
+    filters: { [vscode.l10n.t('IAM policy')]: ['json'] },
+    openLabel: vscode.l10n.t('Use This Policy'),
   });
   return files?.[0];
 }
@@ -51,7 +56,7 @@ async function policyFile(s: IrsaSettings): Promise<vscode.Uri | undefined> {
 function failed(ctx: Ctx, e: unknown): undefined {
   if (e instanceof AwsError || e instanceof KubeError) {
     ctx.output.appendLine(`[irsa] ${e.message}`);
-    void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', e.message));
     return undefined;
   }
   throw e;
@@ -70,7 +75,7 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     ({ identity, issuer, plan } = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: 'Observability Lab: reading the account and the cluster',
+        title: vscode.l10n.t('Observability Lab: reading the account and the cluster'),
       },
       async (progress) => {
         progress.report({ message: 'who you are' });
@@ -106,8 +111,8 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   if (kube instanceof KubeError) ctx.output.appendLine(`[irsa] the ServiceAccount is skipped: ${kube.message}`);
   if (plan.blockers.length) {
     const pick = await vscode.window.showErrorMessage(
-      `Observability Lab: ${plan.blockers.join(' ')}`,
-      'Open Policy File',
+      vscode.l10n.t('Observability Lab: {0}', plan.blockers.join(' ')),
+      vscode.l10n.t('Open Policy File'),
     );
     if (pick) await vscode.window.showTextDocument(file);
     return undefined;
@@ -118,40 +123,51 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
       ['eksctl', ...eksctlOidcArgs({ cluster: s.clusterName, region: c.region })],
       shellFor(process.platform),
     );
+    const createIt = vscode.l10n.t('Create It');
+    const copyEksctl = vscode.l10n.t('Copy eksctl Command');
     const pick = await vscode.window.showWarningMessage(
-      `The account has no IAM OIDC provider for ${s.clusterName}'s issuer, so no pod can assume an IRSA role yet.`,
+      vscode.l10n.t(
+        "The account has no IAM OIDC provider for {0}'s issuer, so no pod can assume an IRSA role yet.",
+        s.clusterName,
+      ),
       {
         modal: true,
-        detail: `Issuer: ${issuer}\n\nCreate it here (audience sts.amazonaws.com, with the issuer's thumbprint), or run:\n${eksctlLine}`,
+        detail: vscode.l10n.t(
+          "Issuer: {0}\n\nCreate it here (audience sts.amazonaws.com, with the issuer's thumbprint), or run:\n{1}",
+          issuer,
+          eksctlLine,
+        ),
       },
-      'Create It',
-      'Copy eksctl Command',
+      createIt,
+      copyEksctl,
     );
-    if (pick === 'Copy eksctl Command') {
+    if (pick === copyEksctl) {
       await vscode.env.clipboard.writeText(eksctlLine);
       void vscode.window.showInformationMessage(
-        'Observability Lab: copied. Run it in a terminal, then run Create IAM Policy and IRSA Role again.',
+        vscode.l10n.t(
+          'Observability Lab: copied. Run it in a terminal, then run Create IAM Policy and IRSA Role again.',
+        ),
       );
       return undefined;
     }
-    if (pick !== 'Create It') return undefined;
+    if (pick !== createIt) return undefined;
   }
   const eksctl = findEksctl();
   if (eksctl && changes.some((ch) => ch.kind === 'createRole' || ch.kind === 'applyServiceAccount')) {
     const how = await vscode.window.showQuickPick(
       [
         {
-          label: 'Use the AWS API',
-          description: 'shows every change first; tags what it creates for Clean Up',
+          label: vscode.l10n.t('Use the AWS API'),
+          description: vscode.l10n.t('shows every change first; tags what it creates for Clean Up'),
           id: 'api',
         },
         {
-          label: 'Run eksctl create iamserviceaccount',
-          description: "the lab's way: CloudFormation creates the role and annotates the ServiceAccount",
+          label: vscode.l10n.t('Run {0}', 'eksctl create iamserviceaccount'),
+          description: vscode.l10n.t("the lab's way: CloudFormation creates the role and annotates the ServiceAccount"),
           id: 'eksctl',
         },
       ],
-      { title: 'Create the IRSA role with' },
+      { title: vscode.l10n.t('Create the IRSA role with') },
     );
     if (!how) return undefined;
     if (how.id === 'eksctl') return viaEksctl(ctx, s, c.region, eksctl, plan);
@@ -159,8 +175,8 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   if (!changes.length) {
     void vscode.window
       .showInformationMessage(
-        `Observability Lab: nothing to change. ${plan.unchanged.join('; ')}.`,
-        'Inspect IRSA Role',
+        vscode.l10n.t('Observability Lab: nothing to change. {0}.', plan.unchanged.join('; ')),
+        vscode.l10n.t('Inspect IRSA Role'),
       )
       .then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
     await ctx.setContext(contextKeys.irsaRoleCreated, true);
@@ -176,20 +192,30 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   ].join('\n');
   const broad =
     plan.permissions.warnings.length && grants.length
-      ? ` (${plan.permissions.warnings.length} warning(s) about broad permissions below)`
+      ? vscode.l10n.t(' ({0} warning(s) about broad permissions below)', plan.permissions.warnings.length)
       : '';
   const touchesCluster = changes.some((ch) => ch.kind === 'applyServiceAccount') && !(kube instanceof KubeError);
-  const andInCluster = touchesCluster ? ` and in ${kube.context}` : '';
+  const andInCluster = touchesCluster ? vscode.l10n.t(' and in {0}', kube.context) : '';
+  const makeChanges = vscode.l10n.t('Make Changes');
   const ok = await vscode.window.showWarningMessage(
-    `Make ${changes.length} change(s) in AWS account ${identity.account}${andInCluster}?${broad}`,
+    vscode.l10n.t(
+      'Make {0} change(s) in AWS account {1}{2}?{3}',
+      changes.length,
+      identity.account,
+      andInCluster,
+      broad,
+    ),
     { modal: true, detail },
-    'Make Changes',
+    makeChanges,
   );
-  if (ok !== 'Make Changes') return undefined;
+  if (ok !== makeChanges) return undefined;
   changes = plan.changes;
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: creating the IRSA role' },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Observability Lab: creating the IRSA role'),
+      },
       (progress) =>
         applyIrsaChanges(c, changes, {
           ...(kube instanceof KubeError
@@ -210,15 +236,17 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
     return failed(ctx, e);
   }
   await ctx.setContext(contextKeys.irsaRoleCreated, true);
+  const inspect = vscode.l10n.t('Inspect IRSA Role');
+  const showOutput = vscode.l10n.t('Show Output');
   void vscode.window
     .showInformationMessage(
-      `Observability Lab: role ${plan.roleArn} is ready for ${s.namespace}/${s.serviceAccount}.`,
-      'Inspect IRSA Role',
-      'Show Output',
+      vscode.l10n.t('Observability Lab: role {0} is ready for {1}/{2}.', plan.roleArn, s.namespace, s.serviceAccount),
+      inspect,
+      showOutput,
     )
     .then((p) => {
-      if (p === 'Inspect IRSA Role') void vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName);
-      if (p === 'Show Output') ctx.output.show(true);
+      if (p === inspect) void vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName);
+      if (p === showOutput) ctx.output.show(true);
     });
   return plan;
 };
@@ -255,8 +283,13 @@ async function viaEksctl(
     `• Run: ${commandLine(['eksctl', ...args], shellFor(process.platform))}`,
     ...(grants.length ? ['', ...grants] : []),
   ].join('\n');
-  const ok = await vscode.window.showWarningMessage("Run the lab's eksctl path?", { modal: true, detail }, 'Run');
-  if (ok !== 'Run') return undefined;
+  const runIt = vscode.l10n.t('Run');
+  const ok = await vscode.window.showWarningMessage(
+    vscode.l10n.t("Run the lab's eksctl path?"),
+    { modal: true, detail },
+    runIt,
+  );
+  if (ok !== runIt) return undefined;
   const c = clientsFor(s);
   try {
     await applyIrsaChanges(c, policyChanges, {
@@ -286,13 +319,16 @@ async function viaEksctl(
   );
   if (code !== 0) {
     void vscode.window.showErrorMessage(
-      `Observability Lab: eksctl exited with ${code}; its output is in the Observability Lab output.`,
+      vscode.l10n.t('Observability Lab: eksctl exited with {0}; its output is in the Observability Lab output.', code),
     );
     return undefined;
   }
   await ctx.setContext(contextKeys.irsaRoleCreated, true);
   void vscode.window
-    .showInformationMessage(`Observability Lab: eksctl created the role ${s.roleName}.`, 'Inspect IRSA Role')
+    .showInformationMessage(
+      vscode.l10n.t('Observability Lab: eksctl created the role {0}.', s.roleName),
+      vscode.l10n.t('Inspect IRSA Role'),
+    )
     .then((p) => p && vscode.commands.executeCommand('obslab.inspectIrsaRole', s.roleName));
   return plan;
 }
