@@ -30,6 +30,7 @@ import type { FileHandles } from '../core/loadtest/threadBudget';
 import { findJmeter, jmeterArgs, runJmeter } from '../node/loadtest/jmeter';
 import { runNotes } from '../core/loadtest/runNotes';
 import { runBuiltinInWorker, ThreadLimitError, type LoadgenWorkerScript } from '../node/loadtest/loadgenThread';
+import type { OpenFigures } from '../core/loadtest/runner';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli } from './io';
 import { printSummary, readFormat, summarizeJtlFile } from './jtl';
@@ -274,6 +275,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     let failed: string | undefined;
     let notes: string[] = [];
     let waiting = 0;
+    let openFigures: OpenFigures | undefined;
     if (engine === 'builtin') {
       io.err(`engine: built-in; results: ${jtl}`);
       let result;
@@ -309,6 +311,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
           failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
         notes = runNotes(result);
         waiting = result.interrupted;
+        openFigures = result.open;
       }
     } else {
       const launcher = findJmeter(deps.env ?? process.env);
@@ -372,8 +375,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       return 1;
     }
     const goalResults = judgeGoals(runGoals, summary);
-    if (format === 'json' && runGoals.goals.length)
-      io.out(JSON.stringify({ ...summary, goals: goalResults.map(goalJson) }, null, 2));
+    // JSON carries the goals judged and the open model's intended and achieved rate beside the summary.
+    const judged = {
+      ...(runGoals.goals.length ? { goals: goalResults.map(goalJson) } : {}),
+      ...(openFigures ? { open: openFigures } : {}),
+    };
+    if (format === 'json' && Object.keys(judged).length) io.out(JSON.stringify({ ...summary, ...judged }, null, 2));
     else printSummary(summary, format, io);
     if (format === 'text') for (const l of goalLines(goalResults)) io.out(l);
     for (const n of notes) io.err(`note: ${n}`);

@@ -59,6 +59,7 @@ interface Summary {
   errors: number;
   throughputPerSec: number;
   latencyMs: { p50: number; p99: number; max: number };
+  open?: { intendedRps: number; achievedRps: number; sent: number; late: number; dropped: number };
 }
 
 async function loadtest(port: number, extra: string[]): Promise<{ code: number; summary: Summary; err: string }> {
@@ -98,6 +99,16 @@ describe('open and closed model against a server that stalls for 2 s', function 
       assert.equal(summary.samples, 200, err);
       assert.equal(server.requests(), 200);
       assert.equal(summary.errors, 0);
+      assert.deepEqual(
+        {
+          intended: summary.open?.intendedRps,
+          achieved: summary.open?.achievedRps,
+          late: summary.open?.late,
+          dropped: summary.open?.dropped,
+        },
+        { intended: 40, achieved: 40, late: 0, dropped: 0 },
+        'the JSON summary carries the intended and the achieved rate',
+      );
       assert.ok(summary.latencyMs.p50 < 200, `p50 ${summary.latencyMs.p50} ms: most requests were not stalled`);
       assert.ok(
         summary.latencyMs.p99 >= 1700 && summary.latencyMs.max <= 2600,

@@ -12,6 +12,7 @@ import {
   openDurationSec,
   openGroups,
   connectionWaitMs,
+  intendedTotal,
   openModelProblem,
   poolBehindMs,
   poolGrowth,
@@ -647,7 +648,8 @@ export async function runPlan(
             stopTest(onError === 'stoptestnow');
           }
         }
-        next = !soft.signal.aborted && !cutting && head < waiting.length ? takeWaiting() : undefined;
+        next =
+          !soft.signal.aborted && !cutting && head < waiting.length && clock.now() < endAt ? takeWaiting() : undefined;
       }
       idle.push(slot);
       if (inFlight === 0) drained?.();
@@ -661,6 +663,13 @@ export async function runPlan(
       for (;;) {
         if (soft.signal.aborted) break;
         let now = clock.now();
+        if (now >= endAt) {
+          // The duration is over: what the schedule still had to start (a generator far behind) is never sent.
+          const unsent = Math.max(0, intendedTotal(open, durationSec) - n);
+          stats.intended += unsent;
+          stats.dropped += unsent;
+          break;
+        }
         const overdue = waiting[head];
         if (overdue && all.length < cap && now >= growFrom(overdue) && !caughtUp) {
           // A timer fires before the I/O that came in meanwhile: let it run before opening a connection

@@ -65,6 +65,15 @@ export class LiveStats {
   late = 0;
   dropped = 0;
   private seconds: Second[] = [];
+  /** Where figures for a second no longer kept go. */
+  private readonly stale: Second = {
+    index: -1,
+    histogram: new Histogram(),
+    samples: 0,
+    errors: 0,
+    intended: 0,
+    sent: 0,
+  };
 
   constructor(
     private readonly startMs: number,
@@ -80,6 +89,8 @@ export class LiveStats {
       while (i >= 0 && (this.seconds[i]?.index ?? -Infinity) > index) i--;
       const found = this.seconds[i];
       if (found?.index === index) return found;
+      // Older than every second kept: counted in the totals only (a new histogram per call would churn memory).
+      if (i < 0 && this.seconds.length >= this.windowSec + 2) return this.stale;
       const fresh: Second = { index, histogram: new Histogram(), samples: 0, errors: 0, intended: 0, sent: 0 };
       this.seconds.splice(i + 1, 0, fresh);
       while (this.seconds.length > this.windowSec + 2) this.seconds.shift();
