@@ -9,7 +9,10 @@
 // the real charts show here too. The one the real kube-prometheus-stack cannot show, a values file
 // its schema refuses (88.5.3 has no values.schema.json), is shown with the collector chart's schema
 // in collector-chart.test.ts; and helm does not wait for Prometheus itself (the operator's
-// StatefulSet is no object of the release), so a timeout is shown on the operator's Deployment.
+// StatefulSet is no object of the release), so a timeout is shown on the operator's Deployment, and
+// the Helm step asks the operator's status afterwards (a small release without prometheus-sa shows
+// it). A ServiceMonitor CRD changed by a client-side `kubectl apply` shows Helm 4's server-side
+// apply conflict, its fix (--force-conflicts) and what Helm 3 does instead.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,14 +35,17 @@ import {
 } from '../../src/core/kube/kubePrometheusStackNames';
 import { labNames } from '../../src/core/scaffold/plan';
 import { takeSnapshot } from '../../src/node/doctor';
+import { withForceConflicts } from '../../src/core/helm/forceConflicts';
 import { findHelm, HelmNotFound, releaseUninstaller, runHelm, runHelmSteps } from '../../src/node/helm/helm';
+import { readPrometheuses, waitForPrometheuses } from '../../src/node/kube/prometheusStatus';
+import { prometheusVerdict, type PrometheusReading } from '../../src/core/kube/prometheusStatus';
 import { planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { loadKube } from '../../src/node/kube/config';
 import { helmBin, helmHomeEnv, helmVersions, installHelm, realChartDir, realCharts } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';
 import { freePort, repoRoot, run, sleep } from '../harness/lib';
-import { installOperator, startOperator, type RunningOperator } from '../harness/operator';
-import { sharedKube } from '../support/kube';
+import { installOperator, OPERATOR_VERSION, startOperator, type RunningOperator } from '../harness/operator';
+import { sharedKube, uniqueNamespace } from '../support/kube';
 import { applyChartCrds, eventually, IRSA_ROLE_ARN, labNamespace, scrapeJobs } from '../support/kubePrometheusStack';
 import { renderLab } from '../support/lab';
 
@@ -96,6 +102,9 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
   let env: NodeJS.ProcessEnv = {};
   const ns: Record<string, string> = {};
   const uninstalled = new Set<string>();
+  /** Small releases of the same chart (CRDs and at most a Prometheus): a namespace for the CRD conflict, one without prometheus-sa. */
+  let crdNs = '';
+  let noSaNs = '';
 
   before(async function () {
     this.timeout(60 * 60_000);
@@ -107,7 +116,10 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
     env = { ...helmHomeEnv(home), KUBECONFIG: kube.kubeconfig };
     await applyChartCrds(kube, chart);
     for (const p of plan) ns[p.release] = await labNamespace(kube, `kps${p.release.length}`);
-    operator = await startOperator(kube, { namespaces: Object.values(ns) });
+    crdNs = await labNamespace(kube, 'kpscrd');
+    noSaNs = uniqueNamespace('kpsnosa');
+    await kube.kubectl(['create', 'namespace', noSaNs]);
+    operator = await startOperator(kube, { namespaces: [...Object.values(ns), noSaNs] });
   });
 
   after(async function () {
@@ -119,6 +131,17 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
         await runHelm(helmBin(), ['uninstall', p.release, '--namespace', n, '--kubeconfig', kube.kubeconfig], {
           env,
         }).catch(() => undefined);
+      await kube.kubectl(['delete', 'namespace', n, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+    }
+    for (const [release, n] of [
+      ['crd3', crdNs],
+      ['crd4', crdNs],
+      ['nosa', noSaNs],
+    ] as const) {
+      if (!n) continue;
+      await runHelm(helmBin(), ['uninstall', release, '--namespace', n, '--kubeconfig', kube.kubeconfig], {
+        env,
+      }).catch(() => undefined);
       await kube.kubectl(['delete', 'namespace', n, '--wait=false', '--ignore-not-found']).catch(() => undefined);
     }
     await operator?.stop();
@@ -230,6 +253,126 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
     });
   });
 
+  /** Only the chart's CRDs (crds.enabled) and, when asked, its Prometheus: light enough to install beside the plan's releases. */
+  function smallValues(withPrometheus: boolean): string {
+    const off = [
+      'alertmanager',
+      'grafana',
+      'kubeStateMetrics',
+      'nodeExporter',
+      'prometheusOperator',
+      'kubeApiServer',
+      'kubelet',
+      'kubeControllerManager',
+      'coreDns',
+      'kubeEtcd',
+      'kubeScheduler',
+      'kubeProxy',
+      'windowsMonitoring',
+    ];
+    const file = join(home, `small-${withPrometheus ? 'prometheus' : 'crds'}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'defaultRules: {create: false}',
+        ...off.map((k) => `${k}: {enabled: false}`),
+        withPrometheus
+          ? `prometheus: {enabled: true, serviceAccount: {create: false, name: ${labNames.prometheusServiceAccount}}}`
+          : 'prometheus: {enabled: false}',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  function smallSpec(release: string, namespace: string, withPrometheus: boolean): HelmReleaseSpec {
+    return {
+      release,
+      namespace,
+      chart: { kind: 'path', path: chart },
+      valuesFiles: [smallValues(withPrometheus)],
+      kubeconfig: kube.kubeconfig,
+      timeout: '3m',
+    };
+  }
+
+  describe('a ServiceMonitor CRD an earlier `kubectl apply -f` changed (CRDs of another prometheus-operator version applied by hand)', () => {
+    const crd = 'servicemonitors.monitoring.coreos.com';
+    const crdVersion = async (): Promise<string | undefined> =>
+      (await getJson<{ metadata: Meta }>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`)).metadata
+        .annotations?.['operator.prometheus.io/version'];
+
+    before(async () => {
+      // The chart's own CRD as an older prometheus-operator release labels it, applied client-side as a student would.
+      const text = readFileSync(join(chart, 'charts', 'crds', 'crds', 'crd-servicemonitors.yaml'), 'utf8');
+      const older = join(home, 'older-servicemonitors-crd.yaml');
+      writeFileSync(
+        older,
+        text.replace(/operator\.prometheus\.io\/version: \S+/, 'operator.prometheus.io/version: 0.85.0'),
+      );
+      await kube.kubectl(['apply', '-f', older], { timeoutMs: 120_000 });
+      assert.equal(await crdVersion(), '0.85.0');
+    });
+
+    after(async function () {
+      this.timeout(300_000);
+      // Whatever happened above, the plan's releases get the chart's CRDs.
+      await applyChartCrds(kube, chart);
+    });
+
+    it('helm 3.22.0 installs the chart over it and silently keeps the older CRD (it creates CRDs only when absent)', async () => {
+      const s = smallSpec('crd3', crdNs, false);
+      const r = await runHelmSteps(helmBin(helmVersions.previous), helmSteps(s), { env });
+      assert.ok(r.ok, r.ok ? '' : r.run.output);
+      assert.equal(await crdVersion(), '0.85.0');
+      await runHelm(helmBin(helmVersions.previous), ['uninstall', 'crd3', '--namespace', crdNs], { env });
+    });
+
+    it("helm 4.3.1 stops on the field-manager conflict, our message names the CRD, the manager and --force-conflicts; run again with it, the CRD is the chart's and the ServiceMonitors stay", async () => {
+      const sms = renderLab({ helmRelease: 'crd4', monitoringNamespace: crdNs }).get(
+        'k8s/otel-servicemonitors.yaml',
+      )?.content;
+      assert.ok(sms);
+      await kube.kubectl(['apply', '-f', '-'], { input: sms });
+      const before = await getJson<{ items: { metadata: Meta }[] }>(
+        `/apis/monitoring.coreos.com/v1/namespaces/${crdNs}/servicemonitors`,
+      );
+      const s = smallSpec('crd4', crdNs, false);
+      const r = await runHelmSteps(helmBin(helmVersions.current), helmSteps(s), { env });
+      assert.equal(r.ok, false);
+      if (r.ok) return;
+      // helm 4.3.1's own words (captured 2026-12-05; test/unit/helm-apply-conflict.test.ts has them whole).
+      assert.match(
+        r.run.output,
+        new RegExp(
+          `Error: failed to install CRD crds/crd-servicemonitors\\.yaml: conflict occurred while applying object /${crd.replace(/\./g, '\\.')} ` +
+            `apiextensions\\.k8s\\.io/v1, Kind=CustomResourceDefinition: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" ` +
+            `using apiextensions\\.k8s\\.io/v1: \\.metadata\\.annotations\\.operator\\.prometheus\\.io/version`,
+        ),
+      );
+      const f = describeHelmFailure(r.run.output, { release: 'crd4', namespace: crdNs, chart });
+      assert.equal(f.kind, 'apply-conflict', r.run.output);
+      assert.match(f.message, new RegExp(`could not install the CRD ${crd.replace(/\./g, '\\.')} of the chart`));
+      assert.match(f.message, /operator\.prometheus\.io\/version belongs to "kubectl-client-side-apply"/);
+      assert.match(f.message, /again with --force-conflicts/);
+      assert.equal(await listed(helmBin(), s), undefined, 'no release was recorded');
+
+      const again = await runHelmSteps(helmBin(helmVersions.current), withForceConflicts(helmSteps(s)), { env });
+      assert.ok(again.ok, again.ok ? '' : again.run.output);
+      assert.equal((await listed(helmBin(), s))?.status, 'deployed');
+      assert.equal(await crdVersion(), OPERATOR_VERSION, "the chart's CRD now");
+      const after = await getJson<{ items: { metadata: Meta }[] }>(
+        `/apis/monitoring.coreos.com/v1/namespaces/${crdNs}/servicemonitors`,
+      );
+      assert.deepEqual(
+        after.items.map((x) => x.metadata.name).sort(),
+        before.items.map((x) => x.metadata.name).sort(),
+        'the ServiceMonitors stayed',
+      );
+      assert.ok(after.items.length > 0);
+    });
+  });
+
   for (const p of plan) {
     const n = kubePrometheusStackNames(p.release);
     describe(`release ${p.release} (${p.release.length} characters) installed by helm ${p.helm}`, () => {
@@ -303,6 +446,20 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
           "Helm left eksctl's ServiceAccount alone",
         );
         assert.equal(sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'], IRSA_ROLE_ARN);
+      });
+
+      it(`after the Helm step, prometheus-operator reports ${n.prometheus} available, and the Helm step says so`, async () => {
+        const reports = await waitForPrometheuses(loadKube({ kubeconfig: kube.kubeconfig }), where(), p.release);
+        assert.deepEqual(
+          reports.map((r) => [r.name, r.verdict.state]),
+          [[n.prometheus, 'available']],
+          reports.map((r) => r.verdict.message).join('\n'),
+        );
+        // kwok reports the pod Running and Ready (no Prometheus process runs): the operator counts it as available.
+        assert.match(
+          reports[0]?.verdict.message ?? '',
+          /is available: the operator reports 1 of 1 pod\(s\) ready \(Available=True\)/,
+        );
       });
 
       it('every Service, port and Secret the lab names for it exists: the port-forward presets, COMMANDS.md and the doctor', async () => {
@@ -543,6 +700,56 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
     });
   }
 
+  describe('Prometheus after a successful Helm step whose ServiceAccount is missing (helm 4.3.1)', () => {
+    const release = 'nosa';
+    const prometheus = kubePrometheusStackNames(release).prometheus;
+
+    it('helm succeeds, but the operator reports Prometheus reconciled and not available: our sentence names prometheus-sa; once it is created, Prometheus is available with no new Helm step', async () => {
+      const s = smallSpec(release, noSaNs, true);
+      const r = await runHelmSteps(helmBin(helmVersions.current), helmSteps(s), { env });
+      assert.ok(r.ok, r.ok ? '' : r.run.output);
+      const k = loadKube({ kubeconfig: kube.kubeconfig });
+      const progress: string[] = [];
+      const reports = await waitForPrometheuses(k, noSaNs, release, {
+        onReading: (readings, ms) => progress.push(`${ms}: ${readings.map((x) => x.conditions.length).join()}`),
+      });
+      assert.ok(progress.length >= 1);
+      assert.equal(reports.length, 1);
+      const v = reports[0]?.verdict;
+      assert.equal(v?.state, 'not-available', v?.message);
+      assert.equal(v?.missingServiceAccount, labNames.prometheusServiceAccount);
+      assert.match(
+        v?.message ?? '',
+        new RegExp(
+          `^Prometheus ${prometheus} \\(namespace ${noSaNs}\\) is reconciled but not available: the operator says Available=False \\(NoPodReady\\)\\. ` +
+            `Its StatefulSet cannot create a single pod: the ServiceAccount prometheus-sa does not exist in namespace ${noSaNs}`,
+        ),
+      );
+      // What the operator itself wrote: no pod, so no message of its own; the StatefulSet's event names the ServiceAccount.
+      const reading = await eventually(
+        "the StatefulSet's FailedCreate event",
+        async () => (await readPrometheuses(k, noSaNs, release))[0],
+        (x) => (x?.statefulSetWarnings ?? []).some((w) => w.includes('serviceaccount "prometheus-sa" not found')),
+      );
+      assert.deepEqual(reading?.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '']).sort(), [
+        ['Available', 'False', 'NoPodReady', ''],
+        ['Reconciled', 'True', '', ''],
+      ]);
+      assert.match(
+        prometheusVerdictMessage(reading),
+        /the StatefulSet's event: .*error looking up service account .*\/prometheus-sa: serviceaccount "prometheus-sa" not found/,
+      );
+
+      await kube.kubectl(['-n', noSaNs, 'create', 'serviceaccount', labNames.prometheusServiceAccount]);
+      const after = await waitForPrometheuses(k, noSaNs, release, { timeoutMs: 120_000 });
+      assert.deepEqual(
+        after.map((x) => x.verdict.state),
+        ['available'],
+        after.map((x) => x.verdict.message).join('\n'),
+      );
+    });
+  });
+
   describe('failures that need no release', () => {
     const release = LONG;
     const bin = (): string => helmBin(helmVersions.current);
@@ -590,4 +797,9 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
 /** The lab's parameters for a release and namespace (the rest as the scaffold's defaults). */
 function renderParams(p: { helmRelease: string; monitoringNamespace: string }): Parameters<typeof forwardPresets>[0] {
   return { helmRelease: p.helmRelease, monitoringNamespace: p.monitoringNamespace, appNamespace: 'app' };
+}
+
+/** The Helm step's sentence for a reading (empty when there is none). */
+function prometheusVerdictMessage(r: PrometheusReading | undefined): string {
+  return r ? prometheusVerdict(r).message : '';
 }
