@@ -83,7 +83,7 @@ export function prometheusVerdict(r: PrometheusReading, opts: { waitedSeconds?: 
   };
   const what = `Prometheus ${r.name} (namespace ${r.namespace})`;
   const pods = (): string =>
-    `Look at its pods with ${cmd(getPods(r.namespace, `prometheus=${r.name}`))} and ${cmd(describePod)}.`;
+    `look at its pods with ${cmd(getPods(r.namespace, `prometheus=${r.name}`))} and ${cmd(describePod)}.`;
   const reconciled = condition(r, 'Reconciled');
   const available = condition(r, 'Available');
   const v = (state: PrometheusState, message: string, extra: Partial<PrometheusVerdict> = {}): PrometheusVerdict => ({
@@ -133,7 +133,8 @@ export function prometheusVerdict(r: PrometheusReading, opts: { waitedSeconds?: 
   return v(
     available.status === 'Degraded' ? 'degraded' : 'not-available',
     `${what} is reconciled but not ${available.status === 'Degraded' ? 'fully ' : ''}available: ${operator}` +
-      `${lastWarning ? ` (the StatefulSet's last warning: ${lastWarning})` : ''}. ${pods()}`,
+      `${lastWarning ? ` (the StatefulSet's last warning: ${lastWarning})` : ''}. Pods still pulling their ` +
+      `images become ready by themselves; otherwise: ${pods()}`,
   );
 }
 

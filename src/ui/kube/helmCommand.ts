@@ -450,7 +450,7 @@ async function prometheusCameUp(
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       try {
-        return await waitForPrometheuses(kube, namespace, release, {
+        const found = await waitForPrometheuses(kube, namespace, release, {
           timeoutMs,
           signal: abort.signal,
           onReading: (readings, ms) =>
@@ -463,13 +463,14 @@ async function prometheusCameUp(
               ),
             }),
         });
+        return abort.signal.aborted ? 'you stopped waiting for it' : found;
       } catch (e) {
         return e instanceof Error ? e.message : String(e);
       }
     },
   );
   if (typeof reports === 'string') {
-    ctx.output.appendLine(`[prometheus] could not read the release's Prometheus objects: ${reports}`);
+    ctx.output.appendLine(`[prometheus] no word from prometheus-operator on the release's Prometheus: ${reports}`);
     return true;
   }
   for (const r of reports) ctx.output.appendLine(`[prometheus] ${r.verdict.message}`);
