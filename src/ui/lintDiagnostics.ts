@@ -150,9 +150,12 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
         serverModule: this.ctx.extension.asAbsolutePath(join('dist', 'lintServer.js')),
         onCrash: (message) => {
           this.ctx.output.appendLine(`[lint] ${message}`);
-          void vscode.window.showWarningMessage(`Observability Lab: ${message}`, 'Show Log').then((pick) => {
-            if (pick) this.ctx.output.show(true);
-          });
+          const showLog = vscode.l10n.t('Show Log');
+          void vscode.window
+            .showWarningMessage(vscode.l10n.t('Observability Lab: {0}', message), showLog)
+            .then((pick) => {
+              if (pick) this.ctx.output.show(true);
+            });
         },
       });
       this.watcher = vscode.workspace.createFileSystemWatcher(`**/${labManifestName}`, false, true, false);

@@ -50,8 +50,8 @@ export class PromqlRunLenses implements vscode.CodeLensProvider {
     return splitQueries(doc.getText()).map(
       (b) =>
         new vscode.CodeLens(new vscode.Range(b.startLine, 0, b.startLine, 0), {
-          title: '$(play) Run',
-          tooltip: 'Open Query Prometheus on this query and run it',
+          title: `$(play) ${vscode.l10n.t('Run')}`,
+          tooltip: vscode.l10n.t('Open Query Prometheus on this query and run it'),
           command: 'obslab.queryPrometheus',
           arguments: [b.expr],
         }),

@@ -86,15 +86,18 @@ export async function applyFix(
       const shown = commandText(fix, shellFor(process.platform));
       const run = await vscode.window.showInformationMessage(
         `${fix.title}?`,
-        { modal: true, detail: `Runs in a terminal:\n${shown}` },
-        'Run in Terminal',
+        { modal: true, detail: vscode.l10n.t('Runs in a terminal:\n{0}', shown) },
+        vscode.l10n.t('Run in Terminal'),
       );
-      if (!run) return { ok: false, message: 'Not run.' };
+      if (!run) return { ok: false, message: vscode.l10n.t('Not run.') };
       if (fix.interactive) runInteractive(fix, place);
       else runInTerminal(fix, place, shown);
       return {
         ok: true,
-        message: `Running in the terminal "Doctor: ${fix.title}"; run the doctor again when it is done.`,
+        message: vscode.l10n.t(
+          'Running in the terminal "Doctor: {0}"; run the doctor again when it is done.',
+          fix.title,
+        ),
       };
     }
     case 'edit': {
