@@ -4,13 +4,20 @@
 // their samples into its one .jtl, and that .jtl is followed live as a local run's is. Every JVM
 // this file starts is stopped in after(), even when a test failed.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadtest } from '../../src/cli/loadtest';
-import { controllerArgs, explainControllerLine, type RmiSecurity } from '../../src/core/loadtest/jmeterDistributed';
+import { CONTROLLER_PROPS } from '../../src/core/loadtest/jmeterCluster';
+import {
+  controllerArgs,
+  controllerOutputReader,
+  explainControllerLine,
+  type RmiSecurity,
+} from '../../src/core/loadtest/jmeterDistributed';
 import type { Progress } from '../../src/core/loadtest/stats';
 import { summarizeJtl } from '../../src/core/loadtest/summary';
 import { runJmeter } from '../../src/node/loadtest/jmeter';
@@ -204,6 +211,66 @@ describe("JMeter's distributed mode with two local jmeter-server engines", funct
     const rows = jtlRows(jtl);
     assert.equal(rows.length, target.count() - before, 'the summary counts what the server answered');
     assert.match(out.join('\n'), new RegExp(`samples: ${rows.length}\\b|${rows.length} samples`));
+  });
+
+  it("gives the cluster Job's .jtl on standard output, told apart from the console, as the Job's log is read", async () => {
+    // The controller exactly as the Job runs it (-l /dev/stdout, its properties), with local engines.
+    // Its standard output is a FIFO, as a container's is (containerd's): a Node pipe is a socket,
+    // which /dev/stdout cannot be opened on, and a regular file has one offset per open, so the
+    // console's writes would overwrite samples appended through /dev/stdout.
+    const fifo = join(dir, 'controller.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const before = target.count();
+    const args = controllerArgs({
+      plan: PLAN,
+      jtl: '/dev/stdout',
+      log: join(dir, 'stdout-controller.log'),
+      engines: engines.map((e) => ({ host: '127.0.0.1', port: Number(e.address.split(':')[1]) })),
+      props: { SERVER: '127.0.0.1', PORT: String(target.port), THREADS: '1', RAMP: '0', DURATION: '2' },
+      rmi,
+      callbackHost: '127.0.0.1',
+      controllerProps: { ...CONTROLLER_PROPS, 'client.tries': '1' },
+    });
+    // Read-write: opening a FIFO so does not wait for the other end.
+    const writer = openSync(fifo, 'r+');
+    const chunks: Buffer[] = [];
+    let controller: ReturnType<typeof spawn> | undefined;
+    try {
+      controller = spawn(launcher, args, { cwd: dir, env, stdio: ['ignore', writer, writer] });
+      const exited = new Promise<number | null>((resolve) => controller?.once('exit', resolve));
+      const read = new Promise<void>((resolve, reject) => {
+        const stream = createReadStream(fifo);
+        // Once we read, only the controller holds the writing end: its exit ends the stream.
+        stream.once('open', () => closeSync(writer));
+        stream.on('data', (c) => chunks.push(Buffer.from(c)));
+        stream.once('end', resolve);
+        stream.once('error', reject);
+      });
+      const code = await exited;
+      await read;
+      assert.equal(code, 0, Buffer.concat(chunks).toString('utf8'));
+    } finally {
+      if (controller?.exitCode === null) controller.kill('SIGKILL');
+    }
+    const output = Buffer.concat(chunks).toString('utf8');
+    const reader = controllerOutputReader();
+    const jtlRowsOut: string[] = [];
+    const consoleLines: string[] = [];
+    for (const line of output.split('\n')) {
+      const { jtl, console: text } = reader.take(line);
+      jtlRowsOut.push(...jtl);
+      if (text !== undefined) consoleLines.push(text);
+    }
+    assert.match(jtlRowsOut[0] ?? '', /^timeStamp,elapsed,label,/, output.slice(0, 3000));
+    const summary = summarizeJtl(`${jtlRowsOut.join('\n')}\n`);
+    assert.equal(summary.broken, 0, 'no sample line was cut by console output');
+    assert.equal(summary.samples, target.count() - before, 'one sample per request the server answered');
+    assert.ok(summary.samples > 0);
+    assert.ok(
+      consoleLines.some((l) => l.startsWith('Remote engines have been started')),
+      'the console lines are kept apart',
+    );
+    assert.ok(!consoleLines.some((l) => /^summary [+=]/.test(l)), 'summariser.out=false: no summary lines');
   });
 
   it('explains an engine that is not there, by its address', async () => {

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import {
   controllerArgs,
   controllerCommand,
+  controllerOutputReader,
   engineArgs,
   explainControllerLine,
   isJtlLine,
@@ -187,6 +188,22 @@ describe("JMeter distributed mode: the controller's console", () => {
 
   it('says nothing about ordinary lines', () => {
     assert.equal(explainControllerLine('Remote engines have been started:[127.0.0.1:40001]'), undefined);
+  });
+
+  it("puts JMeter's default header before the first sample, which JMeter does not write to /dev/stdout", () => {
+    const reader = controllerOutputReader();
+    assert.deepEqual(reader.take('Creating summariser <summary>'), {
+      jtl: [],
+      console: 'Creating summariser <summary>',
+    });
+    const first = reader.take('1796507336694,53,POST /hash,200,OK,a:1-Users 1-1,text,true,,181,222,1,1,u,44,0,5');
+    assert.equal(first.jtl.length, 2);
+    assert.match(first.jtl[0] ?? '', /^timeStamp,elapsed,label,responseCode,/);
+    assert.equal(
+      reader.take('1796507336695,3,POST /hash,200,OK,a:1-Users 1-1,text,true,,181,222,1,1,u,3,0,0').jtl.length,
+      1,
+    );
+    assert.deepEqual(reader.take(''), { jtl: [] });
   });
 
   it("tells the .jtl's lines from the rest of a controller's console", () => {

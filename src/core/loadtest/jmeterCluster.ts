@@ -95,6 +95,17 @@ export function clusterEngines(namespace: string, engines: number): RemoteEngine
   }));
 }
 
+/**
+ * The controller Job's own properties: up to 30 tries 5 s apart while the engine pods start; no
+ * summary lines on standard output, and each sample flushed there at once, so the log is the .jtl.
+ */
+export const CONTROLLER_PROPS: Readonly<Record<string, string>> = {
+  'client.tries': '30',
+  'client.retries_delay': '5000',
+  'summariser.out': 'false',
+  'jmeter.save.saveservice.autoflush': 'true',
+};
+
 const podIpEnv = { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
 /** Apache's bin/jmeter reads HEAP (default 1 GiB): sized to the container's memory. */
 const heapEnv = { name: 'HEAP', value: '-Xms256m -Xmx768m -XX:MaxMetaspaceSize=256m' };
@@ -260,13 +271,7 @@ export function jmeterClusterObjects(spec: JmeterClusterSpec): ManifestObject[] 
                     props: spec.props,
                     rmi: { kind: 'ssl-disabled' },
                     callbackHost: '$(POD_IP)',
-                    controllerProps: {
-                      // Up to 30 tries 5 s apart while the engine pods start.
-                      'client.tries': '30',
-                      'client.retries_delay': '5000',
-                      'summariser.out': 'false',
-                      'jmeter.save.saveservice.autoflush': 'true',
-                    },
+                    controllerProps: CONTROLLER_PROPS,
                   }),
                   env: [podIpEnv, heapEnv],
                   volumeMounts: [{ name: 'plan', mountPath: '/plan', readOnly: true }],

@@ -9,6 +9,7 @@
 // to every interface. The engines run the plan and send their samples back; the controller writes
 // them all, merged, into its one .jtl. Plan properties reach the engines only as -G (global).
 import type { Command } from '../shellQuote';
+import { jtlHeader } from './jtl';
 
 /** JMeter's default RMI registry port of a `jmeter -s` engine (server_port / server.rmi.port). */
 export const JMETER_SERVER_PORT = 1099;
@@ -252,4 +253,22 @@ export function explainControllerLine(line: string): string | undefined {
 /** A line of a controller that writes its .jtl to standard output (the cluster's Job): the CSV header or a sample. */
 export function isJtlLine(line: string): boolean {
   return /^timeStamp,/.test(line) || /^\d{10,},/.test(line);
+}
+
+/**
+ * Splits a controller's standard output, line by line, into its .jtl and its console. JMeter 5.6.3
+ * writes no CSV header to /dev/stdout (it is a file that exists, and JMeter appends to existing
+ * files headerless), so the default header (the controller writes JMeter's default columns) goes
+ * before the first sample.
+ */
+export function controllerOutputReader(): { take(line: string): { jtl: string[]; console?: string } } {
+  let started = false;
+  return {
+    take(line) {
+      if (!isJtlLine(line)) return { jtl: [], ...(line.trim() ? { console: line } : {}) };
+      const first = !started;
+      started = true;
+      return { jtl: first && !line.startsWith('timeStamp,') ? [jtlHeader, line] : [line] };
+    },
+  };
 }

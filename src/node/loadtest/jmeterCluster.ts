@@ -12,7 +12,7 @@ import {
   jmeterClusterObjects,
   type JmeterClusterSpec,
 } from '../../core/loadtest/jmeterCluster';
-import { isJtlLine } from '../../core/loadtest/jmeterDistributed';
+import { controllerOutputReader } from '../../core/loadtest/jmeterDistributed';
 import { applyManifests, describeOutcome, type ApplyProgress, type ApplyResult } from '../kube/apply';
 import { kubeCall, type LoadedKube } from '../kube/config';
 import { kubeRest } from '../kube/rest';
@@ -82,8 +82,8 @@ export async function waitForControllerPod(
 }
 
 /**
- * Follows the controller pod's log until the container ends: CSV lines (the .jtl's header and
- * samples) are appended to `jtl`, every other line goes to `onLine`. A .jtl left by an earlier run
+ * Follows the controller pod's log until the container ends: CSV lines (the .jtl's samples, after
+ * JMeter's default header) are appended to `jtl`, every other line goes to `onLine`. A .jtl left by an earlier run
  * is removed first.
  */
 export async function followControllerLog(
@@ -95,9 +95,11 @@ export async function followControllerLog(
 ): Promise<void> {
   if (existsSync(jtl)) unlinkSync(jtl);
   let rest = '';
+  const reader = controllerOutputReader();
   const take = (line: string): void => {
-    if (isJtlLine(line)) appendFileSync(jtl, `${line}\n`);
-    else if (line.trim()) opts.onLine?.(line);
+    const { jtl: rows, console } = reader.take(line);
+    if (rows.length) appendFileSync(jtl, `${rows.join('\n')}\n`);
+    if (console !== undefined) opts.onLine?.(console);
   };
   await new Promise<void>((resolve, reject) => {
     const sink = new Writable({
