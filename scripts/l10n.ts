@@ -42,15 +42,30 @@ const accents: Record<string, string> = {
 /** What a translation must keep as it is: placeholders, codicons, code, link targets, URLs, ids. */
 const kept = /\{\d+\}|\$\([\w-]+\)|`[^`]*`|\]\([^)]*\)|https?:\/\/[^\s)]+|\bobslab\.[\w.-]+|\bcommand:[\w.?%-]+/g;
 
-/** The pseudo-translation of one text: `⟦Óbsérváb…⟧`, recognisable at a glance and in a test. */
+/**
+ * The pseudo-translation of one text: `⟦Óbsérváb…⟧`, recognisable at a glance and in a test. Each
+ * line is bracketed apart, and a line that is only a link (a walkthrough button) keeps its form so
+ * VS Code still draws it as a button.
+ */
 export function pseudo(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (!line.trim()) return line;
+      const button = /^\[([^\]]*)\](\([^)]*\))$/.exec(line);
+      return button ? `[${keepAndAccent(button[1] ?? '')}]${button[2] ?? ''}` : `⟦${keepAndAccent(line)}⟧`;
+    })
+    .join('\n');
+}
+
+function keepAndAccent(text: string): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(kept)) {
     out += accent(text.slice(last, m.index)) + m[0];
     last = m.index + m[0].length;
   }
-  return `⟦${out}${accent(text.slice(last))}⟧`;
+  return out + accent(text.slice(last));
 }
 
 const accent = (s: string): string => s.replace(/[aeiouycnAEIOUYCN]/g, (c) => accents[c] ?? c);

@@ -88,6 +88,13 @@ describe('translations', () => {
       );
     });
 
+    it('brackets each line apart and keeps a line that is only a link a link, so a walkthrough button stays a button', () => {
+      assert.equal(
+        pseudo('Check the tools.\n[Check Prerequisites](command:obslab.checkPrerequisites)'),
+        '⟦Çhéçk thé tóóls.⟧\n[Çhéçk Préréqúísítés](command:obslab.checkPrerequisites)',
+      );
+    });
+
     it('writes a qps-ploc package.nls and bundle with every key translated', () => {
       const out = mkdtempSync(join(tmpdir(), 'obslab-pseudo-'));
       try {
@@ -96,7 +103,9 @@ describe('translations', () => {
         const pb = JSON.parse(readFileSync(bundleFile ?? '', 'utf8')) as Record<string, string>;
         assert.deepEqual(Object.keys(pn), Object.keys(nls));
         assert.deepEqual(Object.keys(pb), Object.keys(readBundle(root)));
-        for (const v of [...Object.values(pn), ...Object.values(pb)]) assert.match(v, /^⟦[\s\S]*⟧$/);
+        for (const v of [...Object.values(pn), ...Object.values(pb)])
+          for (const line of v.split('\n').filter((l) => l.trim()))
+            assert.match(line, /^(⟦.*⟧|\[[^\]]*\]\([^)]*\))$/, line);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
