@@ -17,8 +17,13 @@ import {
 } from '../../src/core/loadtest/jmeterCluster';
 import { loadKube, type LoadedKube } from '../../src/node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
-import { kubeRest } from '../../src/node/kube/rest';
-import { applyJmeterCluster } from '../../src/node/loadtest/jmeterCluster';
+import { KubeHttpError, kubeRest } from '../../src/node/kube/rest';
+import {
+  applyJmeterCluster,
+  controllerOutcome,
+  stopClusterRun,
+  waitForControllerPod,
+} from '../../src/node/loadtest/jmeterCluster';
 import { repoRoot } from '../harness/lib';
 import type { RunningKube } from '../harness/kube';
 import { sharedKube, uniqueNamespace } from '../support/kube';
@@ -117,6 +122,48 @@ describe('The distributed load test in the cluster: created, then removed by Cle
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.deepEqual(names, [`${ENGINES_NAME}-0`, `${ENGINES_NAME}-1`]);
+  });
+
+  it("finds the controller Job's pod and reads the Job's verdict (kwok runs and completes the pod; no JMeter ran)", async () => {
+    const pod = await waitForControllerPod(loaded, namespace, 'run1', { timeoutMs: 120_000 });
+    assert.match(pod, new RegExp(`^${controllerJobName('run1')}-`));
+    assert.deepEqual(await controllerOutcome(loaded, namespace, 'run1', 120_000), { succeeded: true });
+  });
+
+  it("stops a run by deleting its Job (the engines' pods are replaced by the StatefulSet)", async () => {
+    const enginePods = async (): Promise<string[]> =>
+      (
+        await kubeRest<{ items: { metadata: { uid: string } }[] }>(
+          loaded,
+          `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/component=jmeter-server')}`,
+        )
+      ).items.map((p) => p.metadata.uid);
+    const second = { ...spec, runId: 'run2' };
+    await applyJmeterCluster(loaded, second);
+    const before = await enginePods();
+    await stopClusterRun(loaded, namespace, 'run2');
+    const path = `/apis/batch/v1/namespaces/${namespace}/jobs/${controllerJobName('run2')}`;
+    const deadline = Date.now() + 60_000;
+    let gone = false;
+    while (!gone && Date.now() < deadline) {
+      gone = await kubeRest(loaded, path).then(
+        () => false,
+        (e: unknown) => e instanceof KubeHttpError && e.statusCode === 404,
+      );
+      if (!gone) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(gone, `Job ${controllerJobName('run2')} was deleted`);
+    let after: string[] = [];
+    while (Date.now() < deadline) {
+      after = await enginePods();
+      if (after.length === 2 && after.every((uid) => !before.includes(uid))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(after.length, 2);
+    assert.ok(
+      after.every((uid) => !before.includes(uid)),
+      'the engines are new pods',
+    );
   });
 
   it('is all listed by Clean Up, namespace included, and removed by it', async () => {
