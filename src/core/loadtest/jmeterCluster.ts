@@ -23,8 +23,8 @@ import { controllerArgs, engineArgs, JMETER_SERVER_PORT, type RemoteEngine } fro
  * The engines' and controller's image: Docker Hub's alpine/jmeter, built by the alpine-docker
  * project (github.com/alpine-docker/jmeter: Alpine, OpenJDK 8 JRE and Apache's own
  * apache-jmeter-5.6.3.tgz in /opt/apache-jmeter-5.6.3, bin/ on PATH; its build tags each image with
- * apache/jmeter's release). 5.6.3 is the version the harness runs (test/harness/jmeter.ts). Checked
- * 2026-12-05 in the project's sources (last commit 2024-10-10).
+ * apache/jmeter's release). 5.6.3, the JMeter the lab's plan is checked against. Checked 2026-12-05
+ * in the project's sources (last commit 2024-10-10).
  */
 export const JMETER_IMAGE = 'alpine/jmeter:5.6.3';
 export const JMETER_IMAGE_CHECKED = '2026-12-05';
