@@ -1090,6 +1090,35 @@ const prometheusServiceAccount: Link = {
     if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
     const want = s.lab.prometheusServiceAccount;
     const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
+    // Helm succeeds without it (the operator's StatefulSet is no object of the release), but no pod can be made.
+    if (p.serviceAccountName === want && !p.pods.length && s.iam?.serviceAccountFound === false)
+      return fail(
+        `${want} does not exist, so Prometheus has no pod`,
+        finding(
+          doctorCodes.prometheusServiceAccount,
+          `Prometheus ${p.namespace}/${p.name} is to run as ${want}, which does not exist in namespace ` +
+            `${p.namespace}: the API server refuses every pod of its StatefulSet, so Prometheus never starts, ` +
+            `although the Helm step succeeded. Create it as Task 1 does, with the IRSA role's annotation.`,
+          [{ object: `ServiceAccount ${p.namespace}/${want}`, seen: 'not found', expected: 'Task 1 created it' }],
+          s.iam.roleArn
+            ? [
+                run(
+                  `Create ${want} with the IRSA role`,
+                  kubectl(s, '-n', p.namespace, 'create', 'serviceaccount', want),
+                  kubectl(
+                    s,
+                    '-n',
+                    p.namespace,
+                    'annotate',
+                    'serviceaccount',
+                    want,
+                    `eks.amazonaws.com/role-arn=${s.iam.roleArn}`,
+                  ),
+                ),
+              ]
+            : [],
+        ),
+      );
     if (p.serviceAccountName === want && !wrongPods.length)
       return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
     const evidence: Evidence[] = [
