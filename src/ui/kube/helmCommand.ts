@@ -401,10 +401,12 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
     `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} ` +
     `in namespace ${namespace}`;
   const message = step.done(summary, names);
-  output.appendLine(`[helm] ${message}`);
   // helm's --wait does not cover the operator's StatefulSet: ask the operator whether Prometheus came up.
-  if (step === kubePrometheusStackStep && !(await prometheusCameUp(ctx, kube, namespace, release, summary)))
+  if (step === kubePrometheusStackStep && !(await prometheusCameUp(ctx, kube, namespace, release, summary))) {
+    output.appendLine(`[helm] ${summary}, but Prometheus is not available (see above).`);
     return now ?? { release, namespace };
+  }
+  output.appendLine(`[helm] ${message}`);
   void vscode.window
     .showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output')
     .then(async (pick) => {
