@@ -5,6 +5,7 @@ import { buildSync } from 'esbuild';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { zipEntries } from '../test/support/zip';
 
 const root = join(__dirname, '..');
 
@@ -83,4 +84,10 @@ export function benchExtension(): void {
     ],
   ];
   for (const [what, value, ratio] of rows) console.log(`${what?.padEnd(64)} ${value?.padStart(12)}  ${ratio}`);
+  // What takes the room, so a bundle that grew shows by name.
+  if (existsSync(vsix))
+    for (const e of zipEntries(vsix)
+      .sort((a, b) => b.compressed - a.compressed)
+      .slice(0, 6))
+      console.log(`  in the .vsix: ${e.name.padEnd(49)} ${kb(e.compressed).padStart(12)}  (${kb(e.size)} unpacked)`);
 }

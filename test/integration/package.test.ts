@@ -3,38 +3,11 @@
 // changelog and the translations, names no placeholder repository, and leaves out source maps.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
+import { zipEntries } from '../support/zip';
 
 const root = join(__dirname, '..', '..');
 const vsix = join(root, '.obslab-build', 'observability-lab.vsix');
-
-/** A zip's entries by name (central directory; stored or deflated), enough to read a .vsix. */
-function readZip(file: string): Map<string, () => Buffer> {
-  const buf = readFileSync(file);
-  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  assert.ok(end >= 0, `${file} is not a zip`);
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
-  const entries = new Map<string, () => Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(at + 10);
-    const size = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    entries.set(name, () => {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + size);
-      return method === 8 ? inflateRawSync(data) : Buffer.from(data);
-    });
-    at += 46 + nameLen + extraLen + commentLen;
-  }
-  return entries;
-}
 
 describe('the package (vsce)', function () {
   this.timeout(600_000);
@@ -45,7 +18,7 @@ describe('the package (vsce)', function () {
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, encoding: 'utf8' });
     output = `${r.stdout}\n${r.stderr}`;
     assert.equal(r.status, 0, `scripts/package.mjs failed:\n${output.slice(-4000)}`);
-    entries = readZip(vsix);
+    entries = new Map(zipEntries(vsix).map((e) => [e.name, () => e.read()]));
   });
 
   it('packs without a single vsce warning', () => {
