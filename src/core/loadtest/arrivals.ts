@@ -54,14 +54,15 @@ export const defaultMaxConnections = 1000;
 
 /**
  * How the pool grows. A request due while every connection is busy waits for one to free. It gets a
- * new connection once no connection has freed for connectionWaitMs (the server is stuck: a stall), or
- * once it has waited poolBehindMs (they free, but too few for the rate); at most 16 at once and 1000 a
+ * new connection once no connection has freed for connectionWaitMs (the server is stuck: a stall;
+ * shorter pauses are a busy machine's scheduling), or, when the connections at their answers' pace
+ * carry less than the rate, once it has waited poolBehindMs; at most 16 at once and 1000 a
  * second. Opening a connection costs more than a request: a generator that fell behind (a pause, a
  * busy machine) and opened one for every request due would fall further behind, in a storm of
  * connects that overflows the server's accept queue. The wait is in the request's latency, which
  * counts from its intended start.
  */
-export const connectionWaitMs = 2;
+export const connectionWaitMs = 20;
 export const poolBehindMs = 50;
 export const poolGrowth = { burst: 16, perSec: 1000 };
 

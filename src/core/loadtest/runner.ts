@@ -16,6 +16,7 @@ import {
   openModelProblem,
   poolBehindMs,
   poolGrowth,
+  rateAt,
   rateDip,
   type OpenModel,
   type RateDip,
@@ -551,8 +552,20 @@ export async function runPlan(
      * When a waiting request gets a new connection: once none has freed for connectionWaitMs (a stall:
      * the connections are stuck), or once it has waited poolBehindMs (they turn over, but too few for the rate).
      */
-    const growFrom = (w: Waiting): number =>
-      Math.min(Math.max(w.queuedAt, lastSendAt) + connectionWaitMs, w.queuedAt + poolBehindMs);
+    /** How long an answer takes on average (from the send, a moving mean): what a connection carries a second. */
+    let serviceMs = 0;
+    /**
+     * The pool, at the pace its answers come, carries less than the rate: more connections would help. When it
+     * carries enough, requests wait because this process is behind (a busy machine), and a connection more would only
+     * cost it more.
+     */
+    const poolTooSmall = (now: number): boolean =>
+      (all.length * 1000) / Math.max(serviceMs, 0.01) < 1.25 * rateAt(open, (now - start) / 1000);
+    const growFrom = (w: Waiting, now: number): number =>
+      Math.min(
+        Math.max(w.queuedAt, lastSendAt) + connectionWaitMs,
+        poolTooSmall(now) ? w.queuedAt + poolBehindMs : Infinity,
+      );
     const takeWaiting = (): Waiting | undefined => {
       const w = waiting[head++];
       if (w?.atCap) stats.late++;
@@ -611,6 +624,7 @@ export async function runPlan(
         if (isRequestError(req)) sample = errorSample(req, threadName, step.no);
         else {
           let ex = await slot.channel.exchange(req, compiled.keepBody, slot.cut.signal);
+          serviceMs = serviceMs ? serviceMs + (ex.elapsedMs - serviceMs) / 32 : ex.elapsedMs;
           if (ex.interrupted && (hard.signal.aborted || !ex.sentBytes)) interrupted++;
           else {
             if (ex.interrupted) {
@@ -671,7 +685,7 @@ export async function runPlan(
           break;
         }
         const overdue = waiting[head];
-        if (overdue && all.length < cap && now >= growFrom(overdue) && !caughtUp) {
+        if (overdue && all.length < cap && now >= growFrom(overdue, now) && !caughtUp) {
           // A timer fires before the I/O that came in meanwhile: let it run before opening a connection
           // that an answer waiting to be read may make needless (a lagging event loop would grow the pool).
           await clock.yield();
@@ -683,7 +697,7 @@ export async function runPlan(
         // A request that waited connectionWaitMs for a connection to free gets a new one, as the pool may grow.
         while (head < waiting.length && all.length < cap) {
           const w = waiting[head];
-          if (!w || now < growFrom(w) || !mayGrow(now)) break;
+          if (!w || now < growFrom(w, now) || !mayGrow(now)) break;
           takeWaiting();
           void send(newSlot(), w);
         }
@@ -704,7 +718,7 @@ export async function runPlan(
         if (!(nextAt < endAt) && (head >= waiting.length || now >= endAt)) break;
         let wake = Math.min(nextAt, endAt);
         const w = waiting[head];
-        if (w && all.length < cap) wake = Math.min(wake, Math.max(growFrom(w), growthAt(now)));
+        if (w && all.length < cap) wake = Math.min(wake, Math.max(growFrom(w, now), growthAt(now)));
         await clock.sleep(wake - now, soft.signal);
       }
       // What still waits for a connection when the duration ends is never sent.
