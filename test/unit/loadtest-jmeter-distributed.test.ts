@@ -2,6 +2,7 @@
 // engine's command lines, the keystore's properties, and what the controller's console means.
 import { strict as assert } from 'node:assert';
 import {
+  callbackHostFor,
   controllerArgs,
   controllerCommand,
   controllerOutputReader,
@@ -30,6 +31,23 @@ describe('JMeter distributed mode: the remote servers', () => {
 
   it("takes a host alone as JMeter does: on port 1099, jmeter-server's default", () => {
     assert.deepEqual(parseRemoteEngines('engine-a'), [{ host: 'engine-a', port: 1099 }]);
+  });
+
+  it('has engines that are all on this machine call the controller back on 127.0.0.1, others as JMeter chooses', () => {
+    assert.equal(
+      callbackHostFor([
+        { host: '127.0.0.1', port: 1 },
+        { host: 'localhost', port: 2 },
+      ]),
+      '127.0.0.1',
+    );
+    assert.equal(
+      callbackHostFor([
+        { host: '127.0.0.1', port: 1 },
+        { host: '10.0.0.5', port: 1099 },
+      ]),
+      undefined,
+    );
   });
 
   it('writes them back as -R takes them', () => {
