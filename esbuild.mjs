@@ -2,7 +2,7 @@
 // (vscode is external), the lint and YAML servers and the CLI (plain Node), the webview scripts (browser).
 import { build, buildSync } from 'esbuild';
 import { Buffer } from 'node:buffer';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 // The lazy bundles come from the feature table (src/features.ts), the same table src/extension.ts
 // registers from. It is TypeScript with type-only imports, so esbuild itself turns it into a module
@@ -33,6 +33,35 @@ const common = {
   alias: { punycode: 'punycode/', 'whatwg-url': './src/node/kube/whatwgUrl.ts' },
 };
 
+// @kubernetes/client-node (~410 KB minified) once, in dist/kubeClient.js: every bundle that talks
+// to a cluster (kube, doctor, iam, loadtest, the CLI) requires it from there at run time instead of
+// carrying its own copy, which kept the .vsix over its 3 MiB goal. Node resolves the relative
+// require against the bundle's own folder, dist/.
+// Only the names our sources import from it, so esbuild still leaves the rest of the client out.
+const kubeClientNames = [
+  ...new Set(
+    readdirSync('src', { recursive: true })
+      .filter((f) => typeof f === 'string' && f.endsWith('.ts'))
+      .flatMap((f) =>
+        [
+          ...readFileSync(`src/${f}`, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'@kubernetes\/client-node'/g),
+        ].flatMap((m) =>
+          (m[1] ?? '')
+            .split(',')
+            .map((n) => n.trim())
+            .filter((n) => n && !n.startsWith('type '))
+            .map((n) => n.split(/\s+as\s+/)[0]),
+        ),
+      ),
+  ),
+].sort();
+const sharedKubeClient = {
+  name: 'shared-kube-client',
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './kubeClient.js', external: true }));
+  },
+};
+
 const webviewEntries = existsSync('src/webview')
   ? readdirSync('src/webview')
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -59,8 +88,22 @@ await Promise.all([
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+      plugins: [sharedKubeClient],
     }),
   ),
+  // The Kubernetes client the bundles above and the CLI share (sharedKubeClient).
+  build({
+    ...common,
+    stdin: {
+      contents: `export { ${kubeClientNames.join(', ')} } from '@kubernetes/client-node';`,
+      resolveDir: '.',
+      loader: 'js',
+    },
+    outfile: 'dist/kubeClient.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   // The lint engine, its rules, the YAML parser and the schemas: a process of its own (LintProcess forks it).
   build({
     ...common,
@@ -102,6 +145,7 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [sharedKubeClient],
     banner: { js: '#!/usr/bin/env node' },
   }),
   ...(webviewEntries.length
