@@ -552,14 +552,17 @@ export async function runPlan(
      * When a waiting request gets a new connection: once none has freed for connectionWaitMs (a stall:
      * the connections are stuck), or once it has waited poolBehindMs (they turn over, but too few for the rate).
      */
+    /** The next request's intended start: when it is past, this process is behind its schedule. */
+    let nextAt = start + arrivalTimeMs(0, open);
     /** How long an answer takes on average (from the send, a moving mean): what a connection carries a second. */
     let serviceMs = 0;
     /**
      * The pool, at the pace its answers come, carries less than the rate: more connections would help. When it
-     * carries enough, requests wait because this process is behind (a busy machine), and a connection more would only
-     * cost it more.
+     * carries enough, or this process is behind its own schedule (a busy machine, whose lag also slows the answers
+     * it reads), requests wait because of this process, and a connection more would only cost it more.
      */
     const poolTooSmall = (now: number): boolean =>
+      now - nextAt < connectionWaitMs &&
       (all.length * 1000) / Math.max(serviceMs, 0.01) < 1.25 * rateAt(open, (now - start) / 1000);
     const growFrom = (w: Waiting, now: number): number =>
       Math.min(
@@ -671,7 +674,6 @@ export async function runPlan(
 
     try {
       let n = 0;
-      let nextAt = start + arrivalTimeMs(0, open);
       /** I/O ran since the last look at the queue: answers already read have freed their connections. */
       let caughtUp = false;
       for (;;) {
