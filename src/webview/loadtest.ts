@@ -99,7 +99,7 @@ function drawChart(): void {
     chartBox.dataset['points'] = String(times.length);
     return;
   }
-  // The workbench theme's chart colours; the server's series are the client's, dashed.
+  // The workbench theme's chart colours (blue, yellow, red); the server's series are the client's, dashed.
   const theme = chartTheme();
   const [rpsColour, p95Colour, p99Colour] = theme.series;
   const axis = { stroke: theme.foreground, grid: { stroke: theme.lines, width: 0.5 }, ticks: { stroke: theme.lines } };

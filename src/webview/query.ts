@@ -491,13 +491,13 @@ function chartSummaryText(drawn: number, total: number, columns: (number | null)
       : [];
   const parts = columns.slice(0, 3).map((c, i) => {
     const values = c.filter((v): v is number => v !== null);
-    if (!values.length) return `${names[i] ?? `series ${i + 1}`}: no values`;
+    if (!values.length) return `${names[i] ?? `series ${i + 1}`} with no values`;
     const last = values[values.length - 1] ?? 0;
-    return `${names[i] ?? `series ${i + 1}`}: from ${formatValue(String(Math.min(...values)))} to ${formatValue(String(Math.max(...values)))}, last ${formatValue(String(last))}`;
+    return `${names[i] ?? `series ${i + 1}`} from ${formatValue(String(Math.min(...values)))} to ${formatValue(String(Math.max(...values)))}, last ${formatValue(String(last))}`;
   });
   const more = drawn > 3 ? `; ${drawn - 3} more in the table below` : '';
   const capped = total > drawn ? ` (the first ${drawn} of ${total})` : '';
-  return `Chart of ${drawn} series${capped} over the last ${state.range}. ${parts.join('; ')}${more}.`;
+  return `Chart of ${drawn} series${capped} over the last ${state.range}: ${parts.join('; ')}${more}.`;
 }
 
 onThemeChange(() => {

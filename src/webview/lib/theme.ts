@@ -13,14 +13,17 @@ export const highContrast = (): boolean =>
   document.body.classList.contains('vscode-high-contrast') ||
   document.body.classList.contains('vscode-high-contrast-light');
 
-/** The workbench's chart colours (VS Code's charts.* theme colours), in the order series take them. */
+/**
+ * The workbench's chart colours (VS Code's charts.* theme colours), in the order series take them.
+ * Not charts.orange: Dark Modern makes it a faint wash (rgba(234, 92, 0, 0.33), code-server
+ * 4.139.1, 2026-12-05) and the high-contrast themes leave it unset.
+ */
 const chartVariables: readonly [string, string][] = [
   ['--vscode-charts-blue', '#3794ff'],
-  ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-charts-yellow', '#cca700'],
   ['--vscode-charts-red', '#f14c4c'],
   ['--vscode-charts-green', '#89d185'],
   ['--vscode-charts-purple', '#b180d7'],
-  ['--vscode-charts-yellow', '#cca700'],
 ];
 
 export interface ChartTheme {
