@@ -1,6 +1,6 @@
 // The translation bundles. `npm run l10n` exports l10n/bundle.l10n.json (English, the translators'
 // source) from every vscode.l10n.t / l10n.t call under src/ with @vscode/l10n-dev; package.nls.json
-// is kept by hand beside package.json. `pseudoLocale` writes qps-ploc bundles (each string accented
+// is kept by hand beside package.json. `writePseudoLocale` writes qps-ploc bundles (each string accented
 // and bracketed, placeholders, links and code kept) so a test can show that no text escaped them.
 //
 // What is translated where: the sentences src/ui and src/cli compose go through vscode.l10n.t
