@@ -3,7 +3,8 @@
 // its host sends, in each of VS Code's four kinds of theme: the --vscode-* variables and body class
 // Default Light Modern, Dark Modern, High Contrast and High Contrast Light give a webview, read from
 // code-server 4.139.1's workbench by test/e2e/themes.test.ts (test/fixtures/webviewThemes.json).
-// In each, axe-core finds no serious or critical problem (contrast included), and the keyboard and
+// In each, axe-core (injected through evaluate: the page's nonce-only CSP refuses addScriptTag's
+// inline script) finds no serious or critical problem (contrast included), and the keyboard and
 // screen-reader parts hold: tabs by arrow keys, tables named with column headers, charts named by
 // a summary written beside them, one polite live region that does not announce every tick.
 // Screens: test-results/a11y-<page>-<theme>.png.
@@ -237,6 +238,18 @@ describe('every panel is usable by keyboard and screen reader, and legible in ev
 
   it("has VS Code's four kinds of theme to draw the pages in", () => {
     assert.deepEqual(themeNames, ['light', 'dark', 'hc', 'hc-light']);
+  });
+
+  it("refuses a script injected past the page's CSP, so axe goes in through evaluate", async () => {
+    const page = await open('doctor', 'light');
+    const refused = await page.addScriptTag({ content: 'window.injected = true;' }).then(
+      async () => !(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)),
+      () => true,
+    );
+    assert.ok(refused, "addScriptTag's inline script ran under a nonce-only script-src");
+    errors.length = 0; // the CSP's own report of the refusal
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
   });
 
   it('gives every image of the walkthrough and the README a text alternative', () => {
