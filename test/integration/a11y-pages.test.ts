@@ -162,6 +162,13 @@ function loadtestMessages(): unknown[] {
         { code: '500', count: 1 },
       ],
       notes: ['The server saw as many requests as were sent.'],
+      goals: {
+        verdict: '1 of 2 goals missed',
+        results: [
+          { goal: 'p95 < 50', met: true, figure: 'p95 24 ms' },
+          { goal: 'errors < 0.01%', met: false, figure: 'errors 0.02%' },
+        ],
+      },
     },
   ];
 }
