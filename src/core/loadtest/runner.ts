@@ -562,13 +562,15 @@ export async function runPlan(
      * it reads), requests wait because of this process, and a connection more would only cost it more.
      */
     const poolTooSmall = (now: number): boolean =>
-      now - nextAt < connectionWaitMs &&
       (all.length * 1000) / Math.max(serviceMs, 0.01) < 1.25 * rateAt(open, (now - start) / 1000);
     const growFrom = (w: Waiting, now: number): number =>
-      Math.min(
-        Math.max(w.queuedAt, lastSendAt) + connectionWaitMs,
-        poolTooSmall(now) ? w.queuedAt + poolBehindMs : Infinity,
-      );
+      // Behind its own schedule this process also reads answers late: no connection looks free, but none would help.
+      now - nextAt >= connectionWaitMs
+        ? Infinity
+        : Math.min(
+            Math.max(w.queuedAt, lastSendAt) + connectionWaitMs,
+            poolTooSmall(now) ? w.queuedAt + poolBehindMs : Infinity,
+          );
     const takeWaiting = (): Waiting | undefined => {
       const w = waiting[head++];
       if (w?.atCap) stats.late++;
