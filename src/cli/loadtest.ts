@@ -152,7 +152,7 @@ export function describePlan(plan: LoadPlan): { lines: string[]; remote: string[
 
 function formatProgress(p: Progress): string {
   return (
-    `[${p.elapsedSec.toFixed(0)} s] ${p.activeThreads} thread(s), ${p.rps} req/s, errors ${(p.errorRate * 100).toFixed(1)}%, ` +
+    `[${p.elapsedSec.toFixed(0)} s] ${p.activeThreads} ${p.open ? 'in flight' : 'thread(s)'}, ${p.rps} req/s, errors ${(p.errorRate * 100).toFixed(1)}%, ` +
     `last ${p.window.seconds} s p50/p95/p99 ${p.window.p50}/${p.window.p95}/${p.window.p99} ms; total ${p.overall.samples} ` +
     `samples, ${p.overall.errors} errors, p50/p95/p99 ${p.overall.p50}/${p.overall.p95}/${p.overall.p99} ms` +
     (p.open

@@ -182,7 +182,8 @@ window.addEventListener('resize', () => plot?.setSize({ width: Math.max(300, cha
 // ---- messages ---------------------------------------------------------------------------------
 
 function showProgress(p: LoadtestProgressMessage): void {
-  state.textContent = `running · ${p.elapsedSec.toFixed(0)} s · ${p.activeThreads} thread(s)`;
+  // In the open model there are no threads: what is active is the requests in flight.
+  state.textContent = `running · ${p.elapsedSec.toFixed(0)} s · ${p.activeThreads} ${p.open ? 'in flight' : 'thread(s)'}`;
   numbers.replaceChildren(
     tile('req/s (last second)', String(p.rps), 'rps'),
     tile('errors (last second)', pct(p.errorRate), 'err'),

@@ -92,6 +92,7 @@ describe('the load-test page in Chromium: the open model', function () {
         }),
       );
     await page.waitForSelector('#chart[data-points="3"]');
+    assert.match((await page.textContent('#state')) ?? '', /running · 3 s · 3 in flight/);
     assert.equal(await page.textContent('#open-rate .tile-value'), '100 / 100');
     assert.equal(await page.textContent('#open-pool .tile-value'), '0 · 3 · 4/1000');
     const names = await legend();
