@@ -13,20 +13,24 @@ import { commandText } from '../core/doctor/text';
 import type { ShellKind } from '../core/shellQuote';
 import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
+import { fillPlaceholders as fill, pageStrings } from './lib/strings';
+import { doctorPageEnglish } from '../core/protocol/pageStrings';
 
 const vscode = vscodeApi<DoctorPageMessage, DoctorReportMessage>();
 const app = document.getElementById('app') ?? document.body;
 const announce = announcer(3_000);
+/** The page's fixed texts, in the display language the host wrote into the page. */
+const text = pageStrings(doctorPageEnglish);
 
 const statusText: Record<LinkStatus, { mark: string; text: string }> = {
-  passed: { mark: '✓', text: 'passed' },
-  failed: { mark: '✗', text: 'broken' },
-  consequence: { mark: '↳', text: 'consequence' },
-  skipped: { mark: '–', text: 'skipped' },
+  passed: { mark: '✓', text: text.passed },
+  failed: { mark: '✗', text: text.broken },
+  consequence: { mark: '↳', text: text.consequence },
+  skipped: { mark: '–', text: text.skipped },
 };
 
 function header(title: string, state: string, busy: boolean): HTMLElement {
-  const again = el('button', { id: 'rerun', type: 'button' }, busy ? 'Running…' : 'Run again');
+  const again = el('button', { id: 'rerun', type: 'button' }, busy ? text.running : text.runAgain);
   if (busy) again.setAttribute('disabled', '');
   again.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   return el(
@@ -38,7 +42,7 @@ function header(title: string, state: string, busy: boolean): HTMLElement {
 }
 
 function fixLabel(f: DoctorFix): string {
-  return f.kind === 'command' ? `Run: ${f.title}` : f.kind === 'edit' ? `Edit: ${f.title}` : `Open: ${f.title}`;
+  return fill(f.kind === 'command' ? text.fixRun : f.kind === 'edit' ? text.fixEdit : text.fixOpen, f.title);
 }
 
 /** The shell the host shows commands for (from the report message). */
@@ -62,16 +66,16 @@ function findingView(link: LinkResult, f: DoctorFinding, index: number, actionab
     box.append(
       el(
         'table',
-        { class: 'evidence', 'aria-label': `Evidence for ${f.code}` },
+        { class: 'evidence', 'aria-label': fill(text.evidenceFor, f.code) },
         el(
           'thead',
           {},
           el(
             'tr',
             {},
-            el('th', { scope: 'col' }, 'Object'),
-            el('th', { scope: 'col' }, 'Seen'),
-            el('th', { scope: 'col' }, 'Expected'),
+            el('th', { scope: 'col' }, text.object),
+            el('th', { scope: 'col' }, text.seen),
+            el('th', { scope: 'col' }, text.expected),
           ),
         ),
         el(
@@ -125,17 +129,11 @@ function linkView(l: LinkResult, titles: Map<string, string>): HTMLElement {
     el('div', { class: 'detail' }, l.detail),
   );
   if (l.status === 'consequence' && l.causedBy)
-    item.append(
-      el(
-        'div',
-        { class: 'hint' },
-        `A consequence of the broken link "${titles.get(l.causedBy) ?? l.causedBy}": fix that first, this may then pass.`,
-      ),
-    );
+    item.append(el('div', { class: 'hint' }, fill(text.consequenceOf, titles.get(l.causedBy) ?? l.causedBy)));
   // Consequences show their findings folded: they explain, the cause is what to fix.
   if (l.status === 'failed') l.findings.forEach((f, i) => item.append(findingView(l, f, i, true)));
   if (l.status === 'consequence' && l.findings.length) {
-    const more = el('details', {}, el('summary', {}, `What it sees (${l.findings.length})`));
+    const more = el('details', {}, el('summary', {}, fill(text.whatItSees, l.findings.length)));
     l.findings.forEach((f, i) => more.append(findingView(l, f, i, false)));
     item.append(more);
   }
@@ -156,22 +154,21 @@ function renderReport(m: DoctorReportMessage, busy = false): void {
     .map((st) => `${r.links.filter((l) => l.status === st).length} ${statusText[st].text}`)
     .join(', ');
   const parts: Node[] = [
-    header(`Lab Doctor: ${m.target}`, `${new Date(r.takenAt).toLocaleTimeString()} · ${m.ms} ms · ${counts}`, busy),
+    header(fill(text.title, m.target), `${new Date(r.takenAt).toLocaleTimeString()} · ${m.ms} ms · ${counts}`, busy),
   ];
-  if (r.healthy)
-    parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, 'Healthy: every link that could be checked passed.'));
+  if (r.healthy) parts.push(el('p', { class: 'verdict ok', id: 'verdict' }, text.healthy));
   else if (r.causes.length)
     parts.push(
       el(
         'p',
         { class: 'verdict bad', id: 'verdict' },
-        `Broken: ${r.causes.map((c) => c.code).join(', ')}. Start with ${r.cause?.code ?? r.causes[0]?.code ?? ''}.`,
+        fill(text.brokenVerdict, r.causes.map((c) => c.code).join(', '), r.cause?.code ?? r.causes[0]?.code ?? ''),
       ),
     );
   else
     // Unhealthy with no cause: every link was skipped (a stopped sandbox), so say why instead of naming none.
     parts.push(
-      el('p', { class: 'verdict bad', id: 'verdict' }, 'Nothing could be checked: every link was skipped.'),
+      el('p', { class: 'verdict bad', id: 'verdict' }, text.nothingChecked),
       el(
         'ul',
         { id: 'skipped-reasons' },
@@ -193,7 +190,7 @@ function renderReport(m: DoctorReportMessage, busy = false): void {
       el(
         'details',
         { id: 'unavailable' },
-        el('summary', {}, `Not gathered (${notes.length})`),
+        el('summary', {}, fill(text.notGathered, notes.length)),
         el('ul', {}, ...notes.map(([k, v]) => el('li', {}, el('strong', {}, `${k}: `), v))),
       ),
     );
@@ -205,13 +202,13 @@ function onMessage(m: DoctorHostMessage): void {
   switch (m.type) {
     case 'running': {
       const prev = vscode.getState();
-      announce.sayNow(`Lab Doctor: examining ${m.target}…`);
+      announce.sayNow(fill(text.examiningSay, m.target));
       if (prev) renderReport(prev, true);
       else
         replaceKeepingFocus(
           app,
-          header(`Lab Doctor: ${m.target}`, 'examining…', true),
-          el('p', { class: 'hint' }, 'Reading the app, the collector, Prometheus and the IRSA role…'),
+          header(fill(text.title, m.target), text.examining, true),
+          el('p', { class: 'hint' }, text.reading),
         );
       break;
     }
@@ -220,10 +217,10 @@ function onMessage(m: DoctorHostMessage): void {
       renderReport(m);
       break;
     case 'error':
-      announce.sayNow(`Lab Doctor could not run: ${m.message}`);
+      announce.sayNow(fill(text.couldNotRunSay, m.message));
       replaceKeepingFocus(
         app,
-        header(`Lab Doctor: ${m.target}`, 'could not run', false),
+        header(fill(text.title, m.target), text.couldNotRun, false),
         el('p', { class: 'verdict bad', id: 'verdict' }, m.message),
       );
       break;

@@ -31,6 +31,36 @@ export const pipelinePageEnglish = {
 } as const;
 export type PipelinePageStrings = Record<keyof typeof pipelinePageEnglish, string>;
 
+/** The Lab Doctor page. */
+export const doctorPageEnglish = {
+  title: 'Lab Doctor: {0}',
+  runAgain: 'Run again',
+  running: 'Running…',
+  passed: 'passed',
+  broken: 'broken',
+  consequence: 'consequence',
+  skipped: 'skipped',
+  evidenceFor: 'Evidence for {0}',
+  object: 'Object',
+  seen: 'Seen',
+  expected: 'Expected',
+  fixRun: 'Run: {0}',
+  fixEdit: 'Edit: {0}',
+  fixOpen: 'Open: {0}',
+  consequenceOf: 'A consequence of the broken link "{0}": fix that first, this may then pass.',
+  whatItSees: 'What it sees ({0})',
+  healthy: 'Healthy: every link that could be checked passed.',
+  brokenVerdict: 'Broken: {0}. Start with {1}.',
+  nothingChecked: 'Nothing could be checked: every link was skipped.',
+  notGathered: 'Not gathered ({0})',
+  examining: 'examining…',
+  examiningSay: 'Lab Doctor: examining {0}…',
+  reading: 'Reading the app, the collector, Prometheus and the IRSA role…',
+  couldNotRun: 'could not run',
+  couldNotRunSay: 'Lab Doctor could not run: {0}',
+} as const;
+export type DoctorPageStrings = Record<keyof typeof doctorPageEnglish, string>;
+
 /** Keeps only the known keys whose values are strings: what a page accepts from its HTML. */
 export function pickStrings<T extends Record<string, string>>(english: T, given: unknown): T {
   const out: Record<string, string> = { ...english };

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { DoctorHostMessage } from '../../core/protocol/doctor';
 import { parseDoctorPageMessage } from '../../core/protocol/doctor';
+import type { DoctorPageStrings } from '../../core/protocol/pageStrings';
 import type { DoctorReport } from '../../core/doctor/report';
 import type { DoctorSnapshot } from '../../core/doctor/snapshot';
 import { formatReport } from '../../core/doctor/text';
@@ -44,7 +45,13 @@ class DoctorPanel {
     private target: DoctorTarget,
   ) {
     connectPanel(panel, this.disposables, { message: (m) => void this.onMessage(m), dispose: () => this.dispose() });
-    panel.webview.html = webviewHtml(panel.webview, ctx.extension.extensionUri, 'doctor', vscode.l10n.t('Lab Doctor'));
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      ctx.extension.extensionUri,
+      'doctor',
+      vscode.l10n.t('Lab Doctor'),
+      doctorPageStrings(),
+    );
   }
 
   /** A panel VS Code restored after a reload: ours again, with the target it looked at. */
@@ -183,3 +190,34 @@ export const runDoctorCommand: CommandFactory = (ctx) => async (arg?: unknown) =
   await DoctorPanel.show(ctx, target).run();
   return target.label;
 };
+
+/** The page's fixed texts in the display language (English: doctorPageEnglish). */
+function doctorPageStrings(): DoctorPageStrings {
+  return {
+    title: vscode.l10n.t('Lab Doctor: {0}'),
+    runAgain: vscode.l10n.t('Run again'),
+    running: vscode.l10n.t('Running…'),
+    passed: vscode.l10n.t('passed'),
+    broken: vscode.l10n.t('broken'),
+    consequence: vscode.l10n.t('consequence'),
+    skipped: vscode.l10n.t('skipped'),
+    evidenceFor: vscode.l10n.t('Evidence for {0}'),
+    object: vscode.l10n.t('Object'),
+    seen: vscode.l10n.t('Seen'),
+    expected: vscode.l10n.t('Expected'),
+    fixRun: vscode.l10n.t('Run: {0}'),
+    fixEdit: vscode.l10n.t('Edit: {0}'),
+    fixOpen: vscode.l10n.t('Open: {0}'),
+    consequenceOf: vscode.l10n.t('A consequence of the broken link "{0}": fix that first, this may then pass.'),
+    whatItSees: vscode.l10n.t('What it sees ({0})'),
+    healthy: vscode.l10n.t('Healthy: every link that could be checked passed.'),
+    brokenVerdict: vscode.l10n.t('Broken: {0}. Start with {1}.'),
+    nothingChecked: vscode.l10n.t('Nothing could be checked: every link was skipped.'),
+    notGathered: vscode.l10n.t('Not gathered ({0})'),
+    examining: vscode.l10n.t('examining…'),
+    examiningSay: vscode.l10n.t('Lab Doctor: examining {0}…'),
+    reading: vscode.l10n.t('Reading the app, the collector, Prometheus and the IRSA role…'),
+    couldNotRun: vscode.l10n.t('could not run'),
+    couldNotRunSay: vscode.l10n.t('Lab Doctor could not run: {0}'),
+  };
+}
