@@ -6,21 +6,25 @@ import type { ActionVerdict } from '../core/iam/lab';
 import type { IrsaReport } from '../core/iam/report';
 import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
+import { fillPlaceholders as fill, pageStrings } from './lib/strings';
+import { iamPageEnglish } from '../core/protocol/pageStrings';
 
 const vscode = vscodeApi<IrsaPageMessage>();
 
 const app = document.getElementById('app') ?? document.body;
 const announce = announcer(3_000);
+/** The page's fixed texts, in the display language the host wrote into the page. */
+const text = pageStrings(iamPageEnglish);
 
 const decisionText: Record<ActionVerdict['decision'], { text: string; cls: string }> = {
-  allowed: { text: 'allowed', cls: 'ok' },
-  explicitDeny: { text: 'denied (explicit Deny)', cls: 'bad' },
-  implicitDeny: { text: 'denied (no Allow)', cls: 'bad' },
-  undetermined: { text: 'undecided', cls: 'unknown' },
+  allowed: { text: text.allowed, cls: 'ok' },
+  explicitDeny: { text: text.explicitDeny, cls: 'bad' },
+  implicitDeny: { text: text.implicitDeny, cls: 'bad' },
+  undetermined: { text: text.undetermined, cls: 'unknown' },
 };
 
 function header(title: string, state: string): HTMLElement {
-  const refresh = el('button', { id: 'refresh', type: 'button' }, 'Refresh');
+  const refresh = el('button', { id: 'refresh', type: 'button' }, text.refresh);
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   return el('header', {}, el('h1', {}, title), el('div', {}, el('span', { class: 'hint' }, state), ' ', refresh));
 }
@@ -44,7 +48,7 @@ function verdictTable(verdicts: ActionVerdict[], caption: string, id: string): H
     el(
       'thead',
       {},
-      el('tr', {}, ...['Action', 'Verdict', 'Used for', 'Why'].map((h) => el('th', { scope: 'col' }, h))),
+      el('tr', {}, ...[text.action, text.verdict, text.usedFor, text.why].map((h) => el('th', { scope: 'col' }, h))),
     ),
     el('tbody', {}, ...rows),
   );
@@ -52,7 +56,7 @@ function verdictTable(verdicts: ActionVerdict[], caption: string, id: string): H
 
 function render(r: IrsaReport): void {
   const errors = r.findings.filter((f) => f.severity === 'error').length;
-  const parts: Node[] = [header(`IRSA role ${r.role.name}`, errors ? `${errors} problem(s)` : 'no problems found')];
+  const parts: Node[] = [header(fill(text.title, r.role.name), errors ? fill(text.problems, errors) : text.noProblems)];
   parts.push(
     el(
       'p',
@@ -71,15 +75,8 @@ function render(r: IrsaReport): void {
   else if (r.cluster.issuerError)
     parts.push(el('p', { class: 'hint' }, `Cluster issuer not known: ${r.cluster.issuerError}`));
 
-  const findings = el('section', { id: 'findings' }, el('h2', {}, `Findings (${r.findings.length})`));
-  if (!r.findings.length)
-    findings.append(
-      el(
-        'p',
-        { class: 'ok' },
-        'Nothing wrong: the role trusts exactly the expected ServiceAccount and allows what the lab needs.',
-      ),
-    );
+  const findings = el('section', { id: 'findings' }, el('h2', {}, fill(text.findings, r.findings.length)));
+  if (!r.findings.length) findings.append(el('p', { class: 'ok' }, text.nothingWrong));
   for (const f of r.findings)
     findings.append(
       el(
@@ -94,23 +91,23 @@ function render(r: IrsaReport): void {
   const trust = el(
     'section',
     { id: 'trust' },
-    el('h2', {}, 'Who may assume it (trust policy)'),
-    el('p', { class: 'hint' }, `Expected: ${r.serviceAccount.subject}`),
+    el('h2', {}, text.whoMayAssume),
+    el('p', { class: 'hint' }, fill(text.expected, r.serviceAccount.subject)),
   );
   for (const s of r.trust.statements) {
     trust.append(el('p', {}, s.summary));
     if (s.conditions.length)
       trust.append(el('ul', { class: 'conditions' }, ...s.conditions.map((c) => el('li', {}, c.text))));
   }
-  trust.append(el('details', {}, el('summary', {}, 'Trust policy document'), el('pre', {}, r.trust.text)));
+  trust.append(el('details', {}, el('summary', {}, text.trustDocument), el('pre', {}, r.trust.text)));
   parts.push(trust);
 
   const perms = el(
     'section',
     { id: 'permissions' },
-    el('h2', {}, "What it may do: the lab's actions"),
+    el('h2', {}, text.whatItMayDo),
     el('p', { class: 'hint' }, r.verdictNote),
-    verdictTable(r.verdicts, "The lab's actions and the role's verdict on each", 'verdicts'),
+    verdictTable(r.verdicts, text.verdictsCaption, 'verdicts'),
   );
   for (const p of r.policies)
     perms.append(
@@ -131,21 +128,21 @@ function render(r: IrsaReport): void {
   const whatIf = el(
     'section',
     { id: 'whatif' },
-    el('h2', {}, `What if the role loses ${w.removed}?`),
-    el('p', { class: 'hint' }, `On a copy of the policies: ${w.edits.join('; ')}. Nothing in AWS is changed.`),
+    el('h2', {}, fill(text.whatIf, w.removed)),
+    el('p', { class: 'hint' }, fill(text.onACopy, w.edits.join('; '))),
   );
-  if (!w.breaks.length) whatIf.append(el('p', {}, 'Nothing the lab uses changes.'));
+  if (!w.breaks.length) whatIf.append(el('p', {}, text.nothingChanges));
   for (const b of w.breaks)
     whatIf.append(el('div', { class: 'breaks' }, el('strong', {}, `${b.capability} stops working. `), b.symptom));
   whatIf.append(
-    el('h3', {}, 'Verdicts after the change'),
+    el('h3', {}, text.verdictsAfter),
     verdictTable(w.after, `The verdicts if the role loses ${w.removed}`, 'verdicts-after'),
   );
   parts.push(whatIf);
 
   if (r.kube) {
-    const k = el('section', { id: 'cluster' }, el('h2', {}, 'In the cluster'));
-    if (r.kube.error) k.append(el('p', { class: 'hint' }, `Not checked: ${r.kube.error}`));
+    const k = el('section', { id: 'cluster' }, el('h2', {}, text.inTheCluster));
+    if (r.kube.error) k.append(el('p', { class: 'hint' }, fill(text.notChecked, r.kube.error)));
     const sa = r.kube.serviceAccount;
     if (sa)
       k.append(
@@ -167,12 +164,12 @@ function render(r: IrsaReport): void {
 
 function onMessage(m: IrsaHostMessage): void {
   if (m.type === 'loading') {
-    replaceKeepingFocus(app, header(`IRSA role ${m.roleName}`, 'reading IAM, EKS and the cluster…'));
-    announce.sayNow(`Reading IRSA role ${m.roleName}…`);
+    replaceKeepingFocus(app, header(fill(text.title, m.roleName), text.reading));
+    announce.sayNow(fill(text.readingSay, m.roleName));
   } else if (m.type === 'error') {
     replaceKeepingFocus(
       app,
-      header(`IRSA role ${m.roleName}`, 'failed'),
+      header(fill(text.title, m.roleName), text.failed),
       el('div', { class: 'finding error' }, m.message),
     );
     announce.sayNow(`IRSA role ${m.roleName}: ${m.message}`);

@@ -61,6 +61,39 @@ export const doctorPageEnglish = {
 } as const;
 export type DoctorPageStrings = Record<keyof typeof doctorPageEnglish, string>;
 
+/** The Inspect IRSA Role page. */
+export const iamPageEnglish = {
+  title: 'IRSA role {0}',
+  refresh: 'Refresh',
+  allowed: 'allowed',
+  explicitDeny: 'denied (explicit Deny)',
+  implicitDeny: 'denied (no Allow)',
+  undetermined: 'undecided',
+  action: 'Action',
+  verdict: 'Verdict',
+  usedFor: 'Used for',
+  why: 'Why',
+  problems: '{0} problem(s)',
+  noProblems: 'no problems found',
+  findings: 'Findings ({0})',
+  nothingWrong: 'Nothing wrong: the role trusts exactly the expected ServiceAccount and allows what the lab needs.',
+  whoMayAssume: 'Who may assume it (trust policy)',
+  expected: 'Expected: {0}',
+  trustDocument: 'Trust policy document',
+  whatItMayDo: "What it may do: the lab's actions",
+  verdictsCaption: "The lab's actions and the role's verdict on each",
+  whatIf: 'What if the role loses {0}?',
+  onACopy: 'On a copy of the policies: {0}. Nothing in AWS is changed.',
+  nothingChanges: 'Nothing the lab uses changes.',
+  verdictsAfter: 'Verdicts after the change',
+  inTheCluster: 'In the cluster',
+  notChecked: 'Not checked: {0}',
+  reading: 'reading IAM, EKS and the cluster…',
+  readingSay: 'Reading IRSA role {0}…',
+  failed: 'failed',
+} as const;
+export type IamPageStrings = Record<keyof typeof iamPageEnglish, string>;
+
 /** Keeps only the known keys whose values are strings: what a page accepts from its HTML. */
 export function pickStrings<T extends Record<string, string>>(english: T, given: unknown): T {
   const out: Record<string, string> = { ...english };

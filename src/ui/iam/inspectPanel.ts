@@ -3,6 +3,7 @@
 // findings. The host gathers everything (IAM, EKS, the cluster); the page only displays it.
 import * as vscode from 'vscode';
 import { parseIrsaPageMessage, type IrsaHostMessage } from '../../core/protocol/iam';
+import type { IamPageStrings } from '../../core/protocol/pageStrings';
 import { reportText } from '../../core/iam/report';
 import { AwsError } from '../../node/aws/clients';
 import { inspectIrsaRole } from '../../node/aws/inspect';
@@ -29,6 +30,7 @@ class IrsaPanel {
       ctx.extension.extensionUri,
       'iam',
       vscode.l10n.t('Inspect IRSA Role'),
+      iamPageStrings(),
     );
   }
 
@@ -105,3 +107,39 @@ export const inspectIrsaCommand: CommandFactory = (ctx) => async (arg?: unknown)
   IrsaPanel.show(ctx, roleName);
   return roleName;
 };
+
+/** The page's fixed texts in the display language (English: iamPageEnglish). */
+function iamPageStrings(): IamPageStrings {
+  return {
+    title: vscode.l10n.t('IRSA role {0}'),
+    refresh: vscode.l10n.t('Refresh'),
+    allowed: vscode.l10n.t('allowed'),
+    explicitDeny: vscode.l10n.t('denied (explicit Deny)'),
+    implicitDeny: vscode.l10n.t('denied (no Allow)'),
+    undetermined: vscode.l10n.t('undecided'),
+    action: vscode.l10n.t('Action'),
+    verdict: vscode.l10n.t('Verdict'),
+    usedFor: vscode.l10n.t('Used for'),
+    why: vscode.l10n.t('Why'),
+    problems: vscode.l10n.t('{0} problem(s)'),
+    noProblems: vscode.l10n.t('no problems found'),
+    findings: vscode.l10n.t('Findings ({0})'),
+    nothingWrong: vscode.l10n.t(
+      'Nothing wrong: the role trusts exactly the expected ServiceAccount and allows what the lab needs.',
+    ),
+    whoMayAssume: vscode.l10n.t('Who may assume it (trust policy)'),
+    expected: vscode.l10n.t('Expected: {0}'),
+    trustDocument: vscode.l10n.t('Trust policy document'),
+    whatItMayDo: vscode.l10n.t("What it may do: the lab's actions"),
+    verdictsCaption: vscode.l10n.t("The lab's actions and the role's verdict on each"),
+    whatIf: vscode.l10n.t('What if the role loses {0}?'),
+    onACopy: vscode.l10n.t('On a copy of the policies: {0}. Nothing in AWS is changed.'),
+    nothingChanges: vscode.l10n.t('Nothing the lab uses changes.'),
+    verdictsAfter: vscode.l10n.t('Verdicts after the change'),
+    inTheCluster: vscode.l10n.t('In the cluster'),
+    notChecked: vscode.l10n.t('Not checked: {0}'),
+    reading: vscode.l10n.t('reading IAM, EKS and the cluster…'),
+    readingSay: vscode.l10n.t('Reading IRSA role {0}…'),
+    failed: vscode.l10n.t('failed'),
+  };
+}
