@@ -14,13 +14,14 @@ import { packageExtension, startCodeServer, type RunningCodeServer } from '../ha
 import { waitFor } from '../harness/lib';
 import {
   afterFirstStartWalkthrough,
+  answerLoadTestPicks,
   answerSandboxQuestion,
   clearToasts,
   dialog,
+  openFile,
   openWorkbench,
   pick,
   quickInputBox,
-  quickRows,
   resultsDir,
   runCommand,
   screenshot,
@@ -120,21 +121,7 @@ describe("The load generator's metrics beside the app's, in the workbench", func
     await clearToasts(page);
 
     // The lab's plan open in the editor is the plan Run Load Test runs.
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill('lab/jmeter/hash-load.jmx');
-    await waitFor(
-      'hash-load.jmx first in Go to File',
-      async () =>
-        (
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? ''
-        ).startsWith('hash-load.jmx'),
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'hash-load.jmx' }).waitFor();
+    await openFile(page, 'lab/jmeter/hash-load.jmx');
 
     await runCommand(page, 'Observability Lab: Run Load Test');
     // The target offered first is the running sandbox app.
@@ -145,26 +132,7 @@ describe("The load generator's metrics beside the app's, in the workbench", func
     await answerInput('duration seconds (3/3)', '5');
     // Then whatever the command asks before its confirmation (the load model, the engine): the closed
     // model and the built-in engine.
-    const title = page.locator('.quick-input-widget .quick-input-title');
-    const answered = new Set<string>();
-    await waitFor(
-      'the confirmation',
-      async () => {
-        if (await dialog(page).isVisible()) return true;
-        const shown = (await title.isVisible()) ? await title.innerText().catch(() => '') : '';
-        for (const [asks, row] of [
-          ['load model', /^Closed/],
-          ['engine', 'Built-in engine'],
-        ] as const) {
-          if (shown.includes(asks) && !answered.has(asks)) {
-            await pick(page, asks, row);
-            answered.add(asks);
-          }
-        }
-        return false;
-      },
-      60_000,
-    );
+    await answerLoadTestPicks(page);
     await dialog(page).waitFor({ state: 'visible' });
     assert.match(await dialog(page).innerText(), /127\.0\.0\.1:\d+/);
     await dialog(page).locator('.monaco-button').filter({ hasText: 'Run Load Test' }).click();

@@ -12,16 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
-import { repoRoot, waitFor } from '../harness/lib';
+import { repoRoot } from '../harness/lib';
 import {
   afterFirstStartWalkthrough,
+  answerLoadTestPicks,
   clearToasts,
   dialog,
+  openFile,
   openWorkbench,
   pick,
   quickInput,
   quickInputBox,
-  quickRows,
   resultsDir,
   runCommand,
   screenshot,
@@ -130,21 +131,7 @@ describe('Run Load Test with goals in the workbench', function () {
     await afterFirstStartWalkthrough(page);
     await clearToasts(page);
     // The plan open in the editor is the plan Run Load Test runs.
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill('goals.jmx');
-    await waitFor(
-      'goals.jmx first in Go to File',
-      async () =>
-        (
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? ''
-        ).startsWith('goals.jmx'),
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'goals.jmx' }).waitFor({ state: 'visible' });
+    await openFile(page, 'goals.jmx');
 
     await runCommand(page, 'Observability Lab: Run Load Test');
     await answerInput('target (1/2)', `127.0.0.1:${port}`);
@@ -154,24 +141,7 @@ describe('Run Load Test with goals in the workbench', function () {
     await answerInput('duration seconds (3/3)', '3');
     // The picks that come only sometimes (the engine, when JMeter is installed; the load model): the
     // built-in engine, closed model, as the plan says.
-    const optional: [string, string][] = [
-      ['load model', 'Closed'],
-      ['engine', 'Built-in engine'],
-    ];
-    const titles = page.locator('.quick-input-widget .quick-input-title');
-    for (;;) {
-      const asking = titles.filter({ hasText: /load model|engine/ });
-      await waitFor(
-        'the confirmation, or a pick before it',
-        async () => (await dialog(page).isVisible()) || (await asking.isVisible()),
-        30_000,
-      );
-      if (await dialog(page).isVisible()) break;
-      const shown = await titles.innerText();
-      const [title, row] = optional.find(([t]) => shown.includes(t)) ?? assert.fail(`an unexpected pick: ${shown}`);
-      await pick(page, title, row);
-      await titles.filter({ hasText: title }).waitFor({ state: 'hidden' });
-    }
+    await answerLoadTestPicks(page);
 
     // The confirmation lists the plan's goals.
     await dialog(page).waitFor({ state: 'visible' });

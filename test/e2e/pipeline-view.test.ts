@@ -10,16 +10,14 @@ import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { sandboxDown, sandboxStatus } from '../../src/node/sandbox/sandbox';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
-import { waitFor } from '../harness/lib';
 import {
   clearToasts,
   pick,
-  quickInputBox,
-  quickRows,
   resultsDir,
   runCommand,
   screenshot,
   toast,
+  openFile,
   openWorkbench,
   afterFirstStartWalkthrough,
   answerSandboxQuestion,
@@ -68,25 +66,6 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
 
   const view = (): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
-  async function openFile(relativePath: string): Promise<void> {
-    const name = relativePath.split('/').pop() ?? relativePath;
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill(relativePath);
-    await waitFor(
-      `${relativePath} first in Go to File`,
-      async () =>
-        (
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? ''
-        ).startsWith(name),
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ state: 'visible' });
-  }
-
   it("draws the lab collector's pipelines with live figures from the running sandbox, and opens a node's YAML", async () => {
     await afterFirstStartWalkthrough(page);
     await clearToasts(page);
@@ -114,7 +93,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
     };
     traffic = setInterval(() => void post().catch(() => undefined), 200);
 
-    await openFile('lab/k8s/otel-collector-config.yaml');
+    await openFile(page, 'lab/k8s/otel-collector-config.yaml');
     await runCommand(page, 'Observability Lab: Show Collector Pipelines');
     await view().locator('svg#graph').waitFor({ state: 'visible', timeout: 60_000 });
     assert.match((await view().locator('h1').textContent()) ?? '', /otel-collector-config\.yaml \(ConfigMap /);

@@ -14,10 +14,10 @@ import { startPrometheus, type RunningPrometheus } from '../harness/prometheus';
 import {
   quickInput,
   quickInputBox,
-  quickRows,
   resultsDir,
   runCommand,
   screenshot,
+  openFile,
   openWorkbench,
 } from '../support/workbench';
 
@@ -75,21 +75,7 @@ describe('.promql files in the workbench (code-server + Chromium)', function () 
 
   it('squiggles the parse error where the query breaks and puts a Run lens above each query', async () => {
     await runCommand(page, 'View: Close All Editors').catch(() => undefined);
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill('queries.promql');
-    await waitFor(
-      'queries.promql first in Go to File',
-      async () =>
-        (
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? ''
-        ).startsWith('queries.promql'),
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'queries.promql' }).waitFor();
+    await openFile(page, 'queries.promql');
     const lenses = page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: 'Run' });
     await waitFor('two Run lenses', async () => (await lenses.count()) === 2, 60_000);
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });

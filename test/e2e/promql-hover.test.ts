@@ -8,15 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import { waitFor } from '../harness/lib';
-import {
-  quickInputBox,
-  quickRows,
-  resultsDir,
-  runCommand,
-  openWorkbench,
-  until,
-  afterFirstStartWalkthrough,
-} from '../support/workbench';
+import { resultsDir, openFile, openWorkbench, until, afterFirstStartWalkthrough } from '../support/workbench';
 
 const query =
   'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_milliseconds_bucket{http_route="/hash"}[5m])))';
@@ -61,21 +53,7 @@ describe('The metric-name hover in .promql files, in the workbench', function ()
 
   it('names the instrument and the paths that give the name under the mouse', async () => {
     await afterFirstStartWalkthrough(page);
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill('latency.promql');
-    await waitFor(
-      'latency.promql first in Go to File',
-      async () =>
-        (
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? ''
-        ).startsWith('latency.promql'),
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'latency.promql' }).waitFor();
+    await openFile(page, 'latency.promql');
     const token = page
       .locator('.monaco-editor .view-line span span')
       .filter({ hasText: /http_server_duration_milliseconds_bucket/ })

@@ -34,7 +34,6 @@ import {
   pick,
   quickInput,
   quickInputBox,
-  quickRows,
   resultsDir,
   runCommand,
   screenshot,
@@ -42,8 +41,10 @@ import {
   toast,
   toasts,
   until,
+  openFile,
   openWorkbench,
   answerSandboxQuestion,
+  answerLoadTestPicks,
 } from '../support/workbench';
 import { englishManifest } from '../support/manifest';
 
@@ -338,35 +339,6 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await screenshot(page, 'task2-files');
   });
 
-  /** Opens a workspace file through Go to File, as a student does. */
-  async function openFile(relativePath: string): Promise<void> {
-    await runCommand(page, 'Go to File...');
-    await quickInputBox(page).fill(relativePath);
-    await quickRows(page)
-      .filter({ hasText: relativePath.split('/').pop() ?? relativePath })
-      .first()
-      .waitFor({ state: 'visible' });
-    // Enter takes the first row: until the list is filtered, that may be a recently opened file.
-    const [name = relativePath, parent = ''] = relativePath.split('/').reverse();
-    await waitFor(
-      `${relativePath} first in Go to File`,
-      async () => {
-        const label =
-          (await quickRows(page)
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? '';
-        return label.startsWith(name) && label.includes(parent);
-      },
-      30_000,
-    );
-    await page.keyboard.press('Enter');
-    await page
-      .locator('.tabs-container .tab.active')
-      .filter({ hasText: relativePath.split('/').pop() ?? relativePath })
-      .waitFor({ state: 'visible' });
-  }
-
   it('underlines the removed telemetry address in the collector ConfigMap and fixes it with its quick fix', async () => {
     const file = join(lab, 'k8s', 'otel-collector-config.yaml');
     // The form older guides use; the scaffold pins collector 0.155.0, which refuses it.
@@ -380,7 +352,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     const line = broken.split('\n').findIndex((l) => /^\s*address: 0\.0\.0\.0:8888 #/.test(l)) + 1;
 
     await clearToasts(page);
-    await openFile('lab/k8s/otel-collector-config.yaml');
+    await openFile(page, 'lab/k8s/otel-collector-config.yaml');
     await lintRules(page, 'lab rules').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Problems: Focus on Problems View');
@@ -417,7 +389,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
   it('completes Kubernetes fields from the bundled schemas, offline', async () => {
     const file = join(lab, 'k8s', 'scratch-deployment.yaml');
     writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scratch\nspec:\n  re');
-    await openFile('lab/k8s/scratch-deployment.yaml');
+    await openFile(page, 'lab/k8s/scratch-deployment.yaml');
     const suggestion = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'replicas' });
     // The YAML server starts with the first YAML file; ask again until it answers.
     await until(
@@ -494,7 +466,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       `${outsideName}/eks-workshop-v2-crossplane-irsa/trust.json`,
     ];
     for (const path of opened) {
-      await openFile(path);
+      await openFile(page, path);
       await lintRules(page, 'general rules').waitFor({ state: 'visible', timeout: 60_000 });
     }
     // Each opened file's folder is linted as a whole; corpusExpected says what `obslab lint` finds there.
@@ -532,7 +504,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       // The ServiceMonitor is clean because a Prometheus in its folder selects team: frontend. Relabel
       // it and the same general rule reports it; label it back, and it is clean again.
       const monitor = opened[0] ?? '';
-      await openFile(monitor);
+      await openFile(page, monitor);
       const relabel = async (label: string): Promise<void> => {
         await runCommand(page, 'Go to Line/Column...');
         await quickInputBox(page).fill(':6');
@@ -576,7 +548,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     try {
       await clearToasts(page);
       await runCommand(page, 'View: Close All Editors');
-      await openFile('lab/k8s/example-app-service-monitor.yaml');
+      await openFile(page, 'lab/k8s/example-app-service-monitor.yaml');
       await lintRules(page, 'lab rules').waitFor({ state: 'visible', timeout: 60_000 });
       await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 60_000 });
       await runCommand(page, 'Problems: Focus on Problems View');
@@ -624,13 +596,13 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
     await runCommand(page, 'View: Close All Editors');
     const lenses = page.locator('.editor-instance .monaco-editor .codelens-decoration');
     // The same YAML server names a lab file's schema above it: the absence below is not a server that never started.
-    await openFile('lab/k8s/otel-servicemonitors.yaml');
+    await openFile(page, 'lab/k8s/otel-servicemonitors.yaml');
     const labLens = lenses.filter({ hasText: /^ServiceMonitor \(monitoring\.coreos\.com\/v1\)/ }).first();
     const lensStarted = Date.now();
     await labLens.waitFor({ state: 'visible', timeout: 60_000 });
     const lensMs = Date.now() - lensStarted;
 
-    await openFile(workflowPath);
+    await openFile(page, workflowPath);
     await lintRules(page, 'general rules').waitFor({ state: 'visible', timeout: 60_000 });
     await page
       .locator('.monaco-editor .view-lines')
@@ -1176,10 +1148,8 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       await answerInput(page, 'threads (1/3)', '2');
       await answerInput(page, 'ramp-up seconds (2/3)', '1');
       await answerInput(page, 'duration seconds (3/3)', '3');
-      // An engine pick only when JMeter is installed: the built-in engine, then.
-      const enginePick = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'engine' });
-      await Promise.race([dialog(page).waitFor({ state: 'visible' }), enginePick.waitFor({ state: 'visible' })]);
-      if (await enginePick.isVisible()) await pick(page, 'engine', 'Built-in engine');
+      // An engine pick only when JMeter is installed, and the load model: the built-in engine, closed.
+      await answerLoadTestPicks(page);
 
       // The confirmation shows what will run, and no warning for this machine.
       await dialog(page).waitFor({ state: 'visible' });
@@ -1243,8 +1213,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       await answerInput(page, 'threads (1/3)', '1');
       await answerInput(page, 'ramp-up seconds (2/3)', '0');
       await answerInput(page, 'duration seconds (3/3)', '5');
-      await Promise.race([dialog(page).waitFor({ state: 'visible' }), enginePick.waitFor({ state: 'visible' })]);
-      if (await enginePick.isVisible()) await pick(page, 'engine', 'Built-in engine');
+      await answerLoadTestPicks(page);
       await dialog(page).locator('.monaco-button').filter({ hasText: 'Run Load Test' }).click();
       await dialog(page).waitFor({ state: 'hidden' });
       await view

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/chromium';
-import { repoRoot } from '../harness/lib';
+import { repoRoot, waitFor } from '../harness/lib';
 
 export const resultsDir = join(repoRoot, 'test-results');
 
@@ -76,6 +76,58 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
   await quickRows(page).filter({ hasText: row }).first().click();
+}
+
+/**
+ * Opens a workspace file through Go to File, as a student does. Enter takes the first row, and until
+ * the list is filtered that may be a recently opened file: so wait until the first row is this one
+ * (its name, and its folder when the path has one), then for its tab.
+ */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const [name = relativePath, parent = ''] = relativePath.split('/').reverse();
+  await runCommand(page, 'Go to File...');
+  await quickInputBox(page).fill(relativePath);
+  await waitFor(
+    `${relativePath} first in Go to File`,
+    async () => {
+      const label =
+        (await quickRows(page)
+          .first()
+          .getAttribute('aria-label')
+          .catch(() => null)) ?? '';
+      return label.startsWith(name) && label.includes(parent);
+    },
+    30_000,
+  );
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ state: 'visible' });
+}
+
+/**
+ * Run Load Test's picks that come only sometimes, answered until its confirmation shows: the
+ * engine (asked when JMeter is installed) and the load model (asked for the built-in engine). By
+ * default the built-in engine and the closed model, as the plan says.
+ */
+export async function answerLoadTestPicks(
+  page: Page,
+  answers: readonly (readonly [title: string, row: string | RegExp])[] = [
+    ['load model', /^Closed/],
+    ['engine', 'Built-in engine'],
+  ],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  const answered = new Set<string>();
+  const deadline = Date.now() + timeoutMs;
+  while (!(await dialog(page).isVisible())) {
+    if (Date.now() > deadline) throw new Error(`Run Load Test's confirmation did not show in ${timeoutMs} ms`);
+    const shown = (await title.isVisible()) ? await title.innerText().catch(() => '') : '';
+    const next = answers.find(([asks]) => shown.includes(asks) && !answered.has(asks));
+    if (next) {
+      await pick(page, next[0], next[1]);
+      answered.add(next[0]);
+    } else await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Runs `attempt` until `done` holds: for a click the workbench may undo while it is still settling. */
