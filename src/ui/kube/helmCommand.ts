@@ -394,7 +394,6 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
     if (pick) output.show(true);
     return failure;
   }
-  await ctx.setContext(step.doneKey, true);
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
   const summary =
@@ -403,9 +402,11 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
   const message = step.done(summary, names);
   // helm's --wait does not cover the operator's StatefulSet: ask the operator whether Prometheus came up.
   if (step === kubePrometheusStackStep && !(await prometheusCameUp(ctx, kube, namespace, release, summary))) {
+    // The walkthrough's step stays open: the release is there, but the lab's Prometheus is not.
     output.appendLine(`[helm] ${summary}, but Prometheus is not available (see above).`);
     return now ?? { release, namespace };
   }
+  await ctx.setContext(step.doneKey, true);
   output.appendLine(`[helm] ${message}`);
   void vscode.window
     .showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output')
