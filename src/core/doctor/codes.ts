@@ -124,7 +124,7 @@ export const doctorCodeInfo: CodeInfo[] = [
     code: doctorCodes.prometheusServiceAccount,
     severity: 'error',
     summary:
-      'Prometheus (the object and its pods) runs under a ServiceAccount other than prometheus-sa, so it does not get the IRSA role.',
+      'Prometheus (the object and its pods) runs under a ServiceAccount other than prometheus-sa, so it does not get the IRSA role; or it names prometheus-sa, which does not exist, so no pod starts.',
     bad: 'serviceAccountName: prometheus-kube-prometheus-prometheus (or default)',
     good: 'serviceAccountName: prometheus-sa',
   },
