@@ -17,6 +17,7 @@ import {
   type RunQueryMessage,
   type TargetRow,
 } from '../core/protocol/query';
+import type { QueryPageStrings } from '../core/protocol/pageStrings';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
 import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
@@ -94,6 +95,7 @@ class QueryPanel {
       this.ctx.extension.extensionUri,
       'query',
       vscode.l10n.t('Query Prometheus'),
+      queryPageStrings(),
     );
   }
 
@@ -263,6 +265,39 @@ export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queri
     }
   }
   return { queries: renderLabQueries(template, params), queriesSource };
+}
+
+/** The page's fixed texts in the display language (English: queryPageEnglish). */
+function queryPageStrings(): QueryPageStrings {
+  return {
+    tabQuery: vscode.l10n.t('Query'),
+    tabTargets: vscode.l10n.t('Target health'),
+    modeTitle: vscode.l10n.t('Instant: one value per series now. Range: values over time, with a chart.'),
+    queryType: vscode.l10n.t('Query type'),
+    instant: vscode.l10n.t('Instant'),
+    range: vscode.l10n.t('Range'),
+    rangeTitle: vscode.l10n.t('How far back a range query goes; the step is chosen for about 240 points'),
+    timeRange: vscode.l10n.t('Time range'),
+    lastRange: vscode.l10n.t('last {0}'),
+    runTitle: vscode.l10n.t('Run (Ctrl+Enter)'),
+    run: vscode.l10n.t('Run'),
+    explainTitle: vscode.l10n.t(
+      'The query as Prometheus parses it, each part in words, run on its own: its series, a sample and the time it took',
+    ),
+    explain: vscode.l10n.t('Explain'),
+    autoRefresh: vscode.l10n.t(' auto-refresh every 5 s'),
+    labQueries: vscode.l10n.t('Lab queries'),
+    refresh: vscode.l10n.t('Refresh'),
+    targetsHeading: vscode.l10n.t('Target health: the scrape targets'),
+    typeFirst: vscode.l10n.t('Type a PromQL query first.'),
+    running: vscode.l10n.t('Running {0} query…'),
+    chooseRange: vscode.l10n.t('Choose Range and run again for a chart over time.'),
+    noSeries: vscode.l10n.t('No series matched: the query is valid, but Prometheus has no data for it in this time.'),
+    failed: vscode.l10n.t('The query failed.'),
+    typeFirstExplain: vscode.l10n.t('Type a PromQL query first, then Explain.'),
+    explainHeading: vscode.l10n.t('Explain: the query as Prometheus parses it'),
+    presets: vscode.l10n.t('Presets'),
+  };
 }
 
 /** With a query (a .promql file's Run lens passes one), the panel opens on it and runs it. */

@@ -46,8 +46,12 @@ import { announcer } from './lib/live';
 import { promqlHighlight } from './lib/promqlHighlight';
 import { markSelected, tablist, type Tab } from './lib/tabs';
 import { chartTheme, onThemeChange, seriesStyle } from './lib/theme';
+import { fillPlaceholders as fill, pageStrings } from './lib/strings';
+import { queryPageEnglish } from '../core/protocol/pageStrings';
 
 const vscode = vscodeApi<PageMessage, PageState>();
+/** The page's fixed texts, in the display language the host wrote into the page. */
+const words = pageStrings(queryPageEnglish);
 
 function restoredState(): PageState {
   const s = vscode.getState() as Partial<PageState> | undefined;
@@ -165,9 +169,9 @@ const nameHover = hoverTooltip(async (view, pos, side): Promise<Tooltip | null> 
 const app = document.getElementById('app') ?? document.body;
 
 const urlLabel = el('span', { class: 'prom-url' }, 'connecting…');
-const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, 'Query');
+const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, words.tabQuery);
 // Prometheus 3's own UI calls this page Status → Target health (3.14.0, web/ui/mantine-ui App.tsx, 2026-12-05).
-const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, 'Target health');
+const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, words.tabTargets);
 const tabList = el('div', { class: 'tabs' }, tabQuery, tabTargets);
 const header = el('header', {}, tabList, urlLabel);
 
@@ -176,35 +180,34 @@ const modeSelect = el(
   'select',
   {
     id: 'mode',
-    title: 'Instant: one value per series now. Range: values over time, with a chart.',
-    'aria-label': 'Query type',
+    title: words.modeTitle,
+    'aria-label': words.queryType,
   },
-  el('option', { value: 'instant' }, 'Instant'),
-  el('option', { value: 'range' }, 'Range'),
+  el('option', { value: 'instant' }, words.instant),
+  el('option', { value: 'range' }, words.range),
 );
 const rangeSelect = el(
   'select',
   {
     id: 'range',
-    title: 'How far back a range query goes; the step is chosen for about 240 points',
-    'aria-label': 'Time range',
+    title: words.rangeTitle,
+    'aria-label': words.timeRange,
   },
-  ...rangeChoices.map((r) => el('option', { value: r }, `last ${r}`)),
+  ...rangeChoices.map((r) => el('option', { value: r }, fill(words.lastRange, r))),
 );
 const runButton = el(
   'button',
-  { id: 'run', type: 'button', title: 'Run (Ctrl+Enter)', 'aria-keyshortcuts': 'Control+Enter' },
-  'Run',
+  { id: 'run', type: 'button', title: words.runTitle, 'aria-keyshortcuts': 'Control+Enter' },
+  words.run,
 );
 const explainButton = el(
   'button',
   {
     id: 'explain',
     type: 'button',
-    title:
-      'The query as Prometheus parses it, each part in words, run on its own: its series, a sample and the time it took',
+    title: words.explainTitle,
   },
-  'Explain',
+  words.explain,
 );
 const autoRefresh = el('input', { id: 'auto-refresh', type: 'checkbox' });
 const controls = el(
@@ -214,7 +217,7 @@ const controls = el(
   rangeSelect,
   runButton,
   explainButton,
-  el('label', { class: 'check' }, autoRefresh, ' auto-refresh every 5 s'),
+  el('label', { class: 'check' }, autoRefresh, words.autoRefresh),
 );
 const status = el('div', { class: 'status', id: 'status' });
 const errorBox = el('div', { class: 'error', id: 'query-error', role: 'alert', hidden: '' });
@@ -245,19 +248,19 @@ const querySection = el(
   el(
     'aside',
     { 'aria-labelledby': 'lab-queries-title' },
-    el('h2', { id: 'lab-queries-title' }, 'Lab queries'),
+    el('h2', { id: 'lab-queries-title' }, words.labQueries),
     labSource,
     labList,
   ),
 );
 
-const targetsRefresh = el('button', { id: 'targets-refresh', type: 'button' }, 'Refresh');
+const targetsRefresh = el('button', { id: 'targets-refresh', type: 'button' }, words.refresh);
 const targetsStatus = el('div', { class: 'status' });
 const targetsTable = el('div', { class: 'table-wrap', id: 'targets' });
 const targetsSection = el(
   'section',
   { id: 'targets-view', class: 'view' },
-  el('div', { class: 'controls' }, el('h2', {}, 'Target health: the scrape targets'), targetsRefresh),
+  el('div', { class: 'controls' }, el('h2', {}, words.targetsHeading), targetsRefresh),
   targetsStatus,
   targetsTable,
 );
@@ -316,13 +319,13 @@ const announce = announcer(15_000);
 function runQuery(quiet = false): void {
   const expr = editor.state.doc.toString().trim();
   if (!expr) {
-    status.textContent = 'Type a PromQL query first.';
+    status.textContent = words.typeFirst;
     return;
   }
   const id = nextId++;
   inFlight = id;
   quietRun = quiet;
-  status.textContent = `Running ${state.mode} query…`;
+  status.textContent = fill(words.running, state.mode);
   saveState();
   vscode.postMessage({ type: 'runQuery', id, expr, mode: state.mode, range: state.range });
 }
@@ -426,7 +429,7 @@ function drawChart(result: QueryResultMessage): void {
   chartBox.replaceChildren();
   chartSummary.textContent = '';
   if (result.data.resultType !== 'matrix') {
-    chartBox.append(el('p', { class: 'hint' }, 'Choose Range and run again for a chart over time.'));
+    chartBox.append(el('p', { class: 'hint' }, words.chooseRange));
     return;
   }
   const series = result.data.result.slice(0, 20).filter((s) => s.values?.length);
@@ -531,13 +534,7 @@ function showResult(m: QueryResultMessage): void {
     rows = [[data.resultType, formatValue(data.result[1])]];
   }
   tableBox.replaceChildren(
-    rows.length
-      ? table('Query result', head, rows)
-      : el(
-          'p',
-          { class: 'empty' },
-          'No series matched: the query is valid, but Prometheus has no data for it in this time.',
-        ),
+    rows.length ? table('Query result', head, rows) : el('p', { class: 'empty' }, words.noSeries),
   );
   drawChart(m);
   const when = new Date(m.end * 1000).toLocaleTimeString();
@@ -555,7 +552,7 @@ function showResult(m: QueryResultMessage): void {
 function showError(m: QueryErrorMessage): void {
   if (m.id !== inFlight) return;
   inFlight = undefined;
-  status.textContent = 'The query failed.';
+  status.textContent = words.failed;
   charted = undefined;
   chartSummary.textContent = '';
   // No stale result next to the error.
@@ -618,14 +615,14 @@ function explainNodeView(n: ExplainNode): HTMLElement {
 function runExplain(): void {
   const expr = editor.state.doc.toString().trim();
   if (!expr) {
-    status.textContent = 'Type a PromQL query first, then Explain.';
+    status.textContent = words.typeFirstExplain;
     return;
   }
   saveState();
   const { root, errors } = explain(expr);
   explainRows.clear();
   explainBox.hidden = false;
-  explainBox.replaceChildren(el('h2', {}, 'Explain: the query as Prometheus parses it'));
+  explainBox.replaceChildren(el('h2', {}, words.explainHeading));
   if (!root) {
     explainBox.append(el('p', { class: 'explain-error' }, errors[0]?.message ?? 'Nothing to explain.'));
     return;
@@ -753,7 +750,7 @@ presetList.replaceChildren(
     );
   }),
 );
-labList.parentElement?.prepend(el('h2', { id: 'preset-queries-title' }, 'Presets'), presetList);
+labList.parentElement?.prepend(el('h2', { id: 'preset-queries-title' }, words.presets), presetList);
 
 function showTargets(m: TargetsMessage): void {
   targetsStatus.textContent = m.error ?? `${m.targets.length} active target(s), at ${new Date().toLocaleTimeString()}`;

@@ -94,6 +94,37 @@ export const iamPageEnglish = {
 } as const;
 export type IamPageStrings = Record<keyof typeof iamPageEnglish, string>;
 
+/** The Query Prometheus page. */
+export const queryPageEnglish = {
+  tabQuery: 'Query',
+  tabTargets: 'Target health',
+  modeTitle: 'Instant: one value per series now. Range: values over time, with a chart.',
+  queryType: 'Query type',
+  instant: 'Instant',
+  range: 'Range',
+  rangeTitle: 'How far back a range query goes; the step is chosen for about 240 points',
+  timeRange: 'Time range',
+  lastRange: 'last {0}',
+  runTitle: 'Run (Ctrl+Enter)',
+  run: 'Run',
+  explainTitle:
+    'The query as Prometheus parses it, each part in words, run on its own: its series, a sample and the time it took',
+  explain: 'Explain',
+  autoRefresh: ' auto-refresh every 5 s',
+  labQueries: 'Lab queries',
+  refresh: 'Refresh',
+  targetsHeading: 'Target health: the scrape targets',
+  typeFirst: 'Type a PromQL query first.',
+  running: 'Running {0} query…',
+  chooseRange: 'Choose Range and run again for a chart over time.',
+  noSeries: 'No series matched: the query is valid, but Prometheus has no data for it in this time.',
+  failed: 'The query failed.',
+  typeFirstExplain: 'Type a PromQL query first, then Explain.',
+  explainHeading: 'Explain: the query as Prometheus parses it',
+  presets: 'Presets',
+} as const;
+export type QueryPageStrings = Record<keyof typeof queryPageEnglish, string>;
+
 /** Keeps only the known keys whose values are strings: what a page accepts from its HTML. */
 export function pickStrings<T extends Record<string, string>>(english: T, given: unknown): T {
   const out: Record<string, string> = { ...english };
