@@ -138,7 +138,7 @@ describe('translations', () => {
       assert.equal(bundleFor('en-us'), undefined);
     });
 
-    it('speaks a locale whose bundle the package has, and English otherwise', () => {
+    it('speaks a locale whose bundle the package has, and English otherwise', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'obslab-cli-l10n-'));
       try {
         writePseudoLocale(dir);
@@ -152,6 +152,9 @@ describe('translations', () => {
         assert.ok(configureCliLocale({ OBSLAB_LOCALE: pseudoLocaleId }, dirs));
         assert.match(run(), /^⟦óbsláb: úñkñówñ çómmáñd 'no-such-command'⟧\n/);
         assert.match(run(), /⟦çómmáñds:⟧/);
+        const usage: string[] = [];
+        assert.equal(await main(['lint', '--bogus'], { out: () => undefined, err: (l) => usage.push(l) }), 2);
+        assert.match(usage.join('\n'), /⟦Úñkñówñ óptíóñ '--bogus'\./);
         assert.equal(configureCliLocale({ LANG: 'fr_FR.UTF-8' }, dirs), undefined);
         assert.match(run(), /^obslab: unknown command 'no-such-command'\n/);
         // A bundle that is not JSON: English, never a stack trace.
