@@ -12,7 +12,7 @@ import { applyManifests, describeOutcome, type ApplyResult } from '../node/kube/
 import { KubeError } from '../node/kube/config';
 import { loadManifests, UnreadableManifest } from '../node/kube/manifestFiles';
 import { applySpec, applyUsage } from './applyUsage';
-import { askOnTerminal, UsageError, type Io, parseCli } from './io';
+import { askOnTerminal, UsageError, type Io, parseCli, notJsonOrText } from './io';
 import { loadKubeWaiting } from './kubeconfigWait';
 import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
@@ -45,7 +45,7 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
   const { values, positionals } = parseCli(wait.argv, applySpec);
   if (!positionals.length) throw new UsageError(`name the manifest files or folders to apply\n${applyUsage}`);
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   if (values['dry-run'] && values.yes)
     throw new UsageError(
       '--dry-run and --yes contradict each other: --dry-run changes nothing, --yes applies without asking',

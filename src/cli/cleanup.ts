@@ -12,7 +12,7 @@ import { KubeError } from '../node/kube/config';
 import { cleanupFailed, planClusterCleanup, runCleanup, type CleanupStep } from '../node/kube/cleanup';
 import { findHelm, HelmNotFound, releaseUninstaller } from '../node/helm/helm';
 import { cleanupSpec, cleanupUsage } from './cleanupUsage';
-import { askOnTerminal, UsageError, parseCli, type Io } from './io';
+import { askOnTerminal, UsageError, parseCli, type Io, notJsonOrText } from './io';
 import { loadKubeWaiting } from './kubeconfigWait';
 import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
@@ -58,7 +58,7 @@ export async function runCleanupCommand(
   if (positionals.length)
     throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const namespace = values.namespace ?? defaultParams.monitoringNamespace;
   const named: NamedRelease[] = [
     {

@@ -7,7 +7,7 @@ import { getContexts } from '../core/kube/commands';
 import { commandLine, shellFor } from '../core/shellQuote';
 import { doctor, DoctorInputError, type DoctorOptions } from '../node/doctor';
 import { doctorSpec, doctorUsage } from './doctorUsage';
-import { UsageError, type Io, parseCli } from './io';
+import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 /** The doctor's options from the command line; bad usage throws UsageError. */
 export function doctorOptions(argv: string[]): { options: DoctorOptions; format: 'json' | 'text' } {
@@ -23,7 +23,7 @@ export function doctorOptions(argv: string[]): { options: DoctorOptions; format:
       `--context needs the name of a kubeconfig context (${commandLine(getContexts, 'posix')} lists them)`,
     );
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   if (values.lab !== undefined && !(existsSync(values.lab) && statSync(values.lab).isDirectory()))
     throw new UsageError(
       `--lab ${values.lab} is not a folder: give the lab folder \`obslab scaffold\` created (the one with obslab-lab.json)`,

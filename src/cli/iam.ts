@@ -22,7 +22,7 @@ import { KubeError, type LoadedKube } from '../node/kube/config';
 import { loadLabManifest } from '../node/files/labManifest';
 import { confirmOnTty } from './cleanup';
 import { iamCleanupSpec, iamInspectSpec, iamSetupSpec, iamUsage } from './iamUsage';
-import { UsageError, parseCli, type Io } from './io';
+import { UsageError, parseCli, type Io, notJsonOrText } from './io';
 import { loadKubeWaiting } from './kubeconfigWait';
 import { kubeconfigWaitBound, takeWaitForKubeconfig } from './kubeconfigWaitOption';
 
@@ -32,7 +32,7 @@ export type Confirm = (question: string) => Promise<boolean | undefined>;
 
 function formatOf(v: string | undefined): 'json' | 'text' {
   const f = v ?? 'text';
-  if (f !== 'json' && f !== 'text') throw new UsageError(`--format is json or text, not '${f}'`);
+  if (f !== 'json' && f !== 'text') throw notJsonOrText(f);
   return f;
 }
 

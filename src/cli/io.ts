@@ -16,6 +16,10 @@ export const processIo: Io = {
 /** Bad usage: exit code 2 with a one-line reason (and the usage text). */
 export class UsageError extends Error {}
 
+/** The refusal every command with --format gives, in one place so it is translated once. */
+export const notJsonOrText = (value: unknown): UsageError =>
+  new UsageError(l10n.t("--format is json or text, not '{0}'", String(value)));
+
 /**
  * Node's parseArgs refusals in the user's language (src/cli/l10n.ts); the English is Node's own
  * words (Node 20 to 24), and anything else it says is passed on as it is.

@@ -4,7 +4,7 @@
 import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/loadtest/jtlFile';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { defineCommand, usageLine } from './commandSpec';
-import { UsageError, type Io, parseCli } from './io';
+import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 export const jtlSpec = defineCommand({
   command: 'jtl',
@@ -19,7 +19,7 @@ export const jtlUsage = usageLine(jtlSpec);
 
 export function readFormat(value: string | undefined): 'json' | 'text' {
   const format = value ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   return format;
 }
 

@@ -8,7 +8,7 @@ import { sortFindings } from '../core/lint/engine';
 import { collectLintFiles, lintFiles, UnreadableInput } from '../node/lint/lintFiles';
 import { groupByScope, labReleaseOf, maxScopeFiles } from '../node/lint/scope';
 import { defineCommand, usageLine } from './commandSpec';
-import { UsageError, type Io, parseCli } from './io';
+import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 export const lintSpec = defineCommand({
   command: 'lint',
@@ -63,7 +63,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parsed;
   if (!positionals.length) throw new UsageError(`name at least one file or folder\n${lintUsage}`);
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   let files;
   try {
     files = await collectLintFiles(positionals);

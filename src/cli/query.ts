@@ -14,7 +14,7 @@ import { selectorFor } from '../core/promql/names';
 import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
 import { sandboxPrometheusUrl } from '../node/sandbox/sandbox';
 import { defineCommand, usageLine } from './commandSpec';
-import { UsageError, type Io, parseCli } from './io';
+import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 export const querySpec = defineCommand({
   command: 'query',
@@ -88,7 +88,7 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
   const expr = positionals[0];
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const range = seconds('--range', values.range);
   const explicitStep = seconds('--step', values.step);
   if (explicitStep !== undefined && range === undefined)

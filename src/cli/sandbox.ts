@@ -18,7 +18,7 @@ import { appMetrics } from '../core/facts';
 import { partsDir, userDataDir } from '../node/downloads/dataDir';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { defineCommand, usageLine } from './commandSpec';
-import { askOnTerminal, UsageError, type Io, parseCli } from './io';
+import { askOnTerminal, UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 export const sandboxSpec = defineCommand({
   command: 'sandbox',
@@ -98,7 +98,7 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
   const [action, ...extra] = positionals;
   if (!action || extra.length) throw new UsageError(`say up, down or status\n${sandboxUsage}`);
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${format}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const json = format === 'json';
 
   switch (action) {

@@ -11,7 +11,7 @@ import {
 import { unifiedDiff } from '../core/text/diff';
 import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/files/labFiles';
 import { defineCommand, usageLine, type OptionSpec } from './commandSpec';
-import { UsageError, type Io, parseCli } from './io';
+import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 
 // One option per lab parameter, from the same list the editor's Create Lab Files asks through.
 const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
@@ -48,7 +48,7 @@ export function scaffold(argv: string[], io: Io): number {
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`scaffold takes one folder\n${scaffoldUsage}`);
   const dir = positionals[0];
   const format = values['format'] ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format is json or text, not '${String(format)}'`);
+  if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
 
   const params: LabParams = { ...defaultParams };
   for (const spec of paramSpecs) {
