@@ -8,7 +8,6 @@ import {
   kubeconfigWaitMaxMs,
   stillBeingWritten,
   waitEndedMessage,
-  waitForItLabel,
   waitedText,
   waitingTitle,
 } from '../../core/kube/kubeconfigWait';
@@ -34,8 +33,9 @@ export async function loadKubeOrWait(ctx: Ctx): Promise<LoadedKube | undefined> 
 export async function offerKubeconfigWait(ctx: Ctx, e: KubeError): Promise<LoadedKube | undefined> {
   const files = kubeconfigToWaitFor(e.kubeconfig);
   if (!files) return undefined;
-  const pick = await vscode.window.showErrorMessage(`Observability Lab: ${e.message}`, waitForItLabel);
-  if (pick !== waitForItLabel) return undefined;
+  const waitForIt = vscode.l10n.t('Wait for It');
+  const pick = await vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', e.message), waitForIt);
+  if (pick !== waitForIt) return undefined;
   ctx.output.appendLine(`[kubeconfig] waiting for ${files.join(', ')}`);
   let loaded: LoadedKube | undefined;
   // Half-written files keep the wait going; any other failure ends it and is thrown below.
@@ -50,7 +50,7 @@ export async function offerKubeconfigWait(ctx: Ctx, e: KubeError): Promise<Loade
   const outcome = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Observability Lab: ${waitingTitle(files)}`,
+      title: vscode.l10n.t('Observability Lab: {0}', waitingTitle(files)),
       cancellable: true,
     },
     (progress, token) => {
@@ -68,7 +68,7 @@ export async function offerKubeconfigWait(ctx: Ctx, e: KubeError): Promise<Loade
   if (outcome !== 'appeared') {
     const how = outcome === 'aborted' ? 'cancelled' : 'timed-out';
     ctx.output.appendLine(`[kubeconfig] ${how}`);
-    void vscode.window.showWarningMessage(`Observability Lab: ${waitEndedMessage(how, files)}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Observability Lab: {0}', waitEndedMessage(how, files)));
     return undefined;
   }
   ctx.output.appendLine(`[kubeconfig] ${files.join(', ')} is there; going on`);
