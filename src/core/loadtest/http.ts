@@ -501,6 +501,19 @@ export class ResponseParser {
   /** The previous head's texts in order (reason, then each name and value): a server repeats most of them. */
   private texts: string[] = [];
   private textNo = 0;
+  /**
+   * The previous final head's bytes (without the blank line) and what was read from it: a server
+   * answering the same request sends the same head (Date changes once a second), and comparing
+   * bytes costs a fraction of reading headers again. Its headers array is shared: nothing changes one.
+   */
+  private lastHead = new Uint8Array(0);
+  private lastHeadLength = -1;
+  private last: { status: number; reason: string; headers: [string, string][]; close: boolean } | undefined;
+  private lastTe: string | undefined;
+  private lastCl: string | undefined;
+  /** The last Content-Length read, as text and as a number (a valid one: digits only). */
+  private lengthText: string | undefined;
+  private length = 0;
   private remaining = 0;
   private lineBuf = '';
   private chunks: Uint8Array[] = [];
@@ -672,6 +685,14 @@ export class ResponseParser {
 
   /** Reads the head in `b` from `from` to `to` (without the blank line); a 1xx leaves the state at 'head', as the real answer follows. */
   private startBody(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    const last = this.last;
+    if (last && n === this.lastHeadLength) {
+      const prev = this.lastHead;
+      let j = 0;
+      while (j < n && prev[j] === b[from + j]) j++;
+      if (j === n) return this.bodyFrom(last.status, last.reason, last.headers, last.close, this.lastTe, this.lastCl);
+    }
     const eol = lineEnd(b, from, to);
     const status = statusLine(b, from, eol);
     if (status === undefined)
@@ -701,11 +722,35 @@ export class ResponseParser {
     const conn = connection?.toLowerCase() ?? '';
     const http10 = b[from + 5] === 0x31 && b[from + 7] === 0x30;
     const close = conn.includes('close') || (http10 && !conn.includes('keep-alive'));
+    if (n <= 4096) {
+      if (this.lastHead.length < n) this.lastHead = new Uint8Array(4096);
+      this.lastHead.set(b.subarray(from, to));
+      this.lastHeadLength = n;
+      this.last = { status, reason, headers, close };
+      this.lastTe = te;
+      this.lastCl = cl;
+    }
+    this.bodyFrom(status, reason, headers, close, te, cl);
+  }
+
+  /** The response as its head says, and how its body is framed. */
+  private bodyFrom(
+    status: number,
+    reason: string,
+    headers: [string, string][],
+    close: boolean,
+    te: string | undefined,
+    cl: string | undefined,
+  ): void {
     this.response = { status, reason, headers, bytes: 0, body: undefined, close };
     if (!this.expectBody || status === 204 || status === 304) this.state = 'done';
     else if (te !== undefined && te.toLowerCase().includes('chunked')) this.state = 'chunk-size';
-    else if (cl !== undefined && /^\d+$/.test(cl)) {
-      this.remaining = Number(cl);
+    else if (cl !== undefined && (cl === this.lengthText || /^\d+$/.test(cl))) {
+      if (cl !== this.lengthText) {
+        this.lengthText = cl;
+        this.length = Number(cl);
+      }
+      this.remaining = this.length;
       this.state = this.remaining ? 'length' : 'done';
     } else {
       this.state = 'until-close';
