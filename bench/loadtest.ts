@@ -201,6 +201,57 @@ async function wrkCpu(port: number, connections: number, seconds: number, dir: s
 
 const hasWrk = (): boolean => ['/usr/bin/wrk', '/usr/local/bin/wrk'].some((p) => existsSync(p));
 
+/** CPU per request, start-up excluded, the same 10 connections and body, one after another, `n` rounds (best of n). */
+async function benchCpu(port: number, dir: string, n: number): Promise<void> {
+  if (!hasWrk()) {
+    row('CPU per request beside wrk', 'skipped', 'no wrk: apt-get install wrk (npm run setup does)');
+    return;
+  }
+  const rounds: { ours: CpuMeasure; open: CpuMeasure; ac: CpuMeasure; wrk: CpuMeasure; acRate: CpuMeasure }[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = await oursCpu(port, 10, 6);
+    const a = await autocannonCpu(port, 10, 6);
+    const w = await wrkCpu(port, 10, 6, dir);
+    // The open model beside autocannon held to the same overall rate (-R), half what both reached.
+    const rate = Math.round(Math.min(o.rps, a.rps) * 0.5);
+    const op = await oursCpu(port, 1, 6, {
+      startRps: rate,
+      targetRps: rate,
+      rampSec: 0,
+      maxConnections: 1000,
+    });
+    const ar = await autocannonCpu(port, 10, 6, rate);
+    rounds.push({ ours: o, open: op, ac: a, wrk: w, acRate: ar });
+    row(
+      `  round ${i + 1}: CPU µs per request, built-in / autocannon / wrk`,
+      `${o.cpuUsPerRequest.toFixed(1)} / ${a.cpuUsPerRequest.toFixed(1)} / ${w.cpuUsPerRequest.toFixed(1)}`,
+      `at ${o.rps.toFixed(0)} / ${a.rps.toFixed(0)} / ${w.rps.toFixed(0)} req/s; at ${rate} req/s, open model / ` +
+        `autocannon -R: ${op.cpuUsPerRequest.toFixed(1)} / ${ar.cpuUsPerRequest.toFixed(1)} µs (${op.rps.toFixed(0)} / ${ar.rps.toFixed(0)} req/s)`,
+    );
+  }
+  const best = (f: (r: (typeof rounds)[number]) => number): number => Math.min(...rounds.map(f));
+  const ourCpu = best((r) => r.ours.cpuUsPerRequest);
+  const openCpu = best((r) => r.open.cpuUsPerRequest);
+  const acRateCpu = best((r) => r.acRate.cpuUsPerRequest);
+  const acCpu = best((r) => r.ac.cpuUsPerRequest);
+  const wrkCpuUs = best((r) => r.wrk.cpuUsPerRequest);
+  row(
+    `CPU per request: built-in (closed) / autocannon (best of ${n})`,
+    `${(ourCpu / acCpu).toFixed(2)}×`,
+    `goal ≤ 1×: ${ourCpu <= acCpu ? 'met' : 'MISSED'}`,
+  );
+  row(
+    `CPU per request: built-in (closed) / wrk (best of ${n})`,
+    `${(ourCpu / wrkCpuUs).toFixed(2)}×`,
+    `goal ≤ 1.3×: ${ourCpu <= 1.3 * wrkCpuUs ? 'met' : 'MISSED'}`,
+  );
+  row(
+    `CPU per request at half that rate: open model / autocannon -R (best of ${n})`,
+    `${(openCpu / acRateCpu).toFixed(2)}×`,
+    `below saturation each request wakes both sides; open model / wrk at full speed ${(openCpu / wrkCpuUs).toFixed(2)}×`,
+  );
+}
+
 /** The open model (issue 20): rate accuracy, latency beside the closed model, CPU per request beside wrk and autocannon. */
 async function benchOpenModel(): Promise<void> {
   const fast = await server(['fast']);
@@ -224,52 +275,7 @@ async function benchOpenModel(): Promise<void> {
       );
     }
 
-    // CPU per request, start-up excluded, the same 10 connections and body, one after another, twice.
-    if (hasWrk()) {
-      const rounds: { ours: CpuMeasure; open: CpuMeasure; ac: CpuMeasure; wrk: CpuMeasure; acRate: CpuMeasure }[] = [];
-      for (let i = 0; i < 2; i++) {
-        const o = await oursCpu(fast.port, 10, 6);
-        const a = await autocannonCpu(fast.port, 10, 6);
-        const w = await wrkCpu(fast.port, 10, 6, dir);
-        // The open model beside autocannon held to the same overall rate (-R), half what both reached.
-        const rate = Math.round(Math.min(o.rps, a.rps) * 0.5);
-        const op = await oursCpu(fast.port, 1, 6, {
-          startRps: rate,
-          targetRps: rate,
-          rampSec: 0,
-          maxConnections: 1000,
-        });
-        const ar = await autocannonCpu(fast.port, 10, 6, rate);
-        rounds.push({ ours: o, open: op, ac: a, wrk: w, acRate: ar });
-        row(
-          `  round ${i + 1}: CPU µs per request, built-in / autocannon / wrk`,
-          `${o.cpuUsPerRequest.toFixed(1)} / ${a.cpuUsPerRequest.toFixed(1)} / ${w.cpuUsPerRequest.toFixed(1)}`,
-          `at ${o.rps.toFixed(0)} / ${a.rps.toFixed(0)} / ${w.rps.toFixed(0)} req/s; at ${rate} req/s, open model / ` +
-            `autocannon -R: ${op.cpuUsPerRequest.toFixed(1)} / ${ar.cpuUsPerRequest.toFixed(1)} µs (${op.rps.toFixed(0)} / ${ar.rps.toFixed(0)} req/s)`,
-        );
-      }
-      const best = (f: (r: (typeof rounds)[number]) => number): number => Math.min(...rounds.map(f));
-      const ourCpu = best((r) => r.ours.cpuUsPerRequest);
-      const openCpu = best((r) => r.open.cpuUsPerRequest);
-      const acRateCpu = best((r) => r.acRate.cpuUsPerRequest);
-      const acCpu = best((r) => r.ac.cpuUsPerRequest);
-      const wrkCpuUs = best((r) => r.wrk.cpuUsPerRequest);
-      row(
-        'CPU per request: built-in (closed) / autocannon (best of 2)',
-        `${(ourCpu / acCpu).toFixed(2)}×`,
-        `goal ≤ 1×: ${ourCpu <= acCpu ? 'met' : 'MISSED'}`,
-      );
-      row(
-        'CPU per request: built-in (closed) / wrk (best of 2)',
-        `${(ourCpu / wrkCpuUs).toFixed(2)}×`,
-        `goal ≤ 1.3×: ${ourCpu <= 1.3 * wrkCpuUs ? 'met' : 'MISSED'}`,
-      );
-      row(
-        'CPU per request at half that rate: open model / autocannon -R (best of 2)',
-        `${(openCpu / acRateCpu).toFixed(2)}×`,
-        `below saturation each request wakes both sides; open model / wrk at full speed ${(openCpu / wrkCpuUs).toFixed(2)}×`,
-      );
-    } else row('CPU per request beside wrk', 'skipped', 'no wrk: apt-get install wrk (npm run setup does)');
+    await benchCpu(fast.port, dir, 2);
   } finally {
     fast.child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -387,9 +393,22 @@ export async function benchLoadtest(): Promise<void> {
   }
 }
 
-// `npx tsx bench/loadtest.ts` runs this part alone; `npx tsx bench/loadtest.ts open`, only the open model's figures.
+/** CPU per request alone, three rounds: what `npx tsx bench/loadtest.ts cpu` prints. */
+async function cpuOnly(): Promise<void> {
+  const fast = await server(['fast']);
+  const dir = mkdtempSync(join(tmpdir(), 'obslab-bench-cpu-'));
+  try {
+    await benchCpu(fast.port, dir, 3);
+  } finally {
+    fast.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx bench/loadtest.ts` runs this part alone; `... open`, only the open model's figures; `... cpu`, only CPU per request.
 if (require.main === module) {
-  (process.argv[2] === 'open' ? benchOpenModel() : benchLoadtest()).catch((e: unknown) => {
+  const mode = process.argv[2];
+  (mode === 'open' ? benchOpenModel() : mode === 'cpu' ? cpuOnly() : benchLoadtest()).catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : String(e));
     process.exitCode = 1;
   });
