@@ -119,7 +119,12 @@ class LoadtestPanel {
   }
 
   private render(): void {
-    this.panel.webview.html = webviewHtml(this.panel.webview, this.ctx.extension.extensionUri, 'loadtest', 'Load Test');
+    this.panel.webview.html = webviewHtml(
+      this.panel.webview,
+      this.ctx.extension.extensionUri,
+      'loadtest',
+      vscode.l10n.t('Load Test'),
+    );
   }
 
   private dispose(): void {
@@ -186,10 +191,10 @@ async function choosePlan(ctx: Ctx): Promise<vscode.Uri | undefined> {
     if (await isFile(plan.fsPath)) return plan;
   }
   const picked = await vscode.window.showOpenDialog({
-    title: 'Run Load Test: which JMeter plan?',
+    title: vscode.l10n.t('Run Load Test: which JMeter plan?'),
     canSelectMany: false,
-    filters: { 'JMeter plan': ['jmx'] },
-    openLabel: 'Run this plan',
+    filters: { [vscode.l10n.t('JMeter plan')]: ['jmx'] },
+    openLabel: vscode.l10n.t('Run this plan'),
   });
   return picked?.[0];
 }
@@ -231,8 +236,8 @@ export function stopRunningLoadTest(): void {
 export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (running) {
     const pick = await vscode.window.showWarningMessage(
-      'Observability Lab: a load test is already running.',
-      'Stop It',
+      vscode.l10n.t('Observability Lab: a load test is already running.'),
+      vscode.l10n.t('Stop It'),
     );
     if (pick) running.abort();
     return undefined;
@@ -251,19 +256,23 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (reasonsBuiltin.length && !(launcher && !refusals(asWritten, 'jmeter').length)) {
     ctx.output.appendLine(`[loadtest] will not run ${planFile}:`);
     for (const r of reasonsBuiltin) ctx.output.appendLine(`  - ${r}`);
+    const showLog = vscode.l10n.t('Show Log');
+    const openPlan = vscode.l10n.t('Open Plan');
     const pick = await vscode.window.showErrorMessage(
-      `Observability Lab: ${relPlan} cannot be run: ${reasonsBuiltin[0] ?? ''}`,
-      'Show Log',
-      'Open Plan',
+      vscode.l10n.t('Observability Lab: {0} cannot be run: {1}', relPlan, reasonsBuiltin[0] ?? ''),
+      showLog,
+      openPlan,
     );
-    if (pick === 'Show Log') ctx.output.show(true);
-    if (pick === 'Open Plan') await vscode.window.showTextDocument(planUri);
+    if (pick === showLog) ctx.output.show(true);
+    if (pick === openPlan) await vscode.window.showTextDocument(planUri);
     return undefined;
   }
 
   const target = await vscode.window.showInputBox({
-    title: 'Run Load Test: target (1/2)',
-    prompt: "host:port of the app to load (the sandbox app, or the lab's port-forward on localhost:8080)",
+    title: vscode.l10n.t('Run Load Test: target ({0}/{1})', 1, 2),
+    prompt: vscode.l10n.t(
+      "host:port of the app to load (the sandbox app, or the lab's port-forward on localhost:8080)",
+    ),
     value: await defaultTargetAddress(ctx),
     validateInput: (v) => {
       const t = parseTarget(v);
@@ -284,15 +293,19 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const shape = await vscode.window.showQuickPick(
     [
       {
-        label: 'Use plan defaults',
+        label: vscode.l10n.t('Use plan defaults'),
         detail:
           `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ` +
           `${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`,
         change: false,
       },
-      { label: 'Change…', detail: 'Threads, ramp-up and duration, one at a time', change: true },
+      {
+        label: vscode.l10n.t('Change…'),
+        detail: vscode.l10n.t('Threads, ramp-up and duration, one at a time'),
+        change: true,
+      },
     ],
-    { title: 'Run Load Test: threads, ramp-up, duration (2/2)', ignoreFocusOut: true },
+    { title: vscode.l10n.t('Run Load Test: threads, ramp-up, duration ({0}/{1})', 2, 2), ignoreFocusOut: true },
   );
   if (!shape) return undefined;
   let { threads, ramp, duration } = defaults;
@@ -366,7 +379,10 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   let engine = engines[0]?.engine ?? 'builtin';
   let where: Distribution['kind'] | undefined;
   if (engines.length > 1) {
-    const e = await vscode.window.showQuickPick(engines, { title: 'Run Load Test: engine', ignoreFocusOut: true });
+    const e = await vscode.window.showQuickPick(engines, {
+      title: vscode.l10n.t('Run Load Test: engine'),
+      ignoreFocusOut: true,
+    });
     if (!e) return undefined;
     engine = e.engine;
     where = e.where;
@@ -407,13 +423,15 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
           open: true,
         },
       ],
-      { title: 'Run Load Test: load model', ignoreFocusOut: true },
+      { title: vscode.l10n.t('Run Load Test: load model'), ignoreFocusOut: true },
     );
     if (!model) return undefined;
     if (model.open) {
       const problem = openModelProblem(plan);
       if (problem) {
-        void vscode.window.showErrorMessage(`Observability Lab: the open model cannot run ${relPlan}: ${problem}.`);
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Observability Lab: the open model cannot run {0}: {1}.', relPlan, problem),
+        );
         return undefined;
       }
       const read = (v: string): Omit<OpenModel, 'maxConnections'> | string => {
@@ -421,7 +439,7 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
         return rest.length ? `'${v}' is a rate and at most a ramp time, such as 10..100 30s` : parseRate(rate, ramp);
       };
       const rate = await vscode.window.showInputBox({
-        title: 'Run Load Test: arrival rate',
+        title: vscode.l10n.t('Run Load Test: arrival rate'),
         prompt:
           "Requests per second through the plan's samplers in order (threads and timers aside): 100, or a ramp " +
           'from one rate to another over a time, 10..100 30s',
@@ -607,7 +625,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   );
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Load test', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Load test'), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         abort.signal.addEventListener(
@@ -714,18 +732,20 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   for (const r of goalResults) output.appendLine(`  ${goalResultLine(r)}`);
+  const openJtl = vscode.l10n.t('Open .jtl');
+  const queryPrometheus = vscode.l10n.t('Query Prometheus');
   void vscode.window
     .showInformationMessage(
       `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} ` +
         `req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}` +
         goalsNotice(goalResults),
-      'Open .jtl',
-      'Query Prometheus',
+      openJtl,
+      queryPrometheus,
     )
     .then(async (pick) => {
-      if (pick === 'Open .jtl') await vscode.window.showTextDocument(vscode.Uri.file(spec.jtl), { preview: true });
+      if (pick === openJtl) await vscode.window.showTextDocument(vscode.Uri.file(spec.jtl), { preview: true });
       // After a run the sandbox scraped, the panel opens on the client-vs-server p95 preset.
-      if (pick === 'Query Prometheus')
+      if (pick === queryPrometheus)
         await vscode.commands.executeCommand(
           'obslab.queryPrometheus',
           clientMetrics ? clientServerP95Query() : undefined,
@@ -742,10 +762,10 @@ export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unk
   if (!uri && active?.scheme === 'file' && /\.(jtl|csv)$/.test(active.fsPath)) uri = active;
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({
-      title: 'Summarize Results: which .jtl?',
+      title: vscode.l10n.t('Summarize Results: which .jtl?'),
       canSelectMany: false,
-      filters: { 'JMeter results': ['jtl', 'csv'] },
-      openLabel: 'Summarize',
+      filters: { [vscode.l10n.t('JMeter results')]: ['jtl', 'csv'] },
+      openLabel: vscode.l10n.t('Summarize'),
     });
     uri = picked?.[0];
   }

@@ -70,7 +70,7 @@ function notificationRunner(output: vscode.OutputChannel): DownloadRunner {
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Observability Lab: ${asset.title}`,
+        title: vscode.l10n.t('Observability Lab: {0}', asset.title),
         cancellable: true,
       },
       async (progress, token) => {
@@ -204,7 +204,7 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
   ctx.output.appendLine(`[sandbox] ${message}`);
   const bySetting = missing.filter((m) => m.from === programSettings[m.part]);
   const pick = await vscode.window.showErrorMessage(
-    `Observability Lab: ${message}`,
+    vscode.l10n.t('Observability Lab: {0}', message),
     waitForProgramLabel,
     openSettingsLabel,
     ...(bySetting.length ? [findOrDownloadLabel] : []),
@@ -242,7 +242,7 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
   const outcome = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Observability Lab: ${programsWaitingTitle(missing)}`,
+      title: vscode.l10n.t('Observability Lab: {0}', programsWaitingTitle(missing)),
       cancellable: true,
     },
     (progress, token) => {
@@ -269,7 +269,7 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
     const how = outcome === 'aborted' ? 'cancelled' : 'timed-out';
     const ended = programWaitEndedMessage(how, missing);
     ctx.output.appendLine(`[sandbox] ${ended}`);
-    void vscode.window.showWarningMessage(`Observability Lab: ${ended}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Observability Lab: {0}', ended));
     return 'stop';
   }
   ctx.output.appendLine(`[sandbox] ${missing.map((m) => m.path).join(', ')} ready; starting the sandbox`);
@@ -298,7 +298,10 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     }
     const programs = parts;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Observability Lab: starting the sandbox' },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Observability Lab: starting the sandbox'),
+      },
       (progress) =>
         sandboxUp(
           {
@@ -320,27 +323,44 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
     );
     for (const line of describeParts(result.parts)) output.appendLine(line);
     const prometheus = result.parts.find((p) => p.name === 'prometheus')?.url;
+    const showStatus = vscode.l10n.t('Show Status');
+    const showLogs = vscode.l10n.t('Show Logs');
+    const stopSandbox = vscode.l10n.t('Stop Sandbox');
     const pick = await vscode.window.showInformationMessage(
-      `Observability Lab: the sandbox ${result.alreadyRunning ? 'was already running' : 'is up'}; Prometheus ` +
-        `at ${prometheus ?? '(unknown)'} scrapes the collector's telemetry and metrics.`,
-      'Show Status',
-      'Show Logs',
-      'Stop Sandbox',
+      result.alreadyRunning
+        ? vscode.l10n.t(
+            "Observability Lab: the sandbox was already running; Prometheus at {0} scrapes the collector's telemetry and metrics.",
+            prometheus ?? '(unknown)',
+          )
+        : vscode.l10n.t(
+            "Observability Lab: the sandbox is up; Prometheus at {0} scrapes the collector's telemetry and metrics.",
+            prometheus ?? '(unknown)',
+          ),
+      showStatus,
+      showLogs,
+      stopSandbox,
     );
-    if (pick === 'Show Status') output.show(true);
-    if (pick === 'Show Logs') logChannel?.show(true);
-    if (pick === 'Stop Sandbox') await vscode.commands.executeCommand('obslab.stopSandbox');
+    if (pick === showStatus) output.show(true);
+    if (pick === showLogs) logChannel?.show(true);
+    if (pick === stopSandbox) await vscode.commands.executeCommand('obslab.stopSandbox');
     return result.parts;
   } catch (e) {
     if (!(e instanceof SandboxError)) throw e;
     output.appendLine(`[sandbox] ${e.message}`);
     if (e instanceof SandboxCancelled) {
-      void vscode.window.showInformationMessage(`Observability Lab: ${e.reason}. The sandbox was not started.`);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Observability Lab: {0}. The sandbox was not started.', e.reason),
+      );
       return undefined;
     }
     const pick = await vscode.window.showErrorMessage(
-      `Observability Lab: the sandbox's ${e.part} did not start: ${e.reason}. ${e.fix.charAt(0).toUpperCase()}${e.fix.slice(1)}.`,
-      'Show Log',
+      vscode.l10n.t(
+        "Observability Lab: the sandbox's {0} did not start: {1}. {2}.",
+        e.part,
+        e.reason,
+        `${e.fix.charAt(0).toUpperCase()}${e.fix.slice(1)}`,
+      ),
+      vscode.l10n.t('Show Log'),
     );
     if (pick) output.show(true);
     return undefined;
@@ -352,9 +372,11 @@ export const stopSandboxCommand: CommandFactory = (ctx) => async () => {
   stopFollowing();
   startedHere = false;
   await ctx.setContext(contextKeys.sandboxRunning, false);
-  const message = stopped.length ? `stopped ${stopped.map((s) => s.name).join(', ')}` : 'nothing was running';
+  const message = stopped.length
+    ? vscode.l10n.t('stopped {0}', stopped.map((s) => s.name).join(', '))
+    : vscode.l10n.t('nothing was running');
   ctx.output.appendLine(`[sandbox] ${message}`);
-  void vscode.window.showInformationMessage(`Observability Lab sandbox: ${message}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Observability Lab sandbox: {0}.', message));
   return stopped;
 };
 
