@@ -844,7 +844,10 @@ function latin1(d: Uint8Array): string {
 
 /** Whether JMeter would call the body text (it writes "bin" for images, audio, video and octet streams). */
 export function dataType(headers: [string, string][]): 'text' | 'bin' {
-  // Called per sample: compare names only of the right length, and remember the last answer.
+  // Called per sample: a repeated head's headers are the same array (the parser reuses them).
+  if (headers === lastHeaders) return lastDataType;
+  lastHeaders = headers;
+  // Compare names only of the right length, and remember the last answer.
   const ct = headers.find(([k]) => k.length === 12 && k.toLowerCase() === 'content-type')?.[1] ?? '';
   if (ct !== lastContentType) {
     lastContentType = ct;
@@ -856,6 +859,7 @@ export function dataType(headers: [string, string][]): 'text' | 'bin' {
 }
 let lastContentType = '';
 let lastDataType: 'text' | 'bin' = 'text';
+let lastHeaders: [string, string][] | undefined;
 
 /** The label a sampler shows before its first request (for messages). */
 export function samplerName(s: HttpSampler): string {

@@ -51,6 +51,7 @@ export interface Exchange {
 
 /** One JMeter thread's connection: requests go one after another, reusing it while keep-alive allows. */
 export interface Channel {
+  /** Resolves with a new Exchange for each request: the caller may change it. */
   exchange(request: PreparedRequest, keepBody: boolean, signal: AbortSignal): Promise<Exchange>;
   close(): void;
 }
@@ -498,6 +499,8 @@ export async function runPlan(
       id: number;
       ctx: EvalContext;
       samplers: CompiledSampler[];
+      /** Each step's thread name on this connection, made once rather than per request. */
+      names: string[];
       channel: Channel;
       cut: AbortController;
     }
@@ -596,6 +599,7 @@ export async function runPlan(
         id,
         ctx,
         samplers: steps.map((st) => compileSampler(st.s, ctx, plan.dynamicVariables)),
+        names: steps.map((st) => `${st.g.name} ${st.no}-${id}`),
         channel: transport.channel(),
         cut: new AbortController(),
       };
@@ -614,7 +618,7 @@ export async function runPlan(
         const step = steps[k];
         const compiled = slot.samplers[k];
         if (!step || !compiled) break;
-        const threadName = `${step.g.name} ${step.no}-${slot.id}`;
+        const threadName = slot.names[k] ?? '';
         inFlight++;
         active.all++;
         active.group.set(step.no, (active.group.get(step.no) ?? 0) + 1);
@@ -642,12 +646,10 @@ export async function runPlan(
                 },
               };
             }
-            ex = {
-              ...ex,
-              startEpochMs: ex.startEpochMs - lag,
-              elapsedMs: ex.elapsedMs + lag,
-              latencyMs: ex.latencyMs ? ex.latencyMs + lag : 0,
-            };
+            // The exchange is this request's own: its times move by the lag in place, not in a copy per request.
+            ex.startEpochMs -= lag;
+            ex.elapsedMs += lag;
+            if (ex.latencyMs) ex.latencyMs += lag;
             latencyUs = ex.elapsedMs * 1000;
             sample = toSample(ex, req, compiled, slot.ctx, threadName, step.no);
             if (!ex.response) {

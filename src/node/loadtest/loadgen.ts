@@ -47,6 +47,9 @@ class SocketChannel implements Channel {
   private readonly parser = new ResponseParser(true, false);
   /** One listener per channel and signal, not one per request. */
   private signal: AbortSignal | undefined;
+  /** A constant request's bytes and the Buffer written for them, reused (socket.write would wrap the bytes anew each time). */
+  private lastBytes: Uint8Array | undefined;
+  private lastBuffer: Buffer = Buffer.alloc(0);
   private readonly onAbort = (): void => {
     this.drop();
     this.finish({ interrupted: true });
@@ -169,7 +172,17 @@ class SocketChannel implements Channel {
         this.finish({ error: { code: 'ETIMEDOUT', message: `no complete response within ${timeout} ms` } });
       }, timeout);
     }
-    socket.write(request.bytes);
+    const bytes = request.bytes;
+    if (bytes === this.lastBytes) socket.write(this.lastBuffer);
+    else {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      // Kept only when the bytes own their memory: a view on a shared slab would keep the whole slab alive.
+      if (bytes.byteLength === bytes.buffer.byteLength) {
+        this.lastBytes = bytes;
+        this.lastBuffer = buffer;
+      }
+      socket.write(buffer);
+    }
   }
 
   private onData(d: Uint8Array, length: number): true {
