@@ -36,6 +36,7 @@ import { startClientMetrics } from '../node/loadtest/clientMetricsPublish';
 import { clientServerP95Query } from '../core/loadtest/clientMetrics';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox/sandbox';
 import { labQueries } from './queryPanel';
+import type { LoadtestPageStrings } from '../core/protocol/pageStrings';
 import { connectPanel, createPanel, webviewHtml } from './webviewHtml';
 import type { CommandFactory, Ctx } from './context';
 import { findLabFolder } from './labFolder';
@@ -124,6 +125,7 @@ class LoadtestPanel {
       this.ctx.extension.extensionUri,
       'loadtest',
       vscode.l10n.t('Load Test'),
+      loadtestPageStrings(),
     );
   }
 
@@ -777,3 +779,65 @@ export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unk
   LoadtestPanel.show(ctx, `Results: ${rel.split('/').pop() ?? rel}`).post(summaryMessage(summary, rel));
   return summary;
 };
+
+/** The load-test page's fixed texts in the display language (English in src/core/protocol/pageStrings.ts). */
+function loadtestPageStrings(): LoadtestPageStrings {
+  return {
+    title: vscode.l10n.t('Load test'),
+    titleOf: vscode.l10n.t('Load test: {0}'),
+    resultsTitle: vscode.l10n.t('Load test results'),
+    stop: vscode.l10n.t('Stop'),
+    stopTitle: vscode.l10n.t('Stop the run; the results so far are kept'),
+    stopping: vscode.l10n.t('stopping…'),
+    starting: vscode.l10n.t('starting…'),
+    startingSay: vscode.l10n.t('Load test of {0} starting.'),
+    runInfo: vscode.l10n.t('{0} · {1} thread(s), ramp-up {2} s, {3} · {4} engine{5} · results {6}'),
+    untilLoopsEnd: vscode.l10n.t('until its loops end'),
+    seconds: vscode.l10n.t('{0} s'),
+    runningThreads: vscode.l10n.t('running · {0} s · {1} thread(s)'),
+    runningOpen: vscode.l10n.t('running · {0} s · {1} in flight'),
+    tileRps: vscode.l10n.t('req/s (last second)'),
+    tileErrors: vscode.l10n.t('errors (last second)'),
+    tileWindow: vscode.l10n.t('p50 / p95 / p99, last {0} s'),
+    tileOverall: vscode.l10n.t('p50 / p95 / p99, overall'),
+    tileSamples: vscode.l10n.t('samples · errors · mean req/s'),
+    tileOpenRate: vscode.l10n.t('intended / sent req/s (last second)'),
+    tileOpenPool: vscode.l10n.t('late · dropped · connections'),
+    progressSay: vscode.l10n.t('{0} s: {1} req/s, {2} errors, p95 {3} ms over the last {4} s'),
+    axisSeconds: vscode.l10n.t('seconds'),
+    seriesServerRps: vscode.l10n.t('server req/s'),
+    seriesServerP95: vscode.l10n.t('server p95 ms'),
+    seriesIntended: vscode.l10n.t('intended req/s'),
+    seriesSent: vscode.l10n.t('sent req/s'),
+    chartSummary: vscode.l10n.t(
+      'Chart of req/s, p95 and p99 ms over {0} s of the run: now {1} req/s, p95 {2} ms, p99 {3} ms; peak {4} req/s, highest p99 {5} ms.',
+    ),
+    chartOpen: vscode.l10n.t(' Open model: intended {0} req/s, sent {1} req/s in the last second.'),
+    chartSameInText: vscode.l10n.t(' The figures above give the same in text.'),
+    finished: vscode.l10n.t('finished ({0})'),
+    summaryState: vscode.l10n.t('summary'),
+    summary: vscode.l10n.t('Summary'),
+    summaryLine: vscode.l10n.t('{0} samples, {1} errors ({2}%), {3} req/s over {4} s'),
+    from: vscode.l10n.t('From {0}'),
+    latencyHeading: vscode.l10n.t('Latency (ms)'),
+    latencyCaption: vscode.l10n.t('Latency in ms'),
+    requests: vscode.l10n.t('requests'),
+    all: vscode.l10n.t('all'),
+    min: vscode.l10n.t('min'),
+    mean: vscode.l10n.t('mean'),
+    max: vscode.l10n.t('max'),
+    byLabel: vscode.l10n.t('By label'),
+    label: vscode.l10n.t('label'),
+    samples: vscode.l10n.t('samples'),
+    errors: vscode.l10n.t('errors'),
+    noLabel: vscode.l10n.t('(no label)'),
+    byResponseCode: vscode.l10n.t('By response code'),
+    code: vscode.l10n.t('code'),
+    noCode: vscode.l10n.t('(none)'),
+    summarySay: vscode.l10n.t('Load test {0}: {1} samples, {2} errors, {3} req/s over {4} s.'),
+    goals: vscode.l10n.t('Goals'),
+    met: vscode.l10n.t('✓ met'),
+    missed: vscode.l10n.t('✗ missed'),
+    measured: vscode.l10n.t(' · measured {0}'),
+  };
+}

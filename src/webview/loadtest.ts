@@ -2,7 +2,8 @@
 // Stop button, and the .jtl's summary at the end. It only shows what the host sends and asks only
 // "ready" and "stop"; data never becomes HTML (elements and text nodes only). The chart takes the
 // theme's chart colours and is named by a summary of its figures; a screen reader hears the run's
-// figures at most every 10 s, and its start, end and failure at once.
+// figures at most every 10 s, and its start, end and failure at once. Its fixed texts come from the
+// host in the display language (src/core/protocol/pageStrings.ts holds the English).
 import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import {
@@ -15,20 +16,19 @@ import {
   type LoadtestServerMessage,
   type LoadtestSummaryMessage,
 } from '../core/protocol/loadtest';
+import { loadtestPageEnglish } from '../core/protocol/pageStrings';
 import { el, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
+import { fillPlaceholders as fill, pageStrings } from './lib/strings';
 import { chartTheme, onThemeChange } from './lib/theme';
 
 const vscode = vscodeApi<LoadtestPageMessage>();
+const text = pageStrings(loadtestPageEnglish);
 
 const app = document.getElementById('app') ?? document.body;
-const title = el('h1', {}, 'Load test');
+const title = el('h1', {}, text.title);
 const runInfo = el('div', { id: 'run-info', class: 'hint' });
-const stopButton = el(
-  'button',
-  { id: 'stop', type: 'button', title: 'Stop the run; the results so far are kept' },
-  'Stop',
-);
+const stopButton = el('button', { id: 'stop', type: 'button', title: text.stopTitle }, text.stop);
 stopButton.hidden = true;
 const state = el('span', { id: 'state', class: 'state' });
 const numbers = el('div', { id: 'live', class: 'tiles' });
@@ -51,7 +51,7 @@ app.append(
 
 stopButton.addEventListener('click', () => {
   stopButton.disabled = true;
-  state.textContent = 'stopping…';
+  state.textContent = text.stopping;
   vscode.postMessage({ type: 'stop' });
 });
 
@@ -114,7 +114,7 @@ function drawChart(): void {
         { label: 'p95 ms', stroke: p95Colour, width: theme.width, scale: 'ms' },
         { label: 'p99 ms', stroke: p99Colour, width: theme.width, scale: 'ms' },
         {
-          label: 'server req/s',
+          label: text.seriesServerRps,
           stroke: rpsColour,
           width: theme.width - 0.5,
           dash: [4, 4],
@@ -123,7 +123,7 @@ function drawChart(): void {
           points: { show: true },
         },
         {
-          label: 'server p95 ms',
+          label: text.seriesServerP95,
           stroke: p95Colour,
           width: theme.width - 0.5,
           dash: [4, 4],
@@ -133,13 +133,13 @@ function drawChart(): void {
         },
         ...(openRun
           ? [
-              { label: 'intended req/s', stroke: theme.series[3], width: theme.width, dash: [2, 3], scale: 'y' },
-              { label: 'sent req/s', stroke: theme.series[4], width: theme.width, scale: 'y' },
+              { label: text.seriesIntended, stroke: theme.series[3], width: theme.width, dash: [2, 3], scale: 'y' },
+              { label: text.seriesSent, stroke: theme.series[4], width: theme.width, scale: 'y' },
             ]
           : []),
       ],
       axes: [
-        { ...axis, label: 'seconds' },
+        { ...axis, label: text.axisSeconds },
         { ...axis, scale: 'y', label: 'req/s', size: 60 },
         { ...axis, scale: 'ms', side: 1, label: 'ms', size: 60, grid: { show: false } },
       ],
@@ -160,13 +160,17 @@ function describeChart(): void {
   const last = times.length - 1;
   plot.root.setAttribute(
     'aria-label',
-    `Chart of req/s, p95 and p99 ms over ${times[last] ?? 0} s of the run: now ${rpsSeries[last] ?? 0} req/s, ` +
-      `p95 ${p95Series[last] ?? 0} ms, p99 ${p99Series[last] ?? 0} ms; peak ${Math.max(...rpsSeries)} req/s, ` +
-      `highest p99 ${Math.max(...p99Series)} ms.` +
-      (openRun
-        ? ` Open model: intended ${intendedSeries[last] ?? 0} req/s, sent ${sentSeries[last] ?? 0} req/s in the last second.`
-        : '') +
-      ' The figures above give the same in text.',
+    fill(
+      text.chartSummary,
+      times[last] ?? 0,
+      rpsSeries[last] ?? 0,
+      p95Series[last] ?? 0,
+      p99Series[last] ?? 0,
+      Math.max(...rpsSeries),
+      Math.max(...p99Series),
+    ) +
+      (openRun ? fill(text.chartOpen, intendedSeries[last] ?? 0, sentSeries[last] ?? 0) : '') +
+      text.chartSameInText,
   );
 }
 
@@ -183,22 +187,18 @@ window.addEventListener('resize', () => plot?.setSize({ width: Math.max(300, cha
 
 function showProgress(p: LoadtestProgressMessage): void {
   // In the open model there are no threads: what is active is the requests in flight.
-  state.textContent = `running · ${p.elapsedSec.toFixed(0)} s · ${p.activeThreads} ${p.open ? 'in flight' : 'thread(s)'}`;
+  state.textContent = fill(p.open ? text.runningOpen : text.runningThreads, p.elapsedSec.toFixed(0), p.activeThreads);
   numbers.replaceChildren(
-    tile('req/s (last second)', String(p.rps), 'rps'),
-    tile('errors (last second)', pct(p.errorRate), 'err'),
-    tile(
-      `p50 / p95 / p99, last ${p.window.seconds} s`,
-      `${p.window.p50} / ${p.window.p95} / ${p.window.p99} ms`,
-      'window',
-    ),
-    tile('p50 / p95 / p99, overall', `${p.overall.p50} / ${p.overall.p95} / ${p.overall.p99} ms`, 'overall'),
-    tile('samples · errors · mean req/s', `${p.overall.samples} · ${p.overall.errors} · ${p.overall.rps}`, 'samples'),
+    tile(text.tileRps, String(p.rps), 'rps'),
+    tile(text.tileErrors, pct(p.errorRate), 'err'),
+    tile(fill(text.tileWindow, p.window.seconds), `${p.window.p50} / ${p.window.p95} / ${p.window.p99} ms`, 'window'),
+    tile(text.tileOverall, `${p.overall.p50} / ${p.overall.p95} / ${p.overall.p99} ms`, 'overall'),
+    tile(text.tileSamples, `${p.overall.samples} · ${p.overall.errors} · ${p.overall.rps}`, 'samples'),
     ...(p.open
       ? [
-          tile('intended / sent req/s (last second)', `${p.open.intendedRps} / ${p.open.achievedRps}`, 'open-rate'),
+          tile(text.tileOpenRate, `${p.open.intendedRps} / ${p.open.achievedRps}`, 'open-rate'),
           tile(
-            'late · dropped · connections',
+            text.tileOpenPool,
             `${p.open.late} · ${p.open.dropped} · ${p.open.connections}/${p.open.maxConnections}`,
             'open-pool',
           ),
@@ -216,7 +216,7 @@ function showProgress(p: LoadtestProgressMessage): void {
   serverPending = undefined;
   drawChart();
   announce.say(
-    `${p.elapsedSec.toFixed(0)} s: ${p.rps} req/s, ${pct(p.errorRate)} errors, p95 ${p.window.p95} ms over the last ${p.window.seconds} s`,
+    fill(text.progressSay, p.elapsedSec.toFixed(0), p.rps, pct(p.errorRate), p.window.p95, p.window.seconds),
   );
 }
 
@@ -232,7 +232,7 @@ function table(label: string, head: string[], rows: string[][]): HTMLTableElemen
   return el(
     'table',
     { 'aria-label': label },
-    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h || 'requests')))),
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h || text.requests)))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
   );
 }
@@ -241,29 +241,29 @@ const latencyCells = (l: LoadtestLatency): string[] => [l.min, l.mean, l.p50, l.
 
 function showSummary(s: LoadtestSummaryMessage): void {
   stopButton.hidden = true;
-  state.textContent = s.outcome ? `finished (${s.outcome})` : 'summary';
+  state.textContent = s.outcome ? fill(text.finished, s.outcome) : text.summaryState;
   summaryBox.hidden = false;
   summaryBox.replaceChildren(
-    el('h2', {}, 'Summary'),
+    el('h2', {}, text.summary),
     el(
       'p',
       { class: 'summary-line' },
-      `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec} req/s over ${s.durationSec} s`,
+      fill(text.summaryLine, s.samples, s.errors, (s.errorRate * 100).toFixed(2), s.throughputPerSec, s.durationSec),
     ),
     ...goalsSection(s.goals),
-    el('p', { class: 'hint' }, `From ${s.jtl}`),
-    el('h3', {}, 'Latency (ms)'),
+    el('p', { class: 'hint' }, fill(text.from, s.jtl)),
+    el('h3', {}, text.latencyHeading),
     table(
-      'Latency in ms',
-      ['', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
-      [['all', ...latencyCells(s.latencyMs)]],
+      text.latencyCaption,
+      ['', text.min, text.mean, 'p50', 'p90', 'p95', 'p99', text.max],
+      [[text.all, ...latencyCells(s.latencyMs)]],
     ),
-    el('h3', {}, 'By label'),
+    el('h3', {}, text.byLabel),
     table(
-      'By label',
-      ['label', 'samples', 'errors', 'req/s', 'p50', 'p95', 'p99', 'max'],
+      text.byLabel,
+      [text.label, text.samples, text.errors, 'req/s', 'p50', 'p95', 'p99', text.max],
       s.byLabel.map((l) => [
-        l.label || '(no label)',
+        l.label || text.noLabel,
         String(l.samples),
         String(l.errors),
         String(l.throughputPerSec),
@@ -273,16 +273,16 @@ function showSummary(s: LoadtestSummaryMessage): void {
         String(l.latencyMs.max),
       ]),
     ),
-    el('h3', {}, 'By response code'),
+    el('h3', {}, text.byResponseCode),
     table(
-      'By response code',
-      ['code', 'samples'],
-      s.byResponseCode.map((c) => [c.code || '(none)', String(c.count)]),
+      text.byResponseCode,
+      [text.code, text.samples],
+      s.byResponseCode.map((c) => [c.code || text.noCode, String(c.count)]),
     ),
     ...s.notes.map((n) => el('p', { class: 'hint' }, n)),
   );
   announce.sayNow(
-    `Load test ${state.textContent}: ${s.samples} samples, ${s.errors} errors, ${s.throughputPerSec} req/s over ${s.durationSec} s.`,
+    fill(text.summarySay, state.textContent ?? '', s.samples, s.errors, s.throughputPerSec, s.durationSec),
   );
 }
 
@@ -290,11 +290,18 @@ function handle(m: LoadtestHostMessage): void {
   switch (m.type) {
     case 'start': {
       const r = m.run;
-      title.textContent = `Load test: ${r.plan}`;
+      title.textContent = fill(text.titleOf, r.plan);
       runInfo.replaceChildren(
-        `${r.targets.join(', ')} · ${r.threads} thread(s), ramp-up ${r.rampUpSec} s, ` +
-          `${r.durationSec === undefined ? 'until its loops end' : `${r.durationSec} s`} ` +
-          `· ${r.engine} engine${r.model ? ` · ${r.model}` : ''} · results ${r.jtl}`,
+        fill(
+          text.runInfo,
+          r.targets.join(', '),
+          r.threads,
+          r.rampUpSec,
+          r.durationSec === undefined ? text.untilLoopsEnd : fill(text.seconds, r.durationSec),
+          r.engine,
+          r.model ? ` · ${r.model}` : '',
+          r.jtl,
+        ),
       );
       // The chart's series follow the model: an open run adds the intended and the sent rate.
       if (openRun !== (r.model?.startsWith('open') ?? false)) {
@@ -305,8 +312,8 @@ function handle(m: LoadtestHostMessage): void {
       }
       stopButton.hidden = false;
       stopButton.disabled = false;
-      state.textContent = 'starting…';
-      announce.sayNow(`Load test of ${r.plan} starting.`);
+      state.textContent = text.starting;
+      announce.sayNow(fill(text.startingSay, r.plan));
       summaryBox.hidden = true;
       errorBox.hidden = true;
       serverLine.hidden = true;
@@ -317,7 +324,7 @@ function handle(m: LoadtestHostMessage): void {
     case 'server':
       return showServer(m);
     case 'summary':
-      if (!m.outcome) title.textContent = 'Load test results';
+      if (!m.outcome) title.textContent = text.resultsTitle;
       return showSummary(m);
     case 'error':
       stopButton.hidden = true;
@@ -332,19 +339,19 @@ function goalsSection(goals: LoadtestGoals | undefined): HTMLElement[] {
   if (!goals?.results.length) return [];
   const missed = goals.results.some((g) => !g.met);
   return [
-    el('h3', {}, 'Goals'),
+    el('h3', {}, text.goals),
     el('p', { id: 'goals-verdict', class: `goals-verdict ${missed ? 'missed' : 'met'}` }, goals.verdict),
     el(
       'ul',
-      { id: 'goals', class: 'goals', 'aria-label': 'Goals' },
+      { id: 'goals', class: 'goals', 'aria-label': text.goals },
       ...goals.results.map((g) =>
         el(
           'li',
           { class: `goal ${g.met ? 'met' : 'missed'}` },
-          el('span', { class: 'goal-mark' }, g.met ? '✓ met' : '✗ missed'),
+          el('span', { class: 'goal-mark' }, g.met ? text.met : text.missed),
           ' ',
           el('code', {}, g.goal),
-          ` · measured ${g.figure}`,
+          fill(text.measured, g.figure),
         ),
       ),
     ),

@@ -125,6 +125,66 @@ export const queryPageEnglish = {
 } as const;
 export type QueryPageStrings = Record<keyof typeof queryPageEnglish, string>;
 
+/** The Load Test page. */
+export const loadtestPageEnglish = {
+  title: 'Load test',
+  titleOf: 'Load test: {0}',
+  resultsTitle: 'Load test results',
+  stop: 'Stop',
+  stopTitle: 'Stop the run; the results so far are kept',
+  stopping: 'stopping…',
+  starting: 'starting…',
+  startingSay: 'Load test of {0} starting.',
+  runInfo: '{0} · {1} thread(s), ramp-up {2} s, {3} · {4} engine{5} · results {6}',
+  untilLoopsEnd: 'until its loops end',
+  seconds: '{0} s',
+  runningThreads: 'running · {0} s · {1} thread(s)',
+  runningOpen: 'running · {0} s · {1} in flight',
+  tileRps: 'req/s (last second)',
+  tileErrors: 'errors (last second)',
+  tileWindow: 'p50 / p95 / p99, last {0} s',
+  tileOverall: 'p50 / p95 / p99, overall',
+  tileSamples: 'samples · errors · mean req/s',
+  tileOpenRate: 'intended / sent req/s (last second)',
+  tileOpenPool: 'late · dropped · connections',
+  progressSay: '{0} s: {1} req/s, {2} errors, p95 {3} ms over the last {4} s',
+  axisSeconds: 'seconds',
+  seriesServerRps: 'server req/s',
+  seriesServerP95: 'server p95 ms',
+  seriesIntended: 'intended req/s',
+  seriesSent: 'sent req/s',
+  chartSummary:
+    'Chart of req/s, p95 and p99 ms over {0} s of the run: now {1} req/s, p95 {2} ms, p99 {3} ms; peak {4} req/s, highest p99 {5} ms.',
+  chartOpen: ' Open model: intended {0} req/s, sent {1} req/s in the last second.',
+  chartSameInText: ' The figures above give the same in text.',
+  finished: 'finished ({0})',
+  summaryState: 'summary',
+  summary: 'Summary',
+  summaryLine: '{0} samples, {1} errors ({2}%), {3} req/s over {4} s',
+  from: 'From {0}',
+  latencyHeading: 'Latency (ms)',
+  latencyCaption: 'Latency in ms',
+  requests: 'requests',
+  all: 'all',
+  min: 'min',
+  mean: 'mean',
+  max: 'max',
+  byLabel: 'By label',
+  label: 'label',
+  samples: 'samples',
+  errors: 'errors',
+  noLabel: '(no label)',
+  byResponseCode: 'By response code',
+  code: 'code',
+  noCode: '(none)',
+  summarySay: 'Load test {0}: {1} samples, {2} errors, {3} req/s over {4} s.',
+  goals: 'Goals',
+  met: '✓ met',
+  missed: '✗ missed',
+  measured: ' · measured {0}',
+} as const;
+export type LoadtestPageStrings = Record<keyof typeof loadtestPageEnglish, string>;
+
 /** Keeps only the known keys whose values are strings: what a page accepts from its HTML. */
 export function pickStrings<T extends Record<string, string>>(english: T, given: unknown): T {
   const out: Record<string, string> = { ...english };
