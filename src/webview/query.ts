@@ -490,17 +490,24 @@ function chartSummaryText(drawn: number, total: number, columns: (number | null)
   // A series with no labels at all (`sum(…)`) is shown as {}: in words, "the result".
   const names =
     charted?.data.resultType === 'matrix'
-      ? charted.data.result.map((s) => (Object.keys(s.metric).length ? seriesName(s.metric) : 'the result'))
+      ? charted.data.result.map((s) => (Object.keys(s.metric).length ? seriesName(s.metric) : words.theResult))
       : [];
   const parts = columns.slice(0, 3).map((c, i) => {
     const values = c.filter((v): v is number => v !== null);
-    if (!values.length) return `${names[i] ?? `series ${i + 1}`} with no values`;
+    const name = names[i] ?? fill(words.seriesN, i + 1);
+    if (!values.length) return fill(words.chartNoValues, name);
     const last = values[values.length - 1] ?? 0;
-    return `${names[i] ?? `series ${i + 1}`} from ${formatValue(String(Math.min(...values)))} to ${formatValue(String(Math.max(...values)))}, last ${formatValue(String(last))}`;
+    return fill(
+      words.chartSeries,
+      name,
+      formatValue(String(Math.min(...values))),
+      formatValue(String(Math.max(...values))),
+      formatValue(String(last)),
+    );
   });
-  const more = drawn > 3 ? `; ${drawn - 3} more in the table below` : '';
-  const capped = total > drawn ? ` (the first ${drawn} of ${total})` : '';
-  return `Chart of ${drawn} series${capped} over the last ${state.range}: ${parts.join('; ')}${more}.`;
+  const more = drawn > 3 ? fill(words.chartMore, drawn - 3) : '';
+  const capped = total > drawn ? fill(words.chartCapped, drawn, total) : '';
+  return fill(words.chartSummary, drawn, capped, state.range, parts.join('; '), more);
 }
 
 onThemeChange(() => {
@@ -520,31 +527,31 @@ function showResult(m: QueryResultMessage): void {
   let rows: (string | Node)[][] = [];
   let head: string[] = [];
   if (data.resultType === 'vector') {
-    head = ['series', 'value'];
+    head = [words.colSeries, words.colValue];
     rows = data.result.map((s) => [el('code', {}, seriesName(s.metric)), sampleText(s, formatValue)]);
   } else if (data.resultType === 'matrix') {
-    head = ['series', 'points', 'last value'];
+    head = [words.colSeries, words.colPoints, words.colLastValue];
     rows = data.result.map((s) => {
       const points = seriesPoints(s);
       const last = points.at(-1);
       return [el('code', {}, seriesName(s.metric)), String(points.length), last ? pointText(last, formatValue) : ''];
     });
   } else {
-    head = [data.resultType, 'value'];
+    head = [data.resultType, words.colValue];
     rows = [[data.resultType, formatValue(data.result[1])]];
   }
   tableBox.replaceChildren(
-    rows.length ? table('Query result', head, rows) : el('p', { class: 'empty' }, words.noSeries),
+    rows.length ? table(words.resultCaption, head, rows) : el('p', { class: 'empty' }, words.noSeries),
   );
   drawChart(m);
   const when = new Date(m.end * 1000).toLocaleTimeString();
   // A capped answer says so first: "showing 2,000 of 15,000 rows".
-  const count = m.truncated ? truncationNote(m.truncated) : `${rows.length} series`;
-  const mode = m.mode === 'range' ? `last ${state.range}, step ${m.step}s` : 'instant';
-  const warnings = m.warnings.length ? `. Warnings: ${m.warnings.join('; ')}` : '';
-  status.textContent = `${count}, ${mode}, at ${when}${warnings}`;
+  const count = m.truncated ? truncationNote(m.truncated) : fill(words.seriesCount, rows.length);
+  const mode = m.mode === 'range' ? fill(words.modeRange, state.range, m.step) : words.modeInstant;
+  const warnings = m.warnings.length ? fill(words.warnings, m.warnings.join('; ')) : '';
+  status.textContent = fill(words.statusLine, count, mode, when, warnings);
   status.classList.toggle('truncated', m.truncated !== undefined);
-  const heard = `Query result: ${count}, ${mode}${warnings}`;
+  const heard = fill(words.resultSay, count, mode, warnings);
   if (quietRun) announce.say(heard);
   else announce.sayNow(heard);
 }
@@ -662,11 +669,12 @@ function showExplainResult(m: ExplainResultMessage): void {
       box.append(el('div', { class: 'explain-error' }, r.error));
     } else {
       const count = r.seriesCount ?? 0;
-      const what = r.resultType === 'scalar' || r.resultType === 'string' ? r.resultType : `${count} series`;
+      const what =
+        r.resultType === 'scalar' || r.resultType === 'string' ? r.resultType : fill(words.seriesCount, count);
       box.append(
         el('span', { class: count ? 'explain-count' : 'explain-count none' }, what),
-        el('span', { class: 'hint' }, ` in ${Math.round(r.ms)} ms`),
-        ...(count === 0 ? [el('span', { class: 'hint' }, ': nothing here, so nothing above it either')] : []),
+        el('span', { class: 'hint' }, fill(words.explainIn, Math.round(r.ms))),
+        ...(count === 0 ? [el('span', { class: 'hint' }, words.explainNothing)] : []),
         ...r.sample.map((line) => el('code', { class: 'explain-sample', title: line }, line)),
       );
     }
@@ -674,11 +682,11 @@ function showExplainResult(m: ExplainResultMessage): void {
   for (const box of explainRows.values())
     if (box.querySelector('.hint')?.textContent === 'running…') box.replaceChildren();
   const failed = m.results.filter((r) => r.error).length;
-  announce.sayNow(`Explain: ${m.results.length} part(s) run${failed ? `, ${failed} failed` : ''}.`);
+  announce.sayNow(fill(words.explainSay, m.results.length, failed ? fill(words.explainFailed, failed) : ''));
 }
 
 function showLabQueries(queries: LabQuery[], source: string): void {
-  labSource.textContent = `From the lab's lab-queries.promql, ${source}.`;
+  labSource.textContent = fill(words.labSource, source);
   labList.replaceChildren(
     ...queries.map((q) => {
       const run = el(
@@ -753,7 +761,7 @@ presetList.replaceChildren(
 labList.parentElement?.prepend(el('h2', { id: 'preset-queries-title' }, words.presets), presetList);
 
 function showTargets(m: TargetsMessage): void {
-  targetsStatus.textContent = m.error ?? `${m.targets.length} active target(s), at ${new Date().toLocaleTimeString()}`;
+  targetsStatus.textContent = m.error ?? fill(words.targetsStatus, m.targets.length, new Date().toLocaleTimeString());
   const rows = m.targets.map((t) => [
     t.job,
     el(
@@ -770,11 +778,15 @@ function showTargets(m: TargetsMessage): void {
     el('span', { class: `health health-${t.health}` }, t.health),
     t.lastScrape && !t.lastScrape.startsWith('0001')
       ? `${new Date(t.lastScrape).toLocaleTimeString()} (${Math.round(t.lastScrapeDuration * 1000)} ms)`
-      : 'never',
+      : words.never,
     t.lastError || '—',
   ]);
   targetsTable.replaceChildren(
-    table('Scrape targets', ['job', 'endpoint and labels', 'health', 'last scrape', 'last error'], rows),
+    table(
+      words.targetsCaption,
+      [words.colJob, words.colEndpoint, words.colHealth, words.colLastScrape, words.colLastError],
+      rows,
+    ),
   );
   announce.sayNow(targetsStatus.textContent);
 }
