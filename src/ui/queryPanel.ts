@@ -328,6 +328,25 @@ function queryPageStrings(): QueryPageStrings {
     colLastScrape: vscode.l10n.t('last scrape'),
     colLastError: vscode.l10n.t('last error'),
     never: vscode.l10n.t('never'),
+    placeholder: vscode.l10n.t('PromQL, e.g. {0}   Ctrl+Enter runs'),
+    editorLabel: vscode.l10n.t('PromQL query (Ctrl+Enter runs it)'),
+    suggestionTitle: vscode.l10n.t('Rewrite the query with {0}'),
+    useSuggestion: vscode.l10n.t('Use {0}'),
+    nativeHistograms: vscode.l10n.t(
+      'Native histograms have no single value to chart: chart histogram_count(…), histogram_sum(…) or histogram_quantile(0.95, …) of them instead.',
+    ),
+    prometheusSaid: vscode.l10n.t('Prometheus: '),
+    prometheusUrl: vscode.l10n.t('Prometheus: {0}'),
+    parseError: vscode.l10n.t('Parse error: {0}'),
+    explainRunning: vscode.l10n.t('running…'),
+    nothingToExplain: vscode.l10n.t('Nothing to explain.'),
+    fixParseFirst: vscode.l10n.t('Fix the parse error first: no part was run.'),
+    onlyFirstParts: vscode.l10n.t('Only the first {0} of {1} parts are run.'),
+    labRunTitle: vscode.l10n.t('Put this query in the editor and run it'),
+    presetRunTitle: vscode.l10n.t('Put this query in the editor and run it as a {0} query'),
+    runNamed: vscode.l10n.t('Run: {0}'),
+    tabsLabel: vscode.l10n.t('Query panel views'),
+    completionNoNames: vscode.l10n.t('Completion has no names: {0}'),
   };
 }
 

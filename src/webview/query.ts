@@ -292,12 +292,12 @@ const editor = new EditorView({
       ]),
       syntaxHighlighting(promqlHighlight),
       placeholder(
-        'PromQL, e.g. sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))   Ctrl+Enter runs',
+        fill(words.placeholder, 'sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))'),
       ),
       promql.asExtension(),
       nameHover,
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ 'aria-label': 'PromQL query (Ctrl+Enter runs it)' }),
+      EditorView.contentAttributes.of({ 'aria-label': words.editorLabel }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) saveState();
       }),
@@ -373,8 +373,8 @@ function showSuggestions(expr: string, suggestions: Suggestion[]): void {
         const name = matcher ? replacement : shownName(replacement);
         const use = el(
           'button',
-          { type: 'button', class: 'use-suggestion', title: `Rewrite the query with ${replacement}` },
-          `Use ${name}`,
+          { type: 'button', class: 'use-suggestion', title: fill(words.suggestionTitle, replacement) },
+          fill(words.useSuggestion, name),
         );
         use.addEventListener('click', () => {
           setExpr(expr.slice(0, s.start) + replacement + expr.slice(s.end));
@@ -435,14 +435,7 @@ function drawChart(result: QueryResultMessage): void {
   const series = result.data.result.slice(0, 20).filter((s) => s.values?.length);
   if (!series.length) {
     if (result.data.result.some((s) => s.histograms?.length))
-      chartBox.append(
-        el(
-          'p',
-          { class: 'hint' },
-          'Native histograms have no single value to chart: chart histogram_count(…), histogram_sum(…) or ' +
-            'histogram_quantile(0.95, …) of them instead.',
-        ),
-      );
+      chartBox.append(el('p', { class: 'hint' }, words.nativeHistograms));
     return;
   }
   const times = [...new Set(series.flatMap((s) => (s.values ?? []).map(([t]) => t)))].sort((a, b) => a - b);
@@ -570,7 +563,7 @@ function showError(m: QueryErrorMessage): void {
   errorBox.replaceChildren();
   errorBox.hidden = false;
   if (m.prometheusError) {
-    errorBox.append(el('div', { class: 'prom-error' }, el('strong', {}, 'Prometheus: '), m.prometheusError));
+    errorBox.append(el('div', { class: 'prom-error' }, el('strong', {}, words.prometheusSaid), m.prometheusError));
     if (m.position) {
       const lines = m.expr.split('\n');
       const line = lines[m.position.line - 1] ?? '';
@@ -612,8 +605,8 @@ function explainNodeView(n: ExplainNode): HTMLElement {
   );
   if (n.error) {
     row.classList.add('has-error');
-    figures.append(el('div', { class: 'explain-error' }, `Parse error: ${n.error}`));
-  } else if (isRunnable(n)) figures.append(el('span', { class: 'hint' }, 'running…'));
+    figures.append(el('div', { class: 'explain-error' }, fill(words.parseError, n.error)));
+  } else if (isRunnable(n)) figures.append(el('span', { class: 'hint' }, words.explainRunning));
   explainRows.set(n.id, figures);
   if (n.children.length) row.append(el('ul', {}, ...n.children.map(explainNodeView)));
   return row;
@@ -631,7 +624,7 @@ function runExplain(): void {
   explainBox.hidden = false;
   explainBox.replaceChildren(el('h2', {}, words.explainHeading));
   if (!root) {
-    explainBox.append(el('p', { class: 'explain-error' }, errors[0]?.message ?? 'Nothing to explain.'));
+    explainBox.append(el('p', { class: 'explain-error' }, errors[0]?.message ?? words.nothingToExplain));
     return;
   }
   explainBox.append(
@@ -640,14 +633,12 @@ function runExplain(): void {
   );
   const nodes = flattenExplain(root).filter((n) => isRunnable(n) && !n.error);
   if (errors.length) {
-    explainBox.append(el('p', { class: 'hint' }, 'Fix the parse error first: no part was run.'));
+    explainBox.append(el('p', { class: 'hint' }, words.fixParseFirst));
     explainId = undefined;
     return;
   }
   if (nodes.length > maxExplainNodes)
-    explainBox.append(
-      el('p', { class: 'hint' }, `Only the first ${maxExplainNodes} of ${nodes.length} parts are run.`),
-    );
+    explainBox.append(el('p', { class: 'hint' }, fill(words.onlyFirstParts, maxExplainNodes, nodes.length)));
   const id = nextId++;
   explainId = id;
   vscode.postMessage({
@@ -680,7 +671,7 @@ function showExplainResult(m: ExplainResultMessage): void {
     }
   }
   for (const box of explainRows.values())
-    if (box.querySelector('.hint')?.textContent === 'running…') box.replaceChildren();
+    if (box.querySelector('.hint')?.textContent === words.explainRunning) box.replaceChildren();
   const failed = m.results.filter((r) => r.error).length;
   announce.sayNow(fill(words.explainSay, m.results.length, failed ? fill(words.explainFailed, failed) : ''));
 }
@@ -694,23 +685,23 @@ function showLabQueries(queries: LabQuery[], source: string): void {
         {
           type: 'button',
           class: 'run-lab-query',
-          title: 'Put this query in the editor and run it',
-          'aria-label': `Run: ${q.title}`,
+          title: words.labRunTitle,
+          'aria-label': fill(words.runNamed, q.title),
         },
-        'Run',
+        words.run,
       );
       run.addEventListener('click', () => {
         setExpr(q.expr);
         runQuery();
       });
       // The one-line explanation is the explain tree's top node, as the walkthrough lists it.
-      const words = explain(q.expr).root?.sentence;
+      const sentence = explain(q.expr).root?.sentence;
       return el(
         'li',
         {},
         el('div', { class: 'lab-title' }, q.title),
         el('code', {}, q.expr),
-        ...(words ? [el('div', { class: 'lab-explain hint' }, words)] : []),
+        ...(sentence ? [el('div', { class: 'lab-explain hint' }, sentence)] : []),
         run,
       );
     }),
@@ -738,10 +729,10 @@ presetList.replaceChildren(
       {
         type: 'button',
         class: 'run-lab-query run-preset',
-        title: `Put this query in the editor and run it as a ${p.mode} query`,
-        'aria-label': `Run: ${p.title}`,
+        title: fill(words.presetRunTitle, p.mode),
+        'aria-label': fill(words.runNamed, p.title),
       },
-      'Run',
+      words.run,
     );
     run.addEventListener('click', () => {
       usePresetMode(p.expr);
@@ -798,7 +789,7 @@ const tabs: Tab[] = [
   { tab: tabTargets, panel: targetsSection },
 ];
 const tabNames: PageState['tab'][] = ['query', 'targets'];
-tablist(tabList, 'Query panel views', tabs, (i) => showTab(tabNames[i] ?? 'query'));
+tablist(tabList, words.tabsLabel, tabs, (i) => showTab(tabNames[i] ?? 'query'));
 
 function showTab(tab: PageState['tab']): void {
   state.tab = tab;
@@ -855,7 +846,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 function handle(m: HostMessage): void {
   switch (m.type) {
     case 'init':
-      urlLabel.textContent = `Prometheus: ${m.prometheusUrl}`;
+      urlLabel.textContent = fill(words.prometheusUrl, m.prometheusUrl);
       showLabQueries(m.queries, m.queriesSource);
       if (!initialised && state.expr.trim()) runQuery();
       initialised = true;
@@ -863,7 +854,7 @@ function handle(m: HostMessage): void {
     case 'names':
       metricNames = m.metrics;
       labelNames = m.labels;
-      if (m.error) status.textContent = `Completion has no names: ${m.error}`;
+      if (m.error) status.textContent = fill(words.completionNoNames, m.error);
       return;
     case 'setQuery':
       // A preset keeps its mode however it arrives (Run Load Test's Query Prometheus opens one).

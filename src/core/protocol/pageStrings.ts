@@ -153,6 +153,24 @@ export const queryPageEnglish = {
   colLastScrape: 'last scrape',
   colLastError: 'last error',
   never: 'never',
+  placeholder: 'PromQL, e.g. {0}   Ctrl+Enter runs',
+  editorLabel: 'PromQL query (Ctrl+Enter runs it)',
+  suggestionTitle: 'Rewrite the query with {0}',
+  useSuggestion: 'Use {0}',
+  nativeHistograms:
+    'Native histograms have no single value to chart: chart histogram_count(…), histogram_sum(…) or histogram_quantile(0.95, …) of them instead.',
+  prometheusSaid: 'Prometheus: ',
+  prometheusUrl: 'Prometheus: {0}',
+  parseError: 'Parse error: {0}',
+  explainRunning: 'running…',
+  nothingToExplain: 'Nothing to explain.',
+  fixParseFirst: 'Fix the parse error first: no part was run.',
+  onlyFirstParts: 'Only the first {0} of {1} parts are run.',
+  labRunTitle: 'Put this query in the editor and run it',
+  presetRunTitle: 'Put this query in the editor and run it as a {0} query',
+  runNamed: 'Run: {0}',
+  tabsLabel: 'Query panel views',
+  completionNoNames: 'Completion has no names: {0}',
 } as const;
 export type QueryPageStrings = Record<keyof typeof queryPageEnglish, string>;
 
