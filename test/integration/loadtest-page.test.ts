@@ -2,15 +2,18 @@
 // Chromium under a nonce-only Content-Security-Policy, VS Code's webview API stubbed, fed what the
 // host sends for an open run of the built-in engine: the model in the run's line, the intended and
 // sent rates and the pool in tiles, and both rates as series of the chart. A closed run draws neither.
+// And handed every fixed text by the host (as a translation would be), it shows no English of its own.
 import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { LoadtestProgressMessage, LoadtestStartMessage } from '../../src/core/protocol/loadtest';
+import { loadtestPageEnglish } from '../../src/core/protocol/pageStrings';
 import { launchBrowser } from '../harness/chromium';
 
 const nonce = 'bG9hZHRlc3Rub25jZQ==';
 
-function pageHtml(): string {
+/** The page, with the host's table of translated strings written in as webviewHtml writes it (none: English). */
+function pageHtml(strings?: Record<string, string>): string {
   const built = buildSync({
     entryPoints: ['src/webview/loadtest.ts'],
     bundle: true,
@@ -25,7 +28,7 @@ function pageHtml(): string {
     (built.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '').replace(/<\/(script|style)/g, '<\\/$1');
   const stub =
     'window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });';
-  return `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"><style nonce="${nonce}">${out('.css')}</style></head><body><div id="app"></div><script nonce="${nonce}">${stub}</script><script nonce="${nonce}">${out('.js')}</script></body></html>`;
+  return `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"><style nonce="${nonce}">${out('.css')}</style></head><body><div id="app"></div>${strings ? `<script type="application/json" id="obslab-strings">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>` : ''}<script nonce="${nonce}">${stub}</script><script nonce="${nonce}">${out('.js')}</script></body></html>`;
 }
 
 const start = (model: string): LoadtestStartMessage => ({
@@ -110,5 +113,43 @@ describe('the load-test page in Chromium: the open model', function () {
     const names = await legend();
     assert.ok(!names.includes('intended req/s') && !names.includes('sent req/s'), names.join(', '));
     assert.equal(await page.locator('#open-rate').count(), 0);
+  });
+});
+
+describe('the load-test page in Chromium: every fixed text from the host', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows no English of its own when the host hands it every string (each bracketed here, as a pseudo-locale would)', async () => {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const bracketed = Object.fromEntries(Object.entries(loadtestPageEnglish).map(([k, v]) => [k, `⟦${v}⟧`]));
+    await page.setContent(pageHtml(bracketed));
+    const send = (m: unknown): Promise<void> => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+    await send(start('open: 100 req/s for 5 s, up to 1000 connections'));
+    for (let s = 1; s <= 2; s++)
+      await send(
+        progress(s, { intendedRps: 100, achievedRps: 100, late: 0, dropped: 0, connections: 4, maxConnections: 1000 }),
+      );
+    await page.waitForSelector('#chart[data-points="2"]');
+    // Every text the page shows holds a bracketed string, or is data: numbers, units, the run's own words,
+    // and percentile notation (p95 ms), written the same in every language.
+    const texts = await page.evaluate(() => {
+      const out: string[] = [];
+      const walk = document.createTreeWalker(document.getElementById('app') ?? document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const t = (n.textContent ?? '').trim();
+        if (t) out.push(t);
+      }
+      return out;
+    });
+    const data =
+      /^(open: 100 req\/s for 5 s, up to 1000 connections|jmeter\/[\w./-]+|POST http:\S+|p\d\d ms|[\d\s.,:/·%–-]*(ms|s|req\/s)?)$/;
+    const english = texts.filter((t) => /[A-Za-z]{2}/.test(t) && !t.includes('⟦') && !data.test(t));
+    assert.deepEqual(english, [], `English the host did not hand the page:\n${english.join('\n')}`);
   });
 });
