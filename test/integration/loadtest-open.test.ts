@@ -131,10 +131,14 @@ describe('open and closed model against a server that stalls for 2 s', function 
       // Two threads each waited through the stall once: two samples of about 2 s among many fast ones.
       assert.ok(summary.latencyMs.max >= 1700, `max ${summary.latencyMs.max} ms`);
       assert.ok(summary.latencyMs.p99 < 1000, `p99 ${summary.latencyMs.p99} ms: the closed model hides the stall`);
-      assert.match(
-        err,
-        /note: the achieved rate dropped by (9\d|100)% \(from about \d+ to [\d.]+ req\/s\) for [12] seconds? from [123] s into the run\. In the closed model a slow server gets fewer requests, and latency is measured from each request's actual send/,
-      );
+      const note =
+        /note: the achieved rate dropped by (\d+)% \(from about \d+ to [\d.]+ req\/s\) for [12] seconds? from [123] s into the run\. In the closed model a slow server gets fewer requests, and latency is measured from each request's actual send/.exec(
+          err,
+        );
+      assert.ok(note, `the summary says the rate dropped:\n${err}`);
+      // The 2 s stall rarely falls on whole seconds: the seconds at its edges still carry some requests
+      // (80% in one CI run), so the drop is at least the half that makes a dip, not a fixed figure.
+      assert.ok(Number(note[1]) >= 50, `dropped by ${note[1]}%`);
     } finally {
       await server.close();
     }

@@ -110,7 +110,8 @@ describe('the query page in Chromium, against a Prometheus 3', function () {
   it('offers the UTF-8 name by itself, and its button writes the quoted selector into the query', async () => {
     const expr = 'sum(http_server_request_duration_seconds_count{job="c"})';
     await answer(expr, { resultType: 'vector', result: [] }, hostSuggestions(expr, [utf8Count, 'up']));
-    const box = page.locator('#suggestions');
+    // The box may still show an earlier answer's suggestions: wait for this one's.
+    const box = page.locator('#suggestions').filter({ hasText: 'Did you mean' });
     await box.waitFor({ state: 'visible' });
     assert.match((await box.textContent()) ?? '', new RegExp(`Did you mean ${utf8Count.replace(/\./g, '\\.')}\\?`));
     await box.locator('button.use-suggestion').first().click();
@@ -125,7 +126,8 @@ describe('the query page in Chromium, against a Prometheus 3', function () {
       { resultType: 'vector', result: [] },
       hostSuggestions(expr, ['http_server_request_duration_seconds_bucket']),
     );
-    const box = page.locator('#suggestions');
+    // The box still shows the previous answer's name suggestion until this answer is drawn: wait for it.
+    const box = page.locator('#suggestions').filter({ hasText: 'matches nothing in Prometheus 3' });
     await box.waitFor({ state: 'visible' });
     const text = (await box.textContent()) ?? '';
     assert.match(text, /le="1" matches nothing in Prometheus 3\. Did you mean le="1\.0"\?/);

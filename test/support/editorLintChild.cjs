@@ -40,6 +40,10 @@ class Range {
 const status = { text: undefined, visible: false };
 let provider;
 const vscodeStub = {
+  // vscode.l10n.t with no bundle loaded: the English message, {0}, {1}… filled in order.
+  l10n: {
+    t: (message, ...args) => message.replace(/\{(\d+)\}/g, (whole, i) => (i < args.length ? String(args[i]) : whole)),
+  },
   commands: { registerCommand: () => ({ dispose() {} }), executeCommand: async () => undefined },
   window: {
     createOutputChannel: () => ({ appendLine: (l) => messages.push(l), show() {}, dispose() {} }),
