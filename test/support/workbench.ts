@@ -85,19 +85,27 @@ export async function pick(page: Page, title: string, row: string | RegExp): Pro
  */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const [name = relativePath, parent = ''] = relativePath.split('/').reverse();
-  await runCommand(page, 'Go to File...');
-  await quickInputBox(page).fill(relativePath);
-  await waitFor(
+  const firstRowIsIt = async (): Promise<boolean> => {
+    const label =
+      (await quickRows(page)
+        .first()
+        .getAttribute('aria-label')
+        .catch(() => null)) ?? '';
+    return label.startsWith(name) && label.includes(parent);
+  };
+  // Again from the start when the box closes under us (a walkthrough opening on a first start
+  // takes the focus, and with it the quick input), or the list has not found the file yet.
+  await until(
     `${relativePath} first in Go to File`,
     async () => {
-      const label =
-        (await quickRows(page)
-          .first()
-          .getAttribute('aria-label')
-          .catch(() => null)) ?? '';
-      return label.startsWith(name) && label.includes(parent);
+      await runCommand(page, 'Go to File...');
+      await quickInputBox(page)
+        .fill(relativePath, { timeout: 5_000 })
+        .catch(() => undefined);
+      await waitFor('the file in the list', firstRowIsIt, 5_000).catch(() => undefined);
     },
-    30_000,
+    firstRowIsIt,
+    60_000,
   );
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ state: 'visible' });
