@@ -87,7 +87,16 @@ describe('obslab --help, COMMAND --help and --version', function () {
       assert.doesNotMatch(accepted.err, /Unknown option/, accepted.err);
 
       const help = (await run([...words(spec), '--help'])).out;
-      const named = [...help.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1]).filter((n) => n !== 'help');
+      // Options as the help offers them: the usage line and the options column. The prose may name
+      // another program's flags (--image's help names docker build's --platform).
+      const named = help
+        .split('\n')
+        .flatMap((line) =>
+          line.startsWith('usage:')
+            ? [...line.matchAll(/--([a-z][\w-]*)/g)].map((m) => m[1])
+            : [/^ +(?:-\w, )?--([a-z][\w-]*)/.exec(line)?.[1]],
+        )
+        .filter((n) => n !== undefined && n !== 'help');
       assert.deepEqual(
         [...new Set(named)].sort(),
         Object.keys(spec.options).sort(),

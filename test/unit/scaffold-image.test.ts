@@ -26,12 +26,14 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 const image = (appImage: string) => validateParams({ ...defaultParams, appImage });
 
 describe('the scaffold asks for an image with its registry', () => {
-  it('asks for the registry in its prompt, and its default names one (in ECR)', () => {
+  it('asks for the registry and the --platform to build for in its prompt, and its default names one (in ECR)', () => {
     const spec = paramSpecs.find((s) => s.key === 'appImage');
     assert.match(
       spec?.prompt ?? '',
       /with its registry, e\.g\. <account>\.dkr\.ecr\.<region>\.amazonaws\.com\/ds252-flask:1\.0/,
     );
+    // The walkthrough's docker build line says the same (walkthrough.test.ts pins it there).
+    assert.match(spec?.prompt ?? '', /--platform linux\/amd64 from Apple silicon for amd64 nodes/);
     assert.deepEqual(parseImageRef(defaultParams.appImage), {
       registry: `${exampleAccount}.dkr.ecr.${defaultParams.awsRegion}.amazonaws.com`,
       repository: 'ds252-flask',

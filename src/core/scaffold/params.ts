@@ -170,7 +170,10 @@ export const paramSpecs: ParamSpec[] = [
   {
     key: 'appImage',
     flag: '--image',
-    prompt: `Image of the Flask app with its registry, e.g. ${exampleAppImage('<region>', '<account>')}: build app/Dockerfile and push it there`,
+    // Apple silicon builds arm64 by default, which amd64 nodes cannot run (exec format error).
+    prompt:
+      `Image of the Flask app with its registry, e.g. ${exampleAppImage('<region>', '<account>')}: build ` +
+      `app/Dockerfile for the nodes' architecture (--platform linux/amd64 from Apple silicon for amd64 nodes) and push it there`,
     validate: imageProblem,
     warn: imageWarning,
   },
