@@ -33,6 +33,7 @@ import {
   type ManifestObject,
 } from '../../core/kube/manifests';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
+import { sleep } from '../process/sleep';
 
 export const defaultFieldManager = 'obslab';
 
@@ -422,6 +423,6 @@ async function waitForKind(api: ApplyApi, o: ManifestObject, timeoutMs = 30_000)
   for (;;) {
     const r = await api.discover(o.apiVersion, o.kind);
     if (r || Date.now() > deadline) return r;
-    await new Promise((res) => setTimeout(res, 250));
+    await sleep(250);
   }
 }

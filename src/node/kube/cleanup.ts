@@ -12,6 +12,7 @@ import {
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { helmReleasesIn, listAllObjects, typePath } from './inventory';
 import { KubeHttpError, kubeRest } from './rest';
+import { sleep } from '../process/sleep';
 
 /**
  * What Clean Up would do: every release the lab installed is uninstalled; `named` (the settings'
@@ -126,7 +127,7 @@ export async function runCleanup(
           (e: unknown) => e instanceof KubeHttpError && e.statusCode === 404,
         );
         if (gone) break;
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     }
   }
