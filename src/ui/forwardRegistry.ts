@@ -12,6 +12,9 @@ export interface ProvidedForward {
   url: string;
   /** "waiting": the pod went away and no Ready pod has replaced it yet. */
   state: 'active' | 'waiting' | 'stopped';
+  /** The port asked for (a number or a name) and the pod's port it reaches: the pipeline view looks for a collector's 8888. */
+  remotePort?: number | string;
+  podPort?: number;
 }
 
 export class ForwardRegistry {

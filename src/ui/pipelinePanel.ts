@@ -2,12 +2,14 @@
 // collector file, a ConfigMap holding one, or the collector chart's values merged with the chart's
 // defaults) as pipelines of receivers, processors and exporters, with the lint's findings on their
 // nodes, redrawn as the file is edited; while the sandbox's collector runs, or a port-forward
-// reaches a collector's telemetry port (8888), each node shows the collector's own figures, read
-// every few seconds, so the student sees the link where data stops. Entry of the dist/pipeline.js bundle.
+// reaches a collector's telemetry port (8888; which is read first: src/core/collector/telemetrySource.ts),
+// each node shows the collector's own figures, read every few seconds, so the student sees the link
+// where data stops. Entry of the dist/pipeline.js bundle.
 import * as vscode from 'vscode';
 import { liveFigures, parseExposition, type Sample } from '../core/collector/liveFigures';
 import type { PipelineGraph } from '../core/collector/pipelineGraph';
 import { pipelineViewAt } from '../core/collector/pipelineView';
+import { telemetrySources, type TelemetrySource } from '../core/collector/telemetrySource';
 import type { Range } from '../core/finding';
 import { isRecord } from '../core/isRecord';
 import { parsePipelinePageMessage, unusedNodeId, type PipelineHostMessage } from '../core/protocol/pipeline';
@@ -24,27 +26,11 @@ const redrawDelayMs = 300;
 /** How often it reads the collector's telemetry. */
 const pollMs = 3000;
 
-interface TelemetrySource {
-  url: string;
-  label: string;
-}
-
-/**
- * Where the collector's own telemetry may be, in order: the sandbox's collector, then each active
- * port-forward that is not the lab's Prometheus, Grafana or app (the registry knows forwards by
- * purpose, not by remote port, so the one that serves `otelcol_` metrics is the collector's 8888).
- */
+/** Where the collector's telemetry may be now (the order is telemetrySources'): the sandbox's collector when it runs, and the forwards. */
 function telemetryCandidates(ctx: Ctx): TelemetrySource[] {
-  const out: TelemetrySource[] = [];
   const col = readSandboxState()?.collector;
-  if (col && isOurProcess(col.pid, col.marker))
-    out.push({ url: col.telemetryUrl, label: `the sandbox's collector (${col.telemetryUrl})` });
-  for (const f of ctx.forwards.all()) {
-    if (f.state !== 'active' || f.purpose) continue;
-    const url = `${f.url.replace(/\/$/, '')}/metrics`;
-    out.push({ url, label: `the port-forward ${f.id} (${url})` });
-  }
-  return out;
+  const running = col && isOurProcess(col.pid, col.marker) ? col : undefined;
+  return telemetrySources(running, ctx.forwards.all());
 }
 
 /** The first candidate that answers with the collector's metrics, or why none did. */

@@ -33,7 +33,14 @@ async function theManager(ctx: Ctx): Promise<PortForwardManager | undefined> {
   published = forwards;
   m.onChange((list) => {
     forwards.set(
-      list.map((f) => ({ id: f.id, url: f.url, state: f.state, ...(f.purpose ? { purpose: f.purpose } : {}) })),
+      list.map((f) => ({
+        id: f.id,
+        url: f.url,
+        state: f.state,
+        remotePort: f.target.remotePort,
+        ...(f.purpose ? { purpose: f.purpose } : {}),
+        ...(f.podPort !== undefined ? { podPort: f.podPort } : {}),
+      })),
     );
     views?.update(list);
   });
