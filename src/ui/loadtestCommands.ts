@@ -34,6 +34,7 @@ import { fileHandles } from '../node/loadtest/fileHandles';
 import { runBuiltinInWorker, ThreadLimitError } from '../node/loadtest/loadgenThread';
 import { startClientMetrics } from '../node/loadtest/clientMetricsPublish';
 import { clientServerP95Query } from '../core/loadtest/clientMetrics';
+import { choosePrometheus } from '../core/prometheus/url';
 import { sandboxPrometheusUrl, sandboxStatus } from '../node/sandbox/sandbox';
 import { labQueries } from './queryPanel';
 import type { LoadtestPageStrings } from '../core/protocol/pageStrings';
@@ -539,10 +540,8 @@ function modelText(open: OpenModel | undefined, plan: LoadPlan, engine: 'builtin
  * Prometheus (the cluster's), else the sandbox's. Without one, the view says so once.
  */
 async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, signal: AbortSignal): Promise<void> {
-  const forwarded = ctx.forwards.urlFor('prometheus');
-  const baseUrl = forwarded ?? sandboxPrometheusUrl();
-  const source = forwarded ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
-  if (!baseUrl) {
+  const prometheus = choosePrometheus(ctx.forwards.urlFor('prometheus'), sandboxPrometheusUrl());
+  if (!prometheus) {
     panel.post({
       type: 'server',
       unavailable: true,
@@ -550,6 +549,8 @@ async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, si
     });
     return;
   }
+  const baseUrl = prometheus.url;
+  const source = prometheus.from === 'forward' ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
   const queries = task5Queries((await labQueries(ctx)).queries);
   if (!queries) {
     ctx.output.appendLine(

@@ -19,7 +19,7 @@ import {
 } from '../core/protocol/query';
 import type { QueryPageStrings } from '../core/protocol/pageStrings';
 import { PrometheusClient, PrometheusError, type FetchLike } from '../core/prometheus/client';
-import { defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
+import { choosePrometheus, defaultPrometheusUrl as defaultUrl, validatePrometheusUrl } from '../core/prometheus/url';
 import { parseLabQueries, renderLabQueries } from '../core/promql/labQueries';
 import { runExplain } from '../core/promql/explain';
 import { nameInfoAnswer } from '../core/promql/nameInfo';
@@ -353,8 +353,8 @@ function queryPageStrings(): QueryPageStrings {
 /** With a query (a .promql file's Run lens passes one), the panel opens on it and runs it. */
 export const queryPrometheusCommand: CommandFactory = (ctx) => async (query?: unknown) => {
   const expr = typeof query === 'string' && query.trim() && query.length <= maxExprLength ? query.trim() : undefined;
-  // A running port-forward to the cluster's Prometheus is what the student set up for this.
-  let url = ctx.forwards.urlFor('prometheus') ?? sandboxPrometheusUrl();
+  // A running port-forward to the cluster's Prometheus first, then the sandbox's, else ask.
+  let url = choosePrometheus(ctx.forwards.urlFor('prometheus'), sandboxPrometheusUrl())?.url;
   if (!url) {
     url = await vscode.window.showInputBox({
       title: vscode.l10n.t('Prometheus URL'),

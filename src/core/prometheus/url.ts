@@ -18,3 +18,24 @@ export function validatePrometheusUrl(value: string): string | undefined {
     return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
   return undefined;
 }
+
+/** The Prometheus a command talks to, and where it was found (the load test names it in its view). */
+export interface PrometheusChoice {
+  url: string;
+  from: 'forward' | 'sandbox';
+}
+
+/**
+ * Which Prometheus Query Prometheus (and a .promql file's Run lens) and the load test's server figures
+ * use: a running port-forward to the cluster's Prometheus first, since the student set it up for this,
+ * then the running sandbox's. Undefined when there is neither: Query Prometheus then asks for a URL,
+ * and the load test says it has no server-side figures.
+ */
+export function choosePrometheus(
+  forwarded: string | undefined,
+  sandbox: string | undefined,
+): PrometheusChoice | undefined {
+  if (forwarded) return { url: forwarded, from: 'forward' };
+  if (sandbox) return { url: sandbox, from: 'sandbox' };
+  return undefined;
+}
