@@ -1,5 +1,6 @@
-// The Prometheus address a student types in (Query Prometheus asks for one when no sandbox or
-// port-forward gives it): checked before our client is pointed at it.
+// Which Prometheus a query goes to: a port-forward's or the sandbox's, chosen in one order for
+// every command that queries, or the address a student types in when neither runs, checked before
+// our client is pointed at it.
 
 export const defaultPrometheusUrl = 'http://127.0.0.1:9090';
 
