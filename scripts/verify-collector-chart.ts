@@ -1,10 +1,11 @@
 // Checks the recorded facts of the OpenTelemetry Collector chart (src/core/helm/collectorChart.ts)
 // against the real chart, for whoever bumps its version and wants the answer before the
-// integration tests (test/integration/collector-chart.test.ts, which check the same and more). The
-// chart's files are not ours and stay out of this repository: by default the harness finds the
-// chart at the pinned version (realChartDir: $OBSLAB_CHARTS, ../shared/charts, else helm pull), or
-// pass a chart folder (charts/opentelemetry-collector of open-telemetry/opentelemetry-helm-charts,
-// or an unpacked `helm pull`).
+// integration tests (test/integration/collector-chart.test.ts, which check the same and more).
+// Pass a chart folder (charts/opentelemetry-collector of open-telemetry/opentelemetry-helm-charts,
+// or an unpacked `helm pull`), or none for the chart at the pinned version where the tests find it
+// (realChartDir in test/harness/helm.ts): <chart>-<version>/ in $OBSLAB_CHARTS, or in
+// ../shared/charts when that is unset; else the copy packed unmodified in test/fixtures/charts/;
+// else `helm pull --repo` when online.
 //
 //   npx tsx scripts/verify-collector-chart.ts [PATH/TO/opentelemetry-collector]
 //

@@ -176,9 +176,10 @@ async function fixtureChartDir(c: RealChart): Promise<string | undefined> {
 }
 
 /**
- * The unpacked chart folder: `<chartsDir()>/<chart>-<version>` when it is there; otherwise the chart
- * is pulled from its repository with the real helm into the cache (once per version), so a clone
- * with network still tests the real chart. Offline and without the folder, the error says both ways.
+ * The unpacked chart folder: `<chartsDir()>/<chart>-<version>` when it is there; else the copy packed
+ * in test/fixtures/charts/ (fixtureChartDir); else the chart pulled from its repository with the real
+ * helm into the cache (once per version), so a clone with network still tests the real chart after a
+ * bump has left the packed copy behind. Offline with none of them, the error says each way.
  */
 export async function realChartDir(c: RealChart): Promise<string> {
   const shared = join(chartsDir(), `${c.chart}-${c.version}`);
@@ -199,6 +200,7 @@ export async function realChartDir(c: RealChart): Promise<string> {
   } catch (e) {
     throw new Error(
       `${c.chart} ${c.version} is not in ${chartsDir()} (set OBSLAB_CHARTS to a folder holding ${c.chart}-${c.version}/) ` +
+        `nor packed in test/fixtures/charts/, ` +
         `and helm could not pull it from ${c.repoUrl}: ${e instanceof CommandError ? e.output.trim() : String(e)}`,
     );
   }

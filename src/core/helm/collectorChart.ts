@@ -1,5 +1,6 @@
 // The open-telemetry/opentelemetry-collector Helm chart, as facts read from its published source
-// at one pinned version (the chart's files are not ours and stay out of this repository), plus
+// at one pinned version (the extension ships none of the chart's files; the tests hold these facts
+// against the real chart, test/integration/collector-chart.test.ts), plus
 // what those facts imply for a values file: the release's Service, its ports, its ServiceMonitor
 // and the collector config the chart really writes. Pure: values come in as plain data.
 import { versions } from '../facts';
