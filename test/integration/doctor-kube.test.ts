@@ -11,10 +11,13 @@ import { runDoctor as runDoctorCommand } from '../../src/cli/doctor';
 import { doctorCodes } from '../../src/core/doctor/codes';
 import type { DoctorReport } from '../../src/core/doctor/report';
 import { commandText } from '../../src/core/doctor/text';
+import { portForwardService } from '../../src/core/kube/commands';
+import { kubePrometheusStackNames } from '../../src/core/kube/kubePrometheusStackNames';
 import { applyEdits } from '../../src/core/lint/applyEdits';
 import { irsaTrustPolicy } from '../../src/core/iam/trust';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { labNames } from '../../src/core/scaffold/plan';
+import { commandLine } from '../../src/core/shellQuote';
 import { doctor } from '../../src/node/doctor';
 import { awsClients } from '../../src/node/aws/clients';
 import { sleep } from '../../src/node/process/sleep';
@@ -145,8 +148,12 @@ describe('the doctor on the local control plane', function () {
       ],
       statusOf(r),
     );
+    const forward = portForwardService(monNs, kubePrometheusStackNames(release).prometheusService, '9090');
     for (const l of r.links.filter((x) => x.status === 'skipped'))
-      assert.match(l.detail, /no Prometheus URL: port-forward it/);
+      assert.equal(
+        l.detail,
+        `no Prometheus URL: port-forward it (${commandLine(forward, 'posix')}) and pass --prometheus http://127.0.0.1:9090`,
+      );
     const out: string[] = [];
     const code = await runDoctorCommand(
       ['--kubeconfig', kube.kubeconfig, '--lab', lab, '--role', roleName, '--region', motoRegion, '--format', 'json'],

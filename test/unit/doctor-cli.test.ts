@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { doctorOptions, runDoctor } from '../../src/cli/doctor';
 import { UsageError } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { currentContext } from '../../src/core/kube/commands';
 import { parseDoctorPageMessage } from '../../src/core/protocol/doctor';
+import { commandLine } from '../../src/core/shellQuote';
 import { useTempCache } from '../support/tempCache';
 
 function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
@@ -70,6 +72,8 @@ describe('obslab doctor: command line', () => {
     const c = capture();
     assert.equal(await runDoctor(['--kubeconfig', kc], c.io), 2);
     assert.match(c.err.join('\n'), /the cluster of context lab \(https:\/\/127\.0\.0\.1:1\) does not answer/);
+    assert.ok(c.err.join('\n').includes(`Check the context (${commandLine(currentContext, 'posix')}) or the cluster.`));
+    assert.equal(commandLine(currentContext, 'posix'), 'kubectl config current-context');
   });
 
   it('exits 1 when the sandbox is not running: nothing checked is not healthy', async () => {

@@ -5,10 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { portForwardService } from '../../src/core/kube/commands';
 import { forwardPresets } from '../../src/core/kube/forwardPresets';
 import { kubePrometheusStackNames } from '../../src/core/kube/kubePrometheusStackNames';
 import { defaultParams } from '../../src/core/scaffold/params';
 import { planLabFiles } from '../../src/core/scaffold/plan';
+import { commandLine } from '../../src/core/shellQuote';
 
 describe("kube-prometheus-stack's names for a release, as the real chart renders them", () => {
   it('a 3-character release gets "<release>-kube-prometheus-stack" whole (25 characters, under the 26-character cut)', () => {
@@ -81,6 +83,13 @@ describe("kube-prometheus-stack's names for a release, as the real chart renders
         commands.includes(`port-forward svc/${kubePrometheusStackNames(helmRelease).prometheusService} 9090:9090`),
         `COMMANDS.md for release ${helmRelease}`,
       );
+      // The doctor's hint is this Command (src/core/kube/commands.ts), so it reads as COMMANDS.md's line.
+      const forward = portForwardService(
+        params.monitoringNamespace,
+        kubePrometheusStackNames(helmRelease).prometheusService,
+        '9090:9090',
+      );
+      assert.ok(commands.includes(`${commandLine(forward, 'posix')}\n`), `the doctor's forward for ${helmRelease}`);
       assert.ok(
         commands.includes(`get secret ${kubePrometheusStackNames(helmRelease).grafanaSecret} `),
         `Grafana's Secret for release ${helmRelease}`,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
+import { callerAccount } from '../../src/core/kube/commands';
 import {
   defaultParams,
   exampleAccount,
@@ -16,6 +17,7 @@ import {
   parseImageRef,
   validateParams,
 } from '../../src/core/scaffold/params';
+import { commandLine } from '../../src/core/shellQuote';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -85,6 +87,8 @@ describe('the scaffold asks for an image with its registry', () => {
       imageWarning(defaultParams.appImage) ?? '',
       /example account .*\(aws sts get-caller-identity --query Account/,
     );
+    assert.ok(imageWarning(defaultParams.appImage)?.includes(`(${commandLine(callerAccount, 'posix')}) and push`));
+    assert.equal(commandLine(callerAccount, 'posix'), 'aws sts get-caller-identity --query Account --output text');
     assert.deepEqual(
       paramWarnings(defaultParams).map((w) => w.flag),
       ['--image'],

@@ -10,6 +10,9 @@ export const clusterInfo: Command = ['kubectl', 'cluster-info'];
 /** The kubeconfig's contexts, the current one marked. */
 export const getContexts: Command = ['kubectl', 'config', 'get-contexts'];
 
+/** The kubeconfig context kubectl (and we, without --context) talk to. */
+export const currentContext: Command = ['kubectl', 'config', 'current-context'];
+
 /** Makes another kubeconfig context the current one. */
 export const useContext: Command = ['kubectl', 'config', 'use-context', blank('name')];
 
@@ -45,6 +48,9 @@ export const ssoLogin: Command = ['aws', 'sso', 'login'];
 /** Which AWS identity the AWS CLI's credentials are. */
 export const callerIdentity: Command = ['aws', 'sts', 'get-caller-identity'];
 
+/** The account id alone of the AWS CLI's credentials, as plain text. */
+export const callerAccount: Command = [...callerIdentity, '--query', 'Account', '--output', 'text'];
+
 /** The nodes with their capacity, taints and what runs on them. */
 export const describeNodes: Command = ['kubectl', 'describe', 'nodes'];
 
@@ -67,4 +73,9 @@ export function forceApply(fieldManager: string, file: string | undefined): Comm
     '-f',
     file ?? blank('file'),
   ];
+}
+
+/** Forwards a local port to a Service: `ports` is one port for both ends, or LOCAL:REMOTE. */
+export function portForwardService(namespace: string, service: string, ports: string): Command {
+  return ['kubectl', '-n', namespace, 'port-forward', `svc/${service}`, ports];
 }

@@ -1,6 +1,8 @@
 // The few choices a student makes before the lab files are written, with the rules each must
 // satisfy so that what we write is valid for Kubernetes, Helm and AWS, and the warnings for
 // values that are valid but would not work on EKS (an image the nodes cannot pull).
+import { callerAccount } from '../kube/commands';
+import { commandLine } from '../shellQuote';
 
 export interface LabParams {
   appNamespace: string;
@@ -139,10 +141,13 @@ export function imageWarning(v: string): string | undefined {
   if (ref.registry.startsWith(`${exampleAccount}.`))
     return (
       `'${v}' is in account ${exampleAccount}, the example account of AWS's documentation. Use your account id ` +
-      `(aws sts get-caller-identity --query Account --output text) and push app/Dockerfile's build there`
+      `(${commandLine(callerAccount, 'posix')}) and push app/Dockerfile's build there`
     );
   if (ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest'))
-    return `'${v}' has ${ref.tag === undefined ? 'no tag, so the nodes pull :latest' : 'the tag :latest'}; use a fixed tag such as :1.0, so every replica runs the same build`;
+    return (
+      `'${v}' has ${ref.tag === undefined ? 'no tag, so the nodes pull :latest' : 'the tag :latest'}; ` +
+      `use a fixed tag such as :1.0, so every replica runs the same build`
+    );
   return undefined;
 }
 

@@ -4,12 +4,14 @@
 import { collectorVersionFromImage, formatVersion } from '../../core/collector/versions';
 import { collectorEndpoints } from '../../core/doctor/chain';
 import { chartName, collectorChart } from '../../core/helm/collectorChart';
+import { currentContext, portForwardService } from '../../core/kube/commands';
 import { kubePrometheusStackNames } from '../../core/kube/kubePrometheusStackNames';
 import { labelSelectorString } from '../../core/kube/selectors';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceMonitorInfo } from '../../core/doctor/snapshot';
 import { parsePolicy } from '../../core/iam/policy';
 import { analyzeTrust, serviceAccountSubject } from '../../core/iam/trust';
 import type { KubeMetadata } from '../../core/kube/cleanup';
+import { commandLine } from '../../core/shellQuote';
 import { KubeError, loadKube, type LoadedKube } from '../kube/config';
 import { KubeHttpError, kubeRest } from '../kube/rest';
 import type { DoctorOptions } from '.';
@@ -337,11 +339,9 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
   const ns = s.lab.monitoringNamespace;
   const sa = s.lab.prometheusServiceAccount;
   try {
-    // The AWS SDK only when a role is asked about (require: see index.ts).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { awsClients } = require('../aws/clients') as typeof import('../aws/clients');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readRoleData } = require('../aws/inspect') as typeof import('../aws/inspect');
+    // Evaluated only when a role is asked about: the AWS SDK is heavy (import() stays in the bundle, as in index.ts).
+    const { awsClients } = await import('../aws/clients');
+    const { readRoleData } = await import('../aws/inspect');
     const c = awsClients(o.region ? { region: o.region } : {});
     const role = await readRoleData(c, o.roleName);
     const parsed = parsePolicy(role.trustPolicy);
@@ -456,9 +456,13 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
       }),
     );
   } else {
+    const forward = portForwardService(
+      s.lab.monitoringNamespace,
+      kubePrometheusStackNames(s.lab.helmRelease).prometheusService,
+      '9090',
+    );
     s.unavailable.prometheus =
-      `no Prometheus URL: port-forward it (kubectl -n ${s.lab.monitoringNamespace} port-forward ` +
-      `svc/${kubePrometheusStackNames(s.lab.helmRelease).prometheusService} 9090) and pass --prometheus ` +
+      `no Prometheus URL: port-forward it (${commandLine(forward, 'posix')}) and pass --prometheus ` +
       `http://127.0.0.1:9090`;
   }
   // Asked beside the rest (no extra round trip first): a server that does not answer at all is the context's fault, said once, not a skip per link.
@@ -471,7 +475,7 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
     throw new DoctorInputError(
       `the cluster of context ${k.context} (${k.server}) does not ` +
         `answer: ${down instanceof Error ? down.message : String(down)}. Check the context ` +
-        `(kubectl config current-context) or the cluster.`,
+        `(${commandLine(currentContext, 'posix')}) or the cluster.`,
     );
   return s;
 }
