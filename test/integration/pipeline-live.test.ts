@@ -2,13 +2,16 @@
 // newest) run a metrics pipeline whose otlphttp exporter points at a closed 127.0.0.1 port beside
 // a debug exporter, and receive generated OTLP/HTTP requests. Their own telemetry, read as the view
 // reads it, must put accepted points on the receiver, sent points on debug, and rising failures on
-// the dead exporter, which the model marks failing while the others flow.
+// the dead exporter, which the model marks failing while the others flow; the same figures, handed
+// to the view's page in Chromium, draw the dead exporter's node as failing.
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import { liveFigures, parseExposition, type Sample } from '../../src/core/collector/liveFigures';
 import { pipelineViewAt, type PipelineView } from '../../src/core/collector/pipelineView';
+import type { PipelineFiguresMessage, PipelineGraphMessage } from '../../src/core/protocol/pipeline';
 import { freePort, waitFor } from '../harness/lib';
 import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
+import { openPipelinePage } from '../support/pipelinePage';
 
 /** A port nothing listens on: bound, then closed again. */
 async function closedPort(): Promise<number> {
@@ -111,6 +114,8 @@ for (const version of [collectorVersions.recent, collectorVersions.newest]) {
     let view: PipelineView;
     let otlpHttp = 0;
     let telemetryUrl = '';
+    /** The two readings the failing mark was judged on, for the page to draw. */
+    let readings: { first: Sample[]; second: Sample[] } | undefined;
 
     before(async () => {
       otlpHttp = await freePort();
@@ -165,6 +170,47 @@ for (const version of [collectorVersions.recent, collectorVersions.newest]) {
       assert.equal(f['metrics|processor|memory_limiter']?.health, 'flowing');
       assert.equal(f['metrics|processor|memory_limiter']?.in, 35);
       assert.equal(f['metrics|exporter|otlphttp/dead']?.queue, 0);
+      readings = { first, second };
+    });
+
+    it("draws the dead exporter's node as failing on the view's page, from the same real figures", async function () {
+      if (!readings) this.skip(); // the test above failed and says why
+      const page = await openPipelinePage();
+      try {
+        await page.send({
+          type: 'graph',
+          uri: 'file:///lab/collector.yaml',
+          line: 0,
+          ...view,
+        } satisfies PipelineGraphMessage);
+        // As the host posts a reading (src/ui/pipelinePanel.ts): liveFigures of this reading against the last.
+        await page.send({
+          type: 'figures',
+          source: `the collector ${version} (${telemetryUrl})`,
+          figures: liveFigures(view.graph, readings.second, readings.first),
+          at: Date.now(),
+        } satisfies PipelineFiguresMessage);
+        await page.page.waitForSelector('g.node.failing');
+        assert.match(await page.nodeClass('metrics|exporter|otlphttp/dead'), /\bfailing\b/);
+        assert.deepEqual(
+          await page.page.$$eval('g.node.failing', (els) => els.map((e) => e.getAttribute('data-node'))),
+          ['metrics|exporter|otlphttp/dead'],
+          'only the dead exporter is marked failing',
+        );
+        for (const id of ['metrics|receiver|otlp', 'metrics|processor|memory_limiter', 'metrics|exporter|debug'])
+          assert.match(await page.nodeClass(id), /\bflowing\b/, id);
+        assert.match(
+          (await page.page.$eval(
+            'g.node[data-node="metrics|exporter|otlphttp/dead"] text.figures',
+            (e) => e.textContent,
+          )) ?? '',
+          /sent 0 · failed 35/,
+        );
+        assert.match((await page.page.textContent('#live')) ?? '', new RegExp(`Live: the collector ${version}`));
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await page.close();
+      }
     });
 
     it('calls every node idle once the load stops, and the dead exporter stops being marked failing', async () => {

@@ -6,14 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
 import { liveFigures, parseExposition } from '../../src/core/collector/liveFigures';
 import { pipelineViewAt, type PipelineView } from '../../src/core/collector/pipelineView';
 import type { PipelineFiguresMessage, PipelineGraphMessage } from '../../src/core/protocol/pipeline';
-import { launchBrowser } from '../harness/chromium';
-
-const nonce = 'dGVzdG5vbmNlMTIz';
+import { openPipelinePage, type PipelinePage } from '../support/pipelinePage';
 
 function viewOf(file: string, text: string): PipelineView {
   const v = pipelineViewAt(file, text, 0);
@@ -23,41 +19,20 @@ function viewOf(file: string, text: string): PipelineView {
 
 describe('the pipeline view page in Chromium', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  const errors: string[] = [];
-  const posted = async (): Promise<unknown[]> =>
-    page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
-  const send = async (m: unknown): Promise<void> => {
-    await page.evaluate((x) => window.postMessage(x, '*'), m);
-  };
+  let opened: PipelinePage;
+  let page: PipelinePage['page'];
+  let errors: string[];
+  const posted = (): Promise<unknown[]> => opened.posted();
+  const send = (m: unknown): Promise<void> => opened.send(m);
 
   before(async () => {
-    const built = buildSync({
-      entryPoints: ['src/webview/pipeline.ts'],
-      bundle: true,
-      write: false,
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome120',
-      logLevel: 'silent',
-    });
-    const script = built.outputFiles[0]?.text ?? '';
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    const stub =
-      'window.posted = []; window.state = undefined; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => window.state, setState: (s) => { window.state = s; } });';
-    await page.setContent(
-      `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"></head><body><div id="app"></div><script nonce="${nonce}">${stub}</script><script nonce="${nonce}">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`,
-    );
+    opened = await openPipelinePage();
+    page = opened.page;
+    errors = opened.errors;
   });
 
   after(async () => {
-    await browser?.close();
+    await opened?.close();
   });
 
   it("draws the demo's four pipelines, every node, and the span_metrics connector as a link", async () => {
@@ -123,8 +98,7 @@ otelcol_exporter_sent_metric_points{exporter="debug"} ${n}
     };
     await send(figures);
     await page.waitForSelector('g.node.failing');
-    const cls = async (id: string): Promise<string> =>
-      (await page.$eval(`g.node[data-node="${id}"]`, (e) => e.getAttribute('class'))) ?? '';
+    const cls = (id: string): Promise<string> => opened.nodeClass(id);
     assert.match(await cls('metrics|exporter|otlphttp/dead'), /\bfailing\b/);
     assert.match(await cls('metrics|exporter|debug'), /\bflowing\b/);
     assert.match(await cls('metrics|receiver|otlp'), /\bflowing\b/);
