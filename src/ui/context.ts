@@ -49,6 +49,11 @@ export class Ctx {
   private forwardRegistry: ForwardRegistry | undefined;
   /** The lazy bundles required so far, by name (src/ui/lazyBundle.ts). */
   readonly loadedBundles = new Map<string, unknown>();
+  /**
+   * Invalid lab manifests already shown to the student, by file and text (src/ui/labFolder.ts):
+   * here rather than in that module, which six bundles copy, so one bad file warns once a window.
+   */
+  readonly reportedManifests = new Set<string>();
 
   constructor(readonly extension: vscode.ExtensionContext) {}
 

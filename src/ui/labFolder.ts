@@ -37,9 +37,6 @@ export async function findLabFolder(ctx: Ctx): Promise<vscode.Uri | undefined> {
   return pick?.folder;
 }
 
-/** Manifests already reported, by file and text, so one bad file is not reported on every command. */
-const reported = new Set<string>();
-
 /**
  * The lab folder's manifest; undefined when it cannot be read or is not valid. An invalid one is
  * reported (which field, which rule) and not used: the caller goes on with the settings' names.
@@ -56,8 +53,10 @@ export async function readLabManifestIn(ctx: Ctx, lab: vscode.Uri): Promise<LabM
   if (r.ok) return r.manifest;
   const message = describeLabManifestProblems(vscode.workspace.asRelativePath(uri), r.problems);
   ctx.output.appendLine(`[lab] ${message}`);
-  if (!reported.has(`${uri.toString()}\0${text}`)) {
-    reported.add(`${uri.toString()}\0${text}`);
+  // Warned once per file and text (ctx.reportedManifests), not on every command that reads it.
+  const key = `${uri.toString()}\0${text}`;
+  if (!ctx.reportedManifests.has(key)) {
+    ctx.reportedManifests.add(key);
     void vscode.window
       .showWarningMessage(
         vscode.l10n.t("Observability Lab: {0} Until then the settings' names are used.", message),
