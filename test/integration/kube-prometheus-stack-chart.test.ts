@@ -4,15 +4,16 @@
 // cluster: what these tests read is what the chart and the operator themselves made, the Prometheus
 // StatefulSet and the scrape configuration included. The chart cuts its names at 26 characters, so
 // it is installed under releases of 3, 10 and 30 characters, each once; one control plane and one
-// operator serve the whole file. These tests replace those on charts of our own shaped like the real
-// ones (test/fixtures/charts, deleted): no such chart is kept, since every behaviour they showed
-// the real charts show here too. The one the real kube-prometheus-stack cannot show, a values file
-// its schema refuses (88.5.3 has no values.schema.json), is shown with the collector chart's schema
-// in collector-chart.test.ts; and helm does not wait for Prometheus itself (the operator's
-// StatefulSet is no object of the release), so a timeout is shown on the operator's Deployment, and
-// the Helm step asks the operator's status afterwards (a small release without prometheus-sa shows
-// it). A ServiceMonitor CRD changed by a client-side `kubectl apply` shows Helm 4's server-side
-// apply conflict, its fix (--force-conflicts) and what Helm 3 does instead.
+// operator serve the whole file. These tests replace those on charts of our own shaped like the
+// real ones (the mirror charts, deleted): no such chart is kept, since every behaviour they showed
+// the real charts show here too (test/fixtures/charts/ holds only packed copies of the real ones).
+// The one the real kube-prometheus-stack cannot show, a values file its schema refuses (88.5.3 has
+// no values.schema.json), is shown with the collector chart's schema in collector-chart.test.ts;
+// and helm does not wait for Prometheus itself (the operator's StatefulSet is no object of the
+// release), so a timeout is shown on the operator's Deployment, and the Helm step asks the
+// operator's status afterwards (a small release without prometheus-sa shows it). A ServiceMonitor
+// CRD changed by a client-side `kubectl apply` shows Helm 4's server-side apply conflict, its fix
+// (--force-conflicts) and what Helm 3 does instead.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -526,13 +527,31 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
 
         if (p.release === 'prometheus') {
           // The walkthrough's commands are written for the default release in namespace monitoring.
+          const found: string[] = [];
           for (const file of readdirSync(join(repoRoot, 'walkthroughs')).filter((f) => f.endsWith('.md'))) {
             const text = readFileSync(join(repoRoot, 'walkthroughs', file), 'utf8');
-            for (const m of text.matchAll(/kubectl -n monitoring port-forward svc\/(\S+) \d+:(\d+)/g))
+            for (const m of text.matchAll(/kubectl -n monitoring port-forward svc\/(\S+) \d+:(\d+)/g)) {
+              found.push(`port-forward svc/${m[1]} ${m[2]}`);
               await serves(m[1] ?? '', Number(m[2]), `walkthroughs/${file}`);
-            for (const m of text.matchAll(/kubectl -n monitoring get secret (\S+) -o jsonpath='\{\.data\.([\w-]+)\}'/g))
+            }
+            for (const m of text.matchAll(
+              /kubectl -n monitoring get secret (\S+) -o jsonpath='\{\.data\.([\w-]+)\}'/g,
+            )) {
+              found.push(`get secret ${m[1]} ${m[2]}`);
               await hasKey(m[1] ?? '', m[2] ?? '', `walkthroughs/${file}`);
+            }
           }
+          // Checked only if found: a reworded command the patterns miss must fail here, not pass unchecked.
+          // Task 2 forwards Grafana and reads its password; Task 5 forwards Prometheus.
+          for (const expected of [
+            `port-forward svc/${n.grafanaService} ${kubePrometheusStackPorts.grafana.port}`,
+            `port-forward svc/${n.prometheusService} ${kubePrometheusStackPorts.prometheus.port}`,
+            `get secret ${n.grafanaSecret} ${grafanaPasswordKey}`,
+          ])
+            assert.ok(
+              found.includes(expected),
+              `the walkthrough's commands include ${expected}: found ${found.join('; ')}`,
+            );
         }
       });
 
