@@ -2,12 +2,12 @@
 // folder, else its own folder: src/node/lint/scope.ts, as `obslab lint` groups them) are linted
 // together by the lint server, a process of its own, and the findings become diagnostics with quick
 // fixes. Unsaved editor text wins over the file on disk; an answer a newer edit superseded is dropped.
-import { access } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, Range as CoreRange } from '../core/finding';
 import { labManifestName } from '../core/scaffold/plan';
 import { LintProcess, LintProcessCrashed, LintProcessStopped, type LintAnswer } from '../node/lint/lintProcess';
+import { isFile } from '../node/files/textFiles';
 import type { OpenDocument } from '../node/lint/protocol';
 import { isLintable, labReleaseOf, type LintScope, type ScopeCache } from '../node/lint/scope';
 import { labRulesIn, lintSettings, lintsIn, type LintSettings } from '../node/lint/scopeSettings';
@@ -39,15 +39,6 @@ const severities: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
 };
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function inScope(file: string, scope: LintScope): boolean {
   return scope.lab
@@ -176,7 +167,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     const generation = this.generation;
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     // An editor may stay open on a file that was deleted: it is no longer there to lint.
-    if (file && !(await exists(file))) {
+    if (file && !(await isFile(file))) {
       this.forget(doc.uri);
       return;
     }

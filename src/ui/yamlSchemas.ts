@@ -4,12 +4,12 @@
 // extension installed we hand it that choice (one YAML server, no doubled diagnostics); otherwise
 // we run yaml-language-server ourselves, started on the first YAML document, with its own
 // validation off because k8s/schema already reports schema problems with our wording.
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SchemaCatalog } from '../core/lint/schemaChoice';
 import { findLabManifest } from '../node/files/labManifest';
 import { loadSchemaCatalog, schemasDir } from '../node/files/schemas';
+import { readSmallText } from '../node/files/textFiles';
 import type { Ctx } from './context';
 import { loadBundle } from './lazyBundle';
 import { currentLintSettings } from './lintDiagnostics';
@@ -129,10 +129,5 @@ function inLabFolder(uri: vscode.Uri): boolean {
 
 /** A file the editor has not open (the server asks only about open ones, but may ask early). */
 function readSmallFile(uri: vscode.Uri): string | undefined {
-  if (uri.scheme !== 'file') return undefined;
-  try {
-    return statSync(uri.fsPath).size > maxReadBytes ? undefined : readFileSync(uri.fsPath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return uri.scheme === 'file' ? readSmallText(uri.fsPath, maxReadBytes) : undefined;
 }

@@ -1,11 +1,12 @@
 // What the editor's commands read from disk, in src/node so it is tested here: whether a file is
-// there, its text, and which JMeter launcher the obslab.jmeterPath setting means.
+// there, its text (whole, or only when small enough), and which JMeter launcher the
+// obslab.jmeterPath setting means.
 import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configuredJmeter } from '../../src/node/loadtest/jmeter';
-import { isFile, isFileSync, readText, readTextFile } from '../../src/node/files/textFiles';
+import { isFile, isFileSync, readSmallText, readText, readTextFile } from '../../src/node/files/textFiles';
 
 describe("reading the student's files", () => {
   let root = '';
@@ -35,6 +36,14 @@ describe("reading the student's files", () => {
     assert.equal(readText(join(root, 'plan.jmx')), '<jmeterTestPlan/>');
     assert.equal(readText(join(root, 'folder.jmx')), undefined);
     assert.equal(readText(undefined), undefined);
+  });
+
+  it('reads a file up to a size and no larger, and nothing from a folder or a missing path', () => {
+    const plan = join(root, 'plan.jmx');
+    assert.equal(readSmallText(plan, '<jmeterTestPlan/>'.length), '<jmeterTestPlan/>');
+    assert.equal(readSmallText(plan, '<jmeterTestPlan/>'.length - 1), undefined);
+    assert.equal(readSmallText(join(root, 'folder.jmx'), 1_000_000), undefined);
+    assert.equal(readSmallText(join(root, 'missing.jmx'), 1_000_000), undefined);
   });
 
   it('takes the jmeterPath setting when it names a file that is there, else none; without it, jmeter on PATH', () => {

@@ -35,3 +35,15 @@ export function readText(path: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A file's text when it is at most `maxBytes` long, else undefined, as when it cannot be read.
+ * Synchronous for the YAML schema choice, which answers the language server's question in one call.
+ */
+export function readSmallText(path: string, maxBytes: number): string | undefined {
+  try {
+    return statSync(path).size > maxBytes ? undefined : readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
