@@ -270,3 +270,37 @@ describe('Forward Grafana', () => {
       assert.equal(p.open, undefined);
   });
 });
+
+describe("the README's table of the dashboard's panels", () => {
+  // Grafana does not run here, so the README shows the panels as a table instead of a screenshot:
+  // it must say what the JSON says, row by row (gridPos.y), left to right (gridPos.x).
+  it("lists every panel with its row, kind and width as the JSON's gridPos places it", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf("### The lab's Grafana dashboard"));
+    const table = section.slice(section.indexOf('| Row | Panel | Kind | Width (of 24) |'), section.indexOf('\n\n!['));
+    const listed = table
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.startsWith('|'))
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    const kinds: Record<string, string> = { timeseries: 'time series', stat: 'stat' };
+    const placed = panels(dashboardOf(renderLab()))
+      .map((p) => ({ p, pos: p['gridPos'] as { x: number; y: number; w: number } }))
+      .sort((a, b) => a.pos.y - b.pos.y || a.pos.x - b.pos.x);
+    const rows = [...new Set(placed.map((x) => x.pos.y))];
+    assert.deepEqual(
+      listed,
+      placed.map(({ p, pos }) => [
+        String(rows.indexOf(pos.y) + 1),
+        String(p['title']),
+        kinds[String(p['type'])] ?? String(p['type']),
+        String(pos.w),
+      ]),
+    );
+  });
+});
