@@ -115,7 +115,7 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
       };
       let approvedSha256: string | undefined;
       try {
-        const plan = sandboxPlan(values.lab ? { labDir: values.lab } : {});
+        const plan = await sandboxPlan(values.lab ? { labDir: values.lab } : {});
         if (plan.lab && plan.sha256 && !values.yes) {
           const q = sandboxQuestion(plan.lab, plan.files);
           io.err(`${q.message}\n${q.detail}`);

@@ -280,7 +280,7 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
   const lab = await findLabFolder(ctx);
   const output = ctx.output;
   try {
-    const plan = sandboxPlan(lab ? { labDir: lab.fsPath } : {});
+    const plan = await sandboxPlan(lab ? { labDir: lab.fsPath } : {});
     if (!(await approved(ctx, plan))) {
       output.appendLine(`[sandbox] not started: running the code in ${plan.lab ?? ''} was not approved`);
       return undefined;

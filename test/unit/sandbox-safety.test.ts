@@ -2,7 +2,7 @@
 // config lands on 127.0.0.1 whatever host it named, the config cannot read the environment, files
 // or URLs, each program gets a minimal environment, and `obslab sandbox up --lab` asks first.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -265,9 +265,9 @@ describe('the lab files the sandbox takes, and their hash', () => {
   });
   afterEach(() => rmSync(lab, { recursive: true, force: true }));
 
-  it('lists the app, its requirements, the collector config, the manifest and every other file in app/', () => {
+  it('lists the app, its requirements, the collector config, the manifest and every other file in app/', async () => {
     writeFileSync(join(lab, 'app', 'helper.py'), 'X = 1\n');
-    const { files } = labInputs(lab);
+    const { files } = await labInputs(lab);
     assert.deepEqual(files.slice(0, 4), [
       { path: 'app/app.py', role: 'app' },
       { path: 'app/requirements.txt', role: 'requirements' },
@@ -277,26 +277,46 @@ describe('the lab files the sandbox takes, and their hash', () => {
     assert.ok(files.some((f) => f.path === 'app/helper.py' && f.role === 'app-module'));
   });
 
-  it('changes its hash when any of those files changes, and only then', () => {
-    const first = labInputs(lab).sha256;
-    assert.equal(labInputs(lab).sha256, first);
+  it('takes files and links in app/ eight folders deep, but not its caches and environments', async () => {
+    const deep = join(lab, 'app', ...Array.from({ length: 9 }, (_, i) => `d${i + 1}`));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(lab, 'app', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'eighth.py'), '');
+    writeFileSync(join(deep, 'ninth.py'), '');
+    symlinkSync('app.py', join(lab, 'app', 'alias.py'));
+    for (const cache of ['__pycache__', '.venv', 'venv', 'node_modules', '.git']) {
+      mkdirSync(join(lab, 'app', cache));
+      writeFileSync(join(lab, 'app', cache, 'x.py'), '');
+    }
+    const modules = (await labInputs(lab)).files.filter((f) => f.role === 'app-module').map((f) => f.path);
+    assert.ok(modules.includes('app/alias.py'), 'a symbolic link');
+    assert.ok(modules.includes('app/d1/d2/d3/d4/d5/d6/d7/d8/eighth.py'), 'eight folders down');
+    assert.ok(!modules.some((p) => p.endsWith('ninth.py')), 'nine folders down');
+    assert.deepEqual(
+      modules.filter((p) => p.endsWith('/x.py')),
+      [],
+    );
+  });
+
+  it('changes its hash when any of those files changes, and only then', async () => {
+    const first = (await labInputs(lab)).sha256;
+    assert.equal((await labInputs(lab)).sha256, first);
     writeFileSync(join(lab, 'k8s', 'namespaces.yaml'), '# not read by the sandbox\n');
-    assert.equal(labInputs(lab).sha256, first);
+    assert.equal((await labInputs(lab)).sha256, first);
     writeFileSync(
       join(lab, 'app', 'requirements.txt'),
       `${readFileSync(join(lab, 'app', 'requirements.txt'), 'utf8')}evil-package==1.0\n`,
     );
-    assert.notEqual(labInputs(lab).sha256, first);
+    assert.notEqual((await labInputs(lab)).sha256, first);
   });
 
-  it('refuses a collector config that reads the environment before anything is asked or run', () => {
+  it('refuses a collector config that reads the environment before anything is asked or run', async () => {
     const file = join(lab, 'k8s', 'otel-collector-config.yaml');
     writeFileSync(
       file,
       readFileSync(file, 'utf8').replace('verbosity: basic', 'verbosity: "${env:AWS_SECRET_ACCESS_KEY}"'),
     );
-    assert.throws(
-      () => sandboxPlan({ labDir: lab }),
+    await assert.rejects(
+      sandboxPlan({ labDir: lab }),
       /collector: .*reads \$\{env:AWS_SECRET_ACCESS_KEY\} \(line \d+\)/,
     );
   });

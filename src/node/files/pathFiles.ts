@@ -1,6 +1,7 @@
 // Reading folders for files, one walker for every caller: the lint scope and `obslab lint` (lintable
-// files, a few levels deep, unreadable folders passed over) and the cluster commands (a PATH's YAML
-// files). A path that does not exist is the caller's error, with the path in its message.
+// files, a few levels deep, unreadable folders passed over), the cluster commands (a PATH's YAML
+// files) and the sandbox (the app/ files it asks consent for). A path that does not exist is the
+// caller's error, with the path in its message.
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -279,11 +279,11 @@ function renderCollectorConfig(
  * sha256 over them; throws the SandboxError `up` would throw for a missing file or a collector
  * config the sandbox refuses, so the student is not asked about a lab that cannot start.
  */
-export function sandboxPlan(opts: Pick<SandboxOptions, 'labDir'> = {}): SandboxPlan {
+export async function sandboxPlan(opts: Pick<SandboxOptions, 'labDir'> = {}): Promise<SandboxPlan> {
   const sources = labSources(opts.labDir);
   renderCollectorConfig(sources, { otlpGrpc: 0, metrics: 0, telemetry: 0 });
   if (!sources.lab) return { files: [] };
-  const inputs = labInputs(sources.lab);
+  const inputs = await labInputs(sources.lab);
   return { lab: sources.lab, files: inputs.files, sha256: inputs.sha256 };
 }
 
@@ -443,7 +443,11 @@ export async function sandboxUp(
   const sources = labSources(opts.labDir);
   // A config the sandbox refuses (a listener it cannot move, ${env:…} it will not hand over) fails before anything is installed.
   renderCollectorConfig(sources, { otlpGrpc: 0, metrics: 0, telemetry: 0 });
-  if (opts.approvedSha256 !== undefined && sources.lab && labInputs(sources.lab).sha256 !== opts.approvedSha256) {
+  if (
+    opts.approvedSha256 !== undefined &&
+    sources.lab &&
+    (await labInputs(sources.lab)).sha256 !== opts.approvedSha256
+  ) {
     throw new SandboxError(
       'lab',
       `files in ${sources.lab} changed after you approved running them`,
