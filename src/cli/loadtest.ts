@@ -243,11 +243,15 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   }
   const { lines, remote } = describePlan(plan);
   for (const l of lines) io.err(l);
-  if (open)
+  if (open) {
+    const rate = open.rampSec
+      ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps}`
+      : `${open.targetRps} req/s`;
     io.err(
-      `Open model: ${open.rampSec ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps}` : `${open.targetRps} req/s`} ` +
+      `Open model: ${rate} ` +
         `for ${openDurationSec(plan) ?? 0} s through the samplers in order (threads and timers aside), up to ${open.maxConnections} connections`,
     );
+  }
   for (const host of remote)
     io.err(
       `warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`,

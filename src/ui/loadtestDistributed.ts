@@ -84,7 +84,8 @@ export async function askDistribution(
     const text = await vscode.window.showInputBox({
       title: 'Run Load Test: remote JMeter servers',
       prompt:
-        "host:port of each jmeter-server, separated by commas (port 1099 when left out); RMI as the servers' JMeter properties say (the same keystore, or server.rmi.ssl.disable=true on both sides)",
+        'host:port of each jmeter-server, separated by commas (port 1099 when left out); ' +
+        "RMI as the servers' JMeter properties say (the same keystore, or server.rmi.ssl.disable=true on both sides)",
       placeHolder: '10.0.0.5:1099, 10.0.0.6:1099',
       validateInput: (v) => {
         const r = parseRemoteEngines(v);

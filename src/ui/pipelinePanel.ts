@@ -130,7 +130,9 @@ class PipelinePanel {
       this.graph = undefined;
       this.post({
         type: 'empty',
-        message: `Cannot read ${this.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}. Open the collector config and run Show Collector Pipelines again.`,
+        message:
+          `Cannot read ${this.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}. ` +
+          'Open the collector config and run Show Collector Pipelines again.',
       });
       return;
     }
@@ -162,10 +164,14 @@ class PipelinePanel {
       const candidates = telemetryCandidates(this.ctx);
       if (!candidates.length) {
         this.previous = undefined;
+        // Two texts to translate, so that neither is a line over 160 characters.
         this.post({
           type: 'noFigures',
           message: vscode.l10n.t(
-            'No live figures: start the sandbox (Observability Lab: Start Sandbox), or port-forward the collector’s telemetry port 8888, to see each node’s figures.',
+            'No live figures: {0}',
+            vscode.l10n.t(
+              'start the sandbox (Observability Lab: Start Sandbox), or port-forward the collector’s telemetry port 8888, to see each node’s figures.',
+            ),
           ),
         });
         return;

@@ -367,9 +367,11 @@ export const queryPrometheusCommand: CommandFactory = (ctx) => async (query?: un
     });
     if (!url) {
       const startSandbox = vscode.l10n.t('Start Sandbox');
+      // Two texts to translate, so that neither is a line over 160 characters.
       const pick = await vscode.window.showInformationMessage(
         vscode.l10n.t(
-          "Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one (e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090).",
+          'Observability Lab: Query Prometheus needs a Prometheus: start the sandbox, or run the command again and give the URL of one ({0}).',
+          vscode.l10n.t("e.g. a port-forward to the cluster's Prometheus on http://127.0.0.1:9090"),
         ),
         startSandbox,
       );

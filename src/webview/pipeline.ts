@@ -150,7 +150,9 @@ function draw(): void {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     id: 'graph',
     role: 'group',
-    'aria-label': `The collector's pipelines as a graph: ${graph.pipelines.map((p) => `pipeline ${p.id}`).join(', ')}. Each node is a button that opens its YAML.`,
+    'aria-label':
+      `The collector's pipelines as a graph: ${graph.pipelines.map((p) => `pipeline ${p.id}`).join(', ')}. ` +
+      'Each node is a button that opens its YAML.',
   });
   svg.append(
     svgEl(

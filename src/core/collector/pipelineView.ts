@@ -21,7 +21,8 @@ export function pipelineViewAt(file: string, text: string, line: number): Pipeli
     const broken = ws.findings.find((f) => f.severity === 'error');
     return broken
       ? `The file does not parse as YAML (${broken.message}, line ${(broken.range?.start.line ?? 0) + 1}): fix it and the view draws again.`
-      : 'No collector config here: open a collector config (receivers:, exporters:, service:), a ConfigMap holding one, or the collector chart’s values file, then run Show Collector Pipelines.';
+      : 'No collector config here: open a collector config (receivers:, exporters:, service:), a ConfigMap ' +
+          'holding one, or the collector chart’s values file, then run Show Collector Pipelines.';
   }
   const holds = (c: CollectorConfig): boolean => {
     const r = c.chart || !c.root ? undefined : nodeRange(c.view, c.root);

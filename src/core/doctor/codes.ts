@@ -116,7 +116,8 @@ export const doctorCodeInfo: CodeInfo[] = [
     code: doctorCodes.floatLabelValue,
     severity: 'error',
     summary:
-      'A lab query matches le or quantile with an integer, which Prometheus 3 never stores (it writes le="1.0"), so it finds nothing; the float form is suggested.',
+      'A lab query matches le or quantile with an integer, which Prometheus 3 never stores (it writes le="1.0"), ' +
+      'so it finds nothing; the float form is suggested.',
     bad: 'rate(http_server_request_duration_seconds_bucket{le="1"}[5m])',
     good: 'rate(http_server_request_duration_seconds_bucket{le="1.0"}[5m])',
   },
@@ -124,7 +125,8 @@ export const doctorCodeInfo: CodeInfo[] = [
     code: doctorCodes.prometheusServiceAccount,
     severity: 'error',
     summary:
-      'Prometheus (the object and its pods) runs under a ServiceAccount other than prometheus-sa, so it does not get the IRSA role; or it names prometheus-sa, which does not exist, so no pod starts.',
+      'Prometheus (the object and its pods) runs under a ServiceAccount other than prometheus-sa, so it does not ' +
+      'get the IRSA role; or it names prometheus-sa, which does not exist, so no pod starts.',
     bad: 'serviceAccountName: prometheus-kube-prometheus-prometheus (or default)',
     good: 'serviceAccountName: prometheus-sa',
   },

@@ -12,9 +12,10 @@
 // cluster), and the NetworkPolicies keep other pods out where the network plugin enforces them
 // (Amazon VPC CNI does when its network policy support is enabled). The engines' ports are fixed so
 // the Service can name them: server_port 1099 (the registry), server.rmi.localport 50000 (the
-// engine, "a specific port for the JMeter server engine" in jmeter.properties); the controller's listeners take any port (client.rmi.localport unset), which the
-// controller's NetworkPolicy allows from the engines. Each side gives its pod IP as
-// java.rmi.server.hostname (the downward API, expanded by the kubelet in $(POD_IP)).
+// engine, "a specific port for the JMeter server engine" in jmeter.properties); the controller's
+// listeners take any port (client.rmi.localport unset), which the controller's NetworkPolicy
+// allows from the engines. Each side gives its pod IP as java.rmi.server.hostname (the downward
+// API, expanded by the kubelet in $(POD_IP)).
 import { MANAGED_BY_LABEL } from '../kube/cleanup';
 import type { ManifestObject } from '../kube/manifests';
 import { controllerArgs, engineArgs, JMETER_SERVER_PORT, type RemoteEngine } from './jmeterDistributed';

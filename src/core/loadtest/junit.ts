@@ -61,7 +61,8 @@ export function junitReport(input: JunitReportInput): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${a(`obslab loadtest: ${input.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">`,
-    `  <testsuite name="${a(input.suite)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${time}" timestamp="${a(input.timestamp)}" hostname="${a(input.hostname || 'localhost')}">`,
+    `  <testsuite name="${a(input.suite)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" ` +
+      `time="${time}" timestamp="${a(input.timestamp)}" hostname="${a(input.hostname || 'localhost')}">`,
   ];
   const props = Object.entries(input.properties ?? {});
   const verdict = goalsVerdict(input.results);

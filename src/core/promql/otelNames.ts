@@ -46,7 +46,11 @@ export interface CollectorPath {
   via: 'collector';
   /** The collector release (its contrib prometheusexporter). */
   version: string;
-  /** Unset: the deprecated add_metric_suffixes, which the Beta gate exporter.prometheusexporter.DisableAddMetricSuffixes (on by default in both pins) ignores, so UnderscoreEscapingWithSuffixes. */
+  /**
+   * Unset: the deprecated add_metric_suffixes, which the Beta gate
+   * exporter.prometheusexporter.DisableAddMetricSuffixes (on by default in both pins) ignores, so
+   * UnderscoreEscapingWithSuffixes.
+   */
   translationStrategy?: TranslationStrategy;
   namespace?: string;
   /** resource_to_telemetry_conversion.enabled (deprecated from 0.165.x for resource_constant_labels). */

@@ -489,7 +489,8 @@ export async function sandboxUp(
     throw new SandboxError(
       'app',
       `could not install its Python packages (${detail})`,
-      `make sure PyPI (or your pip index) is reachable; if it is, ${pythonInstallHint(process.platform)} (or set $OBSLAB_PYTHON to a Python ${minPython.join('.')}+)`,
+      `make sure PyPI (or your pip index) is reachable; if it is, ${pythonInstallHint(process.platform)} ` +
+        `(or set $OBSLAB_PYTHON to a Python ${minPython.join('.')}+)`,
     );
   }
   const venvMs = Date.now() - tVenv;

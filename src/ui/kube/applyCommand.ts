@@ -125,9 +125,13 @@ export const applyManifestsCommand: CommandFactory =
   async (...args: unknown[]): Promise<ApplyCommandResult | undefined> => {
     const source = await chooseSource(ctx, args);
     if (!source) {
+      // Two texts to translate, so that neither is a line over 160 characters.
       void vscode.window.showWarningMessage(
         vscode.l10n.t(
-          'Observability Lab: nothing to apply. Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).',
+          'Observability Lab: nothing to apply. {0}',
+          vscode.l10n.t(
+            'Open a manifest, select YAML files or a folder in the explorer, or create the lab files first (Observability Lab: Create Lab Files).',
+          ),
         ),
       );
       return undefined;
