@@ -15,7 +15,7 @@
 // CRD changed by a client-side `kubectl apply` shows Helm 4's server-side apply conflict, its fix
 // (--force-conflicts) and what Helm 3 does instead.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -44,11 +44,12 @@ import { planClusterCleanup, runCleanup } from '../../src/node/kube/cleanup';
 import { loadKube } from '../../src/node/kube/config';
 import { helmBin, helmHomeEnv, helmVersions, installHelm, realChartDir, realCharts } from '../harness/helm';
 import type { RunningKube } from '../harness/kube';
-import { freePort, repoRoot, run, sleep } from '../harness/lib';
+import { freePort, run, sleep } from '../harness/lib';
 import { installOperator, OPERATOR_VERSION, startOperator, type RunningOperator } from '../harness/operator';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import { applyChartCrds, eventually, IRSA_ROLE_ARN, labNamespace, scrapeJobs } from '../support/kubePrometheusStack';
 import { renderLab } from '../support/lab';
+import { commandKey, expectedClusterCommands, walkthroughClusterCommands } from '../support/walkthroughCommands';
 
 const CHART = `${realCharts.kubePrometheusStack.chart}-${realCharts.kubePrometheusStack.version}`;
 
@@ -527,31 +528,15 @@ describe('kube-prometheus-stack 88.5.3, the real chart, with prometheus-operator
 
         if (p.release === 'prometheus') {
           // The walkthrough's commands are written for the default release in namespace monitoring.
-          const found: string[] = [];
-          for (const file of readdirSync(join(repoRoot, 'walkthroughs')).filter((f) => f.endsWith('.md'))) {
-            const text = readFileSync(join(repoRoot, 'walkthroughs', file), 'utf8');
-            for (const m of text.matchAll(/kubectl -n monitoring port-forward svc\/(\S+) \d+:(\d+)/g)) {
-              found.push(`port-forward svc/${m[1]} ${m[2]}`);
-              await serves(m[1] ?? '', Number(m[2]), `walkthroughs/${file}`);
-            }
-            for (const m of text.matchAll(
-              /kubectl -n monitoring get secret (\S+) -o jsonpath='\{\.data\.([\w-]+)\}'/g,
-            )) {
-              found.push(`get secret ${m[1]} ${m[2]}`);
-              await hasKey(m[1] ?? '', m[2] ?? '', `walkthroughs/${file}`);
-            }
-          }
-          // Checked only if found: a reworded command the patterns miss must fail here, not pass unchecked.
-          // Task 2 forwards Grafana and reads its password; Task 5 forwards Prometheus.
-          for (const expected of [
-            `port-forward svc/${n.grafanaService} ${kubePrometheusStackPorts.grafana.port}`,
-            `port-forward svc/${n.prometheusService} ${kubePrometheusStackPorts.prometheus.port}`,
-            `get secret ${n.grafanaSecret} ${grafanaPasswordKey}`,
-          ])
-            assert.ok(
-              found.includes(expected),
-              `the walkthrough's commands include ${expected}: found ${found.join('; ')}`,
-            );
+          const commands = walkthroughClusterCommands();
+          for (const c of commands)
+            if (c.kind === 'port-forward') await serves(c.service, c.port, `walkthroughs/${c.file}`);
+            else await hasKey(c.secret, c.key, `walkthroughs/${c.file}`);
+          // Checked only if found: a reworded command the patterns miss must fail here, not pass unchecked
+          // (test/unit/walkthrough.test.ts pins the same list without a cluster).
+          const found = commands.map(commandKey);
+          for (const expected of expectedClusterCommands())
+            assert.ok(found.includes(expected), `the walkthrough names ${expected}: found ${found.join('; ')}`);
         }
       });
 

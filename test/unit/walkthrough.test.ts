@@ -9,6 +9,7 @@ import { activationEvents } from '../../src/features';
 import { at, docs, renderLab } from '../support/lab';
 import { realChartDir, realCharts } from '../harness/helm';
 import { englishManifest } from '../support/manifest';
+import { commandKey, expectedClusterCommands, walkthroughClusterCommands } from '../support/walkthroughCommands';
 
 const root = join(__dirname, '..', '..');
 interface Step {
@@ -165,6 +166,12 @@ describe('walkthrough: each step says what to do, what success looks like and wh
       prometheus: { prometheusSpec: { remoteWrite: unknown[] } };
     };
     assert.deepEqual(doc.prometheus.prometheusSpec.remoteWrite, [], 'the chart writes nowhere by default');
+  });
+
+  it("names kube-prometheus-stack's Services and Secret for release prometheus in its port-forward and password commands", () => {
+    // test/integration/kube-prometheus-stack-chart.test.ts checks each of these against the installed chart.
+    const found = walkthroughClusterCommands().map(commandKey).sort();
+    assert.deepEqual(found, [...expectedClusterCommands()].sort());
   });
 
   it('keeps Task 3 short (at most 320 words, 40 lines wrapped at 100 characters), its chart internals in a README section it names', () => {
