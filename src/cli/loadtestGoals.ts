@@ -8,12 +8,12 @@ import {
   evaluateGoals,
   goalResultLine,
   goalsVerdict,
-  liveMiss,
   parseGoalList,
   planGoalTexts,
   type Goal,
   type GoalResult,
 } from '../core/loadtest/goals';
+import { defaultAbortDelaySec, LiveGoalWatch, missedLine, stopReason, type GoalMiss } from '../core/loadtest/goalWatch';
 import { junitReport } from '../core/loadtest/junit';
 import type { LoadPlan } from '../core/loadtest/plan';
 import type { Progress } from '../core/loadtest/stats';
@@ -28,8 +28,6 @@ export interface RunGoals {
   abortDelaySec: number;
   junit: string | undefined;
 }
-
-const defaultAbortDelaySec = 5;
 
 /** The run's goals and what to do with them; bad goals or flags are bad usage (exit 2), before anything is sent. */
 export function readRunGoals(
@@ -79,37 +77,41 @@ export function goalsIntro(g: RunGoals): string[] {
   return lines;
 }
 
-/** Stops the run (its signal) the first time the live figures miss a goal, with --abort-on-fail. */
+/**
+ * Stops the run (its signal) the first time the live figures miss a goal, with --abort-on-fail;
+ * which miss, and when, is the shared watch's (src/core/loadtest/goalWatch.ts).
+ */
 export class GoalWatch {
   private readonly stop = new AbortController();
-  missed: { result: GoalResult; atSec: number } | undefined;
+  private readonly watch: LiveGoalWatch;
 
   constructor(
     private readonly goals: RunGoals,
     private readonly io: Io,
-  ) {}
+  ) {
+    this.watch = new LiveGoalWatch(goals.goals, goals.abortDelaySec);
+  }
 
   get signal(): AbortSignal {
     return this.stop.signal;
   }
 
+  get missed(): GoalMiss | undefined {
+    return this.watch.missed;
+  }
+
   onProgress(p: Progress): void {
-    if (!this.goals.abortOnFail || this.missed) return;
-    const miss = liveMiss(this.goals.goals, p, this.goals.abortDelaySec);
+    if (!this.goals.abortOnFail) return;
+    const miss = this.watch.onProgress(p);
     if (!miss) return;
-    this.missed = { result: miss, atSec: p.elapsedSec };
-    this.io.err(
-      `stopping: goal ${miss.goal.text} missed at ${p.elapsedSec.toFixed(0)} s (${miss.figure}, since the start)`,
-    );
+    this.io.err(`stopping: ${missedLine(miss)}`);
     this.stop.abort();
   }
 
   /** Why the run ended early, once it did. */
   get reason(): string | undefined {
-    const m = this.missed;
-    return m
-      ? `stopped at ${m.atSec.toFixed(0)} s by --abort-on-fail: goal ${m.result.goal.text} missed (${m.result.figure})`
-      : undefined;
+    const m = this.watch.missed;
+    return m ? stopReason(m, '--abort-on-fail') : undefined;
   }
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../core/loadtest/arrivals';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { evaluateGoals, goalResultLine, planGoalTexts, type Goal, type GoalResult } from '../core/loadtest/goals';
+import { defaultAbortDelaySec, LiveGoalWatch, missedLine, stopReason } from '../core/loadtest/goalWatch';
 import {
   parseLoadtestPageMessage,
   type LoadtestHostMessage,
@@ -493,10 +494,11 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
         ]
       : []),
   ].join('\n');
-  // The goals line and Set Goals… are added to the confirmation; the plan's goal variables come first.
+  // The goals line, Set Goals… and (with goals judged live) Run, Stop at a Missed Goal are added to
+  // the confirmation; the plan's goal variables come first.
   const against = distribution?.kind === 'cluster' ? `${distribution.target} from the lab cluster` : target;
-  const goals = await confirmWithGoals(`Run the load test against ${against}?`, detail, planGoalTexts(plan));
-  if (!goals) return undefined;
+  const confirmed = await confirmWithGoals(`Run the load test against ${against}?`, detail, planGoalTexts(plan));
+  if (!confirmed) return undefined;
 
   const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
   const info: LoadtestRunInfo = {
@@ -517,7 +519,8 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     launcher,
     jtl,
     info,
-    goals,
+    goals: confirmed.goals,
+    stopAtMiss: confirmed.stopAtMiss,
     ...(open ? { open } : {}),
     ...(distribution ? { distribution } : {}),
   });
@@ -592,6 +595,8 @@ interface RunSpec {
   info: LoadtestRunInfo;
   /** What the run is judged by: the plan's goals, or those the student set. */
   goals: Goal[];
+  /** Run, Stop at a Missed Goal: the first whole-run goal missed after the settling delay stops the run. */
+  stopAtMiss: boolean;
   /** The built-in engine's open model; absent: the plan's closed model. */
   open?: OpenModel;
   /** JMeter's distributed mode: remote jmeter-servers, or pods in the lab cluster. */
@@ -618,6 +623,8 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
 
   let outcome = 'completed';
   let notes: string[] = [];
+  // Stopping at a missed goal is Stop pressed by the watch: the results so far are kept and judged.
+  const goalWatch = spec.stopAtMiss ? new LiveGoalWatch(spec.goals, defaultAbortDelaySec) : undefined;
   const serverWatch = new AbortController();
   const watching = watchServer(ctx, panel, Date.now(), serverWatch.signal).catch((e: unknown) =>
     ctx.output.appendLine(`[loadtest] server-side figures stopped: ${e instanceof Error ? e.message : String(e)}`),
@@ -638,6 +645,13 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
         );
         const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
         const onProgress = (p: Progress): void => {
+          // Judged only while nothing else stopped the run, so the reason given is the true one.
+          const miss = abort.signal.aborted ? undefined : goalWatch?.onProgress(p);
+          if (miss) {
+            output.appendLine(`[loadtest] stopping: ${missedLine(miss)}`);
+            abort.abort();
+            progress.report({ message: `stopping: ${missedLine(miss)}; keeping the results so far…` });
+          }
           status.text = progressStatusText(p);
           panel.post({
             type: 'progress',
@@ -719,6 +733,9 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
     panel.onStop = undefined;
     await clientMetrics?.stop();
   }
+  // Whatever the engine said of its end, a run the watch stopped says which goal stopped it.
+  const missed = goalWatch?.missed;
+  if (missed) outcome = stopReason(missed);
 
   let summary: Summary;
   try {

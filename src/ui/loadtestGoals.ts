@@ -1,13 +1,18 @@
 // Run Load Test's goals: the confirmation lists the goals the run will be judged by (the plan's
 // goal variables at first) and its Set Goals… button opens a box prefilled with them, checked as
-// the student types with the parser's own message; empty means no goals. At the end the summary's
-// message carries each goal met or missed, and the notification says how many were missed.
+// the student types with the parser's own message; empty means no goals. When some goal can be
+// judged live, Run, Stop at a Missed Goal runs it watched (the CLI's --abort-on-fail). At the end the
+// summary's message carries each goal met or missed, and the notification says how many were missed.
 import * as vscode from 'vscode';
-import { goalsVerdict, parseGoalList, type Goal, type GoalResult } from '../core/loadtest/goals';
+import { goalsVerdict, judgedLive, parseGoalList, type Goal, type GoalResult } from '../core/loadtest/goals';
+import { defaultAbortDelaySec } from '../core/loadtest/goalWatch';
 import type { LoadtestGoals } from '../core/protocol/loadtest';
 
-const run = 'Run Load Test';
-const setGoals = 'Set Goals…';
+/** What the confirmation settled: the goals, and whether the first one missed stops the run. */
+export interface ConfirmedGoals {
+  goals: Goal[];
+  stopAtMiss: boolean;
+}
 
 function goalsLine(goals: readonly Goal[], problem: string | undefined): string {
   if (problem) return `Goals: the plan's goals cannot be read (${problem}); none set. Set Goals… to fix them.`;
@@ -35,25 +40,43 @@ export async function askGoals(value: string): Promise<Goal[] | undefined> {
 
 /**
  * The modal confirmation with the goals line added to `detail`; Set Goals… changes them and asks
- * again. The goals to run with, or undefined when the student did not confirm.
+ * again. Run, Stop at a Missed Goal is offered only while some goal is one the live figures judge
+ * (a per-label, p90, avg or max goal is judged at the end only). The goals to run with and how, or
+ * undefined when the student did not confirm.
  */
 export async function confirmWithGoals(
   question: string,
   detail: string,
   planGoals: readonly string[],
-): Promise<Goal[] | undefined> {
+): Promise<ConfirmedGoals | undefined> {
+  // Kept in variables: the pick is compared with the label in the display language.
+  const run = vscode.l10n.t('Run Load Test');
+  const runWatched = vscode.l10n.t('Run, Stop at a Missed Goal');
+  const setGoals = vscode.l10n.t('Set Goals…');
   const fromPlan = parseGoalList(planGoals.join('; '));
   let problem = typeof fromPlan === 'string' ? fromPlan : undefined;
   let goals: Goal[] = typeof fromPlan === 'string' ? [] : fromPlan;
   let boxText = planGoals.join('; ');
   for (;;) {
+    const watchable = goals.some(judgedLive);
+    const watchLine = watchable
+      ? [
+          vscode.l10n.t(
+            '{0} stops the run at the first whole-run p50, p95, p99, errors or rps goal missed, judged every second after the first {1} s; the results so far are kept.',
+            runWatched,
+            defaultAbortDelaySec,
+          ),
+        ]
+      : [];
     const pick = await vscode.window.showWarningMessage(
       question,
-      { modal: true, detail: `${detail}\n${goalsLine(goals, problem)}` },
+      { modal: true, detail: [detail, goalsLine(goals, problem), ...watchLine].join('\n') },
       run,
+      ...(watchable ? [runWatched] : []),
       setGoals,
     );
-    if (pick === run) return goals;
+    if (pick === run) return { goals, stopAtMiss: false };
+    if (pick === runWatched && watchable) return { goals, stopAtMiss: true };
     if (pick !== setGoals) return undefined;
     const asked = await askGoals(boxText);
     if (asked) {
