@@ -59,7 +59,13 @@ describe('the lab manifest read in the editor (src/ui/labFolder.ts)', () => {
     return new context.Ctx({} as ConstructorParameters<typeof context.Ctx>[0]);
   }
 
+  /** Drops every src/ui module from the require cache, so no other test's stand-in vscode is met here, nor ours there. */
+  function forgetUiModules(): void {
+    for (const key of Object.keys(require.cache)) if (key.includes(join('src', 'ui'))) delete require.cache[key];
+  }
+
   before(() => {
+    forgetUiModules();
     moduleWithLoad._load = function (this: unknown, request: string, ...rest: unknown[]) {
       return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
     };
@@ -69,7 +75,7 @@ describe('the lab manifest read in the editor (src/ui/labFolder.ts)', () => {
   });
   after(() => {
     moduleWithLoad._load = realLoad;
-    delete require.cache[labFolderPath];
+    forgetUiModules();
   });
   beforeEach(() => {
     lab = mkdtempSync(join(tmpdir(), 'obslab-labfolder-'));
