@@ -62,7 +62,7 @@ export async function confirmWithGoals(
     const watchLine = watchable
       ? [
           vscode.l10n.t(
-            '{0} stops the run at the first whole-run p50, p95, p99, errors or rps goal missed, judged every second after the first {1} s; the results so far are kept.',
+            '{0} stops the run once a whole-run p50, p95, p99, errors or rps goal is missed after the first {1} s; the results so far are kept.',
             runWatched,
             defaultAbortDelaySec,
           ),

@@ -66,8 +66,8 @@ describe("Run Load Test's confirmation with goals (src/ui/loadtestGoals.ts)", ()
     assert.deepEqual(shown[0]?.buttons, ['Run Load Test', 'Run, Stop at a Missed Goal', 'Set Goals…']);
     assert.equal(
       shown[0]?.detail,
-      'Plan: p.jmx\nGoals: p95<20ms; errors<1%\nRun, Stop at a Missed Goal stops the run at the first whole-run ' +
-        'p50, p95, p99, errors or rps goal missed, judged every second after the first 5 s; the results so far are kept.',
+      'Plan: p.jmx\nGoals: p95<20ms; errors<1%\nRun, Stop at a Missed Goal stops the run once a whole-run ' +
+        'p50, p95, p99, errors or rps goal is missed after the first 5 s; the results so far are kept.',
     );
     assert.equal(confirmed?.stopAtMiss, true);
     assert.deepEqual(
