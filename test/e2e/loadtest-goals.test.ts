@@ -3,7 +3,11 @@
 // built-in engine against a server that answers in 50 ms. The confirmation lists the plan's goals;
 // Set Goals… opens a box that names a mistake as it is typed and takes a third goal; the panel's
 // summary shows p95<20ms missed with its measured figure, and the notification says "1 of 3 goals
-// missed". Screen: test-results/loadtest-goals.png. Bounded: 2 threads, 3 s, 127.0.0.1 only.
+// missed". Screen: test-results/loadtest-goals.png. Then abort on fail: a 60 s run with the goal
+// p50<0.001ms, which every request misses, started with Run, Stop at a Missed Goal, stops after the
+// 5 s settling delay, and the view and the notification say it stopped because that goal was missed
+// at N s with its figure. Screen: test-results/loadtest-goals-stopped.png. Bounded: 2 threads, at
+// most 60 s, 127.0.0.1 only.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -177,5 +181,62 @@ describe('Run Load Test with goals in the workbench', function () {
     assert.match(goals[2] ?? '', /^✓ met POST \/hash: p99<1s · measured p99 [\d.]+ ms$/);
     assert.ok(requests > 0, 'the run loaded the test server');
     await screenshot(page, 'loadtest-goals');
+  });
+
+  it('stops the run at the first goal missed after the delay with Run, Stop at a Missed Goal, and says why', async () => {
+    await clearToasts(page);
+    const before = requests;
+    // The load-test view took the editor: the plan is opened again so Run Load Test runs it.
+    await openFile(page, 'goals.jmx');
+    await runCommand(page, 'Observability Lab: Run Load Test');
+    await answerInput('target (1/2)', `127.0.0.1:${port}`);
+    await pick(page, 'threads, ramp-up, duration', 'Change…');
+    await answerInput('threads (1/3)', '2');
+    await answerInput('ramp-up seconds (2/3)', '0');
+    // Far longer than the stop takes, so a run that ends early was stopped.
+    await answerInput('duration seconds (3/3)', '60');
+    await answerLoadTestPicks(page);
+
+    // A goal no request can meet: every answer takes the server's 50 ms.
+    await dialog(page).waitFor({ state: 'visible' });
+    await dialog(page).locator('.monaco-button').filter({ hasText: 'Set Goals…' }).click();
+    await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'goals' }).waitFor();
+    await quickInputBox(page).fill('p50<0.001ms');
+    await page.keyboard.press('Enter');
+    await dialog(page).filter({ hasText: 'Goals: p50<0.001ms' }).waitFor();
+    assert.match(
+      await dialog(page).innerText(),
+      /Run, Stop at a Missed Goal stops the run once a whole-run .* goal is missed after the first 5 s/,
+    );
+    await dialog(page).locator('.monaco-button').filter({ hasText: 'Run, Stop at a Missed Goal' }).click();
+    await dialog(page).waitFor({ state: 'hidden' });
+
+    // The notification says which goal stopped the run, when and its figure; the goal is judged as usual.
+    const stopped = toast(
+      page,
+      /Load test stopped because goal p50<0\.001ms was missed at \d+ s \(p50 [\d.]+ ms\): \d+ samples, [\d.]+ req\/s, p95 [\d.]+ ms(, [\d.]+% errors)?; 1 of 1 goal missed/,
+    );
+    await stopped.waitFor({ state: 'visible', timeout: 90_000 });
+    const reason = /missed at (\d+) s/.exec(await stopped.innerText());
+    assert.ok(reason, 'the notification says when');
+    assert.ok(Number(reason[1]) >= 5, `not before the 5 s settling delay (at ${reason[1]} s)`);
+
+    const state = view().locator('#state');
+    await state.filter({ hasText: 'stopped because' }).waitFor({ state: 'visible' });
+    assert.match(
+      await state.innerText(),
+      /stopped because goal p50<0\.001ms was missed at \d+ s \(p50 [\d.]+ ms\)/,
+      'the view says why the run stopped',
+    );
+    const line = await view().locator('#summary .summary-line').innerText();
+    const over = /over ([\d.]+) s/.exec(line);
+    assert.ok(over, line);
+    assert.ok(Number(over[1]) < 30, `the 60 s run ended early: ${line}`);
+    assert.equal(await view().locator('#summary #goals-verdict').innerText(), '1 of 1 goal missed');
+    const goals = await view().locator('#summary #goals li').allInnerTexts();
+    assert.equal(goals.length, 1, goals.join('\n'));
+    assert.match(goals[0] ?? '', /^✗ missed p50<0\.001ms · measured p50 [\d.]+ ms$/);
+    assert.ok(requests > before, 'the run loaded the test server');
+    await screenshot(page, 'loadtest-goals-stopped');
   });
 });
