@@ -64,6 +64,19 @@ export const defaultMaxConnections = 1000;
  */
 export const connectionWaitMs = 20;
 export const poolBehindMs = 50;
+
+/**
+ * How far the pool grows because it carries too little (not for a stall): by Little's law a rate of
+ * r req/s at a service time of s holds r·s connections busy; the pool may hold twice that, plus one,
+ * with s the lowest mean service time seen lately (BBR's minimum round-trip, over two windows of
+ * serviceFloorWindowMs). The lowest, not the current: near a server's maximum, each connection
+ * more only lengthens its queue, the mean service time grows with the pool, and a pool sized by the
+ * current mean would grow without end while carrying less (more connections cost both sides CPU).
+ */
+export const serviceFloorWindowMs = 2500;
+export function littleCap(rps: number, serviceFloorMs: number): number {
+  return Number.isFinite(serviceFloorMs) ? Math.ceil((2 * rps * serviceFloorMs) / 1000) + 1 : Infinity;
+}
 export const poolGrowth = { burst: 16, perSec: 1000 };
 
 /** The cap when none is given: the default, or fewer when this process's file handles allow fewer. */

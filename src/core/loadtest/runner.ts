@@ -14,8 +14,10 @@ import {
   connectionWaitMs,
   intendedTotal,
   openModelProblem,
+  littleCap,
   poolBehindMs,
   poolGrowth,
+  serviceFloorWindowMs,
   rateAt,
   rateDip,
   type OpenModel,
@@ -551,21 +553,37 @@ export async function runPlan(
     let lastSendAt = -Infinity;
     /** How many requests may wait for a connection: a pause of the generator of up to a second is caught up. */
     const maxWaiting = Math.max(cap, Math.ceil(Math.max(open.startRps, open.targetRps)));
-    /**
-     * When a waiting request gets a new connection: once none has freed for connectionWaitMs (a stall:
-     * the connections are stuck), or once it has waited poolBehindMs (they turn over, but too few for the rate).
-     */
     /** The next request's intended start: when it is past, this process is behind its schedule. */
     let nextAt = start + arrivalTimeMs(0, open);
     /** How long an answer takes on average (from the send, a moving mean): what a connection carries a second. */
     let serviceMs = 0;
+    /** The lowest serviceMs in this window and the one before it (see littleCap). */
+    const floor = { now: Infinity, before: Infinity, from: start };
+    const noteService = (elapsedMs: number, at: number): void => {
+      serviceMs = serviceMs ? serviceMs + (elapsedMs - serviceMs) / 32 : elapsedMs;
+      if (at - floor.from >= serviceFloorWindowMs) {
+        floor.before = floor.now;
+        floor.now = Infinity;
+        floor.from = at;
+      }
+      if (serviceMs < floor.now) floor.now = serviceMs;
+    };
     /**
      * The pool, at the pace its answers come, carries less than the rate: more connections would help. When it
      * carries enough, or this process is behind its own schedule (a busy machine, whose lag also slows the answers
      * it reads), requests wait because of this process, and a connection more would only cost it more.
      */
-    const poolTooSmall = (now: number): boolean =>
-      (all.length * 1000) / Math.max(serviceMs, 0.01) < 1.25 * rateAt(open, (now - start) / 1000);
+    const poolTooSmall = (now: number): boolean => {
+      const rps = rateAt(open, (now - start) / 1000);
+      return (
+        (all.length * 1000) / Math.max(serviceMs, 0.01) < 1.25 * rps &&
+        all.length < littleCap(rps, Math.min(floor.now, floor.before))
+      );
+    };
+    /**
+     * When a waiting request gets a new connection: once none has freed for connectionWaitMs (a stall:
+     * the connections are stuck), or once it has waited poolBehindMs (they turn over, but too few for the rate).
+     */
     const growFrom = (w: Waiting, now: number): number =>
       // Behind its own schedule this process also reads answers late: no connection looks free, but none would help.
       now - nextAt >= connectionWaitMs
@@ -633,7 +651,7 @@ export async function runPlan(
         if (isRequestError(req)) sample = errorSample(req, threadName, step.no);
         else {
           let ex = await slot.channel.exchange(req, compiled.keepBody, slot.cut.signal);
-          serviceMs = serviceMs ? serviceMs + (ex.elapsedMs - serviceMs) / 32 : ex.elapsedMs;
+          noteService(ex.elapsedMs, clock.now());
           if (ex.interrupted && (hard.signal.aborted || !ex.sentBytes)) interrupted++;
           else {
             if (ex.interrupted) {
