@@ -70,9 +70,10 @@ export const poolBehindMs = 50;
  * r req/s at a service time of s holds r·s connections busy; the pool may hold four times that, plus
  * one, with s the lowest mean service time seen lately (BBR's minimum round-trip, over two windows of
  * serviceFloorWindowMs). Four, not BBR's two: at 80% of a machine's maximum the answers take several
- * times their unloaded time, and twice held 98.5-99.98% of the rate where four held 99.98% (bench). The lowest, not the current: near a server's maximum, each connection
- * more only lengthens its queue, the mean service time grows with the pool, and a pool sized by the
- * current mean would grow without end while carrying less (more connections cost both sides CPU).
+ * times their unloaded time, and twice held 98.5-99.98% of the rate where four held 99.98% (bench).
+ * The lowest, not the current: near a server's maximum, each connection more only lengthens its
+ * queue, the mean service time grows with the pool, and a pool sized by the current mean would grow
+ * without end while carrying less (more connections cost both sides CPU).
  */
 export const serviceFloorWindowMs = 2500;
 export function littleCap(rps: number, serviceFloorMs: number): number {
