@@ -155,7 +155,12 @@ for (const version of [collectorVersions.recent, collectorVersions.newest]) {
         'the second batch counted',
         async () => {
           second = await read(telemetryUrl);
-          return (liveFigures(view.graph, second)['metrics|exporter|debug']?.in ?? 0) >= 35;
+          // Both exporters must have counted it: the dead one fails the batch only once its own send
+          // has been refused (it may still hold it in its queue when debug has already counted it).
+          const f = liveFigures(view.graph, second);
+          return (
+            (f['metrics|exporter|debug']?.in ?? 0) >= 35 && (f['metrics|exporter|otlphttp/dead']?.failed ?? 0) >= 35
+          );
         },
         30_000,
       );
