@@ -1,7 +1,7 @@
 // obslab names in-process: the lab's default path from its collector config, each option, a
 // config of the student's, and bad input as a sentence with the usage (exit 2).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -41,15 +41,19 @@ describe('obslab names', () => {
     const otlp = await obslab(['jobs.done', '--kind', 'counter', '--via', 'prometheus-otlp', '--format', 'json']);
     assert.deepEqual((JSON.parse(otlp.out) as { series: string[] }).series, ['jobs_done_total']);
     const dir = mkdtempSync(join(tmpdir(), 'obslab-names-'));
-    const config = join(dir, 'collector.yaml');
-    writeFileSync(
-      config,
-      'exporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\n    namespace: lab\n    translation_strategy: UnderscoreEscapingWithoutSuffixes\n',
-    );
-    const r = await obslab(['jobs.done', '--kind', 'counter', '--config', config, '--release', '0.165.1']);
-    assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /collector 0\.165\.1's prometheus exporter \(UnderscoreEscapingWithoutSuffixes\)/);
-    assert.match(r.out, /series: lab_jobs_done$/m);
+    try {
+      const config = join(dir, 'collector.yaml');
+      writeFileSync(
+        config,
+        'exporters:\n  prometheus:\n    endpoint: 0.0.0.0:8889\n    namespace: lab\n    translation_strategy: UnderscoreEscapingWithoutSuffixes\n',
+      );
+      const r = await obslab(['jobs.done', '--kind', 'counter', '--config', config, '--release', '0.165.1']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /collector 0\.165\.1's prometheus exporter \(UnderscoreEscapingWithoutSuffixes\)/);
+      assert.match(r.out, /series: lab_jobs_done$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 and says why when the path refuses the points', async () => {
