@@ -21,6 +21,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { runLoadtest } from '../../src/cli/loadtest';
+import { finalScrapeMissedNote } from '../../src/node/loadtest/clientMetricsPublish';
 import { clientMetricsJob, clientServerP95Query } from '../../src/core/loadtest/clientMetrics';
 import type { Summary } from '../../src/core/loadtest/summary';
 import { PrometheusClient } from '../../src/core/prometheus/client';
@@ -131,6 +132,22 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
     return vector((await prom.query(`last_over_time(${metric}{engine="${engine}"}[10m])`)).data);
   }
 
+  /**
+   * Waits until Prometheus has stored the run's final scrape (the run ends once the final figures
+   * are sent; Prometheus stores them a moment later), and checks the run did not say it was missed.
+   */
+  async function finalScrapeStored(engine: string, summary: Summary, err: string): Promise<void> {
+    assert.doesNotMatch(err, new RegExp(finalScrapeMissedNote.slice(0, 40)));
+    await eventually(
+      `Prometheus storing ${summary.samples} samples for ${engine}`,
+      async () => {
+        const [count] = await lastValues('obslab_loadtest_request_duration_seconds_count', engine);
+        return Number(count?.value[1]) === summary.samples ? true : undefined;
+      },
+      15_000,
+    );
+  }
+
   it('holds the built-in engine\'s requests, errors and latency histogram with the counts of the run\'s summary, under job="obslab-loadtest"', async () => {
     const { summary, err } = await loadtest('builtin', 6);
     const url =
@@ -146,6 +163,7 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
       [],
     );
     await assert.rejects(fetch(url));
+    await finalScrapeStored('builtin', summary, err);
 
     const requests = await lastValues('obslab_loadtest_requests_total', 'builtin');
     assert.deepEqual(
@@ -226,6 +244,7 @@ describe("the load generator's metrics in the sandbox's Prometheus", function ()
     const { summary, err } = await loadtest('jmeter', 5);
     assert.match(err, /client metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/);
     assert.ok(summary.samples > 0);
+    await finalScrapeStored('jmeter', summary, err);
     const count = await lastValues('obslab_loadtest_request_duration_seconds_count', 'jmeter');
     assert.deepEqual(
       count.map((s) => [s.metric['label'], Number(s.value[1])]),

@@ -25,8 +25,10 @@ import { presetFor, presetQueries } from '../../src/core/protocol/query';
 import { sandboxPrometheusConfig } from '../../src/core/sandbox/config';
 import {
   publishClientMetrics,
+  finalScrapeMissedNote,
   removeStaleTargets,
   sandboxClientMetricsPlace,
+  startClientMetrics,
 } from '../../src/node/loadtest/clientMetricsPublish';
 import { sandboxRunDir, writeSandboxState } from '../../src/node/sandbox/sandboxState';
 import { useTempCache } from '../support/tempCache';
@@ -324,6 +326,28 @@ describe("where a run's metrics go: the running sandbox's Prometheus, or nowhere
     );
     await once(prometheus as ChildProcess, 'spawn');
     assert.deepEqual(sandboxClientMetricsPlace(), { dir: run });
+  });
+
+  it("says at the end when Prometheus did not take the run's last figures, once", async () => {
+    const run = sandboxWith(
+      sandboxPrometheusConfig({
+        targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
+        namespace: 'monitoring',
+      }),
+    );
+    await once(prometheus as ChildProcess, 'spawn');
+    const said: string[] = [];
+    const published = await startClientMetrics(
+      { jtl: join(run, 'none.jtl'), engine: 'builtin', plan: 'p' },
+      (l) => said.push(l),
+      50,
+    );
+    assert.ok(published);
+    assert.deepEqual(await published.stop(), { samples: 0, finalScraped: false });
+    await published.stop();
+    assert.deepEqual(said.slice(1), [`note: ${finalScrapeMissedNote}`]);
+    assert.match(finalScrapeMissedNote, /did not scrape the run's last figures within 5 s/);
+    assert.equal(existsSync(published.targetsFile), false);
   });
 
   it('says to restart a sandbox started without the job, whose Prometheus would never scrape the run', async () => {

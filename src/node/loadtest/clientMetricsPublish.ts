@@ -56,6 +56,17 @@ export function removeStaleTargets(dir: string): string[] {
   return removed;
 }
 
+/**
+ * The end's wait for Prometheus' last scrape. It scrapes every second, so five missed scrapes mean
+ * it is stalled or gone, and the run should not hang on it.
+ */
+export const finalScrapeWaitMs = 5000;
+
+/** What a run says when Prometheus did not take its last figures before the endpoint closed. */
+export const finalScrapeMissedNote =
+  `the sandbox's Prometheus did not scrape the run's last figures within ${finalScrapeWaitMs / 1000} s, ` +
+  'so its obslab_loadtest_* series may end short of this summary (is the machine very busy, or the sandbox stopping?)';
+
 export interface ClientMetricsOptions {
   /** The .jtl the run writes. */
   jtl: string;
@@ -65,7 +76,7 @@ export interface ClientMetricsOptions {
   labels: Record<string, string>;
   /** Rows that started before this (epoch ms) are an earlier run's, in a file being replaced. */
   sinceMs?: number;
-  /** How long the end waits for Prometheus' last scrape (default 3 s; it scrapes every second). */
+  /** How long the end waits for Prometheus' last scrape (default 5 s, five of its intervals). */
   finalScrapeMs?: number;
 }
 
@@ -108,7 +119,7 @@ export async function publishClientMetrics(opts: ClientMetricsOptions): Promise<
         try {
           tail.finish();
           finished = true;
-          const finalScraped = await server.nextScrape(opts.finalScrapeMs ?? 3000);
+          const finalScraped = await server.nextScrape(opts.finalScrapeMs ?? finalScrapeWaitMs);
           return { samples: metrics.samples, finalScraped };
         } finally {
           finished = true;
@@ -121,11 +132,13 @@ export async function publishClientMetrics(opts: ClientMetricsOptions): Promise<
 
 /**
  * Publishes a run's figures when the sandbox's Prometheus can scrape them, saying where (or why
- * not) through `say`; undefined without a sandbox. Never throws: the run goes on without them.
+ * not) through `say`, and at the end whether Prometheus missed the last figures; undefined without
+ * a sandbox. Never throws: the run goes on without them.
  */
 export async function startClientMetrics(
   run: { jtl: string; engine: string; plan: string },
   say: (line: string) => void,
+  finalScrapeMs = finalScrapeWaitMs,
 ): Promise<ClientMetricsRun | undefined> {
   const place = sandboxClientMetricsPlace();
   if ('why' in place) {
@@ -137,9 +150,19 @@ export async function startClientMetrics(
       jtl: run.jtl,
       dir: place.dir,
       labels: { engine: run.engine, plan: run.plan },
+      finalScrapeMs,
     });
     say(`client metrics: ${published.url}, scraped by the sandbox's Prometheus as job="${clientMetricsJob}"`);
-    return published;
+    let said = false;
+    return {
+      ...published,
+      stop: async () => {
+        const end = await published.stop();
+        if (!end.finalScraped && !said) say(`note: ${finalScrapeMissedNote}`);
+        said = true;
+        return end;
+      },
+    };
   } catch (e) {
     say(`note: the load generator's metrics are not published: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

@@ -10,9 +10,9 @@ export interface ClientMetricsServer {
   url: string;
   /** 127.0.0.1:PORT, as a scrape target. */
   hostPort: string;
-  /** GET /metrics answered so far. */
+  /** GET /metrics answered in full so far. */
   readonly scrapes: number;
-  /** Resolves true at the first scrape after the call, false after `timeoutMs` without one. */
+  /** Resolves true once a scrape after the call is answered in full, false after `timeoutMs` without one. */
   nextScrape(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -35,9 +35,13 @@ export async function serveClientMetrics(render: () => string): Promise<ClientMe
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(String(e));
       return;
     }
+    // Counted once the whole answer is handed to the socket: a run that ends on this scrape then
+    // closes no connection with the final figures still in Node's buffer.
+    res.once('finish', () => {
+      scrapes++;
+      for (const w of waiting) w(true);
+    });
     res.writeHead(200, { 'content-type': expositionContentType }).end(body);
-    scrapes++;
-    for (const w of waiting) w(true);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
