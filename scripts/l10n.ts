@@ -4,15 +4,15 @@
 // and bracketed, placeholders, links and code kept) so a test can show that no text escaped them.
 //
 // What is translated where: the sentences src/ui and src/cli compose go through vscode.l10n.t
-// (the editor) and @vscode/l10n's l10n.t (the CLI), keyed by their English. src/core stays English
-// and pure: its texts (Finding messages, the doctor's sentences, the trust refusals) are data with
-// a stable key beside them (the finding code, the check's id, the command id), so a catalogue
-// keyed that way is their translation unit when one is wanted; threading a `t` through the core
-// would put every rule's prose in the bundle and l10n-dev cannot extract calls outside ui and cli.
+// (the editor) and @vscode/l10n's l10n.t (the CLI), keyed by their English; l10n-dev extracts them.
+// src/core's and src/node's sentences (findings, the doctor's, Helm's failures, reports) are t`…`
+// templates of src/core/text/l10n.ts, which l10n-dev cannot read: coreMessages() extracts them with the
+// TypeScript parser and exportBundle() adds them to the same bundle, so one file holds every text.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import ts from 'typescript';
 
 const root = join(__dirname, '..');
 export const pseudoLocaleId = 'qps-ploc';
@@ -97,7 +97,62 @@ export function writePseudoLocale(outDir: string, from = root): string[] {
   return [nlsOut, bundleOut];
 }
 
-/** Runs @vscode/l10n-dev's export over src/ into l10n/ (argument array, no shell). */
+/** A t`…` of src/core/text/l10n.ts: its key and where it is. */
+export interface CoreMessage {
+  key: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Every t`…` under src/core and src/node, in file order, read with the TypeScript parser: the key is the
+ * template's literal parts (cooked, as at run time) joined by {0}, {1}…, as messageKey makes it.
+ * Only a `t` imported from text/l10n counts, so a local `t` (a time, a test) is never taken.
+ */
+export function coreMessages(from = root): CoreMessage[] {
+  const out: CoreMessage[] = [];
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  for (const file of ['core', 'node'].flatMap((layer) => files(join(from, 'src', layer)))) {
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('text/l10n') && !file.endsWith(join('text', 'l10n.ts'))) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    const imported = source.statements.some(
+      (s) =>
+        ts.isImportDeclaration(s) &&
+        ts.isStringLiteral(s.moduleSpecifier) &&
+        /(^|\/)text\/l10n$|^\.\/l10n$/.test(s.moduleSpecifier.text) &&
+        s.importClause?.namedBindings !== undefined &&
+        ts.isNamedImports(s.importClause.namedBindings) &&
+        s.importClause.namedBindings.elements.some((e) => e.name.text === 't'),
+    );
+    if (!imported) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 't') {
+        const tpl = node.template;
+        const parts = ts.isNoSubstitutionTemplateLiteral(tpl)
+          ? [tpl.text]
+          : [tpl.head.text, ...tpl.templateSpans.map((s) => s.literal.text)];
+        const key = parts.reduce((k, part, i) => (i === 0 ? part : `${k}{${i - 1}}${part}`), '');
+        out.push({ key, file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+/** l10n-dev's export of src/ (the editor's and the CLI's strings), then src/core's t`…` keys it lacks. */
+export function mergedBundle(exported: Record<string, BundleEntry>, from = root): Record<string, BundleEntry> {
+  const merged = { ...exported };
+  for (const m of coreMessages(from)) if (!Object.hasOwn(merged, m.key)) merged[m.key] = m.key;
+  return merged;
+}
+
+/** Runs @vscode/l10n-dev's export over src/ into l10n/ (argument array, no shell), and adds src/core's keys. */
 export function exportBundle(): void {
   const cli = join(dirname(createRequire(__filename).resolve('@vscode/l10n-dev/package.json')), 'dist', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'export', '--outDir', join(root, 'l10n'), join(root, 'src')], {
@@ -106,7 +161,8 @@ export function exportBundle(): void {
   if (r.status !== 0) process.exit(r.status ?? 1);
   // l10n-dev writes one line; Prettier's JSON keeps the file stable in reviews.
   const file = join(root, 'l10n', 'bundle.l10n.json');
-  writeFileSync(file, `${JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), null, 2)}\n`);
+  const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, BundleEntry>;
+  writeFileSync(file, `${JSON.stringify(mergedBundle(exported), null, 2)}\n`);
 }
 
 if (require.main === module) {

@@ -19,6 +19,7 @@ import { LintStatus } from './ui/lintStatus';
 import { YamlSchemas } from './ui/yamlSchemas';
 import { showWalkthroughOnFirstRun } from './ui/walkthrough';
 import { whenLanguageOpens } from './ui/onLanguage';
+import { installTranslator } from './core/text/l10n';
 
 let current: Ctx | undefined;
 
@@ -33,6 +34,10 @@ function commandFactory(bundle: BundleName, name: string): CommandFactory {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  // src/core's sentences (findings, the doctor's, reports) in the editor's language, in every bundle.
+  // In English there is no bundle, and t`…` is the template's own text.
+  if (vscode.l10n.bundle) installTranslator((message, args) => vscode.l10n.t(message, ...args));
+  context.subscriptions.push({ dispose: () => installTranslator(undefined) });
   const ctx = new Ctx(context);
   current = ctx;
   for (const f of features) {

@@ -1,10 +1,10 @@
 // The CLI speaks the editor's languages from the same bundles: the package's l10n/ folder holds
 // bundle.l10n.<locale>.json beside the English bundle.l10n.json. @vscode/l10n reads the one for
 // the user's locale (OBSLAB_LOCALE, else LC_ALL, LC_MESSAGES or LANG, as "de_DE.UTF-8"); without
-// one, l10n.t formats the English it was given.
+// one, l10n.t formats the English it was given. src/core's sentences (findings, the doctor's) follow.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as l10n from '@vscode/l10n';
+import { useBundle } from '../node/l10n/useBundle';
 
 /** "de_DE.UTF-8" → "de-de"; "C" and "POSIX" (no language) → undefined. */
 export function localeFromEnv(env: NodeJS.ProcessEnv): string | undefined {
@@ -31,12 +31,5 @@ export function bundleFor(locale: string | undefined, dirs: readonly string[] = 
 /** Loads the user's bundle, or English (an unreadable bundle is passed over: English is always right). */
 export function configureCliLocale(env: NodeJS.ProcessEnv = process.env, dirs?: readonly string[]): string | undefined {
   const file = bundleFor(localeFromEnv(env), dirs);
-  try {
-    if (file) l10n.config({ fsPath: file });
-    else l10n.config({ contents: {} });
-    return file;
-  } catch {
-    l10n.config({ contents: {} });
-    return undefined;
-  }
+  return useBundle(file) ? file : undefined;
 }

@@ -7,9 +7,20 @@
 // reads the files itself, with the same functions as `obslab lint`, so both give the same answers.
 import type { Finding } from '../core/finding';
 import { lintRead, type LintRun } from '../node/lint/lintFiles';
-import type { ClientMessage, FileFindings, LintRequest, ServerMessage, ServerStats } from '../node/lint/protocol';
+import {
+  l10nBundleEnv,
+  type ClientMessage,
+  type FileFindings,
+  type LintRequest,
+  type ServerMessage,
+  type ServerStats,
+} from '../node/lint/protocol';
+import { useBundle } from '../node/l10n/useBundle';
 import { readLintInputs } from '../node/lint/readInputs';
 import { isLintable, maxScopeFiles, scopeFiles } from '../node/lint/scope';
+
+// The findings speak the editor's language: it names its bundle when it starts this process.
+useBundle(process.env[l10nBundleEnv]);
 
 /** The newest request id per key: an older request still queued or reading is dropped. */
 const latest = new Map<string, number>();

@@ -139,6 +139,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider {
     if (!this.process) {
       this.process = new LintProcess({
         serverModule: this.ctx.extension.asAbsolutePath(join('dist', 'lintServer.js')),
+        // The findings are made there: it speaks the editor's language from the same bundle.
+        ...(vscode.l10n.uri?.scheme === 'file' ? { l10nBundle: vscode.l10n.uri.fsPath } : {}),
         onCrash: (message) => {
           this.ctx.output.appendLine(`[lint] ${message}`);
           const showLog = vscode.l10n.t('Show Log');

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { main } from '../../src/cli/main';
 import { bundleFor, configureCliLocale, localeFromEnv } from '../../src/cli/l10n';
-import { pseudo, pseudoLocaleId, readBundle, writePseudoLocale } from '../../scripts/l10n';
+import { coreMessages, mergedBundle, pseudo, pseudoLocaleId, readBundle, writePseudoLocale } from '../../scripts/l10n';
+import { bundleTranslator, fillMessage, installTranslator, messageKey, t } from '../../src/core/text/l10n';
 import { fillPlaceholders, pickStrings, pipelinePageEnglish } from '../../src/core/protocol/pageStrings';
 
 const root = join(__dirname, '..', '..');
@@ -63,10 +64,12 @@ describe('translations', () => {
           encoding: 'utf8',
         });
         assert.equal(r.status, 0, `l10n-dev export failed:\n${r.stdout}${r.stderr}`);
-        const exported = JSON.parse(readFileSync(join(out, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
+        const exported = JSON.parse(readFileSync(join(out, 'bundle.l10n.json'), 'utf8')) as Parameters<
+          typeof mergedBundle
+        >[0];
         assert.deepEqual(
           readBundle(root),
-          exported,
+          mergedBundle(exported),
           'l10n/bundle.l10n.json is out of date: run `npm run l10n` and commit it',
         );
       } finally {
@@ -76,6 +79,82 @@ describe('translations', () => {
 
     it('asks translators for no text built from a template literal (l10n-dev would refuse it)', () => {
       for (const key of Object.keys(readBundle(root))) assert.doesNotMatch(key, /\$\{/, key);
+    });
+  });
+
+  describe("src/core's sentences (t`…`)", () => {
+    afterEach(() => installTranslator(undefined));
+
+    it('are the English of a template literal until a translator is installed', () => {
+      const name = 'otel-collector';
+      const n = 2;
+      assert.equal(t`Service ${name} selects ${n} pod(s).`, `Service ${name} selects ${n} pod(s).`);
+      assert.equal(t`no values`, 'no values');
+      assert.equal(t`${name}`, name);
+    });
+
+    it('are keyed by their literal parts with {0}, {1}… where the values go, and filled after translation', () => {
+      assert.equal(messageKey(['Service ', ' selects ', ' pod(s).']), 'Service {0} selects {1} pod(s).');
+      const seen: [string, string[]][] = [];
+      installTranslator((message, args) => {
+        seen.push([message, args]);
+        return fillMessage(pseudo(message), args);
+      });
+      assert.equal(t`Service ${'a'} selects ${3} pod(s).`, '⟦Sérvíçé a séléçts 3 pód(s).⟧');
+      assert.deepEqual(seen, [['Service {0} selects {1} pod(s).', ['a', '3']]]);
+    });
+
+    it('fill each placeholder once, as VS Code does: a value holding {0} stays, a brace that is no placeholder stays', () => {
+      assert.equal(fillMessage('{0} and {1}', ['{1}', 'x']), '{1} and x');
+      assert.equal(fillMessage('up{job="app"} {0} {5}', ['a']), 'up{job="app"} a {5}');
+      const tr = bundleTranslator({ 'Hello {0}': 'Hallo {0}' });
+      assert.equal(tr('Hello {0}', ['Welt']), 'Hallo Welt');
+      assert.equal(tr('toString', []), 'toString');
+    });
+
+    it('reach a bundle loaded after the translator was installed: one translator for every bundle of the extension', () => {
+      installTranslator(() => 'translated');
+      const slot = Symbol.for('obslab.l10n.translator');
+      assert.equal(typeof (globalThis as Record<symbol, unknown>)[slot], 'function');
+      assert.equal(t`anything ${1}`, 'translated');
+    });
+
+    it('are extracted from src/core with the TypeScript parser, only where t comes from text/l10n', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'obslab-core-l10n-'));
+      try {
+        mkdirSync(join(dir, 'src', 'core', 'lint'), { recursive: true });
+        writeFileSync(
+          join(dir, 'src', 'core', 'lint', 'a.ts'),
+          "import { t } from '../text/l10n';\n" +
+            'export const m = (n: string, k: number) => t`Service ${n} has ${k} port(s)\u00e9.` + t`plain`;\n',
+        );
+        writeFileSync(
+          join(dir, 'src', 'core', 'lint', 'b.ts'),
+          'const t = (s: TemplateStringsArray) => s[0];\nexport const x = t`not ours`;\n',
+        );
+        assert.deepEqual(
+          coreMessages(dir).map((m) => [m.key, m.line]),
+          [
+            ['Service {0} has {1} port(s)é.', 2],
+            ['plain', 2],
+          ],
+        );
+        assert.deepEqual(mergedBundle({ plain: 'plain', other: 'other' }, dir), {
+          plain: 'plain',
+          other: 'other',
+          'Service {0} has {1} port(s)é.': 'Service {0} has {1} port(s)é.',
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('are all in the bundle, none empty or only a placeholder', () => {
+      const bundle = readBundle(root);
+      for (const m of coreMessages(root)) {
+        assert.ok(Object.hasOwn(bundle, m.key), `${m.file}:${m.line}: run npm run l10n`);
+        assert.match(m.key, /[A-Za-z]{2}/, `${m.file}:${m.line}: a sentence, not only values`);
+      }
     });
   });
 

@@ -4,11 +4,20 @@
 // and is never shown); a crash rejects what was in flight, is reported once, and the server starts
 // again with the next request, at most a few times a minute, never in a loop.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { FileFindings, LintParams, LintRequest, ServerMessage, ServerStats } from './protocol';
+import {
+  l10nBundleEnv,
+  type FileFindings,
+  type LintParams,
+  type LintRequest,
+  type ServerMessage,
+  type ServerStats,
+} from './protocol';
 
 export interface LintProcessOptions {
   /** dist/lintServer.js. */
   serverModule: string;
+  /** The translation bundle (l10n/bundle.l10n.<locale>.json) the server's findings are written from; English without. */
+  l10nBundle?: string;
   /** The server's Node options; by default a 1 GB heap cap, so a runaway lint ends the server, not the editor. */
   execArgv?: string[];
   /** A sentence for the user, once per crash and once more when restarting stops. */
@@ -148,7 +157,11 @@ export class LintProcess {
     const child = fork(this.o.serverModule, [], {
       execArgv: this.o.execArgv ?? [`--max-old-space-size=${defaultHeapMb}`],
       // Inside the editor process.execPath is Electron: run it as Node, as vscode-languageclient does.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: {
+        ...process.env,
+        ELECTRON_RUN_AS_NODE: '1',
+        ...(this.o.l10nBundle ? { [l10nBundleEnv]: this.o.l10nBundle } : {}),
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

@@ -65,3 +65,6 @@ export interface LintFailure {
 
 export type ClientMessage = LintRequest;
 export type ServerMessage = LintReply | LintFailure;
+
+/** The environment variable naming the translation bundle the server speaks (LintProcessOptions.l10nBundle). */
+export const l10nBundleEnv = 'OBSLAB_L10N_BUNDLE';

@@ -1,6 +1,7 @@
 // k8s/*: references between the lab's Kubernetes objects that the API server accepts but
 // that break the pipeline once it runs: selectors, ports, ConfigMap keys, mount paths, images.
 import type { Fix } from '../../finding';
+import { t } from '../../text/l10n';
 import { collectorChart } from '../../helm/collectorChart';
 import type { K8sObject } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
@@ -79,20 +80,21 @@ function selectorRules(ctx: RuleContext): void {
     const mismatched = Object.entries(selector).filter(([k, v]) => pod.labels[k] !== v);
     if (mismatched.length) {
       const selectorText = mismatched.map(([k, v]) => `${k}=${v}`).join(', ');
+      const podLabels =
+        Object.entries(pod.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || t`none`;
       ctx.report(
         report(
           pod.object.view,
           selectorNode,
           'k8s/deployment-selector-mismatch',
           'error',
-          `${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${selectorText} ` +
-            `${mismatched.length > 1 ? 'do' : 'does'} ` +
-            `not match the pod template's labels (${
-              Object.entries(pod.labels)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ') || 'none'
-            }); ` +
-            `the API server rejects it.`,
+          mismatched.length > 1
+            ? t`${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${selectorText} do not match \
+the pod template's labels (${podLabels}); the API server rejects it.`
+            : t`${pod.object.kind} ${pod.object.name}: spec.selector.matchLabels ${selectorText} does not match \
+the pod template's labels (${podLabels}); the API server rejects it.`,
         ),
       );
     }
@@ -123,8 +125,8 @@ function selectorRules(ctx: RuleContext): void {
           svc.selectorNode,
           'k8s/service-selector-mismatch',
           'warning',
-          `Service ${svc.object.name} selects ${selectorText}, ` +
-            `but no pod template in its namespace has those labels (${templates}); it will have no endpoints.`,
+          t`Service ${svc.object.name} selects ${selectorText}, but no pod template in its namespace \
+has those labels (${templates}); it will have no endpoints.`,
         ),
       );
       continue;
