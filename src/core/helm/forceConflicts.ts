@@ -4,6 +4,7 @@
 // force changes against conflicts", handed to the install of a new release too; Helm 3.22.0 has no
 // such flag and skips a CRD that exists instead of applying it).
 import type { HelmStep, HelmVersion } from './helm';
+import { t } from '../text/l10n';
 
 export const forceConflictsFlag = '--force-conflicts';
 
@@ -17,7 +18,7 @@ export function withForceConflicts(steps: readonly HelmStep[]): HelmStep[] {
   return steps.map((s) =>
     s.args[0] === 'upgrade' && !s.args.includes(forceConflictsFlag)
       ? {
-          title: `${s.title}, taking over fields other tools set (${forceConflictsFlag})`,
+          title: t`${s.title}, taking over fields other tools set (${forceConflictsFlag})`,
           args: [...s.args, forceConflictsFlag],
         }
       : s,

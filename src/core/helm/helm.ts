@@ -16,11 +16,12 @@ import {
   updateKubeconfigFor,
   useContext,
 } from '../kube/commands';
-import { helmInstallHint } from './helmHint';
+import { helmInstallHint, helmInstallHintText } from './helmHint';
 import { lint } from '../lint/engine';
 import { labNames } from '../scaffold/plan';
 import { blank, commandInText, commandLine as quotedCommandLine, type Command, type ShellKind } from '../shellQuote';
 import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
+import { t } from '../text/l10n';
 
 /** kube-prometheus-stack as the lab installs it. */
 export const kubePrometheusStack = {
@@ -191,12 +192,12 @@ export function helmSteps(spec: HelmReleaseSpec): HelmStep[] {
   const steps: HelmStep[] = [];
   const c = spec.chart;
   if (c.kind === 'repo') {
-    steps.push({ title: `add the ${c.repoName} chart repository (${c.repoUrl})`, args: repoAddArgs(c) });
-    steps.push({ title: `refresh the ${c.repoName} chart index`, args: repoUpdateArgs(c) });
+    steps.push({ title: t`add the ${c.repoName} chart repository (${c.repoUrl})`, args: repoAddArgs(c) });
+    steps.push({ title: t`refresh the ${c.repoName} chart index`, args: repoUpdateArgs(c) });
   }
   const what = `${chartRef(c)}${c.version ? ` ${c.version}` : ''}`;
   steps.push({
-    title: `install or upgrade release ${spec.release} (${what}) in namespace ${spec.namespace}`,
+    title: t`install or upgrade release ${spec.release} (${what}) in namespace ${spec.namespace}`,
     args: upgradeInstallArgs(spec),
   });
   return steps;
@@ -261,14 +262,13 @@ export function releasePlan(
 ): string {
   const target = `${spec.chart.kind === 'repo' ? spec.chart.chart : chartRef(spec.chart)}${spec.chart.version ? ` ${spec.chart.version}` : ''}`;
   if (!existing)
-    return `Install ${target} as a new release ${spec.release} in namespace ${spec.namespace} (created if missing).`;
-  const was = `revision ${existing.revision}, ${existing.chart}, ${existing.status}`;
+    return t`Install ${target} as a new release ${spec.release} in namespace ${spec.namespace} (created if missing).`;
+  const was = t`revision ${existing.revision}, ${existing.chart}, ${existing.status}`;
   if (existing.status.startsWith('pending'))
-    return (
-      `Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and ` +
-      `helm will refuse until it ends or the release is rolled back.`
-    );
-  return `Upgrade release ${spec.release} in namespace ${spec.namespace} (now ${was}) to ${target}, as revision ${existing.revision + 1}.`;
+    return t`Release ${spec.release} is ${existing.status} (${was}): another helm may be running, and \
+helm will refuse until it ends or the release is rolled back.`;
+  return t`Upgrade release ${spec.release} in namespace ${spec.namespace} (now ${was}) to ${target}, \
+as revision ${existing.revision + 1}.`;
 }
 
 /** A command line to show, quoted for `shell` (POSIX unless told); the process itself gets the array. */
@@ -305,28 +305,26 @@ export function parseHelmVersion(output: string): HelmVersion | undefined {
  */
 export function helmVersionProblem(v: HelmVersion | undefined): string | undefined {
   if (!v) return undefined;
-  if (v.major < 3) return `helm ${v.version} is Helm ${v.major}; the lab needs Helm 3 or 4. ${helmInstallHint}`;
+  if (v.major < 3) return t`helm ${v.version} is Helm ${v.major}; the lab needs Helm 3 or 4. ${helmInstallHintText()}`;
   if (v.major === 3 && v.minor < 13)
-    return (
-      `helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and ` +
-      `Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or ` +
-      `later, or Helm 4. ${helmInstallHint}`
-    );
+    return t`helm ${v.version} cannot label the release it installs (--labels came in Helm 3.13), and \
+Clean Up removes only the releases that carry the lab's label. The lab needs Helm 3.13 or \
+later, or Helm 4. ${helmInstallHintText()}`;
   return undefined;
 }
 
-export { helmInstallHint };
+export { helmInstallHint, helmInstallHintText };
 
 /** helm could not be started at all. */
 export function helmMissingMessage(where: { helmPath?: string; reason?: 'not-found' | 'not-executable' }): string {
   if (where.helmPath) {
-    const why = where.reason === 'not-executable' ? 'is not an executable file' : 'does not exist';
-    return (
-      `helm was not found: the setting obslab.helmPath points to ${where.helmPath}, ` +
-      `which ${why}. Fix the setting or clear it to use helm from PATH. ${helmInstallHint}`
-    );
+    return where.reason === 'not-executable'
+      ? t`helm was not found: the setting obslab.helmPath points to ${where.helmPath}, \
+which is not an executable file. Fix the setting or clear it to use helm from PATH. ${helmInstallHintText()}`
+      : t`helm was not found: the setting obslab.helmPath points to ${where.helmPath}, \
+which does not exist. Fix the setting or clear it to use helm from PATH. ${helmInstallHintText()}`;
   }
-  return `helm was not found on PATH; the Helm step (Task 2) runs it to install kube-prometheus-stack. ${helmInstallHint}`;
+  return t`helm was not found on PATH; the Helm step (Task 2) runs it to install kube-prometheus-stack. ${helmInstallHintText()}`;
 }
 
 // ---- the values that make Prometheus run as prometheus-sa ----
@@ -383,7 +381,7 @@ export function checkPrometheusServiceAccount(
       at({
         code: helmValuesCodes.syntax,
         severity: 'error',
-        message: `The values file is not valid YAML (${err?.message.split('\n')[0] ?? 'parse error'}); helm would refuse it.`,
+        message: t`The values file is not valid YAML (${err?.message.split('\n')[0] ?? t`parse error`}); helm would refuse it.`,
         ...(pos
           ? {
               range: {
@@ -404,7 +402,8 @@ export function checkPrometheusServiceAccount(
   const create = child(sa?.value, 'create');
   const borrowed = child(child(doc.contents, 'serviceAccounts')?.value, 'server');
   const borrowedNote = borrowed
-    ? ' The file sets serviceAccounts.server.*, which belongs to the separate prometheus chart; kube-prometheus-stack ignores it.'
+    ? ' ' +
+      t`The file sets serviceAccounts.server.*, which belongs to the separate prometheus chart; kube-prometheus-stack ignores it.`
     : '';
   const nameValue = isScalar(name?.value) ? name.value.value : undefined;
   const createValue = isScalar(create?.value) ? create.value.value : undefined;
@@ -417,7 +416,7 @@ export function checkPrometheusServiceAccount(
   if (isScalar(enabled?.value) && enabled.value.value === false) {
     findings.push(
       finding(
-        'prometheus.enabled is false: kube-prometheus-stack would install no Prometheus at all. Remove that line.',
+        t`prometheus.enabled is false: kube-prometheus-stack would install no Prometheus at all. Remove that line.`,
       ),
     );
     return findings;
@@ -425,11 +424,12 @@ export function checkPrometheusServiceAccount(
   if (typeof nameValue !== 'string' || nameValue === '') {
     const runsAs =
       createValue === false
-        ? "the namespace's default ServiceAccount"
-        : `a ServiceAccount the chart creates (${chartDefault}) without the IRSA role`;
+        ? t`the namespace's default ServiceAccount`
+        : t`a ServiceAccount the chart creates (${chartDefault}) without the IRSA role`;
     findings.push(
       finding(
-        `The values file does not set prometheus.serviceAccount.name, so Prometheus runs as ${runsAs}, not ${expected}.${borrowedNote} Add:\n${want}`,
+        t`The values file does not set prometheus.serviceAccount.name, so Prometheus runs as ${runsAs}, \
+not ${expected}.${borrowedNote} Add:\n${want}`,
       ),
     );
     return findings;
@@ -437,23 +437,23 @@ export function checkPrometheusServiceAccount(
   if (nameValue !== expected) {
     findings.push(
       finding(
-        `prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 ` +
-          `is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`,
+        t`prometheus.serviceAccount.name is '${nameValue}', but the IRSA ServiceAccount from Task 1 \
+is ${expected}: Prometheus would not get the IAM role. Set name: ${expected}.`,
       ),
     );
   }
   if (createValue !== false) {
     const why =
       typeof createValue === 'string'
-        ? `is the string '${createValue}', which Helm templates treat as true`
+        ? t`is the string '${createValue}', which Helm templates treat as true`
         : createValue === undefined
-          ? 'is not set and defaults to true'
-          : `is ${String(createValue)}`;
+          ? t`is not set and defaults to true`
+          : t`is ${String(createValue)}`;
     findings.push(
       finding(
-        `prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, ` +
-          `without the IRSA role annotation, and Helm refuses to take over the one eksctl created in ` +
-          `Task 1 ("exists and cannot be imported into the current release"). Set create: false.`,
+        t`prometheus.serviceAccount.create ${why}: the chart would create ${nameValue} itself, \
+without the IRSA role annotation, and Helm refuses to take over the one eksctl created in \
+Task 1 ("exists and cannot be imported into the current release"). Set create: false.`,
       ),
     );
   }
@@ -540,9 +540,11 @@ export function describeHelmFailure(
 ): HelmFailure {
   const said = helmErrorText(output);
   const first = said.split('\n')[0]?.replace(/^Error:\s*/, '') ?? '';
-  const rel = `release ${c.release} (namespace ${c.namespace})`;
+  const rel = t`release ${c.release} (namespace ${c.namespace})`;
   const ctx = c.kubeContext
-    ? ` (context ${c.kubeContext}${c.server ? `, ${c.server}` : ''})`
+    ? c.server
+      ? t` (context ${c.kubeContext}, ${c.server})`
+      : t` (context ${c.kubeContext})`
     : c.server
       ? ` (${c.server})`
       : '';
@@ -558,89 +560,84 @@ export function describeHelmFailure(
   if (opts.cancelled) {
     return f(
       'cancelled',
-      `The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again ` +
-        `when ready: an upgrade --install of a failed release continues from there. Check ` +
-        `with ${status()}.`,
+      t`The Helm step was cancelled; helm marked ${rel} as failed if it had started. Run it again \
+when ready: an upgrade --install of a failed release continues from there. Check with ${status()}.`,
     );
   }
   if (/another operation \(install\/upgrade\/rollback\) is in progress/i.test(said)) {
     return f(
       'in-progress',
-      `${rel} is locked: helm says another install, upgrade or rollback is in progress. If none ` +
-        `is running (an earlier helm was killed), see ${status()}: a release stuck in ` +
-        `pending-install can be removed with ${cmd(helmCommands.uninstall(c.release, c.namespace))}; ` +
-        `one stuck in pending-upgrade can be rolled back with ` +
-        `${cmd(helmCommands.rollback(c.release, c.namespace))}. Then run the Helm step again.`,
+      t`${rel} is locked: helm says another install, upgrade or rollback is in progress. If none \
+is running (an earlier helm was killed), see ${status()}: a release stuck in pending-install can be removed \
+with ${cmd(helmCommands.uninstall(c.release, c.namespace))}; one stuck in pending-upgrade can be rolled back \
+with ${cmd(helmCommands.rollback(c.release, c.namespace))}. Then run the Helm step again.`,
     );
   }
   if (/cluster unreachable/i.test(said)) {
     if (/context "([^"]+)" does not exist/.test(said)) {
       return f(
         'cluster-unreachable',
-        `helm could not reach the cluster: the kubeconfig has no context ` +
-          `named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with ${cmd(useContext)} ` +
-          `and run the Helm step again.`,
+        t`helm could not reach the cluster: the kubeconfig has no context \
+named ${/context "([^"]+)"/.exec(said)?.[1] ?? ''}. Choose one with ${cmd(useContext)} and run the Helm step again.`,
       );
     }
     if (/getting credentials|exec plugin/i.test(said)) {
       return f(
         'credentials',
-        `helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential ` +
-          `program that failed (${first}). Check that the AWS CLI is installed and logged in ` +
-          `(${cmd(callerIdentity)}, ${cmd(ssoLogin)}), then try again.`,
+        t`helm could not get credentials for the cluster${ctx}: the kubeconfig runs a credential \
+program that failed (${first}). Check that the AWS CLI is installed and logged in \
+(${cmd(callerIdentity)}, ${cmd(ssoLogin)}), then try again.`,
       );
     }
     if (/provide credentials|Unauthorized|expired/i.test(said)) {
       return f(
         'credentials',
-        `helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your ` +
-          `token may have expired: run ${cmd(updateKubeconfigFor)} (and ${cmd(ssoLogin)} if you use ` +
-          `SSO), then try again.`,
+        t`helm reached the cluster${ctx}, but it did not accept your credentials (${first}). Your \
+token may have expired: run ${cmd(updateKubeconfigFor)} (and ${cmd(ssoLogin)} if you use SSO), then try again.`,
       );
     }
     if (/no such file or directory|no configuration has been provided|invalid configuration/i.test(said)) {
       return f(
         'cluster-unreachable',
-        `helm found no usable kubeconfig (${first}). Create it with ${cmd(updateKubeconfigFor)}, or set KUBECONFIG.`,
+        t`helm found no usable kubeconfig (${first}). Create it with ${cmd(updateKubeconfigFor)}, or set KUBECONFIG.`,
       );
     }
     const dns = /no such host|server misbehaving/i.test(said);
     const why = dns
-      ? 'its host name does not resolve'
+      ? t`its host name does not resolve`
       : /connection refused/i.test(said)
-        ? 'nothing answers there'
+        ? t`nothing answers there`
         : /timeout|deadline/i.test(said)
-          ? 'it did not answer in time'
+          ? t`it did not answer in time`
           : first;
     return f(
       'cluster-unreachable',
-      `helm could not reach the Kubernetes API server${ctx}: ${why}. ` +
-        `Is the cluster running? Check ${cmd(clusterInfo)}, your network or VPN, or choose ` +
-        `another context.`,
+      t`helm could not reach the Kubernetes API server${ctx}: ${why}. \
+Is the cluster running? Check ${cmd(clusterInfo)}, your network or VPN, or choose another context.`,
     );
   }
   if (/is forbidden: User/i.test(said)) {
     const who = /User "([^"]+)"/.exec(said)?.[1];
     return f(
       'forbidden',
-      `Permission denied${ctx}: ${who ?? 'your user'} may not do what ${rel} needs ` +
-        `(${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs ` +
-        `cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`,
+      t`Permission denied${ctx}: ${who ?? t`your user`} may not do what ${rel} needs \
+(${first.replace(/^[^:]*: [^:]*: /, '')}). Installing kube-prometheus-stack needs \
+cluster-admin rights (it creates CRDs and ClusterRoles): use an admin context or ask for them.`,
     );
   }
   if (/Unauthorized|provide credentials/i.test(said)) {
     return f(
       'credentials',
-      `The API server${ctx} did not accept your credentials (${first}). Refresh them with ` +
-        `${cmd(updateKubeconfig)} (and ${cmd(ssoLogin)}), then try again.`,
+      t`The API server${ctx} did not accept your credentials (${first}). Refresh them with \
+${cmd(updateKubeconfig)} (and ${cmd(ssoLogin)}), then try again.`,
     );
   }
   if (/cannot re-?use a name that is still in use/i.test(said)) {
     return f(
       'name-in-use',
-      `A release named ${c.release} already exists (maybe in another namespace ` +
-        `than ${c.namespace}). See ${cmd(helmCommands.listAll)}: upgrade it in its own namespace, uninstall ` +
-        `it, or pick another release name (then the ServiceMonitors' release label must match it).`,
+      t`A release named ${c.release} already exists (maybe in another namespace \
+than ${c.namespace}). See ${cmd(helmCommands.listAll)}: upgrade it in its own namespace, uninstall \
+it, or pick another release name (then the ServiceMonitors' release label must match it).`,
     );
   }
   // Helm 4 applies server-side, CRDs included: a field another manager set to another value stops it.
@@ -653,58 +650,67 @@ export function describeHelmFailure(
     const name = objectPath.replace(/^\//, '');
     const managers = [...new Set([...detail.matchAll(/conflicts? with "([^"]+)"/g)].map((m) => m[1] ?? ''))];
     const fields = [...new Set([...detail.matchAll(/(?:^|[\s:])(\.[^\s,]+)/g)].map((m) => m[1] ?? ''))];
-    const who = managers.map((m) => `"${m}"`).join(' and ') || 'another field manager';
-    const owned = `${fields.length ? `${fields.join(', ')} ${fields.length > 1 ? 'belong' : 'belongs'}` : 'its fields belong'} to ${who}`;
-    const force =
-      `Run the same helm upgrade --install again with --force-conflicts (Helm 4's flag: server-side apply ` +
-      `then takes those fields over from ${who})`;
+    const quoted = managers.map((m) => `"${m}"`);
+    const who = quoted.length ? quoted.reduce((a, b) => t`${a} and ${b}`) : t`another field manager`;
+    const list = fields.join(', ');
+    const owned = !fields.length
+      ? t`its fields belong to ${who}`
+      : fields.length > 1
+        ? t`${list} belong to ${who}`
+        : t`${list} belongs to ${who}`;
+    const force = t`Run the same helm upgrade --install again with --force-conflicts (Helm 4's flag: server-side apply \
+then takes those fields over from ${who})`;
     if (kind === 'CustomResourceDefinition' && /failed to install CRD/i.test(said)) {
+      const showFields = cmd(['kubectl', 'get', 'crd', name, '--show-managed-fields', '-o', 'yaml']);
       return f(
         'apply-conflict',
-        `helm could not install the CRD ${name} of the chart: Helm 4 applies a chart's CRDs server-side, and ` +
-          `the CRD already in the cluster holds other values, set by another tool: ${owned} (a kubectl apply ` +
-          `of prometheus-operator's CRDs, or of manifests that carry one, made it earlier, likely at another ` +
-          `version). The release was not installed. ${force}: the CRD becomes the chart's version, which the ` +
-          `chart's prometheus-operator needs, and the objects of that kind (${name.split('.')[0] ?? name}) stay. ` +
-          `See who owns what with ${cmd(['kubectl', 'get', 'crd', name, '--show-managed-fields', '-o', 'yaml'])}. ` +
-          `Do not delete the CRD to get past this: deleting a CRD deletes every object of its kind in the ` +
-          `cluster. (Helm 3 skips a CRD that exists and would keep the older one.)`,
+        t`helm could not install the CRD ${name} of the chart: Helm 4 applies a chart's CRDs server-side, and \
+the CRD already in the cluster holds other values, set by another tool: ${owned} (a kubectl apply \
+of prometheus-operator's CRDs, or of manifests that carry one, made it earlier, likely at another \
+version). The release was not installed. ${force}: the CRD becomes the chart's version, which the \
+chart's prometheus-operator needs, and the objects of that kind (${name.split('.')[0] ?? name}) stay. \
+See who owns what with ${showFields}. \
+Do not delete the CRD to get past this: deleting a CRD deletes every object of its kind in the \
+cluster. (Helm 3 skips a CRD that exists and would keep the older one.)`,
       );
     }
     return f(
       'apply-conflict',
-      `helm could not apply ${kind} ${name} for ${rel}: ${owned}, who set other values than the chart's. ` +
-        `${force}, if the chart's values should win; or stop the other tool from managing it first.`,
+      t`helm could not apply ${kind} ${name} for ${rel}: ${owned}, who set other values than the chart's. \
+${force}, if the chart's values should win; or stop the other tool from managing it first.`,
     );
   }
   if (/exists and cannot be imported into the current release/i.test(said)) {
     const obj = /(\w+) "([^"]+)" in namespace "([^"]+)" exists/.exec(said);
-    const what = obj ? `${obj[1]} ${obj[3]}/${obj[2]}` : 'An object';
     const saHint =
       obj?.[1] === 'ServiceAccount'
-        ? ' For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set ' +
-          'it to false so the chart uses the ServiceAccount eksctl created.'
-        : ' Delete it if nothing else uses it, or set the values so the chart does not create it.';
+        ? t`For prometheus-sa this means the values set prometheus.serviceAccount.create: true: set \
+it to false so the chart uses the ServiceAccount eksctl created.`
+        : t`Delete it if nothing else uses it, or set the values so the chart does not create it.`;
     return f(
       'ownership-conflict',
-      `${what} already exists and was not created by Helm, so helm will not take it over for ${rel}.${saHint}`,
+      obj
+        ? t`${obj[1]} ${obj[3]}/${obj[2]} already exists and was not created by Helm, so helm will not take it \
+over for ${rel}. ${saHint}`
+        : t`An object already exists and was not created by Helm, so helm will not take it over for ${rel}. ${saHint}`,
     );
   }
   if (/repo (\S+) not found/i.test(said)) {
     const name = /repo (\S+) not found/i.exec(said)?.[1] ?? c.repoName ?? '';
     return f(
       'repo-not-added',
-      `helm does not know the chart repository ${name}. Add it with ` +
-        `${cmd(helmCommands.repoAdd(name, c.repoUrl))} (the Helm step does this first), then run the step again.`,
+      t`helm does not know the chart repository ${name}. Add it with \
+${cmd(helmCommands.repoAdd(name, c.repoUrl))} (the Helm step does this first), then run the step again.`,
     );
   }
   if (/repository name \((\S+)\) already exists/i.test(said)) {
     const name = /repository name \((\S+)\)/.exec(said)?.[1] ?? c.repoName ?? '';
+    const url = c.repoUrl ?? t`the right URL`;
     return f(
       'repo-name-taken',
-      `You already have a chart repository named ${name} with a different URL. Point it ` +
-        `at ${c.repoUrl ?? 'the right URL'} with ${cmd(helmCommands.repoAdd(name, c.repoUrl, { force: true }))} ` +
-        `(or ${cmd(helmCommands.repoRemove(name))}), then run the step again.`,
+      t`You already have a chart repository named ${name} with a different URL. Point it \
+at ${url} with ${cmd(helmCommands.repoAdd(name, c.repoUrl, { force: true }))} \
+(or ${cmd(helmCommands.repoRemove(name))}), then run the step again.`,
     );
   }
   if (
@@ -723,14 +729,15 @@ export function describeHelmFailure(
     ).test(said)
   ) {
     const why = /no such host/i.test(said)
-      ? 'the host name does not resolve (no network or DNS?)'
+      ? t`the host name does not resolve (no network or DNS?)`
       : /connection refused/i.test(said)
-        ? 'the connection was refused'
+        ? t`the connection was refused`
         : first;
+    const from = c.repoUrl ?? t`the chart repository`;
     return f(
       'repo-unreachable',
-      `helm could not download the chart index from ${c.repoUrl ?? 'the chart repository'}: ${why}. ` +
-        `Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`,
+      t`helm could not download the chart index from ${from}: ${why}. \
+Check your network, proxy (HTTPS_PROXY) or VPN, then run the step again.`,
     );
   }
   if (
@@ -748,13 +755,22 @@ export function describeHelmFailure(
     ).test(said)
   ) {
     const repo = c.repoName;
+    if (!repo)
+      return f(
+        'chart-not-found',
+        c.version
+          ? t`helm could not find the chart ${c.chart} ${c.version} (${first}). Check the path.`
+          : t`helm could not find the chart ${c.chart} (${first}). Check the path.`,
+      );
+    const update = cmd(helmCommands.repoUpdate(repo));
+    const search = cmd(helmCommands.searchVersions(c.chart));
     return f(
       'chart-not-found',
-      !repo
-        ? `helm could not find the chart ${c.chart}${c.version ? ` ${c.version}` : ''} (${first}). Check the path.`
-        : `helm could not find ${c.chart}${c.version ? ` version ${c.version}` : ''} (${first}). ` +
-            `Refresh the index with ${cmd(helmCommands.repoUpdate(repo))} (the Helm step does), and ` +
-            `check the version exists with ${cmd(helmCommands.searchVersions(c.chart))}.`,
+      c.version
+        ? t`helm could not find ${c.chart} version ${c.version} (${first}). Refresh the index with ${update} \
+(the Helm step does), and check the version exists with ${search}.`
+        : t`helm could not find ${c.chart} (${first}). Refresh the index with ${update} \
+(the Helm step does), and check the version exists with ${search}.`,
     );
   }
   if (/don't meet the specifications of the schema|values don't meet|schema\(s\)/i.test(said)) {
@@ -765,41 +781,45 @@ export function describeHelmFailure(
       .join('; ');
     return f(
       'values-schema',
-      `The chart rejected the values file: ${problems || first}. Fix those keys in the values ` +
-        `file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step ` +
-        `again; nothing was installed.`,
+      t`The chart rejected the values file: ${problems || first}. Fix those keys in the values \
+file (the path names the key, e.g. /prometheus/serviceAccount/create) and run the step again; nothing was installed.`,
     );
   }
   // A chart's own `fail` in a template (the collector chart's NOTES.txt: mode, image.repository, health_check).
   const chartFail = /execution error at \(([^)]*)\):\s*(.*)/.exec(said);
   if (chartFail) {
+    const why = chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first;
+    const from = chartFail[1] ?? t`a template`;
     return f(
       'values-schema',
-      `The chart refused the values ` +
-        `file: ${chartFail[2]?.replace(/\s*See https:\S+ for instructions\.?/, '') ?? first} ` +
-        `(from ${chartFail[1] ?? 'a template'}). Fix it in the values file and run the step again; ` +
-        `nothing was installed.`,
+      t`The chart refused the values file: ${why} (from ${from}). Fix it in the values file and run the step again; \
+nothing was installed.`,
     );
   }
   if (/failed to parse .*(yaml|json)|error converting YAML|open .*: no such file or directory/i.test(said)) {
+    const create = '`Observability Lab: Create Lab Files`';
     return f(
       'values-file',
-      `helm could not read the values file: ${first}. Fix or recreate it (\`Observability Lab: Create Lab Files\` writes it) and run the step again.`,
+      t`helm could not read the values file: ${first}. Fix or recreate it (${create} writes it) and run the step again.`,
     );
   }
   if (/context deadline exceeded|timed out waiting for the condition/i.test(said)) {
     const notReady = /resource (\S+) not ready/.exec(said)?.[1];
+    const pods = cmd(getPods(c.namespace));
+    const describe = cmd(describePod);
     return f(
       'timeout',
-      `helm gave up waiting for ${rel} to become ` +
-        `ready${notReady ? ` (${notReady} was not ready)` : ''}; the release is marked failed. ` +
-        `Look at the pods with ${cmd(getPods(c.namespace))} and ${cmd(describePod)} ` +
-        `(image pulls, a missing ServiceAccount, too little capacity), fix the cause and run the ` +
-        `step again, which upgrades the failed release.`,
+      notReady
+        ? t`helm gave up waiting for ${rel} to become ready (${notReady} was not ready); the release is marked failed. \
+Look at the pods with ${pods} and ${describe} (image pulls, a missing ServiceAccount, too little capacity), fix the \
+cause and run the step again, which upgrades the failed release.`
+        : t`helm gave up waiting for ${rel} to become ready; the release is marked failed. \
+Look at the pods with ${pods} and ${describe} (image pulls, a missing ServiceAccount, too little capacity), fix the \
+cause and run the step again, which upgrades the failed release.`,
     );
   }
   return f(
     'unknown',
-    `helm failed for ${rel}: ${first || 'no error message'}. The full output is in the Observability Lab output channel.`,
+    t`helm failed for ${rel}: ${first || t`no error message`}. The full output is in the Observability Lab output channel.`,
   );
 }
