@@ -3,6 +3,7 @@
 // starting): this decides when waiting for it is an honest offer, and says the words.
 import { commandInText } from '../shellQuote';
 import { updateKubeconfigFor } from './commands';
+import { t } from '../text/l10n';
 
 /** No kubeconfig file exists; `fromEnv` when KUBECONFIG (not the default ~/.kube/config) named them. */
 export interface KubeconfigMissing {
@@ -26,10 +27,8 @@ export const kubeconfigWaitMaxMs = 60 * 60 * 1000;
 export const waitForItLabel = 'Wait for It';
 
 export function missingKubeconfigMessage(files: readonly string[]): string {
-  return (
-    `No kubeconfig found (looked for ${files.join(', ')}). Create one with ${commandInText(updateKubeconfigFor)}, ` +
-    `or set KUBECONFIG.`
-  );
+  return t`No kubeconfig found (looked for ${files.join(', ')}). Create one with ${commandInText(updateKubeconfigFor)}, \
+or set KUBECONFIG.`;
 }
 
 /**
@@ -53,15 +52,16 @@ export function stillBeingWritten(failure: unknown): boolean {
 /** "60 minutes", "90 seconds": a bound as the student gave it. */
 export function durationText(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
-  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  if (seconds >= 60 && seconds % 60 === 0) return seconds === 60 ? t`1 minute` : t`${seconds / 60} minutes`;
+  return seconds === 1 ? t`1 second` : t`${seconds} seconds`;
 }
 
 /** The progress notification's title; the CLI's line says how long it will wait at most. */
 export function waitingTitle(files: readonly string[], upToMs?: number): string {
-  const which = files.length === 1 ? `the kubeconfig ${files[0]}` : `a kubeconfig (${files.join(', ')})`;
-  const upTo = upToMs === undefined ? '' : ` up to ${durationText(upToMs)}`;
-  return `Waiting${upTo} for ${which} (KUBECONFIG names it; something may still be creating the cluster)…`;
+  const which = files.length === 1 ? t`the kubeconfig ${files[0]}` : t`a kubeconfig (${files.join(', ')})`;
+  return upToMs === undefined
+    ? t`Waiting for ${which} (KUBECONFIG names it; something may still be creating the cluster)…`
+    : t`Waiting up to ${durationText(upToMs)} for ${which} (KUBECONFIG names it; something may still be creating the cluster)…`;
 }
 
 /** The command-line flag that waits; `=SECONDS` bounds the wait (default kubeconfigWaitMaxMs). */
@@ -69,12 +69,12 @@ export const waitForKubeconfigFlag = '--wait-for-kubeconfig';
 
 /** The missing-kubeconfig message of a command run without the flag: the same, plus how to wait. */
 export function withWaitFlagHint(message: string): string {
-  return `${message} If something is still creating it, run the command again with ${waitForKubeconfigFlag} to wait for it.`;
+  return `${message} ${t`If something is still creating it, run the command again with ${waitForKubeconfigFlag} to wait for it.`}`;
 }
 
 /** The command line's second line: the kubeconfig is there, and the command goes on. */
 export function kubeconfigAppearedText(files: readonly string[], waitedMs: number): string {
-  return `The kubeconfig is there (${files.join(', ')}; ${waitedText(waitedMs)}); going on.`;
+  return t`The kubeconfig is there (${files.join(', ')}; ${waitedText(waitedMs)}); going on.`;
 }
 
 /** "waited 0:04", "waited 12:30", "waited 1:00:00": minutes and seconds, hours once there are any. */
@@ -84,7 +84,8 @@ export function waitedText(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `waited ${h ? `${h}:${two(m)}` : String(m)}:${two(s)}`;
+  const clock = `${h ? `${h}:${two(m)}` : String(m)}:${two(s)}`;
+  return t`waited ${clock}`;
 }
 
 /** What the student is told when the wait ends without a kubeconfig; nothing else happens. */
@@ -95,9 +96,8 @@ export function waitEndedMessage(
 ): string {
   const list = files.join(', ');
   if (how === 'cancelled')
-    return `Stopped waiting for the kubeconfig (${list}); nothing was done. Run the command again once it exists.`;
-  return (
-    `The kubeconfig (${list}) did not appear within ${durationText(maxMs)}; nothing was done. ` +
-    `Check whatever creates the cluster, or create the kubeconfig with ${commandInText(updateKubeconfigFor)}, then run the command again.`
-  );
+    return t`Stopped waiting for the kubeconfig (${list}); nothing was done. Run the command again once it exists.`;
+  return t`The kubeconfig (${list}) did not appear within ${durationText(maxMs)}; nothing was done. \
+Check whatever creates the cluster, or create the kubeconfig with ${commandInText(updateKubeconfigFor)}, \
+then run the command again.`;
 }

@@ -34,6 +34,7 @@ import {
 } from '../../core/kube/manifests';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
 import { sleep } from '../process/sleep';
+import { t } from '../../core/text/l10n';
 
 export const defaultFieldManager = 'obslab';
 
@@ -251,7 +252,7 @@ async function applyWith(
     firstOfVersion.map(async (o) =>
       kinds.set(
         `${o.apiVersion} ${o.kind}`,
-        await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
+        await kubeCall(loaded, t`look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
       ),
     ),
   );
@@ -260,7 +261,7 @@ async function applyWith(
     if (!kinds.has(key))
       kinds.set(
         key,
-        await kubeCall(loaded, `look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
+        await kubeCall(loaded, t`look up kind ${o.kind} (${o.apiVersion})`, () => api.discover(o.apiVersion, o.kind)),
       );
     const resource = kinds.get(key);
     if (!resource) {
@@ -290,7 +291,7 @@ async function applyWith(
   );
   const inSet = targets.filter((t) => t.obj.kind === 'Namespace' && t.obj.apiVersion === 'v1').map((t) => t.obj.name);
   const absent = new Set<string>();
-  await kubeCall(loaded, 'read the namespaces the documents use', () =>
+  await kubeCall(loaded, t`read the namespaces the documents use`, () =>
     pool([...needed, ...inSet], opts.concurrency ?? 8, async (ns) => {
       try {
         await api.call(HttpMethod.GET, `/api/v1/namespaces/${encodeURIComponent(ns)}`, {});
@@ -320,7 +321,7 @@ async function applyWith(
           message:
             f.status === undefined
               ? describeKubeFailure(f, {
-                  what: `create namespace ${ns}`,
+                  what: t`create namespace ${ns}`,
                   server: loaded.server,
                   context: loaded.context,
                 })
@@ -352,31 +353,33 @@ async function applyWith(
       notApplied.push(...tier.map((x) => x.t.obj));
       continue;
     }
-    const results = await pool(tier, opts.concurrency ?? 8, async ({ t }): Promise<ApplyRow | ApplyProblem> => {
-      const o = t.obj;
+    const results = await pool(tier, opts.concurrency ?? 8, async ({ t: target }): Promise<ApplyRow | ApplyProblem> => {
+      const o = target.obj;
       const row = {
         kind: o.kind,
-        ...(t.namespace ? { namespace: t.namespace } : {}),
+        ...(target.namespace ? { namespace: target.namespace } : {}),
         name: o.name,
         file: o.file,
         line: o.line,
       };
-      if (dryRun && ((t.namespace && absent.has(t.namespace)) || pendingCrd.has(o))) {
+      if (dryRun && ((target.namespace && absent.has(target.namespace)) || pendingCrd.has(o))) {
         // The server cannot dry-run an object whose namespace or kind this apply creates first.
         const note = pendingCrd.has(o)
-          ? 'its CRD is in these documents; the server checks it when applied'
-          : `namespace ${t.namespace ?? ''} is created by this apply; the server checks the object when applied`;
+          ? t`its CRD is in these documents; the server checks it when applied`
+          : t`namespace ${target.namespace ?? ''} is created by this apply; the server checks the object when applied`;
         return { ...row, action: 'created', note };
       }
-      let path = t.path;
+      let path = target.path;
       if (!path) {
         // A kind from a CRD applied in an earlier rank: discovery sees it once the CRD is established.
         const resource = await waitForKind(api, o);
-        if (!resource) return problemFor(o, describeMissingKind(o.apiVersion, o.kind), t.namespace);
-        path = pathFor(o, resource, t.namespace);
+        if (!resource) return problemFor(o, describeMissingKind(o.apiVersion, o.kind), target.namespace);
+        path = pathFor(o, resource, target.namespace);
       }
       const body: Json = markOwned(
-        t.namespace ? { ...o.body, metadata: { ...(o.body['metadata'] as Json), namespace: t.namespace } } : o.body,
+        target.namespace
+          ? { ...o.body, metadata: { ...(o.body['metadata'] as Json), namespace: target.namespace } }
+          : o.body,
       );
       const query: Record<string, string> = {
         fieldManager,
@@ -386,7 +389,7 @@ async function applyWith(
       };
       try {
         const readLive = async (): Promise<Json | undefined> => {
-          const read = await (live.get(t) ?? readObject(api, path));
+          const read = await (live.get(target) ?? readObject(api, path));
           if (read.error !== undefined) throw read.error;
           return read.live;
         };
@@ -400,14 +403,15 @@ async function applyWith(
         const message =
           f.status === undefined
             ? describeKubeFailure(f, {
-                what: `apply ${describeObject({ ...o, namespace: t.namespace })}`,
+                what: t`apply ${describeObject({ ...o, namespace: target.namespace })}`,
                 server: loaded.server,
                 context: loaded.context,
               })
             : describeApplyFailure(f, { ...row }, fieldManager);
-        return problemFor(o, message, t.namespace);
+        return problemFor(o, message, target.namespace);
       } finally {
-        progress(++done, `${dryRun ? 'checked' : 'applied'} ${describeObject({ ...o, namespace: t.namespace })}`);
+        const object = describeObject({ ...o, namespace: target.namespace });
+        progress(++done, dryRun ? t`checked ${object}` : t`applied ${object}`);
       }
     });
     for (const r of results) {

@@ -13,6 +13,7 @@ import { KubeError, kubeCall, type LoadedKube } from './config';
 import { helmReleasesIn, listAllObjects, typePath } from './inventory';
 import { KubeHttpError, kubeRest } from './rest';
 import { sleep } from '../process/sleep';
+import { t } from '../../core/text/l10n';
 
 /**
  * What Clean Up would do: every release the lab installed is uninstalled; `named` (the settings'
@@ -54,7 +55,7 @@ async function deleteObject(loaded: LoadedKube, o: ObjectMeta): Promise<'done' |
   );
   try {
     // Background: the API server returns at once and the garbage collector removes what the object owns.
-    await kubeCall(loaded, `delete ${describeObject(o)}`, () =>
+    await kubeCall(loaded, t`delete ${describeObject(o)}`, () =>
       kubeRest(loaded, path, {
         method: 'DELETE',
         body: {

@@ -4,6 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { ClusterProbe } from '../../core/prerequisites';
 import { KubeError, kubeCall, loadKube, type KubeTarget, type LoadedKube } from './config';
 import { kubeRest } from './rest';
+import { t } from '../../core/text/l10n';
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -23,7 +24,7 @@ export async function probeCluster(
     // /version needs no RBAC beyond authentication: the cheapest question that proves both.
     gitVersion =
       (
-        await kubeCall(loaded, 'reach the API server', () =>
+        await kubeCall(loaded, t`reach the API server`, () =>
           kubeRest<{ gitVersion?: string }>(loaded, '/version', { timeoutMs: 10_000 }),
         )
       ).gitVersion ?? 'unknown version';
@@ -33,7 +34,7 @@ export async function probeCluster(
   const version = { ok: true as const, gitVersion };
   try {
     const core = loaded.kc.makeApiClient(CoreV1Api);
-    const list = await kubeCall(loaded, 'list nodes', () => core.listNode());
+    const list = await kubeCall(loaded, t`list nodes`, () => core.listNode());
     const names = list.items.map((n) => n.metadata?.name ?? '?');
     const ready = list.items.filter((n) =>
       n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),

@@ -9,6 +9,7 @@ import { updateKubeconfig, useContext } from '../../core/kube/commands';
 import { describeKubeFailure, type KubeAction, type KubeFailure } from '../../core/kube/errors';
 import { missingKubeconfigMessage, type KubeconfigFailure } from '../../core/kube/kubeconfigWait';
 import { commandInText } from '../../core/shellQuote';
+import { t } from '../../core/text/l10n';
 
 /** An error whose message is already written for the student: show it as it is. */
 export class KubeError extends Error {
@@ -75,9 +76,10 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
     }
     kc.loadFromOptions(merged);
   } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new KubeError(
-      `The kubeconfig could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix ` +
-        `the file (${present.join(', ')}) or regenerate it with ${commandInText(updateKubeconfig)}.`,
+      t`The kubeconfig could not be read: ${why}. Fix the file (${present.join(', ')}) or regenerate it \
+with ${commandInText(updateKubeconfig)}.`,
       undefined,
       { kind: 'kubeconfig-unreadable', files: present },
     );
@@ -85,23 +87,25 @@ export function loadKube(target: KubeTarget = {}, env: NodeJS.ProcessEnv = proce
   const context = target.context ?? kc.getCurrentContext();
   if (!context)
     throw new KubeError(
-      `The kubeconfig (${present.join(', ')}) has no current context. Choose one with ${commandInText(useContext)} or pass --context.`,
+      t`The kubeconfig (${present.join(', ')}) has no current context. Choose one with ${commandInText(useContext)} \
+or pass --context.`,
     );
   const ctx = kc.getContextObject(context);
   if (!ctx) {
     const names = kc.getContexts().map((c) => c.name);
     throw new KubeError(
-      `The kubeconfig has no context named '${context}'` +
-        (names.length
-          ? ` (it has: ${names.join(', ')}). Pass one of those, or add it with ${commandInText(updateKubeconfig)}.`
-          : `; it has none. Add one with ${commandInText(updateKubeconfig)}.`),
+      names.length
+        ? t`The kubeconfig has no context named '${context}' (it has: ${names.join(', ')}). Pass one of those, \
+or add it with ${commandInText(updateKubeconfig)}.`
+        : t`The kubeconfig has no context named '${context}'; it has none. Add one with ${commandInText(updateKubeconfig)}.`,
     );
   }
   kc.setCurrentContext(context);
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster?.server)
     throw new KubeError(
-      `Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. Regenerate it with ${commandInText(updateKubeconfig)}.`,
+      t`Context '${context}' names cluster '${ctx.cluster}', which the kubeconfig does not define. \
+Regenerate it with ${commandInText(updateKubeconfig)}.`,
     );
   return { kc, files: present, context, server: cluster.server };
 }

@@ -4,6 +4,7 @@
 import type { HelmRelease, KubeMetadata, ObjectMeta } from '../../core/kube/cleanup';
 import { kubeCall, type LoadedKube } from './config';
 import { kubeRest } from './rest';
+import { t } from '../../core/text/l10n';
 
 interface ApiResource {
   name: string;
@@ -33,8 +34,8 @@ export interface ResourceType {
 const SKIP = new Set(['events', 'events.k8s.io/events', 'componentstatuses', 'leases']);
 
 export async function listableTypes(loaded: LoadedKube): Promise<ResourceType[]> {
-  const core = await kubeCall(loaded, 'discover the API', () => kubeRest<ResourceList>(loaded, '/api/v1'));
-  const groups = await kubeCall(loaded, 'discover the API groups', () => kubeRest<GroupList>(loaded, '/apis'));
+  const core = await kubeCall(loaded, t`discover the API`, () => kubeRest<ResourceList>(loaded, '/api/v1'));
+  const groups = await kubeCall(loaded, t`discover the API groups`, () => kubeRest<GroupList>(loaded, '/apis'));
   const lists = [core];
   const versions = groups.groups.map((g) => g.preferredVersion?.groupVersion).filter((v): v is string => !!v);
   // An aggregated API that is down (metrics-server, say) fails its discovery: skip it, not the cleanup.
@@ -76,14 +77,14 @@ export async function listAllObjects(
   let done = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < types.length; i = next++) {
-      const t = types[i];
-      if (!t) continue;
+      const type = types[i];
+      if (!type) continue;
       let cont = '';
       do {
-        const page = await kubeCall(loaded, `list ${t.resource}`, () =>
+        const page = await kubeCall(loaded, t`list ${type.resource}`, () =>
           kubeRest<{ items: MetaItem[] | null; metadata?: { continue?: string } }>(
             loaded,
-            `${typePath(t)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
+            `${typePath(type)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
             { accept: METADATA_ONLY },
           ),
         ).catch((e: unknown) => {
@@ -96,10 +97,10 @@ export async function listAllObjects(
         for (const item of page.items ?? []) {
           const m = item.metadata;
           objects.push({
-            apiVersion: t.groupVersion,
-            kind: t.kind,
-            resource: t.resource,
-            namespaced: t.namespaced,
+            apiVersion: type.groupVersion,
+            kind: type.kind,
+            resource: type.resource,
+            namespaced: type.namespaced,
             name: m.name,
             uid: m.uid,
             ...(m.namespace ? { namespace: m.namespace } : {}),

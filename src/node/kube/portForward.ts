@@ -30,6 +30,7 @@ import { commandInText } from '../../core/shellQuote';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { portIsFree } from '../process/processes';
 import { sleep } from '../process/sleep';
+import { t } from '../../core/text/l10n';
 
 export interface ForwardRequest extends ForwardTarget {
   /** 0: any free port. */
@@ -171,13 +172,13 @@ interface Resolver {
   watchQuery: Record<string, string>;
 }
 
-async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resolver> {
+async function makeResolver(loaded: LoadedKube, target: ForwardTarget): Promise<Resolver> {
   const core = loaded.kc.makeApiClient(CoreV1Api);
-  const what = describeTarget(t);
+  const what = describeTarget(target);
   const listPods = async (selector: string): Promise<PodLike[]> =>
     (
-      await kubeCall(loaded, `list the pods of ${what}`, () =>
-        core.listNamespacedPod({ namespace: t.namespace, labelSelector: selector }),
+      await kubeCall(loaded, t`list the pods of ${what}`, () =>
+        core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }),
       )
     ).items.map(toPod);
   const pick = (pods: PodLike[], selector: string): PodLike => {
@@ -185,7 +186,7 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
     if (!pod) {
       throw new NoReadyPod(
         `${what} has no ready pod to forward to (${describePods(pods)}). Check ` +
-          `${commandInText(getPods(t.namespace, selector))}, and wait for the rollout to finish.`,
+          `${commandInText(getPods(target.namespace, selector))}, and wait for the rollout to finish.`,
       );
     }
     return pod;
@@ -195,54 +196,56 @@ async function makeResolver(loaded: LoadedKube, t: ForwardTarget): Promise<Resol
     throw new KubeError(`Cannot forward to ${what}: ${port}.`);
   };
 
-  if (t.kind === 'service') {
+  if (target.kind === 'service') {
     const svc = toService(
-      await kubeCall(loaded, `read Service ${t.namespace}/${t.name}`, () =>
-        core.readNamespacedService({ name: t.name, namespace: t.namespace }),
+      await kubeCall(loaded, t`read Service ${target.namespace}/${target.name}`, () =>
+        core.readNamespacedService({ name: target.name, namespace: target.namespace }),
       ),
     );
     const selector = labelSelectorString(svc.spec?.selector);
     if (!selector)
       throw new KubeError(
-        `Service ${t.namespace}/${t.name} has no selector, so it names no pods to forward to. Forward to one of its pods or its Deployment instead.`,
+        `Service ${target.namespace}/${target.name} has no selector, so it names no pods to forward to. Forward to one of its pods or its Deployment instead.`,
       );
     return {
       watchQuery: { labelSelector: selector },
       async resolve() {
         const pod = pick(await listPods(selector), selector);
-        return { pod: pod.metadata.name, podPort: portOn(serviceTargetPort(svc, t.remotePort, pod)) };
+        return { pod: pod.metadata.name, podPort: portOn(serviceTargetPort(svc, target.remotePort, pod)) };
       },
     };
   }
-  if (t.kind === 'deployment') {
+  if (target.kind === 'deployment') {
     const apps = loaded.kc.makeApiClient(AppsV1Api);
-    const d = await kubeCall(loaded, `read Deployment ${t.namespace}/${t.name}`, () =>
-      apps.readNamespacedDeployment({ name: t.name, namespace: t.namespace }),
+    const d = await kubeCall(loaded, t`read Deployment ${target.namespace}/${target.name}`, () =>
+      apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }),
     );
     const selector = labelSelectorString(d.spec?.selector);
     if (!selector)
-      throw new KubeError(`Deployment ${t.namespace}/${t.name} has an empty selector; fix its spec.selector.`);
+      throw new KubeError(
+        `Deployment ${target.namespace}/${target.name} has an empty selector; fix its spec.selector.`,
+      );
     return {
       watchQuery: { labelSelector: selector },
       async resolve() {
         const pod = pick(await listPods(selector), selector);
-        return { pod: pod.metadata.name, podPort: portOn(podTargetPort(t.remotePort, pod)) };
+        return { pod: pod.metadata.name, podPort: portOn(podTargetPort(target.remotePort, pod)) };
       },
     };
   }
   return {
-    watchQuery: { fieldSelector: `metadata.name=${t.name}` },
+    watchQuery: { fieldSelector: `metadata.name=${target.name}` },
     async resolve() {
       const pod = toPod(
-        await kubeCall(loaded, `read pod ${t.namespace}/${t.name}`, () =>
-          core.readNamespacedPod({ name: t.name, namespace: t.namespace }),
+        await kubeCall(loaded, t`read pod ${target.namespace}/${target.name}`, () =>
+          core.readNamespacedPod({ name: target.name, namespace: target.namespace }),
         ),
       );
       if (!isForwardable(pod))
         throw new NoReadyPod(
-          `Pod ${t.namespace}/${t.name} is not ready (${describePods([pod])}); forward to its Service or Deployment to follow restarts.`,
+          `Pod ${target.namespace}/${target.name} is not ready (${describePods([pod])}); forward to its Service or Deployment to follow restarts.`,
         );
-      return { pod: pod.metadata.name, podPort: portOn(podTargetPort(t.remotePort, pod)) };
+      return { pod: pod.metadata.name, podPort: portOn(podTargetPort(target.remotePort, pod)) };
     },
   };
 }

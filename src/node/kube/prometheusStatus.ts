@@ -12,6 +12,7 @@ import {
 import { sleep } from '../process/sleep';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { KubeHttpError, kubeRest } from './rest';
+import { t } from '../../core/text/l10n';
 
 interface PrometheusCr {
   metadata?: { name?: string; namespace?: string; generation?: number };
@@ -61,7 +62,7 @@ export async function readPrometheuses(
   namespace: string,
   release: string,
 ): Promise<PrometheusReading[]> {
-  const list = await kubeCall(k, `read the Prometheus objects in namespace ${namespace}`, () =>
+  const list = await kubeCall(k, t`read the Prometheus objects in namespace ${namespace}`, () =>
     kubeRest<{ items?: PrometheusCr[] }>(
       k,
       `/apis/monitoring.coreos.com/v1/namespaces/${seg(namespace)}/prometheuses?labelSelector=${seg(`release=${release}`)}`,

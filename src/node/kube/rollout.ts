@@ -19,6 +19,7 @@ import {
 import { parseStatus } from '../../core/kube/errors';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
 import { sleep } from '../process/sleep';
+import { t } from '../../core/text/l10n';
 
 export interface RolloutTarget {
   namespace: string;
@@ -112,7 +113,7 @@ async function watchOne(
         `Stopped watching ${ref(target)} (${last ? formatCounts(last) : 'no status yet'}); the rollout goes on in the cluster.`,
         last,
       );
-    const d: V1Deployment = await kubeCall(loaded, `read ${ref(target)}`, () =>
+    const d: V1Deployment = await kubeCall(loaded, t`read ${ref(target)}`, () =>
       apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }),
     );
     const status = rolloutStatus(d);
@@ -123,7 +124,7 @@ async function watchOne(
     const selector = selectorString(d.spec?.selector);
     pods = selector
       ? (
-          await kubeCall(loaded, `list the pods of ${ref(target)}`, () =>
+          await kubeCall(loaded, t`list the pods of ${ref(target)}`, () =>
             core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }),
           )
         ).items

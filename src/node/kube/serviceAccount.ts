@@ -6,6 +6,7 @@ import type { KubeSideData } from '../../core/iam/report';
 import { MANAGED_BY_LABEL, FIELD_MANAGER } from '../../core/kube/cleanup';
 import { KubeError, kubeCall, type LoadedKube } from './config';
 import { KubeHttpError, kubeRest } from './rest';
+import { t } from '../../core/text/l10n';
 
 export const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
 
@@ -31,7 +32,7 @@ export async function readServiceAccount(
     return { exists: true, ...(roleArn ? { roleArn } : {}) };
   } catch (e) {
     if (e instanceof KubeHttpError && e.statusCode === 404) return { exists: false };
-    return kubeCall(loaded, `read the ServiceAccount ${namespace}/${name}`, () => Promise.reject(e));
+    return kubeCall(loaded, t`read the ServiceAccount ${namespace}/${name}`, () => Promise.reject(e));
   }
 }
 
@@ -46,7 +47,7 @@ export async function applyServiceAccount(
   const apply = { method: 'PATCH' as const, contentType: 'application/apply-patch+yaml' };
   const labels = { [MANAGED_BY_LABEL.key]: MANAGED_BY_LABEL.value };
   // force=false for the namespace: if it is someone else's, leave it as it is.
-  await kubeCall(loaded, `create the namespace ${namespace}`, async () => {
+  await kubeCall(loaded, t`create the namespace ${namespace}`, async () => {
     try {
       await kubeRest(
         loaded,
@@ -57,7 +58,7 @@ export async function applyServiceAccount(
       if (!(e instanceof KubeHttpError && e.statusCode === 409)) throw e;
     }
   });
-  await kubeCall(loaded, `annotate the ServiceAccount ${namespace}/${name}`, () =>
+  await kubeCall(loaded, t`annotate the ServiceAccount ${namespace}/${name}`, () =>
     kubeRest(
       loaded,
       `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}?${query}`,
@@ -78,7 +79,7 @@ export async function prometheusPods(
   loaded: LoadedKube,
   namespace: string,
 ): Promise<{ namespace: string; name: string; serviceAccount: string }[]> {
-  const list = await kubeCall(loaded, `list the Prometheus pods in ${namespace}`, () =>
+  const list = await kubeCall(loaded, t`list the Prometheus pods in ${namespace}`, () =>
     kubeRest<PodList>(
       loaded,
       `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/name=prometheus')}`,
