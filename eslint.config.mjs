@@ -96,9 +96,10 @@ function layerRules() {
             'src/webview speaks to the host only through src/core/protocol.',
           ),
           {
-            // Beyond its protocol, a page takes only types from core; doctor/text is the one exception, so the
-            // page shows a fix's command in exactly the words the host and the CLI show it.
-            regex: '^(\\.\\./)+core/(?!protocol/|doctor/text$)',
+            // Beyond its protocol, a page takes only types from core; doctor/text is one exception, so the
+            // page shows a fix's command in exactly the words the host and the CLI show it, and text/l10n
+            // the other, so the sentences protocol code makes in the page are translated as the host's are.
+            regex: '^(\\.\\./)+core/(?!protocol/|doctor/text$|text/l10n$)',
             allowTypeImports: true,
             message: `${layerMessage}: src/webview imports src/core/protocol and core types only.`,
           },

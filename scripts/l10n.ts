@@ -5,9 +5,10 @@
 //
 // What is translated where: the sentences src/ui and src/cli compose go through vscode.l10n.t
 // (the editor) and @vscode/l10n's l10n.t (the CLI), keyed by their English; l10n-dev extracts them.
-// src/core's and src/node's sentences (findings, the doctor's, Helm's failures, reports) are t`…`
-// templates of src/core/text/l10n.ts, which l10n-dev cannot read: coreMessages() extracts them with the
-// TypeScript parser and exportBundle() adds them to the same bundle, so one file holds every text.
+// The sentences of src/core, src/node and the panels' pages (src/webview: findings, the doctor's,
+// Helm's failures, reports, a page's own words) are t`…` templates of src/core/text/l10n.ts, which
+// l10n-dev cannot read: coreMessages() extracts them with the TypeScript parser and exportBundle()
+// adds them to the same bundle, so one file holds every text.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -105,7 +106,7 @@ export interface CoreMessage {
 }
 
 /**
- * Every t`…` under src/core and src/node, in file order, read with the TypeScript parser: the key is the
+ * Every t`…` under src/core, src/node and src/webview, in file order, read with the TypeScript parser: the key is the
  * template's literal parts (cooked, as at run time) joined by {0}, {1}…, as messageKey makes it.
  * Only a `t` imported from text/l10n counts, so a local `t` (a time, a test) is never taken.
  */
@@ -115,7 +116,7 @@ export function coreMessages(from = root): CoreMessage[] {
     readdirSync(dir, { withFileTypes: true })
       .sort((a, b) => a.name.localeCompare(b.name))
       .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-  for (const file of ['core', 'node'].flatMap((layer) => files(join(from, 'src', layer)))) {
+  for (const file of ['core', 'node', 'webview'].flatMap((layer) => files(join(from, 'src', layer)))) {
     const text = readFileSync(file, 'utf8');
     if (!text.includes('text/l10n') && !file.endsWith(join('text', 'l10n.ts'))) continue;
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);

@@ -48,7 +48,8 @@ const escapeHtml = (text: string): string =>
 
 /**
  * `strings`: the page's fixed texts, translated here (vscode.l10n), written as a JSON block the
- * page reads (src/webview/lib/strings.ts); a JSON block is data, never run, so the CSP is unchanged.
+ * page reads (src/webview/lib/strings.ts), with the display language's bundle in a second one; a
+ * JSON block is data, never run, so the CSP is unchanged.
  */
 export function webviewHtml(
   webview: vscode.Webview,
@@ -59,9 +60,12 @@ export function webviewHtml(
 ): string {
   const nonce = randomBytes(18).toString('base64');
   // `<` escaped, so no text can close the block; the language, for screen readers and hyphenation.
-  const stringsBlock = strings
-    ? `<script type="application/json" id="obslab-strings">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>\n`
-    : '';
+  const block = (id: string, data: unknown): string =>
+    `<script type="application/json" id="${id}">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>\n`;
+  // Outside English, the bundle too: the page translates the sentences src/core makes in it (t`…`).
+  const stringsBlock =
+    (strings ? block('obslab-strings', strings) : '') +
+    (vscode.l10n.bundle ? block('obslab-l10n', vscode.l10n.bundle) : '');
   const lang = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(vscode.env.language) ? vscode.env.language : 'en';
   const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
   const csp = [

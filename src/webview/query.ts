@@ -723,7 +723,7 @@ function usePresetMode(expr: string): void {
 }
 
 presetList.replaceChildren(
-  ...presetQueries.map((p) => {
+  ...presetQueries().map((p) => {
     const run = el(
       'button',
       {

@@ -11,200 +11,23 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { pipelineViewAt } from '../../src/core/collector/pipelineView';
 import { runDoctor } from '../../src/core/doctor/chain';
-import { buildIrsaReport } from '../../src/core/iam/report';
-import { irsaTrustPolicy } from '../../src/core/iam/trust';
 import type { DoctorReportMessage } from '../../src/core/protocol/doctor';
-import type { PipelineGraphMessage } from '../../src/core/protocol/pipeline';
-import type { QueryResultMessage, TargetsMessage } from '../../src/core/protocol/query';
 import { snapshot } from '../fixtures/doctorSnapshot';
+import { irsaReport, loadtestMessages, pipelineGraph, rangeResult, targets } from '../fixtures/pageMessages';
 import { launchBrowser } from '../harness/chromium';
 import { repoRoot } from '../harness/lib';
 import { axeViolations, describeViolations } from '../support/axe';
+import { pageHtml, type PageTheme } from '../support/pages';
 
-const nonce = 'YTExeW5vbmNlMTIz';
 const resultsDir = join(repoRoot, 'test-results');
 
-interface Theme {
-  theme: string;
-  bodyClass: string;
-  variables: Record<string, string>;
-}
 const themes = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'webviewThemes.json'), 'utf8')) as Record<
   string,
-  Theme
+  PageTheme
 >;
 const themeNames = ['light', 'dark', 'hc', 'hc-light'].filter((t) => t in themes);
-
-/** The page's script and the CSS esbuild writes beside it (what dist/webview/<name>.{js,css} hold). */
-function bundle(name: string): { js: string; css: string } {
-  const built = buildSync({
-    entryPoints: [`src/webview/${name}.ts`],
-    bundle: true,
-    write: false,
-    outdir: `out-a11y-${name}`,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    logLevel: 'silent',
-  });
-  const out = (ext: string): string => built.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
-  return { js: out('.js'), css: out('.css') };
-}
-
-/** The page as webviewHtml writes it, with what VS Code adds: the theme's variables on <html>, its class on <body>. */
-function html(name: string, theme: Theme): string {
-  const { js, css } = bundle(name);
-  const media = ['panel', name].map((f) => readFileSync(join(repoRoot, 'media', `${f}.css`), 'utf8')).join('\n');
-  const stub =
-    'window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });';
-  const vars = JSON.stringify(theme.variables);
-  const setTheme = `for (const [k, v] of Object.entries(${vars})) document.documentElement.style.setProperty(k, v); document.body.className = ${JSON.stringify(theme.bodyClass)};`;
-  const safe = (s: string): string => s.replace(/<\/(script|style)/gi, '<\\/$1');
-  return `<!DOCTYPE html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'"><title>${name}</title><style nonce="${nonce}">${safe(css)}</style><style nonce="${nonce}">${safe(media)}</style></head><body><div id="app"></div><script nonce="${nonce}">${stub} ${setTheme}</script><script nonce="${nonce}">${safe(js)}</script></body></html>`;
-}
-
-// ---- what each host sends ---------------------------------------------------------------------
-
-const t0 = 1_764_000_000;
-function rangeResult(id: number): QueryResultMessage {
-  const routes = ['/hash', '/', '/health'];
-  return {
-    type: 'queryResult',
-    id,
-    expr: 'sum by (http_route) (rate(http_server_request_duration_seconds_count[1m]))',
-    mode: 'range',
-    data: {
-      resultType: 'matrix',
-      result: routes.map((route, r) => ({
-        metric: { http_route: route },
-        values: Array.from({ length: 60 }, (_, i): [number, string] => [
-          t0 + i * 15,
-          String(((r + 1) * 4 + Math.sin(i / 6) * 2).toFixed(3)),
-        ]),
-      })),
-    },
-    warnings: [],
-    start: t0,
-    end: t0 + 59 * 15,
-    step: 15,
-    suggestions: [],
-  };
-}
-
-const targets: TargetsMessage = {
-  type: 'targets',
-  targets: [
-    {
-      job: 'otel-collector',
-      scrapeUrl: 'http://127.0.0.1:8889/metrics',
-      instance: '127.0.0.1:8889',
-      health: 'up',
-      lastError: '',
-      lastScrape: new Date(t0 * 1000).toISOString(),
-      lastScrapeDuration: 0.004,
-      labels: { service: 'otel-collector' },
-    },
-    {
-      job: 'otel-collector-telemetry',
-      scrapeUrl: 'http://127.0.0.1:8888/metrics',
-      instance: '127.0.0.1:8888',
-      health: 'down',
-      lastError: 'connection refused',
-      lastScrape: new Date(t0 * 1000).toISOString(),
-      lastScrapeDuration: 0.001,
-      labels: {},
-    },
-  ],
-} as TargetsMessage;
-
-function loadtestMessages(): unknown[] {
-  const latency = { min: 2, mean: 11.4, p50: 9, p90: 18, p95: 24, p99: 41, max: 120 };
-  return [
-    {
-      type: 'start',
-      run: {
-        plan: 'load-test.jmx',
-        jtl: 'results/run-1.jtl',
-        engine: 'built-in',
-        targets: ['http://127.0.0.1:5000/hash'],
-        threads: 10,
-        rampUpSec: 5,
-        durationSec: 60,
-      },
-    },
-    ...Array.from({ length: 20 }, (_, i) => ({
-      type: 'progress',
-      elapsedSec: i + 1,
-      activeThreads: Math.min(10, 2 * (i + 1)),
-      rps: 80 + i * 3,
-      errorRate: i === 12 ? 0.01 : 0,
-      window: { seconds: 10, samples: 800, p50: 9, p95: 22 + (i % 5), p99: 38 + (i % 7) },
-      overall: { samples: 90 * (i + 1), errors: i > 12 ? 1 : 0, rps: 85, p50: 9, p95: 24, p99: 41 },
-    })),
-    { type: 'server', text: 'The app, from Prometheus: 96 req/s, p95 21 ms.', elapsedSec: 20, rps: 96, p95Ms: 21 },
-    {
-      type: 'summary',
-      jtl: 'results/run-1.jtl',
-      outcome: 'completed',
-      samples: 5400,
-      errors: 1,
-      errorRate: 1 / 5400,
-      throughputPerSec: 90,
-      durationSec: 60,
-      latencyMs: latency,
-      byLabel: [{ label: 'POST /hash', samples: 5400, errors: 1, throughputPerSec: 90, latencyMs: latency }],
-      byResponseCode: [
-        { code: '200', count: 5399 },
-        { code: '500', count: 1 },
-      ],
-      notes: ['The server saw as many requests as were sent.'],
-      goals: {
-        verdict: '1 of 2 goals missed',
-        results: [
-          { goal: 'p95 < 50', met: true, figure: 'p95 24 ms' },
-          { goal: 'errors < 0.01%', met: false, figure: 'errors 0.02%' },
-        ],
-      },
-    },
-  ];
-}
-
-function irsaReport(): ReturnType<typeof buildIrsaReport> {
-  const account = '123456789012';
-  const issuer = 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABCDEF0123456789';
-  const policy = readFileSync(join(repoRoot, 'templates', 'lab', 'iam', 'prometheus-iam-policy.json'), 'utf8');
-  return buildIrsaReport({
-    role: {
-      name: 'ds252-prometheus-sa-role',
-      arn: `arn:aws:iam::${account}:role/ds252-prometheus-sa-role`,
-      // The trust names another ServiceAccount: the report has a finding to show.
-      trustPolicy: encodeURIComponent(JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus'))),
-      policies: [
-        {
-          name: 'ds252-prometheus-otel-policy',
-          arn: `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`,
-          kind: 'managed',
-          document: policy,
-        },
-      ],
-      tags: { 'obslab:lab': 'true' },
-    },
-    cluster: { name: 'ds252-cluster', region: 'ap-south-1', accountId: account, issuer, oidcProviderExists: true },
-    namespace: 'monitoring',
-    serviceAccount: 'prometheus-sa',
-  });
-}
-
-function pipelineGraph(): PipelineGraphMessage {
-  const file = join(repoRoot, 'test', 'fixtures', 'corpus', 'otel-demo-collector', 'otelcol-config.yml');
-  const view = pipelineViewAt('/lab/otelcol-config.yml', readFileSync(file, 'utf8'), 0);
-  assert.ok(typeof view !== 'string', String(view));
-  return { type: 'graph', uri: 'file:///lab/otelcol-config.yml', line: 3, ...view };
-}
 
 // ---- the checks -------------------------------------------------------------------------------
 
@@ -231,7 +54,7 @@ describe('every panel is usable by keyboard and screen reader, and legible in ev
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.setContent(html(name, t));
+    await page.setContent(pageHtml(name, { theme: t }));
     return page;
   }
   const send = (page: Page, m: unknown): Promise<void> => page.evaluate((x) => window.postMessage(x, '*'), m);

@@ -214,11 +214,11 @@ describe('the client and server p95 preset', () => {
   });
 
   it('is offered by the query page as a range query, and known by its text however it arrives', () => {
-    const [preset] = presetQueries;
+    const [preset] = presetQueries();
     assert.ok(preset);
     assert.equal(preset.expr, clientServerP95Query());
     assert.equal(preset.mode, 'range');
-    assert.equal(presetFor(`  ${clientServerP95Query()}\n`), preset);
+    assert.deepEqual(presetFor(`  ${clientServerP95Query()}\n`), preset);
     assert.equal(presetFor('up'), undefined);
   });
 });

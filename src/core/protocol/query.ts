@@ -5,6 +5,7 @@ import { isRecord } from '../isRecord';
 import { clientServerP95Query } from '../loadtest/clientMetrics';
 import { maxExplainNodes, type ExplainNodeResult } from '../promql/explain';
 import { hasOnly } from './shape';
+import { t } from '../text/l10n';
 
 // The page shows samples as the CLI prints them, native histograms included.
 export { pointText, sampleText, seriesPoints } from '../prometheus/samples';
@@ -200,22 +201,24 @@ export interface PresetQuery extends LabQuery {
   note: string;
 }
 
-export const presetQueries: readonly PresetQuery[] = [
-  {
-    title: 'Client p95 vs server p95 (load test)',
-    expr: clientServerP95Query(),
-    mode: 'range',
-    note:
-      'The load generator\'s p95 (side="client", scraped from a load test run while the sandbox runs) beside ' +
-      'the app\'s own (side="server"), in the same buckets. The gap is time outside the app\'s handler: ' +
-      "queueing, the network and the generator itself. Without a run in the range, only the server's line shows.",
-  },
-];
+/** The presets, their texts in the display language (so made at each call, after the translator is in place). */
+export function presetQueries(): readonly PresetQuery[] {
+  return [
+    {
+      title: t`Client p95 vs server p95 (load test)`,
+      expr: clientServerP95Query(),
+      mode: 'range',
+      note: t`The load generator's p95 (side="client", scraped from a load test run while the sandbox runs) beside \
+the app's own (side="server"), in the same buckets. The gap is time outside the app's handler: \
+queueing, the network and the generator itself. Without a run in the range, only the server's line shows.`,
+    },
+  ];
+}
 
 /** The preset whose expression `expr` is, so a preset keeps its mode however it reaches the page. */
 export function presetFor(expr: string): PresetQuery | undefined {
   const e = expr.trim();
-  return presetQueries.find((p) => p.expr === e);
+  return presetQueries().find((p) => p.expr === e);
 }
 
 export interface InitMessage {
@@ -399,13 +402,14 @@ export function capForPage(
 }
 
 /** "showing 2,000 of 15,000 rows", for the page's status line. */
-export function truncationNote(t: Truncation): string {
+export function truncationNote(cut: Truncation): string {
   const n = (x: number): string => x.toLocaleString('en-US');
-  const k = t.shown < 100 ? t.shown : 10;
-  return (
-    `showing ${n(t.shown)} of ${n(t.total)} ${t.unit}: ` +
-    `narrow the query (a label matcher, sum by (…), or topk(${k}, …)) to see the rest`
-  );
+  const k = cut.shown < 100 ? cut.shown : 10;
+  return cut.unit === 'rows'
+    ? t`showing ${n(cut.shown)} of ${n(cut.total)} rows: narrow the query (a label matcher, sum by (…), or topk(${k}, …)) \
+to see the rest`
+    : t`showing ${n(cut.shown)} of ${n(cut.total)} series: narrow the query (a label matcher, sum by (…), or topk(${k}, …)) \
+to see the rest`;
 }
 
 /** The state the page keeps with setState, so a hidden and shown panel looks the same. */
