@@ -7,6 +7,7 @@
 // `otelcol_processor_incoming_items{processor,otel_signal}`; counters carry no `_total` there, a
 // `_total` name is read too). The metrics are per component, not per pipeline: a component in two
 // pipelines of one signal shows the same figures in both.
+import { t } from '../text/l10n';
 import type { GraphNode, PipelineGraph, Signal } from './pipelineGraph';
 
 export interface Sample {
@@ -124,17 +125,17 @@ function rawFigures(node: GraphNode, signal: Signal | undefined, samples: readon
 
 function health(now: Raw, before: Raw | undefined): { health: NodeHealth; note: string } {
   if (now.in === undefined && now.failed === undefined && now.out === undefined)
-    return { health: 'unknown', note: 'the collector reports no figures for this component' };
+    return { health: 'unknown', note: t`the collector reports no figures for this component` };
   const failedRise = (now.failed ?? 0) - (before ? (before.failed ?? 0) : 0);
   if (failedRise > 0)
     return {
       health: 'failing',
-      note: before ? `failed rose by ${failedRise} since the last reading` : `${failedRise} failed since the start`,
+      note: before ? t`failed rose by ${failedRise} since the last reading` : t`${failedRise} failed since the start`,
     };
-  if ((now.in ?? 0) === 0) return { health: 'idle', note: 'nothing has passed here yet' };
+  if ((now.in ?? 0) === 0) return { health: 'idle', note: t`nothing has passed here yet` };
   if (before && (now.in ?? 0) === (before.in ?? 0))
-    return { health: 'idle', note: 'nothing passed here since the last reading' };
-  return { health: 'flowing', note: 'data is passing' };
+    return { health: 'idle', note: t`nothing passed here since the last reading` };
+  return { health: 'flowing', note: t`data is passing` };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Node } from 'yaml';
 import type { Finding, Range, Severity } from '../finding';
 import type { CollectorConfig } from '../lint/model';
 import { asMap, entries, entry, nodeRange, scalarText, seqItems } from '../lint/yamlView';
+import { t } from '../text/l10n';
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'connector';
 export type NodeRole = 'receiver' | 'processor' | 'exporter';
@@ -121,9 +122,9 @@ function same(a: Range, b: Range): boolean {
 }
 
 function whereOf(cfg: CollectorConfig): string | undefined {
-  if (cfg.chart) return 'collector chart values, merged with the chart defaults';
+  if (cfg.chart) return t`collector chart values, merged with the chart defaults`;
   const e = cfg.view.embeddedIn;
-  if (e) return `${e.kind} ${e.name}, key ${e.key}`;
+  if (e) return t`${e.kind} ${e.name}, key ${e.key}`;
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import { lint } from '../lint/engine';
 import { buildWorkspace, type CollectorConfig } from '../lint/model';
 import { nodeRange } from '../lint/yamlView';
+import { t } from '../text/l10n';
 import { pipelineGraph, type PipelineGraph } from './pipelineGraph';
 import { layoutPipelines, type PipelineLayout } from './pipelineLayout';
 
@@ -20,9 +21,10 @@ export function pipelineViewAt(file: string, text: string, line: number): Pipeli
   if (!ws.collectors.length) {
     const broken = ws.findings.find((f) => f.severity === 'error');
     return broken
-      ? `The file does not parse as YAML (${broken.message}, line ${(broken.range?.start.line ?? 0) + 1}): fix it and the view draws again.`
-      : 'No collector config here: open a collector config (receivers:, exporters:, service:), a ConfigMap ' +
-          'holding one, or the collector chart’s values file, then run Show Collector Pipelines.';
+      ? t`The file does not parse as YAML (${broken.message}, line ${(broken.range?.start.line ?? 0) + 1}): \
+fix it and the view draws again.`
+      : t`No collector config here: open a collector config (receivers:, exporters:, service:), a ConfigMap \
+holding one, or the collector chart’s values file, then run Show Collector Pipelines.`;
   }
   const holds = (c: CollectorConfig): boolean => {
     const r = c.chart || !c.root ? undefined : nodeRange(c.view, c.root);

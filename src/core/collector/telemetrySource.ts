@@ -1,6 +1,7 @@
 // Where the pipeline view reads a collector's own telemetry, decided without I/O from what the
 // sandbox and the port-forwards say: which URLs to try, in which order. The reader takes the first
 // one that serves `otelcol_` metrics, so a guess costs one request, never a wrong figure.
+import { t } from '../text/l10n';
 
 /**
  * The collector's own telemetry port: its Prometheus pull reader, on 8888 in the lab's config and
@@ -35,7 +36,7 @@ function reachesTelemetryPort(f: TelemetryForward): boolean {
 
 function forwardSource(f: TelemetryForward): TelemetrySource {
   const url = `${f.url.replace(/\/+$/, '')}/metrics`;
-  return { url, label: `the port-forward ${f.id} (${url})` };
+  return { url, label: t`the port-forward ${f.id} (${url})` };
 }
 
 /**
@@ -60,7 +61,7 @@ export function telemetrySources(
       ? [
           {
             url: sandboxCollector.telemetryUrl,
-            label: `the sandbox's collector (${sandboxCollector.telemetryUrl})`,
+            label: t`the sandbox's collector (${sandboxCollector.telemetryUrl})`,
           },
         ]
       : []),

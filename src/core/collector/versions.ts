@@ -2,6 +2,9 @@
 // that changed. Numbers from the collector's CHANGELOG; each is checked against real builds
 // by test/integration/collector.test.ts. Every fact here carries the date it was last checked
 // (YYYY-MM-DD), and test/unit/facts.test.ts fails on one that does not.
+// What the lint says from a fact (a replacement, what to write instead) is a getter, so it is
+// read in the language of the moment the message is made, not of the moment this module loaded.
+import { t } from '../text/l10n';
 
 export type Version = readonly [number, number, number];
 
@@ -107,7 +110,9 @@ export const removedComponents: RemovedComponent[] = [
     type: 'logging',
     deprecatedIn: '0.86.0',
     removedIn: '0.111.0',
-    replacement: 'the `debug` exporter (verbosity: basic, normal or detailed)',
+    get replacement() {
+      return t`the ${'`debug`'} exporter (verbosity: basic, normal or detailed)`;
+    },
     checked: '2026-12-05',
   },
   {
@@ -115,7 +120,9 @@ export const removedComponents: RemovedComponent[] = [
     type: 'memory_ballast',
     deprecatedIn: '0.92.0',
     removedIn: '0.109.0',
-    replacement: 'the GOMEMLIMIT environment variable, or the memory_limiter processor',
+    get replacement() {
+      return t`the GOMEMLIMIT environment variable, or the memory_limiter processor`;
+    },
     checked: '2026-12-05',
   },
 ];
@@ -254,7 +261,9 @@ export const configKeyChanges: ConfigKeyChange[] = [
     change: 'added',
     since: '0.160.0',
     fields: { included: 'strings', excluded: 'strings' },
-    instead: 'use resource_to_telemetry_conversion: {enabled: true}, which copies every resource attribute',
+    get instead() {
+      return t`use ${'resource_to_telemetry_conversion: {enabled: true}'}, which copies every resource attribute`;
+    },
     refusedBeside: {
       key: 'resource_to_telemetry_conversion',
       says: 'cannot configure both resource_to_telemetry_conversion and resource_constant_labels',
@@ -272,9 +281,10 @@ export const configKeyChanges: ConfigKeyChange[] = [
     key: 'resource_to_telemetry_conversion',
     change: 'deprecated',
     since: '0.160.0',
-    instead:
-      'resource_constant_labels: {included: ["*"]} (exclude_service_attributes: true becomes excluded: ' +
-      '[service.name, service.instance.id, service.namespace])',
+    get instead() {
+      return t`${'resource_constant_labels: {included: ["*"]}'} (${'exclude_service_attributes: true'} becomes \
+${'excluded: [service.name, service.instance.id, service.namespace]'})`;
+    },
     note: '0.165.1 still honours it and warns "use resource_constant_labels instead"; 0.155.0 says nothing',
     checked: '2026-12-05',
   },
@@ -285,7 +295,9 @@ export const configKeyChanges: ConfigKeyChange[] = [
     change: 'added',
     since: '0.160.0',
     fields: { enabled: 'bool', idle_timeout: 'duration' },
-    instead: 'use idle_timeout (and keep_alives_enabled from v0.138.0) directly in the server settings',
+    get instead() {
+      return t`use idle_timeout (and keep_alives_enabled from v0.138.0) directly in the server settings`;
+    },
     note: 'the section for idle_timeout and keep_alives_enabled (enabled): 0.165.1 accepts it, 0.155.0 and 0.111.0 refuse it',
     checked: '2026-12-05',
   },
@@ -295,7 +307,9 @@ export const configKeyChanges: ConfigKeyChange[] = [
     key: 'keep_alives_enabled',
     change: 'added',
     since: '0.138.0',
-    instead: 'leave the key out: keep-alives are always on before v0.138.0',
+    get instead() {
+      return t`leave the key out: keep-alives are always on before v0.138.0`;
+    },
     note: 'confighttp has it from v0.138.0 (not at v0.137.0); 0.111.0 refuses it, 0.155.0 accepts it',
     checked: '2026-12-05',
   },
@@ -319,7 +333,9 @@ export const configKeyChanges: ConfigKeyChange[] = [
     change: 'removed',
     deprecatedIn: '0.160.0',
     since: '0.165.0',
-    instead: 'keepalive: {enabled: false} to turn keep-alives off (they are on by default)',
+    get instead() {
+      return t`${'keepalive: {enabled: false}'} to turn keep-alives off (they are on by default)`;
+    },
     note: 'deprecated in v0.160.0 for keepalive.enabled; 0.165.1 refuses it, 0.155.0 accepts it',
     checked: '2026-12-05',
   },
@@ -330,8 +346,10 @@ export const configKeyChanges: ConfigKeyChange[] = [
     change: 'added',
     since: '0.160.0',
     fields: { enabled: 'bool', idle_conn_timeout: 'duration', max_idle_conns: 'int', max_idle_conns_per_host: 'int' },
-    instead:
-      'use idle_conn_timeout, max_idle_conns, max_idle_conns_per_host and disable_keep_alives directly in the client settings',
+    get instead() {
+      return t`use idle_conn_timeout, max_idle_conns, max_idle_conns_per_host and disable_keep_alives directly \
+in the client settings`;
+    },
     note: 'the otlphttp exporter: 0.165.1 accepts it, 0.155.0 and 0.111.0 refuse it',
     checked: '2026-12-05',
   },

@@ -20,6 +20,7 @@ import {
 } from '../helm/collectorChart';
 import type { Finding, Range } from '../finding';
 import { basename } from '../text/fileName';
+import { t } from '../text/l10n';
 import type { CollectorConfig, K8sObject, YamlDocument } from './model';
 import type { RuleContext } from './rule';
 import type { Service } from './workloads';
@@ -239,10 +240,14 @@ function applyPresets(
 
 /** A note for findings about what the chart adds, not what the file says. */
 export function defaultsNote(): string {
-  return (
-    `(This comes from the default config of ${collectorChart.chart} ${collectorChart.version}, which the chart ` +
-    `merges with config: key by key; set the key to null in config: to remove it.)`
-  );
+  return t`(This comes from the default config of ${collectorChart.chart} ${collectorChart.version}, which the chart \
+merges with config: key by key; set the key to null in config: to remove it.)`;
+}
+
+/** A finding's `message` followed by defaultsNote(), as one sentence to translate. */
+export function withDefaultsNote(message: string): string {
+  return t`${message} (This comes from the default config of ${collectorChart.chart} ${collectorChart.version}, \
+which the chart merges with config: key by key; set the key to null in config: to remove it.)`;
 }
 
 export function sameRange(a: Range | undefined, b: Range): boolean {
@@ -269,7 +274,7 @@ export function reportingDefaults(ctx: RuleContext, cfg: CollectorConfig): RuleC
       ctx.report({
         code: f.code,
         severity: f.severity,
-        message: `${f.message} ${defaultsNote()}`,
+        message: withDefaultsNote(f.message),
         ...(f.file ? { file: f.file } : {}),
         ...(f.range ? { range: f.range } : {}),
       });

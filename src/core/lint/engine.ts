@@ -1,6 +1,7 @@
 // The rule engine: files in, Findings out. Cross-resource rules see every file at once.
 // It never throws: a rule that fails reports that it failed, and the other rules still run.
 import type { Finding } from '../finding';
+import { t } from '../text/l10n';
 import { buildWorkspace, type LintInput } from './model';
 import { defaultLintOptions, makeContext, type LintOptions, type Rule } from './rule';
 import { collectorRules } from './rules/collector';
@@ -30,7 +31,7 @@ export function lint(inputs: LintInput[], options: Partial<LintOptions> = {}): F
   try {
     ws = buildWorkspace(inputs);
   } catch (e) {
-    return inputs.map((i) => internalError(i.file, 'reading', e));
+    return inputs.map((i) => internalError(i.file, undefined, e));
   }
   const findings: Finding[] = [...ws.findings];
   const ctx = makeContext(ws, opts, findings);
@@ -38,17 +39,22 @@ export function lint(inputs: LintInput[], options: Partial<LintOptions> = {}): F
     try {
       rule(ctx);
     } catch (e) {
-      findings.push(internalError(inputs[0]?.file, `the ${name} rules`, e));
+      findings.push(internalError(inputs[0]?.file, name, e));
     }
   }
   return sortFindings(findings);
 }
 
-function internalError(file: string | undefined, where: string, e: unknown): Finding {
+/** `rules` names the rules that failed; undefined when reading the files did. */
+function internalError(file: string | undefined, rules: string | undefined, e: unknown): Finding {
+  const error = e instanceof Error ? e.message : String(e);
   return {
     code: 'lint/internal-error',
     severity: 'info',
-    message: `Observability Lab could not finish ${where}: ${e instanceof Error ? e.message : String(e)}. Please report this.`,
+    message:
+      rules === undefined
+        ? t`Observability Lab could not finish reading: ${error}. Please report this.`
+        : t`Observability Lab could not finish the ${rules} rules: ${error}. Please report this.`,
     ...(file ? { file } : {}),
   };
 }

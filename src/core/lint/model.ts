@@ -2,6 +2,7 @@
 // configs (standalone or inside a ConfigMap), Helm values files, JMeter plans and IAM policies.
 import { isScalar, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { Finding } from '../finding';
+import { t } from '../text/l10n';
 import {
   chartValuesDocument,
   effectiveConfigNode,
@@ -9,6 +10,7 @@ import {
   type ChartValuesDocument,
 } from './chartValues';
 import { fileSkipped, maxLintBytes, tooLargeReason } from './skipped';
+import { parserMessage } from './parserMessages';
 import { markLayeredConfigs } from './layers';
 import { blockIndent, blockScalarMap, mapRange } from './text';
 import { asMap, entries, nodeRange, parseYamlView, scalarText, textAt, type YamlView } from './yamlView';
@@ -89,15 +91,15 @@ function syntaxFindings(view: YamlView, doc: Document.Parsed, code: string): Fin
   return doc.errors.map((e) => ({
     code,
     severity: 'error' as const,
-    message: `${e.message.split('\n')[0] ?? e.message}`,
+    message: parserMessage(e.message.split('\n')[0] ?? e.message),
     file: view.file,
     range: mapRange(view.index, view.map, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
   }));
 }
 
 export function binaryOrBroken(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'it looks binary (it contains NUL bytes)';
-  if (text.includes('\uFFFD')) return 'it is not valid UTF-8';
+  if (text.includes('\u0000')) return t`it looks binary (it contains NUL bytes)`;
+  if (text.includes('\uFFFD')) return t`it is not valid UTF-8`;
   return undefined;
 }
 
@@ -154,7 +156,7 @@ function readYamlFile(ws: Workspace, input: LintInput, kind: 'yaml' | 'json'): v
         ws.findings.push({
           code,
           severity: 'error',
-          message: `Not valid JSON: ${problem.message}.`,
+          message: t`Not valid JSON: ${problem.message}.`,
           file: input.file,
           range: mapRange(view.index, view.map, problem.offset, problem.offset + 1),
         });
@@ -238,7 +240,7 @@ function readEmbeddedConfigs(ws: Workspace, object: K8sObject): void {
         ws.findings.push(
           ...syntaxFindings(view, doc, 'collector/yaml-syntax').map((f) => ({
             ...f,
-            message: `${f.message} (in ConfigMap ${object.name}, key ${e.key})`,
+            message: t`${f.message} (in ConfigMap ${object.name}, key ${e.key})`,
           })),
         );
       }
@@ -255,11 +257,11 @@ function strictJsonProblem(text: string): { message: string; offset: number } | 
   } catch (e) {
     // V8 names no position; the usual culprits are a trailing comma or a comment.
     const trailing = /,\s*[\]}]/.exec(text);
-    if (trailing) return { message: 'a comma before a closing bracket', offset: trailing.index };
+    if (trailing) return { message: t`a comma before a closing bracket`, offset: trailing.index };
     const comment = /^\s*(\/\/|#)/m.exec(text);
     if (comment)
       return {
-        message: 'JSON has no comments',
+        message: t`JSON has no comments`,
         offset: comment.index + (comment[0].length - (comment[1]?.length ?? 0)),
       };
     return { message: e instanceof Error ? (e.message.split('\n')[0] ?? 'unreadable') : 'unreadable', offset: 0 };

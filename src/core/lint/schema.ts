@@ -1,6 +1,7 @@
 // Validates a YAML node against a JSON Schema (the draft-07 subset our generated schemas use),
 // walking the YAML AST so every problem points at its own node.
 import { isMap, isScalar, isSeq } from 'yaml';
+import { t } from '../text/l10n';
 import { closest } from './rule';
 import { entries } from './yamlView';
 
@@ -75,16 +76,31 @@ function typeMatches(actual: Value['kind'], expected: string): boolean {
   return actual === expected || (expected === 'number' && actual === 'integer');
 }
 
-const describe = (v: Value): string =>
-  v.kind === 'string'
-    ? `the string '${String(v.value).slice(0, 40)}'`
-    : v.value !== undefined
-      ? `${v.kind} ${String(v.value)}`
-      : v.kind === 'object'
-        ? 'a map'
-        : v.kind === 'array'
-          ? 'a list'
-          : v.kind;
+/** A value in a sentence: "the string 'x'", "integer 5", "a map"; null as YAML writes it. */
+function describe(v: Value): string {
+  const value = String(v.value);
+  switch (v.kind) {
+    case 'string':
+      return t`the string '${value.slice(0, 40)}'`;
+    case 'integer':
+      return t`integer ${value}`;
+    case 'number':
+      return t`number ${value}`;
+    case 'boolean':
+      return t`boolean ${value}`;
+    case 'object':
+      return t`a map`;
+    case 'array':
+      return t`a list`;
+    default:
+      return v.kind;
+  }
+}
+
+/** Schema types as alternatives: "string", "integer or string", "a or b or c". */
+function orList(types: readonly (string | undefined)[]): string {
+  return types.reduce<string>((list, type, i) => (i === 0 ? (type ?? '') : t`${list} or ${type ?? ''}`), '');
+}
 
 export class SchemaValidator {
   private readonly regexCache = new Map<string, RegExp | null>();
@@ -92,7 +108,7 @@ export class SchemaValidator {
   /** `unknownField` says what happens to an unknown field, for the message. */
   constructor(
     private readonly root: JsonSchema,
-    private readonly unknownField = 'The API server rejects it (or, applied without strict validation, drops it silently).',
+    private readonly unknownField = t`The API server rejects it (or, applied without strict validation, drops it silently).`,
   ) {}
 
   private resolve(schema: JsonSchema): JsonSchema {
@@ -152,13 +168,15 @@ export class SchemaValidator {
             : sameType.length === 1 && sameType[0]?.problems.length
               ? sameType[0].problems.map((p) =>
                   p.node === node && s.description
-                    ? { ...p, message: `${capitalised(describe(v))} is not what this field takes: ${s.description}` }
+                    ? { ...p, message: t`${capitalised(describe(v))} is not what this field takes: ${s.description}` }
                     : p,
                 )
               : [
                   {
                     node,
-                    message: `Expected ${types.length ? types.join(' or ') : 'another form'}, got ${describe(v)}.`,
+                    message: types.length
+                      ? t`Expected ${orList(types)}, got ${describe(v)}.`
+                      : t`Expected another form, got ${describe(v)}.`,
                     severity: 'error' as const,
                   },
                 ]),
@@ -166,29 +184,29 @@ export class SchemaValidator {
       }
     }
     if (s.not && this.validate(node, s.not, depth + 1).every((p) => p.severity !== 'error'))
-      problems.push({ node, message: 'This value is not allowed here.', severity: 'error' });
+      problems.push({ node, message: t`This value is not allowed here.`, severity: 'error' });
     if (s.type) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
       if (!types.some((t) => typeMatches(v.kind, t))) {
         // YAML reads `8080` as a number; where a string is wanted, say how to quote it.
-        const hint =
-          types.includes('string') && (v.kind === 'integer' || v.kind === 'number' || v.kind === 'boolean')
-            ? ` Quote it: "${String(v.value)}".`
-            : '';
+        const quotable =
+          types.includes('string') && (v.kind === 'integer' || v.kind === 'number' || v.kind === 'boolean');
         problems.push({
           node,
-          message: `Expected ${types.join(' or ')}, got ${describe(v)}.${hint}`,
+          message: quotable
+            ? t`Expected ${orList(types)}, got ${describe(v)}. Quote it: "${String(v.value)}".`
+            : t`Expected ${orList(types)}, got ${describe(v)}.`,
           severity: 'error',
         });
         return problems;
       }
     }
     if (s.const !== undefined && v.value !== s.const)
-      problems.push({ node, message: `Must be ${JSON.stringify(s.const)}, not ${describe(v)}.`, severity: 'error' });
+      problems.push({ node, message: t`Must be ${JSON.stringify(s.const)}, not ${describe(v)}.`, severity: 'error' });
     if (s.enum && !s.enum.some((e) => e === v.value || (e === null && v.kind === 'null'))) {
       problems.push({
         node,
-        message: `Must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${describe(v)}.`,
+        message: t`Must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}; got ${describe(v)}.`,
         severity: 'error',
       });
     }
@@ -199,22 +217,22 @@ export class SchemaValidator {
         if (re && !re.test(text))
           problems.push({
             node,
-            message: `'${text.slice(0, 60)}' does not have the expected form (${s.pattern}).`,
+            message: t`'${text.slice(0, 60)}' does not have the expected form (${s.pattern}).`,
             severity: 'error',
           });
       }
       if (s.minLength !== undefined && text.length < s.minLength)
-        problems.push({ node, message: `Must not be empty.`, severity: 'error' });
+        problems.push({ node, message: t`Must not be empty.`, severity: 'error' });
     }
     if ((v.kind === 'integer' || v.kind === 'number') && typeof v.value === 'number') {
       if (s.minimum !== undefined && v.value < s.minimum)
-        problems.push({ node, message: `Must be at least ${s.minimum}.`, severity: 'error' });
+        problems.push({ node, message: t`Must be at least ${s.minimum}.`, severity: 'error' });
       if (s.maximum !== undefined && v.value > s.maximum)
-        problems.push({ node, message: `Must be at most ${s.maximum}.`, severity: 'error' });
+        problems.push({ node, message: t`Must be at most ${s.maximum}.`, severity: 'error' });
     }
     if (v.kind === 'array' && isSeq(node)) {
       if (s.minItems !== undefined && node.items.length < s.minItems)
-        problems.push({ node, message: `Needs at least ${s.minItems} item(s).`, severity: 'error' });
+        problems.push({ node, message: t`Needs at least ${s.minItems} item(s).`, severity: 'error' });
       if (s.items) for (const item of node.items) problems.push(...this.validate(item, s.items, depth + 1));
     }
     if (v.kind === 'object' && isMap(node)) problems.push(...this.validateMap(node, s, depth));
@@ -226,11 +244,11 @@ export class SchemaValidator {
     const list = entries(node);
     const present = new Set(list.map((e) => e.key));
     for (const r of s.required ?? [])
-      if (!present.has(r)) problems.push({ node, message: `Missing required field '${r}'.`, severity: 'error' });
+      if (!present.has(r)) problems.push({ node, message: t`Missing required field '${r}'.`, severity: 'error' });
     if (s.minProperties !== undefined && list.length < s.minProperties)
       problems.push({
         node,
-        message: `Needs at least ${s.minProperties} entr${s.minProperties === 1 ? 'y' : 'ies'}.`,
+        message: s.minProperties === 1 ? t`Needs at least 1 entry.` : t`Needs at least ${s.minProperties} entries.`,
         severity: 'error',
       });
     // A refused key is no suggestion for a misspelt one.
@@ -260,7 +278,7 @@ export class SchemaValidator {
         problems.push({
           node: e.keyNode,
           atKey: true,
-          message: `'${e.key}' is not a valid key here.`,
+          message: t`'${e.key}' is not a valid key here.`,
           severity: 'error',
         });
         continue;
@@ -270,7 +288,9 @@ export class SchemaValidator {
         problems.push({
           node: e.keyNode,
           atKey: true,
-          message: `Unknown field '${e.key}'${guess ? `; did you mean '${guess}'?` : '.'} ${this.unknownField}`,
+          message: guess
+            ? t`Unknown field '${e.key}'; did you mean '${guess}'? ${this.unknownField}`
+            : t`Unknown field '${e.key}'. ${this.unknownField}`,
           severity: 'error',
         });
       } else if (typeof s.additionalProperties === 'object') {

@@ -15,6 +15,7 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import type { Range } from '../finding';
+import { t } from '../text/l10n';
 import { identity, LineIndex, mapRange, type PositionMap } from './text';
 
 export interface YamlView {
@@ -48,7 +49,7 @@ function reportDuplicateKeys(doc: Document.Parsed): void {
           const r = (pair.key as Node).range;
           if (r)
             doc.errors.push(
-              new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', `Map keys must be unique: '${k}' appears twice`),
+              new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', t`Map keys must be unique: '${k}' appears twice`),
             );
         }
         seen.add(k);

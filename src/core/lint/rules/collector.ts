@@ -15,6 +15,7 @@ import {
   type ImageVersion,
 } from '../../collector/versions';
 import { servicePorts } from '../../helm/collectorChart';
+import { t } from '../../text/l10n';
 import { reportingDefaults } from '../chartValues';
 import type { CollectorConfig } from '../model';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
@@ -47,7 +48,7 @@ export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): Imag
       return {
         version: v,
         source: 'tag',
-        image: `${typeof repository === 'string' && repository ? repository : 'the chart image'}:${cfg.chart.collectorVersion}`,
+        image: `${typeof repository === 'string' && repository ? repository : t`the chart image`}:${cfg.chart.collectorVersion}`,
       };
   }
   if (cfg.configMap) {
@@ -69,10 +70,54 @@ export function collectorVersionOf(ctx: RuleContext, cfg: CollectorConfig): Imag
 
 /** The collector a config runs, for messages: its version and where it comes from. */
 export function describeVersion(v: ImageVersion): string {
-  if (v.source === 'tag') return `collector ${formatVersion(v.version)}${v.image ? ` (${v.image})` : ''}`;
+  const version = formatVersion(v.version);
+  if (v.source === 'tag') return v.image ? t`collector ${version} (${v.image})` : t`collector ${version}`;
   if (v.source === 'latest')
-    return `${v.image ?? 'the image'} (:latest means the newest release, ${formatVersion(v.version)})`;
-  return `the newest collector, ${formatVersion(v.version)} (the version is not known from the files)`;
+    return v.image
+      ? t`${v.image} (:latest means the newest release, ${version})`
+      : t`the image (:latest means the newest release, ${version})`;
+  return t`the newest collector, ${version} (the version is not known from the files)`;
+}
+
+/** A component kind in a sentence: receiver, processor… (the YAML section without its s). */
+function kindWord(kind: Kind): string {
+  switch (kind) {
+    case 'receivers':
+      return t`receiver`;
+    case 'processors':
+      return t`processor`;
+    case 'exporters':
+      return t`exporter`;
+    case 'connectors':
+      return t`connector`;
+    case 'extensions':
+      return t`extension`;
+  }
+}
+
+/** Pipeline `pipeline` names `name` as a `role` that no section defines (with a suggestion when one is close). */
+function undefinedRefMessage(
+  pipeline: string,
+  role: Ref['role'],
+  name: string,
+  suggestion: string | undefined,
+): string {
+  switch (role) {
+    case 'receivers':
+      return suggestion
+        ? t`Pipeline ${pipeline} names receiver '${name}', which is not defined under receivers or connectors; \
+did you mean '${suggestion}'?`
+        : t`Pipeline ${pipeline} names receiver '${name}', which is not defined under receivers or connectors.`;
+    case 'processors':
+      return suggestion
+        ? t`Pipeline ${pipeline} names processor '${name}', which is not defined under processors; did you mean '${suggestion}'?`
+        : t`Pipeline ${pipeline} names processor '${name}', which is not defined under processors.`;
+    case 'exporters':
+      return suggestion
+        ? t`Pipeline ${pipeline} names exporter '${name}', which is not defined under exporters or connectors; \
+did you mean '${suggestion}'?`
+        : t`Pipeline ${pipeline} names exporter '${name}', which is not defined under exporters or connectors.`;
+  }
 }
 
 function typeOf(id: string): string {
@@ -132,7 +177,8 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
         cfg.root,
         'collector/pipeline-incomplete',
         'error',
-        'The config has no `service` section, so no pipeline runs: add service.pipelines with at least one receiver and one exporter.',
+        t`The config has no \`service\` section, so no pipeline runs: add service.pipelines with at least one receiver \
+and one exporter.`,
       ),
     );
   } else if (pipelines.length === 0) {
@@ -142,7 +188,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
         serviceEntry.keyNode,
         'collector/pipeline-incomplete',
         'error',
-        'No pipelines under service.pipelines: the collector refuses to start without one.',
+        t`No pipelines under service.pipelines: the collector refuses to start without one.`,
       ),
     );
   }
@@ -155,7 +201,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
           p.keyNode,
           'collector/pipeline-incomplete',
           'error',
-          `'${p.key}' is not a pipeline type: use traces, metrics or logs (optionally with /name).`,
+          t`'${p.key}' is not a pipeline type: use traces, metrics or logs (optionally with /name).`,
         ),
       );
     }
@@ -167,7 +213,9 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
             p.keyNode,
             'collector/pipeline-incomplete',
             'error',
-            `Pipeline ${p.key} has no ${role}: every pipeline needs at least one receiver and one exporter.`,
+            role === 'receivers'
+              ? t`Pipeline ${p.key} has no receivers: every pipeline needs at least one receiver and one exporter.`
+              : t`Pipeline ${p.key} has no exporters: every pipeline needs at least one receiver and one exporter.`,
           ),
         );
       }
@@ -183,17 +231,14 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
     const candidates = names(allowed[ref.role]);
     if (candidates.includes(ref.name)) continue;
     const suggestion = closest(ref.name, candidates);
-    const fixes: Fix[] = suggestion ? [replaceFix(view, `Use '${suggestion}'`, ref.node as Node, suggestion)] : [];
-    const definedUnder = allowed[ref.role].join(' or ');
-    const didYouMean = suggestion ? `; did you mean '${suggestion}'?` : '.';
+    const fixes: Fix[] = suggestion ? [replaceFix(view, t`Use '${suggestion}'`, ref.node as Node, suggestion)] : [];
     ctx.report(
       report(
         view,
         ref.node,
         'collector/unknown-component',
         'error',
-        `Pipeline ${ref.pipeline} names ${ref.role.slice(0, -1)} '${ref.name}', ` +
-          `which is not defined under ${definedUnder}${didYouMean}`,
+        undefinedRefMessage(ref.pipeline, ref.role, ref.name, suggestion),
         { fixes },
       ),
     );
@@ -212,7 +257,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
               e.keyNode,
               'collector/unknown-component',
               'error',
-              `This collector build has no ${typeOf(e.key)} ${kind.slice(0, -1)} (it has ${types.join(', ') || 'none'}).`,
+              t`This collector build has no ${typeOf(e.key)} ${kindWord(kind)} (it has ${types.join(', ') || t`none`}).`,
             ),
           );
       }
@@ -230,7 +275,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
             e.keyNode,
             'collector/unused-component',
             'warning',
-            `${kind.slice(0, -1)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`,
+            t`${kindWord(kind)} '${e.key}' is defined but no pipeline uses it, so it does nothing.`,
           ),
         );
     }
@@ -245,7 +290,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
           e.keyNode,
           'collector/unused-component',
           'warning',
-          `extension '${e.key}' is defined but not listed in service.extensions, so it does not run.`,
+          t`extension '${e.key}' is defined but not listed in service.extensions, so it does not run.`,
         ),
       );
   }
@@ -258,7 +303,7 @@ function checkPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
           item,
           'collector/unknown-component',
           'error',
-          `service.extensions names '${name}', which is not defined under extensions.`,
+          t`service.extensions names '${name}', which is not defined under extensions.`,
         ),
       );
   }
@@ -282,21 +327,22 @@ function checkRemoved(ctx: RuleContext, cfg: CollectorConfig, version: ImageVers
             range: nodeRange(cfg.view, n as Node),
             newText: renamed,
           }));
-          fixes.push({ title: `Replace the logging exporter with '${renamed}'`, edits });
+          fixes.push({ title: t`Replace the logging exporter with '${renamed}'`, edits });
         }
       }
-      const when = gone
-        ? `removed in v${removed.removedIn}`
-        : `deprecated in v${removed.deprecatedIn} and is removed in v${removed.removedIn}`;
-      const stance = gone ? 'refuses to start with it' : 'still accepts it';
+      const who = describeVersion(version);
+      const kind = kindWord(removed.kind);
       ctx.report(
         report(
           cfg.view,
           e.keyNode,
           'collector/removed-component',
           gone ? 'error' : 'warning',
-          `The ${removed.type} ${removed.kind.slice(0, -1)} was ${when}; ${describeVersion(version)} ${stance}. ` +
-            `Use ${removed.replacement}.`,
+          gone
+            ? t`The ${removed.type} ${kind} was removed in v${removed.removedIn}; ${who} refuses to start with it. \
+Use ${removed.replacement}.`
+            : t`The ${removed.type} ${kind} was deprecated in v${removed.deprecatedIn} and is removed in \
+v${removed.removedIn}; ${who} still accepts it. Use ${removed.replacement}.`,
           { fixes },
         ),
       );
@@ -315,18 +361,19 @@ function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageV
     if (atLeast(version.version, c.since)) continue;
     for (const e of entries(asMap(at(cfg.root, [c.kind])))) {
       if (typeOf(e.key) !== c.type) continue;
-      const older =
-        c.kind === 'exporters' && c.type === 'debug'
-          ? ' Use the logging exporter on that release, or a newer image.'
-          : ' Use a newer image, or the component that release has.';
+      const who = describeVersion(version);
+      const kind = kindWord(c.kind);
       ctx.report(
         report(
           cfg.view,
           e.keyNode,
           'collector/component-not-in-version',
           'error',
-          `The ${c.type} ${c.kind.slice(0, -1)} first shipped in v${c.since}; ${describeVersion(version)} does ` +
-            `not have it and refuses to start ("unknown type: ${c.type}").${older}`,
+          c.kind === 'exporters' && c.type === 'debug'
+            ? t`The ${c.type} ${kind} first shipped in v${c.since}; ${who} does not have it and refuses to start \
+("unknown type: ${c.type}"). Use the logging exporter on that release, or a newer image.`
+            : t`The ${c.type} ${kind} first shipped in v${c.since}; ${who} does not have it and refuses to start \
+("unknown type: ${c.type}"). Use a newer image, or the component that release has.`,
         ),
       );
     }
@@ -339,8 +386,8 @@ function checkIntroduced(ctx: RuleContext, cfg: CollectorConfig, version: ImageV
         connectors.keyNode,
         'collector/component-not-in-version',
         'error',
-        `Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors ` +
-          `feature gate); ${describeVersion(version)} does not run them as written.`,
+        t`Connectors are on by default from v${connectorsOnByDefault} (v0.71.0 to v0.73.x need the service.connectors \
+feature gate); ${describeVersion(version)} does not run them as written.`,
       ),
     );
   }
@@ -361,7 +408,8 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         levelEntry.value,
         'collector/telemetry-invalid',
         'error',
-        `service.telemetry.metrics.level is '${scalarText(levelEntry.value) ?? ''}'; the collector takes none, basic, normal or detailed.`,
+        t`service.telemetry.metrics.level is '${scalarText(levelEntry.value) ?? ''}'; the collector takes none, basic, \
+normal or detailed.`,
       ),
     );
   }
@@ -380,9 +428,9 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         readers.pair,
         'collector/telemetry-invalid',
         'error',
-        `readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector ` +
-          `telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, ` +
-          `or set level: none.`,
+        t`readers is empty while level is ${level}: ${describeVersion(version)} refuses to start ("collector \
+telemetry metrics reader should exist when metric level is not none"). Add a pull/prometheus reader, \
+or set level: none.`,
       ),
     );
   }
@@ -395,7 +443,7 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
           views.keyNode,
           'collector/telemetry-invalid',
           'error',
-          `${describeVersion(version)} has no service.telemetry.metrics.views (it came in v0.124.0) and refuses the key.`,
+          t`${describeVersion(version)} has no service.telemetry.metrics.views (it came in v0.124.0) and refuses the key.`,
         ),
       );
     } else if (level !== 'detailed') {
@@ -405,7 +453,7 @@ function checkTelemetry(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
           views.keyNode,
           'collector/telemetry-invalid',
           'error',
-          `views can only be set when level is detailed (it is ${level}); the collector refuses to start.`,
+          t`views can only be set when level is detailed (it is ${level}); the collector refuses to start.`,
         ),
       );
     }
@@ -424,20 +472,23 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
   const state = telemetryAddressState(version.version);
   const value = scalarText(address.value) ?? '';
   const hp = splitHostPort(value);
+  const who = describeVersion(version);
   const messages = {
-    honoured:
-      `service.telemetry.metrics.address works in ${describeVersion(version)}, but it is deprecated from v0.111.0 ` +
-      `and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
-    deprecated:
-      `service.telemetry.metrics.address is deprecated since v0.111.0; ${describeVersion(version)} still serves ` +
-      `its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
-    ignored:
-      `service.telemetry.metrics.address is ignored from v0.123.0: ${describeVersion(version)} starts but does ` +
-      `not serve its own metrics on ${value || 'that address'}, so Prometheus finds nothing there. Use readers ` +
-      `with a pull/prometheus exporter.`,
-    rejected:
-      `service.telemetry.metrics.address was removed in v0.128.0: ${describeVersion(version)} refuses to start ` +
-      `("has invalid keys: address"). Use readers with a pull/prometheus exporter.`,
+    honoured: () =>
+      t`service.telemetry.metrics.address works in ${who}, but it is deprecated from v0.111.0 \
+and rejected from v0.128.0; the readers form works from v0.111.0 on.`,
+    deprecated: () =>
+      t`service.telemetry.metrics.address is deprecated since v0.111.0; ${who} still serves \
+its metrics there, but v0.123.0 ignores it and v0.128.0 refuses to start. Use readers with a pull/prometheus exporter.`,
+    ignored: () =>
+      value
+        ? t`service.telemetry.metrics.address is ignored from v0.123.0: ${who} starts but does \
+not serve its own metrics on ${value}, so Prometheus finds nothing there. Use readers with a pull/prometheus exporter.`
+        : t`service.telemetry.metrics.address is ignored from v0.123.0: ${who} starts but does \
+not serve its own metrics on that address, so Prometheus finds nothing there. Use readers with a pull/prometheus exporter.`,
+    rejected: () =>
+      t`service.telemetry.metrics.address was removed in v0.128.0: ${who} refuses to start \
+("has invalid keys: address"). Use readers with a pull/prometheus exporter.`,
   } as const;
   const fixes: Fix[] = [];
   if (state !== 'honoured') {
@@ -449,7 +500,7 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
       const lineStart = cfg.view.text.lastIndexOf('\n', start - 1) + 1;
       const nextLine = cfg.view.text.indexOf('\n', end);
       fixes.push({
-        title: 'Remove the address key (readers are already set)',
+        title: t`Remove the address key (readers are already set)`,
         edits: [
           {
             file: cfg.view.file,
@@ -469,14 +520,14 @@ function checkTelemetryAddress(ctx: RuleContext, cfg: CollectorConfig, version: 
         `          port: ${hp.port}`,
       ]);
       fixes.push({
-        title: `Rewrite as readers: pull/prometheus on ${host}:${hp.port}`,
+        title: t`Rewrite as readers: pull/prometheus on ${host}:${hp.port}`,
         edits: [{ file: cfg.view.file, range: offsetsRange(cfg.view, start, end), newText: block }],
       });
     }
   }
   const severity = state === 'rejected' ? 'error' : state === 'honoured' ? 'info' : 'warning';
   ctx.report(
-    report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state], { fixes }),
+    report(cfg.view, address.pair, 'collector/telemetry-address-deprecated', severity, messages[state](), { fixes }),
   );
 }
 
@@ -532,7 +583,7 @@ function checkEndpoint(
         node,
         'collector/invalid-endpoint',
         'error',
-        `${where} '${value}' is not host:port (for example 0.0.0.0:4317).`,
+        t`${where} '${value}' is not host:port (for example 0.0.0.0:4317).`,
       ),
     );
     return undefined;
@@ -545,7 +596,7 @@ function checkEndpoint(
         node,
         'collector/invalid-endpoint',
         'error',
-        `${where} '${value}' has port '${hp.port}', outside 0 to 65535.`,
+        t`${where} '${value}' has port '${hp.port}', outside 0 to 65535.`,
       ),
     );
     return undefined;
@@ -556,17 +607,16 @@ function checkEndpoint(
 const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 
 function hostFix(view: YamlView, node: unknown, hostPort: { host: string; port: number }): Fix[] {
-  return [replaceFix(view, `Listen on 0.0.0.0:${hostPort.port}`, node as Node, `0.0.0.0:${hostPort.port}`)];
+  return [replaceFix(view, t`Listen on 0.0.0.0:${hostPort.port}`, node as Node, `0.0.0.0:${hostPort.port}`)];
 }
 
 function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVersion): void {
   const view = cfg.view;
   const inPod = cfg.configMap !== undefined || cfg.chart !== undefined;
-  const podNote = 'it runs in a pod, where localhost is unreachable from other pods and from Prometheus';
   for (const r of entries(asMap(at(cfg.root, ['receivers'])))) {
     const direct = at(r.value, ['endpoint']);
     if (direct !== undefined && listeningReceivers.has(typeOf(r.key))) {
-      const hp = checkEndpoint(ctx, view, direct, `Receiver ${r.key} endpoint`);
+      const hp = checkEndpoint(ctx, view, direct, t`Receiver ${r.key} endpoint`);
       if (hp && inPod && loopback.has(hp.host))
         ctx.report(
           report(
@@ -574,7 +624,8 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
             direct,
             'collector/endpoint-localhost-in-pod',
             'warning',
-            `Receiver ${r.key} listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+            t`Receiver ${r.key} listens on ${hp.host}, but it runs in a pod, where localhost is unreachable \
+from other pods and from Prometheus. Listen on 0.0.0.0.`,
             { fixes: hostFix(view, direct, hp) },
           ),
         );
@@ -583,7 +634,7 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
       const endpointEntry = entry(asMap(proto.value), 'endpoint');
       const defaultPort = proto.key === 'grpc' ? 4317 : 4318;
       if (endpointEntry) {
-        const hp = checkEndpoint(ctx, view, endpointEntry.value, `Receiver ${r.key} ${proto.key} endpoint`);
+        const hp = checkEndpoint(ctx, view, endpointEntry.value, t`Receiver ${r.key} ${proto.key} endpoint`);
         if (hp && inPod && loopback.has(hp.host))
           ctx.report(
             report(
@@ -591,7 +642,8 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
               endpointEntry.value,
               'collector/endpoint-localhost-in-pod',
               'warning',
-              `Receiver ${r.key} (${proto.key}) listens on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+              t`Receiver ${r.key} (${proto.key}) listens on ${hp.host}, but it runs in a pod, where localhost \
+is unreachable from other pods and from Prometheus. Listen on 0.0.0.0.`,
               { fixes: hostFix(view, endpointEntry.value, hp) },
             ),
           );
@@ -604,7 +656,7 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         const fixes: Fix[] = empty
           ? [
               {
-                title: `Listen on 0.0.0.0:${defaultPort}`,
+                title: t`Listen on 0.0.0.0:${defaultPort}`,
                 edits: [
                   {
                     file: view.file,
@@ -621,8 +673,9 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
             proto.keyNode,
             'collector/endpoint-localhost-in-pod',
             'warning',
-            `Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on localhost:${defaultPort} ` +
-              `(the default since v0.104.0), but ${podNote}. Set endpoint: 0.0.0.0:${defaultPort}.`,
+            t`Receiver ${r.key} (${proto.key}) has no endpoint, so ${describeVersion(version)} listens on \
+localhost:${defaultPort} (the default since v0.104.0), but it runs in a pod, where localhost is unreachable from \
+other pods and from Prometheus. Set endpoint: 0.0.0.0:${defaultPort}.`,
             { fixes },
           ),
         );
@@ -639,12 +692,12 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
           e.keyNode,
           'collector/invalid-endpoint',
           'error',
-          `Exporter ${e.key} has no endpoint; the prometheus exporter has no default. Set endpoint: 0.0.0.0:8889.`,
+          t`Exporter ${e.key} has no endpoint; the prometheus exporter has no default. Set endpoint: 0.0.0.0:8889.`,
         ),
       );
       continue;
     }
-    const hp = checkEndpoint(ctx, view, endpoint, `Exporter ${e.key} endpoint`);
+    const hp = checkEndpoint(ctx, view, endpoint, t`Exporter ${e.key} endpoint`);
     if (hp && inPod && loopback.has(hp.host))
       ctx.report(
         report(
@@ -652,7 +705,8 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
           endpoint,
           'collector/endpoint-localhost-in-pod',
           'warning',
-          `Exporter ${e.key} serves metrics on ${hp.host}, but ${podNote}. Listen on 0.0.0.0.`,
+          t`Exporter ${e.key} serves metrics on ${hp.host}, but it runs in a pod, where localhost is unreachable \
+from other pods and from Prometheus. Listen on 0.0.0.0.`,
           { fixes: hostFix(view, endpoint, hp) },
         ),
       );
@@ -672,7 +726,7 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
           portNode,
           'collector/invalid-endpoint',
           'error',
-          `Telemetry reader port '${port}' is outside 0 to 65535.`,
+          t`Telemetry reader port '${port}' is outside 0 to 65535.`,
         ),
       );
     }
@@ -680,14 +734,18 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
     const host = scalarText(hostNode);
     if (inPod && (host === undefined || loopback.has(host))) {
       const fixes: Fix[] =
-        host !== undefined ? [replaceFix(view, 'Serve on 0.0.0.0', hostNode as Node, '0.0.0.0')] : [];
+        host !== undefined ? [replaceFix(view, t`Serve on 0.0.0.0`, hostNode as Node, '0.0.0.0')] : [];
       ctx.report(
         report(
           view,
           hostNode ?? prom,
           'collector/endpoint-localhost-in-pod',
           'warning',
-          `The collector serves its own metrics on ${host ?? 'localhost (no host given)'}, but ${podNote}. Set host: 0.0.0.0.`,
+          host !== undefined
+            ? t`The collector serves its own metrics on ${host}, but it runs in a pod, where localhost is unreachable \
+from other pods and from Prometheus. Set host: 0.0.0.0.`
+            : t`The collector serves its own metrics on localhost (no host given), but it runs in a pod, where \
+localhost is unreachable from other pods and from Prometheus. Set host: 0.0.0.0.`,
           { fixes },
         ),
       );
@@ -709,9 +767,9 @@ function checkEndpoints(ctx: RuleContext, cfg: CollectorConfig, version: ImageVe
         telemetry?.keyNode ?? entry(cfg.root, 'service')?.keyNode,
         'collector/endpoint-localhost-in-pod',
         'info',
-        `Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, ` +
-          `where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus ` +
-          `exporter on 0.0.0.0:8888.`,
+        t`Without telemetry readers, ${describeVersion(version)} serves its own metrics on localhost:8888 only, \
+where Prometheus cannot scrape them. Add service.telemetry.metrics.readers with a pull/prometheus \
+exporter on 0.0.0.0:8888.`,
       ),
     );
   }
@@ -837,7 +895,9 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
         range: offsetsRange(cfg.view, endOfLast, endOfLast),
         newText: lines.map((l) => `\n${' '.repeat(col)}${l}`).join(''),
       };
-      const title = `Add a ${signal} pipeline to the ${debug} exporter${existingDebug ? '' : ' (and define it)'}`;
+      const title = existingDebug
+        ? t`Add a ${signal} pipeline to the ${debug} exporter`
+        : t`Add a ${signal} pipeline to the ${debug} exporter (and define it)`;
       const defineDebug = fixes.pop();
       fixes.push({ title, edits: [...(defineDebug?.edits ?? []), pipelineEdit] });
     }
@@ -846,9 +906,13 @@ function checkSignalPipelines(ctx: RuleContext, cfg: CollectorConfig): void {
       pipelinesEntry?.keyNode ?? cfg.root,
       'collector/missing-signal-pipeline',
       'warning',
-      `${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but ` +
-        `the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few ` +
-        `seconds. Add a ${signal} pipeline${existingDebug ? '' : ' (for example to a debug exporter)'}.`,
+      existingDebug
+        ? t`${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but \
+the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few \
+seconds. Add a ${signal} pipeline.`
+        : t`${pod.object.kind} ${pod.object.name} sends ${signal} to this collector over OTLP (${variable}), but \
+the collector has no ${signal} pipeline: it refuses them and the app logs an export error every few \
+seconds. Add a ${signal} pipeline (for example to a debug exporter).`,
       { fixes },
     );
     ctx.report(finding);

@@ -11,6 +11,7 @@ import {
   type ConfigPlace,
   type Version,
 } from '../../collector/versions';
+import { t } from '../../text/l10n';
 import type { CollectorConfig } from '../model';
 import { at as report, type RuleContext } from '../rule';
 import type { JsonSchema } from '../schema';
@@ -25,7 +26,10 @@ const fieldSchemas: Record<ConfigFieldType, JsonSchema> = {
   bool: { anyOf: [{ type: 'boolean' }, configRef] },
   int: { anyOf: [{ type: 'integer' }, configRef] },
   duration: {
-    description: 'A Go duration such as 500ms, 10s or 1m.',
+    // Read when a message is made, so in the language of the moment.
+    get description() {
+      return t`A Go duration such as 500ms, 10s or 1m.`;
+    },
     anyOf: [{ type: 'string', pattern: goDuration }, { const: 0 }, configRef],
   },
   strings: { type: 'array', items: { type: 'string' } },
@@ -42,32 +46,31 @@ function sectionSchema(fields: Readonly<Record<string, ConfigFieldType>>): JsonS
 /** What one change makes of its key at a version; undefined when that release does as 0.155.0 did. */
 function keySchema(change: ConfigKeyChange, version: Version, who: string): KeySchema | undefined {
   const { key, since, instead } = change;
-  const invalid = `("has invalid keys: ${key}")`;
   switch (change.change) {
     case 'added':
       if (atLeast(version, since)) return { accept: change.fields ? sectionSchema(change.fields) : undefined };
       return {
-        refuse:
-          `'${key}' came in v${since}; ${who} does not have it and refuses to start ${invalid}. ` +
-          `Upgrade the collector (its image) to v${since} or later, or ${instead}.`,
+        refuse: t`'${key}' came in v${since}; ${who} does not have it and refuses to start ("has invalid keys: ${key}"). \
+Upgrade the collector (its image) to v${since} or later, or ${instead}.`,
       };
     case 'deprecated':
       if (!atLeast(version, since)) return undefined;
       return {
-        warn: `'${key}' is deprecated from v${since}; ${who} still honours it but logs a warning. Use ${instead}.`,
+        warn: t`'${key}' is deprecated from v${since}; ${who} still honours it but logs a warning. Use ${instead}.`,
       };
     case 'removed':
       if (atLeast(version, since))
         return {
-          refuse:
-            `'${key}' was removed in v${since}${change.deprecatedIn ? ` (deprecated from v${change.deprecatedIn})` : ''}; ` +
-            `${who} refuses to start with it ${invalid}. Use ${instead}.`,
+          refuse: change.deprecatedIn
+            ? t`'${key}' was removed in v${since} (deprecated from v${change.deprecatedIn}); \
+${who} refuses to start with it ("has invalid keys: ${key}"). Use ${instead}.`
+            : t`'${key}' was removed in v${since}; ${who} refuses to start with it ("has invalid keys: ${key}"). \
+Use ${instead}.`,
         };
       if (change.deprecatedIn && atLeast(version, change.deprecatedIn))
         return {
-          warn:
-            `'${key}' is deprecated from v${change.deprecatedIn} and removed in v${since}; ${who} still accepts it. ` +
-            `Use ${instead}, which the release that removes it takes too.`,
+          warn: t`'${key}' is deprecated from v${change.deprecatedIn} and removed in v${since}; ${who} still accepts it. \
+Use ${instead}, which the release that removes it takes too.`,
         };
       return undefined;
   }
@@ -212,8 +215,11 @@ export function checkKeysRefusedTogether(ctx: RuleContext, cfg: CollectorConfig,
             mine.keyNode,
             'collector/schema',
             'error',
-            `'${change.key}' and '${beside.key}' are both set; ${who} refuses to start ("${beside.says}"). ` +
-              `Keep only '${change.key}'${deprecated ? ` (${beside.key} is deprecated)` : ''}.`,
+            deprecated
+              ? t`'${change.key}' and '${beside.key}' are both set; ${who} refuses to start ("${beside.says}"). \
+Keep only '${change.key}' (${beside.key} is deprecated).`
+              : t`'${change.key}' and '${beside.key}' are both set; ${who} refuses to start ("${beside.says}"). \
+Keep only '${change.key}'.`,
           ),
         );
       }

@@ -5,6 +5,7 @@ import type { Node, Pair } from 'yaml';
 import { reportingDefaults } from '../chartValues';
 import { at as report, type Rule } from '../rule';
 import { SchemaValidator, type JsonSchema } from '../schema';
+import { t } from '../../text/l10n';
 import { collectorVersionOf, describeVersion } from './collector';
 import { checkKeysRefusedTogether, collectorSchemaAt } from './collectorKeys';
 
@@ -33,7 +34,7 @@ export const schemaRules: Rule = (ctx) => {
           p.node as Node | Pair,
           'k8s/schema',
           p.severity,
-          `${object.kind} ${object.name || '(unnamed)'}: ${p.message}`,
+          object.name ? t`${object.kind} ${object.name}: ${p.message}` : t`${object.kind} (unnamed): ${p.message}`,
         ),
       );
     }
@@ -100,7 +101,7 @@ export const collectorSchemaRules: Rule = (ctx) => {
     if (!validator) {
       validator = new SchemaValidator(
         collectorSchemaAt(lenient, version.version, who),
-        'The collector refuses to start with it.',
+        t`The collector refuses to start with it.`,
       );
       validators.set(who, validator);
     }
