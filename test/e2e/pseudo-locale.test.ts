@@ -3,8 +3,9 @@
 // (scripts/l10n.ts, written at test time into the installed extension), a language pack of that id
 // with no translations of its own makes it a display language the workbench accepts, and argv.json
 // chooses it as "Configure Display Language" does. The palette's Observability Lab commands, the
-// walkthrough, a notification with its button, and a panel's title and fixed texts must then show
-// only bracketed text: English left there is a string that escaped translation.
+// walkthrough, a notification with its button, a panel's title and fixed texts, and a finding the
+// lint process made in the Problems panel must then show only bracketed text: English left there is
+// a string that escaped translation.
 // Screens: test-results/pseudo-locale-*.png.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
@@ -16,9 +17,11 @@ import { codeServerCli, packageExtension, startCodeServer, type RunningCodeServe
 import { repoRoot, run, waitFor } from '../harness/lib';
 import { pseudo, pseudoLocaleId, writePseudoLocale } from '../../scripts/l10n';
 import { manifestStrings } from '../support/manifest';
+import { untranslated as outsideTranslations } from '../support/pseudoLocale';
 import {
   afterFirstStartWalkthrough,
   clearToasts,
+  runCommand,
   closeQuickInput,
   openWorkbench,
   quickInputBox,
@@ -31,7 +34,7 @@ import {
 
 /** What is left of `text` outside the pseudo-translated ⟦…⟧ runs: English words there escaped translation. */
 function untranslated(text: string): string[] {
-  return (text.replace(/⟦[^⟧]*⟧/g, ' ').match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !allowed.has(w));
+  return (outsideTranslations(text).match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !allowed.has(w));
 }
 /** Words that are names, not sentences: the collector config's file name in the panel title. */
 const allowed = new Set(['collector', 'yaml']);
@@ -100,7 +103,8 @@ describe('the extension under a pseudo-locale (code-server + Chromium)', functio
     mkdirSync(dirs.extensionsDir, { recursive: true });
     writeFileSync(
       join(workspace, 'collector.yaml'),
-      'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [debug]\n',
+      // batch is defined and in no pipeline: a finding for the Problems panel.
+      'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nprocessors:\n  batch: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [debug]\n',
     );
     for (const file of [vsix, await pseudoLanguagePack(scratch)]) {
       const out = await codeServerCli(['--install-extension', file, '--force'], dirs);
@@ -291,5 +295,19 @@ describe('the extension under a pseudo-locale (code-server + Chromium)', functio
       assert.deepEqual(untranslated(shown), [], `page text "${shown}"`);
     }
     await screenshot(page, 'pseudo-locale-pipelines');
+  });
+
+  it('shows a finding in the Problems panel in the pseudo-locale: the lint process speaks the bundle the editor gave it', async () => {
+    // The workbench's own words stay English (the pack has none): the command is found by them.
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'collector/unused-component' });
+    await row.first().waitFor({ state: 'visible', timeout: 60_000 });
+    const text = ((await row.first().innerText()) ?? '').replace(/\s+/g, ' ');
+    // The row: the message, then the source and code, then where; only the message is ours to translate.
+    const message = text.replace(/obslab\([^)]*\)/g, ' ').replace(/\[Ln \d+, Col \d+\]/g, ' ');
+    assert.match(message, /⟦.*bátçh.*⟧/, text);
+    assert.deepEqual(untranslated(message), [], `Problems row "${text}"`);
+    await screenshot(page, 'pseudo-locale-problems');
+    await runCommand(page, 'View: Hide Panel').catch(() => undefined);
   });
 });
