@@ -9,6 +9,7 @@
 // dates, IP addresses, binary, policy variables) make a statement "undetermined", never a guess.
 // Not modelled: permissions boundaries, SCPs, session policies, resource-based policies of the
 // target service: say so wherever this verdict is shown.
+import { t } from '../text/l10n';
 import type { Condition, PolicyDocument, Principal, Statement } from './policy';
 
 export type Tri = true | false | 'unknown';
@@ -140,9 +141,9 @@ export function evaluateCondition(
     return { result: wantAbsent === !present };
   }
   const cmp = comparers[base];
-  if (!cmp) return { result: 'unknown', reason: `the operator ${c.operator} is not evaluated here` };
+  if (!cmp) return { result: 'unknown', reason: t`the operator ${c.operator} is not evaluated here` };
   if (c.values.some((v) => v.includes('${')))
-    return { result: 'unknown', reason: `${c.key} uses a policy variable, which only IAM resolves` };
+    return { result: 'unknown', reason: t`${c.key} uses a policy variable, which only IAM resolves` };
   if (!present) {
     const result = ifExists || set === 'ForAllValues' ? true : set === 'ForAnyValue' ? false : cmp.negated;
     return { result, absent: true };
@@ -221,5 +222,7 @@ export function evaluate(policies: NamedPolicy[], req: EvalRequest): EvalResult 
 }
 
 export function describeStatementRef(s: StatementRef): string {
-  return `${s.policy} statement ${s.sid ? `'${s.sid}'` : s.index + 1} (${s.effect})`;
+  return s.sid
+    ? t`${s.policy} statement '${s.sid}' (${s.effect})`
+    : t`${s.policy} statement ${s.index + 1} (${s.effect})`;
 }

@@ -11,6 +11,7 @@ import {
   type NamedPolicy,
   type StatementRef,
 } from './evaluate';
+import { t } from '../text/l10n';
 import type { PolicyDocument } from './policy';
 
 export interface LabAction {
@@ -23,70 +24,104 @@ export interface LabAction {
   essential: boolean;
 }
 
-const queryFails =
-  'Grafana or awscurl queries against the AMP workspace fail with HTTP 403 (AccessDeniedException); writing still works.';
+// Getters: the sentences are made when read, in the language installed by then, not at import.
+const queryFails = (): string =>
+  t`Grafana or awscurl queries against the AMP workspace fail with HTTP 403 (AccessDeniedException); writing still works.`;
 
 export const labActions: LabAction[] = [
   {
     action: 'aps:RemoteWrite',
-    capability: 'Prometheus sends its samples to Amazon Managed Service for Prometheus (remote_write)',
-    symptom:
-      'Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not ' +
-      'authorized to perform: aps:RemoteWrite). Prometheus logs "server returned HTTP status 403 ' +
-      'Forbidden" as a non-recoverable error and drops those samples: ' +
-      'prometheus_remote_storage_samples_failed_total rises while ' +
-      'prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still ' +
-      'work; the AMP workspace gets no new data.',
+    get capability() {
+      return t`Prometheus sends its samples to Amazon Managed Service for Prometheus (remote_write)`;
+    },
+    get symptom() {
+      return t`Every remote-write request is refused with HTTP 403 (AccessDeniedException: ... is not \
+authorized to perform: aps:RemoteWrite). Prometheus logs "server returned HTTP status 403 \
+Forbidden" as a non-recoverable error and drops those samples: \
+prometheus_remote_storage_samples_failed_total rises while \
+prometheus_remote_storage_samples_total (sent) stays flat. Local Prometheus queries still \
+work; the AMP workspace gets no new data.`;
+    },
     essential: true,
   },
   {
     action: 'aps:QueryMetrics',
-    capability: "PromQL queries against the AMP workspace (Grafana's AMP data source)",
-    symptom: queryFails,
+    get capability() {
+      return t`PromQL queries against the AMP workspace (Grafana's AMP data source)`;
+    },
+    get symptom() {
+      return queryFails();
+    },
     essential: false,
   },
   {
     action: 'aps:GetSeries',
-    capability: "series lookups in the AMP workspace (Grafana's metric browser)",
-    symptom: queryFails,
+    get capability() {
+      return t`series lookups in the AMP workspace (Grafana's metric browser)`;
+    },
+    get symptom() {
+      return queryFails();
+    },
     essential: false,
   },
   {
     action: 'aps:GetLabels',
-    capability: 'label name and value lookups in the AMP workspace',
-    symptom: queryFails,
+    get capability() {
+      return t`label name and value lookups in the AMP workspace`;
+    },
+    get symptom() {
+      return queryFails();
+    },
     essential: false,
   },
   {
     action: 'aps:GetMetricMetadata',
-    capability: 'metric metadata (type, help) from the AMP workspace',
-    symptom: queryFails,
+    get capability() {
+      return t`metric metadata (type, help) from the AMP workspace`;
+    },
+    get symptom() {
+      return queryFails();
+    },
     essential: false,
   },
   {
     action: 'cloudwatch:PutMetricData',
-    capability: 'publishing metrics to CloudWatch',
-    symptom:
-      'Agents that publish to CloudWatch with this role log AccessDenied for PutMetricData; the CloudWatch metrics stay empty.',
+    get capability() {
+      return t`publishing metrics to CloudWatch`;
+    },
+    get symptom() {
+      return t`Agents that publish to CloudWatch with this role log AccessDenied for PutMetricData; the CloudWatch metrics stay empty.`;
+    },
     essential: false,
   },
   {
     action: 'logs:CreateLogGroup',
-    capability: 'creating the CloudWatch Logs group on first use',
-    symptom:
-      'Log shipping fails on first start with AccessDeniedException for CreateLogGroup, unless the group already exists.',
+    get capability() {
+      return t`creating the CloudWatch Logs group on first use`;
+    },
+    get symptom() {
+      return t`Log shipping fails on first start with AccessDeniedException for CreateLogGroup, unless the group already exists.`;
+    },
     essential: false,
   },
   {
     action: 'logs:CreateLogStream',
-    capability: 'creating a log stream per pod',
-    symptom: 'Log shipping fails with AccessDeniedException for CreateLogStream.',
+    get capability() {
+      return t`creating a log stream per pod`;
+    },
+    get symptom() {
+      return t`Log shipping fails with AccessDeniedException for CreateLogStream.`;
+    },
     essential: false,
   },
   {
     action: 'logs:PutLogEvents',
-    capability: 'writing log events to CloudWatch Logs',
-    symptom: 'Log shipping fails with AccessDeniedException for PutLogEvents; no logs arrive.',
+    get capability() {
+      return t`writing log events to CloudWatch Logs`;
+    },
+    get symptom() {
+      return t`Log shipping fails with AccessDeniedException for PutLogEvents; no logs arrive.`;
+    },
     essential: false,
   },
 ];
@@ -106,13 +141,13 @@ export interface ActionVerdict {
 export function describeDecision(r: Pick<EvalResult, 'decision' | 'decidedBy' | 'undetermined'>): string {
   switch (r.decision) {
     case 'allowed':
-      return `allowed by ${r.decidedBy.map(describeStatementRef).join(', ')}`;
+      return t`allowed by ${r.decidedBy.map(describeStatementRef).join(', ')}`;
     case 'explicitDeny':
-      return `denied explicitly by ${r.decidedBy.map(describeStatementRef).join(', ')} (a Deny always wins)`;
+      return t`denied explicitly by ${r.decidedBy.map(describeStatementRef).join(', ')} (a Deny always wins)`;
     case 'implicitDeny':
-      return 'denied: no statement allows it (IAM denies by default)';
+      return t`denied: no statement allows it (IAM denies by default)`;
     case 'undetermined':
-      return `cannot be decided from the documents alone: ${r.undetermined.map((u) => `${describeStatementRef(u.statement)}: ${u.reason}`).join('; ')}`;
+      return t`cannot be decided from the documents alone: ${r.undetermined.map((u) => `${describeStatementRef(u.statement)}: ${u.reason}`).join('; ')}`;
   }
 }
 
@@ -176,12 +211,12 @@ export function withoutAction(policies: NamedPolicy[], action: string): { polici
       if (st.effect !== 'Allow' || !st.action) return [st];
       const kept = st.action.filter((a) => a.toLowerCase() !== action.toLowerCase());
       if (kept.length === st.action.length) return [st];
-      const where = `${p.name} statement ${st.sid ? `'${st.sid}'` : i + 1}`;
+      const where = st.sid ? t`${p.name} statement '${st.sid}'` : t`${p.name} statement ${i + 1}`;
       if (!kept.length) {
-        edits.push(`removed ${where}, whose only action was ${action}`);
+        edits.push(t`removed ${where}, whose only action was ${action}`);
         return [];
       }
-      edits.push(`removed ${action} from ${where}`);
+      edits.push(t`removed ${action} from ${where}`);
       return [{ ...st, action: kept }];
     });
     return { name: p.name, document: { ...p.document, statements } };
@@ -190,8 +225,8 @@ export function withoutAction(policies: NamedPolicy[], action: string): { polici
   if (still.decision === 'allowed' && copies[0]) {
     const first = copies[0];
     edits.push(
-      `${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a ` +
-        `wildcard or NotAction), so a Deny statement for it was added to ${first.name}`,
+      t`${action} is still allowed by ${still.decidedBy.map(describeStatementRef).join(', ')} (a \
+wildcard or NotAction), so a Deny statement for it was added to ${first.name}`,
     );
     copies[0] = {
       name: first.name,
@@ -204,7 +239,7 @@ export function withoutAction(policies: NamedPolicy[], action: string): { polici
       },
     };
   }
-  if (!edits.length) edits.push(`no policy allows ${action} in the first place`);
+  if (!edits.length) edits.push(t`no policy allows ${action} in the first place`);
   return { policies: copies, edits };
 }
 

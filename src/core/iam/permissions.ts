@@ -2,7 +2,12 @@
 // before the policy is created and attached: effect, actions, resources, conditions; and a
 // warning where it is broad: every action ("*", a whole service, or NotAction), or actions that
 // can change something on every resource (Resource "*" or NotResource).
+import { t } from '../text/l10n';
 import type { PolicyDocument, Statement } from './policy';
+
+/** The items joined by a translated "or" / "and": each pair is one text, as a language orders it. */
+const orList = (items: string[]): string => (items.length ? items.reduce((list, one) => t`${list} or ${one}`) : '');
+const andList = (items: string[]): string => (items.length ? items.reduce((list, one) => t`${list} and ${one}`) : '');
 
 export interface StatementPermissions {
   /** 1-based, as the statement appears in the file. */
@@ -72,24 +77,27 @@ function describeStatement(s: Statement, index: number): StatementPermissions {
     effect: s.effect,
     actions,
     resources,
-    conditions: s.conditions.map((c) => `${c.operator} ${c.key} = ${c.values.join(' or ')}`),
+    conditions: s.conditions.map((c) => `${c.operator} ${c.key} = ${orList(c.values)}`),
     writeActions,
   };
 }
 
 /** What to name instead of "*", for the services the lab's policy uses. */
-const resourceExamples: Record<string, string> = {
-  aps: 'the Amazon Managed Prometheus workspace: arn:aws:aps:REGION:ACCOUNT:workspace/WORKSPACE_ID',
-  logs: 'the log group: arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*',
-};
+function resourceExample(service: string): string | undefined {
+  if (service === 'aps')
+    return t`the Amazon Managed Prometheus workspace: arn:aws:aps:REGION:ACCOUNT:workspace/WORKSPACE_ID`;
+  if (service === 'logs') return t`the log group: arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`;
+  return undefined;
+}
 
 function arnExamples(actions: string[]): string {
   const services = [...new Set(actions.map((a) => a.split(':')[0] ?? ''))];
-  const examples = services.map((svc) => resourceExamples[svc]).filter((e): e is string => e !== undefined);
+  const examples = services.map(resourceExample).filter((e): e is string => e !== undefined);
   return examples.length ? ` (${examples.join('; ')})` : '';
 }
 
-const name = (s: StatementPermissions): string => `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
+const name = (s: StatementPermissions): string =>
+  s.sid ? t`Statement ${s.index} (${s.sid})` : t`Statement ${s.index}`;
 const everyResource = (s: StatementPermissions): boolean =>
   s.resources.except || s.resources.list.length === 0 || s.resources.list.includes('*');
 
@@ -101,34 +109,38 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
     if (s.effect !== 'Allow') continue;
     if (s.actions.except)
       warnings.push(
-        `${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is ` +
-          `nearly everything in the account. List the actions Prometheus needs instead.`,
+        t`${name(s)} allows every action except ${s.actions.list.join(', ')} (NotAction): that is \
+nearly everything in the account. List the actions Prometheus needs instead.`,
       );
     else if (s.actions.list.includes('*'))
       warnings.push(
-        `${name(s)} allows every action of every service (Action: "*"): whoever assumes the role ` +
-          `could do anything the resources allow. List the actions Prometheus needs instead.`,
+        t`${name(s)} allows every action of every service (Action: "*"): whoever assumes the role \
+could do anything the resources allow. List the actions Prometheus needs instead.`,
       );
     else {
       const services = s.actions.list.filter((a) => /^[^:]+:\*$/.test(a));
       if (services.length)
         warnings.push(
-          `${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} ` +
-            `(${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`,
+          t`${name(s)} allows every action of ${services.map((a) => a.split(':')[0]).join(', ')} \
+(${services.join(', ')}), writes and deletes included. List the actions Prometheus needs instead.`,
         );
     }
     if (!everyResource(s)) continue;
     const writes = s.writeActions.filter((a) => !noResourceLevel.has(a.toLowerCase()));
     if (!writes.length || s.actions.except || s.actions.list.includes('*')) continue;
     const where = s.resources.except
-      ? `every resource except ${s.resources.list.join(', ')} (NotResource)`
-      : 'every resource (Resource: "*")';
+      ? t`every resource except ${s.resources.list.join(', ')} (NotResource)`
+      : t`every resource (Resource: "*")`;
     const unscoped = s.writeActions.filter((a) => noResourceLevel.has(a.toLowerCase()));
-    warnings.push(
-      `${name(s)} allows ${writes.join(', ')}, which can change things, ` +
-        `on ${where}${s.conditions.length ? ', limited only by its conditions' : ''}. Name the ` +
-        `resources instead${arnExamples(writes)}.${unscoped.length ? ` (${unscoped.join(', ')} accepts no resource ARN, so "*" is right there.)` : ''}`,
-    );
+    const examples = arnExamples(writes);
+    const warning = s.conditions.length
+      ? t`${name(s)} allows ${writes.join(', ')}, which can change things, \
+on ${where}, limited only by its conditions. Name the resources instead${examples}.`
+      : t`${name(s)} allows ${writes.join(', ')}, which can change things, \
+on ${where}. Name the resources instead${examples}.`;
+    // The note after the sentence starts with its own space.
+    const note = unscoped.length ? t` (${unscoped.join(', ')} accepts no resource ARN, so "*" is right there.)` : '';
+    warnings.push(`${warning}${note}`);
   }
   return { statements, warnings };
 }
@@ -136,15 +148,16 @@ export function policyPermissions(policy: PolicyDocument): PolicyPermissions {
 /** The statements as lines for a dialog or a terminal: "1. Allow aps:RemoteWrite, aps:QueryMetrics on every resource (*)". */
 export function permissionLines(p: PolicyPermissions): string[] {
   return p.statements.map((s) => {
-    const actions = s.actions.except ? `every action except ${s.actions.list.join(', ')}` : s.actions.list.join(', ');
+    const actions = s.actions.except ? t`every action except ${s.actions.list.join(', ')}` : s.actions.list.join(', ');
     const resources = s.resources.except
-      ? `every resource except ${s.resources.list.join(', ')}`
+      ? t`every resource except ${s.resources.list.join(', ')}`
       : s.resources.list.length === 0 || s.resources.list.includes('*')
-        ? `every resource (${s.resources.list.join(', ') || 'none named'})`
+        ? t`every resource (${s.resources.list.join(', ') || t`none named`})`
         : s.resources.list.join(', ');
-    return (
-      `${s.index}. ${s.effect}${s.sid ? ` [${s.sid}]` : ''}: ${actions} ` +
-      `on ${resources}${s.conditions.length ? `, when ${s.conditions.join(' and ')}` : ''}`
-    );
+    // The effect is IAM's own word (Allow, Deny), as the policy file has it.
+    const head = `${s.index}. ${s.effect}${s.sid ? ` [${s.sid}]` : ''}`;
+    return s.conditions.length
+      ? t`${head}: ${actions} on ${resources}, when ${andList(s.conditions)}`
+      : t`${head}: ${actions} on ${resources}`;
   });
 }

@@ -2,6 +2,7 @@
 // file, checked against the policy grammar, and normalised so evaluation has one shape to read.
 // Grammar: IAM User Guide, "IAM JSON policy element reference" and "Grammar of the IAM JSON policy language".
 import { isRecord } from '../isRecord';
+import { t } from '../text/l10n';
 
 export interface Condition {
   /** As written, e.g. "StringEquals", "ForAnyValue:StringLike", "StringEqualsIfExists". */
@@ -54,7 +55,7 @@ export function decodePolicyText(text: string): string {
 function strings(v: unknown, what: string): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
-  throw new Error(`${what} must be a string or an array of strings`);
+  throw new Error(t`${what} must be a string or an array of strings`);
 }
 
 function principalOf(v: unknown, what: string): Principal {
@@ -62,11 +63,11 @@ function principalOf(v: unknown, what: string): Principal {
   if (v === '*') return { ...p, any: true };
   if (!isRecord(v))
     throw new Error(
-      `${what} must be "*" or an object such as {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}`,
+      t`${what} must be "*" or an object such as {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/ISSUER"}`,
     );
   for (const [k, val] of Object.entries(v)) {
     if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser')
-      throw new Error(`${what} has '${k}'; the principal types are AWS, Service, Federated and CanonicalUser`);
+      throw new Error(t`${what} has '${k}'; the principal types are AWS, Service, Federated and CanonicalUser`);
     const list = strings(val, `${what}.${k}`);
     p[k].push(...list);
     if (k === 'AWS' && list.includes('*')) p.any = true;
@@ -75,8 +76,8 @@ function principalOf(v: unknown, what: string): Principal {
 }
 
 function statementOf(v: unknown, index: number): Statement {
-  const where = `Statement ${index + 1}`;
-  if (!isRecord(v)) throw new Error(`${where} is not an object with Effect, Action and Resource`);
+  const where = t`Statement ${index + 1}`;
+  if (!isRecord(v)) throw new Error(t`${where} is not an object with Effect, Action and Resource`);
   const known = [
     'Sid',
     'Effect',
@@ -89,25 +90,27 @@ function statementOf(v: unknown, index: number): Statement {
     'Condition',
   ];
   for (const k of Object.keys(v))
-    if (!known.includes(k)) throw new Error(`${where} has an unknown element '${k}' (elements: ${known.join(', ')})`);
+    if (!known.includes(k)) throw new Error(t`${where} has an unknown element '${k}' (elements: ${known.join(', ')})`);
   const effect = v['Effect'];
   if (effect !== 'Allow' && effect !== 'Deny')
     throw new Error(
-      `${where}: "Effect" must be "Allow" or "Deny"${typeof effect === 'string' ? `, not '${effect}'` : ''}`,
+      typeof effect === 'string'
+        ? t`${where}: "Effect" must be "Allow" or "Deny", not '${effect}'`
+        : t`${where}: "Effect" must be "Allow" or "Deny"`,
     );
   if ((v['Action'] === undefined) === (v['NotAction'] === undefined))
-    throw new Error(`${where} needs exactly one of "Action" and "NotAction"`);
+    throw new Error(t`${where} needs exactly one of "Action" and "NotAction"`);
   if (v['Resource'] !== undefined && v['NotResource'] !== undefined)
-    throw new Error(`${where} has both "Resource" and "NotResource"`);
+    throw new Error(t`${where} has both "Resource" and "NotResource"`);
   if (v['Principal'] !== undefined && v['NotPrincipal'] !== undefined)
-    throw new Error(`${where} has both "Principal" and "NotPrincipal"`);
+    throw new Error(t`${where} has both "Principal" and "NotPrincipal"`);
   const st: Statement = { effect, conditions: [] };
   if (typeof v['Sid'] === 'string') st.sid = v['Sid'];
   if (v['Action'] !== undefined) st.action = strings(v['Action'], `${where}.Action`);
   if (v['NotAction'] !== undefined) st.notAction = strings(v['NotAction'], `${where}.NotAction`);
   for (const a of [...(st.action ?? []), ...(st.notAction ?? [])]) {
     if (a !== '*' && !/^[a-zA-Z0-9-]+:[A-Za-z0-9*?]+$/.test(a))
-      throw new Error(`${where}: '${a}' is not an action of the form service:Action (for example aps:RemoteWrite)`);
+      throw new Error(t`${where}: '${a}' is not an action of the form service:Action (for example aps:RemoteWrite)`);
   }
   if (v['Resource'] !== undefined) st.resource = strings(v['Resource'], `${where}.Resource`);
   if (v['NotResource'] !== undefined) st.notResource = strings(v['NotResource'], `${where}.NotResource`);
@@ -116,9 +119,9 @@ function statementOf(v: unknown, index: number): Statement {
   const cond = v['Condition'];
   if (cond !== undefined) {
     if (!isRecord(cond))
-      throw new Error(`${where}: "Condition" must be an object of operators, e.g. {"StringEquals": {"KEY": "VALUE"}}`);
+      throw new Error(t`${where}: "Condition" must be an object of operators, e.g. {"StringEquals": {"KEY": "VALUE"}}`);
     for (const [operator, keys] of Object.entries(cond)) {
-      if (!isRecord(keys)) throw new Error(`${where}: Condition.${operator} must be an object of condition keys`);
+      if (!isRecord(keys)) throw new Error(t`${where}: Condition.${operator} must be an object of condition keys`);
       for (const [key, values] of Object.entries(keys)) {
         const list =
           typeof values === 'boolean' || typeof values === 'number'
@@ -130,7 +133,7 @@ function statementOf(v: unknown, index: number): Statement {
               : typeof values === 'string'
                 ? [values]
                 : undefined;
-        if (!list) throw new Error(`${where}: Condition.${operator}.${key} must be a value or a list of values`);
+        if (!list) throw new Error(t`${where}: Condition.${operator}.${key} must be a value or a list of values`);
         st.conditions.push({ operator, key, values: list });
       }
     }
@@ -146,7 +149,8 @@ export function parsePolicy(text: string): ParsedPolicy {
   } catch (e) {
     return {
       ok: false,
-      error: `not valid JSON (${e instanceof Error ? e.message : String(e)}); an IAM policy is a JSON object with "Version" and "Statement"`,
+      error: t`not valid JSON (${e instanceof Error ? e.message : String(e)}); an IAM policy is a JSON object \
+with "Version" and "Statement"`,
     };
   }
   return policyFromJson(raw);
@@ -154,22 +158,25 @@ export function parsePolicy(text: string): ParsedPolicy {
 
 export function policyFromJson(raw: unknown): ParsedPolicy {
   if (!isRecord(raw))
-    return { ok: false, error: 'not an IAM policy: the document must be a JSON object with "Version" and "Statement"' };
-  if (raw['Statement'] === undefined) return { ok: false, error: 'not an IAM policy: it has no "Statement"' };
+    return {
+      ok: false,
+      error: t`not an IAM policy: the document must be a JSON object with "Version" and "Statement"`,
+    };
+  if (raw['Statement'] === undefined) return { ok: false, error: t`not an IAM policy: it has no "Statement"` };
   for (const k of Object.keys(raw))
     if (k !== 'Version' && k !== 'Id' && k !== 'Statement')
       return {
         ok: false,
-        error: `not an IAM policy: unknown top-level element '${k}' (allowed: Version, Id, Statement)`,
+        error: t`not an IAM policy: unknown top-level element '${k}' (allowed: Version, Id, Statement)`,
       };
   const version = raw['Version'];
   if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17')
     return {
       ok: false,
-      error: `"Version" is '${String(version)}'; IAM accepts only "2012-10-17" (or the old "2008-10-17")`,
+      error: t`"Version" is '${String(version)}'; IAM accepts only "2012-10-17" (or the old "2008-10-17")`,
     };
   const list = Array.isArray(raw['Statement']) ? (raw['Statement'] as unknown[]) : [raw['Statement']];
-  if (list.length === 0) return { ok: false, error: '"Statement" is empty; a policy needs at least one statement' };
+  if (list.length === 0) return { ok: false, error: t`"Statement" is empty; a policy needs at least one statement` };
   try {
     const policy: PolicyDocument = { statements: list.map(statementOf) };
     if (typeof version === 'string') policy.version = version;

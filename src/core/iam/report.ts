@@ -2,6 +2,7 @@
 // with findings. The node layer gathers the data (IAM, EKS, the cluster); this decides.
 import type { Finding } from '../finding';
 import { blank, commandInText } from '../shellQuote';
+import { t } from '../text/l10n';
 import { irsaCodes } from './codes';
 import { associateOidcProvider } from './commands';
 import type { NamedPolicy } from './evaluate';
@@ -99,10 +100,10 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
     findings.push({
       code: irsaCodes.policyInvalid,
       severity: 'error',
-      message: `${role.name}'s trust policy could not be read: ${trustParsed.error}.`,
+      message: t`${role.name}'s trust policy could not be read: ${trustParsed.error}.`,
     });
   } else {
-    const t = analyzeTrust(
+    const trust = analyzeTrust(
       trustParsed.policy,
       {
         namespace: input.namespace,
@@ -112,20 +113,22 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       },
       role.name,
     );
-    statements = t.statements;
-    trustedIssuers = t.trustedIssuers;
-    expectedCanAssume = t.expectedCanAssume?.decision;
-    findings.push(...t.findings);
+    statements = trust.statements;
+    trustedIssuers = trust.trustedIssuers;
+    expectedCanAssume = trust.expectedCanAssume?.decision;
+    findings.push(...trust.findings);
   }
   if (cluster.issuer && cluster.oidcProviderExists === false) {
+    const command = commandInText(associateOidcProvider(cluster.name ?? blank('cluster'), cluster.region || undefined));
     findings.push({
       code: irsaCodes.oidcProvider,
       severity: 'error',
-      message:
-        `The account has no IAM OIDC provider for the cluster's ` +
-        `issuer ${cluster.issuer}${cluster.accountId ? ` (expected ${oidcProviderArn(cluster.accountId, cluster.issuer)})` : ''}: ` +
-        `no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: ` +
-        commandInText(associateOidcProvider(cluster.name ?? blank('cluster'), cluster.region || undefined)),
+      message: cluster.accountId
+        ? t`The account has no IAM OIDC provider for the cluster's \
+issuer ${cluster.issuer} (expected ${oidcProviderArn(cluster.accountId, cluster.issuer)}): \
+no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: ${command}`
+        : t`The account has no IAM OIDC provider for the cluster's \
+issuer ${cluster.issuer}: no pod can assume any IRSA role. Create it with Create IAM Policy and IRSA Role, or run: ${command}`,
     });
   }
   const policies: PolicyView[] = [];
@@ -144,26 +147,37 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.policyInvalid,
         severity: 'error',
-        message: `The ${p.kind} policy ${p.name} could not be read: ${parsed.error}.`,
+        message:
+          p.kind === 'managed'
+            ? t`The managed policy ${p.name} could not be read: ${parsed.error}.`
+            : t`The inline policy ${p.name} could not be read: ${parsed.error}.`,
       });
   }
   const local = evaluateLabActions(named);
   const verdicts = input.simulated?.length ? input.simulated : local;
   const verdictSource = input.simulated?.length ? 'simulation' : 'local';
+  const localNote =
+    named.length === 1
+      ? t`Decided by Observability Lab's own evaluation of the role's ${named.length} \
+policy (attached and inline) (explicit Deny wins, then \
+Allow, else the default deny); permissions boundaries, SCPs and the AMP workspace's own \
+policy are not seen.`
+      : t`Decided by Observability Lab's own evaluation of the role's ${named.length} \
+policies (attached and inline) (explicit Deny wins, then \
+Allow, else the default deny); permissions boundaries, SCPs and the AMP workspace's own \
+policy are not seen.`;
   const verdictNote =
     verdictSource === 'simulation'
-      ? 'Decided by IAM itself (iam:SimulatePrincipalPolicy), including permissions boundaries.'
-      : `Decided by Observability Lab's own evaluation of the role's ${named.length} ` +
-        `polic${named.length === 1 ? 'y' : 'ies'} (attached and inline) (explicit Deny wins, then ` +
-        `Allow, else the default deny); permissions boundaries, SCPs and the AMP workspace's own ` +
-        `policy are not seen.${input.simulationNote ? ` ${input.simulationNote}` : ''}`;
+      ? t`Decided by IAM itself (iam:SimulatePrincipalPolicy), including permissions boundaries.`
+      : input.simulationNote
+        ? `${localNote} ${input.simulationNote}`
+        : localNote;
   if (!role.policies.length)
     findings.push({
       code: irsaCodes.actionDenied,
       severity: 'error',
-      message:
-        `${role.name} has no attached or inline policy, so it may do nothing. Attach the lab's ` +
-        `policy (ds252-prometheus-otel-policy) with Create IAM Policy and IRSA Role.`,
+      message: t`${role.name} has no attached or inline policy, so it may do nothing. Attach the lab's \
+policy (ds252-prometheus-otel-policy) with Create IAM Policy and IRSA Role.`,
     });
   else {
     for (const v of verdicts) {
@@ -172,7 +186,7 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.actionDenied,
         severity: info?.essential ? 'error' : 'warning',
-        message: `${v.action} (${v.capability}) is ${v.because}. ${info?.symptom ?? ''}`.trim(),
+        message: [t`${v.action} (${v.capability}) is ${v.because}.`, info?.symptom ?? ''].join(' ').trim(),
       });
     }
   }
@@ -183,26 +197,23 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.annotation,
         severity: 'error',
-        message:
-          `The ServiceAccount ${sa.namespace}/${sa.name} does not exist; create it with the ` +
-          `annotation eks.amazonaws.com/role-arn: ${role.arn} (Create IAM Policy and IRSA Role does).`,
+        message: t`The ServiceAccount ${sa.namespace}/${sa.name} does not exist; create it with the \
+annotation eks.amazonaws.com/role-arn: ${role.arn} (Create IAM Policy and IRSA Role does).`,
       });
     else if (!sa.roleArn)
       findings.push({
         code: irsaCodes.annotation,
         severity: 'error',
-        message:
-          `The ServiceAccount ${sa.namespace}/${sa.name} has no eks.amazonaws.com/role-arn ` +
-          `annotation, so its pods get no AWS credentials from IRSA. Annotate it with ${role.arn}.`,
+        message: t`The ServiceAccount ${sa.namespace}/${sa.name} has no eks.amazonaws.com/role-arn \
+annotation, so its pods get no AWS credentials from IRSA. Annotate it with ${role.arn}.`,
       });
     else if (sa.roleArn !== role.arn)
       findings.push({
         code: irsaCodes.annotation,
         severity: 'warning',
-        message:
-          `The ServiceAccount ${sa.namespace}/${sa.name} is annotated with ${sa.roleArn}, ` +
-          `not ${role.arn}: its pods assume that other role. Inspect that role, or annotate the ` +
-          `ServiceAccount with this one.`,
+        message: t`The ServiceAccount ${sa.namespace}/${sa.name} is annotated with ${sa.roleArn}, \
+not ${role.arn}: its pods assume that other role. Inspect that role, or annotate the \
+ServiceAccount with this one.`,
       });
   }
   if (kube?.prometheusPods) {
@@ -210,9 +221,8 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
       findings.push({
         code: irsaCodes.pods,
         severity: 'info',
-        message:
-          `No Prometheus pods were found in ${input.namespace}; once kube-prometheus-stack runs, ` +
-          `they must run as ${input.serviceAccount} (prometheus.serviceAccount.name in the chart values).`,
+        message: t`No Prometheus pods were found in ${input.namespace}; once kube-prometheus-stack runs, \
+they must run as ${input.serviceAccount} (prometheus.serviceAccount.name in the chart values).`,
       });
     }
     for (const p of kube.prometheusPods) {
@@ -220,12 +230,11 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
         findings.push({
           code: irsaCodes.pods,
           severity: 'warning',
-          message:
-            `The Prometheus pod ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccount}, ` +
-            `not ${input.serviceAccount}, so it does not get this role. Set ` +
-            `prometheus.serviceAccount.create=false and ` +
-            `prometheus.serviceAccount.name=${input.serviceAccount} in the kube-prometheus-stack ` +
-            `values (serviceAccounts.server.* is ignored by that chart).`,
+          message: t`The Prometheus pod ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccount}, \
+not ${input.serviceAccount}, so it does not get this role. Set \
+prometheus.serviceAccount.create=false and \
+prometheus.serviceAccount.name=${input.serviceAccount} in the kube-prometheus-stack \
+values (serviceAccounts.server.* is ignored by that chart).`,
         });
       }
     }
@@ -250,48 +259,71 @@ export function buildIrsaReport(input: IrsaInspectInput): IrsaReport {
   };
 }
 
-const decisionWord: Record<string, string> = {
-  allowed: 'ALLOWED',
-  explicitDeny: 'DENIED (explicit)',
-  implicitDeny: 'DENIED (default)',
-  undetermined: 'UNDECIDED',
-};
+/** How the plain-text report names a decision (shown to a person; the JSON keeps the Decision value). */
+function decisionWord(decision: string): string {
+  switch (decision) {
+    case 'allowed':
+      return t`ALLOWED`;
+    case 'explicitDeny':
+      return t`DENIED (explicit)`;
+    case 'implicitDeny':
+      return t`DENIED (default)`;
+    case 'undetermined':
+      return t`UNDECIDED`;
+    default:
+      return decision;
+  }
+}
 
 /** The report as plain text for the CLI and the output channel. */
 export function reportText(r: IrsaReport): string {
   const lines: string[] = [];
-  lines.push(`Role ${r.role.name} (${r.role.arn})${r.role.createdByLab ? ', created by Observability Lab' : ''}`);
+  lines.push(
+    r.role.createdByLab
+      ? t`Role ${r.role.name} (${r.role.arn}), created by Observability Lab`
+      : t`Role ${r.role.name} (${r.role.arn})`,
+  );
   if (r.cluster.name) {
-    const issuer = r.cluster.issuer ?? `unknown (${r.cluster.issuerError ?? 'not asked'})`;
-    const provider =
-      r.cluster.oidcProviderExists === undefined
-        ? ''
-        : r.cluster.oidcProviderExists
-          ? ', IAM OIDC provider present'
-          : ', NO IAM OIDC provider';
+    const issuer = r.cluster.issuer ?? t`unknown (${r.cluster.issuerError ?? t`not asked`})`;
+    const cluster = r.cluster.region
+      ? t`Cluster ${r.cluster.name} in ${r.cluster.region}`
+      : t`Cluster ${r.cluster.name}`;
     lines.push(
-      `Cluster ${r.cluster.name}${r.cluster.region ? ` in ${r.cluster.region}` : ''}: issuer ${issuer}${provider}`,
+      r.cluster.oidcProviderExists === undefined
+        ? t`${cluster}: issuer ${issuer}`
+        : r.cluster.oidcProviderExists
+          ? t`${cluster}: issuer ${issuer}, IAM OIDC provider present`
+          : t`${cluster}: issuer ${issuer}, NO IAM OIDC provider`,
     );
   }
-  lines.push('', `Trust policy (who may assume it) — expected: ${r.serviceAccount.subject}`);
+  lines.push('', t`Trust policy (who may assume it) — expected: ${r.serviceAccount.subject}`);
   for (const s of r.trust.statements) {
     lines.push(`  ${s.summary}`);
     for (const c of s.conditions) lines.push(`    - ${c.text}`);
   }
-  if (r.trust.trustedIssuers.length && r.cluster.issuer)
+  if (r.trust.trustedIssuers.length && r.cluster.issuer) {
+    const issuers = r.trust.trustedIssuers.join(', ');
     lines.push(
-      `  Trusted issuer(s): ${r.trust.trustedIssuers.join(', ')}${r.trust.trustedIssuers.includes(issuerHost(r.cluster.issuer)) ? ' (this cluster)' : ''}`,
+      `  ${
+        r.trust.trustedIssuers.includes(issuerHost(r.cluster.issuer))
+          ? t`Trusted issuer(s): ${issuers} (this cluster)`
+          : t`Trusted issuer(s): ${issuers}`
+      }`,
     );
-  lines.push('', `Permissions (${r.policies.map((p) => `${p.kind} ${p.name}`).join(', ') || 'none'})`);
+  }
+  const policies = r.policies
+    .map((p) => (p.kind === 'managed' ? t`managed ${p.name}` : t`inline ${p.name}`))
+    .join(', ');
+  lines.push('', policies ? t`Permissions (${policies})` : t`Permissions (none)`);
   lines.push(`  ${r.verdictNote}`);
   const width = Math.max(...r.verdicts.map((v) => v.action.length));
   for (const v of r.verdicts)
-    lines.push(`  ${v.action.padEnd(width)}  ${(decisionWord[v.decision] ?? v.decision).padEnd(17)}  ${v.capability}`);
-  lines.push('', `What if ${r.whatIf.removed} were removed? (${r.whatIf.edits.join('; ')})`);
-  if (!r.whatIf.breaks.length) lines.push('  Nothing the lab uses changes.');
-  for (const b of r.whatIf.breaks) lines.push(`  ${b.action}: ${b.capability} stops working. ${b.symptom}`);
-  if (r.kube?.error) lines.push('', `Cluster side not checked: ${r.kube.error}`);
-  lines.push('', r.findings.length ? `Findings (${r.findings.length}):` : 'No problems found.');
+    lines.push(`  ${v.action.padEnd(width)}  ${decisionWord(v.decision).padEnd(17)}  ${v.capability}`);
+  lines.push('', t`What if ${r.whatIf.removed} were removed? (${r.whatIf.edits.join('; ')})`);
+  if (!r.whatIf.breaks.length) lines.push(`  ${t`Nothing the lab uses changes.`}`);
+  for (const b of r.whatIf.breaks) lines.push(`  ${t`${b.action}: ${b.capability} stops working.`} ${b.symptom}`);
+  if (r.kube?.error) lines.push('', t`Cluster side not checked: ${r.kube.error}`);
+  lines.push('', r.findings.length ? t`Findings (${r.findings.length}):` : t`No problems found.`);
   for (const f of r.findings) lines.push(`  ${f.severity}  ${f.code}  ${f.message}`);
   return lines.join('\n');
 }

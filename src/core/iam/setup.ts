@@ -4,6 +4,7 @@
 // statement, and warnings where it is broad); nothing is changed that is already right.
 // Clean Up's AWS part is planned here too: only what carries the lab's tag, or what the student names.
 import { blank, commandInText } from '../shellQuote';
+import { t } from '../text/l10n';
 import { associateOidcProvider, createIamServiceAccount } from './commands';
 import { permissionLines, policyPermissions, type PolicyPermissions } from './permissions';
 import { canonicalPolicy, parsePolicy } from './policy';
@@ -94,7 +95,8 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
   const parsed = parsePolicy(want.policyDocument);
   if (!parsed.ok) {
     blockers.push(
-      `The policy document is ${parsed.error}. Fix iam/prometheus-iam-policy.json (the editor marks the problem) and run the command again.`,
+      t`The policy document is ${parsed.error}. Fix iam/prometheus-iam-policy.json (the editor marks the problem) \
+and run the command again.`,
     );
     return {
       changes,
@@ -109,22 +111,21 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
   const permissions = policyPermissions(parsed.policy);
   if (parsed.policy.statements.some((s) => s.principal || s.notPrincipal)) {
     blockers.push(
-      'The policy document has a Principal: that is a trust policy, not a permissions policy. Use iam/prometheus-iam-policy.json.',
+      t`The policy document has a Principal: that is a trust policy, not a permissions policy. \
+Use iam/prometheus-iam-policy.json.`,
     );
     return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
   }
 
-  if (have.oidcProviderArn) unchanged.push(`IAM OIDC provider ${have.oidcProviderArn} exists`);
+  if (have.oidcProviderArn) unchanged.push(t`IAM OIDC provider ${have.oidcProviderArn} exists`);
   else
     changes.push({
       kind: 'createOidcProvider',
       issuer: want.issuer,
       audience: stsAudience,
-      description:
-        `Create the IAM OIDC provider for the cluster's issuer ${want.issuer} ` +
-        `(${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, ` +
-        `with the thumbprint of the issuer's root certificate. Same as: ` +
-        commandInText(associateOidcProvider(blank('cluster'))),
+      description: t`Create the IAM OIDC provider for the cluster's issuer ${want.issuer} \
+(${oidcProviderArn(want.accountId, want.issuer, partition)}), audience ${stsAudience}, \
+with the thumbprint of the issuer's root certificate. Same as: ${commandInText(associateOidcProvider(blank('cluster')))}`,
     });
 
   const compact = JSON.stringify(parsed.raw);
@@ -133,11 +134,11 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       kind: 'createPolicy',
       name: want.policyName,
       document: compact,
-      description: `Create the IAM policy ${want.policyName} from the lab's policy document`,
+      description: t`Create the IAM policy ${want.policyName} from the lab's policy document`,
     });
   else if (canonicalPolicy(have.policy.defaultDocument) === canonicalPolicy(want.policyDocument))
     unchanged.push(
-      `Policy ${have.policy.arn} already has this document (version ${have.policy.defaultVersionId}); reused`,
+      t`Policy ${have.policy.arn} already has this document (version ${have.policy.defaultVersionId}); reused`,
     );
   else {
     // IAM keeps five versions: make room by deleting the oldest non-default one.
@@ -149,9 +150,13 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       document: compact,
       ...(full && oldest ? { deleteVersionId: oldest.id } : {}),
       description:
-        `Policy ${have.policy.arn} exists with a different document ` +
-        `(default ${have.policy.defaultVersionId}): add a new version from the lab's file and make ` +
-        `it the default${full && oldest ? `, deleting the oldest version ${oldest.id} (IAM keeps five)` : ''}`,
+        full && oldest
+          ? t`Policy ${have.policy.arn} exists with a different document \
+(default ${have.policy.defaultVersionId}): add a new version from the lab's file and make \
+it the default, deleting the oldest version ${oldest.id} (IAM keeps five)`
+          : t`Policy ${have.policy.arn} exists with a different document \
+(default ${have.policy.defaultVersionId}): add a new version from the lab's file and make \
+it the default`,
     });
   }
 
@@ -160,47 +165,52 @@ export function planIrsaSetup(want: IrsaDesired, have: IrsaObserved): IrsaPlan {
       kind: 'createRole',
       name: want.roleName,
       trustPolicy,
-      description:
-        `Create the role ${want.roleName}, trusting ` +
-        `only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with ` +
-        `audience ${stsAudience} from issuer ${issuerHost(want.issuer)}`,
+      description: t`Create the role ${want.roleName}, trusting \
+only ${serviceAccountSubject(want.namespace, want.serviceAccount)} with \
+audience ${stsAudience} from issuer ${issuerHost(want.issuer)}`,
     });
   else if (canonicalPolicy(have.role.trustPolicy) !== canonicalPolicy(trustPolicy))
     changes.push({
       kind: 'updateTrustPolicy',
       name: want.roleName,
       trustPolicy,
-      description:
-        `Replace the trust policy of the existing role ${want.roleName} with the IRSA trust ` +
-        `for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)`,
+      description: t`Replace the trust policy of the existing role ${want.roleName} with the IRSA trust \
+for ${serviceAccountSubject(want.namespace, want.serviceAccount)} (the current one differs)`,
     });
-  else unchanged.push(`Role ${roleArn} exists with the right trust policy`);
+  else unchanged.push(t`Role ${roleArn} exists with the right trust policy`);
 
-  if (have.role?.attachedPolicyArns.includes(policyArn)) unchanged.push(`Policy is attached to ${want.roleName}`);
+  if (have.role?.attachedPolicyArns.includes(policyArn)) unchanged.push(t`Policy is attached to ${want.roleName}`);
   else
     changes.push({
       kind: 'attachPolicy',
       roleName: want.roleName,
       policyArn,
-      description: `Attach ${policyArn} to the role ${want.roleName}`,
+      description: t`Attach ${policyArn} to the role ${want.roleName}`,
     });
 
   if (have.serviceAccount === undefined)
     unchanged.push(
-      'The cluster was not asked: annotate the ServiceAccount later (or run the command again with a cluster)',
+      t`The cluster was not asked: annotate the ServiceAccount later (or run the command again with a cluster)`,
     );
   else if (have.serviceAccount.exists && have.serviceAccount.roleArn === roleArn)
-    unchanged.push(`ServiceAccount ${want.namespace}/${want.serviceAccount} is annotated with the role`);
-  else
+    unchanged.push(t`ServiceAccount ${want.namespace}/${want.serviceAccount} is annotated with the role`);
+  else {
+    const sa = `${want.namespace}/${want.serviceAccount}`;
+    const now = have.serviceAccount.roleArn;
     changes.push({
       kind: 'applyServiceAccount',
       namespace: want.namespace,
       name: want.serviceAccount,
       roleArn,
-      description:
-        `${have.serviceAccount.exists ? 'Annotate the ServiceAccount' : 'Create the ServiceAccount'} ${want.namespace}/${want.serviceAccount} ` +
-        `with eks.amazonaws.com/role-arn: ${roleArn}${have.serviceAccount.roleArn ? ` (now ${have.serviceAccount.roleArn})` : ''}`,
+      description: have.serviceAccount.exists
+        ? now
+          ? t`Annotate the ServiceAccount ${sa} with eks.amazonaws.com/role-arn: ${roleArn} (now ${now})`
+          : t`Annotate the ServiceAccount ${sa} with eks.amazonaws.com/role-arn: ${roleArn}`
+        : now
+          ? t`Create the ServiceAccount ${sa} with eks.amazonaws.com/role-arn: ${roleArn} (now ${now})`
+          : t`Create the ServiceAccount ${sa} with eks.amazonaws.com/role-arn: ${roleArn}`,
     });
+  }
   return { changes, unchanged, policyArn, roleArn, trustPolicy, blockers, permissions };
 }
 
@@ -216,11 +226,11 @@ export function permissionsText(
     (c) => c.kind === 'createPolicy' || c.kind === 'createPolicyVersion' || c.kind === 'attachPolicy',
   );
   if (!touches || !plan.permissions.statements.length) return [];
-  const lines = [`Permissions the role gets from ${file}:`, ...permissionLines(plan.permissions)];
+  const lines = [t`Permissions the role gets from ${file}:`, ...permissionLines(plan.permissions)];
   if (plan.permissions.warnings.length)
     lines.push(
       '',
-      `Warning${plan.permissions.warnings.length > 1 ? 's' : ''}:`,
+      plan.permissions.warnings.length > 1 ? t`Warnings:` : t`Warning:`,
       ...plan.permissions.warnings.map((w) => `⚠ ${w}`),
     );
   return lines;
@@ -297,18 +307,18 @@ export function planAwsCleanup(
         kind: 'detachRolePolicy',
         roleName: c.role.name,
         policyArn: arn,
-        description: `detach ${arn} from role ${c.role.name}`,
+        description: t`detach ${arn} from role ${c.role.name}`,
       });
     for (const p of c.role.inlinePolicyNames)
       steps.push({
         kind: 'deleteRolePolicy',
         roleName: c.role.name,
         policyName: p,
-        description: `delete inline policy ${p} of role ${c.role.name}`,
+        description: t`delete inline policy ${p} of role ${c.role.name}`,
       });
-    steps.push({ kind: 'deleteRole', roleName: c.role.name, description: `delete role ${c.role.name}` });
+    steps.push({ kind: 'deleteRole', roleName: c.role.name, description: t`delete role ${c.role.name}` });
   } else if (c.role)
-    kept.push(`role ${c.role.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
+    kept.push(t`role ${c.role.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
   if (c.policy && (tagged(c.policy.tags) || named.policy)) {
     for (const a of c.policy.attachedTo) {
       if (a.kind === 'role' && roleGoes && a.name === c.role?.name) continue;
@@ -317,7 +327,12 @@ export function planAwsCleanup(
         entity: a.kind,
         entityName: a.name,
         policyArn: c.policy.arn,
-        description: `detach ${c.policy.name} from ${a.kind} ${a.name}`,
+        description:
+          a.kind === 'role'
+            ? t`detach ${c.policy.name} from role ${a.name}`
+            : a.kind === 'user'
+              ? t`detach ${c.policy.name} from user ${a.name}`
+              : t`detach ${c.policy.name} from group ${a.name}`,
       });
     }
     for (const v of c.policy.nonDefaultVersionIds)
@@ -325,22 +340,23 @@ export function planAwsCleanup(
         kind: 'deletePolicyVersion',
         policyArn: c.policy.arn,
         versionId: v,
-        description: `delete version ${v} of policy ${c.policy.name}`,
+        description: t`delete version ${v} of policy ${c.policy.name}`,
       });
-    steps.push({ kind: 'deletePolicy', policyArn: c.policy.arn, description: `delete policy ${c.policy.name}` });
+    steps.push({ kind: 'deletePolicy', policyArn: c.policy.arn, description: t`delete policy ${c.policy.name}` });
   } else if (c.policy)
-    kept.push(`policy ${c.policy.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
+    kept.push(t`policy ${c.policy.name}: not created by Observability Lab (no ${labTagKey} tag); name it to delete it`);
   if (c.oidcProvider) {
     if (tagged(c.oidcProvider.tags) && includeOidcProvider)
       steps.push({
         kind: 'deleteOidcProvider',
         arn: c.oidcProvider.arn,
-        description: `delete IAM OIDC provider ${c.oidcProvider.arn} (every IRSA role of this cluster stops working)`,
+        description: t`delete IAM OIDC provider ${c.oidcProvider.arn} (every IRSA role of this cluster stops working)`,
       });
     else
       kept.push(
-        `IAM OIDC provider ${c.oidcProvider.arn}: ` +
-          `kept${tagged(c.oidcProvider.tags) ? ' (other IRSA roles of the cluster may use it)' : ' (not created by Observability Lab)'}`,
+        tagged(c.oidcProvider.tags)
+          ? t`IAM OIDC provider ${c.oidcProvider.arn}: kept (other IRSA roles of the cluster may use it)`
+          : t`IAM OIDC provider ${c.oidcProvider.arn}: kept (not created by Observability Lab)`,
       );
   }
   return { steps, kept };

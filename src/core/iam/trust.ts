@@ -4,6 +4,7 @@
 // StringEquals on ISSUER:sub = system:serviceaccount:NS:NAME and ISSUER:aud = sts.amazonaws.com.
 // Checks are made by evaluating the policy against the token STS would see, not by pattern-matching text.
 import type { Finding } from '../finding';
+import { t } from '../text/l10n';
 import { irsaCodes } from './codes';
 import {
   evaluate,
@@ -98,26 +99,31 @@ export interface TrustAnalysis {
   trustedIssuers: string[];
 }
 
+/** 'a' or 'b' or 'c': the values quoted, each "or" in the reader's language. */
 function quoteList(values: string[]): string {
-  return values.map((v) => `'${v}'`).join(' or ');
+  return orList(values.map((v) => `'${v}'`));
+}
+
+function orList(items: string[]): string {
+  return items.length ? items.reduce((list, item) => t`${list} or ${item}`) : '';
 }
 
 function explainSubject(pattern: string, like: boolean): string {
   const m = /^system:serviceaccount:([^:]+):(.+)$/.exec(pattern);
   if (!m)
     return like && pattern.includes('*')
-      ? `any token subject matching '${pattern}'`
-      : `the token subject '${pattern}', which is not a ServiceAccount subject (system:serviceaccount:NAMESPACE:NAME)`;
+      ? t`any token subject matching '${pattern}'`
+      : t`the token subject '${pattern}', which is not a ServiceAccount subject (system:serviceaccount:NAMESPACE:NAME)`;
   const [, ns = '', name = ''] = m;
   const wildNs = like && /[*?]/.test(ns);
   const wildName = like && /[*?]/.test(name);
-  if (wildNs && wildName) return `any ServiceAccount in any namespace matching '${pattern}'`;
+  if (wildNs && wildName) return t`any ServiceAccount in any namespace matching '${pattern}'`;
   if (wildName)
     return name === '*'
-      ? `every ServiceAccount in namespace ${ns}`
-      : `every ServiceAccount in namespace ${ns} whose name matches '${name}'`;
-  if (wildNs) return `a ServiceAccount named ${name} in any namespace matching '${ns}'`;
-  return `only the ServiceAccount ${name} in namespace ${ns}`;
+      ? t`every ServiceAccount in namespace ${ns}`
+      : t`every ServiceAccount in namespace ${ns} whose name matches '${name}'`;
+  if (wildNs) return t`a ServiceAccount named ${name} in any namespace matching '${ns}'`;
+  return t`only the ServiceAccount ${name} in namespace ${ns}`;
 }
 
 export function explainCondition(c: Condition): string {
@@ -125,34 +131,45 @@ export function explainCondition(c: Condition): string {
   const key = c.key;
   const like = /Like$/.test(base);
   const negated = /Not/.test(base);
-  const whenPresent = ifExists ? ' (checked only when the request has this key)' : '';
-  const setNote = set ? ` (${set}: ${set === 'ForAnyValue' ? 'at least one' : 'every'} value of the key)` : '';
+  // Notes after the sentence, each its own translated text (each starts with its space).
+  const whenPresent = ifExists ? t` (checked only when the request has this key)` : '';
+  const setNote = set
+    ? set === 'ForAnyValue'
+      ? t` (${set}: at least one value of the key)`
+      : t` (${set}: every value of the key)`
+    : '';
   const suffix = `${whenPresent}${setNote}`;
   if (/:sub$/.test(key) && !negated && base.startsWith('String')) {
-    const who = c.values.map((v) => explainSubject(v, like)).join('; or ');
-    return (
-      `The ServiceAccount token's subject (${key}) must ` +
-      `be ${quoteList(c.values)}${like ? ' (wildcards * and ? allowed)' : ''}: ${who} may assume ` +
-      `the role.${suffix}`
-    );
+    const subjects = c.values.map((v) => explainSubject(v, like));
+    const who = subjects.length ? subjects.reduce((list, one) => t`${list}; or ${one}`) : '';
+    const values = quoteList(c.values);
+    return like
+      ? t`The ServiceAccount token's subject (${key}) must be ${values} (wildcards * and ? allowed): ${who} may assume \
+the role.${suffix}`
+      : t`The ServiceAccount token's subject (${key}) must be ${values}: ${who} may assume the role.${suffix}`;
   }
   if (/:aud$/.test(key) && !negated && base.startsWith('String')) {
-    const ok = c.values.includes(stsAudience);
-    const consequence = ok
-      ? ', which the EKS pod identity webhook requests, so tokens made for other services are refused'
-      : `; the EKS pod identity webhook requests ${stsAudience}, so its tokens do not match`;
-    return `The token must be issued for the audience ${quoteList(c.values)}${consequence}.${suffix}`;
+    const values = quoteList(c.values);
+    return c.values.includes(stsAudience)
+      ? t`The token must be issued for the audience ${values}, which the EKS pod identity webhook requests, so tokens \
+made for other services are refused.${suffix}`
+      : t`The token must be issued for the audience ${values}; the EKS pod identity webhook requests ${stsAudience}, \
+so its tokens do not match.${suffix}`;
   }
   if (base === 'Null')
-    return `The request ${(c.values[0] ?? '').toLowerCase() === 'true' ? 'must not have' : 'must have'} the key ${key}.`;
+    return (c.values[0] ?? '').toLowerCase() === 'true'
+      ? t`The request must not have the key ${key}.`
+      : t`The request must have the key ${key}.`;
+  // The operator's name spelled out (StringNotLike: string not like): words of IAM's grammar, not translated.
   const verb = base.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `The request's ${key} must satisfy ${c.operator} ${quoteList(c.values)} (${verb}).${suffix}`;
+  return t`The request's ${key} must satisfy ${c.operator} ${quoteList(c.values)} (${verb}).${suffix}`;
 }
 
 function principalsOf(st: Statement): string[] {
   const p = st.principal;
   if (!p) return [];
-  if (p.any) return ['everyone (*)'];
+  if (p.any) return [t`everyone (*)`];
+  // The principal types are IAM's own words (the policy's keys): names, not translated.
   return [
     ...p.Federated.map((f) => `Federated ${f}`),
     ...p.AWS.map((a) => `AWS ${a}`),
@@ -165,22 +182,33 @@ function summarize(st: Statement): string {
   const actions = st.action ?? [];
   const fed = st.principal?.Federated ?? [];
   const web = actions.some((a) => wildcardRegExp(a, true).test(webIdentityAction));
+  const allow = st.effect === 'Allow';
   if (fed.length && web) {
-    const issuers = fed.map((f) => parseOidcProviderArn(f)?.host ?? f);
-    return (
-      `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} Kubernetes ServiceAccount tokens issued ` +
-      `by ${issuers.map((i) => `https://${i}`).join(' or ')} to exchange them for this role's ` +
-      `credentials (${webIdentityAction})${st.conditions.length ? ', when:' : ', with no condition: any ServiceAccount of that cluster.'}`
-    );
+    const issuers = orList(fed.map((f) => `https://${parseOidcProviderArn(f)?.host ?? f}`));
+    if (st.conditions.length)
+      return allow
+        ? t`Lets Kubernetes ServiceAccount tokens issued by ${issuers} to exchange them for this role's \
+credentials (${webIdentityAction}), when:`
+        : t`Forbids Kubernetes ServiceAccount tokens issued by ${issuers} to exchange them for this role's \
+credentials (${webIdentityAction}), when:`;
+    return allow
+      ? t`Lets Kubernetes ServiceAccount tokens issued by ${issuers} to exchange them for this role's \
+credentials (${webIdentityAction}), with no condition: any ServiceAccount of that cluster.`
+      : t`Forbids Kubernetes ServiceAccount tokens issued by ${issuers} to exchange them for this role's \
+credentials (${webIdentityAction}), with no condition: any ServiceAccount of that cluster.`;
   }
-  if (st.principal?.Service.length)
-    return `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} the AWS service(s) ${st.principal.Service.join(', ')} assume the role (${actions.join(', ')}).`;
-  if (st.principal?.AWS.length || st.principal?.any)
-    return (
-      `${st.effect === 'Allow' ? 'Lets' : 'Forbids'} ${principalsOf(st).join(', ')} assume the ` +
-      `role (${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}).`
-    );
-  return `${st.effect} ${actions.join(', ') || `all but ${(st.notAction ?? []).join(', ')}`}.`;
+  if (st.principal?.Service.length) {
+    const services = st.principal.Service.join(', ');
+    return allow
+      ? t`Lets the AWS service(s) ${services} assume the role (${actions.join(', ')}).`
+      : t`Forbids the AWS service(s) ${services} assume the role (${actions.join(', ')}).`;
+  }
+  const what = actions.join(', ') || t`all but ${(st.notAction ?? []).join(', ')}`;
+  if (st.principal?.AWS.length || st.principal?.any) {
+    const who = principalsOf(st).join(', ');
+    return allow ? t`Lets ${who} assume the role (${what}).` : t`Forbids ${who} assume the role (${what}).`;
+  }
+  return allow ? t`Allow ${what}.` : t`Deny ${what}.`;
 }
 
 export function explainTrust(doc: PolicyDocument): ExplainedStatement[] {
@@ -209,9 +237,9 @@ function tokenRequest(
   };
 }
 
-export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName = 'the role'): TrustAnalysis {
+export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName = t`the role`): TrustAnalysis {
   const findings: Finding[] = [];
-  const policy: NamedPolicy[] = [{ name: 'trust policy', document: doc }];
+  const policy: NamedPolicy[] = [{ name: t`trust policy`, document: doc }];
   const expectedSub = serviceAccountSubject(target.namespace, target.serviceAccount);
   const audience = target.audience ?? stsAudience;
   const webStatements = doc.statements.filter(
@@ -223,16 +251,15 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
   const trusted = [
     ...new Set(webStatements.flatMap((st) => st.principal?.Federated ?? []).map((f) => parseOidcProviderArn(f))),
   ].filter((x): x is { accountId: string; host: string } => x !== undefined);
-  const trustedIssuers = [...new Set(trusted.map((t) => t.host))];
+  const trustedIssuers = [...new Set(trusted.map((x) => x.host))];
   const statements = explainTrust(doc);
   if (!webStatements.length) {
     findings.push({
       code: irsaCodes.notWebIdentity,
       severity: 'error',
-      message:
-        `${roleName}'s trust policy has no Allow statement for a Federated OIDC provider ` +
-        `with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as ` +
-        `an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).`,
+      message: t`${roleName}'s trust policy has no Allow statement for a Federated OIDC provider \
+with ${webIdentityAction}, so no Kubernetes ServiceAccount can assume it. Recreate it as \
+an IRSA role (Create IAM Policy and IRSA Role, or eksctl create iamserviceaccount).`,
     });
     return { statements, findings, expectedCanAssume: undefined, trustedIssuers };
   }
@@ -241,23 +268,21 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
     findings.push({
       code: irsaCodes.issuer,
       severity: 'error',
-      message:
-        `${roleName} trusts tokens ` +
-        `from ${trustedIssuers.map((h) => `https://${h}`).join(', ') || 'no parsable OIDC provider'}, ` +
-        `but the cluster's issuer is https://${clusterHost}: STS refuses the pods' tokens ` +
-        `(InvalidIdentityToken or AccessDenied). Point Principal.Federated and the condition keys ` +
-        `at the cluster's issuer.`,
+      message: t`${roleName} trusts tokens \
+from ${trustedIssuers.map((h) => `https://${h}`).join(', ') || t`no parsable OIDC provider`}, \
+but the cluster's issuer is https://${clusterHost}: STS refuses the pods' tokens \
+(InvalidIdentityToken or AccessDenied). Point Principal.Federated and the condition keys \
+at the cluster's issuer.`,
     });
   }
   if (target.accountId) {
-    for (const t of trusted) {
-      if (t.accountId !== target.accountId)
+    for (const provider of trusted) {
+      if (provider.accountId !== target.accountId)
         findings.push({
           code: irsaCodes.issuer,
           severity: 'error',
-          message:
-            `${roleName} trusts the OIDC provider in account ${t.accountId}, but the role is in ` +
-            `account ${target.accountId}; a role can only trust an OIDC provider of its own account.`,
+          message: t`${roleName} trusts the OIDC provider in account ${provider.accountId}, but the role is in \
+account ${target.accountId}; a role can only trust an OIDC provider of its own account.`,
         });
     }
   }
@@ -272,11 +297,13 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.issuer,
           severity: 'error',
-          message:
-            `The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement ` +
-            `trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the ` +
-            `condition ${/Not|IfExists/.test(c.operator) ? 'is skipped' : 'always fails'}. ` +
-            `Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
+          message: /Not|IfExists/.test(c.operator)
+            ? t`The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement \
+trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the \
+condition is skipped. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`
+            : t`The condition key ${c.key} names issuer ${m[1] ?? ''}, but the statement \
+trusts ${hosts.join(', ')}; STS never sets that key for these tokens, so the \
+condition always fails. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
         });
       }
     }
@@ -300,15 +327,23 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
       (!subOk || audOk)
     ) {
       const named = subKeys.flatMap((c) => c.values);
-      const allows = named.length ? `: the trust policy allows ${quoteList(named)}` : '';
-      const denied = expectedCanAssume.decision === 'explicitDeny' ? ' and a Deny statement matches' : '';
+      const allows = quoteList(named);
+      const denied = expectedCanAssume.decision === 'explicitDeny';
+      const cannot = named.length
+        ? denied
+          ? t`${expectedSub} cannot assume ${roleName}: the trust policy allows ${allows} and a Deny statement matches.`
+          : t`${expectedSub} cannot assume ${roleName}: the trust policy allows ${allows}.`
+        : denied
+          ? t`${expectedSub} cannot assume ${roleName} and a Deny statement matches.`
+          : t`${expectedSub} cannot assume ${roleName}.`;
       findings.push({
         code: irsaCodes.subject,
         severity: 'error',
-        message:
-          `${expectedSub} cannot assume ${roleName}${allows}${denied}. ` +
-          `Prometheus' pods get AccessDenied from AssumeRoleWithWebIdentity and remote write fails. ` +
-          `Trust "${host}:sub": "${expectedSub}".`,
+        message: [
+          cannot,
+          t`Prometheus' pods get AccessDenied from AssumeRoleWithWebIdentity and remote write fails.`,
+          t`Trust "${host}:sub": "${expectedSub}".`,
+        ].join(' '),
       });
     }
     if (expectedCanAssume.decision === 'allowed') {
@@ -324,26 +359,25 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.subject,
           severity: 'error',
-          message:
-            `${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the ` +
-            `cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
+          message: t`${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the \
+cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
         });
       } else if (otherSa.decision === 'allowed' || otherNs.decision === 'allowed') {
         const wild = subKeys.filter((c) => c.values.some((v) => /[*?]/.test(v)) || /Not/.test(c.operator));
-        const condition =
-          wild.map((c) => `${c.operator} ${quoteList(c.values)}`).join(', ') || 'is broader than one ServiceAccount';
+        const condition = wild.map((c) => `${c.operator} ${quoteList(c.values)}`).join(', ');
         const saAllowed = otherSa.decision === 'allowed';
         const nsAllowed = otherNs.decision === 'allowed';
-        const others =
-          (saAllowed ? `${serviceAccountSubject(target.namespace, 'default')} ` : '') +
-          (saAllowed && nsAllowed ? 'and ' : '') +
-          (nsAllowed ? `${serviceAccountSubject('kube-system', target.serviceAccount)} ` : '');
+        const defaultSa = serviceAccountSubject(target.namespace, 'default');
+        const systemSa = serviceAccountSubject('kube-system', target.serviceAccount);
+        const others = saAllowed && nsAllowed ? t`${defaultSa} and ${systemSa}` : saAllowed ? defaultSa : systemSa;
         findings.push({
           code: irsaCodes.subject,
           severity: 'warning',
-          message:
-            `The subject condition ${condition}: ${others}could ` +
-            `assume the role too, not only ${expectedSub}. Use StringEquals with the exact subject.`,
+          message: condition
+            ? t`The subject condition ${condition}: ${others} could \
+assume the role too, not only ${expectedSub}. Use StringEquals with the exact subject.`
+            : t`The subject condition is broader than one ServiceAccount: ${others} could \
+assume the role too, not only ${expectedSub}. Use StringEquals with the exact subject.`,
         });
       }
       const otherAud = evaluate(policy, tokenRequest(host, account, expectedSub, 'some-other-audience'));
@@ -351,16 +385,16 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
         findings.push({
           code: irsaCodes.audience,
           severity: 'warning',
-          message:
-            `The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another ` +
-            `audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition ` +
-            `(eksctl and the EKS guide do).`,
+          message: t`The trust policy does not check ${host}:aud, so a token ${expectedSub} got for another \
+audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub condition \
+(eksctl and the EKS guide do).`,
         });
       } else if (otherAud.decision === 'allowed') {
         findings.push({
           code: irsaCodes.audience,
           severity: 'warning',
-          message: `The audience condition accepts tokens for audiences other than ${stsAudience}. Use "StringEquals": {"${host}:aud": "${stsAudience}"}.`,
+          message: t`The audience condition accepts tokens for audiences other than ${stsAudience}. \
+Use "StringEquals": {"${host}:aud": "${stsAudience}"}.`,
         });
       }
     } else {
@@ -369,9 +403,8 @@ export function analyzeTrust(doc: PolicyDocument, target: IrsaTarget, roleName =
           findings.push({
             code: irsaCodes.audience,
             severity: 'error',
-            message:
-              `The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests ` +
-              `tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".`,
+            message: t`The audience must be ${quoteList(c.values)}, but the EKS pod identity webhook requests \
+tokens for ${audience}; AssumeRoleWithWebIdentity fails. Use "${c.key}": "${stsAudience}".`,
           });
         }
       }
