@@ -14,6 +14,7 @@ import { doctorCodes } from './codes';
 import type { CommandFix, DoctorFinding, DoctorFix, DoctorReport, Evidence, LinkId, LinkResult } from './report';
 import type { DoctorSnapshot, LabelSelector, PodState, ServiceInfo, TargetState } from './snapshot';
 import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
+import { t } from '../text/l10n';
 
 type Outcome =
   | { status: 'passed'; detail: string }
@@ -37,16 +38,21 @@ function finding(code: string, message: string, evidence: Evidence[], remedies: 
 }
 
 function unavailable(s: DoctorSnapshot, source: keyof DoctorSnapshot['unavailable'], what: string): string {
-  return s.unavailable[source] ?? `${what} was not gathered`;
+  return s.unavailable[source] ?? t`${what} was not gathered`;
+}
+
+/** "a or b or c", each "or" translated with its neighbours. */
+function orList(items: readonly string[]): string {
+  return items.reduce((list, item) => t`${list} or ${item}`);
 }
 
 function readyCount(pods: PodState[]): string {
-  return `${pods.filter((p) => p.ready).length}/${pods.length} ready`;
+  return t`${pods.filter((p) => p.ready).length}/${pods.length} ready`;
 }
 
 function podsSummary(pods: PodState[]): string {
-  if (!pods.length) return 'no pods';
-  return pods.map((p) => `${p.name} ${p.ready ? 'ready' : `not ready (${p.reason ?? p.phase})`}`).join(', ');
+  if (!pods.length) return t`no pods`;
+  return pods.map((p) => (p.ready ? t`${p.name} ready` : t`${p.name} not ready (${p.reason ?? p.phase})`)).join(', ');
 }
 
 /** A command fix: each step a program and its arguments (words, never shell text). */
@@ -60,11 +66,16 @@ function obslab(...args: string[]): string[] {
 }
 
 function restartCommand(s: DoctorSnapshot, what: 'app' | 'collector' | 'prometheus'): DoctorFix {
-  if (s.mode === 'sandbox') return run('Restart the sandbox', obslab('sandbox', 'down'), obslab('sandbox', 'up'));
+  if (s.mode === 'sandbox') return run(t`Restart the sandbox`, obslab('sandbox', 'down'), obslab('sandbox', 'up'));
   const [ns, workload] =
     what === 'app' ? [s.lab.appNamespace, 'deploy/otel-flask'] : [s.lab.monitoringNamespace, collectorWorkload(s)];
+  const title = {
+    app: t`Restart the app and watch it roll out`,
+    collector: t`Restart the collector and watch it roll out`,
+    prometheus: t`Restart the prometheus and watch it roll out`,
+  }[what];
   return run(
-    `Restart the ${what} and watch it roll out`,
+    title,
     kubectl(s, '-n', ns, 'rollout', 'restart', workload),
     kubectl(s, '-n', ns, 'rollout', 'status', workload),
   );
@@ -143,9 +154,9 @@ function sendRequests(s: DoctorSnapshot): DoctorFix {
       plan,
     );
   const url = s.mode === 'sandbox' && s.app?.url ? new URL(s.app.url) : undefined;
-  if (url) return run('Send some requests (20 s, 2 threads)', loadtest(url.hostname, url.port || '80'));
+  if (url) return run(t`Send some requests (20 s, 2 threads)`, loadtest(url.hostname, url.port || '80'));
   return {
-    ...run('Forward the app and send some requests (20 s, 2 threads)', loadtest('127.0.0.1', '8080')),
+    ...run(t`Forward the app and send some requests (20 s, 2 threads)`, loadtest('127.0.0.1', '8080')),
     alongside: kubectl(s, '-n', s.lab.appNamespace, 'port-forward', 'svc/otel-flask', '8080:80'),
   };
 }
@@ -162,12 +173,12 @@ function openLabFile(s: DoctorSnapshot, rel: string, title: string): DoctorFix[]
 // ---------------------------------------------------------------- selectors and addresses
 
 export function describeSelector(sel: LabelSelector | null): string {
-  if (sel === null) return 'nothing (no selector)';
+  if (sel === null) return t`nothing (no selector)`;
   const parts = [
     ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} (${(e.values ?? []).join(', ')})`),
   ];
-  return parts.length ? parts.join(', ') : 'everything ({})';
+  return parts.length ? parts.join(', ') : t`everything ({})`;
 }
 
 export interface OtlpTarget {
@@ -249,18 +260,20 @@ function servicePortFor(svc: ServiceInfo, port: number): ServiceInfo['ports'][nu
 
 const appReady: Link = {
   id: 'app-ready',
-  title: 'The app is running and ready',
+  get title() {
+    return t`The app is running and ready`;
+  },
   after: [],
   check(s) {
     const app = s.app;
-    if (!app) return skip(unavailable(s, 'app', 'the app'));
+    if (!app) return skip(unavailable(s, 'app', t`the app`));
     const ready = app.pods.filter((p) => p.ready);
-    if (ready.length) return pass(`${app.object}: ${readyCount(app.pods)}`);
+    if (ready.length) return pass(t`${app.object}: ${readyCount(app.pods)}`);
     const evidence: Evidence[] = [
       {
         object: app.object,
         seen: podsSummary(app.pods),
-        expected: 'at least one ready pod (the sandbox: the app answering /healthz)',
+        expected: t`at least one ready pod (the sandbox: the app answering /healthz)`,
       },
     ];
     const remedies: DoctorFix[] =
@@ -268,17 +281,19 @@ const appReady: Link = {
         ? [restartCommand(s, 'app')]
         : [
             run(
-              'Show why the pods are not ready',
+              t`Show why the pods are not ready`,
               kubectl(s, '-n', app.namespace ?? s.lab.appNamespace, 'describe', 'pods', '-l', 'app=otel-flask'),
             ),
             restartCommand(s, 'app'),
-            ...openLabFile(s, 'k8s/app.yaml', 'Open k8s/app.yaml'),
+            ...openLabFile(s, 'k8s/app.yaml', t`Open ${'k8s/app.yaml'}`),
           ];
     return fail(
-      `${app.object}: ${readyCount(app.pods)}`,
+      t`${app.object}: ${readyCount(app.pods)}`,
       finding(
         doctorCodes.appNotReady,
-        `${app.object} has no ready ${s.mode === 'sandbox' ? 'process' : 'pod'} (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`,
+        s.mode === 'sandbox'
+          ? t`${app.object} has no ready process (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`
+          : t`${app.object} has no ready pod (${podsSummary(app.pods)}), so nothing sends telemetry to the collector.`,
         evidence,
         remedies,
       ),
@@ -298,7 +313,7 @@ function endpointEdit(text: string | undefined, file: string | undefined, from: 
         range: { start: { line: i, character: c }, end: { line: i, character: c + from.length } },
         newText: to,
       };
-      return [{ kind: 'edit', title: `Set OTEL_EXPORTER_OTLP_ENDPOINT to ${to}`, file, edits: [edit] }];
+      return [{ kind: 'edit', title: t`Set ${'OTEL_EXPORTER_OTLP_ENDPOINT'} to ${to}`, file, edits: [edit] }];
     }
   }
   return [];
@@ -306,15 +321,17 @@ function endpointEdit(text: string | undefined, file: string | undefined, from: 
 
 const otlpEndpoint: Link = {
   id: 'otlp-endpoint',
-  title: 'The app sends OTLP to the collector',
+  get title() {
+    return t`The app sends OTLP to the collector`;
+  },
   after: ['app-ready'],
   check(s) {
     const app = s.app;
     const col = s.collector;
-    if (!app) return skip(unavailable(s, 'app', 'the app'));
-    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
+    if (!app) return skip(unavailable(s, 'app', t`the app`));
+    if (!col) return skip(unavailable(s, 'collector', t`the collector`));
     if (app.otlpEndpointUnreadable)
-      return skip(`the app's OTLP endpoint cannot be read: ${app.otlpEndpointUnreadable}`);
+      return skip(t`the app's OTLP endpoint cannot be read: ${app.otlpEndpointUnreadable}`);
     const listen = col.configText ? collectorListenPorts(col.configText) : {};
     const grpcPort = listen.otlpGrpc ?? 4317;
     const seen = app.otlpEndpoint;
@@ -322,7 +339,7 @@ const otlpEndpoint: Link = {
     const edit = (to: string): DoctorFix[] => endpointEdit(app.manifestText, app.manifestFile, seen ?? '', to);
     if (s.mode === 'sandbox') {
       const expected = col.otlpAddress;
-      if (!expected) return skip('the sandbox does not record where its collector receives OTLP');
+      if (!expected) return skip(t`the sandbox does not record where its collector receives OTLP`);
       const [eh, ep] = [
         expected.slice(0, expected.lastIndexOf(':')),
         Number(expected.slice(expected.lastIndexOf(':') + 1)),
@@ -331,18 +348,20 @@ const otlpEndpoint: Link = {
         target !== undefined &&
         target.port === ep &&
         (target.host === eh || (eh === '127.0.0.1' && target.host === 'localhost'));
-      if (ok) return pass(`${app.otlpEndpointSource}: ${seen ?? ''} is the collector's OTLP gRPC receiver`);
+      if (ok) return pass(t`${app.otlpEndpointSource}: ${seen ?? ''} is the collector's OTLP gRPC receiver`);
       return fail(
-        `sends to ${seen ?? '(unset)'}, the collector receives at ${expected}`,
+        t`sends to ${seen ?? t`(unset)`}, the collector receives at ${expected}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `The app sends OTLP to ${seen ?? 'the SDK default localhost:4317'}, but the sandbox ` +
-            `collector receives OTLP gRPC at ${expected}: the app's exports fail and no metric reaches ` +
-            `the collector.`,
+          seen
+            ? t`The app sends OTLP to ${seen}, but the sandbox collector receives OTLP gRPC at ${expected}: \
+the app's exports fail and no metric reaches the collector.`
+            : t`The app sends OTLP to the SDK default localhost:4317, but the sandbox collector receives \
+OTLP gRPC at ${expected}: the app's exports fail and no metric reaches the collector.`,
           [
             {
               object: `${app.object} (${app.otlpEndpointSource})`,
-              seen: `OTEL_EXPORTER_OTLP_ENDPOINT=${seen ?? '(unset)'}`,
+              seen: `OTEL_EXPORTER_OTLP_ENDPOINT=${seen ?? t`(unset)`}`,
               expected: `http://${expected}`,
             },
           ],
@@ -353,7 +372,7 @@ const otlpEndpoint: Link = {
     const svc = col.service;
     if (!svc)
       return skip(
-        `the collector has no Service to check the endpoint against (${unavailable(s, 'collector', 'the collector Service')})`,
+        t`the collector has no Service to check the endpoint against (${unavailable(s, 'collector', t`the collector Service`)})`,
       );
     const grpcServicePort = svc.ports.find((p) => p.targetPort === grpcPort || p.port === grpcPort)?.port ?? grpcPort;
     const expectedUrl = `http://${svc.name}.${svc.namespace}.svc.cluster.local:${grpcServicePort}`;
@@ -363,7 +382,7 @@ const otlpEndpoint: Link = {
     const remedies = [
       ...edit(expectedUrl),
       run(
-        'Set it on the Deployment',
+        t`Set it on the Deployment`,
         kubectl(
           s,
           '-n',
@@ -377,13 +396,15 @@ const otlpEndpoint: Link = {
     ];
     if (!seen || !target)
       return fail(
-        'no OTLP endpoint set',
+        t`no OTLP endpoint set`,
         finding(
           doctorCodes.otlpEndpoint,
-          `${app.object} does not set ` +
-            `OTEL_EXPORTER_OTLP_ENDPOINT${seen ? ` to a URL (${seen})` : ''}; the SDK then sends to ` +
-            `localhost:4317, inside the app's own pod, where no collector listens.`,
-          evidence(seen ?? '(unset)'),
+          seen
+            ? t`${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT to a URL (${seen}); the SDK then sends to \
+localhost:4317, inside the app's own pod, where no collector listens.`
+            : t`${app.object} does not set OTEL_EXPORTER_OTLP_ENDPOINT; the SDK then sends to localhost:4317, \
+inside the app's own pod, where no collector listens.`,
+          evidence(seen ?? t`(unset)`),
           remedies,
         ),
       );
@@ -393,15 +414,16 @@ const otlpEndpoint: Link = {
       const known = named?.namespace === svc.namespace;
       const exists = known && (col.otherServices ?? []).includes(named.name);
       const what = named
-        ? `the Service ${named.namespace}/${named.name}${known && !exists ? ', which does not exist' : ', which is not the collector'}`
-        : `${target.host}, which is not a cluster Service name`;
+        ? known && !exists
+          ? t`the Service ${named.namespace}/${named.name}, which does not exist`
+          : t`the Service ${named.namespace}/${named.name}, which is not the collector`
+        : t`${target.host}, which is not a cluster Service name`;
       return fail(
-        `names ${what}`,
+        t`names ${what}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service ` +
-            `is ${svc.namespace}/${svc.name}. The app's exports fail (DNS or connection errors in its ` +
-            `log) and no metric reaches the collector.`,
+          t`OTEL_EXPORTER_OTLP_ENDPOINT=${seen} names ${what}; the collector's Service is ${svc.namespace}/${svc.name}. \
+The app's exports fail (DNS or connection errors in its log) and no metric reaches the collector.`,
           evidence(seen),
           remedies,
         ),
@@ -410,48 +432,54 @@ const otlpEndpoint: Link = {
     const sp = servicePortFor(svc, target.port);
     if (!sp)
       return fail(
-        `port ${target.port} is not a port of ${svc.namespace}/${svc.name}`,
+        t`port ${target.port} is not a port of ${svc.namespace}/${svc.name}`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the ` +
-            `Service ${svc.namespace}/${svc.name} has ` +
-            `ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's ` +
-            `connections are refused.`,
+          t`OTEL_EXPORTER_OTLP_ENDPOINT=${seen} uses port ${target.port}, but the Service ${svc.namespace}/${svc.name} \
+has ports ${svc.ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')}; the app's connections are refused.`,
           evidence(seen),
           remedies,
         ),
       );
     if (typeof sp.targetPort === 'number' && sp.targetPort !== grpcPort)
       return fail(
-        `port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`,
+        t`port ${target.port} leads to ${sp.targetPort}, not the OTLP gRPC receiver`,
         finding(
           doctorCodes.otlpEndpoint,
-          `OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} ` +
-            `(${sp.name ?? 'unnamed'}), but its OTLP gRPC receiver listens on ${grpcPort}.`,
+          t`OTEL_EXPORTER_OTLP_ENDPOINT=${seen} reaches the collector's port ${sp.targetPort} \
+(${sp.name ?? t`unnamed`}), but its OTLP gRPC receiver listens on ${grpcPort}.`,
           evidence(seen),
           remedies,
         ),
       );
-    return pass(`${seen} → Service ${svc.namespace}/${svc.name} port ${target.port}`);
+    return pass(t`${seen} → Service ${svc.namespace}/${svc.name} port ${target.port}`);
   },
 };
 
 const collectorConfig: Link = {
   id: 'collector-config',
-  title: 'The collector config is valid',
+  get title() {
+    return t`The collector config is valid`;
+  },
   after: ['app-ready', 'otlp-endpoint'],
   check(s) {
     const col = s.collector;
-    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
-    if (col.configText === undefined) return skip(`the collector's config could not be read (${col.configSource})`);
+    if (!col) return skip(unavailable(s, 'collector', t`the collector`));
+    if (col.configText === undefined) return skip(t`the collector's config could not be read (${col.configSource})`);
     const opts = col.version ? { collectorVersion: col.version } : {};
-    // lint picks its rules by file name; a ConfigMap key such as the Helm chart's "relay" has no .yaml.
-    const lintName = /\.ya?ml$/i.test(col.configSource) ? col.configSource : 'collector.yaml';
+    // lint picks its rules by file name: the ConfigMap key's (the Helm chart's "relay" has no .yaml),
+    // else the file's; never configSource's words, which are a sentence in the user's language.
+    const sourceName = col.configMap ? (col.configMap.key ?? '') : col.configSource;
+    const lintName = /\.ya?ml$/i.test(sourceName) ? sourceName : 'collector.yaml';
     const errors = lint([{ file: lintName, text: col.configText }], opts).filter(
       (f) => f.severity === 'error' && f.code.startsWith('collector/'),
     );
     if (!errors.length)
-      return pass(`${col.configSource}: no errors${col.version ? ` for collector ${col.version}` : ''}`);
+      return pass(
+        col.version
+          ? t`${col.configSource}: no errors for collector ${col.version}`
+          : t`${col.configSource}: no errors`,
+      );
     // The fixes are offered on the file the student edits, linted on its own, where the ranges are right.
     const fileFindings =
       col.configFile && col.configFileText !== undefined
@@ -469,28 +497,33 @@ const collectorConfig: Link = {
         })),
         ...(col.configFile
           ? [
-              { kind: 'open' as const, title: 'Open the collector config', target: col.configFile },
-              run('Lint it', obslab('lint', '--', col.configFile)),
+              { kind: 'open' as const, title: t`Open the collector config`, target: col.configFile },
+              run(t`Lint it`, obslab('lint', '--', col.configFile)),
             ]
           : []),
         ...(s.mode === 'sandbox' ? [restartCommand(s, 'collector')] : clusterConfigFixes(s)),
       ];
       return finding(
         address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig,
-        `${e.message} (${e.code})`,
+        t`${e.message} (${e.code})`,
         [
           {
             object: col.configSource,
             seen: e.code,
             expected: address
-              ? 'service.telemetry.metrics.readers with a pull/prometheus exporter'
-              : 'no collector/* errors',
+              ? t`service.telemetry.metrics.readers with a pull/prometheus exporter`
+              : t`no collector/* errors`,
           },
         ],
         remedies,
       );
     });
-    return fail(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${col.configSource}`, ...findings);
+    return fail(
+      errors.length === 1
+        ? t`${errors.length} error in ${col.configSource}`
+        : t`${errors.length} errors in ${col.configSource}`,
+      ...findings,
+    );
   },
 };
 
@@ -500,62 +533,67 @@ function clusterConfigFixes(s: DoctorSnapshot): DoctorFix[] {
   const restart = kubectl(s, '-n', s.lab.monitoringNamespace, 'rollout', 'restart', collectorWorkload(s));
   const out: DoctorFix[] = [];
   if (col?.helmRelease)
-    out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', "Open the collector chart's values"));
+    out.push(...openLabFile(s, 'helm/otel-collector-values.yaml', t`Open the collector chart's values`));
   if (col?.configFile && !col.helmRelease)
-    out.push(run('Apply the fixed file and restart the collector', kubectl(s, 'apply', '-f', col.configFile), restart));
+    out.push(
+      run(t`Apply the fixed file and restart the collector`, kubectl(s, 'apply', '-f', col.configFile), restart),
+    );
   else if (col?.configMap) {
     // kubectl edit opens an editor, so it runs in a terminal of its own; the restart follows it.
     out.push({
       ...run(
-        `Edit ConfigMap ${col.configMap.name} in place`,
+        t`Edit ConfigMap ${col.configMap.name} in place`,
         kubectl(s, '-n', col.configMap.namespace, 'edit', 'configmap', col.configMap.name),
       ),
       interactive: true,
     });
-    out.push(run('Restart the collector (after the edit)', restart));
+    out.push(run(t`Restart the collector (after the edit)`, restart));
   }
-  if (s.lab.dir) out.push(run("Lint the lab's files", obslab('lint', '--', s.lab.dir)));
+  if (s.lab.dir) out.push(run(t`Lint the lab's files`, obslab('lint', '--', s.lab.dir)));
   return out;
 }
 
 const collectorUp: Link = {
   id: 'collector-up',
-  title: 'The collector is running and ready',
+  get title() {
+    return t`The collector is running and ready`;
+  },
   after: ['app-ready', 'otlp-endpoint', 'collector-config'],
   check(s) {
     const col = s.collector;
-    if (!col) return skip(unavailable(s, 'collector', 'the collector'));
+    if (!col) return skip(unavailable(s, 'collector', t`the collector`));
     const ready = col.pods.some((p) => p.ready);
     const endpointsOk = col.service?.readyEndpoints === undefined || col.service.readyEndpoints > 0;
-    if (ready && endpointsOk) return pass(`${col.object}: ${readyCount(col.pods)}`);
+    if (ready && endpointsOk) return pass(t`${col.object}: ${readyCount(col.pods)}`);
     const evidence: Evidence[] = [
       {
         object: col.object,
-        seen: `${podsSummary(col.pods)}${col.lastLog ? `; last log line: ${col.lastLog}` : ''}`,
-        expected: 'a ready collector',
+        seen: col.lastLog ? t`${podsSummary(col.pods)}; last log line: ${col.lastLog}` : podsSummary(col.pods),
+        expected: t`a ready collector`,
       },
     ];
     if (col.service && !endpointsOk)
       evidence.push({
-        object: `Service ${col.service.namespace}/${col.service.name}`,
-        seen: '0 ready endpoints',
-        expected: 'the collector pod behind it',
+        object: t`Service ${col.service.namespace}/${col.service.name}`,
+        seen: t`0 ready endpoints`,
+        expected: t`the collector pod behind it`,
       });
     const remedies: DoctorFix[] =
       s.mode === 'sandbox'
         ? [restartCommand(s, 'collector')]
         : [
             run(
-              "Show the collector's log",
+              t`Show the collector's log`,
               kubectl(s, '-n', s.lab.monitoringNamespace, 'logs', collectorWorkload(s), '--tail=50'),
             ),
             restartCommand(s, 'collector'),
           ];
     return fail(
-      `${col.object}: ${readyCount(col.pods)}`,
+      t`${col.object}: ${readyCount(col.pods)}`,
       finding(
         doctorCodes.collectorDown,
-        `${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused and Prometheus' scrapes of :8888 and :8889 fail.`,
+        t`${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused \
+and Prometheus' scrapes of :8888 and :8889 fail.`,
         evidence,
         remedies,
       ),
@@ -565,17 +603,19 @@ const collectorUp: Link = {
 
 const serviceMonitorSelected: Link = {
   id: 'servicemonitor-selected',
-  title: "Prometheus selects the lab's ServiceMonitors",
+  get title() {
+    return t`Prometheus selects the lab's ServiceMonitors`;
+  },
   after: ['collector-up'],
   check(s) {
     if (s.mode === 'sandbox')
       return skip(
-        "the sandbox's Prometheus scrapes the collector with static scrape configs that mirror the lab's ServiceMonitors",
+        t`the sandbox's Prometheus scrapes the collector with static scrape configs that mirror the lab's ServiceMonitors`,
       );
     const p = s.prometheusObject;
-    if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
+    if (!p) return skip(unavailable(s, 'prometheusObject', t`the Prometheus object`));
     const sms = s.serviceMonitors;
-    if (!sms) return skip(unavailable(s, 'serviceMonitors', 'the ServiceMonitors'));
+    if (!sms) return skip(unavailable(s, 'serviceMonitors', t`the ServiceMonitors`));
     const svc = s.collector?.service;
     const lab = sms.filter((m) =>
       svc
@@ -585,7 +625,7 @@ const serviceMonitorSelected: Link = {
     );
     const helmFix = (sm: string): DoctorFix[] => [
       run(
-        `Label ${sm} release=${s.lab.helmRelease}`,
+        t`Label ${sm} ${`release=${s.lab.helmRelease}`}`,
         kubectl(
           s,
           '-n',
@@ -597,28 +637,29 @@ const serviceMonitorSelected: Link = {
           '--overwrite',
         ),
       ),
-      ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
+      ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', t`Open ${'k8s/otel-servicemonitors.yaml'}`),
     ];
     if (!lab.length) {
       return fail(
-        'no ServiceMonitor selects the collector Service',
+        t`no ServiceMonitor selects the collector Service`,
         finding(
           doctorCodes.serviceMonitorNotSelected,
-          `No ServiceMonitor selects the collector ` +
-            `Service${svc ? ` ${svc.namespace}/${svc.name} (labels ${describeSelector({ matchLabels: svc.labels })})` : ''}, ` +
-            `so Prometheus has nothing telling it to scrape the collector.`,
+          svc
+            ? t`No ServiceMonitor selects the collector Service ${svc.namespace}/${svc.name} \
+(labels ${describeSelector({ matchLabels: svc.labels })}), so Prometheus has nothing telling it to scrape the collector.`
+            : t`No ServiceMonitor selects the collector Service, so Prometheus has nothing telling it to scrape the collector.`,
           [
             {
-              object: `ServiceMonitors in ${s.lab.monitoringNamespace}`,
-              seen: sms.map((m) => `${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || 'none',
+              object: t`ServiceMonitors in ${s.lab.monitoringNamespace}`,
+              seen: sms.map((m) => t`${m.name} (selects ${describeSelector(m.selector)})`).join('; ') || t`none`,
               expected: svc
-                ? `ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}`
-                : `ServiceMonitors selecting the collector Service`,
+                ? t`ServiceMonitors selecting ${describeSelector({ matchLabels: svc.labels })}`
+                : t`ServiceMonitors selecting the collector Service`,
             },
           ],
           [
             run(
-              "Apply the lab's ServiceMonitors",
+              t`Apply the lab's ServiceMonitors`,
               kubectl(s, 'apply', '-f', labFile(s, 'k8s/otel-servicemonitors.yaml') ?? 'k8s/otel-servicemonitors.yaml'),
             ),
           ],
@@ -632,14 +673,13 @@ const serviceMonitorSelected: Link = {
         findings.push(
           finding(
             doctorCodes.serviceMonitorNotSelected,
-            `Prometheus ${p.namespace}/${p.name} selects ServiceMonitors ` +
-              `with ${describeSelector(p.serviceMonitorSelector)}, but ${m.namespace}/${m.name} has ` +
-              `labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and ` +
-              `Prometheus never scrapes that endpoint.`,
+            t`Prometheus ${p.namespace}/${p.name} selects ServiceMonitors with ${describeSelector(p.serviceMonitorSelector)}, \
+but ${m.namespace}/${m.name} has labels ${describeSelector({ matchLabels: m.labels })}: the operator ignores it and \
+Prometheus never scrapes that endpoint.`,
             [
               {
-                object: `ServiceMonitor ${m.namespace}/${m.name}`,
-                seen: `labels ${describeSelector({ matchLabels: m.labels })}`,
+                object: t`ServiceMonitor ${m.namespace}/${m.name}`,
+                seen: t`labels ${describeSelector({ matchLabels: m.labels })}`,
                 expected: describeSelector(p.serviceMonitorSelector),
               },
             ],
@@ -650,18 +690,18 @@ const serviceMonitorSelected: Link = {
         findings.push(
           finding(
             doctorCodes.serviceMonitorNotSelected,
-            `Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only ` +
-              `reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`,
+            t`Prometheus ${p.namespace}/${p.name} has no serviceMonitorNamespaceSelector, so it only \
+reads ServiceMonitors in ${p.namespace}; ${m.namespace}/${m.name} is elsewhere.`,
             [
               {
-                object: `ServiceMonitor ${m.namespace}/${m.name}`,
-                seen: `namespace ${m.namespace}`,
+                object: t`ServiceMonitor ${m.namespace}/${m.name}`,
+                seen: t`namespace ${m.namespace}`,
                 expected: p.namespace,
               },
             ],
             [
               run(
-                'Let Prometheus read ServiceMonitors in every namespace',
+                t`Let Prometheus read ServiceMonitors in every namespace`,
                 helmUpgrade(
                   s,
                   p.namespace,
@@ -674,24 +714,26 @@ const serviceMonitorSelected: Link = {
         );
       }
     }
-    if (findings.length) return fail(`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
+    if (findings.length) return fail(t`${findings.length} of ${lab.length} ServiceMonitors not selected`, ...findings);
     return pass(
-      `${lab.map((m) => m.name).join(', ')} selected by ${p.namespace}/${p.name} (${describeSelector(p.serviceMonitorSelector)})`,
+      t`${lab.map((m) => m.name).join(', ')} selected by ${p.namespace}/${p.name} (${describeSelector(p.serviceMonitorSelector)})`,
     );
   },
 };
 
 const portNames: Link = {
   id: 'port-names',
-  title: "The ServiceMonitors name the collector Service's ports",
+  get title() {
+    return t`The ServiceMonitors name the collector Service's ports`;
+  },
   after: ['collector-up', 'servicemonitor-selected'],
   check(s) {
     if (s.mode === 'sandbox')
-      return skip('the sandbox has no ServiceMonitors; the targets link checks the ports Prometheus scrapes');
+      return skip(t`the sandbox has no ServiceMonitors; the targets link checks the ports Prometheus scrapes`);
     const svc = s.collector?.service;
-    if (!svc) return skip(unavailable(s, 'collector', 'the collector Service'));
+    if (!svc) return skip(unavailable(s, 'collector', t`the collector Service`));
     const sms = s.serviceMonitors;
-    if (!sms) return skip(unavailable(s, 'serviceMonitors', 'the ServiceMonitors'));
+    if (!sms) return skip(unavailable(s, 'serviceMonitors', t`the ServiceMonitors`));
     const names = svc.ports.map((p) => p.name).filter((n): n is string => !!n);
     const findings: DoctorFinding[] = [];
     const lab = sms.filter((m) => selectorMatches(m.selector, svc.labels));
@@ -701,20 +743,18 @@ const portNames: Link = {
           findings.push(
             finding(
               doctorCodes.portName,
-              `ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the ` +
-                `Service ${svc.namespace}/${svc.name} names its ` +
-                `ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and ` +
-                `Prometheus has no target for it.`,
+              t`ServiceMonitor ${m.namespace}/${m.name} scrapes port "${e.port}", but the Service ${svc.namespace}/${svc.name} \
+names its ports ${names.map((n) => `"${n}"`).join(', ')}: the operator finds no endpoint and Prometheus has no target for it.`,
               [
                 {
-                  object: `ServiceMonitor ${m.namespace}/${m.name}`,
+                  object: t`ServiceMonitor ${m.namespace}/${m.name}`,
                   seen: `endpoints[].port: ${e.port}`,
-                  expected: `one of ${names.join(', ')}`,
+                  expected: t`one of ${names.join(', ')}`,
                 },
               ],
               [
-                ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
-                run('Lint the manifests', obslab('lint', '--', s.lab.dir ?? '.')),
+                ...openLabFile(s, 'k8s/otel-servicemonitors.yaml', t`Open ${'k8s/otel-servicemonitors.yaml'}`),
+                run(t`Lint the manifests`, obslab('lint', '--', s.lab.dir ?? '.')),
               ],
             ),
           );
@@ -723,11 +763,13 @@ const portNames: Link = {
     }
     if (findings.length)
       return fail(
-        `${findings.length} endpoint port name${findings.length === 1 ? '' : 's'} not on the Service`,
+        findings.length === 1
+          ? t`${findings.length} endpoint port name not on the Service`
+          : t`${findings.length} endpoint port names not on the Service`,
         ...findings,
       );
     return pass(
-      `ports ${lab.flatMap((m) => m.endpoints.map((e) => e.port ?? String(e.targetPort ?? '?'))).join(', ')} are named ports of ${svc.namespace}/${svc.name}`,
+      t`ports ${lab.flatMap((m) => m.endpoints.map((e) => e.port ?? String(e.targetPort ?? '?'))).join(', ')} are named ports of ${svc.namespace}/${svc.name}`,
     );
   },
 };
@@ -753,11 +795,13 @@ function urlPort(url: string): number | undefined {
 
 const targets: Link = {
   id: 'targets',
-  title: 'Prometheus scrapes both collector endpoints',
+  get title() {
+    return t`Prometheus scrapes both collector endpoints`;
+  },
   after: ['collector-config', 'collector-up', 'servicemonitor-selected', 'port-names'],
   check(s) {
     const prom = s.prometheus;
-    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    if (!prom) return skip(unavailable(s, 'prometheus', t`Prometheus`));
     const listen = s.collector?.configText ? collectorListenPorts(s.collector.configText) : {};
     const findings: DoctorFinding[] = [];
     const seen: string[] = [];
@@ -767,63 +811,70 @@ const targets: Link = {
       ['metrics', names.metrics],
     ] as const) {
       const expectedPort = listen[kind];
-      const what = kind === 'metrics' ? "the prometheus exporter (the app's metrics)" : "the collector's own telemetry";
+      const what =
+        kind === 'metrics' ? t`the prometheus exporter (the app's metrics)` : t`the collector's own telemetry`;
       const ts = targetsFor(s, prom.targets, portName);
       if (!ts.length) {
-        const pools = [...new Set(prom.targets.map((t) => t.scrapePool))];
+        const pools = [...new Set(prom.targets.map((x) => x.scrapePool))];
         findings.push(
           finding(
             doctorCodes.targetMissing,
-            `Prometheus has no target for endpoint "${portName}", ${what}${expectedPort ? ` on :${expectedPort}` : ''}: nothing scrapes it.`,
+            expectedPort
+              ? t`Prometheus has no target for endpoint "${portName}", ${what} on :${expectedPort}: nothing scrapes it.`
+              : t`Prometheus has no target for endpoint "${portName}", ${what}: nothing scrapes it.`,
             [
               {
-                object: `Prometheus ${prom.url} targets`,
-                seen: pools.length ? `scrape pools ${pools.join(', ')}` : 'no targets',
-                expected: `a target with service="${names.service}", endpoint="${portName}"`,
+                object: t`Prometheus ${prom.url} targets`,
+                seen: pools.length ? t`scrape pools ${pools.join(', ')}` : t`no targets`,
+                expected: t`a target with ${`service="${names.service}", endpoint="${portName}"`}`,
               },
             ],
             [
               ...(s.mode === 'sandbox'
                 ? [restartCommand(s, 'prometheus')]
-                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml')),
-              { kind: 'open', title: "Open Prometheus' targets page", target: `${prom.url}/targets` },
+                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', t`Open ${'k8s/otel-servicemonitors.yaml'}`)),
+              { kind: 'open', title: t`Open Prometheus' targets page`, target: `${prom.url}/targets` },
             ],
           ),
         );
         continue;
       }
-      for (const t of ts) {
-        const port = urlPort(t.scrapeUrl);
+      for (const tg of ts) {
+        const port = urlPort(tg.scrapeUrl);
         if (expectedPort !== undefined && port !== undefined && port !== expectedPort) {
           findings.push(
             finding(
               doctorCodes.portName,
-              `Prometheus scrapes endpoint "${portName}" at ${t.scrapeUrl}, but ${what} listens on ` +
-                `port ${expectedPort}: the ` +
-                `scrape ${t.health === 'up' ? 'reaches something else' : `fails (${t.lastError || t.health})`}.`,
-              [{ object: `target ${t.scrapePool}`, seen: t.scrapeUrl, expected: `port ${expectedPort}` }],
+              tg.health === 'up'
+                ? t`Prometheus scrapes endpoint "${portName}" at ${tg.scrapeUrl}, but ${what} listens on port ${expectedPort}: \
+the scrape reaches something else.`
+                : t`Prometheus scrapes endpoint "${portName}" at ${tg.scrapeUrl}, but ${what} listens on port ${expectedPort}: \
+the scrape fails (${tg.lastError || tg.health}).`,
+              [{ object: t`target ${tg.scrapePool}`, seen: tg.scrapeUrl, expected: t`port ${expectedPort}` }],
               s.mode === 'sandbox'
                 ? [restartCommand(s, 'prometheus')]
-                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', 'Open k8s/otel-servicemonitors.yaml'),
+                : openLabFile(s, 'k8s/otel-servicemonitors.yaml', t`Open ${'k8s/otel-servicemonitors.yaml'}`),
             ),
           );
-        } else if (t.health !== 'up') {
+        } else if (tg.health !== 'up') {
           findings.push(
             finding(
               doctorCodes.targetDown,
-              `The target ${t.scrapeUrl} (${portName}) is ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'}.`,
+              tg.lastError
+                ? t`The target ${tg.scrapeUrl} (${portName}) is ${tg.health}: ${tg.lastError}.`
+                : t`The target ${tg.scrapeUrl} (${portName}) is ${tg.health} (not scraped yet).`,
               [
                 {
-                  object: `target ${t.scrapePool}`,
-                  seen: `${t.health}${t.lastError ? ` (${t.lastError})` : ''}`,
+                  object: t`target ${tg.scrapePool}`,
+                  seen: `${tg.health}${tg.lastError ? ` (${tg.lastError})` : ''}`,
                   expected: 'up',
                 },
               ],
-              [{ kind: 'open', title: "Open Prometheus' targets page", target: `${prom.url}/targets` }],
+              [{ kind: 'open', title: t`Open Prometheus' targets page`, target: `${prom.url}/targets` }],
             ),
           );
         } else {
-          seen.push(`${portName} ${t.scrapeUrl} up`);
+          seen.push(t`${portName} ${tg.scrapeUrl} up`);
         }
       }
     }
@@ -844,28 +895,29 @@ function isAppMetric(name: string): boolean {
 
 const appMetrics: Link = {
   id: 'app-metrics',
-  title: "The app's metrics arrive in Prometheus",
+  get title() {
+    return t`The app's metrics arrive in Prometheus`;
+  },
   after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets'],
   check(s) {
     const prom = s.prometheus;
-    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    if (!prom) return skip(unavailable(s, 'prometheus', t`Prometheus`));
     const names = prom.appSeries.filter(isAppMetric);
     const at = collectorEndpoints(s);
     if (names.length)
       return pass(
-        `${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`,
+        t`${names.length} app metric names from endpoint "${at.metrics}", e.g. ${names.slice(0, 3).join(', ')}`,
       );
     return fail(
-      'no app metrics',
+      t`no app metrics`,
       finding(
         doctorCodes.noAppMetrics,
-        `Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics ` +
-          `there: the app has not handled a request yet, or does not export metrics ` +
-          `(OTEL_METRICS_EXPORTER must be otlp).`,
+        t`Prometheus scrapes the collector's metrics endpoint but has none of the app's metrics there: \
+the app has not handled a request yet, or does not export metrics (OTEL_METRICS_EXPORTER must be otlp).`,
         [
           {
-            object: `series {service="${at.service}", endpoint="${at.metrics}"}`,
-            seen: prom.appSeries.join(', ') || 'none',
+            object: t`series ${`{service="${at.service}", endpoint="${at.metrics}"}`}`,
+            seen: prom.appSeries.join(', ') || t`none`,
             expected: 'http_server_request_duration_seconds_* and http_server_active_requests',
           },
         ],
@@ -884,11 +936,13 @@ function durationSeconds(d: string): number | undefined {
 
 const freshness: Link = {
   id: 'freshness',
-  title: 'Samples are fresh',
+  get title() {
+    return t`Samples are fresh`;
+  },
   after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics'],
   check(s) {
     const prom = s.prometheus;
-    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    if (!prom) return skip(unavailable(s, 'prometheus', t`Prometheus`));
     const window = prom.freshnessWindow ?? '2m';
     if (prom.acceptedPointsIncrease === undefined) {
       // No accepted-points series at all. A collector up for longer than the window whose own
@@ -897,21 +951,21 @@ const freshness: Link = {
       const windowSeconds = durationSeconds(window);
       if (up === undefined || windowSeconds === undefined || up <= windowSeconds)
         return skip(
-          `Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the ` +
-            `collector within ${window} (just started, or its own telemetry is not scraped)`,
+          t`Prometheus has no two samples of otelcol_receiver_accepted_metric_points for the collector within ${window} \
+(just started, or its own telemetry is not scraped)`,
         );
       return fail(
-        `no metric points since the collector started ${Math.round(up)} s ago`,
+        t`no metric points since the collector started ${Math.round(up)} s ago`,
         finding(
           doctorCodes.staleSamples,
-          `The collector has accepted no metric points since it started ${Math.round(up)} s ago (it ` +
-            `has no otelcol_receiver_accepted_metric_points at all): the app does not export to it, or ` +
-            `exports less often than every ${window}. Queries with rate() show nothing.`,
+          t`The collector has accepted no metric points since it started ${Math.round(up)} s ago (it has no \
+otelcol_receiver_accepted_metric_points at all): the app does not export to it, or exports less often than \
+every ${window}. Queries with rate() show nothing.`,
           [
             {
               object: 'otelcol_receiver_accepted_metric_points',
-              seen: `no series, collector up ${Math.round(up)} s`,
-              expected: '> 0 within the window (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)',
+              seen: t`no series, collector up ${Math.round(up)} s`,
+              expected: t`> 0 within the window (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)`,
             },
           ],
           [restartCommand(s, 'app')],
@@ -920,22 +974,22 @@ const freshness: Link = {
     }
     if (prom.acceptedPointsIncrease > 0)
       return pass(
-        `the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the ` +
-          `last ${window}${prom.newestAppSampleAgeSeconds !== undefined ? `; newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old` : ''}`,
+        prom.newestAppSampleAgeSeconds !== undefined
+          ? t`the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}; \
+newest app sample ${prom.newestAppSampleAgeSeconds.toFixed(0)} s old`
+          : t`the collector accepted ${Math.round(prom.acceptedPointsIncrease)} metric points in the last ${window}`,
       );
     return fail(
-      `no metric points in the last ${window}`,
+      t`no metric points in the last ${window}`,
       finding(
         doctorCodes.staleSamples,
-        `The collector accepted no metric points in the last ${window}: the app stopped exporting, ` +
-          `so the values Prometheus scrapes are the last ones it sent and do not ` +
-          `change${prom.newestAppSampleAgeSeconds !== undefined ? '' : ''}. Queries with rate() show ` +
-          `0 or nothing.`,
+        t`The collector accepted no metric points in the last ${window}: the app stopped exporting, so the values \
+Prometheus scrapes are the last ones it sent and do not change. Queries with rate() show 0 or nothing.`,
         [
           {
             object: 'increase(otelcol_receiver_accepted_metric_points[…])',
             seen: '0',
-            expected: '> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)',
+            expected: t`> 0 (the app exports every OTEL_METRIC_EXPORT_INTERVAL, 60 s by default)`,
           },
         ],
         [restartCommand(s, 'app')],
@@ -987,36 +1041,38 @@ function floatLabelFinding(
     : [];
   const version = s.prometheus?.version
     ? `Prometheus ${s.prometheus.version}`
-    : 'Prometheus (version unknown, taken as 3)';
+    : t`Prometheus (version unknown, taken as 3)`;
   return finding(
     doctorCodes.floatLabelValue,
-    `"${query.title}": ${rewrites.map((r) => r.note).join('; ')}.`,
-    rewrites.map((r) => ({ object: `query ${query.expr} on ${version}`, seen: r.written, expected: r.replacement })),
+    t`"${query.title}": ${rewrites.map((r) => r.note).join('; ')}.`,
+    rewrites.map((r) => ({ object: t`query ${query.expr} on ${version}`, seen: r.written, expected: r.replacement })),
     [
       ...(edits.length && q?.file
         ? [
             {
               kind: 'edit' as const,
-              title: `Use ${[...new Set(rewrites.map((r) => r.replacement))].join(', ')}`,
+              title: t`Use ${[...new Set(rewrites.map((r) => r.replacement))].join(', ')}`,
               file: q.file,
               edits,
             },
           ]
         : []),
-      ...(q?.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : []),
+      ...(q?.file ? [{ kind: 'open' as const, title: t`Open the queries`, target: q.file }] : []),
     ],
   );
 }
 
 const metricNames: Link = {
   id: 'metric-names',
-  title: "The lab's queries use names Prometheus has",
+  get title() {
+    return t`The lab's queries use names Prometheus has`;
+  },
   after: ['app-ready', 'otlp-endpoint', 'collector-config', 'collector-up', 'targets', 'app-metrics', 'freshness'],
   check(s) {
     const prom = s.prometheus;
-    if (!prom) return skip(unavailable(s, 'prometheus', 'Prometheus'));
+    if (!prom) return skip(unavailable(s, 'prometheus', t`Prometheus`));
     const q = s.queries;
-    if (!q) return skip(unavailable(s, 'queries', "the lab's queries"));
+    if (!q) return skip(unavailable(s, 'queries', t`the lab's queries`));
     const findings: DoctorFinding[] = [];
     for (const query of q.queries) {
       // Prometheus 3 (or one whose version is unknown) stores le="1" as le="1.0".
@@ -1041,22 +1097,22 @@ const metricNames: Link = {
           ? [
               {
                 kind: 'edit' as const,
-                title: `Use ${[...new Set(missing.flatMap((m) => m.names?.slice(0, 1) ?? []))].join(', ')}`,
+                title: t`Use ${[...new Set(missing.flatMap((m) => m.names?.slice(0, 1) ?? []))].join(', ')}`,
                 file: q.file,
                 edits,
               },
             ]
           : []),
-        ...(q.file ? [{ kind: 'open' as const, title: 'Open the queries', target: q.file }] : []),
+        ...(q.file ? [{ kind: 'open' as const, title: t`Open the queries`, target: q.file }] : []),
       ];
       findings.push(
         finding(
           doctorCodes.metricNames,
-          `"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`,
+          t`"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`,
           missing.map((m) => ({
-            object: `query ${query.expr}`,
+            object: t`query ${query.expr}`,
             seen: m.name,
-            expected: m.suggestions.join(' or ') || 'a metric Prometheus has',
+            expected: orList(m.suggestions) || t`a metric Prometheus has`,
           })),
           remedies,
         ),
@@ -1069,41 +1125,43 @@ const metricNames: Link = {
       const names = failing(doctorCodes.metricNames);
       const values = failing(doctorCodes.floatLabelValue);
       const what = [
-        ...(names ? [`${names} of ${q.queries.length} queries name metrics Prometheus lacks`] : []),
+        ...(names ? [t`${names} of ${q.queries.length} queries name metrics Prometheus lacks`] : []),
         ...(values
-          ? [`${values} of ${q.queries.length} queries match le or quantile values Prometheus 3 never stores`]
+          ? [t`${values} of ${q.queries.length} queries match le or quantile values Prometheus 3 never stores`]
           : []),
       ];
       return fail(what.join('; '), ...findings);
     }
-    return pass(`every metric in ${q.queries.length} queries (${q.source}) exists`);
+    return pass(t`every metric in ${q.queries.length} queries (${q.source}) exists`);
   },
 };
 
 const prometheusServiceAccount: Link = {
   id: 'prometheus-service-account',
-  title: 'Prometheus runs as the IRSA ServiceAccount',
+  get title() {
+    return t`Prometheus runs as the IRSA ServiceAccount`;
+  },
   after: [],
   check(s) {
-    if (s.mode === 'sandbox') return skip("the sandbox's Prometheus runs on this machine, without a ServiceAccount");
+    if (s.mode === 'sandbox') return skip(t`the sandbox's Prometheus runs on this machine, without a ServiceAccount`);
     const p = s.prometheusObject;
-    if (!p) return skip(unavailable(s, 'prometheusObject', 'the Prometheus object'));
+    if (!p) return skip(unavailable(s, 'prometheusObject', t`the Prometheus object`));
     const want = s.lab.prometheusServiceAccount;
     const wrongPods = p.pods.filter((pod) => (pod.serviceAccountName ?? 'default') !== want);
     // Helm succeeds without it (the operator's StatefulSet is no object of the release), but no pod can be made.
     if (p.serviceAccountName === want && !p.pods.length && s.iam?.serviceAccountFound === false)
       return fail(
-        `${want} does not exist, so Prometheus has no pod`,
+        t`${want} does not exist, so Prometheus has no pod`,
         finding(
           doctorCodes.prometheusServiceAccount,
-          `Prometheus ${p.namespace}/${p.name} is to run as ${want}, which does not exist in namespace ` +
-            `${p.namespace}: the API server refuses every pod of its StatefulSet, so Prometheus never starts, ` +
-            `although the Helm step succeeded. Create it as Task 1 does, with the IRSA role's annotation.`,
-          [{ object: `ServiceAccount ${p.namespace}/${want}`, seen: 'not found', expected: 'Task 1 created it' }],
+          t`Prometheus ${p.namespace}/${p.name} is to run as ${want}, which does not exist in namespace ${p.namespace}: \
+the API server refuses every pod of its StatefulSet, so Prometheus never starts, although the Helm step succeeded. \
+Create it as Task 1 does, with the IRSA role's annotation.`,
+          [{ object: t`ServiceAccount ${p.namespace}/${want}`, seen: t`not found`, expected: t`Task 1 created it` }],
           s.iam.roleArn
             ? [
                 run(
-                  `Create ${want} with the IRSA role`,
+                  t`Create ${want} with the IRSA role`,
                   kubectl(s, '-n', p.namespace, 'create', 'serviceaccount', want),
                   kubectl(
                     s,
@@ -1120,7 +1178,7 @@ const prometheusServiceAccount: Link = {
         ),
       );
     if (p.serviceAccountName === want && !wrongPods.length)
-      return pass(`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
+      return pass(t`${p.namespace}/${p.name} and ${p.pods.length} pod(s) run as ${want}`);
     const evidence: Evidence[] = [
       {
         object: `Prometheus ${p.namespace}/${p.name}`,
@@ -1128,23 +1186,22 @@ const prometheusServiceAccount: Link = {
         expected: want,
       },
       ...wrongPods.map((pod) => ({
-        object: `pod ${p.namespace}/${pod.name}`,
+        object: t`pod ${p.namespace}/${pod.name}`,
         seen: `serviceAccountName: ${pod.serviceAccountName ?? 'default'}`,
         expected: want,
       })),
     ];
     return fail(
-      `runs as ${p.serviceAccountName || 'default'}`,
+      t`runs as ${p.serviceAccountName || 'default'}`,
       finding(
         doctorCodes.prometheusServiceAccount,
-        `Prometheus ${p.namespace}/${p.name} runs as ` +
-          `ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, so it does not get the ` +
-          `IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key ` +
-          `kube-prometheus-stack does not have).`,
+        t`Prometheus ${p.namespace}/${p.name} runs as ServiceAccount ${p.serviceAccountName || 'default'}, not ${want}, \
+so it does not get the IRSA role's credentials (the lab's --set serviceAccounts.server.* is a key \
+kube-prometheus-stack does not have).`,
         evidence,
         [
           run(
-            `Run Prometheus as ${want}`,
+            t`Run Prometheus as ${want}`,
             helmUpgrade(
               s,
               p.namespace,
@@ -1154,7 +1211,7 @@ const prometheusServiceAccount: Link = {
               `prometheus.serviceAccount.name=${want}`,
             ),
           ),
-          ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', 'Open the Helm values'),
+          ...openLabFile(s, 'helm/kube-prometheus-stack-values.yaml', t`Open the Helm values`),
         ],
       ),
     );
@@ -1163,33 +1220,37 @@ const prometheusServiceAccount: Link = {
 
 const irsaAnnotation: Link = {
   id: 'irsa-annotation',
-  title: "prometheus-sa carries the IRSA role's ARN",
+  get title() {
+    return t`prometheus-sa carries the IRSA role's ARN`;
+  },
   after: ['prometheus-service-account'],
   check(s) {
     const iam = s.iam;
-    if (s.mode === 'sandbox') return skip('the sandbox has no ServiceAccounts');
-    if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
+    if (s.mode === 'sandbox') return skip(t`the sandbox has no ServiceAccounts`);
+    if (!iam) return skip(unavailable(s, 'iam', t`the IAM role`));
     if (iam.serviceAccountFound === undefined || !iam.roleArn)
-      return skip("the ServiceAccount or the role's ARN could not be read");
+      return skip(t`the ServiceAccount or the role's ARN could not be read`);
     const sa = `${s.lab.monitoringNamespace}/${s.lab.prometheusServiceAccount}`;
     if (!iam.serviceAccountFound)
-      return skip(`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`);
-    if (iam.serviceAccountAnnotation === iam.roleArn) return pass(`${sa}: eks.amazonaws.com/role-arn=${iam.roleArn}`);
-    const seen = iam.serviceAccountAnnotation ?? '(no annotation)';
-    const annotationSays = iam.serviceAccountAnnotation
-      ? `names the role ${iam.serviceAccountAnnotation}`
-      : 'has no eks.amazonaws.com/role-arn annotation';
+      return skip(
+        t`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`,
+      );
+    if (iam.serviceAccountAnnotation === iam.roleArn)
+      return pass(t`${sa}: ${`eks.amazonaws.com/role-arn=${iam.roleArn}`}`);
+    const seen = iam.serviceAccountAnnotation ?? t`(no annotation)`;
     return fail(
-      `${sa} names ${seen}`,
+      t`${sa} names ${seen}`,
       finding(
         doctorCodes.irsaAnnotation,
-        `The ServiceAccount ${sa} ${annotationSays}, ` +
-          `not ${iam.roleArn}: EKS injects ${iam.serviceAccountAnnotation ? "that role's" : 'no'} ` +
-          `web-identity credentials into Prometheus' pods, so remote write is denied.`,
-        [{ object: `ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }],
+        iam.serviceAccountAnnotation
+          ? t`The ServiceAccount ${sa} names the role ${iam.serviceAccountAnnotation}, not ${iam.roleArn}: \
+EKS injects that role's web-identity credentials into Prometheus' pods, so remote write is denied.`
+          : t`The ServiceAccount ${sa} has no eks.amazonaws.com/role-arn annotation, not ${iam.roleArn}: \
+EKS injects no web-identity credentials into Prometheus' pods, so remote write is denied.`,
+        [{ object: t`ServiceAccount ${sa}`, seen: t`${'eks.amazonaws.com/role-arn'}: ${seen}`, expected: iam.roleArn }],
         [
           run(
-            'Annotate the ServiceAccount with the role',
+            t`Annotate the ServiceAccount with the role`,
             kubectl(
               s,
               '-n',
@@ -1203,7 +1264,7 @@ const irsaAnnotation: Link = {
           ),
           // Pods read the annotation when they start.
           run(
-            'Restart Prometheus so its pods get the credentials',
+            t`Restart Prometheus so its pods get the credentials`,
             kubectl(
               s,
               '-n',
@@ -1222,32 +1283,36 @@ const irsaAnnotation: Link = {
 
 const irsaTrust: Link = {
   id: 'irsa-trust',
-  title: "The IRSA role trusts Prometheus' ServiceAccount",
+  get title() {
+    return t`The IRSA role trusts Prometheus' ServiceAccount`;
+  },
   after: ['prometheus-service-account'],
   check(s) {
     const iam = s.iam;
     if (!iam && s.mode === 'sandbox')
-      return skip('the sandbox has no IAM role; run the doctor against the cluster with --role');
-    if (!iam) return skip(unavailable(s, 'iam', 'the IAM role'));
+      return skip(t`the sandbox has no IAM role; run the doctor against the cluster with --role`);
+    if (!iam) return skip(unavailable(s, 'iam', t`the IAM role`));
     const errors = iam.findings.filter((f) => f.severity === 'error');
-    if (iam.canAssume !== false && !errors.length) return pass(`${iam.roleName} trusts ${iam.expectedSubject}`);
-    const trusts = iam.trustedSubjects.length ? ` (it trusts ${iam.trustedSubjects.join(', ')})` : '';
+    if (iam.canAssume !== false && !errors.length) return pass(t`${iam.roleName} trusts ${iam.expectedSubject}`);
+    const why = errors[0]?.message ?? t`AssumeRoleWithWebIdentity is denied`;
     return fail(
-      `${iam.expectedSubject} cannot assume ${iam.roleName}`,
+      t`${iam.expectedSubject} cannot assume ${iam.roleName}`,
       finding(
         doctorCodes.irsaTrust,
-        `${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume ` +
-          `it${trusts}: ${errors[0]?.message ?? 'AssumeRoleWithWebIdentity is denied'}`,
+        iam.trustedSubjects.length
+          ? t`${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it \
+(it trusts ${iam.trustedSubjects.join(', ')}): ${why}`
+          : t`${iam.roleName}'s trust policy does not let ${iam.expectedSubject} assume it: ${why}`,
         [
           {
-            object: `IAM role ${iam.roleArn ?? iam.roleName}`,
-            seen: iam.trustedSubjects.join(', ') || 'no :sub condition',
+            object: t`IAM role ${iam.roleArn ?? iam.roleName}`,
+            seen: iam.trustedSubjects.join(', ') || t`no :sub condition`,
             expected: iam.expectedSubject,
           },
         ],
         [
-          run('Inspect and repair the role', obslab('iam', 'inspect', '--', iam.roleName)),
-          ...openLabFile(s, 'COMMANDS.md', 'Open the lab commands (Task 1)'),
+          run(t`Inspect and repair the role`, obslab('iam', 'inspect', '--', iam.roleName)),
+          ...openLabFile(s, 'COMMANDS.md', t`Open the lab commands (Task 1)`),
         ],
       ),
     );
@@ -1279,7 +1344,7 @@ export function runDoctor(s: DoctorSnapshot): DoctorReport {
     try {
       outcome = link.check(s);
     } catch (e) {
-      outcome = skip(`the check failed to run: ${e instanceof Error ? e.message : String(e)}`);
+      outcome = skip(t`the check failed to run: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (outcome.status !== 'failed') {
       results.push({ id: link.id, title: link.title, status: outcome.status, detail: outcome.detail, findings: [] });

@@ -12,6 +12,7 @@ import { parsePolicy } from '../../core/iam/policy';
 import { analyzeTrust, serviceAccountSubject } from '../../core/iam/trust';
 import type { KubeMetadata } from '../../core/kube/cleanup';
 import { commandLine } from '../../core/shellQuote';
+import { t } from '../../core/text/l10n';
 import { KubeError, loadKube, type LoadedKube } from '../kube/config';
 import { KubeHttpError, kubeRest } from '../kube/rest';
 import type { DoctorOptions } from '.';
@@ -78,16 +79,16 @@ function podState(p: Pod): PodState {
 
 function describeKubeError(e: unknown, what: string): string {
   if (e instanceof KubeHttpError) {
-    if (e.statusCode === 404) return `${what} does not exist`;
+    if (e.statusCode === 404) return t`${what} does not exist`;
     let msg = e.body;
     try {
       msg = (JSON.parse(e.body) as { message?: string }).message ?? e.body;
     } catch {
       // not a Status object
     }
-    return `${what}: the API server answered ${e.statusCode} (${msg})`;
+    return t`${what}: the API server answered ${e.statusCode} (${msg})`;
   }
-  return `${what} could not be read: ${e instanceof Error ? e.message : String(e)}`;
+  return t`${what} could not be read: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 async function pods(k: LoadedKube, ns: string, sel: LabelSelector | undefined): Promise<PodState[]> {
@@ -183,10 +184,8 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
       kubeRest<List<Service>>(k, `/api/v1/namespaces/${ns}/services`, { timeoutMs: 10_000 }),
     ]);
     if (!d) {
-      s.unavailable.collector =
-        `no collector in namespace ${ns}: neither the Deployment ${s.lab.collectorService} ` +
-        `(k8s/otel-collector-deploy-svc.yaml) nor a workload of ` +
-        `the ${collectorChart.repoName}/${collectorChart.chart} Helm chart; do Task 3`;
+      s.unavailable.collector = t`no collector in namespace ${ns}: neither the Deployment ${s.lab.collectorService} \
+(k8s/otel-collector-deploy-svc.yaml) nor a workload of the ${collectorChart.repoName}/${collectorChart.chart} Helm chart; do Task 3`;
       return;
     }
     const name = d.metadata.name ?? s.lab.collectorService;
@@ -200,7 +199,7 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
     // The config the pod mounts: the ConfigMap volume, the key it projects (or the one with receivers).
     let configText: string | undefined;
     let configMap: { namespace: string; name: string; key?: string } | undefined;
-    let configSource = `${d.kind} ${ns}/${name} mounts no ConfigMap`;
+    let configSource = t`${d.kind} ${ns}/${name} mounts no ConfigMap`;
     const vol = spec?.volumes?.find((v) => v.configMap);
     if (vol?.configMap) {
       try {
@@ -214,9 +213,11 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
           Object.keys(cm.data ?? {}).find((kk) => /^receivers:/m.test(cm.data?.[kk] ?? ''));
         configText = key ? cm.data?.[key] : undefined;
         configMap = { namespace: ns, name: vol.configMap.name, ...(key ? { key } : {}) };
-        configSource = `ConfigMap ${ns}/${vol.configMap.name}${key ? `, key ${key}` : ' (no collector config key)'}`;
+        configSource = key
+          ? t`ConfigMap ${ns}/${vol.configMap.name}, key ${key}`
+          : t`ConfigMap ${ns}/${vol.configMap.name} (no collector config key)`;
       } catch (e) {
-        configSource = describeKubeError(e, `the ConfigMap ${ns}/${vol.configMap.name}`);
+        configSource = describeKubeError(e, t`the ConfigMap ${ns}/${vol.configMap.name}`);
       }
     }
     const version = collectorVersionFromImage(container?.image);
@@ -225,7 +226,7 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
     const endpoints = svc ? await readyEndpoints(k, ns, name) : undefined;
     const kindName = d.kind === 'deployment' ? 'Deployment' : d.kind === 'statefulset' ? 'StatefulSet' : 'DaemonSet';
     s.collector = {
-      object: `${kindName} ${ns}/${name}${release ? ` (Helm release ${release})` : ''}`,
+      object: release ? t`${kindName} ${ns}/${name} (Helm release ${release})` : `${kindName} ${ns}/${name}`,
       workload: `${d.kind}/${name}`,
       ...(release ? { helmRelease: release } : {}),
       pods: await pods(k, ns, d.spec?.selector),
@@ -252,7 +253,7 @@ async function collectorPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
       version: formatVersion(version.version),
     };
   } catch (e) {
-    s.unavailable.collector = describeKubeError(e, `the collector in namespace ${ns}`);
+    s.unavailable.collector = describeKubeError(e, t`the collector in namespace ${ns}`);
   }
 }
 
@@ -275,8 +276,9 @@ async function prometheusObjectPart(k: LoadedKube, s: DoctorSnapshot): Promise<v
     const p = mine.find((x) => x.metadata.labels?.['release'] === s.lab.helmRelease) ?? mine[0];
     if (!p) {
       const found = list.items.map((x) => `${x.metadata.namespace ?? ''}/${x.metadata.name ?? ''}`).join(', ');
-      const others = list.items.length ? `there are ${found}` : 'kube-prometheus-stack is not installed';
-      s.unavailable.prometheusObject = `no Prometheus object in namespace ${s.lab.monitoringNamespace} (${others}): run Task 2`;
+      s.unavailable.prometheusObject = list.items.length
+        ? t`no Prometheus object in namespace ${s.lab.monitoringNamespace} (there are ${found}): run Task 2`
+        : t`no Prometheus object in namespace ${s.lab.monitoringNamespace} (kube-prometheus-stack is not installed): run Task 2`;
       return;
     }
     const ns = p.metadata.namespace ?? s.lab.monitoringNamespace;
@@ -292,8 +294,8 @@ async function prometheusObjectPart(k: LoadedKube, s: DoctorSnapshot): Promise<v
   } catch (e) {
     s.unavailable.prometheusObject =
       e instanceof KubeHttpError && e.statusCode === 404
-        ? 'the cluster has no Prometheus CRD (monitoring.coreos.com/v1): install kube-prometheus-stack (Task 2)'
-        : describeKubeError(e, 'the Prometheus objects');
+        ? t`the cluster has no Prometheus CRD (monitoring.coreos.com/v1): install kube-prometheus-stack (Task 2)`
+        : describeKubeError(e, t`the Prometheus objects`);
   }
 }
 
@@ -326,14 +328,14 @@ async function serviceMonitorPart(k: LoadedKube, s: DoctorSnapshot): Promise<voi
   } catch (e) {
     s.unavailable.serviceMonitors =
       e instanceof KubeHttpError && e.statusCode === 404
-        ? 'the cluster has no ServiceMonitor CRD: install kube-prometheus-stack (Task 2)'
-        : describeKubeError(e, 'the ServiceMonitors');
+        ? t`the cluster has no ServiceMonitor CRD: install kube-prometheus-stack (Task 2)`
+        : describeKubeError(e, t`the ServiceMonitors`);
   }
 }
 
 async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | undefined): Promise<void> {
   if (!o.roleName) {
-    s.unavailable.iam = 'no IRSA role given (--role NAME, e.g. the one eksctl created for prometheus-sa)';
+    s.unavailable.iam = t`no IRSA role given (--role NAME, e.g. the one eksctl created for prometheus-sa)`;
     return;
   }
   const ns = s.lab.monitoringNamespace;
@@ -374,7 +376,7 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
           {
             code: 'iam/policy-syntax',
             severity: 'error',
-            message: `the trust policy is not a valid policy: ${parsed.error}`,
+            message: t`the trust policy is not a valid policy: ${parsed.error}`,
           },
         ],
         ...saState,
@@ -382,7 +384,7 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
       return;
     }
     const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(role.arn)?.[1];
-    const t = analyzeTrust(
+    const trust = analyzeTrust(
       parsed.policy,
       { namespace: ns, serviceAccount: sa, ...(accountId ? { accountId } : {}) },
       role.name,
@@ -398,13 +400,13 @@ async function iamPart(s: DoctorSnapshot, o: DoctorOptions, k: LoadedKube | unde
       roleName: role.name,
       roleArn: role.arn,
       expectedSubject: serviceAccountSubject(ns, sa),
-      canAssume: t.expectedCanAssume ? t.expectedCanAssume.decision === 'allowed' : undefined,
+      canAssume: trust.expectedCanAssume ? trust.expectedCanAssume.decision === 'allowed' : undefined,
       trustedSubjects,
-      findings: t.findings,
+      findings: trust.findings,
       ...saState,
     };
   } catch (e) {
-    s.unavailable.iam = `the role ${o.roleName} could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    s.unavailable.iam = t`the role ${o.roleName} could not be read: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
 
@@ -421,7 +423,7 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
     throw new DoctorInputError(
       e instanceof KubeError
         ? e.message
-        : `the kubeconfig could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+        : t`the kubeconfig could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
   const s: DoctorSnapshot = {
@@ -461,9 +463,7 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
       kubePrometheusStackNames(s.lab.helmRelease).prometheusService,
       '9090',
     );
-    s.unavailable.prometheus =
-      `no Prometheus URL: port-forward it (${commandLine(forward, 'posix')}) and pass --prometheus ` +
-      `http://127.0.0.1:9090`;
+    s.unavailable.prometheus = t`no Prometheus URL: port-forward it (${commandLine(forward, 'posix')}) and pass ${'--prometheus http://127.0.0.1:9090'}`;
   }
   // Asked beside the rest (no extra round trip first): a server that does not answer at all is the context's fault, said once, not a skip per link.
   const version = kubeRest<unknown>(k, '/version', { timeoutMs: 10_000 }).then(
@@ -473,9 +473,8 @@ export async function clusterSnapshot(o: DoctorOptions): Promise<DoctorSnapshot>
   const [down] = await Promise.all([version, ...work]);
   if (down)
     throw new DoctorInputError(
-      `the cluster of context ${k.context} (${k.server}) does not ` +
-        `answer: ${down instanceof Error ? down.message : String(down)}. Check the context ` +
-        `(${commandLine(currentContext, 'posix')}) or the cluster.`,
+      t`the cluster of context ${k.context} (${k.server}) does not answer: ${down instanceof Error ? down.message : String(down)}. \
+Check the context (${commandLine(currentContext, 'posix')}) or the cluster.`,
     );
   return s;
 }

@@ -4,6 +4,7 @@
 // started first and stopped after them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { CommandFix } from '../../core/doctor/report';
+import { t } from '../../core/text/l10n';
 
 /** Where a program word is run from: the editor maps `npx obslab` to its own bundled CLI. */
 export type ProgramResolver = (argv: readonly string[]) => { file: string; args: string[]; env?: NodeJS.ProcessEnv };
@@ -98,20 +99,22 @@ export async function runCommandSteps(
         new Promise<undefined>((r) => setTimeout(r, opts.alongsideStartMs ?? 2000)),
       ]);
       if (ended) {
-        const what = ended.error
-          ? `could not start (${ended.error.message})`
-          : `ended at once (exit ${ended.code ?? 'by a signal'})`;
+        const program = fix.alongside.join(' ');
         return {
           ok: false,
           code: ended.code,
           failed: fix.alongside,
-          message: `${fix.alongside.join(' ')} ${what}`,
+          message: ended.error
+            ? t`${program} could not start (${ended.error.message})`
+            : ended.code !== null
+              ? t`${program} ended at once (exit ${ended.code})`
+              : t`${program} ended at once (exit by a signal)`,
         };
       }
     }
     let code: number | null = 0;
     for (const step of fix.steps) {
-      if (opts.signal?.aborted) return { ok: false, code: null, failed: step, message: 'Stopped.' };
+      if (opts.signal?.aborted) return { ok: false, code: null, failed: step, message: t`Stopped.` };
       const r = await finished(start(step, opts), opts.signal);
       code = r.code;
       if (r.error)
@@ -119,18 +122,24 @@ export async function runCommandSteps(
           ok: false,
           code: null,
           failed: step,
-          message: `${step[0] ?? ''} could not start (${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : r.error.message})`,
+          message:
+            (r.error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? t`${step[0] ?? ''} could not start (not found on PATH)`
+              : t`${step[0] ?? ''} could not start (${r.error.message})`,
         };
-      if (opts.signal?.aborted) return { ok: false, code, failed: step, message: 'Stopped.' };
+      if (opts.signal?.aborted) return { ok: false, code, failed: step, message: t`Stopped.` };
       if (code !== 0)
         return {
           ok: false,
           code,
           failed: step,
-          message: `${step.slice(0, 3).join(' ')} failed (exit ${code ?? 'by a signal'})`,
+          message:
+            code !== null
+              ? t`${step.slice(0, 3).join(' ')} failed (exit ${code})`
+              : t`${step.slice(0, 3).join(' ')} failed (exit by a signal)`,
         };
     }
-    return { ok: true, code, message: 'Done.' };
+    return { ok: true, code, message: t`Done.` };
   } finally {
     if (alongside && !alongside.over) {
       alongside.child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { labManifestName, labNames } from '../../core/scaffold/plan';
 import { templatesDir } from '../files/labFiles';
 import { readLabManifest } from '../files/labManifest';
 import { DoctorInputError } from './errors';
+import { t } from '../../core/text/l10n';
 
 /** The lab folder's names; a manifest the scaffold would refuse is bad input (its values go into the fixes). */
 export function labParams(dir: string | undefined): LabParams {
@@ -46,10 +47,10 @@ export function labQueries(dir: string | undefined, params: LabParams): QuerySet
     }
     const template = join(templatesDir(), 'lab', 'queries', 'lab-queries.promql');
     return {
-      source: 'the template lab-queries.promql',
+      source: t`the template ${'lab-queries.promql'}`,
       queries: renderLabQueries(readFileSync(template, 'utf8'), params),
     };
   } catch (e) {
-    return `the lab's queries could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return t`the lab's queries could not be read: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

@@ -5,6 +5,7 @@
 import { PrometheusClient, PrometheusError, type FetchLike } from '../../core/prometheus/client';
 import { appMetrics } from '../../core/facts';
 import type { DoctorSnapshot, PrometheusState } from '../../core/doctor/snapshot';
+import { t } from '../../core/text/l10n';
 
 export interface PrometheusGatherOptions {
   url: string;
@@ -46,7 +47,7 @@ export async function gatherPrometheus(
     baseUrl: o.url,
     fetch: o.fetch ?? ((u, init) => fetch(u, init)),
     timeoutMs: o.timeoutMs ?? 5000,
-    unreachableHint: o.hint ?? 'check the URL, and that the port-forward or Prometheus is running',
+    unreachableHint: o.hint ?? t`check the URL, and that the port-forward or Prometheus is running`,
   });
   const sel = `service="${o.service}", namespace="${o.namespace}"`;
   const q = doctorQueries(sel, o.window);
@@ -91,7 +92,7 @@ export async function gatherPrometheus(
       problem:
         e instanceof PrometheusError
           ? e.message
-          : `Prometheus at ${o.url} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+          : t`Prometheus at ${o.url} could not be read: ${e instanceof Error ? e.message : String(e)}`,
     };
   }
 }
@@ -99,5 +100,5 @@ export async function gatherPrometheus(
 /** Puts a gathered Prometheus (or why not) into a snapshot. */
 export function withPrometheus(s: DoctorSnapshot, r: { prometheus?: PrometheusState; problem?: string }): void {
   if (r.prometheus) s.prometheus = r.prometheus;
-  else s.unavailable.prometheus = r.problem ?? 'Prometheus was not read';
+  else s.unavailable.prometheus = r.problem ?? t`Prometheus was not read`;
 }

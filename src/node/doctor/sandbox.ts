@@ -8,6 +8,7 @@ import { httpAnswers, isOurProcess, tail } from '../process/processes';
 import { readSandboxState, sandboxCollectorVersion } from '../sandbox/sandbox';
 import { gatherPrometheus, withPrometheus } from './prometheus';
 import { readText } from '../files/textFiles';
+import { t } from '../../core/text/l10n';
 import { labOf, labParams, labQueries } from './lab';
 
 export interface SandboxDoctorOptions {
@@ -28,7 +29,7 @@ export function processEnv(pid: number): Record<string, string> | string {
     }
     return env;
   } catch (e) {
-    return `cannot read /proc/${pid}/environ (${e instanceof Error ? e.message : String(e)})`;
+    return t`cannot read ${`/proc/${pid}/environ`} (${e instanceof Error ? e.message : String(e)})`;
   }
 }
 
@@ -45,7 +46,7 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
   if (typeof queries === 'string') s.unavailable.queries = queries;
   else s.queries = queries;
   if (!state) {
-    const why = 'the sandbox is not running: start it with `npx obslab sandbox up`';
+    const why = t`the sandbox is not running: start it with \`npx obslab sandbox up\``;
     s.unavailable.app = why;
     s.unavailable.collector = why;
     if (!o.prometheusUrl) s.unavailable.prometheus = why;
@@ -58,38 +59,38 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
     col && isOurProcess(col.pid, col.marker) ? answers(col.metricsUrl) : Promise.resolve(undefined),
   ]);
 
-  if (state && !app) s.unavailable.app = 'the sandbox records no app';
+  if (state && !app) s.unavailable.app = t`the sandbox records no app`;
   if (app) {
     const alive = appUp !== undefined;
     const pod: PodState = {
-      name: `app (pid ${app.pid})`,
+      name: t`app (pid ${app.pid})`,
       ready: appUp === true,
       phase: alive ? 'running' : 'stopped',
       ...(alive
         ? appUp
           ? {}
-          : { reason: `no answer at ${app.url}/healthz` }
-        : { reason: `exited; last log line: ${lastLogLine(tail(app.log, 50)) ?? 'none'}` }),
+          : { reason: t`no answer at ${`${app.url}/healthz`}` }
+        : { reason: t`exited; last log line: ${lastLogLine(tail(app.log, 50)) ?? t`none`}` }),
     };
     const env = alive ? processEnv(app.pid) : undefined;
     const manifestFile = labDir ? join(labDir, 'k8s', 'app.yaml') : undefined;
     const manifestText = readText(manifestFile);
     s.app = {
-      object: `sandbox app ${app.url}`,
+      object: t`sandbox app ${app.url}`,
       url: app.url,
       pods: [pod],
-      otlpEndpointSource: typeof env === 'object' ? `/proc/${app.pid}/environ` : (env ?? 'the app is not running'),
+      otlpEndpointSource: typeof env === 'object' ? `/proc/${app.pid}/environ` : (env ?? t`the app is not running`),
       ...(typeof env === 'object'
         ? { otlpEndpoint: env['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] }
         : {}),
       ...(typeof env === 'string' || env === undefined
-        ? { otlpEndpointUnreadable: env ?? 'the app is not running' }
+        ? { otlpEndpointUnreadable: env ?? t`the app is not running` }
         : {}),
       ...(manifestFile && manifestText !== undefined ? { manifestFile, manifestText } : {}),
     };
   }
 
-  if (state && !col) s.unavailable.collector = 'the sandbox records no collector';
+  if (state && !col) s.unavailable.collector = t`the sandbox records no collector`;
   if (col) {
     const alive = colUp !== undefined;
     const last = alive ? undefined : lastLogLine(tail(col.log, 50));
@@ -97,13 +98,13 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
     const configText = readText(col.config);
     const configFileText = readText(configFile);
     s.collector = {
-      object: `sandbox collector ${col.metricsUrl.replace(/\/metrics$/, '')}`,
+      object: t`sandbox collector ${col.metricsUrl.replace(/\/metrics$/, '')}`,
       pods: [
         {
-          name: `collector (pid ${col.pid})`,
+          name: t`collector (pid ${col.pid})`,
           ready: colUp === true,
           phase: alive ? 'running' : 'stopped',
-          ...(alive ? (colUp ? {} : { reason: `no answer at ${col.metricsUrl}` }) : { reason: 'exited' }),
+          ...(alive ? (colUp ? {} : { reason: t`no answer at ${col.metricsUrl}` }) : { reason: t`exited` }),
         },
       ],
       otlpAddress: col.otlpGrpc,
@@ -130,11 +131,10 @@ export async function sandboxSnapshot(o: SandboxDoctorOptions = {}): Promise<Doc
         namespace: state?.namespace ?? s.lab.monitoringNamespace,
         metricsPort: s.lab.portNames.metrics,
         window: '30s',
-        hint: 'is the sandbox running? (`npx obslab sandbox status`)',
+        hint: t`is the sandbox running? (\`npx obslab sandbox status\`)`,
       }),
     );
   else if (state)
-    s.unavailable.prometheus =
-      "the sandbox's Prometheus is not running: restart the sandbox (`npx obslab sandbox down && npx obslab sandbox up`)";
+    s.unavailable.prometheus = t`the sandbox's Prometheus is not running: restart the sandbox (\`npx obslab sandbox down && npx obslab sandbox up\`)`;
   return s;
 }
