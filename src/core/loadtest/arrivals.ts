@@ -2,6 +2,7 @@
 // linearly ramping arrival rate (k6's constant- and ramping-arrival-rate, wrk2's -R), how the CLI
 // writes a rate, how long an open run lasts, and the dip a closed run's rate shows when the server
 // stalls (a closed model sends less while the server is slow, which its latencies alone hide).
+import { t } from '../text/l10n';
 import type { LoadPlan } from './plan';
 import { handleHeadroom, threadBudget, type FileHandles } from './threadBudget';
 
@@ -147,12 +148,10 @@ export function openDurationSec(plan: Pick<LoadPlan, 'threadGroups'>): number | 
 
 /** Why the open model cannot run this plan, or undefined. */
 export function openModelProblem(plan: Pick<LoadPlan, 'threadGroups'>): string | undefined {
-  if (!openGroups(plan).length) return 'the plan has no Thread Group with samplers to send at a rate';
+  if (!openGroups(plan).length) return t`the plan has no Thread Group with samplers to send at a rate`;
   if (openDurationSec(plan) === undefined)
-    return (
-      "the open model runs for a duration, and the plan's Thread Groups end by loop count: give one a duration " +
-      "(the scheduler, ThreadGroup.duration; the lab's plan reads it from -J DURATION=60), or run the closed model"
-    );
+    return t`the open model runs for a duration, and the plan's Thread Groups end by loop count: give one a duration \
+(the scheduler, ThreadGroup.duration; the lab's plan reads it from -J DURATION=60), or run the closed model`;
   return undefined;
 }
 

@@ -3,6 +3,7 @@
 // figures miss once the settling delay is over, and only once, so a run is stopped a single time
 // however many reports still arrive while it stops. Stopping is the caller's (its own signal), as
 // are the words around the miss; the sentences here are the ones both say.
+import { t } from '../text/l10n';
 import { liveMiss, type Goal, type GoalResult } from './goals';
 import type { Progress } from './stats';
 
@@ -45,7 +46,7 @@ const seconds = (m: GoalMiss): string => m.atSec.toFixed(0);
 
 /** Said as the run is stopped: "goal p95<20ms missed at 6 s (p95 51 ms, since the start)". */
 export function missedLine(m: GoalMiss): string {
-  return `goal ${m.result.goal.text} missed at ${seconds(m)} s (${m.result.figure}, since the start)`;
+  return t`goal ${m.result.goal.text} missed at ${seconds(m)} s (${m.result.figure}, since the start)`;
 }
 
 /**
@@ -56,6 +57,6 @@ export function missedLine(m: GoalMiss): string {
 export function stopReason(m: GoalMiss, by?: string): string {
   const { goal, figure } = m.result;
   return by === undefined
-    ? `stopped because goal ${goal.text} was missed at ${seconds(m)} s (${figure})`
-    : `stopped at ${seconds(m)} s by ${by}: goal ${goal.text} missed (${figure})`;
+    ? t`stopped because goal ${goal.text} was missed at ${seconds(m)} s (${figure})`
+    : t`stopped at ${seconds(m)} s by ${by}: goal ${goal.text} missed (${figure})`;
 }

@@ -3,6 +3,7 @@
 // Variables named goal or goal.*, which JMeter itself just defines and ignores), the CLI or the
 // dialog; each is judged against the .jtl's Summary at the end, and the whole-run ones against the
 // live figures for abort-on-fail. A goal that cannot be read says what is wrong and how to write it.
+import { t } from '../text/l10n';
 import { resolveVariables, type LoadPlan } from './plan';
 import type { LabelSummary, Summary } from './summary';
 import type { Progress } from './stats';
@@ -47,7 +48,8 @@ const names: Record<string, GoalMetric> = {
   rps: 'rps',
   throughput: 'rps',
 };
-const figures = 'p50, p90, p95, p99, avg, max (latency), errors (the share of failed samples) or rps (throughput)';
+const figures = (): string =>
+  t`p50, p90, p95, p99, avg, max (latency), errors (the share of failed samples) or rps (throughput)`;
 const example = 'p95<200ms';
 
 const number = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
@@ -56,20 +58,20 @@ function parseBound(metric: GoalMetric, raw: string, expr: string): number | str
   const value = raw.trim();
   if (latency.includes(metric)) {
     const m = new RegExp(`^${number}\\s*(ms|s)?$`, 'i').exec(value);
-    if (!m?.[1]) return `'${value}' in '${expr}' is not a duration: write milliseconds or seconds, like 200ms or 1.5s`;
+    if (!m?.[1]) return t`'${value}' in '${expr}' is not a duration: write milliseconds or seconds, like 200ms or 1.5s`;
     const n = Number(m[1]);
     return m[2]?.toLowerCase() === 's' ? n * 1000 : n;
   }
   if (metric === 'errors') {
     const m = new RegExp(`^${number}\\s*(%)?$`).exec(value);
-    if (!m?.[1]) return `'${value}' in '${expr}' is not a share of errors: write a percentage like 1% (or 0.01)`;
+    if (!m?.[1]) return t`'${value}' in '${expr}' is not a share of errors: write a percentage like 1% (or 0.01)`;
     const n = Number(m[1]);
-    if (m[2]) return n > 100 ? `${value} in '${expr}' is more than 100%` : n / 100;
-    if (n > 1) return `errors are a share: write ${value}% (or ${n / 100}) in '${expr}'`;
+    if (m[2]) return n > 100 ? t`${value} in '${expr}' is more than 100%` : n / 100;
+    if (n > 1) return t`errors are a share: write ${value}% (or ${n / 100}) in '${expr}'`;
     return n;
   }
   const m = new RegExp(`^${number}\\s*(/s|rps)?$`, 'i').exec(value);
-  if (!m?.[1]) return `'${value}' in '${expr}' is not a rate: write requests per second, like 50 or 50/s`;
+  if (!m?.[1]) return t`'${value}' in '${expr}' is not a rate: write requests per second, like 50 or 50/s`;
   return Number(m[1]);
 }
 
@@ -79,13 +81,13 @@ function parseBound(metric: GoalMetric, raw: string, expr: string): number | str
  */
 export function parseGoal(text: string): Goal | string {
   const written = text.trim();
-  if (!written) return `a goal is empty: write one such as ${example}`;
+  if (!written) return t`a goal is empty: write one such as ${example}`;
   // The expression has no colon, so a label (which may: "GET http://host:8080/") ends at the last one.
   const colon = written.lastIndexOf(':');
   const label = colon >= 0 ? written.slice(0, colon).trim() : undefined;
   const expr = written.slice(colon + 1).trim();
-  if (label === '') return `'${written}' has nothing before ':': write a sampler label, as in POST /hash: ${example}`;
-  if (!expr) return `'${written}' has no goal after the label: write one such as ${label ?? ''}: ${example}`;
+  if (label === '') return t`'${written}' has nothing before ':': write a sampler label, as in POST /hash: ${example}`;
+  if (!expr) return t`'${written}' has no goal after the label: write one such as ${label ?? ''}: ${example}`;
   const m = /^([A-Za-z_]+\d[\d.]*|[A-Za-z_]+(?:\(\s*[\d.]+\s*\))?)\s*(<=|>=|==|!=|=<|=>|<|>|=)?\s*(.*)$/.exec(expr);
   const rawName = (m?.[1] ?? expr).replace(/\s+/g, '');
   const op = m?.[2];
@@ -95,18 +97,20 @@ export function parseGoal(text: string): Goal | string {
   const metric = names[key];
   if (!metric) {
     if (/^p[\d.]+$/.test(key))
-      return `'${rawName}' in '${expr}' is not a percentile the summary has: use p50, p90, p95 or p99`;
-    return `'${rawName}' in '${expr}' is not a figure a goal can name: use ${figures}`;
+      return t`'${rawName}' in '${expr}' is not a percentile the summary has: use p50, p90, p95 or p99`;
+    return t`'${rawName}' in '${expr}' is not a figure a goal can name: use ${figures()}`;
   }
-  if (!op) return `'${expr}' has no comparison: write it as ${rawName}<BOUND, like ${example}`;
+  if (!op) return t`'${expr}' has no comparison: write it as ${rawName}<BOUND, like ${example}`;
   if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=')
-    return `'${op}' in '${expr}' is not a comparison a goal takes: use <, <=, > or >= (a goal is a bound)`;
-  if (!rawBound.trim())
-    return `'${expr}' has no bound after ${op}: write one such as ${metric}${op}${metric === 'errors' ? '1%' : metric === 'rps' ? '50' : '200ms'}`;
+    return t`'${op}' in '${expr}' is not a comparison a goal takes: use <, <=, > or >= (a goal is a bound)`;
+  if (!rawBound.trim()) {
+    const sample = `${metric}${op}${metric === 'errors' ? '1%' : metric === 'rps' ? '50' : '200ms'}`;
+    return t`'${expr}' has no bound after ${op}: write one such as ${sample}`;
+  }
   const bound = parseBound(metric, rawBound, expr);
   if (typeof bound === 'string') return bound;
   if (op === '<' && bound === 0)
-    return `'${expr}' can never be met: nothing is below 0 (write ${metric}<=0 for none at all)`;
+    return t`'${expr}' can never be met: nothing is below 0 (write ${metric}<=0 for none at all)`;
   return { text: written, ...(label === undefined ? {} : { label }), metric, op, bound };
 }
 
@@ -119,7 +123,7 @@ export function parseGoalList(text: string): Goal[] | string {
   const goals: Goal[] = [];
   for (const [i, part] of parts.entries()) {
     const g = parseGoal(part);
-    if (typeof g === 'string') return parts.length > 1 ? `goal ${i + 1} of ${parts.length}: ${g}` : g;
+    if (typeof g === 'string') return parts.length > 1 ? t`goal ${i + 1} of ${parts.length}: ${g}` : g;
     goals.push(g);
   }
   return goals;
@@ -147,9 +151,9 @@ const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 
 
 /** A figure in the goal's unit, in words. */
 export function formatFigure(metric: GoalMetric, value: number): string {
-  if (metric === 'errors') return `errors ${round(value * 100, 2)}%`;
-  if (metric === 'rps') return `${round(value, 1)} req/s`;
-  return `${metric} ${round(value, 2)} ms`;
+  if (metric === 'errors') return t`errors ${round(value * 100, 2)}%`;
+  if (metric === 'rps') return t`${round(value, 1)} req/s`;
+  return t`${metric} ${round(value, 2)} ms`;
 }
 
 function compare(op: GoalOp, value: number, bound: number): boolean {
@@ -190,10 +194,13 @@ export function evaluateGoals(goals: readonly Goal[], summary: Summary): GoalRes
     if (goal.label !== undefined) {
       const s = summary.byLabel[goal.label];
       const known = Object.keys(summary.byLabel);
-      const missing = `no samples labelled '${goal.label}'${known.length ? ` (labels: ${known.map((l) => `'${l}'`).join(', ')})` : ''}`;
+      const labels = known.map((l) => `'${l}'`).join(', ');
+      const missing = known.length
+        ? t`no samples labelled '${goal.label}' (labels: ${labels})`
+        : t`no samples labelled '${goal.label}'`;
       return judge(goal, s?.samples ? figureOf(goal.metric, s) : undefined, missing);
     }
-    return judge(goal, summary.samples ? figureOf(goal.metric, summary) : undefined, 'no samples');
+    return judge(goal, summary.samples ? figureOf(goal.metric, summary) : undefined, t`no samples`);
   });
 }
 
@@ -225,7 +232,7 @@ export function liveMiss(goals: readonly Goal[], p: Progress, delaySec: number):
 
 /** "✓ met    p95<500ms: p95 52.1 ms" for a terminal. */
 export function goalResultLine(r: GoalResult): string {
-  return `${r.met ? '✓ met   ' : '✗ missed'} ${r.goal.text}: ${r.figure}`;
+  return r.met ? t`✓ met    ${r.goal.text}: ${r.figure}` : t`✗ missed ${r.goal.text}: ${r.figure}`;
 }
 
 /** "all 3 goals met", "2 of 3 goals missed", or undefined without goals. */
@@ -233,6 +240,6 @@ export function goalsVerdict(results: readonly GoalResult[]): string | undefined
   if (!results.length) return undefined;
   const missed = results.filter((r) => !r.met).length;
   const n = results.length;
-  if (!missed) return n === 1 ? 'the goal was met' : `all ${n} goals met`;
-  return `${missed} of ${n} goal${n === 1 ? '' : 's'} missed`;
+  if (!missed) return n === 1 ? t`the goal was met` : t`all ${n} goals met`;
+  return n === 1 ? t`${missed} of ${n} goal missed` : t`${missed} of ${n} goals missed`;
 }

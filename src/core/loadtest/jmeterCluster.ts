@@ -18,6 +18,7 @@
 // API, expanded by the kubelet in $(POD_IP)).
 import { MANAGED_BY_LABEL } from '../kube/cleanup';
 import type { ManifestObject } from '../kube/manifests';
+import { t } from '../text/l10n';
 import { controllerArgs, engineArgs, JMETER_SERVER_PORT, type RemoteEngine } from './jmeterDistributed';
 
 /**
@@ -75,12 +76,12 @@ export function clusterSpecProblems(spec: Pick<JmeterClusterSpec, 'namespace' | 
   const problems: string[] = [];
   if (!dnsLabel.test(spec.namespace) || spec.namespace.length > 63)
     problems.push(
-      `'${spec.namespace}' is not a namespace name: lowercase letters, digits and '-', at most 63, e.g. ${DEFAULT_LOADTEST_NAMESPACE}`,
+      t`'${spec.namespace}' is not a namespace name: lowercase letters, digits and '-', at most 63, e.g. ${DEFAULT_LOADTEST_NAMESPACE}`,
     );
   if (!Number.isInteger(spec.engines) || spec.engines < 1 || spec.engines > MAX_ENGINES)
-    problems.push(`${spec.engines} jmeter-server pods: choose a whole number from 1 to ${MAX_ENGINES}`);
+    problems.push(t`${spec.engines} jmeter-server pods: choose a whole number from 1 to ${MAX_ENGINES}`);
   if (!dnsLabel.test(spec.runId) || controllerJobName(spec.runId).length > 63)
-    problems.push(`'${spec.runId}' cannot name a Job: lowercase letters, digits and '-', at most 45`);
+    problems.push(t`'${spec.runId}' cannot name a Job: lowercase letters, digits and '-', at most 45`);
   return problems;
 }
 
@@ -293,11 +294,11 @@ export function jmeterClusterObjects(spec: JmeterClusterSpec): ManifestObject[] 
 export function describeClusterObjects(spec: JmeterClusterSpec): string[] {
   const ns = spec.namespace;
   return [
-    `Namespace ${ns} (created if missing)`,
-    `ConfigMap ${ns}/${PLAN_CONFIGMAP}: the plan`,
-    `Service ${ns}/${ENGINES_NAME}: headless, one DNS name per engine (RMI ${JMETER_SERVER_PORT}, ${ENGINE_RMI_PORT})`,
-    `StatefulSet ${ns}/${ENGINES_NAME}: ${spec.engines} jmeter-server pod(s), ${spec.image ?? JMETER_IMAGE}, 250m CPU and 1 GiB each`,
-    `NetworkPolicy ${ns}/jmeter-server-rmi and ${ns}/jmeter-controller-rmi: RMI only between the engines and the controller`,
-    `Job ${ns}/${controllerJobName(spec.runId)}: the controller (jmeter -n -R …), its log read back as the .jtl`,
+    t`Namespace ${ns} (created if missing)`,
+    t`ConfigMap ${ns}/${PLAN_CONFIGMAP}: the plan`,
+    t`Service ${ns}/${ENGINES_NAME}: headless, one DNS name per engine (RMI ${JMETER_SERVER_PORT}, ${ENGINE_RMI_PORT})`,
+    t`StatefulSet ${ns}/${ENGINES_NAME}: ${spec.engines} jmeter-server pod(s), ${spec.image ?? JMETER_IMAGE}, 250m CPU and 1 GiB each`,
+    t`NetworkPolicy ${ns}/jmeter-server-rmi and ${ns}/jmeter-controller-rmi: RMI only between the engines and the controller`,
+    t`Job ${ns}/${controllerJobName(spec.runId)}: the controller (jmeter -n -R …), its log read back as the .jtl`,
   ];
 }

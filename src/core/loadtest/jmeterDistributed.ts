@@ -9,6 +9,7 @@
 // to every interface. The engines run the plan and send their samples back; the controller writes
 // them all, merged, into its one .jtl. Plan properties reach the engines only as -G (global).
 import type { Command } from '../shellQuote';
+import { t } from '../text/l10n';
 import { jtlHeader } from './jtl';
 
 /** JMeter's default RMI registry port of a `jmeter -s` engine (server_port / server.rmi.port). */
@@ -23,14 +24,21 @@ const hostName =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-const example = 'write them as host:port, separated by commas, e.g. 10.0.0.5:1099,10.0.0.6:1099';
+const example = (): string => t`write them as host:port, separated by commas, e.g. 10.0.0.5:1099,10.0.0.6:1099`;
 
-function hostProblem(host: string): string | undefined {
+/** What is wrong with `entry`'s host, said whole, or undefined. */
+function hostProblem(entry: string, host: string): string | undefined {
   const v4 = ipv4.exec(host);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) ? undefined : 'is not an IPv4 address';
+  if (v4)
+    return v4.slice(1).every((o) => Number(o) <= 255)
+      ? undefined
+      : t`'${entry}' in the remote servers: '${host}' is not an IPv4 address; ${example()}`;
   if (host.includes(':') || host.startsWith('['))
-    return 'is an IPv6 address; give the engine by host name or IPv4 address';
-  return hostName.test(host) ? undefined : 'is not a host name';
+    return t`'${entry}' in the remote servers: '${host}' is an IPv6 address; \
+give the engine by host name or IPv4 address; ${example()}`;
+  return hostName.test(host)
+    ? undefined
+    : t`'${entry}' in the remote servers: '${host}' is not a host name; ${example()}`;
 }
 
 /**
@@ -38,23 +46,23 @@ function hostProblem(host: string): string | undefined {
  * default), or one sentence naming the entry that is wrong and how to write it.
  */
 export function parseRemoteEngines(text: string): RemoteEngine[] | string {
-  if (!text.trim()) return `no remote JMeter servers given: ${example}`;
+  if (!text.trim()) return t`no remote JMeter servers given: ${example()}`;
   const engines: RemoteEngine[] = [];
   const seen = new Set<string>();
   for (const [i, raw] of text.split(',').entries()) {
     const entry = raw.trim();
-    if (!entry) return `entry ${i + 1} of the remote servers is empty: ${example}`;
+    if (!entry) return t`entry ${i + 1} of the remote servers is empty: ${example()}`;
     const colon = entry.lastIndexOf(':');
     const bare = colon < 0 || entry.startsWith('[') || entry.indexOf(':') !== colon;
     const host = bare ? entry : entry.slice(0, colon);
     const portText = bare ? String(JMETER_SERVER_PORT) : entry.slice(colon + 1);
-    const problem = hostProblem(host);
-    if (problem) return `'${entry}' in the remote servers: '${host}' ${problem}; ${example}`;
+    const problem = hostProblem(entry, host);
+    if (problem) return problem;
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
-      return `'${entry}' in the remote servers: '${portText}' is not a port (1–65535); ${example}`;
+      return t`'${entry}' in the remote servers: '${portText}' is not a port (1–65535); ${example()}`;
     const key = `${host.toLowerCase()}:${Number(portText)}`;
     if (seen.has(key))
-      return `'${entry}' is listed twice in the remote servers: each JMeter server runs the whole plan once, so list it once`;
+      return t`'${entry}' is listed twice in the remote servers: each JMeter server runs the whole plan once, so list it once`;
     seen.add(key);
     engines.push({ host, port: Number(portText) });
   }
@@ -231,22 +239,16 @@ export function enginesNotStarted(line: string): string[] | undefined {
 export function explainControllerLine(line: string): string | undefined {
   const notStarted = enginesNotStarted(line);
   if (notStarted?.length)
-    return (
-      `JMeter could not start the remote engine(s) ${notStarted.join(', ')}: is \`jmeter-server\` running there, ` +
-      'is its port reachable from here, and do both sides use the same RMI security (the same keystore, or ' +
-      'server.rmi.ssl.disable=true on both)?'
-    );
+    return t`JMeter could not start the remote engine(s) ${notStarted.join(', ')}: is \`jmeter-server\` running there, \
+is its port reachable from here, and do both sides use the same RMI security (the same keystore, or \
+server.rmi.ssl.disable=true on both)?`;
   if (/No keystore for RMI over SSL|rmi_keystore\.jks \(No such file/.test(line))
-    return (
-      "JMeter found no RMI keystore: create one with JMeter's bin/create-rmi-keystore.sh and copy it to the controller " +
-      'and every server, or run both sides with -J server.rmi.ssl.disable=true'
-    );
+    return t`JMeter found no RMI keystore: create one with JMeter's bin/create-rmi-keystore.sh and copy it to the controller \
+and every server, or run both sides with -J server.rmi.ssl.disable=true`;
   const refused = /Connection refused to host: ?([^;\s]+)/.exec(line);
   if (refused)
-    return (
-      `a connection to ${refused[1] ?? 'a host'} was refused: is jmeter-server running there on that port? (When an ` +
-      'engine calls the controller back, java.rmi.server.hostname must be an address the engines reach.)'
-    );
+    return t`a connection to ${refused[1] ?? t`a host`} was refused: is jmeter-server running there on that port? (When an \
+engine calls the controller back, java.rmi.server.hostname must be an address the engines reach.)`;
   return undefined;
 }
 

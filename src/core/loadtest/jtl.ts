@@ -1,5 +1,6 @@
 // JMeter's CSV results (.jtl): the default columns of JMeter 5.x, writing a row as JMeter does,
 // and reading any CSV .jtl back (with or without its header; a broken record is counted, not fatal).
+import { t } from '../text/l10n';
 
 /** JMeter 5.x's default CSV columns, in order (jmeter.properties defaults; FACTS.md "JMeter"). */
 export const jtlColumns = [
@@ -235,7 +236,8 @@ export function scanJtl(
         const missing = required.filter((c) => !columns.includes(c));
         if (missing.length)
           throw new Error(
-            `the first line is not a JMeter CSV header: no ${missing.join(', ')} column (an XML .jtl is not supported; save results as CSV)`,
+            t`the first line is not a JMeter CSV header: no ${missing.join(', ')} column \
+(an XML .jtl is not supported; save results as CSV)`,
           );
         continue;
       }

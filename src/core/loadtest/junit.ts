@@ -4,6 +4,7 @@
 // (testcase classname shows as the suite, the failure's text is what it shows, a repeated
 // classname+name is dropped) and Jenkins' JUnit plugin (Ant's format: tests/failures/errors/time
 // counts) read. Text is escaped, and characters XML 1.0 cannot carry are dropped.
+import { t } from '../text/l10n';
 import { goalsVerdict, type GoalResult } from './goals';
 
 export interface JunitReportInput {
@@ -57,6 +58,7 @@ export function junitReport(input: JunitReportInput): string {
   const failures = input.results.filter((r) => !r.met).length;
   const errors = input.runError === undefined ? 0 : 1;
   const tests = input.results.length + errors;
+  // Testcase names stay English: CI servers follow a test's history by its name, whatever language a run spoke.
   const names = uniqueNames([...input.results.map((r) => `goal ${r.goal.text}`), 'the run finishes']);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -78,7 +80,7 @@ export function junitReport(input: JunitReportInput): string {
       lines.push(`${open}/>`);
       return;
     }
-    const message = `goal ${r.goal.text} missed: ${r.figure}`;
+    const message = t`goal ${r.goal.text} missed: ${r.figure}`;
     lines.push(
       `${open}>`,
       `      <failure message="${a(message)}" type="GoalMissed">${a(message)}</failure>`,

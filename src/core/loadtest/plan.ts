@@ -5,6 +5,7 @@
 import type { Finding, Range, Severity } from '../finding';
 import { lintJmx } from '../lint/rules/jmx';
 import { LineIndex } from '../lint/text';
+import { t } from '../text/l10n';
 import { parseXml, type XmlElement } from '../xml/parse';
 import {
   calls,
@@ -126,12 +127,13 @@ const threadGroupKinds: Record<string, ThreadGroupPlan['kind']> = {
   PostThreadGroup: 'teardown',
 };
 const listeners = new Set(['ResultCollector', 'Summariser', 'BackendListener']);
-/** Elements that change details of what is sent but not the load's shape: warned about, then left out. */
-const leftOut: Record<string, string> = {
-  CookieManager: 'the built-in engine keeps no cookies',
-  CacheManager: 'the built-in engine caches nothing',
-  DNSCacheManager: 'the built-in engine uses the system resolver',
-  AuthManager: 'the built-in engine sends no Authorization header from it (use a Header Manager)',
+/** Elements that change details of what is sent but not the load's shape: warned about, then left out (and why). */
+const leftOut: Record<string, () => string> = {
+  CookieManager: () => t`the built-in engine keeps no cookies; the run goes on without it`,
+  CacheManager: () => t`the built-in engine caches nothing; the run goes on without it`,
+  DNSCacheManager: () => t`the built-in engine uses the system resolver; the run goes on without it`,
+  AuthManager: () =>
+    t`the built-in engine sends no Authorization header from it (use a Header Manager); the run goes on without it`,
 };
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 const knownMethods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -145,8 +147,8 @@ function propText(el: XmlElement, name: string): string | undefined {
 }
 
 function propBool(el: XmlElement, name: string, dflt: boolean): boolean {
-  const t = propText(el, name)?.trim();
-  return t === undefined || t === '' ? dflt : t === 'true';
+  const v = propText(el, name)?.trim();
+  return v === undefined || v === '' ? dflt : v === 'true';
 }
 
 /** The element and hashTree pairs of one hashTree level. */
@@ -175,7 +177,7 @@ export { isLocalHost };
  * plan's targets, and the SERVER the student typed (a port-forward listens on 127.0.0.1, so it is local).
  */
 export function remoteHosts(hit: readonly { host: string; local: boolean }[], server?: string): string[] {
-  const remote = [...new Set(hit.filter((t) => !t.local).map((t) => t.host))];
+  const remote = [...new Set(hit.filter((h) => !h.local).map((h) => h.host))];
   if (server !== undefined && !isLocalHost(server) && !remote.includes(server)) remote.push(server);
   return remote;
 }
@@ -217,18 +219,19 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
   };
   const describe = (el: XmlElement): string => `${el.name} '${el.attrs['testname'] ?? ''}'`;
   const unsupported = (el: XmlElement, why: string, severity: Severity = 'error'): void =>
-    report('loadtest/unsupported', severity, `not supported: ${describe(el)}: ${why}`, el);
+    report('loadtest/unsupported', severity, t`not supported: ${describe(el)}: ${why}`, el);
 
   // Templates: parsed once, their functions checked here so a run never meets one it cannot evaluate.
   const stored = new Set<string>();
+  // `where` names the field: a property name, or a phrase (t`…`) such as "variable NAME".
   const tpl = (owner: XmlElement, value: string | undefined, where: string): Template => {
-    const t = parseTemplate(value ?? '');
-    for (const c of calls(t)) {
+    const parsed = parseTemplate(value ?? '');
+    for (const c of calls(parsed)) {
       const why = unsupportedReason(c);
-      if (why) unsupported(owner, `${why} (in ${where})`);
+      if (why) unsupported(owner, t`${why} (in ${where})`);
     }
-    for (const v of storedVariables(t)) stored.add(v);
-    return t;
+    for (const v of storedVariables(parsed)) stored.add(v);
+    return parsed;
   };
 
   // Values that must be fixed when the run starts (thread counts, durations) are evaluated now.
@@ -254,13 +257,19 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     const value = evaluate(tpl(owner, raw, name), ctx).trim();
     const n = Number(value);
     if (value === '' || !Number.isInteger(n) || n < min) {
-      report(
-        'loadtest/invalid-value',
-        'error',
-        `${describe(owner)}: ${what} (${name}) is '${value}'${value !== raw ? ` (from '${raw}')` : ''}, not ` +
-          `a whole number${min >= 0 ? ` of at least ${min}` : ''}.`,
-        owner,
-      );
+      const el = describe(owner);
+      let message: string;
+      if (value !== raw)
+        message =
+          min >= 0
+            ? t`${el}: ${what} (${name}) is '${value}' (from '${raw}'), not a whole number of at least ${min}.`
+            : t`${el}: ${what} (${name}) is '${value}' (from '${raw}'), not a whole number.`;
+      else
+        message =
+          min >= 0
+            ? t`${el}: ${what} (${name}) is '${value}', not a whole number of at least ${min}.`
+            : t`${el}: ${what} (${name}) is '${value}', not a whole number.`;
+      report('loadtest/invalid-value', 'error', message, owner);
       return dflt;
     }
     return n;
@@ -274,7 +283,7 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       // Only Argument.name defines a variable (jmx/argument-missing-name reports the others).
       const name = propText(a, 'Argument.name');
       if (!name) continue;
-      const value = tpl(owner, propText(a, 'Argument.value'), `variable ${name}`);
+      const value = tpl(owner, propText(a, 'Argument.value'), t`variable ${name}`);
       plan.variables.push({ name, value, element });
       defined.push([name, evaluate(value, ctx)]);
     }
@@ -283,16 +292,16 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
 
   const readArgs = (owner: XmlElement, container: XmlElement | undefined): HttpArgument[] =>
     (container?.children.find((c) => c.name === 'collectionProp')?.children ?? []).map((a) => ({
-      name: tpl(owner, propText(a, 'Argument.name'), 'an argument name'),
-      value: tpl(owner, propText(a, 'Argument.value'), `argument ${propText(a, 'Argument.name') ?? ''}`),
+      name: tpl(owner, propText(a, 'Argument.name'), t`an argument name`),
+      value: tpl(owner, propText(a, 'Argument.value'), t`argument ${propText(a, 'Argument.name') ?? ''}`),
       alwaysEncode: propBool(a, 'HTTPArgument.always_encode', false),
       metadata: propText(a, 'Argument.metadata') ?? '=',
     }));
 
   const readHeaders = (el: XmlElement): Header[] =>
     (prop(el, 'HeaderManager.headers')?.children ?? []).map((h) => ({
-      name: tpl(el, propText(h, 'Header.name'), 'a header name'),
-      value: tpl(el, propText(h, 'Header.value'), `header ${propText(h, 'Header.name') ?? ''}`),
+      name: tpl(el, propText(h, 'Header.name'), t`a header name`),
+      value: tpl(el, propText(h, 'Header.value'), t`header ${propText(h, 'Header.name') ?? ''}`),
     }));
 
   const readAssertion = (el: XmlElement): ResponseAssertion | undefined => {
@@ -305,7 +314,7 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
     };
     const field = fields[fieldName];
     if (!field) {
-      unsupported(el, `only response code, message, data and headers are checked, not ${fieldName}`);
+      unsupported(el, t`only response code, message, data and headers are checked, not ${fieldName}`);
       return undefined;
     }
     // "Asserion" is JMeter's own spelling of this property.
@@ -314,7 +323,7 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       name: el.attrs['testname'] ?? '',
       field,
       type: Number(propText(el, 'Assertion.test_type') ?? '16') || 16,
-      patterns: strings.map((s) => tpl(el, s.text, 'a pattern')),
+      patterns: strings.map((s) => tpl(el, s.text, t`a pattern`)),
       assumeSuccess: propBool(el, 'Assertion.assume_success', false),
       customMessage: propText(el, 'Assertion.custom_message') ?? '',
     };
@@ -360,12 +369,12 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       const own = propText(el, name);
       if (own !== undefined && own.trim() !== '') return { owner: el, text: own };
       for (const d of scope.defaults) {
-        const t = propText(d, name);
-        if (t !== undefined && t.trim() !== '') return { owner: d, text: t };
+        const text = propText(d, name);
+        if (text !== undefined && text.trim() !== '') return { owner: d, text };
       }
       return { owner: el, text: '' };
     };
-    const t = (name: string): Template => {
+    const fieldTemplate = (name: string): Template => {
       const f = field(name);
       return tpl(f.owner, f.text, name);
     };
@@ -375,20 +384,20 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       unsupported(el, why);
       ok = false;
     };
-    if (!knownMethods.has(method)) refuse(`method ${method} (supported: ${[...knownMethods].join(', ')})`);
-    if (propBool(el, 'HTTPSampler.DO_MULTIPART_POST', false)) refuse('multipart/form-data bodies');
+    if (!knownMethods.has(method)) refuse(t`method ${method} (supported: ${[...knownMethods].join(', ')})`);
+    if (propBool(el, 'HTTPSampler.DO_MULTIPART_POST', false)) refuse(t`multipart/form-data bodies`);
     if (prop(el, 'HTTPsampler.Files')?.children.some((c) => c.children.length))
-      refuse('file uploads (HTTPsampler.Files)');
+      refuse(t`file uploads (HTTPsampler.Files)`);
     if (propBool(el, 'HTTPSampler.image_parser', false))
-      refuse('retrieving embedded resources (HTTPSampler.image_parser)');
-    if (field('HTTPSampler.ipSource').text.trim()) refuse('a source address (HTTPSampler.ipSource)');
-    if (field('HTTPSampler.proxyHost').text.trim()) refuse('a proxy (HTTPSampler.proxyHost)');
+      refuse(t`retrieving embedded resources (HTTPSampler.image_parser)`);
+    if (field('HTTPSampler.ipSource').text.trim()) refuse(t`a source address (HTTPSampler.ipSource)`);
+    if (field('HTTPSampler.proxyHost').text.trim()) refuse(t`a proxy (HTTPSampler.proxyHost)`);
     const encodingName = field('HTTPSampler.contentEncoding').text.trim();
     const enc = encodingName.toLowerCase();
     let encoding: HttpSampler['encoding'] = 'utf8';
     if (enc === 'iso-8859-1' || enc === 'latin1') encoding = 'latin1';
     else if (enc !== '' && enc !== 'utf-8' && enc !== 'utf8')
-      refuse(`content encoding '${encodingName}' (UTF-8 and ISO-8859-1 are)`);
+      refuse(t`content encoding '${encodingName}' (UTF-8 and ISO-8859-1 are)`);
     const args = [
       ...readArgs(el, prop(el, 'HTTPsampler.Arguments')),
       ...scope.defaults.flatMap((d) => readArgs(d, prop(d, 'HTTPsampler.Arguments'))),
@@ -397,7 +406,9 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       propBool(el, 'HTTPSampler.postBodyRaw', false) || (args.length > 0 && args.every((a) => textOf(a.name) === ''));
     if (args.length && !bodyMethods.has(method) && (rawBody || method !== 'GET'))
       refuse(
-        `${rawBody ? 'a body' : 'arguments'} with method ${method} (arguments go in the query of a GET and in the body of a POST, PUT or PATCH)`,
+        rawBody
+          ? t`a body with method ${method} (arguments go in the query of a GET and in the body of a POST, PUT or PATCH)`
+          : t`arguments with method ${method} (arguments go in the query of a GET and in the body of a POST, PUT or PATCH)`,
       );
     const followRedirects =
       propBool(el, 'HTTPSampler.follow_redirects', false) || propBool(el, 'HTTPSampler.auto_redirects', false);
@@ -415,16 +426,17 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       report(
         'loadtest/redirects-not-followed',
         'info',
-        `Sampler '${el.attrs['testname'] ?? ''}' follows redirects in JMeter; the built-in engine records a 3xx answer as it is, without following it.`,
+        t`Sampler '${el.attrs['testname'] ?? ''}' follows redirects in JMeter; \
+the built-in engine records a 3xx answer as it is, without following it.`,
         el,
       );
     return {
-      label: tpl(el, el.attrs['testname'] ?? '', 'the sampler name'),
+      label: tpl(el, el.attrs['testname'] ?? '', t`the sampler name`),
       method,
-      protocol: t('HTTPSampler.protocol'),
-      host: t('HTTPSampler.domain'),
-      port: t('HTTPSampler.port'),
-      path: t('HTTPSampler.path'),
+      protocol: fieldTemplate('HTTPSampler.protocol'),
+      host: fieldTemplate('HTTPSampler.domain'),
+      port: fieldTemplate('HTTPSampler.port'),
+      path: fieldTemplate('HTTPSampler.path'),
       encoding,
       charset: encoding === 'latin1' ? 'ISO-8859-1' : 'UTF-8',
       keepAlive: propBool(el, 'HTTPSampler.use_keepalive', false),
@@ -455,7 +467,7 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       )
         continue;
       else if (el.name === 'Arguments')
-        unsupported(el, 'User Defined Variables inside a Thread Group (put them at the Test Plan level)');
+        unsupported(el, t`User Defined Variables inside a Thread Group (put them at the Test Plan level)`);
       else classifyOther(el);
     }
   };
@@ -466,23 +478,23 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       report(
         'loadtest/ignored',
         'info',
-        `ignored: ${describe(el)}: listeners do not change the load; the built-in engine writes its own .jtl.`,
+        t`ignored: ${describe(el)}: listeners do not change the load; the built-in engine writes its own .jtl.`,
         el,
       );
-    else if (leftOutWhy) unsupported(el, `${leftOutWhy}; the run goes on without it`, 'warning');
+    else if (leftOutWhy) unsupported(el, leftOutWhy(), 'warning');
     else if (el.name.endsWith('Sampler') || el.name.endsWith('SamplerProxy') || el.name === 'HTTPSampler2')
       unsupported(
         el,
-        'the built-in engine runs HTTP Request samplers (HTTPSamplerProxy) only; run this plan with --engine jmeter',
+        t`the built-in engine runs HTTP Request samplers (HTTPSamplerProxy) only; run this plan with --engine jmeter`,
       );
     else if (el.name.endsWith('Controller'))
-      unsupported(el, 'the built-in engine supports Simple Controllers only; run this plan with --engine jmeter');
+      unsupported(el, t`the built-in engine supports Simple Controllers only; run this plan with --engine jmeter`);
     else if (el.name.endsWith('ThreadGroup') || el.name.includes('.threads.'))
       unsupported(
         el,
-        'only the standard Thread Group, setUp and tearDown Thread Groups are supported; run this plan with --engine jmeter',
+        t`only the standard Thread Group, setUp and tearDown Thread Groups are supported; run this plan with --engine jmeter`,
       );
-    else unsupported(el, 'the built-in engine does not implement this element; run this plan with --engine jmeter');
+    else unsupported(el, t`the built-in engine does not implement this element; run this plan with --engine jmeter`);
   };
 
   const root = doc.root.children.find((c) => c.name === 'hashTree');
@@ -519,11 +531,11 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
       const group: ThreadGroupPlan = {
         kind,
         name,
-        threads: number(el, 'ThreadGroup.num_threads', 1, 'the number of threads') ?? 1,
-        rampUpSec: number(el, 'ThreadGroup.ramp_time', 0, 'the ramp-up period') ?? 0,
-        durationSec: scheduler ? number(el, 'ThreadGroup.duration', undefined, 'the duration') : undefined,
-        delaySec: scheduler ? (number(el, 'ThreadGroup.delay', 0, 'the start delay') ?? 0) : 0,
-        loops: main ? number(main, 'LoopController.loops', 1, 'the loop count', -1) : undefined,
+        threads: number(el, 'ThreadGroup.num_threads', 1, t`the number of threads`) ?? 1,
+        rampUpSec: number(el, 'ThreadGroup.ramp_time', 0, t`the ramp-up period`) ?? 0,
+        durationSec: scheduler ? number(el, 'ThreadGroup.duration', undefined, t`the duration`) : undefined,
+        delaySec: scheduler ? (number(el, 'ThreadGroup.delay', 0, t`the start delay`) ?? 0) : 0,
+        loops: main ? number(main, 'LoopController.loops', 1, t`the loop count`, -1) : undefined,
         onSampleError: errorModes.find((m) => m === onError) ?? 'continue',
         sameUserOnNextIteration: propBool(el, 'ThreadGroup.same_user_on_next_iteration', true),
         samplers: [],
@@ -537,15 +549,17 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
         propBool(main, 'LoopController.continue_forever', true)
       ) {
         const bounded = group.durationSec !== undefined;
+        const setting = prop(main, 'LoopController.continue_forever')
+          ? t`its Loop Controller sets LoopController.continue_forever=true`
+          : t`its Loop Controller lacks LoopController.continue_forever=false`;
+        const consequence = bounded
+          ? t`the threads run until the ${group.durationSec} s duration ends`
+          : t`the run never ends by itself`;
         report(
           'loadtest/loops-forever',
           bounded ? 'warning' : 'error',
-          `Thread Group '${name}' asks for ${group.loops} loop(s), ` +
-            `but its Loop Controller ${prop(main, 'LoopController.continue_forever') ? 'sets' : 'lacks'} ` +
-            `LoopController.continue_forever${prop(main, 'LoopController.continue_forever') ? '=true' : '=false'}, ` +
-            `so JMeter repeats it forever: ` +
-            `${bounded ? `the threads run until the ${group.durationSec} s duration ends` : 'the run never ends by itself'}. ` +
-            `Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`,
+          t`Thread Group '${name}' asks for ${group.loops} loop(s), but ${setting}, so JMeter repeats it forever: \
+${consequence}. Add <boolProp name="LoopController.continue_forever">false</boolProp> to the main controller.`,
           main,
         );
         group.loops = -1;
@@ -556,21 +570,21 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
         report(
           'loadtest/no-samplers',
           'warning',
-          `Thread Group '${name}' has no HTTP Request sampler the built-in engine can run, so it sends nothing.`,
+          t`Thread Group '${name}' has no HTTP Request sampler the built-in engine can run, so it sends nothing.`,
           el,
         );
       if (main && group.loops === -1 && group.durationSec === undefined)
         report(
           'loadtest/unbounded',
           'info',
-          `Thread Group '${name}' loops forever and has no duration: the run goes on until it is stopped.`,
+          t`Thread Group '${name}' loops forever and has no duration: the run goes on until it is stopped.`,
           el,
         );
       if (group.loops === 0 && main)
         report(
           'loadtest/no-samplers',
           'warning',
-          `Thread Group '${name}' has a loop count of 0, so its threads send nothing.`,
+          t`Thread Group '${name}' has a loop count of 0, so its threads send nothing.`,
           el,
         );
     }
@@ -580,12 +594,12 @@ export function loadPlan(text: string, opts: PlanOptions = {}): LoadPlan {
 }
 
 /** The lint codes whose defect makes JMeter itself send nothing useful. */
-const jmeterConsequence: Record<string, string> = {
-  'jmx/missing-main-controller': 'JMeter would send nothing',
-  'jmx/argument-missing-name': "JMeter would send the variable's ${NAME} literally",
-  'jmx/undefined-variable': 'JMeter would send the ${NAME} literally',
-  'jmx/xml-syntax': 'JMeter cannot load the plan',
-  'loadtest/loops-forever': 'JMeter would never stop',
+const jmeterConsequence: Record<string, () => string> = {
+  'jmx/missing-main-controller': () => t`JMeter would send nothing`,
+  'jmx/argument-missing-name': () => t`JMeter would send the variable's \${NAME} literally`,
+  'jmx/undefined-variable': () => t`JMeter would send the \${NAME} literally`,
+  'jmx/xml-syntax': () => t`JMeter cannot load the plan`,
+  'loadtest/loops-forever': () => t`JMeter would never stop`,
 };
 
 /**
@@ -606,14 +620,14 @@ export function refusals(plan: LoadPlan, engine: 'builtin' | 'jmeter' = 'builtin
     .sort((a, b) => rank(a.code) - rank(b.code))
     .map((f) => {
       const line = f.range ? `${f.file ?? plan.file}:${f.range.start.line + 1}: ` : '';
-      const consequence = jmeterConsequence[f.code];
-      return `${line}${consequence ? `${consequence}: ` : ''}${f.message} (${f.code})`;
+      const consequence = jmeterConsequence[f.code]?.();
+      return consequence ? t`${line}${consequence}: ${f.message} (${f.code})` : t`${line}${f.message} (${f.code})`;
     });
   if (
     !reasons.length &&
     !plan.threadGroups.some((g) => g.threads > 0 && g.samplers.length > 0 && g.loops !== 0 && g.loops !== undefined)
   )
-    reasons.push('the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent');
+    reasons.push(t`the plan has no Thread Group with threads and an HTTP Request sampler, so nothing would be sent`);
   return reasons;
 }
 

@@ -32,6 +32,7 @@ import {
   type PreparedRequest,
   type RequestError,
 } from './http';
+import { t } from '../text/l10n';
 import type { JtlSample } from './jtl';
 import { resolveVariables, type LoadPlan, type ResponseAssertion, type ThreadGroupPlan } from './plan';
 import { LiveStats, type Progress } from './stats';
@@ -493,7 +494,7 @@ export async function runPlan(
   const runOpen = async (open: OpenModel): Promise<void> => {
     const groups = openGroups(plan);
     const durationSec = openDurationSec(plan);
-    if (durationSec === undefined) throw new Error(openModelProblem(plan) ?? 'the open model has nothing to send');
+    if (durationSec === undefined) throw new Error(openModelProblem(plan) ?? t`the open model has nothing to send`);
     // One request per arrival, through the main groups' samplers in the plan's order, round and round.
     const steps = groups.flatMap((g) => g.samplers.map((s) => ({ g, no: plan.threadGroups.indexOf(g) + 1, s })));
     const cap = Math.max(1, Math.floor(open.maxConnections));

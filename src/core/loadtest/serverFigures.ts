@@ -3,6 +3,7 @@
 import type { LabQuery } from '../protocol/query';
 import { parseDuration } from '../prometheus/duration';
 import type { QueryData } from '../prometheus/types';
+import { t } from '../text/l10n';
 
 export interface ServerQueries {
   /** Requests per second at the server (lab: rate(flask_http_request_total[30s])). */
@@ -69,7 +70,7 @@ export function serverFigures(
 }
 
 const window = (s: number | undefined): string =>
-  s === undefined ? '' : s % 60 === 0 && s >= 60 ? `${s / 60} min` : `${s} s`;
+  s === undefined ? '' : s % 60 === 0 && s >= 60 ? t`${s / 60} min` : t`${s} s`;
 
 function round(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
@@ -77,11 +78,11 @@ function round(n: number): string {
 
 /** "server: 412 req/s, p95 38 ms (sandbox Prometheus; rate over 30 s, p95 over 1 min)". */
 export function formatServerFigures(f: ServerFigures): string {
-  const rps = f.rps === undefined ? 'no requests seen yet' : `${round(f.rps)} req/s`;
-  const p95 = f.p95Ms === undefined ? 'p95 not yet known' : `p95 ${round(f.p95Ms)} ms`;
+  const rps = f.rps === undefined ? t`no requests seen yet` : t`${round(f.rps)} req/s`;
+  const p95 = f.p95Ms === undefined ? t`p95 not yet known` : t`p95 ${round(f.p95Ms)} ms`;
   const windows =
     f.rateWindowSec === f.p95WindowSec
-      ? `${window(f.rateWindowSec)} window`
-      : `rate over ${window(f.rateWindowSec)}, p95 over ${window(f.p95WindowSec)}`;
-  return `server: ${rps}, ${p95} (${f.source}; ${windows})`;
+      ? t`${window(f.rateWindowSec)} window`
+      : t`rate over ${window(f.rateWindowSec)}, p95 over ${window(f.p95WindowSec)}`;
+  return t`server: ${rps}, ${p95} (${f.source}; ${windows})`;
 }

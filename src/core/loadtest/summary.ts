@@ -1,6 +1,7 @@
 // The summary of a .jtl, whoever wrote it (JMeter or the built-in engine): counts, throughput as
 // JMeter computes it (samples over the span from the first start to the last end), and exact
 // latency percentiles by nearest rank over `elapsed`, overall, by label and by response code.
+import { t } from '../text/l10n';
 import { scanJtl, type JtlSample } from './jtl';
 
 export interface LatencyMs {
@@ -137,20 +138,21 @@ export function summarizeJtl(text: string): Summary {
 /** The summary as a few lines of text for a terminal. */
 export function formatSummary(s: Summary): string[] {
   const lat = (l: LatencyMs): string =>
-    `min ${l.min}  mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max} ms`;
+    t`min ${l.min}  mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max} ms`;
   const lines = [
-    `${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec}/s over ${s.durationSec} s`,
+    t`${s.samples} samples, ${s.errors} errors (${(s.errorRate * 100).toFixed(2)}%), ${s.throughputPerSec}/s over ${s.durationSec} s`,
   ];
-  if (s.samples) lines.push(`latency: ${lat(s.latencyMs)}`);
+  if (s.samples) lines.push(t`latency: ${lat(s.latencyMs)}`);
   for (const [label, l] of Object.entries(s.byLabel))
     lines.push(
-      `  ${label || '(no label)'}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, p50 ${l.latencyMs.p50} ` +
-        `p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`,
+      '  ' +
+        t`${label || t`(no label)`}: ${l.samples} samples, ${l.errors} errors, ${l.throughputPerSec}/s, \
+p50 ${l.latencyMs.p50} p95 ${l.latencyMs.p95} p99 ${l.latencyMs.p99} ms`,
     );
   const codes = Object.entries(s.byResponseCode).sort((a, b) => b[1] - a[1]);
-  if (codes.length) lines.push(`response codes: ${codes.map(([c, n]) => `${c || '(none)'} ×${n}`).join(', ')}`);
-  if (!s.header) lines.push("note: the file has no header line; read with JMeter's default column order");
+  if (codes.length) lines.push(t`response codes: ${codes.map(([c, n]) => `${c || t`(none)`} ×${n}`).join(', ')}`);
+  if (!s.header) lines.push(t`note: the file has no header line; read with JMeter's default column order`);
   if (s.broken)
-    lines.push(`note: ${s.broken} unreadable record(s) skipped (first at line ${s.brokenLines.join(', ')})`);
+    lines.push(t`note: ${s.broken} unreadable record(s) skipped (first at line ${s.brokenLines.join(', ')})`);
   return lines;
 }

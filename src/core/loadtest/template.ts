@@ -2,6 +2,7 @@
 // once and evaluated per request. Semantics pinned against JMeter 5.6.3 (test/unit/loadtest-plan.test.ts):
 // __P(NAME) without a default gives "1", __property(NAME) gives "NAME", an undefined ${VAR} stays
 // literal, "\," escapes a comma inside function arguments, and functions nest.
+import { t } from '../text/l10n';
 
 export type Part =
   | { kind: 'text'; text: string }
@@ -148,7 +149,7 @@ export function textOf(t: Template): string {
 /** Why a function call cannot be evaluated, or undefined when it can. */
 export function unsupportedReason(call: Extract<Part, { kind: 'call' }>): string | undefined {
   if (!supported.has(call.name))
-    return `function ${call.name} is not supported by the built-in engine (supported: ${supportedFunctions.join(', ')})`;
+    return t`function ${call.name} is not supported by the built-in engine (supported: ${supportedFunctions.join(', ')})`;
   const literal = (n: number): string | undefined => {
     const a = call.args[n];
     return a && isConstant(a) ? textOf(a) : undefined;
@@ -156,20 +157,19 @@ export function unsupportedReason(call: Extract<Part, { kind: 'call' }>): string
   if (call.name === '__RandomString') {
     const chars = literal(1);
     if (call.args.length < 2 || chars === '')
-      return (
-        `${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, ` +
-        `e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`
-      );
+      return t`${call.raw}: __RandomString without a character set draws from all of Unicode in JMeter; give the characters, \
+e.g. \${__RandomString(10,abcdefghijklmnopqrstuvwxyz)}`;
   }
   if (call.name === '__time') {
     const format = literal(0);
     if (format !== undefined && format !== '' && !/^\/\d+$/.test(format))
-      return `${call.raw}: __time with a date format ('${format}') is not supported; only \${__time()} (milliseconds) and \${__time(/1000)} (seconds)`;
+      return t`${call.raw}: __time with a date format ('${format}') is not supported; \
+only \${__time()} (milliseconds) and \${__time(/1000)} (seconds)`;
   }
   if (call.name === '__counter') {
     const mode = literal(0)?.toUpperCase();
     if (mode !== undefined && mode !== 'TRUE' && mode !== 'FALSE')
-      return `${call.raw}: the first argument of __counter is TRUE (per thread) or FALSE (shared), not '${literal(0)}'`;
+      return t`${call.raw}: the first argument of __counter is TRUE (per thread) or FALSE (shared), not '${literal(0)}'`;
   }
   return undefined;
 }

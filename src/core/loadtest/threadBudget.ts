@@ -2,6 +2,7 @@
 // handle, and the editor (or CLI) process shares one limit (ulimit -n) with everything else it
 // has open. Past the limit connects fail with EMFILE at once; so a run that would need more is
 // refused up front, with room left for the rest of the process. The node layer reads the limit.
+import { t } from '../text/l10n';
 import type { LoadPlan } from './plan';
 
 export interface FileHandles {
@@ -36,10 +37,8 @@ export function threadLimitProblem(threads: number, h: FileHandles | undefined):
   if (!h) return undefined;
   const budget = threadBudget(h);
   if (threads <= budget) return undefined;
-  return (
-    `${threads} threads need ${threads} connections at once, but this process may have only ${h.limit} files ` +
-    `open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, ` +
-    `at most ${budget} thread(s) fit. Run fewer threads, or raise the open-file limit (ulimit -n) before starting ` +
-    `the editor or the CLI.`
-  );
+  return t`${threads} threads need ${threads} connections at once, but this process may have only ${h.limit} files \
+open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, \
+at most ${budget} thread(s) fit. Run fewer threads, or raise the open-file limit (ulimit -n) before starting \
+the editor or the CLI.`;
 }

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { ClientMetrics, clientMetricsJob, clientMetricsTargets } from '../../core/loadtest/clientMetrics';
 import { clientMetricsTargetsGlob } from '../../core/sandbox/config';
+import { t } from '../../core/text/l10n';
 import { isAlive, isOurProcess } from '../process/processes';
 import { readSandboxState } from '../sandbox/sandboxState';
 import { serveClientMetrics } from './clientMetricsServer';
@@ -19,7 +20,7 @@ export type ClientMetricsPlace = { dir: string } | { why: string; quiet?: true }
 
 export function sandboxClientMetricsPlace(): ClientMetricsPlace {
   const prom = readSandboxState()?.prometheus;
-  if (!prom || !isOurProcess(prom.pid, prom.marker)) return { why: 'no sandbox is running', quiet: true };
+  if (!prom || !isOurProcess(prom.pid, prom.marker)) return { why: t`no sandbox is running`, quiet: true };
   let config = '';
   try {
     config = readFileSync(prom.config, 'utf8');
@@ -28,9 +29,8 @@ export function sandboxClientMetricsPlace(): ClientMetricsPlace {
   }
   if (!config.includes(clientMetricsJob))
     return {
-      why:
-        "the sandbox's Prometheus was started without the load test's scrape job (by an earlier Observability Lab); " +
-        "restart the sandbox to chart the load generator's figures beside the app's",
+      why: t`the sandbox's Prometheus was started without the load test's scrape job (by an earlier Observability Lab); \
+restart the sandbox to chart the load generator's figures beside the app's`,
     };
   // The state check holds prometheus.yml to the sandbox's own run folder.
   return { dir: dirname(prom.config) };
@@ -62,10 +62,14 @@ export function removeStaleTargets(dir: string): string[] {
  */
 export const finalScrapeWaitMs = 5000;
 
-/** What a run says when Prometheus did not take its last figures before the endpoint closed. */
-export const finalScrapeMissedNote =
-  `the sandbox's Prometheus did not scrape the run's last figures within ${finalScrapeWaitMs / 1000} s, ` +
-  'so its obslab_loadtest_* series may end short of this summary (is the machine very busy, or the sandbox stopping?)';
+/** What a run says when Prometheus did not take its last figures before the endpoint closed, in the user's language. */
+export function finalScrapeMissed(): string {
+  return t`the sandbox's Prometheus did not scrape the run's last figures within ${finalScrapeWaitMs / 1000} s, \
+so its obslab_loadtest_* series may end short of this summary (is the machine very busy, or the sandbox stopping?)`;
+}
+
+/** The note as it reads when this module loads (English in tests, which match it); a run says finalScrapeMissed(). */
+export const finalScrapeMissedNote = finalScrapeMissed();
 
 export interface ClientMetricsOptions {
   /** The .jtl the run writes. */
@@ -142,7 +146,7 @@ export async function startClientMetrics(
 ): Promise<ClientMetricsRun | undefined> {
   const place = sandboxClientMetricsPlace();
   if ('why' in place) {
-    if (!place.quiet) say(`note: the load generator's metrics are not published: ${place.why}`);
+    if (!place.quiet) say(t`note: the load generator's metrics are not published: ${place.why}`);
     return undefined;
   }
   try {
@@ -152,19 +156,19 @@ export async function startClientMetrics(
       labels: { engine: run.engine, plan: run.plan },
       finalScrapeMs,
     });
-    say(`client metrics: ${published.url}, scraped by the sandbox's Prometheus as job="${clientMetricsJob}"`);
+    say(t`client metrics: ${published.url}, scraped by the sandbox's Prometheus as job="${clientMetricsJob}"`);
     let said = false;
     return {
       ...published,
       stop: async () => {
         const end = await published.stop();
-        if (!end.finalScraped && !said) say(`note: ${finalScrapeMissedNote}`);
+        if (!end.finalScraped && !said) say(t`note: ${finalScrapeMissed()}`);
         said = true;
         return end;
       },
     };
   } catch (e) {
-    say(`note: the load generator's metrics are not published: ${e instanceof Error ? e.message : String(e)}`);
+    say(t`note: the load generator's metrics are not published: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
 }
