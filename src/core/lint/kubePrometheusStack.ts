@@ -1,5 +1,6 @@
 // kube-prometheus-stack values files: how the linter recognises one, and the chart's own keys.
 import { versions } from '../facts';
+import { t } from '../text/l10n';
 import type { YamlDocument } from './model';
 import { asMap, entries } from './yamlView';
 
@@ -74,11 +75,16 @@ export const kubePrometheusStackKeys = {
   prometheusServiceAccount: ['annotations', 'automountServiceAccountToken', 'create', 'name'],
 };
 
-/** Keys students borrow from other charts, and where this chart keeps the same setting. */
-export const knownMistakes: Record<string, string> = {
-  serviceAccounts: 'prometheus.serviceAccount (serviceAccounts.server.* belongs to the separate prometheus chart)',
-  server: 'prometheus.prometheusSpec (server.* belongs to the separate prometheus chart)',
-};
+/**
+ * Keys students borrow from other charts, and where this chart keeps the same setting (in the
+ * user's language, so asked for when a finding is made, not when the module loads).
+ */
+export function knownMistake(key: string): string | undefined {
+  if (key === 'serviceAccounts')
+    return t`prometheus.serviceAccount (serviceAccounts.server.* belongs to the separate prometheus chart)`;
+  if (key === 'server') return t`prometheus.prometheusSpec (server.* belongs to the separate prometheus chart)`;
+  return undefined;
+}
 
 /**
  * Top-level keys only kube-prometheus-stack has. Keys many charts share (global, nameOverride,

@@ -3,6 +3,7 @@
 // kube-prometheus-stack values (whose chart writes release: <release> as the selector unless told
 // otherwise). Without such evidence nothing is known, and only the lab's own rule may speak.
 import { selectorMatches, type LabelSelectorLike } from '../kube/selectors';
+import { t } from '../text/l10n';
 import { looksLikeKubePrometheusStackValues } from './kubePrometheusStack';
 import type { RuleContext } from './rule';
 import { asMap, at, scalarText, seqItems, stringMap, textAt } from './yamlView';
@@ -45,7 +46,7 @@ export function monitorSelectors(ctx: RuleContext): MonitorSelector[] {
     const spec = at(o.root, ['spec']);
     const nsNode = at(spec, ['serviceMonitorNamespaceSelector']);
     out.push({
-      who: `Prometheus ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.view.file})`,
+      who: t`Prometheus ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.view.file})`,
       selector: labelSelectorAt(at(spec, ['serviceMonitorSelector'])) ?? null,
       namespaces: labelSelectorAt(nsNode) ?? 'own',
       namespace: o.namespace,
@@ -58,7 +59,7 @@ export function monitorSelectors(ctx: RuleContext): MonitorSelector[] {
     const chosen = labelSelectorAt(at(spec, ['serviceMonitorSelector']));
     const nilUsesHelm = textAt(spec, ['serviceMonitorSelectorNilUsesHelmValues']) !== 'false';
     const ns = labelSelectorAt(at(spec, ['serviceMonitorNamespaceSelector']));
-    const who = `the kube-prometheus-stack values in ${doc.view.file}`;
+    const who = t`the kube-prometheus-stack values in ${doc.view.file}`;
     const namespaces = isEmpty(ns) ? {} : (ns ?? {});
     if (!isEmpty(chosen)) out.push({ who, selector: chosen ?? {}, namespaces, namespace: undefined });
     else if (nilUsesHelm)
@@ -128,12 +129,12 @@ export function monitorVerdict(
 
 /** A selector in words: "release=prometheus", "every ServiceMonitor", "no ServiceMonitor". */
 export function describeSelector(sel: LabelSelectorLike | null): string {
-  if (sel === null) return 'no ServiceMonitor (it has no serviceMonitorSelector; {} would select all)';
+  if (sel === null) return t`no ServiceMonitor (it has no serviceMonitorSelector; {} would select all)`;
   const parts = [
     ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`.trim()),
   ];
-  return parts.length ? `ServiceMonitors labelled ${parts.join(', ')}` : 'every ServiceMonitor';
+  return parts.length ? t`ServiceMonitors labelled ${parts.join(', ')}` : t`every ServiceMonitor`;
 }
 
 /** The labels a ServiceMonitor would need for the first selector that names labels, if any. */

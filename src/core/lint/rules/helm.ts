@@ -15,8 +15,9 @@ import {
   serviceMonitorOf,
   servicePorts,
 } from '../../helm/collectorChart';
+import { t } from '../../text/l10n';
 import { defaultsNote, sameRange, type ChartValuesDocument } from '../chartValues';
-import { kubePrometheusStackKeys, knownMistakes, looksLikeKubePrometheusStackValues } from '../kubePrometheusStack';
+import { kubePrometheusStackKeys, knownMistake, looksLikeKubePrometheusStackValues } from '../kubePrometheusStack';
 import type { CollectorConfig, YamlDocument } from '../model';
 import { describeSelector, labelsWanted, monitorVerdict } from '../monitorSelection';
 import { at as report, closest, type Rule, type RuleContext } from '../rule';
@@ -35,16 +36,18 @@ import {
 } from '../yamlView';
 
 function unknown(ctx: Parameters<Rule>[0], doc: YamlDocument, e: Entry, path: string, allowed: string[]): void {
-  const mistake = knownMistakes[e.key];
-  const suggestion = mistake ?? closest(e.key, allowed);
+  const mistake = knownMistake(e.key);
+  const near = closest(e.key, allowed);
+  const suggestion = mistake ?? (near ? `${path}${near}` : undefined);
+  const ignored = t`kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: \
+Helm ignores it silently, so it changes nothing.`;
   ctx.report(
     report(
       doc.view,
       e.keyNode,
       'helm/unknown-value',
       'error',
-      `kube-prometheus-stack ${kubePrometheusStackKeys.version} has no value ${path}${e.key}: Helm ignores ` +
-        `it silently, so it changes nothing${suggestion ? `. Did you mean ${mistake ? suggestion : `${path}${suggestion}`}?` : '.'}`,
+      suggestion ? `${ignored} ${t`Did you mean ${suggestion}?`}` : ignored,
     ),
   );
 }
@@ -90,16 +93,18 @@ function unknownChartValue(
   const mistake = knownValueMistakes[path] ?? knownValueMistakes[e.key];
   const near = closest(e.key, allowed.keys);
   const suggestion = mistake ?? (near ? (parent ? `${parent}.${near}` : near) : undefined);
+  // Helm's own words, quoted as it prints them.
+  const helmSays = `"values don't meet the specifications of the schema": additional properties '${e.key}' not allowed`;
   const effect = allowed.closed
-    ? `helm refuses the install ("values don't meet the specifications of the schema": additional properties '${e.key}' not allowed)`
-    : 'Helm ignores it silently, so it changes nothing';
+    ? t`${collectorChart.chart} ${collectorChart.version} has no value ${path}: helm refuses the install (${helmSays}).`
+    : t`${collectorChart.chart} ${collectorChart.version} has no value ${path}: Helm ignores it silently, so it changes nothing.`;
   ctx.report(
     report(
       chart.view,
       e.keyNode,
       'helm/unknown-value',
       'error',
-      `${collectorChart.chart} ${collectorChart.version} has no value ${path}: ${effect}${suggestion ? `. Did you mean ${suggestion}?` : '.'}`,
+      suggestion ? `${effect} ${t`Did you mean ${suggestion}?`}` : effect,
     ),
   );
 }
@@ -151,7 +156,7 @@ function checkRequired(ctx: RuleContext, chart: ChartValuesDocument): void {
     if (m.path === 'image.repository' && !entry(chart.root, 'image') && first && !chart.root.flow) {
       const r = nodeRange(chart.view, first);
       fixes.push({
-        title: `Set image.repository: otel/opentelemetry-collector-contrib (tag ${versions.collector})`,
+        title: t`Set image.repository: otel/opentelemetry-collector-contrib (tag ${versions.collector})`,
         edits: [
           {
             file: chart.view.file,
@@ -164,7 +169,7 @@ function checkRequired(ctx: RuleContext, chart: ChartValuesDocument): void {
     if (m.path === 'mode' && !entry(chart.root, 'mode') && first && !chart.root.flow) {
       const r = nodeRange(chart.view, first);
       fixes.push({
-        title: 'Set mode: deployment',
+        title: t`Set mode: deployment`,
         edits: [{ file: chart.view.file, range: { start: r.start, end: r.start }, newText: 'mode: deployment\n' }],
       });
     }
@@ -174,7 +179,7 @@ function checkRequired(ctx: RuleContext, chart: ChartValuesDocument): void {
         node,
         'helm/missing-required-value',
         'error',
-        `${m.message} (${collectorChart.chart} ${collectorChart.version})`,
+        t`${m.message} (${collectorChart.chart} ${collectorChart.version})`,
         { fixes },
       ),
     );
@@ -218,7 +223,7 @@ function enablePortFix(chart: ChartValuesDocument, port: number): Fix | undefine
   const name = Object.entries(defaultPorts).find(([, p]) => p.containerPort === port && !p.enabled)?.[0];
   if (!name) return undefined;
   const view = chart.view;
-  const title = `Set ports.${name}.enabled: true`;
+  const title = t`Set ports.${name}.enabled: true`;
   const portsEntry = entry(chart.root, 'ports');
   const named = entry(asMap(portsEntry?.value), name);
   const enabled = entry(asMap(named?.value), 'enabled');
@@ -260,19 +265,18 @@ function enablePortFix(chart: ChartValuesDocument, port: number): Fix | undefine
 function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config: CollectorConfig | undefined): void {
   if (!config?.root || !serviceEnabled(chart.values) || !scraped(ctx, chart)) return;
   const exposed = servicePorts(chart.values);
-  const wanted: { port: number; what: string; node: unknown }[] = [];
+  // What listens: the prometheus exporter of that name, or (undefined) the collector's own telemetry.
+  const wanted: { port: number; exporter: string | undefined; node: unknown }[] = [];
   for (const e of entries(asMap(at(config.root, ['exporters'])))) {
     if ((e.key.split('/')[0] ?? '') !== 'prometheus') continue;
     const node = at(e.value, ['endpoint']);
     const port = portOf(scalarText(node));
-    if (port !== undefined)
-      wanted.push({ port, what: `the prometheus exporter ${e.key} (metrics received over OTLP)`, node });
+    if (port !== undefined) wanted.push({ port, exporter: e.key, node });
   }
   for (const reader of seqItems(at(config.root, ['service', 'telemetry', 'metrics', 'readers']))) {
     const node = at(reader, ['pull', 'exporter', 'prometheus', 'port']);
     const text = scalarText(node);
-    if (text !== undefined && /^\d+$/.test(text))
-      wanted.push({ port: Number(text), what: "the collector's own telemetry (otelcol_*)", node });
+    if (text !== undefined && /^\d+$/.test(text)) wanted.push({ port: Number(text), exporter: undefined, node });
   }
   for (const w of wanted) {
     if (exposed.some((p) => p.targetPort === w.port)) continue;
@@ -280,18 +284,26 @@ function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config:
     const fromDefaults = sameRange(nodeRange(chart.view, w.node as Node), chart.anchor) ? ` ${defaultsNote()}` : '';
     const fix = enablePortFix(chart, w.port);
     const advice = fix
-      ? `${fix.title} (the chart has that port, off by default).`
-      : `Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
+      ? t`${fix.title} (the chart has that port, off by default).`
+      : t`Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
+    const unreachable =
+      w.exporter !== undefined
+        ? t`The prometheus exporter ${w.exporter} (metrics received over OTLP) listens on ${w.port}, but no enabled \
+entry under ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus \
+cannot scrape it.`
+        : t`The collector's own telemetry (otelcol_*) listens on ${w.port}, but no enabled entry under ports: has \
+containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus cannot scrape it.`;
+    const defaults = t`${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}.`;
     ctx.report(
       report(
         chart.view,
         w.node,
         'helm/port-not-exposed',
         'warning',
-        `${w.what.charAt(0).toUpperCase()}${w.what.slice(1)} listens on ${w.port}, but no enabled entry under ` +
-          `ports: has containerPort ${w.port}, so the chart's Service (and pod) have no port for it and Prometheus ` +
-          `cannot scrape it. ${collectorChart.chart} ${collectorChart.version} exposes by default only ${exposedDefaults()}. ${advice}${fromDefaults}`,
-        { fixes: fix ? [fix] : [] },
+        `${unreachable} ${defaults} ${advice}${fromDefaults}`,
+        {
+          fixes: fix ? [fix] : [],
+        },
       ),
     );
   }
@@ -321,17 +333,26 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
     const want = Object.entries(wanted ?? {})
       .map(([k, v]) => `serviceMonitor.extraLabels.${k}: ${v}`)
       .join(', ');
+    const labelText = Object.entries(sm.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    const selecting =
+      verdict.kind === 'not-selected'
+        ? verdict.selectors.map((x) => t`${x.who} selects ${describeSelector(x.selector)}`).join('; ')
+        : '';
     const why =
       verdict.kind === 'not-selected' && !verdict.onlyReleaseLabel
-        ? `is labelled ${
-            Object.entries(sm.labels)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', ') || 'with nothing'
-          }, which no Prometheus in these files selects (${verdict.selectors.map((x) => `${x.who} selects ${describeSelector(x.selector)}`).join('; ')})`
+        ? labelText
+          ? t`The chart's ServiceMonitor ${sm.name} is labelled ${labelText}, which no Prometheus in these files selects \
+(${selecting}), so Prometheus ignores it.`
+          : t`The chart's ServiceMonitor ${sm.name} is labelled with nothing, which no Prometheus in these files selects \
+(${selecting}), so Prometheus ignores it.`
         : sm.labels['release']
-          ? `is labelled release: ${sm.labels['release']}, but the kube-prometheus-stack release is '${release}'`
-          : `has no release label (the chart adds none unless serviceMonitor.extraLabels has it), and kube-prometheus-stack ` +
-            `selects only ServiceMonitors labelled release: <its release name>`;
+          ? t`The chart's ServiceMonitor ${sm.name} is labelled release: ${sm.labels['release']}, but the \
+kube-prometheus-stack release is '${release}', so Prometheus ignores it.`
+          : t`The chart's ServiceMonitor ${sm.name} has no release label (the chart adds none unless \
+serviceMonitor.extraLabels has it), and kube-prometheus-stack selects only ServiceMonitors labelled \
+release: <its release name>, so Prometheus ignores it.`;
     ctx.report(
       report(
         chart.view,
@@ -340,7 +361,7 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
           ? 'servicemonitor/not-selected'
           : 'servicemonitor/release-label-missing',
         'error',
-        `The chart's ServiceMonitor ${sm.name} ${why}, so Prometheus ignores it.${want ? ` Set ${want}.` : ''}`,
+        want ? `${why} ${t`Set ${want}.`}` : why,
       ),
     );
   }
@@ -351,7 +372,7 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
     const node = at(endpoints[i], ['port']) ?? nodeOf(chart, ['serviceMonitor']);
     const hint =
       port === 'metrics' && !names.includes('metrics')
-        ? " The chart's metrics port (8888) is disabled by default: set ports.metrics.enabled: true."
+        ? ` ${t`The chart's metrics port (8888) is disabled by default: set ports.metrics.enabled: true.`}`
         : '';
     ctx.report(
       report(
@@ -359,8 +380,8 @@ function checkChartServiceMonitor(ctx: RuleContext, chart: ChartValuesDocument):
         node,
         'servicemonitor/port-not-found',
         'error',
-        `The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} ` +
-          `(its ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it.${hint}`,
+        `${t`The chart's ServiceMonitor scrapes port '${port}', which is not an enabled port of the chart's Service ${sm.name} \
+(its ports: ${names.join(', ') || t`none`}); Prometheus gets no target for it.`}${hint}`,
       ),
     );
   });

@@ -1,5 +1,6 @@
 // iam/*: the policy the lab creates and the IRSA trust policy of the role Prometheus assumes.
 // Rules follow the IAM JSON policy grammar and the EKS IRSA trust shape (EKS user guide).
+import { t } from '../../text/l10n';
 import type { YamlDocument } from '../model';
 import { at as report, type Rule, type RuleContext } from '../rule';
 import { asMap, asSeq, at, entries, entry, nodeRange, scalarText, seqItems, textAt } from '../yamlView';
@@ -32,7 +33,8 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
         doc.root,
         'iam/policy-syntax',
         'warning',
-        'No "Version": IAM then uses 2008-10-17, where policy variables such as ${aws:username} do not work. Add "Version": "2012-10-17".',
+        t`No "Version": IAM then uses 2008-10-17, where policy variables such as \${aws:username} do not work. \
+Add "Version": "2012-10-17".`,
       ),
     );
   else if (versionText !== '2012-10-17' && versionText !== '2008-10-17')
@@ -42,7 +44,7 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
         version.value,
         'iam/policy-syntax',
         'error',
-        `"Version" is '${versionText ?? ''}'; IAM accepts only "2012-10-17" (or the old "2008-10-17").`,
+        t`"Version" is '${versionText ?? ''}'; IAM accepts only "2012-10-17" (or the old "2008-10-17").`,
       ),
     );
   const statementEntry = entry(doc.root, 'Statement');
@@ -53,7 +55,7 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
         statementEntry?.value ?? doc.root,
         'iam/policy-syntax',
         'error',
-        '"Statement" must be an object or an array of objects.',
+        t`"Statement" must be an object or an array of objects.`,
       ),
     );
     return;
@@ -67,7 +69,7 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
           st,
           'iam/policy-syntax',
           'error',
-          'Each statement must be an object with Effect, Action and Resource.',
+          t`Each statement must be an object with Effect, Action and Resource.`,
         ),
       );
       continue;
@@ -81,12 +83,14 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
           effect?.value ?? st,
           'iam/policy-syntax',
           'error',
-          `"Effect" must be "Allow" or "Deny"${effectText ? `, not '${effectText}'` : ''}.`,
+          effectText
+            ? t`"Effect" must be "Allow" or "Deny", not '${effectText}'.`
+            : t`"Effect" must be "Allow" or "Deny".`,
         ),
       );
     const action = entry(stMap, 'Action') ?? entry(stMap, 'NotAction');
     if (!action)
-      ctx.report(report(v, st, 'iam/policy-syntax', 'error', 'A statement needs "Action" (or "NotAction").'));
+      ctx.report(report(v, st, 'iam/policy-syntax', 'error', t`A statement needs "Action" (or "NotAction").`));
     for (const a of stringsOf(action?.value)) {
       if (!actionPattern.test(a.value))
         ctx.report(
@@ -95,7 +99,7 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
             a.node,
             'iam/policy-syntax',
             'error',
-            `'${a.value}' is not an action of the form service:Action (for example aps:RemoteWrite).`,
+            t`'${a.value}' is not an action of the form service:Action (for example aps:RemoteWrite).`,
           ),
         );
     }
@@ -103,7 +107,7 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
     const resource = entry(stMap, 'Resource') ?? entry(stMap, 'NotResource');
     if (!isTrust && !resource)
       ctx.report(
-        report(v, st, 'iam/policy-syntax', 'error', 'A permissions statement needs "Resource" (or "NotResource").'),
+        report(v, st, 'iam/policy-syntax', 'error', t`A permissions statement needs "Resource" (or "NotResource").`),
       );
     // A Condition (tags, request values) narrows "*"; read-only actions such as ec2:Describe* take
     // no resource but "*". Neither is worth a note.
@@ -118,9 +122,11 @@ function checkSyntax(ctx: RuleContext, doc: YamlDocument): void {
               r.node,
               'iam/wildcard-resource',
               'info',
-              `"Resource": "*" allows ${actionNames.join(', ') || 'these actions'} on every resource of the ` +
-                `account. Fine for a lab; in production, name the resources' ARNs (for the lab: the workspace ` +
-                `and log group).`,
+              actionNames.length
+                ? t`"Resource": "*" allows ${actionNames.join(', ')} on every resource of the account. Fine for a lab; \
+in production, name the resources' ARNs (for the lab: the workspace and log group).`
+                : t`"Resource": "*" allows these actions on every resource of the account. Fine for a lab; \
+in production, name the resources' ARNs (for the lab: the workspace and log group).`,
             ),
           );
       }
@@ -135,13 +141,22 @@ interface ServiceAccountRef {
 
 const roleArnAnnotation = 'eks.amazonaws.com/role-arn';
 
+/** ServiceAccounts in a sentence: "a", "a or b", "a or b or c" (each "or" translated with its neighbours). */
+function orList(items: string[]): string {
+  return items.reduce((list, item, i) => (i === 0 ? item : t`${list} or ${item}`), '');
+}
+
 /**
  * The ServiceAccounts a trust policy should name, and on what grounds. In general, the files must
  * say it: ServiceAccounts annotated with one and the same role, beside one web-identity trust policy
  * (with several roles or policies, which policy belongs to which role is not in the files). The lab's
  * rule: the ServiceAccounts the lab's files define, else the lab's prometheus-sa.
  */
-type ExpectedAccounts = { refs: ServiceAccountRef[]; because: string };
+type ExpectedAccounts = {
+  refs: ServiceAccountRef[];
+  /** The role's ServiceAccounts, annotated with it (its ARN, and the first one's file); undefined: Prometheus's. */
+  annotated?: { count: number; role: string; file: string };
+};
 
 function expectedServiceAccounts(ctx: RuleContext, trustPolicies: number): ExpectedAccounts | undefined {
   const accounts = ctx.ws.objects.filter((o) => o.kind === 'ServiceAccount');
@@ -152,22 +167,13 @@ function expectedServiceAccounts(ctx: RuleContext, trustPolicies: number): Expec
   if (annotated.length && roles.size === 1 && trustPolicies === 1) {
     return {
       refs: annotated.map((a) => ({ namespace: a.o.namespace ?? 'default', name: a.o.name })),
-      because:
-        `the ServiceAccount${annotated.length > 1 ? 's' : ''} annotated with ${roleArnAnnotation}: ${[...roles][0] ?? ''} ` +
-        `(${annotated[0]?.o.view.file ?? ''})`,
+      annotated: { count: annotated.length, role: [...roles][0] ?? '', file: annotated[0]?.o.view.file ?? '' },
     };
   }
   if (!ctx.options.labRules) return undefined;
-  if (accounts.length)
-    return {
-      refs: accounts.map((o) => ({ namespace: o.namespace ?? 'default', name: o.name })),
-      because: 'Prometheus runs as',
-    };
+  if (accounts.length) return { refs: accounts.map((o) => ({ namespace: o.namespace ?? 'default', name: o.name })) };
   const [namespace, name] = (ctx.options.prometheusServiceAccount ?? 'monitoring/prometheus-sa').split('/');
-  return {
-    refs: [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }],
-    because: 'Prometheus runs as',
-  };
+  return { refs: [{ namespace: namespace ?? 'monitoring', name: name ?? 'prometheus-sa' }] };
 }
 
 /** An IRSA statement: web identity from an EKS OIDC provider, or with ServiceAccount subjects. GitHub's and others' OIDC trust are not ours to judge. */
@@ -208,8 +214,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
           conditions ? entry(asMap(st), 'Condition')?.keyNode : st,
           'iam/trust-subject-mismatch',
           'error',
-          `The trust policy does not restrict ${'`<issuer>:sub`'}: any ServiceAccount in the cluster can assume ` +
-            `this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
+          t`The trust policy does not restrict \`<issuer>:sub\`: any ServiceAccount in the cluster can assume \
+this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
         ),
       );
     }
@@ -223,40 +229,43 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
               val.node,
               'iam/trust-subject-mismatch',
               ctx.options.labRules ? 'warning' : 'info',
-              `The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume ` +
-                `the role${expectedText.length ? `, not only ${expectedText.join(' or ')}` : ''}.`,
+              expectedText.length
+                ? t`The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume \
+the role, not only ${orList(expectedText)}.`
+                : t`The subject '${val.value}' is a wildcard (${s.op}): every matching ServiceAccount can assume the role.`,
             ),
           );
         } else if (expected && !expectedText.includes(val.value)) {
-          const who =
-            expected.because === 'Prometheus runs as'
-              ? `Prometheus runs as ${expectedText.join(' or ')}`
-              : `the role is for ${expectedText.join(' or ')} (${expected.because})`;
+          const list = orList(expectedText);
+          const a = expected.annotated;
+          const refused = !a
+            ? t`The trust policy allows '${val.value}', but Prometheus runs as ${list}; \
+STS refuses that ServiceAccount's token (AccessDenied on AssumeRoleWithWebIdentity).`
+            : a.count > 1
+              ? t`The trust policy allows '${val.value}', but the role is for ${list} (the ServiceAccounts annotated \
+with ${roleArnAnnotation}: ${a.role} (${a.file})); STS refuses that ServiceAccount's token (AccessDenied on \
+AssumeRoleWithWebIdentity).`
+              : t`The trust policy allows '${val.value}', but the role is for ${list} (the ServiceAccount annotated \
+with ${roleArnAnnotation}: ${a.role} (${a.file})); STS refuses that ServiceAccount's token (AccessDenied on \
+AssumeRoleWithWebIdentity).`;
           ctx.report(
-            report(
-              v,
-              val.node,
-              'iam/trust-subject-mismatch',
-              'error',
-              `The trust policy allows '${val.value}', but ${who}; STS refuses that ServiceAccount's token (AccessDenied on AssumeRoleWithWebIdentity).`,
-              {
-                fixes:
-                  expectedText.length === 1
-                    ? [
-                        {
-                          title: `Trust ${expectedText[0] ?? ''}`,
-                          edits: [
-                            {
-                              file: v.file,
-                              range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]),
-                              newText: JSON.stringify(expectedText[0]),
-                            },
-                          ],
-                        },
-                      ]
-                    : [],
-              },
-            ),
+            report(v, val.node, 'iam/trust-subject-mismatch', 'error', refused, {
+              fixes:
+                expectedText.length === 1
+                  ? [
+                      {
+                        title: t`Trust ${expectedText[0] ?? ''}`,
+                        edits: [
+                          {
+                            file: v.file,
+                            range: nodeRange(v, val.node as Parameters<typeof nodeRange>[1]),
+                            newText: JSON.stringify(expectedText[0]),
+                          },
+                        ],
+                      },
+                    ]
+                  : [],
+            }),
           );
         }
       }
@@ -268,8 +277,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
           sub[0]?.node ?? st,
           'iam/trust-audience-missing',
           'warning',
-          'The trust policy does not check `<issuer>:aud`, so tokens issued for other audiences are accepted ' +
-            'too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).',
+          t`The trust policy does not check \`<issuer>:aud\`, so tokens issued for other audiences are accepted \
+too. Add "<issuer>:aud": "sts.amazonaws.com" next to the :sub condition (eksctl and the EKS guide do).`,
         ),
       );
     }
@@ -282,7 +291,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
               val.node,
               'iam/trust-audience-missing',
               'error',
-              `The audience is '${val.value}', but the EKS pod identity webhook requests tokens for sts.amazonaws.com; AssumeRoleWithWebIdentity fails.`,
+              t`The audience is '${val.value}', but the EKS pod identity webhook requests tokens for sts.amazonaws.com; \
+AssumeRoleWithWebIdentity fails.`,
             ),
           );
       }

@@ -2,6 +2,7 @@
 // a Thread Group without its loop controller sends nothing and exits 0; a user-defined variable
 // without Argument.name never defines ${NAME}; a sampler without keep-alive opens a connection per request.
 import type { Finding, Fix } from '../../finding';
+import { t } from '../../text/l10n';
 import { parseXml, walk, type XmlElement } from '../../xml/parse';
 import type { TextFile } from '../model';
 import type { Rule } from '../rule';
@@ -61,7 +62,7 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/xml-syntax',
         severity: 'error',
-        message: `Not well-formed XML: ${e.message}; JMeter cannot load the plan.`,
+        message: t`Not well-formed XML: ${e.message}; JMeter cannot load the plan.`,
         file: file.file,
         range: range(e.offset, e.offset + 1),
       });
@@ -71,7 +72,7 @@ export function lintJmx(file: TextFile): Finding[] {
     findings.push({
       code: 'jmx/xml-syntax',
       severity: 'error',
-      message: `The root element is <${doc.root.name}>, not <jmeterTestPlan>: this is not a JMeter plan.`,
+      message: t`The root element is <${doc.root.name}>, not <jmeterTestPlan>: this is not a JMeter plan.`,
       file: file.file,
       range: tagRange(doc.root),
     });
@@ -82,9 +83,11 @@ export function lintJmx(file: TextFile): Finding[] {
   const unnamed = new Set<string>();
   for (const el of walk(doc.root)) {
     if (threadGroups.has(el.name) && !prop(el, 'ThreadGroup.main_controller')) {
+      // JMeter's own words, quoted as it logs them.
+      const unset = '"Property ThreadGroup.main_controller is unset"';
       const indent = childIndent(file.text, el);
       const fix: Fix = {
-        title: "Add the Thread Group's Loop Controller (loops: -1, ended by the duration)",
+        title: t`Add the Thread Group's Loop Controller (loops: -1, ended by the duration)`,
         edits: [
           insertAt(
             afterStartTag(file.text, el),
@@ -97,10 +100,8 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/missing-main-controller',
         severity: 'error',
-        message:
-          `Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads ` +
-          `the plan, starts the threads, fails each with "Property ThreadGroup.main_controller is unset", sends ` +
-          `nothing and still exits 0.`,
+        message: t`Thread Group '${el.attrs['testname'] ?? ''}' has no ThreadGroup.main_controller: JMeter 5.6.3 loads \
+the plan, starts the threads, fails each with ${unset}, sends nothing and still exits 0.`,
         file: file.file,
         range: tagRange(el),
         fixes: [fix],
@@ -120,10 +121,12 @@ export function lintJmx(file: TextFile): Finding[] {
     ) {
       const bounded =
         propText(el, 'ThreadGroup.scheduler') === 'true' && propText(el, 'ThreadGroup.duration') !== undefined;
+      const name = el.attrs['testname'] ?? '';
+      const outcome = bounded ? t`the threads run until the duration ends` : t`the run never ends by itself`;
       const indent = childIndent(file.text, main);
       const fix: Fix = forever
         ? {
-            title: 'Set LoopController.continue_forever to false',
+            title: t`Set LoopController.continue_forever to false`,
             edits: [
               {
                 file: file.file,
@@ -133,7 +136,7 @@ export function lintJmx(file: TextFile): Finding[] {
             ],
           }
         : {
-            title: 'Add LoopController.continue_forever=false so the loop count ends the run',
+            title: t`Add LoopController.continue_forever=false so the loop count ends the run`,
             edits: [
               insertAt(
                 afterStartTag(file.text, main),
@@ -144,10 +147,11 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'loadtest/loops-forever',
         severity: bounded ? 'warning' : 'error',
-        message:
-          `Thread Group '${el.attrs['testname'] ?? ''}' asks for ${loopsText} loop(s), but its Loop Controller ${forever ? 'sets' : 'lacks'} ` +
-          `LoopController.continue_forever${forever ? '=true' : '=false'}, so JMeter 5.6.3 repeats it forever: ` +
-          `${bounded ? 'the threads run until the duration ends' : 'the run never ends by itself'}.`,
+        message: forever
+          ? t`Thread Group '${name}' asks for ${loopsText} loop(s), but its Loop Controller sets \
+LoopController.continue_forever=true, so JMeter 5.6.3 repeats it forever: ${outcome}.`
+          : t`Thread Group '${name}' asks for ${loopsText} loop(s), but its Loop Controller lacks \
+LoopController.continue_forever=false, so JMeter 5.6.3 repeats it forever: ${outcome}.`,
         file: file.file,
         range: tagRange(main),
         fixes: [fix],
@@ -160,11 +164,13 @@ export function lintJmx(file: TextFile): Finding[] {
         defined.add(nameProp.text);
       } else {
         unnamed.add(intended);
+        // JMeter's own words, quoted as it logs them.
+        const unknownProtocol = '"unknown protocol: ${PROTOCOL}"';
         const indent = childIndent(file.text, el);
         const fixes: Fix[] = intended
           ? [
               {
-                title: `Name the variable ${intended}`,
+                title: t`Name the variable ${intended}`,
                 edits: [
                   insertAt(
                     afterStartTag(file.text, el),
@@ -177,9 +183,8 @@ export function lintJmx(file: TextFile): Finding[] {
         findings.push({
           code: 'jmx/argument-missing-name',
           severity: 'error',
-          message:
-            `User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: ` +
-            `it stays literal, and in 5.6.3 every request using it fails (for example "unknown protocol: \${PROTOCOL}").`,
+          message: t`User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: \
+it stays literal, and in 5.6.3 every request using it fails (for example ${unknownProtocol}).`,
           file: file.file,
           range: tagRange(el),
           fixes,
@@ -204,9 +209,8 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/no-keepalive',
         severity: 'info',
-        message:
-          `Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a ` +
-          `new TCP connection for every request: the test then measures connection set-up as much as the app.`,
+        message: t`Sampler '${el.attrs['testname'] ?? ''}' does not set HTTPSampler.use_keepalive, so JMeter opens a \
+new TCP connection for every request: the test then measures connection set-up as much as the app.`,
         file: file.file,
         range: tagRange(el),
       });
@@ -225,9 +229,8 @@ export function lintJmx(file: TextFile): Finding[] {
       findings.push({
         code: 'jmx/undefined-variable',
         severity: 'error',
-        message:
-          `\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names ` +
-          `it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
+        message: t`\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names \
+it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
         file: file.file,
         range: range(start, start + name.length + 3),
       });

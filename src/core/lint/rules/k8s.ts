@@ -147,6 +147,8 @@ has those labels (${templates}); it will have no endpoints.`,
       if (found) continue;
       const node = port.targetPortNode ?? port.node;
       const who = selected.map((p) => `${p.object.kind} ${p.object.name}`).join(', ');
+      const declaredNames = declared.map((d) => d.name ?? d.containerPort).join(', ') || t`none`;
+      const declaredPorts = declared.map((d) => d.containerPort).join(', ') || t`none`;
       if (typeof target === 'string') {
         ctx.report(
           report(
@@ -154,9 +156,8 @@ has those labels (${templates}); it will have no endpoints.`,
             node,
             'k8s/target-port-not-exposed',
             'error',
-            `Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', ` +
-              `which no container of ${who} declares; the Service gets no endpoints for it. ` +
-              `Declared: ${declared.map((d) => d.name ?? d.containerPort).join(', ') || 'none'}.`,
+            t`Service ${svc.object.name} port ${port.name ?? port.port} targets the named port '${target}', \
+which no container of ${who} declares; the Service gets no endpoints for it. Declared: ${declaredNames}.`,
           ),
         );
       } else {
@@ -166,9 +167,8 @@ has those labels (${templates}); it will have no endpoints.`,
             node,
             'k8s/target-port-not-exposed',
             'warning',
-            `Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container ` +
-              `of ${who} declares (declared: ${declared.map((d) => d.containerPort).join(', ') || 'none'}); check ` +
-              `that the app listens there.`,
+            t`Service ${svc.object.name} port ${port.name ?? port.port} targets ${target}, which no container \
+of ${who} declares (declared: ${declaredPorts}); check that the app listens there.`,
           ),
         );
       }
@@ -190,9 +190,11 @@ function configMapRules(ctx: RuleContext): void {
               item.node,
               'k8s/configmap-key-missing',
               'error',
-              `Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, ` +
-                `which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; ` +
-                `the pod cannot start (the volume fails to mount).`,
+              keys.length
+                ? t`Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, \
+which has only ${keys.join(', ')}; the pod cannot start (the volume fails to mount).`
+                : t`Volume ${vol.name} takes key '${item.key}' from ConfigMap ${vol.configMap.name}, \
+which has no keys; the pod cannot start (the volume fails to mount).`,
             ),
           );
       }
@@ -209,8 +211,10 @@ function configMapRules(ctx: RuleContext): void {
               ref.node,
               'k8s/configmap-key-missing',
               'error',
-              `${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has ${keys.length ? `only ${keys.join(', ')}` : 'no keys'}; ` +
-                `the container fails to start.`,
+              keys.length
+                ? t`${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has only ${keys.join(', ')}; \
+the container fails to start.`
+                : t`${e.name} reads key '${ref.key}' of ConfigMap ${ref.name}, which has no keys; the container fails to start.`,
             ),
           );
       }
@@ -245,7 +249,7 @@ function configPathRule(ctx: RuleContext): void {
           (m) => m.mountPath && (arg.path === m.mountPath || arg.path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)),
         )
         .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
-      const mounts = c.volumeMounts.map((m) => m.mountPath).join(', ') || 'nothing';
+      const mounts = c.volumeMounts.map((m) => m.mountPath).join(', ') || t`nothing`;
       if (!mount) {
         ctx.report(
           report(
@@ -253,7 +257,8 @@ function configPathRule(ctx: RuleContext): void {
             arg.node,
             'k8s/config-path-not-mounted',
             'error',
-            `${c.name} reads its config from ${arg.path}, but nothing is mounted there (mounted: ${mounts}); the collector exits with "no such file".`,
+            t`${c.name} reads its config from ${arg.path}, but nothing is mounted there (mounted: ${mounts}); \
+the collector exits with "no such file".`,
           ),
         );
         continue;
@@ -271,8 +276,11 @@ function configPathRule(ctx: RuleContext): void {
             arg.node,
             'k8s/config-path-not-mounted',
             'error',
-            `${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.length ? files.join(', ') : 'no files'} ` +
-              `from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`,
+            files.length
+              ? t`${c.name} reads ${arg.path}, but ${mount.mountPath} holds ${files.join(', ')} \
+from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`
+              : t`${c.name} reads ${arg.path}, but ${mount.mountPath} holds no files \
+from ConfigMap ${vol.configMap.name}; the collector exits with "no such file".`,
           ),
         );
       }
@@ -284,10 +292,8 @@ function configPathRule(ctx: RuleContext): void {
 function chartNameHint(ctx: RuleContext, wanted: string): string {
   const chart = ctx.services.find((s) => s.chart);
   if (!chart) return '';
-  return (
-    ` The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): set ` +
-    `fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`
-  );
+  return ` ${t`The ${collectorChart.chart} chart names its Service ${chart.object.name} (${chart.object.view.file}): \
+set fullnameOverride: ${wanted} in its values so the Service has the name the app uses.`}`;
 }
 
 /**
@@ -318,30 +324,37 @@ function otlpEndpointRule(ctx: RuleContext): void {
         const svc = serviceForTarget(ctx.services, target, pod.namespace);
         if (!svc) {
           const here = ctx.services.map((s) => `${s.object.name}${s.namespace ? `.${s.namespace}` : ''}`).join(', ');
-          const servicesHere = ctx.services.length ? ` (Services here: ${here})` : '';
+          const unresolved = ns
+            ? ctx.services.length
+              ? t`${e.name} points at Service ${target.service} in namespace ${ns}, which these files do not define \
+(Services here: ${here}).`
+              : t`${e.name} points at Service ${target.service} in namespace ${ns}, which these files do not define.`
+            : ctx.services.length
+              ? t`${e.name} points at Service ${target.service}, which these files do not define (Services here: ${here}).`
+              : t`${e.name} points at Service ${target.service}, which these files do not define.`;
           ctx.report(
             report(
               pod.object.view,
               e.valueNode,
               'k8s/otlp-endpoint-unresolved',
               'warning',
-              `${e.name} points at Service ${target.service}${ns ? ` in namespace ${ns}` : ''}, which these ` +
-                `files do not define${servicesHere}.${chartNameHint(ctx, target.service)}`,
+              `${unresolved}${chartNameHint(ctx, target.service)}`,
             ),
           );
           continue;
         }
         const port = target.port ?? (/^https:/.test(value) ? 443 : 80);
         if (!svc.ports.some((p) => p.port === port)) {
-          const exposed = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports';
+          const exposed = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ');
           ctx.report(
             report(
               pod.object.view,
               e.valueNode,
               'k8s/otlp-endpoint-unresolved',
               'error',
-              `${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${exposed}; ` +
-                `exports will time out.`,
+              exposed
+                ? t`${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only ${exposed}; exports will time out.`
+                : t`${e.name} uses port ${port} of Service ${svc.object.name}, which exposes only no ports; exports will time out.`,
             ),
           );
         }
@@ -364,8 +377,11 @@ function imageRule(ctx: RuleContext): void {
           c.imageNode,
           'k8s/image-latest',
           'warning',
-          `${c.name} runs ${c.image}${tag ? '' : ' (no tag means :latest)'}: every restart may pull a different ` +
-            `build, and for the collector the config format depends on the version. Pin a version tag.`,
+          tag
+            ? t`${c.name} runs ${c.image}: every restart may pull a different build, and for the collector the config \
+format depends on the version. Pin a version tag.`
+            : t`${c.name} runs ${c.image} (no tag means :latest): every restart may pull a different build, and for the \
+collector the config format depends on the version. Pin a version tag.`,
           { fixes },
         ),
       );
@@ -381,6 +397,16 @@ export const k8sRules: Rule = (ctx) => {
   imageRule(ctx);
 };
 
+/** Names in a sentence: "a", "a and b", "a and b and c" (each "and" translated with its neighbours). */
+function andList(items: string[]): string {
+  return items.reduce((list, item, i) => (i === 0 ? item : t`${list} and ${item}`), '');
+}
+
+/** A sentence's first value with a capital, as it opens the sentence in English. */
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 /** An edit that adds `key: value` to a ServiceMonitor's labels (or a labels map), when the layout allows one. */
 function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined {
   const view = sm.view;
@@ -389,7 +415,7 @@ function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined
   const existing = entry(asMap(labelsEntry?.value), key);
   if (existing)
     return {
-      title: `Set ${key}: ${value}`,
+      title: t`Set ${key}: ${value}`,
       edits: [
         { file: view.file, range: nodeRange(view, existing.value as Parameters<typeof nodeRange>[1]), newText: value },
       ],
@@ -399,7 +425,7 @@ function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined
   if (anchor && !asMap(labelsEntry?.value)?.flow) {
     const r = nodeRange(view, anchor);
     return {
-      title: `Add the label ${key}: ${value}`,
+      title: t`Add the label ${key}: ${value}`,
       edits: [
         {
           file: view.file,
@@ -414,7 +440,7 @@ function addLabelFix(sm: K8sObject, key: string, value: string): Fix | undefined
     if (!first) return undefined;
     const r = nodeRange(view, first);
     return {
-      title: `Add the label ${key}: ${value}`,
+      title: t`Add the label ${key}: ${value}`,
       edits: [
         {
           file: view.file,
@@ -448,23 +474,24 @@ function selectionRule(ctx: RuleContext, sm: K8sObject): void {
     const fix = addLabelFix(sm, 'release', release);
     const releaseKnown = ctx.options.labRules === true || ctx.options.helmReleaseGiven === true;
     const why = labels['release']
-      ? `is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'`
-      : `has no release label${releaseKnown ? ` (release: ${release})` : ''}`;
+      ? t`ServiceMonitor ${sm.name} is labelled release: ${labels['release']}, but the kube-prometheus-stack release is '${release}'.`
+      : releaseKnown
+        ? t`ServiceMonitor ${sm.name} has no release label (release: ${release}).`
+        : t`ServiceMonitor ${sm.name} has no release label.`;
     const evidence =
       verdict.kind === 'no-evidence'
-        ? 'the lab installs kube-prometheus-stack, which'
-        : `${verdict.selectors.map((s) => s.who).join(' and ')} leave serviceMonitorSelector empty, so kube-prometheus-stack`;
+        ? t`The lab installs kube-prometheus-stack, which (serviceMonitorSelectorNilUsesHelmValues: true) selects only \
+ServiceMonitors labelled release: <its release name>, so Prometheus ignores this one.`
+        : t`${capitalised(andList(verdict.selectors.map((s) => s.who)))} leave serviceMonitorSelector empty, \
+so kube-prometheus-stack (serviceMonitorSelectorNilUsesHelmValues: true) selects only ServiceMonitors labelled \
+release: <its release name>, so Prometheus ignores this one.`;
+    const releaseNote = releaseKnown
+      ? ` ${t`(The release name is the setting obslab.helmRelease, or the lab's obslab-lab.json.)`}`
+      : '';
     ctx.report(
-      report(
-        view,
-        where,
-        'servicemonitor/release-label-missing',
-        'error',
-        `ServiceMonitor ${sm.name} ${why}. ${evidence.charAt(0).toUpperCase()}${evidence.slice(1)} (serviceMonitorSelectorNilUsesHelmValues: ` +
-          `true) selects only ServiceMonitors labelled release: <its release name>, so Prometheus ignores this ` +
-          `one.${releaseKnown ? " (The release name is the setting obslab.helmRelease, or the lab's obslab-lab.json.)" : ''}`,
-        { fixes: fix && releaseKnown ? [fix] : [] },
-      ),
+      report(view, where, 'servicemonitor/release-label-missing', 'error', `${why} ${evidence}${releaseNote}`, {
+        fixes: fix && releaseKnown ? [fix] : [],
+      }),
     );
     return;
   }
@@ -477,22 +504,29 @@ function selectionRule(ctx: RuleContext, sm: K8sObject): void {
         .slice(0, 1)
     : [];
   const selectorText = verdict.selectors
-    .map(
-      (s) =>
-        `${s.who} selects ${describeSelector(s.selector)}${s.namespaces === 'own' ? ` in ${s.namespace ?? 'its own namespace'}` : ''}`,
+    .map((s) =>
+      s.namespaces !== 'own'
+        ? t`${s.who} selects ${describeSelector(s.selector)}`
+        : s.namespace
+          ? t`${s.who} selects ${describeSelector(s.selector)} in ${s.namespace}`
+          : t`${s.who} selects ${describeSelector(s.selector)} in its own namespace`,
     )
     .join('; ');
+  const labelText =
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || t`none`;
   ctx.report(
     report(
       view,
       where,
       'servicemonitor/not-selected',
       'error',
-      `No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${
-        Object.entries(labels)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ') || 'none'
-      }${sm.namespace ? `, namespace ${sm.namespace}` : ''}): ${selectorText}. Prometheus gets no target from it.`,
+      sm.namespace
+        ? t`No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${labelText}, namespace ${sm.namespace}): \
+${selectorText}. Prometheus gets no target from it.`
+        : t`No Prometheus in these files picks up ServiceMonitor ${sm.name} (labels: ${labelText}): ${selectorText}. \
+Prometheus gets no target from it.`,
       { fixes },
     ),
   );
@@ -525,19 +559,19 @@ export const serviceMonitorRules: Rule = (ctx) => {
           Object.entries(l)
             .map(([k, v]) => `${k}=${v}`)
             .join(', ');
-        const custom = selector['app'] === 'otel-collector' ? " (the custom path's label)" : '';
+        const custom = selector['app'] === 'otel-collector' ? ` ${t`(the custom path's label)`}` : '';
         ctx.report(
           report(
             view,
             selectorNode ?? at(sm.root, ['spec']),
             'servicemonitor/chart-service-labels',
             'error',
-            `ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed ` +
-              `by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} ` +
-              `is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no ` +
-              `target from it. Enable the chart's own ServiceMonitor ` +
-              `(serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) ` +
-              `and delete this one, or select ${labels(chartService.selector)}.`,
+            t`ServiceMonitor ${sm.name} selects ${labels(selector)}${custom}, but the collector here is installed \
+by the ${collectorChart.chart} chart (${chartService.object.view.file}), whose Service ${chartService.object.name} \
+is labelled ${labels(chartService.selector)} and never ${labels(selector)}; Prometheus gets no target from it. \
+Enable the chart's own ServiceMonitor \
+(serviceMonitor.enabled: true, serviceMonitor.extraLabels.release: ${ctx.options.helmRelease}) \
+and delete this one, or select ${labels(chartService.selector)}.`,
           ),
         );
         continue;
@@ -546,24 +580,28 @@ export const serviceMonitorRules: Rule = (ctx) => {
       // Service with the same label keys in reach) is evidence of a typo, except in the lab.
       const nearMiss = inScope.some((s) => Object.keys(selector).every((k) => k in s.labels));
       if (Object.keys(selector).length && ctx.services.length && (nearMiss || ctx.options.labRules)) {
+        const wanted = Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
+        const here = ctx.services
+          .map(
+            (s) =>
+              `${s.object.name} {${Object.entries(s.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}}`,
+          )
+          .join('; ');
         ctx.report(
           report(
             view,
             selectorNode ?? at(sm.root, ['spec']),
             'servicemonitor/selector-no-service',
             'warning',
-            `ServiceMonitor ${sm.name} selects Services labelled ${Object.entries(selector)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(
-                ', ',
-              )}${matchNames.length ? ` in ${matchNames.join(', ')}` : ''}, and no Service in these files has those labels (Services here: ${ctx.services
-              .map(
-                (s) =>
-                  `${s.object.name} {${Object.entries(s.labels)
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join(', ')}}`,
-              )
-              .join('; ')}); Prometheus gets no target from it.`,
+            matchNames.length
+              ? t`ServiceMonitor ${sm.name} selects Services labelled ${wanted} in ${matchNames.join(', ')}, \
+and no Service in these files has those labels (Services here: ${here}); Prometheus gets no target from it.`
+              : t`ServiceMonitor ${sm.name} selects Services labelled ${wanted}, \
+and no Service in these files has those labels (Services here: ${here}); Prometheus gets no target from it.`,
           ),
         );
       }
@@ -582,9 +620,9 @@ export const serviceMonitorRules: Rule = (ctx) => {
             portNode,
             'servicemonitor/port-not-found',
             'error',
-            `Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} ` +
-              `(named ports: ${names.join(', ') || 'none'}); Prometheus gets no target for it. The endpoint's ` +
-              `port is the Service port's name, not a number.`,
+            t`Endpoint port '${port}' is not a named port of Service ${missing.map((s) => s.object.name).join(', ')} \
+(named ports: ${names.join(', ') || t`none`}); Prometheus gets no target for it. The endpoint's \
+port is the Service port's name, not a number.`,
           ),
         );
       }

@@ -4,6 +4,7 @@
 import type { Node } from 'yaml';
 import { checkLabManifest, labManifestName, labManifestProblemText } from '../../scaffold/plan';
 import { basename } from '../../text/fileName';
+import { t } from '../../text/l10n';
 import { at as report, type Rule } from '../rule';
 import { at } from '../yamlView';
 
@@ -23,9 +24,9 @@ export const labManifestRules: Rule = (ctx) => {
           (node ?? doc.root) as Node,
           'lab/manifest-invalid',
           'error',
-          `${labManifestProblemText(p.field === '(file)' ? { ...p, field: labManifestName } : p)}. ` +
-            'The extension and obslab use no value of this manifest until it is valid; correct it, or create ' +
-            'the lab files again (Create Lab Files, or obslab scaffold).',
+          t`${labManifestProblemText(p.field === '(file)' ? { ...p, field: labManifestName } : p)}. \
+The extension and obslab use no value of this manifest until it is valid; correct it, or create \
+the lab files again (Create Lab Files, or obslab scaffold).`,
         ),
       );
     }
