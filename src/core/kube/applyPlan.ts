@@ -4,6 +4,7 @@ import { commandInText } from '../shellQuote';
 import { forceApply } from './commands';
 import { parseStatus, type KubeFailure } from './errors';
 import { describeObject, groupOf, where } from './manifests';
+import { t } from '../text/l10n';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 
@@ -103,9 +104,14 @@ export function summarize(rows: readonly Pick<ApplyRow, 'action'>[], problems = 
     a,
     rows.filter((r) => r.action === a).length,
   ]);
-  const parts = counts.filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`);
-  if (problems) parts.push(`${problems} failed`);
-  return parts.length ? parts.join(', ') : 'nothing to apply';
+  const said: Record<ApplyAction, (n: number) => string> = {
+    created: (n) => t`${n} created`,
+    configured: (n) => t`${n} configured`,
+    unchanged: (n) => t`${n} unchanged`,
+  };
+  const parts = counts.filter(([, n]) => n > 0).map(([a, n]) => said[a](n));
+  if (problems) parts.push(t`${problems} failed`);
+  return parts.length ? parts.join(', ') : t`nothing to apply`;
 }
 
 /** One line per row: "created     Deployment app/otel-flask  (k8s/app.yaml:3)". */
@@ -119,11 +125,12 @@ export function formatProblem(p: ApplyProblem): string {
 }
 
 /** The charts that install the CRDs of kinds students meet in the lab. */
-const crdSources: Record<string, string> = {
-  'monitoring.coreos.com':
-    "the kube-prometheus-stack Helm chart (the lab's Task 2: `helm upgrade --install` with helm/kube-prometheus-stack-values.yaml) installs it",
-  'opentelemetry.io': 'the OpenTelemetry Operator installs it',
-  'cert-manager.io': 'cert-manager installs it',
+const crdSources: Record<string, () => string> = {
+  'monitoring.coreos.com': () =>
+    t`The kube-prometheus-stack Helm chart (the lab's Task 2: \`helm upgrade --install\` with \
+helm/kube-prometheus-stack-values.yaml) installs it; apply this file after that`,
+  'opentelemetry.io': () => t`The OpenTelemetry Operator installs it; apply this file after that`,
+  'cert-manager.io': () => t`Cert-manager installs it; apply this file after that`,
 };
 
 /** The cluster does not know this kind: say which CRD is missing and what installs it. */
@@ -131,11 +138,9 @@ export function describeMissingKind(apiVersion: string, kind: string): string {
   const group = groupOf(apiVersion);
   const source = crdSources[group];
   if (!group)
-    return `the cluster has no kind ${kind} in the core API (${apiVersion}); check the apiVersion and kind for typos`;
-  const fix = source
-    ? `${source[0]?.toUpperCase()}${source.slice(1)}; apply this file after that`
-    : `Install the CRD for ${group} first (or check the apiVersion for typos)`;
-  return `the cluster does not know ${kind} (${apiVersion}): its CustomResourceDefinition is not installed. ${fix}.`;
+    return t`the cluster has no kind ${kind} in the core API (${apiVersion}); check the apiVersion and kind for typos`;
+  const fix = source ? source() : t`Install the CRD for ${group} first (or check the apiVersion for typos)`;
+  return t`the cluster does not know ${kind} (${apiVersion}): its CustomResourceDefinition is not installed. ${fix}.`;
 }
 
 /** What the Status of a failed apply says, for one object, with the next step. */
@@ -152,43 +157,41 @@ export function describeApplyFailure(
     case 409: {
       const byManager = new Map<string, string[]>();
       for (const c of causes) {
-        const manager = /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? 'another manager';
+        const manager = /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? t`another manager`;
         byManager.set(manager, [...(byManager.get(manager) ?? []), c.field ?? '?']);
       }
-      if (!byManager.size) return `conflict: ${said}. Someone changed it while we applied; run the apply again.`;
-      const list = [...byManager].map(([m, fields]) => `'${m}' owns ${fields.join(', ')}`).join('; ');
-      const managers = [...byManager.keys()].map((m) => `'${m}'`).join(' and ');
-      return (
-        `another field manager owns fields this file sets: ${list}. Nothing was changed. Either ` +
-        `set those fields with the tool that owns them (${managers}), remove them from this ` +
-        `file${at}, or take them over on purpose with ${commandInText(forceApply(fieldManager, obj.file))}.`
-      );
+      if (!byManager.size) return t`conflict: ${said}. Someone changed it while we applied; run the apply again.`;
+      const list = [...byManager].map(([m, fields]) => t`'${m}' owns ${fields.join(', ')}`).join('; ');
+      const managers = [...byManager.keys()].map((m) => `'${m}'`).reduce((a, b) => t`${a} and ${b}`);
+      return t`another field manager owns fields this file sets: ${list}. Nothing was changed. Either \
+set those fields with the tool that owns them (${managers}), remove them from this \
+file${at}, or take them over on purpose with ${commandInText(forceApply(fieldManager, obj.file))}.`;
     }
     case 422:
     case 400: {
       const detail = causes.length
         ? causes.map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`).join('; ')
         : said;
-      return `the server rejected it as invalid${at}: ${detail}. Fix the document and apply again.`;
+      return t`the server rejected it as invalid${at}: ${detail}. Fix the document and apply again.`;
     }
     case 500:
       // Server-side apply refuses fields the schema does not declare with a 500 ("failed to create typed patch object").
       if (/field not declared in schema|typed patch/.test(said)) {
         const field = /: (\.[^:]+): field not declared in schema/.exec(said)?.[1];
-        return `the document sets a field the ${obj.kind} schema does not have${field ? ` (${field})` : ''}${at}: a typo or wrong indentation? ${said}.`;
+        const which = field ? ` (${field})` : '';
+        return t`the document sets a field the ${obj.kind} schema does not have${which}${at}: a typo or wrong indentation? ${said}.`;
       }
-      return `the API server failed${at}: ${said}.`;
-    case 403:
-      return (
-        `permission denied for ${describeObject(obj)}: ${said}. Ask for RBAC that allows patch ` +
-        `(server-side apply) on ${obj.kind} ` +
-        `in ${obj.namespace ? `namespace ${obj.namespace}` : 'the cluster'}, or use a context with ` +
-        `more rights.`
-      );
+      return t`the API server failed${at}: ${said}.`;
+    case 403: {
+      const scope = obj.namespace ? t`namespace ${obj.namespace}` : t`the cluster`;
+      return t`permission denied for ${describeObject(obj)}: ${said}. Ask for RBAC that allows patch \
+(server-side apply) on ${obj.kind} in ${scope}, or use a context with more rights.`;
+    }
     case 404:
       if (status?.details?.kind === 'namespaces')
-        return `namespace '${status.details.name ?? obj.namespace ?? '?'}' does not exist; add a Namespace document or create it first.`;
+        return t`namespace '${status.details.name ?? obj.namespace ?? '?'}' does not exist; add a Namespace document \
+or create it first.`;
       return `${said}.`;
   }
-  return `${f.status !== undefined ? `the API server answered ${f.status}: ` : ''}${said}.`;
+  return f.status !== undefined ? t`the API server answered ${f.status}: ${said}.` : `${said}.`;
 }

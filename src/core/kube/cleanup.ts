@@ -5,6 +5,7 @@
 // all of it). Every other release found is listed as kept, with the reason.
 // Pure: the node layer lists the cluster's objects (metadata only) and hands them here.
 import { commandLine, type Command } from '../shellQuote';
+import { t } from '../text/l10n';
 
 export const FIELD_MANAGER = 'obslab';
 
@@ -140,12 +141,14 @@ const releaseKey = (r: Pick<HelmRelease, 'name' | 'namespace'>): string => `${r.
 function keptReleaseReason(r: HelmRelease, named: readonly NamedRelease[], labNamespaces: ReadonlySet<string>): string {
   const label = `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`;
   const by = named.find((n) => releaseKey(n) === releaseKey(r));
-  const yours = `If it is yours to remove: ${commandLine(helmUninstallCommand(r), 'posix')}`;
+  const yours = t`If it is yours to remove: ${commandLine(helmUninstallCommand(r), 'posix')}`;
   if (by)
-    return `${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, which the lab's Helm steps add). ${yours}`;
+    return t`${by.namedBy} names it, but the lab did not install it (the release has no ${label} label, \
+which the lab's Helm steps add). ${yours}`;
   if (labNamespaces.has(r.namespace))
-    return `in the lab's namespace ${r.namespace}, but not installed by the lab (no ${label} label); the namespace stays with it. ${yours}`;
-  return `not installed by the lab (no ${label} label)`;
+    return t`in the lab's namespace ${r.namespace}, but not installed by the lab (no ${label} label); \
+the namespace stays with it. ${yours}`;
+  return t`not installed by the lab (no ${label} label)`;
 }
 
 /**
@@ -163,7 +166,7 @@ export function planCleanup(
   for (const o of all) {
     if (!appliedByUs(o) || o.deletionTimestamp) continue;
     const other = otherManager(o);
-    if (other) kept.push({ object: o, reason: `also managed by ${other}` });
+    if (other) kept.push({ object: o, reason: t`also managed by ${other}` });
     else ours.push(o);
   }
   // Going away: ours, the releases' objects, and whatever those own (pods of our Deployments...).
@@ -198,9 +201,10 @@ export function planCleanup(
         .slice(0, 3)
         .map((o) => `${o.kind} ${o.name}`)
         .join(', ');
+      const more = foreign.length > 3 ? ', …' : '';
       kept.push({
         object: ns,
-        reason: `it holds ${foreign.length} object(s) the lab did not create (${sample}${foreign.length > 3 ? ', …' : ''})`,
+        reason: t`it holds ${foreign.length} object(s) the lab did not create (${sample}${more})`,
       });
     } else namespaces.push(ns);
   }
@@ -252,12 +256,16 @@ export function describePlan(plan: CleanupPlan): string {
   const lines: string[] = [];
   for (const r of plan.releases)
     lines.push(`${commandLine(helmUninstallCommand(r), 'posix')}${r.chart ? ` (${r.chart})` : ''}`);
-  for (const o of plan.objects) lines.push(`delete ${describeObject(o)}`);
-  for (const ns of plan.namespaces) lines.push(`delete Namespace ${ns.name}`);
+  for (const o of plan.objects) lines.push(t`delete ${describeObject(o)}`);
+  for (const ns of plan.namespaces) lines.push(t`delete Namespace ${ns.name}`);
   if (plan.kept.length || plan.keptReleases.length) {
-    lines.push('', 'kept:');
+    lines.push('', t`kept:`);
     for (const k of plan.keptReleases)
-      lines.push(`Helm release ${releaseKey(k.release)}${k.release.chart ? ` (${k.release.chart})` : ''}: ${k.reason}`);
+      lines.push(
+        k.release.chart
+          ? t`Helm release ${releaseKey(k.release)} (${k.release.chart}): ${k.reason}`
+          : t`Helm release ${releaseKey(k.release)}: ${k.reason}`,
+      );
     for (const k of plan.kept) lines.push(`${describeObject(k.object)}: ${k.reason}`);
   }
   return lines.join('\n');

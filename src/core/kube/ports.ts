@@ -2,6 +2,7 @@
 // (k8s.io/kubectl pkg/cmd/portforward and pkg/util/podutils), over plain API-shaped objects.
 // One difference on purpose: kubectl takes the "most active" pod even when it is not Ready and
 // then fails if it is not Running; a forward that should survive restarts wants a Ready pod.
+import { t } from '../text/l10n';
 
 export interface ContainerPortSpec {
   name?: string;
@@ -51,9 +52,9 @@ export interface ForwardTarget {
 }
 
 /** "svc/prometheus-grafana" style, as kubectl prints it. */
-export function describeTarget(t: Pick<ForwardTarget, 'namespace' | 'kind' | 'name'>): string {
-  const short = t.kind === 'service' ? 'svc' : t.kind === 'deployment' ? 'deploy' : 'pod';
-  return `${t.namespace}/${short}/${t.name}`;
+export function describeTarget(target: Pick<ForwardTarget, 'namespace' | 'kind' | 'name'>): string {
+  const short = target.kind === 'service' ? 'svc' : target.kind === 'deployment' ? 'deploy' : 'pod';
+  return `${target.namespace}/${short}/${target.name}`;
 }
 
 // ---- port specs ----
@@ -68,47 +69,47 @@ export interface PortSpec {
 const portName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A TCP port number 1..65535 from text, or a message saying what is wrong. */
-export function parsePortNumber(text: string, what = 'port'): number | string {
-  const t = text.trim();
-  if (!/^\d+$/.test(t)) return `${what} '${text}' is not a number`;
-  const n = Number(t);
-  if (n < 1 || n > 65535) return `${what} ${n} is outside 1-65535`;
+export function parsePortNumber(text: string, what = t`port`): number | string {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return t`${what} '${text}' is not a number`;
+  const n = Number(trimmed);
+  if (n < 1 || n > 65535) return t`${what} ${n} is outside 1-65535`;
   return n;
 }
 
 /** A local port the student typed: 1..65535; below 1024 needs root on Linux and macOS. */
 export function validateLocalPort(text: string): string | undefined {
-  const n = parsePortNumber(text, 'local port');
+  const n = parsePortNumber(text, t`local port`);
   if (typeof n === 'string') return n;
   if (n < 1024)
-    return `local port ${n} is privileged (below 1024) and usually needs root; choose 1024 or above, e.g. ${n + 8000}`;
+    return t`local port ${n} is privileged (below 1024) and usually needs root; choose 1024 or above, e.g. ${n + 8000}`;
   return undefined;
 }
 
 /** "3000:80", "9090" (same both sides), ":80" (any free local port), "8080:http" (a named remote port). */
 export function parsePortSpec(text: string): PortSpec | string {
-  const t = text.trim();
-  const parts = t.split(':');
-  if (t === '' || parts.length > 2)
-    return `'${text}' is not a port mapping; write LOCAL:REMOTE such as 3000:80, or one port such as 9090`;
+  const trimmed = text.trim();
+  const parts = trimmed.split(':');
+  if (trimmed === '' || parts.length > 2)
+    return t`'${text}' is not a port mapping; write LOCAL:REMOTE such as 3000:80, or one port such as 9090`;
   const [localText, remoteText] =
     parts.length === 2 ? [parts[0] ?? '', parts[1] ?? ''] : [parts[0] ?? '', parts[0] ?? ''];
-  if (parts.length === 1 && !/^\d+$/.test(t))
-    return `'${text}' is not a port number; write LOCAL:REMOTE such as 8080:http to forward to a named port`;
+  if (parts.length === 1 && !/^\d+$/.test(trimmed))
+    return t`'${text}' is not a port number; write LOCAL:REMOTE such as 8080:http to forward to a named port`;
   let local = 0;
   if (localText !== '') {
-    const n = parsePortNumber(localText, 'local port');
+    const n = parsePortNumber(localText, t`local port`);
     if (typeof n === 'string') return n;
     local = n;
   }
-  if (remoteText === '') return `'${text}' has no remote port; write LOCAL:REMOTE such as 3000:80`;
+  if (remoteText === '') return t`'${text}' has no remote port; write LOCAL:REMOTE such as 3000:80`;
   if (/^\d+$/.test(remoteText)) {
-    const n = parsePortNumber(remoteText, 'remote port');
+    const n = parsePortNumber(remoteText, t`remote port`);
     if (typeof n === 'string') return n;
     return { local, remote: n };
   }
   if (!portName.test(remoteText) || remoteText.length > 15)
-    return `remote port '${remoteText}' is neither a number nor a port name`;
+    return t`remote port '${remoteText}' is neither a number nor a port name`;
   return { local, remote: remoteText };
 }
 
@@ -143,9 +144,9 @@ export function isForwardable(p: PodLike): boolean {
   return p.status?.phase === 'Running' && isPodReady(p) && !p.metadata.deletionTimestamp;
 }
 
-function time(t: string | Date | undefined): number {
-  if (t === undefined) return 0;
-  const n = t instanceof Date ? t.getTime() : Date.parse(t);
+function time(at: string | Date | undefined): number {
+  if (at === undefined) return 0;
+  const n = at instanceof Date ? at.getTime() : Date.parse(at);
   return Number.isNaN(n) ? 0 : n;
 }
 
@@ -189,14 +190,15 @@ export function choosePod(pods: readonly PodLike[]): PodLike | undefined {
 
 /** "2 pods, none ready: web-1 (Pending), web-2 (Running, not ready)" for error messages. */
 export function describePods(pods: readonly PodLike[]): string {
-  if (!pods.length) return 'no pods match its selector';
+  if (!pods.length) return t`no pods match its selector`;
   const state = (p: PodLike): string => {
-    if (p.metadata.deletionTimestamp) return 'terminating';
-    const phase = p.status?.phase ?? 'unknown phase';
-    return phase === 'Running' && !isPodReady(p) ? 'Running, not ready' : phase;
+    if (p.metadata.deletionTimestamp) return t`terminating`;
+    const phase = p.status?.phase ?? t`unknown phase`;
+    return phase === 'Running' && !isPodReady(p) ? t`Running, not ready` : phase;
   };
-  const shown = pods.slice(0, 5).map((p) => `${p.metadata.name} (${state(p)})`);
-  return `${pods.length} pod${pods.length === 1 ? '' : 's'}, none ready: ${shown.join(', ')}${pods.length > 5 ? ', …' : ''}`;
+  const names = pods.slice(0, 5).map((p) => `${p.metadata.name} (${state(p)})`);
+  const shown = `${names.join(', ')}${pods.length > 5 ? ', …' : ''}`;
+  return pods.length === 1 ? t`1 pod, none ready: ${shown}` : t`${pods.length} pods, none ready: ${shown}`;
 }
 
 // ---- ports ----
@@ -209,7 +211,9 @@ export function containerPortByName(pod: PodLike, name: string): number | string
   const names = (pod.spec?.containers ?? [])
     .flatMap((c) => (c.ports ?? []).map((p) => p.name))
     .filter((n): n is string => !!n);
-  return `pod ${pod.metadata.name} has no container port named '${name}'${names.length ? ` (it has: ${names.join(', ')})` : ''}`;
+  return names.length
+    ? t`pod ${pod.metadata.name} has no container port named '${name}' (it has: ${names.join(', ')})`
+    : t`pod ${pod.metadata.name} has no container port named '${name}'`;
 }
 
 /** The service port the student meant: by number, or by its name (kubectl accepts both). */
@@ -218,7 +222,10 @@ export function findServicePort(svc: ServiceLike, port: number | string): Servic
   const found = ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
   if (found) return found;
   const has = ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port))).join(', ');
-  return `service ${svc.metadata.name} has no port ${typeof port === 'number' ? port : `named '${port}'`}${has ? `; its ports are ${has}` : ''}`;
+  const which = typeof port === 'number' ? String(port) : t`named '${port}'`;
+  return has
+    ? t`service ${svc.metadata.name} has no port ${which}; its ports are ${has}`
+    : t`service ${svc.metadata.name} has no port ${which}`;
 }
 
 /** The port on the pod that a service port leads to (LookupContainerPortNumberByServicePort). */
@@ -227,11 +234,11 @@ export function serviceTargetPort(svc: ServiceLike, port: number | string, pod: 
   if (typeof sp === 'string') return sp;
   // A headless Service has no port mapping: the service port is the pod's port.
   if (svc.spec?.clusterIP === 'None') return sp.port;
-  const t = sp.targetPort;
-  if (t === undefined || t === 0 || t === '') return sp.port;
-  if (typeof t === 'number') return t;
-  if (/^\d+$/.test(t)) return Number(t);
-  return containerPortByName(pod, t);
+  const targetPort = sp.targetPort;
+  if (targetPort === undefined || targetPort === 0 || targetPort === '') return sp.port;
+  if (typeof targetPort === 'number') return targetPort;
+  if (/^\d+$/.test(targetPort)) return Number(targetPort);
+  return containerPortByName(pod, targetPort);
 }
 
 /** The port on the pod for a Deployment or pod forward: a number as is, a name looked up. */

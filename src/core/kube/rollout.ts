@@ -20,6 +20,7 @@ export interface DeploymentLike {
 
 export { labelSelectorString as selectorString, type LabelSelectorLike } from './selectors';
 import type { LabelSelectorLike } from './selectors';
+import { t } from '../text/l10n';
 
 /** The fields of v1 Pod we read; client-node's V1Pod fits. */
 export interface PodLike {
@@ -69,29 +70,31 @@ export function rolloutStatus(d: DeploymentLike): RolloutStatus {
   const progressing = (status: string): RolloutStatus => ({
     ...counts,
     state: 'progressing',
-    message: `Waiting for deployment "${name}" rollout to finish: ${status}`,
+    message: t`Waiting for deployment "${name}" rollout to finish: ${status}`,
   });
   if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? -1))
-    return { ...counts, state: 'progressing', message: 'Waiting for deployment spec update to be observed...' };
+    return { ...counts, state: 'progressing', message: t`Waiting for deployment spec update to be observed...` };
   const cond = st.conditions?.find((c) => c.type === 'Progressing');
   if (cond?.reason === 'ProgressDeadlineExceeded')
     return {
       ...counts,
       state: 'failed',
-      message: `deployment "${name}" exceeded its progress deadline${cond.message ? ` (${cond.message})` : ''}`,
+      message: cond.message
+        ? t`deployment "${name}" exceeded its progress deadline (${cond.message})`
+        : t`deployment "${name}" exceeded its progress deadline`,
     };
   if (d.spec?.replicas !== undefined && counts.updated < d.spec.replicas)
-    return progressing(`${counts.updated} out of ${d.spec.replicas} new replicas have been updated...`);
+    return progressing(t`${counts.updated} out of ${d.spec.replicas} new replicas have been updated...`);
   const total = st.replicas ?? 0;
-  if (total > counts.updated) return progressing(`${total - counts.updated} old replicas are pending termination...`);
+  if (total > counts.updated) return progressing(t`${total - counts.updated} old replicas are pending termination...`);
   if (counts.available < counts.updated)
-    return progressing(`${counts.available} of ${counts.updated} updated replicas are available...`);
-  return { ...counts, state: 'complete', message: `deployment "${name}" successfully rolled out` };
+    return progressing(t`${counts.available} of ${counts.updated} updated replicas are available...`);
+  return { ...counts, state: 'complete', message: t`deployment "${name}" successfully rolled out` };
 }
 
 /** "ready 1/2, updated 2/2, available 1/2". */
 export function formatCounts(c: RolloutCounts): string {
-  return `ready ${c.ready}/${c.desired}, updated ${c.updated}/${c.desired}, available ${c.available}/${c.desired}`;
+  return t`ready ${c.ready}/${c.desired}, updated ${c.updated}/${c.desired}, available ${c.available}/${c.desired}`;
 }
 
 /** Waiting reasons that do not resolve by waiting: the image, the command or the config is wrong. */
@@ -119,7 +122,7 @@ export function podProblems(pod: PodLike): PodProblem[] {
   const out: PodProblem[] = [];
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable')
-    out.push({ pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod' });
+    out.push({ pod: name, reason: 'Unschedulable', message: scheduled.message ?? t`no node fits the pod` });
   for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = cs.state?.waiting;
     if (waiting?.reason && (stuckReasons as readonly string[]).includes(waiting.reason)) {
@@ -135,20 +138,19 @@ export function adviceFor(reason: string): string {
     case 'ImagePullBackOff':
     case 'ErrImagePull':
     case 'InvalidImageName':
-      return (
-        'check the image name and tag, that it was pushed, and that the cluster can pull from its ' +
-        'registry (imagePullSecrets, or ECR permissions on the node role)'
-      );
+      return t`check the image name and tag, that it was pushed, and that the cluster can pull from its \
+registry (imagePullSecrets, or ECR permissions on the node role)`;
     case 'CrashLoopBackOff':
     case 'RunContainerError':
-      return 'the container starts and exits: read its log lines below, fix the app or its command, and apply again';
+      return t`the container starts and exits: read its log lines below, fix the app or its command, and apply again`;
     case 'CreateContainerConfigError':
     case 'CreateContainerError':
-      return 'a ConfigMap, Secret or key the pod references is missing: apply it first, or fix the reference';
+      return t`a ConfigMap, Secret or key the pod references is missing: apply it first, or fix the reference`;
     case 'Unschedulable':
-      return `no node satisfies the pod: check nodeSelector, affinity, tolerations and resource requests against your nodes (${commandInText(describeNodes)})`;
+      return t`no node satisfies the pod: check nodeSelector, affinity, tolerations and resource requests \
+against your nodes (${commandInText(describeNodes)})`;
     default:
-      return "see the pod's events below";
+      return t`see the pod's events below`;
   }
 }
 

@@ -110,7 +110,7 @@ async function watchOne(
     if (opts.signal?.aborted)
       return outcome(
         'cancelled',
-        `Stopped watching ${ref(target)} (${last ? formatCounts(last) : 'no status yet'}); the rollout goes on in the cluster.`,
+        t`Stopped watching ${ref(target)} (${last ? formatCounts(last) : t`no status yet`}); the rollout goes on in the cluster.`,
         last,
       );
     const d: V1Deployment = await kubeCall(loaded, t`read ${ref(target)}`, () =>
@@ -120,7 +120,7 @@ async function watchOne(
     last = status;
     opts.onProgress?.(target, status);
     if (status.state === 'complete')
-      return outcome('complete', `${ref(target)} rolled out: ${formatCounts(status)}.`, status);
+      return outcome('complete', t`${ref(target)} rolled out: ${formatCounts(status)}.`, status);
     const selector = selectorString(d.spec?.selector);
     pods = selector
       ? (
@@ -134,7 +134,8 @@ async function watchOne(
         core,
         outcome(
           'failed',
-          `${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, fix the cause and apply again.`,
+          t`${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, \
+fix the cause and apply again.`,
           status,
         ),
         pods,
@@ -146,10 +147,11 @@ async function watchOne(
     );
     const first = lasting[0];
     if (first) {
+      const pod = first.container ? t`pod ${first.pod} (container ${first.container})` : t`pod ${first.pod}`;
+      const why = first.message ? `${first.reason}: ${first.message.replace(/\.+$/, '')}` : first.reason;
       const result = outcome(
         'failed',
-        `${ref(target)} is stuck: pod ${first.pod}${first.container ? ` (container ${first.container})` : ''} ` +
-          `is ${first.reason}${first.message ? `: ${first.message.replace(/\.+$/, '')}` : ''}. Next: ${adviceFor(first.reason)}.`,
+        t`${ref(target)} is stuck: ${pod} is ${why}. Next: ${adviceFor(first.reason)}.`,
         status,
       );
       result.problems = lasting;
@@ -160,8 +162,8 @@ async function watchOne(
         core,
         outcome(
           'timeout',
-          `${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look ` +
-            `at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
+          t`${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look \
+at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
           status,
         ),
         pods,
@@ -229,7 +231,7 @@ async function lastLogLines(
       return {
         pod,
         container,
-        unavailable: f.errno ? f.message : 'the container has not started, or its node does not serve logs',
+        unavailable: f.errno ? f.message : t`the container has not started, or its node does not serve logs`,
       };
     const said = parseStatus(f.body)?.message ?? f.message;
     return { pod, container, unavailable: `${f.status}: ${said.split('\n')[0] ?? said}` };
@@ -240,13 +242,14 @@ async function lastLogLines(
 export function describeRollout(o: RolloutOutcome): string[] {
   const lines = [o.message];
   for (const e of o.events)
-    lines.push(`  event ${e.pod}: ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`);
+    lines.push(`  ${t`event ${e.pod}: ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`}`);
   for (const l of o.logs) {
     if (l.lines) {
-      lines.push(`  last log lines of ${l.pod}/${l.container}:${l.lines.length ? '' : ' (empty)'}`);
+      const where = `${l.pod}/${l.container}`;
+      lines.push(`  ${l.lines.length ? t`last log lines of ${where}:` : t`last log lines of ${where}: (empty)`}`);
       for (const line of l.lines) lines.push(`    ${line}`);
     } else {
-      lines.push(`  log of ${l.pod}/${l.container} not available (${l.unavailable ?? 'unknown'})`);
+      lines.push(`  ${t`log of ${l.pod}/${l.container} not available (${l.unavailable ?? t`unknown`})`}`);
     }
   }
   return lines;
