@@ -1,7 +1,9 @@
 // The translation bundles. `npm run l10n` exports l10n/bundle.l10n.json (English, the translators'
 // source) from every vscode.l10n.t / l10n.t call under src/ with @vscode/l10n-dev; package.nls.json
 // is kept by hand beside package.json. `writePseudoLocale` writes qps-ploc bundles (each string accented
-// and bracketed, placeholders, links and code kept) so a test can show that no text escaped them.
+// and bracketed, placeholders, links and code kept) and the walkthrough's pages in that locale
+// (<step>.nls.qps-ploc.md, where VS Code looks for a page's translation), so a test can show that
+// no text escaped them.
 //
 // What is translated where: the sentences src/ui and src/cli compose go through vscode.l10n.t
 // (the editor) and @vscode/l10n's l10n.t (the CLI), keyed by their English; l10n-dev extracts them.
@@ -10,7 +12,7 @@
 // l10n-dev cannot read: coreMessages() extracts them with the TypeScript parser and exportBundle()
 // adds them to the same bundle, so one file holds every text.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
@@ -95,7 +97,50 @@ export function writePseudoLocale(outDir: string, from = root): string[] {
       2,
     )}\n`,
   );
-  return [nlsOut, bundleOut];
+  // The walkthrough's pages, where VS Code looks for a translation: <step>.nls.<locale>.md beside <step>.md.
+  const pages = walkthroughMarkdown(from).map((page) => {
+    const out = join(outDir, page.replace(/\.md$/, `.nls.${pseudoLocaleId}.md`));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, pseudoMarkdown(readFileSync(join(from, page), 'utf8')));
+    return out;
+  });
+  return [nlsOut, bundleOut, ...pages];
+}
+
+/** The walkthrough steps' markdown pages, as package.json names them (relative to the package). */
+export function walkthroughMarkdown(from = root): string[] {
+  const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as {
+    contributes?: { walkthroughs?: { steps?: { media?: { markdown?: string } }[] }[] };
+  };
+  return (manifest.contributes?.walkthroughs ?? []).flatMap((w) =>
+    (w.steps ?? []).flatMap((s) => (s.media?.markdown ? [s.media.markdown] : [])),
+  );
+}
+
+/**
+ * A markdown page in the pseudo-locale, still the same markdown: code blocks and HTML stay as they
+ * are, a line's block markers (#, -, 1., >) stay outside the brackets, and a table's cells are
+ * translated one by one, so VS Code draws the same headings, lists, tables and buttons.
+ */
+export function pseudoMarkdown(text: string): string {
+  let fenced = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^\s*```/.test(line)) {
+        fenced = !fenced;
+        return line;
+      }
+      if (fenced || !line.trim() || /^\s*</.test(line) || /^\s*\|?[\s:|-]+\|?\s*$/.test(line)) return line;
+      if (/^\s*\|/.test(line))
+        return line
+          .split('|')
+          .map((cell) => (cell.trim() ? cell.replace(cell.trim(), pseudo(cell.trim())) : cell))
+          .join('|');
+      const [, marker = '', rest = ''] = /^(\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s*)*)(.*)$/.exec(line) ?? [];
+      return marker + pseudo(rest);
+    })
+    .join('\n');
 }
 
 /** A t`…` of src/core/text/l10n.ts: its key and where it is. */
@@ -113,7 +158,7 @@ export interface CoreMessage {
 export function coreMessages(from = root): CoreMessage[] {
   const out: CoreMessage[] = [];
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true })
+    (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [])
       .sort((a, b) => a.name.localeCompare(b.name))
       .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
   for (const file of ['core', 'node', 'webview'].flatMap((layer) => files(join(from, 'src', layer)))) {

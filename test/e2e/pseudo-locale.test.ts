@@ -3,7 +3,7 @@
 // (scripts/l10n.ts, written at test time into the installed extension), a language pack of that id
 // with no translations of its own makes it a display language the workbench accepts, and argv.json
 // chooses it as "Configure Display Language" does. The palette's Observability Lab commands, the
-// walkthrough, a notification with its button, a panel's title and fixed texts, and a finding the
+// walkthrough (its steps and its pages, <step>.nls.qps-ploc.md), a notification with its button, a panel's title and fixed texts, and a finding the
 // lint process made in the Problems panel must then show only bracketed text: English left there is
 // a string that escaped translation.
 // Screens: test-results/pseudo-locale-*.png.
@@ -191,6 +191,36 @@ describe('the extension under a pseudo-locale (code-server + Chromium)', functio
       .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
     assert.ok(steps.length >= 7, JSON.stringify(steps));
     for (const s of steps) assert.deepEqual(untranslated(s), [], `walkthrough step "${s}"`);
+    // The open step's page is its <step>.nls.qps-ploc.md: headings, paragraphs and lists translated,
+    // code as it is (a translator leaves commands alone).
+    const heading = pseudo('Prerequisites and lab files');
+    let prose: string[] = [];
+    await waitFor(
+      `the first step's page, "${heading}"`,
+      async () => {
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const found = await frame
+            .locator('h1')
+            .filter({ hasText: heading })
+            .count()
+            .catch(() => 0);
+          if (!found) continue;
+          prose = await frame.locator('h1, h2, h3, p, li').evaluateAll((els) =>
+            els.map((e) => {
+              const copy = e.cloneNode(true) as HTMLElement;
+              for (const code of Array.from(copy.querySelectorAll('code, pre'))) code.remove();
+              return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+            }),
+          );
+          return true;
+        }
+        return false;
+      },
+      60_000,
+    );
+    assert.ok(prose.length > 3, JSON.stringify(prose));
+    for (const p of prose.filter(Boolean)) assert.deepEqual(untranslated(p), [], `walkthrough page "${p}"`);
     await screenshot(page, 'pseudo-locale-walkthrough');
   });
 

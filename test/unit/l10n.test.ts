@@ -11,7 +11,16 @@ import { dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { main } from '../../src/cli/main';
 import { bundleFor, configureCliLocale, localeFromEnv } from '../../src/cli/l10n';
-import { coreMessages, mergedBundle, pseudo, pseudoLocaleId, readBundle, writePseudoLocale } from '../../scripts/l10n';
+import {
+  coreMessages,
+  mergedBundle,
+  pseudo,
+  pseudoLocaleId,
+  pseudoMarkdown,
+  readBundle,
+  walkthroughMarkdown,
+  writePseudoLocale,
+} from '../../scripts/l10n';
 import { bundleTranslator, fillMessage, installTranslator, messageKey, t } from '../../src/core/text/l10n';
 import { fillPlaceholders, pickStrings, pipelinePageEnglish } from '../../src/core/protocol/pageStrings';
 
@@ -185,6 +194,60 @@ describe('translations', () => {
         for (const v of [...Object.values(pn), ...Object.values(pb)])
           for (const line of v.split('\n').filter((l) => l.trim()))
             assert.match(line, /^(⟦.*⟧|\[[^\]]*\]\([^)]*\))$/, line);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("the walkthrough's pages in the pseudo-locale", () => {
+    it('translates headings, paragraphs, list items and table cells, and keeps code, HTML and the markdown around them', () => {
+      const page = [
+        '# Task 1: IAM',
+        '',
+        'Run **Create Policy** (`aws iam create-policy`).',
+        '- first item',
+        '  wrapped on',
+        '1. numbered',
+        '```bash',
+        'kubectl get nodes',
+        '```',
+        '| Name | What |',
+        '|---|:--|',
+        '| `a` | the first |',
+        '<img src="x.png" alt="">',
+        '[Open Task 1 Files](command:obslab.openTaskFiles?%5B%22task1%22%5D)',
+      ].join('\n');
+      assert.equal(
+        pseudoMarkdown(page),
+        [
+          '# ⟦Tásk 1: ÍÁM⟧',
+          '',
+          '⟦Rúñ **Çréáté Pólíçý** (`aws iam create-policy`).⟧',
+          '- ⟦fírst ítém⟧',
+          '  ⟦wráppéd óñ⟧',
+          '1. ⟦ñúmbéréd⟧',
+          '```bash',
+          'kubectl get nodes',
+          '```',
+          '| ⟦Ñámé⟧ | ⟦Whát⟧ |',
+          '|---|:--|',
+          '| ⟦`a`⟧ | ⟦thé fírst⟧ |',
+          '<img src="x.png" alt="">',
+          '[Ópéñ Tásk 1 Fílés](command:obslab.openTaskFiles?%5B%22task1%22%5D)',
+        ].join('\n'),
+      );
+    });
+
+    it('writes every step page as <step>.nls.qps-ploc.md beside it, where VS Code looks for its translation', () => {
+      const out = mkdtempSync(join(tmpdir(), 'obslab-pseudo-md-'));
+      try {
+        const written = writePseudoLocale(out).slice(2);
+        assert.deepEqual(
+          written.map((f) => f.slice(out.length + 1)),
+          walkthroughMarkdown().map((m) => m.replace(/\.md$/, '.nls.qps-ploc.md')),
+        );
+        assert.ok(written.length >= 7);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
