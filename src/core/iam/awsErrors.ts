@@ -3,6 +3,7 @@
 // (AWS messages name the caller's ARN, which is not a secret).
 import { callerIdentity, configure, listClusters, ssoLogin } from '../kube/commands';
 import { commandInText } from '../shellQuote';
+import { t } from '../text/l10n';
 
 export interface AwsFailure {
   /** The SDK error's name: AccessDenied, ExpiredToken, CredentialsProviderError, ... */
@@ -32,34 +33,41 @@ const badKeyErrors = [
 ];
 const deniedErrors = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException'];
 
+/** Where the call went, as a note after a word (" in eu-west-1 (endpoint http://…)"), or ''. */
+function whereNote(a: AwsAction): string {
+  if (a.region && a.endpoint) return t` in ${a.region} (endpoint ${a.endpoint})`;
+  if (a.region) return t` in ${a.region}`;
+  if (a.endpoint) return t` (endpoint ${a.endpoint})`;
+  return '';
+}
+
 export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
-  const where = `${a.region ? ` in ${a.region}` : ''}${a.endpoint ? ` (endpoint ${a.endpoint})` : ''}`;
+  const where = whereNote(a);
   if (credentialErrors.includes(f.name) || /Could not load credentials/i.test(f.message)) {
-    return (
-      `Could not ${a.what}: no AWS credentials were found (environment, shared ` +
-      `config/credentials files, SSO, web identity or the instance role). Run ${commandInText(configure)} ` +
-      `or ${commandInText(ssoLogin)}, or set AWS_PROFILE, then try again.`
-    );
+    return t`Could not ${a.what}: no AWS credentials were found (environment, shared \
+config/credentials files, SSO, web identity or the instance role). Run ${commandInText(configure)} \
+or ${commandInText(ssoLogin)}, or set AWS_PROFILE, then try again.`;
   }
   if (expiredErrors.includes(f.name) || /expired/i.test(f.message))
-    return `Could not ${a.what}: the AWS credentials have expired. Refresh them (${commandInText(ssoLogin)}, or new temporary credentials) and try again.`;
+    return t`Could not ${a.what}: the AWS credentials have expired. Refresh them (${commandInText(ssoLogin)}, or new \
+temporary credentials) and try again.`;
   if (badKeyErrors.includes(f.name))
-    return `Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use (${commandInText(callerIdentity)}) and try again.`;
+    return t`Could not ${a.what}: AWS does not accept these credentials (${f.name}). Check the profile in use \
+(${commandInText(callerIdentity)}) and try again.`;
   if (/Region is missing/i.test(f.message))
-    return `Could not ${a.what}: no AWS region is set. Set obslab.awsRegion (or AWS_REGION, or a region in your AWS profile).`;
+    return t`Could not ${a.what}: no AWS region is set. Set obslab.awsRegion (or AWS_REGION, or a region in your AWS profile).`;
   if (deniedErrors.includes(f.name) || f.httpStatus === 403)
-    return `Could not ${a.what}: access denied${where}. ${f.message} Ask for the permission, or use a profile that has it.`;
+    return t`Could not ${a.what}: access denied${where}. ${f.message} Ask for the permission, or use a profile that has it.`;
   if (f.name === 'ResourceNotFoundException' && /cluster/i.test(f.message))
-    return (
-      `Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and ` +
-      `the region (obslab.clusterName, obslab.awsRegion; ${commandInText(listClusters(a.region))}).`
-    );
+    return t`Could not ${a.what}: ${f.message.replace(/\.$/, '')}${where}. Check the cluster name and \
+the region (obslab.clusterName, obslab.awsRegion; ${commandInText(listClusters(a.region))}).`;
   if (f.name === 'NoSuchEntity' || f.name === 'NoSuchEntityException')
-    return `Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first (Create IAM Policy and IRSA Role).`;
+    return t`Could not ${a.what}: ${f.message.replace(/\.$/, '')}. Check the name, or create it first \
+(Create IAM Policy and IRSA Role).`;
   if (f.name === 'MalformedPolicyDocument' || f.name === 'MalformedPolicyDocumentException')
-    return `Could not ${a.what}: IAM rejects the policy document: ${f.message}`;
+    return t`Could not ${a.what}: IAM rejects the policy document: ${f.message}`;
   if (f.name === 'LimitExceeded' || f.name === 'LimitExceededException')
-    return `Could not ${a.what}: an IAM limit was reached: ${f.message}`;
+    return t`Could not ${a.what}: an IAM limit was reached: ${f.message}`;
   if (
     f.errno === 'ECONNREFUSED' ||
     f.errno === 'ENOTFOUND' ||
@@ -67,11 +75,11 @@ export function describeAwsFailure(f: AwsFailure, a: AwsAction): string {
     f.errno === 'ECONNRESET' ||
     f.name === 'TimeoutError'
   ) {
-    return (
-      `Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). ` +
-      `Check the network${a.endpoint ? ` and that the server at ${a.endpoint} runs (AWS_ENDPOINT_URL)` : ''}, ` +
-      `then try again.`
-    );
+    return a.endpoint
+      ? t`Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). \
+Check the network and that the server at ${a.endpoint} runs (AWS_ENDPOINT_URL), then try again.`
+      : t`Could not ${a.what}: the AWS endpoint${where} did not answer (${f.errno ?? f.name}). \
+Check the network, then try again.`;
   }
-  return `Could not ${a.what}${where}: ${f.name}: ${f.message}`;
+  return t`Could not ${a.what}${where}: ${f.name}: ${f.message}`;
 }

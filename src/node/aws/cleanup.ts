@@ -13,6 +13,7 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { planAwsCleanup, type AwsCleanupPlan, type AwsCleanupStep, type CleanupCandidates } from '../../core/iam/setup';
+import { t } from '../../core/text/l10n';
 import { AwsError, awsCall, isNotFound, type AwsClients } from './clients';
 import { callerIdentity, clusterIssuer, findOidcProvider, oidcProviderTags, readPolicy, readRole } from './irsa';
 
@@ -26,30 +27,30 @@ export interface AwsCleanupTarget {
   includeOidcProvider?: boolean;
 }
 
-export async function findCleanupCandidates(c: AwsClients, t: AwsCleanupTarget): Promise<CleanupCandidates> {
+export async function findCleanupCandidates(c: AwsClients, target: AwsCleanupTarget): Promise<CleanupCandidates> {
   const id = await callerIdentity(c);
   const out: CleanupCandidates = {};
-  const role = await readRole(c, t.roleName);
+  const role = await readRole(c, target.roleName);
   if (role) {
-    const inline = await awsCall(c, `list the inline policies of ${t.roleName}`, () =>
-      c.iam.send(new ListRolePoliciesCommand({ RoleName: t.roleName })),
+    const inline = await awsCall(c, t`list the inline policies of ${target.roleName}`, () =>
+      c.iam.send(new ListRolePoliciesCommand({ RoleName: target.roleName })),
     );
     out.role = {
-      name: t.roleName,
+      name: target.roleName,
       arn: role.arn,
       tags: role.tags,
       attachedPolicyArns: role.attachedPolicyArns,
       inlinePolicyNames: inline.PolicyNames ?? [],
     };
   }
-  const policyArn = `arn:${id.partition}:iam::${id.account}:policy/${t.policyName}`;
+  const policyArn = `arn:${id.partition}:iam::${id.account}:policy/${target.policyName}`;
   const policy = await readPolicy(c, policyArn);
   if (policy) {
-    const ents = await awsCall(c, `list what ${t.policyName} is attached to`, () =>
+    const ents = await awsCall(c, t`list what ${target.policyName} is attached to`, () =>
       c.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn })),
     );
     out.policy = {
-      name: t.policyName,
+      name: target.policyName,
       arn: policyArn,
       tags: policy.tags,
       nonDefaultVersionIds: policy.versions.filter((v) => !v.isDefault).map((v) => v.id),
@@ -60,9 +61,9 @@ export async function findCleanupCandidates(c: AwsClients, t: AwsCleanupTarget):
       ],
     };
   }
-  if (t.clusterName) {
+  if (target.clusterName) {
     try {
-      const issuer = await clusterIssuer(c, t.clusterName);
+      const issuer = await clusterIssuer(c, target.clusterName);
       const arn = await findOidcProvider(c, issuer);
       if (arn) out.oidcProvider = { arn, tags: await oidcProviderTags(c, arn) };
     } catch (e) {
@@ -73,8 +74,12 @@ export async function findCleanupCandidates(c: AwsClients, t: AwsCleanupTarget):
   return out;
 }
 
-export async function planAwsCleanupFor(c: AwsClients, t: AwsCleanupTarget): Promise<AwsCleanupPlan> {
-  return planAwsCleanup(await findCleanupCandidates(c, t), t.named ?? {}, t.includeOidcProvider ?? false);
+export async function planAwsCleanupFor(c: AwsClients, target: AwsCleanupTarget): Promise<AwsCleanupPlan> {
+  return planAwsCleanup(
+    await findCleanupCandidates(c, target),
+    target.named ?? {},
+    target.includeOidcProvider ?? false,
+  );
 }
 
 export interface AwsCleanupResult {

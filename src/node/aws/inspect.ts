@@ -18,18 +18,19 @@ import {
   type RoleData,
   type RolePolicyData,
 } from '../../core/iam/report';
+import { t } from '../../core/text/l10n';
 import { AwsError, awsCall, toAwsFailure, type AwsClients } from './clients';
 import { callerIdentity, clusterIssuer, findOidcProvider, readPolicy, tagMap } from './irsa';
 
 export async function readRoleData(c: AwsClients, roleName: string): Promise<RoleData> {
-  const r = await awsCall(c, `read the role ${roleName} (iam:GetRole)`, () =>
+  const r = await awsCall(c, t`read the role ${roleName} (iam:GetRole)`, () =>
     c.iam.send(new GetRoleCommand({ RoleName: roleName })),
   );
   const [attached, inline] = await Promise.all([
-    awsCall(c, `list the policies attached to ${roleName}`, () =>
+    awsCall(c, t`list the policies attached to ${roleName}`, () =>
       c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
     ),
-    awsCall(c, `list the inline policies of ${roleName}`, () =>
+    awsCall(c, t`list the inline policies of ${roleName}`, () =>
       c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
     ),
   ]);
@@ -40,7 +41,7 @@ export async function readRoleData(c: AwsClients, roleName: string): Promise<Rol
     policies.push({ name: p.PolicyName ?? arn, arn, kind: 'managed', document: state?.defaultDocument ?? '' });
   }
   for (const name of inline.PolicyNames ?? []) {
-    const doc = await awsCall(c, `read the inline policy ${name} of ${roleName}`, () =>
+    const doc = await awsCall(c, t`read the inline policy ${name} of ${roleName}`, () =>
       c.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })),
     );
     policies.push({ name, kind: 'inline', document: doc.PolicyDocument ?? '' });
@@ -58,10 +59,14 @@ export async function readRoleData(c: AwsClients, roleName: string): Promise<Rol
  * IAM's own verdict for each lab action, or why there is none. moto 5.2.5 does not implement
  * iam:SimulatePrincipalPolicy (HTTP 500); real IAM needs the caller to hold that permission.
  */
-/** A simulated decision in the words the panel shows. */
-function verdictWords(decision: ActionVerdict['decision']): string {
-  if (decision === 'allowed') return 'allowed';
-  return decision === 'undetermined' ? 'not answered' : 'denied';
+/** A simulated decision in the words the panel shows, with the statements IAM names (IAM's ids). */
+function simulatedBecause(decision: ActionVerdict['decision'], by: string[]): string {
+  const ids = by.join(', ');
+  if (decision === 'allowed')
+    return by.length ? t`allowed by IAM's simulation (${ids})` : t`allowed by IAM's simulation`;
+  if (decision === 'undetermined')
+    return by.length ? t`not answered by IAM's simulation (${ids})` : t`not answered by IAM's simulation`;
+  return by.length ? t`denied by IAM's simulation (${ids})` : t`denied by IAM's simulation`;
 }
 
 export async function simulateLabActions(
@@ -93,7 +98,7 @@ export async function simulateLabActions(
         capability: a.capability,
         decision,
         source: 'simulation',
-        because: `${verdictWords(decision)} by IAM's simulation${by.length ? ` (${by.join(', ')})` : ''}`,
+        because: simulatedBecause(decision, by),
       };
     });
     return { verdicts };
@@ -101,11 +106,13 @@ export async function simulateLabActions(
     const f = toAwsFailure(e);
     const why =
       f.httpStatus === 403 || /AccessDenied/.test(f.name)
-        ? 'you may not call iam:SimulatePrincipalPolicy'
+        ? t`you may not call iam:SimulatePrincipalPolicy`
         : f.httpStatus && f.httpStatus >= 500
-          ? `the IAM endpoint${c.endpoint ? ` at ${c.endpoint}` : ''} does not implement iam:SimulatePrincipalPolicy (HTTP ${f.httpStatus}; moto does not)`
-          : `${f.name}`;
-    return { note: `IAM policy simulation was not used: ${why}.` };
+          ? c.endpoint
+            ? t`the IAM endpoint at ${c.endpoint} does not implement iam:SimulatePrincipalPolicy (HTTP ${f.httpStatus}; moto does not)`
+            : t`the IAM endpoint does not implement iam:SimulatePrincipalPolicy (HTTP ${f.httpStatus}; moto does not)`
+          : f.name;
+    return { note: t`IAM policy simulation was not used: ${why}.` };
   }
 }
 

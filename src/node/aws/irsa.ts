@@ -30,6 +30,7 @@ import {
   type RoleState,
 } from '../../core/iam/setup';
 import { issuerHost, stsAudience } from '../../core/iam/trust';
+import { t } from '../../core/text/l10n';
 import { AwsError, awsCall, isNotFound, type AwsClients } from './clients';
 
 export const labTags: Tag[] = [{ Key: labTagKey, Value: labTagValue }];
@@ -45,7 +46,7 @@ export interface Identity {
 }
 
 export async function callerIdentity(c: AwsClients): Promise<Identity> {
-  const r = await awsCall(c, 'find out who you are (sts:GetCallerIdentity)', () =>
+  const r = await awsCall(c, t`find out who you are (sts:GetCallerIdentity)`, () =>
     c.sts.send(new GetCallerIdentityCommand({})),
   );
   const arn = r.Arn ?? '';
@@ -54,14 +55,14 @@ export async function callerIdentity(c: AwsClients): Promise<Identity> {
 
 /** The cluster's OIDC issuer URL (https://oidc.eks.REGION.amazonaws.com/id/ID). */
 export async function clusterIssuer(c: AwsClients, clusterName: string): Promise<string> {
-  const r = await awsCall(c, `describe the EKS cluster ${clusterName} (eks:DescribeCluster)`, () =>
+  const r = await awsCall(c, t`describe the EKS cluster ${clusterName} (eks:DescribeCluster)`, () =>
     c.eks.send(new DescribeClusterCommand({ name: clusterName })),
   );
   const issuer = r.cluster?.identity?.oidc?.issuer;
   if (!issuer)
     throw new AwsError(
-      `The EKS cluster ${clusterName} in ${c.region} reports no OIDC issuer; ` +
-        'IRSA needs one (every EKS cluster since 1.13 has it). Check the cluster in the EKS console.',
+      t`The EKS cluster ${clusterName} in ${c.region} reports no OIDC issuer; \
+IRSA needs one (every EKS cluster since 1.13 has it). Check the cluster in the EKS console.`,
       { name: 'NoIssuer', message: 'no identity.oidc.issuer' },
     );
   return issuer;
@@ -70,7 +71,7 @@ export async function clusterIssuer(c: AwsClients, clusterName: string): Promise
 /** The ARN of the account's IAM OIDC provider for `issuer`, if there is one. */
 export async function findOidcProvider(c: AwsClients, issuer: string): Promise<string | undefined> {
   const host = issuerHost(issuer);
-  const r = await awsCall(c, 'list the IAM OIDC providers (iam:ListOpenIDConnectProviders)', () =>
+  const r = await awsCall(c, t`list the IAM OIDC providers (iam:ListOpenIDConnectProviders)`, () =>
     c.iam.send(new ListOpenIDConnectProvidersCommand({})),
   );
   return (r.OpenIDConnectProviderList ?? [])
@@ -79,7 +80,7 @@ export async function findOidcProvider(c: AwsClients, issuer: string): Promise<s
 }
 
 export async function oidcProviderTags(c: AwsClients, arn: string): Promise<Record<string, string>> {
-  const r = await awsCall(c, `read the IAM OIDC provider ${arn}`, () =>
+  const r = await awsCall(c, t`read the IAM OIDC provider ${arn}`, () =>
     c.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
   );
   return tagMap(r.Tags);
@@ -116,7 +117,7 @@ export async function createOidcProvider(
   thumbprint: string | undefined,
 ): Promise<string> {
   // Since 2023 IAM trusts well-known CAs for OIDC providers and the thumbprint is optional; we send it when we could compute it.
-  const r = await awsCall(c, `create the IAM OIDC provider for ${issuer}`, () =>
+  const r = await awsCall(c, t`create the IAM OIDC provider for ${issuer}`, () =>
     c.iam.send(
       new CreateOpenIDConnectProviderCommand({
         Url: issuer,
@@ -131,13 +132,13 @@ export async function createOidcProvider(
 
 export async function readPolicy(c: AwsClients, arn: string): Promise<PolicyState | undefined> {
   try {
-    const p = await awsCall(c, `read the policy ${arn}`, () => c.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+    const p = await awsCall(c, t`read the policy ${arn}`, () => c.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
     const defaultVersionId = p.Policy?.DefaultVersionId ?? 'v1';
     const [v, list] = await Promise.all([
-      awsCall(c, `read the default version of ${arn}`, () =>
+      awsCall(c, t`read the default version of ${arn}`, () =>
         c.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId })),
       ),
-      awsCall(c, `list the versions of ${arn}`, () => c.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))),
+      awsCall(c, t`list the versions of ${arn}`, () => c.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))),
     ]);
     const versions = (list.Versions ?? [])
       .map((x) => ({
@@ -162,8 +163,8 @@ export async function readPolicy(c: AwsClients, arn: string): Promise<PolicyStat
 
 export async function readRole(c: AwsClients, name: string): Promise<RoleState | undefined> {
   try {
-    const r = await awsCall(c, `read the role ${name}`, () => c.iam.send(new GetRoleCommand({ RoleName: name })));
-    const attached = await awsCall(c, `list the policies attached to ${name}`, () =>
+    const r = await awsCall(c, t`read the role ${name}`, () => c.iam.send(new GetRoleCommand({ RoleName: name })));
+    const attached = await awsCall(c, t`list the policies attached to ${name}`, () =>
       c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })),
     );
     return {
@@ -217,12 +218,12 @@ export async function applyIrsaChanges(c: AwsClients, changes: IrsaChange[], hoo
           ch.issuer,
         );
         if (!thumb)
-          note = 'thumbprint not computed (issuer not reachable); IAM verifies the issuer through its trusted CAs';
+          note = t`thumbprint not computed (issuer not reachable); IAM verifies the issuer through its trusted CAs`;
         await createOidcProvider(c, ch.issuer, thumb);
         break;
       }
       case 'createPolicy':
-        await awsCall(c, `create the policy ${ch.name}`, () =>
+        await awsCall(c, t`create the policy ${ch.name}`, () =>
           c.iam.send(
             new CreatePolicyCommand({
               PolicyName: ch.name,
@@ -236,18 +237,18 @@ export async function applyIrsaChanges(c: AwsClients, changes: IrsaChange[], hoo
       case 'createPolicyVersion':
         if (ch.deleteVersionId) {
           const id = ch.deleteVersionId;
-          await awsCall(c, `delete version ${id} of ${ch.arn}`, () =>
+          await awsCall(c, t`delete version ${id} of ${ch.arn}`, () =>
             c.iam.send(new DeletePolicyVersionCommand({ PolicyArn: ch.arn, VersionId: id })),
           );
         }
-        await awsCall(c, `add a version to ${ch.arn}`, () =>
+        await awsCall(c, t`add a version to ${ch.arn}`, () =>
           c.iam.send(
             new CreatePolicyVersionCommand({ PolicyArn: ch.arn, PolicyDocument: ch.document, SetAsDefault: true }),
           ),
         );
         break;
       case 'createRole':
-        await awsCall(c, `create the role ${ch.name}`, () =>
+        await awsCall(c, t`create the role ${ch.name}`, () =>
           c.iam.send(
             new CreateRoleCommand({
               RoleName: ch.name,
@@ -259,18 +260,18 @@ export async function applyIrsaChanges(c: AwsClients, changes: IrsaChange[], hoo
         );
         break;
       case 'updateTrustPolicy':
-        await awsCall(c, `replace the trust policy of ${ch.name}`, () =>
+        await awsCall(c, t`replace the trust policy of ${ch.name}`, () =>
           c.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ch.name, PolicyDocument: ch.trustPolicy })),
         );
         break;
       case 'attachPolicy':
-        await awsCall(c, `attach ${ch.policyArn} to ${ch.roleName}`, () =>
+        await awsCall(c, t`attach ${ch.policyArn} to ${ch.roleName}`, () =>
           c.iam.send(new AttachRolePolicyCommand({ RoleName: ch.roleName, PolicyArn: ch.policyArn })),
         );
         break;
       case 'applyServiceAccount':
         if (!hooks.applyServiceAccount) {
-          hooks.onStep?.(ch, 'skipped', 'no cluster to apply it to');
+          hooks.onStep?.(ch, 'skipped', t`no cluster to apply it to`);
           continue;
         }
         await hooks.applyServiceAccount(ch.namespace, ch.name, ch.roleArn);
