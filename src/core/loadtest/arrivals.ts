@@ -90,11 +90,9 @@ export function defaultConnectionCap(h: FileHandles | undefined): number {
 /** Why a pool of `max` connections cannot run in this process, or undefined when it fits. */
 export function connectionCapProblem(max: number, h: FileHandles | undefined): string | undefined {
   if (!h || max <= threadBudget(h)) return undefined;
-  return (
-    `--max-connections ${max} may need ${max} connections at once, but this process may have only ${h.limit} files ` +
-    `open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, at most ` +
-    `${threadBudget(h)} fit. Give a lower --max-connections, or raise the open-file limit (ulimit -n).`
-  );
+  return t`--max-connections ${max} may need ${max} connections at once, but this process may have only ${h.limit} files \
+open (ulimit -n) and has ${h.inUse} open already; keeping ${handleHeadroom(h.limit)} free for the rest, at most \
+${threadBudget(h)} fit. Give a lower --max-connections, or raise the open-file limit (ulimit -n).`;
 }
 
 const rateNumber = /^\d+(?:\.\d+)?$/;
@@ -106,19 +104,19 @@ const rateNumber = /^\d+(?:\.\d+)?$/;
 export function parseRate(rate: string, ramp: string | undefined): Omit<OpenModel, 'maxConnections'> | string {
   const parts = rate.trim().split('..');
   if (parts.length > 2 || !parts.every((p) => rateNumber.test(p.trim())))
-    return `--rate takes requests per second, 100, or a ramp from one rate to another, 10..100; not '${rate}'`;
+    return t`--rate takes requests per second, 100, or a ramp from one rate to another, 10..100; not '${rate}'`;
   const [from, to] = parts.map((p) => Number(p.trim()));
   const startRps = from ?? 0;
   const targetRps = to ?? startRps;
-  if (targetRps <= 0) return `--rate must end above 0 requests per second; not '${rate}'`;
-  if (targetRps > 1_000_000) return `--rate is at most 1000000 requests per second; not '${rate}'`;
+  if (targetRps <= 0) return t`--rate must end above 0 requests per second; not '${rate}'`;
+  if (targetRps > 1_000_000) return t`--rate is at most 1000000 requests per second; not '${rate}'`;
   if (to === undefined) {
-    if (ramp !== undefined) return `--ramp goes with a ramping rate such as --rate 10..${rate.trim()}`;
+    if (ramp !== undefined) return t`--ramp goes with a ramping rate such as --rate 10..${rate.trim()}`;
     return { startRps, targetRps, rampSec: 0 };
   }
-  if (ramp === undefined) return `--rate ${rate.trim()} ramps: say over how long with --ramp, such as --ramp 30s`;
+  if (ramp === undefined) return t`--rate ${rate.trim()} ramps: say over how long with --ramp, such as --ramp 30s`;
   const seconds = parseSeconds(ramp);
-  if (seconds === undefined || seconds <= 0) return `--ramp takes a duration such as 30s, 2m or 45; not '${ramp}'`;
+  if (seconds === undefined || seconds <= 0) return t`--ramp takes a duration such as 30s, 2m or 45; not '${ramp}'`;
   return { startRps, targetRps, rampSec: seconds };
 }
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, unlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Progress } from '../../core/loadtest/stats';
+import { t } from '../../core/text/l10n';
 import { followJtl, type JtlFollower } from './jtlTail';
 
 /** The editor's launcher: the obslab.jmeterPath setting when it names a file that is there (undefined when it does not), else `jmeter` on PATH. */
@@ -117,7 +118,7 @@ export function runJmeter(launcher: string, args: string[], opts: JmeterRunOptio
     };
     child.on('error', (e) => {
       done();
-      reject(new Error(`could not start JMeter (${launcher}): ${e.message}`));
+      reject(new Error(t`could not start JMeter (${launcher}): ${e.message}`));
     });
     child.on('close', (code, signal) => {
       if (rest) opts.onLine?.(rest);

@@ -17,6 +17,7 @@ import { applyManifests, describeOutcome, type ApplyProgress, type ApplyResult }
 import { kubeCall, type LoadedKube } from '../kube/config';
 import { kubeRest } from '../kube/rest';
 import { sleep } from '../process/sleep';
+import { t } from '../../core/text/l10n';
 
 /** Applies every object of the run; throws with the apply's own sentences when the server refused one. */
 export async function applyJmeterCluster(
@@ -59,7 +60,7 @@ export async function waitForControllerPod(
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/job-name=${job}`)}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
   for (;;) {
-    const pods = await kubeCall(loaded, `list the pods of Job ${namespace}/${job}`, () =>
+    const pods = await kubeCall(loaded, t`list the pods of Job ${namespace}/${job}`, () =>
       kubeRest<PodList>(loaded, path),
     );
     const pod = pods.items[0];
@@ -68,14 +69,16 @@ export async function waitForControllerPod(
       const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
       if (waiting?.reason && STUCK.test(waiting.reason))
         throw new Error(
-          `the controller pod ${namespace}/${pod.metadata.name} cannot start: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`,
+          waiting.message
+            ? t`the controller pod ${namespace}/${pod.metadata.name} cannot start: ${waiting.reason} (${waiting.message})`
+            : t`the controller pod ${namespace}/${pod.metadata.name} cannot start: ${waiting.reason}`,
         );
-      opts.onStatus?.(`controller pod ${pod.metadata.name}: ${phase}`);
+      opts.onStatus?.(t`controller pod ${pod.metadata.name}: ${phase}`);
       if (phase !== 'Pending') return pod.metadata.name;
-    } else opts.onStatus?.(`waiting for Job ${namespace}/${job} to create its pod`);
+    } else opts.onStatus?.(t`waiting for Job ${namespace}/${job} to create its pod`);
     if (Date.now() > deadline)
       throw new Error(
-        `the controller pod of Job ${namespace}/${job} did not start within ${Math.round((opts.timeoutMs ?? 600_000) / 60_000)} min`,
+        t`the controller pod of Job ${namespace}/${job} did not start within ${Math.round((opts.timeoutMs ?? 600_000) / 60_000)} min`,
       );
     await sleep(2000, opts.signal);
   }
@@ -139,11 +142,11 @@ export async function controllerOutcome(
   // The pod has ended; the Job controller marks the Job a moment later.
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const j = await kubeCall(loaded, `read Job ${namespace}/${job}`, () => kubeRest<JobStatus>(loaded, path));
+    const j = await kubeCall(loaded, t`read Job ${namespace}/${job}`, () => kubeRest<JobStatus>(loaded, path));
     if (j.status?.succeeded) return { succeeded: true };
     const failed = j.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     if (failed) return { succeeded: false, ...(failed.message ? { message: failed.message } : {}) };
-    if (Date.now() > deadline) return { succeeded: false, message: 'it has not finished' };
+    if (Date.now() > deadline) return { succeeded: false, message: t`it has not finished` };
     await sleep(1000);
   }
 }

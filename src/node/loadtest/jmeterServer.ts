@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { engineArgs, keystoreProperties, keytoolArgs, type RmiSecurity } from '../../core/loadtest/jmeterDistributed';
 import { runProgram, startDetached, stopGroup, tail, waitFor } from '../process/processes';
+import { t } from '../../core/text/l10n';
 
 /** The JDK's keytool: $JAVA_HOME/bin/keytool, else keytool on PATH; undefined when there is none. */
 export function findKeytool(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -43,7 +44,8 @@ export async function createRmiKeystore(
   const keytool = findKeytool(env);
   if (!keytool)
     throw new Error(
-      "JMeter's distributed mode needs an RMI keystore, and keytool (part of the JDK that runs JMeter) was not found: set JAVA_HOME or put keytool on PATH",
+      t`JMeter's distributed mode needs an RMI keystore, and keytool (part of the JDK that runs JMeter) was not found: \
+set JAVA_HOME or put keytool on PATH`,
     );
   mkdirSync(dir, { recursive: true });
   const keystore = join(dir, 'rmi_keystore.p12');
@@ -118,7 +120,7 @@ export async function startLocalEngine(launcher: string, o: LocalEngineOptions):
     // JMeter prints "Created remote object: …" once the engine is exported, then creates its
     // registry: ready when both are done, the registry accepting connections.
     await waitFor(
-      `JMeter engine on ${engine.address}`,
+      t`JMeter engine on ${engine.address}`,
       async () => output().includes('Created remote object') && (await accepts(hostname, o.port)),
       o.readyTimeoutMs ?? 90_000,
       proc.alive,
@@ -126,7 +128,7 @@ export async function startLocalEngine(launcher: string, o: LocalEngineOptions):
   } catch (e) {
     await engine.stop();
     throw new Error(
-      `${e instanceof Error ? e.message : String(e)}; its output ends:\n${tail(out, 15)}\n(JMeter's log: ${o.log})`,
+      t`${e instanceof Error ? e.message : String(e)}; its output ends:\n${tail(out, 15)}\n(JMeter's log: ${o.log})`,
     );
   }
   return engine;

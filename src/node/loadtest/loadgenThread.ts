@@ -14,6 +14,7 @@ import type { StopReason } from '../../core/loadtest/runner';
 import type { Progress } from '../../core/loadtest/stats';
 import { concurrentThreads, threadLimitProblem, type FileHandles } from '../../core/loadtest/threadBudget';
 import { isRecord } from '../../core/isRecord';
+import { t } from '../../core/text/l10n';
 import { fileHandles } from './fileHandles';
 import type { BuiltinRunResult } from './loadgen';
 
@@ -83,8 +84,8 @@ export interface WorkerRunResult extends BuiltinRunResult {
 export class WorkerScriptMissingError extends Error {
   constructor(readonly file: string) {
     super(
-      `the load engine cannot start: its worker script ${file} is missing, so this installation of ` +
-        `Observability Lab is incomplete. Reinstall the extension (or the obslab package), or run JMeter instead.`,
+      t`the load engine cannot start: its worker script ${file} is missing, so this installation of \
+Observability Lab is incomplete. Reinstall the extension (or the obslab package), or run JMeter instead.`,
     );
     this.name = 'WorkerScriptMissingError';
   }
@@ -179,18 +180,18 @@ export function runBuiltinInWorker(plan: LoadPlan, opts: WorkerRunOptions = {}):
         last = msg.progress;
         if (!settled) opts.onProgress?.(msg.progress);
       } else if (msg.type === 'done') settle(() => resolve({ ...msg.result, terminated: false }));
-      else if (msg.type === 'failed') settle(() => reject(new Error(`the load engine failed: ${msg.message}`)));
+      else if (msg.type === 'failed') settle(() => reject(new Error(t`the load engine failed: ${msg.message}`)));
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const why =
         e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `it ran out of memory (its limit is ${opts.maxHeapMb ?? 512} MB) and was ended`
+          ? t`it ran out of memory (its limit is ${opts.maxHeapMb ?? 512} MB) and was ended`
           : e.message;
-      settle(() => reject(new Error(`the load engine failed: ${why}`)));
+      settle(() => reject(new Error(t`the load engine failed: ${why}`)));
     });
     worker.on('exit', (code) => {
       if (terminating) settle(() => resolve(fromProgress(last, Date.now() - started)));
-      else settle(() => reject(new Error(`the load engine's thread ended without a result (exit code ${code})`)));
+      else settle(() => reject(new Error(t`the load engine's thread ended without a result (exit code ${code})`)));
     });
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener('abort', stop, { once: true });

@@ -2,6 +2,7 @@
 // while a load test runs, through the one Prometheus client.
 import { PrometheusClient, type FetchLike } from '../../core/prometheus/client';
 import { serverFigures, type ServerFigures, type ServerQueries } from '../../core/loadtest/serverFigures';
+import { t } from '../../core/text/l10n';
 
 export interface ServerPollOptions {
   baseUrl: string;
@@ -22,7 +23,7 @@ function clientFor(baseUrl: string, fetchImpl: FetchLike | undefined): Prometheu
     baseUrl,
     fetch: fetchImpl ?? ((url, init) => fetch(url, init)),
     timeoutMs: 4000,
-    unreachableHint: 'is the sandbox or the port-forward still running?',
+    unreachableHint: t`is the sandbox or the port-forward still running?`,
   });
 }
 
