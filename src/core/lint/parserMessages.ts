@@ -56,9 +56,17 @@ const whole: Record<string, () => string> = {
   'Unexpected doc-end without preceding document': () => t`Unexpected doc-end without preceding document`,
   'Excessive alias count indicates a resource exhaustion attack': () =>
     t`Excessive alias count indicates a resource exhaustion attack`,
+  'Map comment with trailing content': () => t`Map comment with trailing content`,
+  'Unexpected block-seq-ind on same line with key': () => t`Unexpected block-seq-ind on same line with key`,
 };
 
 const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
+  // The parser's own tokens, with the source the composer adds: Unexpected scalar token in YAML stream: "b".
+  [/^Unexpected (\S+) token in YAML stream: (.*)$/s, (m) => t`Unexpected ${m[1]} token in YAML stream: ${m[2]}`],
+  [/^Unexpected (\S+) token in YAML stream$/, (m) => t`Unexpected ${m[1]} token in YAML stream`],
+  [/^Unexpected (\S+) token in YAML document: (.*)$/s, (m) => t`Unexpected ${m[1]} token in YAML document: ${m[2]}`],
+  [/^Unexpected (\S+) token in YAML document$/, (m) => t`Unexpected ${m[1]} token in YAML document`],
+  [/^Could not resolve tag: (.*)$/s, (m) => t`Could not resolve tag: ${m[1]}`],
   [/^Invalid escape sequence (.*)$/s, (m) => t`Invalid escape sequence ${m[1]}`],
   [
     /^Anchors and tags must be after the (.*) indicator$/s,

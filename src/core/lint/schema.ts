@@ -67,6 +67,29 @@ function kindOf(node: unknown): Value {
   return { kind: 'alias' };
 }
 
+/**
+ * The deprecation notes scripts/gen-schemas.mjs writes into the collector schema, as translatable
+ * sentences with the same English; the Kubernetes schema's own notes (from its OpenAPI document)
+ * are shown as they are.
+ */
+function deprecationNote(message: string): string {
+  if (
+    message ===
+    'add_metric_suffixes is deprecated: use translation_strategy ' +
+      '(UnderscoreEscapingWithSuffixes or UnderscoreEscapingWithoutSuffixes).'
+  )
+    return t`${'add_metric_suffixes'} is deprecated: use ${'translation_strategy'} \
+(${'UnderscoreEscapingWithSuffixes'} or ${'UnderscoreEscapingWithoutSuffixes'}).`;
+  if (
+    message ===
+    'service.telemetry.metrics.address is deprecated (v0.111.0), ignored from v0.123.0 and rejected from v0.128.0: ' +
+      'the collector will not start. Use readers with pull.exporter.prometheus host and port instead.'
+  )
+    return t`service.telemetry.metrics.address is deprecated (v0.111.0), ignored from v0.123.0 and rejected \
+from v0.128.0: the collector will not start. Use readers with pull.exporter.prometheus host and port instead.`;
+  return message;
+}
+
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The collector schema's `${env:…}` form, which any field may take (scripts/gen-schemas.mjs). */
@@ -139,7 +162,8 @@ export class SchemaValidator {
     const v = kindOf(node);
     if (v.kind === 'alias') return [];
     const problems: SchemaProblem[] = [];
-    if (s.deprecationMessage) problems.push({ node, message: s.deprecationMessage, severity: 'warning' });
+    if (s.deprecationMessage)
+      problems.push({ node, message: deprecationNote(s.deprecationMessage), severity: 'warning' });
     for (const sub of s.allOf ?? []) problems.push(...this.validate(node, sub, depth + 1));
     const alternatives = s.anyOf ?? s.oneOf;
     if (alternatives) {
