@@ -1,6 +1,6 @@
 // What the lab needs installed, how to ask each tool its version, and what to tell the student
 // when it is missing. The probing itself (running programs) happens in src/node/process/tools.ts.
-import { helmInstallHint } from './helm/helmHint';
+import { helmInstallHintText } from './helm/helmHint';
 import {
   configure,
   configureSso,
@@ -10,6 +10,7 @@ import {
   updateKubeconfigFor,
 } from './kube/commands';
 import { commandInText } from './shellQuote';
+import { t } from './text/l10n';
 
 export interface ToolSpec {
   name: string;
@@ -21,12 +22,17 @@ export interface ToolSpec {
 
 const firstMatch = (re: RegExp) => (out: string) => re.exec(out)?.[1];
 
+// purpose and fix are getters: made when read, in the language installed by then, not at import.
 export const tools: ToolSpec[] = [
   {
     name: 'kubectl',
     args: ['version', '--client', '--output=json'],
-    purpose: 'apply manifests, watch rollouts, port-forward',
-    fix: 'Install kubectl: https://kubernetes.io/docs/tasks/tools/',
+    get purpose() {
+      return t`apply manifests, watch rollouts, port-forward`;
+    },
+    get fix() {
+      return t`Install kubectl: https://kubernetes.io/docs/tasks/tools/`;
+    },
     parseVersion: (out) => {
       try {
         return (JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion;
@@ -38,36 +44,57 @@ export const tools: ToolSpec[] = [
   {
     name: 'helm',
     args: ['version', '--short'],
-    purpose: 'install kube-prometheus-stack (Task 2); Helm 3 or 4',
-    fix: helmInstallHint,
+    get purpose() {
+      return t`install kube-prometheus-stack (Task 2); Helm 3 or 4`;
+    },
+    get fix() {
+      return helmInstallHintText();
+    },
     parseVersion: firstMatch(/(v\d+\.\d+(?:\.\d+)?)/),
   },
   {
     name: 'aws',
     args: ['--version'],
-    purpose: 'create the IAM policy (Task 1), inspect the role (Task 4)',
-    fix: `Install AWS CLI v2 and run ${commandInText(configure)}: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html`,
+    get purpose() {
+      return t`create the IAM policy (Task 1), inspect the role (Task 4)`;
+    },
+    get fix() {
+      return t`Install AWS CLI v2 and run ${commandInText(configure)}: \
+https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html`;
+    },
     parseVersion: firstMatch(/aws-cli\/(\S+)/),
   },
   {
     name: 'eksctl',
     args: ['version'],
-    purpose: 'associate the OIDC provider and create the IRSA ServiceAccount (Task 1)',
-    fix: 'Install eksctl: https://eksctl.io/installation/',
+    get purpose() {
+      return t`associate the OIDC provider and create the IRSA ServiceAccount (Task 1)`;
+    },
+    get fix() {
+      return t`Install eksctl: https://eksctl.io/installation/`;
+    },
     parseVersion: firstMatch(/(\d+\.\d+\.\d+\S*)/),
   },
   {
     name: 'docker',
     args: ['--version'],
-    purpose: 'build the app image from app/Dockerfile (Task 3)',
-    fix: 'Install Docker or another image builder, or use an image built elsewhere',
+    get purpose() {
+      return t`build the app image from app/Dockerfile (Task 3)`;
+    },
+    get fix() {
+      return t`Install Docker or another image builder, or use an image built elsewhere`;
+    },
     parseVersion: firstMatch(/version (\d+\.\d+\.\d+)/),
   },
   {
     name: 'jmeter',
     args: ['--version'],
-    purpose: 'run the load test (Task 5)',
-    fix: 'Install Apache JMeter 5.6.3 and put its bin/ on PATH: https://jmeter.apache.org/download_jmeter.cgi',
+    get purpose() {
+      return t`run the load test (Task 5)`;
+    },
+    get fix() {
+      return t`Install Apache JMeter 5.6.3 and put its bin/ on PATH: https://jmeter.apache.org/download_jmeter.cgi`;
+    },
     parseVersion: firstMatch(/(\d+\.\d+(?:\.\d+)?)/),
   },
 ];
@@ -82,21 +109,27 @@ export interface CheckLine {
   fix?: string;
 }
 
+// A line's name (kubectl, API server, AWS credentials) names the check and stays as it is:
+// src/ui/prerequisitesCommand.ts finds the API server's line by it.
 export function toolLine(spec: ToolSpec, probe: ProbeResult): CheckLine {
   if (probe.found) {
     const version = spec.parseVersion(probe.output);
-    return { name: spec.name, ok: true, detail: `${version ?? 'found'} (${spec.purpose})` };
+    return {
+      name: spec.name,
+      ok: true,
+      detail: version ? t`${version} (${spec.purpose})` : t`found (${spec.purpose})`,
+    };
   }
   if (probe.reason === 'missing')
-    return { name: spec.name, ok: false, detail: `not found on PATH; needed to ${spec.purpose}`, fix: spec.fix };
-  return { name: spec.name, ok: false, detail: `found but it failed: ${probe.detail}`, fix: spec.fix };
+    return { name: spec.name, ok: false, detail: t`not found on PATH; needed to ${spec.purpose}`, fix: spec.fix };
+  return { name: spec.name, ok: false, detail: t`found but it failed: ${probe.detail}`, fix: spec.fix };
 }
 
 export function summarize(lines: CheckLine[]): string {
   const missing = lines.filter((l) => !l.ok).map((l) => l.name);
   return missing.length
-    ? `${lines.length - missing.length} of ${lines.length} ready; missing or failing: ${missing.join(', ')}`
-    : `all ${lines.length} ready`;
+    ? t`${lines.length - missing.length} of ${lines.length} ready; missing or failing: ${missing.join(', ')}`
+    : t`all ${lines.length} ready`;
 }
 
 // ---- the cluster and the cloud, beyond installed tools ----
@@ -118,22 +151,22 @@ export function clusterLines(probe: ClusterProbe): CheckLine[] {
         name: 'kubeconfig',
         ok: false,
         detail: k.message,
-        fix: `Create it with ${commandInText(updateKubeconfigFor)}, or set KUBECONFIG`,
+        fix: t`Create it with ${commandInText(updateKubeconfigFor)}, or set KUBECONFIG`,
       },
     ];
   const lines: CheckLine[] = [
-    { name: 'kubeconfig', ok: true, detail: `${k.files.join(', ')}, current context ${k.context}` },
+    { name: 'kubeconfig', ok: true, detail: t`${k.files.join(', ')}, current context ${k.context}` },
   ];
   if (!('version' in probe)) return lines;
   const v = probe.version;
   lines.push(
     v.ok
-      ? { name: 'API server', ok: true, detail: `${v.gitVersion} at ${k.server}` }
+      ? { name: 'API server', ok: true, detail: t`${v.gitVersion} at ${k.server}` }
       : {
           name: 'API server',
           ok: false,
           detail: v.message,
-          fix: `Check that the cluster is running and the context is the right one (${commandInText(getContexts)})`,
+          fix: t`Check that the cluster is running and the context is the right one (${commandInText(getContexts)})`,
         },
   );
   const n = probe.nodes;
@@ -143,27 +176,27 @@ export function clusterLines(probe: ClusterProbe): CheckLine[] {
       name: 'nodes',
       ok: false,
       detail: n.message,
-      fix: 'Listing nodes needs a context with cluster-wide read access',
+      fix: t`Listing nodes needs a context with cluster-wide read access`,
     });
   else if (n.total === 0)
     lines.push({
       name: 'nodes',
       ok: false,
-      detail: 'the cluster has no nodes, so no pod can run',
-      fix: `Add a node group (${commandInText(createNodegroup)})`,
+      detail: t`the cluster has no nodes, so no pod can run`,
+      fix: t`Add a node group (${commandInText(createNodegroup)})`,
     });
   else if (n.ready === 0)
     lines.push({
       name: 'nodes',
       ok: false,
-      detail: `${n.total} node(s), none Ready`,
-      fix: `Look at the nodes with ${commandInText(describeNodes)}`,
+      detail: t`${n.total} node(s), none Ready`,
+      fix: t`Look at the nodes with ${commandInText(describeNodes)}`,
     });
   else
     lines.push({
       name: 'nodes',
       ok: true,
-      detail: `${n.ready} of ${n.total} Ready (${n.names.slice(0, 3).join(', ')}${n.names.length > 3 ? ', …' : ''})`,
+      detail: t`${n.ready} of ${n.total} Ready (${n.names.slice(0, 3).join(', ')}${n.names.length > 3 ? ', …' : ''})`,
     });
   return lines;
 }
@@ -200,26 +233,27 @@ const PROFILE_CREDENTIAL_KEYS = [
 export function awsCredentialsLine(s: AwsCredentialSources): CheckLine {
   const name = 'AWS credentials';
   if (s.envKeys)
-    return { name, ok: true, detail: 'from the environment (AWS_ACCESS_KEY_ID); validity is checked by the IAM step' };
-  if (s.webIdentity) return { name, ok: true, detail: 'from a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)' };
-  if (s.container) return { name, ok: true, detail: 'from the container credentials endpoint' };
+    return { name, ok: true, detail: t`from the environment (AWS_ACCESS_KEY_ID); validity is checked by the IAM step` };
+  if (s.webIdentity) return { name, ok: true, detail: t`from a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)` };
+  if (s.container) return { name, ok: true, detail: t`from the container credentials endpoint` };
   const keys = s.profileKeys;
   if (keys && keys.some((k) => PROFILE_CREDENTIAL_KEYS.includes(k))) {
     const how = keys.includes('aws_access_key_id')
-      ? 'access keys'
+      ? t`access keys`
       : keys.some((k) => k.startsWith('sso_'))
-        ? 'IAM Identity Center (SSO)'
+        ? t`IAM Identity Center (SSO)`
         : keys.includes('credential_process')
-          ? 'a credential process'
-          : 'an assumed role';
-    return { name, ok: true, detail: `profile ${s.profile} (${how}); validity is checked by the IAM step` };
+          ? t`a credential process`
+          : t`an assumed role`;
+    return { name, ok: true, detail: t`profile ${s.profile} (${how}); validity is checked by the IAM step` };
   }
-  const fix = `Run ${commandInText(configure)} (access keys) or ${commandInText(configureSso)}, or set AWS_PROFILE to a configured profile`;
+  const fix = t`Run ${commandInText(configure)} (access keys) or ${commandInText(configureSso)}, or set AWS_PROFILE \
+to a configured profile`;
   if (keys)
     return {
       name,
       ok: false,
-      detail: `profile ${s.profile} has no credentials (no access key, SSO, role or credential process)`,
+      detail: t`profile ${s.profile} has no credentials (no access key, SSO, role or credential process)`,
       fix,
     };
   return {
@@ -227,8 +261,8 @@ export function awsCredentialsLine(s: AwsCredentialSources): CheckLine {
     ok: false,
     detail:
       s.profile === 'default'
-        ? 'none found: no AWS_* variables and no default profile in ~/.aws'
-        : `profile ${s.profile} (AWS_PROFILE) is not defined in ~/.aws/credentials or ~/.aws/config`,
+        ? t`none found: no AWS_* variables and no default profile in ~/.aws`
+        : t`profile ${s.profile} (AWS_PROFILE) is not defined in ~/.aws/credentials or ~/.aws/config`,
     fix,
   };
 }
