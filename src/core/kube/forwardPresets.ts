@@ -6,6 +6,7 @@ import type { LabParams } from '../scaffold/params';
 import type { Command } from '../shellQuote';
 import { grafanaPasswordKey, kubePrometheusStackNames, kubePrometheusStackPorts } from './kubePrometheusStackNames';
 import type { ForwardTarget } from './ports';
+import { t } from '../text/l10n';
 
 export type ForwardPurpose = 'grafana' | 'prometheus' | 'app';
 
@@ -70,7 +71,8 @@ export function forwardPresets(
       name: kps.grafanaService,
       remotePort: kubePrometheusStackPorts.grafana.port,
       localPort: 3000,
-      detail: `Grafana at http://127.0.0.1:3000 (user admin; password in the secret ${kps.grafanaSecret}, key ${grafanaPasswordKey})`,
+      detail: t`Grafana at http://127.0.0.1:3000 (user admin; password in the secret ${kps.grafanaSecret}, \
+key ${grafanaPasswordKey})`,
       open: labDashboardPath,
       password: grafanaPasswordCommand(params.monitoringNamespace, kps.grafanaSecret),
     },
@@ -82,17 +84,17 @@ export function forwardPresets(
       name: kps.prometheusService,
       remotePort: kubePrometheusStackPorts.prometheus.port,
       localPort: 9090,
-      detail: 'Prometheus at http://127.0.0.1:9090; the query panel uses it',
+      detail: t`Prometheus at http://127.0.0.1:9090; the query panel uses it`,
     },
     {
       purpose: 'app',
-      label: 'Flask app',
+      label: t`Flask app`,
       namespace: params.appNamespace,
       kind: 'service',
       name: appServiceName,
       remotePort: 80,
       localPort: 8080,
-      detail: 'the app at http://127.0.0.1:8080; the load test uses it',
+      detail: t`the app at http://127.0.0.1:8080; the load test uses it`,
     },
   ];
 }

@@ -3,6 +3,7 @@
 // about it, from us or from the API server, can point back at the text.
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { isRecord } from '../isRecord';
+import { t } from '../text/l10n';
 
 export interface ManifestObject {
   file: string;
@@ -59,24 +60,26 @@ function toObject(
 ): ManifestObject | ManifestError {
   const fail = (message: string): ManifestError => ({ ...at, message });
   if (!isRecord(value))
-    return fail(`the document is not a mapping (a Kubernetes object starts with apiVersion: and kind:)`);
+    return fail(t`the document is not a mapping (a Kubernetes object starts with apiVersion: and kind:)`);
   const { apiVersion, kind } = value;
   const metadata = value['metadata'];
   if (typeof apiVersion !== 'string' || !apiVersion)
     return fail(
-      `the document has no apiVersion${typeof kind === 'string' ? ` (kind ${kind})` : ''}; add one such as \`apiVersion: v1\` or \`apps/v1\``,
+      typeof kind === 'string'
+        ? t`the document has no apiVersion (kind ${kind}); add one such as \`apiVersion: v1\` or \`apps/v1\``
+        : t`the document has no apiVersion; add one such as \`apiVersion: v1\` or \`apps/v1\``,
     );
-  if (typeof kind !== 'string' || !kind) return fail(`the document has no kind; add one such as \`kind: Deployment\``);
+  if (typeof kind !== 'string' || !kind) return fail(t`the document has no kind; add one such as \`kind: Deployment\``);
   if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !metadata['name']) {
     const generateName =
       isRecord(metadata) && typeof metadata['generateName'] === 'string'
-        ? ' (generateName cannot be applied: apply needs a fixed name)'
+        ? ' ' + t`(generateName cannot be applied: apply needs a fixed name)`
         : '';
-    return fail(`the ${kind} has no metadata.name${generateName}; add one`);
+    return fail(t`the ${kind} has no metadata.name${generateName}; add one`);
   }
   const ns = metadata['namespace'];
   if (ns !== undefined && (typeof ns !== 'string' || !ns))
-    return fail(`the ${kind} '${metadata['name']}' has an empty or non-text metadata.namespace`);
+    return fail(t`the ${kind} '${metadata['name']}' has an empty or non-text metadata.namespace`);
   return { ...at, apiVersion, kind, name: metadata['name'], ...(ns ? { namespace: ns } : {}), body: value };
 }
 
@@ -93,7 +96,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     const first = doc.errors[0];
     if (first) {
       const line = first.linePos?.[0].line ?? docLine;
-      errors.push({ file, docIndex, line, message: `YAML error: ${first.message.split('\n')[0] ?? first.message}` });
+      errors.push({ file, docIndex, line, message: t`YAML error: ${first.message.split('\n')[0] ?? first.message}` });
       return;
     }
     if (doc.contents === null) return;
@@ -107,7 +110,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
         const line = startLine(isMap(node) || isSeq(node) ? node : undefined, lines, docLine);
         const r = toObject(item, { file, docIndex, line });
         if ('body' in r) objects.push(r);
-        else errors.push({ ...r, message: `item ${i + 1} of the List: ${r.message}` });
+        else errors.push({ ...r, message: t`item ${i + 1} of the List: ${r.message}` });
       });
       return;
     }

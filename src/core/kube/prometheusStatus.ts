@@ -8,6 +8,7 @@
 // src/node/kube/prometheusStatus.ts reads the objects.
 import { blank, commandInText, type Command } from '../shellQuote';
 import { describePod, getPods } from './commands';
+import { t } from '../text/l10n';
 
 /** One entry of status.conditions as the operator writes it. */
 export interface OperatorCondition {
@@ -81,9 +82,9 @@ export function prometheusVerdict(r: PrometheusReading, opts: { waitedSeconds?: 
     commands.push(c);
     return commandInText(c);
   };
-  const what = `Prometheus ${r.name} (namespace ${r.namespace})`;
+  const what = t`Prometheus ${r.name} (namespace ${r.namespace})`;
   const pods = (): string =>
-    `look at its pods with ${cmd(getPods(r.namespace, `prometheus=${r.name}`))} and ${cmd(describePod)}.`;
+    t`look at its pods with ${cmd(getPods(r.namespace, `prometheus=${r.name}`))} and ${cmd(describePod)}.`;
   const reconciled = condition(r, 'Reconciled');
   const available = condition(r, 'Available');
   const v = (state: PrometheusState, message: string, extra: Partial<PrometheusVerdict> = {}): PrometheusVerdict => ({
@@ -96,45 +97,47 @@ export function prometheusVerdict(r: PrometheusReading, opts: { waitedSeconds?: 
   if (reconciled?.status === 'False')
     return v(
       'not-reconciled',
-      `prometheus-operator could not reconcile ${what}: ${said(reconciled)}. Fix what it names in the ` +
-        `values file (prometheus.prometheusSpec) and run the Helm step again.`,
+      t`prometheus-operator could not reconcile ${what}: ${said(reconciled)}. Fix what it names in the \
+values file (prometheus.prometheusSpec) and run the Helm step again.`,
     );
   if (!reconciled || !available) {
-    const waited = opts.waitedSeconds !== undefined ? ` after ${opts.waitedSeconds} s` : '';
+    const waited = opts.waitedSeconds !== undefined ? t` after ${opts.waitedSeconds} s` : '';
     return v(
       'no-status',
-      `prometheus-operator has not reported on ${what}${waited} (no Reconciled and Available conditions ` +
-        `for its current spec). Is the operator running? See ` +
-        `${cmd(getPods(r.namespace, 'app=kube-prometheus-stack-operator'))}.`,
+      t`prometheus-operator has not reported on ${what}${waited} (no Reconciled and Available conditions \
+for its current spec). Is the operator running? See ${cmd(getPods(r.namespace, 'app=kube-prometheus-stack-operator'))}.`,
     );
   }
   if (available.status === 'True') {
     const count =
-      r.availablePods !== undefined ? `${r.availablePods} of ${r.expectedPods} pod(s) ready` : 'its pods ready';
-    return v('available', `${what} is available: the operator reports ${count} (${said(available)}).`);
+      r.availablePods !== undefined ? t`${r.availablePods} of ${r.expectedPods} pod(s) ready` : t`its pods ready`;
+    return v('available', t`${what} is available: the operator reports ${count} (${said(available)}).`);
   }
-  const operator = `the operator says ${said(available)}`;
+  const operator = t`the operator says ${said(available)}`;
   const lastWarning = r.statefulSetWarnings[r.statefulSetWarnings.length - 1];
   if (r.serviceAccountExists === false) {
     const sa = r.serviceAccountName;
     const event =
       r.statefulSetWarnings.find((w) => w.includes(`serviceaccount "${sa}" not found`)) ?? lastWarning ?? '';
+    const eventNote = event ? t` (the StatefulSet's event: ${event})` : '';
     return v(
       'not-available',
-      `${what} is reconciled but not available: ${operator}. Its StatefulSet cannot create a single pod: ` +
-        `the ServiceAccount ${sa} does not exist in namespace ${r.namespace}` +
-        `${event ? ` (the StatefulSet's event: ${event})` : ''}. Helm reported success because the ` +
-        `operator's StatefulSet is not part of the release, so --wait does not cover it. Create ${sa} as ` +
-        `Task 1 does (Observability Lab: Create IRSA Role, or ${cmd(taskOneCommand(sa, r.namespace))}); ` +
-        `the StatefulSet then creates the pods by itself, with no new Helm step.`,
+      t`${what} is reconciled but not available: ${operator}. Its StatefulSet cannot create a single pod: \
+the ServiceAccount ${sa} does not exist in namespace ${r.namespace}${eventNote}. Helm reported success because the \
+operator's StatefulSet is not part of the release, so --wait does not cover it. Create ${sa} as \
+Task 1 does (Observability Lab: Create IRSA Role, or ${cmd(taskOneCommand(sa, r.namespace))}); \
+the StatefulSet then creates the pods by itself, with no new Helm step.`,
       { missingServiceAccount: sa },
     );
   }
+  const warning = lastWarning ? t` (the StatefulSet's last warning: ${lastWarning})` : '';
   return v(
     available.status === 'Degraded' ? 'degraded' : 'not-available',
-    `${what} is reconciled but not ${available.status === 'Degraded' ? 'fully ' : ''}available: ${operator}` +
-      `${lastWarning ? ` (the StatefulSet's last warning: ${lastWarning})` : ''}. Pods still pulling their ` +
-      `images become ready by themselves; otherwise: ${pods()}`,
+    available.status === 'Degraded'
+      ? t`${what} is reconciled but not fully available: ${operator}${warning}. Pods still pulling their \
+images become ready by themselves; otherwise: ${pods()}`
+      : t`${what} is reconciled but not available: ${operator}${warning}. Pods still pulling their \
+images become ready by themselves; otherwise: ${pods()}`,
   );
 }
 
@@ -167,5 +170,5 @@ export function readingSummary(r: PrometheusReading): string {
     const c = condition(r, type);
     return c ? [`${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`] : [];
   });
-  return parts.length ? parts.join(', ') : 'no status yet';
+  return parts.length ? parts.join(', ') : t`no status yet`;
 }

@@ -186,15 +186,15 @@ function readObject(api: ApplyApi, path: string): Promise<LiveRead> {
 
 /** Describes the outcome for people: the summary, and after a failure what was applied and what was not. */
 export function describeOutcome(r: ApplyResult): string[] {
-  const lines = [`${r.dryRun ? 'Dry-run: ' : ''}${r.summary}`];
+  const lines = [r.dryRun ? t`Dry-run: ${r.summary}` : r.summary];
   if (!r.dryRun && r.problems.length) {
     const applied = r.rows.filter((x) => x.action !== 'unchanged');
     lines.push(
       applied.length
-        ? `Applied before the failure: ${applied.map((x) => `${describeObject(x)} (${x.action})`).join(', ')}.`
-        : 'Nothing was changed in the cluster.',
+        ? t`Applied before the failure: ${applied.map((x) => `${describeObject(x)} (${x.action})`).join(', ')}.`
+        : t`Nothing was changed in the cluster.`,
     );
-    if (r.notApplied.length) lines.push(`Not applied: ${r.notApplied.map((o) => describeObject(o)).join(', ')}.`);
+    if (r.notApplied.length) lines.push(t`Not applied: ${r.notApplied.map((o) => describeObject(o)).join(', ')}.`);
   }
   return lines;
 }
@@ -241,7 +241,7 @@ async function applyWith(
   });
 
   // 1. Discovery: every kind resolved (namespaced or not) before anything is sent.
-  progress(0, "discovering the cluster's kinds");
+  progress(0, t`discovering the cluster's kinds`);
   const fromCrds = kindsDefinedBy(objects);
   const targets: Target[] = [];
   const pendingCrd = new Set<ManifestObject>();
@@ -305,7 +305,7 @@ async function applyWith(
   let done = 0;
   for (const ns of needed.filter((n) => absent.has(n))) {
     if (!dryRun) {
-      progress(done, `creating namespace ${ns}`);
+      progress(done, t`creating namespace ${ns}`);
       try {
         await api.call(
           HttpMethod.PATCH,
@@ -334,7 +334,7 @@ async function applyWith(
       kind: 'Namespace',
       name: ns,
       action: 'created',
-      note: 'used by the documents, which do not define it',
+      note: t`used by the documents, which do not define it`,
     });
   }
 

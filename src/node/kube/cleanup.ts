@@ -24,9 +24,9 @@ export async function planClusterCleanup(
   named: readonly NamedRelease[],
   onProgress?: (message: string) => void,
 ): Promise<CleanupPlan> {
-  onProgress?.('listing the cluster’s objects');
+  onProgress?.(t`listing the cluster’s objects`);
   const all = await listAllObjects(loaded, (done, total) =>
-    onProgress?.(`listing the cluster’s objects (${done}/${total} types)`),
+    onProgress?.(t`listing the cluster’s objects (${done}/${total} types)`),
   );
   return planCleanup(all, helmReleasesIn(all), named);
 }
@@ -93,8 +93,8 @@ export async function runCleanup(
         action: 'uninstall',
         target,
         result: 'failed',
-        message:
-          'helm is needed to uninstall a release; install it (https://helm.sh/docs/intro/install/) and run Clean Up again',
+        message: t`helm is needed to uninstall a release; install it (https://helm.sh/docs/intro/install/) \
+and run Clean Up again`,
       });
       continue;
     }

@@ -27,7 +27,7 @@ export async function probeCluster(
         await kubeCall(loaded, t`reach the API server`, () =>
           kubeRest<{ gitVersion?: string }>(loaded, '/version', { timeoutMs: 10_000 }),
         )
-      ).gitVersion ?? 'unknown version';
+      ).gitVersion ?? t`unknown version`;
   } catch (e) {
     return { kubeconfig, version: { ok: false, message: messageOf(e) } };
   }

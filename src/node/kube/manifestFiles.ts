@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { parseManifests, type ManifestError, type ManifestObject } from '../../core/kube/manifests';
 import { labManifestName } from '../../core/scaffold/plan';
 import { pathFiles } from '../files/pathFiles';
+import { t } from '../../core/text/l10n';
 
 const manifestFile = /\.ya?ml$/i;
 const skipDirs = new Set(['node_modules', '.git', 'dist']);
@@ -24,7 +25,7 @@ export function manifestFiles(paths: readonly string[]): Promise<string[]> {
     skipDirs,
     skipHidden: true,
     root: manifestRoot,
-    missing: (p) => new UnreadableManifest(`${p}: no such file or folder`),
+    missing: (p) => new UnreadableManifest(t`${p}: no such file or folder`),
   });
 }
 

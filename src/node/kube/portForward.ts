@@ -69,10 +69,11 @@ export class PortInUseError extends KubeError {
     what: string,
   ) {
     super(
-      `Port ${port} on 127.0.0.1 is in use by another process, so ${what} cannot listen there. ` +
-        (suggestion
-          ? `Port ${suggestion} is free: forward to it instead, or stop what uses ${port}.`
-          : `Stop what uses ${port}, or choose another local port.`),
+      suggestion
+        ? t`Port ${port} on 127.0.0.1 is in use by another process, so ${what} cannot listen there. \
+Port ${suggestion} is free: forward to it instead, or stop what uses ${port}.`
+        : t`Port ${port} on 127.0.0.1 is in use by another process, so ${what} cannot listen there. \
+Stop what uses ${port}, or choose another local port.`,
     );
     this.name = 'PortInUseError';
   }
@@ -185,15 +186,15 @@ async function makeResolver(loaded: LoadedKube, target: ForwardTarget): Promise<
     const pod = choosePod(pods);
     if (!pod) {
       throw new NoReadyPod(
-        `${what} has no ready pod to forward to (${describePods(pods)}). Check ` +
-          `${commandInText(getPods(target.namespace, selector))}, and wait for the rollout to finish.`,
+        t`${what} has no ready pod to forward to (${describePods(pods)}). Check \
+${commandInText(getPods(target.namespace, selector))}, and wait for the rollout to finish.`,
       );
     }
     return pod;
   };
   const portOn = (port: number | string): number => {
     if (typeof port === 'number') return port;
-    throw new KubeError(`Cannot forward to ${what}: ${port}.`);
+    throw new KubeError(t`Cannot forward to ${what}: ${port}.`);
   };
 
   if (target.kind === 'service') {
@@ -205,7 +206,8 @@ async function makeResolver(loaded: LoadedKube, target: ForwardTarget): Promise<
     const selector = labelSelectorString(svc.spec?.selector);
     if (!selector)
       throw new KubeError(
-        `Service ${target.namespace}/${target.name} has no selector, so it names no pods to forward to. Forward to one of its pods or its Deployment instead.`,
+        t`Service ${target.namespace}/${target.name} has no selector, so it names no pods to forward to. \
+Forward to one of its pods or its Deployment instead.`,
       );
     return {
       watchQuery: { labelSelector: selector },
@@ -223,7 +225,7 @@ async function makeResolver(loaded: LoadedKube, target: ForwardTarget): Promise<
     const selector = labelSelectorString(d.spec?.selector);
     if (!selector)
       throw new KubeError(
-        `Deployment ${target.namespace}/${target.name} has an empty selector; fix its spec.selector.`,
+        t`Deployment ${target.namespace}/${target.name} has an empty selector; fix its spec.selector.`,
       );
     return {
       watchQuery: { labelSelector: selector },
@@ -243,7 +245,8 @@ async function makeResolver(loaded: LoadedKube, target: ForwardTarget): Promise<
       );
       if (!isForwardable(pod))
         throw new NoReadyPod(
-          `Pod ${target.namespace}/${target.name} is not ready (${describePods([pod])}); forward to its Service or Deployment to follow restarts.`,
+          t`Pod ${target.namespace}/${target.name} is not ready (${describePods([pod])}); forward to its Service \
+or Deployment to follow restarts.`,
         );
       return { pod: pod.metadata.name, podPort: portOn(podTargetPort(target.remotePort, pod)) };
     },
@@ -329,7 +332,7 @@ class Forward {
     const lostAt = Date.now();
     const deadline = lostAt + this.opts.podWaitMs;
     for (;;) {
-      if (this.state === 'stopped') throw new KubeError(`The forward on 127.0.0.1:${this.localPort} was stopped.`);
+      if (this.state === 'stopped') throw new KubeError(t`The forward on 127.0.0.1:${this.localPort} was stopped.`);
       try {
         const r = await this.resolver.resolve();
         this.current = r;
@@ -440,7 +443,7 @@ export class PortForwardManager {
 
   /** Resolves the target to a Ready pod, then listens on 127.0.0.1:localPort. */
   async start(req: ForwardRequest): Promise<ForwardInfo> {
-    const what = `the forward to ${describeTarget(req)}`;
+    const what = t`the forward to ${describeTarget(req)}`;
     const resolver = await makeResolver(this.loaded, req);
     const first = await resolver.resolve();
     const server = createServer({ allowHalfOpen: true, noDelay: true });
@@ -452,11 +455,11 @@ export class PortForwardManager {
       if (code === 'EADDRINUSE') throw new PortInUseError(req.localPort, await nextFreePort(req.localPort), what);
       if (code === 'EACCES')
         throw new KubeError(
-          `Port ${req.localPort} on 127.0.0.1 needs root to listen on, so ${what} cannot use it. Choose a port of 1024 or above.`,
+          t`Port ${req.localPort} on 127.0.0.1 needs root to listen on, so ${what} cannot use it. \
+Choose a port of 1024 or above.`,
         );
-      throw new KubeError(
-        `Could not listen on 127.0.0.1:${req.localPort} for ${what}: ${e instanceof Error ? e.message : String(e)}.`,
-      );
+      const why = e instanceof Error ? e.message : String(e);
+      throw new KubeError(t`Could not listen on 127.0.0.1:${req.localPort} for ${what}: ${why}.`);
     }
     const id = `${req.purpose ?? 'forward'}-${port}-${++this.serial}`;
     const f = new Forward(id, req, port, server, this.loaded, resolver, this.opts, () => this.emit());
@@ -646,7 +649,7 @@ export class PortForwardManager {
     });
     ws.on('close', () => {
       if (errorText) {
-        f.message = `pod ${target.pod} port ${target.podPort}: ${errorText.trim()}`;
+        f.message = t`pod ${target.pod} port ${target.podPort}: ${errorText.trim()}`;
         this.opts.log(`${what}: ${f.message}`);
         sock.destroy();
         this.emit();

@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import type { LoadedKube } from './config';
+import { t } from '../../core/text/l10n';
 
 /** The API server answered with an error status; the body is its Status object (as text). */
 export class KubeHttpError extends Error {
@@ -65,13 +66,13 @@ export async function kubeRest<T>(
           try {
             resolve((text ? JSON.parse(text) : {}) as T);
           } catch {
-            reject(new Error(`the API server sent a body that is not JSON for ${path}`));
+            reject(new Error(t`the API server sent a body that is not JSON for ${path}`));
           }
         });
       },
     );
     req.on('timeout', () =>
-      req.destroy(Object.assign(new Error(`no answer from ${loaded.server} in time`), { code: 'ETIMEDOUT' })),
+      req.destroy(Object.assign(new Error(t`no answer from ${loaded.server} in time`), { code: 'ETIMEDOUT' })),
     );
     req.on('error', reject);
     if (payload !== undefined) req.write(payload);
