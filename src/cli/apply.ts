@@ -6,6 +6,7 @@
 // created, configured or unchanged (namespace absent for cluster-scoped objects); errors on stderr.
 // Exit 0: applied (or nothing to do, or declined); 1: a manifest or the server refused; 2: bad usage,
 // or confirmation needed without a terminal.
+import * as l10n from '@vscode/l10n';
 import { formatProblem, formatRow, type ApplyRow } from '../core/kube/applyPlan';
 import { where } from '../core/kube/manifests';
 import { applyManifests, describeOutcome, type ApplyResult } from '../node/kube/apply';
@@ -43,12 +44,13 @@ function toJson(rows: readonly ApplyRow[]): JsonApplyRow[] {
 export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Promise<number> {
   const wait = takeWaitForKubeconfig(argv);
   const { values, positionals } = parseCli(wait.argv, applySpec);
-  if (!positionals.length) throw new UsageError(`name the manifest files or folders to apply\n${applyUsage}`);
+  if (!positionals.length)
+    throw new UsageError(`${l10n.t('name the manifest files or folders to apply')}\n${applyUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   if (values['dry-run'] && values.yes)
     throw new UsageError(
-      '--dry-run and --yes contradict each other: --dry-run changes nothing, --yes applies without asking',
+      l10n.t('--dry-run and --yes contradict each other: --dry-run changes nothing, --yes applies without asking'),
     );
 
   let manifests;
@@ -60,12 +62,15 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
   }
   if (manifests.errors.length) {
     for (const e of manifests.errors) io.err(`${where(e)}: ${e.message}`);
-    io.err(`obslab apply: nothing applied: fix the document(s) above first`);
+    io.err(l10n.t('obslab apply: nothing applied: fix the document(s) above first'));
     return 1;
   }
   if (!manifests.objects.length) {
     io.err(
-      `obslab apply: no Kubernetes objects in ${manifests.files.length ? manifests.files.join(', ') : positionals.join(', ')}`,
+      l10n.t(
+        'obslab apply: no Kubernetes objects in {0}',
+        manifests.files.length ? manifests.files.join(', ') : positionals.join(', '),
+      ),
     );
     return 1;
   }
@@ -99,19 +104,19 @@ export async function runApply(argv: string[], io: Io, deps: ApplyDeps = {}): Pr
       if (plan.problems.length) return 1;
       if (values['dry-run']) return 0;
       if (plan.rows.every((r) => r.action === 'unchanged')) {
-        io.err('obslab apply: everything is up to date; nothing to apply');
+        io.err(l10n.t('obslab apply: everything is up to date; nothing to apply'));
         return 0;
       }
       const interactive = deps.interactive ?? process.stdin.isTTY === true;
       if (!interactive) {
-        io.err('obslab apply: not applied: pass --yes to apply without asking (stdin is not a terminal)');
+        io.err(l10n.t('obslab apply: not applied: pass --yes to apply without asking (stdin is not a terminal)'));
         return 2;
       }
       const answer = await (deps.ask ?? askOnTerminal)(
-        `Apply to context '${loaded.context}' (${loaded.server})? [y/N] `,
+        `${l10n.t("Apply to context '{0}' ({1})?", loaded.context, loaded.server)} [y/N] `,
       );
       if (!/^y(es)?$/i.test(answer.trim())) {
-        io.err('obslab apply: nothing applied');
+        io.err(l10n.t('obslab apply: nothing applied'));
         return 0;
       }
     }

@@ -5,6 +5,7 @@
 // every other release it finds is listed as kept, with the reason (--release names the one the
 // settings would). Without a terminal to ask on, it prints the plan and needs --yes.
 // Exit 0: done (or nothing to do, or dry run); 1: a step failed or the cluster could not be read; 2: bad usage or not confirmed.
+import * as l10n from '@vscode/l10n';
 import { describePlan, planIsEmpty, type CleanupPlan, type NamedRelease } from '../core/kube/cleanup';
 import { otelCollectorChart } from '../core/helm/helm';
 import { defaultParams } from '../core/scaffold/params';
@@ -56,7 +57,7 @@ export async function runCleanupCommand(
   const wait = takeWaitForKubeconfig(argv);
   const { values, positionals } = parseCli(wait.argv, cleanupSpec);
   if (positionals.length)
-    throw new UsageError(`cleanup takes no paths (it finds what the lab created)\n${cleanupUsage}`);
+    throw new UsageError(`${l10n.t('cleanup takes no paths (it finds what the lab created)')}\n${cleanupUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const namespace = values.namespace ?? defaultParams.monitoringNamespace;
@@ -64,9 +65,9 @@ export async function runCleanupCommand(
     {
       name: values.release ?? defaultParams.helmRelease,
       namespace,
-      namedBy: values.release ? '--release' : 'the lab (its default kube-prometheus-stack release)',
+      namedBy: values.release ? '--release' : l10n.t('the lab (its default kube-prometheus-stack release)'),
     },
-    { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
+    { name: otelCollectorChart.release, namespace, namedBy: l10n.t("the lab's collector Helm step") },
   ];
   try {
     const loaded = await loadKubeWaiting(
@@ -81,27 +82,32 @@ export async function runCleanupCommand(
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
       else
         io.out(
-          `Nothing to clean up in context ${loaded.context}: no objects applied by Observability Lab and no ` +
-            `Helm release it installed.${plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''}`,
+          l10n.t(
+            'Nothing to clean up in context {0}: no objects applied by Observability Lab and no Helm release it installed.',
+            loaded.context,
+          ) + (plan.kept.length || plan.keptReleases.length ? `\n${describePlan(plan)}` : ''),
         );
       return 0;
     }
-    if (format === 'text') io.out(`In context ${loaded.context} (${loaded.server}):\n${describePlan(plan)}`);
+    if (format === 'text')
+      io.out(`${l10n.t('In context {0} ({1}):', loaded.context, loaded.server)}\n${describePlan(plan)}`);
     if (values['dry-run']) {
       if (format === 'json') io.out(JSON.stringify({ ...(planJson(plan) as object), steps: [] }, null, 2));
       return 0;
     }
     if (!values.yes) {
       const count = plan.objects.length + plan.namespaces.length + plan.releases.length;
-      const ok = await confirm(`Delete these ${count} item(s)?`);
+      const ok = await confirm(l10n.t('Delete these {0} item(s)?', count));
       if (ok === undefined) {
         io.err(
-          'obslab cleanup: not deleting without confirmation; run it in a terminal, or pass --yes (see the list above, or --dry-run)',
+          l10n.t(
+            'obslab cleanup: not deleting without confirmation; run it in a terminal, or pass --yes (see the list above, or --dry-run)',
+          ),
         );
         return 2;
       }
       if (!ok) {
-        io.err('obslab cleanup: nothing deleted');
+        io.err(l10n.t('obslab cleanup: nothing deleted'));
         return 2;
       }
     }
@@ -133,7 +139,10 @@ export async function runCleanupCommand(
     const failed = cleanupFailed(steps);
     if (failed)
       io.err(
-        `obslab cleanup: ${steps.filter((s) => s.result === 'failed').length} step(s) failed; the rest was deleted. Run it again after fixing the cause.`,
+        l10n.t(
+          'obslab cleanup: {0} step(s) failed; the rest was deleted. Run it again after fixing the cause.',
+          steps.filter((s) => s.result === 'failed').length,
+        ),
       );
     return failed ? 1 : 0;
   } catch (e) {

@@ -1,6 +1,7 @@
 // One table per command: parseCli parses with it and the usage and --help text are written from it,
 // so an option the parser accepts cannot be missing from what `obslab COMMAND --help` prints.
 import { parseArgs } from 'node:util';
+import * as l10n from '@vscode/l10n';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -8,8 +9,8 @@ export interface OptionSpec {
   multiple?: boolean;
   /** The value's name in the usage (FILE, NAME, json|text); string options only. */
   value?: string;
-  /** One line for --help. */
-  help: string;
+  /** One line for --help: a getter, so it is translated when read, after the locale is configured. */
+  readonly help: string;
 }
 
 export type OptionTable = Record<string, OptionSpec>;
@@ -19,11 +20,11 @@ export interface CommandSpec<O extends OptionTable = OptionTable> {
   command: string;
   /** The positional part of the usage line: 'PATH...', 'up|down|status'. */
   args?: string;
-  /** What the command does, in one line. */
-  summary: string;
+  /** What the command does, in one line (a getter that translates, as `help`). */
+  readonly summary: string;
   options: O;
-  /** Lines after the options: defaults, options that exclude each other. */
-  notes?: readonly string[];
+  /** Lines after the options: defaults, options that exclude each other (a getter that translates). */
+  readonly notes?: readonly string[];
 }
 
 /** Keeps the option table's literal types, so parseCli's values are typed per option. */
@@ -51,14 +52,14 @@ export function helpText(spec: CommandSpec): string {
     const names = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
     return [names, o.help] as const;
   });
-  rows.push(['-h, --help', 'print this help and exit']);
+  rows.push(['-h, --help', l10n.t('print this help and exit')]);
   const width = Math.max(...rows.map(([n]) => n.length)) + 2;
   return [
     usageLine(spec),
     '',
     spec.summary,
     '',
-    'options:',
+    l10n.t('options:'),
     ...rows.map(([n, h]) => `  ${n.padEnd(width)}${h}`),
     ...(spec.notes?.length ? ['', ...spec.notes] : []),
   ].join('\n');

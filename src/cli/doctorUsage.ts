@@ -1,24 +1,74 @@
 // Apart from doctor.ts so that `obslab --help` and `obslab doctor --help` do not load the doctor and its clients.
+import * as l10n from '@vscode/l10n';
 import { defineCommand, usageLine } from './commandSpec';
 
 export const doctorSpec = defineCommand({
   command: 'doctor',
-  summary: 'Walks the chain from the app to Prometheus (or the sandbox) and says which link broke first, and why.',
+  get summary() {
+    return l10n.t(
+      'Walks the chain from the app to Prometheus (or the sandbox) and says which link broke first, and why.',
+    );
+  },
   options: {
-    sandbox: { type: 'boolean', help: 'look at the local sandbox instead of a cluster' },
-    context: { type: 'string', value: 'NAME', help: 'kubeconfig context to look at (default the current one)' },
-    kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
-    prometheus: { type: 'string', value: 'URL', help: "Prometheus' URL, e.g. http://127.0.0.1:9090" },
+    sandbox: {
+      type: 'boolean',
+      get help() {
+        return l10n.t('look at the local sandbox instead of a cluster');
+      },
+    },
+    context: {
+      type: 'string',
+      value: 'NAME',
+      get help() {
+        return l10n.t('kubeconfig context to look at (default the current one)');
+      },
+    },
+    kubeconfig: {
+      type: 'string',
+      value: 'FILE',
+      get help() {
+        return l10n.t('kubeconfig file (default $KUBECONFIG, else ~/.kube/config)');
+      },
+    },
+    prometheus: {
+      type: 'string',
+      value: 'URL',
+      get help() {
+        return l10n.t("Prometheus' URL, e.g. http://127.0.0.1:9090");
+      },
+    },
     lab: {
       type: 'string',
       value: 'DIR',
-      help: 'the lab folder obslab scaffold created (the one with obslab-lab.json)',
+      get help() {
+        return l10n.t('the lab folder obslab scaffold created (the one with obslab-lab.json)');
+      },
     },
-    role: { type: 'string', value: 'NAME', help: 'the IRSA role to check too' },
-    region: { type: 'string', value: 'REGION', help: "the role's AWS region (with --role)" },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    role: {
+      type: 'string',
+      value: 'NAME',
+      get help() {
+        return l10n.t('the IRSA role to check too');
+      },
+    },
+    region: {
+      type: 'string',
+      value: 'REGION',
+      get help() {
+        return l10n.t("the role's AWS region (with --role)");
+      },
+    },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   },
-  notes: ['--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place.'],
+  get notes() {
+    return [l10n.t('--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place.')];
+  },
 });
 
 export const doctorUsage = usageLine(doctorSpec);

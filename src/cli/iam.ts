@@ -6,6 +6,7 @@
 //   Exit 0: done (or nothing to do, or --dry-run); 1: a step failed; 2: bad usage or not confirmed.
 // cleanup: deletes the lab's role and policy (tagged obslab:lab=true, or named with --role-name/--policy-name).
 // inspect and setup read the cluster too; --wait-for-kubeconfig[=SECONDS] waits for a kubeconfig KUBECONFIG names.
+import * as l10n from '@vscode/l10n';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportText } from '../core/iam/report';
@@ -83,7 +84,7 @@ async function inspect(argv: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
   const wait = takeWaitForKubeconfig(argv);
   const { values, positionals } = parseCli(wait.argv, iamInspectSpec);
   if (positionals.length !== 1 || !positionals[0])
-    throw new UsageError(`give the role's name (e.g. ${labNames.roleName})\n${iamUsage}`);
+    throw new UsageError(`${l10n.t("give the role's name (e.g. {0})", labNames.roleName)}\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
   const clients = awsClients({ region: values.region ?? d.region }, env);
@@ -110,14 +111,21 @@ function findPolicyFile(cwd: string): string | undefined {
 async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
   const wait = takeWaitForKubeconfig(argv);
   const { values, positionals } = parseCli(wait.argv, iamSetupSpec);
-  if (positionals.length) throw new UsageError(`iam setup takes no positional arguments\n${iamUsage}`);
+  if (positionals.length) throw new UsageError(`${l10n.t('iam setup takes no positional arguments')}\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
   const policyFile = values.policy ? resolve(values.policy) : findPolicyFile(process.cwd());
   if (!policyFile || !existsSync(policyFile)) {
     io.err(
-      `obslab iam setup: ${values.policy ? `${values.policy} does not exist` : 'no iam/prometheus-iam-policy.json here'}; ` +
-        `run it in the lab folder (obslab scaffold makes one) or pass --policy FILE`,
+      values.policy
+        ? l10n.t(
+            'obslab iam setup: {0} does not exist; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE',
+            values.policy,
+          )
+        : l10n.t(
+            'obslab iam setup: no {0} here; run it in the lab folder (obslab scaffold makes one) or pass --policy FILE',
+            'iam/prometheus-iam-policy.json',
+          ),
     );
     return 1;
   }
@@ -134,7 +142,7 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
     values['role-name'] ?? labNames.roleName,
   );
   const kube = await kubeFor(values, wait.waitMs, 'obslab iam setup', io, env);
-  if (kube instanceof KubeError) io.err(`obslab iam setup: the ServiceAccount is skipped: ${kube.message}`);
+  if (kube instanceof KubeError) io.err(l10n.t('obslab iam setup: the ServiceAccount is skipped: {0}', kube.message));
   else if (kube) observed.serviceAccount = await readServiceAccount(kube, namespace, serviceAccount);
   const plan = planIrsaSetup(
     {
@@ -154,17 +162,23 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
     return 1;
   }
   if (format === 'text') {
-    io.out(`Account ${identity.account}, cluster ${clusterName} (${clients.region}), issuer ${issuer}`);
+    io.out(l10n.t('Account {0}, cluster {1} ({2}), issuer {3}', identity.account, clusterName, clients.region, issuer));
     for (const u of plan.unchanged) io.out(`  unchanged  ${u}`);
     for (const c of plan.changes) io.out(`  change     ${c.description}`);
-    if (!plan.changes.length) io.out('Nothing to change.');
+    if (!plan.changes.length) io.out(l10n.t('Nothing to change.'));
     for (const line of permissionsText(plan, policyFile)) if (line) io.out(`  ${line}`);
   }
   const needsProvider = plan.changes.some((c) => c.kind === 'createOidcProvider');
   if (needsProvider && !values['create-oidc-provider']) {
     io.err(
-      `obslab iam setup: the account has no IAM OIDC provider for ${issuer}. Pass --create-oidc-provider, or ` +
-        `run: ${commandLine(['eksctl', ...eksctlOidcArgs({ cluster: clusterName, region: clients.region })], shellFor(process.platform))}`,
+      l10n.t(
+        'obslab iam setup: the account has no IAM OIDC provider for {0}. Pass --create-oidc-provider, or run: {1}',
+        issuer,
+        commandLine(
+          ['eksctl', ...eksctlOidcArgs({ cluster: clusterName, region: clients.region })],
+          shellFor(process.platform),
+        ),
+      ),
     );
     return values['dry-run'] ? 0 : 1;
   }
@@ -187,12 +201,14 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
     return 0;
   }
   if (!values.yes) {
-    const ok = await confirm(`Make these ${plan.changes.length} change(s)?`);
+    const ok = await confirm(l10n.t('Make these {0} change(s)?', plan.changes.length));
     if (ok !== true) {
       io.err(
         ok === undefined
-          ? 'obslab iam setup: not changing anything without confirmation; run it in a terminal, or pass --yes (see the plan above, or --dry-run)'
-          : 'obslab iam setup: nothing changed',
+          ? l10n.t(
+              'obslab iam setup: not changing anything without confirmation; run it in a terminal, or pass --yes (see the plan above, or --dry-run)',
+            )
+          : l10n.t('obslab iam setup: nothing changed'),
       );
       return 2;
     }
@@ -211,14 +227,19 @@ async function setup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Co
   if (format === 'json') json(steps);
   else
     io.out(
-      `Role ${plan.roleArn} is ready for ${namespace}/${serviceAccount}; check it with: obslab iam inspect ${values['role-name'] ?? labNames.roleName}`,
+      l10n.t(
+        'Role {0} is ready for {1}; check it with: {2}',
+        plan.roleArn,
+        `${namespace}/${serviceAccount}`,
+        `obslab iam inspect ${values['role-name'] ?? labNames.roleName}`,
+      ),
     );
   return 0;
 }
 
 async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: Confirm): Promise<number> {
   const { values, positionals } = parseCli(argv, iamCleanupSpec);
-  if (positionals.length) throw new UsageError(`iam cleanup takes no positional arguments\n${iamUsage}`);
+  if (positionals.length) throw new UsageError(`${l10n.t('iam cleanup takes no positional arguments')}\n${iamUsage}`);
   const format = formatOf(values.format);
   const d = labDefaults(process.cwd(), env);
   const clients = awsClients({ region: values.region ?? d.region }, env);
@@ -232,7 +253,7 @@ async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: 
   if (format === 'text') {
     for (const k of plan.kept) io.out(`  keep    ${k}`);
     for (const s of plan.steps) io.out(`  delete  ${s.description}`);
-    if (!plan.steps.length) io.out('Nothing of the lab to delete in AWS.');
+    if (!plan.steps.length) io.out(l10n.t('Nothing of the lab to delete in AWS.'));
   }
   const json = (results: unknown[]): void =>
     io.out(
@@ -247,12 +268,12 @@ async function cleanup(argv: string[], io: Io, env: NodeJS.ProcessEnv, confirm: 
     return 0;
   }
   if (!values.yes) {
-    const ok = await confirm(`Delete these ${plan.steps.length} item(s)?`);
+    const ok = await confirm(l10n.t('Delete these {0} item(s)?', plan.steps.length));
     if (ok !== true) {
       io.err(
         ok === undefined
-          ? 'obslab iam cleanup: not deleting without confirmation; run it in a terminal, or pass --yes'
-          : 'obslab iam cleanup: nothing deleted',
+          ? l10n.t('obslab iam cleanup: not deleting without confirmation; run it in a terminal, or pass --yes')
+          : l10n.t('obslab iam cleanup: nothing deleted'),
       );
       return 2;
     }
@@ -292,7 +313,7 @@ export async function runIam(
         return await cleanup(rest, io, env, confirm);
       default:
         throw new UsageError(
-          `${sub ? `unknown subcommand '${sub}'` : 'give a subcommand'}: inspect, setup or cleanup\n${iamUsage}`,
+          `${sub ? l10n.t("unknown subcommand '{0}': inspect, setup or cleanup", sub) : l10n.t('give a subcommand: inspect, setup or cleanup')}\n${iamUsage}`,
         );
     }
   } catch (e) {

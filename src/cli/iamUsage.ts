@@ -1,49 +1,132 @@
 // Apart from iam.ts so that `obslab --help` and `obslab iam ... --help` do not load the AWS SDK.
+import * as l10n from '@vscode/l10n';
 import { defineCommand, usageLine } from './commandSpec';
 import { waitForKubeconfigOption } from './kubeconfigWaitOption';
 
-const format = { type: 'string', value: 'json|text', help: 'output format (default text)' } as const;
-const cluster = { type: 'string', value: 'NAME', help: "the EKS cluster (default the lab's)" } as const;
-const region = { type: 'string', value: 'R', help: "AWS region (default $AWS_REGION, else the lab's)" } as const;
-const roleName = { type: 'string', value: 'NAME', help: "the IAM role (default the lab's)" } as const;
-const policyName = { type: 'string', value: 'NAME', help: "the IAM policy (default the lab's)" } as const;
-const dryRun = { type: 'boolean', help: 'show the plan; change nothing' } as const;
-const yes = { type: 'boolean', help: 'go ahead without asking' } as const;
+const format = {
+  type: 'string',
+  value: 'json|text',
+  get help() {
+    return l10n.t('output format (default text)');
+  },
+} as const;
+const cluster = {
+  type: 'string',
+  value: 'NAME',
+  get help() {
+    return l10n.t("the EKS cluster (default the lab's)");
+  },
+} as const;
+const region = {
+  type: 'string',
+  value: 'R',
+  get help() {
+    return l10n.t("AWS region (default $AWS_REGION, else the lab's)");
+  },
+} as const;
+const roleName = {
+  type: 'string',
+  value: 'NAME',
+  get help() {
+    return l10n.t("the IAM role (default the lab's)");
+  },
+} as const;
+const policyName = {
+  type: 'string',
+  value: 'NAME',
+  get help() {
+    return l10n.t("the IAM policy (default the lab's)");
+  },
+} as const;
+const dryRun = {
+  type: 'boolean',
+  get help() {
+    return l10n.t('show the plan; change nothing');
+  },
+} as const;
+const yes = {
+  type: 'boolean',
+  get help() {
+    return l10n.t('go ahead without asking');
+  },
+} as const;
 
 /** What inspect and setup share: where the ServiceAccount is, and how to reach the cluster. */
 const kubeSide = {
-  namespace: { type: 'string', value: 'NS', help: "Prometheus' namespace (default the lab's monitoring namespace)" },
-  'service-account': { type: 'string', value: 'NAME', help: "Prometheus' ServiceAccount (default the lab's)" },
-  kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
-  context: { type: 'string', value: 'NAME', help: 'kubeconfig context (default the current one)' },
-  'no-kube': { type: 'boolean', help: 'leave the cluster out (no ServiceAccount read or annotated)' },
+  namespace: {
+    type: 'string',
+    value: 'NS',
+    get help() {
+      return l10n.t("Prometheus' namespace (default the lab's monitoring namespace)");
+    },
+  },
+  'service-account': {
+    type: 'string',
+    value: 'NAME',
+    get help() {
+      return l10n.t("Prometheus' ServiceAccount (default the lab's)");
+    },
+  },
+  kubeconfig: {
+    type: 'string',
+    value: 'FILE',
+    get help() {
+      return l10n.t('kubeconfig file (default $KUBECONFIG, else ~/.kube/config)');
+    },
+  },
+  context: {
+    type: 'string',
+    value: 'NAME',
+    get help() {
+      return l10n.t('kubeconfig context (default the current one)');
+    },
+  },
+  'no-kube': {
+    type: 'boolean',
+    get help() {
+      return l10n.t('leave the cluster out (no ServiceAccount read or annotated)');
+    },
+  },
   'wait-for-kubeconfig': waitForKubeconfigOption,
 } as const;
 
 export const iamInspectSpec = defineCommand({
   command: 'iam inspect',
   args: 'ROLE_NAME',
-  summary:
-    "Reads the role's trust and policies, the cluster's OIDC provider and the ServiceAccount, and says whether Prometheus can use the role.",
+  get summary() {
+    return l10n.t(
+      "Reads the role's trust and policies, the cluster's OIDC provider and the ServiceAccount, and says whether Prometheus can use the role.",
+    );
+  },
   options: { format, cluster, region, ...kubeSide },
 });
 
 export const iamSetupSpec = defineCommand({
   command: 'iam setup',
-  summary:
-    "Creates (or brings back in line) the lab's IRSA policy and role, and annotates Prometheus' ServiceAccount, after showing the plan and asking.",
+  get summary() {
+    return l10n.t(
+      "Creates (or brings back in line) the lab's IRSA policy and role, and annotates Prometheus' ServiceAccount, after showing the plan and asking.",
+    );
+  },
   options: {
     policy: {
       type: 'string',
       value: 'FILE',
-      help: "the policy document (default the lab's iam/prometheus-iam-policy.json)",
+      get help() {
+        return l10n.t("the policy document (default the lab's iam/prometheus-iam-policy.json)");
+      },
     },
     'policy-name': policyName,
     'role-name': roleName,
     cluster,
     region,
     ...kubeSide,
-    'create-oidc-provider': { type: 'boolean', help: "create the cluster's IAM OIDC provider when it is missing" },
+    'create-oidc-provider': {
+      type: 'boolean',
+      get help() {
+        return l10n.t("create the cluster's IAM OIDC provider when it is missing");
+      },
+    },
     'dry-run': dryRun,
     yes,
     format,
@@ -52,8 +135,11 @@ export const iamSetupSpec = defineCommand({
 
 export const iamCleanupSpec = defineCommand({
   command: 'iam cleanup',
-  summary:
-    'Deletes the IAM role and policy the lab created (and, if asked, the OIDC provider), after showing the list and asking.',
+  get summary() {
+    return l10n.t(
+      'Deletes the IAM role and policy the lab created (and, if asked, the OIDC provider), after showing the list and asking.',
+    );
+  },
   options: {
     'role-name': roleName,
     'policy-name': policyName,
@@ -61,7 +147,9 @@ export const iamCleanupSpec = defineCommand({
     region,
     'include-oidc-provider': {
       type: 'boolean',
-      help: "delete the cluster's IAM OIDC provider too, if the lab created it",
+      get help() {
+        return l10n.t("delete the cluster's IAM OIDC provider too, if the lab created it");
+      },
     },
     'dry-run': dryRun,
     yes,

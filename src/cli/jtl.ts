@@ -1,6 +1,7 @@
 // obslab jtl FILE [--format json|text]
 // Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
 // Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
+import * as l10n from '@vscode/l10n';
 import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/loadtest/jtlFile';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { defineCommand, usageLine } from './commandSpec';
@@ -9,9 +10,17 @@ import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 export const jtlSpec = defineCommand({
   command: 'jtl',
   args: 'FILE',
-  summary: 'Summarizes a JMeter results file (CSV .jtl): samples, errors, throughput and latency percentiles.',
+  get summary() {
+    return l10n.t('Summarizes a JMeter results file (CSV .jtl): samples, errors, throughput and latency percentiles.');
+  },
   options: {
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   },
 });
 
@@ -42,14 +51,17 @@ export function printSummary(summary: Summary, format: 'json' | 'text', io: Io):
 export function runJtl(argv: string[], io: Io): number {
   const parsed = parseCli(argv, jtlSpec);
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(`name one .jtl file\n${jtlUsage}`);
+  if (positionals.length !== 1) throw new UsageError(`${l10n.t('name one .jtl file')}\n${jtlUsage}`);
   const format = readFormat(values.format);
   const file = positionals[0] ?? '';
   const summary = summarizeJtlFile(file);
   printSummary(summary, format, io);
   if (!summary.samples) {
     io.err(
-      `${file}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')`,
+      l10n.t(
+        "{0}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')",
+        file,
+      ),
     );
     return 1;
   }

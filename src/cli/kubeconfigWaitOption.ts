@@ -1,12 +1,15 @@
 // --wait-for-kubeconfig[=SECONDS], shared by the commands that reach a cluster (apply, cleanup, iam
 // inspect and setup): the option for their tables, and its optional value, which node's parseArgs
 // cannot give a boolean flag. Apart from kubeconfigWait.ts so that --help loads no Kubernetes client.
+import * as l10n from '@vscode/l10n';
 import { kubeconfigWaitMaxMs, waitForKubeconfigFlag } from '../core/kube/kubeconfigWait';
 import { UsageError } from './io';
 
 export const waitForKubeconfigOption = {
   type: 'boolean',
-  help: 'when KUBECONFIG names a file that does not exist yet, wait for it (up to 60 minutes, or =SECONDS)',
+  get help() {
+    return l10n.t('when KUBECONFIG names a file that does not exist yet, wait for it (up to 60 minutes, or =SECONDS)');
+  },
 } as const;
 
 /** At most a day: a bound, not a daemon. */
@@ -30,7 +33,13 @@ export function takeWaitForKubeconfig(argv: readonly string[]): { argv: string[]
     const seconds = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!(seconds >= 1 && seconds <= maxSeconds))
       throw new UsageError(
-        `${waitForKubeconfigFlag}= takes a number of seconds from 1 to ${maxSeconds} (e.g. ${waitForKubeconfigFlag}=600), not '${value}'`,
+        l10n.t(
+          "{0}= takes a number of seconds from 1 to {1} (e.g. {2}), not '{3}'",
+          waitForKubeconfigFlag,
+          maxSeconds,
+          `${waitForKubeconfigFlag}=600`,
+          value,
+        ),
       );
     waitMs = seconds * 1000;
     out.push(waitForKubeconfigFlag);

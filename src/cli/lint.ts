@@ -2,6 +2,7 @@
 // The files named are grouped by their lint scope (src/node/lint/scope.ts, as the editor groups
 // them) and each scope is linted on its own, the lab's own rules on in lab folders.
 // Exit 0: no error-severity finding; 1: at least one; 2: bad usage or unreadable input.
+import * as l10n from '@vscode/l10n';
 import { isAbsolute, relative } from 'node:path';
 import type { Finding } from '../core/finding';
 import { sortFindings } from '../core/lint/engine';
@@ -13,21 +14,41 @@ import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 export const lintSpec = defineCommand({
   command: 'lint',
   args: 'PATH...',
-  summary:
-    "Lints the lab's collector configs, manifests, PromQL rules and .jmx plans in PATH (files or folders), as the editor does.",
+  get summary() {
+    return l10n.t(
+      "Lints the lab's collector configs, manifests, PromQL rules and .jmx plans in PATH (files or folders), as the editor does.",
+    );
+  },
   options: {
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
     release: {
       type: 'string',
       value: 'NAME',
-      help: "the kube-prometheus-stack release ServiceMonitors must name (default the lab's obslab-lab.json, else prometheus)",
+      get help() {
+        return l10n.t(
+          "the kube-prometheus-stack release ServiceMonitors must name (default the lab's obslab-lab.json, else prometheus)",
+        );
+      },
     },
     'collector-version': {
       type: 'string',
       value: 'VERSION',
-      help: 'the OpenTelemetry Collector version to check components against',
+      get help() {
+        return l10n.t('the OpenTelemetry Collector version to check components against');
+      },
     },
-    'lab-rules': { type: 'boolean', help: "apply the lab's own rules everywhere, not only in lab folders" },
+    'lab-rules': {
+      type: 'boolean',
+      get help() {
+        return l10n.t("apply the lab's own rules everywhere, not only in lab folders");
+      },
+    },
   },
 });
 
@@ -61,7 +82,7 @@ export function toJson(f: Finding): JsonFinding {
 export async function runLint(argv: string[], io: Io): Promise<number> {
   const parsed = parseCli(argv, lintSpec);
   const { values, positionals } = parsed;
-  if (!positionals.length) throw new UsageError(`name at least one file or folder\n${lintUsage}`);
+  if (!positionals.length) throw new UsageError(`${l10n.t('name at least one file or folder')}\n${lintUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   let files;
@@ -92,7 +113,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // As in the editor: a scope with too many files is not linted as a whole, each file on its own.
     for (const batch of group.length > maxScopeFiles ? group.map((f) => [f]) : [group]) {
       const result = await lintFiles(batch, run);
-      if (result.unreadable.length) throw new UsageError(result.unreadable[0] ?? 'a file could not be read');
+      if (result.unreadable.length) throw new UsageError(result.unreadable[0] ?? l10n.t('a file could not be read'));
       findings.push(...result.findings);
       checked += result.checked.length;
     }
@@ -105,7 +126,13 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
     const count = (s: Finding['severity']) => sorted.filter((f) => f.severity === s).length;
     io.out(
-      `${checked} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s).`,
+      l10n.t(
+        '{0} file(s) checked: {1} error(s), {2} warning(s), {3} note(s).',
+        checked,
+        count('error'),
+        count('warning'),
+        count('info'),
+      ),
     );
   }
   return sorted.some((f) => f.severity === 'error') ? 1 : 0;

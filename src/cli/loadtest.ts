@@ -6,6 +6,7 @@
 // stopped (--abort-on-fail included), every sample failed, or a goal was missed; 2: bad usage (a goal
 // that cannot be read included), a plan the engine will not run (the findings say why), or more
 // threads than the process's open-file limit allows.
+import * as l10n from '@vscode/l10n';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,65 +50,132 @@ import {
 export const loadtestSpec = defineCommand({
   command: 'loadtest',
   args: 'PLAN.jmx',
-  summary:
-    'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
+  get summary() {
+    return l10n.t(
+      'Runs a JMeter plan with the built-in load generator (or JMeter), showing progress, then summarizes the results.',
+    );
+  },
   options: {
     'no-metrics': {
       type: 'boolean',
-      help: "don't publish the load generator's own metrics to the running sandbox's Prometheus",
+      get help() {
+        return l10n.t("don't publish the load generator's own metrics to the running sandbox's Prometheus");
+      },
     },
     prop: {
       type: 'string',
       short: 'J',
       multiple: true,
       value: 'NAME=VALUE',
-      help: 'set a JMeter property the plan reads with ${__P(NAME)}; repeatable',
+      get help() {
+        return l10n.t('set a JMeter property the plan reads with ${__P(NAME)}; repeatable');
+      },
     },
-    engine: { type: 'string', value: 'builtin|jmeter', help: 'which engine runs the plan (default builtin)' },
+    engine: {
+      type: 'string',
+      value: 'builtin|jmeter',
+      get help() {
+        return l10n.t('which engine runs the plan (default builtin)');
+      },
+    },
     remote: {
       type: 'string',
       value: 'HOST:PORT,...',
-      help: "with --engine jmeter: JMeter's distributed mode, the plan run by these jmeter-server engines (RMI as their JMeter properties say)",
+      get help() {
+        return l10n.t(
+          "with --engine jmeter: JMeter's distributed mode, the plan run by these jmeter-server engines (RMI as their JMeter properties say)",
+        );
+      },
     },
     'jmeter-properties': {
       type: 'string',
       value: 'FILE',
-      help: "with --engine jmeter: more JMeter properties for this JMeter (its -q), e.g. the RMI keystore's server.rmi.ssl.* or server.rmi.ssl.disable=true",
+      get help() {
+        return l10n.t(
+          "with --engine jmeter: more JMeter properties for this JMeter (its -q), e.g. the RMI keystore's server.rmi.ssl.* or server.rmi.ssl.disable=true",
+        );
+      },
     },
-    jtl: { type: 'string', value: 'FILE', help: 'where to write the results (default a temporary folder)' },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    jtl: {
+      type: 'string',
+      value: 'FILE',
+      get help() {
+        return l10n.t('where to write the results (default a temporary folder)');
+      },
+    },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
     rate: {
       type: 'string',
       value: 'RPS',
-      help: "the open model (built-in engine): requests per second through the plan's samplers in order, or a ramp 10..100 with --ramp",
+      get help() {
+        return l10n.t(
+          "the open model (built-in engine): requests per second through the plan's samplers in order, or a ramp 10..100 with --ramp",
+        );
+      },
     },
-    ramp: { type: 'string', value: 'DURATION', help: 'how long a --rate A..B ramp takes, e.g. 30s or 2m' },
+    ramp: {
+      type: 'string',
+      value: 'DURATION',
+      get help() {
+        return l10n.t('how long a --rate A..B ramp takes, e.g. 30s or 2m');
+      },
+    },
     'max-connections': {
       type: 'string',
       value: 'N',
-      help: "the open model's cap on connections (default 1000, or fewer when the open-file limit allows fewer)",
+      get help() {
+        return l10n.t(
+          "the open model's cap on connections (default 1000, or fewer when the open-file limit allows fewer)",
+        );
+      },
     },
     goal: {
       type: 'string',
       multiple: true,
       value: 'GOAL',
-      help: "a goal the run must meet, e.g. 'p95<200ms', 'errors<1%', 'POST /hash: p99<1s'; repeatable; replaces the plan's goals",
+      get help() {
+        return l10n.t(
+          "a goal the run must meet, e.g. 'p95<200ms', 'errors<1%', 'POST /hash: p99<1s'; repeatable; replaces the plan's goals",
+        );
+      },
     },
-    junit: { type: 'string', value: 'FILE', help: 'write the goals as a JUnit XML report for CI' },
+    junit: {
+      type: 'string',
+      value: 'FILE',
+      get help() {
+        return l10n.t('write the goals as a JUnit XML report for CI');
+      },
+    },
     'abort-on-fail': {
       type: 'boolean',
-      help: 'stop the run as soon as a whole-run goal is missed (after --abort-delay)',
+      get help() {
+        return l10n.t('stop the run as soon as a whole-run goal is missed (after --abort-delay)');
+      },
     },
     'abort-delay': {
       type: 'string',
       value: 'SECONDS',
-      help: 'how long a run settles before --abort-on-fail judges it (default 5)',
+      get help() {
+        return l10n.t('how long a run settles before --abort-on-fail judges it (default 5)');
+      },
     },
   },
-  notes: [
-    "Goals: [LABEL:] p50|p90|p95|p99|avg|max|errors|rps <|<=|>|>= BOUND (ms or s, %, req/s); without --goal, the plan's",
-    'User Defined Variables named goal or goal.* are the goals. Exit 1 when a goal is missed.',
-  ],
+  get notes() {
+    const syntax = '[LABEL:] p50|p90|p95|p99|avg|max|errors|rps <|<=|>|>= BOUND';
+    const [first = '', second = ''] = l10n
+      .t(
+        "Goals: {0} (ms or s, %, req/s); without --goal, the plan's\nUser Defined Variables named goal or goal.* are the goals.",
+        syntax,
+      )
+      .split('\n');
+    return [first, `${second} ${l10n.t('Exit 1 when a goal is missed.')}`];
+  },
 });
 
 export const loadtestUsage = usageLine(loadtestSpec);
@@ -128,38 +196,73 @@ function seconds(n: number | undefined): string {
 
 /** What the run will do, said before it starts. */
 export function describePlan(plan: LoadPlan): { lines: string[]; remote: string[] } {
-  const lines: string[] = [`Plan '${plan.name}' (${plan.file})`];
+  const lines: string[] = [l10n.t("Plan '{0}' ({1})", plan.name, plan.file)];
   for (const g of plan.threadGroups) {
     const until =
       g.loops === undefined
-        ? 'no main controller: sends nothing'
+        ? l10n.t('no main controller: sends nothing')
         : g.durationSec !== undefined
-          ? `duration ${seconds(g.durationSec)}${g.loops === -1 ? '' : ` or ${g.loops} loop(s), whichever ends first`}`
+          ? g.loops === -1
+            ? l10n.t('duration {0}', seconds(g.durationSec))
+            : l10n.t('duration {0} or {1} loop(s), whichever ends first', seconds(g.durationSec), g.loops)
           : g.loops === -1
-            ? 'no duration: runs until stopped'
-            : `${g.loops} loop(s)`;
+            ? l10n.t('no duration: runs until stopped')
+            : l10n.t('{0} loop(s)', g.loops);
+    const rampUp = seconds(g.rampUpSec);
     lines.push(
-      `Thread Group '${g.name}': ${g.threads} thread(s), ramp-up ${seconds(g.rampUpSec)}, ${until}${g.delaySec ? `, start delay ${seconds(g.delaySec)}` : ''}`,
+      g.delaySec
+        ? l10n.t(
+            "Thread Group '{0}': {1} thread(s), ramp-up {2}, {3}, start delay {4}",
+            g.name,
+            g.threads,
+            rampUp,
+            until,
+            seconds(g.delaySec),
+          )
+        : l10n.t("Thread Group '{0}': {1} thread(s), ramp-up {2}, {3}", g.name, g.threads, rampUp, until),
     );
   }
   const remote: string[] = [];
   for (const t of targets(plan)) {
-    lines.push(`  target: ${t.method} ${t.url} ('${t.label}')`);
+    lines.push(`  ${l10n.t("target: {0} {1} ('{2}')", t.method, t.url, t.label)}`);
     if (!t.local && !remote.includes(t.host)) remote.push(t.host);
   }
   return { lines, remote };
 }
 
 function formatProgress(p: Progress): string {
-  return (
-    `[${p.elapsedSec.toFixed(0)} s] ${p.activeThreads} ${p.open ? 'in flight' : 'thread(s)'}, ${p.rps} req/s, errors ${(p.errorRate * 100).toFixed(1)}%, ` +
-    `last ${p.window.seconds} s p50/p95/p99 ${p.window.p50}/${p.window.p95}/${p.window.p99} ms; total ${p.overall.samples} ` +
-    `samples, ${p.overall.errors} errors, p50/p95/p99 ${p.overall.p50}/${p.overall.p95}/${p.overall.p99} ms` +
-    (p.open
-      ? `; open: intended ${p.open.intendedRps} req/s, sent ${p.open.achievedRps} req/s, ${p.open.connections}/` +
-        `${p.open.maxConnections} connections, ${p.open.late} late, ${p.open.dropped} dropped`
-      : '')
-  );
+  const figures = [
+    p.elapsedSec.toFixed(0),
+    p.activeThreads,
+    p.rps,
+    (p.errorRate * 100).toFixed(1),
+    p.window.seconds,
+    `${p.window.p50}/${p.window.p95}/${p.window.p99}`,
+    p.overall.samples,
+    p.overall.errors,
+    `${p.overall.p50}/${p.overall.p95}/${p.overall.p99}`,
+  ];
+  if (!p.open)
+    return l10n.t(
+      '[{0} s] {1} thread(s), {2} req/s, errors {3}%, last {4} s p50/p95/p99 {5} ms; total {6} samples, {7} errors, p50/p95/p99 {8} ms',
+      ...figures,
+    );
+  const o = p.open;
+  return [
+    l10n.t(
+      '[{0} s] {1} in flight, {2} req/s, errors {3}%, last {4} s p50/p95/p99 {5} ms; total {6} samples, {7} errors, p50/p95/p99 {8} ms',
+      ...figures,
+    ),
+    l10n.t(
+      'open: intended {0} req/s, sent {1} req/s, {2}/{3} connections, {4} late, {5} dropped',
+      o.intendedRps,
+      o.achievedRps,
+      o.connections,
+      o.maxConnections,
+      o.late,
+      o.dropped,
+    ),
+  ].join('; ');
 }
 
 /** --rate, --ramp and --max-connections as the open model, or undefined for the plan's closed model. */
@@ -171,19 +274,20 @@ function readOpenModel(
 ): OpenModel | undefined {
   if (values.rate === undefined) {
     if (values.ramp !== undefined || values['max-connections'] !== undefined)
-      throw new UsageError('--ramp and --max-connections go with --rate (the open model)');
+      throw new UsageError(l10n.t('--ramp and --max-connections go with --rate (the open model)'));
     return undefined;
   }
   if (engine !== 'builtin')
     throw new UsageError(
-      "--rate is the built-in engine's open model; JMeter runs the plan's closed model (its threads). " +
-        'Leave out --rate, or run with --engine builtin',
+      l10n.t(
+        "--rate is the built-in engine's open model; JMeter runs the plan's closed model (its threads). Leave out --rate, or run with --engine builtin",
+      ),
     );
   const rate = parseRate(values.rate, values.ramp);
   if (typeof rate === 'string') throw new UsageError(rate);
   const cap = values['max-connections'];
   if (cap !== undefined && !/^[1-9]\d{0,6}$/.test(cap.trim()))
-    throw new UsageError(`--max-connections takes a whole number of connections from 1, not '${cap}'`);
+    throw new UsageError(l10n.t("--max-connections takes a whole number of connections from 1, not '{0}'", cap));
   const problem = openModelProblem(plan);
   if (problem) throw new UsageError(`--rate: ${problem}`);
   return { ...rate, maxConnections: cap === undefined ? defaultConnectionCap(handles) : Number(cap) };
@@ -192,21 +296,22 @@ function readOpenModel(
 export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {}): Promise<number> {
   const parsed = parseCli(argv, loadtestSpec);
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(`name one .jmx plan\n${loadtestUsage}`);
+  if (positionals.length !== 1) throw new UsageError(`${l10n.t('name one .jmx plan')}\n${loadtestUsage}`);
   const format = readFormat(values.format);
   const engine = values.engine ?? 'builtin';
   if (engine !== 'builtin' && engine !== 'jmeter')
-    throw new UsageError(`--engine is builtin or jmeter, not '${engine}'`);
+    throw new UsageError(l10n.t("--engine is builtin or jmeter, not '{0}'", engine));
   const remoteEngines = values.remote === undefined ? undefined : parseRemoteEngines(values.remote);
   if (typeof remoteEngines === 'string') throw new UsageError(`--remote: ${remoteEngines}`);
   if (remoteEngines && engine !== 'jmeter')
-    throw new UsageError("--remote runs JMeter's distributed mode: add --engine jmeter");
+    throw new UsageError(l10n.t("--remote runs JMeter's distributed mode: add --engine jmeter"));
   const jmeterProperties = values['jmeter-properties'] === undefined ? undefined : resolve(values['jmeter-properties']);
-  if (jmeterProperties && engine !== 'jmeter') throw new UsageError('--jmeter-properties goes with --engine jmeter');
+  if (jmeterProperties && engine !== 'jmeter')
+    throw new UsageError(l10n.t('--jmeter-properties goes with --engine jmeter'));
   const props: Record<string, string> = {};
   for (const p of values.prop ?? []) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-J takes NAME=VALUE, not '${p}'`);
+    if (eq <= 0) throw new UsageError(l10n.t("-J takes NAME=VALUE, not '{0}'", p));
     props[p.slice(0, eq)] = p.slice(eq + 1);
   }
   const planFile = positionals[0] ?? '';
@@ -214,7 +319,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   try {
     text = readFileSync(planFile, 'utf8');
   } catch {
-    throw new UsageError(`${planFile}: no such file, or not readable`);
+    throw new UsageError(l10n.t('{0}: no such file, or not readable', planFile));
   }
 
   const plan = loadPlan(text, { file: planFile, props });
@@ -230,7 +335,9 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   const reasons = refusals(plan, engine);
   if (reasons.length) {
     io.err(
-      `obslab loadtest: the ${engine === 'builtin' ? 'built-in engine' : 'JMeter engine'} will not run ${planFile}:`,
+      engine === 'builtin'
+        ? l10n.t('obslab loadtest: the built-in engine will not run {0}:', planFile)
+        : l10n.t('obslab loadtest: the JMeter engine will not run {0}:', planFile),
     );
     for (const r of reasons) io.err(`  - ${r}`);
     if (
@@ -238,23 +345,31 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       plan.findings.some((f) => f.severity === 'error' && f.code === 'loadtest/unsupported') &&
       !plan.findings.some((f) => f.severity === 'error' && f.code.startsWith('jmx/'))
     )
-      io.err('Run it with --engine jmeter, which supports every JMeter element.');
+      io.err(l10n.t('Run it with --engine jmeter, which supports every JMeter element.'));
     return 2;
   }
   const { lines, remote } = describePlan(plan);
   for (const l of lines) io.err(l);
   if (open) {
     const rate = open.rampSec
-      ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps}`
-      : `${open.targetRps} req/s`;
+      ? l10n.t('{0} to {1} req/s over {2} s, then {1}', open.startRps, open.targetRps, open.rampSec)
+      : l10n.t('{0} req/s', open.targetRps);
     io.err(
-      `Open model: ${rate} ` +
-        `for ${openDurationSec(plan) ?? 0} s through the samplers in order (threads and timers aside), up to ${open.maxConnections} connections`,
+      l10n.t(
+        'Open model: {0} for {1} s through the samplers in order (threads and timers aside), up to {2} connections',
+        rate,
+        openDurationSec(plan) ?? 0,
+        open.maxConnections,
+      ),
     );
   }
   for (const host of remote)
     io.err(
-      `warning: the target ${host} is not this machine (127.0.0.1/localhost): load only servers you are allowed to load.`,
+      l10n.t(
+        'warning: the target {0} is not this machine ({1}): load only servers you are allowed to load.',
+        host,
+        '127.0.0.1/localhost',
+      ),
     );
   for (const l of goalsIntro(runGoals)) io.err(l);
 
@@ -262,7 +377,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
   const jtl = resolve(values.jtl ?? join(ownDir ?? '.', 'results.jtl'));
   const abort = new AbortController();
   const onSigint = (): void => {
-    io.err('stopping: keeping the results so far (Ctrl-C again to quit at once)');
+    io.err(l10n.t('stopping: keeping the results so far (Ctrl-C again to quit at once)'));
     abort.abort();
     process.removeListener('SIGINT', onSigint);
   };
@@ -281,7 +396,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     let waiting = 0;
     let openFigures: OpenFigures | undefined;
     if (engine === 'builtin') {
-      io.err(`engine: built-in; results: ${jtl}`);
+      io.err(l10n.t('engine: built-in; results: {0}', jtl));
       let result;
       try {
         result = await runBuiltinInWorker(plan, {
@@ -297,22 +412,29 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
         });
       } catch (e) {
         if (e instanceof ThreadLimitError) {
-          io.err(`obslab loadtest: ${e.message} Nothing was sent.`);
+          io.err(l10n.t('obslab loadtest: {0} Nothing was sent.', e.message));
           return 2;
         }
         // The engine's thread failed (out of memory, say): what it wrote to the .jtl is still summarized.
         failed = e instanceof Error ? e.message : String(e);
       }
       if (result) {
-        if (result.stoppedBy === 'cancelled') failed = 'the run was stopped before it finished';
+        if (result.stoppedBy === 'cancelled') failed = l10n.t('the run was stopped before it finished');
         if (result.terminated)
           io.err(
-            'warning: the engine did not stop within a second and was ended; the .jtl has the samples up to its last report',
+            l10n.t(
+              'warning: the engine did not stop within a second and was ended; the .jtl has the samples up to its last report',
+            ),
           );
         if (result.leftOpen)
-          io.err(`warning: ${result.leftOpen} connection(s) were still open after the run and have been closed`);
+          io.err(
+            l10n.t('warning: {0} connection(s) were still open after the run and have been closed', result.leftOpen),
+          );
         if (result.samples && result.errors === result.samples)
-          failed = `every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`;
+          failed = l10n.t(
+            'every request failed, the first with {0}; is the target up and reachable?',
+            result.firstError ?? l10n.t('an error'),
+          );
         notes = runNotes(result);
         waiting = result.interrupted;
         openFigures = result.open;
@@ -321,7 +443,9 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
       const launcher = findJmeter(deps.env ?? process.env);
       if (!launcher)
         throw new UsageError(
-          'JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)',
+          l10n.t(
+            'JMeter not found: set OBSLAB_JMETER to its bin/jmeter, or put jmeter on PATH (or use --engine builtin)',
+          ),
         );
       const log = jtl.replace(/\.jtl$/, '') + '.log';
       // Distributed: the engines run the plan (its properties go to them as -G), this JMeter merges their samples.
@@ -339,8 +463,11 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
             ...(callbackHostFor(remoteEngines) ? { callbackHost: callbackHostFor(remoteEngines) } : {}),
           })
         : [...jmeterArgs(resolve(planFile), jtl, log, props), ...(jmeterProperties ? ['-q', jmeterProperties] : [])];
+      const command = `${launcher} ${args.join(' ')}`;
       io.err(
-        `engine: JMeter${remoteEngines ? ` on ${remoteEngines.length} remote engine(s)` : ''} (${launcher} ${args.join(' ')})`,
+        remoteEngines
+          ? l10n.t('engine: JMeter on {0} remote engine(s) ({1})', remoteEngines.length, command)
+          : l10n.t('engine: JMeter ({0})', command),
       );
       const explained = new Set<string>();
       const run = await runJmeter(launcher, args, {
@@ -360,7 +487,8 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
         },
         signal,
       });
-      if (run.code !== 0) failed = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
+      if (run.code !== 0)
+        failed = l10n.t('JMeter exited with {0} (its log: {1})', run.code ?? run.signal ?? l10n.t('an error'), log);
     }
     failed = goalWatch.reason ?? failed;
     const junitRun = {
@@ -373,7 +501,8 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     try {
       summary = summarizeJtlFile(jtl);
     } catch (e) {
-      const why = `${failed ? `${failed}; ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
+      const none = l10n.t('no results to summarize: {0}', e instanceof Error ? e.message : String(e));
+      const why = failed ? `${failed}; ${none}` : none;
       io.err(`obslab loadtest: ${why}`);
       writeJunit(runGoals, judgeGoals(runGoals, undefined), { ...junitRun, runError: why }, io);
       return 1;
@@ -387,12 +516,12 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     if (format === 'json' && Object.keys(judged).length) io.out(JSON.stringify({ ...summary, ...judged }, null, 2));
     else printSummary(summary, format, io);
     if (format === 'text') for (const l of goalLines(goalResults)) io.out(l);
-    for (const n of notes) io.err(`note: ${n}`);
+    for (const n of notes) io.err(l10n.t('note: {0}', n));
     if (!summary.samples)
       failed ??= waiting
-        ? `no samples: ${waiting} request(s) were sent and had no answer yet`
-        : 'no samples: nothing was sent';
-    else if (summary.errors === summary.samples) failed ??= 'every sample failed';
+        ? l10n.t('no samples: {0} request(s) were sent and had no answer yet', waiting)
+        : l10n.t('no samples: nothing was sent');
+    else if (summary.errors === summary.samples) failed ??= l10n.t('every sample failed');
     const runError = failed === goalWatch.reason ? undefined : failed;
     const written = writeJunit(runGoals, goalResults, { ...junitRun, durationSec: summary.durationSec, runError }, io);
     failed ??= goalsMissed(goalResults);

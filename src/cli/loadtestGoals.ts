@@ -1,6 +1,7 @@
 // `obslab loadtest`'s goals: which goals a run has (--goal, else the plan's goal variables), the
 // watch that stops a run once a goal is missed (--abort-on-fail), the verdict printed after the
 // summary (text lines, or a `goals` array in the JSON) and the JUnit report (--junit FILE).
+import * as l10n from '@vscode/l10n';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -42,8 +43,13 @@ export function readRunGoals(
     if (typeof parsed === 'string')
       throw new UsageError(
         fromFlags
-          ? `--goal '${text}': ${parsed}`
-          : `${plan.file}: the plan's goal '${text}' (a User Defined Variable named goal or goal.*): ${parsed}`,
+          ? l10n.t("--goal '{0}': {1}", text, parsed)
+          : l10n.t(
+              "{0}: the plan's goal '{1}' (a User Defined Variable named goal or goal.*): {2}",
+              plan.file,
+              text,
+              parsed,
+            ),
       );
     goals.push(...parsed);
   }
@@ -53,26 +59,35 @@ export function readRunGoals(
     const raw = values['abort-delay'].trim().replace(/s$/, '');
     abortDelaySec = Number(raw);
     if (raw === '' || !Number.isFinite(abortDelaySec) || abortDelaySec < 0)
-      throw new UsageError(`--abort-delay takes seconds (0 or more), like 10, not '${values['abort-delay']}'`);
-    if (!abortOnFail) throw new UsageError('--abort-delay only applies with --abort-on-fail');
+      throw new UsageError(
+        l10n.t("--abort-delay takes seconds (0 or more), like 10, not '{0}'", values['abort-delay']),
+      );
+    if (!abortOnFail) throw new UsageError(l10n.t('--abort-delay only applies with --abort-on-fail'));
   }
   if (abortOnFail && !goals.length)
     throw new UsageError(
-      "--abort-on-fail needs goals: give --goal 'p95<200ms' (or put goal variables in the plan's User Defined Variables)",
+      l10n.t(
+        "--abort-on-fail needs goals: give {0} (or put goal variables in the plan's User Defined Variables)",
+        "--goal 'p95<200ms'",
+      ),
     );
   const junit = values.junit === undefined ? undefined : resolve(values.junit);
   if (junit !== undefined && !existsSync(dirname(junit)))
-    throw new UsageError(`--junit ${values.junit}: the folder ${dirname(junit)} does not exist`);
+    throw new UsageError(l10n.t('--junit {0}: the folder {1} does not exist', values.junit ?? junit, dirname(junit)));
   return { goals, source: fromFlags ? 'command line' : 'plan', abortOnFail, abortDelaySec, junit };
 }
 
 /** What is said before the run: the goals, and whether a miss stops it. */
 export function goalsIntro(g: RunGoals): string[] {
   if (!g.goals.length) return [];
-  const lines = [`goals (${g.source}): ${g.goals.map((x) => x.text).join('; ')}`];
+  const list = g.goals.map((x) => x.text).join('; ');
+  const lines = [g.source === 'plan' ? l10n.t('goals (plan): {0}', list) : l10n.t('goals (command line): {0}', list)];
   if (g.abortOnFail)
     lines.push(
-      `abort on fail: the run stops once a whole-run goal is missed, judged every second after the first ${g.abortDelaySec} s`,
+      l10n.t(
+        'abort on fail: the run stops once a whole-run goal is missed, judged every second after the first {0} s',
+        g.abortDelaySec,
+      ),
     );
   return lines;
 }
@@ -104,7 +119,7 @@ export class GoalWatch {
     if (!this.goals.abortOnFail) return;
     const miss = this.watch.onProgress(p);
     if (!miss) return;
-    this.io.err(`stopping: ${missedLine(miss)}`);
+    this.io.err(l10n.t('stopping: {0}', missedLine(miss)));
     this.stop.abort();
   }
 
@@ -132,13 +147,13 @@ export function goalJson(r: GoalResult): Record<string, unknown> {
 /** The results of the goals against the summary (every goal missed when there is none). */
 export function judgeGoals(g: RunGoals, summary: Summary | undefined): GoalResult[] {
   if (summary) return evaluateGoals(g.goals, summary);
-  return g.goals.map((goal) => ({ goal, met: false, figure: 'no results' }));
+  return g.goals.map((goal) => ({ goal, met: false, figure: l10n.t('no results') }));
 }
 
 /** The lines after the summary: the verdict, then each goal. */
 export function goalLines(results: readonly GoalResult[]): string[] {
   const verdict = goalsVerdict(results);
-  return verdict ? [`goals: ${verdict}`, ...results.map((r) => `  ${goalResultLine(r)}`)] : [];
+  return verdict ? [l10n.t('goals: {0}', verdict), ...results.map((r) => `  ${goalResultLine(r)}`)] : [];
 }
 
 /** Writes the JUnit report when asked; a report that cannot be written is said, and fails the run. */
@@ -168,10 +183,16 @@ export function writeJunit(
         ...(run.runError === undefined ? {} : { runError: run.runError }),
       }),
     );
-    io.err(`JUnit report: ${g.junit}`);
+    io.err(l10n.t('JUnit report: {0}', g.junit));
     return true;
   } catch (e) {
-    io.err(`obslab loadtest: cannot write the JUnit report ${g.junit}: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(
+      l10n.t(
+        'obslab loadtest: cannot write the JUnit report {0}: {1}',
+        g.junit,
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
     return false;
   }
 }

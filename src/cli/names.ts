@@ -2,6 +2,7 @@
 // Prints the series names and labels Prometheus 3 holds for an OpenTelemetry instrument, by default
 // through the lab's pinned collector with the exporter settings of the lab's collector config.
 // Exit 0: printed (1 when the path refuses the points); 2: bad usage.
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import { versions } from '../core/facts';
 import { exporterNaming } from '../core/promql/exporterNaming';
@@ -31,45 +32,115 @@ const labConfig = 'lab/k8s/otel-collector-config.yaml';
 export const namesSpec = defineCommand({
   command: 'names',
   args: 'INSTRUMENT',
-  summary: 'Prints the series names and labels Prometheus 3 holds for an OpenTelemetry instrument on a given path.',
+  get summary() {
+    return l10n.t(
+      'Prints the series names and labels Prometheus 3 holds for an OpenTelemetry instrument on a given path.',
+    );
+  },
   options: {
-    unit: { type: 'string', value: 'UNIT', help: "the instrument's unit: s, ms, By, 1, {request} (default none)" },
-    kind: { type: 'string', value: instrumentKinds.join('|'), help: 'the instrument kind (required)' },
+    unit: {
+      type: 'string',
+      value: 'UNIT',
+      get help() {
+        return l10n.t("the instrument's unit: s, ms, By, 1, {request} (default none)");
+      },
+    },
+    kind: {
+      type: 'string',
+      value: instrumentKinds.join('|'),
+      get help() {
+        return l10n.t('the instrument kind (required)');
+      },
+    },
     via: {
       type: 'string',
       value: 'collector|prometheus-otlp',
-      help: "the collector's prometheus exporter scraped by Prometheus, or Prometheus' own OTLP receiver",
+      get help() {
+        return l10n.t("the collector's prometheus exporter scraped by Prometheus, or Prometheus' own OTLP receiver");
+      },
     },
-    strategy: { type: 'string', value: 'STRATEGY', help: 'translation_strategy (below)' },
+    strategy: {
+      type: 'string',
+      value: 'STRATEGY',
+      get help() {
+        return l10n.t('translation_strategy (below)');
+      },
+    },
     release: {
       type: 'string',
       value: 'VERSION',
-      help: `collector ${collectorNamingVersions.join(' or ')}, or Prometheus ${prometheusOtlpVersions.join(', ')}`,
+      get help() {
+        const [a, b] = collectorNamingVersions;
+        return l10n.t('collector {0} or {1}, or Prometheus {2}', a, b, prometheusOtlpVersions.join(', '));
+      },
     },
     config: {
       type: 'string',
       value: 'FILE',
-      help: "a collector config (or its ConfigMap) whose prometheus exporter's settings to use",
+      get help() {
+        return l10n.t("a collector config (or its ConfigMap) whose prometheus exporter's settings to use");
+      },
     },
-    attribute: { type: 'string', multiple: true, value: 'KEY', help: 'a data point attribute key (repeatable)' },
-    delta: { type: 'boolean', help: 'delta temporality (default cumulative)' },
-    'honor-labels': { type: 'boolean', help: "the scrape keeps the exporter's job and instance (collector)" },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    attribute: {
+      type: 'string',
+      multiple: true,
+      value: 'KEY',
+      get help() {
+        return l10n.t('a data point attribute key (repeatable)');
+      },
+    },
+    delta: {
+      type: 'boolean',
+      get help() {
+        return l10n.t('delta temporality (default cumulative)');
+      },
+    },
+    'honor-labels': {
+      type: 'boolean',
+      get help() {
+        return l10n.t("the scrape keeps the exporter's job and instance (collector)");
+      },
+    },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   },
-  notes: [
-    `STRATEGY: ${translationStrategies.join(', ')}.`,
-    `Defaults: --via collector at ${versions.collector} with the exporter settings of the lab's`,
-    `${labConfig} (no translation_strategy: UnderscoreEscapingWithSuffixes), or Prometheus`,
-    `${prometheusOtlpVersions[0]}'s default UnderscoreEscapingWithSuffixes with --via prometheus-otlp.`,
-    'A lab instrument (http.server.duration, http.server.request.duration, http.server.active_requests)',
-    'brings its attributes and scope unless --attribute is given.',
-  ],
+  get notes() {
+    const dflt = 'UnderscoreEscapingWithSuffixes';
+    return [
+      l10n.t('STRATEGY: {0}.', translationStrategies.join(', ')),
+      ...l10n
+        .t(
+          "Defaults: {0} at {1} with the exporter settings of the lab's\n{2} (no {3}: {4}), or Prometheus\n{5}'s default {4} with {6}.",
+          '--via collector',
+          versions.collector,
+          labConfig,
+          'translation_strategy',
+          dflt,
+          prometheusOtlpVersions[0],
+          '--via prometheus-otlp',
+        )
+        .split('\n'),
+      ...l10n
+        .t(
+          'A lab instrument ({0})\nbrings its attributes and scope unless --attribute is given.',
+          'http.server.duration, http.server.request.duration, http.server.active_requests',
+        )
+        .split('\n'),
+    ];
+  },
 });
 
 function oneOf<T extends string>(what: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`${what} is ${allowed.join(', ')}, not '${value}'\n${usageLine(namesSpec)}`);
+    throw new UsageError(
+      `${l10n.t("{0} is {1}, not '{2}'", what, allowed.join(', '), value)}\n${usageLine(namesSpec)}`,
+    );
   return value as T;
 }
 
@@ -79,7 +150,7 @@ function readConfig(file: string | undefined): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(
-      `cannot read ${file} (${e instanceof Error ? e.message : String(e)}); name a collector config file`,
+      l10n.t('cannot read {0} ({1}); name a collector config file', file, e instanceof Error ? e.message : String(e)),
     );
   }
 }
@@ -88,11 +159,12 @@ export function runNames(argv: string[], io: Io): number {
   const { values, positionals } = parseCli(argv, namesSpec);
   if (positionals.length !== 1 || !positionals[0])
     throw new UsageError(
-      `name one instrument, as the SDK names it (http.server.request.duration)\n${usageLine(namesSpec)}`,
+      `${l10n.t('name one instrument, as the SDK names it ({0})', 'http.server.request.duration')}\n${usageLine(namesSpec)}`,
     );
   const name = positionals[0];
   const kind = oneOf<InstrumentKind>('--kind', values.kind, instrumentKinds);
-  if (!kind) throw new UsageError(`--kind is required: ${instrumentKinds.join(', ')}\n${usageLine(namesSpec)}`);
+  if (!kind)
+    throw new UsageError(`${l10n.t('--kind is required: {0}', instrumentKinds.join(', '))}\n${usageLine(namesSpec)}`);
   const via = oneOf('--via', values.via, ['collector', 'prometheus-otlp'] as const) ?? 'collector';
   const strategy = oneOf<TranslationStrategy>('--strategy', values.strategy, translationStrategies);
   const format = readFormat(values.format);
@@ -105,14 +177,14 @@ export function runNames(argv: string[], io: Io): number {
     const fromConfig = exporterNaming(text, release);
     if (!fromConfig && values.config !== undefined)
       throw new UsageError(
-        `${values.config} has no prometheus exporter; name a collector config that exports to Prometheus`,
+        l10n.t('{0} has no prometheus exporter; name a collector config that exports to Prometheus', values.config),
       );
     path = fromConfig ?? { via: 'collector', version: release, prometheusMajor: 3 };
     if (strategy) path.translationStrategy = strategy;
     if (values['honor-labels']) path.honorLabels = true;
   } else {
     if (values.config !== undefined || values['honor-labels'])
-      throw new UsageError(`--config and --honor-labels are for --via collector\n${usageLine(namesSpec)}`);
+      throw new UsageError(`${l10n.t('--config and --honor-labels are for --via collector')}\n${usageLine(namesSpec)}`);
     const release = oneOf('--release', values.release, prometheusOtlpVersions) ?? prometheusOtlpVersions[0];
     path = {
       via: 'prometheus-otlp',
@@ -149,11 +221,16 @@ export function runNames(argv: string[], io: Io): number {
       ),
     );
   else {
-    io.out(`${name} (${kind}${unit ? `, unit ${unit}` : ''}) through ${describePath(path, t.strategy)}:`);
-    if (t.dropped) io.out(`  nothing: ${t.dropped}`);
+    const through = describePath(path, t.strategy);
+    io.out(
+      unit
+        ? l10n.t('{0} ({1}, unit {2}) through {3}:', name, kind, unit, through)
+        : l10n.t('{0} ({1}) through {2}:', name, kind, through),
+    );
+    if (t.dropped) io.out(`  ${l10n.t('nothing: {0}', t.dropped)}`);
     else {
-      io.out(`  series: ${t.series.join(', ')}`);
-      io.out(`  labels: ${t.labels.join(', ')}`);
+      io.out(`  ${l10n.t('series: {0}', t.series.join(', '))}`);
+      io.out(`  ${l10n.t('labels: {0}', t.labels.join(', '))}`);
     }
     for (const n of t.notes) io.out(`  (${n})`);
   }

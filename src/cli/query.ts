@@ -5,6 +5,7 @@
 // which it never stores, is named with its rewrite (`le="1"` → `le="1.0"`). A native histogram
 // sample reads "native histogram: count N, sum S".
 // Exit 0: Prometheus answered (even with no data); 1: it could not (unreachable, query error); 2: bad usage.
+import * as l10n from '@vscode/l10n';
 import { pointAtPosition, PrometheusClient, PrometheusError } from '../core/prometheus/client';
 import { parseDuration } from '../core/prometheus/duration';
 import { pointText, sampleText, seriesPoints } from '../core/prometheus/samples';
@@ -19,24 +20,56 @@ import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 export const querySpec = defineCommand({
   command: 'query',
   args: "'PROMQL'",
-  summary: 'Asks Prometheus one PromQL expression, at one instant or over a range, and prints the answer.',
+  get summary() {
+    return l10n.t('Asks Prometheus one PromQL expression, at one instant or over a range, and prints the answer.');
+  },
   options: {
-    prometheus: { type: 'string', value: 'URL', help: "Prometheus' URL (default the sandbox's, when it runs)" },
+    prometheus: {
+      type: 'string',
+      value: 'URL',
+      get help() {
+        return l10n.t("Prometheus' URL (default the sandbox's, when it runs)");
+      },
+    },
     range: {
       type: 'string',
       value: 'DURATION',
-      help: 'a range query over the last DURATION (e.g. 15m) instead of an instant query',
+      get help() {
+        return l10n.t('a range query over the last DURATION (e.g. 15m) instead of an instant query');
+      },
     },
     step: {
       type: 'string',
       value: 'DURATION',
-      help: "the range query's resolution (with --range; default chosen from the range)",
+      get help() {
+        return l10n.t("the range query's resolution (with --range; default chosen from the range)");
+      },
     },
-    time: { type: 'string', value: 'TIME', help: 'evaluate an instant query at TIME instead of now' },
-    timeout: { type: 'string', value: 'DURATION', help: 'how long to wait for Prometheus' },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    time: {
+      type: 'string',
+      value: 'TIME',
+      get help() {
+        return l10n.t('evaluate an instant query at TIME instead of now');
+      },
+    },
+    timeout: {
+      type: 'string',
+      value: 'DURATION',
+      get help() {
+        return l10n.t('how long to wait for Prometheus');
+      },
+    },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   },
-  notes: ['--step needs --range; --time is for instant queries only.'],
+  get notes() {
+    return [l10n.t('--step needs --range; --time is for instant queries only.')];
+  },
 });
 
 export const queryUsage = usageLine(querySpec);
@@ -45,7 +78,7 @@ function seconds(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const s = parseDuration(value);
   if (s === undefined || s <= 0)
-    throw new UsageError(`${flag} takes a Prometheus duration such as 30s, 5m or 1h30m, not '${value}'`);
+    throw new UsageError(l10n.t("{0} takes a Prometheus duration such as 30s, 5m or 1h30m, not '{1}'", flag, value));
   return s;
 }
 
@@ -85,23 +118,28 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
   const parsed = parseCli(argv, querySpec);
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]?.trim())
-    throw new UsageError(`give one PromQL expression (quote it)\n${queryUsage}`);
+    throw new UsageError(`${l10n.t('give one PromQL expression (quote it)')}\n${queryUsage}`);
   const expr = positionals[0];
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const range = seconds('--range', values.range);
   const explicitStep = seconds('--step', values.step);
   if (explicitStep !== undefined && range === undefined)
-    throw new UsageError('--step needs --range (a range query); without --range the query is evaluated at one instant');
+    throw new UsageError(
+      l10n.t('--step needs --range (a range query); without --range the query is evaluated at one instant'),
+    );
   if (range !== undefined && values.time !== undefined)
-    throw new UsageError('--time is for instant queries; a range query ends now');
+    throw new UsageError(l10n.t('--time is for instant queries; a range query ends now'));
   const timeout = seconds('--timeout', values.timeout);
 
   const baseUrl = values.prometheus ?? sandboxPrometheusUrl();
   if (!baseUrl) {
     io.err(
-      'obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to http://127.0.0.1:9090), ' +
-        'or start the local one with `obslab sandbox up`',
+      l10n.t(
+        'obslab query: no Prometheus to ask: pass --prometheus URL (e.g. a port-forward to {0}), or start the local one with {1}',
+        'http://127.0.0.1:9090',
+        '`obslab sandbox up`',
+      ),
     );
     return 1;
   }
@@ -110,8 +148,8 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
     fetch: (url, init) => fetch(url, init),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     unreachableHint: values.prometheus
-      ? 'check the URL, and that the port-forward or Prometheus is running'
-      : "the sandbox's Prometheus is not answering; `obslab sandbox status` says why",
+      ? l10n.t('check the URL, and that the port-forward or Prometheus is running')
+      : l10n.t("the sandbox's Prometheus is not answering; {0} says why", '`obslab sandbox status`'),
   });
 
   try {
@@ -124,11 +162,11 @@ export async function runQuery(argv: string[], io: Io): Promise<number> {
     } else {
       result = await client.query(expr, values.time !== undefined ? { time: values.time } : {});
     }
-    for (const w of result.warnings) io.err(`obslab query: Prometheus warns: ${w}`);
+    for (const w of result.warnings) io.err(l10n.t('obslab query: Prometheus warns: {0}', w));
     if (format === 'json') io.out(JSON.stringify(result.data, null, 2));
     else if (!isEmpty(result.data)) for (const line of textLines(result.data)) io.out(line);
     if (isEmpty(result.data)) {
-      if (format === 'text') io.out('(no data)');
+      if (format === 'text') io.out(l10n.t('(no data)'));
       // Only now ask for every metric name: a query with data needs no advice.
       const suggestions = suggestForQuery(expr, await client.metricNames().catch(() => []));
       for (const s of suggestions) io.err(`obslab query: ${describeSuggestion(s)}`);

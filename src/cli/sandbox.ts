@@ -5,6 +5,7 @@
 // $HTTPS_PROXY, or from --mirror) into the per-user data folder and checked against their published
 // sha256. Exit codes: up/down 0 done, 1 failed; status 0 when every part is up, 1 otherwise; 2 bad
 // usage, not confirmed, or interrupted.
+import * as l10n from '@vscode/l10n';
 import {
   sandboxDown,
   sandboxPlan,
@@ -23,29 +24,72 @@ import { askOnTerminal, UsageError, type Io, parseCli, notJsonOrText } from './i
 export const sandboxSpec = defineCommand({
   command: 'sandbox',
   args: 'up|down|status',
-  summary:
-    'Starts, stops or reports the local sandbox: the lab app, the OpenTelemetry Collector and Prometheus on 127.0.0.1, no cluster needed.',
+  get summary() {
+    return l10n.t(
+      'Starts, stops or reports the local sandbox: the lab app, the OpenTelemetry Collector and Prometheus on 127.0.0.1, no cluster needed.',
+    );
+  },
   options: {
-    lab: { type: 'string', value: 'DIR', help: 'the lab folder whose files the sandbox runs' },
-    yes: { type: 'boolean', short: 'y', help: "run the lab folder's files without asking" },
+    lab: {
+      type: 'string',
+      value: 'DIR',
+      get help() {
+        return l10n.t('the lab folder whose files the sandbox runs');
+      },
+    },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      get help() {
+        return l10n.t("run the lab folder's files without asking");
+      },
+    },
     collector: {
       type: 'string',
       value: 'PATH',
-      help: 'the otelcol-contrib program (default: $OBSLAB_COLLECTOR, otelcol-contrib or otelcol on PATH, else downloaded)',
+      get help() {
+        return l10n.t(
+          'the otelcol-contrib program (default: $OBSLAB_COLLECTOR, otelcol-contrib or otelcol on PATH, else downloaded)',
+        );
+      },
     },
     'prometheus-bin': {
       type: 'string',
       value: 'PATH',
-      help: 'the prometheus program (default: $OBSLAB_PROMETHEUS, prometheus on PATH, else downloaded)',
+      get help() {
+        return l10n.t('the prometheus program (default: $OBSLAB_PROMETHEUS, prometheus on PATH, else downloaded)');
+      },
     },
     mirror: {
       type: 'string',
       value: 'URL',
-      help: 'download release files from URL/<owner>/<repo>/releases/download/<tag>/<file> instead of https://github.com',
+      get help() {
+        return l10n.t(
+          'download release files from URL/<owner>/<repo>/releases/download/<tag>/<file> instead of https://github.com',
+        );
+      },
     },
-    'app-port': { type: 'string', value: 'N', help: "the app's port on 127.0.0.1" },
-    'prometheus-port': { type: 'string', value: 'N', help: "Prometheus' port on 127.0.0.1" },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    'app-port': {
+      type: 'string',
+      value: 'N',
+      get help() {
+        return l10n.t("the app's port on 127.0.0.1");
+      },
+    },
+    'prometheus-port': {
+      type: 'string',
+      value: 'N',
+      get help() {
+        return l10n.t("Prometheus' port on 127.0.0.1");
+      },
+    },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   },
 });
 
@@ -62,7 +106,7 @@ function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new UsageError(`${flag} is a port number from 1 to 65535, not '${value}'`);
+    throw new UsageError(l10n.t("{0} is a port number from 1 to 65535, not '{1}'", flag, value));
   return n;
 }
 
@@ -77,18 +121,22 @@ function targetsSummary(parts: SandboxPartStatus[]): string {
   const endpoints = parts.filter((p) => p.name.startsWith('collector-'));
   const up = endpoints.filter((p) => p.state === 'up').length;
   return up === endpoints.length
-    ? 'Prometheus reports both collector targets up.'
-    : `Prometheus reports ${up} of ${endpoints.length} collector targets up.`;
+    ? l10n.t('Prometheus reports both collector targets up.')
+    : l10n.t('Prometheus reports {0} of {1} collector targets up.', up, endpoints.length);
 }
 
 function printUp(result: SandboxUpResult, io: Io): void {
   const app = result.parts.find((p) => p.name === 'app')?.url;
   for (const line of table(result.parts)) io.out(line);
   io.out(targetsSummary(result.parts));
-  io.out(`Logs: ${result.state.dir}`);
+  io.out(l10n.t('Logs: {0}', result.state.dir));
   if (app)
     io.out(
-      `Try: curl -X POST -d data=hello ${app}/hash   then   npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`,
+      l10n.t(
+        'Try: {0}   then   {1}',
+        `curl -X POST -d data=hello ${app}/hash`,
+        `npx obslab query 'sum(rate(${appMetrics.durationBase}_count[1m]))'`,
+      ),
     );
 }
 
@@ -96,7 +144,7 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
   const parsed = parseCli(argv, sandboxSpec);
   const { values, positionals } = parsed;
   const [action, ...extra] = positionals;
-  if (!action || extra.length) throw new UsageError(`say up, down or status\n${sandboxUsage}`);
+  if (!action || extra.length) throw new UsageError(`${l10n.t('say up, down or status')}\n${sandboxUsage}`);
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
   const json = format === 'json';
@@ -109,7 +157,7 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
       // their own process groups and would outlive us, so they are stopped too.
       const abort = new AbortController();
       const interrupted = (): void => {
-        io.err('obslab sandbox up: interrupted; stopping what was started');
+        io.err(l10n.t('obslab sandbox up: interrupted; stopping what was started'));
         abort.abort();
         void sandboxDown().finally(() => process.exit(130));
       };
@@ -121,13 +169,15 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
           io.err(`${q.message}\n${q.detail}`);
           if (!(deps.interactive ?? process.stdin.isTTY === true)) {
             io.err(
-              "obslab sandbox up: not started: pass --yes to run the lab folder's code without asking (stdin is not a terminal)",
+              l10n.t(
+                "obslab sandbox up: not started: pass --yes to run the lab folder's code without asking (stdin is not a terminal)",
+              ),
             );
             return 2;
           }
-          const answer = await (deps.ask ?? askOnTerminal)('Run it? [y/N] ');
+          const answer = await (deps.ask ?? askOnTerminal)(`${l10n.t('Run it?')} [y/N] `);
           if (!/^y(es)?$/i.test(answer.trim())) {
-            io.err('obslab sandbox up: not started');
+            io.err(l10n.t('obslab sandbox up: not started'));
             return 2;
           }
         }
@@ -160,10 +210,22 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
         );
         if (result.alreadyRunning) {
           const notUp = result.parts.filter((p) => p.state !== 'up');
-          const health = notUp.length
-            ? `; not up: ${notUp.map((p) => `${p.name} ${p.state}`).join(', ')}, so \`obslab sandbox down\` then \`obslab sandbox up\` restarts it`
-            : ' (`obslab sandbox down` stops it)';
-          io.err(`obslab sandbox: already running since ${result.state.startedAt}; nothing started${health}`);
+          const since = result.state.startedAt;
+          io.err(
+            notUp.length
+              ? l10n.t(
+                  'obslab sandbox: already running since {0}; nothing started; not up: {1}, so {2} then {3} restarts it',
+                  since,
+                  notUp.map((p) => `${p.name} ${p.state}`).join(', '),
+                  '`obslab sandbox down`',
+                  '`obslab sandbox up`',
+                )
+              : l10n.t(
+                  'obslab sandbox: already running since {0}; nothing started ({1} stops it)',
+                  since,
+                  '`obslab sandbox down`',
+                ),
+          );
         }
         if (json)
           io.out(
@@ -195,8 +257,8 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
       else
         io.out(
           stopped.length
-            ? `Stopped ${stopped.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}.`
-            : 'The sandbox is not running; nothing to stop.',
+            ? l10n.t('Stopped {0}.', stopped.map((s) => l10n.t('{0} (pid {1})', s.name, s.pid)).join(', '))
+            : l10n.t('The sandbox is not running; nothing to stop.'),
         );
       return 0;
     }
@@ -205,7 +267,7 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
       if (json) {
         io.out(JSON.stringify(parts, null, 2));
       } else if (parts.every((p) => p.state === 'stopped')) {
-        io.out('The sandbox is not running (`obslab sandbox up` starts it).');
+        io.out(l10n.t('The sandbox is not running ({0} starts it).', '`obslab sandbox up`'));
       } else {
         for (const line of table(parts)) io.out(line);
         io.out(targetsSummary(parts));
@@ -213,6 +275,6 @@ export async function runSandbox(argv: string[], io: Io, deps: SandboxCliDeps = 
       return parts.every((p) => p.state === 'up') ? 0 : 1;
     }
     default:
-      throw new UsageError(`unknown action '${action}': say up, down or status\n${sandboxUsage}`);
+      throw new UsageError(`${l10n.t("unknown action '{0}': say up, down or status", action)}\n${sandboxUsage}`);
   }
 }

@@ -1,4 +1,5 @@
 // obslab scaffold DIR [--release NAME] [--app-namespace NS] ... [--overwrite] [--format json|text]
+import * as l10n from '@vscode/l10n';
 import { compareWithExisting, planLabFiles } from '../core/scaffold/plan';
 import {
   defaultParams,
@@ -20,7 +21,11 @@ const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
     {
       type: 'string',
       value: 'VALUE',
-      help: `${s.prompt} (default ${s.key === 'appImage' ? `${exampleAppImage('REGION')}, REGION from --region` : defaultParams[s.key]})`,
+      get help() {
+        const dflt =
+          s.key === 'appImage' ? l10n.t('{0}, REGION from --region', exampleAppImage('REGION')) : defaultParams[s.key];
+        return l10n.t('{0} (default {1})', s.prompt, dflt);
+      },
     },
   ]),
 );
@@ -28,15 +33,28 @@ const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
 export const scaffoldSpec = defineCommand({
   command: 'scaffold',
   args: 'DIR',
-  summary:
-    "Writes the lab's files (manifests, collector config, rules, load-test plan, COMMANDS.md) into DIR, with your names filled in.",
+  get summary() {
+    return l10n.t(
+      "Writes the lab's files (manifests, collector config, rules, load-test plan, COMMANDS.md) into DIR, with your names filled in.",
+    );
+  },
   options: {
     ...paramOptions,
     overwrite: {
       type: 'boolean',
-      help: "replace files that differ from the lab's (without it, their differences are shown and nothing is written)",
+      get help() {
+        return l10n.t(
+          "replace files that differ from the lab's (without it, their differences are shown and nothing is written)",
+        );
+      },
     },
-    format: { type: 'string', value: 'json|text', help: 'output format (default text)' },
+    format: {
+      type: 'string',
+      value: 'json|text',
+      get help() {
+        return l10n.t('output format (default text)');
+      },
+    },
   } as Record<string, OptionSpec>,
 });
 
@@ -45,7 +63,8 @@ export const scaffoldUsage = usageLine(scaffoldSpec);
 export function scaffold(argv: string[], io: Io): number {
   const parsed = parseCli(argv, scaffoldSpec);
   const { values, positionals } = parsed;
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`scaffold takes one folder\n${scaffoldUsage}`);
+  if (positionals.length !== 1 || !positionals[0])
+    throw new UsageError(`${l10n.t('scaffold takes one folder')}\n${scaffoldUsage}`);
   const dir = positionals[0];
   const format = values['format'] ?? 'text';
   if (format !== 'json' && format !== 'text') throw notJsonOrText(format);
@@ -70,26 +89,44 @@ export function scaffold(argv: string[], io: Io): number {
         io.out(JSON.stringify({ dir, written: [], unchanged: [], conflicts: changed.map((f) => f.path) }, null, 2));
       else
         for (const f of changed)
-          io.out(unifiedDiff(f.existing ?? '', f.content, `${dir}/${f.path} (yours)`, `${dir}/${f.path} (lab)`));
+          io.out(
+            unifiedDiff(
+              f.existing ?? '',
+              f.content,
+              l10n.t('{0} (yours)', `${dir}/${f.path}`),
+              l10n.t('{0} (lab)', `${dir}/${f.path}`),
+            ),
+          );
       io.err(
-        `obslab scaffold: ${changed.length} file(s) in ${dir} differ from the lab's (${changed.map((f) => f.path).join(', ')}); ` +
-          `nothing was written. Keep yours, or rerun with --overwrite`,
+        l10n.t(
+          "obslab scaffold: {0} file(s) in {1} differ from the lab's ({2}); nothing was written. Keep yours, or rerun with --overwrite",
+          changed.length,
+          dir,
+          changed.map((f) => f.path).join(', '),
+        ),
       );
       return 1;
     }
     const result = writeLabFolder(dir, planned);
-    for (const w of warnings) io.err(`obslab scaffold: warning: ${w}`);
+    for (const w of warnings) io.err(l10n.t('obslab scaffold: warning: {0}', w));
     if (format === 'json') {
       io.out(
         JSON.stringify({ dir, written: result.written, unchanged: result.unchanged, conflicts: [], warnings }, null, 2),
       );
     } else {
       io.out(
-        `Wrote ${result.written.length} lab file(s) to ${dir}${result.unchanged.length ? ` (${result.unchanged.length} already up to date)` : ''}:`,
+        result.unchanged.length
+          ? l10n.t(
+              'Wrote {0} lab file(s) to {1} ({2} already up to date):',
+              result.written.length,
+              dir,
+              result.unchanged.length,
+            )
+          : l10n.t('Wrote {0} lab file(s) to {1}:', result.written.length, dir),
       );
       for (const f of planned)
         io.out(`  ${f.status === 'same' ? '=' : f.status === 'new' ? '+' : '~'} ${f.path}  ${f.purpose}`);
-      io.out(`Next: open ${dir}/COMMANDS.md for the lab's commands with your names filled in.`);
+      io.out(l10n.t("Next: open {0} for the lab's commands with your names filled in.", `${dir}/COMMANDS.md`));
     }
     return 0;
   } catch (e) {
