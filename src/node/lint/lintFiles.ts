@@ -5,6 +5,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Finding } from '../../core/finding';
 import { lint, sortFindings } from '../../core/lint/engine';
+import { t } from '../../core/text/l10n';
 import { loadCollectorSchema, loadKindSchemas } from '../files/schemas';
 import { readLintInputs, type ReadInputs } from './readInputs';
 import { ignoredByName, lintableFilesBelow } from './scope';
@@ -81,7 +82,7 @@ export async function collectLintFiles(paths: readonly string[]): Promise<string
             () => false,
           )));
     } catch {
-      throw new UnreadableInput(`${p}: no such file or folder`);
+      throw new UnreadableInput(t`${p}: no such file or folder`);
     }
     if (folder) files.push(...(await lintableFilesBelow(path, { maxDepth: namedFolderDepth })));
     else if (!ignoredByName(path)) files.push(path);

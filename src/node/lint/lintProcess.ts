@@ -4,6 +4,7 @@
 // and is never shown); a crash rejects what was in flight, is reported once, and the server starts
 // again with the next request, at most a few times a minute, never in a loop.
 import { fork, type ChildProcess } from 'node:child_process';
+import { t } from '../../core/text/l10n';
 import {
   l10nBundleEnv,
   type FileFindings,
@@ -77,7 +78,7 @@ export class LintProcess {
 
   /** Findings per file for a scope; undefined when a newer request for the same key superseded this one. */
   lint(params: LintParams): Promise<LintAnswer | undefined> {
-    if (this.disposed) return Promise.reject(new LintProcessStopped('The lint process has been shut down.'));
+    if (this.disposed) return Promise.reject(new LintProcessStopped(t`The lint process has been shut down.`));
     let child: ChildProcess;
     try {
       child = this.ensureStarted();
@@ -94,7 +95,7 @@ export class LintProcess {
       const timeoutMs = this.o.requestTimeoutMs ?? 60_000;
       const timer =
         timeoutMs > 0
-          ? setTimeout(() => this.kill(`did not answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs)
+          ? setTimeout(() => this.kill(t`did not answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs)
           : undefined;
       this.pending.set(id, { key, resolve, reject, timer });
       child.send(request, (err) => {
@@ -108,7 +109,7 @@ export class LintProcess {
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const id of [...this.pending.keys()])
-      this.settle(id)?.reject(new LintProcessStopped('The lint process has been shut down.'));
+      this.settle(id)?.reject(new LintProcessStopped(t`The lint process has been shut down.`));
     const child = this.child;
     if (!child) return;
     child.kill();
@@ -135,18 +136,17 @@ export class LintProcess {
     if (this.child) return this.child;
     if (this.stopped)
       throw new LintProcessStopped(
-        'Linting is stopped after repeated crashes of the lint process; reload the window to try again.',
+        t`Linting is stopped after repeated crashes of the lint process; reload the window to try again.`,
       );
     if (this.crashes > 0) {
       const now = (this.o.now ?? Date.now)();
       const window = this.o.restartWindowMs ?? 60_000;
       const max = this.o.maxRestarts ?? 3;
-      const recent = this.restartTimes.filter((t) => now - t < window);
+      const recent = this.restartTimes.filter((at) => now - at < window);
       if (recent.length >= max) {
         this.stopped = true;
-        const message =
-          `The lint process crashed ${recent.length + 1} times within ${Math.round(window / 1000)} s, ` +
-          'so linting is stopped; reload the window to try again.';
+        const message = t`The lint process crashed ${recent.length + 1} times within ${Math.round(window / 1000)} s, \
+so linting is stopped; reload the window to try again.`;
         this.o.onCrash?.(message);
         throw new LintProcessStopped(message);
       }
@@ -209,16 +209,21 @@ export class LintProcess {
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-    const again = 'it starts again with the next edit';
-    if (this.killedBecause) return `The lint process ${this.killedBecause} and was stopped; ${again}.`;
+    if (this.killedBecause)
+      return t`The lint process ${this.killedBecause} and was stopped; it starts again with the next edit.`;
     if (/heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderrTail)) {
       const cap = /--max-old-space-size=(\d+)/.exec(
         (this.o.execArgv ?? [`--max-old-space-size=${defaultHeapMb}`]).join(' '),
       )?.[1];
-      return `The lint process ran out of memory${cap ? ` (its cap is ${cap} MB)` : ''}; ${again}.`;
+      return cap
+        ? t`The lint process ran out of memory (its cap is ${cap} MB); it starts again with the next edit.`
+        : t`The lint process ran out of memory; it starts again with the next edit.`;
     }
-    if (signal) return `The lint process was ended by ${signal}; ${again}.`;
+    if (signal) return t`The lint process was ended by ${signal}; it starts again with the next edit.`;
     const last = this.stderrTail.trim().split('\n').filter(Boolean).pop();
-    return `The lint process exited with code ${code ?? 'unknown'}${last ? ` (${last.trim()})` : ''}; ${again}.`;
+    const exitCode = code ?? t`unknown`;
+    return last
+      ? t`The lint process exited with code ${exitCode} (${last.trim()}); it starts again with the next edit.`
+      : t`The lint process exited with code ${exitCode}; it starts again with the next edit.`;
   }
 }

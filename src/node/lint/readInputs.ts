@@ -8,6 +8,7 @@ import type { Finding } from '../../core/finding';
 import { binaryOrBroken, fileKind, type LintInput } from '../../core/lint/model';
 import { maxLintNesting, nestingDepth } from '../../core/lint/nesting';
 import { fileSkipped, maxLintBytes, tooLargeReason } from '../../core/lint/skipped';
+import { t } from '../../core/text/l10n';
 
 export interface ReadInputs {
   /** Texts to lint, in the order of the files asked for. */
@@ -27,6 +28,7 @@ function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
+/** Why an entry that is not a regular file is skipped. */
 function kindOfEntry(st: {
   isFIFO(): boolean;
   isSocket(): boolean;
@@ -34,10 +36,10 @@ function kindOfEntry(st: {
   isBlockDevice(): boolean;
   isDirectory(): boolean;
 }): string {
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  if (st.isFIFO()) return t`it is a FIFO (named pipe), not a file`;
+  if (st.isSocket()) return t`it is a socket, not a file`;
+  if (st.isCharacterDevice() || st.isBlockDevice()) return t`it is a device, not a file`;
+  return t`it is not a regular file, not a file`;
 }
 
 async function readOne(file: string): Promise<Read> {
@@ -47,30 +49,30 @@ async function readOne(file: string): Promise<Read> {
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = errorCode(e);
-    if (code === 'ELOOP') return { skip: 'it is a symbolic link that loops' };
+    if (code === 'ELOOP') return { skip: t`it is a symbolic link that loops` };
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       try {
         if ((await lstat(file)).isSymbolicLink())
-          return { skip: 'it is a symbolic link to a file that does not exist' };
+          return { skip: t`it is a symbolic link to a file that does not exist` };
       } catch {
         // gone between listing and reading: nothing to say
       }
       return { gone: true };
     }
     const reason = e instanceof Error ? e.message : String(e);
-    return { skip: `it cannot be read (${code ?? reason})`, unreadable: reason };
+    return { skip: t`it cannot be read (${code ?? reason})`, unreadable: reason };
   }
   try {
     const st = await handle.stat();
     if (st.isDirectory()) return { gone: true };
-    if (!st.isFile()) return { skip: `it is ${kindOfEntry(st)}, not a file` };
+    if (!st.isFile()) return { skip: kindOfEntry(st) };
     if (st.size > maxLintBytes) return { skip: tooLargeReason(st.size) };
     const bytes = await handle.readFile();
     if (bytes.length > maxLintBytes) return { skip: tooLargeReason(bytes.length) };
     return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes) };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return { skip: `it cannot be read (${errorCode(e) ?? reason})`, unreadable: reason };
+    return { skip: t`it cannot be read (${errorCode(e) ?? reason})`, unreadable: reason };
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -82,7 +84,7 @@ export function tooDeep(file: string, text: string): string | undefined {
   if ((kind !== 'yaml' && kind !== 'json') || text.length > maxLintBytes || binaryOrBroken(text)) return undefined;
   const depth = nestingDepth(text, kind);
   return depth > maxLintNesting
-    ? `it is nested ${depth} levels deep, over the ${maxLintNesting} the linter reads`
+    ? t`it is nested ${depth} levels deep, over the ${maxLintNesting} the linter reads`
     : undefined;
 }
 

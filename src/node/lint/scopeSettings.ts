@@ -1,6 +1,7 @@
 // What the two lint settings mean for a scope, in one place the editor's linting and its status-bar
 // hint both read: obslab.lint.scope (where the editor lints) and obslab.lint.labRules (where the
 // lab's own rules apply). No I/O and no vscode, so the meaning is tested in plain Node.
+import { t } from '../../core/text/l10n';
 import type { LintScope } from './scope';
 
 export const lintScopeValues = ['workspace', 'labFolders', 'off'] as const;
@@ -39,32 +40,30 @@ export interface RulesHint {
 export function rulesHint(scope: LintScope | undefined, s: LintSettings): RulesHint {
   const where = scope
     ? scope.lab
-      ? `the lab folder ${scope.dir}`
-      : `the folder ${scope.dir} (its files, not its subfolders)`
-    : 'this document alone';
+      ? t`the lab folder ${scope.dir}`
+      : t`the folder ${scope.dir} (its files, not its subfolders)`
+    : t`this document alone`;
   if (!lintsIn(scope, s)) {
     const why =
       s.scope === 'off'
-        ? 'obslab.lint.scope is off'
-        : 'this file is not in a lab folder (one holding obslab-lab.json) and obslab.lint.scope is labFolders';
+        ? t`obslab.lint.scope is off`
+        : t`this file is not in a lab folder (one holding obslab-lab.json) and obslab.lint.scope is labFolders`;
     return {
-      text: '$(checklist) Obslab: lint off',
-      tooltip: `Observability Lab does not lint this file: ${why}. Change it with the setting obslab.lint.scope.`,
+      text: t`$(checklist) Obslab: lint off`,
+      tooltip: t`Observability Lab does not lint this file: ${why}. Change it with the setting obslab.lint.scope.`,
     };
   }
   if (labRulesIn(scope, s)) {
-    const why = scope?.lab ? 'it is a lab folder' : 'obslab.lint.labRules is always';
+    const why = scope?.lab ? t`it is a lab folder` : t`obslab.lint.labRules is always`;
     return {
-      text: '$(checklist) Obslab: lab rules',
-      tooltip:
-        `Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. ` +
-        'Change where they apply with the setting obslab.lint.labRules.',
+      text: t`$(checklist) Obslab: lab rules`,
+      tooltip: t`Linted with ${where}, with the lab's own rules (its release label, its ServiceAccount names) because ${why}. \
+Change where they apply with the setting obslab.lint.labRules.`,
     };
   }
   return {
-    text: '$(checklist) Obslab: general rules',
-    tooltip:
-      `Linted with ${where}, with general rules only: ` +
-      "the lab's own rules apply in lab folders (holding obslab-lab.json). Change that with the setting obslab.lint.labRules.",
+    text: t`$(checklist) Obslab: general rules`,
+    tooltip: t`Linted with ${where}, with general rules only: the lab's own rules apply in lab folders \
+(holding obslab-lab.json). Change that with the setting obslab.lint.labRules.`,
   };
 }
