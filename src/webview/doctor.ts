@@ -15,6 +15,7 @@ import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
 import { fillPlaceholders as fill, pageStrings } from './lib/strings';
 import { doctorPageEnglish } from '../core/protocol/pageStrings';
+import { t } from '../core/text/l10n';
 
 const vscode = vscodeApi<DoctorPageMessage, DoctorReportMessage>();
 const app = document.getElementById('app') ?? document.body;
@@ -173,7 +174,12 @@ function renderReport(m: DoctorReportMessage, busy = false): void {
         'ul',
         { id: 'skipped-reasons' },
         ...skippedReasons(r.links).map(({ reason, links }) =>
-          el('li', {}, reason, el('span', { class: 'hint' }, ` (${links} link${links === 1 ? '' : 's'})`)),
+          el(
+            'li',
+            {},
+            reason,
+            el('span', { class: 'hint' }, ` ${links === 1 ? t`(${links} link)` : t`(${links} links)`}`),
+          ),
         ),
       ),
     );

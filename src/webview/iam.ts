@@ -8,6 +8,7 @@ import { el, replaceKeepingFocus, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
 import { fillPlaceholders as fill, pageStrings } from './lib/strings';
 import { iamPageEnglish } from '../core/protocol/pageStrings';
+import { t } from '../core/text/l10n';
 
 const vscode = vscodeApi<IrsaPageMessage>();
 
@@ -57,23 +58,28 @@ function verdictTable(verdicts: ActionVerdict[], caption: string, id: string): H
 function render(r: IrsaReport): void {
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const parts: Node[] = [header(fill(text.title, r.role.name), errors ? fill(text.problems, errors) : text.noProblems)];
-  parts.push(
-    el(
-      'p',
-      { class: 'hint' },
-      `${r.role.arn}${r.role.createdByLab ? ' · created by Observability Lab' : ''}` +
-        `${r.cluster.name ? ` · cluster ${r.cluster.name}${r.cluster.region ? ` (${r.cluster.region})` : ''}` : ''}`,
-    ),
-  );
-  const provider =
-    r.cluster.oidcProviderExists === false
-      ? ' — no IAM OIDC provider for it'
-      : r.cluster.oidcProviderExists
-        ? ' — IAM OIDC provider present'
-        : '';
-  if (r.cluster.issuer) parts.push(el('p', {}, `Cluster OIDC issuer: ${r.cluster.issuer}${provider}`));
+  const cluster = r.cluster.name
+    ? r.cluster.region
+      ? t`cluster ${r.cluster.name} (${r.cluster.region})`
+      : t`cluster ${r.cluster.name}`
+    : '';
+  const about = [r.role.createdByLab ? t`created by Observability Lab` : '', cluster].filter(Boolean);
+  parts.push(el('p', { class: 'hint' }, r.role.arn + about.map((a) => ` · ${a}`).join('')));
+  const issuer = r.cluster.issuer;
+  if (issuer)
+    parts.push(
+      el(
+        'p',
+        {},
+        r.cluster.oidcProviderExists === false
+          ? t`Cluster OIDC issuer: ${issuer} — no IAM OIDC provider for it`
+          : r.cluster.oidcProviderExists
+            ? t`Cluster OIDC issuer: ${issuer} — IAM OIDC provider present`
+            : t`Cluster OIDC issuer: ${issuer}`,
+      ),
+    );
   else if (r.cluster.issuerError)
-    parts.push(el('p', { class: 'hint' }, `Cluster issuer not known: ${r.cluster.issuerError}`));
+    parts.push(el('p', { class: 'hint' }, t`Cluster issuer not known: ${r.cluster.issuerError}`));
 
   const findings = el('section', { id: 'findings' }, el('h2', {}, fill(text.findings, r.findings.length)));
   if (!r.findings.length) findings.append(el('p', { class: 'ok' }, text.nothingWrong));
@@ -117,7 +123,8 @@ function render(r: IrsaReport): void {
         el(
           'summary',
           {},
-          `${p.kind === 'managed' ? 'Attached' : 'Inline'} policy ${p.name}${p.error ? ` — ${p.error}` : ''}`,
+          (p.kind === 'managed' ? t`Attached policy ${p.name}` : t`Inline policy ${p.name}`) +
+            (p.error ? ` — ${p.error}` : ''),
         ),
         el('pre', {}, p.text),
       ),
@@ -133,10 +140,10 @@ function render(r: IrsaReport): void {
   );
   if (!w.breaks.length) whatIf.append(el('p', {}, text.nothingChanges));
   for (const b of w.breaks)
-    whatIf.append(el('div', { class: 'breaks' }, el('strong', {}, `${b.capability} stops working. `), b.symptom));
+    whatIf.append(el('div', { class: 'breaks' }, el('strong', {}, `${t`${b.capability} stops working.`} `), b.symptom));
   whatIf.append(
     el('h3', {}, text.verdictsAfter),
-    verdictTable(w.after, `The verdicts if the role loses ${w.removed}`, 'verdicts-after'),
+    verdictTable(w.after, t`The verdicts if the role loses ${w.removed}`, 'verdicts-after'),
   );
   parts.push(whatIf);
 
@@ -149,16 +156,20 @@ function render(r: IrsaReport): void {
         el(
           'p',
           {},
-          `ServiceAccount ${sa.namespace}/${sa.name}: ${sa.exists ? `eks.amazonaws.com/role-arn = ${sa.roleArn ?? '(none)'}` : 'does not exist'}`,
+          sa.exists
+            ? t`ServiceAccount ${sa.namespace}/${sa.name}: eks.amazonaws.com/role-arn = ${sa.roleArn ?? t`(none)`}`
+            : t`ServiceAccount ${sa.namespace}/${sa.name}: does not exist`,
         ),
       );
     for (const p of r.kube.prometheusPods ?? [])
-      k.append(el('p', {}, `Pod ${p.namespace}/${p.name} runs as ${p.serviceAccount}`));
+      k.append(el('p', {}, t`Pod ${p.namespace}/${p.name} runs as ${p.serviceAccount}`));
     parts.push(k);
   }
   replaceKeepingFocus(app, ...parts);
   announce.sayNow(
-    `IRSA role ${r.role.name}: ${errors ? `${errors} problem(s)` : 'no problems found'}, ${r.findings.length} finding(s).`,
+    errors
+      ? t`IRSA role ${r.role.name}: ${errors} problem(s), ${r.findings.length} finding(s).`
+      : t`IRSA role ${r.role.name}: no problems found, ${r.findings.length} finding(s).`,
   );
 }
 
@@ -172,7 +183,7 @@ function onMessage(m: IrsaHostMessage): void {
       header(fill(text.title, m.roleName), text.failed),
       el('div', { class: 'finding error' }, m.message),
     );
-    announce.sayNow(`IRSA role ${m.roleName}: ${m.message}`);
+    announce.sayNow(t`IRSA role ${m.roleName}: ${m.message}`);
   } else {
     render(m.report);
     vscode.setState({ report: m.report });

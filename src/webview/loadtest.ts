@@ -17,6 +17,7 @@ import {
   type LoadtestSummaryMessage,
 } from '../core/protocol/loadtest';
 import { loadtestPageEnglish } from '../core/protocol/pageStrings';
+import { t } from '../core/text/l10n';
 import { el, vscodeApi } from './lib/dom';
 import { announcer } from './lib/live';
 import { fillPlaceholders as fill, pageStrings } from './lib/strings';
@@ -24,6 +25,8 @@ import { chartTheme, onThemeChange } from './lib/theme';
 
 const vscode = vscodeApi<LoadtestPageMessage>();
 const text = pageStrings(loadtestPageEnglish);
+/** Requests per second, as the chart and the tables name the rate ("req/s" in English, short in every language). */
+const reqPerSec = t`req/s`;
 
 const app = document.getElementById('app') ?? document.body;
 const title = el('h1', {}, text.title);
@@ -110,7 +113,7 @@ function drawChart(): void {
       scales: { x: { time: false }, ms: {} },
       series: [
         { label: 's' },
-        { label: 'req/s', stroke: rpsColour, width: theme.width, scale: 'y' },
+        { label: reqPerSec, stroke: rpsColour, width: theme.width, scale: 'y' },
         { label: 'p95 ms', stroke: p95Colour, width: theme.width, scale: 'ms' },
         { label: 'p99 ms', stroke: p99Colour, width: theme.width, scale: 'ms' },
         {
@@ -140,7 +143,7 @@ function drawChart(): void {
       ],
       axes: [
         { ...axis, label: text.axisSeconds },
-        { ...axis, scale: 'y', label: 'req/s', size: 60 },
+        { ...axis, scale: 'y', label: reqPerSec, size: 60 },
         { ...axis, scale: 'ms', side: 1, label: 'ms', size: 60, grid: { show: false } },
       ],
       legend: { show: true },
@@ -261,7 +264,7 @@ function showSummary(s: LoadtestSummaryMessage): void {
     el('h3', {}, text.byLabel),
     table(
       text.byLabel,
-      [text.label, text.samples, text.errors, 'req/s', 'p50', 'p95', 'p99', text.max],
+      [text.label, text.samples, text.errors, reqPerSec, 'p50', 'p95', 'p99', text.max],
       s.byLabel.map((l) => [
         l.label || text.noLabel,
         String(l.samples),

@@ -20,6 +20,7 @@ import { announcer } from './lib/live';
 import { svgEl } from './lib/svg';
 import { fillPlaceholders, pageStrings } from './lib/strings';
 import { pipelinePageEnglish } from '../core/protocol/pageStrings';
+import { t } from '../core/text/l10n';
 
 /** The page's fixed texts, in the display language the host wrote into the page. */
 const text = pageStrings(pipelinePageEnglish);
@@ -71,10 +72,12 @@ function figureText(node: GraphNode, f: NodeFigures | undefined): string {
   if (f.health === 'unknown') return text.noFigures;
   // A failure counter appears only once something failed: with figures and none, nothing failed.
   const failed = count(f.failed ?? (f.in !== undefined ? 0 : undefined));
-  if (node.role === 'receiver') return `accepted ${count(f.in)} · refused ${failed}`;
+  if (node.role === 'receiver') return t`accepted ${count(f.in)} · refused ${failed}`;
   if (node.role === 'exporter')
-    return `sent ${count(f.in)} · failed ${failed}${f.queue !== undefined ? ` · q ${count(f.queue)}` : ''}`;
-  return `in ${count(f.in)} · out ${count(f.out)}`;
+    return f.queue !== undefined
+      ? t`sent ${count(f.in)} · failed ${failed} · q ${count(f.queue)}`
+      : t`sent ${count(f.in)} · failed ${failed}`;
+  return t`in ${count(f.in)} · out ${count(f.out)}`;
 }
 
 function open(id: string): void {
@@ -96,13 +99,13 @@ function nodeView(
     `${kind} ${name}, ${where}`,
     note,
     ...findings.map((f) => `${f.severity}: ${f.code}: ${f.message}`),
-    'Click to open its YAML.',
+    text.clickToOpen,
   ].filter(Boolean);
   const onNode = `${short(name)} ${figureLine || kind}`;
   const sev = worst(findings);
   // Its name is every word the node shows, in the order it shows them (the tooltip included, as axe
   // reads visible text), so voice control finds it by what is on screen and a screen reader hears all.
-  const label = [onNode, ...tip, ...(sev ? [`${findings.length} finding(s), worst ${sev}`] : [])];
+  const label = [onNode, ...tip, ...(sev ? [t`${findings.length} finding(s), worst ${sev}`] : [])];
   const g = svgEl(
     'g',
     {
@@ -144,15 +147,14 @@ function draw(): void {
   const m = current;
   if (!m) return;
   const { graph, layout } = m;
+  const pipelines = graph.pipelines.map((p) => t`pipeline ${p.id}`).join(', ');
   const svg = svgEl('svg', {
     width: layout.width,
     height: layout.height,
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     id: 'graph',
     role: 'group',
-    'aria-label':
-      `The collector's pipelines as a graph: ${graph.pipelines.map((p) => `pipeline ${p.id}`).join(', ')}. ` +
-      'Each node is a button that opens its YAML.',
+    'aria-label': t`The collector's pipelines as a graph: ${pipelines}. Each node is a button that opens its YAML.`,
   });
   svg.append(
     svgEl(
@@ -184,7 +186,7 @@ function draw(): void {
         'data-pipeline': p.id,
         'aria-hidden': 'true',
       }),
-      svgEl('text', { class: 'row-label', x: r.x + 8, y: r.y + 15, 'aria-hidden': 'true' }, `pipeline ${p.id}`),
+      svgEl('text', { class: 'row-label', x: r.x + 8, y: r.y + 15, 'aria-hidden': 'true' }, t`pipeline ${p.id}`),
     );
   }
   for (const e of graph.edges) {
@@ -232,7 +234,7 @@ function draw(): void {
           'marker-end': 'url(#link-arrow)',
           'aria-hidden': 'true',
         },
-        svgEl('title', {}, `connector ${l.connector}: ${from.pipeline} → ${to.pipeline}`),
+        svgEl('title', {}, t`connector ${l.connector}: ${from.pipeline} → ${to.pipeline}`),
       ),
     );
   });
@@ -242,15 +244,17 @@ function draw(): void {
     const f = figures?.figures[n.id];
     const classes = [n.role, ...(n.connector ? ['connector'] : []), ...(n.defined ? [] : ['undefined'])];
     if (f) classes.push(f.health);
-    const kind = n.connector ? `connector (as ${n.role})` : n.role;
+    // The role is the config's word (receiver, exporter…), and so is the section it is defined in.
+    const kind = n.connector ? t`connector (as ${n.role})` : n.role;
     const note = [
-      n.defined ? '' : `not defined in ${n.connector ? 'connectors' : `${n.role}s`}:`,
-      n.chartDefault ? "from the chart's defaults" : '',
+      n.defined ? '' : t`not defined in ${n.connector ? 'connectors' : `${n.role}s`}:`,
+      n.chartDefault ? t`from the chart's defaults` : '',
       f?.note ?? '',
     ]
       .filter(Boolean)
       .join('; ');
-    const where = `pipeline ${n.pipeline}${f && f.health !== 'unknown' ? `, ${healthWords[f.health]}` : ''}`;
+    const where =
+      f && f.health !== 'unknown' ? t`pipeline ${n.pipeline}, ${healthWords[f.health]}` : t`pipeline ${n.pipeline}`;
     svg.append(nodeView(n.id, box, n.component, kind, classes, n.findings, figureText(n, f), note, where));
   }
   if (layout.unused) {
@@ -260,7 +264,7 @@ function draw(): void {
       svgEl(
         'text',
         { class: 'row-label', x: u.x + 8, y: u.y + 15, 'aria-hidden': 'true' },
-        'defined but in no pipeline',
+        t`defined but in no pipeline`,
       ),
     );
     graph.unused.forEach((c, i) => {
@@ -274,9 +278,9 @@ function draw(): void {
             c.kind,
             ['unused'],
             c.findings,
-            `unused ${c.kind}`,
-            'no pipeline uses it',
-            'defined but in no pipeline',
+            t`unused ${c.kind}`,
+            t`no pipeline uses it`,
+            t`defined but in no pipeline`,
           ),
         );
     });
@@ -288,8 +292,8 @@ function draw(): void {
     if (id) {
       const go = el(
         'a',
-        { href: '#', id: domId(`open-${f.code}`, id), 'aria-label': `Open ${name ?? id} in the YAML` },
-        ' open',
+        { href: '#', id: domId(`open-${f.code}`, id), 'aria-label': t`Open ${name ?? id} in the YAML` },
+        ` ${t`open`}`,
       );
       go.addEventListener('click', (e) => {
         e.preventDefault();

@@ -41,13 +41,14 @@ import {
   type TargetsMessage,
 } from '../core/protocol/query';
 import type { Labels } from '../core/prometheus/types';
-import { el, vscodeApi } from './lib/dom';
+import { el, vscodeApi, withNodes } from './lib/dom';
 import { announcer } from './lib/live';
 import { promqlHighlight } from './lib/promqlHighlight';
 import { markSelected, tablist, type Tab } from './lib/tabs';
 import { chartTheme, onThemeChange, seriesStyle } from './lib/theme';
 import { fillPlaceholders as fill, pageStrings } from './lib/strings';
 import { queryPageEnglish } from '../core/protocol/pageStrings';
+import { t } from '../core/text/l10n';
 
 const vscode = vscodeApi<PageMessage, PageState>();
 /** The page's fixed texts, in the display language the host wrote into the page. */
@@ -68,6 +69,9 @@ const state = restoredState();
 const saveState = (): void => vscode.setState({ ...state, expr: editor.state.doc.toString() });
 
 const text = (s: string): Text => document.createTextNode(s);
+
+/** A query mode in words (the status line, a preset's title): the mode's own name in English. */
+const modeWord = (mode: QueryMode): string => (mode === 'range' ? t`range` : t`instant`);
 
 // ---- names for completion, from the host --------------------------------------------------
 
@@ -168,7 +172,7 @@ const nameHover = hoverTooltip(async (view, pos, side): Promise<Tooltip | null> 
 
 const app = document.getElementById('app') ?? document.body;
 
-const urlLabel = el('span', { class: 'prom-url' }, 'connecting…');
+const urlLabel = el('span', { class: 'prom-url' }, t`connecting…`);
 const tabQuery = el('button', { class: 'tab', id: 'tab-query', type: 'button' }, words.tabQuery);
 // Prometheus 3's own UI calls this page Status → Target health (3.14.0, web/ui/mantine-ui App.tsx, 2026-12-05).
 const tabTargets = el('button', { class: 'tab', id: 'tab-targets', type: 'button' }, words.tabTargets);
@@ -325,7 +329,7 @@ function runQuery(quiet = false): void {
   const id = nextId++;
   inFlight = id;
   quietRun = quiet;
-  status.textContent = fill(words.running, state.mode);
+  status.textContent = fill(words.running, modeWord(state.mode));
   saveState();
   vscode.postMessage({ type: 'runQuery', id, expr, mode: state.mode, range: state.range });
 }
@@ -346,6 +350,16 @@ function shownName(replacement: string): string {
   return replacement.replace(/\{$/, '');
 }
 
+/** `a`, `a or b`, `a, b or c`: the choices as one fragment, in the page's language. */
+function orList(items: HTMLElement[]): DocumentFragment {
+  const list = document.createDocumentFragment();
+  items.slice(0, -2).forEach((item) => list.append(item, text(', ')));
+  const [a, b] = items.slice(-2);
+  if (a && b) list.append(...withNodes((x, y) => t`${x} or ${y}`, a, b));
+  else if (a) list.append(a);
+  return list;
+}
+
 function showSuggestions(expr: string, suggestions: Suggestion[]): void {
   suggestionBox.replaceChildren();
   suggestionBox.hidden = suggestions.length === 0;
@@ -353,22 +367,18 @@ function showSuggestions(expr: string, suggestions: Suggestion[]): void {
     const line = el('div', { class: 'suggestion' });
     // A matcher rewrite (`le="1"` → `le="1.0"`) is shown as PromQL; a metric name as the name people read.
     const matcher = s.kind === 'label-value-rewrite';
+    const asked = el('code', {}, s.name);
     if (!s.suggestions.length) {
-      line.append(el('code', {}, s.name), text(' is not a metric this Prometheus has, and no similar name was found.'));
-    } else {
       line.append(
-        el('code', {}, s.name),
-        text(
-          matcher
-            ? ' matches nothing in Prometheus 3. Did you mean '
-            : ' is not a metric this Prometheus has. Did you mean ',
-        ),
+        ...withNodes((n) => t`${n} is not a metric this Prometheus has, and no similar name was found.`, asked),
       );
-      s.suggestions.forEach((replacement, i) => {
-        if (i > 0) line.append(text(i === s.suggestions.length - 1 ? ' or ' : ', '));
-        line.append(el('code', {}, matcher ? replacement : shownName(replacement)));
-      });
-      line.append(text('?'));
+    } else {
+      const choices = orList(s.suggestions.map((r) => el('code', {}, matcher ? r : shownName(r))));
+      line.append(
+        ...(matcher
+          ? withNodes((n, c) => t`${n} matches nothing in Prometheus 3. Did you mean ${c}?`, asked, choices)
+          : withNodes((n, c) => t`${n} is not a metric this Prometheus has. Did you mean ${c}?`, asked, choices)),
+      );
       for (const replacement of s.suggestions) {
         const name = matcher ? replacement : shownName(replacement);
         const use = el(
@@ -456,7 +466,7 @@ function drawChart(result: QueryResultMessage): void {
     width: Math.max(300, chartBox.clientWidth || 600),
     height: 260,
     series: [
-      {},
+      { label: t`Time` },
       ...series.map((s, i) => ({
         label: seriesName(s.metric),
         ...seriesStyle(theme, i),
@@ -571,7 +581,7 @@ function showError(m: QueryErrorMessage): void {
         el(
           'pre',
           { class: 'caret' },
-          `${line}\n${' '.repeat(Math.max(0, m.position.column - 1))}^ line ${m.position.line}, column ${m.position.column}`,
+          `${line}\n${' '.repeat(Math.max(0, m.position.column - 1))}^ ${t`line ${m.position.line}, column ${m.position.column}`}`,
         ),
       );
       // Put the cursor where Prometheus points.
@@ -729,7 +739,7 @@ presetList.replaceChildren(
       {
         type: 'button',
         class: 'run-lab-query run-preset',
-        title: fill(words.presetRunTitle, p.mode),
+        title: fill(words.presetRunTitle, modeWord(p.mode)),
         'aria-label': fill(words.runNamed, p.title),
       },
       words.run,

@@ -18,6 +18,7 @@ import {
   pipelinePageEnglish,
   queryPageEnglish,
 } from '../../src/core/protocol/pageStrings';
+import { presetQueries } from '../../src/core/protocol/query';
 import { snapshot } from '../fixtures/doctorSnapshot';
 import { irsaReport, loadtestMessages, pipelineGraph, rangeResult, targets } from '../fixtures/pageMessages';
 import { launchBrowser } from '../harness/chromium';
@@ -121,12 +122,14 @@ describe('every panel in the pseudo-locale shows no English but its data', funct
     await send(page, result);
     await page.waitForSelector('#chart [role="img"]');
     assert.match((await page.getAttribute('#chart [role="img"]', 'aria-label')) ?? '', /⟦/);
-    const shown = await leftEnglish(page, [init, result]);
+    // Data the page holds itself: its preset queries' PromQL, and the label names it writes (instance="…").
+    const own = [presetQueries().map((p) => p.expr), 'instance', targets.targets.flatMap((x) => Object.keys(x.labels))];
+    const shown = await leftEnglish(page, [init, result, own]);
     await page.click('#tab-targets');
     await send(page, targets);
     await page.waitForSelector('#targets table');
-    assert.deepEqual([...shown, ...(await leftEnglish(page, [init, result, targets]))], []);
-    await verify(page, 'query', [init, result, targets]);
+    assert.deepEqual([...shown, ...(await leftEnglish(page, [init, result, targets, own]))], []);
+    await verify(page, 'query', [init, result, targets, own]);
   });
 
   it('the load-test page: the live figures, then the summary with its notes and goals', async () => {

@@ -37,3 +37,16 @@ export function replaceKeepingFocus(parent: Element, ...children: Node[]): void 
   parent.replaceChildren(...children);
   if (id) document.getElementById(id)?.focus();
 }
+
+/**
+ * A translated sentence with elements in it (a name in <code>, a list of them): `compose` gets one
+ * marker per node to put in its t`…` as values, and each marker in the sentence it gives back becomes
+ * that node again, wherever the translation moved it. Text around the nodes stays text, never markup.
+ */
+export function withNodes(compose: (...marks: string[]) => string, ...nodes: (string | Node)[]): (string | Node)[] {
+  const marks = nodes.map((_, i) => `\uE000${i}\uE001`);
+  return compose(...marks)
+    .split(/\uE000(\d+)\uE001/)
+    .map((part, i) => (i % 2 ? (nodes[Number(part)] ?? '') : part))
+    .filter((part) => part !== '');
+}
