@@ -5,6 +5,7 @@
 // docs/migration.md "le and quantile label values") and the running binary, on 2026-12-05.
 import { normalisesFloatLabels } from '../prometheus/version';
 import { unquote, tokenize } from './tokens';
+import { t } from '../text/l10n';
 
 /** The labels Prometheus 3 normalises (on histogram-typed and summary-typed metrics respectively). */
 export const floatLabels = ['le', 'quantile'] as const;
@@ -82,12 +83,12 @@ export function floatLabelRewrites(promql: string): MatcherRewrite[] {
   const out: MatcherRewrite[] = [];
   let braces = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!t) continue;
-    if (t.text === '{') braces++;
-    else if (t.text === '}') braces = Math.max(0, braces - 1);
-    if (braces === 0 || (t.kind !== 'ident' && t.kind !== 'string')) continue;
-    const label = t.kind === 'string' ? unquote(t.text) : t.text;
+    const tok = tokens[i];
+    if (!tok) continue;
+    if (tok.text === '{') braces++;
+    else if (tok.text === '}') braces = Math.max(0, braces - 1);
+    if (braces === 0 || (tok.kind !== 'ident' && tok.kind !== 'string')) continue;
+    const label = tok.kind === 'string' ? unquote(tok.text) : tok.text;
     const op = tokens[i + 1];
     const value = tokens[i + 2];
     if (!(floatLabels as readonly string[]).includes(label) || op?.kind !== 'punct' || value?.kind !== 'string')
@@ -96,18 +97,28 @@ export function floatLabelRewrites(promql: string): MatcherRewrite[] {
     const written = unquote(value.text);
     const wanted = op.text.endsWith('~') ? rewriteRegex(written) : normalizedFloatLabel(written);
     if (wanted === undefined || wanted === written) continue;
-    const matcher = promql.slice(t.start, value.end);
-    const replacement = `${promql.slice(t.start, value.start)}${JSON.stringify(wanted)}`;
+    const matcher = promql.slice(tok.start, value.end);
+    const replacement = `${promql.slice(tok.start, value.start)}${JSON.stringify(wanted)}`;
+    const [was, becomes] = [JSON.stringify(written), JSON.stringify(wanted)];
+    const excludes = op.text.startsWith('!');
     out.push({
       label: label as FloatLabel,
       written: matcher,
-      start: t.start,
+      start: tok.start,
       end: value.end,
       replacement,
       note:
-        `Prometheus 3 stores ${label === 'le' ? "histogram buckets' le" : "summaries' quantile"} values as floats ` +
-        `(${JSON.stringify(written)} becomes ${JSON.stringify(wanted)}), so ${matcher} ` +
-        `${op.text.startsWith('!') ? 'excludes nothing' : 'matches nothing'}; write ${replacement} (Prometheus 3.14.0)`,
+        label === 'le'
+          ? excludes
+            ? t`Prometheus 3 stores histogram buckets' le values as floats (${was} becomes ${becomes}), \
+so ${matcher} excludes nothing; write ${replacement} (Prometheus 3.14.0)`
+            : t`Prometheus 3 stores histogram buckets' le values as floats (${was} becomes ${becomes}), \
+so ${matcher} matches nothing; write ${replacement} (Prometheus 3.14.0)`
+          : excludes
+            ? t`Prometheus 3 stores summaries' quantile values as floats (${was} becomes ${becomes}), \
+so ${matcher} excludes nothing; write ${replacement} (Prometheus 3.14.0)`
+            : t`Prometheus 3 stores summaries' quantile values as floats (${was} becomes ${becomes}), \
+so ${matcher} matches nothing; write ${replacement} (Prometheus 3.14.0)`,
     });
     i += 2;
   }

@@ -5,6 +5,7 @@
 import type { PrometheusClient } from '../prometheus/client';
 import { sampleText } from '../prometheus/samples';
 import type { Labels, QueryData } from '../prometheus/types';
+import { t } from '../text/l10n';
 
 /** What explain reads of a lezer SyntaxNode (its `name`, offsets and links), so core needs no parser. */
 export interface SyntaxNodeLike {
@@ -70,10 +71,10 @@ export function parseErrors(text: string, top: SyntaxNodeLike): ParseProblem[] {
         from: n.from,
         to: Math.max(n.to, Math.min(n.from + 1, text.length)),
         message: found
-          ? `PromQL cannot parse "${found.length > 40 ? `${found.slice(0, 40)}…` : found}" here`
+          ? t`PromQL cannot parse "${found.length > 40 ? `${found.slice(0, 40)}…` : found}" here`
           : n.from >= text.trimEnd().length
-            ? 'the query ends too early: something is missing here (a closing bracket, an operand or an argument)'
-            : 'PromQL expects something else here',
+            ? t`the query ends too early: something is missing here (a closing bracket, an operand or an argument)`
+            : t`PromQL expects something else here`,
       });
       return;
     }
@@ -100,63 +101,74 @@ const expressionKinds = new Set([
 const isExpr = (n: SyntaxNodeLike): boolean => expressionKinds.has(n.name);
 const isLiteral = (n: SyntaxNodeLike): boolean => n.name === 'NumberDurationLiteral' || n.name === 'StringLiteral';
 
-const binaryWords: Record<string, string> = {
-  Add: 'plus',
-  Sub: 'minus',
-  Mul: 'times',
-  Div: 'divided by',
-  Mod: 'modulo',
-  Pow: 'to the power of',
-  Atan2: 'atan2 with',
-  Eql: 'where equal to',
-  Neq: 'where not equal to',
-  Gtr: 'where greater than',
-  Lss: 'where less than',
-  Gte: 'where at least',
-  Lte: 'where at most',
-  And: 'where matched by',
-  Or: 'or else',
-  Unless: 'unless matched by',
+type Say = (left: string, right: string) => string;
+
+/** Binary operators in words, each a whole phrase with its two sides; comparisons also with bool. */
+const binaryWords: Record<string, Say> = {
+  Add: (l, r) => t`${l} plus ${r}`,
+  Sub: (l, r) => t`${l} minus ${r}`,
+  Mul: (l, r) => t`${l} times ${r}`,
+  Div: (l, r) => t`${l} divided by ${r}`,
+  Mod: (l, r) => t`${l} modulo ${r}`,
+  Pow: (l, r) => t`${l} to the power of ${r}`,
+  Atan2: (l, r) => t`${l} atan2 with ${r}`,
+  Eql: (l, r) => t`${l} where equal to ${r}`,
+  Neq: (l, r) => t`${l} where not equal to ${r}`,
+  Gtr: (l, r) => t`${l} where greater than ${r}`,
+  Lss: (l, r) => t`${l} where less than ${r}`,
+  Gte: (l, r) => t`${l} where at least ${r}`,
+  Lte: (l, r) => t`${l} where at most ${r}`,
+  And: (l, r) => t`${l} where matched by ${r}`,
+  Or: (l, r) => t`${l} or else ${r}`,
+  Unless: (l, r) => t`${l} unless matched by ${r}`,
 };
 
-const matchWords: Record<string, string> = {
-  EqlSingle: '=',
-  Neq: 'not',
-  EqlRegex: 'matching',
-  NeqRegex: 'not matching',
+/** The comparisons with bool: "(as 1 or 0)" after the operator's words. */
+const boolWords: Record<string, Say> = {
+  Eql: (l, r) => t`${l} where equal to (as 1 or 0) ${r}`,
+  Neq: (l, r) => t`${l} where not equal to (as 1 or 0) ${r}`,
+  Gtr: (l, r) => t`${l} where greater than (as 1 or 0) ${r}`,
+  Lss: (l, r) => t`${l} where less than (as 1 or 0) ${r}`,
+  Gte: (l, r) => t`${l} where at least (as 1 or 0) ${r}`,
+  Lte: (l, r) => t`${l} where at most (as 1 or 0) ${r}`,
+};
+
+/** A label matcher in words: `code matching "5.."`. */
+const matchWords: Record<string, Say> = {
+  EqlSingle: (l, v) => t`${l} = ${v}`,
+  Neq: (l, v) => t`${l} not ${v}`,
+  EqlRegex: (l, v) => t`${l} matching ${v}`,
+  NeqRegex: (l, v) => t`${l} not matching ${v}`,
 };
 
 /** Functions that read a range of samples: "the per-second rate of …". */
-const rangeFunctionWords: Record<string, string> = {
-  rate: 'the per-second rate of',
-  irate: 'the per-second rate between the last two samples of',
-  increase: 'the increase over',
-  delta: 'the change over',
-  idelta: 'the change between the last two samples of',
-  deriv: 'the per-second slope of',
-  changes: 'how many times the value changed in',
-  resets: 'how many times the counter reset in',
-  avg_over_time: 'the average over',
-  min_over_time: 'the lowest value in',
-  max_over_time: 'the highest value in',
-  sum_over_time: 'the sum over',
-  count_over_time: 'how many samples are in',
-  last_over_time: 'the last value in',
-  present_over_time: '1 for each series with a sample in',
+const rangeFunctionWords: Record<string, (x: string) => string> = {
+  rate: (x) => t`the per-second rate of ${x}`,
+  irate: (x) => t`the per-second rate between the last two samples of ${x}`,
+  increase: (x) => t`the increase over ${x}`,
+  delta: (x) => t`the change over ${x}`,
+  idelta: (x) => t`the change between the last two samples of ${x}`,
+  deriv: (x) => t`the per-second slope of ${x}`,
+  changes: (x) => t`how many times the value changed in ${x}`,
+  resets: (x) => t`how many times the counter reset in ${x}`,
+  avg_over_time: (x) => t`the average over ${x}`,
+  min_over_time: (x) => t`the lowest value in ${x}`,
+  max_over_time: (x) => t`the highest value in ${x}`,
+  sum_over_time: (x) => t`the sum over ${x}`,
+  count_over_time: (x) => t`how many samples are in ${x}`,
+  last_over_time: (x) => t`the last value in ${x}`,
+  present_over_time: (x) => t`1 for each series with a sample in ${x}`,
 };
 
-type Part = string | ExplainNode;
+/**
+ * A node's text given how its sub-expressions read: "…" for its own words, their sentences for the
+ * whole sentence. One sentence with its parts as values, so a translation may order them freely.
+ */
+type Text = (part: (e: ExplainNode) => string) => string;
 
 interface Builder {
   text: string;
   next: number;
-}
-
-function words(parts: Part[]): string {
-  return parts.map((p) => (typeof p === 'string' ? p : '…')).join('');
-}
-function sentence(parts: Part[]): string {
-  return parts.map((p) => (typeof p === 'string' ? p : p.sentence)).join('');
 }
 
 const src = (b: Builder, n: SyntaxNodeLike): string => b.text.slice(n.from, n.to);
@@ -171,13 +183,13 @@ function selectorWords(b: Builder, n: SyntaxNodeLike): string {
     else if (m.name === 'UnquotedLabelMatcher' || m.name === 'QuotedLabelMatcher') {
       const [label, op, value] = children(m);
       if (!label || !op || !value) continue;
-      const opName = op.firstChild?.name ?? '';
-      conditions.push(`${src(b, label)} ${matchWords[opName] ?? src(b, op)} ${src(b, value)}`);
+      const say = matchWords[op.firstChild?.name ?? ''];
+      conditions.push(say ? say(src(b, label), src(b, value)) : `${src(b, label)} ${src(b, op)} ${src(b, value)}`);
     }
   }
   const metric = name ? src(b, name) : quotedName;
-  const head = metric ? `the series ${metric}` : 'every series';
-  return conditions.length ? `${head} with ${conditions.join(', ')}` : head;
+  if (!conditions.length) return metric ? t`the series ${metric}` : t`every series`;
+  return metric ? t`the series ${metric} with ${conditions.join(', ')}` : t`every series with ${conditions.join(', ')}`;
 }
 
 function grouping(b: Builder, n: SyntaxNodeLike | undefined): string {
@@ -213,27 +225,36 @@ function build(b: Builder, n: SyntaxNodeLike): ExplainNode {
     node.children.push(e);
     return e;
   };
+  /** The one sub-expression `c` (built now, in tree order), or "?" where the grammar found none. */
+  const one = (c: SyntaxNodeLike | undefined): ((part: (e: ExplainNode) => string) => string) => {
+    const e = c ? sub(c) : undefined;
+    return (part) => (e ? part(e) : '?');
+  };
   const errors = children(n).filter(isError);
   if (errors.length) node.error = parseErrors(b.text, n)[0]?.message;
-  let parts: Part[];
+  let text: Text;
   switch (n.name) {
-    case 'VectorSelector':
-      parts = [selectorWords(b, n)];
+    case 'VectorSelector': {
+      const said = selectorWords(b, n);
+      text = () => said;
       break;
+    }
     case 'MatrixSelector': {
-      const inner = children(n).find(isExpr);
+      const inner = one(children(n).find(isExpr));
       const range = child(n, 'DurationExpr');
-      parts = [`the last ${range ? src(b, range) : '?'} of `, ...(inner ? [sub(inner)] : ['?'])];
+      const r = range ? src(b, range) : '?';
+      text = (part) => t`the last ${r} of ${inner(part)}`;
       break;
     }
     case 'SubqueryExpr': {
-      const inner = children(n).find(isExpr);
+      const inner = one(children(n).find(isExpr));
       const [range, step] = children(n).filter((c) => c.name === 'DurationExpr');
-      parts = [
-        `the last ${range ? src(b, range) : '?'} of `,
-        ...(inner ? [sub(inner)] : ['?']),
-        step ? `, evaluated every ${src(b, step)}` : ', evaluated at the global evaluation interval',
-      ];
+      const r = range ? src(b, range) : '?';
+      const every = step ? src(b, step) : undefined;
+      text = (part) =>
+        every !== undefined
+          ? t`the last ${r} of ${inner(part)}, evaluated every ${every}`
+          : t`the last ${r} of ${inner(part)}, evaluated at the global evaluation interval`;
       break;
     }
     case 'FunctionCall': {
@@ -241,17 +262,22 @@ function build(b: Builder, n: SyntaxNodeLike): ExplainNode {
       const name = fn ? src(b, fn) : '?';
       const list = args(child(n, 'FunctionCallBody'));
       const literals = list.filter(isLiteral).map((l) => src(b, l));
-      const exprs = list.filter((l) => !isLiteral(l) && !isError(l));
+      const exprs = list.filter((l) => !isLiteral(l) && !isError(l)).map(sub);
+      const all = (part: (e: ExplainNode) => string): string => joinNodes(exprs.map(part));
       if (name === 'histogram_quantile') {
         const phi = literals[0] ?? '?';
         const pct = Number(phi);
-        const named = Number.isFinite(pct) && pct >= 0 && pct <= 1 ? ` (the ${ordinal(pct * 100)} percentile)` : '';
-        parts = [`histogram_quantile at ${phi}${named}, from the buckets of `, ...joinNodes(exprs.map(sub))];
+        const named = Number.isFinite(pct) && pct >= 0 && pct <= 1 ? ordinal(pct * 100) : undefined;
+        text = (part) =>
+          named !== undefined
+            ? t`histogram_quantile at ${phi} (the ${named} percentile), from the buckets of ${all(part)}`
+            : t`histogram_quantile at ${phi}, from the buckets of ${all(part)}`;
       } else if (rangeFunctionWords[name] && exprs.length === 1 && literals.length === 0) {
-        parts = [`${rangeFunctionWords[name]} `, ...joinNodes(exprs.map(sub))];
+        const say = rangeFunctionWords[name];
+        text = (part) => say(all(part));
       } else {
-        const extra = literals.length ? ` (${literals.join(', ')})` : '';
-        parts = exprs.length ? [`${name}${extra} of `, ...joinNodes(exprs.map(sub))] : [`${name}${extra}`];
+        const head = literals.length ? `${name} (${literals.join(', ')})` : name;
+        text = (part) => (exprs.length ? t`${head} of ${all(part)}` : head);
       }
       break;
     }
@@ -265,79 +291,100 @@ function build(b: Builder, n: SyntaxNodeLike): ExplainNode {
       const param = literals.length ? ` ${literals.join(', ')}` : '';
       // sum, avg, count… without by/without fold every series into one; topk and the like keep series.
       const keeps = ['topk', 'bottomk', 'limitk', 'limit_ratio', 'count_values'].includes(name);
-      const whole = by || keeps ? '' : ' (all series into one)';
-      parts = [`${name}${param}${by}${whole} of `, ...joinNodes(exprs.map(sub))];
+      const head = `${name}${param}${by}`;
+      const kids = exprs.map(sub);
+      text = (part) =>
+        by || keeps
+          ? t`${head} of ${joinNodes(kids.map(part))}`
+          : t`${head} (all series into one) of ${joinNodes(kids.map(part))}`;
       break;
     }
     case 'BinaryExpr': {
       const sides = children(n).filter((c) => isExpr(c) || isError(c));
       const op = children(n).find((c) => binaryWords[c.name] !== undefined);
-      const opWords = op ? (binaryWords[op.name] ?? src(b, op)) : '?';
-      const bool = child(n, 'BoolModifier') ? ' (as 1 or 0)' : '';
+      const bool = child(n, 'BoolModifier') !== undefined;
+      const say: Say | undefined = op ? ((bool ? boolWords[op.name] : undefined) ?? binaryWords[op.name]) : undefined;
+      const opText = op ? src(b, op) : '?';
       const matching = child(n, 'MatchingModifierClause');
       // A side that is itself built of parts is bracketed, so the sentence reads one way only.
-      const side = (c: SyntaxNodeLike | undefined): Part[] => {
-        if (!c || isError(c)) return ['?'];
-        if (isLiteral(c)) return [src(b, c)];
+      const side = (c: SyntaxNodeLike | undefined): ((part: (e: ExplainNode) => string) => string) => {
+        if (!c || isError(c)) return () => '?';
+        if (isLiteral(c)) {
+          const literal = src(b, c);
+          return () => literal;
+        }
         const e = sub(c);
-        return e.children.length ? ['(', e, ')'] : [e];
+        return (part) => (e.children.length ? `(${part(e)})` : part(e));
       };
-      parts = [
-        ...side(sides[0]),
-        ` ${opWords}${bool} `,
-        ...side(sides[1]),
-        ...(matching ? [`, matching series ${src(b, matching)}`] : []),
-      ];
+      const [left, right] = [side(sides[0]), side(sides[1])];
+      const on = matching ? src(b, matching) : undefined;
+      text = (part) => {
+        const both = say ? say(left(part), right(part)) : `${left(part)} ${opText} ${right(part)}`;
+        return on !== undefined ? t`${both}, matching series ${on}` : both;
+      };
       break;
     }
     case 'UnaryExpr': {
-      const inner = children(n).find(isExpr);
+      const inner = one(children(n).find(isExpr));
       const minus = src(b, n).trim().startsWith('-');
-      parts = [minus ? 'the negative of ' : '', ...(inner ? [sub(inner)] : ['?'])];
+      text = (part) => (minus ? t`the negative of ${inner(part)}` : inner(part));
       break;
     }
     case 'OffsetExpr': {
-      const inner = children(n).find(isExpr);
+      const inner = one(children(n).find(isExpr));
       const by = child(n, 'OffsetDurationExpr');
-      parts = [...(inner ? [sub(inner)] : ['?']), `, as it was ${by ? src(b, by) : '?'} earlier`];
+      const d = by ? src(b, by) : '?';
+      text = (part) => t`${inner(part)}, as it was ${d} earlier`;
       break;
     }
     case 'StepInvariantExpr': {
-      const inner = children(n).find(isExpr);
+      const inner = one(children(n).find(isExpr));
       const at = children(n).find((c) => c.name === 'NumberDurationLiteral' || c.name === 'AtModifierPreprocessors');
-      parts = [...(inner ? [sub(inner)] : ['?']), `, at the time ${at ? src(b, at) : '?'}`];
+      const when = at ? src(b, at) : '?';
+      text = (part) => t`${inner(part)}, at the time ${when}`;
       break;
     }
-    case 'NumberDurationLiteral':
-      parts = [`the number ${src(b, n)}`];
+    case 'NumberDurationLiteral': {
+      const said = t`the number ${src(b, n)}`;
+      text = () => said;
       break;
-    case 'StringLiteral':
-      parts = [`the string ${src(b, n)}`];
+    }
+    case 'StringLiteral': {
+      const said = t`the string ${src(b, n)}`;
+      text = () => said;
       break;
-    default:
-      parts = [src(b, n)];
+    }
+    default: {
+      const said = src(b, n);
+      text = () => said;
+    }
   }
-  node.words = words(parts);
-  node.sentence = sentence(parts);
+  node.words = text(() => '…');
+  node.sentence = text((e) => e.sentence);
   return node;
 }
 
-function joinNodes(nodes: ExplainNode[]): Part[] {
-  if (!nodes.length) return ['?'];
-  const out: Part[] = [];
-  nodes.forEach((e, i) => {
-    if (i > 0) out.push(' and ');
-    out.push(e);
-  });
-  return out;
+/** "a and b and c", each "and" translated with its neighbours; "?" for none. */
+function joinNodes(texts: string[]): string {
+  if (!texts.length) return '?';
+  return texts.reduce((list, x) => t`${list} and ${x}`);
 }
 
 function ordinal(n: number): string {
   const r = Math.round(n * 100) / 100;
-  if (!Number.isInteger(r)) return `${r}th`;
+  if (!Number.isInteger(r)) return t`${r}th`;
   const last2 = r % 100;
-  const suffix = last2 >= 11 && last2 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][r % 10] ?? 'th');
-  return `${r}${suffix}`;
+  if (last2 >= 11 && last2 <= 13) return t`${r}th`;
+  switch (r % 10) {
+    case 1:
+      return t`${r}st`;
+    case 2:
+      return t`${r}nd`;
+    case 3:
+      return t`${r}rd`;
+    default:
+      return t`${r}th`;
+  }
 }
 
 /** The query's tree in words. `top` is the parser's top node (lezer: `parser.parse(text).topNode`). */
@@ -405,7 +452,7 @@ function summarize(data: QueryData): Pick<ExplainNodeResult, 'seriesCount' | 'sa
         seriesCount: data.result.length,
         sample: data.result
           .slice(0, explainSampleSize)
-          .map((s) => `${seriesSelector(s.metric)} ${(s.values?.length ?? 0) + (s.histograms?.length ?? 0)} samples`),
+          .map((s) => t`${seriesSelector(s.metric)} ${(s.values?.length ?? 0) + (s.histograms?.length ?? 0)} samples`),
       };
     default:
       return { resultType: data.resultType, seriesCount: 1, sample: [String(data.result[1])] };

@@ -15,6 +15,7 @@ import {
   type NamingPath,
   type TranslationStrategy,
 } from './otelNames';
+import { t } from '../text/l10n';
 
 export interface LabInstrument extends Instrument {
   /** Who records it and when, in words. */
@@ -28,8 +29,9 @@ const flaskScope = (schemaVersion: string): Instrument['scope'] => ({
   version: '0.66b1',
   schemaUrl: `https://opentelemetry.io/schemas/${schemaVersion}`,
 });
-const oldMode = 'the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN unset';
-const newMode = 'the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN=http';
+// Functions, so the words are those of the language asked for when they are read, not at load.
+const oldMode = (): string => t`the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN unset`;
+const newMode = (): string => t`the OpenTelemetry Flask instrumentation with OTEL_SEMCONV_STABILITY_OPT_IN=http`;
 
 export const labInstruments: readonly LabInstrument[] = [
   {
@@ -51,7 +53,9 @@ export const labInstruments: readonly LabInstrument[] = [
     ],
     scope: flaskScope('1.11.0'),
     serviceInstanceId: true,
-    source: oldMode,
+    get source() {
+      return oldMode();
+    },
   },
   {
     name: 'http.server.active_requests',
@@ -61,7 +65,9 @@ export const labInstruments: readonly LabInstrument[] = [
     attributes: ['http.method', 'http.scheme', 'http.flavor', 'http.server_name', 'http.host'],
     scope: flaskScope('1.11.0'),
     serviceInstanceId: true,
-    source: oldMode,
+    get source() {
+      return oldMode();
+    },
   },
   {
     name: 'http.server.request.duration',
@@ -78,7 +84,9 @@ export const labInstruments: readonly LabInstrument[] = [
     ],
     scope: flaskScope('1.21.0'),
     serviceInstanceId: true,
-    source: newMode,
+    get source() {
+      return newMode();
+    },
   },
   {
     name: 'http.server.active_requests',
@@ -88,7 +96,9 @@ export const labInstruments: readonly LabInstrument[] = [
     attributes: ['http.request.method', 'url.scheme'],
     scope: flaskScope('1.21.0'),
     serviceInstanceId: true,
-    source: newMode,
+    get source() {
+      return newMode();
+    },
   },
 ];
 
@@ -118,15 +128,15 @@ export function originsOf(series: string, paths: readonly NamingPath[] = allPath
   const out: NameOrigin[] = [];
   for (const instrument of labInstruments)
     for (const path of paths) {
-      const t = translateInstrument(instrument, path);
-      if (t.series.includes(series)) out.push({ instrument, path, strategy: t.strategy });
+      const named = translateInstrument(instrument, path);
+      if (named.series.includes(series)) out.push({ instrument, path, strategy: named.strategy });
     }
   return out;
 }
 
 /** "`http.server.duration` (ms, histogram) from <source>", for hovers and messages. */
 export function describeInstrument(i: LabInstrument): string {
-  return `\`${i.name}\` (${i.kind}, unit \`${i.unit}\`) from ${i.source}`;
+  return t`\`${i.name}\` (${i.kind}, unit \`${i.unit}\`) from ${i.source}`;
 }
 
 /**
@@ -141,8 +151,8 @@ export function describeOrigins(series: string, origins: readonly NameOrigin[]):
     list.push(describePath(o.path, o.strategy));
     byInstrument.set(o.instrument, list);
   }
-  const parts = [...byInstrument].map(([i, paths]) => `${describeInstrument(i)}, through ${paths.join('; ')}`);
-  return `\`${series}\` comes from ${parts.join('; or from ')}`;
+  const parts = [...byInstrument].map(([i, paths]) => t`${describeInstrument(i)}, through ${paths.join('; ')}`);
+  return t`\`${series}\` comes from ${parts.reduce((list, part) => t`${list}; or from ${part}`)}`;
 }
 
 /** What the lab's default path names an instrument's series, for "Did you mean" sentences. */
@@ -153,12 +163,33 @@ export function labSeriesFor(instrument: Instrument, path: NamingPath = labPath)
 /** Which series of a family a name is: a histogram's `_bucket`, `_count` or `_sum`, or the one series of the others. */
 export type SeriesRole = 'bucket' | 'count' | 'sum' | 'value';
 
-export const roleWords: Readonly<Record<SeriesRole, string>> = {
-  bucket: 'the latency buckets are',
-  count: 'the request count is',
-  sum: 'the latency sum is',
-  value: 'the value is',
-};
+/** "with <source> through <path> the latency buckets are `name`": what another path gives in place of a name. */
+export function equivalentClause(role: SeriesRole, via: string, name: string): string {
+  switch (role) {
+    case 'bucket':
+      return t`with ${via} the latency buckets are \`${name}\``;
+    case 'count':
+      return t`with ${via} the request count is \`${name}\``;
+    case 'sum':
+      return t`with ${via} the latency sum is \`${name}\``;
+    case 'value':
+      return t`with ${via} the value is \`${name}\``;
+  }
+}
+
+/** The same as a sentence of its own: "With <source> through <path> the latency buckets are `name`." */
+export function equivalentSentence(role: SeriesRole, via: string, name: string): string {
+  switch (role) {
+    case 'bucket':
+      return t`With ${via} the latency buckets are \`${name}\`.`;
+    case 'count':
+      return t`With ${via} the request count is \`${name}\`.`;
+    case 'sum':
+      return t`With ${via} the latency sum is \`${name}\`.`;
+    case 'value':
+      return t`With ${via} the value is \`${name}\`.`;
+  }
+}
 
 function roleOf(series: readonly string[], name: string): SeriesRole | undefined {
   if (series.length === 1) return series[0] === name ? 'value' : undefined;
@@ -188,9 +219,9 @@ export function equivalentIn(
   for (const path of [labPath, ...allPaths()])
     for (const instrument of labInstruments) {
       if (instrument.measures !== measures) continue;
-      const t = translateInstrument(instrument, path);
-      const name = t.series.find((n) => roleOf(t.series, n) === role);
-      if (name !== undefined && have.has(name)) return { name, role, instrument, path, strategy: t.strategy };
+      const named = translateInstrument(instrument, path);
+      const name = named.series.find((n) => roleOf(named.series, n) === role);
+      if (name !== undefined && have.has(name)) return { name, role, instrument, path, strategy: named.strategy };
     }
   return undefined;
 }

@@ -4,6 +4,8 @@
 import { labPath, originsOf, type NameOrigin } from './labInstruments';
 import { describePath } from './otelNames';
 import { knownWrongNames, metricNamesIn, translatedEquivalent } from './suggest';
+import { equivalentSentence } from './labInstruments';
+import { t } from '../text/l10n';
 
 export interface NameHover {
   /** Offsets of the name in the text handed in, end exclusive. */
@@ -18,13 +20,13 @@ function groupByPath(origins: readonly NameOrigin[]): string[] {
   for (const o of origins) {
     const key = `${o.instrument.name}|${o.instrument.unit}|${o.instrument.source}`;
     const entry = byInstrument.get(key) ?? {
-      head: `\`${o.instrument.name}\` (${o.instrument.kind}, unit \`${o.instrument.unit}\`) from ${o.instrument.source}`,
+      head: t`\`${o.instrument.name}\` (${o.instrument.kind}, unit \`${o.instrument.unit}\`) from ${o.instrument.source}`,
       paths: [],
     };
     entry.paths.push(describePath(o.path, o.strategy));
     byInstrument.set(key, entry);
   }
-  return [...byInstrument.values()].map((e) => `- ${e.head}, through ${e.paths.join('; ')}`);
+  return [...byInstrument.values()].map((e) => `- ${t`${e.head}, through ${e.paths.join('; ')}`}`);
 }
 
 /** What to say about the metric name at `offset` of `text` (one line or one query), if it is one. */
@@ -41,19 +43,20 @@ export function nameHover(text: string, offset: number): NameHover | undefined {
         o.path.version === labPath.version &&
         o.strategy === 'UnderscoreEscapingWithSuffixes',
     );
-    lines.push(`**\`${name}\`** comes from:`, ...groupByPath(origins));
+    lines.push(t`**\`${name}\`** comes from:`, ...groupByPath(origins));
     lines.push(
       lab
-        ? `The lab's path (${describePath(labPath)}, templates' otel-collector-config.yaml) gives this name.`
-        : `The lab's path (${describePath(labPath)}) does not give this name.`,
+        ? t`The lab's path (${describePath(labPath)}, templates' otel-collector-config.yaml) gives this name.`
+        : t`The lab's path (${describePath(labPath)}) does not give this name.`,
     );
   } else if (knownWrongNames[name]) {
-    lines.push(`**\`${name}\`**: ${knownWrongNames[name].note}.`);
+    lines.push(t`**\`${name}\`**: ${knownWrongNames[name].note}.`);
     const eq = translatedEquivalent(name, [knownWrongNames[name].use]);
-    if (eq) lines.push(eq.sentence.replace(/^`[^`]*` is prometheus_flask_exporter's; w/, 'W') + '.');
+    if (eq) lines.push(equivalentSentence(eq.equivalent.role, eq.via, eq.equivalent.name));
   } else if (name.startsWith('otelcol_')) {
     lines.push(
-      `**\`${name}\`** is the collector's own telemetry (service.telemetry.metrics, its Prometheus pull reader on :8888), not an instrument of the app.`,
+      t`**\`${name}\`** is the collector's own telemetry (service.telemetry.metrics, its Prometheus pull reader on :8888), \
+not an instrument of the app.`,
     );
   } else return undefined;
   return { start: ref.start, end: ref.end, lines };

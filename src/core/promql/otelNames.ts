@@ -3,6 +3,7 @@
 // port of the naming rules of github.com/prometheus/otlptranslator v1.0.0 (the module both the
 // collector's prometheusexporter v0.155.0 and v0.165.1 and Prometheus 3.14.0 use; read in the Go
 // module cache on 2026-12-05), so a student can see why a query finds nothing before running one.
+import { t } from '../text/l10n';
 
 export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 export const instrumentKinds: readonly InstrumentKind[] = ['counter', 'updowncounter', 'gauge', 'histogram'];
@@ -196,8 +197,8 @@ function escapedWithSuffixes(name: string, unit: string, type: PromType, namespa
   if (perWord) mainWord = mainWord.replace(/_$/, '');
   if (mainWord) tokens.push(mainWord);
   if (perWord) tokens.push(perWord);
-  if (type === 'counter') tokens = [...tokens.filter((t) => t !== 'total'), 'total'];
-  if (unit === '1' && type === 'gauge') tokens = [...tokens.filter((t) => t !== 'ratio'), 'ratio'];
+  if (type === 'counter') tokens = [...tokens.filter((w) => w !== 'total'), 'total'];
+  if (unit === '1' && type === 'gauge') tokens = [...tokens.filter((w) => w !== 'ratio'), 'ratio'];
   if (namespace) tokens = [namespace, ...tokens];
   const joined = tokens.join('_');
   return startsWithDigit(joined) ? `_${joined}` : joined;
@@ -300,7 +301,7 @@ function translateCollector(inst: Instrument, path: CollectorPath): Translation 
       series: [],
       labels: [],
       strategy,
-      dropped: `collector ${path.version}'s prometheus exporter refuses a non-monotonic sum with delta temporality`,
+      dropped: t`collector ${path.version}'s prometheus exporter refuses a non-monotonic sum with delta temporality`,
       notes,
     };
   // The metric namer gets the configured namespace as written (collector.go configureMetricNamer).
@@ -338,17 +339,17 @@ function translateCollector(inst: Instrument, path: CollectorPath): Translation 
   labels.add('instance');
   if (!honor && (hasJob || hasInstance))
     notes.push(
-      'honor_labels: false (the default) renames the exporter’s job/instance to exported_job/exported_instance',
+      t`honor_labels: false (the default) renames the exporter’s job/instance to exported_job/exported_instance`,
     );
   if ((inst.temporality ?? 'cumulative') === 'delta')
-    notes.push('the exporter accumulates delta points into cumulative series');
+    notes.push(t`the exporter accumulates delta points into cumulative series`);
   if (path.enableOpenMetrics && inst.kind === 'counter' && !base.endsWith('_total'))
-    notes.push('OpenMetrics exposition appends _total to a counter that lacks it');
+    notes.push(t`OpenMetrics exposition appends _total to a counter that lacks it`);
   // The exporter names it with the namespace too (collector.go: namespace + "_" + target_info).
   const targetInfo = path.namespace
     ? `${labelName(path.namespace, naming) ?? path.namespace}_target_info`
     : 'target_info';
-  notes.push(`${targetInfo} holds the resource attributes`);
+  notes.push(t`${targetInfo} holds the resource attributes`);
   return {
     series: seriesOf(base, inst, path.enableOpenMetrics === true),
     labels: withLe(inst, labels),
@@ -370,9 +371,8 @@ function translatePrometheusOtlp(inst: Instrument, path: PrometheusOtlpPath): Tr
       series: [],
       labels: [],
       strategy,
-      dropped:
-        `Prometheus ${path.version}'s OTLP receiver refuses delta temporality unless started with ` +
-        '--enable-feature=otlp-deltatocumulative',
+      dropped: t`Prometheus ${path.version}'s OTLP receiver refuses delta temporality unless started with \
+${'--enable-feature=otlp-deltatocumulative'}`,
       notes,
     };
   // Prometheus' OTLP defaults: label_name_underscore_sanitization and preserve_multiple_underscores on.
@@ -404,7 +404,7 @@ function translatePrometheusOtlp(inst: Instrument, path: PrometheusOtlpPath): Tr
   }
   if (inst.serviceName !== false) labels.add('job');
   if (inst.serviceInstanceId === true) labels.add('instance');
-  notes.push('job is service.namespace/service.name and instance is service.instance.id; target_info holds the rest');
+  notes.push(t`job is service.namespace/service.name and instance is service.instance.id; target_info holds the rest`);
   return { series: seriesOf(base, inst, false), labels: withLe(inst, labels), strategy, notes };
 }
 
@@ -417,6 +417,6 @@ export function translateInstrument(inst: Instrument, path: NamingPath): Transla
 export function describePath(path: NamingPath, strategy?: TranslationStrategy): string {
   const s = strategy ?? path.translationStrategy ?? 'UnderscoreEscapingWithSuffixes';
   return path.via === 'collector'
-    ? `collector ${path.version}'s prometheus exporter (${s})`
-    : `Prometheus ${path.version}'s OTLP receiver (${s})`;
+    ? t`collector ${path.version}'s prometheus exporter (${s})`
+    : t`Prometheus ${path.version}'s OTLP receiver (${s})`;
 }

@@ -11,13 +11,14 @@ import {
   equivalentIn,
   originsOf,
   roleIn,
-  roleWords,
+  equivalentClause,
   type Equivalent,
   type SeriesRole,
 } from './labInstruments';
 import { isLegacyMetricName, promqlString } from './names';
 import { describePath } from './otelNames';
 import { tokenize, unquote, type Token } from './tokens';
+import { t } from '../text/l10n';
 
 /**
  * How the query writes the name, which decides how a replacement is written: bare (`up`), quoted
@@ -140,59 +141,62 @@ export function metricNamesIn(promql: string): MetricRef[] {
 export interface KnownWrongName {
   /** What to use instead, as the app really exports it through the collector. */
   use: string;
-  /** Why, and what else changes (labels, units). */
-  note: string;
+  /** Why, and what else changes (labels, units): in the language asked for when it is read. */
+  readonly note: string;
 }
 
 const d = appMetrics.durationBase;
-const flaskLabels = `its labels differ too: path → ${appMetrics.routeLabel}, method → http_request_method, status → http_response_status_code`;
-const fromFlaskExporter =
-  'is a prometheus_flask_exporter name; the OpenTelemetry Flask instrumentation does not emit it';
+const flaskLabels = (): string =>
+  t`its labels differ too: path → ${appMetrics.routeLabel}, method → ${'http_request_method'}, \
+status → ${'http_response_status_code'}`;
+const fromFlaskExporter = (name: string): string =>
+  t`${name} is a prometheus_flask_exporter name; the OpenTelemetry Flask instrumentation does not emit it`;
+const oldUnits = (): string =>
+  t`${`${appMetrics.oldDurationBase}_*`} is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http \
+(in milliseconds); with it the histogram is in seconds`;
+
+/** A known wrong name: `use` instead, and `note` made when it is read. */
+const wrong = (use: string, note: () => string): KnownWrongName => ({
+  use,
+  get note() {
+    return note();
+  },
+});
 
 /** The lab's names that no OpenTelemetry-instrumented app emits, and the real names (src/core/facts.ts, fact app-metric-names). */
 export const knownWrongNames: Readonly<Record<string, KnownWrongName>> = {
-  flask_http_request_total: {
-    use: `${d}_count`,
-    note: `flask_http_request_total ${fromFlaskExporter}: requests are counted by the duration histogram's _count; ${flaskLabels}`,
-  },
-  flask_http_request_duration_seconds_bucket: {
-    use: `${d}_bucket`,
-    note: `flask_http_request_duration_seconds_bucket ${fromFlaskExporter}; ${flaskLabels}`,
-  },
-  flask_http_request_duration_seconds_sum: {
-    use: `${d}_sum`,
-    note: `flask_http_request_duration_seconds_sum ${fromFlaskExporter}; ${flaskLabels}`,
-  },
-  flask_http_request_duration_seconds_count: {
-    use: `${d}_count`,
-    note: `flask_http_request_duration_seconds_count ${fromFlaskExporter}; ${flaskLabels}`,
-  },
-  flask_http_request_duration_seconds: {
-    use: `${d}_bucket`,
-    note: `flask_http_request_duration_seconds ${fromFlaskExporter}; histogram_quantile() needs the _bucket series`,
-  },
-  flask_http_request_exceptions_total: {
-    use: `${d}_count`,
-    note: `flask_http_request_exceptions_total ${fromFlaskExporter}: count failed requests with ${d}_count{http_response_status_code=~"5.."}`,
-  },
-  [`${appMetrics.oldDurationBase}_bucket`]: {
-    use: `${d}_bucket`,
-    note:
-      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
-      `milliseconds); with it the histogram is in seconds`,
-  },
-  [`${appMetrics.oldDurationBase}_sum`]: {
-    use: `${d}_sum`,
-    note:
-      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
-      `milliseconds); with it the histogram is in seconds`,
-  },
-  [`${appMetrics.oldDurationBase}_count`]: {
-    use: `${d}_count`,
-    note:
-      `${appMetrics.oldDurationBase}_* is what the app records without OTEL_SEMCONV_STABILITY_OPT_IN=http (in ` +
-      `milliseconds); with it the histogram is in seconds`,
-  },
+  flask_http_request_total: wrong(
+    `${d}_count`,
+    () =>
+      `${fromFlaskExporter('flask_http_request_total')}: ${t`requests are counted by the duration histogram's _count`}; ` +
+      flaskLabels(),
+  ),
+  flask_http_request_duration_seconds_bucket: wrong(
+    `${d}_bucket`,
+    () => `${fromFlaskExporter('flask_http_request_duration_seconds_bucket')}; ${flaskLabels()}`,
+  ),
+  flask_http_request_duration_seconds_sum: wrong(
+    `${d}_sum`,
+    () => `${fromFlaskExporter('flask_http_request_duration_seconds_sum')}; ${flaskLabels()}`,
+  ),
+  flask_http_request_duration_seconds_count: wrong(
+    `${d}_count`,
+    () => `${fromFlaskExporter('flask_http_request_duration_seconds_count')}; ${flaskLabels()}`,
+  ),
+  flask_http_request_duration_seconds: wrong(
+    `${d}_bucket`,
+    () =>
+      `${fromFlaskExporter('flask_http_request_duration_seconds')}; ${t`histogram_quantile() needs the _bucket series`}`,
+  ),
+  flask_http_request_exceptions_total: wrong(
+    `${d}_count`,
+    () =>
+      `${fromFlaskExporter('flask_http_request_exceptions_total')}: ` +
+      t`count failed requests with ${`${d}_count{http_response_status_code=~"5.."}`}`,
+  ),
+  [`${appMetrics.oldDurationBase}_bucket`]: wrong(`${d}_bucket`, oldUnits),
+  [`${appMetrics.oldDurationBase}_sum`]: wrong(`${d}_sum`, oldUnits),
+  [`${appMetrics.oldDurationBase}_count`]: wrong(`${d}_count`, oldUnits),
 };
 
 function words(name: string): Set<string> {
@@ -262,7 +266,7 @@ function flaskRole(wanted: string): SeriesRole | undefined {
 export function translatedEquivalent(
   wanted: string,
   known: readonly string[],
-): { equivalent: Equivalent; sentence: string } | undefined {
+): { equivalent: Equivalent; sentence: string; via: string } | undefined {
   const flask = flaskRole(wanted);
   const asked = flask ? { measures: 'request duration' as const, role: flask } : roleIn(wanted);
   if (!asked) return undefined;
@@ -270,12 +274,12 @@ export function translatedEquivalent(
   if (!equivalent || equivalent.name === wanted) return undefined;
   const origin = flask ? undefined : originsOf(wanted)[0];
   const what = flask
-    ? `\`${wanted}\` is prometheus_flask_exporter's`
+    ? t`\`${wanted}\` is prometheus_flask_exporter's`
     : origin
-      ? `\`${wanted}\` is what ${describeInstrument(origin.instrument)} gives through ${describePath(origin.path, origin.strategy)}`
-      : `\`${wanted}\` is another path's name`;
-  const via = `${equivalent.instrument.source} through ${describePath(equivalent.path, equivalent.strategy)}`;
-  return { equivalent, sentence: `${what}; with ${via} ${roleWords[equivalent.role]} \`${equivalent.name}\`` };
+      ? t`\`${wanted}\` is what ${describeInstrument(origin.instrument)} gives through ${describePath(origin.path, origin.strategy)}`
+      : t`\`${wanted}\` is another path's name`;
+  const via = t`${equivalent.instrument.source} through ${describePath(equivalent.path, equivalent.strategy)}`;
+  return { equivalent, via, sentence: `${what}; ${equivalentClause(equivalent.role, via, equivalent.name)}` };
 }
 
 /** The real names closest to `wanted`, best first; the translator's equivalent, or a known-wrong lab name's replacement, leads. */
@@ -302,9 +306,8 @@ export interface MetricSuggestion extends MetricRef {
   note?: string;
 }
 
-const quoteNote =
-  'Prometheus 3 accepts UTF-8 metric names, but PromQL reads them only quoted inside the braces, as {"name"} ' +
-  '(Prometheus 3.14.0)';
+const quoteNote = (): string =>
+  t`Prometheus 3 accepts UTF-8 metric names, but PromQL reads them only quoted inside the braces, as {"name"} (Prometheus 3.14.0)`;
 
 /** The first offset after `from` that is not white space. */
 function skipSpace(text: string, from: number): number {
@@ -361,7 +364,7 @@ export function suggestForQuery(promql: string, known: readonly string[], limit 
     const translated = have.has(ref.name) ? undefined : translatedEquivalent(ref.name, known)?.sentence;
     const knownNote = knownWrongNames[ref.name]?.note;
     const wrong = translated ? (knownNote ? `${translated}; ${knownNote}` : translated) : knownNote;
-    const note = dotted ? (wrong ? `${quoteNote}; ${wrong}` : quoteNote) : wrong;
+    const note = dotted ? (wrong ? `${quoteNote()}; ${wrong}` : quoteNote()) : wrong;
     out.push({
       ...ref,
       start: placed.start,
@@ -377,13 +380,16 @@ export function suggestForQuery(promql: string, known: readonly string[], limit 
 /** One line for a person: "`x` is not a metric Prometheus has; did you mean `y` or `z`? (note)". */
 export function describeSuggestion(s: MetricSuggestion): string {
   const options = s.suggestions.map((n) => `\`${n}\``);
+  const last = options[options.length - 1] ?? '';
   const guess =
     options.length === 0
-      ? 'no similar name found'
-      : `did you mean ${options.length === 1 ? options[0] : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}?`;
+      ? t`no similar name found`
+      : options.length === 1
+        ? t`did you mean ${last}?`
+        : t`did you mean ${options.slice(0, -1).join(', ')} or ${last}?`;
   const what =
     s.form === 'dotted'
-      ? `\`${s.name}\` is a UTF-8 name written without quotes, which PromQL cannot parse`
-      : `\`${s.name}\` is not a metric this Prometheus has`;
-  return `${what}; ${guess}${s.note ? ` (${s.note})` : ''}`;
+      ? t`\`${s.name}\` is a UTF-8 name written without quotes, which PromQL cannot parse`
+      : t`\`${s.name}\` is not a metric this Prometheus has`;
+  return s.note ? t`${what}; ${guess} (${s.note})` : t`${what}; ${guess}`;
 }
