@@ -2,6 +2,7 @@
 // ("<64 hex>  <file>", or "<64 hex> *<file>" in sha256sum's binary mode) and goreleaser's split
 // form, one file per archive holding only the digest. A file we cannot read is a problem to name,
 // never a reason to skip the check.
+import { t } from '../text/l10n';
 
 export interface ChecksumList {
   /** file name → lowercase sha256 hex */
@@ -41,16 +42,16 @@ export function expectedSha256(
   file: string,
 ): ExpectedChecksum {
   if (format === 'single') {
-    const t = text.trim();
-    if (/^[0-9a-fA-F]{64}$/.test(t)) return { sha256: t.toLowerCase() };
+    const trimmed = text.trim();
+    if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return { sha256: trimmed.toLowerCase() };
     // Tolerate the list form in a split file, as long as it names this archive.
-    const m = line.exec(t);
+    const m = line.exec(trimmed);
     if (m?.[1] && m[2]?.trim() === archive) return { sha256: m[1].toLowerCase() };
-    return { problem: `${file} does not hold a sha256 digest` };
+    return { problem: t`${file} does not hold a sha256 digest` };
   }
   const list = parseChecksumList(text);
   const sha256 = list.entries.get(archive);
   if (sha256) return { sha256 };
-  if (list.entries.size === 0) return { problem: `${file} holds no checksum lines` };
-  return { problem: `${file} lists no checksum for ${archive}` };
+  if (list.entries.size === 0) return { problem: t`${file} holds no checksum lines` };
+  return { problem: t`${file} lists no checksum for ${archive}` };
 }

@@ -1,6 +1,7 @@
 // Where a release file is fetched from: GitHub's release download URL, or the same layout under a
 // mirror a school or a firewall provides (obslab.downloads.mirror, `--mirror`):
 // <base>/<owner>/<repo>/releases/download/<tag>/<file>.
+import { t } from '../text/l10n';
 
 export const githubBase = 'https://github.com';
 
@@ -14,13 +15,13 @@ export function mirrorBase(value: string | undefined, name: string): MirrorBase 
   try {
     u = new URL(v);
   } catch {
-    return { problem: `${name} is not a URL: '${v}' (expected something like https://mirror.example.edu/github)` };
+    return { problem: t`${name} is not a URL: '${v}' (expected something like https://mirror.example.edu/github)` };
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    return { problem: `${name} must be an http or https URL, not ${u.protocol.replace(/:$/, '')}` };
-  if (u.search || u.hash) return { problem: `${name} must be a base URL without ?query or #fragment: '${v}'` };
+    return { problem: t`${name} must be an http or https URL, not ${u.protocol.replace(/:$/, '')}` };
+  if (u.search || u.hash) return { problem: t`${name} must be a base URL without ?query or #fragment: '${v}'` };
   if (u.username || u.password)
-    return { problem: `${name} must not carry a user name or password: put credentials in the proxy settings` };
+    return { problem: t`${name} must not carry a user name or password: put credentials in the proxy settings` };
   return { base: `${u.origin}${u.pathname}`.replace(/\/+$/, '') };
 }
 

@@ -1,5 +1,6 @@
 // A download's progress as one line, the same in the editor's notification and the CLI's stderr:
 // what is fetched, from where (and through which proxy), how far along.
+import { t } from '../text/l10n';
 
 export interface ProgressFacts {
   phase: 'checksums' | 'download' | 'verify' | 'extract' | 'installed';
@@ -30,23 +31,22 @@ export function downloadProgressText(p: ProgressFacts): string {
       return p.url;
     }
   })();
-  const via = p.via ? ` through the proxy ${p.via}` : '';
+  const via = p.via ? t` through the proxy ${p.via}` : '';
   switch (p.phase) {
     case 'checksums':
-      return `fetching the published checksums of ${p.title} from ${host}${via}`;
+      return t`fetching the published checksums of ${p.title} from ${host}${via}`;
     case 'download': {
       const pct = downloadPercent(p);
-      const size = p.total
-        ? `${mb(p.received)} of ${mb(p.total)}${pct !== undefined ? ` (${pct}%)` : ''}`
-        : mb(p.received);
-      const resumed = p.resumedFrom ? `, continuing after ${mb(p.resumedFrom)}` : '';
-      return `downloading ${p.archive} from ${host}${via}: ${size}${resumed}`;
+      const percent = pct !== undefined ? ` (${pct}%)` : '';
+      const size = p.total ? t`${mb(p.received)} of ${mb(p.total)}${percent}` : mb(p.received);
+      const resumed = p.resumedFrom ? t`, continuing after ${mb(p.resumedFrom)}` : '';
+      return t`downloading ${p.archive} from ${host}${via}: ${size}${resumed}`;
     }
     case 'verify':
-      return `verifying ${p.archive} against its published sha256`;
+      return t`verifying ${p.archive} against its published sha256`;
     case 'extract':
-      return `unpacking ${p.archive}`;
+      return t`unpacking ${p.archive}`;
     case 'installed':
-      return `${p.title} installed (${mb(p.received)} archive, sha256 verified)`;
+      return t`${p.title} installed (${mb(p.received)} archive, sha256 verified)`;
   }
 }

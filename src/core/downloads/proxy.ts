@@ -2,6 +2,7 @@
 // http.proxy when set, else HTTPS_PROXY (then HTTP_PROXY) for https and HTTP_PROXY for http, in
 // either case, unless the host is in http.noProxy or NO_PROXY. Credentials in a proxy URL are
 // used, never shown: proxyLabel is what messages print.
+import { t } from '../text/l10n';
 
 export interface NetworkSettings {
   /** The editor's http.proxy; empty or absent: the environment decides. */
@@ -28,10 +29,10 @@ function parseProxy(value: string, from: string): { proxy: URL; from: string } |
   try {
     u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
   } catch {
-    return { problem: `${from} is not a proxy URL (expected http://host:port)` };
+    return { problem: t`${from} is not a proxy URL (expected http://host:port)` };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    return { problem: `${from} uses ${u.protocol.replace(/:$/, '')}; only http and https proxies are supported` };
+    return { problem: t`${from} uses ${u.protocol.replace(/:$/, '')}; only http and https proxies are supported` };
   return { proxy: u, from };
 }
 

@@ -12,6 +12,7 @@
 //   ('<name>-<version>.<os>-<arch>.tar.gz' around a folder of the same name; Windows gets a .zip
 //   besides the .tar.gz) and cmd/checksum.go ('sha256sums.txt', lines '<sha256>  <file>').
 // Both publish a .tar.gz for Windows too, so one extractor serves every OS.
+import { t } from '../text/l10n';
 
 /** The Prometheus release the sandbox downloads: what kube-prometheus-stack 88.5.3 runs. */
 export const prometheusRelease = '3.14.0';
@@ -57,10 +58,8 @@ export function releaseTarget(platform: string, arch: string): ReleaseTarget | u
 
 /** Why nothing can be downloaded for this machine, and what to do instead. */
 export function unsupportedTargetText(platform: string, arch: string, program: string, setting: string): string {
-  return (
-    `there is no official ${program} download for ${platform}/${arch} (there are for Linux, macOS and Windows on ` +
-    `x64 and arm64); install ${program} yourself and put it on PATH or ${setting}`
-  );
+  return t`there is no official ${program} download for ${platform}/${arch} (there are for Linux, macOS and Windows on \
+x64 and arm64); install ${program} yourself and put it on PATH or ${setting}`;
 }
 
 function exe(target: ReleaseTarget, name: string): string {

@@ -2,6 +2,7 @@
 // tar write) and deciding where an entry may land. The bytes come from src/node/downloads, which
 // does the gunzip and the writing; here is what an entry is and whether it is safe: never an
 // absolute path, never "..", never a link that leads out of the folder it is extracted into.
+import { t } from '../text/l10n';
 
 export type TarEntryKind =
   'file' | 'directory' | 'symlink' | 'hardlink' | 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link' | 'other';
@@ -36,7 +37,7 @@ function numeric(block: Uint8Array, start: number, length: number, field: string
   }
   const s = text(block, start, length).trim();
   if (!s) return 0;
-  if (!/^[0-7]+$/.test(s)) throw new TarError(`the tar header's ${field} field is not a number ('${s}')`);
+  if (!/^[0-7]+$/.test(s)) throw new TarError(t`the tar header's ${field} field is not a number ('${s}')`);
   return parseInt(s, 8);
 }
 
@@ -56,12 +57,12 @@ const kinds: Record<string, TarEntryKind> = {
 
 /** The header in a 512-byte block; null for an all-zero block (the archive's end). */
 export function readTarHeader(block: Uint8Array): TarHeader | null {
-  if (block.length !== 512) throw new TarError(`a tar header is 512 bytes, this one ${block.length}`);
+  if (block.length !== 512) throw new TarError(t`a tar header is 512 bytes, this one ${block.length}`);
   if (block.every((b) => b === 0)) return null;
   const stored = numeric(block, 148, 8, 'checksum');
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (block[i] ?? 0);
-  if (sum !== stored) throw new TarError('a tar header is damaged (its checksum does not match)');
+  if (sum !== stored) throw new TarError(t`a tar header is damaged (its checksum does not match)`);
   const typeFlag = String.fromCharCode(block[156] ?? 0);
   let name = text(block, 0, 100);
   // ustar (and GNU's "ustar  ") put a prefix before the name for paths over 100 bytes.
@@ -88,7 +89,7 @@ export function parsePaxRecords(data: Uint8Array): Record<string, string> {
     if (space === -1) break;
     const len = Number(decoder.decode(data.subarray(i, space)));
     if (!Number.isInteger(len) || len <= 0 || i + len > data.length)
-      throw new TarError('a PAX extended header is malformed');
+      throw new TarError(t`a PAX extended header is malformed`);
     const record = decoder.decode(data.subarray(space + 1, i + len - 1));
     const eq = record.indexOf('=');
     if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
@@ -125,10 +126,10 @@ export function safeEntryPath(name: string): string | undefined {
  * A symlink's target is relative to the link's folder; a hard link's to the archive's root.
  */
 export function linkTargetInside(entryPath: string, target: string, kind: 'symlink' | 'hardlink'): string | undefined {
-  const t = target.replace(/\\/g, '/');
-  if (t.startsWith('/') || /^[a-zA-Z]:/.test(t)) return undefined;
+  const path = target.replace(/\\/g, '/');
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) return undefined;
   const parts = kind === 'symlink' ? entryPath.split('/').slice(0, -1) : [];
-  for (const seg of t.split('/')) {
+  for (const seg of path.split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (!parts.length) return undefined;

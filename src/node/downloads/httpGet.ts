@@ -7,6 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { chooseProxy, proxyLabel, type NetworkSettings } from '../../core/downloads/proxy';
+import { t } from '../../core/text/l10n';
 
 /** A failure to reach or read a URL, in words: the host, the proxy if any, the cause. */
 export class HttpError extends Error {
@@ -40,7 +41,7 @@ export interface GetResult {
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException('The download was cancelled', 'AbortError');
+  return reason instanceof Error ? reason : new DOMException(t`The download was cancelled`, 'AbortError');
 }
 
 function proxyAuth(proxy: URL): OutgoingHttpHeaders {
@@ -55,21 +56,21 @@ export function networkCause(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { code?: string };
   switch (err?.code) {
     case 'ECONNREFUSED':
-      return 'the connection was refused';
+      return t`the connection was refused`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name does not resolve';
+      return t`the host name does not resolve`;
     case 'ECONNRESET':
-      return 'the connection was reset';
+      return t`the connection was reset`;
     case 'ETIMEDOUT':
-      return 'the connection timed out';
+      return t`the connection timed out`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `its TLS certificate is not trusted (${err.code})`;
+      return t`its TLS certificate is not trusted (${err.code})`;
     default:
       return err instanceof Error ? err.message : String(e);
   }
@@ -93,8 +94,10 @@ function tunnel(proxy: URL, host: string, port: string, opts: GetOptions): Promi
       socket.destroy();
       reject(
         new HttpError(
-          `the proxy ${proxyLabel(proxy)} refused to connect to ${target} (HTTP ${res.statusCode ?? '?'}` +
-            `${res.statusCode === 407 ? ': it wants credentials, as http://user:password@host:port' : ''})`,
+          res.statusCode === 407
+            ? t`the proxy ${proxyLabel(proxy)} refused to connect to ${target} (HTTP 407: it wants credentials, \
+as http://user:password@host:port)`
+            : t`the proxy ${proxyLabel(proxy)} refused to connect to ${target} (HTTP ${res.statusCode ?? '?'})`,
           target,
           res.statusCode,
         ),
@@ -104,7 +107,7 @@ function tunnel(proxy: URL, host: string, port: string, opts: GetOptions): Promi
       reject(
         opts.signal?.aborted
           ? abortError(opts.signal)
-          : new HttpError(`could not reach the proxy ${proxyLabel(proxy)}: ${networkCause(e)}`, target),
+          : new HttpError(t`could not reach the proxy ${proxyLabel(proxy)}: ${networkCause(e)}`, target),
       ),
     );
     req.end();
@@ -144,7 +147,7 @@ async function once(url: URL, opts: GetOptions): Promise<{ response: IncomingMes
     req.setTimeout(opts.idleTimeoutMs ?? 60_000, () =>
       req.destroy(
         new HttpError(
-          `no answer from ${url.host} for ${Math.round((opts.idleTimeoutMs ?? 60_000) / 1000)} s`,
+          t`no answer from ${url.host} for ${Math.round((opts.idleTimeoutMs ?? 60_000) / 1000)} s`,
           url.href,
         ),
       ),
@@ -155,7 +158,9 @@ async function once(url: URL, opts: GetOptions): Promise<{ response: IncomingMes
       if (e instanceof HttpError) return reject(e);
       reject(
         new HttpError(
-          `could not download from ${url.host}${via ? ` through the proxy ${via}` : ''}: ${networkCause(e)}`,
+          via
+            ? t`could not download from ${url.host} through the proxy ${via}: ${networkCause(e)}`
+            : t`could not download from ${url.host}: ${networkCause(e)}`,
           url.href,
         ),
       );
@@ -170,14 +175,14 @@ export async function httpGet(url: string, opts: GetOptions): Promise<GetResult>
   for (let hops = 0; ; hops++) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     if (current.protocol !== 'https:' && current.protocol !== 'http:')
-      throw new HttpError(`${current.href} is neither http nor https`, current.href);
+      throw new HttpError(t`${current.href} is neither http nor https`, current.href);
     const { response, via } = await once(current, opts);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && location) {
       response.resume();
       if (hops >= (opts.maxRedirects ?? 10))
-        throw new HttpError(`${url} redirects more than ${opts.maxRedirects ?? 10} times`, url, status);
+        throw new HttpError(t`${url} redirects more than ${opts.maxRedirects ?? 10} times`, url, status);
       current = new URL(location, current);
       continue;
     }
@@ -191,7 +196,7 @@ export async function httpGetText(url: string, opts: GetOptions, maxBytes = 4 * 
   const status = response.statusCode ?? 0;
   if (status !== 200) {
     response.resume();
-    throw new HttpError(`${url} answered HTTP ${status}`, url, status);
+    throw new HttpError(t`${url} answered HTTP ${status}`, url, status);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -199,7 +204,7 @@ export async function httpGetText(url: string, opts: GetOptions, maxBytes = 4 * 
     size += chunk.length;
     if (size > maxBytes) {
       response.destroy();
-      throw new HttpError(`${url} is larger than ${maxBytes} bytes; it is not a checksum file`, url, status);
+      throw new HttpError(t`${url} is larger than ${maxBytes} bytes; it is not a checksum file`, url, status);
     }
     chunks.push(chunk);
   }

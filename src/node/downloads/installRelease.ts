@@ -30,6 +30,7 @@ import type { NetworkSettings } from '../../core/downloads/proxy';
 import type { ReleaseAsset } from '../../core/downloads/releases';
 import { httpGet, httpGetText, HttpError } from './httpGet';
 import { extractTarGz, TarError } from './tarGz';
+import { t } from '../../core/text/l10n';
 
 export type DownloadPhase = 'checksums' | 'download' | 'verify' | 'extract' | 'installed';
 
@@ -124,8 +125,8 @@ async function closeStream(out: WriteStream): Promise<void> {
 function cannotWrite(asset: ReleaseAsset, partial: string, e: Error): string {
   const code = (e as NodeJS.ErrnoException).code;
   const cause =
-    code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : e.message;
-  return `the download of ${asset.archive} could not be written to ${partial}: ${cause}`;
+    code === 'ENOSPC' ? t`the disk is full` : code === 'EACCES' || code === 'EPERM' ? t`permission denied` : e.message;
+  return t`the download of ${asset.archive} could not be written to ${partial}: ${cause}`;
 }
 
 /** Another process is downloading the same archive: its lock names its pid. */
@@ -152,13 +153,13 @@ function takeLock(lock: string, asset: ReleaseAsset): () => void {
         throw new DownloadError(
           asset,
           'busy',
-          `another Observability Lab process (pid ${pid}) is downloading ${asset.archive} right now; wait for it to finish`,
+          t`another Observability Lab process (pid ${pid}) is downloading ${asset.archive} right now; wait for it to finish`,
         );
       // A lock left by a process that is gone.
       rmSync(lock, { force: true });
     }
   }
-  throw new DownloadError(asset, 'busy', `could not take the download lock ${lock}`);
+  throw new DownloadError(asset, 'busy', t`could not take the download lock ${lock}`);
 }
 
 async function hashFile(path: string): Promise<{ hash: ReturnType<typeof createHash>; size: number }> {
@@ -205,8 +206,8 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
       asset,
       'network',
       status === 404
-        ? `${url} does not exist (HTTP 404): the release ${asset.tag} has no ${asset.archive} there`
-        : `${finalUrl} answered HTTP ${status}`,
+        ? t`${url} does not exist (HTTP 404): the release ${asset.tag} has no ${asset.archive} there`
+        : t`${finalUrl} answered HTTP ${status}`,
     );
   }
   const hash = append && resumed ? resumed.hash : createHash('sha256');
@@ -237,19 +238,23 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
         report('download');
       }
     }
-    if (!response.complete) throw new Error('the connection closed early');
+    if (!response.complete) throw new Error(t`the connection closed early`);
   } catch (e) {
     // Let the writes already queued land before anything else touches the file: destroying the
     // stream here raced them (ERR_STREAM_DESTROYED), and what arrived is what the next attempt continues.
     await closeStream(out);
     if (isAbort(e, opts.signal)) throw e;
     if (writeError) throw new DownloadError(asset, 'network', cannotWrite(asset, partial, writeError));
+    const host = new URL(finalUrl).host;
+    const why = e instanceof HttpError ? e.message : e instanceof Error ? e.message : String(e);
     throw new DownloadError(
       asset,
       'network',
-      `the download of ${asset.archive} from ${new URL(finalUrl).host} stopped after ${mb(received)}` +
-        `${total ? ` of ${mb(total)}` : ''} (${e instanceof HttpError ? e.message : e instanceof Error ? e.message : String(e)}); ` +
-        'starting again continues where it stopped',
+      total
+        ? t`the download of ${asset.archive} from ${host} stopped after ${mb(received)} of ${mb(total)} (${why}); \
+starting again continues where it stopped`
+        : t`the download of ${asset.archive} from ${host} stopped after ${mb(received)} (${why}); \
+starting again continues where it stopped`,
     );
   }
   await closeStream(out);
@@ -258,7 +263,7 @@ async function fetchArchive(asset: ReleaseAsset, url: string, partial: string, o
     throw new DownloadError(
       asset,
       'network',
-      `the download of ${asset.archive} ended after ${mb(received)} of ${mb(total)}; starting again continues where it stopped`,
+      t`the download of ${asset.archive} ended after ${mb(received)} of ${mb(total)}; starting again continues where it stopped`,
     );
   report('verify');
   return hash.digest('hex');
@@ -294,13 +299,13 @@ export async function installRelease(asset: ReleaseAsset, opts: InstallOptions):
       if (isAbort(e, opts.signal)) throw e;
       const why =
         e instanceof HttpError && e.status === 404
-          ? `${sumsUrl} does not exist (HTTP 404), so ${asset.archive} cannot be verified`
-          : `could not fetch the checksums ${sumsUrl}: ${e instanceof Error ? e.message : String(e)}`;
+          ? t`${sumsUrl} does not exist (HTTP 404), so ${asset.archive} cannot be verified`
+          : t`could not fetch the checksums ${sumsUrl}: ${e instanceof Error ? e.message : String(e)}`;
       throw new DownloadError(asset, 'network', why);
     }
     const expected = expectedSha256(sums, asset.checksums.format, asset.archive, asset.checksums.file);
     if ('problem' in expected)
-      throw new DownloadError(asset, 'checksum', `${expected.problem}, so ${asset.archive} cannot be verified`);
+      throw new DownloadError(asset, 'checksum', t`${expected.problem}, so ${asset.archive} cannot be verified`);
 
     const url = releaseFileUrl(opts.mirror, asset.owner, asset.repo, asset.tag, asset.archive);
     const actual = await fetchArchive(asset, url, partial, opts);
@@ -309,8 +314,8 @@ export async function installRelease(asset: ReleaseAsset, opts: InstallOptions):
       throw new DownloadError(
         asset,
         'checksum',
-        `${asset.archive} does not match its published checksum: ${asset.checksums.file} says sha256 ` +
-          `${expected.sha256}, the downloaded file has ${actual}. The file was deleted and nothing was installed`,
+        t`${asset.archive} does not match its published checksum: ${asset.checksums.file} says sha256 \
+${expected.sha256}, the downloaded file has ${actual}. The file was deleted and nothing was installed`,
       );
     }
 
@@ -325,13 +330,13 @@ export async function installRelease(asset: ReleaseAsset, opts: InstallOptions):
       throw new DownloadError(
         asset,
         'archive',
-        `${asset.archive} matched its checksum but could not be unpacked: ${e instanceof TarError || e instanceof Error ? e.message : String(e)}`,
+        t`${asset.archive} matched its checksum but could not be unpacked: ${e instanceof TarError || e instanceof Error ? e.message : String(e)}`,
       );
     }
     const binaryRel = asset.binaryInArchive.split('/');
     const binary = join(unpacking, ...binaryRel);
     if (!existsSync(binary) || !statSync(binary).isFile())
-      throw new DownloadError(asset, 'archive', `${asset.archive} holds no ${asset.binaryInArchive}`);
+      throw new DownloadError(asset, 'archive', t`${asset.archive} holds no ${asset.binaryInArchive}`);
     if (process.platform !== 'win32') chmodSync(binary, 0o755);
     const mark: Marker = {
       archive: asset.archive,
@@ -355,7 +360,7 @@ export async function installRelease(asset: ReleaseAsset, opts: InstallOptions):
       throw new DownloadError(
         asset,
         'cancelled',
-        `the download of ${asset.archive} was cancelled; nothing was installed`,
+        t`the download of ${asset.archive} was cancelled; nothing was installed`,
       );
     }
     throw e;

@@ -25,6 +25,7 @@ import {
   TarError,
   type TarHeader,
 } from '../../core/downloads/tar';
+import { t } from '../../core/text/l10n';
 
 export { TarError };
 
@@ -90,14 +91,14 @@ function ensureParents(dest: string, rel: string): void {
       continue;
     }
     if (!st.isDirectory())
-      throw new TarError(`the archive writes through ${rel}, whose folder ${part} is not a folder`);
+      throw new TarError(t`the archive writes through ${rel}, whose folder ${part} is not a folder`);
   }
 }
 
 function removeExisting(path: string): void {
   try {
     const st = lstatSync(path);
-    if (st.isDirectory()) throw new TarError(`the archive replaces the folder ${path} with a file`);
+    if (st.isDirectory()) throw new TarError(t`the archive replaces the folder ${path} with a file`);
     rmSync(path, { force: true });
   } catch (e) {
     if (e instanceof TarError) throw e;
@@ -108,7 +109,7 @@ async function writeData(bytes: Bytes, size: number, out: WriteStream | undefine
   let left = size;
   while (left > 0) {
     const piece = await bytes.some(Math.min(left, 1024 * 1024));
-    if (!piece) throw new TarError(`the archive ends in the middle of ${name}`);
+    if (!piece) throw new TarError(t`the archive ends in the middle of ${name}`);
     left -= piece.length;
     if (out && !out.write(piece)) await once(out, 'drain');
   }
@@ -119,9 +120,9 @@ async function writeData(bytes: Bytes, size: number, out: WriteStream | undefine
 }
 
 async function readAll(bytes: Bytes, size: number, what: string): Promise<Buffer> {
-  if (size > 1024 * 1024) throw new TarError(`the archive's ${what} is implausibly large (${size} bytes)`);
+  if (size > 1024 * 1024) throw new TarError(t`the archive's ${what} is implausibly large (${size} bytes)`);
   const data = await bytes.take(size + padding(size));
-  if (!data) throw new TarError(`the archive ends in the middle of its ${what}`);
+  if (!data) throw new TarError(t`the archive ends in the middle of its ${what}`);
   return data.subarray(0, size);
 }
 
@@ -144,22 +145,22 @@ export async function extractTarGz(archive: string, dest: string, signal?: Abort
     for (;;) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
       const block = await bytes.take(512);
-      if (!block) throw new TarError('the archive ends without its end-of-archive marker');
+      if (!block) throw new TarError(t`the archive ends without its end-of-archive marker`);
       const header: TarHeader | null = readTarHeader(block);
       if (!header) break;
       const size = pax['size'] !== undefined ? Number(pax['size']) : header.size;
       if (header.kind === 'pax') {
-        pax = { ...pax, ...parsePaxRecords(await readAll(bytes, size, 'PAX header')) };
+        pax = { ...pax, ...parsePaxRecords(await readAll(bytes, size, t`PAX header`)) };
         continue;
       }
       if (header.kind === 'pax-global') {
-        await readAll(bytes, size, 'PAX global header');
+        await readAll(bytes, size, t`PAX global header`);
         continue;
       }
       if (header.kind === 'gnu-long-name' || header.kind === 'gnu-long-link') {
-        const t = gnuLongText(await readAll(bytes, size, 'long name'));
-        if (header.kind === 'gnu-long-name') longName = t;
-        else longLink = t;
+        const longText = gnuLongText(await readAll(bytes, size, t`long name`));
+        if (header.kind === 'gnu-long-name') longName = longText;
+        else longLink = longText;
         continue;
       }
       const name = pax['path'] ?? longName ?? header.name;
@@ -176,11 +177,11 @@ export async function extractTarGz(archive: string, dest: string, signal?: Abort
           await bytes.take(padding(dataSize));
           continue;
         }
-        throw new TarError(`the archive holds ${JSON.stringify(name)}, a path outside the folder it unpacks into`);
+        throw new TarError(t`the archive holds ${JSON.stringify(name)}, a path outside the folder it unpacks into`);
       }
       const target = join(dest, ...rel.split('/'));
       if (!target.startsWith(dest + sep))
-        throw new TarError(`the archive holds ${JSON.stringify(name)}, outside the folder`);
+        throw new TarError(t`the archive holds ${JSON.stringify(name)}, outside the folder`);
       switch (header.kind) {
         case 'directory':
           ensureParents(dest, `${rel}/x`);
@@ -198,7 +199,7 @@ export async function extractTarGz(archive: string, dest: string, signal?: Abort
           const inside = linkTargetInside(rel, link, header.kind);
           if (inside === undefined)
             throw new TarError(
-              `the archive holds a link ${rel} → ${link}, which leads outside the folder it unpacks into`,
+              t`the archive holds a link ${rel} → ${link}, which leads outside the folder it unpacks into`,
             );
           ensureParents(dest, rel);
           removeExisting(target);
@@ -217,7 +218,7 @@ export async function extractTarGz(archive: string, dest: string, signal?: Abort
     file.destroy();
     gunzip.destroy();
     if ((e as NodeJS.ErrnoException).code?.startsWith('Z_'))
-      throw new TarError(`the archive is not a readable .tar.gz (${(e as Error).message})`);
+      throw new TarError(t`the archive is not a readable .tar.gz (${(e as Error).message})`);
     throw e;
   }
   file.destroy();
