@@ -189,6 +189,14 @@ window.addEventListener('resize', () => plot?.setSize({ width: Math.max(300, cha
 // ---- messages ---------------------------------------------------------------------------------
 
 function showProgress(p: LoadtestProgressMessage): void {
+  // The chart's series follow the model: an open run adds the intended and the sent rate. Its figures
+  // say which model runs (the start's model is words, in the display language, not to be matched).
+  if (openRun !== (p.open !== undefined)) {
+    openRun = !openRun;
+    plot?.destroy();
+    plot = undefined;
+    chartBox.replaceChildren();
+  }
   // In the open model there are no threads: what is active is the requests in flight.
   state.textContent = fill(p.open ? text.runningOpen : text.runningThreads, p.elapsedSec.toFixed(0), p.activeThreads);
   numbers.replaceChildren(
@@ -306,13 +314,6 @@ function handle(m: LoadtestHostMessage): void {
           r.jtl,
         ),
       );
-      // The chart's series follow the model: an open run adds the intended and the sent rate.
-      if (openRun !== (r.model?.startsWith('open') ?? false)) {
-        openRun = !openRun;
-        plot?.destroy();
-        plot = undefined;
-        chartBox.replaceChildren();
-      }
       stopButton.hidden = false;
       stopButton.disabled = false;
       state.textContent = text.starting;
