@@ -3,6 +3,7 @@
 // values that are valid but would not work on EKS (an image the nodes cannot pull).
 import { callerAccount } from '../kube/commands';
 import { commandLine } from '../shellQuote';
+import { t } from '../text/l10n';
 
 export interface LabParams {
   appNamespace: string;
@@ -46,10 +47,11 @@ const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function namespace(value: string): string | undefined {
-  if (value.length === 0) return 'a namespace name is required';
-  if (value.length > 63) return `'${value}' is ${value.length} characters; a namespace has at most 63`;
+  if (value.length === 0) return t`a namespace name is required`;
+  if (value.length > 63) return t`'${value}' is ${value.length} characters; a namespace has at most 63`;
   if (!dns1123Label.test(value))
-    return `'${value}' is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`;
+    return t`'${value}' is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending \
+with a letter or digit`;
   return undefined;
 }
 
@@ -76,7 +78,7 @@ export function parseImageRef(value: string): ImageRef | { problem: string } {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!digestPattern.test(digest)) return { problem: `the digest '${digest}' is not algorithm:hex` };
+    if (!digestPattern.test(digest)) return { problem: t`the digest '${digest}' is not algorithm:hex` };
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
@@ -85,7 +87,7 @@ export function parseImageRef(value: string): ImageRef | { problem: string } {
     rest = rest.slice(0, colon);
     if (!tagPattern.test(tag))
       return {
-        problem: `the tag '${tag}' is not 1 to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-')`,
+        problem: t`the tag '${tag}' is not 1 to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-')`,
       };
   }
   // The first component is a registry host when it looks like one, as the runtime decides.
@@ -95,16 +97,17 @@ export function parseImageRef(value: string): ImageRef | { problem: string } {
   const registry = isHost ? first : undefined;
   const repository = isHost ? rest.slice(slash + 1) : rest;
   if (registry !== undefined && !domainPart.test(registry))
-    return { problem: `'${registry}' is not a registry host such as 123456789012.dkr.ecr.ap-south-1.amazonaws.com` };
-  if (!repository) return { problem: 'it names no repository' };
-  if (repository.length > 255) return { problem: 'the repository name is longer than 255 characters' };
+    return { problem: t`'${registry}' is not a registry host such as 123456789012.dkr.ecr.ap-south-1.amazonaws.com` };
+  if (!repository) return { problem: t`it names no repository` };
+  if (repository.length > 255) return { problem: t`the repository name is longer than 255 characters` };
   for (const part of repository.split('/'))
     if (!pathComponent.test(part))
       return {
         problem:
           part !== part.toLowerCase()
-            ? `the repository '${repository}' must be lower case`
-            : `'${part}' is not a repository name component (lower-case letters and digits, separated by '.', '_', '__' or '-')`,
+            ? t`the repository '${repository}' must be lower case`
+            : t`'${part}' is not a repository name component (lower-case letters and digits, separated by \
+'.', '_', '__' or '-')`,
       };
   return {
     ...(registry !== undefined ? { registry } : {}),
@@ -115,10 +118,10 @@ export function parseImageRef(value: string): ImageRef | { problem: string } {
 }
 
 function imageProblem(v: string): string | undefined {
-  if (v.length === 0) return 'an image reference is required';
-  if (/\s/.test(v)) return `'${v}' contains white space; an image reference has none`;
+  if (v.length === 0) return t`an image reference is required`;
+  if (/\s/.test(v)) return t`'${v}' contains white space; an image reference has none`;
   const ref = parseImageRef(v);
-  if ('problem' in ref) return `'${v}' is not an image reference such as registry/name:tag: ${ref.problem}`;
+  if ('problem' in ref) return t`'${v}' is not an image reference such as registry/name:tag: ${ref.problem}`;
   return undefined;
 }
 
@@ -132,43 +135,52 @@ export function imageWarning(v: string): string | undefined {
       `docker.io/${ref.repository.includes('/') ? '' : 'library/'}${ref.repository}` +
       `${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
     return ref.repository.includes('/')
-      ? `'${v}' names no registry host, so the nodes pull ${hub} from Docker Hub: that works only if you pushed ` +
-          `it there as a public image. Otherwise push app/Dockerfile's build to your registry and name it, e.g. ${example}`
-      : `'${v}' names no registry host, so the nodes would pull ${hub} from Docker Hub, where it does not exist, ` +
-          `and the pods stay in ImagePullBackOff. Push app/Dockerfile's build to a registry the cluster can pull from ` +
-          `and name it with its registry, e.g. ${example}`;
+      ? t`'${v}' names no registry host, so the nodes pull ${hub} from Docker Hub: that works only if you pushed \
+it there as a public image. Otherwise push app/Dockerfile's build to your registry and name it, e.g. ${example}`
+      : t`'${v}' names no registry host, so the nodes would pull ${hub} from Docker Hub, where it does not exist, \
+and the pods stay in ImagePullBackOff. Push app/Dockerfile's build to a registry the cluster can pull from \
+and name it with its registry, e.g. ${example}`;
   }
   if (ref.registry.startsWith(`${exampleAccount}.`))
-    return (
-      `'${v}' is in account ${exampleAccount}, the example account of AWS's documentation. Use your account id ` +
-      `(${commandLine(callerAccount, 'posix')}) and push app/Dockerfile's build there`
-    );
+    return t`'${v}' is in account ${exampleAccount}, the example account of AWS's documentation. Use your account id \
+(${commandLine(callerAccount, 'posix')}) and push app/Dockerfile's build there`;
   if (ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest'))
-    return (
-      `'${v}' has ${ref.tag === undefined ? 'no tag, so the nodes pull :latest' : 'the tag :latest'}; ` +
-      `use a fixed tag such as :1.0, so every replica runs the same build`
-    );
+    return ref.tag === undefined
+      ? t`'${v}' has no tag, so the nodes pull :latest; use a fixed tag such as :1.0, so every replica runs the same build`
+      : t`'${v}' has the tag :latest; use a fixed tag such as :1.0, so every replica runs the same build`;
   return undefined;
 }
 
+// Prompts are getters: made when read, in the language installed by then, not at import.
 export const paramSpecs: ParamSpec[] = [
-  { key: 'appNamespace', flag: '--app-namespace', prompt: 'Namespace for the Flask app', validate: namespace },
+  {
+    key: 'appNamespace',
+    flag: '--app-namespace',
+    get prompt() {
+      return t`Namespace for the Flask app`;
+    },
+    validate: namespace,
+  },
   {
     key: 'monitoringNamespace',
     flag: '--monitoring-namespace',
-    prompt: 'Namespace for Prometheus, the collector and the ServiceMonitors',
+    get prompt() {
+      return t`Namespace for Prometheus, the collector and the ServiceMonitors`;
+    },
     validate: namespace,
   },
   {
     key: 'helmRelease',
     flag: '--release',
-    prompt: 'Helm release name of kube-prometheus-stack (ServiceMonitors get the label release: <name>)',
+    get prompt() {
+      return t`Helm release name of kube-prometheus-stack (ServiceMonitors get the label release: <name>)`;
+    },
     validate: (v) => {
-      if (v.length === 0) return 'a release name is required';
+      if (v.length === 0) return t`a release name is required`;
       // Helm limits release names to 53 characters so that derived resource names fit in 63.
-      if (v.length > 53) return `'${v}' is ${v.length} characters; Helm allows at most 53`;
+      if (v.length > 53) return t`'${v}' is ${v.length} characters; Helm allows at most 53`;
       if (!dns1123Subdomain.test(v))
-        return `'${v}' is not a valid Helm release name: use lower-case letters, digits, '-' and '.'`;
+        return t`'${v}' is not a valid Helm release name: use lower-case letters, digits, '-' and '.'`;
       return undefined;
     },
   },
@@ -176,29 +188,34 @@ export const paramSpecs: ParamSpec[] = [
     key: 'appImage',
     flag: '--image',
     // Apple silicon builds arm64 by default, which amd64 nodes cannot run (exec format error).
-    prompt:
-      `Image of the Flask app with its registry, e.g. ${exampleAppImage('<region>', '<account>')}: build ` +
-      `app/Dockerfile for the nodes' architecture (--platform linux/amd64 from Apple silicon for amd64 nodes) and push it there`,
+    get prompt() {
+      return t`Image of the Flask app with its registry, e.g. ${exampleAppImage('<region>', '<account>')}: build \
+app/Dockerfile for the nodes' architecture (--platform linux/amd64 from Apple silicon for amd64 nodes) and push it there`;
+    },
     validate: imageProblem,
     warn: imageWarning,
   },
   {
     key: 'clusterName',
     flag: '--cluster',
-    prompt: 'EKS cluster name',
+    get prompt() {
+      return t`EKS cluster name`;
+    },
     validate: (v) => {
       if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(v))
-        return `'${v}' is not an EKS cluster name: up to 100 letters, digits, '-' and '_', starting with a letter or digit`;
+        return t`'${v}' is not an EKS cluster name: up to 100 letters, digits, '-' and '_', starting with a letter or digit`;
       return undefined;
     },
   },
   {
     key: 'awsRegion',
     flag: '--region',
-    prompt: 'AWS region of the cluster',
+    get prompt() {
+      return t`AWS region of the cluster`;
+    },
     validate: (v) => {
       if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(v))
-        return `'${v}' is not an AWS region name such as ap-south-1`;
+        return t`'${v}' is not an AWS region name such as ap-south-1`;
       return undefined;
     },
   },
@@ -221,7 +238,7 @@ export function validateParams(params: LabParams): ParamProblem[] {
     problems.push({
       key: 'appNamespace',
       flag: '--app-namespace',
-      message: `the app and monitoring namespaces are both '${params.appNamespace}'; the lab keeps them apart`,
+      message: t`the app and monitoring namespaces are both '${params.appNamespace}'; the lab keeps them apart`,
     });
   }
   return problems;

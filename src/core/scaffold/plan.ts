@@ -3,6 +3,7 @@
 import { appMetrics, versions } from '../facts';
 import { isRecord } from '../isRecord';
 import { kubePrometheusStackNames } from '../kube/kubePrometheusStackNames';
+import { t } from '../text/l10n';
 import { paramSpecs, validateParams, type LabParams } from './params';
 import { renderTemplate } from './render';
 
@@ -47,98 +48,135 @@ export function foldersUpToLab(dir: string, parentOf: (dir: string) => string): 
 /** The lab's Grafana dashboard; k8s/grafana-dashboard.yaml carries the same JSON. */
 export const labDashboardTemplate = 'lab/grafana/obslab-dashboard.json';
 
+// Purposes are getters: made when read, in the language installed by then, not at import.
 export const labFileSpecs: LabFileSpec[] = [
   {
     template: 'lab/COMMANDS.md',
     path: 'COMMANDS.md',
     tasks: ['prerequisites', 'task1', 'task2', 'task3', 'task4', 'task5', 'cleanup'],
-    purpose: 'every command of the lab, corrected, with your cluster, region and names',
+    get purpose() {
+      return t`every command of the lab, corrected, with your cluster, region and names`;
+    },
   },
   {
     template: 'lab/iam/prometheus-iam-policy.json',
     path: 'iam/prometheus-iam-policy.json',
     tasks: ['task1', 'task4'],
-    purpose: 'IAM policy for Amazon Managed Prometheus and CloudWatch',
+    get purpose() {
+      return t`IAM policy for Amazon Managed Prometheus and CloudWatch`;
+    },
   },
   {
     template: 'lab/helm/kube-prometheus-stack-values.yaml',
     path: 'helm/kube-prometheus-stack-values.yaml',
     tasks: ['task2'],
-    purpose: 'kube-prometheus-stack values that run Prometheus as prometheus-sa',
+    get purpose() {
+      return t`kube-prometheus-stack values that run Prometheus as prometheus-sa`;
+    },
   },
   {
     template: 'lab/k8s/namespaces.yaml',
     path: 'k8s/namespaces.yaml',
     tasks: ['task3'],
-    purpose: 'the app and monitoring namespaces',
+    get purpose() {
+      return t`the app and monitoring namespaces`;
+    },
   },
   {
     template: 'lab/k8s/app.yaml',
     path: 'k8s/app.yaml',
     tasks: ['task3'],
-    purpose: 'the Flask app Deployment and Service',
+    get purpose() {
+      return t`the Flask app Deployment and Service`;
+    },
   },
   {
     template: 'lab/k8s/otel-collector-config.yaml',
     path: 'k8s/otel-collector-config.yaml',
     tasks: ['task3'],
-    purpose: 'collector ConfigMap (telemetry in the readers/pull form)',
+    get purpose() {
+      return t`collector ConfigMap (telemetry in the readers/pull form)`;
+    },
   },
   {
     template: 'lab/k8s/otel-collector-deploy-svc.yaml',
     path: 'k8s/otel-collector-deploy-svc.yaml',
     tasks: ['task3'],
-    purpose: 'collector Deployment and Service',
+    get purpose() {
+      return t`collector Deployment and Service`;
+    },
   },
   {
     template: 'lab/helm/otel-collector-values.yaml',
     path: 'helm/otel-collector-values.yaml',
     tasks: ['task3'],
-    purpose:
-      'the Helm path: OpenTelemetry Collector chart values with the same pipeline, ports and a ServiceMonitor Prometheus selects',
+    get purpose() {
+      return t`the Helm path: OpenTelemetry Collector chart values with the same pipeline, ports and a ServiceMonitor Prometheus selects`;
+    },
   },
   {
     template: 'lab/k8s/otel-servicemonitors.yaml',
     path: 'k8s/otel-servicemonitors.yaml',
     tasks: ['task3'],
-    purpose: "ServiceMonitors for the collector's :8888 and :8889",
+    get purpose() {
+      return t`ServiceMonitors for the collector's :8888 and :8889`;
+    },
   },
-  { template: 'app/app.py', path: 'app/app.py', tasks: ['task3'], purpose: 'the Flask app with the /hash endpoint' },
+  {
+    template: 'app/app.py',
+    path: 'app/app.py',
+    tasks: ['task3'],
+    get purpose() {
+      return t`the Flask app with the /hash endpoint`;
+    },
+  },
   {
     template: 'app/requirements.txt',
     path: 'app/requirements.txt',
     tasks: ['task3'],
-    purpose: "the app's pinned Python packages",
+    get purpose() {
+      return t`the app's pinned Python packages`;
+    },
   },
   {
     template: 'app/Dockerfile',
     path: 'app/Dockerfile',
     tasks: ['task3'],
-    purpose: "the app's container image, run under opentelemetry-instrument",
+    get purpose() {
+      return t`the app's container image, run under opentelemetry-instrument`;
+    },
   },
   {
     template: 'jmeter/hash-load.jmx',
     path: 'jmeter/hash-load.jmx',
     tasks: ['task5'],
-    purpose: 'JMeter 5.6 plan for POST /hash',
+    get purpose() {
+      return t`JMeter 5.6 plan for POST /hash`;
+    },
   },
   {
     template: 'lab/queries/lab-queries.promql',
     path: 'queries/lab-queries.promql',
     tasks: ['task3', 'task5'],
-    purpose: "the lab's PromQL with the app's real metric names",
+    get purpose() {
+      return t`the lab's PromQL with the app's real metric names`;
+    },
   },
   {
     template: 'lab/k8s/grafana-dashboard.yaml',
     path: 'k8s/grafana-dashboard.yaml',
     tasks: ['task5'],
-    purpose: "the lab's Grafana dashboard as a ConfigMap kube-prometheus-stack's Grafana loads",
+    get purpose() {
+      return t`the lab's Grafana dashboard as a ConfigMap kube-prometheus-stack's Grafana loads`;
+    },
   },
   {
     template: labDashboardTemplate,
     path: 'grafana/obslab-dashboard.json',
     tasks: ['task5'],
-    purpose: "the lab's Grafana dashboard, to import by hand",
+    get purpose() {
+      return t`the lab's Grafana dashboard, to import by hand`;
+    },
   },
 ];
 
@@ -199,7 +237,7 @@ export function planLabFiles(params: LabParams, readTemplate: (template: string)
     path: labManifestName,
     content: `${JSON.stringify(manifest, null, 2)}\n`,
     tasks: [],
-    purpose: 'your choices, so later commands know this lab',
+    purpose: t`your choices, so later commands know this lab`,
   });
   return files;
 }
@@ -212,6 +250,8 @@ export function filesForTask(task: TaskId): string[] {
 export interface LabManifestProblem {
   field: string;
   message: string;
+  /** The message goes on from the field's name ("is missing", "must be 1"): shown as "field message". */
+  predicate?: boolean;
 }
 
 export type LabManifestCheck = { ok: true; manifest: LabManifest } | { ok: false; problems: LabManifestProblem[] };
@@ -228,36 +268,54 @@ export function checkLabManifest(text: string): LabManifestCheck {
   } catch (e) {
     return {
       ok: false,
-      problems: [{ field: '(file)', message: `not JSON (${e instanceof Error ? e.message : String(e)})` }],
+      problems: [{ field: '(file)', message: t`not JSON (${e instanceof Error ? e.message : String(e)})` }],
     };
   }
-  if (!isRecord(value)) return { ok: false, problems: [{ field: '(file)', message: 'not a JSON object' }] };
+  if (!isRecord(value)) return { ok: false, problems: [{ field: '(file)', message: t`not a JSON object` }] };
   const problems: LabManifestProblem[] = [];
-  if (value['kind'] !== 'observability-lab')
+  if (value['kind'] !== 'observability-lab') {
+    const kind = JSON.stringify(value['kind']);
     problems.push({
       field: 'kind',
-      message: `must be "observability-lab" (is ${JSON.stringify(value['kind']) ?? 'missing'})`,
+      message:
+        kind === undefined ? t`must be "observability-lab" (is missing)` : t`must be "observability-lab" (is ${kind})`,
+      predicate: true,
     });
-  if (value['version'] !== 1)
-    problems.push({ field: 'version', message: `must be 1 (is ${JSON.stringify(value['version']) ?? 'missing'})` });
+  }
+  if (value['version'] !== 1) {
+    const version = JSON.stringify(value['version']);
+    problems.push({
+      field: 'version',
+      message: version === undefined ? t`must be 1 (is missing)` : t`must be 1 (is ${version})`,
+      predicate: true,
+    });
+  }
   const files = value['files'];
   if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === 'string')))
-    problems.push({ field: 'files', message: 'must be a list of file names' });
+    problems.push({ field: 'files', message: t`must be a list of file names`, predicate: true });
   const params = value['params'];
   if (!isRecord(params)) {
+    const keys = paramSpecs.map((p) => p.key).join(', ');
     problems.push({
       field: 'params',
-      message: `${params === undefined ? 'is missing' : 'must be an object'}: it holds the lab's names (${paramSpecs.map((p) => p.key).join(', ')})`,
+      message:
+        params === undefined
+          ? t`is missing: it holds the lab's names (${keys})`
+          : t`must be an object: it holds the lab's names (${keys})`,
+      predicate: true,
     });
     return { ok: false, problems };
   }
   for (const spec of paramSpecs) {
     const v = params[spec.key];
-    if (v === undefined) problems.push({ field: `params.${spec.key}`, message: `is missing (${spec.prompt})` });
+    if (v === undefined)
+      problems.push({ field: `params.${spec.key}`, message: t`is missing (${spec.prompt})`, predicate: true });
     else if (typeof v !== 'string')
       problems.push({
         field: `params.${spec.key}`,
-        message: `must be a string (is ${Array.isArray(v) ? 'a list' : typeof v})`,
+        // typeof's answer (number, boolean, object) is JavaScript's word for the JSON value's type.
+        message: Array.isArray(v) ? t`must be a string (is a list)` : t`must be a string (is ${typeof v})`,
+        predicate: true,
       });
     else {
       const wrong = spec.validate(v);
@@ -283,16 +341,13 @@ export function checkLabManifest(text: string): LabManifestCheck {
 
 /** One problem in words: "params.helmRelease must be …", or "params: …" for a rule's own sentence. */
 export function labManifestProblemText(p: LabManifestProblem): string {
-  return /^(is|must) /.test(p.message) ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`;
+  return p.predicate ? t`${p.field} ${p.message}` : t`${p.field}: ${p.message}`;
 }
 
 /** One message for a person: which file, which fields, which rules, and what to do. */
 export function describeLabManifestProblems(file: string, problems: LabManifestProblem[]): string {
-  return (
-    `${file} is not a valid lab manifest: ${problems.map(labManifestProblemText).join('; ')}. ` +
-    `Correct it, or create the lab files ` +
-    `again (Create Lab Files, or obslab scaffold).`
-  );
+  return t`${file} is not a valid lab manifest: ${problems.map(labManifestProblemText).join('; ')}. \
+Correct it, or create the lab files again (Create Lab Files, or obslab scaffold).`;
 }
 
 /** A valid manifest, or undefined (not JSON, not ours, or a value the scaffold would refuse). */
