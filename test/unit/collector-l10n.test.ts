@@ -550,6 +550,8 @@ const unreachable = new Set<string>([
   `'{0}' was removed in v{1}; {2} refuses to start with it ("has invalid keys: {3}"). Use {4}.`,
   // The one pair refused together comes with the deprecation of the other key, in the same release.
   `'{0}' and '{1}' are both set; {2} refuses to start ("{3}"). Keep only '{4}'.`,
+  // JSON.parse throws an Error with a message, always.
+  'unreadable',
   // The schema's address note: the collector/schema rule leaves telemetry to the version-aware rules.
   'service.telemetry.metrics.address is deprecated (v0.111.0), ignored from v0.123.0 and rejected from v0.128.0: ' +
     'the collector will not start. Use readers with pull.exporter.prometheus host and port instead.',

@@ -264,6 +264,6 @@ function strictJsonProblem(text: string): { message: string; offset: number } | 
         message: t`JSON has no comments`,
         offset: comment.index + (comment[0].length - (comment[1]?.length ?? 0)),
       };
-    return { message: e instanceof Error ? (e.message.split('\n')[0] ?? 'unreadable') : 'unreadable', offset: 0 };
+    return { message: e instanceof Error ? (e.message.split('\n')[0] ?? t`unreadable`) : t`unreadable`, offset: 0 };
   }
 }
