@@ -54,6 +54,7 @@ describe('the feature table (src/features.ts)', () => {
         workspace: { getConfiguration: () => ({ get: (_k, v) => v }), textDocuments: [], onDidOpenTextDocument: ev, onDidChangeTextDocument: ev, onDidSaveTextDocument: ev, onDidChangeConfiguration: ev, onDidDeleteFiles: ev, onDidCloseTextDocument: ev },
         languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, dispose() {} }), registerCodeActionsProvider: () => d },
         extensions: { getExtension: () => undefined },
+        l10n: { bundle: undefined, uri: undefined, t: (m) => m },
         Uri: { file: (p) => ({ fsPath: p, toString: () => 'file://' + p }) },
         DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
         CodeActionKind: { QuickFix: { value: 'quickfix' } },
