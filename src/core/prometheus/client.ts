@@ -4,6 +4,7 @@
 import type { ActiveTarget, BuildInfo, Labels, MetricMetadata, QueryData, QueryResult, TargetsData } from './types';
 import { isRecord } from '../isRecord';
 import { escapeNameForPath } from './escaping';
+import { t } from '../text/l10n';
 
 export interface FetchInit {
   method: 'GET' | 'POST';
@@ -91,19 +92,19 @@ export interface PrometheusClientOptions {
 export const defaultMaxResponseBytes = 32 * 1024 * 1024;
 
 function megabytes(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  return t`${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 /** How to ask for less, for the endpoint that answered too much. */
 function narrowingAdvice(path: string): string {
   if (path === '/api/v1/query_range')
-    return 'narrow the query: a shorter range, a larger step, fewer series with a label matcher (e.g. {job="otel-collector"}), or topk(10, …)';
+    return t`narrow the query: a shorter range, a larger step, fewer series with a label matcher \
+(e.g. ${'{job="otel-collector"}'}), or ${'topk(10, …)'}`;
   if (path === '/api/v1/query')
-    return (
-      'narrow the query: fewer series with a label matcher (e.g. {job="otel-collector"}), an aggregation such ' +
-      'as sum by (job) (…), or topk(10, …); a range selector [5m] over many series also returns every sample'
-    );
-  return 'narrow the request: a match[] selector with a label matcher (e.g. {job="otel-collector"}) or a shorter time range';
+    return t`narrow the query: fewer series with a label matcher (e.g. ${'{job="otel-collector"}'}), an aggregation such \
+as ${'sum by (job) (…)'}, or ${'topk(10, …)'}; a range selector ${'[5m]'} over many series also returns every sample`;
+  return t`narrow the request: a ${'match[]'} selector with a label matcher (e.g. ${'{job="otel-collector"}'}) \
+or a shorter time range`;
 }
 
 export interface RequestOptions {
@@ -247,7 +248,7 @@ export class PrometheusClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetchFn = opts.fetch;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
-    this.unreachableHint = opts.unreachableHint ?? 'check the address and that Prometheus is running';
+    this.unreachableHint = opts.unreachableHint ?? t`check the address and that Prometheus is running`;
     this.maxResponseBytes = opts.maxResponseBytes ?? defaultMaxResponseBytes;
   }
 
@@ -347,7 +348,7 @@ export class PrometheusClient {
       ...extra,
     });
     if (opts.signal?.aborted)
-      throw new PrometheusError('cancelled', `the request to Prometheus at ${this.baseUrl} was cancelled`, details());
+      throw new PrometheusError('cancelled', t`the request to Prometheus at ${this.baseUrl} was cancelled`, details());
 
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
@@ -362,25 +363,26 @@ export class PrometheusClient {
       if (timedOut)
         return new PrometheusError(
           'timeout',
-          `Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, ` +
-            `or the address may lead somewhere that never answers`,
+          t`Prometheus at ${this.baseUrl} did not answer ${path} within ${timeoutMs} ms; it may be overloaded, \
+or the address may lead somewhere that never answers`,
           details(),
         );
       if (opts.signal?.aborted)
         return new PrometheusError(
           'cancelled',
-          `the request to Prometheus at ${this.baseUrl} was cancelled`,
+          t`the request to Prometheus at ${this.baseUrl} was cancelled`,
           details(),
         );
       if (stage === 'read')
         return new PrometheusError(
           'bad-answer',
-          `the answer from ${url} broke off before it was complete (${networkReason(e)}); the server or a proxy closed the connection early`,
+          t`the answer from ${url} broke off before it was complete (${networkReason(e)}); the server or a proxy \
+closed the connection early`,
           details(),
         );
       return new PrometheusError(
         'unreachable',
-        `Prometheus at ${this.baseUrl} is unreachable (${networkReason(e)}); ${this.unreachableHint}`,
+        t`Prometheus at ${this.baseUrl} is unreachable (${networkReason(e)}); ${this.unreachableHint}`,
         details(),
       );
     };
@@ -410,16 +412,17 @@ export class PrometheusClient {
         controller.abort(); // drop the connection: nothing more of this answer is read
         return new PrometheusError(
           'too-large',
-          `Prometheus' answer to ${path} is larger than ${megabytes(this.maxResponseBytes)} (${seen}), so it was not read; ${narrowingAdvice(path)}`,
+          t`Prometheus' answer to ${path} is larger than ${megabytes(this.maxResponseBytes)} (${seen}), so it was not read; \
+${narrowingAdvice(path)}`,
           details({ status }),
         );
       };
       const declared = Number(res.headers.get('content-length') ?? Number.NaN);
       if (Number.isFinite(declared) && declared > this.maxResponseBytes)
-        throw tooLarge(`it announced ${megabytes(declared)}`);
+        throw tooLarge(t`it announced ${megabytes(declared)}`);
       try {
         text = await this.readCapped(res, controller.signal, () =>
-          tooLarge(`more than ${megabytes(this.maxResponseBytes)} arrived`),
+          tooLarge(t`more than ${megabytes(this.maxResponseBytes)} arrived`),
         );
       } catch (e) {
         if (e instanceof PrometheusError) throw e;
@@ -477,12 +480,12 @@ export class PrometheusClient {
     const notPrometheus = (what: string): PrometheusError =>
       new PrometheusError(
         'bad-answer',
-        `${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus ` +
-          `server root (e.g. http://127.0.0.1:9090, without /graph or /api/v1)?`,
+        t`${url} answered ${what} (HTTP ${status}), not the Prometheus API; is ${this.baseUrl} the Prometheus \
+server root (e.g. ${'http://127.0.0.1:9090'}, without ${'/graph'} or ${'/api/v1'})?`,
         details({ status }),
       );
     if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text))
-      throw notPrometheus('with an HTML page');
+      throw notPrometheus(t`with an HTML page`);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -490,27 +493,28 @@ export class PrometheusClient {
       if (/json/i.test(contentType) || /^\s*[{[]/.test(text)) {
         throw new PrometheusError(
           'bad-answer',
-          `the answer from ${url} is not complete JSON (${text.length} bytes, HTTP ${status}); it was cut off or corrupted on the way`,
+          t`the answer from ${url} is not complete JSON (${text.length} bytes, HTTP ${status}); it was cut off or \
+corrupted on the way`,
           details({ status }),
         );
       }
-      throw notPrometheus(text.trim() ? `with "${excerpt(text)}"` : 'with an empty body');
+      throw notPrometheus(text.trim() ? t`with "${excerpt(text)}"` : t`with an empty body`);
     }
     if (!isRecord(body) || (body['status'] !== 'success' && body['status'] !== 'error'))
-      throw notPrometheus('with JSON of another shape');
+      throw notPrometheus(t`with JSON of another shape`);
     const warnings = isStringArray(body['warnings']) ? body['warnings'] : [];
     if (body['status'] === 'error') {
-      const prometheusError = typeof body['error'] === 'string' ? body['error'] : 'no error text';
+      const prometheusError = typeof body['error'] === 'string' ? body['error'] : t`no error text`;
       const errorType = typeof body['errorType'] === 'string' ? body['errorType'] : 'unknown';
       const m = parsePosition.exec(prometheusError);
       const position = m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
       throw new PrometheusError(
         'query',
-        `Prometheus: ${prometheusError} (${errorType})`,
+        t`Prometheus: ${prometheusError} (${errorType})`,
         details({ status, errorType, prometheusError, ...(position ? { position } : {}) }),
       );
     }
-    if (!isData(body['data'])) throw notPrometheus('"success" with data of an unexpected shape');
+    if (!isData(body['data'])) throw notPrometheus(t`"success" with data of an unexpected shape`);
     return { data: body['data'], warnings };
   }
 }

@@ -1,10 +1,11 @@
 // How a sample reads for a person, whether Prometheus answered a float (`value`) or a native
 // histogram (`histogram`, which has no single value): "native histogram: count 42, sum 3.5".
 import type { HistogramPair, MatrixSeries, NativeHistogram, SamplePair, VectorSample } from './types';
+import { t } from '../text/l10n';
 
 /** "native histogram: count 42, sum 34593.34"; `format` writes each number (as Prometheus wrote it by default). */
 export function histogramText(h: NativeHistogram, format: (v: string) => string = (v) => v): string {
-  return `native histogram: count ${format(h.count)}, sum ${format(h.sum)}`;
+  return t`native histogram: count ${format(h.count)}, sum ${format(h.sum)}`;
 }
 
 /** An instant sample's value as text: the float, or the histogram's count and sum. */
@@ -16,8 +17,8 @@ export type SeriesPoint = { t: number; float: string } | { t: number; histogram:
 
 /** A range series' float and histogram points together, oldest first. */
 export function seriesPoints(s: MatrixSeries): SeriesPoint[] {
-  const floats = (s.values ?? []).map(([t, float]: SamplePair) => ({ t, float }));
-  const histograms = (s.histograms ?? []).map(([t, histogram]: HistogramPair) => ({ t, histogram }));
+  const floats = (s.values ?? []).map(([at, float]: SamplePair) => ({ t: at, float }));
+  const histograms = (s.histograms ?? []).map(([at, histogram]: HistogramPair) => ({ t: at, histogram }));
   return [...floats, ...histograms].sort((a, b) => a.t - b.t);
 }
 

@@ -1,6 +1,7 @@
 // Which Prometheus a query goes to: a port-forward's or the sandbox's, chosen in one order for
 // every command that queries, or the address a student types in when neither runs, checked before
 // our client is pointed at it.
+import { t } from '../text/l10n';
 
 export const defaultPrometheusUrl = 'http://127.0.0.1:9090';
 
@@ -10,13 +11,13 @@ export function validatePrometheusUrl(value: string): string | undefined {
   try {
     url = new URL(value.trim());
   } catch {
-    return `'${value}' is not a URL; write it like ${defaultPrometheusUrl}`;
+    return t`'${value}' is not a URL; write it like ${defaultPrometheusUrl}`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `${url.protocol} is not supported; use http:// or https://`;
-  if (url.username || url.password) return 'leave credentials out of the URL; this panel sends none';
+    return t`${url.protocol} is not supported; use ${'http://'} or ${'https://'}`;
+  if (url.username || url.password) return t`leave credentials out of the URL; this panel sends none`;
   if (/\/(graph|api\/v1)\/?$/.test(url.pathname))
-    return 'give the server root (e.g. http://127.0.0.1:9090), without /graph or /api/v1';
+    return t`give the server root (e.g. ${defaultPrometheusUrl}), without ${'/graph'} or ${'/api/v1'}`;
   return undefined;
 }
 
