@@ -44,9 +44,9 @@ async function readTelemetry(
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const text = await res.text();
       if (text.includes('otelcol_')) return { source, text };
-      problem ||= `${source.label} serves no otelcol_ metrics`;
+      problem ||= vscode.l10n.t('{0} serves no otelcol_ metrics', source.label);
     } catch (e) {
-      problem ||= `could not read ${source.label}: ${e instanceof Error ? e.message : String(e)}`;
+      problem ||= vscode.l10n.t('could not read {0}: {1}', source.label, e instanceof Error ? e.message : String(e));
     }
   }
   return { problem };
