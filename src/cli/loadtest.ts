@@ -230,7 +230,7 @@ export function describePlan(plan: LoadPlan): { lines: string[]; remote: string[
   return { lines, remote };
 }
 
-function formatProgress(p: Progress): string {
+export function formatProgress(p: Progress): string {
   const figures = [
     p.elapsedSec.toFixed(0),
     p.activeThreads,
