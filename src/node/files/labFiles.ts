@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { PlannedFile } from '../../core/scaffold/plan';
+import { t } from '../../core/text/l10n';
 
 /** The templates/ folder shipped beside dist/ in the extension and the npm package. */
 export function templatesDir(): string {
@@ -24,7 +25,7 @@ export function templatesDir(): string {
   const candidates = [join(__dirname, '..', 'templates'), join(__dirname, '..', '..', '..', 'templates')];
   const found = candidates.find((c) => existsSync(join(c, 'lab')));
   if (!found)
-    throw new Error(`the lab templates are missing (looked in ${candidates.join(', ')}); reinstall the extension`);
+    throw new Error(t`the lab templates are missing (looked in ${candidates.join(', ')}); reinstall the extension`);
   return found;
 }
 
@@ -43,7 +44,7 @@ export function checkTarget(dir: string): void {
     probe = parent;
   }
   if (!statSync(probe).isDirectory())
-    throw new LabFolderError(`${probe} is a file, so ${dir} cannot be a folder; pick another folder`);
+    throw new LabFolderError(t`${probe} is a file, so ${dir} cannot be a folder; pick another folder`);
 }
 
 /**
@@ -53,7 +54,7 @@ export function checkTarget(dir: string): void {
 export function checkLabPath(dir: string, rel: string): void {
   const parts = rel.split('/');
   if (isAbsolute(rel) || parts.some((p) => p === '' || p === '.' || p === '..'))
-    throw new LabFolderError(`${rel} is not a path inside the lab folder`);
+    throw new LabFolderError(t`${rel} is not a path inside the lab folder`);
   const root = resolve(dir);
   for (let i = 0; i < parts.length; i++) {
     const here = join(root, ...parts.slice(0, i + 1));
@@ -66,15 +67,18 @@ export function checkLabPath(dir: string, rel: string): void {
     }
     if (st.isSymbolicLink()) {
       throw new LabFolderError(
-        `${here} is a symbolic link: the lab files are written only inside ${root}, ` +
-          `never through a link (it could lead anywhere). Replace the link with a real ${last ? 'file' : 'folder'}, or choose another folder`,
+        last
+          ? t`${here} is a symbolic link: the lab files are written only inside ${root}, never through a link \
+(it could lead anywhere). Replace the link with a real file, or choose another folder`
+          : t`${here} is a symbolic link: the lab files are written only inside ${root}, never through a link \
+(it could lead anywhere). Replace the link with a real folder, or choose another folder`,
       );
     }
     if (!last && !st.isDirectory())
-      throw new LabFolderError(`${here} is a file where the lab needs a folder; move it away and try again`);
+      throw new LabFolderError(t`${here} is a file where the lab needs a folder; move it away and try again`);
     if (last && st.isDirectory())
-      throw new LabFolderError(`${here} is a folder where the lab needs a file; move it away and try again`);
-    if (last && !st.isFile()) throw new LabFolderError(`${here} is not a regular file; move it away and try again`);
+      throw new LabFolderError(t`${here} is a folder where the lab needs a file; move it away and try again`);
+    if (last && !st.isFile()) throw new LabFolderError(t`${here} is not a regular file; move it away and try again`);
   }
 }
 
@@ -147,10 +151,10 @@ export function writeLabFolder(dir: string, files: PlannedFile[], ops: LabFileOp
     const left = rollBack(staged, createdDirs);
     if (left.length)
       throw new LabFolderError(
-        `could not write the lab files into ${dir} (${reason}), and could not put back ${left.join(', ')}: check those files`,
+        t`could not write the lab files into ${dir} (${reason}), and could not put back ${left.join(', ')}: check those files`,
       );
     throw new LabFolderError(
-      `could not write the lab files into ${dir} (${reason}); nothing was changed. Pick a folder you can write to`,
+      t`could not write the lab files into ${dir} (${reason}); nothing was changed. Pick a folder you can write to`,
     );
   }
   for (const s of staged) if (s.backup) rmSync(s.backup, { force: true });

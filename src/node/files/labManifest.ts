@@ -12,6 +12,7 @@ import {
   type LabManifest,
   type LabManifestProblem,
 } from '../../core/scaffold/plan';
+import { t } from '../../core/text/l10n';
 
 /** An obslab-lab.json that is there but not valid: the CLI exits 2 with the message, the editor shows it. */
 export class LabManifestError extends Error {
@@ -45,7 +46,7 @@ export function readLabManifest(file: string): LabManifest {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new LabManifestError(file, [
-      { field: '(file)', message: `cannot be read (${e instanceof Error ? e.message : String(e)})` },
+      { field: '(file)', message: t`cannot be read (${e instanceof Error ? e.message : String(e)})` },
     ]);
   }
   const r = checkLabManifest(text);

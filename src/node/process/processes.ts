@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { sleep } from './sleep';
+import { t } from '../../core/text/l10n';
 
 /** Asks the kernel for a free port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -14,7 +15,7 @@ export function freePort(): Promise<number> {
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
       srv.close(() =>
-        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('the kernel gave no port')),
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error(t`the kernel gave no port`)),
       );
     });
   });
@@ -90,7 +91,7 @@ export function startDetached(cmd: string, args: readonly string[], opts: Detach
     });
     child.unref();
     const pid = child.pid;
-    if (pid === undefined) throw new Error(`could not start ${cmd}`);
+    if (pid === undefined) throw new Error(t`could not start ${cmd}`);
     return { pid, alive: () => !exited && isAlive(pid) };
   } finally {
     closeSync(fd);
@@ -135,14 +136,14 @@ export async function waitFor(
     } catch {
       // not answering yet
     }
-    if (Date.now() >= deadline) throw new Error(`${what}: not ready after ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() >= deadline) throw new Error(t`${what}: not ready after ${Math.round(timeoutMs / 1000)} s`);
     await sleep(100);
   }
 }
 
 export class ExitedEarly extends Error {
   constructor(readonly what: string) {
-    super(`${what}: the process exited before it was ready`);
+    super(t`${what}: the process exited before it was ready`);
   }
 }
 
@@ -197,10 +198,10 @@ export function runProgram(
         const code = (error as NodeJS.ErrnoException).code;
         const reason =
           code === 'ENOENT'
-            ? 'was not found'
+            ? t`was not found`
             : error.killed
-              ? `was stopped after ${opts.timeoutMs ?? 0} ms`
-              : `failed (${error.message.split('\n')[0] ?? ''})`;
+              ? t`was stopped after ${opts.timeoutMs ?? 0} ms`
+              : t`failed (${error.message.split('\n')[0] ?? ''})`;
         reject(new ProgramFailed(`${cmd} ${args.join(' ')}`, output, reason));
       },
     );
