@@ -45,6 +45,7 @@ import { findLabFolder } from './labFolder';
 import {
   askDistribution,
   distributedEngineChoices,
+  jmeterExited,
   distributionDetail,
   runDistributed,
   type Distribution,
@@ -148,9 +149,16 @@ export function summaryMessage(
   goalResults: readonly GoalResult[] = [],
 ): LoadtestSummaryMessage {
   const notes: string[] = runNotesToShow.map((n) => `${n[0]?.toUpperCase() ?? ''}${n.slice(1)}`);
-  if (!summary.header) notes.push("The file has no header line; read with JMeter's default column order.");
+  if (!summary.header)
+    notes.push(vscode.l10n.t("The file has no header line; read with JMeter's default column order."));
   if (summary.broken)
-    notes.push(`${summary.broken} unreadable record(s) skipped (first at line ${summary.brokenLines.join(', ')}).`);
+    notes.push(
+      vscode.l10n.t(
+        '{0} unreadable record(s) skipped (first at line {1}).',
+        summary.broken,
+        summary.brokenLines.join(', '),
+      ),
+    );
   return {
     type: 'summary',
     jtl,
@@ -178,7 +186,9 @@ export function summaryMessage(
 
 function positiveInt(min: number, max: number) {
   return (v: string): string | undefined =>
-    /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? undefined : `a whole number from ${min} to ${max}`;
+    /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max
+      ? undefined
+      : vscode.l10n.t('a whole number from {0} to {1}', min, max);
 }
 
 function timestamp(d = new Date()): string {
@@ -299,8 +309,14 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       {
         label: vscode.l10n.t('Use plan defaults'),
         detail:
-          `${defaults.threads} thread(s), ramp-up ${defaults.ramp} s, ` +
-          `${defaults.duration === undefined ? 'until its loops end' : `duration ${defaults.duration} s`}`,
+          defaults.duration === undefined
+            ? vscode.l10n.t('{0} thread(s), ramp-up {1} s, until its loops end', defaults.threads, defaults.ramp)
+            : vscode.l10n.t(
+                '{0} thread(s), ramp-up {1} s, duration {2} s',
+                defaults.threads,
+                defaults.ramp,
+                defaults.duration,
+              ),
         change: false,
       },
       {
@@ -335,8 +351,8 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     // Each thread holds a socket, a file handle of this process: no more than the open-file limit allows.
     const handles = fileHandles();
     const t = await ask(
-      'Run Load Test: threads (1/3)',
-      'Concurrent virtual users',
+      vscode.l10n.t('Run Load Test: threads ({0}/{1})', 1, 3),
+      vscode.l10n.t('Concurrent virtual users'),
       threads,
       1,
       Math.max(1, Math.min(10_000, handles ? threadBudget(handles) : 10_000)),
@@ -344,16 +360,16 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     );
     if (t === undefined) return undefined;
     const r = await ask(
-      'Run Load Test: ramp-up seconds (2/3)',
-      'Seconds until every thread has started',
+      vscode.l10n.t('Run Load Test: ramp-up seconds ({0}/{1})', 2, 3),
+      vscode.l10n.t('Seconds until every thread has started'),
       Math.min(ramp, 3600),
       0,
       3600,
     );
     if (r === undefined) return undefined;
     const d = await ask(
-      'Run Load Test: duration seconds (3/3)',
-      'Seconds the test runs, ramp-up included',
+      vscode.l10n.t('Run Load Test: duration seconds ({0}/{1})', 3, 3),
+      vscode.l10n.t('Seconds the test runs, ramp-up included'),
       duration ?? 60,
       1,
       86_400,
@@ -367,14 +383,17 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const engines: { label: string; detail: string; engine: 'builtin' | 'jmeter'; where?: Distribution['kind'] }[] = [];
   if (!reasonsBuiltin.length)
     engines.push({
-      label: 'Built-in engine',
-      detail: 'Runs in a worker thread of the editor, no Java needed; live numbers every second',
+      label: vscode.l10n.t('Built-in engine'),
+      detail: vscode.l10n.t('Runs in a worker thread of the editor, no Java needed; live numbers every second'),
       engine: 'builtin',
     });
   if (launcher && !refusals(asWritten, 'jmeter').length)
     engines.push({
-      label: 'JMeter on this machine',
-      detail: `${launcher} (runs the plan's closed model: its threads; the open model is the built-in engine's)`,
+      label: vscode.l10n.t('JMeter on this machine'),
+      detail: vscode.l10n.t(
+        "{0} (runs the plan's closed model: its threads; the open model is the built-in engine's)",
+        launcher,
+      ),
       engine: 'jmeter',
     });
   // JMeter's own distributed mode: on remote jmeter-servers, or as jmeter-server pods in the lab cluster.
@@ -416,14 +435,17 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
     const model = await vscode.window.showQuickPick(
       [
         {
-          label: 'Closed (threads, as the plan says)',
-          detail: 'Each thread sends its next request when the last is answered: a slow server gets fewer requests',
+          label: vscode.l10n.t('Closed (threads, as the plan says)'),
+          detail: vscode.l10n.t(
+            'Each thread sends its next request when the last is answered: a slow server gets fewer requests',
+          ),
           open: false,
         },
         {
-          label: 'Open (a fixed arrival rate)',
-          detail:
+          label: vscode.l10n.t('Open (a fixed arrival rate)'),
+          detail: vscode.l10n.t(
             "Requests start at a rate, whatever the server's pace; latency counts from each request's intended start",
+          ),
           open: true,
         },
       ],
@@ -440,13 +462,17 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
       }
       const read = (v: string): Omit<OpenModel, 'maxConnections'> | string => {
         const [rate = '', ramp, ...rest] = v.trim().split(/\s+/);
-        return rest.length ? `'${v}' is a rate and at most a ramp time, such as 10..100 30s` : parseRate(rate, ramp);
+        return rest.length
+          ? vscode.l10n.t("'{0}' is a rate and at most a ramp time, such as {1}", v, '10..100 30s')
+          : parseRate(rate, ramp);
       };
       const rate = await vscode.window.showInputBox({
         title: vscode.l10n.t('Run Load Test: arrival rate'),
-        prompt:
-          "Requests per second through the plan's samplers in order (threads and timers aside): 100, or a ramp " +
-          'from one rate to another over a time, 10..100 30s',
+        prompt: vscode.l10n.t(
+          "Requests per second through the plan's samplers in order (threads and timers aside): {0}, or a ramp from one rate to another over a time, {1}",
+          '100',
+          '10..100 30s',
+        ),
         value: '10',
         validateInput: (v) => {
           const r = read(v);
@@ -463,14 +489,14 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   if (engine === 'builtin' && open) {
     const tooMany = connectionCapProblem(open.maxConnections, fileHandles());
     if (tooMany) {
-      void vscode.window.showErrorMessage(`Observability Lab: ${tooMany}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', tooMany));
       return undefined;
     }
   } else if (engine === 'builtin') {
     const tooMany = threadLimitProblem(concurrentThreads(plan), fileHandles());
     if (tooMany) {
       ctx.output.appendLine(`[loadtest] will not run ${planFile}: ${tooMany}`);
-      void vscode.window.showErrorMessage(`Observability Lab: ${tooMany}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', tooMany));
       return undefined;
     }
   }
@@ -479,32 +505,51 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   const urls = [...new Set(hit.map((t) => `${t.method} ${t.url}`))];
   const remote = remoteHosts(hit, serverHost);
   const detail = [
-    `Plan: ${relPlan}`,
-    `Target: ${target}${urls.length ? `\n  ${urls.join('\n  ')}` : ''}`,
-    `Threads: ${threads}`,
-    `Ramp-up: ${ramp} s`,
-    `Duration: ${duration === undefined ? "until the plan's loops end" : `${duration} s`}`,
+    vscode.l10n.t('Plan: {0}', relPlan),
+    vscode.l10n.t('Target: {0}', `${target}${urls.length ? `\n  ${urls.join('\n  ')}` : ''}`),
+    vscode.l10n.t('Threads: {0}', threads),
+    vscode.l10n.t('Ramp-up: {0} s', ramp),
+    duration === undefined
+      ? vscode.l10n.t("Duration: until the plan's loops end")
+      : vscode.l10n.t('Duration: {0} s', duration),
     ...(distribution
       ? distributionDetail(distribution, launcher)
-      : [`Engine: ${engine === 'builtin' ? 'built-in' : `JMeter (${launcher ?? ''})`}`]),
-    `Model: ${modelText(open, plan, engine)}`,
+      : [
+          engine === 'builtin'
+            ? vscode.l10n.t('Engine: built-in')
+            : vscode.l10n.t('Engine: JMeter ({0})', launcher ?? ''),
+        ]),
+    vscode.l10n.t('Model: {0}', modelText(open, plan, engine)),
     ...(remote.length
       ? [
-          `\nWARNING: ${remote.join(', ')} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.`,
+          `\n${vscode.l10n.t(
+            'WARNING: {0} is not this machine (127.0.0.1/localhost). Load only servers you are allowed to load.',
+            remote.join(', '),
+          )}`,
         ]
       : []),
   ].join('\n');
   // The goals line, Set Goals… and (with goals judged live) Run, Stop at a Missed Goal are added to
   // the confirmation; the plan's goal variables come first.
-  const against = distribution?.kind === 'cluster' ? `${distribution.target} from the lab cluster` : target;
-  const confirmed = await confirmWithGoals(`Run the load test against ${against}?`, detail, planGoalTexts(plan));
+  const question =
+    distribution?.kind === 'cluster'
+      ? vscode.l10n.t('Run the load test against {0} from the lab cluster?', distribution.target)
+      : vscode.l10n.t('Run the load test against {0}?', target);
+  const confirmed = await confirmWithGoals(question, detail, planGoalTexts(plan));
   if (!confirmed) return undefined;
 
   const jtl = join(dirname(planFile), `results-${timestamp()}.jtl`);
   const info: LoadtestRunInfo = {
     plan: relPlan,
     jtl: vscode.workspace.asRelativePath(jtl),
-    engine: engine === 'builtin' ? 'built-in' : distribution ? `JMeter, distributed (${distribution.kind})` : 'JMeter',
+    engine:
+      engine === 'builtin'
+        ? vscode.l10n.t('built-in')
+        : distribution?.kind === 'remote'
+          ? vscode.l10n.t('JMeter, distributed (remote)')
+          : distribution?.kind === 'cluster'
+            ? vscode.l10n.t('JMeter, distributed (cluster)')
+            : 'JMeter',
     model: modelText(open, plan, engine),
     targets: urls,
     threads,
@@ -526,16 +571,37 @@ export const runLoadTestCommand: CommandFactory = (ctx) => async () => {
   });
 };
 
+/** The run's end in words: the outcomes the code compares are words of the display language only here. */
+function outcomeText(outcome: string): string {
+  switch (outcome) {
+    case 'completed':
+      return vscode.l10n.t('completed');
+    case 'stopped':
+      return vscode.l10n.t('stopped');
+    case 'not started':
+      return vscode.l10n.t('not started');
+    case 'failed':
+      return vscode.l10n.t('failed');
+    default:
+      return outcome;
+  }
+}
+
 /** The load model in words, for the confirmation and the view. */
 function modelText(open: OpenModel | undefined, plan: LoadPlan, engine: 'builtin' | 'jmeter'): string {
   if (!open)
     return engine === 'jmeter'
-      ? "closed: JMeter runs the plan's threads (the open model is the built-in engine's)"
-      : "closed: the plan's threads";
+      ? vscode.l10n.t("closed: JMeter runs the plan's threads (the open model is the built-in engine's)")
+      : vscode.l10n.t("closed: the plan's threads");
   const rate = open.rampSec
-    ? `${open.startRps} to ${open.targetRps} req/s over ${open.rampSec} s, then ${open.targetRps} req/s`
-    : `${open.targetRps} req/s`;
-  return `open: ${rate} for ${openDurationSec(plan) ?? 0} s, up to ${open.maxConnections} connections`;
+    ? vscode.l10n.t('{0} to {1} req/s over {2} s, then {1} req/s', open.startRps, open.targetRps, open.rampSec)
+    : vscode.l10n.t('{0} req/s', open.targetRps);
+  return vscode.l10n.t(
+    'open: {0} for {1} s, up to {2} connections',
+    rate,
+    openDurationSec(plan) ?? 0,
+    open.maxConnections,
+  );
 }
 
 /**
@@ -548,12 +614,15 @@ async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, si
     panel.post({
       type: 'server',
       unavailable: true,
-      text: "Server-side figures: no Prometheus connected (start the sandbox, or a port-forward to the cluster's Prometheus, to see them here).",
+      text: vscode.l10n.t(
+        "Server-side figures: no Prometheus connected (start the sandbox, or a port-forward to the cluster's Prometheus, to see them here).",
+      ),
     });
     return;
   }
   const baseUrl = prometheus.url;
-  const source = prometheus.from === 'forward' ? 'port-forwarded Prometheus' : 'sandbox Prometheus';
+  const source =
+    prometheus.from === 'forward' ? vscode.l10n.t('port-forwarded Prometheus') : vscode.l10n.t('sandbox Prometheus');
   const queries = task5Queries((await labQueries(ctx)).queries);
   if (!queries) {
     ctx.output.appendLine(
@@ -579,7 +648,11 @@ async function watchServer(ctx: Ctx, panel: LoadtestPanel, startedMs: number, si
       panel.post({
         type: 'server',
         unavailable: true,
-        text: `Server-side figures: ${source} at ${baseUrl} is not answering; the client's figures go on.`,
+        text: vscode.l10n.t(
+          "Server-side figures: {0} at {1} is not answering; the client's figures go on.",
+          source,
+          baseUrl,
+        ),
       });
     },
   });
@@ -607,13 +680,13 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   const output = ctx.output;
   const abort = new AbortController();
   running = abort;
-  const panel = LoadtestPanel.show(ctx, 'Load Test');
+  const panel = LoadtestPanel.show(ctx, vscode.l10n.t('Load Test'));
   panel.onStop = () => abort.abort();
   panel.post({ type: 'start', run: spec.info });
   const status = vscode.window.createStatusBarItem('obslab.loadtest', vscode.StatusBarAlignment.Left, 100);
-  status.name = 'Observability Lab: Load Test';
-  status.text = '$(pulse) starting…';
-  status.tooltip = `Load test of ${spec.info.plan}`;
+  status.name = vscode.l10n.t('Observability Lab: Load Test');
+  status.text = `$(pulse) ${vscode.l10n.t('starting…')}`;
+  status.tooltip = vscode.l10n.t('Load test of {0}', spec.info.plan);
   status.show();
   output.appendLine(
     `[loadtest] ${spec.info.plan} → ${spec.info.targets.join(', ')}: ${spec.info.threads} thread(s), ramp-up ${spec.info.rampUpSec} ` +
@@ -640,7 +713,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
         token.onCancellationRequested(() => abort.abort());
         abort.signal.addEventListener(
           'abort',
-          () => progress.report({ message: 'stopping, keeping the results so far…' }),
+          () => progress.report({ message: vscode.l10n.t('stopping, keeping the results so far…') }),
           { once: true },
         );
         const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
@@ -650,7 +723,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
           if (miss) {
             output.appendLine(`[loadtest] stopping: ${missedLine(miss)}`);
             abort.abort();
-            progress.report({ message: `stopping: ${missedLine(miss)}; keeping the results so far…` });
+            progress.report({ message: vscode.l10n.t('stopping: {0}; keeping the results so far…', missedLine(miss)) });
           }
           status.text = progressStatusText(p);
           panel.post({
@@ -665,9 +738,14 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
           });
           if (!abort.signal.aborted)
             progress.report({
-              message:
-                `${Math.round(p.elapsedSec)}${total} s · ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% ` +
-                `err · ${p.overall.samples} samples`,
+              message: vscode.l10n.t(
+                '{0} s · {1} req/s · p95 {2} ms · {3}% err · {4} samples',
+                `${Math.round(p.elapsedSec)}${total}`,
+                p.rps,
+                p.window.p95,
+                (p.errorRate * 100).toFixed(1),
+                p.overall.samples,
+              ),
             });
         };
         if (spec.engine === 'builtin') {
@@ -679,7 +757,8 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
               ...(spec.open ? { open: spec.open } : {}),
             });
             if (result.stoppedBy === 'cancelled') outcome = 'stopped';
-            else if (result.stoppedBy !== 'completed') outcome = `ended by the plan (${result.stoppedBy})`;
+            else if (result.stoppedBy !== 'completed')
+              outcome = vscode.l10n.t('ended by the plan ({0})', result.stoppedBy);
             if (result.samples && result.errors === result.samples)
               output.appendLine(
                 `[loadtest] every request failed, the first with ${result.firstError ?? 'an error'}; is the target up and reachable?`,
@@ -687,7 +766,9 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
             notes = runNotes(result);
             if (result.terminated)
               notes.push(
-                'the engine did not stop within a second and was ended; the .jtl has the samples up to its last report.',
+                vscode.l10n.t(
+                  'the engine did not stop within a second and was ended; the .jtl has the samples up to its last report.',
+                ),
               );
           } catch (e) {
             // Too many threads for the open-file limit (nothing sent), or the engine's thread failed.
@@ -696,7 +777,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
           }
           for (const n of notes) output.appendLine(`[loadtest] ${n}`);
         } else if (spec.distribution) {
-          status.text = '$(pulse) JMeter starting…';
+          status.text = `$(pulse) ${vscode.l10n.t('JMeter starting…')}`;
           outcome = await runDistributed(spec.distribution, {
             launcher: spec.launcher,
             planFile: spec.planFile,
@@ -706,12 +787,12 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
             onProgress,
             onLine: (l) => output.appendLine(`[jmeter] ${l}`),
             onStatus: (message) => progress.report({ message }),
-          }).catch((e: unknown) => `failed: ${e instanceof Error ? e.message : String(e)}`);
+          }).catch((e: unknown) => vscode.l10n.t('failed: {0}', e instanceof Error ? e.message : String(e)));
         } else {
           const log = spec.jtl.replace(/\.jtl$/, '') + '.log';
           // Live numbers come from the .jtl JMeter writes; until its first rows, the JVM is starting.
-          status.text = '$(pulse) JMeter starting…';
-          progress.report({ message: 'starting JMeter…' });
+          status.text = `$(pulse) ${vscode.l10n.t('JMeter starting…')}`;
+          progress.report({ message: vscode.l10n.t('starting JMeter…') });
           const run = await runJmeter(spec.launcher ?? 'jmeter', jmeterArgs(spec.planFile, spec.jtl, log, spec.props), {
             jtl: spec.jtl,
             signal: abort.signal,
@@ -719,8 +800,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
             onLine: (l) => output.appendLine(`[jmeter] ${l}`),
           });
           if (abort.signal.aborted) outcome = 'stopped';
-          else if (run.code !== 0)
-            outcome = `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
+          else if (run.code !== 0) outcome = jmeterExited(run.code ?? run.signal, log);
         }
       },
     );
@@ -741,23 +821,29 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   try {
     summary = summarizeJtlFile(spec.jtl);
   } catch (e) {
-    const message = `${notes.length ? `${notes.join(' ')} ` : ''}no results to summarize: ${e instanceof Error ? e.message : String(e)}`;
+    const noResults = vscode.l10n.t('no results to summarize: {0}', e instanceof Error ? e.message : String(e));
+    const message = notes.length ? `${notes.join(' ')} ${noResults}` : noResults;
     panel.post({ type: 'error', message });
     output.appendLine(`[loadtest] ${message}`);
-    void vscode.window.showErrorMessage(`Observability Lab: the load test (${outcome}) left ${message}`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Observability Lab: the load test ({0}) left {1}', outcomeText(outcome), message),
+    );
     return undefined;
   }
   const goalResults = evaluateGoals(spec.goals, summary);
-  panel.post(summaryMessage(summary, spec.info.jtl, outcome, notes, goalResults));
+  panel.post(summaryMessage(summary, spec.info.jtl, outcomeText(outcome), notes, goalResults));
   output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   for (const r of goalResults) output.appendLine(`  ${goalResultLine(r)}`);
+  const figures = [summary.samples, summary.throughputPerSec, summary.latencyMs.p95];
   const openJtl = vscode.l10n.t('Open .jtl');
   const queryPrometheus = vscode.l10n.t('Query Prometheus');
   void vscode.window
     .showInformationMessage(
-      `Load test ${outcome === 'completed' ? 'finished' : outcome}: ${summary.samples} samples, ${summary.throughputPerSec} ` +
-        `req/s, p95 ${summary.latencyMs.p95} ms${summary.errors ? `, ${(summary.errorRate * 100).toFixed(1)}% errors` : ''}` +
+      (outcome === 'completed'
+        ? vscode.l10n.t('Load test finished: {0} samples, {1} req/s, p95 {2} ms', ...figures)
+        : vscode.l10n.t('Load test {0}: {1} samples, {2} req/s, p95 {3} ms', outcomeText(outcome), ...figures)) +
+        (summary.errors ? vscode.l10n.t(', {0}% errors', (summary.errorRate * 100).toFixed(1)) : '') +
         goalsNotice(goalResults),
       openJtl,
       queryPrometheus,
@@ -794,7 +880,9 @@ export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unk
   const rel = vscode.workspace.asRelativePath(uri);
   ctx.output.appendLine(`[loadtest] summary of ${uri.fsPath}:`);
   for (const line of formatSummary(summary)) ctx.output.appendLine(`  ${line}`);
-  LoadtestPanel.show(ctx, `Results: ${rel.split('/').pop() ?? rel}`).post(summaryMessage(summary, rel));
+  LoadtestPanel.show(ctx, vscode.l10n.t('Results: {0}', rel.split('/').pop() ?? rel)).post(
+    summaryMessage(summary, rel),
+  );
   return summary;
 };
 

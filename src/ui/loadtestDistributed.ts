@@ -44,16 +44,20 @@ export function distributedEngineChoices(launcher: string | undefined): {
     ...(launcher
       ? [
           {
-            label: 'JMeter on remote JMeter servers (host:port, …)',
-            detail: `This JMeter (${launcher}) as controller; each jmeter-server runs the whole plan and sends its samples back`,
+            label: vscode.l10n.t('JMeter on remote JMeter servers (host:port, …)'),
+            detail: vscode.l10n.t(
+              'This JMeter ({0}) as controller; each jmeter-server runs the whole plan and sends its samples back',
+              launcher,
+            ),
             where: 'remote' as const,
           },
         ]
       : []),
     {
-      label: 'JMeter in the lab cluster (N jmeter-server pods)',
-      detail:
+      label: vscode.l10n.t('JMeter in the lab cluster (N jmeter-server pods)'),
+      detail: vscode.l10n.t(
         'A StatefulSet of jmeter-server pods and a controller Job, shown before anything is created; Clean Up removes them',
+      ),
       where: 'cluster' as const,
     },
   ];
@@ -82,10 +86,14 @@ export async function askDistribution(
 ): Promise<Distribution | undefined> {
   if (where === 'remote') {
     const text = await vscode.window.showInputBox({
-      title: 'Run Load Test: remote JMeter servers',
-      prompt:
-        'host:port of each jmeter-server, separated by commas (port 1099 when left out); ' +
-        "RMI as the servers' JMeter properties say (the same keystore, or server.rmi.ssl.disable=true on both sides)",
+      title: vscode.l10n.t('Run Load Test: remote JMeter servers'),
+      prompt: [
+        vscode.l10n.t('host:port of each jmeter-server, separated by commas (port {0} when left out)', 1099),
+        vscode.l10n.t(
+          "RMI as the servers' JMeter properties say (the same keystore, or {0} on both sides)",
+          'server.rmi.ssl.disable=true',
+        ),
+      ].join('; '),
       placeHolder: '10.0.0.5:1099, 10.0.0.6:1099',
       validateInput: (v) => {
         const r = parseRemoteEngines(v);
@@ -97,24 +105,24 @@ export async function askDistribution(
     return engines === undefined || typeof engines === 'string' ? undefined : { kind: 'remote', engines };
   }
   const count = await vscode.window.showInputBox({
-    title: 'Run Load Test: jmeter-server pods in the lab cluster (1/3)',
-    prompt: `How many pods run the plan; each runs all its threads (1 to ${MAX_ENGINES})`,
+    title: vscode.l10n.t('Run Load Test: jmeter-server pods in the lab cluster ({0}/{1})', 1, 3),
+    prompt: vscode.l10n.t('How many pods run the plan; each runs all its threads (1 to {0})', MAX_ENGINES),
     value: '2',
     validateInput: (v) => clusterSpecProblems({ namespace: 'x', engines: Number(v.trim()), runId: 'x' })[0],
     ignoreFocusOut: true,
   });
   if (count === undefined) return undefined;
   const namespace = await vscode.window.showInputBox({
-    title: 'Run Load Test: namespace for the load test (2/3)',
-    prompt: 'Created if missing; Clean Up deletes it when nothing else is in it',
+    title: vscode.l10n.t('Run Load Test: namespace for the load test ({0}/{1})', 2, 3),
+    prompt: vscode.l10n.t('Created if missing; Clean Up deletes it when nothing else is in it'),
     value: DEFAULT_LOADTEST_NAMESPACE,
     validateInput: (v) => clusterSpecProblems({ namespace: v.trim(), engines: 1, runId: 'x' })[0],
     ignoreFocusOut: true,
   });
   if (namespace === undefined) return undefined;
   const target = await vscode.window.showInputBox({
-    title: 'Run Load Test: the target as the cluster reaches it (3/3)',
-    prompt: "host:port the pods send to: the lab app's Service, not a port-forward on this machine",
+    title: vscode.l10n.t('Run Load Test: the target as the cluster reaches it ({0}/{1})', 3, 3),
+    prompt: vscode.l10n.t("host:port the pods send to: the lab app's Service, not a port-forward on this machine"),
     value: `otel-flask.${await appNamespace(ctx)}.svc:80`,
     validateInput: (v) => {
       const t = parseTarget(v);
@@ -126,7 +134,9 @@ export async function askDistribution(
   if (!parsed || typeof parsed === 'string' || target === undefined) return undefined;
   const { loadKubeOrWait } = await import('./kube/kubeconfigWait');
   const loaded = await loadKubeOrWait(ctx).catch((e: unknown) => {
-    void vscode.window.showErrorMessage(`Observability Lab: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Observability Lab: {0}', e instanceof Error ? e.message : String(e)),
+    );
     return undefined;
   });
   if (!loaded) return undefined;
@@ -144,11 +154,21 @@ export async function askDistribution(
 export function distributionDetail(d: Distribution, launcher: string | undefined): string[] {
   if (d.kind === 'remote')
     return [
-      `Engine: JMeter's distributed mode, controller ${launcher ?? 'jmeter'}, ${d.engines.length} remote server(s): ${remoteEnginesArg(d.engines)}`,
+      vscode.l10n.t(
+        "Engine: JMeter's distributed mode, controller {0}, {1} remote server(s): {2}",
+        launcher ?? 'jmeter',
+        d.engines.length,
+        remoteEnginesArg(d.engines),
+      ),
     ];
   return [
-    `Engine: JMeter's distributed mode in the cluster ${d.loaded.context} (${d.loaded.server}), target ${d.target}`,
-    'Will create (server-side apply, field manager obslab; Clean Up removes it):',
+    vscode.l10n.t(
+      "Engine: JMeter's distributed mode in the cluster {0} ({1}), target {2}",
+      d.loaded.context,
+      d.loaded.server,
+      d.target,
+    ),
+    vscode.l10n.t('Will create (server-side apply, field manager obslab; Clean Up removes it):'),
     ...describeClusterObjects(d.spec).map((l) => `  ${l}`),
   ];
 }
@@ -164,13 +184,20 @@ export interface DistributedRunOptions {
   onStatus: (message: string) => void;
 }
 
+/** Why JMeter's run is not 'completed': its exit code or signal (or an error), and where its log is. */
+export function jmeterExited(codeOrSignal: number | string | null | undefined, log: string): string {
+  return codeOrSignal === null || codeOrSignal === undefined
+    ? vscode.l10n.t('JMeter exited with an error (its log: {0})', log)
+    : vscode.l10n.t('JMeter exited with {0} (its log: {1})', codeOrSignal, log);
+}
+
 /** Runs the plan distributed and returns the outcome as the summary shows it ('completed', 'stopped' or why not). */
 export async function runDistributed(d: Distribution, o: DistributedRunOptions): Promise<string> {
   if (d.kind === 'remote') {
     const log = o.jtl.replace(/\.jtl$/, '') + '.log';
     const callbackHost = callbackHostFor(d.engines);
     const explained = new Set<string>();
-    o.onStatus('starting the JMeter controller…');
+    o.onStatus(vscode.l10n.t('starting the JMeter controller…'));
     const run = await runJmeter(
       o.launcher ?? 'jmeter',
       controllerArgs({
@@ -193,19 +220,17 @@ export async function runDistributed(d: Distribution, o: DistributedRunOptions):
           if (why && !explained.has(why)) {
             explained.add(why);
             o.onLine(`→ ${why}`);
-            void vscode.window.showWarningMessage(`Observability Lab: ${why}`);
+            void vscode.window.showWarningMessage(vscode.l10n.t('Observability Lab: {0}', why));
           }
         },
       },
     );
     if (o.signal.aborted) return 'stopped';
-    return run.code === 0
-      ? 'completed'
-      : `JMeter exited with ${run.code ?? run.signal ?? 'an error'} (its log: ${log})`;
+    return run.code === 0 ? 'completed' : jmeterExited(run.code ?? run.signal, log);
   }
   const cluster = await import('../node/loadtest/jmeterCluster');
   const { spec, loaded } = d;
-  o.onStatus(`applying the load test's objects to ${spec.namespace}…`);
+  o.onStatus(vscode.l10n.t("applying the load test's objects to {0}…", spec.namespace));
   await cluster.applyJmeterCluster(loaded, spec, (p) => o.onStatus(p.message));
   const stop = (): void => {
     void cluster.stopClusterRun(loaded, spec.namespace, spec.runId);
@@ -217,7 +242,7 @@ export async function runDistributed(d: Distribution, o: DistributedRunOptions):
       onStatus: o.onStatus,
     });
     if (o.signal.aborted) return 'stopped';
-    o.onStatus(`following ${pod}: the engines start, then the samples come`);
+    o.onStatus(vscode.l10n.t('following {0}: the engines start, then the samples come', pod));
     const follower = followJtl(o.jtl, { startMs: Date.now(), onProgress: o.onProgress });
     try {
       await cluster.followControllerLog(loaded, spec.namespace, pod, o.jtl, { signal: o.signal, onLine: o.onLine });
@@ -227,9 +252,10 @@ export async function runDistributed(d: Distribution, o: DistributedRunOptions):
     if (o.signal.aborted) return 'stopped';
     const end = await cluster.controllerOutcome(loaded, spec.namespace, spec.runId);
     const logs = commandInText(['kubectl', 'logs', '-n', spec.namespace, `job/${controllerJobName(spec.runId)}`]);
-    return end.succeeded
-      ? 'completed'
-      : `the controller Job failed${end.message ? `: ${end.message}` : ''} (its log: ${logs})`;
+    if (end.succeeded) return 'completed';
+    return end.message
+      ? vscode.l10n.t('the controller Job failed: {0} (its log: {1})', end.message, logs)
+      : vscode.l10n.t('the controller Job failed (its log: {0})', logs);
   } finally {
     o.signal.removeEventListener('abort', stop);
   }

@@ -15,17 +15,22 @@ export interface ConfirmedGoals {
 }
 
 function goalsLine(goals: readonly Goal[], problem: string | undefined): string {
-  if (problem) return `Goals: the plan's goals cannot be read (${problem}); none set. Set Goals… to fix them.`;
-  return goals.length ? `Goals: ${goals.map((g) => g.text).join('; ')}` : 'Goals: none (Set Goals… to add some)';
+  if (problem)
+    return vscode.l10n.t("Goals: the plan's goals cannot be read ({0}); none set. Set Goals… to fix them.", problem);
+  return goals.length
+    ? vscode.l10n.t('Goals: {0}', goals.map((g) => g.text).join('; '))
+    : vscode.l10n.t('Goals: none (Set Goals… to add some)');
 }
 
 /** The goals box: prefilled, validated live; undefined when dismissed. */
 export async function askGoals(value: string): Promise<Goal[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'Run Load Test: goals',
-    prompt:
-      "Goals the run must meet, separated by ';': p50/p90/p95/p99/avg/max in ms or s, errors in %, rps; " +
-      'a sampler label first for one sampler, e.g. p95<200ms; errors<1%; POST /hash: p99<1s. Empty: no goals.',
+    title: vscode.l10n.t('Run Load Test: goals'),
+    prompt: vscode.l10n.t(
+      "Goals the run must meet, separated by ';': {0} in ms or s, errors in %, rps; a sampler label first for one sampler, e.g. {1}. Empty: no goals.",
+      'p50/p90/p95/p99/avg/max',
+      'p95<200ms; errors<1%; POST /hash: p99<1s',
+    ),
     value,
     validateInput: (v) => {
       const g = parseGoalList(v);

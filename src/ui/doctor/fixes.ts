@@ -41,7 +41,9 @@ function runInTerminal(fix: CommandFix, place: FixPlace, shown: string): void {
       }).then((r) => {
         running = false;
         write.fire(
-          crlf(`\n${r.message} Run the doctor again to see the effect. Press any key to close this terminal.\n`),
+          crlf(
+            `\n${vscode.l10n.t('{0} Run the doctor again to see the effect. Press any key to close this terminal.', r.message)}\n`,
+          ),
         );
       });
     },
@@ -51,7 +53,7 @@ function runInTerminal(fix: CommandFix, place: FixPlace, shown: string): void {
       else if (!running) close.fire();
     },
   };
-  vscode.window.createTerminal({ name: `Doctor: ${fix.title}`, pty }).show(true);
+  vscode.window.createTerminal({ name: vscode.l10n.t('Doctor: {0}', fix.title), pty }).show(true);
 }
 
 /** A program that needs a real terminal (kubectl edit opens an editor): the terminal runs it directly, no shell. */
@@ -61,7 +63,7 @@ function runInteractive(fix: CommandFix, place: FixPlace): void {
   const { file, args, env } = bundledCliResolver(place.cli)(step);
   vscode.window
     .createTerminal({
-      name: `Doctor: ${fix.title}`,
+      name: vscode.l10n.t('Doctor: {0}', fix.title),
       shellPath: file,
       shellArgs: args,
       ...(place.cwd ? { cwd: place.cwd } : {}),
@@ -85,7 +87,7 @@ export async function applyFix(
       // quoted as they would type them (the runner itself passes them to the programs unquoted).
       const shown = commandText(fix, shellFor(process.platform));
       const run = await vscode.window.showInformationMessage(
-        `${fix.title}?`,
+        vscode.l10n.t('{0}?', fix.title),
         { modal: true, detail: vscode.l10n.t('Runs in a terminal:\n{0}', shown) },
         vscode.l10n.t('Run in Terminal'),
       );
@@ -106,13 +108,19 @@ export async function applyFix(
       try {
         doc = await vscode.workspace.openTextDocument(uri);
       } catch {
-        return { ok: false, message: `${fix.file} cannot be opened (moved or deleted?): run the doctor again.` };
+        return {
+          ok: false,
+          message: vscode.l10n.t('{0} cannot be opened (moved or deleted?): run the doctor again.', fix.file),
+        };
       }
       const before = expected(fix.file);
       if (before !== undefined && doc.getText() !== before)
         return {
           ok: false,
-          message: `${vscode.workspace.asRelativePath(uri)} changed since the doctor read it, so the edit might land in the wrong place: run the doctor again.`,
+          message: vscode.l10n.t(
+            '{0} changed since the doctor read it, so the edit might land in the wrong place: run the doctor again.',
+            vscode.workspace.asRelativePath(uri),
+          ),
         };
       const edit = new vscode.WorkspaceEdit();
       for (const e of fix.edits) {
@@ -139,7 +147,10 @@ export async function applyFix(
           : {}),
       });
       if (!(await vscode.workspace.applyEdit(edit)))
-        return { ok: false, message: `The edit of ${vscode.workspace.asRelativePath(uri)} was refused by the editor.` };
+        return {
+          ok: false,
+          message: vscode.l10n.t('The edit of {0} was refused by the editor.', vscode.workspace.asRelativePath(uri)),
+        };
       if (first) {
         const start = new vscode.Position(first.range.start.line, first.range.start.character);
         const lines = first.newText.split('\n');
@@ -152,24 +163,27 @@ export async function applyFix(
       }
       return {
         ok: true,
-        message: `Edited ${vscode.workspace.asRelativePath(uri)} (not saved; Undo reverts it). Save, apply it if it is a manifest, and run the doctor again.`,
+        message: vscode.l10n.t(
+          'Edited {0} (not saved; Undo reverts it). Save, apply it if it is a manifest, and run the doctor again.',
+          vscode.workspace.asRelativePath(uri),
+        ),
       };
     }
     case 'open': {
       if (/^https?:\/\//.test(fix.target)) {
         const opened = await vscode.env.openExternal(vscode.Uri.parse(fix.target));
         return opened
-          ? { ok: true, message: `Opened ${fix.target}.` }
-          : { ok: false, message: `${fix.target} could not be opened.` };
+          ? { ok: true, message: vscode.l10n.t('Opened {0}.', fix.target) }
+          : { ok: false, message: vscode.l10n.t('{0} could not be opened.', fix.target) };
       }
       try {
         await vscode.window.showTextDocument(vscode.Uri.file(fix.target), {
           preview: false,
           viewColumn: vscode.ViewColumn.Beside,
         });
-        return { ok: true, message: `Opened ${vscode.workspace.asRelativePath(fix.target)}.` };
+        return { ok: true, message: vscode.l10n.t('Opened {0}.', vscode.workspace.asRelativePath(fix.target)) };
       } catch {
-        return { ok: false, message: `${fix.target} cannot be opened (is it still there?).` };
+        return { ok: false, message: vscode.l10n.t('{0} cannot be opened (is it still there?).', fix.target) };
       }
     }
   }

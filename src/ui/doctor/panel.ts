@@ -103,7 +103,7 @@ class DoctorPanel {
         finding: m.finding,
         fix: m.fix,
         ok: false,
-        message: 'That fix belongs to an older report: run the doctor again.',
+        message: vscode.l10n.t('That fix belongs to an older report: run the doctor again.'),
       });
       return;
     }

@@ -114,7 +114,12 @@ export async function chooseTarget(
     return waited ? clusterTarget(waited) : undefined;
   }
   throw new Error(
-    `Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached (${kube}). ` +
-      `Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.`,
+    vscode.l10n.t(
+      'Run Doctor needs a lab to look at: no sandbox is running, and the cluster cannot be reached ({0}). {1}',
+      kube,
+      vscode.l10n.t(
+        "Start the sandbox (Observability Lab: Start Sandbox), or set up kubectl's context for the lab's cluster.",
+      ),
+    ),
   );
 }

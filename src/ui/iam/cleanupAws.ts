@@ -47,8 +47,9 @@ export const cleanupAwsCommand: CommandFactory = (ctx) => async () => {
   ctx.output.appendLine(`[irsa] Clean Up (AWS):\n${planLines.join('\n') || '  (nothing)'}`);
   if (!plan.steps.length) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Observability Lab: nothing of the lab to delete in AWS.') +
-        (plan.kept.length ? ` ${plan.kept.join('; ')}.` : ''),
+      plan.kept.length
+        ? vscode.l10n.t('Observability Lab: nothing of the lab to delete in AWS. {0}.', plan.kept.join('; '))
+        : vscode.l10n.t('Observability Lab: nothing of the lab to delete in AWS.'),
     );
     return plan;
   }

@@ -78,11 +78,11 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
         title: vscode.l10n.t('Observability Lab: reading the account and the cluster'),
       },
       async (progress) => {
-        progress.report({ message: 'who you are' });
+        progress.report({ message: vscode.l10n.t('who you are') });
         const id = await callerIdentity(c);
-        progress.report({ message: `the OIDC issuer of ${s.clusterName}` });
+        progress.report({ message: vscode.l10n.t('the OIDC issuer of {0}', s.clusterName) });
         const iss = await clusterIssuer(c, s.clusterName);
-        progress.report({ message: 'the policy, the role and the OIDC provider' });
+        progress.report({ message: vscode.l10n.t('the policy, the role and the OIDC provider') });
         const observed: IrsaObserved = await observeIrsa(c, { identity: id, issuer: iss }, s.policyName, s.roleName);
         if (!(kube instanceof KubeError))
           observed.serviceAccount = await readServiceAccount(kube, s.namespace, s.serviceAccount);
@@ -185,10 +185,10 @@ export const createIrsaCommand: CommandFactory = (ctx) => async () => {
   const grants = permissionsText(plan, vscode.workspace.asRelativePath(file));
   const detail = [
     ...changes.map((ch, i) => `${i + 1}. ${ch.description}`),
-    ...(plan.unchanged.length ? ['', 'Already right:', ...plan.unchanged.map((u) => `• ${u}`)] : []),
+    ...(plan.unchanged.length ? ['', vscode.l10n.t('Already right:'), ...plan.unchanged.map((u) => `• ${u}`)] : []),
     ...(grants.length ? ['', ...grants] : []),
     '',
-    `Trust policy of the role:\n${plan.trustPolicy}`,
+    vscode.l10n.t('Trust policy of the role:\n{0}', plan.trustPolicy),
   ].join('\n');
   const broad =
     plan.permissions.warnings.length && grants.length
@@ -280,7 +280,7 @@ async function viaEksctl(
   });
   const detail = [
     ...policyChanges.map((ch) => `• ${ch.description}`),
-    `• Run: ${commandLine(['eksctl', ...args], shellFor(process.platform))}`,
+    `• ${vscode.l10n.t('Run: {0}', commandLine(['eksctl', ...args], shellFor(process.platform)))}`,
     ...(grants.length ? ['', ...grants] : []),
   ].join('\n');
   const runIt = vscode.l10n.t('Run');
@@ -303,7 +303,7 @@ async function viaEksctl(
   const code = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: 'Observability Lab: eksctl create iamserviceaccount',
+      title: vscode.l10n.t('Observability Lab: {0}', 'eksctl create iamserviceaccount'),
       cancellable: true,
     },
     (_p, token) => {
