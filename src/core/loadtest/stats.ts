@@ -1,5 +1,6 @@
 // Live statistics of a run: an HDR-style histogram of latencies (microseconds) overall and per
 // second, so progress can report p50/p95/p99 over the last few seconds without keeping samples.
+import { t } from '../text/l10n';
 import { Histogram } from './histogram';
 
 export interface LatencyPercentiles {
@@ -176,5 +177,5 @@ export class LiveStats {
 
 /** The status bar's text while a run goes: requests per second, the recent p95 and the error share. */
 export function progressStatusText(p: Progress): string {
-  return `$(pulse) ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err`;
+  return t`$(pulse) ${p.rps} req/s · p95 ${p.window.p95} ms · ${(p.errorRate * 100).toFixed(1)}% err`;
 }
