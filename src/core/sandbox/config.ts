@@ -18,6 +18,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { clientMetricsJob } from '../loadtest/clientMetrics';
+import { t } from '../text/l10n';
 
 export class SandboxConfigError extends Error {}
 
@@ -41,7 +42,7 @@ export function collectorConfigText(manifestOrConfig: string): string {
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     if (doc.errors.length)
-      throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+      throw new SandboxConfigError(t`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
     const value: unknown = doc.toJS();
     if (!isPlainObject(value)) continue;
     if ('receivers' in value || 'service' in value) return manifestOrConfig;
@@ -52,7 +53,7 @@ export function collectorConfigText(manifestOrConfig: string): string {
     }
   }
   throw new SandboxConfigError(
-    'found no collector config: expected a ConfigMap with a collector.yaml key (k8s/otel-collector-config.yaml) or a collector config with receivers',
+    t`found no collector config: expected a ConfigMap with a collector.yaml key (k8s/otel-collector-config.yaml) or a collector config with receivers`,
   );
 }
 
@@ -101,7 +102,7 @@ export const sandboxKnownEnv: Readonly<Record<string, string>> = {
 const reference = /(\$+)\{([^}]*)\}/g;
 
 function lineOf(source: string, offset: number | undefined): string {
-  return offset === undefined ? '' : ` (line ${source.slice(0, offset).split('\n').length})`;
+  return offset === undefined ? '' : ` ${t`(line ${source.slice(0, offset).split('\n').length})`}`;
 }
 
 /**
@@ -117,10 +118,10 @@ function replaceReferences(doc: Document, source: string): void {
       const value = known?.[1] !== undefined ? sandboxKnownEnv[known[1]] : undefined;
       if (value === undefined) {
         throw new SandboxConfigError(
-          `the collector config reads \${${inner}}${lineOf(source, node.range?.[0])}, a value from the environment, ` +
-            `a file or a URL. The sandbox's collector may read none of those (only \${env:MY_POD_IP}, the pod's ` +
-            `address, becomes 127.0.0.1), so that a lab folder's config cannot send this machine's secrets anywhere; ` +
-            `write the value itself there to run it in the sandbox`,
+          t`the collector config reads ${`\${${inner}}`}${lineOf(source, node.range?.[0])}, a value from the environment, \
+a file or a URL. The sandbox's collector may read none of those (only ${'${env:MY_POD_IP}'}, the pod's address, \
+becomes 127.0.0.1), so that a lab folder's config cannot send this machine's secrets anywhere; write the value itself \
+there to run it in the sandbox`,
         );
       }
       return `${dollars.slice(1)}${value}`;
@@ -145,15 +146,15 @@ function replaceReferences(doc: Document, source: string): void {
 export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorListenPorts): string {
   const doc = parseDocument(collectorYaml);
   if (doc.errors.length)
-    throw new SandboxConfigError(`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+    throw new SandboxConfigError(t`the collector config is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
   const receivers = mapAt(doc, ['receivers']);
   const exporters = mapAt(doc, ['exporters']);
 
   const otlpWithGrpc = idsOfType(receivers, 'otlp').filter((id) => doc.hasIn(['receivers', id, 'protocols', 'grpc']));
   if (!otlpWithGrpc.length)
     throw new SandboxConfigError(
-      'the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; ' +
-        'add receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317',
+      t`the collector config has no otlp receiver with a grpc protocol, so the app has nowhere to send its telemetry; \
+add ${'receivers.otlp.protocols.grpc.endpoint: 0.0.0.0:4317'}`,
     );
   otlpWithGrpc.forEach((id, i) => {
     // `grpc:` with no value is valid collector config (defaults); give it a map to hold the endpoint.
@@ -188,8 +189,8 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
   const promExporters = idsOfType(exporters, 'prometheus');
   if (!promExporters.length)
     throw new SandboxConfigError(
-      'the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; add exporters.prometheus.endpoint: ' +
-        '0.0.0.0:8889 and list it in the metrics pipeline',
+      t`the collector config has no prometheus exporter, so Prometheus has nothing to scrape on :8889; \
+add ${'exporters.prometheus.endpoint: 0.0.0.0:8889'} and list it in the metrics pipeline`,
     );
   promExporters.forEach((id, i) =>
     doc.setIn(['exporters', id, 'endpoint'], `${loopback}:${i === 0 ? ports.metrics : 0}`),
@@ -203,11 +204,13 @@ export function sandboxCollectorConfig(collectorYaml: string, ports: CollectorLi
         .filter((i) => i >= 0)
     : [];
   if (!pullIndexes.length) {
-    const why = metricsTelemetry?.has('address')
-      ? 'sets service.telemetry.metrics.address, which collectors from v0.128.0 refuse'
-      : "has no service.telemetry.metrics.readers pull exporter, so the collector's own metrics have no endpoint for Prometheus";
+    const use = 'readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}}]';
     throw new SandboxConfigError(
-      `the collector config ${why}; use readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}}] (\`obslab lint\` offers the fix)`,
+      metricsTelemetry?.has('address')
+        ? t`the collector config sets service.telemetry.metrics.address, which collectors from v0.128.0 refuse; \
+use ${use} (\`obslab lint\` offers the fix)`
+        : t`the collector config has no service.telemetry.metrics.readers pull exporter, so the collector's own metrics \
+have no endpoint for Prometheus; use ${use} (\`obslab lint\` offers the fix)`,
     );
   }
   pullIndexes.forEach((ri, i) => {

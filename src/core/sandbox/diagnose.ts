@@ -2,6 +2,7 @@
 // program holds is named with the way out; anything else says whether it exited or went silent,
 // with its last log line.
 import { lastLogLine, portInUse } from './logs';
+import { t } from '../text/l10n';
 
 export interface SandboxProblem {
   reason: string;
@@ -27,17 +28,18 @@ export function diagnose(input: DiagnoseInput): SandboxProblem {
   if (inUse) {
     const port = inUse.port ?? (ports.length === 1 ? ports[0] : undefined);
     return {
-      reason: `${port !== undefined ? `port 127.0.0.1:${port}` : 'a port it needs'} is already in use by another program`,
-      fix:
-        'start the sandbox again (Start Sandbox, or `obslab sandbox up`; it picks new free ports), or stop the ' +
-        'program holding the port ' +
-        '(`ss -ltnp` on Linux, `lsof -iTCP -sTCP:LISTEN` on macOS, `netstat -ano` on Windows shows it)',
+      reason:
+        port !== undefined
+          ? t`port ${`127.0.0.1:${port}`} is already in use by another program`
+          : t`a port it needs is already in use by another program`,
+      fix: t`start the sandbox again (Start Sandbox, or \`obslab sandbox up\`; it picks new free ports), or stop the \
+program holding the port (\`ss -ltnp\` on Linux, \`lsof -iTCP -sTCP:LISTEN\` on macOS, \`netstat -ano\` on Windows shows it)`,
     };
   }
   return {
     reason: input.exited
-      ? `exited during start (last log line: ${lastLogLine(input.logText) ?? 'no output'})`
-      : `did not answer at ${input.waitedFor} in time`,
+      ? t`exited during start (last log line: ${lastLogLine(input.logText) ?? t`no output`})`
+      : t`did not answer at ${input.waitedFor} in time`,
     fix: input.fix,
   };
 }

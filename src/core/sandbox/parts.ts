@@ -1,5 +1,6 @@
 // The sandbox's parts as the status, the editor and the CLI show them: one row per part, the
 // collector as its two endpoints (Prometheus scrapes each on its own), with the address and state.
+import { t } from '../text/l10n';
 import type { ActiveTarget } from '../prometheus/types';
 import type { CollectorEndpoint } from './config';
 
@@ -38,6 +39,6 @@ export function describeParts(parts: readonly SandboxPartStatus[]): string[] {
   return parts.map(
     (p) =>
       `  ${p.state.padEnd(8)} ${p.name.padEnd(20)} ${p.url ?? ''}${p.detail ? `  (${p.detail})` : ''}` +
-      `${p.log ? `\n           log: ${p.log}` : ''}`,
+      `${p.log ? `\n           ${t`log: ${p.log}`}` : ''}`,
   );
 }

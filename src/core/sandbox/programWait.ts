@@ -2,6 +2,7 @@
 // not on disk yet is often still being installed or built: this decides which given programs are
 // worth waiting for, when one that appeared is ready to run, and says the words.
 import { waitedText } from '../kube/kubeconfigWait';
+import { t } from '../text/l10n';
 
 export type SandboxProgramPart = 'collector' | 'prometheus';
 
@@ -38,7 +39,7 @@ export const programEnv: Record<SandboxProgramPart, string> = {
   prometheus: 'OBSLAB_PROMETHEUS',
 };
 
-const partWords: Record<SandboxProgramPart, string> = { collector: 'collector', prometheus: 'Prometheus' };
+const partWords = (part: SandboxProgramPart): string => (part === 'collector' ? t`collector` : 'Prometheus');
 const programNames: Record<SandboxProgramPart, string> = { collector: 'otelcol-contrib', prometheus: 'prometheus' };
 
 /**
@@ -81,11 +82,13 @@ export function programsToWaitFor(
 }
 
 function named(p: GivenSandboxProgram): string {
-  return `${p.part === 'collector' ? 'the collector' : 'Prometheus'} at ${p.path} (${p.from} names it)`;
+  return p.part === 'collector'
+    ? t`the collector at ${p.path} (${p.from} names it)`
+    : t`Prometheus at ${p.path} (${p.from} names it)`;
 }
 
 function list(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+  return items.length <= 1 ? (items[0] ?? '') : t`${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
 }
 
 export const waitForProgramLabel = 'Wait for It';
@@ -96,35 +99,51 @@ export const findOrDownloadLabel = 'Find or Download Instead';
 export function missingProgramsMessage(missing: readonly GivenSandboxProgram[]): string {
   const bySetting = missing.filter((m) => !m.from.startsWith('$'));
   const names = list(missing.map((m) => programNames[m.part]));
-  return (
-    `The sandbox cannot start yet: there is nothing at ${list(missing.map((m) => `${m.path} (${m.from})`))}. ` +
-    `${missing.length === 1 ? 'It' : 'They'} may still be being installed or built. ${waitForProgramLabel} starts the ` +
-    `sandbox once ${missing.length === 1 ? 'it is' : 'they are'} there; ${openSettingsLabel} names another program` +
-    (bySetting.length
-      ? `; ${findOrDownloadLabel} clears the setting so Observability Lab finds ${names} on PATH or downloads it.`
-      : '.')
-  );
+  const one = missing.length === 1;
+  const [wait, open, find] = [waitForProgramLabel, openSettingsLabel, findOrDownloadLabel];
+  return [
+    t`The sandbox cannot start yet: there is nothing at ${list(missing.map((m) => `${m.path} (${m.from})`))}.`,
+    one ? t`It may still be being installed or built.` : t`They may still be being installed or built.`,
+    bySetting.length
+      ? one
+        ? t`${wait} starts the sandbox once it is there; ${open} names another program; ${find} clears the setting \
+so Observability Lab finds ${names} on PATH or downloads it.`
+        : t`${wait} starts the sandbox once they are there; ${open} names another program; ${find} clears the setting \
+so Observability Lab finds ${names} on PATH or downloads it.`
+      : one
+        ? t`${wait} starts the sandbox once it is there; ${open} names another program.`
+        : t`${wait} starts the sandbox once they are there; ${open} names another program.`,
+  ].join(' ');
 }
 
 /** The progress notification's title (VS Code adds ": waited …" after it). */
 export function programsWaitingTitle(missing: readonly GivenSandboxProgram[]): string {
-  return `Waiting for ${list(missing.map(named))}; ${missing.length === 1 ? 'it' : 'they'} may still be being installed or built`;
+  return missing.length === 1
+    ? t`Waiting for ${list(missing.map(named))}; it may still be being installed or built`
+    : t`Waiting for ${list(missing.map(named))}; they may still be being installed or built`;
 }
 
-const stateWords: Record<ProgramState, string> = {
-  missing: 'not there yet',
-  'not-a-file': 'not a file',
-  'not-executable': 'there, not executable yet',
-  growing: 'there, still being written',
-  ready: 'ready',
-};
+function stateWords(state: ProgramState, part: string): string {
+  switch (state) {
+    case 'missing':
+      return t`${part}: not there yet`;
+    case 'not-a-file':
+      return t`${part}: not a file`;
+    case 'not-executable':
+      return t`${part}: there, not executable yet`;
+    case 'growing':
+      return t`${part}: there, still being written`;
+    case 'ready':
+      return t`${part}: ready`;
+  }
+}
 
 /** "waited 0:12; collector: there, still being written; Prometheus: not there yet" */
 export function programsWaitProgress(
   ms: number,
   states: readonly { part: SandboxProgramPart; state: ProgramState }[],
 ): string {
-  return [waitedText(ms), ...states.map((s) => `${partWords[s.part]}: ${stateWords[s.state]}`)].join('; ');
+  return [waitedText(ms), ...states.map((s) => stateWords(s.state, partWords(s.part)))].join('; ');
 }
 
 /** What the student is told when the wait ends without the programs; the sandbox was not started. */
@@ -135,9 +154,7 @@ export function programWaitEndedMessage(
 ): string {
   const paths = missing.map((m) => m.path).join(', ');
   if (how === 'cancelled')
-    return `Stopped waiting for ${paths}; the sandbox was not started. Run Start Sandbox again once it is there.`;
-  return (
-    `${paths} did not become a program that can run within ${Math.round(maxMs / 60000)} minutes; the sandbox was not ` +
-    `started. Check whatever installs or builds it, or correct ${list([...new Set(missing.map((m) => m.from))])}, then run Start Sandbox again.`
-  );
+    return t`Stopped waiting for ${paths}; the sandbox was not started. Run Start Sandbox again once it is there.`;
+  return t`${paths} did not become a program that can run within ${Math.round(maxMs / 60000)} minutes; the sandbox was not \
+started. Check whatever installs or builds it, or correct ${list([...new Set(missing.map((m) => m.from))])}, then run Start Sandbox again.`;
 }

@@ -1,6 +1,7 @@
 // The app's Python, decided without running anything: which interpreters to try on each OS, what
 // their version answer means, where a venv keeps its programs, and how to install a recent enough
 // Python on the student's own OS when none is found.
+import { t } from '../text/l10n';
 
 /**
  * The oldest Python the lab's pinned packages install on: opentelemetry-sdk 1.45.1 and
@@ -45,20 +46,14 @@ export function pythonIsRecentEnough(v: readonly [number, number]): boolean {
 export function pythonInstallHint(platform: string): string {
   const min = `${minPython[0]}.${minPython[1]}`;
   if (platform === 'win32')
-    return (
-      `install Python ${min} or later: \`winget install Python.Python.3.12\`, or the installer from ` +
-      'https://www.python.org/downloads/ (tick "Add python.exe to PATH"); then start the sandbox again'
-    );
+    return t`install Python ${min} or later: \`winget install Python.Python.3.12\`, or the installer from \
+https://www.python.org/downloads/ (tick "Add python.exe to PATH"); then start the sandbox again`;
   if (platform === 'darwin')
-    return (
-      `install Python ${min} or later: \`brew install python\`, or the installer from ` +
-      'https://www.python.org/downloads/; then start the sandbox again'
-    );
-  return (
-    `install Python ${min} or later with venv support from your distribution: ` +
-    '`sudo apt install python3 python3-venv` (Debian, Ubuntu, WSL), `sudo dnf install python3` (Fedora), ' +
-    '`sudo pacman -S python` (Arch), or see https://www.python.org/downloads/; then start the sandbox again'
-  );
+    return t`install Python ${min} or later: \`brew install python\`, or the installer from \
+https://www.python.org/downloads/; then start the sandbox again`;
+  return t`install Python ${min} or later with venv support from your distribution: \
+\`sudo apt install python3 python3-venv\` (Debian, Ubuntu, WSL), \`sudo dnf install python3\` (Fedora), \
+\`sudo pacman -S python\` (Arch), or see https://www.python.org/downloads/; then start the sandbox again`;
 }
 
 /** Where a venv keeps `program` (pip, python, opentelemetry-instrument): Scripts\\*.exe on Windows, bin/* elsewhere. */

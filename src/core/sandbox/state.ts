@@ -1,6 +1,7 @@
 // Whether a parsed sandbox.json is a state `obslab sandbox up` wrote, decided without reading
 // anything: the adapter (src/node/sandbox/sandboxState.ts) reads the file and hands the value in
 // with the sandbox's run folder. Pure, so plain tests reach every refusal without a file or a pid.
+import { t } from '../text/l10n';
 import { isRecord } from '../isRecord';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -39,9 +40,9 @@ export function sandboxStateProblem(v: unknown, runFolder: string): string | und
     !isString(v['dir']) ||
     !isString(v['namespace'])
   )
-    return 'it is not a sandbox state of version 1';
-  if (v['startingPid'] !== undefined && !isPid(v['startingPid'])) return 'startingPid is not a process id';
-  if (v['lab'] !== undefined && !isString(v['lab'])) return 'lab is not a path';
+    return t`it is not a sandbox state of version 1`;
+  if (v['startingPid'] !== undefined && !isPid(v['startingPid'])) return t`${'startingPid'} is not a process id`;
+  if (v['lab'] !== undefined && !isString(v['lab'])) return t`${'lab'} is not a path`;
   const collectorConfig = path.child(runFolder, 'collector.yaml');
   const prometheusConfig = path.child(runFolder, 'prometheus.yml');
   const parts: [string, unknown, (rec: Record<string, unknown>) => boolean, string][] = [
@@ -50,7 +51,7 @@ export function sandboxStateProblem(v: unknown, runFolder: string): string | und
       v['app'],
       (rec) =>
         isAbsolutePath(rec['appDir']) && rec['marker'] === path.child(rec['appDir'], 'app.py') && isString(rec['url']),
-      "its appDir's app.py",
+      t`its appDir's app.py`,
     ],
     [
       'collector',
@@ -80,8 +81,9 @@ export function sandboxStateProblem(v: unknown, runFolder: string): string | und
   for (const [name, rec, own, expected] of parts) {
     if (rec === undefined) continue;
     if (!isRecord(rec) || !isPid(rec['pid']) || !isAbsolutePath(rec['marker']) || !isString(rec['log']))
-      return `its ${name} record is not a process record`;
-    if (!own(rec)) return `its ${name} record names ${JSON.stringify(rec['config'] ?? rec['marker'])}, not ${expected}`;
+      return t`its ${name} record is not a process record`;
+    if (!own(rec))
+      return t`its ${name} record names ${JSON.stringify(rec['config'] ?? rec['marker'])}, not ${expected}`;
   }
   return undefined;
 }

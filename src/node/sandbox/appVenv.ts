@@ -3,6 +3,7 @@
 // requirements.txt content, so a second start, or another lab with the same pins, reuses it. The
 // Python is the student's own (python3, python, or Windows' `py -3`), checked to be recent enough
 // before anything is installed; without one, the message says how to get it on their OS.
+import { t } from '../../core/text/l10n';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,16 +54,18 @@ export async function findPython(
     try {
       out = await runProgram(c.cmd, [...c.args, '-c', pythonVersionProbe], { timeoutMs: 30_000, env });
     } catch {
-      seen.push(`${label}: not found`);
+      seen.push(t`${label}: not found`);
       continue;
     }
     const v = parsePythonVersion(out);
     if (v && pythonIsRecentEnough(v)) return { ...c, version: v.join('.') };
-    seen.push(`${label}: ${v ? `Python ${v.join('.')}` : 'no version'}`);
+    seen.push(v ? `${label}: Python ${v.join('.')}` : t`${label}: no version`);
   }
   throw new PythonMissing(
-    `no Python ${minPython.join('.')} or later was found (${seen.join('; ')})`,
-    `${pythonInstallHint(platform)}${env['OBSLAB_PYTHON'] ? '' : ', or set $OBSLAB_PYTHON to one'}`,
+    t`no Python ${minPython.join('.')} or later was found (${seen.join('; ')})`,
+    env['OBSLAB_PYTHON']
+      ? pythonInstallHint(platform)
+      : t`${pythonInstallHint(platform)}, or set ${'$OBSLAB_PYTHON'} to one`,
   );
 }
 
@@ -72,13 +75,13 @@ export async function installAppVenv(
   onProgress: (message: string) => void = () => undefined,
 ): Promise<string> {
   const requirements = join(appDir, 'requirements.txt');
-  if (!existsSync(requirements)) throw new Error(`no requirements.txt in ${appDir}`);
+  if (!existsSync(requirements)) throw new Error(t`no ${'requirements.txt'} in ${appDir}`);
   const dir = appVenvDir(requirements);
   // The marker is written last, so an interrupted install is redone from scratch.
   if (existsSync(join(dir, marker))) return dir;
   const python = await findPython();
   onProgress(
-    `installing the app's Python packages with Python ${python.version} into ${dir} (first time only, about a minute)`,
+    t`installing the app's Python packages with Python ${python.version} into ${dir} (first time only, about a minute)`,
   );
   // A package's setup code runs during the install: it sees no credentials of ours, only what pip needs.
   const env = sandboxEnv('pip', process.env);

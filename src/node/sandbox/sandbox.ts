@@ -4,6 +4,7 @@
 // operator do. Every program listens on 127.0.0.1 at a free port, gets a minimal environment (no
 // credentials), runs in its own process group with its log in a file, and is recorded in
 // run/sandbox.json so `down` from any process ends exactly those programs.
+import { t } from '../../core/text/l10n';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -234,8 +235,8 @@ function labSources(labDir: string | undefined): LabSources {
     if (!existsSync(p))
       throw new SandboxError(
         'lab',
-        `${lab} has no ${rel}`,
-        "pass a folder made by `obslab scaffold` (or the editor's Create Lab Files), or leave --lab out to use the templates",
+        t`${lab} has no ${rel}`,
+        t`pass a folder made by \`obslab scaffold\` (or the editor's Create Lab Files), or leave ${'--lab'} out to use the templates`,
       );
     return p;
   };
@@ -267,8 +268,8 @@ function renderCollectorConfig(
     if (e instanceof SandboxConfigError)
       throw new SandboxError(
         'collector',
-        `${sources.collectorSource}: ${e.message}`,
-        'fix the collector config, then run `obslab sandbox up` again',
+        t`${sources.collectorSource}: ${e.message}`,
+        t`fix the collector config, then run \`obslab sandbox up\` again`,
       );
     throw e;
   }
@@ -292,8 +293,8 @@ async function choosePort(part: SandboxPartName, fixed: number | undefined, flag
   if (!(await portIsFree(fixed)))
     throw new SandboxError(
       part,
-      `port 127.0.0.1:${fixed} is already in use by another program`,
-      `stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`,
+      t`port ${`127.0.0.1:${fixed}`} is already in use by another program`,
+      t`stop that program, pick another port with ${flag}, or leave ${flag} out to get a free port`,
     );
   return fixed;
 }
@@ -328,7 +329,7 @@ async function startAndWait(
       part,
       log,
       e instanceof ExitedEarly || !proc.alive(),
-      probeUrls.join(' and '),
+      probeUrls.reduce((list, url) => t`${list} and ${url}`),
       fix,
       probeUrls.map((u) => Number(new URL(u).port)),
     );
@@ -340,7 +341,7 @@ function prometheusClient(url: string): PrometheusClient {
     baseUrl: url,
     fetch: (u, init) => fetch(u, init),
     timeoutMs: 5000,
-    unreachableHint: 'is the sandbox running? (`obslab sandbox status`)',
+    unreachableHint: t`is the sandbox running? (\`obslab sandbox status\`)`,
   });
 }
 
@@ -348,9 +349,9 @@ function prometheusClient(url: string): PrometheusClient {
 async function collectorTargets(prometheusUrl: string): Promise<Partial<Record<CollectorEndpoint, ActiveTarget>>> {
   const targets = await prometheusClient(prometheusUrl).activeTargets({ job });
   const out: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
-  for (const t of targets) {
-    const e = endpointOf(t);
-    if (e) out[e] = t;
+  for (const tg of targets) {
+    const e = endpointOf(tg);
+    if (e) out[e] = tg;
   }
   return out;
 }
@@ -364,7 +365,7 @@ async function waitForTargets(
   const deadline = Date.now() + timeoutMs;
   let last: Partial<Record<CollectorEndpoint, ActiveTarget>> = {};
   while (Date.now() < deadline) {
-    if (!collector.alive()) throw diagnose('collector', collectorLog, true, '', 'check its config and log');
+    if (!collector.alive()) throw diagnose('collector', collectorLog, true, '', t`check its config and log`);
     try {
       last = await collectorTargets(prometheusUrl);
       if (last.telemetry?.health === 'up' && last.metrics?.health === 'up') return;
@@ -374,14 +375,19 @@ async function waitForTargets(
     await sleep(250);
   }
   for (const e of ['telemetry', 'metrics'] as const) {
-    const t = last[e];
-    if (t?.health !== 'up') {
+    const tg = last[e];
+    const s = Math.round(timeoutMs / 1000);
+    if (tg?.health !== 'up') {
       throw new SandboxError(
         `collector-${e}`,
-        t
-          ? `Prometheus reports ${t.scrapeUrl} ${t.health}${t.lastError ? `: ${t.lastError}` : ' (not scraped yet)'} after ${Math.round(timeoutMs / 1000)} s`
-          : 'Prometheus has no such target',
-        `check ${e === 'telemetry' ? 'service.telemetry.metrics.readers' : 'the prometheus exporter'} in the collector config`,
+        tg
+          ? tg.lastError
+            ? t`Prometheus reports ${tg.scrapeUrl} ${tg.health}: ${tg.lastError} after ${s} s`
+            : t`Prometheus reports ${tg.scrapeUrl} ${tg.health} (not scraped yet) after ${s} s`
+          : t`Prometheus has no such target`,
+        e === 'telemetry'
+          ? t`check ${'service.telemetry.metrics.readers'} in the collector config`
+          : t`check the prometheus exporter in the collector config`,
         collectorLog,
       );
     }
@@ -410,8 +416,8 @@ async function stopRecorded(state: SandboxState): Promise<{ name: string; pid: n
     if (isAlive(rec.pid))
       throw new SandboxError(
         'sandbox',
-        `${name} (pid ${rec.pid}) did not stop after SIGKILL`,
-        `end it by hand: kill -9 -${rec.pid}`,
+        t`${name} (pid ${rec.pid}) did not stop after SIGKILL`,
+        t`end it by hand: ${`kill -9 -${rec.pid}`}`,
       );
     stopped.push({ name, pid: rec.pid });
   }
@@ -450,8 +456,8 @@ export async function sandboxUp(
   ) {
     throw new SandboxError(
       'lab',
-      `files in ${sources.lab} changed after you approved running them`,
-      'start the sandbox again to see them and answer again',
+      t`files in ${sources.lab} changed after you approved running them`,
+      t`start the sandbox again to see them and answer again`,
     );
   }
   const programs = await findSandboxPrograms({
@@ -459,7 +465,7 @@ export async function sandboxUp(
     run: opts.parts?.run ?? lineRunner(onProgress, opts.parts?.signal),
   });
   for (const p of [programs.collector, programs.prometheus])
-    if (p.source !== 'downloaded') onProgress(`using ${p.detail}`);
+    if (p.source !== 'downloaded') onProgress(t`using ${p.detail}`);
   const collectorBinary = programs.collector.path;
   const prometheusBinary = programs.prometheus.path;
   const dir = cacheDir('run', 'sandbox');
@@ -488,9 +494,9 @@ export async function sandboxUp(
           : String(e);
     throw new SandboxError(
       'app',
-      `could not install its Python packages (${detail})`,
-      `make sure PyPI (or your pip index) is reachable; if it is, ${pythonInstallHint(process.platform)} ` +
-        `(or set $OBSLAB_PYTHON to a Python ${minPython.join('.')}+)`,
+      t`could not install its Python packages (${detail})`,
+      t`make sure PyPI (or your pip index) is reachable; if it is, ${pythonInstallHint(process.platform)} \
+(or set ${'$OBSLAB_PYTHON'} to a Python ${minPython.join('.')}+)`,
     );
   }
   const venvMs = Date.now() - tVenv;
@@ -522,7 +528,7 @@ export async function sandboxUp(
 
     const tStart = Date.now();
     onProgress(
-      `collector: starting ${collectorBinary} (OTLP gRPC 127.0.0.1:${ports.otlpGrpc}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`,
+      t`collector: starting ${collectorBinary} (OTLP gRPC ${`127.0.0.1:${ports.otlpGrpc}`}, metrics ${metricsUrl}, own telemetry ${telemetryUrl})`,
     );
     const collectorLog = join(dir, 'collector.log');
     const collector = startedByUs(
@@ -544,7 +550,7 @@ export async function sandboxUp(
     };
     writeState(state);
 
-    onProgress(`prometheus: starting ${prometheusBinary} at ${prometheusUrl}`);
+    onProgress(t`prometheus: starting ${prometheusBinary} at ${prometheusUrl}`);
     const prometheusLog = join(dir, 'prometheus.log');
     const prometheus = startedByUs(
       startDetached(
@@ -569,7 +575,7 @@ export async function sandboxUp(
     };
     writeState(state);
 
-    onProgress(`app: starting ${sources.appDir}/app.py at ${appUrl}`);
+    onProgress(t`app: starting ${`${sources.appDir}/app.py`} at ${appUrl}`);
     const appLog = join(dir, 'app.log');
     const { cmd, args } = appCommand(venv, sources.appDir);
     // A minimal environment: no AWS_* or other credentials of this process reach the lab's code.
@@ -610,7 +616,7 @@ export async function sandboxUp(
         collectorLog,
         [telemetryUrl, metricsUrl],
         30_000,
-        `check its config (${sources.collectorSource}; \`obslab lint\` explains most problems); generated config: ${collectorConfig}`,
+        t`check its config (${sources.collectorSource}; \`obslab lint\` explains most problems); generated config: ${collectorConfig}`,
       ),
       startAndWait(
         'prometheus',
@@ -618,7 +624,7 @@ export async function sandboxUp(
         prometheusLog,
         [`${prometheusUrl}/-/ready`],
         30_000,
-        `check the generated config ${prometheusConfig}`,
+        t`check the generated config ${prometheusConfig}`,
       ),
       startAndWait(
         'app',
@@ -626,12 +632,12 @@ export async function sandboxUp(
         appLog,
         [`${appUrl}/healthz`],
         60_000,
-        `check ${sources.appDir}/app.py and its requirements`,
+        t`check ${`${sources.appDir}/app.py`} and its requirements`,
       ),
     ]);
     const startMs = Date.now() - tStart;
 
-    onProgress('waiting for Prometheus to scrape both collector endpoints');
+    onProgress(t`waiting for Prometheus to scrape both collector endpoints`);
     const tTargets = Date.now();
     await waitForTargets(prometheusUrl, opts.targetsTimeoutMs ?? 60_000, collector, collectorLog);
     const targetsMs = Date.now() - tTargets;
@@ -644,7 +650,7 @@ export async function sandboxUp(
     delete state.startingPid;
     writeState(state);
     const timings = { venvMs, startMs, targetsMs, totalMs: Date.now() - t0 };
-    onProgress(`sandbox up in ${(timings.totalMs / 1000).toFixed(1)} s`);
+    onProgress(t`sandbox up in ${(timings.totalMs / 1000).toFixed(1)} s`);
     return { alreadyRunning: false, parts: await sandboxStatus(), state, timings };
   } catch (e) {
     await stopRecorded(state);
@@ -685,22 +691,22 @@ export async function sandboxStatus(): Promise<SandboxPartStatus[]> {
       targetsProblem = e instanceof PrometheusError ? e.message : String(e);
     }
   } else {
-    targetsProblem = 'Prometheus is not running, so nobody scrapes this endpoint';
+    targetsProblem = t`Prometheus is not running, so nobody scrapes this endpoint`;
   }
   const endpoint = (e: CollectorEndpoint): SandboxPartStatus => {
     const url = col ? (e === 'telemetry' ? col.telemetryUrl : col.metricsUrl) : null;
     const base = { name: `collector-${e}` as const, url, ...(col ? { pid: col.pid, log: col.log } : {}) };
     if (!collectorAlive) return { ...base, state: 'stopped' };
-    const t = targets[e];
-    if (!t)
-      return { ...base, state: 'unknown', detail: targetsProblem ?? 'Prometheus has no target for this endpoint yet' };
+    const tg = targets[e];
+    if (!tg)
+      return { ...base, state: 'unknown', detail: targetsProblem ?? t`Prometheus has no target for this endpoint yet` };
     return {
       ...base,
-      state: t.health,
-      ...(t.lastError
-        ? { detail: t.lastError }
+      state: tg.health,
+      ...(tg.lastError
+        ? { detail: tg.lastError }
         : {
-            detail: `scraped by Prometheus as job="${t.labels['job'] ?? ''}", instance="${t.labels['instance'] ?? ''}"`,
+            detail: t`scraped by Prometheus as ${`job="${tg.labels['job'] ?? ''}", instance="${tg.labels['instance'] ?? ''}"`}`,
           }),
     };
   };
@@ -725,8 +731,8 @@ export async function sandboxDown(): Promise<{ stopped: { name: string; pid: num
   if (problem)
     throw new SandboxError(
       'sandbox',
-      `${statePath()} is not a state obslab wrote (${problem}), so nothing it names was stopped or deleted`,
-      `if no sandbox of yours is running, delete ${statePath()}; otherwise stop its programs by hand`,
+      t`${statePath()} is not a state obslab wrote (${problem}), so nothing it names was stopped or deleted`,
+      t`if no sandbox of yours is running, delete ${statePath()}; otherwise stop its programs by hand`,
     );
   if (!state) return { stopped: [] };
   const stopped = await stopRecorded(state);
@@ -740,8 +746,8 @@ export async function sandboxDown(): Promise<{ stopped: { name: string; pid: num
   if (refused.length)
     throw new SandboxError(
       'sandbox',
-      `stopped ${stopped.length} program(s), but refused to delete what ${statePath()} named: ${refused.join('; ')}`,
-      "nothing outside the sandbox's own folders was deleted; the state file had been changed by something other than obslab",
+      t`stopped ${stopped.length} program(s), but refused to delete what ${statePath()} named: ${refused.join('; ')}`,
+      t`nothing outside the sandbox's own folders was deleted; the state file had been changed by something other than obslab`,
     );
   return { stopped };
 }

@@ -2,6 +2,7 @@
 // part's log rides along when there is one.
 import type { SandboxPartName } from '../../core/sandbox/parts';
 import { tail } from '../process/processes';
+import { t } from '../../core/text/l10n';
 
 export class SandboxError extends Error {
   constructor(
@@ -10,7 +11,7 @@ export class SandboxError extends Error {
     readonly fix: string,
     readonly log?: string,
   ) {
-    super(`${part}: ${reason}; ${fix}${log ? `\n--- last lines of ${log} ---\n${tail(log, 15)}` : ''}`);
+    super(`${part}: ${reason}; ${fix}${log ? `\n${t`--- last lines of ${log} ---`}\n${tail(log, 15)}` : ''}`);
     this.name = 'SandboxError';
   }
 }

@@ -4,6 +4,7 @@
 // earlier, and else the official release downloaded, verified and installed for them
 // (src/node/downloads/installRelease.ts). Every failure names the part, the cause and the next
 // step in the words of the place the student started from (the editor's settings or the CLI's flags).
+import { t } from '../../core/text/l10n';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { versions } from '../../core/facts';
@@ -51,7 +52,9 @@ export const cliPartWords: PartWords = {
   prometheusPath: '--prometheus-bin PATH',
   mirror: '--mirror URL',
   proxy: '$HTTPS_PROXY (and $NO_PROXY)',
-  again: 'run `obslab sandbox up` again',
+  get again() {
+    return t`run \`obslab sandbox up\` again`;
+  },
 };
 
 /** One download, run by whoever shows its progress (the editor wraps it in a cancellable notification). */
@@ -129,25 +132,21 @@ interface PartSpec {
 }
 
 function downloadFix(e: DownloadError, spec: PartSpec, words: PartWords): string {
-  const yourself = `or install ${spec.program} yourself and name it with ${spec.setting}`;
+  const yourself = t`or install ${spec.program} yourself and name it with ${spec.setting}`;
   switch (e.kind) {
     case 'cancelled':
-      return `${words.again} to download it`;
+      return t`${words.again} to download it`;
     case 'busy':
-      return `wait for that download to finish, then ${words.again}`;
+      return t`wait for that download to finish, then ${words.again}`;
     case 'checksum':
     case 'archive':
-      return (
-        `${words.again} to download it afresh; if it fails the same way, what reaches this machine is not the ` +
-        `official release: check ${words.mirror} and any proxy (${words.proxy}), ${yourself}`
-      );
+      return t`${words.again} to download it afresh; if it fails the same way, what reaches this machine is not the \
+official release: check ${words.mirror} and any proxy (${words.proxy}), ${yourself}`;
     case 'disk':
-      return `free some space in (or give write access to) the extension's storage folder, then ${words.again}`;
+      return t`free some space in (or give write access to) the extension's storage folder, then ${words.again}`;
     case 'network':
-      return (
-        `check the network connection; behind a proxy set ${words.proxy}; without access to GitHub set ` +
-        `${words.mirror} to a mirror of its release downloads; ${yourself}`
-      );
+      return t`check the network connection; behind a proxy set ${words.proxy}; without access to GitHub set \
+${words.mirror} to a mirror of its release downloads; ${yourself}`;
   }
 }
 
@@ -167,15 +166,16 @@ async function findOne(
   if (given) {
     const path = resolve(given.path);
     if (runnable(path, platform))
-      return { path, source: 'given', detail: `${spec.program} from ${given.from} (${path})` };
+      return { path, source: 'given', detail: t`${spec.program} from ${given.from} (${path})` };
     throw new SandboxError(
       spec.part,
-      `no executable ${spec.part} at ${path} (from ${given.from})`,
-      `check the path given with ${given.from}, or leave it empty so Observability Lab finds ${spec.program} on PATH or downloads it`,
+      t`no executable ${spec.part} at ${path} (from ${given.from})`,
+      t`check the path given with ${given.from}, or leave it empty so Observability Lab finds ${spec.program} \
+on PATH or downloads it`,
     );
   }
   const found = onPath(spec.pathNames, env, platform);
-  if (found) return { path: found, source: 'path', detail: `${spec.program} from PATH (${found})` };
+  if (found) return { path: found, source: 'path', detail: t`${spec.program} from PATH (${found})` };
 
   const target = releaseTarget(platform, arch);
   if (!target)
@@ -190,11 +190,11 @@ async function findOne(
     return {
       path: installed.binary,
       source: 'installed',
-      detail: `${asset.title}, downloaded earlier (${installed.binary})`,
+      detail: t`${asset.title}, downloaded earlier (${installed.binary})`,
     };
   const mirror = mirrorBase(opts.mirror, opts.words.mirror);
   if ('problem' in mirror)
-    throw new SandboxError('sandbox', mirror.problem, `correct ${opts.words.mirror}, then ${opts.words.again}`);
+    throw new SandboxError('sandbox', mirror.problem, t`correct ${opts.words.mirror}, then ${opts.words.again}`);
   const download = (onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<InstalledRelease> =>
     installRelease(asset, {
       root: opts.root,
@@ -208,7 +208,7 @@ async function findOne(
     return {
       path: got.binary,
       source: 'downloaded',
-      detail: `${asset.title}, downloaded and verified (${got.binary})`,
+      detail: t`${asset.title}, downloaded and verified (${got.binary})`,
     };
   } catch (e) {
     if (e instanceof DownloadError)

@@ -3,6 +3,7 @@
 // atomically (a temp file beside it, fsynced, renamed), read only when every field has its
 // shape (src/core/sandbox/state.ts decides), and the paths it names are deleted only when they
 // are the sandbox's own.
+import { t } from '../../core/text/l10n';
 import {
   closeSync,
   existsSync,
@@ -41,7 +42,7 @@ export function readSandboxStateFile(): { state?: SandboxState; problem?: string
   try {
     value = JSON.parse(readFileSync(p, 'utf8'));
   } catch (e) {
-    return { problem: `it is not JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { problem: t`it is not JSON (${e instanceof Error ? e.message : String(e)})` };
   }
   const problem = sandboxStateProblem(value, sandboxRunDir());
   return problem ? { problem } : { state: value as SandboxState };
@@ -108,26 +109,29 @@ export function refusalToDelete(
   roots: { run: string; temp: string } = { run: sandboxRunDir(), temp: tmpdir() },
 ): string | undefined {
   const root = kind === 'config' ? roots.run : roots.temp;
-  const where = kind === 'config' ? `the sandbox's folder ${root}` : `an obslab-sandbox-tsdb-* folder in ${root}`;
-  const refuse = (why: string): string => `${path} is not inside ${where} (${why})`;
-  if (!isAbsolutePath(path)) return refuse('not an absolute path');
+  const where =
+    kind === 'config' ? t`the sandbox's folder ${root}` : t`an ${'obslab-sandbox-tsdb-*'} folder in ${root}`;
+  const refuse = (why: string): string => t`${path} is not inside ${where} (${why})`;
+  if (!isAbsolutePath(path)) return refuse(t`not an absolute path`);
   if (!ownNames[kind].test(basename(path)))
     return refuse(
-      `the sandbox does not name its ${kind === 'config' ? 'configs' : 'data folders'} ${JSON.stringify(basename(path))}`,
+      kind === 'config'
+        ? t`the sandbox does not name its configs ${JSON.stringify(basename(path))}`
+        : t`the sandbox does not name its data folders ${JSON.stringify(basename(path))}`,
     );
   const parent = real(dirname(path));
   const rootReal = real(root);
   if (parent === undefined || rootReal === undefined || parent !== rootReal)
-    return refuse(`it resolves to ${parent ?? 'a folder that does not exist'}`);
+    return refuse(parent !== undefined ? t`it resolves to ${parent}` : t`it resolves to a folder that does not exist`);
   let st;
   try {
     st = lstatSync(path);
   } catch {
     return undefined; // already gone: nothing to delete
   }
-  if (st.isSymbolicLink()) return refuse('it is a symbolic link');
-  if (kind === 'config' && !st.isFile()) return refuse('it is not a file');
-  if (kind === 'tsdb' && !st.isDirectory()) return refuse('it is not a folder');
+  if (st.isSymbolicLink()) return refuse(t`it is a symbolic link`);
+  if (kind === 'config' && !st.isFile()) return refuse(t`it is not a file`);
+  if (kind === 'tsdb' && !st.isDirectory()) return refuse(t`it is not a folder`);
   return undefined;
 }
 
