@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { runApply } from '../../src/cli/apply';
+import { runSandbox } from '../../src/cli/sandbox';
 import type { Io } from '../../src/cli/io';
 import { describePlan, formatProgress, runLoadtest } from '../../src/cli/loadtest';
 import { goalLines, goalsIntro, judgeGoals, readRunGoals } from '../../src/cli/loadtestGoals';
@@ -366,6 +367,37 @@ describe('obslab in the pseudo-locale', function () {
         io.lines.err.join('\n'),
       );
     }
+  });
+
+  it("asks before the sandbox runs a lab folder's code, and says it did not start, in translated words", async () => {
+    const lab = join(dir, 'sandbox-lab');
+    assert.equal(await pseudoRun(async () => main(['scaffold', lab], capture())), 0);
+    const n = (l: string): boolean => l.startsWith('⟦óbsláb sáñdbóx úp: ') || l.startsWith('obslab sandbox up: ');
+    // No terminal: refused, after src/core's question (its own test holds it to the rule).
+    const script = capture();
+    assert.equal(await pseudoRun(() => runSandbox(['up', '--lab', lab], script, { interactive: false })), 2);
+    const refusal = script.lines.err.filter(n);
+    assert.equal(refusal.length, 1, script.lines.err.join('\n'));
+    assert.deepEqual(untranslatedLines(refusal), []);
+    // A person who says no: the question (its [y/N] is the answer's syntax) and the refusal.
+    const asked: string[] = [];
+    const person = capture();
+    const code = await pseudoRun(() =>
+      runSandbox(['up', '--lab', lab], person, {
+        interactive: true,
+        ask: (q) => {
+          asked.push(q);
+          return Promise.resolve('n');
+        },
+      }),
+    );
+    assert.equal(code, 2);
+    assert.deepEqual(
+      asked.map((q) => q.replace(/ \[y\/N\] $/, '')),
+      ['⟦Rúñ ít?⟧'],
+    );
+    assert.deepEqual(untranslatedLines(person.lines.err.filter(n)), []);
+    assert.equal(person.lines.err.filter(n).length, 1);
   });
 
   it("says iam setup's policy file is missing in translated words", async () => {
