@@ -75,20 +75,20 @@ async function chooseSource(ctx: Ctx, args: unknown[]): Promise<Source | undefin
       files,
       selected.length === 1 && selected[0]
         ? vscode.workspace.asRelativePath(selected[0])
-        : `${selected.length} selected items`,
+        : vscode.l10n.t('{0} selected items', selected.length),
     );
   }
   const editor = vscode.window.activeTextEditor;
   if (editor && (editor.document.languageId === 'yaml' || /\.ya?ml$/i.test(editor.document.fileName))) {
     const doc = editor.document;
-    const name = doc.isUntitled ? 'Untitled' : vscode.workspace.asRelativePath(doc.uri);
+    const name = doc.isUntitled ? vscode.l10n.t('Untitled') : vscode.workspace.asRelativePath(doc.uri);
     const parsed = parseManifests(doc.getText(), name);
     return { label: name, ...parsed };
   }
   const lab = await findLabFolder(ctx);
   if (!lab) return undefined;
   const root = vscode.Uri.file(manifestRoot(lab.fsPath));
-  return parseAll(await filesUnder([root]), `the lab folder ${vscode.workspace.asRelativePath(root)}`);
+  return parseAll(await filesUnder([root]), vscode.l10n.t('the lab folder {0}', vscode.workspace.asRelativePath(root)));
 }
 
 function logRows(ctx: Ctx, title: string, r: ApplyResult): void {
@@ -112,11 +112,11 @@ function planDetail(rows: readonly ApplyRow[]): string {
     .slice(0, 25)
     .map(
       (r) =>
-        `${r.action === 'created' ? '+' : '~'} ${describeObject(r)}${r.action === 'configured' ? ' (changed)' : ''}`,
+        `${r.action === 'created' ? '+' : '~'} ${r.action === 'configured' ? vscode.l10n.t('{0} (changed)', describeObject(r)) : describeObject(r)}`,
     );
-  if (changing.length > 25) lines.push(`… and ${changing.length - 25} more (see the output)`);
+  if (changing.length > 25) lines.push(vscode.l10n.t('… and {0} more (see the output)', changing.length - 25));
   const same = rows.length - changing.length;
-  if (same) lines.push(`${same} unchanged`);
+  if (same) lines.push(vscode.l10n.t('{0} unchanged', same));
   return lines.join('\n');
 }
 
@@ -140,10 +140,12 @@ export const applyManifestsCommand: CommandFactory =
       ctx.output.appendLine(`Apply ${source.label}: the documents have errors; nothing was sent:`);
       for (const e of source.errors) ctx.output.appendLine(`  ${where(e)}: ${e.message}`);
       const e = source.errors[0];
+      const first = e ? `${where(e)}: ${e.message}` : vscode.l10n.t('the documents have errors');
       showError(
         ctx,
-        `${e ? `${where(e)}: ${e.message}` : 'the documents have errors'}${source.errors.length > 1 ? ` (and ${source.errors.length - 1} more)` : ''}. ` +
-          `Nothing was applied.`,
+        source.errors.length > 1
+          ? vscode.l10n.t('{0} (and {1} more). Nothing was applied.', first, source.errors.length - 1)
+          : vscode.l10n.t('{0}. Nothing was applied.', first),
       );
       return undefined;
     }
@@ -170,10 +172,12 @@ export const applyManifestsCommand: CommandFactory =
     logRows(ctx, `Dry-run of ${source.label} on context ${loaded.context} (${loaded.server}):`, plan);
     if (plan.problems.length) {
       const p = plan.problems[0];
+      const why = p ? formatProblem(p) : '';
       showError(
         ctx,
-        `the server would refuse ${plan.problems.length === 1 ? 'an object' : `${plan.problems.length} objects`}: ${p ? formatProblem(p) : ''} ` +
-          `Nothing was applied.`,
+        plan.problems.length === 1
+          ? vscode.l10n.t('the server would refuse an object: {0} Nothing was applied.', why)
+          : vscode.l10n.t('the server would refuse {0} objects: {1} Nothing was applied.', plan.problems.length, why),
       );
       return { plan };
     }

@@ -30,9 +30,9 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     {
       name: cfg.get<string>('helmRelease') || defaultParams.helmRelease,
       namespace,
-      namedBy: 'the setting obslab.helmRelease',
+      namedBy: vscode.l10n.t('the setting {0}', 'obslab.helmRelease'),
     },
-    { name: otelCollectorChart.release, namespace, namedBy: "the lab's collector Helm step" },
+    { name: otelCollectorChart.release, namespace, namedBy: vscode.l10n.t("the lab's collector Helm step") },
   ];
   let loaded: LoadedKube;
   try {
@@ -78,7 +78,7 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
       ctx,
       'obslab.helmPath',
       helm,
-      "to uninstall the lab's Helm release, after you confirm the clean-up",
+      vscode.l10n.t("to uninstall the lab's Helm release, after you confirm the clean-up"),
     ))
   )
     return undefined;
@@ -116,7 +116,13 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
             }
           : {}),
         onStep: (s) => {
-          progress.report({ message: `${s.action} ${s.target}`, increment: 100 / count });
+          progress.report({
+            message:
+              s.action === 'uninstall'
+                ? vscode.l10n.t('uninstall {0}', s.target)
+                : vscode.l10n.t('delete {0}', s.target),
+            increment: 100 / count,
+          });
           ctx.output.appendLine(
             `  ${s.result === 'failed' ? 'FAILED' : s.result === 'done' ? 'ok    ' : 'gone  '} ${s.action} ${s.target}${s.message ? `: ${s.message}` : ''}`,
           );

@@ -137,14 +137,24 @@ const kubePrometheusStackStep: HelmStepChart = {
   release: (p) => p.helmRelease,
   source: () => kubePrometheusStackSource(),
   check: (text, file, p) => ({
-    headline: `The values file would not run Prometheus as ${labNames.prometheusServiceAccount}.`,
+    headline: vscode.l10n.t('The values file would not run Prometheus as {0}.', labNames.prometheusServiceAccount),
     problems: checkPrometheusServiceAccount(text, { file, release: p.helmRelease }),
   }),
   promise: () =>
-    `Prometheus will run as the ServiceAccount ${labNames.prometheusServiceAccount} (Task 1 creates it with the IRSA role).`,
+    vscode.l10n.t(
+      'Prometheus will run as the ServiceAccount {0} (Task 1 creates it with the IRSA role).',
+      labNames.prometheusServiceAccount,
+    ),
   done: (summary) =>
-    `${summary}, Prometheus running as ${labNames.prometheusServiceAccount}. Next: apply the lab's manifests (Task 3).`,
-  next: [{ label: 'Apply Manifests', command: 'obslab.applyManifests' }],
+    vscode.l10n.t(
+      "{0}, Prometheus running as {1}. Next: apply the lab's manifests (Task 3).",
+      summary,
+      labNames.prometheusServiceAccount,
+    ),
+  // A getter: the label is in the display language, and the pick is compared with it.
+  get next() {
+    return [{ label: vscode.l10n.t('Apply Manifests'), command: 'obslab.applyManifests' }];
+  },
 };
 
 const collectorStep: HelmStepChart = {
@@ -166,19 +176,39 @@ const collectorStep: HelmStepChart = {
     const errors = problems.some((f) => f.severity === 'error');
     return {
       headline: errors
-        ? `The values file would make the ${otelCollectorChart.chart} chart fail, or install a collector Prometheus cannot scrape.`
-        : 'The values file would install a collector Prometheus cannot fully scrape.',
+        ? vscode.l10n.t(
+            'The values file would make the {0} chart fail, or install a collector Prometheus cannot scrape.',
+            otelCollectorChart.chart,
+          )
+        : vscode.l10n.t('The values file would install a collector Prometheus cannot fully scrape.'),
       problems: problems.map((f) => ({ ...f, message: `${f.code}: ${f.message}` })),
     };
   },
   promise: (p) =>
-    `The chart makes the Service ${otelCollectorChart.release} (fullnameOverride in the values) and a ServiceMonitor ` +
-    `labelled release: ${p.helmRelease}. If the custom path's otel-collector objects exist (the Deployment and ` +
-    `Service of k8s/otel-collector-deploy-svc.yaml and the ServiceMonitor of k8s/otel-servicemonitors.yaml, ` +
-    `each named otel-collector like the chart's), delete them first: Helm refuses objects it did not make.`,
+    [
+      vscode.l10n.t(
+        'The chart makes the Service {0} (fullnameOverride in the values) and a ServiceMonitor labelled release: {1}.',
+        otelCollectorChart.release,
+        p.helmRelease,
+      ),
+      vscode.l10n.t(
+        "If the custom path's otel-collector objects exist ({0}), delete them first: Helm refuses objects it did not make.",
+        vscode.l10n.t(
+          "the Deployment and Service of {0} and the ServiceMonitor of {1}, each named otel-collector like the chart's",
+          'k8s/otel-collector-deploy-svc.yaml',
+          'k8s/otel-servicemonitors.yaml',
+        ),
+      ),
+    ].join(' '),
   done: (summary) =>
-    `${summary}, Service ${otelCollectorChart.release} with ports metrics (8889) and telemetry (8888), scraped ` +
-    `through the chart's ServiceMonitor. Next: apply the app (k8s/app.yaml).`,
+    vscode.l10n.t(
+      "{0}, Service {1} with ports metrics ({2}) and telemetry ({3}), scraped through the chart's ServiceMonitor. Next: apply the app ({4}).",
+      summary,
+      otelCollectorChart.release,
+      8889,
+      8888,
+      'k8s/app.yaml',
+    ),
   next: [],
 };
 
@@ -205,7 +235,10 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
   } catch (e) {
     // Its values would go into helm's arguments: a manifest the scaffold would refuse is not used.
     if (!(e instanceof LabManifestError)) throw e;
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${e.message}`, 'Open It');
+    const pick = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Observability Lab: {0}', e.message),
+      vscode.l10n.t('Open It'),
+    );
     if (pick) await vscode.window.showTextDocument(vscode.Uri.file(e.file));
     return undefined;
   }
@@ -235,7 +268,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
       ctx,
       'obslab.helmPath',
       bin,
-      "for its version and the cluster's releases, then shows the install commands and asks again",
+      vscode.l10n.t("for its version and the cluster's releases, then shows the install commands and asks again"),
     ))
   )
     return undefined;
@@ -256,7 +289,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
     kube = loaded;
   } catch (e) {
     if (e instanceof KubeError) {
-      void vscode.window.showErrorMessage(`Observability Lab: ${e.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Observability Lab: {0}', e.message));
       return undefined;
     }
     throw e;
@@ -271,7 +304,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
       headline,
       {
         modal: true,
-        detail: `${problems.map((p) => p.message).join('\n\n')}\n\nFile: ${vscode.workspace.asRelativePath(file)}`,
+        detail: `${problems.map((p) => p.message).join('\n\n')}\n\n${vscode.l10n.t('File: {0}', vscode.workspace.asRelativePath(file))}`,
       },
       openValuesFile,
       installAnyway,
@@ -310,7 +343,10 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
     ctx.output.appendLine(
       `[helm] ${commandLine(bin, releaseListArgs(spec), shellFor(process.platform))}\n${listed.output.trimEnd()}`,
     );
-    const pick = await vscode.window.showErrorMessage(`Observability Lab: ${failure.message}`, 'Show Output');
+    const pick = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Observability Lab: {0}', failure.message),
+      vscode.l10n.t('Show Output'),
+    );
     if (pick) ctx.output.show(true);
     return undefined;
   }
@@ -319,13 +355,16 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
   const detail = [
     releasePlan(existing, spec),
     step.promise(names),
-    `The release is labelled ${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}: Clean Up uninstalls the releases with that label, and no others.`,
+    vscode.l10n.t(
+      'The release is labelled {0}: Clean Up uninstalls the releases with that label, and no others.',
+      `${LAB_RELEASE_LABEL.key}=${LAB_RELEASE_LABEL.value}`,
+    ),
     '',
-    `Cluster: context ${context} (${server})`,
+    vscode.l10n.t('Cluster: context {0} ({1})', context, server),
     `helm: ${bin}${version ? ` (${version.version})` : ''}`,
-    `Values: ${vscode.workspace.asRelativePath(file)}`,
+    vscode.l10n.t('Values: {0}', vscode.workspace.asRelativePath(file)),
     '',
-    'Commands:',
+    vscode.l10n.t('Commands:'),
     ...steps.map((s, i) => `${i + 1}. ${s.title}:\n   ${commandLine('helm', s.args, shellFor(process.platform))}`),
   ].join('\n');
   const verb = existing ? 'Upgrade' : 'Install';
@@ -356,7 +395,7 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
         token.onCancellationRequested(() => abort.abort());
         abort.signal.addEventListener(
           'abort',
-          () => progress.report({ message: 'cancelling: helm marks the release failed…' }),
+          () => progress.report({ message: vscode.l10n.t('cancelling: helm marks the release failed…') }),
           { once: true },
         );
         return runHelmSteps(bin, steps, {
@@ -386,9 +425,9 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
     const force = vscode.l10n.t('Run Again with {0}', '--force-conflicts');
     const offerForce = failure.kind === 'apply-conflict' && !forceConflicts && canForceConflicts(version);
     const pick = await vscode.window.showErrorMessage(
-      `Observability Lab: ${failure.message}`,
+      vscode.l10n.t('Observability Lab: {0}', failure.message),
       ...(offerForce ? [force] : []),
-      'Show Output',
+      vscode.l10n.t('Show Output'),
     );
     if (pick === force) return runHelmStep(ctx, file, step, true);
     if (pick) output.show(true);
@@ -396,9 +435,35 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
   }
   const after = await runHelm(bin, releaseListArgs(spec)).catch(() => undefined);
   const now = after?.code === 0 ? parseReleaseList(after.output, release) : undefined;
-  const summary =
-    `${step.title} ${step.version} is ${existing ? 'upgraded' : 'installed'}: release ${release}${now ? ` revision ${now.revision}, ${now.status}` : ''} ` +
-    `in namespace ${namespace}`;
+  const summary = existing
+    ? now
+      ? vscode.l10n.t(
+          '{0} {1} is upgraded: release {2} revision {3}, {4} in namespace {5}',
+          step.title,
+          step.version,
+          release,
+          now.revision,
+          now.status,
+          namespace,
+        )
+      : vscode.l10n.t('{0} {1} is upgraded: release {2} in namespace {3}', step.title, step.version, release, namespace)
+    : now
+      ? vscode.l10n.t(
+          '{0} {1} is installed: release {2} revision {3}, {4} in namespace {5}',
+          step.title,
+          step.version,
+          release,
+          now.revision,
+          now.status,
+          namespace,
+        )
+      : vscode.l10n.t(
+          '{0} {1} is installed: release {2} in namespace {3}',
+          step.title,
+          step.version,
+          release,
+          namespace,
+        );
   const message = step.done(summary, names);
   // helm's --wait does not cover the operator's StatefulSet: ask the operator whether Prometheus came up.
   if (step === kubePrometheusStackStep && !(await prometheusCameUp(ctx, kube, namespace, release, summary))) {
@@ -408,12 +473,14 @@ async function runHelmStep(ctx: Ctx, arg: unknown, step: HelmStepChart, forceCon
   }
   await ctx.setContext(step.doneKey, true);
   output.appendLine(`[helm] ${message}`);
+  const next = step.next;
+  const showOutput = vscode.l10n.t('Show Output');
   void vscode.window
-    .showInformationMessage(`Observability Lab: ${message}`, ...step.next.map((n) => n.label), 'Show Output')
+    .showInformationMessage(vscode.l10n.t('Observability Lab: {0}', message), ...next.map((n) => n.label), showOutput)
     .then(async (pick) => {
-      const next = step.next.find((n) => n.label === pick);
-      if (next) await vscode.commands.executeCommand(next.command);
-      if (pick === 'Show Output') output.show(true);
+      const chosen = next.find((n) => n.label === pick);
+      if (chosen) await vscode.commands.executeCommand(chosen.command);
+      if (pick === showOutput) output.show(true);
     });
   return now ?? { release, namespace };
 }

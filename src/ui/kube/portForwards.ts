@@ -67,8 +67,8 @@ function forwardLabel(f: ForwardInfo): string {
 
 function forwardDescription(f: ForwardInfo): string {
   const where = `${describeTarget(f.target)}:${f.target.remotePort}`;
-  if (f.state === 'waiting') return `→ ${where} (waiting for a ready pod)`;
-  return `→ ${where} (pod ${f.pod ?? '?'})`;
+  if (f.state === 'waiting') return `→ ${vscode.l10n.t('{0} (waiting for a ready pod)', where)}`;
+  return `→ ${vscode.l10n.t('{0} (pod {1})', where, f.pod ?? '?')}`;
 }
 
 // ---- the view and the status bar ----
@@ -81,10 +81,16 @@ class ForwardItem extends vscode.TreeItem {
     this.contextValue = 'obslab.portForward';
     this.iconPath = new vscode.ThemeIcon(forward.state === 'waiting' ? 'sync~spin' : 'plug');
     const lines = [
-      `${forward.url} → ${describeTarget(forward.target)} port ${forward.target.remotePort}`,
-      forward.pod ? `pod ${forward.pod}, port ${forward.podPort ?? '?'}` : 'waiting for a ready pod',
-      `${forward.open} open connection${forward.open === 1 ? '' : 's'}, ${forward.total} since start`,
-      ...(forward.lastReconnectMs !== undefined ? [`last switch to a new pod took ${forward.lastReconnectMs} ms`] : []),
+      `${forward.url} → ${vscode.l10n.t('{0} port {1}', describeTarget(forward.target), forward.target.remotePort)}`,
+      forward.pod
+        ? vscode.l10n.t('pod {0}, port {1}', forward.pod, forward.podPort ?? '?')
+        : vscode.l10n.t('waiting for a ready pod'),
+      forward.open === 1
+        ? vscode.l10n.t('{0} open connection, {1} since start', forward.open, forward.total)
+        : vscode.l10n.t('{0} open connections, {1} since start', forward.open, forward.total),
+      ...(forward.lastReconnectMs !== undefined
+        ? [vscode.l10n.t('last switch to a new pod took {0} ms', forward.lastReconnectMs)]
+        : []),
       ...(forward.message ? [forward.message] : []),
     ];
     this.tooltip = lines.join('\n');
@@ -100,7 +106,7 @@ class PortForwardViews implements vscode.TreeDataProvider<ForwardItem> {
 
   constructor(ctx: Ctx) {
     this.status = vscode.window.createStatusBarItem('obslab.portForwards', vscode.StatusBarAlignment.Left, 50);
-    this.status.name = 'Observability Lab Port Forwards';
+    this.status.name = vscode.l10n.t('Observability Lab Port Forwards');
     this.status.command = `${portForwardsViewId}.focus`;
     this.disposables.push(this.status, this.changed, vscode.window.registerTreeDataProvider(portForwardsViewId, this));
     ctx.extension.subscriptions.push(this);
@@ -115,7 +121,11 @@ class PortForwardViews implements vscode.TreeDataProvider<ForwardItem> {
       return;
     }
     const waiting = list.filter((f) => f.state === 'waiting').length;
-    this.status.text = `$(plug) ${list.length} forward${list.length === 1 ? '' : 's'}${waiting ? ` ($(sync~spin) ${waiting} waiting)` : ''}`;
+    const forwards =
+      list.length === 1 ? vscode.l10n.t('{0} forward', list.length) : vscode.l10n.t('{0} forwards', list.length);
+    this.status.text = waiting
+      ? `$(plug) ${vscode.l10n.t('{0} ({1} waiting)', forwards, `$(sync~spin) ${waiting}`)}`
+      : `$(plug) ${forwards}`;
     this.status.tooltip = new vscode.MarkdownString(
       list.map((f) => `- **${forwardLabel(f)}** ${f.url} ${forwardDescription(f)}`).join('\n'),
     );
@@ -153,26 +163,31 @@ async function labParams(ctx: Ctx): Promise<LabParams> {
 }
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** `problem` says what a valid name is, for the kind of name asked. */
 const validateName =
-  (what: string) =>
+  (problem: () => string) =>
   (v: string): string | undefined =>
-    dns1123Label.test(v.trim()) && v.trim().length <= 63
-      ? undefined
-      : `a ${what} name is lower-case letters, digits and '-', starting and ending with a letter or digit`;
+    dns1123Label.test(v.trim()) && v.trim().length <= 63 ? undefined : problem();
 
 async function askOtherService(): Promise<ForwardRequest | undefined> {
   const namespace = await vscode.window.showInputBox({
     title: vscode.l10n.t('Port-forward to a Service ({0}/{1})', 1, 3),
     prompt: vscode.l10n.t('Namespace'),
     value: 'default',
-    validateInput: validateName('namespace'),
+    validateInput: validateName(() =>
+      vscode.l10n.t(
+        "a namespace name is lower-case letters, digits and '-', starting and ending with a letter or digit",
+      ),
+    ),
     ignoreFocusOut: true,
   });
   if (!namespace) return undefined;
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Port-forward to a Service ({0}/{1})', 2, 3),
     prompt: vscode.l10n.t('Service in {0}', namespace.trim()),
-    validateInput: validateName('Service'),
+    validateInput: validateName(() =>
+      vscode.l10n.t("a Service name is lower-case letters, digits and '-', starting and ending with a letter or digit"),
+    ),
     ignoreFocusOut: true,
   });
   if (!name) return undefined;
