@@ -7,8 +7,13 @@ import { runDoctor } from '../../src/core/doctor/chain';
 import type { DoctorReport } from '../../src/core/doctor/report';
 import type { DoctorSnapshot } from '../../src/core/doctor/snapshot';
 import { formatReport } from '../../src/core/doctor/text';
+import { runCommandSteps } from '../../src/node/doctor/commandSteps';
+import { labQueries } from '../../src/node/doctor/lab';
+import { withPrometheus } from '../../src/node/doctor/prometheus';
+import { processEnv } from '../../src/node/doctor/sandbox';
+import { defaultParams } from '../../src/core/scaffold/params';
 import { faults, healthy } from '../fixtures/doctorSnapshots';
-import { inPseudoLocale, untranslated } from '../support/pseudoLocale';
+import { inPseudoLocale, inPseudoLocaleAsync, untranslated } from '../support/pseudoLocale';
 
 /** A link detail that lists finding codes only (the targets link's failure): values, not a sentence. */
 const codesOnly = /^doctor\/[\w-]+(, doctor\/[\w-]+)*$/;
@@ -284,6 +289,55 @@ describe('the doctor in the pseudo-locale', () => {
       );
     });
   }
+
+  it("runs a fix's steps and says how they ended, translated", async () => {
+    const node = process.execPath;
+    const messages = await inPseudoLocaleAsync(async () => {
+      const quiet = { output: () => undefined };
+      const stopped = new AbortController();
+      stopped.abort();
+      return [
+        (await runCommandSteps({ steps: [[node, '-e', '']] }, quiet)).message,
+        (await runCommandSteps({ steps: [[node, '-e', 'process.exit(3)']] }, quiet)).message,
+        (await runCommandSteps({ steps: [['obslab-no-such-program-xyz']] }, quiet)).message,
+        (await runCommandSteps({ steps: [[node, '-e', '']] }, { ...quiet, signal: stopped.signal })).message,
+        (
+          await runCommandSteps(
+            { steps: [[node, '-e', '']], alongside: [node, '-e', 'process.exit(1)'] },
+            { ...quiet, alongsideStartMs: 5000 },
+          )
+        ).message,
+        (
+          await runCommandSteps(
+            { steps: [[node, '-e', '']], alongside: ['obslab-no-such-program-xyz'] },
+            { ...quiet, alongsideStartMs: 5000 },
+          )
+        ).message,
+      ];
+    });
+    assert.deepEqual(
+      messages.filter((m) => untranslated(m) !== ''),
+      [],
+    );
+  });
+
+  it("gives the snapshot's reasons translated: queries, the process environment, Prometheus not read", () => {
+    const texts = inPseudoLocale(() => {
+      const s = healthy();
+      delete s.prometheus;
+      withPrometheus(s, {});
+      const template = labQueries(undefined, defaultParams);
+      return [
+        typeof template === 'string' ? template : template.source,
+        String(processEnv(2 ** 22 + 12345)),
+        s.unavailable.prometheus ?? '',
+      ];
+    });
+    assert.deepEqual(
+      texts.filter((m) => untranslated(m) !== ''),
+      [],
+    );
+  });
 
   it('keeps what programs read: link ids, statuses and codes', () => {
     const s = healthy();
