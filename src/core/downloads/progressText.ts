@@ -31,7 +31,7 @@ export function downloadProgressText(p: ProgressFacts): string {
       return p.url;
     }
   })();
-  const via = p.via ? t` through the proxy ${p.via}` : '';
+  const via = p.via ? ` ${t`through the proxy ${p.via}`}` : '';
   switch (p.phase) {
     case 'checksums':
       return t`fetching the published checksums of ${p.title} from ${host}${via}`;

@@ -543,8 +543,8 @@ export function describeHelmFailure(
   const rel = t`release ${c.release} (namespace ${c.namespace})`;
   const ctx = c.kubeContext
     ? c.server
-      ? t` (context ${c.kubeContext}, ${c.server})`
-      : t` (context ${c.kubeContext})`
+      ? ` ${t`(context ${c.kubeContext}, ${c.server})`}`
+      : ` ${t`(context ${c.kubeContext})`}`
     : c.server
       ? ` (${c.server})`
       : '';

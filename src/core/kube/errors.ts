@@ -53,8 +53,8 @@ export interface KubeAction {
 /** One sentence naming the problem, then the next step. */
 export function describeKubeFailure(f: KubeFailure, action: KubeAction): string {
   const what = action.what;
-  const where = action.server ? t` at ${action.server}` : '';
-  const ctx = action.context ? t` (context ${action.context})` : '';
+  const where = action.server ? ` ${t`at ${action.server}`}` : '';
+  const ctx = action.context ? ` ${t`(context ${action.context})`}` : '';
   const status = parseStatus(f.body);
   const said = status?.message ?? f.message;
   switch (f.errno) {

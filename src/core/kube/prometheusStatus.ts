@@ -101,7 +101,7 @@ export function prometheusVerdict(r: PrometheusReading, opts: { waitedSeconds?: 
 values file (prometheus.prometheusSpec) and run the Helm step again.`,
     );
   if (!reconciled || !available) {
-    const waited = opts.waitedSeconds !== undefined ? t` after ${opts.waitedSeconds} s` : '';
+    const waited = opts.waitedSeconds !== undefined ? ` ${t`after ${opts.waitedSeconds} s`}` : '';
     return v(
       'no-status',
       t`prometheus-operator has not reported on ${what}${waited} (no Reconciled and Available conditions \
@@ -119,7 +119,7 @@ for its current spec). Is the operator running? See ${cmd(getPods(r.namespace, '
     const sa = r.serviceAccountName;
     const event =
       r.statefulSetWarnings.find((w) => w.includes(`serviceaccount "${sa}" not found`)) ?? lastWarning ?? '';
-    const eventNote = event ? t` (the StatefulSet's event: ${event})` : '';
+    const eventNote = event ? ` ${t`(the StatefulSet's event: ${event})`}` : '';
     return v(
       'not-available',
       t`${what} is reconciled but not available: ${operator}. Its StatefulSet cannot create a single pod: \
@@ -130,7 +130,7 @@ the StatefulSet then creates the pods by itself, with no new Helm step.`,
       { missingServiceAccount: sa },
     );
   }
-  const warning = lastWarning ? t` (the StatefulSet's last warning: ${lastWarning})` : '';
+  const warning = lastWarning ? ` ${t`(the StatefulSet's last warning: ${lastWarning})`}` : '';
   return v(
     available.status === 'Degraded' ? 'degraded' : 'not-available',
     available.status === 'Degraded'
