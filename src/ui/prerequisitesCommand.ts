@@ -16,14 +16,14 @@ export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
     },
     async (progress): Promise<CheckLine[]> => {
       // The cluster may take seconds to answer (or time out): ask it while the tools are asked.
-      progress.report({ message: 'cluster' });
+      progress.report({ message: vscode.l10n.t('cluster') });
       const cluster = loadBundle(ctx, 'kube').probeCluster();
       const toolLines: CheckLine[] = [];
       for (const spec of tools) {
         progress.report({ message: spec.name, increment: 100 / (tools.length + 1) });
         toolLines.push(toolLine(spec, await probeTool(spec)));
       }
-      progress.report({ message: 'cluster' });
+      progress.report({ message: vscode.l10n.t('cluster') });
       return [...clusterLines(await cluster), ...toolLines, awsCredentialsLine(awsCredentialSources())];
     },
   );

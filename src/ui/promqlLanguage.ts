@@ -34,7 +34,7 @@ export function promqlDiagnostics(doc: vscode.TextDocument): vscode.Diagnostic[]
       const range = new vscode.Range(start, end.isEqual(start) ? start.translate(0, 1) : end);
       const d = new vscode.Diagnostic(
         doc.validateRange(range),
-        `${p.message}. Each query is one run of lines; a blank line or a # comment ends it.`,
+        vscode.l10n.t('{0}. Each query is one run of lines; a blank line or a # comment ends it.', p.message),
         vscode.DiagnosticSeverity.Error,
       );
       d.source = 'promql';

@@ -243,7 +243,7 @@ function newClient(baseUrl: string): PrometheusClient {
   return new PrometheusClient({
     baseUrl,
     fetch: nodeFetch,
-    unreachableHint: 'start the sandbox (Observability Lab: Start Sandbox) or check the address',
+    unreachableHint: vscode.l10n.t('start the sandbox (Observability Lab: Start Sandbox) or check the address'),
   });
 }
 
@@ -255,13 +255,16 @@ export async function labQueries(ctx: Ctx): Promise<{ queries: LabQuery[]; queri
     ),
   );
   let params: LabParams = defaultParams;
-  let queriesSource = 'default lab names';
+  let queriesSource = vscode.l10n.t('default lab names');
   const lab = await findLabFolder(ctx).catch(() => undefined);
   if (lab) {
     const manifest = await readLabManifestIn(ctx, lab);
     if (manifest) {
       params = manifest.params;
-      queriesSource = `names from ${vscode.workspace.asRelativePath(vscode.Uri.joinPath(lab, labManifestName))}`;
+      queriesSource = vscode.l10n.t(
+        'names from {0}',
+        vscode.workspace.asRelativePath(vscode.Uri.joinPath(lab, labManifestName)),
+      );
     }
   }
   return { queries: renderLabQueries(template, params), queriesSource };

@@ -45,13 +45,16 @@ import { confirmConfiguredProgram } from './configuredProgram';
 import { contextKeys, type CommandFactory, type Ctx } from './context';
 import { findLabFolder } from './labFolder';
 
-const editorWords: PartWords = {
-  collectorPath: 'the setting obslab.sandbox.collectorPath',
-  prometheusPath: 'the setting obslab.sandbox.prometheusPath',
-  mirror: 'the setting obslab.downloads.mirror',
-  proxy: 'the setting http.proxy (and http.noProxy)',
-  again: 'run Start Sandbox again',
-};
+/** The editor's words for the parts' messages, in the display language. */
+function editorWords(): PartWords {
+  return {
+    collectorPath: vscode.l10n.t('the setting {0}', 'obslab.sandbox.collectorPath'),
+    prometheusPath: vscode.l10n.t('the setting {0}', 'obslab.sandbox.prometheusPath'),
+    mirror: vscode.l10n.t('the setting {0}', 'obslab.downloads.mirror'),
+    proxy: vscode.l10n.t('the setting {0} (and {1})', 'http.proxy', 'http.noProxy'),
+    again: vscode.l10n.t('run Start Sandbox again'),
+  };
+}
 
 /** The editor's proxy settings, with the environment's as VS Code itself falls back to them. */
 function networkSettings(): NetworkSettings {
@@ -108,9 +111,9 @@ async function partsOptions(ctx: Ctx): Promise<Partial<SandboxPartsOptions> | un
     const setting = `obslab.${key}`;
     return (await confirmConfiguredProgram(ctx, setting, path, purpose)) ? { path, from: setting } : false;
   };
-  const collector = await given('sandbox.collectorPath', "as the sandbox's OpenTelemetry Collector");
+  const collector = await given('sandbox.collectorPath', vscode.l10n.t("as the sandbox's OpenTelemetry Collector"));
   if (collector === false) return undefined;
-  const prometheus = await given('sandbox.prometheusPath', "as the sandbox's Prometheus");
+  const prometheus = await given('sandbox.prometheusPath', vscode.l10n.t("as the sandbox's Prometheus"));
   if (prometheus === false) return undefined;
   return {
     ...(collector ? { collector } : {}),
@@ -118,7 +121,7 @@ async function partsOptions(ctx: Ctx): Promise<Partial<SandboxPartsOptions> | un
     root: vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'parts').fsPath,
     mirror: cfg.get<string>('downloads.mirror', ''),
     network: networkSettings(),
-    words: editorWords,
+    words: editorWords(),
     run: notificationRunner(ctx.output),
   };
 }
@@ -150,7 +153,7 @@ let follower: LogFollower | undefined;
 
 function followSandboxLogs(parts: SandboxPartStatus[]): void {
   follower?.stop();
-  logChannel ??= vscode.window.createOutputChannel('Observability Lab: Sandbox');
+  logChannel ??= vscode.window.createOutputChannel(vscode.l10n.t('Observability Lab: Sandbox'));
   const channel = logChannel;
   // The collector's two endpoints share one process and one log.
   const logs = [
@@ -330,11 +333,11 @@ export const startSandboxCommand: CommandFactory = (ctx) => async () => {
       result.alreadyRunning
         ? vscode.l10n.t(
             "Observability Lab: the sandbox was already running; Prometheus at {0} scrapes the collector's telemetry and metrics.",
-            prometheus ?? '(unknown)',
+            prometheus ?? vscode.l10n.t('(unknown)'),
           )
         : vscode.l10n.t(
             "Observability Lab: the sandbox is up; Prometheus at {0} scrapes the collector's telemetry and metrics.",
-            prometheus ?? '(unknown)',
+            prometheus ?? vscode.l10n.t('(unknown)'),
           ),
       showStatus,
       showLogs,

@@ -2,7 +2,7 @@
 // file: it starts dist/yamlServer.js with our offline settings, and tells the server which of
 // our schemas a file gets whenever it asks.
 import { join } from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { yamlServerSettings } from '../core/yamlServerSettings';
 
@@ -17,7 +17,7 @@ export async function startYamlClient(
   const settings = yamlServerSettings();
   const client = new LanguageClient(
     'obslab-yaml',
-    'Observability Lab YAML',
+    vscode.l10n.t('Observability Lab YAML'),
     {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc },
