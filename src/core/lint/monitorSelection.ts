@@ -10,7 +10,7 @@ import { asMap, at, scalarText, seqItems, stringMap, textAt } from './yamlView';
 
 /** One Prometheus that may select ServiceMonitors, as the files describe it. */
 export interface MonitorSelector {
-  /** For messages: "Prometheus monitoring/k8s (prometheus.yaml)". */
+  /** For messages, in the user's language: "Prometheus monitoring/k8s (prometheus.yaml)". */
   who: string;
   /** null selects no ServiceMonitor; {} selects every one. */
   selector: LabelSelectorLike | null;
