@@ -16,6 +16,7 @@ import { downloadProgressText, type ProgressFacts } from '../../src/core/downloa
 import { chooseProxy } from '../../src/core/downloads/proxy';
 import { collectorAsset, unsupportedTargetText } from '../../src/core/downloads/releases';
 import { readTarHeader } from '../../src/core/downloads/tar';
+import { missingRequiredValues } from '../../src/core/helm/collectorChart';
 import { withForceConflicts } from '../../src/core/helm/forceConflicts';
 import {
   checkPrometheusServiceAccount,
@@ -240,6 +241,19 @@ describe('Helm, Kubernetes and downloads in the pseudo-locale', () => {
         ]),
       ];
     });
+    assert.deepEqual(left, []);
+  });
+
+  it("says what the collector chart's NOTES.txt fails on in whole sentences", () => {
+    const left = inPseudoLocale(() =>
+      [{}, { mode: 'sidecar', image: {}, config: { service: { extensions: [] } } }, { mode: { a: 1 } }].flatMap(
+        (values) =>
+          english(
+            'collector chart',
+            missingRequiredValues(values).map((m) => m.message),
+          ),
+      ),
+    );
     assert.deepEqual(left, []);
   });
 

@@ -4,6 +4,7 @@
 // what those facts imply for a values file: the release's Service, its ports, its ServiceMonitor
 // and the collector config the chart really writes. Pure: values come in as plain data.
 import { versions } from '../facts';
+import { t } from '../text/l10n';
 
 /** Where each fact was read: charts/opentelemetry-collector/<file> at this commit of open-telemetry/opentelemetry-helm-charts. */
 export const collectorChart = {
@@ -502,30 +503,27 @@ export function missingRequiredValues(values: Values): MissingValue[] {
       path: 'mode',
       message:
         mode === undefined || mode === ''
-          ? "mode is not set, so the chart fails with \"[ERROR] 'mode' must be set\"; the lab's collector is mode: deployment."
-          : `mode is '${str(mode) ?? typeof mode}', but the chart accepts only ${modes.join(', ')}.`,
+          ? t`mode is not set, so the chart fails with "[ERROR] 'mode' must be set"; the lab's collector is mode: deployment.`
+          : t`mode is '${str(mode) ?? typeof mode}', but the chart accepts only ${modes.join(', ')}.`,
     });
   }
   if (!str(obj(values['image'])?.['repository'])) {
     out.push({
       path: 'image.repository',
-      message:
-        `image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be ` +
-        `set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: ` +
-        `"${versions.collector}".`,
+      message: t`image.repository is not set, so the chart fails with "[ERROR] 'image.repository' must be \
+set". Set image.repository: otel/opentelemetry-collector-contrib and image.tag: "${versions.collector}".`,
     });
   }
   const extensions = obj(obj(effectiveConfig(values)['service']))?.['extensions'];
   const list = Array.isArray(extensions) ? extensions.map(str) : [];
   if (!obj(values['alternateConfig']) || !Object.keys(obj(values['alternateConfig']) ?? {}).length) {
+    const either = healthExtensions.map(String).reduce((x, y) => t`${x} nor ${y}`);
     if (!healthExtensions.some((h) => list.includes(h)))
       out.push({
         path: 'config.service.extensions',
-        message:
-          `config.service.extensions has neither ${healthExtensions.join(' nor ')}, so the chart ` +
-          `fails ("requires that the health_check extension ... be included"); the pod's probes call ` +
-          `it on port 13133. A list in the values replaces the chart's [health_check]: keep ` +
-          `health_check in it.`,
+        message: t`config.service.extensions has neither ${either}, so the chart \
+fails ("requires that the health_check extension ... be included"); the pod's probes call \
+it on port 13133. A list in the values replaces the chart's [health_check]: keep health_check in it.`,
       });
   }
   return out;
