@@ -46,8 +46,9 @@ function orList(items: readonly string[]): string {
   return items.reduce((list, item) => t`${list} or ${item}`);
 }
 
-function readyCount(pods: PodState[]): string {
-  return t`${pods.filter((p) => p.ready).length}/${pods.length} ready`;
+/** "Deployment app/otel-flask: 1/2 ready" */
+function readyCount(object: string, pods: PodState[]): string {
+  return t`${object}: ${pods.filter((p) => p.ready).length}/${pods.length} ready`;
 }
 
 function podsSummary(pods: PodState[]): string {
@@ -268,7 +269,7 @@ const appReady: Link = {
     const app = s.app;
     if (!app) return skip(unavailable(s, 'app', t`the app`));
     const ready = app.pods.filter((p) => p.ready);
-    if (ready.length) return pass(t`${app.object}: ${readyCount(app.pods)}`);
+    if (ready.length) return pass(readyCount(app.object, app.pods));
     const evidence: Evidence[] = [
       {
         object: app.object,
@@ -288,7 +289,7 @@ const appReady: Link = {
             ...openLabFile(s, 'k8s/app.yaml', t`Open ${'k8s/app.yaml'}`),
           ];
     return fail(
-      t`${app.object}: ${readyCount(app.pods)}`,
+      readyCount(app.object, app.pods),
       finding(
         doctorCodes.appNotReady,
         s.mode === 'sandbox'
@@ -505,7 +506,7 @@ const collectorConfig: Link = {
       ];
       return finding(
         address ? doctorCodes.telemetryAddress : doctorCodes.collectorConfig,
-        t`${e.message} (${e.code})`,
+        `${e.message} (${e.code})`,
         [
           {
             object: col.configSource,
@@ -564,7 +565,7 @@ const collectorUp: Link = {
     if (!col) return skip(unavailable(s, 'collector', t`the collector`));
     const ready = col.pods.some((p) => p.ready);
     const endpointsOk = col.service?.readyEndpoints === undefined || col.service.readyEndpoints > 0;
-    if (ready && endpointsOk) return pass(t`${col.object}: ${readyCount(col.pods)}`);
+    if (ready && endpointsOk) return pass(readyCount(col.object, col.pods));
     const evidence: Evidence[] = [
       {
         object: col.object,
@@ -589,7 +590,7 @@ const collectorUp: Link = {
             restartCommand(s, 'collector'),
           ];
     return fail(
-      t`${col.object}: ${readyCount(col.pods)}`,
+      readyCount(col.object, col.pods),
       finding(
         doctorCodes.collectorDown,
         t`${col.object} is not running (${podsSummary(col.pods)}): the app's exports are refused \
@@ -1044,7 +1045,7 @@ function floatLabelFinding(
     : t`Prometheus (version unknown, taken as 3)`;
   return finding(
     doctorCodes.floatLabelValue,
-    t`"${query.title}": ${rewrites.map((r) => r.note).join('; ')}.`,
+    `"${query.title}": ${rewrites.map((r) => r.note).join('; ')}.`,
     rewrites.map((r) => ({ object: t`query ${query.expr} on ${version}`, seen: r.written, expected: r.replacement })),
     [
       ...(edits.length && q?.file
@@ -1108,7 +1109,7 @@ const metricNames: Link = {
       findings.push(
         finding(
           doctorCodes.metricNames,
-          t`"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`,
+          `"${query.title}": ${missing.map(describeSuggestion).join('; ')}.`,
           missing.map((m) => ({
             object: t`query ${query.expr}`,
             seen: m.name,
@@ -1235,8 +1236,7 @@ const irsaAnnotation: Link = {
       return skip(
         t`the ServiceAccount ${sa} does not exist (the Prometheus ServiceAccount link says why that matters)`,
       );
-    if (iam.serviceAccountAnnotation === iam.roleArn)
-      return pass(t`${sa}: ${`eks.amazonaws.com/role-arn=${iam.roleArn}`}`);
+    if (iam.serviceAccountAnnotation === iam.roleArn) return pass(`${sa}: eks.amazonaws.com/role-arn=${iam.roleArn}`);
     const seen = iam.serviceAccountAnnotation ?? t`(no annotation)`;
     return fail(
       t`${sa} names ${seen}`,
@@ -1247,7 +1247,7 @@ const irsaAnnotation: Link = {
 EKS injects that role's web-identity credentials into Prometheus' pods, so remote write is denied.`
           : t`The ServiceAccount ${sa} has no eks.amazonaws.com/role-arn annotation, not ${iam.roleArn}: \
 EKS injects no web-identity credentials into Prometheus' pods, so remote write is denied.`,
-        [{ object: t`ServiceAccount ${sa}`, seen: t`${'eks.amazonaws.com/role-arn'}: ${seen}`, expected: iam.roleArn }],
+        [{ object: t`ServiceAccount ${sa}`, seen: `eks.amazonaws.com/role-arn: ${seen}`, expected: iam.roleArn }],
         [
           run(
             t`Annotate the ServiceAccount with the role`,

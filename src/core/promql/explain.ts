@@ -135,7 +135,7 @@ const boolWords: Record<string, Say> = {
 
 /** A label matcher in words: `code matching "5.."`. */
 const matchWords: Record<string, Say> = {
-  EqlSingle: (l, v) => t`${l} = ${v}`,
+  EqlSingle: (l, v) => `${l} = ${v}`,
   Neq: (l, v) => t`${l} not ${v}`,
   EqlRegex: (l, v) => t`${l} matching ${v}`,
   NeqRegex: (l, v) => t`${l} not matching ${v}`,

@@ -50,7 +50,7 @@ export function nameHover(text: string, offset: number): NameHover | undefined {
         : t`The lab's path (${describePath(labPath)}) does not give this name.`,
     );
   } else if (knownWrongNames[name]) {
-    lines.push(t`**\`${name}\`**: ${knownWrongNames[name].note}.`);
+    lines.push(`**\`${name}\`**: ${knownWrongNames[name].note}.`);
     const eq = translatedEquivalent(name, [knownWrongNames[name].use]);
     if (eq) lines.push(equivalentSentence(eq.equivalent.role, eq.via, eq.equivalent.name));
   } else if (name.startsWith('otelcol_')) {

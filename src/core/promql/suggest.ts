@@ -391,5 +391,5 @@ export function describeSuggestion(s: MetricSuggestion): string {
     s.form === 'dotted'
       ? t`\`${s.name}\` is a UTF-8 name written without quotes, which PromQL cannot parse`
       : t`\`${s.name}\` is not a metric this Prometheus has`;
-  return s.note ? t`${what}; ${guess} (${s.note})` : t`${what}; ${guess}`;
+  return s.note ? `${what}; ${guess} (${s.note})` : `${what}; ${guess}`;
 }

@@ -268,7 +268,7 @@ function renderCollectorConfig(
     if (e instanceof SandboxConfigError)
       throw new SandboxError(
         'collector',
-        t`${sources.collectorSource}: ${e.message}`,
+        `${sources.collectorSource}: ${e.message}`,
         t`fix the collector config, then run \`obslab sandbox up\` again`,
       );
     throw e;
