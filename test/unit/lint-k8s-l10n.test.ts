@@ -11,7 +11,9 @@ import type { Finding } from '../../src/core/finding';
 import { lint as lintWith } from '../../src/core/lint/engine';
 import type { LintInput } from '../../src/core/lint/model';
 import type { LintOptions } from '../../src/core/lint/rule';
+import { fillMessage } from '../../src/core/text/l10n';
 import { loadCollectorSchema, loadKindSchemas } from '../../src/node/files/schemas';
+import { coreMessages } from '../../scripts/l10n';
 import { inPseudoLocale, untranslated } from '../support/pseudoLocale';
 
 const root = join(__dirname, '..', '..');
@@ -753,6 +755,23 @@ describe('Kubernetes, ServiceMonitor, Helm, IAM, JMeter and lab findings in the 
     it(`translates every variant of the findings on ${what} whole, its fix titles too`, () => {
       for (const c of cases) check(c);
     });
+
+  it('keeps every placeholder of these sentences where vscode.l10n.t and @vscode/l10n fill it in', () => {
+    // Both fill {…} with /{([^}]+)}/: a { of the text before a placeholder would swallow it.
+    const format2 = (text: string, args: string[]): string =>
+      text.replace(/{([^}]+)}/g, (whole, i: string) => args[Number(i)] ?? whole);
+    const files = /lint[\\/](rules[\\/](k8s|helm|iam|jmx|labManifest)|monitorSelection|kubePrometheusStack)\.ts$/;
+    const keys = coreMessages().filter((m) => files.test(m.file));
+    assert.ok(keys.length > 100, `${keys.length} sentences`);
+    const misread = keys.filter((m) => {
+      const args = Array.from({ length: 12 }, (_, i) => `<${i}>`);
+      return format2(m.key, args) !== fillMessage(m.key, args);
+    });
+    assert.deepEqual(
+      misread.map((m) => `${m.file}:${m.line} ${m.key}`),
+      [],
+    );
+  });
 
   it('translates whole every finding on the real public files (the corpus, the IAM and JMeter fixtures, the lab)', () => {
     const fixtures = join(root, 'test', 'fixtures');

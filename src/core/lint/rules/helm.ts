@@ -283,9 +283,9 @@ function checkExposedPorts(ctx: RuleContext, chart: ChartValuesDocument, config:
     const name = w.port === 8888 ? 'telemetry' : 'metrics';
     const fromDefaults = sameRange(nodeRange(chart.view, w.node as Node), chart.anchor) ? ` ${defaultsNote()}` : '';
     const fix = enablePortFix(chart, w.port);
-    const advice = fix
-      ? t`${fix.title} (the chart has that port, off by default).`
-      : t`Add ports.${name}: {enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}.`;
+    // YAML, a value of the sentence: a key holding { } around a placeholder is misread by vscode.l10n.t.
+    const entry = `{enabled: true, containerPort: ${w.port}, servicePort: ${w.port}, protocol: TCP}`;
+    const advice = fix ? t`${fix.title} (the chart has that port, off by default).` : t`Add ports.${name}: ${entry}.`;
     const unreachable =
       w.exporter !== undefined
         ? t`The prometheus exporter ${w.exporter} (metrics received over OTLP) listens on ${w.port}, but no enabled \

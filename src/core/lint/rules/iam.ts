@@ -208,6 +208,8 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
       continue;
     const expectedText = (expected?.refs ?? []).map((e) => `system:serviceaccount:${e.namespace}:${e.name}`);
     if (!sub.length) {
+      // JSON, a value of the sentence: a key holding { } around a placeholder is misread by vscode.l10n.t.
+      const condition = `"StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}`;
       ctx.report(
         report(
           v,
@@ -215,7 +217,7 @@ function checkTrust(ctx: RuleContext, doc: YamlDocument, expected: ExpectedAccou
           'iam/trust-subject-mismatch',
           'error',
           t`The trust policy does not restrict \`<issuer>:sub\`: any ServiceAccount in the cluster can assume \
-this role. Add "StringEquals": {"<issuer>:sub": "${expectedText[0] ?? 'system:serviceaccount:NAMESPACE:NAME'}"}.`,
+this role. Add ${condition}.`,
         ),
       );
     }

@@ -166,6 +166,8 @@ LoopController.continue_forever=false, so JMeter 5.6.3 repeats it forever: ${out
         unnamed.add(intended);
         // JMeter's own words, quoted as it logs them.
         const unknownProtocol = '"unknown protocol: ${PROTOCOL}"';
+        // ${NAME}, a value of the sentence: a key holding { } around a placeholder is misread by vscode.l10n.t.
+        const reference = `\${${intended}}`;
         const indent = childIndent(file.text, el);
         const fixes: Fix[] = intended
           ? [
@@ -183,7 +185,7 @@ LoopController.continue_forever=false, so JMeter 5.6.3 repeats it forever: ${out
         findings.push({
           code: 'jmx/argument-missing-name',
           severity: 'error',
-          message: t`User-defined variable '${intended}' has no Argument.name, so JMeter never defines \${${intended}}: \
+          message: t`User-defined variable '${intended}' has no Argument.name, so JMeter never defines ${reference}: \
 it stays literal, and in 5.6.3 every request using it fails (for example ${unknownProtocol}).`,
           file: file.file,
           range: tagRange(el),
@@ -226,11 +228,14 @@ new TCP connection for every request: the test then measures connection set-up a
       const raw = file.text.slice(el.textStart, el.textEnd);
       const at = raw.indexOf(`\${${name}}`);
       const start = at >= 0 ? el.textStart + at : el.textStart;
+      // Values of the sentence: a key holding { } around a placeholder is misread by vscode.l10n.t.
+      const reference = `\${${name}}`;
+      const property = `\${__P(${name},default)}`;
       findings.push({
         code: 'jmx/undefined-variable',
         severity: 'error',
-        message: t`\${${name}} is not defined in this plan (no user-defined variable, CSV data set or extractor names \
-it); JMeter sends it literally. Define it, or read a property with \${__P(${name},default)}.`,
+        message: t`${reference} is not defined in this plan (no user-defined variable, CSV data set or extractor names \
+it); JMeter sends it literally. Define it, or read a property with ${property}.`,
         file: file.file,
         range: range(start, start + name.length + 3),
       });
