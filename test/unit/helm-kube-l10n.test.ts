@@ -16,7 +16,7 @@ import { downloadProgressText, type ProgressFacts } from '../../src/core/downloa
 import { chooseProxy } from '../../src/core/downloads/proxy';
 import { collectorAsset, unsupportedTargetText } from '../../src/core/downloads/releases';
 import { readTarHeader } from '../../src/core/downloads/tar';
-import { missingRequiredValues } from '../../src/core/helm/collectorChart';
+import { knownValueMistakes, missingRequiredValues } from '../../src/core/helm/collectorChart';
 import { withForceConflicts } from '../../src/core/helm/forceConflicts';
 import {
   checkPrometheusServiceAccount,
@@ -244,7 +244,7 @@ describe('Helm, Kubernetes and downloads in the pseudo-locale', () => {
     assert.deepEqual(left, []);
   });
 
-  it("says what the collector chart's NOTES.txt fails on in whole sentences", () => {
+  it("says what the collector chart's NOTES.txt fails on, and where a carried-over key lives, in whole sentences", () => {
     const left = inPseudoLocale(() =>
       [{}, { mode: 'sidecar', image: {}, config: { service: { extensions: [] } } }, { mode: { a: 1 } }].flatMap(
         (values) =>
@@ -254,6 +254,7 @@ describe('Helm, Kubernetes and downloads in the pseudo-locale', () => {
           ),
       ),
     );
+    left.push(...inPseudoLocale(() => english('mistake', [knownValueMistakes['service.ports'] ?? ''])));
     assert.deepEqual(left, []);
   });
 

@@ -352,7 +352,10 @@ export const knownValueMistakes: Record<string, string> = {
   'serviceMonitor.additionalLabels': 'serviceMonitor.extraLabels',
   'serviceMonitor.endpoints': 'serviceMonitor.metricsEndpoints',
   'podMonitor.labels': 'podMonitor.extraLabels',
-  'service.ports': 'ports.<name> (ports is a top-level map of name to {enabled, containerPort, servicePort, protocol})',
+  // A getter, so the explanation is said in the language of the moment it is read.
+  get 'service.ports'(): string {
+    return t`ports.<name> (ports is a top-level map of name to {enabled, containerPort, servicePort, protocol})`;
+  },
   labels: 'additionalLabels',
   replicas: 'replicaCount',
   'image.name': 'image.repository',
