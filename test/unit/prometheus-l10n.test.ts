@@ -9,6 +9,7 @@ import {
   type FetchLike,
   type FetchResponse,
 } from '../../src/core/prometheus/client';
+import { fillGrafanaVariables } from '../../src/core/grafana/variables';
 import { histogramText } from '../../src/core/prometheus/samples';
 import { validatePrometheusUrl } from '../../src/core/prometheus/url';
 import { gatherPrometheus } from '../../src/node/doctor/prometheus';
@@ -92,6 +93,18 @@ describe('the Prometheus client in the pseudo-locale', () => {
     );
     assert.ok(r.problem);
     assert.equal(untranslated(r.problem), '', r.problem);
+  });
+
+  it('refuses a Grafana interval it cannot read, translated', () => {
+    const message = inPseudoLocale(() => {
+      try {
+        fillGrafanaVariables('rate(x[$__interval])', { interval: 'soon', range: '1h', rateInterval: '1m' });
+        return 'accepted';
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    });
+    assert.equal(untranslated(message), '', message);
   });
 
   it('checks a typed URL and reads a native histogram in translated words', () => {

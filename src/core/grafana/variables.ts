@@ -2,6 +2,7 @@
 // panel's PromQL reaches Prometheus, so a dashboard's queries can be run (and tested) without
 // Grafana: $__rate_interval, $__interval, $__interval_ms, $__range, $__range_s and $__range_ms,
 // each also written ${__name}. A variable this does not know is left as it is, for the caller to see.
+import { t } from '../text/l10n';
 
 export interface GrafanaTimeVariables {
   /** $__interval: the step Grafana picked for the panel, a Prometheus duration ("15s"). */
@@ -41,7 +42,7 @@ export function rateInterval(intervalMs: number, scrapeIntervalMs: number): numb
 export function fillGrafanaVariables(expr: string, vars: GrafanaTimeVariables): string {
   const seconds = (d: string, name: string): number => {
     const ms = durationMs(d);
-    if (ms === undefined) throw new Error(`${name} "${d}" is not a duration such as 1m or 30s`);
+    if (ms === undefined) throw new Error(t`${name} "${d}" is not a duration such as 1m or 30s`);
     return ms;
   };
   const values: Record<string, string> = {
