@@ -919,7 +919,7 @@ the app has not handled a request yet, or does not export metrics (OTEL_METRICS_
           {
             object: t`series ${`{service="${at.service}", endpoint="${at.metrics}"}`}`,
             seen: prom.appSeries.join(', ') || t`none`,
-            expected: 'http_server_request_duration_seconds_* and http_server_active_requests',
+            expected: t`${'http_server_request_duration_seconds_*'} and ${'http_server_active_requests'}`,
           },
         ],
         [sendRequests(s)],

@@ -234,7 +234,7 @@ function networkReason(e: unknown): string {
     cur = (cur as { cause?: unknown }).cause;
   }
   // Node says "fetch failed" and keeps the reason in `cause`: the innermost message is the useful one.
-  return parts.length ? (parts[parts.length - 1] ?? 'unknown error') : String(e);
+  return parts.length ? (parts[parts.length - 1] ?? t`unknown error`) : String(e);
 }
 
 export class PrometheusClient {

@@ -126,7 +126,7 @@ async function appPart(k: LoadedKube, s: DoctorSnapshot): Promise<void> {
         c.env?.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT');
       if (e) {
         endpoint = e.value;
-        where = `Deployment ${ns}/otel-flask, container ${c.name}, env ${e.name}`;
+        where = t`Deployment ${`${ns}/otel-flask`}, container ${c.name}, env ${e.name}`;
         break;
       }
     }
