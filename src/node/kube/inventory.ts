@@ -2,7 +2,7 @@
 // PartialObjectMetadata list per resource type (as `kubectl get all`-like tools do), so a cluster
 // with thousands of objects costs kilobytes per object type, not full objects.
 import type { HelmRelease, KubeMetadata, ObjectMeta } from '../../core/kube/cleanup';
-import { kubeCall, type LoadedKube } from './config';
+import { KubeError, kubeCall, type LoadedKube } from './config';
 import { kubeRest } from './rest';
 import { t } from '../../core/text/l10n';
 
@@ -89,7 +89,8 @@ export async function listAllObjects(
           ),
         ).catch((e: unknown) => {
           // A type this user may not list is not ours to clean up; others still are.
-          if (e instanceof Error && /permission denied/.test(e.message))
+          // By the API server's answer (403), not by the words: the message may be in another language.
+          if (e instanceof KubeError && e.failure?.status === 403)
             return { items: [] as MetaItem[], metadata: { continue: '' } };
           throw e;
         });
