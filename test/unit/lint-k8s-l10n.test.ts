@@ -756,7 +756,7 @@ describe('Kubernetes, ServiceMonitor, Helm, IAM, JMeter and lab findings in the 
       for (const c of cases) check(c);
     });
 
-  it('keeps every placeholder of these sentences where vscode.l10n.t and @vscode/l10n fill it in', () => {
+  it('gives translators words, and keeps every placeholder where vscode.l10n.t and @vscode/l10n fill it in', () => {
     // Both fill {…} with /{([^}]+)}/: a { of the text before a placeholder would swallow it.
     const format2 = (text: string, args: string[]): string =>
       text.replace(/{([^}]+)}/g, (whole, i: string) => args[Number(i)] ?? whole);
@@ -769,6 +769,11 @@ describe('Kubernetes, ServiceMonitor, Helm, IAM, JMeter and lab findings in the 
     });
     assert.deepEqual(
       misread.map((m) => `${m.file}:${m.line} ${m.key}`),
+      [],
+    );
+    // A translator is given words to translate, not only values and punctuation.
+    assert.deepEqual(
+      keys.filter((m) => !/[A-Za-z]{2}/.test(m.key)).map((m) => `${m.file}:${m.line} ${m.key}`),
       [],
     );
   });

@@ -179,7 +179,8 @@ function checkRequired(ctx: RuleContext, chart: ChartValuesDocument): void {
         node,
         'helm/missing-required-value',
         'error',
-        t`${m.message} (${collectorChart.chart} ${collectorChart.version})`,
+        // The chart's name is written out (collectorChart.chart) so the key is more than placeholders.
+        t`${m.message} (opentelemetry-collector ${collectorChart.version})`,
         { fixes },
       ),
     );
