@@ -354,7 +354,9 @@ export const knownValueMistakes: Record<string, string> = {
   'podMonitor.labels': 'podMonitor.extraLabels',
   // A getter, so the explanation is said in the language of the moment it is read.
   get 'service.ports'(): string {
-    return t`ports.<name> (ports is a top-level map of name to {enabled, containerPort, servicePort, protocol})`;
+    // The braces are code, a value: the translators fill {…} in a key.
+    const fields = '{enabled, containerPort, servicePort, protocol}';
+    return t`ports.<name> (ports is a top-level map of name to ${fields})`;
   },
   labels: 'additionalLabels',
   replicas: 'replicaCount',
