@@ -206,22 +206,23 @@ async function givenProgramsThere(ctx: Ctx, parts: Partial<SandboxPartsOptions>)
   const message = missingProgramsMessage(missing);
   ctx.output.appendLine(`[sandbox] ${message}`);
   const bySetting = missing.filter((m) => m.from === programSettings[m.part]);
+  const [waitLabel, settingsLabel, findLabel] = [waitForProgramLabel(), openSettingsLabel(), findOrDownloadLabel()];
   const pick = await vscode.window.showErrorMessage(
     vscode.l10n.t('Observability Lab: {0}', message),
-    waitForProgramLabel,
-    openSettingsLabel,
-    ...(bySetting.length ? [findOrDownloadLabel] : []),
+    waitLabel,
+    settingsLabel,
+    ...(bySetting.length ? [findLabel] : []),
   );
-  if (pick === openSettingsLabel) {
+  if (pick === settingsLabel) {
     await vscode.commands.executeCommand('workbench.action.openSettings', programSettings[first.part]);
     return 'stop';
   }
-  if (pick === findOrDownloadLabel) {
+  if (pick === findLabel) {
     for (const m of bySetting) await clearProgramSetting(m.from);
     ctx.output.appendLine(`[sandbox] cleared ${bySetting.map((m) => m.from).join(', ')}; finding the programs instead`);
     return 'again';
   }
-  if (pick !== waitForProgramLabel) return 'stop';
+  if (pick !== waitLabel) return 'stop';
 
   ctx.output.appendLine(`[sandbox] waiting for ${missing.map((m) => m.path).join(', ')}`);
   // Each program's previous look: one that just appeared must keep its size for a look before it runs.

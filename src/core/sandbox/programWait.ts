@@ -91,16 +91,17 @@ function list(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : t`${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
 }
 
-export const waitForProgramLabel = 'Wait for It';
-export const openSettingsLabel = 'Open Settings';
-export const findOrDownloadLabel = 'Find or Download Instead';
+// The offer's buttons, named in its sentence too: made when asked, in the language of the moment.
+export const waitForProgramLabel = (): string => t`Wait for It`;
+export const openSettingsLabel = (): string => t`Open Settings`;
+export const findOrDownloadLabel = (): string => t`Find or Download Instead`;
 
 /** The offer, when Start Sandbox meets given programs that are not there yet. */
 export function missingProgramsMessage(missing: readonly GivenSandboxProgram[]): string {
   const bySetting = missing.filter((m) => !m.from.startsWith('$'));
   const names = list(missing.map((m) => programNames[m.part]));
   const one = missing.length === 1;
-  const [wait, open, find] = [waitForProgramLabel, openSettingsLabel, findOrDownloadLabel];
+  const [wait, open, find] = [waitForProgramLabel(), openSettingsLabel(), findOrDownloadLabel()];
   return [
     t`The sandbox cannot start yet: there is nothing at ${list(missing.map((m) => `${m.path} (${m.from})`))}.`,
     one ? t`It may still be being installed or built.` : t`They may still be being installed or built.`,
