@@ -360,7 +360,7 @@ condition always fails. Use ${hosts[0] ?? ''}:${m[2] ?? ''}.`,
           code: irsaCodes.subject,
           severity: 'error',
           message: t`${roleName}'s trust policy does not restrict ${host}:sub: every ServiceAccount of the \
-cluster can assume it. Add "StringEquals": {"${host}:sub": "${expectedSub}"}.`,
+cluster can assume it. Add ${`"StringEquals": {"${host}:sub": "${expectedSub}"}`}.`,
         });
       } else if (otherSa.decision === 'allowed' || otherNs.decision === 'allowed') {
         const wild = subKeys.filter((c) => c.values.some((v) => /[*?]/.test(v)) || /Not/.test(c.operator));
@@ -394,7 +394,7 @@ audience is accepted too. Add "${host}:aud": "${stsAudience}" next to the :sub c
           code: irsaCodes.audience,
           severity: 'warning',
           message: t`The audience condition accepts tokens for audiences other than ${stsAudience}. \
-Use "StringEquals": {"${host}:aud": "${stsAudience}"}.`,
+Use ${`"StringEquals": {"${host}:aud": "${stsAudience}"}`}.`,
         });
       }
     } else {

@@ -28,11 +28,15 @@ export function messageKey(parts: readonly string[]): string {
 }
 
 /**
- * Fills {0}, {1}… in `message` with `args`, as VS Code and @vscode/l10n do: one pass, so a value
- * that itself holds "{0}" is left as it is, and a brace that is not a placeholder stays.
+ * Fills {0}, {1}… in `message` with `args` exactly as VS Code and @vscode/l10n do: one pass, so a
+ * value that itself holds "{0}" is left as it is; and any `{…}` is taken for a placeholder, so a
+ * literal brace before a placeholder swallows it (`{"{0}": 1}` is never filled): such text goes in
+ * as a value, and test/unit/l10n.test.ts holds every key to it.
  */
 export function fillMessage(message: string, args: readonly string[]): string {
-  return message.replace(/\{(\d+)\}/g, (whole, i: string) => args[Number(i)] ?? whole);
+  return message.replace(/\{([^}]+)\}/g, (whole, key: string) =>
+    /^\d+$/.test(key) ? (args[Number(key)] ?? whole) : whole,
+  );
 }
 
 /** A translator from a bundle's contents (key → translation), for a panel given them by its host. */
