@@ -74,6 +74,12 @@ describe('editor linting in the built extension (dist/extension.js, dist/lintSer
   });
 
   it('says nothing to the user when nothing went wrong', () => {
-    assert.deepEqual(run.messages, []);
+    // A lint over a second is noted in the output channel with its time (a busy machine makes one):
+    // a log line for whoever looks, not something said to the user.
+    const timing = /^\[lint\] Linting \d+ file\(s\) around .* took \d+ ms$/;
+    assert.deepEqual(
+      run.messages.filter((m) => !timing.test(m)),
+      [],
+    );
   });
 });
