@@ -9,133 +9,13 @@ import { commandText, formatReport } from '../../src/core/doctor/text';
 import { iamUsage } from '../../src/cli/iamUsage';
 import { lintUsage } from '../../src/cli/lint';
 import { loadtestUsage } from '../../src/cli/loadtest';
+import { healthy } from '../fixtures/doctorSnapshots';
 import { goodConfig } from '../fixtures/findingExamples';
 
 /** The usage of each obslab command a fix may name, to check the fix's options exist. */
 const usages: Record<string, string> = { iam: iamUsage, lint: lintUsage, loadtest: loadtestUsage };
 
 const config = goodConfig;
-
-const sel = { service: 'otel-collector', namespace: 'monitoring' };
-
-function healthy(): DoctorSnapshot {
-  return {
-    mode: 'cluster',
-    takenAt: 0,
-    lab: {
-      dir: '/lab',
-      appNamespace: 'app',
-      monitoringNamespace: 'monitoring',
-      helmRelease: 'prometheus',
-      prometheusServiceAccount: 'prometheus-sa',
-      collectorService: 'otel-collector',
-      portNames: { telemetry: 'telemetry', metrics: 'metrics' },
-    },
-    app: {
-      object: 'Deployment app/otel-flask',
-      namespace: 'app',
-      pods: [{ name: 'otel-flask-1', ready: true, phase: 'Running' }],
-      otlpEndpoint: 'http://otel-collector.monitoring.svc.cluster.local:4317',
-      otlpEndpointSource: 'env',
-      manifestFile: '/lab/k8s/app.yaml',
-      manifestText:
-        '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://otel-collector.monitoring.svc.cluster.local:4317\n',
-    },
-    collector: {
-      object: 'Deployment monitoring/otel-collector',
-      pods: [{ name: 'otel-collector-1', ready: true, phase: 'Running' }],
-      service: {
-        namespace: 'monitoring',
-        name: 'otel-collector',
-        labels: { app: 'otel-collector' },
-        ports: [
-          { name: 'telemetry', port: 8888, targetPort: 8888 },
-          { name: 'metrics', port: 8889, targetPort: 8889 },
-          { name: 'otlp-grpc', port: 4317, targetPort: 4317 },
-        ],
-        readyEndpoints: 1,
-      },
-      otherServices: ['prometheus-kube-prometheus-prometheus'],
-      configText: config,
-      configSource: 'ConfigMap monitoring/otel-collector-config, key collector.yaml',
-      version: '0.155.0',
-    },
-    prometheusObject: {
-      namespace: 'monitoring',
-      name: 'prometheus-kube-prometheus-prometheus',
-      serviceMonitorSelector: { matchLabels: { release: 'prometheus' } },
-      serviceMonitorNamespaceSelector: {},
-      serviceAccountName: 'prometheus-sa',
-      pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'prometheus-sa' }],
-    },
-    serviceMonitors: [
-      {
-        namespace: 'monitoring',
-        name: 'otel-collector-telemetry',
-        labels: { release: 'prometheus' },
-        selector: { matchLabels: { app: 'otel-collector' } },
-        namespaces: ['monitoring'],
-        endpoints: [{ port: 'telemetry' }],
-      },
-      {
-        namespace: 'monitoring',
-        name: 'otel-collector',
-        labels: { release: 'prometheus' },
-        selector: { matchLabels: { app: 'otel-collector' } },
-        namespaces: ['monitoring'],
-        endpoints: [{ port: 'metrics' }],
-      },
-    ],
-    prometheus: {
-      url: 'http://127.0.0.1:9090',
-      targets: [
-        {
-          scrapePool: 'serviceMonitor/monitoring/otel-collector-telemetry/0',
-          scrapeUrl: 'http://10.0.0.5:8888/metrics',
-          health: 'up',
-          lastError: '',
-          lastScrape: '',
-          labels: { ...sel, endpoint: 'telemetry' },
-        },
-        {
-          scrapePool: 'serviceMonitor/monitoring/otel-collector/0',
-          scrapeUrl: 'http://10.0.0.5:8889/metrics',
-          health: 'up',
-          lastError: '',
-          lastScrape: '',
-          labels: { ...sel, endpoint: 'metrics' },
-        },
-      ],
-      metricNames: [
-        'up',
-        'http_server_request_duration_seconds_count',
-        'http_server_request_duration_seconds_bucket',
-        'http_server_active_requests',
-        'otelcol_receiver_accepted_metric_points',
-      ],
-      appSeries: ['http_server_active_requests', 'http_server_request_duration_seconds_count', 'up'],
-      acceptedPointsIncrease: 40,
-      freshnessWindow: '3m',
-    },
-    queries: {
-      source: '/lab/queries/lab-queries.promql',
-      file: '/lab/queries/lab-queries.promql',
-      text: '# rate\nsum(rate(http_server_request_duration_seconds_count[30s]))\n',
-      queries: [{ title: 'rate', expr: 'sum(rate(http_server_request_duration_seconds_count[30s]))' }],
-    },
-    iam: {
-      roleName: 'ds252-prometheus-sa-role',
-      roleArn: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role',
-      serviceAccountFound: true,
-      serviceAccountAnnotation: 'arn:aws:iam::123456789012:role/ds252-prometheus-sa-role',
-      expectedSubject: 'system:serviceaccount:monitoring:prometheus-sa',
-      canAssume: true,
-      trustedSubjects: ['system:serviceaccount:monitoring:prometheus-sa'],
-      findings: [],
-    },
-    unavailable: {},
-  };
-}
 
 function statusOf(s: DoctorSnapshot): Record<string, string> {
   return Object.fromEntries(runDoctor(s).links.map((l) => [l.id, l.status]));
