@@ -2,6 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { defineCommand, usageLine } from './commandSpec';
 import { waitForKubeconfigOption } from './kubeconfigWaitOption';
+import { contextOption, formatOption, kubeconfigOption } from './commonOptions';
 
 export const applySpec = defineCommand({
   command: 'apply',
@@ -25,27 +26,9 @@ export const applySpec = defineCommand({
         return l10n.t('apply without asking');
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
-    kubeconfig: {
-      type: 'string',
-      value: 'FILE',
-      get help() {
-        return l10n.t('kubeconfig file (default $KUBECONFIG, else ~/.kube/config)');
-      },
-    },
-    context: {
-      type: 'string',
-      value: 'NAME',
-      get help() {
-        return l10n.t('kubeconfig context (default the current one)');
-      },
-    },
+    format: formatOption,
+    kubeconfig: kubeconfigOption,
+    context: contextOption,
     'wait-for-kubeconfig': waitForKubeconfigOption,
   },
 });

@@ -1,6 +1,7 @@
 // Apart from doctor.ts so that `obslab --help` and `obslab doctor --help` do not load the doctor and its clients.
 import * as l10n from '@vscode/l10n';
 import { defineCommand, usageLine } from './commandSpec';
+import { formatOption, kubeconfigOption } from './commonOptions';
 
 export const doctorSpec = defineCommand({
   command: 'doctor',
@@ -23,13 +24,7 @@ export const doctorSpec = defineCommand({
         return l10n.t('kubeconfig context to look at (default the current one)');
       },
     },
-    kubeconfig: {
-      type: 'string',
-      value: 'FILE',
-      get help() {
-        return l10n.t('kubeconfig file (default $KUBECONFIG, else ~/.kube/config)');
-      },
-    },
+    kubeconfig: kubeconfigOption,
     prometheus: {
       type: 'string',
       value: 'URL',
@@ -58,13 +53,7 @@ export const doctorSpec = defineCommand({
         return l10n.t("the role's AWS region (with --role)");
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   },
   get notes() {
     return [l10n.t('--sandbox and --context/--kubeconfig exclude each other: the doctor looks at one place.')];

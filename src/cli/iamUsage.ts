@@ -2,14 +2,9 @@
 import * as l10n from '@vscode/l10n';
 import { defineCommand, usageLine } from './commandSpec';
 import { waitForKubeconfigOption } from './kubeconfigWaitOption';
+import { contextOption, formatOption, kubeconfigOption } from './commonOptions';
 
-const format = {
-  type: 'string',
-  value: 'json|text',
-  get help() {
-    return l10n.t('output format (default text)');
-  },
-} as const;
+const format = formatOption;
 const cluster = {
   type: 'string',
   value: 'NAME',
@@ -67,20 +62,8 @@ const kubeSide = {
       return l10n.t("Prometheus' ServiceAccount (default the lab's)");
     },
   },
-  kubeconfig: {
-    type: 'string',
-    value: 'FILE',
-    get help() {
-      return l10n.t('kubeconfig file (default $KUBECONFIG, else ~/.kube/config)');
-    },
-  },
-  context: {
-    type: 'string',
-    value: 'NAME',
-    get help() {
-      return l10n.t('kubeconfig context (default the current one)');
-    },
-  },
+  kubeconfig: kubeconfigOption,
+  context: contextOption,
   'no-kube': {
     type: 'boolean',
     get help() {

@@ -6,6 +6,7 @@ import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/loadtes
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli, notJsonOrText } from './io';
+import { formatOption } from './commonOptions';
 
 export const jtlSpec = defineCommand({
   command: 'jtl',
@@ -14,13 +15,7 @@ export const jtlSpec = defineCommand({
     return l10n.t('Summarizes a JMeter results file (CSV .jtl): samples, errors, throughput and latency percentiles.');
   },
   options: {
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   },
 });
 

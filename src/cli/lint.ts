@@ -10,6 +10,7 @@ import { collectLintFiles, lintFiles, UnreadableInput } from '../node/lint/lintF
 import { groupByScope, labReleaseOf, maxScopeFiles } from '../node/lint/scope';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli, notJsonOrText } from './io';
+import { formatOption } from './commonOptions';
 
 export const lintSpec = defineCommand({
   command: 'lint',
@@ -20,13 +21,7 @@ export const lintSpec = defineCommand({
     );
   },
   options: {
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
     release: {
       type: 'string',
       value: 'NAME',

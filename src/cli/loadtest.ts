@@ -46,6 +46,7 @@ import {
   readRunGoals,
   writeJunit,
 } from './loadtestGoals';
+import { formatOption } from './commonOptions';
 
 export const loadtestSpec = defineCommand({
   command: 'loadtest',
@@ -103,13 +104,7 @@ export const loadtestSpec = defineCommand({
         return l10n.t('where to write the results (default a temporary folder)');
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
     rate: {
       type: 'string',
       value: 'RPS',

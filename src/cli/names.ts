@@ -26,6 +26,7 @@ import { templateReader } from '../node/files/labFiles';
 import { defineCommand, usageLine } from './commandSpec';
 import { parseCli, UsageError, type Io } from './io';
 import { readFormat } from './jtl';
+import { formatOption } from './commonOptions';
 
 const labConfig = 'lab/k8s/otel-collector-config.yaml';
 
@@ -101,13 +102,7 @@ export const namesSpec = defineCommand({
         return l10n.t("the scrape keeps the exporter's job and instance (collector)");
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   },
   get notes() {
     const dflt = 'UnderscoreEscapingWithSuffixes';

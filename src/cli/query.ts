@@ -16,6 +16,7 @@ import { describeSuggestion, suggestForQuery } from '../core/promql/suggest';
 import { sandboxPrometheusUrl } from '../node/sandbox/sandbox';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli, notJsonOrText } from './io';
+import { formatOption } from './commonOptions';
 
 export const querySpec = defineCommand({
   command: 'query',
@@ -59,13 +60,7 @@ export const querySpec = defineCommand({
         return l10n.t('how long to wait for Prometheus');
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   },
   get notes() {
     return [l10n.t('--step needs --range; --time is for instant queries only.')];

@@ -20,6 +20,7 @@ import { partsDir, userDataDir } from '../node/downloads/dataDir';
 import { sandboxQuestion } from '../core/sandbox/consent';
 import { defineCommand, usageLine } from './commandSpec';
 import { askOnTerminal, UsageError, type Io, parseCli, notJsonOrText } from './io';
+import { formatOption } from './commonOptions';
 
 export const sandboxSpec = defineCommand({
   command: 'sandbox',
@@ -83,13 +84,7 @@ export const sandboxSpec = defineCommand({
         return l10n.t("Prometheus' port on 127.0.0.1");
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   },
 });
 

@@ -13,6 +13,7 @@ import { unifiedDiff } from '../core/text/diff';
 import { existingReader, templateReader, writeLabFolder, LabFolderError } from '../node/files/labFiles';
 import { defineCommand, usageLine, type OptionSpec } from './commandSpec';
 import { UsageError, type Io, parseCli, notJsonOrText } from './io';
+import { formatOption } from './commonOptions';
 
 // One option per lab parameter, from the same list the editor's Create Lab Files asks through.
 const paramOptions: Record<string, OptionSpec> = Object.fromEntries(
@@ -48,13 +49,7 @@ export const scaffoldSpec = defineCommand({
         );
       },
     },
-    format: {
-      type: 'string',
-      value: 'json|text',
-      get help() {
-        return l10n.t('output format (default text)');
-      },
-    },
+    format: formatOption,
   } as Record<string, OptionSpec>,
 });
 
