@@ -832,7 +832,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
   }
   const goalResults = evaluateGoals(spec.goals, summary);
   panel.post(summaryMessage(summary, spec.info.jtl, outcomeText(outcome), notes, goalResults));
-  output.appendLine(`[loadtest] ${outcome}; summary of ${spec.jtl}:`);
+  output.appendLine(`[loadtest] ${vscode.l10n.t('{0}; summary of {1}:', outcomeText(outcome), spec.jtl)}`);
   for (const line of formatSummary(summary)) output.appendLine(`  ${line}`);
   for (const r of goalResults) output.appendLine(`  ${goalResultLine(r)}`);
   const figures = [summary.samples, summary.throughputPerSec, summary.latencyMs.p95];
@@ -878,7 +878,7 @@ export const summarizeResultsCommand: CommandFactory = (ctx) => async (arg?: unk
   if (!uri) return undefined;
   const summary = summarizeJtlFile(uri.fsPath);
   const rel = vscode.workspace.asRelativePath(uri);
-  ctx.output.appendLine(`[loadtest] summary of ${uri.fsPath}:`);
+  ctx.output.appendLine(`[loadtest] ${vscode.l10n.t('summary of {0}:', uri.fsPath)}`);
   for (const line of formatSummary(summary)) ctx.output.appendLine(`  ${line}`);
   LoadtestPanel.show(ctx, vscode.l10n.t('Results: {0}', rel.split('/').pop() ?? rel)).post(
     summaryMessage(summary, rel),

@@ -27,10 +27,11 @@ export const prerequisitesCommand: CommandFactory = (ctx) => async () => {
       return [...clusterLines(await cluster), ...toolLines, awsCredentialsLine(awsCredentialSources())];
     },
   );
-  ctx.output.appendLine('Prerequisites:');
+  // The report a student reads here, in the display language; the ok/FAIL marks stay, as in the CLI's.
+  ctx.output.appendLine(vscode.l10n.t('Prerequisites:'));
   for (const l of lines)
     ctx.output.appendLine(
-      `  ${l.ok ? 'ok  ' : 'FAIL'} ${l.name}: ${l.detail}${l.fix ? `\n        fix: ${l.fix}` : ''}`,
+      `  ${l.ok ? 'ok  ' : 'FAIL'} ${l.name}: ${l.detail}${l.fix ? `\n        ${vscode.l10n.t('fix: {0}', l.fix)}` : ''}`,
     );
   for (const spec of tools)
     await ctx.setContext(

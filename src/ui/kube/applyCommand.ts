@@ -169,7 +169,11 @@ export const applyManifestsCommand: CommandFactory =
           onProgress: (p) => progress.report({ message: p.message }),
         }),
     );
-    logRows(ctx, `Dry-run of ${source.label} on context ${loaded.context} (${loaded.server}):`, plan);
+    logRows(
+      ctx,
+      vscode.l10n.t('Dry-run of {0} on context {1} ({2}):', source.label, loaded.context, loaded.server),
+      plan,
+    );
     if (plan.problems.length) {
       const p = plan.problems[0];
       const why = p ? formatProblem(p) : '';
@@ -206,7 +210,7 @@ export const applyManifestsCommand: CommandFactory =
           onProgress: (p) => progress.report({ message: `${p.message} (${p.done}/${p.total})` }),
         }),
     );
-    logRows(ctx, `Applied ${source.label} (field manager obslab):`, result);
+    logRows(ctx, vscode.l10n.t('Applied {0} (field manager obslab):', source.label), result);
     if (result.problems.length) {
       showError(
         ctx,

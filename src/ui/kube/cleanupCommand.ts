@@ -52,7 +52,10 @@ export const cleanupCommand: CommandFactory = (ctx) => async () => {
     (progress) => planClusterCleanup(loaded, named, (message) => progress.report({ message })),
   );
   const text = describePlan(plan);
-  ctx.output.appendLine(`Clean Up plan for context ${loaded.context} (${loaded.server}):\n${text || '(nothing)'}`);
+  ctx.output.appendLine(
+    vscode.l10n.t('Clean Up plan for context {0} ({1}):', loaded.context, loaded.server) +
+      `\n${text || vscode.l10n.t('(nothing)')}`,
+  );
   if (planIsEmpty(plan)) {
     const keptNote = plan.keptReleases.length
       ? vscode.l10n.t(
