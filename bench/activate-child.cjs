@@ -30,6 +30,8 @@ const vscodeStub = {
     registerCodeActionsProvider: () => disposable,
   },
   extensions: { getExtension: () => undefined },
+  // English: no bundle, so activate installs no translator.
+  l10n: { bundle: undefined, uri: undefined, t: (message) => message },
   Uri: { file: (p) => ({ fsPath: p, toString: () => `file://${p}` }) },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
