@@ -156,11 +156,11 @@ for (const version of [collectorVersions.recent, collectorVersions.newest]) {
         async () => {
           second = await read(telemetryUrl);
           // Both exporters must have counted it: the dead one fails the batch only once its own send
-          // has been refused (it may still hold it in its queue when debug has already counted it).
+          // has been refused (it may still hold it in its queue when debug has already counted it),
+          // and its queue gauge drops a moment after the failure is counted (seen on 0.165.1).
           const f = liveFigures(view.graph, second);
-          return (
-            (f['metrics|exporter|debug']?.in ?? 0) >= 35 && (f['metrics|exporter|otlphttp/dead']?.failed ?? 0) >= 35
-          );
+          const dead = f['metrics|exporter|otlphttp/dead'];
+          return (f['metrics|exporter|debug']?.in ?? 0) >= 35 && (dead?.failed ?? 0) >= 35 && dead?.queue === 0;
         },
         30_000,
       );
