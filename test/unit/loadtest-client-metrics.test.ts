@@ -267,10 +267,18 @@ describe('the load generator metrics endpoint', () => {
 
   it('waits for one more scrape at the end, so Prometheus holds the final figures', async () => {
     const run = await publishClientMetrics({ jtl: join(dir, 'none.jtl'), dir, labels: {}, finalScrapeMs: 5000 });
+    await (await fetch(run.url)).text(); // Prometheus has taken the target in
     const stopping = run.stop();
     const text = await (await fetch(run.url)).text();
     assert.match(text, /# TYPE obslab_loadtest_requests_total counter/);
     assert.deepEqual(await stopping, { samples: 0, finalScraped: true });
+  });
+
+  it('ends at once when Prometheus never scraped the run (too short for it to take the target in)', async () => {
+    const run = await publishClientMetrics({ jtl: join(dir, 'none.jtl'), dir, labels: {}, finalScrapeMs: 60_000 });
+    const started = Date.now();
+    assert.deepEqual(await run.stop(), { samples: 0, finalScraped: false });
+    assert.ok(Date.now() - started < 5_000, 'no wait for a scrape that cannot come');
   });
 
   it('removes target files of runs whose process is gone, and keeps the rest', () => {
