@@ -9,7 +9,7 @@ import { commandText, formatReport } from '../../src/core/doctor/text';
 import { iamUsage } from '../../src/cli/iamUsage';
 import { lintUsage } from '../../src/cli/lint';
 import { loadtestUsage } from '../../src/cli/loadtest';
-import { healthy } from '../fixtures/doctorSnapshots';
+import { faults, healthy } from '../fixtures/doctorSnapshots';
 import { goodConfig } from '../fixtures/findingExamples';
 
 /** The usage of each obslab command a fix may name, to check the fix's options exist. */
@@ -29,92 +29,6 @@ describe('doctor chain', () => {
     assert.equal(r.cause, undefined);
   });
 
-  const faults: [string, string, (s: DoctorSnapshot) => void][] = [
-    [
-      'app pods not ready',
-      doctorCodes.appNotReady,
-      (s) => (s.app!.pods = [{ name: 'otel-flask-1', ready: false, phase: 'Pending', reason: 'ImagePullBackOff' }]),
-    ],
-    [
-      'OTLP endpoint names a Service that does not exist',
-      doctorCodes.otlpEndpoint,
-      (s) => (s.app!.otlpEndpoint = 'http://otel-colector.monitoring.svc.cluster.local:4317'),
-    ],
-    [
-      'OTLP endpoint uses the HTTP port',
-      doctorCodes.otlpEndpoint,
-      (s) => (s.app!.otlpEndpoint = 'http://otel-collector.monitoring:4318'),
-    ],
-    [
-      'telemetry address form',
-      doctorCodes.telemetryAddress,
-      (s) => (s.collector!.configText = config.replace(/readers:[\s\S]*?port: 8888\n/, 'address: 0.0.0.0:8888\n')),
-    ],
-    [
-      'removed logging exporter',
-      doctorCodes.collectorConfig,
-      (s) =>
-        (s.collector!.configText = config
-          .replace('exporters: [prometheus]', 'exporters: [prometheus, logging]')
-          .replace('exporters:\n  prometheus:', 'exporters:\n  logging: {}\n  prometheus:')),
-    ],
-    [
-      'collector down',
-      doctorCodes.collectorDown,
-      (s) =>
-        (s.collector!.pods = [
-          { name: 'otel-collector-1', ready: false, phase: 'Running', reason: 'CrashLoopBackOff' },
-        ]),
-    ],
-    [
-      'ServiceMonitor without the release label',
-      doctorCodes.serviceMonitorNotSelected,
-      (s) => (s.serviceMonitors![1]!.labels = {}),
-    ],
-    [
-      'wrong port name in a ServiceMonitor',
-      doctorCodes.portName,
-      (s) => (s.serviceMonitors![1]!.endpoints = [{ port: 'prom-metrics' }]),
-    ],
-    [
-      'target down',
-      doctorCodes.targetDown,
-      (s) => Object.assign(s.prometheus!.targets[1]!, { health: 'down', lastError: 'connection refused' }),
-    ],
-    ['metrics endpoint not scraped', doctorCodes.targetMissing, (s) => s.prometheus!.targets.pop()],
-    ['no app metrics', doctorCodes.noAppMetrics, (s) => (s.prometheus!.appSeries = ['up', 'scrape_duration_seconds'])],
-    ['stale samples', doctorCodes.staleSamples, (s) => (s.prometheus!.acceptedPointsIncrease = 0)],
-    [
-      "the lab's metric names",
-      doctorCodes.metricNames,
-      (s) => (s.queries!.queries = [{ title: 'Task 5', expr: 'rate(flask_http_request_total[30s])' }]),
-    ],
-    [
-      'Prometheus on the default ServiceAccount',
-      doctorCodes.prometheusServiceAccount,
-      (s) =>
-        Object.assign(s.prometheusObject!, {
-          serviceAccountName: 'default',
-          pods: [{ name: 'prometheus-0', ready: true, phase: 'Running', serviceAccountName: 'default' }],
-        }),
-    ],
-    [
-      'the ServiceAccount annotated with another role',
-      doctorCodes.irsaAnnotation,
-      (s) => (s.iam!.serviceAccountAnnotation = 'arn:aws:iam::123456789012:role/other'),
-    ],
-    [
-      'the ServiceAccount without the role annotation',
-      doctorCodes.irsaAnnotation,
-      (s) => delete s.iam!.serviceAccountAnnotation,
-    ],
-    [
-      'trust policy for another ServiceAccount',
-      doctorCodes.irsaTrust,
-      (s) =>
-        Object.assign(s.iam!, { canAssume: false, trustedSubjects: ['system:serviceaccount:monitoring:prometheus'] }),
-    ],
-  ];
   for (const [name, code, inject] of faults) {
     it(`names ${name} as the only cause, ${code}`, () => {
       const s = healthy();
