@@ -38,6 +38,7 @@ import {
   runCommand,
   screenshot,
   stepMedia,
+  expectToast,
   toast,
   toasts,
   until,
@@ -735,8 +736,13 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       .filter({ hasText: /^Apply$/ })
       .click();
     await dialog(page).waitFor({ state: 'hidden' });
-    const done = toast(page, /Deployment\(s\) rolled out/);
-    await done.waitFor({ state: 'visible', timeout: 240_000 });
+    // The rollout watch ends by 180 s (obslab.rolloutTimeoutSeconds); past that the cluster says why.
+    await expectToast(page, /Deployment\(s\) rolled out/, 240_000, async () =>
+      [
+        await kube.kubectl(['get', 'nodes,deployments,replicasets,pods', '-A', '-o', 'wide']),
+        await kube.kubectl(['get', 'events', '-A', '--sort-by=.lastTimestamp']),
+      ].join('\n'),
+    );
     await screenshot(page, 'apply-manifests-rolled-out');
     // The cluster has them, applied by our field manager.
     const deploy = JSON.parse(

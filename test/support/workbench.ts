@@ -27,6 +27,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(resultsDir, `${name}.png`) });
 }
 
+/**
+ * Waits for a toast, and when none comes says what the workbench showed instead (every toast's
+ * text) and, from `explain`, what the part behind it was doing: a slow or failed step then reads
+ * in the test output, not only as a timeout.
+ */
+export async function expectToast(
+  page: Page,
+  text: RegExp,
+  timeoutMs: number,
+  explain?: () => Promise<string>,
+): Promise<Locator> {
+  const shown = toast(page, text);
+  try {
+    await shown.waitFor({ state: 'visible', timeout: timeoutMs });
+    return shown;
+  } catch (e) {
+    const texts = await toasts(page)
+      .allInnerTexts()
+      .catch(() => []);
+    const behind = explain ? await explain().catch((err: unknown) => `(could not explain: ${String(err)})`) : '';
+    throw new Error(
+      [
+        `no toast matching ${String(text)} within ${timeoutMs} ms (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+        `toasts on screen: ${texts.length ? texts.map((x) => JSON.stringify(x.replace(/\s+/g, ' ').trim())).join('; ') : 'none'}`,
+        behind,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  }
+}
+
 /** Closes whatever quick input is open, so the next F1 starts from a clean palette. */
 export async function closeQuickInput(page: Page): Promise<void> {
   if (await quickInput(page).isVisible()) {
