@@ -2,6 +2,7 @@
 // manifests, server-side apply with field manager obslab, and every refusal a student can meet.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApply, type JsonApplyRow } from '../../src/cli/apply';
@@ -311,6 +312,55 @@ describe('apply and rollout against a real API server', function () {
       );
       assert.equal(o.state, 'cancelled');
       assert.ok(Date.now() - started < 5000, 'cancellation does not wait for the next poll');
+    });
+
+    describe('a cluster that stops answering', () => {
+      // A listener that takes the connection and never says a word: a dropped VPN or a hung load
+      // balancer in front of the API server, as a student's laptop meets them.
+      let silent: Server;
+      const held = new Set<Socket>();
+      let mute: LoadedKube;
+      before(async () => {
+        silent = createServer((socket) => held.add(socket));
+        await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+        const { port } = silent.address() as AddressInfo;
+        const kc = join(dir, 'silent.kubeconfig');
+        writeFileSync(
+          kc,
+          `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ${JSON.stringify(kube.pki.ca)}}}]\nusers: [{name: u, user: {token: abc}}]\ncontexts: [{name: silent, context: {cluster: c, user: u}}]\ncurrent-context: silent\n`,
+        );
+        mute = loadKube({ kubeconfig: kc });
+      });
+      after(async () => {
+        for (const socket of held) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      });
+
+      it('Cancel ends the watch while a read is still waiting for its answer', async () => {
+        const abort = new AbortController();
+        setTimeout(() => abort.abort(), 700);
+        const started = Date.now();
+        const o = await watchRollout(
+          mute,
+          { namespace: extra, name: 'slow' },
+          { timeoutMs: 60_000, signal: abort.signal },
+        );
+        assert.equal(o.state, 'cancelled', o.message);
+        assert.match(o.message, /Stopped watching Deployment .*\/slow \(no status yet\)/);
+        assert.ok(Date.now() - started < 5000, `ended ${Date.now() - started} ms after the start`);
+      });
+
+      it('the deadline ends it too, naming the server that stopped answering', async () => {
+        const started = Date.now();
+        const o = await watchRollout(mute, { namespace: extra, name: 'slow' }, { timeoutMs: 1000 });
+        assert.equal(o.state, 'timeout', o.message);
+        assert.match(
+          o.message,
+          /did not finish rolling out in time \(no status yet\): the cluster at https:\/\/127\.0\.0\.1:\d+ stopped answering/,
+        );
+        // The deadline and the 10 s the time-out's own explanation may take, not an endless wait.
+        assert.ok(Date.now() - started < 20_000, `ended ${Date.now() - started} ms after the start`);
+      });
     });
   });
 

@@ -5,7 +5,14 @@
 // watch per kind would triple the connections and need resourceVersion/410 handling on every
 // reconnect, and the lab has two Deployments, so one read of each per second is cheap and
 // robust across dropped connections and proxies.
-import { AppsV1Api, CoreV1Api, type CoreV1Event, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type ConfigurationOptions,
+  type CoreV1Event,
+  type V1Deployment,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import {
   adviceFor,
   formatCounts,
@@ -19,6 +26,7 @@ import {
 import { parseStatus } from '../../core/kube/errors';
 import { kubeCall, toKubeFailure, type LoadedKube } from './config';
 import { sleep } from '../process/sleep';
+import { abortWith } from './requestSignal';
 import { t } from '../../core/text/l10n';
 
 export interface RolloutTarget {
@@ -66,6 +74,9 @@ export interface RolloutOptions {
   logLines?: number;
 }
 
+/** How long past the deadline a read may still take: the time-out's own explanation reads events and logs. */
+const READ_GRACE_MS = 10_000;
+
 const ref = (t: RolloutTarget): string => `Deployment ${t.namespace}/${t.name}`;
 
 /** Watches every target at once, sharing one deadline; resolves when each has an outcome. */
@@ -106,71 +117,100 @@ async function watchOne(
   });
   let last: RolloutStatus | undefined;
   let pods: V1Pod[] = [];
-  for (;;) {
-    if (opts.signal?.aborted)
-      return outcome(
-        'cancelled',
-        t`Stopped watching ${ref(target)} (${last ? formatCounts(last) : t`no status yet`}); the rollout goes on in the cluster.`,
-        last,
-      );
-    const d: V1Deployment = await kubeCall(loaded, t`read ${ref(target)}`, () =>
-      apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }),
+  const cancelled = (): RolloutOutcome =>
+    outcome(
+      'cancelled',
+      t`Stopped watching ${ref(target)} (${last ? formatCounts(last) : t`no status yet`}); the rollout goes on in the cluster.`,
+      last,
     );
-    const status = rolloutStatus(d);
-    last = status;
-    opts.onProgress?.(target, status);
-    if (status.state === 'complete')
-      return outcome('complete', t`${ref(target)} rolled out: ${formatCounts(status)}.`, status);
-    const selector = selectorString(d.spec?.selector);
-    pods = selector
-      ? (
-          await kubeCall(loaded, t`list the pods of ${ref(target)}`, () =>
-            core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }),
-          )
-        ).items
-      : [];
-    if (status.state === 'failed')
-      return explain(
-        core,
-        outcome(
-          'failed',
-          t`${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, \
+  // Every read ends on Cancel or shortly after the deadline, even one the server never answers.
+  // A controller and a timer of our own: Node 20 may collect an AbortSignal.timeout() that only
+  // AbortSignal.any() refers to, and then the deadline never fires.
+  const giveUp = new AbortController();
+  const stop = (): void => giveUp.abort();
+  const timer = setTimeout(stop, Math.max(0, deadline - Date.now()) + READ_GRACE_MS);
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  const within = abortWith(giveUp.signal);
+  try {
+    return await poll();
+  } catch (e) {
+    if (opts.signal?.aborted) return cancelled();
+    if (!giveUp.signal.aborted) throw e;
+    return outcome(
+      'timeout',
+      t`${ref(target)} did not finish rolling out in time (${last ? formatCounts(last) : t`no status yet`}): the \
+cluster at ${loaded.server} stopped answering. Check the connection to it, then apply again to go on watching.`,
+      last,
+    );
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
+  }
+
+  async function poll(): Promise<RolloutOutcome> {
+    for (;;) {
+      if (opts.signal?.aborted) return cancelled();
+      const d: V1Deployment = await kubeCall(loaded, t`read ${ref(target)}`, () =>
+        apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace }, within),
+      );
+      const status = rolloutStatus(d);
+      last = status;
+      opts.onProgress?.(target, status);
+      if (status.state === 'complete')
+        return outcome('complete', t`${ref(target)} rolled out: ${formatCounts(status)}.`, status);
+      const selector = selectorString(d.spec?.selector);
+      pods = selector
+        ? (
+            await kubeCall(loaded, t`list the pods of ${ref(target)}`, () =>
+              core.listNamespacedPod({ namespace: target.namespace, labelSelector: selector }, within),
+            )
+          ).items
+        : [];
+      if (status.state === 'failed')
+        return explain(
+          core,
+          outcome(
+            'failed',
+            t`${ref(target)}: ${status.message}. ${formatCounts(status)}. Look at the pods' events below, \
 fix the cause and apply again.`,
+            status,
+          ),
+          pods,
+          opts,
+          within,
+        );
+      const lasting = tracker.update(
+        pods.flatMap((p) => podProblems(p)),
+        Date.now(),
+      );
+      const first = lasting[0];
+      if (first) {
+        const pod = first.container ? t`pod ${first.pod} (container ${first.container})` : t`pod ${first.pod}`;
+        const why = first.message ? `${first.reason}: ${first.message.replace(/\.+$/, '')}` : first.reason;
+        const result = outcome(
+          'failed',
+          t`${ref(target)} is stuck: ${pod} is ${why}. Next: ${adviceFor(first.reason)}.`,
           status,
-        ),
-        pods,
-        opts,
-      );
-    const lasting = tracker.update(
-      pods.flatMap((p) => podProblems(p)),
-      Date.now(),
-    );
-    const first = lasting[0];
-    if (first) {
-      const pod = first.container ? t`pod ${first.pod} (container ${first.container})` : t`pod ${first.pod}`;
-      const why = first.message ? `${first.reason}: ${first.message.replace(/\.+$/, '')}` : first.reason;
-      const result = outcome(
-        'failed',
-        t`${ref(target)} is stuck: ${pod} is ${why}. Next: ${adviceFor(first.reason)}.`,
-        status,
-      );
-      result.problems = lasting;
-      return explain(core, result, pods, opts);
-    }
-    if (Date.now() >= deadline) {
-      return explain(
-        core,
-        outcome(
-          'timeout',
-          t`${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look \
+        );
+        result.problems = lasting;
+        return explain(core, result, pods, opts, within);
+      }
+      if (Date.now() >= deadline) {
+        return explain(
+          core,
+          outcome(
+            'timeout',
+            t`${ref(target)} did not finish rolling out in time (${formatCounts(status)}): ${status.message} Look \
 at the pods' events below; raise obslab.rolloutTimeoutSeconds if the cluster is just slow.`,
-          status,
-        ),
-        pods,
-        opts,
-      );
+            status,
+          ),
+          pods,
+          opts,
+          within,
+        );
+      }
+      await sleep(Math.min(opts.pollMs ?? 1000, Math.max(0, deadline - Date.now())), opts.signal);
     }
-    await sleep(Math.min(opts.pollMs ?? 1000, Math.max(0, deadline - Date.now())), opts.signal);
   }
 }
 
@@ -182,6 +222,7 @@ async function explain(
   result: RolloutOutcome,
   pods: V1Pod[],
   opts: RolloutOptions,
+  within: ConfigurationOptions,
 ): Promise<RolloutOutcome> {
   const troubled = [
     ...new Set([...result.problems.map((p) => p.pod), ...pods.filter(notReady).map((p) => p.metadata?.name ?? '')]),
@@ -190,10 +231,13 @@ async function explain(
     .slice(0, 3);
   for (const name of troubled) {
     try {
-      const list = await core.listNamespacedEvent({
-        namespace: result.target.namespace,
-        fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}`,
-      });
+      const list = await core.listNamespacedEvent(
+        {
+          namespace: result.target.namespace,
+          fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}`,
+        },
+        within,
+      );
       result.events.push(
         ...list.items.map((e: CoreV1Event) => ({
           pod: name,
@@ -208,7 +252,7 @@ async function explain(
     }
     const pod = pods.find((p) => p.metadata?.name === name);
     for (const c of pod?.spec?.containers ?? [])
-      result.logs.push(await lastLogLines(core, result.target.namespace, name, c.name, opts.logLines ?? 20));
+      result.logs.push(await lastLogLines(core, result.target.namespace, name, c.name, opts.logLines ?? 20, within));
   }
   return result;
 }
@@ -219,9 +263,10 @@ async function lastLogLines(
   pod: string,
   container: string,
   tailLines: number,
+  within: ConfigurationOptions,
 ): Promise<PodLogs> {
   try {
-    const text = await core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+    const text = await core.readNamespacedPodLog({ name: pod, namespace, container, tailLines }, within);
     return { pod, container, lines: text.split('\n').filter((l, i, all) => l.length > 0 || i < all.length - 1) };
   } catch (e) {
     const f = toKubeFailure(e);
