@@ -4,9 +4,9 @@
 // module standing for one bundle.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { englishL10n, withStandInVscode } from '../support/standInVscode';
 
 interface StandInUri {
   fsPath: string;
@@ -35,17 +35,15 @@ describe('the lab manifest read in the editor (src/ui/labFolder.ts)', () => {
         dispose: () => undefined,
       }),
     },
-    l10n: {
-      t: (message: string, ...args: unknown[]) =>
-        message.replace(/\{(\d+)\}/g, (_m: string, i: string) => String(args[Number(i)])),
-    },
+    l10n: englishL10n,
     commands: { executeCommand: () => Promise.resolve(undefined) },
   };
-  type Loader = (request: string, ...rest: unknown[]) => unknown;
-  const moduleWithLoad = Module as unknown as { _load: Loader };
-  const realLoad = moduleWithLoad._load;
   const labFolderPath = require.resolve('../../src/ui/labFolder');
-  let context: typeof import('../../src/ui/context');
+  const context = withStandInVscode(
+    vscodeStub,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require('../../src/ui/context') as typeof import('../../src/ui/context'),
+  );
   let lab = '';
 
   /** A fresh copy of labFolder.ts, as each bundle evaluates its own. */
@@ -55,28 +53,11 @@ describe('the lab manifest read in the editor (src/ui/labFolder.ts)', () => {
     return require(labFolderPath) as typeof import('../../src/ui/labFolder');
   }
 
-  function newCtx(): InstanceType<typeof context.Ctx> {
-    return new context.Ctx({} as ConstructorParameters<typeof context.Ctx>[0]);
+  function newCtx(): InstanceType<ReturnType<typeof context>['Ctx']> {
+    const { Ctx } = context();
+    return new Ctx({} as ConstructorParameters<typeof Ctx>[0]);
   }
 
-  /** Drops every src/ui module from the require cache, so no other test's stand-in vscode is met here, nor ours there. */
-  function forgetUiModules(): void {
-    for (const key of Object.keys(require.cache)) if (key.includes(join('src', 'ui'))) delete require.cache[key];
-  }
-
-  before(() => {
-    forgetUiModules();
-    moduleWithLoad._load = function (this: unknown, request: string, ...rest: unknown[]) {
-      return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
-    };
-    // Loaded only now, so their `import 'vscode'` meets the stand-in.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    context = require('../../src/ui/context') as typeof import('../../src/ui/context');
-  });
-  after(() => {
-    moduleWithLoad._load = realLoad;
-    forgetUiModules();
-  });
   beforeEach(() => {
     lab = mkdtempSync(join(tmpdir(), 'obslab-labfolder-'));
     warnings.length = 0;

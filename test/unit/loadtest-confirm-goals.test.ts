@@ -3,8 +3,7 @@
 // live figures judge, the detail says what it does and after how long, and the pick says whether
 // the run is watched. The watch itself is test/unit/loadtest-goal-watch.test.ts's.
 import { strict as assert } from 'node:assert';
-import Module from 'node:module';
-import { join } from 'node:path';
+import { englishL10n, withStandInVscode } from '../support/standInVscode';
 
 interface Shown {
   message: string;
@@ -25,40 +24,21 @@ describe("Run Load Test's confirmation with goals (src/ui/loadtestGoals.ts)", ()
       },
       showInputBox: () => Promise.resolve(typed.shift()),
     },
-    l10n: {
-      t: (message: string, ...args: unknown[]) =>
-        message.replace(/\{(\d+)\}/g, (_m: string, i: string) => String(args[Number(i)])),
-    },
+    l10n: englishL10n,
   };
-  type Loader = (request: string, ...rest: unknown[]) => unknown;
-  const moduleWithLoad = Module as unknown as { _load: Loader };
-  const realLoad = moduleWithLoad._load;
-  let ui: typeof import('../../src/ui/loadtestGoals');
-
-  function forgetUiModules(): void {
-    for (const key of Object.keys(require.cache)) if (key.includes(join('src', 'ui'))) delete require.cache[key];
-  }
-
-  before(() => {
-    forgetUiModules();
-    moduleWithLoad._load = function (this: unknown, request: string, ...rest: unknown[]) {
-      return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
-    };
+  const loaded = withStandInVscode(
+    vscodeStub,
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ui = require('../../src/ui/loadtestGoals') as typeof import('../../src/ui/loadtestGoals');
-  });
-  after(() => {
-    moduleWithLoad._load = realLoad;
-    forgetUiModules();
-  });
+    () => require('../../src/ui/loadtestGoals') as typeof import('../../src/ui/loadtestGoals'),
+  );
   beforeEach(() => {
     shown.length = 0;
     picks = [];
     typed = [];
   });
 
-  const ask = (planGoals: string[]): ReturnType<typeof ui.confirmWithGoals> =>
-    ui.confirmWithGoals('Run the load test against 127.0.0.1:8080?', 'Plan: p.jmx', planGoals);
+  const ask = (planGoals: string[]): ReturnType<ReturnType<typeof loaded>['confirmWithGoals']> =>
+    loaded().confirmWithGoals('Run the load test against 127.0.0.1:8080?', 'Plan: p.jmx', planGoals);
 
   it('offers Run, Stop at a Missed Goal beside Run Load Test when a goal is judged live, and says what it does', async () => {
     picks = ['Run, Stop at a Missed Goal'];

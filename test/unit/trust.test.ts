@@ -2,7 +2,6 @@
 // greyed out there by package.json AND refused by the one guard every command passes through.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { features } from '../../src/features';
@@ -18,6 +17,7 @@ import {
   untrustedMessage,
 } from '../../src/core/trust';
 import { englishManifest } from '../support/manifest';
+import { englishL10n, withStandInVscode } from '../support/standInVscode';
 
 const root = join(__dirname, '..', '..');
 interface Command {
@@ -189,11 +189,7 @@ describe('workspace trust: the guard every command passes through', () => {
         showErrorMessage: () => Promise.resolve(undefined),
         createOutputChannel: () => ({ appendLine: () => undefined, show: () => undefined, dispose: () => undefined }),
       },
-      // English, as vscode.l10n.t is without a bundle: the message with its {n} filled in.
-      l10n: {
-        t: (message: string, ...args: unknown[]) =>
-          message.replace(/\{(\d+)\}/g, (_m: string, i: string) => String(args[Number(i)])),
-      },
+      l10n: englishL10n,
       commands: {
         registerCommand: (id: string, fn: (...args: unknown[]) => Promise<unknown>) => {
           handlers.set(id, fn);
@@ -205,25 +201,15 @@ describe('workspace trust: the guard every command passes through', () => {
         },
       },
     };
-    type Loader = (request: string, ...rest: unknown[]) => unknown;
-    const moduleWithLoad = Module as unknown as { _load: Loader };
-    const realLoad = moduleWithLoad._load;
-    let context: typeof import('../../src/ui/context');
-
-    before(() => {
-      moduleWithLoad._load = function (this: unknown, request: string, ...rest: unknown[]) {
-        return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
-      };
-      // Loaded only now, so its `import 'vscode'` meets the stand-in.
+    const loaded = withStandInVscode(
+      vscodeStub,
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      context = require('../../src/ui/context') as typeof import('../../src/ui/context');
-    });
-    after(() => {
-      moduleWithLoad._load = realLoad;
-    });
+      () => require('../../src/ui/context') as typeof import('../../src/ui/context'),
+    );
 
     function register(id: string): { calls: number } {
       const counter = { calls: 0 };
+      const context = loaded();
       const fakeCtx = {} as ConstructorParameters<typeof context.Ctx>[0];
       context.registerCommand(new context.Ctx(fakeCtx), id, () => () => {
         counter.calls++;

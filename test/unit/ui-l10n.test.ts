@@ -5,12 +5,12 @@
 // Output-channel lines are logs and stay English; they are not looked at.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import Module from 'node:module';
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
 import { pseudo } from '../../scripts/l10n';
 import { fillMessage } from '../../src/core/text/l10n';
 import { inPseudoLocale, untranslated } from '../support/pseudoLocale';
+import { withStandInVscode } from '../support/standInVscode';
 
 const root = join(__dirname, '..', '..');
 const uiDir = join(root, 'src', 'ui');
@@ -95,27 +95,9 @@ describe('the editor side in other languages (src/ui)', () => {
       workspace: {},
       Uri: {},
     };
-    type Loader = (request: string, ...rest: unknown[]) => unknown;
-    const moduleWithLoad = Module as unknown as { _load: Loader };
-    const realLoad = moduleWithLoad._load;
-    let distributed: typeof import('../../src/ui/loadtestDistributed');
-
-    function forgetUiModules(): void {
-      for (const key of Object.keys(require.cache)) if (key.includes(join('src', 'ui'))) delete require.cache[key];
-    }
-
-    before(() => {
-      forgetUiModules();
-      moduleWithLoad._load = function (this: unknown, request: string, ...rest: unknown[]) {
-        return request === 'vscode' ? vscodeStub : realLoad.call(this, request, ...rest);
-      };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      distributed = require('../../src/ui/loadtestDistributed') as typeof import('../../src/ui/loadtestDistributed');
-    });
-    after(() => {
-      moduleWithLoad._load = realLoad;
-      forgetUiModules();
-    });
+    type Distributed = typeof import('../../src/ui/loadtestDistributed');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = withStandInVscode(vscodeStub, () => require('../../src/ui/loadtestDistributed') as Distributed);
 
     const whole = (texts: string[]): void => {
       assert.ok(texts.length);
@@ -125,28 +107,36 @@ describe('the editor side in other languages (src/ui)', () => {
 
     it("words the distributed engines' picks, whether JMeter is installed or not", () => {
       inPseudoLocale(() => {
-        whole(distributed.distributedEngineChoices('/opt/jmeter/bin/jmeter').flatMap((c) => [c.label, c.detail]));
-        whole(distributed.distributedEngineChoices(undefined).flatMap((c) => [c.label, c.detail]));
+        whole(
+          loaded()
+            .distributedEngineChoices('/opt/jmeter/bin/jmeter')
+            .flatMap((c) => [c.label, c.detail]),
+        );
+        whole(
+          loaded()
+            .distributedEngineChoices(undefined)
+            .flatMap((c) => [c.label, c.detail]),
+        );
       });
     });
 
     it("words the confirmation's engine lines for remote servers and for pods in the cluster", () => {
       inPseudoLocale(() => {
         whole(
-          distributed.distributionDetail(
+          loaded().distributionDetail(
             { kind: 'remote', engines: [{ host: '10.0.0.5', port: 1099 }] } as Parameters<
-              typeof distributed.distributionDetail
+              Distributed['distributionDetail']
             >[0],
             'jmeter',
           ),
         );
-        const [first, second] = distributed.distributionDetail(
+        const [first, second] = loaded().distributionDetail(
           {
             kind: 'cluster',
             target: 'otel-flask.app.svc:80',
             loaded: { context: 'lab', server: 'https://127.0.0.1:6443' },
             spec: { namespace: 'obslab-loadtest', engines: 2, planXml: '<jmeterTestPlan/>', props: {}, runId: 'r1' },
-          } as unknown as Parameters<typeof distributed.distributionDetail>[0],
+          } as unknown as Parameters<Distributed['distributionDetail']>[0],
           undefined,
         );
         whole([first ?? '', second ?? '']);
@@ -156,9 +146,9 @@ describe('the editor side in other languages (src/ui)', () => {
     it("says why JMeter's run did not complete, with an exit code, a signal or neither", () => {
       inPseudoLocale(() => {
         whole([
-          distributed.jmeterExited(1, 'results.log'),
-          distributed.jmeterExited('SIGTERM', 'results.log'),
-          distributed.jmeterExited(null, 'results.log'),
+          loaded().jmeterExited(1, 'results.log'),
+          loaded().jmeterExited('SIGTERM', 'results.log'),
+          loaded().jmeterExited(null, 'results.log'),
         ]);
       });
     });
