@@ -43,9 +43,9 @@ import type { AwsClients } from '../../src/node/aws/clients';
 import { inspectIrsaRole, readRoleData } from '../../src/node/aws/inspect';
 import { applyIrsaChanges, clusterIssuer } from '../../src/node/aws/irsa';
 import { inPseudoLocale, inPseudoLocaleAsync, untranslated } from '../support/pseudoLocale';
+import { account, issuer, labPolicyText, labRoleInput, roleArn } from '../fixtures/irsaRole';
 
 const root = join(__dirname, '..', '..');
-const labPolicyText = readFileSync(join(root, 'templates', 'lab', 'iam', 'prometheus-iam-policy.json'), 'utf8');
 const managedText = readFileSync(
   join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'),
   'utf8',
@@ -198,33 +198,9 @@ const conditions = [
   { operator: 'Null', key: 'aws:TokenIssueTime', values: ['false'] },
 ];
 
-// iam-report.test.ts's role, cluster and variants.
-const issuer = 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABCDEF0123456789';
-const account = '123456789012';
-const roleArn = `arn:aws:iam::${account}:role/ds252-prometheus-sa-role`;
+// The lab's role (test/fixtures/irsaRole.ts), as iam-report.test.ts has it, and variants.
 
-function input(over: Partial<IrsaInspectInput> = {}): IrsaInspectInput {
-  return {
-    role: {
-      name: 'ds252-prometheus-sa-role',
-      arn: roleArn,
-      trustPolicy: encodeURIComponent(JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa'))),
-      policies: [
-        {
-          name: 'ds252-prometheus-otel-policy',
-          arn: `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`,
-          kind: 'managed',
-          document: labPolicyText,
-        },
-      ],
-      tags: { 'obslab:lab': 'true' },
-    },
-    cluster: { name: 'ds252-cluster', region: 'ap-south-1', accountId: account, issuer, oidcProviderExists: true },
-    namespace: 'monitoring',
-    serviceAccount: 'prometheus-sa',
-    ...over,
-  };
-}
+const input = labRoleInput;
 
 function reportInputs(): IrsaInspectInput[] {
   const role = input().role;

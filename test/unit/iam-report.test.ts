@@ -8,7 +8,7 @@ import { irsaCodes, irsaFindingCodes } from '../../src/core/iam/codes';
 import { associateOidcProvider, clusterIssuer } from '../../src/core/iam/commands';
 import { evaluateLabActions, labActions, whatIfWithout } from '../../src/core/iam/lab';
 import { parsePolicy } from '../../src/core/iam/policy';
-import { buildIrsaReport, reportText, type IrsaInspectInput } from '../../src/core/iam/report';
+import { buildIrsaReport, reportText } from '../../src/core/iam/report';
 import {
   eksctlIamServiceAccountArgs,
   eksctlOidcArgs,
@@ -19,16 +19,13 @@ import {
 import { irsaTrustPolicy } from '../../src/core/iam/trust';
 import { callerIdentity, configure, listClusters, ssoLogin } from '../../src/core/kube/commands';
 import { blank, commandInText, commandLine, runnableArgv } from '../../src/core/shellQuote';
+import { account, issuer, labPolicyText, labRoleInput, roleArn } from '../fixtures/irsaRole';
 
 const root = join(__dirname, '..', '..');
-const labPolicyText = readFileSync(join(root, 'templates', 'lab', 'iam', 'prometheus-iam-policy.json'), 'utf8');
 const managedText = readFileSync(
   join(root, 'test', 'fixtures', 'iam', 'amazon-prometheus-remote-write-access.json'),
   'utf8',
 );
-const issuer = 'https://oidc.eks.ap-south-1.amazonaws.com/id/ABCDEF0123456789';
-const account = '123456789012';
-const roleArn = `arn:aws:iam::${account}:role/ds252-prometheus-sa-role`;
 
 function labPolicy() {
   const p = parsePolicy(labPolicyText);
@@ -36,28 +33,7 @@ function labPolicy() {
   return [{ name: 'ds252-prometheus-otel-policy', document: p.policy }];
 }
 
-function input(over: Partial<IrsaInspectInput> = {}): IrsaInspectInput {
-  return {
-    role: {
-      name: 'ds252-prometheus-sa-role',
-      arn: roleArn,
-      trustPolicy: encodeURIComponent(JSON.stringify(irsaTrustPolicy(account, issuer, 'monitoring', 'prometheus-sa'))),
-      policies: [
-        {
-          name: 'ds252-prometheus-otel-policy',
-          arn: `arn:aws:iam::${account}:policy/ds252-prometheus-otel-policy`,
-          kind: 'managed',
-          document: labPolicyText,
-        },
-      ],
-      tags: { 'obslab:lab': 'true' },
-    },
-    cluster: { name: 'ds252-cluster', region: 'ap-south-1', accountId: account, issuer, oidcProviderExists: true },
-    namespace: 'monitoring',
-    serviceAccount: 'prometheus-sa',
-    ...over,
-  };
-}
+const input = labRoleInput;
 
 describe('IRSA: the lab actions and the what-if', () => {
   it('lists exactly the actions of the lab policy the scaffold writes', () => {
