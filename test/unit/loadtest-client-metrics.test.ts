@@ -4,8 +4,7 @@
 // endpoint and its file_sd target file, and the preset that charts client and server p95 together.
 // Prometheus 3.14.0 scraping it for real is test/integration/loadtest-client-metrics.test.ts.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +29,7 @@ import {
   sandboxClientMetricsPlace,
   startClientMetrics,
 } from '../../src/node/loadtest/clientMetricsPublish';
-import { sandboxRunDir, writeSandboxState } from '../../src/node/sandbox/sandboxState';
+import { recordSandbox } from '../support/recordedSandbox';
 import { useTempCache } from '../support/tempCache';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'jtl');
@@ -297,28 +296,11 @@ describe("where a run's metrics go: the running sandbox's Prometheus, or nowhere
     prometheus = undefined;
   });
 
-  /** A recorded sandbox whose "Prometheus" is a live process with its prometheus.yml on the command line. */
-  function sandboxWith(config: string): string {
-    const run = sandboxRunDir();
-    const file = join(run, 'prometheus.yml');
-    writeFileSync(file, config);
-    prometheus = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', file], { stdio: 'ignore' });
-    writeSandboxState({
-      version: 1,
-      startedAt: new Date().toISOString(),
-      dir: run,
-      namespace: 'monitoring',
-      prometheus: {
-        pid: prometheus.pid ?? 0,
-        marker: file,
-        log: join(run, 'prometheus.log'),
-        binary: '/bin/true',
-        url: 'http://127.0.0.1:9',
-        config: file,
-        tsdb: join(tmpdir(), 'obslab-sandbox-tsdb-abcdef'),
-      },
-    });
-    return run;
+  /** A recorded sandbox (test/support/recordedSandbox.ts); its process is killed after the test. */
+  async function sandboxWith(config: string): Promise<string> {
+    const recorded = await recordSandbox(config);
+    prometheus = recorded.prometheus;
+    return recorded.run;
   }
 
   it('says nothing without a sandbox: a run then publishes nothing', () => {
@@ -326,24 +308,22 @@ describe("where a run's metrics go: the running sandbox's Prometheus, or nowhere
   });
 
   it("names the sandbox's run folder when its Prometheus has the load-test job", async () => {
-    const run = sandboxWith(
+    const run = await sandboxWith(
       sandboxPrometheusConfig({
         targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
         namespace: 'monitoring',
       }),
     );
-    await once(prometheus as ChildProcess, 'spawn');
     assert.deepEqual(sandboxClientMetricsPlace(), { dir: run });
   });
 
   it("says at the end when Prometheus did not take the run's last figures, once", async () => {
-    const run = sandboxWith(
+    const run = await sandboxWith(
       sandboxPrometheusConfig({
         targets: { telemetry: '127.0.0.1:1', metrics: '127.0.0.1:2' },
         namespace: 'monitoring',
       }),
     );
-    await once(prometheus as ChildProcess, 'spawn');
     const said: string[] = [];
     const published = await startClientMetrics(
       { jtl: join(run, 'none.jtl'), engine: 'builtin', plan: 'p' },
@@ -359,8 +339,7 @@ describe("where a run's metrics go: the running sandbox's Prometheus, or nowhere
   });
 
   it('says to restart a sandbox started without the job, whose Prometheus would never scrape the run', async () => {
-    sandboxWith('scrape_configs: []\n');
-    await once(prometheus as ChildProcess, 'spawn');
+    await sandboxWith('scrape_configs: []\n');
     const place = sandboxClientMetricsPlace();
     assert.ok('why' in place && !place.quiet);
     assert.match(place.why, /started without the load test's scrape job .*; restart the sandbox/);

@@ -6,8 +6,7 @@
 // the thread budget, server figures, client-metrics notes, .jtl files, and the lint process's crash
 // messages and skipped files. And every t`…` of these files is reached by one of them, or listed.
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -64,9 +63,9 @@ import { createRmiKeystore, startLocalEngine } from '../../src/node/loadtest/jme
 import { summarizeJtlFile } from '../../src/node/loadtest/jtlFile';
 import { WorkerScriptMissingError } from '../../src/node/loadtest/loadgenThread';
 import { queryServerFigures } from '../../src/node/loadtest/serverFigures';
-import { sandboxRunDir, writeSandboxState } from '../../src/node/sandbox/sandboxState';
 import { inPseudoLocaleAsync, untranslated } from '../support/pseudoLocale';
 import { useTempCache } from '../support/tempCache';
+import { recordSandbox } from '../support/recordedSandbox';
 
 const root = join(__dirname, '..', '..');
 const read = (...p: string[]): string => readFileSync(join(root, ...p), 'utf8');
@@ -381,27 +380,8 @@ describe('load test and lint process sentences in the pseudo-locale', () => {
    * process with `config` on its command line) scrapes with `config`, ended at once (no last scrape).
    */
   async function sandboxSays(config: string): Promise<string[]> {
-    const run = sandboxRunDir();
-    const file = join(run, 'prometheus.yml');
-    writeFileSync(file, config);
-    const prometheus = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', file], { stdio: 'ignore' });
+    const { run, prometheus } = await recordSandbox(config);
     try {
-      await once(prometheus, 'spawn');
-      writeSandboxState({
-        version: 1,
-        startedAt: new Date().toISOString(),
-        dir: run,
-        namespace: 'monitoring',
-        prometheus: {
-          pid: prometheus.pid ?? 0,
-          marker: file,
-          log: join(run, 'prometheus.log'),
-          binary: '/bin/true',
-          url: 'http://127.0.0.1:9',
-          config: file,
-          tsdb: join(tmpdir(), 'obslab-sandbox-tsdb-abcdef'),
-        },
-      });
       const said: string[] = [];
       const published = await startClientMetrics(
         { jtl: join(run, 'none.jtl'), engine: 'builtin', plan: 'p' },
