@@ -1,12 +1,18 @@
-// obslab jtl FILE [--format json|text]
-// Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line).
-// Exit 0: summarized; 1: no sample, or every sample failed; 2: bad usage or not a readable CSV .jtl.
+// obslab jtl FILE [--format json|text] [--goal GOAL]... [--junit FILE]
+// Summarizes a CSV .jtl from JMeter or the built-in engine (with or without its header line), and
+// judges it against goals as `obslab loadtest` judges its own run: a JMeter run in CI gets the
+// same verdict and JUnit report.
+// Exit 0: summarized (every goal met); 1: no sample, every sample failed, or a goal missed;
+// 2: bad usage or not a readable CSV .jtl.
 import * as l10n from '@vscode/l10n';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { JtlFileError, summarizeJtlFile as summarizeFile } from '../node/loadtest/jtlFile';
 import { formatSummary, type Summary } from '../core/loadtest/summary';
 import { defineCommand, usageLine } from './commandSpec';
 import { UsageError, type Io, parseCli, notJsonOrText } from './io';
 import { formatOption } from './commonOptions';
+import { goalJson, goalLines, goalsMissed, judgeGoals, junitOption, readGoalFlags, writeJunit } from './loadtestGoals';
 
 export const jtlSpec = defineCommand({
   command: 'jtl',
@@ -16,6 +22,18 @@ export const jtlSpec = defineCommand({
   },
   options: {
     format: formatOption,
+    goal: {
+      type: 'string',
+      multiple: true,
+      value: 'GOAL',
+      get help() {
+        return l10n.t("a goal the results must meet, e.g. 'p95<200ms', 'errors<1%', 'POST /hash: p99<1s'; repeatable");
+      },
+    },
+    junit: junitOption,
+  },
+  get notes() {
+    return [l10n.t('Goals are written as for obslab loadtest --goal. Exit 1 when a goal is missed.')];
   },
 });
 
@@ -48,17 +66,40 @@ export function runJtl(argv: string[], io: Io): number {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`${l10n.t('name one .jtl file')}\n${jtlUsage}`);
   const format = readFormat(values.format);
+  const goals = readGoalFlags(values);
   const file = positionals[0] ?? '';
   const summary = summarizeJtlFile(file);
-  printSummary(summary, format, io);
+  const results = judgeGoals(goals, summary);
+  if (format === 'json' && results.length)
+    io.out(JSON.stringify({ ...summary, goals: results.map(goalJson) }, null, 2));
+  else printSummary(summary, format, io);
+  if (format === 'text') for (const l of goalLines(results)) io.out(l);
+  let failed: string | undefined;
   if (!summary.samples) {
-    io.err(
-      l10n.t(
-        "{0}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')",
-        file,
-      ),
+    failed = l10n.t(
+      "{0}: no samples (JMeter writes only the header when its plan sent nothing: check it with 'obslab lint')",
+      file,
     );
+  } else if (summary.errors === summary.samples) failed = l10n.t('{0}: every sample failed', file);
+  // The run is over: its report is dated by the file's last write, less the run's length.
+  const endMs = statSync(file).mtimeMs;
+  const written = writeJunit(
+    goals,
+    results,
+    {
+      command: 'obslab jtl',
+      suite: basename(file),
+      startMs: endMs - summary.durationSec * 1000,
+      durationSec: summary.durationSec,
+      runError: failed,
+      properties: { jtl: file },
+    },
+    io,
+  );
+  failed ??= goalsMissed(results);
+  if (failed) {
+    io.err(failed);
     return 1;
   }
-  return summary.errors === summary.samples ? 1 : 0;
+  return written ? 0 : 1;
 }

@@ -43,6 +43,7 @@ import {
   goalsIntro,
   goalsMissed,
   judgeGoals,
+  junitOption,
   readRunGoals,
   writeJunit,
 } from './loadtestGoals';
@@ -140,13 +141,7 @@ export const loadtestSpec = defineCommand({
         );
       },
     },
-    junit: {
-      type: 'string',
-      value: 'FILE',
-      get help() {
-        return l10n.t('write the goals as a JUnit XML report for CI');
-      },
-    },
+    junit: junitOption,
     'abort-on-fail': {
       type: 'boolean',
       get help() {
@@ -487,6 +482,7 @@ export async function runLoadtest(argv: string[], io: Io, deps: LoadtestDeps = {
     }
     failed = goalWatch.reason ?? failed;
     const junitRun = {
+      command: 'obslab loadtest',
       suite: plan.name || planFile,
       startMs,
       durationSec: (Date.now() - startMs) / 1000,

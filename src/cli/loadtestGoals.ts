@@ -30,29 +30,58 @@ export interface RunGoals {
   junit: string | undefined;
 }
 
+/** --junit, for every command that judges goals. */
+export const junitOption = {
+  type: 'string',
+  value: 'FILE',
+  get help() {
+    return l10n.t('write the goals as a JUnit XML report for CI');
+  },
+} as const;
+
+/** Each text's goals; a text that is not a goal is bad usage, worded by `refused`. */
+function parseGoals(texts: readonly string[], refused: (text: string, why: string) => string): Goal[] {
+  const goals: Goal[] = [];
+  for (const text of texts) {
+    const parsed = parseGoalList(text);
+    if (typeof parsed === 'string') throw new UsageError(refused(text, parsed));
+    goals.push(...parsed);
+  }
+  return goals;
+}
+
+const goalFlagRefused = (text: string, why: string): string => l10n.t("--goal '{0}': {1}", text, why);
+
+/** --junit's file, made absolute; a folder that does not exist is bad usage, said before anything runs. */
+function junitFile(value: string | undefined): string | undefined {
+  const junit = value === undefined ? undefined : resolve(value);
+  if (junit !== undefined && !existsSync(dirname(junit)))
+    throw new UsageError(l10n.t('--junit {0}: the folder {1} does not exist', value ?? junit, dirname(junit)));
+  return junit;
+}
+
+/** Goals for results already written (`obslab jtl`): only --goal, and --junit to report them. */
+export function readGoalFlags(values: { goal?: string[]; junit?: string }): RunGoals {
+  return {
+    goals: parseGoals(values.goal ?? [], goalFlagRefused),
+    source: 'command line',
+    abortOnFail: false,
+    abortDelaySec: defaultAbortDelaySec,
+    junit: junitFile(values.junit),
+  };
+}
+
 /** The run's goals and what to do with them; bad goals or flags are bad usage (exit 2), before anything is sent. */
 export function readRunGoals(
   values: { goal?: string[]; junit?: string; 'abort-on-fail'?: boolean; 'abort-delay'?: string },
   plan: LoadPlan,
 ): RunGoals {
   const fromFlags = values.goal !== undefined;
-  const texts = values.goal ?? planGoalTexts(plan);
-  const goals: Goal[] = [];
-  for (const text of texts) {
-    const parsed = parseGoalList(text);
-    if (typeof parsed === 'string')
-      throw new UsageError(
-        fromFlags
-          ? l10n.t("--goal '{0}': {1}", text, parsed)
-          : l10n.t(
-              "{0}: the plan's goal '{1}' (a User Defined Variable named goal or goal.*): {2}",
-              plan.file,
-              text,
-              parsed,
-            ),
+  const goals = fromFlags
+    ? parseGoals(values.goal ?? [], goalFlagRefused)
+    : parseGoals(planGoalTexts(plan), (text, why) =>
+        l10n.t("{0}: the plan's goal '{1}' (a User Defined Variable named goal or goal.*): {2}", plan.file, text, why),
       );
-    goals.push(...parsed);
-  }
   const abortOnFail = values['abort-on-fail'] === true;
   let abortDelaySec = defaultAbortDelaySec;
   if (values['abort-delay'] !== undefined) {
@@ -71,9 +100,7 @@ export function readRunGoals(
         "--goal 'p95<200ms'",
       ),
     );
-  const junit = values.junit === undefined ? undefined : resolve(values.junit);
-  if (junit !== undefined && !existsSync(dirname(junit)))
-    throw new UsageError(l10n.t('--junit {0}: the folder {1} does not exist', values.junit ?? junit, dirname(junit)));
+  const junit = junitFile(values.junit);
   return { goals, source: fromFlags ? 'command line' : 'plan', abortOnFail, abortDelaySec, junit };
 }
 
@@ -161,6 +188,8 @@ export function writeJunit(
   g: RunGoals,
   results: readonly GoalResult[],
   run: {
+    /** The command, for the message when the report cannot be written. */
+    command: string;
     suite: string;
     startMs: number;
     durationSec: number;
@@ -174,6 +203,7 @@ export function writeJunit(
     writeFileSync(
       g.junit,
       junitReport({
+        tool: run.command,
         suite: run.suite,
         timestamp: new Date(run.startMs).toISOString().slice(0, 19),
         hostname: hostname(),
@@ -188,7 +218,8 @@ export function writeJunit(
   } catch (e) {
     io.err(
       l10n.t(
-        'obslab loadtest: cannot write the JUnit report {0}: {1}',
+        '{0}: cannot write the JUnit report {1}: {2}',
+        run.command,
         g.junit,
         e instanceof Error ? e.message : String(e),
       ),

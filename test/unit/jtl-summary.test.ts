@@ -160,5 +160,64 @@ describe('.jtl summary', () => {
       assert.equal((await run(['jtl'])).code, 2);
       assert.equal((await run(['jtl', join(dir, 'app.jtl'), '--format', 'xml'])).code, 2);
     });
+
+    describe('--goal and --junit: the verdict obslab loadtest gives its own run, for a JMeter run', () => {
+      it('says every goal met after the summary and exits 0', async () => {
+        const r = await run(['jtl', join(dir, 'app.jtl'), '--goal', 'p95<1s', '--goal', 'errors<1%']);
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /^150 samples/);
+        assert.match(
+          r.out,
+          /\ngoals: all 2 goals met\n {2}✓ met {4}p95<1s: p95 9 ms\n {2}✓ met {4}errors<1%: errors 0%$/,
+        );
+      });
+
+      it('exits 1 on a missed goal, naming it, and writes the JUnit report with a failure for it', async () => {
+        const xml = join(dir, 'goals.xml');
+        const r = await run(['jtl', join(dir, 'app.jtl'), '--goal', 'p95<1s; p50<2ms', '--junit', xml]);
+        assert.equal(r.code, 1);
+        assert.match(r.out, /✗ missed p50<2ms: p50 2 ms/);
+        assert.match(r.err, /JUnit report: .*goals\.xml\n1 of 2 goals missed$/);
+        const report = readFileSync(xml, 'utf8');
+        assert.match(
+          report,
+          /<testsuites name="obslab jtl: app\.jtl" tests="2" failures="1" errors="0" time="0\.450">/,
+        );
+        assert.match(
+          report,
+          /<testcase classname="app\.jtl" name="goal p50&lt;2ms" time="0\.450">\n\s*<failure message="goal p50&lt;2ms missed: p50 2 ms"/,
+        );
+      });
+
+      it('carries the goals in the JSON, and a run whose every sample failed fails whatever the goals', async () => {
+        const json = await run(['jtl', join(dir, 'app.jtl'), '--goal', 'p99<20ms', '--format', 'json']);
+        assert.equal(json.code, 0, json.err);
+        const s = JSON.parse(json.out) as Summary & { goals: { goal: string; met: boolean; figure: string }[] };
+        assert.equal(s.samples, 150);
+        assert.deepEqual(
+          s.goals.map((g) => [g.goal, g.met, g.figure]),
+          [['p99<20ms', true, 'p99 19 ms']],
+        );
+        const refused = await run(['jtl', join(dir, 'refused.jtl'), '--goal', 'p95<1s']);
+        assert.equal(refused.code, 1);
+        assert.match(refused.err, /refused\.jtl: every sample failed$/);
+      });
+
+      it('refuses a goal it cannot read and a report folder that does not exist, before reading the file (exit 2)', async () => {
+        const bad = await run(['jtl', join(dir, 'nope.jtl'), '--goal', 'p95<fast']);
+        assert.equal(bad.code, 2);
+        assert.match(bad.err, /--goal 'p95<fast': 'fast' in 'p95<fast' is not a duration/);
+        const folder = await run([
+          'jtl',
+          join(dir, 'app.jtl'),
+          '--goal',
+          'p95<1s',
+          '--junit',
+          join(dir, 'none', 'r.xml'),
+        ]);
+        assert.equal(folder.code, 2);
+        assert.match(folder.err, /--junit .*r\.xml: the folder .*none does not exist/);
+      });
+    });
   });
 });

@@ -8,6 +8,8 @@ import { t } from '../text/l10n';
 import { goalsVerdict, type GoalResult } from './goals';
 
 export interface JunitReportInput {
+  /** The command that judged the goals, before the suite in the report's name; default `obslab loadtest`. */
+  tool?: string;
   /** The suite's name and each testcase's classname: the plan's name, or its file. */
   suite: string;
   /** ISO 8601 without a zone (Ant's format), e.g. 2026-12-05T21:30:00. */
@@ -62,7 +64,7 @@ export function junitReport(input: JunitReportInput): string {
   const names = uniqueNames([...input.results.map((r) => `goal ${r.goal.text}`), 'the run finishes']);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${a(`obslab loadtest: ${input.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">`,
+    `<testsuites name="${a(`${input.tool ?? 'obslab loadtest'}: ${input.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">`,
     `  <testsuite name="${a(input.suite)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" ` +
       `time="${time}" timestamp="${a(input.timestamp)}" hostname="${a(input.hostname || 'localhost')}">`,
   ];
