@@ -809,7 +809,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
         .first()
         .waitFor({ state: 'visible' });
       await toasts(page)
-        .filter({ hasText: /forwarding App/ })
+        .filter({ hasText: /forwarding Flask app/ })
         .waitFor({ state: 'hidden' });
       await screenshot(page, 'port-forward-status-bar');
 

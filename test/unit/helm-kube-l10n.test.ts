@@ -599,7 +599,7 @@ describe('Helm, Kubernetes and downloads in the pseudo-locale', () => {
         ...english('operator', [readingSummary(reading({}))]),
         ...english(
           'presets',
-          forwardPresets(defaultParams).flatMap((p) => [p.detail]),
+          forwardPresets(defaultParams).flatMap((p) => [p.detail, ...(p.purpose === 'app' ? [p.label] : [])]),
         ),
       ];
     });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   appServiceName,
   forwardPresets,
+  forwardPurposeName,
   grafanaServiceName,
   kubePrometheusStackFullname,
   prometheusServiceName,
@@ -227,6 +228,15 @@ describe("the lab's port-forward presets", () => {
 
   it('offers Grafana 3000:80 and Prometheus 9090:9090 in the monitoring namespace and the app 8080:80 in the app namespace', () => {
     const p = forwardPresets(defaultParams);
+    // What the view and the messages call each forward: its preset's label, never its purpose id.
+    assert.deepEqual(
+      p.map((x) => [x.label, forwardPurposeName(x.purpose)]),
+      [
+        ['Grafana', 'Grafana'],
+        ['Prometheus', 'Prometheus'],
+        ['Flask app', 'Flask app'],
+      ],
+    );
     assert.deepEqual(
       p.map((x) => [x.purpose, `${describeTarget(x)}`, `${x.localPort}:${x.remotePort}`]),
       [

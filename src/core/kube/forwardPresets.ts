@@ -22,6 +22,18 @@ export interface ForwardPreset extends ForwardTarget {
   password?: Command;
 }
 
+/** What a forward of the lab is for, in words: the label of its preset, the Port Forwards view and every message. */
+export function forwardPurposeName(purpose: ForwardPurpose): string {
+  switch (purpose) {
+    case 'grafana':
+      return 'Grafana';
+    case 'prometheus':
+      return 'Prometheus';
+    case 'app':
+      return t`Flask app`;
+  }
+}
+
 /**
  * Prints Grafana's admin password, decoded, with kubectl alone (its go-template has base64decode),
  * so the same words run in sh, zsh and PowerShell: the key admin-password of the grafana
@@ -65,7 +77,7 @@ export function forwardPresets(
   return [
     {
       purpose: 'grafana',
-      label: 'Grafana',
+      label: forwardPurposeName('grafana'),
       namespace: params.monitoringNamespace,
       kind: 'service',
       name: kps.grafanaService,
@@ -78,7 +90,7 @@ key ${grafanaPasswordKey})`,
     },
     {
       purpose: 'prometheus',
-      label: 'Prometheus',
+      label: forwardPurposeName('prometheus'),
       namespace: params.monitoringNamespace,
       kind: 'service',
       name: kps.prometheusService,
@@ -88,7 +100,7 @@ key ${grafanaPasswordKey})`,
     },
     {
       purpose: 'app',
-      label: t`Flask app`,
+      label: forwardPurposeName('app'),
       namespace: params.appNamespace,
       kind: 'service',
       name: appServiceName,

@@ -2,7 +2,12 @@
 // bundle: the first command that needs it loads it, registers the view and the status bar, and
 // publishes the forwards' URLs in ctx.forwards for the query panel, the load test and the doctor.
 import * as vscode from 'vscode';
-import { forwardPresets, type ForwardPreset } from '../../core/kube/forwardPresets';
+import {
+  forwardPresets,
+  forwardPurposeName,
+  type ForwardPreset,
+  type ForwardPurpose,
+} from '../../core/kube/forwardPresets';
 import { describeTarget, parsePortSpec, validateLocalPort, type ForwardTarget } from '../../core/kube/ports';
 import { commandInText, commandLine, shellFor } from '../../core/shellQuote';
 import { defaultParams, type LabParams } from '../../core/scaffold/params';
@@ -62,7 +67,7 @@ export function activeForwards(): ForwardInfo[] {
 }
 
 function forwardLabel(f: ForwardInfo): string {
-  return f.purpose ?? f.target.name;
+  return f.purpose ? forwardPurposeName(f.purpose) : f.target.name;
 }
 
 function forwardDescription(f: ForwardInfo): string {
@@ -245,8 +250,8 @@ async function choose(ctx: Ctx, arg: unknown): Promise<ForwardRequest | undefine
   return pick.preset ?? askOtherService();
 }
 
-function what(req: ForwardTarget & { purpose?: string }): string {
-  return req.purpose ? `${req.purpose[0]?.toUpperCase() ?? ''}${req.purpose.slice(1)}` : describeTarget(req);
+function what(req: ForwardTarget & { purpose?: ForwardPurpose }): string {
+  return req.purpose ? forwardPurposeName(req.purpose) : describeTarget(req);
 }
 
 /** Starts the forward; when the port is taken, offers the next free one (or another of the student's choice). */
