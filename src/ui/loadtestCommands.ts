@@ -711,9 +711,14 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Load test'), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
+        // Set just before the watch stops the run, so the page can say which goal was missed.
+        let missedGoal: string | undefined;
         abort.signal.addEventListener(
           'abort',
-          () => progress.report({ message: vscode.l10n.t('stopping, keeping the results so far…') }),
+          () => {
+            progress.report({ message: vscode.l10n.t('stopping, keeping the results so far…') });
+            panel.post({ type: 'stopping', ...(missedGoal ? { reason: missedGoal } : {}) });
+          },
           { once: true },
         );
         const total = spec.info.durationSec === undefined ? '' : `/${spec.info.durationSec}`;
@@ -722,6 +727,7 @@ async function runAndReport(ctx: Ctx, spec: RunSpec): Promise<string | undefined
           const miss = abort.signal.aborted ? undefined : goalWatch?.onProgress(p);
           if (miss) {
             output.appendLine(`[loadtest] stopping: ${missedLine(miss)}`);
+            missedGoal = missedLine(miss);
             abort.abort();
             progress.report({ message: vscode.l10n.t('stopping: {0}; keeping the results so far…', missedLine(miss)) });
           }
@@ -895,6 +901,8 @@ function loadtestPageStrings(): LoadtestPageStrings {
     stop: vscode.l10n.t('Stop'),
     stopTitle: vscode.l10n.t('Stop the run; the results so far are kept'),
     stopping: vscode.l10n.t('stopping…'),
+    stoppingBecause: vscode.l10n.t('stopping: {0}'),
+    stoppingSay: vscode.l10n.t('Load test stopping, keeping the results so far.'),
     starting: vscode.l10n.t('starting…'),
     startingSay: vscode.l10n.t('Load test of {0} starting.'),
     runInfo: vscode.l10n.t('{0} · {1} thread(s), ramp-up {2} s, {3} · {4} engine{5} · results {6}'),

@@ -52,9 +52,19 @@ app.append(
   summaryBox,
 );
 
-stopButton.addEventListener('click', () => {
+/** Set from Stop (here or the host's) until the next run starts: the live figures then no longer say "running". */
+let stopping = false;
+
+/** Says the run is ending, and why when the student did not ask for it (a missed goal). */
+function showStopping(reason?: string): void {
+  if (!stopping || reason) announce.sayNow(reason ? fill(text.stoppingBecause, reason) : text.stoppingSay);
+  stopping = true;
   stopButton.disabled = true;
-  state.textContent = text.stopping;
+  state.textContent = reason ? fill(text.stoppingBecause, reason) : text.stopping;
+}
+
+stopButton.addEventListener('click', () => {
+  showStopping();
   vscode.postMessage({ type: 'stop' });
 });
 
@@ -198,7 +208,8 @@ function showProgress(p: LoadtestProgressMessage): void {
     chartBox.replaceChildren();
   }
   // In the open model there are no threads: what is active is the requests in flight.
-  state.textContent = fill(p.open ? text.runningOpen : text.runningThreads, p.elapsedSec.toFixed(0), p.activeThreads);
+  if (!stopping)
+    state.textContent = fill(p.open ? text.runningOpen : text.runningThreads, p.elapsedSec.toFixed(0), p.activeThreads);
   numbers.replaceChildren(
     tile(text.tileRps, String(p.rps), 'rps'),
     tile(text.tileErrors, pct(p.errorRate), 'err'),
@@ -314,6 +325,7 @@ function handle(m: LoadtestHostMessage): void {
           r.jtl,
         ),
       );
+      stopping = false;
       stopButton.hidden = false;
       stopButton.disabled = false;
       state.textContent = text.starting;
@@ -327,6 +339,10 @@ function handle(m: LoadtestHostMessage): void {
       return showProgress(m);
     case 'server':
       return showServer(m);
+    case 'stopping':
+      // A reason given after a plain Stop (the goal was judged in the same second) still shows.
+      if (stopping && !m.reason) return;
+      return showStopping(m.reason);
     case 'summary':
       if (!m.outcome) title.textContent = text.resultsTitle;
       return showSummary(m);

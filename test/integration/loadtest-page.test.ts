@@ -116,6 +116,61 @@ describe('the load-test page in Chromium: the open model', function () {
   });
 });
 
+describe('the load-test page in Chromium: stopping', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let page: Page;
+  const send = (m: unknown): Promise<void> => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+  const state = async (): Promise<string> => (await page.textContent('#state')) ?? '';
+  const posted = (): Promise<unknown[]> => page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
+
+  before(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.setContent(pageHtml());
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('says stopping on Stop, and the live figures that still come do not say running again', async () => {
+    await send(start("closed: the plan's threads"));
+    await send(progress(1));
+    assert.match(await state(), /^running · 1 s/);
+    await page.click('#stop');
+    assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'stop' }]);
+    assert.equal(await state(), 'stopping…');
+    assert.equal(await page.isDisabled('#stop'), true);
+    await send(progress(2));
+    await page.waitForSelector('#chart[data-points="2"]');
+    assert.equal(await state(), 'stopping…', 'a second of figures after Stop');
+  });
+
+  it('says which goal stopped the run when the host stops it, and a new run starts afresh', async () => {
+    await send(start("closed: the plan's threads"));
+    await send(progress(1));
+    assert.equal(await page.isDisabled('#stop'), false);
+    await send({ type: 'stopping', reason: 'p95<20ms missed at 6 s: p95 53 ms' });
+    assert.equal(await state(), 'stopping: p95<20ms missed at 6 s: p95 53 ms');
+    assert.equal(await page.isDisabled('#stop'), true);
+    assert.match((await page.textContent('#announcer')) ?? '', /stopping: p95<20ms missed/);
+    await send(progress(2));
+    assert.match(await state(), /^stopping: p95<20ms/);
+    await send(start("closed: the plan's threads"));
+    await send(progress(1));
+    assert.match(await state(), /^running · 1 s/);
+  });
+
+  it('says stopping when the host ends the run for Cancel on its notification, with no reason', async () => {
+    await send(start("closed: the plan's threads"));
+    await send(progress(1));
+    await send({ type: 'stopping' });
+    assert.equal(await state(), 'stopping…');
+    assert.equal(await page.isDisabled('#stop'), true);
+  });
+});
+
 describe('the load-test page in Chromium: every fixed text from the host', function () {
   this.timeout(120_000);
   let browser: Browser;

@@ -1,5 +1,6 @@
 // The typed messages between the load-test view (page) and the extension host. The page only says
-// "ready" and "stop"; the host sends the run's settings, live progress, the server's figures and the summary.
+// "ready" and "stop"; the host sends the run's settings, live progress, the server's figures, that the
+// run is stopping, and the summary.
 import type { LatencyMs } from '../loadtest/summary';
 import { isRecord } from '../isRecord';
 import { hasOnly } from './shape';
@@ -112,14 +113,32 @@ export interface LoadtestServerMessage {
   unavailable?: boolean;
 }
 
+/**
+ * The run is ending, whoever ended it (the page's Stop, Cancel on the notification, a missed goal
+ * with Run, Stop at a Missed Goal): the summary follows once the engine has stopped.
+ */
+export interface LoadtestStoppingMessage {
+  type: 'stopping';
+  /** Why, when the student did not ask for it: the goal missed, with its figure. */
+  reason?: string;
+}
+
 export type LoadtestHostMessage =
   | LoadtestStartMessage
   | LoadtestProgressMessage
   | LoadtestServerMessage
+  | LoadtestStoppingMessage
   | LoadtestSummaryMessage
   | LoadtestErrorMessage;
 
-const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = ['start', 'progress', 'server', 'summary', 'error'];
+const loadtestHostTypes: readonly LoadtestHostMessage['type'][] = [
+  'start',
+  'progress',
+  'server',
+  'stopping',
+  'summary',
+  'error',
+];
 
 export function isLoadtestHostMessage(v: unknown): v is LoadtestHostMessage {
   return isRecord(v) && typeof v['type'] === 'string' && (loadtestHostTypes as readonly string[]).includes(v['type']);

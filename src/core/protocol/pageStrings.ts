@@ -182,6 +182,8 @@ export const loadtestPageEnglish = {
   stop: 'Stop',
   stopTitle: 'Stop the run; the results so far are kept',
   stopping: 'stopping…',
+  stoppingBecause: 'stopping: {0}',
+  stoppingSay: 'Load test stopping, keeping the results so far.',
   starting: 'starting…',
   startingSay: 'Load test of {0} starting.',
   runInfo: '{0} · {1} thread(s), ramp-up {2} s, {3} · {4} engine{5} · results {6}',
