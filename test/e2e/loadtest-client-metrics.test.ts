@@ -21,12 +21,11 @@ import {
   openFile,
   openWorkbench,
   pick,
-  quickInputBox,
   resultsDir,
   runCommand,
   screenshot,
   toast,
-  until,
+  answerInput,
 } from '../support/workbench';
 
 describe("The load generator's metrics beside the app's, in the workbench", function () {
@@ -67,20 +66,6 @@ describe("The load generator's metrics beside the app's, in the workbench", func
     if (this.currentTest?.state === 'failed' && page)
       await page.screenshot({ path: join(resultsDir, 'failed-loadtest-client-metrics.png') }).catch(() => undefined);
   });
-
-  async function answerInput(title: string, value?: string): Promise<void> {
-    const titled = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
-    await titled.waitFor();
-    await until(
-      `answer the input box ${title}`,
-      async () => {
-        await quickInputBox(page).click();
-        if (value !== undefined) await quickInputBox(page).fill(value);
-        await page.keyboard.press('Enter');
-      },
-      async () => !(await titled.isVisible()),
-    );
-  }
 
   /** The webview that holds `selector`: the load-test view stays open beside the query panel. */
   async function webviewWith(selector: string): Promise<FrameLocator> {
@@ -125,11 +110,11 @@ describe("The load generator's metrics beside the app's, in the workbench", func
 
     await runCommand(page, 'Observability Lab: Run Load Test');
     // The target offered first is the running sandbox app.
-    await answerInput('target (1/2)');
+    await answerInput(page, 'target (1/2)');
     await pick(page, 'threads, ramp-up, duration', 'Change…');
-    await answerInput('threads (1/3)', '4');
-    await answerInput('ramp-up seconds (2/3)', '0');
-    await answerInput('duration seconds (3/3)', '5');
+    await answerInput(page, 'threads (1/3)', '4');
+    await answerInput(page, 'ramp-up seconds (2/3)', '0');
+    await answerInput(page, 'duration seconds (3/3)', '5');
     // Then whatever the command asks before its confirmation (the load model, the engine): the closed
     // model and the built-in engine.
     await answerLoadTestPicks(page);

@@ -31,7 +31,7 @@ import {
   runCommand,
   screenshot,
   toast,
-  until,
+  answerInput,
 } from '../support/workbench';
 
 const DELAY_MS = 50;
@@ -117,20 +117,6 @@ describe('Run Load Test with goals in the workbench', function () {
 
   const view = (): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
-  async function answerInput(title: string, value?: string): Promise<void> {
-    const titled = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
-    await titled.waitFor();
-    await until(
-      `answer the input box ${title}`,
-      async () => {
-        await quickInputBox(page).click();
-        if (value !== undefined) await quickInputBox(page).fill(value);
-        await page.keyboard.press('Enter');
-      },
-      async () => !(await titled.isVisible()),
-    );
-  }
-
   it("shows the plan's goals, takes one more, and marks the missed one with its measured figure", async () => {
     await afterFirstStartWalkthrough(page);
     await clearToasts(page);
@@ -138,11 +124,11 @@ describe('Run Load Test with goals in the workbench', function () {
     await openFile(page, 'goals.jmx');
 
     await runCommand(page, 'Observability Lab: Run Load Test');
-    await answerInput('target (1/2)', `127.0.0.1:${port}`);
+    await answerInput(page, 'target (1/2)', `127.0.0.1:${port}`);
     await pick(page, 'threads, ramp-up, duration', 'Change…');
-    await answerInput('threads (1/3)', '2');
-    await answerInput('ramp-up seconds (2/3)', '0');
-    await answerInput('duration seconds (3/3)', '3');
+    await answerInput(page, 'threads (1/3)', '2');
+    await answerInput(page, 'ramp-up seconds (2/3)', '0');
+    await answerInput(page, 'duration seconds (3/3)', '3');
     // The picks that come only sometimes (the engine, when JMeter is installed; the load model): the
     // built-in engine, closed model, as the plan says.
     await answerLoadTestPicks(page);
@@ -189,12 +175,12 @@ describe('Run Load Test with goals in the workbench', function () {
     // The load-test view took the editor: the plan is opened again so Run Load Test runs it.
     await openFile(page, 'goals.jmx');
     await runCommand(page, 'Observability Lab: Run Load Test');
-    await answerInput('target (1/2)', `127.0.0.1:${port}`);
+    await answerInput(page, 'target (1/2)', `127.0.0.1:${port}`);
     await pick(page, 'threads, ramp-up, duration', 'Change…');
-    await answerInput('threads (1/3)', '2');
-    await answerInput('ramp-up seconds (2/3)', '0');
+    await answerInput(page, 'threads (1/3)', '2');
+    await answerInput(page, 'ramp-up seconds (2/3)', '0');
     // Far longer than the stop takes, so a run that ends early was stopped.
-    await answerInput('duration seconds (3/3)', '60');
+    await answerInput(page, 'duration seconds (3/3)', '60');
     await answerLoadTestPicks(page);
 
     // A goal no request can meet: every answer takes the server's 50 ms.

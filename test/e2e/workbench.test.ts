@@ -38,6 +38,7 @@ import {
   runCommand,
   screenshot,
   stepMedia,
+  answerInput,
   expectToast,
   toast,
   toasts,
@@ -59,27 +60,6 @@ const manifest = englishManifest() as Manifest;
 const stepTitles = manifest.contributes.walkthroughs[0]?.steps.map((s) => s.title) ?? [];
 
 // ---- driving the workbench ----------------------------------------------------------------
-
-/**
- * Waits for the input box titled `title` (e.g. "(3/6)") and answers it: a value, or Enter for its
- * default. It clicks into the box first, as a student does when the cursor is not there: with the
- * walkthrough open, VS Code returns the focus to it when one box closes, its step button takes the
- * Enter key-up and keeps the focus, and the next box opens without it.
- */
-async function answerInput(page: Page, title: string, value?: string): Promise<void> {
-  const titled = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
-  await titled.waitFor();
-  const box = quickInputBox(page);
-  await until(
-    `answer the input box ${title}`,
-    async () => {
-      await box.click();
-      if (value !== undefined) await box.fill(value);
-      await page.keyboard.press('Enter');
-    },
-    async () => !(await titled.isVisible()),
-  );
-}
 
 /** Waits until some webview (walkthrough media, markdown preview) shows `text`, on screen. */
 async function webviewShows(page: Page, text: string): Promise<void> {

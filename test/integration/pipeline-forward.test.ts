@@ -13,60 +13,8 @@ import { PortForwardManager, type ForwardInfo } from '../../src/node/kube/portFo
 import type { RunningKube } from '../harness/kube';
 import { freePort, waitFor } from '../harness/lib';
 import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
+import { collectorBehindService, otlpGaugeRequest, telemetryCollectorConfig } from '../support/collectorInCluster';
 import { sharedKube, uniqueNamespace } from '../support/kube';
-
-function config(otlpHttp: number, telemetry: number): string {
-  return `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${otlpHttp}
-exporters:
-  debug: {}
-service:
-  telemetry:
-    metrics:
-      readers:
-        - pull:
-            exporter:
-              prometheus:
-                host: 127.0.0.1
-                port: ${telemetry}
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [debug]
-`;
-}
-
-/** One OTLP/HTTP JSON export request with `points` gauge data points. */
-function exportRequest(points: number): string {
-  const now = `${Date.now()}000000`;
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pipeline-forward-test' } }] },
-        scopeMetrics: [
-          {
-            scope: { name: 'test' },
-            metrics: [
-              {
-                name: 'queue_depth',
-                gauge: {
-                  dataPoints: Array.from({ length: points }, (_v, i) => ({
-                    asInt: String(i),
-                    timeUnixNano: now,
-                    attributes: [{ key: 'n', value: { intValue: String(i) } }],
-                  })),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
 
 /** The forward as the editor publishes it to the pipeline view (src/ui/kube/portForwards.ts). */
 function published(f: ForwardInfo): TelemetryForward {
@@ -98,45 +46,9 @@ describe("pipeline view: a real collector's figures through a port-forward to it
     kube = await sharedKube();
     otlpHttp = await freePort();
     const telemetry = await freePort();
-    collector = await startCollector(version, config(otlpHttp, telemetry));
+    collector = await startCollector(version, telemetryCollectorConfig(otlpHttp, telemetry));
     // The collector chart's telemetry port (ports.metrics: containerPort 8888), kwok carrying it to our collector.
-    await kube.kubectl(['apply', '-f', '-'], {
-      input: `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${ns}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: otel-collector, namespace: ${ns}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: otel-collector}}
-  template:
-    metadata: {labels: {app: otel-collector}}
-    spec:
-      containers:
-        - name: otel-collector
-          image: example.invalid/otelcol-contrib:${version}
-          ports: [{name: metrics, containerPort: 8888}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: otel-collector, namespace: ${ns}}
-spec:
-  selector: {app: otel-collector}
-  ports: [{name: metrics, port: 8888, targetPort: metrics}]
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: ClusterPortForward
-metadata: {name: ${cpf}}
-spec:
-  selector: {matchNamespaces: [${ns}]}
-  forwards:
-    - ports: [8888]
-      target: {address: 127.0.0.1, port: ${telemetry}}
-`,
-    });
+    await kube.kubectl(['apply', '-f', '-'], { input: collectorBehindService(ns, cpf, version, telemetry) });
     await kube.kubectl(['rollout', 'status', '-n', ns, 'deployment/otel-collector', '--timeout=120s'], {
       timeoutMs: 150_000,
     });
@@ -174,11 +86,11 @@ spec:
         const res = await fetch(`http://127.0.0.1:${otlpHttp}/v1/metrics`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: exportRequest(5),
+          body: otlpGaugeRequest(5),
         });
         assert.equal(res.status, 200, `the collector accepts request ${i + 1}`);
       }
-      const made = pipelineViewAt('collector.yaml', config(otlpHttp, 8888), 0);
+      const made = pipelineViewAt('collector.yaml', telemetryCollectorConfig(otlpHttp, 8888), 0);
       assert.ok(typeof made !== 'string', String(made));
       // kwok learns of the ClusterPortForward through a watch, and the exporter counts after it sends.
       let text = '';

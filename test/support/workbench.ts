@@ -104,6 +104,27 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Waits for the input box titled `title` (e.g. "(3/6)") and answers it: a value, or Enter for its
+ * default. It clicks into the box first, as a student does when the cursor is not there: with the
+ * walkthrough open, VS Code returns the focus to it when one box closes, its step button takes the
+ * Enter key-up and keeps the focus, and the next box opens without it.
+ */
+export async function answerInput(page: Page, title: string, value?: string): Promise<void> {
+  const titled = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
+  await titled.waitFor();
+  const box = quickInputBox(page);
+  await until(
+    `answer the input box ${title}`,
+    async () => {
+      await box.click();
+      if (value !== undefined) await box.fill(value);
+      await page.keyboard.press('Enter');
+    },
+    async () => !(await titled.isVisible()),
+  );
+}
+
 /** Waits for a quick pick whose title contains `title`, then clicks the row with `row` in it. */
 export async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
