@@ -15,6 +15,8 @@ export interface ProvidedForward {
   /** The port asked for (a number or a name) and the pod's port it reaches: the pipeline view looks for a collector's 8888. */
   remotePort?: number | string;
   podPort?: number;
+  /** What it forwards to, in words ("monitoring/svc/otel-collector:8888"), for the views that name it. */
+  target?: string;
 }
 
 export class ForwardRegistry {

@@ -127,7 +127,11 @@ describe('Show Collector Pipelines in the workbench, live through a port-forward
     await view().locator('svg#graph').waitFor({ state: 'visible', timeout: 60_000 });
     await view()
       .locator('#live')
-      .filter({ hasText: new RegExp(`Live: the port-forward \\S+ \\(http://127\\.0\\.0\\.1:${local}/metrics\\)`) })
+      .filter({
+        hasText: new RegExp(
+          `Live: the port-forward to ${namespace}/svc/otel-collector:8888 \\(http://127\\.0\\.0\\.1:${local}/metrics\\)`,
+        ),
+      })
       .waitFor({ timeout: 60_000 });
     const receiver = view().locator('g.node[data-node="metrics|receiver|otlp"] text.figures');
     await receiver.filter({ hasText: /accepted 15\b/ }).waitFor({ timeout: 60_000 });

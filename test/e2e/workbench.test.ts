@@ -753,7 +753,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
       await runCommand(page, 'Observability Lab: Start Port-Forward');
       await pick(page, 'Start Port-Forward', 'Flask app');
       // 8080 may be taken on this machine: then the command offers the next free port.
-      const started = toast(page, /App on http:\/\/127\.0\.0\.1:\d+/);
+      const started = toast(page, /Flask app on http:\/\/127\.0\.0\.1:\d+/);
       await waitFor(
         'the forward to start, or the port question',
         async () => (await started.count()) > 0 || (await dialog(page).isVisible()),

@@ -9,6 +9,7 @@ import { liveFigures, parseExposition } from '../../src/core/collector/liveFigur
 import { pipelineViewAt } from '../../src/core/collector/pipelineView';
 import { telemetrySources, type TelemetryForward } from '../../src/core/collector/telemetrySource';
 import { loadKube } from '../../src/node/kube/config';
+import { describeTarget } from '../../src/core/kube/ports';
 import { PortForwardManager, type ForwardInfo } from '../../src/node/kube/portForward';
 import type { RunningKube } from '../harness/kube';
 import { freePort, waitFor } from '../harness/lib';
@@ -23,6 +24,7 @@ function published(f: ForwardInfo): TelemetryForward {
     url: f.url,
     state: f.state,
     remotePort: f.target.remotePort,
+    target: `${describeTarget(f.target)}:${f.target.remotePort}`,
     ...(f.purpose ? { purpose: f.purpose } : {}),
     ...(f.podPort !== undefined ? { podPort: f.podPort } : {}),
   };
@@ -108,7 +110,7 @@ describe("pipeline view: a real collector's figures through a port-forward to it
       assert.equal(figures['metrics|receiver|otlp']?.in, 15);
       assert.equal(figures['metrics|receiver|otlp']?.failed, 0);
       assert.equal(figures['metrics|exporter|debug']?.in, 15);
-      assert.equal(source.label, `the port-forward ${f.id} (${f.url}/metrics)`);
+      assert.equal(source.label, `the port-forward to ${ns}/svc/otel-collector:8888 (${f.url}/metrics)`);
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}${why()}`);
     } finally {

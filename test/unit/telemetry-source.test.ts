@@ -27,6 +27,16 @@ describe("pipeline view: where the collector's telemetry is read", () => {
     );
   });
 
+  it('names a forward by what it reaches when the editor says, else by its id', () => {
+    const [named] = telemetrySources(undefined, [
+      forward('forward-18888-1', 18888, { remotePort: 8888, target: 'monitoring/svc/otel-collector:8888' }),
+    ]);
+    assert.equal(
+      named?.label,
+      'the port-forward to monitoring/svc/otel-collector:8888 (http://127.0.0.1:18888/metrics)',
+    );
+  });
+
   it('knows the telemetry port behind a Service port or a port name by the pod port it reaches', () => {
     const urls = telemetrySources(undefined, [
       forward('svc', 18001, { remotePort: 80, podPort: 8888 }),

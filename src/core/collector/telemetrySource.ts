@@ -27,6 +27,8 @@ export interface TelemetryForward {
   remotePort?: number | string;
   /** The pod's container port connections reach, once a Ready pod is found. */
   podPort?: number;
+  /** What it forwards to, in words: "monitoring/svc/otel-collector:8888". */
+  target?: string;
 }
 
 /** Whether the forward reaches port 8888 of the pod, asked for by number or found behind a Service or a name. */
@@ -36,7 +38,7 @@ function reachesTelemetryPort(f: TelemetryForward): boolean {
 
 function forwardSource(f: TelemetryForward): TelemetrySource {
   const url = `${f.url.replace(/\/+$/, '')}/metrics`;
-  return { url, label: t`the port-forward ${f.id} (${url})` };
+  return { url, label: f.target ? t`the port-forward to ${f.target} (${url})` : t`the port-forward ${f.id} (${url})` };
 }
 
 /**

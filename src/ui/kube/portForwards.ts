@@ -43,6 +43,7 @@ async function theManager(ctx: Ctx): Promise<PortForwardManager | undefined> {
         url: f.url,
         state: f.state,
         remotePort: f.target.remotePort,
+        target: `${describeTarget(f.target)}:${f.target.remotePort}`,
         ...(f.purpose ? { purpose: f.purpose } : {}),
         ...(f.podPort !== undefined ? { podPort: f.podPort } : {}),
       })),
