@@ -112,7 +112,8 @@ describe('load-test webview messages', () => {
   });
 
   it('tells host messages from stray ones on the page', () => {
-    for (const type of ['start', 'progress', 'server', 'stopping', 'summary', 'error']) assert.ok(isLoadtestHostMessage({ type }));
+    for (const type of ['start', 'progress', 'server', 'stopping', 'summary', 'error'])
+      assert.ok(isLoadtestHostMessage({ type }));
     assert.equal(isLoadtestHostMessage({ type: 'queryResult' }), false);
     assert.equal(isLoadtestHostMessage('progress'), false);
   });
