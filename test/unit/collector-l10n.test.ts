@@ -521,6 +521,13 @@ count2: -1
         ...telemetrySources({ telemetryUrl: 'http://127.0.0.1:8888/metrics' }, [
           { id: 'otel-collector', url: 'http://127.0.0.1:18888', state: 'active', remotePort: 8888, podPort: 8888 },
           { id: 'other', url: 'http://127.0.0.1:18001', state: 'active', remotePort: 9000 },
+          {
+            id: 'forward-18002-1',
+            url: 'http://127.0.0.1:18002',
+            state: 'active',
+            remotePort: 8888,
+            target: 'monitoring/svc/otel-collector:8888',
+          },
         ]).map((s) => s.label),
       );
       return out;
