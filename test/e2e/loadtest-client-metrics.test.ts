@@ -26,6 +26,7 @@ import {
   screenshot,
   toast,
   answerInput,
+  createLabFiles,
 } from '../support/workbench';
 
 describe("The load generator's metrics beside the app's, in the workbench", function () {
@@ -92,12 +93,7 @@ describe("The load generator's metrics beside the app's, in the workbench", func
 
   it("runs the lab's plan on the sandbox, and Query Prometheus charts the client's p95 beside the server's", async () => {
     await afterFirstStartWalkthrough(page);
-    await clearToasts(page);
-    await runCommand(page, 'Observability Lab: Create Lab Files');
-    await pick(page, 'where?', 'a lab folder in this workspace');
-    await pick(page, 'names', 'Use these names');
-    await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
-    await clearToasts(page);
+    await createLabFiles(page);
 
     await runCommand(page, 'Observability Lab: Start Sandbox');
     await answerSandboxQuestion(page, 240_000);

@@ -4,7 +4,6 @@
 // lab's collector ConfigMap then says it reads through that forward and shows the figures of a real
 // collector (harness-built 0.155.0) standing behind the Service (test/support/collectorInCluster.ts).
 // Screen: test-results/pipeline-view-forward.png.
-import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +12,12 @@ import { packageExtension, startCodeServer, type RunningCodeServer } from '../ha
 import type { RunningKube } from '../harness/kube';
 import { freePort } from '../harness/lib';
 import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
-import { collectorBehindService, otlpGaugeRequest, telemetryCollectorConfig } from '../support/collectorInCluster';
+import { collectorBehindService, telemetryCollectorConfig } from '../support/collectorInCluster';
+import { sendOtlpMetrics } from '../support/otlpExport';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 import {
   afterFirstStartWalkthrough,
   answerInput,
-  clearToasts,
   expectToast,
   openFile,
   openWorkbench,
@@ -26,7 +25,7 @@ import {
   resultsDir,
   runCommand,
   screenshot,
-  toast,
+  createLabFiles,
 } from '../support/workbench';
 
 describe('Show Collector Pipelines in the workbench, live through a port-forward to a collector in the cluster', function () {
@@ -91,12 +90,7 @@ describe('Show Collector Pipelines in the workbench, live through a port-forward
 
   it("forwards the collector's telemetry port, and the view reads its figures through that forward", async () => {
     await afterFirstStartWalkthrough(page);
-    await clearToasts(page);
-    await runCommand(page, 'Observability Lab: Create Lab Files');
-    await pick(page, 'where?', 'a lab folder in this workspace');
-    await pick(page, 'names', 'Use these names');
-    await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
-    await clearToasts(page);
+    await createLabFiles(page);
 
     // The chart's Service port 8888 (its telemetry), forwarded as a student would with kubectl.
     const local = await freePort();
@@ -113,14 +107,7 @@ describe('Show Collector Pipelines in the workbench, live through a port-forward
     );
 
     // Three export requests of 5 points: the collector counts 15 accepted.
-    for (let i = 0; i < 3; i++) {
-      const res = await fetch(`http://127.0.0.1:${otlpHttp}/v1/metrics`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: otlpGaugeRequest(5, 'e2e-pipeline-forward'),
-      });
-      assert.equal(res.status, 200, `the collector accepts request ${i + 1}`);
-    }
+    await sendOtlpMetrics(otlpHttp, 3, 5, { service: 'e2e-pipeline-forward', kind: 'gauge' });
 
     await openFile(page, 'lab/k8s/otel-collector-config.yaml');
     await runCommand(page, 'Observability Lab: Show Collector Pipelines');

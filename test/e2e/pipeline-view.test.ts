@@ -12,7 +12,6 @@ import { sandboxDown, sandboxStatus } from '../../src/node/sandbox/sandbox';
 import { packageExtension, startCodeServer, type RunningCodeServer } from '../harness/codeserver';
 import {
   clearToasts,
-  pick,
   resultsDir,
   runCommand,
   screenshot,
@@ -21,6 +20,7 @@ import {
   openWorkbench,
   afterFirstStartWalkthrough,
   answerSandboxQuestion,
+  createLabFiles,
 } from '../support/workbench';
 
 describe('Show Collector Pipelines in the workbench, live on the sandbox', function () {
@@ -68,12 +68,7 @@ describe('Show Collector Pipelines in the workbench, live on the sandbox', funct
 
   it("draws the lab collector's pipelines with live figures from the running sandbox, and opens a node's YAML", async () => {
     await afterFirstStartWalkthrough(page);
-    await clearToasts(page);
-    await runCommand(page, 'Observability Lab: Create Lab Files');
-    await pick(page, 'where?', 'a lab folder in this workspace');
-    await pick(page, 'names', 'Use these names');
-    await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
-    await clearToasts(page);
+    await createLabFiles(page);
 
     await runCommand(page, 'Observability Lab: Start Sandbox');
     await answerSandboxQuestion(page, 240_000);

@@ -29,6 +29,7 @@ import {
   runCommand,
   screenshot,
   toast,
+  createLabFiles,
 } from '../support/workbench';
 
 // Each theme's settings id (workbench.colorTheme) and its label in Preferences: Color Theme, as
@@ -155,12 +156,7 @@ describe('the panels in the dark and high-contrast themes', function () {
 
   it('draws the query panel and the doctor legibly in Dark Modern, Dark High Contrast and Light High Contrast, with no serious axe finding', async () => {
     await afterFirstStartWalkthrough(page);
-    await clearToasts(page);
-    await runCommand(page, 'Observability Lab: Create Lab Files');
-    await pick(page, 'where?', 'a lab folder in this workspace');
-    await pick(page, 'names', 'Use these names');
-    await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
-    await clearToasts(page);
+    await createLabFiles(page);
 
     await runCommand(page, 'Observability Lab: Start Sandbox');
     await answerSandboxQuestion(page, 240_000);

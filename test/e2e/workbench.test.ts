@@ -47,6 +47,7 @@ import {
   openWorkbench,
   answerSandboxQuestion,
   answerLoadTestPicks,
+  createLabFiles,
 } from '../support/workbench';
 import { englishManifest } from '../support/manifest';
 
@@ -424,12 +425,7 @@ describe('the extension in a real VS Code workbench (code-server + Chromium)', f
   /** The scaffolded lab; made with the default names when the test runs without the one that creates it (--grep). */
   async function ensureLab(): Promise<string> {
     if (!existsSync(join(lab, 'obslab-lab.json'))) {
-      await clearToasts(page);
-      await runCommand(page, 'Observability Lab: Create Lab Files');
-      await pick(page, 'where?', 'a lab folder in this workspace');
-      await pick(page, 'names', 'Use these names');
-      await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
-      await clearToasts(page);
+      await createLabFiles(page);
     }
     return (JSON.parse(readFileSync(join(lab, 'obslab-lab.json'), 'utf8')) as { params: { helmRelease: string } })
       .params.helmRelease;

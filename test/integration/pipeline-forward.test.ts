@@ -14,7 +14,8 @@ import { PortForwardManager, type ForwardInfo } from '../../src/node/kube/portFo
 import type { RunningKube } from '../harness/kube';
 import { freePort, waitFor } from '../harness/lib';
 import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
-import { collectorBehindService, otlpGaugeRequest, telemetryCollectorConfig } from '../support/collectorInCluster';
+import { collectorBehindService, telemetryCollectorConfig } from '../support/collectorInCluster';
+import { sendOtlpMetrics } from '../support/otlpExport';
 import { sharedKube, uniqueNamespace } from '../support/kube';
 
 /** The forward as the editor publishes it to the pipeline view (src/ui/kube/portForwards.ts). */
@@ -84,14 +85,7 @@ describe("pipeline view: a real collector's figures through a port-forward to it
       const source = sources[0];
       assert.ok(source);
 
-      for (let i = 0; i < 3; i++) {
-        const res = await fetch(`http://127.0.0.1:${otlpHttp}/v1/metrics`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: otlpGaugeRequest(5),
-        });
-        assert.equal(res.status, 200, `the collector accepts request ${i + 1}`);
-      }
+      await sendOtlpMetrics(otlpHttp, 3, 5, { service: 'pipeline-forward-test', kind: 'gauge' });
       const made = pipelineViewAt('collector.yaml', telemetryCollectorConfig(otlpHttp, 8888), 0);
       assert.ok(typeof made !== 'string', String(made));
       // kwok learns of the ClusterPortForward through a watch, and the exporter counts after it sends.

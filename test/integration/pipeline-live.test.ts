@@ -11,6 +11,7 @@ import { pipelineViewAt, type PipelineView } from '../../src/core/collector/pipe
 import type { PipelineFiguresMessage, PipelineGraphMessage } from '../../src/core/protocol/pipeline';
 import { freePort, waitFor } from '../harness/lib';
 import { collectorVersions, startCollector, type RunningCollector } from '../harness/otelcol';
+import { sendOtlpMetrics } from '../support/otlpExport';
 import { openPipelinePage } from '../support/pipelinePage';
 
 /** A port nothing listens on: bound, then closed again. */
@@ -59,47 +60,8 @@ service:
 `;
 }
 
-/** One OTLP/HTTP JSON export request with `points` sum data points. */
-function exportRequest(points: number): string {
-  const now = `${Date.now()}000000`;
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pipeline-live-test' } }] },
-        scopeMetrics: [
-          {
-            scope: { name: 'test' },
-            metrics: [
-              {
-                name: 'requests',
-                sum: {
-                  aggregationTemporality: 2,
-                  isMonotonic: true,
-                  dataPoints: Array.from({ length: points }, (_v, i) => ({
-                    asInt: String(i + 1),
-                    timeUnixNano: now,
-                    attributes: [{ key: 'n', value: { intValue: String(i) } }],
-                  })),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
-
-async function send(port: number, requests: number, points: number): Promise<void> {
-  for (let i = 0; i < requests; i++) {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/metrics`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: exportRequest(points),
-    });
-    assert.equal(res.status, 200, `the collector accepts request ${i + 1}`);
-  }
-}
+const send = (port: number, requests: number, points: number): Promise<void> =>
+  sendOtlpMetrics(port, requests, points, { service: 'pipeline-live-test', kind: 'sum' });
 
 async function read(url: string): Promise<Sample[]> {
   const res = await fetch(url);

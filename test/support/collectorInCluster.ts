@@ -70,32 +70,3 @@ spec:
       target: {address: 127.0.0.1, port: ${telemetry}}
 `;
 }
-
-/** One OTLP/HTTP JSON export request with `points` gauge data points. */
-export function otlpGaugeRequest(points: number, service = 'pipeline-forward-test'): string {
-  const now = `${Date.now()}000000`;
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeMetrics: [
-          {
-            scope: { name: 'test' },
-            metrics: [
-              {
-                name: 'queue_depth',
-                gauge: {
-                  dataPoints: Array.from({ length: points }, (_v, i) => ({
-                    asInt: String(i),
-                    timeUnixNano: now,
-                    attributes: [{ key: 'n', value: { intValue: String(i) } }],
-                  })),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}

@@ -125,6 +125,16 @@ export async function answerInput(page: Page, title: string, value?: string): Pr
   );
 }
 
+/** Create Lab Files from the palette with the default names, into a lab folder of the workspace; the toasts are cleared after. */
+export async function createLabFiles(page: Page): Promise<void> {
+  await clearToasts(page);
+  await runCommand(page, 'Observability Lab: Create Lab Files');
+  await pick(page, 'where?', 'a lab folder in this workspace');
+  await pick(page, 'names', 'Use these names');
+  await toast(page, /wrote \d+ lab file/).waitFor({ state: 'visible' });
+  await clearToasts(page);
+}
+
 /** Waits for a quick pick whose title contains `title`, then clicks the row with `row` in it. */
 export async function pick(page: Page, title: string, row: string | RegExp): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
